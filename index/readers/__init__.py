@@ -1,0 +1,77 @@
+"""Readers: one per source format, behind one interface, chosen by looking at the file.
+
+A reader is a module with ``NAME``, ``sniff(path, head) -> bool`` (``head`` is the
+file's first 64 KiB) and ``read(path) -> Iterator[RawRecord | ReadError]``. A reader
+raises :class:`ReadError` when the whole file is unreadable and *yields* one for a
+single bad record, so the rest of the file goes on.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+from index.record import RawRecord
+
+HEAD_BYTES = 65536
+
+# Most specific first: a crawl folder's page is HTML, a JSON Lines file also parses as text.
+_READER_MODULES = ("crawled", "html", "jsonl", "json", "csv", "text")
+
+
+class ReadError(Exception):
+    """A file or record that could not be read; names the file, the record and the field."""
+
+    def __init__(self, source: str | Path, message: str, locator: str = "", field: str = "") -> None:
+        self.source = str(source)
+        self.locator = locator
+        self.field = field
+        self.message = message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = " ".join(part for part in (self.source, self.locator) if part)
+        what = f"field {self.field}: " if self.field else ""
+        return f"{where}: {what}{self.message}"
+
+
+def readers() -> list[ModuleType]:
+    """The reader modules, in detection order (modules not yet written are skipped)."""
+    found = []
+    for name in _READER_MODULES:
+        try:
+            found.append(importlib.import_module(f"index.readers.{name}"))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"index.readers.{name}":
+                raise
+    return found
+
+
+def detect_reader(path: Path) -> ModuleType | None:
+    """The reader for a file, judged by its content (and name only as a hint), or None."""
+    with path.open("rb") as handle:
+        head = handle.read(HEAD_BYTES)
+    for reader in readers():
+        if reader.sniff(path, head):
+            return reader
+    return None
+
+
+def read_file(path: Path) -> Iterator[RawRecord | ReadError]:
+    """Every record in one file, or a single ReadError saying why the file cannot be read."""
+    try:
+        reader = detect_reader(path)
+    except OSError as exc:
+        yield ReadError(path, f"cannot open: {exc.strerror or exc}")
+        return
+    if reader is None:
+        yield ReadError(path, "not a recognised document format (page text, HTML, JSON, JSON Lines, CSV)")
+        return
+    try:
+        yield from reader.read(path)
+    except ReadError as exc:
+        yield exc
+    except (OSError, UnicodeError, ValueError) as exc:
+        yield ReadError(path, f"{reader.NAME} reader failed: {exc}")

@@ -1,0 +1,145 @@
+"""The data types that travel along documents → parse → normalise → index.
+
+A reader yields :class:`RawRecord` (labels already mapped to canonical field names,
+values still as the source wrote them); :mod:`index.normalise` turns each into a
+:class:`Document`, the one shape the index and the portal know.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+# Canonical field names of a raw record, in the order a disclosure page shows them.
+# ``category`` is a combined value still to be split; the three ``category_*``
+# fields are used when a source names the dimension (主题分类, 体裁分类, 组配分类).
+RAW_FIELDS = (
+    "id",
+    "index_no",
+    "title",
+    "category",
+    "category_scheme",
+    "category_topic",
+    "category_genre",
+    "publisher",
+    "pub_date",
+    "written_date",
+    "doc_no",
+    "keywords",
+    "validity",
+    "disclosure",
+    "summary",
+    "body",
+    "attachments",
+    "related",
+    "url",
+    "site",
+    "column",
+)
+
+
+@dataclass
+class RawRecord:
+    """One document as a reader found it.
+
+    ``fields`` maps canonical names (see ``RAW_FIELDS``) to the source's values:
+    strings, except ``attachments`` and ``related`` which are lists of
+    ``{"name"/"title": …, "url": …, "text": …}`` dicts.
+    ``source`` is the file (or URL) it came from and ``locator`` says where in it
+    (``"line 12"``, ``"row 5"``, ``"record 3"``; empty for a one-document file), so
+    every error message can name file, record and field.
+    """
+
+    source: str
+    locator: str = ""
+    fields: dict[str, Any] = field(default_factory=dict)
+    fetched_at: str | None = None
+    warnings: list[Finding] = field(default_factory=list)
+
+    @property
+    def where(self) -> str:
+        return f"{self.source} {self.locator}".strip()
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem found in a document that does not stop it being indexed (an ingest warning)."""
+
+    code: str  # machine-readable: spam, encoding_loss, index_no_check, bad_date, empty_body, …
+    field: str  # canonical field name it concerns ("" for the whole document)
+    message: str  # Chinese-and-English sentence for the report and the detail page
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class IndexNo:
+    """A parsed 索引号."""
+
+    raw: str  # as published
+    normalised: str  # NFKC, dashes unified, no whitespace, upper-case
+    variant: str  # standard, uscc, year_month, hyphenated, dashed_org, region_compact, grouped, unrecognised
+    org_code: str = ""  # 前段码 (9-char 组织机构代码 or 18-char 统一社会信用代码), dash removed
+    year: int | None = None
+    serial: str = ""
+    tail: str = ""  # 后段码, e.g. "2018-00019"
+    check_ok: bool | None = None  # None where the variant carries no checkable code
+
+
+@dataclass
+class Attachment:
+    name: str
+    url: str = ""
+    kind: str = ""  # pdf, docx, xls, zip, … from the name or URL
+    text: str = ""  # extracted text, indexed with the document
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+@dataclass
+class Link:
+    title: str
+    url: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+@dataclass
+class Document:
+    """A normalised disclosure document: what gets indexed and shown."""
+
+    id: str  # the normalised 索引号 where there is one, otherwise a stable internal id
+    title: str
+    index_no: IndexNo | None = None
+    category_scheme: str = ""  # 组配分类, e.g. 规划计划
+    category_topic: str = ""  # 主题分类, e.g. 其他 or 城乡建设、环境保护\城市规划
+    category_genre: str = ""  # 体裁分类, e.g. 报告
+    publisher: str = ""
+    pub_date: str = ""  # ISO 8601, to the precision the source gave: 2018-04-10, 2018-04 or 2018
+    written_date: str = ""
+    doc_no: str = ""  # 文号 with 〔〕 brackets
+    keywords: list[str] = field(default_factory=list)
+    validity: str = ""
+    disclosure: str = ""
+    summary: str = ""
+    body: str = ""
+    attachments: list[Attachment] = field(default_factory=list)
+    related: list[Link] = field(default_factory=list)
+    url: str = ""
+    site: str = ""
+    source: str = ""  # the file or crawl folder it was read from (for --prune)
+    locator: str = ""
+    fetched_at: str = ""
+    warnings: list[Finding] = field(default_factory=list)
+
+    @property
+    def categories(self) -> list[str]:
+        """The classification dimensions present, in 组配 / 主题 / 体裁 order."""
+        return [c for c in (self.category_scheme, self.category_topic, self.category_genre) if c]
+
+    @property
+    def year(self) -> int | None:
+        return int(self.pub_date[:4]) if self.pub_date[:4].isdigit() else None

@@ -1,0 +1,70 @@
+"""Settings, read once from the environment, with defaults that work on a fresh clone.
+
+Every variable here is listed in the README (a test holds the README to that).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+
+SETTINGS = (
+    Setting("PORTAL_INDEX_DIR", str(PROJECT_ROOT / "var" / "index"), "folder holding the Whoosh index"),
+    Setting("PORTAL_DOCUMENTS_DIR", str(PROJECT_ROOT / "documents"), "documents `make run` ingests"),
+    Setting(
+        "PORTAL_USERDICT",
+        str(PROJECT_ROOT / "index" / "data" / "userdict.txt"),
+        "jieba user dictionary of government terms (one `word [freq] [tag]` per line)",
+    ),
+    Setting("PORTAL_CRAWL_DIR", str(PROJECT_ROOT / "var" / "crawl"), "where `portal crawl` keeps raw pages"),
+    Setting("PORTAL_HOST", "127.0.0.1", "address `portal serve` binds"),
+    Setting("PORTAL_PORT", "8000", "port `portal serve` listens on"),
+    Setting("PORTAL_BASE_URL", "", "public URL of the portal for feeds, sitemap and canonical links"),
+    Setting("PORTAL_SITE_NAME", "政府信息公开检索", "name shown in the page header and feeds"),
+    Setting("PORTAL_LOCK_TIMEOUT", "30", "seconds an ingest waits for another ingest to finish"),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    index_dir: Path
+    documents_dir: Path
+    userdict: Path
+    crawl_dir: Path
+    host: str
+    port: int
+    base_url: str
+    site_name: str
+    lock_timeout: float
+
+
+def _value(name: str, environ: dict[str, str]) -> str:
+    default = next(setting.default for setting in SETTINGS if setting.name == name)
+    return environ.get(name) or default
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Settings from ``environ`` (``os.environ`` by default)."""
+    env = dict(os.environ if environ is None else environ)
+    return Settings(
+        index_dir=Path(_value("PORTAL_INDEX_DIR", env)),
+        documents_dir=Path(_value("PORTAL_DOCUMENTS_DIR", env)),
+        userdict=Path(_value("PORTAL_USERDICT", env)),
+        crawl_dir=Path(_value("PORTAL_CRAWL_DIR", env)),
+        host=_value("PORTAL_HOST", env),
+        port=int(_value("PORTAL_PORT", env)),
+        base_url=_value("PORTAL_BASE_URL", env).rstrip("/"),
+        site_name=_value("PORTAL_SITE_NAME", env),
+        lock_timeout=float(_value("PORTAL_LOCK_TIMEOUT", env)),
+    )
