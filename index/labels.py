@@ -47,7 +47,16 @@ LABELS: dict[str, tuple[str, ...]] = {
         "year",  # year-only sources; any fuller date label above wins
     ),
     "written_date": ("成文日期", "生成日期", "发文日期", "印发日期", "产生日期", "成文时间", "written_date"),
-    "doc_no": ("文号", "发文字号", "发布文号", "文件编号", "发文号", "doc_no", "doc_number", "document_number"),
+    "doc_no": (
+        "文号",
+        "发文字号",
+        "发布文号",
+        "文件编号",
+        "发文号",
+        "doc_no",
+        "doc_number",
+        "document_number",
+    ),
     "keywords": ("关键词", "主题词", "关键字", "keywords"),
     "validity": ("有效性", "是否有效", "时效", "效力状态", "效力", "validity"),
     "disclosure": ("公开属性", "公开方式", "公开形式", "disclosure"),

@@ -1,0 +1,138 @@
+"""Chinese analysis for Whoosh: jieba words carrying word positions, not character offsets.
+
+jieba's bundled ``ChineseAnalyzer`` puts each token's character offset in ``pos``, so
+consecutive words are never adjacent and phrase queries find nothing. Here every word
+of jieba's accurate cut takes the next position; at index time the search-mode sub-words
+of a long word (马克思 inside 马克思主义) are added at their parent's position, so they
+can be found alone without breaking phrases. Punctuation advances the position without
+a token, so a phrase never matches across a sentence break.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import unicodedata
+from pathlib import Path
+
+import jieba
+from whoosh.analysis import Composable, LowercaseFilter, Token, Tokenizer
+
+_DEFAULT_USERDICT = Path(__file__).parent / "data" / "userdict.txt"
+_lock = threading.Lock()
+jieba.setLogLevel(logging.WARNING)
+_segmenters: dict[str, jieba.Tokenizer] = {}
+
+
+def segmenter(userdict: str | Path | None = None) -> jieba.Tokenizer:
+    """The shared jieba tokenizer with the government-terms dictionary loaded (built once per dictionary)."""
+    path = str(userdict or _DEFAULT_USERDICT)
+    with _lock:
+        if path not in _segmenters:
+            tokenizer = jieba.Tokenizer()
+            tokenizer.initialize()
+            if Path(path).exists():
+                tokenizer.load_userdict(path)
+            _segmenters[path] = tokenizer
+        return _segmenters[path]
+
+
+def _fold(text: str) -> str:
+    """Full-width to half-width, one character at a time so offsets stay those of the original."""
+    return "".join(ch if len(folded := unicodedata.normalize("NFKC", ch)) != 1 else folded for ch in text)
+
+
+def _is_word(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
+
+
+class ChineseWordTokenizer(Tokenizer):
+    """Tokenizer yielding jieba words with word positions (see module docstring).
+
+    ``mode="index"`` adds search-mode sub-words at the parent's position; queries and
+    everything else use the accurate cut alone, so a query phrase lines up with the index.
+    """
+
+    def __init__(self, userdict: str | None = None) -> None:
+        self.userdict = userdict
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ChineseWordTokenizer) and other.userdict == self.userdict
+
+    def __hash__(self) -> int:
+        return hash((type(self), self.userdict))
+
+    def __call__(  # noqa: PLR0913 - Whoosh's tokenizer signature
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: object,
+    ):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            token.original = token.text = value
+            token.boost, token.stopped = 1.0, False
+            if positions:
+                token.pos = start_pos
+            if chars:
+                token.startchar, token.endchar = start_char, start_char + len(value)
+            yield token
+            return
+        text = _fold(value)
+        jieba_tokenizer = segmenter(self.userdict)
+        pos = start_pos
+        offset = 0
+        for word in jieba_tokenizer.cut(text, HMM=True):
+            start, offset = offset, offset + len(word)
+            if not _is_word(word):
+                if not word.isspace():
+                    pos += 1  # punctuation breaks phrases
+                continue
+            subwords = _subwords(jieba_tokenizer, word) if mode == "index" else ()
+            for sub_start, sub in subwords:
+                yield _emit(token, sub, pos, start_char + start + sub_start, positions, chars, keeporiginal)
+            yield _emit(token, word, pos, start_char + start, positions, chars, keeporiginal)
+            pos += 1
+
+
+def _subwords(jieba_tokenizer: jieba.Tokenizer, word: str) -> list[tuple[int, str]]:
+    """The dictionary words inside a longer word, shortest first.
+
+    jieba's search mode stops at 3 characters; going on finds 中华人民共和国 inside the
+    dictionary word 中华人民共和国政府.
+    """
+    found = []
+    freq = jieba_tokenizer.FREQ
+    for size in range(2, len(word)):
+        for i in range(len(word) - size + 1):
+            piece = word[i : i + size]
+            if freq.get(piece):
+                found.append((i, piece))
+    return found
+
+
+def _emit(
+    token: Token, text: str, pos: int, startchar: int, positions: bool, chars: bool, keep: bool
+) -> Token:
+    token.text = text
+    token.boost = 1.0
+    token.stopped = False
+    if keep:
+        token.original = text
+    if positions:
+        token.pos = pos
+    if chars:
+        token.startchar, token.endchar = startchar, startchar + len(text)
+    return token
+
+
+def ChineseAnalyzer(userdict: str | None = None) -> Composable:  # noqa: N802 - named like Whoosh's analyzers
+    """The analyzer for every Chinese text field: word tokenizer, then lower-case (for Latin words)."""
+    return ChineseWordTokenizer(userdict) | LowercaseFilter()

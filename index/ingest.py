@@ -1,0 +1,292 @@
+"""Ingest: files → readers → normalise → index, incrementally, with a report of what happened.
+
+The same document again is an update; unchanged content is skipped (unchanged files are not
+even read); ``prune`` removes documents whose source is gone; ``rebuild`` writes a new
+generation beside the live index and swaps it in. A bad file or record is reported with its
+file, record and field, and the batch goes on; on any other error the writer is cancelled
+and the previous index stays as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh.index import Index
+
+from index import store
+from index.normalise import RejectedRecord, normalise
+from index.readers import ReadError, read_file
+from index.record import Document, Finding
+from index.schema import content_hash, dedup_key, to_fields
+
+# Files in a documents folder that are not documents.
+_SKIPPED_NAMES = ("README", "LICENSE", "CHANGELOG", ".")
+_SKIPPED_SUFFIXES = frozenset({".md", ".py", ".pyc", ".lock", ".tmp", ".part"})
+
+
+@dataclass(frozen=True)
+class Rejection:
+    source: str
+    locator: str
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = " ".join(part for part in (self.source, self.locator) if part)
+        return f"{where}: " + (f"field {self.field}: " if self.field else "") + self.reason
+
+
+@dataclass(frozen=True)
+class DocWarning:
+    doc_id: str
+    where: str
+    finding: Finding
+
+    def __str__(self) -> str:
+        return f"{self.where} [{self.doc_id}]: {self.finding.field}: {self.finding.message}"
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    doc_id: str
+    where: str
+    duplicate_of: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: same document as {self.duplicate_of}, not indexed twice"
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[str] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
+    warnings: list[DocWarning] = field(default_factory=list)
+    duplicates: list[Duplicate] = field(default_factory=list)
+    files_read: int = 0
+    files_unchanged: int = 0
+    rebuilt: bool = False
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "added": len(self.added),
+            "updated": len(self.updated),
+            "unchanged": self.unchanged,
+            "removed": len(self.removed),
+            "rejected": [vars(r) for r in self.rejected],
+            "warnings": [{"id": w.doc_id, "where": w.where, **w.finding.to_dict()} for w in self.warnings],
+            "duplicates": [vars(d) for d in self.duplicates],
+            "files_read": self.files_read,
+            "files_unchanged": self.files_unchanged,
+            "rebuilt": self.rebuilt,
+        }
+
+
+def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Document files under ``paths`` (files as given, folders walked in name order)."""
+    from index.readers.crawled import is_sidecar
+
+    for path in paths:
+        candidates = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+        for candidate in candidates:
+            relative = candidate.relative_to(path) if candidate != path else Path(candidate.name)
+            if any(part.startswith(".") for part in relative.parts):
+                continue
+            if candidate.name.startswith(_SKIPPED_NAMES) or candidate.suffix.lower() in _SKIPPED_SUFFIXES:
+                continue
+            if is_sidecar(candidate):
+                continue
+            yield candidate
+
+
+def file_digest(path: Path) -> str:
+    digest = hashlib.sha1()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass
+class _IndexState:
+    """What the index holds before this run: id → content hash, dedup key → id."""
+
+    hashes: dict[str, str]
+    dedup: dict[str, str]
+
+    @classmethod
+    def of(cls, ix: Index) -> _IndexState:
+        with ix.searcher() as searcher:
+            reader = searcher.reader()
+            if reader.doc_count() == 0:
+                return cls({}, {})
+            ids = reader.column_reader("id")
+            hashes = reader.column_reader("content_hash")
+            keys = reader.column_reader("dedup_key")
+            state = cls({}, {})
+            for docnum in reader.all_doc_ids():
+                doc_id = ids[docnum]
+                state.hashes[doc_id] = hashes[docnum]
+                if keys[docnum]:
+                    state.dedup[keys[docnum]] = doc_id
+            return state
+
+
+def ingest_paths(
+    paths: Iterable[Path],
+    index_dir: Path,
+    *,
+    prune: bool = False,
+    rebuild: bool = False,
+    lock_timeout: float = 30.0,
+    progress: Callable[[str], None] | None = None,
+) -> IngestReport:
+    """Ingest every document under ``paths`` into the index at ``index_dir``; see the module docstring."""
+    paths = [Path(p) for p in paths]
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise FileNotFoundError(f"no such file or folder: {', '.join(missing)}")
+    with store.ingest_lock(index_dir, lock_timeout):
+        live = store.current_generation(index_dir)
+        if rebuild or live is None:
+            generation, ix = store.new_generation(index_dir)
+            report = IngestReport(rebuilt=live is not None)
+            try:
+                _ingest_into(ix, generation, paths, report, prune=prune, progress=progress)
+            except BaseException:
+                store.discard(generation)
+                raise
+            store.publish(index_dir, generation)
+        else:
+            report = IngestReport()
+            ix = store.open_current(index_dir)
+            _ingest_into(ix, live, paths, report, prune=prune, progress=progress)
+        return report
+
+
+def _ingest_into(
+    ix: Index,
+    generation: Path,
+    paths: list[Path],
+    report: IngestReport,
+    *,
+    prune: bool,
+    progress: Callable[[str], None] | None,
+) -> None:
+    state = _IndexState.of(ix)
+    sources = store.read_sources(generation)
+    seen: dict[str, str] = {}  # id → where, for this run
+    kept_sources: set[str] = set()
+    with store.committing_writer(ix) as writer:
+        for path in iter_files(paths):
+            source = str(path)
+            kept_sources.add(source)
+            digest = file_digest(path)
+            previous = sources.get(source)
+            if previous and previous.get("sha1") == digest:
+                report.files_unchanged += 1
+                report.unchanged += len(previous["ids"])
+                seen.update({doc_id: source for doc_id in previous["ids"]})
+                continue
+            report.files_read += 1
+            ids, complete = _ingest_file(path, writer, state, seen, report, progress)
+            if complete:
+                sources[source] = {"sha1": digest, "ids": ids}
+            else:
+                # Something in the file could not be read: keep what it held before, read it again next time.
+                old_ids = list(previous["ids"]) if previous else []
+                seen.update({doc_id: source for doc_id in old_ids})
+                sources[source] = {"sha1": "", "ids": sorted(set(ids) | set(old_ids))}
+        if prune:
+            _prune(writer, paths, sources, kept_sources, seen, report)
+    store.write_sources(generation, sources)
+
+
+def _ingest_file(
+    path: Path,
+    writer,
+    state: _IndexState,
+    seen: dict[str, str],
+    report: IngestReport,
+    progress: Callable[[str], None] | None,
+) -> tuple[list[str], bool]:
+    """Index one file's documents; returns their ids and whether every record was read."""
+    from index.attachments import read_local_attachments
+
+    ids: list[str] = []
+    complete = True
+    for item in read_file(path):
+        if isinstance(item, ReadError):
+            report.rejected.append(Rejection(item.source, item.locator, item.field, item.message))
+            complete = False
+            continue
+        if progress:
+            progress(item.where)
+        try:
+            doc = normalise(item)
+        except RejectedRecord as exc:
+            report.rejected.append(Rejection(exc.source, exc.locator, exc.field, exc.reason))
+            complete = False
+            continue
+        doc.attachments = _with_attachment_text(doc, path, read_local_attachments)
+        where = item.where
+        if doc.id in seen:
+            report.duplicates.append(Duplicate(doc.id, where, f"{doc.id} ({seen[doc.id]})"))
+            continue
+        key = dedup_key(doc)
+        twin = state.dedup.get(key) if key else None
+        if twin and twin != doc.id:
+            report.duplicates.append(Duplicate(doc.id, where, twin))
+            continue
+        seen[doc.id] = where
+        ids.append(doc.id)
+        report.warnings += [DocWarning(doc.id, where, finding) for finding in doc.warnings]
+        _write(writer, doc, state, report)
+        if key:
+            state.dedup[key] = doc.id
+    return ids, complete
+
+
+def _with_attachment_text(doc: Document, path: Path, read_local) -> list:
+    """The document's attachments, with text read from files stored beside the document where possible."""
+    from index.record import Attachment
+
+    wanted = [
+        a.to_dict() | ({"path": a.url} if not a.url.startswith("http") else {}) for a in doc.attachments
+    ]
+    filled = read_local(path, wanted)
+    return [
+        Attachment(name=a["name"], url=a.get("url", ""), kind=a.get("kind", ""), text=a.get("text", ""))
+        for a in filled
+    ]
+
+
+def _write(writer, doc: Document, state: _IndexState, report: IngestReport) -> None:
+    digest = content_hash(doc)
+    previous = state.hashes.get(doc.id)
+    if previous == digest:
+        report.unchanged += 1
+        return
+    writer.update_document(**to_fields(doc, digest))
+    state.hashes[doc.id] = digest
+    (report.updated if previous else report.added).append(doc.id)
+
+
+def _prune(writer, roots: list[Path], sources: dict, kept: set[str], seen: dict[str, str], report) -> None:
+    """Delete documents that came from under ``roots`` and were not seen in this run."""
+    resolved = [root.resolve() for root in roots]
+    for source in list(sources):
+        source_path = Path(source).resolve()
+        if not any(source_path == root or root in source_path.parents for root in resolved):
+            continue
+        for doc_id in sources[source]["ids"]:
+            if doc_id not in seen:
+                writer.delete_by_term("id", doc_id)
+                report.removed.append(doc_id)
+        if source not in kept:
+            del sources[source]

@@ -1,0 +1,334 @@
+"""RawRecord → Document: clean text, ISO dates, 索引号 and 文号, classification dimensions, ids.
+
+Nothing here rejects a document for a malformed value: it keeps what it can and records a
+Finding naming the field. Only a record with neither title nor body is rejected.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import unicodedata
+from typing import Any
+
+from index.identifiers import normalise_doc_no, parse_index_no, split_leading_doc_no
+from index.integrity import integrity_findings
+from index.record import Attachment, Document, Finding, Link, RawRecord
+
+
+class RejectedRecord(Exception):
+    """A record that cannot become a document; the message names file, record and field."""
+
+    def __init__(self, record: RawRecord, field: str, reason: str) -> None:
+        self.source, self.locator, self.field, self.reason = record.source, record.locator, field, reason
+        super().__init__(f"{record.where}: field {field}: {reason}")
+
+
+# Text ------------------------------------------------------------------------------------------
+
+_SPACES = re.compile(r"[ \t\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff]+")
+_HTML_BODY = re.compile(r"^\s*<(?:div|p|table|span|section|article|html|body|!--)", re.IGNORECASE)
+
+
+def clean_line(text: Any) -> str:
+    """A one-line value: entities decoded, NBSP/U+3000 padding and inner runs of space collapsed."""
+    if text is None:
+        return ""
+    text = html.unescape(str(text))
+    return _SPACES.sub(" ", text).strip()
+
+
+def clean_body(text: Any) -> str:
+    """Body text as paragraphs separated by one blank line, indentation and padding removed.
+
+    A body that is an HTML fragment (CMS exports keep the editor's markup) is turned into text first.
+    """
+    if not text:
+        return ""
+    text = str(text)
+    if _HTML_BODY.match(text):
+        from index.readers.html import html_to_text  # the HTML reader owns markup handling
+
+        text = html_to_text(text)
+    else:
+        text = html.unescape(text)
+    lines = (
+        _SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    )
+    paragraphs = [line for line in lines if line]
+    return "\n\n".join(paragraphs)
+
+
+# Dates -----------------------------------------------------------------------------------------
+
+_DATE = re.compile(r"((?:19|20)\d{2})\s*(?:[-/.年]\s*(\d{1,2})\s*(?:[-/.月]\s*(\d{1,2})\s*日?)?\s*月?)?")
+_CHINESE_DIGITS = str.maketrans("〇○零一二三四五六七八九", "00012345678" + "9")
+
+
+def iso_date(value: Any) -> str | None:
+    """ISO 8601 date to the precision given (2018-04-10, 2018-04, 2018); '' for empty; None if unreadable.
+
+    Accepts 2018-04-10, 2018/4/10, 2018.04.10, 2018年4月10日, 二〇一八年四月十日 (digits only), 2018-04-10 17:29:00,
+    20180410 and a bare year (also as an int).
+    """
+    text = unicodedata.normalize("NFKC", str(value if value is not None else "")).strip()
+    if not text:
+        return ""
+    text = text.translate(_CHINESE_DIGITS)
+    compact = re.fullmatch(r"((?:19|20)\d{2})(\d{2})(\d{2})", text)
+    if compact:
+        year, month, day = compact.groups()
+    else:
+        match = _DATE.search(text)
+        if not match:
+            return None
+        year, month, day = match.groups()
+    return _valid_iso(int(year), int(month) if month else None, int(day) if day else None)
+
+
+def _valid_iso(year: int, month: int | None, day: int | None) -> str | None:
+    import calendar
+
+    if not 1949 <= year <= 2100:
+        return None
+    if month is None:
+        return f"{year:04d}"
+    if not 1 <= month <= 12:
+        return None
+    if day is None:
+        return f"{year:04d}-{month:02d}"
+    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+# Classification --------------------------------------------------------------------------------
+
+# 主题分类 top-level branches (gov.cn) and 体裁 (公文文种 plus local additions).
+TOPICS = frozenset(
+    "国务院组织机构 综合政务 国民经济管理、国有资产监管 财政、金融、审计 国土资源、能源 "
+    "农业、林业、水利 工业、交通 商贸、海关、旅游 市场监管、安全生产监管 城乡建设、环境保护 "
+    "科技、教育 文化、广电、新闻出版 卫生、体育 人口与计划生育、妇女儿童工作 劳动、人事、监察 "
+    "公安、安全、司法 民政、扶贫、救灾 民族、宗教 对外事务 港澳台侨工作 国防".split()
+)
+GENRES = frozenset(
+    "决议 决定 命令 令 命令（令） 公报 公告 通告 意见 通知 通报 报告 请示 批复 议案 函 纪要 "
+    "规划 计划 总结 统计数据".split()
+)
+# Separators between dimensions; "\" is kept, it separates the two levels of one 主题分类.
+_CATEGORY_SPLIT = re.compile(r"\s*(?:\?+|\ufffd+|[/／|｜;；>»›]+)\s*")
+
+
+def split_category(text: str) -> list[str]:
+    """The dimensions of a combined classification: '规划计划 ??其他 ?? 报告' → [规划计划, 其他, 报告]."""
+    text = clean_line(text)
+    parts = [part for part in _CATEGORY_SPLIT.split(text) if part]
+    if len(parts) == 1 and " " in parts[0]:
+        parts = parts[0].split()
+    return parts
+
+
+def assign_dimensions(parts: list[str]) -> dict[str, str]:
+    """组配 / 主题 / 体裁 for the parts of a classification.
+
+    Three parts are in the order disclosure pages print them (组配 / 主题 / 体裁). Otherwise
+    each part goes by vocabulary: a 公文文种 is 体裁, a gov.cn branch is 主题, the rest is
+    the site's own 组配分类.
+    """
+    if len(parts) == 3:
+        return dict(zip(("category_scheme", "category_topic", "category_genre"), parts, strict=True))
+    dims: dict[str, str] = {}
+    for part in parts:
+        if part in GENRES:
+            key = "category_genre"
+        elif part.split("\\")[0] in TOPICS:
+            key = "category_topic"
+        else:
+            key = "category_scheme"
+        dims.setdefault(key, part)
+    return dims
+
+
+# Lists -----------------------------------------------------------------------------------------
+
+
+def split_keywords(value: Any) -> list[str]:
+    if isinstance(value, list):
+        items = [clean_line(item) for item in value]
+    else:
+        items = re.split(r"[\s,，;；、|]+", clean_line(value))
+    return list(dict.fromkeys(item for item in items if item))
+
+
+def _as_list(value: Any) -> list[Any]:
+    """Attachments or related links: a list, a JSON string of a list, or a newline/semicolon separated string."""
+    if not value:
+        return []
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("["):
+            import ast
+            import json
+
+            try:
+                return list(json.loads(text))
+            except ValueError:
+                try:
+                    return list(ast.literal_eval(text))  # Python-repr lists in some exports
+                except (ValueError, SyntaxError):
+                    pass
+        return [item for item in re.split(r"[\n;；]+", text) if item.strip()]
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def attachments_of(value: Any) -> list[Attachment]:
+    from index.attachments import kind_of
+
+    found: list[Attachment] = []
+    for item in _as_list(value):
+        if isinstance(item, dict):
+            name = clean_line(item.get("name") or item.get("title") or "")
+            url = clean_line(item.get("url") or item.get("href") or item.get("path") or "")
+            text = str(item.get("text") or "")
+        else:
+            url = clean_line(item) if re.match(r"^(https?://|/|\.{0,2}/)", str(item).strip()) else ""
+            name, text = ("" if url else clean_line(item)), ""
+        name = name or url.rstrip("/").rsplit("/", 1)[-1]
+        if name or url:
+            found.append(Attachment(name=name, url=url, kind=kind_of(url or name), text=text))
+    return found
+
+
+def related_of(value: Any) -> list[Link]:
+    links = []
+    for item in _as_list(value):
+        if isinstance(item, dict):
+            title, url = (
+                clean_line(item.get("title") or item.get("name") or ""),
+                clean_line(item.get("url") or ""),
+            )
+        else:
+            title, url = clean_line(item), ""
+        if title or url:
+            links.append(Link(title=title or url, url=url))
+    return links
+
+
+# The record ------------------------------------------------------------------------------------
+
+
+def stable_id(record: RawRecord, title: str, publisher: str, pub_date: str, doc_no: str) -> str:
+    """An id for a document without a 索引号 that stays the same when the document is ingested again.
+
+    The source's own id where it has one, else the URL, else what identifies the document on paper.
+    """
+    explicit = clean_line(record.fields.get("id"))
+    if explicit:
+        return explicit
+    basis = clean_line(record.fields.get("url")) or "|".join((publisher, title, pub_date, doc_no))
+    return "d" + hashlib.sha1(basis.encode("utf-8")).hexdigest()[:15]
+
+
+def normalise(record: RawRecord) -> Document:
+    """The document a raw record describes; raises RejectedRecord if it has neither title nor body."""
+    fields = record.fields
+    findings = list(record.warnings)
+    body = clean_body(fields.get("body"))
+    title = clean_line(fields.get("title"))
+    if not title and not body:
+        raise RejectedRecord(record, "title", "no title (名称/标题) and no body (正文)")
+    if not title:
+        title = body.split("\n", 1)[0][:80]
+        findings.append(
+            Finding("no_title", "title", "缺少标题，取正文首行（no title; the body's first line is used）")
+        )
+
+    doc_no = normalise_doc_no(clean_line(fields.get("doc_no")))
+    glued, rest = split_leading_doc_no(body)
+    if glued and (not doc_no or glued == doc_no):
+        doc_no, body = glued, rest
+        findings.append(
+            Finding(
+                "doc_no_in_body", "doc_no", f"文号从正文开头提取（文号 {glued} taken from the body's start）"
+            )
+        )
+
+    dates = {}
+    for name in ("pub_date", "written_date"):
+        value = iso_date(fields.get(name))
+        if value is None:
+            findings.append(
+                Finding("bad_date", name, f"无法识别的日期（unreadable date: {fields.get(name)!r}）")
+            )
+        dates[name] = value or ""
+
+    index_no = parse_index_no(clean_line(fields.get("index_no")))
+    if index_no and index_no.variant == "unrecognised" and not re.search(r"\d", index_no.normalised):
+        index_no = None  # a placeholder such as 无 or 暂无 is no 索引号
+    if index_no and index_no.variant == "unrecognised":
+        findings.append(
+            Finding(
+                "index_no_format", "index_no", f"索引号格式无法识别（unrecognised 索引号 {index_no.raw!r}）"
+            )
+        )
+    if index_no and index_no.check_ok is False:
+        findings.append(
+            Finding(
+                "index_no_check",
+                "index_no",
+                f"索引号前段码校验位不符（check digit fails in {index_no.raw!r}）",
+            )
+        )
+
+    categories = assign_dimensions(split_category(fields.get("category") or ""))
+    for key in ("category_scheme", "category_topic", "category_genre"):
+        if fields.get(key):
+            categories[key] = clean_line(fields[key])
+
+    publisher = clean_line(fields.get("publisher"))
+    if not body:
+        findings.append(
+            Finding("empty_body", "body", "正文为空，仅按标题检索（empty body; found by title only）")
+        )
+
+    raw_category = clean_line(fields.get("category"))
+    findings += integrity_findings(
+        {
+            "title": title,
+            "category": raw_category,
+            "publisher": publisher,
+            "doc_no": doc_no,
+            "keywords": clean_line(fields.get("keywords")),
+            "summary": clean_line(fields.get("summary")),
+            "body": body,
+        }
+    )
+    doc_id = (
+        index_no.normalised if index_no else stable_id(record, title, publisher, dates["pub_date"], doc_no)
+    )
+    return Document(
+        id=doc_id,
+        title=title,
+        index_no=index_no,
+        category_scheme=categories.get("category_scheme", ""),
+        category_topic=categories.get("category_topic", ""),
+        category_genre=categories.get("category_genre", ""),
+        publisher=publisher,
+        pub_date=dates["pub_date"],
+        written_date=dates["written_date"],
+        doc_no=doc_no,
+        keywords=split_keywords(fields.get("keywords")),
+        validity=clean_line(fields.get("validity")),
+        disclosure=clean_line(fields.get("disclosure")),
+        summary=clean_line(fields.get("summary")),
+        body=body,
+        attachments=attachments_of(fields.get("attachments")),
+        related=related_of(fields.get("related")),
+        url=clean_line(fields.get("url")),
+        site=clean_line(fields.get("site")),
+        source=record.source,
+        locator=record.locator,
+        fetched_at=record.fetched_at or "",
+        warnings=findings,
+    )

@@ -1,0 +1,50 @@
+"""JSON documents: one object, an array of objects, or an object wrapping such an array.
+
+Keys may be canonical (title, index_no, …) or Chinese (名称, 索引号, …): see index.labels.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from index.labels import canonical_field
+from index.readers import ReadError
+from index.readers._common import decode, decode_head, read_bytes, record_from_mapping
+from index.record import RawRecord
+
+NAME = "json"
+
+
+def sniff(path: Path, head: bytes) -> bool:
+    text = decode_head(head[:4096]).lstrip()
+    return path.suffix.lower() == ".json" or text[:1] == "["
+
+
+def read(path: Path) -> Iterator[RawRecord | ReadError]:
+    try:
+        data = json.loads(decode(read_bytes(path)))
+    except ValueError as exc:
+        raise ReadError(path, f"not valid JSON: {exc}") from exc
+    items = _documents(data)
+    if items is None:
+        raise ReadError(path, "JSON holds neither a document object nor a list of them")
+    single = isinstance(data, dict) and items == [data]
+    for number, item in enumerate(items, start=1):
+        locator = "" if single else f"record {number}"
+        if not isinstance(item, dict):
+            yield ReadError(path, f"expected an object, found {type(item).__name__}", locator)
+            continue
+        yield record_from_mapping(item, str(path), locator)
+
+
+def _documents(data: object) -> list[object] | None:
+    if isinstance(data, list):
+        return data
+    if not isinstance(data, dict):
+        return None
+    if any(canonical_field(key) for key in data):
+        return [data]
+    lists = [value for value in data.values() if isinstance(value, list)]
+    return lists[0] if len(lists) == 1 else None

@@ -1,0 +1,162 @@
+"""The Whoosh schema, and the conversion Document ⇄ stored fields."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+from index.analysis import ChineseAnalyzer
+from index.record import Attachment, Document, Finding, IndexNo, Link
+
+# Bumped whenever the schema or the analysis changes, so an old index is rebuilt, not misread.
+SCHEMA_VERSION = 1
+
+# Sort key for a document without a date: after every dated one whichever way a list is sorted
+# (the sort fields below pair it with a has_date key that sorts first).
+NO_DATE = 0
+
+
+def build_schema() -> Schema:
+    chinese = ChineseAnalyzer()
+    return Schema(
+        id=ID(stored=True, unique=True, sortable=True),
+        # 索引号: normalised whole, its 后段码 alone, and how it was published
+        index_no=ID(stored=True),
+        index_tail=ID,
+        index_no_json=STORED,
+        doc_no=ID(stored=True),
+        title=TEXT(analyzer=chinese, stored=True, phrase=True, field_boost=3.0, multitoken_query="phrase"),
+        body=TEXT(analyzer=chinese, stored=True, phrase=True, multitoken_query="phrase"),
+        attachment_text=TEXT(analyzer=chinese, phrase=True, multitoken_query="phrase"),
+        keywords=KEYWORD(stored=True, commas=True, scorable=True),
+        summary=STORED,
+        # facets: single-valued, sortable columns
+        publisher=ID(stored=True, sortable=True),
+        category_scheme=ID(stored=True, sortable=True),
+        category_topic=ID(stored=True, sortable=True),
+        category_genre=ID(stored=True, sortable=True),
+        year=NUMERIC(int, stored=True, sortable=True),
+        # dates: ISO strings as published, numeric keys for ranges and sorting
+        pub_date=ID(stored=True),
+        written_date=STORED,
+        date_key=NUMERIC(int, sortable=True),
+        has_date=NUMERIC(int, sortable=True),
+        validity=ID(stored=True),
+        disclosure=STORED,
+        flags=KEYWORD(stored=True, commas=True),
+        warnings_json=STORED,
+        attachments_json=STORED,
+        related_json=STORED,
+        url=ID(stored=True),
+        site=STORED,
+        source=ID(stored=True),
+        locator=STORED,
+        fetched_at=STORED,
+        content_hash=ID(stored=True, sortable=True),
+        # title + body, to recognise the same document published under two URLs
+        dedup_key=ID(sortable=True),
+    )
+
+
+def date_key(iso: str) -> int:
+    """20180410 for 2018-04-10; a partial date sorts at its period's start (2018 → 20180000)."""
+    digits = iso.replace("-", "")
+    return int(digits.ljust(8, "0")) if digits.isdigit() else NO_DATE
+
+
+def content_hash(doc: Document) -> str:
+    """A hash of everything indexed about a document, to skip unchanged documents on re-ingest."""
+    payload = asdict(doc)
+    for volatile in ("source", "locator", "fetched_at"):
+        payload.pop(volatile)
+    blob = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha1(f"{SCHEMA_VERSION}:{blob}".encode()).hexdigest()
+
+
+def dedup_key(doc: Document) -> str:
+    """Same title and body: the same document, wherever it was found. '' for an empty body (too weak a key)."""
+    if not doc.body:
+        return ""
+    return hashlib.sha1(f"{doc.title}\n{doc.body}".encode()).hexdigest()
+
+
+def to_fields(doc: Document, digest: str) -> dict[str, object]:
+    """The Whoosh fields for a document."""
+    fields: dict[str, object] = {
+        "id": doc.id,
+        "title": doc.title,
+        "body": doc.body,
+        "attachment_text": "\n\n".join(a.text for a in doc.attachments if a.text),
+        "keywords": ",".join(doc.keywords),
+        "summary": doc.summary,
+        "publisher": doc.publisher,
+        "category_scheme": doc.category_scheme,
+        "category_topic": doc.category_topic,
+        "category_genre": doc.category_genre,
+        "pub_date": doc.pub_date,
+        "written_date": doc.written_date,
+        "date_key": date_key(doc.pub_date),
+        "has_date": 1 if doc.pub_date else 0,
+        "doc_no": doc.doc_no,
+        "validity": doc.validity,
+        "disclosure": doc.disclosure,
+        "flags": ",".join(sorted({w.code for w in doc.warnings})),
+        "warnings_json": json.dumps([w.to_dict() for w in doc.warnings], ensure_ascii=False),
+        "attachments_json": json.dumps([a.to_dict() for a in doc.attachments], ensure_ascii=False),
+        "related_json": json.dumps([link.to_dict() for link in doc.related], ensure_ascii=False),
+        "url": doc.url,
+        "site": doc.site,
+        "source": doc.source,
+        "locator": doc.locator,
+        "fetched_at": doc.fetched_at,
+        "content_hash": digest,
+        "dedup_key": dedup_key(doc),
+    }
+    if doc.year is not None:
+        fields["year"] = doc.year
+    if doc.index_no:
+        fields["index_no"] = doc.index_no.normalised
+        fields["index_tail"] = doc.index_no.tail
+        fields["index_no_json"] = json.dumps(asdict(doc.index_no), ensure_ascii=False)
+    # Whoosh rejects empty strings for ID fields only by indexing nothing; drop them to keep columns clean.
+    return {key: value for key, value in fields.items() if value != ""}
+
+
+def from_stored(stored: dict[str, object]) -> Document:
+    """A Document from a hit's stored fields."""
+
+    def text(name: str) -> str:
+        return str(stored.get(name) or "")
+
+    def listed(name: str) -> list[dict[str, str]]:
+        return json.loads(text(name) or "[]")
+
+    index_no = IndexNo(**json.loads(text("index_no_json"))) if stored.get("index_no_json") else None
+    return Document(
+        id=text("id"),
+        title=text("title"),
+        index_no=index_no,
+        category_scheme=text("category_scheme"),
+        category_topic=text("category_topic"),
+        category_genre=text("category_genre"),
+        publisher=text("publisher"),
+        pub_date=text("pub_date"),
+        written_date=text("written_date"),
+        doc_no=text("doc_no"),
+        keywords=[k for k in text("keywords").split(",") if k],
+        validity=text("validity"),
+        disclosure=text("disclosure"),
+        summary=text("summary"),
+        body=text("body"),
+        attachments=[Attachment(**item) for item in listed("attachments_json")],
+        related=[Link(**item) for item in listed("related_json")],
+        url=text("url"),
+        site=text("site"),
+        source=text("source"),
+        locator=text("locator"),
+        fetched_at=text("fetched_at"),
+        warnings=[Finding(**item) for item in listed("warnings_json")],
+    )
