@@ -5,7 +5,8 @@ consecutive words are never adjacent and phrase queries find nothing. Here every
 of jieba's accurate cut takes the next position; at index time the search-mode sub-words
 of a long word (马克思 inside 马克思主义) are added at their parent's position, so they
 can be found alone without breaking phrases. Punctuation advances the position without
-a token, so a phrase never matches across a sentence break.
+a token, so a phrase never matches across a sentence break; white space does not, because
+crawled text is full of stray spaces (河北省教育厅  关于…).
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ def segmenter(userdict: str | Path | None = None) -> jieba.Tokenizer:
             tokenizer = jieba.Tokenizer()
             tokenizer.initialize()
             if Path(path).exists():
-                tokenizer.load_userdict(path)
+                with open(path, "rb") as handle:  # jieba leaves a path it opens itself unclosed
+                    tokenizer.load_userdict(handle)
             _segmenters[path] = tokenizer
         return _segmenters[path]
 
@@ -118,9 +120,7 @@ def _subwords(jieba_tokenizer: jieba.Tokenizer, word: str) -> list[tuple[int, st
     return found
 
 
-def _emit(
-    token: Token, text: str, pos: int, startchar: int, positions: bool, chars: bool, keep: bool
-) -> Token:
+def _emit(token: Token, text: str, pos: int, startchar: int, positions: bool, chars: bool, keep: bool) -> Token:
     token.text = text
     token.boost = 1.0
     token.stopped = False

@@ -53,9 +53,7 @@ def clean_body(text: Any) -> str:
         text = html_to_text(text)
     else:
         text = html.unescape(text)
-    lines = (
-        _SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    )
+    lines = (_SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     paragraphs = [line for line in lines if line]
     return "\n\n".join(paragraphs)
 
@@ -63,19 +61,29 @@ def clean_body(text: Any) -> str:
 # Dates -----------------------------------------------------------------------------------------
 
 _DATE = re.compile(r"((?:19|20)\d{2})\s*(?:[-/.年]\s*(\d{1,2})\s*(?:[-/.月]\s*(\d{1,2})\s*日?)?\s*月?)?")
-_CHINESE_DIGITS = str.maketrans("〇○零一二三四五六七八九", "00012345678" + "9")
+_CHINESE_DIGITS = dict(zip("〇○零一二三四五六七八九", "000123456789", strict=True))
+_CHINESE_NUMBER = re.compile(r"[〇○零一二三四五六七八九十]+")
+
+
+def _arabic(match: re.Match[str]) -> str:
+    """二〇一八 → 2018 (digit by digit); 十 → 10, 二十一 → 21 (month and day numbers)."""
+    text = match.group(0)
+    if "十" not in text:
+        return "".join(_CHINESE_DIGITS[ch] for ch in text)
+    tens, _, ones = text.partition("十")
+    return str(int(_CHINESE_DIGITS.get(tens, "1") if tens else "1") * 10 + int(_CHINESE_DIGITS.get(ones, "0") or 0))
 
 
 def iso_date(value: Any) -> str | None:
     """ISO 8601 date to the precision given (2018-04-10, 2018-04, 2018); '' for empty; None if unreadable.
 
-    Accepts 2018-04-10, 2018/4/10, 2018.04.10, 2018年4月10日, 二〇一八年四月十日 (digits only), 2018-04-10 17:29:00,
+    Accepts 2018-04-10, 2018/4/10, 2018.04.10, 2018年4月10日, 二〇一八年四月十日, 2018-04-10 17:29:00,
     20180410 and a bare year (also as an int).
     """
     text = unicodedata.normalize("NFKC", str(value if value is not None else "")).strip()
     if not text:
         return ""
-    text = text.translate(_CHINESE_DIGITS)
+    text = _CHINESE_NUMBER.sub(_arabic, text)
     compact = re.fullmatch(r"((?:19|20)\d{2})(\d{2})(\d{2})", text)
     if compact:
         year, month, day = compact.groups()
@@ -240,27 +248,21 @@ def normalise(record: RawRecord) -> Document:
         raise RejectedRecord(record, "title", "no title (名称/标题) and no body (正文)")
     if not title:
         title = body.split("\n", 1)[0][:80]
-        findings.append(
-            Finding("no_title", "title", "缺少标题，取正文首行（no title; the body's first line is used）")
-        )
+        findings.append(Finding("no_title", "title", "缺少标题，取正文首行（no title; the body's first line is used）"))
 
     doc_no = normalise_doc_no(clean_line(fields.get("doc_no")))
     glued, rest = split_leading_doc_no(body)
     if glued and (not doc_no or glued == doc_no):
         doc_no, body = glued, rest
         findings.append(
-            Finding(
-                "doc_no_in_body", "doc_no", f"文号从正文开头提取（文号 {glued} taken from the body's start）"
-            )
+            Finding("doc_no_in_body", "doc_no", f"文号从正文开头提取（文号 {glued} taken from the body's start）")
         )
 
     dates = {}
     for name in ("pub_date", "written_date"):
         value = iso_date(fields.get(name))
         if value is None:
-            findings.append(
-                Finding("bad_date", name, f"无法识别的日期（unreadable date: {fields.get(name)!r}）")
-            )
+            findings.append(Finding("bad_date", name, f"无法识别的日期（unreadable date: {fields.get(name)!r}）"))
         dates[name] = value or ""
 
     index_no = parse_index_no(clean_line(fields.get("index_no")))
@@ -268,9 +270,7 @@ def normalise(record: RawRecord) -> Document:
         index_no = None  # a placeholder such as 无 or 暂无 is no 索引号
     if index_no and index_no.variant == "unrecognised":
         findings.append(
-            Finding(
-                "index_no_format", "index_no", f"索引号格式无法识别（unrecognised 索引号 {index_no.raw!r}）"
-            )
+            Finding("index_no_format", "index_no", f"索引号格式无法识别（unrecognised 索引号 {index_no.raw!r}）")
         )
     if index_no and index_no.check_ok is False:
         findings.append(
@@ -288,9 +288,7 @@ def normalise(record: RawRecord) -> Document:
 
     publisher = clean_line(fields.get("publisher"))
     if not body:
-        findings.append(
-            Finding("empty_body", "body", "正文为空，仅按标题检索（empty body; found by title only）")
-        )
+        findings.append(Finding("empty_body", "body", "正文为空，仅按标题检索（empty body; found by title only）"))
 
     raw_category = clean_line(fields.get("category"))
     findings += integrity_findings(
@@ -304,9 +302,7 @@ def normalise(record: RawRecord) -> Document:
             "body": body,
         }
     )
-    doc_id = (
-        index_no.normalised if index_no else stable_id(record, title, publisher, dates["pub_date"], doc_no)
-    )
+    doc_id = index_no.normalised if index_no else stable_id(record, title, publisher, dates["pub_date"], doc_no)
     return Document(
         id=doc_id,
         title=title,

@@ -141,5 +141,10 @@ class Document:
         return [c for c in (self.category_scheme, self.category_topic, self.category_genre) if c]
 
     @property
+    def sort_date(self) -> str:
+        """The date lists sort and filter by: 公开日期, or 成文日期 where a source gives only that."""
+        return self.pub_date or self.written_date
+
+    @property
     def year(self) -> int | None:
-        return int(self.pub_date[:4]) if self.pub_date[:4].isdigit() else None
+        return int(self.sort_date[:4]) if self.sort_date[:4].isdigit() else None

@@ -48,12 +48,12 @@ def ingest(paths: tuple[Path, ...], prune: bool, rebuild: bool, as_json: bool, q
             prune=prune,
             rebuild=rebuild,
             lock_timeout=settings.lock_timeout,
-            progress=(lambda _where: bar.update()) if bar else None,
+            progress=(lambda _where: bar.update()) if bar is not None else None,
         )
     except IndexBusy as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
-        if bar:
+        if bar is not None:
             bar.close()
     if as_json:
         _echo_json(report.to_dict())
@@ -94,9 +94,7 @@ def _print_report(report, index_dir: Path) -> None:
 def search(query, publisher, year, category, field, sort, limit, page, as_json) -> None:
     """Full-text search (quote a phrase: '"政府信息公开"')."""
     filters = {"publisher": list(publisher), "year": list(year)}
-    request = SearchRequest(
-        q=" ".join(query), field=field, filters=filters, sort=sort, page=page, per_page=limit
-    )
+    request = SearchRequest(q=" ".join(query), field=field, filters=filters, sort=sort, page=page, per_page=limit)
     catalog = _catalog()
     try:
         result = _search_with_category(catalog, request, list(category))

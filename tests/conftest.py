@@ -1,0 +1,27 @@
+"""Shared fixtures: a real index on disk built from the bundled documents, and the shared corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import DOCUMENTS
+
+from index.ingest import ingest_paths
+from index.query import Catalog
+
+
+@pytest.fixture(scope="session")
+def built_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index built once per session from documents/ (the bundled documents, seed page among them)."""
+    index_dir = tmp_path_factory.mktemp("index")
+    report = ingest_paths([DOCUMENTS], index_dir)
+    assert not report.rejected, report.rejected
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def catalog(built_index: Path) -> Catalog:
+    catalog = Catalog(built_index)
+    yield catalog
+    catalog.close()

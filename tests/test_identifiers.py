@@ -1,0 +1,195 @@
+"""索引号 parsing (every published variant), check digits, and 文号 normalisation."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.identifiers import (
+    code_check_ok,
+    gb11714_check,
+    normalise_doc_no,
+    normalise_index_no,
+    parse_index_no,
+    split_leading_doc_no,
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "normalised", "variant", "org", "year", "tail", "check_ok"),
+    [
+        pytest.param(
+            "014319733/2018-00019",
+            "014319733/2018-00019",
+            "standard",
+            "014319733",
+            2018,
+            "2018-00019",
+            True,
+            id="standard",
+        ),
+        pytest.param(
+            "０１４３１９７３３／２０１８－０００１９",
+            "014319733/2018-00019",
+            "standard",
+            "014319733",
+            2018,
+            "2018-00019",
+            True,
+            id="full-width",
+        ),
+        pytest.param(
+            " 014319733 / 2018—00019 ",
+            "014319733/2018-00019",
+            "standard",
+            "014319733",
+            2018,
+            "2018-00019",
+            True,
+            id="spaces-and-em-dash",
+        ),
+        pytest.param(
+            "11520000009390180Q/2025-1376394",
+            "11520000009390180Q/2025-1376394",
+            "uscc",
+            "11520000009390180Q",
+            2025,
+            "2025-1376394",
+            True,
+            id="uscc",
+        ),
+        pytest.param(
+            "11320000014000000X/2020-00001",
+            "11320000014000000X/2020-00001",
+            "uscc",
+            "11320000014000000X",
+            2020,
+            "2020-00001",
+            False,
+            id="uscc-bad-check",
+        ),
+        pytest.param(
+            "11341702486344515H/202110-00013",
+            "11341702486344515H/202110-00013",
+            "year_month",
+            "11341702486344515H",
+            2021,
+            "202110-00013",
+            True,
+            id="year-month",
+        ),
+        pytest.param(
+            "01527918X-2020-153077",
+            "01527918X-2020-153077",
+            "hyphenated",
+            "01527918X",
+            2020,
+            "2020-153077",
+            True,
+            id="hyphens-only",
+        ),
+        pytest.param(
+            "0142768-8/2022-00185",
+            "0142768-8/2022-00185",
+            "dashed_org",
+            "01427688",
+            2022,
+            "2022-00185",
+            None,
+            id="dash-in-org-code",
+        ),
+        pytest.param(
+            "SY310107202603028",
+            "SY310107202603028",
+            "region_compact",
+            "SY310107",
+            2026,
+            "202603028",
+            None,
+            id="region-compact",
+        ),
+        pytest.param(
+            "NB-A01-01-01-20240101-001",
+            "NB-A01-01-01-20240101-001",
+            "grouped",
+            "NB-A01",
+            2024,
+            "20240101-001",
+            None,
+            id="grouped",
+        ),
+        pytest.param(
+            "014319734/2018-00019",
+            "014319734/2018-00019",
+            "standard",
+            "014319734",
+            2018,
+            "2018-00019",
+            False,
+            id="org-code-bad-check",
+        ),
+    ],
+)
+def test_parse_index_no(raw, normalised, variant, org, year, tail, check_ok):
+    parsed = parse_index_no(raw)
+    assert (parsed.normalised, parsed.variant, parsed.org_code, parsed.year, parsed.tail, parsed.check_ok) == (
+        normalised,
+        variant,
+        org,
+        year,
+        tail,
+        check_ok,
+    )
+
+
+def test_unrecognised_index_no_is_kept_not_rejected():
+    parsed = parse_index_no("第12号索引")
+    assert parsed.variant == "unrecognised"
+    assert parsed.normalised == "第12号索引"
+
+
+def test_empty_index_no_parses_to_none():
+    assert parse_index_no("  ") is None
+
+
+@pytest.mark.parametrize(("code", "ok"), [("014319733", True), ("000014349", True), ("014319734", False)])
+def test_gb11714_check_digit(code, ok):
+    assert code_check_ok(code) is ok
+
+
+def test_gb11714_writes_ten_as_x_and_eleven_as_zero():
+    assert gb11714_check("01527918") == "X"
+    assert {gb11714_check(f"{n:08d}") for n in range(0, 400)} >= {"X", "0"}
+
+
+def test_normalise_index_no_unifies_dashes_and_slashes():
+    assert normalise_index_no("014319733\\2018‒00019") == "014319733/2018-00019"
+    assert normalise_index_no("sy 3101") == "SY3101"
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "宿政办发[2017]150号",
+        "宿政办发［2017］150号",
+        "宿政办发（2017）150号",
+        "宿政办发(2017)150号",
+        "宿政办发【2017】150号",
+        "宿政办发〔 2017 〕150号",
+        "宿政办发 〔2017〕 150号",
+        "宿政办发〔2017〕150号",
+    ],
+)
+def test_doc_no_brackets_normalise_to_hexagonal(written):
+    assert normalise_doc_no(written) == "宿政办发〔2017〕150号"
+
+
+def test_order_form_doc_no_is_kept():
+    assert normalise_doc_no("国令第672号") == "国令第672号"
+
+
+def test_doc_no_glued_to_body_start_is_split_off():
+    assert split_leading_doc_no("冀科平规[2024]1号河北省科学技术厅关于…") == (
+        "冀科平规〔2024〕1号",
+        "河北省科学技术厅关于…",
+    )
+    assert split_leading_doc_no("河北省科学技术厅关于…") == ("", "河北省科学技术厅关于…")

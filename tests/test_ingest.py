@@ -1,0 +1,206 @@
+"""Incremental ingest, prune, rebuild, bad input among good, writer discipline, the ingest lock."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from index import store
+from index.ingest import ingest_paths
+from index.query import Catalog, SearchRequest
+
+
+def _write(folder: Path, name: str, **doc) -> Path:
+    path = folder / name
+    path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    return path
+
+
+@pytest.fixture
+def docs(tmp_path) -> Path:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    _write(
+        folder,
+        "a.json",
+        索引号="014319733/2020-00001",
+        标题="关于低保的通知",
+        正文="低保标准提高。",
+        发布日期="2020-01-02",
+    )
+    _write(
+        folder, "b.json", 索引号="014319733/2020-00002", 标题="关于养老的通知", 正文="养老服务。", 发布日期="2020-02-03"
+    )
+    return folder
+
+
+def test_same_documents_again_are_unchanged_and_files_are_not_reread(docs, tmp_path):
+    index_dir = tmp_path / "index"
+    first = ingest_paths([docs], index_dir)
+    again = ingest_paths([docs], index_dir)
+    assert (len(first.added), first.unchanged) == (2, 0)
+    assert (len(again.added), len(again.updated), again.unchanged, again.files_read) == (0, 0, 2, 0)
+
+
+def test_changed_document_is_an_update_not_a_second_copy(docs, tmp_path):
+    index_dir = tmp_path / "index"
+    ingest_paths([docs], index_dir)
+    _write(docs, "a.json", 索引号="014319733/2020-00001", 标题="关于低保的通知（修订）", 正文="低保标准再提高。")
+    report = ingest_paths([docs], index_dir)
+    assert (report.added, report.updated, report.unchanged) == ([], ["014319733/2020-00001"], 1)
+    catalog = Catalog(index_dir)
+    assert catalog.stats()["documents"] == 2
+    assert catalog.get("014319733/2020-00001").title == "关于低保的通知（修订）"
+
+
+def test_a_file_touched_but_unchanged_in_content_is_unchanged(docs, tmp_path):
+    index_dir = tmp_path / "index"
+    ingest_paths([docs], index_dir)
+    _write(
+        docs,
+        "a.json",
+        索引号="014319733/2020-00001",
+        标题="关于低保的通知",
+        正文="低保标准提高。",
+        发布日期="2020-01-02",
+    )
+    (docs / "a.json").write_text((docs / "a.json").read_text("utf-8") + "\n", "utf-8")
+    report = ingest_paths([docs], index_dir)
+    assert (report.files_read, report.unchanged, report.updated) == (1, 2, [])
+
+
+def test_prune_removes_documents_whose_source_is_gone(docs, tmp_path):
+    index_dir = tmp_path / "index"
+    ingest_paths([docs], index_dir)
+    (docs / "b.json").unlink()
+    kept = ingest_paths([docs], index_dir)
+    assert kept.removed == [] and Catalog(index_dir).stats()["documents"] == 2
+    pruned = ingest_paths([docs], index_dir, prune=True)
+    assert pruned.removed == ["014319733/2020-00002"]
+    assert Catalog(index_dir).get("014319733/2020-00002") is None
+
+
+def test_prune_leaves_other_folders_alone(docs, tmp_path):
+    other = tmp_path / "other"
+    other.mkdir()
+    _write(other, "c.json", title="别处的文件", body="正文")
+    index_dir = tmp_path / "index"
+    ingest_paths([docs, other], index_dir)
+    report = ingest_paths([docs], index_dir, prune=True)
+    assert report.removed == [] and Catalog(index_dir).stats()["documents"] == 3
+
+
+def test_bad_file_among_good_ones_is_reported_and_the_rest_indexed(docs, tmp_path):
+    (docs / "broken.json").write_text('{"标题": "坏文件", ', "utf-8")
+    _write(docs, "empty.json", 发布机构="某局")
+    report = ingest_paths([docs], tmp_path / "index")
+    assert len(report.added) == 2
+    reasons = {str(r) for r in report.rejected}
+    assert any(r.startswith(f"{docs / 'broken.json'}: not valid JSON") for r in reasons)
+    assert f"{docs / 'empty.json'}: field title: no title (名称/标题) and no body (正文)" in reasons
+
+
+def test_a_file_that_turns_bad_loses_nothing_already_indexed(docs, tmp_path):
+    index_dir = tmp_path / "index"
+    ingest_paths([docs], index_dir)
+    (docs / "b.json").write_text("{broken", "utf-8")
+    report = ingest_paths([docs], index_dir, prune=True)
+    assert report.removed == [] and len(report.rejected) == 1
+    assert Catalog(index_dir).get("014319733/2020-00002").title == "关于养老的通知"
+
+
+def test_error_while_writing_cancels_the_writer_and_keeps_the_previous_index(docs, tmp_path, monkeypatch):
+    index_dir = tmp_path / "index"
+    ingest_paths([docs], index_dir)
+    _write(docs, "c.json", 标题="新文件", 正文="新正文")
+
+    def explode(doc):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr("index.ingest.content_hash", explode)
+    with pytest.raises(RuntimeError):
+        ingest_paths([docs], index_dir)
+    monkeypatch.undo()
+    catalog = Catalog(index_dir)
+    assert catalog.stats()["documents"] == 2
+    assert catalog.search(SearchRequest(q="新正文")).total == 0
+    assert ingest_paths([docs], index_dir).added  # not locked, not corrupt
+
+
+def test_rebuild_builds_beside_the_live_index_and_swaps(docs, tmp_path):
+    index_dir = tmp_path / "index"
+    ingest_paths([docs], index_dir)
+    before = store.current_generation(index_dir)
+    catalog = Catalog(index_dir)
+    assert catalog.search(SearchRequest(q="低保")).total == 1
+    report = ingest_paths([docs], index_dir, rebuild=True)
+    after = store.current_generation(index_dir)
+    assert report.rebuilt and len(report.added) == 2
+    assert after != before and not before.exists()
+    assert catalog.search(SearchRequest(q="低保")).total == 1  # the open catalog follows the swap
+
+
+def test_failed_rebuild_leaves_the_live_index(docs, tmp_path, monkeypatch):
+    index_dir = tmp_path / "index"
+    ingest_paths([docs], index_dir)
+    live = store.current_generation(index_dir)
+    monkeypatch.setattr("index.ingest.content_hash", lambda doc: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        ingest_paths([docs], index_dir, rebuild=True)
+    assert store.current_generation(index_dir) == live
+    assert sorted(p.name for p in index_dir.glob("gen-*")) == [live.name]
+
+
+def test_second_ingest_waits_for_the_lock_then_gives_a_clear_error(docs, tmp_path):
+    index_dir = tmp_path / "index"
+    held, release = threading.Event(), threading.Event()
+
+    def hold():
+        with store.ingest_lock(index_dir, timeout=5):
+            held.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait(5)
+    try:
+        with pytest.raises(store.IndexBusy, match="another ingest is writing"):
+            ingest_paths([docs], index_dir, lock_timeout=0.3)
+    finally:
+        release.set()
+        holder.join()
+
+
+def test_same_document_under_two_urls_is_a_duplicate(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    body = "这是同一份文件的正文。"
+    _write(folder, "1.json", title="同一份文件", body=body, url="http://a.gov.cn/1.html")
+    _write(folder, "2.json", title="同一份文件", body=body, url="http://a.gov.cn/list/1.html")
+    report = ingest_paths([folder], tmp_path / "index")
+    assert len(report.added) == 1
+    [duplicate] = report.duplicates
+    assert duplicate.where == str(folder / "2.json") and duplicate.duplicate_of == report.added[0]
+
+
+def test_documents_without_dates_never_sort_first(docs, tmp_path):
+    _write(docs, "undated.json", 标题="无日期文件", 正文="正文")
+    index_dir = tmp_path / "index"
+    ingest_paths([docs], index_dir)
+    catalog = Catalog(index_dir)
+    for sort in ("newest", "oldest"):
+        hits = catalog.search(SearchRequest(sort=sort)).hits
+        assert hits[-1].title == "无日期文件", sort
+    assert [h.pub_date for h in catalog.search(SearchRequest(sort="oldest")).hits][:2] == ["2020-01-02", "2020-02-03"]
+
+
+def test_copying_a_folder_elsewhere_keeps_ids(docs, tmp_path):
+    index_dir = tmp_path / "index"
+    ingest_paths([docs], index_dir)
+    moved = shutil.copytree(docs, tmp_path / "moved")
+    report = ingest_paths([moved], index_dir)
+    assert report.added == [] and report.unchanged == 2

@@ -1,0 +1,187 @@
+"""Readers: the seed page's fields exactly, JSON / JSONL / CSV with Chinese or canonical names, detection."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+from helpers import SEED, SEED_INDEX_NO, shared_path
+
+from index.normalise import normalise
+from index.readers import ReadError, detect_reader, read_file
+
+
+def _documents(path: Path):
+    items = list(read_file(path))
+    errors = [item for item in items if isinstance(item, ReadError)]
+    assert not errors, errors
+    return [normalise(item) for item in items]
+
+
+def test_seed_page_fields_exactly():
+    [doc] = _documents(SEED)
+    assert doc.id == SEED_INDEX_NO
+    assert doc.title == "市民政局2018年一季度工作情况"
+    assert doc.index_no.normalised == SEED_INDEX_NO
+    assert (doc.index_no.variant, doc.index_no.org_code, doc.index_no.year, doc.index_no.serial) == (
+        "standard",
+        "014319733",
+        2018,
+        "00019",
+    )
+    assert doc.index_no.check_ok is True
+    assert doc.categories == ["规划计划", "其他", "报告"]
+    assert (doc.category_scheme, doc.category_topic, doc.category_genre) == ("规划计划", "其他", "报告")
+    assert doc.publisher == "市民政局"
+    assert doc.pub_date == "2018-04-10"
+    assert doc.written_date == ""
+    assert doc.doc_no == ""
+    assert doc.keywords == []
+    assert doc.site == "宿迁市民政局"
+    assert doc.attachments == [] and doc.related == []
+    assert doc.body.startswith("今年以来,全市民政系统认真贯彻落实市委、市政府决策部署")
+    assert doc.body.endswith("大力推行节地生态安葬,完善乡镇公益性公墓体系,加强生态公墓建设。")
+    assert "市民政局2018年一季度工作情况" not in doc.body  # the repeated title is not body text
+    assert doc.body.count("\n\n") >= 20  # paragraphs kept
+    assert {(w.code, w.field) for w in doc.warnings} == {("encoding_loss", "category"), ("spam", "body")}
+
+
+def test_page_text_with_spaced_labels_colons_attachments_and_related(tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text(
+        "某县人民政府\n政府信息公开\n名　　称：关于做好低保工作的通知\n"
+        "索 引 号：014319733/2019-00001 分类：政策法规 / 民政、扶贫、救灾 / 通知\n"
+        "发布机构：某县民政局 公开日期：2019年3月1日\n文号：某民发[2019]3号 关键词：低保 救助\n"
+        "成文日期 2019-02-27 有效性 有效\n文件下载\n附件1.pdf\n附件2.docx\n\n关于做好低保工作的通知\n\n"
+        "第一段。\n\n第二段。\n\n相关信息\n关于低保工作的解读\n",
+        "utf-8",
+    )
+    [doc] = _documents(page)
+    assert (doc.title, doc.publisher, doc.pub_date, doc.written_date) == (
+        "关于做好低保工作的通知",
+        "某县民政局",
+        "2019-03-01",
+        "2019-02-27",
+    )
+    assert (doc.doc_no, doc.keywords, doc.validity) == ("某民发〔2019〕3号", ["低保", "救助"], "有效")
+    assert doc.categories == ["政策法规", "民政、扶贫、救灾", "通知"]
+    assert [a.name for a in doc.attachments] == ["附件1.pdf", "附件2.docx"]
+    assert [a.kind for a in doc.attachments] == ["pdf", "docx"]
+    assert [link.title for link in doc.related] == ["关于低保工作的解读"]
+    assert doc.body == "第一段。\n\n第二段。"
+
+
+def test_json_array_with_chinese_and_canonical_keys(tmp_path):
+    path = tmp_path / "export.json"
+    path.write_text(
+        json.dumps(
+            [
+                {
+                    "标题": "甲",
+                    "索引号": "014319733/2020-00002",
+                    "发布机构": "甲局",
+                    "发布日期": "2020-5-6",
+                    "内容": "甲正文",
+                    "附件": [{"name": "表.xls", "url": "http://example.gov.cn/a/表.xls"}],
+                },
+                {
+                    "title": "乙",
+                    "publisher": "乙局",
+                    "pub_date": "2021-01-02",
+                    "doc_no": "乙发(2021)9号",
+                    "body": "乙正文",
+                    "category": "通知",
+                    "keywords": ["甲", "乙"],
+                },
+            ],
+            ensure_ascii=False,
+        ),
+        "utf-8",
+    )
+    first, second = _documents(path)
+    assert (first.title, first.publisher, first.pub_date, first.index_no.normalised) == (
+        "甲",
+        "甲局",
+        "2020-05-06",
+        "014319733/2020-00002",
+    )
+    assert (first.attachments[0].name, first.attachments[0].kind) == ("表.xls", "xls")
+    assert (second.doc_no, second.category_genre, second.keywords) == ("乙发〔2021〕9号", "通知", ["甲", "乙"])
+    assert first.locator == "record 1" and second.locator == "record 2"
+
+
+def test_format_is_detected_from_content_not_extension(tmp_path):
+    path = tmp_path / "export.txt"
+    path.write_text('{"title": "一"}\n{"title": "二"}\n', "utf-8")
+    assert detect_reader(path).NAME == "jsonl"
+    assert [d.title for d in _documents(path)] == ["一", "二"]
+
+
+def test_jsonl_bad_line_is_an_error_naming_the_line_and_the_rest_goes_on(tmp_path):
+    path = tmp_path / "feed.jsonl"
+    path.write_text('{"名称": "一", "正文": "x"}\n{not json}\n{"名称": "三", "正文": "y"}\n', "utf-8")
+    items = list(read_file(path))
+    assert [type(item).__name__ for item in items] == ["RawRecord", "ReadError", "RawRecord"]
+    assert str(items[1]).startswith(f"{path} line 2: not valid JSON")
+
+
+def test_gzipped_jsonl(tmp_path):
+    path = tmp_path / "feed.jsonl.gz"
+    path.write_bytes(gzip.compress('{"title": "压缩"}\n{"title": "二"}\n'.encode()))
+    assert [d.title for d in _documents(path)] == ["压缩", "二"]
+
+
+def test_csv_with_bom_chinese_headers_and_multiline_cells(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_bytes(
+        "标题,发文日期,效力状态,内容,一级类别,访问地址\n"
+        '关于甲的通知, 2024-08-01,有效,"第一段\n第二段",政策文件,http://example.gov.cn/1.html\n'
+        "关于乙的通知,2024年01月26日,失效,,政策解读,http://example.gov.cn/2.html\n".encode("utf-8-sig")
+    )
+    first, second = _documents(path)
+    assert (first.title, first.written_date, first.validity, first.body, first.category_scheme, first.url) == (
+        "关于甲的通知",
+        "2024-08-01",
+        "有效",
+        "第一段\n\n第二段",
+        "政策文件",
+        "http://example.gov.cn/1.html",
+    )
+    assert (second.written_date, second.locator, [w.code for w in second.warnings]) == (
+        "2024-01-26",
+        "row 3",
+        ["empty_body"],
+    )
+    assert (first.pub_date, first.sort_date, first.year) == ("", "2024-08-01", 2024)  # 发文日期 is the 成文日期
+
+
+def test_csv_without_a_title_column_is_a_clear_error(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("日期,内容\n2020-01-01,x\n", "utf-8")
+    [error] = list(read_file(path))
+    assert str(error) == f"{path} row 1: field title: no title column (标题 or 名称)"
+
+
+def test_unrecognised_file_is_a_clear_error(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("这只是一段没有任何标签的文字。\n", "utf-8")
+    [error] = list(read_file(path))
+    assert isinstance(error, ReadError) and error.source == str(path)
+    assert "not a recognised document format" in str(error)
+
+
+def test_shared_hebei_csv_reads():
+    path = shared_path("corpus", "raw", "hebei-csv", "3人民政府-政府信息公开", "人民政府_省政府办公厅文件.csv")
+    docs = _documents(path)
+    assert len(docs) > 100
+    assert docs[0].title == "河北省人民政府办公厅关于印发河北省自然灾害救助应急预案的通知"
+    assert docs[0].written_date == "2024-08-01" and docs[0].validity == "有效"
+
+
+def test_shared_beijing_json_reads_publisher_from_source_and_html_body():
+    path = shared_path("corpus", "raw", "beijing-tcm-notices.json")
+    docs = _documents(path)
+    assert len(docs) == 104
+    assert docs[0].publisher == "北京市中医管理局"
+    assert "<p>" not in docs[0].body and docs[0].body.startswith("一、总体情况")
