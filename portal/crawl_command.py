@@ -1,0 +1,141 @@
+"""`portal crawl`: fetch a disclosure site's pages into the crawl folder that `portal ingest` reads."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from portal.settings import load_settings
+
+if TYPE_CHECKING:
+    from index.crawl import CrawlReport
+
+SHOWN_FAILURES = 30  # more go to --json
+
+
+@click.command("crawl")
+@click.argument("url", required=False)
+@click.option(
+    "--urls-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Fetch the URLs in this file (one a line) instead of starting from URL.",
+)
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), help="Crawl folder [default: PORTAL_CRAWL_DIR]."
+)
+@click.option("--max-pages", type=click.IntRange(1), help="Stop after this many pages; run again to resume.")
+@click.option("--max-list-pages", type=click.IntRange(1), default=200, show_default=True, help="Pagination depth.")
+@click.option("--concurrency", type=click.IntRange(1, 32), default=4, show_default=True)
+@click.option(
+    "--delay", type=click.FloatRange(0), default=0.5, show_default=True, help="Seconds between requests to a host."
+)
+@click.option("--timeout", type=click.FloatRange(0, min_open=True), default=15.0, show_default=True, help="Seconds.")
+@click.option("--retries", type=click.IntRange(0), default=2, show_default=True, help="Retries after a failed try.")
+@click.option("--attachments/--no-attachments", default=False, show_default=True, help="Download attachments.")
+@click.option("--max-attachment-mb", type=click.FloatRange(0, min_open=True), default=20.0, show_default=True)
+@click.option("--detail-pattern", help="Regex a detail page's URL must match.")
+@click.option("--contact", help="Contact URL for the User-Agent [default: PORTAL_BASE_URL].")
+@click.option("--restart", is_flag=True, help="Forget a stopped crawl's frontier and start over.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def crawl(
+    url: str | None,
+    urls_file: Path | None,
+    out: Path | None,
+    max_pages: int | None,
+    max_list_pages: int,
+    concurrency: int,
+    delay: float,
+    timeout: float,
+    retries: int,
+    attachments: bool,
+    max_attachment_mb: float,
+    detail_pattern: str | None,
+    contact: str | None,
+    restart: bool,
+    as_json: bool,
+) -> None:
+    """Crawl from URL (a list page or a sitemap.xml) or --urls-file into the crawl folder.
+
+    Polite by default: robots.txt obeyed, one request per host every --delay seconds,
+    unchanged pages revalidated with conditional requests. A stopped crawl (Ctrl-C or
+    --max-pages) resumes when run again with the same start.
+    """
+    import re
+
+    from index.crawl import MB, CrawlOptions, run_crawl
+
+    if (url is None) == (urls_file is None):
+        raise click.UsageError("give a start URL or --urls-file, not both")
+    if detail_pattern:
+        try:
+            re.compile(detail_pattern)
+        except re.error as exc:
+            raise click.BadParameter(str(exc), param_hint="--detail-pattern") from exc
+    settings = load_settings()
+    crawl_dir = out or settings.crawl_dir
+    options = CrawlOptions(
+        max_pages=max_pages,
+        max_list_pages=max_list_pages,
+        concurrency=concurrency,
+        delay=delay,
+        timeout=timeout,
+        retries=retries,
+        download_attachments=attachments,
+        max_attachment_bytes=int(max_attachment_mb * MB),
+        detail_pattern=detail_pattern,
+        restart=restart,
+        contact_url=contact if contact is not None else settings.base_url,
+    )
+    bar = _progress_bar() if not as_json and sys.stderr.isatty() else None
+    if bar is not None:
+        options.progress = lambda done, known: _advance(bar, done, known)
+    try:
+        report = run_crawl(url or str(urls_file), crawl_dir, options=options)
+    finally:
+        if bar is not None:
+            bar.close()
+    if as_json:
+        click.echo(json.dumps({"crawl_dir": str(crawl_dir), **report.to_dict()}, ensure_ascii=False, indent=2))
+    else:
+        _print_report(report, crawl_dir)
+    if report.interrupted:
+        sys.exit(130)
+
+
+def _progress_bar():
+    from tqdm import tqdm
+
+    return tqdm(unit=" 页", desc="crawl", file=sys.stderr, leave=False)
+
+
+def _advance(bar, done: int, known: int) -> None:
+    bar.total = known  # the frontier grows as list pages are read
+    bar.update(done - bar.n)
+
+
+def _print_report(report: CrawlReport, crawl_dir: Path) -> None:
+    if report.finished:
+        state = "finished"
+    else:
+        why = "interrupted" if report.interrupted else "stopped at --max-pages"
+        state = f"{why}; {report.remaining} URLs left, run the same command again to resume"
+    click.echo(f"crawl of {report.start} into {crawl_dir}: {state}{' (resumed)' if report.resumed else ''}")
+    click.echo(
+        f"fetched {report.fetched} (list pages {report.list_pages}), stored {report.pages_stored}, "
+        f"not modified {report.not_modified}, attachments {report.attachments_downloaded}, "
+        f"failed {len(report.failed)}, skipped by robots.txt {len(report.skipped_by_robots)}"
+    )
+    if report.failed:
+        click.echo("\nfailed:")
+        for failure in report.failed[:SHOWN_FAILURES]:
+            click.echo(f"  {failure.url}  {failure.reason}")
+        if len(report.failed) > SHOWN_FAILURES:
+            click.echo(f"  … and {len(report.failed) - SHOWN_FAILURES} more (use --json for all)")
+    if report.skipped_by_robots:
+        click.echo("\nskipped by robots.txt:")
+        for url in report.skipped_by_robots[:SHOWN_FAILURES]:
+            click.echo(f"  {url}")
