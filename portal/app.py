@@ -1,0 +1,99 @@
+"""The Starlette application: routes, middleware, error handlers, and a lifespan that opens the index once.
+
+Every route is GET (HEAD comes with it): the portal only reads the index.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from index.query import Catalog
+from index.store import NoIndex
+from portal import discovery, views
+from portal.errors import http_exception, no_index, server_error
+from portal.openapi import openapi
+from portal.preferences import display
+from portal.security import SecurityHeadersMiddleware
+from portal.settings import Settings, load_settings
+from portal.templating import STATIC_DIR, make_templates
+
+log = logging.getLogger(__name__)
+
+
+def _get(path: str, endpoint: Callable, name: str | None = None) -> Route:
+    return Route(path, endpoint, methods=["GET"], name=name)
+
+
+def routes() -> list[BaseRoute]:
+    # JSON twins come before their page: "/doc/{doc_id:path}" would otherwise swallow ".json".
+    return [
+        _get("/", views.home, "home"),
+        _get("/index.json", views.home_json),
+        _get("/search", views.search, "search"),
+        _get("/search.json", views.search_json),
+        _get("/search.atom", discovery.search_atom),
+        _get("/lookup", views.lookup, "lookup"),
+        _get("/lookup.json", views.lookup_json),
+        _get("/doc/{doc_id:path}.json", views.doc_json),
+        _get("/doc/{doc_id:path}", views.doc, "doc"),
+        _get("/browse", views.browse_index, "browse"),
+        _get("/browse.json", views.browse_index_json),
+        _get("/browse/publisher/{value:path}.json", views.browse_json),
+        _get("/browse/publisher/{value:path}", views.browse),
+        _get("/browse/category/{dimension}/{value:path}.json", views.browse_json),
+        _get("/browse/category/{dimension}/{value:path}", views.browse),
+        _get("/browse/year/{year}.json", views.browse_json),
+        _get("/browse/year/{year}", views.browse),
+        _get("/feed.atom", discovery.latest_atom),
+        _get("/sitemap.xml", discovery.sitemap),
+        _get("/opensearch.xml", discovery.opensearch),
+        _get("/robots.txt", discovery.robots),
+        _get("/openapi.json", openapi),
+        _get("/favicon.ico", discovery.favicon),
+        _get("/display", display),
+        Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+    ]
+
+
+def open_catalog(settings: Settings) -> Catalog:
+    """The index, opened and its segmenter loaded now rather than on the first request.
+
+    A missing index does not stop the server: pages answer 503 until ``portal ingest`` has run.
+    """
+    catalog = Catalog(settings.index_dir)
+    try:
+        catalog.warm()
+    except NoIndex as exc:
+        log.warning("%s", exc)
+    return catalog
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or load_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        app.state.catalog = open_catalog(settings)
+        try:
+            yield
+        finally:
+            app.state.catalog.close()
+            app.state.catalog = None
+
+    app = Starlette(
+        routes=routes(),
+        middleware=[Middleware(SecurityHeadersMiddleware)],
+        exception_handlers={HTTPException: http_exception, NoIndex: no_index, Exception: server_error},
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.templates = make_templates(settings)
+    return app

@@ -1,0 +1,74 @@
+"""Error pages: 404 with a search box, friendly pages for other statuses, JSON errors for the API.
+
+The catch-all handler is a last resort; tests prove typed input never reaches it.
+"""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+
+from portal.security import add_security_headers
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    404: "没有找到您要访问的页面。",
+    405: "本站只提供查询，不接受这种请求。",
+    503: "检索服务暂时不可用，请稍后再试。",
+    500: "服务器出了点问题，请稍后再试。",
+}
+
+
+def wants_json(request: Request) -> bool:
+    path = request.url.path
+    return path.endswith(".json") or "application/json" in request.headers.get("accept", "")
+
+
+def error_response(request: Request, status_code: int, message: str) -> Response:
+    if wants_json(request):
+        return JSONResponse({"error": message, "status": status_code}, status_code=status_code)
+    templates = getattr(request.app.state, "templates", None)
+    if templates is None:
+        return PlainTextResponse(message, status_code=status_code)
+    name = "404.html" if status_code == 404 else "error.html"
+    query = request.query_params.get("q", "") or request.path_params.get("doc_id", "")
+    context = {"status_code": status_code, "message": message, "q": query[:200], "canonical": ""}
+    return templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+def http_exception(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    message = exc.detail if exc.detail and exc.detail != _reason(exc.status_code) else ""
+    response = error_response(request, exc.status_code, message or MESSAGES.get(exc.status_code, "请求无法完成。"))
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+def no_index(request: Request, exc: Exception) -> Response:
+    """The index has not been built yet (a fresh clone before ``portal ingest``)."""
+    return error_response(request, 503, "检索索引尚未建立：请先运行 portal ingest documents（或 make run）。")
+
+
+def server_error(request: Request, exc: Exception) -> Response:
+    """Last resort. Runs outside the middleware stack, so it adds the security headers itself."""
+    log.exception("unhandled error on %s", request.url.path, exc_info=exc)
+    try:
+        response = error_response(request, 500, MESSAGES[500])
+    except Exception:  # the error page itself failed: fall back to text
+        log.exception("error page failed")
+        response = PlainTextResponse(MESSAGES[500], status_code=500)
+    add_security_headers(response.headers)
+    return response
+
+
+def _reason(status_code: int) -> str:
+    try:
+        return HTTPStatus(status_code).phrase
+    except ValueError:
+        return ""

@@ -1,0 +1,121 @@
+"""URLs the portal hands out: document paths, search links that add or drop one condition, absolute URLs.
+
+Search links are the inverse of :mod:`portal.params`: a request turned back into a query
+string that omits defaults, so links stay short and every condition can be removed alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from urllib.parse import quote, urlencode
+
+from starlette.requests import Request
+
+from index.query import FACETS, SearchRequest
+from portal.params import PER_PAGE_DEFAULT
+
+# Browse path segment ↔ facet key for the three classification dimensions.
+CATEGORY_DIMENSIONS: dict[str, str] = {
+    "scheme": "category_scheme",
+    "topic": "category_topic",
+    "genre": "category_genre",
+}
+
+
+def doc_path(doc_id: str, suffix: str = "") -> str:
+    """``/doc/014319733/2018-00019``: the 索引号's slash stays a slash, everything else is quoted."""
+    return f"/doc/{quote(doc_id, safe='/')}{suffix}"
+
+
+def browse_path(key: str, value: str) -> str:
+    """The browse page of one facet value (publisher, a classification dimension or a year)."""
+    segment = quote(value, safe="")
+    if key == "publisher":
+        return f"/browse/publisher/{segment}"
+    if key == "year":
+        return f"/browse/year/{segment}"
+    dimension = next(dim for dim, facet in CATEGORY_DIMENSIONS.items() if facet == key)
+    return f"/browse/category/{dimension}/{segment}"
+
+
+def default_sort(req: SearchRequest) -> str:
+    return "relevance" if req.q else "newest"
+
+
+def query_pairs(req: SearchRequest) -> list[tuple[str, str]]:
+    """The request as query-string pairs, defaults left out."""
+    pairs: list[tuple[str, str]] = [("q", req.q)] if req.q else []
+    pairs += [("field", req.field)] if req.field != "all" else []
+    for key in FACETS:
+        pairs += [(key, value) for value in req.filters.get(key, [])]
+    pairs += [("date_from", req.date_from)] if req.date_from else []
+    pairs += [("date_to", req.date_to)] if req.date_to else []
+    pairs += [("sort", req.sort)] if req.sort != default_sort(req) else []
+    pairs += [("per_page", str(req.per_page))] if req.per_page != PER_PAGE_DEFAULT else []
+    pairs += [("page", str(req.page))] if req.page > 1 else []
+    return pairs
+
+
+def search_url(req: SearchRequest, path: str = "/search", **extra: str) -> str:
+    pairs = query_pairs(req) + list(extra.items())
+    return f"{path}?{urlencode(pairs, quote_via=quote)}" if pairs else path
+
+
+def _filters_with(req: SearchRequest, key: str, values: list[str]) -> dict[str, list[str]]:
+    filters = {k: list(v) for k, v in req.filters.items() if k != key}
+    if values:
+        filters[key] = values
+    return filters
+
+
+class SearchLinks:
+    """Links from one search (or browse) page: each changes one thing and goes back to page 1."""
+
+    def __init__(self, req: SearchRequest) -> None:
+        self.req = req
+
+    def _url(self, req: SearchRequest) -> str:
+        return search_url(req, "/search")
+
+    def page(self, number: int) -> str:
+        return self._url(replace(self.req, page=number))
+
+    def sort(self, sort: str) -> str:
+        return self._url(replace(self.req, sort=sort, page=1))
+
+    def add(self, key: str, value: str) -> str:
+        values = [*self.req.filters.get(key, []), value]
+        return self._url(replace(self.req, filters=_filters_with(self.req, key, values), page=1))
+
+    def remove(self, key: str, value: str) -> str:
+        values = [v for v in self.req.filters.get(key, []) if v != value]
+        return self._url(replace(self.req, filters=_filters_with(self.req, key, values), page=1))
+
+    def without(self, **changes: str) -> str:
+        """Drop the query, the field restriction or a date bound (``without(date_from="")``)."""
+        return self._url(replace(self.req, page=1, **changes))
+
+    def query(self, q: str) -> str:
+        """The same conditions with another query (a suggestion)."""
+        return self._url(replace(self.req, q=q, page=1))
+
+    def clear(self) -> str:
+        return search_url(SearchRequest(q=self.req.q, field=self.req.field))
+
+    def feed(self) -> str:
+        return search_url(replace(self.req, page=1), "/search.atom")
+
+    def json(self) -> str:
+        return search_url(self.req, "/search.json")
+
+    def html(self) -> str:
+        return search_url(self.req, "/search")
+
+
+def base_url(request: Request, configured: str) -> str:
+    """The portal's public base URL: PORTAL_BASE_URL, else the one the request came in on."""
+    return configured or str(request.base_url).rstrip("/")
+
+
+def absolute(request: Request, configured: str, path: str) -> str:
+    return base_url(request, configured) + path

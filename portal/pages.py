@@ -1,0 +1,143 @@
+"""What each page shows, computed once for both its HTML and its JSON twin.
+
+Functions here take the catalog and parsed parameters and return plain data; the views in
+:mod:`portal.views` only choose between a template and JSON.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from index.query import FACETS, Catalog, DocSummary, SearchRequest, SearchResult, identifier_kind
+from index.record import Document
+from portal.links import SearchLinks, search_url
+from portal.params import FIELDS, ParsedSearch
+
+MAX_WAYS_OUT = 6
+# Conditions under which a query that looks like a 索引号 or 文号 jumps to the document.
+_JUMP_FIELDS = ("all", "index_no", "doc_no")
+
+
+@dataclass
+class Chip:
+    """One active search condition, with the link that removes it."""
+
+    label: str
+    value: str
+    remove_url: str
+
+
+@dataclass
+class WayOut:
+    """A way out of an empty result: the same search with one condition dropped, or a suggestion."""
+
+    text: str
+    url: str
+    count: int | None = None
+
+
+@dataclass
+class SearchPage:
+    parsed: ParsedSearch
+    result: SearchResult
+    links: SearchLinks
+    chips: list[Chip]
+    ways_out: list[WayOut] = field(default_factory=list)
+    identifier_matches: list[DocSummary] = field(default_factory=list)
+    heading: str = ""
+
+    @property
+    def request(self) -> SearchRequest:
+        return self.parsed.request
+
+
+@dataclass
+class DocPage:
+    doc: Document
+    related: list[DocSummary]
+
+
+def identifier_matches(catalog: Catalog, parsed: ParsedSearch) -> list[DocSummary]:
+    """Documents a 索引号/后段码/文号 query names directly; [] when the query is not one."""
+    req = parsed.request
+    plain = req.page == 1 and not req.filters and not req.date_from and not req.date_to
+    if not (parsed.jump and plain and req.field in _JUMP_FIELDS and req.q and identifier_kind(req.q)):
+        return []
+    return catalog.lookup(req.q)
+
+
+def chips(req: SearchRequest, links: SearchLinks) -> list[Chip]:
+    """The active conditions, each removable on its own."""
+    found = [Chip(FACETS[key], value, links.remove(key, value)) for key in FACETS for value in req.filters.get(key, [])]
+    if req.field != "all":
+        found.append(Chip("检索范围", FIELDS[req.field], links.without(field="all")))
+    if req.date_from:
+        found.append(Chip("起始日期", req.date_from, links.without(date_from="")))
+    if req.date_to:
+        found.append(Chip("截止日期", req.date_to, links.without(date_to="")))
+    return found
+
+
+def _relaxations(req: SearchRequest) -> list[tuple[str, SearchRequest]]:
+    """The request with one condition dropped, each described."""
+    options = [
+        (f"去掉“{FACETS[key]}：{value}”", _without_filter(req, key, value))
+        for key, values in req.filters.items()
+        for value in values
+    ]
+    if req.date_from or req.date_to:
+        options.append(("不限公开日期", replace(req, date_from="", date_to="")))
+    if req.field != "all":
+        options.append((f"在全部字段中检索（而非仅{FIELDS[req.field]}）", replace(req, field="all")))
+    return options[:MAX_WAYS_OUT]
+
+
+def _without_filter(req: SearchRequest, key: str, value: str) -> SearchRequest:
+    filters = {k: [v for v in vs if not (k == key and v == value)] for k, vs in req.filters.items()}
+    return replace(req, filters={k: vs for k, vs in filters.items() if vs}, page=1)
+
+
+def ways_out(catalog: Catalog, req: SearchRequest, result: SearchResult) -> list[WayOut]:
+    """For an empty result: each dropped condition that would find something, then the suggestions."""
+    found = []
+    for text, relaxed in _relaxations(req):
+        total = catalog.search(replace(relaxed, page=1, per_page=1)).total
+        if total:
+            found.append(WayOut(text, search_url(relaxed), total))
+    links = SearchLinks(req)
+    found += [WayOut(f"改为检索“{suggestion}”", links.query(suggestion)) for suggestion in result.suggestions]
+    return found
+
+
+def search_page(catalog: Catalog, parsed: ParsedSearch, heading: str = "") -> SearchPage:
+    links = SearchLinks(parsed.request)
+    result = catalog.search(parsed.request)
+    page = SearchPage(parsed, result, links, chips(parsed.request, links), heading=heading)
+    if result.total == 0 and not result.error:
+        page.ways_out = ways_out(catalog, parsed.request, result)
+    return page
+
+
+def page_numbers(page: int, pages: int, around: int = 2) -> list[int | None]:
+    """Page links to show: first, last and ``around`` either side of the current; None marks a gap."""
+    wanted = {1, pages, *range(page - around, page + around + 1)}
+    numbers = sorted(n for n in wanted if 1 <= n <= pages)
+    shown: list[int | None] = []
+    for number in numbers:
+        if shown and number - (shown[-1] or 0) > 1:
+            shown.append(None)
+        shown.append(number)
+    return shown
+
+
+def doc_page(catalog: Catalog, doc_id: str) -> DocPage | None:
+    doc = catalog.get(doc_id)
+    if doc is None:
+        return None
+    return DocPage(doc, catalog.related(doc.id, limit=5))
+
+
+def resolve_doc_id(catalog: Catalog, text: str) -> str | None:
+    """The stable id a not-quite-canonical document path means (full-width, spaces, 文号), if exactly one."""
+    matches = catalog.lookup(text) if text.strip() else []
+    return matches[0].id if len(matches) == 1 else None

@@ -1,0 +1,226 @@
+"""The portal's endpoints: each page and its JSON twin, built from the same function in :mod:`portal.pages`.
+
+Plain ``def`` endpoints: Whoosh searching is blocking work, so Starlette runs them in its thread pool.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+
+from index.query import FACETS, Catalog, identifier_kind
+from portal.links import CATEGORY_DIMENSIONS, absolute, doc_path
+from portal.pages import DocPage, SearchPage, doc_page, identifier_matches, page_numbers, resolve_doc_id, search_page
+from portal.params import Params, ParsedSearch, clean_text, is_year, parse_search
+from portal.serialise import document_json, facet_json, request_json, summary_json
+from portal.settings import Settings
+
+LATEST_ON_HOME = 10
+
+
+def catalog_of(request: Request) -> Catalog:
+    catalog = getattr(request.app.state, "catalog", None)
+    if catalog is None:  # outside the lifespan (a TestClient used without ``with``)
+        raise HTTPException(503, "检索服务尚未启动。")
+    return catalog
+
+
+def settings_of(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def canonical(request: Request, path: str) -> str:
+    return absolute(request, settings_of(request).base_url, path)
+
+
+def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> Response:
+    context.setdefault("canonical", canonical(request, request.url.path))
+    return request.app.state.templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+def parsed_search(request: Request, preset: dict[str, list[str]] | None = None) -> ParsedSearch:
+    return parse_search(Params.from_query(request.query_params), preset)
+
+
+# Home ------------------------------------------------------------------------------------------
+
+
+def home_data(catalog: Catalog) -> dict[str, Any]:
+    return {
+        "latest": catalog.latest(LATEST_ON_HOME),
+        "facets": catalog.facet_counts(),
+        "stats": catalog.stats(),
+    }
+
+
+def home(request: Request) -> Response:
+    return render(request, "home.html", home_data(catalog_of(request)))
+
+
+def home_json(request: Request) -> Response:
+    data = home_data(catalog_of(request))
+    return JSONResponse(
+        {
+            "latest": [summary_json(item) for item in data["latest"]],
+            "facets": facet_json(data["facets"], FACETS),
+            "stats": data["stats"],
+        }
+    )
+
+
+# Search ----------------------------------------------------------------------------------------
+
+
+def search_context(page: SearchPage) -> dict[str, Any]:
+    return {
+        "page": page,
+        "req": page.request,
+        "result": page.result,
+        "links": page.links,
+        "page_numbers": page_numbers(page.result.page, page.result.pages),
+    }
+
+
+def search_json_data(page: SearchPage) -> dict[str, Any]:
+    result = page.result
+    return {
+        "request": request_json(page.request),
+        "total": result.total,
+        "page": result.page,
+        "pages": result.pages,
+        "elapsed_ms": result.elapsed_ms,
+        "error": result.error,
+        "notices": page.parsed.notices,
+        "suggestions": result.suggestions,
+        "hits": [summary_json(hit) for hit in result.hits],
+        "facets": facet_json(result.facets, FACETS),
+        "identifier_matches": [summary_json(item) for item in page.identifier_matches],
+        "ways_out": [{"text": w.text, "url": w.url, "count": w.count} for w in page.ways_out],
+        "links": {
+            "html": page.links.html(),
+            "atom": page.links.feed(),
+            "next": page.links.page(result.page + 1) if result.page < result.pages else None,
+            "prev": page.links.page(result.page - 1) if result.page > 1 else None,
+        },
+    }
+
+
+def search(request: Request) -> Response:
+    """``/search``: results, or straight to the document a 索引号/文号 names."""
+    catalog = catalog_of(request)
+    parsed = parsed_search(request)
+    matches = identifier_matches(catalog, parsed)
+    if len(matches) == 1:
+        return RedirectResponse(doc_path(matches[0].id), status_code=303)
+    if len(matches) > 1:
+        return RedirectResponse(f"/lookup?q={quote(parsed.request.q)}", status_code=303)
+    page = search_page(catalog, parsed)
+    if page.result.pages and parsed.request.page > page.result.pages:
+        return RedirectResponse(page.links.page(page.result.pages), status_code=303)
+    context = search_context(page)
+    context["canonical"] = canonical(request, page.links.html())
+    return render(request, "search.html", context)
+
+
+def search_json(request: Request) -> Response:
+    catalog = catalog_of(request)
+    parsed = parsed_search(request)
+    page = search_page(catalog, parsed)
+    page.identifier_matches = identifier_matches(catalog, parsed)
+    return JSONResponse(search_json_data(page))
+
+
+# Lookup ----------------------------------------------------------------------------------------
+
+
+def lookup_data(catalog: Catalog, q: str) -> dict[str, Any]:
+    return {"q": q, "kind": identifier_kind(q) if q else None, "matches": catalog.lookup(q) if q else []}
+
+
+def lookup(request: Request) -> Response:
+    """``/lookup?q=``: a pasted 索引号 or 文号; one match goes straight to it."""
+    data = lookup_data(catalog_of(request), clean_text(request.query_params.get("q", ""), 200))
+    if len(data["matches"]) == 1:
+        return RedirectResponse(doc_path(data["matches"][0].id), status_code=303)
+    return render(request, "lookup.html", data)
+
+
+def lookup_json(request: Request) -> Response:
+    data = lookup_data(catalog_of(request), clean_text(request.query_params.get("q", ""), 200))
+    return JSONResponse({**data, "matches": [summary_json(item) for item in data["matches"]]})
+
+
+# Document --------------------------------------------------------------------------------------
+
+
+def found_doc(request: Request, suffix: str = "") -> DocPage | Response:
+    """The document at this path, a redirect to its canonical path, or 404."""
+    catalog = catalog_of(request)
+    doc_id = request.path_params["doc_id"]
+    page = doc_page(catalog, doc_id)
+    if page is not None and page.doc.id == doc_id:
+        return page
+    resolved = page.doc.id if page else resolve_doc_id(catalog, doc_id)
+    if resolved is None:
+        raise HTTPException(404, "没有找到这份文件：索引号或链接可能有误。")
+    return RedirectResponse(doc_path(resolved, suffix), status_code=301)
+
+
+def doc(request: Request) -> Response:
+    page = found_doc(request)
+    if isinstance(page, Response):
+        return page
+    return render(request, "doc.html", {"doc": page.doc, "related": page.related})
+
+
+def doc_json(request: Request) -> Response:
+    page = found_doc(request, ".json")
+    if isinstance(page, Response):
+        return page
+    return JSONResponse({"document": document_json(page.doc), "related": [summary_json(item) for item in page.related]})
+
+
+# Browse ----------------------------------------------------------------------------------------
+
+
+def browse_facet(request: Request) -> tuple[str, str]:
+    """(facet key, value) a browse path names; 404 for an unknown dimension."""
+    params = request.path_params
+    if "dimension" in params:
+        key = CATEGORY_DIMENSIONS.get(params["dimension"], params["dimension"])
+        if key not in CATEGORY_DIMENSIONS.values():
+            raise HTTPException(404, "没有这种分类。")
+        return key, params["value"]
+    if "year" in params:
+        if not is_year(params["year"]):
+            raise HTTPException(404, "年份应为四位数字，如 2018。")
+        return "year", params["year"]
+    return "publisher", params["value"]
+
+
+def browse_page(request: Request) -> SearchPage:
+    key, value = browse_facet(request)
+    page = search_page(catalog_of(request), parsed_search(request, {key: [value]}), f"{FACETS[key]}：{value}")
+    if page.result.total == 0 and not page.result.error:
+        raise HTTPException(404, f"没有{FACETS[key]}为“{value}”的文件。")
+    return page
+
+
+def browse(request: Request) -> Response:
+    return render(request, "search.html", search_context(browse_page(request)))
+
+
+def browse_json(request: Request) -> Response:
+    return JSONResponse(search_json_data(browse_page(request)))
+
+
+def browse_index(request: Request) -> Response:
+    return render(request, "browse.html", {"facets": catalog_of(request).facet_counts()})
+
+
+def browse_index_json(request: Request) -> Response:
+    return JSONResponse({"facets": facet_json(catalog_of(request).facet_counts(), FACETS)})
