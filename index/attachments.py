@@ -1,0 +1,204 @@
+"""Attachment text (PDF, DOCX, plain text, HTML), so words that live only in an attachment are found.
+
+Supported kinds: ``pdf`` (pypdf), ``docx`` (python-docx: paragraphs and table cells), ``txt``
+(charset detected), ``html``/``htm``. Legacy binary Office files (``doc``, ``xls``, ``wps``, ``et``),
+spreadsheets, archives and OFD are not read: :func:`extract_text` returns "" for them.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import charset_normalizer
+
+# Larger files are skipped: a scanned 500-page PDF has no text worth the time, and the ingest
+# must not stall on one document.
+MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
+_EXTENSION = re.compile(r"\.([A-Za-z0-9]{1,5})$")
+_URL_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+
+
+class AttachmentError(Exception):
+    """An attachment whose text could not be read (corrupt, encrypted, not what its name says)."""
+
+    def __init__(self, name: str, message: str) -> None:
+        self.name = name
+        self.message = message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.message}" if self.name else self.message
+
+
+def kind_of(name_or_url: str) -> str:
+    """The lower-case extension of a file name or URL (``pdf``), ignoring query string and fragment."""
+    text = name_or_url.strip()
+    path = urlsplit(text).path if _URL_SCHEME.match(text) else re.split(r"[?#]", text, maxsplit=1)[0]
+    last = unquote(path).replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    match = _EXTENSION.search(last)
+    return match.group(1).lower() if match else ""
+
+
+def extract_text(data: bytes, kind: str, name: str = "") -> str:
+    """The text of an attachment's bytes; "" for kinds not supported (see the module docstring).
+
+    Raises :class:`AttachmentError` for a file that cannot be read, never a parser's own exception.
+    """
+    kind = _real_kind(data, kind.lower().lstrip("."))
+    extractor = _EXTRACTORS.get(kind)
+    if extractor is None:
+        return ""
+    try:
+        return extractor(data).strip()
+    # pypdf and python-docx raise many exception types on damaged files (struct, zlib, KeyError,
+    # their own); any of them means the same thing to the caller: this attachment is unreadable.
+    except Exception as exc:
+        raise AttachmentError(name, f"cannot read {kind}: {str(exc) or type(exc).__name__}") from exc
+
+
+def _real_kind(data: bytes, kind: str) -> str:
+    """The kind the bytes are, where they contradict the name: servers label DOCX as .doc, PDF as .do."""
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"PK\x03\x04") and kind in ("doc", "docx", "wps") and _is_docx(data):
+        return "docx"
+    return kind
+
+
+def _is_docx(data: bytes) -> bool:
+    try:
+        return "word/document.xml" in zipfile.ZipFile(io.BytesIO(data)).namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of every page of a PDF, pages separated by blank lines."""
+    from pypdf import PdfReader  # imported here: only ingests that meet a PDF pay for it
+
+    if b"%PDF-" not in data[:1024]:
+        raise ValueError("not a PDF file")
+    reader = PdfReader(io.BytesIO(data))
+    if reader.is_encrypted:
+        reader.decrypt("")  # most "encrypted" government PDFs only restrict printing
+    return "\n\n".join(text.strip() for page in reader.pages if (text := page.extract_text() or ""))
+
+
+def docx_text(data: bytes) -> str:
+    """The paragraphs and table cells of a DOCX, in document order, one per line."""
+    from docx import Document  # imported here: only ingests that meet a DOCX pay for it
+
+    if not data.startswith(b"PK"):
+        raise ValueError("not a DOCX (zip) file")
+    return "\n".join(line for line in _docx_lines(Document(io.BytesIO(data))) if line.strip())
+
+
+def _docx_lines(container) -> Iterator[str]:
+    """Lines of a python-docx document or table cell; a merged cell is read once, not per grid square."""
+    from docx.table import Table
+
+    for block in container.iter_inner_content():
+        if not isinstance(block, Table):
+            yield block.text
+            continue
+        for row in block.rows:
+            seen: set[int] = set()
+            for cell in row.cells:
+                if id(cell._tc) not in seen:
+                    seen.add(id(cell._tc))
+                    yield from _docx_lines(cell)
+
+
+def detected_encoding(data: bytes) -> str:
+    """The encoding of bytes that do not say: UTF-8 if valid, else GB18030 if (nearly) valid, else a guess.
+
+    GB18030 (a superset of GBK and GB2312) is what a Chinese government file is in when it is not
+    UTF-8, and charset_normalizer alone takes short GBK text for Korean. A stray bad byte in GBK
+    text costs one U+FFFD; switching to a guessed encoding would garble the whole file.
+    """
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    as_gb = data.decode("gb18030", errors="replace")
+    if as_gb.count("\ufffd") <= max(2, len(as_gb) // 100):
+        return "gb18030"
+    best = charset_normalizer.from_bytes(data).best()
+    return best.encoding if best is not None else "gb18030"
+
+
+def plain_text(data: bytes) -> str:
+    """A text file's content, whatever its encoding (UTF-8/16 by BOM, else detected)."""
+    for bom, name in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if data.startswith(bom):
+            return data[len(bom) :].decode(name, errors="replace")
+    return data.decode(detected_encoding(data), errors="replace")
+
+
+def html_text(data: bytes) -> str:
+    """The text of an HTML attachment, decoded and paragraphed as the HTML reader does pages."""
+    # Imported here: the HTML reader imports kind_of from this module.
+    from index.readers.html import decode_html, html_to_text
+
+    return html_to_text(decode_html(data))
+
+
+_EXTRACTORS: dict[str, Callable[[bytes], str]] = {
+    "pdf": pdf_text,
+    "docx": docx_text,
+    "txt": plain_text,
+    "text": plain_text,
+    "html": html_text,
+    "htm": html_text,
+}
+
+
+def read_local_attachments(record_path: Path, attachments: list[dict]) -> list[dict]:
+    """The attachments with ``text`` filled in for those stored as files beside the document.
+
+    An attachment is looked for by its ``path``, ``url`` or ``name`` taken as a path relative
+    to the document's folder; web URLs and paths leading out of that folder are not followed
+    (a crawled page must not make the ingest read ``../../etc/passwd`` into a public index).
+    A file that cannot be read gets an ``error`` message instead, for the ingest report.
+    """
+    folder = record_path.parent.resolve()
+    return [_with_local_text(folder, attachment) for attachment in attachments]
+
+
+def _with_local_text(folder: Path, attachment: dict) -> dict:
+    result = dict(attachment)
+    path = _local_file(folder, attachment)
+    if path is None or result.get("text"):
+        return result
+    name = str(attachment.get("name") or path.name)
+    try:
+        if path.stat().st_size > MAX_ATTACHMENT_BYTES:
+            raise AttachmentError(name, f"larger than {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MiB, not read")
+        kind = str(attachment.get("kind") or "") or kind_of(path.name)
+        result["text"] = extract_text(path.read_bytes(), kind, name)
+    except AttachmentError as exc:
+        result["error"] = str(exc)
+    except OSError as exc:
+        result["error"] = str(AttachmentError(name, f"cannot open: {exc.strerror or exc}"))
+    return result
+
+
+def _local_file(folder: Path, attachment: dict) -> Path | None:
+    """The existing file inside ``folder`` that the attachment's path, url or name points to."""
+    for key in ("path", "url", "name"):
+        reference = str(attachment.get(key) or "").strip()
+        if not reference or _URL_SCHEME.match(reference) or reference.startswith("//"):
+            continue
+        relative = unquote(re.split(r"[?#]", reference, maxsplit=1)[0]).replace("\\", "/").lstrip("/")
+        if not relative:
+            continue
+        candidate = (folder / relative).resolve()
+        if candidate.is_relative_to(folder) and candidate.is_file():
+            return candidate
+    return None

@@ -1,0 +1,181 @@
+"""Attachment text: PDF, DOCX, plain text and HTML read; unreadable files reported, not raised raw."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import docx
+import pytest
+
+from index.attachments import AttachmentError, extract_text, kind_of, read_local_attachments
+
+
+def minimal_pdf(text: str) -> bytes:
+    """A one-page PDF showing ``text`` (ASCII) in Helvetica, with a correct cross-reference table."""
+    stream = b"BT /F1 18 Tf 72 720 Td (" + text.encode("ascii") + b") Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def tiny_docx() -> bytes:
+    """A DOCX with two paragraphs around a table whose first row is one merged cell."""
+    document = docx.Document()
+    document.add_paragraph("关于下达2024年度补助资金的通知")
+    table = document.add_table(rows=2, cols=2)
+    merged = table.cell(0, 0).merge(table.cell(0, 1))
+    merged.text = "补助资金分配表"
+    table.cell(1, 0).text = "东川县"
+    table.cell(1, 1).text = "120万元"
+    document.add_paragraph("请按规定用途使用。")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        pytest.param("附件1.PDF", "pdf", id="upper-case"),
+        pytest.param("http://x.gov.cn/a/P0202405.docx?v=3", "docx", id="url-query"),
+        pytest.param("files/report.xls#sheet2", "xls", id="fragment"),
+        pytest.param("http://x.gov.cn/download.jsp?file=a.pdf", "jsp", id="query-not-taken-for-extension"),
+        pytest.param("http://x.gov.cn/files/%E8%AF%B4%E6%98%8E.txt", "txt", id="percent-encoded"),
+        pytest.param("C:\\公文\\通知.wps", "wps", id="windows-path"),
+        pytest.param("http://x.gov.cn/zwgk/", "", id="directory"),
+        pytest.param("README", "", id="no-extension"),
+        pytest.param("", "", id="empty"),
+    ],
+)
+def test_kind_of(name: str, expected: str) -> None:
+    assert kind_of(name) == expected
+
+
+def test_pdf_text() -> None:
+    assert extract_text(minimal_pdf("Shengtai huanjing baogao 2023"), "pdf", "a.pdf") == "Shengtai huanjing baogao 2023"
+
+
+def test_docx_paragraphs_and_table_cells_in_order() -> None:
+    assert extract_text(tiny_docx(), "docx", "a.docx").split("\n") == [
+        "关于下达2024年度补助资金的通知",
+        "补助资金分配表",
+        "东川县",
+        "120万元",
+        "请按规定用途使用。",
+    ]
+
+
+_GBK_HTML = "<html><head><meta charset='gbk'></head><body><p>城市排水防涝工作方案（征求意见稿）</p></body></html>"
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        pytest.param("城市排水防涝工作方案（征求意见稿）".encode("gbk"), "txt", id="gbk-text"),
+        pytest.param("城市排水防涝工作方案（征求意见稿）".encode("utf-8-sig"), "txt", id="utf8-bom-text"),
+        pytest.param("城市排水防涝工作方案（征求意见稿）".encode("utf-16"), "TXT", id="utf16-text"),
+        pytest.param(_GBK_HTML.encode("gbk"), "html", id="gbk-html"),
+    ],
+)
+def test_text_kinds_decoded(data: bytes, kind: str) -> None:
+    assert extract_text(data, kind) == "城市排水防涝工作方案（征求意见稿）"
+
+
+def test_kind_follows_the_bytes_when_the_name_is_wrong() -> None:
+    # Servers hand out DOCX files named .doc; the bytes say what they are.
+    assert extract_text(tiny_docx(), "doc").startswith("关于下达2024年度补助资金的通知")
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        pytest.param(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1legacy word", "doc", id="legacy-doc"),
+        pytest.param(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1legacy excel", "xls", id="xls"),
+        pytest.param(b"PK\x03\x04archive", "zip", id="zip"),
+        pytest.param(b"whatever", "", id="unknown"),
+    ],
+)
+def test_unsupported_kinds_give_no_text(data: bytes, kind: str) -> None:
+    assert extract_text(data, kind) == ""
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        pytest.param(minimal_pdf("cut short")[:150], "pdf", id="truncated-pdf"),
+        pytest.param(b"<html>404 Not Found</html>", "pdf", id="error-page-named-pdf"),
+        pytest.param(b"PK\x03\x04not really a zip", "docx", id="corrupt-docx"),
+        pytest.param(b"plain text", "docx", id="text-named-docx"),
+    ],
+)
+def test_unreadable_file_raises_attachment_error_naming_it(data: bytes, kind: str) -> None:
+    with pytest.raises(AttachmentError) as caught:
+        extract_text(data, kind, name="附件1")
+    assert caught.value.name == "附件1"
+    assert str(caught.value).startswith(f"附件1: cannot read {kind}:")
+
+
+# Files beside the document -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def document_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "docs"
+    (folder / "files").mkdir(parents=True)
+    (folder / "page.html").write_text("<html></html>", encoding="utf-8")
+    (folder / "files" / "说明.txt").write_bytes("附件里才有的词：海绵城市".encode("gbk"))
+    (folder / "files" / "broken.pdf").write_bytes(b"%PDF-1.4\nbroken")
+    (tmp_path / "secret.txt").write_text("outside the document folder", encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("attachment", "text"),
+    [
+        pytest.param({"name": "说明", "url": "files/%E8%AF%B4%E6%98%8E.txt"}, "附件里才有的词：海绵城市", id="by-url"),
+        pytest.param({"name": "说明", "path": "./files/说明.txt?v=1"}, "附件里才有的词：海绵城市", id="by-path"),
+        pytest.param({"name": "files/说明.txt", "url": ""}, "附件里才有的词：海绵城市", id="by-name"),
+    ],
+)
+def test_local_attachment_text_is_filled_in(document_folder: Path, attachment: dict, text: str) -> None:
+    [result] = read_local_attachments(document_folder / "page.html", [attachment])
+    assert result["text"] == text
+    assert "text" not in attachment  # the caller's dict is left as it was
+
+
+@pytest.mark.parametrize(
+    "attachment",
+    [
+        pytest.param({"name": "说明.txt", "url": "http://x.gov.cn/files/说明.txt"}, id="web-url-not-fetched"),
+        pytest.param({"name": "secret", "url": "../secret.txt"}, id="outside-the-folder"),
+        pytest.param({"name": "secret", "url": "/../../secret.txt"}, id="rooted-escape"),
+        pytest.param({"name": "missing.pdf", "url": "files/missing.pdf"}, id="missing-file"),
+    ],
+)
+def test_attachments_not_beside_the_document_are_left_alone(document_folder: Path, attachment: dict) -> None:
+    assert read_local_attachments(document_folder / "page.html", [attachment]) == [attachment]
+
+
+def test_unreadable_local_attachment_carries_an_error(document_folder: Path) -> None:
+    [result] = read_local_attachments(
+        document_folder / "page.html", [{"name": "年度报告", "url": "files/broken.pdf", "kind": "pdf"}]
+    )
+    assert "text" not in result
+    assert result["error"].startswith("年度报告: cannot read pdf:")
