@@ -885,7 +885,10 @@ async def _read_capped(response: httpx.Response, limit: int) -> bytes:
 
 
 def _too_large(limit: int) -> str:
-    amount = f"{limit / MB:g} MB" if limit >= MB else f"{limit / 1024:g} KB"
+    if limit >= MB:
+        amount = f"{limit / MB:.3g} MB"
+    else:
+        amount = f"{limit / 1024:.0f} KB" if limit >= 1024 else f"{limit} bytes"
     return f"too large (over {amount})"
 
 

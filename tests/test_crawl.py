@@ -360,6 +360,7 @@ def test_bookkeeping_files_are_sidecars_and_documents_are_not(full: Crawled, tmp
     assert crawled_reader.is_sidecar(sidecar)
     assert crawled_reader.is_sidecar(full.host_dir / "CRAWL.json")
     assert crawled_reader.is_sidecar(state)
+    assert crawled_reader.is_sidecar(next((full.host_dir / "attachments").iterdir()))
     assert not crawled_reader.is_sidecar(document)
     assert not crawled_reader.is_sidecar(sidecar.with_suffix(".html"))
 
@@ -378,8 +379,9 @@ def test_the_crawled_reader_claims_pages_and_bookkeeping_first(full: Crawled, tm
 def test_the_ingester_walks_only_the_pages(full: Crawled) -> None:
     from index.ingest import iter_files
 
-    assert {p.suffix for p in iter_files([full.crawl_dir])} <= {".html", ".pdf"}
-    assert len([p for p in iter_files([full.crawl_dir]) if p.suffix == ".html"]) == len(stored_paths())
+    walked = list(iter_files([full.crawl_dir]))
+    assert {p.suffix for p in walked} == {".html"}  # no sidecars, markers, state or attachments
+    assert len(walked) == len(stored_paths())
 
 
 def test_the_crawled_reader_makes_a_record_with_url_and_attachments(full: Crawled) -> None:
@@ -394,6 +396,7 @@ def test_the_crawled_reader_makes_a_record_with_url_and_attachments(full: Crawle
     [record] = list(crawled_reader.read(page))
     attachments = {a["url"].removeprefix(full.base): a for a in record.fields["attachments"]}
     assert Path(attachments[PDF_PATH]["path"]).read_bytes() == tiny_pdf()
+    assert "Minzheng weiwen mingdan" in attachments[PDF_PATH]["text"]  # extracted here: see with_text
     assert "path" not in attachments[BIG_ZIP_PATH]  # skipped as too large: the link alone
 
 

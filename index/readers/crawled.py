@@ -1,9 +1,10 @@
 """The crawl-folder reader: a page ``index.crawl`` stored, read with the URL and fetch time of its sidecar.
 
-A crawl folder holds ``pages/<key>.html`` with ``pages/<key>.json`` beside it, plus bookkeeping
-(``CRAWL.json``, ``.state/*.json``). Only the pages are documents: this reader claims the
-bookkeeping files too, and yields nothing for them, so the JSON reader never mistakes a sidecar
-for a document. The ingester skips them earlier with :func:`is_sidecar`.
+A crawl folder holds ``<host>/pages/<key>.html`` with ``<key>.json`` beside it, the page's
+downloaded ``<host>/attachments/``, and bookkeeping (``<host>/CRAWL.json``, ``.state/*.json``).
+Only the pages are documents: this reader claims the other files too, and yields nothing for
+them, so the JSON reader never mistakes a sidecar for a document. The ingester skips them
+earlier with :func:`is_sidecar`.
 """
 
 from __future__ import annotations
@@ -37,11 +38,14 @@ def load_sidecar(path: Path) -> dict[str, Any] | None:
 
 
 def is_sidecar(path: Path) -> bool:
-    """Whether ``path`` is crawl bookkeeping rather than a document.
+    """Whether ``path`` is a crawl folder's file that is not a document in its own right.
 
     True for a page's sidecar (a ``.json`` beside a same-stem ``.html`` holding "url" and
-    "fetched_at"), for ``CRAWL.json`` and for a crawl state file.
+    "fetched_at"), for ``CRAWL.json``, for a crawl state file, and for an attachment the
+    crawler downloaded (its text is indexed with the page that links to it).
     """
+    if is_crawl_attachment(path):
+        return True
     if path.suffix.lower() != ".json" or not path.is_file():
         return False
     try:
@@ -54,6 +58,11 @@ def is_sidecar(path: Path) -> bool:
         return True
     has_page = any(path.with_suffix(suffix).is_file() for suffix in PAGE_SUFFIXES)
     return has_page and "url" in data and "fetched_at" in data
+
+
+def is_crawl_attachment(path: Path) -> bool:
+    """A file in ``<host>/attachments/`` of a crawl folder (one with ``<host>/CRAWL.json``)."""
+    return path.parent.name == "attachments" and (path.parent.parent / "CRAWL.json").is_file()
 
 
 def sniff(path: Path, head: bytes) -> bool:
@@ -82,8 +91,33 @@ def read(path: Path) -> Iterator[RawRecord | ReadError]:
     host_dir = path.parent.parent  # <host>/pages/<key>.html; attachment paths are relative to <host>
     attachments = with_downloads(record.fields.get("attachments") or [], sidecar.get("attachments") or [], host_dir)
     if attachments:
-        record.fields["attachments"] = attachments
+        record.fields["attachments"] = with_text(attachments, host_dir)
     yield record
+
+
+def with_text(attachments: list[dict[str, Any]], host_dir: Path) -> list[dict[str, Any]]:
+    """Downloaded attachments with their text extracted now.
+
+    The shared extractor looks only inside the folder it is given (here ``<host>``), and a
+    local "path" does not survive normalisation, so the text has to travel in the record.
+    """
+    if not any("path" in item for item in attachments):
+        return attachments
+    from index.attachments import read_local_attachments
+
+    # read_local_attachments takes the folder from a file in it and paths relative to that folder.
+    inside_host = [
+        {**item, "path": _relative(item["path"], host_dir)} if "path" in item else item for item in attachments
+    ]
+    read = read_local_attachments(host_dir / "CRAWL.json", inside_host)
+    return [
+        {**item, "text": found["text"]} if found.get("text") else item
+        for item, found in zip(attachments, read, strict=True)
+    ]
+
+
+def _relative(path: str, host_dir: Path) -> str:
+    return Path(path).relative_to(host_dir).as_posix()
 
 
 def with_downloads(
