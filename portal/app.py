@@ -80,13 +80,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or load_settings()
 
     @asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        app.state.catalog = open_catalog(settings)
+    async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Catalog]]:
+        # Lifespan state: each server (or TestClient) run gets its own catalog as request.state.catalog.
+        catalog = open_catalog(settings)
         try:
-            yield
+            yield {"catalog": catalog}
         finally:
-            app.state.catalog.close()
-            app.state.catalog = None
+            catalog.close()
 
     app = Starlette(
         routes=routes(),

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from index.query import FACETS, Catalog, identifier_kind
-from portal.links import CATEGORY_DIMENSIONS, absolute, doc_path
+from portal.links import CATEGORY_DIMENSIONS, absolute, browse_path, doc_path
 from portal.pages import DocPage, SearchPage, doc_page, identifier_matches, page_numbers, resolve_doc_id, search_page
 from portal.params import Params, ParsedSearch, clean_text, is_year, parse_search
 from portal.serialise import document_json, facet_json, request_json, summary_json
@@ -23,7 +23,7 @@ LATEST_ON_HOME = 10
 
 
 def catalog_of(request: Request) -> Catalog:
-    catalog = getattr(request.app.state, "catalog", None)
+    catalog = getattr(request.state, "catalog", None)
     if catalog is None:  # outside the lifespan (a TestClient used without ``with``)
         raise HTTPException(503, "检索服务尚未启动。")
     return catalog
@@ -38,7 +38,7 @@ def canonical(request: Request, path: str) -> str:
 
 
 def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> Response:
-    context.setdefault("canonical", canonical(request, request.url.path))
+    context.setdefault("canonical", canonical(request, quote(request.url.path, safe="/")))
     return request.app.state.templates.TemplateResponse(request, name, context, status_code=status_code)
 
 
@@ -174,7 +174,8 @@ def doc(request: Request) -> Response:
     page = found_doc(request)
     if isinstance(page, Response):
         return page
-    return render(request, "doc.html", {"doc": page.doc, "related": page.related})
+    context = {"doc": page.doc, "related": page.related, "canonical": canonical(request, doc_path(page.doc.id))}
+    return render(request, "doc.html", context)
 
 
 def doc_json(request: Request) -> Response:
@@ -211,7 +212,9 @@ def browse_page(request: Request) -> SearchPage:
 
 
 def browse(request: Request) -> Response:
-    return render(request, "search.html", search_context(browse_page(request)))
+    context = search_context(browse_page(request))
+    context["canonical"] = canonical(request, browse_path(*browse_facet(request)))
+    return render(request, "search.html", context)
 
 
 def browse_json(request: Request) -> Response:
