@@ -390,12 +390,25 @@ def test_related_links_under_their_headings() -> None:
     ]
 
 
-def test_related_list_of_paragraph_links_after_a_heading() -> None:
+@pytest.mark.parametrize(
+    "related_block",
+    [
+        pytest.param(
+            "<h3>相关信息</h3><p><a href='/a.html'>政策原文</a></p><p><a href='/b.html'>图文解读</a></p>"
+            "<div class='pager'><a href='/next.html'>下一篇：关于做好春耕工作的通知</a></div>",
+            id="heading-then-run-of-paragraph-links",
+        ),
+        pytest.param(
+            "<div class='xgxx'><span>相关信息：</span><ul><li><a href='/a.html'>政策原文</a></li>"
+            "<li><a href='/b.html'>图文解读</a></li><li><a href='/more/'>更多</a></li></ul></div>",
+            id="inline-heading-then-list",
+        ),
+    ],
+)
+def test_related_block_layouts(related_block: str) -> None:
     page = (
         "<html><body><div id='zoom'><p>正文第一段，内容较长的说明文字。</p></div>"
-        "<h3>相关信息</h3><p><a href='/a.html'>政策原文</a></p><p><a href='/b.html'>图文解读</a></p>"
-        "<div class='pager'><a href='/next.html'>下一篇：关于做好春耕工作的通知</a></div>"
-        "<div class='footer-note'>本网站由某某市人民政府主办</div></body></html>"
+        f"{related_block}<div class='footer-note'>本网站由某某市人民政府主办</div></body></html>"
     )
     fields = parse_html(page.encode(), source="inline", url="http://x.gov.cn/p/1.html").fields
     assert fields["related"] == [

@@ -154,7 +154,8 @@ def parse_html(
     base = _base_url(root, url)
     meta = meta_fields(root)
     attachments = attachment_links(root, base)
-    related, related_blocks = related_links(root, base)
+    # Footers list other governments' sites under 相关链接: not links about this document.
+    related, related_blocks = related_links(root, base, skip=furniture(root))
     found = label_pairs(root)
     fields, _unknown = map_fields((pair.label, pair.value) for pair in found)
     for name, value in meta.items():
@@ -533,6 +534,7 @@ _KIND_IN_TEXT = re.compile(
 # Link texts that say "download" rather than what the file is; the file name is a better name.
 _GENERIC_LINK_TEXT = frozenset({"下载", "点击下载", "附件", "下载附件", "点击", "点击此处", "此处", "这里", "查看"})
 _NOT_LINKS = ("javascript:", "mailto:", "tel:", "#")
+_INLINE_HEADING_TAGS = frozenset({"span", "b", "strong", "em", "i", "font", "label"})
 _MORE = re.compile(r"^(?:更多|more)\W*$", re.IGNORECASE)
 
 
@@ -573,11 +575,17 @@ def _file_name(url: str) -> str:
     return unquote(urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1])
 
 
-def related_links(root: HtmlElement, base: str = "") -> tuple[list[dict[str, str]], list[HtmlElement]]:
-    """Links listed under 相关信息 / 相关解读 / 相关链接 headings, and the blocks that held them."""
+def related_links(
+    root: HtmlElement, base: str = "", skip: Iterable[HtmlElement] = ()
+) -> tuple[list[dict[str, str]], list[HtmlElement]]:
+    """Links listed under 相关信息 / 相关解读 / 相关链接 headings outside the ``skip`` blocks,
+    and the blocks that held them."""
     links: dict[str, dict[str, str]] = {}
     blocks: list[HtmlElement] = []
-    for heading in [leaf for leaf in leaf_blocks(root) if _is_related_heading(leaf)]:
+    skipped = set(skip)
+    for heading in _related_headings(root):
+        if any(el in skipped for el in (heading, *heading.iterancestors())):
+            continue
         inside = list(heading.iter("a"))  # 相关链接：<a>…</a> on the heading's own line
         anchors, held_by = (inside, [heading]) if inside else _links_after(heading)
         for anchor in anchors:
@@ -588,9 +596,21 @@ def related_links(root: HtmlElement, base: str = "") -> tuple[list[dict[str, str
     return list(links.values()), blocks
 
 
-def _is_related_heading(leaf: HtmlElement) -> bool:
-    text = clean_text(_own_text(leaf))
-    return len(text) <= 12 and canonical_field(text) == "related" and not _inside_editor(leaf)
+def _related_headings(root: HtmlElement) -> list[HtmlElement]:
+    """Lines or inline tags reading 相关信息 / 相关解读 / 相关链接 (``<h3>``, ``<div><span>…</span><ul>``),
+    outermost only, outside the document's own text."""
+    leaves = set(leaf_blocks(root))
+    found: list[HtmlElement] = []
+    for el in root.iter():
+        if (el in leaves or el.tag in _INLINE_HEADING_TAGS) and _is_related_heading(el):
+            if not any(ancestor in found for ancestor in el.iterancestors()):
+                found.append(el)
+    return found
+
+
+def _is_related_heading(el: HtmlElement) -> bool:
+    text = clean_text(_own_text(el))
+    return len(text) <= 12 and canonical_field(text) == "related" and not _inside_editor(el)
 
 
 def _links_after(heading: HtmlElement) -> tuple[list[HtmlElement], list[HtmlElement]]:
@@ -652,6 +672,10 @@ _KNOWN_CONTAINERS = (
             "xxgk_content",
             "news_content",
             "zwnr",
+            "ucap-content",  # gov.cn
+            "zoomcon",
+            "article-con",
+            "detail-content",
         }
     ),
 )
