@@ -62,7 +62,7 @@ def extract_text(data: bytes, kind: str, name: str = "") -> str:
 
 
 def _real_kind(data: bytes, kind: str) -> str:
-    """The kind the bytes are, where they contradict the name: servers label DOCX as .doc, PDF as .do."""
+    """The kind the bytes are where they contradict the name (DOCX saved as .doc, PDF served as download.do)."""
     if data.startswith(b"%PDF-"):
         return "pdf"
     if data.startswith(b"PK\x03\x04") and kind in ("doc", "docx", "wps") and _is_docx(data):
