@@ -1,0 +1,104 @@
+"""End-to-end fixtures: the real app under uvicorn on a free loopback port, and headless Chromium.
+
+Chromium is Debian's (/usr/bin/chromium): Playwright's own browser downloads are not used.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import uvicorn
+from helpers import DOCUMENTS, ROOT
+
+from index.ingest import ingest_paths
+from portal.app import create_app
+from portal.settings import load_settings
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+FIXTURES = ROOT / "tests" / "web" / "fixtures"
+SCREENSHOTS = ROOT / "tests" / "screenshots"
+STARTUP_TIMEOUT = 30.0
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def e2e_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    index_dir = tmp_path_factory.mktemp("e2e-index")
+    report = ingest_paths([DOCUMENTS, FIXTURES], index_dir)
+    assert not report.rejected, report.rejected
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def server(e2e_index: Path) -> Iterator[str]:
+    """Base URL of the portal served by uvicorn in a thread."""
+    port = free_port()
+    app = create_app(replace(load_settings({}), index_dir=e2e_index))
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    uv = uvicorn.Server(config)
+    thread = threading.Thread(target=uv.run, name="uvicorn", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while not uv.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    uv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
+        pytest.skip(f"needs Debian's chromium at {CHROMIUM}")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def console_errors() -> list[str]:
+    """Console errors, script errors, CSP violations and dialogs seen by ``page``; a test may clear expected ones."""
+    return []
+
+
+@pytest.fixture
+def page(browser, server: str, console_errors: list[str]) -> Iterator[object]:
+    """A fresh page (own cookies) with the server as base URL; fails the test on any console error."""
+    context = browser.new_context(base_url=server, locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: console_errors.append(str(exc)))
+    page.on("dialog", lambda dialog: console_errors.append(f"dialog: {dialog.message}") or dialog.dismiss())
+    yield page
+    context.close()
+    assert not console_errors, console_errors
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
