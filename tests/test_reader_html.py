@@ -436,9 +436,6 @@ _GBK_PAGE = (
     [
         pytest.param(_GBK_PAGE.format(meta="").encode("gbk"), None, id="undeclared-gbk-detected"),
         pytest.param(
-            "<title>关于开展安全生产大检查的通知</title>".encode("gbk"), None, id="short-undeclared-gbk-not-korean"
-        ),
-        pytest.param(
             _GBK_PAGE.format(meta='<meta charset="utf-8">').encode("gbk"), None, id="declared-utf8-saved-as-gbk"
         ),
         pytest.param(_GBK_PAGE.format(meta='<meta charset="gbk">').encode("utf-16"), None, id="utf-16-bom-beats-meta"),
@@ -447,6 +444,14 @@ _GBK_PAGE = (
 def test_encoding(data: bytes, encoding: str | None) -> None:
     record = parse_html(data, source="inline", encoding=encoding)
     assert record.fields["title"] == "关于开展安全生产大检查的通知"
+
+
+def test_short_undeclared_gbk_page_is_not_taken_for_korean() -> None:
+    # charset_normalizer alone reads these GBK bytes as cp949 (냘懇탤彊…).
+    assert (
+        parse_html("<p>城市排水防涝工作方案</p>".encode("gbk"), source="inline").fields["body"]
+        == "城市排水防涝工作方案"
+    )
 
 
 _BIG5_PAGE = (
