@@ -1,0 +1,95 @@
+"""The `portal` command, run as a user runs it: a real process, settings from the environment."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import DOCUMENTS, ROOT, SEED_INDEX_NO, SEED_TITLE
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory) -> dict[str, str]:
+    index_dir = tmp_path_factory.mktemp("cli") / "index"
+    return {**os.environ, "PORTAL_INDEX_DIR": str(index_dir)}
+
+
+def portal(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "portal", *args], env=env, cwd=ROOT, capture_output=True, text=True, check=check
+    )
+
+
+@pytest.fixture(scope="module")
+def ingested(env) -> dict:
+    return json.loads(portal(env, "ingest", "--json", str(DOCUMENTS)).stdout)
+
+
+def test_ingest_reports_counts_and_warnings(ingested):
+    assert ingested["added"] >= 31 and ingested["rejected"] == []
+    codes = {(w["id"], w["code"]) for w in ingested["warnings"]}
+    assert {(SEED_INDEX_NO, "spam"), (SEED_INDEX_NO, "encoding_loss")} <= codes
+
+
+def test_second_ingest_skips_unchanged_files(env, ingested):
+    again = json.loads(portal(env, "ingest", "--json", str(DOCUMENTS)).stdout)
+    assert (again["added"], again["updated"], again["files_read"]) == (0, 0, 0)
+    assert again["unchanged"] == ingested["added"]
+
+
+def test_plain_ingest_prints_a_closing_report(env, ingested, tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{oops", "utf-8")
+    out = portal(env, "ingest", str(bad)).stdout
+    assert "rejected 1" in out
+    assert f"{bad}: not valid JSON" in out
+
+
+def test_lookup_prints_the_seed_page(env, ingested):
+    out = portal(env, "lookup", SEED_INDEX_NO).stdout
+    assert SEED_TITLE in out
+    assert "市民政局" in out and "2018-04-10" in out and "规划计划 / 其他 / 报告" in out
+
+
+def test_lookup_by_doc_no_json(env, ingested):
+    [doc] = json.loads(portal(env, "lookup", "--json", "宿政办发[2017]150号").stdout)
+    assert doc["doc_no"] == "宿政办发〔2017〕150号"
+
+
+def test_lookup_of_unknown_identifier_fails_clearly(env, ingested):
+    result = portal(env, "lookup", "999999999/2030-00001", check=False)
+    assert result.returncode == 1 and "no document" in result.stderr
+
+
+def test_search_with_filters_and_limit(env, ingested):
+    result = json.loads(portal(env, "search", "低保", "--publisher", "市民政局", "--limit", "3", "--json").stdout)
+    assert result["hits"] and all(hit["publisher"] == "市民政局" for hit in result["hits"])
+    assert SEED_INDEX_NO in {hit["id"] for hit in result["hits"]}
+    limited = json.loads(portal(env, "search", "低保", "--limit", "2", "--json").stdout)
+    assert len(limited["hits"]) == 2 and limited["total"] > 2
+
+
+def test_search_by_category_and_year(env, ingested):
+    result = json.loads(portal(env, "search", "--category", "报告", "--year", "2018", "--json").stdout)
+    assert SEED_INDEX_NO in {hit["id"] for hit in result["hits"]}
+
+
+def test_stats(env, ingested):
+    stats = json.loads(portal(env, "stats", "--json").stdout)
+    assert stats["documents"] == ingested["added"]
+    assert {"publisher", "year", "category_genre"} <= set(stats["facets"])
+
+
+def test_without_an_index_commands_say_what_to_do(tmp_path):
+    env = {**os.environ, "PORTAL_INDEX_DIR": str(tmp_path / "none")}
+    result = portal(env, "search", "低保", check=False)
+    assert result.returncode == 1 and "run `portal ingest PATH` first" in result.stderr
+
+
+def test_console_script_is_installed():
+    script = Path(sys.executable).parent / "portal"
+    assert script.exists(), "pip install -e . provides the `portal` command"
