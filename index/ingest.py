@@ -17,8 +17,10 @@ from pathlib import Path
 from whoosh.index import Index
 
 from index import store
+from index.attachments import read_local_attachments
 from index.normalise import RejectedRecord, normalise
 from index.readers import ReadError, read_file
+from index.readers.crawled import is_sidecar
 from index.record import Document, Finding
 from index.schema import content_hash, dedup_key, to_fields
 
@@ -53,10 +55,12 @@ class DocWarning:
 class Duplicate:
     doc_id: str
     where: str
-    duplicate_of: str
+    duplicate_of: str  # the id of the copy that is indexed
+    first_where: str = ""  # where that copy was read in this run, if it was
 
     def __str__(self) -> str:
-        return f"{self.where}: same document as {self.duplicate_of}, not indexed twice"
+        first = f" (read from {self.first_where})" if self.first_where else ""
+        return f"{self.where}: same document as {self.duplicate_of}{first}, not indexed twice"
 
 
 @dataclass
@@ -89,8 +93,6 @@ class IngestReport:
 
 def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
     """Document files under ``paths`` (files as given, folders walked in name order)."""
-    from index.readers.crawled import is_sidecar
-
     for path in paths:
         candidates = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
         for candidate in candidates:
@@ -216,8 +218,6 @@ def _ingest_file(
     progress: Callable[[str], None] | None,
 ) -> tuple[list[str], bool]:
     """Index one file's documents; returns their ids and whether every record was read."""
-    from index.attachments import read_local_attachments
-
     ids: list[str] = []
     complete = True
     for item in read_file(path):
@@ -233,15 +233,15 @@ def _ingest_file(
             report.rejected.append(Rejection(exc.source, exc.locator, exc.field, exc.reason))
             complete = False
             continue
-        doc.attachments = _with_attachment_text(doc, path, read_local_attachments)
+        doc.warnings += _with_attachment_text(doc, path)
         where = item.where
         if doc.id in seen:
-            report.duplicates.append(Duplicate(doc.id, where, f"{doc.id} ({seen[doc.id]})"))
+            report.duplicates.append(Duplicate(doc.id, where, doc.id, seen[doc.id]))
             continue
         key = dedup_key(doc)
         twin = state.dedup.get(key) if key else None
         if twin and twin != doc.id:
-            report.duplicates.append(Duplicate(doc.id, where, twin))
+            report.duplicates.append(Duplicate(doc.id, where, twin, seen.get(twin, "")))
             continue
         seen[doc.id] = where
         ids.append(doc.id)
@@ -252,18 +252,17 @@ def _ingest_file(
     return ids, complete
 
 
-def _with_attachment_text(doc: Document, path: Path, read_local) -> list:
-    """The document's attachments, with text read from files stored beside the document where possible."""
-    from index.record import Attachment
-
-    wanted = [
-        a.to_dict() | ({"path": a.url} if not a.url.startswith("http") else {}) for a in doc.attachments
-    ]
-    filled = read_local(path, wanted)
-    return [
-        Attachment(name=a["name"], url=a.get("url", ""), kind=a.get("kind", ""), text=a.get("text", ""))
-        for a in filled
-    ]
+def _with_attachment_text(doc: Document, path: Path) -> list[Finding]:
+    """Fill in the text of attachments stored beside the document; a file that cannot be read is a finding."""
+    missing = [a for a in doc.attachments if not a.text]
+    if not missing:
+        return []
+    findings = []
+    for attachment, filled in zip(missing, read_local_attachments(path, [a.to_dict() for a in missing]), strict=True):
+        attachment.text = filled.get("text") or ""
+        if filled.get("error"):
+            findings.append(Finding("attachment_unreadable", "attachments", f"附件无法读取（{filled['error']}）"))
+    return findings
 
 
 def _write(writer, doc: Document, state: _IndexState, report: IngestReport) -> None:

@@ -12,8 +12,10 @@ import re
 import unicodedata
 from typing import Any
 
+from index.attachments import kind_of
 from index.identifiers import normalise_doc_no, parse_index_no, split_leading_doc_no
 from index.integrity import integrity_findings
+from index.readers.html import html_to_text
 from index.record import Attachment, Document, Finding, Link, RawRecord
 
 
@@ -48,9 +50,7 @@ def clean_body(text: Any) -> str:
         return ""
     text = str(text)
     if _HTML_BODY.match(text):
-        from index.readers.html import html_to_text  # the HTML reader owns markup handling
-
-        text = html_to_text(text)
+        text = html_to_text(text)  # the HTML reader owns markup handling
     else:
         text = html.unescape(text)
     lines = (_SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
@@ -191,8 +191,6 @@ def _as_list(value: Any) -> list[Any]:
 
 
 def attachments_of(value: Any) -> list[Attachment]:
-    from index.attachments import kind_of
-
     found: list[Attachment] = []
     for item in _as_list(value):
         if isinstance(item, dict):

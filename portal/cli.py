@@ -11,6 +11,7 @@ import click
 
 from index.query import FACETS, Catalog, SearchRequest
 from index.store import IndexBusy, NoIndex
+from portal.crawl_command import crawl
 from portal.settings import load_settings
 
 
@@ -185,17 +186,7 @@ def serve(host: str | None, port: int | None) -> None:
     uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
 
 
-def _register_optional_commands() -> None:
-    try:
-        from portal.crawl_command import crawl
-    except ModuleNotFoundError as exc:
-        if exc.name != "portal.crawl_command":
-            raise
-    else:
-        cli.add_command(crawl)
-
-
-_register_optional_commands()
+cli.add_command(crawl)
 
 
 def main() -> None:
