@@ -97,15 +97,15 @@ class ChineseWordTokenizer(Tokenizer):
                 if not word.isspace():
                     pos += 1  # punctuation breaks phrases
                 continue
-            subwords = _subwords(jieba_tokenizer, word) if mode == "index" else ()
-            for sub_start, sub in subwords:
-                yield _emit(token, sub, pos, start_char + start + sub_start, positions, chars, keeporiginal)
+            # The word before its sub-words: Whoosh's highlighter expects tokens in order of startchar.
             yield _emit(token, word, pos, start_char + start, positions, chars, keeporiginal)
+            for sub_start, sub in _subwords(jieba_tokenizer, word) if mode == "index" else ():
+                yield _emit(token, sub, pos, start_char + start + sub_start, positions, chars, keeporiginal)
             pos += 1
 
 
 def _subwords(jieba_tokenizer: jieba.Tokenizer, word: str) -> list[tuple[int, str]]:
-    """The dictionary words inside a longer word, shortest first.
+    """The dictionary words inside a longer word, in order of where they start (longest first).
 
     jieba's search mode stops at 3 characters; going on finds 中华人民共和国 inside the
     dictionary word 中华人民共和国政府.
@@ -117,7 +117,30 @@ def _subwords(jieba_tokenizer: jieba.Tokenizer, word: str) -> list[tuple[int, st
             piece = word[i : i + size]
             if freq.get(piece):
                 found.append((i, piece))
-    return found
+    return sorted(found, key=lambda item: (item[0], -len(item[1])))
+
+
+def word_split(word: str, userdict: str | None = None) -> list[str] | None:
+    """The best split of a dictionary word into smaller dictionary words (贯彻执行 → 贯彻 / 执行), or None.
+
+    jieba cuts by context: 请认真贯彻执行 becomes 请 / 认真贯彻 / 执行, so a query for the word
+    贯彻执行 must also be tried as the phrase 贯彻 执行 (贯彻 is indexed as a sub-word of 认真贯彻).
+    Only splits whose parts all have two or more characters are offered: single characters are
+    not indexed as sub-words, and would match too loosely.
+    """
+    if len(word) < 4:
+        return None
+    jieba_tokenizer = segmenter(userdict)
+    dag = jieba_tokenizer.get_DAG(word)
+    dag[0] = [end for end in dag[0] if end != len(word) - 1] or [0]
+    route: dict[int, tuple[float, int]] = {}
+    jieba_tokenizer.calc(word, dag, route)
+    parts, start = [], 0
+    while start < len(word):
+        end = route[start][1] + 1
+        parts.append(word[start:end])
+        start = end
+    return parts if len(parts) > 1 and all(len(part) > 1 for part in parts) else None
 
 
 def _emit(token: Token, text: str, pos: int, startchar: int, positions: bool, chars: bool, keep: bool) -> Token:

@@ -8,6 +8,7 @@ rebuild swapped generations.
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import threading
 import time
@@ -22,12 +23,12 @@ from whoosh.highlight import ContextFragmenter, Formatter, WholeFragmenter, high
 from whoosh.index import Index
 from whoosh.qparser import MultifieldParser, QueryParserError
 from whoosh.qparser import plugins as qplugins
-from whoosh.query import And, Every, NumericRange, Or, Query, Term
+from whoosh.query import And, Every, NumericRange, Or, Phrase, Query, Term
 from whoosh.searching import Hit as WhooshHit
 from whoosh.searching import Searcher
 
 from index import store
-from index.analysis import ChineseAnalyzer
+from index.analysis import ChineseAnalyzer, word_split
 from index.identifiers import INDEX_TAIL, normalise_doc_no, normalise_index_no, parse_index_no
 from index.record import Document
 from index.schema import date_key, from_stored
@@ -266,7 +267,7 @@ class Catalog:
             qplugins.BoostPlugin,
         ):
             parser.remove_plugin_class(plugin)
-        return parser.parse(unicodedata.normalize("NFKC", text))
+        return _with_word_splits(parser.parse(unicodedata.normalize("NFKC", text)))
 
     def _hit(self, hit: WhooshHit, results) -> Hit:
         stored = hit.fields()
@@ -283,9 +284,7 @@ class Catalog:
         }
         attachment_hits, attachment_snippet = self._attachment_matches(stored, matched)
         if not snippet:
-            snippet = attachment_snippet or _plain_snippet(
-                str(stored.get("body") or stored.get("summary") or "")
-            )
+            snippet = attachment_snippet or _plain_snippet(str(stored.get("body") or stored.get("summary") or ""))
         return Hit(
             **vars(summary),
             title_html=title_html,
@@ -312,9 +311,7 @@ class Catalog:
                 )
         return names, snippet
 
-    def _suggestions(
-        self, searcher: Searcher, text: str, fields: tuple[str, ...], filters: Query | None
-    ) -> list[str]:
+    def _suggestions(self, searcher: Searcher, text: str, fields: tuple[str, ...], filters: Query | None) -> list[str]:
         """Other queries worth offering on an empty result: the words apart instead of as one phrase."""
         words = [t.text for t in self._analyzer(text, mode="query")]
         if len(words) < 2 or fields in {("doc_no",), ("index_no",)}:
@@ -379,13 +376,34 @@ class Catalog:
                 "years": len(counts["year"]),
                 "flagged": len(flagged),
                 "generation": self._generation,
-                "last_commit": time.strftime(
-                    "%Y-%m-%dT%H:%M:%S", time.localtime(self._index().last_modified())
-                ),
+                "last_commit": time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(self._index().last_modified())),
             }
 
 
 # Request → Whoosh ------------------------------------------------------------------------------
+
+
+_CHINESE_FIELDS = frozenset({"title", "body", "attachment_text"})
+_MAX_PHRASE_VARIANTS = 16
+
+
+def _with_word_splits(query: Query) -> Query:
+    """The query with every splittable word also tried as the phrase of its parts (see analysis.word_split)."""
+    if isinstance(query, Term) and query.fieldname in _CHINESE_FIELDS:
+        split = word_split(query.text)
+        return Or([query, Phrase(query.fieldname, split, boost=query.boost)]) if split else query
+    if isinstance(query, Phrase) and query.fieldname in _CHINESE_FIELDS:
+        choices = [[[word]] + ([split] if (split := word_split(word)) else []) for word in query.words]
+        variants = list(itertools.islice(itertools.product(*choices), _MAX_PHRASE_VARIANTS))
+        if len(variants) == 1:
+            return query
+        phrases = [
+            Phrase(query.fieldname, [w for part in variant for w in part], slop=query.slop) for variant in variants
+        ]
+        return Or(phrases, boost=query.boost)
+    if query.is_leaf():
+        return query
+    return query.apply(_with_word_splits)
 
 
 def _sanitised(req: SearchRequest) -> SearchRequest:
@@ -393,9 +411,7 @@ def _sanitised(req: SearchRequest) -> SearchRequest:
     return SearchRequest(
         q=(req.q or "").strip(),
         field=req.field if req.field in SEARCH_FIELDS else "all",
-        filters={
-            key: [v for v in values if v] for key, values in req.filters.items() if key in FACETS and values
-        },
+        filters={key: [v for v in values if v] for key, values in req.filters.items() if key in FACETS and values},
         date_from=req.date_from.strip(),
         date_to=req.date_to.strip(),
         sort=req.sort if req.sort in {"relevance", "newest", "oldest"} else "relevance",

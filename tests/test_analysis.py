@@ -32,6 +32,7 @@ DOCS = {
     "apart": "政府工作报告提出，要加强信息化建设，推进公开透明。",
     "marx": "坚持以马克思主义为指导。",
     "split": "政府信息 公开栏目",  # white space inside a phrase is formatting, not a break
+    "context": "请认真贯彻执行。",  # jieba cuts 认真贯彻 / 执行 here, but 贯彻执行 alone
 }
 
 
@@ -57,6 +58,8 @@ def _ids(catalog: Catalog, q: str) -> set[str]:
         pytest.param("政府 公开", {"adjacent", "apart", "split"}, id="space-separated-words-anywhere"),
         pytest.param("马克思", {"marx"}, id="subword-inside-longer-word"),
         pytest.param('"政府信息"', {"adjacent", "split"}, id="phrase-ignores-spaces-between-words"),
+        pytest.param("贯彻执行", {"context"}, id="word-cut-differently-in-context"),
+        pytest.param('"认真贯彻执行"', {"context"}, id="phrase-cut-differently-in-context"),
     ],
 )
 def test_phrase_and_subword_queries(small, query, expected):
