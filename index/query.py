@@ -19,7 +19,7 @@ from dataclasses import field as default
 from pathlib import Path
 
 from whoosh import sorting
-from whoosh.highlight import ContextFragmenter, Formatter, WholeFragmenter, highlight
+from whoosh.highlight import ContextFragmenter, Formatter, PinpointFragmenter, WholeFragmenter, highlight
 from whoosh.index import Index
 from whoosh.qparser import MultifieldParser, QueryParserError
 from whoosh.qparser import plugins as qplugins
@@ -168,7 +168,10 @@ class MarkFormatter(Formatter):
         return "".join(out)
 
 
-_SNIPPET_FRAGMENTER = ContextFragmenter(maxchars=160, surround=50)
+# Body snippets come from the character spans stored in the index; attachment text is not stored
+# in the index, so its snippet re-segments the text (PinpointFragmenter needs stored spans).
+_SNIPPET_FRAGMENTER = PinpointFragmenter(maxchars=160, surround=50, autotrim=False)
+_RETOKENIZING_FRAGMENTER = ContextFragmenter(maxchars=160, surround=50)
 
 
 def _plain_snippet(text: str, size: int = 120) -> str:
@@ -307,7 +310,7 @@ class Catalog:
             names.append(attachment.get("name") or attachment.get("url") or "附件")
             if not snippet:
                 snippet = highlight(
-                    text, terms, self._analyzer, _SNIPPET_FRAGMENTER, MarkFormatter(), top=1, mode="index"
+                    text, terms, self._analyzer, _RETOKENIZING_FRAGMENTER, MarkFormatter(), top=1, mode="index"
                 )
         return names, snippet
 
