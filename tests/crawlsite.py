@@ -459,8 +459,15 @@ class _Server(uvicorn.Server):
 @contextmanager
 def serve(site: CrawlSite) -> Iterator[str]:
     """Run the site on a free 127.0.0.1 port in a background thread; yields its base URL."""
+    with serve_app(build_app(site)) as base:
+        yield base
+
+
+@contextmanager
+def serve_app(app: Starlette, name: str = "crawlsite") -> Iterator[str]:
+    """Run any ASGI app on a free 127.0.0.1 port in a background thread; yields its base URL."""
     config = uvicorn.Config(
-        build_app(site),
+        app,
         host="127.0.0.1",
         port=0,
         log_level="warning",
@@ -469,7 +476,7 @@ def serve(site: CrawlSite) -> Iterator[str]:
         timeout_graceful_shutdown=3,
     )
     server = _Server(config)
-    thread = threading.Thread(target=server.run, name="crawlsite", daemon=True)
+    thread = threading.Thread(target=server.run, name=name, daemon=True)
     thread.start()
     if not server.ready.wait(10) or not server.started:
         server.should_exit = True
