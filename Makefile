@@ -13,11 +13,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/portal ingest documents
+	$(BIN)/portal ingest
 	$(BIN)/portal serve
 
 ingest: $(STAMP)
-	$(BIN)/portal ingest documents
+	$(BIN)/portal ingest
 
 serve: $(STAMP)
 	$(BIN)/portal serve

@@ -186,7 +186,7 @@ def _ingest_into(
     kept_sources: set[str] = set()
     with store.committing_writer(ix) as writer:
         for path in iter_files(paths):
-            source = str(path)
+            source = str(path.resolve())  # the same file, however the command line named it
             kept_sources.add(source)
             digest = file_digest(path)
             previous = sources.get(source)

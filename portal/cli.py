@@ -29,18 +29,19 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--prune", is_flag=True, help="Remove documents whose source under PATHS is gone.")
 @click.option("--rebuild", is_flag=True, help="Build a fresh index beside the live one and swap it in.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def ingest(paths: tuple[Path, ...], prune: bool, rebuild: bool, as_json: bool, quiet: bool) -> None:
-    """Read documents from PATHS (files or folders) into the index."""
+    """Read documents from PATHS (files or folders; default PORTAL_DOCUMENTS_DIR) into the index."""
     from tqdm import tqdm
 
     from index.ingest import ingest_paths
 
     settings = load_settings()
+    paths = paths or (settings.documents_dir,)
     bar = None if quiet or as_json else tqdm(unit=" 文档", desc="ingest", file=sys.stderr, leave=False)
     try:
         report = ingest_paths(

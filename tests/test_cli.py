@@ -93,3 +93,12 @@ def test_without_an_index_commands_say_what_to_do(tmp_path):
 def test_console_script_is_installed():
     script = Path(sys.executable).parent / "portal"
     assert script.exists(), "pip install -e . provides the `portal` command"
+
+
+def test_ingest_without_paths_reads_the_documents_setting(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "one.json").write_text(json.dumps({"title": "设置中的文件夹", "body": "正文"}), "utf-8")
+    env = {**os.environ, "PORTAL_INDEX_DIR": str(tmp_path / "index"), "PORTAL_DOCUMENTS_DIR": str(folder)}
+    report = json.loads(portal(env, "ingest", "--json").stdout)
+    assert report["added"] == 1
