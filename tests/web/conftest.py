@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from helpers import DOCUMENTS
+from portal_testing import FIXTURES, TestClient
 from starlette.applications import Starlette
-from starlette.exceptions import StarletteDeprecationWarning
 
 from index.ingest import ingest_paths
 from portal.app import create_app
 from portal.settings import load_settings
-
-with warnings.catch_warnings():
-    # Starlette 1.x prefers httpx2 for its TestClient and warns (an error under our filters) with httpx.
-    warnings.simplefilter("ignore", StarletteDeprecationWarning)
-    from starlette.testclient import TestClient
-
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-XSS_INDEX_NO = "014319733/2024-09901"
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from conftest import TestClient
+from portal_testing import TestClient
 from starlette.routing import Route
 
 from portal.app import create_app

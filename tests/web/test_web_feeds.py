@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from conftest import XSS_INDEX_NO
 from helpers import SEED_INDEX_NO, SEED_TITLE
+from portal_testing import XSS_INDEX_NO
 
 from portal.feeds import rfc3339
 
@@ -117,7 +117,7 @@ def test_pages_link_their_feeds(client) -> None:
 def test_base_url_setting_makes_absolute_urls(web_index) -> None:
     from dataclasses import replace
 
-    from conftest import TestClient
+    from portal_testing import TestClient
 
     from portal.app import create_app
     from portal.settings import load_settings

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import TestClient
+from portal_testing import TestClient
 
 
 @pytest.fixture

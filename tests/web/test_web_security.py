@@ -6,7 +6,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from conftest import XSS_INDEX_NO
+from portal_testing import XSS_INDEX_NO
 from starlette.routing import Mount, Route
 
 from portal.security import CONTENT_SECURITY_POLICY, safe_href
