@@ -52,7 +52,8 @@ def http_exception(request: Request, exc: Exception) -> Response:
 
 def no_index(request: Request, exc: Exception) -> Response:
     """The index has not been built yet (a fresh clone before ``portal ingest``)."""
-    return error_response(request, 503, "检索索引尚未建立：请先运行 portal ingest documents（或 make run）。")
+    message = "检索索引尚未建立或版本已过期：请运行 portal ingest documents（升级后加 --rebuild），或 make run。"
+    return error_response(request, 503, message)
 
 
 def server_error(request: Request, exc: Exception) -> Response:

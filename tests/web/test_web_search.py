@@ -53,6 +53,17 @@ def test_dibao_finds_the_seed_page(client) -> None:
     assert "<mark>低保</mark>" in response.text
 
 
+def test_search_page_context(client) -> None:
+    response = client.get("/search", params={"q": "低保", "year": "2019", "sort": "bogus"})
+    assert response.template.name == "search.html"
+    page = response.context["page"]
+    assert page.request.filters == {"year": ["2019"]}
+    assert page.request.sort == "relevance"
+    assert page.parsed.notices == ["排序方式“bogus”无效，已改用“相关度”。"]
+    assert [chip.label for chip in page.chips] == ["年份"]
+    assert response.context["result"].total == len(response.context["result"].hits) > 0
+
+
 def test_html_and_json_show_the_same_result(client) -> None:
     data = search_json(client, q="低保")
     html = client.get("/search", params={"q": "低保"}).text
