@@ -246,6 +246,7 @@ class Catalog:
             )
             result.total = len(results)
             result.pages = (result.total + req.per_page - 1) // req.per_page
+            result.page = results.pagenum  # Whoosh answers a page past the end with the last page
             result.facets = _facets(results.results, req)
             result.hits = [self._hit(hit, results.results) for hit in results]
             if result.total == 0 and text:
@@ -315,13 +316,29 @@ class Catalog:
         return names, snippet
 
     def _suggestions(self, searcher: Searcher, text: str, fields: tuple[str, ...], filters: Query | None) -> list[str]:
-        """Other queries worth offering on an empty result: the words apart instead of as one phrase."""
-        words = [t.text for t in self._analyzer(text, mode="query")]
-        if len(words) < 2 or fields in {("doc_no",), ("index_no",)}:
+        """Other queries worth offering on an empty result, each known to find something.
+
+        The words of a run apart instead of as one phrase (低保殡葬 → 低保 殡葬), and each
+        space-separated part dropped in turn (低保 火星 → 低保).
+        """
+        if fields in {("doc_no",), ("index_no",)}:
             return []
-        loose = " ".join(words)
-        query = self._parse(searcher, loose, fields)
-        return [loose] if not searcher.search(query, filter=filters, limit=1).is_empty() else []
+        candidates = []
+        words = [t.text for t in self._analyzer(text, mode="query")]
+        if len(words) > 1:
+            candidates.append(" ".join(words))
+        parts = text.split()
+        if len(parts) > 1:
+            candidates += [" ".join(parts[:i] + parts[i + 1 :]) for i in range(len(parts))]
+        found = []
+        for candidate in dict.fromkeys(c for c in candidates if c != text):
+            try:
+                query = self._parse(searcher, candidate, fields)
+            except QueryParserError:
+                continue
+            if not searcher.search(query, filter=filters, limit=1).is_empty():
+                found.append(candidate)
+        return found[:3]
 
     # lookup and documents
 

@@ -71,3 +71,14 @@ def test_empty_result_suggests_the_words_apart(catalog):
 def test_spam_does_not_reach_snippets_unescaped(catalog):
     for hit in catalog.search(SearchRequest(q="殡葬", per_page=50)).hits:
         assert "<script" not in hit.snippet_html
+
+
+def test_empty_result_suggests_dropping_a_word_that_finds_nothing(catalog):
+    result = catalog.search(SearchRequest(q="低保 火星"))
+    assert result.total == 0
+    assert "低保" in result.suggestions
+
+
+def test_a_page_past_the_end_reports_the_last_page(catalog):
+    result = catalog.search(SearchRequest(q="低保", per_page=5, page=999))
+    assert result.page == result.pages and result.hits
