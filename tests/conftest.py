@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import DOCUMENTS
+from helpers import DOCUMENTS, WEB_FIXTURES
 
 from index.ingest import ingest_paths
 from index.query import Catalog
@@ -25,3 +25,12 @@ def catalog(built_index: Path) -> Catalog:
     catalog = Catalog(built_index)
     yield catalog
     catalog.close()
+
+
+@pytest.fixture(scope="session")
+def web_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """documents/ plus tests/web/fixtures (a document titled <script>…, hostile links), for the portal tests."""
+    index_dir = tmp_path_factory.mktemp("web-index")
+    report = ingest_paths([DOCUMENTS, WEB_FIXTURES], index_dir)
+    assert not report.rejected, report.rejected
+    return index_dir

@@ -10,6 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCUMENTS = ROOT / "documents"
 SHARED = ROOT.parent / "shared"
 SEED = DOCUMENTS / "000_475aefbc56821e6d.txt"
+WEB_FIXTURES = ROOT / "tests" / "web" / "fixtures"
 SEED_INDEX_NO = "014319733/2018-00019"
 SEED_TITLE = "市民政局2018年一季度工作情况"
 

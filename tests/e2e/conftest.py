@@ -15,9 +15,8 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from helpers import DOCUMENTS, ROOT
+from helpers import ROOT
 
-from index.ingest import ingest_paths
 from portal.app import create_app
 from portal.settings import load_settings
 
@@ -30,7 +29,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-FIXTURES = ROOT / "tests" / "web" / "fixtures"
 SCREENSHOTS = ROOT / "tests" / "screenshots"
 STARTUP_TIMEOUT = 30.0
 
@@ -42,18 +40,10 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def e2e_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    index_dir = tmp_path_factory.mktemp("e2e-index")
-    report = ingest_paths([DOCUMENTS, FIXTURES], index_dir)
-    assert not report.rejected, report.rejected
-    return index_dir
-
-
-@pytest.fixture(scope="session")
-def server(e2e_index: Path) -> Iterator[str]:
+def server(web_index: Path) -> Iterator[str]:
     """Base URL of the portal served by uvicorn in a thread."""
     port = free_port()
-    app = create_app(replace(load_settings({}), index_dir=e2e_index))
+    app = create_app(replace(load_settings({}), index_dir=web_index))
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     uv = uvicorn.Server(config)
     thread = threading.Thread(target=uv.run, name="uvicorn", daemon=True)

@@ -7,22 +7,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from helpers import DOCUMENTS
-from portal_testing import FIXTURES, TestClient
+from portal_testing import TestClient
 from starlette.applications import Starlette
 
-from index.ingest import ingest_paths
 from portal.app import create_app
 from portal.settings import load_settings
-
-
-@pytest.fixture(scope="session")
-def web_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """documents/ plus tests/web/fixtures (a document titled <script>…, hostile links)."""
-    index_dir = tmp_path_factory.mktemp("web-index")
-    report = ingest_paths([DOCUMENTS, FIXTURES], index_dir)
-    assert not report.rejected, report.rejected
-    return index_dir
 
 
 @pytest.fixture(scope="session")
