@@ -117,9 +117,7 @@ def _grouped_index_no(raw: str, normalised: str) -> IndexNo:
 _OPEN, _CLOSE = r"[\[［(（【〔〖{｛]", r"[\]］)）】〕〗}｝]"
 _YEAR_IN_BRACKETS = re.compile(rf"{_OPEN}\s*((?:19|20)\d{{2}})\s*{_CLOSE}")
 # A 文号 at the very start of a text, in any bracket form: 机关代字 + 〔year〕 + serial + 号.
-_LEADING_DOC_NO = re.compile(
-    rf"^\s*([\u4e00-\u9fff]{{1,12}}{_OPEN}\s*(?:19|20)\d{{2}}\s*{_CLOSE}\s*第?\d{{1,5}}号)"
-)
+_LEADING_DOC_NO = re.compile(rf"^\s*([\u4e00-\u9fff]{{1,12}}{_OPEN}\s*(?:19|20)\d{{2}}\s*{_CLOSE}\s*第?\d{{1,5}}号)")
 
 
 def normalise_doc_no(text: str) -> str:

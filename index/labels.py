@@ -122,7 +122,5 @@ def map_fields(items: Iterable[tuple[str, Any]]) -> tuple[dict[str, Any], list[s
     return {name: value for name, (_, value) in ranked.items()}, unknown
 
 
-_RANK: dict[str, int] = {
-    label_key(label): rank for labels in LABELS.values() for rank, label in enumerate(labels)
-}
+_RANK: dict[str, int] = {label_key(label): rank for labels in LABELS.values() for rank, label in enumerate(labels)}
 _IGNORED_KEYS = frozenset(label_key(label) for label in IGNORED)

@@ -19,9 +19,7 @@ def sniff(path: Path, head: bytes) -> bool:
     if ".jsonl" in suffixes or ".ndjson" in suffixes:
         return True
     lines = [line.strip() for line in head_text(path, head).splitlines() if line.strip()]
-    return (
-        len(lines) >= 2 and lines[0].startswith("{") and lines[0].endswith("}") and lines[1].startswith("{")
-    )
+    return len(lines) >= 2 and lines[0].startswith("{") and lines[0].endswith("}") and lines[1].startswith("{")
 
 
 def _lines(path: Path) -> Iterator[str]:

@@ -36,9 +36,7 @@ def _label_pattern() -> re.Pattern[str]:
     # A label may have spaces or U+3000 between its characters (索 引 号, 名　　称) and a colon after it.
     # It must start the line or follow whitespace, and be followed by whitespace, a colon or the end.
     labels = [r"[ \t\u3000]*".join(map(re.escape, label)) for label in known_labels()]
-    return re.compile(
-        rf"(?:^|(?<=[\s\u3000]))({'|'.join(labels)})[ \t\u3000]*(?:[:：][ \t\u3000]*|(?=[\s\u3000])|$)"
-    )
+    return re.compile(rf"(?:^|(?<=[\s\u3000]))({'|'.join(labels)})[ \t\u3000]*(?:[:：][ \t\u3000]*|(?=[\s\u3000])|$)")
 
 
 _LABEL = _label_pattern()
@@ -71,9 +69,7 @@ def read(path: Path) -> Iterator[RawRecord | ReadError]:
         raise ReadError(path, "no label lines (名称, 索引号 …) found")
     pairs: list[tuple[str, str]] = []
     i = first
-    while (
-        i < len(lines) and lines[i].strip() not in _ATTACHMENTS_HEADINGS and (found := label_pairs(lines[i]))
-    ):
+    while i < len(lines) and lines[i].strip() not in _ATTACHMENTS_HEADINGS and (found := label_pairs(lines[i])):
         pairs += found
         i += 1
     fields, _unknown = map_fields(pairs)
