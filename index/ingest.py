@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from whoosh.analysis import Composable
 from whoosh.index import Index
 
 from index import store
@@ -22,7 +23,7 @@ from index.normalise import RejectedRecord, normalise
 from index.readers import ReadError, read_file
 from index.readers.crawled import is_sidecar
 from index.record import Document, Finding
-from index.schema import content_hash, dedup_key, to_fields
+from index.schema import build_schema, content_hash, dedup_key, to_fields
 
 # Files in a documents folder that are not documents.
 _SKIPPED_NAMES = ("README", "LICENSE", "CHANGELOG", ".")
@@ -147,8 +148,13 @@ def ingest_paths(
     rebuild: bool = False,
     lock_timeout: float = 30.0,
     progress: Callable[[str], None] | None = None,
+    analyzer: Composable | None = None,
 ) -> IngestReport:
-    """Ingest every document under ``paths`` into the index at ``index_dir``; see the module docstring."""
+    """Ingest every document under ``paths`` into the index at ``index_dir``; see the module docstring.
+
+    ``analyzer`` is the Chinese analyzer a new index is built with (the default dictionary's when None);
+    an existing index keeps the one it was built with, so queries are always analysed as its documents were.
+    """
     paths = [Path(p) for p in paths]
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
@@ -156,7 +162,7 @@ def ingest_paths(
     with store.ingest_lock(index_dir, lock_timeout):
         live = store.current_generation(index_dir)
         if rebuild or live is None:
-            generation, ix = store.new_generation(index_dir)
+            generation, ix = store.new_generation(index_dir, build_schema(analyzer))
             report = IngestReport(rebuilt=live is not None)
             try:
                 _ingest_into(ix, generation, paths, report, prune=prune, progress=progress)

@@ -28,7 +28,7 @@ from whoosh.searching import Hit as WhooshHit
 from whoosh.searching import Searcher
 
 from index import store
-from index.analysis import ChineseAnalyzer, word_split
+from index.analysis import word_split
 from index.identifiers import INDEX_TAIL, normalise_doc_no, normalise_index_no, parse_index_no
 from index.record import Document
 from index.schema import date_key, from_stored
@@ -190,7 +190,6 @@ class Catalog:
         self._lock = threading.Lock()
         self._ix: Index | None = None
         self._generation: str | None = None
-        self._analyzer = ChineseAnalyzer()
 
     # plumbing
 
@@ -205,8 +204,11 @@ class Catalog:
 
     def warm(self) -> None:
         """Load the segmenter and open the index now, not on the first request."""
-        self._index()
-        list(self._analyzer("预热", mode="query"))
+        list(self._analyzer()("预热", mode="query"))
+
+    def _analyzer(self):
+        """The analyzer the index was built with (its user dictionary included)."""
+        return self._index().schema["body"].analyzer
 
     def searcher(self) -> Searcher:
         """A searcher on the latest commit; use it with ``with``."""
@@ -311,7 +313,7 @@ class Catalog:
             names.append(attachment.get("name") or attachment.get("url") or "附件")
             if not snippet:
                 snippet = highlight(
-                    text, terms, self._analyzer, _RETOKENIZING_FRAGMENTER, MarkFormatter(), top=1, mode="index"
+                    text, terms, self._analyzer(), _RETOKENIZING_FRAGMENTER, MarkFormatter(), top=1, mode="index"
                 )
         return names, snippet
 
@@ -324,7 +326,7 @@ class Catalog:
         if fields in {("doc_no",), ("index_no",)}:
             return []
         candidates = []
-        words = [t.text for t in self._analyzer(text, mode="query")]
+        words = [t.text for t in self._analyzer()(text, mode="query")]
         if len(words) > 1:
             candidates.append(" ".join(words))
         parts = text.split()

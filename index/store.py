@@ -22,10 +22,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.fields import Schema
 from whoosh.index import Index
 from whoosh.writing import IndexWriter
 
-from index.schema import SCHEMA_VERSION, build_schema
+from index.schema import SCHEMA_VERSION
 
 CURRENT = "CURRENT"
 LOCK = "ingest.lock"
@@ -66,13 +67,13 @@ def open_current(index_dir: Path) -> Index:
     return whoosh_index.open_dir(str(path))
 
 
-def new_generation(index_dir: Path) -> tuple[Path, Index]:
-    """An empty index in a fresh generation folder beside the live one."""
+def new_generation(index_dir: Path, schema: Schema) -> tuple[Path, Index]:
+    """An empty index with ``schema`` in a fresh generation folder beside the live one."""
     index_dir.mkdir(parents=True, exist_ok=True)
     numbers = [int(p.name[4:]) for p in index_dir.glob("gen-*") if p.name[4:].isdigit()]
     path = index_dir / f"gen-{max(numbers, default=0) + 1:04d}"
     path.mkdir()
-    return path, whoosh_index.create_in(str(path), build_schema())
+    return path, whoosh_index.create_in(str(path), schema)
 
 
 def publish(index_dir: Path, generation: Path) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from index.analysis import ChineseAnalyzer
 from index.query import FACETS, Catalog, SearchRequest
 from index.store import IndexBusy, NoIndex
 from portal.crawl_command import crawl
@@ -51,6 +52,7 @@ def ingest(paths: tuple[Path, ...], prune: bool, rebuild: bool, as_json: bool, q
             rebuild=rebuild,
             lock_timeout=settings.lock_timeout,
             progress=(lambda _where: bar.update()) if bar is not None else None,
+            analyzer=ChineseAnalyzer(str(settings.userdict)),
         )
     except IndexBusy as exc:
         raise click.ClickException(str(exc)) from exc

@@ -102,3 +102,18 @@ def test_ingest_without_paths_reads_the_documents_setting(tmp_path):
     env = {**os.environ, "PORTAL_INDEX_DIR": str(tmp_path / "index"), "PORTAL_DOCUMENTS_DIR": str(folder)}
     report = json.loads(portal(env, "ingest", "--json").stdout)
     assert report["added"] == 1
+
+
+def test_the_user_dictionary_setting_is_the_one_the_index_is_built_and_queried_with(tmp_path):
+    from index.query import Catalog
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "one.json").write_text(json.dumps({"title": "示范", "body": "建设乡村振兴示范带。"}), "utf-8")
+    userdict = tmp_path / "userdict.txt"
+    userdict.write_text("乡村振兴示范带 20000 n\n", "utf-8")
+    env = {**os.environ, "PORTAL_INDEX_DIR": str(tmp_path / "index"), "PORTAL_USERDICT": str(userdict)}
+    portal(env, "ingest", "--json", str(folder))
+    with Catalog(tmp_path / "index").searcher() as searcher:
+        analyzer = searcher.schema["body"].analyzer
+    assert [t.text for t in analyzer("乡村振兴示范带", mode="query")] == ["乡村振兴示范带"]
