@@ -70,6 +70,17 @@ def date_key(iso: str) -> int:
     return int(digits.ljust(8, "0")) if digits.isdigit() else NO_DATE
 
 
+def date_from_key(key: int) -> str:
+    """The ISO date a date_key stands for, to the precision it was given ('' for none)."""
+    if not key:
+        return ""
+    digits = f"{key:08d}"
+    year, month, day = digits[:4], digits[4:6], digits[6:]
+    if month == "00":
+        return year
+    return f"{year}-{month}" if day == "00" else f"{year}-{month}-{day}"
+
+
 def content_hash(doc: Document) -> str:
     """A hash of everything indexed about a document, to skip unchanged documents on re-ingest."""
     payload = asdict(doc)

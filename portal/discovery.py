@@ -48,7 +48,7 @@ def sitemap(request: Request) -> Response:
     entries = [(base + "/", ""), (base + "/browse", "")]
     for key, values in catalog.facet_counts().items():
         entries += [(base + browse_path(key, value.value), "") for value in values]
-    entries += [(base + doc_path(item.id), item.pub_date) for item in catalog.documents()]
+    entries += [(base + doc_path(doc_id), date) for doc_id, date in catalog.document_dates()]
     return Response(feeds.sitemap(entries), media_type="application/xml")
 
 

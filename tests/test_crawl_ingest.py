@@ -33,8 +33,8 @@ def pages(tmp_path_factory) -> Path:
 
 def _fields(catalog: Catalog) -> dict[str, tuple]:
     documents = {}
-    for summary in catalog.documents():
-        doc = catalog.get(summary.id)
+    for doc_id, _date in catalog.document_dates():
+        doc = catalog.get(doc_id)
         index_no = doc.index_no.normalised if doc.index_no else ""
         values = (doc.title, index_no, doc.publisher, doc.pub_date, doc.written_date, doc.doc_no, doc.categories)
         documents[doc.title] = (*values, doc.keywords)

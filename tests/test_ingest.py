@@ -204,3 +204,23 @@ def test_copying_a_folder_elsewhere_keeps_ids(docs, tmp_path):
     moved = shutil.copytree(docs, tmp_path / "moved")
     report = ingest_paths([moved], index_dir)
     assert report.added == [] and report.unchanged == 2
+
+
+def test_an_open_catalog_sees_new_commits(docs, tmp_path):
+    index_dir = tmp_path / "index"
+    ingest_paths([docs], index_dir)
+    catalog = Catalog(index_dir)
+    assert catalog.search(SearchRequest(q="殡葬")).total == 0
+    assert catalog.facet_counts()["publisher"] == []
+    _write(docs, "c.json", 标题="关于殡葬改革的通知", 正文="推进殡葬改革。", 发布机构="某市民政局")
+    ingest_paths([docs], index_dir)
+    assert catalog.search(SearchRequest(q="殡葬")).total == 1
+    assert [(v.value, v.count) for v in catalog.facet_counts()["publisher"]] == [("某市民政局", 1)]
+    assert sorted(doc_id for doc_id, _ in catalog.document_dates())[0] == "014319733/2020-00001"
+
+
+def test_date_keys_read_back_at_their_precision():
+    from index.schema import date_from_key, date_key
+
+    for iso in ("2018-04-10", "2018-04", "2018", ""):
+        assert date_from_key(date_key(iso)) == iso
