@@ -43,7 +43,8 @@ def ingest(paths: tuple[Path, ...], prune: bool, rebuild: bool, as_json: bool, q
 
     settings = load_settings()
     paths = paths or (settings.documents_dir,)
-    bar = None if quiet or as_json else tqdm(unit=" 文档", desc="ingest", file=sys.stderr, leave=False)
+    show_bar = not (quiet or as_json) and sys.stderr.isatty()
+    bar = tqdm(unit=" 文档", desc="ingest", file=sys.stderr, leave=False) if show_bar else None
     try:
         report = ingest_paths(
             paths,
