@@ -6,8 +6,11 @@ Finding naming the field. Only a record with neither title nor body is rejected.
 
 from __future__ import annotations
 
+import ast
+import calendar
 import hashlib
 import html
+import json
 import re
 import unicodedata
 from typing import Any
@@ -96,8 +99,6 @@ def iso_date(value: Any) -> str | None:
 
 
 def _valid_iso(year: int, month: int | None, day: int | None) -> str | None:
-    import calendar
-
     if not 1949 <= year <= 2100:
         return None
     if month is None:
@@ -176,9 +177,6 @@ def _as_list(value: Any) -> list[Any]:
     if isinstance(value, str):
         text = value.strip()
         if text.startswith("["):
-            import ast
-            import json
-
             try:
                 return list(json.loads(text))
             except ValueError:
