@@ -11,6 +11,7 @@ import contextlib
 import copy
 import html
 import itertools
+import json
 import re
 import threading
 import time
@@ -328,8 +329,6 @@ class Catalog:
         """Names of the attachments whose text holds a matched term, and a highlighted snippet from the first."""
         if not terms:
             return [], ""
-        import json
-
         names, snippet = [], ""
         for attachment in json.loads(stored.get("attachments_json") or "[]"):
             text = attachment.get("text") or ""
