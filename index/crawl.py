@@ -35,15 +35,17 @@ import httpx
 import lxml.etree
 import lxml.html
 
+from index.readers import ReadError
+from index.readers.html import ATTACHMENT_KINDS, attachment_links, decode_html, parse_tree
+
 __all__ = ["CrawlOptions", "CrawlReport", "Crawler", "Failure", "crawl", "run_crawl"]
 
 logger = logging.getLogger(__name__)
 
 BOT_NAME = "DisclosurePortalBot/0.1"
 MB = 1024 * 1024
-ATTACHMENT_EXTENSIONS = frozenset({"pdf", "doc", "docx", "xls", "xlsx", "zip", "rar", "txt", "wps", "ofd"})
 # Never detail pages: styles, scripts, media, and the attachments (fetched separately when asked).
-ASSET_EXTENSIONS = ATTACHMENT_EXTENSIONS | {
+ASSET_EXTENSIONS = ATTACHMENT_KINDS | {
     "css", "js", "json", "xml", "png", "jpg", "jpeg", "gif", "bmp", "ico", "svg", "webp", "tif", "tiff",
     "woff", "woff2", "ttf", "eot", "mp3", "mp4", "avi", "flv", "wmv", "swf", "ppt", "pptx", "7z", "gz", "et",
 }  # fmt: skip
@@ -245,7 +247,6 @@ def is_next_link(anchor: Anchor) -> bool:
 
 # --- HTML and sitemaps -----------------------------------------------------------------------------
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
@@ -255,25 +256,10 @@ def header_charset(content_type: str | None) -> str | None:
     return match.group(1).lower() if match else None
 
 
-def decode_page(body: bytes, encoding: str | None = None) -> str:
-    """Page text: the header's charset, else the page's own <meta charset>, else UTF-8, else GB18030."""
-    meta = _META_CHARSET.search(body[:4096])
-    for candidate in (encoding, meta.group(1).decode("ascii") if meta else None, "utf-8"):
-        if not candidate:
-            continue
-        # GB2312 and GBK labels are routinely wrong about characters outside them; GB18030 covers both.
-        codec = "gb18030" if candidate.lower() in ("gb2312", "gbk", "x-gbk") else candidate
-        try:
-            return body.decode(codec)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    return body.decode("gb18030", errors="replace")
-
-
 def page_anchors(body: bytes, base_url: str, encoding: str | None = None) -> list[Anchor]:
     """Every <a href> in a page, made absolute (honouring <base href>), with its text."""
     try:
-        doc = lxml.html.document_fromstring(_XML_DECLARATION.sub("", decode_page(body, encoding)))
+        doc = lxml.html.document_fromstring(_XML_DECLARATION.sub("", decode_html(body, encoding)))
     except (lxml.etree.ParserError, ValueError):
         return []
     bases = doc.xpath("//base/@href")
@@ -285,15 +271,6 @@ def page_anchors(body: bytes, base_url: str, encoding: str | None = None) -> lis
             text = " ".join(element.text_content().split()) or (element.get("title") or "").strip()
             anchors.append(Anchor(url, text))
     return anchors
-
-
-def attachment_anchors(body: bytes, base_url: str, encoding: str | None = None) -> list[Anchor]:
-    """Links to attachment files (pdf, doc, xls, zip, ofd, …), each once, in page order."""
-    seen: dict[str, Anchor] = {}
-    for anchor in page_anchors(body, base_url, encoding):
-        if _extension(anchor.url) in ATTACHMENT_EXTENSIONS and anchor.url not in seen:
-            seen[anchor.url] = anchor
-    return list(seen.values())
 
 
 def sitemap_locations(body: bytes) -> tuple[str, list[str]] | None:
@@ -862,7 +839,7 @@ class Crawler:
             fetched = None
             self.report.failed.append(Failure(robots_url, f"{exc.reason}; the host is skipped"))
         if fetched is not None and fetched.status == 200:
-            parser.parse(decode_page(fetched.body, "utf-8").splitlines())
+            parser.parse(decode_html(fetched.body, "utf-8").splitlines())
         elif fetched is not None and 400 <= fetched.status < 500:
             parser.allow_all = True
         else:
@@ -898,11 +875,6 @@ def _file_name(url: str) -> str:
 
 def _attachment_links(fetched: Fetched, encoding: str | None) -> Iterable[Anchor]:
     """The page's attachment links, found as the HTML reader finds them (so the two agree on URLs)."""
-    try:
-        from index.readers import ReadError
-        from index.readers.html import attachment_links, decode_html, parse_tree
-    except ImportError:  # the HTML reader or its dependencies are not there: look at extensions only
-        return attachment_anchors(fetched.body, fetched.final_url, encoding)
     try:
         root = parse_tree(decode_html(fetched.body, encoding), fetched.final_url)
     except ReadError:
