@@ -35,6 +35,7 @@ import httpx
 import lxml.etree
 import lxml.html
 
+from index.attachments import kind_of
 from index.readers import ReadError
 from index.readers.html import ATTACHMENT_KINDS, attachment_links, decode_html, parse_tree
 
@@ -183,10 +184,6 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def _extension(url: str) -> str:
-    return PurePosixPath(urlsplit(url).path).suffix.lower().lstrip(".")
-
-
 def same_site(url: str, other: str) -> bool:
     """Same host name (scheme and port aside: sites move between http and https)."""
     return urlsplit(url).hostname == urlsplit(other).hostname
@@ -224,7 +221,7 @@ def _split_list_path(list_path: str) -> tuple[str, str]:
 
 def looks_like_detail(url: str, site_url: str, pattern: re.Pattern[str] | None = None) -> bool:
     """A same-site link that is neither a section index nor an asset (and matches ``pattern``)."""
-    if not same_site(url, site_url) or _extension(url) in ASSET_EXTENSIONS or is_section_index(url):
+    if not same_site(url, site_url) or kind_of(url) in ASSET_EXTENSIONS or is_section_index(url):
         return False
     return pattern is None or pattern.search(url) is not None
 
@@ -390,7 +387,7 @@ def page_sidecar(fetched: Fetched, attachments: list[dict[str, Any]]) -> dict[st
 
 
 def _attachment_suffix(url: str, content_type: str | None) -> str:
-    extension = _extension(url)
+    extension = kind_of(url)
     if re.fullmatch(r"[a-z0-9]{1,5}", extension):
         return extension
     guessed = mimetypes.guess_extension((content_type or "").split(";")[0].strip())
