@@ -76,13 +76,16 @@ def open_catalog(settings: Settings) -> Catalog:
     return catalog
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+def create_app(
+    settings: Settings | None = None, catalog_factory: Callable[[Settings], Catalog] = open_catalog
+) -> Starlette:
+    """The portal; ``catalog_factory`` opens the index for each server run (the benchmarks pass another)."""
     settings = settings or load_settings()
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Catalog]]:
         # Lifespan state: each server (or TestClient) run gets its own catalog as request.state.catalog.
-        catalog = open_catalog(settings)
+        catalog = catalog_factory(settings)
         try:
             yield {"catalog": catalog}
         finally:
