@@ -19,7 +19,7 @@ from index.ingest import ingest_paths
 from index.query import Catalog
 
 FIXTURES = ROOT / "tests" / "fixtures" / "html"
-FIELDS = ("title", "index_no", "publisher", "pub_date", "written_date", "doc_no", "categories", "keywords")
+# What is compared, in this order: (title, 索引号, publisher, 公开日期, 成文日期, 文号, classification, keywords)
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +36,16 @@ def _fields(catalog: Catalog) -> dict[str, tuple]:
     for doc_id, _date in catalog.document_dates():
         doc = catalog.get(doc_id)
         index_no = doc.index_no.normalised if doc.index_no else ""
-        values = (doc.title, index_no, doc.publisher, doc.pub_date, doc.written_date, doc.doc_no, doc.categories)
-        documents[doc.title] = (*values, doc.keywords)
+        documents[doc.title] = (
+            doc.title,
+            index_no,
+            doc.publisher,
+            doc.pub_date,
+            doc.written_date,
+            doc.doc_no,
+            doc.categories,
+            doc.keywords,
+        )
     return documents
 
 
