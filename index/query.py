@@ -177,6 +177,11 @@ _SNIPPET_FRAGMENTER = PinpointFragmenter(maxchars=160, surround=50, autotrim=Fal
 _RETOKENIZING_FRAGMENTER = ContextFragmenter(maxchars=160, surround=50)
 
 
+def _highlights(hit: WhooshHit, stored: dict, fieldname: str, **options) -> str:
+    """The hit's highlighted ``fieldname``; "" where the document has no text there (Whoosh raises KeyError)."""
+    return hit.highlights(fieldname, **options) if stored.get(fieldname) else ""
+
+
 def _plain_snippet(text: str, size: int = 120) -> str:
     text = text.replace("\n\n", " ")
     return html.escape(text[:size] + ("…" if len(text) > size else ""))
@@ -306,9 +311,9 @@ class Catalog:
         summary = _summary(stored)
         results.formatter = MarkFormatter()
         results.fragmenter = WholeFragmenter()
-        title_html = hit.highlights("title", minscore=1) or html.escape(summary.title)
+        title_html = _highlights(hit, stored, "title", minscore=1) or html.escape(summary.title)
         results.fragmenter = _SNIPPET_FRAGMENTER
-        snippet = hit.highlights("body", top=2, minscore=1)
+        snippet = _highlights(hit, stored, "body", top=2, minscore=1)
         matched = {
             text.decode("utf-8") if isinstance(text, bytes) else text
             for name, text in hit.matched_terms()

@@ -135,8 +135,18 @@ def to_fields(doc: Document, digest: str) -> dict[str, object]:
         fields["index_no"] = doc.index_no.normalised
         fields["index_tail"] = doc.index_no.tail
         fields["index_no_json"] = json.dumps(asdict(doc.index_no), ensure_ascii=False)
-    # Whoosh rejects empty strings for ID fields only by indexing nothing; drop them to keep columns clean.
-    return {key: value for key, value in fields.items() if value != ""}
+    # Empty values are left out, except in columns: Whoosh cannot read a variable-width column that a
+    # segment wrote for none of its documents (IndexError in whoosh/columns.py), so every document
+    # gives every such column a value, "" when it has none.
+    return {key: value for key, value in fields.items() if value != "" or key in _TEXT_COLUMNS}
+
+
+# Fields whose column holds variable-width bytes (sortable ID and TEXT fields; numbers have a default).
+_TEXT_COLUMNS = frozenset(
+    name
+    for name, field_type in build_schema().items()
+    if field_type.column_type is not None and not isinstance(field_type, NUMERIC)
+)
 
 
 def from_stored(stored: dict[str, object]) -> Document:
