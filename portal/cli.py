@@ -10,7 +10,8 @@ from pathlib import Path
 import click
 
 from index.analysis import ChineseAnalyzer
-from index.query import FACETS, Catalog, SearchRequest
+from index.query import Catalog, SearchRequest
+from index.query.request import FACETS, FIELDS, PAGE_MAX, PER_PAGE_DEFAULT, PER_PAGE_MAX, SORTS
 from index.store import IndexBusy, NoIndex
 from portal.crawl_command import crawl
 from portal.settings import load_settings
@@ -91,10 +92,10 @@ def _print_report(report, index_dir: Path) -> None:
 @click.option("--publisher", multiple=True, help="Only this 发布机构 (repeatable).")
 @click.option("--year", multiple=True, help="Only this year (repeatable).")
 @click.option("--category", multiple=True, help="Only this classification, in any dimension (repeatable).")
-@click.option("--field", type=click.Choice(["all", "title", "body", "doc_no", "index_no"]), default="all")
-@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance")
-@click.option("--limit", "-n", type=click.IntRange(1, 50), default=10, show_default=True)
-@click.option("--page", type=click.IntRange(1), default=1)
+@click.option("--field", type=click.Choice(list(FIELDS)), default="all")
+@click.option("--sort", type=click.Choice(list(SORTS)), default="relevance")
+@click.option("--limit", "-n", type=click.IntRange(1, PER_PAGE_MAX), default=PER_PAGE_DEFAULT, show_default=True)
+@click.option("--page", type=click.IntRange(1, PAGE_MAX), default=1)
 @click.option("--json", "as_json", is_flag=True)
 def search(query, publisher, year, category, field, sort, limit, page, as_json) -> None:
     """Full-text search (quote a phrase: '"政府信息公开"')."""

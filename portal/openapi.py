@@ -11,9 +11,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from index.query import FACETS
+from index.query.request import FACETS, FIELDS, PAGE_MAX, PER_PAGE_DEFAULT, PER_PAGE_MAX, SORTS
 from portal.links import base_url
-from portal.params import FIELDS, PER_PAGE_MAX, SORTS
 
 VERSION = "1.0.0"
 
@@ -79,7 +78,7 @@ SCHEMAS: dict[str, Any] = {
             "date_from": _STR,
             "date_to": _STR,
             "sort": {"type": "string", "enum": list(SORTS)},
-            "page": {"type": "integer", "minimum": 1},
+            "page": {"type": "integer", "minimum": 1, "maximum": PAGE_MAX},
             "per_page": {"type": "integer", "minimum": 1, "maximum": PER_PAGE_MAX},
         }
     ),
@@ -161,7 +160,9 @@ SEARCH_PARAMETERS = [
     _query("date_to", "公开日期止"),
     _query("sort", "排序", {"type": "string", "enum": list(SORTS)}),
     _query("page", "页码", {"type": "integer", "minimum": 1, "default": 1}),
-    _query("per_page", "每页条数", {"type": "integer", "minimum": 1, "maximum": PER_PAGE_MAX, "default": 10}),
+    _query(
+        "per_page", "每页条数", {"type": "integer", "minimum": 1, "maximum": PER_PAGE_MAX, "default": PER_PAGE_DEFAULT}
+    ),
 ]
 
 

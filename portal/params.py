@@ -12,18 +12,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from index.query import FACETS, SearchRequest
-
-FIELDS: dict[str, str] = {"all": "全部", "title": "标题", "body": "正文", "doc_no": "文号", "index_no": "索引号"}
-SORTS: dict[str, str] = {"relevance": "相关度", "newest": "最新", "oldest": "最早"}
-PER_PAGE_DEFAULT = 10
-PER_PAGE_MAX = 50
-PAGE_MAX = 1000  # deeper pages are never useful and cost a full scoring pass each
-MAX_FILTER_VALUES = 20
-MAX_FILTER_CHARS = 100
-# Hard stop well above the index's own limit so a megabyte of query never reaches the analyser;
-# the index reports anything over its limit with its own friendly message.
-MAX_RAW_QUERY_CHARS = 1000
+from index.query.request import (
+    FACETS,
+    FIELDS,
+    MAX_FILTER_CHARS,
+    MAX_FILTER_VALUES,
+    MAX_RAW_QUERY_CHARS,
+    PAGE_MAX,
+    PER_PAGE_DEFAULT,
+    PER_PAGE_MAX,
+    SORTS,
+    SearchRequest,
+)
 
 _FIELD_ALIASES = {label: key for key, label in FIELDS.items()}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")

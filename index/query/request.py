@@ -1,0 +1,85 @@
+"""What a search may ask for, in one place: fields, facets, sorts and the request's limits.
+
+The portal's parameter parsing, the CLI's choices and the OpenAPI description all derive
+from these tables, so a limit changes in one line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from dataclasses import field as default
+
+# Facets: the field a facet counts, and its label.
+FACETS: dict[str, str] = {
+    "publisher": "发布机构",
+    "category_scheme": "组配分类",
+    "category_topic": "主题分类",
+    "category_genre": "体裁分类",
+    "year": "年份",
+}
+
+# Field search: the choice in the form and its label, and the index fields it searches.
+FIELDS: dict[str, str] = {"all": "全部", "title": "标题", "body": "正文", "doc_no": "文号", "index_no": "索引号"}
+SEARCH_FIELDS: dict[str, tuple[str, ...]] = {
+    "all": ("title", "body", "attachment_text", "keywords"),
+    "title": ("title",),
+    "body": ("body",),
+    "doc_no": ("doc_no",),
+    "index_no": ("index_no",),
+}
+# A prefix typed before the query (标题:低保) chooses the field too.
+FIELD_PREFIXES = {
+    "标题": "title",
+    "名称": "title",
+    "正文": "body",
+    "全文": "all",
+    "文号": "doc_no",
+    "索引号": "index_no",
+}
+SORTS: dict[str, str] = {"relevance": "相关度", "newest": "最新", "oldest": "最早"}
+
+MAX_QUERY_CHARS = 200  # longer queries get a friendly error, not a search
+MAX_RAW_QUERY_CHARS = 1000  # parameters are cut here before anything else looks at them
+PER_PAGE_DEFAULT = 10
+PER_PAGE_MAX = 50
+PAGE_MAX = 1000  # deeper pages are never useful and cost a full scoring pass each
+MAX_FILTER_VALUES = 20
+MAX_FILTER_CHARS = 100
+
+_FIELD_PREFIX = re.compile(rf"^\s*({'|'.join(FIELD_PREFIXES)})\s*[:：]\s*(.*)$", re.DOTALL)
+
+
+@dataclass
+class SearchRequest:
+    q: str = ""
+    field: str = "all"
+    filters: dict[str, list[str]] = default(default_factory=dict)
+    date_from: str = ""
+    date_to: str = ""
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = PER_PAGE_DEFAULT
+
+
+def sanitised(req: SearchRequest) -> SearchRequest:
+    """A request whose page, sort, field and page size are usable whatever the caller passed."""
+    return SearchRequest(
+        q=(req.q or "").strip(),
+        field=req.field if req.field in SEARCH_FIELDS else "all",
+        filters={key: [v for v in values if v] for key, values in req.filters.items() if key in FACETS and values},
+        date_from=req.date_from.strip(),
+        date_to=req.date_to.strip(),
+        sort=req.sort if req.sort in SORTS else "relevance",
+        page=max(1, min(int(req.page or 1), PAGE_MAX)),
+        per_page=max(1, min(int(req.per_page or PER_PAGE_DEFAULT), PER_PAGE_MAX)),
+    )
+
+
+def query_text_and_fields(req: SearchRequest) -> tuple[str, tuple[str, ...]]:
+    """The query text without a field prefix, and the index fields it searches."""
+    text, field_name = req.q, req.field
+    prefixed = _FIELD_PREFIX.match(text)
+    if prefixed:
+        field_name, text = FIELD_PREFIXES[prefixed.group(1)], prefixed.group(2).strip()
+    return text, SEARCH_FIELDS[field_name]

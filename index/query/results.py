@@ -1,0 +1,65 @@
+"""What a search answers: result lists, hits with highlights, facet values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import field as default
+
+from index.query.request import SearchRequest
+
+
+@dataclass
+class DocSummary:
+    id: str
+    title: str
+    publisher: str = ""
+    pub_date: str = ""
+    doc_no: str = ""
+    index_no: str = ""
+    categories: list[str] = default(default_factory=list)
+    flags: list[str] = default(default_factory=list)
+    url: str = ""
+
+
+@dataclass
+class Hit(DocSummary):
+    title_html: str = ""
+    snippet_html: str = ""
+    score: float = 0.0
+    attachment_hits: list[str] = default(default_factory=list)
+
+
+@dataclass
+class FacetValue:
+    value: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class SearchResult:
+    request: SearchRequest
+    total: int = 0
+    hits: list[Hit] = default(default_factory=list)
+    facets: dict[str, list[FacetValue]] = default(default_factory=dict)
+    page: int = 1
+    pages: int = 0
+    elapsed_ms: float = 0.0
+    error: str | None = None
+    suggestions: list[str] = default(default_factory=list)
+
+
+def summary_of(stored: dict) -> DocSummary:
+    """The list entry for a document, from its stored fields."""
+    categories = [stored.get(k) for k in ("category_scheme", "category_topic", "category_genre")]
+    return DocSummary(
+        id=str(stored.get("id", "")),
+        title=str(stored.get("title", "")),
+        publisher=str(stored.get("publisher", "")),
+        pub_date=str(stored.get("pub_date", "")),
+        doc_no=str(stored.get("doc_no", "")),
+        index_no=str(stored.get("index_no", "")),
+        categories=[str(c) for c in categories if c],
+        flags=[f for f in str(stored.get("flags", "")).split(",") if f],
+        url=str(stored.get("url", "")),
+    )
