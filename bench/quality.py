@@ -1,0 +1,194 @@
+"""Search quality beside the textbook baseline: ``python -m bench.quality [--docs N] [--per-kind N] [--reuse]``.
+
+Builds two indexes of the same documents (by default the whole of ../shared/corpus/real.jsonl.gz): the
+portal's, through ``portal ingest``'s code, and the textbook's (bench/textbook.py). Then asks both:
+
+* known-item queries drawn by bench/known_items.py (exact title, 文号 with [ ], a body sentence, a shortened
+  title, a title with one character wrong): MRR@10 and recall@10;
+* topical queries with graded judgments (bench/data/topical.json): nDCG@10.
+
+The portal is asked through its JSON API (``/search.json`` in-process), so what is scored is what a user
+gets: a 索引号 or 文号 query that names a document lists it first. Prints one markdown table with index size
+and build time, and writes JSON to bench/results/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import time
+from dataclasses import replace
+from pathlib import Path
+from urllib.parse import urlencode
+
+from bench.known_items import KINDS, draw
+from bench.metrics import ndcg, reciprocal_rank
+from bench.textbook import Textbook, build, records
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus" / "real.jsonl.gz"
+TOPICAL = ROOT / "bench" / "data" / "topical.json"
+RESULTS = ROOT / "bench" / "results"
+
+
+def sample(count: int | None, out: Path) -> Path:
+    """The corpus, or a seeded sample of ``count`` of its documents written beside the results."""
+    if not count:
+        return CORPUS
+    path = out / f"quality-sample-{count}.jsonl"
+    if not path.exists():
+        chosen = list(records(CORPUS))
+        random.Random(7).shuffle(chosen)
+        with path.open("w", encoding="utf-8") as sink:
+            for record in chosen[:count]:
+                sink.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return path
+
+
+def size_mb(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20
+
+
+class Portal:
+    """The portal's /search.json, in-process; ``search(text) -> [doc id, …]``."""
+
+    def __init__(self, index_dir: Path) -> None:
+        from starlette.testclient import TestClient
+
+        from portal.app import create_app
+        from portal.settings import load_settings
+
+        app = create_app(replace(load_settings({}), index_dir=index_dir))
+        self.client = TestClient(app).__enter__()
+
+    def search(self, text: str, limit: int = 10) -> list[str]:
+        data = self.client.get(f"/search.json?{urlencode({'q': text, 'per_page': limit})}").json()
+        ranked = [item["id"] for item in data.get("identifier_matches", [])]
+        ranked += [hit["id"] for hit in data["hits"] if hit["id"] not in ranked]
+        return ranked[:limit]
+
+    def close(self) -> None:
+        self.client.__exit__(None, None, None)
+
+
+def build_portal(corpus: Path, index_dir: Path) -> None:
+    import shutil
+
+    from index.ingest import ingest_paths
+
+    shutil.rmtree(index_dir, ignore_errors=True)
+    ingest_paths([corpus], index_dir)
+
+
+def evaluate(system, items, topical) -> dict[str, object]:
+    scores: dict[str, object] = {}
+    latencies = []
+    for kind in KINDS:
+        ranks, found = [], []
+        for item in (i for i in items if i.kind == kind):
+            started = time.perf_counter()
+            ranked = system.search(item.query)
+            latencies.append((time.perf_counter() - started) * 1000)
+            ranks.append(reciprocal_rank(ranked, item.doc_id))
+            found.append(item.doc_id in ranked)
+        scores[kind] = {
+            "queries": len(ranks),
+            "mrr10": statistics.fmean(ranks) if ranks else None,
+            "recall10": statistics.fmean(found) if found else None,
+        }
+    if topical:
+        gains = []
+        for entry in topical:
+            started = time.perf_counter()
+            ranked = system.search(entry["query"])
+            latencies.append((time.perf_counter() - started) * 1000)
+            gains.append(ndcg(ranked, entry["judgments"]))
+        scores["topical"] = {"queries": len(gains), "ndcg10": statistics.fmean(gains)}
+    latencies.sort()
+    scores["latency_ms"] = {
+        "p50": statistics.median(latencies),
+        "p95": latencies[int(len(latencies) * 0.95)],
+        "max": latencies[-1],
+    }
+    return scores
+
+
+def print_table(rows: dict[str, dict], items_count: int, docs: int) -> None:
+    names = list(rows)
+    print(f"\n{docs} documents, {items_count} known-item queries\n")
+    print("| measure | " + " | ".join(names) + " |")
+    print("|---|" + "---|" * len(names))
+    labels = {
+        "title": "exact title, MRR@10",
+        "doc_no": "文号 with [ ], MRR@10",
+        "sentence": "body sentence, MRR@10",
+        "short_title": "shortened title, MRR@10",
+        "typo_title": "title, one character wrong, MRR@10",
+    }
+    for kind, label in labels.items():
+        cells = [rows[n]["scores"][kind] for n in names]
+        print(f"| {label} (n={cells[0]['queries']}) | " + " | ".join(_fmt(c["mrr10"]) for c in cells) + " |")
+    for kind in KINDS:
+        cells = [rows[n]["scores"][kind] for n in names]
+        print(f"| {kind} recall@10 | " + " | ".join(_fmt(c["recall10"]) for c in cells) + " |")
+    if "topical" in rows[names[0]]["scores"]:
+        cells = [rows[n]["scores"]["topical"] for n in names]
+        print(f"| topical nDCG@10 (n={cells[0]['queries']}) | " + " | ".join(_fmt(c["ndcg10"]) for c in cells) + " |")
+    for key in ("p50", "p95", "max"):
+        print(f"| query {key} ms | " + " | ".join(f"{rows[n]['scores']['latency_ms'][key]:.0f}" for n in names) + " |")
+    print("| index MB | " + " | ".join(f"{rows[n]['index_mb']:.0f}" for n in names) + " |")
+    print(
+        "| build s | "
+        + " | ".join(f"{rows[n]['build_s']:.0f}" if rows[n]["build_s"] else "(reused)" for n in names)
+        + " |"
+    )
+
+
+def _fmt(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.quality", description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=0, help="a seeded sample of N documents (default: all)")
+    parser.add_argument("--per-kind", type=int, default=100, help="known-item queries of each kind (default 100)")
+    parser.add_argument("--reuse", action="store_true", help="reuse indexes built by an earlier run")
+    parser.add_argument("--only", choices=("portal", "textbook"), help="evaluate one system")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args()
+    if not CORPUS.exists():
+        raise SystemExit(f"needs {CORPUS} (../shared beside the checkout)")
+    args.out.mkdir(parents=True, exist_ok=True)
+    corpus = sample(args.docs, args.out)
+    docs = list(records(corpus))
+    items = draw(docs, args.per_kind)
+    topical = json.loads(TOPICAL.read_text("utf-8")) if TOPICAL.exists() else []
+    tag = args.docs or "all"
+    rows: dict[str, dict] = {}
+    for name, builder, opener in (("portal", build_portal, Portal), ("textbook", build, Textbook)):
+        if args.only and name != args.only:
+            continue
+        index_dir = args.out / f"quality-{name}-{tag}"
+        build_s = None
+        if not (args.reuse and index_dir.exists()):
+            started = time.perf_counter()
+            builder(corpus, index_dir)
+            build_s = time.perf_counter() - started
+        system = opener(index_dir)
+        try:
+            rows[name] = {
+                "scores": evaluate(system, items, topical),
+                "index_mb": size_mb(index_dir),
+                "build_s": build_s,
+            }
+        finally:
+            system.close()
+    print_table(rows, len(items), len(docs))
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    (args.out / f"quality-{stamp}.json").write_text(json.dumps({"documents": len(docs), "systems": rows}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
