@@ -43,7 +43,8 @@ def segmenter(userdict: str | Path | None = None) -> jieba.Tokenizer:
 _FOLD = str.maketrans({chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)} | {"\u3000": " "})
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
+    """Full-width ASCII and the ideographic space to half-width, one character for one (offsets are kept)."""
     return text.translate(_FOLD)
 
 
@@ -90,7 +91,7 @@ class ChineseWordTokenizer(Tokenizer):
                 token.startchar, token.endchar = start_char, start_char + len(value)
             yield token
             return
-        text = _fold(value)
+        text = fold(value)
         jieba_tokenizer = segmenter(self.userdict)
         pos = start_pos
         offset = 0

@@ -56,12 +56,14 @@ class DocWarning:
 class Duplicate:
     doc_id: str
     where: str
-    duplicate_of: str  # the id of the copy that is indexed
+    duplicate_of: str  # the id of the first copy
     first_where: str = ""  # where that copy was read in this run, if it was
 
     def __str__(self) -> str:
         first = f" (read from {self.first_where})" if self.first_where else ""
-        return f"{self.where}: same document as {self.duplicate_of}{first}, not indexed twice"
+        if self.doc_id == self.duplicate_of:
+            return f"{self.where}: {self.doc_id} again{first}, read once"
+        return f"{self.where}: same title and body as {self.duplicate_of}{first}; indexed, shown as one hit with it"
 
 
 @dataclass
@@ -247,14 +249,14 @@ def _ingest_file(
         key = dedup_key(doc)
         twin = state.dedup.get(key) if key else None
         if twin and twin != doc.id:
+            # A copy under another URL is indexed too, and searches show the copies as one hit.
             report.duplicates.append(Duplicate(doc.id, where, twin, seen.get(twin, "")))
-            continue
         seen[doc.id] = where
         ids.append(doc.id)
         report.warnings += [DocWarning(doc.id, where, finding) for finding in doc.warnings]
         _write(writer, doc, state, report)
         if key:
-            state.dedup[key] = doc.id
+            state.dedup.setdefault(key, doc.id)
     return ids, complete
 
 

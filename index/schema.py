@@ -7,21 +7,47 @@ import json
 from dataclasses import asdict
 
 from whoosh.analysis import Composable
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, FieldType, Schema
 
-from index.analysis import ChineseAnalyzer
+from index.analysis import ChineseAnalyzer, fold
+from index.bigrams import BigramAnalyzer
+from index.postings import GramPositions, TermCounts
 from index.record import Attachment, Document, Finding, IndexNo, Link
 
 # Bumped whenever the schema or the analysis changes, so an old index is rebuilt, not misread.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+
+# The text fields a query searches: each has a bigram field (``<name>_grams``), and title and body
+# also a word field under their own name (see index/query/engine.py for how they are scored).
+TEXT_FIELDS = ("title", "body", "attachment", "doc_no", "publisher")
 
 # Sort key for a document without a date: after every dated one whichever way a list is sorted
 # (the sort fields below pair it with a has_date key that sorts first).
 NO_DATE = 0
 
 
+def words_field(analyzer: Composable, stored: bool = False) -> FieldType:
+    """jieba words, frequencies only: the known-item signal (every word of a query present)."""
+    field = TEXT(analyzer=analyzer, stored=stored, phrase=False)
+    field.format = TermCounts()
+    field.scorable = False  # length normalisation uses the bigram field's length
+    return field
+
+
+def grams_field() -> FieldType:
+    """Character bigrams with positions: recall whatever the segmentation, and exact phrases."""
+    field = TEXT(analyzer=BigramAnalyzer(), phrase=True)
+    field.format = GramPositions()
+    return field
+
+
+def title_key(title: str) -> str:
+    """A title reduced to its letters, digits and characters (folded, lower case), for exact title matches."""
+    return "".join(ch for ch in fold(title).lower() if ch.isalnum())
+
+
 def build_schema(analyzer: Composable | None = None) -> Schema:
-    """The schema, its Chinese text fields analysed by ``analyzer`` (default: ChineseAnalyzer())."""
+    """The schema, its word fields analysed by ``analyzer`` (default: ChineseAnalyzer())."""
     chinese = analyzer or ChineseAnalyzer()
     return Schema(
         id=ID(stored=True, unique=True, sortable=True),
@@ -30,10 +56,15 @@ def build_schema(analyzer: Composable | None = None) -> Schema:
         index_tail=ID,
         index_no_json=STORED,
         doc_no=ID(stored=True),
-        # chars=True keeps each posting's character span, so snippets are cut without re-segmenting bodies
-        title=TEXT(analyzer=chinese, stored=True, phrase=True, field_boost=3.0, multitoken_query="phrase"),
-        body=TEXT(analyzer=chinese, stored=True, phrase=True, chars=True, multitoken_query="phrase"),
-        attachment_text=TEXT(analyzer=chinese, phrase=True, chars=True, multitoken_query="phrase"),
+        # text: words and bigrams of each text field (TEXT_FIELDS); title and body stored under their own names
+        title=words_field(chinese, stored=True),
+        body=words_field(chinese, stored=True),
+        title_grams=grams_field(),
+        body_grams=grams_field(),
+        attachment_grams=grams_field(),
+        doc_no_grams=grams_field(),
+        publisher_grams=grams_field(),
+        title_key=ID,
         keywords=KEYWORD(stored=True, commas=True, scorable=True),
         summary=STORED,
         # facets: single-valued, sortable columns
@@ -59,7 +90,7 @@ def build_schema(analyzer: Composable | None = None) -> Schema:
         locator=STORED,
         fetched_at=STORED,
         content_hash=ID(stored=True, sortable=True),
-        # title + body, to recognise the same document published under two URLs
+        # title + body: copies of one document published under several URLs collapse into one hit
         dedup_key=ID(sortable=True),
     )
 
@@ -103,7 +134,12 @@ def to_fields(doc: Document, digest: str) -> dict[str, object]:
         "id": doc.id,
         "title": doc.title,
         "body": doc.body,
-        "attachment_text": "\n\n".join(a.text for a in doc.attachments if a.text),
+        "title_grams": doc.title,
+        "body_grams": doc.body,
+        "attachment_grams": "\n\n".join(a.text for a in doc.attachments if a.text),
+        "doc_no_grams": doc.doc_no,
+        "publisher_grams": doc.publisher,
+        "title_key": title_key(doc.title),
         "keywords": ",".join(doc.keywords),
         "summary": doc.summary,
         "publisher": doc.publisher,

@@ -61,6 +61,10 @@ SCHEMAS: dict[str, Any] = {
                     "snippet_html": {"type": "string", "description": "转义后的摘要，命中词以 <mark> 标出"},
                     "score": {"type": "number"},
                     "attachment_hits": {**_STRINGS, "description": "命中内容所在的附件名称"},
+                    "copies": {
+                        **_array(_object({"id": _STR, "url": _STR}, ["id"])),
+                        "description": "同一文件（标题和正文相同）在其他网址的副本，已合并为这一条结果",
+                    },
                 }
             ),
         ]

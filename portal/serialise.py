@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, fields, is_dataclass
+from dataclasses import asdict, is_dataclass
 from typing import Any
 
 from index.query import FacetValue, SearchRequest
@@ -12,7 +12,7 @@ from portal.links import doc_path
 
 def summary_json(summary: Any) -> dict[str, Any]:
     """A DocSummary (or Hit) as a dict, with its portal path."""
-    data = {f.name: getattr(summary, f.name) for f in fields(summary)} if is_dataclass(summary) else {}
+    data = asdict(summary) if is_dataclass(summary) else {}
     data["path"] = doc_path(summary.id)
     return data
 

@@ -94,7 +94,7 @@ def search_json_data(page: SearchPage) -> dict[str, Any]:
         "pages": result.pages,
         "elapsed_ms": result.elapsed_ms,
         "error": result.error,
-        "notices": page.parsed.notices,
+        "notices": page.parsed.notices + result.notices,
         "suggestions": result.suggestions,
         "hits": [summary_json(hit) for hit in result.hits],
         "facets": facet_json(result.facets, FACETS),

@@ -175,16 +175,20 @@ def test_second_ingest_waits_for_the_lock_then_gives_a_clear_error(docs, tmp_pat
         holder.join()
 
 
-def test_same_document_under_two_urls_is_a_duplicate(tmp_path):
+def test_same_document_under_two_urls_is_one_hit_naming_its_copy(tmp_path):
     folder = tmp_path / "docs"
     folder.mkdir()
     body = "这是同一份文件的正文。"
     _write(folder, "1.json", title="同一份文件", body=body, url="http://a.gov.cn/1.html")
     _write(folder, "2.json", title="同一份文件", body=body, url="http://a.gov.cn/list/1.html")
     report = ingest_paths([folder], tmp_path / "index")
-    assert len(report.added) == 1
+    first, second = report.added
     [duplicate] = report.duplicates
-    assert duplicate.where == str(folder / "2.json") and duplicate.duplicate_of == report.added[0]
+    assert duplicate.where == str(folder / "2.json") and duplicate.duplicate_of == first
+    result = Catalog(tmp_path / "index").search(SearchRequest(q="同一份文件"))
+    assert result.total == 1
+    [hit] = result.hits
+    assert [(copy.id, copy.url) for copy in hit.copies] == [(second, "http://a.gov.cn/list/1.html")]
 
 
 def test_documents_without_dates_never_sort_first(docs, tmp_path):

@@ -15,36 +15,32 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from whoosh.highlight import WholeFragmenter, highlight
+import numpy as np
 from whoosh.index import Index
-from whoosh.qparser import QueryParserError
-from whoosh.query import Every, Or, Query, Term
-from whoosh.searching import Hit as WhooshHit
+from whoosh.query import Or, Term
 from whoosh.searching import Searcher
 
 from index import store
 from index.identifiers import normalise_doc_no, normalise_index_no, parse_index_no
-from index.query.facets import facet_map, facet_values, filter_query, sort_facets
-from index.query.highlight import (
-    RETOKENIZING_FRAGMENTER,
-    SNIPPET_FRAGMENTER,
-    MarkFormatter,
-    highlights,
-    plain_snippet,
-)
-from index.query.parse import parse_query
-from index.query.request import MAX_QUERY_CHARS, SearchRequest, query_text_and_fields, sanitised
-from index.query.results import DocSummary, FacetValue, Hit, SearchResult, summary_of
+from index.query.arrays import IndexArrays
+from index.query.engine import FIELD_GROUPS, Engine, Scored, query_units
+from index.query.facets import collapse, facet_values, filter_mask, ranked
+from index.query.highlight import highlight_line, plain_snippet, snippet
+from index.query.request import MAX_QUERY_CHARS, SearchRequest, query_text_and_field, sanitised
+from index.query.results import Copy, DocSummary, FacetValue, Hit, SearchResult, summary_of
+from index.query.syntax import Not, Phrase, Words, parse
 from index.record import Document
 from index.schema import date_from_key, from_stored
+
+MAX_SUGGESTIONS = 3
 
 
 class Catalog:
     """Read-only access to the index at ``index_dir``.
 
-    Opening a Whoosh searcher reads every segment's files (about 150 ms on the 10k-document
-    corpus), so each thread keeps one and refreshes it only when a commit or a rebuild has
-    changed the index. Searchers are not shared between threads.
+    Opening a Whoosh searcher reads every segment's files, so each thread keeps one and refreshes it
+    only when a commit or a rebuild has changed the index; searchers are not shared between threads.
+    The arrays the engine reads (:class:`IndexArrays`) are built once per commit and shared.
     """
 
     def __init__(self, index_dir: Path) -> None:
@@ -54,7 +50,8 @@ class Catalog:
         self._generation: str | None = None
         self._local = threading.local()
         self._open: list[Searcher] = []
-        self._facet_cache: tuple[tuple, dict[str, list[FacetValue]]] | None = None
+        self._arrays: IndexArrays | None = None
+        self._facet_cache: tuple[object, dict[str, list[FacetValue]]] | None = None
 
     # plumbing
 
@@ -72,7 +69,7 @@ class Catalog:
         list(self._analyzer()("预热", mode="query"))
 
     def _analyzer(self):
-        """The analyzer the index was built with (its user dictionary included)."""
+        """The word analyzer the index was built with (its user dictionary included)."""
         return self._index().schema["body"].analyzer
 
     @contextlib.contextmanager
@@ -90,6 +87,22 @@ class Catalog:
             self._local.searcher, self._local.index = fresh, ix
         yield self._local.searcher
 
+    def arrays(self, searcher: Searcher) -> IndexArrays:
+        """The engine's arrays for the commit ``searcher`` reads, built on first use and shared by threads."""
+        version = (self._generation, searcher.reader().generation())
+        with self._lock:
+            current = self._arrays
+        if current is not None and current.version == version:
+            return current
+        fresh = IndexArrays(searcher.reader(), version)
+        with self._lock:
+            if self._arrays is None or self._arrays.version != version:
+                self._arrays = fresh
+            return self._arrays
+
+    def _engine(self, searcher: Searcher) -> Engine:
+        return Engine(self.arrays(searcher), searcher.reader(), self._analyzer())
+
     def close(self) -> None:
         with self._lock:
             for searcher in self._open:
@@ -98,6 +111,7 @@ class Catalog:
             if self._ix is not None:
                 self._ix.close()
             self._ix = None
+            self._arrays = None
         self._local = threading.local()
 
     # search
@@ -106,114 +120,94 @@ class Catalog:
         started = time.perf_counter()
         req = sanitised(req)
         result = SearchResult(request=req, page=req.page)
-        text, fields = query_text_and_fields(req)
+        text, field = query_text_and_field(req)
         if len(text) > MAX_QUERY_CHARS:
             result.error = f"检索词过长（最多 {MAX_QUERY_CHARS} 个字），请缩短后再试。"
             return result
+        parsed = parse(text)
+        if parsed.degraded:
+            result.notices.append("检索式的引号、括号或 AND/OR/NOT 不完整，已按普通检索词检索。")
         with self.searcher() as searcher:
-            try:
-                query = parse_query(searcher.schema, text, fields)
-            except QueryParserError:
-                result.error = "无法理解这个检索式，请检查引号和括号是否成对。"
-                return result
-            filters = filter_query(req)
-            results = searcher.search_page(
-                query,
-                req.page,
-                pagelen=req.per_page,
-                filter=filters,
-                sortedby=sort_facets(req.sort, bool(text)),
-                groupedby=facet_map(),
-                terms=True,
+            engine = self._engine(searcher)
+            scored = self._scored(engine, parsed.node, text, field)
+            mask = filter_mask(engine.arrays, engine.reader, req)
+            hit = scored.hit if mask is None else scored.hit & mask
+            by_date = None if (req.sort == "relevance" and parsed.node is not None) else req.sort
+            if by_date == "relevance":
+                by_date = "newest"
+            docs, copies = collapse(
+                engine.arrays, engine.reader, ranked(engine.arrays, engine.reader, hit, scored.score, by_date)
             )
-            result.total = len(results)
+            result.total = int(docs.size)
             result.pages = (result.total + req.per_page - 1) // req.per_page
-            result.page = results.pagenum  # Whoosh answers a page past the end with the last page
-            result.facets = facet_values(results.results, req)
-            result.hits = [self._hit(hit, results.results) for hit in results]
-            if result.total == 0 and text:
-                result.suggestions = self._suggestions(searcher, text, fields, filters)
+            result.page = min(req.page, max(result.pages, 1))  # a page past the end answers with the last page
+            result.facets = facet_values(engine.arrays, engine.reader, docs, req)
+            start = (result.page - 1) * req.per_page
+            needles = highlight_needles(parsed.node, self._analyzer())
+            result.hits = [
+                self._hit(searcher, int(doc), float(scored.score[doc]), needles, copies.get(int(doc), []))
+                for doc in docs[start : start + req.per_page]
+            ]
+            if result.total == 0 and parsed.node is not None:
+                result.suggestions = self._suggestions(engine, text, field, mask)
         result.elapsed_ms = (time.perf_counter() - started) * 1000
         return result
 
-    def _hit(self, hit: WhooshHit, results) -> Hit:
-        stored = hit.fields()
+    def _scored(self, engine: Engine, node, text: str, field: str) -> Scored:
+        """What the query matches: identifiers by their exact keys, everything else through the engine."""
+        if field == "index_no":
+            return _exact(engine, _index_no_terms(text))
+        if field == "doc_no":
+            exact = _exact(engine, [("doc_no", normalise_doc_no(text))])
+            written = engine.phrase(text, FIELD_GROUPS["doc_no"])
+            return Scored(exact.hit | written.hit, exact.score * 10 + written.score)
+        return engine.evaluate(node, FIELD_GROUPS[field])
+
+    def _hit(self, searcher: Searcher, docnum: int, score: float, needles: list[str], copies: list[int]) -> Hit:
+        stored = searcher.stored_fields(docnum)
         summary = summary_of(stored)
-        results.formatter = MarkFormatter()
-        results.fragmenter = WholeFragmenter()
-        title_html = highlights(hit, stored, "title", minscore=1) or html.escape(summary.title)
-        results.fragmenter = SNIPPET_FRAGMENTER
-        snippet = highlights(hit, stored, "body", top=2, minscore=1)
-        matched = {
-            text.decode("utf-8") if isinstance(text, bytes) else text
-            for name, text in hit.matched_terms()
-            if name == "attachment_text"
-        }
-        attachment_hits, attachment_snippet = self._attachment_matches(stored, matched)
-        if not snippet:
-            snippet = attachment_snippet or plain_snippet(str(stored.get("body") or stored.get("summary") or ""))
+        body = str(stored.get("body") or "")
+        attachment_hits, attachment_snippet = _attachment_matches(stored, needles)
+        text_snippet = snippet(body, needles) or attachment_snippet
         return Hit(
             **vars(summary),
-            title_html=title_html,
-            snippet_html=snippet,
-            score=hit.score if isinstance(hit.score, float) else 0.0,
+            title_html=highlight_line(summary.title, needles) or html.escape(summary.title),
+            snippet_html=text_snippet or plain_snippet(body or str(stored.get("summary") or "")),
+            score=score,
             attachment_hits=attachment_hits,
+            copies=[
+                Copy(str(other.get("id", "")), str(other.get("url", "")))
+                for other in map(searcher.stored_fields, copies)
+            ],
         )
 
-    def _attachment_matches(self, stored: dict, terms: set[str]) -> tuple[list[str], str]:
-        """Names of the attachments whose text holds a matched term, and a highlighted snippet from the first."""
-        if not terms:
-            return [], ""
-        names, snippet = [], ""
-        for attachment in json.loads(stored.get("attachments_json") or "[]"):
-            text = attachment.get("text") or ""
-            if not any(term in text.lower() for term in terms):
-                continue
-            names.append(attachment.get("name") or attachment.get("url") or "附件")
-            if not snippet:
-                snippet = highlight(
-                    text, terms, self._analyzer(), RETOKENIZING_FRAGMENTER, MarkFormatter(), top=1, mode="index"
-                )
-        return names, snippet
-
-    def _suggestions(self, searcher: Searcher, text: str, fields: tuple[str, ...], filters: Query | None) -> list[str]:
-        """Other queries worth offering on an empty result, each known to find something.
-
-        The words of a run apart instead of as one phrase (低保殡葬 → 低保 殡葬), and each
-        space-separated part dropped in turn (低保 火星 → 低保).
-        """
-        if fields in {("doc_no",), ("index_no",)}:
+    def _suggestions(self, engine: Engine, text: str, field: str, mask) -> list[str]:
+        """Other queries worth offering on an empty result, each known to find something: one word left out."""
+        if field in ("doc_no", "index_no"):
             return []
-        candidates = []
-        words = [t.text for t in self._analyzer()(text, mode="query")]
-        if len(words) > 1:
-            candidates.append(" ".join(words))
-        parts = text.split()
-        if len(parts) > 1:
-            candidates += [" ".join(parts[:i] + parts[i + 1 :]) for i in range(len(parts))]
+        units = [unit.word for unit in query_units(text, self._analyzer())]
+        if len(units) < 2:
+            return []
         found = []
-        for candidate in dict.fromkeys(c for c in candidates if c != text):
-            try:
-                query = parse_query(searcher.schema, candidate, fields)
-            except QueryParserError:
-                continue
-            if not searcher.search(query, filter=filters, limit=1).is_empty():
+        for i in range(min(len(units), 8)):
+            candidate = " ".join(units[:i] + units[i + 1 :])
+            matches = engine.words(candidate, FIELD_GROUPS[field]).hit
+            if (matches if mask is None else matches & mask).any():
                 found.append(candidate)
-        return found[:3]
+            if len(found) >= MAX_SUGGESTIONS:
+                break
+        return found
 
     # lookup and documents
 
     def lookup(self, text: str) -> list[DocSummary]:
-        """Documents whose 索引号, 后段码 or 文号 is ``text``, in any of their written forms."""
-        normalised = normalise_index_no(text)
-        doc_no = normalise_doc_no(text)
-        terms = [Term("index_no", normalised), Term("index_tail", normalised), Term("doc_no", doc_no)]
-        parsed = parse_index_no(text)
-        if parsed and parsed.tail:
-            terms.append(Term("index_no", parsed.normalised))
+        """Documents whose 索引号, 后段码 or 文号 is ``text``, in any of their written forms, newest first."""
+        terms = _index_no_terms(text) + [("doc_no", normalise_doc_no(text))]
         with self.searcher() as searcher:
-            hits = searcher.search(Or(terms), limit=50, sortedby=sort_facets("newest", False))
-            return [summary_of(hit.fields()) for hit in hits]
+            engine = self._engine(searcher)
+            found = _exact(engine, terms)
+            docs = ranked(engine.arrays, engine.reader, found.hit, found.score, "newest")[:50]
+            return [summary_of(searcher.stored_fields(int(doc))) for doc in docs]
 
     def get(self, doc_id: str) -> Document | None:
         with self.searcher() as searcher:
@@ -221,29 +215,43 @@ class Catalog:
             return from_stored(stored) if stored else None
 
     def related(self, doc_id: str, limit: int = 5) -> list[DocSummary]:
-        """Documents like this one, by the terms that characterise its title and body."""
+        """Documents like this one, by the words that characterise its title and body."""
         with self.searcher() as searcher:
             docnum = searcher.document_number(id=doc_id)
             if docnum is None:
                 return []
             stored = searcher.stored_fields(docnum)
+            engine = self._engine(searcher)
             text = f"{stored.get('title', '')}\n{str(stored.get('body', ''))[:3000]}"
-            hits = searcher.more_like(docnum, "body", text=text, top=limit)
-            return [summary_of(hit.fields()) for hit in hits]
+            scored = engine.more_like(text, ("title", "body"))
+            scored.hit[docnum] = False
+            docs, _ = collapse(
+                engine.arrays, engine.reader, ranked(engine.arrays, engine.reader, scored.hit, scored.score, None)
+            )
+            return [summary_of(searcher.stored_fields(int(doc))) for doc in docs[:limit]]
 
     def latest(self, limit: int = 10) -> list[DocSummary]:
         with self.searcher() as searcher:
-            hits = searcher.search(Every(), limit=limit, sortedby=sort_facets("newest", False))
-            return [summary_of(hit.fields()) for hit in hits]
+            engine = self._engine(searcher)
+            everything = engine.evaluate(None, ())
+            docs, _ = collapse(
+                engine.arrays,
+                engine.reader,
+                ranked(engine.arrays, engine.reader, everything.hit, everything.score, "newest"),
+            )
+            return [summary_of(searcher.stored_fields(int(doc))) for doc in docs[:limit]]
 
     def facet_counts(self) -> dict[str, list[FacetValue]]:
         """Counts over all documents, for the home and browse pages; computed once per commit."""
         with self.searcher() as searcher:
-            version = (self._generation, searcher.reader().generation())
+            arrays = self.arrays(searcher)
             cached = self._facet_cache
-            if cached is None or cached[0] != version:
-                results = searcher.search(Every(), limit=1, groupedby=facet_map())
-                cached = self._facet_cache = (version, facet_values(results, SearchRequest()))
+            if cached is None or cached[0] != arrays.version:
+                docs, _ = collapse(arrays, searcher.reader(), np.flatnonzero(arrays.alive))
+                cached = self._facet_cache = (
+                    arrays.version,
+                    facet_values(arrays, searcher.reader(), docs, SearchRequest()),
+                )
             return copy.deepcopy(cached[1])  # callers may mark values selected
 
     def document_dates(self) -> list[tuple[str, str]]:
@@ -267,3 +275,60 @@ class Catalog:
                 "generation": self._generation,
                 "last_commit": time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(self._index().last_modified())),
             }
+
+
+def _index_no_terms(text: str) -> list[tuple[str, str]]:
+    """The (field, term) pairs a 索引号 or 后段码 is looked up by, whatever its separators and width."""
+    normalised = normalise_index_no(text)
+    terms = [("index_no", normalised), ("index_tail", normalised)]
+    parsed = parse_index_no(text)
+    if parsed and parsed.tail:
+        terms.append(("index_no", parsed.normalised))
+    return terms
+
+
+def _exact(engine: Engine, terms: list[tuple[str, str]]) -> Scored:
+    """Documents holding any of the exact (field, term) pairs, all scored 1."""
+    hit = np.zeros(engine.size, bool)
+    for field, term in terms:
+        if term:
+            docs, _ = engine.arrays.postings(engine.reader, field, term)
+            hit[docs] = True
+    return Scored(hit, hit.astype(np.float32))
+
+
+def highlight_needles(node, analyzer) -> list[str]:
+    """The strings to mark in a hit: quoted phrases whole; unquoted text as typed and word by word."""
+    needles: list[str] = []
+
+    def visit(part, negated: bool) -> None:
+        if isinstance(part, Not):
+            visit(part.child, not negated)
+        elif isinstance(part, Phrase):
+            if not negated:
+                needles.append(part.text)
+        elif isinstance(part, Words):
+            if not negated:
+                needles.extend(part.text.split())
+                needles.extend(
+                    u.word for u in query_units(part.text, analyzer) if len(u.word) > 1 or not u.word.isalpha()
+                )
+        elif part is not None:
+            for child in part.children:
+                visit(child, negated)
+
+    visit(node, False)
+    return list(dict.fromkeys(needles))
+
+
+def _attachment_matches(stored: dict, needles: list[str]) -> tuple[list[str], str]:
+    """Names of the attachments whose text holds a match, and a marked snippet from the first."""
+    if not needles:
+        return [], ""
+    names, first = [], ""
+    for attachment in json.loads(stored.get("attachments_json") or "[]"):
+        found = snippet(attachment.get("text") or "", needles)
+        if found:
+            names.append(attachment.get("name") or attachment.get("url") or "附件")
+            first = first or found
+    return names, first

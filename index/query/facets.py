@@ -1,36 +1,49 @@
-"""Filters, sort orders and facet counts: the parts of a search that read columns, not text."""
+"""Filters, sort orders, collapsing of copies and facet counts: the parts of a search that read columns.
+
+Everything here works on the per-commit arrays of :mod:`index.query.arrays`: a filter is a boolean mask,
+a facet count a ``bincount`` over the matching documents' value ordinals.
+"""
 
 from __future__ import annotations
 
-from whoosh import sorting
-from whoosh.query import And, NumericRange, Or, Query, Term
+import numpy as np
+from whoosh.reading import IndexReader
 
+from index.normalise import iso_date
+from index.query.arrays import IndexArrays
 from index.query.request import FACETS, SearchRequest
 from index.query.results import FacetValue
 from index.schema import date_key
 
+_YEARS = (1900, 2200)  # a year column value outside this is Whoosh's default for "none"
 
-def filter_query(req: SearchRequest) -> Query | None:
-    """The request's facet filters and date range as one query (None when there are none)."""
-    clauses: list[Query] = []
+
+def filter_mask(arrays: IndexArrays, reader: IndexReader, req: SearchRequest) -> np.ndarray | None:
+    """The documents the request's facet filters and date range allow (None when there are none)."""
+    mask: np.ndarray | None = None
+
+    def narrow(allowed: np.ndarray) -> None:
+        nonlocal mask
+        mask = allowed if mask is None else mask & allowed
+
     for key, values in req.filters.items():
         if key == "year":
             years = [int(v) for v in values if str(v).isdigit()]
-            terms: list[Query] = [NumericRange("year", y, y) for y in years]
+            narrow(np.isin(arrays.numbers(reader, "year"), years))
         else:
-            terms = [Term(key, value) for value in values]
-        if terms:
-            clauses.append(Or(terms))
+            codes, vocabulary = arrays.codes(reader, key)
+            wanted = [i for i, value in enumerate(vocabulary) if value in set(values)]
+            narrow(np.isin(codes, wanted))
     low, high = _date_bound(req.date_from, upper=False), _date_bound(req.date_to, upper=True)
     if low is not None or high is not None:
-        clauses.append(NumericRange("date_key", low, high))
-    return And(clauses) if clauses else None
+        dates = arrays.numbers(reader, "date_key")
+        dated = arrays.numbers(reader, "has_date") == 1
+        narrow(dated & (dates >= (low or 0)) & (dates <= (high if high is not None else np.iinfo(np.int64).max)))
+    return mask
 
 
 def _date_bound(text: str, upper: bool) -> int | None:
     """A date_key bound from YYYY, YYYY-MM or YYYY-MM-DD; an upper bound covers its whole period."""
-    from index.normalise import iso_date
-
     iso = iso_date(text) if text else None
     if not iso:
         return None
@@ -43,38 +56,77 @@ def _date_bound(text: str, upper: bool) -> int | None:
     return key
 
 
-def sort_facets(sort: str, has_query: bool):
-    """None for relevance; otherwise dated documents first, then by date."""
-    if sort == "relevance" and has_query:
-        return None
-    newest = sort != "oldest"
-    return [sorting.FieldFacet("has_date", reverse=True), sorting.FieldFacet("date_key", reverse=newest)]
+def ranked(arrays: IndexArrays, reader: IndexReader, hit: np.ndarray, score: np.ndarray, by_date: str | None):
+    """Docnums of the matching documents, best first.
+
+    ``by_date`` None: by score, newer first among equal scores (recency only breaks ties). "newest" or
+    "oldest": dated documents first, by date, then by score.
+    """
+    docs = np.flatnonzero(hit)
+    dates = arrays.numbers(reader, "date_key")[docs]
+    dated = arrays.numbers(reader, "has_date")[docs]
+    scores = score[docs]
+    if by_date is None:
+        order = np.lexsort((-dates, -scores))
+    else:
+        order = np.lexsort((-scores, dates if by_date == "oldest" else -dates, -dated))
+    return docs[order]
 
 
-def facet_map() -> dict[str, sorting.FacetType]:
-    """The facets a search counts, for Whoosh's ``groupedby``."""
-    return {key: sorting.FieldFacet(key, maptype=sorting.Count) for key in FACETS}
+def collapse(arrays: IndexArrays, reader: IndexReader, docs: np.ndarray) -> tuple[np.ndarray, dict[int, list[int]]]:
+    """``docs`` (ranked) with every copy of a document after its first dropped, and first → its copies' docnums.
+
+    Copies share a ``dedup_key`` (the same title and body); only keys shared by several documents matter.
+    """
+    groups = _copy_groups(arrays, reader)
+    group_of = groups[docs]
+    grouped = np.flatnonzero(group_of >= 0)
+    if not grouped.size:
+        return docs, {}
+    _, first = np.unique(group_of[grouped], return_index=True)
+    keep = np.ones(docs.size, bool)
+    keep[grouped] = False
+    keep[grouped[first]] = True
+    members: dict[int, list[int]] = {}
+    for position in grouped[first]:
+        doc = int(docs[position])
+        same = np.flatnonzero(groups == groups[doc])
+        members[doc] = [int(other) for other in same if other != doc]
+    return docs[keep], members
 
 
-def facet_values(results, req: SearchRequest) -> dict[str, list[FacetValue]]:
-    """Facet key → values with counts (years newest first, the rest by count), selected ones marked."""
-    facets = {}
+def _copy_groups(arrays: IndexArrays, reader: IndexReader) -> np.ndarray:
+    """``int32[size]``: a group number for each document whose dedup_key another live document shares, else −1."""
+
+    def compute() -> np.ndarray:
+        codes, _ = arrays.codes(reader, "dedup_key")
+        live_codes = np.where(arrays.alive, codes, -1)
+        counts = np.bincount(live_codes[live_codes >= 0]) if (live_codes >= 0).any() else np.zeros(0, np.int64)
+        shared = np.zeros(counts.size, bool)
+        shared[counts > 1] = True
+        return np.where((live_codes >= 0) & shared[np.maximum(live_codes, 0)], live_codes, -1).astype(np.int32)
+
+    return arrays._once("copy_groups", compute)
+
+
+def facet_values(arrays: IndexArrays, reader: IndexReader, docs: np.ndarray, req: SearchRequest):
+    """Facet key → values with counts over ``docs`` (years newest first, the rest by count), selected marked."""
+    facets: dict[str, list[FacetValue]] = {}
     for key in FACETS:
-        counts = results.groups(key)
         selected = set(req.filters.get(key, []))
-        values = [
-            FacetValue(str(value), count, str(value) in selected)
-            for value, count in counts.items()
-            if value not in (None, "") and not (key == "year" and not _plausible_year(value))
-        ]
         if key == "year":
-            values.sort(key=lambda v: v.value, reverse=True)
+            years = arrays.numbers(reader, "year")[docs]
+            years = years[(years >= _YEARS[0]) & (years <= _YEARS[1])]
+            values, counts = np.unique(years, return_counts=True)
+            found = [FacetValue(str(v), int(c), str(v) in selected) for v, c in zip(values, counts, strict=True)]
+            found.sort(key=lambda v: v.value, reverse=True)
         else:
-            values.sort(key=lambda v: (-v.count, v.value))
-        facets[key] = values
+            codes, vocabulary = arrays.codes(reader, key)
+            picked = codes[docs]
+            counts = np.bincount(picked[picked >= 0], minlength=len(vocabulary))
+            found = [
+                FacetValue(vocabulary[i], int(counts[i]), vocabulary[i] in selected) for i in np.flatnonzero(counts)
+            ]
+            found.sort(key=lambda v: (-v.count, v.value))
+        facets[key] = found
     return facets
-
-
-def _plausible_year(value: object) -> bool:
-    # Whoosh gives documents without a year the column's default, the largest int.
-    return isinstance(value, int) and 1900 <= value <= 2200

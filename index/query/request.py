@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from dataclasses import field as default
 
+from index.query.syntax import PREFIXES
+
 # Facets: the field a facet counts, and its label.
 FACETS: dict[str, str] = {
     "publisher": "发布机构",
@@ -20,23 +22,17 @@ FACETS: dict[str, str] = {
 }
 
 # Field search: the choice in the form and its label, and the index fields it searches.
-FIELDS: dict[str, str] = {"all": "全部", "title": "标题", "body": "正文", "doc_no": "文号", "index_no": "索引号"}
-SEARCH_FIELDS: dict[str, tuple[str, ...]] = {
-    "all": ("title", "body", "attachment_text", "keywords"),
-    "title": ("title",),
-    "body": ("body",),
-    "doc_no": ("doc_no",),
-    "index_no": ("index_no",),
+FIELDS: dict[str, str] = {
+    "all": "全部",
+    "title": "标题",
+    "body": "正文",
+    "doc_no": "文号",
+    "index_no": "索引号",
+    "publisher": "发布机构",
 }
-# A prefix typed before the query (标题:低保) chooses the field too.
-FIELD_PREFIXES = {
-    "标题": "title",
-    "名称": "title",
-    "正文": "body",
-    "全文": "all",
-    "文号": "doc_no",
-    "索引号": "index_no",
-}
+# A prefix typed before the whole query (标题:低保) chooses the field too; inside a query a prefix binds
+# the term after it (index/query/syntax.py).
+FIELD_PREFIXES = PREFIXES
 SORTS: dict[str, str] = {"relevance": "相关度", "newest": "最新", "oldest": "最早"}
 
 MAX_QUERY_CHARS = 200  # longer queries get a friendly error, not a search
@@ -66,7 +62,7 @@ def sanitised(req: SearchRequest) -> SearchRequest:
     """A request whose page, sort, field and page size are usable whatever the caller passed."""
     return SearchRequest(
         q=(req.q or "").strip(),
-        field=req.field if req.field in SEARCH_FIELDS else "all",
+        field=req.field if req.field in FIELDS else "all",
         filters={key: [v for v in values if v] for key, values in req.filters.items() if key in FACETS and values},
         date_from=req.date_from.strip(),
         date_to=req.date_to.strip(),
@@ -76,10 +72,10 @@ def sanitised(req: SearchRequest) -> SearchRequest:
     )
 
 
-def query_text_and_fields(req: SearchRequest) -> tuple[str, tuple[str, ...]]:
-    """The query text without a field prefix, and the index fields it searches."""
+def query_text_and_field(req: SearchRequest) -> tuple[str, str]:
+    """The query text without a leading field prefix, and the field (a FIELDS key) it searches."""
     text, field_name = req.q, req.field
     prefixed = _FIELD_PREFIX.match(text)
     if prefixed:
         field_name, text = FIELD_PREFIXES[prefixed.group(1)], prefixed.group(2).strip()
-    return text, SEARCH_FIELDS[field_name]
+    return text, field_name

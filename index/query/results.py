@@ -22,11 +22,20 @@ class DocSummary:
 
 
 @dataclass
+class Copy:
+    """Another URL the same document (same title and body) was published under."""
+
+    id: str
+    url: str = ""
+
+
+@dataclass
 class Hit(DocSummary):
     title_html: str = ""
     snippet_html: str = ""
     score: float = 0.0
     attachment_hits: list[str] = default(default_factory=list)
+    copies: list[Copy] = default(default_factory=list)  # collapsed into this hit
 
 
 @dataclass
@@ -47,6 +56,7 @@ class SearchResult:
     elapsed_ms: float = 0.0
     error: str | None = None
     suggestions: list[str] = default(default_factory=list)
+    notices: list[str] = default(default_factory=list)  # what the search did with the query (broken syntax …)
 
 
 def summary_of(stored: dict) -> DocSummary:

@@ -1,0 +1,102 @@
+"""Segmentation-free analysis: overlapping character bigrams for Chinese, whole runs for Latin and digits.
+
+The word fields depend on jieba cutting a query the way it cut the document, and jieba cuts by
+context (万亿美元 inside 一点七八万亿美元 is 一点 / 七八 / 万亿美元 or 万亿 / 美元 depending on what
+surrounds it). Bigrams do not: any run of two or more characters of a document is findable, and a
+quoted phrase is an exact substring match, whatever jieba does. This is what Lucene's
+``CJKBigramFilter`` and Elasticsearch's ``cjk`` analyzer do, with two differences:
+
+* runs of Latin letters and digits keep their inner ``- : / .`` (``covid-19``, ``9704-2012``, ``12:21``,
+  ``pm2.5``) as one token, and also give their parts at the same position (``covid``, ``19``);
+* a Chinese run directly touching such a run (``年第`` before ``30号``) also gives its edge character
+  as a unigram, so ``第30号`` and ``2022年`` are phrases of the index whatever precedes them.
+
+Positions count tokens; punctuation and spaces do not advance them, so a phrase pasted with other
+punctuation or spacing (``工作，进一步`` against ``工作, 进一步``) still matches. White space between two
+Chinese characters is formatting, not a break (crawled text is full of stray spaces: ``河北省教育厅  关于``),
+so bigrams span it.
+Text is folded first: full-width forms to ASCII, upper case to lower.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from whoosh.analysis import Composable, Token, Tokenizer
+
+from index.analysis import fold
+
+_CJK_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3007"
+_RUNS = re.compile(rf"(?P<cjk>[{_CJK_CLASS}]+)|(?P<alnum>[0-9a-z]+(?:[-:/.][0-9a-z]+)*)")
+_PART = re.compile(r"[0-9a-z]+")
+_SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK_CLASS}])\s+(?=[{_CJK_CLASS}])")
+
+
+def gram_positions(text: str) -> Iterator[tuple[str, int]]:
+    """(token, position) of every gram of ``text``, in order of position (see the module docstring)."""
+    pos = 0
+    previous_end, previous_kind = -1, ""
+    matches = list(_RUNS.finditer(_SPACE_BETWEEN_CJK.sub("", fold(text).lower())))
+    for i, match in enumerate(matches):
+        run, kind = match.group(), match.lastgroup
+        touches_previous = match.start() == previous_end and previous_kind == "alnum"
+        if kind == "alnum":
+            yield run, pos
+            if len(run) > 1 and not run.isalnum():
+                for part in _PART.findall(run):
+                    yield part, pos
+            pos += 1
+        elif len(run) == 1:
+            yield run, pos
+            pos += 1
+        else:
+            following = matches[i + 1] if i + 1 < len(matches) else None
+            touches_next = following is not None and following.start() == match.end() and following.lastgroup == "alnum"
+            if touches_previous:
+                yield run[0], pos
+            last = pos + len(run) - 2
+            for offset in range(len(run) - 1):
+                yield run[offset : offset + 2], pos + offset
+            if touches_next:
+                yield run[-1], last
+            pos = last + 1
+        previous_end, previous_kind = match.end(), kind
+
+
+def phrase_grams(text: str) -> list[str]:
+    """The grams a phrase of ``text`` must find at consecutive positions: one per position.
+
+    Where a position holds several grams (a Latin run and its parts, a bigram and an edge unigram),
+    the whole run or the bigram stands for it: it is what the document holds at that position too.
+    """
+    chosen: dict[int, str] = {}
+    for gram, pos in gram_positions(text):
+        current = chosen.get(pos)
+        if current is None or len(gram) > len(current):
+            chosen[pos] = gram
+    return [chosen[pos] for pos in sorted(chosen)]
+
+
+class BigramTokenizer(Tokenizer):
+    """Whoosh tokenizer over :func:`gram_positions` (positions only; highlighting searches the text)."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, BigramTokenizer)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False, **kwargs: object):
+        token = Token(positions, chars, removestops=False, **kwargs)
+        for gram, pos in gram_positions(value):
+            token.text = gram
+            token.boost, token.stopped = 1.0, False
+            if positions:
+                token.pos = pos
+            yield token
+
+
+def BigramAnalyzer() -> Composable:  # noqa: N802 - named like Whoosh's analyzers
+    """The analyzer of every ``*_grams`` field (already folded and lower-cased)."""
+    return BigramTokenizer()

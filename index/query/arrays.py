@@ -1,0 +1,139 @@
+"""What the query engine reads from one commit of the index, as NumPy arrays: live documents, field
+lengths, facet and date columns, and posting lists (cached, within a memory budget).
+
+One :class:`IndexArrays` serves every thread searching the same commit. Whoosh readers are not
+thread-safe (they seek shared files), so every method that reads the index takes the calling
+thread's own reader; the arrays derived from it are shared and never modified.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections import OrderedDict
+
+import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.reading import IndexReader
+from whoosh.util.numeric import byte_to_length
+
+from index.postings import read_positions, read_postings
+
+# Whoosh stores a field's length per document as one byte on a logarithmic scale.
+_BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], np.float32)
+POSTINGS_BUDGET = 64 * 2**20  # bytes of cached posting arrays per commit
+
+
+class IndexArrays:
+    """Arrays of one commit; ``version`` says which (a new commit gets a new instance)."""
+
+    def __init__(self, reader: IndexReader, version: object) -> None:
+        self.version = version
+        self.size = reader.doc_count_all()
+        alive = np.zeros(self.size, bool)
+        alive[np.fromiter(reader.all_doc_ids(), np.int64)] = True
+        self.alive = alive
+        self.count = int(alive.sum())
+        self._lock = threading.Lock()
+        self._derived: dict[object, object] = {}
+        self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._postings_bytes = 0
+
+    # derived arrays, computed once per commit
+
+    def _once(self, key: object, compute):
+        with self._lock:
+            if key in self._derived:
+                return self._derived[key]
+        value = compute()
+        with self._lock:
+            return self._derived.setdefault(key, value)
+
+    def lengths(self, reader: IndexReader, field: str) -> np.ndarray:
+        """``float32[size]``: each document's length in ``field`` (tokens, as Whoosh approximates it)."""
+
+        def compute() -> np.ndarray:
+            parts = []
+            for leaf, _offset in reader.leaf_readers():
+                column = leaf._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+                count = leaf.doc_count_all()
+                codes = np.zeros(count, np.uint8)
+                if column is not None:
+                    codes[:] = np.fromiter(column, np.uint8, count)
+                parts.append(_BYTE_LENGTHS[codes])
+            return np.concatenate(parts) if parts else np.zeros(0, np.float32)
+
+        return self._once(("lengths", field), compute)
+
+    def average_length(self, reader: IndexReader, field: str) -> float:
+        lengths = self.lengths(reader, field)[self.alive]
+        return float(lengths.mean()) if lengths.size else 0.0
+
+    def codes(self, reader: IndexReader, field: str) -> tuple[np.ndarray, list[str]]:
+        """(``int32[size]`` ordinal of each document's value, the values): a text column as numbers; −1 for none."""
+
+        def compute() -> tuple[np.ndarray, list[str]]:
+            vocabulary: dict[str, int] = {}
+            codes = np.fromiter(
+                (vocabulary.setdefault(value, len(vocabulary)) if value else -1 for value in _column(reader, field)),
+                np.int32,
+                self.size,
+            )
+            return codes, list(vocabulary)
+
+        return self._once(("codes", field), compute)
+
+    def numbers(self, reader: IndexReader, field: str) -> np.ndarray:
+        """``int64[size]``: a numeric column (Whoosh's default, the largest int, where a document has none)."""
+
+        def compute() -> np.ndarray:
+            return np.fromiter(_column(reader, field), np.int64, self.size)
+
+        return self._once(("numbers", field), compute)
+
+    # posting lists
+
+    def postings(self, reader: IndexReader, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """(live docnums ``int32``, frequencies ``float32``) of a term across segments, docnums ascending."""
+        key = (field, term)
+        with self._lock:
+            cached = self._postings.get(key)
+            if cached is not None:
+                self._postings.move_to_end(key)
+                return cached
+        docs_parts, freq_parts = [], []
+        for leaf, offset in reader.leaf_readers():
+            docs, freqs = read_postings(leaf, field, term)
+            docs_parts.append(docs + offset)
+            freq_parts.append(freqs)
+        docs = np.concatenate(docs_parts) if docs_parts else np.empty(0, np.int32)
+        freqs = np.concatenate(freq_parts) if freq_parts else np.empty(0, np.float32)
+        live = self.alive[docs]
+        if not live.all():
+            docs, freqs = docs[live], freqs[live]
+        docs.flags.writeable = freqs.flags.writeable = False
+        with self._lock:
+            self._postings[key] = (docs, freqs)
+            self._postings_bytes += docs.nbytes + freqs.nbytes
+            while self._postings_bytes > POSTINGS_BUDGET and len(self._postings) > 1:
+                _, (old_docs, old_freqs) = self._postings.popitem(last=False)
+                self._postings_bytes -= old_docs.nbytes + old_freqs.nbytes
+        return docs, freqs
+
+    def positions(self, reader: IndexReader, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """(docnum, position) ``int64`` arrays of every occurrence of a term in live documents."""
+        docs_parts, pos_parts = [], []
+        for leaf, offset in reader.leaf_readers():
+            docs, positions = read_positions(leaf, field, term)
+            docs_parts.append(docs + offset)
+            pos_parts.append(positions)
+        docs = np.concatenate(docs_parts) if docs_parts else np.empty(0, np.int64)
+        positions = np.concatenate(pos_parts) if pos_parts else np.empty(0, np.int64)
+        live = self.alive[docs]
+        return (docs, positions) if live.all() else (docs[live], positions[live])
+
+
+def _column(reader: IndexReader, field: str):
+    """Every document's value in a column, deleted documents included, in docnum order across segments."""
+    for leaf, _offset in reader.leaf_readers():
+        yield from itertools.islice(leaf.column_reader(field), leaf.doc_count_all())

@@ -1,0 +1,321 @@
+"""Query evaluation: a :mod:`index.query.syntax` tree → which documents match and how well, on NumPy arrays.
+
+Scoring is BM25F (Robertson, Zaragoza & Taylor 2004, "Simple BM25 extension to multiple weighted fields")
+over the text fields of :data:`TEXT_FIELDS`, the title weighted. What a query unit's frequency in a field
+is: a word of the query (jieba's cut of it, or a Latin/digit run) is found in a field either as that word
+in the field's word postings, or as the run of its bigrams in the bigram postings (the frequency of its
+rarest bigram); the larger of the two counts. So a word jieba cut differently in the document (万亿美元
+inside 一点七八万亿美元) is still found, and found as often as it occurs.
+
+Unquoted words (:class:`Words`) need *most* of their units (:func:`minimum_match`), score more the more
+match (coordination), and rank above everything else where the whole text occurs as it was typed (a
+phrase of its bigrams) — in the title above the body — and where it is the exact title. Quoted text
+(:class:`Phrase`) matches only where its bigrams stand at consecutive positions: an exact substring.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh.reading import IndexReader
+
+from index.analysis import fold
+from index.bigrams import phrase_grams
+from index.query.arrays import IndexArrays
+from index.query.syntax import And, Node, Not, Phrase, Words
+from index.schema import title_key
+
+K1 = 1.2
+
+
+@dataclass(frozen=True)
+class TextField:
+    """A text field as BM25F sees it: its word and bigram postings, weight and length normalisation ``b``."""
+
+    words: str | None
+    grams: str | None
+    weight: float
+    b: float
+
+    @property
+    def length_field(self) -> str:
+        return self.grams or self.words or ""
+
+
+TEXT_FIELDS: dict[str, TextField] = {
+    "title": TextField("title", "title_grams", 4.0, 0.5),
+    "body": TextField("body", "body_grams", 1.0, 0.75),
+    "attachment": TextField(None, "attachment_grams", 0.6, 0.75),
+    "doc_no": TextField(None, "doc_no_grams", 2.0, 0.0),
+    "publisher": TextField(None, "publisher_grams", 0.5, 0.0),
+    "keywords": TextField("keywords", None, 1.5, 0.0),
+}
+# The request's field choice (index/query/request.py SEARCH_FIELDS) → the text fields searched.
+FIELD_GROUPS: dict[str, tuple[str, ...]] = {
+    "all": ("title", "body", "attachment", "doc_no", "publisher", "keywords"),
+    "title": ("title",),
+    "body": ("body",),
+    "doc_no": ("doc_no",),
+    "publisher": ("publisher",),
+}
+# Where the whole text of unquoted words, found as typed, lifts a document above the rest.
+PHRASE_BONUS = {"title": 3.0, "body": 2.0, "attachment": 1.0}
+EXACT_TITLE_BONUS = 6.0
+
+# Function words that carry no topic: not units of their own (they still count inside a phrase).
+STOP_WORDS = frozenset(
+    "的 了 和 与 及 或 在 是 对 为 把 被 将 于 以 之 其 等 并 而 也 就 都 又 个 这 那 有 我 你 他 它".split()
+)
+_RUNS = re.compile(
+    r"(?P<cjk>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3007]+)|(?P<alnum>[0-9a-z]+(?:[-:/.][0-9a-z]+)*)"
+)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One word of a query: the term in word fields, and the bigrams it is in bigram fields."""
+
+    word: str
+    grams: tuple[str, ...]
+
+
+@dataclass
+class Scored:
+    """Which documents match (``bool[size]``) and their scores (``float32[size]``, 0 where not matched)."""
+
+    hit: np.ndarray
+    score: np.ndarray
+
+
+def minimum_match(units: int) -> int:
+    """How many of a query's units a document must hold: all of one or two, all but one of three or four,
+    70 % of more (rounded up) — Elasticsearch's ``minimum_should_match: "2<-1 4<70%"``."""
+    if units <= 2:
+        return units
+    if units <= 4:
+        return units - 1
+    return math.ceil(units * 0.7)
+
+
+def query_units(text: str, analyzer) -> list[Unit]:
+    """The units of unquoted text: jieba's words of each Chinese run, each Latin/digit run whole; no stop words."""
+    units: dict[str, Unit] = {}
+    for match in _RUNS.finditer(fold(text).lower()):
+        run = match.group()
+        if match.lastgroup == "alnum":
+            units.setdefault(run, Unit(run, (run,)))
+            continue
+        for token in analyzer(run, mode="query"):
+            word = token.text
+            if word in STOP_WORDS or word in units:
+                continue
+            units[word] = Unit(word, tuple(phrase_grams(word)) if len(word) > 1 else (word,))
+    return list(units.values())
+
+
+class Engine:
+    """Evaluates query trees on one commit (``arrays``) through the calling thread's ``reader``."""
+
+    def __init__(self, arrays: IndexArrays, reader: IndexReader, analyzer) -> None:
+        self.arrays = arrays
+        self.reader = reader
+        self.analyzer = analyzer
+        self.size = arrays.size
+        self._norms: dict[str, np.ndarray] = {}
+
+    # the tree
+
+    def evaluate(self, node: Node | None, fields: tuple[str, ...]) -> Scored:
+        """Matches and scores of ``node`` searching ``fields`` (keys of TEXT_FIELDS); every document for None."""
+        if node is None:
+            return Scored(self.arrays.alive.copy(), np.zeros(self.size, np.float32))
+        if isinstance(node, Words):
+            return self.words(node.text, _fields_of(node.field, fields))
+        if isinstance(node, Phrase):
+            return self.phrase(node.text, _fields_of(node.field, fields))
+        if isinstance(node, Not):
+            child = self.evaluate(node.child, fields)
+            return Scored(self.arrays.alive & ~child.hit, np.zeros(self.size, np.float32))
+        children = [self.evaluate(child, fields) for child in node.children]
+        combine = np.logical_and if isinstance(node, And) else np.logical_or
+        hit = children[0].hit.copy()
+        score = np.zeros(self.size, np.float32)
+        for child in children:
+            if child is not children[0]:
+                combine(hit, child.hit, out=hit)
+            score += child.score
+        score[~hit] = 0
+        return Scored(hit, score)
+
+    # unquoted words
+
+    def words(self, text: str, fields: tuple[str, ...]) -> Scored:
+        units = query_units(text, self.analyzer)
+        if not units:
+            return self._nothing()
+        scored, informativeness = self._units(units, fields, minimum_match(len(units)))
+        self._bonuses(text, units, fields, scored.hit, scored.score, informativeness)
+        scored.score[~scored.hit] = 0
+        return scored
+
+    def more_like(self, text: str, fields: tuple[str, ...], top: int = 12) -> Scored:
+        """Documents sharing the words that characterise ``text`` (highest tf·idf), at least two of them."""
+        counts = Counter(
+            token.text
+            for token in self.analyzer(text, mode="query")
+            if len(token.text) > 1 and token.text not in STOP_WORDS and any(ch.isalnum() for ch in token.text)
+        )
+        total = self.arrays.count + 1
+
+        def weight(word: str) -> float:
+            return counts[word] * math.log(total / (1 + self.reader.doc_frequency("body", word)))
+
+        units = [Unit(word, tuple(phrase_grams(word))) for word in sorted(counts, key=weight, reverse=True)[:top]]
+        if not units:
+            return self._nothing()
+        scored, _ = self._units(units, fields, min(2, len(units)))
+        scored.score[~scored.hit] = 0
+        return scored
+
+    def _units(self, units: list[Unit], fields: tuple[str, ...], required: int) -> tuple[Scored, float]:
+        """Documents holding at least ``required`` units, scored by BM25F and coordination; and Σ idf."""
+        count = np.zeros(self.size, np.int16)
+        score = np.zeros(self.size, np.float32)
+        informativeness = 0.0
+        for unit in units:
+            unit_score, idf = self._unit(unit, fields)
+            count += unit_score > 0
+            score += unit_score
+            informativeness += idf
+        score *= (count / len(units)) ** 2  # coordination: the more of the query a document holds, the better
+        return Scored(count >= required, score), informativeness
+
+    def _unit(self, unit: Unit, fields: tuple[str, ...]) -> tuple[np.ndarray, float]:
+        """BM25F score of one unit for every document, and its idf."""
+        pseudo_tf = np.zeros(self.size, np.float32)
+        for name in fields:
+            field = TEXT_FIELDS[name]
+            docs, freqs = self._unit_postings(unit, field)
+            if docs.size:
+                pseudo_tf[docs] += field.weight * freqs / self._norm(field)[docs]
+        present = pseudo_tf > 0
+        df = int(np.count_nonzero(present))
+        if not df:
+            return pseudo_tf, 0.0
+        idf = math.log(1 + (self.arrays.count - df + 0.5) / (df + 0.5))
+        return idf * pseudo_tf * (K1 + 1) / (K1 + pseudo_tf), idf
+
+    def _unit_postings(self, unit: Unit, field: TextField) -> tuple[np.ndarray, np.ndarray]:
+        """(docnums, frequency) of a unit in one field: the larger of its word count and its bigram-run count."""
+        words = self._postings(field.words, unit.word) if field.words else _EMPTY
+        grams = self._gram_run(field.grams, unit.grams) if field.grams else _EMPTY
+        if not grams[0].size:
+            return words
+        if not words[0].size:
+            return grams
+        docs = np.union1d(words[0], grams[0])
+        freqs = np.zeros(docs.size, np.float32)
+        for part_docs, part_freqs in (words, grams):
+            where = np.searchsorted(docs, part_docs)
+            freqs[where] = np.maximum(freqs[where], part_freqs)
+        return docs, freqs
+
+    def _gram_run(self, field: str, grams: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """Documents holding every gram of a unit, with the smallest of their frequencies (no positions)."""
+        lists = sorted((self._postings(field, gram) for gram in grams), key=lambda item: item[0].size)
+        docs, freqs = lists[0]
+        for other_docs, other_freqs in lists[1:]:
+            if not docs.size:
+                break
+            docs, here, there = np.intersect1d(docs, other_docs, assume_unique=True, return_indices=True)
+            freqs = np.minimum(freqs[here], other_freqs[there])
+        return docs, freqs
+
+    def _bonuses(self, text: str, units: list[Unit], fields, hit, score, informativeness: float) -> None:
+        """The whole text found as typed (each space-separated part as a phrase), and the exact title."""
+        candidates = np.flatnonzero(hit)
+        if not candidates.size:
+            return
+        for chunk in text.split():
+            grams = phrase_grams(chunk)
+            if len(grams) < 2 or len(query_units(chunk, self.analyzer)) < 2:
+                continue
+            for name, bonus in PHRASE_BONUS.items():
+                if name in fields:
+                    docs, _counts = self._phrase_docs(TEXT_FIELDS[name].grams, grams, candidates)
+                    score[docs] += bonus * informativeness
+        if "title" in fields and len(units) > 1:
+            docs, _ = self._postings("title_key", title_key(text))
+            score[docs] += EXACT_TITLE_BONUS * informativeness
+
+    # quoted text
+
+    def phrase(self, text: str, fields: tuple[str, ...]) -> Scored:
+        grams = phrase_grams(text)
+        if not grams:
+            return self._nothing()
+        pseudo_tf = np.zeros(self.size, np.float32)
+        for name in fields:
+            field = TEXT_FIELDS[name]
+            if field.grams is None:
+                continue
+            docs, counts = self._phrase_docs(field.grams, grams)
+            if docs.size:
+                pseudo_tf[docs] += field.weight * counts / self._norm(field)[docs]
+        hit = pseudo_tf > 0
+        df = int(np.count_nonzero(hit))
+        if not df:
+            return Scored(hit, pseudo_tf)
+        idf = math.log(1 + (self.arrays.count - df + 0.5) / (df + 0.5))
+        return Scored(hit, (idf * pseudo_tf * (K1 + 1) / (K1 + pseudo_tf)).astype(np.float32))
+
+    def _phrase_docs(
+        self, field: str, grams: list[str], within: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(docnums, occurrences) where ``grams`` stand at consecutive positions in ``field`` (within ``within``)."""
+        docs, freqs = self._gram_run(field, tuple(grams))
+        if within is not None and docs.size:
+            keep = np.isin(docs, within, assume_unique=True)
+            docs, freqs = docs[keep], freqs[keep]
+        if len(grams) == 1 or not docs.size:
+            return docs, freqs
+        # Occurrences as one number (docnum, position − offset in the phrase); a phrase starts where all agree.
+        starts: np.ndarray | None = None
+        for offset, gram in sorted(enumerate(grams), key=lambda item: self._postings(field, item[1])[0].size):
+            gram_docs, positions = self.arrays.positions(self.reader, field, gram)
+            keep = np.isin(gram_docs, docs, assume_unique=False)
+            keys = (gram_docs[keep] << 32) | (positions[keep] - offset + (1 << 31))
+            starts = keys if starts is None else np.intersect1d(starts, keys, assume_unique=True)
+            if not starts.size:
+                break
+        found, counts = np.unique(starts >> 32, return_counts=True)
+        return found.astype(np.int32), counts.astype(np.float32)
+
+    # plumbing
+
+    def _postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        return self.arrays.postings(self.reader, field, term)
+
+    def _norm(self, field: TextField) -> np.ndarray:
+        """BM25's length normalisation ``1 − b + b · length / average length`` for every document."""
+        name = field.length_field
+        if name not in self._norms:
+            lengths = self.arrays.lengths(self.reader, name)
+            average = self.arrays.average_length(self.reader, name) or 1.0
+            self._norms[name] = (1 - field.b + field.b * lengths / average).astype(np.float32) + np.float32(1e-6)
+        return self._norms[name]
+
+    def _nothing(self) -> Scored:
+        return Scored(np.zeros(self.size, bool), np.zeros(self.size, np.float32))
+
+
+_EMPTY = (np.empty(0, np.int32), np.empty(0, np.float32))
+
+
+def _fields_of(field: str | None, default: Iterable[str]) -> tuple[str, ...]:
+    return FIELD_GROUPS.get(field, tuple(default)) if field else tuple(default)
