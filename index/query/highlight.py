@@ -1,7 +1,7 @@
 """Highlighting: what a query matched, marked with ``<mark>`` in escaped text, and the snippet it sits in.
 
-Matches are found by searching the stored text for the query's strings (folded and lower-cased, one
-character for one, so offsets are the original's), not by re-analysing the document: a quoted phrase
+Matches are found by searching the stored text for the query's strings (one regular expression, each
+character matching its full-width and other-case forms too), not by re-analysing the document: a quoted phrase
 is marked whole and nothing less, unquoted words are marked as typed where the text holds them so,
 otherwise word by word. Snippets are whole sentences, cut at a clause boundary where a sentence is too
 long, with … wherever text was left out.
@@ -9,36 +9,47 @@ long, with … wherever text was left out.
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 
 from index.analysis import fold
 
 SNIPPET_CHARS = 160
-_LOWER = str.maketrans({chr(c): chr(c + 32) for c in range(ord("A"), ord("Z") + 1)})
 _SENTENCE = re.compile(r"[^。！？；!?;\n]*(?:[。！？；!?;]+|\n+|$)")
 _CLAUSE_END = re.compile(r"[，、：,:]")
 
 
-def comparable(text: str) -> str:
-    """``text`` folded and lower-cased without changing its length (offsets stay valid)."""
-    return fold(text).translate(_LOWER)
+def _variants(ch: str) -> str:
+    """A pattern for one character and its full-width and other-case forms (offsets stay the original's)."""
+    forms = {ch}
+    half = fold(ch)
+    forms |= {half, half.lower(), half.upper()}
+    forms |= {chr(ord(form) + 0xFEE0) for form in list(forms) if "!" <= form <= "~"}
+    if ch.isspace():
+        return r"\s"
+    return re.escape(ch) if len(forms) == 1 else "[" + "".join(re.escape(f) for f in sorted(forms)) + "]"
+
+
+def _pattern(needles: list[str]) -> re.Pattern[str] | None:
+    """One pattern finding any needle, longest first."""
+    alternatives = sorted({n.strip() for n in needles if n and n.strip()}, key=len, reverse=True)
+    if not alternatives:
+        return None
+    return re.compile("|".join("".join(_variants(ch) for ch in needle) for needle in alternatives))
 
 
 def spans(text: str, needles: list[str]) -> list[tuple[int, int]]:
     """Merged (start, end) spans of every occurrence of any needle in ``text``, in order."""
-    haystack = comparable(text)
-    found: list[tuple[int, int]] = []
-    for needle in {comparable(n) for n in needles if n}:
-        start = haystack.find(needle)
-        while start >= 0:
-            found.append((start, start + len(needle)))
-            start = haystack.find(needle, start + 1)
+    pattern = _pattern(needles)
+    if pattern is None:
+        return []
     merged: list[list[int]] = []
-    for start, end in sorted(found):
+    for match in pattern.finditer(text):
+        start, end = match.span()
         if merged and start <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], end)
-        else:
+        elif end > start:
             merged.append([start, end])
     return [(start, end) for start, end in merged]
 
@@ -70,7 +81,7 @@ def snippet(text: str, needles: list[str], size: int = SNIPPET_CHARS) -> str:
     if not marks:
         return ""
     sentences = [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m.end() > m.start()]
-    best = max(sentences, key=lambda s: (_weight(s, marks), -s[0]))
+    best = _best_sentence(sentences, marks)
     start, end = best
     # Add the following sentences while they fit, so a short matching sentence comes with its context.
     following = [s for s in sentences if s[0] >= end]
@@ -93,9 +104,18 @@ def plain_snippet(text: str, size: int = 120) -> str:
     return html.escape(text[:cut]) + "…"
 
 
-def _weight(sentence: tuple[int, int], marks: list[tuple[int, int]]) -> tuple[int, int]:
-    inside = [(a, b) for a, b in marks if a < sentence[1] and b > sentence[0]]
-    return len(inside), sum(b - a for a, b in inside)
+def _best_sentence(sentences: list[tuple[int, int]], marks: list[tuple[int, int]]) -> tuple[int, int]:
+    """The sentence holding the most marks (then the most marked characters; then the first)."""
+    starts = [a for a, _ in marks]
+    best, best_weight = sentences[0], (-1, -1)
+    for sentence in sentences:
+        first, last = bisect.bisect_left(starts, sentence[0]), bisect.bisect_left(starts, sentence[1])
+        if first == last:
+            continue
+        weight = (last - first, sum(b - a for a, b in marks[first:last]))
+        if weight > best_weight:
+            best, best_weight = sentence, weight
+    return best
 
 
 def _clause_window(text: str, start: int, end: int, marks, size: int) -> tuple[int, int]:
