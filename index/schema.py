@@ -9,7 +9,7 @@ from dataclasses import asdict
 from whoosh.analysis import Composable
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, FieldType, Schema
 
-from index.analysis import ChineseAnalyzer, fold
+from index.analysis import ChineseAnalyzer
 from index.bigrams import BigramAnalyzer
 from index.postings import GramPositions, TermCounts
 from index.record import Attachment, Document, Finding, IndexNo, Link
@@ -41,11 +41,6 @@ def grams_field() -> FieldType:
     return field
 
 
-def title_key(title: str) -> str:
-    """A title reduced to its letters, digits and characters (folded, lower case), for exact title matches."""
-    return "".join(ch for ch in fold(title).lower() if ch.isalnum())
-
-
 def build_schema(analyzer: Composable | None = None) -> Schema:
     """The schema, its word fields analysed by ``analyzer`` (default: ChineseAnalyzer())."""
     chinese = analyzer or ChineseAnalyzer()
@@ -64,7 +59,6 @@ def build_schema(analyzer: Composable | None = None) -> Schema:
         attachment_grams=grams_field(),
         doc_no_grams=grams_field(),
         publisher_grams=grams_field(),
-        title_key=ID,
         keywords=KEYWORD(stored=True, commas=True, scorable=True),
         summary=STORED,
         # facets: single-valued, sortable columns
@@ -139,7 +133,6 @@ def to_fields(doc: Document, digest: str) -> dict[str, object]:
         "attachment_grams": "\n\n".join(a.text for a in doc.attachments if a.text),
         "doc_no_grams": doc.doc_no,
         "publisher_grams": doc.publisher,
-        "title_key": title_key(doc.title),
         "keywords": ",".join(doc.keywords),
         "summary": doc.summary,
         "publisher": doc.publisher,

@@ -14,6 +14,7 @@ from helpers import shared_path
 
 from index.ingest import ingest_paths
 from index.query import Catalog, SearchRequest
+from index.query.syntax import Phrase, Words, parse
 
 PINGTAN = "平潭综合实验区管委会办公室关于修改《平潭综合实验区建设工程砂石材料保障供应实施方案》的通知"
 DOCS = [
@@ -200,3 +201,13 @@ def test_a_word_cut_differently_inside_a_number_and_unit_is_found(cases):
     [hit] = cases.search(SearchRequest(q="万亿美元")).hits
     assert hit.title == "2023年全市外贸进出口情况"
     assert "<mark>万亿美元</mark>" in hit.snippet_html
+
+
+def test_quotes_glued_inside_pasted_text_are_text_not_syntax(catalog):
+    parsed = parse("现将修改后的“平潭综合实验区建设工程砂石材料保障供应实施方案”印发给你们")
+    assert isinstance(parsed.node, Words)
+    assert isinstance(parse("“政府信息公开”").node, Phrase)  # typed apart, an IME's quotes are a phrase
+
+
+def test_punctuation_between_phrases_is_no_condition(catalog):
+    assert ids(catalog, '"城乡低保" ， "殡葬"') == ["dibao-funeral"]

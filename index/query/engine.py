@@ -9,7 +9,8 @@ inside 一点七八万亿美元) is still found, and found as often as it occurs
 
 Unquoted words (:class:`Words`) need *most* of their units (:func:`minimum_match`), score more the more
 match (coordination), and rank above everything else where the whole text occurs as it was typed (a
-phrase of its bigrams) — in the title above the body — and where it is the exact title. Quoted text
+phrase of its bigrams) — in the title above the body — and where it is a title, exactly or nearly
+(the Dice similarity of their bigrams). Quoted text
 (:class:`Phrase`) matches only where its bigrams stand at consecutive positions: an exact substring.
 """
 
@@ -28,7 +29,6 @@ from index.analysis import fold
 from index.bigrams import phrase_grams
 from index.query.arrays import IndexArrays
 from index.query.syntax import And, Node, Not, Phrase, Words
-from index.schema import title_key
 
 K1 = 1.2
 
@@ -65,7 +65,8 @@ FIELD_GROUPS: dict[str, tuple[str, ...]] = {
 }
 # Where the whole text of unquoted words, found as typed, lifts a document above the rest.
 PHRASE_BONUS = {"title": 3.0, "body": 2.0, "attachment": 1.0}
-EXACT_TITLE_BONUS = 6.0
+# Where the text is a title, or nearly (one character wrong), rising from Dice similarity 0.7 to 1.
+TITLE_BONUS = 6.0
 
 # Function words that carry no topic: not units of their own (they still count inside a phrase).
 STOP_WORDS = frozenset(
@@ -237,7 +238,7 @@ class Engine:
         return docs, freqs
 
     def _bonuses(self, text: str, units: list[Unit], fields, hit, score, informativeness: float) -> None:
-        """The whole text found as typed (each space-separated part as a phrase), and the exact title."""
+        """The whole text found as typed (each space-separated part as a phrase), and a title it (nearly) is."""
         candidates = np.flatnonzero(hit)
         if not candidates.size:
             return
@@ -250,8 +251,18 @@ class Engine:
                     docs, _counts = self._phrase_docs(TEXT_FIELDS[name].grams, grams, candidates)
                     score[docs] += bonus * informativeness
         if "title" in fields and len(units) > 1:
-            docs, _ = self._postings("title_key", title_key(text))
-            score[docs] += EXACT_TITLE_BONUS * informativeness
+            similarity = self._title_similarity(text)
+            score += TITLE_BONUS * informativeness * np.clip((similarity - 0.7) / 0.3, 0, 1)
+
+    def _title_similarity(self, text: str) -> np.ndarray:
+        """Dice coefficient of the text's bigrams and each title's: 1 for the exact title, ~0.9 with one typo."""
+        grams = phrase_grams(text)
+        shared = np.zeros(self.size, np.float32)
+        for gram in set(grams):
+            docs, _ = self._postings("title_grams", gram)
+            shared[docs] += 1
+        lengths = self.arrays.lengths(self.reader, "title_grams")
+        return 2 * shared / (len(set(grams)) + lengths + 1e-6)
 
     # quoted text
 

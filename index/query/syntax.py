@@ -3,6 +3,8 @@
 * Unquoted words (``低保 殡葬``, or a pasted sentence) are one :class:`Words` node: most of their words must
   match, not all, and not as a phrase (see :mod:`index.query.engine`).
 * Quoted text (``"政府信息公开"``, also “…”, 「…」, 『…』) is a :class:`Phrase`: an exact substring match.
+  Quotes are syntax only where they stand apart (at the start or after a space, an operator or a prefix,
+  and closing before a space or the end): quotes glued inside pasted text (依照“基本法”办事) are text.
 * ``AND``, ``OR`` and ``NOT`` (upper case, between spaces) and ``-word`` combine them; ASCII parentheses
   group where the query uses an operator (a pasted title's （试行） or (2017) is text, not syntax).
 * A field prefix (``标题:``, ``正文:``, ``文号:``, ``索引号:``, ``发布机构:``, ``全文:``; full-width colon too)
@@ -30,6 +32,7 @@ PREFIXES = {
 QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』", "＂": "＂"}
 OPERATORS = ("AND", "OR", "NOT")
 
+_BEFORE_QUOTE = ":：(-"
 _PREFIX = re.compile(rf"({'|'.join(PREFIXES)})\s*[:：]")
 _OPERATOR = re.compile(r"(?:(?<=\s)|^)(AND|OR|NOT)(?=\s|$)")
 
@@ -104,15 +107,17 @@ def _tokens(text: str) -> list[tuple[str, str]]:
         if ch.isspace():
             i += 1
             continue
-        if ch in QUOTES:
-            end = text.find(QUOTES[ch], i + 1)
-            if end < 0:
+        if ch in QUOTES and _starts_phrase(text, i):
+            close = _closing_quote(text, i)
+            if close >= 0:
+                tokens.append(("phrase", text[i + 1 : close].strip()))
+                i = close + 1
+                continue
+            if QUOTES[ch] not in text[i + 1 :]:  # never closed: broken syntax
                 tokens.append(("broken", text[i + 1 :]))
                 tokens.append(("word", text[i + 1 :].strip()))
                 break
-            tokens.append(("phrase", text[i + 1 : end].strip()))
-            i = end + 1
-            continue
+            # closed only glued to more text (“港人治港”和…): the quotes are text
         if grouping and ch in "()":
             tokens.append(("open" if ch == "(" else "close", ch))
             i += 1
@@ -126,8 +131,8 @@ def _tokens(text: str) -> list[tuple[str, str]]:
             tokens.append(("not", "-"))
             i += 1
             continue
-        end = i
-        while end < length and not text[end].isspace() and text[end] not in QUOTES:
+        end = i + 1 if ch in QUOTES else i  # a quote here is text (glued, or closed only inside text)
+        while end < length and not text[end].isspace() and not (text[end] in QUOTES and _starts_phrase(text, end)):
             if grouping and text[end] in "()":
                 break
             end += 1
@@ -135,6 +140,23 @@ def _tokens(text: str) -> list[tuple[str, str]]:
         tokens.append(("op", word) if word in OPERATORS else ("word", word))
         i = end
     return tokens
+
+
+def _has_text(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
+
+
+def _starts_phrase(text: str, i: int) -> bool:
+    """Whether a quote at ``i`` stands apart: at the start, or after a space, an operator or a prefix."""
+    return i == 0 or text[i - 1].isspace() or text[i - 1] in _BEFORE_QUOTE
+
+
+def _closing_quote(text: str, i: int) -> int:
+    """The index of the quote closing the one at ``i`` and standing apart (before a space, ")" or the end); −1."""
+    close = text.find(QUOTES[text[i]], i + 1)
+    while close >= 0 and close + 1 < len(text) and not (text[close + 1].isspace() or text[close + 1] == ")"):
+        close = text.find(QUOTES[text[i]], close + 1)
+    return close
 
 
 class _Parser:
@@ -179,6 +201,8 @@ class _Parser:
         if not children:
             raise _Broken
         merged = _merge_words(children)
+        # Punctuation left between phrases (“一国两制”，“港人治港”) is no condition of its own.
+        merged = [n for n in merged if not (isinstance(n, Words) and not _has_text(n.text))] or merged
         return merged[0] if len(merged) == 1 else And(tuple(merged))
 
     def unary(self) -> Node:
