@@ -7,6 +7,10 @@ Five kinds, each what a person does with a document they have seen:
 * ``sentence``     a sentence copied from its body (15–60 characters, occurring in no other document)
 * ``short_title``  its title without 关于 … 的通知 (or 的决定, 的意见 …), as people retell it
 * ``typo_title``   its exact title with one character replaced by another common character
+* ``excerpt``      200 characters copied from its body (the longest query the portal takes)
+
+and, timed but not scored, ``no_hit``: strings of common characters that occur in no document (the
+suggestion path runs on each).
 
 Only documents that the query names unambiguously are drawn: titles and 文号 that occur once in the
 sample, sentences found verbatim in one body only. The same seed gives the same queries.
@@ -19,7 +23,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-KINDS = ("title", "doc_no", "sentence", "short_title", "typo_title")
+KINDS = ("title", "doc_no", "sentence", "short_title", "typo_title", "excerpt")
+EXCERPT_CHARS = 200
 
 _SHORTENABLE = re.compile(r"^关于(.{6,})的(通知|决定|意见|批复|公告|通告|报告|函|办法|规定|复函|请示)$")
 _SENTENCE_END = re.compile(r"(?<=[。！？；])")
@@ -64,7 +69,21 @@ def draw(records: list[dict], per_kind: int, seed: int = 20261130) -> list[Known
     take("sentence", lambda r: _unique_sentence(r, bodies, rng))
     take("short_title", lambda r: _shortened(unique_title(r), titles))
     take("typo_title", lambda r: _with_typo(unique_title(r), common, rng))
+    take("excerpt", lambda r: _unique_excerpt(r, bodies, rng))
     return items
+
+
+def no_hits(records: list[dict], count: int, seed: int = 20261130) -> list[str]:
+    """``count`` strings of four common characters found in no title or body (for timing the empty path)."""
+    rng = random.Random(seed)
+    common = _common_characters(records)
+    texts = "\x00".join((r.get("title") or "") + "\x00" + (r.get("body") or "") for r in records)
+    found: list[str] = []
+    while len(found) < count:
+        candidate = "".join(rng.sample(common[:300], 4))
+        if candidate not in texts:
+            found.append(candidate)
+    return found
 
 
 def _doc_no(record: dict) -> str:
@@ -89,6 +108,15 @@ def _unique_sentence(record: dict, bodies: str, rng: random.Random) -> str:
         if first >= 0 and bodies.find(sentence, first + 1) < 0:
             return sentence
     return ""
+
+
+def _unique_excerpt(record: dict, bodies: str, rng: random.Random) -> str:
+    body = " ".join((record.get("body") or "").split())
+    if "<" in body[:200] or len(body) < EXCERPT_CHARS * 2:
+        return ""
+    start = rng.randrange(0, len(body) - EXCERPT_CHARS)
+    excerpt = body[start : start + EXCERPT_CHARS]
+    return excerpt if bodies.count(excerpt[:60]) == 1 else ""
 
 
 def _shortened(title: str, titles: Counter) -> str:

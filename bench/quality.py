@@ -23,7 +23,7 @@ from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench.known_items import KINDS, draw
+from bench.known_items import KINDS, draw, no_hits
 from bench.metrics import ndcg, reciprocal_rank
 from bench.textbook import Textbook, build, records
 
@@ -82,7 +82,7 @@ def build_portal(corpus: Path, index_dir: Path) -> None:
     ingest_paths([corpus], index_dir)
 
 
-def evaluate(system, items, topical) -> dict[str, object]:
+def evaluate(system, items, topical, empty: list[str]) -> dict[str, object]:
     scores: dict[str, object] = {}
     latencies = []
     for kind in KINDS:
@@ -106,6 +106,12 @@ def evaluate(system, items, topical) -> dict[str, object]:
             latencies.append((time.perf_counter() - started) * 1000)
             gains.append(ndcg(ranked, entry["judgments"]))
         scores["topical"] = {"queries": len(gains), "ndcg10": statistics.fmean(gains)}
+    found_anyway = 0
+    for text in empty:
+        started = time.perf_counter()
+        found_anyway += bool(system.search(text))
+        latencies.append((time.perf_counter() - started) * 1000)
+    scores["no_hit"] = {"queries": len(empty), "found": found_anyway}
     latencies.sort()
     scores["latency_ms"] = {
         "p50": statistics.median(latencies),
@@ -117,7 +123,7 @@ def evaluate(system, items, topical) -> dict[str, object]:
 
 def print_table(rows: dict[str, dict], items_count: int, docs: int) -> None:
     names = list(rows)
-    print(f"\n{docs} documents, {items_count} known-item queries\n")
+    print(f"\n{docs} documents, {items_count} known-item queries; latency over every query below\n")
     print("| measure | " + " | ".join(names) + " |")
     print("|---|" + "---|" * len(names))
     labels = {
@@ -126,6 +132,7 @@ def print_table(rows: dict[str, dict], items_count: int, docs: int) -> None:
         "sentence": "body sentence, MRR@10",
         "short_title": "shortened title, MRR@10",
         "typo_title": "title, one character wrong, MRR@10",
+        "excerpt": "200 characters of its body, MRR@10",
     }
     for kind, label in labels.items():
         cells = [rows[n]["scores"][kind] for n in names]
@@ -136,6 +143,12 @@ def print_table(rows: dict[str, dict], items_count: int, docs: int) -> None:
     if "topical" in rows[names[0]]["scores"]:
         cells = [rows[n]["scores"]["topical"] for n in names]
         print(f"| topical nDCG@10 (n={cells[0]['queries']}) | " + " | ".join(_fmt(c["ndcg10"]) for c in cells) + " |")
+    cells = [rows[n]["scores"]["no_hit"] for n in names]
+    print(
+        f"| no-hit queries finding something (n={cells[0]['queries']}) | "
+        + " | ".join(str(c["found"]) for c in cells)
+        + " |"
+    )
     for key in ("p50", "p95", "max"):
         print(f"| query {key} ms | " + " | ".join(f"{rows[n]['scores']['latency_ms'][key]:.0f}" for n in names) + " |")
     print("| index MB | " + " | ".join(f"{rows[n]['index_mb']:.0f}" for n in names) + " |")
@@ -164,6 +177,7 @@ def main() -> None:
     corpus = sample(args.docs, args.out)
     docs = list(records(corpus))
     items = draw(docs, args.per_kind)
+    empty = no_hits(docs, args.per_kind // 2)
     topical = json.loads(TOPICAL.read_text("utf-8")) if TOPICAL.exists() else []
     tag = args.docs or "all"
     rows: dict[str, dict] = {}
@@ -179,7 +193,7 @@ def main() -> None:
         system = opener(index_dir)
         try:
             rows[name] = {
-                "scores": evaluate(system, items, topical),
+                "scores": evaluate(system, items, topical, empty),
                 "index_mb": size_mb(index_dir),
                 "build_s": build_s,
             }
