@@ -18,8 +18,9 @@ from starlette.staticfiles import StaticFiles
 from index.query import Catalog
 from index.store import NoIndex
 from portal import discovery, views
-from portal.errors import http_exception, no_index, server_error
+from portal.errors import ErrorPageMiddleware, http_exception, no_index, server_error
 from portal.openapi import openapi
+from portal.origin import PublicOriginMiddleware
 from portal.preferences import display
 from portal.security import SecurityHeadersMiddleware
 from portal.settings import Settings, load_settings
@@ -93,7 +94,13 @@ def create_app(
 
     app = Starlette(
         routes=routes(),
-        middleware=[Middleware(SecurityHeadersMiddleware)],
+        # Outermost first: the public origin is fixed before anything reads the request's URL, security headers
+        # go on every response, and an unexpected exception becomes the error page inside them.
+        middleware=[
+            Middleware(PublicOriginMiddleware, settings=settings),
+            Middleware(SecurityHeadersMiddleware),
+            Middleware(ErrorPageMiddleware),
+        ],
         exception_handlers={HTTPException: http_exception, NoIndex: no_index, Exception: server_error},
         lifespan=lifespan,
     )

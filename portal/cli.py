@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import click
@@ -185,10 +185,12 @@ def serve(host: str | None, port: int | None) -> None:
     """Serve the public portal."""
     import uvicorn
 
-    from portal.app import create_app
+    from portal.server import server_config
 
     settings = load_settings()
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
+    # The bound address is also the default public host (portal.origin), so the options go into the settings.
+    settings = replace(settings, host=host or settings.host, port=port or settings.port)
+    uvicorn.Server(server_config(settings)).run()
 
 
 cli.add_command(crawl)

@@ -14,6 +14,9 @@ from starlette.requests import Request
 from index.query import FACETS, SearchRequest
 from portal.params import PER_PAGE_DEFAULT
 
+# Longest own link a page repeats (about what every browser and crawler accepts).
+MAX_LINK_CHARS = 2000
+
 # Browse path segment ↔ facet key for the three classification dimensions.
 CATEGORY_DIMENSIONS: dict[str, str] = {
     "scheme": "category_scheme",
@@ -113,9 +116,21 @@ class SearchLinks:
 
 
 def base_url(request: Request, configured: str) -> str:
-    """The portal's public base URL: PORTAL_BASE_URL, else the one the request came in on."""
+    """The portal's public base URL: PORTAL_BASE_URL, else the allowed host the request came in on.
+
+    The request's ``Host`` has already been checked against the allow-list (:mod:`portal.origin`).
+    """
     return configured or str(request.base_url).rstrip("/")
 
 
 def absolute(request: Request, configured: str, path: str) -> str:
-    return base_url(request, configured) + path
+    return base_url(request, configured) + bounded(path)
+
+
+def bounded(link: str) -> str:
+    """``link``, or its path alone when its query would make it longer than MAX_LINK_CHARS.
+
+    Pages echo their own address (canonical link, the large-text switch's way back); a request with a
+    100 KB query must not be echoed whole.
+    """
+    return link if len(link) <= MAX_LINK_CHARS else link.split("?", 1)[0][:MAX_LINK_CHARS]

@@ -15,7 +15,7 @@ from starlette.templating import Jinja2Templates
 
 from index.query import FACETS
 from index.record import Finding
-from portal.links import browse_path, doc_path
+from portal.links import bounded, browse_path, doc_path
 from portal.params import FIELDS, SORTS
 from portal.preferences import large_text
 from portal.security import safe_href
@@ -98,7 +98,7 @@ def make_environment() -> jinja2.Environment:
 
 def make_templates(settings: Settings) -> Jinja2Templates:
     def site_context(request: Request) -> dict[str, Any]:
-        path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        path = bounded(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
         return {
             "site_name": settings.site_name,
             "large_text": large_text(request),
