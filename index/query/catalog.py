@@ -18,7 +18,7 @@ from pathlib import Path
 from whoosh.highlight import WholeFragmenter, highlight
 from whoosh.index import Index
 from whoosh.qparser import QueryParserError
-from whoosh.query import Every, Or, Query, Term
+from whoosh.query import And, Every, Or, Query, Term
 from whoosh.searching import Hit as WhooshHit
 from whoosh.searching import Searcher
 
@@ -33,7 +33,14 @@ from index.query.highlight import (
     plain_snippet,
 )
 from index.query.parse import parse_query
-from index.query.request import MAX_QUERY_CHARS, SearchRequest, query_text_and_fields, sanitised
+from index.query.relations import Relations, relations_of
+from index.query.request import (
+    MAX_QUERY_CHARS,
+    SEARCH_FIELDS,
+    SearchRequest,
+    query_text_and_fields,
+    sanitised,
+)
 from index.query.results import DocSummary, FacetValue, Hit, SearchResult, summary_of
 from index.record import Document
 from index.schema import date_from_key, from_stored
@@ -107,22 +114,25 @@ class Catalog:
         req = sanitised(req)
         result = SearchResult(request=req, page=req.page)
         text, fields = query_text_and_fields(req)
-        if len(text) > MAX_QUERY_CHARS:
+        if max([len(text), *(len(part) for part in req.scoped.values())]) > MAX_QUERY_CHARS:
             result.error = f"检索词过长（最多 {MAX_QUERY_CHARS} 个字），请缩短后再试。"
             return result
         with self.searcher() as searcher:
             try:
                 query = parse_query(searcher.schema, text, fields)
+                scoped = [parse_query(searcher.schema, part, SEARCH_FIELDS[key]) for key, part in req.scoped.items()]
             except QueryParserError:
                 result.error = "无法理解这个检索式，请检查引号和括号是否成对。"
                 return result
+            if scoped:  # 高级检索: every field condition must match as well
+                query = And(scoped + ([query] if text else []))
             filters = filter_query(req)
             results = searcher.search_page(
                 query,
                 req.page,
                 pagelen=req.per_page,
                 filter=filters,
-                sortedby=sort_facets(req.sort, bool(text)),
+                sortedby=sort_facets(req.sort, bool(text or scoped)),
                 groupedby=facet_map(),
                 terms=True,
             )
@@ -230,6 +240,12 @@ class Catalog:
             text = f"{stored.get('title', '')}\n{str(stored.get('body', ''))[:3000]}"
             hits = searcher.more_like(docnum, "body", text=text, top=limit)
             return [summary_of(hit.fields()) for hit in hits]
+
+    def relations(self, doc: Document) -> Relations:
+        """The documents ``doc``'s text links it to: what it interprets or its interpretations, and what
+        replaced it or what it replaced (see :mod:`index.query.relations`)."""
+        with self.searcher() as searcher:
+            return relations_of(searcher, doc)
 
     def latest(self, limit: int = 10) -> list[DocSummary]:
         with self.searcher() as searcher:

@@ -17,6 +17,8 @@ FACETS: dict[str, str] = {
     "category_topic": "主题分类",
     "category_genre": "体裁分类",
     "year": "年份",
+    "validity": "有效性",
+    "kind": "文件类型",  # 原文 or 解读 (index.relations)
 }
 
 # Field search: the choice in the form and its label, and the index fields it searches.
@@ -37,6 +39,8 @@ FIELD_PREFIXES = {
     "文号": "doc_no",
     "索引号": "index_no",
 }
+# Fields a 高级检索 condition may name (every field search but "all").
+SCOPED_FIELDS = tuple(key for key in FIELDS if key != "all")
 SORTS: dict[str, str] = {"relevance": "相关度", "newest": "最新", "oldest": "最早"}
 
 MAX_QUERY_CHARS = 200  # longer queries get a friendly error, not a search
@@ -60,6 +64,8 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = PER_PAGE_DEFAULT
+    # 高级检索: field key (title, body, doc_no, index_no) → text that field must also match, besides q
+    scoped: dict[str, str] = default(default_factory=dict)
 
 
 def sanitised(req: SearchRequest) -> SearchRequest:
@@ -73,6 +79,7 @@ def sanitised(req: SearchRequest) -> SearchRequest:
         sort=req.sort if req.sort in SORTS else "relevance",
         page=max(1, min(int(req.page or 1), PAGE_MAX)),
         per_page=max(1, min(int(req.per_page or PER_PAGE_DEFAULT), PER_PAGE_MAX)),
+        scoped={key: text.strip() for key, text in req.scoped.items() if key in SCOPED_FIELDS and text.strip()},
     )
 
 
