@@ -12,6 +12,7 @@ from urllib.parse import quote, urlencode
 from starlette.requests import Request
 
 from index.query import FACETS, SearchRequest
+from index.query.request import SCOPED_FIELDS
 from portal.params import PER_PAGE_DEFAULT
 
 # Longest own link a page repeats (about what every browser and crawler accepts).
@@ -31,24 +32,24 @@ def doc_path(doc_id: str, suffix: str = "") -> str:
 
 
 def browse_path(key: str, value: str) -> str:
-    """The browse page of one facet value (publisher, a classification dimension or a year)."""
+    """The browse page of one facet value: ``/browse/category/<dimension>/…`` for a classification
+    dimension, ``/browse/<facet>/…`` for the others (publisher, year, validity, kind)."""
     segment = quote(value, safe="")
-    if key == "publisher":
-        return f"/browse/publisher/{segment}"
-    if key == "year":
-        return f"/browse/year/{segment}"
-    dimension = next(dim for dim, facet in CATEGORY_DIMENSIONS.items() if facet == key)
-    return f"/browse/category/{dimension}/{segment}"
+    dimension = next((dim for dim, facet in CATEGORY_DIMENSIONS.items() if facet == key), None)
+    if dimension:
+        return f"/browse/category/{dimension}/{segment}"
+    return f"/browse/{key}/{segment}"
 
 
 def default_sort(req: SearchRequest) -> str:
-    return "relevance" if req.q else "newest"
+    return "relevance" if req.q or req.scoped else "newest"
 
 
 def query_pairs(req: SearchRequest) -> list[tuple[str, str]]:
     """The request as query-string pairs, defaults left out."""
     pairs: list[tuple[str, str]] = [("q", req.q)] if req.q else []
     pairs += [("field", req.field)] if req.field != "all" else []
+    pairs += [(key, req.scoped[key]) for key in SCOPED_FIELDS if req.scoped.get(key)]
     for key in FACETS:
         pairs += [(key, value) for value in req.filters.get(key, [])]
     pairs += [("date_from", req.date_from)] if req.date_from else []
@@ -98,12 +99,22 @@ class SearchLinks:
         """Drop the query, the field restriction or a date bound (``without(date_from="")``)."""
         return self._url(replace(self.req, page=1, **changes))
 
+    def unscoped(self, key: str) -> str:
+        """Drop one 高级检索 field condition."""
+        scoped = {k: v for k, v in self.req.scoped.items() if k != key}
+        return self._url(replace(self.req, scoped=scoped, page=1))
+
+    def advanced(self) -> str:
+        """The 高级检索 form, filled in with this search."""
+        return search_url(replace(self.req, page=1), "/advanced")
+
     def query(self, q: str) -> str:
         """The same conditions with another query (a suggestion)."""
         return self._url(replace(self.req, q=q, page=1))
 
     def clear(self) -> str:
-        return search_url(SearchRequest(q=self.req.q, field=self.req.field))
+        cleared = SearchRequest(q=self.req.q, field=self.req.field)
+        return search_url(replace(cleared, sort=default_sort(cleared)))
 
     def feed(self) -> str:
         return search_url(replace(self.req, page=1), "/search.atom")

@@ -48,7 +48,7 @@ def test_dibao_finds_the_seed_page(client) -> None:
     response = client.get("/search", params={"q": "低保"})
     assert response.status_code == 200
     assert SEED_TITLE in response.text
-    assert "找到 <strong>" in response.text
+    assert "第 1–10 条，共 <strong>" in response.text
     assert "毫秒" in response.text
     assert "<mark>低保</mark>" in response.text
 
@@ -67,7 +67,7 @@ def test_search_page_context(client) -> None:
 def test_html_and_json_show_the_same_result(client) -> None:
     data = search_json(client, q="低保")
     html = client.get("/search", params={"q": "低保"}).text
-    assert f"找到 <strong>{data['total']}</strong> 条结果" in html
+    assert f"第 1–10 条，共 <strong>{data['total']}</strong> 条" in html
     for hit in data["hits"]:
         assert f'href="{hit["path"]}"' in html
     assert SEED_INDEX_NO in [hit["index_no"] for hit in data["hits"]] + [
@@ -85,7 +85,15 @@ def test_result_metadata_line(client) -> None:
 
 def test_facets_cover_every_dimension_with_counts(client) -> None:
     data = search_json(client, q="低保")
-    assert list(data["facets"]) == ["publisher", "category_scheme", "category_topic", "category_genre", "year"]
+    assert list(data["facets"]) == [
+        "publisher",
+        "category_scheme",
+        "category_topic",
+        "category_genre",
+        "year",
+        "validity",
+        "kind",
+    ]
     publishers = {v["value"]: v["count"] for v in data["facets"]["publisher"]["values"]}
     assert publishers["宿迁市民政局"] >= 2
     html = client.get("/search", params={"q": "低保"}).text
