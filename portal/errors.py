@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from portal.responses import ErrorResponse, to_json
 from portal.security import add_security_headers
 
 log = logging.getLogger(__name__)
@@ -33,7 +34,7 @@ def wants_json(request: Request) -> bool:
 
 def error_response(request: Request, status_code: int, message: str) -> Response:
     if wants_json(request):
-        return JSONResponse({"error": message, "status": status_code}, status_code=status_code)
+        return JSONResponse(to_json(ErrorResponse(message, status_code)), status_code=status_code)
     templates = getattr(request.app.state, "templates", None)
     if templates is None:
         return PlainTextResponse(message, status_code=status_code)
