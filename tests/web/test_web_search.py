@@ -270,3 +270,49 @@ def test_search_within_results_carries_the_query_and_filters(client) -> None:
     narrowed = search_json(client, q="特困", prev="低保", within="1", publisher="宿迁市民政局")
     assert narrowed["request"]["q"] == "低保 特困"
     assert 0 < narrowed["total"] <= search_json(client, q="低保", publisher="宿迁市民政局")["total"]
+
+
+# Details people notice -----------------------------------------------------------------------------
+
+
+def test_results_say_which_items_of_how_many(client) -> None:
+    total = search_json(client, q="低保")["total"]
+    assert total > 10
+    html = client.get("/search", params={"q": "低保", "page": "2"}).text
+    assert f"第 11–{min(20, total)} 条，共 <strong>{total}</strong> 条" in html
+    data = search_json(client, q="低保", page="2")
+    assert (data["first"], data["last"]) == (11, min(20, total))
+    assert "共 <strong>0</strong> 条" in client.get("/search", params={"q": "量子引力波"}).text
+
+
+def test_a_document_without_a_publication_date_shows_and_sorts_by_its_written_date(client) -> None:
+    dated = search_json(client, sort="newest", per_page="50", page="1")["hits"]
+    dated += search_json(client, sort="newest", per_page="50", page="2")["hits"]
+    written_only = [hit for hit in dated if not hit["pub_date"] and hit["written_date"]]
+    assert written_only, "the CSV export has rows with 发文日期 only"
+    keys = [hit["pub_date"] or hit["written_date"] for hit in dated]
+    known = [key for key in keys if key]
+    assert known == sorted(known, reverse=True)  # 成文日期 takes its place in the order
+    hit = written_only[0]
+    html = client.get("/search", params={"q": hit["title"], "field": "title", "go": "0"}).text
+    assert f"<dt>成文日期</dt><dd>{hit['written_date']}</dd>" in html
+
+
+def test_validity_and_kind_badges_in_results(client) -> None:
+    html = client.get("/search", params={"validity": "失效"}).text
+    assert (
+        html.count('<span class="badge validity expired">失效</span>') == search_json(client, validity="失效")["total"]
+    )
+    html = client.get("/search", params={"kind": "解读"}).text
+    assert html.count('<span class="badge interpretation">解读</span>') == 5
+
+
+def test_validity_and_kind_facets_filter(client) -> None:
+    data = search_json(client)
+    validity = {v["value"]: v["count"] for v in data["facets"]["validity"]["values"]}
+    kinds = {v["value"]: v["count"] for v in data["facets"]["kind"]["values"]}
+    assert validity["失效"] >= 3 and kinds == {"原文": data["total"] - 5, "解读": 5}
+    only = search_json(client, kind="解读", per_page="50")
+    assert only["total"] == 5 and {hit["kind"] for hit in only["hits"]} == {"解读"}
+    html = client.get("/search", params={"q": "养老"}).text
+    assert '<h3 id="facet-kind">文件类型</h3>' in html and '<h3 id="facet-validity">有效性</h3>' in html
