@@ -70,3 +70,40 @@ def page(browser, server: str, console_errors: list[str]) -> Iterator[object]:
 def screenshots() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture
+def shot(screenshots: Path):
+    """``shot(page, name, full_page=True)`` saves tests/screenshots/<name>.png for a person to look at."""
+
+    def take(page, name: str, full_page: bool = True) -> None:
+        path = screenshots / f"{name}.png"
+        page.screenshot(path=str(path), full_page=full_page)
+        print(f"screenshot: {path}")
+
+    return take
+
+
+@pytest.fixture
+def context_for(browser, server: str, console_errors: list[str]):
+    """``context_for(width, large_text=False)``: a fresh browser context at that viewport width (phones at 2x),
+    optionally in the large-text mode; console errors fail the test as with ``page``."""
+    contexts = []
+
+    def make(width: int, large_text: bool = False, height: int = 900):
+        scale = 2 if width < 600 else 1
+        context = browser.new_context(
+            base_url=server, locale="zh-CN", viewport={"width": width, "height": height}, device_scale_factor=scale
+        )
+        if large_text:
+            context.add_cookies([{"name": "large_text", "value": "1", "url": server}])
+        contexts.append(context)
+        page = context.new_page()
+        page.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
+        page.on("pageerror", lambda exc: console_errors.append(str(exc)))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert not console_errors, console_errors
