@@ -51,10 +51,14 @@ INTERPRETATION_WINDOW = 400  # characters of body
 MIN_TITLE_KEY = 6  # characters; shorter quoted titles (《办法》) name nothing in particular
 _NON_WORD = re.compile(r"[\W_]+")
 
-# Sentences that repeal or replace; 被 before the verb turns the direction round (this one was replaced).
+# Sentences that repeal or replace. 被 before the verb turns the direction round: 本办法已被《Y》代替 says this
+# document was replaced; 《X》已被《Y》代替 (in a list of repealed texts) speaks of two others and links nothing.
 _SENTENCE = re.compile(r"[^。；;！!\n]+")
 _REPEAL = re.compile(r"同时废止|予以废止|宣布废止|废止|停止执行|不再执行|同时失效|自行失效|代替|取代|替代")
 _PASSIVE = re.compile(r"被.{0,80}?(?:废止|代替|取代|替代)")
+_SELF = re.compile(
+    r"(?:本|该|此)(?:办法|规定|通知|文件|决定|意见|细则|方案|条例|公告|通告|标准|政策|规范|批复)[^《》]{0,12}被"
+)
 
 
 def title_key(title: str) -> str:
@@ -176,8 +180,9 @@ def _repeal_statements(doc: Document) -> list[tuple[bool, list[str]]]:
         if not _REPEAL.search(sentence):
             continue
         tokens = quoted_title_tokens(sentence) + doc_no_tokens(sentence)
-        if tokens:
-            found.append((bool(_PASSIVE.search(sentence)), tokens))
+        passive = bool(_PASSIVE.search(sentence))
+        if tokens and (not passive or _SELF.search(sentence)):
+            found.append((passive, tokens))
     return found
 
 

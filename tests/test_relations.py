@@ -66,6 +66,13 @@ def test_a_repeal_and_its_direction() -> None:
     assert relations.repeals(earlier) == []
 
 
+def test_a_replacement_between_two_other_documents_links_neither() -> None:
+    listing = Document(
+        id="d", title="关于废止部分规章的决定", body="《放射性药品管理办法》已被《放射性药品管理条例》代替。"
+    )
+    assert relations.repeals(listing) == [] and relations.repealed_by(listing) == []
+
+
 def test_a_document_never_cites_itself() -> None:
     doc = Document(id="c", title="关于废止的通知", doc_no="宿政发〔2020〕1号", body="宿政发〔2020〕1号同时废止。")
     assert relations.repeals(doc) == []
