@@ -62,3 +62,15 @@ def integrity_findings(texts: dict[str, str]) -> list[Finding]:
                 )
             )
     return findings
+
+
+def marked_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, code) of each suspected spam phrase (``spam``) and each run of lost characters
+    (``encoding_loss``) in ``text``, in text order, not overlapping; for showing them where they stand."""
+    found = [(m.start(), m.end(), "spam") for m in _SPAM.finditer(text)]
+    found += [(m.start(), m.end(), "encoding_loss") for m in _LOST.finditer(text)]
+    spans: list[tuple[int, int, str]] = []
+    for start, end, code in sorted(found):
+        if not spans or start >= spans[-1][1]:
+            spans.append((start, end, code))
+    return spans

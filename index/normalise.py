@@ -319,6 +319,7 @@ def normalise(record: RawRecord) -> Document:
         related=related_of(fields.get("related")),
         url=clean_line(fields.get("url")),
         site=clean_line(fields.get("site")),
+        column=clean_line(fields.get("column")),
         source=record.source,
         locator=record.locator,
         fetched_at=record.fetched_at or "",

@@ -130,6 +130,7 @@ class Document:
     related: list[Link] = field(default_factory=list)
     url: str = ""
     site: str = ""
+    column: str = ""  # the site's 栏目 it was published in (政策解读, 通知公告, …)
     source: str = ""  # the file or crawl folder it was read from (for --prune)
     locator: str = ""
     fetched_at: str = ""

@@ -9,17 +9,14 @@ from dataclasses import asdict
 from whoosh.analysis import Composable
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, FieldType, Schema
 
+from index import relations
 from index.analysis import ChineseAnalyzer
 from index.bigrams import BigramAnalyzer
 from index.postings import GramPositions, TermCounts
 from index.record import Attachment, Document, Finding, IndexNo, Link
 
 # Bumped whenever the schema or the analysis changes, so an old index is rebuilt, not misread.
-SCHEMA_VERSION = 3
-
-# The text fields a query searches: each has a bigram field (``<name>_grams``), and title and body
-# also a word field under their own name (see index/query/engine.py for how they are scored).
-TEXT_FIELDS = ("title", "body", "attachment", "doc_no", "publisher")
+SCHEMA_VERSION = 4
 
 # Sort key for a document without a date: after every dated one whichever way a list is sorted
 # (the sort fields below pair it with a has_date key that sorts first).
@@ -51,7 +48,8 @@ def build_schema(analyzer: Composable | None = None) -> Schema:
         index_tail=ID,
         index_no_json=STORED,
         doc_no=ID(stored=True),
-        # text: words and bigrams of each text field (TEXT_FIELDS); title and body stored under their own names
+        # text: bigrams of each text field a query searches (index/query/engine.py TEXT_FIELDS), and words of
+        # title and body, stored under their own names
         title=words_field(chinese, stored=True),
         body=words_field(chinese, stored=True),
         title_grams=grams_field(),
@@ -72,7 +70,14 @@ def build_schema(analyzer: Composable | None = None) -> Schema:
         written_date=STORED,
         date_key=NUMERIC(int, sortable=True),
         has_date=NUMERIC(int, sortable=True),
-        validity=ID(stored=True),
+        validity=ID(stored=True, sortable=True),  # 有效性, a facet (有效 / 失效 / 废止 / 已修改, or as published)
+        # 解读 or 原文 (a facet), what an interpretation is called, and the tokens of index.relations
+        kind=ID(stored=True, sortable=True),
+        interpretation=STORED,
+        refs=KEYWORD,
+        cites=KEYWORD,
+        repeals=KEYWORD,
+        repealed_by=KEYWORD,
         disclosure=STORED,
         flags=KEYWORD(stored=True, commas=True),
         warnings_json=STORED,
@@ -80,6 +85,7 @@ def build_schema(analyzer: Composable | None = None) -> Schema:
         related_json=STORED,
         url=ID(stored=True),
         site=STORED,
+        column=STORED,
         source=ID(stored=True),
         locator=STORED,
         fetched_at=STORED,
@@ -145,6 +151,12 @@ def to_fields(doc: Document, digest: str) -> dict[str, object]:
         "has_date": 1 if doc.sort_date else 0,
         "doc_no": doc.doc_no,
         "validity": doc.validity,
+        "kind": relations.kind(doc),
+        "interpretation": relations.interpretation_form(doc.title, doc.categories, doc.column),
+        "refs": " ".join(relations.refs(doc)),
+        "cites": " ".join(relations.cites(doc)),
+        "repeals": " ".join(relations.repeals(doc)),
+        "repealed_by": " ".join(relations.repealed_by(doc)),
         "disclosure": doc.disclosure,
         "flags": ",".join(sorted({w.code for w in doc.warnings})),
         "warnings_json": json.dumps([w.to_dict() for w in doc.warnings], ensure_ascii=False),
@@ -152,6 +164,7 @@ def to_fields(doc: Document, digest: str) -> dict[str, object]:
         "related_json": json.dumps([link.to_dict() for link in doc.related], ensure_ascii=False),
         "url": doc.url,
         "site": doc.site,
+        "column": doc.column,
         "source": doc.source,
         "locator": doc.locator,
         "fetched_at": doc.fetched_at,
@@ -208,6 +221,7 @@ def from_stored(stored: dict[str, object]) -> Document:
         related=[Link(**item) for item in listed("related_json")],
         url=text("url"),
         site=text("site"),
+        column=text("column"),
         source=text("source"),
         locator=text("locator"),
         fetched_at=text("fetched_at"),

@@ -18,8 +18,9 @@ from starlette.staticfiles import StaticFiles
 from index.query import Catalog
 from index.store import NoIndex
 from portal import discovery, views
-from portal.errors import http_exception, no_index, server_error
+from portal.errors import ErrorPageMiddleware, http_exception, no_index, server_error
 from portal.openapi import openapi
+from portal.origin import PublicOriginMiddleware
 from portal.preferences import display
 from portal.security import SecurityHeadersMiddleware
 from portal.settings import Settings, load_settings
@@ -40,18 +41,23 @@ def routes() -> list[BaseRoute]:
         _get("/search", views.search, "search"),
         _get("/search.json", views.search_json),
         _get("/search.atom", discovery.search_atom),
+        _get("/advanced", views.advanced, "advanced"),
+        _get("/advanced.json", views.advanced_json),
+        _get("/stats", views.stats, "stats"),
+        _get("/stats.json", views.stats_json),
         _get("/lookup", views.lookup, "lookup"),
         _get("/lookup.json", views.lookup_json),
         _get("/doc/{doc_id:path}.json", views.doc_json),
         _get("/doc/{doc_id:path}", views.doc, "doc"),
         _get("/browse", views.browse_index, "browse"),
         _get("/browse.json", views.browse_index_json),
-        _get("/browse/publisher/{value:path}.json", views.browse_json),
-        _get("/browse/publisher/{value:path}", views.browse),
         _get("/browse/category/{dimension}/{value:path}.json", views.browse_json),
         _get("/browse/category/{dimension}/{value:path}", views.browse),
         _get("/browse/year/{year}.json", views.browse_json),
         _get("/browse/year/{year}", views.browse),
+        # publisher, validity, kind (views.BROWSE_FACETS); after the two above, which it would also match
+        _get("/browse/{facet}/{value:path}.json", views.browse_json),
+        _get("/browse/{facet}/{value:path}", views.browse),
         _get("/feed.atom", discovery.latest_atom),
         _get("/sitemap.xml", discovery.sitemap),
         _get("/opensearch.xml", discovery.opensearch),
@@ -93,7 +99,13 @@ def create_app(
 
     app = Starlette(
         routes=routes(),
-        middleware=[Middleware(SecurityHeadersMiddleware)],
+        # Outermost first: the public origin is fixed before anything reads the request's URL, security headers
+        # go on every response, and an unexpected exception becomes the error page inside them.
+        middleware=[
+            Middleware(PublicOriginMiddleware, settings=settings),
+            Middleware(SecurityHeadersMiddleware),
+            Middleware(ErrorPageMiddleware),
+        ],
         exception_handlers={HTTPException: http_exception, NoIndex: no_index, Exception: server_error},
         lifespan=lifespan,
     )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import sys
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import click
@@ -38,14 +40,13 @@ def cli() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def ingest(paths: tuple[Path, ...], prune: bool, rebuild: bool, as_json: bool, quiet: bool) -> None:
     """Read documents from PATHS (files or folders; default PORTAL_DOCUMENTS_DIR) into the index."""
-    from tqdm import tqdm
-
-    from index.ingest import ingest_paths
+    from index.ingest import ingest_paths, iter_files
+    from portal.progress import IngestProgress
 
     settings = load_settings()
     paths = paths or (settings.documents_dir,)
     show_bar = not (quiet or as_json) and sys.stderr.isatty()
-    bar = tqdm(unit=" 文档", desc="ingest", file=sys.stderr, leave=False) if show_bar else None
+    bar = IngestProgress(list(iter_files(paths))) if show_bar else None
     try:
         report = ingest_paths(
             paths,
@@ -53,7 +54,7 @@ def ingest(paths: tuple[Path, ...], prune: bool, rebuild: bool, as_json: bool, q
             prune=prune,
             rebuild=rebuild,
             lock_timeout=settings.lock_timeout,
-            progress=(lambda _where: bar.update()) if bar is not None else None,
+            progress=bar,
             analyzer=ChineseAnalyzer(str(settings.userdict)),
         )
     except IndexBusy as exc:
@@ -87,19 +88,30 @@ def _print_report(report, index_dir: Path) -> None:
                 click.echo(f"  … and {len(items) - 50} more (use --json for all)")
 
 
+# Facets the search command filters by, one repeatable option each (--publisher, --year, --validity, --kind);
+# the three classification dimensions share --category, which finds the dimension that holds the value.
+CATEGORY_FACETS = ("category_scheme", "category_topic", "category_genre")
+OPTION_FACETS = tuple(key for key in FACETS if key not in CATEGORY_FACETS)
+
+
+def facet_options(command):
+    for key in reversed(OPTION_FACETS):
+        command = click.option(f"--{key}", key, multiple=True, help=f"Only this {FACETS[key]} (repeatable).")(command)
+    return command
+
+
 @cli.command()
 @click.argument("query", nargs=-1)
-@click.option("--publisher", multiple=True, help="Only this 发布机构 (repeatable).")
-@click.option("--year", multiple=True, help="Only this year (repeatable).")
+@facet_options
 @click.option("--category", multiple=True, help="Only this classification, in any dimension (repeatable).")
 @click.option("--field", type=click.Choice(list(FIELDS)), default="all")
 @click.option("--sort", type=click.Choice(list(SORTS)), default="relevance")
 @click.option("--limit", "-n", type=click.IntRange(1, PER_PAGE_MAX), default=PER_PAGE_DEFAULT, show_default=True)
 @click.option("--page", type=click.IntRange(1, PAGE_MAX), default=1)
 @click.option("--json", "as_json", is_flag=True)
-def search(query, publisher, year, category, field, sort, limit, page, as_json) -> None:
+def search(query, category, field, sort, limit, page, as_json, **facets) -> None:
     """Full-text search (quote a phrase: '"政府信息公开"')."""
-    filters = {"publisher": list(publisher), "year": list(year)}
+    filters = {key: list(values) for key, values in facets.items() if values}
     request = SearchRequest(q=" ".join(query), field=field, filters=filters, sort=sort, page=page, per_page=limit)
     catalog = _catalog()
     try:
@@ -111,12 +123,45 @@ def search(query, publisher, year, category, field, sort, limit, page, as_json) 
         return
     if result.error:
         raise click.ClickException(result.error)
-    click.echo(f"{result.total} 条结果 ({result.elapsed_ms:.0f} ms)")
-    for hit in result.hits:
-        line = " · ".join(part for part in (hit.publisher, hit.pub_date, hit.doc_no, hit.index_no) if part)
-        click.echo(f"\n{hit.title}\n  {line}\n  /doc/{hit.id}")
+    _print_hits(result)
+
+
+def _print_hits(result) -> None:
+    """``第1–10条，共16条``, then each hit: title, 有效性, metadata line, snippet (matches in bold), path."""
+    first = (result.page - 1) * result.request.per_page + 1
+    if result.hits:
+        click.echo(f"第{first}–{first + len(result.hits) - 1}条，共{result.total}条（{result.elapsed_ms:.0f} 毫秒）")
+    else:
+        click.echo(f"共0条（{result.elapsed_ms:.0f} 毫秒）")
+    for number, hit in enumerate(result.hits, first):
+        badges = "".join(f"［{value}］" for value in (hit.kind if hit.kind == "解读" else "", hit.validity) if value)
+        date = hit.pub_date or (f"成文 {hit.written_date}" if hit.written_date else "")
+        line = " · ".join(part for part in (hit.publisher, date, hit.doc_no, hit.index_no) if part)
+        click.echo(f"\n{number}. {hit.title}{badges}\n   {line}")
+        snippet = _terminal_text(hit.snippet_html)
+        if snippet:
+            click.echo(f"   {snippet}")
+        click.echo(f"   /doc/{hit.id}")
     if result.suggestions:
         click.echo(f"\n试试：{'；'.join(result.suggestions)}")
+
+
+SNIPPET_CHARS = 160  # a snippet is cut here on the terminal (one to three lines)
+
+
+def _terminal_text(markup: str, limit: int = SNIPPET_CHARS) -> str:
+    """Highlight markup as terminal text: <mark> in bold (click drops the styling when not on a terminal),
+    one line, cut at ``limit`` characters with …."""
+    out, shown = [], 0
+    for i, part in enumerate(re.split(r"<mark>(.*?)</mark>", markup)):
+        text = html.unescape(re.sub(r"<[^>]*>", "", part)).replace("\n", " ")
+        text = text[: max(0, limit - shown)]
+        shown += len(text)
+        out.append(click.style(text, bold=True) if i % 2 and text else text)
+        if shown >= limit:
+            out.append("…")
+            break
+    return "".join(out)
 
 
 def _search_with_category(catalog: Catalog, request: SearchRequest, categories: list[str]):
@@ -124,12 +169,12 @@ def _search_with_category(catalog: Catalog, request: SearchRequest, categories: 
     if not categories:
         return catalog.search(request)
     counts = catalog.facet_counts()
-    for key in ("category_scheme", "category_topic", "category_genre"):
+    for key in CATEGORY_FACETS:
         known = {value.value for value in counts[key]}
         chosen = [c for c in categories if c in known]
         if chosen:
             request.filters[key] = chosen
-    if not any(request.filters.get(k) for k in ("category_scheme", "category_topic", "category_genre")):
+    if not any(request.filters.get(k) for k in CATEGORY_FACETS):
         raise click.ClickException(f"no such classification: {', '.join(categories)}")
     return catalog.search(request)
 
@@ -159,23 +204,31 @@ def lookup(identifier: str, as_json: bool) -> None:
 
 
 @cli.command()
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="The same figures as /stats.json.")
 def stats(as_json: bool) -> None:
-    """Documents in the index, and counts by publisher, classification and year."""
-    catalog = _catalog()
+    """收录文件统计: every figure of the /stats page (per year, publisher, classification, 有效性, 原文/解读)."""
+    from portal.responses import to_json
+    from portal.statistics import statistics
+
     try:
-        summary, counts = catalog.stats(), catalog.facet_counts()
+        figures = statistics(_catalog())
     except NoIndex as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:
-        _echo_json({**summary, "facets": {k: [asdict(v) for v in vs] for k, vs in counts.items()}})
+        _echo_json(to_json(figures))
         return
-    for key, value in summary.items():
-        click.echo(f"{key}: {value}")
-    for key, label in FACETS.items():
-        click.echo(f"\n{label}:")
-        for value in counts[key][:15]:
-            click.echo(f"  {value.count:6d}  {value.value}")
+    click.echo(f"收录文件统计（数据截至 {figures.last_commit.replace('T', ' ')}）")
+    click.echo(f"  文件总数    {figures.documents} 份")
+    click.echo(f"  发布机构    {figures.publishers} 个")
+    click.echo(f"  年份        {figures.years} 个")
+    click.echo(f"  政策解读    {figures.interpretations} 份")
+    click.echo(f"  内容提示    {figures.flagged} 份（疑含插入广告或文字丢失）")
+    for item in figures.breakdowns:
+        click.echo(f"\n{item.title}（文件数 · 占比 · {item.label}）")
+        for count in item.counts:
+            click.echo(f"  {count.count:6d}  {count.share:5.1f}%  {count.label}")
+        if item.unknown:
+            click.echo(f"  {item.unknown:6d}  {100 * item.unknown / figures.documents:5.1f}%  {item.unknown_label}")
 
 
 @cli.command()
@@ -185,10 +238,12 @@ def serve(host: str | None, port: int | None) -> None:
     """Serve the public portal."""
     import uvicorn
 
-    from portal.app import create_app
+    from portal.server import server_config
 
     settings = load_settings()
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
+    # The bound address is also the default public host (portal.origin), so the options go into the settings.
+    settings = replace(settings, host=host or settings.host, port=port or settings.port)
+    uvicorn.Server(server_config(settings)).run()
 
 
 cli.add_command(crawl)

@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from portal import feeds
-from portal.links import base_url, browse_path, doc_path
+from portal.links import base_url, bounded, browse_path, doc_path
 from portal.pages import search_page
 from portal.views import catalog_of, parsed_search, settings_of
 
@@ -30,7 +30,9 @@ def search_atom(request: Request) -> Response:
     page = search_page(catalog_of(request), parsed)
     base, site_name = _base(request), settings_of(request).site_name
     title = f"{site_name}：{parsed.request.q or page.heading or '全部文件'}"
-    feed = feeds.Feed(title, base + page.links.feed(), base + page.links.html(), f"共 {page.result.total} 条")
+    feed = feeds.Feed(
+        title, base + bounded(page.links.feed()), base + bounded(page.links.html()), f"共 {page.result.total} 条"
+    )
     return Response(feeds.atom_feed(feed, page.result.hits, _doc_url(request)), media_type=feeds.ATOM_TYPE)
 
 

@@ -1,6 +1,6 @@
 """Error pages: 404 with a search box, friendly pages for other statuses, JSON errors for the API.
 
-The catch-all handler is a last resort; tests prove typed input never reaches it.
+The catch-all (:class:`ErrorPageMiddleware`) is a last resort; tests prove typed input never reaches it.
 """
 
 from __future__ import annotations
@@ -8,10 +8,13 @@ from __future__ import annotations
 import logging
 from http import HTTPStatus
 
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from portal.responses import ErrorResponse, to_json
 from portal.security import add_security_headers
 
 log = logging.getLogger(__name__)
@@ -31,7 +34,7 @@ def wants_json(request: Request) -> bool:
 
 def error_response(request: Request, status_code: int, message: str) -> Response:
     if wants_json(request):
-        return JSONResponse({"error": message, "status": status_code}, status_code=status_code)
+        return JSONResponse(to_json(ErrorResponse(message, status_code)), status_code=status_code)
     templates = getattr(request.app.state, "templates", None)
     if templates is None:
         return PlainTextResponse(message, status_code=status_code)
@@ -66,6 +69,38 @@ def server_error(request: Request, exc: Exception) -> Response:
         response = PlainTextResponse(MESSAGES[500], status_code=500)
     add_security_headers(response.headers)
     return response
+
+
+class ErrorPageMiddleware:
+    """Pure ASGI middleware: an unexpected exception becomes the 500 page, is logged, and goes no further.
+
+    Starlette's own last resort answers and then re-raises so that the server can log the error; uvicorn
+    then closes the connection, and the next request a client sends on that keep-alive connection fails.
+    Only an exception after the response has started (half a response is out) still reaches the server,
+    which must close the connection to end it.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            if started:
+                raise
+            response = await run_in_threadpool(server_error, Request(scope), exc)
+            await response(scope, receive, send)
 
 
 def _reason(status_code: int) -> str:

@@ -59,18 +59,20 @@ def _sub(parent: ET.Element, tag: str, text: str = "", **attrs: str) -> ET.Eleme
 
 
 def _entry(feed: ET.Element, item: Any, url: str) -> None:
+    """One document: its publisher as author, its date (公开日期, else 成文日期), and as summary the search
+    snippet or the document's abstract, after a line of its 文号 and 索引号."""
     entry = _sub(feed, "entry")
     _sub(entry, "title", item.title or "（无标题）")
     _sub(entry, "id", url)
     _sub(entry, "link", href=url, rel="alternate", type="text/html")
-    _sub(entry, "updated", rfc3339(item.pub_date))
+    _sub(entry, "updated", rfc3339(item.pub_date or item.written_date))
     if item.publisher:
         _sub(_sub(entry, "author"), "name", item.publisher)
     for category in item.categories:
         _sub(entry, "category", term=xml_text(category))
-    summary = plain_text(getattr(item, "snippet_html", "") or "")
-    meta = " · ".join(part for part in (item.publisher, item.pub_date, item.doc_no, item.index_no) if part)
-    _sub(entry, "summary", summary or meta, type="text")
+    abstract = plain_text(getattr(item, "snippet_html", "") or "") or item.abstract
+    meta = " · ".join(part for part in (item.doc_no, item.index_no, item.validity) if part)
+    _sub(entry, "summary", "\n".join(part for part in (meta, abstract) if part), type="text")
 
 
 def atom_feed(feed: Feed, items: Iterable[Any], url_of: Any) -> bytes:
@@ -83,7 +85,7 @@ def atom_feed(feed: Feed, items: Iterable[Any], url_of: Any) -> bytes:
     _sub(root, "id", feed.feed_id)
     _sub(root, "link", href=feed.feed_id, rel="self", type="application/atom+xml")
     _sub(root, "link", href=feed.html_url, rel="alternate", type="text/html")
-    _sub(root, "updated", max((rfc3339(item.pub_date) for item in items), default=EPOCH))
+    _sub(root, "updated", max((rfc3339(item.pub_date or item.written_date) for item in items), default=EPOCH))
     _sub(_sub(root, "author"), "name", feed.title)
     for item in items:
         _entry(root, item, url_of(item))

@@ -12,7 +12,11 @@ from urllib.parse import quote, urlencode
 from starlette.requests import Request
 
 from index.query import FACETS, SearchRequest
+from index.query.request import SCOPED_FIELDS
 from portal.params import PER_PAGE_DEFAULT
+
+# Longest own link a page repeats (about what every browser and crawler accepts).
+MAX_LINK_CHARS = 2000
 
 # Browse path segment ↔ facet key for the three classification dimensions.
 CATEGORY_DIMENSIONS: dict[str, str] = {
@@ -28,24 +32,24 @@ def doc_path(doc_id: str, suffix: str = "") -> str:
 
 
 def browse_path(key: str, value: str) -> str:
-    """The browse page of one facet value (publisher, a classification dimension or a year)."""
+    """The browse page of one facet value: ``/browse/category/<dimension>/…`` for a classification
+    dimension, ``/browse/<facet>/…`` for the others (publisher, year, validity, kind)."""
     segment = quote(value, safe="")
-    if key == "publisher":
-        return f"/browse/publisher/{segment}"
-    if key == "year":
-        return f"/browse/year/{segment}"
-    dimension = next(dim for dim, facet in CATEGORY_DIMENSIONS.items() if facet == key)
-    return f"/browse/category/{dimension}/{segment}"
+    dimension = next((dim for dim, facet in CATEGORY_DIMENSIONS.items() if facet == key), None)
+    if dimension:
+        return f"/browse/category/{dimension}/{segment}"
+    return f"/browse/{key}/{segment}"
 
 
 def default_sort(req: SearchRequest) -> str:
-    return "relevance" if req.q else "newest"
+    return "relevance" if req.q or req.scoped else "newest"
 
 
 def query_pairs(req: SearchRequest) -> list[tuple[str, str]]:
     """The request as query-string pairs, defaults left out."""
     pairs: list[tuple[str, str]] = [("q", req.q)] if req.q else []
     pairs += [("field", req.field)] if req.field != "all" else []
+    pairs += [(key, req.scoped[key]) for key in SCOPED_FIELDS if req.scoped.get(key)]
     for key in FACETS:
         pairs += [(key, value) for value in req.filters.get(key, [])]
     pairs += [("date_from", req.date_from)] if req.date_from else []
@@ -95,12 +99,22 @@ class SearchLinks:
         """Drop the query, the field restriction or a date bound (``without(date_from="")``)."""
         return self._url(replace(self.req, page=1, **changes))
 
+    def unscoped(self, key: str) -> str:
+        """Drop one 高级检索 field condition."""
+        scoped = {k: v for k, v in self.req.scoped.items() if k != key}
+        return self._url(replace(self.req, scoped=scoped, page=1))
+
+    def advanced(self) -> str:
+        """The 高级检索 form, filled in with this search."""
+        return search_url(replace(self.req, page=1), "/advanced")
+
     def query(self, q: str) -> str:
         """The same conditions with another query (a suggestion)."""
         return self._url(replace(self.req, q=q, page=1))
 
     def clear(self) -> str:
-        return search_url(SearchRequest(q=self.req.q, field=self.req.field))
+        cleared = SearchRequest(q=self.req.q, field=self.req.field)
+        return search_url(replace(cleared, sort=default_sort(cleared)))
 
     def feed(self) -> str:
         return search_url(replace(self.req, page=1), "/search.atom")
@@ -113,9 +127,21 @@ class SearchLinks:
 
 
 def base_url(request: Request, configured: str) -> str:
-    """The portal's public base URL: PORTAL_BASE_URL, else the one the request came in on."""
+    """The portal's public base URL: PORTAL_BASE_URL, else the allowed host the request came in on.
+
+    The request's ``Host`` has already been checked against the allow-list (:mod:`portal.origin`).
+    """
     return configured or str(request.base_url).rstrip("/")
 
 
 def absolute(request: Request, configured: str, path: str) -> str:
-    return base_url(request, configured) + path
+    return base_url(request, configured) + bounded(path)
+
+
+def bounded(link: str) -> str:
+    """``link``, or its path alone when its query would make it longer than MAX_LINK_CHARS.
+
+    Pages echo their own address (canonical link, the large-text switch's way back); a request with a
+    100 KB query must not be echoed whole.
+    """
+    return link if len(link) <= MAX_LINK_CHARS else link.split("?", 1)[0][:MAX_LINK_CHARS]

@@ -1,246 +1,281 @@
 """The OpenAPI 3.1 description of the read-only JSON API, served at ``/openapi.json``.
 
-Hand-built rather than generated from docstrings so it stays a complete, valid document
-without a YAML dependency; tests hold it to the routes the app really serves.
+Generated, not written: each response schema comes from the data class the view builds its JSON from
+(:mod:`portal.responses`, and the index's own classes they hold), every property required and nothing
+else allowed, so a field added to a response is described the moment it is served. The query parameters
+come from the request tables in :mod:`index.query.request`. Tests validate every route's JSON against it,
+and schemathesis calls every route with what it describes.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import types
+import typing
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from index.query.request import FACETS, FIELDS, PAGE_MAX, PER_PAGE_DEFAULT, PER_PAGE_MAX, SORTS
-from portal.links import base_url
+from index.query.request import (
+    FACETS,
+    FIELDS,
+    MAX_QUERY_CHARS,
+    PAGE_MAX,
+    PER_PAGE_DEFAULT,
+    PER_PAGE_MAX,
+    SCOPED_FIELDS,
+    SORTS,
+)
+from portal import responses, statistics
+from portal.links import CATEGORY_DIMENSIONS, base_url
 
-VERSION = "1.0.0"
+VERSION = "2.0.0"
 
-
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _array(items: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "array", "items": items}
-
-
-_STR = {"type": "string"}
-_STRINGS = _array(_STR)
-_NULLABLE_STR = {"type": ["string", "null"]}
-
-
-def _object(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
-    schema: dict[str, Any] = {"type": "object", "properties": properties}
-    if required:
-        schema["required"] = required
-    return schema
-
-
-SUMMARY_FIELDS = {
-    "id": {"type": "string", "description": "规范化索引号，或无索引号文件的稳定编号"},
-    "title": _STR,
-    "publisher": {"type": "string", "description": "发布机构"},
-    "pub_date": {"type": "string", "description": "公开日期（ISO，可能只有年或年月，可能为空）"},
-    "doc_no": {"type": "string", "description": "文号"},
-    "index_no": {"type": "string", "description": "索引号（无则为空）"},
-    "categories": _STRINGS,
-    "flags": {**_STRINGS, "description": "完整性问题代码，如 spam、encoding_loss"},
-    "url": {"type": "string", "description": "原文地址（可能为空）"},
-    "path": {"type": "string", "description": "本站详情页路径"},
+# What a property means, by name, wherever it appears (Chinese, for the people who build on the API).
+DESCRIPTIONS: dict[str, str] = {
+    "id": "规范化索引号，或无索引号文件的稳定编号",
+    "title": "名称",
+    "publisher": "发布机构",
+    "pub_date": "公开日期（ISO 8601，可能只有年或年月；未知为空）",
+    "written_date": "成文日期（ISO 8601；未知为空）",
+    "doc_no": "文号（GB/T 9704 形式，如 宿政办发〔2017〕150号）",
+    "index_no": "索引号",
+    "categories": "分类（组配 / 主题 / 体裁中有值的各项）",
+    "category_scheme": "组配分类",
+    "category_topic": "主题分类",
+    "category_genre": "体裁分类",
+    "validity": "有效性（有效、失效、废止、已修改，或发布机构所写）",
+    "kind": "文件类型：原文或解读",
+    "interpretation": "解读的形式：政策解读、图解、一图读懂、答记者问；原文为空",
+    "flags": "完整性问题代码，如 spam、encoding_loss",
+    "url": "原文地址（http 或 https 的绝对地址，没有则为空）",
+    "source": "出处：原文地址（不公开本站的文件路径）",
+    "path": "本站详情页路径",
+    "abstract": "内容概述，或正文开头",
+    "title_html": "转义后的标题，命中词以 <mark> 标出",
+    "snippet_html": "转义后的摘要，命中词以 <mark> 标出",
+    "attachment_hits": "命中内容所在的附件名称",
+    "error": "错误说明（查询语法错误或过长时也在此）",
+    "notices": "被忽略或更正的参数",
+    "interprets": "本文（解读）所解读的原文",
+    "interpretations": "本文（原文）的相关解读",
+    "replaced_by": "废止或替代本文件的文件",
+    "replaces": "本文件废止或替代的文件",
+    "related": "相关文件",
+    "warnings": "收录时发现的问题，message 为中文说明",
+    "first": "本页第一条在全部结果中的序号（无结果为 0）",
+    "last": "本页最后一条的序号",
+}
+# Properties whose values come from a fixed table.
+ENUMS: dict[tuple[str, str], list[Any]] = {
+    ("SearchRequest", "field"): list(FIELDS),
+    ("SearchRequest", "sort"): list(SORTS),
+    ("LookupResponse", "kind"): ["index_no", "index_tail", "doc_no", None],
 }
 
-SCHEMAS: dict[str, Any] = {
-    "DocSummary": _object(SUMMARY_FIELDS, ["id", "title", "path"]),
-    "Hit": {
-        "allOf": [
-            _ref("DocSummary"),
-            _object(
-                {
-                    "title_html": {"type": "string", "description": "转义后的标题，命中词以 <mark> 标出"},
-                    "snippet_html": {"type": "string", "description": "转义后的摘要，命中词以 <mark> 标出"},
-                    "score": {"type": "number"},
-                    "attachment_hits": {**_STRINGS, "description": "命中内容所在的附件名称"},
-                    "copies": {
-                        **_array(_object({"id": _STR, "url": _STR}, ["id"])),
-                        "description": "同一文件（标题和正文相同）在其他网址的副本，已合并为这一条结果",
-                    },
-                }
-            ),
-        ]
-    },
-    "FacetValue": _object(
-        {"value": _STR, "count": {"type": "integer"}, "selected": {"type": "boolean"}}, ["value", "count"]
-    ),
-    "FacetGroup": _object({"label": _STR, "values": _array(_ref("FacetValue"))}, ["label", "values"]),
-    "Facets": {"type": "object", "additionalProperties": _ref("FacetGroup")},
-    "SearchRequest": _object(
-        {
-            "q": _STR,
-            "field": {"type": "string", "enum": list(FIELDS)},
-            "filters": {"type": "object", "additionalProperties": _STRINGS},
-            "date_from": _STR,
-            "date_to": _STR,
-            "sort": {"type": "string", "enum": list(SORTS)},
-            "page": {"type": "integer", "minimum": 1, "maximum": PAGE_MAX},
-            "per_page": {"type": "integer", "minimum": 1, "maximum": PER_PAGE_MAX},
+
+class Components:
+    """JSON Schemas of data classes, collected as ``#/components/schemas`` while types are described."""
+
+    def __init__(self) -> None:
+        self.schemas: dict[str, Any] = {}
+
+    def ref(self, cls: type) -> dict[str, str]:
+        name = cls.__name__
+        if name not in self.schemas:
+            self.schemas[name] = {}  # placeholder: a class may refer to itself
+            self.schemas[name] = self.dataclass_schema(cls)
+        return {"$ref": f"#/components/schemas/{name}"}
+
+    def dataclass_schema(self, cls: type) -> dict[str, Any]:
+        hints = typing.get_type_hints(cls)
+        properties = {}
+        for field in dataclasses.fields(cls):
+            schema = self.schema(hints[field.name])
+            if (cls.__name__, field.name) in ENUMS:
+                schema = {**schema, "enum": ENUMS[(cls.__name__, field.name)]}
+            if field.name in DESCRIPTIONS and "$ref" not in schema:
+                schema = {**schema, "description": DESCRIPTIONS[field.name]}
+            properties[field.name] = schema
+        described: dict[str, Any] = {
+            "type": "object",
+            "properties": properties,
+            "required": list(properties),
+            "additionalProperties": False,
         }
-    ),
-    "WayOut": _object({"text": _STR, "url": _STR, "count": {"type": ["integer", "null"]}}),
-    "SearchResponse": _object(
-        {
-            "request": _ref("SearchRequest"),
-            "total": {"type": "integer"},
-            "page": {"type": "integer"},
-            "pages": {"type": "integer"},
-            "elapsed_ms": {"type": "number"},
-            "error": {**_NULLABLE_STR, "description": "查询语法错误或过长时的提示"},
-            "notices": {**_STRINGS, "description": "被忽略或更正的参数"},
-            "suggestions": _STRINGS,
-            "hits": _array(_ref("Hit")),
-            "facets": _ref("Facets"),
-            "identifier_matches": _array(_ref("DocSummary")),
-            "ways_out": _array(_ref("WayOut")),
-            "links": _object({"html": _STR, "atom": _STR, "next": _NULLABLE_STR, "prev": _NULLABLE_STR}),
-        },
-        ["request", "total", "hits", "facets"],
-    ),
-    "Document": {
-        "type": "object",
-        "description": "完整的公开信息记录（名称、索引号、分类、发布机构、日期、文号、正文、附件等）",
-        "properties": {
-            "id": _STR,
-            "title": _STR,
-            "index_no": {"type": ["object", "null"]},
-            "categories": _STRINGS,
-            "publisher": _STR,
-            "pub_date": _STR,
-            "written_date": _STR,
-            "doc_no": _STR,
-            "keywords": _STRINGS,
-            "validity": _STR,
-            "body": _STR,
-            "paragraphs": _STRINGS,
-            "attachments": _array(_object({"name": _STR, "url": _STR, "kind": _STR, "text": _STR})),
-            "related": _array(_object({"title": _STR, "url": _STR})),
-            "warnings": _array(_object({"code": _STR, "field": _STR, "message": _STR})),
-            "path": _STR,
-        },
-        "required": ["id", "title", "path"],
-    },
-    "DocResponse": _object({"document": _ref("Document"), "related": _array(_ref("DocSummary"))}),
-    "LookupResponse": _object(
-        {
-            "q": _STR,
-            "kind": {"type": ["string", "null"], "enum": ["index_no", "index_tail", "doc_no", None]},
-            "matches": _array(_ref("DocSummary")),
-        },
-        ["q", "matches"],
-    ),
-    "HomeResponse": _object(
-        {"latest": _array(_ref("DocSummary")), "facets": _ref("Facets"), "stats": {"type": "object"}}
-    ),
-    "BrowseResponse": _object({"facets": _ref("Facets")}),
-    "Error": _object({"error": _STR, "status": {"type": "integer"}}, ["error"]),
-}
+        doc = (cls.__doc__ or "").strip()
+        if doc and not doc.startswith(f"{cls.__name__}("):  # not the signature dataclasses write
+            described["description"] = doc.split("\n\n")[0]
+        return described
+
+    def schema(self, tp: Any) -> dict[str, Any]:
+        """The JSON Schema of a type annotation (str, int, float, bool, None, lists, dicts, unions, dataclasses)."""
+        origin, args = typing.get_origin(tp), typing.get_args(tp)
+        if tp is type(None):
+            return {"type": "null"}
+        if origin in (typing.Union, types.UnionType):
+            choices = [self.schema(arg) for arg in args]
+            simple = [c for c in choices if set(c) == {"type"} and isinstance(c["type"], str)]
+            if len(simple) == len(choices):
+                return {"type": [c["type"] for c in choices]}
+            return {"anyOf": choices}
+        if origin is list:
+            return {"type": "array", "items": self.schema(args[0])}
+        if origin is dict:
+            return {"type": "object", "additionalProperties": self.schema(args[1])}
+        if dataclasses.is_dataclass(tp):
+            return self.ref(tp)
+        simple_types = {str: "string", int: "integer", float: "number", bool: "boolean"}
+        if tp in simple_types:
+            return {"type": simple_types[tp]}
+        raise TypeError(f"no JSON Schema for {tp!r}")
 
 
-def _query(name: str, description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"name": name, "in": "query", "required": False, "description": description, "schema": schema or _STR}
+def _query(name: str, description: str, schema: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema or {"type": "string"},
+        **extra,
+    }
 
 
-def _path(name: str, description: str) -> dict[str, Any]:
-    return {"name": name, "in": "path", "required": True, "description": description, "schema": _STR}
+def _path(name: str, description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "description": description, "schema": schema or _TEXT}
 
 
-SEARCH_PARAMETERS = [
-    _query("q", "检索词；可用 标题: 正文: 文号: 索引号: 前缀限定字段"),
-    _query("field", "检索范围", {"type": "string", "enum": list(FIELDS), "default": "all"}),
-    *[
-        {**_query(key, f"{label}（可重复，同一项内为“或”）", _STRINGS), "style": "form", "explode": True}
-        for key, label in FACETS.items()
-    ],
-    _query("date_from", "公开日期起（YYYY、YYYY-MM 或 YYYY-MM-DD）"),
-    _query("date_to", "公开日期止"),
-    _query("sort", "排序", {"type": "string", "enum": list(SORTS)}),
-    _query("page", "页码", {"type": "integer", "minimum": 1, "default": 1}),
-    _query(
-        "per_page", "每页条数", {"type": "integer", "minimum": 1, "maximum": PER_PAGE_MAX, "default": PER_PAGE_DEFAULT}
-    ),
-]
+_TEXT = {"type": "string", "minLength": 1}
+_TEXT_LIST = {"type": "array", "items": {"type": "string"}}
 
 
-def _json(schema: str, description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": _ref(schema)}}}
+def search_parameters() -> list[dict[str, Any]]:
+    """The query parameters of a search, from the request tables."""
+    scoped = [
+        _query(key, f"{FIELDS[key]}须含（与 q 同时满足）", {"type": "string", "maxLength": MAX_QUERY_CHARS})
+        for key in SCOPED_FIELDS
+    ]
+    return [
+        _query(
+            "q",
+            "检索词；可用 标题: 正文: 文号: 索引号: 发布机构: 前缀限定字段，引号内为精确短语，可用 AND OR NOT 和 -词",
+        ),
+        _query("field", "检索范围", {"type": "string", "enum": list(FIELDS), "default": "all"}),
+        *scoped,
+        *[
+            _query(key, f"{label}（可重复，同一项内为“或”）", _TEXT_LIST, style="form", explode=True)
+            for key, label in FACETS.items()
+        ],
+        _query("date_from", "公开日期起（YYYY、YYYY-MM 或 YYYY-MM-DD）"),
+        _query("date_to", "公开日期止"),
+        _query("sort", "排序", {"type": "string", "enum": list(SORTS)}),
+        _query("page", "页码", {"type": "integer", "minimum": 1, "maximum": PAGE_MAX, "default": 1}),
+        _query(
+            "per_page",
+            "每页条数",
+            {"type": "integer", "minimum": 1, "maximum": PER_PAGE_MAX, "default": PER_PAGE_DEFAULT},
+        ),
+    ]
+
+
+def _json(components: Components, cls: type, description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": components.ref(cls)}}}
 
 
 def _xml(media_type: str, description: str) -> dict[str, Any]:
-    return {"description": description, "content": {media_type: {"schema": _STR}}}
+    return {"description": description, "content": {media_type: {"schema": {"type": "string"}}}}
 
 
-_NOT_FOUND = {"404": _json("Error", "未找到")}
+def _get(operation_id: str, summary: str, responses_: dict[str, Any], parameters: list | None = None) -> dict:
+    operation: dict[str, Any] = {"operationId": operation_id, "summary": summary, "responses": responses_}
+    if parameters:
+        operation["parameters"] = parameters
+    return {"get": operation}
 
 
-def _get(operation_id: str, summary: str, ok: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    return {"get": {"operationId": operation_id, "summary": summary, "responses": {"200": ok, **extra}}}
-
-
-def _with_params(path_item: dict[str, Any], parameters: list[dict[str, Any]]) -> dict[str, Any]:
-    path_item["get"]["parameters"] = parameters
-    return path_item
-
-
-PATHS: dict[str, Any] = {
-    "/search.json": _with_params(
-        _get("search", "全文检索，带分面统计", _json("SearchResponse", "检索结果")), SEARCH_PARAMETERS
-    ),
-    "/search.atom": _with_params(
-        _get("searchFeed", "任意检索的 Atom 订阅", _xml("application/atom+xml", "Atom 1.0")), SEARCH_PARAMETERS
-    ),
-    "/lookup.json": _with_params(
-        _get("lookup", "按索引号、后段码或文号查找", _json("LookupResponse", "匹配的文件")),
-        [{**_query("q", "索引号（如 014319733/2018-00019）、后段码或文号"), "required": True}],
-    ),
-    "/doc/{id}.json": _with_params(
-        _get("document", "一份文件的完整记录", _json("DocResponse", "文件与相关文件"), **_NOT_FOUND),
-        [_path("id", "规范化索引号（可含 /）或稳定编号")],
-    ),
-    "/index.json": _get("home", "首页：最新文件与分面统计", _json("HomeResponse", "首页数据")),
-    "/browse.json": _get("browseIndex", "按发布机构、分类、年份浏览的统计", _json("BrowseResponse", "分面统计")),
-    "/browse/publisher/{value}.json": _with_params(
-        _get("browsePublisher", "某发布机构的文件", _json("SearchResponse", "文件列表"), **_NOT_FOUND),
-        [_path("value", "发布机构")],
-    ),
-    "/browse/category/{dimension}/{value}.json": _with_params(
-        _get("browseCategory", "某分类下的文件", _json("SearchResponse", "文件列表"), **_NOT_FOUND),
-        [
-            {**_path("dimension", "分类维度"), "schema": {"type": "string", "enum": ["scheme", "topic", "genre"]}},
-            _path("value", "分类"),
-        ],
-    ),
-    "/browse/year/{year}.json": _with_params(
-        _get("browseYear", "某年公开的文件", _json("SearchResponse", "文件列表"), **_NOT_FOUND),
-        [_path("year", "年份")],
-    ),
-    "/feed.atom": _get("latestFeed", "最新公开文件的 Atom 订阅", _xml("application/atom+xml", "Atom 1.0")),
-    "/sitemap.xml": _get("sitemap", "站点地图", _xml("application/xml", "Sitemap 0.9")),
-    "/opensearch.xml": _get(
-        "opensearch", "OpenSearch 描述", _xml("application/opensearchdescription+xml", "OpenSearch 1.1")
-    ),
-}
+def paths(c: Components) -> dict[str, Any]:
+    """Every JSON and XML route, with the responses each may give."""
+    not_found = {"404": _json(c, responses.ErrorResponse, "未找到")}
+    moved = {"301": {"description": "非规范写法的索引号：转到规范地址（Location）"}}
+    search = search_parameters()
+    browse_value = _path("value", "取值")
+    return {
+        "/search.json": _get(
+            "search", "全文检索，带分面统计", {"200": _json(c, responses.SearchResponse, "检索结果")}, search
+        ),
+        "/search.atom": _get(
+            "searchFeed", "任意检索的 Atom 订阅", {"200": _xml("application/atom+xml", "Atom 1.0")}, search
+        ),
+        "/lookup.json": _get(
+            "lookup",
+            "按索引号、后段码或文号查找",
+            {"200": _json(c, responses.LookupResponse, "匹配的文件")},
+            [_query("q", "索引号（如 014319733/2018-00019）、后段码或文号", required=True)],
+        ),
+        "/doc/{id}.json": _get(
+            "document",
+            "一份文件的完整记录，及其解读、原文与替代关系",
+            {"200": _json(c, responses.DocResponse, "文件与相关文件"), **moved, **not_found},
+            [_path("id", "规范化索引号（可含 /）或稳定编号")],
+        ),
+        "/index.json": _get("home", "首页：最新文件与分面统计", {"200": _json(c, responses.HomeResponse, "首页数据")}),
+        "/stats.json": _get(
+            "statistics",
+            "按年份、发布机构、分类、有效性和原文/解读统计的文件数与占比",
+            {"200": _json(c, statistics.Statistics, "统计")},
+        ),
+        "/advanced.json": _get(
+            "advanced",
+            "高级检索表单：各下拉列表的取值与文件数，以及按参数组成的检索",
+            {"200": _json(c, responses.AdvancedResponse, "表单数据")},
+            search,
+        ),
+        "/browse.json": _get(
+            "browseIndex", "各分面的全部取值与文件数", {"200": _json(c, responses.BrowseResponse, "分面统计")}
+        ),
+        "/browse/{facet}/{value}.json": _get(
+            "browseFacet",
+            "某发布机构、某种有效性或某文件类型的文件",
+            {"200": _json(c, responses.SearchResponse, "文件列表"), **not_found},
+            [_path("facet", "分面", {"type": "string", "enum": ["publisher", "validity", "kind"]}), browse_value],
+        ),
+        "/browse/category/{dimension}/{value}.json": _get(
+            "browseCategory",
+            "某分类下的文件",
+            {"200": _json(c, responses.SearchResponse, "文件列表"), **not_found},
+            [_path("dimension", "分类维度", {"type": "string", "enum": list(CATEGORY_DIMENSIONS)}), browse_value],
+        ),
+        "/browse/year/{year}.json": _get(
+            "browseYear",
+            "某年公开的文件",
+            {"200": _json(c, responses.SearchResponse, "文件列表"), **not_found},
+            [_path("year", "年份（四位数字）")],
+        ),
+        "/feed.atom": _get("latestFeed", "最新公开文件的 Atom 订阅", {"200": _xml("application/atom+xml", "Atom 1.0")}),
+        "/sitemap.xml": _get("sitemap", "站点地图", {"200": _xml("application/xml", "Sitemap 0.9")}),
+        "/opensearch.xml": _get(
+            "opensearch",
+            "OpenSearch 描述",
+            {"200": _xml("application/opensearchdescription+xml", "OpenSearch 1.1")},
+        ),
+    }
 
 
 def openapi_document(server_url: str = "") -> dict[str, Any]:
+    components = Components()
     document: dict[str, Any] = {
         "openapi": "3.1.0",
         "info": {
             "title": "政府信息公开检索 API",
             "version": VERSION,
-            "description": "只读接口：检索、按索引号或文号查找、文件详情、浏览与订阅。每个页面都有对应的 JSON。",
+            "description": "只读接口：检索、按索引号或文号查找、文件详情、浏览、统计与订阅。每个页面都有对应的 JSON。",
         },
-        "paths": PATHS,
-        "components": {"schemas": SCHEMAS},
+        "paths": paths(components),
     }
+    components.ref(responses.ErrorResponse)
+    document["components"] = {"schemas": dict(sorted(components.schemas.items()))}
     if server_url:
         document["servers"] = [{"url": server_url}]
     return document

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from index import relations
 from index.query import FACETS, Catalog, DocSummary, SearchRequest, SearchResult, identifier_kind
+from index.query.relations import Relations
 from index.record import Document
 from portal.links import SearchLinks, search_url
+from portal.notes import Note, notes_of
 from portal.params import FIELDS, ParsedSearch
 
 MAX_WAYS_OUT = 6
@@ -50,17 +53,33 @@ class SearchPage:
     def request(self) -> SearchRequest:
         return self.parsed.request
 
+    @property
+    def first(self) -> int:
+        """Position of the first hit on this page in the whole result (第 first–last 条), 0 when there is none."""
+        return (self.result.page - 1) * self.request.per_page + 1 if self.result.hits else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.result.hits) - 1 if self.result.hits else 0
+
 
 @dataclass
 class DocPage:
     doc: Document
-    related: list[DocSummary]
+    related: list[DocSummary]  # documents like this one (more-like-this)
+    relations: Relations  # what its text links it to: 解读 ↔ 原文, replaced by / replaces
+    notes: list[Note]  # integrity findings in Chinese
+    interpretation: str = ""  # 政策解读, 图解, 一图读懂 or 答记者问 when the document is an interpretation
+
+    @property
+    def kind(self) -> str:
+        return relations.INTERPRETATION if self.interpretation else relations.ORIGINAL
 
 
 def identifier_matches(catalog: Catalog, parsed: ParsedSearch) -> list[DocSummary]:
     """Documents a 索引号/后段码/文号 query names directly; [] when the query is not one."""
     req = parsed.request
-    plain = req.page == 1 and not req.filters and not req.date_from and not req.date_to
+    plain = req.page == 1 and not req.filters and not req.date_from and not req.date_to and not req.scoped
     if not (parsed.jump and plain and req.field in _JUMP_FIELDS and req.q and identifier_kind(req.q)):
         return []
     return catalog.lookup(req.q)
@@ -68,7 +87,10 @@ def identifier_matches(catalog: Catalog, parsed: ParsedSearch) -> list[DocSummar
 
 def chips(req: SearchRequest, links: SearchLinks) -> list[Chip]:
     """The active conditions, each removable on its own."""
-    found = [Chip(FACETS[key], value, links.remove(key, value)) for key in FACETS for value in req.filters.get(key, [])]
+    found = [Chip(f"{FIELDS[key]}含", text, links.unscoped(key)) for key, text in req.scoped.items()]
+    found += [
+        Chip(FACETS[key], value, links.remove(key, value)) for key in FACETS for value in req.filters.get(key, [])
+    ]
     if req.field != "all":
         found.append(Chip("检索范围", FIELDS[req.field], links.without(field="all")))
     if req.date_from:
@@ -81,6 +103,10 @@ def chips(req: SearchRequest, links: SearchLinks) -> list[Chip]:
 def _relaxations(req: SearchRequest) -> list[tuple[str, SearchRequest]]:
     """The request with one condition dropped, each described."""
     options = [
+        (f"去掉“{FIELDS[key]}含：{text}”", replace(req, scoped={k: v for k, v in req.scoped.items() if k != key}))
+        for key, text in req.scoped.items()
+    ]
+    options += [
         (f"去掉“{FACETS[key]}：{value}”", _without_filter(req, key, value))
         for key, values in req.filters.items()
         for value in values
@@ -134,7 +160,8 @@ def doc_page(catalog: Catalog, doc_id: str) -> DocPage | None:
     doc = catalog.get(doc_id)
     if doc is None:
         return None
-    return DocPage(doc, catalog.related(doc.id, limit=5))
+    form = relations.interpretation_form(doc.title, doc.categories, doc.column)
+    return DocPage(doc, catalog.related(doc.id, limit=5), catalog.relations(doc), notes_of(doc), form)
 
 
 def resolve_doc_id(catalog: Catalog, text: str) -> str | None:

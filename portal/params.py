@@ -21,6 +21,7 @@ from index.query.request import (
     PAGE_MAX,
     PER_PAGE_DEFAULT,
     PER_PAGE_MAX,
+    SCOPED_FIELDS,
     SORTS,
     SearchRequest,
 )
@@ -129,6 +130,12 @@ def parse_query(params: Params) -> str:
     return q
 
 
+def parse_scoped(params: Params) -> dict[str, str]:
+    """高级检索's field conditions: ``title=…``, ``body=…``, ``doc_no=…``, ``index_no=…`` (empty ones dropped)."""
+    found = {key: clean_text(params.get(key)) for key in SCOPED_FIELDS}
+    return {key: text for key, text in found.items() if text}
+
+
 def _dates(params: Params, notices: list[str]) -> tuple[str, str]:
     found: list[str] = []
     for key, label in (("date_from", "起始日期"), ("date_to", "截止日期")):
@@ -159,7 +166,8 @@ def parse_search(params: Params, preset: Mapping[str, list[str]] | None = None) 
     q = parse_query(params)
     field_, note = _choice(params, "field", FIELDS, "all", "检索范围")
     notices += [note] if note else []
-    sort, note = _choice(params, "sort", SORTS, "relevance" if q else "newest", "排序方式")
+    scoped = parse_scoped(params)
+    sort, note = _choice(params, "sort", SORTS, "relevance" if q or scoped else "newest", "排序方式")
     notices += [note] if note else []
     filters = parse_filters(params, notices)
     for key, values in (preset or {}).items():
@@ -174,5 +182,6 @@ def parse_search(params: Params, preset: Mapping[str, list[str]] | None = None) 
         sort=sort,
         page=parse_int(params.get("page"), 1, 1, PAGE_MAX),
         per_page=parse_int(params.get("per_page"), PER_PAGE_DEFAULT, 1, PER_PAGE_MAX),
+        scoped=scoped,
     )
     return ParsedSearch(request=request, notices=notices, jump=params.get("go", "1") != "0")

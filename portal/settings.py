@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,6 +32,11 @@ SETTINGS = (
     Setting("PORTAL_HOST", "127.0.0.1", "address `portal serve` binds"),
     Setting("PORTAL_PORT", "8000", "port `portal serve` listens on"),
     Setting("PORTAL_BASE_URL", "", "public URL of the portal for feeds, sitemap and canonical links"),
+    Setting(
+        "PORTAL_ALLOWED_HOSTS",
+        "",
+        "host[:port] names the portal answers as, comma-separated (default: the bound address)",
+    ),
     Setting("PORTAL_SITE_NAME", "政府信息公开检索", "name shown in the page header and feeds"),
     Setting("PORTAL_LOCK_TIMEOUT", "30", "seconds an ingest waits for another ingest to finish"),
 )
@@ -45,6 +51,7 @@ class Settings:
     host: str
     port: int
     base_url: str
+    allowed_hosts: tuple[str, ...]
     site_name: str
     lock_timeout: float
 
@@ -52,6 +59,18 @@ class Settings:
 def _value(name: str, environ: dict[str, str]) -> str:
     default = next(setting.default for setting in SETTINGS if setting.name == name)
     return environ.get(name) or default
+
+
+def _base_url(value: str) -> str:
+    """PORTAL_BASE_URL without its trailing slash; ValueError unless it is an http(s) URL with a host."""
+    value = value.strip().rstrip("/")
+    if value:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+            raise ValueError(
+                f"PORTAL_BASE_URL must be an http(s) URL such as https://xxgk.example.gov.cn, not {value!r}"
+            )
+    return value
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
@@ -64,7 +83,10 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         crawl_dir=Path(_value("PORTAL_CRAWL_DIR", env)),
         host=_value("PORTAL_HOST", env),
         port=int(_value("PORTAL_PORT", env)),
-        base_url=_value("PORTAL_BASE_URL", env).rstrip("/"),
+        base_url=_base_url(_value("PORTAL_BASE_URL", env)),
+        allowed_hosts=tuple(
+            host.strip().lower() for host in _value("PORTAL_ALLOWED_HOSTS", env).split(",") if host.strip()
+        ),
         site_name=_value("PORTAL_SITE_NAME", env),
         lock_timeout=float(_value("PORTAL_LOCK_TIMEOUT", env)),
     )

@@ -14,47 +14,28 @@ from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
 from index.query import FACETS
-from index.record import Finding
-from portal.links import browse_path, doc_path
+from portal.links import bounded, browse_path, doc_path
+from portal.notes import ALERT_CODES, finding_label, segments
 from portal.params import FIELDS, SORTS
 from portal.preferences import large_text
+from portal.responses import paragraphs
 from portal.security import safe_href
-from portal.serialise import paragraphs
 from portal.settings import PROJECT_ROOT, Settings
 
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
-# Finding codes (index.integrity and index.normalise) in words a reader understands.
-FLAG_LABELS: dict[str, str] = {
-    "spam": "疑含被篡改插入的广告内容",
-    "encoding_loss": "部分文字因编码错误丢失",
-    "empty_body": "正文为空（内容可能在附件中）",
-    "index_no_check": "索引号校验位不符",
-    "index_no_format": "索引号格式不规范",
-    "bad_date": "日期无法识别",
-    "no_title": "原文缺少标题",
-    "doc_no_in_body": "文号取自正文开头",
-}
-# Findings that question the text itself: shown on result lists and at the top of the detail page.
-# The rest are notes on how the record was read, listed more quietly on the detail page.
-ALERT_FLAGS = ("spam", "encoding_loss", "empty_body")
+# 有效性 → the badge's class; a value the table does not know gets the neutral "other".
+VALIDITY_CLASSES: dict[str, str] = {"有效": "valid", "失效": "expired", "废止": "repealed", "已修改": "amended"}
 
 
-def flag_label(code: str) -> str:
-    return FLAG_LABELS.get(code, "其他收录问题")
+def validity_class(value: str) -> str:
+    return VALIDITY_CLASSES.get(value, "other")
 
 
 def alert_flags(codes: list[str]) -> list[str]:
-    return [code for code in codes if code in ALERT_FLAGS]
-
-
-def alerts(findings: list[Finding]) -> list[Finding]:
-    return [finding for finding in findings if finding.code in ALERT_FLAGS]
-
-
-def notes(findings: list[Finding]) -> list[Finding]:
-    return [finding for finding in findings if finding.code not in ALERT_FLAGS]
+    """The finding codes of a result that question its text (shown in result lists)."""
+    return [code for code in codes if code in ALERT_CODES]
 
 
 def lines(paragraph: str) -> list[str]:
@@ -84,10 +65,10 @@ def make_environment() -> jinja2.Environment:
         doc_path=doc_path,
         browse_path=browse_path,
         safe_href=safe_href,
-        flag_label=flag_label,
+        flag_label=finding_label,
         alert_flags=alert_flags,
-        alerts=alerts,
-        notes=notes,
+        segments=segments,
+        validity_class=validity_class,
         paragraphs=paragraphs,
         lines=lines,
         display_date=display_date,
@@ -98,10 +79,12 @@ def make_environment() -> jinja2.Environment:
 
 def make_templates(settings: Settings) -> Jinja2Templates:
     def site_context(request: Request) -> dict[str, Any]:
-        path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        path = bounded(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
         return {
             "site_name": settings.site_name,
             "large_text": large_text(request),
+            # ?print=1 on any page: the print layout on screen, for printing without JavaScript
+            "printing": request.query_params.get("print") == "1",
             "here": path,
         }
 

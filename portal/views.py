@@ -13,11 +13,28 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from index.query import FACETS, Catalog, identifier_kind
-from portal.links import CATEGORY_DIMENSIONS, absolute, browse_path, doc_path
+from portal.charts import Chart, bar_chart, column_chart
+from portal.links import CATEGORY_DIMENSIONS, absolute, browse_path, doc_path, search_url
 from portal.pages import DocPage, SearchPage, doc_page, identifier_matches, page_numbers, resolve_doc_id, search_page
 from portal.params import Params, ParsedSearch, clean_text, is_year, parse_search
-from portal.serialise import document_json, facet_json, request_json, summary_json
+from portal.responses import (
+    AdvancedResponse,
+    BrowseResponse,
+    Choice,
+    HomeResponse,
+    LookupResponse,
+    Overview,
+    SearchLinksItem,
+    SearchResponse,
+    WayOutItem,
+    doc_item,
+    doc_response,
+    facet_groups,
+    hit_item,
+    to_json,
+)
 from portal.settings import Settings
+from portal.statistics import Breakdown, statistics
 
 LATEST_ON_HOME = 10
 
@@ -42,6 +59,11 @@ def render(request: Request, name: str, context: dict[str, Any], status_code: in
     return request.app.state.templates.TemplateResponse(request, name, context, status_code=status_code)
 
 
+def json_response(response: Any) -> Response:
+    """A response data class (:mod:`portal.responses`) as JSON."""
+    return JSONResponse(to_json(response))
+
+
 def parsed_search(request: Request, preset: dict[str, list[str]] | None = None) -> ParsedSearch:
     return parse_search(Params.from_query(request.query_params), preset)
 
@@ -63,13 +85,8 @@ def home(request: Request) -> Response:
 
 def home_json(request: Request) -> Response:
     data = home_data(catalog_of(request))
-    return JSONResponse(
-        {
-            "latest": [summary_json(item) for item in data["latest"]],
-            "facets": facet_json(data["facets"], FACETS),
-            "stats": data["stats"],
-        }
-    )
+    latest = [doc_item(item) for item in data["latest"]]
+    return json_response(HomeResponse(latest, facet_groups(data["facets"], FACETS), Overview(**data["stats"])))
 
 
 # Search ----------------------------------------------------------------------------------------
@@ -85,34 +102,43 @@ def search_context(page: SearchPage) -> dict[str, Any]:
     }
 
 
-def search_json_data(page: SearchPage) -> dict[str, Any]:
+def search_response(page: SearchPage) -> SearchResponse:
     result = page.result
-    return {
-        "request": request_json(page.request),
-        "total": result.total,
-        "page": result.page,
-        "pages": result.pages,
-        "elapsed_ms": result.elapsed_ms,
-        "error": result.error,
-        "notices": page.parsed.notices + result.notices,
-        "suggestions": result.suggestions,
-        "hits": [summary_json(hit) for hit in result.hits],
-        "facets": facet_json(result.facets, FACETS),
-        "identifier_matches": [summary_json(item) for item in page.identifier_matches],
-        "ways_out": [{"text": w.text, "url": w.url, "count": w.count} for w in page.ways_out],
-        "links": {
-            "html": page.links.html(),
-            "atom": page.links.feed(),
-            "next": page.links.page(result.page + 1) if result.page < result.pages else None,
-            "prev": page.links.page(result.page - 1) if result.page > 1 else None,
-        },
-    }
+    return SearchResponse(
+        request=page.request,
+        total=result.total,
+        page=result.page,
+        pages=result.pages,
+        first=page.first,
+        last=page.last,
+        elapsed_ms=result.elapsed_ms,
+        error=result.error,
+        notices=page.parsed.notices + result.notices,
+        suggestions=result.suggestions,
+        hits=[hit_item(hit) for hit in result.hits],
+        facets=facet_groups(result.facets, FACETS),
+        identifier_matches=[doc_item(item) for item in page.identifier_matches],
+        ways_out=[WayOutItem(way.text, way.url, way.count) for way in page.ways_out],
+        links=SearchLinksItem(
+            html=page.links.html(),
+            atom=page.links.feed(),
+            next=page.links.page(result.page + 1) if result.page < result.pages else None,
+            prev=page.links.page(result.page - 1) if result.page > 1 else None,
+        ),
+    )
 
 
 def search(request: Request) -> Response:
-    """``/search``: results, or straight to the document a 索引号/文号 names."""
+    """``/search``: results, or straight to the document a 索引号/文号 names.
+
+    A form that sends empty fields (高级检索 sends them all) is answered with the same search at its short
+    address, so the address bar shows the query the page shows.
+    """
     catalog = catalog_of(request)
     parsed = parsed_search(request)
+    if any(value == "" for _, value in request.query_params.multi_items()) and not parsed.notices:
+        keep = "&go=0" if request.query_params.get("go") == "0" else ""
+        return RedirectResponse(search_url(parsed.request) + keep, status_code=303)
     matches = identifier_matches(catalog, parsed)
     if len(matches) == 1:
         return RedirectResponse(doc_path(matches[0].id), status_code=303)
@@ -131,7 +157,71 @@ def search_json(request: Request) -> Response:
     parsed = parsed_search(request)
     page = search_page(catalog, parsed)
     page.identifier_matches = identifier_matches(catalog, parsed)
-    return JSONResponse(search_json_data(page))
+    return json_response(search_response(page))
+
+
+# 高级检索 --------------------------------------------------------------------------------------
+
+# The facets the 高级检索 form offers as lists (years are covered by its date range).
+ADVANCED_FACETS = tuple(key for key in FACETS if key != "year")
+
+
+def advanced_response(catalog: Catalog, parsed: ParsedSearch) -> AdvancedResponse:
+    counts = catalog.facet_counts()
+    choices = {key: [Choice(value.value, value.count) for value in counts.get(key, [])] for key in ADVANCED_FACETS}
+    return AdvancedResponse(parsed.request, search_url(parsed.request), choices)
+
+
+def advanced(request: Request) -> Response:
+    """``/advanced``: one form with every field, filled in with the search in its query string."""
+    parsed = parsed_search(request)
+    form = advanced_response(catalog_of(request), parsed)
+    context = {
+        "form": form,
+        "req": parsed.request,
+        "notices": parsed.notices,
+        "canonical": canonical(request, "/advanced"),
+    }
+    return render(request, "advanced.html", context)
+
+
+def advanced_json(request: Request) -> Response:
+    return json_response(advanced_response(catalog_of(request), parsed_search(request)))
+
+
+# Statistics ------------------------------------------------------------------------------------
+
+CHART_BARS = 15  # values drawn as bars (the table beside the chart lists every one)
+
+
+def chart_of(item: Breakdown) -> tuple[Chart, str]:
+    """The chart of one breakdown, and a note on what it leaves out ("" when nothing)."""
+    pairs = [(count.label, count.count) for count in item.counts]
+    if item.key == "year":
+        return column_chart(pairs), (f"另有{item.unknown_label} {item.unknown} 份，见统计表。" if item.unknown else "")
+    shown, rest = pairs[:CHART_BARS], pairs[CHART_BARS:]
+    note = (
+        f"图中为文件最多的 {CHART_BARS} 项；其余 {len(rest)} 项共 {sum(v for _, v in rest)} 份，见统计表。"
+        if rest
+        else ""
+    )
+    return bar_chart(shown), note if rest else ""
+
+
+def stats(request: Request) -> Response:
+    """``/stats``: documents per year, publisher, classification, 有效性 and 原文/解读, as charts and tables."""
+    figures = statistics(catalog_of(request))
+    drawn = {item.key: chart_of(item) for item in figures.breakdowns}
+    context = {
+        "stats": figures,
+        "charts": {key: chart for key, (chart, _) in drawn.items()},
+        "chart_note": {key: note for key, (_, note) in drawn.items()},
+    }
+    return render(request, "stats.html", context)
+
+
+def stats_json(request: Request) -> Response:
+    return json_response(statistics(catalog_of(request)))
 
 
 # Lookup ----------------------------------------------------------------------------------------
@@ -151,7 +241,7 @@ def lookup(request: Request) -> Response:
 
 def lookup_json(request: Request) -> Response:
     data = lookup_data(catalog_of(request), clean_text(request.query_params.get("q", ""), 200))
-    return JSONResponse({**data, "matches": [summary_json(item) for item in data["matches"]]})
+    return json_response(LookupResponse(data["q"], data["kind"], [doc_item(item) for item in data["matches"]]))
 
 
 # Document --------------------------------------------------------------------------------------
@@ -174,7 +264,12 @@ def doc(request: Request) -> Response:
     page = found_doc(request)
     if isinstance(page, Response):
         return page
-    context = {"doc": page.doc, "related": page.related, "canonical": canonical(request, doc_path(page.doc.id))}
+    context = {
+        "page": page,
+        "doc": page.doc,
+        "related": page.related,
+        "canonical": canonical(request, doc_path(page.doc.id)),
+    }
     return render(request, "doc.html", context)
 
 
@@ -182,14 +277,18 @@ def doc_json(request: Request) -> Response:
     page = found_doc(request, ".json")
     if isinstance(page, Response):
         return page
-    return JSONResponse({"document": document_json(page.doc), "related": [summary_json(item) for item in page.related]})
+    return json_response(doc_response(page.doc, page.kind, page.interpretation, page.related, page.relations))
 
 
 # Browse ----------------------------------------------------------------------------------------
 
 
+# Facets browsed as /browse/<facet>/<value> (classification dimensions and years have routes of their own).
+BROWSE_FACETS = ("publisher", "validity", "kind")
+
+
 def browse_facet(request: Request) -> tuple[str, str]:
-    """(facet key, value) a browse path names; 404 for an unknown dimension."""
+    """(facet key, value) a browse path names; 404 for an unknown dimension or facet."""
     params = request.path_params
     if "dimension" in params:
         key = CATEGORY_DIMENSIONS.get(params["dimension"], params["dimension"])
@@ -200,7 +299,9 @@ def browse_facet(request: Request) -> tuple[str, str]:
         if not is_year(params["year"]):
             raise HTTPException(404, "年份应为四位数字，如 2018。")
         return "year", params["year"]
-    return "publisher", params["value"]
+    if params["facet"] not in BROWSE_FACETS:
+        raise HTTPException(404, "没有这种浏览方式。")
+    return params["facet"], params["value"]
 
 
 def browse_page(request: Request) -> SearchPage:
@@ -218,7 +319,7 @@ def browse(request: Request) -> Response:
 
 
 def browse_json(request: Request) -> Response:
-    return JSONResponse(search_json_data(browse_page(request)))
+    return json_response(search_response(browse_page(request)))
 
 
 def browse_index(request: Request) -> Response:
@@ -226,4 +327,4 @@ def browse_index(request: Request) -> Response:
 
 
 def browse_index_json(request: Request) -> Response:
-    return JSONResponse({"facets": facet_json(catalog_of(request).facet_counts(), FACETS)})
+    return json_response(BrowseResponse(facet_groups(catalog_of(request).facet_counts(), FACETS)))

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import fcntl
+import html
 import json
 import os
+import pty
+import re
+import struct
 import subprocess
 import sys
+import termios
 from pathlib import Path
 
 import pytest
@@ -81,7 +87,34 @@ def test_search_by_category_and_year(env, ingested):
 def test_stats(env, ingested):
     stats = json.loads(portal(env, "stats", "--json").stdout)
     assert stats["documents"] == ingested["added"]
-    assert {"publisher", "year", "category_genre"} <= set(stats["facets"])
+    assert {"publisher", "year", "category_genre", "validity", "kind"} <= {b["key"] for b in stats["breakdowns"]}
+
+
+def test_stats_prints_every_figure_in_chinese(env, ingested):
+    figures = json.loads(portal(env, "stats", "--json").stdout)
+    out = portal(env, "stats").stdout
+    assert f"文件总数    {figures['documents']} 份" in out
+    for breakdown in figures["breakdowns"]:
+        assert breakdown["title"] in out
+        for count in breakdown["counts"]:  # every value, none cut off
+            assert f"{count['count']:6d}  {count['share']:5.1f}%  {count['label']}" in out
+    assert not re.search(r"[A-Za-z]{2,}", out)  # one language
+
+
+def test_search_prints_the_range_the_total_and_snippets(env, ingested):
+    data = json.loads(portal(env, "search", "低保", "--limit", "3", "--json").stdout)
+    out = portal(env, "search", "低保", "--limit", "3").stdout
+    assert out.startswith(f"第1–3条，共{data['total']}条")
+    assert out.count("\n1. ") == 1 and "\n3. " in out and "\n4. " not in out
+    snippet = re.sub(r"<[^>]+>", "", data["hits"][0]["snippet_html"])[:20]
+    assert html.unescape(snippet) in out
+    second = portal(env, "search", "低保", "--limit", "3", "--page", "2").stdout
+    assert second.startswith(f"第4–6条，共{data['total']}条")
+
+
+def test_search_filters_by_every_facet(env, ingested):
+    result = json.loads(portal(env, "search", "--validity", "失效", "--kind", "原文", "--json").stdout)
+    assert result["total"] >= 2 and all(hit["validity"] == "失效" for hit in result["hits"])
 
 
 def test_without_an_index_commands_say_what_to_do(tmp_path):
@@ -117,3 +150,32 @@ def test_the_user_dictionary_setting_is_the_one_the_index_is_built_and_queried_w
     with Catalog(tmp_path / "index").searcher() as searcher:
         analyzer = searcher.schema["body"].analyzer
     assert [t.text for t in analyzer("乡村振兴示范带", mode="query")] == ["乡村振兴示范带"]
+
+
+def test_ingest_on_a_terminal_shows_a_total_and_an_eta_and_leaves_a_summary(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for n in range(30):
+        record = {"title": f"进度条测试文件{n}", "body": f"第{n}份文件的正文。" * 50}
+        (folder / f"{n:02d}.json").write_text(json.dumps(record, ensure_ascii=False), "utf-8")
+    env = {**os.environ, "PORTAL_INDEX_DIR": str(tmp_path / "index")}
+    leader, follower = pty.openpty()  # a terminal, as a person running the command has
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "portal", "ingest", str(folder)], cwd=ROOT, env=env, stdout=follower, stderr=follower
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal closes when the process ends
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    assert process.wait(timeout=60) == 0
+    out = b"".join(chunks).decode("utf-8", "replace")
+    assert re.search(r"\d+/30 个文件 \[\d\d:\d\d<\d\d:\d\d", out), out  # total and an estimated time left
+    assert "收录：检查了 30 个文件，读取 30 份文档" in out  # the line that stays
+    assert "added 30" in out

@@ -26,6 +26,7 @@ from index.query.arrays import IndexArrays
 from index.query.engine import FIELD_GROUPS, Engine, Scored, query_units
 from index.query.facets import collapse, facet_values, filter_mask, ranked
 from index.query.highlight import highlight_line, plain_snippet, snippet
+from index.query.relations import Relations, relations_of
 from index.query.request import MAX_QUERY_CHARS, SearchRequest, query_text_and_field, sanitised
 from index.query.results import Copy, DocSummary, FacetValue, Hit, SearchResult, summary_of
 from index.query.syntax import Not, Phrase, Words, parse
@@ -121,7 +122,7 @@ class Catalog:
         req = sanitised(req)
         result = SearchResult(request=req, page=req.page)
         text, field = query_text_and_field(req)
-        if len(text) > MAX_QUERY_CHARS:
+        if max([len(text), *(len(part) for part in req.scoped.values())]) > MAX_QUERY_CHARS:
             result.error = f"检索词过长（最多 {MAX_QUERY_CHARS} 个字），请缩短后再试。"
             return result
         parsed = parse(text)
@@ -130,9 +131,14 @@ class Catalog:
         with self.searcher() as searcher:
             engine = self._engine(searcher)
             scored = self._scored(engine, parsed.node, text, field)
+            for key, part in req.scoped.items():  # 高级检索: every field condition must match as well
+                condition = self._scored(engine, parse(part).node, part, key)
+                scored = Scored(
+                    condition.hit & (scored.hit if text else engine.arrays.alive), scored.score + condition.score
+                )
             mask = filter_mask(engine.arrays, engine.reader, req)
             hit = scored.hit if mask is None else scored.hit & mask
-            by_date = None if (req.sort == "relevance" and parsed.node is not None) else req.sort
+            by_date = None if (req.sort == "relevance" and (parsed.node is not None or req.scoped)) else req.sort
             if by_date == "relevance":
                 by_date = "newest"
             docs, copies = collapse(
@@ -229,6 +235,12 @@ class Catalog:
                 engine.arrays, engine.reader, ranked(engine.arrays, engine.reader, scored.hit, scored.score, None)
             )
             return [summary_of(searcher.stored_fields(int(doc))) for doc in docs[:limit]]
+
+    def relations(self, doc: Document) -> Relations:
+        """The documents ``doc``'s text links it to: what it interprets or its interpretations, and what
+        replaced it or what it replaced (see :mod:`index.query.relations`)."""
+        with self.searcher() as searcher:
+            return relations_of(searcher, doc)
 
     def latest(self, limit: int = 10) -> list[DocSummary]:
         with self.searcher() as searcher:

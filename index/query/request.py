@@ -19,6 +19,8 @@ FACETS: dict[str, str] = {
     "category_topic": "主题分类",
     "category_genre": "体裁分类",
     "year": "年份",
+    "validity": "有效性",
+    "kind": "文件类型",  # 原文 or 解读 (index.relations)
 }
 
 # Field search: the choice in the form and its label, and the index fields it searches.
@@ -33,6 +35,8 @@ FIELDS: dict[str, str] = {
 # A prefix typed before the whole query (标题:低保) chooses the field too; inside a query a prefix binds
 # the term after it (index/query/syntax.py).
 FIELD_PREFIXES = PREFIXES
+# Fields a 高级检索 condition may name (the publisher is chosen there as a facet value instead).
+SCOPED_FIELDS = ("title", "body", "doc_no", "index_no")
 SORTS: dict[str, str] = {"relevance": "相关度", "newest": "最新", "oldest": "最早"}
 
 MAX_QUERY_CHARS = 200  # longer queries get a friendly error, not a search
@@ -56,6 +60,8 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = PER_PAGE_DEFAULT
+    # 高级检索: field key (title, body, doc_no, index_no) → text that field must also match, besides q
+    scoped: dict[str, str] = default(default_factory=dict)
 
 
 def sanitised(req: SearchRequest) -> SearchRequest:
@@ -69,6 +75,7 @@ def sanitised(req: SearchRequest) -> SearchRequest:
         sort=req.sort if req.sort in SORTS else "relevance",
         page=max(1, min(int(req.page or 1), PAGE_MAX)),
         per_page=max(1, min(int(req.per_page or PER_PAGE_DEFAULT), PER_PAGE_MAX)),
+        scoped={key: text.strip() for key, text in req.scoped.items() if key in SCOPED_FIELDS and text.strip()},
     )
 
 

@@ -19,6 +19,10 @@ class DocSummary:
     categories: list[str] = default(default_factory=list)
     flags: list[str] = default(default_factory=list)
     url: str = ""
+    written_date: str = ""  # 成文日期: lists show it where there is no 公开日期
+    validity: str = ""  # 有效性
+    kind: str = ""  # 原文 or 解读
+    abstract: str = ""  # 内容概述, or the start of the body (feeds, lists without highlights)
 
 
 @dataclass
@@ -72,4 +76,17 @@ def summary_of(stored: dict) -> DocSummary:
         categories=[str(c) for c in categories if c],
         flags=[f for f in str(stored.get("flags", "")).split(",") if f],
         url=str(stored.get("url", "")),
+        written_date=str(stored.get("written_date", "")),
+        validity=str(stored.get("validity", "")),
+        kind=str(stored.get("kind", "")),
+        abstract=abstract_of(str(stored.get("summary") or ""), str(stored.get("body") or "")),
     )
+
+
+ABSTRACT_CHARS = 120
+
+
+def abstract_of(summary: str, body: str) -> str:
+    """The 内容概述, or the body's first ABSTRACT_CHARS characters (paragraphs joined, … where cut)."""
+    text = summary or " ".join(body.split("\n\n"))
+    return text if len(text) <= ABSTRACT_CHARS else text[:ABSTRACT_CHARS] + "…"

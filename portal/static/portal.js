@@ -1,13 +1,16 @@
 // Progressive enhancement only: the site works the same without this file.
-// Adds a print button to document pages (printing needs script; the print stylesheet does not).
+// - 打印本页 is a link to the page's print layout (?print=1); with script it opens the print dialog directly.
+// - The share box selects its whole link when focused, ready to copy.
 document.addEventListener("DOMContentLoaded", function () {
-  var tools = document.querySelector(".doc-tools");
-  if (!tools || !window.print) return;
-  var button = document.createElement("button");
-  button.type = "button";
-  button.className = "print-button";
-  button.textContent = "打印本页";
-  button.addEventListener("click", function () { window.print(); });
-  tools.appendChild(document.createTextNode(" "));
-  tools.appendChild(button);
+  var printLink = document.querySelector(".print-link");
+  if (printLink && window.print) {
+    printLink.addEventListener("click", function (event) {
+      event.preventDefault();
+      window.print();
+    });
+  }
+  var share = document.querySelector(".share-url");
+  if (share) {
+    share.addEventListener("focus", function () { share.select(); });
+  }
 });

@@ -6,18 +6,14 @@ Chromium is Debian's (/usr/bin/chromium): Playwright's own browser downloads are
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-import uvicorn
 from helpers import ROOT
 
-from portal.app import create_app
+from portal.server import free_port, server_config, serving
 from portal.settings import load_settings
 
 CHROMIUM = "/usr/bin/chromium"
@@ -30,32 +26,14 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = ROOT / "tests" / "screenshots"
-STARTUP_TIMEOUT = 30.0
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
 def server(web_index: Path) -> Iterator[str]:
-    """Base URL of the portal served by uvicorn in a thread."""
-    port = free_port()
-    app = create_app(replace(load_settings({}), index_dir=web_index))
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, name="uvicorn", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while not uv.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(timeout=10)
+    """Base URL of the portal served by uvicorn in a thread, configured as `portal serve` configures it."""
+    settings = replace(load_settings({}), index_dir=web_index, host="127.0.0.1", port=free_port())
+    with serving(server_config(settings, log_level="warning")) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="module")  # Playwright holds an event loop: release it after this module
@@ -92,3 +70,40 @@ def page(browser, server: str, console_errors: list[str]) -> Iterator[object]:
 def screenshots() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture
+def shot(screenshots: Path):
+    """``shot(page, name, full_page=True)`` saves tests/screenshots/<name>.png for a person to look at."""
+
+    def take(page, name: str, full_page: bool = True) -> None:
+        path = screenshots / f"{name}.png"
+        page.screenshot(path=str(path), full_page=full_page)
+        print(f"screenshot: {path}")
+
+    return take
+
+
+@pytest.fixture
+def context_for(browser, server: str, console_errors: list[str]):
+    """``context_for(width, large_text=False)``: a fresh browser context at that viewport width (phones at 2x),
+    optionally in the large-text mode; console errors fail the test as with ``page``."""
+    contexts = []
+
+    def make(width: int, large_text: bool = False, height: int = 900):
+        scale = 2 if width < 600 else 1
+        context = browser.new_context(
+            base_url=server, locale="zh-CN", viewport={"width": width, "height": height}, device_scale_factor=scale
+        )
+        if large_text:
+            context.add_cookies([{"name": "large_text", "value": "1", "url": server}])
+        contexts.append(context)
+        page = context.new_page()
+        page.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
+        page.on("pageerror", lambda exc: console_errors.append(str(exc)))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert not console_errors, console_errors

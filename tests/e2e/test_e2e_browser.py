@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 from helpers import SEED_INDEX_NO, SEED_TITLE
@@ -17,19 +16,13 @@ pytestmark = pytest.mark.browser
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
-def shot(page, screenshots: Path, name: str, full_page: bool = True) -> None:
-    path = screenshots / f"{name}.png"
-    page.screenshot(path=str(path), full_page=full_page)
-    print(f"screenshot: {path}")
-
-
 def total(page) -> int:
     return int(page.locator("#results-heading strong").inner_text())
 
 
-def test_search_from_the_home_page_finds_the_seed(page, screenshots: Path) -> None:
+def test_search_from_the_home_page_finds_the_seed(page, shot) -> None:
     page.goto("/")
-    shot(page, screenshots, "home")
+    shot(page, "home")
     page.get_by_role("searchbox", name="检索词").fill("低保")
     page.get_by_role("button", name="检索", exact=True).click()
     page.wait_for_url(re.compile(r"/search\?q="))
@@ -38,7 +31,7 @@ def test_search_from_the_home_page_finds_the_seed(page, screenshots: Path) -> No
     link = page.get_by_role("link", name=SEED_TITLE)
     assert link.count() == 1 or page.get_by_role("link", name="下一页").count() == 1
     assert page.locator("ol.results mark").first.inner_text() == "低保"
-    shot(page, screenshots, "results")
+    shot(page, "results")
 
 
 def test_add_and_remove_a_facet_filter(page) -> None:
@@ -76,7 +69,7 @@ def test_go_to_page_two(page) -> None:
     assert page.locator("#q").input_value() == "低保"
 
 
-def test_pasting_an_index_number_opens_the_document(page, screenshots: Path) -> None:
+def test_pasting_an_index_number_opens_the_document(page, shot) -> None:
     page.goto("/")
     box = page.get_by_role("searchbox", name="检索词")
     box.focus()
@@ -87,12 +80,19 @@ def test_pasting_an_index_number_opens_the_document(page, screenshots: Path) -> 
     table = page.locator("table.doc-meta")
     assert table.locator("td.index-no").inner_text() == SEED_INDEX_NO
     assert page.locator("section.warnings").is_visible()
-    assert page.get_by_role("button", name="打印本页").is_visible()  # the optional script ran
-    shot(page, screenshots, "detail-top", full_page=False)
-    shot(page, screenshots, "detail")
+    spam = page.locator(".doc-body mark.spam").first
+    assert spam.is_visible() and "line-through" in spam.evaluate("el => getComputedStyle(el).textDecorationLine")
+    shot(page, "detail-top", full_page=False)
+    shot(page, "detail")
     page.emulate_media(media="print")
     assert not page.locator("header.site-header").is_visible()
-    shot(page, screenshots, "detail-print", full_page=False)
+    shot(page, "detail-print", full_page=False)
+    page.emulate_media(media="screen")
+    # with script, 打印本页 opens the print dialog and stays on the page
+    page.evaluate("window.print = () => { window.printed = true; }")
+    page.get_by_role("link", name="打印本页").click()
+    assert page.evaluate("window.printed === true")
+    assert "print=1" not in page.url
 
 
 def test_a_shared_tail_lists_both_documents(page) -> None:
@@ -139,7 +139,12 @@ def test_works_without_javascript(browser, server: str) -> None:
     page.locator(".date-row button").click()
     page.wait_for_url(re.compile(r"date_from=2019"))
     assert page.locator(".chips li").count() == 3
-    assert page.get_by_role("button", name="打印本页").count() == 0
+    # 打印本页 without script: the print layout, on screen
+    page.goto(f"/doc/{SEED_INDEX_NO}")
+    page.get_by_role("link", name="打印本页").click()
+    page.wait_for_url(re.compile(r"print=1"))
+    assert not page.locator("header.site-header").is_visible()
+    assert page.get_by_role("note").inner_text().startswith("这是本页的打印版")
     context.close()
 
 
@@ -157,7 +162,7 @@ def test_keyboard_focus_is_visible(page) -> None:
     assert focused == "solid"
 
 
-def test_large_text_mode(page, screenshots: Path) -> None:
+def test_large_text_mode(page, shot) -> None:
     page.goto("/search?q=低保")
     normal = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
     page.get_by_role("link", name="大字版").click()
@@ -167,21 +172,10 @@ def test_large_text_mode(page, screenshots: Path) -> None:
     assert large >= normal * 1.2
     page.goto("/")
     assert "large-text" in (page.locator("html").get_attribute("class") or "")  # remembered
-    shot(page, screenshots, "home-large", full_page=False)
+    shot(page, "home-large", full_page=False)
     page.get_by_role("link", name="标准字号").click()
     page.wait_for_url(re.compile(r"/$"))
     assert not page.locator("html").get_attribute("class")
-
-
-def test_phone_width_has_no_horizontal_scroll(browser, server: str, screenshots: Path) -> None:
-    context = browser.new_context(base_url=server, viewport={"width": 390, "height": 844}, device_scale_factor=2)
-    page = context.new_page()
-    for path, name in (("/search?q=低保", "results-mobile"), (f"/doc/{SEED_INDEX_NO}", "detail-mobile")):
-        page.goto(path)
-        width = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        assert width <= 0, (path, width)
-        shot(page, screenshots, name, full_page=False)
-    context.close()
 
 
 def test_a_script_title_is_shown_as_text(page) -> None:

@@ -16,7 +16,8 @@ from portal.settings import load_settings
 
 @pytest.fixture(scope="session")
 def app(web_index: Path) -> Starlette:
-    return create_app(replace(load_settings({}), index_dir=web_index))
+    """The portal on the web index, answering as ``testserver`` (the TestClient's host)."""
+    return create_app(replace(load_settings({}), index_dir=web_index, allowed_hosts=("testserver",)))
 
 
 @pytest.fixture(scope="session")

@@ -19,6 +19,12 @@ PAGES = [
     "/browse",
     "/browse/year/2018",
     "/no-such-page",
+    "/advanced",
+    "/advanced?q=低保&title=标准&publisher=宿迁市民政局",
+    "/stats",
+    "/doc/014322182/2021-00120",  # an interpretation
+    "/doc/014327899-2016-00311",  # replaced
+    f"/doc/{SEED_INDEX_NO}?print=1",
 ]
 
 

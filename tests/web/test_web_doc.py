@@ -117,10 +117,148 @@ def test_unknown_document_is_a_404_with_a_search_box(client) -> None:
     assert client.get("/doc/014319733/1999-99999.json").json()["status"] == 404
 
 
-def test_print_stylesheet_hides_navigation() -> None:
-    from portal.templating import STATIC_DIR
+def test_print_without_javascript(client) -> None:
+    """打印本页 is a link to the page's print layout; pages load the print stylesheet for print only."""
+    html = client.get(f"/doc/{SEED_INDEX_NO}").text
+    assert f'<a class="print-link" href="/doc/{SEED_INDEX_NO}?print=1">打印本页</a>' in html
+    assert '<link rel="stylesheet" href="/static/print.css" media="print">' in html
+    printable = client.get(f"/doc/{SEED_INDEX_NO}", params={"print": "1"}).text
+    assert '<link rel="stylesheet" href="/static/print.css" media="all">' in printable
+    assert 'class="print-bar"' in printable and "Ctrl+P" in printable
+    assert '<html lang="zh-CN" class="print-view">' in printable
+    assert f'<link rel="canonical" href="http://testserver/doc/{SEED_INDEX_NO}">' in printable
+    css = client.get("/static/print.css").text
+    for selector in (".site-header", ".facets", ".search-form", ".pagination", ".share"):
+        assert selector in css
 
-    css = (STATIC_DIR / "portal.css").read_text("utf-8")
-    print_rules = css.split("@media print")[1]
-    for selector in (".site-header", ".facets", ".search-form", ".pagination"):
-        assert selector in print_rules
+
+def test_share_link_is_the_canonical_url_without_third_party_script(seed_html: str) -> None:
+    canonical = seed_html.split('<link rel="canonical" href="')[1].split('"')[0]
+    assert f'<input id="share-url" class="share-url" type="text" value="{canonical}" readonly>' in seed_html
+    assert '<label for="share-url">' in seed_html
+    scripts = re.findall(r"<script[^>]*src=\"([^\"]+)\"", seed_html)
+    assert scripts == ["/static/portal.js"]
+
+
+# 有效性 ------------------------------------------------------------------------------------------
+
+WUBAO_2016 = "014327899-2016-00311"  # 失效; 泗政发〔2016〕88号, repealed by the 2019 notice
+WUBAO_2019 = "014327899/2019-00145"
+UNKNOWN_VALIDITY = "014318642/2018-00045"  # 暂停执行
+
+
+def test_a_replaced_document_says_so_and_links_what_replaced_it(client) -> None:
+    html = client.get(f"/doc/{WUBAO_2016}").text
+    notice = html.split('<section class="validity-notice')[1].split("</section>")[0]
+    assert "本文件已失效" in notice
+    assert f'href="/doc/{WUBAO_2019}"' in notice
+    assert '<span class="badge validity expired">失效</span>' in html
+    data = client.get(f"/doc/{WUBAO_2016}.json").json()
+    assert [item["id"] for item in data["replaced_by"]] == [WUBAO_2019]
+    assert data["document"]["validity"] == "失效"
+    newer = client.get(f"/doc/{WUBAO_2019}.json").json()
+    assert WUBAO_2016 in [item["id"] for item in newer["replaces"]]
+    assert "本文件废止或替代的文件" in client.get(f"/doc/{WUBAO_2019}").text
+
+
+def test_a_valid_document_has_no_notice(seed_html: str, client) -> None:
+    html = client.get("/doc/014319733/2019-00042").text
+    assert '<span class="badge validity valid">有效</span>' in html
+    assert "validity-notice" not in html
+
+
+def test_an_unknown_validity_shows_as_published(client) -> None:
+    html = client.get(f"/doc/{UNKNOWN_VALIDITY}").text
+    assert '<span class="badge validity other">暂停执行</span>' in html
+    assert "validity-notice" not in html
+
+
+# 解读 and 原文 ---------------------------------------------------------------------------------
+
+URBAN_RENEWAL = "014330561/2021-00102"
+URBAN_RENEWAL_JD = "014322182/2021-00120"
+
+
+def test_an_interpretation_links_what_it_interprets(client) -> None:
+    html = client.get(f"/doc/{URBAN_RENEWAL_JD}").text
+    section = html.split('<section class="interprets"')[1].split("</section>")[0]
+    assert "解读的文件" in section and f'href="/doc/{URBAN_RENEWAL}"' in section
+    assert '<span class="badge interpretation">政策解读</span>' in html
+    data = client.get(f"/doc/{URBAN_RENEWAL_JD}.json").json()
+    assert data["document"]["kind"] == "解读" and data["document"]["interpretation"] == "政策解读"
+    assert [item["id"] for item in data["interprets"]] == [URBAN_RENEWAL]
+
+
+def test_an_original_lists_its_interpretations(client) -> None:
+    html = client.get(f"/doc/{URBAN_RENEWAL}").text
+    section = html.split('<section class="interpretations"')[1].split("</section>")[0]
+    assert "相关解读" in section and f'href="/doc/{URBAN_RENEWAL_JD}"' in section
+    data = client.get(f"/doc/{URBAN_RENEWAL}.json").json()
+    assert data["document"]["kind"] == "原文"
+    assert [item["id"] for item in data["interpretations"]] == [URBAN_RENEWAL_JD]
+
+
+# Integrity notes in Chinese, and marked where they stand -------------------------------------------
+
+
+def test_notes_are_chinese_once_per_kind_and_name_their_fields(client) -> None:
+    html = client.get("/doc/014319733/2024-09903").text  # hostile.json: spam in title, summary and body
+    warnings = html.split('<section class="warnings"')[1].split(">", 1)[1].split("</section>")[0]
+    items = re.findall(r"<li>(.*?)</li>", warnings, re.DOTALL)
+    assert len(items) == len({item.split("：")[-1].split("（")[0] for item in items})  # one line per kind
+    spam = [item for item in items if "疑含被篡改插入的广告内容" in item]
+    assert len(spam) == 1 and "标题、内容概述、正文：" in spam[0] and "188比分直播、百家乐" in spam[0]
+    assert "正文：部分文字因编码错误丢失（约 1 个字）" in items
+    assert not re.search(r"[A-Za-z]{3,}", re.sub(r"<[^>]+>", "", warnings))  # no English (suspected, characters…)
+
+
+def test_no_english_note_on_any_document(client) -> None:
+    for url in [loc.split("</loc>")[0] for loc in client.get("/sitemap.xml").text.split("<loc>")[1:]]:
+        if "/doc/" not in url:
+            continue
+        html = client.get(url.replace("http://testserver", "")).text
+        for section in ("warnings", "record-notes"):
+            if f'<section class="{section}"' in html:
+                text = html.split(f'<section class="{section}"')[1].split(">", 1)[1].split("</section>")[0]
+                text = re.sub(r"<[^>]+>|&#?\w+;", "", text)
+                assert not re.search(r"[A-Za-z]{3,}", text), (url, text)
+
+
+def test_spam_is_marked_where_it_stands(seed_html: str, client) -> None:
+    body = seed_html.split('<div class="doc-body">')[1].split("</div>")[0]
+    text = client.get(f"/doc/{SEED_INDEX_NO}.json").json()["document"]["body"]
+    marked = re.findall(r'<mark class="spam"[^>]*>.*?</mark>', body)
+    assert len(marked) == text.count("188比分直播") > 0
+    assert all("188比分直播" in mark for mark in marked)
+    assert "疑似被插入的广告" in marked[0]  # said to screen readers too
+
+
+def test_lost_characters_are_marked_where_they_stand(client) -> None:
+    page = client.get("/doc/014332196/2019-00014").text  # 法鲁克?卡斯拉维, 中?巴经济走廊
+    body = page.split('<div class="doc-body">')[1].split("</div>")[0]
+    assert len(re.findall(r'<span class="lost"[^>]*><span class="visually-hidden">[^<]*</span>\?<', body)) >= 2
+
+
+def test_empty_metadata_reads_the_same_in_every_row(seed_html: str) -> None:
+    for label in ("成文日期", "文号", "关键词", "有效性"):  # all empty on the seed page
+        assert cell(seed_html, label) == "无", label
+    raw = re.search(r'<th scope="row">文号</th>\s*<td[^>]*>(.*?)</td>', seed_html, re.DOTALL).group(1)
+    assert raw.strip() == '<span class="none">无</span>'
+
+
+# Public output -----------------------------------------------------------------------------------
+
+
+def test_public_json_carries_the_original_url_never_a_local_path(client) -> None:
+    from helpers import DOCUMENTS, WEB_FIXTURES
+
+    locals_ = (str(DOCUMENTS), str(WEB_FIXTURES), "documents/", ".txt", '.json"')
+    xss = client.get("/doc/014319733/2024-09901.json").json()["document"]
+    assert xss["source"] == xss["url"] == "https://www.example.gov.cn/art/2024/12/30/art_1_1.html"
+    assert xss["attachments"][0]["url"] == ""  # javascript: is no link
+    assert xss["attachments"][1]["url"] == "https://www.example.gov.cn/art/2024/12/30/files/fujian.docx"
+    for url in [loc.split("</loc>")[0] for loc in client.get("/sitemap.xml").text.split("<loc>")[1:]]:
+        if "/doc/" in url:
+            text = client.get(url.replace("http://testserver", "") + ".json").text
+            assert not any(fragment in text for fragment in locals_), url
+    assert client.get(f"/doc/{SEED_INDEX_NO}.json").json()["document"]["source"] == ""

@@ -127,3 +127,20 @@ def test_base_url_setting_makes_absolute_urls(web_index) -> None:
         assert "Sitemap: https://xxgk.example.gov.cn/sitemap.xml" in other.get("/robots.txt").text
         html = other.get(f"/doc/{SEED_INDEX_NO}").text
         assert f'<link rel="canonical" href="https://xxgk.example.gov.cn/doc/{SEED_INDEX_NO}">' in html
+
+
+def test_feed_entries_carry_an_abstract_and_the_publisher_as_author(client) -> None:
+    root = atom(client, "/feed.atom")
+    latest = {item["path"]: item for item in client.get("/index.json").json()["latest"]}
+    for entry in root.findall(f"{ATOM}entry"):
+        path = entry.find(f"{ATOM}link").get("href").replace("http://testserver", "")
+        summary = entry.findtext(f"{ATOM}summary") or ""
+        item = latest.get(path)
+        if item is None:
+            continue
+        if item["publisher"]:
+            assert entry.findtext(f"{ATOM}author/{ATOM}name") == item["publisher"]
+        if item["abstract"]:
+            assert item["abstract"].rstrip("…")[:40] in summary
+    seed = entries(atom(client, "/search.atom", q="市民政局2018年一季度工作情况", field="title"))[0]
+    assert "今年以来" in seed["summary"] or "<mark>" not in seed["summary"]

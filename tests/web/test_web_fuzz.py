@@ -8,6 +8,8 @@ from urllib.parse import quote
 import pytest
 from portal_testing import TestClient
 
+from index.query.request import FACETS, SCOPED_FIELDS
+
 # Pieces users and bots really send: query syntax, brackets of every width, identifiers half typed,
 # control and surrogate-adjacent characters, very long runs, percent-encoding, path tricks.
 PIECES = [
@@ -66,24 +68,11 @@ PIECES = [
     "1e9",
     " ",
 ]
-PARAMS = [
-    "q",
-    "field",
-    "sort",
-    "page",
-    "per_page",
-    "date_from",
-    "date_to",
-    "publisher",
-    "year",
-    "category_scheme",
-    "category_topic",
-    "category_genre",
-    "large",
-    "next",
-    "go",
-]
+# Every parameter a page reads: the request tables' facets and field conditions, and the rest by name.
+PARAMS = ["q", "field", "sort", "page", "per_page", "date_from", "date_to", *FACETS, *SCOPED_FIELDS]
+PARAMS += ["within", "prev", "large", "next", "go", "print"]
 PATHS = ["/search", "/search.json", "/search.atom", "/lookup", "/lookup.json", "/", "/browse", "/display"]
+PATHS += ["/advanced", "/advanced.json", "/stats", "/doc/014319733/2018-00019"]
 
 
 def _junk(rng: random.Random) -> str:
@@ -105,6 +94,7 @@ def test_random_parameters_never_give_a_server_error(client: TestClient, seed: i
 def test_random_paths_never_give_a_server_error(client: TestClient, seed: int) -> None:
     rng = random.Random(seed)
     prefixes = ["/doc/", "/browse/publisher/", "/browse/category/topic/", "/browse/category/x/", "/browse/year/"]
+    prefixes += ["/browse/validity/", "/browse/kind/", "/browse/"]
     for _ in range(40):
         path = rng.choice(prefixes) + quote(_junk(rng), safe="/")
         for suffix in ("", ".json"):

@@ -77,3 +77,18 @@ def test_browse_an_unknown_value_is_404(client) -> None:
     assert client.get(f"/browse/publisher/{quote('不存在的机构', safe='')}").status_code == 404
     assert client.get("/browse/year/1901").status_code == 404
     assert client.get(f"/browse/publisher/{quote('不存在的机构', safe='')}.json").status_code == 404
+
+
+def test_browse_by_validity_and_kind(client) -> None:
+    data = client.get(f"/browse/validity/{quote('废止', safe='')}.json").json()
+    assert data["total"] >= 1 and all(hit["validity"] == "废止" for hit in data["hits"])
+    assert "<h1>有效性：废止</h1>" in client.get(f"/browse/validity/{quote('废止', safe='')}").text
+    assert client.get(f"/browse/kind/{quote('解读', safe='')}.json").json()["total"] == 5
+    assert client.get(f"/browse/colour/{quote('红', safe='')}").status_code == 404
+    html = client.get("/browse").text
+    assert "按有效性" in html and "按文件类型" in html
+
+
+def test_header_links_to_the_new_pages(client) -> None:
+    html = client.get("/").text
+    assert '<a href="/advanced">高级检索</a>' in html and '<a href="/stats">统计</a>' in html

@@ -48,7 +48,7 @@ def test_dibao_finds_the_seed_page(client) -> None:
     response = client.get("/search", params={"q": "低保"})
     assert response.status_code == 200
     assert SEED_TITLE in response.text
-    assert "找到 <strong>" in response.text
+    assert "第 1–10 条，共 <strong>" in response.text
     assert "毫秒" in response.text
     assert "<mark>低保</mark>" in response.text
 
@@ -67,7 +67,7 @@ def test_search_page_context(client) -> None:
 def test_html_and_json_show_the_same_result(client) -> None:
     data = search_json(client, q="低保")
     html = client.get("/search", params={"q": "低保"}).text
-    assert f"找到 <strong>{data['total']}</strong> 条结果" in html
+    assert f"第 1–10 条，共 <strong>{data['total']}</strong> 条" in html
     for hit in data["hits"]:
         assert f'href="{hit["path"]}"' in html
     assert SEED_INDEX_NO in [hit["index_no"] for hit in data["hits"]] + [
@@ -85,7 +85,15 @@ def test_result_metadata_line(client) -> None:
 
 def test_facets_cover_every_dimension_with_counts(client) -> None:
     data = search_json(client, q="低保")
-    assert list(data["facets"]) == ["publisher", "category_scheme", "category_topic", "category_genre", "year"]
+    assert list(data["facets"]) == [
+        "publisher",
+        "category_scheme",
+        "category_topic",
+        "category_genre",
+        "year",
+        "validity",
+        "kind",
+    ]
     publishers = {v["value"]: v["count"] for v in data["facets"]["publisher"]["values"]}
     assert publishers["宿迁市民政局"] >= 2
     html = client.get("/search", params={"q": "低保"}).text
@@ -271,3 +279,49 @@ def test_copies_under_two_urls_are_one_hit_naming_the_other(client) -> None:
     assert len(hits) == 1
     urls = {hits[0]["url"]} | {copy["url"] for copy in hits[0]["copies"]}
     assert urls == {"https://www.example.gov.cn/ybj/2023/0901.html", "https://www.example.gov.cn/xxgk/ybj/0901.html"}
+
+
+# Details people notice -----------------------------------------------------------------------------
+
+
+def test_results_say_which_items_of_how_many(client) -> None:
+    total = search_json(client, q="低保")["total"]
+    assert total > 10
+    html = client.get("/search", params={"q": "低保", "page": "2"}).text
+    assert f"第 11–{min(20, total)} 条，共 <strong>{total}</strong> 条" in html
+    data = search_json(client, q="低保", page="2")
+    assert (data["first"], data["last"]) == (11, min(20, total))
+    assert "共 <strong>0</strong> 条" in client.get("/search", params={"q": "量子引力波"}).text
+
+
+def test_a_document_without_a_publication_date_shows_and_sorts_by_its_written_date(client) -> None:
+    dated = search_json(client, sort="newest", per_page="50", page="1")["hits"]
+    dated += search_json(client, sort="newest", per_page="50", page="2")["hits"]
+    written_only = [hit for hit in dated if not hit["pub_date"] and hit["written_date"]]
+    assert written_only, "the CSV export has rows with 发文日期 only"
+    keys = [hit["pub_date"] or hit["written_date"] for hit in dated]
+    known = [key for key in keys if key]
+    assert known == sorted(known, reverse=True)  # 成文日期 takes its place in the order
+    hit = written_only[0]
+    html = client.get("/search", params={"q": hit["title"], "field": "title", "go": "0"}).text
+    assert f"<dt>成文日期</dt><dd>{hit['written_date']}</dd>" in html
+
+
+def test_validity_and_kind_badges_in_results(client) -> None:
+    html = client.get("/search", params={"validity": "失效"}).text
+    assert (
+        html.count('<span class="badge validity expired">失效</span>') == search_json(client, validity="失效")["total"]
+    )
+    html = client.get("/search", params={"kind": "解读"}).text
+    assert html.count('<span class="badge interpretation">解读</span>') == 5
+
+
+def test_validity_and_kind_facets_filter(client) -> None:
+    data = search_json(client)
+    validity = {v["value"]: v["count"] for v in data["facets"]["validity"]["values"]}
+    kinds = {v["value"]: v["count"] for v in data["facets"]["kind"]["values"]}
+    assert validity["失效"] >= 3 and kinds == {"原文": data["total"] - 5, "解读": 5}
+    only = search_json(client, kind="解读", per_page="50")
+    assert only["total"] == 5 and {hit["kind"] for hit in only["hits"]} == {"解读"}
+    html = client.get("/search", params={"q": "养老"}).text
+    assert '<h3 id="facet-kind">文件类型</h3>' in html and '<h3 id="facet-validity">有效性</h3>' in html

@@ -1,0 +1,142 @@
+"""Integrity findings as readers see them: in Chinese, one note per kind naming the fields it concerns, and
+suspected spam or lost characters marked where they stand in the text.
+
+Notes are built from each finding's code and field only; the ingester's message is written for operators
+(and in two languages), so the portal does not show it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from index.integrity import lost_characters, marked_spans, spam_matches
+from index.record import Document
+
+# Finding code → what it means for a reader. Codes come from index.integrity, index.normalise and the readers.
+FINDING_LABELS: dict[str, str] = {
+    "spam": "疑含被篡改插入的广告内容",
+    "encoding_loss": "部分文字因编码错误丢失",
+    "empty_body": "正文为空（内容可能在附件中）",
+    "no_title": "原文缺少标题，以正文首行代替",
+    "doc_no_in_body": "文号取自正文开头",
+    "index_no_format": "索引号格式不规范",
+    "index_no_check": "索引号校验位不符",
+    "bad_date": "日期无法识别，未予采用",
+    "future_date": "日期晚于今天",
+    "date_timestamp": "日期由时间戳换算",
+    "attachment_unreadable": "附件无法读取",
+    "csv_extra_cells": "导出表格中本行多出单元格，已忽略",
+}
+UNKNOWN_FINDING = "其他收录问题"
+# Canonical field name → its label on a disclosure page.
+FIELD_LABELS: dict[str, str] = {
+    "title": "标题",
+    "index_no": "索引号",
+    "category": "分类",
+    "category_scheme": "组配分类",
+    "category_topic": "主题分类",
+    "category_genre": "体裁分类",
+    "publisher": "发布机构",
+    "pub_date": "公开日期",
+    "written_date": "成文日期",
+    "doc_no": "文号",
+    "keywords": "关键词",
+    "validity": "有效性",
+    "disclosure": "公开方式",
+    "summary": "内容概述",
+    "body": "正文",
+    "attachments": "附件",
+    "related": "相关信息",
+    "url": "原文地址",
+    "site": "网站",
+    "column": "栏目",
+}
+# Findings that question the text itself: shown on result lists and at the top of the detail page.
+# The rest say how the record was read and are listed more quietly.
+ALERT_CODES = ("spam", "encoding_loss", "empty_body")
+
+
+@dataclass(frozen=True)
+class Note:
+    """One kind of finding on one document, in Chinese."""
+
+    code: str
+    label: str
+    fields: list[str]  # labels of the fields concerned, in the order found ([] for the whole document)
+    detail: str = ""  # what was found: the spam phrases, how many characters were lost
+    alert: bool = False
+
+    @property
+    def text(self) -> str:
+        """``正文、标题：疑含被篡改插入的广告内容（188比分直播）``."""
+        where = f"{'、'.join(self.fields)}：" if self.fields else ""
+        return f"{where}{self.label}" + (f"（{self.detail}）" if self.detail else "")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of text, and whether it is suspected spam (``spam``), lost characters (``encoding_loss``) or neither."""
+
+    text: str
+    mark: str = ""
+
+
+def finding_label(code: str) -> str:
+    return FINDING_LABELS.get(code, UNKNOWN_FINDING)
+
+
+def field_label(name: str) -> str:
+    return FIELD_LABELS.get(name, name)
+
+
+def field_text(doc: Document, name: str) -> str:
+    """The text of a document's field as integrity checks saw it ("" for fields they do not read)."""
+    if name == "category":
+        return " / ".join(doc.categories)
+    if name == "keywords":
+        return " ".join(doc.keywords)
+    value = getattr(doc, name, "")
+    return value if isinstance(value, str) else ""
+
+
+def notes_of(doc: Document) -> list[Note]:
+    """The document's findings, one note per code (in the order first found), each naming its fields."""
+    fields_by_code: dict[str, list[str]] = {}
+    for finding in doc.warnings:
+        fields = fields_by_code.setdefault(finding.code, [])
+        if finding.field and finding.field not in fields:
+            fields.append(finding.field)
+    return [
+        Note(
+            code,
+            finding_label(code),
+            [field_label(name) for name in fields],
+            _detail(doc, code, fields),
+            code in ALERT_CODES,
+        )
+        for code, fields in fields_by_code.items()
+    ]
+
+
+def _detail(doc: Document, code: str, fields: list[str]) -> str:
+    texts = [field_text(doc, name) for name in fields]
+    if code == "spam":
+        phrases = list(dict.fromkeys(phrase for text in texts for phrase in spam_matches(text)))
+        return "、".join(phrases[:8])
+    if code == "encoding_loss":
+        lost = sum(lost_characters(text) for text in texts)
+        return f"约 {lost} 个字" if lost else ""
+    return ""
+
+
+def segments(text: str) -> list[Segment]:
+    """``text`` cut so that each suspected spam phrase and each run of lost characters is a segment of its own."""
+    found, index = [], 0
+    for start, end, code in marked_spans(text):
+        if start > index:
+            found.append(Segment(text[index:start]))
+        found.append(Segment(text[start:end], code))
+        index = end
+    if index < len(text) or not found:
+        found.append(Segment(text[index:]))
+    return found

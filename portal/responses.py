@@ -1,0 +1,295 @@
+"""The JSON the portal answers with, as data classes: every JSON twin builds one of these (``to_json``), and
+``/openapi.json`` is generated from the same classes (:mod:`portal.openapi`), so the description cannot
+drift from what is served.
+
+Public output carries only what the original publisher made public: web links are absolute ``http(s)``
+URLs or empty, and a document's ``source`` is its original URL, never the file it was read from.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+from index.query import DocSummary, FacetValue, Hit, SearchRequest
+from index.query.relations import Relations
+from index.record import Document, IndexNo
+from portal.links import doc_path
+from portal.notes import field_label, finding_label, notes_of
+from portal.security import safe_href
+
+
+def to_json(response: Any) -> Any:
+    """A response data class (or a list or dict of them) as plain JSON values."""
+    if dataclasses.is_dataclass(response) and not isinstance(response, type):
+        return {f.name: to_json(getattr(response, f.name)) for f in dataclasses.fields(response)}
+    if isinstance(response, list | tuple):
+        return [to_json(item) for item in response]
+    if isinstance(response, dict):
+        return {key: to_json(value) for key, value in response.items()}
+    return response
+
+
+# Documents in lists ------------------------------------------------------------------------------
+
+
+@dataclass
+class DocItem(DocSummary):
+    """A document in a list, with its page on this portal."""
+
+    path: str = ""
+
+
+@dataclass
+class HitItem(Hit):
+    """A search hit, with its page on this portal."""
+
+    path: str = ""
+
+
+def doc_item(summary: DocSummary) -> DocItem:
+    return DocItem(**{**vars(summary), "url": safe_href(summary.url)}, path=doc_path(summary.id))
+
+
+def hit_item(hit: Hit) -> HitItem:
+    return HitItem(**{**vars(hit), "url": safe_href(hit.url)}, path=doc_path(hit.id))
+
+
+# One document -----------------------------------------------------------------------------------
+
+
+@dataclass
+class PublicAttachment:
+    name: str
+    url: str  # absolute http(s) link, or "" where the page gave none that a reader can follow
+    kind: str
+    text: str
+
+
+@dataclass
+class PublicLink:
+    title: str
+    url: str
+
+
+@dataclass
+class PublicFinding:
+    """An integrity finding: its code and field, and what it means in Chinese."""
+
+    code: str
+    field: str
+    message: str
+
+
+@dataclass
+class PublicDocument:
+    """A disclosure record as published: every metadata field, the body, attachments and 相关信息."""
+
+    id: str
+    title: str
+    index_no: IndexNo | None
+    category_scheme: str
+    category_topic: str
+    category_genre: str
+    categories: list[str]
+    publisher: str
+    pub_date: str
+    written_date: str
+    year: int | None
+    doc_no: str
+    keywords: list[str]
+    validity: str
+    disclosure: str
+    kind: str
+    interpretation: str
+    summary: str
+    body: str
+    paragraphs: list[str]
+    attachments: list[PublicAttachment]
+    related: list[PublicLink]
+    url: str
+    site: str
+    column: str
+    source: str
+    fetched_at: str
+    warnings: list[PublicFinding]
+    path: str
+
+
+@dataclass
+class DocResponse:
+    document: PublicDocument
+    related: list[DocItem]
+    interprets: list[DocItem]
+    interpretations: list[DocItem]
+    replaced_by: list[DocItem]
+    replaces: list[DocItem]
+
+
+def public_document(doc: Document, kind: str, interpretation: str) -> PublicDocument:
+    base = safe_href(doc.url)
+    return PublicDocument(
+        id=doc.id,
+        title=doc.title,
+        index_no=doc.index_no,
+        category_scheme=doc.category_scheme,
+        category_topic=doc.category_topic,
+        category_genre=doc.category_genre,
+        categories=doc.categories,
+        publisher=doc.publisher,
+        pub_date=doc.pub_date,
+        written_date=doc.written_date,
+        year=doc.year,
+        doc_no=doc.doc_no,
+        keywords=doc.keywords,
+        validity=doc.validity,
+        disclosure=doc.disclosure,
+        kind=kind,
+        interpretation=interpretation,
+        summary=doc.summary,
+        body=doc.body,
+        paragraphs=paragraphs(doc.body),
+        attachments=[PublicAttachment(a.name, safe_href(a.url, base), a.kind, a.text) for a in doc.attachments],
+        related=[PublicLink(link.title, safe_href(link.url, base)) for link in doc.related],
+        url=base,
+        site=doc.site,
+        column=doc.column,
+        source=base,  # the original URL: the file the record was read from stays on the server
+        fetched_at=doc.fetched_at,
+        warnings=public_findings(doc),
+        path=doc_path(doc.id),
+    )
+
+
+def public_findings(doc: Document) -> list[PublicFinding]:
+    """Each finding with a Chinese message built from its code and field (not the ingester's text)."""
+    details = {note.code: note.detail for note in notes_of(doc)}
+    found = []
+    for finding in doc.warnings:
+        where = f"{field_label(finding.field)}：" if finding.field else ""
+        detail = f"（{details[finding.code]}）" if details.get(finding.code) else ""
+        found.append(PublicFinding(finding.code, finding.field, f"{where}{finding_label(finding.code)}{detail}"))
+    return found
+
+
+def doc_response(
+    doc: Document, kind: str, interpretation: str, related: list[DocSummary], relations: Relations
+) -> DocResponse:
+    return DocResponse(
+        document=public_document(doc, kind, interpretation),
+        related=[doc_item(item) for item in related],
+        interprets=[doc_item(item) for item in relations.interprets],
+        interpretations=[doc_item(item) for item in relations.interpretations],
+        replaced_by=[doc_item(item) for item in relations.replaced_by],
+        replaces=[doc_item(item) for item in relations.replaces],
+    )
+
+
+def paragraphs(body: str) -> list[str]:
+    """The body's paragraphs: blank-line separated, blank ones dropped."""
+    return [para.strip() for para in body.split("\n\n") if para.strip()]
+
+
+# Lists, searches and counts ---------------------------------------------------------------------
+
+
+@dataclass
+class FacetGroup:
+    label: str
+    values: list[FacetValue]
+
+
+def facet_groups(facets: dict[str, list[FacetValue]], labels: dict[str, str]) -> dict[str, FacetGroup]:
+    return {key: FacetGroup(labels.get(key, key), values) for key, values in facets.items()}
+
+
+@dataclass
+class WayOutItem:
+    """A way out of an empty result: the same search with one condition dropped, or a suggestion."""
+
+    text: str
+    url: str
+    count: int | None
+
+
+@dataclass
+class SearchLinksItem:
+    html: str
+    atom: str
+    next: str | None
+    prev: str | None
+
+
+@dataclass
+class SearchResponse:
+    request: SearchRequest
+    total: int
+    page: int
+    pages: int
+    first: int  # 第 first–last 条 (0 when the page is empty)
+    last: int
+    elapsed_ms: float
+    error: str | None
+    notices: list[str]
+    suggestions: list[str]
+    hits: list[HitItem]
+    facets: dict[str, FacetGroup]
+    identifier_matches: list[DocItem]
+    ways_out: list[WayOutItem]
+    links: SearchLinksItem
+
+
+@dataclass
+class LookupResponse:
+    q: str
+    kind: str | None  # index_no, index_tail, doc_no, or null when the text is no identifier
+    matches: list[DocItem]
+
+
+@dataclass
+class Overview:
+    """The index in a few numbers."""
+
+    documents: int
+    publishers: int
+    years: int
+    flagged: int
+    generation: str | None
+    last_commit: str
+
+
+@dataclass
+class HomeResponse:
+    latest: list[DocItem]
+    facets: dict[str, FacetGroup]
+    stats: Overview
+
+
+@dataclass
+class BrowseResponse:
+    facets: dict[str, FacetGroup]
+
+
+@dataclass
+class ErrorResponse:
+    error: str
+    status: int
+
+
+@dataclass
+class Choice:
+    """One option of a form's list: the value sent, and how many documents have it."""
+
+    value: str
+    count: int
+
+
+@dataclass
+class AdvancedResponse:
+    """The 高级检索 form: the search its query string fills in, that search's address, and the values each
+    list offers (facet key → values with their document counts)."""
+
+    request: SearchRequest
+    search_url: str
+    choices: dict[str, list[Choice]]

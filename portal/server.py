@@ -1,0 +1,62 @@
+"""How ``portal serve`` runs the portal under uvicorn; the browser and load tests run it the same way.
+
+No ``server`` banner naming the software, and no trust in ``X-Forwarded-*`` headers: the public URL comes
+from the settings (:mod:`portal.origin`), so a proxy in front sets PORTAL_BASE_URL instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import uvicorn
+from starlette.applications import Starlette
+
+from portal.app import create_app
+from portal.settings import Settings
+
+STARTUP_TIMEOUT = 30.0  # seconds
+
+
+def server_config(settings: Settings, app: Starlette | None = None, log_level: str = "info") -> uvicorn.Config:
+    """The uvicorn configuration for the portal (or ``app``) on ``settings.host``:``settings.port``."""
+    return uvicorn.Config(
+        app or create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        server_header=False,
+        proxy_headers=False,
+        lifespan="on",
+        log_level=log_level,
+    )
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port nothing listens on now (for tests and benchmarks)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serving(config: uvicorn.Config) -> Iterator[str]:
+    """The server running in a thread of this process for the ``with`` block; yields its base URL.
+
+    For tests and benchmarks. Raises RuntimeError if it has not started within STARTUP_TIMEOUT seconds.
+    """
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError(f"uvicorn did not start on {config.host}:{config.port}")
+        time.sleep(0.05)
+    try:
+        yield f"http://{config.host}:{config.port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

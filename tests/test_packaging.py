@@ -1,0 +1,42 @@
+"""`pip install` of this project: quiet (no packaging warnings), with the static files and the dictionary inside.
+
+Both installs run pip as a user does, into a bare virtual environment (editable, as `make run` installs) and
+into a wheel (what a deployment installs); pip fetches the build backend as usual.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+from helpers import ROOT
+
+
+def pip(*args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "--disable-pip-version-check", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout + done.stderr
+
+
+def test_editable_install_prints_no_warnings(tmp_path: Path) -> None:
+    target = tmp_path / "venv"
+    venv.create(target, with_pip=False)
+    output = pip("--python", str(target / "bin" / "python"), "install", "--no-deps", "-e", str(ROOT))
+    assert "Successfully installed disclosure-portal" in output
+    assert "warning" not in output.lower(), output
+
+
+def test_wheel_carries_the_package_data_without_warnings(tmp_path: Path) -> None:
+    output = pip("wheel", "--no-deps", "--no-cache-dir", "-w", str(tmp_path), str(ROOT))
+    assert "warning" not in output.lower(), output
+    [wheel] = tmp_path.glob("disclosure_portal-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {"portal/static/portal.css", "portal/static/portal.js", "index/data/userdict.txt"} <= names

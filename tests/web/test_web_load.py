@@ -1,0 +1,21 @@
+"""A bounded load test against `portal serve` on loopback (bench.load): a few clients for a few seconds, every
+kind of page. It prints requests/s, p50/p99, 5xx and memory, and asserts only that nothing failed: no 5xx and no
+connection error. Speed belongs in bench/, not in a test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bench.load import run_load
+
+CLIENTS = 4
+SECONDS = 3.0
+
+
+def test_load_gives_no_server_error_and_no_connection_error(web_index: Path) -> None:
+    report = run_load(web_index, clients=CLIENTS, seconds=SECONDS)
+    print(f"\n{report.table()}")
+    assert report.requests > CLIENTS
+    assert report.server_errors == 0 and report.connection_errors == 0, report.error_samples
+    assert {"2xx", "3xx", "4xx"} <= set(report.statuses)  # pages, redirects and not-found all exercised
+    assert report.rss_start_mb > 0 and report.rss_end_mb > 0
