@@ -58,7 +58,8 @@ def plain(text: str | None) -> str:
 
 def units(text: str) -> list[str]:
     """The bigram system's terms of ``text``: overlapping character bigrams of each Chinese run (a run of one
-    character is itself a term) and whole Latin/digit runs, lower-cased; in order, repeats kept."""
+    character is itself a term), then whole Latin/digit runs lower-cased with their inner ``. - / :``; repeats
+    kept."""
     found: list[str] = []
     for run in _CJK_RUN.findall(text):
         found += [run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)]
