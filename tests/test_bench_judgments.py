@@ -1,0 +1,59 @@
+"""The judged queries of bench/data/topical.json and the bigram system bench.pool pools them with."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from helpers import shared_path
+
+from bench.pool import Bigrams, units
+from bench.textbook import records
+
+TOPICAL = Path(__file__).resolve().parent.parent / "bench" / "data" / "topical.json"
+
+
+def test_every_entry_is_complete_and_twins_share_their_need():
+    entries = json.loads(TOPICAL.read_text("utf-8"))
+    kinds = {e["kind"] for e in entries}
+    assert kinds == {"topical", "everyday", "traditional"}
+    assert sum(e["kind"] == "topical" for e in entries) >= 30
+    assert sum(e["kind"] == "everyday" for e in entries) >= 20
+    assert sum(e["kind"] == "traditional" for e in entries) >= 10
+    for entry in entries:
+        assert entry["query"].strip() and entry["need"].strip(), entry["query"]
+        assert set(entry["judgments"].values()) <= {0, 1, 2, 3}, entry["query"]
+        assert max(entry["judgments"].values()) >= 2, f"{entry['query']}: nothing relevant judged"
+        assert bool(entry.get("twin")) == (entry["kind"] != "topical"), entry["query"]
+        assert entry.get("twin") != entry["query"]
+    by_need: dict[str, dict] = {}
+    for entry in entries:
+        assert by_need.setdefault(entry["need"], entry["judgments"]) == entry["judgments"], entry["query"]
+
+
+def test_every_judged_document_is_in_the_corpus():
+    corpus = shared_path("corpus", "real.jsonl.gz")
+    ids = {record["id"] for record in records(corpus)}
+    judged = {doc_id for entry in json.loads(TOPICAL.read_text("utf-8")) for doc_id in entry["judgments"]}
+    assert judged - ids == set()
+
+
+def test_bigram_units_cut_chinese_runs_and_keep_latin_runs_whole():
+    assert units("低保") == ["低保"]
+    assert units("排污许可证") == ["排污", "污许", "许可", "可证"]
+    assert units("GB/T 9704-2012 和 PM2.5") == ["和", "gb/t", "9704-2012", "pm2.5"]
+
+
+def test_bigrams_rank_title_matches_first_and_match_any_bigram(tmp_path):
+    corpus = tmp_path / "corpus.jsonl"
+    docs = [
+        {"id": "a", "title": "关于天气的通知", "body": "今天晴。" * 20},
+        {"id": "b", "title": "工作报告", "body": "本文提到排污许可证一次。" + "其他内容。" * 20},
+        {"id": "c", "title": "排污许可证管理办法", "body": "排污许可证的申请与核发。"},
+        {"id": "d", "title": "许可事项清单", "body": "行政许可。"},
+    ]
+    corpus.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), "utf-8")
+    ranked = Bigrams(corpus).search("排污许可证", limit=10)
+    assert ranked[0] == "c"
+    assert set(ranked) == {"b", "c", "d"}  # 'd' shares only the bigram 许可: an OR query still finds it
+    assert ranked.index("b") < ranked.index("d")
