@@ -12,14 +12,14 @@ import re
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
-import charset_normalizer
+from index.decoding import detected_encoding
+from index.htmltext import decode_html, html_to_text, kind_of
 
 # Larger files are skipped: a scanned 500-page PDF has no text worth the time, and the ingest
 # must not stall on one document.
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
-_EXTENSION = re.compile(r"\.([A-Za-z0-9]{1,5})$")
 _URL_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
 
@@ -33,15 +33,6 @@ class AttachmentError(Exception):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.message}" if self.name else self.message
-
-
-def kind_of(name_or_url: str) -> str:
-    """The lower-case extension of a file name or URL (``pdf``), ignoring query string and fragment."""
-    text = name_or_url.strip()
-    path = urlsplit(text).path if _URL_SCHEME.match(text) else re.split(r"[?#]", text, maxsplit=1)[0]
-    last = unquote(path).replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
-    match = _EXTENSION.search(last)
-    return match.group(1).lower() if match else ""
 
 
 def extract_text(data: bytes, kind: str, name: str = "") -> str:
@@ -114,25 +105,6 @@ def _docx_lines(container) -> Iterator[str]:
                     yield from _docx_lines(cell)
 
 
-def detected_encoding(data: bytes) -> str:
-    """The encoding of bytes that do not say: UTF-8 if valid, else GB18030 if (nearly) valid, else a guess.
-
-    GB18030 (a superset of GBK and GB2312) is what a Chinese government file is in when it is not
-    UTF-8, and charset_normalizer alone takes short GBK text for Korean. A stray bad byte in GBK
-    text costs one U+FFFD; switching to a guessed encoding would garble the whole file.
-    """
-    try:
-        data.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    as_gb = data.decode("gb18030", errors="replace")
-    if as_gb.count("\ufffd") <= max(2, len(as_gb) // 100):
-        return "gb18030"
-    best = charset_normalizer.from_bytes(data).best()
-    return best.encoding if best is not None else "gb18030"
-
-
 def plain_text(data: bytes) -> str:
     """A text file's content, whatever its encoding (UTF-8/16 by BOM, else detected)."""
     for bom, name in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
@@ -143,9 +115,6 @@ def plain_text(data: bytes) -> str:
 
 def html_text(data: bytes) -> str:
     """The text of an HTML attachment, decoded and paragraphed as the HTML reader does pages."""
-    # Imported here: the HTML reader imports kind_of from this module.
-    from index.readers.html import decode_html, html_to_text
-
     return html_to_text(decode_html(data))
 
 

@@ -16,9 +16,9 @@ import unicodedata
 from typing import Any
 
 from index.attachments import kind_of
+from index.htmltext import html_to_text
 from index.identifiers import normalise_doc_no, parse_index_no, split_leading_doc_no
 from index.integrity import integrity_findings
-from index.readers.html import html_to_text
 from index.record import Attachment, Document, Finding, Link, RawRecord
 
 
@@ -53,7 +53,7 @@ def clean_body(text: Any) -> str:
         return ""
     text = str(text)
     if _HTML_BODY.match(text):
-        text = html_to_text(text)  # the HTML reader owns markup handling
+        text = html_to_text(text)
     else:
         text = html.unescape(text)
     lines = (_SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
