@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import unquote
 
-from index.decoding import detected_encoding
+from index.decoding import decode_text
 from index.htmltext import decode_html, html_to_text, kind_of
 
 # Larger files are skipped: a scanned 500-page PDF has no text worth the time, and the ingest
@@ -107,10 +107,7 @@ def _docx_lines(container) -> Iterator[str]:
 
 def plain_text(data: bytes) -> str:
     """A text file's content, whatever its encoding (UTF-8/16 by BOM, else detected)."""
-    for bom, name in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
-        if data.startswith(bom):
-            return data[len(bom) :].decode(name, errors="replace")
-    return data.decode(detected_encoding(data), errors="replace")
+    return decode_text(data)
 
 
 def html_text(data: bytes) -> str:

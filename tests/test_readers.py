@@ -185,3 +185,21 @@ def test_shared_beijing_json_reads_publisher_from_source_and_html_body():
     assert len(docs) == 104
     assert docs[0].publisher == "北京市中医管理局"
     assert "<p>" not in docs[0].body and docs[0].body.startswith("一、总体情况")
+
+
+def test_every_reader_decodes_bytes_the_same_way(tmp_path):
+    """One decoder for every source: UTF-16 with a BOM and GBK read alike in JSON, JSON Lines, CSV and page text."""
+    record = {"title": "关于做好低保工作的通知", "publisher": "某县民政局", "body": "第一段。"}
+    (tmp_path / "utf16.json").write_bytes(json.dumps(record, ensure_ascii=False).encode("utf-16"))
+    (tmp_path / "gbk.jsonl").write_bytes(
+        "\n".join(
+            json.dumps({**record, "index_no": f"014319733/2019-0000{n}"}, ensure_ascii=False) for n in (1, 2)
+        ).encode("gbk")
+    )
+    (tmp_path / "gbk.csv").write_bytes("标题,发布机构,正文\n关于做好低保工作的通知,某县民政局,第一段。\n".encode("gbk"))
+    (tmp_path / "gbk.txt").write_bytes(
+        "名称 关于做好低保工作的通知\n索引号 014319733/2019-00003\n发布机构 某县民政局\n\n第一段。\n".encode("gbk")
+    )
+    for name in ("utf16.json", "gbk.jsonl", "gbk.csv", "gbk.txt"):
+        for doc in _documents(tmp_path / name):
+            assert (doc.title, doc.publisher, doc.body) == (record["title"], record["publisher"], record["body"]), name
