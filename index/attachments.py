@@ -16,6 +16,7 @@ from urllib.parse import unquote
 
 from index.decoding import decode_text
 from index.htmltext import decode_html, html_to_text, kind_of
+from index.record import Attachment, Finding
 
 # Larger files are skipped: a scanned 500-page PDF has no text worth the time, and the ingest
 # must not stall on one document.
@@ -125,46 +126,53 @@ _EXTRACTORS: dict[str, Callable[[bytes], str]] = {
 }
 
 
-def read_local_attachments(record_path: Path, attachments: list[dict]) -> list[dict]:
-    """The attachments with ``text`` filled in for those stored as files beside the document.
+def local_path(root: Path | None, attachment: dict) -> Path | None:
+    """The existing file inside ``root`` that a raw attachment's ``path``, ``url`` or ``name`` points to.
 
-    An attachment is looked for by its ``path``, ``url`` or ``name`` taken as a path relative
-    to the document's folder; web URLs and paths leading out of that folder are not followed
-    (a crawled page must not make the ingest read ``../../etc/passwd`` into a public index).
-    A file that cannot be read gets an ``error`` message instead, for the ingest report.
+    ``root`` is the folder a reader says the document's files may be in (the document's own folder;
+    a crawl folder's ``<host>``). A reference is taken relative to it (an absolute one must lie inside
+    it); web URLs and paths leading out of it are not followed (a crawled page must not make the
+    ingest read ``../../etc/passwd`` into a public index). None where there is no such file.
     """
-    folder = record_path.parent.resolve()
-    return [_with_local_text(folder, attachment) for attachment in attachments]
-
-
-def _with_local_text(folder: Path, attachment: dict) -> dict:
-    result = dict(attachment)
-    path = _local_file(folder, attachment)
-    if path is None or result.get("text"):
-        return result
-    name = str(attachment.get("name") or path.name)
-    try:
-        if path.stat().st_size > MAX_ATTACHMENT_BYTES:
-            raise AttachmentError(name, f"larger than {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MiB, not read")
-        kind = str(attachment.get("kind") or "") or kind_of(path.name)
-        result["text"] = extract_text(path.read_bytes(), kind, name)
-    except AttachmentError as exc:
-        result["error"] = str(exc)
-    except OSError as exc:
-        result["error"] = str(AttachmentError(name, f"cannot open: {exc.strerror or exc}"))
-    return result
-
-
-def _local_file(folder: Path, attachment: dict) -> Path | None:
-    """The existing file inside ``folder`` that the attachment's path, url or name points to."""
+    if root is None:
+        return None
+    folder = root.resolve()
     for key in ("path", "url", "name"):
         reference = str(attachment.get(key) or "").strip()
         if not reference or _URL_SCHEME.match(reference) or reference.startswith("//"):
             continue
-        relative = unquote(re.split(r"[?#]", reference, maxsplit=1)[0]).replace("\\", "/").lstrip("/")
-        if not relative:
+        relative = unquote(re.split(r"[?#]", reference, maxsplit=1)[0]).replace("\\", "/")
+        if not relative.strip("/"):
             continue
-        candidate = (folder / relative).resolve()
+        candidate = (Path(relative) if Path(relative).is_absolute() else folder / relative.lstrip("/")).resolve()
         if candidate.is_relative_to(folder) and candidate.is_file():
             return candidate
     return None
+
+
+def read_texts(attachments: list[Attachment]) -> list[Finding]:
+    """Fill in the text of every attachment with a local copy (``path``) and no text yet.
+
+    This is the one place attachment text is extracted, at ingest, whatever the source. A file
+    that cannot be read keeps no text and gives a finding naming it, for the ingest report.
+    """
+    findings = []
+    for attachment in attachments:
+        if attachment.path is None or attachment.text:
+            continue
+        try:
+            attachment.text = file_text(attachment.path, attachment.kind, attachment.name)
+        except AttachmentError as exc:
+            findings.append(Finding("attachment_unreadable", "attachments", f"附件无法读取（{exc}）"))
+    return findings
+
+
+def file_text(path: Path, kind: str = "", name: str = "") -> str:
+    """The text of an attachment file; raises :class:`AttachmentError` (too large, unopenable, unreadable)."""
+    name = name or path.name
+    try:
+        if path.stat().st_size > MAX_ATTACHMENT_BYTES:
+            raise AttachmentError(name, f"larger than {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MiB, not read")
+        return extract_text(path.read_bytes(), kind or kind_of(path.name), name)
+    except OSError as exc:
+        raise AttachmentError(name, f"cannot open: {exc.strerror or exc}") from exc

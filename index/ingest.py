@@ -18,7 +18,7 @@ from whoosh.analysis import Composable
 from whoosh.index import Index
 
 from index import store
-from index.attachments import read_local_attachments
+from index.attachments import read_texts
 from index.normalise import RejectedRecord, normalise
 from index.readers import ReadError, read_file
 from index.readers.crawled import is_sidecar
@@ -239,7 +239,7 @@ def _ingest_file(
             report.rejected.append(Rejection(exc.source, exc.locator, exc.field, exc.reason))
             complete = False
             continue
-        doc.warnings += _with_attachment_text(doc, path)
+        doc.warnings += read_texts(doc.attachments)
         where = item.where
         if doc.id in seen:
             report.duplicates.append(Duplicate(doc.id, where, doc.id, seen[doc.id]))
@@ -256,19 +256,6 @@ def _ingest_file(
         if key:
             state.dedup[key] = doc.id
     return ids, complete
-
-
-def _with_attachment_text(doc: Document, path: Path) -> list[Finding]:
-    """Fill in the text of attachments stored beside the document; a file that cannot be read is a finding."""
-    missing = [a for a in doc.attachments if not a.text]
-    if not missing:
-        return []
-    findings = []
-    for attachment, filled in zip(missing, read_local_attachments(path, [a.to_dict() for a in missing]), strict=True):
-        attachment.text = filled.get("text") or ""
-        if filled.get("error"):
-            findings.append(Finding("attachment_unreadable", "attachments", f"附件无法读取（{filled['error']}）"))
-    return findings
 
 
 def _write(writer, doc: Document, state: _IndexState, report: IngestReport) -> None:

@@ -13,9 +13,10 @@ import html
 import json
 import re
 import unicodedata
+from pathlib import Path
 from typing import Any
 
-from index.attachments import kind_of
+from index.attachments import kind_of, local_path
 from index.htmltext import html_to_text
 from index.identifiers import normalise_doc_no, parse_index_no, split_leading_doc_no
 from index.integrity import integrity_findings
@@ -188,7 +189,8 @@ def _as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list | tuple) else [value]
 
 
-def attachments_of(value: Any) -> list[Attachment]:
+def attachments_of(value: Any, root: Path | None = None) -> list[Attachment]:
+    """The attachments a record lists, each with the local copy found under ``root`` (see local_path)."""
     found: list[Attachment] = []
     for item in _as_list(value):
         if isinstance(item, dict):
@@ -200,7 +202,9 @@ def attachments_of(value: Any) -> list[Attachment]:
             name, text = ("" if url else clean_line(item)), ""
         name = name or url.rstrip("/").rsplit("/", 1)[-1]
         if name or url:
-            found.append(Attachment(name=name, url=url, kind=kind_of(url or name), text=text))
+            kind = clean_line(item.get("kind")) if isinstance(item, dict) and item.get("kind") else kind_of(url or name)
+            path = local_path(root, item if isinstance(item, dict) else {"url": url, "name": name})
+            found.append(Attachment(name=name, url=url, kind=kind, text=text, path=path))
     return found
 
 
@@ -315,7 +319,7 @@ def normalise(record: RawRecord) -> Document:
         disclosure=clean_line(fields.get("disclosure")),
         summary=clean_line(fields.get("summary")),
         body=body,
-        attachments=attachments_of(fields.get("attachments")),
+        attachments=attachments_of(fields.get("attachments"), record.attachment_root),
         related=related_of(fields.get("related")),
         url=clean_line(fields.get("url")),
         site=clean_line(fields.get("site")),

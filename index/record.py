@@ -8,6 +8,7 @@ values still as the source wrote them); :mod:`index.normalise` turns each into a
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 # Canonical field names of a raw record, in the order a disclosure page shows them.
@@ -48,6 +49,9 @@ class RawRecord:
     ``source`` is the file (or URL) it came from and ``locator`` says where in it
     (``"line 12"``, ``"row 5"``, ``"record 3"``; empty for a one-document file), so
     every error message can name file, record and field.
+    ``attachment_root`` is the folder the document's attachments may be stored in (the file's own
+    folder; a crawl folder's ``<host>``): a raw attachment's ``path``, ``url`` or ``name`` is looked
+    for there, and nowhere else.
     """
 
     source: str
@@ -55,6 +59,7 @@ class RawRecord:
     fields: dict[str, Any] = field(default_factory=dict)
     fetched_at: str | None = None
     warnings: list[Finding] = field(default_factory=list)
+    attachment_root: Path | None = None
 
     @property
     def where(self) -> str:
@@ -93,9 +98,13 @@ class Attachment:
     url: str = ""
     kind: str = ""  # pdf, docx, xls, zip, … from the name or URL
     text: str = ""  # extracted text, indexed with the document
+    # The local copy the text is read from at ingest (inside the record's attachment_root); where the
+    # document was read from, not what it is, so it is neither stored nor part of the content hash.
+    path: Path | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, str]:
-        return asdict(self)
+        """The stored form: name, url, kind and text."""
+        return {"name": self.name, "url": self.url, "kind": self.kind, "text": self.text}
 
 
 @dataclass

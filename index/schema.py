@@ -86,6 +86,8 @@ def content_hash(doc: Document) -> str:
     payload = asdict(doc)
     for volatile in ("source", "locator", "fetched_at"):
         payload.pop(volatile)
+    for attachment in payload["attachments"]:
+        attachment.pop("path")  # where the copy was read from, like source
     blob = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
     return hashlib.sha1(f"{SCHEMA_VERSION}:{blob}".encode()).hexdigest()
 

@@ -48,4 +48,4 @@ def head_text(path: Path, head: bytes) -> str:
 
 def record_from_mapping(item: Mapping[str, Any], source: str, locator: str) -> RawRecord:
     fields, _unknown = map_fields((str(key), value) for key, value in item.items())
-    return RawRecord(source=source, locator=locator, fields=fields)
+    return RawRecord(source=source, locator=locator, fields=fields, attachment_root=Path(source).parent)

@@ -73,7 +73,9 @@ def read(path: Path) -> Iterator[RawRecord | ReadError]:
         raise ReadError(path, "empty file")
     if not sniff(path, data[:65536]):
         raise ReadError(path, "not an HTML page")
-    yield parse_html(data, source=str(path))
+    record = parse_html(data, source=str(path))
+    record.attachment_root = path.parent  # a saved page's files/a.pdf is beside it
+    yield record
 
 
 def parse_html(

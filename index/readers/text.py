@@ -85,7 +85,7 @@ def read(path: Path) -> Iterator[RawRecord | ReadError]:
         fields["attachments"] = [{"name": name} for name in attachments]
     if related:
         fields["related"] = [{"title": title} for title in related]
-    yield RawRecord(source=str(path), fields=fields)
+    yield RawRecord(source=str(path), fields=fields, attachment_root=path.parent)
 
 
 def _listed_after(lines: list[str], i: int, headings: set[str]) -> tuple[list[str], int]:
