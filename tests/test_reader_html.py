@@ -371,7 +371,7 @@ def test_attachments_by_extension_or_link_text_deduplicated_and_absolute() -> No
 
 
 def test_links_stay_relative_without_a_page_url() -> None:
-    # A saved page's attachment is then found beside the file by read_local_attachments.
+    # A saved page's attachment is then found beside the file (attachments.local_path).
     urls = [item["url"] for item in parse("attachments.html")["attachments"]]
     assert urls[:2] == ["P020240520381161903052.pdf", "./P020240520381162001474.docx"]
 
