@@ -7,16 +7,15 @@ Finding naming the field. Only a record with neither title nor body is rejected.
 from __future__ import annotations
 
 import ast
-import calendar
 import hashlib
 import html
 import json
 import re
-import unicodedata
 from pathlib import Path
 from typing import Any
 
 from index.attachments import kind_of, local_path
+from index.dates import iso_date
 from index.htmltext import html_to_text
 from index.identifiers import normalise_doc_no, parse_index_no, split_leading_doc_no
 from index.integrity import integrity_findings
@@ -60,57 +59,6 @@ def clean_body(text: Any) -> str:
     lines = (_SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     paragraphs = [line for line in lines if line]
     return "\n\n".join(paragraphs)
-
-
-# Dates -----------------------------------------------------------------------------------------
-
-_DATE = re.compile(r"((?:19|20)\d{2})\s*(?:[-/.年]\s*(\d{1,2})\s*(?:[-/.月]\s*(\d{1,2})\s*日?)?\s*月?)?")
-_CHINESE_DIGITS = dict(zip("〇○零一二三四五六七八九", "000123456789", strict=True))
-_CHINESE_NUMBER = re.compile(r"[〇○零一二三四五六七八九十]+")
-
-
-def _arabic(match: re.Match[str]) -> str:
-    """二〇一八 → 2018 (digit by digit); 十 → 10, 二十一 → 21 (month and day numbers)."""
-    text = match.group(0)
-    if "十" not in text:
-        return "".join(_CHINESE_DIGITS[ch] for ch in text)
-    tens, _, ones = text.partition("十")
-    return str(int(_CHINESE_DIGITS.get(tens, "1") if tens else "1") * 10 + int(_CHINESE_DIGITS.get(ones, "0") or 0))
-
-
-def iso_date(value: Any) -> str | None:
-    """ISO 8601 date to the precision given (2018-04-10, 2018-04, 2018); '' for empty; None if unreadable.
-
-    Accepts 2018-04-10, 2018/4/10, 2018.04.10, 2018年4月10日, 二〇一八年四月十日, 2018-04-10 17:29:00,
-    20180410 and a bare year (also as an int).
-    """
-    text = unicodedata.normalize("NFKC", str(value if value is not None else "")).strip()
-    if not text:
-        return ""
-    text = _CHINESE_NUMBER.sub(_arabic, text)
-    compact = re.fullmatch(r"((?:19|20)\d{2})(\d{2})(\d{2})", text)
-    if compact:
-        year, month, day = compact.groups()
-    else:
-        match = _DATE.search(text)
-        if not match:
-            return None
-        year, month, day = match.groups()
-    return _valid_iso(int(year), int(month) if month else None, int(day) if day else None)
-
-
-def _valid_iso(year: int, month: int | None, day: int | None) -> str | None:
-    if not 1949 <= year <= 2100:
-        return None
-    if month is None:
-        return f"{year:04d}"
-    if not 1 <= month <= 12:
-        return None
-    if day is None:
-        return f"{year:04d}-{month:02d}"
-    if not 1 <= day <= calendar.monthrange(year, month)[1]:
-        return None
-    return f"{year:04d}-{month:02d}-{day:02d}"
 
 
 # Classification --------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from whoosh.searching import Searcher
 
 from index import store
 from index.analysis import word_split
+from index.dates import iso_date
 from index.identifiers import INDEX_TAIL, normalise_doc_no, normalise_index_no, parse_index_no
 from index.record import Document
 from index.schema import date_from_key, date_key, from_stored
@@ -504,10 +505,8 @@ def _filter_query(req: SearchRequest) -> Query | None:
 
 
 def _date_bound(text: str, upper: bool) -> int | None:
-    """A date_key bound from YYYY, YYYY-MM or YYYY-MM-DD; an upper bound covers its whole period."""
-    from index.normalise import iso_date
-
-    iso = iso_date(text) if text else None
+    """A date_key bound from a date in any form index.dates reads; an upper bound covers its whole period."""
+    iso = iso_date(text, whole=True) if text else None
     if not iso:
         return None
     key = date_key(iso)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from index.normalise import RejectedRecord, assign_dimensions, iso_date, normalise, split_category
+from index.dates import iso_date
+from index.normalise import RejectedRecord, assign_dimensions, normalise, split_category
 from index.record import RawRecord
 
 
