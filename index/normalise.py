@@ -12,14 +12,14 @@ import html
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from index.attachments import kind_of, local_path
 from index.dates import iso_date
 from index.htmltext import html_to_text
 from index.identifiers import normalise_doc_no, parse_index_no, split_leading_doc_no
 from index.integrity import integrity_findings
-from index.record import Attachment, Document, Finding, Link, RawRecord
+from index.record import Attachment, Document, Finding, IndexNo, Link, RawRecord
 
 
 class RejectedRecord(Exception):
@@ -186,63 +186,37 @@ def stable_id(record: RawRecord, title: str, publisher: str, pub_date: str, doc_
     return "d" + hashlib.sha1(basis.encode("utf-8")).hexdigest()[:15]
 
 
+T = TypeVar("T")
+# A step reads one field of the raw record and gives its value with what it found wrong.
+Step = tuple[T, list[Finding]]
+
+
 def normalise(record: RawRecord) -> Document:
-    """The document a raw record describes; raises RejectedRecord if it has neither title nor body."""
+    """The document a raw record describes; raises RejectedRecord if it has neither title nor body.
+
+    One step per field, each returning its value and its findings, in the order a page shows them.
+    """
     fields = record.fields
     findings = list(record.warnings)
+
+    def take(step: Step[T]) -> T:
+        value, found = step
+        findings.extend(found)
+        return value
+
     body = clean_body(fields.get("body"))
-    title = clean_line(fields.get("title"))
-    if not title and not body:
-        raise RejectedRecord(record, "title", "no title (名称/标题) and no body (正文)")
-    if not title:
-        title = body.split("\n", 1)[0][:80]
-        findings.append(Finding("no_title", "title", "缺少标题，取正文首行（no title; the body's first line is used）"))
-
-    doc_no = normalise_doc_no(clean_line(fields.get("doc_no")))
-    glued, rest = split_leading_doc_no(body)
-    if glued and (not doc_no or glued == doc_no):
-        doc_no, body = glued, rest
-        findings.append(
-            Finding("doc_no_in_body", "doc_no", f"文号从正文开头提取（文号 {glued} taken from the body's start）")
-        )
-
-    dates = {}
-    for name in ("pub_date", "written_date"):
-        value = iso_date(fields.get(name))
-        if value is None:
-            findings.append(Finding("bad_date", name, f"无法识别的日期（unreadable date: {fields.get(name)!r}）"))
-        dates[name] = value or ""
-
-    index_no = parse_index_no(clean_line(fields.get("index_no")))
-    if index_no and index_no.variant == "unrecognised" and not re.search(r"\d", index_no.normalised):
-        index_no = None  # a placeholder such as 无 or 暂无 is no 索引号
-    if index_no and index_no.variant == "unrecognised":
-        findings.append(
-            Finding("index_no_format", "index_no", f"索引号格式无法识别（unrecognised 索引号 {index_no.raw!r}）")
-        )
-    if index_no and index_no.check_ok is False:
-        findings.append(
-            Finding(
-                "index_no_check",
-                "index_no",
-                f"索引号前段码校验位不符（check digit fails in {index_no.raw!r}）",
-            )
-        )
-
-    categories = assign_dimensions(split_category(fields.get("category") or ""))
-    for key in ("category_scheme", "category_topic", "category_genre"):
-        if fields.get(key):
-            categories[key] = clean_line(fields[key])
-
+    title = take(title_step(record, fields.get("title"), body))
+    doc_no, body = take(doc_no_step(fields.get("doc_no"), body))
+    pub_date = take(date_step("pub_date", fields.get("pub_date")))
+    written_date = take(date_step("written_date", fields.get("written_date")))
+    index_no = take(index_no_step(fields.get("index_no")))
+    categories = categories_step(fields)
     publisher = clean_line(fields.get("publisher"))
-    if not body:
-        findings.append(Finding("empty_body", "body", "正文为空，仅按标题检索（empty body; found by title only）"))
-
-    raw_category = clean_line(fields.get("category"))
+    body = take(body_step(body))
     findings += integrity_findings(
         {
             "title": title,
-            "category": raw_category,
+            "category": clean_line(fields.get("category")),
             "publisher": publisher,
             "doc_no": doc_no,
             "keywords": clean_line(fields.get("keywords")),
@@ -250,7 +224,7 @@ def normalise(record: RawRecord) -> Document:
             "body": body,
         }
     )
-    doc_id = index_no.normalised if index_no else stable_id(record, title, publisher, dates["pub_date"], doc_no)
+    doc_id = index_no.normalised if index_no else stable_id(record, title, publisher, pub_date, doc_no)
     return Document(
         id=doc_id,
         title=title,
@@ -259,8 +233,8 @@ def normalise(record: RawRecord) -> Document:
         category_topic=categories.get("category_topic", ""),
         category_genre=categories.get("category_genre", ""),
         publisher=publisher,
-        pub_date=dates["pub_date"],
-        written_date=dates["written_date"],
+        pub_date=pub_date,
+        written_date=written_date,
         doc_no=doc_no,
         keywords=split_keywords(fields.get("keywords")),
         validity=clean_line(fields.get("validity")),
@@ -276,3 +250,67 @@ def normalise(record: RawRecord) -> Document:
         fetched_at=record.fetched_at or "",
         warnings=findings,
     )
+
+
+def title_step(record: RawRecord, raw: Any, body: str) -> Step[str]:
+    """The title; the body's first line where none is given. Raises RejectedRecord when there is neither."""
+    title = clean_line(raw)
+    if title:
+        return title, []
+    if not body:
+        raise RejectedRecord(record, "title", "no title (名称/标题) and no body (正文)")
+    return body.split("\n", 1)[0][:80], [
+        Finding("no_title", "title", "缺少标题，取正文首行（no title; the body's first line is used）")
+    ]
+
+
+def doc_no_step(raw: Any, body: str) -> Step[tuple[str, str]]:
+    """(文号, body): the 文号 in GB/T 9704 form, taken from the body's start where it is glued there."""
+    doc_no = normalise_doc_no(clean_line(raw))
+    glued, rest = split_leading_doc_no(body)
+    if not glued or (doc_no and glued != doc_no):
+        return (doc_no, body), []
+    return (glued, rest), [
+        Finding("doc_no_in_body", "doc_no", f"文号从正文开头提取（文号 {glued} taken from the body's start）")
+    ]
+
+
+def date_step(name: str, raw: Any) -> Step[str]:
+    """公开日期 or 成文日期 (``name``) as ISO 8601 to the precision given; '' with a finding when unreadable."""
+    value = iso_date(raw)
+    if value is None:
+        return "", [Finding("bad_date", name, f"无法识别的日期（unreadable date: {raw!r}）")]
+    return value, []
+
+
+def index_no_step(raw: Any) -> Step[IndexNo | None]:
+    """The parsed 索引号 (None for none, or a placeholder such as 无), with findings on its form and check digit."""
+    index_no = parse_index_no(clean_line(raw))
+    if index_no is None or (index_no.variant == "unrecognised" and not re.search(r"\d", index_no.normalised)):
+        return None, []
+    findings = []
+    if index_no.variant == "unrecognised":
+        findings.append(
+            Finding("index_no_format", "index_no", f"索引号格式无法识别（unrecognised 索引号 {index_no.raw!r}）")
+        )
+    if index_no.check_ok is False:
+        findings.append(
+            Finding("index_no_check", "index_no", f"索引号前段码校验位不符（check digit fails in {index_no.raw!r}）")
+        )
+    return index_no, findings
+
+
+def categories_step(fields: dict[str, Any]) -> dict[str, str]:
+    """组配 / 主题 / 体裁 from a combined classification, overridden by any dimension a source names."""
+    categories = assign_dimensions(split_category(fields.get("category") or ""))
+    for key in ("category_scheme", "category_topic", "category_genre"):
+        if fields.get(key):
+            categories[key] = clean_line(fields[key])
+    return categories
+
+
+def body_step(body: str) -> Step[str]:
+    """The body; an empty one is indexed with a finding (the text lived in an attachment)."""
+    if body:
+        return body, []
+    return body, [Finding("empty_body", "body", "正文为空，仅按标题检索（empty body; found by title only）")]
