@@ -12,25 +12,13 @@ from index.record import IndexNo
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _DASH_TABLE = str.maketrans({**{dash: "-" for dash in _DASHES}, "\\": "/", "\uff0f": "/"})
 
-_ORG = r"[0-9A-Z]{9}"
-_USCC = r"[0-9A-Z]{18}"
-
-# (variant, pattern) in the order they are tried; named groups feed IndexNo.
-_INDEX_NO_FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("standard", re.compile(rf"^(?P<org>{_ORG})/(?P<year>\d{{4}})-(?P<serial>\d+)$")),
-    ("uscc", re.compile(rf"^(?P<org>{_USCC})/(?P<year>\d{{4}})-(?P<serial>\d+)$")),
-    (
-        "year_month",
-        re.compile(rf"^(?P<org>{_USCC}|{_ORG})/(?P<year>\d{{4}})(?P<month>0[1-9]|1[0-2])-(?P<serial>\d+)$"),
-    ),
-    ("hyphenated", re.compile(rf"^(?P<org>{_USCC}|{_ORG})-(?P<year>\d{{4}})-(?P<serial>\d+)$")),
-    (
-        "dashed_org",
-        re.compile(r"^(?P<org>[0-9A-Z]{6,8}-[0-9A-Z])/(?P<year>\d{4})(?:\d{2})?-(?P<serial>\d+)$"),
-    ),
-    ("region_compact", re.compile(r"^(?P<org>[A-Z]{2}\d{6})(?P<year>(?:19|20)\d{2})(?P<serial>\d{4,})$")),
-)
-_GROUPED = re.compile(r"^[0-9A-Z\u4e00-\u9fff]+(?:-[0-9A-Z\u4e00-\u9fff]+){3,}$")
+_ORG = re.compile(r"[0-9A-Z]{9}")  # 组织机构代码, GB 11714
+_USCC = re.compile(r"[0-9A-Z]{18}")  # 统一社会信用代码, GB 32100
+_YEAR = re.compile(r"(?:19|20)\d{2}(?:0[1-9]|1[0-2])?")  # 2018, or 202110 (year and month)
+_SERIAL = re.compile(r"\d{1,10}")
+_SEPARATORS = re.compile(r"[/\-_.·]+")
+_REGION_COMPACT = re.compile(r"(?P<org>[A-Z]{2}\d{6})(?P<year>(?:19|20)\d{2})(?P<serial>\d{4,})")
+_GROUP = re.compile(r"[0-9A-Z\u4e00-\u9fff]+")
 
 # A 后段码 on its own, as result lists show it: 2018-00019, 202110-00013.
 INDEX_TAIL = re.compile(r"^(?:19|20)\d{2}(?:0[1-9]|1[0-2])?-\d{1,8}$")
@@ -39,7 +27,18 @@ INDEX_TAIL = re.compile(r"^(?:19|20)\d{2}(?:0[1-9]|1[0-2])?-\d{1,8}$")
 def normalise_index_no(text: str) -> str:
     """NFKC, every dash variant to '-', ／ and \\ to '/', no whitespace, upper-case."""
     text = unicodedata.normalize("NFKC", text).translate(_DASH_TABLE)
-    return re.sub(r"\s+", "", text).upper()
+    # Composed again: NFKC can leave a combining mark that only meets its letter once spaces go (U ¯).
+    return unicodedata.normalize("NFKC", re.sub(r"\s+", "", text).upper())
+
+
+def index_no_key(text: str) -> str:
+    """The one lookup key of a 索引号 (or a 后段码): letters, digits and Chinese only, upper-case.
+
+    ``014319733/2018-00019``, ``014319733-2018-00019``, ``０１４３１９７３３／２０１８－０００１９`` and
+    ``014319733 / 2018 - 00019`` all give ``014319733201800019``: sites publish the same number with
+    any separator, so separators cannot tell two numbers apart.
+    """
+    return "".join(_GROUP.findall(normalise_index_no(text)))
 
 
 def gb11714_check(code: str) -> str:
@@ -66,49 +65,93 @@ def code_check_ok(code: str) -> bool | None:
 
 
 def parse_index_no(raw: str) -> IndexNo | None:
-    """A parsed 索引号, or None when the text is empty. Unknown shapes parse as 'unrecognised'."""
+    """A parsed 索引号, or None when the text is empty. Unknown shapes parse as 'unrecognised'.
+
+    The number is read from its groups whatever separates them (``/``, ``-``, ``.``, ``_``, in any
+    width): 前段码 (9-character 组织机构代码 or 18-character 统一社会信用代码, or one written with a
+    dash before its check character), any classification codes, the year (or year and month), and
+    the serial. ``normalised`` is then written one way, ``前段码/[分类码/]年-序号``, so the same number
+    published with other separators is the same document; ``raw`` keeps how it was published.
+    """
     normalised = normalise_index_no(raw)
     if not normalised:
         return None
-    for variant, pattern in _INDEX_NO_FORMS:
-        match = pattern.match(normalised)
-        if match:
-            return _index_no_from_match(raw, normalised, variant, match)
-    if _GROUPED.match(normalised):
-        return _grouped_index_no(raw, normalised)
-    return IndexNo(raw=raw.strip(), normalised=normalised, variant="unrecognised")
+    raw, key = raw.strip(), index_no_key(normalised)
+    # Spaces separate groups too where nothing else does (014319733 2018 00019).
+    spaced = unicodedata.normalize("NFKC", raw).translate(_DASH_TABLE).upper()
+    groups = [group for group in re.split(rf"(?:\s|{_SEPARATORS.pattern})+", spaced) if group]
+    separators = set("".join(_SEPARATORS.findall(normalised)))
+    if len(groups) == 1:
+        compact = _REGION_COMPACT.fullmatch(normalised)
+        if compact:
+            tail = normalised[len(compact["org"]) :]
+            return IndexNo(
+                raw,
+                normalised,
+                "region_compact",
+                compact["org"],
+                int(compact["year"]),
+                compact["serial"],
+                tail,
+                None,
+                key,
+            )
+    elif len(groups) >= 3 and _YEAR.fullmatch(groups[-2]) and _SERIAL.fullmatch(groups[-1]):
+        parsed = _org_year_serial(raw, groups, separators, key)
+        if parsed:
+            return parsed
+    if len(groups) >= 4 and separators == {"-"} and all(_GROUP.fullmatch(group) for group in groups):
+        return _grouped_index_no(raw, groups, key)
+    return IndexNo(raw=raw, normalised=normalised, variant="unrecognised", key=key)
 
 
-def _index_no_from_match(raw: str, normalised: str, variant: str, match: re.Match[str]) -> IndexNo:
-    org = match["org"]
-    if variant == "region_compact":
-        tail, check = normalised[len(org) :], None
+def _org_year_serial(raw: str, groups: list[str], separators: set[str], key: str) -> IndexNo | None:
+    """前段码 [分类码…] 年 序号, or None where the first groups are no 前段码."""
+    year_group, serial = groups[-2], groups[-1]
+    head = groups[:-2]
+    if len(head) >= 2 and re.fullmatch(r"[0-9A-Z]{6,8}", head[0]) and re.fullmatch(r"[0-9A-Z]", head[1]):
+        org, printed_org, classes, variant = head[0] + head[1], f"{head[0]}-{head[1]}", head[2:], "dashed_org"
+    elif _ORG.fullmatch(head[0]) or _USCC.fullmatch(head[0]):
+        org, printed_org, classes = head[0], head[0], head[1:]
+        if classes:
+            variant = "classified"
+        elif separators == {"-"}:
+            variant = "hyphenated"
+        elif len(year_group) == 6:
+            variant = "year_month"
+        else:
+            variant = "uscc" if len(org) == 18 else "standard"
     else:
-        tail = normalised[len(org) + 1 :]  # after the "/" (or the "-" of the hyphens-only form)
-        check = code_check_ok(org)
+        return None
+    if variant == "dashed_org" and classes:
+        return None
+    tail = f"{year_group}-{serial}"
+    normalised = "/".join([printed_org, *(["-".join(classes)] if classes else []), tail])
     return IndexNo(
-        raw=raw.strip(),
+        raw=raw,
         normalised=normalised,
         variant=variant,
-        org_code=org.replace("-", ""),
-        year=int(match["year"]),
-        serial=match["serial"],
+        org_code=org,
+        year=int(year_group[:4]),
+        serial=serial,
         tail=tail,
-        check_ok=check,
+        check_ok=None if variant == "dashed_org" else code_check_ok(org),
+        key=key,
+        class_code="-".join(classes),
     )
 
 
-def _grouped_index_no(raw: str, normalised: str) -> IndexNo:
-    groups = normalised.split("-")
+def _grouped_index_no(raw: str, groups: list[str], key: str) -> IndexNo:
     year = next((int(g[:4]) for g in groups if re.fullmatch(r"(?:19|20)\d{2}(?:\d{2}){0,2}", g)), None)
     return IndexNo(
-        raw=raw.strip(),
-        normalised=normalised,
+        raw=raw,
+        normalised="-".join(groups),
         variant="grouped",
         org_code="-".join(groups[:2]),
         year=year,
         serial=groups[-1],
         tail="-".join(groups[-2:]),
+        key=key,
     )
 
 

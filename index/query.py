@@ -33,7 +33,7 @@ from whoosh.searching import Searcher
 from index import store
 from index.analysis import word_split
 from index.dates import iso_date
-from index.identifiers import INDEX_TAIL, normalise_doc_no, normalise_index_no, parse_index_no
+from index.identifiers import INDEX_TAIL, index_no_key, normalise_doc_no, normalise_index_no, parse_index_no
 from index.record import Document
 from index.schema import date_from_key, date_key, from_stored
 
@@ -294,8 +294,8 @@ class Catalog:
         if fields == ("doc_no",):
             return Term("doc_no", normalise_doc_no(text))
         if fields == ("index_no",):
-            normalised = normalise_index_no(text)
-            return Or([Term("index_no", normalised), Term("index_tail", normalised)])
+            key = index_no_key(text)
+            return Or([Term("index_key", key), Term("index_tail", key)])
         parser = MultifieldParser(list(fields), searcher.schema)
         # Brackets and colons are everyday characters in Chinese queries (文号, 标题：), not syntax.
         for plugin in (
@@ -376,19 +376,15 @@ class Catalog:
 
     def lookup(self, text: str) -> list[DocSummary]:
         """Documents whose 索引号, 后段码 or 文号 is ``text``, in any of their written forms."""
-        normalised = normalise_index_no(text)
-        doc_no = normalise_doc_no(text)
-        terms = [Term("index_no", normalised), Term("index_tail", normalised), Term("doc_no", doc_no)]
-        parsed = parse_index_no(text)
-        if parsed and parsed.tail:
-            terms.append(Term("index_no", parsed.normalised))
+        key = index_no_key(text)
+        terms = [Term("index_key", key), Term("index_tail", key), Term("doc_no", normalise_doc_no(text))]
         with self.searcher() as searcher:
             hits = searcher.search(Or(terms), limit=50, sortedby=_sort_facets("newest", False))
             return [_summary(hit.fields()) for hit in hits]
 
     def get(self, doc_id: str) -> Document | None:
         with self.searcher() as searcher:
-            stored = searcher.document(id=doc_id) or searcher.document(id=normalise_index_no(doc_id))
+            stored = searcher.document(id=doc_id) or searcher.document(index_key=index_no_key(doc_id))
             return from_stored(stored) if stored else None
 
     def related(self, doc_id: str, limit: int = 5) -> list[DocSummary]:

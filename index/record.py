@@ -82,14 +82,18 @@ class Finding:
 class IndexNo:
     """A parsed 索引号."""
 
-    raw: str  # as published
-    normalised: str  # NFKC, dashes unified, no whitespace, upper-case
-    variant: str  # standard, uscc, year_month, hyphenated, dashed_org, region_compact, grouped, unrecognised
+    raw: str  # as published, and as shown
+    normalised: str  # written one way (前段码/年-序号; NFKC, upper-case): the document's id
+    variant: (
+        str  # standard, uscc, year_month, hyphenated, dashed_org, classified, region_compact, grouped, unrecognised
+    )
     org_code: str = ""  # 前段码 (9-char 组织机构代码 or 18-char 统一社会信用代码), dash removed
     year: int | None = None
     serial: str = ""
     tail: str = ""  # 后段码, e.g. "2018-00019"
     check_ok: bool | None = None  # None where the variant carries no checkable code
+    key: str = ""  # letters, digits and Chinese only: one key whatever the separators (identifiers.index_no_key)
+    class_code: str = ""  # classification codes printed inside the number (classified variant)
 
 
 @dataclass

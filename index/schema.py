@@ -10,10 +10,11 @@ from whoosh.analysis import Composable
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from index.analysis import ChineseAnalyzer
+from index.identifiers import index_no_key
 from index.record import Attachment, Document, Finding, IndexNo, Link
 
 # Bumped whenever the schema or the analysis changes, so an old index is rebuilt, not misread.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Sort key for a document without a date: after every dated one whichever way a list is sorted
 # (the sort fields below pair it with a has_date key that sorts first).
@@ -25,8 +26,9 @@ def build_schema(analyzer: Composable | None = None) -> Schema:
     chinese = analyzer or ChineseAnalyzer()
     return Schema(
         id=ID(stored=True, unique=True, sortable=True),
-        # 索引号: normalised whole, its 后段码 alone, and how it was published
+        # 索引号: written one way (the id), its lookup key, its 后段码's key, and how it was published
         index_no=ID(stored=True),
+        index_key=ID,
         index_tail=ID,
         index_no_json=STORED,
         doc_no=ID(stored=True),
@@ -135,7 +137,8 @@ def to_fields(doc: Document, digest: str) -> dict[str, object]:
         fields["year"] = doc.year
     if doc.index_no:
         fields["index_no"] = doc.index_no.normalised
-        fields["index_tail"] = doc.index_no.tail
+        fields["index_key"] = doc.index_no.key
+        fields["index_tail"] = index_no_key(doc.index_no.tail)
         fields["index_no_json"] = json.dumps(asdict(doc.index_no), ensure_ascii=False)
     # Empty values are left out, except in columns: Whoosh cannot read a variable-width column that a
     # segment wrote for none of its documents (IndexError in whoosh/columns.py), so every document

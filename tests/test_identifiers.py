@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from index.identifiers import (
     code_check_ok,
     gb11714_check,
+    index_no_key,
     normalise_doc_no,
     normalise_index_no,
     parse_index_no,
@@ -79,7 +82,7 @@ from index.identifiers import (
         ),
         pytest.param(
             "01527918X-2020-153077",
-            "01527918X-2020-153077",
+            "01527918X/2020-153077",  # written one way: the same number as 01527918X/2020-153077
             "hyphenated",
             "01527918X",
             2020,
@@ -127,6 +130,46 @@ from index.identifiers import (
             False,
             id="org-code-bad-check",
         ),
+        pytest.param(
+            "11441900MB2C98024C/2.5/2023-002107",
+            "11441900MB2C98024C/2-5/2023-002107",
+            "classified",
+            "11441900MB2C98024C",
+            2023,
+            "2023-002107",
+            False,
+            id="classification-code-inside",
+        ),
+        pytest.param(
+            "014319733/A01-02/2018-00019",
+            "014319733/A01-02/2018-00019",
+            "classified",
+            "014319733",
+            2018,
+            "2018-00019",
+            True,
+            id="classification-groups-inside",
+        ),
+        pytest.param(
+            "11320000014000003Y－2021－00015",
+            "11320000014000003Y/2021-00015",
+            "hyphenated",
+            "11320000014000003Y",
+            2021,
+            "2021-00015",
+            False,
+            id="uscc-full-width-hyphens",
+        ),
+        pytest.param(
+            "014319733_2018.00019",
+            "014319733/2018-00019",
+            "standard",
+            "014319733",
+            2018,
+            "2018-00019",
+            True,
+            id="underscore-and-dot",
+        ),
     ],
 )
 def test_parse_index_no(raw, normalised, variant, org, year, tail, check_ok):
@@ -139,6 +182,31 @@ def test_parse_index_no(raw, normalised, variant, org, year, tail, check_ok):
         tail,
         check_ok,
     )
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "014319733/2018-00019",
+        "014319733-2018-00019",
+        "014319733/2018/00019",
+        "０１４３１９７３３／２０１８－０００１９",
+        "014319733 / 2018 - 00019",
+        "014319733 2018 00019",
+        "014319733\\2018—00019",
+        "014319733．2018．00019",
+    ],
+)
+def test_one_key_whatever_the_separators(written):
+    assert index_no_key(written) == "014319733201800019"
+    parsed = parse_index_no(written)
+    assert parsed.key == "014319733201800019"
+    assert parsed.raw == written.strip()  # shown as published
+
+
+def test_every_separator_form_parses_to_the_same_number():
+    forms = ["014327899/2016-00311", "014327899-2016-00311", "014327899／2016－00311", " 014327899/2016_00311 "]
+    assert {parse_index_no(form).normalised for form in forms} == {"014327899/2016-00311"}
 
 
 def test_unrecognised_index_no_is_kept_not_rejected():
@@ -193,3 +261,40 @@ def test_doc_no_glued_to_body_start_is_split_off():
         "河北省科学技术厅关于…",
     )
     assert split_leading_doc_no("河北省科学技术厅关于…") == ("", "河北省科学技术厅关于…")
+
+
+# Properties ------------------------------------------------------------------------------------
+
+_ORG_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_SEPARATOR_FORMS = ["/", "-", "／", "－", "—", "–", " / ", " - ", "_", "\\", " "]
+
+
+@given(st.text(max_size=60))
+def test_any_text_parses_without_an_exception_and_parsing_again_changes_nothing(text):
+    assert index_no_key(index_no_key(text)) == index_no_key(text)
+    assert normalise_index_no(normalise_index_no(text)) == normalise_index_no(text)
+    parsed = parse_index_no(text)
+    if parsed is None:
+        assert not normalise_index_no(text)
+        return
+    again = parse_index_no(parsed.normalised)
+    assert (again.normalised, again.key, again.variant != "unrecognised") == (
+        parsed.normalised,
+        parsed.key,
+        parsed.variant != "unrecognised",
+    )
+
+
+@given(
+    org=st.sampled_from([9, 18]).flatmap(lambda n: st.text(_ORG_CHARS, min_size=n, max_size=n)),
+    year=st.integers(1990, 2099),
+    serial=st.integers(0, 99_999_999).map(str),
+    first=st.sampled_from(_SEPARATOR_FORMS),
+    second=st.sampled_from(_SEPARATOR_FORMS),
+)
+def test_a_number_is_one_key_and_one_form_whatever_its_separators(org, year, serial, first, second):
+    written = f"{org}{first}{year}{second}{serial}"
+    parsed = parse_index_no(written)
+    assert parsed.normalised == f"{org}/{year}-{serial}"
+    assert parsed.key == index_no_key(parsed.normalised) == f"{org}{year}{serial}"
+    assert parsed.raw == written.strip()
