@@ -11,11 +11,12 @@ import hashlib
 import html
 import json
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
 from index.attachments import kind_of, local_path
-from index.dates import iso_date
+from index.dates import parse_date, today_in_china
 from index.htmltext import html_to_text
 from index.identifiers import normalise_doc_no, parse_index_no, split_leading_doc_no
 from index.integrity import integrity_findings
@@ -191,11 +192,13 @@ T = TypeVar("T")
 Step = tuple[T, list[Finding]]
 
 
-def normalise(record: RawRecord) -> Document:
+def normalise(record: RawRecord, today: date | None = None) -> Document:
     """The document a raw record describes; raises RejectedRecord if it has neither title nor body.
 
     One step per field, each returning its value and its findings, in the order a page shows them.
+    ``today`` (default: today in China) decides which dates are in the future.
     """
+    today = today or today_in_china()
     fields = record.fields
     findings = list(record.warnings)
 
@@ -207,8 +210,8 @@ def normalise(record: RawRecord) -> Document:
     body = clean_body(fields.get("body"))
     title = take(title_step(record, fields.get("title"), body))
     doc_no, body = take(doc_no_step(fields.get("doc_no"), body))
-    pub_date = take(date_step("pub_date", fields.get("pub_date")))
-    written_date = take(date_step("written_date", fields.get("written_date")))
+    pub_date = take(date_step("pub_date", fields.get("pub_date"), today))
+    written_date = take(date_step("written_date", fields.get("written_date"), today))
     index_no = take(index_no_step(fields.get("index_no")))
     categories = categories_step(fields)
     publisher = clean_line(fields.get("publisher"))
@@ -275,12 +278,28 @@ def doc_no_step(raw: Any, body: str) -> Step[tuple[str, str]]:
     ]
 
 
-def date_step(name: str, raw: Any) -> Step[str]:
-    """公开日期 or 成文日期 (``name``) as ISO 8601 to the precision given; '' with a finding when unreadable."""
-    value = iso_date(raw)
-    if value is None:
+def date_step(name: str, raw: Any, today: date) -> Step[str]:
+    """公开日期 or 成文日期 (``name``) as ISO 8601 to the precision given ('' when unreadable).
+
+    Findings: an unreadable date; a number read as a Unix timestamp (China time); a date after ``today``.
+    """
+    parsed = parse_date(raw)
+    if parsed is None:
         return "", [Finding("bad_date", name, f"无法识别的日期（unreadable date: {raw!r}）")]
-    return value, []
+    findings = []
+    if parsed.timestamp:
+        findings.append(
+            Finding(
+                "date_timestamp",
+                name,
+                f"日期由时间戳按北京时间换算（Unix timestamp {parsed.timestamp} read as {parsed.iso}, China time）",
+            )
+        )
+    if parsed.in_future(today):
+        findings.append(
+            Finding("future_date", name, f"日期晚于今天（{parsed.iso} is in the future; not listed as the latest）")
+        )
+    return parsed.iso, findings
 
 
 def index_no_step(raw: Any) -> Step[IndexNo | None]:

@@ -159,5 +159,11 @@ class Document:
         return self.pub_date or self.written_date
 
     @property
+    def sort_date_trusted(self) -> bool:
+        """Whether lists may place the document by its sort date: it has one, and it is not in the future."""
+        field = "pub_date" if self.pub_date else "written_date"
+        return bool(self.sort_date) and not any(w.code == "future_date" and w.field == field for w in self.warnings)
+
+    @property
     def year(self) -> int | None:
         return int(self.sort_date[:4]) if self.sort_date[:4].isdigit() else None

@@ -17,7 +17,8 @@ from index.record import Attachment, Document, Finding, IndexNo, Link
 SCHEMA_VERSION = 3
 
 # Sort key for a document without a date: after every dated one whichever way a list is sorted
-# (the sort fields below pair it with a has_date key that sorts first).
+# (the sort fields below pair it with a has_date key that sorts first; a date in the future counts
+# as none there).
 NO_DATE = 0
 
 
@@ -117,7 +118,8 @@ def to_fields(doc: Document, digest: str) -> dict[str, object]:
         "pub_date": doc.pub_date,
         "written_date": doc.written_date,
         "date_key": date_key(doc.sort_date),
-        "has_date": 1 if doc.sort_date else 0,
+        # A future date is kept (and shown, flagged) but sorts with the undated, never atop 最新公开.
+        "has_date": 1 if doc.sort_date_trusted else 0,
         "doc_no": doc.doc_no,
         "validity": doc.validity,
         "disclosure": doc.disclosure,
