@@ -33,7 +33,7 @@ from whoosh.searching import Searcher
 from index import store
 from index.analysis import word_split
 from index.dates import iso_date
-from index.identifiers import INDEX_TAIL, index_no_key, normalise_doc_no, normalise_index_no, parse_index_no
+from index.identifiers import INDEX_TAIL, doc_no_key, index_no_key, normalise_index_no, parse_doc_no, parse_index_no
 from index.record import Document
 from index.schema import date_from_key, date_key, from_stored
 
@@ -66,7 +66,6 @@ FIELD_PREFIXES = {
 }
 _FIELD_PREFIX = re.compile(rf"^\s*({'|'.join(FIELD_PREFIXES)})\s*[:：]\s*(.*)$", re.DOTALL)
 
-_DOC_NO_SHAPE = re.compile(r"^[\u4e00-\u9fff]{1,15}(?:〔(?:19|20)\d{2}〕第?\d{1,5}号|令?第\d{1,5}号)$")
 
 
 @dataclass
@@ -136,7 +135,7 @@ def identifier_kind(text: str) -> str | None:
     parsed = parse_index_no(text)
     if parsed and parsed.variant not in {"unrecognised", "grouped"}:
         return "index_no"
-    if _DOC_NO_SHAPE.match(normalise_doc_no(text)):
+    if parse_doc_no(text):
         return "doc_no"
     return None
 
@@ -292,7 +291,7 @@ class Catalog:
         if not text:
             return Every()
         if fields == ("doc_no",):
-            return Term("doc_no", normalise_doc_no(text))
+            return Term("doc_no_keys", doc_no_key(text))
         if fields == ("index_no",):
             key = index_no_key(text)
             return Or([Term("index_key", key), Term("index_tail", key)])
@@ -377,7 +376,7 @@ class Catalog:
     def lookup(self, text: str) -> list[DocSummary]:
         """Documents whose 索引号, 后段码 or 文号 is ``text``, in any of their written forms."""
         key = index_no_key(text)
-        terms = [Term("index_key", key), Term("index_tail", key), Term("doc_no", normalise_doc_no(text))]
+        terms = [Term("index_key", key), Term("index_tail", key), Term("doc_no_keys", doc_no_key(text))]
         with self.searcher() as searcher:
             hits = searcher.search(Or(terms), limit=50, sortedby=_sort_facets("newest", False))
             return [_summary(hit.fields()) for hit in hits]

@@ -10,7 +10,7 @@ from whoosh.analysis import Composable
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from index.analysis import ChineseAnalyzer
-from index.identifiers import index_no_key
+from index.identifiers import doc_no_keys, index_no_key
 from index.record import Attachment, Document, Finding, IndexNo, Link
 
 # Bumped whenever the schema or the analysis changes, so an old index is rebuilt, not misread.
@@ -33,6 +33,7 @@ def build_schema(analyzer: Composable | None = None) -> Schema:
         index_tail=ID,
         index_no_json=STORED,
         doc_no=ID(stored=True),
+        doc_no_keys=KEYWORD(commas=True),  # identifiers.doc_no_keys: every form and shorter issuer
         # chars=True keeps each posting's character span, so snippets are cut without re-segmenting bodies
         title=TEXT(analyzer=chinese, stored=True, phrase=True, field_boost=3.0, multitoken_query="phrase"),
         body=TEXT(analyzer=chinese, stored=True, phrase=True, chars=True, multitoken_query="phrase"),
@@ -121,6 +122,7 @@ def to_fields(doc: Document, digest: str) -> dict[str, object]:
         # A future date is kept (and shown, flagged) but sorts with the undated, never atop 最新公开.
         "has_date": 1 if doc.sort_date_trusted else 0,
         "doc_no": doc.doc_no,
+        "doc_no_keys": ",".join(doc_no_keys(doc.doc_no)),
         "validity": doc.validity,
         "disclosure": doc.disclosure,
         "flags": ",".join(sorted({w.code for w in doc.warnings})),
