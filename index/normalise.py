@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from index.attachments import kind_of, local_path
-from index.dates import parse_date, today_in_china
+from index.dates import iso_date, parse_date, today_in_china
 from index.htmltext import html_to_text
 from index.identifiers import normalise_doc_no, parse_index_no, split_leading_doc_no
 from index.integrity import integrity_findings
+from index.labels import WEAK_LABELS, canonical_field, label_key, line_pairs, map_fields
 from index.record import Attachment, Document, Finding, IndexNo, Link, RawRecord
 
 
@@ -199,7 +200,6 @@ def normalise(record: RawRecord, today: date | None = None) -> Document:
     ``today`` (default: today in China) decides which dates are in the future.
     """
     today = today or today_in_china()
-    fields = record.fields
     findings = list(record.warnings)
 
     def take(step: Step[T]) -> T:
@@ -207,8 +207,10 @@ def normalise(record: RawRecord, today: date | None = None) -> Document:
         findings.extend(found)
         return value
 
-    body = clean_body(fields.get("body"))
-    title = take(title_step(record, fields.get("title"), body))
+    lifted, heading, body = take(body_metadata_step(clean_body(record.fields.get("body"))))
+    # What the source labels itself wins over what its body repeats.
+    fields = {**lifted, **{name: value for name, value in record.fields.items() if value not in (None, "", [])}}
+    title, body = take(title_step(record, fields.get("title"), heading, body))
     doc_no, body = take(doc_no_step(fields.get("doc_no"), body))
     pub_date = take(date_step("pub_date", fields.get("pub_date"), today))
     written_date = take(date_step("written_date", fields.get("written_date"), today))
@@ -240,7 +242,7 @@ def normalise(record: RawRecord, today: date | None = None) -> Document:
         written_date=written_date,
         doc_no=doc_no,
         keywords=split_keywords(fields.get("keywords")),
-        validity=clean_line(fields.get("validity")),
+        validity=validity_step(fields),
         disclosure=clean_line(fields.get("disclosure")),
         summary=clean_line(fields.get("summary")),
         body=body,
@@ -255,14 +257,20 @@ def normalise(record: RawRecord, today: date | None = None) -> Document:
     )
 
 
-def title_step(record: RawRecord, raw: Any, body: str) -> Step[str]:
-    """The title; the body's first line where none is given. Raises RejectedRecord when there is neither."""
+def title_step(record: RawRecord, raw: Any, heading: str, body: str) -> Step[tuple[str, str]]:
+    """(title, body): the labelled title; else the heading printed above the metadata in the body;
+    else the body's first line. The heading leaves the body when it is the title.
+
+    Raises RejectedRecord when there is neither title nor body.
+    """
     title = clean_line(raw)
     if title:
-        return title, []
+        return (title, body if heading in ("", title) else f"{heading}\n\n{body}".strip()), []
+    if heading:
+        return (heading, body), []
     if not body:
         raise RejectedRecord(record, "title", "no title (名称/标题) and no body (正文)")
-    return body.split("\n", 1)[0][:80], [
+    return (body.split("\n", 1)[0][:80], body), [
         Finding("no_title", "title", "缺少标题，取正文首行（no title; the body's first line is used）")
     ]
 
@@ -326,6 +334,119 @@ def categories_step(fields: dict[str, Any]) -> dict[str, str]:
         if fields.get(key):
             categories[key] = clean_line(fields[key])
     return categories
+
+
+_LIFTED_FIELDS_SKIPPED = frozenset({"body", "attachments", "related"})
+_MAX_HEADING = 100
+_MAX_META_VALUE = 300
+
+
+def body_metadata_step(body: str) -> Step[tuple[dict[str, Any], str, str]]:
+    """(fields, heading, body): metadata a page printed above its text (``时间：… 来源：…``, or the label
+    table repeated as text), lifted out of the body, and the heading printed above it.
+
+    Only lines at the very start count, and only lines that are metadata beyond doubt (see
+    :func:`_metadata_pairs`): a body that starts ``时间：上午九点`` keeps it.
+    """
+    paragraphs = body.split("\n\n") if body else []
+    start = 1 if len(paragraphs) > 1 and _is_heading(paragraphs[0]) and _metadata_at(paragraphs, 1) else 0
+    if start and _metadata_at(paragraphs, 0):
+        start = 0
+    pairs: list[tuple[str, str]] = []
+    i = start
+    while i < len(paragraphs) and (found := _metadata_at(paragraphs, i)):
+        found_pairs, used = found
+        pairs += found_pairs
+        i += used
+    if not pairs:
+        return ({}, "", body), []
+    fields, _unknown = map_fields(pair for pair in pairs if canonical_field(pair[0]) not in _LIFTED_FIELDS_SKIPPED)
+    heading = paragraphs[0] if start else ""
+    finding = Finding(
+        "body_metadata",
+        "body",
+        f"正文开头的元数据已移出正文（{len(pairs)} labelled values printed above the text: {', '.join(fields)}）",
+    )
+    return (fields, heading, "\n\n".join(paragraphs[i:])), [finding]
+
+
+def _is_heading(line: str) -> bool:
+    """A line that can be a title: short, and not a salutation or a sentence (各县区：, …。)."""
+    return len(line) <= _MAX_HEADING and not line.endswith(("：", ":", "。", "，", "；", ";"))
+
+
+def _metadata_at(paragraphs: list[str], i: int) -> tuple[list[tuple[str, str]], int] | None:
+    """The metadata pairs of paragraph ``i`` and how many paragraphs they take, or None if it is text."""
+    if i >= len(paragraphs):
+        return None
+    pairs = _metadata_pairs(paragraphs[i])
+    if pairs:
+        return pairs, 1
+    # A label table copied as text: a strong label alone on its line, its value on the next.
+    alone = line_pairs(paragraphs[i])
+    if (
+        len(alone) == 1
+        and not alone[0][1]
+        and canonical_field(alone[0][0]) not in _LIFTED_FIELDS_SKIPPED
+        and label_key(alone[0][0]) not in WEAK_LABELS
+        and i + 1 < len(paragraphs)
+        and not line_pairs(paragraphs[i + 1], unknown=True)
+        and len(paragraphs[i + 1]) <= _MAX_META_VALUE
+    ):
+        return [(alone[0][0], paragraphs[i + 1])], 2
+    return None
+
+
+def _metadata_pairs(line: str) -> list[tuple[str, str]]:
+    """A line's label/value pairs if the line is metadata: it starts with a label, every value is short,
+    and it holds a label that is never body text (索引号, 发布机构 …), two known labels, or a date under
+    a date label (时间：2018-04-10). Otherwise []."""
+    pairs = line_pairs(line, unknown=True)
+    known = [(label, value) for label, value in pairs if canonical_field(label) not in (None, *_LIFTED_FIELDS_SKIPPED)]
+    if not known or any(len(value) > _MAX_META_VALUE for _, value in pairs):
+        return []
+    strong = any(label_key(label) not in WEAK_LABELS for label, _ in known)
+    dated = any(canonical_field(label) in ("pub_date", "written_date") and iso_date(value) for label, value in known)
+    return pairs if strong or len(known) >= 2 or dated else []
+
+
+# 有效性 values as sites write them, by what they mean; the first group a value names wins
+# (部分失效 is a change, not an end; 现行有效 is 有效).
+_VALIDITY_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("已修改", ("部分失效", "部分废止", "修改", "修订", "修正")),
+    ("废止", ("废止", "废除", "撤销", "作废")),
+    ("尚未生效", ("尚未生效", "未生效")),
+    ("失效", ("失效", "过期", "到期", "无效")),
+    ("有效", ("有效", "现行", "生效")),
+)
+_YES = frozenset({"1", "true", "yes", "y", "是"})
+_NO = frozenset({"0", "false", "no", "n", "否"})
+
+
+def normalise_validity(value: Any) -> str:
+    """有效性 in one of 有效 / 失效 / 废止 / 已修改 (also 尚未生效); 是/否 and true/false as 有效/失效;
+    an unknown value as written."""
+    text = clean_line(value)
+    if text.lower() in _YES:
+        return "有效"
+    if text.lower() in _NO:
+        return "失效"
+    for meaning, words in _VALIDITY_WORDS:
+        if any(word in text for word in words):
+            return meaning
+    return text
+
+
+def validity_step(fields: dict[str, Any]) -> str:
+    """有效性 from its label, else from platform flags (gkmlpt: is_abolished → 废止, is_expired → 失效)."""
+    validity = normalise_validity(fields.get("validity"))
+    if validity or ("expired" not in fields and "abolished" not in fields):
+        return validity
+    if clean_line(fields.get("abolished")).lower() in _YES:
+        return "废止"
+    if clean_line(fields.get("expired")).lower() in _YES:
+        return "失效"
+    return "有效"
 
 
 def body_step(body: str) -> Step[str]:

@@ -67,7 +67,6 @@ FIELD_PREFIXES = {
 _FIELD_PREFIX = re.compile(rf"^\s*({'|'.join(FIELD_PREFIXES)})\s*[:：]\s*(.*)$", re.DOTALL)
 
 
-
 @dataclass
 class SearchRequest:
     q: str = ""

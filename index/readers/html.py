@@ -35,7 +35,8 @@ from index.htmltext import (
     paragraphs,
     parse_tree,
 )
-from index.labels import canonical_field, known_labels, label_key, map_fields
+from index.labels import WEAK_LABELS, canonical_field, known_labels, label_key, map_fields
+from index.publishers import is_organisation_name
 from index.readers import ReadError
 from index.record import RawRecord
 
@@ -96,7 +97,7 @@ def parse_html(
     fields, _unknown = map_fields((pair.label, pair.value) for pair in found)
     for name, value in meta.items():
         fields.setdefault(name, value)
-    if "title" not in fields and (title := page_title(root, str(fields.get("site", "")))):
+    if "title" not in fields and (title := heading_above(root, found) or page_title(root, str(fields.get("site", "")))):
         fields["title"] = title
     if page_url := url or canonical_url(root):
         fields["url"] = page_url
@@ -114,12 +115,7 @@ def parse_html(
 _GAP = r"[^\S\n]*"
 # Separators sites put between label/value pairs on one line (来源：… | 发布时间：…).
 _PAIR_SEPARATORS = " |｜丨/"
-# Labels that also head ordinary sentences and data tables (时间：上午九点, 来源：新华社): they count
-# only beside a label that is never body text.
-_WEAK_LABELS = frozenset(
-    label_key(label)
-    for label in ("日期", "时间", "来源", "主题", "体裁", "文种", "类别", "链接", "网址", "站点", "栏目", "效力")
-)
+# Weak labels (labels.WEAK_LABELS: 时间, 来源 …) count only beside a label that is never body text.
 # Labels that head a block of links, not a value: attachments and related links are read from links.
 _NOT_VALUES = frozenset({"body", "attachments", "related"})
 _MAX_VALUE = 300
@@ -141,7 +137,7 @@ class LabelPair:
 
     @property
     def strong(self) -> bool:
-        return label_key(self.label) not in _WEAK_LABELS
+        return label_key(self.label) not in WEAK_LABELS
 
 
 @cache
@@ -285,6 +281,27 @@ def meta_fields(root: HtmlElement) -> dict[str, str]:
         if field and value:
             found.setdefault(field, value)
     return found
+
+
+_HEADING_CLASSES = frozenset({"title", "bt", "tit", "article-title", "article_title", "news_title", "xxgk_title"})
+_MAX_HEADING = 100
+
+
+def heading_above(root: HtmlElement, pairs: list[LabelPair]) -> str:
+    """The heading printed above the page's metadata (the last ``<h1>``–``<h3>`` or title-classed line
+    before the first label), where it reads as a title rather than the site's or an office's name."""
+    if not pairs:
+        return ""
+    first = pairs[0].elements[0]
+    heading = ""
+    for el in root.iter():
+        if el is first:
+            break
+        if el.tag in ("h1", "h2", "h3") or (_class_tokens(el) & _HEADING_CLASSES and el.tag not in ("html", "body")):
+            text = clean_text(el.text_content())
+            if 4 <= len(text) <= _MAX_HEADING and not is_organisation_name(text):
+                heading = text
+    return heading
 
 
 def page_title(root: HtmlElement, site: str = "") -> str:
