@@ -21,6 +21,7 @@ from index.htmltext import html_to_text
 from index.identifiers import normalise_doc_no, parse_index_no, split_leading_doc_no
 from index.integrity import integrity_findings
 from index.labels import WEAK_LABELS, canonical_field, label_key, line_pairs, map_fields
+from index.publishers import PublisherTable, default_table, resolve_publishers
 from index.record import Attachment, Document, Finding, IndexNo, Link, RawRecord
 
 
@@ -193,11 +194,12 @@ T = TypeVar("T")
 Step = tuple[T, list[Finding]]
 
 
-def normalise(record: RawRecord, today: date | None = None) -> Document:
+def normalise(record: RawRecord, today: date | None = None, publishers: PublisherTable | None = None) -> Document:
     """The document a raw record describes; raises RejectedRecord if it has neither title nor body.
 
     One step per field, each returning its value and its findings, in the order a page shows them.
-    ``today`` (default: today in China) decides which dates are in the future.
+    ``today`` (default: today in China) decides which dates are in the future; ``publishers`` is the
+    table short publisher names resolve by (default: index/data/publishers.tsv).
     """
     today = today or today_in_china()
     findings = list(record.warnings)
@@ -216,7 +218,8 @@ def normalise(record: RawRecord, today: date | None = None) -> Document:
     written_date = take(date_step("written_date", fields.get("written_date"), today))
     index_no = take(index_no_step(fields.get("index_no")))
     categories = categories_step(fields)
-    publisher = clean_line(fields.get("publisher"))
+    names, aliases = take(publisher_step(fields, index_no, publishers or default_table()))
+    publisher = "、".join(names)
     body = take(body_step(body))
     findings += integrity_findings(
         {
@@ -238,6 +241,8 @@ def normalise(record: RawRecord, today: date | None = None) -> Document:
         category_topic=categories.get("category_topic", ""),
         category_genre=categories.get("category_genre", ""),
         publisher=publisher,
+        publishers=names,
+        publisher_aliases=aliases,
         pub_date=pub_date,
         written_date=written_date,
         doc_no=doc_no,
@@ -325,6 +330,34 @@ def index_no_step(raw: Any) -> Step[IndexNo | None]:
             Finding("index_no_check", "index_no", f"索引号前段码校验位不符（check digit fails in {index_no.raw!r}）")
         )
     return index_no, findings
+
+
+def publisher_step(
+    fields: dict[str, Any], index_no: IndexNo | None, table: PublisherTable
+) -> Step[tuple[list[str], list[str]]]:
+    """(full names, aliases): joint issuers apart, each short name resolved (see index.publishers).
+
+    The aliases are the names as printed where they differ, and the table's other names for each
+    publisher, so a search for any of them still finds the document.
+    """
+    written = clean_line(fields.get("publisher")).replace(",", "，")  # facet values are comma-separated
+    resolved = resolve_publishers(written, clean_line(fields.get("site")), index_no.org_code if index_no else "", table)
+    names = list(dict.fromkeys(r.name for r in resolved))
+    aliases = [r.written for r in resolved if r.written != r.name]
+    aliases += [alias for name in names for alias in table.aliases_of(name)]
+    findings = [
+        Finding(
+            "publisher_resolved",
+            "publisher",
+            f"发布机构简称已补全（{r.written} → {r.name}, from the {_RESOLVED_BY[r.how]}）",
+        )
+        for r in resolved
+        if r.how
+    ]
+    return (names, list(dict.fromkeys(a for a in aliases if a not in names))), findings
+
+
+_RESOLVED_BY = {"org_code": "索引号's org code", "site": "site's name", "table": "publishers table"}
 
 
 def categories_step(fields: dict[str, Any]) -> dict[str, str]:

@@ -50,7 +50,7 @@ FACETS: dict[str, str] = {
 
 # Field search: the choice in the form, or a prefix typed before the query (标题:低保).
 SEARCH_FIELDS: dict[str, tuple[str, ...]] = {
-    "all": ("title", "body", "attachment_text", "keywords"),
+    "all": ("title", "body", "attachment_text", "keywords", "publisher_names"),
     "title": ("title",),
     "body": ("body",),
     "doc_no": ("doc_no",),
@@ -488,6 +488,8 @@ def _filter_query(req: SearchRequest) -> Query | None:
         if key == "year":
             years = [int(v) for v in values if str(v).isdigit()]
             terms: list[Query] = [NumericRange("year", y, y) for y in years]
+        elif key == "publisher":  # a publisher's other names select it too
+            terms = [Or([Term(key, value), Term("publisher_alias", value)]) for value in values]
         else:
             terms = [Term(key, value) for value in values]
         if terms:
@@ -521,7 +523,8 @@ def _sort_facets(sort: str, has_query: bool):
 
 
 def _facet_map() -> dict[str, sorting.FacetType]:
-    return {key: sorting.FieldFacet(key, maptype=sorting.Count) for key in FACETS}
+    # Joint issuers give a document several publishers, each counted.
+    return {key: sorting.FieldFacet(key, maptype=sorting.Count, allow_overlap=key == "publisher") for key in FACETS}
 
 
 def _facets(results, req: SearchRequest) -> dict[str, list[FacetValue]]:
@@ -552,7 +555,7 @@ def _summary(stored: dict) -> DocSummary:
     return DocSummary(
         id=str(stored.get("id", "")),
         title=str(stored.get("title", "")),
-        publisher=str(stored.get("publisher", "")),
+        publisher=str(stored.get("publisher", "")).replace(",", "、"),
         pub_date=str(stored.get("pub_date", "")),
         doc_no=str(stored.get("doc_no", "")),
         index_no=str(stored.get("index_no", "")),

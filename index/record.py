@@ -130,7 +130,9 @@ class Document:
     category_scheme: str = ""  # 组配分类, e.g. 规划计划
     category_topic: str = ""  # 主题分类, e.g. 其他 or 城乡建设、环境保护\城市规划
     category_genre: str = ""  # 体裁分类, e.g. 报告
-    publisher: str = ""
+    publisher: str = ""  # as shown: the full names, 、-separated for joint issuers
+    publishers: list[str] = field(default_factory=list)  # one full name per issuer: the facet values
+    publisher_aliases: list[str] = field(default_factory=list)  # other names: as printed, and the table's
     pub_date: str = ""  # ISO 8601, to the precision the source gave: 2018-04-10, 2018-04 or 2018
     written_date: str = ""
     doc_no: str = ""  # 文号 with 〔〕 brackets

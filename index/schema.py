@@ -41,7 +41,11 @@ def build_schema(analyzer: Composable | None = None) -> Schema:
         keywords=KEYWORD(stored=True, commas=True, scorable=True),
         summary=STORED,
         # facets: single-valued, sortable columns
-        publisher=ID(stored=True, sortable=True),
+        # one full name per issuer (comma-separated: joint issuers are several facet values); the other
+        # names a publisher goes by, exact for filters and analysed for search
+        publisher=KEYWORD(stored=True, commas=True, scorable=True),
+        publisher_alias=KEYWORD(commas=True),
+        publisher_names=TEXT(analyzer=chinese),
         category_scheme=ID(stored=True, sortable=True),
         category_topic=ID(stored=True, sortable=True),
         category_genre=ID(stored=True, sortable=True),
@@ -112,7 +116,9 @@ def to_fields(doc: Document, digest: str) -> dict[str, object]:
         "attachment_text": "\n\n".join(a.text for a in doc.attachments if a.text),
         "keywords": ",".join(doc.keywords),
         "summary": doc.summary,
-        "publisher": doc.publisher,
+        "publisher": ",".join(doc.publishers),
+        "publisher_alias": ",".join(doc.publisher_aliases),
+        "publisher_names": "\n".join([*doc.publishers, *doc.publisher_aliases]),
         "category_scheme": doc.category_scheme,
         "category_topic": doc.category_topic,
         "category_genre": doc.category_genre,
@@ -175,7 +181,8 @@ def from_stored(stored: dict[str, object]) -> Document:
         category_scheme=text("category_scheme"),
         category_topic=text("category_topic"),
         category_genre=text("category_genre"),
-        publisher=text("publisher"),
+        publisher=text("publisher").replace(",", "、"),
+        publishers=[name for name in text("publisher").split(",") if name],
         pub_date=text("pub_date"),
         written_date=text("written_date"),
         doc_no=text("doc_no"),

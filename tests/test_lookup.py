@@ -79,7 +79,7 @@ def test_unknown_identifier_finds_nothing(catalog):
 def test_get_returns_the_full_document(catalog):
     doc = catalog.get(SEED_INDEX_NO)
     assert doc.title == SEED_TITLE and doc.index_no.check_ok is True
-    assert {w.code for w in doc.warnings} == {"spam", "encoding_loss"}
+    assert {w.code for w in doc.warnings} == {"spam", "encoding_loss", "publisher_resolved"}
 
 
 @pytest.mark.parametrize(

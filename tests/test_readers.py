@@ -33,7 +33,12 @@ def test_seed_page_fields_exactly():
     assert doc.index_no.check_ok is True
     assert doc.categories == ["规划计划", "其他", "报告"]
     assert (doc.category_scheme, doc.category_topic, doc.category_genre) == ("规划计划", "其他", "报告")
-    assert doc.publisher == "市民政局"
+    # The page prints 市民政局 on 宿迁市民政局's site: one publisher, one full name (issue 7, item 6).
+    assert (doc.publisher, doc.publishers, doc.publisher_aliases) == (
+        "宿迁市民政局",
+        ["宿迁市民政局"],
+        ["市民政局", "宿迁民政局"],
+    )
     assert doc.pub_date == "2018-04-10"
     assert doc.written_date == ""
     assert doc.doc_no == ""
@@ -44,7 +49,11 @@ def test_seed_page_fields_exactly():
     assert doc.body.endswith("大力推行节地生态安葬,完善乡镇公益性公墓体系,加强生态公墓建设。")
     assert "市民政局2018年一季度工作情况" not in doc.body  # the repeated title is not body text
     assert doc.body.count("\n\n") >= 20  # paragraphs kept
-    assert {(w.code, w.field) for w in doc.warnings} == {("encoding_loss", "category"), ("spam", "body")}
+    assert {(w.code, w.field) for w in doc.warnings} == {
+        ("encoding_loss", "category"),
+        ("spam", "body"),
+        ("publisher_resolved", "publisher"),
+    }
 
 
 def test_page_text_with_spaced_labels_colons_attachments_and_related(tmp_path):
