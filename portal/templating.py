@@ -35,6 +35,11 @@ FLAG_LABELS: dict[str, str] = {
     "bad_date": "日期无法识别",
     "no_title": "原文缺少标题",
     "doc_no_in_body": "文号取自正文开头",
+    "date_timestamp": "日期由时间戳换算",
+    "future_date": "日期晚于今天",
+    "body_metadata": "正文开头的元数据已移出",
+    "publisher_resolved": "发布机构简称已补全",
+    "attachment_unreadable": "附件无法读取",
 }
 # Findings that question the text itself: shown on result lists and at the top of the detail page.
 # The rest are notes on how the record was read, listed more quietly on the detail page.
