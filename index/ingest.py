@@ -16,6 +16,7 @@ from pathlib import Path
 
 from whoosh.analysis import Composable
 from whoosh.index import Index
+from whoosh.searching import Searcher
 
 from index import store
 from index.attachments import read_texts
@@ -160,6 +161,7 @@ class _IndexState:
     # Conflict winners that replace a version this run's writer already holds: Whoosh cannot delete a
     # document before it is committed, so they are written by a second writer after the first commits.
     replacements: dict[str, tuple[Document, str]] = field(default_factory=dict)
+    _searcher: Searcher | None = None
 
     @classmethod
     def of(cls, ix: Index) -> _IndexState:
@@ -184,11 +186,17 @@ class _IndexState:
             return self.written[doc_id]
         if doc_id not in self.hashes or self.ix is None:
             return None
-        with self.ix.searcher() as searcher:  # only for an id met again: rare, so no searcher is kept open
-            stored = searcher.document(id=doc_id) or {}
+        if self._searcher is None:  # opened once, on the first id met again (a changed file, a conflict)
+            self._searcher = self.ix.searcher()
+        stored = self._searcher.document(id=doc_id) or {}
         source, locator = str(stored.get("source") or ""), str(stored.get("locator") or "")
         where = f"{source} {locator}".strip()
         return _Version(self.hashes[doc_id], str(stored.get("pub_date") or ""), _resolved(source), locator, where)
+
+    def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
 
 
 def ingest_paths(
@@ -241,32 +249,35 @@ def _ingest_into(
     sources = store.read_sources(generation)
     seen: dict[str, str] = {}  # id → where, for this run
     kept_sources: set[str] = set()
-    with store.committing_writer(ix) as writer:
-        for path in iter_files(paths):
-            source = str(path.resolve())  # the same file, however the command line named it
-            kept_sources.add(source)
-            digest = file_digest(path)
-            previous = sources.get(source)
-            if previous and previous.get("sha1") == digest:
-                report.files_unchanged += 1
-                report.unchanged += len(previous["ids"])
-                seen.update({doc_id: source for doc_id in previous["ids"]})
-                continue
-            report.files_read += 1
-            ids, complete = _ingest_file(path, writer, state, seen, report, progress)
-            if complete:
-                sources[source] = {"sha1": digest, "ids": ids}
-            else:
-                # Something in the file could not be read: keep what it held before, read it again next time.
-                old_ids = list(previous["ids"]) if previous else []
-                seen.update({doc_id: source for doc_id in old_ids})
-                sources[source] = {"sha1": "", "ids": sorted(set(ids) | set(old_ids))}
-        if prune:
-            _prune(writer, paths, sources, kept_sources, seen, report)
-    if state.replacements:
+    try:
         with store.committing_writer(ix) as writer:
-            for doc, digest in state.replacements.values():
-                writer.update_document(**to_fields(doc, digest))
+            for path in iter_files(paths):
+                source = str(path.resolve())  # the same file, however the command line named it
+                kept_sources.add(source)
+                digest = file_digest(path)
+                previous = sources.get(source)
+                if previous and previous.get("sha1") == digest:
+                    report.files_unchanged += 1
+                    report.unchanged += len(previous["ids"])
+                    seen.update({doc_id: source for doc_id in previous["ids"]})
+                    continue
+                report.files_read += 1
+                ids, complete = _ingest_file(path, writer, state, seen, report, progress)
+                if complete:
+                    sources[source] = {"sha1": digest, "ids": ids}
+                else:
+                    # Something in the file could not be read: keep what it held before, read it again next time.
+                    old_ids = list(previous["ids"]) if previous else []
+                    seen.update({doc_id: source for doc_id in old_ids})
+                    sources[source] = {"sha1": "", "ids": sorted(set(ids) | set(old_ids))}
+            if prune:
+                _prune(writer, paths, sources, kept_sources, seen, report)
+        if state.replacements:
+            with store.committing_writer(ix) as writer:
+                for doc, digest in state.replacements.values():
+                    writer.update_document(**to_fields(doc, digest))
+    finally:
+        state.close()
     store.write_sources(generation, sources)
 
 
@@ -297,7 +308,12 @@ def _ingest_file(
         doc.warnings += read_texts(doc.attachments)
         where = item.where
         version = _Version(content_hash(doc), doc.pub_date, _resolved(doc.source), doc.locator, where)
-        incumbent = state.incumbent(doc.id)
+        # Only a different content needs the incumbent's date and source (read from the index).
+        incumbent = (
+            state.incumbent(doc.id)
+            if state.hashes.get(doc.id) not in (None, version.digest) or doc.id in seen
+            else None
+        )
         if incumbent and incumbent.digest == version.digest and doc.id in seen:
             report.duplicates.append(Duplicate(doc.id, where, doc.id, seen[doc.id]))
             continue
