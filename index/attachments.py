@@ -12,14 +12,15 @@ import re
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
-import charset_normalizer
+from index.decoding import decode_text
+from index.htmltext import decode_html, html_to_text, kind_of
+from index.record import Attachment, Finding
 
 # Larger files are skipped: a scanned 500-page PDF has no text worth the time, and the ingest
 # must not stall on one document.
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
-_EXTENSION = re.compile(r"\.([A-Za-z0-9]{1,5})$")
 _URL_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
 
@@ -33,15 +34,6 @@ class AttachmentError(Exception):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.message}" if self.name else self.message
-
-
-def kind_of(name_or_url: str) -> str:
-    """The lower-case extension of a file name or URL (``pdf``), ignoring query string and fragment."""
-    text = name_or_url.strip()
-    path = urlsplit(text).path if _URL_SCHEME.match(text) else re.split(r"[?#]", text, maxsplit=1)[0]
-    last = unquote(path).replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
-    match = _EXTENSION.search(last)
-    return match.group(1).lower() if match else ""
 
 
 def extract_text(data: bytes, kind: str, name: str = "") -> str:
@@ -114,38 +106,13 @@ def _docx_lines(container) -> Iterator[str]:
                     yield from _docx_lines(cell)
 
 
-def detected_encoding(data: bytes) -> str:
-    """The encoding of bytes that do not say: UTF-8 if valid, else GB18030 if (nearly) valid, else a guess.
-
-    GB18030 (a superset of GBK and GB2312) is what a Chinese government file is in when it is not
-    UTF-8, and charset_normalizer alone takes short GBK text for Korean. A stray bad byte in GBK
-    text costs one U+FFFD; switching to a guessed encoding would garble the whole file.
-    """
-    try:
-        data.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    as_gb = data.decode("gb18030", errors="replace")
-    if as_gb.count("\ufffd") <= max(2, len(as_gb) // 100):
-        return "gb18030"
-    best = charset_normalizer.from_bytes(data).best()
-    return best.encoding if best is not None else "gb18030"
-
-
 def plain_text(data: bytes) -> str:
     """A text file's content, whatever its encoding (UTF-8/16 by BOM, else detected)."""
-    for bom, name in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
-        if data.startswith(bom):
-            return data[len(bom) :].decode(name, errors="replace")
-    return data.decode(detected_encoding(data), errors="replace")
+    return decode_text(data)
 
 
 def html_text(data: bytes) -> str:
     """The text of an HTML attachment, decoded and paragraphed as the HTML reader does pages."""
-    # Imported here: the HTML reader imports kind_of from this module.
-    from index.readers.html import decode_html, html_to_text
-
     return html_to_text(decode_html(data))
 
 
@@ -159,46 +126,53 @@ _EXTRACTORS: dict[str, Callable[[bytes], str]] = {
 }
 
 
-def read_local_attachments(record_path: Path, attachments: list[dict]) -> list[dict]:
-    """The attachments with ``text`` filled in for those stored as files beside the document.
+def local_path(root: Path | None, attachment: dict) -> Path | None:
+    """The existing file inside ``root`` that a raw attachment's ``path``, ``url`` or ``name`` points to.
 
-    An attachment is looked for by its ``path``, ``url`` or ``name`` taken as a path relative
-    to the document's folder; web URLs and paths leading out of that folder are not followed
-    (a crawled page must not make the ingest read ``../../etc/passwd`` into a public index).
-    A file that cannot be read gets an ``error`` message instead, for the ingest report.
+    ``root`` is the folder a reader says the document's files may be in (the document's own folder;
+    a crawl folder's ``<host>``). A reference is taken relative to it (an absolute one must lie inside
+    it); web URLs and paths leading out of it are not followed (a crawled page must not make the
+    ingest read ``../../etc/passwd`` into a public index). None where there is no such file.
     """
-    folder = record_path.parent.resolve()
-    return [_with_local_text(folder, attachment) for attachment in attachments]
-
-
-def _with_local_text(folder: Path, attachment: dict) -> dict:
-    result = dict(attachment)
-    path = _local_file(folder, attachment)
-    if path is None or result.get("text"):
-        return result
-    name = str(attachment.get("name") or path.name)
-    try:
-        if path.stat().st_size > MAX_ATTACHMENT_BYTES:
-            raise AttachmentError(name, f"larger than {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MiB, not read")
-        kind = str(attachment.get("kind") or "") or kind_of(path.name)
-        result["text"] = extract_text(path.read_bytes(), kind, name)
-    except AttachmentError as exc:
-        result["error"] = str(exc)
-    except OSError as exc:
-        result["error"] = str(AttachmentError(name, f"cannot open: {exc.strerror or exc}"))
-    return result
-
-
-def _local_file(folder: Path, attachment: dict) -> Path | None:
-    """The existing file inside ``folder`` that the attachment's path, url or name points to."""
+    if root is None:
+        return None
+    folder = root.resolve()
     for key in ("path", "url", "name"):
         reference = str(attachment.get(key) or "").strip()
         if not reference or _URL_SCHEME.match(reference) or reference.startswith("//"):
             continue
-        relative = unquote(re.split(r"[?#]", reference, maxsplit=1)[0]).replace("\\", "/").lstrip("/")
-        if not relative:
+        relative = unquote(re.split(r"[?#]", reference, maxsplit=1)[0]).replace("\\", "/")
+        if not relative.strip("/"):
             continue
-        candidate = (folder / relative).resolve()
+        candidate = (Path(relative) if Path(relative).is_absolute() else folder / relative.lstrip("/")).resolve()
         if candidate.is_relative_to(folder) and candidate.is_file():
             return candidate
     return None
+
+
+def read_texts(attachments: list[Attachment]) -> list[Finding]:
+    """Fill in the text of every attachment with a local copy (``path``) and no text yet.
+
+    This is the one place attachment text is extracted, at ingest, whatever the source. A file
+    that cannot be read keeps no text and gives a finding naming it, for the ingest report.
+    """
+    findings = []
+    for attachment in attachments:
+        if attachment.path is None or attachment.text:
+            continue
+        try:
+            attachment.text = file_text(attachment.path, attachment.kind, attachment.name)
+        except AttachmentError as exc:
+            findings.append(Finding("attachment_unreadable", "attachments", f"附件无法读取（{exc}）"))
+    return findings
+
+
+def file_text(path: Path, kind: str = "", name: str = "") -> str:
+    """The text of an attachment file; raises :class:`AttachmentError` (too large, unopenable, unreadable)."""
+    name = name or path.name
+    try:
+        if path.stat().st_size > MAX_ATTACHMENT_BYTES:
+            raise AttachmentError(name, f"larger than {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MiB, not read")
+        return extract_text(path.read_bytes(), kind or kind_of(path.name), name)
+    except OSError as exc:
+        raise AttachmentError(name, f"cannot open: {exc.strerror or exc}") from exc

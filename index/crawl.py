@@ -36,8 +36,8 @@ import lxml.etree
 import lxml.html
 
 from index.attachments import kind_of
+from index.htmltext import ATTACHMENT_KINDS, attachment_links, decode_html, parse_tree
 from index.readers import ReadError
-from index.readers.html import ATTACHMENT_KINDS, attachment_links, decode_html, parse_tree
 
 __all__ = ["CrawlOptions", "CrawlReport", "Crawler", "Failure", "crawl", "run_crawl"]
 

@@ -16,9 +16,10 @@ from pathlib import Path
 
 from whoosh.analysis import Composable
 from whoosh.index import Index
+from whoosh.searching import Searcher
 
 from index import store
-from index.attachments import read_local_attachments
+from index.attachments import read_texts
 from index.normalise import RejectedRecord, normalise
 from index.readers import ReadError, read_file
 from index.readers.crawled import is_sidecar
@@ -66,6 +67,23 @@ class Duplicate:
         return f"{self.where}: same title and body as {self.duplicate_of}{first}; indexed, shown as one hit with it"
 
 
+@dataclass(frozen=True)
+class Conflict:
+    """Two different documents under one id (one 索引号): the one kept and the one not indexed."""
+
+    doc_id: str
+    kept: str  # where the indexed version was read ("file record")
+    kept_date: str  # its 公开日期
+    dropped: str
+    dropped_date: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.doc_id}: two different documents: kept {self.kept} (公开日期 {self.kept_date or '—'}), "
+            f"not {self.dropped} (公开日期 {self.dropped_date or '—'}); the later 公开日期 wins, then the later path"
+        )
+
+
 @dataclass
 class IngestReport:
     added: list[str] = field(default_factory=list)
@@ -75,6 +93,7 @@ class IngestReport:
     rejected: list[Rejection] = field(default_factory=list)
     warnings: list[DocWarning] = field(default_factory=list)
     duplicates: list[Duplicate] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
     files_read: int = 0
     files_unchanged: int = 0
     rebuilt: bool = False
@@ -88,6 +107,7 @@ class IngestReport:
             "rejected": [vars(r) for r in self.rejected],
             "warnings": [{"id": w.doc_id, "where": w.where, **w.finding.to_dict()} for w in self.warnings],
             "duplicates": [vars(d) for d in self.duplicates],
+            "conflicts": [vars(c) for c in self.conflicts],
             "files_read": self.files_read,
             "files_unchanged": self.files_unchanged,
             "rebuilt": self.rebuilt,
@@ -117,29 +137,68 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
+@dataclass(frozen=True)
+class _Version:
+    """What decides between two documents under one id: content, 公开日期, and where each was read."""
+
+    digest: str
+    pub_date: str
+    source: str  # the file, resolved: the same however a command line named it
+    locator: str
+    where: str  # as the report names it
+
+    def wins_over(self, other: _Version) -> bool:
+        """The later 公开日期 wins, then the later source path: the same answer in whatever order they come."""
+        return (self.pub_date, self.source, self.locator) > (other.pub_date, other.source, other.locator)
+
+
 @dataclass
 class _IndexState:
-    """What the index holds before this run: id → content hash, dedup key → id."""
+    """What the index holds before this run (id → content hash, dedup key → id), and what this run wrote."""
 
     hashes: dict[str, str]
     dedup: dict[str, str]
+    ix: Index | None = None
+    written: dict[str, _Version] = field(default_factory=dict)
+    # Conflict winners that replace a version this run's writer already holds: Whoosh cannot delete a
+    # document before it is committed, so they are written by a second writer after the first commits.
+    replacements: dict[str, tuple[Document, str]] = field(default_factory=dict)
+    _searcher: Searcher | None = None
 
     @classmethod
     def of(cls, ix: Index) -> _IndexState:
         with ix.searcher() as searcher:
             reader = searcher.reader()
             if reader.doc_count() == 0:
-                return cls({}, {})
+                return cls({}, {}, ix)
             ids = reader.column_reader("id")
             hashes = reader.column_reader("content_hash")
             keys = reader.column_reader("dedup_key")
-            state = cls({}, {})
+            state = cls({}, {}, ix)
             for docnum in reader.all_doc_ids():
                 doc_id = ids[docnum]
                 state.hashes[doc_id] = hashes[docnum]
                 if keys[docnum]:
                     state.dedup[keys[docnum]] = doc_id
             return state
+
+    def incumbent(self, doc_id: str) -> _Version | None:
+        """The version of ``doc_id`` this run wrote, else the one the index held before it."""
+        if doc_id in self.written:
+            return self.written[doc_id]
+        if doc_id not in self.hashes or self.ix is None:
+            return None
+        if self._searcher is None:  # opened once, on the first id met again (a changed file, a conflict)
+            self._searcher = self.ix.searcher()
+        stored = self._searcher.document(id=doc_id) or {}
+        source, locator = str(stored.get("source") or ""), str(stored.get("locator") or "")
+        where = f"{source} {locator}".strip()
+        return _Version(self.hashes[doc_id], str(stored.get("pub_date") or ""), _resolved(source), locator, where)
+
+    def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
 
 
 def ingest_paths(
@@ -192,28 +251,35 @@ def _ingest_into(
     sources = store.read_sources(generation)
     seen: dict[str, str] = {}  # id → where, for this run
     kept_sources: set[str] = set()
-    with store.committing_writer(ix) as writer:
-        for path in iter_files(paths):
-            source = str(path.resolve())  # the same file, however the command line named it
-            kept_sources.add(source)
-            digest = file_digest(path)
-            previous = sources.get(source)
-            if previous and previous.get("sha1") == digest:
-                report.files_unchanged += 1
-                report.unchanged += len(previous["ids"])
-                seen.update({doc_id: source for doc_id in previous["ids"]})
-                continue
-            report.files_read += 1
-            ids, complete = _ingest_file(path, writer, state, seen, report, progress)
-            if complete:
-                sources[source] = {"sha1": digest, "ids": ids}
-            else:
-                # Something in the file could not be read: keep what it held before, read it again next time.
-                old_ids = list(previous["ids"]) if previous else []
-                seen.update({doc_id: source for doc_id in old_ids})
-                sources[source] = {"sha1": "", "ids": sorted(set(ids) | set(old_ids))}
-        if prune:
-            _prune(writer, paths, sources, kept_sources, seen, report)
+    try:
+        with store.committing_writer(ix) as writer:
+            for path in iter_files(paths):
+                source = str(path.resolve())  # the same file, however the command line named it
+                kept_sources.add(source)
+                digest = file_digest(path)
+                previous = sources.get(source)
+                if previous and previous.get("sha1") == digest:
+                    report.files_unchanged += 1
+                    report.unchanged += len(previous["ids"])
+                    seen.update({doc_id: source for doc_id in previous["ids"]})
+                    continue
+                report.files_read += 1
+                ids, complete = _ingest_file(path, writer, state, seen, report, progress)
+                if complete:
+                    sources[source] = {"sha1": digest, "ids": ids}
+                else:
+                    # Something in the file could not be read: keep what it held before, read it again next time.
+                    old_ids = list(previous["ids"]) if previous else []
+                    seen.update({doc_id: source for doc_id in old_ids})
+                    sources[source] = {"sha1": "", "ids": sorted(set(ids) | set(old_ids))}
+            if prune:
+                _prune(writer, paths, sources, kept_sources, seen, report)
+        if state.replacements:
+            with store.committing_writer(ix) as writer:
+                for doc, digest in state.replacements.values():
+                    writer.update_document(**to_fields(doc, digest))
+    finally:
+        state.close()
     store.write_sources(generation, sources)
 
 
@@ -241,40 +307,49 @@ def _ingest_file(
             report.rejected.append(Rejection(exc.source, exc.locator, exc.field, exc.reason))
             complete = False
             continue
-        doc.warnings += _with_attachment_text(doc, path)
+        doc.warnings += read_texts(doc.attachments)
         where = item.where
-        if doc.id in seen:
+        version = _Version(content_hash(doc), doc.pub_date, _resolved(doc.source), doc.locator, where)
+        # Only a different content needs the incumbent's date and source (read from the index).
+        incumbent = (
+            state.incumbent(doc.id)
+            if state.hashes.get(doc.id) not in (None, version.digest) or doc.id in seen
+            else None
+        )
+        if incumbent and incumbent.digest == version.digest and doc.id in seen:
             report.duplicates.append(Duplicate(doc.id, where, doc.id, seen[doc.id]))
             continue
+        # The same file read again (it changed) updates its document; anything else under the id conflicts.
+        rereading = incumbent and incumbent.source == version.source and doc.id not in seen
+        if incumbent and incumbent.digest != version.digest and not rereading:
+            winner, loser = (version, incumbent) if version.wins_over(incumbent) else (incumbent, version)
+            report.conflicts.append(Conflict(doc.id, winner.where, winner.pub_date, loser.where, loser.pub_date))
+            if winner is incumbent:
+                continue
+            if doc.id in state.written:
+                state.written[doc.id] = version
+                state.replacements[doc.id] = (doc, version.digest)
+                continue
         key = dedup_key(doc)
         twin = state.dedup.get(key) if key else None
         if twin and twin != doc.id:
             # A copy under another URL is indexed too, and searches show the copies as one hit.
             report.duplicates.append(Duplicate(doc.id, where, twin, seen.get(twin, "")))
         seen[doc.id] = where
+        state.written[doc.id] = version
         ids.append(doc.id)
         report.warnings += [DocWarning(doc.id, where, finding) for finding in doc.warnings]
-        _write(writer, doc, state, report)
+        _write(writer, doc, version.digest, state, report)
         if key:
             state.dedup.setdefault(key, doc.id)
     return ids, complete
 
 
-def _with_attachment_text(doc: Document, path: Path) -> list[Finding]:
-    """Fill in the text of attachments stored beside the document; a file that cannot be read is a finding."""
-    missing = [a for a in doc.attachments if not a.text]
-    if not missing:
-        return []
-    findings = []
-    for attachment, filled in zip(missing, read_local_attachments(path, [a.to_dict() for a in missing]), strict=True):
-        attachment.text = filled.get("text") or ""
-        if filled.get("error"):
-            findings.append(Finding("attachment_unreadable", "attachments", f"附件无法读取（{filled['error']}）"))
-    return findings
+def _resolved(source: str) -> str:
+    return str(Path(source).resolve()) if source else ""
 
 
-def _write(writer, doc: Document, state: _IndexState, report: IngestReport) -> None:
-    digest = content_hash(doc)
+def _write(writer, doc: Document, digest: str, state: _IndexState, report: IngestReport) -> None:
     previous = state.hashes.get(doc.id)
     if previous == digest:
         report.unchanged += 1

@@ -9,18 +9,40 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 # canonical name → labels (Chinese labels from ../shared/docs/disclosure-metadata.md,
 # CMS export keys, and the English keys of the shared corpus).
 LABELS: dict[str, tuple[str, ...]] = {
     "id": ("id",),
-    "index_no": ("索引号", "信息索引号", "索引编号", "index_no", "indexno", "index_number"),
-    "title": ("名称", "信息名称", "标题", "文件名称", "公文标题", "title", "name"),
+    "index_no": (
+        "索引号",
+        "信息索引号",
+        "索引编号",
+        "index_no",
+        "indexno",
+        "index_number",
+        "identifier",  # Guangdong gkmlpt API
+        "idxid",  # TRS WCM 政务公开
+        "syh",  # 索引号 in pinyin initials (CMS column names)
+        "index",  # gov.cn 政策文件库 API; a row number elsewhere, see _PLAUSIBLE
+    ),
+    "title": (
+        "名称",
+        "信息名称",
+        "标题",
+        "文件名称",
+        "公文标题",
+        "title",
+        "name",
+        "doctitle",  # TRS WCM
+        "article_title",
+    ),
     "category": ("分类", "信息分类", "所属分类", "类别", "一级类别", "所属一级类别", "所属类别", "category"),
-    "category_scheme": ("组配分类",),
-    "category_topic": ("主题分类", "主题导航", "主题"),
-    "category_genre": ("体裁分类", "体裁", "文种"),
+    "category_scheme": ("组配分类", "classify_main_name"),
+    "category_topic": ("主题分类", "主题导航", "主题", "classify_theme_name", "childtype"),
+    "category_genre": ("体裁分类", "体裁", "文种", "classify_genre_name"),
     "publisher": (
         "发布机构",
         "发文机关",
@@ -31,7 +53,12 @@ LABELS: dict[str, tuple[str, ...]] = {
         "发布单位",
         "来源",
         "publisher",
+        "publisher_name",
+        "puborg",  # gov.cn 政策文件库 API
+        "ext_fbjg",  # Shenzhen gkmlpt extension fields: 发布机构, 发文单位
+        "ext_fwdw",
         "source_org",
+        "docsourcename",  # TRS WCM
         "source",  # a CMS export's source is its publisher when written in Chinese, see _PLAUSIBLE
     ),
     "pub_date": (
@@ -42,11 +69,30 @@ LABELS: dict[str, tuple[str, ...]] = {
         "日期",
         "时间",
         "pub_date",
+        "publish_date",
+        "publish_time",
+        "release_date",
+        "date_published",
+        "display_publish_time",  # gkmlpt: a Unix timestamp
+        "pubtimestr",  # gov.cn 政策文件库 API: 2023.08.18
+        "pubtime",
+        "docpubtime",  # TRS WCM
         "date",
         "pubdate",
+        "created_at",  # gkmlpt: when the record was made, the publication date where nothing better is given
+        "docreltime",  # TRS WCM: when the editor wrote the record
         "year",  # year-only sources; any fuller date label above wins
     ),
-    "written_date": ("成文日期", "生成日期", "发文日期", "印发日期", "产生日期", "成文时间", "written_date"),
+    "written_date": (
+        "成文日期",
+        "生成日期",
+        "发文日期",
+        "印发日期",
+        "产生日期",
+        "成文时间",
+        "written_date",
+        "date_written",
+    ),
     "doc_no": (
         "文号",
         "发文字号",
@@ -55,16 +101,49 @@ LABELS: dict[str, tuple[str, ...]] = {
         "发文号",
         "doc_no",
         "doc_number",
-        "document_number",
+        "document_number",  # gkmlpt API
+        "pcode",  # gov.cn 政策文件库 API
+        "ext_zh",  # Shenzhen gkmlpt extension field: 字号
+        "filenum",
+        "fwzh",  # 发文字号 in pinyin initials
     ),
-    "keywords": ("关键词", "主题词", "关键字", "keywords"),
-    "validity": ("有效性", "是否有效", "时效", "效力状态", "效力", "validity"),
+    "keywords": ("关键词", "主题词", "关键字", "keywords", "subjectword", "dockeywords"),
+    "validity": (
+        "有效性",
+        "是否有效",
+        "时效",
+        "时效性",
+        "时效状态",
+        "效力状态",
+        "效力状况",
+        "效力",
+        "有效状态",
+        "文件效力",
+        "文件有效性",
+        "validity",
+    ),
+    # Platform flags that together say the validity (gkmlpt: is_expired, is_abolished).
+    "expired": ("是否失效", "is_expired"),
+    "abolished": ("是否废止", "is_abolished"),
     "disclosure": ("公开属性", "公开方式", "公开形式", "disclosure"),
-    "summary": ("内容概述", "摘要", "内容摘要", "summary"),
-    "body": ("正文", "内容", "全文", "文章内容", "body", "content", "text", "article"),
+    "summary": ("内容概述", "摘要", "内容摘要", "summary", "abstract", "docabstract", "description"),
+    "body": (
+        "正文",
+        "内容",
+        "全文",
+        "文章内容",
+        "body",
+        "content",
+        "text",
+        "article",
+        "body_text",
+        "body_text_cn",
+        "doccontent",  # TRS WCM: plain text, then its HTML
+        "dochtmlcon",
+    ),
     "attachments": ("附件", "文件下载", "相关附件", "附件链接", "attachments", "attachment"),
-    "related": ("相关信息", "相关解读", "相关链接", "related"),
-    "url": ("访问地址", "链接", "网址", "原文链接", "url", "urlsource", "link", "href"),
+    "related": ("相关信息", "相关解读", "相关链接", "related", "relation"),
+    "url": ("访问地址", "链接", "网址", "原文链接", "url", "urlsource", "link", "href", "docpuburl", "post_url"),
     "site": ("来源网站", "站点", "site", "sitename"),
     "column": ("栏目", "所属栏目", "columnname", "column"),
 }
@@ -72,9 +151,22 @@ LABELS: dict[str, tuple[str, ...]] = {
 # Keys a reader may meet that are not metadata; recognised so they are not reported as unknown.
 IGNORED = frozenset({"序号", "编号", "no", "seq"})
 
+
+def _is_index_no(value: Any) -> bool:
+    from index.identifiers import parse_index_no  # imported here: identifiers is not needed to read labels
+
+    parsed = parse_index_no(str(value))
+    return parsed is not None and parsed.variant not in ("unrecognised", "grouped")
+
+
 # Labels whose value only counts when it looks like what the field holds: the shared corpus
-# uses "source" for a dataset name ("law"), the Beijing export for the publisher (北京市中医管理局).
-_PLAUSIBLE = {"source": lambda value: bool(re.search(r"[\u4e00-\u9fff]", str(value)))}
+# uses "source" for a dataset name ("law"), the Beijing export for the publisher (北京市中医管理局);
+# "index" and "identifier" are row numbers and UUIDs in other exports.
+_PLAUSIBLE = {
+    "source": lambda value: bool(re.search(r"[\u4e00-\u9fff]", str(value))),
+    "index": _is_index_no,
+    "identifier": _is_index_no,
+}
 
 
 def label_key(label: str) -> str:
@@ -84,6 +176,13 @@ def label_key(label: str) -> str:
 
 
 _BY_KEY: dict[str, str] = {label_key(label): name for name, labels in LABELS.items() for label in labels}
+
+# Labels that also head ordinary sentences and data tables (时间：上午九点, 来源：新华社): they count
+# as metadata only beside a label that is never body text.
+WEAK_LABELS = frozenset(
+    label_key(label)
+    for label in ("日期", "时间", "来源", "主题", "体裁", "文种", "类别", "链接", "网址", "站点", "栏目", "效力")
+)
 
 
 def canonical_field(label: str) -> str | None:
@@ -124,3 +223,35 @@ def map_fields(items: Iterable[tuple[str, Any]]) -> tuple[dict[str, Any], list[s
 
 _RANK: dict[str, int] = {label_key(label): rank for labels in LABELS.values() for rank, label in enumerate(labels)}
 _IGNORED_KEYS = frozenset(label_key(label) for label in IGNORED)
+
+
+# Label lines -------------------------------------------------------------------------------------
+
+_PAD = r"[ \t\u3000]*"
+
+
+@cache
+def _line_pattern(unknown: bool) -> re.Pattern[str]:
+    # A label may have spaces or U+3000 between its characters (索 引 号, 名　　称) and a colon after it.
+    # It must start the line or follow whitespace, and be followed by whitespace, a colon or the end.
+    known = "|".join(_PAD.join(map(re.escape, label)) for label in known_labels())
+    other = rf"|(?P<other>[\u4e00-\u9fff]{{2,6}}){_PAD}[:：]{_PAD}" if unknown else ""
+    return re.compile(rf"(?:^|(?<=[\s\u3000]))(?:(?P<known>{known}){_PAD}(?:[:：]{_PAD}|(?=[\s\u3000])|$){other})")
+
+
+def line_pairs(line: str, unknown: bool = False) -> list[tuple[str, str]]:
+    """The (label, value) pairs of a line of metadata (``索引号 014319733/2018-00019 分类 规划计划``),
+    or [] if the line does not start with a label.
+
+    With ``unknown``, any short word before a colon (作者：, 浏览次数：) also ends the value before it
+    and comes back as a pair of its own, for :func:`canonical_field` to leave unmapped.
+    """
+    text = line.strip()
+    matches = list(_line_pattern(unknown).finditer(text))
+    if not matches or matches[0].start() != 0:
+        return []
+    pairs = []
+    for match, following in zip(matches, [*matches[1:], None], strict=True):
+        end = following.start() if following else len(text)
+        pairs.append((match["known"] or match["other"], text[match.end() : end].strip()))
+    return pairs

@@ -7,19 +7,22 @@ Finding naming the field. Only a record with neither title nor body is rejected.
 from __future__ import annotations
 
 import ast
-import calendar
 import hashlib
 import html
 import json
 import re
-import unicodedata
-from typing import Any
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
 
-from index.attachments import kind_of
+from index.attachments import kind_of, local_path
+from index.dates import iso_date, parse_date, today_in_china
+from index.htmltext import html_to_text
 from index.identifiers import normalise_doc_no, parse_index_no, split_leading_doc_no
 from index.integrity import integrity_findings
-from index.readers.html import html_to_text
-from index.record import Attachment, Document, Finding, Link, RawRecord
+from index.labels import WEAK_LABELS, canonical_field, label_key, line_pairs, map_fields
+from index.publishers import PublisherTable, default_table, resolve_publishers
+from index.record import Attachment, Document, Finding, IndexNo, Link, RawRecord
 
 
 class RejectedRecord(Exception):
@@ -53,63 +56,12 @@ def clean_body(text: Any) -> str:
         return ""
     text = str(text)
     if _HTML_BODY.match(text):
-        text = html_to_text(text)  # the HTML reader owns markup handling
+        text = html_to_text(text)
     else:
         text = html.unescape(text)
     lines = (_SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     paragraphs = [line for line in lines if line]
     return "\n\n".join(paragraphs)
-
-
-# Dates -----------------------------------------------------------------------------------------
-
-_DATE = re.compile(r"((?:19|20)\d{2})\s*(?:[-/.年]\s*(\d{1,2})\s*(?:[-/.月]\s*(\d{1,2})\s*日?)?\s*月?)?")
-_CHINESE_DIGITS = dict(zip("〇○零一二三四五六七八九", "000123456789", strict=True))
-_CHINESE_NUMBER = re.compile(r"[〇○零一二三四五六七八九十]+")
-
-
-def _arabic(match: re.Match[str]) -> str:
-    """二〇一八 → 2018 (digit by digit); 十 → 10, 二十一 → 21 (month and day numbers)."""
-    text = match.group(0)
-    if "十" not in text:
-        return "".join(_CHINESE_DIGITS[ch] for ch in text)
-    tens, _, ones = text.partition("十")
-    return str(int(_CHINESE_DIGITS.get(tens, "1") if tens else "1") * 10 + int(_CHINESE_DIGITS.get(ones, "0") or 0))
-
-
-def iso_date(value: Any) -> str | None:
-    """ISO 8601 date to the precision given (2018-04-10, 2018-04, 2018); '' for empty; None if unreadable.
-
-    Accepts 2018-04-10, 2018/4/10, 2018.04.10, 2018年4月10日, 二〇一八年四月十日, 2018-04-10 17:29:00,
-    20180410 and a bare year (also as an int).
-    """
-    text = unicodedata.normalize("NFKC", str(value if value is not None else "")).strip()
-    if not text:
-        return ""
-    text = _CHINESE_NUMBER.sub(_arabic, text)
-    compact = re.fullmatch(r"((?:19|20)\d{2})(\d{2})(\d{2})", text)
-    if compact:
-        year, month, day = compact.groups()
-    else:
-        match = _DATE.search(text)
-        if not match:
-            return None
-        year, month, day = match.groups()
-    return _valid_iso(int(year), int(month) if month else None, int(day) if day else None)
-
-
-def _valid_iso(year: int, month: int | None, day: int | None) -> str | None:
-    if not 1949 <= year <= 2100:
-        return None
-    if month is None:
-        return f"{year:04d}"
-    if not 1 <= month <= 12:
-        return None
-    if day is None:
-        return f"{year:04d}-{month:02d}"
-    if not 1 <= day <= calendar.monthrange(year, month)[1]:
-        return None
-    return f"{year:04d}-{month:02d}-{day:02d}"
 
 
 # Classification --------------------------------------------------------------------------------
@@ -188,7 +140,8 @@ def _as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list | tuple) else [value]
 
 
-def attachments_of(value: Any) -> list[Attachment]:
+def attachments_of(value: Any, root: Path | None = None) -> list[Attachment]:
+    """The attachments a record lists, each with the local copy found under ``root`` (see local_path)."""
     found: list[Attachment] = []
     for item in _as_list(value):
         if isinstance(item, dict):
@@ -200,7 +153,9 @@ def attachments_of(value: Any) -> list[Attachment]:
             name, text = ("" if url else clean_line(item)), ""
         name = name or url.rstrip("/").rsplit("/", 1)[-1]
         if name or url:
-            found.append(Attachment(name=name, url=url, kind=kind_of(url or name), text=text))
+            kind = clean_line(item.get("kind")) if isinstance(item, dict) and item.get("kind") else kind_of(url or name)
+            path = local_path(root, item if isinstance(item, dict) else {"url": url, "name": name})
+            found.append(Attachment(name=name, url=url, kind=kind, text=text, path=path))
     return found
 
 
@@ -234,63 +189,42 @@ def stable_id(record: RawRecord, title: str, publisher: str, pub_date: str, doc_
     return "d" + hashlib.sha1(basis.encode("utf-8")).hexdigest()[:15]
 
 
-def normalise(record: RawRecord) -> Document:
-    """The document a raw record describes; raises RejectedRecord if it has neither title nor body."""
-    fields = record.fields
+T = TypeVar("T")
+# A step reads one field of the raw record and gives its value with what it found wrong.
+Step = tuple[T, list[Finding]]
+
+
+def normalise(record: RawRecord, today: date | None = None, publishers: PublisherTable | None = None) -> Document:
+    """The document a raw record describes; raises RejectedRecord if it has neither title nor body.
+
+    One step per field, each returning its value and its findings, in the order a page shows them.
+    ``today`` (default: today in China) decides which dates are in the future; ``publishers`` is the
+    table short publisher names resolve by (default: index/data/publishers.tsv).
+    """
+    today = today or today_in_china()
     findings = list(record.warnings)
-    body = clean_body(fields.get("body"))
-    title = clean_line(fields.get("title"))
-    if not title and not body:
-        raise RejectedRecord(record, "title", "no title (名称/标题) and no body (正文)")
-    if not title:
-        title = body.split("\n", 1)[0][:80]
-        findings.append(Finding("no_title", "title", "缺少标题，取正文首行（no title; the body's first line is used）"))
 
-    doc_no = normalise_doc_no(clean_line(fields.get("doc_no")))
-    glued, rest = split_leading_doc_no(body)
-    if glued and (not doc_no or glued == doc_no):
-        doc_no, body = glued, rest
-        findings.append(
-            Finding("doc_no_in_body", "doc_no", f"文号从正文开头提取（文号 {glued} taken from the body's start）")
-        )
+    def take(step: Step[T]) -> T:
+        value, found = step
+        findings.extend(found)
+        return value
 
-    dates = {}
-    for name in ("pub_date", "written_date"):
-        value = iso_date(fields.get(name))
-        if value is None:
-            findings.append(Finding("bad_date", name, f"无法识别的日期（unreadable date: {fields.get(name)!r}）"))
-        dates[name] = value or ""
-
-    index_no = parse_index_no(clean_line(fields.get("index_no")))
-    if index_no and index_no.variant == "unrecognised" and not re.search(r"\d", index_no.normalised):
-        index_no = None  # a placeholder such as 无 or 暂无 is no 索引号
-    if index_no and index_no.variant == "unrecognised":
-        findings.append(
-            Finding("index_no_format", "index_no", f"索引号格式无法识别（unrecognised 索引号 {index_no.raw!r}）")
-        )
-    if index_no and index_no.check_ok is False:
-        findings.append(
-            Finding(
-                "index_no_check",
-                "index_no",
-                f"索引号前段码校验位不符（check digit fails in {index_no.raw!r}）",
-            )
-        )
-
-    categories = assign_dimensions(split_category(fields.get("category") or ""))
-    for key in ("category_scheme", "category_topic", "category_genre"):
-        if fields.get(key):
-            categories[key] = clean_line(fields[key])
-
-    publisher = clean_line(fields.get("publisher"))
-    if not body:
-        findings.append(Finding("empty_body", "body", "正文为空，仅按标题检索（empty body; found by title only）"))
-
-    raw_category = clean_line(fields.get("category"))
+    lifted, heading, body = take(body_metadata_step(clean_body(record.fields.get("body"))))
+    # What the source labels itself wins over what its body repeats.
+    fields = {**lifted, **{name: value for name, value in record.fields.items() if value not in (None, "", [])}}
+    title, body = take(title_step(record, fields.get("title"), heading, body))
+    doc_no, body = take(doc_no_step(fields.get("doc_no"), body))
+    pub_date = take(date_step("pub_date", fields.get("pub_date"), today))
+    written_date = take(date_step("written_date", fields.get("written_date"), today))
+    index_no = take(index_no_step(fields.get("index_no")))
+    categories = categories_step(fields)
+    names, aliases = take(publisher_step(fields, index_no, publishers or default_table()))
+    publisher = "、".join(names)
+    body = take(body_step(body))
     findings += integrity_findings(
         {
             "title": title,
-            "category": raw_category,
+            "category": clean_line(fields.get("category")),
             "publisher": publisher,
             "doc_no": doc_no,
             "keywords": clean_line(fields.get("keywords")),
@@ -298,7 +232,7 @@ def normalise(record: RawRecord) -> Document:
             "body": body,
         }
     )
-    doc_id = index_no.normalised if index_no else stable_id(record, title, publisher, dates["pub_date"], doc_no)
+    doc_id = index_no.normalised if index_no else stable_id(record, title, publisher, pub_date, doc_no)
     return Document(
         id=doc_id,
         title=title,
@@ -307,15 +241,17 @@ def normalise(record: RawRecord) -> Document:
         category_topic=categories.get("category_topic", ""),
         category_genre=categories.get("category_genre", ""),
         publisher=publisher,
-        pub_date=dates["pub_date"],
-        written_date=dates["written_date"],
+        publishers=names,
+        publisher_aliases=aliases,
+        pub_date=pub_date,
+        written_date=written_date,
         doc_no=doc_no,
         keywords=split_keywords(fields.get("keywords")),
-        validity=clean_line(fields.get("validity")),
+        validity=validity_step(fields),
         disclosure=clean_line(fields.get("disclosure")),
         summary=clean_line(fields.get("summary")),
         body=body,
-        attachments=attachments_of(fields.get("attachments")),
+        attachments=attachments_of(fields.get("attachments"), record.attachment_root),
         related=related_of(fields.get("related")),
         url=clean_line(fields.get("url")),
         site=clean_line(fields.get("site")),
@@ -325,3 +261,230 @@ def normalise(record: RawRecord) -> Document:
         fetched_at=record.fetched_at or "",
         warnings=findings,
     )
+
+
+def title_step(record: RawRecord, raw: Any, heading: str, body: str) -> Step[tuple[str, str]]:
+    """(title, body): the labelled title; else the heading printed above the metadata in the body;
+    else the body's first line. The heading leaves the body when it is the title.
+
+    Raises RejectedRecord when there is neither title nor body.
+    """
+    title = clean_line(raw)
+    if title:
+        return (title, body if heading in ("", title) else f"{heading}\n\n{body}".strip()), []
+    if heading:
+        return (heading, body), []
+    if not body:
+        raise RejectedRecord(record, "title", "no title (名称/标题) and no body (正文)")
+    return (body.split("\n", 1)[0][:80], body), [
+        Finding("no_title", "title", "缺少标题，取正文首行（no title; the body's first line is used）")
+    ]
+
+
+def doc_no_step(raw: Any, body: str) -> Step[tuple[str, str]]:
+    """(文号, body): the 文号 in GB/T 9704 form, taken from the body's start where it is glued there."""
+    doc_no = normalise_doc_no(clean_line(raw))
+    glued, rest = split_leading_doc_no(body)
+    if not glued or (doc_no and glued != doc_no):
+        return (doc_no, body), []
+    return (glued, rest), [
+        Finding("doc_no_in_body", "doc_no", f"文号从正文开头提取（文号 {glued} taken from the body's start）")
+    ]
+
+
+def date_step(name: str, raw: Any, today: date) -> Step[str]:
+    """公开日期 or 成文日期 (``name``) as ISO 8601 to the precision given ('' when unreadable).
+
+    Findings: an unreadable date; a number read as a Unix timestamp (China time); a date after ``today``.
+    """
+    parsed = parse_date(raw)
+    if parsed is None:
+        return "", [Finding("bad_date", name, f"无法识别的日期（unreadable date: {raw!r}）")]
+    findings = []
+    if parsed.timestamp:
+        findings.append(
+            Finding(
+                "date_timestamp",
+                name,
+                f"日期由时间戳按北京时间换算（Unix timestamp {parsed.timestamp} read as {parsed.iso}, China time）",
+            )
+        )
+    if parsed.in_future(today):
+        findings.append(
+            Finding("future_date", name, f"日期晚于今天（{parsed.iso} is in the future; not listed as the latest）")
+        )
+    return parsed.iso, findings
+
+
+def index_no_step(raw: Any) -> Step[IndexNo | None]:
+    """The parsed 索引号 (None for none, or a placeholder such as 无), with findings on its form and check digit."""
+    index_no = parse_index_no(clean_line(raw))
+    if index_no is None or (index_no.variant == "unrecognised" and not re.search(r"\d", index_no.normalised)):
+        return None, []
+    findings = []
+    if index_no.variant == "unrecognised":
+        findings.append(
+            Finding("index_no_format", "index_no", f"索引号格式无法识别（unrecognised 索引号 {index_no.raw!r}）")
+        )
+    if index_no.check_ok is False:
+        findings.append(
+            Finding("index_no_check", "index_no", f"索引号前段码校验位不符（check digit fails in {index_no.raw!r}）")
+        )
+    return index_no, findings
+
+
+def publisher_step(
+    fields: dict[str, Any], index_no: IndexNo | None, table: PublisherTable
+) -> Step[tuple[list[str], list[str]]]:
+    """(full names, aliases): joint issuers apart, each short name resolved (see index.publishers).
+
+    The aliases are the names as printed where they differ, and the table's other names for each
+    publisher, so a search for any of them still finds the document.
+    """
+    written = clean_line(fields.get("publisher")).replace(",", "，")  # facet values are comma-separated
+    resolved = resolve_publishers(written, clean_line(fields.get("site")), index_no.org_code if index_no else "", table)
+    names = list(dict.fromkeys(r.name for r in resolved))
+    aliases = [r.written for r in resolved if r.written != r.name]
+    aliases += [alias for name in names for alias in table.aliases_of(name)]
+    findings = [
+        Finding(
+            "publisher_resolved",
+            "publisher",
+            f"发布机构简称已补全（{r.written} → {r.name}, from the {_RESOLVED_BY[r.how]}）",
+        )
+        for r in resolved
+        if r.how
+    ]
+    return (names, list(dict.fromkeys(a for a in aliases if a not in names))), findings
+
+
+_RESOLVED_BY = {"org_code": "索引号's org code", "site": "site's name", "table": "publishers table"}
+
+
+def categories_step(fields: dict[str, Any]) -> dict[str, str]:
+    """组配 / 主题 / 体裁 from a combined classification, overridden by any dimension a source names."""
+    categories = assign_dimensions(split_category(fields.get("category") or ""))
+    for key in ("category_scheme", "category_topic", "category_genre"):
+        if fields.get(key):
+            categories[key] = clean_line(fields[key])
+    return categories
+
+
+_LIFTED_FIELDS_SKIPPED = frozenset({"body", "attachments", "related"})
+_MAX_HEADING = 100
+_MAX_META_VALUE = 300
+
+
+def body_metadata_step(body: str) -> Step[tuple[dict[str, Any], str, str]]:
+    """(fields, heading, body): metadata a page printed above its text (``时间：… 来源：…``, or the label
+    table repeated as text), lifted out of the body, and the heading printed above it.
+
+    Only lines at the very start count, and only lines that are metadata beyond doubt (see
+    :func:`_metadata_pairs`): a body that starts ``时间：上午九点`` keeps it.
+    """
+    paragraphs = body.split("\n\n") if body else []
+    start = 1 if len(paragraphs) > 1 and _is_heading(paragraphs[0]) and _metadata_at(paragraphs, 1) else 0
+    if start and _metadata_at(paragraphs, 0):
+        start = 0
+    pairs: list[tuple[str, str]] = []
+    i = start
+    while i < len(paragraphs) and (found := _metadata_at(paragraphs, i)):
+        found_pairs, used = found
+        pairs += found_pairs
+        i += used
+    if not pairs:
+        return ({}, "", body), []
+    fields, _unknown = map_fields(pair for pair in pairs if canonical_field(pair[0]) not in _LIFTED_FIELDS_SKIPPED)
+    heading = paragraphs[0] if start else ""
+    finding = Finding(
+        "body_metadata",
+        "body",
+        f"正文开头的元数据已移出正文（{len(pairs)} labelled values printed above the text: {', '.join(fields)}）",
+    )
+    return (fields, heading, "\n\n".join(paragraphs[i:])), [finding]
+
+
+def _is_heading(line: str) -> bool:
+    """A line that can be a title: short, and not a salutation or a sentence (各县区：, …。)."""
+    return len(line) <= _MAX_HEADING and not line.endswith(("：", ":", "。", "，", "；", ";"))
+
+
+def _metadata_at(paragraphs: list[str], i: int) -> tuple[list[tuple[str, str]], int] | None:
+    """The metadata pairs of paragraph ``i`` and how many paragraphs they take, or None if it is text."""
+    if i >= len(paragraphs):
+        return None
+    pairs = _metadata_pairs(paragraphs[i])
+    if pairs:
+        return pairs, 1
+    # A label table copied as text: a strong label alone on its line, its value on the next.
+    alone = line_pairs(paragraphs[i])
+    if (
+        len(alone) == 1
+        and not alone[0][1]
+        and canonical_field(alone[0][0]) not in _LIFTED_FIELDS_SKIPPED
+        and label_key(alone[0][0]) not in WEAK_LABELS
+        and i + 1 < len(paragraphs)
+        and not line_pairs(paragraphs[i + 1], unknown=True)
+        and len(paragraphs[i + 1]) <= _MAX_META_VALUE
+    ):
+        return [(alone[0][0], paragraphs[i + 1])], 2
+    return None
+
+
+def _metadata_pairs(line: str) -> list[tuple[str, str]]:
+    """A line's label/value pairs if the line is metadata: it starts with a label, every value is short,
+    and it holds a label that is never body text (索引号, 发布机构 …), two known labels, or a date under
+    a date label (时间：2018-04-10). Otherwise []."""
+    pairs = line_pairs(line, unknown=True)
+    known = [(label, value) for label, value in pairs if canonical_field(label) not in (None, *_LIFTED_FIELDS_SKIPPED)]
+    if not known or any(len(value) > _MAX_META_VALUE for _, value in pairs):
+        return []
+    strong = any(label_key(label) not in WEAK_LABELS for label, _ in known)
+    dated = any(canonical_field(label) in ("pub_date", "written_date") and iso_date(value) for label, value in known)
+    return pairs if strong or len(known) >= 2 or dated else []
+
+
+# 有效性 values as sites write them, by what they mean; the first group a value names wins
+# (部分失效 is a change, not an end; 现行有效 is 有效).
+_VALIDITY_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("已修改", ("部分失效", "部分废止", "修改", "修订", "修正")),
+    ("废止", ("废止", "废除", "撤销", "作废")),
+    ("尚未生效", ("尚未生效", "未生效")),
+    ("失效", ("失效", "过期", "到期", "无效")),
+    ("有效", ("有效", "现行", "生效")),
+)
+_YES = frozenset({"1", "true", "yes", "y", "是"})
+_NO = frozenset({"0", "false", "no", "n", "否"})
+
+
+def normalise_validity(value: Any) -> str:
+    """有效性 in one of 有效 / 失效 / 废止 / 已修改 (also 尚未生效); 是/否 and true/false as 有效/失效;
+    an unknown value as written."""
+    text = clean_line(value)
+    if text.lower() in _YES:
+        return "有效"
+    if text.lower() in _NO:
+        return "失效"
+    for meaning, words in _VALIDITY_WORDS:
+        if any(word in text for word in words):
+            return meaning
+    return text
+
+
+def validity_step(fields: dict[str, Any]) -> str:
+    """有效性 from its label, else from platform flags (gkmlpt: is_abolished → 废止, is_expired → 失效)."""
+    validity = normalise_validity(fields.get("validity"))
+    if validity or ("expired" not in fields and "abolished" not in fields):
+        return validity
+    if clean_line(fields.get("abolished")).lower() in _YES:
+        return "废止"
+    if clean_line(fields.get("expired")).lower() in _YES:
+        return "失效"
+    return "有效"
+
+
+def body_step(body: str) -> Step[str]:
+    """The body; an empty one is indexed with a finding (the text lived in an attachment)."""
+    if body:
+        return body, []
+    return body, [Finding("empty_body", "body", "正文为空，仅按标题检索（empty body; found by title only）")]

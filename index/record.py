@@ -8,6 +8,7 @@ values still as the source wrote them); :mod:`index.normalise` turns each into a
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 # Canonical field names of a raw record, in the order a disclosure page shows them.
@@ -48,6 +49,9 @@ class RawRecord:
     ``source`` is the file (or URL) it came from and ``locator`` says where in it
     (``"line 12"``, ``"row 5"``, ``"record 3"``; empty for a one-document file), so
     every error message can name file, record and field.
+    ``attachment_root`` is the folder the document's attachments may be stored in (the file's own
+    folder; a crawl folder's ``<host>``): a raw attachment's ``path``, ``url`` or ``name`` is looked
+    for there, and nowhere else.
     """
 
     source: str
@@ -55,6 +59,7 @@ class RawRecord:
     fields: dict[str, Any] = field(default_factory=dict)
     fetched_at: str | None = None
     warnings: list[Finding] = field(default_factory=list)
+    attachment_root: Path | None = None
 
     @property
     def where(self) -> str:
@@ -77,14 +82,18 @@ class Finding:
 class IndexNo:
     """A parsed 索引号."""
 
-    raw: str  # as published
-    normalised: str  # NFKC, dashes unified, no whitespace, upper-case
-    variant: str  # standard, uscc, year_month, hyphenated, dashed_org, region_compact, grouped, unrecognised
+    raw: str  # as published, and as shown
+    normalised: str  # written one way (前段码/年-序号; NFKC, upper-case): the document's id
+    variant: (
+        str  # standard, uscc, year_month, hyphenated, dashed_org, classified, region_compact, grouped, unrecognised
+    )
     org_code: str = ""  # 前段码 (9-char 组织机构代码 or 18-char 统一社会信用代码), dash removed
     year: int | None = None
     serial: str = ""
     tail: str = ""  # 后段码, e.g. "2018-00019"
     check_ok: bool | None = None  # None where the variant carries no checkable code
+    key: str = ""  # letters, digits and Chinese only: one key whatever the separators (identifiers.index_no_key)
+    class_code: str = ""  # classification codes printed inside the number (classified variant)
 
 
 @dataclass
@@ -93,9 +102,13 @@ class Attachment:
     url: str = ""
     kind: str = ""  # pdf, docx, xls, zip, … from the name or URL
     text: str = ""  # extracted text, indexed with the document
+    # The local copy the text is read from at ingest (inside the record's attachment_root); where the
+    # document was read from, not what it is, so it is neither stored nor part of the content hash.
+    path: Path | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, str]:
-        return asdict(self)
+        """The stored form: name, url, kind and text."""
+        return {"name": self.name, "url": self.url, "kind": self.kind, "text": self.text}
 
 
 @dataclass
@@ -117,7 +130,9 @@ class Document:
     category_scheme: str = ""  # 组配分类, e.g. 规划计划
     category_topic: str = ""  # 主题分类, e.g. 其他 or 城乡建设、环境保护\城市规划
     category_genre: str = ""  # 体裁分类, e.g. 报告
-    publisher: str = ""
+    publisher: str = ""  # as shown: the full names, 、-separated for joint issuers
+    publishers: list[str] = field(default_factory=list)  # one full name per issuer: the facet values
+    publisher_aliases: list[str] = field(default_factory=list)  # other names: as printed, and the table's
     pub_date: str = ""  # ISO 8601, to the precision the source gave: 2018-04-10, 2018-04 or 2018
     written_date: str = ""
     doc_no: str = ""  # 文号 with 〔〕 brackets
@@ -145,6 +160,12 @@ class Document:
     def sort_date(self) -> str:
         """The date lists sort and filter by: 公开日期, or 成文日期 where a source gives only that."""
         return self.pub_date or self.written_date
+
+    @property
+    def sort_date_trusted(self) -> bool:
+        """Whether lists may place the document by its sort date: it has one, and it is not in the future."""
+        field = "pub_date" if self.pub_date else "written_date"
+        return bool(self.sort_date) and not any(w.code == "future_date" and w.field == field for w in self.warnings)
 
     @property
     def year(self) -> int | None:

@@ -12,14 +12,16 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, FieldType, Schema
 from index import relations
 from index.analysis import ChineseAnalyzer
 from index.bigrams import BigramAnalyzer
+from index.identifiers import doc_no_keys, index_no_key
 from index.postings import GramPositions, TermCounts
 from index.record import Attachment, Document, Finding, IndexNo, Link
 
 # Bumped whenever the schema or the analysis changes, so an old index is rebuilt, not misread.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # Sort key for a document without a date: after every dated one whichever way a list is sorted
-# (the sort fields below pair it with a has_date key that sorts first).
+# (the sort fields below pair it with a has_date key that sorts first; a date in the future counts
+# as none there).
 NO_DATE = 0
 
 
@@ -43,11 +45,13 @@ def build_schema(analyzer: Composable | None = None) -> Schema:
     chinese = analyzer or ChineseAnalyzer()
     return Schema(
         id=ID(stored=True, unique=True, sortable=True),
-        # 索引号: normalised whole, its 后段码 alone, and how it was published
+        # 索引号: written one way (the id), its lookup key, its 后段码's key, and how it was published
         index_no=ID(stored=True),
+        index_key=ID,
         index_tail=ID,
         index_no_json=STORED,
         doc_no=ID(stored=True),
+        doc_no_keys=KEYWORD(commas=True),  # identifiers.doc_no_keys: every form and shorter issuer
         # text: bigrams of each text field a query searches (index/query/engine.py TEXT_FIELDS), and words of
         # title and body, stored under their own names
         title=words_field(chinese, stored=True),
@@ -59,8 +63,11 @@ def build_schema(analyzer: Composable | None = None) -> Schema:
         publisher_grams=grams_field(),
         keywords=KEYWORD(stored=True, commas=True, scorable=True),
         summary=STORED,
-        # facets: single-valued, sortable columns
-        publisher=ID(stored=True, sortable=True),
+        # facets: the publisher's full name, one per issuer (joint issuers are several facet values), and
+        # the other names it goes by (filters by either; searched as publisher_grams)
+        publisher=KEYWORD(stored=True, commas=True),
+        publisher_alias=KEYWORD(commas=True),
+        # the rest: single-valued, sortable columns
         category_scheme=ID(stored=True, sortable=True),
         category_topic=ID(stored=True, sortable=True),
         category_genre=ID(stored=True, sortable=True),
@@ -117,6 +124,8 @@ def content_hash(doc: Document) -> str:
     payload = asdict(doc)
     for volatile in ("source", "locator", "fetched_at"):
         payload.pop(volatile)
+    for attachment in payload["attachments"]:
+        attachment.pop("path")  # where the copy was read from, like source
     blob = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
     return hashlib.sha1(f"{SCHEMA_VERSION}:{blob}".encode()).hexdigest()
 
@@ -138,18 +147,21 @@ def to_fields(doc: Document, digest: str) -> dict[str, object]:
         "body_grams": doc.body,
         "attachment_grams": "\n\n".join(a.text for a in doc.attachments if a.text),
         "doc_no_grams": doc.doc_no,
-        "publisher_grams": doc.publisher,
+        "publisher_grams": "；".join([*doc.publishers, *doc.publisher_aliases]),
         "keywords": ",".join(doc.keywords),
         "summary": doc.summary,
-        "publisher": doc.publisher,
+        "publisher": ",".join(doc.publishers),
+        "publisher_alias": ",".join(doc.publisher_aliases),
         "category_scheme": doc.category_scheme,
         "category_topic": doc.category_topic,
         "category_genre": doc.category_genre,
         "pub_date": doc.pub_date,
         "written_date": doc.written_date,
         "date_key": date_key(doc.sort_date),
-        "has_date": 1 if doc.sort_date else 0,
+        # A future date is kept (and shown, flagged) but sorts with the undated, never atop 最新公开.
+        "has_date": 1 if doc.sort_date_trusted else 0,
         "doc_no": doc.doc_no,
+        "doc_no_keys": ",".join(doc_no_keys(doc.doc_no)),
         "validity": doc.validity,
         "kind": relations.kind(doc),
         "interpretation": relations.interpretation_form(doc.title, doc.categories, doc.column),
@@ -175,7 +187,8 @@ def to_fields(doc: Document, digest: str) -> dict[str, object]:
         fields["year"] = doc.year
     if doc.index_no:
         fields["index_no"] = doc.index_no.normalised
-        fields["index_tail"] = doc.index_no.tail
+        fields["index_key"] = doc.index_no.key
+        fields["index_tail"] = index_no_key(doc.index_no.tail)
         fields["index_no_json"] = json.dumps(asdict(doc.index_no), ensure_ascii=False)
     # Empty values are left out, except in columns: Whoosh cannot read a variable-width column that a
     # segment wrote for none of its documents (IndexError in whoosh/columns.py), so every document
@@ -208,7 +221,8 @@ def from_stored(stored: dict[str, object]) -> Document:
         category_scheme=text("category_scheme"),
         category_topic=text("category_topic"),
         category_genre=text("category_genre"),
-        publisher=text("publisher"),
+        publisher=text("publisher").replace(",", "、"),
+        publishers=[name for name in text("publisher").split(",") if name],
         pub_date=text("pub_date"),
         written_date=text("written_date"),
         doc_no=text("doc_no"),

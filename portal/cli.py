@@ -73,11 +73,13 @@ def _print_report(report, index_dir: Path) -> None:
     click.echo(
         f"added {len(report.added)}, updated {len(report.updated)}, unchanged {report.unchanged}, "
         f"removed {len(report.removed)}, rejected {len(report.rejected)}, duplicates {len(report.duplicates)}, "
+        f"conflicts {len(report.conflicts)}, "
         f"warnings {len(report.warnings)}  (files read {report.files_read}, unchanged files {report.files_unchanged})"
     )
     for title, items in (
         ("rejected", report.rejected),
         ("duplicates", report.duplicates),
+        ("conflicts", report.conflicts),
         ("warnings", report.warnings),
     ):
         if items:

@@ -26,6 +26,8 @@ FINDING_LABELS: dict[str, str] = {
     "date_timestamp": "日期由时间戳换算",
     "attachment_unreadable": "附件无法读取",
     "csv_extra_cells": "导出表格中本行多出单元格，已忽略",
+    "body_metadata": "正文开头的元数据已移出",
+    "publisher_resolved": "发布机构简称已补全",
 }
 UNKNOWN_FINDING = "其他收录问题"
 # Canonical field name → its label on a disclosure page.

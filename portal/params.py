@@ -10,8 +10,8 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 
+from index.dates import iso_date
 from index.query.request import (
     FACETS,
     FIELDS,
@@ -29,7 +29,6 @@ from index.query.request import (
 _FIELD_ALIASES = {label: key for key, label in FIELDS.items()}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _YEAR = re.compile(r"^(?:1[89]|2[01])\d{2}$")
-_DATE = re.compile(r"^(\d{4})(?:[-/.年](\d{1,2})(?:[-/.月](\d{1,2})日?)?月?)?年?$")
 
 
 @dataclass
@@ -80,18 +79,11 @@ def parse_int(text: str, default: int, low: int, high: int) -> int:
 
 
 def parse_date(text: str) -> str | None:
-    """``2018``, ``2018-04``, ``2018-04-01`` (also ``2018/4/1``, ``2018年4月1日``) in ISO form; None if invalid."""
-    text = unicodedata.normalize("NFKC", text).strip()
-    match = _DATE.match(text)
-    if not match:
-        return None
-    year, month, day = match.group(1), match.group(2), match.group(3)
-    try:
-        date(int(year), int(month or 1), int(day or 1))
-    except ValueError:
-        return None
-    parts = [year] + [f"{int(part):02d}" for part in (month, day) if part]
-    return "-".join(parts)
+    """``2018``, ``2018-04``, ``2018-04-01`` (also ``2018/4/1``, ``2018年4月1日``) in ISO form; None if invalid.
+
+    The ingest's own parser (index.dates), asked for a whole-text date.
+    """
+    return iso_date(text, whole=True) or None
 
 
 def parse_field(text: str) -> str | None:

@@ -8,7 +8,8 @@ from pathlib import Path
 import docx
 import pytest
 
-from index.attachments import AttachmentError, extract_text, kind_of, read_local_attachments
+from index.attachments import AttachmentError, extract_text, kind_of, local_path, read_texts
+from index.record import Attachment
 
 
 def minimal_pdf(text: str) -> bytes:
@@ -147,17 +148,21 @@ def document_folder(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize(
-    ("attachment", "text"),
+    "attachment",
     [
-        pytest.param({"name": "说明", "url": "files/%E8%AF%B4%E6%98%8E.txt"}, "附件里才有的词：海绵城市", id="by-url"),
-        pytest.param({"name": "说明", "path": "./files/说明.txt?v=1"}, "附件里才有的词：海绵城市", id="by-path"),
-        pytest.param({"name": "files/说明.txt", "url": ""}, "附件里才有的词：海绵城市", id="by-name"),
+        pytest.param({"name": "说明", "url": "files/%E8%AF%B4%E6%98%8E.txt"}, id="by-url"),
+        pytest.param({"name": "说明", "path": "./files/说明.txt?v=1"}, id="by-path"),
+        pytest.param({"name": "files/说明.txt", "url": ""}, id="by-name"),
     ],
 )
-def test_local_attachment_text_is_filled_in(document_folder: Path, attachment: dict, text: str) -> None:
-    [result] = read_local_attachments(document_folder / "page.html", [attachment])
-    assert result["text"] == text
-    assert "text" not in attachment  # the caller's dict is left as it was
+def test_local_copy_is_found_inside_the_root(document_folder: Path, attachment: dict) -> None:
+    assert local_path(document_folder, attachment) == (document_folder / "files" / "说明.txt").resolve()
+
+
+def test_absolute_path_inside_the_root_is_taken(document_folder: Path) -> None:
+    inside = str(document_folder / "files" / "说明.txt")
+    assert local_path(document_folder, {"name": "说明", "path": inside}) == Path(inside).resolve()
+    assert local_path(document_folder / "files", {"path": str(document_folder / "page.html")}) is None
 
 
 @pytest.mark.parametrize(
@@ -169,13 +174,18 @@ def test_local_attachment_text_is_filled_in(document_folder: Path, attachment: d
         pytest.param({"name": "missing.pdf", "url": "files/missing.pdf"}, id="missing-file"),
     ],
 )
-def test_attachments_not_beside_the_document_are_left_alone(document_folder: Path, attachment: dict) -> None:
-    assert read_local_attachments(document_folder / "page.html", [attachment]) == [attachment]
+def test_attachments_not_inside_the_root_have_no_local_copy(document_folder: Path, attachment: dict) -> None:
+    assert local_path(document_folder, attachment) is None
+    assert local_path(None, attachment) is None
 
 
-def test_unreadable_local_attachment_carries_an_error(document_folder: Path) -> None:
-    [result] = read_local_attachments(
-        document_folder / "page.html", [{"name": "年度报告", "url": "files/broken.pdf", "kind": "pdf"}]
-    )
-    assert "text" not in result
-    assert result["error"].startswith("年度报告: cannot read pdf:")
+def test_text_is_read_from_the_local_copy_and_an_unreadable_one_is_a_finding(document_folder: Path) -> None:
+    readable = Attachment("说明", kind="txt", path=document_folder / "files" / "说明.txt")
+    broken = Attachment("年度报告", url="files/broken.pdf", kind="pdf", path=document_folder / "files" / "broken.pdf")
+    given = Attachment("已有文字", text="导出时已带的文字", path=document_folder / "files" / "broken.pdf")
+    findings = read_texts([readable, broken, given, Attachment("网上的附件", url="http://x.gov.cn/a.pdf")])
+    assert readable.text == "附件里才有的词：海绵城市"
+    assert broken.text == "" and given.text == "导出时已带的文字"
+    [finding] = findings
+    assert (finding.code, finding.field) == ("attachment_unreadable", "attachments")
+    assert "年度报告: cannot read pdf:" in finding.message

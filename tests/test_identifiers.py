@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from index.identifiers import (
     code_check_ok,
+    doc_no_key,
+    doc_no_keys,
     gb11714_check,
+    index_no_key,
     normalise_doc_no,
     normalise_index_no,
+    parse_doc_no,
     parse_index_no,
     split_leading_doc_no,
 )
@@ -79,7 +85,7 @@ from index.identifiers import (
         ),
         pytest.param(
             "01527918X-2020-153077",
-            "01527918X-2020-153077",
+            "01527918X/2020-153077",  # written one way: the same number as 01527918X/2020-153077
             "hyphenated",
             "01527918X",
             2020,
@@ -127,6 +133,46 @@ from index.identifiers import (
             False,
             id="org-code-bad-check",
         ),
+        pytest.param(
+            "11441900MB2C98024C/2.5/2023-002107",
+            "11441900MB2C98024C/2-5/2023-002107",
+            "classified",
+            "11441900MB2C98024C",
+            2023,
+            "2023-002107",
+            False,
+            id="classification-code-inside",
+        ),
+        pytest.param(
+            "014319733/A01-02/2018-00019",
+            "014319733/A01-02/2018-00019",
+            "classified",
+            "014319733",
+            2018,
+            "2018-00019",
+            True,
+            id="classification-groups-inside",
+        ),
+        pytest.param(
+            "11320000014000003Y－2021－00015",
+            "11320000014000003Y/2021-00015",
+            "hyphenated",
+            "11320000014000003Y",
+            2021,
+            "2021-00015",
+            False,
+            id="uscc-full-width-hyphens",
+        ),
+        pytest.param(
+            "014319733_2018.00019",
+            "014319733/2018-00019",
+            "standard",
+            "014319733",
+            2018,
+            "2018-00019",
+            True,
+            id="underscore-and-dot",
+        ),
     ],
 )
 def test_parse_index_no(raw, normalised, variant, org, year, tail, check_ok):
@@ -139,6 +185,31 @@ def test_parse_index_no(raw, normalised, variant, org, year, tail, check_ok):
         tail,
         check_ok,
     )
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "014319733/2018-00019",
+        "014319733-2018-00019",
+        "014319733/2018/00019",
+        "０１４３１９７３３／２０１８－０００１９",
+        "014319733 / 2018 - 00019",
+        "014319733 2018 00019",
+        "014319733\\2018—00019",
+        "014319733．2018．00019",
+    ],
+)
+def test_one_key_whatever_the_separators(written):
+    assert index_no_key(written) == "014319733201800019"
+    parsed = parse_index_no(written)
+    assert parsed.key == "014319733201800019"
+    assert parsed.raw == written.strip()  # shown as published
+
+
+def test_every_separator_form_parses_to_the_same_number():
+    forms = ["014327899/2016-00311", "014327899-2016-00311", "014327899／2016－00311", " 014327899/2016_00311 "]
+    assert {parse_index_no(form).normalised for form in forms} == {"014327899/2016-00311"}
 
 
 def test_unrecognised_index_no_is_kept_not_rejected():
@@ -193,3 +264,144 @@ def test_doc_no_glued_to_body_start_is_split_off():
         "河北省科学技术厅关于…",
     )
     assert split_leading_doc_no("河北省科学技术厅关于…") == ("", "河北省科学技术厅关于…")
+
+
+# Properties ------------------------------------------------------------------------------------
+
+_ORG_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_SEPARATOR_FORMS = ["/", "-", "／", "－", "—", "–", " / ", " - ", "_", "\\", " "]
+
+
+@settings(deadline=None)  # a shared 2-core machine makes timings noisy; speed is not tested here
+@given(st.text(max_size=60))
+def test_any_text_parses_without_an_exception_and_parsing_again_changes_nothing(text):
+    assert index_no_key(index_no_key(text)) == index_no_key(text)
+    assert normalise_index_no(normalise_index_no(text)) == normalise_index_no(text)
+    parsed = parse_index_no(text)
+    if parsed is None:
+        assert not normalise_index_no(text)
+        return
+    again = parse_index_no(parsed.normalised)
+    assert (again.normalised, again.key, again.variant != "unrecognised") == (
+        parsed.normalised,
+        parsed.key,
+        parsed.variant != "unrecognised",
+    )
+
+
+@settings(deadline=None)  # a shared 2-core machine makes timings noisy; speed is not tested here
+@given(
+    org=st.sampled_from([9, 18]).flatmap(lambda n: st.text(_ORG_CHARS, min_size=n, max_size=n)),
+    year=st.integers(1990, 2099),
+    serial=st.integers(0, 99_999_999).map(str),
+    first=st.sampled_from(_SEPARATOR_FORMS),
+    second=st.sampled_from(_SEPARATOR_FORMS),
+)
+def test_a_number_is_one_key_and_one_form_whatever_its_separators(org, year, serial, first, second):
+    written = f"{org}{first}{year}{second}{serial}"
+    parsed = parse_index_no(written)
+    assert parsed.normalised == f"{org}/{year}-{serial}"
+    assert parsed.key == index_no_key(parsed.normalised) == f"{org}{year}{serial}"
+    assert parsed.raw == written.strip()
+
+
+# 文号 in every form ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "宿政办发〔2017〕150号",
+        "宿政办发[2017]150号",
+        "宿政办发［2017］150号",
+        "宿政办发(2017)150号",
+        "宿政办发（2017）150号",
+        "宿政办发【2017】150号",
+        "宿政办发〖2017〗150号",
+        "宿政办发{2017}150号",
+        "宿政办发〔2017年〕150号",
+        "宿政办发〔2017〕第150号",
+        "宿政办发〔2017〕150",
+        "宿政办发 〔 2017 〕 第 150 号",
+        "宿政办发〔2017〕0150号",
+    ],
+)
+def test_bracket_doc_no_in_every_form_has_one_key(written):
+    assert doc_no_key(written) == "宿政办发〔2017〕150号"
+    parsed = parse_doc_no(written)
+    assert (parsed.issuer, parsed.form, parsed.year, parsed.serial) == ("宿政办发", "bracket", 2017, 150)
+
+
+@pytest.mark.parametrize(
+    ("written", "issuer", "kind", "year", "serial"),
+    [
+        ("财政部 税务总局公告2023年第30号", "财政部 税务总局", "公告", 2023, 30),
+        ("财政部、税务总局公告2023年第30号", "财政部、税务总局", "公告", 2023, 30),
+        ("国家税务总局公告2018年第28号", "国家税务总局", "公告", 2018, 28),
+        ("中华人民共和国自然资源部令第21号", "中华人民共和国自然资源部", "令", None, 21),
+        ("国令第672号", "国", "令", None, 672),
+        ("中华人民共和国主席令（第三十一号）", "中华人民共和国主席", "令", None, 31),
+        ("交通运输部令2019年第11号", "交通运输部", "令", 2019, 11),
+        ("省政府令第一百零二号", "省政府", "令", None, 102),
+    ],
+)
+def test_bracketless_doc_no_forms_parse(written, issuer, kind, year, serial):
+    parsed = parse_doc_no(written)
+    assert (parsed.issuer, parsed.kind, parsed.year, parsed.serial) == (issuer, kind, year, serial)
+
+
+@pytest.mark.parametrize(
+    ("typed", "published"),
+    [
+        ("自然资源部令第21号", "中华人民共和国自然资源部令第21号"),
+        ("税务总局公告2023年第30号", "财政部 税务总局公告2023年第30号"),
+        ("财政部公告2023年第30号", "财政部 税务总局公告2023年第30号"),
+        ("财政部税务总局公告2023年第30号", "财政部 税务总局公告2023年第30号"),
+        ("税务总局公告2018年第28号", "国家税务总局公告2018年第28号"),
+        ("国家税务总局公告2018年第28号", "税务总局公告2018年第28号"),
+        ("主席令第31号", "中华人民共和国主席令（第三十一号）"),
+    ],
+)
+def test_a_doc_no_typed_with_a_shorter_issuer_is_among_the_published_ones_keys(typed, published):
+    assert doc_no_key(typed) in doc_no_keys(published)
+
+
+@pytest.mark.parametrize("text", ["低保", "2018年低保标准", "关于做好2023年第一季度工作的通知", "第30号", ""])
+def test_text_that_is_no_doc_no_does_not_parse(text):
+    assert parse_doc_no(text) is None
+
+
+def test_joint_issuers_stay_apart_in_the_shown_form():
+    assert normalise_doc_no(" 财政部  税务总局公告２０２３年第３０号 ") == "财政部 税务总局公告2023年第30号"
+
+
+_DOC_NO_CHARACTERS = "宿政办发财部税务总局公告令国中华人民共和第号年〔〕[]()（）【】 、0123456789一二三十百"
+
+
+@settings(deadline=None)  # a shared 2-core machine makes timings noisy; speed is not tested here
+@given(st.one_of(st.text(max_size=40), st.text(_DOC_NO_CHARACTERS, max_size=30)))
+def test_any_doc_no_text_normalises_without_an_exception_and_twice_changes_nothing(text):
+    shown = normalise_doc_no(text)
+    assert normalise_doc_no(shown) == shown
+    key = doc_no_key(text)
+    assert doc_no_key(key) == key
+    keys = doc_no_keys(text)
+    assert keys == ([key] if key else []) or keys[0] == key
+    parsed = parse_doc_no(text)
+    if parsed is not None:
+        assert parse_doc_no(key) is not None and doc_no_key(shown) == key
+
+
+@settings(deadline=None)  # a shared 2-core machine makes timings noisy; speed is not tested here
+@given(
+    issuer=st.text("宿政办发市委财部", min_size=1, max_size=8),
+    year=st.integers(1949, 2099),
+    serial=st.integers(1, 99_999),
+    opening=st.sampled_from("〔[［(（【〖{"),
+    closing=st.sampled_from("〕]］)）】〗}"),
+    number_mark=st.sampled_from(["", "第"]),
+    ending=st.sampled_from(["号", ""]),
+)
+def test_every_bracket_spelling_is_one_key(issuer, year, serial, opening, closing, number_mark, ending):
+    written = f"{issuer}{opening}{year}{closing}{number_mark}{serial}{ending}"
+    assert doc_no_key(written) == f"{issuer}〔{year}〕{serial}号"

@@ -4,32 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from index.normalise import RejectedRecord, assign_dimensions, iso_date, normalise, split_category
+from index.normalise import RejectedRecord, assign_dimensions, normalise, split_category
 from index.record import RawRecord
-
-
-@pytest.mark.parametrize(
-    ("raw", "iso"),
-    [
-        ("2018-04-10", "2018-04-10"),
-        ("2018/4/1", "2018-04-01"),
-        ("2018.04.10", "2018-04-10"),
-        ("2024年01月26日", "2024-01-26"),
-        ("2024-01-15 17:29:00", "2024-01-15"),
-        (" 2024-08-01", "2024-08-01"),
-        ("20180410", "2018-04-10"),
-        ("2018年4月", "2018-04"),
-        (2018, "2018"),
-        ("二〇一八年四月十日", "2018-04-10"),
-        ("二〇二一年十二月三十一日", "2021-12-31"),
-        ("去年春天", None),
-        ("2018-02-30", None),
-        ("", ""),
-        (None, ""),
-    ],
-)
-def test_iso_date(raw, iso):
-    assert iso_date(raw) == iso
 
 
 @pytest.mark.parametrize(

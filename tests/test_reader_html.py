@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from index.htmltext import html_to_text
 from index.readers import ReadError
 from index.readers import html as reader
-from index.readers.html import html_to_text, parse_html
+from index.readers.html import parse_html
 
 FIXTURES = Path(__file__).parent / "fixtures" / "html"
 PAGE_URL = "http://www.example.gov.cn/kjt/tzgg/202405/t20240520_1.html"
@@ -370,7 +371,7 @@ def test_attachments_by_extension_or_link_text_deduplicated_and_absolute() -> No
 
 
 def test_links_stay_relative_without_a_page_url() -> None:
-    # A saved page's attachment is then found beside the file by read_local_attachments.
+    # A saved page's attachment is then found beside the file (attachments.local_path).
     urls = [item["url"] for item in parse("attachments.html")["attachments"]]
     assert urls[:2] == ["P020240520381161903052.pdf", "./P020240520381162001474.docx"]
 

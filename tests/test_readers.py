@@ -33,7 +33,12 @@ def test_seed_page_fields_exactly():
     assert doc.index_no.check_ok is True
     assert doc.categories == ["规划计划", "其他", "报告"]
     assert (doc.category_scheme, doc.category_topic, doc.category_genre) == ("规划计划", "其他", "报告")
-    assert doc.publisher == "市民政局"
+    # The page prints 市民政局 on 宿迁市民政局's site: one publisher, one full name (issue 7, item 6).
+    assert (doc.publisher, doc.publishers, doc.publisher_aliases) == (
+        "宿迁市民政局",
+        ["宿迁市民政局"],
+        ["市民政局", "宿迁民政局"],
+    )
     assert doc.pub_date == "2018-04-10"
     assert doc.written_date == ""
     assert doc.doc_no == ""
@@ -44,7 +49,11 @@ def test_seed_page_fields_exactly():
     assert doc.body.endswith("大力推行节地生态安葬,完善乡镇公益性公墓体系,加强生态公墓建设。")
     assert "市民政局2018年一季度工作情况" not in doc.body  # the repeated title is not body text
     assert doc.body.count("\n\n") >= 20  # paragraphs kept
-    assert {(w.code, w.field) for w in doc.warnings} == {("encoding_loss", "category"), ("spam", "body")}
+    assert {(w.code, w.field) for w in doc.warnings} == {
+        ("encoding_loss", "category"),
+        ("spam", "body"),
+        ("publisher_resolved", "publisher"),
+    }
 
 
 def test_page_text_with_spaced_labels_colons_attachments_and_related(tmp_path):
@@ -185,3 +194,21 @@ def test_shared_beijing_json_reads_publisher_from_source_and_html_body():
     assert len(docs) == 104
     assert docs[0].publisher == "北京市中医管理局"
     assert "<p>" not in docs[0].body and docs[0].body.startswith("一、总体情况")
+
+
+def test_every_reader_decodes_bytes_the_same_way(tmp_path):
+    """One decoder for every source: UTF-16 with a BOM and GBK read alike in JSON, JSON Lines, CSV and page text."""
+    record = {"title": "关于做好低保工作的通知", "publisher": "某县民政局", "body": "第一段。"}
+    (tmp_path / "utf16.json").write_bytes(json.dumps(record, ensure_ascii=False).encode("utf-16"))
+    (tmp_path / "gbk.jsonl").write_bytes(
+        "\n".join(
+            json.dumps({**record, "index_no": f"014319733/2019-0000{n}"}, ensure_ascii=False) for n in (1, 2)
+        ).encode("gbk")
+    )
+    (tmp_path / "gbk.csv").write_bytes("标题,发布机构,正文\n关于做好低保工作的通知,某县民政局,第一段。\n".encode("gbk"))
+    (tmp_path / "gbk.txt").write_bytes(
+        "名称 关于做好低保工作的通知\n索引号 014319733/2019-00003\n发布机构 某县民政局\n\n第一段。\n".encode("gbk")
+    )
+    for name in ("utf16.json", "gbk.jsonl", "gbk.csv", "gbk.txt"):
+        for doc in _documents(tmp_path / name):
+            assert (doc.title, doc.publisher, doc.body) == (record["title"], record["publisher"], record["body"]), name

@@ -91,6 +91,16 @@ class IndexArrays:
 
         return self._once(("numbers", field), compute)
 
+    def values(self, reader: IndexReader, field: str) -> list[tuple[str, np.ndarray]]:
+        """(value, its live docnums) for every term of a keyword field: a facet a document may hold twice."""
+
+        def compute() -> list[tuple[str, np.ndarray]]:
+            terms = [term for term in reader.field_terms(field)] if field in reader.schema else []
+            found = [(str(term), self.postings(reader, field, str(term))[0]) for term in terms]
+            return [(value, docs) for value, docs in found if docs.size]
+
+        return self._once(("values", field), compute)
+
     # posting lists
 
     def postings(self, reader: IndexReader, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:

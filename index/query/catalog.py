@@ -21,7 +21,7 @@ from whoosh.query import Or, Term
 from whoosh.searching import Searcher
 
 from index import store
-from index.identifiers import normalise_doc_no, normalise_index_no, parse_index_no
+from index.identifiers import doc_no_key, index_no_key
 from index.query.arrays import IndexArrays
 from index.query.engine import FIELD_GROUPS, Engine, Scored, query_units
 from index.query.facets import collapse, facet_values, filter_mask, ranked
@@ -164,7 +164,7 @@ class Catalog:
         if field == "index_no":
             return _exact(engine, _index_no_terms(text))
         if field == "doc_no":
-            exact = _exact(engine, [("doc_no", normalise_doc_no(text))])
+            exact = _exact(engine, [("doc_no_keys", doc_no_key(text))])
             written = engine.phrase(text, FIELD_GROUPS["doc_no"])
             return Scored(exact.hit | written.hit, exact.score * 10 + written.score)
         return engine.evaluate(node, FIELD_GROUPS[field])
@@ -208,7 +208,7 @@ class Catalog:
 
     def lookup(self, text: str) -> list[DocSummary]:
         """Documents whose 索引号, 后段码 or 文号 is ``text``, in any of their written forms, newest first."""
-        terms = _index_no_terms(text) + [("doc_no", normalise_doc_no(text))]
+        terms = _index_no_terms(text) + [("doc_no_keys", doc_no_key(text))]
         with self.searcher() as searcher:
             engine = self._engine(searcher)
             found = _exact(engine, terms)
@@ -217,7 +217,7 @@ class Catalog:
 
     def get(self, doc_id: str) -> Document | None:
         with self.searcher() as searcher:
-            stored = searcher.document(id=doc_id) or searcher.document(id=normalise_index_no(doc_id))
+            stored = searcher.document(id=doc_id) or searcher.document(index_key=index_no_key(doc_id))
             return from_stored(stored) if stored else None
 
     def related(self, doc_id: str, limit: int = 5) -> list[DocSummary]:
@@ -290,13 +290,9 @@ class Catalog:
 
 
 def _index_no_terms(text: str) -> list[tuple[str, str]]:
-    """The (field, term) pairs a 索引号 or 后段码 is looked up by, whatever its separators and width."""
-    normalised = normalise_index_no(text)
-    terms = [("index_no", normalised), ("index_tail", normalised)]
-    parsed = parse_index_no(text)
-    if parsed and parsed.tail:
-        terms.append(("index_no", parsed.normalised))
-    return terms
+    """The (field, term) pairs a 索引号 or 后段码 is looked up by: one key whatever its separators and width."""
+    key = index_no_key(text)
+    return [("index_key", key), ("index_tail", key)]
 
 
 def _exact(engine: Engine, terms: list[tuple[str, str]]) -> Scored:

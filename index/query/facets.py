@@ -9,13 +9,16 @@ from __future__ import annotations
 import numpy as np
 from whoosh.reading import IndexReader
 
-from index.normalise import iso_date
+from index.dates import iso_date
 from index.query.arrays import IndexArrays
 from index.query.request import FACETS, SearchRequest
 from index.query.results import FacetValue
 from index.schema import date_key
 
 _YEARS = (1900, 2200)  # a year column value outside this is Whoosh's default for "none"
+# Facets a document may hold several values of (joint issuers), counted from their terms rather than a
+# column, and the fields a filter value is looked up in (a publisher's other names select it too).
+MULTI_VALUED: dict[str, tuple[str, ...]] = {"publisher": ("publisher", "publisher_alias")}
 
 
 def filter_mask(arrays: IndexArrays, reader: IndexReader, req: SearchRequest) -> np.ndarray | None:
@@ -30,6 +33,12 @@ def filter_mask(arrays: IndexArrays, reader: IndexReader, req: SearchRequest) ->
         if key == "year":
             years = [int(v) for v in values if str(v).isdigit()]
             narrow(np.isin(arrays.numbers(reader, "year"), years))
+        elif key in MULTI_VALUED:
+            allowed = np.zeros(arrays.size, bool)
+            for field in MULTI_VALUED[key]:
+                for value in values:
+                    allowed[arrays.postings(reader, field, value)[0]] = True
+            narrow(allowed)
         else:
             codes, vocabulary = arrays.codes(reader, key)
             wanted = [i for i, value in enumerate(vocabulary) if value in set(values)]
@@ -43,8 +52,8 @@ def filter_mask(arrays: IndexArrays, reader: IndexReader, req: SearchRequest) ->
 
 
 def _date_bound(text: str, upper: bool) -> int | None:
-    """A date_key bound from YYYY, YYYY-MM or YYYY-MM-DD; an upper bound covers its whole period."""
-    iso = iso_date(text) if text else None
+    """A date_key bound from a date in any form index.dates reads; an upper bound covers its whole period."""
+    iso = iso_date(text, whole=True) if text else None
     if not iso:
         return None
     key = date_key(iso)
@@ -112,9 +121,17 @@ def _copy_groups(arrays: IndexArrays, reader: IndexReader) -> np.ndarray:
 def facet_values(arrays: IndexArrays, reader: IndexReader, docs: np.ndarray, req: SearchRequest):
     """Facet key → values with counts over ``docs`` (years newest first, the rest by count), selected marked."""
     facets: dict[str, list[FacetValue]] = {}
+    chosen: np.ndarray | None = None
     for key in FACETS:
         selected = set(req.filters.get(key, []))
-        if key == "year":
+        if key in MULTI_VALUED:
+            if chosen is None:
+                chosen = np.zeros(arrays.size, bool)
+                chosen[docs] = True
+            counted = ((value, int(np.count_nonzero(chosen[where]))) for value, where in arrays.values(reader, key))
+            found = [FacetValue(value, count, value in selected) for value, count in counted if count]
+            found.sort(key=lambda v: (-v.count, v.value))
+        elif key == "year":
             years = arrays.numbers(reader, "year")[docs]
             years = years[(years >= _YEARS[0]) & (years <= _YEARS[1])]
             values, counts = np.unique(years, return_counts=True)

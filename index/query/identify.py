@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
-from index.identifiers import INDEX_TAIL, normalise_doc_no, normalise_index_no, parse_index_no
-
-_DOC_NO_SHAPE = re.compile(r"^[\u4e00-\u9fff]{1,15}(?:〔(?:19|20)\d{2}〕第?\d{1,5}号|令?第\d{1,5}号)$")
+from index.identifiers import INDEX_TAIL, normalise_index_no, parse_doc_no, parse_index_no
 
 
 def identifier_kind(text: str) -> str | None:
@@ -20,6 +16,6 @@ def identifier_kind(text: str) -> str | None:
     parsed = parse_index_no(text)
     if parsed and parsed.variant not in {"unrecognised", "grouped"}:
         return "index_no"
-    if _DOC_NO_SHAPE.match(normalise_doc_no(text)):
+    if parse_doc_no(text):
         return "doc_no"
     return None

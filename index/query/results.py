@@ -69,7 +69,7 @@ def summary_of(stored: dict) -> DocSummary:
     return DocSummary(
         id=str(stored.get("id", "")),
         title=str(stored.get("title", "")),
-        publisher=str(stored.get("publisher", "")),
+        publisher=str(stored.get("publisher", "")).replace(",", "、"),  # joint issuers
         pub_date=str(stored.get("pub_date", "")),
         doc_no=str(stored.get("doc_no", "")),
         index_no=str(stored.get("index_no", "")),

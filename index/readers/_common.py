@@ -1,4 +1,4 @@
-"""Helpers the file readers share: decoding bytes and turning a mapping into a RawRecord."""
+"""Helpers the file readers share: reading and decoding bytes, and turning a mapping into a RawRecord."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from index.decoding import decode_text
 from index.labels import map_fields
 from index.record import RawRecord
 
@@ -14,13 +15,11 @@ GZIP_MAGIC = b"\x1f\x8b"
 
 
 def decode(data: bytes) -> str:
-    """Text from bytes: UTF-8 (with or without BOM), else GB18030 (a superset of GBK and GB2312)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("gb18030", errors="replace")
+    """Text from a document file's bytes (UTF-8 with or without BOM, UTF-16 by BOM, GB18030, …).
+
+    One decoder for every source: :func:`index.decoding.decode_text`.
+    """
+    return decode_text(data)
 
 
 def read_bytes(path: Path) -> bytes:
@@ -49,4 +48,4 @@ def head_text(path: Path, head: bytes) -> str:
 
 def record_from_mapping(item: Mapping[str, Any], source: str, locator: str) -> RawRecord:
     fields, _unknown = map_fields((str(key), value) for key, value in item.items())
-    return RawRecord(source=source, locator=locator, fields=fields)
+    return RawRecord(source=source, locator=locator, fields=fields, attachment_root=Path(source).parent)

@@ -91,33 +91,9 @@ def read(path: Path) -> Iterator[RawRecord | ReadError]:
     host_dir = path.parent.parent  # <host>/pages/<key>.html; attachment paths are relative to <host>
     attachments = with_downloads(record.fields.get("attachments") or [], sidecar.get("attachments") or [], host_dir)
     if attachments:
-        record.fields["attachments"] = with_text(attachments, host_dir)
+        record.fields["attachments"] = attachments
+    record.attachment_root = host_dir  # the ingest reads the downloaded copies' text, as for any source
     yield record
-
-
-def with_text(attachments: list[dict[str, Any]], host_dir: Path) -> list[dict[str, Any]]:
-    """Downloaded attachments with their text extracted now.
-
-    The shared extractor looks only inside the folder it is given (here ``<host>``), and a
-    local "path" does not survive normalisation, so the text has to travel in the record.
-    """
-    if not any("path" in item for item in attachments):
-        return attachments
-    from index.attachments import read_local_attachments
-
-    # read_local_attachments takes the folder from a file in it and paths relative to that folder.
-    inside_host = [
-        {**item, "path": _relative(item["path"], host_dir)} if "path" in item else item for item in attachments
-    ]
-    read = read_local_attachments(host_dir / "CRAWL.json", inside_host)
-    return [
-        {**item, "text": found["text"]} if found.get("text") else item
-        for item, found in zip(attachments, read, strict=True)
-    ]
-
-
-def _relative(path: str, host_dir: Path) -> str:
-    return Path(path).relative_to(host_dir).as_posix()
 
 
 def with_downloads(

@@ -1,113 +1,48 @@
 """The HTML detail-page reader: one 政府信息公开 page → its labelled metadata, main text,
 attachments and related links, whatever the site's markup.
 
-:func:`parse_html` is shared with the crawl-folder reader (which knows each page's URL);
-:func:`html_to_text` turns an HTML body fragment (TRS editor output in CMS exports) into paragraphs.
+:func:`parse_html` is shared with the crawl-folder reader (which knows each page's URL). Decoding,
+the element tree, text and file links come from :mod:`index.htmltext`.
 Values are extracted as the page writes them; dates, 文号 and 索引号 are the normaliser's job.
 """
 
 from __future__ import annotations
 
-import codecs
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
 
-import lxml.html
-from lxml import etree
 from lxml.html import HtmlElement
 
-from index.attachments import detected_encoding, kind_of
-from index.labels import canonical_field, known_labels, label_key, map_fields
+from index.decoding import BOMS
+from index.htmltext import (
+    BLOCK_TAGS,
+    HEADINGS,
+    MARK,
+    absolute,
+    attachment_links,
+    base_url,
+    clean_text,
+    decode_html,
+    drop_all,
+    href_of,
+    leaf_blocks,
+    link_text,
+    marked_text,
+    paragraphs,
+    parse_tree,
+)
+from index.labels import WEAK_LABELS, canonical_field, known_labels, label_key, map_fields
+from index.publishers import is_organisation_name
 from index.readers import ReadError
 from index.record import RawRecord
 
 NAME = "html"
 
-# Decoding ----------------------------------------------------------------------------------------
-
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
-_META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([a-z0-9_.:-]+)""", re.IGNORECASE)
-_XML_CHARSET = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([a-z0-9_.:-]+)""", re.IGNORECASE)
-_ALIASES = {"x-gbk": "gbk", "gb_2312-80": "gb2312", "x-euc-cn": "gb2312", "csgb2312": "gb2312"}
-# GB2312/GBK pages routinely use characters only GB18030 encodes (rare names of people and places),
-# and GB18030 reads every GBK sequence the same way. A page that can declare UTF-16 in ASCII
-# bytes is not UTF-16, and browsers read Latin-1 as windows-1252: both follow the WHATWG rules.
-_SUPERSETS = {
-    "gb2312": "gb18030",
-    "gbk": "gb18030",
-    "utf-16": "utf-8",
-    "utf-16-le": "utf-8",
-    "utf-16-be": "utf-8",
-    "iso8859-1": "cp1252",
-}
-# The encodings a Chinese site's mislabelled page is really in, tried when its declaration fails.
-_USUAL_ENCODINGS = ("utf-8", "gb18030")
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def encoding_name(label: str) -> str | None:
-    """The Python codec to decode a declared charset with (GBK → gb18030), or None if unknown."""
-    label = label.strip().lower()
-    try:
-        name = codecs.lookup(_ALIASES.get(label, label)).name
-    except LookupError:
-        return None
-    return _SUPERSETS.get(name, name)
-
-
-def declared_encoding(data: bytes) -> str | None:
-    """The encoding a page declares in an XML declaration or a ``<meta>`` tag, if Python knows it."""
-    head = data[:16384]
-    for pattern in (_XML_CHARSET, _META_CHARSET):
-        match = pattern.search(head)
-        if match and (name := encoding_name(match.group(1).decode("ascii"))):
-            return name
-    return None
-
-
-def decode_html(data: bytes, encoding: str | None = None) -> str:
-    """A page's text: by BOM, else the given (HTTP) encoding, else its own declaration, else detection.
-
-    Bytes that do not decode become U+FFFD, which the normaliser reports as encoding loss.
-    """
-    for bom, name in _BOMS:
-        if data.startswith(bom):
-            return data[len(bom) :].decode(name, errors="replace")
-    declared = (encoding and encoding_name(encoding)) or declared_encoding(data)
-    if declared is None:
-        detected = detected_encoding(data)
-        return data.decode(encoding_name(detected) or detected, errors="replace")
-    try:
-        return data.decode(declared)
-    except UnicodeDecodeError:
-        return _mislabelled(data, declared) or data.decode(declared, errors="replace")
-
-
-def _mislabelled(data: bytes, declared: str) -> str | None:
-    """The text of a page whose declaration is wrong (UTF-8 declared, GBK saved), if a usual encoding fits.
-
-    A few bad bytes in a correctly labelled page are kept as U+FFFD, not a reason to switch.
-    """
-    lossy = data.decode(declared, errors="replace")
-    if lossy.count("\ufffd") <= max(2, len(lossy) // 200):
-        return None
-    for name in _USUAL_ENCODINGS:
-        if name != declared:
-            try:
-                return data.decode(name)
-            except UnicodeDecodeError:
-                continue
-    return None
-
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 # Sniffing ----------------------------------------------------------------------------------------
 
@@ -121,7 +56,7 @@ _FIRST_TAG = re.compile(
 
 def sniff(path: Path, head: bytes) -> bool:
     """True if the file's content is HTML (a page or a fragment), whatever its name."""
-    for bom, name in _BOMS:
+    for bom, name in BOMS:
         if head.startswith(bom):
             head = head[len(bom) :].decode(name, errors="ignore").encode("utf-8")
             break
@@ -139,7 +74,9 @@ def read(path: Path) -> Iterator[RawRecord | ReadError]:
         raise ReadError(path, "empty file")
     if not sniff(path, data[:65536]):
         raise ReadError(path, "not an HTML page")
-    yield parse_html(data, source=str(path))
+    record = parse_html(data, source=str(path))
+    record.attachment_root = path.parent  # a saved page's files/a.pdf is beside it
+    yield record
 
 
 def parse_html(
@@ -151,7 +88,7 @@ def parse_html(
     still gives a record, which the normaliser rejects with its reason.
     """
     root = parse_tree(decode_html(data, encoding), source)
-    base = _base_url(root, url)
+    base = base_url(root, url)
     meta = meta_fields(root)
     attachments = attachment_links(root, base)
     # Footers list other governments' sites under 相关链接: not links about this document.
@@ -160,11 +97,11 @@ def parse_html(
     fields, _unknown = map_fields((pair.label, pair.value) for pair in found)
     for name, value in meta.items():
         fields.setdefault(name, value)
-    if "title" not in fields and (title := page_title(root, str(fields.get("site", "")))):
+    if "title" not in fields and (title := heading_above(root, found) or page_title(root, str(fields.get("site", "")))):
         fields["title"] = title
     if page_url := url or canonical_url(root):
         fields["url"] = page_url
-    _drop_all([element for pair in found for element in pair.elements] + related_blocks)
+    drop_all([element for pair in found for element in pair.elements] + related_blocks)
     fields["body"] = body_text(root)
     if attachments:
         fields["attachments"] = attachments
@@ -173,157 +110,12 @@ def parse_html(
     return RawRecord(source=source, locator="", fields=fields, fetched_at=fetched_at)
 
 
-# Tree --------------------------------------------------------------------------------------------
-
-# Never text: scripts, styles, Word's <xml> islands, form controls (a <select> of other
-# departments' sites is navigation).
-_NOISE_TAGS = (
-    "script",
-    "style",
-    "noscript",
-    "template",
-    "xml",
-    "object",
-    "embed",
-    "iframe",
-    "svg",
-    "select",
-    "button",
-    "input",
-    "textarea",
-)
-# Hacked pages hide gambling links in invisible blocks; a reader sees none of it, nor should the index.
-_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
-_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
-
-BLOCK_TAGS = frozenset(
-    {
-        "address",
-        "article",
-        "aside",
-        "blockquote",
-        "body",
-        "caption",
-        "center",
-        "dd",
-        "div",
-        "dl",
-        "dt",
-        "figcaption",
-        "figure",
-        "footer",
-        "form",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "header",
-        "hr",
-        "html",
-        "li",
-        "main",
-        "nav",
-        "ol",
-        "p",
-        "pre",
-        "section",
-        "table",
-        "tbody",
-        "td",
-        "tfoot",
-        "th",
-        "thead",
-        "tr",
-        "ul",
-    }
-)
-_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-
-
-def parse_tree(text: str, source: str = "") -> HtmlElement:
-    """The page's element tree with comments, scripts, styles and hidden blocks removed."""
-    # lxml refuses a str that carries an encoding declaration, and control characters.
-    text = _CONTROL_CHARS.sub("", _XML_DECLARATION.sub("", text, count=1))
-    if not text.strip():
-        raise ReadError(source, "empty page")
-    try:
-        root = lxml.html.document_fromstring(text)
-    except (etree.ParserError, ValueError) as exc:
-        raise ReadError(source, f"not parseable as HTML: {exc}") from exc
-    etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, *_NOISE_TAGS, with_tail=False)
-    _drop_all(el for el in root.iter() if _is_hidden(el))
-    return root
-
-
-def _is_hidden(el: HtmlElement) -> bool:
-    return el.get("hidden") is not None or bool(_HIDDEN.search(el.get("style") or ""))
-
-
-def _drop_all(elements: Iterable[HtmlElement]) -> None:
-    """Remove elements (keeping the text that follows each); already-removed ones are skipped."""
-    for el in list(elements):
-        if el.getparent() is not None:
-            el.drop_tree()
-
-
-def leaf_blocks(root: HtmlElement) -> list[HtmlElement]:
-    """Block elements holding no other block element: the cells, items and lines of a page."""
-    has_block_inside: set[HtmlElement] = set()
-    for el in root.iter():
-        if el.tag in BLOCK_TAGS:
-            for ancestor in el.iterancestors():
-                if ancestor in has_block_inside:
-                    break
-                has_block_inside.add(ancestor)
-    return [el for el in root.iter() if el.tag in BLOCK_TAGS and el not in has_block_inside]
-
-
-def marked_text(el: HtmlElement) -> str:
-    """The element's text with ``\\x1f`` at every tag boundary and ``\\n`` for ``<br>``.
-
-    The marks let a label written alone in its own tag (``<span>索引号</span>…``) be told
-    from the same characters inside a sentence.
-    """
-    parts: list[str] = []
-    for event, node in etree.iterwalk(el, events=("start", "end")):
-        if event == "start":
-            parts.append("\n" if node.tag == "br" else _MARK)
-            parts.append(node.text or "")
-        else:
-            parts.append(_MARK)
-            if node is not el:
-                parts.append(node.tail or "")
-    return "".join(parts)
-
-
-_MARK = "\x1f"
-_HAN = re.compile(r"[\u4e00-\u9fff]")
-_SPACE_RUN = re.compile(r"\s+")
-_ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
-_CJK = r"\u3001-\u303f\u4e00-\u9fff\uff01-\uffef"
-# Source files wrap long lines; a line break between two Chinese characters is not a space.
-_WRAPPED = re.compile(rf"(?<=[{_CJK}])[^\S\n]*\n\s*(?=[{_CJK}])")
-
-
-def clean_text(text: str) -> str:
-    """One line of text: tag marks and zero-width characters gone, NBSP/U+3000/space runs as one space."""
-    text = _ZERO_WIDTH.sub("", text.replace(_MARK, ""))
-    return _SPACE_RUN.sub(" ", _WRAPPED.sub("", text)).strip()
-
-
 # Metadata by label -------------------------------------------------------------------------------
 
 _GAP = r"[^\S\n]*"
 # Separators sites put between label/value pairs on one line (来源：… | 发布时间：…).
 _PAIR_SEPARATORS = " |｜丨/"
-# Labels that also head ordinary sentences and data tables (时间：上午九点, 来源：新华社): they count
-# only beside a label that is never body text.
-_WEAK_LABELS = frozenset(
-    label_key(label)
-    for label in ("日期", "时间", "来源", "主题", "体裁", "文种", "类别", "链接", "网址", "站点", "栏目", "效力")
-)
+# Weak labels (labels.WEAK_LABELS: 时间, 来源 …) count only beside a label that is never body text.
 # Labels that head a block of links, not a value: attachments and related links are read from links.
 _NOT_VALUES = frozenset({"body", "attachments", "related"})
 _MAX_VALUE = 300
@@ -345,7 +137,7 @@ class LabelPair:
 
     @property
     def strong(self) -> bool:
-        return label_key(self.label) not in _WEAK_LABELS
+        return label_key(self.label) not in WEAK_LABELS
 
 
 @cache
@@ -355,9 +147,9 @@ def _label_pattern() -> re.Pattern[str]:
         # a known label and a colon
         rf"(?P<known>{known}){_GAP}[:：]"
         # a known label alone in its own tag (<span>索引号</span>), not the end of a word (作息<i>时间</i>)
-        rf"|(?:(?<=[\s{_MARK}])|^)(?P<alone>{known}){_GAP}(?={_MARK}|\n|$)"
+        rf"|(?:(?<=[\s{MARK}])|^)(?P<alone>{known}){_GAP}(?={MARK}|\n|$)"
         # any short label-like word after a separator (浏览次数：, 字号：): ends the value before it
-        rf"|(?:(?<=[\s{_MARK}【\[|｜丨])|^)(?P<other>[\u4e00-\u9fff]{{2,8}}){_GAP}[:：]"
+        rf"|(?:(?<=[\s{MARK}【\[|｜丨])|^)(?P<other>[\u4e00-\u9fff]{{2,8}}){_GAP}[:：]"
     )
 
 
@@ -389,7 +181,7 @@ def _pairs_in(leaf: HtmlElement) -> list[LabelPair]:
     if len(text) > _MAX_LINE:
         return []
     matches = list(_label_pattern().finditer(text))
-    start = len(text) - len(text.lstrip(f"{_MARK}\n \t\r\xa0\u3000"))
+    start = len(text) - len(text.lstrip(f"{MARK}\n \t\r\xa0\u3000"))
     if not matches or matches[0].start() != start:
         return []
     group = _group_of(leaf)
@@ -491,6 +283,27 @@ def meta_fields(root: HtmlElement) -> dict[str, str]:
     return found
 
 
+_HEADING_CLASSES = frozenset({"title", "bt", "tit", "article-title", "article_title", "news_title", "xxgk_title"})
+_MAX_HEADING = 100
+
+
+def heading_above(root: HtmlElement, pairs: list[LabelPair]) -> str:
+    """The heading printed above the page's metadata (the last ``<h1>``–``<h3>`` or title-classed line
+    before the first label), where it reads as a title rather than the site's or an office's name."""
+    if not pairs:
+        return ""
+    first = pairs[0].elements[0]
+    heading = ""
+    for el in root.iter():
+        if el is first:
+            break
+        if el.tag in ("h1", "h2", "h3") or (_class_tokens(el) & _HEADING_CLASSES and el.tag not in ("html", "body")):
+            text = clean_text(el.text_content())
+            if 4 <= len(text) <= _MAX_HEADING and not is_organisation_name(text):
+                heading = text
+    return heading
+
+
 def page_title(root: HtmlElement, site: str = "") -> str:
     """The ``<title>`` text without the site name the CMS appends."""
     element = root.find(".//title")
@@ -510,69 +323,9 @@ def canonical_url(root: HtmlElement) -> str:
     return meta_fields(root).get("url", "")
 
 
-def _base_url(root: HtmlElement, url: str) -> str:
-    """What relative links resolve against: the page URL (and its ``<base href>``); '' when unknown,
-    so that a saved page's ``files/a.pdf`` stays a path beside the file."""
-    if not url:
-        return ""
-    base = root.find(".//base[@href]")
-    return urljoin(url, base.get("href").strip()) if base is not None else url
-
-
-def _absolute(href: str, base: str) -> str:
-    return urljoin(base, href) if base else href
-
-
 # Links -------------------------------------------------------------------------------------------
-
-ATTACHMENT_KINDS = frozenset({"pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "zip", "rar", "txt", "ofd"})
-_KIND_IN_TEXT = re.compile(
-    r"\.(" + "|".join(sorted(ATTACHMENT_KINDS)) + r")(?![a-z0-9])"
-    r"|[（(\[【](" + "|".join(sorted(ATTACHMENT_KINDS)) + r")[)）\]】]",
-    re.IGNORECASE,
-)
-# Link texts that say "download" rather than what the file is; the file name is a better name.
-_GENERIC_LINK_TEXT = frozenset({"下载", "点击下载", "附件", "下载附件", "点击", "点击此处", "此处", "这里", "查看"})
-_NOT_LINKS = ("javascript:", "mailto:", "tel:", "#")
 _INLINE_HEADING_TAGS = frozenset({"span", "b", "strong", "em", "i", "font", "label"})
 _MORE = re.compile(r"^(?:更多|more)\W*$", re.IGNORECASE)
-
-
-def attachment_links(root: HtmlElement, base: str = "") -> list[dict[str, str]]:
-    """Links to files (by the href's extension or a file name in the link text), one per URL."""
-    found: dict[str, dict[str, str]] = {}
-    for anchor in root.iter("a"):
-        href = _href(anchor)
-        kind = href and _attachment_kind(href, anchor)
-        if not kind:
-            continue
-        url = _absolute(href, base)
-        name = _link_text(anchor) or _file_name(url)
-        if url not in found:
-            found[url] = {"name": name, "url": url, "kind": kind}
-    return list(found.values())
-
-
-def _href(anchor: HtmlElement) -> str:
-    href = (anchor.get("href") or "").strip()
-    return "" if href.lower().startswith(_NOT_LINKS) else href
-
-
-def _attachment_kind(href: str, anchor: HtmlElement) -> str:
-    kind = kind_of(href)
-    if kind in ATTACHMENT_KINDS:
-        return kind
-    named = _KIND_IN_TEXT.search(f"{anchor.text_content()} {anchor.get('title') or ''}")
-    return (named.group(1) or named.group(2)).lower() if named else ""
-
-
-def _link_text(anchor: HtmlElement) -> str:
-    text = clean_text(anchor.text_content()) or clean_text(anchor.get("title") or "")
-    return "" if text in _GENERIC_LINK_TEXT else text
-
-
-def _file_name(url: str) -> str:
-    return unquote(urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1])
 
 
 def related_links(
@@ -589,9 +342,9 @@ def related_links(
         inside = list(heading.iter("a"))  # 相关链接：<a>…</a> on the heading's own line
         anchors, held_by = (inside, [heading]) if inside else _links_after(heading)
         for anchor in anchors:
-            href, title = _href(anchor), _link_text(anchor)
+            href, title = href_of(anchor), link_text(anchor)
             if href and title and not _MORE.match(title):
-                links.setdefault(_absolute(href, base), {"title": title, "url": _absolute(href, base)})
+                links.setdefault(absolute(href, base), {"title": title, "url": absolute(href, base)})
         blocks += held_by
     return list(links.values()), blocks
 
@@ -648,7 +401,7 @@ def _following_anchors(el: HtmlElement) -> tuple[list[HtmlElement], list[HtmlEle
 
 def _is_heading_like(el: HtmlElement) -> bool:
     text = clean_text(el.text_content())
-    return el.tag in _HEADINGS or (0 < len(text) <= 12 and canonical_field(text) is not None)
+    return el.tag in HEADINGS or (0 < len(text) <= 12 and canonical_field(text) is not None)
 
 
 # Main text ---------------------------------------------------------------------------------------
@@ -695,7 +448,7 @@ _MAX_CHROME_TEXT = 200
 
 def body_text(root: HtmlElement) -> str:
     """The document's own text as paragraphs separated by blank lines (furniture removed first)."""
-    _drop_all(furniture(root))
+    drop_all(furniture(root))
     container = known_container(root)
     if container is None:
         container = densest_block(root)
@@ -767,7 +520,7 @@ def densest_block(root: HtmlElement) -> HtmlElement | None:
     """
     scores: dict[HtmlElement, float] = defaultdict(float)
     for el in root.iter():
-        if el.tag not in BLOCK_TAGS or el.tag in _HEADINGS:
+        if el.tag not in BLOCK_TAGS or el.tag in HEADINGS:
             continue
         own = len(_HAN.findall(_own_text(el)))
         if not own:
@@ -807,50 +560,3 @@ def link_density(el: HtmlElement) -> float:
     total = len(clean_text(el.text_content()))
     linked = sum(len(clean_text(anchor.text_content())) for anchor in el.iter("a"))
     return linked / total if total else 0.0
-
-
-# Paragraphs --------------------------------------------------------------------------------------
-
-_CELL_TAGS = frozenset({"td", "th"})
-
-
-def paragraphs(el: HtmlElement) -> list[str]:
-    """The element's text split into paragraphs: each block element and each ``<br>`` ends one."""
-    found: list[str] = []
-    line: list[str] = []
-
-    def flush() -> None:
-        if text := clean_text("".join(line)):
-            found.append(text)
-        line.clear()
-
-    for event, node in etree.iterwalk(el, events=("start", "end")):
-        if event == "start":
-            if (node.tag in BLOCK_TAGS and node.tag not in _CELL_TAGS) or node.tag == "br":
-                flush()
-            elif node.tag in _CELL_TAGS:
-                line.append(" ")  # cells of a table row stay on one line
-            line.append(node.text or "")
-        else:
-            if node.tag in BLOCK_TAGS and node.tag not in _CELL_TAGS:
-                flush()
-            if node is not el:
-                line.append(node.tail or "")
-    flush()
-    return found
-
-
-def html_to_text(fragment: str) -> str:
-    """Text of an HTML body fragment (a CMS export's editor markup): paragraphs separated by blank lines.
-
-    Word-pasted markup (``<o:p>``, ``mso-`` styles, conditional comments), scripts and styles
-    are dropped, entities decoded, NBSP and U+3000 indentation removed.
-    """
-    if not fragment or not fragment.strip():
-        return ""
-    try:
-        root = parse_tree(fragment)
-    except ReadError:
-        return ""
-    body = root.find("body")
-    return "\n\n".join(paragraphs(body if body is not None else root))

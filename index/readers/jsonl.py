@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+from index.decoding import decode_text
 from index.readers import ReadError
 from index.readers._common import GZIP_MAGIC, head_text, record_from_mapping
 from index.record import RawRecord
@@ -23,11 +24,13 @@ def sniff(path: Path, head: bytes) -> bool:
 
 
 def _lines(path: Path) -> Iterator[str]:
+    """The file's lines as text, read as a stream (exports run to gigabytes), each decoded like every source."""
     with path.open("rb") as probe:
         compressed = probe.read(2) == GZIP_MAGIC
     opener = gzip.open if compressed else open
-    with opener(path, "rt", encoding="utf-8-sig", errors="replace") as handle:
-        yield from handle
+    with opener(path, "rb") as handle:
+        for line in handle:
+            yield decode_text(line)
 
 
 def read(path: Path) -> Iterator[RawRecord | ReadError]:

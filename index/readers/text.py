@@ -17,11 +17,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from index.labels import canonical_field, known_labels, map_fields
+from index.labels import canonical_field, line_pairs, map_fields
+from index.publishers import is_organisation_name
 from index.readers import ReadError
 from index.readers._common import decode, decode_head
 from index.record import RawRecord
@@ -32,27 +32,9 @@ _ATTACHMENTS_HEADINGS = {"文件下载", "附件", "相关附件", "附件下载
 _RELATED_HEADINGS = {"相关信息", "相关解读", "相关链接", "相关文件"}
 
 
-def _label_pattern() -> re.Pattern[str]:
-    # A label may have spaces or U+3000 between its characters (索 引 号, 名　　称) and a colon after it.
-    # It must start the line or follow whitespace, and be followed by whitespace, a colon or the end.
-    labels = [r"[ \t\u3000]*".join(map(re.escape, label)) for label in known_labels()]
-    return re.compile(rf"(?:^|(?<=[\s\u3000]))({'|'.join(labels)})[ \t\u3000]*(?:[:：][ \t\u3000]*|(?=[\s\u3000])|$)")
-
-
-_LABEL = _label_pattern()
-
-
 def label_pairs(line: str) -> list[tuple[str, str]]:
     """The (label, value) pairs on a label line, or [] if the line does not start with a label."""
-    matches = list(_LABEL.finditer(line.strip()))
-    if not matches or matches[0].start() != 0:
-        return []
-    text = line.strip()
-    pairs = []
-    for match, following in zip(matches, matches[1:] + [None], strict=True):
-        end = following.start() if following else len(text)
-        pairs.append((match.group(1), text[match.end() : end].strip()))
-    return pairs
+    return line_pairs(line)
 
 
 def sniff(path: Path, head: bytes) -> bool:
@@ -74,6 +56,9 @@ def read(path: Path) -> Iterator[RawRecord | ReadError]:
         i += 1
     fields, _unknown = map_fields(pairs)
     header = [line.strip() for line in lines[:first] if line.strip() and line.strip() != "政府信息公开"]
+    # A heading above the label lines is the title where no label names one; a name is the site's.
+    if header and "title" not in fields and not is_organisation_name(header[-1]):
+        fields["title"] = header.pop()
     if header:
         fields.setdefault("site", header[0])
     attachments, i = _listed_after(lines, i, _ATTACHMENTS_HEADINGS)
@@ -85,7 +70,7 @@ def read(path: Path) -> Iterator[RawRecord | ReadError]:
         fields["attachments"] = [{"name": name} for name in attachments]
     if related:
         fields["related"] = [{"title": title} for title in related]
-    yield RawRecord(source=str(path), fields=fields)
+    yield RawRecord(source=str(path), fields=fields, attachment_root=path.parent)
 
 
 def _listed_after(lines: list[str], i: int, headings: set[str]) -> tuple[list[str], int]:

@@ -23,7 +23,7 @@ PAGES = [
     "/advanced?q=低保&title=标准&publisher=宿迁市民政局",
     "/stats",
     "/doc/014322182/2021-00120",  # an interpretation
-    "/doc/014327899-2016-00311",  # replaced
+    "/doc/014327899/2016-00311",  # replaced (published as 014327899-2016-00311)
     f"/doc/{SEED_INDEX_NO}?print=1",
 ]
 

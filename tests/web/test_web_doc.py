@@ -28,7 +28,7 @@ def test_metadata_table_has_the_disclosure_labels_in_order(seed_html: str) -> No
     assert labels == ["名称", "索引号", "分类", "发布机构", "公开日期", "成文日期", "文号", "关键词", "有效性"]
     assert cell(seed_html, "名称") == SEED_TITLE
     assert cell(seed_html, "索引号") == SEED_INDEX_NO
-    assert cell(seed_html, "发布机构") == "市民政局"
+    assert cell(seed_html, "发布机构") == "宿迁市民政局"
     assert cell(seed_html, "公开日期") == "2018-04-10"
     assert "规划计划" in cell(seed_html, "分类")
 
@@ -49,7 +49,7 @@ def test_flagged_document_shows_its_integrity_warnings(seed_html: str) -> None:
 def test_government_meta_tags(seed_html: str) -> None:
     assert f'<meta name="ArticleTitle" content="{SEED_TITLE}">' in seed_html
     assert '<meta name="PubDate" content="2018-04-10">' in seed_html
-    assert '<meta name="ContentSource" content="市民政局">' in seed_html
+    assert '<meta name="ContentSource" content="宿迁市民政局">' in seed_html
     assert '<meta name="Keywords" content="' in seed_html
     assert '<meta name="SiteName" content="政府信息公开检索">' in seed_html
 
@@ -78,7 +78,7 @@ def test_json_twin(client) -> None:
     assert response.status_code == 200
     data = response.json()
     doc = data["document"]
-    assert (doc["id"], doc["title"], doc["publisher"]) == (SEED_INDEX_NO, SEED_TITLE, "市民政局")
+    assert (doc["id"], doc["title"], doc["publisher"]) == (SEED_INDEX_NO, SEED_TITLE, "宿迁市民政局")
     assert doc["index_no"]["normalised"] == SEED_INDEX_NO
     assert {w["code"] for w in doc["warnings"]} >= {"spam", "encoding_loss"}
     assert doc["paragraphs"] and doc["path"] == f"/doc/{SEED_INDEX_NO}"
@@ -142,7 +142,7 @@ def test_share_link_is_the_canonical_url_without_third_party_script(seed_html: s
 
 # 有效性 ------------------------------------------------------------------------------------------
 
-WUBAO_2016 = "014327899-2016-00311"  # 失效; 泗政发〔2016〕88号, repealed by the 2019 notice
+WUBAO_2016 = "014327899/2016-00311"  # 失效, published as 014327899-2016-00311; 泗政发〔2016〕88号, repealed by the 2019 notice
 WUBAO_2019 = "014327899/2019-00145"
 UNKNOWN_VALIDITY = "014318642/2018-00045"  # 暂停执行
 

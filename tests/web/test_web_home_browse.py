@@ -50,7 +50,8 @@ def test_browse_publisher_page(client) -> None:
     assert SEED_TITLE in response.text
     assert f'<link rel="canonical" href="http://testserver{path}">' in response.text
     data = client.get(path + ".json").json()
-    assert data["total"] >= 1 and all(hit["publisher"] == "市民政局" for hit in data["hits"])
+    # 市民政局 is the seed page's short name for 宿迁市民政局: browsing by it still finds the documents.
+    assert data["total"] >= 1 and all(hit["publisher"] == "宿迁市民政局" for hit in data["hits"])
 
 
 def test_browse_category_page(client) -> None:

@@ -31,7 +31,7 @@ JSON_ROUTES = [
     (f"/doc/{SEED_INDEX_NO}.json", "/doc/{id}.json", 200),  # spam and encoding loss
     (f"/doc/{XSS_INDEX_NO}.json", "/doc/{id}.json", 200),  # hostile links
     ("/doc/014322182/2021-00120.json", "/doc/{id}.json", 200),  # an interpretation
-    ("/doc/014327899-2016-00311.json", "/doc/{id}.json", 200),  # replaced
+    ("/doc/014327899/2016-00311.json", "/doc/{id}.json", 200),  # replaced
     ("/doc/014318642/2018-00045.json", "/doc/{id}.json", 200),  # an unknown 有效性
     ("/doc/014319733/1999-99999.json", "/doc/{id}.json", 404),
     ("/lookup.json?q=2018-00019", "/lookup.json", 200),

@@ -1,0 +1,309 @@
+"""The HTML toolkit: bytes → text, element tree, clean text and paragraphs, file links, base URL.
+
+Shared by the HTML reader (detail pages), attachment extraction (HTML attachments and CMS body
+fragments) and the crawler (list pages). It knows markup, not disclosure metadata: labels, main
+text and related links are the reader's (:mod:`index.readers.html`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from urllib.parse import unquote, urljoin, urlsplit
+
+import lxml.html
+from lxml import etree
+from lxml.html import HtmlElement
+
+from index.decoding import decode_text, encoding_name
+from index.readers import ReadError
+
+# Decoding ----------------------------------------------------------------------------------------
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([a-z0-9_.:-]+)""", re.IGNORECASE)
+_XML_CHARSET = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([a-z0-9_.:-]+)""", re.IGNORECASE)
+
+
+def declared_encoding(data: bytes) -> str | None:
+    """The encoding a page declares in an XML declaration or a ``<meta>`` tag, if Python knows it."""
+    head = data[:16384]
+    for pattern in (_XML_CHARSET, _META_CHARSET):
+        match = pattern.search(head)
+        if match and (name := encoding_name(match.group(1).decode("ascii"))):
+            return name
+    return None
+
+
+def decode_html(data: bytes, encoding: str | None = None) -> str:
+    """A page's text: by BOM, else the given (HTTP) encoding, else its own declaration, else detection
+    (see :func:`index.decoding.decode_text`)."""
+    declared = (encoding and encoding_name(encoding)) or declared_encoding(data)
+    return decode_text(data, declared)
+
+
+# Tree ------------------------------------------------------------------------------------------
+
+# Never text: scripts, styles, Word's <xml> islands, form controls (a <select> of other
+# departments' sites is navigation).
+_NOISE_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "xml",
+    "object",
+    "embed",
+    "iframe",
+    "svg",
+    "select",
+    "button",
+    "input",
+    "textarea",
+)
+# Hacked pages hide gambling links in invisible blocks; a reader sees none of it, nor should the index.
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+BLOCK_TAGS = frozenset(
+    {
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "caption",
+        "center",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "html",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    }
+)
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+def parse_tree(text: str, source: str = "") -> HtmlElement:
+    """The page's element tree with comments, scripts, styles and hidden blocks removed."""
+    # lxml refuses a str that carries an encoding declaration, and control characters.
+    text = _CONTROL_CHARS.sub("", _XML_DECLARATION.sub("", text, count=1))
+    if not text.strip():
+        raise ReadError(source, "empty page")
+    try:
+        root = lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as exc:
+        raise ReadError(source, f"not parseable as HTML: {exc}") from exc
+    etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, *_NOISE_TAGS, with_tail=False)
+    drop_all(el for el in root.iter() if _is_hidden(el))
+    return root
+
+
+def _is_hidden(el: HtmlElement) -> bool:
+    return el.get("hidden") is not None or bool(_HIDDEN.search(el.get("style") or ""))
+
+
+def drop_all(elements: Iterable[HtmlElement]) -> None:
+    """Remove elements (keeping the text that follows each); already-removed ones are skipped."""
+    for el in list(elements):
+        if el.getparent() is not None:
+            el.drop_tree()
+
+
+def leaf_blocks(root: HtmlElement) -> list[HtmlElement]:
+    """Block elements holding no other block element: the cells, items and lines of a page."""
+    has_block_inside: set[HtmlElement] = set()
+    for el in root.iter():
+        if el.tag in BLOCK_TAGS:
+            for ancestor in el.iterancestors():
+                if ancestor in has_block_inside:
+                    break
+                has_block_inside.add(ancestor)
+    return [el for el in root.iter() if el.tag in BLOCK_TAGS and el not in has_block_inside]
+
+
+def marked_text(el: HtmlElement) -> str:
+    """The element's text with ``\\x1f`` at every tag boundary and ``\\n`` for ``<br>``.
+
+    The marks let a label written alone in its own tag (``<span>索引号</span>…``) be told
+    from the same characters inside a sentence.
+    """
+    parts: list[str] = []
+    for event, node in etree.iterwalk(el, events=("start", "end")):
+        if event == "start":
+            parts.append("\n" if node.tag == "br" else MARK)
+            parts.append(node.text or "")
+        else:
+            parts.append(MARK)
+            if node is not el:
+                parts.append(node.tail or "")
+    return "".join(parts)
+
+
+MARK = "\x1f"
+_SPACE_RUN = re.compile(r"\s+")
+_ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
+_CJK = r"\u3001-\u303f\u4e00-\u9fff\uff01-\uffef"
+# Source files wrap long lines; a line break between two Chinese characters is not a space.
+_WRAPPED = re.compile(rf"(?<=[{_CJK}])[^\S\n]*\n\s*(?=[{_CJK}])")
+
+
+def clean_text(text: str) -> str:
+    """One line of text: tag marks and zero-width characters gone, NBSP/U+3000/space runs as one space."""
+    text = _ZERO_WIDTH.sub("", text.replace(MARK, ""))
+    return _SPACE_RUN.sub(" ", _WRAPPED.sub("", text)).strip()
+
+
+# Base URL ----------------------------------------------------------------------------------------
+
+
+def base_url(root: HtmlElement, url: str) -> str:
+    """What relative links resolve against: the page URL (and its ``<base href>``); '' when unknown,
+    so that a saved page's ``files/a.pdf`` stays a path beside the file."""
+    if not url:
+        return ""
+    base = root.find(".//base[@href]")
+    return urljoin(url, base.get("href").strip()) if base is not None else url
+
+
+def absolute(href: str, base: str) -> str:
+    return urljoin(base, href) if base else href
+
+
+# File kinds --------------------------------------------------------------------------------------
+
+_EXTENSION = re.compile(r"\.([A-Za-z0-9]{1,5})$")
+_URL_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+
+
+def kind_of(name_or_url: str) -> str:
+    """The lower-case extension of a file name or URL (``pdf``), ignoring query string and fragment."""
+    text = name_or_url.strip()
+    path = urlsplit(text).path if _URL_SCHEME.match(text) else re.split(r"[?#]", text, maxsplit=1)[0]
+    last = unquote(path).replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    match = _EXTENSION.search(last)
+    return match.group(1).lower() if match else ""
+
+
+# Links -------------------------------------------------------------------------------------------
+
+ATTACHMENT_KINDS = frozenset({"pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "zip", "rar", "txt", "ofd"})
+_KIND_IN_TEXT = re.compile(
+    r"\.(" + "|".join(sorted(ATTACHMENT_KINDS)) + r")(?![a-z0-9])"
+    r"|[（(\[【](" + "|".join(sorted(ATTACHMENT_KINDS)) + r")[)）\]】]",
+    re.IGNORECASE,
+)
+# Link texts that say "download" rather than what the file is; the file name is a better name.
+_GENERIC_LINK_TEXT = frozenset({"下载", "点击下载", "附件", "下载附件", "点击", "点击此处", "此处", "这里", "查看"})
+_NOT_LINKS = ("javascript:", "mailto:", "tel:", "#")
+
+
+def attachment_links(root: HtmlElement, base: str = "") -> list[dict[str, str]]:
+    """Links to files (by the href's extension or a file name in the link text), one per URL."""
+    found: dict[str, dict[str, str]] = {}
+    for anchor in root.iter("a"):
+        href = href_of(anchor)
+        kind = href and _attachment_kind(href, anchor)
+        if not kind:
+            continue
+        url = absolute(href, base)
+        name = link_text(anchor) or file_name(url)
+        if url not in found:
+            found[url] = {"name": name, "url": url, "kind": kind}
+    return list(found.values())
+
+
+def href_of(anchor: HtmlElement) -> str:
+    href = (anchor.get("href") or "").strip()
+    return "" if href.lower().startswith(_NOT_LINKS) else href
+
+
+def _attachment_kind(href: str, anchor: HtmlElement) -> str:
+    kind = kind_of(href)
+    if kind in ATTACHMENT_KINDS:
+        return kind
+    named = _KIND_IN_TEXT.search(f"{anchor.text_content()} {anchor.get('title') or ''}")
+    return (named.group(1) or named.group(2)).lower() if named else ""
+
+
+def link_text(anchor: HtmlElement) -> str:
+    text = clean_text(anchor.text_content()) or clean_text(anchor.get("title") or "")
+    return "" if text in _GENERIC_LINK_TEXT else text
+
+
+def file_name(url: str) -> str:
+    return unquote(urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1])
+
+
+# Paragraphs --------------------------------------------------------------------------------------
+
+_CELL_TAGS = frozenset({"td", "th"})
+
+
+def paragraphs(el: HtmlElement) -> list[str]:
+    """The element's text split into paragraphs: each block element and each ``<br>`` ends one."""
+    found: list[str] = []
+    line: list[str] = []
+
+    def flush() -> None:
+        if text := clean_text("".join(line)):
+            found.append(text)
+        line.clear()
+
+    for event, node in etree.iterwalk(el, events=("start", "end")):
+        if event == "start":
+            if (node.tag in BLOCK_TAGS and node.tag not in _CELL_TAGS) or node.tag == "br":
+                flush()
+            elif node.tag in _CELL_TAGS:
+                line.append(" ")  # cells of a table row stay on one line
+            line.append(node.text or "")
+        else:
+            if node.tag in BLOCK_TAGS and node.tag not in _CELL_TAGS:
+                flush()
+            if node is not el:
+                line.append(node.tail or "")
+    flush()
+    return found
+
+
+def html_to_text(fragment: str) -> str:
+    """Text of an HTML body fragment (a CMS export's editor markup): paragraphs separated by blank lines.
+
+    Word-pasted markup (``<o:p>``, ``mso-`` styles, conditional comments), scripts and styles
+    are dropped, entities decoded, NBSP and U+3000 indentation removed.
+    """
+    if not fragment or not fragment.strip():
+        return ""
+    try:
+        root = parse_tree(fragment)
+    except ReadError:
+        return ""
+    body = root.find("body")
+    return "\n\n".join(paragraphs(body if body is not None else root))

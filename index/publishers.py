@@ -1,0 +1,135 @@
+"""发布机构: one full name per publisher, whatever a page calls it.
+
+A page may print a short name (``市民政局`` on 宿迁市民政局's own site) or several joint issuers in
+one field (``北京市卫生健康委员会，北京市中医管理局``). :func:`resolve_publishers` splits joint issuers
+and resolves each short name to the full one, trying in turn: the publishers table's entry for the
+索引号's org code, the place in the site's name, and the table's aliases. The table is
+``index/data/publishers.tsv``, edited by operators (see ``index/data/README.md``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+DEFAULT_TABLE = Path(__file__).parent / "data" / "publishers.tsv"
+
+# How the names of Chinese government bodies end (宿迁市民政局, 国务院办公厅, 宿迁市人民政府门户网站).
+_ORGANISATION_END = re.compile(
+    r"(?:人民政府|政府|门户网站|政府网|网站|办公厅|办公室|委员会|管理局|总局|局|厅|委|办|署|院|中心|部|会|所|站|队|处|科)$"
+)
+_MAX_NAME = 30
+# Administrative levels a short name starts with, meaning "this place's": 市民政局, 县教育局, 省财政厅.
+_LEVELS = "省市县区州盟旗镇乡"
+# Between joint issuers: a comma, 、, a semicolon, or spaces between two names.
+_JOINT = re.compile(r"\s*[，,、；;]\s*|\s+")
+
+
+def is_organisation_name(text: str) -> bool:
+    """Whether ``text`` reads as the name of a government body or its site, not a document's title."""
+    text = text.strip()
+    return 2 <= len(text) <= _MAX_NAME and bool(_ORGANISATION_END.search(text)) and "关于" not in text
+
+
+@dataclass(frozen=True)
+class Publisher:
+    """One line of the publishers table."""
+
+    name: str  # the full official name, the facet value
+    aliases: tuple[str, ...] = ()  # other names the publisher goes by (short names, abbreviations)
+    codes: tuple[str, ...] = ()  # 组织机构代码 or 统一社会信用代码, as 索引号 carry them
+
+
+class PublisherTable:
+    """Publishers by org code and by alias. An alias two publishers share names neither."""
+
+    def __init__(self, publishers: list[Publisher]) -> None:
+        self.publishers = publishers
+        self.by_code = {code: p.name for p in publishers for code in p.codes}
+        names: dict[str, set[str]] = {}
+        for publisher in publishers:
+            for alias in publisher.aliases:
+                names.setdefault(alias, set()).add(publisher.name)
+        self.by_alias = {alias: next(iter(full)) for alias, full in names.items() if len(full) == 1}
+        self._aliases = {p.name: p.aliases for p in publishers}
+
+    def aliases_of(self, name: str) -> tuple[str, ...]:
+        return self._aliases.get(name, ())
+
+    @classmethod
+    def load(cls, path: Path) -> PublisherTable:
+        """The table in a TSV file: full name, aliases (、-separated), org codes (,-separated); ``#`` comments.
+
+        Raises ValueError naming the file and line for a line without a name.
+        """
+        publishers = []
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            cells = [cell.strip() for cell in line.split("\t")] + ["", ""]
+            if not cells[0]:
+                raise ValueError(f"{path} line {number}: no publisher name in the first column")
+            aliases = tuple(a for a in re.split(r"[、,，]", cells[1]) if a.strip())
+            codes = tuple(c.strip().upper() for c in re.split(r"[,，\s]+", cells[2]) if c.strip())
+            publishers.append(Publisher(cells[0], tuple(a.strip() for a in aliases), codes))
+        return cls(publishers)
+
+
+@cache
+def default_table() -> PublisherTable:
+    return PublisherTable.load(DEFAULT_TABLE)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A publisher as a page named it, and its full name."""
+
+    written: str
+    name: str
+    how: str = ""  # "" (already full), "org_code", "site" or "table"
+
+
+def split_publishers(text: str) -> list[str]:
+    """Joint issuers, one name each (北京市卫生健康委员会，北京市中医管理局 → two); a single name as it is.
+
+    A name is only split where every part reads as an organisation's name, so 国务院 办公厅 or a
+    name with a comma inside a bracket stays whole.
+    """
+    text = text.strip()
+    parts = [part for part in _JOINT.split(text) if part]
+    if len(parts) > 1 and all(is_organisation_name(part) for part in parts):
+        return list(dict.fromkeys(parts))
+    return [text] if text else []
+
+
+def resolve_publishers(
+    text: str, site: str = "", org_code: str = "", table: PublisherTable | None = None
+) -> list[Resolved]:
+    """Each publisher ``text`` names (joint issuers split), with its full name where it was short."""
+    table = table or default_table()
+    return [_resolve(name, site, org_code, table) for name in split_publishers(text)]
+
+
+def _resolve(name: str, site: str, org_code: str, table: PublisherTable) -> Resolved:
+    by_code = table.by_code.get(org_code.upper()) if org_code else None
+    if by_code and by_code != name and by_code.endswith(name):
+        return Resolved(name, by_code, "org_code")
+    if name[:1] in _LEVELS and (placed := _placed_by_site(name, site)):
+        return Resolved(name, placed, "site")
+    if name in table.by_alias:
+        return Resolved(name, table.by_alias[name], "table")
+    return Resolved(name, name)
+
+
+def _placed_by_site(name: str, site: str) -> str:
+    """市民政局 on the site 宿迁市民政局 (or 宿迁市人民政府, 江苏省宿迁市人民政府) → 宿迁市民政局."""
+    level = name[0]
+    at = site.find(level, 2)  # a place name has two characters at least
+    if at < 0:
+        return ""
+    place = site[:at]
+    if level != "省":
+        place = place.rsplit("省", 1)[-1]  # 江苏省宿迁市 → 宿迁市: cities go by their own name
+    return f"{place}{name}" if len(place) >= 2 and not re.search(r"[^\u4e00-\u9fff]", place) else ""

@@ -1,0 +1,169 @@
+"""index.dates: every written form of a date, Unix timestamps in China time, future dates; one parser for
+the ingest and the search filters."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from helpers import DOCUMENTS, shared_path
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from index.dates import iso_date, parse_date
+from index.ingest import ingest_paths
+from index.normalise import normalise
+from index.query import Catalog, SearchRequest
+from index.readers import read_file
+from index.record import RawRecord
+from portal.params import parse_date as filter_date
+
+
+@pytest.mark.parametrize(
+    ("raw", "iso"),
+    [
+        ("2018-04-10", "2018-04-10"),
+        ("2018/4/1", "2018-04-01"),
+        ("2018/4/10", "2018-04-10"),
+        ("2018.04.10", "2018-04-10"),
+        ("2024年01月26日", "2024-01-26"),
+        ("2018年4月10日", "2018-04-10"),
+        ("2018 年 4 月 10 日", "2018-04-10"),
+        ("2024-01-15 17:29:00", "2024-01-15"),
+        (" 2024-08-01", "2024-08-01"),
+        ("20180410", "2018-04-10"),
+        ("20180410172900", "2018-04-10"),
+        ("2018年4月", "2018-04"),
+        ("2018-04", "2018-04"),
+        ("2018年", "2018"),
+        (2018, "2018"),
+        ("２０１８－０４－１０", "2018-04-10"),
+        ("二〇一八年四月十日", "2018-04-10"),
+        ("二〇二一年十二月三十一日", "2021-12-31"),
+        ("二〇一八年元月", "2018-01"),
+        ("二〇一八年一月廿一日", "2018-01-21"),
+        ("发布时间：2018年4月10日 来源：市民政局", "2018-04-10"),
+        ("2021-04-29T16:00:00Z", "2021-04-30"),
+        ("去年春天", None),
+        ("2018-02-30", None),
+        ("2018-13-01", None),
+        ("12345", None),
+        ("", ""),
+        (None, ""),
+        (0, ""),
+    ],
+)
+def test_iso_date(raw, iso):
+    assert iso_date(raw) == iso
+
+
+@pytest.mark.parametrize("zero", ["〇", "○", "◯", "零", "O", "o", "Ｏ", "ｏ", "О", "Ο", "0", "０"])
+def test_every_spelling_of_zero_in_chinese_numerals(zero):
+    assert iso_date(f"二{zero}一八年一月") == "2018-01"
+    assert iso_date(f"二{zero}二{zero}年十月{zero}八日".replace(f"月{zero}八", "月八")) == "2020-10-08"
+
+
+@pytest.mark.parametrize("written", ["2O18年1O月8日", "2o18年10月8日"])
+def test_the_letter_o_among_arabic_digits_before_a_date_unit(written):
+    assert iso_date(written) == "2018-10-08"
+
+
+@pytest.mark.parametrize(
+    ("value", "iso"),
+    [
+        pytest.param(1619712000, "2021-04-30", id="seconds-int"),
+        pytest.param("1619712000", "2021-04-30", id="seconds-text"),
+        pytest.param(1619712000000, "2021-04-30", id="milliseconds"),
+        pytest.param(1619712000.0, "2021-04-30", id="float"),
+        # 2021-04-29 15:00 UTC is 23:00 in China, still the 29th; 16:00 UTC is midnight, the 30th.
+        pytest.param(1619708400, "2021-04-29", id="evening-in-china"),
+        pytest.param("1619708400000", "2021-04-29", id="evening-in-china-ms"),
+        pytest.param(946656000, "2000-01-01", id="nine-digit-seconds"),
+    ],
+)
+def test_unix_timestamps_are_read_in_china_time(value, iso):
+    parsed = parse_date(value)
+    assert parsed.iso == iso and parsed.timestamp
+
+
+def test_a_timestamp_before_the_digital_era_is_no_date():
+    assert parse_date(12345678) is None  # 1970: a misread number, not a date
+
+
+def _record(**fields) -> RawRecord:
+    return RawRecord(source="export.json", locator="record 1", fields=fields)
+
+
+def test_a_number_read_as_a_timestamp_is_a_finding():
+    doc = normalise(_record(title="t", body="b", pub_date=1619712000, written_date="2021-04-28"))
+    assert (doc.pub_date, doc.written_date) == ("2021-04-30", "2021-04-28")
+    assert [(w.code, w.field) for w in doc.warnings] == [("date_timestamp", "pub_date")]
+
+
+@pytest.mark.parametrize(
+    ("pub_date", "future"),
+    [("2026-12-01", True), ("2027", True), ("2026-12", True), ("2026-11-30", False), ("2026-11", False)],
+)
+def test_a_date_after_today_is_flagged(pub_date, future):
+    doc = normalise(_record(title="t", body="b", pub_date=pub_date), today=date(2026, 11, 30))
+    assert [(w.code, w.field) for w in doc.warnings] == ([("future_date", "pub_date")] if future else [])
+    assert doc.pub_date == pub_date  # kept as published
+    assert doc.sort_date_trusted is not future
+
+
+def test_chinese_numeral_date_with_latin_o_from_the_shared_case():
+    [record] = list(read_file(shared_path("cases", "date-chinese-numerals-latin-O.txt")))
+    doc = normalise(record)
+    assert doc.written_date == "2018-01"
+    assert doc.pub_date == "2018-01-25"
+    assert not [w for w in doc.warnings if w.code == "bad_date"]
+
+
+def test_a_future_document_is_never_at_the_top_of_the_latest(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "future.json").write_text(
+        '{"title": "二〇九九年工作计划", "body": "计划。", "pub_date": "2099-01-01"}', encoding="utf-8"
+    )
+    ingest_paths([DOCUMENTS, folder], tmp_path / "index")
+    catalog = Catalog(tmp_path / "index")
+    latest = catalog.latest(10)
+    assert latest[0].title != "二〇九九年工作计划" and latest[0].pub_date < "2099"
+    newest = catalog.search(SearchRequest(sort="newest", per_page=5)).hits
+    assert "二〇九九年工作计划" not in [hit.title for hit in newest]
+    [found] = catalog.search(SearchRequest(q="二〇九九年工作计划", field="title")).hits
+    assert "future_date" in found.flags
+
+
+def test_the_search_filters_read_dates_with_the_ingest_parser(catalog):
+    for typed in ("二〇二四年", "2024年", "２０２４", "二O二四年一月", "2024/1/1"):
+        assert filter_date(typed) == iso_date(typed, whole=True)
+    by_numerals = catalog.search(SearchRequest(date_from="二〇二四年", date_to="二〇二四年")).total
+    assert by_numerals == catalog.search(SearchRequest(date_from="2024", date_to="2024")).total > 0
+
+
+# Properties ------------------------------------------------------------------------------------
+
+_DATE_CHARACTERS = "〇零Oo一二三四五六七八九十廿元年月日号-/.:T 0123456789"
+
+
+@settings(deadline=None)  # a shared 2-core machine makes timings noisy; speed is not tested here
+@given(st.one_of(st.text(max_size=40), st.text(_DATE_CHARACTERS, max_size=20), st.integers(), st.floats(), st.none()))
+def test_any_value_parses_without_an_exception(value):
+    parse_date(value)
+    parse_date(value, whole=True)
+
+
+@settings(deadline=None)  # a shared 2-core machine makes timings noisy; speed is not tested here
+@given(st.dates(date(1900, 1, 1), date(2099, 12, 31)), st.sampled_from([10, 7, 4]))
+def test_parsing_a_parsed_date_again_changes_nothing(day, precision):
+    iso = day.isoformat()[:precision]
+    assert iso_date(iso) == iso_date(iso, whole=True) == iso
+
+
+@settings(deadline=None)  # a shared 2-core machine makes timings noisy; speed is not tested here
+@given(st.one_of(st.text(max_size=40), st.text(_DATE_CHARACTERS, max_size=20)))
+def test_normalising_twice_changes_nothing(text):
+    iso = iso_date(text)
+    if iso:
+        assert iso_date(iso) == iso
