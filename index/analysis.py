@@ -1,18 +1,22 @@
-"""Chinese analysis for Whoosh: jieba words carrying word positions, not character offsets.
+"""Chinese words: jieba's accurate cut (HMM on), the same at index and at query time.
 
-jieba's bundled ``ChineseAnalyzer`` puts each token's character offset in ``pos``, so
-consecutive words are never adjacent and phrase queries find nothing. Here every word
-of jieba's accurate cut takes the next position; at index time the search-mode sub-words
-of a long word (马克思 inside 马克思主义) are added at their parent's position, so they
-can be found alone without breaking phrases. Punctuation advances the position without
-a token, so a phrase never matches across a sentence break; white space does not, because
-crawled text is full of stray spaces (河北省教育厅  关于…).
+The word fields hold each document's words with their frequencies; the bigram fields
+(:mod:`index.bigrams`) carry positions, phrases and everything jieba cuts differently in
+context. Queries are cut by jieba itself (:func:`segmenter`); ingest cuts with rjieba, jieba's
+Rust port, set up to give jieba's exact tokens ten times faster (:class:`FastSegmenter`,
+held to jieba by ``tests/test_analysis.py`` and ``python -m bench.segmenter`` on the corpus),
+and falls back to jieba where rjieba is not installed.
+
+Text is folded first (full-width ASCII to half-width) and words are lower-cased.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import threading
+from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import jieba
@@ -22,6 +26,7 @@ _DEFAULT_USERDICT = Path(__file__).parent / "data" / "userdict.txt"
 _lock = threading.Lock()
 jieba.setLogLevel(logging.WARNING)
 _segmenters: dict[str, jieba.Tokenizer] = {}
+_fast: dict[str, FastSegmenter | None] = {}
 
 
 def segmenter(userdict: str | Path | None = None) -> jieba.Tokenizer:
@@ -38,6 +43,78 @@ def segmenter(userdict: str | Path | None = None) -> jieba.Tokenizer:
         return _segmenters[path]
 
 
+class FastSegmenter:
+    """jieba's ``cut(text, HMM=True)``, computed by rjieba (about ten times faster).
+
+    rjieba ships its own dictionary and counts a user word already in the dictionary differently,
+    and joins ``www.mee.gov.cn`` where jieba's HMM step splits it; so it is given jieba's own
+    dictionary file, the user dictionary, and an unused entry carrying the frequency jieba's
+    ``add_word`` counts twice (jieba adds a user word's frequency to the total even when the word was
+    already in the dictionary), and non-Chinese runs that are not dictionary words are split with
+    jieba's ``finalseg`` pattern. Loading takes about 1.5 s, so it serves bulk ingest, not queries.
+    """
+
+    _SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")  # jieba.finalseg.re_skip
+    _HAN = re.compile(r"[\u4E00-\u9FD5]")
+
+    def __init__(self, userdict: str | Path | None = None) -> None:
+        import rjieba
+
+        self._rjieba = rjieba.Jieba.empty()
+        main = _read_dictionary(Path(jieba.__file__).parent / "dict.txt")
+        for word, (freq, tag) in main.items():
+            self._rjieba.add_word(word, freq, tag)
+        counted_twice = 0
+        path = Path(userdict or _DEFAULT_USERDICT)
+        if path.exists():
+            for word, (freq, tag) in _read_dictionary(path).items():
+                counted_twice += main.get(word, (0, None))[0]
+                self._rjieba.add_word(word, freq, tag)
+        if counted_twice:
+            self._rjieba.add_word("\ue000\ue001", counted_twice, None)  # private-use: never in a text
+        self._has_word = self._rjieba.has_word
+
+    def cut(self, text: str) -> list[str]:
+        words: list[str] = []
+        for word in self._rjieba.cut(text, True):
+            if len(word) > 1 and word[0] < "\u3000" and not word.isalnum() and not self._HAN.search(word):
+                if not self._has_word(word):
+                    words.extend(part for part in self._SKIP.split(word) if part)
+                    continue
+            words.append(word)
+        return words
+
+
+def _read_dictionary(path: Path) -> dict[str, tuple[int | None, str | None]]:
+    """word → (frequency, tag) of a jieba dictionary file (``word [freq] [tag]`` a line)."""
+    entries: dict[str, tuple[int | None, str | None]] = {}
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            parts = line.split()
+            if not parts or parts[0].startswith("#"):
+                continue
+            freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+            tag = parts[-1] if len(parts) > 1 and not parts[-1].isdigit() else None
+            entries[parts[0]] = (freq, tag)
+    return entries
+
+
+def fast_segmenter(userdict: str | Path | None = None) -> Callable[[str], list[str]]:
+    """The fastest cut that gives jieba's tokens: rjieba's where installed, jieba's otherwise."""
+    path = str(userdict or _DEFAULT_USERDICT)
+    with _lock:
+        if path not in _fast:
+            try:
+                _fast[path] = FastSegmenter(path)
+            except ImportError:
+                _fast[path] = None
+    fast = _fast[path]
+    if fast is not None:
+        return fast.cut
+    jieba_tokenizer = segmenter(path)
+    return lambda text: list(jieba_tokenizer.cut(text, HMM=True))
+
+
 # Full-width ASCII (Ａ１％) and the ideographic space to their half-width forms: one character for one,
 # so token offsets stay those of the original text (NFKC proper may change the length).
 _FOLD = str.maketrans({chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)} | {"\u3000": " "})
@@ -52,12 +129,13 @@ def _is_word(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
 
-class ChineseWordTokenizer(Tokenizer):
-    """Tokenizer yielding jieba words with word positions (see module docstring).
+def word_counts(text: str, cut: Callable[[str], list[str]]) -> Counter[str]:
+    """How often each word occurs in ``text`` (folded, cut by ``cut``, lower-cased; punctuation dropped)."""
+    return Counter(word.lower() for word in cut(fold(text)) if _is_word(word))
 
-    ``mode="index"`` adds search-mode sub-words at the parent's position; queries and
-    everything else use the accurate cut alone, so a query phrase lines up with the index.
-    """
+
+class ChineseWordTokenizer(Tokenizer):
+    """Tokenizer yielding jieba's words (accurate cut), each at the next position; punctuation dropped."""
 
     def __init__(self, userdict: str | None = None) -> None:
         self.userdict = userdict
@@ -91,75 +169,35 @@ class ChineseWordTokenizer(Tokenizer):
                 token.startchar, token.endchar = start_char, start_char + len(value)
             yield token
             return
-        text = fold(value)
-        jieba_tokenizer = segmenter(self.userdict)
-        pos = start_pos
-        offset = 0
-        for word in jieba_tokenizer.cut(text, HMM=True):
+        pos, offset = start_pos, 0
+        for word in segmenter(self.userdict).cut(fold(value), HMM=True):
             start, offset = offset, offset + len(word)
             if not _is_word(word):
-                if not word.isspace():
-                    pos += 1  # punctuation breaks phrases
                 continue
-            # The word before its sub-words: Whoosh's highlighter expects tokens in order of startchar.
-            yield _emit(token, word, pos, start_char + start, positions, chars, keeporiginal)
-            for sub_start, sub in _subwords(jieba_tokenizer, word) if mode == "index" else ():
-                yield _emit(token, sub, pos, start_char + start + sub_start, positions, chars, keeporiginal)
+            token.text = word
+            token.boost, token.stopped = 1.0, False
+            if keeporiginal:
+                token.original = word
+            if positions:
+                token.pos = pos
+            if chars:
+                token.startchar, token.endchar = start_char + start, start_char + offset
+            yield token
             pos += 1
 
-
-def _subwords(jieba_tokenizer: jieba.Tokenizer, word: str) -> list[tuple[int, str]]:
-    """The dictionary words inside a longer word, in order of where they start (longest first).
-
-    jieba's search mode stops at 3 characters; going on finds 中华人民共和国 inside the
-    dictionary word 中华人民共和国政府.
-    """
-    found = []
-    freq = jieba_tokenizer.FREQ
-    for size in range(2, len(word)):
-        for i in range(len(word) - size + 1):
-            piece = word[i : i + size]
-            if freq.get(piece):
-                found.append((i, piece))
-    return sorted(found, key=lambda item: (item[0], -len(item[1])))
+    def counts(self, value: str, cut: Callable[[str], list[str]] | None = None) -> Counter[str]:
+        """Word frequencies of ``value``, lower-cased: what a word field holds (``cut`` defaults to jieba's)."""
+        return word_counts(value, cut or (lambda text: list(segmenter(self.userdict).cut(text, HMM=True))))
 
 
-def word_split(word: str, userdict: str | None = None) -> list[str] | None:
-    """The best split of a dictionary word into smaller dictionary words (贯彻执行 → 贯彻 / 执行), or None.
-
-    jieba cuts by context: 请认真贯彻执行 becomes 请 / 认真贯彻 / 执行, so a query for the word
-    贯彻执行 must also be tried as the phrase 贯彻 执行 (贯彻 is indexed as a sub-word of 认真贯彻).
-    Only splits whose parts all have two or more characters are offered: single characters are
-    not indexed as sub-words, and would match too loosely.
-    """
-    if len(word) < 4:
-        return None
-    jieba_tokenizer = segmenter(userdict)
-    dag = jieba_tokenizer.get_DAG(word)
-    dag[0] = [end for end in dag[0] if end != len(word) - 1] or [0]
-    route: dict[int, tuple[float, int]] = {}
-    jieba_tokenizer.calc(word, dag, route)
-    parts, start = [], 0
-    while start < len(word):
-        end = route[start][1] + 1
-        parts.append(word[start:end])
-        start = end
-    return parts if len(parts) > 1 and all(len(part) > 1 for part in parts) else None
-
-
-def _emit(token: Token, text: str, pos: int, startchar: int, positions: bool, chars: bool, keep: bool) -> Token:
-    token.text = text
-    token.boost = 1.0
-    token.stopped = False
-    if keep:
-        token.original = text
-    if positions:
-        token.pos = pos
-    if chars:
-        token.startchar, token.endchar = startchar, startchar + len(text)
-    return token
+def userdict_of(analyzer: Composable) -> str | None:
+    """The user dictionary a word analyzer was built with (None for the default one)."""
+    for part in getattr(analyzer, "items", [analyzer]):
+        if isinstance(part, ChineseWordTokenizer):
+            return part.userdict
+    return None
 
 
 def ChineseAnalyzer(userdict: str | None = None) -> Composable:  # noqa: N802 - named like Whoosh's analyzers
-    """The analyzer for every Chinese text field: word tokenizer, then lower-case (for Latin words)."""
+    """The analyzer of the word fields: jieba words, then lower-case (for Latin words)."""
     return ChineseWordTokenizer(userdict) | LowercaseFilter()

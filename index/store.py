@@ -24,9 +24,9 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.fields import Schema
 from whoosh.index import Index
-from whoosh.writing import IndexWriter
 
 from index.schema import SCHEMA_VERSION
+from index.writer import BulkWriter
 
 CURRENT = "CURRENT"
 LOCK = "ingest.lock"
@@ -115,9 +115,9 @@ def ingest_lock(index_dir: Path, timeout: float) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def committing_writer(ix: Index) -> Iterator[IndexWriter]:
+def committing_writer(ix: Index) -> Iterator[BulkWriter]:
     """A writer that commits when the block succeeds and is cancelled, never committed, when it raises."""
-    writer = ix.writer(limitmb=256)
+    writer = BulkWriter(ix)
     try:
         yield writer
     except BaseException:

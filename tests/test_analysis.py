@@ -1,25 +1,48 @@
-"""Word positions: phrases match adjacent words only, sub-words are found, highlights mark whole matches."""
+"""Words and bigrams: jieba's accurate cut (rjieba's identical one at ingest), sub-words found through bigrams,
+phrases matching adjacent text only, highlights marking whole matches."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
+from helpers import DOCUMENTS, shared_path
 
-from index.analysis import ChineseAnalyzer
+from index.analysis import ChineseAnalyzer, FastSegmenter, fold, segmenter
 from index.ingest import ingest_paths
 from index.query import Catalog, SearchRequest
 
 
-def test_words_take_consecutive_positions_and_subwords_their_parents():
-    tokens = [(t.text, t.pos) for t in ChineseAnalyzer()("马克思主义，政府信息公开", positions=True, mode="index")]
-    assert ("马克思主义", 0) in tokens and ("马克思", 0) in tokens
-    # "，" advances the position; 政府信息 is one word of the user dictionary, its parts sit at its position
-    assert {("政府信息", 2), ("政府", 2), ("信息", 2), ("公开", 3)} <= set(tokens)
+def test_words_are_jiebas_accurate_cut_at_consecutive_positions():
+    tokens = [(t.text, t.pos) for t in ChineseAnalyzer()("马克思主义，政府信息公开", positions=True)]
+    # 政府信息 is one word of the user dictionary; sub-words (马克思) are found through the bigram fields
+    assert tokens == [("马克思主义", 0), ("政府信息", 1), ("公开", 2)]
 
 
-def test_query_mode_has_no_subwords():
-    assert [t.text for t in ChineseAnalyzer()("马克思主义", mode="query")] == ["马克思主义"]
+def _texts_of(paths) -> list[str]:
+    import gzip
+
+    texts = []
+    for path in paths:
+        opener = gzip.open if path.suffix == ".gz" else open
+        with opener(path, "rt", encoding="utf-8") as handle:
+            for number, line in enumerate(handle):
+                if number % 50 == 0:  # every source of the corpus, ~220 documents
+                    record = json.loads(line)
+                    texts.append(fold(f"{record.get('title') or ''}\n{record.get('body') or ''}")[:3000])
+    return texts
+
+
+def test_rjieba_gives_jiebas_exact_tokens_on_real_documents():
+    """The fast segmenter ingest uses must cut exactly as jieba does at query time (every 50th corpus document here;
+    ``python -m bench.segmenter`` compares the whole corpus)."""
+    pytest.importorskip("rjieba", reason="without rjieba, ingest uses jieba itself")
+    fast = FastSegmenter()
+    jieba_cut = segmenter()
+    texts = _texts_of([shared_path("corpus", "real.jsonl.gz")])
+    texts += [fold(path.read_text("utf-8", errors="replace")) for path in DOCUMENTS.glob("*.txt")]
+    for text in texts:
+        assert fast.cut(text) == list(jieba_cut.cut(text, HMM=True))
 
 
 def test_full_width_latin_is_folded_with_offsets_kept():
@@ -54,9 +77,9 @@ def _ids(catalog: Catalog, q: str) -> set[str]:
     ("query", "expected"),
     [
         pytest.param('"政府信息公开"', {"adjacent", "split"}, id="quoted-phrase-adjacent-only"),
-        pytest.param("政府信息公开", {"adjacent", "split"}, id="unquoted-run-is-a-phrase"),
+        pytest.param("政府信息公开", {"adjacent", "split"}, id="unquoted-words-all-needed"),
         pytest.param("政府 公开", {"adjacent", "apart", "split"}, id="space-separated-words-anywhere"),
-        pytest.param("马克思", {"marx"}, id="subword-inside-longer-word"),
+        pytest.param("马克思", {"marx"}, id="subword-inside-longer-word-by-its-bigrams"),
         pytest.param('"政府信息"', {"adjacent", "split"}, id="phrase-ignores-spaces-between-words"),
         pytest.param("贯彻执行", {"context"}, id="word-cut-differently-in-context"),
         pytest.param('"认真贯彻执行"', {"context"}, id="phrase-cut-differently-in-context"),

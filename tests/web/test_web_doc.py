@@ -142,7 +142,9 @@ def test_share_link_is_the_canonical_url_without_third_party_script(seed_html: s
 
 # 有效性 ------------------------------------------------------------------------------------------
 
-WUBAO_2016 = "014327899/2016-00311"  # 失效, published as 014327899-2016-00311; 泗政发〔2016〕88号, repealed by the 2019 notice
+WUBAO_2016 = (
+    "014327899/2016-00311"  # 失效, published as 014327899-2016-00311; 泗政发〔2016〕88号, repealed by the 2019 notice
+)
 WUBAO_2019 = "014327899/2019-00145"
 UNKNOWN_VALIDITY = "014318642/2018-00045"  # 暂停执行
 

@@ -1,0 +1,126 @@
+"""Segments built in bulk (index/segments.py) hold exactly what Whoosh's own writer writes for the same documents,
+and the bulk writer commits them, with deletions, whether built in this process or in worker processes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from helpers import DOCUMENTS, WEB_FIXTURES
+from whoosh import index as whoosh_index
+
+from index.analysis import segmenter
+from index.normalise import normalise
+from index.readers import ReadError, read_file
+from index.schema import build_schema, content_hash, to_fields
+from index.segments import SegmentBuilder
+from index.writer import BulkWriter, commit_segments
+
+
+def bundled_fields() -> list[dict]:
+    """Every bundled and web-fixture document as the fields ingest writes (empty fields, hostile text included)."""
+    docs = []
+    for folder in (DOCUMENTS, WEB_FIXTURES):
+        for path in sorted(folder.iterdir()):
+            if path.suffix == ".md":
+                continue
+            for item in read_file(path):
+                if not isinstance(item, ReadError):
+                    doc = normalise(item)
+                    docs.append(to_fields(doc, content_hash(doc)))
+    return docs
+
+
+def contents(reader) -> dict:
+    """Everything a reader gives back: postings with values, stored fields, columns, field lengths."""
+    schema = reader.schema
+    postings = {}
+    for fieldname, tbytes in reader.all_terms():
+        matcher = reader.postings(fieldname, tbytes)
+        postings[(fieldname, tbytes)] = list(matcher.all_items())
+    stored = [reader.stored_fields(docnum) for docnum in range(reader.doc_count_all())]
+    columns = {
+        name: list(reader.column_reader(name)) for name in schema.names() if schema[name].column_type is not None
+    }
+    lengths = {
+        name: [reader.doc_field_length(docnum, name) for docnum in range(reader.doc_count_all())]
+        for name in schema.scorable_names()
+    }
+    return {"postings": postings, "stored": stored, "columns": columns, "lengths": lengths}
+
+
+def test_a_bulk_built_segment_holds_what_whooshs_writer_writes(tmp_path: Path) -> None:
+    docs = bundled_fields()
+    schema = build_schema()
+    whoosh_dir, bulk_dir = tmp_path / "whoosh", tmp_path / "bulk"
+    whoosh_dir.mkdir(), bulk_dir.mkdir()
+    reference = whoosh_index.create_in(str(whoosh_dir), schema)
+    with reference.writer() as writer:
+        for fields in docs:
+            writer.add_document(**fields)
+    bulk = whoosh_index.create_in(str(bulk_dir), schema)
+    tokenizer = segmenter()
+    builder = SegmentBuilder(bulk.schema, lambda text: list(tokenizer.cut(text, HMM=True)))
+    for fields in docs:
+        builder.add(fields)
+    segment = builder.write(bulk.storage, bulk.indexname)
+    commit_segments(bulk.writer(), [segment])
+    with reference.reader() as expected, whoosh_index.open_dir(str(bulk_dir)).reader() as built:
+        assert built.doc_count() == expected.doc_count() == len(docs)
+        got, want = contents(built), contents(expected)
+        assert got["postings"].keys() == want["postings"].keys()
+        assert got == want
+
+
+def _doc(n: int) -> dict:
+    return {
+        "id": f"doc-{n:03d}",
+        "title": f"第{n}号文件：城乡低保标准",
+        "body": f"正文{n}。" + "提高城乡低保标准。" * 5,
+    }
+
+
+@pytest.mark.parametrize("workers", [0, 2], ids=["in-process", "worker-processes"])
+def test_bulk_writer_commits_new_segments_and_deletions_together(tmp_path: Path, workers: int) -> None:
+    from index.query import Catalog, SearchRequest
+    from index.store import new_generation, publish
+
+    index_dir = tmp_path / "index"
+    generation, ix = new_generation(index_dir, build_schema())
+    writer = BulkWriter(ix, workers=workers, batch_chars=2_000)  # a batch every ~20 documents
+    for n in range(60):
+        doc = normalise_json(tmp_path, _doc(n))
+        writer.update_document(**to_fields(doc, content_hash(doc)))
+    writer.commit()
+    publish(index_dir, generation)
+    catalog = Catalog(index_dir)
+    assert catalog.search(SearchRequest(q="城乡低保标准")).total == 60
+    # A second writer replaces one document and deletes another; the rest stay.
+    writer = BulkWriter(whoosh_index.open_dir(str(generation)), workers=workers)
+    changed = normalise_json(tmp_path, {**_doc(7), "title": "第7号文件（修订）：城乡低保标准"})
+    writer.update_document(**to_fields(changed, content_hash(changed)))
+    writer.delete_by_term("id", "doc-008")
+    writer.commit()
+    assert catalog.search(SearchRequest(q="城乡低保标准")).total == 59
+    assert [hit.title for hit in catalog.search(SearchRequest(q="修订")).hits] == ["第7号文件（修订）：城乡低保标准"]
+    catalog.close()
+
+
+def test_a_cancelled_bulk_writer_leaves_the_index_as_it_was(tmp_path: Path) -> None:
+    from index.store import new_generation
+
+    generation, ix = new_generation(tmp_path / "index", build_schema())
+    writer = BulkWriter(ix, workers=0)
+    doc = normalise_json(tmp_path, _doc(1))
+    writer.add_document(**to_fields(doc, content_hash(doc)))
+    writer.cancel()
+    assert whoosh_index.open_dir(str(generation)).doc_count() == 0
+    assert not list(generation.glob(".segments-*")) and not list(generation.glob("*.seg"))
+
+
+def normalise_json(folder: Path, record: dict):
+    path = folder / "record.json"
+    path.write_text(json.dumps(record, ensure_ascii=False), "utf-8")
+    [item] = list(read_file(path))
+    return normalise(item)
