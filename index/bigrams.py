@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+import numpy as np
 from whoosh.analysis import Composable, Token, Tokenizer
 
 from index.analysis import fold
@@ -62,6 +63,56 @@ def gram_positions(text: str) -> Iterator[tuple[str, int]]:
                 yield run[-1], last
             pos = last + 1
         previous_end, previous_kind = match.end(), kind
+
+
+# Chinese grams as numbers: a unigram c is c << 22, a bigram (c, d) is c << 22 | d + 1, so that numeric
+# order is the UTF-8 byte order Whoosh keeps terms in (a character sorts before every bigram it starts).
+_SHIFT = 22
+_CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x3007, 0x3007))
+_ALNUM = re.compile(r"[0-9a-z]+(?:[-:/.][0-9a-z]+)*")
+
+
+def gram_arrays(text: str) -> tuple[np.ndarray, np.ndarray, list[tuple[str, int]]]:
+    """The grams of ``text`` as :func:`gram_positions` gives them, computed on arrays for bulk indexing.
+
+    Returns (codes ``int64``, positions ``int32``) of the Chinese grams (see :func:`gram_string`) and
+    (token, position) of the Latin/digit runs and their parts.
+    """
+    text = _SPACE_BETWEEN_CJK.sub("", fold(text).lower())
+    points = np.frombuffer(text.encode("utf-32-le"), np.uint32).astype(np.int64)
+    cjk = np.zeros(points.size, bool)
+    for low, high in _CJK_RANGES:
+        cjk |= (points >= low) & (points <= high)
+    before = np.concatenate(([False], cjk[:-1]))
+    after = np.concatenate((cjk[1:], [False]))
+    bigram_at = np.flatnonzero(cjk & after)
+    single_at = np.flatnonzero(cjk & ~before & ~after)
+    runs = [(match.start(), match.end(), match.group()) for match in _ALNUM.finditer(text)]
+    anchors = np.sort(np.concatenate((bigram_at, single_at, np.array([start for start, _, _ in runs], np.int64))))
+    codes = [points[bigram_at] << _SHIFT | (points[bigram_at + 1] + 1), points[single_at] << _SHIFT]
+    positions = [np.searchsorted(anchors, bigram_at), np.searchsorted(anchors, single_at)]
+    # A Chinese run touching a Latin/digit run also gives its edge character as a unigram.
+    ends = {end for _, end, _ in runs}
+    starts = {start for start, _, _ in runs}
+    run_starts = np.flatnonzero(cjk & ~before & after)
+    run_ends = np.flatnonzero(cjk & before & ~after)
+    leading = np.array([i for i in run_starts.tolist() if i in ends], np.int64)
+    trailing = np.array([i for i in run_ends.tolist() if i + 1 in starts], np.int64)
+    codes += [points[leading] << _SHIFT, points[trailing] << _SHIFT]
+    positions += [np.searchsorted(anchors, leading), np.searchsorted(anchors, trailing - 1)]
+    alnum: list[tuple[str, int]] = []
+    for start, _end, token in runs:
+        pos = int(np.searchsorted(anchors, start))
+        alnum.append((token, pos))
+        if len(token) > 1 and not token.isalnum():
+            alnum += [(part, pos) for part in _PART.findall(token)]
+    return np.concatenate(codes), np.concatenate(positions).astype(np.int32), alnum
+
+
+def gram_string(code: int) -> str:
+    """The gram a code of :func:`gram_arrays` stands for."""
+    first, second = code >> _SHIFT, code & ((1 << _SHIFT) - 1)
+    return chr(first) + chr(second - 1) if second else chr(first)
 
 
 def gram_table(text: str) -> dict[str, list[int]]:

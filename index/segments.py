@@ -1,10 +1,13 @@
 """A batch of documents written as one Whoosh segment, a term's postings at a time.
 
 Whoosh's own writer sends every posting through a sorting pool and then, one by one, through the
-codec (about 8 µs each, and a ``stat`` call for each posting of a field without lengths); this
-builder keeps a batch's inverted index in memory, compactly (arrays, positions in one buffer per
-term), and hands each term's postings to Whoosh's W3 codec writers in whole blocks. The files are
-Whoosh's own, written by its codec; ``tests/test_segments.py`` holds a segment built here to one
+codec (several µs each, and a ``stat`` call for each posting of a field without lengths). This
+builder keeps a batch's occurrences column-wise: for the bigram and word fields, arrays of (term
+code, document, position) filled a document at a time (:func:`index.bigrams.gram_arrays`), sorted
+once per field when the segment is written, so that each term's postings are array slices; each term
+is then written as Whoosh's W3 codec writes it (:func:`_write_blocks` follows
+``W3PostingsWriter._write_block`` block for block). The files are Whoosh's own: its field and
+per-document writers make them, and ``tests/test_segments.py`` holds a segment built here to one
 Whoosh builds from the same documents.
 
 Worker processes build segments in a scratch folder (:func:`build_segment`), so that a commit of the
@@ -13,21 +16,134 @@ index, which deletes segment files its table of contents does not name, cannot r
 
 from __future__ import annotations
 
-import struct
+import zlib
 from array import array
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from pickle import dumps
 
+import numpy as np
 from whoosh.codec import default_codec
-from whoosh.codec.whoosh3 import W3Segment
-from whoosh.fields import Schema
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Segment
+from whoosh.fields import FieldType, Schema
 from whoosh.filedb.filestore import FileStorage
+from whoosh.util.numeric import length_to_byte
 
 from index.analysis import fast_segmenter, word_counts
-from index.bigrams import gram_table
+from index.bigrams import gram_arrays, gram_string
 from index.postings import GramPositions, TermCounts
 
-_ONE_POSITION = struct.Struct("<I").pack
+# A block whose pickled data is shorter than this is not compressed (Whoosh's writer means to skip
+# compressing tiny blocks too, but compresses them all); readers honour each block's own flag.
+_COMPRESS_FROM = 64
+
+# One term's postings: (term bytes, docnums, weights, posting values or None).
+Postings = tuple[bytes, np.ndarray, np.ndarray, list[bytes] | None]
+
+
+class _GramColumn:
+    """A bigram field's occurrences in a batch: Chinese gram codes and Latin/digit tokens, with documents and
+    positions; each document's length is its number of grams."""
+
+    def __init__(self) -> None:
+        self.codes: list[np.ndarray] = []
+        self.docs: list[np.ndarray] = []
+        self.positions: list[np.ndarray] = []
+        self.tokens: dict[str, int] = {}
+        self.token_rows: list[tuple[int, int, int]] = []  # (token id, docnum, position)
+
+    def add(self, docnum: int, text: str) -> int:
+        codes, positions, tokens = gram_arrays(text)
+        self.codes.append(codes)
+        self.docs.append(np.full(codes.size, docnum, np.int64))
+        self.positions.append(positions)
+        for token, position in tokens:
+            self.token_rows.append((self.tokens.setdefault(token, len(self.tokens)), docnum, position))
+        return codes.size + len(tokens)
+
+    def postings(self) -> Iterator[Postings]:
+        # Latin/digit tokens are ASCII: they sort before every Chinese gram, among themselves by text.
+        names = sorted(self.tokens)
+        rank = np.empty(len(names), np.int64)
+        rank[[self.tokens[name] for name in names]] = np.arange(len(names))
+        rows = np.array(self.token_rows, np.int64).reshape(-1, 3)
+        codes = np.concatenate([rank[rows[:, 0]], *self.codes])
+        docs = np.concatenate([rows[:, 1], *self.docs])
+        positions = np.concatenate([rows[:, 2], *self.positions]).astype(np.int64)
+        order = np.lexsort((positions, docs, codes))
+        codes, docs, positions = codes[order], docs[order], positions[order]
+        if not codes.size:
+            return
+        new_posting = np.concatenate(([True], (codes[1:] != codes[:-1]) | (docs[1:] != docs[:-1])))
+        posting_starts = np.flatnonzero(new_posting)
+        term_starts = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1])))
+        # Each posting's value: its positions as uint32 deltas, the first from 0.
+        deltas = positions - np.concatenate(([0], positions[:-1]))
+        deltas[posting_starts] = positions[posting_starts]
+        blob = deltas.astype("<u4").tobytes()
+        bounds = np.concatenate((posting_starts, [codes.size])) * 4
+        frequencies = np.diff(bounds) // 4
+        first_posting = np.searchsorted(posting_starts, np.concatenate((term_starts, [codes.size])))
+        for term, (low, high) in enumerate(zip(first_posting[:-1].tolist(), first_posting[1:].tolist(), strict=True)):
+            code = int(codes[term_starts[term]])
+            text = names[code] if code < len(names) else gram_string(code)
+            starts, ends = bounds[low:high].tolist(), bounds[low + 1 : high + 1].tolist()
+            values = [blob[a:b] for a, b in zip(starts, ends, strict=True)]
+            yield text.encode("utf-8"), docs[posting_starts[low:high]], frequencies[low:high], values
+
+
+class _WordColumn:
+    """A word field's (word, document, frequency) rows in a batch."""
+
+    def __init__(self, cut: Callable[[str], list[str]]) -> None:
+        self.cut = cut
+        self.words: dict[str, int] = {}
+        self.ids = array("q")
+        self.docs = array("q")
+        self.freqs = array("q")
+
+    def add(self, docnum: int, text: str) -> int:
+        counts = word_counts(text, self.cut)
+        words = self.words
+        self.ids.extend(words.setdefault(word, len(words)) for word in counts)
+        self.docs.extend([docnum] * len(counts))
+        self.freqs.extend(counts.values())
+        return sum(counts.values())
+
+    def postings(self) -> Iterator[Postings]:
+        names = sorted(self.words)  # str order is code point order, the UTF-8 byte order of terms
+        rank = np.empty(len(names), np.int64)
+        rank[[self.words[name] for name in names]] = np.arange(len(names))
+        ranks = rank[np.frombuffer(self.ids, np.int64)] if self.ids else np.empty(0, np.int64)
+        docs, freqs = np.frombuffer(self.docs, np.int64), np.frombuffer(self.freqs, np.int64)
+        order = np.lexsort((docs, ranks))
+        ranks, docs, freqs = ranks[order], docs[order], freqs[order]
+        bounds = np.flatnonzero(np.concatenate(([True], ranks[1:] != ranks[:-1], [True])))
+        for low, high in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+            yield names[int(ranks[low])].encode("utf-8"), docs[low:high], freqs[low:high], None
+
+
+class _TermColumn:
+    """Any other indexed field (ids, keywords, numbers): the terms Whoosh's field type gives, in a dict."""
+
+    def __init__(self) -> None:
+        self.rows: dict[bytes, tuple[list[int], list[float], list[bytes]]] = {}
+
+    def add(self, docnum: int, field: FieldType, value: object) -> int:
+        length = 0
+        for tbytes, freq, weight, vbytes in field.index(value):
+            entry = self.rows.setdefault(tbytes, ([], [], []))
+            entry[0].append(docnum)
+            entry[1].append(weight)
+            if vbytes:
+                entry[2].append(vbytes)
+            length += freq
+        return length
+
+    def postings(self) -> Iterator[Postings]:
+        for tbytes in sorted(self.rows):
+            docs, weights, values = self.rows[tbytes]
+            yield tbytes, np.array(docs, np.int64), np.array(weights, np.float64), values or None
 
 
 class SegmentBuilder:
@@ -36,10 +152,8 @@ class SegmentBuilder:
     def __init__(self, schema: Schema, cut: Callable[[str], list[str]]) -> None:
         self.schema = schema
         self.cut = cut
-        # (field, term bytes) → [docnums, weights, positions buffer, end of each posting's positions]
-        self._postings: dict[tuple[str, bytes], tuple[array, array, bytearray, array]] = {}
-        self._docs: list[tuple[dict[str, object], dict[str, object]]] = []  # (stored values, column values)
-        self._lengths: dict[str, array] = {}  # scorable field → each document's length
+        self._columns: dict[str, _GramColumn | _WordColumn | _TermColumn] = {}
+        self._docs: list[tuple[dict[str, object], dict[str, object], dict[str, int]]] = []
         self.chars = 0  # text analysed so far: what a batch's size is measured in
 
     def __len__(self) -> int:
@@ -50,75 +164,64 @@ class SegmentBuilder:
         docnum = len(self._docs)
         stored: dict[str, object] = {}
         columns: dict[str, object] = {}
-        postings = self._postings
-        for name in sorted(key for key in fields if not key.startswith("_")):
-            value = fields[name]
-            if value is None:
+        lengths: dict[str, int] = {}
+        for name, value in fields.items():
+            if name.startswith("_") or value is None:
                 continue
             field = self.schema[name]
-            length = 0
             if field.indexed:
-                for tbytes, freq, weight, positions in self._terms(field, value):
-                    entry = postings.get((name, tbytes))
-                    if entry is None:
-                        entry = postings[(name, tbytes)] = (array("I"), array("f"), bytearray(), array("I"))
-                    entry[0].append(docnum)
-                    entry[1].append(weight)
-                    if positions:
-                        entry[2].extend(positions)
-                        entry[3].append(len(entry[2]))
-                    length += freq
+                length = self._column(name, field).add(docnum, *self._input(field, value))
+                if field.scorable and length:
+                    lengths[name] = length
             custom = fields.get(f"_stored_{name}", value)
             if field.stored:
                 stored[name] = custom
-            if field.scorable and length:
-                lengths = self._lengths.setdefault(name, array("I"))
-                lengths.extend([0] * (docnum + 1 - len(lengths)))
-                lengths[docnum] = length
             if field.column_type is not None and custom is not None:
                 columns[name] = field.to_column_value(custom)
-        self._docs.append((stored, columns))
+        self._docs.append((stored, columns, lengths))
 
-    def _terms(self, field, value) -> Iterable[tuple[bytes, int, float, bytes]]:
-        """(term bytes, frequency, weight, posting value) of one field's value."""
-        if isinstance(field.format, GramPositions) and isinstance(value, str):
-            self.chars += len(value)
-            for gram, positions in gram_table(value).items():
-                encoded = _ONE_POSITION(positions[0]) if len(positions) == 1 else _deltas(positions)
-                yield gram.encode("utf-8"), len(positions), float(len(positions)), encoded
-        elif isinstance(field.format, TermCounts) and isinstance(value, str):
-            for word, freq in word_counts(value, self.cut).items():
-                yield word.encode("utf-8"), freq, float(freq), b""
-        else:
-            yield from field.index(value)
+    def _column(self, name: str, field: FieldType):
+        column = self._columns.get(name)
+        if column is None:
+            if isinstance(field.format, GramPositions):
+                column = _GramColumn()
+            elif isinstance(field.format, TermCounts):
+                column = _WordColumn(self.cut)
+            else:
+                column = _TermColumn()
+            self._columns[name] = column
+        return column
+
+    def _input(self, field: FieldType, value: object) -> tuple:
+        if isinstance(field.format, GramPositions | TermCounts):
+            text = str(value)
+            if isinstance(field.format, GramPositions):
+                self.chars += len(text)
+            return (text,)
+        return (field, value)
 
     def write(self, storage: FileStorage, indexname: str) -> W3Segment:
         """Write the documents added so far as a new segment in ``storage``; returns the segment."""
         codec = default_codec()
         segment = codec.new_segment(storage, indexname)
         perdoc = codec.per_document_writer(storage, segment)
-        for docnum, (stored, columns) in enumerate(self._docs):
+        field_lengths: dict[str, list[int]] = {}
+        for docnum, (stored, columns, lengths) in enumerate(self._docs):
             perdoc.start_doc(docnum)
-            for name, value in stored.items():
-                perdoc.add_field(name, self.schema[name], value, self._length(name, docnum))
-            for name, lengths in self._lengths.items():
-                if name not in stored and docnum < len(lengths) and lengths[docnum]:
-                    perdoc.add_field(name, self.schema[name], None, lengths[docnum])
+            for name in stored.keys() | lengths.keys():
+                perdoc.add_field(name, self.schema[name], stored.get(name), lengths.get(name, 0))
             for name, value in columns.items():
                 perdoc.add_column_value(name, self.schema[name].column_type, value)
             perdoc.finish_doc()
+            for name, length in lengths.items():
+                field_lengths.setdefault(name, [0] * len(self._docs))[docnum] = length
         fields = codec.field_writer(storage, segment)
-        current = None
-        for name, tbytes in sorted(self._postings):
-            if name != current:
-                if current is not None:
-                    fields.finish_field()
-                fields.start_field(name, self.schema[name])
-                current = name
-            fields.start_term(tbytes)
-            _write_postings(fields._postwriter, *self._postings[(name, tbytes)], self._lengths.get(name))
-            fields.finish_term()
-        if current is not None:
+        for name in sorted(self._columns):
+            fields.start_field(name, self.schema[name])
+            for tbytes, docs, weights, values in self._columns[name].postings():
+                fields.start_term(tbytes)
+                _write_blocks(fields._postwriter, docs, weights, values, field_lengths.get(name))
+                fields.finish_term()
             fields.finish_field()
         fields.close()
         perdoc.close()
@@ -128,42 +231,73 @@ class SegmentBuilder:
         segment.compound = True
         return segment
 
-    def _length(self, name: str, docnum: int) -> int:
-        lengths = self._lengths.get(name)
-        return lengths[docnum] if lengths is not None and docnum < len(lengths) else 0
 
+def _write_blocks(writer, docs: np.ndarray, weights: np.ndarray, values: list[bytes] | None, lengths) -> None:
+    """One term's postings written block by block as ``W3PostingsWriter._write_block`` writes them.
 
-def _deltas(positions: list[int]) -> bytes:
-    return array("I", [b - a for a, b in zip([0, *positions], positions, strict=False)]).tobytes()
-
-
-def _write_postings(writer, docnums: array, weights: array, blob: bytearray, ends: array, lengths) -> None:
-    """One term's postings through Whoosh's W3 postings writer, a whole block at a time.
-
-    The writer's own ``add_posting`` fills the same three buffers and block statistics one posting at
-    a time; here each block is filled at once and written by the writer's ``_write_block`` (the last
-    one by ``finish_postings``, as Whoosh does).
+    Afterwards the writer holds no buffered posting and ``finish_postings`` records where the list
+    is, as after Whoosh's own last block. Each block is (length, pickled info, pickled data): info
+    is (postings, last id, largest weight, compression, shortest and longest field length as bytes),
+    data is (id deltas from 0, weights — None when all are 1, one number when all are equal —, values).
+    Plain Python: most terms have one to three postings, where NumPy's per-call cost would dominate.
     """
+    postfile, terminfo = writer._postfile, writer._terminfo
+    fixed = writer._format.fixed_value_size()
     limit = writer._blocklimit
-    total = len(docnums)
+    ids_all, weights_all = docs.tolist(), weights.tolist()
+    total = len(ids_all)
+    if not writer._blockcount:
+        postfile.write(WHOOSH3_HEADER_MAGIC)
     for start in range(0, total, limit):
         end = min(start + limit, total)
-        writer._ids = docnums[start:end]
-        writer._weights = weights[start:end]
-        if ends:
-            bounds = ends[start:end]
-            first = ends[start - 1] if start else 0
-            writer._values = [bytes(blob[a:b]) for a, b in zip([first, *bounds], bounds, strict=False)]
-        else:
-            writer._values = []
-        writer._maxweight = max(writer._weights)
+        ids, block_weights = ids_all[start:end], weights_all[start:end]
+        maxweight = max(block_weights)
         if lengths is not None:
-            block_lengths = [lengths[d] if d < len(lengths) else 0 for d in writer._ids]
-            known = [n for n in block_lengths if n]
-            writer._minlength = min(known) if known else None
-            writer._maxlength = max(block_lengths)
-        if end < total:
-            writer._write_block()
+            block_lengths = [lengths[doc] for doc in ids]
+            known = [length for length in block_lengths if length]
+            minlength = min(known) if known else None
+            maxlength = max(block_lengths)
+        else:
+            minlength, maxlength = None, 0
+        first_weight = block_weights[0]
+        if first_weight == 1.0 and all(w == 1.0 for w in block_weights):
+            mini_weights = None
+        elif all(w == first_weight for w in block_weights):
+            mini_weights = float(first_weight)
+        else:
+            mini_weights = tuple(float(w) for w in block_weights)
+        if fixed is None or fixed < 0:
+            mini_values = tuple(values[start:end]) if values else ()
+        elif fixed == 0:
+            mini_values = None
+        else:
+            mini_values = b"".join(values[start:end]) if values else b""
+        deltas = tuple(b - a for a, b in zip([0, *ids], ids, strict=False))
+        data = dumps((deltas, mini_weights, mini_values), 2)
+        compression = writer._compression if len(data) >= _COMPRESS_FROM else 0
+        if compression:
+            data = zlib.compress(data, compression)
+        info = dumps(
+            (end - start, ids[-1], float(maxweight), compression, length_to_byte(minlength), length_to_byte(maxlength)),
+            2,
+        )
+        size = len(info) + len(data)
+        postfile.write_int(-size if end == total else size)
+        postfile.write(info)
+        postfile.write(data)
+        # W3TermInfo.add_block's bookkeeping.
+        terminfo._weight += float(sum(block_weights))
+        terminfo._df += end - start
+        if terminfo._minlength is None:
+            terminfo._minlength = minlength
+        elif minlength is not None:
+            terminfo._minlength = min(terminfo._minlength, minlength)
+        terminfo._maxlength = max(terminfo._maxlength, maxlength)
+        terminfo._maxweight = max(terminfo._maxweight, maxweight)
+        if terminfo._minid is None:
+            terminfo._minid = ids[0]
+        terminfo._maxid = ids[-1]
+        writer._blockcount += 1
 
 
 def build_segment(schema: Schema, userdict: str | None, folder: str, indexname: str, docs: list[dict]) -> W3Segment:
@@ -177,3 +311,4 @@ def build_segment(schema: Schema, userdict: str | None, folder: str, indexname: 
 def segment_files(folder: Path, segment: W3Segment) -> list[Path]:
     """The files of ``segment`` in ``folder``."""
     return sorted(folder.glob(f"{segment.indexname}_{segment.segid}.*"))
+

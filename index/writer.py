@@ -24,8 +24,9 @@ from whoosh.writing import SegmentWriter
 from index.analysis import fast_segmenter, segmenter, userdict_of
 from index.segments import SegmentBuilder, build_segment, segment_files
 
-# Text characters per segment built by a worker: about 250 MB of postings in memory while it builds.
-BATCH_CHARS = 6_000_000
+# Text characters per segment built by a worker (about 100 MB in memory while it builds): small enough that
+# both workers are busy on a corpus of a few thousand documents.
+BATCH_CHARS = 2_000_000
 
 
 def workers_available() -> int:

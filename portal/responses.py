@@ -14,6 +14,7 @@ from typing import Any
 
 from index.query import DocSummary, FacetValue, Hit, SearchRequest
 from index.query.relations import Relations
+from index.query.results import Copy
 from index.record import Document, IndexNo
 from portal.links import doc_path
 from portal.notes import field_label, finding_label, notes_of
@@ -53,7 +54,8 @@ def doc_item(summary: DocSummary) -> DocItem:
 
 
 def hit_item(hit: Hit) -> HitItem:
-    return HitItem(**{**vars(hit), "url": safe_href(hit.url)}, path=doc_path(hit.id))
+    copies = [Copy(copy.id, safe_href(copy.url)) for copy in hit.copies]
+    return HitItem(**{**vars(hit), "url": safe_href(hit.url), "copies": copies}, path=doc_path(hit.id))
 
 
 # One document -----------------------------------------------------------------------------------

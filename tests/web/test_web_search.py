@@ -326,3 +326,12 @@ def test_validity_and_kind_facets_filter(client) -> None:
     assert only["total"] == 5 and {hit["kind"] for hit in only["hits"]} == {"解读"}
     html = client.get("/search", params={"q": "养老"}).text
     assert '<h3 id="facet-kind">文件类型</h3>' in html and '<h3 id="facet-validity">有效性</h3>' in html
+
+
+def test_a_hits_copies_are_listed_on_the_results_page(client) -> None:
+    html = client.get("/search", params={"q": "城乡居民基本医疗保险缴费标准"}).text
+    assert "同一文件另见：" in html
+    assert (
+        ">https://www.example.gov.cn/xxgk/ybj/0901.html</a>" in html
+        or ">https://www.example.gov.cn/ybj/2023/0901.html</a>" in html
+    )
