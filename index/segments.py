@@ -311,4 +311,3 @@ def build_segment(schema: Schema, userdict: str | None, folder: str, indexname: 
 def segment_files(folder: Path, segment: W3Segment) -> list[Path]:
     """The files of ``segment`` in ``folder``."""
     return sorted(folder.glob(f"{segment.indexname}_{segment.segid}.*"))
-

@@ -31,6 +31,7 @@ from index.query.arrays import IndexArrays
 from index.query.syntax import And, Node, Not, Phrase, Words
 
 K1 = 1.2
+COORDINATION = 2  # exponent of the share of a query's units a document holds, applied to its score
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ TEXT_FIELDS: dict[str, TextField] = {
     "publisher": TextField(None, "publisher_grams", 0.5, 0.0),
     "keywords": TextField("keywords", None, 1.5, 0.0),
 }
+SATURATED_APART = frozenset({"title"})
 # The request's field choice (index/query/request.py SEARCH_FIELDS) → the text fields searched.
 FIELD_GROUPS: dict[str, tuple[str, ...]] = {
     "all": ("title", "body", "attachment", "doc_no", "publisher", "keywords"),
@@ -64,13 +66,16 @@ FIELD_GROUPS: dict[str, tuple[str, ...]] = {
     "publisher": ("publisher",),
 }
 # Where the whole text of unquoted words, found as typed, lifts a document above the rest.
-PHRASE_BONUS = {"title": 3.0, "body": 2.0, "attachment": 1.0}
+PHRASE_BONUS = {"title": 1.0, "body": 0.5, "attachment": 0.3}
 # Where the text is a title, or nearly (one character wrong), rising from Dice similarity 0.7 to 1.
 TITLE_BONUS = 6.0
 
-# Function words that carry no topic: not units of their own (they still count inside a phrase).
+# Function words that carry no topic: not units of their own (they still count inside a phrase). Tuned with
+# the others on bench/data/topical.json after it was judged: python -m bench.quality (topical 0.82 → 0.84).
 STOP_WORDS = frozenset(
-    "的 了 和 与 及 或 在 是 对 为 把 被 将 于 以 之 其 等 并 而 也 就 都 又 个 这 那 有 我 你 他 它".split()
+    "的 了 和 与 及 或 在 是 对 为 把 被 将 于 以 之 其 等 并 而 也 就 都 又 个 这 那 有 我 你 他 它 "
+    # the question words of a question typed as a query (工伤认定怎么申请)
+    "怎么 怎样 如何 什么 哪些 哪里 多少 吗 呢 是否 可以 能否 需要".split()
 )
 _RUNS = re.compile(
     r"(?P<cjk>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3007]+)|(?P<alnum>[0-9a-z]+(?:[-:/.][0-9a-z]+)*)"
@@ -193,23 +198,32 @@ class Engine:
             count += unit_score > 0
             score += unit_score
             informativeness += idf
-        score *= (count / len(units)) ** 2  # coordination: the more of the query a document holds, the better
+        score *= (count / len(units)) ** COORDINATION  # the more of the query a document holds, the better
         return Scored(count >= required, score), informativeness
 
     def _unit(self, unit: Unit, fields: tuple[str, ...]) -> tuple[np.ndarray, float]:
-        """BM25F score of one unit for every document, and its idf."""
-        pseudo_tf = np.zeros(self.size, np.float32)
+        """BM25F score of one unit for every document, and its idf.
+
+        The fields of SATURATED_APART (the title) saturate on their own and add: a title holding the
+        word counts fully even where the body already says it many times."""
+        pooled = np.zeros(self.size, np.float32)
+        apart = np.zeros(self.size, np.float32)
         for name in fields:
             field = TEXT_FIELDS[name]
             docs, freqs = self._unit_postings(unit, field)
-            if docs.size:
-                pseudo_tf[docs] += field.weight * freqs / self._norm(field)[docs]
-        present = pseudo_tf > 0
+            if not docs.size:
+                continue
+            weighted = field.weight * freqs / self._norm(field)[docs]
+            if name in SATURATED_APART:
+                apart[docs] += weighted * (K1 + 1) / (K1 + weighted)
+            else:
+                pooled[docs] += weighted
+        present = (pooled > 0) | (apart > 0)
         df = int(np.count_nonzero(present))
         if not df:
-            return pseudo_tf, 0.0
+            return pooled, 0.0
         idf = math.log(1 + (self.arrays.count - df + 0.5) / (df + 0.5))
-        return idf * pseudo_tf * (K1 + 1) / (K1 + pseudo_tf), idf
+        return idf * (pooled * (K1 + 1) / (K1 + pooled) + apart), idf
 
     def _unit_postings(self, unit: Unit, field: TextField) -> tuple[np.ndarray, np.ndarray]:
         """(docnums, frequency) of a unit in one field: the larger of its word count and its bigram-run count."""
