@@ -76,6 +76,7 @@ class IngestReport:
     files_read: int = 0
     files_unchanged: int = 0
     rebuilt: bool = False
+    cleaned: list[str] = field(default_factory=list)  # leftovers of killed ingests, removed first
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -89,6 +90,7 @@ class IngestReport:
             "files_read": self.files_read,
             "files_unchanged": self.files_unchanged,
             "rebuilt": self.rebuilt,
+            "cleaned": self.cleaned,
         }
 
 
@@ -160,10 +162,11 @@ def ingest_paths(
     if missing:
         raise FileNotFoundError(f"no such file or folder: {', '.join(missing)}")
     with store.ingest_lock(index_dir, lock_timeout):
+        cleaned = store.clean_leftovers(index_dir)
         live = store.current_generation(index_dir)
         if rebuild or live is None:
             generation, ix = store.new_generation(index_dir, build_schema(analyzer))
-            report = IngestReport(rebuilt=live is not None)
+            report = IngestReport(rebuilt=live is not None, cleaned=cleaned)
             try:
                 _ingest_into(ix, generation, paths, report, prune=prune, progress=progress)
             except BaseException:
@@ -171,7 +174,7 @@ def ingest_paths(
                 raise
             store.publish(index_dir, generation)
         else:
-            report = IngestReport()
+            report = IngestReport(cleaned=cleaned)
             ix = store.open_current(index_dir)
             _ingest_into(ix, live, paths, report, prune=prune, progress=progress)
         return report

@@ -8,6 +8,9 @@ Layout of ``PORTAL_INDEX_DIR``::
 
 A rebuild writes a new generation beside the live one and swaps ``CURRENT`` when it has
 committed, so searches never see a missing or partial index (the paperless-ngx lesson).
+A process killed part-way leaves a generation ``CURRENT`` does not name, ``*.tmp`` files and
+Whoosh's ``MAIN.tmp`` folder of unmerged postings; :func:`clean_leftovers` removes them at the
+start of the next ingest.
 """
 
 from __future__ import annotations
@@ -89,6 +92,31 @@ def publish(index_dir: Path, generation: Path) -> None:
 
 def discard(generation: Path) -> None:
     shutil.rmtree(generation, ignore_errors=True)
+
+
+def clean_leftovers(index_dir: Path) -> list[str]:
+    """Remove what killed ingests left behind; returns one line per thing removed, saying what it was.
+
+    Call it holding the ingest lock: then no other ingest is writing, and every generation that
+    ``CURRENT`` does not name is a rebuild that never finished (or an old one a swap failed to remove).
+    The live generation keeps its index; only its temporaries go.
+    """
+    if not index_dir.is_dir():
+        return []
+    live = str((read_current(index_dir) or {}).get("generation", ""))
+    removed = []
+    for generation in sorted(index_dir.glob("gen-*")):
+        if generation.name != live and generation.is_dir():
+            shutil.rmtree(generation, ignore_errors=True)
+            removed.append(f"{generation}: generation of a stopped rebuild, never made live")
+    for folder in (index_dir, index_dir / live) if live else (index_dir,):
+        for temporary in sorted(folder.glob("*.tmp")):
+            if temporary.is_dir():
+                shutil.rmtree(temporary, ignore_errors=True)
+            else:
+                temporary.unlink(missing_ok=True)
+            removed.append(f"{temporary}: temporary file of a stopped ingest")
+    return removed
 
 
 @contextlib.contextmanager
