@@ -2,9 +2,14 @@
 
 The same document again is an update; unchanged content is skipped (unchanged files are not
 even read); ``prune`` removes documents whose source is gone; ``rebuild`` writes a new
-generation beside the live index and swaps it in. A bad file or record is reported with its
-file, record and field, and the batch goes on; on any other error the writer is cancelled
-and the previous index stays as it was.
+generation beside the live index and swaps it in.
+
+A bad file or record is reported with its file, record and field, and the batch goes on: a
+failure reading, normalising or writing one record costs that record (or, for a reader, the
+rest of that file), nothing else. Records are held to the limits of :mod:`index.limits`.
+Documents are committed in chunks (:class:`index.store.ChunkedWriter`): if the ingest itself
+dies, a plain ingest keeps the chunks committed before, and a rebuild's generation is never
+made live, so the previous index stays as it was.
 """
 
 from __future__ import annotations
@@ -17,12 +22,13 @@ from pathlib import Path
 from whoosh.analysis import Composable
 from whoosh.index import Index
 
-from index import store
+from index import limits, store
 from index.attachments import read_local_attachments
+from index.limits import Limits
 from index.normalise import RejectedRecord, normalise
 from index.readers import ReadError, read_file
 from index.readers.crawled import is_sidecar
-from index.record import Document, Finding
+from index.record import Document, Finding, RawRecord
 from index.schema import build_schema, content_hash, dedup_key, to_fields
 
 # Files in a documents folder that are not documents.
@@ -156,7 +162,9 @@ def ingest_paths(
 
     ``analyzer`` is the Chinese analyzer a new index is built with (the default dictionary's when None);
     an existing index keeps the one it was built with, so queries are always analysed as its documents were.
+    Records are held to the limits in force (:func:`index.limits.current`, from the environment).
     """
+    bounds = limits.current()
     paths = [Path(p) for p in paths]
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
@@ -168,7 +176,7 @@ def ingest_paths(
             generation, ix = store.new_generation(index_dir, build_schema(analyzer))
             report = IngestReport(rebuilt=live is not None, cleaned=cleaned)
             try:
-                _ingest_into(ix, generation, paths, report, prune=prune, progress=progress)
+                _ingest_into(ix, generation, paths, report, bounds, prune=prune, progress=progress)
             except BaseException:
                 store.discard(generation)
                 raise
@@ -176,7 +184,7 @@ def ingest_paths(
         else:
             report = IngestReport(cleaned=cleaned)
             ix = store.open_current(index_dir)
-            _ingest_into(ix, live, paths, report, prune=prune, progress=progress)
+            _ingest_into(ix, live, paths, report, bounds, prune=prune, progress=progress)
         return report
 
 
@@ -185,15 +193,19 @@ def _ingest_into(
     generation: Path,
     paths: list[Path],
     report: IngestReport,
+    bounds: Limits,
     *,
     prune: bool,
     progress: Callable[[str], None] | None,
 ) -> None:
     state = _IndexState.of(ix)
     sources = store.read_sources(generation)
+    # sources.json is written with every commit and names only files whose documents are all committed,
+    # so after a crash the next ingest reads again exactly the files it must.
+    committed = dict(sources)
     seen: dict[str, str] = {}  # id → where, for this run
     kept_sources: set[str] = set()
-    with store.committing_writer(ix) as writer:
+    with store.ChunkedWriter(ix, on_commit=lambda: store.write_sources(generation, committed)) as writer:
         for path in iter_files(paths):
             source = str(path.resolve())  # the same file, however the command line named it
             kept_sources.add(source)
@@ -205,7 +217,7 @@ def _ingest_into(
                 seen.update({doc_id: source for doc_id in previous["ids"]})
                 continue
             report.files_read += 1
-            ids, complete = _ingest_file(path, writer, state, seen, report, progress)
+            ids, complete = _ingest_file(path, writer, state, seen, report, bounds, progress)
             if complete:
                 sources[source] = {"sha1": digest, "ids": ids}
             else:
@@ -213,36 +225,41 @@ def _ingest_into(
                 old_ids = list(previous["ids"]) if previous else []
                 seen.update({doc_id: source for doc_id in old_ids})
                 sources[source] = {"sha1": "", "ids": sorted(set(ids) | set(old_ids))}
+            committed[source] = sources[source]
         if prune:
             _prune(writer, paths, sources, kept_sources, seen, report)
+            committed.clear()
+            committed.update(sources)
     store.write_sources(generation, sources)
 
 
 def _ingest_file(
     path: Path,
-    writer,
+    writer: store.ChunkedWriter,
     state: _IndexState,
     seen: dict[str, str],
     report: IngestReport,
+    bounds: Limits,
     progress: Callable[[str], None] | None,
 ) -> tuple[list[str], bool]:
-    """Index one file's documents; returns their ids and whether every record was read."""
+    """Index one file's documents; returns their ids and whether every record was read.
+
+    Each record is read, normalised and written on its own: whatever fails is a rejection naming
+    the file, the record and (where known) the field, and the next record goes on.
+    """
     ids: list[str] = []
     complete = True
-    for item in read_file(path):
+    for item in read_file(path, bounds.max_records_per_file):
         if isinstance(item, ReadError):
             report.rejected.append(Rejection(item.source, item.locator, item.field, item.message))
             complete = False
             continue
         if progress:
             progress(item.where)
-        try:
-            doc = normalise(item)
-        except RejectedRecord as exc:
-            report.rejected.append(Rejection(exc.source, exc.locator, exc.field, exc.reason))
+        doc = _document(item, path, bounds, report)
+        if doc is None:
             complete = False
             continue
-        doc.warnings += _with_attachment_text(doc, path)
         where = item.where
         if doc.id in seen:
             report.duplicates.append(Duplicate(doc.id, where, doc.id, seen[doc.id]))
@@ -252,13 +269,37 @@ def _ingest_file(
         if twin and twin != doc.id:
             report.duplicates.append(Duplicate(doc.id, where, twin, seen.get(twin, "")))
             continue
+        try:
+            _write(writer, doc, state, report)
+        except store.UnwritableDocument as exc:
+            field = _failing_field(writer, doc)
+            report.rejected.append(Rejection(doc.source, doc.locator, field, f"could not be indexed: {exc}"))
+            complete = False
+            continue
         seen[doc.id] = where
         ids.append(doc.id)
         report.warnings += [DocWarning(doc.id, where, finding) for finding in doc.warnings]
-        _write(writer, doc, state, report)
         if key:
             state.dedup[key] = doc.id
     return ids, complete
+
+
+def _document(record: RawRecord, path: Path, bounds: Limits, report: IngestReport) -> Document | None:
+    """The record as a bounded document with its attachments' text, or None (and a rejection) if it cannot be."""
+    try:
+        doc = normalise(limits.checked_record(record, bounds))
+        doc.warnings += _with_attachment_text(doc, path)
+        limits.bound_attachment_text(doc, bounds)
+    except RejectedRecord as exc:
+        report.rejected.append(Rejection(exc.source, exc.locator, exc.field, exc.reason))
+        return None
+    # Normalising runs many rules over text a hostile file chose: a failure in one costs this record only.
+    except Exception as exc:
+        report.rejected.append(
+            Rejection(record.source, record.locator, "", f"could not be normalised: {type(exc).__name__}: {exc}")
+        )
+        return None
+    return doc
 
 
 def _with_attachment_text(doc: Document, path: Path) -> list[Finding]:
@@ -274,7 +315,20 @@ def _with_attachment_text(doc: Document, path: Path) -> list[Finding]:
     return findings
 
 
-def _write(writer, doc: Document, state: _IndexState, report: IngestReport) -> None:
+def _failing_field(writer: store.ChunkedWriter, doc: Document) -> str:
+    """The first field of ``doc`` the index's analysers fail on ("" if none alone does), for the report."""
+    schema = writer.schema
+    for name, value in to_fields(doc, "").items():
+        if name in schema and isinstance(value, str) and schema[name].indexed:
+            try:
+                for _ in schema[name].index(value):
+                    pass
+            except Exception:  # finding which field fails is the point
+                return name
+    return ""
+
+
+def _write(writer: store.ChunkedWriter, doc: Document, state: _IndexState, report: IngestReport) -> None:
     digest = content_hash(doc)
     previous = state.hashes.get(doc.id)
     if previous == digest:

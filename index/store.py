@@ -21,13 +21,12 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.fields import Schema
 from whoosh.index import Index
-from whoosh.writing import IndexWriter
 
 from index.schema import SCHEMA_VERSION
 
@@ -142,16 +141,78 @@ def ingest_lock(index_dir: Path, timeout: float) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-@contextlib.contextmanager
-def committing_writer(ix: Index) -> Iterator[IndexWriter]:
-    """A writer that commits when the block succeeds and is cancelled, never committed, when it raises."""
-    writer = ix.writer(limitmb=256)
-    try:
-        yield writer
-    except BaseException:
-        writer.cancel()
-        raise
-    writer.commit()
+class UnwritableDocument(Exception):
+    """A document the index writer failed on; the writer is whole again, without it."""
+
+
+# A chunk is committed at whichever comes first; each commit makes what was written durable and
+# bounds what a retry has to hold (see ChunkedWriter).
+CHUNK_DOCS = 500
+CHUNK_CHARS = 20_000_000
+
+
+class ChunkedWriter:
+    """Writes documents in chunks, committing each, so a late failure does not hold back what came before.
+
+    Whoosh cannot take back half a document: a writer that fails inside ``add_document`` has
+    postings without their stored fields. So the chunk's operations are kept until its commit; when
+    a document fails, the writer is cancelled, a new one replays the chunk without that document,
+    and :class:`UnwritableDocument` tells the caller. ``on_commit`` runs after each commit.
+
+    Use as a context manager: leaving it normally commits the last chunk; an exception cancels it
+    (earlier chunks stay committed).
+    """
+
+    def __init__(self, ix: Index, on_commit: Callable[[], None] = lambda: None) -> None:
+        self._ix = ix
+        self._on_commit = on_commit
+        self._writer = ix.writer(limitmb=128)
+        self._chunk: list[tuple[str, tuple, dict]] = []  # (method, args, kwargs), for a replay
+        self._docs = 0
+        self._chars = 0
+
+    def __enter__(self) -> ChunkedWriter:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if kind is None:
+            self._commit()
+        else:
+            self._writer.cancel()
+
+    def update_document(self, **fields: object) -> None:
+        """Add or replace (by unique id) one document; raises UnwritableDocument if the writer fails on it."""
+        try:
+            self._writer.update_document(**fields)
+        except Exception as exc:
+            self._restart()
+            raise UnwritableDocument(f"{type(exc).__name__}: {exc}") from exc
+        self._chunk.append(("update_document", (), fields))
+        self._docs += 1
+        self._chars += sum(len(value) for value in fields.values() if isinstance(value, str))
+        if self._docs >= CHUNK_DOCS or self._chars >= CHUNK_CHARS:
+            self._commit()
+            self._writer = self._ix.writer(limitmb=128)
+
+    @property
+    def schema(self):
+        return self._ix.schema
+
+    def delete_by_term(self, field: str, text: str) -> None:
+        self._writer.delete_by_term(field, text)
+        self._chunk.append(("delete_by_term", (field, text), {}))
+
+    def _commit(self) -> None:
+        self._writer.commit()
+        self._chunk, self._docs, self._chars = [], 0, 0
+        self._on_commit()
+
+    def _restart(self) -> None:
+        """A fresh writer holding the chunk's operations that succeeded."""
+        self._writer.cancel()
+        self._writer = self._ix.writer(limitmb=128)
+        for method, args, kwargs in self._chunk:
+            getattr(self._writer, method)(*args, **kwargs)
 
 
 def read_sources(generation: Path) -> dict[str, dict[str, object]]:

@@ -37,6 +37,8 @@ MARKER_KIND = "crawl"  # the "kind" of CRAWL.json
 STATE_KIND = "crawl-state"  # the "kind" of a state file
 BOOKKEEPING_KINDS = (MARKER_KIND, STATE_KIND)
 _TEMPORARY = ".tmp"
+# Sidecars and CRAWL.json are a few KB; a larger .json is a document, and is not read twice to find out.
+MAX_BOOKKEEPING_BYTES = 1024 * 1024
 
 
 def url_key(url: str) -> str:
@@ -80,7 +82,7 @@ def read_json(path: Path) -> dict[str, Any] | None:
     """A JSON object from ``path``, or None when it is missing, unreadable or not an object."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return None
     return data if isinstance(data, dict) else None
 
@@ -141,7 +143,7 @@ def is_bookkeeping(path: Path) -> bool:
     """
     if is_crawl_attachment(path):
         return True
-    if path.suffix.lower() != ".json" or not path.is_file():
+    if path.suffix.lower() != ".json" or not path.is_file() or path.stat().st_size > MAX_BOOKKEEPING_BYTES:
         return False
     data = read_json(path)
     if data is None:

@@ -59,8 +59,12 @@ def detect_reader(path: Path) -> ModuleType | None:
     return None
 
 
-def read_file(path: Path) -> Iterator[RawRecord | ReadError]:
-    """Every record in one file, or a single ReadError saying why the file cannot be read."""
+def read_file(path: Path, max_records: int | None = None) -> Iterator[RawRecord | ReadError]:
+    """Every record in one file, or a ReadError saying why the file (or the rest of it) cannot be read.
+
+    Whatever a reader raises ends that file only, as a ReadError naming the record it had got to;
+    past ``max_records`` records (PORTAL_MAX_RECORDS_PER_FILE) the rest of the file is not read.
+    """
     try:
         reader = detect_reader(path)
     except OSError as exc:
@@ -69,9 +73,21 @@ def read_file(path: Path) -> Iterator[RawRecord | ReadError]:
     if reader is None:
         yield ReadError(path, "not a recognised document format (page text, HTML, JSON, JSON Lines, CSV)")
         return
+    count = 0
     try:
-        yield from reader.read(path)
+        for item in reader.read(path):
+            if isinstance(item, RawRecord):
+                count += 1
+                if max_records is not None and count > max_records:
+                    yield ReadError(
+                        path, f"more than PORTAL_MAX_RECORDS_PER_FILE={max_records:,} records; the rest not read"
+                    )
+                    return
+            yield item
     except ReadError as exc:
         yield exc
-    except (OSError, UnicodeError, ValueError) as exc:
-        yield ReadError(path, f"{reader.NAME} reader failed: {exc}")
+    except RecursionError:
+        yield ReadError(path, f"{reader.NAME} reader: nested too deep to read (after record {count})")
+    # A bug or a hostile file in one reader must cost that file, not the batch.
+    except Exception as exc:
+        yield ReadError(path, f"{reader.NAME} reader failed after record {count}: {type(exc).__name__}: {exc}")

@@ -21,10 +21,12 @@ import lxml.html
 from lxml import etree
 from lxml.html import HtmlElement
 
+from index import limits
 from index.attachments import detected_encoding, kind_of
 from index.labels import canonical_field, known_labels, label_key, map_fields
 from index.readers import ReadError
-from index.record import RawRecord
+from index.readers._common import read_whole
+from index.record import Finding, RawRecord
 
 NAME = "html"
 
@@ -133,8 +135,8 @@ def sniff(path: Path, head: bytes) -> bool:
 
 
 def read(path: Path) -> Iterator[RawRecord | ReadError]:
-    """The one record of an HTML detail page."""
-    data = path.read_bytes()
+    """The one record of an HTML detail page (at most PORTAL_MAX_PARSE_MB: a page is parsed whole)."""
+    data = read_whole(path, limits.current().max_parse_bytes)
     if not data.strip():
         raise ReadError(path, "empty file")
     if not sniff(path, data[:65536]):
@@ -150,7 +152,11 @@ def parse_html(
     Raises :class:`ReadError` for a page with no content at all. A page without a title
     still gives a record, which the normaliser rejects with its reason.
     """
-    root = parse_tree(decode_html(data, encoding), source)
+    text = decode_html(data, encoding)
+    try:
+        root = parse_tree(text, source)
+    except NestedTooDeep:
+        return _flat_record(text, source, url, fetched_at)
     base = _base_url(root, url)
     meta = meta_fields(root)
     attachments = attachment_links(root, base)
@@ -171,6 +177,20 @@ def parse_html(
     if related:
         fields["related"] = related
     return RawRecord(source=source, locator="", fields=fields, fetched_at=fetched_at)
+
+
+def _flat_record(text: str, source: str, url: str, fetched_at: str | None) -> RawRecord:
+    """A page too deep for a tree, read as flat text: its words are kept, its labelled metadata is not."""
+    from index.readers.flat_html import flat_text
+
+    title, body = flat_text(text)
+    fields = {"title": title, "body": body} | ({"url": url} if url else {})
+    finding = Finding(
+        "html_too_deep",
+        "body",
+        "页面嵌套过深，仅按纯文本读取（nested deeper than 256 levels: read as plain text, without its labels）",
+    )
+    return RawRecord(source=source, locator="", fields=fields, fetched_at=fetched_at, warnings=[finding])
 
 
 # Tree --------------------------------------------------------------------------------------------
@@ -242,16 +262,23 @@ BLOCK_TAGS = frozenset(
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
+class NestedTooDeep(ReadError):
+    """A page libxml2 could build no whole tree of (it silently drops what lies over 256 levels deep)."""
+
+
 def parse_tree(text: str, source: str = "") -> HtmlElement:
     """The page's element tree with comments, scripts, styles and hidden blocks removed."""
     # lxml refuses a str that carries an encoding declaration, and control characters.
     text = _CONTROL_CHARS.sub("", _XML_DECLARATION.sub("", text, count=1))
     if not text.strip():
         raise ReadError(source, "empty page")
+    parser = lxml.html.HTMLParser()
     try:
-        root = lxml.html.document_fromstring(text)
+        root = lxml.html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise ReadError(source, f"not parseable as HTML: {exc}") from exc
+    if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log):
+        raise NestedTooDeep(source, "nested deeper than the HTML parser's 256 levels")
     etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, *_NOISE_TAGS, with_tail=False)
     _drop_all(el for el in root.iter() if _is_hidden(el))
     return root
