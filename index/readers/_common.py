@@ -113,8 +113,11 @@ def decode_head(head: bytes) -> str:
 def head_text(path: Path, head: bytes) -> str:
     """The start of a file as text, looking inside gzip."""
     if head.startswith(GZIP_MAGIC):
-        with gzip.open(path, "rb") as handle:
-            head = handle.read(65536)
+        try:
+            with gzip.open(path, "rb") as handle:
+                head = handle.read(65536)
+        except (OSError, EOFError, zlib.error):
+            return ""  # not gzip after all, or a damaged one: no text to look at
     return decode_head(head)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from index.crawl.folder import PAGE_SUFFIXES, is_bookkeeping, load_sidecar, sidecar_of
-from index.readers import ReadError
+from index.readers import ReadError, contained
 from index.record import RawRecord
 
 NAME = "crawled"
@@ -29,6 +29,7 @@ def sniff(path: Path, head: bytes) -> bool:
     return is_bookkeeping(path)
 
 
+@contained
 def read(path: Path) -> Iterator[RawRecord | ReadError]:
     """The page's record, with its URL, fetch time and downloaded attachments; nothing for bookkeeping."""
     if path.suffix.lower() not in PAGE_SUFFIXES:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from index import limits
 from index.labels import canonical_field
-from index.readers import HEAD_BYTES, ReadError
+from index.readers import HEAD_BYTES, ReadError, contained
 from index.readers._common import decode_head, record_from_mapping, text_encoding
 from index.record import Finding, RawRecord
 
@@ -19,11 +19,12 @@ NAME = "csv"
 def sniff(path: Path, head: bytes) -> bool:
     if path.suffix.lower() in {".csv", ".tsv"}:
         return True
-    first_line = decode_head(head[:4096]).splitlines()[0] if head.strip() else ""
+    first_line = next(iter(decode_head(head[:4096]).splitlines()), "")
     labels = [cell for cell in first_line.split(",") if canonical_field(cell.strip().strip('"'))]
     return len(labels) >= 2
 
 
+@contained
 def read(path: Path) -> Iterator[RawRecord | ReadError]:
     """A record per row after the header, streamed; a last row cut short (the file ends inside it) is flagged."""
     bounds = limits.current()

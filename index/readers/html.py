@@ -24,7 +24,7 @@ from lxml.html import HtmlElement
 from index import limits
 from index.attachments import detected_encoding, kind_of
 from index.labels import canonical_field, known_labels, label_key, map_fields
-from index.readers import ReadError
+from index.readers import ReadError, contained
 from index.readers._common import read_whole
 from index.record import Finding, RawRecord
 
@@ -134,6 +134,7 @@ def sniff(path: Path, head: bytes) -> bool:
 # Reading -----------------------------------------------------------------------------------------
 
 
+@contained
 def read(path: Path) -> Iterator[RawRecord | ReadError]:
     """The one record of an HTML detail page (at most PORTAL_MAX_PARSE_MB: a page is parsed whole)."""
     data = read_whole(path, limits.current().max_parse_bytes)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from index import limits
 from index.labels import canonical_field
-from index.readers import ReadError
+from index.readers import ReadError, contained
 from index.readers._common import decode, decode_head, read_whole, record_from_mapping
 from index.record import RawRecord
 
@@ -23,6 +23,7 @@ def sniff(path: Path, head: bytes) -> bool:
     return path.suffix.lower() == ".json" or text[:1] == "["
 
 
+@contained
 def read(path: Path) -> Iterator[RawRecord | ReadError]:
     bounds = limits.current()
     try:

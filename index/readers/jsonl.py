@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from index import limits
-from index.readers import ReadError
+from index.readers import ReadError, contained
 from index.readers._common import GZIP_MAGIC, head_text, record_from_mapping, text_encoding
 from index.record import RawRecord
 
@@ -42,6 +42,7 @@ def _lines(path: Path, limit: int) -> Iterator[str | None]:
             yield None
 
 
+@contained
 def read(path: Path) -> Iterator[RawRecord | ReadError]:
     bounds = limits.current()
     for number, line in enumerate(_lines(path, bounds.max_parse_bytes), start=1):

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from index import limits
 from index.labels import canonical_field, known_labels, map_fields
-from index.readers import HEAD_BYTES, ReadError
+from index.readers import HEAD_BYTES, ReadError, contained
 from index.readers._common import decode_head, text_encoding
 from index.record import RawRecord
 
@@ -65,6 +65,7 @@ def sniff(path: Path, head: bytes) -> bool:
     return len(labelled) >= 2 and bool(names & {"title", "index_no"})
 
 
+@contained
 def read(path: Path) -> Iterator[RawRecord | ReadError]:
     """The page's one record. The file is streamed: only the body up to PORTAL_MAX_DOC_CHARS is kept."""
     bounds = limits.current()
