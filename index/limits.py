@@ -35,7 +35,8 @@ SETTINGS = (
     Setting("PORTAL_MAX_FIELD_CHARS", 10_000, "characters kept of any other field (title, 发布机构, 文号 …)"),
     Setting("PORTAL_MAX_RECORDS_PER_FILE", 100_000, "records read from one file"),
     Setting("PORTAL_MAX_NESTING", 64, "nesting depth of a JSON record's values"),
-    Setting("PORTAL_MAX_PARSE_MB", 32, "size of a file parsed whole (a JSON document, an HTML page)"),
+    Setting("PORTAL_MAX_PARSE_MB", 64, "size of a JSON document (not JSON Lines), which is parsed whole"),
+    Setting("PORTAL_MAX_PAGE_MB", 16, "size of an HTML page, which is parsed whole into a tree"),
     Setting("PORTAL_MAX_EXPANDED_MB", 32, "bytes an attachment may expand to (a DOCX's XML)"),
 )
 
@@ -47,6 +48,7 @@ class Limits:
     max_records_per_file: int
     max_nesting: int
     max_parse_bytes: int
+    max_page_bytes: int
     max_expanded_bytes: int
 
 
@@ -63,6 +65,7 @@ def current(environ: dict[str, str] | None = None) -> Limits:
         max_records_per_file=values["PORTAL_MAX_RECORDS_PER_FILE"],
         max_nesting=values["PORTAL_MAX_NESTING"],
         max_parse_bytes=values["PORTAL_MAX_PARSE_MB"] * MB,
+        max_page_bytes=values["PORTAL_MAX_PAGE_MB"] * MB,
         max_expanded_bytes=values["PORTAL_MAX_EXPANDED_MB"] * MB,
     )
 

@@ -185,7 +185,7 @@ HOSTILE: tuple[Hostile, ...] = (
     # CSV
     Hostile("huge-field.csv", lambda lim: _csv([["标题", "正文"], ["超长字段的通知", "长" * (lim.max_doc_chars * 3)]]),
             "warning", "truncated", "body", title="超长字段的通知"),
-    Hostile("field-over-limit.csv", lambda lim: _csv([["标题", "正文"], ["超限", "长" * (lim.max_parse_bytes + 10)]]),
+    Hostile("field-over-limit.csv", lambda lim: _csv([["标题", "正文"], ["超限", "长" * (lim.max_doc_chars * 4 + 10)]]),
             "rejected", locator="row 2"),
     Hostile("truncated-row.csv", lambda lim: _csv([["标题", "正文", "发布日期"], ["完整的一行", "正文", "2020-01-01"],
                                                    ["被截断的一行", "正文"]], end=""),
@@ -209,9 +209,9 @@ HOSTILE: tuple[Hostile, ...] = (
     Hostile("empty.txt", lambda lim: b"", "rejected"),
     Hostile("nul-bytes.txt", lambda lim: b"\x00" * 10_000, "rejected"),
     # HTML
-    Hostile("deep.html", lambda lim: _deep_html(min(1_000_000, lim.max_parse_bytes // 12)), "warning",
+    Hostile("deep.html", lambda lim: _deep_html(min(1_000_000, lim.max_page_bytes // 12)), "warning",
             "html_too_deep", "body", title="深层嵌套页面的通知"),
-    Hostile("too-big.html", lambda lim: b"<html><body><p>" + "大".encode() * (lim.max_parse_bytes // 3 + 1)
+    Hostile("too-big.html", lambda lim: b"<html><body><p>" + "大".encode() * (lim.max_page_bytes // 3 + 1)
             + b"</p></body></html>", "rejected"),
     Hostile("empty-page.html", lambda lim: b"<html></html>", "rejected"),
     Hostile("script-only.html", lambda lim: b"<html><head><script>" + b"x" * 5000 + b"</script></head></html>",

@@ -22,6 +22,7 @@ SMALL_LIMITS = {
     "PORTAL_MAX_RECORDS_PER_FILE": "50",
     "PORTAL_MAX_NESTING": "16",
     "PORTAL_MAX_PARSE_MB": "1",
+    "PORTAL_MAX_PAGE_MB": "1",
     "PORTAL_MAX_EXPANDED_MB": "1",
 }
 
@@ -102,7 +103,8 @@ def test_a_page_too_deep_for_a_tree_keeps_its_text(ingested) -> None:
 def test_limits_name_their_setting(ingested) -> None:
     _folder, report, _catalog = ingested
     reasons = " ".join(r.reason for r in report.rejected) + " ".join(w.finding.message for w in report.warnings)
-    for setting in ("PORTAL_MAX_DOC_CHARS", "PORTAL_MAX_FIELD_CHARS", "PORTAL_MAX_PARSE_MB", "PORTAL_MAX_NESTING"):
+    settings = ("PORTAL_MAX_DOC_CHARS", "PORTAL_MAX_FIELD_CHARS", "PORTAL_MAX_PARSE_MB", "PORTAL_MAX_PAGE_MB")
+    for setting in (*settings, "PORTAL_MAX_NESTING", "PORTAL_MAX_RECORDS_PER_FILE"):
         assert setting in reasons, setting
     assert "PORTAL_MAX_EXPANDED_MB" in " ".join(w.finding.message for w in report.warnings)
 

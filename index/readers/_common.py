@@ -77,11 +77,11 @@ def _without_bom(text: str) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
-def read_whole(path: Path, limit: int) -> bytes:
+def read_whole(path: Path, limit: int, setting: str = "PORTAL_MAX_PARSE_MB") -> bytes:
     """The bytes of a file that must be parsed whole, decompressed if it is gzip, at most ``limit`` of them.
 
-    Raises ReadError naming PORTAL_MAX_PARSE_MB past the limit (counted after decompression, so a
-    gzip bomb stops there too).
+    Raises ReadError naming ``setting`` past the limit (counted after decompression, so a gzip bomb
+    stops there too).
     """
     with path.open("rb") as raw:
         compressed = raw.read(2) == GZIP_MAGIC
@@ -93,7 +93,7 @@ def read_whole(path: Path, limit: int) -> bytes:
             raise ReadError(path, f"damaged gzip file: {exc}") from exc
     if len(data) > limit:
         what = "uncompressed, it is" if compressed else "it is"
-        raise ReadError(path, f"{what} over PORTAL_MAX_PARSE_MB={limit // (1024 * 1024)} MB, too large to parse whole")
+        raise ReadError(path, f"{what} over {setting}={limit // (1024 * 1024)} MB, too large to parse whole")
     return data
 
 

@@ -14,6 +14,7 @@ from index.readers._common import decode_head, record_from_mapping, text_encodin
 from index.record import Finding, RawRecord
 
 NAME = "csv"
+FIELD_FACTOR = 4
 
 
 def sniff(path: Path, head: bytes) -> bool:
@@ -28,8 +29,9 @@ def sniff(path: Path, head: bytes) -> bool:
 def read(path: Path) -> Iterator[RawRecord | ReadError]:
     """A record per row after the header, streamed; a last row cut short (the file ends inside it) is flagged."""
     bounds = limits.current()
-    # Bodies of long regulations exceed csv's 128 KiB default; PORTAL_MAX_DOC_CHARS cuts them later.
-    csv.field_size_limit(max(bounds.max_doc_chars, bounds.max_parse_bytes))
+    # Bodies of long regulations exceed csv's 128 KiB default. A field is read whole before
+    # PORTAL_MAX_DOC_CHARS cuts it, so it may be a few times longer; past that the rest of the file goes.
+    csv.field_size_limit(FIELD_FACTOR * bounds.max_doc_chars)
     with path.open("rb") as raw:
         encoding = text_encoding(raw.read(HEAD_BYTES))
         raw.seek(0)
@@ -66,7 +68,8 @@ def _rows(path: Path, reader: csv.DictReader, text: _Tracked) -> Iterator[RawRec
     except csv.Error as exc:
         if held is not None:
             yield held
-        yield ReadError(path, f"malformed CSV: {exc}; the rest of the file is not read", f"row {row_number + 1}")
+        why = f" ({FIELD_FACTOR} × PORTAL_MAX_DOC_CHARS)" if "field limit" in str(exc) else ""
+        yield ReadError(path, f"malformed CSV: {exc}{why}; the rest of the file is not read", f"row {row_number + 1}")
         return
     if held is not None:
         if text.open_quote and not any(w.code == "csv_truncated_row" for w in held.warnings):

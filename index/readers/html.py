@@ -136,8 +136,8 @@ def sniff(path: Path, head: bytes) -> bool:
 
 @contained
 def read(path: Path) -> Iterator[RawRecord | ReadError]:
-    """The one record of an HTML detail page (at most PORTAL_MAX_PARSE_MB: a page is parsed whole)."""
-    data = read_whole(path, limits.current().max_parse_bytes)
+    """The one record of an HTML detail page (at most PORTAL_MAX_PAGE_MB: a page is parsed whole)."""
+    data = read_whole(path, limits.current().max_page_bytes, "PORTAL_MAX_PAGE_MB")
     if not data.strip():
         raise ReadError(path, "empty file")
     if not sniff(path, data[:65536]):
