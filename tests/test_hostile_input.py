@@ -113,3 +113,16 @@ def test_a_bad_limit_setting_is_named(monkeypatch) -> None:
     monkeypatch.setenv("PORTAL_MAX_DOC_CHARS", "lots")
     with pytest.raises(ValueError, match="PORTAL_MAX_DOC_CHARS must be a whole number above 0, not 'lots'"):
         limits.current()
+
+
+def test_readme_lists_every_limit_with_its_default() -> None:
+    from helpers import ROOT
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    missing = [s.name for s in limits.SETTINGS if f"| `{s.name}` | `{s.default}` |" not in readme]
+    assert not missing, f"README.md does not document {missing}"
+
+
+def test_limits_default_without_settings() -> None:
+    assert limits.current({}) == limits.current({s.name: str(s.default) for s in limits.SETTINGS})
+    assert limits.current({"PORTAL_MAX_PAGE_MB": "2"}).max_page_bytes == 2 * limits.MB
