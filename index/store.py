@@ -195,7 +195,7 @@ class ChunkedWriter:
             self._writer = self._ix.writer(limitmb=128)
 
     @property
-    def schema(self):
+    def schema(self) -> Schema:
         return self._ix.schema
 
     def delete_by_term(self, field: str, text: str) -> None:
