@@ -334,7 +334,9 @@ def _write(writer: store.ChunkedWriter, doc: Document, state: _IndexState, repor
     if previous == digest:
         report.unchanged += 1
         return
-    writer.update_document(**to_fields(doc, digest))
+    fields = to_fields(doc, digest)
+    # The index's ids are all in state.hashes: a new one needs no lookup (which would read every segment).
+    writer.update_document(**fields) if previous else writer.add_document(**fields)
     state.hashes[doc.id] = digest
     (report.updated if previous else report.added).append(doc.id)
 

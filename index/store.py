@@ -160,7 +160,9 @@ class ChunkedWriter:
     and :class:`UnwritableDocument` tells the caller. ``on_commit`` runs after each commit.
 
     Use as a context manager: leaving it normally commits the last chunk; an exception cancels it
-    (earlier chunks stay committed).
+    (earlier chunks stay committed). Every chunk is a Whoosh segment, and Whoosh's merge policy leaves
+    segments of hundreds of documents alone, so a run that committed more than one chunk merges the
+    index into one segment as it ends, as a single commit would have left it.
     """
 
     def __init__(self, ix: Index, on_commit: Callable[[], None] = lambda: None) -> None:
@@ -170,24 +172,32 @@ class ChunkedWriter:
         self._chunk: list[tuple[str, tuple, dict]] = []  # (method, args, kwargs), for a replay
         self._docs = 0
         self._chars = 0
+        self._chunks = 0  # committed by this writer
 
     def __enter__(self) -> ChunkedWriter:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
         if kind is None:
-            self._commit()
+            self._commit(optimize=self._chunks > 1)
         else:
             self._writer.cancel()
 
     def update_document(self, **fields: object) -> None:
-        """Add or replace (by unique id) one document; raises UnwritableDocument if the writer fails on it."""
+        """Replace (by unique id) or add one document; raises UnwritableDocument if the writer fails on it."""
+        self._write("update_document", fields)
+
+    def add_document(self, **fields: object) -> None:
+        """Add a document known to be new (no lookup of the id in the index); raises UnwritableDocument."""
+        self._write("add_document", fields)
+
+    def _write(self, method: str, fields: dict[str, object]) -> None:
         try:
-            self._writer.update_document(**fields)
+            getattr(self._writer, method)(**fields)
         except Exception as exc:
             self._restart()
             raise UnwritableDocument(f"{type(exc).__name__}: {exc}") from exc
-        self._chunk.append(("update_document", (), fields))
+        self._chunk.append((method, (), fields))
         self._docs += 1
         self._chars += sum(len(value) for value in fields.values() if isinstance(value, str))
         if self._docs >= CHUNK_DOCS or self._chars >= CHUNK_CHARS:
@@ -202,8 +212,9 @@ class ChunkedWriter:
         self._writer.delete_by_term(field, text)
         self._chunk.append(("delete_by_term", (field, text), {}))
 
-    def _commit(self) -> None:
-        self._writer.commit()
+    def _commit(self, optimize: bool = False) -> None:
+        self._writer.commit(optimize=optimize)
+        self._chunks += 1
         self._chunk, self._docs, self._chars = [], 0, 0
         self._on_commit()
 
