@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import unquote
 
+from index import limits
 from index.decoding import decode_text
 from index.htmltext import decode_html, html_to_text, kind_of
 from index.record import Attachment, Finding
@@ -87,7 +88,30 @@ def docx_text(data: bytes) -> str:
 
     if not data.startswith(b"PK"):
         raise ValueError("not a DOCX (zip) file")
+    check_expanded_size(data, limits.current().max_expanded_bytes)
     return "\n".join(line for line in _docx_lines(Document(io.BytesIO(data))) if line.strip())
+
+
+def check_expanded_size(data: bytes, limit: int) -> None:
+    """Raise ValueError naming PORTAL_MAX_EXPANDED_MB if the zip's members expand past ``limit`` bytes.
+
+    Both counts are checked: the sizes the archive declares (free to read), then the bytes its members
+    really inflate to, read a block at a time and given up on at the limit, so a zip bomb costs at
+    most ``limit`` bytes of work and none of memory.
+    """
+    mb = limit // (1024 * 1024)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        members = archive.infolist()
+        declared = sum(member.file_size for member in members)
+        if declared > limit:
+            raise ValueError(f"expands to {declared / 1024 / 1024:,.0f} MB, over PORTAL_MAX_EXPANDED_MB={mb} MB")
+        inflated = 0
+        for member in members:
+            with archive.open(member) as handle:
+                while block := handle.read(1 << 20):
+                    inflated += len(block)
+                    if inflated > limit:
+                        raise ValueError(f"expands past PORTAL_MAX_EXPANDED_MB={mb} MB")
 
 
 def _docx_lines(container) -> Iterator[str]:

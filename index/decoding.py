@@ -32,6 +32,53 @@ _SUPERSETS = {
 _USUAL_ENCODINGS = ("utf-8", "gb18030")
 
 
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def utf16_encoding(head: bytes) -> str | None:
+    """ "utf-16-le" or "utf-16-be" when the bytes are UTF-16 (by BOM, or by the zero bytes of its ASCII), else None.
+
+    Without a BOM: disclosure text always has ASCII (digits, punctuation, line breaks), whose UTF-16
+    form has a zero byte on one side of the pair; text in an 8-bit encoding has almost none.
+    """
+    if head.startswith(_UTF16_BOMS):
+        return "utf-16"  # the codec reads the BOM, takes the byte order from it and drops it
+    sample = head[:4096]
+    pairs = len(sample) // 2
+    if pairs < 8:
+        return None
+    zeros_even = sample[0 : pairs * 2 : 2].count(0)
+    zeros_odd = sample[1 : pairs * 2 : 2].count(0)
+    # A CJK character whose low byte is 0 (U+4E00 一) puts a zero on the other side now and then.
+    if zeros_odd >= pairs * 0.1 and zeros_even <= zeros_odd / 8:
+        codec = "utf-16-le"
+    elif zeros_even >= pairs * 0.1 and zeros_odd <= zeros_even / 8:
+        codec = "utf-16-be"
+    else:
+        return None
+    try:
+        sample[: pairs * 2 - 2].decode(codec)  # the last pair may be half a surrogate pair
+    except UnicodeDecodeError:
+        return None
+    return codec
+
+
+def stream_encoding(head: bytes) -> str:
+    """The codec to stream a file starting with ``head`` with: UTF-16 when it is, UTF-8 when it decodes, else GB18030.
+
+    The rules of :func:`decode_text`, for readers that cannot hold a whole file (JSON Lines, CSV, page text).
+    """
+    utf16 = utf16_encoding(head)
+    if utf16:
+        return utf16
+    try:
+        head.removeprefix(codecs.BOM_UTF8).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 3:  # not just a character cut at the end of the head
+            return "gb18030"
+    return "utf-8-sig"
+
+
 def encoding_name(label: str) -> str | None:
     """The Python codec to decode a declared charset with (GBK → gb18030), or None if unknown."""
     label = label.strip().lower()
@@ -43,12 +90,16 @@ def encoding_name(label: str) -> str | None:
 
 
 def detected_encoding(data: bytes) -> str:
-    """The encoding of bytes that do not say: UTF-8 if valid, else GB18030 if (nearly) valid, else a guess.
+    """The encoding of bytes that do not say: UTF-16 by its zero bytes, UTF-8 if valid, else GB18030 if (nearly)
+    valid, else a guess.
 
     GB18030 (a superset of GBK and GB2312) is what a Chinese government file is in when it is not
     UTF-8, and charset_normalizer alone takes short GBK text for Korean. A stray bad byte in GBK
     text costs one U+FFFD; switching to a guessed encoding would garble the whole file.
     """
+    utf16 = utf16_encoding(data[:4096])
+    if utf16:
+        return utf16
     try:
         data.decode("utf-8")
         return "utf-8"

@@ -111,16 +111,23 @@ BLOCK_TAGS = frozenset(
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
+class NestedTooDeep(ReadError):
+    """A page libxml2 could build no whole tree of (it silently drops what lies over 256 levels deep)."""
+
+
 def parse_tree(text: str, source: str = "") -> HtmlElement:
     """The page's element tree with comments, scripts, styles and hidden blocks removed."""
     # lxml refuses a str that carries an encoding declaration, and control characters.
     text = _CONTROL_CHARS.sub("", _XML_DECLARATION.sub("", text, count=1))
     if not text.strip():
         raise ReadError(source, "empty page")
+    parser = lxml.html.HTMLParser()
     try:
-        root = lxml.html.document_fromstring(text)
+        root = lxml.html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise ReadError(source, f"not parseable as HTML: {exc}") from exc
+    if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log):
+        raise NestedTooDeep(source, "nested deeper than the HTML parser's 256 levels")
     etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, *_NOISE_TAGS, with_tail=False)
     drop_all(el for el in root.iter() if _is_hidden(el))
     return root

@@ -2,9 +2,18 @@
 
 The same document again is an update; unchanged content is skipped (unchanged files are not
 even read); ``prune`` removes documents whose source is gone; ``rebuild`` writes a new
-generation beside the live index and swaps it in. A bad file or record is reported with its
-file, record and field, and the batch goes on; on any other error the writer is cancelled
-and the previous index stays as it was.
+generation beside the live index and swaps it in.
+
+A bad file or record is reported with its file, record and field, and the batch goes on: a
+failure reading, normalising or writing one record costs that record (or, for a reader, the
+rest of that file), nothing else. Records are held to the limits of :mod:`index.limits`.
+Documents are committed in chunks (:class:`index.writer.BulkWriter`): if the ingest itself
+dies, a plain ingest keeps the chunks committed before, and a rebuild's generation is never
+made live, so the previous index stays as it was. Leftovers of killed runs are removed first
+(:func:`index.store.clean_leftovers`) and listed in the report.
+
+Large ingests build their segments in worker processes started with ``spawn``: a script that
+calls :func:`ingest_paths` must guard its entry point with ``if __name__ == "__main__":``.
 """
 
 from __future__ import annotations
@@ -18,13 +27,15 @@ from whoosh.analysis import Composable
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
-from index import store
+from index import limits, store
 from index.attachments import read_texts
+from index.limits import Limits
 from index.normalise import RejectedRecord, normalise
 from index.readers import ReadError, read_file
 from index.readers.crawled import is_sidecar
-from index.record import Document, Finding
+from index.record import Document, Finding, RawRecord
 from index.schema import build_schema, content_hash, dedup_key, to_fields
+from index.writer import BulkWriter, UnwritableDocument
 
 # Files in a documents folder that are not documents.
 _SKIPPED_NAMES = ("README", "LICENSE", "CHANGELOG", ".")
@@ -97,6 +108,7 @@ class IngestReport:
     files_read: int = 0
     files_unchanged: int = 0
     rebuilt: bool = False
+    cleaned: list[str] = field(default_factory=list)  # leftovers of killed ingests, removed first
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -111,6 +123,7 @@ class IngestReport:
             "files_read": self.files_read,
             "files_unchanged": self.files_unchanged,
             "rebuilt": self.rebuilt,
+            "cleaned": self.cleaned,
         }
 
 
@@ -215,26 +228,31 @@ def ingest_paths(
 
     ``analyzer`` is the Chinese analyzer a new index is built with (the default dictionary's when None);
     an existing index keeps the one it was built with, so queries are always analysed as its documents were.
+    Records are held to the limits in force (:func:`index.limits.current`, from the environment).
+    Raises FileNotFoundError for a path that does not exist, and store.IndexBusy when another ingest
+    holds the index past ``lock_timeout`` seconds.
     """
+    bounds = limits.current()
     paths = [Path(p) for p in paths]
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise FileNotFoundError(f"no such file or folder: {', '.join(missing)}")
     with store.ingest_lock(index_dir, lock_timeout):
+        cleaned = store.clean_leftovers(index_dir)
         live = store.current_generation(index_dir)
         if rebuild or live is None:
             generation, ix = store.new_generation(index_dir, build_schema(analyzer))
-            report = IngestReport(rebuilt=live is not None)
+            report = IngestReport(rebuilt=live is not None, cleaned=cleaned)
             try:
-                _ingest_into(ix, generation, paths, report, prune=prune, progress=progress)
+                _ingest_into(ix, generation, paths, report, bounds, prune=prune, progress=progress)
             except BaseException:
                 store.discard(generation)
                 raise
             store.publish(index_dir, generation)
         else:
-            report = IngestReport()
+            report = IngestReport(cleaned=cleaned)
             ix = store.open_current(index_dir)
-            _ingest_into(ix, live, paths, report, prune=prune, progress=progress)
+            _ingest_into(ix, live, paths, report, bounds, prune=prune, progress=progress)
         return report
 
 
@@ -243,16 +261,20 @@ def _ingest_into(
     generation: Path,
     paths: list[Path],
     report: IngestReport,
+    bounds: Limits,
     *,
     prune: bool,
     progress: Callable[[str], None] | None,
 ) -> None:
     state = _IndexState.of(ix)
     sources = store.read_sources(generation)
+    # sources.json is written with every commit and names only files whose documents are all committed,
+    # so after a crash the next ingest reads again exactly the files it must.
+    committed = dict(sources)
     seen: dict[str, str] = {}  # id → where, for this run
     kept_sources: set[str] = set()
     try:
-        with store.committing_writer(ix) as writer:
+        with BulkWriter(ix, on_commit=lambda: store.write_sources(generation, committed)) as writer:
             for path in iter_files(paths):
                 source = str(path.resolve())  # the same file, however the command line named it
                 kept_sources.add(source)
@@ -264,7 +286,7 @@ def _ingest_into(
                     seen.update({doc_id: source for doc_id in previous["ids"]})
                     continue
                 report.files_read += 1
-                ids, complete = _ingest_file(path, writer, state, seen, report, progress)
+                ids, complete = _ingest_file(path, writer, state, seen, report, bounds, progress)
                 if complete:
                     sources[source] = {"sha1": digest, "ids": ids}
                 else:
@@ -272,10 +294,14 @@ def _ingest_into(
                     old_ids = list(previous["ids"]) if previous else []
                     seen.update({doc_id: source for doc_id in old_ids})
                     sources[source] = {"sha1": "", "ids": sorted(set(ids) | set(old_ids))}
+                committed[source] = sources[source]
             if prune:
                 _prune(writer, paths, sources, kept_sources, seen, report)
+                committed.clear()
+                committed.update(sources)
+        _refuse(writer.failed, report, sources)
         if state.replacements:
-            with store.committing_writer(ix) as writer:
+            with BulkWriter(ix) as writer:
                 for doc, digest in state.replacements.values():
                     writer.update_document(**to_fields(doc, digest))
     finally:
@@ -285,29 +311,31 @@ def _ingest_into(
 
 def _ingest_file(
     path: Path,
-    writer,
+    writer: BulkWriter,
     state: _IndexState,
     seen: dict[str, str],
     report: IngestReport,
+    bounds: Limits,
     progress: Callable[[str], None] | None,
 ) -> tuple[list[str], bool]:
-    """Index one file's documents; returns their ids and whether every record was read."""
+    """Index one file's documents; returns their ids and whether every record was read.
+
+    Each record is read, normalised and written on its own: whatever fails is a rejection naming
+    the file, the record and (where known) the field, and the next record goes on.
+    """
     ids: list[str] = []
     complete = True
-    for item in read_file(path):
+    for item in read_file(path, bounds.max_records_per_file):
         if isinstance(item, ReadError):
             report.rejected.append(Rejection(item.source, item.locator, item.field, item.message))
             complete = False
             continue
         if progress:
             progress(item.where)
-        try:
-            doc = normalise(item)
-        except RejectedRecord as exc:
-            report.rejected.append(Rejection(exc.source, exc.locator, exc.field, exc.reason))
+        doc = _document(item, bounds, report)
+        if doc is None:
             complete = False
             continue
-        doc.warnings += read_texts(doc.attachments)
         where = item.where
         version = _Version(content_hash(doc), doc.pub_date, _resolved(doc.source), doc.locator, where)
         # Only a different content needs the incumbent's date and source (read from the index).
@@ -335,26 +363,73 @@ def _ingest_file(
         if twin and twin != doc.id:
             # A copy under another URL is indexed too, and searches show the copies as one hit.
             report.duplicates.append(Duplicate(doc.id, where, twin, seen.get(twin, "")))
+        try:
+            _write(writer, doc, version.digest, state, report)
+        except UnwritableDocument as exc:
+            report.rejected.append(Rejection(doc.source, doc.locator, exc.field, f"could not be indexed: {exc}"))
+            complete = False
+            continue
         seen[doc.id] = where
         state.written[doc.id] = version
         ids.append(doc.id)
         report.warnings += [DocWarning(doc.id, where, finding) for finding in doc.warnings]
-        _write(writer, doc, version.digest, state, report)
         if key:
             state.dedup.setdefault(key, doc.id)
     return ids, complete
+
+
+def _refuse(failed: list[tuple[dict, str]], report: IngestReport, sources: dict) -> None:
+    """Documents the segment builder left out after they were counted in: rejections, and their files read again."""
+    for identity, why in failed:
+        doc_id = str(identity.get("id") or "")
+        for counted in (report.added, report.updated):
+            if doc_id in counted:
+                counted.remove(doc_id)
+        report.rejected.append(
+            Rejection(
+                str(identity.get("source") or ""),
+                str(identity.get("locator") or ""),
+                "",
+                f"could not be indexed: {why}",
+            )
+        )
+        for entry in sources.values():
+            if doc_id in entry["ids"]:
+                entry["ids"].remove(doc_id)
+                entry["sha1"] = ""
+
+
+def _document(record: RawRecord, bounds: Limits, report: IngestReport) -> Document | None:
+    """The record as a bounded document with its attachments' text, or None (and a rejection) if it cannot be."""
+    try:
+        doc = normalise(limits.checked_record(record, bounds))
+        doc.warnings += read_texts(doc.attachments)
+        limits.bound_attachment_text(doc, bounds)
+    except RejectedRecord as exc:
+        report.rejected.append(Rejection(exc.source, exc.locator, exc.field, exc.reason))
+        return None
+    # Normalising runs many rules over text a hostile file chose: a failure in one costs this record only.
+    except Exception as exc:
+        report.rejected.append(
+            Rejection(record.source, record.locator, "", f"could not be normalised: {type(exc).__name__}: {exc}")
+        )
+        return None
+    return doc
 
 
 def _resolved(source: str) -> str:
     return str(Path(source).resolve()) if source else ""
 
 
-def _write(writer, doc: Document, digest: str, state: _IndexState, report: IngestReport) -> None:
+def _write(writer: BulkWriter, doc: Document, digest: str, state: _IndexState, report: IngestReport) -> None:
+    """Write a new or changed document (raises UnwritableDocument naming the field the index fails on)."""
     previous = state.hashes.get(doc.id)
     if previous == digest:
         report.unchanged += 1
         return
-    writer.update_document(**to_fields(doc, digest))
+    fields = to_fields(doc, digest)
+    # The index's ids are all in state.hashes: a new one needs no lookup (which would read every segment).
+    writer.update_document(**fields) if previous else writer.add_document(**fields)
     state.hashes[doc.id] = digest
     (report.updated if previous else report.added).append(doc.id)
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import zlib
 from array import array
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from pickle import dumps
@@ -52,8 +53,12 @@ class _GramColumn:
         self.tokens: dict[str, int] = {}
         self.token_rows: list[tuple[int, int, int]] = []  # (token id, docnum, position)
 
-    def add(self, docnum: int, text: str) -> int:
-        codes, positions, tokens = gram_arrays(text)
+    @staticmethod
+    def analyse(text: str):
+        return gram_arrays(text)
+
+    def append(self, docnum: int, analysed) -> int:
+        codes, positions, tokens = analysed
         self.codes.append(codes)
         self.docs.append(np.full(codes.size, docnum, np.int64))
         self.positions.append(positions)
@@ -102,8 +107,10 @@ class _WordColumn:
         self.docs = array("q")
         self.freqs = array("q")
 
-    def add(self, docnum: int, text: str) -> int:
-        counts = word_counts(text, self.cut)
+    def analyse(self, text: str) -> Counter[str]:
+        return word_counts(text, self.cut)
+
+    def append(self, docnum: int, counts: Counter[str]) -> int:
         words = self.words
         self.ids.extend(words.setdefault(word, len(words)) for word in counts)
         self.docs.extend([docnum] * len(counts))
@@ -129,9 +136,13 @@ class _TermColumn:
     def __init__(self) -> None:
         self.rows: dict[bytes, tuple[list[int], list[float], list[bytes]]] = {}
 
-    def add(self, docnum: int, field: FieldType, value: object) -> int:
+    @staticmethod
+    def analyse(field: FieldType, value: object) -> list[tuple[bytes, int, float, bytes]]:
+        return list(field.index(value))
+
+    def append(self, docnum: int, terms: list[tuple[bytes, int, float, bytes]]) -> int:
         length = 0
-        for tbytes, freq, weight, vbytes in field.index(value):
+        for tbytes, freq, weight, vbytes in terms:
             entry = self.rows.setdefault(tbytes, ([], [], []))
             entry[0].append(docnum)
             entry[1].append(weight)
@@ -160,25 +171,38 @@ class SegmentBuilder:
         return len(self._docs)
 
     def add(self, fields: dict[str, object]) -> None:
-        """Add one document, as Whoosh's ``add_document`` would (same fields, same stored values)."""
+        """Add one document, as Whoosh's ``add_document`` would (same fields, same stored values).
+
+        Every field is analysed before anything is kept: a document that raises leaves the batch as it was.
+        """
         docnum = len(self._docs)
         stored: dict[str, object] = {}
         columns: dict[str, object] = {}
-        lengths: dict[str, int] = {}
+        analysed: list[tuple[str, object]] = []
+        chars = 0
         for name, value in fields.items():
             if name.startswith("_") or value is None:
                 continue
             field = self.schema[name]
             if field.indexed:
-                length = self._column(name, field).add(docnum, *self._input(field, value))
-                if field.scorable and length:
-                    lengths[name] = length
+                column = self._column(name, field)
+                if isinstance(column, _TermColumn):
+                    analysed.append((name, column.analyse(field, value)))
+                else:
+                    analysed.append((name, column.analyse(str(value))))
+                    chars += len(str(value)) if isinstance(column, _GramColumn) else 0
             custom = fields.get(f"_stored_{name}", value)
             if field.stored:
                 stored[name] = custom
             if field.column_type is not None and custom is not None:
                 columns[name] = field.to_column_value(custom)
+        lengths: dict[str, int] = {}
+        for name, data in analysed:
+            length = self._columns[name].append(docnum, data)
+            if self.schema[name].scorable and length:
+                lengths[name] = length
         self._docs.append((stored, columns, lengths))
+        self.chars += chars
 
     def _column(self, name: str, field: FieldType):
         column = self._columns.get(name)
@@ -191,14 +215,6 @@ class SegmentBuilder:
                 column = _TermColumn()
             self._columns[name] = column
         return column
-
-    def _input(self, field: FieldType, value: object) -> tuple:
-        if isinstance(field.format, GramPositions | TermCounts):
-            text = str(value)
-            if isinstance(field.format, GramPositions):
-                self.chars += len(text)
-            return (text,)
-        return (field, value)
 
     def write(self, storage: FileStorage, indexname: str) -> W3Segment:
         """Write the documents added so far as a new segment in ``storage``; returns the segment."""
@@ -300,12 +316,24 @@ def _write_blocks(writer, docs: np.ndarray, weights: np.ndarray, values: list[by
         writer._blockcount += 1
 
 
-def build_segment(schema: Schema, userdict: str | None, folder: str, indexname: str, docs: list[dict]) -> W3Segment:
-    """Build one segment of ``docs`` in ``folder`` (run in a worker process; returns the segment to commit)."""
+def build_segment(
+    schema: Schema, userdict: str | None, folder: str, indexname: str, docs: list[dict]
+) -> tuple[W3Segment, list[tuple[dict, str]]]:
+    """Build one segment of ``docs`` in ``folder`` (run in a worker process).
+
+    Returns the segment to commit and the documents left out, each with why: a document the
+    analysis fails on costs itself, not the batch.
+    """
     builder = SegmentBuilder(schema, fast_segmenter(userdict))
+    failed: list[tuple[dict, str]] = []
     for fields in docs:
-        builder.add(fields)
-    return builder.write(FileStorage(folder), indexname)
+        try:
+            builder.add(fields)
+        except Exception as exc:  # an unforeseen fault in one document's text must not lose the batch
+            failed.append(
+                ({key: fields.get(key) for key in ("id", "source", "locator")}, f"{type(exc).__name__}: {exc}")
+            )
+    return builder.write(FileStorage(folder), indexname), failed
 
 
 def segment_files(folder: Path, segment: W3Segment) -> list[Path]:

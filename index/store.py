@@ -8,6 +8,9 @@ Layout of ``PORTAL_INDEX_DIR``::
 
 A rebuild writes a new generation beside the live one and swaps ``CURRENT`` when it has
 committed, so searches never see a missing or partial index (the paperless-ngx lesson).
+A process killed part-way leaves a generation ``CURRENT`` does not name, ``*.tmp`` files,
+Whoosh's ``MAIN.tmp`` folder of unmerged postings and the ``.segments-*`` folders segments are built
+in (:mod:`index.writer`); :func:`clean_leftovers` removes them at the start of the next ingest.
 """
 
 from __future__ import annotations
@@ -26,7 +29,6 @@ from whoosh.fields import Schema
 from whoosh.index import Index
 
 from index.schema import SCHEMA_VERSION
-from index.writer import BulkWriter
 
 CURRENT = "CURRENT"
 LOCK = "ingest.lock"
@@ -91,6 +93,31 @@ def discard(generation: Path) -> None:
     shutil.rmtree(generation, ignore_errors=True)
 
 
+def clean_leftovers(index_dir: Path) -> list[str]:
+    """Remove what killed ingests left behind; returns one line per thing removed, saying what it was.
+
+    Call it holding the ingest lock: then no other ingest is writing, and every generation that
+    ``CURRENT`` does not name is a rebuild that never finished (or an old one a swap failed to remove).
+    The live generation keeps its index; only its temporaries go.
+    """
+    if not index_dir.is_dir():
+        return []
+    live = str((read_current(index_dir) or {}).get("generation", ""))
+    removed = []
+    for generation in sorted(index_dir.glob("gen-*")):
+        if generation.name != live and generation.is_dir():
+            shutil.rmtree(generation, ignore_errors=True)
+            removed.append(f"{generation}: generation of a stopped rebuild, never made live")
+    for folder in (index_dir, index_dir / live) if live else (index_dir,):
+        for temporary in sorted([*folder.glob("*.tmp"), *folder.glob(".segments-*")]):
+            if temporary.is_dir():
+                shutil.rmtree(temporary, ignore_errors=True)
+            else:
+                temporary.unlink(missing_ok=True)
+            removed.append(f"{temporary}: temporary file of a stopped ingest")
+    return removed
+
+
 @contextlib.contextmanager
 def ingest_lock(index_dir: Path, timeout: float) -> Iterator[None]:
     """Hold the index's ingest lock, waiting up to ``timeout`` seconds for another ingest to finish."""
@@ -112,18 +139,6 @@ def ingest_lock(index_dir: Path, timeout: float) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-@contextlib.contextmanager
-def committing_writer(ix: Index) -> Iterator[BulkWriter]:
-    """A writer that commits when the block succeeds and is cancelled, never committed, when it raises."""
-    writer = BulkWriter(ix)
-    try:
-        yield writer
-    except BaseException:
-        writer.cancel()
-        raise
-    writer.commit()
 
 
 def read_sources(generation: Path) -> dict[str, dict[str, object]]:

@@ -1,12 +1,17 @@
-"""The index writer ingest uses: Whoosh's writer interface, documents written as whole segments.
+"""The index writer ingest uses: Whoosh's writer interface, documents written as whole segments, in chunks.
 
 :class:`BulkWriter` takes ``update_document``, ``add_document`` and ``delete_by_term`` as Whoosh's
 ``SegmentWriter`` does, collects added documents into batches and writes each batch as one segment
-(:mod:`index.segments`): in this process for a small ingest, in worker processes, one per core, once a
+(:mod:`index.segments`): in this process for a small ingest, in worker processes (one per core) once a
 batch fills up, so analysis and writing use every core while this process reads the next files.
 Deletions go through a Whoosh writer, which also holds the index's write lock and commits the table of
-contents naming the old segments (with their deletions) and the new ones. Nothing is visible before
-:meth:`commit`; :meth:`cancel` leaves the index as it was.
+contents naming the old segments (with their deletions) and the new ones.
+
+Large ingests commit in chunks (:data:`CHUNK_DOCS` documents or :data:`CHUNK_CHARS` characters, whichever
+comes first), so a late failure does not hold back what came before; ``on_commit`` runs after each.
+A document the index cannot take is refused before it is written (:class:`UnwritableDocument`, naming
+the field), so the writer stays whole without it. Used as a context manager, leaving it normally
+commits the last chunk and an exception cancels it (earlier chunks stay committed).
 """
 
 from __future__ import annotations
@@ -16,17 +21,31 @@ import multiprocessing
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import Index
 from whoosh.writing import SegmentWriter
 
 from index.analysis import fast_segmenter, segmenter, userdict_of
+from index.postings import GramPositions, TermCounts
 from index.segments import SegmentBuilder, build_segment, segment_files
 
 # Text characters per segment built by a worker (about 100 MB in memory while it builds): small enough that
 # both workers are busy on a corpus of a few thousand documents.
 BATCH_CHARS = 2_000_000
+# A commit at whichever comes first: it makes what was written durable.
+CHUNK_DOCS = 10_000
+CHUNK_CHARS = 40_000_000
+
+
+class UnwritableDocument(Exception):
+    """A document the index cannot take (``field`` names the field); nothing of it was written."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        super().__init__(f"field {field}: {message}" if field else message)
 
 
 def workers_available() -> int:
@@ -40,9 +59,17 @@ def workers_available() -> int:
 class BulkWriter:
     """See the module docstring. ``workers`` 0 builds every segment in this process."""
 
-    def __init__(self, ix: Index, *, workers: int | None = None, batch_chars: int = BATCH_CHARS) -> None:
+    def __init__(
+        self,
+        ix: Index,
+        *,
+        on_commit: Callable[[], None] = lambda: None,
+        workers: int | None = None,
+        batch_chars: int = BATCH_CHARS,
+    ) -> None:
         self.ix = ix
         self.schema = ix.schema
+        self._on_commit = on_commit
         self._userdict = userdict_of(self.schema["body"].analyzer)
         self._whoosh = ix.writer()  # the write lock, deletions, and the table of contents
         self._folder = Path(ix.storage.folder)
@@ -53,9 +80,21 @@ class BulkWriter:
         self._builder = self._new_builder()
         self._batch: list[dict] = []
         self._batch_size = 0
+        self._chunk_docs = self._chunk_chars = 0
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
         self._pending: list[concurrent.futures.Future] = []
         self._segments = []
+        # Documents a worker left out ({id, source, locator}, why): refused after the fact, see build_segment.
+        self.failed: list[tuple[dict, str]] = []
+
+    def __enter__(self) -> BulkWriter:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if kind is None:
+            self.commit()
+        else:
+            self.cancel()
 
     def _new_builder(self) -> SegmentBuilder:
         # In this process jieba itself cuts (loaded already, for queries); workers load rjieba once each.
@@ -65,23 +104,20 @@ class BulkWriter:
     # Whoosh's writer interface
 
     def update_document(self, **fields) -> None:
-        """Replace the committed document with the same unique field values (its id), then add this one."""
+        """Replace the committed document with the same unique field values (its id), then add this one.
+
+        Raises :class:`UnwritableDocument` for a document the index cannot take; nothing is changed then.
+        """
+        self._check(fields)
         for name in self.schema.names():
             if self.schema[name].unique and fields.get(name):
                 self._whoosh.delete_by_term(name, fields[name])
-        self.add_document(**fields)
+        self._add(fields)
 
     def add_document(self, **fields) -> None:
-        if self._workers > 1:
-            self._batch.append(fields)
-            self._batch_size += _text_size(fields)
-            if self._batch_size >= self._batch_chars:
-                self._submit()
-        else:
-            self._builder.add(fields)
-            if self._builder.chars >= self._batch_chars:
-                self._segments.append(self._builder.write(_storage(self._scratch), self.ix.indexname))
-                self._builder = self._new_builder()
+        """Add a document known to be new (no lookup of its id); raises :class:`UnwritableDocument`."""
+        self._check(fields)
+        self._add(fields)
 
     def delete_by_term(self, fieldname: str, text: str) -> int:
         return self._whoosh.delete_by_term(fieldname, text)
@@ -89,28 +125,14 @@ class BulkWriter:
     def commit(self) -> None:
         """Write what is left, wait for the workers, and make every change visible at once."""
         try:
-            if self._batch:
-                if self._pool is not None:
-                    self._submit()
-                else:
-                    for fields in self._batch:
-                        self._builder.add(fields)
-                    self._batch = []
-            if len(self._builder):
-                self._segments.append(self._builder.write(_storage(self._scratch), self.ix.indexname))
-            self._segments += [future.result() for future in self._pending]
-            for segment in self._segments:
-                for path in segment_files(self._scratch, segment):
-                    os.replace(path, self._folder / path.name)
-            commit_segments(self._whoosh, self._segments)
+            self._commit_chunk()
         except BaseException:
             self.cancel()
             raise
-        finally:
-            self._close()
+        self._close()
 
     def cancel(self) -> None:
-        """Drop everything written since the writer was opened; the index stays as it was."""
+        """Drop everything written since the last commit; what was committed stays."""
         for future in self._pending:
             future.cancel()
         self._close()
@@ -118,6 +140,72 @@ class BulkWriter:
             self._whoosh.cancel()
 
     # plumbing
+
+    def _check(self, fields: dict) -> None:
+        """Refuse what would fail while the segment is built: text that cannot be encoded, a value a
+        field type rejects (a number field given text). Raises UnwritableDocument naming the field."""
+        for name, value in fields.items():
+            if name.startswith("_") or value is None or name not in self.schema:
+                continue
+            field = self.schema[name]
+            try:
+                if isinstance(value, str):
+                    value.encode("utf-8")
+                if field.indexed and not isinstance(field.format, GramPositions | TermCounts):
+                    list(field.index(value))
+                if field.column_type is not None:
+                    field.to_column_value(value)
+            except Exception as exc:  # whatever the field type raises, the document is refused, not the batch
+                raise UnwritableDocument(name, f"{type(exc).__name__}: {exc}") from exc
+
+    def _add(self, fields: dict) -> None:
+        size = _text_size(fields)
+        if self._workers > 1:
+            self._batch.append(fields)
+            self._batch_size += size
+            if self._batch_size >= self._batch_chars:
+                self._submit()
+        else:
+            try:
+                self._builder.add(fields)
+            except Exception as exc:  # the builder is whole again without it (SegmentBuilder.add)
+                raise UnwritableDocument("", f"{type(exc).__name__}: {exc}") from exc
+            if self._builder.chars >= self._batch_chars:
+                self._segments.append(self._builder.write(FileStorage(str(self._scratch)), self.ix.indexname))
+                self._builder = self._new_builder()
+        self._chunk_docs += 1
+        self._chunk_chars += size
+        if self._chunk_docs >= CHUNK_DOCS or self._chunk_chars >= CHUNK_CHARS:
+            self._commit_chunk()
+            self._whoosh = self.ix.writer()
+
+    def _commit_chunk(self) -> None:
+        """Commit everything written so far, wait for the workers, and call on_commit."""
+        if self._batch:
+            if self._pool is not None:
+                self._submit()
+            else:
+                for fields in self._batch:
+                    try:
+                        self._builder.add(fields)
+                    except Exception as exc:  # as a worker would: the document is left out and said
+                        self.failed.append((_identity(fields), f"{type(exc).__name__}: {exc}"))
+                self._batch, self._batch_size = [], 0
+        if len(self._builder):
+            self._segments.append(self._builder.write(FileStorage(str(self._scratch)), self.ix.indexname))
+            self._builder = self._new_builder()
+        for future in self._pending:
+            segment, failed = future.result()
+            self._segments.append(segment)
+            self.failed += failed
+        self._pending = []
+        for segment in self._segments:
+            for path in segment_files(self._scratch, segment):
+                os.replace(path, self._folder / path.name)
+        commit_segments(self._whoosh, self._segments)
+        self._segments = []
+        self._chunk_docs = self._chunk_chars = 0
+        self._on_commit()
 
     def _submit(self) -> None:
         if self._pool is None:
@@ -150,10 +238,8 @@ def commit_segments(whoosh: SegmentWriter, segments: list) -> None:
     whoosh._finish()
 
 
-def _storage(folder: Path):
-    from whoosh.filedb.filestore import FileStorage
-
-    return FileStorage(str(folder))
+def _identity(fields: dict) -> dict:
+    return {key: fields.get(key) for key in ("id", "source", "locator")}
 
 
 def _text_size(fields: dict) -> int:

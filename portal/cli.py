@@ -77,6 +77,7 @@ def _print_report(report, index_dir: Path) -> None:
         f"warnings {len(report.warnings)}  (files read {report.files_read}, unchanged files {report.files_unchanged})"
     )
     for title, items in (
+        ("cleaned up after a stopped ingest", report.cleaned),
         ("rejected", report.rejected),
         ("duplicates", report.duplicates),
         ("conflicts", report.conflicts),

@@ -12,7 +12,7 @@ import click
 from portal.settings import load_settings
 
 if TYPE_CHECKING:
-    from index.crawl import CrawlReport
+    from index.crawl.crawler import CrawlReport
 
 SHOWN_FAILURES = 30  # more go to --json
 
@@ -33,7 +33,13 @@ SHOWN_FAILURES = 30  # more go to --json
 @click.option(
     "--delay", type=click.FloatRange(0), default=0.5, show_default=True, help="Seconds between requests to a host."
 )
-@click.option("--timeout", type=click.FloatRange(0, min_open=True), default=15.0, show_default=True, help="Seconds.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0, min_open=True),
+    default=15.0,
+    show_default=True,
+    help="Seconds for one request, body included.",
+)
 @click.option("--retries", type=click.IntRange(0), default=2, show_default=True, help="Retries after a failed try.")
 @click.option("--attachments/--no-attachments", default=False, show_default=True, help="Download attachments.")
 @click.option("--max-attachment-mb", type=click.FloatRange(0, min_open=True), default=20.0, show_default=True)
@@ -66,7 +72,10 @@ def crawl(
     """
     import re
 
-    from index.crawl import MB, CrawlOptions, run_crawl
+    from index.crawl.crawler import CrawlOptions, run_crawl
+    from index.crawl.fetch import MB
+    from index.crawl.state import CrawlError
+    from index.crawl.urls import UnsupportedURL
 
     if (url is None) == (urls_file is None):
         raise click.UsageError("give a start URL or --urls-file, not both")
@@ -94,7 +103,11 @@ def crawl(
     if bar is not None:
         options.progress = lambda done, known: _advance(bar, done, known)
     try:
-        report = run_crawl(url or str(urls_file), crawl_dir, options=options)
+        report = run_crawl(urls_file or url, crawl_dir, options=options)
+    except UnsupportedURL as exc:
+        raise click.BadParameter(str(exc), param_hint="URL") from exc
+    except CrawlError as exc:
+        raise click.BadParameter(str(exc), param_hint="--urls-file") from exc
     finally:
         if bar is not None:
             bar.close()
@@ -135,6 +148,10 @@ def _print_report(report: CrawlReport, crawl_dir: Path) -> None:
             click.echo(f"  {failure.url}  {failure.reason}")
         if len(report.failed) > SHOWN_FAILURES:
             click.echo(f"  … and {len(report.failed) - SHOWN_FAILURES} more (use --json for all)")
+    if report.cleaned:
+        click.echo("\ncleaned up after a stopped crawl:")
+        for line in report.cleaned[:SHOWN_FAILURES]:
+            click.echo(f"  {line}")
     if report.skipped_by_robots:
         click.echo("\nskipped by robots.txt:")
         for url in report.skipped_by_robots[:SHOWN_FAILURES]:

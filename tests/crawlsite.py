@@ -2,8 +2,9 @@
 
 It has the traps a real site has: paginated lists, robots.txt, a page that always
 fails, one that fails once, one that is too slow, a moved page, a rate limit,
-conditional GETs, a GBK page and attachments. It records every request it sees so
-tests can assert what the crawler did (and did not) ask for.
+conditional GETs, a GBK page and attachments; and hostile ones: a redirect to any
+address (``/go?to=…``) and a page that trickles a byte at a time. It records every
+request it sees so tests can assert what the crawler did (and did not) ask for.
 """
 
 from __future__ import annotations
@@ -154,6 +155,11 @@ MOVED_FROM = "/xxgk/old/1007.html"  # 301 to detail 1007
 RATE_LIMITED = BY_SERIAL[1008].url_path  # 429 with Retry-After on the first request
 PRIVATE = BY_SERIAL[1009].url_path
 GBK_PAGE = BY_SERIAL[1002].url_path
+REDIRECT = "/go"  # 302 to the address in ?to=
+TRICKLE = "/xxgk/2024/trickle.html"  # a page sent a byte every TRICKLE_INTERVAL seconds
+TRICKLE_INTERVAL = 0.05
+TRICKLE_BYTES = 2000
+ROBOTS_TXT = "User-agent: *\nDisallow: /private/\n"
 
 # The list shows these links, three to a page; MOVED_FROM stands in for 1007's own URL.
 LISTED = (1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009)
@@ -183,6 +189,8 @@ class CrawlSite:
     requests: list[SeenRequest] = field(default_factory=list)
     hits: Counter[str] = field(default_factory=Counter)
     not_modified_sent: int = 0
+    robots_txt: str = ROBOTS_TXT
+    trickled: int = 0  # bytes of TRICKLE sent before the client hung up
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def record(self, request: Request) -> int:
@@ -341,7 +349,7 @@ def build_app(site: CrawlSite) -> Starlette:
 
     async def robots(request: Request) -> Response:
         site.record(request)
-        return PlainTextResponse("User-agent: *\nDisallow: /private/\n")
+        return PlainTextResponse(site.robots_txt)
 
     async def list_page(request: Request) -> Response:
         site.record(request)
@@ -395,6 +403,14 @@ def build_app(site: CrawlSite) -> Starlette:
             )
         return Response(body, media_type="application/xml")
 
+    async def go(request: Request) -> Response:
+        site.record(request)
+        return Response(status_code=302, headers={"Location": request.query_params.get("to", "/")})
+
+    async def trickle(request: Request) -> Response:
+        site.record(request)
+        return StreamingResponse(_trickle(site), media_type="text/html")
+
     async def other(request: Request) -> Response:
         site.record(request)
         return PlainTextResponse("404", status_code=404)
@@ -404,6 +420,8 @@ def build_app(site: CrawlSite) -> Starlette:
             Route("/robots.txt", robots),
             Route("/sitemap.xml", sitemap),
             Route("/sitemap-xxgk.xml", sitemap),
+            Route(REDIRECT, go),
+            Route(TRICKLE, trickle),
             Route("/xxgk/files/{name}", files),
             Route("/xxgk/{name}", list_page),
             Route("/xxgk/{year}/{name}", detail_page),
@@ -431,6 +449,16 @@ async def _slept_until_gone(request: Request, seconds: float) -> bool:
             return True
         await asyncio.sleep(step)
     return False
+
+
+async def _trickle(site: CrawlSite) -> AsyncIterator[bytes]:
+    """A page one byte at a time: every read completes quickly, the whole never does."""
+    page = (b"<html><body>" + b"x" * TRICKLE_BYTES)[:TRICKLE_BYTES]
+    for index in range(TRICKLE_BYTES):
+        yield page[index : index + 1]
+        with site._lock:
+            site.trickled += 1
+        await asyncio.sleep(TRICKLE_INTERVAL)
 
 
 async def _zeros(total: int) -> AsyncIterator[bytes]:

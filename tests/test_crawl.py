@@ -30,18 +30,11 @@ from crawlsite import (
     tiny_pdf,
 )
 
-from index.crawl import (
-    CrawlOptions,
-    CrawlReport,
-    Failure,
-    crawl,
-    is_list_page,
-    looks_like_detail,
-    parse_retry_after,
-    run_crawl,
-    sitemap_locations,
-    url_key,
-)
+from index.crawl.crawler import CrawlOptions, CrawlReport, Failure, crawl, run_crawl
+from index.crawl.fetch import parse_retry_after
+from index.crawl.folder import url_key
+from index.crawl.links import sitemap_locations
+from index.crawl.urls import Scope, is_list_page, looks_like_detail
 from index.readers import crawled as crawled_reader
 from index.readers import detect_reader
 
@@ -282,7 +275,7 @@ def test_a_file_of_urls_is_fetched_line_by_line(quick_site: tuple[CrawlSite, str
     urls = tmp_path / "urls.txt"
     wanted = [base + BY_SERIAL[1003].url_path, base + BY_SERIAL[1008].url_path]
     urls.write_text(f"# 待抓取\n{wanted[0]}\n\n{wanted[1]}\n", encoding="utf-8")
-    report = run_crawl(str(urls), tmp_path / "crawl", options=fast())
+    report = run_crawl(urls, tmp_path / "crawl", options=fast())
     assert {meta["url"] for meta in _sidecars(tmp_path / "crawl")} == set(wanted)
     assert report.finished and report.pages_stored == 2
 
@@ -333,7 +326,7 @@ def test_is_list_page(url: str, list_url: str, expected: bool) -> None:
     ],
 )
 def test_looks_like_detail(url: str, expected: bool) -> None:
-    assert looks_like_detail(url, f"{H}/xxgk/index.html") is expected
+    assert looks_like_detail(url, Scope.of([f"{H}/xxgk/index.html"])) is expected
 
 
 def test_retry_after_in_seconds_or_as_a_date() -> None:

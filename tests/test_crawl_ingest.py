@@ -14,7 +14,7 @@ from starlette.responses import HTMLResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from index.crawl import CrawlOptions, run_crawl
+from index.crawl.crawler import CrawlOptions, run_crawl
 from index.ingest import ingest_paths
 from index.query import Catalog
 

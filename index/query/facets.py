@@ -110,9 +110,9 @@ def _copy_groups(arrays: IndexArrays, reader: IndexReader) -> np.ndarray:
     def compute() -> np.ndarray:
         codes, _ = arrays.codes(reader, "dedup_key")
         live_codes = np.where(arrays.alive, codes, -1)
-        counts = np.bincount(live_codes[live_codes >= 0]) if (live_codes >= 0).any() else np.zeros(0, np.int64)
-        shared = np.zeros(counts.size, bool)
-        shared[counts > 1] = True
+        if not (live_codes >= 0).any():  # no document has a body: nothing can be a copy
+            return np.full(arrays.size, -1, np.int32)
+        shared = np.bincount(live_codes[live_codes >= 0]) > 1
         return np.where((live_codes >= 0) & shared[np.maximum(live_codes, 0)], live_codes, -1).astype(np.int32)
 
     return arrays._once("copy_groups", compute)

@@ -8,14 +8,17 @@ single bad record, so the rest of the file goes on.
 
 from __future__ import annotations
 
+import functools
 import importlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 
 from index.record import RawRecord
 
 HEAD_BYTES = 65536
+
+ReadFn = Callable[[Path], Iterator["RawRecord | ReadError"]]
 
 # Most specific first: a crawl folder's page is HTML, a JSON Lines file also parses as text.
 _READER_MODULES = ("crawled", "html", "jsonl", "json", "csv", "text")
@@ -37,6 +40,30 @@ class ReadError(Exception):
         return f"{where}: {what}{self.message}"
 
 
+def contained(read: ReadFn) -> ReadFn:
+    """A reader's ``read`` that keeps the contract whatever the file holds: any failure becomes a ReadError.
+
+    A hostile file can trip any parser in any way (RecursionError, EOFError from a cut gzip stream, a
+    codec's LookupError …); the records read before it stand, and the ReadError says how far it got.
+    """
+
+    @functools.wraps(read)
+    def guarded(path: Path) -> Iterator[RawRecord | ReadError]:
+        count = 0
+        try:
+            for item in read(path):
+                count += isinstance(item, RawRecord)
+                yield item
+        except ReadError:
+            raise
+        except RecursionError as exc:
+            raise ReadError(path, f"nested too deep to read (after record {count})") from exc
+        except Exception as exc:
+            raise ReadError(path, f"unreadable after record {count}: {type(exc).__name__}: {exc}") from exc
+
+    return guarded
+
+
 def readers() -> list[ModuleType]:
     """The reader modules, in detection order (modules not yet written are skipped)."""
     found = []
@@ -54,13 +81,25 @@ def detect_reader(path: Path) -> ModuleType | None:
     with path.open("rb") as handle:
         head = handle.read(HEAD_BYTES)
     for reader in readers():
-        if reader.sniff(path, head):
+        if _sniffs(reader, path, head):
             return reader
     return None
 
 
-def read_file(path: Path) -> Iterator[RawRecord | ReadError]:
-    """Every record in one file, or a single ReadError saying why the file cannot be read."""
+def _sniffs(reader: ModuleType, path: Path, head: bytes) -> bool:
+    # A sniffer looks at a head a hostile file chose: one that trips over it has not recognised it.
+    try:
+        return bool(reader.sniff(path, head))
+    except Exception:
+        return False
+
+
+def read_file(path: Path, max_records: int | None = None) -> Iterator[RawRecord | ReadError]:
+    """Every record in one file, or a ReadError saying why the file (or the rest of it) cannot be read.
+
+    Whatever a reader raises ends that file only, as a ReadError naming the record it had got to;
+    past ``max_records`` records (PORTAL_MAX_RECORDS_PER_FILE) the rest of the file is not read.
+    """
     try:
         reader = detect_reader(path)
     except OSError as exc:
@@ -69,9 +108,21 @@ def read_file(path: Path) -> Iterator[RawRecord | ReadError]:
     if reader is None:
         yield ReadError(path, "not a recognised document format (page text, HTML, JSON, JSON Lines, CSV)")
         return
+    count = 0
     try:
-        yield from reader.read(path)
+        for item in reader.read(path):
+            if isinstance(item, RawRecord):
+                count += 1
+                if max_records is not None and count > max_records:
+                    yield ReadError(
+                        path, f"more than PORTAL_MAX_RECORDS_PER_FILE={max_records:,} records; the rest not read"
+                    )
+                    return
+            yield item
     except ReadError as exc:
         yield exc
-    except (OSError, UnicodeError, ValueError) as exc:
-        yield ReadError(path, f"{reader.NAME} reader failed: {exc}")
+    except RecursionError:
+        yield ReadError(path, f"{reader.NAME} reader: nested too deep to read (after record {count})")
+    # A bug or a hostile file in one reader must cost that file, not the batch.
+    except Exception as exc:
+        yield ReadError(path, f"{reader.NAME} reader failed after record {count}: {type(exc).__name__}: {exc}")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import gzip
+import zlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from index.decoding import decode_text
+from index.decoding import decode_text, stream_encoding, utf16_encoding
 from index.labels import map_fields
+from index.readers import ReadError
 from index.record import RawRecord
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -22,14 +24,40 @@ def decode(data: bytes) -> str:
     return decode_text(data)
 
 
-def read_bytes(path: Path) -> bytes:
-    """The file's bytes, decompressed if it is gzip."""
-    data = path.read_bytes()
-    return gzip.decompress(data) if data.startswith(GZIP_MAGIC) else data
+def _without_bom(text: str) -> str:
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def read_whole(path: Path, limit: int, setting: str = "PORTAL_MAX_PARSE_MB") -> bytes:
+    """The bytes of a file that must be parsed whole, decompressed if it is gzip, at most ``limit`` of them.
+
+    Raises ReadError naming ``setting`` past the limit (counted after decompression, so a gzip bomb
+    stops there too).
+    """
+    with path.open("rb") as raw:
+        compressed = raw.read(2) == GZIP_MAGIC
+        raw.seek(0)
+        handle = gzip.GzipFile(fileobj=raw) if compressed else raw
+        try:
+            data = handle.read(limit + 1)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise ReadError(path, f"damaged gzip file: {exc}") from exc
+    if len(data) > limit:
+        what = "uncompressed, it is" if compressed else "it is"
+        raise ReadError(path, f"{what} over {setting}={limit // (1024 * 1024)} MB, too large to parse whole")
+    return data
+
+
+def text_encoding(head: bytes) -> str:
+    """The codec a streamed file starting with ``head`` is read with (:func:`index.decoding.stream_encoding`)."""
+    return stream_encoding(head)
 
 
 def decode_head(head: bytes) -> str:
     """Like :func:`decode` for the first bytes of a file, which may end inside a UTF-8 character."""
+    utf16 = utf16_encoding(head)
+    if utf16:
+        return _without_bom(head[: len(head) // 2 * 2].decode(utf16, errors="replace"))
     try:
         return head.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -41,8 +69,11 @@ def decode_head(head: bytes) -> str:
 def head_text(path: Path, head: bytes) -> str:
     """The start of a file as text, looking inside gzip."""
     if head.startswith(GZIP_MAGIC):
-        with gzip.open(path, "rb") as handle:
-            head = handle.read(65536)
+        try:
+            with gzip.open(path, "rb") as handle:
+                head = handle.read(65536)
+        except (OSError, EOFError, zlib.error):
+            return ""  # not gzip after all, or a damaged one: no text to look at
     return decode_head(head)
 
 

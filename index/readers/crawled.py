@@ -1,77 +1,35 @@
-"""The crawl-folder reader: a page ``index.crawl`` stored, read with the URL and fetch time of its sidecar.
+"""The crawl-folder reader: a page :mod:`index.crawl` stored, read with the URL and fetch time of its sidecar.
 
-A crawl folder holds ``<host>/pages/<key>.html`` with ``<key>.json`` beside it, the page's
-downloaded ``<host>/attachments/``, and bookkeeping (``<host>/CRAWL.json``, ``.state/*.json``).
-Only the pages are documents: this reader claims the other files too, and yields nothing for
-them, so the JSON reader never mistakes a sidecar for a document. The ingester skips them
-earlier with :func:`is_sidecar`.
+The folder's layout is described once, in :mod:`index.crawl.folder`. Only the pages are documents:
+this reader claims the bookkeeping files too (sidecars, ``CRAWL.json``, state files) and yields
+nothing for them, so the JSON reader never mistakes a sidecar for a document. The ingester skips
+them earlier with :func:`is_sidecar`.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
-from index.readers import ReadError
+from index.crawl.folder import PAGE_SUFFIXES, is_bookkeeping, load_sidecar, sidecar_of
+from index.readers import ReadError, contained
 from index.record import RawRecord
 
 NAME = "crawled"
 
-PAGE_SUFFIXES = (".html", ".htm")
-BOOKKEEPING_KINDS = ("crawl", "crawl-state")  # the "kind" of CRAWL.json and of a crawl state file
-
-
-def sidecar_of(page: Path) -> Path:
-    return page.with_suffix(".json")
-
-
-def load_sidecar(path: Path) -> dict[str, Any] | None:
-    """A page's sidecar as a dict, if it is one (a JSON object with a "url")."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) and isinstance(data.get("url"), str) else None
-
-
-def is_sidecar(path: Path) -> bool:
-    """Whether ``path`` is a crawl folder's file that is not a document in its own right.
-
-    True for a page's sidecar (a ``.json`` beside a same-stem ``.html`` holding "url" and
-    "fetched_at"), for ``CRAWL.json``, for a crawl state file, and for an attachment the
-    crawler downloaded (its text is indexed with the page that links to it).
-    """
-    if is_crawl_attachment(path):
-        return True
-    if path.suffix.lower() != ".json" or not path.is_file():
-        return False
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    if not isinstance(data, dict):
-        return False
-    if data.get("kind") in BOOKKEEPING_KINDS:
-        return True
-    has_page = any(path.with_suffix(suffix).is_file() for suffix in PAGE_SUFFIXES)
-    return has_page and "url" in data and "fetched_at" in data
-
-
-def is_crawl_attachment(path: Path) -> bool:
-    """A file in ``<host>/attachments/`` of a crawl folder (one with ``<host>/CRAWL.json``)."""
-    return path.parent.name == "attachments" and (path.parent.parent / "CRAWL.json").is_file()
+is_sidecar = is_bookkeeping  # the name the ingester knows it by
 
 
 def sniff(path: Path, head: bytes) -> bool:
     """A stored page (HTML with a sidecar naming its URL), or crawl bookkeeping."""
     if path.suffix.lower() in PAGE_SUFFIXES:
         return load_sidecar(sidecar_of(path)) is not None
-    return is_sidecar(path)
+    return is_bookkeeping(path)
 
 
+@contained
 def read(path: Path) -> Iterator[RawRecord | ReadError]:
     """The page's record, with its URL, fetch time and downloaded attachments; nothing for bookkeeping."""
     if path.suffix.lower() not in PAGE_SUFFIXES:

@@ -7,50 +7,116 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
+from index import limits
 from index.labels import canonical_field
-from index.readers import ReadError
-from index.readers._common import decode, decode_head, read_bytes, record_from_mapping
-from index.record import RawRecord
+from index.readers import HEAD_BYTES, ReadError, contained
+from index.readers._common import decode_head, record_from_mapping, text_encoding
+from index.record import Finding, RawRecord
 
 NAME = "csv"
-
-csv.field_size_limit(1 << 28)  # bodies of long regulations exceed the 128 KiB default
+FIELD_FACTOR = 4
 
 
 def sniff(path: Path, head: bytes) -> bool:
     if path.suffix.lower() in {".csv", ".tsv"}:
         return True
-    first_line = decode_head(head[:4096]).splitlines()[0] if head.strip() else ""
+    first_line = next(iter(decode_head(head[:4096]).splitlines()), "")
     labels = [cell for cell in first_line.split(",") if canonical_field(cell.strip().strip('"'))]
     return len(labels) >= 2
 
 
+@contained
 def read(path: Path) -> Iterator[RawRecord | ReadError]:
-    text = decode(read_bytes(path))
-    dialect = "excel-tab" if path.suffix.lower() == ".tsv" else "excel"
-    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
-    if not reader.fieldnames or not any(canonical_field(name or "") for name in reader.fieldnames):
+    """A record per row after the header, streamed; a last row cut short (the file ends inside it) is flagged."""
+    bounds = limits.current()
+    # Bodies of long regulations exceed csv's 128 KiB default. A field is read whole before
+    # PORTAL_MAX_DOC_CHARS cuts it, so it may be a few times longer; past that the rest of the file goes.
+    csv.field_size_limit(FIELD_FACTOR * bounds.max_doc_chars)
+    with path.open("rb") as raw:
+        encoding = text_encoding(raw.read(HEAD_BYTES))
+        raw.seek(0)
+        text = _Tracked(io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline=""))
+        dialect = "excel-tab" if path.suffix.lower() == ".tsv" else "excel"
+        yield from _rows(path, csv.DictReader(text, dialect=dialect), text)
+
+
+def _rows(path: Path, reader: csv.DictReader, text: _Tracked) -> Iterator[RawRecord | ReadError]:
+    try:
+        fieldnames = reader.fieldnames
+    except csv.Error as exc:
+        raise ReadError(path, f"malformed CSV: {exc}", "row 1") from exc
+    if not fieldnames or not any(canonical_field(name or "") for name in fieldnames):
         raise ReadError(path, "the header row names no known field (标题/名称, 索引号, 内容 …)", "row 1")
-    if not any(canonical_field(name or "") == "title" for name in reader.fieldnames):
+    if not any(canonical_field(name or "") == "title" for name in fieldnames):
         raise ReadError(path, "no title column (标题 or 名称)", "row 1", "title")
     row_number = 1
+    held: RawRecord | None = None  # the last row is yielded once it is known whether the file ends inside it
     try:
         for row in reader:
             row_number += 1
+            if held is not None:
+                yield held
             extra = row.pop(None, None)  # cells beyond the header
-            record = record_from_mapping({k: v for k, v in row.items() if k}, str(path), f"row {row_number}")
+            missing = sum(1 for value in row.values() if value is None)
+            held = record_from_mapping(
+                {k: v for k, v in row.items() if k and v is not None}, str(path), f"row {row_number}"
+            )
             if extra:
-                record.warnings.append(_extra_cells(len(extra)))
-            yield record
+                held.warnings.append(_extra_cells(len(extra)))
+            if missing and not text.ended_cleanly:
+                held.warnings.append(_cut_short(missing))
     except csv.Error as exc:
-        yield ReadError(path, f"malformed CSV: {exc}", f"row {row_number + 1}")
+        if held is not None:
+            yield held
+        why = f" ({FIELD_FACTOR} × PORTAL_MAX_DOC_CHARS)" if "field limit" in str(exc) else ""
+        yield ReadError(path, f"malformed CSV: {exc}{why}; the rest of the file is not read", f"row {row_number + 1}")
+        return
+    if held is not None:
+        if text.open_quote and not any(w.code == "csv_truncated_row" for w in held.warnings):
+            held.warnings.append(_cut_short(0))
+        yield held
 
 
-def _extra_cells(count: int):
-    from index.record import Finding
+class _Tracked:
+    """Lines of a text stream, noting whether it ends with a line break and whether its quotes balance.
 
+    A well-formed CSV has an even number of ``"`` (a quote inside a field is written twice); an odd
+    count at the end means the last quoted field was never closed: the file was cut inside it.
+    """
+
+    def __init__(self, handle: io.TextIOBase) -> None:
+        self._handle = handle
+        self._quotes = 0
+        self._last = "\n"
+
+    def __iter__(self) -> Iterator[str]:
+        for line in self._handle:
+            self._quotes += line.count('"')
+            self._last = line
+            yield line
+
+    @property
+    def ended_cleanly(self) -> bool:
+        return self._last.endswith(("\n", "\r"))
+
+    @property
+    def open_quote(self) -> bool:
+        return self._quotes % 2 == 1
+
+
+def _extra_cells(count: int) -> Finding:
     return Finding(
         "csv_extra_cells",
         "",
         f"本行比表头多 {count} 个单元格（{count} cells beyond the header were ignored）",
+    )
+
+
+def _cut_short(missing: int) -> Finding:
+    detail = f"，缺 {missing} 个单元格" if missing else "，引号未闭合"
+    why = f"{missing} cells missing" if missing else "a quoted cell never closed"
+    return Finding(
+        "csv_truncated_row",
+        "",
+        f"文件在本行中途结束{detail}（the file ends inside this row: {why}; what was there is indexed）",
     )

@@ -17,11 +17,13 @@ from pathlib import Path
 
 from lxml.html import HtmlElement
 
+from index import limits
 from index.decoding import BOMS
 from index.htmltext import (
     BLOCK_TAGS,
     HEADINGS,
     MARK,
+    NestedTooDeep,
     absolute,
     attachment_links,
     base_url,
@@ -37,8 +39,9 @@ from index.htmltext import (
 )
 from index.labels import WEAK_LABELS, canonical_field, known_labels, label_key, map_fields
 from index.publishers import is_organisation_name
-from index.readers import ReadError
-from index.record import RawRecord
+from index.readers import ReadError, contained
+from index.readers._common import read_whole
+from index.record import Finding, RawRecord
 
 NAME = "html"
 
@@ -67,9 +70,11 @@ def sniff(path: Path, head: bytes) -> bool:
 # Reading -----------------------------------------------------------------------------------------
 
 
+@contained
+@contained
 def read(path: Path) -> Iterator[RawRecord | ReadError]:
-    """The one record of an HTML detail page."""
-    data = path.read_bytes()
+    """The one record of an HTML detail page (at most PORTAL_MAX_PAGE_MB: a page is parsed whole)."""
+    data = read_whole(path, limits.current().max_page_bytes, "PORTAL_MAX_PAGE_MB")
     if not data.strip():
         raise ReadError(path, "empty file")
     if not sniff(path, data[:65536]):
@@ -87,7 +92,11 @@ def parse_html(
     Raises :class:`ReadError` for a page with no content at all. A page without a title
     still gives a record, which the normaliser rejects with its reason.
     """
-    root = parse_tree(decode_html(data, encoding), source)
+    text = decode_html(data, encoding)
+    try:
+        root = parse_tree(text, source)
+    except NestedTooDeep:
+        return _flat_record(text, source, url, fetched_at)
     base = base_url(root, url)
     meta = meta_fields(root)
     attachments = attachment_links(root, base)
@@ -108,6 +117,20 @@ def parse_html(
     if related:
         fields["related"] = related
     return RawRecord(source=source, locator="", fields=fields, fetched_at=fetched_at)
+
+
+def _flat_record(text: str, source: str, url: str, fetched_at: str | None) -> RawRecord:
+    """A page too deep for a tree, read as flat text: its words are kept, its labelled metadata is not."""
+    from index.readers.flat_html import flat_text
+
+    title, body = flat_text(text)
+    fields = {"title": title, "body": body} | ({"url": url} if url else {})
+    finding = Finding(
+        "html_too_deep",
+        "body",
+        "页面嵌套过深，仅按纯文本读取（nested deeper than 256 levels: read as plain text, without its labels）",
+    )
+    return RawRecord(source=source, locator="", fields=fields, fetched_at=fetched_at, warnings=[finding])
 
 
 # Metadata by label -------------------------------------------------------------------------------

@@ -9,9 +9,10 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+from index import limits
 from index.labels import canonical_field
-from index.readers import ReadError
-from index.readers._common import decode, decode_head, read_bytes, record_from_mapping
+from index.readers import ReadError, contained
+from index.readers._common import decode, decode_head, read_whole, record_from_mapping
 from index.record import RawRecord
 
 NAME = "json"
@@ -22,11 +23,16 @@ def sniff(path: Path, head: bytes) -> bool:
     return path.suffix.lower() == ".json" or text[:1] == "["
 
 
+@contained
 def read(path: Path) -> Iterator[RawRecord | ReadError]:
+    bounds = limits.current()
     try:
-        data = json.loads(decode(read_bytes(path)))
+        data = json.loads(decode(read_whole(path, bounds.max_parse_bytes)))
     except ValueError as exc:
         raise ReadError(path, f"not valid JSON: {exc}") from exc
+    except RecursionError as exc:
+        # The parser recurses per level; PORTAL_MAX_NESTING then drops fields that are merely deep.
+        raise ReadError(path, "nested too deep to parse (thousands of levels)") from exc
     items = _documents(data)
     if items is None:
         raise ReadError(path, "JSON holds neither a document object nor a list of them")

@@ -17,13 +17,16 @@
 
 from __future__ import annotations
 
+import io
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
+from index import limits
 from index.labels import canonical_field, line_pairs, map_fields
 from index.publishers import is_organisation_name
-from index.readers import ReadError
-from index.readers._common import decode, decode_head
+from index.readers import HEAD_BYTES, ReadError, contained
+from index.readers._common import decode_head, text_encoding
 from index.record import RawRecord
 
 NAME = "text"
@@ -44,25 +47,63 @@ def sniff(path: Path, head: bytes) -> bool:
     return len(labelled) >= 2 and bool(names & {"title", "index_no"})
 
 
+@contained
 def read(path: Path) -> Iterator[RawRecord | ReadError]:
-    lines = decode(path.read_bytes()).replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    first = next((i for i, line in enumerate(lines) if label_pairs(line)), None)
-    if first is None:
+    """The page's one record. The file is streamed: only the body up to PORTAL_MAX_DOC_CHARS is kept."""
+    bounds = limits.current()
+    with path.open("rb") as raw:
+        encoding = text_encoding(raw.read(HEAD_BYTES))
+        raw.seek(0)
+        handle = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline=None)
+        lines = _Lines(handle)
+        yield _record(path, lines, bounds)
+
+
+class _Lines:
+    """A file's lines, each at most _MAX_LINE characters (a longer one comes in pieces), with one step back."""
+
+    def __init__(self, handle: io.TextIOBase) -> None:
+        self._handle = handle
+        self._back: list[str] = []
+
+    def next(self) -> str | None:
+        if self._back:
+            return self._back.pop()
+        line = self._handle.readline(_MAX_LINE)
+        return line.rstrip("\n") if line else None
+
+    def push_back(self, line: str) -> None:
+        self._back.append(line)
+
+
+_MAX_LINE = 65536
+_MAX_HEADER_LINES = 1000  # label lines start near the top (the sniffer saw them in the first 64 KiB)
+
+
+def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
+    header: list[str] = []
+    while (line := lines.next()) is not None and not label_pairs(line):
+        if len(header) >= _MAX_HEADER_LINES:
+            line = None
+            break
+        header.append(line.strip())
+    if line is None:
         raise ReadError(path, "no label lines (名称, 索引号 …) found")
     pairs: list[tuple[str, str]] = []
-    i = first
-    while i < len(lines) and lines[i].strip() not in _ATTACHMENTS_HEADINGS and (found := label_pairs(lines[i])):
+    while line is not None and line.strip() not in _ATTACHMENTS_HEADINGS and (found := label_pairs(line)):
         pairs += found
-        i += 1
+        line = lines.next()
+    if line is not None:
+        lines.push_back(line)
     fields, _unknown = map_fields(pairs)
-    header = [line.strip() for line in lines[:first] if line.strip() and line.strip() != "政府信息公开"]
+    header = [line for line in header if line and line != "政府信息公开"]
     # A heading above the label lines is the title where no label names one; a name is the site's.
     if header and "title" not in fields and not is_organisation_name(header[-1]):
         fields["title"] = header.pop()
     if header:
         fields.setdefault("site", header[0])
-    attachments, i = _listed_after(lines, i, _ATTACHMENTS_HEADINGS)
-    body_lines, related = _body_and_related(lines[i:])
+    attachments = _listed_after(lines, _ATTACHMENTS_HEADINGS)
+    body_lines, related, cut = _body_and_related(lines, bounds.max_doc_chars)
     if body_lines and fields.get("title") and body_lines[0].strip() == fields["title"]:
         body_lines = body_lines[1:]  # the page repeats its title above the body
     fields["body"] = "\n".join(body_lines).strip()
@@ -70,29 +111,45 @@ def read(path: Path) -> Iterator[RawRecord | ReadError]:
         fields["attachments"] = [{"name": name} for name in attachments]
     if related:
         fields["related"] = [{"title": title} for title in related]
-    yield RawRecord(source=str(path), fields=fields, attachment_root=path.parent)
+    record = RawRecord(source=str(path), fields=fields, attachment_root=path.parent)
+    if cut:
+        record.warnings.append(limits.truncated("body", bounds.max_doc_chars, "PORTAL_MAX_DOC_CHARS"))
+    return record
 
 
-def _listed_after(lines: list[str], i: int, headings: set[str]) -> tuple[list[str], int]:
-    """Items listed under a heading line at ``i`` (up to the first blank line), and where reading goes on."""
-    while i < len(lines) and not lines[i].strip():
-        i += 1
-    if i >= len(lines) or lines[i].strip() not in headings:
-        return [], i
+def _listed_after(lines: _Lines, headings: set[str]) -> list[str]:
+    """Items listed under a heading line (up to the first blank line); without the heading, nothing is taken."""
+    while (line := lines.next()) is not None and not line.strip():
+        pass
+    if line is None:
+        return []
+    if line.strip() not in headings:
+        lines.push_back(line)
+        return []
     items = []
-    i += 1
-    while i < len(lines) and lines[i].strip():
-        items.append(lines[i].strip())
-        i += 1
-    return items, i
+    while (line := lines.next()) is not None and line.strip():
+        items.append(line.strip())
+    return items
 
 
-def _body_and_related(lines: list[str]) -> tuple[list[str], list[str]]:
-    """The body lines up to a 相关信息 heading, and the related titles after it."""
-    while lines and not lines[0].strip():
-        lines = lines[1:]
-    for j, line in enumerate(lines):
-        stripped = line.strip()
-        if stripped in _RELATED_HEADINGS:
-            return lines[:j], [item.strip() for item in lines[j + 1 :] if item.strip()]
-    return lines, []
+def _body_and_related(lines: _Lines, max_chars: int) -> tuple[list[str], list[str], bool]:
+    """The body lines up to a 相关信息 heading (at most ``max_chars``), the related titles after it, and
+    whether the body was cut."""
+    body: list[str] = []
+    size, cut = 0, False
+    while (line := lines.next()) is not None:
+        if line.strip() in _RELATED_HEADINGS:
+            related = (item.strip() for item in iter(lines.next, None) if item.strip())
+            return body, list(itertools.islice(related, _MAX_RELATED)), cut
+        if not body and not line.strip():
+            continue
+        if size + len(line) > max_chars:
+            cut = True
+            line = line[: max(0, max_chars - size)]
+        if line or not cut:
+            body.append(line)
+            size += len(line) + 1
+    return body, [], cut
+
+
+_MAX_RELATED = 1000

@@ -1,0 +1,196 @@
+"""How much one input may cost the ingest, and the checks that hold every record to it.
+
+A limit is set by what a thing costs to index, not by file size: characters analysed per document,
+the bytes an attachment expands to, nesting depth, records per file, the size of a file that has to
+be parsed whole. Each is a setting read from the environment at the start of a read (defaults in
+:data:`SETTINGS`, listed in the README). Going past one is either a truncation with a warning on the
+document, or a rejection naming the limit and its setting; never an exception that stops a batch.
+
+:func:`checked_record` also mends what a reader may pass on from a hostile file and what would break
+later steps: lone surrogates (``"\\ud800"`` in JSON) and numbers that are not finite (``1e999``, NaN).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from index.record import Document, Finding, RawRecord
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: int
+    help: str
+
+
+SETTINGS = (
+    Setting("PORTAL_MAX_DOC_CHARS", 1_000_000, "characters of body, and of attachment text, indexed per document"),
+    Setting("PORTAL_MAX_FIELD_CHARS", 10_000, "characters kept of any other field (title, 发布机构, 文号 …)"),
+    Setting("PORTAL_MAX_RECORDS_PER_FILE", 100_000, "records read from one file"),
+    Setting("PORTAL_MAX_NESTING", 64, "nesting depth of a JSON record's values"),
+    Setting("PORTAL_MAX_PARSE_MB", 64, "size of a JSON document (not JSON Lines), which is parsed whole"),
+    Setting("PORTAL_MAX_PAGE_MB", 16, "size of an HTML page, which is parsed whole into a tree"),
+    Setting("PORTAL_MAX_EXPANDED_MB", 32, "bytes an attachment may expand to (a DOCX's XML)"),
+)
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_doc_chars: int
+    max_field_chars: int
+    max_records_per_file: int
+    max_nesting: int
+    max_parse_bytes: int
+    max_page_bytes: int
+    max_expanded_bytes: int
+
+
+def current(environ: dict[str, str] | None = None) -> Limits:
+    """The limits in force: each setting from ``environ`` (``os.environ`` by default), else its default.
+
+    Raises ValueError naming the setting when one is not a positive whole number.
+    """
+    env = os.environ if environ is None else environ
+    values = {setting.name: _positive(setting, env.get(setting.name)) for setting in SETTINGS}
+    return Limits(
+        max_doc_chars=values["PORTAL_MAX_DOC_CHARS"],
+        max_field_chars=values["PORTAL_MAX_FIELD_CHARS"],
+        max_records_per_file=values["PORTAL_MAX_RECORDS_PER_FILE"],
+        max_nesting=values["PORTAL_MAX_NESTING"],
+        max_parse_bytes=values["PORTAL_MAX_PARSE_MB"] * MB,
+        max_page_bytes=values["PORTAL_MAX_PAGE_MB"] * MB,
+        max_expanded_bytes=values["PORTAL_MAX_EXPANDED_MB"] * MB,
+    )
+
+
+def _positive(setting: Setting, value: str | None) -> int:
+    if value is None or not value.strip():
+        return setting.default
+    if not value.strip().isdigit() or int(value) < 1:
+        raise ValueError(f"{setting.name} must be a whole number above 0, not {value!r}")
+    return int(value)
+
+
+# --- findings --------------------------------------------------------------------------------------
+
+
+def truncated(field: str, limit: int, setting: str) -> Finding:
+    return Finding(
+        "truncated",
+        field,
+        f"超过 {limit:,} 字，其余部分未编入索引（longer than {setting}={limit:,} characters; the rest is not indexed）",
+    )
+
+
+def too_large(what: str, size: int, limit: int, setting: str) -> str:
+    """The reason a file or attachment was not read: it is over a size limit."""
+    return f"{what} is {size / MB:,.1f} MB, over {setting}={limit // MB} MB; not read"
+
+
+# --- records ---------------------------------------------------------------------------------------
+
+
+class TooDeep(ValueError):
+    """A value nested deeper than PORTAL_MAX_NESTING."""
+
+
+def checked_record(record: RawRecord, limits: Limits) -> RawRecord:
+    """``record`` made safe to normalise and index, with a finding for each thing changed.
+
+    Per field: a value nested deeper than ``max_nesting`` or holding a number that is not finite is
+    dropped; lone surrogates become U+FFFD; text past its limit is cut (the body at ``max_doc_chars``,
+    other fields at ``max_field_chars``; attachment and related lists are bounded item by item).
+    """
+    fields: dict[str, Any] = {}
+    for name, value in record.fields.items():
+        try:
+            fields[name] = _checked_value(value, name, limits, record.warnings, depth=0)
+        except TooDeep:
+            record.warnings.append(
+                Finding(
+                    "too_deep",
+                    name,
+                    f"嵌套超过 {limits.max_nesting} 层，此字段未读（nested deeper than "
+                    f"PORTAL_MAX_NESTING={limits.max_nesting}; field dropped）",
+                )
+            )
+        except _NotFinite as exc:
+            record.warnings.append(
+                Finding("not_finite", name, f"数值无效，此字段未读（{exc} is not a finite number; field dropped）")
+            )
+    record.fields = fields
+    return record
+
+
+class _NotFinite(ValueError):
+    pass
+
+
+def _checked_value(value: Any, field: str, limits: Limits, findings: list[Finding], depth: int) -> Any:
+    if depth > limits.max_nesting:
+        raise TooDeep(field)
+    if isinstance(value, str):
+        return _checked_text(value, field, limits, findings)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise _NotFinite(repr(value))
+    if isinstance(value, list | tuple):
+        return [_checked_value(item, field, limits, findings, depth + 1) for item in value[: limits.max_field_chars]]
+    if isinstance(value, dict):
+        return {
+            _checked_text(str(key), field, limits, findings): _checked_value(item, field, limits, findings, depth + 1)
+            for key, item in value.items()
+        }
+    return value
+
+
+def _checked_text(text: str, field: str, limits: Limits, findings: list[Finding]) -> str:
+    limit, setting = (
+        (limits.max_doc_chars, "PORTAL_MAX_DOC_CHARS")
+        if field in _LONG_FIELDS
+        else (limits.max_field_chars, "PORTAL_MAX_FIELD_CHARS")
+    )
+    if len(text) > limit:
+        text = text[:limit]
+        findings.append(truncated(field, limit, setting))
+    return without_surrogates(text, field, findings)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+# Fields whose text is long by nature: the body, and the text or list items of attachments.
+_LONG_FIELDS = frozenset({"body", "attachments"})
+
+
+def without_surrogates(text: str, field: str, findings: list[Finding]) -> str:
+    """``text`` with lone surrogates (which no UTF-8 file can hold, but a JSON escape can) as U+FFFD."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = _SURROGATE.sub("\ufffd", text)
+        findings.append(
+            Finding("bad_characters", field, "含无效字符，已替换为 U+FFFD（lone surrogate characters replaced）")
+        )
+    return text
+
+
+# --- documents -------------------------------------------------------------------------------------
+
+
+def bound_attachment_text(doc: Document, limits: Limits) -> None:
+    """Cut the attachments' text, taken together, at ``max_doc_chars`` (in place), with a finding if cut."""
+    left = limits.max_doc_chars
+    cut = False
+    for attachment in doc.attachments:
+        if len(attachment.text) > left:
+            attachment.text = attachment.text[:left]
+            cut = True
+        left -= len(attachment.text)
+    if cut:
+        doc.warnings.append(truncated("attachments", limits.max_doc_chars, "PORTAL_MAX_DOC_CHARS"))

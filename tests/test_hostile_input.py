@@ -1,0 +1,128 @@
+"""Hostile files ingested beside good ones (tests/hostile.py): every good file is indexed, every hostile one
+is reported with its file (and record and field where it has them), nothing stops the batch.
+
+The limits are set small here, so each mechanism is met in a few megabytes; `python -m bench.hostile`
+runs the full-size probes and measures memory.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hostile import GOOD, HOSTILE, READABLE, Hostile, write_folder
+
+from index import limits
+from index.ingest import IngestReport, ingest_paths
+from index.query import Catalog, SearchRequest
+
+SMALL_LIMITS = {
+    "PORTAL_MAX_DOC_CHARS": "20000",
+    "PORTAL_MAX_FIELD_CHARS": "2000",
+    "PORTAL_MAX_RECORDS_PER_FILE": "50",
+    "PORTAL_MAX_NESTING": "16",
+    "PORTAL_MAX_PARSE_MB": "1",
+    "PORTAL_MAX_PAGE_MB": "1",
+    "PORTAL_MAX_EXPANDED_MB": "1",
+}
+
+
+@pytest.fixture(scope="module")
+def ingested(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, IngestReport, Catalog]:
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in SMALL_LIMITS.items():
+            patch.setenv(name, value)
+        folder = write_folder(tmp_path_factory.mktemp("hostile"), limits.current())
+        index_dir = tmp_path_factory.mktemp("index")
+        report = ingest_paths([folder], index_dir)
+    catalog = Catalog(index_dir)
+    yield folder, report, catalog
+    catalog.close()
+
+
+def test_there_are_at_least_forty_kinds_of_hostile_file() -> None:
+    assert len(HOSTILE) >= 40
+    assert len({item.name for item in HOSTILE}) == len(HOSTILE)
+
+
+def test_every_good_file_is_indexed(ingested) -> None:
+    _folder, _report, catalog = ingested
+    for title in GOOD.values():
+        assert [hit.title for hit in catalog.search(SearchRequest(q=f'"{title}"')).hits] == [title]
+
+
+@pytest.mark.parametrize("item", READABLE, ids=lambda item: item.name)
+def test_awkward_but_legitimate_encodings_are_read(ingested, item) -> None:
+    _folder, report, catalog = ingested
+    assert not [r for r in report.rejected if r.source.endswith(item.name)]
+    hits = catalog.search(SearchRequest(q=f'"{item.word}"')).hits
+    assert item.title in [hit.title for hit in hits]
+
+
+@pytest.mark.parametrize("item", [h for h in HOSTILE if h.outcome == "rejected"], ids=lambda item: item.name)
+def test_a_hostile_file_is_rejected_naming_file_record_and_field(ingested, item: Hostile) -> None:
+    folder, report, _catalog = ingested
+    source = str((folder / item.name).resolve())
+    mine = [r for r in report.rejected if r.source in (source, str(folder / item.name))]
+    assert mine, f"{item.name} was not reported: {[str(r) for r in report.rejected]}"
+    if item.locator:
+        assert item.locator in [r.locator for r in mine], [str(r) for r in mine]
+    if item.field:
+        assert item.field in [r.field for r in mine], [str(r) for r in mine]
+    assert all("Traceback" not in r.reason for r in mine)
+
+
+@pytest.mark.parametrize("item", [h for h in HOSTILE if h.outcome == "warning"], ids=lambda item: item.name)
+def test_a_hostile_value_is_indexed_with_a_warning_naming_its_field(ingested, item: Hostile) -> None:
+    folder, report, catalog = ingested
+    mine = [w for w in report.warnings if w.where.startswith(str(folder / item.name))]
+    assert item.code in [w.finding.code for w in mine], f"{item.name}: {[str(w) for w in mine]}"
+    if item.field:
+        assert item.field in [w.finding.field for w in mine if w.finding.code == item.code]
+    if item.title:
+        [doc_id] = {w.doc_id for w in mine if w.finding.code == item.code}
+        assert catalog.get(doc_id).title == item.title
+
+
+def test_records_beside_a_bad_one_in_the_same_file_are_indexed(ingested) -> None:
+    _folder, report, catalog = ingested
+    for title in ("深行之前的记录", "长行之前的记录", "乱码行之前的记录"):
+        assert catalog.search(SearchRequest(q=f'"{title}"')).total == 1, title
+    # the records before the limit are indexed, the rest named in one rejection
+    assert catalog.search(SearchRequest(q='"第49条记录的通知"')).total == 1
+    assert catalog.search(SearchRequest(q='"第50条记录的通知"')).total == 0
+    assert any("PORTAL_MAX_RECORDS_PER_FILE=50" in r.reason for r in report.rejected)
+
+
+def test_a_page_too_deep_for_a_tree_keeps_its_text(ingested) -> None:
+    _folder, _report, catalog = ingested
+    hits = catalog.search(SearchRequest(q='"深层正文只在这里出现的字样"')).hits
+    assert [hit.title for hit in hits] == ["深层嵌套页面的通知"]
+
+
+def test_limits_name_their_setting(ingested) -> None:
+    _folder, report, _catalog = ingested
+    reasons = " ".join(r.reason for r in report.rejected) + " ".join(w.finding.message for w in report.warnings)
+    settings = ("PORTAL_MAX_DOC_CHARS", "PORTAL_MAX_FIELD_CHARS", "PORTAL_MAX_PARSE_MB", "PORTAL_MAX_PAGE_MB")
+    for setting in (*settings, "PORTAL_MAX_NESTING", "PORTAL_MAX_RECORDS_PER_FILE"):
+        assert setting in reasons, setting
+    assert "PORTAL_MAX_EXPANDED_MB" in " ".join(w.finding.message for w in report.warnings)
+
+
+def test_a_bad_limit_setting_is_named(monkeypatch) -> None:
+    monkeypatch.setenv("PORTAL_MAX_DOC_CHARS", "lots")
+    with pytest.raises(ValueError, match="PORTAL_MAX_DOC_CHARS must be a whole number above 0, not 'lots'"):
+        limits.current()
+
+
+def test_readme_lists_every_limit_with_its_default() -> None:
+    from helpers import ROOT
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    missing = [s.name for s in limits.SETTINGS if f"| `{s.name}` | `{s.default}` |" not in readme]
+    assert not missing, f"README.md does not document {missing}"
+
+
+def test_limits_default_without_settings() -> None:
+    assert limits.current({}) == limits.current({s.name: str(s.default) for s in limits.SETTINGS})
+    assert limits.current({"PORTAL_MAX_PAGE_MB": "2"}).max_page_bytes == 2 * limits.MB
