@@ -66,6 +66,10 @@ DESCRIPTIONS: dict[str, str] = {
     "warnings": "收录时发现的问题，message 为中文说明",
     "first": "本页第一条在全部结果中的序号（无结果为 0）",
     "last": "本页最后一条的序号",
+    "expansions": "同时检索的同义词：检索词及其找到文件的同义词（可用 literal=1 只检索原词）",
+    "synonyms": "找到文件的同义词",
+    "term": "检索词中的词",
+    "literal": "只检索所输入的词，不用同义词",
 }
 # Properties whose values come from a fixed table.
 ENUMS: dict[tuple[str, str], list[Any]] = {
@@ -171,6 +175,7 @@ def search_parameters() -> list[dict[str, Any]]:
         _query("date_from", "公开日期起（YYYY、YYYY-MM 或 YYYY-MM-DD）"),
         _query("date_to", "公开日期止"),
         _query("sort", "排序", {"type": "string", "enum": list(SORTS)}),
+        _query("literal", "为 1 时只检索所输入的词，不用同义词", {"type": "string", "enum": ["0", "1"]}),
         _query("page", "页码", {"type": "integer", "minimum": 1, "maximum": PAGE_MAX, "default": 1}),
         _query(
             "per_page",

@@ -14,6 +14,7 @@ from typing import Any
 
 from index.query import DocSummary, FacetValue, Hit, SearchRequest
 from index.query.relations import Relations
+from index.query.results import Expansion
 from index.record import Document, IndexNo
 from portal.links import doc_path
 from portal.notes import field_label, finding_label, notes_of
@@ -219,6 +220,7 @@ class SearchLinksItem:
     atom: str
     next: str | None
     prev: str | None
+    literal: str | None  # the same search without synonyms, where synonyms were used
 
 
 @dataclass
@@ -233,6 +235,7 @@ class SearchResponse:
     error: str | None
     notices: list[str]
     suggestions: list[str]
+    expansions: list[Expansion]
     hits: list[HitItem]
     facets: dict[str, FacetGroup]
     identifier_matches: list[DocItem]

@@ -115,6 +115,7 @@ def search_response(page: SearchPage) -> SearchResponse:
         error=result.error,
         notices=page.parsed.notices + result.notices,
         suggestions=result.suggestions,
+        expansions=result.expansions,
         hits=[hit_item(hit) for hit in result.hits],
         facets=facet_groups(result.facets, FACETS),
         identifier_matches=[doc_item(item) for item in page.identifier_matches],
@@ -124,6 +125,7 @@ def search_response(page: SearchPage) -> SearchResponse:
             atom=page.links.feed(),
             next=page.links.page(result.page + 1) if result.page < result.pages else None,
             prev=page.links.page(result.page - 1) if result.page > 1 else None,
+            literal=page.links.literal() if result.expansions else None,
         ),
     )
 

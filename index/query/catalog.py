@@ -21,6 +21,7 @@ from whoosh.query import Or, Term
 from whoosh.searching import Searcher
 
 from index import store
+from index.convert import to_simplified
 from index.identifiers import doc_no_key, index_no_key
 from index.query.arrays import IndexArrays
 from index.query.engine import FIELD_GROUPS, Engine, Scored, query_units
@@ -28,7 +29,9 @@ from index.query.facets import collapse, facet_values, filter_mask, ranked
 from index.query.highlight import highlight_line, plain_snippet, snippet
 from index.query.relations import Relations, relations_of
 from index.query.request import MAX_QUERY_CHARS, SearchRequest, query_text_and_field, sanitised
-from index.query.results import Copy, DocSummary, FacetValue, Hit, SearchResult, summary_of
+from index.query.results import Copy, DocSummary, Expansion, FacetValue, Hit, SearchResult, summary_of
+from index.query.synonyms import DEFAULT_PATH as DEFAULT_SYNONYMS
+from index.query.synonyms import Synonyms
 from index.query.syntax import Not, Phrase, Words, parse
 from index.record import Document
 from index.schema import date_from_key, from_stored
@@ -42,10 +45,16 @@ class Catalog:
     Opening a Whoosh searcher reads every segment's files, so each thread keeps one and refreshes it
     only when a commit or a rebuild has changed the index; searchers are not shared between threads.
     The arrays the engine reads (:class:`IndexArrays`) are built once per commit and shared.
+
+    Queries are converted to simplified characters (``convert``, :mod:`index.convert`) and unquoted words are
+    expanded by the synonym file ``synonyms`` (:mod:`index.query.synonyms`; None for none). Both are on by
+    default; the benchmark turns them off to show what they change.
     """
 
-    def __init__(self, index_dir: Path) -> None:
+    def __init__(self, index_dir: Path, synonyms: Path | None = DEFAULT_SYNONYMS, convert: bool = True) -> None:
         self.index_dir = Path(index_dir)
+        self.synonyms = Synonyms(synonyms)
+        self.convert = convert
         self._lock = threading.Lock()
         self._ix: Index | None = None
         self._generation: str | None = None
@@ -101,8 +110,12 @@ class Catalog:
                 self._arrays = fresh
             return self._arrays
 
-    def _engine(self, searcher: Searcher) -> Engine:
-        return Engine(self.arrays(searcher), searcher.reader(), self._analyzer())
+    def _engine(self, searcher: Searcher, literal: bool = False) -> Engine:
+        synonyms = None if literal or self.synonyms.path is None else self.synonyms.table()
+        return Engine(self.arrays(searcher), searcher.reader(), self._analyzer(), synonyms)
+
+    def _simplified(self, text: str) -> str:
+        return to_simplified(text) if self.convert else text
 
     def close(self) -> None:
         with self._lock:
@@ -125,13 +138,15 @@ class Catalog:
         if max([len(text), *(len(part) for part in req.scoped.values())]) > MAX_QUERY_CHARS:
             result.error = f"检索词过长（最多 {MAX_QUERY_CHARS} 个字），请缩短后再试。"
             return result
+        text = self._simplified(text)
         parsed = parse(text)
         if parsed.degraded:
             result.notices.append("检索式的引号、括号或 AND/OR/NOT 不完整，已按普通检索词检索。")
         with self.searcher() as searcher:
-            engine = self._engine(searcher)
+            engine = self._engine(searcher, req.literal)
             scored = self._scored(engine, parsed.node, text, field)
             for key, part in req.scoped.items():  # 高级检索: every field condition must match as well
+                part = self._simplified(part)
                 condition = self._scored(engine, parse(part).node, part, key)
                 scored = Scored(
                     condition.hit & (scored.hit if text else engine.arrays.alive), scored.score + condition.score
@@ -149,7 +164,9 @@ class Catalog:
             result.page = min(req.page, max(result.pages, 1))  # a page past the end answers with the last page
             result.facets = facet_values(engine.arrays, engine.reader, docs, req)
             start = (result.page - 1) * req.per_page
+            result.expansions = [Expansion(term, found) for term, found in engine.expansions.items()]
             needles = highlight_needles(parsed.node, self._analyzer())
+            needles += [word for expansion in result.expansions for word in expansion.synonyms]
             result.hits = [
                 self._hit(searcher, int(doc), float(scored.score[doc]), needles, copies.get(int(doc), []))
                 for doc in docs[start : start + req.per_page]

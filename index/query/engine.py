@@ -12,6 +12,11 @@ match (coordination), and rank above everything else where the whole text occurs
 phrase of its bigrams) — in the title above the body — and where it is a title, exactly or nearly
 (the Dice similarity of their bigrams). Quoted text
 (:class:`Phrase`) matches only where its bigrams stand at consecutive positions: an exact substring.
+
+A query word in a synonym group (:mod:`index.query.synonyms`: 低保 and 最低生活保障) is one unit whose
+alternatives are the group's other terms: a document holding any of them fills the unit's slot (minimum-match
+counts the slot once), scored by the best of them, an alternative's score times :data:`SYNONYM_DISCOUNT`, so a
+literal hit ranks above a hit of the same strength reached only through a synonym.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from whoosh.reading import IndexReader
 from index.analysis import fold
 from index.bigrams import phrase_grams
 from index.query.arrays import IndexArrays
+from index.query.synonyms import SynonymTable
 from index.query.syntax import And, Node, Not, Phrase, Words
 
 K1 = 1.2
@@ -67,6 +73,10 @@ FIELD_GROUPS: dict[str, tuple[str, ...]] = {
 PHRASE_BONUS = {"title": 3.0, "body": 2.0, "attachment": 1.0}
 # Where the text is a title, or nearly (one character wrong), rising from Dice similarity 0.7 to 1.
 TITLE_BONUS = 6.0
+# What a hit through a synonym is worth beside a literal hit of the same strength.
+SYNONYM_DISCOUNT = 0.8
+# Consecutive query words a synonym term may span (环保 督察 → 环保督察).
+_SYNONYM_SPAN = 6
 
 # Function words that carry no topic: not units of their own (they still count inside a phrase).
 STOP_WORDS = frozenset(
@@ -79,10 +89,16 @@ _RUNS = re.compile(
 
 @dataclass(frozen=True)
 class Unit:
-    """One word of a query: the term in word fields, and the bigrams it is in bigram fields."""
+    """One word of a query: the term in word fields, and the bigrams it is in bigram fields; with its
+    synonyms (``alternatives``, each a unit of its own) where the word is in a synonym group."""
 
     word: str
     grams: tuple[str, ...]
+    alternatives: tuple[Unit, ...] = ()
+
+
+def _unit(word: str) -> Unit:
+    return Unit(word, tuple(phrase_grams(word)) if len(word) > 1 else (word,))
 
 
 @dataclass
@@ -103,31 +119,57 @@ def minimum_match(units: int) -> int:
     return math.ceil(units * 0.7)
 
 
-def query_units(text: str, analyzer) -> list[Unit]:
-    """The units of unquoted text: jieba's words of each Chinese run, each Latin/digit run whole; no stop words."""
+def query_units(text: str, analyzer, synonyms: SynonymTable | None = None) -> list[Unit]:
+    """The units of unquoted text: jieba's words of each Chinese run, each Latin/digit run whole; no stop words.
+
+    With ``synonyms``, consecutive words forming a term of a group (longest first, up to six words: jieba cuts
+    环保督察 as 环保 / 督察) become one unit carrying the group's other terms as alternatives. Terms are
+    matched on word boundaries only, so 非典 is not found inside 非典型肺炎.
+    """
     units: dict[str, Unit] = {}
     for match in _RUNS.finditer(fold(text).lower()):
         run = match.group()
-        if match.lastgroup == "alnum":
-            units.setdefault(run, Unit(run, (run,)))
-            continue
-        for token in analyzer(run, mode="query"):
-            word = token.text
+        words = [run] if match.lastgroup == "alnum" else [token.text for token in analyzer(run, mode="query")]
+        i = 0
+        while i < len(words):
+            span = _synonym_span(words, i, synonyms) if synonyms else 0
+            if span:
+                word = "".join(words[i : i + span])
+                alternatives = tuple(_unit(other) for other in synonyms.alternatives(word))
+                units.setdefault(word, Unit(word, _unit(word).grams, alternatives))
+                i += span
+                continue
+            word = words[i]
+            i += 1
             if word in STOP_WORDS or word in units:
                 continue
-            units[word] = Unit(word, tuple(phrase_grams(word)) if len(word) > 1 else (word,))
+            units[word] = Unit(run, (run,)) if match.lastgroup == "alnum" else _unit(word)
     return list(units.values())
 
 
-class Engine:
-    """Evaluates query trees on one commit (``arrays``) through the calling thread's ``reader``."""
+def _synonym_span(words: list[str], start: int, synonyms: SynonymTable) -> int:
+    """How many words from ``start`` on form a synonym term (the longest such run), 0 for none."""
+    for end in range(min(len(words), start + _SYNONYM_SPAN), start, -1):
+        if "".join(words[start:end]) in synonyms:
+            return end - start
+    return 0
 
-    def __init__(self, arrays: IndexArrays, reader: IndexReader, analyzer) -> None:
+
+class Engine:
+    """Evaluates query trees on one commit (``arrays``) through the calling thread's ``reader``.
+
+    With ``synonyms``, unquoted words are expanded (see the module docstring); :attr:`expansions` then
+    records, term by term, the synonyms that found documents (the page says so, and offers the literal search).
+    """
+
+    def __init__(self, arrays: IndexArrays, reader: IndexReader, analyzer, synonyms: SynonymTable | None = None):
         self.arrays = arrays
         self.reader = reader
         self.analyzer = analyzer
+        self.synonyms = synonyms
         self.size = arrays.size
         self._norms: dict[str, np.ndarray] = {}
+        self.expansions: dict[str, list[str]] = {}
 
     # the tree
 
@@ -156,7 +198,7 @@ class Engine:
     # unquoted words
 
     def words(self, text: str, fields: tuple[str, ...]) -> Scored:
-        units = query_units(text, self.analyzer)
+        units = query_units(text, self.analyzer, self.synonyms)
         if not units:
             return self._nothing()
         scored, informativeness = self._units(units, fields, minimum_match(len(units)))
@@ -197,7 +239,21 @@ class Engine:
         return Scored(count >= required, score), informativeness
 
     def _unit(self, unit: Unit, fields: tuple[str, ...]) -> tuple[np.ndarray, float]:
-        """BM25F score of one unit for every document, and its idf."""
+        """BM25F score of one unit for every document, and its idf; the best of its synonyms' discounted
+        scores where that is higher (and the largest idf among them)."""
+        score, idf = self._literal(unit, fields)
+        for alternative in unit.alternatives:
+            other, other_idf = self._literal(alternative, fields)
+            if other_idf:
+                np.maximum(score, other * np.float32(SYNONYM_DISCOUNT), out=score)
+                idf = max(idf, other_idf)
+                used = self.expansions.setdefault(unit.word, [])
+                if alternative.word not in used:
+                    used.append(alternative.word)
+        return score, idf
+
+    def _literal(self, unit: Unit, fields: tuple[str, ...]) -> tuple[np.ndarray, float]:
+        """BM25F score of one unit for every document (as written, no synonyms), and its idf."""
         pseudo_tf = np.zeros(self.size, np.float32)
         for name in fields:
             field = TEXT_FIELDS[name]
