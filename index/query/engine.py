@@ -73,6 +73,8 @@ FIELD_GROUPS: dict[str, tuple[str, ...]] = {
 PHRASE_BONUS = {"title": 3.0, "body": 2.0, "attachment": 1.0}
 # Where the text is a title, or nearly (one character wrong), rising from Dice similarity 0.7 to 1.
 TITLE_BONUS = 6.0
+# The share of a document's characterising weight (tf·idf) another must hold to be like it (more_like).
+MORE_LIKE_SHARE = 0.3
 # What a hit through a synonym is worth beside a literal hit of the same strength.
 SYNONYM_DISCOUNT = 0.8
 # Consecutive query words a synonym term may span (环保 督察 → 环保督察).
@@ -207,23 +209,34 @@ class Engine:
         return scored
 
     def more_like(self, text: str, fields: tuple[str, ...], top: int = 12) -> Scored:
-        """Documents sharing the words that characterise ``text`` (highest tf·idf), at least two of them."""
+        """Documents sharing the words that characterise ``text`` (its ``top`` words by tf·idf): at least two
+        of them, carrying at least MORE_LIKE_SHARE of their tf·idf weight, so sharing the rare, repeated words
+        counts and sharing a few common ones (管理, 办法) does not."""
         counts = Counter(
             token.text
             for token in self.analyzer(text, mode="query")
             if len(token.text) > 1 and token.text not in STOP_WORDS and any(ch.isalnum() for ch in token.text)
         )
         total = self.arrays.count + 1
-
-        def weight(word: str) -> float:
-            return counts[word] * math.log(total / (1 + self.reader.doc_frequency("body", word)))
-
-        units = [Unit(word, tuple(phrase_grams(word))) for word in sorted(counts, key=weight, reverse=True)[:top]]
-        if not units:
+        weights = {
+            word: n * math.log(total / (1 + self.reader.doc_frequency("body", word))) for word, n in counts.items()
+        }
+        chosen = sorted(weights, key=weights.get, reverse=True)[:top]
+        if not chosen:
             return self._nothing()
-        scored, _ = self._units(units, fields, min(2, len(units)))
-        scored.score[~scored.hit] = 0
-        return scored
+        held = np.zeros(self.size, np.float32)
+        count = np.zeros(self.size, np.int16)
+        score = np.zeros(self.size, np.float32)
+        for word in chosen:
+            unit_score, _ = self._unit(Unit(word, tuple(phrase_grams(word))), fields)
+            found = unit_score > 0
+            held += found * np.float32(weights[word])
+            count += found
+            score += unit_score
+        hit = (count >= min(2, len(chosen))) & (held >= MORE_LIKE_SHARE * sum(weights[w] for w in chosen))
+        score *= (count / len(chosen)) ** 2
+        score[~hit] = 0
+        return Scored(hit, score)
 
     def _units(self, units: list[Unit], fields: tuple[str, ...], required: int) -> tuple[Scored, float]:
         """Documents holding at least ``required`` units, scored by BM25F and coordination; and Σ idf."""

@@ -70,6 +70,7 @@ class SearchResult:
     suggestions: list[str] = default(default_factory=list)
     notices: list[str] = default(default_factory=list)  # what the search did with the query (broken syntax …)
     expansions: list[Expansion] = default(default_factory=list)  # synonyms searched besides the words typed
+    did_you_mean: list[str] = default(default_factory=list)  # corrected queries that find more (spelling.py)
 
 
 def summary_of(stored: dict) -> DocSummary:
