@@ -3,7 +3,8 @@
 What is kept, and nothing else: per day, how often each *normalised* query was searched (simplified, folded,
 lower case, spaces collapsed), and apart from that how often each found nothing. No address, user agent,
 cookie, time of day, filter or page is recorded; a query is counted once per search (page 1 only), and
-identifiers (索引号, 文号) and long pasted text are not counted. Days older than the retention limit
+identifiers (索引号, 文号), long pasted text and queries holding a run of six digits or more (telephone, ID card
+and account numbers a person may paste) are not counted. Days older than the retention limit
 (``PORTAL_QUERY_LOG_DAYS``) are dropped at the next write.
 
 The public hot list (:meth:`QueryLog.hot`) shows only queries that found something, searched at least
@@ -25,6 +26,7 @@ import fcntl
 import json
 import logging
 import os
+import re
 import threading
 import time
 from collections import Counter
@@ -39,6 +41,7 @@ HOT_MIN_COUNT = 3  # searched fewer times than this, a query is never shown to t
 MAX_LOGGED_CHARS = 40  # longer queries are pasted text, not search terms
 FLUSH_SECONDS = 10.0
 HOT_DAYS = 7  # the hot list counts the last week
+_LONG_NUMBER = re.compile(r"\d{6,}")
 log = logging.getLogger(__name__)
 
 
@@ -105,7 +108,7 @@ class QueryLog:
     def record(self, q: str, found: int, today: dt.date | None = None) -> None:
         """Count one search of ``q`` (which found ``found`` documents); identifiers and long text are skipped."""
         text = normalised(q)
-        if not text or len(text) > MAX_LOGGED_CHARS or identifier_kind(q):
+        if not text or len(text) > MAX_LOGGED_CHARS or identifier_kind(q) or _LONG_NUMBER.search(text):
             return
         day = (today or dt.date.today()).isoformat()
         with self._lock:

@@ -13,7 +13,9 @@ TODAY = dt.date(2026, 11, 30)
 
 def test_counts_normalised_queries_and_nothing_else(tmp_path):
     log = QueryLog(tmp_path / "log")
-    for q in ("低保", " 低保 ", "低保", "養老保險", "养老保险", "ＡＢＣ", "abc", "014319733/2018-00019", "长" * 60):
+    counted = ("低保", " 低保 ", "低保", "養老保險", "养老保险", "ＡＢＣ", "abc")
+    skipped = ("014319733/2018-00019", "长" * 60, "张三 13812345678")  # an identifier, pasted text, a phone number
+    for q in counted + skipped:
         log.record(q, found=3, today=TODAY)
     log.flush(today=TODAY)
     stored = json.loads((tmp_path / "log" / "counts.json").read_text("utf-8"))
