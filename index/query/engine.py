@@ -14,9 +14,9 @@ phrase of its bigrams) — in the title above the body — and where it is a tit
 (:class:`Phrase`) matches only where its bigrams stand at consecutive positions: an exact substring.
 
 A query word in a synonym group (:mod:`index.query.synonyms`: 低保 and 最低生活保障) is one unit whose
-alternatives are the group's other terms: a document holding any of them fills the unit's slot (minimum-match
-counts the slot once), scored by the best of them, an alternative's score times :data:`SYNONYM_DISCOUNT`, so a
-literal hit ranks above a hit of the same strength reached only through a synonym.
+alternatives are its synonyms: a document holding any of them fills the unit's slot (minimum-match counts the
+slot once), scored as one term whose frequency counts a synonym's occurrences times :data:`SYNONYM_DISCOUNT`,
+so a literal hit ranks above a hit of the same strength reached only through a synonym.
 """
 
 from __future__ import annotations
@@ -124,8 +124,8 @@ def minimum_match(units: int) -> int:
 def query_units(text: str, analyzer, synonyms: SynonymTable | None = None) -> list[Unit]:
     """The units of unquoted text: jieba's words of each Chinese run, each Latin/digit run whole; no stop words.
 
-    With ``synonyms``, consecutive words forming a term of a group (longest first, up to six words: jieba cuts
-    环保督察 as 环保 / 督察) become one unit carrying the group's other terms as alternatives. Terms are
+    With ``synonyms``, consecutive words forming an everyday term of a group (longest first, up to six words:
+    jieba cuts 环保督察 as 环保 / 督察) become one unit carrying the group's official term as its alternative. Terms are
     matched on word boundaries only, so 非典 is not found inside 非典型肺炎.
     """
     units: dict[str, Unit] = {}
@@ -252,33 +252,36 @@ class Engine:
         return Scored(count >= required, score), informativeness
 
     def _unit(self, unit: Unit, fields: tuple[str, ...]) -> tuple[np.ndarray, float]:
-        """BM25F score of one unit for every document, and its idf; the best of its synonyms' discounted
-        scores where that is higher (and the largest idf among them)."""
-        score, idf = self._literal(unit, fields)
+        """BM25F score of one unit for every document, and its idf.
+
+        A unit with synonyms is scored as one term (as Lucene's ``SynonymQuery`` does): its pseudo-frequency is
+        the word's plus SYNONYM_DISCOUNT times each synonym's, saturated once, with the idf of the documents
+        holding any of them. So a document about 最低生活保障 is not outranked by one mentioning 低保 once, and a
+        literal hit still ranks above a synonym hit of the same frequency.
+        """
+        pseudo_tf = self._pseudo_tf(unit, fields)
         for alternative in unit.alternatives:
-            other, other_idf = self._literal(alternative, fields)
-            if other_idf:
-                np.maximum(score, other * np.float32(SYNONYM_DISCOUNT), out=score)
-                idf = max(idf, other_idf)
+            other = self._pseudo_tf(alternative, fields)
+            if other.any():
+                pseudo_tf += other * np.float32(SYNONYM_DISCOUNT)
                 used = self.expansions.setdefault(unit.word, [])
                 if alternative.word not in used:
                     used.append(alternative.word)
-        return score, idf
+        df = int(np.count_nonzero(pseudo_tf))
+        if not df:
+            return pseudo_tf, 0.0
+        idf = math.log(1 + (self.arrays.count - df + 0.5) / (df + 0.5))
+        return idf * pseudo_tf * (K1 + 1) / (K1 + pseudo_tf), idf
 
-    def _literal(self, unit: Unit, fields: tuple[str, ...]) -> tuple[np.ndarray, float]:
-        """BM25F score of one unit for every document (as written, no synonyms), and its idf."""
+    def _pseudo_tf(self, unit: Unit, fields: tuple[str, ...]) -> np.ndarray:
+        """BM25F's pseudo-frequency of one unit as written (no synonyms) for every document: Σ weight · tf / norm."""
         pseudo_tf = np.zeros(self.size, np.float32)
         for name in fields:
             field = TEXT_FIELDS[name]
             docs, freqs = self._unit_postings(unit, field)
             if docs.size:
                 pseudo_tf[docs] += field.weight * freqs / self._norm(field)[docs]
-        present = pseudo_tf > 0
-        df = int(np.count_nonzero(present))
-        if not df:
-            return pseudo_tf, 0.0
-        idf = math.log(1 + (self.arrays.count - df + 0.5) / (df + 0.5))
-        return idf * pseudo_tf * (K1 + 1) / (K1 + pseudo_tf), idf
+        return pseudo_tf
 
     def _unit_postings(self, unit: Unit, field: TextField) -> tuple[np.ndarray, np.ndarray]:
         """(docnums, frequency) of a unit in one field: the larger of its word count and its bigram-run count."""
