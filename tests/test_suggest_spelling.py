@@ -63,3 +63,10 @@ def test_known_words_and_identifiers_are_never_corrected(catalog: Catalog):
 def test_a_correction_is_only_offered_when_it_finds_more(catalog: Catalog):
     result = catalog.search(SearchRequest(q="民正局", filters={"year": ["1999"]}))
     assert result.total == 0 and result.did_you_mean == []  # 民政局 finds nothing in 1999 either
+
+
+def test_long_pasted_text_is_not_spell_checked(catalog: Catalog):
+    pasted = " ".join(["养老保显"] * 5)  # the same unknown word, but as long as pasted text
+    assert len(pasted) > 20 and catalog.search(SearchRequest(q=pasted)).total < 5
+    assert catalog.search(SearchRequest(q=pasted)).did_you_mean == []
+    assert catalog.search(SearchRequest(q="养老保显")).did_you_mean == ["养老保险"]

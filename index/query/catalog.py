@@ -41,6 +41,9 @@ from index.schema import date_from_key, from_stored
 
 MAX_SUGGESTIONS = 3
 FEW_HITS = 5  # fewer hits than this, and a query with unknown words gets a did-you-mean
+# Longer queries are pasted text (a title, a sentence), whose typos the engine's near-title match already
+# forgives; checking them would cost a second search of a long query.
+MAX_SPELLING_CHARS = 20
 
 
 class Catalog:
@@ -202,7 +205,12 @@ class Catalog:
             ]
             if result.total == 0 and parsed.node is not None:
                 result.suggestions = self._suggestions(engine, text, field, mask)
-            if result.total < FEW_HITS and field not in ("doc_no", "index_no") and isinstance(parsed.node, Words):
+            if (
+                result.total < FEW_HITS
+                and field not in ("doc_no", "index_no")
+                and isinstance(parsed.node, Words)
+                and len(parsed.node.text) <= MAX_SPELLING_CHARS
+            ):
                 result.did_you_mean = self._did_you_mean(searcher, engine, parsed.node, field, mask, result.total)
         result.elapsed_ms = (time.perf_counter() - started) * 1000
         return result
