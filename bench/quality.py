@@ -62,15 +62,28 @@ def size_mb(folder: Path) -> float:
 
 
 class Portal:
-    """The portal's /search.json, in-process; ``search(text) -> [doc id, …]``."""
+    """The portal's /search.json, in-process; ``search(text) -> [doc id, …]``.
+
+    ``plain``: without issue 11's query aids (no synonyms, no traditional → simplified conversion of the query),
+    on the same index, to show what they change.
+    """
+
+    plain = False
 
     def __init__(self, index_dir: Path) -> None:
         from starlette.testclient import TestClient
 
-        from portal.app import create_app
+        from index.query import Catalog
+        from portal.app import create_app, open_catalog
         from portal.settings import load_settings
 
-        app = create_app(replace(load_settings({}), index_dir=index_dir))
+        def plain_catalog(settings):
+            catalog = Catalog(settings.index_dir, synonyms=None, convert=False)
+            catalog.warm()
+            return catalog
+
+        settings = replace(load_settings({}), index_dir=index_dir, query_log=index_dir.parent / "querylog")
+        app = create_app(settings, plain_catalog if self.plain else open_catalog)
         self.client = TestClient(app).__enter__()
 
     def search(self, text: str, limit: int = 10) -> list[str]:
@@ -81,6 +94,10 @@ class Portal:
 
     def close(self) -> None:
         self.client.__exit__(None, None, None)
+
+
+class PlainPortal(Portal):
+    plain = True
 
 
 def build_portal(corpus: Path, index_dir: Path) -> None:
@@ -185,7 +202,7 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=0, help="a seeded sample of N documents (default: all)")
     parser.add_argument("--per-kind", type=int, default=100, help="known-item queries of each kind (default 100)")
     parser.add_argument("--reuse", action="store_true", help="reuse indexes built by an earlier run")
-    parser.add_argument("--only", choices=("portal", "textbook"), help="evaluate one system")
+    parser.add_argument("--only", choices=("portal", "textbook"), help="evaluate one system (portal: both variants)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
     if not CORPUS.exists():
@@ -198,12 +215,18 @@ def main() -> None:
     topical = json.loads(TOPICAL.read_text("utf-8")) if TOPICAL.exists() else []
     tag = args.docs or "all"
     rows: dict[str, dict] = {}
-    for name, builder, opener in (("portal", build_portal, Portal), ("textbook", build, Textbook)):
-        if args.only and name != args.only:
+    systems = (
+        ("portal", "portal", build_portal, Portal),
+        # the same index, asked without synonyms and query conversion (issue 11's features off)
+        ("portal, aids off", "portal", None, PlainPortal),
+        ("textbook", "textbook", build, Textbook),
+    )
+    for name, index_name, builder, opener in systems:
+        if args.only and index_name != args.only:
             continue
-        index_dir = args.out / f"quality-{name}-{tag}"
+        index_dir = args.out / f"quality-{index_name}-{tag}"
         build_s = None
-        if not (args.reuse and index_dir.exists()):
+        if builder and not (args.reuse and index_dir.exists()):
             started = time.perf_counter()
             builder(corpus, index_dir)
             build_s = time.perf_counter() - started

@@ -12,9 +12,10 @@ by exact index terms:
 - ``u:<URL>``: an absolute URL; ``p:<path>``: a URL's path, for links published relative to a page whose
   address the record does not carry.
 
-:func:`refs` are the tokens others may cite a document by; :func:`cites`, :func:`repeals` and
-:func:`repealed_by` are the tokens a document cites. Detection runs at ingest (the index stores each list
-as a keyword field, see :mod:`index.schema`); the links are resolved at query time (``Catalog.relations``).
+:func:`refs` are the tokens others may cite a document by; :func:`cites`, :func:`repeals`,
+:func:`repealed_by` and :func:`mentions` are the tokens a document cites. Detection runs at ingest (the index
+stores each list as a keyword field, see :mod:`index.schema`); the links are resolved at query time
+(``Catalog.relations``).
 """
 
 from __future__ import annotations
@@ -161,6 +162,16 @@ def related_tokens(doc: Document) -> list[str]:
         tokens += link_tokens(link.url, doc.url)
         tokens += [f"t:{key}" for key in title_keys(link.title)]
     return _without_own(tokens, doc)
+
+
+def mentions(doc: Document) -> list[str]:
+    """Tokens of every document this one names anywhere in its title, body or 内容概述: 《titles》 and 文号.
+
+    What related documents list as 本文引用 (and, read the other way, 引用本文); unlike :func:`cites` this is
+    every document's, not an interpretation's opening only.
+    """
+    text = f"{doc.title}\n{doc.summary}\n{doc.body}"
+    return _without_own(quoted_title_tokens(text) + doc_no_tokens(text), doc)
 
 
 def repeals(doc: Document) -> list[str]:

@@ -12,12 +12,13 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, FieldType, Schema
 from index import relations
 from index.analysis import ChineseAnalyzer
 from index.bigrams import BigramAnalyzer
+from index.convert import to_simplified
 from index.identifiers import doc_no_keys, index_no_key
 from index.postings import GramPositions, TermCounts
 from index.record import Attachment, Document, Finding, IndexNo, Link
 
 # Bumped whenever the schema or the analysis changes, so an old index is rebuilt, not misread.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 7
 
 # Sort key for a document without a date: after every dated one whichever way a list is sorted
 # (the sort fields below pair it with a has_date key that sorts first; a date in the future counts
@@ -85,6 +86,7 @@ def build_schema(analyzer: Composable | None = None) -> Schema:
         cites=KEYWORD,
         repeals=KEYWORD,
         repealed_by=KEYWORD,
+        mentions=KEYWORD,  # every 《title》 and 文号 the text names (related documents: 本文引用 / 引用本文)
         disclosure=STORED,
         flags=KEYWORD(stored=True, commas=True),
         warnings_json=STORED,
@@ -138,16 +140,23 @@ def dedup_key(doc: Document) -> str:
 
 
 def to_fields(doc: Document, digest: str) -> dict[str, object]:
-    """The Whoosh fields for a document."""
+    """The Whoosh fields for a document.
+
+    Text fields are indexed in simplified characters (index/convert.py), so a query in either script finds a
+    document in either; title and body store the text as published (``_stored_<name>``).
+    """
+    title, body = to_simplified(doc.title), to_simplified(doc.body)
     fields: dict[str, object] = {
         "id": doc.id,
-        "title": doc.title,
-        "body": doc.body,
-        "title_grams": doc.title,
-        "body_grams": doc.body,
-        "attachment_grams": "\n\n".join(a.text for a in doc.attachments if a.text),
-        "doc_no_grams": doc.doc_no,
-        "publisher_grams": "；".join([*doc.publishers, *doc.publisher_aliases]),
+        "title": title,
+        "_stored_title": doc.title,
+        "body": body,
+        "_stored_body": doc.body,
+        "title_grams": title,
+        "body_grams": body,
+        "attachment_grams": to_simplified("\n\n".join(a.text for a in doc.attachments if a.text)),
+        "doc_no_grams": to_simplified(doc.doc_no),
+        "publisher_grams": to_simplified("；".join([*doc.publishers, *doc.publisher_aliases])),
         "keywords": ",".join(doc.keywords),
         "summary": doc.summary,
         "publisher": ",".join(doc.publishers),
@@ -169,6 +178,7 @@ def to_fields(doc: Document, digest: str) -> dict[str, object]:
         "cites": " ".join(relations.cites(doc)),
         "repeals": " ".join(relations.repeals(doc)),
         "repealed_by": " ".join(relations.repealed_by(doc)),
+        "mentions": " ".join(relations.mentions(doc)),
         "disclosure": doc.disclosure,
         "flags": ",".join(sorted({w.code for w in doc.warnings})),
         "warnings_json": json.dumps([w.to_dict() for w in doc.warnings], ensure_ascii=False),

@@ -22,6 +22,7 @@ from portal.errors import ErrorPageMiddleware, http_exception, no_index, server_
 from portal.openapi import openapi
 from portal.origin import PublicOriginMiddleware
 from portal.preferences import display
+from portal.querylog import QueryLog
 from portal.security import SecurityHeadersMiddleware
 from portal.settings import Settings, load_settings
 from portal.templating import STATIC_DIR, make_templates
@@ -41,6 +42,7 @@ def routes() -> list[BaseRoute]:
         _get("/search", views.search, "search"),
         _get("/search.json", views.search_json),
         _get("/search.atom", discovery.search_atom),
+        _get("/suggest.json", views.suggest_json),
         _get("/advanced", views.advanced, "advanced"),
         _get("/advanced.json", views.advanced_json),
         _get("/stats", views.stats, "stats"),
@@ -74,7 +76,7 @@ def open_catalog(settings: Settings) -> Catalog:
 
     A missing index does not stop the server: pages answer 503 until ``portal ingest`` has run.
     """
-    catalog = Catalog(settings.index_dir)
+    catalog = Catalog(settings.index_dir, synonyms=settings.synonyms)
     try:
         catalog.warm()
     except NoIndex as exc:
@@ -89,12 +91,15 @@ def create_app(
     settings = settings or load_settings()
 
     @asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Catalog]]:
-        # Lifespan state: each server (or TestClient) run gets its own catalog as request.state.catalog.
+    async def lifespan(app: Starlette) -> AsyncIterator[dict[str, object]]:
+        # Lifespan state: each server (or TestClient) run gets its own catalog as request.state.catalog, and
+        # its own query log (counts held in memory are written when it stops).
         catalog = catalog_factory(settings)
+        querylog = QueryLog(settings.query_log_dir, settings.query_log_days, settings.hot_blocklist)
         try:
-            yield {"catalog": catalog}
+            yield {"catalog": catalog, "querylog": querylog}
         finally:
+            querylog.flush()
             catalog.close()
 
     app = Starlette(

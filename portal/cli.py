@@ -232,6 +232,26 @@ def stats(as_json: bool) -> None:
             click.echo(f"  {count.count:6d}  {count.share:5.1f}%  {count.label}")
         if item.unknown:
             click.echo(f"  {item.unknown:6d}  {100 * item.unknown / figures.documents:5.1f}%  {item.unknown_label}")
+    _echo_query_log()
+
+
+def _echo_query_log() -> None:
+    """For operators only: 热搜词 and the queries that found nothing, from the portal's query log."""
+    from portal.querylog import HOT_DAYS, QueryLog
+
+    settings = load_settings()
+    querylog = QueryLog(settings.query_log_dir, settings.query_log_days, settings.hot_blocklist)
+    hot, empty = querylog.hot(20), querylog.empty(50)
+    click.echo(f"\n热搜词（近 {HOT_DAYS} 天，公开显示的）")
+    for item in hot:
+        click.echo(f"  {item.count:6d}  {item.q}")
+    if not hot:
+        click.echo("  （暂无）")
+    click.echo(f"\n无结果的检索词（近 {settings.query_log_days} 天，仅供运维查看，不公开）")
+    for item in empty:
+        click.echo(f"  {item.count:6d}  {item.q}")
+    if not empty:
+        click.echo("  （暂无）")
 
 
 @cli.command()

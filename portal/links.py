@@ -57,6 +57,7 @@ def query_pairs(req: SearchRequest) -> list[tuple[str, str]]:
     pairs += [("sort", req.sort)] if req.sort != default_sort(req) else []
     pairs += [("per_page", str(req.per_page))] if req.per_page != PER_PAGE_DEFAULT else []
     pairs += [("page", str(req.page))] if req.page > 1 else []
+    pairs += [("literal", "1")] if req.literal else []
     return pairs
 
 
@@ -111,6 +112,10 @@ class SearchLinks:
     def query(self, q: str) -> str:
         """The same conditions with another query (a suggestion)."""
         return self._url(replace(self.req, q=q, page=1))
+
+    def literal(self) -> str:
+        """The same search for the words as typed, without synonyms."""
+        return self._url(replace(self.req, literal=True, page=1))
 
     def clear(self) -> str:
         cleared = SearchRequest(q=self.req.q, field=self.req.field)

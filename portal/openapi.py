@@ -66,6 +66,14 @@ DESCRIPTIONS: dict[str, str] = {
     "warnings": "收录时发现的问题，message 为中文说明",
     "first": "本页第一条在全部结果中的序号（无结果为 0）",
     "last": "本页最后一条的序号",
+    "reason": "列为相关文件的原因：本文引用、引用本文或同主题",
+    "hot": "热搜词：近 7 天检索最多、有结果的检索词",
+    "did_you_mean": "检索词疑有错别字或同音字时的更正建议（不会自动替换）",
+    "terms": "以所输入内容开头的常用词，文件数多的在前",
+    "expansions": "同时检索的同义词：检索词及其找到文件的同义词（可用 literal=1 只检索原词）",
+    "synonyms": "找到文件的同义词",
+    "term": "检索词中的词",
+    "literal": "只检索所输入的词，不用同义词",
 }
 # Properties whose values come from a fixed table.
 ENUMS: dict[tuple[str, str], list[Any]] = {
@@ -171,6 +179,7 @@ def search_parameters() -> list[dict[str, Any]]:
         _query("date_from", "公开日期起（YYYY、YYYY-MM 或 YYYY-MM-DD）"),
         _query("date_to", "公开日期止"),
         _query("sort", "排序", {"type": "string", "enum": list(SORTS)}),
+        _query("literal", "为 1 时只检索所输入的词，不用同义词", {"type": "string", "enum": ["0", "1"]}),
         _query("page", "页码", {"type": "integer", "minimum": 1, "maximum": PAGE_MAX, "default": 1}),
         _query(
             "per_page",
@@ -207,6 +216,12 @@ def paths(c: Components) -> dict[str, Any]:
         ),
         "/search.atom": _get(
             "searchFeed", "任意检索的 Atom 订阅", {"200": _xml("application/atom+xml", "Atom 1.0")}, search
+        ),
+        "/suggest.json": _get(
+            "suggest",
+            "输入提示：以所输入内容开头的常用词，和含有它的文件标题",
+            {"200": _json(c, responses.SuggestResponse, "提示")},
+            [_query("q", "已输入的检索词（最后一个空格后的部分按前缀补全）", {"type": "string"})],
         ),
         "/lookup.json": _get(
             "lookup",

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 
 from index import relations
 from index.query import FACETS, Catalog, DocSummary, SearchRequest, SearchResult, identifier_kind
+from index.query.related import RelatedDoc
 from index.query.relations import Relations
 from index.record import Document
 from portal.links import SearchLinks, search_url
@@ -17,6 +18,7 @@ from portal.notes import Note, notes_of
 from portal.params import FIELDS, ParsedSearch
 
 MAX_WAYS_OUT = 6
+RELATED_SHOWN = 8
 # Conditions under which a query that looks like a 索引号 or 文号 jumps to the document.
 _JUMP_FIELDS = ("all", "index_no", "doc_no")
 
@@ -66,7 +68,7 @@ class SearchPage:
 @dataclass
 class DocPage:
     doc: Document
-    related: list[DocSummary]  # documents like this one (more-like-this)
+    related: list[RelatedDoc]  # 本文引用, 引用本文, 同主题 (index/query/related.py), none listed under relations
     relations: Relations  # what its text links it to: 解读 ↔ 原文, replaced by / replaces
     notes: list[Note]  # integrity findings in Chinese
     interpretation: str = ""  # 政策解读, 图解, 一图读懂 or 答记者问 when the document is an interpretation
@@ -161,7 +163,10 @@ def doc_page(catalog: Catalog, doc_id: str) -> DocPage | None:
     if doc is None:
         return None
     form = relations.interpretation_form(doc.title, doc.categories, doc.column)
-    return DocPage(doc, catalog.related(doc.id, limit=5), catalog.relations(doc), notes_of(doc), form)
+    linked = catalog.relations(doc)
+    shown = {item.id for items in vars(linked).values() for item in items}  # already listed in their own sections
+    related = [item for item in catalog.related(doc.id, limit=RELATED_SHOWN + len(shown)) if item.id not in shown]
+    return DocPage(doc, related[:RELATED_SHOWN], linked, notes_of(doc), form)
 
 
 def resolve_doc_id(catalog: Catalog, text: str) -> str | None:

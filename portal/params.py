@@ -175,5 +175,6 @@ def parse_search(params: Params, preset: Mapping[str, list[str]] | None = None) 
         page=parse_int(params.get("page"), 1, 1, PAGE_MAX),
         per_page=parse_int(params.get("per_page"), PER_PAGE_DEFAULT, 1, PER_PAGE_MAX),
         scoped=scoped,
+        literal=params.get("literal") == "1",
     )
     return ParsedSearch(request=request, notices=notices, jump=params.get("go", "1") != "0")

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from index.query import DocSummary, FacetValue, Hit, SearchRequest
+from index.query.related import RelatedDoc
 from index.query.relations import Relations
-from index.query.results import Copy
+from index.query.results import Copy, Expansion
 from index.record import Document, IndexNo
 from portal.links import doc_path
 from portal.notes import field_label, finding_label, notes_of
@@ -40,6 +41,13 @@ class DocItem(DocSummary):
     """A document in a list, with its page on this portal."""
 
     path: str = ""
+
+
+@dataclass
+class RelatedItem(DocItem):
+    """A related document, with why it is listed: 本文引用, 引用本文 or 同主题."""
+
+    reason: str = ""
 
 
 @dataclass
@@ -122,7 +130,7 @@ class PublicDocument:
 @dataclass
 class DocResponse:
     document: PublicDocument
-    related: list[DocItem]
+    related: list[RelatedItem]
     interprets: list[DocItem]
     interpretations: list[DocItem]
     replaced_by: list[DocItem]
@@ -176,11 +184,11 @@ def public_findings(doc: Document) -> list[PublicFinding]:
 
 
 def doc_response(
-    doc: Document, kind: str, interpretation: str, related: list[DocSummary], relations: Relations
+    doc: Document, kind: str, interpretation: str, related: list[RelatedDoc], relations: Relations
 ) -> DocResponse:
     return DocResponse(
         document=public_document(doc, kind, interpretation),
-        related=[doc_item(item) for item in related],
+        related=[RelatedItem(**{**vars(item), "url": safe_href(item.url)}, path=doc_path(item.id)) for item in related],
         interprets=[doc_item(item) for item in relations.interprets],
         interpretations=[doc_item(item) for item in relations.interpretations],
         replaced_by=[doc_item(item) for item in relations.replaced_by],
@@ -221,6 +229,7 @@ class SearchLinksItem:
     atom: str
     next: str | None
     prev: str | None
+    literal: str | None  # the same search without synonyms, where synonyms were used
 
 
 @dataclass
@@ -235,11 +244,31 @@ class SearchResponse:
     error: str | None
     notices: list[str]
     suggestions: list[str]
+    did_you_mean: list[str]
+    expansions: list[Expansion]
     hits: list[HitItem]
     facets: dict[str, FacetGroup]
     identifier_matches: list[DocItem]
     ways_out: list[WayOutItem]
     links: SearchLinksItem
+
+
+@dataclass
+class SuggestedTitle:
+    """A document whose title holds what was typed."""
+
+    id: str
+    title: str
+    path: str
+
+
+@dataclass
+class SuggestResponse:
+    """Autocomplete for what has been typed: frequent words beginning with it, and titles holding it."""
+
+    q: str
+    terms: list[str]
+    titles: list[SuggestedTitle]
 
 
 @dataclass
@@ -266,6 +295,7 @@ class HomeResponse:
     latest: list[DocItem]
     facets: dict[str, FacetGroup]
     stats: Overview
+    hot: list[str]
 
 
 @dataclass

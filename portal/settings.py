@@ -39,6 +39,18 @@ SETTINGS = (
     ),
     Setting("PORTAL_SITE_NAME", "政府信息公开检索", "name shown in the page header and feeds"),
     Setting("PORTAL_LOCK_TIMEOUT", "30", "seconds an ingest waits for another ingest to finish"),
+    Setting(
+        "PORTAL_SYNONYMS",
+        str(PROJECT_ROOT / "index" / "data" / "synonyms.txt"),
+        "synonym groups for search, official term first (read again when it changes)",
+    ),
+    Setting("PORTAL_QUERY_LOG", "", "folder of the query log (热搜词); default `querylog` beside the index folder"),
+    Setting("PORTAL_QUERY_LOG_DAYS", "30", "days of query counts kept"),
+    Setting(
+        "PORTAL_HOT_BLOCKLIST",
+        str(PROJECT_ROOT / "index" / "data" / "hot_blocklist.txt"),
+        "terms kept off the public 热搜词 list, one a line",
+    ),
 )
 
 
@@ -54,6 +66,15 @@ class Settings:
     allowed_hosts: tuple[str, ...]
     site_name: str
     lock_timeout: float
+    synonyms: Path
+    query_log: Path | None  # None: `querylog` beside the index folder (see query_log_dir)
+    query_log_days: int
+    hot_blocklist: Path
+
+    @property
+    def query_log_dir(self) -> Path:
+        """Where the query log lives: PORTAL_QUERY_LOG, else ``querylog`` beside the index folder."""
+        return self.query_log or self.index_dir.parent / "querylog"
 
 
 def _value(name: str, environ: dict[str, str]) -> str:
@@ -89,4 +110,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         ),
         site_name=_value("PORTAL_SITE_NAME", env),
         lock_timeout=float(_value("PORTAL_LOCK_TIMEOUT", env)),
+        synonyms=Path(_value("PORTAL_SYNONYMS", env)),
+        query_log=Path(env["PORTAL_QUERY_LOG"]) if env.get("PORTAL_QUERY_LOG") else None,
+        query_log_days=int(_value("PORTAL_QUERY_LOG_DAYS", env)),
+        hot_blocklist=Path(_value("PORTAL_HOT_BLOCKLIST", env)),
     )

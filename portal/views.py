@@ -12,11 +12,12 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from index.query import FACETS, Catalog, identifier_kind
+from index.query import FACETS, MAX_QUERY_CHARS, Catalog, identifier_kind
 from portal.charts import Chart, bar_chart, column_chart
 from portal.links import CATEGORY_DIMENSIONS, absolute, browse_path, doc_path, search_url
 from portal.pages import DocPage, SearchPage, doc_page, identifier_matches, page_numbers, resolve_doc_id, search_page
 from portal.params import Params, ParsedSearch, clean_text, is_year, parse_search
+from portal.querylog import QueryLog
 from portal.responses import (
     AdvancedResponse,
     BrowseResponse,
@@ -26,6 +27,8 @@ from portal.responses import (
     Overview,
     SearchLinksItem,
     SearchResponse,
+    SuggestedTitle,
+    SuggestResponse,
     WayOutItem,
     doc_item,
     doc_response,
@@ -37,6 +40,7 @@ from portal.settings import Settings
 from portal.statistics import Breakdown, statistics
 
 LATEST_ON_HOME = 10
+HOT_ON_HOME = 10
 
 
 def catalog_of(request: Request) -> Catalog:
@@ -71,22 +75,35 @@ def parsed_search(request: Request, preset: dict[str, list[str]] | None = None) 
 # Home ------------------------------------------------------------------------------------------
 
 
-def home_data(catalog: Catalog) -> dict[str, Any]:
+def querylog_of(request: Request) -> QueryLog | None:
+    return getattr(request.state, "querylog", None)
+
+
+def hot_queries(request: Request) -> list[str]:
+    """热搜词 from the portal's own query log (portal/querylog.py), most searched first."""
+    querylog = querylog_of(request)
+    return [item.q for item in querylog.hot(HOT_ON_HOME)] if querylog else []
+
+
+def home_data(catalog: Catalog, hot: list[str]) -> dict[str, Any]:
     return {
         "latest": catalog.latest(LATEST_ON_HOME),
         "facets": catalog.facet_counts(),
         "stats": catalog.stats(),
+        "hot": hot,
     }
 
 
 def home(request: Request) -> Response:
-    return render(request, "home.html", home_data(catalog_of(request)))
+    return render(request, "home.html", home_data(catalog_of(request), hot_queries(request)))
 
 
 def home_json(request: Request) -> Response:
-    data = home_data(catalog_of(request))
+    data = home_data(catalog_of(request), hot_queries(request))
     latest = [doc_item(item) for item in data["latest"]]
-    return json_response(HomeResponse(latest, facet_groups(data["facets"], FACETS), Overview(**data["stats"])))
+    return json_response(
+        HomeResponse(latest, facet_groups(data["facets"], FACETS), Overview(**data["stats"]), data["hot"])
+    )
 
 
 # Search ----------------------------------------------------------------------------------------
@@ -115,6 +132,8 @@ def search_response(page: SearchPage) -> SearchResponse:
         error=result.error,
         notices=page.parsed.notices + result.notices,
         suggestions=result.suggestions,
+        did_you_mean=result.did_you_mean,
+        expansions=result.expansions,
         hits=[hit_item(hit) for hit in result.hits],
         facets=facet_groups(result.facets, FACETS),
         identifier_matches=[doc_item(item) for item in page.identifier_matches],
@@ -124,6 +143,7 @@ def search_response(page: SearchPage) -> SearchResponse:
             atom=page.links.feed(),
             next=page.links.page(result.page + 1) if result.page < result.pages else None,
             prev=page.links.page(result.page - 1) if result.page > 1 else None,
+            literal=page.links.literal() if result.expansions else None,
         ),
     )
 
@@ -147,6 +167,9 @@ def search(request: Request) -> Response:
     page = search_page(catalog, parsed)
     if page.result.pages and parsed.request.page > page.result.pages:
         return RedirectResponse(page.links.page(page.result.pages), status_code=303)
+    querylog = querylog_of(request)
+    if querylog and parsed.request.q and parsed.request.page == 1 and not page.result.error:
+        querylog.record(parsed.request.q, page.result.total)
     context = search_context(page)
     context["canonical"] = canonical(request, page.links.html())
     return render(request, "search.html", context)
@@ -158,6 +181,14 @@ def search_json(request: Request) -> Response:
     page = search_page(catalog, parsed)
     page.identifier_matches = identifier_matches(catalog, parsed)
     return json_response(search_response(page))
+
+
+def suggest_json(request: Request) -> Response:
+    """``/suggest.json?q=``: autocomplete for the search box (:meth:`Catalog.suggest`)."""
+    q = clean_text(request.query_params.get("q", ""), MAX_QUERY_CHARS)
+    found = catalog_of(request).suggest(q) if q else None
+    titles = [SuggestedTitle(doc_id, title, doc_path(doc_id)) for doc_id, title in (found.titles if found else [])]
+    return json_response(SuggestResponse(q, found.terms if found else [], titles))
 
 
 # 高级检索 --------------------------------------------------------------------------------------

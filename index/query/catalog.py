@@ -21,19 +21,29 @@ from whoosh.query import Or, Term
 from whoosh.searching import Searcher
 
 from index import store
+from index.convert import to_simplified
 from index.identifiers import doc_no_key, index_no_key
 from index.query.arrays import IndexArrays
 from index.query.engine import FIELD_GROUPS, Engine, Scored, query_units
 from index.query.facets import collapse, facet_values, filter_mask, ranked
 from index.query.highlight import highlight_line, plain_snippet, snippet
+from index.query.related import RelatedDoc, related_docs
 from index.query.relations import Relations, relations_of
 from index.query.request import MAX_QUERY_CHARS, SearchRequest, query_text_and_field, sanitised
-from index.query.results import Copy, DocSummary, FacetValue, Hit, SearchResult, summary_of
+from index.query.results import Copy, DocSummary, Expansion, FacetValue, Hit, SearchResult, summary_of
+from index.query.spelling import Speller
+from index.query.suggest import Suggestions, Vocabulary
+from index.query.synonyms import DEFAULT_PATH as DEFAULT_SYNONYMS
+from index.query.synonyms import Synonyms
 from index.query.syntax import Not, Phrase, Words, parse
 from index.record import Document
 from index.schema import date_from_key, from_stored
 
 MAX_SUGGESTIONS = 3
+FEW_HITS = 5  # fewer hits than this, and a query with unknown words gets a did-you-mean
+# Longer queries are pasted text (a title, a sentence), whose typos the engine's near-title match already
+# forgives; checking them would cost a second search of a long query.
+MAX_SPELLING_CHARS = 20
 
 
 class Catalog:
@@ -42,10 +52,16 @@ class Catalog:
     Opening a Whoosh searcher reads every segment's files, so each thread keeps one and refreshes it
     only when a commit or a rebuild has changed the index; searchers are not shared between threads.
     The arrays the engine reads (:class:`IndexArrays`) are built once per commit and shared.
+
+    Queries are converted to simplified characters (``convert``, :mod:`index.convert`) and unquoted words are
+    expanded by the synonym file ``synonyms`` (:mod:`index.query.synonyms`; None for none). Both are on by
+    default; the benchmark turns them off to show what they change.
     """
 
-    def __init__(self, index_dir: Path) -> None:
+    def __init__(self, index_dir: Path, synonyms: Path | None = DEFAULT_SYNONYMS, convert: bool = True) -> None:
         self.index_dir = Path(index_dir)
+        self.synonyms = Synonyms(synonyms)
+        self.convert = convert
         self._lock = threading.Lock()
         self._ix: Index | None = None
         self._generation: str | None = None
@@ -53,6 +69,8 @@ class Catalog:
         self._open: list[Searcher] = []
         self._arrays: IndexArrays | None = None
         self._facet_cache: tuple[object, dict[str, list[FacetValue]]] | None = None
+        self._prepare_lock = threading.Lock()
+        self._prepared: tuple[object, Vocabulary, Speller] | None = None
 
     # plumbing
 
@@ -66,8 +84,11 @@ class Catalog:
             return self._ix
 
     def warm(self) -> None:
-        """Load the segmenter and open the index now, not on the first request."""
+        """Load the segmenter, open the index and prepare autocomplete and did-you-mean now, not on the first
+        request (on the whole corpus the vocabulary takes a few seconds)."""
         list(self._analyzer()("预热", mode="query"))
+        with self.searcher() as searcher:
+            self._vocabulary(searcher)
 
     def _analyzer(self):
         """The word analyzer the index was built with (its user dictionary included)."""
@@ -101,8 +122,32 @@ class Catalog:
                 self._arrays = fresh
             return self._arrays
 
-    def _engine(self, searcher: Searcher) -> Engine:
-        return Engine(self.arrays(searcher), searcher.reader(), self._analyzer())
+    def _vocabulary(self, searcher: Searcher) -> tuple[Vocabulary, Speller]:
+        """The words and titles of the commit ``searcher`` reads, and a speller on them: built once per commit
+        (one thread builds, the others wait for it)."""
+        version = self.arrays(searcher).version
+        prepared = self._prepared
+        if prepared is None or prepared[0] != version:
+            with self._prepare_lock:
+                prepared = self._prepared
+                if prepared is None or prepared[0] != version:
+                    vocabulary = Vocabulary.build(searcher.reader())
+                    prepared = self._prepared = (version, vocabulary, Speller(vocabulary))
+        return prepared[1], prepared[2]
+
+    def suggest(self, q: str, titles: int = 5, terms: int = 8) -> Suggestions:
+        """Autocomplete for what has been typed: titles holding it and frequent words beginning with its last
+        part (:mod:`index.query.suggest`)."""
+        with self.searcher() as searcher:
+            vocabulary, _ = self._vocabulary(searcher)
+            return vocabulary.complete(q[:MAX_QUERY_CHARS], titles, terms)
+
+    def _engine(self, searcher: Searcher, literal: bool = False) -> Engine:
+        synonyms = None if literal or self.synonyms.path is None else self.synonyms.table()
+        return Engine(self.arrays(searcher), searcher.reader(), self._analyzer(), synonyms)
+
+    def _simplified(self, text: str) -> str:
+        return to_simplified(text) if self.convert else text
 
     def close(self) -> None:
         with self._lock:
@@ -125,13 +170,15 @@ class Catalog:
         if max([len(text), *(len(part) for part in req.scoped.values())]) > MAX_QUERY_CHARS:
             result.error = f"检索词过长（最多 {MAX_QUERY_CHARS} 个字），请缩短后再试。"
             return result
+        text = self._simplified(text)
         parsed = parse(text)
         if parsed.degraded:
             result.notices.append("检索式的引号、括号或 AND/OR/NOT 不完整，已按普通检索词检索。")
         with self.searcher() as searcher:
-            engine = self._engine(searcher)
+            engine = self._engine(searcher, req.literal)
             scored = self._scored(engine, parsed.node, text, field)
             for key, part in req.scoped.items():  # 高级检索: every field condition must match as well
+                part = self._simplified(part)
                 condition = self._scored(engine, parse(part).node, part, key)
                 scored = Scored(
                     condition.hit & (scored.hit if text else engine.arrays.alive), scored.score + condition.score
@@ -149,13 +196,22 @@ class Catalog:
             result.page = min(req.page, max(result.pages, 1))  # a page past the end answers with the last page
             result.facets = facet_values(engine.arrays, engine.reader, docs, req)
             start = (result.page - 1) * req.per_page
+            result.expansions = [Expansion(term, found) for term, found in engine.expansions.items()]
             needles = highlight_needles(parsed.node, self._analyzer())
+            needles += [word for expansion in result.expansions for word in expansion.synonyms]
             result.hits = [
                 self._hit(searcher, int(doc), float(scored.score[doc]), needles, copies.get(int(doc), []))
                 for doc in docs[start : start + req.per_page]
             ]
             if result.total == 0 and parsed.node is not None:
                 result.suggestions = self._suggestions(engine, text, field, mask)
+            if (
+                result.total < FEW_HITS
+                and field not in ("doc_no", "index_no")
+                and isinstance(parsed.node, Words)
+                and len(parsed.node.text) <= MAX_SPELLING_CHARS
+            ):
+                result.did_you_mean = self._did_you_mean(searcher, engine, parsed.node, field, mask, result.total)
         result.elapsed_ms = (time.perf_counter() - started) * 1000
         return result
 
@@ -204,6 +260,26 @@ class Catalog:
                 break
         return found
 
+    def _did_you_mean(self, searcher, engine: Engine, node: Words, field: str, mask, total: int) -> list[str]:
+        """The query with its unknown words corrected (:mod:`index.query.spelling`), if that finds more."""
+        _, speller = self._vocabulary(searcher)
+        analyzer = self._analyzer()
+        chunks, changed = [], False
+        for chunk in node.text.split():
+            words = [token.text for token in analyzer(chunk, mode="query")]
+            fixed = speller.correct(words)
+            if fixed != words:
+                chunks.append("".join(fixed))
+                changed = True
+            else:
+                chunks.append(chunk)
+        if not changed:
+            return []
+        corrected = " ".join(chunks)
+        matches = engine.words(corrected, FIELD_GROUPS[field]).hit
+        found = int(np.count_nonzero(matches if mask is None else matches & mask))
+        return [corrected] if found > total else []
+
     # lookup and documents
 
     def lookup(self, text: str) -> list[DocSummary]:
@@ -220,21 +296,15 @@ class Catalog:
             stored = searcher.document(id=doc_id) or searcher.document(index_key=index_no_key(doc_id))
             return from_stored(stored) if stored else None
 
-    def related(self, doc_id: str, limit: int = 5) -> list[DocSummary]:
-        """Documents like this one, by the words that characterise its title and body."""
+    def related(self, doc_id: str, limit: int = 8) -> list[RelatedDoc]:
+        """Documents this one names (本文引用), that name it (引用本文), and on the same topic (同主题), each with
+        its reason (:mod:`index.query.related`)."""
         with self.searcher() as searcher:
             docnum = searcher.document_number(id=doc_id)
             if docnum is None:
                 return []
-            stored = searcher.stored_fields(docnum)
-            engine = self._engine(searcher)
-            text = f"{stored.get('title', '')}\n{str(stored.get('body', ''))[:3000]}"
-            scored = engine.more_like(text, ("title", "body"))
-            scored.hit[docnum] = False
-            docs, _ = collapse(
-                engine.arrays, engine.reader, ranked(engine.arrays, engine.reader, scored.hit, scored.score, None)
-            )
-            return [summary_of(searcher.stored_fields(int(doc))) for doc in docs[:limit]]
+            doc = from_stored(searcher.stored_fields(docnum))
+            return related_docs(searcher, self._engine(searcher, literal=True), doc, docnum, limit)
 
     def relations(self, doc: Document) -> Relations:
         """The documents ``doc``'s text links it to: what it interprets or its interpretations, and what

@@ -12,6 +12,11 @@ match (coordination), and rank above everything else where the whole text occurs
 phrase of its bigrams) — in the title above the body — and where it is a title, exactly or nearly
 (the Dice similarity of their bigrams). Quoted text
 (:class:`Phrase`) matches only where its bigrams stand at consecutive positions: an exact substring.
+
+A query word in a synonym group (:mod:`index.query.synonyms`: 低保 and 最低生活保障) is one unit whose
+alternatives are its synonyms: a document holding any of them fills the unit's slot (minimum-match counts the
+slot once), scored as one term whose frequency counts a synonym's occurrences times :data:`SYNONYM_DISCOUNT`,
+so a literal hit ranks above a hit of the same strength reached only through a synonym.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from whoosh.reading import IndexReader
 from index.analysis import fold
 from index.bigrams import phrase_grams
 from index.query.arrays import IndexArrays
+from index.query.synonyms import SynonymTable
 from index.query.syntax import And, Node, Not, Phrase, Words
 
 K1 = 1.2
@@ -69,6 +75,12 @@ FIELD_GROUPS: dict[str, tuple[str, ...]] = {
 PHRASE_BONUS = {"title": 1.0, "body": 0.5, "attachment": 0.3}
 # Where the text is a title, or nearly (one character wrong), rising from Dice similarity 0.7 to 1.
 TITLE_BONUS = 6.0
+# The share of a document's characterising weight (tf·idf) another must hold to be like it (more_like).
+MORE_LIKE_SHARE = 0.3
+# What a hit through a synonym is worth beside a literal hit of the same strength.
+SYNONYM_DISCOUNT = 0.8
+# Consecutive query words a synonym term may span (环保 督察 → 环保督察).
+_SYNONYM_SPAN = 6
 
 # Function words that carry no topic: not units of their own (they still count inside a phrase). Tuned with
 # the others on bench/data/topical.json after it was judged: python -m bench.quality (topical 0.82 → 0.84).
@@ -84,10 +96,16 @@ _RUNS = re.compile(
 
 @dataclass(frozen=True)
 class Unit:
-    """One word of a query: the term in word fields, and the bigrams it is in bigram fields."""
+    """One word of a query: the term in word fields, and the bigrams it is in bigram fields; with its
+    synonyms (``alternatives``, each a unit of its own) where the word is in a synonym group."""
 
     word: str
     grams: tuple[str, ...]
+    alternatives: tuple[Unit, ...] = ()
+
+
+def _unit(word: str) -> Unit:
+    return Unit(word, tuple(phrase_grams(word)) if len(word) > 1 else (word,))
 
 
 @dataclass
@@ -108,31 +126,57 @@ def minimum_match(units: int) -> int:
     return math.ceil(units * 0.7)
 
 
-def query_units(text: str, analyzer) -> list[Unit]:
-    """The units of unquoted text: jieba's words of each Chinese run, each Latin/digit run whole; no stop words."""
+def query_units(text: str, analyzer, synonyms: SynonymTable | None = None) -> list[Unit]:
+    """The units of unquoted text: jieba's words of each Chinese run, each Latin/digit run whole; no stop words.
+
+    With ``synonyms``, consecutive words forming an everyday term of a group (longest first, up to six words:
+    jieba cuts 环保督察 as 环保 / 督察) become one unit carrying the group's official term as its alternative. Terms are
+    matched on word boundaries only, so 非典 is not found inside 非典型肺炎.
+    """
     units: dict[str, Unit] = {}
     for match in _RUNS.finditer(fold(text).lower()):
         run = match.group()
-        if match.lastgroup == "alnum":
-            units.setdefault(run, Unit(run, (run,)))
-            continue
-        for token in analyzer(run, mode="query"):
-            word = token.text
+        words = [run] if match.lastgroup == "alnum" else [token.text for token in analyzer(run, mode="query")]
+        i = 0
+        while i < len(words):
+            span = _synonym_span(words, i, synonyms) if synonyms else 0
+            if span:
+                word = "".join(words[i : i + span])
+                alternatives = tuple(_unit(other) for other in synonyms.alternatives(word))
+                units.setdefault(word, Unit(word, _unit(word).grams, alternatives))
+                i += span
+                continue
+            word = words[i]
+            i += 1
             if word in STOP_WORDS or word in units:
                 continue
-            units[word] = Unit(word, tuple(phrase_grams(word)) if len(word) > 1 else (word,))
+            units[word] = Unit(run, (run,)) if match.lastgroup == "alnum" else _unit(word)
     return list(units.values())
 
 
-class Engine:
-    """Evaluates query trees on one commit (``arrays``) through the calling thread's ``reader``."""
+def _synonym_span(words: list[str], start: int, synonyms: SynonymTable) -> int:
+    """How many words from ``start`` on form a synonym term (the longest such run), 0 for none."""
+    for end in range(min(len(words), start + _SYNONYM_SPAN), start, -1):
+        if "".join(words[start:end]) in synonyms:
+            return end - start
+    return 0
 
-    def __init__(self, arrays: IndexArrays, reader: IndexReader, analyzer) -> None:
+
+class Engine:
+    """Evaluates query trees on one commit (``arrays``) through the calling thread's ``reader``.
+
+    With ``synonyms``, unquoted words are expanded (see the module docstring); :attr:`expansions` then
+    records, term by term, the synonyms that found documents (the page says so, and offers the literal search).
+    """
+
+    def __init__(self, arrays: IndexArrays, reader: IndexReader, analyzer, synonyms: SynonymTable | None = None):
         self.arrays = arrays
         self.reader = reader
         self.analyzer = analyzer
+        self.synonyms = synonyms
         self.size = arrays.size
         self._norms: dict[str, np.ndarray] = {}
+        self.expansions: dict[str, list[str]] = {}
 
     # the tree
 
@@ -161,7 +205,7 @@ class Engine:
     # unquoted words
 
     def words(self, text: str, fields: tuple[str, ...]) -> Scored:
-        units = query_units(text, self.analyzer)
+        units = query_units(text, self.analyzer, self.synonyms)
         if not units:
             return self._nothing()
         scored, informativeness = self._units(units, fields, minimum_match(len(units)))
@@ -170,23 +214,34 @@ class Engine:
         return scored
 
     def more_like(self, text: str, fields: tuple[str, ...], top: int = 12) -> Scored:
-        """Documents sharing the words that characterise ``text`` (highest tf·idf), at least two of them."""
+        """Documents sharing the words that characterise ``text`` (its ``top`` words by tf·idf): at least two
+        of them, carrying at least MORE_LIKE_SHARE of their tf·idf weight, so sharing the rare, repeated words
+        counts and sharing a few common ones (管理, 办法) does not."""
         counts = Counter(
             token.text
             for token in self.analyzer(text, mode="query")
             if len(token.text) > 1 and token.text not in STOP_WORDS and any(ch.isalnum() for ch in token.text)
         )
         total = self.arrays.count + 1
-
-        def weight(word: str) -> float:
-            return counts[word] * math.log(total / (1 + self.reader.doc_frequency("body", word)))
-
-        units = [Unit(word, tuple(phrase_grams(word))) for word in sorted(counts, key=weight, reverse=True)[:top]]
-        if not units:
+        weights = {
+            word: n * math.log(total / (1 + self.reader.doc_frequency("body", word))) for word, n in counts.items()
+        }
+        chosen = sorted(weights, key=weights.get, reverse=True)[:top]
+        if not chosen:
             return self._nothing()
-        scored, _ = self._units(units, fields, min(2, len(units)))
-        scored.score[~scored.hit] = 0
-        return scored
+        held = np.zeros(self.size, np.float32)
+        count = np.zeros(self.size, np.int16)
+        score = np.zeros(self.size, np.float32)
+        for word in chosen:
+            unit_score, _ = self._unit(Unit(word, tuple(phrase_grams(word))), fields)
+            found = unit_score > 0
+            held += found * np.float32(weights[word])
+            count += found
+            score += unit_score
+        hit = (count >= min(2, len(chosen))) & (held >= MORE_LIKE_SHARE * sum(weights[w] for w in chosen))
+        score *= (count / len(chosen)) ** 2
+        score[~hit] = 0
+        return Scored(hit, score)
 
     def _units(self, units: list[Unit], fields: tuple[str, ...], required: int) -> tuple[Scored, float]:
         """Documents holding at least ``required`` units, scored by BM25F and coordination; and Σ idf."""
@@ -204,26 +259,39 @@ class Engine:
     def _unit(self, unit: Unit, fields: tuple[str, ...]) -> tuple[np.ndarray, float]:
         """BM25F score of one unit for every document, and its idf.
 
-        The fields of SATURATED_APART (the title) saturate on their own and add: a title holding the
-        word counts fully even where the body already says it many times."""
+        A unit with synonyms is scored as one term (as Lucene's ``SynonymQuery`` does): its pseudo-frequency is
+        the word's plus SYNONYM_DISCOUNT times each synonym's, saturated once, with the idf of the documents
+        holding any of them. So a document about 最低生活保障 is not outranked by one mentioning 低保 once, and a
+        literal hit still ranks above a synonym hit of the same frequency. The fields of SATURATED_APART (the
+        title) saturate on their own and add: a title holding the word counts fully even where the body
+        already says it many times.
+        """
+        pooled, apart = self._pseudo_tf(unit, fields)
+        for alternative in unit.alternatives:
+            other_pooled, other_apart = self._pseudo_tf(alternative, fields)
+            if other_pooled.any() or other_apart.any():
+                pooled += other_pooled * np.float32(SYNONYM_DISCOUNT)
+                apart += other_apart * np.float32(SYNONYM_DISCOUNT)
+                used = self.expansions.setdefault(unit.word, [])
+                if alternative.word not in used:
+                    used.append(alternative.word)
+        df = int(np.count_nonzero((pooled > 0) | (apart > 0)))
+        if not df:
+            return pooled, 0.0
+        idf = math.log(1 + (self.arrays.count - df + 0.5) / (df + 0.5))
+        return idf * (pooled * (K1 + 1) / (K1 + pooled) + apart * (K1 + 1) / (K1 + apart)), idf
+
+    def _pseudo_tf(self, unit: Unit, fields: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """BM25F's pseudo-frequency Σ weight · tf / norm of one unit as written (no synonyms), for every document:
+        over the pooled fields, and over those saturated apart."""
         pooled = np.zeros(self.size, np.float32)
         apart = np.zeros(self.size, np.float32)
         for name in fields:
             field = TEXT_FIELDS[name]
             docs, freqs = self._unit_postings(unit, field)
-            if not docs.size:
-                continue
-            weighted = field.weight * freqs / self._norm(field)[docs]
-            if name in SATURATED_APART:
-                apart[docs] += weighted * (K1 + 1) / (K1 + weighted)
-            else:
-                pooled[docs] += weighted
-        present = (pooled > 0) | (apart > 0)
-        df = int(np.count_nonzero(present))
-        if not df:
-            return pooled, 0.0
-        idf = math.log(1 + (self.arrays.count - df + 0.5) / (df + 0.5))
-        return idf * (pooled * (K1 + 1) / (K1 + pooled) + apart), idf
+            if docs.size:
+                (apart if name in SATURATED_APART else pooled)[docs] += field.weight * freqs / self._norm(field)[docs]
+        return pooled, apart
 
     def _unit_postings(self, unit: Unit, field: TextField) -> tuple[np.ndarray, np.ndarray]:
         """(docnums, frequency) of a unit in one field: the larger of its word count and its bigram-run count."""

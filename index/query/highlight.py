@@ -1,7 +1,9 @@
 """Highlighting: what a query matched, marked with ``<mark>`` in escaped text, and the snippet it sits in.
 
 Matches are found by searching the stored text for the query's strings (one regular expression, each
-character matching its full-width and other-case forms too), not by re-analysing the document: a quoted phrase
+character matching its full-width and other-case forms too), not by re-analysing the document. Both sides are
+searched in simplified characters (:mod:`index.convert`, one character for one), so a traditional query marks
+simplified text and the reverse, at the original's offsets: a quoted phrase
 is marked whole and nothing less, unquoted words are marked as typed where the text holds them so,
 otherwise word by word. Snippets are whole sentences, cut at a clause boundary where a sentence is too
 long, with … wherever text was left out.
@@ -14,6 +16,7 @@ import html
 import re
 
 from index.analysis import fold
+from index.convert import to_simplified
 
 SNIPPET_CHARS = 160
 _SENTENCE = re.compile(r"[^。！？；!?;\n]*(?:[。！？；!?;]+|\n+|$)")
@@ -33,7 +36,7 @@ def _variants(ch: str) -> str:
 
 def _pattern(needles: list[str]) -> re.Pattern[str] | None:
     """One pattern finding any needle, longest first."""
-    alternatives = sorted({n.strip() for n in needles if n and n.strip()}, key=len, reverse=True)
+    alternatives = sorted({to_simplified(n.strip()) for n in needles if n and n.strip()}, key=len, reverse=True)
     if not alternatives:
         return None
     return re.compile("|".join("".join(_variants(ch) for ch in needle) for needle in alternatives))
@@ -45,7 +48,7 @@ def spans(text: str, needles: list[str]) -> list[tuple[int, int]]:
     if pattern is None:
         return []
     merged: list[list[int]] = []
-    for match in pattern.finditer(text):
+    for match in pattern.finditer(to_simplified(text)):  # same length: the spans are the original's
         start, end = match.span()
         if merged and start <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], end)

@@ -62,6 +62,8 @@ class SearchRequest:
     per_page: int = PER_PAGE_DEFAULT
     # 高级检索: field key (title, body, doc_no, index_no) → text that field must also match, besides q
     scoped: dict[str, str] = default(default_factory=dict)
+    # the words as typed only: no synonyms (the results page offers this when synonyms were used)
+    literal: bool = False
 
 
 def sanitised(req: SearchRequest) -> SearchRequest:
@@ -76,6 +78,7 @@ def sanitised(req: SearchRequest) -> SearchRequest:
         page=max(1, min(int(req.page or 1), PAGE_MAX)),
         per_page=max(1, min(int(req.per_page or PER_PAGE_DEFAULT), PER_PAGE_MAX)),
         scoped={key: text.strip() for key, text in req.scoped.items() if key in SCOPED_FIELDS and text.strip()},
+        literal=bool(req.literal),
     )
 
 

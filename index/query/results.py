@@ -50,6 +50,14 @@ class FacetValue:
 
 
 @dataclass
+class Expansion:
+    """A query word that was also searched as its synonyms (index/query/synonyms.py), those that found documents."""
+
+    term: str
+    synonyms: list[str]
+
+
+@dataclass
 class SearchResult:
     request: SearchRequest
     total: int = 0
@@ -61,6 +69,8 @@ class SearchResult:
     error: str | None = None
     suggestions: list[str] = default(default_factory=list)
     notices: list[str] = default(default_factory=list)  # what the search did with the query (broken syntax …)
+    expansions: list[Expansion] = default(default_factory=list)  # synonyms searched besides the words typed
+    did_you_mean: list[str] = default(default_factory=list)  # corrected queries that find more (spelling.py)
 
 
 def summary_of(stored: dict) -> DocSummary:

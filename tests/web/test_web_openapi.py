@@ -24,6 +24,10 @@ JSON_ROUTES = [
     ("/search.json?q=低保&page=2&publisher=宿迁市民政局", "/search.json", 200),
     ("/search.json?q=量子引力波", "/search.json", 200),  # empty, with ways out
     ("/search.json?q=低保殡葬", "/search.json", 200),  # empty, with suggestions
+    ("/search.json?q=地保", "/search.json", 200),  # did-you-mean
+    ("/search.json?q=低保&literal=1", "/search.json", 200),  # without synonyms
+    ("/suggest.json?q=低", "/suggest.json", 200),
+    ("/suggest.json?q=", "/suggest.json", 200),
     ("/search.json?q=" + "低保" * 150, "/search.json", 200),  # too long: error
     ("/search.json?q=" + quote(SEED_INDEX_NO), "/search.json", 200),  # identifier matches
     ("/search.json?kind=解读&validity=有效", "/search.json", 200),

@@ -1,0 +1,159 @@
+"""Did-you-mean: a query's unknown words corrected to words the index holds, by sound (pinyin) and by spelling.
+
+People type a homophone (地保 for 低保: both *di bao*) or one wrong character (养老保显 for 养老保险). A query
+is cut into jieba's words; runs of words the index does not know (in fewer than ``MIN_DOCS`` documents, single
+characters included, since jieba cuts an unknown word into characters) are the suspects. Each suspect is
+matched against the index's own words (:class:`index.query.suggest.Vocabulary`, per commit):
+
+1. words with the same pinyin, tones ignored (pypinyin; every reading of a character with several);
+2. words at Levenshtein distance 1 (2 from five characters on) of about the same length (rapidfuzz);
+
+and the candidate in the most documents wins, if it is in at least ``MIN_CORRECTION_DOCS``. The corrected
+query is offered as a link, never searched in place of the one typed (``Catalog.search`` checks it finds
+more than the query did).
+
+Everything is dictionary look-ups plus one rapidfuzz scan per suspect over the words of its length, so a
+no-hit query stays fast (``python -m bench.quality`` times no-hit queries, suggestions included).
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+from collections import defaultdict
+
+from pypinyin import Style, pinyin
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from index.query.suggest import MIN_DOCS, Vocabulary
+
+MIN_CORRECTION_DOCS = 5  # a correction must be a word of at least this many documents
+MAX_SUSPECT_CHARS = 8
+MAX_READINGS = 16  # pinyin spellings tried for one suspect (characters with several readings multiply)
+_CJK = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]+$")
+
+
+@functools.lru_cache(maxsize=32768)
+def readings(ch: str) -> tuple[str, ...]:
+    """The pinyin readings of one character without tones (长 → zhang, chang); () for none."""
+    found = pinyin(ch, style=Style.NORMAL, heteronym=True, errors="ignore")
+    return tuple(dict.fromkeys(r for group in found for r in group)) if found else ()
+
+
+def sound(word: str) -> str:
+    """The usual pinyin of a word (first reading of each character), the key words are filed under."""
+    keys = []
+    for ch in word:
+        found = readings(ch)
+        if not found:
+            return ""
+        keys.append(found[0])
+    return " ".join(keys)
+
+
+def sounds(word: str) -> list[str]:
+    """Every pinyin a word may be read as (each character's readings combined), at most MAX_READINGS."""
+    options = [readings(ch) for ch in word]
+    if not all(options):
+        return []
+    return [" ".join(combo) for combo in itertools.islice(itertools.product(*options), MAX_READINGS)]
+
+
+class Speller:
+    """Corrections against one commit's vocabulary (build once per commit; shared by threads, read-only)."""
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self.frequency = vocabulary.frequency
+        by_sound: dict[str, tuple[str, int]] = {}
+        by_length: dict[int, list[str]] = defaultdict(list)
+        for word, docs in vocabulary.frequency.items():
+            if docs < MIN_CORRECTION_DOCS or not _CJK.match(word):
+                continue
+            by_length[len(word)].append(word)
+            key = sound(word)
+            if key and docs > by_sound.get(key, ("", 0))[1]:
+                by_sound[key] = (word, docs)
+        self._by_sound = by_sound
+        self._by_length = dict(by_length)
+
+    def known(self, word: str) -> bool:
+        return self.frequency.get(word, 0) >= MIN_DOCS
+
+    def homophone(self, text: str) -> str:
+        """The most frequent word read like ``text`` (another word), or ""."""
+        if not _CJK.match(text) or not 2 <= len(text) <= MAX_SUSPECT_CHARS:
+            return ""
+        found = [self._by_sound.get(key) for key in sounds(text)]
+        found = [item for item in found if item and item[0] != text]
+        return max(found, key=lambda item: item[1])[0] if found else ""
+
+    def neighbour(self, text: str) -> str:
+        """The most frequent word one edit from ``text`` (two from five characters on), or "".
+
+        Not for two characters: one edit from a two-character word is any word sharing a character.
+        """
+        if not _CJK.match(text) or not 3 <= len(text) <= MAX_SUSPECT_CHARS:
+            return ""
+        limit = 1 if len(text) < 5 else 2
+        best, best_docs = "", 0
+        for size in range(len(text) - 1, len(text) + 2):
+            pool = self._by_length.get(size)
+            if not pool:
+                continue
+            for match, _distance, _index in process.extract(
+                text, pool, scorer=Levenshtein.distance, score_cutoff=limit, limit=5
+            ):
+                if match != text and self.frequency[match] > best_docs:
+                    best, best_docs = match, self.frequency[match]
+        return best
+
+    def correct(self, words: list[str]) -> list[str]:
+        """``words`` (jieba's cut of a query, in order) with each run of unknown words corrected where it can be;
+        the same list when nothing is.
+
+        A run is tried with the known words either side of it first (养老 + 保 显 → 养老保显 → 养老保险), then
+        alone; by sound before spelling, since a homophone is the likelier slip of a pinyin keyboard.
+        """
+        unknown = [bool(_CJK.match(word)) and not self.known(word) for word in words]
+        runs, i = [], 0
+        while i < len(words):
+            if unknown[i]:
+                j = i
+                while j < len(words) and unknown[j]:
+                    j += 1
+                runs.append((i, j))
+                i = j
+            else:
+                i += 1
+        replaced: dict[int, tuple[int, str]] = {}  # start → (end, correction)
+        taken = -1  # words before this index are already part of a correction
+        for i, j in runs:
+            spans = [(a, b) for a, b in ((i - 1, j + 1), (i - 1, j), (i, j + 1), (i, j)) if a >= 0 and b <= len(words)]
+            spans = [(a, b) for a, b in spans if a > taken]
+            fix = next(
+                (
+                    (a, b, fixed)
+                    for method in (self.homophone, self.neighbour)
+                    for a, b in spans
+                    if (fixed := method("".join(words[a:b])))
+                ),
+                None,
+            )
+            if fix:
+                a, b, fixed = fix
+                replaced[a] = (b, fixed)
+                taken = b - 1
+        if not replaced:
+            return list(words)
+        out, i = [], 0
+        while i < len(words):
+            if i in replaced:
+                end, fixed = replaced[i]
+                out.append(fixed)
+                i = end
+            else:
+                out.append(words[i])
+                i += 1
+        return out

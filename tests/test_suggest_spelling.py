@@ -1,0 +1,72 @@
+"""Autocomplete and did-you-mean on a real index of the bundled documents."""
+
+from __future__ import annotations
+
+from index.query import Catalog, SearchRequest
+from index.query.spelling import sound, sounds
+from index.query.suggest import Vocabulary
+
+
+def test_words_beginning_with_the_prefix_most_documents_first(catalog: Catalog):
+    found = catalog.suggest("低")
+    assert found.terms[0] == "低保"
+    assert all(term.startswith("低") for term in found.terms)
+
+
+def test_titles_holding_the_typed_text(catalog: Catalog):
+    found = catalog.suggest("低保")
+    assert ("014319733/2023-00015", "2023年第二季度全市低保、特困供养及临时救助资金发放情况") in found.titles
+    assert all("低保" in title for _, title in found.titles)
+
+
+def test_the_last_word_is_completed_after_what_came_before(catalog: Catalog):
+    found = catalog.suggest("城乡 低保")
+    assert found.terms and all(term.startswith("城乡 低保") for term in found.terms)
+
+
+def test_traditional_prefixes_find_simplified_titles(catalog: Catalog):
+    assert [t for _, t in catalog.suggest("殯葬").titles] == [t for _, t in catalog.suggest("殡葬").titles]
+    assert catalog.suggest("殯葬").titles
+
+
+def test_a_prefix_nothing_starts_with_offers_nothing(catalog: Catalog):
+    found = catalog.suggest("ЖЖЖ")
+    assert found.terms == [] and found.titles == []
+
+
+def test_vocabulary_titles_are_found_once_each():
+    vocabulary = Vocabulary({"低保": 3}, [("a", "低保 低保 低保"), ("b", "另一份低保"), ("c", "无关")])
+    assert [doc_id for doc_id, _ in vocabulary.complete("低保").titles] == ["a", "b"]
+
+
+def test_pinyin_keys_ignore_tones_and_try_every_reading():
+    assert sound("地保") == sound("低保") == "di bao"
+    assert "chang an" in sounds("长安") and "zhang an" in sounds("长安")
+
+
+def test_homophone_is_offered_as_a_link_not_searched(catalog: Catalog):
+    result = catalog.search(SearchRequest(q="地保"))
+    assert result.did_you_mean == ["低保"]
+    assert result.request.q == "地保"  # the query searched is the one typed
+
+
+def test_one_wrong_character_is_corrected(catalog: Catalog):
+    assert catalog.search(SearchRequest(q="养老保显")).did_you_mean == ["养老保险"]
+    assert catalog.search(SearchRequest(q="临时求助")).did_you_mean == ["临时救助"]
+
+
+def test_known_words_and_identifiers_are_never_corrected(catalog: Catalog):
+    assert catalog.search(SearchRequest(q="最低生活保障")).did_you_mean == []
+    assert catalog.search(SearchRequest(q="宿政办发〔2017〕150号", field="doc_no")).did_you_mean == []
+
+
+def test_a_correction_is_only_offered_when_it_finds_more(catalog: Catalog):
+    result = catalog.search(SearchRequest(q="民正局", filters={"year": ["1999"]}))
+    assert result.total == 0 and result.did_you_mean == []  # 民政局 finds nothing in 1999 either
+
+
+def test_long_pasted_text_is_not_spell_checked(catalog: Catalog):
+    pasted = " ".join(["养老保显"] * 5)  # the same unknown word, but as long as pasted text
+    assert len(pasted) > 20 and catalog.search(SearchRequest(q=pasted)).total < 5
+    assert catalog.search(SearchRequest(q=pasted)).did_you_mean == []
+    assert catalog.search(SearchRequest(q="养老保显")).did_you_mean == ["养老保险"]

@@ -1,0 +1,105 @@
+"""The portal's side of issue 11: synonym notices with the literal search, did-you-mean links, /suggest.json and
+the search box's script, 热搜词 from the query log, related documents with their reasons."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import replace
+from urllib.parse import quote
+
+from helpers import DOCUMENTS, ROOT, SEED_INDEX_NO
+from portal_testing import TestClient
+
+from index.ingest import ingest_paths
+from portal.app import create_app
+from portal.querylog import HOT_MIN_COUNT
+from portal.settings import load_settings
+
+
+def test_synonyms_are_said_and_the_literal_search_offered(client):
+    page = client.get("/search?q=低保")
+    assert page.status_code == 200
+    assert "同时检索了同义词：“低保”也查了“最低生活保障”" in page.text
+    assert 'href="/search?q=%E4%BD%8E%E4%BF%9D&amp;literal=1"' in page.text
+    literal = client.get("/search?q=低保&literal=1")
+    assert "只检索了所输入的词，未用同义词" in literal.text and "也查了" not in literal.text
+
+
+def test_search_json_names_expansions_and_the_literal_link(client):
+    data = client.get("/search.json?q=低保").json()
+    assert data["expansions"] == [{"term": "低保", "synonyms": ["最低生活保障"]}]
+    assert data["links"]["literal"] == "/search?q=%E4%BD%8E%E4%BF%9D&literal=1"
+    literal = client.get("/search.json?q=低保&literal=1").json()
+    assert literal["expansions"] == [] and literal["links"]["literal"] is None
+    assert literal["request"]["literal"] is True
+
+
+def test_traditional_query_is_searched_simplified_and_shown_as_typed(client):
+    data = client.get("/search.json?q=殯葬").json()
+    assert data["request"]["q"] == "殯葬" and data["total"] == client.get("/search.json?q=殡葬").json()["total"] > 0
+    assert "<mark>殡葬</mark>" in data["hits"][0]["title_html"]
+
+
+def test_did_you_mean_is_a_link(client):
+    page = client.get("/search?q=地保")
+    assert "您是不是要找：" in page.text and f'href="/search?q={quote("低保")}"' in page.text
+    assert client.get("/search.json?q=养老保显").json()["did_you_mean"] == ["养老保险"]
+
+
+def test_suggest_json_answers_terms_and_titles(client):
+    data = client.get("/suggest.json?q=低").json()
+    assert data["q"] == "低" and data["terms"][0] == "低保"
+    assert all("低" in item["title"] and item["path"].startswith("/doc/") for item in data["titles"])
+    assert client.get("/suggest.json").json() == {"q": "", "terms": [], "titles": []}
+
+
+def test_suggest_json_takes_any_input(client):
+    for q in ("\x00<script>", "低" * 5000, "%ff", " ", "a b c d e f"):
+        response = client.get("/suggest.json", params={"q": q})
+        assert response.status_code == 200 and response.headers["content-type"] == "application/json"
+
+
+def test_the_search_box_script_uses_suggest_and_the_box_works_without_it(client):
+    script = client.get("/static/portal.js").text
+    assert "/suggest.json?q=" in script and "datalist" in script
+    home = client.get("/")
+    assert '<form class="search-form hero-form" role="search" action="/search" method="get"' in home.text
+
+
+def test_related_documents_show_their_reason(client):
+    page = client.get(f"/doc/{SEED_INDEX_NO}")
+    assert '<span class="related-reason">同主题</span>' in page.text
+    assert "签署友好交流合作意向书" not in page.text.split('id="related-heading"')[1]
+    data = client.get(f"/doc/{SEED_INDEX_NO}.json").json()
+    assert data["related"] and {item["reason"] for item in data["related"]} == {"同主题"}
+
+
+def test_hot_queries_come_from_searches_and_empty_ones_stay_private(tmp_path):
+    index_dir = tmp_path / "index"
+    ingest_paths([DOCUMENTS], index_dir)
+    blocklist = tmp_path / "blocklist.txt"
+    blocklist.write_text("殡仪\n", "utf-8")
+    settings = replace(load_settings({}), index_dir=index_dir, allowed_hosts=("testserver",), hot_blocklist=blocklist)
+    with TestClient(create_app(settings)) as client:
+        for _ in range(HOT_MIN_COUNT):
+            for q in ("殡葬", "殡仪馆", "量子引力波"):
+                assert client.get("/search", params={"q": q}).status_code == 200
+        client.get("/search", params={"q": "殡葬", "page": "2", "per_page": "1"})  # not counted: page 2
+        home = client.get("/")
+        assert '<h2 id="hot-heading" class="hot-heading">热搜词：</h2>' in home.text
+        assert client.get("/index.json").json()["hot"] == ["殡葬"]  # 殡仪馆 blocked, 量子引力波 found nothing
+        assert "量子引力波" not in home.text
+    stored = json.loads((tmp_path / "querylog" / "counts.json").read_text("utf-8"))
+    [day] = stored["days"].values()
+    assert day["searched"] == {"殡葬": HOT_MIN_COUNT, "殡仪馆": HOT_MIN_COUNT, "量子引力波": HOT_MIN_COUNT}
+    assert day["empty"] == {"量子引力波": HOT_MIN_COUNT}
+    assert "127.0.0.1" not in json.dumps(stored) and "testclient" not in json.dumps(stored)
+    env = {**os.environ, "PORTAL_INDEX_DIR": str(index_dir), "PORTAL_HOT_BLOCKLIST": str(blocklist)}
+    stats = subprocess.run(
+        [sys.executable, "-m", "portal", "stats"], env=env, cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    empty_section = stats.stdout.split("无结果的检索词")[1]
+    assert "量子引力波" in empty_section and "殡葬" not in empty_section
