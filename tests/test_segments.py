@@ -10,11 +10,13 @@ import pytest
 from helpers import DOCUMENTS, WEB_FIXTURES
 from whoosh import index as whoosh_index
 
+from index import segments
 from index.analysis import segmenter
 from index.normalise import normalise
 from index.readers import ReadError, read_file
+from index.runs import analyse
 from index.schema import build_schema, content_hash, to_fields
-from index.segments import SegmentBuilder
+from index.segments import per_document, write_segment
 from index.writer import BulkWriter, commit_segments
 
 
@@ -50,7 +52,9 @@ def contents(reader) -> dict:
     return {"postings": postings, "stored": stored, "columns": columns, "lengths": lengths}
 
 
-def test_a_bulk_built_segment_holds_what_whooshs_writer_writes(tmp_path: Path) -> None:
+@pytest.mark.parametrize("range_rows", [4_000_000, 300], ids=["one-range", "many-ranges"])
+def test_a_segment_merged_from_runs_holds_what_whooshs_writer_writes(tmp_path: Path, monkeypatch, range_rows) -> None:
+    monkeypatch.setattr(segments, "RANGE_ROWS", range_rows)  # merged a range of occurrences at a time
     docs = bundled_fields()
     schema = build_schema()
     whoosh_dir, bulk_dir = tmp_path / "whoosh", tmp_path / "bulk"
@@ -61,10 +65,17 @@ def test_a_bulk_built_segment_holds_what_whooshs_writer_writes(tmp_path: Path) -
             writer.add_document(**fields)
     bulk = whoosh_index.create_in(str(bulk_dir), schema)
     tokenizer = segmenter()
-    builder = SegmentBuilder(bulk.schema, lambda text: list(tokenizer.cut(text, HMM=True)))
-    for fields in docs:
-        builder.add(fields)
-    segment = builder.write(bulk.storage, bulk.indexname)
+
+    def cut(text: str) -> list[str]:
+        return list(tokenizer.cut(text, HMM=True))
+
+    # Three batches, merged into one segment: documents keep their order across batches.
+    thirds = [docs[: len(docs) // 3], docs[len(docs) // 3 : 2 * len(docs) // 3], docs[2 * len(docs) // 3 :]]
+    batches = [
+        (analyse(bulk.schema, cut, batch).spill(tmp_path).opened(), [per_document(bulk.schema, f) for f in batch])
+        for batch in thirds
+    ]
+    segment = write_segment(bulk.schema, bulk.storage, bulk.indexname, batches)
     commit_segments(bulk.writer(), [segment])
     with reference.reader() as expected, whoosh_index.open_dir(str(bulk_dir)).reader() as built:
         assert built.doc_count() == expected.doc_count() == len(docs)
