@@ -28,9 +28,11 @@ from pathlib import Path
 
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import Index
+from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
 from index.analysis import fast_segmenter, segmenter, userdict_of
+from index.merge import segment_runs, segments_to_merge
 from index.postings import GramPositions, TermCounts
 from index.runs import Runs, analyse, text_chars
 from index.segments import per_document, segment_files, write_segment
@@ -200,13 +202,24 @@ class BulkWriter:
             batches.append((done.opened(), docs))
             self.failed += [(_identity(docs[index][0]), why) for index, why in done.failed]
         self._stop_workers()  # their memory back before the merge; a next chunk starts them again
+        new_docs = sum(runs.count for runs, _ in batches)
+        # Too many segments: the smallest committed ones are merged into the new one (index/merge.py).
+        existing = list(self._whoosh.segments)
+        picked = segments_to_merge([segment.doc_count() for segment in existing] + [new_docs])
+        merged = [existing[i] for i in picked if i < len(existing)]
+        for segment in merged:
+            reader = SegmentReader(self.ix.storage, self.schema, segment)
+            try:
+                batches.insert(0, segment_runs(reader, self.schema))
+            finally:
+                reader.close()
         segments = []
         if any(runs.count for runs, _ in batches):
             segment = write_segment(self.schema, FileStorage(str(self._scratch)), self.ix.indexname, batches)
             for path in segment_files(self._scratch, segment):
                 os.replace(path, self._folder / path.name)
             segments.append(segment)
-        commit_segments(self._whoosh, segments)
+        commit_segments(self._whoosh, segments, replaced=merged)
         self._batches = []
         del batches
         for spilled in self._scratch.glob("*.npy"):
@@ -235,11 +248,13 @@ class BulkWriter:
         shutil.rmtree(self._scratch, ignore_errors=True)
 
 
-def commit_segments(whoosh: SegmentWriter, segments: list) -> None:
-    """Commit a Whoosh writer's deletions with ``segments`` added to the index, as its multi-process writer does
-    (``MpWriter._commit``); the writer's own segment stays empty, since documents came as whole segments."""
+def commit_segments(whoosh: SegmentWriter, segments: list, replaced: list = ()) -> None:
+    """Commit a Whoosh writer's deletions with ``segments`` added to the index and ``replaced`` (merged into them)
+    dropped, as its multi-process writer commits (``MpWriter._commit``); the writer's own segment stays empty,
+    since documents came as whole segments. Whoosh deletes the files of segments no longer named."""
     whoosh._close_segment()
-    whoosh._commit_toc(list(whoosh.segments) + segments)
+    kept = [segment for segment in whoosh.segments if all(segment is not gone for gone in replaced)]
+    whoosh._commit_toc(kept + segments)
     whoosh._finish()
 
 

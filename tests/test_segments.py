@@ -135,3 +135,57 @@ def normalise_json(folder: Path, record: dict):
     path.write_text(json.dumps(record, ensure_ascii=False), "utf-8")
     [item] = list(read_file(path))
     return normalise(item)
+
+
+def test_small_ingests_keep_the_number_of_segments_bounded(tmp_path: Path, monkeypatch) -> None:
+    """Each ingest commits a segment; past MAX_SEGMENTS the smallest are merged, deletions left behind."""
+    from index import merge
+    from index.ingest import ingest_paths
+    from index.query import Catalog, SearchRequest
+
+    monkeypatch.setattr(merge, "MAX_SEGMENTS", 3)
+    index_dir = tmp_path / "index"
+    for n in range(7):
+        path = tmp_path / f"day-{n}.json"
+        path.write_text(json.dumps([_doc(2 * n), _doc(2 * n + 1)], ensure_ascii=False), "utf-8")
+        ingest_paths([path], index_dir)
+    changed = tmp_path / "day-0.json"  # the first day's file again, one document changed: an update
+    changed.write_text(
+        json.dumps([{**_doc(0), "title": "第0号文件（修订）：城乡低保标准"}, _doc(1)], ensure_ascii=False)
+    )
+    ingest_paths([changed], index_dir)
+    catalog = Catalog(index_dir)
+    with catalog.searcher() as searcher:
+        leaves = list(searcher.reader().leaf_readers())
+        assert len(leaves) <= 3
+        assert searcher.doc_count() == 14
+    assert catalog.search(SearchRequest(q="城乡低保标准", per_page=50)).total == 14
+    assert [hit.id for hit in catalog.search(SearchRequest(q="修订")).hits] == ["doc-000"]
+    assert [hit.title for hit in catalog.search(SearchRequest(q='"第13号文件"')).hits] == ["第13号文件：城乡低保标准"]
+    catalog.close()
+
+
+def test_segment_runs_read_back_what_was_written(tmp_path: Path) -> None:
+    """A segment read back into runs and written again holds what it held (the merge's round trip)."""
+    from whoosh.reading import SegmentReader
+
+    from index.merge import segment_runs
+
+    docs = bundled_fields()
+    schema = build_schema()
+    first_dir, second_dir = tmp_path / "first", tmp_path / "second"
+    first_dir.mkdir(), second_dir.mkdir()
+    first = whoosh_index.create_in(str(first_dir), schema)
+    tokenizer = segmenter()
+    runs = analyse(first.schema, lambda text: list(tokenizer.cut(text, HMM=True)), docs)
+    segment = write_segment(
+        first.schema, first.storage, first.indexname, [(runs, [per_document(schema, f) for f in docs])]
+    )
+    commit_segments(first.writer(), [segment])
+    second = whoosh_index.create_in(str(second_dir), schema)
+    reader = SegmentReader(first.storage, first.schema, segment)
+    again = write_segment(second.schema, second.storage, second.indexname, [segment_runs(reader, schema)])
+    reader.close()
+    commit_segments(second.writer(), [again])
+    with whoosh_index.open_dir(str(first_dir)).reader() as one, whoosh_index.open_dir(str(second_dir)).reader() as two:
+        assert contents(two) == contents(one)
