@@ -24,7 +24,7 @@ from index import store
 from index.convert import to_simplified
 from index.identifiers import doc_no_key, index_no_key
 from index.query.arrays import IndexArrays
-from index.query.engine import FIELD_GROUPS, Engine, Scored, query_units
+from index.query.engine import FIELD_GROUPS, TEXT_FIELDS, Engine, Scored, query_units
 from index.query.facets import collapse, facet_values, filter_mask, ranked
 from index.query.highlight import highlight_line, plain_snippet, snippet
 from index.query.related import RelatedDoc, related_docs
@@ -110,17 +110,41 @@ class Catalog:
         yield self._local.searcher
 
     def arrays(self, searcher: Searcher) -> IndexArrays:
-        """The engine's arrays for the commit ``searcher`` reads, built on first use and shared by threads."""
+        """The engine's arrays for the commit ``searcher`` reads, shared by threads: those ingest saved for it,
+        else built on first use."""
         version = (self._generation, searcher.reader().generation())
         with self._lock:
             current = self._arrays
         if current is not None and current.version == version:
             return current
-        fresh = IndexArrays(searcher.reader(), version)
+        fresh = IndexArrays.load(self._arrays_path(version), version) or IndexArrays(searcher.reader(), version)
         with self._lock:
             if self._arrays is None or self._arrays.version != version:
                 self._arrays = fresh
             return self._arrays
+
+    def _arrays_path(self, version: tuple) -> Path:
+        generation, commit = version
+        return self.index_dir / str(generation) / f"arrays-{commit}.pickle"
+
+    def prepare(self) -> None:
+        """Derive every array a search reads for the current commit and save them beside it (ingest calls this
+        after committing, so no search or server start pays for it)."""
+        with self.searcher() as searcher:
+            engine = self._engine(searcher)
+            arrays, reader = engine.arrays, engine.reader
+            for field in TEXT_FIELDS.values():
+                if field.length_field:
+                    arrays.lengths(reader, field.length_field)
+            arrays.lengths(reader, "title_grams")
+            for name in ("year", "date_key", "has_date"):
+                arrays.numbers(reader, name)
+            facet_values(arrays, reader, np.flatnonzero(arrays.alive), SearchRequest())
+            collapse(arrays, reader, np.flatnonzero(arrays.alive))
+            path = self._arrays_path(arrays.version)
+            for old in path.parent.glob("arrays-*.pickle"):
+                old.unlink(missing_ok=True)
+            arrays.save(path)
 
     def _vocabulary(self, searcher: Searcher) -> tuple[Vocabulary, Speller]:
         """The words and titles of the commit ``searcher`` reads, and a speller on them: built once per commit
