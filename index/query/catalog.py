@@ -10,6 +10,7 @@ import contextlib
 import copy
 import html
 import json
+import pickle
 import threading
 import time
 from collections.abc import Iterator
@@ -84,9 +85,17 @@ class Catalog:
             return self._ix
 
     def warm(self) -> None:
-        """Load the segmenter, open the index and prepare autocomplete and did-you-mean now, not on the first
-        request (on the whole corpus the vocabulary takes a few seconds)."""
+        """Load the segmenter and open the index now, not on the first request; load the arrays and the
+        autocomplete vocabulary ingest saved (where it did not, the vocabulary is built in the background)."""
         list(self._analyzer()("预热", mode="query"))
+        with self.searcher() as searcher:
+            version = self.arrays(searcher).version
+            if self._vocabulary_path(version).exists():
+                self._vocabulary(searcher)
+                return
+        threading.Thread(target=self._vocabulary_in_background, daemon=True).start()
+
+    def _vocabulary_in_background(self) -> None:
         with self.searcher() as searcher:
             self._vocabulary(searcher)
 
@@ -142,9 +151,11 @@ class Catalog:
             facet_values(arrays, reader, np.flatnonzero(arrays.alive), SearchRequest())
             collapse(arrays, reader, np.flatnonzero(arrays.alive))
             path = self._arrays_path(arrays.version)
-            for old in path.parent.glob("arrays-*.pickle"):
+            for old in [*path.parent.glob("arrays-*.pickle"), *path.parent.glob("vocabulary-*.pickle")]:
                 old.unlink(missing_ok=True)
             arrays.save(path)
+            vocabulary, speller = self._vocabulary(searcher)
+            _save_pickle(self._vocabulary_path(arrays.version), (vocabulary, speller))
 
     def _vocabulary(self, searcher: Searcher) -> tuple[Vocabulary, Speller]:
         """The words and titles of the commit ``searcher`` reads, and a speller on them: built once per commit
@@ -155,9 +166,16 @@ class Catalog:
             with self._prepare_lock:
                 prepared = self._prepared
                 if prepared is None or prepared[0] != version:
-                    vocabulary = Vocabulary.build(searcher.reader())
-                    prepared = self._prepared = (version, vocabulary, Speller(vocabulary))
+                    saved = _load_pickle(self._vocabulary_path(version))
+                    if saved is None:
+                        vocabulary = Vocabulary.build(searcher.reader())
+                        saved = (vocabulary, Speller(vocabulary))
+                    prepared = self._prepared = (version, *saved)
         return prepared[1], prepared[2]
+
+    def _vocabulary_path(self, version: tuple) -> Path:
+        generation, commit = version
+        return self.index_dir / str(generation) / f"vocabulary-{commit}.pickle"
 
     def suggest(self, q: str, titles: int = 5, terms: int = 8) -> Suggestions:
         """Autocomplete for what has been typed: titles holding it and frequent words beginning with its last
@@ -381,6 +399,20 @@ class Catalog:
                 "generation": self._generation,
                 "last_commit": time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(self._index().last_modified())),
             }
+
+
+def _load_pickle(path: Path):
+    """What :func:`_save_pickle` saved at ``path``, or None (missing, or from another version of the code)."""
+    try:
+        return pickle.loads(path.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
+        return None
+
+
+def _save_pickle(path: Path, value: object) -> None:
+    partial = path.with_name(path.name + ".tmp")
+    partial.write_bytes(pickle.dumps(value, protocol=5))
+    partial.replace(path)
 
 
 def _index_no_terms(text: str) -> list[tuple[str, str]]:
