@@ -28,6 +28,7 @@ from index.postings import read_positions, read_postings
 # Whoosh stores a field's length per document as one byte on a logarithmic scale.
 _BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], np.float32)
 POSTINGS_BUDGET = 64 * 2**20  # bytes of cached posting arrays per commit
+POSITIONS_BUDGET = 64 * 2**20  # bytes of cached position arrays per commit (phrases read them)
 
 
 class IndexArrays:
@@ -42,8 +43,8 @@ class IndexArrays:
         self.count = int(alive.sum())
         self._lock = threading.Lock()
         self._derived: dict[object, object] = {}
-        self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
-        self._postings_bytes = 0
+        self._postings = _Cache(POSTINGS_BUDGET)
+        self._positions = _Cache(POSITIONS_BUDGET)
 
     # saved with the commit
 
@@ -71,8 +72,8 @@ class IndexArrays:
         arrays.count = int(arrays.alive.sum())
         arrays._lock = threading.Lock()
         arrays._derived = state["derived"]
-        arrays._postings = OrderedDict()
-        arrays._postings_bytes = 0
+        arrays._postings = _Cache(POSTINGS_BUDGET)
+        arrays._positions = _Cache(POSITIONS_BUDGET)
         return arrays
 
     # derived arrays, computed once per commit
@@ -141,12 +142,9 @@ class IndexArrays:
 
     def postings(self, reader: IndexReader, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """(live docnums ``int32``, frequencies ``float32``) of a term across segments, docnums ascending."""
-        key = (field, term)
-        with self._lock:
-            cached = self._postings.get(key)
-            if cached is not None:
-                self._postings.move_to_end(key)
-                return cached
+        cached = self._postings.get((field, term))
+        if cached is not None:
+            return cached
         docs_parts, freq_parts = [], []
         for leaf, offset in reader.leaf_readers():
             docs, freqs = read_postings(leaf, field, term)
@@ -157,17 +155,13 @@ class IndexArrays:
         live = self.alive[docs]
         if not live.all():
             docs, freqs = docs[live], freqs[live]
-        docs.flags.writeable = freqs.flags.writeable = False
-        with self._lock:
-            self._postings[key] = (docs, freqs)
-            self._postings_bytes += docs.nbytes + freqs.nbytes
-            while self._postings_bytes > POSTINGS_BUDGET and len(self._postings) > 1:
-                _, (old_docs, old_freqs) = self._postings.popitem(last=False)
-                self._postings_bytes -= old_docs.nbytes + old_freqs.nbytes
-        return docs, freqs
+        return self._postings.put((field, term), (docs, freqs))
 
     def positions(self, reader: IndexReader, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """(docnum, position) ``int64`` arrays of every occurrence of a term in live documents."""
+        cached = self._positions.get((field, term))
+        if cached is not None:
+            return cached
         docs_parts, pos_parts = [], []
         for leaf, offset in reader.leaf_readers():
             docs, positions = read_positions(leaf, field, term)
@@ -176,7 +170,39 @@ class IndexArrays:
         docs = np.concatenate(docs_parts) if docs_parts else np.empty(0, np.int64)
         positions = np.concatenate(pos_parts) if pos_parts else np.empty(0, np.int64)
         live = self.alive[docs]
-        return (docs, positions) if live.all() else (docs[live], positions[live])
+        if not live.all():
+            docs, positions = docs[live], positions[live]
+        return self._positions.put((field, term), (docs, positions))
+
+
+class _Cache:
+    """Arrays by key, least recently used dropped past ``budget`` bytes; shared by threads, entries read-only."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self._entries: OrderedDict[tuple[str, str], tuple[np.ndarray, ...]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str]) -> tuple[np.ndarray, ...] | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[str, str], arrays: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
+        for array in arrays:
+            array.flags.writeable = False
+        size = sum(array.nbytes for array in arrays)
+        with self._lock:
+            if key not in self._entries:
+                self._entries[key] = arrays
+                self._bytes += size
+            while self._bytes > self.budget and len(self._entries) > 1:
+                _, dropped = self._entries.popitem(last=False)
+                self._bytes -= sum(array.nbytes for array in dropped)
+            return self._entries.get(key, arrays)
 
 
 def _column(reader: IndexReader, field: str):
