@@ -2,10 +2,12 @@
 
 Every ingest commits one new segment (:mod:`index.writer`), so a portal fed a few documents a day would
 gather segments, each repeating the dictionary of its terms and each read by every query. When a commit
-would leave more than :data:`MAX_SEGMENTS`, the smallest are merged, as Lucene's tiered policy merges
-segments of similar size: each is read back into the runs it was written from (:func:`segment_runs`; deleted
-documents are left out, the rest renumbered in order) and the runs go through the same merge as a fresh
-batch's (:func:`index.segments.write_segment`).
+would leave more than :data:`MAX_SMALL_SEGMENTS` segments of fewer than :data:`SMALL_SEGMENT_DOCS` documents,
+those are merged with the new one, as Lucene's tiered policy merges segments of similar size: each is read
+back into the runs it was written from (:func:`segment_runs`; deleted documents are left out, the rest
+renumbered in order) and the runs go through the same merge as a fresh batch's
+(:func:`index.segments.write_segment`). Reading a segment back costs a Python step per term, so the large
+segments of a bulk ingest (one per chunk) are left as they are: a rebuild writes them afresh.
 """
 
 from __future__ import annotations
@@ -19,16 +21,15 @@ from index.bigrams import gram_code
 from index.postings import GramPositions, TermCounts, read_positions, read_postings
 from index.runs import GramRun, Runs, TermRun, WordRun
 
-MAX_SEGMENTS = 8
+SMALL_SEGMENT_DOCS = 5_000
+MAX_SMALL_SEGMENTS = 8
 
 
 def segments_to_merge(sizes: list[int]) -> list[int]:
-    """Indexes (into ``sizes``, documents per segment) of the segments to merge: the smallest, enough of them
-    that at most MAX_SEGMENTS remain, and at least two."""
-    if len(sizes) <= MAX_SEGMENTS:
-        return []
-    smallest = sorted(range(len(sizes)), key=lambda i: sizes[i])
-    return sorted(smallest[: len(sizes) - MAX_SEGMENTS + 1])
+    """Indexes (into ``sizes``, documents per segment, the new one last) of the segments to merge: every small
+    one, once there are more than MAX_SMALL_SEGMENTS of them; none before."""
+    small = [i for i, size in enumerate(sizes) if size < SMALL_SEGMENT_DOCS]
+    return small if len(small) > MAX_SMALL_SEGMENTS else []
 
 
 def segment_runs(leaf: SegmentReader, schema: Schema) -> tuple[Runs, list[tuple[dict, dict]]]:

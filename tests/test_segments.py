@@ -138,12 +138,12 @@ def normalise_json(folder: Path, record: dict):
 
 
 def test_small_ingests_keep_the_number_of_segments_bounded(tmp_path: Path, monkeypatch) -> None:
-    """Each ingest commits a segment; past MAX_SEGMENTS the smallest are merged, deletions left behind."""
+    """Each ingest commits a segment; past MAX_SMALL_SEGMENTS small ones they are merged, deletions left behind."""
     from index import merge
     from index.ingest import ingest_paths
     from index.query import Catalog, SearchRequest
 
-    monkeypatch.setattr(merge, "MAX_SEGMENTS", 3)
+    monkeypatch.setattr(merge, "MAX_SMALL_SEGMENTS", 3)
     index_dir = tmp_path / "index"
     for n in range(7):
         path = tmp_path / f"day-{n}.json"
@@ -157,7 +157,7 @@ def test_small_ingests_keep_the_number_of_segments_bounded(tmp_path: Path, monke
     catalog = Catalog(index_dir)
     with catalog.searcher() as searcher:
         leaves = list(searcher.reader().leaf_readers())
-        assert len(leaves) <= 3
+        assert len(leaves) <= 4
         assert searcher.doc_count() == 14
     assert catalog.search(SearchRequest(q="城乡低保标准", per_page=50)).total == 14
     assert [hit.id for hit in catalog.search(SearchRequest(q="修订")).hits] == ["doc-000"]
@@ -189,3 +189,17 @@ def test_segment_runs_read_back_what_was_written(tmp_path: Path) -> None:
     commit_segments(second.writer(), [again])
     with whoosh_index.open_dir(str(first_dir)).reader() as one, whoosh_index.open_dir(str(second_dir)).reader() as two:
         assert contents(two) == contents(one)
+
+
+@pytest.mark.parametrize(
+    ("sizes", "merged"),
+    [
+        pytest.param([20_000, 20_000, 5], [], id="few-small-ones-wait"),
+        pytest.param([20_000] * 12 + [7], [], id="big-chunk-segments-are-left-alone"),
+        pytest.param([20_000, 3, 4, 2, 9, 1, 5, 6, 8, 7], [1, 2, 3, 4, 5, 6, 7, 8, 9], id="nine-small-ones-merge"),
+    ],
+)
+def test_which_segments_a_commit_merges(sizes, merged) -> None:
+    from index.merge import segments_to_merge
+
+    assert segments_to_merge(sizes) == merged
