@@ -52,18 +52,13 @@ class IndexArrays:
         """Save the arrays derived so far (not the posting caches) to ``path``, atomically."""
         with self._lock:
             state = {"version": self.version, "alive": self.alive, "derived": dict(self._derived)}
-        partial = path.with_name(path.name + ".tmp")
-        partial.write_bytes(pickle.dumps(state, protocol=5))
-        partial.replace(path)
+        save_pickle(path, state)
 
     @classmethod
     def load(cls, path: Path, version: object) -> IndexArrays | None:
         """The arrays saved at ``path`` for ``version``, or None when there are none for it (or unreadable)."""
-        try:
-            state = pickle.loads(path.read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
-            return None
-        if state.get("version") != version:
+        state = load_pickle(path)
+        if not isinstance(state, dict) or state.get("version") != version:
             return None
         arrays = cls.__new__(cls)
         arrays.version = version
@@ -142,37 +137,28 @@ class IndexArrays:
 
     def postings(self, reader: IndexReader, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """(live docnums ``int32``, frequencies ``float32``) of a term across segments, docnums ascending."""
-        cached = self._postings.get((field, term))
-        if cached is not None:
-            return cached
-        docs_parts, freq_parts = [], []
-        for leaf, offset in reader.leaf_readers():
-            docs, freqs = read_postings(leaf, field, term)
-            docs_parts.append(docs + offset)
-            freq_parts.append(freqs)
-        docs = np.concatenate(docs_parts) if docs_parts else np.empty(0, np.int32)
-        freqs = np.concatenate(freq_parts) if freq_parts else np.empty(0, np.float32)
-        live = self.alive[docs]
-        if not live.all():
-            docs, freqs = docs[live], freqs[live]
-        return self._postings.put((field, term), (docs, freqs))
+        return self._across(self._postings, read_postings, reader, field, term, (np.int32, np.float32))
 
     def positions(self, reader: IndexReader, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """(docnum, position) ``int64`` arrays of every occurrence of a term in live documents."""
-        cached = self._positions.get((field, term))
+        return self._across(self._positions, read_positions, reader, field, term, (np.int64, np.int64))
+
+    def _across(self, cache: _Cache, read, reader: IndexReader, field: str, term: str, dtypes) -> tuple:
+        """``read``'s two arrays for every segment, docnums made global and deleted documents left out; cached."""
+        cached = cache.get((field, term))
         if cached is not None:
             return cached
-        docs_parts, pos_parts = [], []
+        docs_parts, value_parts = [], []
         for leaf, offset in reader.leaf_readers():
-            docs, positions = read_positions(leaf, field, term)
+            docs, values = read(leaf, field, term)
             docs_parts.append(docs + offset)
-            pos_parts.append(positions)
-        docs = np.concatenate(docs_parts) if docs_parts else np.empty(0, np.int64)
-        positions = np.concatenate(pos_parts) if pos_parts else np.empty(0, np.int64)
+            value_parts.append(values)
+        docs = np.concatenate(docs_parts) if docs_parts else np.empty(0, dtypes[0])
+        values = np.concatenate(value_parts) if value_parts else np.empty(0, dtypes[1])
         live = self.alive[docs]
         if not live.all():
-            docs, positions = docs[live], positions[live]
-        return self._positions.put((field, term), (docs, positions))
+            docs, values = docs[live], values[live]
+        return cache.put((field, term), (docs, values))
 
 
 class _Cache:
@@ -209,3 +195,18 @@ def _column(reader: IndexReader, field: str):
     """Every document's value in a column, deleted documents included, in docnum order across segments."""
     for leaf, _offset in reader.leaf_readers():
         yield from itertools.islice(leaf.column_reader(field), leaf.doc_count_all())
+
+
+def save_pickle(path: Path, value: object) -> None:
+    """Pickle ``value`` to ``path``, atomically: what is saved beside a commit for later processes."""
+    partial = path.with_name(path.name + ".tmp")
+    partial.write_bytes(pickle.dumps(value, protocol=5))
+    partial.replace(path)
+
+
+def load_pickle(path: Path) -> object | None:
+    """What :func:`save_pickle` saved at ``path``, or None (missing, or from another version of the code)."""
+    try:
+        return pickle.loads(path.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError, ImportError):
+        return None

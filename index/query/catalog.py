@@ -10,7 +10,6 @@ import contextlib
 import copy
 import html
 import json
-import pickle
 import threading
 import time
 from collections.abc import Iterator
@@ -24,7 +23,7 @@ from whoosh.searching import Searcher
 from index import store
 from index.convert import to_simplified
 from index.identifiers import doc_no_key, index_no_key
-from index.query.arrays import IndexArrays
+from index.query.arrays import IndexArrays, load_pickle, save_pickle
 from index.query.engine import FIELD_GROUPS, TEXT_FIELDS, Engine, Scored, query_units
 from index.query.facets import collapse, facet_values, filter_mask, ranked
 from index.query.highlight import highlight_line, plain_snippet, snippet
@@ -155,7 +154,7 @@ class Catalog:
                 old.unlink(missing_ok=True)
             arrays.save(path)
             vocabulary, speller = self._vocabulary(searcher)
-            _save_pickle(self._vocabulary_path(arrays.version), (vocabulary, speller))
+            save_pickle(self._vocabulary_path(arrays.version), (vocabulary, speller))
 
     def _vocabulary(self, searcher: Searcher) -> tuple[Vocabulary, Speller]:
         """The words and titles of the commit ``searcher`` reads, and a speller on them: built once per commit
@@ -166,7 +165,7 @@ class Catalog:
             with self._prepare_lock:
                 prepared = self._prepared
                 if prepared is None or prepared[0] != version:
-                    saved = _load_pickle(self._vocabulary_path(version))
+                    saved = load_pickle(self._vocabulary_path(version))
                     if saved is None:
                         vocabulary = Vocabulary.build(searcher.reader())
                         saved = (vocabulary, Speller(vocabulary))
@@ -399,20 +398,6 @@ class Catalog:
                 "generation": self._generation,
                 "last_commit": time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(self._index().last_modified())),
             }
-
-
-def _load_pickle(path: Path):
-    """What :func:`_save_pickle` saved at ``path``, or None (missing, or from another version of the code)."""
-    try:
-        return pickle.loads(path.read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
-        return None
-
-
-def _save_pickle(path: Path, value: object) -> None:
-    partial = path.with_name(path.name + ".tmp")
-    partial.write_bytes(pickle.dumps(value, protocol=5))
-    partial.replace(path)
 
 
 def _index_no_terms(text: str) -> list[tuple[str, str]]:
