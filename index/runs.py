@@ -16,7 +16,7 @@ import uuid
 from array import array
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +37,8 @@ class GramRun:
     positions: np.ndarray
     tokens: list[str]
 
+    ARRAYS = ("codes", "docs", "positions")
+
 
 @dataclass
 class WordRun:
@@ -46,6 +48,8 @@ class WordRun:
     docs: np.ndarray
     freqs: np.ndarray
     words: list[str]
+
+    ARRAYS = ("codes", "docs", "freqs")
 
 
 @dataclass
@@ -79,24 +83,12 @@ class Runs:
             np.save(path, values)
             return str(path)
 
-        fields: dict[str, GramRun | WordRun | TermRun] = {}
-        for name, run in self.fields.items():
-            if isinstance(run, GramRun):
-                fields[name] = GramRun(
-                    saved(f"{name}-c", run.codes),
-                    saved(f"{name}-d", run.docs),
-                    saved(f"{name}-p", run.positions),
-                    run.tokens,
-                )
-            elif isinstance(run, WordRun):
-                fields[name] = WordRun(
-                    saved(f"{name}-c", run.codes),
-                    saved(f"{name}-d", run.docs),
-                    saved(f"{name}-f", run.freqs),
-                    run.words,
-                )
-            else:
-                fields[name] = run
+        fields = {
+            name: replace(run, **{part: saved(f"{name}-{part}", getattr(run, part)) for part in run.ARRAYS})
+            if isinstance(run, GramRun | WordRun)
+            else run
+            for name, run in self.fields.items()
+        }
         return Runs(self.count, fields, self.lengths, self.kept, self.failed)
 
     def opened(self) -> Runs:
@@ -105,14 +97,12 @@ class Runs:
         def opened(values):
             return Spilled(values) if isinstance(values, str) else values
 
-        fields: dict[str, GramRun | WordRun | TermRun] = {}
-        for name, run in self.fields.items():
-            if isinstance(run, GramRun):
-                fields[name] = GramRun(opened(run.codes), opened(run.docs), opened(run.positions), run.tokens)
-            elif isinstance(run, WordRun):
-                fields[name] = WordRun(opened(run.codes), opened(run.docs), opened(run.freqs), run.words)
-            else:
-                fields[name] = run
+        fields = {
+            name: replace(run, **{part: opened(getattr(run, part)) for part in run.ARRAYS})
+            if isinstance(run, GramRun | WordRun)
+            else run
+            for name, run in self.fields.items()
+        }
         return Runs(self.count, fields, self.lengths, self.kept, self.failed)
 
 
