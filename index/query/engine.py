@@ -373,15 +373,16 @@ class Engine:
         """(docnums, occurrences) where ``grams`` stand at consecutive positions in ``field`` (within ``within``)."""
         docs, freqs = self._gram_run(field, tuple(grams))
         if within is not None and docs.size:
-            keep = np.isin(docs, within, assume_unique=True)
+            keep = self._mask(within)[docs]
             docs, freqs = docs[keep], freqs[keep]
         if len(grams) == 1 or not docs.size:
             return docs, freqs
         # Occurrences as one number (docnum, position − offset in the phrase); a phrase starts where all agree.
         starts: np.ndarray | None = None
+        candidates = self._mask(docs)
         for offset, gram in sorted(enumerate(grams), key=lambda item: self._postings(field, item[1])[0].size):
             gram_docs, positions = self.arrays.positions(self.reader, field, gram)
-            keep = np.isin(gram_docs, docs, assume_unique=False)
+            keep = candidates[gram_docs]
             keys = (gram_docs[keep] << 32) | (positions[keep] - offset + (1 << 31))
             starts = keys if starts is None else np.intersect1d(starts, keys, assume_unique=True)
             if not starts.size:
@@ -402,6 +403,12 @@ class Engine:
             average = self.arrays.average_length(self.reader, name) or 1.0
             self._norms[name] = (1 - field.b + field.b * lengths / average).astype(np.float32) + np.float32(1e-6)
         return self._norms[name]
+
+    def _mask(self, docs: np.ndarray) -> np.ndarray:
+        """``bool[size]``, true at ``docs``: membership by one gather instead of a sorted search."""
+        mask = np.zeros(self.size, bool)
+        mask[docs] = True
+        return mask
 
     def _nothing(self) -> Scored:
         return Scored(np.zeros(self.size, bool), np.zeros(self.size, np.float32))
