@@ -36,7 +36,8 @@ from index.query.arrays import IndexArrays
 from index.query.synonyms import SynonymTable
 from index.query.syntax import And, Node, Not, Phrase, Words
 
-K1 = 1.2
+K1 = 2.0  # body and the other pooled fields: a document saying it many times counts more
+K1_APART = 1.2  # the saturation of the fields scored apart (the title)
 COORDINATION = 2  # exponent of the share of a query's units a document holds, applied to its score
 
 
@@ -279,7 +280,7 @@ class Engine:
         if not df:
             return pooled, 0.0
         idf = math.log(1 + (self.arrays.count - df + 0.5) / (df + 0.5))
-        return idf * (pooled * (K1 + 1) / (K1 + pooled) + apart * (K1 + 1) / (K1 + apart)), idf
+        return idf * (pooled * (K1 + 1) / (K1 + pooled) + apart * (K1_APART + 1) / (K1_APART + apart)), idf
 
     def _pseudo_tf(self, unit: Unit, fields: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
         """BM25F's pseudo-frequency Σ weight · tf / norm of one unit as written (no synonyms), for every document:
