@@ -12,6 +12,7 @@ import html
 import json
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -67,6 +68,8 @@ class Catalog:
         self._generation: str | None = None
         self._local = threading.local()
         self._open: list[Searcher] = []
+        # A catalog dropped without close() still closes its searchers (each holds its segments' files open).
+        weakref.finalize(self, _close_searchers, self._open)
         self._arrays: IndexArrays | None = None
         self._facet_cache: tuple[object, dict[str, list[FacetValue]]] | None = None
         self._prepare_lock = threading.Lock()
@@ -398,6 +401,12 @@ class Catalog:
                 "generation": self._generation,
                 "last_commit": time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(self._index().last_modified())),
             }
+
+
+def _close_searchers(searchers: list[Searcher]) -> None:
+    for searcher in searchers:
+        searcher.close()
+    searchers.clear()
 
 
 def _index_no_terms(text: str) -> list[tuple[str, str]]:
