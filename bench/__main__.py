@@ -111,10 +111,15 @@ def size_figures(docs: int, rebuild: bool) -> dict[str, object]:
 CORPUS_DOCS = 10_832
 
 
-def quality() -> dict[str, object]:
+def quality(corpus: dict[str, object]) -> dict[str, object]:
+    """Search quality on the corpus indexes, each row beside the size and build time of its index."""
     from bench.quality import evaluate_systems
 
-    return evaluate_systems(list(records(CORPUS)), PERF / f"portal-{CORPUS_DOCS}", PERF / f"textbook-{CORPUS_DOCS}")
+    rows = evaluate_systems(list(records(CORPUS)), PERF / f"portal-{CORPUS_DOCS}", PERF / f"textbook-{CORPUS_DOCS}")
+    for name, row in rows.items():
+        ingest = corpus["textbook_ingest" if name == "textbook" else "portal_ingest"]
+        row["index_mb"], row["build_s"] = ingest["index_mb"], ingest["wall_s"]
+    return rows
 
 
 def table(results: dict[str, dict]) -> str:
@@ -176,7 +181,7 @@ def main() -> None:
     if not args.quick:
         results["large"] = size_figures(LARGE, args.rebuild)
     if not args.no_quality:
-        results["quality"] = quality()
+        results["quality"] = quality(results["corpus"])
     print(table(results))
     if "quality" in results:
         from bench.quality import quality_table
