@@ -133,6 +133,24 @@ class IndexArrays:
 
         return self._once(("values", field), compute)
 
+    def run_terms(self, reader: IndexReader, field: str) -> str:
+        """Every Latin/digit term of a bigram field, one a line with a line break before the first and after
+        the last: what a fragment of a run (``gov.cn`` of ``www.example.gov.cn/a-b``) is looked up in.
+
+        Such terms are ASCII, so they sort before every Chinese gram and are read as the lexicon's head.
+        """
+
+        def compute() -> str:
+            terms: list[str] = []
+            if field in reader.schema:
+                for term in reader.lexicon(field):
+                    if term[0] >= 0x80:
+                        break
+                    terms.append(term.decode("ascii", "replace"))
+            return "\n" + "\n".join(terms) + "\n"
+
+        return self._once(("run_terms", field), compute)
+
     # posting lists
 
     def postings(self, reader: IndexReader, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:

@@ -30,7 +30,7 @@ from index.query.facets import collapse, facet_values, filter_mask, ranked
 from index.query.highlight import highlight_line, plain_snippet, snippet
 from index.query.related import RelatedDoc, related_docs
 from index.query.relations import Relations, relations_of
-from index.query.request import MAX_QUERY_CHARS, SearchRequest, query_text_and_field, sanitised
+from index.query.request import MAX_QUERY_CHARS, SearchRequest, query_text_and_field, sanitised, usable_text
 from index.query.results import Copy, DocSummary, Expansion, FacetValue, Hit, SearchResult, summary_of
 from index.query.spelling import Speller
 from index.query.suggest import Suggestions, Vocabulary
@@ -147,6 +147,8 @@ class Catalog:
             for field in TEXT_FIELDS.values():
                 if field.length_field:
                     arrays.lengths(reader, field.length_field)
+                if field.grams:
+                    arrays.run_terms(reader, field.grams)
             arrays.lengths(reader, "title_grams")
             for name in ("year", "date_key", "has_date"):
                 arrays.numbers(reader, name)
@@ -184,7 +186,7 @@ class Catalog:
         part (:mod:`index.query.suggest`)."""
         with self.searcher() as searcher:
             vocabulary, _ = self._vocabulary(searcher)
-            return vocabulary.complete(q[:MAX_QUERY_CHARS], titles, terms)
+            return vocabulary.complete(usable_text(q)[:MAX_QUERY_CHARS], titles, terms)
 
     def _engine(self, searcher: Searcher, literal: bool = False) -> Engine:
         synonyms = None if literal or self.synonyms.path is None else self.synonyms.table()
@@ -238,6 +240,8 @@ class Catalog:
             result.total = int(docs.size)
             result.pages = (result.total + req.per_page - 1) // req.per_page
             result.page = min(req.page, max(result.pages, 1))  # a page past the end answers with the last page
+            if result.page < req.page:
+                result.notices.append(f"共 {max(result.pages, 1)} 页，没有第 {req.page} 页，已显示最后一页。")
             result.facets = facet_values(engine.arrays, engine.reader, docs, req)
             start = (result.page - 1) * req.per_page
             result.expansions = [Expansion(term, found) for term, found in engine.expansions.items()]
@@ -328,6 +332,7 @@ class Catalog:
 
     def lookup(self, text: str) -> list[DocSummary]:
         """Documents whose 索引号, 后段码 or 文号 is ``text``, in any of their written forms, newest first."""
+        text = usable_text(text)
         terms = _index_no_terms(text) + [("doc_no_keys", doc_no_key(text))]
         with self.searcher() as searcher:
             engine = self._engine(searcher)
@@ -336,6 +341,7 @@ class Catalog:
             return [summary_of(searcher.stored_fields(int(doc))) for doc in docs]
 
     def get(self, doc_id: str) -> Document | None:
+        doc_id = usable_text(doc_id)
         with self.searcher() as searcher:
             stored = searcher.document(id=doc_id) or searcher.document(index_key=index_no_key(doc_id))
             return from_stored(stored) if stored else None
