@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import resource
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,21 +39,28 @@ def tree_rss_mb(pid: int) -> float:
 
 
 def measured(command: list[str], env: dict[str, str] | None = None, timeout: float = 7200) -> Run:
-    """Run ``command`` (from the checkout) to its end; raises CalledProcessError if it fails."""
+    """Run ``command`` (from the checkout) to its end; raises CalledProcessError if it fails.
+
+    Its output goes to temporary files, not pipes: a pipe nobody reads while the command runs fills at
+    64 KB and stops the command (``portal ingest --json`` of the corpus prints more than that).
+    """
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    process = subprocess.Popen(
-        command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    peak = 0.0
-    deadline = started + timeout
-    while process.poll() is None:
-        peak = max(peak, tree_rss_mb(process.pid))
-        if time.perf_counter() > deadline:
-            process.kill()
-        time.sleep(0.05)
-    stdout, stderr = process.communicate()
-    seconds = time.perf_counter() - started
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=out, stderr=err, text=True
+        )
+        peak = 0.0
+        deadline = started + timeout
+        while process.poll() is None:
+            peak = max(peak, tree_rss_mb(process.pid))
+            if time.perf_counter() > deadline:
+                process.kill()
+            time.sleep(0.05)
+        seconds = time.perf_counter() - started
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if process.returncode:
         raise subprocess.CalledProcessError(process.returncode, command, stdout, stderr)
