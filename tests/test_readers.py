@@ -6,6 +6,7 @@ import gzip
 import json
 from pathlib import Path
 
+import pytest
 from helpers import SEED, SEED_INDEX_NO, shared_path
 
 from index.normalise import normalise
@@ -125,6 +126,34 @@ def test_format_is_detected_from_content_not_extension(tmp_path):
     path.write_text('{"title": "一"}\n{"title": "二"}\n', "utf-8")
     assert detect_reader(path).NAME == "jsonl"
     assert [d.title for d in _documents(path)] == ["一", "二"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reader"),
+    [
+        pytest.param("page.html", '{"title": "一", "body": "x"}', "jsonl", id="one-line JSON named .html"),
+        pytest.param("page.html", '{\n  "title": "一",\n  "body": "x"\n}\n', "json", id="pretty JSON named .html"),
+        pytest.param("list.htm", '[{"title": "一"}]', "json", id="JSON array named .htm"),
+        pytest.param("feed.json", '{"title": "一"}\n{"title": "二"}\n', "jsonl", id="JSON Lines named .json"),
+        pytest.param("feed.jsonl", '[\n{"title": "一"}\n]', "json", id="a JSON array named .jsonl"),
+        pytest.param("data.json", "标题,发布日期,正文\n一,2020-01-01,x\n", "csv", id="CSV named .json"),
+        pytest.param("data.tsv", "标题\t正文\n一\tx\n", "csv", id="TSV"),
+        pytest.param("a.json", '{"title": "一"}', "json", id="one-line object named .json stays JSON"),
+        pytest.param("a.jsonl", '{"title": "一"}', "jsonl", id="one-line object named .jsonl stays JSON Lines"),
+        pytest.param("empty.json", "", "json", id="empty .json: its own reader says why"),
+    ],
+)
+def test_the_content_decides_the_format_and_the_extension_breaks_ties(tmp_path, name, content, reader):
+    path = tmp_path / name
+    path.write_text(content, "utf-8")
+    assert detect_reader(path).NAME == reader
+
+
+def test_json_in_a_file_named_html_is_indexed(tmp_path):
+    path = tmp_path / "wrong.html"
+    path.write_text('{"title": "扩展名是HTML的JSON", "publisher": "某市测试局", "body": "正文"}', "utf-8")
+    [doc] = _documents(path)
+    assert (doc.title, doc.publisher, doc.body) == ("扩展名是HTML的JSON", "某市测试局", "正文")
 
 
 def test_jsonl_bad_line_is_an_error_naming_the_line_and_the_rest_goes_on(tmp_path):

@@ -12,15 +12,18 @@ from pathlib import Path
 from index import limits
 from index.labels import canonical_field
 from index.readers import ReadError, contained
-from index.readers._common import decode, decode_head, read_whole, record_from_mapping
+from index.readers._common import decode, head_text, read_whole, record_from_mapping
+from index.readers.jsonl import is_object_lines
 from index.record import RawRecord
 
 NAME = "json"
+SUFFIXES = (".json",)
 
 
 def sniff(path: Path, head: bytes) -> bool:
-    text = decode_head(head[:4096]).lstrip()
-    return path.suffix.lower() == ".json" or text[:1] == "["
+    """A JSON document: it starts with ``[`` or ``{``, and is not one object a line (that is JSON Lines)."""
+    text = head_text(path, head).lstrip()
+    return text[:1] in ("[", "{") and not is_object_lines(text)
 
 
 @contained
