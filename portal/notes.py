@@ -28,6 +28,7 @@ FINDING_LABELS: dict[str, str] = {
     "csv_extra_cells": "导出表格中本行多出单元格，已忽略",
     "body_metadata": "正文开头的元数据已移出",
     "publisher_resolved": "发布机构简称已补全",
+    "control_characters": "原文含控制字符，已删除",
 }
 UNKNOWN_FINDING = "其他收录问题"
 # Canonical field name → its label on a disclosure page.
