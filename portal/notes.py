@@ -28,6 +28,10 @@ FINDING_LABELS: dict[str, str] = {
     "csv_extra_cells": "导出表格中本行多出单元格，已忽略",
     "body_metadata": "正文开头的元数据已移出",
     "publisher_resolved": "发布机构简称已补全",
+    "control_characters": "原文含控制字符，已删除",
+    "not_text": "原文此项的值不是文字，未予采用",
+    "several_values": "原文此项有多个不同的值，取第一个",
+    "structured_value": "原文此项的值是嵌套结构",
 }
 UNKNOWN_FINDING = "其他收录问题"
 # Canonical field name → its label on a disclosure page.
