@@ -169,7 +169,13 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 # Characters no text means: C0 controls but tab, line feed and carriage return (NUL, BEL, ESC …), DEL,
 # C1 controls (U+0080–U+009F, what a mis-decoded Latin-1 byte leaves) and the noncharacters U+FFFE/U+FFFF.
 # XML 1.0 cannot carry most of them (feeds, sitemaps), and a browser or a terminal may act on them.
-_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+# Bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069) count as such too: they display a title
+# in another order than it is stored and searched (Unicode TR #9; CVE-2021-42574, "Trojan Source").
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
+# Invisible formatting crawled pages are full of (zero-width space and joiners, word joiner, a byte order mark
+# inside text, soft hyphen, left/right marks): removed without a finding, as they would keep a word that holds
+# one (最低\u200b生活保障) from being found.
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060\ufeff]")
 # Controls that mean a line break (vertical tab, form feed between PDF pages) become one.
 _BREAK = re.compile("[\x0b\x0c]")
 
@@ -182,8 +188,9 @@ def clean_characters(text: str, field: str, findings: list[Finding]) -> str:
 
     The one place every raw field's text (and every attachment's extracted text) passes: lone
     surrogates (which no UTF-8 file can hold, but a JSON escape can) become U+FFFD, flagged
-    ``bad_characters``; control characters (see ``_CONTROL``) are removed, flagged ``control_characters``;
-    vertical tab and form feed become line breaks.
+    ``bad_characters``; control characters (see ``_CONTROL``, bidirectional overrides included) are removed,
+    flagged ``control_characters``; invisible formatting (``_INVISIBLE``: zero-width space …) is removed
+    unflagged; vertical tab and form feed become line breaks.
     """
     try:
         text.encode("utf-8")
@@ -193,6 +200,7 @@ def clean_characters(text: str, field: str, findings: list[Finding]) -> str:
             Finding("bad_characters", field, "含无效字符，已替换为 U+FFFD（lone surrogate characters replaced）")
         )
     text = _BREAK.sub("\n", text)
+    text = _INVISIBLE.sub("", text)
     text, removed = _CONTROL.subn("", text)
     if removed:  # one finding per field, however many strings of it held some: see checked_record
         findings.append(

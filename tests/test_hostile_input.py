@@ -7,6 +7,7 @@ runs the full-size probes and measures memory.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -145,3 +146,28 @@ def test_attachment_text_is_mended_like_a_record() -> None:
     limits.bound_attachment_text(doc, limits.current({}))
     assert doc.attachments[0].text == "第一页\n第二页[0m。"
     assert [(w.code, w.field) for w in doc.warnings] == [("control_characters", "attachments")]
+
+
+def test_invisible_formatting_is_removed_and_a_direction_override_is_flagged() -> None:
+    findings: list = []
+    assert limits.clean_characters("最低\u200b生活\ufeff保障\u00ad", "body", findings) == "最低生活保障"
+    assert findings == []
+    assert limits.clean_characters("关于\u202e知通的\u202c", "title", findings) == "关于知通的"
+    assert [(f.code, f.field) for f in findings] == [("control_characters", "title")]
+
+
+def test_a_word_holding_invisible_formatting_is_found(tmp_path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    record = {
+        "title": "关于提高最低\u2060生活保障标准的通知",
+        "body": "城乡最低\u00ad生活\u200d保障标准每人每月提高五十元。",
+    }
+    (folder / "zw.json").write_text(json.dumps([record], ensure_ascii=False), "utf-8")
+    ingest_paths([folder], tmp_path / "index")
+    catalog = Catalog(tmp_path / "index")
+    try:
+        [hit] = catalog.search(SearchRequest(q='"最低生活保障标准"')).hits
+        assert hit.title == "关于提高最低生活保障标准的通知"
+    finally:
+        catalog.close()
