@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers import DOCUMENTS, shared_path
+from helpers import DOCUMENTS, ROOT, shared_path
 
-from index.analysis import ChineseAnalyzer, FastSegmenter, fold, segmenter
+from index.analysis import ChineseAnalyzer, FastSegmenter, fold, jieba_tokenizer, segmenter
+from index.dictionary import TrieFrequencies, trie_tokenizer
 from index.ingest import ingest_paths
 from index.query import Catalog, SearchRequest
 
@@ -38,11 +39,40 @@ def test_rjieba_gives_jiebas_exact_tokens_on_real_documents():
     ``python -m bench.segmenter`` compares the whole corpus)."""
     pytest.importorskip("rjieba", reason="without rjieba, ingest uses jieba itself")
     fast = FastSegmenter()
-    jieba_cut = segmenter()
+    jieba_cut = jieba_tokenizer()
     texts = _texts_of([shared_path("corpus", "real.jsonl.gz")])
     texts += [fold(path.read_text("utf-8", errors="replace")) for path in DOCUMENTS.glob("*.txt")]
     for text in texts:
         assert fast.cut(text) == list(jieba_cut.cut(text, HMM=True))
+
+
+def test_the_query_tokenizer_reads_a_trie_and_cuts_as_jieba_does():
+    """segmenter()'s dictionary is the memory-mapped trie (index/dictionary.py), and its cut is jieba's own on
+    real documents (every 50th corpus document and the bundled ones)."""
+    pytest.importorskip("marisa_trie", reason="without marisa-trie, queries use jieba's dict")
+    query_cut = segmenter()
+    assert isinstance(query_cut.FREQ, TrieFrequencies)
+    jieba_cut = jieba_tokenizer()
+    assert query_cut.total == jieba_cut.total and len(query_cut.FREQ) == len(jieba_cut.FREQ)
+    texts = [fold(path.read_text("utf-8", errors="replace")) for path in DOCUMENTS.glob("*.txt")]
+    corpus = ROOT.parent / "shared" / "corpus" / "real.jsonl.gz"
+    texts += _texts_of([corpus]) if corpus.exists() else []
+    for text in texts:
+        assert list(query_cut.cut(text, HMM=True)) == list(jieba_cut.cut(text, HMM=True))
+
+
+def test_a_broken_trie_file_falls_back_to_jiebas_dict(tmp_path, monkeypatch):
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    userdict = tmp_path / "userdict.txt"
+    userdict.write_text("低保边缘家庭 5\n", "utf-8")
+    built = trie_tokenizer(userdict, lambda: jieba_tokenizer(userdict))
+    assert isinstance(built.FREQ, TrieFrequencies)
+    assert "低保边缘家庭" in list(built.cut("低保边缘家庭给予救助"))
+    [freq_file] = tmp_path.glob("portal-jieba-*.freq")
+    freq_file.write_bytes(b"\x00")  # cut short
+    fallback = trie_tokenizer(userdict, lambda: jieba_tokenizer(userdict))
+    assert isinstance(fallback.FREQ, dict)
+    assert "低保边缘家庭" in list(fallback.cut("低保边缘家庭给予救助"))
 
 
 def test_full_width_latin_is_folded_with_offsets_kept():

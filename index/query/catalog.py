@@ -22,6 +22,7 @@ from whoosh.query import Or, Term
 from whoosh.searching import Searcher
 
 from index import store
+from index.analysis import segmenter, userdict_of
 from index.convert import to_simplified
 from index.identifiers import doc_no_key, index_no_key
 from index.query.arrays import IndexArrays, load_pickle, save_pickle
@@ -160,6 +161,7 @@ class Catalog:
             arrays.save(path)
             vocabulary, speller = self._vocabulary(searcher)
             save_pickle(self._vocabulary_path(arrays.version), (vocabulary, speller))
+        segmenter(userdict_of(self._analyzer()))  # builds the query tokenizer's dictionary trie where missing
 
     def _vocabulary(self, searcher: Searcher) -> tuple[Vocabulary, Speller]:
         """The words and titles of the commit ``searcher`` reads, and a speller on them: built once per commit
