@@ -226,22 +226,7 @@ class Catalog:
         return engine.evaluate(node, FIELD_GROUPS[field])
 
     def _hit(self, searcher: Searcher, docnum: int, score: float, needles: list[str], copies: list[int]) -> Hit:
-        stored = searcher.stored_fields(docnum)
-        summary = summary_of(stored)
-        body = str(stored.get("body") or "")
-        attachment_hits, attachment_snippet = _attachment_matches(stored, needles)
-        text_snippet = snippet(body, needles) or attachment_snippet
-        return Hit(
-            **vars(summary),
-            title_html=highlight_line(summary.title, needles) or html.escape(summary.title),
-            snippet_html=text_snippet or plain_snippet(body or str(stored.get("summary") or "")),
-            score=score,
-            attachment_hits=attachment_hits,
-            copies=[
-                Copy(str(other.get("id", "")), str(other.get("url", "")))
-                for other in map(searcher.stored_fields, copies)
-            ],
-        )
+        return hit_of(searcher.stored_fields(docnum), score, needles, list(map(searcher.stored_fields, copies)))
 
     def _suggestions(self, engine: Engine, text: str, field: str, mask) -> list[str]:
         """Other queries worth offering on an empty result, each known to find something: one word left out."""
@@ -397,6 +382,24 @@ def highlight_needles(node, analyzer) -> list[str]:
 
     visit(node, False)
     return list(dict.fromkeys(needles))
+
+
+def hit_of(stored: dict, score: float, needles: list[str], copies: list[dict]) -> Hit:
+    """A result entry from a document's stored fields: highlighted title and snippet (from its body, else the
+    attachment holding a match), and the stored fields of its ``copies``. Store-independent: every store keeps
+    these stored fields (index/schema.py, index/cluster/rows.py)."""
+    summary = summary_of(stored)
+    body = str(stored.get("body") or "")
+    attachment_hits, attachment_snippet = _attachment_matches(stored, needles)
+    text_snippet = snippet(body, needles) or attachment_snippet
+    return Hit(
+        **vars(summary),
+        title_html=highlight_line(summary.title, needles) or html.escape(summary.title),
+        snippet_html=text_snippet or plain_snippet(body or str(stored.get("summary") or "")),
+        score=score,
+        attachment_hits=attachment_hits,
+        copies=[Copy(str(other.get("id", "")), str(other.get("url", ""))) for other in copies],
+    )
 
 
 def _attachment_matches(stored: dict, needles: list[str]) -> tuple[list[str], str]:
