@@ -26,7 +26,7 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from index import relations as relation_tokens
-from index.analysis import ChineseAnalyzer
+from index.analysis import ChineseAnalyzer, fast_segmenter, word_counts
 from index.cluster.match import MatchBuilder, keys_any
 from index.cluster.rows import stored_of
 from index.cluster.sphinxql import Answer, Cluster, failed_agents
@@ -41,7 +41,7 @@ from index.query.relations import MAX_LINKED, Relations
 from index.query.request import FACETS, MAX_QUERY_CHARS, SearchRequest, query_text_and_field, sanitised
 from index.query.results import DocSummary, Expansion, FacetValue, SearchResult, summary_of
 from index.query.spelling import Speller
-from index.query.suggest import MIN_DOCS, TITLE_WEIGHT, Suggestions, Vocabulary, normal
+from index.query.suggest import _WORD, MAX_WORD_CHARS, MIN_DOCS, TITLE_WEIGHT, Suggestions, Vocabulary
 from index.query.synonyms import DEFAULT_PATH as DEFAULT_SYNONYMS
 from index.query.synonyms import Synonyms
 from index.query.syntax import Words, parse
@@ -49,7 +49,6 @@ from index.record import Document
 from index.schema import date_from_key, date_key, from_stored
 
 FEW_HITS = 5
-CACHE_SECONDS = 30.0  # facet counts and the vocabulary are recomputed at most this often (no commit signal)
 PARTIAL = "部分分片暂时无法访问，以下结果可能不完整。"
 APPROXIMATE = "检索词较多：在集群中按分词结果至少匹配七成的词，个别被不同切分的词可能未被找到。"
 # Sphinx field weights are integers: the engine's TEXT_FIELDS weights times ten, on both of a field's streams.
@@ -73,6 +72,7 @@ _ORDER = {
 }
 _YEARS = (1900, 2200)
 _PAGE = 1000  # rows per request when reading every document (titles, the sitemap)
+VOCABULARY_DOCS = 20_000  # newest documents whose words autocomplete and did-you-mean know
 
 
 def _order_key(sort: str) -> Callable[[dict], tuple]:
@@ -104,14 +104,15 @@ class ClusterCatalog:
         self.convert = convert
         self.analyzer = ChineseAnalyzer(userdict)
         self._lock = threading.Lock()
-        self._cache: dict[str, tuple[float, object]] = {}
+        self._cache: dict[str, tuple[tuple[int, int], object]] = {}
         self._index = topology.index
 
     # plumbing
 
     def warm(self) -> None:
+        """Load the segmenter and prepare autocomplete and did-you-mean now, not on the first request."""
         list(self.analyzer("预热", mode="query"))
-        self._select(f"SELECT COUNT(*) AS c FROM {self._index}")
+        self._vocabulary()
 
     def close(self) -> None:
         self.cluster.close()
@@ -122,15 +123,22 @@ class ClusterCatalog:
             warnings.append(answer.warning)
         return answer
 
+    def _version(self) -> tuple[int, int]:
+        """What changes with every write the portal should see: (documents, latest ``indexed_at``). One
+        aggregate query; the cluster sends no commit signal, so cached results are checked against it."""
+        rows = self._select(f"SELECT COUNT(*) AS c, MAX(indexed_at) AS last FROM {self._index}").rows
+        return (int(rows[0]["c"]), int(rows[0]["last"] or 0)) if rows else (0, 0)
+
     def _cached(self, key: str, compute: Callable[[], object]):
-        now = time.monotonic()
+        """``compute()``, kept while the cluster's :meth:`_version` stays the same."""
+        version = self._version()
         with self._lock:
             found = self._cache.get(key)
-        if found is not None and now - found[0] < CACHE_SECONDS:
+        if found is not None and found[0] == version:
             return found[1]
         value = compute()
         with self._lock:
-            self._cache[key] = (now, value)
+            self._cache[key] = (version, value)
         return value
 
     def _simplified(self, text: str) -> str:
@@ -378,16 +386,35 @@ class ClusterCatalog:
     # autocomplete
 
     def _vocabulary(self) -> tuple[Vocabulary, Speller]:
-        """Titles and the words of titles, with the documents holding each (the cluster keeps no word list to
-        read back, so bodies' words are not offered), and a speller on them; rebuilt every CACHE_SECONDS."""
+        """Every title, and the words of titles and bodies with the documents holding each, weighted as
+        :meth:`index.query.suggest.Vocabulary.build` weighs them, and a speller on them; rebuilt when the cluster
+        changes. The cluster keeps no word list to read back, so words come from the stored text of the
+        VOCABULARY_DOCS newest documents, cut again (rjieba)."""
 
         def build() -> tuple[Vocabulary, Speller]:
             titles = [(row["doc_id"], row["title"]) for row in self._every("doc_id, title") if row["title"]]
-            holding: dict[str, int] = defaultdict(int)
-            for _, title in titles:
-                for word in {token.text for token in self.analyzer(normal(title), mode="query")}:
-                    holding[word] += 1
-            words = {word: TITLE_WEIGHT * n for word, n in holding.items() if n >= MIN_DOCS and len(word) > 1}
+            cut = fast_segmenter()
+            weighted: dict[str, int] = defaultdict(int)
+            found_in: dict[str, int] = defaultdict(int)
+            holding = {"title": defaultdict(int), "body": defaultdict(int)}
+            for start in range(0, VOCABULARY_DOCS, _PAGE):
+                rows = self._select(
+                    f"SELECT id, stored FROM {self._index} ORDER BY {_ORDER['newest']} "
+                    f"LIMIT {start}, {_PAGE} OPTION max_matches={start + _PAGE}"
+                ).rows
+                for row in rows:
+                    stored = stored_of(row["stored"])
+                    for name in ("title", "body"):
+                        for word in word_counts(to_simplified(str(stored.get(name) or "")), cut):
+                            holding[name][word] += 1
+                if len(rows) < _PAGE:
+                    break
+            for name, weight in (("title", TITLE_WEIGHT), ("body", 1)):
+                for word, docs in holding[name].items():
+                    if len(word) <= MAX_WORD_CHARS and _WORD.match(word):
+                        weighted[word] += weight * docs
+                        found_in[word] = max(found_in[word], docs)
+            words = {word: score for word, score in weighted.items() if found_in[word] >= MIN_DOCS}
             vocabulary = Vocabulary(words, titles)
             return vocabulary, Speller(vocabulary)
 
@@ -552,7 +579,7 @@ class ClusterCatalog:
         return [summary_of(stored[row["id"]]) for row in rows if row["id"] in stored]
 
     def facet_counts(self) -> dict[str, list[FacetValue]]:
-        """Counts over all documents, for the home and browse pages; recomputed every CACHE_SECONDS."""
+        """Counts over all documents, for the home and browse pages; recomputed when the cluster changes."""
         counts = self._cached("facets", lambda: self._facets("", [], "newest", SearchRequest(), []))
         return copy.deepcopy(counts)
 
@@ -561,11 +588,10 @@ class ClusterCatalog:
 
     def stats(self) -> dict[str, object]:
         counts = self.facet_counts()
-        rows = self._select(f"SELECT COUNT(*) AS c, MAX(indexed_at) AS last FROM {self._index}").rows
+        documents, last = self._version()
         flagged = self._count(keys_any("flags", ["spam", "encoding_loss"]))
-        last = int(rows[0]["last"] or 0) if rows else 0
         return {
-            "documents": int(rows[0]["c"]) if rows else 0,
+            "documents": documents,
             "publishers": len(counts["publisher"]),
             "years": len(counts["year"]),
             "flagged": flagged,
