@@ -118,10 +118,18 @@ class ClusterCatalog:
         self.cluster.close()
 
     def _select(self, sql: str, args=(), warnings: list[str] | None = None) -> Answer:
+        """One SELECT; where an agent failed and some shard then gave nothing, its warning goes to ``warnings``."""
         answer = self.cluster.select(sql, args)
-        if answer.warning and warnings is not None and failed_agents(answer.warning):
+        if answer.warning and warnings is not None and failed_agents(answer.warning) and self._shards_missing():
             warnings.append(answer.warning)
         return answer
+
+    def _shards_missing(self) -> list[int]:
+        """Shards no replica of which answers now. An agent that failed may have had a mirror answer for it (the
+        query is then whole), so the shards holding documents are counted (``GROUP BY shard``) to tell."""
+        rows = self.cluster.select(f"SELECT shard, COUNT(*) AS c FROM {self._index} GROUP BY shard").rows
+        answered = {int(row["shard"]) for row in rows}
+        return [shard for shard in range(len(self.topology.shards)) if shard not in answered]
 
     def _version(self) -> tuple[int, int]:
         """What changes with every write the portal should see: (documents, latest ``indexed_at``). One

@@ -27,7 +27,7 @@ FULLTEXT_FIELDS = (
     "keywords",
     "keys",
 )
-UINT_ATTRIBUTES = ("year", "has_date", "dup")
+UINT_ATTRIBUTES = ("year", "has_date", "dup", "shard")
 BIGINT_ATTRIBUTES = ("date_key", "dedup")
 AGENT_CONNECT_MS = 300  # a dead node is given up quickly, and its mirror asked instead
 AGENT_QUERY_MS = 5000
@@ -105,6 +105,8 @@ def searchd_config(node: Node, nodes: list[Node], data: Path, index: str = INDEX
                 "    workers = threads",
                 "    collation_server = binary",  # string attributes sort and compare as bytes, as Python does
                 "    max_packet_size = 32M",
+                "    agent_retry_count = 2",  # a failed agent is asked again, its mirror first (ha_strategy)
+                "    agent_retry_delay = 50",
                 "}",
             ]
         )

@@ -22,7 +22,6 @@ tasks run in this process, one after another.
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -284,6 +283,7 @@ def _mark_copies(topology: Topology, incumbents: dict[str, _Incumbent], dup_ids:
                         f"WHERE id IN ({', '.join(['%s'] * len(keys))})",
                         keys,
                     )
+                    cursor.execute(f"FLUSH RTINDEX {topology.shard_index(shard)}")  # see writer.replace_rows
             finally:
                 connection.close()
 
@@ -296,9 +296,3 @@ def local_client(workers: int = 2):
         n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
     )
     return Client(cluster)
-
-
-def timed(function, *args, **kwargs):
-    started = time.perf_counter()
-    value = function(*args, **kwargs)
-    return value, time.perf_counter() - started

@@ -158,5 +158,6 @@ def to_row(doc: Document, digest: str | None = None, cut: Callable[[str], list[s
         # copies (same title and body) share a group; a document without a body is a group of its own
         "dedup": value_key("dedup", dedup) if dedup else value_key("id", doc.id),
         "dup": 0,  # 1 where another document shares the group (set by the ingest that sees both)
+        "shard": 0,  # set by the writer (writer.write_shard)
         "indexed_at": int(time.time()),
     }

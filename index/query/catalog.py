@@ -177,12 +177,14 @@ class Catalog:
         with self.searcher() as searcher:
             engine = self._engine(searcher, req.literal)
             scored = self._scored(engine, parsed.node, text, field)
+            narrowed = bool(text)  # without q, the first condition starts from every document
             for key, part in req.scoped.items():  # 高级检索: every field condition must match as well
                 part = self._simplified(part)
                 condition = self._scored(engine, parse(part).node, part, key)
                 scored = Scored(
-                    condition.hit & (scored.hit if text else engine.arrays.alive), scored.score + condition.score
+                    condition.hit & (scored.hit if narrowed else engine.arrays.alive), scored.score + condition.score
                 )
+                narrowed = True
             mask = filter_mask(engine.arrays, engine.reader, req)
             hit = scored.hit if mask is None else scored.hit & mask
             by_date = None if (req.sort == "relevance" and (parsed.node is not None or req.scoped)) else req.sort
