@@ -19,6 +19,7 @@ from helpers import DOCUMENTS, SEED_INDEX_NO, WEB_FIXTURES, needs_searchd
 from index.cluster.catalog import PARTIAL, ClusterCatalog
 from index.cluster.ingest import ingest_cluster
 from index.cluster.local import LocalCluster
+from index.cluster.rows import _TOKEN as TOKEN
 from index.cluster.rows import grams, to_row, words
 from index.cluster.topology import jump_hash, parse_topology
 from index.ingest import iter_files
@@ -168,17 +169,25 @@ def test_lookups_documents_relations_feeds_and_statistics_agree(whoosh, store):
 
 
 def test_the_store_is_sent_the_projects_own_tokens():
-    """The words and grams of a row are this project's analysis: the store segments nothing itself."""
-    record = next(r for r in read_file(next(iter_files([DOCUMENTS]))) if not hasattr(r, "message"))
+    """A row's words and grams are what the Whoosh fields hold (index/schema.py to_fields, analysed by this
+    project): the store segments nothing itself, and grams sharing a position come one after another."""
+    from index.analysis import fast_segmenter, word_counts
+    from index.bigrams import gram_positions
     from index.ingest import IngestReport, read_document
     from index.limits import current
+    from index.schema import content_hash, to_fields
 
+    record = next(r for r in read_file(next(iter_files([DOCUMENTS]))) if not hasattr(r, "message"))
     doc = read_document(record, current(), IngestReport())
-    row = to_row(doc)
-    assert row["title_g"] == grams(doc.title) and "年第" not in row["title_w"].split() or True
-    assert row["body_w"].split()[:5] == words(doc.body, __import__("jieba").lcut)[:0] or row["body_w"]
+    row, fields = to_row(doc), to_fields(doc, content_hash(doc))
+    assert row["title_g"].split() == [gram for gram, _ in gram_positions(fields["title_grams"])]
+    assert row["body_g"].split() == [gram for gram, _ in gram_positions(fields["body_grams"])]
+    held = word_counts(fields["body"], fast_segmenter())
+    assert set(row["body_w"].split()) == {word for word in held if TOKEN.match(word)}
+    assert len(row["body_w"].split()) == sum(n for word, n in held.items() if TOKEN.match(word))
     assert grams("2023年第30号") == "2023 年 年第 第 30 号"
     assert grams("covid-19疫情") == "covid-19 covid 19 疫 疫情"
+    assert words("COVID-19疫情防控", fast_segmenter()).split() == ["covid", "19", "疫情", "防控"]
 
 
 def test_documents_are_spread_by_a_jump_consistent_hash():

@@ -84,7 +84,9 @@ STRING_ATTRIBUTES = (
 
 def words(text: str, cut: Callable[[str], list[str]]) -> str:
     """jieba's words of ``text`` as the Whoosh word fields hold them, space-separated (tokens only)."""
-    return " ".join(word for word in (w.lower() for w in cut(fold(text))) if _TOKEN.match(word))
+    return " ".join(
+        word for word in (w.lower() for w in cut(fold(text))) if _TOKEN.match(word) and any(c.isalnum() for c in word)
+    )
 
 
 def grams(text: str) -> str:
