@@ -86,7 +86,7 @@ def searchd_config(node: Node, nodes: list[Node], data: Path, index: str = INDEX
     dist += [
         f"    agent_connect_timeout = {AGENT_CONNECT_MS}",
         f"    agent_query_timeout = {AGENT_QUERY_MS}",
-        "    ha_strategy = nodeads",
+        "    ha_strategy = roundrobin",  # a retry goes to the next mirror, so one dead mirror costs one retry
         "}",
     ]
     parts.append("\n".join(dist))

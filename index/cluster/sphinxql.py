@@ -128,6 +128,12 @@ class Cluster:
             except pymysql.err.InterfaceError as exc:
                 last = exc
                 self._drop()
+            except pymysql.err.ProgrammingError as exc:
+                # Every agent of the distributed index failed (a head node holding no shard itself): the
+                # node answered, the cluster did not. Anything else is a malformed query, and raises.
+                if "agent" not in str(exc.args[-1]):
+                    raise
+                raise StoreUnavailable(str(exc.args[-1])) from exc
         raise StoreUnavailable(str(last))
 
     def close(self) -> None:
