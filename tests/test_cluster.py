@@ -252,8 +252,9 @@ def test_a_shard_killed_mid_query_gives_a_partial_answer_with_a_notice_and_its_m
 
 
 def test_a_restart_loses_nothing_committed(tmp_path):
-    """Every REPLACE is in the binlog before it returns (binlog_flush = 1): a node killed outright and started
-    again holds every document written to it."""
+    """An ingest that returned has flushed every shard (writer.flush, its commit): a node killed outright and
+    started again holds every document written to it. Stands in for Manticore's binlog_flush = 1, which Sphinx
+    2.2.11 does not honour (docs/scale-out.md)."""
     needs_searchd()
     with LocalCluster(tmp_path, LAYOUT) as cluster:
         ingest_cluster([DOCUMENTS], cluster.topology)

@@ -31,7 +31,7 @@ from index import limits
 from index.cluster.rows import to_row
 from index.cluster.sphinxql import Cluster, connect
 from index.cluster.topology import Topology, doc_key
-from index.cluster.writer import delete_ids, split_by_shard, write_shard
+from index.cluster.writer import delete_ids, flush, split_by_shard, write_shard
 from index.ingest import Conflict, DocWarning, Duplicate, IngestReport, Rejection, iter_files, read_document
 from index.ingest import _Version as Version
 from index.limits import Limits
@@ -199,6 +199,7 @@ def ingest_cluster(
         ]
         delete_ids(topology, gone)
         report.removed += gone
+    flush(topology)  # the commit: everything written is durable from here (writer.flush)
     return report
 
 
@@ -283,7 +284,6 @@ def _mark_copies(topology: Topology, incumbents: dict[str, _Incumbent], dup_ids:
                         f"WHERE id IN ({', '.join(['%s'] * len(keys))})",
                         keys,
                     )
-                    cursor.execute(f"FLUSH RTINDEX {topology.shard_index(shard)}")  # see writer.replace_rows
             finally:
                 connection.close()
 

@@ -16,7 +16,7 @@ from index.cluster.topology import Address, Topology
 from index.store import NoIndex
 
 CONNECT_TIMEOUT = 2.0  # seconds; a node that does not answer by then is skipped for the next
-READ_TIMEOUT = 30.0
+READ_TIMEOUT = 120.0  # a write to a busy node (a RAM chunk being saved) may take a while
 _MATCH_SPECIAL = re.compile(r"""([\\()|\-!@~"&/^$=<'*])""")
 _AGENT = re.compile(r"agent ([^:\s]+:\d+)")
 

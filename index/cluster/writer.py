@@ -3,7 +3,7 @@
 Writes are ``REPLACE INTO`` by the document's integer id, so writing a batch twice (a retried task, a re-run
 ingest) leaves the index as writing it once did. Sphinx 2.2 has no replication, so the writer itself writes each
 mirror; on Manticore, a replication cluster does that (docs/scale-out.md) and the topology names one node per
-shard. ``binlog_flush = 1`` (:mod:`.config`) makes every statement durable before it returns.
+shard. An ingest ends with :func:`flush`, its commit.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from index.cluster.sphinxql import connect
 from index.cluster.topology import Address, Topology, doc_key
 
-MAX_STATEMENT_BYTES = 8 * 2**20  # below max_packet_size (32M) with room for escaping
+MAX_STATEMENT_BYTES = 2 * 2**20  # well below max_packet_size (32M): one statement is a short wait for searchd
 
 
 def split_by_shard(topology: Topology, rows: Iterable[dict]) -> dict[int, list[dict]]:
@@ -46,10 +46,6 @@ def replace_rows(address: Address, index: str, rows: list[dict]) -> int:
                 batch.append(row)
                 size += row_size
             _replace(cursor, head, placeholders, columns, batch)
-            # Sphinx 2.2.11 keeps its binlog in a buffer whatever binlog_flush says (a searchd killed after REPLACE
-            # returned lost the rows: tests/test_cluster.py); saving the RAM chunk makes the batch durable before
-            # the write is acknowledged. Manticore honours binlog_flush = 1, and this costs it one save per batch.
-            cursor.execute(f"FLUSH RTINDEX {index}")
     finally:
         connection.close()
     return len(rows)
@@ -87,12 +83,33 @@ def delete_ids(topology: Topology, doc_ids: list[str]) -> int:
                             f"DELETE FROM {topology.shard_index(shard)} WHERE id IN ({', '.join(['%s'] * len(chunk))})",
                             chunk,
                         )
-                    cursor.execute(f"FLUSH RTINDEX {topology.shard_index(shard)}")  # see replace_rows
             finally:
                 connection.close()
     return len(doc_ids)
 
 
 def write_rows(topology: Topology, rows: Iterable[dict]) -> int:
-    """Write rows to their shards (all replicas each); returns how many."""
-    return sum(write_shard(topology, shard, part) for shard, part in split_by_shard(topology, rows).items())
+    """Write rows to their shards (all replicas each) and make them durable (:func:`flush`); returns how many."""
+    written = sum(write_shard(topology, shard, part) for shard, part in split_by_shard(topology, rows).items())
+    flush(topology)
+    return written
+
+
+def flush(topology: Topology) -> None:
+    """Make everything written so far durable on every replica: ``FLUSH RTINDEX`` saves each shard's RAM chunk.
+
+    Sphinx 2.2.11 keeps its binlog in a buffer whatever ``binlog_flush`` says: a searchd killed after REPLACE
+    returned lost the rows when restarted (tests/test_cluster.py). So an ingest is committed when it has flushed,
+    at its end, as a Whoosh ingest is when it commits; one killed before that is written again by the next run
+    (unchanged documents are recognised by their content hash). Saving the RAM chunk costs time growing with it,
+    so it is done once per ingest, not per batch. Manticore honours ``binlog_flush = 1``; there it is a no-op in
+    effect, the binlog already holding every statement.
+    """
+    for shard, replicas in enumerate(topology.shards):
+        for address in replicas:
+            connection = connect(address)
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute(f"FLUSH RTINDEX {topology.shard_index(shard)}")
+            finally:
+                connection.close()
