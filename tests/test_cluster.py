@@ -229,17 +229,19 @@ def test_a_shard_killed_mid_query_gives_a_partial_answer_with_a_notice_and_its_m
                 except Exception as exc:  # what the test forbids: a query that fails outright
                     errors.append(exc)
 
-        asking = threading.Thread(target=ask)
+        asking = threading.Thread(target=ask, daemon=True)
         asking.start()
-        time.sleep(0.3)
-        cluster.kill(0)  # shard 0's first holder dies while queries run: its mirror (node2) answers
-        time.sleep(0.5)
-        mirrored = catalog.search(SearchRequest(q="", per_page=50))
-        assert mirrored.total == whole.total and PARTIAL not in mirrored.notices
-        cluster.kill(1)  # shard 1 has no mirror: what is left is a partial answer, and the page says so
-        time.sleep(0.5)
-        stop.set()
-        asking.join()
+        try:
+            time.sleep(0.3)
+            cluster.kill(0)  # shard 0's first holder dies while queries run: its mirror (node2) answers
+            time.sleep(0.5)
+            mirrored = catalog.search(SearchRequest(q="", per_page=50))
+            assert mirrored.total == whole.total and PARTIAL not in mirrored.notices
+            cluster.kill(1)  # shard 1 has no mirror: what is left is a partial answer, and the page says so
+            time.sleep(0.5)
+        finally:  # a failed assertion must not leave the thread asking a cluster that is being stopped
+            stop.set()
+            asking.join()
         assert not errors, errors
         partial = catalog.search(SearchRequest(q="", per_page=50))
         assert 0 < partial.total < whole.total and PARTIAL in partial.notices

@@ -29,7 +29,7 @@ FULLTEXT_FIELDS = (
 )
 UINT_ATTRIBUTES = ("year", "has_date", "dup", "shard")
 BIGINT_ATTRIBUTES = ("date_key", "dedup")
-AGENT_CONNECT_MS = 300  # a dead node is given up quickly, and its mirror asked instead
+AGENT_CONNECT_MS = 1000  # a dead node is given up within a second, and its mirror asked instead
 AGENT_QUERY_MS = 5000
 
 
@@ -86,7 +86,10 @@ def searchd_config(node: Node, nodes: list[Node], data: Path, index: str = INDEX
     dist += [
         f"    agent_connect_timeout = {AGENT_CONNECT_MS}",
         f"    agent_query_timeout = {AGENT_QUERY_MS}",
-        "    ha_strategy = roundrobin",  # a retry goes to the next mirror, so one dead mirror costs one retry
+        # Sphinx 2.2.11 asks a failed agent again on the mirror it chose, whatever agent_retry_count says; noerrors
+        # stops choosing a mirror that fails, and the client asks a statement a dead mirror spoilt again
+        # (sphinxql.Cluster.select). Manticore retries on the next mirror itself (mirror_retry_count).
+        "    ha_strategy = noerrors",
         "}",
     ]
     parts.append("\n".join(dist))
@@ -105,8 +108,6 @@ def searchd_config(node: Node, nodes: list[Node], data: Path, index: str = INDEX
                 "    workers = threads",
                 "    collation_server = binary",  # string attributes sort and compare as bytes, as Python does
                 "    max_packet_size = 32M",
-                "    agent_retry_count = 2",  # a failed agent is asked again, its mirror first (ha_strategy)
-                "    agent_retry_delay = 50",
                 "}",
             ]
         )

@@ -108,7 +108,24 @@ class Cluster:
                 pass
 
     def select(self, sql: str, args: Iterable[object] = ()) -> Answer:
-        """Run one SELECT on the distributed index; a node lost on the way is replaced by the next, once each."""
+        """Run one SELECT on the distributed index; a node lost on the way is replaced by the next, once each.
+
+        An answer whose warning names a failed agent is asked for again, up to once per other mirror of a shard:
+        the node's ``ha_strategy`` (:mod:`.config`) then sends the shard's part to a mirror that answers. What
+        still names a failed agent after that is returned as it is (a shard with no replica answering)."""
+        args = tuple(args)
+        answer = self._select_once(sql, args)
+        for _ in range(self._mirror_retries):
+            if not failed_agents(answer.warning):
+                break
+            answer = self._select_once(sql, args)
+        return answer
+
+    @property
+    def _mirror_retries(self) -> int:
+        return max(len(replicas) for replicas in self.topology.shards) - 1
+
+    def _select_once(self, sql: str, args: Iterable[object]) -> Answer:
         import pymysql
 
         last: Exception | None = None
