@@ -20,6 +20,7 @@ A shard that does not answer (and has no mirror that does) leaves a partial answ
 from __future__ import annotations
 
 import copy
+import math
 import threading
 import time
 from collections import defaultdict
@@ -27,15 +28,15 @@ from collections.abc import Callable
 
 from index import relations as relation_tokens
 from index.analysis import ChineseAnalyzer, fast_segmenter, word_counts
-from index.cluster.match import MatchBuilder, keys_any
+from index.cluster.match import MatchBuilder, keys_any, unit_of
 from index.cluster.rows import stored_of
-from index.cluster.sphinxql import Answer, Cluster, failed_agents
-from index.cluster.topology import Topology, doc_key, term_key, value_key
+from index.cluster.sphinxql import Answer, Cluster, failed_agents, match_token
+from index.cluster.topology import Topology, doc_key, value_key
 from index.convert import to_simplified
 from index.dates import iso_date
 from index.identifiers import doc_no_key, index_no_key
 from index.query.catalog import MAX_SPELLING_CHARS, MAX_SUGGESTIONS, highlight_needles, hit_of
-from index.query.engine import FIELD_GROUPS, STOP_WORDS, TEXT_FIELDS, Unit, query_units
+from index.query.engine import FIELD_GROUPS, STOP_WORDS, TEXT_FIELDS, query_units
 from index.query.related import CITED, CITING, MAX_CITATIONS, SAME_TOPIC, RelatedDoc, significant_text
 from index.query.relations import MAX_LINKED, Relations
 from index.query.request import FACETS, MAX_QUERY_CHARS, SearchRequest, query_text_and_field, sanitised
@@ -181,14 +182,15 @@ class ClusterCatalog:
         where, args = _where(" ".join(f"({c})" for c in conditions + filters[0] if c), filters[1], filters[2])
         warnings: list[str] = []
         start = (req.page - 1) * req.per_page
-        listed = self._grouped(where, args, sort, start, req.per_page, warnings)
-        result.total = listed.total_found
+        # Every match, less the copies that are not their group's first: exact however many match (a grouped
+        # query's own total is only as exact as its max_matches).
+        dropped = self._dropped_copies(where, args, sort, warnings)
+        result.total = self._matches(where, args, warnings) - len(dropped)
         result.pages = (result.total + req.per_page - 1) // req.per_page
-        result.page = min(req.page, max(result.pages, 1))
-        if result.page != req.page:  # a page past the end answers with the last page
-            start = (result.page - 1) * req.per_page
-            listed = self._grouped(where, args, sort, start, req.per_page, warnings)
-        result.facets = self._facets(where, args, sort, req, warnings)
+        result.page = min(req.page, max(result.pages, 1))  # a page past the end answers with the last page
+        start = (result.page - 1) * req.per_page
+        listed = self._grouped(where, args, sort, start, req.per_page, warnings)
+        result.facets = self._facets(where, args, req, dropped, warnings)
         result.expansions = self._expansions(builder, field)
         needles = highlight_needles(parsed.node, self.analyzer)
         needles += [word for expansion in result.expansions for word in expansion.synonyms]
@@ -239,6 +241,15 @@ class ClusterCatalog:
                 args.append(high)
         return matches, conditions, args
 
+    def _matches(self, where: str, args: list, warnings: list[str]) -> int:
+        """How many documents match, counted per shard: where an agent failed and a shard is absent from this
+        very answer, the answer is partial (a mirror that took over leaves the warning but not the gap)."""
+        answer = self.cluster.select(f"SELECT shard, COUNT(*) AS c FROM {self._index} {where} GROUP BY shard", args)
+        answered = {int(row["shard"]) for row in answer.rows}
+        if failed_agents(answer.warning) and len(answered) < len(self.topology.shards):
+            warnings.append(answer.warning)
+        return sum(int(row["c"]) for row in answer.rows)
+
     def _grouped(self, where: str, args: list, sort: str, start: int, count: int, warnings: list[str]) -> Answer:
         """One page of the ranked list, copies collapsed: id, doc_id, dedup, dup and weight of each hit."""
         order = _ORDER[sort]
@@ -252,7 +263,7 @@ class ClusterCatalog:
         )
 
     def _facets(
-        self, where: str, args: list, sort: str, req: SearchRequest, warnings: list[str]
+        self, where: str, args: list, req: SearchRequest, dropped: list[dict], warnings: list[str]
     ) -> dict[str, list[FacetValue]]:
         """Facet key → values with counts over the matching documents, each copy group counted once."""
         counts: dict[str, dict[str, int]] = {}
@@ -277,8 +288,8 @@ class ClusterCatalog:
                     warnings,
                 ).rows
                 counts[key] = {str(row[column]): int(row["c"]) for row in rows if row[column] not in ("", None)}
-        for dropped in self._dropped_copies(where, args, sort, warnings):
-            for key, values in _facet_values_of(dropped).items():
+        for copy_row in dropped:
+            for key, values in _facet_values_of(copy_row).items():
                 for value in values:
                     if value in counts[key]:
                         counts[key][value] -= 1
@@ -351,7 +362,7 @@ class ClusterCatalog:
         found = []
         fields = FIELD_GROUPS.get(field, FIELD_GROUPS["all"])
         for word, alternatives in builder.alternatives.items():
-            held = [other for other in alternatives if self._count(builder.unit(Unit(other, _grams_of(other)), fields))]
+            held = [other for other in alternatives if self._count(builder.unit(unit_of(other), fields))]
             if held:
                 found.append(Expansion(word, held))
         return found
@@ -527,7 +538,7 @@ class ClusterCatalog:
         if not counts:
             return ""
         candidates = sorted(counts, key=counts.get, reverse=True)[:200]
-        expression = "@body_w " + " | ".join(_token(word) for word in candidates)
+        expression = "@body_w " + " | ".join(match_token(word) for word in candidates)
         answer = self._select(f"SELECT id FROM {self._index} WHERE MATCH(%s) LIMIT 1", [expression])
         frequency = {}
         for i in range(len(candidates)):
@@ -535,14 +546,12 @@ class ClusterCatalog:
             if keyword is not None:
                 frequency[keyword] = int(answer.meta.get(f"docs[{i}]", 0))
         total = self._count("") + 1
-        import math
-
         weights = {word: n * math.log(total / (1 + frequency.get(word, 0))) for word, n in counts.items()}
         chosen = [word for word in sorted(weights, key=weights.get, reverse=True)[:top] if word in frequency]
         if len(chosen) < 2:
             return ""
         builder = MatchBuilder(self.analyzer)
-        return builder.at_least([Unit(word, _grams_of(word)) for word in chosen], 2, ("title", "body"))
+        return builder.at_least([unit_of(word) for word in chosen], 2, ("title", "body"))
 
     def relations(self, doc: Document) -> Relations:
         """What ``doc``'s text links it to (:func:`index.query.relations.relations_of`'s rules)."""
@@ -588,7 +597,9 @@ class ClusterCatalog:
 
     def facet_counts(self) -> dict[str, list[FacetValue]]:
         """Counts over all documents, for the home and browse pages; recomputed when the cluster changes."""
-        counts = self._cached("facets", lambda: self._facets("", [], "newest", SearchRequest(), []))
+        counts = self._cached(
+            "facets", lambda: self._facets("", [], SearchRequest(), self._dropped_copies("", [], "newest", []), [])
+        )
         return copy.deepcopy(counts)
 
     def document_dates(self) -> list[tuple[str, str]]:
@@ -638,18 +649,3 @@ def _facet_values_of(row: dict) -> dict[str, list[str]]:
     values["year"] = [str(row["year"])] if row.get("year") else []
     values["publisher"] = [name for name in str(row.get("publisher") or "").split(",") if name]
     return values
-
-
-def _grams_of(word: str) -> tuple[str, ...]:
-    from index.bigrams import phrase_grams
-
-    return tuple(phrase_grams(word)) if len(word) > 1 else (word,)
-
-
-def _token(word: str) -> str:
-    from index.cluster.sphinxql import match_token
-
-    return match_token(word)
-
-
-__all__ = ["ClusterCatalog", "term_key"]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import itertools
 import math
 
+from index.bigrams import phrase_grams
 from index.cluster.rows import ALL, grams
 from index.cluster.sphinxql import match_token
 from index.cluster.topology import term_key
@@ -105,6 +106,11 @@ class MatchBuilder:
             return NOTHING
         body = " ".join(match_token(token) for token in tokens)
         return f'@({",".join(columns)}) "{body}"' if len(tokens) > 1 else f"@({','.join(columns)}) {body}"
+
+
+def unit_of(word: str) -> Unit:
+    """A unit for one word, as the engine makes a synonym's (its bigrams; a single character is its own gram)."""
+    return Unit(word, tuple(phrase_grams(word)) if len(word) > 1 else (word,))
 
 
 def keys_any(field: str, terms: list[str]) -> str:
