@@ -7,6 +7,10 @@ every judged query of ``bench/data/topical.json`` (and its everyday and traditio
 ``ClusterCatalog.search``, first page with facets, as the portal asks. The Whoosh store ingests and answers the
 same documents and queries in the same run. Prints a table; writes JSON to ``bench/results/cluster.json``.
 
+``python -m bench.cluster --quality [--docs N] [--shards S]`` measures search quality instead: bench.quality's
+known-item and judged queries through the portal's /search.json on the Whoosh store and on a cluster of S shards
+holding the same seeded sample of N documents (0: the whole corpus); writes ``bench/results/cluster-quality.json``.
+
 All processes share this machine's two cores: more shards here is more processes on the same cores, so the
 figures show the cost of distribution (fan-out, merging), not the gain of more machines.
 """
@@ -19,6 +23,7 @@ import json
 import statistics
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,10 +44,10 @@ def sample(path: Path, count: int) -> int:
 
 
 def queries() -> list[str]:
+    """Every judged query and its twin (the official or simplified wording)."""
     found = []
     for item in json.loads(QUERIES.read_text("utf-8")):
-        found.append(item["query"])
-        found += [twin for key in ("official", "simplified") if (twin := item.get(key))]
+        found += [text for text in (item["query"], item.get("twin")) if text]
     return list(dict.fromkeys(found))
 
 
@@ -77,8 +82,9 @@ def run_cluster(shards: int, corpus: Path, docs: int, workers: int, texts: list[
             seconds = time.perf_counter() - started
         finally:
             if client is not None:
-                client.cluster.close()
+                cluster = client.cluster
                 client.close()
+                cluster.close()
         catalog = ClusterCatalog(nodes.topology)
         catalog.warm()
         figures = timed_queries(catalog, texts)
@@ -114,14 +120,81 @@ def run_whoosh(corpus: Path, texts: list[str], root: Path) -> dict:
     }
 
 
+def cluster_portal(topology):
+    """bench.quality's Portal (the portal's /search.json, in-process) with PORTAL_STORE=manticore."""
+    from bench.quality import Portal
+
+    class ClusterPortal(Portal):
+        def __init__(self) -> None:
+            from starlette.testclient import TestClient
+
+            from portal.app import create_app
+            from portal.settings import load_settings
+
+            environment = {"PORTAL_STORE": "manticore", "PORTAL_MANTICORE": str(topology)}
+            settings = replace(load_settings(environment), query_log=RESULTS / "querylog-cluster")
+            self.client = TestClient(create_app(settings)).__enter__()
+
+    return ClusterPortal()
+
+
+def quality(args) -> None:
+    """``--quality``: bench.quality's known-item and judged measures for the cluster store (and Whoosh)."""
+    from bench.known_items import draw, no_hits
+    from bench.quality import TOPICAL, Portal, build_portal, evaluate, print_table
+    from bench.quality import sample as seeded_sample
+    from bench.textbook import records
+    from index.cluster.catalog import ClusterCatalog
+    from index.cluster.ingest import ingest_cluster, local_client
+    from index.cluster.local import LocalCluster
+
+    RESULTS.mkdir(exist_ok=True)
+    corpus = seeded_sample(args.docs, RESULTS)
+    docs = list(records(corpus))
+    items, empty = draw(docs, args.per_kind), no_hits(docs, args.per_kind // 2)
+    topical = json.loads(TOPICAL.read_text("utf-8"))
+    tag = args.docs or "all"
+    rows: dict[str, dict] = {}
+    whoosh = args.whoosh or RESULTS / f"quality-portal-{tag}"
+    if not whoosh.exists():
+        build_portal(corpus, whoosh)
+    system = Portal(whoosh)
+    rows["whoosh"] = {"scores": evaluate(system, items, topical, empty)}
+    system.close()
+    shards = args.shards[0]
+    with LocalCluster(RESULTS / f"quality-cluster-{tag}-{shards}", [(s,) for s in range(shards)]) as nodes:
+        catalog = ClusterCatalog(nodes.topology)
+        if catalog.stats()["documents"] < len(docs) // 2:  # an earlier run's cluster is reused
+            client = local_client(args.workers) if args.workers else None
+            try:
+                ingest_cluster([corpus], nodes.topology, client=client)
+            finally:
+                if client is not None:
+                    cluster = client.cluster
+                    client.close()
+                    cluster.close()
+        catalog.close()
+        system = cluster_portal(nodes.topology)
+        rows[f"cluster, {shards} shards"] = {"scores": evaluate(system, items, topical, empty)}
+        system.close()
+    print_table(rows, len(items), len(docs))
+    (RESULTS / "cluster-quality.json").write_text(json.dumps({"documents": len(docs), "systems": rows}, indent=2))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--docs", type=int, default=3000)
+    parser.add_argument("--docs", type=int, default=3000, help="first N documents (--quality: a seeded sample, 0 all)")
     parser.add_argument("--shards", type=int, nargs="+", default=[1, 2, 3])
     parser.add_argument("--workers", type=int, default=2, help="Dask worker processes (0: ingest in this process)")
+    parser.add_argument("--quality", action="store_true", help="search quality of the cluster store beside Whoosh")
+    parser.add_argument("--per-kind", type=int, default=100, help="--quality: known-item queries of each kind")
+    parser.add_argument("--whoosh", type=Path, help="--quality: a Whoosh index of the same documents to reuse")
     args = parser.parse_args()
     if not CORPUS.exists():
         raise SystemExit(f"needs {CORPUS}")
+    if args.quality:
+        quality(args)
+        return
     texts = queries()
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-cluster-") as folder:
