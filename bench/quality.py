@@ -155,8 +155,15 @@ def evaluate(system, items, topical, empty: list[str]) -> dict[str, object]:
 
 
 def print_table(rows: dict[str, dict], items_count: int, docs: int) -> None:
-    names = list(rows)
     print(f"\n{docs} documents, {items_count} known-item queries; latency over every query below\n")
+    print(quality_table(rows))
+
+
+def quality_table(rows: dict[str, dict]) -> str:
+    """The markdown table of a quality run: one column per system."""
+    names = list(rows)
+    lines: list[str] = []
+    print = lines.append  # noqa: A001 - the table's lines, written as the printing code wrote them
     print("| measure | " + " | ".join(names) + " |")
     print("|---|" + "---|" * len(names))
     labels = {
@@ -185,12 +192,36 @@ def print_table(rows: dict[str, dict], items_count: int, docs: int) -> None:
     )
     for key in ("p50", "p95", "max"):
         print(f"| query {key} ms | " + " | ".join(f"{rows[n]['scores']['latency_ms'][key]:.0f}" for n in names) + " |")
-    print("| index MB | " + " | ".join(f"{rows[n]['index_mb']:.0f}" for n in names) + " |")
-    print(
-        "| build s | "
-        + " | ".join(f"{rows[n]['build_s']:.0f}" if rows[n]["build_s"] else "(reused)" for n in names)
-        + " |"
-    )
+    if all("index_mb" in rows[n] for n in names):
+        print("| index MB | " + " | ".join(f"{rows[n]['index_mb']:.0f}" for n in names) + " |")
+        print(
+            "| build s | "
+            + " | ".join(f"{rows[n]['build_s']:.0f}" if rows[n]["build_s"] else "(reused)" for n in names)
+            + " |"
+        )
+    return "\n".join(lines)
+
+
+def evaluate_systems(
+    docs: list[dict], portal_index: Path, textbook_index: Path, per_kind: int = 100
+) -> dict[str, dict]:
+    """Scores of the portal (with and without its query aids) and the textbook on indexes of ``docs`` built
+    elsewhere (``make bench`` builds them for its own figures)."""
+    items = draw(docs, per_kind)
+    empty = no_hits(docs, per_kind // 2)
+    topical = json.loads(TOPICAL.read_text("utf-8")) if TOPICAL.exists() else []
+    rows: dict[str, dict] = {}
+    for name, opener, index_dir in (
+        ("portal", Portal, portal_index),
+        ("portal, aids off", PlainPortal, portal_index),
+        ("textbook", Textbook, textbook_index),
+    ):
+        system = opener(index_dir)
+        try:
+            rows[name] = {"scores": evaluate(system, items, topical, empty)}
+        finally:
+            system.close()
+    return rows
 
 
 def _fmt(value: float | None) -> str:

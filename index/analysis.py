@@ -16,7 +16,7 @@ import logging
 import re
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import jieba
@@ -61,15 +61,15 @@ class FastSegmenter:
         import rjieba
 
         self._rjieba = rjieba.Jieba.empty()
-        main = _read_dictionary(Path(jieba.__file__).parent / "dict.txt")
-        for word, (freq, tag) in main.items():
-            self._rjieba.add_word(word, freq, tag)
-        counted_twice = 0
         path = Path(userdict or _DEFAULT_USERDICT)
-        if path.exists():
-            for word, (freq, tag) in _read_dictionary(path).items():
-                counted_twice += main.get(word, (0, None))[0]
-                self._rjieba.add_word(word, freq, tag)
+        user = _read_dictionary(path) if path.exists() else {}
+        counted_twice = 0
+        for word, (freq, tag) in _dictionary_lines(Path(jieba.__file__).parent / "dict.txt"):
+            self._rjieba.add_word(word, freq, tag)
+            if word in user:
+                counted_twice += freq or 0
+        for word, (freq, tag) in user.items():
+            self._rjieba.add_word(word, freq, tag)
         if counted_twice:
             self._rjieba.add_word("\ue000\ue001", counted_twice, None)  # private-use: never in a text
         self._has_word = self._rjieba.has_word
@@ -85,9 +85,8 @@ class FastSegmenter:
         return words
 
 
-def _read_dictionary(path: Path) -> dict[str, tuple[int | None, str | None]]:
-    """word → (frequency, tag) of a jieba dictionary file (``word [freq] [tag]`` a line)."""
-    entries: dict[str, tuple[int | None, str | None]] = {}
+def _dictionary_lines(path: Path) -> Iterator[tuple[str, tuple[int | None, str | None]]]:
+    """(word, (frequency, tag)) of each line of a jieba dictionary file (``word [freq] [tag]`` a line)."""
     with path.open(encoding="utf-8") as handle:
         for line in handle:
             parts = line.split()
@@ -95,8 +94,12 @@ def _read_dictionary(path: Path) -> dict[str, tuple[int | None, str | None]]:
                 continue
             freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
             tag = parts[-1] if len(parts) > 1 and not parts[-1].isdigit() else None
-            entries[parts[0]] = (freq, tag)
-    return entries
+            yield parts[0], (freq, tag)
+
+
+def _read_dictionary(path: Path) -> dict[str, tuple[int | None, str | None]]:
+    """word → (frequency, tag) of a (small) jieba dictionary file."""
+    return dict(_dictionary_lines(path))
 
 
 def fast_segmenter(userdict: str | Path | None = None) -> Callable[[str], list[str]]:

@@ -115,6 +115,18 @@ def gram_string(code: int) -> str:
     return chr(first) + chr(second - 1) if second else chr(first)
 
 
+def gram_code(gram: str) -> int | None:
+    """The code :func:`gram_arrays` gives a Chinese unigram or bigram; None for any other token."""
+    points = [ord(ch) for ch in gram]
+    if not 1 <= len(points) <= 2 or not all(low <= p <= high for p in points for low, high in [_range_of(p)]):
+        return None
+    return points[0] << _SHIFT | (points[1] + 1 if len(points) == 2 else 0)
+
+
+def _range_of(point: int) -> tuple[int, int]:
+    return next(((low, high) for low, high in _CJK_RANGES if low <= point <= high), (1, 0))
+
+
 def gram_table(text: str) -> dict[str, list[int]]:
     """gram → its positions in ``text``, ascending: what a bigram field holds for a document."""
     table: dict[str, list[int]] = {}

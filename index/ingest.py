@@ -253,7 +253,19 @@ def ingest_paths(
             report = IngestReport(cleaned=cleaned)
             ix = store.open_current(index_dir)
             _ingest_into(ix, live, paths, report, bounds, prune=prune, progress=progress)
+        _prepare_search(index_dir)
         return report
+
+
+def _prepare_search(index_dir: Path) -> None:
+    """Derive the arrays searches read for the new commit and save them beside it (index/query/arrays.py)."""
+    from index.query import Catalog
+
+    catalog = Catalog(index_dir)
+    try:
+        catalog.prepare()
+    finally:
+        catalog.close()
 
 
 def _ingest_into(

@@ -1,251 +1,231 @@
-"""A batch of documents written as one Whoosh segment, a term's postings at a time.
+"""Runs of many batches (:mod:`index.runs`) written as one Whoosh segment, a term's postings at a time.
 
 Whoosh's own writer sends every posting through a sorting pool and then, one by one, through the
-codec (several µs each, and a ``stat`` call for each posting of a field without lengths). This
-builder keeps a batch's occurrences column-wise: for the bigram and word fields, arrays of (term
-code, document, position) filled a document at a time (:func:`index.bigrams.gram_arrays`), sorted
-once per field when the segment is written, so that each term's postings are array slices; each term
-is then written as Whoosh's W3 codec writes it (:func:`_write_blocks` follows
-``W3PostingsWriter._write_block`` block for block). The files are Whoosh's own: its field and
-per-document writers make them, and ``tests/test_segments.py`` holds a segment built here to one
-Whoosh builds from the same documents.
-
-Worker processes build segments in a scratch folder (:func:`build_segment`), so that a commit of the
-index, which deletes segment files its table of contents does not name, cannot reach them.
+codec. Here each field's runs are merged term range by term range: the slices of every batch's sorted
+arrays holding the range are joined in batch order and sorted stably by term, which leaves each term's
+postings in document order; each term is then written as Whoosh's W3 codec writes it
+(:func:`_write_blocks` follows ``W3PostingsWriter._write_block`` block for block). The files are
+Whoosh's own, made by its field and per-document writers; ``tests/test_segments.py`` holds a segment
+written here to one Whoosh writes from the same documents. One segment per commit keeps the index as
+small as Whoosh's (every segment repeats the dictionary of the terms it holds) and queries fast.
 """
 
 from __future__ import annotations
 
 import zlib
-from array import array
-from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from pickle import dumps
 
 import numpy as np
 from whoosh.codec import default_codec
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Segment
-from whoosh.fields import FieldType, Schema
+from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.util.numeric import length_to_byte
 
-from index.analysis import fast_segmenter, word_counts
-from index.bigrams import gram_arrays, gram_string
-from index.postings import GramPositions, TermCounts
+from index.bigrams import gram_string
+from index.runs import GramRun, Runs, Spilled, TermRun, WordRun
 
 # A block whose pickled data is shorter than this is not compressed (Whoosh's writer means to skip
 # compressing tiny blocks too, but compresses them all); readers honour each block's own flag.
 _COMPRESS_FROM = 64
+# Occurrences merged at once: the memory a merge holds is about 40 bytes each.
+RANGE_ROWS = 1_500_000
+# The Chinese gram codes of index.bigrams start here; Latin/digit token ranks stay below.
+_FIRST_GRAM_CODE = 0x3007 << 22
 
 # One term's postings: (term bytes, docnums, weights, posting values or None).
 Postings = tuple[bytes, np.ndarray, np.ndarray, list[bytes] | None]
 
 
-class _GramColumn:
-    """A bigram field's occurrences in a batch: Chinese gram codes and Latin/digit tokens, with documents and
-    positions; each document's length is its number of grams."""
+def write_segment(
+    schema: Schema, storage: FileStorage, indexname: str, batches: list[tuple[Runs, list[dict]]]
+) -> W3Segment:
+    """Write the documents of ``batches`` (each its runs and its ``to_fields`` dicts) as one segment in ``storage``.
 
-    def __init__(self) -> None:
-        self.codes: list[np.ndarray] = []
-        self.docs: list[np.ndarray] = []
-        self.positions: list[np.ndarray] = []
-        self.tokens: dict[str, int] = {}
-        self.token_rows: list[tuple[int, int, int]] = []  # (token id, docnum, position)
-
-    @staticmethod
-    def analyse(text: str):
-        return gram_arrays(text)
-
-    def append(self, docnum: int, analysed) -> int:
-        codes, positions, tokens = analysed
-        self.codes.append(codes)
-        self.docs.append(np.full(codes.size, docnum, np.int64))
-        self.positions.append(positions)
-        for token, position in tokens:
-            self.token_rows.append((self.tokens.setdefault(token, len(self.tokens)), docnum, position))
-        return codes.size + len(tokens)
-
-    def postings(self) -> Iterator[Postings]:
-        # Latin/digit tokens are ASCII: they sort before every Chinese gram, among themselves by text.
-        names = sorted(self.tokens)
-        rank = np.empty(len(names), np.int64)
-        rank[[self.tokens[name] for name in names]] = np.arange(len(names))
-        rows = np.array(self.token_rows, np.int64).reshape(-1, 3)
-        codes = np.concatenate([rank[rows[:, 0]], *self.codes])
-        docs = np.concatenate([rows[:, 1], *self.docs])
-        positions = np.concatenate([rows[:, 2], *self.positions]).astype(np.int64)
-        order = np.lexsort((positions, docs, codes))
-        codes, docs, positions = codes[order], docs[order], positions[order]
-        if not codes.size:
-            return
-        new_posting = np.concatenate(([True], (codes[1:] != codes[:-1]) | (docs[1:] != docs[:-1])))
-        posting_starts = np.flatnonzero(new_posting)
-        term_starts = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1])))
-        # Each posting's value: its positions as uint32 deltas, the first from 0.
-        deltas = positions - np.concatenate(([0], positions[:-1]))
-        deltas[posting_starts] = positions[posting_starts]
-        blob = deltas.astype("<u4").tobytes()
-        bounds = np.concatenate((posting_starts, [codes.size])) * 4
-        frequencies = np.diff(bounds) // 4
-        first_posting = np.searchsorted(posting_starts, np.concatenate((term_starts, [codes.size])))
-        for term, (low, high) in enumerate(zip(first_posting[:-1].tolist(), first_posting[1:].tolist(), strict=True)):
-            code = int(codes[term_starts[term]])
-            text = names[code] if code < len(names) else gram_string(code)
-            starts, ends = bounds[low:high].tolist(), bounds[low + 1 : high + 1].tolist()
-            values = [blob[a:b] for a, b in zip(starts, ends, strict=True)]
-            yield text.encode("utf-8"), docs[posting_starts[low:high]], frequencies[low:high], values
+    Documents are numbered in batch order, each batch's kept documents in their order. Each batch's list of
+    documents is emptied once their stored fields are written, so that the merge of the postings that
+    follows does not hold them too.
+    """
+    codec = default_codec()
+    segment = codec.new_segment(storage, indexname)
+    offsets = np.cumsum([0] + [runs.count for runs, _ in batches])
+    total = int(offsets[-1])
+    lengths = {
+        name: np.concatenate([runs.lengths.get(name, np.zeros(runs.count, np.int32)) for runs, _ in batches])
+        for name in sorted({name for runs, _ in batches for name in runs.lengths})
+    }
+    perdoc = codec.per_document_writer(storage, segment)
+    docnum = 0
+    for runs, docs in batches:
+        for index in runs.kept:
+            _write_document(perdoc, schema, docnum, docs[index], lengths)
+            docnum += 1
+        docs.clear()
+    fields = codec.field_writer(storage, segment)
+    for name in sorted({name for runs, _ in batches for name in runs.fields}):
+        field_lengths = lengths[name].tolist() if name in lengths else None
+        fields.start_field(name, schema[name])
+        parts = [(runs.fields[name], int(offsets[i])) for i, (runs, _) in enumerate(batches) if name in runs.fields]
+        for tbytes, docs, weights, values in _merged(parts):
+            fields.start_term(tbytes)
+            _write_blocks(fields._postwriter, docs, weights, values, field_lengths)
+            fields.finish_term()
+        fields.finish_field()
+    fields.close()
+    perdoc.close()
+    segment.set_doc_count(total)
+    # One compound file per segment, as Whoosh's writer makes by default: one open file per segment.
+    segment.create_compound_file(storage)
+    segment.compound = True
+    return segment
 
 
-class _WordColumn:
-    """A word field's (word, document, frequency) rows in a batch."""
-
-    def __init__(self, cut: Callable[[str], list[str]]) -> None:
-        self.cut = cut
-        self.words: dict[str, int] = {}
-        self.ids = array("q")
-        self.docs = array("q")
-        self.freqs = array("q")
-
-    def analyse(self, text: str) -> Counter[str]:
-        return word_counts(text, self.cut)
-
-    def append(self, docnum: int, counts: Counter[str]) -> int:
-        words = self.words
-        self.ids.extend(words.setdefault(word, len(words)) for word in counts)
-        self.docs.extend([docnum] * len(counts))
-        self.freqs.extend(counts.values())
-        return sum(counts.values())
-
-    def postings(self) -> Iterator[Postings]:
-        names = sorted(self.words)  # str order is code point order, the UTF-8 byte order of terms
-        rank = np.empty(len(names), np.int64)
-        rank[[self.words[name] for name in names]] = np.arange(len(names))
-        ranks = rank[np.frombuffer(self.ids, np.int64)] if self.ids else np.empty(0, np.int64)
-        docs, freqs = np.frombuffer(self.docs, np.int64), np.frombuffer(self.freqs, np.int64)
-        order = np.lexsort((docs, ranks))
-        ranks, docs, freqs = ranks[order], docs[order], freqs[order]
-        bounds = np.flatnonzero(np.concatenate(([True], ranks[1:] != ranks[:-1], [True])))
-        for low, high in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
-            yield names[int(ranks[low])].encode("utf-8"), docs[low:high], freqs[low:high], None
+def per_document(schema: Schema, fields: dict) -> tuple[dict[str, object], dict[str, object]]:
+    """(stored values, column values) of a ``to_fields`` dict, as Whoosh's add_document keeps them: all a
+    segment needs of a document besides its analysed text."""
+    stored: dict[str, object] = {}
+    columns: dict[str, object] = {}
+    for name, value in fields.items():
+        if name.startswith("_") or value is None:
+            continue
+        field_type = schema[name]
+        custom = fields.get(f"_stored_{name}", value)
+        if field_type.stored:
+            stored[name] = custom
+        if field_type.column_type is not None and custom is not None:
+            columns[name] = field_type.to_column_value(custom)
+    return stored, columns
 
 
-class _TermColumn:
-    """Any other indexed field (ids, keywords, numbers): the terms Whoosh's field type gives, in a dict."""
-
-    def __init__(self) -> None:
-        self.rows: dict[bytes, tuple[list[int], list[float], list[bytes]]] = {}
-
-    @staticmethod
-    def analyse(field: FieldType, value: object) -> list[tuple[bytes, int, float, bytes]]:
-        return list(field.index(value))
-
-    def append(self, docnum: int, terms: list[tuple[bytes, int, float, bytes]]) -> int:
-        length = 0
-        for tbytes, freq, weight, vbytes in terms:
-            entry = self.rows.setdefault(tbytes, ([], [], []))
-            entry[0].append(docnum)
-            entry[1].append(weight)
-            if vbytes:
-                entry[2].append(vbytes)
-            length += freq
-        return length
-
-    def postings(self) -> Iterator[Postings]:
-        for tbytes in sorted(self.rows):
-            docs, weights, values = self.rows[tbytes]
-            yield tbytes, np.array(docs, np.int64), np.array(weights, np.float64), values or None
+def _write_document(perdoc, schema: Schema, docnum: int, values: tuple[dict, dict], lengths: dict) -> None:
+    """Stored values, field lengths and column values of one document (see :func:`per_document`)."""
+    stored, columns = values
+    perdoc.start_doc(docnum)
+    for name in stored.keys() | {name for name in lengths if lengths[name][docnum]}:
+        length = int(lengths[name][docnum]) if name in lengths else 0
+        perdoc.add_field(name, schema[name], stored.get(name), length)
+    for name, value in columns.items():
+        perdoc.add_column_value(name, schema[name].column_type, value)
+    perdoc.finish_doc()
 
 
-class SegmentBuilder:
-    """Documents (``schema.to_fields`` dicts) added one by one, then :meth:`write` as one segment."""
-
-    def __init__(self, schema: Schema, cut: Callable[[str], list[str]]) -> None:
-        self.schema = schema
-        self.cut = cut
-        self._columns: dict[str, _GramColumn | _WordColumn | _TermColumn] = {}
-        self._docs: list[tuple[dict[str, object], dict[str, object], dict[str, int]]] = []
-        self.chars = 0  # text analysed so far: what a batch's size is measured in
-
-    def __len__(self) -> int:
-        return len(self._docs)
-
-    def add(self, fields: dict[str, object]) -> None:
-        """Add one document, as Whoosh's ``add_document`` would (same fields, same stored values).
-
-        Every field is analysed before anything is kept: a document that raises leaves the batch as it was.
-        """
-        docnum = len(self._docs)
-        stored: dict[str, object] = {}
-        columns: dict[str, object] = {}
-        analysed: list[tuple[str, object]] = []
-        chars = 0
-        for name, value in fields.items():
-            if name.startswith("_") or value is None:
+def _merged(parts: list[tuple[GramRun | WordRun | TermRun, int]]) -> Iterator[Postings]:
+    """The postings of one field's runs (each with its batch's first document number), term by term in order."""
+    if isinstance(parts[0][0], TermRun):
+        yield from _merged_terms(parts)
+        return
+    # Latin/digit tokens and words are numbered by rank in each batch: renumber by rank in all of them.
+    names_of = (lambda run: run.tokens) if isinstance(parts[0][0], GramRun) else (lambda run: run.words)
+    names = sorted(set().union(*(names_of(run) for run, _ in parts)))
+    renumber = [
+        np.searchsorted(names, names_of(run)).astype(np.int64) if names_of(run) else np.empty(0, np.int64)
+        for run, _ in parts
+    ]
+    for low, high in _ranges(parts, renumber):
+        codes, docs, extra = [], [], []
+        for (run, offset), ranks in zip(parts, renumber, strict=True):
+            start, stop = _local_bounds(run.codes, ranks, low, high)
+            if start == stop:
                 continue
-            field = self.schema[name]
-            if field.indexed:
-                column = self._column(name, field)
-                if isinstance(column, _TermColumn):
-                    analysed.append((name, column.analyse(field, value)))
-                else:
-                    analysed.append((name, column.analyse(str(value))))
-                    chars += len(str(value)) if isinstance(column, _GramColumn) else 0
-            custom = fields.get(f"_stored_{name}", value)
-            if field.stored:
-                stored[name] = custom
-            if field.column_type is not None and custom is not None:
-                columns[name] = field.to_column_value(custom)
-        lengths: dict[str, int] = {}
-        for name, data in analysed:
-            length = self._columns[name].append(docnum, data)
-            if self.schema[name].scorable and length:
-                lengths[name] = length
-        self._docs.append((stored, columns, lengths))
-        self.chars += chars
+            local = np.asarray(run.codes[start:stop])
+            small = local < len(ranks)
+            codes.append(
+                np.where(small, ranks[np.minimum(local, max(len(ranks) - 1, 0))], local) if ranks.size else local
+            )
+            docs.append(np.asarray(run.docs[start:stop]).astype(np.int64) + offset)
+            extra.append(np.asarray(run.positions[start:stop] if isinstance(run, GramRun) else run.freqs[start:stop]))
+        if not codes:
+            continue
+        codes_all, docs_all, extra_all = np.concatenate(codes), np.concatenate(docs), np.concatenate(extra)
+        order = np.argsort(codes_all, kind="stable")  # batches in order, each sorted: documents stay in order
+        codes_all, docs_all, extra_all = codes_all[order], docs_all[order], extra_all[order]
+        if isinstance(parts[0][0], GramRun):
+            yield from _gram_postings(codes_all, docs_all, extra_all.astype(np.int64), names)
+        else:
+            yield from _word_postings(codes_all, docs_all, extra_all, names)
 
-    def _column(self, name: str, field: FieldType):
-        column = self._columns.get(name)
-        if column is None:
-            if isinstance(field.format, GramPositions):
-                column = _GramColumn()
-            elif isinstance(field.format, TermCounts):
-                column = _WordColumn(self.cut)
-            else:
-                column = _TermColumn()
-            self._columns[name] = column
-        return column
 
-    def write(self, storage: FileStorage, indexname: str) -> W3Segment:
-        """Write the documents added so far as a new segment in ``storage``; returns the segment."""
-        codec = default_codec()
-        segment = codec.new_segment(storage, indexname)
-        perdoc = codec.per_document_writer(storage, segment)
-        field_lengths: dict[str, list[int]] = {}
-        for docnum, (stored, columns, lengths) in enumerate(self._docs):
-            perdoc.start_doc(docnum)
-            for name in stored.keys() | lengths.keys():
-                perdoc.add_field(name, self.schema[name], stored.get(name), lengths.get(name, 0))
-            for name, value in columns.items():
-                perdoc.add_column_value(name, self.schema[name].column_type, value)
-            perdoc.finish_doc()
-            for name, length in lengths.items():
-                field_lengths.setdefault(name, [0] * len(self._docs))[docnum] = length
-        fields = codec.field_writer(storage, segment)
-        for name in sorted(self._columns):
-            fields.start_field(name, self.schema[name])
-            for tbytes, docs, weights, values in self._columns[name].postings():
-                fields.start_term(tbytes)
-                _write_blocks(fields._postwriter, docs, weights, values, field_lengths.get(name))
-                fields.finish_term()
-            fields.finish_field()
-        fields.close()
-        perdoc.close()
-        segment.set_doc_count(len(self._docs))
-        # One compound file per segment, as Whoosh's writer makes by default: one open file per segment.
-        segment.create_compound_file(storage)
-        segment.compound = True
-        return segment
+def _local_bounds(codes: np.ndarray, ranks: np.ndarray, low: int, high: int) -> tuple[int, int]:
+    """Where a batch's run holds the global codes [low, high): ranks are renumbered, gram codes are not."""
+
+    def local(code: int) -> int:
+        if code < _FIRST_GRAM_CODE:  # a rank: the first local rank whose global number is at least code
+            return int(np.searchsorted(ranks, code))
+        return code
+
+    return _searchsorted(codes, local(low)), _searchsorted(codes, local(high))
+
+
+def _searchsorted(values, value: int) -> int:
+    return values.searchsorted(value) if isinstance(values, Spilled) else int(np.searchsorted(values, value))
+
+
+def _ranges(parts, renumber: list[np.ndarray]) -> list[tuple[int, int]]:
+    """Global code ranges each holding about RANGE_ROWS occurrences of all runs together."""
+    total = sum(len(run.codes) for run, _ in parts)
+    count = max(1, -(-total // RANGE_ROWS))
+    if count == 1:
+        return [(0, 1 << 62)]
+    # Cut at the quantiles of a sample of every run's codes, ranks renumbered to their global number.
+    samples = []
+    for (run, _), ranks in zip(parts, renumber, strict=True):
+        sample = _sample(run.codes)
+        small = sample < len(ranks)
+        samples.append(
+            np.where(small, ranks[np.minimum(sample, max(len(ranks) - 1, 0))], sample) if ranks.size else sample
+        )
+    sample = np.sort(np.concatenate(samples))
+    cuts = {int(sample[int(len(sample) * i / count)]) for i in range(1, count)}
+    bounds = sorted({0, _FIRST_GRAM_CODE, 1 << 62} | cuts)
+    return list(zip(bounds[:-1], bounds[1:], strict=True))
+
+
+def _sample(codes) -> np.ndarray:
+    """About 10,000 of a run's codes, evenly spaced."""
+    if isinstance(codes, Spilled):
+        return codes.sample(10_000)
+    return np.asarray(codes[:: max(1, len(codes) // 10_000)])
+
+
+def _gram_postings(codes: np.ndarray, docs: np.ndarray, positions: np.ndarray, tokens: list[str]) -> Iterator[Postings]:
+    new_posting = np.concatenate(([True], (codes[1:] != codes[:-1]) | (docs[1:] != docs[:-1])))
+    posting_starts = np.flatnonzero(new_posting)
+    term_starts = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1])))
+    # Each posting's value: its positions as uint32 deltas, the first from 0.
+    deltas = positions - np.concatenate(([0], positions[:-1]))
+    deltas[posting_starts] = positions[posting_starts]
+    blob = deltas.astype("<u4").tobytes()
+    bounds = np.concatenate((posting_starts, [codes.size])) * 4
+    frequencies = np.diff(bounds) // 4
+    first_posting = np.searchsorted(posting_starts, np.concatenate((term_starts, [codes.size])))
+    bounds_list = bounds.tolist()
+    for term, (low, high) in enumerate(zip(first_posting[:-1].tolist(), first_posting[1:].tolist(), strict=True)):
+        code = int(codes[term_starts[term]])
+        text = tokens[code] if code < _FIRST_GRAM_CODE else gram_string(code)
+        values = [blob[a:b] for a, b in zip(bounds_list[low:high], bounds_list[low + 1 : high + 1], strict=True)]
+        yield text.encode("utf-8"), docs[posting_starts[low:high]], frequencies[low:high], values
+
+
+def _word_postings(codes: np.ndarray, docs: np.ndarray, freqs: np.ndarray, words: list[str]) -> Iterator[Postings]:
+    bounds = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1], [True])))
+    for low, high in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+        yield words[int(codes[low])].encode("utf-8"), docs[low:high], freqs[low:high], None
+
+
+def _merged_terms(parts: list[tuple[TermRun, int]]) -> Iterator[Postings]:
+    for tbytes in sorted(set().union(*(run.terms for run, _ in parts))):
+        docs: list[int] = []
+        weights: list[float] = []
+        values: list[bytes] = []
+        for run, offset in parts:
+            entry = run.terms.get(tbytes)
+            if entry:
+                docs += [doc + offset for doc in entry[0]]
+                weights += entry[1]
+                values += entry[2]
+        yield tbytes, np.array(docs, np.int64), np.array(weights, np.float64), values or None
 
 
 def _write_blocks(writer, docs: np.ndarray, weights: np.ndarray, values: list[bytes] | None, lengths) -> None:
@@ -314,26 +294,6 @@ def _write_blocks(writer, docs: np.ndarray, weights: np.ndarray, values: list[by
             terminfo._minid = ids[0]
         terminfo._maxid = ids[-1]
         writer._blockcount += 1
-
-
-def build_segment(
-    schema: Schema, userdict: str | None, folder: str, indexname: str, docs: list[dict]
-) -> tuple[W3Segment, list[tuple[dict, str]]]:
-    """Build one segment of ``docs`` in ``folder`` (run in a worker process).
-
-    Returns the segment to commit and the documents left out, each with why: a document the
-    analysis fails on costs itself, not the batch.
-    """
-    builder = SegmentBuilder(schema, fast_segmenter(userdict))
-    failed: list[tuple[dict, str]] = []
-    for fields in docs:
-        try:
-            builder.add(fields)
-        except Exception as exc:  # an unforeseen fault in one document's text must not lose the batch
-            failed.append(
-                ({key: fields.get(key) for key in ("id", "source", "locator")}, f"{type(exc).__name__}: {exc}")
-            )
-    return builder.write(FileStorage(folder), indexname), failed
 
 
 def segment_files(folder: Path, segment: W3Segment) -> list[Path]:

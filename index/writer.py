@@ -1,17 +1,19 @@
-"""The index writer ingest uses: Whoosh's writer interface, documents written as whole segments, in chunks.
+"""The index writer ingest uses: Whoosh's writer interface, one new segment per commit, analysis on every core.
 
 :class:`BulkWriter` takes ``update_document``, ``add_document`` and ``delete_by_term`` as Whoosh's
-``SegmentWriter`` does, collects added documents into batches and writes each batch as one segment
-(:mod:`index.segments`): in this process for a small ingest, in worker processes (one per core) once a
-batch fills up, so analysis and writing use every core while this process reads the next files.
-Deletions go through a Whoosh writer, which also holds the index's write lock and commits the table of
-contents naming the old segments (with their deletions) and the new ones.
+``SegmentWriter`` does. Added documents are analysed a batch at a time into sorted runs
+(:mod:`index.runs`): in this process for a small ingest, in worker processes (one per core) once
+batches fill up, so analysis uses every core while this process reads the next files. A commit merges
+the runs of its batches into one segment (:mod:`index.segments`). Deletions go through a Whoosh writer,
+which also holds the index's write lock and commits the table of contents naming the old segments (with
+their deletions) and the new one.
 
-Large ingests commit in chunks (:data:`CHUNK_DOCS` documents or :data:`CHUNK_CHARS` characters, whichever
-comes first), so a late failure does not hold back what came before; ``on_commit`` runs after each.
-A document the index cannot take is refused before it is written (:class:`UnwritableDocument`, naming
-the field), so the writer stays whole without it. Used as a context manager, leaving it normally
-commits the last chunk and an exception cancels it (earlier chunks stay committed).
+Large ingests commit in chunks (:data:`CHUNK_DOCS` documents or :data:`CHUNK_CHARS` characters of text,
+whichever comes first), so a late failure does not hold back what came before; ``on_commit`` runs after
+each. A document the index cannot take is refused before it is written (:class:`UnwritableDocument`,
+naming the field); one the analysis fails on after all is left out and listed in :attr:`BulkWriter.failed`.
+Used as a context manager, leaving it normally commits the last chunk and an exception cancels it
+(earlier chunks stay committed). Nothing is visible before a commit.
 """
 
 from __future__ import annotations
@@ -26,17 +28,21 @@ from pathlib import Path
 
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import Index
+from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
 from index.analysis import fast_segmenter, segmenter, userdict_of
+from index.merge import segment_runs, segments_to_merge
 from index.postings import GramPositions, TermCounts
-from index.segments import SegmentBuilder, build_segment, segment_files
+from index.runs import Runs, analyse, text_chars
+from index.segments import per_document, segment_files, write_segment
 
-# Text characters per segment built by a worker (about 100 MB in memory while it builds): small enough that
-# both workers are busy on a corpus of a few thousand documents.
-BATCH_CHARS = 2_000_000
-# A commit at whichever comes first: it makes what was written durable.
-CHUNK_DOCS = 10_000
+# Characters of text per batch a worker analyses (about 60 MB in memory while it does): small enough
+# that both workers are busy on a corpus of a few thousand documents.
+BATCH_CHARS = 1_000_000
+# A commit at whichever comes first: it makes what was written durable, and bounds the memory a commit
+# holds (the chunk's documents, for their stored fields, and a range of occurrences at a time).
+CHUNK_DOCS = 20_000
 CHUNK_CHARS = 40_000_000
 
 
@@ -56,8 +62,13 @@ def workers_available() -> int:
         return os.cpu_count() or 1
 
 
+def analyse_batch(schema, userdict: str | None, folder: str, docs: list[dict]) -> Runs:
+    """A worker's job: the runs of ``docs``, their arrays saved in ``folder``."""
+    return analyse(schema, fast_segmenter(userdict), docs).spill(Path(folder))
+
+
 class BulkWriter:
-    """See the module docstring. ``workers`` 0 builds every segment in this process."""
+    """See the module docstring. ``workers`` 0 or 1 analyses every batch in this process."""
 
     def __init__(
         self,
@@ -77,14 +88,13 @@ class BulkWriter:
         self._scratch = Path(tempfile.mkdtemp(prefix=".segments-", dir=self._folder))
         self._workers = workers_available() if workers is None else workers
         self._batch_chars = batch_chars
-        self._builder = self._new_builder()
         self._batch: list[dict] = []
         self._batch_size = 0
         self._chunk_docs = self._chunk_chars = 0
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
-        self._pending: list[concurrent.futures.Future] = []
-        self._segments = []
-        # Documents a worker left out ({id, source, locator}, why): refused after the fact, see build_segment.
+        # The chunk's batches in order: (runs, or a worker's future of them; the batch's documents).
+        self._batches: list[tuple[Runs | concurrent.futures.Future, list[dict]]] = []
+        # Documents the analysis left out after all ({id, source, locator}, why).
         self.failed: list[tuple[dict, str]] = []
 
     def __enter__(self) -> BulkWriter:
@@ -95,11 +105,6 @@ class BulkWriter:
             self.commit()
         else:
             self.cancel()
-
-    def _new_builder(self) -> SegmentBuilder:
-        # In this process jieba itself cuts (loaded already, for queries); workers load rjieba once each.
-        tokenizer = segmenter(self._userdict)
-        return SegmentBuilder(self.schema, lambda text: list(tokenizer.cut(text, HMM=True)))
 
     # Whoosh's writer interface
 
@@ -133,8 +138,9 @@ class BulkWriter:
 
     def cancel(self) -> None:
         """Drop everything written since the last commit; what was committed stays."""
-        for future in self._pending:
-            future.cancel()
+        for runs, _ in self._batches:
+            if isinstance(runs, concurrent.futures.Future):
+                runs.cancel()
         self._close()
         if not self._whoosh.is_closed:
             self._whoosh.cancel()
@@ -159,55 +165,69 @@ class BulkWriter:
                 raise UnwritableDocument(name, f"{type(exc).__name__}: {exc}") from exc
 
     def _add(self, fields: dict) -> None:
-        size = _text_size(fields)
-        if self._workers > 1:
-            self._batch.append(fields)
-            self._batch_size += size
-            if self._batch_size >= self._batch_chars:
-                self._submit()
-        else:
-            try:
-                self._builder.add(fields)
-            except Exception as exc:  # the builder is whole again without it (SegmentBuilder.add)
-                raise UnwritableDocument("", f"{type(exc).__name__}: {exc}") from exc
-            if self._builder.chars >= self._batch_chars:
-                self._segments.append(self._builder.write(FileStorage(str(self._scratch)), self.ix.indexname))
-                self._builder = self._new_builder()
+        size = text_chars(self.schema, fields)
+        self._batch.append(fields)
+        self._batch_size += size
+        if self._batch_size >= self._batch_chars:
+            self._end_batch()
         self._chunk_docs += 1
         self._chunk_chars += size
         if self._chunk_docs >= CHUNK_DOCS or self._chunk_chars >= CHUNK_CHARS:
             self._commit_chunk()
             self._whoosh = self.ix.writer()
 
+    def _end_batch(self) -> None:
+        """Analyse the batch: in a worker process where there are workers, here otherwise."""
+        if not self._batch:
+            return
+        if self._workers > 1:
+            runs = self._pool_of_workers().submit(
+                analyse_batch, self.schema, self._userdict, str(self._scratch), self._batch
+            )
+        else:
+            tokenizer = segmenter(self._userdict)  # jieba itself: loaded already, for queries
+            runs = analyse(self.schema, lambda text: list(tokenizer.cut(text, HMM=True)), self._batch)
+        # Until the commit, only what the segment stores of each document stays here: its text is analysed.
+        self._batches.append((runs, [per_document(self.schema, fields) for fields in self._batch]))
+        self._batch, self._batch_size = [], 0
+
     def _commit_chunk(self) -> None:
-        """Commit everything written so far, wait for the workers, and call on_commit."""
-        if self._batch:
-            if self._pool is not None:
-                self._submit()
-            else:
-                for fields in self._batch:
-                    try:
-                        self._builder.add(fields)
-                    except Exception as exc:  # as a worker would: the document is left out and said
-                        self.failed.append((_identity(fields), f"{type(exc).__name__}: {exc}"))
-                self._batch, self._batch_size = [], 0
-        if len(self._builder):
-            self._segments.append(self._builder.write(FileStorage(str(self._scratch)), self.ix.indexname))
-            self._builder = self._new_builder()
-        for future in self._pending:
-            segment, failed = future.result()
-            self._segments.append(segment)
-            self.failed += failed
-        self._pending = []
-        for segment in self._segments:
+        """Merge the chunk's runs into one segment and commit it with the deletions; then call on_commit."""
+        if self._pool is None and not self._batches:
+            self._workers = min(self._workers, 1)  # a small chunk: no process is worth starting for its last batch
+        self._end_batch()
+        batches = []
+        for runs, docs in self._batches:
+            done = runs.result() if isinstance(runs, concurrent.futures.Future) else runs
+            batches.append((done.opened(), docs))
+            self.failed += [(_identity(docs[index][0]), why) for index, why in done.failed]
+        self._stop_workers()  # their memory back before the merge; a next chunk starts them again
+        new_docs = sum(runs.count for runs, _ in batches)
+        # Too many segments: the smallest committed ones are merged into the new one (index/merge.py).
+        existing = list(self._whoosh.segments)
+        picked = segments_to_merge([segment.doc_count() for segment in existing] + [new_docs])
+        merged = [existing[i] for i in picked if i < len(existing)]
+        for segment in merged:
+            reader = SegmentReader(self.ix.storage, self.schema, segment)
+            try:
+                batches.insert(0, segment_runs(reader, self.schema))
+            finally:
+                reader.close()
+        segments = []
+        if any(runs.count for runs, _ in batches):
+            segment = write_segment(self.schema, FileStorage(str(self._scratch)), self.ix.indexname, batches)
             for path in segment_files(self._scratch, segment):
                 os.replace(path, self._folder / path.name)
-        commit_segments(self._whoosh, self._segments)
-        self._segments = []
+            segments.append(segment)
+        commit_segments(self._whoosh, segments, replaced=merged)
+        self._batches = []
+        del batches
+        for spilled in self._scratch.glob("*.npy"):
+            spilled.unlink()
         self._chunk_docs = self._chunk_chars = 0
         self._on_commit()
 
-    def _submit(self) -> None:
+    def _pool_of_workers(self) -> concurrent.futures.ProcessPoolExecutor:
         if self._pool is None:
             self._pool = concurrent.futures.ProcessPoolExecutor(
                 max_workers=self._workers,
@@ -216,31 +236,27 @@ class BulkWriter:
                 initializer=fast_segmenter,
                 initargs=(self._userdict,),
             )
-        self._pending.append(
-            self._pool.submit(
-                build_segment, self.schema, self._userdict, str(self._scratch), self.ix.indexname, self._batch
-            )
-        )
-        self._batch, self._batch_size = [], 0
+        return self._pool
 
-    def _close(self) -> None:
+    def _stop_workers(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+    def _close(self) -> None:
+        self._stop_workers()
         shutil.rmtree(self._scratch, ignore_errors=True)
 
 
-def commit_segments(whoosh: SegmentWriter, segments: list) -> None:
-    """Commit a Whoosh writer's deletions with ``segments`` added to the index, as its multi-process writer does
-    (``MpWriter._commit``); the writer's own segment stays empty, since documents came as whole segments."""
+def commit_segments(whoosh: SegmentWriter, segments: list, replaced: list = ()) -> None:
+    """Commit a Whoosh writer's deletions with ``segments`` added to the index and ``replaced`` (merged into them)
+    dropped, as its multi-process writer commits (``MpWriter._commit``); the writer's own segment stays empty,
+    since documents came as whole segments. Whoosh deletes the files of segments no longer named."""
     whoosh._close_segment()
-    whoosh._commit_toc(list(whoosh.segments) + segments)
+    kept = [segment for segment in whoosh.segments if all(segment is not gone for gone in replaced)]
+    whoosh._commit_toc(kept + segments)
     whoosh._finish()
 
 
 def _identity(fields: dict) -> dict:
     return {key: fields.get(key) for key in ("id", "source", "locator")}
-
-
-def _text_size(fields: dict) -> int:
-    return sum(len(value) for value in fields.values() if isinstance(value, str))

@@ -175,6 +175,8 @@ def _print_hits(result) -> None:
         click.echo(f"第{first}–{first + len(result.hits) - 1}条，共{result.total}条（{result.elapsed_ms:.0f} 毫秒）")
     else:
         click.echo(f"共0条（{result.elapsed_ms:.0f} 毫秒）")
+    for notice in result.notices:
+        click.echo(f"注意：{notice}")
     for number, hit in enumerate(result.hits, first):
         badges = "".join(f"［{value}］" for value in (hit.kind if hit.kind == "解读" else "", hit.validity) if value)
         date = hit.pub_date or (f"成文 {hit.written_date}" if hit.written_date else "")

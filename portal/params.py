@@ -78,6 +78,15 @@ def parse_int(text: str, default: int, low: int, high: int) -> int:
     return min(max(value, low), high)
 
 
+def _bounded(params: Params, key: str, default: int, low: int, high: int, label: str, notices: list[str]) -> int:
+    """:func:`parse_int` of a parameter, with a notice where the value given was unusable or out of range."""
+    raw = params.get(key).strip()
+    value = parse_int(raw, default, low, high)
+    if raw and parse_int(raw, default - 1, -(10**30), 10**30) != value:  # unparsable, or outside [low, high]
+        notices.append(f"{label}“{raw[:20]}”无效或超出范围（{low}–{high}），已改为 {value}。")
+    return value
+
+
 def parse_date(text: str) -> str | None:
     """``2018``, ``2018-04``, ``2018-04-01`` (also ``2018/4/1``, ``2018年4月1日``) in ISO form; None if invalid.
 
@@ -172,8 +181,8 @@ def parse_search(params: Params, preset: Mapping[str, list[str]] | None = None) 
         date_from=date_from,
         date_to=date_to,
         sort=sort,
-        page=parse_int(params.get("page"), 1, 1, PAGE_MAX),
-        per_page=parse_int(params.get("per_page"), PER_PAGE_DEFAULT, 1, PER_PAGE_MAX),
+        page=_bounded(params, "page", 1, 1, PAGE_MAX, "页码", notices),
+        per_page=_bounded(params, "per_page", PER_PAGE_DEFAULT, 1, PER_PAGE_MAX, "每页条数", notices),
         scoped=scoped,
         literal=params.get("literal") == "1",
     )

@@ -180,3 +180,11 @@ def test_ingest_on_a_terminal_shows_a_total_and_an_eta_and_leaves_a_summary(tmp_
     assert re.search(r"\d+/30 个文件 \[\d\d:\d\d<\d\d:\d\d", out), out  # total and an estimated time left
     assert "收录：检查了 30 个文件，读取 30 份文档" in out  # the line that stays
     assert "added 30" in out
+
+
+@pytest.mark.parametrize("command", ["search", "lookup"])
+def test_arguments_that_are_not_utf8_give_an_answer_not_a_traceback(env, ingested, command):
+    """A terminal in another encoding passes bytes that are not UTF-8; Python holds them as lone surrogates."""
+    done = portal(env, command, os.fsdecode(b"\xff\xfe") + "低保", check=False)
+    assert "Traceback" not in done.stderr
+    assert done.returncode in (0, 1)  # lookup finds nothing: a one-line error, exit status 1

@@ -228,3 +228,18 @@ def test_date_keys_read_back_at_their_precision():
 
     for iso in ("2018-04-10", "2018-04", "2018", ""):
         assert date_from_key(date_key(iso)) == iso
+
+
+def test_ingest_saves_the_arrays_searches_read_and_a_catalog_loads_them(docs, tmp_path):
+    from index.query.arrays import IndexArrays
+
+    index_dir = tmp_path / "index"
+    ingest_paths([docs], index_dir)
+    [saved] = list(index_dir.glob("gen-*/arrays-*.pickle"))
+    catalog = Catalog(index_dir)
+    with catalog.searcher() as searcher:
+        arrays = catalog.arrays(searcher)
+        assert IndexArrays.load(saved, arrays.version) is not None
+        assert ("numbers", "date_key") in arrays._derived  # loaded, not derived again
+    assert catalog.search(SearchRequest(q="低保")).total >= 1
+    catalog.close()

@@ -211,3 +211,72 @@ def test_quotes_glued_inside_pasted_text_are_text_not_syntax(catalog):
 
 def test_punctuation_between_phrases_is_no_condition(catalog):
     assert ids(catalog, '"城乡低保" ， "殡葬"') == ["dibao-funeral"]
+
+
+RUNS_DOCS = [
+    {
+        "id": "runs",
+        "title": "办事指南",
+        "pub_date": "2021-01-01",
+        "body": "网址：www.example.gov.cn/a-b。格式执行GB/T 9704-2012。大厅于2017-10-03恢复受理，每日12:21维护。",
+    },
+    {"id": "database", "title": "数据说明", "pub_date": "2021-01-02", "body": "系统采用data-base结构。"},
+]
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory) -> Catalog:
+    folder = tmp_path_factory.mktemp("runs")
+    (folder / "runs.json").write_text(json.dumps(RUNS_DOCS, ensure_ascii=False), "utf-8")
+    index_dir = tmp_path_factory.mktemp("runs-index")
+    ingest_paths([folder], index_dir)
+    catalog = Catalog(index_dir)
+    yield catalog
+    catalog.close()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"2017-10"',
+        '"10-03恢复"',
+        '"12:2"',
+        '"GB/T 9704-201"',
+        '"B/T"',
+        '"www.example.gov.cn"',
+        '"example.gov"',
+        "gov.cn",
+        "a-b",
+        "2017-10",
+        "example.gov.cn",
+    ],
+)
+def test_a_fragment_of_a_latin_or_digit_run_is_found(runs, query):
+    """The index holds a run whole and as its parts; a fragment across a separator or inside a part is found too,
+    quoted as a substring, unquoted between separators."""
+    assert ids(runs, query) == ["runs"]
+
+
+@pytest.mark.parametrize("query", ['"10-03受理"', '"12:21维修"', '"9704-2013"', "a-bc", "ta-b"])
+def test_a_run_fragment_is_still_exact_where_it_stands_beside_other_text(runs, query):
+    assert ids(runs, query) == []
+
+
+@pytest.mark.parametrize("query", ['"', '""', "OR", "NOT", "AND OR NOT"])
+def test_a_query_of_syntax_alone_never_lists_the_whole_index(catalog, query):
+    result = catalog.search(SearchRequest(q=query))
+    assert result.error is None
+    assert result.total < len(DOCS)
+
+
+def test_a_page_past_the_end_answers_with_the_last_page_and_says_so(catalog):
+    result = catalog.search(SearchRequest(q="殡葬", page=99, per_page=1))
+    assert result.page == result.pages == result.total > 1
+    assert any("99" in notice for notice in result.notices)
+
+
+def test_text_with_lone_surrogates_is_searched_and_looked_up_without_error(catalog):
+    """Python decodes a command line's undecodable bytes as lone surrogates (``portal search $'\\xff'``)."""
+    assert catalog.search(SearchRequest(q="\udcff低保\udcfe")).error is None
+    assert catalog.lookup("\udcff") == []
+    assert catalog.get("\udcff") is None

@@ -10,11 +10,13 @@ import pytest
 from helpers import DOCUMENTS, WEB_FIXTURES
 from whoosh import index as whoosh_index
 
+from index import segments
 from index.analysis import segmenter
 from index.normalise import normalise
 from index.readers import ReadError, read_file
+from index.runs import analyse
 from index.schema import build_schema, content_hash, to_fields
-from index.segments import SegmentBuilder
+from index.segments import per_document, write_segment
 from index.writer import BulkWriter, commit_segments
 
 
@@ -50,7 +52,9 @@ def contents(reader) -> dict:
     return {"postings": postings, "stored": stored, "columns": columns, "lengths": lengths}
 
 
-def test_a_bulk_built_segment_holds_what_whooshs_writer_writes(tmp_path: Path) -> None:
+@pytest.mark.parametrize("range_rows", [4_000_000, 300], ids=["one-range", "many-ranges"])
+def test_a_segment_merged_from_runs_holds_what_whooshs_writer_writes(tmp_path: Path, monkeypatch, range_rows) -> None:
+    monkeypatch.setattr(segments, "RANGE_ROWS", range_rows)  # merged a range of occurrences at a time
     docs = bundled_fields()
     schema = build_schema()
     whoosh_dir, bulk_dir = tmp_path / "whoosh", tmp_path / "bulk"
@@ -61,10 +65,17 @@ def test_a_bulk_built_segment_holds_what_whooshs_writer_writes(tmp_path: Path) -
             writer.add_document(**fields)
     bulk = whoosh_index.create_in(str(bulk_dir), schema)
     tokenizer = segmenter()
-    builder = SegmentBuilder(bulk.schema, lambda text: list(tokenizer.cut(text, HMM=True)))
-    for fields in docs:
-        builder.add(fields)
-    segment = builder.write(bulk.storage, bulk.indexname)
+
+    def cut(text: str) -> list[str]:
+        return list(tokenizer.cut(text, HMM=True))
+
+    # Three batches, merged into one segment: documents keep their order across batches.
+    thirds = [docs[: len(docs) // 3], docs[len(docs) // 3 : 2 * len(docs) // 3], docs[2 * len(docs) // 3 :]]
+    batches = [
+        (analyse(bulk.schema, cut, batch).spill(tmp_path).opened(), [per_document(bulk.schema, f) for f in batch])
+        for batch in thirds
+    ]
+    segment = write_segment(bulk.schema, bulk.storage, bulk.indexname, batches)
     commit_segments(bulk.writer(), [segment])
     with reference.reader() as expected, whoosh_index.open_dir(str(bulk_dir)).reader() as built:
         assert built.doc_count() == expected.doc_count() == len(docs)
@@ -124,3 +135,71 @@ def normalise_json(folder: Path, record: dict):
     path.write_text(json.dumps(record, ensure_ascii=False), "utf-8")
     [item] = list(read_file(path))
     return normalise(item)
+
+
+def test_small_ingests_keep_the_number_of_segments_bounded(tmp_path: Path, monkeypatch) -> None:
+    """Each ingest commits a segment; past MAX_SMALL_SEGMENTS small ones they are merged, deletions left behind."""
+    from index import merge
+    from index.ingest import ingest_paths
+    from index.query import Catalog, SearchRequest
+
+    monkeypatch.setattr(merge, "MAX_SMALL_SEGMENTS", 3)
+    index_dir = tmp_path / "index"
+    for n in range(7):
+        path = tmp_path / f"day-{n}.json"
+        path.write_text(json.dumps([_doc(2 * n), _doc(2 * n + 1)], ensure_ascii=False), "utf-8")
+        ingest_paths([path], index_dir)
+    changed = tmp_path / "day-0.json"  # the first day's file again, one document changed: an update
+    changed.write_text(
+        json.dumps([{**_doc(0), "title": "第0号文件（修订）：城乡低保标准"}, _doc(1)], ensure_ascii=False)
+    )
+    ingest_paths([changed], index_dir)
+    catalog = Catalog(index_dir)
+    with catalog.searcher() as searcher:
+        leaves = list(searcher.reader().leaf_readers())
+        assert len(leaves) <= 4
+        assert searcher.doc_count() == 14
+    assert catalog.search(SearchRequest(q="城乡低保标准", per_page=50)).total == 14
+    assert [hit.id for hit in catalog.search(SearchRequest(q="修订")).hits] == ["doc-000"]
+    assert [hit.title for hit in catalog.search(SearchRequest(q='"第13号文件"')).hits] == ["第13号文件：城乡低保标准"]
+    catalog.close()
+
+
+def test_segment_runs_read_back_what_was_written(tmp_path: Path) -> None:
+    """A segment read back into runs and written again holds what it held (the merge's round trip)."""
+    from whoosh.reading import SegmentReader
+
+    from index.merge import segment_runs
+
+    docs = bundled_fields()
+    schema = build_schema()
+    first_dir, second_dir = tmp_path / "first", tmp_path / "second"
+    first_dir.mkdir(), second_dir.mkdir()
+    first = whoosh_index.create_in(str(first_dir), schema)
+    tokenizer = segmenter()
+    runs = analyse(first.schema, lambda text: list(tokenizer.cut(text, HMM=True)), docs)
+    segment = write_segment(
+        first.schema, first.storage, first.indexname, [(runs, [per_document(schema, f) for f in docs])]
+    )
+    commit_segments(first.writer(), [segment])
+    second = whoosh_index.create_in(str(second_dir), schema)
+    reader = SegmentReader(first.storage, first.schema, segment)
+    again = write_segment(second.schema, second.storage, second.indexname, [segment_runs(reader, schema)])
+    reader.close()
+    commit_segments(second.writer(), [again])
+    with whoosh_index.open_dir(str(first_dir)).reader() as one, whoosh_index.open_dir(str(second_dir)).reader() as two:
+        assert contents(two) == contents(one)
+
+
+@pytest.mark.parametrize(
+    ("sizes", "merged"),
+    [
+        pytest.param([20_000, 20_000, 5], [], id="few-small-ones-wait"),
+        pytest.param([20_000] * 12 + [7], [], id="big-chunk-segments-are-left-alone"),
+        pytest.param([20_000, 3, 4, 2, 9, 1, 5, 6, 8, 7], [1, 2, 3, 4, 5, 6, 7, 8, 9], id="nine-small-ones-merge"),
+    ],
+)
+def test_which_segments_a_commit_merges(sizes, merged) -> None:
+    from index.merge import segments_to_merge
+
+    assert segments_to_merge(sizes) == merged

@@ -4,13 +4,19 @@ lengths, facet and date columns, and posting lists (cached, within a memory budg
 One :class:`IndexArrays` serves every thread searching the same commit. Whoosh readers are not
 thread-safe (they seek shared files), so every method that reads the index takes the calling
 thread's own reader; the arrays derived from it are shared and never modified.
+
+Deriving them reads every document's columns (about a second at 100,000 documents), so ingest derives
+them once after each commit and saves them beside the index (:meth:`IndexArrays.save`); a server
+starting or a ``portal search`` from the shell loads them (:meth:`IndexArrays.load`) instead.
 """
 
 from __future__ import annotations
 
 import itertools
+import pickle
 import threading
 from collections import OrderedDict
+from pathlib import Path
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
@@ -22,6 +28,7 @@ from index.postings import read_positions, read_postings
 # Whoosh stores a field's length per document as one byte on a logarithmic scale.
 _BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], np.float32)
 POSTINGS_BUDGET = 64 * 2**20  # bytes of cached posting arrays per commit
+POSITIONS_BUDGET = 64 * 2**20  # bytes of cached position arrays per commit (phrases read them)
 
 
 class IndexArrays:
@@ -36,8 +43,33 @@ class IndexArrays:
         self.count = int(alive.sum())
         self._lock = threading.Lock()
         self._derived: dict[object, object] = {}
-        self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
-        self._postings_bytes = 0
+        self._postings = _Cache(POSTINGS_BUDGET)
+        self._positions = _Cache(POSITIONS_BUDGET)
+
+    # saved with the commit
+
+    def save(self, path: Path) -> None:
+        """Save the arrays derived so far (not the posting caches) to ``path``, atomically."""
+        with self._lock:
+            state = {"version": self.version, "alive": self.alive, "derived": dict(self._derived)}
+        save_pickle(path, state)
+
+    @classmethod
+    def load(cls, path: Path, version: object) -> IndexArrays | None:
+        """The arrays saved at ``path`` for ``version``, or None when there are none for it (or unreadable)."""
+        state = load_pickle(path)
+        if not isinstance(state, dict) or state.get("version") != version:
+            return None
+        arrays = cls.__new__(cls)
+        arrays.version = version
+        arrays.alive = state["alive"]
+        arrays.size = arrays.alive.size
+        arrays.count = int(arrays.alive.sum())
+        arrays._lock = threading.Lock()
+        arrays._derived = state["derived"]
+        arrays._postings = _Cache(POSTINGS_BUDGET)
+        arrays._positions = _Cache(POSITIONS_BUDGET)
+        return arrays
 
     # derived arrays, computed once per commit
 
@@ -101,49 +133,98 @@ class IndexArrays:
 
         return self._once(("values", field), compute)
 
+    def run_terms(self, reader: IndexReader, field: str) -> str:
+        """Every Latin/digit term of a bigram field, one a line with a line break before the first and after
+        the last: what a fragment of a run (``gov.cn`` of ``www.example.gov.cn/a-b``) is looked up in.
+
+        Such terms are ASCII, so they sort before every Chinese gram and are read as the lexicon's head.
+        """
+
+        def compute() -> str:
+            terms: list[str] = []
+            if field in reader.schema:
+                for term in reader.lexicon(field):
+                    if term[0] >= 0x80:
+                        break
+                    terms.append(term.decode("ascii", "replace"))
+            return "\n" + "\n".join(terms) + "\n"
+
+        return self._once(("run_terms", field), compute)
+
     # posting lists
 
     def postings(self, reader: IndexReader, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """(live docnums ``int32``, frequencies ``float32``) of a term across segments, docnums ascending."""
-        key = (field, term)
-        with self._lock:
-            cached = self._postings.get(key)
-            if cached is not None:
-                self._postings.move_to_end(key)
-                return cached
-        docs_parts, freq_parts = [], []
-        for leaf, offset in reader.leaf_readers():
-            docs, freqs = read_postings(leaf, field, term)
-            docs_parts.append(docs + offset)
-            freq_parts.append(freqs)
-        docs = np.concatenate(docs_parts) if docs_parts else np.empty(0, np.int32)
-        freqs = np.concatenate(freq_parts) if freq_parts else np.empty(0, np.float32)
-        live = self.alive[docs]
-        if not live.all():
-            docs, freqs = docs[live], freqs[live]
-        docs.flags.writeable = freqs.flags.writeable = False
-        with self._lock:
-            self._postings[key] = (docs, freqs)
-            self._postings_bytes += docs.nbytes + freqs.nbytes
-            while self._postings_bytes > POSTINGS_BUDGET and len(self._postings) > 1:
-                _, (old_docs, old_freqs) = self._postings.popitem(last=False)
-                self._postings_bytes -= old_docs.nbytes + old_freqs.nbytes
-        return docs, freqs
+        return self._across(self._postings, read_postings, reader, field, term, (np.int32, np.float32))
 
     def positions(self, reader: IndexReader, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """(docnum, position) ``int64`` arrays of every occurrence of a term in live documents."""
-        docs_parts, pos_parts = [], []
+        return self._across(self._positions, read_positions, reader, field, term, (np.int64, np.int64))
+
+    def _across(self, cache: _Cache, read, reader: IndexReader, field: str, term: str, dtypes) -> tuple:
+        """``read``'s two arrays for every segment, docnums made global and deleted documents left out; cached."""
+        cached = cache.get((field, term))
+        if cached is not None:
+            return cached
+        docs_parts, value_parts = [], []
         for leaf, offset in reader.leaf_readers():
-            docs, positions = read_positions(leaf, field, term)
+            docs, values = read(leaf, field, term)
             docs_parts.append(docs + offset)
-            pos_parts.append(positions)
-        docs = np.concatenate(docs_parts) if docs_parts else np.empty(0, np.int64)
-        positions = np.concatenate(pos_parts) if pos_parts else np.empty(0, np.int64)
+            value_parts.append(values)
+        docs = np.concatenate(docs_parts) if docs_parts else np.empty(0, dtypes[0])
+        values = np.concatenate(value_parts) if value_parts else np.empty(0, dtypes[1])
         live = self.alive[docs]
-        return (docs, positions) if live.all() else (docs[live], positions[live])
+        if not live.all():
+            docs, values = docs[live], values[live]
+        return cache.put((field, term), (docs, values))
+
+
+class _Cache:
+    """Arrays by key, least recently used dropped past ``budget`` bytes; shared by threads, entries read-only."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self._entries: OrderedDict[tuple[str, str], tuple[np.ndarray, ...]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str]) -> tuple[np.ndarray, ...] | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[str, str], arrays: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
+        for array in arrays:
+            array.flags.writeable = False
+        size = sum(array.nbytes for array in arrays)
+        with self._lock:
+            if key not in self._entries:
+                self._entries[key] = arrays
+                self._bytes += size
+            while self._bytes > self.budget and len(self._entries) > 1:
+                _, dropped = self._entries.popitem(last=False)
+                self._bytes -= sum(array.nbytes for array in dropped)
+            return self._entries.get(key, arrays)
 
 
 def _column(reader: IndexReader, field: str):
     """Every document's value in a column, deleted documents included, in docnum order across segments."""
     for leaf, _offset in reader.leaf_readers():
         yield from itertools.islice(leaf.column_reader(field), leaf.doc_count_all())
+
+
+def save_pickle(path: Path, value: object) -> None:
+    """Pickle ``value`` to ``path``, atomically: what is saved beside a commit for later processes."""
+    partial = path.with_name(path.name + ".tmp")
+    partial.write_bytes(pickle.dumps(value, protocol=5))
+    partial.replace(path)
+
+
+def load_pickle(path: Path) -> object | None:
+    """What :func:`save_pickle` saved at ``path``, or None (missing, or from another version of the code)."""
+    try:
+        return pickle.loads(path.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError, ImportError):
+        return None

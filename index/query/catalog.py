@@ -12,6 +12,7 @@ import html
 import json
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,13 +24,13 @@ from whoosh.searching import Searcher
 from index import store
 from index.convert import to_simplified
 from index.identifiers import doc_no_key, index_no_key
-from index.query.arrays import IndexArrays
-from index.query.engine import FIELD_GROUPS, Engine, Scored, query_units
+from index.query.arrays import IndexArrays, load_pickle, save_pickle
+from index.query.engine import FIELD_GROUPS, TEXT_FIELDS, Engine, Scored, query_units
 from index.query.facets import collapse, facet_values, filter_mask, ranked
 from index.query.highlight import highlight_line, plain_snippet, snippet
 from index.query.related import RelatedDoc, related_docs
 from index.query.relations import Relations, relations_of
-from index.query.request import MAX_QUERY_CHARS, SearchRequest, query_text_and_field, sanitised
+from index.query.request import MAX_QUERY_CHARS, SearchRequest, query_text_and_field, sanitised, usable_text
 from index.query.results import Copy, DocSummary, Expansion, FacetValue, Hit, SearchResult, summary_of
 from index.query.spelling import Speller
 from index.query.suggest import Suggestions, Vocabulary
@@ -67,6 +68,8 @@ class Catalog:
         self._generation: str | None = None
         self._local = threading.local()
         self._open: list[Searcher] = []
+        # A catalog dropped without close() still closes its searchers (each holds its segments' files open).
+        weakref.finalize(self, _close_searchers, self._open)
         self._arrays: IndexArrays | None = None
         self._facet_cache: tuple[object, dict[str, list[FacetValue]]] | None = None
         self._prepare_lock = threading.Lock()
@@ -84,9 +87,17 @@ class Catalog:
             return self._ix
 
     def warm(self) -> None:
-        """Load the segmenter, open the index and prepare autocomplete and did-you-mean now, not on the first
-        request (on the whole corpus the vocabulary takes a few seconds)."""
+        """Load the segmenter and open the index now, not on the first request; load the arrays and the
+        autocomplete vocabulary ingest saved (where it did not, the vocabulary is built in the background)."""
         list(self._analyzer()("预热", mode="query"))
+        with self.searcher() as searcher:
+            version = self.arrays(searcher).version
+            if self._vocabulary_path(version).exists():
+                self._vocabulary(searcher)
+                return
+        threading.Thread(target=self._vocabulary_in_background, daemon=True).start()
+
+    def _vocabulary_in_background(self) -> None:
         with self.searcher() as searcher:
             self._vocabulary(searcher)
 
@@ -110,17 +121,45 @@ class Catalog:
         yield self._local.searcher
 
     def arrays(self, searcher: Searcher) -> IndexArrays:
-        """The engine's arrays for the commit ``searcher`` reads, built on first use and shared by threads."""
+        """The engine's arrays for the commit ``searcher`` reads, shared by threads: those ingest saved for it,
+        else built on first use."""
         version = (self._generation, searcher.reader().generation())
         with self._lock:
             current = self._arrays
         if current is not None and current.version == version:
             return current
-        fresh = IndexArrays(searcher.reader(), version)
+        fresh = IndexArrays.load(self._arrays_path(version), version) or IndexArrays(searcher.reader(), version)
         with self._lock:
             if self._arrays is None or self._arrays.version != version:
                 self._arrays = fresh
             return self._arrays
+
+    def _arrays_path(self, version: tuple) -> Path:
+        generation, commit = version
+        return self.index_dir / str(generation) / f"arrays-{commit}.pickle"
+
+    def prepare(self) -> None:
+        """Derive every array a search reads for the current commit and save them beside it (ingest calls this
+        after committing, so no search or server start pays for it)."""
+        with self.searcher() as searcher:
+            engine = self._engine(searcher)
+            arrays, reader = engine.arrays, engine.reader
+            for field in TEXT_FIELDS.values():
+                if field.length_field:
+                    arrays.lengths(reader, field.length_field)
+                if field.grams:
+                    arrays.run_terms(reader, field.grams)
+            arrays.lengths(reader, "title_grams")
+            for name in ("year", "date_key", "has_date"):
+                arrays.numbers(reader, name)
+            facet_values(arrays, reader, np.flatnonzero(arrays.alive), SearchRequest())
+            collapse(arrays, reader, np.flatnonzero(arrays.alive))
+            path = self._arrays_path(arrays.version)
+            for old in [*path.parent.glob("arrays-*.pickle"), *path.parent.glob("vocabulary-*.pickle")]:
+                old.unlink(missing_ok=True)
+            arrays.save(path)
+            vocabulary, speller = self._vocabulary(searcher)
+            save_pickle(self._vocabulary_path(arrays.version), (vocabulary, speller))
 
     def _vocabulary(self, searcher: Searcher) -> tuple[Vocabulary, Speller]:
         """The words and titles of the commit ``searcher`` reads, and a speller on them: built once per commit
@@ -131,16 +170,23 @@ class Catalog:
             with self._prepare_lock:
                 prepared = self._prepared
                 if prepared is None or prepared[0] != version:
-                    vocabulary = Vocabulary.build(searcher.reader())
-                    prepared = self._prepared = (version, vocabulary, Speller(vocabulary))
+                    saved = load_pickle(self._vocabulary_path(version))
+                    if saved is None:
+                        vocabulary = Vocabulary.build(searcher.reader())
+                        saved = (vocabulary, Speller(vocabulary))
+                    prepared = self._prepared = (version, *saved)
         return prepared[1], prepared[2]
+
+    def _vocabulary_path(self, version: tuple) -> Path:
+        generation, commit = version
+        return self.index_dir / str(generation) / f"vocabulary-{commit}.pickle"
 
     def suggest(self, q: str, titles: int = 5, terms: int = 8) -> Suggestions:
         """Autocomplete for what has been typed: titles holding it and frequent words beginning with its last
         part (:mod:`index.query.suggest`)."""
         with self.searcher() as searcher:
             vocabulary, _ = self._vocabulary(searcher)
-            return vocabulary.complete(q[:MAX_QUERY_CHARS], titles, terms)
+            return vocabulary.complete(usable_text(q)[:MAX_QUERY_CHARS], titles, terms)
 
     def _engine(self, searcher: Searcher, literal: bool = False) -> Engine:
         synonyms = None if literal or self.synonyms.path is None else self.synonyms.table()
@@ -196,6 +242,8 @@ class Catalog:
             result.total = int(docs.size)
             result.pages = (result.total + req.per_page - 1) // req.per_page
             result.page = min(req.page, max(result.pages, 1))  # a page past the end answers with the last page
+            if result.page < req.page:
+                result.notices.append(f"共 {max(result.pages, 1)} 页，没有第 {req.page} 页，已显示最后一页。")
             result.facets = facet_values(engine.arrays, engine.reader, docs, req)
             start = (result.page - 1) * req.per_page
             result.expansions = [Expansion(term, found) for term, found in engine.expansions.items()]
@@ -271,6 +319,7 @@ class Catalog:
 
     def lookup(self, text: str) -> list[DocSummary]:
         """Documents whose 索引号, 后段码 or 文号 is ``text``, in any of their written forms, newest first."""
+        text = usable_text(text)
         terms = _index_no_terms(text) + [("doc_no_keys", doc_no_key(text))]
         with self.searcher() as searcher:
             engine = self._engine(searcher)
@@ -279,6 +328,7 @@ class Catalog:
             return [summary_of(searcher.stored_fields(int(doc))) for doc in docs]
 
     def get(self, doc_id: str) -> Document | None:
+        doc_id = usable_text(doc_id)
         with self.searcher() as searcher:
             stored = searcher.document(id=doc_id) or searcher.document(index_key=index_no_key(doc_id))
             return from_stored(stored) if stored else None
@@ -344,6 +394,12 @@ class Catalog:
                 "generation": self._generation,
                 "last_commit": time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(self._index().last_modified())),
             }
+
+
+def _close_searchers(searchers: list[Searcher]) -> None:
+    for searcher in searchers:
+        searcher.close()
+    searchers.clear()
 
 
 def _index_no_terms(text: str) -> list[tuple[str, str]]:

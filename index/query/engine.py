@@ -36,7 +36,8 @@ from index.query.arrays import IndexArrays
 from index.query.synonyms import SynonymTable
 from index.query.syntax import And, Node, Not, Phrase, Words
 
-K1 = 1.2
+K1 = 2.0  # body and the other pooled fields: a document saying it many times counts more
+K1_APART = 1.2  # the saturation of the fields scored apart (the title)
 COORDINATION = 2  # exponent of the share of a query's units a document holds, applied to its score
 
 
@@ -81,6 +82,11 @@ MORE_LIKE_SHARE = 0.3
 SYNONYM_DISCOUNT = 0.8
 # Consecutive query words a synonym term may span (环保 督察 → 环保督察).
 _SYNONYM_SPAN = 6
+# The index terms a fragment of a Latin/digit run stands for at most (the most frequent are not chosen: the
+# first in the lexicon's order), so a fragment such as ``-1`` never multiplies a query.
+MAX_RUN_TERMS = 64
+_ALNUM_GRAM = re.compile(r"[0-9a-z]+(?:[-:/.][0-9a-z]+)*")
+_SEPARATOR = "-:/."
 
 # Function words that carry no topic: not units of their own (they still count inside a phrase). Tuned with
 # the others on bench/data/topical.json after it was judged: python -m bench.quality (topical 0.82 → 0.84).
@@ -279,7 +285,7 @@ class Engine:
         if not df:
             return pooled, 0.0
         idf = math.log(1 + (self.arrays.count - df + 0.5) / (df + 0.5))
-        return idf * (pooled * (K1 + 1) / (K1 + pooled) + apart * (K1 + 1) / (K1 + apart)), idf
+        return idf * (pooled * (K1 + 1) / (K1 + pooled) + apart * (K1_APART + 1) / (K1_APART + apart)), idf
 
     def _pseudo_tf(self, unit: Unit, fields: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
         """BM25F's pseudo-frequency Σ weight · tf / norm of one unit as written (no synonyms), for every document:
@@ -296,7 +302,9 @@ class Engine:
     def _unit_postings(self, unit: Unit, field: TextField) -> tuple[np.ndarray, np.ndarray]:
         """(docnums, frequency) of a unit in one field: the larger of its word count and its bigram-run count."""
         words = self._postings(field.words, unit.word) if field.words else _EMPTY
-        grams = self._gram_run(field.grams, unit.grams) if field.grams else _EMPTY
+        grams = (
+            self._gram_run(field.grams, self._slots(field.grams, unit.grams, phrase=False)) if field.grams else _EMPTY
+        )
         if not grams[0].size:
             return words
         if not words[0].size:
@@ -308,9 +316,59 @@ class Engine:
             freqs[where] = np.maximum(freqs[where], part_freqs)
         return docs, freqs
 
-    def _gram_run(self, field: str, grams: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
-        """Documents holding every gram of a unit, with the smallest of their frequencies (no positions)."""
-        lists = sorted((self._postings(field, gram) for gram in grams), key=lambda item: item[0].size)
+    def _slots(self, field: str, grams: tuple[str, ...] | list[str], phrase: bool) -> list[tuple[str, ...]]:
+        """The terms of ``field`` standing for each gram: the gram itself, and for a Latin/digit run also the
+        longer runs of the index it is a fragment of.
+
+        The index holds a run (``www.example.gov.cn/a-b``) whole and as its parts, so a fragment spanning a
+        separator (``gov.cn``, ``2017-10``) or ending inside a part (``12:2`` of ``12:21``) is no term of its own.
+        Unquoted, a run with a separator stands for the runs holding it between separators (``a-b`` is not found
+        in ``data-base``). In a phrase, a run is a substring: the first may end a longer run, the last may begin
+        one, a single run may stand anywhere in one (``"10-03恢复"`` finds ``2017-10-03恢复``); a run between
+        others is itself only.
+        """
+        slots: list[tuple[str, ...]] = []
+        last = len(grams) - 1
+        for i, gram in enumerate(grams):
+            if not _ALNUM_GRAM.fullmatch(gram) or (phrase and 0 < i < last):
+                slots.append((gram,))
+                continue
+            if not phrase and not any(ch in _SEPARATOR for ch in gram):
+                slots.append((gram,))
+                continue
+            escaped = re.escape(gram)
+            if not phrase:
+                pattern = rf"^(?:[^\n]*[-:/.])?{escaped}(?:[-:/.][^\n]*)?$"
+            else:
+                before = "[^\n]*" if i == 0 else ""
+                after = "[^\n]*" if i == last else ""
+                pattern = rf"^{before}{escaped}{after}$"
+            found = [m.group() for m in re.finditer(pattern, self.arrays.run_terms(self.reader, field), re.M)]
+            slots.append(tuple(found[:MAX_RUN_TERMS]) or (gram,))
+        return slots
+
+    def _slot_postings(self, field: str, slot: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """(docnums, frequency) of any term of a slot: frequencies added where a document holds several."""
+        if len(slot) == 1:
+            return self._postings(field, slot[0])
+        lists = [self._postings(field, term) for term in slot]
+        docs = np.concatenate([item[0] for item in lists])
+        freqs = np.concatenate([item[1] for item in lists])
+        found, where = np.unique(docs, return_inverse=True)
+        return found.astype(np.int32), np.bincount(where, weights=freqs, minlength=found.size).astype(np.float32)
+
+    def _slot_positions(self, field: str, slot: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """(docnum, position) of every occurrence of any term of a slot (a run and its parts share a position:
+        each is counted once)."""
+        if len(slot) == 1:
+            return self.arrays.positions(self.reader, field, slot[0])
+        lists = [self.arrays.positions(self.reader, field, term) for term in slot]
+        keys = np.unique(np.concatenate([(docs << 32) | positions for docs, positions in lists]))
+        return keys >> 32, keys & 0xFFFFFFFF
+
+    def _gram_run(self, field: str, slots: list[tuple[str, ...]]) -> tuple[np.ndarray, np.ndarray]:
+        """Documents holding every slot of a unit, with the smallest of their frequencies (no positions)."""
+        lists = sorted((self._slot_postings(field, slot) for slot in slots), key=lambda item: item[0].size)
         docs, freqs = lists[0]
         for other_docs, other_freqs in lists[1:]:
             if not docs.size:
@@ -330,7 +388,8 @@ class Engine:
                 continue
             for name, bonus in PHRASE_BONUS.items():
                 if name in fields:
-                    docs, _counts = self._phrase_docs(TEXT_FIELDS[name].grams, grams, candidates)
+                    field = TEXT_FIELDS[name].grams
+                    docs, _counts = self._phrase_docs(field, self._slots(field, grams, phrase=True), candidates)
                     score[docs] += bonus * informativeness
         if "title" in fields and len(units) > 1:
             similarity = self._title_similarity(text)
@@ -357,7 +416,7 @@ class Engine:
             field = TEXT_FIELDS[name]
             if field.grams is None:
                 continue
-            docs, counts = self._phrase_docs(field.grams, grams)
+            docs, counts = self._phrase_docs(field.grams, self._slots(field.grams, grams, phrase=True))
             if docs.size:
                 pseudo_tf[docs] += field.weight * counts / self._norm(field)[docs]
         hit = pseudo_tf > 0
@@ -368,20 +427,23 @@ class Engine:
         return Scored(hit, (idf * pseudo_tf * (K1 + 1) / (K1 + pseudo_tf)).astype(np.float32))
 
     def _phrase_docs(
-        self, field: str, grams: list[str], within: np.ndarray | None = None
+        self, field: str, slots: list[tuple[str, ...]], within: np.ndarray | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
-        """(docnums, occurrences) where ``grams`` stand at consecutive positions in ``field`` (within ``within``)."""
-        docs, freqs = self._gram_run(field, tuple(grams))
+        """(docnums, occurrences) where the slots' terms stand at consecutive positions in ``field`` (within
+        ``within``)."""
+        docs, freqs = self._gram_run(field, slots)
         if within is not None and docs.size:
-            keep = np.isin(docs, within, assume_unique=True)
+            keep = self._mask(within)[docs]
             docs, freqs = docs[keep], freqs[keep]
-        if len(grams) == 1 or not docs.size:
+        if len(slots) == 1 or not docs.size:
             return docs, freqs
         # Occurrences as one number (docnum, position − offset in the phrase); a phrase starts where all agree.
         starts: np.ndarray | None = None
-        for offset, gram in sorted(enumerate(grams), key=lambda item: self._postings(field, item[1])[0].size):
-            gram_docs, positions = self.arrays.positions(self.reader, field, gram)
-            keep = np.isin(gram_docs, docs, assume_unique=False)
+        candidates = self._mask(docs)
+        sizes = [sum(self._postings(field, term)[0].size for term in slot) for slot in slots]
+        for offset, slot in sorted(enumerate(slots), key=lambda item: sizes[item[0]]):
+            gram_docs, positions = self._slot_positions(field, slot)
+            keep = candidates[gram_docs]
             keys = (gram_docs[keep] << 32) | (positions[keep] - offset + (1 << 31))
             starts = keys if starts is None else np.intersect1d(starts, keys, assume_unique=True)
             if not starts.size:
@@ -402,6 +464,12 @@ class Engine:
             average = self.arrays.average_length(self.reader, name) or 1.0
             self._norms[name] = (1 - field.b + field.b * lengths / average).astype(np.float32) + np.float32(1e-6)
         return self._norms[name]
+
+    def _mask(self, docs: np.ndarray) -> np.ndarray:
+        """``bool[size]``, true at ``docs``: membership by one gather instead of a sorted search."""
+        mask = np.zeros(self.size, bool)
+        mask[docs] = True
+        return mask
 
     def _nothing(self) -> Scored:
         return Scored(np.zeros(self.size, bool), np.zeros(self.size, np.float32))

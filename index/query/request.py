@@ -66,18 +66,30 @@ class SearchRequest:
     literal: bool = False
 
 
+def usable_text(text: str) -> str:
+    """``text`` with lone surrogates replaced by U+FFFD: Python decodes the undecodable bytes of a command line
+    (and JSON may escape) as lone surrogates, which no index term or encoder accepts."""
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+
 def sanitised(req: SearchRequest) -> SearchRequest:
     """A request whose page, sort, field and page size are usable whatever the caller passed."""
     return SearchRequest(
-        q=(req.q or "").strip(),
+        q=usable_text(req.q or "").strip(),
         field=req.field if req.field in FIELDS else "all",
-        filters={key: [v for v in values if v] for key, values in req.filters.items() if key in FACETS and values},
-        date_from=req.date_from.strip(),
-        date_to=req.date_to.strip(),
+        filters={
+            key: [usable_text(v) for v in values if v]
+            for key, values in req.filters.items()
+            if key in FACETS and values
+        },
+        date_from=usable_text(req.date_from).strip(),
+        date_to=usable_text(req.date_to).strip(),
         sort=req.sort if req.sort in SORTS else "relevance",
         page=max(1, min(int(req.page or 1), PAGE_MAX)),
         per_page=max(1, min(int(req.per_page or PER_PAGE_DEFAULT), PER_PAGE_MAX)),
-        scoped={key: text.strip() for key, text in req.scoped.items() if key in SCOPED_FIELDS and text.strip()},
+        scoped={
+            key: usable_text(text).strip() for key, text in req.scoped.items() if key in SCOPED_FIELDS and text.strip()
+        },
         literal=bool(req.literal),
     )
 

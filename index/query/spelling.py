@@ -23,7 +23,6 @@ import itertools
 import re
 from collections import defaultdict
 
-from pypinyin import Style, pinyin
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
@@ -38,6 +37,10 @@ _CJK = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]+$")
 @functools.lru_cache(maxsize=32768)
 def readings(ch: str) -> tuple[str, ...]:
     """The pinyin readings of one character without tones (长 → zhang, chang); () for none."""
+    # pypinyin loads its dictionaries when imported (about half a second): only a search that needs a
+    # correction pays for it, not every process that imports the catalog.
+    from pypinyin import Style, pinyin
+
     found = pinyin(ch, style=Style.NORMAL, heteronym=True, errors="ignore")
     return tuple(dict.fromkeys(r for group in found for r in group)) if found else ()
 

@@ -93,7 +93,9 @@ def parse(text: str) -> Parsed:
     except _Broken:
         plain = " ".join(t[1] for t in tokens if t[0] in ("word", "phrase") and t[1])
         plain = plain or _OPERATOR.sub(" ", text).strip(' -:：()"')
-        return Parsed(Words(plain) if plain.strip() else None, degraded=True)
+        # Nothing but operators and quotes: the text is searched as it stands (``OR`` is a word then, and
+        # punctuation finds nothing); a query that was typed never lists the whole index.
+        return Parsed(Words(plain if plain.strip() else text), degraded=True)
     return Parsed(node, phrases=[t[1] for t in tokens if t[0] == "phrase" and t[1]])
 
 

@@ -60,6 +60,22 @@ def test_numbers_become_defaults(values: dict[str, str], page: int, per_page: in
     assert (req.page, req.per_page) == (page, per_page)
 
 
+@pytest.mark.parametrize(
+    ("values", "noticed"),
+    [
+        pytest.param({"page": "abc"}, True, id="page-words"),
+        pytest.param({"page": "-1"}, True, id="page-negative"),
+        pytest.param({"page": "99999999999"}, True, id="page-huge"),
+        pytest.param({"per_page": "500"}, True, id="per-page-capped"),
+        pytest.param({"page": "２"}, False, id="page-full-width"),
+        pytest.param({"page": "02"}, False, id="page-leading-zero"),
+        pytest.param({"page": "3", "per_page": "20"}, False, id="usable"),
+    ],
+)
+def test_a_corrected_page_or_page_size_says_so(values: dict[str, str], noticed: bool) -> None:
+    assert bool(parsed(q="低保", **values).notices) is noticed
+
+
 def test_bad_sort_and_field_fall_back_with_a_notice() -> None:
     result = parsed(q="低保", sort="random", field="everything")
     assert (result.request.sort, result.request.field) == ("relevance", "all")

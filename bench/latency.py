@@ -1,0 +1,116 @@
+"""Query latency over a fixed mix: ``python -m bench.latency portal|textbook INDEX_DIR [--rounds N]`` prints JSON.
+
+The mix is what a portal is asked (the performance issue's list): one word, several words, a quoted phrase,
+a pasted title, a 文号 typed with [ ], a search narrowed by a filter (facet counts included), a search
+sorted by date, the newest documents with no query, and queries that find nothing. Every search counts its
+facets and takes its first page, as the result page does: the portal through ``Catalog.search``
+(highlights included), the textbook through :meth:`bench.textbook.Textbook.search_with_facets`.
+
+The first round after opening is reported apart (cold: arrays and posting lists read for the first time);
+p50/p95/p99 are over the rounds after it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from pathlib import Path
+
+# (kind, query, filters, sort)
+MIX: list[tuple[str, str, dict[str, list[str]], str]] = [
+    ("one word", "低保", {}, "relevance"),
+    ("one word", "排污许可", {}, "relevance"),
+    ("one word", "养老保险", {}, "relevance"),
+    ("one word", "科学技术奖", {}, "relevance"),
+    ("one word", "疫情防控", {}, "relevance"),
+    ("several words", "中国 外交部", {}, "relevance"),
+    ("several words", "义务教育 入学", {}, "relevance"),
+    ("several words", "生态环境保护 督察", {}, "relevance"),
+    ("several words", "高校毕业生 就业 创业", {}, "relevance"),
+    ("phrase", '"政府信息公开"', {}, "relevance"),
+    ("phrase", '"新闻发布会"', {}, "relevance"),
+    ("phrase", '"最低生活保障"', {}, "relevance"),
+    ("pasted title", "人力资源社会保障部关于做好2017年全国高校毕业生就业创业工作的通知", {}, "relevance"),
+    ("pasted title", "国务院办公厅关于做好电力迎峰度夏工作的通知", {}, "relevance"),
+    ("pasted title", "北京市中医管理局2020年度绩效管理工作自查情况", {}, "relevance"),
+    ("pasted title", "河北省教育厅关于做好2024年普通高等学校专升本考试招生工作的通知", {}, "relevance"),
+    ("文号", "冀人社发[2024]23号", {}, "relevance"),
+    ("文号", "人社部发[2022]70号", {}, "relevance"),
+    ("filter + facets", "养老", {"publisher": ["河北省人力资源和社会保障厅"]}, "relevance"),
+    ("filter + facets", "通知", {"year": ["2019"]}, "relevance"),
+    ("sort by date", "通知", {}, "newest"),
+    ("sort by date", "", {}, "newest"),
+    ("no hit", "量子引力波火星基地", {}, "relevance"),
+    ("no hit", "独角兽飞船操作说明", {}, "relevance"),
+]
+
+
+def portal_search(index_dir: Path):
+    from index.query import Catalog, SearchRequest
+
+    catalog = Catalog(index_dir)
+    catalog.warm()
+
+    def search(q: str, filters: dict, sort: str) -> int:
+        return catalog.search(SearchRequest(q=q, filters=filters, sort=sort)).total
+
+    return search
+
+
+def textbook_search(index_dir: Path):
+    from bench.textbook import Textbook
+
+    textbook = Textbook(index_dir)
+
+    def search(q: str, filters: dict, sort: str) -> int:
+        return len(textbook.search_with_facets(q, filters, newest=sort == "newest"))
+
+    return search
+
+
+def measure(system: str, index_dir: Path, rounds: int) -> dict[str, object]:
+    started = time.perf_counter()
+    search = (portal_search if system == "portal" else textbook_search)(index_dir)
+    opened_ms = (time.perf_counter() - started) * 1000
+    cold: list[float] = []
+    warm: dict[str, list[float]] = {}
+    for round_number in range(rounds + 1):
+        for kind, q, filters, sort in MIX:
+            started = time.perf_counter()
+            search(q, filters, sort)
+            elapsed = (time.perf_counter() - started) * 1000
+            if round_number == 0:
+                cold.append(elapsed)
+            else:
+                warm.setdefault(kind, []).append(elapsed)
+    every = sorted(t for times in warm.values() for t in times)
+
+    def at(share: float) -> float:
+        return every[min(len(every) - 1, int(len(every) * share))]
+
+    return {
+        "system": system,
+        "open_ms": opened_ms,
+        "cold_p95_ms": sorted(cold)[min(len(cold) - 1, int(len(cold) * 0.95))],
+        "cold_max_ms": max(cold),
+        "p50_ms": statistics.median(every),
+        "p95_ms": at(0.95),
+        "p99_ms": at(0.99),
+        "max_ms": every[-1],
+        "by_kind_median_ms": {kind: statistics.median(times) for kind, times in warm.items()},
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.latency", description=__doc__.splitlines()[0])
+    parser.add_argument("system", choices=("portal", "textbook"))
+    parser.add_argument("index", type=Path)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    print(json.dumps(measure(args.system, args.index, args.rounds), ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

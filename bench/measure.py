@@ -1,0 +1,68 @@
+"""Running a command as a whole process and measuring it: wall time, CPU time, and the peak resident memory of
+its whole process tree (its workers included), sampled from /proc every 50 ms."""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Run:
+    seconds: float  # wall
+    cpu_seconds: float  # user + system, children included
+    peak_mb: float  # the largest sum of resident memory over the process tree at one time
+    stdout: str
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants now, in MB (Linux /proc)."""
+    total = 0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += int(status.split("VmRSS:")[1].split()[0])
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(child) for child in (task / "children").read_text().split()]
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / 1024
+
+
+def measured(command: list[str], env: dict[str, str] | None = None, timeout: float = 7200) -> Run:
+    """Run ``command`` (from the checkout) to its end; raises CalledProcessError if it fails.
+
+    Its output goes to temporary files, not pipes: a pipe nobody reads while the command runs fills at
+    64 KB and stops the command (``portal ingest --json`` of the corpus prints more than that).
+    """
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=out, stderr=err, text=True
+        )
+        peak = 0.0
+        deadline = started + timeout
+        while process.poll() is None:
+            peak = max(peak, tree_rss_mb(process.pid))
+            if time.perf_counter() > deadline:
+                process.kill()
+            time.sleep(0.05)
+        seconds = time.perf_counter() - started
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if process.returncode:
+        raise subprocess.CalledProcessError(process.returncode, command, stdout, stderr)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Run(seconds, cpu, peak, stdout)
