@@ -143,6 +143,22 @@ def test_highlights_and_copies_are_built_alike(whoosh, store):
             assert sorted(c.id for c in hit.copies) == sorted(c.id for c in twin.copies)
 
 
+def test_a_page_past_the_end_and_undecodable_text_are_answered_alike(whoosh, store):
+    past = SearchRequest(q="低保", page=99, per_page=5)
+    assert (store.search(past).page, store.search(past).notices) == (
+        whoosh.search(past).page,
+        whoosh.search(past).notices,
+    )
+    assert store.search(past).notices  # the page says it showed the last page
+    lone = "低保\udcff"  # a command line's undecodable byte
+    assert store.search(SearchRequest(q=lone)).total == whoosh.search(SearchRequest(q=lone)).total
+    assert (store.lookup(lone), store.get(lone), store.suggest(lone)) == (
+        whoosh.lookup(lone),
+        None,
+        whoosh.suggest(lone),
+    )
+
+
 def test_synonyms_are_reported_alike(whoosh, store):
     assert store.search(SearchRequest(q="低保")).expansions == whoosh.search(SearchRequest(q="低保")).expansions
     assert store.search(SearchRequest(q="低保", literal=True)).expansions == []

@@ -39,7 +39,7 @@ from index.query.catalog import MAX_SPELLING_CHARS, MAX_SUGGESTIONS, highlight_n
 from index.query.engine import FIELD_GROUPS, STOP_WORDS, TEXT_FIELDS, query_units
 from index.query.related import CITED, CITING, MAX_CITATIONS, SAME_TOPIC, RelatedDoc, significant_text
 from index.query.relations import MAX_LINKED, Relations
-from index.query.request import FACETS, MAX_QUERY_CHARS, SearchRequest, query_text_and_field, sanitised
+from index.query.request import FACETS, MAX_QUERY_CHARS, SearchRequest, query_text_and_field, sanitised, usable_text
 from index.query.results import DocSummary, Expansion, FacetValue, SearchResult, summary_of
 from index.query.spelling import Speller
 from index.query.suggest import _WORD, MAX_WORD_CHARS, MIN_DOCS, TITLE_WEIGHT, Suggestions, Vocabulary
@@ -188,6 +188,8 @@ class ClusterCatalog:
         result.total = self._matches(where, args, warnings) - len(dropped)
         result.pages = (result.total + req.per_page - 1) // req.per_page
         result.page = min(req.page, max(result.pages, 1))  # a page past the end answers with the last page
+        if result.page < req.page:  # said as index.query.catalog.Catalog.search says it
+            result.notices.append(f"共 {max(result.pages, 1)} 页，没有第 {req.page} 页，已显示最后一页。")
         start = (result.page - 1) * req.per_page
         listed = self._grouped(where, args, sort, start, req.per_page, warnings)
         result.facets = self._facets(where, args, req, dropped, warnings)
@@ -441,7 +443,7 @@ class ClusterCatalog:
 
     def suggest(self, q: str, titles: int = 5, terms: int = 8) -> Suggestions:
         vocabulary, _ = self._vocabulary()
-        return vocabulary.complete(q[:MAX_QUERY_CHARS], titles, terms)
+        return vocabulary.complete(usable_text(q)[:MAX_QUERY_CHARS], titles, terms)
 
     def _every(self, columns: str, condition: str = "", args=()) -> list[dict]:
         """Every document's ``columns``, read a page at a time in id order."""
@@ -461,6 +463,7 @@ class ClusterCatalog:
 
     def lookup(self, text: str) -> list[DocSummary]:
         """Documents whose 索引号, 后段码 or 文号 is ``text``, in any of their written forms, newest first."""
+        text = usable_text(text)
         key = index_no_key(text)
         match = " | ".join(
             [keys_any("index_key", [key]), keys_any("index_tail", [key]), keys_any("doc_no_keys", [doc_no_key(text)])]
@@ -472,6 +475,7 @@ class ClusterCatalog:
         return [summary_of(stored_of(row["stored"])) for row in rows]
 
     def get(self, doc_id: str) -> Document | None:
+        doc_id = usable_text(doc_id)
         stored = self._stored_by_id(doc_id)
         if stored is None:
             rows = self._select(
