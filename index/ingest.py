@@ -61,7 +61,9 @@ class DocWarning:
     finding: Finding
 
     def __str__(self) -> str:
-        return f"{self.where} [{self.doc_id}]: {self.finding.field}: {self.finding.message}"
+        # Shaped like a Rejection: a finding about the whole record (a CSV row cut short) names no field.
+        field = f"field {self.finding.field}: " if self.finding.field else ""
+        return f"{self.where} [{self.doc_id}]: {field}{self.finding.message}"
 
 
 @dataclass(frozen=True)

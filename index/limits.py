@@ -7,7 +7,8 @@ be parsed whole. Each is a setting read from the environment at the start of a r
 document, or a rejection naming the limit and its setting; never an exception that stops a batch.
 
 :func:`checked_record` also mends what a reader may pass on from a hostile file and what would break
-later steps: lone surrogates (``"\\ud800"`` in JSON) and numbers that are not finite (``1e999``, NaN).
+later steps: lone surrogates (``"\\ud800"`` in JSON), control characters (NUL, ESC …) and numbers that
+are not finite (``1e999``, NaN).
 """
 
 from __future__ import annotations
@@ -105,8 +106,9 @@ def checked_record(record: RawRecord, limits: Limits) -> RawRecord:
     """``record`` made safe to normalise and index, with a finding for each thing changed.
 
     Per field: a value nested deeper than ``max_nesting`` or holding a number that is not finite is
-    dropped; lone surrogates become U+FFFD; text past its limit is cut (the body at ``max_doc_chars``,
-    other fields at ``max_field_chars``; attachment and related lists are bounded item by item).
+    dropped; lone surrogates become U+FFFD and control characters go (:func:`clean_characters`); text
+    past its limit is cut (the body at ``max_doc_chars``, other fields at ``max_field_chars``; attachment
+    and related lists are bounded item by item).
     """
     fields: dict[str, Any] = {}
     for name, value in record.fields.items():
@@ -126,6 +128,7 @@ def checked_record(record: RawRecord, limits: Limits) -> RawRecord:
                 Finding("not_finite", name, f"数值无效，此字段未读（{exc} is not a finite number; field dropped）")
             )
     record.fields = fields
+    record.warnings = list(dict.fromkeys(record.warnings))  # each string of a list may have found the same
     return record
 
 
@@ -159,23 +162,53 @@ def _checked_text(text: str, field: str, limits: Limits, findings: list[Finding]
     if len(text) > limit:
         text = text[:limit]
         findings.append(truncated(field, limit, setting))
-    return without_surrogates(text, field, findings)
+    return clean_characters(text, field, findings)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# Characters no text means: C0 controls but tab, line feed and carriage return (NUL, BEL, ESC …), DEL,
+# C1 controls (U+0080–U+009F, what a mis-decoded Latin-1 byte leaves) and the noncharacters U+FFFE/U+FFFF.
+# XML 1.0 cannot carry most of them (feeds, sitemaps), and a browser or a terminal may act on them.
+# Bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069) count as such too: they display a title
+# in another order than it is stored and searched (Unicode TR #9; CVE-2021-42574, "Trojan Source").
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
+# Invisible formatting crawled pages are full of (zero-width space and joiners, word joiner, a byte order mark
+# inside text, soft hyphen, left/right marks): removed without a finding, as they would keep a word that holds
+# one (最低\u200b生活保障) from being found.
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060\ufeff]")
+# Controls that mean a line break (vertical tab, form feed between PDF pages) become one.
+_BREAK = re.compile("[\x0b\x0c]")
 
 # Fields whose text is long by nature: the body, and the text or list items of attachments.
 _LONG_FIELDS = frozenset({"body", "attachments"})
 
 
-def without_surrogates(text: str, field: str, findings: list[Finding]) -> str:
-    """``text`` with lone surrogates (which no UTF-8 file can hold, but a JSON escape can) as U+FFFD."""
+def clean_characters(text: str, field: str, findings: list[Finding]) -> str:
+    """``text`` with the characters no text may hold mended, and a finding naming ``field`` for each kind.
+
+    The one place every raw field's text (and every attachment's extracted text) passes: lone
+    surrogates (which no UTF-8 file can hold, but a JSON escape can) become U+FFFD, flagged
+    ``bad_characters``; control characters (see ``_CONTROL``, bidirectional overrides included) are removed,
+    flagged ``control_characters``; invisible formatting (``_INVISIBLE``: zero-width space …) is removed
+    unflagged; vertical tab and form feed become line breaks.
+    """
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
         text = _SURROGATE.sub("\ufffd", text)
         findings.append(
             Finding("bad_characters", field, "含无效字符，已替换为 U+FFFD（lone surrogate characters replaced）")
+        )
+    text = _BREAK.sub("\n", text)
+    text = _INVISIBLE.sub("", text)
+    text, removed = _CONTROL.subn("", text)
+    if removed:  # one finding per field, however many strings of it held some: see checked_record
+        findings.append(
+            Finding(
+                "control_characters",
+                field,
+                "含控制字符，已删除（control characters such as NUL or ESC removed）",
+            )
         )
     return text
 
@@ -184,13 +217,17 @@ def without_surrogates(text: str, field: str, findings: list[Finding]) -> str:
 
 
 def bound_attachment_text(doc: Document, limits: Limits) -> None:
-    """Cut the attachments' text, taken together, at ``max_doc_chars`` (in place), with a finding if cut."""
+    """Cut the attachments' text, taken together, at ``max_doc_chars`` (in place), with a finding if cut;
+    the text extracted at ingest is mended like a record's (:func:`clean_characters`)."""
     left = limits.max_doc_chars
     cut = False
+    found: list[Finding] = []
     for attachment in doc.attachments:
+        attachment.text = clean_characters(attachment.text, "attachments", found)
         if len(attachment.text) > left:
             attachment.text = attachment.text[:left]
             cut = True
         left -= len(attachment.text)
+    doc.warnings += list(dict.fromkeys(found))  # one finding of a kind, however many attachments had it
     if cut:
         doc.warnings.append(truncated("attachments", limits.max_doc_chars, "PORTAL_MAX_DOC_CHARS"))

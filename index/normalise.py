@@ -1,12 +1,14 @@
 """RawRecord → Document: clean text, ISO dates, 索引号 and 文号, classification dimensions, ids.
 
 Nothing here rejects a document for a malformed value: it keeps what it can and records a
-Finding naming the field. Only a record with neither title nor body is rejected.
+Finding naming the field. Only a record with neither title nor body is rejected. Raw values that are not
+text (lists, objects, numbers, booleans) are first given each field's shape by :mod:`index.fieldvalues`.
 """
 
 from __future__ import annotations
 
 import ast
+import dataclasses
 import hashlib
 import html
 import json
@@ -17,6 +19,7 @@ from typing import Any, TypeVar
 
 from index.attachments import kind_of, local_path
 from index.dates import iso_date, parse_date, today_in_china
+from index.fieldvalues import field_values
 from index.htmltext import html_to_text
 from index.identifiers import normalise_doc_no, parse_index_no, split_leading_doc_no
 from index.integrity import integrity_findings
@@ -202,7 +205,9 @@ def normalise(record: RawRecord, today: date | None = None, publishers: Publishe
     table short publisher names resolve by (default: index/data/publishers.tsv).
     """
     today = today or today_in_china()
-    findings = list(record.warnings)
+    values, shaped = field_values(record.fields)  # lists, objects, numbers → the text each field means
+    record = dataclasses.replace(record, fields=values)
+    findings = [*record.warnings, *shaped]
 
     def take(step: Step[T]) -> T:
         value, found = step
@@ -212,7 +217,14 @@ def normalise(record: RawRecord, today: date | None = None, publishers: Publishe
     lifted, heading, body = take(body_metadata_step(clean_body(record.fields.get("body"))))
     # What the source labels itself wins over what its body repeats.
     fields = {**lifted, **{name: value for name, value in record.fields.items() if value not in (None, "", [])}}
-    title, body = take(title_step(record, fields.get("title"), heading, body))
+    try:
+        title, body = take(title_step(record, fields.get("title"), heading, body))
+    except RejectedRecord as exc:
+        # Say why, where the title or the body was there but not text (``"title": true``).
+        why = [f"{f.field}: {f.message}" for f in shaped if f.field in ("title", "body")]
+        if not why:
+            raise
+        raise RejectedRecord(record, exc.field, f"{exc.reason}; {'; '.join(why)}") from exc
     doc_no, body = take(doc_no_step(fields.get("doc_no"), body))
     pub_date = take(date_step("pub_date", fields.get("pub_date"), today))
     written_date = take(date_step("written_date", fields.get("written_date"), today))

@@ -28,6 +28,16 @@ FINDING_LABELS: dict[str, str] = {
     "csv_extra_cells": "导出表格中本行多出单元格，已忽略",
     "body_metadata": "正文开头的元数据已移出",
     "publisher_resolved": "发布机构简称已补全",
+    "control_characters": "原文含控制字符，已删除",
+    "not_text": "原文此项的值不是文字，未予采用",
+    "several_values": "原文此项有多个不同的值，取第一个",
+    "structured_value": "原文此项的值是嵌套结构",
+    "bad_characters": "原文含无效字符，已替换",
+    "truncated": "内容过长，超出部分未编入索引",
+    "too_deep": "原文此项嵌套过深，未予采用",
+    "not_finite": "原文此项的数值无效，未予采用",
+    "html_too_deep": "页面结构嵌套过深，仅按纯文本读取",
+    "csv_truncated_row": "导出表格在本行中途结束",
 }
 UNKNOWN_FINDING = "其他收录问题"
 # Canonical field name → its label on a disclosure page.

@@ -150,6 +150,13 @@ HOSTILE: tuple[Hostile, ...] = (
             "warning", "too_deep", "keywords", title="字段嵌套过深的通知"),
     Hostile("lone-surrogate.json", lambda lim: '{"标题": "\\ud800关于通知"}'.encode(),
             "warning", "bad_characters", "title", title="\ufffd关于通知"),
+    Hostile("control-characters.json",
+            lambda lim: _json(_doc("控\x00制\x07字符\x1b[31m的通知", 发布机构="某市\x85测试局\x9b")),
+            "warning", "control_characters", "title", title="控制字符[31m的通知"),
+    Hostile("control-characters.csv", lambda lim: "标题,正文\n表格里\x1b的控制字符,正文\x07\x0c第二页\x80。\n".encode(),
+            "warning", "control_characters", "title", title="表格里的控制字符"),
+    Hostile("cut-array.json", lambda lim: _json([_doc("截断数组之前的记录"), _doc("截断的记录")])[:-30],
+            "rejected", locator="record 2"),
     Hostile("infinity.json", lambda lim: _json(_doc("日期为无穷大的通知")).replace(b"}", b', "pub_date": 1e999}'),
             "warning", "not_finite", "pub_date", title="日期为无穷大的通知"),
     Hostile("nan.json", lambda lim: _json(_doc("日期为非数的通知")).replace(b"}", b', "written_date": NaN}'),
@@ -245,6 +252,8 @@ READABLE: tuple[Readable, ...] = (
              "UTF-16表格的一行", "表格里的正文"),
     Readable("utf16.json", lambda lim: codecs.BOM_UTF16_LE + _UTF16_JSON
              .encode("utf-16-le"), "UTF-16的JSON文档", "宽字节编码"),
+    Readable("json-named.html", lambda lim: _json(_doc("扩展名是网页的JSON文档")),
+             "扩展名是网页的JSON文档", "扩展名是网页"),
     Readable("gbk-page.txt", lambda lim: _page_text("GBK编码的页面", "国标扩展编码的正文。", "00034").encode("gbk"),
              "GBK编码的页面", "国标扩展"),
 )  # fmt: skip

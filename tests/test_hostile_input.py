@@ -7,6 +7,7 @@ runs the full-size probes and measures memory.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from hostile import GOOD, HOSTILE, READABLE, Hostile, write_folder
 from index import limits
 from index.ingest import IngestReport, ingest_paths
 from index.query import Catalog, SearchRequest
+from index.record import Attachment, Document
 
 SMALL_LIMITS = {
     "PORTAL_MAX_DOC_CHARS": "20000",
@@ -86,12 +88,23 @@ def test_a_hostile_value_is_indexed_with_a_warning_naming_its_field(ingested, it
 
 def test_records_beside_a_bad_one_in_the_same_file_are_indexed(ingested) -> None:
     _folder, report, catalog = ingested
-    for title in ("深行之前的记录", "长行之前的记录", "乱码行之前的记录"):
+    for title in ("深行之前的记录", "长行之前的记录", "乱码行之前的记录", "截断数组之前的记录"):
         assert catalog.search(SearchRequest(q=f'"{title}"')).total == 1, title
     # the records before the limit are indexed, the rest named in one rejection
     assert catalog.search(SearchRequest(q='"第49条记录的通知"')).total == 1
     assert catalog.search(SearchRequest(q='"第50条记录的通知"')).total == 0
     assert any("PORTAL_MAX_RECORDS_PER_FILE=50" in r.reason for r in report.rejected)
+
+
+def test_no_control_character_reaches_the_index(ingested) -> None:
+    folder, report, catalog = ingested
+    ids = {w.doc_id for w in report.warnings if w.finding.code == "control_characters"}
+    assert len(ids) == 2
+    for doc_id in ids:
+        doc = catalog.get(doc_id)
+        text = "".join((doc.title, doc.publisher, *doc.publishers, doc.body))
+        assert not [c for c in text if ord(c) < 0x20 and c not in "\t\n\r" or 0x7F <= ord(c) <= 0x9F], repr(text)
+    assert "某市测试局" in {catalog.get(doc_id).publisher for doc_id in ids}
 
 
 def test_a_page_too_deep_for_a_tree_keeps_its_text(ingested) -> None:
@@ -126,3 +139,35 @@ def test_readme_lists_every_limit_with_its_default() -> None:
 def test_limits_default_without_settings() -> None:
     assert limits.current({}) == limits.current({s.name: str(s.default) for s in limits.SETTINGS})
     assert limits.current({"PORTAL_MAX_PAGE_MB": "2"}).max_page_bytes == 2 * limits.MB
+
+
+def test_attachment_text_is_mended_like_a_record() -> None:
+    doc = Document(id="d1", title="附件文字", attachments=[Attachment("a.pdf", text="第一页\x0c第二页\x00\x1b[0m。")])
+    limits.bound_attachment_text(doc, limits.current({}))
+    assert doc.attachments[0].text == "第一页\n第二页[0m。"
+    assert [(w.code, w.field) for w in doc.warnings] == [("control_characters", "attachments")]
+
+
+def test_invisible_formatting_is_removed_and_a_direction_override_is_flagged() -> None:
+    findings: list = []
+    assert limits.clean_characters("最低\u200b生活\ufeff保障\u00ad", "body", findings) == "最低生活保障"
+    assert findings == []
+    assert limits.clean_characters("关于\u202e知通的\u202c", "title", findings) == "关于知通的"
+    assert [(f.code, f.field) for f in findings] == [("control_characters", "title")]
+
+
+def test_a_word_holding_invisible_formatting_is_found(tmp_path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    record = {
+        "title": "关于提高最低\u2060生活保障标准的通知",
+        "body": "城乡最低\u00ad生活\u200d保障标准每人每月提高五十元。",
+    }
+    (folder / "zw.json").write_text(json.dumps([record], ensure_ascii=False), "utf-8")
+    ingest_paths([folder], tmp_path / "index")
+    catalog = Catalog(tmp_path / "index")
+    try:
+        [hit] = catalog.search(SearchRequest(q='"最低生活保障标准"')).hits
+        assert hit.title == "关于提高最低生活保障标准的通知"
+    finally:
+        catalog.close()

@@ -104,6 +104,34 @@ def test_bad_file_among_good_ones_is_reported_and_the_rest_indexed(docs, tmp_pat
     assert f"{docs / 'empty.json'}: field title: no title (名称/标题) and no body (正文)" in reasons
 
 
+def test_a_warning_reads_like_a_rejection_naming_its_field_or_none(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "cut.csv").write_text('标题,正文\n甲,一\n"乙,二\n', "utf-8")  # the last quote never closes
+    (folder / "a.json").write_text('{"标题": "丙", "正文": "x", "发布日期": "某日"}', "utf-8")
+    report = ingest_paths([folder], tmp_path / "index")
+    lines = {w.finding.code: str(w) for w in report.warnings}
+    assert lines["csv_truncated_row"].startswith(f"{folder / 'cut.csv'} row 3 [")
+    assert "]: 文件在本行中途结束" in lines["csv_truncated_row"]
+    assert "]: field pub_date: 无法识别的日期" in lines["bad_date"]
+
+
+def test_a_list_where_text_is_expected_is_a_warning_naming_file_record_and_field(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    path = folder / "lists.json"
+    records = [{"标题": "甲", "正文": "一"}, {"标题": ["列表标题甲", "列表标题乙"], "发布机构": 3.5, "正文": "二"}]
+    path.write_text(json.dumps(records, ensure_ascii=False), "utf-8")
+    report = ingest_paths([folder], tmp_path / "index")
+    assert len(report.added) == 2 and not report.rejected
+    lines = sorted(str(w) for w in report.warnings if w.finding.code in ("several_values", "not_text"))
+    assert [line.split("]: ")[0].split(" [")[0] for line in lines] == [f"{path} record 2"] * 2
+    assert "field publisher: 此字段的值不是文字" in lines[0] and "field title: 此字段有多个不同的值" in lines[1]
+    catalog = Catalog(tmp_path / "index")
+    assert [hit.title for hit in catalog.search(SearchRequest(q='"列表标题"')).hits] == ["列表标题甲"]
+    catalog.close()
+
+
 def test_a_file_that_turns_bad_loses_nothing_already_indexed(docs, tmp_path):
     index_dir = tmp_path / "index"
     ingest_paths([docs], index_dir)

@@ -88,3 +88,78 @@ def test_bad_check_digit_is_a_warning_and_keeps_the_index_no_as_id():
     doc = normalise(_record(title="t", body="b", index_no="014319734/2018-00019"))
     assert doc.id == "014319734/2018-00019"
     assert [w.code for w in doc.warnings] == ["index_no_check"]
+
+
+# A value that is not a string (JSON lists, objects, numbers, booleans): one rule for every field ----------
+
+
+SEVERAL, STRUCTURED = "several_values", "structured_value"
+
+
+def _shaped(**fields):
+    doc = normalise(_record(**{"title": "标题", "body": "正文。", **fields}))
+    return doc, {
+        (w.field, w.code) for w in doc.warnings if w.code in ("not_text", "several_values", "structured_value")
+    }
+
+
+@pytest.mark.parametrize(
+    ("fields", "attribute", "expected", "findings"),
+    [
+        pytest.param({"title": ["甲", "乙"]}, "title", "甲", {("title", "several_values")}, id="title list"),
+        pytest.param({"title": ["甲", "甲"]}, "title", "甲", set(), id="title list, one value"),
+        pytest.param({"title": True}, "title", "正文。", {("title", "not_text")}, id="title true"),
+        pytest.param({"title": 3}, "title", "正文。", {("title", "not_text")}, id="title number"),
+        pytest.param({"title": {"zh": "甲"}}, "title", "正文。", {("title", "structured_value")}, id="title object"),
+        pytest.param(
+            {"publisher": ["北京市卫生健康委员会", "北京市中医管理局"]},
+            "publishers",
+            ["北京市卫生健康委员会", "北京市中医管理局"],
+            set(),
+            id="publishers list: joint issuers",
+        ),
+        pytest.param({"publisher": 3.5}, "publisher", "", {("publisher", "not_text")}, id="publisher number"),
+        pytest.param({"publisher": False}, "publisher", "", {("publisher", "not_text")}, id="publisher false"),
+        pytest.param({"body": ["第一段", "第二段"]}, "body", "第一段\n\n第二段", set(), id="body paragraphs"),
+        pytest.param(
+            {"body": {"p": ["第一段", {"em": "第二段"}], "n": 3}},
+            "body",
+            "第一段\n\n第二段",
+            {("body", "structured_value")},
+            id="body object: its strings in order",
+        ),
+        pytest.param({"doc_no": ["某发〔2024〕1号"]}, "doc_no", "某发〔2024〕1号", set(), id="doc_no list of one"),
+        pytest.param({"doc_no": 12}, "doc_no", "", {("doc_no", "not_text")}, id="doc_no number"),
+        pytest.param({"validity": ["有效", "失效"]}, "validity", "有效", {("validity", SEVERAL)}, id="validity"),
+        pytest.param({"validity": False}, "validity", "失效", set(), id="validity false is an answer"),
+        pytest.param({"keywords": ["低保", "救助"]}, "keywords", ["低保", "救助"], set(), id="keywords list"),
+        pytest.param({"keywords": [["低保"]]}, "keywords", [], {("keywords", STRUCTURED)}, id="keywords nested"),
+        pytest.param({"category": {"主题": "财政"}}, "categories", [], {("category", STRUCTURED)}, id="category"),
+        pytest.param(
+            {"category": ["规划计划", "其他", "报告"]}, "categories", ["规划计划", "其他", "报告"], set(), id="dims"
+        ),
+        pytest.param({"pub_date": ["2024-05-05"]}, "pub_date", "2024-05-05", set(), id="date list of one"),
+        pytest.param({"pub_date": 2018}, "pub_date", "2018", set(), id="date: a year"),
+        pytest.param({"pub_date": True}, "pub_date", "", {("pub_date", "not_text")}, id="date true"),
+        pytest.param({"index_no": 12345}, "id", "12345", set(), id="index_no number"),
+        pytest.param({"summary": {"a": "摘要"}}, "summary", "摘要", {("summary", "structured_value")}, id="summary"),
+        pytest.param({"url": ["http://a/1", "http://a/2"]}, "url", "http://a/1", {("url", "several_values")}, id="url"),
+    ],
+)
+def test_a_value_that_is_not_a_string_is_read_by_one_rule(fields, attribute, expected, findings):
+    doc, found = _shaped(**fields)
+    assert getattr(doc, attribute) == expected
+    assert found == findings
+
+
+def test_attachment_items_that_are_not_text_are_named_and_dropped():
+    doc, found = _shaped(attachments=[1, None, {"name": ["附件.pdf"], "url": True}, "/files/b.pdf"])
+    assert [(a.name, a.url) for a in doc.attachments] == [("附件.pdf", ""), ("b.pdf", "/files/b.pdf")]
+    assert found == {("attachments", "not_text")}
+
+
+def test_a_record_whose_title_and_body_are_not_text_is_rejected_saying_so():
+    with pytest.raises(RejectedRecord) as caught:
+        normalise(_record(title=True, body=12))
+    assert caught.value.field == "title"
+    assert "title: 此字段的值不是文字" in caught.value.reason and "True" in caught.value.reason

@@ -6,6 +6,7 @@ import gzip
 import json
 from pathlib import Path
 
+import pytest
 from helpers import SEED, SEED_INDEX_NO, shared_path
 
 from index.normalise import normalise
@@ -125,6 +126,82 @@ def test_format_is_detected_from_content_not_extension(tmp_path):
     path.write_text('{"title": "一"}\n{"title": "二"}\n', "utf-8")
     assert detect_reader(path).NAME == "jsonl"
     assert [d.title for d in _documents(path)] == ["一", "二"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reader"),
+    [
+        pytest.param("page.html", '{"title": "一", "body": "x"}', "jsonl", id="one-line JSON named .html"),
+        pytest.param("page.html", '{\n  "title": "一",\n  "body": "x"\n}\n', "json", id="pretty JSON named .html"),
+        pytest.param("list.htm", '[{"title": "一"}]', "json", id="JSON array named .htm"),
+        pytest.param("feed.json", '{"title": "一"}\n{"title": "二"}\n', "jsonl", id="JSON Lines named .json"),
+        pytest.param("feed.jsonl", '[\n{"title": "一"}\n]', "json", id="a JSON array named .jsonl"),
+        pytest.param("data.json", "标题,发布日期,正文\n一,2020-01-01,x\n", "csv", id="CSV named .json"),
+        pytest.param("data.tsv", "标题\t正文\n一\tx\n", "csv", id="TSV"),
+        pytest.param("a.json", '{"title": "一"}', "json", id="one-line object named .json stays JSON"),
+        pytest.param("a.jsonl", '{"title": "一"}', "jsonl", id="one-line object named .jsonl stays JSON Lines"),
+        pytest.param("empty.json", "", "json", id="empty .json: its own reader says why"),
+    ],
+)
+def test_the_content_decides_the_format_and_the_extension_breaks_ties(tmp_path, name, content, reader):
+    path = tmp_path / name
+    path.write_text(content, "utf-8")
+    assert detect_reader(path).NAME == reader
+
+
+def test_json_in_a_file_named_html_is_indexed(tmp_path):
+    path = tmp_path / "wrong.html"
+    path.write_text('{"title": "扩展名是HTML的JSON", "publisher": "某市测试局", "body": "正文"}', "utf-8")
+    [doc] = _documents(path)
+    assert (doc.title, doc.publisher, doc.body) == ("扩展名是HTML的JSON", "某市测试局", "正文")
+
+
+def _items(path: Path) -> list[str]:
+    """Each item read from ``path``: a record's title, or the ReadError's text."""
+    return [item.fields["title"] if not isinstance(item, ReadError) else str(item) for item in read_file(path)]
+
+
+def test_a_json_array_cut_short_keeps_the_records_before_the_break(tmp_path):
+    path = tmp_path / "cut.json"
+    path.write_text('[{"title": "甲", "body": "一"},\n {"title": "乙", "body": "二"}, {"title": "丙", "bo', "utf-8")
+    first, second, error = _items(path)
+    assert (first, second) == ("甲", "乙")
+    assert error.startswith(f"{path} record 3: not valid JSON: Unterminated string starting at: line 2")
+    assert error.endswith("this record and the rest of the file are not read")
+
+
+@pytest.mark.parametrize(
+    ("content", "error"),
+    [
+        pytest.param('[{"title": "甲"}', "record 2: not valid JSON: the array never closes (the file ends)", id="no ]"),
+        pytest.param('[{"title": "甲"},', "record 2: not valid JSON: Expecting value", id="cut after a comma"),
+        pytest.param(
+            '[{"title": "甲"} {"title": "乙"}]', "record 2: not valid JSON: the array never closes", id="no ,"
+        ),
+        pytest.param('[{"title": "甲"}, {"title": 乙}]', "record 2: not valid JSON: Expecting value", id="bad element"),
+        pytest.param('[{"title": "甲"}] []', ": not valid JSON: text after the array's end", id="extra data"),
+        pytest.param('[{"title": "甲"}, ' + "[" * 100_000, "record 2: nested too deep to parse", id="too deep"),
+    ],
+)
+def test_a_broken_json_array_keeps_what_comes_before_the_break(tmp_path, content, error):
+    path = tmp_path / "broken.json"
+    path.write_text(content, "utf-8")
+    first, found = _items(path)
+    assert first == "甲"
+    assert found.startswith(f"{path}{' ' if error[0] != ':' else ''}{error}")
+
+
+def test_a_wrapped_export_cut_short_is_rejected_whole(tmp_path):
+    path = tmp_path / "wrapped.json"
+    path.write_text('{"data": [{"title": "甲"}, {"title": "乙", "bo', "utf-8")
+    [error] = _items(path)
+    assert error.startswith(f"{path}: not valid JSON: Unterminated string")
+
+
+def test_a_json_array_with_a_bom_and_whitespace_is_read(tmp_path):
+    path = tmp_path / "bom.json"
+    path.write_bytes(b'\xef\xbb\xbf \n[ {"title": "\xe7\x94\xb2"} ,\n{"title": "\xe4\xb9\x99"} ]\n')
+    assert _items(path) == ["甲", "乙"]
 
 
 def test_jsonl_bad_line_is_an_error_naming_the_line_and_the_rest_goes_on(tmp_path):

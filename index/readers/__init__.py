@@ -1,7 +1,10 @@
 """Readers: one per source format, behind one interface, chosen by looking at the file.
 
 A reader is a module with ``NAME``, ``sniff(path, head) -> bool`` (``head`` is the
-file's first 64 KiB) and ``read(path) -> Iterator[RawRecord | ReadError]``. A reader
+file's first 64 KiB; it judges the content, never the file's extension), optionally
+``SUFFIXES`` (the extensions its files usually have, which only break ties, see
+:func:`detect_reader`) or ``CONCLUSIVE = True`` (its claim settles the matter: the crawl folder's
+files, known by their place beside a sidecar), and ``read(path) -> Iterator[RawRecord | ReadError]``. A reader
 raises :class:`ReadError` when the whole file is unreadable and *yields* one for a
 single bad record, so the rest of the file goes on.
 """
@@ -77,13 +80,31 @@ def readers() -> list[ModuleType]:
 
 
 def detect_reader(path: Path) -> ModuleType | None:
-    """The reader for a file, judged by its content (and name only as a hint), or None."""
+    """The reader for a file, judged by its content, or None.
+
+    The extension only breaks ties: among the readers the content fits, the one whose ``SUFFIXES``
+    name the file wins (a one-line object is JSON in ``a.json`` and JSON Lines in ``a.jsonl``), else the
+    first in detection order; where the content fits none (an empty ``a.json``), the extension's reader
+    is tried, so its error says what is wrong. A ``.html`` file holding JSON is read as JSON.
+    """
     with path.open("rb") as handle:
         head = handle.read(HEAD_BYTES)
-    for reader in readers():
-        if _sniffs(reader, path, head):
+    fitting = [reader for reader in readers() if _sniffs(reader, path, head)]
+    if fitting and getattr(fitting[0], "CONCLUSIVE", False):
+        return fitting[0]
+    named = [reader for reader in readers() if name_suffix(path) in getattr(reader, "SUFFIXES", ())]
+    for reader in named:
+        if reader in fitting or not fitting:
             return reader
-    return None
+    return fitting[0] if fitting else None
+
+
+def name_suffix(path: Path) -> str:
+    """The extension that says a file's format, lower-case, looking past ``.gz`` (``feed.jsonl.gz`` → ``.jsonl``)."""
+    suffixes = [suffix.lower() for suffix in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes.pop()
+    return suffixes[-1] if suffixes else ""
 
 
 def _sniffs(reader: ModuleType, path: Path, head: bytes) -> bool:

@@ -18,6 +18,7 @@ from index.readers import ReadError, contained
 from index.record import RawRecord
 
 NAME = "crawled"
+CONCLUSIVE = True  # a page beside its sidecar, or the crawl's own bookkeeping, whatever else it looks like
 
 is_sidecar = is_bookkeeping  # the name the ingester knows it by
 

@@ -14,14 +14,15 @@ from index.readers._common import decode_head, record_from_mapping, text_encodin
 from index.record import Finding, RawRecord
 
 NAME = "csv"
+SUFFIXES = (".csv", ".tsv")
 FIELD_FACTOR = 4
 
 
 def sniff(path: Path, head: bytes) -> bool:
-    if path.suffix.lower() in {".csv", ".tsv"}:
-        return True
+    """A header row naming at least two known fields, comma- or tab-separated."""
     first_line = next(iter(decode_head(head[:4096]).splitlines()), "")
-    labels = [cell for cell in first_line.split(",") if canonical_field(cell.strip().strip('"'))]
+    cells = first_line.split("\t" if first_line.count("\t") > first_line.count(",") else ",")
+    labels = [cell for cell in cells if canonical_field(cell.strip().strip('"'))]
     return len(labels) >= 2
 
 

@@ -14,14 +14,24 @@ from index.readers._common import GZIP_MAGIC, head_text, record_from_mapping, te
 from index.record import RawRecord
 
 NAME = "jsonl"
+SUFFIXES = (".jsonl", ".ndjson")
 
 
 def sniff(path: Path, head: bytes) -> bool:
-    suffixes = [s.lower() for s in path.suffixes]
-    if ".jsonl" in suffixes or ".ndjson" in suffixes:
-        return True
-    lines = [line.strip() for line in head_text(path, head).splitlines() if line.strip()]
-    return len(lines) >= 2 and lines[0].startswith("{") and lines[0].endswith("}") and lines[1].startswith("{")
+    """Objects one a line: a first line that is a whole object (``{…}``) with more lines after it (which a
+    JSON document cannot have); or a single line that starts with ``{`` (whole or cut short), which a
+    ``.json`` name reads as JSON instead."""
+    return is_object_lines(head_text(path, head), single=True)
+
+
+def is_object_lines(text: str, single: bool = False) -> bool:
+    """Whether ``text`` (a file's start) looks like JSON Lines; with ``single``, one line counts too."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines or not lines[0].startswith("{"):
+        return False
+    if len(lines) == 1:
+        return single
+    return lines[0].endswith("}")
 
 
 def _lines(path: Path, limit: int) -> Iterator[str | None]:

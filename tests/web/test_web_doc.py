@@ -264,3 +264,17 @@ def test_public_json_carries_the_original_url_never_a_local_path(client) -> None
             text = client.get(url.replace("http://testserver", "") + ".json").text
             assert not any(fragment in text for fragment in locals_), url
     assert client.get(f"/doc/{SEED_INDEX_NO}.json").json()["document"]["source"] == ""
+
+
+def test_every_finding_the_ingest_can_raise_has_a_chinese_label() -> None:
+    """A finding without a label reads 其他收录问题 on the document page, which tells a reader nothing."""
+    from helpers import ROOT
+
+    from portal.notes import FINDING_LABELS
+
+    codes: set[str] = set()
+    for path in (ROOT / "index").rglob("*.py"):
+        text = path.read_text("utf-8")
+        codes |= set(re.findall(r'Finding\(\s*"([a-z_]+)"', text)) | set(re.findall(r'code="([a-z_]+)"', text))
+    assert len(codes) > 10
+    assert sorted(codes - set(FINDING_LABELS)) == []

@@ -1,0 +1,193 @@
+"""Raw values → the text each field means: one rule for whatever a source puts where a field expects text.
+
+JSON exports hold lists, objects, numbers and booleans where a field expects a string (``"title": ["甲", "乙"]``,
+``"正文": {"p": [...]}``, ``"发布机构": 3.5``). :func:`field_values` gives every raw field the shape
+:mod:`index.normalise` reads, before any other rule sees it, with a finding naming the field for whatever
+it could not take as written:
+
+- a string is taken as it is;
+- a number is taken where numbers are plausible (an id, a 索引号, a date: a year, ``YYYYMMDD`` or a Unix
+  timestamp, read by :mod:`index.dates`; gkmlpt's 0/1 flags); elsewhere it is not used (``not_text``);
+- a boolean is never text: it answers the yes/no fields (有效性, is_expired, is_abolished) as 是/否 and is
+  not used elsewhere (``not_text``);
+- a list of strings is joined the way the field means it (:data:`SHAPES`): several publishers (joint
+  issuers), keywords, paragraphs of the body and summary, the dimensions of a classification; a field that
+  holds one value (title, 文号, 索引号, 有效性, dates …) keeps the first, with ``several_values`` when the
+  others differ;
+- an object, or a list holding lists or objects, is ``structured_value``: the body and summary keep its
+  strings in order, one paragraph each; any other field is left empty (a title or a 文号 cannot be guessed
+  from a structure).
+
+Attachments and related links keep their own shape (a string, or a list of strings or objects, read by
+:func:`index.normalise.attachments_of`); the text an item's keys hold goes by the same rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from index.record import Finding
+
+# How a field reads a list of strings. Fields not listed hold one value.
+SHAPES: dict[str, str] = {
+    "publisher": "publishers",
+    "keywords": "keywords",
+    "body": "paragraphs",
+    "summary": "paragraphs",
+    "category": "dimensions",
+    "attachments": "links",
+    "related": "links",
+}
+# Fields a number is plausible in; the dates keep it a number, for index.dates to read a timestamp.
+NUMBER_FIELDS = frozenset({"id", "index_no", "pub_date", "written_date", "expired", "abolished", "validity"})
+DATE_FIELDS = frozenset({"pub_date", "written_date"})
+YES_NO_FIELDS = frozenset({"validity", "expired", "abolished"})
+# The keys of an attachment or related-link object whose values are text (see index.normalise.attachments_of).
+LINK_TEXT_KEYS = frozenset({"name", "title", "url", "href", "path", "kind"})
+
+_JOIN = {"publishers": "、", "paragraphs": "\n", "dimensions": "/"}
+
+
+def field_values(fields: dict[str, Any]) -> tuple[dict[str, Any], list[Finding]]:
+    """Every raw field in the shape the normaliser reads, and a finding for each value not taken as written.
+
+    A string for most fields; a list of strings for keywords; for attachments and related, a string or a
+    list of strings and objects. Numbers stay numbers for the dates (timestamps).
+    """
+    values: dict[str, Any] = {}
+    findings: list[Finding] = []
+    for name, value in fields.items():
+        value, found = field_value(name, value)
+        findings += found
+        if value not in ("", [], None):
+            values[name] = value
+    return values, findings
+
+
+def field_value(name: str, value: Any) -> tuple[Any, list[Finding]]:
+    """One raw field's value in its shape (see the module's rule), with its findings."""
+    shape = SHAPES.get(name, "one")
+    if shape == "links":
+        return _links(name, value)
+    if value is None or isinstance(value, str):
+        return value or "", []
+    if _is_scalar(value):
+        return _scalar(name, value)
+    if isinstance(value, list | tuple) and all(item is None or _is_scalar(item) for item in value):
+        return _joined(name, shape, value)
+    if shape == "paragraphs":
+        text = "\n".join(leaf for leaf in _leaves(value) if isinstance(leaf, str) and leaf.strip())
+        return text, [_structured(name, value, "its text is taken, one paragraph per string")]
+    return "", [_structured(name, value, "not used")]
+
+
+def _is_scalar(value: Any) -> bool:
+    return isinstance(value, str | int | float)  # bool is an int
+
+
+def _scalar(name: str, value: Any) -> tuple[Any, list[Finding]]:
+    """A string, number or boolean standing alone (or in a flat list) as the field's value."""
+    if isinstance(value, str):
+        return value, []
+    if isinstance(value, bool):
+        if name in YES_NO_FIELDS:
+            return ("是" if value else "否"), []
+        return "", [_not_text(name, value)]
+    if name not in NUMBER_FIELDS:
+        return "", [_not_text(name, value)]
+    if name in DATE_FIELDS:
+        return value, []
+    return (str(int(value)) if isinstance(value, int) or value.is_integer() else repr(value)), []
+
+
+def _joined(name: str, shape: str, items: list[Any] | tuple[Any, ...]) -> tuple[Any, list[Finding]]:
+    """A flat list of strings, numbers and booleans as one value of the field."""
+    findings: list[Finding] = []
+    values = []
+    for item in items:
+        if item is None:
+            continue
+        value, found = _scalar(name, item)
+        findings += found
+        if value != "" and (not isinstance(value, str) or value.strip()):
+            values.append(value)
+    if shape == "keywords":
+        return [str(value) for value in values], findings
+    if shape in _JOIN:
+        return _JOIN[shape].join(str(value) for value in values), findings
+    distinct = list(dict.fromkeys(str(value).strip() for value in values))
+    if len(distinct) > 1:
+        findings.append(
+            Finding(
+                "several_values",
+                name,
+                f"此字段有多个不同的值，取第一个（{len(distinct)} values {distinct[:3]!r}; the first is kept）",
+            )
+        )
+    return (values[0] if values else ""), findings
+
+
+def _links(name: str, value: Any) -> tuple[Any, list[Finding]]:
+    """Attachments or related links: a string as it is, an object as a list of one; each item a string or
+    an object whose text keys hold text; anything else is not used."""
+    if value is None or isinstance(value, str):
+        return value or "", []
+    items = [value] if isinstance(value, dict) else value if isinstance(value, list | tuple) else None
+    if items is None:
+        return [], [_not_text(name, value)]
+    kept: list[Any] = []
+    findings: list[Finding] = []
+    for item in items:
+        if isinstance(item, str):
+            kept.append(item)
+        elif isinstance(item, dict):
+            link = {}
+            for key, part in item.items():
+                if key in LINK_TEXT_KEYS or key == "text":
+                    part, found = field_value("body" if key == "text" else "title", part)
+                    findings += [Finding(f.code, name, f"{key}: {f.message}") for f in found]
+                link[key] = part
+            kept.append(link)
+        elif item is not None:
+            findings.append(_not_text(name, item) if _is_scalar(item) else _structured(name, item, "not used"))
+    return kept, list(dict.fromkeys(findings))
+
+
+def _leaves(value: Any) -> Iterator[Any]:
+    """The scalars inside a list or object, in document order."""
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _leaves(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _leaves(item)
+    else:
+        yield value
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, dict):
+        return "an object"
+    return "a nested list"
+
+
+def _not_text(name: str, value: Any) -> Finding:
+    return Finding(
+        "not_text",
+        name,
+        f"此字段的值不是文字，未采用（{_kind(value)} where text is expected: {value!r}; not used）",
+    )
+
+
+def _structured(name: str, value: Any, outcome: str) -> Finding:
+    taken = "已取其中的文字" if outcome.startswith("its text") else "未采用"
+    return Finding(
+        "structured_value",
+        name,
+        f"此字段的值是嵌套结构，{taken}（{_kind(value)} where text is expected; {outcome}）",
+    )
