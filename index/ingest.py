@@ -346,7 +346,7 @@ def _ingest_file(
             continue
         if progress:
             progress(item.where)
-        doc = _document(item, bounds, report)
+        doc = read_document(item, bounds, report)
         if doc is None:
             complete = False
             continue
@@ -413,7 +413,7 @@ def _refuse(failed: list[tuple[dict, str]], report: IngestReport, sources: dict)
                 entry["sha1"] = ""
 
 
-def _document(record: RawRecord, bounds: Limits, report: IngestReport) -> Document | None:
+def read_document(record: RawRecord, bounds: Limits, report: IngestReport) -> Document | None:
     """The record as a bounded document with its attachments' text, or None (and a rejection) if it cannot be."""
     try:
         doc = normalise(limits.checked_record(record, bounds))

@@ -15,10 +15,12 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from index.cluster.sphinxql import StoreUnavailable
 from index.query import Catalog
+from index.query.store import SearchStore
 from index.store import NoIndex
 from portal import discovery, views
-from portal.errors import ErrorPageMiddleware, http_exception, no_index, server_error
+from portal.errors import ErrorPageMiddleware, error_response, http_exception, no_index, server_error
 from portal.openapi import openapi
 from portal.origin import PublicOriginMiddleware
 from portal.preferences import display
@@ -71,12 +73,26 @@ def routes() -> list[BaseRoute]:
     ]
 
 
-def open_catalog(settings: Settings) -> Catalog:
-    """The index, opened and its segmenter loaded now rather than on the first request.
+def catalog_for(settings: Settings) -> SearchStore:
+    """The store ``PORTAL_STORE`` names: the Whoosh index at ``PORTAL_INDEX_DIR``, or the cluster of
+    ``PORTAL_MANTICORE`` (index/cluster/), both behind the same read API (index/query/store.py)."""
+    if settings.store == "manticore":
+        from index.cluster.catalog import ClusterCatalog
+        from index.cluster.topology import parse_topology
 
-    A missing index does not stop the server: pages answer 503 until ``portal ingest`` has run.
+        return ClusterCatalog(
+            parse_topology(settings.manticore), synonyms=settings.synonyms, userdict=str(settings.userdict)
+        )
+    return Catalog(settings.index_dir, synonyms=settings.synonyms)
+
+
+def open_catalog(settings: Settings) -> SearchStore:
+    """The store, opened and its segmenter loaded now rather than on the first request.
+
+    A missing index or a cluster that does not answer does not stop the server: pages answer 503 until
+    ``portal ingest`` has run or the cluster is back.
     """
-    catalog = Catalog(settings.index_dir, synonyms=settings.synonyms)
+    catalog = catalog_for(settings)
     try:
         catalog.warm()
     except NoIndex as exc:
@@ -84,8 +100,17 @@ def open_catalog(settings: Settings) -> Catalog:
     return catalog
 
 
+CLUSTER_DOWN = "检索服务暂时不可用：检索集群没有应答，请稍后再试。"
+
+
+def store_unavailable(request, exc: Exception):
+    """The cluster does not answer (every node of a shard down): 503, and the page says to try again."""
+    log.warning("%s", exc)
+    return error_response(request, 503, CLUSTER_DOWN)
+
+
 def create_app(
-    settings: Settings | None = None, catalog_factory: Callable[[Settings], Catalog] = open_catalog
+    settings: Settings | None = None, catalog_factory: Callable[[Settings], SearchStore] = open_catalog
 ) -> Starlette:
     """The portal; ``catalog_factory`` opens the index for each server run (the benchmarks pass another)."""
     settings = settings or load_settings()
@@ -111,7 +136,12 @@ def create_app(
             Middleware(SecurityHeadersMiddleware),
             Middleware(ErrorPageMiddleware),
         ],
-        exception_handlers={HTTPException: http_exception, NoIndex: no_index, Exception: server_error},
+        exception_handlers={
+            HTTPException: http_exception,
+            NoIndex: no_index,
+            StoreUnavailable: store_unavailable,
+            Exception: server_error,
+        },
         lifespan=lifespan,
     )
     app.state.settings = settings

@@ -24,7 +24,9 @@ def _echo_json(data: object) -> None:
 
 
 def _catalog() -> Catalog:
-    return Catalog(load_settings().index_dir)
+    from portal.app import catalog_for
+
+    return catalog_for(load_settings())  # the store PORTAL_STORE names
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -38,13 +40,24 @@ def cli() -> None:
 @click.option("--rebuild", is_flag=True, help="Build a fresh index beside the live one and swap it in.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def ingest(paths: tuple[Path, ...], prune: bool, rebuild: bool, as_json: bool, quiet: bool) -> None:
+@click.option("--scheduler", help="PORTAL_STORE=manticore: a Dask scheduler (tcp://host:8786) whose workers ingest.")
+@click.option("--workers", type=click.IntRange(0, 256), default=0, help="… or start N local Dask workers (0: none).")
+def ingest(
+    paths: tuple[Path, ...], prune: bool, rebuild: bool, as_json: bool, quiet: bool, scheduler: str, workers: int
+) -> None:
     """Read documents from PATHS (files or folders; default PORTAL_DOCUMENTS_DIR) into the index."""
     from index.ingest import ingest_paths, iter_files
     from portal.progress import IngestProgress
 
     settings = load_settings()
     paths = paths or (settings.documents_dir,)
+    if settings.store == "manticore":
+        report = _ingest_cluster(settings, paths, prune, scheduler, workers)
+        if as_json:
+            _echo_json(report.to_dict())
+        else:
+            _print_report(report, f"cluster {settings.manticore}")
+        return
     show_bar = not (quiet or as_json) and sys.stderr.isatty()
     bar = IngestProgress(list(iter_files(paths))) if show_bar else None
     try:
@@ -68,7 +81,33 @@ def ingest(paths: tuple[Path, ...], prune: bool, rebuild: bool, as_json: bool, q
     _print_report(report, settings.index_dir)
 
 
-def _print_report(report, index_dir: Path) -> None:
+def _ingest_cluster(settings, paths, prune: bool, scheduler: str | None, workers: int):
+    """Ingest into the cluster (index/cluster/ingest.py), through Dask when a scheduler or workers are given."""
+    from index.cluster.ingest import ingest_cluster, local_client
+    from index.cluster.sphinxql import StoreUnavailable
+    from index.cluster.topology import parse_topology
+
+    topology = parse_topology(settings.manticore)
+    client = None
+    if scheduler:
+        from dask.distributed import Client
+
+        client = Client(scheduler)
+    elif workers:
+        client = local_client(workers)
+    try:
+        return ingest_cluster(paths, topology, client=client, prune=prune, userdict=str(settings.userdict))
+    except StoreUnavailable as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        if client is not None:
+            cluster = getattr(client, "cluster", None)
+            client.close()
+            if cluster is not None and not scheduler:
+                cluster.close()
+
+
+def _print_report(report, index_dir: Path | str) -> None:
     click.echo(f"index: {index_dir}{' (rebuilt)' if report.rebuilt else ''}")
     click.echo(
         f"added {len(report.added)}, updated {len(report.updated)}, unchanged {report.unchanged}, "

@@ -21,7 +21,13 @@ class Setting:
 
 
 SETTINGS = (
+    Setting("PORTAL_STORE", "whoosh", "where documents are held: `whoosh` (embedded) or `manticore` (a cluster)"),
     Setting("PORTAL_INDEX_DIR", str(PROJECT_ROOT / "var" / "index"), "folder holding the Whoosh index"),
+    Setting(
+        "PORTAL_MANTICORE",
+        "",
+        "the cluster's shards for PORTAL_STORE=manticore: SphinxQL host:port, shards by `,`, mirrors by `|`",
+    ),
     Setting("PORTAL_DOCUMENTS_DIR", str(PROJECT_ROOT / "documents"), "documents `make run` ingests"),
     Setting(
         "PORTAL_USERDICT",
@@ -54,6 +60,9 @@ SETTINGS = (
 )
 
 
+STORES = ("whoosh", "manticore")
+
+
 @dataclass(frozen=True)
 class Settings:
     index_dir: Path
@@ -70,6 +79,8 @@ class Settings:
     query_log: Path | None  # None: `querylog` beside the index folder (see query_log_dir)
     query_log_days: int
     hot_blocklist: Path
+    store: str = "whoosh"  # STORES
+    manticore: str = ""  # the cluster layout (index/cluster/topology.py), for store "manticore"
 
     @property
     def query_log_dir(self) -> Path:
@@ -114,4 +125,16 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         query_log=Path(env["PORTAL_QUERY_LOG"]) if env.get("PORTAL_QUERY_LOG") else None,
         query_log_days=int(_value("PORTAL_QUERY_LOG_DAYS", env)),
         hot_blocklist=Path(_value("PORTAL_HOT_BLOCKLIST", env)),
+        store=_store(_value("PORTAL_STORE", env), _value("PORTAL_MANTICORE", env)),
+        manticore=_value("PORTAL_MANTICORE", env),
     )
+
+
+def _store(value: str, manticore: str) -> str:
+    """PORTAL_STORE, checked: ValueError for an unknown store, or a cluster store without PORTAL_MANTICORE."""
+    value = value.strip().lower()
+    if value not in STORES:
+        raise ValueError(f"PORTAL_STORE must be one of {', '.join(STORES)}, not {value!r}")
+    if value == "manticore" and not manticore.strip():
+        raise ValueError("PORTAL_STORE=manticore needs PORTAL_MANTICORE (host:port of each shard, e.g. 127.0.0.1:9306)")
+    return value

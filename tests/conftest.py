@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import DOCUMENTS, WEB_FIXTURES
+from helpers import DOCUMENTS, WEB_FIXTURES, build_index, stop_clusters
 
 from index.ingest import ingest_paths
 from index.query import Catalog
@@ -31,6 +31,13 @@ def catalog(built_index: Path) -> Catalog:
 def web_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """documents/ plus tests/web/fixtures (a document titled <script>…, hostile links), for the portal tests."""
     index_dir = tmp_path_factory.mktemp("web-index")
-    report = ingest_paths([DOCUMENTS, WEB_FIXTURES], index_dir)
+    report = build_index([DOCUMENTS, WEB_FIXTURES], index_dir)  # and a cluster under PORTAL_STORE=manticore
     assert not report.rejected, report.rejected
     return index_dir
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _searchd_clusters():
+    """Stops every searchd cluster the session started (tests/helpers.py start_cluster)."""
+    yield
+    stop_clusters()

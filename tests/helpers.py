@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -21,3 +23,73 @@ def shared_path(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"needs {path} (../shared is beside the checkout in CI, not on a user's fresh clone)")
     return path
+
+
+# The store the portal's own tests run against: PORTAL_STORE=manticore runs them against a cluster of searchd
+# processes (two shards and a mirror) holding the same documents as each Whoosh index they build (.ci/run runs
+# tests/web a second time so). Settings and subprocess environments come from here so that both runs share them.
+TEST_STORE = os.environ.get("PORTAL_STORE", "whoosh")
+CLUSTER_LAYOUT = [(0,), (1,), (0,)]
+_clusters: dict[Path, object] = {}
+
+
+def needs_searchd() -> None:
+    """Skip where Debian's sphinxsearch (or Manticore) is not installed; .ci/run installs it."""
+    from index.cluster.local import searchd_binary
+
+    if searchd_binary() is None:
+        pytest.skip("needs searchd (apt-get install sphinxsearch; .ci/run installs it)")
+
+
+def start_cluster(root: Path, layout=CLUSTER_LAYOUT):
+    """A LocalCluster of searchd processes under ``root``, started; stop_clusters() stops it with the rest."""
+    from index.cluster.local import LocalCluster
+
+    needs_searchd()
+    cluster = LocalCluster(root, list(layout)).__enter__()
+    _clusters[root] = cluster
+    return cluster
+
+
+def stop_clusters() -> None:
+    while _clusters:
+        _, cluster = _clusters.popitem()
+        cluster.__exit__(None, None, None)
+
+
+def build_index(paths, index_dir: Path, **options):
+    """``ingest_paths`` into the Whoosh index at ``index_dir`` (its report is returned); under
+    PORTAL_STORE=manticore the same paths also go into the cluster standing for that index."""
+    from index.ingest import ingest_paths
+
+    report = ingest_paths(paths, index_dir, **options)
+    if TEST_STORE == "manticore":
+        from index.cluster.ingest import ingest_cluster
+
+        cluster = _clusters.get(Path(index_dir)) or start_cluster(Path(index_dir))
+        _clusters[Path(index_dir)] = cluster
+        ingest_cluster(paths, cluster.topology, prune=options.get("prune", False))
+    return report
+
+
+def store_environment(index_dir: Path) -> dict[str, str]:
+    """The PORTAL_* variables that point the portal at the store standing for ``index_dir``."""
+    if TEST_STORE != "manticore":
+        return {"PORTAL_INDEX_DIR": str(index_dir)}
+    cluster = _clusters.get(Path(index_dir))
+    # No cluster for this folder: an address nothing listens on, as a cluster that is down.
+    layout = str(cluster.topology) if cluster is not None else f"127.0.0.1:{_dead_port()}"
+    return {"PORTAL_INDEX_DIR": str(index_dir), "PORTAL_STORE": "manticore", "PORTAL_MANTICORE": layout}
+
+
+def portal_settings(index_dir: Path, **changes):
+    """The portal's settings for the store standing for ``index_dir`` (defaults otherwise), with ``changes``."""
+    from portal.settings import load_settings
+
+    return replace(load_settings(store_environment(index_dir)), **changes)
+
+
+def _dead_port() -> int:
+    from index.cluster.local import free_port
+
+    return free_port()

@@ -225,12 +225,14 @@ class Catalog:
         with self.searcher() as searcher:
             engine = self._engine(searcher, req.literal)
             scored = self._scored(engine, parsed.node, text, field)
+            narrowed = bool(text)  # without q, the first condition starts from every document
             for key, part in req.scoped.items():  # 高级检索: every field condition must match as well
                 part = self._simplified(part)
                 condition = self._scored(engine, parse(part).node, part, key)
                 scored = Scored(
-                    condition.hit & (scored.hit if text else engine.arrays.alive), scored.score + condition.score
+                    condition.hit & (scored.hit if narrowed else engine.arrays.alive), scored.score + condition.score
                 )
+                narrowed = True
             mask = filter_mask(engine.arrays, engine.reader, req)
             hit = scored.hit if mask is None else scored.hit & mask
             by_date = None if (req.sort == "relevance" and (parsed.node is not None or req.scoped)) else req.sort
@@ -276,22 +278,7 @@ class Catalog:
         return engine.evaluate(node, FIELD_GROUPS[field])
 
     def _hit(self, searcher: Searcher, docnum: int, score: float, needles: list[str], copies: list[int]) -> Hit:
-        stored = searcher.stored_fields(docnum)
-        summary = summary_of(stored)
-        body = str(stored.get("body") or "")
-        attachment_hits, attachment_snippet = _attachment_matches(stored, needles)
-        text_snippet = snippet(body, needles) or attachment_snippet
-        return Hit(
-            **vars(summary),
-            title_html=highlight_line(summary.title, needles) or html.escape(summary.title),
-            snippet_html=text_snippet or plain_snippet(body or str(stored.get("summary") or "")),
-            score=score,
-            attachment_hits=attachment_hits,
-            copies=[
-                Copy(str(other.get("id", "")), str(other.get("url", "")))
-                for other in map(searcher.stored_fields, copies)
-            ],
-        )
+        return hit_of(searcher.stored_fields(docnum), score, needles, list(map(searcher.stored_fields, copies)))
 
     def _suggestions(self, engine: Engine, text: str, field: str, mask) -> list[str]:
         """Other queries worth offering on an empty result, each known to find something: one word left out."""
@@ -455,6 +442,24 @@ def highlight_needles(node, analyzer) -> list[str]:
 
     visit(node, False)
     return list(dict.fromkeys(needles))
+
+
+def hit_of(stored: dict, score: float, needles: list[str], copies: list[dict]) -> Hit:
+    """A result entry from a document's stored fields: highlighted title and snippet (from its body, else the
+    attachment holding a match), and the stored fields of its ``copies``. Store-independent: every store keeps
+    these stored fields (index/schema.py, index/cluster/rows.py)."""
+    summary = summary_of(stored)
+    body = str(stored.get("body") or "")
+    attachment_hits, attachment_snippet = _attachment_matches(stored, needles)
+    text_snippet = snippet(body, needles) or attachment_snippet
+    return Hit(
+        **vars(summary),
+        title_html=highlight_line(summary.title, needles) or html.escape(summary.title),
+        snippet_html=text_snippet or plain_snippet(body or str(stored.get("summary") or "")),
+        score=score,
+        attachment_hits=attachment_hits,
+        copies=[Copy(str(other.get("id", "")), str(other.get("url", ""))) for other in copies],
+    )
 
 
 def _attachment_matches(stored: dict, needles: list[str]) -> tuple[list[str], str]:

@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from helpers import ROOT
+from helpers import ROOT, portal_settings
 
 from portal.server import free_port, server_config, serving
-from portal.settings import load_settings
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -31,7 +29,7 @@ SCREENSHOTS = ROOT / "tests" / "screenshots"
 @pytest.fixture(scope="session")
 def server(web_index: Path) -> Iterator[str]:
     """Base URL of the portal served by uvicorn in a thread, configured as `portal serve` configures it."""
-    settings = replace(load_settings({}), index_dir=web_index, host="127.0.0.1", port=free_port())
+    settings = portal_settings(web_index, host="127.0.0.1", port=free_port())
     with serving(server_config(settings, log_level="warning")) as base_url:
         yield base_url
 

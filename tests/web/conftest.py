@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from helpers import portal_settings
 from portal_testing import TestClient
 from starlette.applications import Starlette
 
 from portal.app import create_app
-from portal.settings import load_settings
 
 
 @pytest.fixture(scope="session")
 def app(web_index: Path) -> Starlette:
     """The portal on the web index, answering as ``testserver`` (the TestClient's host)."""
-    return create_app(replace(load_settings({}), index_dir=web_index, allowed_hosts=("testserver",)))
+    return create_app(portal_settings(web_index, allowed_hosts=("testserver",)))
 
 
 @pytest.fixture(scope="session")

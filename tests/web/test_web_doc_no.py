@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from helpers import shared_path
+from helpers import build_index, portal_settings, shared_path
 from portal_testing import TestClient
 
-from index.ingest import ingest_paths
 from index.query import Catalog, identifier_kind
 from portal.app import create_app
-from portal.settings import load_settings
 
 ANNOUNCEMENT = "财政部 税务总局公告2023年第30号"
 DOCUMENTS = [
@@ -50,7 +47,7 @@ def index_dir(tmp_path_factory) -> Path:
     (folder / "documents.json").write_text(json.dumps(DOCUMENTS, ensure_ascii=False), "utf-8")
     case = shared_path("cases", "doc-no-announcement-year-number-form.json")
     index_dir = folder / "index"
-    report = ingest_paths([folder / "documents.json", case], index_dir)
+    report = build_index([folder / "documents.json", case], index_dir)
     assert not report.rejected
     return index_dir
 
@@ -98,7 +95,7 @@ def test_the_doc_no_field_search_uses_the_same_keys(catalog):
 @pytest.mark.parametrize("typed", [ANNOUNCEMENT, "税务总局公告2023年第30号", "自然资源部令第21号"])
 def test_typed_in_the_search_box_a_doc_no_goes_to_its_document(index_dir, catalog, typed):
     [doc] = catalog.lookup(typed)
-    app = create_app(replace(load_settings({}), index_dir=index_dir))
+    app = create_app(portal_settings(index_dir))
     with TestClient(app, follow_redirects=False) as client:
         response = client.get("/search", params={"q": typed})
     assert response.status_code == 303

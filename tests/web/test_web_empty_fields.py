@@ -9,20 +9,17 @@ that wrote a text column for none of its documents cannot be read).
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from click.testing import CliRunner
-from helpers import shared_path
+from helpers import build_index, portal_settings, shared_path, store_environment
 from portal_testing import TestClient
 
-from index.ingest import ingest_paths
 from index.record import RAW_FIELDS
 from portal.app import create_app
 from portal.cli import cli
-from portal.settings import load_settings
 
 YEAR = "2019"
 PUBLISHER = "某县空字段测试局"
@@ -69,8 +66,8 @@ def client(index_dir: Path):
     # The first ingest creates the index; every parametrised case below is a later ingest into it.
     seed = index_dir.parent / "full.json"
     seed.write_text(json.dumps([full_record(0)], ensure_ascii=False), "utf-8")
-    ingest_paths([seed], index_dir)
-    app = create_app(replace(load_settings({}), index_dir=index_dir))
+    build_index([seed], index_dir)
+    app = create_app(portal_settings(index_dir))
     with TestClient(app, follow_redirects=False) as test_client:
         yield test_client
 
@@ -112,7 +109,7 @@ def test_every_route_answers_after_an_ingest_with_an_empty_field(client, index_d
     source = tmp_path / f"empty-{emptied}.json"
     source.write_text(json.dumps([record], ensure_ascii=False), "utf-8")
 
-    report = ingest_paths([source], index_dir)  # a later ingest into an index that already holds such documents
+    report = build_index([source], index_dir)  # a later ingest into an index that already holds such documents
     assert report.rejected == [] and len(report.added) == 1, report.to_dict()
     doc_id = report.added[0]
 
@@ -124,7 +121,7 @@ def test_every_route_answers_after_an_ingest_with_an_empty_field(client, index_d
     shown = client.get(f"/doc/{quote(doc_id)}.json").json()["document"]
     assert shown["id"] == doc_id
 
-    run = CliRunner().invoke(cli, ["search", WORD, "--limit", "50"], env={"PORTAL_INDEX_DIR": str(index_dir)})
+    run = CliRunner().invoke(cli, ["search", WORD, "--limit", "50"], env=store_environment(index_dir))
     assert run.exit_code == 0, run.output
     assert record["title"] in run.output or emptied == "title"
 
@@ -133,11 +130,11 @@ def test_the_shared_metadata_only_record_is_listed_and_later_ingests_work(tmp_pa
     """../shared/cases/empty-body-metadata-only-record.json: listed everywhere; the next ingest still works."""
     case = shared_path("cases", "empty-body-metadata-only-record.json")
     index_dir = tmp_path / "index"
-    ingest_paths([case], index_dir)
+    build_index([case], index_dir)
     later = tmp_path / "later.json"
     later.write_text(json.dumps([full_record(99)], ensure_ascii=False), "utf-8")
-    assert len(ingest_paths([later], index_dir).added) == 1
-    app = create_app(replace(load_settings({}), index_dir=index_dir))
+    assert len(build_index([later], index_dir).added) == 1
+    app = create_app(portal_settings(index_dir))
     with TestClient(app) as test_client:
         hits = test_client.get(f"/search.json?q={quote('工程造价信息')}").json()["hits"]
         assert [hit["title"] for hit in hits] == ["2026年5月份阳江市工程造价信息"]

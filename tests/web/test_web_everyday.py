@@ -7,16 +7,13 @@ import json
 import os
 import subprocess
 import sys
-from dataclasses import replace
 from urllib.parse import quote
 
-from helpers import DOCUMENTS, ROOT, SEED_INDEX_NO
+from helpers import DOCUMENTS, ROOT, SEED_INDEX_NO, build_index, portal_settings, store_environment
 from portal_testing import TestClient
 
-from index.ingest import ingest_paths
 from portal.app import create_app
 from portal.querylog import HOT_MIN_COUNT
-from portal.settings import load_settings
 
 
 def test_synonyms_are_said_and_the_literal_search_offered(client):
@@ -79,10 +76,10 @@ def test_related_documents_show_their_reason(client):
 
 def test_hot_queries_come_from_searches_and_empty_ones_stay_private(tmp_path):
     index_dir = tmp_path / "index"
-    ingest_paths([DOCUMENTS], index_dir)
+    build_index([DOCUMENTS], index_dir)
     blocklist = tmp_path / "blocklist.txt"
     blocklist.write_text("殡仪\n", "utf-8")
-    settings = replace(load_settings({}), index_dir=index_dir, allowed_hosts=("testserver",), hot_blocklist=blocklist)
+    settings = portal_settings(index_dir, allowed_hosts=("testserver",), hot_blocklist=blocklist)
     with TestClient(create_app(settings)) as client:
         for _ in range(HOT_MIN_COUNT):
             for q in ("殡葬", "殡仪馆", "量子引力波"):
@@ -97,7 +94,7 @@ def test_hot_queries_come_from_searches_and_empty_ones_stay_private(tmp_path):
     assert day["searched"] == {"殡葬": HOT_MIN_COUNT, "殡仪馆": HOT_MIN_COUNT, "量子引力波": HOT_MIN_COUNT}
     assert day["empty"] == {"量子引力波": HOT_MIN_COUNT}
     assert "127.0.0.1" not in json.dumps(stored) and "testclient" not in json.dumps(stored)
-    env = {**os.environ, "PORTAL_INDEX_DIR": str(index_dir), "PORTAL_HOT_BLOCKLIST": str(blocklist)}
+    env = {**os.environ, **store_environment(index_dir), "PORTAL_HOT_BLOCKLIST": str(blocklist)}
     stats = subprocess.run(
         [sys.executable, "-m", "portal", "stats"], env=env, cwd=ROOT, capture_output=True, text=True, check=True
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from helpers import SEED_INDEX_NO, SEED_TITLE
+from helpers import SEED_INDEX_NO, SEED_TITLE, portal_settings
 from portal_testing import XSS_INDEX_NO
 
 from portal.feeds import rfc3339
@@ -115,14 +115,12 @@ def test_pages_link_their_feeds(client) -> None:
 
 
 def test_base_url_setting_makes_absolute_urls(web_index) -> None:
-    from dataclasses import replace
 
     from portal_testing import TestClient
 
     from portal.app import create_app
-    from portal.settings import load_settings
 
-    settings = replace(load_settings({}), index_dir=web_index, base_url="https://xxgk.example.gov.cn")
+    settings = portal_settings(web_index, base_url="https://xxgk.example.gov.cn")
     with TestClient(create_app(settings)) as other:
         assert "Sitemap: https://xxgk.example.gov.cn/sitemap.xml" in other.get("/robots.txt").text
         html = other.get(f"/doc/{SEED_INDEX_NO}").text

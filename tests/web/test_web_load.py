@@ -6,13 +6,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from helpers import store_environment
+
 from bench.load import run_load
 
 CLIENTS = 4
 SECONDS = 3.0
 
 
-def test_load_gives_no_server_error_and_no_connection_error(web_index: Path) -> None:
+def test_load_gives_no_server_error_and_no_connection_error(web_index: Path, monkeypatch) -> None:
+    for name, value in store_environment(web_index).items():  # `portal serve` inherits the store to serve
+        monkeypatch.setenv(name, value)
     report = run_load(web_index, clients=CLIENTS, seconds=SECONDS)
     print(f"\n{report.table()}")
     assert report.requests > CLIENTS

@@ -3,12 +3,11 @@ pages echo their own address only up to a bound."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from helpers import SEED_INDEX_NO
+from helpers import SEED_INDEX_NO, portal_settings
 from portal_testing import TestClient
 
 from portal.app import create_app
@@ -55,7 +54,7 @@ def test_sitemap_under_a_claimed_host_names_the_allowed_host(client) -> None:
 
 
 def test_default_allow_list_is_the_bound_address(web_index: Path) -> None:
-    settings = replace(load_settings({}), index_dir=web_index, host="127.0.0.1", port=8123)
+    settings = portal_settings(web_index, host="127.0.0.1", port=8123)
     with TestClient(create_app(settings)) as other:
         for host in ("testserver", EVIL, "127.0.0.1:8123"):
             robots = other.get("/robots.txt", headers={"host": host}).text
@@ -63,7 +62,7 @@ def test_default_allow_list_is_the_bound_address(web_index: Path) -> None:
 
 
 def test_an_allowed_host_is_kept(web_index: Path) -> None:
-    settings = replace(load_settings({}), index_dir=web_index, allowed_hosts=("xxgk.example.gov.cn", "10.0.0.5:8000"))
+    settings = portal_settings(web_index, allowed_hosts=("xxgk.example.gov.cn", "10.0.0.5:8000"))
     with TestClient(create_app(settings)) as other:
         for host in ("xxgk.example.gov.cn", "10.0.0.5:8000"):
             html = other.get(f"/doc/{SEED_INDEX_NO}", headers={"host": host}).text
@@ -73,7 +72,7 @@ def test_an_allowed_host_is_kept(web_index: Path) -> None:
 
 
 def test_base_url_wins_over_every_host_and_sets_the_scheme(web_index: Path) -> None:
-    settings = replace(load_settings({}), index_dir=web_index, base_url="https://www.example.gov.cn/xxgk")
+    settings = portal_settings(web_index, base_url="https://www.example.gov.cn/xxgk")
     with TestClient(create_app(settings), follow_redirects=False) as other:
         robots = other.get("/robots.txt", headers={"host": EVIL}).text
         assert "Sitemap: https://www.example.gov.cn/xxgk/sitemap.xml" in robots

@@ -8,18 +8,17 @@ Bounded for CI: a fixed number of generated examples per route (20–30 s in all
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import httpx
 import pytest
 import schemathesis
+from helpers import portal_settings
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
 from portal.openapi import openapi_document
 from portal.server import free_port, server_config, serving
-from portal.settings import load_settings
 
 EXAMPLES_PER_ROUTE = 15
 # The portal is tolerant by design: a parameter it cannot use (page 0, a 300-character title, an unknown sort)
@@ -31,7 +30,7 @@ TOLERATED = [checks.negative_data_rejection]
 
 @pytest.fixture(scope="module")
 def live_portal(web_index: Path) -> Iterator[str]:
-    settings_ = replace(load_settings({}), index_dir=web_index, host="127.0.0.1", port=free_port())
+    settings_ = portal_settings(web_index, host="127.0.0.1", port=free_port())
     with serving(server_config(settings_, log_level="critical")) as base_url:
         yield base_url
 

@@ -5,22 +5,21 @@ from __future__ import annotations
 
 import http.client
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from helpers import portal_settings
 from starlette.routing import Route
 
 from portal.app import create_app
 from portal.server import free_port, server_config, serving
-from portal.settings import load_settings
 
 
 @pytest.fixture(scope="module")
 def live(web_index: Path) -> Iterator[tuple[str, int]]:
     """(host, port) of a real server whose app also has a route that fails unexpectedly."""
-    settings = replace(load_settings({}), index_dir=web_index, host="127.0.0.1", port=free_port())
+    settings = portal_settings(web_index, host="127.0.0.1", port=free_port())
     app = create_app(settings)
 
     def broken(request):

@@ -1,0 +1,655 @@
+""":class:`ClusterCatalog`: what the portal asks (:class:`index.query.store.SearchStore`), answered by the
+distributed index of a Manticore/Sphinx cluster in SphinxQL.
+
+What matches is what the Whoosh store matches (:mod:`.match`); filters, facets, dates, sorting, copies collapsed
+into one hit, pages, highlights, lookups and relations are the Whoosh store's rules in SphinxQL:
+
+* a facet filter is an exact term of the ``keys`` field (a publisher's other names select it too), years and
+  date ranges are attribute filters;
+* copies of one document (same title and body) are one hit: ``GROUP BY dedup``, the best copy first
+  (``WITHIN GROUP ORDER BY`` the list's own order); facet counts count each once (the copies that matched are
+  fetched, the ingest marks them ``dup = 1``, and all but the first of each group are taken off the counts);
+* sort orders are the Whoosh store's, ties broken by id (Whoosh breaks them by its internal document order).
+
+Ranking differs: Sphinx ranks by its ``proximity_bm25`` ranker with the field weights of
+:data:`index.query.engine.TEXT_FIELDS`, not by the engine's BM25F with synonyms scored as one term, whole-text
+and near-title bonuses (docs/scale-out.md says where orders may differ and what the tests hold equal).
+A shard that does not answer (and has no mirror that does) leaves a partial answer, said on the page.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable
+
+from index import relations as relation_tokens
+from index.analysis import ChineseAnalyzer, fast_segmenter, word_counts
+from index.cluster.match import MatchBuilder, keys_any, unit_of
+from index.cluster.rows import stored_of
+from index.cluster.sphinxql import Answer, Cluster, failed_agents, match_token
+from index.cluster.topology import Topology, doc_key, value_key
+from index.convert import to_simplified
+from index.dates import iso_date
+from index.identifiers import doc_no_key, index_no_key
+from index.query.catalog import MAX_SPELLING_CHARS, MAX_SUGGESTIONS, highlight_needles, hit_of
+from index.query.engine import FIELD_GROUPS, STOP_WORDS, TEXT_FIELDS, query_units
+from index.query.related import CITED, CITING, MAX_CITATIONS, SAME_TOPIC, RelatedDoc, significant_text
+from index.query.relations import MAX_LINKED, Relations
+from index.query.request import FACETS, MAX_QUERY_CHARS, SearchRequest, query_text_and_field, sanitised, usable_text
+from index.query.results import DocSummary, Expansion, FacetValue, SearchResult, summary_of
+from index.query.spelling import Speller
+from index.query.suggest import _WORD, MAX_WORD_CHARS, MIN_DOCS, TITLE_WEIGHT, Suggestions, Vocabulary
+from index.query.synonyms import DEFAULT_PATH as DEFAULT_SYNONYMS
+from index.query.synonyms import Synonyms
+from index.query.syntax import Words, parse
+from index.record import Document
+from index.schema import date_from_key, date_key, from_stored
+
+FEW_HITS = 5
+PARTIAL = "部分分片暂时无法访问，以下结果可能不完整。"
+APPROXIMATE = "检索词较多：在集群中按分词结果至少匹配七成的词，个别被不同切分的词可能未被找到。"
+# Sphinx field weights are integers: the engine's TEXT_FIELDS weights times ten, on both of a field's streams.
+FIELD_WEIGHTS = ", ".join(
+    f"{column}={round(TEXT_FIELDS[name].weight * 10)}"
+    for name, columns in (
+        ("title", ("title_w", "title_g")),
+        ("body", ("body_w", "body_g")),
+        ("attachment", ("attachment_g",)),
+        ("doc_no", ("doc_no_g",)),
+        ("publisher", ("publisher_g",)),
+        ("keywords", ("keywords",)),
+    )
+    for column in columns
+)
+_STRING_FACETS = ("category_scheme", "category_topic", "category_genre", "validity", "kind")
+_ORDER = {
+    "relevance": "WEIGHT() DESC, date_key DESC, doc_id ASC",
+    "newest": "has_date DESC, date_key DESC, WEIGHT() DESC, doc_id ASC",
+    "oldest": "has_date DESC, date_key ASC, WEIGHT() DESC, doc_id ASC",
+}
+_YEARS = (1900, 2200)
+_PAGE = 1000  # rows per request when reading every document (titles, the sitemap)
+VOCABULARY_DOCS = 20_000  # newest documents whose words autocomplete and did-you-mean know
+
+
+def _order_key(sort: str) -> Callable[[dict], tuple]:
+    """The Python twin of _ORDER, for rows carrying w, has_date, date_key and doc_id."""
+    if sort == "relevance":
+        return lambda r: (-r["w"], -r["date_key"], r["doc_id"])
+    if sort == "newest":
+        return lambda r: (-r["has_date"], -r["date_key"], -r["w"], r["doc_id"])
+    return lambda r: (-r["has_date"], r["date_key"], -r["w"], r["doc_id"])
+
+
+class ClusterCatalog:
+    """Read access to the cluster ``topology`` (see the module docstring); thread-safe, one connection per thread.
+
+    ``synonyms`` and ``convert`` are :class:`index.query.Catalog`'s; ``userdict`` is the jieba dictionary the
+    documents were analysed with at ingest (queries are cut the same way).
+    """
+
+    def __init__(
+        self,
+        topology: Topology,
+        synonyms=DEFAULT_SYNONYMS,
+        convert: bool = True,
+        userdict: str | None = None,
+    ) -> None:
+        self.topology = topology
+        self.cluster = Cluster(topology)
+        self.synonyms = Synonyms(synonyms)
+        self.convert = convert
+        self.analyzer = ChineseAnalyzer(userdict)
+        self._lock = threading.Lock()
+        self._cache: dict[str, tuple[tuple[int, int], object]] = {}
+        self._index = topology.index
+
+    # plumbing
+
+    def warm(self) -> None:
+        """Load the segmenter and prepare autocomplete and did-you-mean now, not on the first request."""
+        list(self.analyzer("预热", mode="query"))
+        self._vocabulary()
+
+    def close(self) -> None:
+        self.cluster.close()
+
+    def _select(self, sql: str, args=(), warnings: list[str] | None = None) -> Answer:
+        """One SELECT; where an agent failed and some shard then gave nothing, its warning goes to ``warnings``."""
+        answer = self.cluster.select(sql, args)
+        if answer.warning and warnings is not None and failed_agents(answer.warning) and self._shards_missing():
+            warnings.append(answer.warning)
+        return answer
+
+    def _shards_missing(self) -> list[int]:
+        """Shards no replica of which answers now. An agent that failed may have had a mirror answer for it (the
+        query is then whole), so the shards holding documents are counted (``GROUP BY shard``) to tell."""
+        rows = self.cluster.select(f"SELECT shard, COUNT(*) AS c FROM {self._index} GROUP BY shard").rows
+        answered = {int(row["shard"]) for row in rows}
+        return [shard for shard in range(len(self.topology.shards)) if shard not in answered]
+
+    def _version(self) -> tuple[int, int]:
+        """What changes with every write the portal should see: (documents, latest ``indexed_at``). One
+        aggregate query; the cluster sends no commit signal, so cached results are checked against it."""
+        rows = self._select(f"SELECT COUNT(*) AS c, MAX(indexed_at) AS last FROM {self._index}").rows
+        return (int(rows[0]["c"]), int(rows[0]["last"] or 0)) if rows else (0, 0)
+
+    def _cached(self, key: str, compute: Callable[[], object]):
+        """``compute()``, kept while the cluster's :meth:`_version` stays the same."""
+        version = self._version()
+        with self._lock:
+            found = self._cache.get(key)
+        if found is not None and found[0] == version:
+            return found[1]
+        value = compute()
+        with self._lock:
+            self._cache[key] = (version, value)
+        return value
+
+    def _simplified(self, text: str) -> str:
+        return to_simplified(text) if self.convert else text
+
+    def _builder(self, literal: bool = False) -> MatchBuilder:
+        synonyms = None if literal or self.synonyms.path is None else self.synonyms.table()
+        return MatchBuilder(self.analyzer, synonyms)
+
+    # search
+
+    def search(self, req: SearchRequest) -> SearchResult:
+        started = time.perf_counter()
+        req = sanitised(req)
+        result = SearchResult(request=req, page=req.page)
+        text, field = query_text_and_field(req)
+        if max([len(text), *(len(part) for part in req.scoped.values())]) > MAX_QUERY_CHARS:
+            result.error = f"检索词过长（最多 {MAX_QUERY_CHARS} 个字），请缩短后再试。"
+            return result
+        text = self._simplified(text)
+        parsed = parse(text)
+        if parsed.degraded:
+            result.notices.append("检索式的引号、括号或 AND/OR/NOT 不完整，已按普通检索词检索。")
+        builder = self._builder(req.literal)
+        conditions = [self._expression(builder, parsed.node, text, field)] if parsed.node is not None else []
+        for key, part in req.scoped.items():  # 高级检索: every field condition must match as well
+            part = self._simplified(part)
+            conditions.append(self._expression(builder, parse(part).node, part, key))
+        filters = self._filters(req)
+        has_query = parsed.node is not None or bool(req.scoped)
+        sort = req.sort if has_query or req.sort != "relevance" else "newest"
+        where, args = _where(" ".join(f"({c})" for c in conditions + filters[0] if c), filters[1], filters[2])
+        warnings: list[str] = []
+        start = (req.page - 1) * req.per_page
+        # Every match, less the copies that are not their group's first: exact however many match (a grouped
+        # query's own total is only as exact as its max_matches).
+        dropped = self._dropped_copies(where, args, sort, warnings)
+        result.total = self._matches(where, args, warnings) - len(dropped)
+        result.pages = (result.total + req.per_page - 1) // req.per_page
+        result.page = min(req.page, max(result.pages, 1))  # a page past the end answers with the last page
+        if result.page < req.page:  # said as index.query.catalog.Catalog.search says it
+            result.notices.append(f"共 {max(result.pages, 1)} 页，没有第 {req.page} 页，已显示最后一页。")
+        start = (result.page - 1) * req.per_page
+        listed = self._grouped(where, args, sort, start, req.per_page, warnings)
+        result.facets = self._facets(where, args, req, dropped, warnings)
+        result.expansions = self._expansions(builder, field)
+        needles = highlight_needles(parsed.node, self.analyzer)
+        needles += [word for expansion in result.expansions for word in expansion.synonyms]
+        result.hits = self._hits(listed.rows, needles)
+        if result.total == 0 and parsed.node is not None:
+            result.suggestions = self._suggestions(builder, text, field, filters)
+        if (
+            result.total < FEW_HITS
+            and field not in ("doc_no", "index_no")
+            and isinstance(parsed.node, Words)
+            and len(parsed.node.text) <= MAX_SPELLING_CHARS
+        ):
+            result.did_you_mean = self._did_you_mean(builder, parsed.node, field, filters, result.total)
+        if builder.approximate:
+            result.notices.append(APPROXIMATE)
+        if warnings:
+            result.notices.append(PARTIAL)
+        result.elapsed_ms = (time.perf_counter() - started) * 1000
+        return result
+
+    def _expression(self, builder: MatchBuilder, node, text: str, field: str) -> str:
+        """What the query matches: identifiers by their exact keys, everything else as the engine matches it."""
+        if field == "index_no":
+            key = index_no_key(text)
+            return keys_any("index_key", [key]) + " | " + keys_any("index_tail", [key])
+        if field == "doc_no":
+            return f"({keys_any('doc_no_keys', [doc_no_key(text)])}) | ({builder.phrase(text, FIELD_GROUPS['doc_no'])})"
+        return builder.node(node, FIELD_GROUPS[field])
+
+    def _filters(self, req: SearchRequest) -> tuple[list[str], list[str], list[object]]:
+        """(MATCH parts, attribute conditions, their arguments) of the request's facet filters and date range."""
+        matches, conditions, args = [], [], []
+        for key, values in req.filters.items():
+            if key == "year":
+                years = [int(v) for v in values if str(v).isdigit()]
+                conditions.append(f"year IN ({', '.join(['%s'] * len(years))})" if years else "year = 0 AND year = 1")
+                args += years
+            else:
+                matches.append(keys_any(key, values))
+        low, high = _date_bound(req.date_from, upper=False), _date_bound(req.date_to, upper=True)
+        if low is not None or high is not None:
+            conditions.append("has_date = 1")
+            if low is not None:
+                conditions.append("date_key >= %s")
+                args.append(low)
+            if high is not None:
+                conditions.append("date_key <= %s")
+                args.append(high)
+        return matches, conditions, args
+
+    def _matches(self, where: str, args: list, warnings: list[str]) -> int:
+        """How many documents match, counted per shard: where an agent failed and a shard is absent from this
+        very answer, the answer is partial (a mirror that took over leaves the warning but not the gap)."""
+        answer = self.cluster.select(f"SELECT shard, COUNT(*) AS c FROM {self._index} {where} GROUP BY shard", args)
+        answered = {int(row["shard"]) for row in answer.rows}
+        if failed_agents(answer.warning) and len(answered) < len(self.topology.shards):
+            warnings.append(answer.warning)
+        return sum(int(row["c"]) for row in answer.rows)
+
+    def _grouped(self, where: str, args: list, sort: str, start: int, count: int, warnings: list[str]) -> Answer:
+        """One page of the ranked list, copies collapsed: id, doc_id, dedup, dup and weight of each hit."""
+        order = _ORDER[sort]
+        limit = max(1000, start + count)
+        return self._select(
+            f"SELECT id, doc_id, dedup, dup, date_key, has_date, WEIGHT() AS w FROM {self._index} {where} "
+            f"GROUP BY dedup WITHIN GROUP ORDER BY {order} ORDER BY {order} LIMIT %s, %s "
+            f"OPTION max_matches={limit}, ranker=proximity_bm25, field_weights=({FIELD_WEIGHTS})",
+            [*args, start, count],
+            warnings,
+        )
+
+    def _facets(
+        self, where: str, args: list, req: SearchRequest, dropped: list[dict], warnings: list[str]
+    ) -> dict[str, list[FacetValue]]:
+        """Facet key → values with counts over the matching documents, each copy group counted once."""
+        counts: dict[str, dict[str, int]] = {}
+        limit = "LIMIT 10000 OPTION max_matches=10000"
+        for key in FACETS:
+            if key == "publisher":
+                rows = self._select(
+                    f"SELECT GROUPBY() AS g, COUNT(*) AS c, publisher FROM {self._index} {where} GROUP BY pubs {limit}",
+                    args,
+                    warnings,
+                ).rows
+                counts[key] = {}
+                for row in rows:
+                    name = _publisher_of(row["g"], row["publisher"])
+                    if name:
+                        counts[key][name] = counts[key].get(name, 0) + int(row["c"])
+            else:
+                column = "year" if key == "year" else key
+                rows = self._select(
+                    f"SELECT {column}, COUNT(*) AS c FROM {self._index} {where} GROUP BY {column} {limit}",
+                    args,
+                    warnings,
+                ).rows
+                counts[key] = {str(row[column]): int(row["c"]) for row in rows if row[column] not in ("", None)}
+        for copy_row in dropped:
+            for key, values in _facet_values_of(copy_row).items():
+                for value in values:
+                    if value in counts[key]:
+                        counts[key][value] -= 1
+        facets: dict[str, list[FacetValue]] = {}
+        for key in FACETS:
+            selected = set(req.filters.get(key, []))
+            found = [FacetValue(value, count, value in selected) for value, count in counts[key].items() if count > 0]
+            if key == "year":
+                found = [v for v in found if v.value.isdigit() and _YEARS[0] <= int(v.value) <= _YEARS[1]]
+                found.sort(key=lambda v: v.value, reverse=True)
+            else:
+                found.sort(key=lambda v: (-v.count, v.value))
+            facets[key] = found
+        return facets
+
+    def _dropped_copies(self, where: str, args: list, sort: str, warnings: list[str]) -> list[dict]:
+        """The matching copies that are not their group's first in ``sort`` order (they are not hits)."""
+        condition = (where + " AND dup = 1") if where else "WHERE dup = 1"
+        rows = self._select(
+            f"SELECT id, doc_id, dedup, date_key, has_date, year, publisher, {', '.join(_STRING_FACETS)}, "
+            f"WEIGHT() AS w FROM {self._index} {condition} LIMIT 10000 "
+            f"OPTION max_matches=10000, ranker=proximity_bm25, field_weights=({FIELD_WEIGHTS})",
+            args,
+            warnings,
+        ).rows
+        groups: dict[int, list[dict]] = defaultdict(list)
+        for row in rows:
+            groups[row["dedup"]].append(row)
+        key = _order_key(sort)
+        return [row for members in groups.values() for row in sorted(members, key=key)[1:]]
+
+    def _hits(self, rows: list[dict], needles: list[str]):
+        if not rows:
+            return []
+        stored = self._stored([row["id"] for row in rows])
+        grouped = [row["dedup"] for row in rows if row["dup"]]
+        copies: dict[int, list[dict]] = defaultdict(list)
+        if grouped:
+            members = self._select(
+                f"SELECT id, doc_id, dedup, stored FROM {self._index} WHERE dedup IN "
+                f"({', '.join(['%s'] * len(grouped))}) ORDER BY doc_id ASC LIMIT 1000 OPTION max_matches=1000",
+                grouped,
+            ).rows
+            for member in members:
+                copies[member["dedup"]].append(member)
+        hits = []
+        for row in rows:
+            others = [stored_of(m["stored"]) for m in copies.get(row["dedup"], []) if m["id"] != row["id"]]
+            hits.append(hit_of(stored.get(row["id"], {"id": row["doc_id"]}), float(row["w"]), needles, others))
+        return hits
+
+    def _stored(self, ids: list[int]) -> dict[int, dict]:
+        """Stored fields of documents by integer id."""
+        if not ids:
+            return {}
+        rows = self._select(
+            f"SELECT id, stored FROM {self._index} WHERE id IN ({', '.join(['%s'] * len(ids))}) "
+            f"LIMIT {len(ids)} OPTION max_matches={max(len(ids), 20)}",
+            ids,
+        ).rows
+        return {row["id"]: stored_of(row["stored"]) for row in rows}
+
+    def _count(self, match: str, conditions: list[str] | None = None, args=()) -> int:
+        where, args = _where(match, conditions or [], list(args))
+        rows = self._select(f"SELECT COUNT(*) AS c FROM {self._index} {where}", args).rows
+        return int(rows[0]["c"]) if rows else 0
+
+    def _expansions(self, builder: MatchBuilder, field: str) -> list[Expansion]:
+        """The synonyms searched for each expanded word that the index holds, as the engine reports them."""
+        found = []
+        fields = FIELD_GROUPS.get(field, FIELD_GROUPS["all"])
+        for word, alternatives in builder.alternatives.items():
+            held = [other for other in alternatives if self._count(builder.unit(unit_of(other), fields))]
+            if held:
+                found.append(Expansion(word, held))
+        return found
+
+    def _suggestions(self, builder: MatchBuilder, text: str, field: str, filters) -> list[str]:
+        """Other queries worth offering on an empty result, each known to find something: one word left out."""
+        if field in ("doc_no", "index_no"):
+            return []
+        units = [unit.word for unit in query_units(text, self.analyzer)]
+        if len(units) < 2:
+            return []
+        found = []
+        for i in range(min(len(units), 8)):
+            candidate = " ".join(units[:i] + units[i + 1 :])
+            match = " ".join(f"({c})" for c in [builder.words(candidate, FIELD_GROUPS[field]), *filters[0]])
+            if self._count(match, filters[1], filters[2]):
+                found.append(candidate)
+            if len(found) >= MAX_SUGGESTIONS:
+                break
+        return found
+
+    def _did_you_mean(self, builder: MatchBuilder, node: Words, field: str, filters, total: int) -> list[str]:
+        """The query with its unknown words corrected (:mod:`index.query.spelling`), if that finds more."""
+        _, speller = self._vocabulary()
+        chunks, changed = [], False
+        for chunk in node.text.split():
+            words = [token.text for token in self.analyzer(chunk, mode="query")]
+            fixed = speller.correct(words)
+            if fixed != words:
+                chunks.append("".join(fixed))
+                changed = True
+            else:
+                chunks.append(chunk)
+        if not changed:
+            return []
+        corrected = " ".join(chunks)
+        match = " ".join(f"({c})" for c in [builder.words(corrected, FIELD_GROUPS[field]), *filters[0]])
+        return [corrected] if self._count(match, filters[1], filters[2]) > total else []
+
+    # autocomplete
+
+    def _vocabulary(self) -> tuple[Vocabulary, Speller]:
+        """Every title, and the words of titles and bodies with the documents holding each, weighted as
+        :meth:`index.query.suggest.Vocabulary.build` weighs them, and a speller on them; rebuilt when the cluster
+        changes. The cluster keeps no word list to read back, so words come from the stored text of the
+        VOCABULARY_DOCS newest documents, cut again (rjieba)."""
+
+        def build() -> tuple[Vocabulary, Speller]:
+            titles = [(row["doc_id"], row["title"]) for row in self._every("doc_id, title") if row["title"]]
+            cut = fast_segmenter()
+            weighted: dict[str, int] = defaultdict(int)
+            found_in: dict[str, int] = defaultdict(int)
+            holding = {"title": defaultdict(int), "body": defaultdict(int)}
+            for start in range(0, VOCABULARY_DOCS, _PAGE):
+                rows = self._select(
+                    f"SELECT id, stored FROM {self._index} ORDER BY {_ORDER['newest']} "
+                    f"LIMIT {start}, {_PAGE} OPTION max_matches={start + _PAGE}"
+                ).rows
+                for row in rows:
+                    stored = stored_of(row["stored"])
+                    for name in ("title", "body"):
+                        for word in word_counts(to_simplified(str(stored.get(name) or "")), cut):
+                            holding[name][word] += 1
+                if len(rows) < _PAGE:
+                    break
+            for name, weight in (("title", TITLE_WEIGHT), ("body", 1)):
+                for word, docs in holding[name].items():
+                    if len(word) <= MAX_WORD_CHARS and _WORD.match(word):
+                        weighted[word] += weight * docs
+                        found_in[word] = max(found_in[word], docs)
+            words = {word: score for word, score in weighted.items() if found_in[word] >= MIN_DOCS}
+            vocabulary = Vocabulary(words, titles)
+            return vocabulary, Speller(vocabulary)
+
+        return self._cached("vocabulary", build)
+
+    def suggest(self, q: str, titles: int = 5, terms: int = 8) -> Suggestions:
+        vocabulary, _ = self._vocabulary()
+        return vocabulary.complete(usable_text(q)[:MAX_QUERY_CHARS], titles, terms)
+
+    def _every(self, columns: str, condition: str = "", args=()) -> list[dict]:
+        """Every document's ``columns``, read a page at a time in id order."""
+        found, last = [], 0
+        while True:
+            rows = self._select(
+                f"SELECT id, {columns} FROM {self._index} WHERE id > %s {condition} ORDER BY id ASC "
+                f"LIMIT {_PAGE} OPTION max_matches={_PAGE}",
+                [last, *args],
+            ).rows
+            found += rows
+            if len(rows) < _PAGE:
+                return found
+            last = rows[-1]["id"]
+
+    # lookup and documents
+
+    def lookup(self, text: str) -> list[DocSummary]:
+        """Documents whose 索引号, 后段码 or 文号 is ``text``, in any of their written forms, newest first."""
+        text = usable_text(text)
+        key = index_no_key(text)
+        match = " | ".join(
+            [keys_any("index_key", [key]), keys_any("index_tail", [key]), keys_any("doc_no_keys", [doc_no_key(text)])]
+        )
+        rows = self._select(
+            f"SELECT id, stored FROM {self._index} WHERE MATCH(%s) ORDER BY {_ORDER['newest']} LIMIT 50",
+            [match],
+        ).rows
+        return [summary_of(stored_of(row["stored"])) for row in rows]
+
+    def get(self, doc_id: str) -> Document | None:
+        doc_id = usable_text(doc_id)
+        stored = self._stored_by_id(doc_id)
+        if stored is None:
+            rows = self._select(
+                f"SELECT id, stored FROM {self._index} WHERE MATCH(%s) LIMIT 1",
+                [keys_any("index_key", [index_no_key(doc_id)])],
+            ).rows
+            stored = stored_of(rows[0]["stored"]) if rows else None
+        return from_stored(stored) if stored else None
+
+    def _stored_by_id(self, doc_id: str) -> dict | None:
+        rows = self._select(
+            f"SELECT id, doc_id, stored FROM {self._index} WHERE id = %s LIMIT 1", [doc_key(doc_id)]
+        ).rows
+        return stored_of(rows[0]["stored"]) if rows and rows[0]["doc_id"] == doc_id else None
+
+    def related(self, doc_id: str, limit: int = 8) -> list[RelatedDoc]:
+        """本文引用, 引用本文 and 同主题, as :func:`index.query.related.related_docs` lists them; 同主题 here is
+        documents holding at least two of its twelve most characteristic words (by tf·idf), ranked by Sphinx."""
+        rows = self._select(
+            f"SELECT id, doc_id, dedup, stored FROM {self._index} WHERE id = %s LIMIT 1", [doc_key(doc_id)]
+        ).rows
+        if not rows or rows[0]["doc_id"] != doc_id:
+            return []
+        doc = from_stored(stored_of(rows[0]["stored"]))
+        own = rows[0]
+        excluded = "id != %s AND dedup != %s"
+        chosen: list[tuple[int, str]] = []
+
+        def take(match: str, reason: str, most: int, sort: str) -> None:
+            if not match or len(chosen) >= limit:
+                return
+            seen = [own["id"], *(row_id for row_id, _ in chosen)]
+            listed = self._select(
+                f"SELECT id, WEIGHT() AS w FROM {self._index} WHERE MATCH(%s) AND {excluded} "
+                f"AND id NOT IN ({', '.join(['%s'] * len(seen))}) GROUP BY dedup "
+                f"WITHIN GROUP ORDER BY {_ORDER[sort]} ORDER BY {_ORDER[sort]} LIMIT %s "
+                f"OPTION ranker=proximity_bm25, field_weights=({FIELD_WEIGHTS})",
+                [match, own["id"], own["dedup"], *seen, min(most, limit - len(chosen))],
+            ).rows
+            chosen.extend((row["id"], reason) for row in listed)
+
+        mentions, refs = relation_tokens.mentions(doc), relation_tokens.refs(doc)
+        take(keys_any("refs", mentions) if mentions else "", CITED, MAX_CITATIONS, "newest")
+        take(keys_any("mentions", refs) if refs else "", CITING, MAX_CITATIONS, "newest")
+        take(
+            self._more_like(significant_text(to_simplified(doc.title), to_simplified(doc.body))),
+            SAME_TOPIC,
+            limit,
+            "relevance",
+        )
+        stored = self._stored([row_id for row_id, _ in chosen])
+        return [
+            RelatedDoc(**vars(summary_of(stored[row_id])), reason=why) for row_id, why in chosen if row_id in stored
+        ]
+
+    def _more_like(self, text: str, top: int = 12) -> str:
+        """A MATCH for documents holding at least two of the ``top`` words that characterise ``text`` (tf·idf,
+        document frequencies from the store's keyword statistics)."""
+        counts: dict[str, int] = defaultdict(int)
+        for token in self.analyzer(text, mode="query"):
+            word = token.text
+            if len(word) > 1 and word not in STOP_WORDS and any(ch.isalnum() for ch in word):
+                counts[word] += 1
+        if not counts:
+            return ""
+        candidates = sorted(counts, key=counts.get, reverse=True)[:200]
+        expression = "@body_w " + " | ".join(match_token(word) for word in candidates)
+        answer = self._select(f"SELECT id FROM {self._index} WHERE MATCH(%s) LIMIT 1", [expression])
+        frequency = {}
+        for i in range(len(candidates)):
+            keyword = answer.meta.get(f"keyword[{i}]")
+            if keyword is not None:
+                frequency[keyword] = int(answer.meta.get(f"docs[{i}]", 0))
+        total = self._count("") + 1
+        weights = {word: n * math.log(total / (1 + frequency.get(word, 0))) for word, n in counts.items()}
+        chosen = [word for word in sorted(weights, key=weights.get, reverse=True)[:top] if word in frequency]
+        if len(chosen) < 2:
+            return ""
+        builder = MatchBuilder(self.analyzer)
+        return builder.at_least([unit_of(word) for word in chosen], 2, ("title", "body"))
+
+    def relations(self, doc: Document) -> Relations:
+        """What ``doc``'s text links it to (:func:`index.query.relations.relations_of`'s rules)."""
+        own = relation_tokens.refs(doc)
+        found = Relations()
+        if relation_tokens.kind(doc) == relation_tokens.INTERPRETATION:
+            found.interprets = self._linked(doc, [("refs", relation_tokens.cites(doc))], relation_tokens.ORIGINAL)
+        else:
+            wanted = [("cites", own), ("refs", relation_tokens.related_tokens(doc))]
+            found.interpretations = self._linked(doc, wanted, relation_tokens.INTERPRETATION)
+        later = [("repeals", own), ("refs", relation_tokens.repealed_by(doc))]
+        earlier = [("refs", relation_tokens.repeals(doc)), ("repealed_by", own)]
+        found.replaced_by = self._linked(doc, later, relation_tokens.ORIGINAL, (doc.sort_date, None))
+        found.replaces = self._linked(doc, earlier, relation_tokens.ORIGINAL, (None, doc.sort_date))
+        return found
+
+    def _linked(
+        self, doc: Document, terms: list[tuple[str, list[str]]], kind: str, dated=(None, None)
+    ) -> list[DocSummary]:
+        parts = [keys_any(field, tokens) for field, tokens in terms if tokens]
+        if not parts:
+            return []
+        match = "(" + " | ".join(parts) + ") " + keys_any("kind", [kind])
+        select, condition, args = "", "", [match, doc_key(doc.id)]
+        low, high = dated
+        if low or high:
+            # Undated documents stay in: their order cannot be known. A partial date bounds by its whole period.
+            upper = date_key(high) + {4: 9999, 7: 99}.get(len(high), 0) if high else 2**62
+            lower = date_key(low) if low else 0
+            select = f", IF(has_date = 0, 1, IF(date_key >= {lower}, 1, 0) * IF(date_key <= {upper}, 1, 0)) AS dated"
+            condition = " AND dated = 1"
+        rows = self._select(
+            f"SELECT id, stored{select} FROM {self._index} WHERE MATCH(%s) AND id != %s{condition} "
+            f"ORDER BY has_date DESC, date_key DESC, doc_id ASC LIMIT {MAX_LINKED}",
+            args,
+        ).rows
+        return [summary_of(stored_of(row["stored"])) for row in rows]
+
+    def latest(self, limit: int = 10) -> list[DocSummary]:
+        rows = self._grouped("", [], "newest", 0, limit, []).rows
+        stored = self._stored([row["id"] for row in rows])
+        return [summary_of(stored[row["id"]]) for row in rows if row["id"] in stored]
+
+    def facet_counts(self) -> dict[str, list[FacetValue]]:
+        """Counts over all documents, for the home and browse pages; recomputed when the cluster changes."""
+        counts = self._cached(
+            "facets", lambda: self._facets("", [], SearchRequest(), self._dropped_copies("", [], "newest", []), [])
+        )
+        return copy.deepcopy(counts)
+
+    def document_dates(self) -> list[tuple[str, str]]:
+        return [(row["doc_id"], date_from_key(int(row["date_key"]))) for row in self._every("doc_id, date_key")]
+
+    def stats(self) -> dict[str, object]:
+        counts = self.facet_counts()
+        documents, last = self._version()
+        flagged = self._count(keys_any("flags", ["spam", "encoding_loss"]))
+        return {
+            "documents": documents,
+            "publishers": len(counts["publisher"]),
+            "years": len(counts["year"]),
+            "flagged": flagged,
+            "generation": f"cluster {self.topology}",
+            "last_commit": time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(last)) if last else "",
+        }
+
+
+def _where(match: str, conditions: list[str], args: list) -> tuple[str, list]:
+    """A WHERE clause of a MATCH and attribute conditions, and its arguments in order."""
+    parts = (["MATCH(%s)"] if match else []) + conditions
+    return ("WHERE " + " AND ".join(parts) if parts else ""), ([match] if match else []) + list(args)
+
+
+def _date_bound(text: str, upper: bool) -> int | None:
+    """As :func:`index.query.facets._date_bound`: an upper bound covers its whole period."""
+    iso = iso_date(text, whole=True) if text else None
+    if not iso:
+        return None
+    key = date_key(iso)
+    if upper:
+        key += {4: 9999, 7: 99}.get(len(iso), 0)
+    return key
+
+
+def _publisher_of(group: int, publishers: str) -> str:
+    """Which of a document's publishers a GROUP BY pubs group key stands for."""
+    for name in publishers.split(","):
+        if name and value_key("publisher", name) == int(group):
+            return name
+    return ""
+
+
+def _facet_values_of(row: dict) -> dict[str, list[str]]:
+    values = {key: [str(row[key])] if row.get(key) else [] for key in _STRING_FACETS}
+    values["year"] = [str(row["year"])] if row.get("year") else []
+    values["publisher"] = [name for name in str(row.get("publisher") or "").split(",") if name]
+    return values

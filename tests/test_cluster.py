@@ -1,0 +1,330 @@
+"""The cluster store (index/cluster/) against Debian's Sphinx 2.2.11 searchd, standing in for Manticore: three
+processes on loopback (shard 0, shard 1, a mirror of shard 0), started and stopped here.
+
+What must agree with the Whoosh store on the same documents: which documents match (totals, every id, facet
+counts) for every kind of query, date orders, lookups, documents, relations, feeds, the sitemap, statistics.
+What may differ is the order of equally dated results and of relevance-ranked ones (Sphinx ranks with its own
+BM25, docs/scale-out.md); for titles typed whole both put the document first.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from helpers import DOCUMENTS, SEED_INDEX_NO, WEB_FIXTURES, needs_searchd
+
+from index.cluster.catalog import PARTIAL, ClusterCatalog
+from index.cluster.ingest import ingest_cluster
+from index.cluster.local import LocalCluster
+from index.cluster.rows import _TOKEN as TOKEN
+from index.cluster.rows import grams, to_row, words
+from index.cluster.topology import jump_hash, parse_topology
+from index.ingest import iter_files
+from index.query import Catalog, SearchRequest
+from index.readers import read_file
+
+LAYOUT = [(0,), (1,), (0,)]  # node0: shard 0, node1: shard 1, node2: a mirror of shard 0
+QUERIES = [
+    "低保",
+    "最低生活保障",
+    "民政局 工作",
+    "养老保险 医疗",
+    "市民政局2018年一季度工作情况",
+    "關於",  # traditional characters
+    '"政府信息公开"',
+    '"第二季度"',
+    "低保 OR 殡葬",
+    "民政 -低保",
+    "NOT 通知",
+    "标题:通知",
+    "正文:救助",
+    "发布机构:民政局",
+    "文号:宿民发〔2019〕56号",
+    "索引号:014319733/2018-00019",
+    "COVID-19",
+    "2023年",
+    "关于进一步做好特困人员救助供养工作的通知 民政局",  # many units: the minimum match as clauses
+    "量子引力波",
+]
+REQUESTS = [
+    SearchRequest(q="", filters={"year": ["2019"]}),
+    SearchRequest(q="", filters={"publisher": ["宿迁市民政局"]}),
+    SearchRequest(q="通知", filters={"validity": ["有效"], "kind": ["原文"]}),
+    SearchRequest(q="", date_from="2019-01-01", date_to="2020-12"),
+    SearchRequest(q="", scoped={"title": "通知", "body": "民政"}),
+    SearchRequest(q="", filters={"category_topic": ["民政、扶贫、救灾"]}),
+]
+
+
+@pytest.fixture(scope="module")
+def whoosh(web_index: Path):
+    catalog = Catalog(web_index)
+    yield catalog
+    catalog.close()
+
+
+@pytest.fixture(scope="module")
+def nodes(tmp_path_factory):
+    needs_searchd()
+    with LocalCluster(tmp_path_factory.mktemp("cluster"), LAYOUT) as cluster:
+        report = ingest_cluster([DOCUMENTS, WEB_FIXTURES], cluster.topology)
+        assert not report.rejected, report.rejected
+        yield cluster
+
+
+@pytest.fixture(scope="module")
+def store(nodes):
+    catalog = ClusterCatalog(nodes.topology)
+    yield catalog
+    catalog.close()
+
+
+def every_id(catalog, req: SearchRequest) -> tuple[int, list[frozenset[str]], dict]:
+    """Total, every hit (as the set of the document and its copies: which copy leads may differ), facets."""
+    first = catalog.search(SearchRequest(**{**vars(req), "per_page": 50}))
+    hits = list(first.hits)
+    for page in range(2, first.pages + 1):
+        hits += catalog.search(SearchRequest(**{**vars(req), "per_page": 50, "page": page})).hits
+    ids = sorted((frozenset([hit.id, *(c.id for c in hit.copies)]) for hit in hits), key=sorted)
+    facets = {key: [(v.value, v.count) for v in values] for key, values in first.facets.items()}
+    return first.total, ids, facets
+
+
+@pytest.mark.parametrize("q", QUERIES)
+def test_a_query_matches_the_same_documents_with_the_same_facet_counts(whoosh, store, q):
+    total, ids, facets = every_id(whoosh, SearchRequest(q=q))
+    cluster_total, cluster_ids, cluster_facets = every_id(store, SearchRequest(q=q))
+    assert (cluster_total, cluster_ids) == (total, ids)
+    assert cluster_facets == facets
+
+
+@pytest.mark.parametrize("req", REQUESTS, ids=lambda r: str({k: v for k, v in vars(r).items() if v}))
+def test_filters_date_ranges_and_field_conditions_agree(whoosh, store, req):
+    total, ids, facets = every_id(whoosh, req)
+    assert total  # each request finds something, or it would prove little
+    assert every_id(store, req) == (total, ids, facets)
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+@pytest.mark.parametrize("q", ["", "民政", "通知"])
+def test_date_orders_agree(whoosh, store, q, sort):
+    """Dates in the same order; documents of one date may come in another order (Whoosh: by score, then its
+    internal order; the cluster: by its score, then id)."""
+
+    def dated(catalog):
+        hits = catalog.search(SearchRequest(q=q, sort=sort, per_page=50)).hits
+        return [hit.pub_date or hit.written_date for hit in hits], {
+            frozenset([h.id, *(c.id for c in h.copies)]) for h in hits
+        }
+
+    assert dated(store) == dated(whoosh)
+
+
+@pytest.mark.parametrize(
+    "title", ["市民政局2018年一季度工作情况", "市民政局关于推进节地生态安葬的实施意见", "关于测试转义的通知"]
+)
+def test_a_title_typed_whole_puts_its_document_first_in_both(whoosh, store, title):
+    assert store.search(SearchRequest(q=title)).hits[0].id == whoosh.search(SearchRequest(q=title)).hits[0].id
+
+
+def test_highlights_and_copies_are_built_alike(whoosh, store):
+    for q in ("低保", '"政府信息公开"', "民政 工作"):
+        by_id = {hit.id: hit for hit in whoosh.search(SearchRequest(q=q, per_page=50)).hits}
+        for hit in store.search(SearchRequest(q=q, per_page=50)).hits:
+            twin = by_id[hit.id]
+            assert (hit.title_html, hit.snippet_html, hit.attachment_hits) == (
+                twin.title_html,
+                twin.snippet_html,
+                twin.attachment_hits,
+            )
+            assert sorted(c.id for c in hit.copies) == sorted(c.id for c in twin.copies)
+
+
+def test_a_page_past_the_end_and_undecodable_text_are_answered_alike(whoosh, store):
+    past = SearchRequest(q="低保", page=99, per_page=5)
+    assert (store.search(past).page, store.search(past).notices) == (
+        whoosh.search(past).page,
+        whoosh.search(past).notices,
+    )
+    assert store.search(past).notices  # the page says it showed the last page
+    lone = "低保\udcff"  # a command line's undecodable byte
+    assert store.search(SearchRequest(q=lone)).total == whoosh.search(SearchRequest(q=lone)).total
+    assert (store.lookup(lone), store.get(lone), store.suggest(lone)) == (
+        whoosh.lookup(lone),
+        None,
+        whoosh.suggest(lone),
+    )
+
+
+def test_synonyms_are_reported_alike(whoosh, store):
+    assert store.search(SearchRequest(q="低保")).expansions == whoosh.search(SearchRequest(q="低保")).expansions
+    assert store.search(SearchRequest(q="低保", literal=True)).expansions == []
+
+
+def test_lookups_documents_relations_feeds_and_statistics_agree(whoosh, store):
+    for typed in (SEED_INDEX_NO, "014319733-2018-00019", "2018-00019", "宿民发〔2019〕56号", "宿民发[2019]56号"):
+        assert {d.id for d in store.lookup(typed)} == {d.id for d in whoosh.lookup(typed)}, typed
+    for doc_id, _ in whoosh.document_dates():
+        doc = store.get(doc_id)
+        assert doc == whoosh.get(doc_id)
+        assert store.relations(doc) == whoosh.relations(doc)
+        cited = {r.id for r in whoosh.related(doc_id) if r.reason != "同主题"}
+        assert cited <= {r.id for r in store.related(doc_id)}
+    assert sorted(store.document_dates()) == sorted(whoosh.document_dates())
+    assert [d.pub_date for d in store.latest(10)] == [d.pub_date for d in whoosh.latest(10)]
+    assert store.facet_counts() == whoosh.facet_counts()
+    figures, expected = store.stats(), whoosh.stats()
+    assert {k: figures[k] for k in ("documents", "publishers", "years", "flagged")} == {
+        k: expected[k] for k in ("documents", "publishers", "years", "flagged")
+    }
+    assert [t for _, t in store.suggest("民政").titles] == [t for _, t in whoosh.suggest("民政").titles]
+    assert store.search(SearchRequest(q="地保")).did_you_mean == ["低保"]
+
+
+def test_the_store_is_sent_the_projects_own_tokens():
+    """A row's words and grams are what the Whoosh fields hold (index/schema.py to_fields, analysed by this
+    project): the store segments nothing itself, and grams sharing a position come one after another."""
+    from index.analysis import fast_segmenter, word_counts
+    from index.bigrams import gram_positions
+    from index.ingest import IngestReport, read_document
+    from index.limits import current
+    from index.schema import content_hash, to_fields
+
+    record = next(r for r in read_file(next(iter_files([DOCUMENTS]))) if not hasattr(r, "message"))
+    doc = read_document(record, current(), IngestReport())
+    row, fields = to_row(doc), to_fields(doc, content_hash(doc))
+    assert row["title_g"].split() == [gram for gram, _ in gram_positions(fields["title_grams"])]
+    assert row["body_g"].split() == [gram for gram, _ in gram_positions(fields["body_grams"])]
+    held = word_counts(fields["body"], fast_segmenter())
+    assert set(row["body_w"].split()) == {word for word in held if TOKEN.match(word)}
+    assert len(row["body_w"].split()) == sum(n for word, n in held.items() if TOKEN.match(word))
+    assert grams("2023年第30号") == "2023 年 年第 第 30 号"
+    assert grams("covid-19疫情") == "covid-19 covid 19 疫 疫情"
+    assert words("COVID-19疫情防控", fast_segmenter()).split() == ["covid", "19", "疫情", "防控"]
+
+
+def test_documents_are_spread_by_a_jump_consistent_hash():
+    topology = parse_topology("127.0.0.1:1|127.0.0.1:3,127.0.0.1:2")
+    ids = [f"014319733/2018-{n:05d}" for n in range(2000)]
+    shares = [sum(topology.owner(i) == shard for i in ids) for shard in range(2)]
+    assert min(shares) > 800  # about half each
+    moved = sum(jump_hash(hash_, 3) != jump_hash(hash_, 2) for hash_ in range(0, 2**40, 2**40 // 3000))
+    assert 0.2 < moved / 3000 < 0.45  # growing 2 → 3 shards moves about a third, not most
+
+
+def test_a_rerun_writes_nothing_and_prune_removes_what_is_gone(tmp_path, nodes, store):
+    again = ingest_cluster([DOCUMENTS, WEB_FIXTURES], nodes.topology)
+    assert (again.added, again.updated, again.unchanged) == ([], [], store.stats()["documents"])
+    extra = tmp_path / "extra.json"
+    extra.write_text(
+        '[{"标题": "临时文件关于集群测试的通知", "正文": "集群测试正文", "索引号": "014319733/2030-00001"}]'
+    )
+    assert ingest_cluster([extra], nodes.topology).added == ["014319733/2030-00001"]
+    assert store.search(SearchRequest(q="集群测试")).total == 1
+    extra.unlink()
+    (tmp_path / "placeholder.json").write_text("[]")
+    assert ingest_cluster([tmp_path], nodes.topology, prune=True).removed == ["014319733/2030-00001"]
+    assert store.search(SearchRequest(q="集群测试")).total == 0
+
+
+def test_a_shard_killed_mid_query_gives_a_partial_answer_with_a_notice_and_its_mirror_takes_over(tmp_path):
+    needs_searchd()
+    with LocalCluster(tmp_path, LAYOUT) as cluster:
+        ingest_cluster([DOCUMENTS], cluster.topology)
+        catalog = ClusterCatalog(cluster.topology)
+        whole = catalog.search(SearchRequest(q="", per_page=50))
+        answers, errors, stop = [], [], threading.Event()
+
+        def ask() -> None:
+            while not stop.is_set():
+                try:
+                    answers.append(catalog.search(SearchRequest(q="工作", per_page=50)))
+                except Exception as exc:  # what the test forbids: a query that fails outright
+                    errors.append(exc)
+
+        asking = threading.Thread(target=ask, daemon=True)
+        asking.start()
+        try:
+            time.sleep(0.3)
+            cluster.kill(0)  # shard 0's first holder dies while queries run: its mirror (node2) answers
+            time.sleep(0.5)
+            mirrored = catalog.search(SearchRequest(q="", per_page=50))
+            assert mirrored.total == whole.total and PARTIAL not in mirrored.notices
+            cluster.kill(1)  # shard 1 has no mirror: what is left is a partial answer, and the page says so
+            time.sleep(0.5)
+        finally:  # a failed assertion must not leave the thread asking a cluster that is being stopped
+            stop.set()
+            asking.join()
+        assert not errors, errors
+        partial = catalog.search(SearchRequest(q="", per_page=50))
+        assert 0 < partial.total < whole.total and PARTIAL in partial.notices
+        assert {hit.id for hit in partial.hits} < {hit.id for hit in whole.hits}
+        assert all(a.total == answers[0].total or PARTIAL in a.notices for a in answers)
+        cluster.start(0)
+        cluster.start(1)
+        assert catalog.search(SearchRequest(q="", per_page=50)).total == whole.total
+        catalog.close()
+
+
+def test_a_restart_loses_nothing_committed(tmp_path):
+    """An ingest that returned has flushed every shard (writer.flush, its commit): a node killed outright and
+    started again holds every document written to it. Stands in for Manticore's binlog_flush = 1, which Sphinx
+    2.2.11 does not honour (docs/scale-out.md)."""
+    needs_searchd()
+    with LocalCluster(tmp_path, LAYOUT) as cluster:
+        ingest_cluster([DOCUMENTS], cluster.topology)
+        catalog = ClusterCatalog(cluster.topology)
+        before = catalog.document_dates()
+        for node in range(len(LAYOUT)):
+            cluster.kill(node)
+        for node in range(len(LAYOUT)):
+            cluster.start(node)
+        catalog.close()
+        catalog = ClusterCatalog(cluster.topology)
+        assert sorted(catalog.document_dates()) == sorted(before)
+        assert catalog.get(SEED_INDEX_NO).index_no.normalised == SEED_INDEX_NO
+        catalog.close()
+
+
+def test_dask_workers_ingest_and_a_worker_lost_mid_batch_loses_nothing(tmp_path, whoosh):
+    """Two Dask workers (processes on loopback) ingest in slices of two records; one is killed while it holds
+    tasks. Dask runs them again elsewhere and the writes are idempotent, so every document arrives once."""
+    needs_searchd()
+    distributed = pytest.importorskip("dask.distributed")
+    import os
+    import signal
+
+    with (
+        LocalCluster(tmp_path / "searchd", LAYOUT) as cluster,
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+        ) as dask_cluster,
+        distributed.Client(dask_cluster) as client,
+    ):
+        pids = client.run(os.getpid)
+        result: dict = {}
+        ingesting = threading.Thread(
+            target=lambda: result.update(
+                report=ingest_cluster([DOCUMENTS, WEB_FIXTURES], cluster.topology, client=client, slice_records=2)
+            )
+        )
+        ingesting.start()
+        killed = None
+        deadline = time.monotonic() + 60
+        while killed is None and time.monotonic() < deadline:
+            for worker, keys in client.processing().items():
+                if keys and worker in pids:
+                    os.kill(pids[worker], signal.SIGKILL)
+                    killed = worker
+                    break
+            time.sleep(0.005)
+        ingesting.join(timeout=240)
+        assert killed is not None
+        report = result["report"]
+        assert not report.rejected
+        catalog = ClusterCatalog(cluster.topology)
+        assert sorted(catalog.document_dates()) == sorted(whoosh.document_dates())
+        catalog.close()
