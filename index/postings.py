@@ -15,16 +15,22 @@ posting list is a chain of blocks, each a pickled ``(id deltas, weights, values)
 
 from __future__ import annotations
 
+import io
 import itertools
+import pickle
+import struct
+import zlib
 from array import array
 from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
 
 import numpy as np
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
 from whoosh.formats import Format
-from whoosh.matching import FilterMatcher
 from whoosh.reading import IndexReader
 
 _EMPTY = b""
+_BLOCK_SIZE = struct.Struct("!i")  # a W3 posting block's length (whoosh.system's pack_int)
 
 
 class TermCounts(Format):
@@ -87,43 +93,61 @@ def encode_positions(positions: list[int]) -> bytes:
 # Reading ---------------------------------------------------------------------------------------
 
 
-def _raw_matcher(leaf: IndexReader, field: str, term: str):
-    """The segment's own W3 matcher for a term (deleted documents are the caller's business), or None."""
+def _blocks(
+    leaf: IndexReader, field: str, term: str, within: np.ndarray | None = None
+) -> Iterator[tuple[int, Sequence[int], object, Sequence[bytes]]]:
+    """(block length, id deltas, weights, values) of every block of a term's posting list in one segment
+    (nothing where the segment lacks the term; deleted documents are the caller's business). With ``within``
+    (ascending docnums of the segment), only the blocks whose range of ids holds one of them: each block's
+    ids are deltas from 0 and its info names its last id, so the others are skipped without decoding.
+
+    The list's bytes are read at once and its blocks parsed here, in the W3 layout (a 4-byte tag, then per block
+    a signed big-endian length, negative for the last, the pickled block info, the pickled and perhaps
+    zlib-compressed data): through Whoosh's matcher every block costs a dozen small seeks and reads of the
+    segment file, most of the time of a posting list read for the first time.
+    """
     if (field, term) not in leaf:
-        return None
-    matcher = leaf.postings(field, term)
-    while isinstance(matcher, FilterMatcher):  # the deletion filter; the engine masks deleted documents itself
-        matcher = matcher.child
-    return matcher
-
-
-def _blocks(matcher):
-    """(block length, id deltas, weights, values) of every block of a W3 posting list."""
-    if not hasattr(matcher, "_read_data"):  # postings inlined in the term info: one block, read the slow way
-        ids, weights, values = [], [], []
-        while matcher.is_active():
-            ids.append(matcher.id())
-            weights.append(matcher.weight())
-            values.append(matcher.value() or _EMPTY)
-            matcher.next()
-        yield len(ids), [b - a for a, b in zip([0, *ids], ids, strict=False)], tuple(weights), tuple(values)
         return
-    while not matcher._atend:
-        if matcher._data is None:
-            matcher._read_data()
-        ids, weights, values = matcher._data
-        yield matcher._blocklength, ids, weights, values
-        matcher._next_block()
+    terms = leaf._terms
+    info = terms.term_info(field, leaf._text_to_bytes(field, term))
+    if info.is_inlined():  # a short list kept in the term info itself
+        ids, weights, values = info.inlined_postings()
+        deltas = [b - a for a, b in zip([0, *ids], ids, strict=False)]
+        yield len(ids), deltas, tuple(weights), tuple(value or _EMPTY for value in values)
+        return
+    offset, length = info.extent()
+    if isinstance(length, tuple):  # W3TermInfo.from_bytes keeps struct's 1-tuple (Whoosh's matcher never reads it)
+        (length,) = length
+    data = terms._postfile.get(offset, length)
+    if data[: len(WHOOSH3_HEADER_MAGIC)] != WHOOSH3_HEADER_MAGIC:
+        raise ValueError(f"posting list of {field}:{term!r} does not start with the W3 block tag")
+    stream = io.BytesIO(data)
+    position, previous_max = len(WHOOSH3_HEADER_MAGIC), -1
+    while True:
+        (size,) = _BLOCK_SIZE.unpack_from(data, position)
+        stream.seek(position + _BLOCK_SIZE.size)
+        block_length, max_id, _max_weight, compressed, _min_length, _max_length = pickle.load(stream)
+        end = position + _BLOCK_SIZE.size + abs(size)
+        if within is None or _holds_one(within, previous_max, max_id):
+            block = data[stream.tell() : end]
+            ids, weights, values = pickle.loads(zlib.decompress(block) if compressed else block)
+            yield block_length, ids, weights, values
+        if size < 0:
+            return
+        position, previous_max = end, max_id
+
+
+def _holds_one(docs: np.ndarray, after: int, last: int) -> bool:
+    """Whether ascending ``docs`` hold a docnum in (after, last]."""
+    i = int(np.searchsorted(docs, after, side="right"))
+    return i < docs.size and docs[i] <= last
 
 
 def read_postings(leaf: IndexReader, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
     """(docnums ``int32``, frequencies ``float32``) of a term in one segment; empty arrays if absent."""
-    matcher = _raw_matcher(leaf, field, term)
-    if matcher is None:
-        return np.empty(0, np.int32), np.empty(0, np.float32)
     ids: list[int] = []
     weights: list[float] = []
-    for length, deltas, block_weights, _values in _blocks(matcher):
+    for length, deltas, block_weights, _values in _blocks(leaf, field, term):
         ids.extend(itertools.accumulate(deltas))
         if block_weights is None:
             weights.extend(itertools.repeat(1.0, length))
@@ -134,18 +158,18 @@ def read_postings(leaf: IndexReader, field: str, term: str) -> tuple[np.ndarray,
     return np.array(ids, np.int32), np.array(weights, np.float32)
 
 
-def read_positions(leaf: IndexReader, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
-    """(docnum, position) of every occurrence of a term in one segment, as two ``int64`` arrays.
+def read_positions(
+    leaf: IndexReader, field: str, term: str, within: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(docnum, position) of every occurrence of a term in one segment, as two ``int64`` arrays; with ``within``
+    (ascending docnums), of at least the occurrences in those documents (the blocks holding them are read).
 
     Only for :class:`GramPositions` fields; occurrences are grouped by document, in position order.
     """
-    matcher = _raw_matcher(leaf, field, term)
-    if matcher is None:
-        return np.empty(0, np.int64), np.empty(0, np.int64)
     ids: list[int] = []
     counts: list[int] = []
     chunks: list[bytes] = []
-    for _length, deltas, _weights, values in _blocks(matcher):
+    for _length, deltas, _weights, values in _blocks(leaf, field, term, within):
         ids.extend(itertools.accumulate(deltas))
         counts.extend(len(value) >> 2 for value in values)
         chunks.extend(values)

@@ -161,6 +161,28 @@ class IndexArrays:
         """(docnum, position) ``int64`` arrays of every occurrence of a term in live documents."""
         return self._across(self._positions, read_positions, reader, field, term, (np.int64, np.int64))
 
+    def positions_within(
+        self, reader: IndexReader, field: str, term: str, docs: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(docnum, position) ``int64`` arrays of the occurrences of a term in ``docs`` (ascending docnums), and
+        perhaps some others: only the blocks of the posting list that may hold them are decoded (a phrase's later
+        bigrams are checked in its few candidates), and nothing is cached unless the whole list already is."""
+        cached = self._positions.get((field, term))
+        if cached is not None:
+            return cached
+        docs_parts, value_parts = [], []
+        for leaf, offset in reader.leaf_readers():
+            local = docs[(docs >= offset) & (docs < offset + leaf.doc_count_all())] - offset
+            if local.size:
+                found, values = read_positions(leaf, field, term, local)
+                docs_parts.append(found + offset)
+                value_parts.append(values)
+        if not docs_parts:
+            return np.empty(0, np.int64), np.empty(0, np.int64)
+        found, values = np.concatenate(docs_parts), np.concatenate(value_parts)
+        live = self.alive[found]
+        return found[live], values[live]
+
     def _across(self, cache: _Cache, read, reader: IndexReader, field: str, term: str, dtypes) -> tuple:
         """``read``'s two arrays for every segment, docnums made global and deleted documents left out; cached."""
         cached = cache.get((field, term))

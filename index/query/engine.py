@@ -82,6 +82,8 @@ MORE_LIKE_SHARE = 0.3
 SYNONYM_DISCOUNT = 0.8
 # Consecutive query words a synonym term may span (环保 督察 → 环保督察).
 _SYNONYM_SPAN = 6
+# The units of unquoted text scored at most: a longer query keeps its rarest (Engine._most_informative).
+MAX_UNITS = 24
 # The index terms a fragment of a Latin/digit run stands for at most (the most frequent are not chosen: the
 # first in the lexicon's order), so a fragment such as ``-1`` never multiplies a query.
 MAX_RUN_TERMS = 64
@@ -211,13 +213,27 @@ class Engine:
     # unquoted words
 
     def words(self, text: str, fields: tuple[str, ...]) -> Scored:
-        units = query_units(text, self.analyzer, self.synonyms)
+        units = self._most_informative(query_units(text, self.analyzer, self.synonyms))
         if not units:
             return self._nothing()
         scored, informativeness = self._units(units, fields, minimum_match(len(units)))
         self._bonuses(text, units, fields, scored.hit, scored.score, informativeness)
         scored.score[~scored.hit] = 0
         return scored
+
+    def _most_informative(self, units: list[Unit]) -> list[Unit]:
+        """The MAX_UNITS rarest units of a long query (by their documents in the body's words and bigrams), in
+        the query's order: a pasted paragraph is found by its rare words, and its common ones (工作, 进一步)
+        would cost a long posting list each. Its whole text still counts as a phrase (:meth:`_bonuses`)."""
+        if len(units) <= MAX_UNITS:
+            return units
+
+        def documents(unit: Unit) -> int:  # as found either way (a word jieba cut otherwise is found by its bigrams)
+            grams = min(self.reader.doc_frequency("body_grams", gram) for gram in unit.grams)
+            return max(self.reader.doc_frequency("body", unit.word), grams)
+
+        kept = set(sorted(range(len(units)), key=lambda i: documents(units[i]))[:MAX_UNITS])
+        return [unit for i, unit in enumerate(units) if i in kept]
 
     def more_like(self, text: str, fields: tuple[str, ...], top: int = 12) -> Scored:
         """Documents sharing the words that characterise ``text`` (its ``top`` words by tf·idf): at least two
@@ -357,12 +373,20 @@ class Engine:
         found, where = np.unique(docs, return_inverse=True)
         return found.astype(np.int32), np.bincount(where, weights=freqs, minlength=found.size).astype(np.float32)
 
-    def _slot_positions(self, field: str, slot: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    def _slot_positions(
+        self, field: str, slot: tuple[str, ...], within: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """(docnum, position) of every occurrence of any term of a slot (a run and its parts share a position:
-        each is counted once)."""
+        each is counted once); with ``within`` (ascending docnums), at least of those in them."""
+
+        def positions(term: str) -> tuple[np.ndarray, np.ndarray]:
+            if within is None:
+                return self.arrays.positions(self.reader, field, term)
+            return self.arrays.positions_within(self.reader, field, term, within)
+
         if len(slot) == 1:
-            return self.arrays.positions(self.reader, field, slot[0])
-        lists = [self.arrays.positions(self.reader, field, term) for term in slot]
+            return positions(slot[0])
+        lists = [positions(term) for term in slot]
         keys = np.unique(np.concatenate([(docs << 32) | positions for docs, positions in lists]))
         return keys >> 32, keys & 0xFFFFFFFF
 
@@ -431,23 +455,29 @@ class Engine:
     ) -> tuple[np.ndarray, np.ndarray]:
         """(docnums, occurrences) where the slots' terms stand at consecutive positions in ``field`` (within
         ``within``)."""
-        docs, freqs = self._gram_run(field, slots)
-        if within is not None and docs.size:
-            keep = self._mask(within)[docs]
-            docs, freqs = docs[keep], freqs[keep]
-        if len(slots) == 1 or not docs.size:
+        if len(slots) == 1:
+            docs, freqs = self._slot_postings(field, slots[0])
+            if within is not None and docs.size:
+                keep = self._mask(within)[docs]
+                docs, freqs = docs[keep], freqs[keep]
             return docs, freqs
         # Occurrences as one number (docnum, position − offset in the phrase); a phrase starts where all agree.
+        # The rarest bigram is read whole; each later one only in the documents still in the running, which
+        # after two or three bigrams are a handful, so a common bigram's long list is barely decoded.
+        sizes = [sum(self.reader.doc_frequency(field, term) for term in slot) for slot in slots]
+        candidates = None if within is None else np.unique(within)
         starts: np.ndarray | None = None
-        candidates = self._mask(docs)
-        sizes = [sum(self._postings(field, term)[0].size for term in slot) for slot in slots]
         for offset, slot in sorted(enumerate(slots), key=lambda item: sizes[item[0]]):
-            gram_docs, positions = self._slot_positions(field, slot)
-            keep = candidates[gram_docs]
-            keys = (gram_docs[keep] << 32) | (positions[keep] - offset + (1 << 31))
+            # the first (rarest) bigram is read whole, and cached: the candidates may still be many
+            gram_docs, positions = self._slot_positions(field, slot, None if starts is None else candidates)
+            if candidates is not None:
+                keep = self._mask(candidates)[gram_docs]
+                gram_docs, positions = gram_docs[keep], positions[keep]
+            keys = (gram_docs << 32) | (positions - offset + (1 << 31))
             starts = keys if starts is None else np.intersect1d(starts, keys, assume_unique=True)
             if not starts.size:
                 break
+            candidates = np.unique(starts >> 32)
         found, counts = np.unique(starts >> 32, return_counts=True)
         return found.astype(np.int32), counts.astype(np.float32)
 
