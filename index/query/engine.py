@@ -82,6 +82,8 @@ MORE_LIKE_SHARE = 0.3
 SYNONYM_DISCOUNT = 0.8
 # Consecutive query words a synonym term may span (环保 督察 → 环保督察).
 _SYNONYM_SPAN = 6
+# A phrase's later bigrams are read only in the blocks of its candidates where these are at most this many.
+FEW_CANDIDATES = 64
 # The units of unquoted text scored at most: a longer query keeps its rarest (Engine._most_informative).
 MAX_UNITS = 24
 # The index terms a fragment of a Latin/digit run stands for at most (the most frequent are not chosen: the
@@ -462,14 +464,16 @@ class Engine:
                 docs, freqs = docs[keep], freqs[keep]
             return docs, freqs
         # Occurrences as one number (docnum, position − offset in the phrase); a phrase starts where all agree.
-        # The rarest bigram is read whole; each later one only in the documents still in the running, which
-        # after two or three bigrams are a handful, so a common bigram's long list is barely decoded.
+        # The rarest bigram is read whole; each later one, once the documents still in the running are a few,
+        # only in their blocks, so a common bigram's long list is barely decoded.
         sizes = [sum(self.reader.doc_frequency(field, term) for term in slot) for slot in slots]
         candidates = None if within is None else np.unique(within)
         starts: np.ndarray | None = None
         for offset, slot in sorted(enumerate(slots), key=lambda item: sizes[item[0]]):
-            # the first (rarest) bigram is read whole, and cached: the candidates may still be many
-            gram_docs, positions = self._slot_positions(field, slot, None if starts is None else candidates)
+            # Read whole (and cached) while the candidates are many: decoding most blocks again for every query
+            # costs more than keeping the list.
+            few = candidates is not None and starts is not None and candidates.size <= FEW_CANDIDATES
+            gram_docs, positions = self._slot_positions(field, slot, candidates if few else None)
             if candidates is not None:
                 keep = self._mask(candidates)[gram_docs]
                 gram_docs, positions = gram_docs[keep], positions[keep]
