@@ -163,3 +163,15 @@ def test_a_record_whose_title_and_body_are_not_text_is_rejected_saying_so():
         normalise(_record(title=True, body=12))
     assert caught.value.field == "title"
     assert "title: 此字段的值不是文字" in caught.value.reason and "True" in caught.value.reason
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    "188比分直播 比分直播 百家乐 时时彩 六合彩 北京赛车 幸运飞艇 PK10 pk拾 真人娱乐城 棋娱乐平台 "
+    "娱乐城 网上赌场 线上赌场 在线赌场 博彩公司 赌球 外围投注 澳门新葡京 威尼斯人娱乐 太阳城集团 "
+    "BET365 皇冠体育 开户送彩金 注册即送100元 彩金 老虎机 捕鱼游戏 足球投注平台 体育投注APP".split(),
+)
+def test_every_kind_of_spam_phrase_is_found_inside_text(phrase):
+    from index.integrity import spam_matches
+
+    assert spam_matches(f"根据有关规定{phrase}进行公示") == [phrase]
