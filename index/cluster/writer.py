@@ -88,13 +88,6 @@ def delete_ids(topology: Topology, doc_ids: list[str]) -> int:
     return len(doc_ids)
 
 
-def write_rows(topology: Topology, rows: Iterable[dict]) -> int:
-    """Write rows to their shards (all replicas each) and make them durable (:func:`flush`); returns how many."""
-    written = sum(write_shard(topology, shard, part) for shard, part in split_by_shard(topology, rows).items())
-    flush(topology)
-    return written
-
-
 def flush(topology: Topology) -> None:
     """Make everything written so far durable on every replica: ``FLUSH RTINDEX`` saves each shard's RAM chunk.
 
