@@ -33,13 +33,13 @@ from index.cluster.rows import stored_of
 from index.cluster.sphinxql import Answer, Cluster, failed_agents, match_token
 from index.cluster.topology import Topology, doc_key, value_key
 from index.convert import to_simplified
-from index.dates import iso_date
 from index.identifiers import doc_no_key, index_no_key
-from index.query.catalog import MAX_SPELLING_CHARS, MAX_SUGGESTIONS, highlight_needles, hit_of
+from index.query.catalog import MAX_SPELLING_CHARS, MAX_SUGGESTIONS, begin_search, highlight_needles, hit_of
 from index.query.engine import FIELD_GROUPS, STOP_WORDS, TEXT_FIELDS, query_units
+from index.query.facets import date_bound
 from index.query.related import CITED, CITING, MAX_CITATIONS, SAME_TOPIC, RelatedDoc, significant_text
 from index.query.relations import MAX_LINKED, Relations
-from index.query.request import FACETS, MAX_QUERY_CHARS, SearchRequest, query_text_and_field, sanitised, usable_text
+from index.query.request import FACETS, MAX_QUERY_CHARS, SearchRequest, usable_text
 from index.query.results import DocSummary, Expansion, FacetValue, SearchResult, summary_of
 from index.query.spelling import Speller
 from index.query.suggest import _WORD, MAX_WORD_CHARS, MIN_DOCS, TITLE_WEIGHT, Suggestions, Vocabulary
@@ -161,16 +161,10 @@ class ClusterCatalog:
 
     def search(self, req: SearchRequest) -> SearchResult:
         started = time.perf_counter()
-        req = sanitised(req)
-        result = SearchResult(request=req, page=req.page)
-        text, field = query_text_and_field(req)
-        if max([len(text), *(len(part) for part in req.scoped.values())]) > MAX_QUERY_CHARS:
-            result.error = f"检索词过长（最多 {MAX_QUERY_CHARS} 个字），请缩短后再试。"
+        result, text, field, parsed = begin_search(req, self._simplified)
+        if parsed is None:
             return result
-        text = self._simplified(text)
-        parsed = parse(text)
-        if parsed.degraded:
-            result.notices.append("检索式的引号、括号或 AND/OR/NOT 不完整，已按普通检索词检索。")
+        req = result.request
         builder = self._builder(req.literal)
         conditions = [self._expression(builder, parsed.node, text, field)] if parsed.node is not None else []
         for key, part in req.scoped.items():  # 高级检索: every field condition must match as well
@@ -232,7 +226,7 @@ class ClusterCatalog:
                 args += years
             else:
                 matches.append(keys_any(key, values))
-        low, high = _date_bound(req.date_from, upper=False), _date_bound(req.date_to, upper=True)
+        low, high = date_bound(req.date_from, upper=False), date_bound(req.date_to, upper=True)
         if low is not None or high is not None:
             conditions.append("has_date = 1")
             if low is not None:
@@ -627,17 +621,6 @@ def _where(match: str, conditions: list[str], args: list) -> tuple[str, list]:
     """A WHERE clause of a MATCH and attribute conditions, and its arguments in order."""
     parts = (["MATCH(%s)"] if match else []) + conditions
     return ("WHERE " + " AND ".join(parts) if parts else ""), ([match] if match else []) + list(args)
-
-
-def _date_bound(text: str, upper: bool) -> int | None:
-    """As :func:`index.query.facets._date_bound`: an upper bound covers its whole period."""
-    iso = iso_date(text, whole=True) if text else None
-    if not iso:
-        return None
-    key = date_key(iso)
-    if upper:
-        key += {4: 9999, 7: 99}.get(len(iso), 0)
-    return key
 
 
 def _publisher_of(group: int, publishers: str) -> str:

@@ -37,7 +37,7 @@ from index.query.spelling import Speller
 from index.query.suggest import Suggestions, Vocabulary
 from index.query.synonyms import DEFAULT_PATH as DEFAULT_SYNONYMS
 from index.query.synonyms import Synonyms
-from index.query.syntax import Not, Phrase, Words, parse
+from index.query.syntax import Not, Parsed, Phrase, Words, parse
 from index.record import Document
 from index.schema import date_from_key, from_stored
 
@@ -212,16 +212,10 @@ class Catalog:
 
     def search(self, req: SearchRequest) -> SearchResult:
         started = time.perf_counter()
-        req = sanitised(req)
-        result = SearchResult(request=req, page=req.page)
-        text, field = query_text_and_field(req)
-        if max([len(text), *(len(part) for part in req.scoped.values())]) > MAX_QUERY_CHARS:
-            result.error = f"检索词过长（最多 {MAX_QUERY_CHARS} 个字），请缩短后再试。"
+        result, text, field, parsed = begin_search(req, self._simplified)
+        if parsed is None:
             return result
-        text = self._simplified(text)
-        parsed = parse(text)
-        if parsed.degraded:
-            result.notices.append("检索式的引号、括号或 AND/OR/NOT 不完整，已按普通检索词检索。")
+        req = result.request
         with self.searcher() as searcher:
             engine = self._engine(searcher, req.literal)
             scored = self._scored(engine, parsed.node, text, field)
@@ -396,6 +390,24 @@ class Catalog:
                 "generation": self._generation,
                 "last_commit": time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(self._index().last_modified())),
             }
+
+
+def begin_search(req: SearchRequest, simplified) -> tuple[SearchResult, str, str, Parsed | None]:
+    """What every store does first with a search request: the result to fill (its request sanitised), the query
+    text (``simplified``: traditional → simplified where the catalog converts) and the field it searches, and
+    its parsed tree; None for the tree where the query is too long (the result then carries the error). Broken
+    syntax adds its notice."""
+    req = sanitised(req)
+    result = SearchResult(request=req, page=req.page)
+    text, field = query_text_and_field(req)
+    if max([len(text), *(len(part) for part in req.scoped.values())]) > MAX_QUERY_CHARS:
+        result.error = f"检索词过长（最多 {MAX_QUERY_CHARS} 个字），请缩短后再试。"
+        return result, text, field, None
+    text = simplified(text)
+    parsed = parse(text)
+    if parsed.degraded:
+        result.notices.append("检索式的引号、括号或 AND/OR/NOT 不完整，已按普通检索词检索。")
+    return result, text, field, parsed
 
 
 def _close_searchers(searchers: list[Searcher]) -> None:

@@ -43,7 +43,7 @@ def filter_mask(arrays: IndexArrays, reader: IndexReader, req: SearchRequest) ->
             codes, vocabulary = arrays.codes(reader, key)
             wanted = [i for i, value in enumerate(vocabulary) if value in set(values)]
             narrow(np.isin(codes, wanted))
-    low, high = _date_bound(req.date_from, upper=False), _date_bound(req.date_to, upper=True)
+    low, high = date_bound(req.date_from, upper=False), date_bound(req.date_to, upper=True)
     if low is not None or high is not None:
         dates = arrays.numbers(reader, "date_key")
         dated = arrays.numbers(reader, "has_date") == 1
@@ -51,7 +51,7 @@ def filter_mask(arrays: IndexArrays, reader: IndexReader, req: SearchRequest) ->
     return mask
 
 
-def _date_bound(text: str, upper: bool) -> int | None:
+def date_bound(text: str, upper: bool) -> int | None:
     """A date_key bound from a date in any form index.dates reads; an upper bound covers its whole period."""
     iso = iso_date(text, whole=True) if text else None
     if not iso:
