@@ -39,6 +39,11 @@ SETTINGS = (
     Setting("PORTAL_PORT", "8000", "port `portal serve` listens on"),
     Setting("PORTAL_BASE_URL", "", "public URL of the portal for feeds, sitemap and canonical links"),
     Setting(
+        "PORTAL_THREADS",
+        "2",
+        "requests `portal serve` works on at once (searches hold the GIL: more threads only contend for it)",
+    ),
+    Setting(
         "PORTAL_ALLOWED_HOSTS",
         "",
         "host[:port] names the portal answers as, comma-separated (default: the bound address)",
@@ -79,6 +84,7 @@ class Settings:
     query_log: Path | None  # None: `querylog` beside the index folder (see query_log_dir)
     query_log_days: int
     hot_blocklist: Path
+    threads: int = 2  # PORTAL_THREADS: the worker threads of the sync views (anyio's default limiter)
     store: str = "whoosh"  # STORES
     manticore: str = ""  # the cluster layout (index/cluster/topology.py), for store "manticore"
 
@@ -125,9 +131,17 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         query_log=Path(env["PORTAL_QUERY_LOG"]) if env.get("PORTAL_QUERY_LOG") else None,
         query_log_days=int(_value("PORTAL_QUERY_LOG_DAYS", env)),
         hot_blocklist=Path(_value("PORTAL_HOT_BLOCKLIST", env)),
+        threads=_threads(_value("PORTAL_THREADS", env)),
         store=_store(_value("PORTAL_STORE", env), _value("PORTAL_MANTICORE", env)),
         manticore=_value("PORTAL_MANTICORE", env),
     )
+
+
+def _threads(value: str) -> int:
+    """PORTAL_THREADS, checked: ValueError unless a whole number from 1 to 64."""
+    if not value.strip().isdigit() or not 1 <= int(value) <= 64:
+        raise ValueError(f"PORTAL_THREADS must be a whole number from 1 to 64, not {value!r}")
+    return int(value)
 
 
 def _store(value: str, manticore: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from helpers import ROOT
 
 from portal.settings import SETTINGS, load_settings
@@ -23,3 +24,22 @@ def test_readme_lists_every_setting():
     readme = (ROOT / "README.md").read_text("utf-8")
     missing = [setting.name for setting in SETTINGS if f"`{setting.name}`" not in readme]
     assert not missing, f"README.md does not document {missing}"
+
+
+def test_the_server_works_on_portal_threads_requests_at_once(tmp_path):
+    """Searches hold the GIL: more worker threads than cores only contend for it (README, PORTAL_THREADS)."""
+    from anyio import to_thread
+    from starlette.testclient import TestClient
+
+    from portal.app import create_app
+
+    settings = load_settings({"PORTAL_THREADS": "3", "PORTAL_INDEX_DIR": str(tmp_path / "index")})
+    assert settings.threads == 3
+    with TestClient(create_app(settings)) as client:
+        assert client.portal.call(lambda: to_thread.current_default_thread_limiter().total_tokens) == 3
+
+
+def test_a_bad_thread_count_is_named():
+    for bad in ("0", "many", "-2", "100"):
+        with pytest.raises(ValueError, match="PORTAL_THREADS"):
+            load_settings({"PORTAL_THREADS": bad})
