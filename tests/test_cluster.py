@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from helpers import DOCUMENTS, SEED_INDEX_NO, WEB_FIXTURES, needs_searchd
 
-from index.cluster.catalog import PARTIAL, ClusterCatalog
+from index.cluster.catalog import PARTIAL, RUN_FRAGMENTS, ClusterCatalog
 from index.cluster.ingest import ingest_cluster
 from index.cluster.local import LocalCluster
 from index.cluster.rows import _TOKEN as TOKEN
@@ -328,3 +328,13 @@ def test_dask_workers_ingest_and_a_worker_lost_mid_batch_loses_nothing(tmp_path,
         catalog = ClusterCatalog(cluster.topology)
         assert sorted(catalog.document_dates()) == sorted(whoosh.document_dates())
         catalog.close()
+
+
+def test_a_run_fragment_the_cluster_cannot_find_is_said_on_the_page(whoosh, store):
+    """The Whoosh store finds a piece of a Latin/digit run ending inside a part; the cluster does not yet
+    (docs/scale-out.md), and its page says so rather than just "nothing found"."""
+    fragment = SearchRequest(q='"0527-843"')
+    assert whoosh.search(fragment).total > 0
+    result = store.search(fragment)
+    assert result.total == 0 and RUN_FRAGMENTS in result.notices
+    assert RUN_FRAGMENTS not in store.search(SearchRequest(q="低保")).notices
