@@ -72,15 +72,20 @@ DOCS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def catalog(tmp_path_factory) -> Catalog:
+def _catalog_of(tmp_path_factory, docs: list[dict]):
+    """A catalog over a real index of ``docs``, closed after the module."""
     folder = tmp_path_factory.mktemp("docs")
-    (folder / "docs.json").write_text(json.dumps(DOCS, ensure_ascii=False), "utf-8")
+    (folder / "docs.json").write_text(json.dumps(docs, ensure_ascii=False), "utf-8")
     index_dir = tmp_path_factory.mktemp("index")
     ingest_paths([folder], index_dir)
     catalog = Catalog(index_dir)
     yield catalog
     catalog.close()
+
+
+@pytest.fixture(scope="module")
+def catalog(tmp_path_factory) -> Catalog:
+    yield from _catalog_of(tmp_path_factory, DOCS)
 
 
 def ids(catalog: Catalog, q: str, **options) -> list[str]:
@@ -226,13 +231,7 @@ RUNS_DOCS = [
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory) -> Catalog:
-    folder = tmp_path_factory.mktemp("runs")
-    (folder / "runs.json").write_text(json.dumps(RUNS_DOCS, ensure_ascii=False), "utf-8")
-    index_dir = tmp_path_factory.mktemp("runs-index")
-    ingest_paths([folder], index_dir)
-    catalog = Catalog(index_dir)
-    yield catalog
-    catalog.close()
+    yield from _catalog_of(tmp_path_factory, RUNS_DOCS)
 
 
 @pytest.mark.parametrize(

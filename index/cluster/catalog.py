@@ -390,18 +390,10 @@ class ClusterCatalog:
     def _did_you_mean(self, builder: MatchBuilder, node: Words, field: str, filters, total: int) -> list[str]:
         """The query with its unknown words corrected (:mod:`index.query.spelling`), if that finds more."""
         _, speller = self._vocabulary()
-        chunks, changed = [], False
-        for chunk in node.text.split():
-            words = [token.text for token in self.analyzer(chunk, mode="query")]
-            fixed = speller.correct(words)
-            if fixed != words:
-                chunks.append("".join(fixed))
-                changed = True
-            else:
-                chunks.append(chunk)
-        if not changed:
+        analyzer = self.analyzer
+        corrected = speller.correct_text(node.text, lambda chunk: [t.text for t in analyzer(chunk, mode="query")])
+        if corrected is None:
             return []
-        corrected = " ".join(chunks)
         match = " ".join(f"({c})" for c in [builder.words(corrected, FIELD_GROUPS[field]), *filters[0]])
         return [corrected] if self._count(match, filters[1], filters[2]) > total else []
 

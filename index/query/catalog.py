@@ -295,18 +295,9 @@ class Catalog:
         """The query with its unknown words corrected (:mod:`index.query.spelling`), if that finds more."""
         _, speller = self._vocabulary(searcher)
         analyzer = self._analyzer()
-        chunks, changed = [], False
-        for chunk in node.text.split():
-            words = [token.text for token in analyzer(chunk, mode="query")]
-            fixed = speller.correct(words)
-            if fixed != words:
-                chunks.append("".join(fixed))
-                changed = True
-            else:
-                chunks.append(chunk)
-        if not changed:
+        corrected = speller.correct_text(node.text, lambda chunk: [t.text for t in analyzer(chunk, mode="query")])
+        if corrected is None:
             return []
-        corrected = " ".join(chunks)
         matches = engine.words(corrected, FIELD_GROUPS[field]).hit
         found = int(np.count_nonzero(matches if mask is None else matches & mask))
         return [corrected] if found > total else []

@@ -112,6 +112,17 @@ class Speller:
                     best, best_docs = match, self.frequency[match]
         return best
 
+    def correct_text(self, text: str, cut) -> str | None:
+        """``text`` with each space-separated chunk's unknown words corrected (``cut``: a chunk → its words, as
+        queries are cut), or None where nothing is; a corrected chunk is written without spaces."""
+        chunks, changed = [], False
+        for chunk in text.split():
+            words = cut(chunk)
+            fixed = self.correct(words)
+            changed |= fixed != words
+            chunks.append("".join(fixed) if fixed != words else chunk)
+        return " ".join(chunks) if changed else None
+
     def correct(self, words: list[str]) -> list[str]:
         """``words`` (jieba's cut of a query, in order) with each run of unknown words corrected where it can be;
         the same list when nothing is.
