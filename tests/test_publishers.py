@@ -22,9 +22,14 @@ TABLE = PublisherTable.load(DEFAULT_TABLE)
     [
         pytest.param("市民政局", "", "014319733", "宿迁市民政局", "org_code", id="by-index-no-org-code"),
         pytest.param("市民政局", "宿迁市民政局", "", "宿迁市民政局", "site", id="by-site-name"),
-        pytest.param("市民政局", "江苏省宿迁市人民政府", "", "宿迁市民政局", "site", id="by-site-with-province"),
-        pytest.param("县教育局", "沭阳县人民政府", "", "沭阳县教育局", "site", id="county"),
-        pytest.param("省财政厅", "江苏省人民政府", "", "江苏省财政厅", "site", id="province"),
+        pytest.param("市民政局", "江苏省宿迁市民政局", "", "江苏省宿迁市民政局", "site", id="by-site-with-province"),
+        pytest.param("县教育局", "沭阳县教育局", "", "沭阳县教育局", "site", id="county"),
+        pytest.param("市政府", "宿迁市人民政府", "", "宿迁市人民政府", "site", id="the-government-on-its-own-site"),
+        # Issue 17: a government portal is not the office; the place before a short name would invent one.
+        pytest.param("市住建局", "慈溪市人民政府", "", "市住建局", "", id="portal-not-the-office"),
+        pytest.param("市政府办公厅", "重庆市人民政府", "", "市政府办公厅", "", id="not-the-sites-own-name"),
+        pytest.param("市公积金中心", "嘉兴市人民政府", "", "市公积金中心", "", id="centre-on-a-portal"),
+        pytest.param("省财政厅", "江苏省人民政府", "", "省财政厅", "", id="province-portal"),
         pytest.param("国办", "", "", "国务院办公厅", "table", id="by-table-alias"),
         pytest.param("宿迁市民政局", "青川市人民政府", "", "宿迁市民政局", "", id="full-name-kept"),
         pytest.param("市民政局", "", "", "市民政局", "", id="nothing-to-go-by"),
