@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
+from index.placeholders import PLACEHOLDER_FIELDS, is_placeholder
+
 # canonical name → labels (Chinese labels from ../shared/docs/disclosure-metadata.md,
 # CMS export keys, and the English keys of the shared corpus).
 LABELS: dict[str, tuple[str, ...]] = {
@@ -26,6 +28,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "identifier",  # Guangdong gkmlpt API
         "idxid",  # TRS WCM 政务公开
         "syh",  # 索引号 in pinyin initials (CMS column names)
+        "indexnumber",  # camelCase API keys (indexNumber)
         "index",  # gov.cn 政策文件库 API; a row number elsewhere, see _PLAUSIBLE
     ),
     "title": (
@@ -38,11 +41,15 @@ LABELS: dict[str, tuple[str, ...]] = {
         "name",
         "doctitle",  # TRS WCM
         "article_title",
+        "maintitle",  # gov.cn 政府信息公开 API (maintitle)
+        "bt",  # 标题 in pinyin initials (TRS 海云 BT)
+        "mc",  # 名称 in pinyin initials
+        "filename",  # TRS 海云 政府文件库 (FileName): the document's name, see _PLAUSIBLE
     ),
     "category": ("分类", "信息分类", "所属分类", "类别", "一级类别", "所属一级类别", "所属类别", "category"),
     "category_scheme": ("组配分类", "classify_main_name"),
     "category_topic": ("主题分类", "主题导航", "主题", "classify_theme_name", "childtype"),
-    "category_genre": ("体裁分类", "体裁", "文种", "classify_genre_name"),
+    "category_genre": ("体裁分类", "体裁", "文种", "公文种类", "classify_genre_name"),
     "publisher": (
         "发布机构",
         "发文机关",
@@ -51,6 +58,8 @@ LABELS: dict[str, tuple[str, ...]] = {
         "公开主体",
         "信息来源",
         "发布单位",
+        "发布部门",
+        "制发单位",
         "来源",
         "publisher",
         "publisher_name",
@@ -59,6 +68,11 @@ LABELS: dict[str, tuple[str, ...]] = {
         "ext_fwdw",
         "source_org",
         "docsourcename",  # TRS WCM
+        "fbjg",  # 发布机构 in pinyin initials
+        "fwjg",  # 发文机关 in pinyin initials
+        "fwjg_name",  # TRS 海云 (FWJG_name)
+        "fbbm",  # 发布部门 in pinyin initials (法规库 APIs)
+        "deptname",  # camelCase API keys (deptName)
         "source",  # a CMS export's source is its publisher when written in Chinese, see _PLAUSIBLE
     ),
     "pub_date": (
@@ -77,6 +91,10 @@ LABELS: dict[str, tuple[str, ...]] = {
         "pubtimestr",  # gov.cn 政策文件库 API: 2023.08.18
         "pubtime",
         "docpubtime",  # TRS WCM
+        "fbrq",  # 发布日期 in pinyin initials (TRS 海云 FBRQ)
+        "fbsj",  # 发布时间 in pinyin initials
+        "publishtime",  # camelCase API keys (publishTime: a date, a timestamp or YYYYMMDDhhmmss)
+        "trs_time",  # TRS IGS 站群检索 (page.content[].trs_time)
         "date",
         "pubdate",
         "created_at",  # gkmlpt: when the record was made, the publication date where nothing better is given
@@ -90,8 +108,11 @@ LABELS: dict[str, tuple[str, ...]] = {
         "印发日期",
         "产生日期",
         "成文时间",
+        "公文生成日期",
         "written_date",
         "date_written",
+        "cwrq",  # 成文日期 in pinyin initials (TRS 海云 CWRQ)
+        "scrq",  # 生成日期 in pinyin initials
     ),
     "doc_no": (
         "文号",
@@ -99,13 +120,17 @@ LABELS: dict[str, tuple[str, ...]] = {
         "发布文号",
         "文件编号",
         "发文号",
+        "备注/文号",
         "doc_no",
         "doc_number",
         "document_number",  # gkmlpt API
         "pcode",  # gov.cn 政策文件库 API
         "ext_zh",  # Shenzhen gkmlpt extension field: 字号
         "filenum",
-        "fwzh",  # 发文字号 in pinyin initials
+        "fwzh",  # 发文字号 in pinyin initials (TRS 海云 FWZH)
+        "wh",  # 文号 in pinyin initials
+        "fgzh",  # 法规文号 in pinyin initials
+        "filenumber",  # camelCase API keys (fileNumber)
     ),
     "keywords": ("关键词", "主题词", "关键字", "keywords", "subjectword", "dockeywords"),
     "validity": (
@@ -120,7 +145,11 @@ LABELS: dict[str, tuple[str, ...]] = {
         "有效状态",
         "文件效力",
         "文件有效性",
+        "有效期",
         "validity",
+        "yxx",  # 有效性 in pinyin initials
+        "sxx",  # 时效性 in pinyin initials (法规库 APIs)
+        "effectivestate",  # TRS 海云 政府文件库 (Effectivestate)
     ),
     # Platform flags that together say the validity (gkmlpt: is_expired, is_abolished).
     "expired": ("是否失效", "is_expired"),
@@ -140,10 +169,25 @@ LABELS: dict[str, tuple[str, ...]] = {
         "body_text_cn",
         "doccontent",  # TRS WCM: plain text, then its HTML
         "dochtmlcon",
+        "zw",  # 正文 in pinyin initials (TRS 海云 ZW)
+        "htmlcontent",  # camelCase API keys (htmlContent)
     ),
     "attachments": ("附件", "文件下载", "相关附件", "附件链接", "attachments", "attachment"),
     "related": ("相关信息", "相关解读", "相关链接", "related", "relation"),
-    "url": ("访问地址", "链接", "网址", "原文链接", "url", "urlsource", "link", "href", "docpuburl", "post_url"),
+    "url": (
+        "访问地址",
+        "链接",
+        "网址",
+        "原文链接",
+        "url",
+        "urlsource",
+        "link",
+        "href",
+        "docpuburl",  # TRS WCM and 海云 (DOCPUBURL)
+        "post_url",
+        "puburl",
+        "pub_url",  # gov.cn 政府信息公开 API
+    ),
     "site": ("来源网站", "站点", "site", "sitename"),
     "column": ("栏目", "所属栏目", "columnname", "column"),
 }
@@ -161,9 +205,11 @@ def _is_index_no(value: Any) -> bool:
 
 # Labels whose value only counts when it looks like what the field holds: the shared corpus
 # uses "source" for a dataset name ("law"), the Beijing export for the publisher (北京市中医管理局);
-# "index" and "identifier" are row numbers and UUIDs in other exports.
+# "index" and "identifier" are row numbers and UUIDs in other exports; "filename" names a file elsewhere.
 _PLAUSIBLE = {
     "source": lambda value: bool(re.search(r"[\u4e00-\u9fff]", str(value))),
+    # A document's name, not a file's (a.pdf).
+    "filename": lambda value: not re.search(r"\.[A-Za-z0-9]{2,5}$", str(value).strip()),
     "index": _is_index_no,
     "identifier": _is_index_no,
 }
@@ -199,8 +245,9 @@ def known_labels() -> list[str]:
 def map_fields(items: Iterable[tuple[str, Any]]) -> tuple[dict[str, Any], list[str]]:
     """Canonical fields from a source's (label, value) pairs, and the labels not understood.
 
-    Empty values are skipped; where several labels name one field, the label listed
-    first in ``LABELS`` wins (公开日期 over 日期, publisher over source).
+    Empty values and placeholders (``无``, ``其它``, ``-`` in a 文号, 分类 or 索引号: index.placeholders) are
+    skipped; where several labels name one field, the label listed first in ``LABELS`` wins (公开日期 over
+    日期, publisher over source).
     """
     ranked: dict[str, tuple[int, Any]] = {}
     unknown: list[str] = []
@@ -212,6 +259,8 @@ def map_fields(items: Iterable[tuple[str, Any]]) -> tuple[dict[str, Any], list[s
             continue
         if value is None or (isinstance(value, str | list | dict) and not value):
             continue
+        if name in PLACEHOLDER_FIELDS and is_placeholder(value, name):
+            continue  # 文号：无 is no 文号; a lower-ranked label may still give one
         key = label_key(label)
         if key in _PLAUSIBLE and not _PLAUSIBLE[key](value):
             continue

@@ -24,6 +24,7 @@ from index.htmltext import html_to_text
 from index.identifiers import normalise_doc_no, parse_index_no, split_leading_doc_no
 from index.integrity import integrity_findings
 from index.labels import WEAK_LABELS, canonical_field, label_key, line_pairs, map_fields
+from index.placeholders import PLACEHOLDER_FIELDS, is_placeholder
 from index.publishers import PublisherTable, default_table, resolve_publishers
 from index.record import Attachment, Document, Finding, IndexNo, Link, RawRecord
 
@@ -42,11 +43,16 @@ _SPACES = re.compile(r"[ \t\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff]+")
 _HTML_BODY = re.compile(r"^\s*<(?:div|p|table|span|section|article|html|body|!--)", re.IGNORECASE)
 
 
+# Inline marks search APIs put round the matched words (gov.cn: <em>…</em>, TRS IGS: <font color=red>…</font>).
+_INLINE_MARKS = re.compile(r"</?(?:em|b|strong|font|span|mark|i)\b[^<>]*>", re.IGNORECASE)
+
+
 def clean_line(text: Any) -> str:
-    """A one-line value: entities decoded, NBSP/U+3000 padding and inner runs of space collapsed."""
+    """A one-line value: search-highlight marks (``<em>``) dropped, entities decoded, NBSP/U+3000 padding and
+    inner runs of space collapsed."""
     if text is None:
         return ""
-    text = html.unescape(str(text))
+    text = html.unescape(_INLINE_MARKS.sub("", str(text)))
     return _SPACES.sub(" ", text).strip()
 
 
@@ -206,6 +212,12 @@ def normalise(record: RawRecord, today: date | None = None, publishers: Publishe
     """
     today = today or today_in_china()
     values, shaped = field_values(record.fields)  # lists, objects, numbers → the text each field means
+    # 文号：无, fileNum: 其它, 索引号：/ hold nothing (index.placeholders).
+    values = {
+        name: value
+        for name, value in values.items()
+        if not (name in PLACEHOLDER_FIELDS and is_placeholder(value, name))
+    }
     record = dataclasses.replace(record, fields=values)
     findings = [*record.warnings, *shaped]
 
@@ -470,9 +482,12 @@ _NO = frozenset({"0", "false", "no", "n", "否"})
 
 
 def normalise_validity(value: Any) -> str:
-    """有效性 in one of 有效 / 失效 / 废止 / 已修改 (also 尚未生效); 是/否 and true/false as 有效/失效;
-    an unknown value as written."""
+    """有效性 in one of 有效 / 失效 / 废止 / 已修改 (also 尚未生效); 是/否 and true/false as 有效/失效; a bare
+    number (a site's own code) as unknown (''); any other value as written."""
     text = clean_line(value)
+    if text.isdigit():
+        # A code (天津 YXX "0", 海云 Effectivestate "1"): what each number means differs by site, so none is guessed.
+        return ""
     if text.lower() in _YES:
         return "有效"
     if text.lower() in _NO:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import gzip
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from index.decoding import decode_text, stream_encoding, utf16_encoding
-from index.labels import map_fields
+from index.labels import canonical_field, map_fields
 from index.readers import ReadError
 from index.record import RawRecord
 
@@ -78,5 +78,22 @@ def head_text(path: Path, head: bytes) -> str:
 
 
 def record_from_mapping(item: Mapping[str, Any], source: str, locator: str) -> RawRecord:
-    fields, _unknown = map_fields((str(key), value) for key, value in item.items())
+    """A record from one JSON object or CSV row, its keys mapped by :func:`index.labels.map_fields`.
+
+    An object under a key that names no field (``"tip": {"title": …, "filenum": …}``) is read as part of
+    the record: its keys fill the fields the record's own keys leave empty.
+    """
+    fields, _unknown = map_fields(_pairs(item, _NESTED_LEVELS))
     return RawRecord(source=source, locator=locator, fields=fields, attachment_root=Path(source).parent)
+
+
+_NESTED_LEVELS = 2
+
+
+def _pairs(item: Mapping[str, Any], levels: int) -> Iterator[tuple[str, Any]]:
+    """(key, value) pairs of an object, then those of the objects it holds under keys that are no label."""
+    yield from ((str(key), value) for key, value in item.items())
+    if levels:
+        for key, value in item.items():
+            if isinstance(value, Mapping) and canonical_field(str(key)) is None:
+                yield from _pairs(value, levels - 1)

@@ -1,6 +1,8 @@
-"""JSON documents: one object, an array of objects, or an object wrapping such an array.
+"""JSON documents: one object, an array of objects, or an API response holding such an array at any depth
+(``page.content``, ``data.records``, ``result.items``), also wrapped as JSONP (``cb({...});``).
 
-Keys may be canonical (title, index_no, …) or Chinese (名称, 索引号, …): see index.labels.
+Keys may be canonical (title, index_no, …), Chinese (名称, 索引号, …) or a platform's (BT, fileNumber, …):
+see index.labels.
 """
 
 from __future__ import annotations
@@ -11,20 +13,36 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from index import limits
-from index.labels import canonical_field
 from index.readers import ReadError, contained
 from index.readers._common import decode, head_text, read_whole, record_from_mapping
 from index.readers.jsonl import is_object_lines
 from index.record import RawRecord
 
 NAME = "json"
-SUFFIXES = (".json",)
+SUFFIXES = (".json", ".jsonp")
+
+
+# A JSONP response: a callback's name, ``(``, the JSON, ``)`` and an optional ``;`` (``cb({...});``).
+_JSONP_OPEN = re.compile(r"\s*[A-Za-z_$][\w$.]*\s*\(\s*(?=[\[{])")
+_JSONP_CLOSE = re.compile(r"\)\s*;?\s*$")
 
 
 def sniff(path: Path, head: bytes) -> bool:
-    """A JSON document: it starts with ``[`` or ``{``, and is not one object a line (that is JSON Lines)."""
-    text = head_text(path, head).lstrip()
+    """A JSON document: it starts with ``[`` or ``{`` (or a JSONP callback's ``name(`` before them), and is
+    not one object a line (that is JSON Lines)."""
+    text = head_text(path, head).lstrip("\ufeff \t\r\n")
+    if _JSONP_OPEN.match(text):
+        return True
     return text[:1] in ("[", "{") and not is_object_lines(text)
+
+
+def unwrap_jsonp(text: str) -> str:
+    """The JSON inside a JSONP response (``cb({...});`` → ``{...}``); any other text as it is."""
+    opening = _JSONP_OPEN.match(text)
+    closing = _JSONP_CLOSE.search(text) if opening else None
+    if not opening or not closing:
+        return text
+    return text[opening.end() : closing.start()]
 
 
 @contained
@@ -33,7 +51,7 @@ def read(path: Path) -> Iterator[RawRecord | ReadError]:
     (a file cut short, a bad element) are kept and the break is a ReadError naming its record; an object
     (one document, or an export wrapping the list) is parsed whole, so a break anywhere loses the file."""
     bounds = limits.current()
-    text = decode(read_whole(path, bounds.max_parse_bytes))
+    text = unwrap_jsonp(decode(read_whole(path, bounds.max_parse_bytes)).lstrip("\ufeff"))
     start = _SPACE.match(text).end()
     if text[start : start + 1] == "[":
         yield from _array(path, text, start + 1)
@@ -45,9 +63,9 @@ def read(path: Path) -> Iterator[RawRecord | ReadError]:
     except RecursionError as exc:
         # The parser recurses per level; PORTAL_MAX_NESTING then drops fields that are merely deep.
         raise ReadError(path, "nested too deep to parse (thousands of levels)") from exc
-    items = _documents(data)
+    items = documents_in(data)
     if items is None:
-        raise ReadError(path, "JSON holds neither a document object nor a list of them")
+        raise ReadError(path, "JSON holds neither a document object nor a list of them at any depth")
     single = len(items) == 1 and items[0] is data
     for number, item in enumerate(items, start=1):
         yield _record(path, item, "" if single else f"record {number}")
@@ -97,12 +115,45 @@ def _record(path: Path, item: object, locator: str) -> RawRecord | ReadError:
     return record_from_mapping(item, str(path), locator)
 
 
-def _documents(data: object) -> list[object] | None:
+def documents_in(data: object) -> list[object] | None:
+    """The records a parsed JSON value holds: an array as it is; an object that is a document (it has a
+    title or a body under a known key) as itself; else the list of documents found at any depth of an API
+    response (``page.content``, ``data.records``, ``data.list``, ``result.items``), the one holding the most
+    documents where there are several (a response's list of links or facets is not its records). None
+    when there is neither.
+    """
     if isinstance(data, list):
         return data
     if not isinstance(data, dict):
         return None
-    if any(canonical_field(key) for key in data):
+    if _is_document(data):
         return [data]
+    best: list[object] | None = None
+    best_count = 0
+    for candidate in _lists(data, limits.current().max_nesting):
+        count = sum(1 for item in candidate if isinstance(item, dict) and _is_document(item))
+        if count > best_count:
+            best, best_count = candidate, count
+    if best is not None:
+        return best
+    # No document anywhere: the one list of objects, whose records are then rejected each with a reason.
     lists = [value for value in data.values() if isinstance(value, list)]
     return lists[0] if len(lists) == 1 else None
+
+
+def _is_document(item: dict) -> bool:
+    """Whether an object holds a document: a title or a body as text under a key index.labels knows."""
+    fields = record_from_mapping(item, "", "").fields
+    return any(isinstance(fields.get(name), str) and fields[name].strip() for name in ("title", "body"))
+
+
+def _lists(value: object, depth: int) -> Iterator[list[object]]:
+    """Every list of objects inside ``value`` (depth-first, in document order), at most ``depth`` levels down."""
+    if depth <= 0:
+        return
+    children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    if isinstance(value, list) and any(isinstance(item, dict) for item in value):
+        yield value
+    for child in children:
+        if isinstance(child, dict | list):
+            yield from _lists(child, depth - 1)
