@@ -191,3 +191,12 @@ def test_a_bare_number_is_not_read_as_validity():
     """天津 YXX "0" and 海云 Effectivestate codes mean different things on different sites."""
     doc = normalise(RawRecord("a.json", "", {"title": "t", "body": "b", "validity": "0"}))
     assert doc.validity == ""
+
+
+def test_a_records_own_attachments_are_not_taken_for_records(tmp_path):
+    """An object without a title, whose only list is its attachments, is one record (rejected with its reason)."""
+    path = tmp_path / "one.json"
+    record = {"索引号": "014319733/2018-00019", "附件": [{"name": "附件1.docx", "url": "/a/附件1.docx"}]}
+    path.write_text(json.dumps(record, ensure_ascii=False), "utf-8")
+    [item] = list(read_file(path))
+    assert item.fields["index_no"] == "014319733/2018-00019"
