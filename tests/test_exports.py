@@ -200,3 +200,18 @@ def test_a_records_own_attachments_are_not_taken_for_records(tmp_path):
     path.write_text(json.dumps(record, ensure_ascii=False), "utf-8")
     [item] = list(read_file(path))
     assert item.fields["index_no"] == "014319733/2018-00019"
+
+
+def test_json_lines_of_saved_responses_give_their_records(tmp_path):
+    """A crawler saving each page of results as one line: each line's records, named by line and record."""
+    lines = [
+        json.dumps(json.loads((EXPORTS / name).read_text("utf-8")), ensure_ascii=False)
+        for name in ("igs-search-page-content.json", "govcn-xxgk-result-data-list.json")
+    ]
+    path = tmp_path / "pages.jsonl"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    docs = _documents(path)
+    assert [(doc.locator, doc.title) for doc in docs] == [
+        ("line 1 record 1", "天津市预算单位银行账户管理办法的通知"),
+        ("line 2 record 1", "国务院关于印发新一代人工智能发展规划的通知"),
+    ]
