@@ -100,6 +100,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "created_at",  # gkmlpt: when the record was made, the publication date where nothing better is given
         "docreltime",  # TRS WCM: when the editor wrote the record
         "year",  # year-only sources; any fuller date label above wins
+        "年份",  # year-only exports (TRS 海云 政府文件库's fileYear as crawlers save it)
     ),
     "written_date": (
         "成文日期",
@@ -227,7 +228,21 @@ _BY_KEY: dict[str, str] = {label_key(label): name for name, labels in LABELS.ite
 # as metadata only beside a label that is never body text.
 WEAK_LABELS = frozenset(
     label_key(label)
-    for label in ("日期", "时间", "来源", "主题", "体裁", "文种", "类别", "链接", "网址", "站点", "栏目", "效力")
+    for label in (
+        "日期",
+        "时间",
+        "来源",
+        "主题",
+        "体裁",
+        "文种",
+        "类别",
+        "链接",
+        "网址",
+        "站点",
+        "栏目",
+        "效力",
+        "年份",
+    )
 )
 
 

@@ -29,6 +29,10 @@ _WORDS = frozenset(
         "无分类",
         "不详",
         "未知",
+        # "this site": a CMS's default 来源/ContentSource, never who issued the document (issue 17 item 6).
+        "本网",
+        "本站",
+        "本网站",
         "null",
         "none",
         "nil",

@@ -156,7 +156,7 @@ def test_a_record_holding_its_fields_in_an_object_is_read(tmp_path):
     )
 
 
-@pytest.mark.parametrize("value", ["无", "暂无", "其它", "-", "/", "空", "（无）", "—", " 无 ", "--"])
+@pytest.mark.parametrize("value", ["无", "暂无", "其它", "-", "/", "空", "（无）", "—", " 无 ", "--", "本网"])
 @pytest.mark.parametrize("field", ["doc_no", "index_no", "category", "publisher"])
 def test_placeholders_are_not_values(field, value):
     doc = normalise(RawRecord("a.json", "", {"title": "关于某事的通知", "body": "正文。", field: value}))
