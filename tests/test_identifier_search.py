@@ -28,6 +28,13 @@ PAGES = [
     ("FZ00101-1300-2016-00062", "福州市政府网站的一份公开文件"),
 ]
 
+# Forms no rule reads (grouped, or a site's own scheme: 武汉市工商局's Whgs-16-02-010): lookup finds them by
+# their key, and so does the search box.
+OTHER_FORMS = [
+    ("NB-A01-01-01-20240101-001", "宁波市政府网站的一份公开文件"),
+    ("Whgs-16-02-010", "武汉市工商局网站的一份公开文件"),
+]
+
 TYPED = [
     *(index_no for index_no, _ in PAGES),
     "2102000003-2021-13983",  # another separator
@@ -39,7 +46,9 @@ TYPED = [
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("identifiers")
-    records = [{"索引号": number, "标题": title, "正文": f"{title}。各有关单位。"} for number, title in PAGES]
+    records = [
+        {"索引号": number, "标题": title, "正文": f"{title}。各有关单位。"} for number, title in PAGES + OTHER_FORMS
+    ]
     (root / "pages.json").write_text(json.dumps(records, ensure_ascii=False), "utf-8")
     ingest_paths([root / "pages.json"], root / "index")
     return root / "index"
@@ -92,3 +101,14 @@ def test_the_web_search_box_goes_to_the_document(index_dir, typed):
     assert response.headers["location"].startswith("/doc/")
     with TestClient(app) as client:
         assert _title(typed) in client.get(response.headers["location"]).text
+
+
+@pytest.mark.parametrize("typed", ["NB-A01-01-01-20240101-001", "Whgs-16-02-010", "WHGS 16 02 010"])
+def test_the_search_box_finds_forms_no_rule_reads_as_lookup_does(index_dir, typed):
+    catalog = Catalog(index_dir)
+    try:
+        found = [doc.title for doc in catalog.lookup(typed)]
+        assert len(found) == 1
+        assert [hit.title for hit in catalog.search(SearchRequest(q=typed)).hits] == found
+    finally:
+        catalog.close()

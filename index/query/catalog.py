@@ -29,7 +29,7 @@ from index.query.arrays import IndexArrays, load_pickle, save_pickle
 from index.query.engine import FIELD_GROUPS, TEXT_FIELDS, Engine, Scored, query_units
 from index.query.facets import collapse, facet_values, filter_mask, ranked
 from index.query.highlight import highlight_line, plain_snippet, snippet
-from index.query.identify import identifier_kind
+from index.query.identify import may_name_documents
 from index.query.related import RelatedDoc, related_docs
 from index.query.relations import Relations, relations_of
 from index.query.request import MAX_QUERY_CHARS, SearchRequest, query_text_and_field, sanitised, usable_text
@@ -271,7 +271,7 @@ class Catalog:
             written = engine.phrase(text, FIELD_GROUPS["doc_no"])
             return Scored(exact.hit | written.hit, exact.score * 10 + written.score)
         scored = engine.evaluate(node, FIELD_GROUPS[field])
-        if field == "all" and identifier_kind(text):
+        if field == "all" and may_name_documents(text):
             # A 索引号, 后段码 or 文号 typed in the search box finds its documents as `portal lookup` does, first.
             named = _exact(engine, _index_no_terms(text) + [("doc_no_keys", doc_no_key(text))])
             top = float(scored.score.max()) + 1.0 if scored.score.size else 1.0
