@@ -483,7 +483,8 @@ _NO = frozenset({"0", "false", "no", "n", "否"})
 
 def normalise_validity(value: Any) -> str:
     """有效性 in one of 有效 / 失效 / 废止 / 已修改 (also 尚未生效); 是/否 and true/false as 有效/失效; a bare
-    number (a site's own code) as unknown (''); any other value as written."""
+    number (a site's own code) or a date or period without a 有效性 word as unknown (''); any other value as
+    written."""
     text = clean_line(value)
     if text.isdigit():
         # A code (天津 YXX "0", 海云 Effectivestate "1"): what each number means differs by site, so none is guessed.
@@ -495,7 +496,8 @@ def normalise_validity(value: Any) -> str:
     for meaning, words in _VALIDITY_WORDS:
         if any(word in text for word in words):
             return meaning
-    return text
+    # A date or a period under 有效期 (2021年1月1日至2025年12月31日) says when, not whether: no 有效性 word.
+    return "" if re.search(r"\d", text) else text
 
 
 def validity_step(fields: dict[str, Any]) -> str:

@@ -215,3 +215,10 @@ def test_json_lines_of_saved_responses_give_their_records(tmp_path):
         ("line 1 record 1", "天津市预算单位银行账户管理办法的通知"),
         ("line 2 record 1", "国务院关于印发新一代人工智能发展规划的通知"),
     ]
+
+
+@pytest.mark.parametrize("value", ["2021年1月1日至2025年12月31日", "2025-12-31"])
+def test_a_period_under_youxiaoqi_is_no_validity_word(value):
+    """有效期 holds when a document is valid; the 有效性 badge shows only a word (有效, 失效 …) it states."""
+    doc = normalise(RawRecord("a.json", "", {"title": "t", "body": "b", "validity": value}))
+    assert doc.validity == ""
