@@ -99,6 +99,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "pubdate",
         "created_at",  # gkmlpt: when the record was made, the publication date where nothing better is given
         "docreltime",  # TRS WCM: when the editor wrote the record
+        "time",  # list APIs' date of a record, see _PLAUSIBLE (a clock time is no date)
         "year",  # year-only sources; any fuller date label above wins
         "年份",  # year-only exports (TRS 海云 政府文件库's fileYear as crawlers save it)
     ),
@@ -204,11 +205,18 @@ def _is_index_no(value: Any) -> bool:
     return parsed is not None and parsed.variant not in ("unrecognised", "grouped")
 
 
+def _is_date(value: Any) -> bool:
+    from index.dates import parse_date  # imported here, as identifiers above
+
+    return parse_date(value) is not None
+
+
 # Labels whose value only counts when it looks like what the field holds: the shared corpus
 # uses "source" for a dataset name ("law"), the Beijing export for the publisher (北京市中医管理局);
 # "index" and "identifier" are row numbers and UUIDs in other exports; "filename" names a file elsewhere.
 _PLAUSIBLE = {
     "source": lambda value: bool(re.search(r"[\u4e00-\u9fff]", str(value))),
+    "time": lambda value: _is_date(value),
     # A document's name, not a file's (a.pdf).
     "filename": lambda value: not re.search(r"\.[A-Za-z0-9]{2,5}$", str(value).strip()),
     "index": _is_index_no,

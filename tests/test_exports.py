@@ -222,3 +222,13 @@ def test_a_period_under_youxiaoqi_is_no_validity_word(value):
     """有效期 holds when a document is valid; the 有效性 badge shows only a word (有效, 失效 …) it states."""
     doc = normalise(RawRecord("a.json", "", {"title": "t", "body": "b", "validity": value}))
     assert doc.validity == ""
+
+
+@pytest.mark.parametrize(("time", "pub_date"), [("1990 年 8 月 18 日", "1990-08-18"), ("10:30", "")])
+def test_a_list_apis_time_is_a_date_only_when_it_is_one(tmp_path, time, pub_date):
+    path = tmp_path / "list.json"
+    path.write_text(
+        json.dumps({"data": [{"title": "司法行政法制工作规定", "time": time}]}, ensure_ascii=False), "utf-8"
+    )
+    [doc] = _documents(path)
+    assert doc.pub_date == pub_date
