@@ -131,7 +131,11 @@ def documents_in(data: object) -> list[object] | None:
 
 def _is_document(item: dict) -> bool:
     """Whether an object holds a document: a title or a body as text under a key index.labels knows."""
-    fields = record_from_mapping(item, "", "").fields
+    return holds_document(record_from_mapping(item, "", "").fields)
+
+
+def holds_document(fields: dict[str, Any]) -> bool:
+    """Whether a record's mapped fields hold a title or a body as text."""
     return any(isinstance(fields.get(name), str) and fields[name].strip() for name in ("title", "body"))
 
 
