@@ -190,7 +190,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "puburl",
         "pub_url",  # gov.cn 政府信息公开 API
     ),
-    "site": ("来源网站", "站点", "site", "sitename"),
+    "site": ("来源网站", "站点", "site", "sitename", "trs_site"),  # trs_site: TRS IGS 站群检索
     "column": ("栏目", "所属栏目", "columnname", "column"),
 }
 

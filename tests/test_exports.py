@@ -67,6 +67,7 @@ def _documents(path: Path):
         ("FileName", "title"),
         ("fileNum", "doc_no"),
         ("Effectivestate", "validity"),
+        ("trs_site", "site"),
     ],
 )
 def test_the_labels_and_keys_real_exports_use(label, field):
