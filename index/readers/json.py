@@ -66,7 +66,7 @@ def read(path: Path) -> Iterator[RawRecord | ReadError]:
     items = documents_in(data)
     if items is None:
         raise ReadError(
-            path, "JSON holds neither a document object nor one list of them (at any depth) that holds the most"
+            path, "JSON holds no document object and no list of them at any depth (or two lists of as many)"
         )
     single = len(items) == 1 and items[0] is data
     for number, item in enumerate(items, start=1):
