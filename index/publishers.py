@@ -133,7 +133,7 @@ def _site_is_the_office(name: str, site: str) -> str:
     invents a name. So only the site's own name counts, read with 政府 for 人民政府 (``市政府`` on
     ``宿迁市人民政府``).
     """
-    site = re.sub(r"(?:门户网站|政府网|网站)$", "", site.strip())
+    site = re.sub(r"(?:门户网站|网站|网)$", "", site.strip())  # 宿迁市人民政府门户网站, …政府网
     if not site or re.search(r"[^\u4e00-\u9fff]", site):
         return ""
     short, own = name.replace("人民政府", "政府"), site.replace("人民政府", "政府")
