@@ -29,6 +29,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "idxid",  # TRS WCM 政务公开
         "syh",  # 索引号 in pinyin initials (CMS column names)
         "indexnumber",  # camelCase API keys (indexNumber)
+        "vc_number",  # Hanweb/大汉 信息公开 (vc_number)
         "index",  # gov.cn 政策文件库 API; a row number elsewhere, see _PLAUSIBLE
     ),
     "title": (
@@ -45,6 +46,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "bt",  # 标题 in pinyin initials (TRS 海云 BT)
         "mc",  # 名称 in pinyin initials
         "filename",  # TRS 海云 政府文件库 (FileName): the document's name, see _PLAUSIBLE
+        "vc_title",  # Hanweb/大汉 信息公开
     ),
     "category": ("分类", "信息分类", "所属分类", "类别", "一级类别", "所属一级类别", "所属类别", "category"),
     "category_scheme": ("组配分类", "classify_main_name"),
@@ -114,6 +116,8 @@ LABELS: dict[str, tuple[str, ...]] = {
         "written_date",
         "date_written",
         "cwrq",  # 成文日期 in pinyin initials (TRS 海云 CWRQ)
+        "fwrq",  # 发文日期 in pinyin initials
+        "c_complatedate",  # Hanweb/大汉 信息公开 (成文日期, spelt so)
         "scrq",  # 生成日期 in pinyin initials
     ),
     "doc_no": (
@@ -133,8 +137,19 @@ LABELS: dict[str, tuple[str, ...]] = {
         "wh",  # 文号 in pinyin initials
         "fgzh",  # 法规文号 in pinyin initials
         "filenumber",  # camelCase API keys (fileNumber)
+        "fwwh",  # 发文文号 in pinyin initials
+        "vc_filenumber",  # Hanweb/大汉 信息公开
     ),
-    "keywords": ("关键词", "主题词", "关键字", "keywords", "subjectword", "dockeywords"),
+    "keywords": (
+        "关键词",
+        "主题词",
+        "关键字",
+        "keywords",
+        "subjectword",
+        "dockeywords",
+        "gjc",  # 关键词 in pinyin initials
+        "ztc",  # 主题词 in pinyin initials
+    ),
     "validity": (
         "有效性",
         "是否有效",
@@ -156,7 +171,7 @@ LABELS: dict[str, tuple[str, ...]] = {
     # Platform flags that together say the validity (gkmlpt: is_expired, is_abolished).
     "expired": ("是否失效", "is_expired"),
     "abolished": ("是否废止", "is_abolished"),
-    "disclosure": ("公开属性", "公开方式", "公开形式", "disclosure"),
+    "disclosure": ("公开属性", "公开方式", "公开形式", "disclosure", "vc_openmodel"),  # vc_openmodel: Hanweb
     "summary": ("内容概述", "摘要", "内容摘要", "summary", "abstract", "docabstract", "description"),
     "body": (
         "正文",
@@ -172,6 +187,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "doccontent",  # TRS WCM: plain text, then its HTML
         "dochtmlcon",
         "zw",  # 正文 in pinyin initials (TRS 海云 ZW)
+        "nr",  # 内容 in pinyin initials
         "htmlcontent",  # camelCase API keys (htmlContent)
     ),
     "attachments": ("附件", "文件下载", "相关附件", "附件链接", "attachments", "attachment"),

@@ -68,6 +68,16 @@ def _documents(path: Path):
         ("fileNum", "doc_no"),
         ("Effectivestate", "validity"),
         ("trs_site", "site"),
+        # Hanweb/大汉 信息公开 (its search form and export), and a 信息公开 CMS's pinyin columns.
+        ("vc_title", "title"),
+        ("vc_number", "index_no"),
+        ("vc_filenumber", "doc_no"),
+        ("vc_openmodel", "disclosure"),
+        ("c_complatedate", "written_date"),
+        ("fwrq", "written_date"),
+        ("ztc", "keywords"),
+        ("gjc", "keywords"),
+        ("nr", "body"),
     ],
 )
 def test_the_labels_and_keys_real_exports_use(label, field):
