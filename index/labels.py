@@ -266,6 +266,7 @@ WEAK_LABELS = frozenset(
         "栏目",
         "效力",
         "年份",
+        "有效期",
     )
 )
 
