@@ -109,7 +109,7 @@ def assign_dimensions(parts: list[str]) -> dict[str, str]:
     if len(parts) == 3:
         return dict(zip(("category_scheme", "category_topic", "category_genre"), parts, strict=True))
     dims: dict[str, str] = {}
-    for part in parts:
+    for part in filter(None, parts):
         if part in GENRES:
             key = "category_genre"
         elif part.split("\\")[0] in TOPICS:
@@ -387,7 +387,10 @@ _RESOLVED_BY = {"org_code": "索引号's org code", "site": "site's name", "tabl
 
 def categories_step(fields: dict[str, Any]) -> dict[str, str]:
     """组配 / 主题 / 体裁 from a combined classification, overridden by any dimension a source names."""
-    categories = assign_dimensions(split_category(fields.get("category") or ""))
+    parts = split_category(fields.get("category") or "")
+    # A placeholder part (规划计划 / 无 / 通知) holds its place among three but is no class.
+    categories = assign_dimensions(["" if is_placeholder(part, "category") else part for part in parts])
+    categories = {key: value for key, value in categories.items() if value}
     for key in ("category_scheme", "category_topic", "category_genre"):
         if fields.get(key):
             categories[key] = clean_line(fields[key])

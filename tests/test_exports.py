@@ -243,3 +243,16 @@ def test_a_list_apis_time_is_a_date_only_when_it_is_one(tmp_path, time, pub_date
     )
     [doc] = _documents(path)
     assert doc.pub_date == pub_date
+
+
+@pytest.mark.parametrize(
+    ("category", "dimensions"),
+    [
+        ("规划计划/无/报告", ("规划计划", "", "报告")),
+        ("-/通知", ("", "", "通知")),
+        ("规划计划 ??其他 ?? 报告", ("规划计划", "其他", "报告")),  # 其他 is a class (the seed page's)
+    ],
+)
+def test_a_placeholder_among_classification_dimensions_is_no_class(category, dimensions):
+    doc = normalise(RawRecord("a.json", "", {"title": "t", "body": "b", "category": category}))
+    assert (doc.category_scheme, doc.category_topic, doc.category_genre) == dimensions
