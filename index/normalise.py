@@ -490,7 +490,7 @@ def normalise_validity(value: Any) -> str:
     written."""
     text = clean_line(value)
     if text.isdigit():
-        # A code (天津 YXX "0", 海云 Effectivestate "1"): what each number means differs by site, so none is guessed.
+        # A site's own code (yxx "0", Effectivestate "1"): whether 0 means 有效 or 失效 differs by site.
         return ""
     if text.lower() in _YES:
         return "有效"

@@ -138,7 +138,8 @@ def test_records_at_any_depth_of_a_response_and_in_jsonp(name, title, pub_date, 
 
 
 def test_a_response_envelope_with_a_known_key_is_not_taken_for_a_document(tmp_path):
-    """TRS 海云 echoes its query (index, type) beside page.content: the envelope is no record to reject."""
+    """A search API may echo its query (index, type, filter) beside page.content (the IGS request parameters
+    public crawlers send): the envelope is no record to reject."""
     response = json.loads((EXPORTS / "igs-search-page-content.json").read_text("utf-8"))
     response = {"index": "zcwj-index", "type": "zcfg", "filter": {"AVAILABLE": "true"}, **response}
     path = tmp_path / "response.json"
@@ -199,7 +200,7 @@ def test_what_is_a_placeholder(field, value, placeholder):
 
 
 def test_a_bare_number_is_not_read_as_validity():
-    """天津 YXX "0" and 海云 Effectivestate codes mean different things on different sites."""
+    """A bare code under 有效性 (yxx "0", Effectivestate "1") says 有效 on one site and 失效 on another."""
     doc = normalise(RawRecord("a.json", "", {"title": "t", "body": "b", "validity": "0"}))
     assert doc.validity == ""
 
