@@ -17,6 +17,9 @@ _ORG = re.compile(r"[0-9A-Z]{9}")  # 组织机构代码, GB 11714
 _USCC = re.compile(r"[0-9A-Z]{18}")  # 统一社会信用代码, GB 32100
 _YEAR = re.compile(r"(?:19|20)\d{2}(?:0[1-9]|1[0-2])?")  # 2018, or 202110 (year and month)
 _SERIAL = re.compile(r"\d{1,10}")
+# A site's or region's code where the org code would be: 6 to 12 letters and digits, a digit among them
+# (not 9 or 18 long: those are org codes, checked by their check digit).
+_SITE_CODE = re.compile(r"(?=[A-Z]*\d)(?:[0-9A-Z]{6,8}|[0-9A-Z]{10,12})")
 _SEPARATORS = re.compile(r"[/\-_.·]+")
 _REGION_COMPACT = re.compile(r"(?P<org>[A-Z]{2}\d{6})(?P<year>(?:19|20)\d{2})(?P<serial>\d{4,})")
 _GROUP = re.compile(r"[0-9A-Z\u4e00-\u9fff]+")
@@ -70,9 +73,10 @@ def parse_index_no(raw: str) -> IndexNo | None:
 
     The number is read from its groups whatever separates them (``/``, ``-``, ``.``, ``_``, in any
     width): 前段码 (9-character 组织机构代码 or 18-character 统一社会信用代码, or one written with a
-    dash before its check character), any classification codes, the year (or year and month), and
-    the serial. ``normalised`` is then written one way, ``前段码/[分类码/]年-序号``, so the same number
-    published with other separators is the same document; ``raw`` keeps how it was published.
+    dash before its check character, or a site's or region's own code of 6–8 or 10–12 characters:
+    ``2102000003/2021-13983``, ``SM04100-0200-2022-00023``), any classification codes, the year (or
+    year and month), and the serial. ``normalised`` is then written one way, ``前段码/[分类码/]年-序号``, so
+    the same number published with other separators is the same document; ``raw`` keeps how it was published.
     """
     normalised = normalise_index_no(raw)
     if not normalised:
@@ -122,6 +126,11 @@ def _org_year_serial(raw: str, groups: list[str], separators: set[str], key: str
             variant = "year_month"
         else:
             variant = "uscc" if len(org) == 18 else "standard"
+    elif _SITE_CODE.fullmatch(head[0]):
+        # A site's or region's own code instead of an org code: 2102000003/2021-13983 (大连),
+        # 50000007/2022-1663341 (重庆), SM04100-0200-2022-00023 (三明, with a class code), FZ00101-1300-….
+        org, printed_org, classes = head[0], head[0], head[1:]
+        variant = "site_code"
     else:
         return None
     if variant == "dashed_org" and classes:
@@ -136,7 +145,7 @@ def _org_year_serial(raw: str, groups: list[str], separators: set[str], key: str
         year=int(year_group[:4]),
         serial=serial,
         tail=tail,
-        check_ok=None if variant == "dashed_org" else code_check_ok(org),
+        check_ok=None if variant in ("dashed_org", "site_code") else code_check_ok(org),
         key=key,
         class_code="-".join(classes),
     )

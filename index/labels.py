@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
+from index.placeholders import PLACEHOLDER_FIELDS, is_placeholder
+
 # canonical name → labels (Chinese labels from ../shared/docs/disclosure-metadata.md,
 # CMS export keys, and the English keys of the shared corpus).
 LABELS: dict[str, tuple[str, ...]] = {
@@ -26,6 +28,8 @@ LABELS: dict[str, tuple[str, ...]] = {
         "identifier",  # Guangdong gkmlpt API
         "idxid",  # TRS WCM 政务公开
         "syh",  # 索引号 in pinyin initials (CMS column names)
+        "indexnumber",  # camelCase API keys (indexNumber)
+        "vc_number",  # Hanweb/大汉 信息公开 (vc_number)
         "index",  # gov.cn 政策文件库 API; a row number elsewhere, see _PLAUSIBLE
     ),
     "title": (
@@ -38,11 +42,16 @@ LABELS: dict[str, tuple[str, ...]] = {
         "name",
         "doctitle",  # TRS WCM
         "article_title",
+        "maintitle",  # gov.cn 政府信息公开 API (maintitle)
+        "bt",  # 标题 in pinyin initials (TRS 海云 BT)
+        "mc",  # 名称 in pinyin initials
+        "filename",  # TRS 海云 政府文件库 (FileName): the document's name, see _PLAUSIBLE
+        "vc_title",  # Hanweb/大汉 信息公开
     ),
     "category": ("分类", "信息分类", "所属分类", "类别", "一级类别", "所属一级类别", "所属类别", "category"),
     "category_scheme": ("组配分类", "classify_main_name"),
     "category_topic": ("主题分类", "主题导航", "主题", "classify_theme_name", "childtype"),
-    "category_genre": ("体裁分类", "体裁", "文种", "classify_genre_name"),
+    "category_genre": ("体裁分类", "体裁", "文种", "公文种类", "classify_genre_name"),
     "publisher": (
         "发布机构",
         "发文机关",
@@ -51,6 +60,8 @@ LABELS: dict[str, tuple[str, ...]] = {
         "公开主体",
         "信息来源",
         "发布单位",
+        "发布部门",
+        "制发单位",
         "来源",
         "publisher",
         "publisher_name",
@@ -59,6 +70,11 @@ LABELS: dict[str, tuple[str, ...]] = {
         "ext_fwdw",
         "source_org",
         "docsourcename",  # TRS WCM
+        "fbjg",  # 发布机构 in pinyin initials
+        "fwjg",  # 发文机关 in pinyin initials
+        "fwjg_name",  # TRS 海云 (FWJG_name)
+        "fbbm",  # 发布部门 in pinyin initials (法规库 APIs)
+        "deptname",  # camelCase API keys (deptName)
         "source",  # a CMS export's source is its publisher when written in Chinese, see _PLAUSIBLE
     ),
     "pub_date": (
@@ -77,11 +93,17 @@ LABELS: dict[str, tuple[str, ...]] = {
         "pubtimestr",  # gov.cn 政策文件库 API: 2023.08.18
         "pubtime",
         "docpubtime",  # TRS WCM
+        "fbrq",  # 发布日期 in pinyin initials (TRS 海云 FBRQ)
+        "fbsj",  # 发布时间 in pinyin initials
+        "publishtime",  # camelCase API keys (publishTime: a date, a timestamp or YYYYMMDDhhmmss)
+        "trs_time",  # TRS IGS 站群检索 (page.content[].trs_time)
         "date",
         "pubdate",
         "created_at",  # gkmlpt: when the record was made, the publication date where nothing better is given
         "docreltime",  # TRS WCM: when the editor wrote the record
+        "time",  # list APIs' date of a record, see _PLAUSIBLE (a clock time is no date)
         "year",  # year-only sources; any fuller date label above wins
+        "年份",  # year-only exports (TRS 海云 政府文件库's fileYear as crawlers save it)
     ),
     "written_date": (
         "成文日期",
@@ -90,8 +112,13 @@ LABELS: dict[str, tuple[str, ...]] = {
         "印发日期",
         "产生日期",
         "成文时间",
+        "公文生成日期",
         "written_date",
         "date_written",
+        "cwrq",  # 成文日期 in pinyin initials (TRS 海云 CWRQ)
+        "fwrq",  # 发文日期 in pinyin initials
+        "c_complatedate",  # Hanweb/大汉 信息公开 (成文日期, spelt so)
+        "scrq",  # 生成日期 in pinyin initials
     ),
     "doc_no": (
         "文号",
@@ -99,15 +126,30 @@ LABELS: dict[str, tuple[str, ...]] = {
         "发布文号",
         "文件编号",
         "发文号",
+        "备注/文号",
         "doc_no",
         "doc_number",
         "document_number",  # gkmlpt API
         "pcode",  # gov.cn 政策文件库 API
         "ext_zh",  # Shenzhen gkmlpt extension field: 字号
         "filenum",
-        "fwzh",  # 发文字号 in pinyin initials
+        "fwzh",  # 发文字号 in pinyin initials (TRS 海云 FWZH)
+        "wh",  # 文号 in pinyin initials
+        "fgzh",  # 法规文号 in pinyin initials
+        "filenumber",  # camelCase API keys (fileNumber)
+        "fwwh",  # 发文文号 in pinyin initials
+        "vc_filenumber",  # Hanweb/大汉 信息公开
     ),
-    "keywords": ("关键词", "主题词", "关键字", "keywords", "subjectword", "dockeywords"),
+    "keywords": (
+        "关键词",
+        "主题词",
+        "关键字",
+        "keywords",
+        "subjectword",
+        "dockeywords",
+        "gjc",  # 关键词 in pinyin initials
+        "ztc",  # 主题词 in pinyin initials
+    ),
     "validity": (
         "有效性",
         "是否有效",
@@ -120,12 +162,16 @@ LABELS: dict[str, tuple[str, ...]] = {
         "有效状态",
         "文件效力",
         "文件有效性",
+        "有效期",
         "validity",
+        "yxx",  # 有效性 in pinyin initials
+        "sxx",  # 时效性 in pinyin initials (法规库 APIs)
+        "effectivestate",  # TRS 海云 政府文件库 (Effectivestate)
     ),
     # Platform flags that together say the validity (gkmlpt: is_expired, is_abolished).
     "expired": ("是否失效", "is_expired"),
     "abolished": ("是否废止", "is_abolished"),
-    "disclosure": ("公开属性", "公开方式", "公开形式", "disclosure"),
+    "disclosure": ("公开属性", "公开方式", "公开形式", "disclosure", "vc_openmodel"),  # vc_openmodel: Hanweb
     "summary": ("内容概述", "摘要", "内容摘要", "summary", "abstract", "docabstract", "description"),
     "body": (
         "正文",
@@ -140,11 +186,27 @@ LABELS: dict[str, tuple[str, ...]] = {
         "body_text_cn",
         "doccontent",  # TRS WCM: plain text, then its HTML
         "dochtmlcon",
+        "zw",  # 正文 in pinyin initials (TRS 海云 ZW)
+        "nr",  # 内容 in pinyin initials
+        "htmlcontent",  # camelCase API keys (htmlContent)
     ),
     "attachments": ("附件", "文件下载", "相关附件", "附件链接", "attachments", "attachment"),
     "related": ("相关信息", "相关解读", "相关链接", "related", "relation"),
-    "url": ("访问地址", "链接", "网址", "原文链接", "url", "urlsource", "link", "href", "docpuburl", "post_url"),
-    "site": ("来源网站", "站点", "site", "sitename"),
+    "url": (
+        "访问地址",
+        "链接",
+        "网址",
+        "原文链接",
+        "url",
+        "urlsource",
+        "link",
+        "href",
+        "docpuburl",  # TRS WCM and 海云 (DOCPUBURL)
+        "post_url",
+        "puburl",
+        "pub_url",  # gov.cn 政府信息公开 API
+    ),
+    "site": ("来源网站", "站点", "site", "sitename", "trs_site"),  # trs_site: TRS IGS 站群检索
     "column": ("栏目", "所属栏目", "columnname", "column"),
 }
 
@@ -159,11 +221,20 @@ def _is_index_no(value: Any) -> bool:
     return parsed is not None and parsed.variant not in ("unrecognised", "grouped")
 
 
+def _is_date(value: Any) -> bool:
+    from index.dates import parse_date  # imported here, as identifiers above
+
+    return parse_date(value) is not None
+
+
 # Labels whose value only counts when it looks like what the field holds: the shared corpus
 # uses "source" for a dataset name ("law"), the Beijing export for the publisher (北京市中医管理局);
-# "index" and "identifier" are row numbers and UUIDs in other exports.
+# "index" and "identifier" are row numbers and UUIDs in other exports; "filename" names a file elsewhere.
 _PLAUSIBLE = {
     "source": lambda value: bool(re.search(r"[\u4e00-\u9fff]", str(value))),
+    "time": lambda value: _is_date(value),
+    # A document's name, not a file's (a.pdf).
+    "filename": lambda value: not re.search(r"\.[A-Za-z0-9]{2,5}$", str(value).strip()),
     "index": _is_index_no,
     "identifier": _is_index_no,
 }
@@ -181,7 +252,22 @@ _BY_KEY: dict[str, str] = {label_key(label): name for name, labels in LABELS.ite
 # as metadata only beside a label that is never body text.
 WEAK_LABELS = frozenset(
     label_key(label)
-    for label in ("日期", "时间", "来源", "主题", "体裁", "文种", "类别", "链接", "网址", "站点", "栏目", "效力")
+    for label in (
+        "日期",
+        "时间",
+        "来源",
+        "主题",
+        "体裁",
+        "文种",
+        "类别",
+        "链接",
+        "网址",
+        "站点",
+        "栏目",
+        "效力",
+        "年份",
+        "有效期",
+    )
 )
 
 
@@ -199,8 +285,9 @@ def known_labels() -> list[str]:
 def map_fields(items: Iterable[tuple[str, Any]]) -> tuple[dict[str, Any], list[str]]:
     """Canonical fields from a source's (label, value) pairs, and the labels not understood.
 
-    Empty values are skipped; where several labels name one field, the label listed
-    first in ``LABELS`` wins (公开日期 over 日期, publisher over source).
+    Empty values and placeholders (``无``, ``其它``, ``-`` in a 文号, 分类 or 索引号: index.placeholders) are
+    skipped; where several labels name one field, the label listed first in ``LABELS`` wins (公开日期 over
+    日期, publisher over source).
     """
     ranked: dict[str, tuple[int, Any]] = {}
     unknown: list[str] = []
@@ -212,6 +299,8 @@ def map_fields(items: Iterable[tuple[str, Any]]) -> tuple[dict[str, Any], list[s
             continue
         if value is None or (isinstance(value, str | list | dict) and not value):
             continue
+        if name in PLACEHOLDER_FIELDS and is_placeholder(value, name):
+            continue  # 文号：无 is no 文号; a lower-ranked label may still give one
         key = label_key(label)
         if key in _PLAUSIBLE and not _PLAUSIBLE[key](value):
             continue

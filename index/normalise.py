@@ -24,6 +24,7 @@ from index.htmltext import html_to_text
 from index.identifiers import normalise_doc_no, parse_index_no, split_leading_doc_no
 from index.integrity import integrity_findings
 from index.labels import WEAK_LABELS, canonical_field, label_key, line_pairs, map_fields
+from index.placeholders import PLACEHOLDER_FIELDS, is_placeholder
 from index.publishers import PublisherTable, default_table, resolve_publishers
 from index.record import Attachment, Document, Finding, IndexNo, Link, RawRecord
 
@@ -42,11 +43,16 @@ _SPACES = re.compile(r"[ \t\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff]+")
 _HTML_BODY = re.compile(r"^\s*<(?:div|p|table|span|section|article|html|body|!--)", re.IGNORECASE)
 
 
+# Inline marks search APIs put round the matched words (gov.cn: <em>…</em>, TRS IGS: <font color=red>…</font>).
+_INLINE_MARKS = re.compile(r"</?(?:em|b|strong|font|span|mark|i)\b[^<>]*>", re.IGNORECASE)
+
+
 def clean_line(text: Any) -> str:
-    """A one-line value: entities decoded, NBSP/U+3000 padding and inner runs of space collapsed."""
+    """A one-line value: search-highlight marks (``<em>``) dropped, entities decoded, NBSP/U+3000 padding and
+    inner runs of space collapsed."""
     if text is None:
         return ""
-    text = html.unescape(str(text))
+    text = html.unescape(_INLINE_MARKS.sub("", str(text)))
     return _SPACES.sub(" ", text).strip()
 
 
@@ -103,7 +109,7 @@ def assign_dimensions(parts: list[str]) -> dict[str, str]:
     if len(parts) == 3:
         return dict(zip(("category_scheme", "category_topic", "category_genre"), parts, strict=True))
     dims: dict[str, str] = {}
-    for part in parts:
+    for part in filter(None, parts):
         if part in GENRES:
             key = "category_genre"
         elif part.split("\\")[0] in TOPICS:
@@ -206,6 +212,12 @@ def normalise(record: RawRecord, today: date | None = None, publishers: Publishe
     """
     today = today or today_in_china()
     values, shaped = field_values(record.fields)  # lists, objects, numbers → the text each field means
+    # 文号：无, fileNum: 其它, 索引号：/ hold nothing (index.placeholders).
+    values = {
+        name: value
+        for name, value in values.items()
+        if not (name in PLACEHOLDER_FIELDS and is_placeholder(value, name))
+    }
     record = dataclasses.replace(record, fields=values)
     findings = [*record.warnings, *shaped]
 
@@ -375,7 +387,10 @@ _RESOLVED_BY = {"org_code": "索引号's org code", "site": "site's name", "tabl
 
 def categories_step(fields: dict[str, Any]) -> dict[str, str]:
     """组配 / 主题 / 体裁 from a combined classification, overridden by any dimension a source names."""
-    categories = assign_dimensions(split_category(fields.get("category") or ""))
+    parts = split_category(fields.get("category") or "")
+    # A placeholder part (规划计划 / 无 / 通知) holds its place among three but is no class.
+    categories = assign_dimensions(["" if is_placeholder(part, "category") else part for part in parts])
+    categories = {key: value for key, value in categories.items() if value}
     for key in ("category_scheme", "category_topic", "category_genre"):
         if fields.get(key):
             categories[key] = clean_line(fields[key])
@@ -470,9 +485,13 @@ _NO = frozenset({"0", "false", "no", "n", "否"})
 
 
 def normalise_validity(value: Any) -> str:
-    """有效性 in one of 有效 / 失效 / 废止 / 已修改 (also 尚未生效); 是/否 and true/false as 有效/失效;
-    an unknown value as written."""
+    """有效性 in one of 有效 / 失效 / 废止 / 已修改 (also 尚未生效); 是/否 and true/false as 有效/失效; a bare
+    number (a site's own code) or a date or period without a 有效性 word as unknown (''); any other value as
+    written."""
     text = clean_line(value)
+    if text.isdigit():
+        # A site's own code (yxx "0", Effectivestate "1"): whether 0 means 有效 or 失效 differs by site.
+        return ""
     if text.lower() in _YES:
         return "有效"
     if text.lower() in _NO:
@@ -480,7 +499,8 @@ def normalise_validity(value: Any) -> str:
     for meaning, words in _VALIDITY_WORDS:
         if any(word in text for word in words):
             return meaning
-    return text
+    # A date or a period under 有效期 (2021年1月1日至2025年12月31日) says when, not whether: no 有效性 word.
+    return "" if re.search(r"\d", text) else text
 
 
 def validity_step(fields: dict[str, Any]) -> str:

@@ -2,8 +2,9 @@
 
 A page may print a short name (``市民政局`` on 宿迁市民政局's own site) or several joint issuers in
 one field (``北京市卫生健康委员会，北京市中医管理局``). :func:`resolve_publishers` splits joint issuers
-and resolves each short name to the full one, trying in turn: the publishers table's entry for the
-索引号's org code, the place in the site's name, and the table's aliases. The table is
+and resolves each short name to the full one only on evidence, trying in turn: the publishers table's entry
+for the 索引号's org code, the site's own name where the site is that office, and the table's aliases.
+Otherwise the name stays as printed: a place put before it (慈溪市 + 住建局) would invent a publisher. The table is
 ``index/data/publishers.tsv``, edited by operators (see ``index/data/README.md``).
 """
 
@@ -116,20 +117,29 @@ def _resolve(name: str, site: str, org_code: str, table: PublisherTable) -> Reso
     by_code = table.by_code.get(org_code.upper()) if org_code else None
     if by_code and by_code != name and by_code.endswith(name):
         return Resolved(name, by_code, "org_code")
-    if name[:1] in _LEVELS and (placed := _placed_by_site(name, site)):
-        return Resolved(name, placed, "site")
+    if name[:1] in _LEVELS and (own := _site_is_the_office(name, site)):
+        return Resolved(name, own, "site")
     if name in table.by_alias:
         return Resolved(name, table.by_alias[name], "table")
     return Resolved(name, name)
 
 
-def _placed_by_site(name: str, site: str) -> str:
-    """市民政局 on the site 宿迁市民政局 (or 宿迁市人民政府, 江苏省宿迁市人民政府) → 宿迁市民政局."""
-    level = name[0]
-    at = site.find(level, 2)  # a place name has two characters at least
-    if at < 0:
+def _site_is_the_office(name: str, site: str) -> str:
+    """The site's own name where the site is the office a short name stands for, else ''.
+
+    ``市民政局`` on the site ``宿迁市民政局`` is that bureau: its page calls itself so. On a government's
+    portal (``慈溪市人民政府``) the same words may name the city's bureau or the one above it (宁波's), and
+    ``市政府办公厅`` is not what ``重庆市人民政府`` calls its general office: putting the place before them
+    invents a name. So only the site's own name counts, read with 政府 for 人民政府 (``市政府`` on
+    ``宿迁市人民政府``).
+    """
+    site = re.sub(r"(?:门户网站|网站|网)$", "", site.strip())  # 宿迁市人民政府门户网站, …政府网
+    if not site or re.search(r"[^\u4e00-\u9fff]", site):
         return ""
-    place = site[:at]
-    if level != "省":
-        place = place.rsplit("省", 1)[-1]  # 江苏省宿迁市 → 宿迁市: cities go by their own name
-    return f"{place}{name}" if len(place) >= 2 and not re.search(r"[^\u4e00-\u9fff]", place) else ""
+    short, own = name.replace("人民政府", "政府"), site.replace("人民政府", "政府")
+    rest = short[1:]  # 市民政局 → 民政局: what follows the level
+    if not rest or not own.endswith(rest):
+        return ""
+    place = own[: -len(rest)]
+    # The place is a whole place of that level (宿迁市, 江苏省宿迁市), named with two characters at least.
+    return site if place.endswith(name[0]) and len(place) >= 3 else ""

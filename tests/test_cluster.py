@@ -44,6 +44,9 @@ QUERIES = [
     "发布机构:民政局",
     "文号:宿民发〔2019〕56号",
     "索引号:014319733/2018-00019",
+    "014319733/2018-00019",  # an identifier in the search box finds what lookup finds (issue 17)
+    "2018-00019",
+    "宿民发[2019]56号",
     "COVID-19",
     "2023年",
     "关于进一步做好特困人员救助供养工作的通知 民政局",  # many units: the minimum match as clauses

@@ -38,6 +38,7 @@ from index.identifiers import doc_no_key, index_no_key
 from index.query.catalog import MAX_SPELLING_CHARS, MAX_SUGGESTIONS, begin_search, highlight_needles, hit_of
 from index.query.engine import FIELD_GROUPS, STOP_WORDS, TEXT_FIELDS, query_units
 from index.query.facets import date_bound
+from index.query.identify import may_name_documents
 from index.query.related import CITED, CITING, MAX_CITATIONS, SAME_TOPIC, RelatedDoc, significant_text
 from index.query.relations import MAX_LINKED, Relations
 from index.query.request import FACETS, MAX_QUERY_CHARS, SearchRequest, usable_text
@@ -221,7 +222,17 @@ class ClusterCatalog:
             return keys_any("index_key", [key]) + " | " + keys_any("index_tail", [key])
         if field == "doc_no":
             return f"({keys_any('doc_no_keys', [doc_no_key(text)])}) | ({builder.phrase(text, FIELD_GROUPS['doc_no'])})"
-        return builder.node(node, FIELD_GROUPS[field])
+        expression = builder.node(node, FIELD_GROUPS[field])
+        if field == "all" and may_name_documents(text):
+            # A 索引号, 后段码 or 文号 in the search box finds what lookup finds, as the Whoosh catalog does.
+            key = index_no_key(text)
+            named = [
+                keys_any("index_key", [key]),
+                keys_any("index_tail", [key]),
+                keys_any("doc_no_keys", [doc_no_key(text)]),
+            ]
+            return " | ".join(f"({part})" for part in [expression, *named] if part)
+        return expression
 
     def _filters(self, req: SearchRequest) -> tuple[list[str], list[str], list[object]]:
         """(MATCH parts, attribute conditions, their arguments) of the request's facet filters and date range."""

@@ -87,8 +87,10 @@ class IndexArrays:
         def compute() -> np.ndarray:
             parts = []
             for leaf, _offset in reader.leaf_readers():
-                column = leaf._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
                 count = leaf.doc_count_all()
+                if not count:  # an index with no document yet has one empty reader, without per-document data
+                    continue
+                column = leaf._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
                 codes = np.zeros(count, np.uint8)
                 if column is not None:
                     codes[:] = np.fromiter(column, np.uint8, count)

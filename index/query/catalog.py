@@ -29,6 +29,7 @@ from index.query.arrays import IndexArrays, load_pickle, save_pickle
 from index.query.engine import FIELD_GROUPS, TEXT_FIELDS, Engine, Scored, query_units
 from index.query.facets import collapse, facet_values, filter_mask, ranked
 from index.query.highlight import highlight_line, plain_snippet, snippet
+from index.query.identify import may_name_documents
 from index.query.related import RelatedDoc, related_docs
 from index.query.relations import Relations, relations_of
 from index.query.request import MAX_QUERY_CHARS, SearchRequest, query_text_and_field, sanitised, usable_text
@@ -269,7 +270,13 @@ class Catalog:
             exact = _exact(engine, [("doc_no_keys", doc_no_key(text))])
             written = engine.phrase(text, FIELD_GROUPS["doc_no"])
             return Scored(exact.hit | written.hit, exact.score * 10 + written.score)
-        return engine.evaluate(node, FIELD_GROUPS[field])
+        scored = engine.evaluate(node, FIELD_GROUPS[field])
+        if field == "all" and may_name_documents(text):
+            # A 索引号, 后段码 or 文号 typed in the search box finds its documents as `portal lookup` does, first.
+            named = _exact(engine, _index_no_terms(text) + [("doc_no_keys", doc_no_key(text))])
+            top = float(scored.score.max()) + 1.0 if scored.score.size else 1.0
+            return Scored(scored.hit | named.hit, scored.score + named.score * top)
+        return scored
 
     def _hit(self, searcher: Searcher, docnum: int, score: float, needles: list[str], copies: list[int]) -> Hit:
         return hit_of(searcher.stored_fields(docnum), score, needles, list(map(searcher.stored_fields, copies)))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from index.identifiers import INDEX_TAIL, normalise_index_no, parse_doc_no, parse_index_no
+from index.identifiers import INDEX_TAIL, index_no_key, normalise_index_no, parse_doc_no, parse_index_no
 
 
 def identifier_kind(text: str) -> str | None:
@@ -19,3 +19,16 @@ def identifier_kind(text: str) -> str | None:
     if parse_doc_no(text):
         return "doc_no"
     return None
+
+
+def may_name_documents(text: str) -> bool:
+    """Whether the search box should also look ``text`` up as `portal lookup` does: an identifier
+    (:func:`identifier_kind`), or a run of letters and digits that may be a 索引号 of a form no rule knows
+    (``NB-A01-01-01-20240101-001``, ``Whgs-16-02-010``). Such a lookup matches only documents whose own
+    索引号, 后段码 or 文号 has exactly that key, so it adds nothing to other queries.
+    """
+    if identifier_kind(text):
+        return True
+    text = text.strip()
+    key = index_no_key(text)
+    return 0 < len(text) <= 60 and len(key) >= 6 and key.isascii() and any(char.isdigit() for char in key)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import gzip
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from index import limits
 from index.decoding import decode_text, stream_encoding, utf16_encoding
-from index.labels import map_fields
+from index.labels import canonical_field, map_fields
 from index.readers import ReadError
 from index.record import RawRecord
 
@@ -78,5 +79,83 @@ def head_text(path: Path, head: bytes) -> str:
 
 
 def record_from_mapping(item: Mapping[str, Any], source: str, locator: str) -> RawRecord:
-    fields, _unknown = map_fields((str(key), value) for key, value in item.items())
+    """A record from one JSON object or CSV row, its keys mapped by :func:`index.labels.map_fields`.
+
+    An object under a key that names no field (``"tip": {"title": …, "filenum": …}``) is read as part of
+    the record: its keys fill the fields the record's own keys leave empty.
+    """
+    fields, _unknown = map_fields(_pairs(item, _NESTED_LEVELS))
     return RawRecord(source=source, locator=locator, fields=fields, attachment_root=Path(source).parent)
+
+
+_NESTED_LEVELS = 2
+
+
+def _pairs(item: Mapping[str, Any], levels: int) -> Iterator[tuple[str, Any]]:
+    """(key, value) pairs of an object, then those of the objects it holds under keys that are no label."""
+    yield from ((str(key), value) for key, value in item.items())
+    if levels:
+        for key, value in item.items():
+            if isinstance(value, Mapping) and canonical_field(str(key)) is None:
+                yield from _pairs(value, levels - 1)
+
+
+def documents_in(data: object) -> list[object] | None:
+    """The records a parsed JSON value holds: an array as it is; an object that is a document (it has a
+    title or a body under a known key) as itself; else the list of documents found at any depth of an API
+    response (``page.content``, ``data.records``, ``data.list``, ``result.items``), the one holding the most
+    documents where there are several (a response's list of links or facets is not its records; two lists
+    holding as many are ambiguous: None). An object with no such list but some known field is one document
+    (rejected, with its reason, for want of a title). None when there is neither.
+    """
+    if isinstance(data, list):
+        return data
+    if not isinstance(data, dict):
+        return None
+    if _is_document(data):
+        return [data]
+    counted = [
+        (sum(1 for item in candidate if isinstance(item, dict) and _is_document(item)), candidate)
+        for candidate in _lists(data, limits.current().max_nesting)
+    ]
+    counted = sorted((pair for pair in counted if pair[0]), key=lambda pair: -pair[0])
+    if counted:
+        # Two lists holding as many documents: which is the records is unclear, so neither is guessed.
+        return counted[0][1] if len(counted) == 1 or counted[0][0] > counted[1][0] else None
+    if record_from_mapping(data, "", "").fields:
+        return [data]
+    # No document anywhere: the one list of objects, whose records are then rejected each with a reason.
+    lists = [value for value in data.values() if isinstance(value, list)]
+    return lists[0] if len(lists) == 1 else None
+
+
+def _is_document(item: dict) -> bool:
+    """Whether an object holds a document: a title or a body as text under a key index.labels knows."""
+    return holds_document(record_from_mapping(item, "", "").fields)
+
+
+def holds_document(fields: dict[str, Any]) -> bool:
+    """Whether a record's mapped fields hold a title or a body as text."""
+    return any(isinstance(fields.get(name), str) and fields[name].strip() for name in ("title", "body"))
+
+
+# A record's own lists of objects (its attachments, its related links) are never the file's records.
+_PARTS_OF_A_RECORD = frozenset({"attachments", "related"})
+
+
+def _lists(value: object, depth: int) -> Iterator[list[object]]:
+    """Every list of objects inside ``value`` (depth-first, in document order), at most ``depth`` levels down,
+    but those under a key naming a record's attachments or related links."""
+    if depth <= 0:
+        return
+    if isinstance(value, list):
+        if any(isinstance(item, dict) for item in value):
+            yield value
+        children = value
+    elif isinstance(value, dict):
+        children = [child for key, child in value.items() if canonical_field(str(key)) not in _PARTS_OF_A_RECORD]
+    else:
+        return
+    for child in children:
+        if isinstance(child, dict | list):
+            yield from _lists(child, depth - 1)

@@ -1,6 +1,8 @@
-"""JSON documents: one object, an array of objects, or an object wrapping such an array.
+"""JSON documents: one object, an array of objects, or an API response holding such an array at any depth
+(``page.content``, ``data.records``, ``result.items``), also wrapped as JSONP (``cb({...});``).
 
-Keys may be canonical (title, index_no, …) or Chinese (名称, 索引号, …): see index.labels.
+Keys may be canonical (title, index_no, …), Chinese (名称, 索引号, …) or a platform's (BT, fileNumber, …):
+see index.labels.
 """
 
 from __future__ import annotations
@@ -11,20 +13,36 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from index import limits
-from index.labels import canonical_field
 from index.readers import ReadError, contained
-from index.readers._common import decode, head_text, read_whole, record_from_mapping
+from index.readers._common import decode, documents_in, head_text, read_whole, record_from_mapping
 from index.readers.jsonl import is_object_lines
 from index.record import RawRecord
 
 NAME = "json"
-SUFFIXES = (".json",)
+SUFFIXES = (".json", ".jsonp")
+
+
+# A JSONP response: a callback's name, ``(``, the JSON, ``)`` and an optional ``;`` (``cb({...});``).
+_JSONP_OPEN = re.compile(r"\s*[A-Za-z_$][\w$.]*\s*\(\s*(?=[\[{])")
+_JSONP_CLOSE = re.compile(r"\)\s*;?\s*$")
 
 
 def sniff(path: Path, head: bytes) -> bool:
-    """A JSON document: it starts with ``[`` or ``{``, and is not one object a line (that is JSON Lines)."""
-    text = head_text(path, head).lstrip()
+    """A JSON document: it starts with ``[`` or ``{`` (or a JSONP callback's ``name(`` before them), and is
+    not one object a line (that is JSON Lines)."""
+    text = head_text(path, head).lstrip("\ufeff \t\r\n")
+    if _JSONP_OPEN.match(text):
+        return True
     return text[:1] in ("[", "{") and not is_object_lines(text)
+
+
+def unwrap_jsonp(text: str) -> str:
+    """The JSON inside a JSONP response (``cb({...});`` → ``{...}``); any other text as it is."""
+    opening = _JSONP_OPEN.match(text)
+    closing = _JSONP_CLOSE.search(text) if opening else None
+    if not opening or not closing:
+        return text
+    return text[opening.end() : closing.start()]
 
 
 @contained
@@ -33,7 +51,7 @@ def read(path: Path) -> Iterator[RawRecord | ReadError]:
     (a file cut short, a bad element) are kept and the break is a ReadError naming its record; an object
     (one document, or an export wrapping the list) is parsed whole, so a break anywhere loses the file."""
     bounds = limits.current()
-    text = decode(read_whole(path, bounds.max_parse_bytes))
+    text = unwrap_jsonp(decode(read_whole(path, bounds.max_parse_bytes)).lstrip("\ufeff"))
     start = _SPACE.match(text).end()
     if text[start : start + 1] == "[":
         yield from _array(path, text, start + 1)
@@ -45,9 +63,11 @@ def read(path: Path) -> Iterator[RawRecord | ReadError]:
     except RecursionError as exc:
         # The parser recurses per level; PORTAL_MAX_NESTING then drops fields that are merely deep.
         raise ReadError(path, "nested too deep to parse (thousands of levels)") from exc
-    items = _documents(data)
+    items = documents_in(data)
     if items is None:
-        raise ReadError(path, "JSON holds neither a document object nor a list of them")
+        raise ReadError(
+            path, "JSON holds no document object and no list of them at any depth (or two lists of as many)"
+        )
     single = len(items) == 1 and items[0] is data
     for number, item in enumerate(items, start=1):
         yield _record(path, item, "" if single else f"record {number}")
@@ -95,14 +115,3 @@ def _record(path: Path, item: object, locator: str) -> RawRecord | ReadError:
     if not isinstance(item, dict):
         return ReadError(path, f"expected an object, found {type(item).__name__}", locator)
     return record_from_mapping(item, str(path), locator)
-
-
-def _documents(data: object) -> list[object] | None:
-    if isinstance(data, list):
-        return data
-    if not isinstance(data, dict):
-        return None
-    if any(canonical_field(key) for key in data):
-        return [data]
-    lists = [value for value in data.values() if isinstance(value, list)]
-    return lists[0] if len(lists) == 1 else None

@@ -10,7 +10,14 @@ from pathlib import Path
 
 from index import limits
 from index.readers import ReadError, contained
-from index.readers._common import GZIP_MAGIC, head_text, record_from_mapping, text_encoding
+from index.readers._common import (
+    GZIP_MAGIC,
+    documents_in,
+    head_text,
+    holds_document,
+    record_from_mapping,
+    text_encoding,
+)
 from index.record import RawRecord
 
 NAME = "jsonl"
@@ -74,4 +81,15 @@ def read(path: Path) -> Iterator[RawRecord | ReadError]:
         if not isinstance(item, dict):
             yield ReadError(path, f"expected an object, found {type(item).__name__}", locator)
             continue
-        yield record_from_mapping(item, str(path), locator)
+        record = record_from_mapping(item, str(path), locator)
+        records = None if holds_document(record.fields) else documents_in(item)
+        if records is None or (len(records) == 1 and records[0] is item):
+            yield record
+            continue
+        # A line holding an API response (a crawler's saved page of results): its records, each its own.
+        for number_in_line, record in enumerate(records, start=1):
+            where = f"{locator} record {number_in_line}"
+            if isinstance(record, dict):
+                yield record_from_mapping(record, str(path), where)
+            else:
+                yield ReadError(path, f"expected an object, found {type(record).__name__}", where)

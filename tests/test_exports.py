@@ -1,0 +1,259 @@
+"""Exports and API responses as sites serve them (issue 17, items 3–5): the keys real exports use, records at any
+depth of a response, JSONP, and placeholders that mean "no value". The samples are real and named in
+tests/fixtures/exports/README.md."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from helpers import ROOT
+
+from index.labels import canonical_field
+from index.normalise import normalise
+from index.placeholders import is_placeholder
+from index.readers import ReadError, read_file
+from index.record import RawRecord
+
+EXPORTS = ROOT / "tests" / "fixtures" / "exports"
+
+
+def _documents(path: Path):
+    items = list(read_file(path))
+    assert not [item for item in items if isinstance(item, ReadError)], items
+    return [normalise(item) for item in items]
+
+
+@pytest.mark.parametrize(
+    ("label", "field"),
+    [
+        # Labels of disclosure pages and exports (issue 17, item 3).
+        ("备注/文号", "doc_no"),
+        ("公文生成日期", "written_date"),
+        ("有效期", "validity"),
+        ("制发单位", "publisher"),
+        ("公文种类", "category_genre"),
+        # Pinyin initials.
+        ("bt", "title"),
+        ("zw", "body"),
+        ("wh", "doc_no"),
+        ("fbjg", "publisher"),
+        ("yxx", "validity"),
+        ("scrq", "written_date"),
+        ("cwrq", "written_date"),
+        ("fbrq", "pub_date"),
+        ("mc", "title"),
+        # TRS 海云.
+        ("BT", "title"),
+        ("ZW", "body"),
+        ("IDXID", "index_no"),
+        ("FWZH", "doc_no"),
+        ("CWRQ", "written_date"),
+        ("FBRQ", "pub_date"),
+        ("FWJG_name", "publisher"),
+        ("DOCPUBURL", "url"),
+        # camelCase APIs.
+        ("publishTime", "pub_date"),
+        ("deptName", "publisher"),
+        ("fileNumber", "doc_no"),
+        ("indexNumber", "index_no"),
+        # Found in public crawler code: 法规库 APIs, gov.cn 信息公开 API, TRS IGS and 海云 政府文件库.
+        ("fbbm", "publisher"),
+        ("sxx", "validity"),
+        ("maintitle", "title"),
+        ("pub_url", "url"),
+        ("trs_time", "pub_date"),
+        ("FileName", "title"),
+        ("fileNum", "doc_no"),
+        ("Effectivestate", "validity"),
+        ("trs_site", "site"),
+        # Hanweb/大汉 信息公开 (its search form and export), and a 信息公开 CMS's pinyin columns.
+        ("vc_title", "title"),
+        ("vc_number", "index_no"),
+        ("vc_filenumber", "doc_no"),
+        ("vc_openmodel", "disclosure"),
+        ("c_complatedate", "written_date"),
+        ("fwrq", "written_date"),
+        ("ztc", "keywords"),
+        ("gjc", "keywords"),
+        ("nr", "body"),
+    ],
+)
+def test_the_labels_and_keys_real_exports_use(label, field):
+    assert canonical_field(label) == field
+
+
+def test_a_law_database_response_keeps_its_date_publisher_and_validity():
+    """fbrq, fbbm and sxx were dropped: the record kept only its title, body and 文号."""
+    [doc] = _documents(EXPORTS / "flk-rh-ft-search.json")
+    assert doc.title == "中华人民共和国行政处罚法(2021修订)第五十九条"
+    assert (doc.pub_date, doc.doc_no, doc.validity) == ("2021-01-22", "中华人民共和国主席令第70号", "有效")
+    # 全国人大常委会 is the publishers table's alias of the full name.
+    assert doc.publisher == "全国人民代表大会常务委员会"
+    assert "全国人大常委会" in doc.publisher_aliases
+
+
+@pytest.mark.parametrize(
+    ("name", "title", "pub_date", "doc_no", "written_date", "url"),
+    [
+        pytest.param(
+            "igs-search-page-content.json",
+            "天津市预算单位银行账户管理办法的通知",
+            "2013-03-11",
+            "",  # filenum 无 is a placeholder
+            "",
+            "https://jrgz.tj.gov.cn/xxfb/tzggl_l/202403/t20240301_123456.html",
+            id="page.content",
+        ),
+        pytest.param(
+            "govcn-xxgk-result-data-list.json",
+            "国务院关于印发新一代人工智能发展规划的通知",  # the <em> marks of the search API dropped
+            "2017-07-20",
+            "国发〔2017〕35号",
+            "2017-07-08",
+            "http://www.gov.cn/zhengce/content/2017-07/20/content_5211996.htm",
+            id="result.data.list",
+        ),
+        pytest.param(
+            "govcn-pushinfo.jsonp",
+            "国务院关于印发新一代人工智能发展规划的通知",
+            "2017-07-20",
+            "",
+            "",
+            "http://www.gov.cn/zhengce/content/2017-07/20/content_5211996.htm",
+            id="jsonp",
+        ),
+    ],
+)
+def test_records_at_any_depth_of_a_response_and_in_jsonp(name, title, pub_date, doc_no, written_date, url):
+    [doc] = _documents(EXPORTS / name)
+    assert (doc.title, doc.pub_date, doc.doc_no, doc.written_date, doc.url) == (
+        title,
+        pub_date,
+        doc_no,
+        written_date,
+        url,
+    )
+
+
+def test_a_response_envelope_with_a_known_key_is_not_taken_for_a_document(tmp_path):
+    """A search API may echo its query (index, type, filter) beside page.content (the IGS request parameters
+    public crawlers send): the envelope is no record to reject."""
+    response = json.loads((EXPORTS / "igs-search-page-content.json").read_text("utf-8"))
+    response = {"index": "zcwj-index", "type": "zcfg", "filter": {"AVAILABLE": "true"}, **response}
+    path = tmp_path / "response.json"
+    path.write_text(json.dumps(response, ensure_ascii=False), "utf-8")
+    [doc] = _documents(path)
+    assert doc.title == "天津市预算单位银行账户管理办法的通知"
+
+
+def test_a_record_holding_its_fields_in_an_object_is_read(tmp_path):
+    """Some list APIs put a record's metadata in an object under a key of their own ("tip")."""
+    path = tmp_path / "list.json"
+    record = {
+        "puburl": "http://www.gov.cn/zhengce/content/2017-07/20/content_5211996.htm",
+        "tip": {
+            "title": "国务院关于印发新一代人工智能发展规划的通知",
+            "filenum": "国发〔2017〕35号",
+            "dates": "2017-07-20",
+        },
+    }
+    path.write_text(json.dumps({"data": [record]}, ensure_ascii=False), "utf-8")
+    [doc] = _documents(path)
+    assert (doc.title, doc.doc_no, doc.url) == (
+        "国务院关于印发新一代人工智能发展规划的通知",
+        "国发〔2017〕35号",
+        "http://www.gov.cn/zhengce/content/2017-07/20/content_5211996.htm",
+    )
+
+
+@pytest.mark.parametrize("value", ["无", "暂无", "其它", "-", "/", "空", "（无）", "—", " 无 ", "--", "本网"])
+@pytest.mark.parametrize("field", ["doc_no", "index_no", "category", "publisher"])
+def test_placeholders_are_not_values(field, value):
+    doc = normalise(RawRecord("a.json", "", {"title": "关于某事的通知", "body": "正文。", field: value}))
+    assert (doc.doc_no, doc.index_no, doc.category_scheme, doc.category_topic, doc.publisher) == ("", None, "", "", "")
+
+
+def test_a_placeholder_under_one_key_leaves_the_field_to_another(tmp_path):
+    """fileNum: 其它 was stored as the 文号; a lower-ranked key holding the real one now gives it."""
+    path = tmp_path / "export.json"
+    path.write_text(
+        json.dumps([{"标题": "某通知", "文号": "其它", "fwzh": "国发〔2017〕35号"}], ensure_ascii=False), "utf-8"
+    )
+    [doc] = _documents(path)
+    assert doc.doc_no == "国发〔2017〕35号"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "placeholder"),
+    [
+        ("doc_no", "其他", True),
+        ("publisher", "其他", True),  # 公安部规章库's fbjg
+        ("category", "其他", False),  # a class of 主题分类 (and of 266 河北 documents in the shared corpus)
+        ("doc_no", "无锡政发〔2020〕1号", False),
+        ("category", "其他文件", False),
+    ],
+)
+def test_what_is_a_placeholder(field, value, placeholder):
+    assert is_placeholder(value, field) is placeholder
+
+
+def test_a_bare_number_is_not_read_as_validity():
+    """A bare code under 有效性 (yxx "0", Effectivestate "1") says 有效 on one site and 失效 on another."""
+    doc = normalise(RawRecord("a.json", "", {"title": "t", "body": "b", "validity": "0"}))
+    assert doc.validity == ""
+
+
+def test_a_records_own_attachments_are_not_taken_for_records(tmp_path):
+    """An object without a title, whose only list is its attachments, is one record (rejected with its reason)."""
+    path = tmp_path / "one.json"
+    record = {"索引号": "014319733/2018-00019", "附件": [{"name": "附件1.docx", "url": "/a/附件1.docx"}]}
+    path.write_text(json.dumps(record, ensure_ascii=False), "utf-8")
+    [item] = list(read_file(path))
+    assert item.fields["index_no"] == "014319733/2018-00019"
+
+
+def test_json_lines_of_saved_responses_give_their_records(tmp_path):
+    """A crawler saving each page of results as one line: each line's records, named by line and record."""
+    lines = [
+        json.dumps(json.loads((EXPORTS / name).read_text("utf-8")), ensure_ascii=False)
+        for name in ("igs-search-page-content.json", "govcn-xxgk-result-data-list.json")
+    ]
+    path = tmp_path / "pages.jsonl"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    docs = _documents(path)
+    assert [(doc.locator, doc.title) for doc in docs] == [
+        ("line 1 record 1", "天津市预算单位银行账户管理办法的通知"),
+        ("line 2 record 1", "国务院关于印发新一代人工智能发展规划的通知"),
+    ]
+
+
+@pytest.mark.parametrize("value", ["2021年1月1日至2025年12月31日", "2025-12-31"])
+def test_a_period_under_youxiaoqi_is_no_validity_word(value):
+    """有效期 holds when a document is valid; the 有效性 badge shows only a word (有效, 失效 …) it states."""
+    doc = normalise(RawRecord("a.json", "", {"title": "t", "body": "b", "validity": value}))
+    assert doc.validity == ""
+
+
+@pytest.mark.parametrize(("time", "pub_date"), [("1990 年 8 月 18 日", "1990-08-18"), ("10:30", "")])
+def test_a_list_apis_time_is_a_date_only_when_it_is_one(tmp_path, time, pub_date):
+    path = tmp_path / "list.json"
+    path.write_text(
+        json.dumps({"data": [{"title": "司法行政法制工作规定", "time": time}]}, ensure_ascii=False), "utf-8"
+    )
+    [doc] = _documents(path)
+    assert doc.pub_date == pub_date
+
+
+@pytest.mark.parametrize(
+    ("category", "dimensions"),
+    [
+        ("规划计划/无/报告", ("规划计划", "", "报告")),
+        ("-/通知", ("", "", "通知")),
+        ("规划计划 ??其他 ?? 报告", ("规划计划", "其他", "报告")),  # 其他 is a class (the seed page's)
+    ],
+)
+def test_a_placeholder_among_classification_dimensions_is_no_class(category, dimensions):
+    doc = normalise(RawRecord("a.json", "", {"title": "t", "body": "b", "category": category}))
+    assert (doc.category_scheme, doc.category_topic, doc.category_genre) == dimensions
