@@ -264,9 +264,7 @@ def check_pages(entries: Iterable[dict], root: Path = COLLECTION) -> tuple[list[
                 continue
             got = outcome.values.get(name, "")
             ok = not outcome.error and same(name, expected, got)
-            checks.append(
-                Check(entry["file"], entry["site"], entry["family"], entry["split"], name, expected, got, ok)
-            )
+            checks.append(Check(entry["file"], entry["site"], entry["family"], entry["split"], name, expected, got, ok))
     return checks, failed
 
 

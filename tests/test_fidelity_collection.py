@@ -1,0 +1,109 @@
+"""The real-page collection behind ``python -m bench.fidelity`` is well formed, and its comparison rules hold.
+
+No threshold on the score here: the benchmark measures, these tests only keep the collection and the rules honest.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections import defaultdict
+
+import pytest
+
+from bench.fidelity import COLLECTION, FIELDS, MANIFEST, SPLITS, check_pages, same, split_of
+
+HELD_BACK = {"ljz060707-lang/China-Real-Estate-Policy-Database", "zhiluo1/LawQuery", "JinhuaSu/Policy_crawler"}
+
+
+@pytest.fixture(scope="module")
+def pages() -> list[dict]:
+    return json.loads(MANIFEST.read_text(encoding="utf-8"))["pages"]
+
+
+def test_every_page_exists_is_gzip_and_small(pages):
+    for entry in pages:
+        path = COLLECTION / entry["file"]
+        assert path.is_file(), entry["file"]
+        assert path.name.endswith(".gz"), entry["file"]
+        assert 0 < len(gzip.decompress(path.read_bytes())) <= 300 * 1024, entry["file"]
+    assert len({e["file"] for e in pages}) == len(pages), "a page is listed twice"
+
+
+def test_every_page_names_its_source_and_none_is_held_back(pages):
+    for entry in pages:
+        source = entry["source"]
+        assert source["repo"].count("/") == 1 and source["path"], entry["file"]
+        assert len(source["commit"]) == 40 and int(source["commit"], 16) >= 0, entry["file"]
+        assert source["repo"] not in HELD_BACK, entry["file"]
+        assert entry["site"] and entry["family"], entry["file"]
+        assert entry["read_by"] in ("hand", "hand, from the portal's draft"), entry["file"]
+
+
+def test_splits_are_by_site(pages):
+    split_of_site: dict[str, set[str]] = defaultdict(set)
+    for entry in pages:
+        assert entry["split"] in SPLITS, entry["file"]
+        assert entry["split"] == split_of(entry["site"]), f"{entry['file']}: split is not the site's hash"
+        split_of_site[entry["site"]].add(entry["split"])
+    assert all(len(splits) == 1 for splits in split_of_site.values())
+
+
+def test_expected_values_name_known_fields(pages):
+    for entry in pages:
+        assert set(entry["expected"]) <= set(FIELDS), entry["file"]
+        assert entry["expected"].get("title"), f"{entry['file']}: every page has a title"
+
+
+def test_split_of_is_deterministic_and_uses_both_splits():
+    assert split_of("www.gov.cn") == split_of("www.gov.cn")
+    assert {split_of(f"site{i}.gov.cn") for i in range(20)} == set(SPLITS)
+
+
+def test_doc_no_brackets_and_spaces_compare_equal():
+    assert same("doc_no", "国发〔2018〕43号", "国发[2018]43号")
+    assert same("doc_no", "国发〔2018〕43号", "国发 （2018） 43 号")
+    assert same("doc_no", "国发〔2018〕43号", "国发【2018】43号")
+    assert not same("doc_no", "国发〔2018〕43号", "国发〔2018〕34号")
+    assert same("doc_no", "", "")
+    assert not same("doc_no", "", "其它")
+
+
+def test_dates_compare_in_any_common_form():
+    assert same("pub_date", "2018-12-29", "2018年12月29日")
+    assert same("pub_date", "2018-12-29", "2018/12/29 10:20")
+    assert same("written_date", "2023-01-05", "2023.1.5")
+    assert not same("pub_date", "2018-12-29", "2018-12-28")
+    assert same("pub_date", "2018", "2018年")
+
+
+def test_index_no_category_publisher_validity_rules():
+    assert same("index_no", "SM04100-0200-2022-00023", "sm04100－0200－2022－00023")
+    assert same("category", "卫生、体育\\医药管理", ["卫生、体育/医药管理"])
+    assert same("category", "市政府文件", ["市政府文件", "其他"])
+    assert not same("category", "市政府文件", ["规划计划"])
+    assert same("publisher", ["国务院办公厅", "中央军委办公厅"], "国务院办公厅、中央军委办公厅")
+    assert same("publisher", {"any": ["市政府", "丽水市人民政府"]}, ["丽水市人民政府"])
+    assert not same("publisher", {"any": ["市政府", "丽水市人民政府"]}, ["丽水市政府"])
+    assert same("validity", "现行有效", "有效")
+    assert not same("validity", "已废止", "有效")
+
+
+def test_body_checks_and_sets():
+    body = "各省、自治区：\n\u3000\u3000现将有关事项通知如下。\n国务院\n2018年12月21日"
+    assert same("body_head", "各省、自治区：现将", body)
+    assert same("body_tail", "国务院 2018年12月21日", body)
+    assert same("body_tail", "国务院2018年12月21日", body + "\n附件1.关于印发的通知.pdf")
+    assert not same("body_tail", "国务院2018年12月21日", body + "\n打印本页 关闭窗口")
+    assert not same("body_head", "现将有关事项", body)
+    assert same("keywords", ["体育", "运动会", "函"], "体育\u3000运动会\u3000函")
+    assert same("attachments", ["附件1.pdf"], ["附件1"])
+
+
+def test_a_page_is_read_through_the_ingest_path(pages, tmp_path):
+    """One real page goes through read_file and read_document; a field the page shows comes out compared."""
+    entry = next(e for e in pages if e["file"].endswith(".html.gz") and e["expected"].get("index_no"))
+    checks, failed = check_pages([entry])
+    assert {c.field for c in checks} == {f for f in FIELDS if entry["expected"].get(f) is not None}
+    assert entry["file"] not in failed
+    assert any(c.right for c in checks if c.field == "title")
