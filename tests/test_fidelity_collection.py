@@ -95,7 +95,10 @@ def test_body_checks_and_sets():
     assert same("body_tail", "国务院 2018年12月21日", body)
     assert same("body_tail", "国务院2018年12月21日", body + "\n附件1.关于印发的通知.pdf")
     assert not same("body_tail", "国务院2018年12月21日", body + "\n打印本页 关闭窗口")
-    assert not same("body_head", "现将有关事项", body)
+    assert same("body_head", "各省、自治区", "国务院关于某事的通知\n国发〔2018〕1号\n" + body)
+    assert not same("body_head", "各省、自治区", "【字体：大 中 小】打印本页\n" + body)
+    assert not same("body_head", "各省、自治区", "索引号：000014349/2018-00222 发布机构：国务院\n" + body)
+    assert not same("body_head", "各省、自治区", "很长的前言" * 40 + body)
     assert same("keywords", ["体育", "运动会", "函"], "体育\u3000运动会\u3000函")
     assert same("attachments", ["附件1.pdf"], ["附件1"])
 
