@@ -336,7 +336,8 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
         if args.failures and split != "held_out":
             for c in checks:
                 if not c.right:
-                    print(f"- {c.page} [{c.site}, {c.family}] {c.field}: got {c.got!r:.120} want {c.expected!r:.120}")
+                    got = f"…{str(c.got)[-120:]!r}" if c.field == "body_tail" else f"{c.got!r:.120}"
+                    print(f"- {c.page} [{c.site}, {c.family}] {c.field}: got {got} want {c.expected!r:.120}")
             print()
         right, total = sum(c.right for c in checks), len(checks)
         figures[split] = {
