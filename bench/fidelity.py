@@ -46,7 +46,6 @@ import gzip
 import hashlib
 import json
 import re
-import sys
 import tempfile
 import unicodedata
 from collections import defaultdict
@@ -359,4 +358,4 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
 
 
 if __name__ == "__main__":
-    sys.exit(main() and 0)
+    main()
