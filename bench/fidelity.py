@@ -1,9 +1,11 @@
 """Field fidelity on real disclosure pages: ``python -m bench.fidelity [--split tune|held_out|all] [--json]``.
 
-The collection is ``tests/fidelity/``: real detail pages (and the JSON exports that feed such pages) saved by
-public repositories, each gz-compressed under ``pages/``, and ``manifest.json`` giving per page its source
-(repository, path, commit), its site, its template family, its split and the right value of every field as
-read by hand from the page itself.
+The collection is ``tests/fidelity/``: real detail pages (and the JSON and CSV exports that feed such pages) saved
+by public repositories, each gz-compressed under ``pages/``, and ``manifest.json`` giving per page its source
+(repository, path, commit), its site, its template family, its input ``kind`` (html, text, json, csv), its split
+and the right value of every field as read by hand from the page itself. An export holding several records has
+one manifest entry per judged record, each naming its ``record`` (1-based, in the order the reader yields the
+file's records); each such record counts as a page.
 
 Each page goes through the portal's own reading path, the one ``portal ingest`` takes for a file:
 :func:`index.readers.read_file` (the reader chosen by content), then :func:`index.ingest.read_document`
@@ -210,8 +212,14 @@ def stored_values(doc) -> dict[str, object]:
     }
 
 
-def ingest_one(page: Path, name: str) -> Outcome:
-    """Read one collection page (gz) through the portal's reading path, as the file ``name`` would be."""
+def ingest_one(page: Path, name: str, record: int | None = None) -> Outcome:
+    """Read one collection page (gz) through the portal's reading path, as the file ``name`` would be.
+
+    Without ``record``: the file's first document (a detail page holds one). With ``record`` (1-based): the
+    document of the file's ``record``-th record, counted over everything the reader yields for the file
+    (documents and read errors alike), so an export of several records is scored record by record; a record
+    the reader breaks on or the ingest rejects gives that record's error, never another record's document.
+    """
     from index import limits
     from index.ingest import IngestReport, read_document
     from index.readers import ReadError, read_file
@@ -222,17 +230,31 @@ def ingest_one(page: Path, name: str) -> Outcome:
         report = IngestReport()
         errors: list[str] = []
         try:
-            for item in read_file(path, limits.current().max_records_per_file):
+            for number, item in enumerate(read_file(path, limits.current().max_records_per_file), start=1):
+                if record is not None and number != record:
+                    continue
                 if isinstance(item, ReadError):
                     errors.append(str(item).replace(str(path), name))
+                    if record is not None:
+                        break
                     continue
                 doc = read_document(item, limits.current(), report)
                 if doc is not None:
                     return Outcome(stored_values(doc))
+                if record is not None:
+                    break
+            else:
+                if record is not None:
+                    errors.append(f"the file holds fewer than {record} records")
         except Exception as exc:  # a crash is a finding of the benchmark, not the end of it
             return Outcome(error=f"crash: {type(exc).__name__}: {exc}")
         errors += [f"rejected: {r.field or '-'}: {r.reason}" for r in report.rejected]
         return Outcome(error="; ".join(errors) or "no document")
+
+
+def page_id(entry: dict) -> str:
+    """A collection entry's name in reports: its file, and ``#N`` for record N of a file of several."""
+    return entry["file"] + (f"#{entry['record']}" if entry.get("record") else "")
 
 
 # Scoring -------------------------------------------------------------------------------------------
@@ -248,6 +270,7 @@ class Check:
     expected: object
     got: object
     right: bool
+    kind: str = "html"
 
 
 def load_manifest(path: Path = MANIFEST) -> dict:
@@ -259,16 +282,18 @@ def check_pages(entries: Iterable[dict], root: Path = COLLECTION) -> tuple[list[
     checks: list[Check] = []
     failed: dict[str, str] = {}
     for entry in entries:
-        outcome = ingest_one(root / entry["file"], entry.get("name") or Path(entry["file"]).name.removesuffix(".gz"))
+        file_name = entry.get("name") or Path(entry["file"]).name.removesuffix(".gz")
+        outcome = ingest_one(root / entry["file"], file_name, entry.get("record"))
         if outcome.error:
-            failed[entry["file"]] = outcome.error
+            failed[page_id(entry)] = outcome.error
         for name in FIELDS:
             expected = entry["expected"].get(name)
             if expected is None:
                 continue
             got = outcome.values.get(name, "")
             ok = not outcome.error and same(name, expected, got)
-            checks.append(Check(entry["file"], entry["site"], entry["family"], entry["split"], name, expected, got, ok))
+            where = (page_id(entry), entry["site"], entry["family"], entry["split"])
+            checks.append(Check(*where, name, expected, got, ok, entry["kind"]))
     return checks, failed
 
 
@@ -301,6 +326,7 @@ def report(checks: list[Check], failed: dict[str, str], split: str, detail: bool
     )
     lines = [head, ""]
     lines += _rows("field", shares(checks, lambda c: c.field)) + [""]
+    lines += _rows("input kind", shares(checks, lambda c: c.kind)) + [""]
     lines += _rows("template family", shares(checks, lambda c: c.family)) + [""]
     lines += _rows("site", shares(checks, lambda c: c.site)) + [""]
     gave_none = sorted(p for p in failed if p in pages)

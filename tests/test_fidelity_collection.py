@@ -11,7 +11,7 @@ from collections import defaultdict
 
 import pytest
 
-from bench.fidelity import COLLECTION, FIELDS, MANIFEST, SPLITS, check_pages, same, split_of
+from bench.fidelity import COLLECTION, FIELDS, MANIFEST, SPLITS, check_pages, ingest_one, same, split_of
 
 HELD_BACK = {"ljz060707-lang/China-Real-Estate-Policy-Database", "zhiluo1/LawQuery", "JinhuaSu/Policy_crawler"}
 
@@ -27,7 +27,10 @@ def test_every_page_exists_is_gzip_and_small(pages):
         assert path.is_file(), entry["file"]
         assert path.name.endswith(".gz"), entry["file"]
         assert 0 < len(gzip.decompress(path.read_bytes())) <= 300 * 1024, entry["file"]
-    assert len({e["file"] for e in pages}) == len(pages), "a page is listed twice"
+    assert len({(e["file"], e.get("record")) for e in pages}) == len(pages), "a page is listed twice"
+    for entry in pages:
+        assert entry["kind"] in ("html", "text", "json", "csv"), entry["file"]
+        assert entry.get("record") is None or (isinstance(entry["record"], int) and entry["record"] >= 1)
 
 
 def test_every_page_names_its_source_and_none_is_held_back(pages):
@@ -110,3 +113,32 @@ def test_a_page_is_read_through_the_ingest_path(pages, tmp_path):
     assert {c.field for c in checks} == {f for f in FIELDS if entry["expected"].get(f) is not None}
     assert entry["file"] not in failed
     assert any(c.right for c in checks if c.field == "title")
+
+
+def test_each_record_of_an_export_is_scored_on_its_own(tmp_path):
+    """Record N of a JSON export is the Nth record the reader yields: its values, never a neighbour's."""
+    records = [
+        {"标题": "第一份文件", "发布日期": "2024-01-02", "正文": "第一份的正文。"},
+        {"标题": "", "正文": ""},
+        {"标题": "第三份文件", "文号": "某发〔2024〕3号", "发布日期": "2024-03-04", "正文": "第三份的正文。"},
+    ]
+    page = tmp_path / "export.json.gz"
+    page.write_bytes(gzip.compress(json.dumps(records, ensure_ascii=False).encode("utf-8")))
+    first, second, third = (ingest_one(page, "export.json", n) for n in (1, 2, 3))
+    assert first.values["title"] == "第一份文件" and not first.error
+    assert third.values["title"] == "第三份文件" and third.values["doc_no"] == "某发〔2024〕3号"
+    assert second.error and not second.values, "an empty record gives its own error, not the next document"
+    assert "fewer than 4" in ingest_one(page, "export.json", 4).error
+    entries = [
+        {
+            "file": "export.json.gz",
+            "record": 3,
+            "site": "s",
+            "family": "f",
+            "split": "tune",
+            "kind": "json",
+            "expected": {"title": "第三份文件", "doc_no": "某发〔2024〕3号"},
+        },
+    ]
+    checks, failed = check_pages(entries, root=tmp_path)
+    assert [c.page for c in checks] == ["export.json.gz#3"] * 2 and all(c.right for c in checks) and not failed
