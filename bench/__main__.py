@@ -11,6 +11,8 @@
 4. The server (:mod:`bench.web`) on each of the portal's indexes: cold start, ``/search`` under load beside
    the raw in-process search rate, serving memory, one ``portal search`` from the shell.
 5. Search quality (:mod:`bench.quality`) on the corpus indexes of step 1.
+6. Field fidelity (:mod:`bench.fidelity`) on the real pages of ``tests/fidelity/``: the share of fields read right,
+   per split (tune / held-out by site). Cheap: a few seconds, no index.
 
 Prints one markdown table with the targets of the performance issue, and writes
 ``bench/results/bench-<time>.json`` and ``bench/results/bench-<time>.svg`` (the ratios to the baselines).
@@ -123,6 +125,12 @@ def quality(corpus: dict[str, object]) -> dict[str, object]:
     return rows
 
 
+def fidelity() -> dict[str, object]:
+    """Field fidelity on the real-page collection, in a process of its own: its JSON figures (the tables:
+    ``python -m bench.fidelity``)."""
+    return json_of([sys.executable, "-m", "bench.fidelity", "--json"])
+
+
 def table(results: dict[str, dict]) -> str:
     rows = ["| measure | portal | baseline | ratio | target |", "|---|---|---|---|---|"]
 
@@ -168,6 +176,11 @@ def table(results: dict[str, dict]) -> str:
         )
         row(f"cold start to first answer s, {n}", web["cold_start_s"], None, "≤ 2", fmt="{:.2f}")
         row(f"`portal search 低保` s, {n}", web["cli_search_s"], None, "≤ 1", fmt="{:.2f}")
+    for split, figures in (results.get("fidelity") or {}).items():
+        if isinstance(figures, dict) and "judged" in figures:
+            what = f"{figures['pages']} pages, {figures['sites']} sites" if "pages" in figures else "all pages"
+            target = "≥ 98%" if split == "held_out" else ""
+            row(f"fields read right, {split} ({what})", f"{figures['share']:.1%}", None, target)
     return "\n".join(rows)
 
 
@@ -188,6 +201,7 @@ def main() -> None:
         results["large"] = size_figures(LARGE, args.rebuild, args.reuse)
     if not args.no_quality:
         results["quality"] = quality(results["corpus"])
+    results["fidelity"] = fidelity()
     print(table(results))
     if "quality" in results:
         from bench.quality import quality_table
