@@ -10,6 +10,10 @@ kind and all kinds together:
 * nDCG@10 (bench/metrics.py, gains 2^grade − 1; unjudged documents count 0);
 * success@5: the share of queries with a document graded 2 or 3 among the first five;
 * the no-result rate: the share of queries for which the system returns nothing at all.
+
+nDCG@10 and success@5 are averaged over the *answerable* queries, those with at least one document graded 2
+or 3 in the corpus (TREC drops topics without relevant documents: no system can score on them); the no-result
+rate is over every query, since finding nothing is a dead end whatever the corpus holds.
 """
 
 from __future__ import annotations
@@ -40,22 +44,35 @@ def load(queries: Path = QUERIES, judgments: Path = JUDGMENTS) -> list[dict]:
     return [entry | {"judgments": graded[entry["id"]]["judgments"]} for entry in entries if entry["id"] in graded]
 
 
+def answerable(entry: dict) -> bool:
+    """Whether a document graded 2 or 3 exists for the entry (else nDCG and success cannot be earned)."""
+    return max(entry["judgments"].values(), default=0) >= 2
+
+
 def score(runs: dict[str, list[str]], entries: list[dict]) -> dict[str, dict[str, dict]]:
-    """``{split: {kind or "all": {"queries": n, "ndcg10": …, "success5": …, "no_result": …}}}`` of one
-    system, from its ranked ids for each entry id (``runs[id]``). Kinds without queries in a split are absent."""
-    per_query: dict[tuple[str, str], list[tuple[float, float, float]]] = {}
+    """``{split: {kind or "all": {"queries": n, "answerable": m, "ndcg10": …, "success5": …, "no_result": …}}}``
+    of one system, from its ranked ids for each entry id (``runs[id]``); nDCG@10 and success@5 over the ``m``
+    answerable queries (None when there are none), the no-result rate over all ``n``. Kinds without queries in
+    a split are absent."""
+    groups: dict[tuple[str, str], list[dict]] = {}
     for entry in entries:
-        ranked = runs[entry["id"]]
-        values = (ndcg(ranked, entry["judgments"]), success(ranked, entry["judgments"]), float(not ranked))
         for kind in (entry["kind"], "all"):
-            per_query.setdefault((entry["split"], kind), []).append(values)
+            groups.setdefault((entry["split"], kind), []).append(entry)
     scores: dict[str, dict[str, dict]] = {}
-    for (split, kind), values in per_query.items():
-        columns = list(zip(*values, strict=True))
-        scores.setdefault(split, {})[kind] = {"queries": len(values)} | {
-            name: statistics.fmean(column) for name, column in zip(MEASURES, columns, strict=True)
+    for (split, kind), group in groups.items():
+        judged = [e for e in group if answerable(e)]
+        scores.setdefault(split, {})[kind] = {
+            "queries": len(group),
+            "answerable": len(judged),
+            "ndcg10": _mean([ndcg(runs[e["id"]], e["judgments"]) for e in judged]),
+            "success5": _mean([success(runs[e["id"]], e["judgments"]) for e in judged]),
+            "no_result": statistics.fmean(float(not runs[e["id"]]) for e in group),
         }
     return scores
+
+
+def _mean(values: list[float]) -> float | None:
+    return statistics.fmean(values) if values else None
 
 
 def run(system, entries: list[dict], limit: int = 10) -> dict[str, list[str]]:
@@ -78,6 +95,7 @@ def table(rows: dict[str, dict[str, dict[str, dict]]]) -> str:
             if not cells[0]:
                 continue
             for key, label in MEASURES.items():
-                values = " | ".join(f"{cell[key]:.2f}" if cell else "—" for cell in cells)
-                lines.append(f"| {kind} (n={cells[0]['queries']}) | {label} | {values} |")
+                values = " | ".join("—" if not cell or cell[key] is None else f"{cell[key]:.2f}" for cell in cells)
+                n = cells[0]["queries"] if key == "no_result" else cells[0]["answerable"]
+                lines.append(f"| {kind} | {label} (n={n}) | {values} |")
     return "\n".join(lines)
