@@ -99,3 +99,28 @@ def table(rows: dict[str, dict[str, dict[str, dict]]]) -> str:
                 n = cells[0]["queries"] if key == "no_result" else cells[0]["answerable"]
                 lines.append(f"| {kind} | {label} (n={n}) | {values} |")
     return "\n".join(lines)
+
+
+def tune_half(entries: list[dict], notes: dict[str, str] | None = None) -> dict:
+    """The ``tune`` entries alone (query, need, kind, source, judgments, the judge's notes), as handed to whoever
+    tunes search; ``held_out`` entries never appear in it."""
+    notes = notes or {}
+    tune = [entry | ({"notes": notes[entry["id"]]} if notes.get(entry["id"]) else {}) for entry in entries]
+    return {
+        "about": "Tune half of the everyday-query benchmark (bench/data/everyday.json, bench/data/README.md). "
+        "Judgments: {doc id: 0-3} over ../shared/corpus/real.jsonl.gz; unjudged documents count 0. Scored by "
+        "`python -m bench.quality --everyday`: nDCG@10 and success@5 (a document graded >=2 in the top 5) over "
+        "answerable queries, the no-result rate over all. Tune on these only; the held-out half is not here.",
+        "entries": [entry for entry in tune if entry["split"] == "tune"],
+    }
+
+
+if __name__ == "__main__":
+    import sys
+
+    if len(sys.argv) != 2:
+        raise SystemExit("python -m bench.everyday OUT.json  (writes the tune half only)")
+    graded = json.loads(JUDGMENTS.read_text("utf-8"))
+    half = tune_half(load(), {key: record.get("notes", "") for key, record in graded.items()})
+    Path(sys.argv[1]).write_text(json.dumps(half, ensure_ascii=False, indent=1), "utf-8")
+    print(f"{len(half['entries'])} tune entries: {sys.argv[1]}")

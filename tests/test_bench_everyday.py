@@ -125,3 +125,10 @@ def test_blind_judging_stores_grades_by_document_in_a_fixed_shuffled_order(tmp_p
     assert {doc: stored["judgments"][doc] for doc in order[:4]} == dict(zip(order[:4], [3, 0, 1, 2], strict=True))
     with pytest.raises(ValueError, match="8 grades"):
         grade(entry, "301", "", path)
+
+
+def test_the_tune_half_holds_every_tune_query_and_no_held_out_one():
+    entries = everyday.load()
+    half = everyday.tune_half(entries)
+    assert {e["id"] for e in half["entries"]} == {e["id"] for e in entries if e["split"] == "tune"}
+    assert all(e["split"] == "tune" and e["judgments"] for e in half["entries"])
