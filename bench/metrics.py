@@ -21,3 +21,9 @@ def ndcg(ranked: list[str], grades: dict[str, int], depth: int = 10) -> float:
 
     ideal = dcg(sorted(grades.values(), reverse=True))
     return dcg([grades.get(doc_id, 0) for doc_id in ranked]) / ideal if ideal else 0.0
+
+
+def success(ranked: list[str], grades: dict[str, int], depth: int = 5, at_least: int = 2) -> float:
+    """1.0 when a document graded ``at_least`` or more is among the first ``depth`` ids, else 0.0 (the mean
+    over queries is success@depth: the share of queries that show a useful document on the first screen)."""
+    return float(any(grades.get(doc_id, 0) >= at_least for doc_id in ranked[:depth]))

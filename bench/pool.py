@@ -34,7 +34,7 @@ from collections import Counter
 from pathlib import Path
 
 from bench.quality import CORPUS, RESULTS, ROOT, Portal, build_portal
-from bench.textbook import Textbook, build, records
+from bench.textbook import Textbook, TextbookOr, build, records
 
 OPENING_CHARS = 300
 DEPTH = 20
@@ -112,11 +112,20 @@ class Bigrams:
         pass
 
 
-def whoosh_systems(out: Path) -> dict[str, object]:
-    """The portal and the textbook over whole-corpus indexes under ``out``, built where missing."""
+def whoosh_systems(out: Path, portal_index: Path | None = None, textbook_index: Path | None = None) -> dict:
+    """The portal and the textbook (words ANDed, and ``textbook_or``: any word) over whole-corpus indexes
+    under ``out``, built where missing, or over the given existing indexes."""
     systems: dict[str, object] = {}
+    given = {"portal": portal_index, "textbook": textbook_index}
     for name, builder, opener in (("portal", build_portal, Portal), ("textbook", build, Textbook)):
-        index_dir = out / f"quality-{name}-all"
+        index_dir = given[name] or out / f"quality-{name}-all"
+        if given[name]:
+            if not index_dir.exists():
+                raise SystemExit(f"{index_dir}: no such index")
+            systems[name] = opener(index_dir)
+            if name == "textbook":
+                systems["textbook_or"] = TextbookOr(index_dir)
+            continue
         if not index_dir.exists():
             print(f"building the {name} index at {index_dir} (about 9 minutes)", flush=True)
             started = time.perf_counter()
@@ -124,6 +133,8 @@ def whoosh_systems(out: Path) -> dict[str, object]:
             (index_dir.parent / f"{index_dir.name}.built-from").write_text(_commit() + "\n")
             print(f"  {time.perf_counter() - started:.0f} s", flush=True)
         systems[name] = opener(index_dir)
+        if name == "textbook":
+            systems["textbook_or"] = TextbookOr(index_dir)
     return systems
 
 
@@ -158,9 +169,20 @@ def main() -> None:
     parser.add_argument("queries", type=Path, help="JSON list of {query, need, kind, twin}")
     parser.add_argument("--depth", type=int, default=DEPTH, help=f"each system's top N pooled (default {DEPTH})")
     parser.add_argument("--out", type=Path, help="the pool file (default bench/results/pool-<queries name>.json)")
+    parser.add_argument(
+        "--systems",
+        default="portal,textbook,bigrams",
+        help="comma-separated, of portal, textbook (AND), textbook_or, bigrams (default portal,textbook,bigrams)",
+    )
+    parser.add_argument("--portal-index", type=Path, help="an existing whole-corpus portal index to ask")
+    parser.add_argument("--textbook-index", type=Path, help="an existing whole-corpus textbook index to ask")
     args = parser.parse_args()
     if not CORPUS.exists():
         raise SystemExit(f"needs {CORPUS} (../shared beside the checkout)")
+    wanted = args.systems.split(",")
+    unknown = set(wanted) - {"portal", "textbook", "textbook_or", "bigrams"}
+    if unknown:
+        raise SystemExit(f"--systems: unknown {', '.join(sorted(unknown))}")
     entries = json.loads(args.queries.read_text("utf-8"))
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = args.out or RESULTS / f"pool-{args.queries.stem}.json"
@@ -171,20 +193,25 @@ def main() -> None:
             "publisher": r.get("publisher") or "",
             "date": r.get("date") or r.get("year") or "",
             "opening": plain(r.get("body"))[:OPENING_CHARS],
+            "length": len(plain(r.get("body"))),
         }
         for r in records(CORPUS)
     }
-    systems = whoosh_systems(RESULTS) | {"bigrams": Bigrams(CORPUS)}
+    systems = whoosh_systems(RESULTS, args.portal_index, args.textbook_index)
+    if "bigrams" in wanted:
+        systems["bigrams"] = Bigrams(CORPUS)
+    for name in [n for n in systems if n not in wanted]:
+        systems.pop(name).close()
     try:
         result = pool(entries, systems, documents, args.depth)
     finally:
         for system in systems.values():
             system.close()
-    result["portal_built_from"] = (
-        (RESULTS / "quality-portal-all.built-from").read_text().strip()
-        if (RESULTS / "quality-portal-all.built-from").exists()
-        else "unknown"
-    )
+    built_from = RESULTS / "quality-portal-all.built-from"
+    if args.portal_index:
+        result["portal_built_from"] = str(args.portal_index)
+    else:
+        result["portal_built_from"] = built_from.read_text().strip() if built_from.exists() else "unknown"
     out.write_text(json.dumps(result, ensure_ascii=False, indent=1), "utf-8")
     sizes = [len(e["pool"]) for e in result["entries"]]
     print(f"{len(sizes)} entries, {sum(sizes)} documents to judge (median {sorted(sizes)[len(sizes) // 2]}): {out}")

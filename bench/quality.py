@@ -1,12 +1,17 @@
 """Search quality beside the textbook baseline: ``python -m bench.quality [--docs N] [--per-kind N] [--reuse]``.
 
+``python -m bench.quality --everyday [--portal-index DIR] [--textbook-index DIR]`` scores only the everyday
+queries (bench/everyday.py) on existing whole-corpus indexes: a minute, not a rebuild.
+
 Builds two indexes of the same documents (by default the whole of ../shared/corpus/real.jsonl.gz): the
 portal's, through ``portal ingest``'s code, and the textbook's (bench/textbook.py). Then asks both:
 
 * known-item queries drawn by bench/known_items.py (exact title, 文号 with [ ], a body sentence, a shortened
   title, a title with one character wrong): MRR@10 and recall@10;
 * topical queries with graded judgments (bench/data/topical.json, see bench/data/README.md): nDCG@10 for each
-  kind (topical, everyday wording, traditional characters) and for the twins of the last two.
+  kind (topical, everyday wording, traditional characters) and for the twins of the last two;
+* everyday queries as citizens type them (bench/data/everyday.json, whole corpus only): nDCG@10, success@5
+  and the no-result rate per kind and split, for the portal beside the textbook with words ANDed and ORed.
 
 The portal is asked through its JSON API (``/search.json`` in-process), so what is scored is what a user
 gets: a 索引号 or 文号 query that names a document lists it first. Prints one markdown table with index size
@@ -24,9 +29,10 @@ from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlencode
 
+from bench import everyday
 from bench.known_items import KINDS, draw, no_hits
 from bench.metrics import ndcg, reciprocal_rank
-from bench.textbook import Textbook, build, records
+from bench.textbook import Textbook, TextbookOr, build, records
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus" / "real.jsonl.gz"
@@ -82,7 +88,8 @@ class Portal:
             catalog.warm()
             return catalog
 
-        settings = replace(load_settings({}), index_dir=index_dir, query_log=index_dir.parent / "querylog")
+        # The query log goes under bench/results, never beside an index this run only reads.
+        settings = replace(load_settings({}), index_dir=index_dir, query_log=RESULTS / "querylog")
         app = create_app(settings, plain_catalog if self.plain else open_catalog)
         self.client = TestClient(app).__enter__()
 
@@ -224,6 +231,26 @@ def evaluate_systems(
     return rows
 
 
+def evaluate_everyday(portal_index: Path, textbook_index: Path) -> dict[str, dict]:
+    """Everyday-query scores (bench/everyday.py ``score``) and ranked ids of the portal, the textbook (AND)
+    and the textbook with any word matching (OR), on existing whole-corpus indexes:
+    ``{system: {"scores": …, "runs": {entry id: [doc id, …]}}}``."""
+    entries = everyday.load()
+    rows: dict[str, dict] = {}
+    for name, opener, index_dir in (
+        ("portal", Portal, portal_index),
+        ("textbook AND", Textbook, textbook_index),
+        ("textbook OR", TextbookOr, textbook_index),
+    ):
+        system = opener(index_dir)
+        try:
+            runs = everyday.run(system, entries)
+        finally:
+            system.close()
+        rows[name] = {"scores": everyday.score(runs, entries), "runs": runs}
+    return rows
+
+
 def _fmt(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}"
 
@@ -235,10 +262,16 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="reuse indexes built by an earlier run")
     parser.add_argument("--only", choices=("portal", "textbook"), help="evaluate one system (portal: both variants)")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--everyday", action="store_true", help="only the everyday queries, on existing indexes")
+    parser.add_argument("--portal-index", type=Path, help="--everyday: the portal index (default: --reuse's)")
+    parser.add_argument("--textbook-index", type=Path, help="--everyday: the textbook index (default: --reuse's)")
     args = parser.parse_args()
     if not CORPUS.exists():
         raise SystemExit(f"needs {CORPUS} (../shared beside the checkout)")
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.everyday:
+        main_everyday(args)
+        return
     corpus = sample(args.docs, args.out)
     docs = list(records(corpus))
     items = draw(docs, args.per_kind)
@@ -271,8 +304,30 @@ def main() -> None:
         finally:
             system.close()
     print_table(rows, len(items), len(docs))
+    result: dict[str, object] = {"documents": len(docs), "systems": rows}
+    if not args.docs and not args.only:  # the judgments are of whole-corpus ids
+        result["everyday"] = evaluate_everyday(args.out / f"quality-portal-{tag}", args.out / f"quality-textbook-{tag}")
+        print(everyday.table({name: row["scores"] for name, row in result["everyday"].items()}))
     stamp = time.strftime("%Y%m%dT%H%M%S")
-    (args.out / f"quality-{stamp}.json").write_text(json.dumps({"documents": len(docs), "systems": rows}, indent=2))
+    (args.out / f"quality-{stamp}.json").write_text(json.dumps(result, indent=2))
+
+
+def main_everyday(args: argparse.Namespace) -> None:
+    """``--everyday``: the everyday queries alone on existing whole-corpus indexes (built by --reuse's run
+    where missing and not given)."""
+    indexes = []
+    for name, given, builder in (("portal", args.portal_index, build_portal), ("textbook", args.textbook_index, build)):
+        index_dir = given or args.out / f"quality-{name}-all"
+        if not index_dir.exists():
+            if given:
+                raise SystemExit(f"{index_dir}: no such index")
+            builder(CORPUS, index_dir)
+        indexes.append(index_dir)
+    rows = evaluate_everyday(*indexes)
+    print(f"\n{CORPUS.name}; portal index {indexes[0]}, textbook index {indexes[1]}")
+    print(everyday.table({name: row["scores"] for name, row in rows.items()}))
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    (args.out / f"quality-everyday-{stamp}.json").write_text(json.dumps(rows, ensure_ascii=False, indent=1))
 
 
 if __name__ == "__main__":

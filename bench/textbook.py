@@ -20,7 +20,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh import sorting
 from whoosh.fields import ID, NUMERIC, TEXT, Schema
-from whoosh.qparser import MultifieldParser, QueryParserError
+from whoosh.qparser import MultifieldParser, OrGroup, QueryParserError
 from whoosh.query import And, Every, NumericRange, Term
 
 
@@ -66,12 +66,16 @@ def build(corpus: Path, index_dir: Path) -> int:
 
 
 class Textbook:
-    """Search over a textbook index: ``search(text) -> [doc id, …]``, best first."""
+    """Search over a textbook index: ``search(text) -> [doc id, …]``, best first; the query's words ANDed
+    (Whoosh's default ``AndGroup``)."""
+
+    group = None
 
     def __init__(self, index_dir: Path) -> None:
         self.ix = whoosh_index.open_dir(str(index_dir))
         self.searcher = self.ix.searcher()
-        self.parser = MultifieldParser(["title", "body"], self.ix.schema)
+        extra = {"group": self.group} if self.group else {}
+        self.parser = MultifieldParser(["title", "body"], self.ix.schema, **extra)
 
     def search(self, text: str, limit: int = 10) -> list[str]:
         try:
@@ -101,6 +105,13 @@ class Textbook:
     def close(self) -> None:
         self.searcher.close()
         self.ix.close()
+
+
+class TextbookOr(Textbook):
+    """The same index with any word allowed to match (Whoosh's ``OrGroup``, plain BM25F sum): what a tutorial
+    does when AND finds too little."""
+
+    group = OrGroup
 
 
 if __name__ == "__main__":
