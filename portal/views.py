@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from index.query import FACETS, MAX_QUERY_CHARS, Catalog, identifier_kind
+from portal import facetlists
 from portal.charts import Chart, bar_chart, column_chart
 from portal.links import CATEGORY_DIMENSIONS, absolute, browse_path, doc_path, search_url
 from portal.pages import DocPage, SearchPage, doc_page, identifier_matches, page_numbers, resolve_doc_id, search_page
@@ -86,9 +87,11 @@ def hot_queries(request: Request) -> list[str]:
 
 
 def home_data(catalog: Catalog, hot: list[str]) -> dict[str, Any]:
+    facets, omitted = facetlists.bounded(catalog.facet_counts())
     return {
         "latest": catalog.latest(LATEST_ON_HOME),
-        "facets": catalog.facet_counts(),
+        "facets": facets,
+        "facets_omitted": omitted,
         "stats": catalog.stats(),
         "hot": hot,
     }
@@ -102,7 +105,12 @@ def home_json(request: Request) -> Response:
     data = home_data(catalog_of(request), hot_queries(request))
     latest = [doc_item(item) for item in data["latest"]]
     return json_response(
-        HomeResponse(latest, facet_groups(data["facets"], FACETS), Overview(**data["stats"]), data["hot"])
+        HomeResponse(
+            latest,
+            facet_groups(data["facets"], FACETS, data["facets_omitted"]),
+            Overview(**data["stats"]),
+            data["hot"],
+        )
     )
 
 
@@ -135,7 +143,7 @@ def search_response(page: SearchPage) -> SearchResponse:
         did_you_mean=result.did_you_mean,
         expansions=result.expansions,
         hits=[hit_item(hit) for hit in result.hits],
-        facets=facet_groups(result.facets, FACETS),
+        facets=facet_groups(result.facets, FACETS, page.facets_omitted),
         identifier_matches=[doc_item(item) for item in page.identifier_matches],
         ways_out=[WayOutItem(way.text, way.url, way.count) for way in page.ways_out],
         links=SearchLinksItem(
@@ -198,9 +206,10 @@ ADVANCED_FACETS = tuple(key for key in FACETS if key != "year")
 
 
 def advanced_response(catalog: Catalog, parsed: ParsedSearch) -> AdvancedResponse:
-    counts = catalog.facet_counts()
+    counts, omitted = facetlists.bounded(catalog.facet_counts())
     choices = {key: [Choice(value.value, value.count) for value in counts.get(key, [])] for key in ADVANCED_FACETS}
-    return AdvancedResponse(parsed.request, search_url(parsed.request), choices)
+    more = {key: omitted.get(key, 0) for key in ADVANCED_FACETS}
+    return AdvancedResponse(parsed.request, search_url(parsed.request), choices, more)
 
 
 def advanced(request: Request) -> Response:
@@ -247,6 +256,7 @@ def stats(request: Request) -> Response:
         "stats": figures,
         "charts": {key: chart for key, (chart, _) in drawn.items()},
         "chart_note": {key: note for key, (_, note) in drawn.items()},
+        "table_rows": facetlists.FACET_LIMIT,  # rows of each table; the rest are one row
     }
     return render(request, "stats.html", context)
 
@@ -354,8 +364,10 @@ def browse_json(request: Request) -> Response:
 
 
 def browse_index(request: Request) -> Response:
-    return render(request, "browse.html", {"facets": catalog_of(request).facet_counts()})
+    facets, omitted = facetlists.bounded(catalog_of(request).facet_counts())
+    return render(request, "browse.html", {"facets": facets, "facets_omitted": omitted})
 
 
 def browse_index_json(request: Request) -> Response:
-    return json_response(BrowseResponse(facet_groups(catalog_of(request).facet_counts(), FACETS)))
+    facets, omitted = facetlists.bounded(catalog_of(request).facet_counts())
+    return json_response(BrowseResponse(facet_groups(facets, FACETS, omitted)))
