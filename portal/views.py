@@ -177,7 +177,7 @@ def search(request: Request) -> Response:
         return RedirectResponse(page.links.page(page.result.pages), status_code=303)
     querylog = querylog_of(request)
     if querylog and parsed.request.q and parsed.request.page == 1 and not page.result.error:
-        querylog.record(parsed.request.q, page.result.total)
+        querylog.record(parsed.request.q, page.result.total, client=request.client.host if request.client else "")
     context = search_context(page)
     context["canonical"] = canonical(request, page.links.html())
     return render(request, "search.html", context)
