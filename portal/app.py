@@ -21,6 +21,7 @@ from index.query import Catalog
 from index.query.store import SearchStore
 from index.store import NoIndex
 from portal import discovery, views
+from portal.disconnect import CancelOnDisconnect
 from portal.errors import ErrorPageMiddleware, error_response, http_exception, no_index, server_error
 from portal.openapi import openapi
 from portal.origin import PublicOriginMiddleware
@@ -144,6 +145,7 @@ def create_app(
         # Outermost first: the public origin is fixed before anything reads the request's URL, security headers
         # go on every response, and an unexpected exception becomes the error page inside them.
         middleware=[
+            Middleware(CancelOnDisconnect),  # a request whose client has gone is dropped (portal/disconnect.py)
             Middleware(PublicOriginMiddleware, settings=settings),
             Middleware(SecurityHeadersMiddleware),
             Middleware(ErrorPageMiddleware),

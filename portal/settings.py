@@ -43,6 +43,9 @@ SETTINGS = (
         "2",
         "requests `portal serve` works on at once (searches hold the GIL: more threads only contend for it)",
     ),
+    Setting("PORTAL_MAX_CONNECTIONS", "1000", "connections `portal serve` holds open at once (the longest idle shed)"),
+    Setting("PORTAL_HEADER_TIMEOUT", "10", "seconds a request's headers may take to arrive"),
+    Setting("PORTAL_KEEPALIVE_TIMEOUT", "5", "seconds an idle keep-alive connection is held open"),
     Setting(
         "PORTAL_ALLOWED_HOSTS",
         "",
@@ -91,6 +94,9 @@ class Settings:
     manticore: str = ""  # the cluster layout (index/cluster/topology.py), for store "manticore"
     query_log_max_queries: int = 10_000  # PORTAL_QUERY_LOG_MAX_QUERIES
     hot_min_clients: int = 3  # PORTAL_HOT_MIN_CLIENTS
+    max_connections: int = 1000  # PORTAL_MAX_CONNECTIONS (lowered below the open-file limit: portal/connections.py)
+    header_timeout: float = 10.0  # PORTAL_HEADER_TIMEOUT, seconds
+    keepalive_timeout: float = 5.0  # PORTAL_KEEPALIVE_TIMEOUT, seconds
 
     @property
     def query_log_dir(self) -> Path:
@@ -140,7 +146,22 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         manticore=_value("PORTAL_MANTICORE", env),
         query_log_max_queries=_positive("PORTAL_QUERY_LOG_MAX_QUERIES", env),
         hot_min_clients=_positive("PORTAL_HOT_MIN_CLIENTS", env),
+        max_connections=_positive("PORTAL_MAX_CONNECTIONS", env),
+        header_timeout=_seconds("PORTAL_HEADER_TIMEOUT", env),
+        keepalive_timeout=_seconds("PORTAL_KEEPALIVE_TIMEOUT", env),
     )
+
+
+def _seconds(name: str, environ: dict[str, str]) -> float:
+    """A setting that is a time in seconds above 0: ValueError naming it otherwise."""
+    value = _value(name, environ)
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < 86_400:
+        raise ValueError(f"{name} must be a number of seconds above 0, not {value!r}")
+    return seconds
 
 
 def _positive(name: str, environ: dict[str, str]) -> int:
