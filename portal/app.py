@@ -66,6 +66,7 @@ def routes() -> list[BaseRoute]:
         _get("/browse/{facet}/{value:path}", views.browse),
         _get("/feed.atom", discovery.latest_atom),
         _get("/sitemap.xml", discovery.sitemap),
+        _get("/sitemap-{part:int}.xml", discovery.sitemap_part),
         _get("/opensearch.xml", discovery.opensearch),
         _get("/robots.txt", discovery.robots),
         _get("/openapi.json", openapi),
