@@ -25,6 +25,7 @@ from portal.disconnect import CancelOnDisconnect
 from portal.errors import ErrorPageMiddleware, error_response, http_exception, no_index, server_error
 from portal.openapi import openapi
 from portal.origin import PublicOriginMiddleware
+from portal.pagecache import PageCache
 from portal.preferences import display
 from portal.querylog import QueryLog
 from portal.security import SecurityHeadersMiddleware
@@ -161,4 +162,5 @@ def create_app(
     )
     app.state.settings = settings
     app.state.templates = make_templates(settings)
+    app.state.page_cache = PageCache()
     return app

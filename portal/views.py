@@ -16,6 +16,7 @@ from index.query import FACETS, MAX_QUERY_CHARS, Catalog, identifier_kind
 from portal import facetlists
 from portal.charts import Chart, bar_chart, column_chart
 from portal.links import CATEGORY_DIMENSIONS, absolute, browse_path, doc_path, search_url
+from portal.pagecache import cached
 from portal.pages import DocPage, SearchPage, doc_page, identifier_matches, page_numbers, resolve_doc_id, search_page
 from portal.params import Params, ParsedSearch, clean_text, is_year, parse_search
 from portal.querylog import QueryLog
@@ -301,6 +302,7 @@ def found_doc(request: Request, suffix: str = "") -> DocPage | Response:
     return RedirectResponse(doc_path(resolved, suffix), status_code=301)
 
 
+@cached  # a large document's page is drawn once per commit (portal/pagecache.py)
 def doc(request: Request) -> Response:
     page = found_doc(request)
     if isinstance(page, Response):
@@ -314,6 +316,7 @@ def doc(request: Request) -> Response:
     return render(request, "doc.html", context)
 
 
+@cached
 def doc_json(request: Request) -> Response:
     page = found_doc(request, ".json")
     if isinstance(page, Response):

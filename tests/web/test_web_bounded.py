@@ -95,3 +95,21 @@ def test_pages_drawn_for_the_large_text_cookie_say_so_to_caches(many_publishers,
     for response in (plain, large):
         assert "cookie" in [v.strip().lower() for v in response.headers.get("vary", "").split(",")], path
         assert "private" in response.headers.get("cache-control", ""), path
+
+
+def test_a_cached_document_page_is_renewed_by_a_commit(tmp_path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    record = {"标题": "缓存之前的标题", "索引号": "014319733/2018-00555", "正文": "缓存测试的正文。"}
+    (folder / "a.json").write_text(json.dumps(record, ensure_ascii=False), "utf-8")
+    index_dir = tmp_path / "index"
+    build_index([folder], index_dir)
+    app = create_app(portal_settings(index_dir, allowed_hosts=("testserver",)))
+    with TestClient(app) as client:
+        assert "缓存之前的标题" in client.get("/doc/014319733/2018-00555").text
+        assert "缓存之前的标题" in client.get("/doc/014319733/2018-00555.json").text
+        record["标题"] = "提交之后的标题"
+        (folder / "a.json").write_text(json.dumps(record, ensure_ascii=False), "utf-8")
+        build_index([folder], index_dir)
+        assert "提交之后的标题" in client.get("/doc/014319733/2018-00555").text
+        assert "提交之后的标题" in client.get("/doc/014319733/2018-00555.json").text

@@ -153,11 +153,10 @@ def test_abandoned_requests_are_not_computed(shedding) -> None:
     host, port, stores = shedding
     [store] = stores
     before = store.gets
-    request = f"GET /doc/{SEED_INDEX_NO} HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode()
     abandoned = 12
-    for _ in range(abandoned):
+    for n in range(abandoned):  # each its own address, so none is answered from the page cache
         with socket.create_connection((host, port), timeout=5) as sock:
-            sock.sendall(request)
+            sock.sendall(f"GET /doc/{SEED_INDEX_NO}?v={n} HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode())
     time.sleep(1.0)  # the server notices the clients are gone
     connection = http.client.HTTPConnection(host, port, timeout=30)
     connection.request("GET", "/search.json?q=" + quote("低保"))
@@ -206,3 +205,19 @@ def test_idle_connections_past_the_file_limit_do_not_stall_real_requests(web_ind
         server.wait(timeout=10)
     assert log_path.stat().st_size < 50_000, log_path.read_text("utf-8", "replace")[-2000:]
     assert "Traceback" not in log_path.read_text("utf-8", "replace")
+
+
+def test_a_large_page_asked_for_again_is_not_drawn_again(shedding) -> None:
+    host, port, stores = shedding
+    [store] = stores
+    before = store.gets
+    connection = http.client.HTTPConnection(host, port, timeout=30)
+    bodies = set()
+    for _ in range(5):
+        connection.request("GET", f"/doc/{SEED_INDEX_NO}?cached=1")
+        response = connection.getresponse()
+        assert response.status == 200
+        bodies.add(response.read())
+    connection.close()
+    assert len(bodies) == 1
+    assert store.gets - before == 1
