@@ -70,6 +70,7 @@ class Crawler:
 
     async def run(self) -> CrawlReport:
         self.report.cleaned = folder.clean_leftovers(self.crawl_dir)
+        self._state.close()  # the placeholder
         self._state = self._initial_state()
         self._downloads.begin(self._state)
         fetcher = Fetcher(self.options.politeness, self.options.user_agent, self._robots.crawl_delay)

@@ -45,7 +45,9 @@ class CrawlState:
         self.path = path
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path) if path is not None else ":memory:", isolation_level="DEFERRED")
+        self._db = sqlite3.connect(
+            str(path) if path is not None else ":memory:", isolation_level="DEFERRED", check_same_thread=False
+        )
         self._db.executescript(_SCHEMA)
         self._db.execute("PRAGMA synchronous=NORMAL")
         self.start = self._meta("start") or start
