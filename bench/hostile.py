@@ -124,11 +124,6 @@ def probes(folder: Path) -> dict[str, tuple[str, Callable[[Path], None]]]:
             "with-pdf.json",
             _pdf_attachment("附件页页共用内容流的通知", lambda: _hostile_pdfs().pdf_text_bomb(10, 2000), folder),
         ),
-        # one page of 4.5 million empty save/restore pairs: no text, only time (about 100 s uncut)
-        "pdf-slow-stream": (
-            "with-pdf.json",
-            _pdf_attachment("附件读取耗时过长的通知", lambda: _hostile_pdfs().pdf_slow(4_500_000), folder),
-        ),
     }
 
 
