@@ -3,9 +3,12 @@
 A PDF costs what its content streams expand to, not its size: an 8 KB file whose pages all share one
 compressed content stream gave 10 million characters in 55 s, holding the ingest lock. So the text is read by
 ``python -m index.pdftext`` (pypdf), which stops at ``PORTAL_MAX_PDF_PAGES`` pages and at ``PORTAL_MAX_DOC_CHARS``
-characters (inside a page too: pypdf's text visitor counts as it goes), and sends each page's text as one JSON
-line as soon as it has it. The ingest gives it ``PORTAL_MAX_ATTACHMENT_SECONDS`` of wall time, then kills it and
-keeps the pages it sent. Whatever stopped the reading early is said: :attr:`PdfText.cut` names the limit.
+characters (inside a page too: pypdf's text visitor counts as it goes), may use CHILD_MEMORY bytes, and sends
+each page's text as one JSON line as soon as it has it. The ingest gives it ``PORTAL_MAX_ATTACHMENT_SECONDS`` of
+wall time, then kills it and keeps the pages it sent. Whatever stopped the reading early is said:
+:attr:`PdfText.cut` names the limit. (pypdf has limits of its own: it inflates no stream past 75 MB, parses a
+stream's operators up to a budget, and reads a page tree of at most 100,000 entries; past them the file is
+unreadable.)
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import resource
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -21,6 +25,7 @@ from pathlib import Path
 from index.limits import Limits
 
 _ROOT = Path(__file__).resolve().parent.parent  # the child imports this package from here
+CHILD_MEMORY = 1024 * 1024 * 1024  # bytes of address space the reading process may use; past it, unreadable
 
 
 @dataclass(frozen=True)
@@ -104,6 +109,8 @@ def main(argv: list[str]) -> int:
     """``python -m index.pdftext MAX_PAGES MAX_CHARS`` < file.pdf: one JSON line per page read (``text``), then
     ``cut`` naming the limit that stopped it, if one did; ``error`` and status 1 for a file it cannot read."""
     max_pages, max_chars = int(argv[0]), int(argv[1])
+    # pypdf inflates no stream past 75 MB (its own limit), but a file may hold many: the process is bounded too
+    resource.setrlimit(resource.RLIMIT_AS, (CHILD_MEMORY, CHILD_MEMORY))
     try:
         from pypdf import PdfReader
 
