@@ -89,6 +89,23 @@ def _cut_row(path: Path) -> None:
     path.write_bytes("标题,正文,发布日期\n完整的一行,正文,2020-01-01\n被截断的一行,正文".encode())
 
 
+def _pdf_attachment(title: str, make_pdf: Callable[[], bytes], folder: Path) -> Callable[[Path], None]:
+    """A document whose attachment is the PDF ``make_pdf`` writes (tests/hostile.py builds the hostile PDFs)."""
+
+    def make(path: Path) -> None:
+        (folder / "attachment.pdf").write_bytes(make_pdf())
+        path.write_bytes(_json({"标题": title, "正文": "正文。", "附件": [{"name": "attachment.pdf"}]}))
+
+    return make
+
+
+def _hostile_pdfs():
+    sys.path.insert(0, str(ROOT / "tests"))
+    import hostile
+
+    return hostile
+
+
 def probes(folder: Path) -> dict[str, tuple[str, Callable[[Path], None]]]:
     """name → (file name, writer) for each probe of the issue's table."""
     return {
@@ -102,6 +119,11 @@ def probes(folder: Path) -> dict[str, tuple[str, Callable[[Path], None]]]:
         "utf16-no-bom": ("nobom.txt", _utf16(False)),
         "number-1e999": ("infinite.json", _infinite),
         "csv-cut-last-row": ("cut.csv", _cut_row),
+        # issue 18: 100 pages sharing one compressed stream of 2,000 lines (2 KB; 21.6 million characters uncut)
+        "pdf-shared-stream": (
+            "with-pdf.json",
+            _pdf_attachment("附件页页共用内容流的通知", lambda: _hostile_pdfs().pdf_text_bomb(10, 2000), folder),
+        ),
     }
 
 

@@ -1,10 +1,15 @@
-"""A bounded load test of the portal: ``python -m bench.load [--index DIR] [--clients N] [--seconds M] [--json]``.
+"""A bounded load test of the portal: ``python -m bench.load [--index DIR] [--clients N] [--seconds M] [--json]``
+``[--idle K] [--server-files F]``.
 
 Starts ``portal serve`` as its own process on a free loopback port, sends N clients (each on its own keep-alive
 connection) round a mix of pages, JSON, feeds, empty results, identifier redirects, 404s and broken queries for
 M seconds, then stops by itself. Reports requests/s, latency p50/p99, responses by status class, 5xx and
 connection errors, and the server's resident memory at start and end (Linux /proc). It asserts nothing about
 speed; ``tests/web/test_web_load.py`` runs it for a few seconds and asserts no 5xx and no connection error.
+
+``--idle K`` holds K more connections open that never send a request, for the whole run, and ``--server-files F``
+starts the server with an open-file limit of F (``ulimit -n``): issue 18's 1,100 idle sockets against 1,024 files
+stalled every real request and filled the log with accept tracebacks, whose size is reported too.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ import argparse
 import asyncio
 import json
 import os
+import resource
+import socket
 import statistics
 import subprocess
 import sys
@@ -71,6 +78,9 @@ class LoadReport:
     error_samples: list[str] = field(default_factory=list)
     rss_start_mb: float = 0.0
     rss_end_mb: float = 0.0
+    idle: int = 0  # connections held open without a request
+    idle_closed_by_server: int = 0
+    server_log_bytes: int = 0
 
     def table(self) -> str:
         statuses = ", ".join(f"{key} {count}" for key, count in sorted(self.statuses.items()))
@@ -81,6 +91,8 @@ class LoadReport:
                 f"latency p50 {self.p50_ms:.1f} ms, p99 {self.p99_ms:.1f} ms",
                 f"responses: {statuses}; 5xx {self.server_errors}; connection errors {self.connection_errors}",
                 f"server memory (RSS): {self.rss_start_mb:.0f} MB at start, {self.rss_end_mb:.0f} MB at end",
+                f"idle connections {self.idle} ({self.idle_closed_by_server} closed by the server); "
+                f"server log {self.server_log_bytes:,} bytes",
             )
         )
 
@@ -99,13 +111,16 @@ def rss_mb(pid: int) -> float:
 class PortalProcess:
     """``portal serve`` on a free loopback port, in its own process, for the ``with`` block."""
 
-    def __init__(self, index_dir: Path) -> None:
+    def __init__(self, index_dir: Path, files: int | None = None) -> None:
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "PORTAL_INDEX_DIR": str(index_dir), "PORTAL_HOST": "127.0.0.1"}
         command = [sys.executable, "-m", "portal", "serve", "--port", str(self.port)]
         self.log = tempfile.TemporaryFile()  # a file, not a pipe: a pipe nobody reads would stall the server
-        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=self.log)
+        limit = (lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (files, files))) if files else None
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=self.log, preexec_fn=limit
+        )
 
     def __enter__(self) -> PortalProcess:
         deadline = time.monotonic() + STARTUP_TIMEOUT
@@ -168,13 +183,22 @@ async def _run(base_url: str, paths: list[str], clients: int, seconds: float) ->
     return seen, errors, time.monotonic() - started
 
 
-def run_load(index_dir: Path, clients: int = 8, seconds: float = 10.0) -> LoadReport:
+def run_load(
+    index_dir: Path, clients: int = 8, seconds: float = 10.0, idle: int = 0, server_files: int | None = None
+) -> LoadReport:
     """Serve ``index_dir`` with ``portal serve`` and load it; the server is stopped when this returns."""
-    with PortalProcess(index_dir) as portal:
+    with PortalProcess(index_dir, server_files) as portal:
         paths = PATHS + document_paths(portal.base_url)
-        report = LoadReport(clients=clients, seconds=seconds, rss_start_mb=rss_mb(portal.process.pid))
-        seen, errors, elapsed = asyncio.run(_run(portal.base_url, paths, clients, seconds))
+        report = LoadReport(clients=clients, seconds=seconds, rss_start_mb=rss_mb(portal.process.pid), idle=idle)
+        held = [socket.create_connection(("127.0.0.1", portal.port), timeout=5) for _ in range(idle)]
+        try:
+            seen, errors, elapsed = asyncio.run(_run(portal.base_url, paths, clients, seconds))
+            report.idle_closed_by_server = sum(_closed(sock) for sock in held)
+        finally:
+            for sock in held:
+                sock.close()
         report.rss_end_mb = rss_mb(portal.process.pid)
+        report.server_log_bytes = len(portal.server_log().encode())
     latencies = sorted(latency * 1000 for latency, _, _ in seen)
     report.seconds = elapsed
     report.requests = len(seen)
@@ -190,14 +214,27 @@ def run_load(index_dir: Path, clients: int = 8, seconds: float = 10.0) -> LoadRe
     return report
 
 
+def _closed(sock: socket.socket) -> bool:
+    """Whether the server has closed ``sock`` (it never sent a request, so nothing else is to be read)."""
+    sock.setblocking(False)
+    try:
+        return sock.recv(1) == b""
+    except BlockingIOError:
+        return False
+    except OSError:
+        return True
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--index", type=Path, default=ROOT / "var" / "index", help="index to serve (PORTAL_INDEX_DIR)")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--idle", type=int, default=0, help="connections held open without a request")
+    parser.add_argument("--server-files", type=int, help="the server's open-file limit (ulimit -n)")
     args = parser.parse_args()
-    report = run_load(args.index, args.clients, args.seconds)
+    report = run_load(args.index, args.clients, args.seconds, args.idle, args.server_files)
     print(json.dumps(asdict(report), ensure_ascii=False, indent=2) if args.json else report.table())
     sys.exit(1 if report.server_errors or report.connection_errors else 0)
 

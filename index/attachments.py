@@ -1,7 +1,8 @@
 """Attachment text (PDF, DOCX, plain text, HTML), so words that live only in an attachment are found.
 
-Supported kinds: ``pdf`` (pypdf), ``docx`` (python-docx: paragraphs and table cells), ``txt``
-(charset detected), ``html``/``htm``. Legacy binary Office files (``doc``, ``xls``, ``wps``, ``et``),
+Supported kinds: ``pdf`` (pypdf, in a child process bounded in pages, characters and time:
+:mod:`index.pdftext`), ``docx`` (python-docx: paragraphs and table cells), ``txt`` (charset detected),
+``html``/``htm``. Legacy binary Office files (``doc``, ``xls``, ``wps``, ``et``),
 spreadsheets, archives and OFD are not read: :func:`extract_text` returns "" for them.
 """
 
@@ -17,6 +18,7 @@ from urllib.parse import unquote
 from index import limits
 from index.decoding import decode_text
 from index.htmltext import decode_html, html_to_text, kind_of
+from index.pdftext import pdf_text
 from index.record import Attachment, Finding
 
 # Larger files are skipped: a scanned 500-page PDF has no text worth the time, and the ingest
@@ -37,9 +39,12 @@ class AttachmentError(Exception):
         return f"{self.name}: {self.message}" if self.name else self.message
 
 
-def extract_text(data: bytes, kind: str, name: str = "") -> str:
+def extract_text(data: bytes, kind: str, name: str = "", findings: list[Finding] | None = None) -> str:
     """The text of an attachment's bytes; "" for kinds not supported (see the module docstring).
 
+    A PDF is read in a child process bounded in pages, characters and seconds (:mod:`index.pdftext`); when a
+    limit cuts it short, the text read so far is returned and an ``attachment_truncated`` finding naming
+    the file and the limit is added to ``findings``.
     Raises :class:`AttachmentError` for a file that cannot be read, never a parser's own exception.
     """
     kind = _real_kind(data, kind.lower().lstrip("."))
@@ -47,6 +52,13 @@ def extract_text(data: bytes, kind: str, name: str = "") -> str:
     if extractor is None:
         return ""
     try:
+        if kind == "pdf":
+            read = pdf_text(data, limits.current())
+            if read.cut and findings is not None:
+                findings.append(
+                    Finding("attachment_truncated", "attachments", f"附件只读了一部分（{name or 'PDF'}: {read.cut}）")
+                )
+            return read.text.strip()
         return extractor(data).strip()
     # pypdf and python-docx raise many exception types on damaged files (struct, zlib, KeyError,
     # their own); any of them means the same thing to the caller: this attachment is unreadable.
@@ -68,18 +80,6 @@ def _is_docx(data: bytes) -> bool:
         return "word/document.xml" in zipfile.ZipFile(io.BytesIO(data)).namelist()
     except zipfile.BadZipFile:
         return False
-
-
-def pdf_text(data: bytes) -> str:
-    """The text of every page of a PDF, pages separated by blank lines."""
-    from pypdf import PdfReader  # imported here: only ingests that meet a PDF pay for it
-
-    if b"%PDF-" not in data[:1024]:
-        raise ValueError("not a PDF file")
-    reader = PdfReader(io.BytesIO(data))
-    if reader.is_encrypted:
-        reader.decrypt("")  # most "encrypted" government PDFs only restrict printing
-    return "\n\n".join(text.strip() for page in reader.pages if (text := page.extract_text() or ""))
 
 
 def docx_text(data: bytes) -> str:
@@ -141,7 +141,7 @@ def html_text(data: bytes) -> str:
 
 
 _EXTRACTORS: dict[str, Callable[[bytes], str]] = {
-    "pdf": pdf_text,
+    "pdf": lambda data: pdf_text(data, limits.current()).text,  # extract_text also reports where it was cut
     "docx": docx_text,
     "txt": plain_text,
     "text": plain_text,
@@ -185,18 +185,19 @@ def read_texts(attachments: list[Attachment]) -> list[Finding]:
         if attachment.path is None or attachment.text:
             continue
         try:
-            attachment.text = file_text(attachment.path, attachment.kind, attachment.name)
+            attachment.text = file_text(attachment.path, attachment.kind, attachment.name, findings)
         except AttachmentError as exc:
             findings.append(Finding("attachment_unreadable", "attachments", f"附件无法读取（{exc}）"))
     return findings
 
 
-def file_text(path: Path, kind: str = "", name: str = "") -> str:
-    """The text of an attachment file; raises :class:`AttachmentError` (too large, unopenable, unreadable)."""
+def file_text(path: Path, kind: str = "", name: str = "", findings: list[Finding] | None = None) -> str:
+    """The text of an attachment file; raises :class:`AttachmentError` (too large, unopenable, unreadable).
+    A limit that cuts the text short adds a finding to ``findings`` (:func:`extract_text`)."""
     name = name or path.name
     try:
         if path.stat().st_size > MAX_ATTACHMENT_BYTES:
             raise AttachmentError(name, f"larger than {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MiB, not read")
-        return extract_text(path.read_bytes(), kind or kind_of(path.name), name)
+        return extract_text(path.read_bytes(), kind or kind_of(path.name), name, findings)
     except OSError as exc:
         raise AttachmentError(name, f"cannot open: {exc.strerror or exc}") from exc

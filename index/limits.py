@@ -39,6 +39,8 @@ SETTINGS = (
     Setting("PORTAL_MAX_PARSE_MB", 64, "size of a JSON document (not JSON Lines), which is parsed whole"),
     Setting("PORTAL_MAX_PAGE_MB", 16, "size of an HTML page, which is parsed whole into a tree"),
     Setting("PORTAL_MAX_EXPANDED_MB", 32, "bytes an attachment may expand to (a DOCX's XML)"),
+    Setting("PORTAL_MAX_PDF_PAGES", 2000, "pages of a PDF attachment read"),
+    Setting("PORTAL_MAX_ATTACHMENT_SECONDS", 30, "seconds of wall time reading one PDF attachment may take"),
 )
 
 
@@ -51,6 +53,8 @@ class Limits:
     max_parse_bytes: int
     max_page_bytes: int
     max_expanded_bytes: int
+    max_pdf_pages: int = 2000
+    max_attachment_seconds: int = 30
 
 
 def current(environ: dict[str, str] | None = None) -> Limits:
@@ -68,6 +72,8 @@ def current(environ: dict[str, str] | None = None) -> Limits:
         max_parse_bytes=values["PORTAL_MAX_PARSE_MB"] * MB,
         max_page_bytes=values["PORTAL_MAX_PAGE_MB"] * MB,
         max_expanded_bytes=values["PORTAL_MAX_EXPANDED_MB"] * MB,
+        max_pdf_pages=values["PORTAL_MAX_PDF_PAGES"],
+        max_attachment_seconds=values["PORTAL_MAX_ATTACHMENT_SECONDS"],
     )
 
 

@@ -43,6 +43,12 @@ SHOWN_FAILURES = 30  # more go to --json
 @click.option("--retries", type=click.IntRange(0), default=2, show_default=True, help="Retries after a failed try.")
 @click.option("--attachments/--no-attachments", default=False, show_default=True, help="Download attachments.")
 @click.option("--max-attachment-mb", type=click.FloatRange(0, min_open=True), default=20.0, show_default=True)
+@click.option("--max-attachments-per-page", type=click.IntRange(0), default=50, show_default=True)
+@click.option("--max-attachment-mb-per-page", type=click.FloatRange(0), default=100.0, show_default=True)
+@click.option("--max-attachments", type=click.IntRange(0), default=10_000, show_default=True, help="Per crawl.")
+@click.option(
+    "--max-attachment-mb-total", type=click.FloatRange(0), default=2000.0, show_default=True, help="Per crawl."
+)
 @click.option("--detail-pattern", help="Regex a detail page's URL must match.")
 @click.option("--contact", help="Contact URL for the User-Agent [default: PORTAL_BASE_URL].")
 @click.option("--restart", is_flag=True, help="Forget a stopped crawl's frontier and start over.")
@@ -59,6 +65,10 @@ def crawl(
     retries: int,
     attachments: bool,
     max_attachment_mb: float,
+    max_attachments_per_page: int,
+    max_attachment_mb_per_page: float,
+    max_attachments: int,
+    max_attachment_mb_total: float,
     detail_pattern: str | None,
     contact: str | None,
     restart: bool,
@@ -95,6 +105,10 @@ def crawl(
         retries=retries,
         download_attachments=attachments,
         max_attachment_bytes=int(max_attachment_mb * MB),
+        max_attachments_per_page=max_attachments_per_page,
+        max_attachment_bytes_per_page=int(max_attachment_mb_per_page * MB),
+        max_attachments=max_attachments,
+        max_attachment_bytes_total=int(max_attachment_mb_total * MB),
         detail_pattern=detail_pattern,
         restart=restart,
         contact_url=contact if contact is not None else settings.base_url,
@@ -148,6 +162,10 @@ def _print_report(report: CrawlReport, crawl_dir: Path) -> None:
             click.echo(f"  {failure.url}  {failure.reason}")
         if len(report.failed) > SHOWN_FAILURES:
             click.echo(f"  … and {len(report.failed) - SHOWN_FAILURES} more (use --json for all)")
+    if report.capped:
+        click.echo("\nattachments left out (a cap was reached):")
+        for failure in report.capped[:SHOWN_FAILURES]:
+            click.echo(f"  {failure.url}  {failure.reason}")
     if report.cleaned:
         click.echo("\ncleaned up after a stopped crawl:")
         for line in report.cleaned[:SHOWN_FAILURES]:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+from dataclasses import dataclass, field
 from typing import Any
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
@@ -44,14 +47,68 @@ def latest_atom(request: Request) -> Response:
     return Response(feeds.atom_feed(feed, items, _doc_url(request)), media_type=feeds.ATOM_TYPE)
 
 
-def sitemap(request: Request) -> Response:
-    """``/sitemap.xml``: home, browse pages and every document."""
+# sitemaps.org: a sitemap lists at most 50,000 URLs; more are split into sitemaps listed by a sitemap index.
+SITEMAP_URLS = 50_000
+
+
+@dataclass
+class _Sitemaps:
+    """The sitemap's entries for one state of the index and one base URL, and the parts drawn from them."""
+
+    key: tuple[object, ...]
+    entries: list[tuple[str, str]]
+    drawn: dict[int, bytes] = field(default_factory=dict)  # part (0: the whole, or the index) → XML
+
+
+_SITEMAP_LOCK = threading.Lock()
+
+
+def _sitemaps(request: Request) -> _Sitemaps:
+    """The sitemap of the index as it is now, built once per commit (and base URL, and split size)."""
     catalog, base = catalog_of(request), _base(request)
+    stats = catalog.stats()
+    key = (id(catalog), stats.get("generation"), stats.get("last_commit"), stats.get("documents"), base, SITEMAP_URLS)
+    with _SITEMAP_LOCK:
+        cached = getattr(request.app.state, "sitemaps", None)
+        if cached is not None and cached.key == key:
+            return cached
     entries = [(base + "/", ""), (base + "/browse", "")]
-    for key, values in catalog.facet_counts().items():
-        entries += [(base + browse_path(key, value.value), "") for value in values]
+    for facet, values in catalog.facet_counts().items():
+        entries += [(base + browse_path(facet, value.value), "") for value in values]
     entries += [(base + doc_path(doc_id), date) for doc_id, date in catalog.document_dates()]
-    return Response(feeds.sitemap(entries), media_type="application/xml")
+    built = _Sitemaps(key, entries)
+    with _SITEMAP_LOCK:
+        request.app.state.sitemaps = built
+    return built
+
+
+def _sitemap_part(sitemaps: _Sitemaps, part: int, base: str) -> bytes:
+    drawn = sitemaps.drawn.get(part)
+    if drawn is None:
+        entries = sitemaps.entries
+        if part == 0 and len(entries) <= SITEMAP_URLS:
+            drawn = feeds.sitemap(entries)
+        elif part == 0:
+            parts = -(-len(entries) // SITEMAP_URLS)
+            drawn = feeds.sitemap_index(f"{base}/sitemap-{n}.xml" for n in range(1, parts + 1))
+        else:
+            drawn = feeds.sitemap(entries[(part - 1) * SITEMAP_URLS : part * SITEMAP_URLS])
+        sitemaps.drawn[part] = drawn
+    return drawn
+
+
+def sitemap(request: Request) -> Response:
+    """``/sitemap.xml``: home, browse pages and every document; past SITEMAP_URLS, an index of
+    ``/sitemap-N.xml`` parts. Drawn once per commit of the index."""
+    return Response(_sitemap_part(_sitemaps(request), 0, _base(request)), media_type="application/xml")
+
+
+def sitemap_part(request: Request) -> Response:
+    """``/sitemap-N.xml``: the N-th SITEMAP_URLS entries of the sitemap, when it is split; 404 otherwise."""
+    sitemaps, part = _sitemaps(request), request.path_params["part"]
+    if len(sitemaps.entries) <= SITEMAP_URLS or not 1 <= part <= -(-len(sitemaps.entries) // SITEMAP_URLS):
+        raise HTTPException(404, "没有这一部分站点地图。")
+    return Response(_sitemap_part(sitemaps, part, _base(request)), media_type="application/xml")
 
 
 def opensearch(request: Request) -> Response:

@@ -103,6 +103,14 @@ def sitemap(entries: Iterable[tuple[str, str]]) -> bytes:
     return _serialise(root)
 
 
+def sitemap_index(locations: Iterable[str]) -> bytes:
+    """A sitemap index (sitemaps.org) listing the sitemaps at ``locations`` (absolute URLs)."""
+    root = ET.Element("sitemapindex", {"xmlns": SITEMAP_NS})
+    for loc in locations:
+        _sub(_sub(root, "sitemap"), "loc", loc)
+    return _serialise(root)
+
+
 def opensearch(site_name: str, base: str) -> bytes:
     """An OpenSearch description so browsers can add the portal as a search engine."""
     root = ET.Element("OpenSearchDescription", {"xmlns": OPENSEARCH_NS})

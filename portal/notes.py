@@ -25,6 +25,7 @@ FINDING_LABELS: dict[str, str] = {
     "future_date": "日期晚于今天",
     "date_timestamp": "日期由时间戳换算",
     "attachment_unreadable": "附件无法读取",
+    "attachment_truncated": "附件只读了一部分",
     "csv_extra_cells": "导出表格中本行多出单元格，已忽略",
     "body_metadata": "正文开头的元数据已移出",
     "publisher_resolved": "发布机构简称已补全",

@@ -13,6 +13,7 @@ from index.query import FACETS, Catalog, DocSummary, SearchRequest, SearchResult
 from index.query.related import RelatedDoc
 from index.query.relations import Relations
 from index.record import Document
+from portal import facetlists
 from portal.links import SearchLinks, search_url
 from portal.notes import Note, notes_of
 from portal.params import FIELDS, ParsedSearch
@@ -50,6 +51,7 @@ class SearchPage:
     ways_out: list[WayOut] = field(default_factory=list)
     identifier_matches: list[DocSummary] = field(default_factory=list)
     heading: str = ""
+    facets_omitted: dict[str, int] = field(default_factory=dict)  # values left out of each facet list
 
     @property
     def request(self) -> SearchRequest:
@@ -140,7 +142,8 @@ def ways_out(catalog: Catalog, req: SearchRequest, result: SearchResult) -> list
 def search_page(catalog: Catalog, parsed: ParsedSearch, heading: str = "") -> SearchPage:
     links = SearchLinks(parsed.request)
     result = catalog.search(parsed.request)
-    page = SearchPage(parsed, result, links, chips(parsed.request, links), heading=heading)
+    result.facets, omitted = facetlists.bounded(result.facets)
+    page = SearchPage(parsed, result, links, chips(parsed.request, links), heading=heading, facets_omitted=omitted)
     if result.total == 0 and not result.error:
         page.ways_out = ways_out(catalog, parsed.request, result)
     return page

@@ -206,12 +206,19 @@ def paragraphs(body: str) -> list[str]:
 
 @dataclass
 class FacetGroup:
+    """One facet's values, the most frequent first, at most FACET_LIMIT (portal/facetlists.py) of them."""
+
     label: str
     values: list[FacetValue]
+    omitted: int  # values not listed (the least frequent); the facet's parameter still filters on any of them
 
 
-def facet_groups(facets: dict[str, list[FacetValue]], labels: dict[str, str]) -> dict[str, FacetGroup]:
-    return {key: FacetGroup(labels.get(key, key), values) for key, values in facets.items()}
+def facet_groups(
+    facets: dict[str, list[FacetValue]], labels: dict[str, str], omitted: dict[str, int] | None = None
+) -> dict[str, FacetGroup]:
+    return {
+        key: FacetGroup(labels.get(key, key), values, (omitted or {}).get(key, 0)) for key, values in facets.items()
+    }
 
 
 @dataclass
@@ -325,3 +332,4 @@ class AdvancedResponse:
     request: SearchRequest
     search_url: str
     choices: dict[str, list[Choice]]
+    omitted: dict[str, int]  # per list, the values not offered (the least frequent); 全文 takes 发布机构:"…" for any

@@ -16,17 +16,26 @@ import uvicorn
 from starlette.applications import Starlette
 
 from portal.app import create_app
+from portal.connections import BACKLOG, connection_limit, protocol_class, quiet_accept_failures
 from portal.settings import Settings
 
 STARTUP_TIMEOUT = 30.0  # seconds
 
 
 def server_config(settings: Settings, app: Starlette | None = None, log_level: str = "info") -> uvicorn.Config:
-    """The uvicorn configuration for the portal (or ``app``) on ``settings.host``:``settings.port``."""
+    """The uvicorn configuration for the portal (or ``app``) on ``settings.host``:``settings.port``.
+
+    Idle connections are shed (portal/connections.py): PORTAL_HEADER_TIMEOUT for a request's headers,
+    PORTAL_KEEPALIVE_TIMEOUT between requests, at most PORTAL_MAX_CONNECTIONS open (below the open-file limit).
+    """
+    quiet_accept_failures()
     return uvicorn.Config(
         app or create_app(settings),
         host=settings.host,
         port=settings.port,
+        http=protocol_class(settings.header_timeout, connection_limit(settings.max_connections)),
+        backlog=BACKLOG,
+        timeout_keep_alive=settings.keepalive_timeout,
         server_header=False,
         proxy_headers=False,
         lifespan="on",

@@ -43,6 +43,9 @@ SETTINGS = (
         "2",
         "requests `portal serve` works on at once (searches hold the GIL: more threads only contend for it)",
     ),
+    Setting("PORTAL_MAX_CONNECTIONS", "1000", "connections `portal serve` holds open at once (the longest idle shed)"),
+    Setting("PORTAL_HEADER_TIMEOUT", "10", "seconds a request's headers may take to arrive"),
+    Setting("PORTAL_KEEPALIVE_TIMEOUT", "5", "seconds an idle keep-alive connection is held open"),
     Setting(
         "PORTAL_ALLOWED_HOSTS",
         "",
@@ -57,6 +60,8 @@ SETTINGS = (
     ),
     Setting("PORTAL_QUERY_LOG", "", "folder of the query log (热搜词); default `querylog` beside the index folder"),
     Setting("PORTAL_QUERY_LOG_DAYS", "30", "days of query counts kept"),
+    Setting("PORTAL_QUERY_LOG_MAX_QUERIES", "10000", "queries a day of the query log keeps (the most searched)"),
+    Setting("PORTAL_HOT_MIN_CLIENTS", "3", "distinct clients (a day each) a query needs to be listed in 热搜词"),
     Setting(
         "PORTAL_HOT_BLOCKLIST",
         str(PROJECT_ROOT / "index" / "data" / "hot_blocklist.txt"),
@@ -87,6 +92,11 @@ class Settings:
     threads: int = 2  # PORTAL_THREADS: the worker threads of the sync views (anyio's default limiter)
     store: str = "whoosh"  # STORES
     manticore: str = ""  # the cluster layout (index/cluster/topology.py), for store "manticore"
+    query_log_max_queries: int = 10_000  # PORTAL_QUERY_LOG_MAX_QUERIES
+    hot_min_clients: int = 3  # PORTAL_HOT_MIN_CLIENTS
+    max_connections: int = 1000  # PORTAL_MAX_CONNECTIONS (lowered below the open-file limit: portal/connections.py)
+    header_timeout: float = 10.0  # PORTAL_HEADER_TIMEOUT, seconds
+    keepalive_timeout: float = 5.0  # PORTAL_KEEPALIVE_TIMEOUT, seconds
 
     @property
     def query_log_dir(self) -> Path:
@@ -134,7 +144,32 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         threads=_threads(_value("PORTAL_THREADS", env)),
         store=_store(_value("PORTAL_STORE", env), _value("PORTAL_MANTICORE", env)),
         manticore=_value("PORTAL_MANTICORE", env),
+        query_log_max_queries=_positive("PORTAL_QUERY_LOG_MAX_QUERIES", env),
+        hot_min_clients=_positive("PORTAL_HOT_MIN_CLIENTS", env),
+        max_connections=_positive("PORTAL_MAX_CONNECTIONS", env),
+        header_timeout=_seconds("PORTAL_HEADER_TIMEOUT", env),
+        keepalive_timeout=_seconds("PORTAL_KEEPALIVE_TIMEOUT", env),
     )
+
+
+def _seconds(name: str, environ: dict[str, str]) -> float:
+    """A setting that is a time in seconds above 0: ValueError naming it otherwise."""
+    value = _value(name, environ)
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < 86_400:
+        raise ValueError(f"{name} must be a number of seconds above 0, not {value!r}")
+    return seconds
+
+
+def _positive(name: str, environ: dict[str, str]) -> int:
+    """A setting that is a whole number above 0: ValueError naming it otherwise."""
+    value = _value(name, environ)
+    if not value.strip().isdigit() or int(value) < 1:
+        raise ValueError(f"{name} must be a whole number above 0, not {value!r}")
+    return int(value)
 
 
 def _threads(value: str) -> int:

@@ -88,4 +88,20 @@ def make_templates(settings: Settings) -> Jinja2Templates:
             "here": path,
         }
 
-    return Jinja2Templates(env=make_environment(), context_processors=[site_context])
+    return PageTemplates(env=make_environment(), context_processors=[site_context])
+
+
+# Every page is drawn for the reader's large-text cookie (portal/preferences.py): a cache must key it on the
+# cookie (Vary, RFC 9110 §12.5.5), and not serve one reader's copy to another (private), nor an old copy
+# without asking (no-cache, RFC 9111 §5.2.2.4).
+PAGE_CACHE_HEADERS = {"Vary": "Cookie", "Cache-Control": "private, no-cache"}
+
+
+class PageTemplates(Jinja2Templates):
+    """Jinja2Templates whose responses say they change with the cookie (PAGE_CACHE_HEADERS)."""
+
+    def TemplateResponse(self, *args: Any, **kwargs: Any):  # noqa: N802 (Starlette's name)
+        response = super().TemplateResponse(*args, **kwargs)
+        for name, value in PAGE_CACHE_HEADERS.items():
+            response.headers[name] = value
+        return response

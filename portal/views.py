@@ -13,8 +13,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from index.query import FACETS, MAX_QUERY_CHARS, Catalog, identifier_kind
+from portal import facetlists
 from portal.charts import Chart, bar_chart, column_chart
 from portal.links import CATEGORY_DIMENSIONS, absolute, browse_path, doc_path, search_url
+from portal.pagecache import cached
 from portal.pages import DocPage, SearchPage, doc_page, identifier_matches, page_numbers, resolve_doc_id, search_page
 from portal.params import Params, ParsedSearch, clean_text, is_year, parse_search
 from portal.querylog import QueryLog
@@ -86,9 +88,11 @@ def hot_queries(request: Request) -> list[str]:
 
 
 def home_data(catalog: Catalog, hot: list[str]) -> dict[str, Any]:
+    facets, omitted = facetlists.bounded(catalog.facet_counts())
     return {
         "latest": catalog.latest(LATEST_ON_HOME),
-        "facets": catalog.facet_counts(),
+        "facets": facets,
+        "facets_omitted": omitted,
         "stats": catalog.stats(),
         "hot": hot,
     }
@@ -102,7 +106,12 @@ def home_json(request: Request) -> Response:
     data = home_data(catalog_of(request), hot_queries(request))
     latest = [doc_item(item) for item in data["latest"]]
     return json_response(
-        HomeResponse(latest, facet_groups(data["facets"], FACETS), Overview(**data["stats"]), data["hot"])
+        HomeResponse(
+            latest,
+            facet_groups(data["facets"], FACETS, data["facets_omitted"]),
+            Overview(**data["stats"]),
+            data["hot"],
+        )
     )
 
 
@@ -135,7 +144,7 @@ def search_response(page: SearchPage) -> SearchResponse:
         did_you_mean=result.did_you_mean,
         expansions=result.expansions,
         hits=[hit_item(hit) for hit in result.hits],
-        facets=facet_groups(result.facets, FACETS),
+        facets=facet_groups(result.facets, FACETS, page.facets_omitted),
         identifier_matches=[doc_item(item) for item in page.identifier_matches],
         ways_out=[WayOutItem(way.text, way.url, way.count) for way in page.ways_out],
         links=SearchLinksItem(
@@ -169,7 +178,7 @@ def search(request: Request) -> Response:
         return RedirectResponse(page.links.page(page.result.pages), status_code=303)
     querylog = querylog_of(request)
     if querylog and parsed.request.q and parsed.request.page == 1 and not page.result.error:
-        querylog.record(parsed.request.q, page.result.total)
+        querylog.record(parsed.request.q, page.result.total, client=request.client.host if request.client else "")
     context = search_context(page)
     context["canonical"] = canonical(request, page.links.html())
     return render(request, "search.html", context)
@@ -198,9 +207,10 @@ ADVANCED_FACETS = tuple(key for key in FACETS if key != "year")
 
 
 def advanced_response(catalog: Catalog, parsed: ParsedSearch) -> AdvancedResponse:
-    counts = catalog.facet_counts()
+    counts, omitted = facetlists.bounded(catalog.facet_counts())
     choices = {key: [Choice(value.value, value.count) for value in counts.get(key, [])] for key in ADVANCED_FACETS}
-    return AdvancedResponse(parsed.request, search_url(parsed.request), choices)
+    more = {key: omitted.get(key, 0) for key in ADVANCED_FACETS}
+    return AdvancedResponse(parsed.request, search_url(parsed.request), choices, more)
 
 
 def advanced(request: Request) -> Response:
@@ -247,6 +257,7 @@ def stats(request: Request) -> Response:
         "stats": figures,
         "charts": {key: chart for key, (chart, _) in drawn.items()},
         "chart_note": {key: note for key, (_, note) in drawn.items()},
+        "table_rows": facetlists.FACET_LIMIT,  # rows of each table; the rest are one row
     }
     return render(request, "stats.html", context)
 
@@ -291,6 +302,7 @@ def found_doc(request: Request, suffix: str = "") -> DocPage | Response:
     return RedirectResponse(doc_path(resolved, suffix), status_code=301)
 
 
+@cached  # a large document's page is drawn once per commit (portal/pagecache.py)
 def doc(request: Request) -> Response:
     page = found_doc(request)
     if isinstance(page, Response):
@@ -304,6 +316,7 @@ def doc(request: Request) -> Response:
     return render(request, "doc.html", context)
 
 
+@cached
 def doc_json(request: Request) -> Response:
     page = found_doc(request, ".json")
     if isinstance(page, Response):
@@ -354,8 +367,10 @@ def browse_json(request: Request) -> Response:
 
 
 def browse_index(request: Request) -> Response:
-    return render(request, "browse.html", {"facets": catalog_of(request).facet_counts()})
+    facets, omitted = facetlists.bounded(catalog_of(request).facet_counts())
+    return render(request, "browse.html", {"facets": facets, "facets_omitted": omitted})
 
 
 def browse_index_json(request: Request) -> Response:
-    return json_response(BrowseResponse(facet_groups(catalog_of(request).facet_counts(), FACETS)))
+    facets, omitted = facetlists.bounded(catalog_of(request).facet_counts())
+    return json_response(BrowseResponse(facet_groups(facets, FACETS, omitted)))

@@ -23,7 +23,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, RedirectResponse, Response, StreamingResponse
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 PUBLISHER = "示例市民政局"
@@ -516,3 +516,51 @@ def serve_app(app: Starlette, name: str = "crawlsite") -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+# --- a site of many links: a list page of `links` documents, each with `attachments` files ---------
+
+
+@dataclass
+class BulkSite:
+    """A list page linking ``links`` detail pages, each linking ``attachments`` files of ``file_bytes`` bytes."""
+
+    links: int = 3000
+    attachments: int = 0
+    file_bytes: int = 10_000
+    hits: Counter[str] = field(default_factory=Counter)
+
+    def files_sent(self) -> int:
+        return sum(n for path, n in self.hits.items() if path.startswith("/bulk/files/"))
+
+
+def bulk_app(site: BulkSite) -> Starlette:
+    async def robots(request: Request) -> Response:
+        return PlainTextResponse("User-agent: *\nAllow: /\n")
+
+    async def list_page(request: Request) -> Response:
+        site.hits[request.url.path] += 1
+        items = "".join(f'<li><a href="/bulk/doc-{n}.html">关于第{n}号事项的通知</a></li>' for n in range(site.links))
+        return HTMLResponse(f"<html><head><meta charset='utf-8'><title>通知公告</title></head><body><ul>{items}</ul>")
+
+    async def detail(request: Request) -> Response:
+        site.hits[request.url.path] += 1
+        n = request.path_params["n"]
+        files = "".join(f'<li><a href="/bulk/files/f-{n}-{m}.pdf">附件{m}</a></li>' for m in range(site.attachments))
+        return HTMLResponse(
+            f"<html><head><meta charset='utf-8'><title>关于第{n}号事项的通知</title></head><body>"
+            f"<h1>关于第{n}号事项的通知</h1><p>第{n}号事项的正文。</p><ul>{files}</ul></body></html>"
+        )
+
+    async def files(request: Request) -> Response:
+        site.hits[request.url.path] += 1
+        return Response(b"%PDF-1.4\n" + b"0" * (site.file_bytes - 9), media_type="application/pdf")
+
+    return Starlette(
+        routes=[
+            Route("/robots.txt", robots),
+            Route("/bulk/list.html", list_page),
+            Route("/bulk/doc-{n:int}.html", detail),
+            Route("/bulk/files/{name}", files),
+        ]
+    )

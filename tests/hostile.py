@@ -15,6 +15,7 @@ import gzip
 import io
 import json
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,6 +102,54 @@ def docx_bomb(expanded: int) -> bytes:
                 left -= len(block)
             member.write(tail)
     return buffer.getvalue()
+
+
+def _pdf(objects: list[bytes]) -> bytes:
+    """A PDF of ``objects`` (numbered from 1, the first the catalog) with a correct cross-reference table."""
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def pdf_bomb(levels: int, fanout: int, content: bytes) -> bytes:
+    """A PDF of ``fanout ** levels`` pages that all show one compressed content stream: a page tree whose nodes
+    each list the next node ``fanout`` times (so the file stays a few KB), and one page holding ``content``."""
+    stream = zlib.compress(content, 9)
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>"]
+    for level in range(levels):
+        number = 2 + level
+        parent = b" /Parent %d 0 R" % (number - 1) if level else b""
+        kids = b" ".join([b"%d 0 R" % (number + 1)] * fanout)
+        objects.append(b"<< /Type /Pages%s /Kids [%s] /Count %d >>" % (parent, kids, fanout ** (levels - level)))
+    page = 2 + levels
+    objects += [
+        b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 612 792] /Contents %d 0 R"
+        b" /Resources << /Font << /F1 %d 0 R >> >> >>" % (page - 1, page + 1, page + 2),
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    return _pdf(objects)
+
+
+def pdf_text_bomb(pages_per_level: int, lines: int) -> bytes:
+    """Issue 18's PDF: ``pages_per_level ** 2`` pages sharing one stream of ``lines`` lines of text (a 2 KB
+    file with 100 pages of 2,000 lines gave 21.6 million characters in 72 s)."""
+    line = b"BT /F1 9 Tf 20 700 Td (" + b"Bomb text fills every page " * 4 + b") Tj ET\n"
+    return pdf_bomb(2, pages_per_level, line * lines)
+
+
+def pdf_slow(operators: int) -> bytes:
+    """A one-page PDF whose content stream is ``operators`` empty save/restore pairs and one word: no text to
+    count, only time (200,000 pairs took pypdf 4.5 s)."""
+    return pdf_bomb(1, 1, b"q Q\n" * operators + b"BT /F1 9 Tf 20 700 Td (end) Tj ET\n")
 
 
 def _with_attachment(name: str, title: str) -> bytes:
@@ -228,12 +277,23 @@ HOSTILE: tuple[Hostile, ...] = (
             "warning", "attachment_unreadable", "attachments", title="附件为压缩炸弹的通知"),
     Hostile("corrupt-pdf.json", lambda lim: _with_attachment("corrupt.pdf", "附件损坏的通知"),
             "warning", "attachment_unreadable", "attachments", title="附件损坏的通知"),
+    Hostile("pdf-text-bomb.json", lambda lim: _with_attachment("pdf-text-bomb.pdf", "附件页页共用内容流的通知"),
+            "warning", "attachment_truncated", "attachments", title="附件页页共用内容流的通知"),
+    Hostile("pdf-many-pages.json", lambda lim: _with_attachment("pdf-many-pages.pdf", "附件页数过多的通知"),
+            "warning", "attachment_truncated", "attachments", title="附件页数过多的通知"),
+    Hostile("pdf-slow.json", lambda lim: _with_attachment("pdf-slow.pdf", "附件读取耗时过长的通知"),
+            "warning", "attachment_truncated", "attachments", title="附件读取耗时过长的通知"),
 )  # fmt: skip
 
 # Files the attachments above name; not documents themselves (they are read with their page).
 ATTACHMENT_FILES: dict[str, Callable[[Limits], bytes]] = {
     "docx-bomb.docx": lambda lim: docx_bomb(lim.max_expanded_bytes * 8),
     "corrupt.pdf": lambda lim: b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 9 0 R >>\nendobj\ntrailer<<>>\n%%EOF",
+    # each page gives 21,600 characters: PORTAL_MAX_DOC_CHARS stops it on its first pages (uncut: 2.2 million)
+    "pdf-text-bomb.pdf": lambda lim: pdf_text_bomb(10, 200),
+    "pdf-many-pages.pdf": lambda lim: pdf_bomb(3, 10, b"BT /F1 9 Tf 20 700 Td (page) Tj ET\n"),  # 1,000 pages
+    # pypdf needs about 3.4 s per second of PORTAL_MAX_ATTACHMENT_SECONDS to read it whole: the limit stops it
+    "pdf-slow.pdf": lambda lim: pdf_slow(lim.max_attachment_seconds * 150_000),
 }
 
 _UTF16_PAGE = _page_text("以UTF-16保存的页面", "小端序页面独有的正文。", "00031")

@@ -347,7 +347,7 @@ def test_sitemap_locations_tell_a_sitemap_from_a_page() -> None:
 
 def test_bookkeeping_files_are_sidecars_and_documents_are_not(full: Crawled, tmp_path: Path) -> None:
     sidecar = next((full.host_dir / "pages").glob("*.json"))
-    state = next((full.crawl_dir / ".state").glob("*.json"))
+    state = next((full.crawl_dir / ".state").glob("*.sqlite"))
     document = tmp_path / "doc.json"
     document.write_text('{"title": "关于…的通知", "url": "http://h/1.html"}', encoding="utf-8")
     assert crawled_reader.is_sidecar(sidecar)

@@ -26,6 +26,8 @@ SMALL_LIMITS = {
     "PORTAL_MAX_PARSE_MB": "1",
     "PORTAL_MAX_PAGE_MB": "1",
     "PORTAL_MAX_EXPANDED_MB": "1",
+    "PORTAL_MAX_PDF_PAGES": "20",
+    "PORTAL_MAX_ATTACHMENT_SECONDS": "3",
 }
 
 
@@ -119,7 +121,21 @@ def test_limits_name_their_setting(ingested) -> None:
     settings = ("PORTAL_MAX_DOC_CHARS", "PORTAL_MAX_FIELD_CHARS", "PORTAL_MAX_PARSE_MB", "PORTAL_MAX_PAGE_MB")
     for setting in (*settings, "PORTAL_MAX_NESTING", "PORTAL_MAX_RECORDS_PER_FILE"):
         assert setting in reasons, setting
-    assert "PORTAL_MAX_EXPANDED_MB" in " ".join(w.finding.message for w in report.warnings)
+    warnings = " ".join(w.finding.message for w in report.warnings)
+    for setting in ("PORTAL_MAX_EXPANDED_MB", "PORTAL_MAX_PDF_PAGES", "PORTAL_MAX_ATTACHMENT_SECONDS"):
+        assert setting in warnings, setting
+
+
+def test_a_pdf_is_read_only_up_to_its_limits(ingested) -> None:
+    """Issue 18: pages sharing one compressed content stream gave millions of characters in a minute."""
+    folder, report, catalog = ingested
+    for name, limit in (("pdf-text-bomb", "PORTAL_MAX_DOC_CHARS"), ("pdf-many-pages", "PORTAL_MAX_PDF_PAGES")):
+        [warning] = [w for w in report.warnings if w.finding.code == "attachment_truncated" and name in w.where]
+        assert f"{name}.pdf" in warning.finding.message and limit in warning.finding.message
+        [attachment] = catalog.get(warning.doc_id).attachments
+        assert 0 < len(attachment.text) <= limits.current({**SMALL_LIMITS}).max_doc_chars
+    [many] = [w for w in report.warnings if "pdf-many-pages" in w.where and w.finding.code == "attachment_truncated"]
+    assert catalog.get(many.doc_id).attachments[0].text.count("page") == 20
 
 
 def test_a_bad_limit_setting_is_named(monkeypatch) -> None:

@@ -6,7 +6,10 @@ import datetime as dt
 import json
 import threading
 
-from portal.querylog import HOT_MIN_COUNT, QueryLog
+import pytest
+
+from portal import querylog
+from portal.querylog import HOT_MIN_CLIENTS, HOT_MIN_COUNT, QueryLog
 
 TODAY = dt.date(2026, 11, 30)
 
@@ -19,14 +22,19 @@ def test_counts_normalised_queries_and_nothing_else(tmp_path):
         log.record(q, found=3, today=TODAY)
     log.flush(today=TODAY)
     stored = json.loads((tmp_path / "log" / "counts.json").read_text("utf-8"))
-    assert stored == {"days": {"2026-11-30": {"searched": {"低保": 3, "养老保险": 2, "abc": 2}, "empty": {}}}}
+    counts = {
+        "searched": {"低保": 3, "养老保险": 2, "abc": 2},
+        "empty": {},
+        "clients": {"低保": 1, "养老保险": 1, "abc": 1},
+    }
+    assert stored == {"days": {"2026-11-30": counts}}
 
 
 def test_hot_needs_enough_searches_and_a_result(tmp_path):
     log = QueryLog(tmp_path)
-    for _ in range(HOT_MIN_COUNT):
-        log.record("低保", found=5, today=TODAY)
-        log.record("养老保显", found=0, today=TODAY)
+    for n in range(HOT_MIN_COUNT):
+        log.record("低保", found=5, today=TODAY, client=f"10.0.0.{n}")
+        log.record("养老保显", found=0, today=TODAY, client=f"10.0.0.{n}")
     log.record("公积金", found=5, today=TODAY)
     assert [item.q for item in log.hot(today=TODAY)] == ["低保"]
     assert [(item.q, item.count) for item in log.empty(today=TODAY)] == [("养老保显", HOT_MIN_COUNT)]
@@ -36,9 +44,9 @@ def test_blocklist_keeps_terms_off_the_hot_list_and_is_read_again(tmp_path):
     blocklist = tmp_path / "blocklist.txt"
     blocklist.write_text("# comment\n", "utf-8")
     log = QueryLog(tmp_path / "log", blocklist=blocklist)
-    for _ in range(HOT_MIN_COUNT):
-        log.record("某某人 电话", found=1, today=TODAY)
-        log.record("低保", found=1, today=TODAY)
+    for n in range(HOT_MIN_COUNT):
+        log.record("某某人 电话", found=1, today=TODAY, client=f"10.0.0.{n}")
+        log.record("低保", found=1, today=TODAY, client=f"10.0.0.{n}")
     assert [item.q for item in log.hot(today=TODAY)] == ["低保", "某某人 电话"]
     blocklist.write_text("# comment\n電話\n", "utf-8")  # traditional: compared simplified
     assert [item.q for item in log.hot(today=TODAY)] == ["低保"]
@@ -75,3 +83,80 @@ def test_an_unreadable_log_starts_afresh(tmp_path):
     log.record("低保", found=1, today=TODAY)
     log.flush(today=TODAY)
     assert log.totals("searched", 1, today=TODAY)["低保"] == 1
+
+
+def test_one_client_cannot_fill_the_hot_list(tmp_path):
+    """Issue 18: five searches from one client put 通知 工作 dubo-vip.com on the home page."""
+    log = QueryLog(tmp_path)
+    for _ in range(5):
+        log.record("通知 工作", found=5, today=TODAY, client="203.0.113.9")
+    for n in range(HOT_MIN_CLIENTS - 1):
+        log.record("低保", found=5, today=TODAY, client=f"10.0.0.{n}")
+        log.record("低保", found=5, today=TODAY, client=f"10.0.0.{n}")
+    assert log.hot(today=TODAY) == []
+    log.record("低保", found=5, today=TODAY, client="10.0.0.99")
+    assert [item.q for item in log.hot(today=TODAY)] == ["低保"]
+    log.flush(today=TODAY)
+    assert [item.q for item in QueryLog(tmp_path).hot(today=TODAY)] == ["低保"]  # the count of clients is kept
+
+
+def test_a_client_counts_once_a_day_across_flushes(tmp_path):
+    log = QueryLog(tmp_path)
+    for _ in range(4):
+        log.record("社保", found=2, today=TODAY, client="10.0.0.1")
+        log.flush(today=TODAY)
+    assert log.totals("clients", 1, today=TODAY)["社保"] == 1
+    assert log.totals("searched", 1, today=TODAY)["社保"] == 4
+
+
+@pytest.mark.parametrize(
+    "q", ["通知 工作 dubo-vip.com", "www.example.cn", "http://a.b/c", "kefu@dubo.net", "12345", "888 888", "2024"]
+)
+def test_urls_domains_and_digits_are_never_listed(tmp_path, q):
+    log = QueryLog(tmp_path)
+    for n in range(HOT_MIN_CLIENTS + 2):
+        log.record(q, found=5, today=TODAY, client=f"10.0.0.{n}")
+        log.record("低保", found=5, today=TODAY, client=f"10.0.0.{n}")
+    assert [item.q for item in log.hot(today=TODAY)] == ["低保"]
+
+
+def test_no_address_nor_hash_is_written(tmp_path):
+    log = QueryLog(tmp_path)
+    for n in range(3):
+        log.record("低保", found=1, today=TODAY, client=f"198.51.100.{n}")
+    log.flush(today=TODAY)
+    text = (tmp_path / "counts.json").read_text("utf-8")
+    assert "198.51.100" not in text
+    [day] = json.loads(text)["days"].values()
+    assert set(day) == {"searched", "empty", "clients"}
+    assert all(isinstance(n, int) for bucket in day.values() for n in bucket.values())
+
+
+def test_each_day_keeps_at_most_the_most_searched_queries(tmp_path):
+    log = QueryLog(tmp_path, max_queries=10)
+    for n in range(50):
+        for _ in range(1 + (n >= 40)):  # queries 40-49 searched twice: they are kept
+            log.record(f"查询{n}", found=0, today=TODAY, client="10.0.0.1")
+    log.flush(today=TODAY)
+    [day] = json.loads((tmp_path / "counts.json").read_text("utf-8"))["days"].values()
+    assert sorted(day["searched"]) == sorted(f"查询{n}" for n in range(40, 50))
+    assert set(day["empty"]) <= set(day["searched"]) and set(day["clients"]) <= set(day["searched"])
+
+
+def test_a_planted_log_is_cut_to_its_bound_and_read_once(tmp_path, monkeypatch):
+    """Issue 18: 600,000 planted entries made every home page read them all (1.3 s)."""
+    planted = {f"垃圾{n}": 1 for n in range(30_000)}  # the issue planted 600,000: the same mechanism
+    day = {"searched": planted, "empty": {}, "clients": dict(planted)}
+    (tmp_path / "counts.json").write_text(json.dumps({"days": {TODAY.isoformat(): day}}), "utf-8")
+    parsed = []
+    real_loads = querylog.json.loads
+    monkeypatch.setattr(querylog.json, "loads", lambda text: parsed.append(1) or real_loads(text))
+    log = QueryLog(tmp_path, max_queries=1000)
+    for _ in range(20):
+        assert log.hot(today=TODAY) == []
+    assert len(parsed) == 1, "the unchanged log was parsed again for each hot list"
+    log.record("低保", found=1, today=TODAY, client="10.0.0.1")
+    log.flush(today=TODAY)
+    monkeypatch.undo()
+    [stored] = json.loads((tmp_path / "counts.json").read_text("utf-8"))["days"].values()
+    assert len(stored["searched"]) == 1000

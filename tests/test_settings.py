@@ -43,3 +43,16 @@ def test_a_bad_thread_count_is_named():
     for bad in ("0", "many", "-2", "100"):
         with pytest.raises(ValueError, match="PORTAL_THREADS"):
             load_settings({"PORTAL_THREADS": bad})
+
+
+def test_readme_states_the_commit_interval_the_writer_uses():
+    """What a crash keeps depends on it (README, Bad input and crashes; issue 18)."""
+    import re
+
+    from index import writer
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    stated = re.search(r"committed in chunks of ([\d,]+) \(or (\d+) million characters", readme)
+    assert stated, "README.md no longer says how often an ingest commits"
+    assert int(stated[1].replace(",", "")) == writer.CHUNK_DOCS
+    assert int(stated[2]) * 1_000_000 == writer.CHUNK_CHARS

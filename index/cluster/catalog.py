@@ -610,6 +610,10 @@ class ClusterCatalog:
         )
         return copy.deepcopy(counts)
 
+    def version(self) -> tuple[int, int]:
+        """(documents, latest ``indexed_at``): one aggregate query (see :meth:`_version`)."""
+        return self._version()
+
     def document_dates(self) -> list[tuple[str, str]]:
         return [(row["doc_id"], date_from_key(int(row["date_key"]))) for row in self._every("doc_id, date_key")]
 

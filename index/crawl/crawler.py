@@ -18,7 +18,7 @@ import httpx
 from index.crawl import folder
 from index.crawl.downloads import Downloads
 from index.crawl.fetch import Fetched, Fetcher, FetchFailed
-from index.crawl.folder import StoredPage, host_folder, read_json, write_json
+from index.crawl.folder import StoredPage, host_folder, write_json
 from index.crawl.links import header_charset, page_anchors, sitemap_locations
 from index.crawl.report import CrawlOptions, CrawlReport, Failure, utc_now
 from index.crawl.robots import MAX_ROBOTS_BYTES, RobotsCache, RobotsDisallowed, RobotsRules
@@ -53,7 +53,7 @@ class Crawler:
         self.report = CrawlReport(start=self.start)
         self._key = start_key(start)
         self._detail_re = re.compile(options.detail_pattern) if options.detail_pattern else None
-        self._state = CrawlState(start=self._key)
+        self._state = CrawlState(None, self._key)  # in memory until run() opens the saved one
         self._listed = self._read_url_file(self.url_file) if self.url_file else []
         self._scope = Scope.of(self._listed if self.url_file else [self.start])
         self._robots = RobotsCache(options.user_agent, self._load_robots)
@@ -70,7 +70,9 @@ class Crawler:
 
     async def run(self) -> CrawlReport:
         self.report.cleaned = folder.clean_leftovers(self.crawl_dir)
+        self._state.close()  # the placeholder
         self._state = self._initial_state()
+        self._downloads.begin(self._state)
         fetcher = Fetcher(self.options.politeness, self.options.user_agent, self._robots.crawl_delay)
         try:
             async with fetcher:
@@ -81,23 +83,21 @@ class Crawler:
             raise
         finally:
             self._close_run()
+            self._state.close()
         return self.report
 
     def _initial_state(self) -> CrawlState:
-        if self.options.restart:
-            self.state_path.unlink(missing_ok=True)
-        saved = read_json(self.state_path)
-        state = CrawlState.from_dict(saved) if saved else None
-        if state and state.start == self._key and not state.finished:
+        state, resumed = CrawlState.resume(self.state_path, self._key, restart=self.options.restart)
+        if resumed:
             self.report.resumed = True
             return state
-        state = CrawlState(start=self._key)
         if self.url_file is not None:
             for url in self._listed:
                 state.add(url, "detail")
         else:
             state.add(self.start, "start")
             state.list_pages = 1
+        state.save()
         return state
 
     def _read_url_file(self, path: Path) -> list[str]:
@@ -117,10 +117,11 @@ class Crawler:
         try:
             while True:
                 while len(running) < self.options.concurrency and self._within_budget(dispatched):
-                    url = next((u for u in self._state.frontier if u not in running.values()), None)
-                    if url is None:
+                    batch = self._state.pending(1, set(running.values()))
+                    if not batch:
                         break
-                    running[asyncio.create_task(self._visit(url, self._state.frontier[url]))] = url
+                    url, kind = batch[0]
+                    running[asyncio.create_task(self._visit(url, kind))] = url
                     dispatched += 1
                 if not running:
                     return
@@ -138,9 +139,9 @@ class Crawler:
         return self.options.max_pages is None or dispatched < self.options.max_pages
 
     def _close_run(self) -> None:
-        self._state.finished = not self._state.frontier
+        self.report.remaining = self._state.remaining()
+        self._state.finished = self.report.remaining == 0
         self.report.finished = self._state.finished
-        self.report.remaining = len(self._state.frontier)
         self._save_state()
         if self.url_file is None:
             self._hosts.add(host_folder(self.start))
@@ -148,7 +149,7 @@ class Crawler:
             self._write_marker(host)
 
     def _save_state(self) -> None:
-        write_json(self.state_path, self._state.to_dict())
+        self._state.save()
 
     def _write_marker(self, host: str) -> None:
         host_dir = self.crawl_dir / host
@@ -189,7 +190,7 @@ class Crawler:
         self._save_state()
         self._done_this_run += 1
         if self.options.progress:
-            self.options.progress(self._done_this_run, self._done_this_run + len(self._state.frontier))
+            self.options.progress(self._done_this_run, self._done_this_run + self._state.remaining())
 
     async def _visit_listing(self, url: str, kind: str) -> None:
         """A start URL, list page or sitemap: queue what it links to."""
@@ -251,8 +252,8 @@ class Crawler:
         attachments = await self._downloads.for_page(fetched, page.host_dir, previous)
         page.save(fetched.body, page_sidecar(fetched, attachments))
         self.report.pages_stored += 1
-        if fetched.final_url != url and fetched.final_url not in self._state.frontier:
-            self._state.done.setdefault(fetched.final_url, "alias")  # fetched already, under this URL
+        if fetched.final_url != url:
+            self._state.alias(fetched.final_url)  # fetched already, under this URL (unless it is queued itself)
 
     async def _revalidated(self, page: StoredPage, previous: dict[str, Any]) -> None:
         """The stored page stands; its attachments are fetched now if this crawl wants them and they are missing."""

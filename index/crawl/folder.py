@@ -5,7 +5,7 @@ and for :mod:`index.readers.crawled`, which reads it::
     <crawl_dir>/<host>/pages/<key>.json          its sidecar: url, final_url, fetched_at, status, etag, …
     <crawl_dir>/<host>/attachments/<key>.<ext>   attachments the crawl downloaded
     <crawl_dir>/<host>/CRAWL.json                what the last crawl into this folder did
-    <crawl_dir>/.state/<key>.json                a crawl's frontier and done set, for resuming
+    <crawl_dir>/.state/<key>.sqlite              a crawl's frontier and done set, for resuming (SQLite)
 
 ``<key>`` is the first 16 hex digits of the SHA-1 of the page's (or attachment's, or start's) URL;
 ``<host>`` the URL's host, spelt canonically, and its port when the URL names one. Every file is
@@ -56,7 +56,7 @@ def host_folder(url: str) -> str:
 
 
 def state_path(crawl_dir: Path, start_key: str) -> Path:
-    return crawl_dir / STATE_DIR / f"{url_key(start_key)}.json"
+    return crawl_dir / STATE_DIR / f"{url_key(start_key)}.sqlite"
 
 
 def marker_path(host_dir: Path) -> Path:
@@ -141,7 +141,7 @@ def is_bookkeeping(path: Path) -> bool:
     for ``CRAWL.json``, for a crawl state file, and for an attachment the crawler downloaded (its
     text is indexed with the page that links to it).
     """
-    if is_crawl_attachment(path):
+    if is_crawl_attachment(path) or path.parent.name == STATE_DIR:
         return True
     if path.suffix.lower() != ".json" or not path.is_file() or path.stat().st_size > MAX_BOOKKEEPING_BYTES:
         return False

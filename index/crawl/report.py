@@ -27,7 +27,13 @@ class CrawlOptions:
     backoff: float = 1.0  # wait before the first retry, doubled for each next one
     max_retry_after: float = 120.0  # longest Retry-After honoured
     download_attachments: bool = False
-    max_attachment_bytes: int = 20 * MB
+    max_attachment_bytes: int = 20 * MB  # one attachment
+    # One page with 3,000 attachment links downloaded 300 MB: what one page, and one crawl (over all its runs),
+    # may download. Past a cap the attachment is not fetched; its sidecar entry and the report say which cap.
+    max_attachments_per_page: int = 50
+    max_attachment_bytes_per_page: int = 100 * MB
+    max_attachments: int = 10_000
+    max_attachment_bytes_total: int = 2_000 * MB
     detail_pattern: str | None = None  # regex a detail page URL must match
     restart: bool = False  # forget a saved frontier and start over
     contact_url: str = ""  # put in the User-Agent so site owners can reach us
@@ -73,6 +79,7 @@ class CrawlReport:
     list_pages: int = 0
     attachments_downloaded: int = 0
     failed: list[Failure] = field(default_factory=list)
+    capped: list[Failure] = field(default_factory=list)  # attachments not downloaded: a cap was reached
     skipped_by_robots: list[str] = field(default_factory=list)
     cleaned: list[str] = field(default_factory=list)  # leftovers of a killed crawl, removed at the start
     resumed: bool = False
@@ -88,6 +95,7 @@ class CrawlReport:
             "list_pages": self.list_pages,
             "attachments_downloaded": self.attachments_downloaded,
             "failed": len(self.failed),
+            "capped": len(self.capped),
             "skipped_by_robots": len(self.skipped_by_robots),
             "cleaned": len(self.cleaned),
             "remaining": self.remaining,

@@ -367,6 +367,11 @@ class Catalog:
                 )
             return copy.deepcopy(cached[1])  # callers may mark values selected
 
+    def version(self) -> tuple:
+        """(generation, commit) of the index searches now read: it changes with every commit and swap."""
+        with self.searcher() as searcher:
+            return (self._generation, searcher.reader().generation())
+
     def document_dates(self) -> list[tuple[str, str]]:
         """(id, date) of every document, read from the index's columns without loading bodies (the sitemap)."""
         with self.searcher() as searcher:

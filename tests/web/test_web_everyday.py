@@ -81,7 +81,8 @@ def test_hot_queries_come_from_searches_and_empty_ones_stay_private(tmp_path):
     blocklist.write_text("殡仪\n", "utf-8")
     settings = portal_settings(index_dir, allowed_hosts=("testserver",), hot_blocklist=blocklist)
     with TestClient(create_app(settings)) as client:
-        for _ in range(HOT_MIN_COUNT):
+        for n in range(HOT_MIN_COUNT):
+            client._transport.client = (f"192.0.2.{n}", 50000)  # a reader of its own: 热搜词 count readers
             for q in ("殡葬", "殡仪馆", "量子引力波"):
                 assert client.get("/search", params={"q": q}).status_code == 200
         client.get("/search", params={"q": "殡葬", "page": "2", "per_page": "1"})  # not counted: page 2
@@ -93,10 +94,28 @@ def test_hot_queries_come_from_searches_and_empty_ones_stay_private(tmp_path):
     [day] = stored["days"].values()
     assert day["searched"] == {"殡葬": HOT_MIN_COUNT, "殡仪馆": HOT_MIN_COUNT, "量子引力波": HOT_MIN_COUNT}
     assert day["empty"] == {"量子引力波": HOT_MIN_COUNT}
-    assert "127.0.0.1" not in json.dumps(stored) and "testclient" not in json.dumps(stored)
+    assert day["clients"] == {"殡葬": HOT_MIN_COUNT, "殡仪馆": HOT_MIN_COUNT, "量子引力波": HOT_MIN_COUNT}
+    assert "192.0.2" not in json.dumps(stored) and "testclient" not in json.dumps(stored)
     env = {**os.environ, **store_environment(index_dir), "PORTAL_HOT_BLOCKLIST": str(blocklist)}
     stats = subprocess.run(
         [sys.executable, "-m", "portal", "stats"], env=env, cwd=ROOT, capture_output=True, text=True, check=True
     )
     empty_section = stats.stdout.split("无结果的检索词")[1]
     assert "量子引力波" in empty_section and "殡葬" not in empty_section
+
+
+def test_one_client_searching_again_and_again_is_not_on_the_home_page(tmp_path):
+    """Issue 18: five searches from one client put 通知 工作 dubo-vip.com on the home page's 热搜词."""
+    index_dir = tmp_path / "index"
+    build_index([DOCUMENTS], index_dir)
+    settings = portal_settings(index_dir, allowed_hosts=("testserver",))
+    with TestClient(create_app(settings)) as client:
+        for _ in range(5):
+            for q in ("通知 工作 dubo-vip.com", "殡葬"):
+                assert client.get("/search", params={"q": q}).status_code == 200
+        assert client.get("/index.json").json()["hot"] == []
+        assert "dubo-vip" not in client.get("/").text
+        for n in range(5):
+            client._transport.client = (f"192.0.2.{n}", 50000)
+            client.get("/search", params={"q": "通知 工作 dubo-vip.com"})
+        assert client.get("/index.json").json()["hot"] == []  # many clients: still a domain, never listed

@@ -87,6 +87,31 @@ def test_sitemap_lists_every_document(client) -> None:
     assert sum(1 for loc in locs if "/doc/" in loc) == documents
 
 
+def test_a_sitemap_past_its_url_limit_is_split_under_a_sitemap_index(client, monkeypatch) -> None:
+    """sitemaps.org: at most 50,000 URLs a sitemap (issue 18); here the limit is lowered to 7."""
+    from portal import discovery
+
+    whole = {url.findtext(f"{SITEMAP}loc") for url in ET.fromstring(client.get("/sitemap.xml").content)}
+    assert len(whole) > 7 * 2
+    monkeypatch.setattr(discovery, "SITEMAP_URLS", 7)
+    index = ET.fromstring(client.get("/sitemap.xml").content)
+    assert index.tag == f"{SITEMAP}sitemapindex"
+    parts = [entry.findtext(f"{SITEMAP}loc") for entry in index]
+    assert parts == [f"http://testserver/sitemap-{n}.xml" for n in range(1, len(parts) + 1)]
+    assert len(parts) == -(-len(whole) // 7)
+    listed: list[str] = []
+    for part in parts:
+        response = client.get(part.removeprefix("http://testserver"))
+        assert response.status_code == 200 and response.headers["content-type"].startswith("application/xml")
+        urls = ET.fromstring(response.content)
+        assert urls.tag == f"{SITEMAP}urlset" and 1 <= len(urls) <= 7
+        listed += [url.findtext(f"{SITEMAP}loc") for url in urls]
+    assert sorted(listed) == sorted(whole)
+    assert client.get(f"/sitemap-{len(parts) + 1}.xml").status_code == 404
+    monkeypatch.undo()
+    assert client.get("/sitemap-1.xml").status_code == 404  # one sitemap again: no parts
+
+
 def test_opensearch_description(client) -> None:
     response = client.get("/opensearch.xml")
     assert response.headers["content-type"].startswith("application/opensearchdescription+xml")
