@@ -122,6 +122,8 @@ LABELS: dict[str, tuple[str, ...]] = {
         "文件有效性",
         "validity",
     ),
+    # The date a document stops being in force; past, it means 失效 (normalise.validity_step).
+    "expiry_date": ("失效日期", "信息时效期", "失效时间", "废止日期", "有效期至", "expiry_date"),
     # Platform flags that together say the validity (gkmlpt: is_expired, is_abolished).
     "expired": ("是否失效", "is_expired"),
     "abolished": ("是否废止", "is_abolished"),
