@@ -128,13 +128,113 @@ def parse_tree(text: str, source: str = "") -> HtmlElement:
         raise ReadError(source, f"not parseable as HTML: {exc}") from exc
     if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log):
         raise NestedTooDeep(source, "nested deeper than the HTML parser's 256 levels")
+    hidden = hidden_elements(root)
     etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, *_NOISE_TAGS, with_tail=False)
-    drop_all(el for el in root.iter() if _is_hidden(el))
+    drop_all(hidden)
     return root
 
 
 def _is_hidden(el: HtmlElement) -> bool:
     return el.get("hidden") is not None or bool(_HIDDEN.search(el.get("style") or ""))
+
+
+# Visibility --------------------------------------------------------------------------------------
+
+# A stylesheet rule that shows an element whatever its inline style says (Hanweb: .xxgk_table{display:table!important}).
+_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_SHOWN_IMPORTANT = re.compile(
+    r"(?:display\s*:\s*(?!none)[a-z-]+|visibility\s*:\s*visible)\s*!\s*important", re.IGNORECASE
+)
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+_AT_RULE = re.compile(r"@(?:media|supports)[^{]*\{", re.IGNORECASE)
+# A script that shows an element by its id: $("#yxx1").show(), getElementById('yxx1').style.display = "".
+_SCRIPT_SHOWS = re.compile(
+    r"""\$\(\s*["']#([\w-]+)["']\s*\)\s*\.\s*(?:show|css\s*\(\s*["']display["']\s*,\s*["'](?!none)[a-z-]*["'])"""
+    r"""|getElementById\(\s*["']([\w-]+)["']\s*\)\s*\.\s*style\s*\.\s*display\s*=\s*["'](?!none)[a-z-]*["']""",
+    re.IGNORECASE,
+)
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def hidden_elements(root: HtmlElement) -> list[HtmlElement]:
+    """The elements a reader of the page never sees, judged on the page as a whole.
+
+    An inline ``display:none`` / ``visibility:hidden`` / ``hidden`` hides an element unless:
+    it is ``<html>`` or ``<body>`` (gkmlpt's loading curtain, lifted by a script); a ``<style>`` rule
+    with ``!important`` shows it (CSS cascade: an important declaration beats an inline one); a
+    script in the page shows it by id, and it is the only one of its hidden siblings so shown
+    (templates print every 有效性 alternative hidden and show one); or it holds most of the page's
+    prose (a page whose text is all hidden shows it once its script has run). Hidden link farms
+    (spam) hold links, not prose, and stay hidden. Call before scripts and styles are stripped.
+    """
+    candidates = [el for el in root.iter() if isinstance(el.tag, str) and _is_hidden(el)]
+    if not candidates:
+        return []
+    shown = _shown_by_stylesheet(root) | _shown_by_script(root)
+    total = _prose(root)
+    hidden = []
+    for el in candidates:
+        if el.tag in ("html", "body") or el in shown:
+            continue
+        prose = _prose(el)
+        linked = sum(_prose(anchor) for anchor in el.iter("a"))
+        if total and prose > total / 2 and linked < prose / 2:
+            continue
+        hidden.append(el)
+    return hidden
+
+
+def _prose(el: HtmlElement) -> int:
+    """Chinese characters of the element's text outside scripts and styles."""
+    return len(_HAN.findall("".join(el.xpath(".//text()[not(ancestor::script) and not(ancestor::style)]"))))
+
+
+def _shown_by_stylesheet(root: HtmlElement) -> set[HtmlElement]:
+    from cssselect import SelectorError  # lxml's cssselect() needs it
+
+    shown: set[HtmlElement] = set()
+    for style in root.iter("style"):
+        css = _AT_RULE.sub("", _CSS_COMMENT.sub("", style.text or ""))
+        for selectors, declarations in _RULE.findall(css):
+            if not _SHOWN_IMPORTANT.search(declarations):
+                continue
+            for selector in selectors.split(","):
+                try:
+                    shown.update(root.cssselect(selector.strip()))
+                except (SelectorError, ValueError, TypeError):
+                    continue  # a selector cssselect cannot read (:hover, vendor pseudo-classes)
+    return shown
+
+
+_VAR = re.compile(r"""\b(?:var|let|const)\s+(\w+)\s*=\s*["']([^"']*)["']""")
+_GUARD = re.compile(r"""if\s*\(\s*(\w+)\s*[!=]==?\s*["']([^"']*)["']\s*\)\s*\{?\s*$""")
+
+
+def _shown_by_script(root: HtmlElement) -> set[HtmlElement]:
+    """Elements a script shows by id. A reveal guarded by ``if (v == 'x')`` on a variable the script sets
+    to a literal (``var v = 'x'``) counts when the condition holds; of unguarded (or unreadable) reveals,
+    only a lone one counts."""
+    sure: set[str] = set()
+    maybe: set[str] = set()
+    for script in root.iter("script"):
+        code = script.text or ""
+        values = dict(_VAR.findall(code))
+        for match in _SCRIPT_SHOWS.finditer(code):
+            element_id = match.group(1) or match.group(2)
+            guard = _GUARD.search(code[max(0, match.start() - 120) : match.start()])
+            if guard and guard.group(1) in values:
+                equal = values[guard.group(1)] == guard.group(2)
+                if equal != ("!" in guard.group(0)):
+                    sure.add(element_id)
+            else:
+                maybe.add(element_id)
+    ids = sure or (maybe if len(maybe) == 1 else set())
+    shown = {el for el in root.iter() if isinstance(el.tag, str) and el.get("id") in ids}
+    # Of hidden alternatives a script chooses between, none is known to be shown when several are named.
+    by_parent: dict[HtmlElement | None, list[HtmlElement]] = {}
+    for el in shown:
+        by_parent.setdefault(el.getparent(), []).append(el)
+    return {els[0] for els in by_parent.values() if len(els) == 1}
 
 
 def drop_all(elements: Iterable[HtmlElement]) -> None:
@@ -148,7 +248,8 @@ def leaf_blocks(root: HtmlElement) -> list[HtmlElement]:
     """Block elements holding no other block element: the cells, items and lines of a page."""
     has_block_inside: set[HtmlElement] = set()
     for el in root.iter():
-        if el.tag in BLOCK_TAGS:
+        # An empty block (<div class="clear"></div>, a spacer) does not split the line it sits in.
+        if el.tag in BLOCK_TAGS and (len(el) or (el.text or "").strip()):
             for ancestor in el.iterancestors():
                 if ancestor in has_block_inside:
                     break
@@ -241,10 +342,42 @@ def attachment_links(root: HtmlElement, base: str = "") -> list[dict[str, str]]:
         if not kind:
             continue
         url = absolute(href, base)
-        name = link_text(anchor) or file_name(url)
+        name = attachment_name(anchor, url)
         if url not in found:
             found[url] = {"name": name, "url": url, "kind": kind}
     return list(found.values())
+
+
+# A name a CMS gives an uploaded file (2023010515111064784.docx, W020240812635213806845.pdf, P0200….docx):
+# digits, or a letter and digits, or hex; never what the document is called.
+_MACHINE_NAME = re.compile(r"^(?:[A-Za-z]{0,2}\d{6,}|[0-9a-f]{16,}|[A-Za-z0-9]{6,12})(?:[_-]\d+)?\.[A-Za-z0-9]{2,5}$")
+_ATTACHMENT_PREFIX = re.compile(r"^(?:相关)?附\s*件\s*\d*\s*[:：.、]?\s*")
+
+
+def attachment_name(anchor: HtmlElement, url: str) -> str:
+    """What a file link is called on the page: its text, else its ``title`` or ``alt`` (gkmlpt's
+    ``<a class="nfw-cms-attachment" alt="….pdf">点击下载</a>``), else the words printed beside it on its
+    line (``附件：清远市促进消费若干措施 <a>下载</a>``), else the file name from the URL. A link text that is
+    only a CMS upload name (``2023010515111064784.docx``) counts as no text."""
+    attributes = (clean_text(anchor.get(name) or "") for name in ("title", "alt"))
+    for candidate in (link_text(anchor), *attributes, _words_beside(anchor)):
+        if candidate and not _MACHINE_NAME.match(candidate) and candidate not in _GENERIC_LINK_TEXT:
+            return candidate
+    return link_text(anchor) or file_name(url)
+
+
+def _words_beside(anchor: HtmlElement) -> str:
+    """The text of the anchor's line (its nearest block) without the anchor and its 附件： prefix,
+    when the line holds this one link only."""
+    line = next((el for el in anchor.iterancestors() if el.tag in BLOCK_TAGS), None)
+    if line is None or sum(1 for _ in line.iter("a")) != 1:
+        return ""
+    own = clean_text(anchor.text_content())
+    text = clean_text(line.text_content())
+    if own:
+        text = text.replace(own, " ")
+    text = clean_text(_ATTACHMENT_PREFIX.sub("", clean_text(text)))
+    return text if 2 <= len(text) <= 100 else ""
 
 
 def href_of(anchor: HtmlElement) -> str:
@@ -272,6 +405,9 @@ def file_name(url: str) -> str:
 # Paragraphs --------------------------------------------------------------------------------------
 
 _CELL_TAGS = frozenset({"td", "th"})
+# A paragraph indent inside one block of text: two U+3000 (or NBSP runs) after a sentence's end,
+# where a page set its paragraphs apart by indentation instead of markup.
+_INDENT = re.compile(r"(?<=[。！？；：”」』])[ \t\r\n]*(?:\u3000{2,}|\xa0{2,}|(?:\u3000\xa0|\xa0\u3000)+)")
 
 
 def paragraphs(el: HtmlElement) -> list[str]:
@@ -280,8 +416,9 @@ def paragraphs(el: HtmlElement) -> list[str]:
     line: list[str] = []
 
     def flush() -> None:
-        if text := clean_text("".join(line)):
-            found.append(text)
+        for piece in _INDENT.split("".join(line)):
+            if text := clean_text(piece):
+                found.append(text)
         line.clear()
 
     for event, node in etree.iterwalk(el, events=("start", "end")):
