@@ -62,9 +62,52 @@ def clean_body(text: Any) -> str:
         text = html_to_text(text)
     else:
         text = html.unescape(text)
+        if _MARKDOWN.search(text):
+            text = markdown_to_text(text)
+        elif "\n" not in text.strip() and len(text) > _WALL:
+            text = split_wall_of_text(text)
     lines = (_SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     paragraphs = [line for line in lines if line]
     return "\n\n".join(paragraphs)
+
+
+# A body a source wrote as Markdown (the shared corpus's laws): "# 标题" headings, an HTML comment
+# marking where the front matter ends.
+_MARKDOWN = re.compile(r"^#{1,6}[ \t]+\S|<!--.*?-->", re.MULTILINE)
+_MD_HEADING = re.compile(r"^#{1,6}[ \t]+(.*?)[ \t]*#*[ \t]*$", re.MULTILINE)
+_MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+def markdown_to_text(text: str) -> str:
+    """A Markdown body as the paragraphs a reader sees: heading markers, bold markers and HTML
+    comments (``<!-- INFO END -->``) gone, each heading a paragraph of its own."""
+    text = _HTML_COMMENT.sub("", text)
+    text = _MD_HEADING.sub(lambda match: f"\n{match.group(1)}\n", text)
+    return _MD_EMPHASIS.sub(r"\2", text)
+
+
+# A body exported as one line (the 河北 CSVs): paragraph starts are still written in it, as an
+# article or chapter number set off by U+3000 (第一条　…), an enumerator after a sentence's end
+# (。一、… ；（二）…), or an indent of two U+3000 after a sentence's end.
+_WALL = 200
+_NUMERAL = "零一二三四五六七八九十百"
+_PARAGRAPH_START = re.compile(
+    rf"(?<=\S)(?=第[{_NUMERAL}]+[编章节条][\u3000 ])"
+    rf"|(?<=[。；：！？”）)])\s*(?=[{_NUMERAL}]{{1,3}}、|[（(][{_NUMERAL}]{{1,3}}[）)]|\d{{1,2}}[.．、](?!\d)|附件\s*\d*[：:])"
+    r"|(?<=[。；：！？”])[ \t]*(?:\u3000{2,}|\xa0{2,})"
+)
+
+
+# A section heading glued to its first item: 一、扩大技能人才供给（一）加强技能人才培养。
+_GLUED_HEADING = re.compile(
+    rf"^([{_NUMERAL}]{{1,3}}、[^。；：\n]{{2,40}}?)(?=[（(][{_NUMERAL}]{{1,3}}[）)])", re.MULTILINE
+)
+
+
+def split_wall_of_text(text: str) -> str:
+    """A one-line body with its paragraphs on lines of their own (see _PARAGRAPH_START)."""
+    return _GLUED_HEADING.sub("\\1\n", _PARAGRAPH_START.sub("\n", text))
 
 
 # Classification --------------------------------------------------------------------------------
@@ -259,7 +302,7 @@ def normalise(record: RawRecord, today: date | None = None, publishers: Publishe
         written_date=written_date,
         doc_no=doc_no,
         keywords=split_keywords(fields.get("keywords")),
-        validity=validity_step(fields),
+        validity=take(validity_step(fields, today)),
         disclosure=clean_line(fields.get("disclosure")),
         summary=clean_line(fields.get("summary")),
         body=body,
@@ -283,6 +326,9 @@ def title_step(record: RawRecord, raw: Any, heading: str, body: str) -> Step[tup
     """
     title = clean_line(raw)
     if title:
+        first, _, rest = body.partition("\n\n")
+        if first == title:  # the title printed over the text (a page's <h1>, a Markdown "# 标题")
+            body = rest
         return (title, body if heading in ("", title) else f"{heading}\n\n{body}".strip()), []
     if heading:
         return (heading, body), []
@@ -465,6 +511,7 @@ _VALIDITY_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("失效", ("失效", "过期", "到期", "无效")),
     ("有效", ("有效", "现行", "生效")),
 )
+_VALIDITY_MEANINGS = frozenset(meaning for meaning, _ in _VALIDITY_WORDS)
 _YES = frozenset({"1", "true", "yes", "y", "是"})
 _NO = frozenset({"0", "false", "no", "n", "否"})
 
@@ -483,16 +530,34 @@ def normalise_validity(value: Any) -> str:
     return text
 
 
-def validity_step(fields: dict[str, Any]) -> str:
-    """有效性 from its label, else from platform flags (gkmlpt: is_abolished → 废止, is_expired → 失效)."""
+def validity_step(fields: dict[str, Any], today: date) -> Step[str]:
+    """有效性 from its label, else from platform flags (gkmlpt: is_abolished → 废止, is_expired → 失效),
+    then checked against the date the document stops being in force (``expiry_date``: 失效日期, 信息时效期,
+    废止日期).
+
+    An expiry date before ``today`` makes a document 失效 that is printed 有效 or not at all, with a
+    ``validity_from_date`` finding (废止 and 已修改 say more and stay). A word under a date label
+    (``废止日期：有效``) is read as what it says.
+    """
     validity = normalise_validity(fields.get("validity"))
-    if validity or ("expired" not in fields and "abolished" not in fields):
-        return validity
-    if clean_line(fields.get("abolished")).lower() in _YES:
-        return "废止"
-    if clean_line(fields.get("expired")).lower() in _YES:
-        return "失效"
-    return "有效"
+    if not validity and ("expired" in fields or "abolished" in fields):
+        if clean_line(fields.get("abolished")).lower() in _YES:
+            validity = "废止"
+        elif clean_line(fields.get("expired")).lower() in _YES:
+            validity = "失效"
+        else:
+            validity = "有效"
+    expiry = clean_line(fields.get("expiry_date"))
+    if not expiry:
+        return validity, []
+    parsed = parse_date(expiry)
+    if parsed is None or not parsed.iso:
+        said = normalise_validity(expiry)
+        return (validity or (said if said in _VALIDITY_MEANINGS else "")), []
+    if validity in ("", "有效") and parsed.iso < today.isoformat()[: len(parsed.iso)]:
+        message = f"失效日期 {parsed.iso} 已过，按失效处理（expiry date {parsed.iso} has passed: read as 失效）"
+        return "失效", [Finding("validity_from_date", "validity", message)]
+    return validity, []
 
 
 def body_step(body: str) -> Step[str]:

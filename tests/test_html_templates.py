@@ -1,0 +1,205 @@
+"""Pages of the templates sites run (gkmlpt, Hanweb, TRS, 北京's bracket labels), read as a browser shows them.
+
+Fixtures and where their markup comes from: tests/fixtures/html/README.md.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from index.normalise import normalise
+from index.readers.html import parse_html
+from index.record import RawRecord
+from index.siteprofiles import ProfileError, load_profile
+from portal.templating import is_heading
+from tests.helpers import shared_path
+
+FIXTURES = Path(__file__).parent / "fixtures" / "html"
+TODAY = date(2026, 12, 6)
+
+
+def read(name: str, url: str = "") -> dict:
+    path = FIXTURES / name
+    return parse_html(path.read_bytes(), source=str(path), url=url).fields
+
+
+def document(name: str, url: str = ""):
+    path = FIXTURES / name
+    record = parse_html(path.read_bytes(), source=str(path), url=url)
+    return normalise(record, today=TODAY)
+
+
+# 1. What a browser shows --------------------------------------------------------------------------
+
+
+def test_gkmlpt_page_hidden_until_its_script_runs_is_read_whole():
+    fields = read("gkmlpt_content.html")
+    assert fields["index_no"] == "007231378/2023-00412"
+    assert fields["doc_no"] == "清府办〔2023〕15号"
+    assert fields["written_date"] == "2023-06-28"
+    assert fields["publisher"] == "清远市人民政府办公室"
+    assert "请认真组织实施" in fields["body"]
+
+
+def test_table_hidden_inline_but_shown_by_an_important_stylesheet_rule_is_read():
+    fields = read("hanweb_art.html")
+    assert fields["index_no"] == "002541453/2024-123456"
+    assert fields["doc_no"] == "善政办发〔2024〕9号"
+    assert fields["written_date"] == "2024-03-12"
+
+
+def test_of_validity_alternatives_printed_hidden_the_one_the_script_shows_is_read():
+    assert read("hanweb_art.html")["validity"] == "有效"
+
+
+def test_hidden_link_farm_stays_hidden():
+    body = read("spam.html")["body"]
+    assert "澳门线上娱乐" not in body and "足球比分直播" not in body
+
+
+# 2. Labels and values in any markup ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        pytest.param("index_no", "11130000000XXXXXX/2021-01234", id="strong-label-div-value"),
+        pytest.param("doc_no", "冀人社字〔2021〕7号", id="span-label-p-value-in-li"),
+        pytest.param("publisher", "河北省人力资源和社会保障厅", id="li-holding-div-clear"),
+        pytest.param("category_topic", "劳动、人事、监察", id="strong-label-div-value-2"),
+        pytest.param("written_date", "2021-01-20", id="bracket-label"),
+        pytest.param("pub_date", "2021-01-22", id="bracket-label-2"),
+    ],
+)
+def test_label_and_value_paired_in_common_markup(field, value):
+    assert read("label_markup.html")[field] == value
+
+
+# 6. The visible page wins over <meta> -------------------------------------------------------------
+
+
+def test_column_name_and_own_site_are_never_title_or_publisher():
+    fields = read("gkmlpt_content.html")
+    assert fields["title"] == "清远市人民政府办公室关于印发清远市促进消费若干措施的通知"
+    assert fields["publisher"] == "清远市人民政府办公室"
+
+
+def test_meta_source_naming_the_site_itself_is_no_publisher():
+    page = (FIXTURES / "meta_only.html").read_bytes()
+    for source in ("本网", "SZfaguiku", "中国政府网"):
+        patched = page.replace("北岸市中医管理局科教处".encode(), source.encode())
+        assert "publisher" not in parse_html(patched, source="meta_only.html").fields
+
+
+def test_site_description_is_no_abstract_but_a_documents_own_is():
+    assert "summary" not in read("gkmlpt_content.html")
+    assert read("meta_only.html")["summary"].startswith("根据统一部署")
+
+
+# 9. Bodies people can read ------------------------------------------------------------------------
+
+
+def test_page_tools_and_second_metadata_copy_stay_out_of_the_body():
+    body = read("tools_in_text.html")["body"]
+    for furniture in ("字体", "我的收藏", "下载本信息公开文件", "打印", "关闭", "索引号", "发布机构"):
+        assert furniture not in body, furniture
+
+
+def test_paragraphs_set_apart_by_line_breaks_or_u3000_indents_are_kept():
+    paragraphs = read("tools_in_text.html")["body"].split("\n\n")
+    assert "现将《常安市城市更新实施办法》印发给你们，请认真贯彻执行。" in paragraphs
+    assert "本办法自2022年10月15日起施行。" in paragraphs
+
+
+def test_title_printed_over_the_text_is_not_the_bodys_first_paragraph():
+    doc = document("gkmlpt_content.html")
+    assert doc.body.split("\n\n")[0] == "各县（市、区）人民政府，市政府各部门、各直属机构："
+
+
+def test_attachment_named_by_the_page_not_by_its_upload_file_name():
+    attachments = read("gkmlpt_content.html")["attachments"]
+    assert [a["name"] for a in attachments] == ["清远市促进消费若干措施.docx"]
+
+
+def _corpus_record(doc_id: str) -> dict:
+    with gzip.open(shared_path("corpus", "real.jsonl.gz"), "rt", encoding="utf-8") as lines:
+        for line in lines:
+            if line.startswith(f'{{"id": "{doc_id}"'):
+                return json.loads(line)
+    pytest.fail(f"{doc_id} not in the shared corpus")
+
+
+def test_one_line_hebei_body_keeps_its_paragraphs():
+    row = _corpus_record("hebei:50d191fdf50c7e70")
+    assert "\n" not in row["body"]
+    doc = normalise(RawRecord(source="real.jsonl.gz", locator="hebei", fields=row), today=TODAY)
+    paragraphs = doc.body.split("\n\n")
+    assert len(paragraphs) > 10
+    assert "一、扩大民营企业技术技能人才供给" in paragraphs
+    assert any(p.startswith("（二）畅通民营企业人才评价渠道。") for p in paragraphs)
+
+
+def test_markdown_law_body_shows_headings_and_paragraphs_not_markup():
+    row = _corpus_record("law:4f4fb4d41d137291")
+    doc = normalise(RawRecord(source="real.jsonl.gz", locator="law", fields=row), today=TODAY)
+    paragraphs = doc.body.split("\n\n")
+    assert "#" not in doc.body and "<!--" not in doc.body
+    assert paragraphs[0].startswith("2011年11月17日")  # the "# 上海口岸服务条例" heading is the title
+    assert "第一章 总则" in paragraphs and is_heading("第一章 总则")
+    assert not is_heading(paragraphs[0]) and not is_heading("第三条 本市口岸开放、通关服务优化等工作，适用本条例。")
+
+
+# 10. 有效性 from dates ------------------------------------------------------------------------------
+
+
+def test_past_expiry_date_means_lapsed_with_a_finding():
+    doc = document("validity_dates.html")
+    assert doc.validity == "失效"
+    assert any(w.code == "validity_from_date" and w.field == "validity" for w in doc.warnings)
+
+
+def test_a_word_under_a_date_label_is_read_as_what_it_says():
+    doc = document("abolished_label.html")
+    assert doc.validity == "有效"
+    assert not any(w.code == "validity_from_date" for w in doc.warnings)
+
+
+# 12. Site profiles ----------------------------------------------------------------------------------
+
+PROFILE = """
+[site]
+name = "清远 gkmlpt"
+hosts = ["*.gdqy.gov.cn"]
+url = "/gkmlpt/content/"
+
+[fields]
+title = ".classify tr:nth-child(3) .td-value"
+keywords = { label = "分类" }
+pub_date = { css = "meta[name=SiteDomain]", attr = "content" }
+"""
+
+
+def test_site_profile_overrides_the_heuristics_on_its_site_only(tmp_path, monkeypatch):
+    (tmp_path / "gdqy.toml").write_text(PROFILE.replace('title = ".classify', 'column = ".classify'), encoding="utf-8")
+    monkeypatch.setenv("PORTAL_SITE_PROFILES", str(tmp_path))
+    on_site = read("gkmlpt_content.html", url="http://www.gdqy.gov.cn/gkmlpt/content/1/1234/post_1234.html")
+    assert on_site["column"] == "清远市人民政府办公室关于印发清远市促进消费若干措施的通知"
+    assert on_site["keywords"] == "综合政务、商贸 / 通知"
+    assert on_site["pub_date"] == "www.gdqy.gov.cn"
+    elsewhere = read("gkmlpt_content.html", url="http://www.gz.gov.cn/gkmlpt/content/1/1234/post_1234.html")
+    assert elsewhere["column"] == "主动公开文件" and elsewhere["pub_date"] == "2023-07-03"
+
+
+def test_bad_site_profile_names_its_file_and_key(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(PROFILE.replace("nth-child(3)", "nth-child(("), "utf-8")
+    with pytest.raises(ProfileError, match=r"bad\.toml: fields\.title"):
+        load_profile(bad)
+    bad.write_text('[site]\nhosts = ["a.gov.cn"]\n[fields]\nsize = ".x"\n', "utf-8")
+    with pytest.raises(ProfileError, match=r"bad\.toml: fields\.size: not a field"):
+        load_profile(bad)
