@@ -58,6 +58,11 @@ SETTINGS = (
     Setting("PORTAL_QUERY_LOG", "", "folder of the query log (热搜词); default `querylog` beside the index folder"),
     Setting("PORTAL_QUERY_LOG_DAYS", "30", "days of query counts kept"),
     Setting(
+        "PORTAL_SITE_PROFILES",
+        "",
+        "site profiles (a .toml file or a folder): per-site selectors or labels for the HTML reader",
+    ),
+    Setting(
         "PORTAL_HOT_BLOCKLIST",
         str(PROJECT_ROOT / "index" / "data" / "hot_blocklist.txt"),
         "terms kept off the public 热搜词 list, one a line",

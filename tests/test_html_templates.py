@@ -203,3 +203,14 @@ def test_bad_site_profile_names_its_file_and_key(tmp_path):
     bad.write_text('[site]\nhosts = ["a.gov.cn"]\n[fields]\nsize = ".x"\n', "utf-8")
     with pytest.raises(ProfileError, match=r"bad\.toml: fields\.size: not a field"):
         load_profile(bad)
+
+
+def test_the_readmes_gkmlpt_profile_reads_a_gkmlpt_page(monkeypatch):
+    profile = Path(__file__).parent.parent / "docs" / "site-profiles" / "gkmlpt.toml"
+    monkeypatch.setenv("PORTAL_SITE_PROFILES", str(profile))
+    page = FIXTURES / "gkmlpt_content.html"
+    url = "http://www.gdqy.gov.cn/gkmlpt/content/1/1234/post_1234.html"
+    fields = parse_html(page.read_bytes(), source=str(page), url=url).fields
+    assert fields["title"] == "清远市人民政府办公室关于印发清远市促进消费若干措施的通知"
+    assert fields["doc_no"] == "清府办〔2023〕15号" and fields["written_date"] == "2023-06-28"
+    assert fields["body"].startswith("清远市人民政府办公室关于印发")
