@@ -62,7 +62,7 @@ def clean_body(text: Any) -> str:
         text = html_to_text(text)
     else:
         text = html.unescape(text)
-        if _MARKDOWN.search(text):
+        if is_markdown(text):
             text = markdown_to_text(text)
         elif "\n" not in text.strip() and len(text) > _WALL:
             text = split_wall_of_text(text)
@@ -72,19 +72,29 @@ def clean_body(text: Any) -> str:
 
 
 # A body a source wrote as Markdown (the shared corpus's laws): "# 标题" headings, an HTML comment
-# marking where the front matter ends.
-_MARKDOWN = re.compile(r"^#{1,6}[ \t]+\S|<!--.*?-->", re.MULTILINE)
-_MD_HEADING = re.compile(r"^#{1,6}[ \t]+(.*?)[ \t]*#*[ \t]*$", re.MULTILINE)
-_MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+# marking where the front matter ends, **bold**.
+_MD_BOLD = re.compile(r"\*\*([^*\n]+)\*\*")
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+def is_markdown(text: str) -> bool:
+    """Whether a text body carries Markdown headings or HTML comments."""
+    return text.startswith("#") or "\n#" in text or "<!--" in text
 
 
 def markdown_to_text(text: str) -> str:
     """A Markdown body as the paragraphs a reader sees: heading markers, bold markers and HTML
     comments (``<!-- INFO END -->``) gone, each heading a paragraph of its own."""
-    text = _HTML_COMMENT.sub("", text)
-    text = _MD_HEADING.sub(lambda match: f"\n{match.group(1)}\n", text)
-    return _MD_EMPHASIS.sub(r"\2", text)
+    if "<!--" in text:
+        text = _HTML_COMMENT.sub("", text)
+    lines = []
+    for line in text.split("\n"):
+        marks = len(line) - len(line.lstrip("#"))
+        if 1 <= marks <= 6 and line[marks : marks + 1] in (" ", "\t"):
+            line = "\n" + line.strip(" \t#") + "\n"
+        lines.append(line)
+    text = "\n".join(lines)
+    return _MD_BOLD.sub(r"\1", text) if "**" in text else text
 
 
 # A body exported as one line (the 河北 CSVs): paragraph starts are still written in it, as an
@@ -93,12 +103,23 @@ def markdown_to_text(text: str) -> str:
 _WALL = 200
 _NUMERAL = "零一二三四五六七八九十百"
 _PARAGRAPH_START = re.compile(
-    rf"(?<=\S)(?=第[{_NUMERAL}]+[编章节条][\u3000 ])"
-    rf"|(?<=[。；：！？”）)])\s*(?=[{_NUMERAL}]{{1,3}}、|[（(][{_NUMERAL}]{{1,3}}[）)]|\d{{1,2}}[.．、](?!\d)|附件\s*\d*[：:])"
-    r"|(?<=[。；：！？”])[ \t]*(?:\u3000{2,}|\xa0{2,})"
+    rf"第(?=[{_NUMERAL}]+[编章节条][\u3000 ])"
+    rf"|[。；：！？”）)]\s*(?=第[{_NUMERAL}]+[编章节条]|[{_NUMERAL}]{{1,3}}、|[（(][{_NUMERAL}]{{1,3}}[）)]"
+    rf"|\d{{1,2}}[.．、](?!\d)|附件\s*\d*[：:])"
+    r"|[。；：！？”][ \t]*(?:\u3000{2,}|\xa0{2,})"
 )
 
 
+def _paragraph_break(match: re.Match[str]) -> str:
+    text = match.group(0)
+    if text == "第":  # an article or chapter number starts a paragraph unless it already does
+        before = match.string[match.start() - 1 : match.start()]
+        return "第" if not before or before.isspace() else "\n第"
+    return text[0] + "\n"
+
+
+# A chapter heading glued to the text around it: …2020年5月10日第一章总则第一条为了…
+_GLUED_CHAPTER = re.compile(rf"(第[{_NUMERAL}]+[编章节])([\u4e00-\u9fff、]{{1,15}}?)(?=第[{_NUMERAL}]+条)")
 # A section heading glued to its first item: 一、扩大技能人才供给（一）加强技能人才培养。
 _GLUED_HEADING = re.compile(
     rf"^([{_NUMERAL}]{{1,3}}、[^。；：\n]{{2,40}}?)(?=[（(][{_NUMERAL}]{{1,3}}[）)])", re.MULTILINE
@@ -107,7 +128,8 @@ _GLUED_HEADING = re.compile(
 
 def split_wall_of_text(text: str) -> str:
     """A one-line body with its paragraphs on lines of their own (see _PARAGRAPH_START)."""
-    return _GLUED_HEADING.sub("\\1\n", _PARAGRAPH_START.sub("\n", text))
+    text = _GLUED_CHAPTER.sub("\n\\1\\2\n", text)
+    return _GLUED_HEADING.sub("\\1\n", _PARAGRAPH_START.sub(_paragraph_break, text))
 
 
 # Classification --------------------------------------------------------------------------------

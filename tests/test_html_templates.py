@@ -144,6 +144,15 @@ def test_one_line_hebei_body_keeps_its_paragraphs():
     assert any(p.startswith("（二）畅通民营企业人才评价渠道。") for p in paragraphs)
 
 
+def test_one_line_hebei_regulation_keeps_its_chapters_and_articles():
+    row = _corpus_record("hebei:5dd1489f2ec700ef")
+    assert "第一章总则第一条" in row["body"] and "\n" not in row["body"]
+    doc = normalise(RawRecord(source="real.jsonl.gz", locator="hebei", fields=row), today=TODAY)
+    paragraphs = doc.body.split("\n\n")
+    assert "第一章总则" in paragraphs
+    assert any(p.startswith("第一条") for p in paragraphs) and any(p.startswith("第二条") for p in paragraphs)
+
+
 def test_markdown_law_body_shows_headings_and_paragraphs_not_markup():
     row = _corpus_record("law:4f4fb4d41d137291")
     doc = normalise(RawRecord(source="real.jsonl.gz", locator="law", fields=row), today=TODAY)
