@@ -176,6 +176,9 @@ def hidden_elements(root: HtmlElement) -> list[HtmlElement]:
     for el in candidates:
         if el.tag in ("html", "body") or el in shown:
             continue
+        if len(el.text_content()) <= total / 2:  # too short to hold most of the page's prose
+            hidden.append(el)
+            continue
         prose = _prose(el)
         linked = sum(_prose(anchor) for anchor in el.iter("a"))
         if total and prose > total / 2 and linked < prose / 2:

@@ -239,12 +239,14 @@ def _inline_label_pairs(root: HtmlElement, leaves: list[HtmlElement], claimed: s
     pairs = []
     leaf_set = set(leaves)
     for el in root.iter(*_INLINE_LABEL_TAGS):
-        block = next((a for a in el.iterancestors() if a.tag in BLOCK_TAGS), None)
-        if block is None or block in leaf_set or el in claimed or _inside_editor(el):
+        if (el.tail or "").strip(" \t\r\n\xa0\u3000:："):  # a label inside a line is read with the line
             continue
         match = _LABEL_ONLY.match(clean_text(el.text_content()))
         field = canonical_field(match.group("label")) if match else None
-        if not field or field in _NOT_VALUES or (el.tail or "").strip(" \t\r\n\xa0\u3000:："):
+        if not field or field in _NOT_VALUES:
+            continue
+        block = next((a for a in el.iterancestors() if a.tag in BLOCK_TAGS), None)
+        if block is None or block in leaf_set or el in claimed or _inside_editor(el):
             continue
         holder = el.getnext()
         if holder is None or _pairs_in(holder) or _is_label(clean_text(holder.text_content())):
