@@ -45,6 +45,7 @@ LABELS: dict[str, tuple[str, ...]] = {
     "category_genre": ("体裁分类", "体裁", "文种", "classify_genre_name"),
     "publisher": (
         "发布机构",
+        "发布机关",
         "发文机关",
         "发文单位",
         "发文机构",
@@ -120,6 +121,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "有效状态",
         "文件效力",
         "文件有效性",
+        "文件状态",  # 广州 行政规范性文件统一发布平台
         "validity",
     ),
     # The date a document stops being in force; past, it means 失效 (normalise.validity_step).
