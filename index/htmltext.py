@@ -16,6 +16,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from index.decoding import decode_text, encoding_name
+from index.pagescripts import shown_by_script, write_script_text
 from index.readers import ReadError
 
 # Decoding ----------------------------------------------------------------------------------------
@@ -128,6 +129,7 @@ def parse_tree(text: str, source: str = "") -> HtmlElement:
         raise ReadError(source, f"not parseable as HTML: {exc}") from exc
     if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log):
         raise NestedTooDeep(source, "nested deeper than the HTML parser's 256 levels")
+    write_script_text(root)
     hidden = hidden_elements(root)
     etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, *_NOISE_TAGS, with_tail=False)
     drop_all(hidden)
@@ -147,12 +149,6 @@ _SHOWN_IMPORTANT = re.compile(
 )
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 _AT_RULE = re.compile(r"@(?:media|supports)[^{]*\{", re.IGNORECASE)
-# A script that shows an element by its id: $("#yxx1").show(), getElementById('yxx1').style.display = "".
-_SCRIPT_SHOWS = re.compile(
-    r"""\$\(\s*["']#([\w-]+)["']\s*\)\s*\.\s*(?:show|css\s*\(\s*["']display["']\s*,\s*["'](?!none)[a-z-]*["'])"""
-    r"""|getElementById\(\s*["']([\w-]+)["']\s*\)\s*\.\s*style\s*\.\s*display\s*=\s*["'](?!none)[a-z-]*["']""",
-    re.IGNORECASE,
-)
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -170,7 +166,7 @@ def hidden_elements(root: HtmlElement) -> list[HtmlElement]:
     candidates = [el for el in root.iter() if isinstance(el.tag, str) and _is_hidden(el)]
     if not candidates:
         return []
-    shown = _shown_by_stylesheet(root) | _shown_by_script(root)
+    shown = _shown_by_stylesheet(root) | shown_by_script(root)
     total = _prose(root)
     hidden = []
     for el in candidates:
@@ -207,37 +203,6 @@ def _shown_by_stylesheet(root: HtmlElement) -> set[HtmlElement]:
                 except (SelectorError, ValueError, TypeError):
                     continue  # a selector cssselect cannot read (:hover, vendor pseudo-classes)
     return shown
-
-
-_VAR = re.compile(r"""\b(?:var|let|const)\s+(\w+)\s*=\s*["']([^"']*)["']""")
-_GUARD = re.compile(r"""if\s*\(\s*(\w+)\s*[!=]==?\s*["']([^"']*)["']\s*\)\s*\{?\s*$""")
-
-
-def _shown_by_script(root: HtmlElement) -> set[HtmlElement]:
-    """Elements a script shows by id. A reveal guarded by ``if (v == 'x')`` on a variable the script sets
-    to a literal (``var v = 'x'``) counts when the condition holds; of unguarded (or unreadable) reveals,
-    only a lone one counts."""
-    sure: set[str] = set()
-    maybe: set[str] = set()
-    for script in root.iter("script"):
-        code = script.text or ""
-        values = dict(_VAR.findall(code))
-        for match in _SCRIPT_SHOWS.finditer(code):
-            element_id = match.group(1) or match.group(2)
-            guard = _GUARD.search(code[max(0, match.start() - 120) : match.start()])
-            if guard and guard.group(1) in values:
-                equal = values[guard.group(1)] == guard.group(2)
-                if equal != ("!" in guard.group(0)):
-                    sure.add(element_id)
-            else:
-                maybe.add(element_id)
-    ids = sure or (maybe if len(maybe) == 1 else set())
-    shown = {el for el in root.iter() if isinstance(el.tag, str) and el.get("id") in ids}
-    # Of hidden alternatives a script chooses between, none is known to be shown when several are named.
-    by_parent: dict[HtmlElement | None, list[HtmlElement]] = {}
-    for el in shown:
-        by_parent.setdefault(el.getparent(), []).append(el)
-    return {els[0] for els in by_parent.values() if len(els) == 1}
 
 
 def drop_all(elements: Iterable[HtmlElement]) -> None:
@@ -403,6 +368,25 @@ def link_text(anchor: HtmlElement) -> str:
 
 def file_name(url: str) -> str:
     return unquote(urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1])
+
+
+# Page tools --------------------------------------------------------------------------------------
+
+# A line made only of a page's tools (打印 关闭, 我的收藏, 【字体：大 中 小】, 下载本信息公开文件, the QR code's
+# 扫一扫在手机打开当前页): never the document's text, in a page or in text copied from one.
+_TOOL_WORDS = (
+    r"(?:打印本?页?|关闭本?(?:页|窗口)?|返回顶部|返回|收藏|我的收藏|加入收藏|分享到?|字体|字号|[大中小]|"
+    r"下载本信息公开文件|下载本页|保存本页|纠错|浏览次数|"
+    r"扫一扫在手机(?:上)?(?:打开|查看)当前页面?|扫一扫|在手机上打开|"
+    r"[:：\s【】\[\]|｜/]+)"
+)
+_TOOL_LINE = re.compile(rf"^(?:{_TOOL_WORDS})+$")
+
+
+def is_page_tools(line: str) -> bool:
+    """Whether a line of text is only page tools (see _TOOL_WORDS)."""
+    line = line.strip()
+    return 2 <= len(line) <= 100 and bool(_TOOL_LINE.match(line))
 
 
 # Paragraphs --------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from index.attachments import kind_of, local_path
 from index.dates import iso_date, parse_date, today_in_china
 from index.fieldvalues import field_values
-from index.htmltext import html_to_text
+from index.htmltext import html_to_text, is_page_tools
 from index.identifiers import normalise_doc_no, parse_index_no, split_leading_doc_no
 from index.integrity import integrity_findings
 from index.labels import WEAK_LABELS, canonical_field, label_key, line_pairs, map_fields
@@ -67,7 +67,7 @@ def clean_body(text: Any) -> str:
         elif "\n" not in text.strip() and len(text) > _WALL:
             text = split_wall_of_text(text)
     lines = (_SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
-    paragraphs = [line for line in lines if line]
+    paragraphs = [line for line in lines if line and not is_page_tools(line)]
     return "\n\n".join(paragraphs)
 
 
@@ -348,9 +348,12 @@ def title_step(record: RawRecord, raw: Any, heading: str, body: str) -> Step[tup
     """
     title = clean_line(raw)
     if title:
-        first, _, rest = body.partition("\n\n")
-        if first == title:  # the title printed over the text (a page's <h1>, a Markdown "# 标题")
-            body = rest
+        # The title printed over the text (a page's <h1>, a Markdown "# 标题"), or under its 文号.
+        paragraphs = body.split("\n\n", 2)
+        if paragraphs[0] == title:
+            body = "\n\n".join(paragraphs[1:])
+        elif len(paragraphs) > 1 and paragraphs[1] == title and _is_doc_no_line(paragraphs[0]):
+            body = "\n\n".join([paragraphs[0], *paragraphs[2:]])
         return (title, body if heading in ("", title) else f"{heading}\n\n{body}".strip()), []
     if heading:
         return (heading, body), []
@@ -359,6 +362,11 @@ def title_step(record: RawRecord, raw: Any, heading: str, body: str) -> Step[tup
     return (body.split("\n", 1)[0][:80], body), [
         Finding("no_title", "title", "缺少标题，取正文首行（no title; the body's first line is used）")
     ]
+
+
+def _is_doc_no_line(paragraph: str) -> bool:
+    glued, rest = split_leading_doc_no(paragraph)
+    return bool(glued) and not rest.strip()
 
 
 def doc_no_step(raw: Any, body: str) -> Step[tuple[str, str]]:

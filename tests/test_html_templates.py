@@ -23,15 +23,23 @@ FIXTURES = Path(__file__).parent / "fixtures" / "html"
 TODAY = date(2026, 12, 6)
 
 
-def read(name: str, url: str = "") -> dict:
+def page_bytes(name: str) -> bytes:
     path = FIXTURES / name
-    return parse_html(path.read_bytes(), source=str(path), url=url).fields
+    return gzip.decompress(path.read_bytes()) if name.endswith(".gz") else path.read_bytes()
+
+
+def read(name: str, url: str = "") -> dict:
+    return parse_html(page_bytes(name), source=name, url=url).fields
 
 
 def document(name: str, url: str = ""):
-    path = FIXTURES / name
-    record = parse_html(path.read_bytes(), source=str(path), url=url)
-    return normalise(record, today=TODAY)
+    return normalise(parse_html(page_bytes(name), source=name, url=url), today=TODAY)
+
+
+# Real pages of 广州's 行政规范性文件统一发布平台 (www.gz.gov.cn/gfxwj), saved by shizelengleng/ai-zhengce-tong.
+GZ_HOUSING = "gz_gfxwj_post_9518264.html.gz"  # 穗建规字〔2024〕5号
+GZ_TRAINEES = "gz_gfxwj_post_5487925.html.gz"  # 穗人社规字〔2019〕6号, with 附表1–6
+GZ_DISABLED = "gz_gfxwj_post_5487929.html.gz"  # 穗残联规字〔2019〕2号, ContentSource 本网
 
 
 # 1. What a browser shows --------------------------------------------------------------------------
@@ -60,6 +68,23 @@ def test_of_validity_alternatives_printed_hidden_the_one_the_script_shows_is_rea
 def test_hidden_link_farm_stays_hidden():
     body = read("spam.html")["body"]
     assert "澳门线上娱乐" not in body and "足球比分直播" not in body
+
+
+def test_status_a_script_writes_after_its_label_is_read():
+    assert read(GZ_HOUSING)["validity"] == "有效"  # var file_status = '有效'; ….parent().append(file_status)
+    assert read(GZ_DISABLED)["validity"] == "失效"
+
+
+def test_page_with_crawler_log_lines_before_it_is_read(tmp_path):
+    from index.readers import html as reader
+
+    page = tmp_path / "wuhan.html"
+    log = '2020-03-09 16:33:33,237 - spider/wuhan.py[line:11] - INFO: fetched\n{"status": 200}\n'
+    page.write_bytes(b"\xef\xbb\xbf" + log.encode() + page_bytes("table.html"))
+    assert reader.sniff(page, page.read_bytes()[:65536])
+    (record,) = reader.read(page)
+    assert record.fields["index_no"] == "014319733/2023-00019"
+    assert "INFO" not in record.fields["body"]
 
 
 # 2. Labels and values in any markup ---------------------------------------------------------------
@@ -96,6 +121,11 @@ def test_meta_source_naming_the_site_itself_is_no_publisher():
         assert "publisher" not in parse_html(patched, source="meta_only.html").fields
 
 
+def test_site_keywords_and_own_site_source_give_way_to_the_page():
+    assert "keywords" not in read(GZ_HOUSING)  # <meta name="keywords" content="广州市人民政府门户网站">
+    assert read(GZ_DISABLED)["publisher"] == "广州市残疾人联合会"  # 发布机关：…, not ContentSource 本网
+
+
 def test_site_description_is_no_abstract_but_a_documents_own_is():
     assert "summary" not in read("gkmlpt_content.html")
     assert read("meta_only.html")["summary"].startswith("根据统一部署")
@@ -119,6 +149,26 @@ def test_paragraphs_set_apart_by_line_breaks_or_u3000_indents_are_kept():
 def test_title_printed_over_the_text_is_not_the_bodys_first_paragraph():
     doc = document("gkmlpt_content.html")
     assert doc.body.split("\n\n")[0] == "各县（市、区）人民政府，市政府各部门、各直属机构："
+
+
+def test_body_goes_on_through_word_sections_to_the_last_form():
+    body = read(GZ_TRAINEES)["body"]
+    assert "附表3" in body and body.rstrip().endswith("补贴金额")
+
+
+def test_title_printed_under_its_doc_no_leaves_the_body():
+    doc = document(GZ_HOUSING)
+    assert doc.doc_no == "穗建规字〔2024〕5号"
+    assert doc.body.startswith("各区人民政府，市政府各部门、各直属机构：")
+
+
+def test_page_tools_copied_with_a_pages_text_leave_the_body():
+    row = {
+        "title": "关于成立国务院电子振兴领导小组的通知",
+        "body": "国务院电子振兴领导小组\n一九八六年十月二十八日\n扫一扫在手机打开当前页",
+    }
+    doc = normalise(RawRecord(source="page.txt", locator="", fields=row), today=TODAY)
+    assert doc.body == "国务院电子振兴领导小组\n\n一九八六年十月二十八日"
 
 
 def test_attachment_named_by_the_page_not_by_its_upload_file_name():

@@ -31,6 +31,7 @@ from index.htmltext import (
     decode_html,
     drop_all,
     href_of,
+    is_page_tools,
     leaf_blocks,
     link_text,
     marked_text,
@@ -58,14 +59,32 @@ _FIRST_TAG = re.compile(
 )
 
 
+# A page saved with a few lines of text before it (a crawler's log lines, a Python dict): the page
+# starts at a <!DOCTYPE html> or <html> at the start of a line, within the first lines of the file.
+_PAGE_START = re.compile(rb"^[ \t]*<(?:!doctype\s+html|html)[\s>]", re.IGNORECASE | re.MULTILINE)
+_MAX_PREAMBLE_LINES = 20
+
+
 def sniff(path: Path, head: bytes) -> bool:
-    """True if the file's content is HTML (a page or a fragment), whatever its name."""
+    """True if the file's content is HTML (a page or a fragment), whatever its name, or a whole page
+    after a few lines of other text (see :func:`page_start`)."""
     for bom, name in BOMS:
         if head.startswith(bom):
             head = head[len(bom) :].decode(name, errors="ignore").encode("utf-8")
             break
     start = head[_LEADING.match(head).end() :]
-    return _FIRST_TAG.match(start) is not None
+    return _FIRST_TAG.match(start) is not None or page_start(head) > 0
+
+
+def page_start(data: bytes) -> int:
+    """Where a page that follows a few lines of non-HTML text starts (0 when it starts at once)."""
+    match = _PAGE_START.search(data, 0, 65536)
+    if match is None or match.start() == 0 or data.count(b"\n", 0, match.start()) > _MAX_PREAMBLE_LINES:
+        return 0
+    first_line = data[: match.start()].split(b"\n", 1)[0]
+    if first_line.count(b",") + first_line.count(b"\t") >= 2:  # a CSV header: pages in its cells
+        return 0
+    return match.start()
 
 
 # Reading -----------------------------------------------------------------------------------------
@@ -93,6 +112,7 @@ def parse_html(
     Raises :class:`ReadError` for a page with no content at all. A page without a title
     still gives a record, which the normaliser rejects with its reason.
     """
+    data = data[page_start(data) :]  # a crawler's log lines before the page are not the page
     text = decode_html(data, encoding)
     try:
         root = parse_tree(text, source)
@@ -116,6 +136,8 @@ def parse_html(
     description = meta.pop("summary", "")
     if meta.get("title") in names:
         del meta["title"]
+    if "keywords" in meta and not _keywords_of_document(meta["keywords"], names):
+        del meta["keywords"]
     if not is_publisher_name(meta.get("publisher", "")):
         meta.pop("publisher", None)
     for name, value in meta.items():
@@ -430,6 +452,13 @@ def is_publisher_name(value: str) -> bool:
     return bool(value) and value not in _SELF_SOURCES and bool(_HAN.search(value)) and not _WEBSITE.search(value)
 
 
+def _keywords_of_document(keywords: str, site_names: set[str]) -> bool:
+    """Whether ``<meta name=keywords>`` is about this document rather than the site (广州 puts
+    ``广州市人民政府门户网站`` on every page): no keyword names a website, the site or the column."""
+    words = [word for word in re.split(r"[\s,，;；、|]+", clean_text(keywords)) if word]
+    return bool(words) and not any(word in site_names or _WEBSITE.search(word) for word in words)
+
+
 def _describes_document(description: str, fields: dict, site_names: set[str]) -> bool:
     """Whether ``<meta name=description>`` is this document's abstract rather than the site's blurb:
     it is not a site or column name and its opening words are the document's (title or body)."""
@@ -568,13 +597,6 @@ _CHROME_TEXT = re.compile(
     r"^(?:[您你]?(?:当前|现在|所在)的?位置\s*[:：]|分享到\s*[:：]?|字号\s*[:：]|字体\s*[:：]"
     r"|[【\[]\s*(?:打印|关闭|收藏|返回|字号|字体))"
 )
-# A line made only of tools (打印 关闭, 我的收藏, 下载本信息公开文件, 【字体：大 中 小】): never the document's text.
-_TOOL_WORDS = (
-    r"(?:打印本?页?|关闭本?(?:页|窗口)?|返回顶部|返回|收藏|我的收藏|加入收藏|分享|字体|字号|[大中小]|"
-    r"下载本信息公开文件|下载本页|保存本页|纠错|浏览次数|扫一扫|"
-    r"在手机上打开|[:：\s【】\[\]|｜/]+)"
-)
-_TOOL_LINE = re.compile(rf"^(?:{_TOOL_WORDS})+$")
 _MAX_CHROME_TEXT = 200
 
 
@@ -614,7 +636,7 @@ def _is_chrome_line(leaf: HtmlElement) -> bool:
     """A breadcrumb or tool line (当前位置：…, 【打印】【关闭】), judged only on a line of its own:
     the block around it may hold the document too."""
     text = clean_text(leaf.text_content())
-    return len(text) <= _MAX_CHROME_TEXT and bool(_CHROME_TEXT.match(text) or _TOOL_LINE.match(text))
+    return len(text) <= _MAX_CHROME_TEXT and bool(_CHROME_TEXT.match(text) or is_page_tools(text))
 
 
 def _class_tokens(el: HtmlElement) -> set[str]:
@@ -666,7 +688,30 @@ def densest_block(root: HtmlElement) -> HtmlElement | None:
     if not scores:
         return root.find("body")
     depth = {el: sum(1 for _ in el.iterancestors()) for el in scores}
-    return max(scores, key=lambda el: (scores[el] * (1 - link_density(el)), depth[el]))
+    best = max(scores, key=lambda el: (scores[el] * (1 - link_density(el)), depth[el]))
+    return _with_sibling_sections(best)
+
+
+_MIN_SECTION = 20
+
+
+def _with_sibling_sections(block: HtmlElement) -> HtmlElement:
+    """The block's parent where the text goes on in sibling blocks of prose, not links (Word-pasted
+    documents split into WordSection1, WordSection2 … divs, the 附表 after the 办法)."""
+    parent = block.getparent()
+    if parent is None or parent.tag in ("html", "body"):
+        return block
+    own, whole = _chinese_count(block), _chinese_count(parent)
+    rest = whole - own
+    prose = sum(
+        _chinese_count(el)
+        for el in parent
+        if el is not block and isinstance(el.tag, str) and el.tag in BLOCK_TAGS and not list(el.iter("a"))
+    )
+    # Everything else in the parent is more prose (no links, no counters, no tools), and not a little.
+    if prose >= _MIN_SECTION and prose >= 0.9 * rest and own >= 0.5 * whole:
+        return parent
+    return block
 
 
 def _own_text(el: HtmlElement) -> str:
