@@ -67,8 +67,15 @@ def clean_body(text: Any) -> str:
         elif "\n" not in text.strip() and len(text) > _WALL:
             text = split_wall_of_text(text)
     lines = (_SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
-    paragraphs = [line for line in lines if line and not is_page_tools(line)]
+    # A line of no words (a visit counter's "-", a stray "/") and a line of page tools are not text.
+    paragraphs = [line for line in lines if _WORD.search(line) and not is_page_tools(line)]
+    while paragraphs and _EMPTY_SECTION.match(paragraphs[-1]):  # 相关附件 over a list the page left empty
+        paragraphs.pop()
     return "\n\n".join(paragraphs)
+
+
+_WORD = re.compile(r"\w")
+_EMPTY_SECTION = re.compile(r"^(?:相关)?(?:附件|文件|链接|信息|解读|文件下载|附件下载)(?:下载|列表)?[:：]?$")
 
 
 # A body a source wrote as Markdown (the shared corpus's laws): "# 标题" headings, an HTML comment

@@ -40,6 +40,10 @@ def document(name: str, url: str = ""):
 GZ_HOUSING = "gz_gfxwj_post_9518264.html.gz"  # 穗建规字〔2024〕5号
 GZ_TRAINEES = "gz_gfxwj_post_5487925.html.gz"  # 穗人社规字〔2019〕6号, with 附表1–6
 GZ_DISABLED = "gz_gfxwj_post_5487929.html.gz"  # 穗残联规字〔2019〕2号, ContentSource 本网
+# Other real 广州 pages from the same collection: 住房保障办 (zfcj), 人社局 (rsj), 越秀区.
+GZ_HOUSING_NOTICE = "gz_zfcj_post_10168701.html.gz"
+GZ_LOANS_FAQ = "gz_rsj_post_10555927.html.gz"
+GZ_YUEXIU_GRANT = "gz_yuexiu_post_10527377.html.gz"
 
 
 # 1. What a browser shows --------------------------------------------------------------------------
@@ -126,7 +130,18 @@ def test_site_keywords_and_own_site_source_give_way_to_the_page():
     assert read(GZ_DISABLED)["publisher"] == "广州市残疾人联合会"  # 发布机关：…, not ContentSource 本网
 
 
+def test_source_and_time_line_is_metadata_and_own_site_prefix_is_dropped():
+    doc = document(GZ_HOUSING_NOTICE)  # <span>来源：本网广州市住房保障办公室</span><span>时间：2025-03-20 10:57</span>
+    assert doc.publisher == "广州市住房保障办公室" and doc.pub_date == "2025-03-20"
+    assert doc.body.startswith("为进一步提高公共租赁住房分配和使用效率")
+
+
+def test_site_wide_keyword_list_is_not_the_documents():
+    assert "keywords" not in read(GZ_YUEXIU_GRANT)  # 越秀区,越秀区政府,…,政务公开,信息公开,政民互动
+
+
 def test_site_description_is_no_abstract_but_a_documents_own_is():
+    assert "summary" not in read(GZ_LOANS_FAQ)  # 广州市人力资源和社会保障局门户网站（网址：…）坚持…
     assert "summary" not in read("gkmlpt_content.html")
     assert read("meta_only.html")["summary"].startswith("根据统一部署")
 
@@ -160,6 +175,13 @@ def test_title_printed_under_its_doc_no_leaves_the_body():
     doc = document(GZ_HOUSING)
     assert doc.doc_no == "穗建规字〔2024〕5号"
     assert doc.body.startswith("各区人民政府，市政府各部门、各直属机构：")
+
+
+def test_counters_tool_lines_and_empty_attachment_headings_leave_the_body():
+    body = document(GZ_YUEXIU_GRANT).body
+    assert body.endswith("补贴期限：一次性。")  # not …浏览次数：- 返回顶部打印本页关闭窗口
+    row = {"title": "通知", "body": "-\n正文第一段。\n/\n相关附件"}
+    assert normalise(RawRecord(source="x", locator="", fields=row), today=TODAY).body == "正文第一段。"
 
 
 def test_page_tools_copied_with_a_pages_text_leave_the_body():

@@ -18,6 +18,7 @@ from pathlib import Path
 from lxml.html import HtmlElement
 
 from index import limits, siteprofiles
+from index.dates import iso_date
 from index.decoding import BOMS
 from index.htmltext import (
     BLOCK_TAGS,
@@ -128,18 +129,20 @@ def parse_html(
     related, related_blocks = related_links(root, base, skip=furniture(root))
     found = label_pairs(root)
     fields, _unknown = map_fields((pair.label, pair.value) for pair in found)
-    if "publisher" in fields and not is_publisher_name(str(fields["publisher"])):
-        del fields["publisher"]
+    if isinstance(fields.get("publisher"), str):
+        fields["publisher"] = publisher_name(fields["publisher"])
+        if not is_publisher_name(fields["publisher"]):
+            del fields["publisher"]
     # The visible page wins over <meta>: a meta title or source that is the column's or the site's
     # name (主动公开文件, 本网, SZfaguiku) names no document; the site's description is no abstract.
     names = {meta.get("column", ""), meta.get("site", "")} - {""}
     description = meta.pop("summary", "")
     if meta.get("title") in names:
         del meta["title"]
-    if "keywords" in meta and not _keywords_of_document(meta["keywords"], names):
-        del meta["keywords"]
-    if not is_publisher_name(meta.get("publisher", "")):
-        meta.pop("publisher", None)
+    keywords = meta.pop("keywords", "")
+    meta["publisher"] = publisher_name(meta.get("publisher", ""))
+    if not is_publisher_name(meta["publisher"]):
+        del meta["publisher"]
     for name, value in meta.items():
         fields.setdefault(name, value)
     if "title" not in fields and (
@@ -154,6 +157,8 @@ def parse_html(
     fields["body"] = body_text(root)
     if "summary" not in fields and description and _describes_document(description, fields, names):
         fields["summary"] = description
+    if "keywords" not in fields and keywords and _keywords_of_document(keywords, fields, names):
+        fields["keywords"] = keywords
     if attachments:
         fields["attachments"] = attachments
     if related:
@@ -353,7 +358,8 @@ def _trusted(candidates: list[LabelPair]) -> list[LabelPair]:
     strong_groups: set[HtmlElement] = set()
     for pair in candidates:
         fields_by_group[pair.group].add(pair.field)
-        if pair.strong:
+        # A date under a date label is metadata too (来源：… 时间：2025-03-20), as in the normaliser.
+        if pair.strong or (pair.field in ("pub_date", "written_date") and iso_date(pair.value)):
             strong_groups.add(pair.group)
     return [
         pair
@@ -446,27 +452,43 @@ _SELF_SOURCES = frozenset({"本网", "本站", "本网站", "原创", "网站", 
 _WEBSITE = re.compile(r"(?:网|网站|门户|门户网站|客户端|公众号|微信|微博)$")
 
 
+_SELF_PREFIX = re.compile(r"^(?:本网|本站)(?=[\u4e00-\u9fff]{4})")
+
+
+def publisher_name(value: str) -> str:
+    """A 来源 value without the ``本网`` some CMSs put before the office (本网广州市住房保障办公室)."""
+    return _SELF_PREFIX.sub("", clean_text(value))
+
+
 def is_publisher_name(value: str) -> bool:
     """Whether a 来源 / ContentSource value can name an issuing organisation."""
     value = clean_text(value)
     return bool(value) and value not in _SELF_SOURCES and bool(_HAN.search(value)) and not _WEBSITE.search(value)
 
 
-def _keywords_of_document(keywords: str, site_names: set[str]) -> bool:
+def _keywords_of_document(keywords: str, fields: dict, site_names: set[str]) -> bool:
     """Whether ``<meta name=keywords>`` is about this document rather than the site (广州 puts
-    ``广州市人民政府门户网站`` on every page): no keyword names a website, the site or the column."""
+    ``广州市人民政府门户网站`` on every page, 越秀 ``越秀区,政务公开,政民互动,…``): no keyword names a
+    website, the site or the column, and most of them occur in the title or the body."""
     words = [word for word in re.split(r"[\s,，;；、|]+", clean_text(keywords)) if word]
-    return bool(words) and not any(word in site_names or _WEBSITE.search(word) for word in words)
+    if not words or any(word in site_names or _WEBSITE.search(word) for word in words):
+        return False
+    text = f"{fields.get('title', '')} {fields.get('body', '')}"
+    return sum(word in text for word in words) * 2 >= len(words)
 
 
 def _describes_document(description: str, fields: dict, site_names: set[str]) -> bool:
     """Whether ``<meta name=description>`` is this document's abstract rather than the site's blurb:
     it is not a site or column name and its opening words are the document's (title or body)."""
     text = clean_text(description)
-    if text in site_names or any(len(name) >= 4 and name in text for name in site_names):
+    if text in site_names or any(len(name) >= 4 and name in text for name in site_names) or _SITE_BLURB.search(text):
         return False
     opening = text[:12]
     return bool(opening) and (opening in str(fields.get("body", "")) or opening in str(fields.get("title", "")))
+
+
+# A site's description of itself: it names a website, its address or what the portal offers.
+_SITE_BLURB = re.compile(r"门户网站|网站|网址|https?://|www\.|政务服务平台|欢迎(?:访问|光临)")
 
 
 def canonical_url(root: HtmlElement) -> str:
@@ -696,11 +718,22 @@ _MIN_SECTION = 20
 
 
 def _with_sibling_sections(block: HtmlElement) -> HtmlElement:
-    """The block's parent where the text goes on in sibling blocks of prose, not links (Word-pasted
-    documents split into WordSection1, WordSection2 … divs, the 附表 after the 办法)."""
+    """The block's parent where the text goes on in the blocks after it, prose rather than links
+    (Word-pasted documents split into WordSection1, WordSection2 … divs; the 附表 after the 办法),
+    and little stands before it."""
     parent = block.getparent()
     if parent is None or parent.tag in ("html", "body"):
         return block
+    own = _chinese_count(block)
+    before = sum(_chinese_count(el) for el in block.itersiblings(preceding=True) if isinstance(el.tag, str))
+    after = [el for el in block.itersiblings() if isinstance(el.tag, str)]
+    total_after = sum(_chinese_count(el) for el in after)
+    prose = sum(
+        _chinese_count(el) for el in after if el.tag in BLOCK_TAGS - HEADINGS and not any(True for _ in el.iter("a"))
+    )
+    if prose >= _MIN_SECTION and prose >= 0.9 * total_after and before <= 0.1 * own:
+        return parent
+    return block
     own, whole = _chinese_count(block), _chinese_count(parent)
     rest = whole - own
     prose = sum(
