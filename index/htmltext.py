@@ -130,7 +130,7 @@ def parse_tree(text: str, source: str = "") -> HtmlElement:
     if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log):
         raise NestedTooDeep(source, "nested deeper than the HTML parser's 256 levels")
     write_script_text(root)
-    hidden = hidden_elements(root)
+    hidden = hidden_elements(root) + choice_groups(root)
     etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, *_NOISE_TAGS, with_tail=False)
     drop_all(hidden)
     return root
@@ -181,6 +181,22 @@ def hidden_elements(root: HtmlElement) -> list[HtmlElement]:
             continue
         hidden.append(el)
     return hidden
+
+
+_CHOICE_TEXT = 200
+
+
+def choice_groups(root: HtmlElement) -> list[HtmlElement]:
+    """The blocks that hold a form's radio buttons or check boxes with their option names (a search
+    filter's 文件状态 ○不限 ○现行有效 ○已失效): controls, not values. Call before inputs are stripped."""
+    groups = []
+    for control in root.iter("input"):
+        if (control.get("type") or "").lower() not in ("radio", "checkbox"):
+            continue
+        group = next((el for el in control.iterancestors() if el.tag in BLOCK_TAGS or el.tag == "span"), None)
+        if group is not None and group.tag not in ("html", "body") and len(group.text_content()) <= _CHOICE_TEXT:
+            groups.append(group)
+    return groups
 
 
 def _prose(el: HtmlElement) -> int:

@@ -36,6 +36,8 @@ def document(name: str, url: str = ""):
     return normalise(parse_html(page_bytes(name), source=name, url=url), today=TODAY)
 
 
+# A real gkmlpt content page (天河区财政局 republishing 穗民规字〔2024〕3号), <body style='visibility: hidden'>.
+GKMLPT_TIANHE = "gkmlpt_tianhe_post_9914521.html.gz"
 # Real pages of 广州's 行政规范性文件统一发布平台 (www.gz.gov.cn/gfxwj), saved by shizelengleng/ai-zhengce-tong.
 GZ_HOUSING = "gz_gfxwj_post_9518264.html.gz"  # 穗建规字〔2024〕5号
 GZ_TRAINEES = "gz_gfxwj_post_5487925.html.gz"  # 穗人社规字〔2019〕6号, with 附表1–6
@@ -56,6 +58,25 @@ def test_gkmlpt_page_hidden_until_its_script_runs_is_read_whole():
     assert fields["written_date"] == "2023-06-28"
     assert fields["publisher"] == "清远市人民政府办公室"
     assert "请认真组织实施" in fields["body"]
+
+
+def test_real_gkmlpt_page_is_read_whole():
+    fields = read(GKMLPT_TIANHE)
+    assert fields["index_no"] == "11440106007508528C/2024-00031"
+    assert fields["publisher"] == "广州市天河区财政局（广州市天河区人民政府国有资产监督管理局）"
+    assert fields["written_date"] == "2024-03-14" and fields["pub_date"] == "2024-10-15"
+    assert (
+        fields["title"]
+        == "广州市民政局 广州市财政局 广州市市场监督管理局关于印发广州市老年人助餐配餐服务管理办法的通知"
+    )
+    assert "第三十八条 本办法自2024年4月1日起实施" in fields["body"]
+    doc = document(GKMLPT_TIANHE)
+    assert doc.doc_no == "穗民规字〔2024〕3号"
+
+
+def test_search_filter_options_are_not_a_value():
+    # The page's search box offers 文件状态 ○不限 ○现行有效 ○已失效; the page itself prints no 有效性.
+    assert "validity" not in read(GKMLPT_TIANHE)
 
 
 def test_table_hidden_inline_but_shown_by_an_important_stylesheet_rule_is_read():
