@@ -316,3 +316,22 @@ def test_the_readmes_gkmlpt_profile_reads_a_gkmlpt_page(monkeypatch):
     assert fields["title"] == "清远市人民政府办公室关于印发清远市促进消费若干措施的通知"
     assert fields["doc_no"] == "清府办〔2023〕15号" and fields["written_date"] == "2023-06-28"
     assert fields["body"].startswith("清远市人民政府办公室关于印发")
+
+
+def test_document_page_shows_chapter_headings_as_headings(tmp_path):
+    from starlette.testclient import TestClient
+
+    from portal.app import create_app
+    from tests.helpers import build_index, portal_settings
+
+    row = _corpus_record("law:4f4fb4d41d137291") | {"index_no": "000014349/2020-00514"}
+    source = tmp_path / "docs"
+    source.mkdir()
+    (source / "law.json").write_text(json.dumps([row], ensure_ascii=False), encoding="utf-8")
+    build_index([source], tmp_path / "index")
+    app = create_app(portal_settings(tmp_path / "index", allowed_hosts=("testserver",)))
+    with TestClient(app) as client:
+        page = client.get("/doc/000014349/2020-00514").text
+    body = page.split('<div class="doc-body">')[1].split("</div>")[0]
+    assert '<h3 class="doc-heading">第一章 总则</h3>' in body
+    assert "<p>第一条 为了规范口岸开放" in body and "#" not in body and "INFO END" not in body
