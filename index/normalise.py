@@ -359,6 +359,8 @@ def title_step(record: RawRecord, raw: Any, heading: str, body: str) -> Step[tup
         paragraphs = body.split("\n\n", 2)
         if paragraphs[0] == title:
             body = "\n\n".join(paragraphs[1:])
+        elif len(title) >= _MIN_GLUED_TITLE and paragraphs[0].startswith(title):  # 通知各省、自治区…
+            body = body[len(title) :].lstrip(" ，,：:")
         elif len(paragraphs) > 1 and paragraphs[1] == title and _is_doc_no_line(paragraphs[0]):
             body = "\n\n".join([paragraphs[0], *paragraphs[2:]])
         return (title, body if heading in ("", title) else f"{heading}\n\n{body}".strip()), []
@@ -369,6 +371,11 @@ def title_step(record: RawRecord, raw: Any, heading: str, body: str) -> Step[tup
     return (body.split("\n", 1)[0][:80], body), [
         Finding("no_title", "title", "缺少标题，取正文首行（no title; the body's first line is used）")
     ]
+
+
+# A title glued to the text after it (exports that lost the line break) is cut off only when it is
+# long enough not to be the text's own first words.
+_MIN_GLUED_TITLE = 8
 
 
 def _is_doc_no_line(paragraph: str) -> bool:

@@ -246,6 +246,13 @@ def test_one_line_hebei_regulation_keeps_its_chapters_and_articles():
     assert any(p.startswith("第一条") for p in paragraphs) and any(p.startswith("第二条") for p in paragraphs)
 
 
+def test_title_glued_to_the_text_leaves_the_body():
+    row = _corpus_record("mee:3964f21a841aaf22")
+    assert row["body"].startswith("关于开展2021年国际生物多样性日宣传活动的通知各省、自治区")
+    doc = normalise(RawRecord(source="real.jsonl.gz", locator="mee", fields=row), today=TODAY)
+    assert doc.body.startswith("各省、自治区、直辖市生态环境厅（局）")
+
+
 def test_markdown_law_body_shows_headings_and_paragraphs_not_markup():
     row = _corpus_record("law:4f4fb4d41d137291")
     doc = normalise(RawRecord(source="real.jsonl.gz", locator="law", fields=row), today=TODAY)
