@@ -13,6 +13,7 @@ decided counts as unknown. Nothing is executed.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -55,20 +56,23 @@ def script_effects(root: HtmlElement) -> list[Effect]:
             continue
         values = {m.group(1): m.group(2) if m.group(2) is not None else m.group(3) for m in _VAR.finditer(code)}
         chain_taken: bool | None = False
+        handlers = handler_spans(code)
         for match in _STATEMENT.finditer(code):
-            effect, chain_taken = _effect(match, code, values, chain_taken)
+            effect, chain_taken = _effect(match, code, values, chain_taken, handlers)
             if effect is not None:
                 effects.append(effect)
     return effects
 
 
-def _effect(match: re.Match[str], code: str, values: dict[str, str], chain: bool | None):
+def _effect(
+    match: re.Match[str], code: str, values: dict[str, str], chain: bool | None, handlers: list[tuple[int, int]]
+):
     (jq_id, parent, verb, q1, q2, name, show, d1, d2, dom_id, s1, s2, prop, p1, p2, pname) = match.groups()
     before = code[max(0, match.start() - _GUARD_REACH) : match.start()]
     # The guard is what stands between the previous statement end (; or }) and this one.
     tail = re.split(r"[;}]\s*(?=(?:else\b|if\b|\$|document\b|$))", before)[-1]
     guard = _GUARD.search(tail)
-    if _in_handler(code, match.start()):
+    if _inside(handlers, match.start()):
         taken, chain = None, None
     elif guard is None:
         taken: bool | None = True
@@ -111,23 +115,38 @@ _RUNS_ON_LOAD = re.compile(
 )
 
 
-def _in_handler(code: str, position: int) -> bool:
-    """Whether ``position`` lies inside a function body that may not run as the page loads."""
-    text = code[:position]
-    openers = {m.end() - 1: m.start() for m in _FUNCTION_OPEN.finditer(text)}
-    handlers: list[int] = []
+def handler_spans(code: str) -> list[tuple[int, int]]:
+    """The (start, end) offsets of the function bodies in ``code`` that may not run as the page loads,
+    found in one pass over the braces, merged into sorted disjoint spans."""
+    openers = {m.end() - 1: m.start() for m in _FUNCTION_OPEN.finditer(code)}
+    spans: list[tuple[int, int]] = []
+    open_handlers: list[tuple[int, int]] = []  # (depth, start offset)
     depth = 0
-    for i, char in enumerate(text):
-        if char == "{":
+    for brace in re.finditer(r"[{}]", code):
+        i = brace.start()
+        if brace.group() == "{":
             depth += 1
             start = openers.get(i)
-            if start is not None and not _RUNS_ON_LOAD.search(text[max(0, start - 40) : start]):
-                handlers.append(depth)
-        elif char == "}":
-            if handlers and handlers[-1] == depth:
-                handlers.pop()
+            if start is not None and not _RUNS_ON_LOAD.search(code[max(0, start - 40) : start]):
+                open_handlers.append((depth, i))
+        else:
+            if open_handlers and open_handlers[-1][0] == depth:
+                spans.append((open_handlers.pop()[1], i))
             depth -= 1
-    return bool(handlers)
+    spans.extend((start, len(code)) for _, start in open_handlers)  # a body the script leaves open
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _inside(spans: list[tuple[int, int]], position: int) -> bool:
+    """Whether ``position`` lies in one of the sorted, disjoint ``spans``."""
+    i = bisect.bisect_right(spans, (position, len(spans) and spans[-1][1] + 1)) - 1
+    return i >= 0 and spans[i][0] < position < spans[i][1]
 
 
 def _argument(q1: str | None, q2: str | None, name: str | None, values: dict[str, str]) -> str | None:
