@@ -189,14 +189,14 @@ _CHOICE_TEXT = 200
 def choice_groups(root: HtmlElement) -> list[HtmlElement]:
     """The blocks that hold a form's radio buttons or check boxes with their option names (a search
     filter's 文件状态 ○不限 ○现行有效 ○已失效): controls, not values. Call before inputs are stripped."""
-    groups = []
+    groups: dict[HtmlElement, bool] = {}
     for control in root.iter("input"):
         if (control.get("type") or "").lower() not in ("radio", "checkbox"):
             continue
         group = next((el for el in control.iterancestors() if el.tag in BLOCK_TAGS or el.tag == "span"), None)
-        if group is not None and group.tag not in ("html", "body") and len(group.text_content()) <= _CHOICE_TEXT:
-            groups.append(group)
-    return groups
+        if group is not None and group not in groups:
+            groups[group] = group.tag not in ("html", "body") and len(group.text_content()) <= _CHOICE_TEXT
+    return [group for group, small in groups.items() if small]
 
 
 def _prose(el: HtmlElement) -> int:
@@ -320,13 +320,14 @@ _NOT_LINKS = ("javascript:", "mailto:", "tel:", "#")
 def attachment_links(root: HtmlElement, base: str = "") -> list[dict[str, str]]:
     """Links to files (by the href's extension or a file name in the link text), one per URL."""
     found: dict[str, dict[str, str]] = {}
+    links_per_line: dict[HtmlElement, int] = {}
     for anchor in root.iter("a"):
         href = href_of(anchor)
         kind = href and _attachment_kind(href, anchor)
         if not kind:
             continue
         url = absolute(href, base)
-        name = attachment_name(anchor, url)
+        name = attachment_name(anchor, url, links_per_line)
         if url not in found:
             found[url] = {"name": name, "url": url, "kind": kind}
     return list(found.values())
@@ -338,23 +339,33 @@ _MACHINE_NAME = re.compile(r"^(?:[A-Za-z]{0,2}\d{6,}|[0-9a-f]{16,}|[A-Za-z0-9]{6
 _ATTACHMENT_PREFIX = re.compile(r"^(?:相关)?附\s*件\s*\d*\s*[:：.、]?\s*")
 
 
-def attachment_name(anchor: HtmlElement, url: str) -> str:
+def attachment_name(anchor: HtmlElement, url: str, links_per_line: dict[HtmlElement, int] | None = None) -> str:
     """What a file link is called on the page: its text, else its ``title`` or ``alt`` (gkmlpt's
     ``<a class="nfw-cms-attachment" alt="….pdf">点击下载</a>``), else the words printed beside it on its
     line (``附件：清远市促进消费若干措施 <a>下载</a>``), else the file name from the URL. A link text that is
-    only a CMS upload name (``2023010515111064784.docx``) counts as no text."""
-    attributes = (clean_text(anchor.get(name) or "") for name in ("title", "alt"))
-    for candidate in (link_text(anchor), *attributes, _words_beside(anchor)):
+    only a CMS upload name (``2023010515111064784.docx``) counts as no text. ``links_per_line`` caches
+    how many links each line holds, for a page of many links."""
+    candidates = (
+        lambda: link_text(anchor),
+        lambda: clean_text(anchor.get("title") or ""),
+        lambda: clean_text(anchor.get("alt") or ""),
+        lambda: _words_beside(anchor, {} if links_per_line is None else links_per_line),
+    )
+    for candidate in (take() for take in candidates):
         if candidate and not _MACHINE_NAME.match(candidate) and candidate not in _GENERIC_LINK_TEXT:
             return candidate
     return link_text(anchor) or file_name(url)
 
 
-def _words_beside(anchor: HtmlElement) -> str:
+def _words_beside(anchor: HtmlElement, links_per_line: dict[HtmlElement, int]) -> str:
     """The text of the anchor's line (its nearest block) without the anchor and its 附件： prefix,
     when the line holds this one link only."""
     line = next((el for el in anchor.iterancestors() if el.tag in BLOCK_TAGS), None)
-    if line is None or sum(1 for _ in line.iter("a")) != 1:
+    if line is None:
+        return ""
+    if line not in links_per_line:
+        links_per_line[line] = sum(1 for _ in line.iter("a"))
+    if links_per_line[line] != 1:
         return ""
     own = clean_text(anchor.text_content())
     text = clean_text(line.text_content())
