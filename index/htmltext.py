@@ -166,7 +166,7 @@ def hidden_elements(root: HtmlElement) -> list[HtmlElement]:
     candidates = [el for el in root.iter() if isinstance(el.tag, str) and _is_hidden(el)]
     if not candidates:
         return []
-    shown = _shown_by_stylesheet(root) | shown_by_script(root)
+    shown = _shown_by_stylesheet(root, candidates) | shown_by_script(root)
     total = _prose(root)
     hidden = []
     for el in candidates:
@@ -204,20 +204,53 @@ def _prose(el: HtmlElement) -> int:
     return len(_HAN.findall("".join(el.xpath(".//text()[not(ancestor::script) and not(ancestor::style)]"))))
 
 
-def _shown_by_stylesheet(root: HtmlElement) -> set[HtmlElement]:
-    from cssselect import SelectorError  # lxml's cssselect() needs it
+_MAX_TREE_SELECTORS = 200
+_COMBINATOR = re.compile(r"[\s>+~]")
+# The class, id or tag a simple selector requires (.xxgk_table, #info, table.c → .c).
+_SIMPLE_KEY = re.compile(r"[.#][\w-]+|^[a-zA-Z][\w-]*(?![\w.#-])")
 
+
+def _shown_by_stylesheet(root: HtmlElement, candidates: list[HtmlElement]) -> set[HtmlElement]:
+    """The ``candidates`` an ``!important`` rule of the page's ``<style>`` blocks shows. A simple selector
+    (``.xxgk_table``) is tested on the candidates only; one with combinators (``.b .c``) is run on the
+    tree, the first 200 of them (a page's real rules are a handful)."""
+    from cssselect import GenericTranslator, SelectorError
+
+    translator = GenericTranslator()
     shown: set[HtmlElement] = set()
+    wanted = set(candidates)
+    tree_selectors = 0
+    # Candidates by class, id and tag: a simple selector is tested only on those that could match it.
+    by_key: dict[str, list[HtmlElement]] = {}
+    for el in candidates:
+        keys = {f"<{el.tag}", *(f".{c}" for c in (el.get("class") or "").split()), f"#{el.get('id') or ''}"}
+        for key in keys:
+            by_key.setdefault(key, []).append(el)
     for style in root.iter("style"):
         css = _AT_RULE.sub("", _CSS_COMMENT.sub("", style.text or ""))
         for selectors, declarations in _RULE.findall(css):
             if not _SHOWN_IMPORTANT.search(declarations):
                 continue
-            for selector in selectors.split(","):
+            for selector in (part.strip() for part in selectors.split(",")):
+                simple = not _COMBINATOR.search(selector)
+                if not simple:
+                    tree_selectors += 1
+                    if tree_selectors > _MAX_TREE_SELECTORS:
+                        continue
                 try:
-                    shown.update(root.cssselect(selector.strip()))
-                except (SelectorError, ValueError, TypeError):
+                    prefix = "self::" if simple else "descendant-or-self::"
+                    test = etree.XPath(translator.css_to_xpath(selector, prefix=prefix))
+                except (SelectorError, etree.XPathError, ValueError, TypeError):
                     continue  # a selector cssselect cannot read (:hover, vendor pseudo-classes)
+                if simple:
+                    key = _SIMPLE_KEY.search(selector)
+                    if key is None:
+                        pool = candidates
+                    else:
+                        pool = by_key.get(key.group(0) if key.group(0)[0] in ".#" else f"<{key.group(0)}", [])
+                    shown.update(el for el in pool if el not in shown and test(el))
+                else:
+                    shown.update(el for el in test(root) if el in wanted)
     return shown
 
 
