@@ -39,7 +39,8 @@ from index.htmltext import clean_text, paragraphs
 from index.labels import LABELS, canonical_field, label_key
 
 ENV = "PORTAL_SITE_PROFILES"
-FIELDS = frozenset(LABELS) - {"id"}
+# Fields a profile can point at; links (attachments, related) are read from the page's anchors.
+FIELDS = frozenset(LABELS) - {"id", "attachments", "related"}
 
 
 class ProfileError(ValueError):
