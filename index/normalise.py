@@ -363,6 +363,8 @@ def title_step(record: RawRecord, raw: Any, heading: str, body: str) -> Step[tup
             body = body[len(title) :].lstrip(" ，,：:")
         elif len(paragraphs) > 1 and paragraphs[1] == title and _is_doc_no_line(paragraphs[0]):
             body = "\n\n".join([paragraphs[0], *paragraphs[2:]])
+        else:
+            body = _without_broken_title(title, body)
         return (title, body if heading in ("", title) else f"{heading}\n\n{body}".strip()), []
     if heading:
         return (heading, body), []
@@ -376,6 +378,23 @@ def title_step(record: RawRecord, raw: Any, heading: str, body: str) -> Step[tup
 # A title glued to the text after it (exports that lost the line break) is cut off only when it is
 # long enough not to be the text's own first words.
 _MIN_GLUED_TITLE = 8
+
+
+_MAX_TITLE_LINES = 4
+
+
+def _without_broken_title(title: str, body: str) -> str:
+    """The body without a title printed over several lines at its start (发文机关 / 关于印发… / …的通知)."""
+    wanted = re.sub(r"\s", "", title)
+    paragraphs = body.split("\n\n", _MAX_TITLE_LINES)
+    joined = ""
+    for count, paragraph in enumerate(paragraphs[:_MAX_TITLE_LINES], 1):
+        joined += re.sub(r"\s", "", paragraph)
+        if joined == wanted and count > 1:
+            return "\n\n".join(paragraphs[count:])
+        if not wanted.startswith(joined):
+            break
+    return body
 
 
 def _is_doc_no_line(paragraph: str) -> bool:

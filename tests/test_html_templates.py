@@ -205,6 +205,13 @@ def test_counters_tool_lines_and_empty_attachment_headings_leave_the_body():
     assert normalise(RawRecord(source="x", locator="", fields=row), today=TODAY).body == "正文第一段。"
 
 
+def test_title_printed_over_several_lines_leaves_the_body():
+    title = "广州市人力资源和社会保障局 广州市公安局关于印发广州市引进人才入户管理办法实施细则的通知"
+    body = "广州市人力资源和社会保障局 广州市公安局\n关于印发广州市引进人才入户管理办法\n实施细则的通知\n各有关单位：\n正文。"
+    doc = normalise(RawRecord(source="x", locator="", fields={"title": title, "body": body}), today=TODAY)
+    assert doc.body == "各有关单位：\n\n正文。"
+
+
 def test_page_tools_copied_with_a_pages_text_leave_the_body():
     row = {
         "title": "关于成立国务院电子振兴领导小组的通知",
