@@ -207,7 +207,8 @@ def test_counters_tool_lines_and_empty_attachment_headings_leave_the_body():
 
 def test_title_printed_over_several_lines_leaves_the_body():
     title = "广州市人力资源和社会保障局 广州市公安局关于印发广州市引进人才入户管理办法实施细则的通知"
-    body = "广州市人力资源和社会保障局 广州市公安局\n关于印发广州市引进人才入户管理办法\n实施细则的通知\n各有关单位：\n正文。"
+    lines = ["广州市人力资源和社会保障局 广州市公安局", "关于印发广州市引进人才入户管理办法", "实施细则的通知"]
+    body = "\n".join([*lines, "各有关单位：", "正文。"])
     doc = normalise(RawRecord(source="x", locator="", fields={"title": title, "body": body}), today=TODAY)
     assert doc.body == "各有关单位：\n\n正文。"
 
