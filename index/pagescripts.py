@@ -17,6 +17,8 @@ import bisect
 import re
 from dataclasses import dataclass
 
+import lxml.html
+from lxml import etree
 from lxml.html import HtmlElement
 
 _QUOTED = r"""(?:"([^"]*)"|'([^']*)')"""
@@ -201,6 +203,11 @@ def write_script_text(root: HtmlElement) -> None:
 
 
 def _append_text(el: HtmlElement, text: str) -> None:
+    if "<" in text:  # markup a script writes (innerHTML = '<b>有效</b>'): its text, as a browser shows it
+        try:
+            text = lxml.html.fragment_fromstring(text, create_parent="div").text_content()
+        except (etree.ParserError, ValueError):
+            return
     children = [child for child in el if isinstance(child.tag, str) and child.tag != "script"]
     if children:
         last = children[-1]

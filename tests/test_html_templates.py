@@ -100,6 +100,16 @@ def test_status_a_script_writes_after_its_label_is_read():
     assert read(GZ_DISABLED)["validity"] == "失效"
 
 
+def test_markup_a_script_writes_is_read_as_its_text():
+    page = (
+        "<html><body><table><tr><td>索引号：</td><td>014319733/2023-00019</td></tr>"
+        '<tr><td>有效性：</td><td id="yx"></td></tr></table>'
+        '<script>var s = "1"; if (s == "1") { document.getElementById("yx").innerHTML = "<b>有效</b>"; }'
+        ' $("#more").click(function () { $("#yx").text("失效"); });</script><p>正文。</p></body></html>'
+    )
+    assert parse_html(page.encode(), source="x.html").fields["validity"] == "有效"
+
+
 def test_page_with_crawler_log_lines_before_it_is_read(tmp_path):
     from index.readers import html as reader
 
