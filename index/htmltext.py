@@ -16,6 +16,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from index.decoding import decode_text, encoding_name
+from index.pagescripts import shown_by_script, write_script_text
 from index.readers import ReadError
 
 # Decoding ----------------------------------------------------------------------------------------
@@ -128,13 +129,129 @@ def parse_tree(text: str, source: str = "") -> HtmlElement:
         raise ReadError(source, f"not parseable as HTML: {exc}") from exc
     if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log):
         raise NestedTooDeep(source, "nested deeper than the HTML parser's 256 levels")
+    write_script_text(root)
+    hidden = hidden_elements(root) + choice_groups(root)
     etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, *_NOISE_TAGS, with_tail=False)
-    drop_all(el for el in root.iter() if _is_hidden(el))
+    drop_all(hidden)
     return root
 
 
 def _is_hidden(el: HtmlElement) -> bool:
     return el.get("hidden") is not None or bool(_HIDDEN.search(el.get("style") or ""))
+
+
+# Visibility --------------------------------------------------------------------------------------
+
+# A stylesheet rule that shows an element whatever its inline style says (Hanweb: .xxgk_table{display:table!important}).
+_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_SHOWN_IMPORTANT = re.compile(
+    r"(?:display\s*:\s*(?!none)[a-z-]+|visibility\s*:\s*visible)\s*!\s*important", re.IGNORECASE
+)
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+_AT_RULE = re.compile(r"@(?:media|supports)[^{]*\{", re.IGNORECASE)
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def hidden_elements(root: HtmlElement) -> list[HtmlElement]:
+    """The elements a reader of the page never sees, judged on the page as a whole.
+
+    An inline ``display:none`` / ``visibility:hidden`` / ``hidden`` hides an element unless:
+    it is ``<html>`` or ``<body>`` (gkmlpt's loading curtain, lifted by a script); a ``<style>`` rule
+    with ``!important`` shows it (CSS cascade: an important declaration beats an inline one); a
+    script in the page shows it by id, and it is the only one of its hidden siblings so shown
+    (templates print every 有效性 alternative hidden and show one); or it holds most of the page's
+    prose (a page whose text is all hidden shows it once its script has run). Hidden link farms
+    (spam) hold links, not prose, and stay hidden. Call before scripts and styles are stripped.
+    """
+    candidates = [el for el in root.iter() if isinstance(el.tag, str) and _is_hidden(el)]
+    if not candidates:
+        return []
+    shown = _shown_by_stylesheet(root, candidates) | shown_by_script(root)
+    total = _prose(root)
+    hidden = []
+    for el in candidates:
+        if el.tag in ("html", "body") or el in shown:
+            continue
+        if len(el.text_content()) <= total / 2:  # too short to hold most of the page's prose
+            hidden.append(el)
+            continue
+        prose = _prose(el)
+        linked = sum(_prose(anchor) for anchor in el.iter("a"))
+        if total and prose > total / 2 and linked < prose / 2:
+            continue
+        hidden.append(el)
+    return hidden
+
+
+_CHOICE_TEXT = 200
+
+
+def choice_groups(root: HtmlElement) -> list[HtmlElement]:
+    """The blocks that hold a form's radio buttons or check boxes with their option names (a search
+    filter's 文件状态 ○不限 ○现行有效 ○已失效): controls, not values. Call before inputs are stripped."""
+    groups: dict[HtmlElement, bool] = {}
+    for control in root.iter("input"):
+        if (control.get("type") or "").lower() not in ("radio", "checkbox"):
+            continue
+        group = next((el for el in control.iterancestors() if el.tag in BLOCK_TAGS or el.tag == "span"), None)
+        if group is not None and group not in groups:
+            groups[group] = group.tag not in ("html", "body") and len(group.text_content()) <= _CHOICE_TEXT
+    return [group for group, small in groups.items() if small]
+
+
+def _prose(el: HtmlElement) -> int:
+    """Chinese characters of the element's text outside scripts and styles."""
+    return len(_HAN.findall("".join(el.xpath(".//text()[not(ancestor::script) and not(ancestor::style)]"))))
+
+
+_MAX_TREE_SELECTORS = 200
+_COMBINATOR = re.compile(r"[\s>+~]")
+# The class, id or tag a simple selector requires (.xxgk_table, #info, table.c → .c).
+_SIMPLE_KEY = re.compile(r"[.#][\w-]+|^[a-zA-Z][\w-]*(?![\w.#-])")
+
+
+def _shown_by_stylesheet(root: HtmlElement, candidates: list[HtmlElement]) -> set[HtmlElement]:
+    """The ``candidates`` an ``!important`` rule of the page's ``<style>`` blocks shows. A simple selector
+    (``.xxgk_table``) is tested on the candidates only; one with combinators (``.b .c``) is run on the
+    tree, the first 200 of them (a page's real rules are a handful)."""
+    from cssselect import GenericTranslator, SelectorError
+
+    translator = GenericTranslator()
+    shown: set[HtmlElement] = set()
+    wanted = set(candidates)
+    tree_selectors = 0
+    # Candidates by class, id and tag: a simple selector is tested only on those that could match it.
+    by_key: dict[str, list[HtmlElement]] = {}
+    for el in candidates:
+        keys = {f"<{el.tag}", *(f".{c}" for c in (el.get("class") or "").split()), f"#{el.get('id') or ''}"}
+        for key in keys:
+            by_key.setdefault(key, []).append(el)
+    for style in root.iter("style"):
+        css = _AT_RULE.sub("", _CSS_COMMENT.sub("", style.text or ""))
+        for selectors, declarations in _RULE.findall(css):
+            if not _SHOWN_IMPORTANT.search(declarations):
+                continue
+            for selector in (part.strip() for part in selectors.split(",")):
+                simple = not _COMBINATOR.search(selector)
+                if not simple:
+                    tree_selectors += 1
+                    if tree_selectors > _MAX_TREE_SELECTORS:
+                        continue
+                try:
+                    prefix = "self::" if simple else "descendant-or-self::"
+                    test = etree.XPath(translator.css_to_xpath(selector, prefix=prefix))
+                except (SelectorError, etree.XPathError, ValueError, TypeError):
+                    continue  # a selector cssselect cannot read (:hover, vendor pseudo-classes)
+                if simple:
+                    key = _SIMPLE_KEY.search(selector)
+                    if key is None:
+                        pool = candidates
+                    else:
+                        pool = by_key.get(key.group(0) if key.group(0)[0] in ".#" else f"<{key.group(0)}", [])
+                    shown.update(el for el in pool if el not in shown and test(el))
+                else:
+                    shown.update(el for el in test(root) if el in wanted)
+    return shown
 
 
 def drop_all(elements: Iterable[HtmlElement]) -> None:
@@ -148,7 +265,8 @@ def leaf_blocks(root: HtmlElement) -> list[HtmlElement]:
     """Block elements holding no other block element: the cells, items and lines of a page."""
     has_block_inside: set[HtmlElement] = set()
     for el in root.iter():
-        if el.tag in BLOCK_TAGS:
+        # An empty block (<div class="clear"></div>, a spacer) does not split the line it sits in.
+        if el.tag in BLOCK_TAGS and (len(el) or (el.text or "").strip()):
             for ancestor in el.iterancestors():
                 if ancestor in has_block_inside:
                     break
@@ -235,16 +353,59 @@ _NOT_LINKS = ("javascript:", "mailto:", "tel:", "#")
 def attachment_links(root: HtmlElement, base: str = "") -> list[dict[str, str]]:
     """Links to files (by the href's extension or a file name in the link text), one per URL."""
     found: dict[str, dict[str, str]] = {}
+    links_per_line: dict[HtmlElement, int] = {}
     for anchor in root.iter("a"):
         href = href_of(anchor)
         kind = href and _attachment_kind(href, anchor)
         if not kind:
             continue
         url = absolute(href, base)
-        name = link_text(anchor) or file_name(url)
+        name = attachment_name(anchor, url, links_per_line)
         if url not in found:
             found[url] = {"name": name, "url": url, "kind": kind}
     return list(found.values())
+
+
+# A name a CMS gives an uploaded file (2023010515111064784.docx, W020240812635213806845.pdf, P0200….docx):
+# digits, or a letter and digits, or hex; never what the document is called.
+_MACHINE_NAME = re.compile(r"^(?:[A-Za-z]{0,2}\d{6,}|[0-9a-f]{16,}|[A-Za-z0-9]{6,12})(?:[_-]\d+)?\.[A-Za-z0-9]{2,5}$")
+_ATTACHMENT_PREFIX = re.compile(r"^(?:相关)?附\s*件\s*\d*\s*[:：.、]?\s*")
+
+
+def attachment_name(anchor: HtmlElement, url: str, links_per_line: dict[HtmlElement, int] | None = None) -> str:
+    """What a file link is called on the page: its text, else its ``title`` or ``alt`` (gkmlpt's
+    ``<a class="nfw-cms-attachment" alt="….pdf">点击下载</a>``), else the words printed beside it on its
+    line (``附件：清远市促进消费若干措施 <a>下载</a>``), else the file name from the URL. A link text that is
+    only a CMS upload name (``2023010515111064784.docx``) counts as no text. ``links_per_line`` caches
+    how many links each line holds, for a page of many links."""
+    candidates = (
+        lambda: link_text(anchor),
+        lambda: clean_text(anchor.get("title") or ""),
+        lambda: clean_text(anchor.get("alt") or ""),
+        lambda: _words_beside(anchor, {} if links_per_line is None else links_per_line),
+    )
+    for candidate in (take() for take in candidates):
+        if candidate and not _MACHINE_NAME.match(candidate) and candidate not in _GENERIC_LINK_TEXT:
+            return candidate
+    return link_text(anchor) or file_name(url)
+
+
+def _words_beside(anchor: HtmlElement, links_per_line: dict[HtmlElement, int]) -> str:
+    """The text of the anchor's line (its nearest block) without the anchor and its 附件： prefix,
+    when the line holds this one link only."""
+    line = next((el for el in anchor.iterancestors() if el.tag in BLOCK_TAGS), None)
+    if line is None:
+        return ""
+    if line not in links_per_line:
+        links_per_line[line] = sum(1 for _ in line.iter("a"))
+    if links_per_line[line] != 1:
+        return ""
+    own = clean_text(anchor.text_content())
+    text = clean_text(line.text_content())
+    if own:
+        text = text.replace(own, " ")
+    text = clean_text(_ATTACHMENT_PREFIX.sub("", clean_text(text)))
+    return text if 2 <= len(text) <= 100 else ""
 
 
 def href_of(anchor: HtmlElement) -> str:
@@ -269,9 +430,31 @@ def file_name(url: str) -> str:
     return unquote(urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1])
 
 
+# Page tools --------------------------------------------------------------------------------------
+
+# A line made only of a page's tools (打印 关闭, 我的收藏, 【字体：大 中 小】, 下载本信息公开文件, the QR code's
+# 扫一扫在手机打开当前页): never the document's text, in a page or in text copied from one.
+_TOOL_WORDS = (
+    r"(?:打印本?页?|关闭本?(?:页|窗口)?|返回顶部|返回|收藏|我的收藏|加入收藏|分享到?|字体|字号|[大中小]|"
+    r"下载本信息公开文件|下载本页|保存本页|纠错|浏览次数|"
+    r"扫一扫在手机(?:上)?(?:打开|查看)当前页面?|扫一扫|在手机上打开|"
+    r"[:：\s【】\[\]|｜/\-—–]+)"
+)
+_TOOL_LINE = re.compile(rf"^(?:{_TOOL_WORDS})+$")
+
+
+def is_page_tools(line: str) -> bool:
+    """Whether a line of text is only page tools (see _TOOL_WORDS)."""
+    line = line.strip()
+    return 2 <= len(line) <= 100 and bool(_TOOL_LINE.match(line))
+
+
 # Paragraphs --------------------------------------------------------------------------------------
 
 _CELL_TAGS = frozenset({"td", "th"})
+# A paragraph indent inside one block of text: two U+3000 (or NBSP runs) after a sentence's end,
+# where a page set its paragraphs apart by indentation instead of markup.
+_INDENT = re.compile(r"(?<=[。！？；：”」』])[ \t\r\n]*(?:\u3000{2,}|\xa0{2,}|(?:\u3000\xa0|\xa0\u3000)+)")
 
 
 def paragraphs(el: HtmlElement) -> list[str]:
@@ -280,8 +463,9 @@ def paragraphs(el: HtmlElement) -> list[str]:
     line: list[str] = []
 
     def flush() -> None:
-        if text := clean_text("".join(line)):
-            found.append(text)
+        for piece in _INDENT.split("".join(line)):
+            if text := clean_text(piece):
+                found.append(text)
         line.clear()
 
     for event, node in etree.iterwalk(el, events=("start", "end")):

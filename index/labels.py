@@ -54,6 +54,7 @@ LABELS: dict[str, tuple[str, ...]] = {
     "category_genre": ("体裁分类", "体裁", "文种", "公文种类", "classify_genre_name"),
     "publisher": (
         "发布机构",
+        "发布机关",
         "发文机关",
         "发文单位",
         "发文机构",
@@ -163,11 +164,14 @@ LABELS: dict[str, tuple[str, ...]] = {
         "文件效力",
         "文件有效性",
         "有效期",
+        "文件状态",  # 广州 行政规范性文件统一发布平台
         "validity",
         "yxx",  # 有效性 in pinyin initials
         "sxx",  # 时效性 in pinyin initials (法规库 APIs)
         "effectivestate",  # TRS 海云 政府文件库 (Effectivestate)
     ),
+    # The date a document stops being in force; past, it means 失效 (normalise.validity_step).
+    "expiry_date": ("失效日期", "信息时效期", "失效时间", "废止日期", "有效期至", "expiry_date"),
     # Platform flags that together say the validity (gkmlpt: is_expired, is_abolished).
     "expired": ("是否失效", "is_expired"),
     "abolished": ("是否废止", "is_abolished"),

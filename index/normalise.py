@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from index.attachments import kind_of, local_path
 from index.dates import iso_date, parse_date, today_in_china
 from index.fieldvalues import field_values
-from index.htmltext import html_to_text
+from index.htmltext import html_to_text, is_page_tools
 from index.identifiers import normalise_doc_no, parse_index_no, split_leading_doc_no
 from index.integrity import integrity_findings
 from index.labels import WEAK_LABELS, canonical_field, label_key, line_pairs, map_fields
@@ -68,9 +68,81 @@ def clean_body(text: Any) -> str:
         text = html_to_text(text)
     else:
         text = html.unescape(text)
+        if is_markdown(text):
+            text = markdown_to_text(text)
+        elif "\n" not in text.strip() and len(text) > _WALL:
+            text = split_wall_of_text(text)
     lines = (_SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
-    paragraphs = [line for line in lines if line]
+    # A line of no words (a visit counter's "-", a stray "/") and a line of page tools are not text.
+    paragraphs = [line for line in lines if _WORD.search(line) and not is_page_tools(line)]
+    while paragraphs and _EMPTY_SECTION.match(paragraphs[-1]):  # 相关附件 over a list the page left empty
+        paragraphs.pop()
     return "\n\n".join(paragraphs)
+
+
+_WORD = re.compile(r"\w")
+_EMPTY_SECTION = re.compile(r"^(?:相关)?(?:附件|文件|链接|信息|解读|文件下载|附件下载)(?:下载|列表)?[:：]?$")
+
+
+# A body a source wrote as Markdown (the shared corpus's laws): "# 标题" headings, an HTML comment
+# marking where the front matter ends, **bold**.
+_MD_BOLD = re.compile(r"\*\*([^*\n]+)\*\*")
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+def is_markdown(text: str) -> bool:
+    """Whether a text body carries Markdown headings or HTML comments."""
+    return text.startswith("#") or "\n#" in text or "<!--" in text
+
+
+def markdown_to_text(text: str) -> str:
+    """A Markdown body as the paragraphs a reader sees: heading markers, bold markers and HTML
+    comments (``<!-- INFO END -->``) gone, each heading a paragraph of its own."""
+    if "<!--" in text:
+        text = _HTML_COMMENT.sub("", text)
+    lines = []
+    for line in text.split("\n"):
+        marks = len(line) - len(line.lstrip("#"))
+        if 1 <= marks <= 6 and line[marks : marks + 1] in (" ", "\t"):
+            line = "\n" + line.strip(" \t#") + "\n"
+        lines.append(line)
+    text = "\n".join(lines)
+    return _MD_BOLD.sub(r"\1", text) if "**" in text else text
+
+
+# A body exported as one line (the 河北 CSVs): paragraph starts are still written in it, as an
+# article or chapter number set off by U+3000 (第一条　…), an enumerator after a sentence's end
+# (。一、… ；（二）…), or an indent of two U+3000 after a sentence's end.
+_WALL = 200
+_NUMERAL = "零一二三四五六七八九十百"
+_PARAGRAPH_START = re.compile(
+    rf"第(?=[{_NUMERAL}]+[编章节条][\u3000 ])"
+    rf"|[。；：！？”）)]\s*(?=第[{_NUMERAL}]+[编章节条]|[{_NUMERAL}]{{1,3}}、|[（(][{_NUMERAL}]{{1,3}}[）)]"
+    rf"|\d{{1,2}}[.．、](?!\d)|附件\s*\d*[：:])"
+    r"|[。；：！？”][ \t]*(?:\u3000{2,}|\xa0{2,})"
+)
+
+
+def _paragraph_break(match: re.Match[str]) -> str:
+    text = match.group(0)
+    if text == "第":  # an article or chapter number starts a paragraph unless it already does
+        before = match.string[match.start() - 1 : match.start()]
+        return "第" if not before or before.isspace() else "\n第"
+    return text[0] + "\n"
+
+
+# A chapter heading glued to the text around it: …2020年5月10日第一章总则第一条为了…
+_GLUED_CHAPTER = re.compile(rf"(第[{_NUMERAL}]+[编章节])([\u4e00-\u9fff、]{{1,15}}?)(?=第[{_NUMERAL}]+条)")
+# A section heading glued to its first item: 一、扩大技能人才供给（一）加强技能人才培养。
+_GLUED_HEADING = re.compile(
+    rf"^([{_NUMERAL}]{{1,3}}、[^。；：\n]{{2,40}}?)(?=[（(][{_NUMERAL}]{{1,3}}[）)])", re.MULTILINE
+)
+
+
+def split_wall_of_text(text: str) -> str:
+    """A one-line body with its paragraphs on lines of their own (see _PARAGRAPH_START)."""
+    text = _GLUED_CHAPTER.sub("\n\\1\\2\n", text)
+    return _GLUED_HEADING.sub("\\1\n", _PARAGRAPH_START.sub(_paragraph_break, text))
 
 
 # Classification --------------------------------------------------------------------------------
@@ -271,7 +343,7 @@ def normalise(record: RawRecord, today: date | None = None, publishers: Publishe
         written_date=written_date,
         doc_no=doc_no,
         keywords=split_keywords(fields.get("keywords")),
-        validity=validity_step(fields),
+        validity=take(validity_step(fields, today)),
         disclosure=clean_line(fields.get("disclosure")),
         summary=clean_line(fields.get("summary")),
         body=body,
@@ -295,6 +367,16 @@ def title_step(record: RawRecord, raw: Any, heading: str, body: str) -> Step[tup
     """
     title = clean_line(raw)
     if title:
+        # The title printed over the text (a page's <h1>, a Markdown "# 标题"), or under its 文号.
+        paragraphs = body.split("\n\n", 2)
+        if paragraphs[0] == title:
+            body = "\n\n".join(paragraphs[1:])
+        elif len(title) >= _MIN_GLUED_TITLE and paragraphs[0].startswith(title):  # 通知各省、自治区…
+            body = body[len(title) :].lstrip(" ，,：:")
+        elif len(paragraphs) > 1 and paragraphs[1] == title and _is_doc_no_line(paragraphs[0]):
+            body = "\n\n".join([paragraphs[0], *paragraphs[2:]])
+        else:
+            body = _without_broken_title(title, body)
         return (title, body if heading in ("", title) else f"{heading}\n\n{body}".strip()), []
     if heading:
         return (heading, body), []
@@ -303,6 +385,33 @@ def title_step(record: RawRecord, raw: Any, heading: str, body: str) -> Step[tup
     return (body.split("\n", 1)[0][:80], body), [
         Finding("no_title", "title", "缺少标题，取正文首行（no title; the body's first line is used）")
     ]
+
+
+# A title glued to the text after it (exports that lost the line break) is cut off only when it is
+# long enough not to be the text's own first words.
+_MIN_GLUED_TITLE = 8
+
+
+_MAX_TITLE_LINES = 4
+
+
+def _without_broken_title(title: str, body: str) -> str:
+    """The body without a title printed over several lines at its start (发文机关 / 关于印发… / …的通知)."""
+    wanted = re.sub(r"\s", "", title)
+    paragraphs = body.split("\n\n", _MAX_TITLE_LINES)
+    joined = ""
+    for count, paragraph in enumerate(paragraphs[:_MAX_TITLE_LINES], 1):
+        joined += re.sub(r"\s", "", paragraph)
+        if joined == wanted and count > 1:
+            return "\n\n".join(paragraphs[count:])
+        if not wanted.startswith(joined):
+            break
+    return body
+
+
+def _is_doc_no_line(paragraph: str) -> bool:
+    glued, rest = split_leading_doc_no(paragraph)
+    return bool(glued) and not rest.strip()
 
 
 def doc_no_step(raw: Any, body: str) -> Step[tuple[str, str]]:
@@ -480,6 +589,7 @@ _VALIDITY_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("失效", ("失效", "过期", "到期", "无效")),
     ("有效", ("有效", "现行", "生效")),
 )
+_VALIDITY_MEANINGS = frozenset(meaning for meaning, _ in _VALIDITY_WORDS)
 _YES = frozenset({"1", "true", "yes", "y", "是"})
 _NO = frozenset({"0", "false", "no", "n", "否"})
 
@@ -503,16 +613,34 @@ def normalise_validity(value: Any) -> str:
     return "" if re.search(r"\d", text) else text
 
 
-def validity_step(fields: dict[str, Any]) -> str:
-    """有效性 from its label, else from platform flags (gkmlpt: is_abolished → 废止, is_expired → 失效)."""
+def validity_step(fields: dict[str, Any], today: date) -> Step[str]:
+    """有效性 from its label, else from platform flags (gkmlpt: is_abolished → 废止, is_expired → 失效),
+    then checked against the date the document stops being in force (``expiry_date``: 失效日期, 信息时效期,
+    废止日期).
+
+    An expiry date before ``today`` makes a document 失效 that is printed 有效 or not at all, with a
+    ``validity_from_date`` finding (废止 and 已修改 say more and stay). A word under a date label
+    (``废止日期：有效``) is read as what it says.
+    """
     validity = normalise_validity(fields.get("validity"))
-    if validity or ("expired" not in fields and "abolished" not in fields):
-        return validity
-    if clean_line(fields.get("abolished")).lower() in _YES:
-        return "废止"
-    if clean_line(fields.get("expired")).lower() in _YES:
-        return "失效"
-    return "有效"
+    if not validity and ("expired" in fields or "abolished" in fields):
+        if clean_line(fields.get("abolished")).lower() in _YES:
+            validity = "废止"
+        elif clean_line(fields.get("expired")).lower() in _YES:
+            validity = "失效"
+        else:
+            validity = "有效"
+    expiry = clean_line(fields.get("expiry_date"))
+    if not expiry:
+        return validity, []
+    parsed = parse_date(expiry)
+    if parsed is None or not parsed.iso:
+        said = normalise_validity(expiry)
+        return (validity or (said if said in _VALIDITY_MEANINGS else "")), []
+    if validity in ("", "有效") and parsed.iso < today.isoformat()[: len(parsed.iso)]:
+        message = f"失效日期 {parsed.iso} 已过，按失效处理（expiry date {parsed.iso} has passed: read as 失效）"
+        return "失效", [Finding("validity_from_date", "validity", message)]
+    return validity, []
 
 
 def body_step(body: str) -> Step[str]:

@@ -39,6 +39,7 @@ FINDING_LABELS: dict[str, str] = {
     "not_finite": "原文此项的数值无效，未予采用",
     "html_too_deep": "页面结构嵌套过深，仅按纯文本读取",
     "csv_truncated_row": "导出表格在本行中途结束",
+    "validity_from_date": "失效日期已过，按失效处理",
 }
 UNKNOWN_FINDING = "其他收录问题"
 # Canonical field name → its label on a disclosure page.

@@ -63,6 +63,11 @@ SETTINGS = (
     Setting("PORTAL_QUERY_LOG_MAX_QUERIES", "10000", "queries a day of the query log keeps (the most searched)"),
     Setting("PORTAL_HOT_MIN_CLIENTS", "3", "distinct clients (a day each) a query needs to be listed in 热搜词"),
     Setting(
+        "PORTAL_SITE_PROFILES",
+        "",
+        "site profiles (a .toml file or a folder): per-site selectors or labels for the HTML reader",
+    ),
+    Setting(
         "PORTAL_HOT_BLOCKLIST",
         str(PROJECT_ROOT / "index" / "data" / "hot_blocklist.txt"),
         "terms kept off the public 热搜词 list, one a line",

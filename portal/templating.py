@@ -6,6 +6,7 @@ safe, in ``_result.html``; everything else a document or a reader supplies is es
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,15 @@ def lines(paragraph: str) -> list[str]:
     return [line.strip() for line in paragraph.split("\n") if line.strip()]
 
 
+# A paragraph that heads a part of the text: 第一章 总则, 第二节 …, 一、指导思想 — short, no sentence in it.
+_HEADING = re.compile(r"^(?:第[零一二三四五六七八九十百]+[编章节]|[一二三四五六七八九十]{1,3}、)[^。；！？，,]{0,30}$")
+
+
+def is_heading(paragraph: str) -> bool:
+    """Whether a body paragraph is a heading (a law's 第一章 总则, a notice's 一、总体要求), shown as one."""
+    return "\n" not in paragraph and bool(_HEADING.match(paragraph.strip()))
+
+
 def display_date(value: str) -> str:
     """ISO dates as disclosure pages print them: 2018-04-10, 2018年4月 or 2018年."""
     parts = (value or "").split("-")
@@ -70,6 +80,7 @@ def make_environment() -> jinja2.Environment:
         segments=segments,
         validity_class=validity_class,
         paragraphs=paragraphs,
+        is_heading=is_heading,
         lines=lines,
         display_date=display_date,
     )

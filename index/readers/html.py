@@ -17,7 +17,8 @@ from pathlib import Path
 
 from lxml.html import HtmlElement
 
-from index import limits
+from index import limits, siteprofiles
+from index.dates import iso_date
 from index.decoding import BOMS
 from index.htmltext import (
     BLOCK_TAGS,
@@ -31,6 +32,7 @@ from index.htmltext import (
     decode_html,
     drop_all,
     href_of,
+    is_page_tools,
     leaf_blocks,
     link_text,
     marked_text,
@@ -42,6 +44,7 @@ from index.publishers import is_organisation_name
 from index.readers import ReadError, contained
 from index.readers._common import read_whole
 from index.record import Finding, RawRecord
+from index.siteprofiles import apply_profile, profile_for
 
 NAME = "html"
 
@@ -57,14 +60,32 @@ _FIRST_TAG = re.compile(
 )
 
 
+# A page saved with a few lines of text before it (a crawler's log lines, a Python dict): the page
+# starts at a <!DOCTYPE html> or <html> at the start of a line, within the first lines of the file.
+_PAGE_START = re.compile(rb"^[ \t]*<(?:!doctype\s+html|html)[\s>]", re.IGNORECASE | re.MULTILINE)
+_MAX_PREAMBLE_LINES = 20
+
+
 def sniff(path: Path, head: bytes) -> bool:
-    """True if the file's content is HTML (a page or a fragment), whatever its name."""
+    """True if the file's content is HTML (a page or a fragment), whatever its name, or a whole page
+    after a few lines of other text (see :func:`page_start`)."""
     for bom, name in BOMS:
         if head.startswith(bom):
             head = head[len(bom) :].decode(name, errors="ignore").encode("utf-8")
             break
     start = head[_LEADING.match(head).end() :]
-    return _FIRST_TAG.match(start) is not None
+    return _FIRST_TAG.match(start) is not None or page_start(head) > 0
+
+
+def page_start(data: bytes) -> int:
+    """Where a page that follows a few lines of non-HTML text starts (0 when it starts at once)."""
+    match = _PAGE_START.search(data, 0, 65536)
+    if match is None or match.start() == 0 or data.count(b"\n", 0, match.start()) > _MAX_PREAMBLE_LINES:
+        return 0
+    first_line = data[: match.start()].split(b"\n", 1)[0]
+    if first_line.count(b",") + first_line.count(b"\t") >= 2:  # a CSV header: pages in its cells
+        return 0
+    return match.start()
 
 
 # Reading -----------------------------------------------------------------------------------------
@@ -92,30 +113,57 @@ def parse_html(
     Raises :class:`ReadError` for a page with no content at all. A page without a title
     still gives a record, which the normaliser rejects with its reason.
     """
+    data = data[page_start(data) :]  # a crawler's log lines before the page are not the page
     text = decode_html(data, encoding)
     try:
         root = parse_tree(text, source)
     except NestedTooDeep:
         return _flat_record(text, source, url, fetched_at)
     base = base_url(root, url)
+    # A saved page without its URL is matched on its path by a profile's url pattern.
+    profile = profile_for(url or canonical_url(root) or source, siteprofiles.configured())
+    profiled = apply_profile(profile, root) if profile else {}
     meta = meta_fields(root)
     attachments = attachment_links(root, base)
     # Footers list other governments' sites under 相关链接: not links about this document.
     related, related_blocks = related_links(root, base, skip=furniture(root))
     found = label_pairs(root)
     fields, _unknown = map_fields((pair.label, pair.value) for pair in found)
+    if isinstance(fields.get("publisher"), str):
+        fields["publisher"] = publisher_name(fields["publisher"])
+        if not is_publisher_name(fields["publisher"]):
+            del fields["publisher"]
+    # The visible page wins over <meta>: a meta title or source that is the column's or the site's
+    # name (主动公开文件, 本网, SZfaguiku) names no document; the site's description is no abstract.
+    names = {meta.get("column", ""), meta.get("site", "")} - {""}
+    description = meta.pop("summary", "")
+    if meta.get("title") in names:
+        del meta["title"]
+    keywords = meta.pop("keywords", "")
+    meta["publisher"] = publisher_name(meta.get("publisher", ""))
+    if not is_publisher_name(meta["publisher"]):
+        del meta["publisher"]
     for name, value in meta.items():
         fields.setdefault(name, value)
-    if "title" not in fields and (title := heading_above(root, found) or page_title(root, str(fields.get("site", "")))):
+    if "title" not in fields and (
+        title := heading_above(root, found)
+        or page_title(root, str(fields.get("site", "")), str(fields.get("column", "")))
+        or first_heading(root)
+    ):
         fields["title"] = title
     if page_url := url or canonical_url(root):
         fields["url"] = page_url
     drop_all([element for pair in found for element in pair.elements] + related_blocks)
     fields["body"] = body_text(root)
+    if "summary" not in fields and description and _describes_document(description, fields, names):
+        fields["summary"] = description
+    if "keywords" not in fields and keywords and _keywords_of_document(keywords, fields, names):
+        fields["keywords"] = keywords
     if attachments:
         fields["attachments"] = attachments
     if related:
         fields["related"] = related
+    fields.update(profiled)  # the operator's profile for this site wins over every heuristic
     return RawRecord(source=source, locator="", fields=fields, fetched_at=fetched_at)
 
 
@@ -169,6 +217,10 @@ def _label_pattern() -> re.Pattern[str]:
     return re.compile(
         # a known label and a colon
         rf"(?P<known>{known}){_GAP}[:：]"
+        # a known label in brackets ([成文日期] 2021-01-20, 【发文字号】…)
+        rf"|[\[【]{_GAP}(?P<bracket>{known}){_GAP}[\]】]{_GAP}[:：]?"
+        # any short bracketed word ([实施日期]): ends the value before it
+        rf"|[\[【]{_GAP}(?P<other_bracket>[\u4e00-\u9fff]{{2,8}}){_GAP}[\]】]"
         # a known label alone in its own tag (<span>索引号</span>), not the end of a word (作息<i>时间</i>)
         rf"|(?:(?<=[\s{MARK}])|^)(?P<alone>{known}){_GAP}(?={MARK}|\n|$)"
         # any short label-like word after a separator (浏览次数：, 字号：): ends the value before it
@@ -180,7 +232,8 @@ def label_pairs(root: HtmlElement) -> list[LabelPair]:
     """The page's metadata as (label, value) pairs, in page order, from whatever markup holds them."""
     candidates: list[LabelPair] = []
     claimed: set[HtmlElement] = set()
-    for leaf in leaf_blocks(root):
+    leaves = leaf_blocks(root)
+    for leaf in leaves:
         if leaf in claimed or _inside_editor(leaf):
             continue
         pairs = _pairs_in(leaf)
@@ -195,7 +248,47 @@ def label_pairs(root: HtmlElement) -> list[LabelPair]:
             pair.group = _group_of(leaf, levels=2)  # label/value cells sit in rows of one block
             claimed.add(holder)
         candidates += pairs
+    inline = _inline_label_pairs(root, leaves, claimed)
+    if inline:
+        order = {el: n for n, el in enumerate(root.iter())}
+        candidates = sorted(candidates + inline, key=lambda pair: order[pair.elements[0]])
     return _trusted(candidates)
+
+
+_INLINE_LABEL_TAGS = ("span", "strong", "b", "em", "i", "label", "font")
+_LABEL_ONLY = re.compile(r"^[\[【]?\s*(?P<label>[^\[\]【】:：]{2,12}?)\s*[\]】]?\s*[:：]?$")
+
+
+def _inline_label_pairs(root: HtmlElement, leaves: list[HtmlElement], claimed: set[HtmlElement]) -> list[LabelPair]:
+    """Pairs whose label is an inline element alone (``<strong>索引号：</strong>``) in a block that also holds
+    other blocks, with the value in the element after it: ``<li><span>发文字号：</span><p>…</p></li>``,
+    ``<div><strong>索引号：</strong><div>…</div></div>``. Labels inside a line are read with the line."""
+    pairs = []
+    leaf_set = set(leaves)
+    for el in root.iter(*_INLINE_LABEL_TAGS):
+        if (el.tail or "").strip(" \t\r\n\xa0\u3000:："):  # a label inside a line is read with the line
+            continue
+        match = _LABEL_ONLY.match(clean_text(el.text_content()))
+        field = canonical_field(match.group("label")) if match else None
+        if not field or field in _NOT_VALUES:
+            continue
+        block = next((a for a in el.iterancestors() if a.tag in BLOCK_TAGS), None)
+        if block is None or block in leaf_set or el in claimed or _inside_editor(el):
+            continue
+        holder = el.getnext()
+        if holder is None or _pairs_in(holder) or _is_label(clean_text(holder.text_content())):
+            continue
+        value = _cell_value(holder)
+        if value:
+            claimed.add(holder)
+            group = _group_of(el, levels=2)
+            pairs.append(LabelPair(clean_text(match.group("label")), value, field, [el, holder], False, group))
+    return pairs
+
+
+def _is_label(text: str) -> bool:
+    match = _LABEL_ONLY.match(text)
+    return bool(match and canonical_field(match.group("label")))
 
 
 def _pairs_in(leaf: HtmlElement) -> list[LabelPair]:
@@ -210,7 +303,7 @@ def _pairs_in(leaf: HtmlElement) -> list[LabelPair]:
     group = _group_of(leaf)
     pairs = []
     for match, following in zip(matches, [*matches[1:], None], strict=True):
-        label = match.group("known") or match.group("alone")
+        label = match.group("known") or match.group("alone") or match.group("bracket")
         field = label and canonical_field(label)
         if not field or field in _NOT_VALUES:
             continue
@@ -265,7 +358,8 @@ def _trusted(candidates: list[LabelPair]) -> list[LabelPair]:
     strong_groups: set[HtmlElement] = set()
     for pair in candidates:
         fields_by_group[pair.group].add(pair.field)
-        if pair.strong:
+        # A date under a date label is metadata too (来源：… 时间：2025-03-20), as in the normaliser.
+        if pair.strong or (pair.field in ("pub_date", "written_date") and iso_date(pair.value)):
             strong_groups.add(pair.group)
     return [
         pair
@@ -327,15 +421,74 @@ def heading_above(root: HtmlElement, pairs: list[LabelPair]) -> str:
     return heading
 
 
-def page_title(root: HtmlElement, site: str = "") -> str:
-    """The ``<title>`` text without the site name the CMS appends."""
+def page_title(root: HtmlElement, site: str = "", column: str = "") -> str:
+    """The ``<title>`` text without the site and column names the CMS appends (``标题_栏目_站点``)."""
     element = root.find(".//title")
     title = clean_text(element.text_content()) if element is not None else ""
-    while (match := _SITE_SUFFIX.search(title)) and match.start() > 0:
-        title = title[: match.start()]
-    if site and title.endswith(site) and len(title) > len(site):
-        title = title[: -len(site)].rstrip(" _|｜-—–")
-    return "" if title == site else title
+    for _ in range(3):
+        before = title
+        while (match := _SITE_SUFFIX.search(title)) and match.start() > 0:
+            title = title[: match.start()]
+        for name in (site, column):
+            if name and title.endswith(name) and len(title) > len(name):
+                title = title[: -len(name)].rstrip(" _|｜-—–")
+        if title == before:
+            break
+    return "" if title in (site, column) else title
+
+
+def first_heading(root: HtmlElement) -> str:
+    """The first ``<h1>``–``<h3>`` or title-classed line anywhere that reads as a document's title."""
+    for el in root.iter():
+        if el.tag in ("h1", "h2", "h3") or (_class_tokens(el) & _HEADING_CLASSES and el.tag not in ("html", "body")):
+            text = clean_text(el.text_content())
+            if 4 <= len(text) <= _MAX_HEADING and not is_organisation_name(text):
+                return text
+    return ""
+
+
+# A source the page names as itself (本网, 本站), a site code (SZfaguiku) or a website is no issuer.
+_SELF_SOURCES = frozenset({"本网", "本站", "本网站", "原创", "网站", "本平台", "本机关"})
+_WEBSITE = re.compile(r"(?:网|网站|门户|门户网站|客户端|公众号|微信|微博)$")
+
+
+_SELF_PREFIX = re.compile(r"^(?:本网|本站)(?=[\u4e00-\u9fff]{4})")
+
+
+def publisher_name(value: str) -> str:
+    """A 来源 value without the ``本网`` some CMSs put before the office (本网广州市住房保障办公室)."""
+    return _SELF_PREFIX.sub("", clean_text(value))
+
+
+def is_publisher_name(value: str) -> bool:
+    """Whether a 来源 / ContentSource value can name an issuing organisation."""
+    value = clean_text(value)
+    return bool(value) and value not in _SELF_SOURCES and bool(_HAN.search(value)) and not _WEBSITE.search(value)
+
+
+def _keywords_of_document(keywords: str, fields: dict, site_names: set[str]) -> bool:
+    """Whether ``<meta name=keywords>`` is about this document rather than the site (广州 puts
+    ``广州市人民政府门户网站`` on every page, 越秀 ``越秀区,政务公开,政民互动,…``): no keyword names a
+    website, the site or the column, and most of them occur in the title or the body."""
+    words = [word for word in re.split(r"[\s,，;；、|]+", clean_text(keywords)) if word]
+    if not words or any(word in site_names or _WEBSITE.search(word) for word in words):
+        return False
+    text = f"{fields.get('title', '')} {fields.get('body', '')}"
+    return sum(word in text for word in words) * 2 >= len(words)
+
+
+def _describes_document(description: str, fields: dict, site_names: set[str]) -> bool:
+    """Whether ``<meta name=description>`` is this document's abstract rather than the site's blurb:
+    it is not a site or column name and its opening words are the document's (title or body)."""
+    text = clean_text(description)
+    if text in site_names or any(len(name) >= 4 and name in text for name in site_names) or _SITE_BLURB.search(text):
+        return False
+    opening = text[:12]
+    return bool(opening) and (opening in str(fields.get("body", "")) or opening in str(fields.get("title", "")))
+
+
+# A site's description of itself: it names a website, its address or what the portal offers.
+_SITE_BLURB = re.compile(r"门户网站|网站|网址|https?://|www\.|政务服务平台|欢迎(?:访问|光临)")
 
 
 def canonical_url(root: HtmlElement) -> str:
@@ -463,7 +616,7 @@ _CHROME_NAMES = re.compile(
     re.IGNORECASE,
 )
 _CHROME_TEXT = re.compile(
-    r"^(?:[您你]?(?:当前|现在|所在)的?位置\s*[:：]|分享到\s*[:：]?|字号\s*[:：]"
+    r"^(?:[您你]?(?:当前|现在|所在)的?位置\s*[:：]|分享到\s*[:：]?|字号\s*[:：]|字体\s*[:：]"
     r"|[【\[]\s*(?:打印|关闭|收藏|返回|字号|字体))"
 )
 _MAX_CHROME_TEXT = 200
@@ -505,7 +658,7 @@ def _is_chrome_line(leaf: HtmlElement) -> bool:
     """A breadcrumb or tool line (当前位置：…, 【打印】【关闭】), judged only on a line of its own:
     the block around it may hold the document too."""
     text = clean_text(leaf.text_content())
-    return len(text) <= _MAX_CHROME_TEXT and bool(_CHROME_TEXT.match(text))
+    return len(text) <= _MAX_CHROME_TEXT and bool(_CHROME_TEXT.match(text) or is_page_tools(text))
 
 
 def _class_tokens(el: HtmlElement) -> set[str]:
@@ -557,7 +710,41 @@ def densest_block(root: HtmlElement) -> HtmlElement | None:
     if not scores:
         return root.find("body")
     depth = {el: sum(1 for _ in el.iterancestors()) for el in scores}
-    return max(scores, key=lambda el: (scores[el] * (1 - link_density(el)), depth[el]))
+    best = max(scores, key=lambda el: (scores[el] * (1 - link_density(el)), depth[el]))
+    return _with_sibling_sections(best)
+
+
+_MIN_SECTION = 20
+
+
+def _with_sibling_sections(block: HtmlElement) -> HtmlElement:
+    """The block's parent where the text goes on in the blocks after it, prose rather than links
+    (Word-pasted documents split into WordSection1, WordSection2 … divs; the 附表 after the 办法),
+    and little stands before it."""
+    parent = block.getparent()
+    if parent is None or parent.tag in ("html", "body"):
+        return block
+    own = _chinese_count(block)
+    before = sum(_chinese_count(el) for el in block.itersiblings(preceding=True) if isinstance(el.tag, str))
+    after = [el for el in block.itersiblings() if isinstance(el.tag, str)]
+    total_after = sum(_chinese_count(el) for el in after)
+    prose = sum(
+        _chinese_count(el) for el in after if el.tag in BLOCK_TAGS - HEADINGS and not any(True for _ in el.iter("a"))
+    )
+    if prose >= _MIN_SECTION and prose >= 0.9 * total_after and before <= 0.1 * own:
+        return parent
+    return block
+    own, whole = _chinese_count(block), _chinese_count(parent)
+    rest = whole - own
+    prose = sum(
+        _chinese_count(el)
+        for el in parent
+        if el is not block and isinstance(el.tag, str) and el.tag in BLOCK_TAGS and not list(el.iter("a"))
+    )
+    # Everything else in the parent is more prose (no links, no counters, no tools), and not a little.
+    if prose >= _MIN_SECTION and prose >= 0.9 * rest and own >= 0.5 * whole:
+        return parent
+    return block
 
 
 def _own_text(el: HtmlElement) -> str:
