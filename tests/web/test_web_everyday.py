@@ -40,10 +40,21 @@ def test_traditional_query_is_searched_simplified_and_shown_as_typed(client):
     assert "<mark>殡葬</mark>" in data["hits"][0]["title_html"]
 
 
-def test_did_you_mean_is_a_link(client):
+def test_a_searched_correction_is_said_with_a_link_to_the_query_as_typed(client):
     page = client.get("/search?q=地保")
-    assert "您是不是要找：" in page.text and f'href="/search?q={quote("低保")}"' in page.text
-    assert client.get("/search.json?q=养老保显").json()["did_you_mean"] == ["养老保险"]
+    assert "已显示“低保”的结果，仍然搜索：" in page.text
+    assert f'href="/search?q={quote("地保")}&amp;literal=1">地保</a>' in page.text
+    data = client.get("/search.json?q=养老保显").json()
+    assert data["rescue"]["correction"] == "养老保险" and data["rescue"]["typed"] == "养老保显"
+    assert data["links"]["literal"] == f"/search?q={quote('养老保显')}&literal=1"
+    as_typed = client.get("/search.json?q=养老保显&literal=1").json()
+    assert as_typed["rescue"] is None and as_typed["total"] < data["total"]
+
+
+def test_a_relaxed_query_names_the_words_left_out(client):
+    page = client.get("/search?q=低保 火星")
+    assert "没有同时包含这些词的文件，以下文件包含其中任一词（“火星”未找到）" in page.text
+    assert client.get("/search.json?q=低保 火星").json()["rescue"]["left_out"] == ["火星"]
 
 
 def test_suggest_json_answers_terms_and_titles(client):
