@@ -79,10 +79,10 @@ PHRASE_BONUS = {"title": 1.0, "body": 0.5, "attachment": 0.3}
 # Where the text is a title, or nearly (one character wrong), rising from Dice similarity 0.7 to 1.
 TITLE_BONUS = 6.0
 # Topic before coincidence, for a query of at most SHORT_QUERY_UNITS words: the bonus (times Σ idf) of a body
-# holding them within NEAR_WINDOW positions of each other (高温 … 补贴 in one sentence, not pages apart).
+# holding them within NEAR_WINDOW bigram positions (characters) of each other (高温 … 补贴 in one clause).
 SHORT_QUERY_UNITS = 3
-NEAR_WINDOW = 8
-NEAR_BONUS = 0.3
+NEAR_WINDOW = 20
+NEAR_BONUS = 0.5
 MAX_VARIANTS = 4  # the text with synonyms in place, as phrases (驾照扣分 → 驾驶证记分), at most
 # The share of a document's characterising weight (tf·idf) another must hold to be like it (more_like).
 MORE_LIKE_SHARE = 0.3

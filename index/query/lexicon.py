@@ -29,7 +29,7 @@ from pathlib import Path
 from index.query.synonyms import SynonymTable, normal_form
 
 RARE_DOCS = 5  # a word in fewer documents (vocabulary weight) is expanded by its thesaurus groups
-COMMON_DOCS = 20  # to the terms of those groups in at least this many
+COMMON_DOCS = 10  # to the terms of those groups in at least this many
 MAX_GROUP_TERMS = 12
 MAX_TERMS = 2
 MAX_WORD_CHARS = 3  # longer thesaurus entries are idioms (本末倒置), whose groups are loose
