@@ -37,7 +37,7 @@ from index.query.request import MAX_QUERY_CHARS, SearchRequest, query_text_and_f
 from index.query.rescue import holds_unknown, rescuable
 from index.query.rescue import plan as rescue_plan
 from index.query.results import Copy, DocSummary, Expansion, FacetValue, Hit, SearchResult, summary_of
-from index.query.spelling import Speller
+from index.query.spelling import Speller, readings
 from index.query.suggest import Suggestions, Vocabulary
 from index.query.synonyms import DEFAULT_PATH as DEFAULT_SYNONYMS
 from index.query.synonyms import Synonyms
@@ -91,12 +91,15 @@ class Catalog:
 
     def warm(self) -> None:
         """Load the segmenter and open the index now, not on the first request; load the arrays and the
-        autocomplete vocabulary ingest saved (where it did not, the vocabulary is built in the background)."""
+        autocomplete vocabulary ingest saved (where it did not, the vocabulary is built in the background), the
+        thesaurus and pypinyin."""
         list(self._analyzer()("预热", mode="query"))
         with self.searcher() as searcher:
             version = self.arrays(searcher).version
             if self._vocabulary_path(version).exists():
                 self._vocabulary(searcher)
+                self._engine(searcher)  # the thesaurus and the compounds of this vocabulary
+                readings("预")  # pypinyin's dictionaries, for corrections by sound
                 return
         threading.Thread(target=self._vocabulary_in_background, daemon=True).start()
 

@@ -109,11 +109,12 @@ STOP_WORDS = frozenset(
     # the question words of a question typed as a query (工伤认定怎么申请, 退休金怎么算, 低保是什么)
     "怎么 怎样 如何 什么 哪些 哪里 多少 吗 呢 是否 可以 能否 需要 怎么办 怎么样 为什么 什么样 哪个 哪儿 "
     "啥 咋 咋办 能不能 可不可以 是不是 有没有 要不要 会不会 吧 啊 呀 请问 想 想问 一下 谁 几 多久 多长时间 "
-    "什么时候 何时 在哪 在哪里 哪家 哪种 不能 能 会 要".split()
+    "什么时候 何时 在哪 在哪里 哪家 哪种 不能 能 会 要 几回 几次 几年 几天 几个 多少钱 多长 多久能".split()
 )
 # Words a question asks with that may match but need not (怎样办理, 退休金怎么算): they add to a document's
 # score where it holds them and are left out of the minimum match (:func:`minimum_match`).
 OPTIONAL_WORDS = frozenset("办理 办 算 计算 查 查询 领 领取 交 缴 去 找 弄 拿 申请 规定 流程 手续 条件".split())
+_DATE_UNITS = "年月日号"
 _RUNS = re.compile(
     r"(?P<cjk>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3007]+)|(?P<alnum>[0-9a-z]+(?:[-:/.][0-9a-z]+)*)"
 )
@@ -167,8 +168,17 @@ def query_units(
     where the text has another word.
     """
     units: dict[str, Unit] = {}
+    after_number = -1  # where the last run of digits ended
     for match in _RUNS.finditer(fold(text).lower()):
         run = match.group()
+        if match.lastgroup == "cjk" and match.start() == after_number and run[0] in _DATE_UNITS:
+            # 2017年萨德: the 年 of a year is no word of the topic, and cut with what follows it jieba's HMM glues
+            # it to the next characters (年萨德, 年个); the year's digits are the unit
+            run = run[1:]
+            if not run:
+                continue
+        if match.lastgroup == "alnum" and run.isdigit():
+            after_number = match.end()
         words = [run] if match.lastgroup == "alnum" else [token.text for token in analyzer(run, mode="query")]
         i = 0
         while i < len(words):

@@ -85,10 +85,11 @@ def plan(
     match (the units of :func:`index.query.engine.query_units`, optional ones left out), each a query text of its
     own; ``unknown``: ``typed`` holds a word the index does not hold as a word (:func:`holds_unknown`).
 
-    The query's *own* results are what a correction is weighed against: none where it holds an unknown word
-    (地保 finds 湿地保护 by its characters, not the word; a correction then must find CORRECTION_GAIN documents
-    and a CORRECTION_GAIN-th of what the query found), else the documents holding each space-separated part as
-    typed (工商认定 side by side, not 工商 here and 认定 there), weighed against the correction's as corrected.
+    A correction is weighed by the documents holding each of its space-separated parts as corrected (a phrase:
+    社会保障卡, not 社会 … 报账 … 卡), against the query's *own* results: none where it holds an unknown word (地保
+    finds 湿地保护 by its characters, not the word), all it found for a single word, else the documents holding it
+    as typed (工商认定 side by side, not 工商 here and 认定 there). A correction of the typed length wins over one
+    adding or dropping a character where both would do; the latter are tried only for an unknown word.
     """
     result = Plan()
     if not corrections and total:
@@ -97,18 +98,27 @@ def plan(
     def phrased(text: str) -> str:
         return " ".join(f'"{chunk}"' for chunk in text.split())
 
-    # An unknown word is weighed by the documents a correction finds; known words by the documents holding the
-    # text as typed, and the correction as corrected (工伤认定 side by side, against 工商认定 side by side).
-    measure = count if unknown else (lambda text: count(phrased(text)))
-    own = 0 if unknown or not total else min(total, measure(typed))
+    # Corrections are weighed by the documents holding them as corrected (低保 标准, 社会保障卡): a correction
+    # that only finds its words apart (社会 报账 卡) fits the query badly. The query's own: none for an unknown
+    # word, all it found for one word, else the documents holding it as typed.
+    if unknown or not total:
+        own = 0
+    elif len(words) < 2:
+        own = total
+    else:
+        own = min(total, count(phrased(typed)))
     if own >= GOOD_RESULTS:
         return result
     typed_words = words
+    # A character added or left out (退休金怎么 for 退休金怎么算, 产假 for 陪产假) only where a word is unknown.
+    corrections = [c for c in corrections if unknown or len(c) == len(typed)]
     if corrections:
-        found = {candidate: measure(candidate) for candidate in corrections}
-        best = max(corrections, key=lambda candidate: found[candidate])  # the first of equals: the likeliest
-        searched = found[best] >= CORRECTION_GAIN * max(own, 1)
-        if searched and (not unknown or found[best] > total / CORRECTION_GAIN):
+        found = {candidate: count(phrased(candidate)) for candidate in corrections}
+        # The same length first (社会保障卡, not 社会保障), then the most found; the first of equals: the likeliest.
+        best = max(corrections, key=lambda candidate: (len(candidate) == len(typed), found[candidate]))
+        if found[best] < CORRECTION_GAIN * max(own, 1):
+            best = max(corrections, key=lambda candidate: found[candidate])
+        if found[best] >= CORRECTION_GAIN * max(own, 1):
             result.rescue = Rescue(typed=typed, searched=best, correction=best)
             total = count(best)
             typed_words = []  # relaxed below from the correction's words, if need be
