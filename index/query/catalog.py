@@ -77,6 +77,7 @@ class Catalog:
         self._prepared: tuple[object, Vocabulary, Speller] | None = None
         self._compound_cache: tuple[Vocabulary, Compounds] | None = None
         self._lexicon = WithLexicon()
+        self._analyzer_of: tuple[Index, object] | None = None
 
     # plumbing
 
@@ -108,8 +109,13 @@ class Catalog:
             self._vocabulary(searcher)
 
     def _analyzer(self):
-        """The word analyzer the index was built with (its user dictionary included)."""
-        return self._index().schema["body"].analyzer
+        """The word analyzer the index was built with (its user dictionary included); read once per opened index
+        (Whoosh reads the schema from the table of contents on disk each time it is asked)."""
+        ix = self._index()
+        cached = self._analyzer_of
+        if cached is None or cached[0] is not ix:
+            cached = self._analyzer_of = (ix, ix.schema["body"].analyzer)
+        return cached[1]
 
     @contextlib.contextmanager
     def searcher(self) -> Iterator[Searcher]:

@@ -83,6 +83,7 @@ TITLE_BONUS = 6.0
 SHORT_QUERY_UNITS = 3
 NEAR_WINDOW = 20
 NEAR_BONUS = 0.5
+NEAR_CANDIDATES = 200  # the best scored documents checked for nearness
 MAX_VARIANTS = 4  # the text with synonyms in place, as phrases (驾照扣分 → 驾驶证记分), at most
 # The share of a document's characterising weight (tf·idf) another must hold to be like it (more_like).
 MORE_LIKE_SHARE = 0.3
@@ -514,7 +515,10 @@ class Engine:
             for variant in _variants(required):  # 驾照扣分 also as 驾驶证记分
                 self._phrase_bonus(phrase_grams(variant), fields, candidates, score, SYNONYM_DISCOUNT * informativeness)
         if 2 <= len(required) <= SHORT_QUERY_UNITS and "body" in fields:
-            near = self._near(required, candidates)
+            best = candidates
+            if best.size > NEAR_CANDIDATES:  # only the best placed can be lifted to the first pages
+                best = np.sort(best[np.argpartition(-score[best], NEAR_CANDIDATES)[:NEAR_CANDIDATES]])
+            near = self._near(required, best)
             score[near] += NEAR_BONUS * informativeness
         if "title" in fields and len(units) > 1:
             similarity = self._title_similarity(text)
