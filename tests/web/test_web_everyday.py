@@ -111,3 +111,13 @@ def test_hot_queries_come_from_searches_and_empty_ones_stay_private(tmp_path):
     )
     empty_section = stats.stdout.split("无结果的检索词")[1]
     assert "量子引力波" in empty_section and "殡葬" not in empty_section
+
+
+def test_compounds_and_question_words_match_in_every_store(client):
+    """Issue 19: a compound the index lacks is found through its parts (低保户 → 低保 + 户), question words need not
+    match (怎么, 算); the cluster store builds the same conditions (index/cluster/match.py)."""
+    compound = client.get("/search.json?q=低保户&literal=1").json()  # literal: no correction, the parts only
+    assert compound["rescue"] is None and compound["total"] > 0
+    assert compound["total"] == client.get("/search.json?q=低保&literal=1").json()["total"]  # 户 need not match
+    question = client.get("/search.json?q=低保标准怎么算&literal=1").json()
+    assert "014319733/2019-00042" in {hit["id"] for hit in question["hits"]}  # 城乡低保标准 提高 (no 算)
