@@ -30,7 +30,7 @@ from index.query.synonyms import SynonymTable, normal_form
 
 RARE_DOCS = 5  # a word in fewer documents (vocabulary weight) is expanded by its thesaurus groups
 COMMON_DOCS = 10  # to the terms of those groups in at least this many
-MAX_GROUP_TERMS = 12
+MAX_GROUP_TERMS = 8  # larger groups are loose (老小 → 大小, 正统 → 标准); set by reading a sample, not tuned
 MAX_TERMS = 2
 MAX_WORD_CHARS = 3  # longer thesaurus entries are idioms (本末倒置), whose groups are loose
 MAX_TERM_CHARS = 4
