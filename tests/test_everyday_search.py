@@ -11,6 +11,7 @@ import pytest
 from index.ingest import ingest_paths
 from index.query import Catalog, SearchRequest
 from index.query.lexicon import thesaurus_groups
+from index.query.rescue import GOOD_RESULTS
 
 FILLER = "本通知自印发之日起施行，各地要结合实际认真贯彻落实，确保各项工作有序推进。"
 
@@ -201,3 +202,38 @@ def test_question_words_need_not_match(catalog):
 def test_words_near_each_other_rank_above_words_far_apart(catalog):
     found = ids(catalog, "高温 补贴")
     assert found.index("near") < found.index("dairy")
+
+
+def _sound_alike_index(tmp_path_factory, typed_docs: int) -> Catalog:
+    """``typed_docs`` documents holding 工商认定 as written, six holding 工伤认定 (its homophone)."""
+    docs = [
+        {"id": f"typed-{n}", "title": f"第{n}批企业工商认定结果", "body": "经工商认定，以下企业信息属实。"}
+        for n in range(typed_docs)
+    ] + [
+        {"id": f"injury-{n}", "title": f"关于第{n}批工伤认定结论的公告", "body": "经工伤认定，以下人员属于工伤。"}
+        for n in range(6)
+    ]
+    folder = tmp_path_factory.mktemp("sound-alike-docs")
+    (folder / "docs.json").write_text(json.dumps([d | {"pub_date": "2021-06-01"} for d in docs], ensure_ascii=False))
+    index_dir = tmp_path_factory.mktemp("sound-alike-index")
+    assert not ingest_paths([folder], index_dir).rejected
+    return Catalog(index_dir)
+
+
+@pytest.mark.parametrize(
+    ("typed_docs", "searched", "offered"),
+    [
+        pytest.param(2, None, ["工伤认定"], id="finds-more-but-not-5x: offered"),
+        pytest.param(GOOD_RESULTS + 2, None, [], id="own-results-good: as typed"),
+    ],
+)
+def test_a_correction_finding_little_more_is_offered_and_good_results_stay(
+    tmp_path_factory, typed_docs, searched, offered
+):
+    catalog = _sound_alike_index(tmp_path_factory, typed_docs)
+    try:
+        result = catalog.search(SearchRequest(q="工商认定"))
+        assert result.rescue == searched and result.did_you_mean == offered
+        assert {hit.id.split("-")[0] for hit in result.hits} == {"typed"}
+    finally:
+        catalog.close()
