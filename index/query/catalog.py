@@ -92,21 +92,21 @@ class Catalog:
 
     def warm(self) -> None:
         """Load the segmenter and open the index now, not on the first request; load the arrays and the
-        autocomplete vocabulary ingest saved (where it did not, the vocabulary is built in the background), the
-        thesaurus and pypinyin."""
+        autocomplete vocabulary ingest saved; the rest in the background (:meth:`_vocabulary_in_background`)."""
         list(self._analyzer()("预热", mode="query"))
         with self.searcher() as searcher:
             version = self.arrays(searcher).version
             if self._vocabulary_path(version).exists():
                 self._vocabulary(searcher)
-                self._engine(searcher)  # the thesaurus and the compounds of this vocabulary
-                readings("预")  # pypinyin's dictionaries, for corrections by sound
-                return
         threading.Thread(target=self._vocabulary_in_background, daemon=True).start()
 
     def _vocabulary_in_background(self) -> None:
+        """The vocabulary (where ingest saved none), the thesaurus and compounds of it, and pypinyin's dictionaries
+        (for corrections by sound), off the start-up path."""
         with self.searcher() as searcher:
             self._vocabulary(searcher)
+            self._engine(searcher)
+        readings("预")
 
     def _analyzer(self):
         """The word analyzer the index was built with (its user dictionary included); read once per opened index
