@@ -199,7 +199,7 @@ def test_empty_result_offers_a_suggestion(client) -> None:
     assert data["total"] == 0
     assert "低保" in data["suggestions"]
     html = client.get("/search", params={"q": "低保 火星", "literal": "1"}).text
-    assert '改为检索“低保”</a>' in html
+    assert "改为检索“低保”</a>" in html
 
 
 def test_nothing_found_still_shows_tips(client) -> None:
