@@ -2,7 +2,8 @@
 
 The mix is what a portal is asked (the performance issue's list): one word, several words, a quoted phrase,
 a pasted title, a 文号 typed with [ ], a search narrowed by a filter (facet counts included), a search
-sorted by date, the newest documents with no query, and queries that find nothing. Every search counts its
+sorted by date, the newest documents with no query, queries that find nothing, and issue 19's everyday queries
+(corrected, relaxed, compounds, questions). Every search counts its
 facets and takes its first page, as the result page does: the portal through ``Catalog.search``
 (highlights included), the textbook through :meth:`bench.textbook.Textbook.search_with_facets`.
 
@@ -44,6 +45,16 @@ MIX: list[tuple[str, str, dict[str, list[str]], str]] = [
     ("sort by date", "", {}, "newest"),
     ("no hit", "量子引力波火星基地", {}, "relevance"),
     ("no hit", "独角兽飞船操作说明", {}, "relevance"),
+    # issue 19: corrected, relaxed, compounds, questions (index/query/rescue.py)
+    ("corrected", "地保", {}, "relevance"),
+    ("corrected", "养老报险", {}, "relevance"),
+    ("corrected", "工商认定", {}, "relevance"),
+    ("relaxed", "驾照 扣分 火星", {}, "relevance"),
+    ("relaxed", "低保 殡葬 养老保险 独角兽", {}, "relevance"),
+    ("everyday", "低保户", {}, "relevance"),
+    ("everyday", "考驾照", {}, "relevance"),
+    ("everyday", "退休金怎么算", {}, "relevance"),
+    ("everyday", "高温 补贴", {}, "relevance"),
 ]
 
 

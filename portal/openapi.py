@@ -68,12 +68,18 @@ DESCRIPTIONS: dict[str, str] = {
     "last": "本页最后一条的序号",
     "reason": "列为相关文件的原因：本文引用、引用本文或同主题",
     "hot": "热搜词：近 7 天检索最多、有结果的检索词",
-    "did_you_mean": "检索词疑有错别字或同音字时的更正建议（不会自动替换）",
+    "did_you_mean": "检索词疑有错别字或同音字、更正后找到更多（但不足以自动替换）时的更正建议",
+    "rescue": "检索词找不到或只找到很少文件时改为检索的内容（更正或放宽），无则为 null",
+    "typed": "所输入的检索词（literal=1 仍按原词检索）",
+    "searched": "实际检索的内容",
+    "correction": "所采用的更正（未更正为空）",
+    "left_out": "放宽检索时未要求匹配的词",
+    "any_word": "是否只要匹配任一检索词",
     "terms": "以所输入内容开头的常用词，文件数多的在前",
     "expansions": "同时检索的同义词：检索词及其找到文件的同义词（可用 literal=1 只检索原词）",
     "synonyms": "找到文件的同义词",
     "term": "检索词中的词",
-    "literal": "只检索所输入的词，不用同义词",
+    "literal": "只检索所输入的词：不用同义词，不更正、不放宽",
 }
 # Properties whose values come from a fixed table.
 ENUMS: dict[tuple[str, str], list[Any]] = {

@@ -15,7 +15,7 @@ from typing import Any
 from index.query import DocSummary, FacetValue, Hit, SearchRequest
 from index.query.related import RelatedDoc
 from index.query.relations import Relations
-from index.query.results import Copy, Expansion
+from index.query.results import Copy, Expansion, Rescue
 from index.record import Document, IndexNo
 from portal.links import doc_path
 from portal.notes import field_label, finding_label, notes_of
@@ -236,7 +236,7 @@ class SearchLinksItem:
     atom: str
     next: str | None
     prev: str | None
-    literal: str | None  # the same search without synonyms, where synonyms were used
+    literal: str | None  # the search as typed (no synonyms, no correction or relaxation), where those were used
 
 
 @dataclass
@@ -252,6 +252,7 @@ class SearchResponse:
     notices: list[str]
     suggestions: list[str]
     did_you_mean: list[str]
+    rescue: Rescue | None
     expansions: list[Expansion]
     hits: list[HitItem]
     facets: dict[str, FacetGroup]

@@ -142,6 +142,7 @@ def search_response(page: SearchPage) -> SearchResponse:
         notices=page.parsed.notices + result.notices,
         suggestions=result.suggestions,
         did_you_mean=result.did_you_mean,
+        rescue=result.rescue,
         expansions=result.expansions,
         hits=[hit_item(hit) for hit in result.hits],
         facets=facet_groups(result.facets, FACETS, page.facets_omitted),
@@ -152,7 +153,7 @@ def search_response(page: SearchPage) -> SearchResponse:
             atom=page.links.feed(),
             next=page.links.page(result.page + 1) if result.page < result.pages else None,
             prev=page.links.page(result.page - 1) if result.page > 1 else None,
-            literal=page.links.literal() if result.expansions else None,
+            literal=page.links.literal() if result.expansions or result.rescue else None,
         ),
     )
 

@@ -184,7 +184,9 @@ def test_lookups_documents_relations_feeds_and_statistics_agree(whoosh, store):
         k: expected[k] for k in ("documents", "publishers", "years", "flagged")
     }
     assert [t for _, t in store.suggest("民政").titles] == [t for _, t in whoosh.suggest("民政").titles]
-    assert store.search(SearchRequest(q="地保")).did_you_mean == ["低保"]
+    rescued, expected_rescue = store.search(SearchRequest(q="地保")), whoosh.search(SearchRequest(q="地保"))
+    assert rescued.rescue == expected_rescue.rescue and rescued.rescue.correction == "低保"
+    assert rescued.total == expected_rescue.total
 
 
 def test_the_store_is_sent_the_projects_own_tokens():
@@ -226,11 +228,11 @@ def test_a_rerun_writes_nothing_and_prune_removes_what_is_gone(tmp_path, nodes, 
         '[{"标题": "临时文件关于集群测试的通知", "正文": "集群测试正文", "索引号": "014319733/2030-00001"}]'
     )
     assert ingest_cluster([extra], nodes.topology).added == ["014319733/2030-00001"]
-    assert store.search(SearchRequest(q="集群测试")).total == 1
+    assert store.search(SearchRequest(q="集群测试", literal=True)).total == 1
     extra.unlink()
     (tmp_path / "placeholder.json").write_text("[]")
     assert ingest_cluster([tmp_path], nodes.topology, prune=True).removed == ["014319733/2030-00001"]
-    assert store.search(SearchRequest(q="集群测试")).total == 0
+    assert store.search(SearchRequest(q="集群测试", literal=True)).total == 0
 
 
 def test_a_shard_killed_mid_query_gives_a_partial_answer_with_a_notice_and_its_mirror_takes_over(tmp_path):

@@ -75,9 +75,11 @@ def test_spam_does_not_reach_snippets_unescaped(catalog):
 
 
 def test_empty_result_suggests_dropping_a_word_that_finds_nothing(catalog):
-    result = catalog.search(SearchRequest(q="低保 火星"))
+    result = catalog.search(SearchRequest(q="低保 火星", literal=True))  # as typed: no relaxation
     assert result.total == 0
     assert "低保" in result.suggestions
+    relaxed = catalog.search(SearchRequest(q="低保 火星"))  # issue 19: relaxed, and the page says so
+    assert relaxed.total > 0 and relaxed.rescue.left_out == ["火星"]
 
 
 def test_a_page_past_the_end_reports_the_last_page(catalog):

@@ -44,15 +44,17 @@ def test_pinyin_keys_ignore_tones_and_try_every_reading():
     assert "chang an" in sounds("长安") and "zhang an" in sounds("长安")
 
 
-def test_homophone_is_offered_as_a_link_not_searched(catalog: Catalog):
+def test_homophone_finding_much_more_is_searched_and_said(catalog: Catalog):
     result = catalog.search(SearchRequest(q="地保"))
-    assert result.did_you_mean == ["低保"]
-    assert result.request.q == "地保"  # the query searched is the one typed
+    assert result.rescue is not None and result.rescue.correction == "低保" and result.rescue.typed == "地保"
+    assert result.request.q == "地保"  # the page still shows the query typed, and links its search as typed
+    assert result.total == catalog.search(SearchRequest(q="低保")).total
+    assert catalog.search(SearchRequest(q="地保", literal=True)).rescue is None
 
 
 def test_one_wrong_character_is_corrected(catalog: Catalog):
-    assert catalog.search(SearchRequest(q="养老保显")).did_you_mean == ["养老保险"]
-    assert catalog.search(SearchRequest(q="临时求助")).did_you_mean == ["临时救助"]
+    assert catalog.search(SearchRequest(q="养老保显")).rescue.correction == "养老保险"
+    assert catalog.search(SearchRequest(q="临时求助")).rescue.correction == "临时救助"
 
 
 def test_known_words_and_identifiers_are_never_corrected(catalog: Catalog):
@@ -63,10 +65,12 @@ def test_known_words_and_identifiers_are_never_corrected(catalog: Catalog):
 def test_a_correction_is_only_offered_when_it_finds_more(catalog: Catalog):
     result = catalog.search(SearchRequest(q="民正局", filters={"year": ["1999"]}))
     assert result.total == 0 and result.did_you_mean == []  # 民政局 finds nothing in 1999 either
+    assert result.rescue is None
 
 
 def test_long_pasted_text_is_not_spell_checked(catalog: Catalog):
     pasted = " ".join(["养老保显"] * 5)  # the same unknown word, but as long as pasted text
     assert len(pasted) > 20 and catalog.search(SearchRequest(q=pasted)).total < 5
     assert catalog.search(SearchRequest(q=pasted)).did_you_mean == []
-    assert catalog.search(SearchRequest(q="养老保显")).did_you_mean == ["养老保险"]
+    assert catalog.search(SearchRequest(q=pasted)).rescue is None
+    assert catalog.search(SearchRequest(q="养老保显")).rescue.correction == "养老保险"

@@ -35,23 +35,26 @@ from index.cluster.sphinxql import Answer, Cluster, failed_agents, match_token
 from index.cluster.topology import Topology, doc_key, value_key
 from index.convert import to_simplified
 from index.identifiers import doc_no_key, index_no_key
-from index.query.catalog import MAX_SPELLING_CHARS, MAX_SUGGESTIONS, begin_search, highlight_needles, hit_of
+from index.query.catalog import MAX_SUGGESTIONS, begin_search, highlight_needles, hit_of
+from index.query.compounds import compounds_of
 from index.query.engine import FIELD_GROUPS, STOP_WORDS, TEXT_FIELDS, query_units
 from index.query.facets import date_bound
 from index.query.identify import may_name_documents
+from index.query.lexicon import WithLexicon
 from index.query.related import CITED, CITING, MAX_CITATIONS, SAME_TOPIC, RelatedDoc, significant_text
 from index.query.relations import MAX_LINKED, Relations
 from index.query.request import FACETS, MAX_QUERY_CHARS, SearchRequest, usable_text
+from index.query.rescue import holds_unknown, rescuable
+from index.query.rescue import plan as rescue_plan
 from index.query.results import DocSummary, Expansion, FacetValue, SearchResult, summary_of
 from index.query.spelling import Speller
 from index.query.suggest import _WORD, MAX_WORD_CHARS, MIN_DOCS, TITLE_WEIGHT, Suggestions, Vocabulary
 from index.query.synonyms import DEFAULT_PATH as DEFAULT_SYNONYMS
 from index.query.synonyms import Synonyms
-from index.query.syntax import Words, parse
+from index.query.syntax import parse
 from index.record import Document
 from index.schema import date_from_key, date_key, from_stored
 
-FEW_HITS = 5
 PARTIAL = "部分分片暂时无法访问，以下结果可能不完整。"
 # A piece of a Latin/digit run ending inside a part ("0527-843" of 0527-84300000) is found by the Whoosh store
 # (index/query/engine.py Engine._slots), not yet here (docs/scale-out.md): where nothing is found, the page says so.
@@ -108,6 +111,7 @@ class ClusterCatalog:
         self.topology = topology
         self.cluster = Cluster(topology)
         self.synonyms = Synonyms(synonyms)
+        self._lexicon = WithLexicon()
         self.convert = convert
         self.analyzer = ChineseAnalyzer(userdict)
         self._lock = threading.Lock()
@@ -160,28 +164,71 @@ class ClusterCatalog:
         return to_simplified(text) if self.convert else text
 
     def _builder(self, literal: bool = False) -> MatchBuilder:
-        synonyms = None if literal or self.synonyms.path is None else self.synonyms.table()
-        return MatchBuilder(self.analyzer, synonyms)
+        vocabulary, _ = self._vocabulary()
+        synonyms = None
+        if not literal and self.synonyms.path is not None:
+            synonyms = self._lexicon.table(self.synonyms.table(), vocabulary)
+        compounds = self._cached("compounds", lambda: compounds_of(vocabulary, self.analyzer, self.synonyms))
+        return MatchBuilder(self.analyzer, synonyms, compounds)
 
     # search
 
     def search(self, req: SearchRequest) -> SearchResult:
+        """As :meth:`index.query.Catalog.search`: as typed, else corrected or relaxed (:mod:`index.query.rescue`)."""
         started = time.perf_counter()
         result, text, field, parsed = begin_search(req, self._simplified)
         if parsed is None:
             return result
+        req = result.request
+        filters = self._filters(req)
+        builder = self._fill(result, parsed, text, field, filters)
+        if rescuable(parsed.node, field, req.scoped, req.literal):
+            _, speller = self._vocabulary()
+            units = query_units(text, self.analyzer, builder.synonyms, builder.compounds)
+            plan = rescue_plan(
+                text,
+                result.total,
+                self._counter(field, filters),
+                speller.corrections(text, self._cut),
+                [unit.word for unit in units if not unit.optional],
+                holds_unknown(units, speller.known),
+            )
+            result.did_you_mean = plan.did_you_mean
+            if plan.rescue is not None:
+                rescued = SearchResult(request=req, page=req.page)
+                rescued.notices = [n for n in result.notices if n.startswith("检索式")]
+                self._fill(rescued, parse(plan.rescue.searched), plan.rescue.searched, field, filters)
+                rescued.rescue = plan.rescue
+                result = rescued
+        result.elapsed_ms = (time.perf_counter() - started) * 1000
+        return result
+
+    def _cut(self, chunk: str) -> list[str]:
+        return [token.text for token in self.analyzer(chunk, mode="query")]
+
+    def _counter(self, field: str, filters):
+        """A query text → how many documents it finds in ``field`` with the request's ``filters``."""
+
+        builder = self._builder()
+
+        def count(text: str) -> int:
+            match = " ".join(f"({c})" for c in [builder.node(parse(text).node, FIELD_GROUPS[field]), *filters[0]])
+            return self._count(match, filters[1], filters[2])
+
+        return count
+
+    def _fill(self, result: SearchResult, parsed, text: str, field: str, filters) -> MatchBuilder:
+        """``result`` for the query ``parsed`` (its ``text``) in ``field`` with ``filters``; the builder used."""
         req = result.request
         builder = self._builder(req.literal)
         conditions = [self._expression(builder, parsed.node, text, field)] if parsed.node is not None else []
         for key, part in req.scoped.items():  # 高级检索: every field condition must match as well
             part = self._simplified(part)
             conditions.append(self._expression(builder, parse(part).node, part, key))
-        filters = self._filters(req)
         has_query = parsed.node is not None or bool(req.scoped)
         sort = req.sort if has_query or req.sort != "relevance" else "newest"
         where, args = _where(" ".join(f"({c})" for c in conditions + filters[0] if c), filters[1], filters[2])
         warnings: list[str] = []
-        start = (req.page - 1) * req.per_page
         # Every match, less the copies that are not their group's first: exact however many match (a grouped
         # query's own total is only as exact as its max_matches).
         dropped = self._dropped_copies(where, args, sort, warnings)
@@ -196,24 +243,17 @@ class ClusterCatalog:
         result.expansions = self._expansions(builder, field)
         needles = highlight_needles(parsed.node, self.analyzer)
         needles += [word for expansion in result.expansions for word in expansion.synonyms]
+        needles += [part for parts in builder.parts.values() for part in parts if len(part) > 1]
         result.hits = self._hits(listed.rows, needles)
         if result.total == 0 and parsed.node is not None:
             result.suggestions = self._suggestions(builder, text, field, filters)
-        if (
-            result.total < FEW_HITS
-            and field not in ("doc_no", "index_no")
-            and isinstance(parsed.node, Words)
-            and len(parsed.node.text) <= MAX_SPELLING_CHARS
-        ):
-            result.did_you_mean = self._did_you_mean(builder, parsed.node, field, filters, result.total)
         if result.total == 0 and _RUN.search(fold(text)):
             result.notices.append(RUN_FRAGMENTS)
         if builder.approximate:
             result.notices.append(APPROXIMATE)
         if warnings:
             result.notices.append(PARTIAL)
-        result.elapsed_ms = (time.perf_counter() - started) * 1000
-        return result
+        return builder
 
     def _expression(self, builder: MatchBuilder, node, text: str, field: str) -> str:
         """What the query matches: identifiers by their exact keys, everything else as the engine matches it."""
@@ -397,16 +437,6 @@ class ClusterCatalog:
             if len(found) >= MAX_SUGGESTIONS:
                 break
         return found
-
-    def _did_you_mean(self, builder: MatchBuilder, node: Words, field: str, filters, total: int) -> list[str]:
-        """The query with its unknown words corrected (:mod:`index.query.spelling`), if that finds more."""
-        _, speller = self._vocabulary()
-        analyzer = self.analyzer
-        corrected = speller.correct_text(node.text, lambda chunk: [t.text for t in analyzer(chunk, mode="query")])
-        if corrected is None:
-            return []
-        match = " ".join(f"({c})" for c in [builder.words(corrected, FIELD_GROUPS[field]), *filters[0]])
-        return [corrected] if self._count(match, filters[1], filters[2]) > total else []
 
     # autocomplete
 

@@ -22,6 +22,7 @@ from index.bigrams import phrase_grams
 from index.cluster.rows import ALL, grams
 from index.cluster.sphinxql import match_token
 from index.cluster.topology import term_key
+from index.query.compounds import Compounds
 from index.query.engine import FIELD_GROUPS, Unit, minimum_match, query_units
 from index.query.synonyms import SynonymTable
 from index.query.syntax import And, Node, Not, Phrase, Words
@@ -42,9 +43,11 @@ NOTHING = "@keys " + term_key("none", "")  # a token no document holds
 class MatchBuilder:
     """Builds expressions for one query; records what the engine would report (units, synonyms tried)."""
 
-    def __init__(self, analyzer, synonyms: SynonymTable | None = None) -> None:
+    def __init__(self, analyzer, synonyms: SynonymTable | None = None, compounds: Compounds | None = None) -> None:
         self.analyzer = analyzer
         self.synonyms = synonyms
+        self.compounds = compounds
+        self.parts: dict[str, list[str]] = {}  # compound → the parts it may be found through
         self.alternatives: dict[str, list[str]] = {}  # unit word → synonyms it was expanded by
         self.approximate = False  # a quorum over words stood in for the exact minimum match
 
@@ -61,13 +64,18 @@ class MatchBuilder:
         return " ".join(parts) if isinstance(node, And) else " | ".join(parts)
 
     def words(self, text: str, fields: tuple[str, ...]) -> str:
-        units = query_units(text, self.analyzer, self.synonyms)
+        units = query_units(text, self.analyzer, self.synonyms, self.compounds)
         if not units:
             return NOTHING
         for unit in units:
-            if unit.alternatives:
-                self.alternatives[unit.word] = [alternative.word for alternative in unit.alternatives]
-        return self.at_least(units, minimum_match(len(units)), fields)
+            for expanded in (unit, *unit.parts):
+                if expanded.alternatives:
+                    self.alternatives[expanded.word] = [alternative.word for alternative in expanded.alternatives]
+            if unit.parts:
+                self.parts[unit.word] = [part.word for part in unit.parts]
+        # Optional words (engine.OPTIONAL_WORDS) only add to the engine's score; Sphinx ranks by its own.
+        required = [unit for unit in units if not unit.optional]
+        return self.at_least(required, minimum_match(len(required)), fields)
 
     def at_least(self, units: list[Unit], required: int, fields: tuple[str, ...]) -> str:
         """Documents holding ``required`` of ``units`` (see the module docstring)."""
@@ -86,8 +94,11 @@ class MatchBuilder:
         return f'@({",".join(columns)}) "{words}"/{required}'
 
     def unit(self, unit: Unit, fields: tuple[str, ...]) -> str:
-        """One unit found in one of ``fields``: as its word, as all its grams, or as one of its synonyms."""
+        """One unit found in one of ``fields``: as its word, as all its grams, as one of its synonyms, or (a
+        compound) as all its parts."""
         options = []
+        if unit.parts:  # the parts of two characters or more, as the engine requires them
+            options.append("(" + " ".join(self.unit(part, fields) for part in unit.parts if len(part.word) > 1) + ")")
         for candidate in (unit, *unit.alternatives):
             for name in fields:
                 words_column, grams_column = FIELDS[name]

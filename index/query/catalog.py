@@ -26,15 +26,19 @@ from index.analysis import segmenter, userdict_of
 from index.convert import to_simplified
 from index.identifiers import doc_no_key, index_no_key
 from index.query.arrays import IndexArrays, load_pickle, save_pickle
+from index.query.compounds import Compounds, compounds_of
 from index.query.engine import FIELD_GROUPS, TEXT_FIELDS, Engine, Scored, query_units
 from index.query.facets import collapse, facet_values, filter_mask, ranked
 from index.query.highlight import highlight_line, plain_snippet, snippet
 from index.query.identify import may_name_documents
+from index.query.lexicon import WithLexicon
 from index.query.related import RelatedDoc, related_docs
 from index.query.relations import Relations, relations_of
 from index.query.request import MAX_QUERY_CHARS, SearchRequest, query_text_and_field, sanitised, usable_text
+from index.query.rescue import holds_unknown, rescuable
+from index.query.rescue import plan as rescue_plan
 from index.query.results import Copy, DocSummary, Expansion, FacetValue, Hit, SearchResult, summary_of
-from index.query.spelling import Speller
+from index.query.spelling import Speller, readings
 from index.query.suggest import Suggestions, Vocabulary
 from index.query.synonyms import DEFAULT_PATH as DEFAULT_SYNONYMS
 from index.query.synonyms import Synonyms
@@ -43,10 +47,6 @@ from index.record import Document
 from index.schema import date_from_key, from_stored
 
 MAX_SUGGESTIONS = 3
-FEW_HITS = 5  # fewer hits than this, and a query with unknown words gets a did-you-mean
-# Longer queries are pasted text (a title, a sentence), whose typos the engine's near-title match already
-# forgives; checking them would cost a second search of a long query.
-MAX_SPELLING_CHARS = 20
 
 
 class Catalog:
@@ -76,6 +76,9 @@ class Catalog:
         self._facet_cache: tuple[object, dict[str, list[FacetValue]]] | None = None
         self._prepare_lock = threading.Lock()
         self._prepared: tuple[object, Vocabulary, Speller] | None = None
+        self._compound_cache: tuple[Vocabulary, Compounds] | None = None
+        self._lexicon = WithLexicon()
+        self._analyzer_of: tuple[Index, object] | None = None
 
     # plumbing
 
@@ -90,22 +93,30 @@ class Catalog:
 
     def warm(self) -> None:
         """Load the segmenter and open the index now, not on the first request; load the arrays and the
-        autocomplete vocabulary ingest saved (where it did not, the vocabulary is built in the background)."""
+        autocomplete vocabulary ingest saved; the rest in the background (:meth:`_vocabulary_in_background`)."""
         list(self._analyzer()("预热", mode="query"))
         with self.searcher() as searcher:
             version = self.arrays(searcher).version
             if self._vocabulary_path(version).exists():
                 self._vocabulary(searcher)
-                return
         threading.Thread(target=self._vocabulary_in_background, daemon=True).start()
 
     def _vocabulary_in_background(self) -> None:
+        """The vocabulary (where ingest saved none), the thesaurus and compounds of it, and pypinyin's dictionaries
+        (for corrections by sound), off the start-up path."""
         with self.searcher() as searcher:
             self._vocabulary(searcher)
+            self._engine(searcher)
+        readings("预")
 
     def _analyzer(self):
-        """The word analyzer the index was built with (its user dictionary included)."""
-        return self._index().schema["body"].analyzer
+        """The word analyzer the index was built with (its user dictionary included); read once per opened index
+        (Whoosh reads the schema from the table of contents on disk each time it is asked)."""
+        ix = self._index()
+        cached = self._analyzer_of
+        if cached is None or cached[0] is not ix:
+            cached = self._analyzer_of = (ix, ix.schema["body"].analyzer)
+        return cached[1]
 
     @contextlib.contextmanager
     def searcher(self) -> Iterator[Searcher]:
@@ -174,6 +185,8 @@ class Catalog:
                 prepared = self._prepared
                 if prepared is None or prepared[0] != version:
                     saved = load_pickle(self._vocabulary_path(version))
+                    if saved is not None and getattr(saved[1], "version", None) != Speller.VERSION:
+                        saved = (saved[0], Speller(saved[0]))  # saved by an older speller: its tables differ
                     if saved is None:
                         vocabulary = Vocabulary.build(searcher.reader())
                         saved = (vocabulary, Speller(vocabulary))
@@ -192,8 +205,19 @@ class Catalog:
             return vocabulary.complete(usable_text(q)[:MAX_QUERY_CHARS], titles, terms)
 
     def _engine(self, searcher: Searcher, literal: bool = False) -> Engine:
-        synonyms = None if literal or self.synonyms.path is None else self.synonyms.table()
-        return Engine(self.arrays(searcher), searcher.reader(), self._analyzer(), synonyms)
+        synonyms = None
+        if not literal and self.synonyms.path is not None:
+            synonyms = self._lexicon.table(self.synonyms.table(), self._vocabulary(searcher)[0])
+        return Engine(self.arrays(searcher), searcher.reader(), self._analyzer(), synonyms, self._compounds(searcher))
+
+    def _compounds(self, searcher: Searcher) -> Compounds:
+        """The compound cutter of the commit ``searcher`` reads (:mod:`index.query.compounds`)."""
+        vocabulary, _ = self._vocabulary(searcher)
+        current = self._compound_cache
+        if current is None or current[0] is not vocabulary:
+            current = (vocabulary, compounds_of(vocabulary, self._analyzer(), self.synonyms))
+            self._compound_cache = current
+        return current[1]
 
     def _simplified(self, text: str) -> str:
         return to_simplified(text) if self.convert else text
@@ -212,6 +236,8 @@ class Catalog:
     # search
 
     def search(self, req: SearchRequest) -> SearchResult:
+        """Search as typed; where that finds nothing or little, a correction or a relaxation of the query instead
+        (:mod:`index.query.rescue`, said in :attr:`SearchResult.rescue`)."""
         started = time.perf_counter()
         result, text, field, parsed = begin_search(req, self._simplified)
         if parsed is None:
@@ -219,48 +245,81 @@ class Catalog:
         req = result.request
         with self.searcher() as searcher:
             engine = self._engine(searcher, req.literal)
-            scored = self._scored(engine, parsed.node, text, field)
-            narrowed = bool(text)  # without q, the first condition starts from every document
-            for key, part in req.scoped.items():  # 高级检索: every field condition must match as well
-                part = self._simplified(part)
-                condition = self._scored(engine, parse(part).node, part, key)
-                scored = Scored(
-                    condition.hit & (scored.hit if narrowed else engine.arrays.alive), scored.score + condition.score
-                )
-                narrowed = True
             mask = filter_mask(engine.arrays, engine.reader, req)
-            hit = scored.hit if mask is None else scored.hit & mask
-            by_date = None if (req.sort == "relevance" and (parsed.node is not None or req.scoped)) else req.sort
-            if by_date == "relevance":
-                by_date = "newest"
-            docs, copies = collapse(
-                engine.arrays, engine.reader, ranked(engine.arrays, engine.reader, hit, scored.score, by_date)
-            )
-            result.total = int(docs.size)
-            result.pages = (result.total + req.per_page - 1) // req.per_page
-            result.page = min(req.page, max(result.pages, 1))  # a page past the end answers with the last page
-            if result.page < req.page:
-                result.notices.append(f"共 {max(result.pages, 1)} 页，没有第 {req.page} 页，已显示最后一页。")
-            result.facets = facet_values(engine.arrays, engine.reader, docs, req)
-            start = (result.page - 1) * req.per_page
-            result.expansions = [Expansion(term, found) for term, found in engine.expansions.items()]
-            needles = highlight_needles(parsed.node, self._analyzer())
-            needles += [word for expansion in result.expansions for word in expansion.synonyms]
-            result.hits = [
-                self._hit(searcher, int(doc), float(scored.score[doc]), needles, copies.get(int(doc), []))
-                for doc in docs[start : start + req.per_page]
-            ]
-            if result.total == 0 and parsed.node is not None:
-                result.suggestions = self._suggestions(engine, text, field, mask)
-            if (
-                result.total < FEW_HITS
-                and field not in ("doc_no", "index_no")
-                and isinstance(parsed.node, Words)
-                and len(parsed.node.text) <= MAX_SPELLING_CHARS
-            ):
-                result.did_you_mean = self._did_you_mean(searcher, engine, parsed.node, field, mask, result.total)
+            self._fill(searcher, engine, result, parsed, text, field, mask)
+            if rescuable(parsed.node, field, req.scoped, req.literal):
+                _, speller = self._vocabulary(searcher)
+                units = query_units(text, engine.analyzer, engine.synonyms, engine.compounds)
+                plan = rescue_plan(
+                    text,
+                    result.total,
+                    self._counter(engine, field, mask),
+                    speller.corrections(text, self._cut),
+                    [unit.word for unit in units if not unit.optional],
+                    holds_unknown(units, speller.known),
+                )
+                result.did_you_mean = plan.did_you_mean
+                if plan.rescue is not None:
+                    rescued = SearchResult(request=req, page=req.page)
+                    rescued.notices = [n for n in result.notices if n.startswith("检索式")]
+                    engine = self._engine(searcher, req.literal)
+                    self._fill(
+                        searcher, engine, rescued, parse(plan.rescue.searched), plan.rescue.searched, field, mask
+                    )
+                    rescued.rescue = plan.rescue
+                    result = rescued
         result.elapsed_ms = (time.perf_counter() - started) * 1000
         return result
+
+    def _cut(self, chunk: str) -> list[str]:
+        return [token.text for token in self._analyzer()(chunk, mode="query")]
+
+    def _counter(self, engine: Engine, field: str, mask):
+        """A query text → how many documents it finds in ``field`` within ``mask`` (None: every document)."""
+
+        def count(text: str) -> int:
+            matches = engine.evaluate(parse(text).node, FIELD_GROUPS[field]).hit
+            return int(np.count_nonzero(matches if mask is None else matches & mask))
+
+        return count
+
+    def _fill(self, searcher, engine: Engine, result: SearchResult, parsed: Parsed, text: str, field: str, mask):
+        """``result`` for the query ``parsed`` (its ``text``) in ``field``: hits of the page asked, facets, the
+        synonyms used, and suggestions where nothing is found."""
+        req = result.request
+        scored = self._scored(engine, parsed.node, text, field)
+        narrowed = bool(text)  # without q, the first condition starts from every document
+        for key, part in req.scoped.items():  # 高级检索: every field condition must match as well
+            part = self._simplified(part)
+            condition = self._scored(engine, parse(part).node, part, key)
+            scored = Scored(
+                condition.hit & (scored.hit if narrowed else engine.arrays.alive), scored.score + condition.score
+            )
+            narrowed = True
+        hit = scored.hit if mask is None else scored.hit & mask
+        by_date = None if (req.sort == "relevance" and (parsed.node is not None or req.scoped)) else req.sort
+        if by_date == "relevance":
+            by_date = "newest"
+        docs, copies = collapse(
+            engine.arrays, engine.reader, ranked(engine.arrays, engine.reader, hit, scored.score, by_date)
+        )
+        result.total = int(docs.size)
+        result.pages = (result.total + req.per_page - 1) // req.per_page
+        result.page = min(req.page, max(result.pages, 1))  # a page past the end answers with the last page
+        if result.page < req.page:
+            result.notices.append(f"共 {max(result.pages, 1)} 页，没有第 {req.page} 页，已显示最后一页。")
+        result.facets = facet_values(engine.arrays, engine.reader, docs, req)
+        start = (result.page - 1) * req.per_page
+        result.expansions = [Expansion(term, found) for term, found in engine.expansions.items()]
+        needles = highlight_needles(parsed.node, self._analyzer())
+        needles += [word for expansion in result.expansions for word in expansion.synonyms]
+        needles += [part for parts in engine.parts.values() for part in parts if len(part) > 1]
+        result.hits = [
+            self._hit(searcher, int(doc), float(scored.score[doc]), needles, copies.get(int(doc), []))
+            for doc in docs[start : start + req.per_page]
+        ]
+        if result.total == 0 and parsed.node is not None:
+            result.suggestions = self._suggestions(engine, text, field, mask)
 
     def _scored(self, engine: Engine, node, text: str, field: str) -> Scored:
         """What the query matches: identifiers by their exact keys, everything else through the engine."""
@@ -297,17 +356,6 @@ class Catalog:
             if len(found) >= MAX_SUGGESTIONS:
                 break
         return found
-
-    def _did_you_mean(self, searcher, engine: Engine, node: Words, field: str, mask, total: int) -> list[str]:
-        """The query with its unknown words corrected (:mod:`index.query.spelling`), if that finds more."""
-        _, speller = self._vocabulary(searcher)
-        analyzer = self._analyzer()
-        corrected = speller.correct_text(node.text, lambda chunk: [t.text for t in analyzer(chunk, mode="query")])
-        if corrected is None:
-            return []
-        matches = engine.words(corrected, FIELD_GROUPS[field]).hit
-        found = int(np.count_nonzero(matches if mask is None else matches & mask))
-        return [corrected] if found > total else []
 
     # lookup and documents
 

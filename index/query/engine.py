@@ -21,11 +21,12 @@ so a literal hit ranks above a hit of the same strength reached only through a s
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from whoosh.reading import IndexReader
@@ -33,6 +34,7 @@ from whoosh.reading import IndexReader
 from index.analysis import fold
 from index.bigrams import phrase_grams
 from index.query.arrays import IndexArrays
+from index.query.compounds import Compounds
 from index.query.synonyms import SynonymTable
 from index.query.syntax import And, Node, Not, Phrase, Words
 
@@ -76,10 +78,19 @@ FIELD_GROUPS: dict[str, tuple[str, ...]] = {
 PHRASE_BONUS = {"title": 1.0, "body": 0.5, "attachment": 0.3}
 # Where the text is a title, or nearly (one character wrong), rising from Dice similarity 0.7 to 1.
 TITLE_BONUS = 6.0
+# Topic before coincidence, for a query of at most SHORT_QUERY_UNITS words: the bonus (times Σ idf) of a body
+# holding them within NEAR_WINDOW bigram positions (characters) of each other (高温 … 补贴 in one clause).
+SHORT_QUERY_UNITS = 3
+NEAR_WINDOW = 20
+NEAR_BONUS = 0.5
+NEAR_CANDIDATES = 200  # the best scored documents checked for nearness
+MAX_VARIANTS = 4  # the text with synonyms in place, as phrases (驾照扣分 → 驾驶证记分), at most
 # The share of a document's characterising weight (tf·idf) another must hold to be like it (more_like).
 MORE_LIKE_SHARE = 0.3
 # What a hit through a synonym is worth beside a literal hit of the same strength.
 SYNONYM_DISCOUNT = 0.8
+# What a compound found through its parts (低保 … 户 for 低保户) is worth beside the compound found as typed.
+PART_DISCOUNT = 0.8
 # Consecutive query words a synonym term may span (环保 督察 → 环保督察).
 _SYNONYM_SPAN = 6
 # A phrase's later bigrams are read only in the blocks of its candidates where these are at most this many.
@@ -96,9 +107,15 @@ _SEPARATOR = "-:/."
 # the others on bench/data/topical.json after it was judged: python -m bench.quality (topical 0.82 → 0.84).
 STOP_WORDS = frozenset(
     "的 了 和 与 及 或 在 是 对 为 把 被 将 于 以 之 其 等 并 而 也 就 都 又 个 这 那 有 我 你 他 它 "
-    # the question words of a question typed as a query (工伤认定怎么申请)
-    "怎么 怎样 如何 什么 哪些 哪里 多少 吗 呢 是否 可以 能否 需要".split()
+    # the question words of a question typed as a query (工伤认定怎么申请, 退休金怎么算, 低保是什么)
+    "怎么 怎样 如何 什么 哪些 哪里 多少 吗 呢 是否 可以 能否 需要 怎么办 怎么样 为什么 什么样 哪个 哪儿 "
+    "啥 咋 咋办 能不能 可不可以 是不是 有没有 要不要 会不会 吧 啊 呀 请问 想 想问 一下 谁 几 多久 多长时间 "
+    "什么时候 何时 在哪 在哪里 哪家 哪种 不能 能 会 要 几回 几次 几年 几天 几个 多少钱 多长 多久能".split()
 )
+# Words a question asks with that may match but need not (怎样办理, 退休金怎么算): they add to a document's
+# score where it holds them and are left out of the minimum match (:func:`minimum_match`).
+OPTIONAL_WORDS = frozenset("办理 办 算 计算 查 查询 领 领取 交 缴 去 找 弄 拿 申请 规定 流程 手续 条件".split())
+_DATE_UNITS = "年月日号"
 _RUNS = re.compile(
     r"(?P<cjk>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3007]+)|(?P<alnum>[0-9a-z]+(?:[-:/.][0-9a-z]+)*)"
 )
@@ -107,11 +124,15 @@ _RUNS = re.compile(
 @dataclass(frozen=True)
 class Unit:
     """One word of a query: the term in word fields, and the bigrams it is in bigram fields; with its
-    synonyms (``alternatives``, each a unit of its own) where the word is in a synonym group."""
+    synonyms (``alternatives``, each a unit of its own) where the word is in a synonym group, its ``parts``
+    where it is a compound the index barely holds (:mod:`index.query.compounds`: found as typed or as all its
+    parts), and ``optional`` for a word a question asks with (:data:`OPTIONAL_WORDS`: scored, never required)."""
 
     word: str
     grams: tuple[str, ...]
     alternatives: tuple[Unit, ...] = ()
+    parts: tuple[Unit, ...] = ()
+    optional: bool = False
 
 
 def _unit(word: str) -> Unit:
@@ -136,32 +157,70 @@ def minimum_match(units: int) -> int:
     return math.ceil(units * 0.7)
 
 
-def query_units(text: str, analyzer, synonyms: SynonymTable | None = None) -> list[Unit]:
+def query_units(
+    text: str, analyzer, synonyms: SynonymTable | None = None, compounds: Compounds | None = None
+) -> list[Unit]:
     """The units of unquoted text: jieba's words of each Chinese run, each Latin/digit run whole; no stop words.
 
     With ``synonyms``, consecutive words forming an everyday term of a group (longest first, up to six words:
     jieba cuts 环保督察 as 环保 / 督察) become one unit carrying the group's official term as its alternative. Terms are
-    matched on word boundaries only, so 非典 is not found inside 非典型肺炎.
+    matched on word boundaries only, so 非典 is not found inside 非典型肺炎. With ``compounds``, a word the index
+    barely holds also carries its parts (each with its own synonyms). A word of :data:`OPTIONAL_WORDS` is optional
+    where the text has another word.
     """
     units: dict[str, Unit] = {}
+    after_number = -1  # where the last run of digits ended
     for match in _RUNS.finditer(fold(text).lower()):
         run = match.group()
+        if match.lastgroup == "cjk" and match.start() == after_number and run[0] in _DATE_UNITS:
+            # 2017年萨德: the 年 of a year is no word of the topic, and cut with what follows it jieba's HMM glues
+            # it to the next characters (年萨德, 年个); the year's digits are the unit
+            run = run[1:]
+            if not run:
+                continue
+        if match.lastgroup == "alnum" and run.isdigit():
+            after_number = match.end()
         words = [run] if match.lastgroup == "alnum" else [token.text for token in analyzer(run, mode="query")]
         i = 0
         while i < len(words):
             span = _synonym_span(words, i, synonyms) if synonyms else 0
             if span:
                 word = "".join(words[i : i + span])
-                alternatives = tuple(_unit(other) for other in synonyms.alternatives(word))
-                units.setdefault(word, Unit(word, _unit(word).grams, alternatives))
+                units.setdefault(word, _synonym_unit(word, synonyms))
                 i += span
                 continue
             word = words[i]
             i += 1
             if word in STOP_WORDS or word in units:
                 continue
-            units[word] = Unit(run, (run,)) if match.lastgroup == "alnum" else _unit(word)
-    return list(units.values())
+            if match.lastgroup == "alnum":
+                units[word] = Unit(run, (run,))
+                continue
+            parts = compounds.parts(word) if compounds else ()
+            units[word] = Unit(
+                word,
+                _unit(word).grams,
+                parts=tuple(_synonym_unit(part, synonyms) for part in parts),
+                optional=word in OPTIONAL_WORDS,
+            )
+    found = list(units.values())
+    if all(unit.optional for unit in found):
+        found = [replace(unit, optional=False) for unit in found]
+    return found
+
+
+def _variants(units: list[Unit]) -> list[str]:
+    """The units' words in order with synonyms in place, at most MAX_VARIANTS (the text as typed is not one)."""
+    options = [[unit.word, *(alternative.word for alternative in unit.alternatives)] for unit in units]
+    if all(len(option) == 1 for option in options):
+        return []
+    return ["".join(combo) for combo in itertools.islice(itertools.product(*options), 1, MAX_VARIANTS + 1)]
+
+
+def _synonym_unit(word: str, synonyms: SynonymTable | None) -> Unit:
+    """The unit of ``word`` with the official terms of its synonym groups as alternatives."""
+    others = synonyms.alternatives(word) if synonyms else ()
+    return Unit(word, _unit(word).grams, tuple(_unit(other) for other in others))
 
 
 def _synonym_span(words: list[str], start: int, synonyms: SynonymTable) -> int:
@@ -179,14 +238,23 @@ class Engine:
     records, term by term, the synonyms that found documents (the page says so, and offers the literal search).
     """
 
-    def __init__(self, arrays: IndexArrays, reader: IndexReader, analyzer, synonyms: SynonymTable | None = None):
+    def __init__(
+        self,
+        arrays: IndexArrays,
+        reader: IndexReader,
+        analyzer,
+        synonyms: SynonymTable | None = None,
+        compounds: Compounds | None = None,
+    ):
         self.arrays = arrays
         self.reader = reader
         self.analyzer = analyzer
         self.synonyms = synonyms
+        self.compounds = compounds
         self.size = arrays.size
         self._norms: dict[str, np.ndarray] = {}
         self.expansions: dict[str, list[str]] = {}
+        self.parts: dict[str, list[str]] = {}  # compound → the parts it was found through
 
     # the tree
 
@@ -215,10 +283,11 @@ class Engine:
     # unquoted words
 
     def words(self, text: str, fields: tuple[str, ...]) -> Scored:
-        units = self._most_informative(query_units(text, self.analyzer, self.synonyms))
+        units = self._most_informative(query_units(text, self.analyzer, self.synonyms, self.compounds))
         if not units:
             return self._nothing()
-        scored, informativeness = self._units(units, fields, minimum_match(len(units)))
+        required = minimum_match(sum(not unit.optional for unit in units))
+        scored, informativeness = self._units(units, fields, required)
         self._bonuses(text, units, fields, scored.hit, scored.score, informativeness)
         scored.score[~scored.hit] = 0
         return scored
@@ -268,16 +337,19 @@ class Engine:
         return Scored(hit, score)
 
     def _units(self, units: list[Unit], fields: tuple[str, ...], required: int) -> tuple[Scored, float]:
-        """Documents holding at least ``required`` units, scored by BM25F and coordination; and Σ idf."""
+        """Documents holding at least ``required`` of the units that are not optional, scored by BM25F and
+        coordination; and Σ idf."""
         count = np.zeros(self.size, np.int16)
         score = np.zeros(self.size, np.float32)
         informativeness = 0.0
         for unit in units:
             unit_score, idf = self._unit(unit, fields)
-            count += unit_score > 0
+            if not unit.optional:
+                count += unit_score > 0
+                informativeness += idf
             score += unit_score
-            informativeness += idf
-        score *= (count / len(units)) ** COORDINATION  # the more of the query a document holds, the better
+        counted = sum(not unit.optional for unit in units) or 1
+        score *= (count / counted) ** COORDINATION  # the more of the query a document holds, the better
         return Scored(count >= required, score), informativeness
 
     def _unit(self, unit: Unit, fields: tuple[str, ...]) -> tuple[np.ndarray, float]:
@@ -301,9 +373,33 @@ class Engine:
                     used.append(alternative.word)
         df = int(np.count_nonzero((pooled > 0) | (apart > 0)))
         if not df:
-            return pooled, 0.0
-        idf = math.log(1 + (self.arrays.count - df + 0.5) / (df + 0.5))
-        return idf * (pooled * (K1 + 1) / (K1 + pooled) + apart * (K1_APART + 1) / (K1_APART + apart)), idf
+            score, idf = pooled, 0.0
+        else:
+            idf = math.log(1 + (self.arrays.count - df + 0.5) / (df + 0.5))
+            score = idf * (pooled * (K1 + 1) / (K1 + pooled) + apart * (K1_APART + 1) / (K1_APART + apart))
+        if unit.parts:
+            score, idf = self._through_parts(unit, fields, score, idf)
+        return score, idf
+
+    def _through_parts(self, unit: Unit, fields: tuple[str, ...], score: np.ndarray, idf: float):
+        """A compound's score: as typed, or where every part of two characters or more is found, PART_DISCOUNT
+        times the parts' scores (the larger); and the larger idf. A part of one character (户 of 低保户, 考 of 考驾照)
+        adds to the score where it is found and is not required: the index holds a character as a word only
+        where jieba cut it alone. Records the parts searched in :attr:`parts`."""
+        together = np.ones(self.size, bool)
+        summed = np.zeros(self.size, np.float32)
+        part_idf = 0.0
+        for part in unit.parts:
+            part_score, found_idf = self._unit(part, fields)
+            if len(part.word) > 1:
+                together &= part_score > 0
+            summed += part_score
+            part_idf = max(part_idf, found_idf)
+        if not together.any():
+            return score, idf
+        self.parts[unit.word] = [part.word for part in unit.parts]
+        summed[~together] = 0
+        return np.maximum(score, summed * np.float32(PART_DISCOUNT)), max(idf, part_idf)
 
     def _pseudo_tf(self, unit: Unit, fields: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
         """BM25F's pseudo-frequency Σ weight · tf / norm of one unit as written (no synonyms), for every document:
@@ -404,7 +500,8 @@ class Engine:
         return docs, freqs
 
     def _bonuses(self, text: str, units: list[Unit], fields, hit, score, informativeness: float) -> None:
-        """The whole text found as typed (each space-separated part as a phrase), and a title it (nearly) is."""
+        """The whole text found as typed (each space-separated part as a phrase), and a title it (nearly) is; for
+        a short query, the text with its synonyms in place as a phrase, and its words near each other."""
         candidates = np.flatnonzero(hit)
         if not candidates.size:
             return
@@ -412,14 +509,62 @@ class Engine:
             grams = phrase_grams(chunk)
             if len(grams) < 2 or len(query_units(chunk, self.analyzer)) < 2:
                 continue
-            for name, bonus in PHRASE_BONUS.items():
-                if name in fields:
-                    field = TEXT_FIELDS[name].grams
-                    docs, _counts = self._phrase_docs(field, self._slots(field, grams, phrase=True), candidates)
-                    score[docs] += bonus * informativeness
+            self._phrase_bonus(grams, fields, candidates, score, informativeness)
+        required = [unit for unit in units if not unit.optional]
+        if 2 <= len(required) <= SHORT_QUERY_UNITS and len(text.split()) == 1:
+            for variant in _variants(required):  # 驾照扣分 also as 驾驶证记分
+                self._phrase_bonus(phrase_grams(variant), fields, candidates, score, SYNONYM_DISCOUNT * informativeness)
+        if 2 <= len(required) <= SHORT_QUERY_UNITS and "body" in fields:
+            best = candidates
+            if best.size > NEAR_CANDIDATES:  # only the best placed can be lifted to the first pages
+                best = np.sort(best[np.argpartition(-score[best], NEAR_CANDIDATES)[:NEAR_CANDIDATES]])
+            near = self._near(required, best)
+            score[near] += NEAR_BONUS * informativeness
         if "title" in fields and len(units) > 1:
             similarity = self._title_similarity(text)
             score += TITLE_BONUS * informativeness * np.clip((similarity - 0.7) / 0.3, 0, 1)
+
+    def _phrase_bonus(self, grams: list[str], fields, candidates: np.ndarray, score, weight: float) -> None:
+        """PHRASE_BONUS (per field) times ``weight`` for the candidates holding ``grams`` as a phrase."""
+        for name, bonus in PHRASE_BONUS.items():
+            if name in fields:
+                field = TEXT_FIELDS[name].grams
+                docs, _counts = self._phrase_docs(field, self._slots(field, grams, phrase=True), candidates)
+                score[docs] += bonus * weight
+
+    def _near(self, units: list[Unit], candidates: np.ndarray) -> np.ndarray:
+        """The candidates whose body holds every unit (or a synonym, or a part) within NEAR_WINDOW bigram
+        positions of the unit before it."""
+        field = TEXT_FIELDS["body"].grams
+        keys = [self._start_keys(field, unit, candidates) for unit in units]
+        near = self._mask(candidates)
+        for before, after in zip(keys, keys[1:], strict=False):
+            if not before.size or not after.size:
+                return np.empty(0, np.int64)
+            at = np.searchsorted(before, after)
+            close = np.zeros(after.size, bool)
+            for index in (at - 1, at):
+                valid = (index >= 0) & (index < before.size)
+                other = before[np.clip(index, 0, before.size - 1)]
+                same_doc = (other >> 32) == (after >> 32)
+                close |= valid & same_doc & (np.abs((other & 0xFFFFFFFF) - (after & 0xFFFFFFFF)) <= NEAR_WINDOW)
+            found = np.zeros(self.size, bool)
+            found[after[close] >> 32] = True
+            near &= found
+        return np.flatnonzero(near)
+
+    def _start_keys(self, field: str, unit: Unit, candidates: np.ndarray) -> np.ndarray:
+        """Sorted ``docnum << 32 | position`` of where the unit (its first gram), a synonym or its longest part
+        starts in ``field``, within ``candidates``."""
+        starts = [unit.grams[0]] + [alternative.grams[0] for alternative in unit.alternatives]
+        if unit.parts:
+            starts.append(max(unit.parts, key=lambda part: len(part.word)).grams[0])
+        lists = []
+        for gram in dict.fromkeys(starts):
+            docs, positions = self._slot_positions(field, (gram,), candidates)
+            keep = self._mask(candidates)[docs]
+            lists.append((docs[keep].astype(np.int64) << 32) | positions[keep].astype(np.int64))
+        return np.unique(np.concatenate(lists)) if lists else np.empty(0, np.int64)
 
     def _title_similarity(self, text: str) -> np.ndarray:
         """Dice coefficient of the text's bigrams and each title's: 1 for the exact title, ~0.9 with one typo."""

@@ -62,7 +62,8 @@ class SearchRequest:
     per_page: int = PER_PAGE_DEFAULT
     # 高级检索: field key (title, body, doc_no, index_no) → text that field must also match, besides q
     scoped: dict[str, str] = default(default_factory=dict)
-    # the words as typed only: no synonyms (the results page offers this when synonyms were used)
+    # the words as typed only: no synonyms, no correction or relaxation (index/query/rescue.py); the results
+    # page offers this when synonyms, a correction or a relaxation were used
     literal: bool = False
 
 

@@ -58,6 +58,17 @@ class Expansion:
 
 
 @dataclass
+class Rescue:
+    """What was searched in place of a query that found nothing or little (:mod:`index.query.rescue`)."""
+
+    typed: str  # the query as typed (the page links its search as typed)
+    searched: str  # the text searched instead
+    correction: str = ""  # the corrected query, where a correction was searched ("" for none)
+    left_out: list[str] = default(default_factory=list)  # words of the query not required (relaxation)
+    any_word: bool = False  # any one word may match
+
+
+@dataclass
 class SearchResult:
     request: SearchRequest
     total: int = 0
@@ -71,6 +82,7 @@ class SearchResult:
     notices: list[str] = default(default_factory=list)  # what the search did with the query (broken syntax …)
     expansions: list[Expansion] = default(default_factory=list)  # synonyms searched besides the words typed
     did_you_mean: list[str] = default(default_factory=list)  # corrected queries that find more (spelling.py)
+    rescue: Rescue | None = None  # searched in place of the query typed, which found nothing or little
 
 
 def summary_of(stored: dict) -> DocSummary:

@@ -8,9 +8,12 @@ matched against the index's own words (:class:`index.query.suggest.Vocabulary`, 
 1. words with the same pinyin, tones ignored (pypinyin; every reading of a character with several);
 2. words at Levenshtein distance 1 (2 from five characters on) of about the same length (rapidfuzz);
 
-and the candidate in the most documents wins, if it is in at least ``MIN_CORRECTION_DOCS``. The corrected
-query is offered as a link, never searched in place of the one typed (``Catalog.search`` checks it finds
-more than the query did).
+and the candidate in the most documents wins, if it is in at least ``MIN_CORRECTION_DOCS``. Two or three
+known words whose sound together is a word the index holds far more often than they stand together are
+suspects too (工商认定 → 工伤认定: both cut words are known). :meth:`Speller.corrections` gives a few corrected
+queries, the MAX_SOUNDALIKES most frequent homophones of each suspect among them; which is searched or offered
+is decided by how many documents each finds with the query's other words (:mod:`index.query.rescue`), so
+地保标准 becomes 低保标准, because 标准 goes with 低保. A correction is never applied silently.
 
 Everything is dictionary look-ups plus one rapidfuzz scan per suspect over the words of its length, so a
 no-hit query stays fast (``python -m bench.quality`` times no-hit queries, suggestions included).
@@ -26,11 +29,17 @@ from collections import defaultdict
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from index.query.engine import OPTIONAL_WORDS, STOP_WORDS
 from index.query.suggest import MIN_DOCS, Vocabulary
 
 MIN_CORRECTION_DOCS = 5  # a correction must be a word of at least this many documents
 MAX_SUSPECT_CHARS = 8
 MAX_READINGS = 16  # pinyin spellings tried for one suspect (characters with several readings multiply)
+MAX_SOUNDALIKES = 3  # words kept under one pinyin key, most frequent first (the query's other words choose)
+MAX_CORRECTIONS = 4  # corrected queries :meth:`Speller.corrections` gives at most
+# The words a question asks with (怎么, 算, 办理): never suspects, and never spans of a suspect (退休金怎么算 is not
+# corrected to 退休金怎么).
+QUESTION_WORDS = STOP_WORDS | OPTIONAL_WORDS
 _CJK = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]+$")
 
 
@@ -65,20 +74,28 @@ def sounds(word: str) -> list[str]:
 
 
 class Speller:
-    """Corrections against one commit's vocabulary (build once per commit; shared by threads, read-only)."""
+    """Corrections against one commit's vocabulary (build once per commit; shared by threads, read-only).
+
+    Ingest saves it beside the commit; :attr:`VERSION` names the layout of its tables, so one saved by an older
+    version is built again."""
+
+    VERSION = 2
 
     def __init__(self, vocabulary: Vocabulary) -> None:
+        self.version = self.VERSION
         self.frequency = vocabulary.frequency
-        by_sound: dict[str, tuple[str, int]] = {}
+        by_sound: dict[str, list[tuple[str, int]]] = defaultdict(list)
         by_length: dict[int, list[str]] = defaultdict(list)
         for word, docs in vocabulary.frequency.items():
             if docs < MIN_CORRECTION_DOCS or not _CJK.match(word):
                 continue
             by_length[len(word)].append(word)
             key = sound(word)
-            if key and docs > by_sound.get(key, ("", 0))[1]:
-                by_sound[key] = (word, docs)
-        self._by_sound = by_sound
+            if key:
+                by_sound[key].append((word, docs))
+        self._by_sound = {
+            key: sorted(found, key=lambda item: -item[1])[:MAX_SOUNDALIKES] for key, found in by_sound.items()
+        }
         self._by_length = dict(by_length)
 
     def known(self, word: str) -> bool:
@@ -86,11 +103,15 @@ class Speller:
 
     def homophone(self, text: str) -> str:
         """The most frequent word read like ``text`` (another word), or ""."""
+        found = self.homophones(text)
+        return found[0] if found else ""
+
+    def homophones(self, text: str) -> list[str]:
+        """Words read like ``text`` (other words), most frequent first; [] for none."""
         if not _CJK.match(text) or not 2 <= len(text) <= MAX_SUSPECT_CHARS:
-            return ""
-        found = [self._by_sound.get(key) for key in sounds(text)]
-        found = [item for item in found if item and item[0] != text]
-        return max(found, key=lambda item: item[1])[0] if found else ""
+            return []
+        found = {item for key in sounds(text) for item in self._by_sound.get(key, ()) if item[0] != text}
+        return [word for word, _ in sorted(found, key=lambda item: (-item[1], item[0]))]
 
     def neighbour(self, text: str) -> str:
         """The most frequent word one edit from ``text`` (two from five characters on), or "".
@@ -123,6 +144,43 @@ class Speller:
             chunks.append("".join(fixed) if fixed != words else chunk)
         return " ".join(chunks) if changed else None
 
+    def corrections(self, text: str, cut) -> list[str]:
+        """Corrected forms of ``text`` (``cut`` as for :meth:`correct_text`), the likeliest first, at most
+        MAX_CORRECTIONS: the best correction of every unknown run (:meth:`correct`), then each word standing beside
+        others (工商 of 工商认定 → 工伤) or pair or triple of words that is no word of the index replaced by a
+        homophone. Question words are never replaced. Space-separated chunks are corrected apart; [] when nothing
+        is. Which is searched, offered or dropped is :mod:`index.query.rescue`'s decision."""
+        chunks = text.split()
+        cuts = [cut(chunk) for chunk in chunks]
+        found: list[str] = []
+
+        def add(index: int, words: list[str]) -> None:
+            if words != cuts[index]:
+                candidate = " ".join([*chunks[:index], "".join(words), *chunks[index + 1 :]])
+                if candidate != text and candidate not in found:
+                    found.append(candidate)
+
+        best = self.correct_text(text, cut)
+        if best is not None:
+            found.append(best)
+        for index, words in enumerate(cuts):
+            for a in range(len(words)):
+                for b in range(a + 1, min(len(words), a + 3) + 1):
+                    span = "".join(words[a:b])
+                    if not _CJK.match(span) or len(span) < 2:
+                        continue
+                    if any(word in QUESTION_WORDS for word in words[a:b]):
+                        continue
+                    if b - a == 1 and self.known(span) and len(words) < 2:
+                        continue  # a known word alone is never a suspect; beside others, 工商 (认定) may be 工伤
+                    if b - a > 1 and not all(self.known(w) for w in words[a:b]):
+                        continue  # unknown runs are corrected by correct() above
+                    if b - a > 1 and self.frequency.get(span, 0) >= MIN_CORRECTION_DOCS:
+                        continue  # the words together are a word the index holds
+                    for other in self.homophones(span)[:MAX_SOUNDALIKES]:
+                        add(index, [*words[:a], other, *words[b:]])
+        return found[:MAX_CORRECTIONS]
+
     def correct(self, words: list[str]) -> list[str]:
         """``words`` (jieba's cut of a query, in order) with each run of unknown words corrected where it can be;
         the same list when nothing is.
@@ -130,7 +188,7 @@ class Speller:
         A run is tried with the known words either side of it first (养老 + 保 显 → 养老保显 → 养老保险), then
         alone; by sound before spelling, since a homophone is the likelier slip of a pinyin keyboard.
         """
-        unknown = [bool(_CJK.match(word)) and not self.known(word) for word in words]
+        unknown = [bool(_CJK.match(word)) and not self.known(word) and word not in QUESTION_WORDS for word in words]
         runs, i = [], 0
         while i < len(words):
             if unknown[i]:
@@ -145,7 +203,7 @@ class Speller:
         taken = -1  # words before this index are already part of a correction
         for i, j in runs:
             spans = [(a, b) for a, b in ((i - 1, j + 1), (i - 1, j), (i, j + 1), (i, j)) if a >= 0 and b <= len(words)]
-            spans = [(a, b) for a, b in spans if a > taken]
+            spans = [(a, b) for a, b in spans if a > taken and not QUESTION_WORDS.intersection(words[a:b])]
             fix = next(
                 (
                     (a, b, fixed)

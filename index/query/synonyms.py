@@ -14,7 +14,9 @@ the query.
 Expansion goes one way, from the everyday words to the official term: documents are written in official terms,
 and an official term expanded to colloquial words only brought in documents mentioning them in passing (on the
 judged queries of bench/data/topical.json, simplified and official queries lost nDCG@10 0.95 → 0.86 and
-0.83 → 0.80 with expansion both ways).
+0.83 → 0.80 with expansion both ways). A line starting with ``=`` is a group of true equivalents, each found
+by the others (``= 驾驶证 驾照``, ``= 记分 扣分``); a literal hit still ranks above a synonym hit of the same
+strength (:data:`index.query.engine.SYNONYM_DISCOUNT`).
 
 A line with a single term names no synonym and is reported (:attr:`SynonymTable.problems`); the rest of the
 file still applies.
@@ -25,7 +27,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from index.analysis import fold
@@ -48,6 +50,8 @@ class SynonymTable:
 
     groups: list[tuple[str, ...]] = field(default_factory=list)  # as written (normal form), official first
     problems: list[str] = field(default_factory=list)  # "line N: why", for lines that were skipped
+    equivalents: list[tuple[str, ...]] = field(default_factory=list)  # "= a b" lines: each term finds the others
+    lexicon: int = 0  # words expanded by the lexicon (:meth:`with_lexicon`), besides the file's
     _officials: dict[str, tuple[str, ...]] = field(default_factory=dict)  # everyday word → official terms
 
     @classmethod
@@ -55,6 +59,8 @@ class SynonymTable:
         table = cls()
         for number, line in enumerate(text.splitlines(), 1):
             line = line.split("#", 1)[0]
+            equivalent = line.lstrip().startswith("=")
+            line = line.lstrip().lstrip("=")
             terms = list(dict.fromkeys(normal_form(t) for t in _SEPARATORS.split(line) if t.strip()))
             terms = [t for t in terms if t]
             if not terms:
@@ -66,7 +72,7 @@ class SynonymTable:
             if len(terms) < 2:
                 table.problems.append(f"{source} line {number}: a group needs two terms or more ({terms[0]})")
                 continue
-            table.groups.append(tuple(terms))
+            (table.equivalents if equivalent else table.groups).append(tuple(terms))
         officials: dict[str, list[str]] = {}
         official_terms = {group[0] for group in table.groups}
         for official, *everyday in table.groups:
@@ -74,8 +80,18 @@ class SynonymTable:
                 if term not in official_terms:  # an official term is searched as typed
                     bucket = officials.setdefault(term, [])
                     bucket += [official] if official not in bucket else []
+        for group in table.equivalents:
+            for term in group:
+                bucket = officials.setdefault(term, [])
+                bucket += [other for other in group if other != term and other not in bucket]
         table._officials = {term: tuple(found) for term, found in officials.items()}
         return table
+
+    def with_lexicon(self, alternatives: dict[str, tuple[str, ...]]) -> SynonymTable:
+        """This table, with ``alternatives`` (word → terms, :mod:`index.query.lexicon`) for the words no line of
+        the file expands: the hand-written list wins."""
+        added = {word: terms for word, terms in alternatives.items() if word not in self._officials and terms}
+        return replace(self, lexicon=len(added), _officials={**added, **self._officials})
 
     def alternatives(self, term: str) -> tuple[str, ...]:
         """The official terms of the groups where ``term`` (in normal form) is an everyday word; () for an

@@ -40,10 +40,21 @@ def test_traditional_query_is_searched_simplified_and_shown_as_typed(client):
     assert "<mark>殡葬</mark>" in data["hits"][0]["title_html"]
 
 
-def test_did_you_mean_is_a_link(client):
+def test_a_searched_correction_is_said_with_a_link_to_the_query_as_typed(client):
     page = client.get("/search?q=地保")
-    assert "您是不是要找：" in page.text and f'href="/search?q={quote("低保")}"' in page.text
-    assert client.get("/search.json?q=养老保显").json()["did_you_mean"] == ["养老保险"]
+    assert "已显示“低保”的结果，仍然搜索：" in page.text
+    assert f'href="/search?q={quote("地保")}&amp;literal=1">地保</a>' in page.text
+    data = client.get("/search.json?q=养老保显").json()
+    assert data["rescue"]["correction"] == "养老保险" and data["rescue"]["typed"] == "养老保显"
+    assert data["links"]["literal"] == f"/search?q={quote('养老保显')}&literal=1"
+    as_typed = client.get("/search.json?q=养老保显&literal=1").json()
+    assert as_typed["rescue"] is None and as_typed["total"] < data["total"]
+
+
+def test_a_relaxed_query_names_the_words_left_out(client):
+    page = client.get("/search?q=低保 火星")
+    assert "没有同时包含这些词的文件，以下文件包含其中任一词（“火星”未找到）" in page.text
+    assert client.get("/search.json?q=低保 火星").json()["rescue"]["left_out"] == ["火星"]
 
 
 def test_suggest_json_answers_terms_and_titles(client):
@@ -119,3 +130,13 @@ def test_one_client_searching_again_and_again_is_not_on_the_home_page(tmp_path):
             client._transport.client = (f"192.0.2.{n}", 50000)
             client.get("/search", params={"q": "通知 工作 dubo-vip.com"})
         assert client.get("/index.json").json()["hot"] == []  # many clients: still a domain, never listed
+
+
+def test_compounds_and_question_words_match_in_every_store(client):
+    """Issue 19: a compound the index lacks is found through its parts (低保户 → 低保 + 户), question words need not
+    match (怎么, 算); the cluster store builds the same conditions (index/cluster/match.py)."""
+    compound = client.get("/search.json?q=低保户&literal=1").json()  # literal: no correction, the parts only
+    assert compound["rescue"] is None and compound["total"] > 0
+    assert compound["total"] == client.get("/search.json?q=低保&literal=1").json()["total"]  # 户 need not match
+    question = client.get("/search.json?q=低保标准怎么算&literal=1").json()
+    assert "014319733/2019-00042" in {hit["id"] for hit in question["hits"]}  # 城乡低保标准 提高 (no 算)

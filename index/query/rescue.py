@@ -1,0 +1,157 @@
+"""No dead ends: what is searched instead of a query that finds nothing, or very little.
+
+One rule for every store (:class:`index.query.Catalog`, :class:`index.cluster.catalog.ClusterCatalog`); a store
+only says how many documents a query text finds (``count``, with the request's filters), and searches the text
+:func:`plan` chooses in place of the one typed. Unquoted words only (no quotes, operators, identifiers or
+高级检索 conditions), of at most MAX_RESCUE_CHARS characters (longer text is pasted, and found by its phrase).
+
+1. **Correction.** Where the query's own results (see :func:`plan`) are fewer than GOOD_RESULTS and a correction
+   (:meth:`index.query.spelling.Speller.corrections`) finds at least CORRECTION_GAIN times as many, the correction
+   that finds most — the one fitting the query's other words best — is searched, and the page says so with a
+   link to the query as typed (``已显示“低保”的结果，仍然搜索：地保``). A correction finding more, but not that much
+   more, is only offered (did-you-mean).
+2. **Relaxation.** Where the query (or its correction) still finds nothing, its least informative words are left
+   out one by one — first those found nowhere, then the most common — until what is left (two words at least)
+   finds something; the page names the words left out.
+3. Where no part of it finds anything together, **any word** may match (the words joined by ``OR``).
+
+A query whose own results are good (GOOD_RESULTS or more) is always searched as typed. Every step counts
+documents with the store's own matching, so what the page promises is what it shows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from index.query.results import Rescue
+from index.query.syntax import Words
+
+CORRECTION_GAIN = 5  # a correction is searched in place of the query when it finds this many times as much
+GOOD_RESULTS = 20  # a query finding this many documents is searched as typed (a correction is only offered)
+FEW_RESULTS = 5  # fewer, and a correction finding more (not CORRECTION_GAIN times more) is offered
+MAX_RESCUE_CHARS = 20  # longer text is pasted: found by its phrase and rare words, not corrected or relaxed
+_CJK = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]+$")
+MAX_RELAXED = 6  # queries of more words are relaxed by their MAX_RELAXED most informative words
+
+
+@dataclass
+class Plan:
+    """What to search instead of the query typed (``rescue`` says how), and the corrections only offered."""
+
+    rescue: Rescue | None = None
+    did_you_mean: list[str] = field(default_factory=list)
+
+
+def rescuable(node, field: str, scoped: dict, literal: bool) -> bool:
+    """Whether a query may be corrected or relaxed: unquoted words, short, no identifier field, no 高级检索
+    condition, not the literal search (the link that searches a query as typed)."""
+    return (
+        isinstance(node, Words)
+        and field not in ("doc_no", "index_no")
+        and not scoped
+        and not literal
+        and len(node.text) <= MAX_RESCUE_CHARS
+    )
+
+
+def holds_unknown(units, known: Callable[[str], bool]) -> bool:
+    """Whether a query's ``units`` (:func:`index.query.engine.query_units`) hold a Chinese word of two characters or
+    more that the index does not hold as a word (``known``: :meth:`index.query.spelling.Speller.known`), found
+    neither through its synonyms nor through its parts: its hits hold its characters inside other words."""
+    return any(
+        len(unit.word) > 1
+        and _CJK.match(unit.word)
+        and not known(unit.word)
+        and not unit.parts
+        and not unit.alternatives
+        for unit in units
+    )
+
+
+def plan(
+    typed: str,
+    total: int,
+    count: Callable[[str], int],
+    corrections: list[str],
+    words: list[str],
+    unknown: bool = False,
+) -> Plan:
+    """What to search for ``typed``, which found ``total`` documents.
+
+    ``count``: a query text → the documents it finds (OR between words allowed, quotes for phrases);
+    ``corrections``: corrected forms of ``typed``, likeliest first; ``words``: the words of ``typed`` that must
+    match (the units of :func:`index.query.engine.query_units`, optional ones left out), each a query text of its
+    own; ``unknown``: ``typed`` holds a word the index does not hold as a word (:func:`holds_unknown`).
+
+    A correction is weighed by the documents holding each of its space-separated parts as corrected (a phrase:
+    社会保障卡, not 社会 … 报账 … 卡), against the query's *own* results: none where it holds an unknown word (地保
+    finds 湿地保护 by its characters, not the word), all it found for a single word, else the documents holding it
+    as typed (工商认定 side by side, not 工商 here and 认定 there). A correction of the typed length wins over one
+    adding or dropping a character where both would do; the latter are tried only for an unknown word.
+    """
+    result = Plan()
+    if not corrections and total:
+        return result
+
+    def phrased(text: str) -> str:
+        return " ".join(f'"{chunk}"' for chunk in text.split())
+
+    # Corrections are weighed by the documents holding them as corrected (低保 标准, 社会保障卡): a correction
+    # that only finds its words apart (社会 报账 卡) fits the query badly. The query's own: none for an unknown
+    # word, all it found for one word, else the documents holding it as typed.
+    if unknown or not total:
+        own = 0
+    elif len(words) < 2:
+        own = total
+    else:
+        own = min(total, count(phrased(typed)))
+    if own >= GOOD_RESULTS:
+        return result
+    typed_words = words
+    # A character added or left out (退休金怎么 for 退休金怎么算, 产假 for 陪产假) only where a word is unknown.
+    corrections = [c for c in corrections if unknown or len(c) == len(typed)]
+    if corrections:
+        found = {candidate: count(phrased(candidate)) for candidate in corrections}
+        # The same length first (社会保障卡, not 社会保障), then the most found; the first of equals: the likeliest.
+        best = max(corrections, key=lambda candidate: (len(candidate) == len(typed), found[candidate]))
+        if found[best] < CORRECTION_GAIN * max(own, 1):
+            best = max(corrections, key=lambda candidate: found[candidate])
+        if found[best] >= CORRECTION_GAIN * max(own, 1):
+            result.rescue = Rescue(typed=typed, searched=best, correction=best)
+            total = count(best)
+            typed_words = []  # relaxed below from the correction's words, if need be
+        elif total < FEW_RESULTS and found[best] > total:
+            result.did_you_mean = [best]
+    if total:
+        return result
+    base = result.rescue.searched if result.rescue else typed
+    relaxed = relax(base, typed_words or base.split(), count)
+    if relaxed is not None:
+        searched, left_out, any_word = relaxed
+        result.rescue = Rescue(typed, searched, result.rescue.correction if result.rescue else "", left_out, any_word)
+    return result
+
+
+def relax(text: str, words: list[str], count: Callable[[str], int]) -> tuple[str, list[str], bool] | None:
+    """(query, words left out, any word) finding something for ``text`` of ``words``; None where nothing does.
+
+    Words are left out least informative first: those found nowhere, then the most common, while two are left
+    (a single word is what "any word" below finds first anyway). Failing that, any one word may match.
+    """
+    words = list(dict.fromkeys(word for word in words if word.strip()))
+    if len(words) < 2:
+        return None
+    documents = {word: count(word) for word in words[:MAX_RELAXED]}
+    words = [word for word in words if word in documents]
+    found = [word for word in words if documents[word]]
+    if not found:
+        return None
+    order = sorted(words, key=lambda word: (documents[word] > 0, -documents[word]))
+    kept = list(words)
+    for word in order[:-2]:
+        kept.remove(word)
+        if count(" ".join(kept)):
+            return " ".join(kept), [w for w in words if w not in kept], False
+    return " OR ".join(found), [w for w in words if w not in found], True
