@@ -246,7 +246,7 @@ def ingest_paths(
     if missing:
         raise FileNotFoundError(f"no such file or folder: {', '.join(missing)}")
     with store.ingest_lock(index_dir, lock_timeout):
-        cleaned = store.clean_leftovers(index_dir)
+        cleaned = store.recover_current(index_dir) + store.clean_leftovers(index_dir)
         live = store.current_generation(index_dir)
         if rebuild or live is None:
             generation, ix = store.new_generation(index_dir, build_schema(analyzer))

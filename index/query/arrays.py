@@ -238,10 +238,10 @@ def _column(reader: IndexReader, field: str):
 
 
 def save_pickle(path: Path, value: object) -> None:
-    """Pickle ``value`` to ``path``, atomically: what is saved beside a commit for later processes."""
-    partial = path.with_name(path.name + ".tmp")
-    partial.write_bytes(pickle.dumps(value, protocol=5))
-    partial.replace(path)
+    """Pickle ``value`` to ``path``, atomically and durably: what is saved beside a commit for later processes."""
+    from index.store import write_atomic
+
+    write_atomic(path, pickle.dumps(value, protocol=5))
 
 
 def load_pickle(path: Path) -> object | None:

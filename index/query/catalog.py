@@ -79,8 +79,12 @@ class Catalog:
     # plumbing
 
     def _index(self) -> Index:
-        current = store.read_current(self.index_dir) or {}
-        generation = str(current.get("generation"))
+        current = store.read_current(self.index_dir)
+        if current is not None:
+            generation = current["generation"]
+        else:  # CURRENT damaged: the newest complete generation (index/store.py)
+            live = store.live_generation(self.index_dir)
+            generation = live.name if live is not None else ""
         with self._lock:
             if self._ix is None or generation != self._generation:
                 self._ix = store.open_current(self.index_dir)
