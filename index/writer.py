@@ -19,10 +19,15 @@ Used as a context manager, leaving it normally commits the last chunk and an exc
 from __future__ import annotations
 
 import concurrent.futures
+import ctypes
 import multiprocessing
 import os
 import shutil
+import signal
+import sys
 import tempfile
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -60,6 +65,34 @@ def workers_available() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
+
+
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def start_worker(parent: int, userdict: str | None) -> None:
+    """A worker's initializer: exit when ``parent`` (the ingest) dies, then load the segmenter.
+
+    A worker waits for jobs for ever, and a parent killed by SIGKILL cannot stop it: on Linux the kernel
+    sends it SIGKILL when its parent dies (``prctl(PR_SET_PDEATHSIG)``); elsewhere, and should the parent have
+    died before that was set, a thread checks every second that it is still the parent's child. With the
+    workers gone, the resource tracker they share with the parent reads the end of its pipe and exits too.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:
+        os._exit(1)
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True, name="parent-watchdog").start()
+    fast_segmenter(userdict)
+
+
+def _exit_with(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
 
 
 def analyse_batch(schema, userdict: str | None, folder: str, docs: list[dict]) -> Runs:
@@ -233,8 +266,8 @@ class BulkWriter:
                 max_workers=self._workers,
                 # spawn: a fresh interpreter, safe whatever threads this process runs
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=fast_segmenter,
-                initargs=(self._userdict,),
+                initializer=start_worker,
+                initargs=(os.getpid(), self._userdict),
             )
         return self._pool
 
