@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import html
 import json
 import re
@@ -72,6 +73,13 @@ def ingest(
         )
     except IndexBusy as exc:
         raise click.ClickException(str(exc)) from exc
+    except OSError as exc:
+        if not _disk_full(exc):
+            raise
+        raise click.ClickException(
+            f"磁盘已满：索引目录 {settings.index_dir} 所在的磁盘没有空间了，本次收录没有完成；"
+            "已有的索引保持原样。腾出空间后再运行 portal ingest。"
+        ) from None
     finally:
         if bar is not None:
             bar.close()
@@ -79,6 +87,15 @@ def ingest(
         _echo_json(report.to_dict())
         return
     _print_report(report, settings.index_dir)
+
+
+def _disk_full(exc: BaseException | None) -> bool:
+    """Whether ``exc``, or an exception it was raised from, says the disk (or the user's quota) is full."""
+    while exc is not None:
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def _ingest_cluster(settings, paths, prune: bool, scheduler: str | None, workers: int):
