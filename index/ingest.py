@@ -31,6 +31,7 @@ from whoosh.searching import Searcher
 
 from index import limits, store
 from index.attachments import read_texts
+from index.decoding import file_name
 from index.limits import Limits
 from index.normalise import RejectedRecord, normalise
 from index.readers import ReadError, read_file
@@ -301,7 +302,7 @@ def _ingest_into(
     try:
         with BulkWriter(ix, on_commit=lambda: store.write_sources(generation, committed)) as writer:
             for path in iter_files(paths):
-                source = str(path.resolve())  # the same file, however the command line named it
+                source = file_name(path.resolve())  # the same file, however the command line named it
                 files[source] = path
                 digest = file_digest(path)
                 previous = sources.get(source)

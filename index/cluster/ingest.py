@@ -32,6 +32,7 @@ from index.cluster.rows import to_row
 from index.cluster.sphinxql import Cluster, connect
 from index.cluster.topology import Topology, doc_key
 from index.cluster.writer import delete_ids, flush, split_by_shard, write_shard
+from index.decoding import file_name
 from index.ingest import Conflict, DocWarning, Duplicate, IngestReport, Rejection, iter_files, read_document
 from index.ingest import _Version as Version
 from index.limits import Limits
@@ -174,10 +175,11 @@ def ingest_cluster(
     # Every file under ``paths`` is read again, so a document the cluster holds from one of them (or, with
     # ``prune``, from a file under them that is gone) competes with nothing: only this run's versions do.
     roots = [root.resolve() for root in paths]
+    named = {file_name(path) for path in files}  # as documents name their source (RawRecord)
     rivals = {
         doc_id: held
         for doc_id, held in incumbents.items()
-        if held.source not in files and not (prune and _under(held.source, roots))
+        if held.source not in named and not (prune and _under(held.source, roots))
     }
     for number, (metas, rejected) in enumerate(gathered):
         report.rejected += rejected
