@@ -37,6 +37,7 @@ from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import Index
 
+from index import checksums
 from index.schema import SCHEMA_VERSION
 
 CURRENT = "CURRENT"
@@ -78,6 +79,18 @@ def write_atomic(path: Path, data: bytes) -> None:
         os.close(folder)
 
 
+class DamagedIndex(Exception):
+    """A file of the live index is damaged (``path`` names it): the index is not read; ``portal doctor`` says
+    what is wrong and ``portal ingest --rebuild`` builds the index again from the sources."""
+
+    def __init__(self, path: Path, why: str) -> None:
+        self.path = path
+        self.why = why
+        super().__init__(
+            f"索引已损坏：{path}: {why}。运行 portal doctor 查看详情，portal ingest --rebuild 从源文件重建索引。"
+        )
+
+
 def read_current(index_dir: Path) -> dict[str, object] | None:
     """What ``CURRENT`` says, or None where it is missing or not a pointer at all (empty, garbage)."""
     try:
@@ -92,7 +105,7 @@ def has_commit(path: Path) -> bool:
     return path.is_dir() and any(path.glob("_*_*.toc"))
 
 
-def _pointed(index_dir: Path) -> Path | None:
+def current_pointed(index_dir: Path) -> Path | None:
     """The generation ``CURRENT`` names, where it names one that holds a commit."""
     current = read_current(index_dir)
     if current is None or "/" in current["generation"] or not current["generation"].startswith("gen-"):
@@ -114,7 +127,7 @@ def complete_generations(index_dir: Path) -> list[Path]:
 def live_generation(index_dir: Path) -> Path | None:
     """The generation searches read: the one ``CURRENT`` names, else (``CURRENT`` damaged) the newest complete
     one; None where there is none."""
-    pointed = _pointed(index_dir)
+    pointed = current_pointed(index_dir)
     if pointed is not None:
         return pointed
     complete = complete_generations(index_dir)
@@ -126,7 +139,7 @@ def current_generation(index_dir: Path) -> Path | None:
     path = live_generation(index_dir)
     if path is None:
         return None
-    if _pointed(index_dir) == path:
+    if current_pointed(index_dir) == path:
         current = read_current(index_dir) or {}
     else:  # recovered: a generation published before pointer.json was kept is taken as of this schema
         current = _read_json(path / POINTER) or {"schema_version": SCHEMA_VERSION}
@@ -137,7 +150,7 @@ def recover_current(index_dir: Path) -> list[str]:
     """Point a damaged ``CURRENT`` at the newest complete generation again; returns a line saying so, if it did.
 
     Call it holding the ingest lock."""
-    if not index_dir.is_dir() or _pointed(index_dir) is not None:
+    if not index_dir.is_dir() or current_pointed(index_dir) is not None:
         return []
     complete = complete_generations(index_dir)
     if not complete:
@@ -156,11 +169,21 @@ def _read_json(path: Path) -> dict | None:
 
 
 def open_current(index_dir: Path) -> Index:
-    """The live index (:func:`current_generation`); raises NoIndex where there is none."""
+    """The live index (:func:`current_generation`), its files checked against the checksums saved when it was
+    committed (:mod:`index.checksums`). Raises NoIndex where there is none, DamagedIndex naming the file where
+    one is damaged."""
     path = current_generation(index_dir)
     if path is None:
         raise NoIndex(index_dir)
-    return _storage(path).open_index()
+    try:
+        checksums.verify(path)
+    except checksums.Damaged as exc:
+        raise DamagedIndex(exc.path, exc.why) from None
+    try:
+        return _storage(path).open_index()
+    except Exception as exc:  # an unchecked commit Whoosh cannot read: a pickle, zlib or struct error
+        toc = checksums.latest_toc(path) or path
+        raise DamagedIndex(toc, f"无法读取：{type(exc).__name__}: {exc}") from None
 
 
 def new_generation(index_dir: Path, schema: Schema) -> tuple[Path, Index]:

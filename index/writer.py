@@ -36,6 +36,7 @@ from whoosh.index import Index
 from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
+from index import checksums
 from index.analysis import fast_segmenter, segmenter, userdict_of
 from index.merge import segment_runs, segments_to_merge
 from index.postings import GramPositions, TermCounts
@@ -284,11 +285,14 @@ class BulkWriter:
 def commit_segments(whoosh: SegmentWriter, segments: list, replaced: list = ()) -> None:
     """Commit a Whoosh writer's deletions with ``segments`` added to the index and ``replaced`` (merged into them)
     dropped, as its multi-process writer commits (``MpWriter._commit``); the writer's own segment stays empty,
-    since documents came as whole segments. Whoosh deletes the files of segments no longer named."""
+    since documents came as whole segments. Whoosh deletes the files of segments no longer named. The commit's
+    checksums are saved (:mod:`index.checksums`)."""
     whoosh._close_segment()
     kept = [segment for segment in whoosh.segments if all(segment is not gone for gone in replaced)]
     whoosh._commit_toc(kept + segments)
     whoosh._finish()
+    folder = Path(whoosh.storage.folder)
+    checksums.record(folder, [path for segment in kept + segments for path in segment_files(folder, segment)])
 
 
 def _identity(fields: dict) -> dict:

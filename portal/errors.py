@@ -59,6 +59,12 @@ def no_index(request: Request, exc: Exception) -> Response:
     return error_response(request, 503, message)
 
 
+def damaged_index(request: Request, exc: Exception) -> Response:
+    """A file of the index is damaged (index.checksums): 503, the file named in the log, not on the public page."""
+    log.error("%s", exc)
+    return error_response(request, 503, "检索索引已损坏，暂时无法检索：管理员运行 portal doctor 可查看原因。")
+
+
 def server_error(request: Request, exc: Exception) -> Response:
     """Last resort. Runs outside the middleware stack, so it adds the security headers itself."""
     log.exception("unhandled error on %s", request.url.path, exc_info=exc)

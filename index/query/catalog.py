@@ -25,7 +25,7 @@ from index import store
 from index.analysis import segmenter, userdict_of
 from index.convert import to_simplified
 from index.identifiers import doc_no_key, index_no_key
-from index.query.arrays import IndexArrays, load_pickle, save_pickle
+from index.query.arrays import IndexArrays, commit_version, load_pickle, save_pickle
 from index.query.engine import FIELD_GROUPS, TEXT_FIELDS, Engine, Scored, query_units
 from index.query.facets import collapse, facet_values, filter_mask, ranked
 from index.query.highlight import highlight_line, plain_snippet, snippet
@@ -128,7 +128,7 @@ class Catalog:
     def arrays(self, searcher: Searcher) -> IndexArrays:
         """The engine's arrays for the commit ``searcher`` reads, shared by threads: those ingest saved for it,
         else built on first use."""
-        version = (self._generation, searcher.reader().generation())
+        version = commit_version(self._generation, searcher.reader())
         with self._lock:
             current = self._arrays
         if current is not None and current.version == version:
@@ -140,7 +140,7 @@ class Catalog:
             return self._arrays
 
     def _arrays_path(self, version: tuple) -> Path:
-        generation, commit = version
+        generation, commit, _segments = version
         return self.index_dir / str(generation) / f"arrays-{commit}.pickle"
 
     def prepare(self) -> None:
@@ -184,7 +184,7 @@ class Catalog:
         return prepared[1], prepared[2]
 
     def _vocabulary_path(self, version: tuple) -> Path:
-        generation, commit = version
+        generation, commit, _segments = version
         return self.index_dir / str(generation) / f"vocabulary-{commit}.pickle"
 
     def suggest(self, q: str, titles: int = 5, terms: int = 8) -> Suggestions:
