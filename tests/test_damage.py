@@ -10,16 +10,17 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from helpers import portal_settings
 from starlette.testclient import TestClient
 
 from index import checksums, store
 from index.ingest import ingest_paths
 from index.query import Catalog, SearchRequest
 from portal.app import create_app
+from portal.settings import load_settings
 
 
 def _docs(folder: Path, count: int) -> Path:
@@ -89,7 +90,8 @@ def test_a_damaged_file_is_refused_naming_it_and_rebuild_works_from_the_sources(
     plain = _portal(index_dir, "ingest", str(docs))
     assert plain.returncode == 1 and str(damaged) in plain.stderr and "Traceback" not in plain.stderr
 
-    app = create_app(portal_settings(index_dir, allowed_hosts=("testserver",)))
+    settings = replace(load_settings({"PORTAL_INDEX_DIR": str(index_dir)}), allowed_hosts=("testserver",))
+    app = create_app(settings)  # the Whoosh store whatever PORTAL_STORE the suite runs with
     with TestClient(app) as client:
         for url in ("/search?q=低保", "/", "/doc/014319733/2024-00001"):
             response = client.get(url)
