@@ -6,10 +6,7 @@ sources whatever the live one holds; arrays saved for another index, or damaged,
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -62,9 +59,14 @@ DAMAGE = {
 }
 
 
-def _portal(index_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    environment = {**os.environ, "PORTAL_INDEX_DIR": str(index_dir), "PORTAL_STORE": "whoosh"}
-    return subprocess.run([sys.executable, "-m", "portal", *args], env=environment, capture_output=True, text=True)
+def _portal(index_dir: Path, *args: str):
+    """``portal ARGS`` on the Whoosh index at ``index_dir``, in this process (click's runner)."""
+    from click.testing import CliRunner
+
+    from portal.cli import cli
+
+    environment = {"PORTAL_INDEX_DIR": str(index_dir), "PORTAL_STORE": "whoosh"}
+    return CliRunner().invoke(cli, list(args), env=environment)
 
 
 def _total(index_dir: Path) -> int:
@@ -86,9 +88,9 @@ def test_a_damaged_file_is_refused_naming_it_and_rebuild_works_from_the_sources(
     with pytest.raises(store.DamagedIndex, match=str(damaged)):
         _total(index_dir)
     doctor = _portal(index_dir, "doctor")
-    assert doctor.returncode == 1 and f"损坏：{damaged}: " in doctor.stdout, doctor.stdout + doctor.stderr
+    assert doctor.exit_code == 1 and f"损坏：{damaged}: " in doctor.stdout, doctor.output
     plain = _portal(index_dir, "ingest", str(docs))
-    assert plain.returncode == 1 and str(damaged) in plain.stderr and "Traceback" not in plain.stderr
+    assert plain.exit_code == 1 and str(damaged) in plain.output and plain.exc_info[0] is SystemExit
 
     settings = replace(load_settings({"PORTAL_INDEX_DIR": str(index_dir)}), allowed_hosts=("testserver",))
     app = create_app(settings)  # the Whoosh store whatever PORTAL_STORE the suite runs with
@@ -99,8 +101,8 @@ def test_a_damaged_file_is_refused_naming_it_and_rebuild_works_from_the_sources(
             assert "检索索引已损坏" in response.text and "Traceback" not in response.text
 
     rebuild = _portal(index_dir, "ingest", "--rebuild", str(docs))
-    assert rebuild.returncode == 0, rebuild.stderr
-    assert _portal(index_dir, "doctor").returncode == 0
+    assert rebuild.exit_code == 0, rebuild.output
+    assert _portal(index_dir, "doctor").exit_code == 0
     assert _total(index_dir) == 6
 
 
@@ -113,7 +115,7 @@ def test_arrays_of_another_index_under_the_same_name_are_not_used(tmp_path) -> N
 
     assert _total(mine) == 6
     doctor = _portal(mine, "doctor")
-    assert doctor.returncode == 1 and f"损坏：{arrays}: 不属于当前提交" in doctor.stdout, doctor.stdout
+    assert doctor.exit_code == 1 and f"损坏：{arrays}: 不属于当前提交" in doctor.stdout, doctor.stdout
 
 
 def test_damaged_saved_arrays_are_not_used(tmp_path) -> None:
@@ -124,12 +126,12 @@ def test_damaged_saved_arrays_are_not_used(tmp_path) -> None:
 
     assert _total(index_dir) == 5
     doctor = _portal(index_dir, "doctor")
-    assert doctor.returncode == 1 and f"损坏：{arrays}: " in doctor.stdout, doctor.stdout
+    assert doctor.exit_code == 1 and f"损坏：{arrays}: " in doctor.stdout, doctor.stdout
 
 
 def test_a_sound_index_passes_the_doctor(tmp_path) -> None:
     index_dir = tmp_path / "index"
     ingest_paths([_docs(tmp_path / "docs", 3)], index_dir)
     doctor = _portal(index_dir, "doctor")
-    assert doctor.returncode == 0, doctor.stdout
+    assert doctor.exit_code == 0, doctor.stdout
     assert "损坏" not in doctor.stdout and "与提交时保存的校验和一致" in doctor.stdout
