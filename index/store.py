@@ -168,6 +168,17 @@ def _read_json(path: Path) -> dict | None:
     return value if isinstance(value, dict) else None
 
 
+def damage(index_dir: Path) -> DamagedIndex | None:
+    """What :func:`open_current` would refuse the live index for now (a damaged file), or None."""
+    path = live_generation(index_dir)
+    try:
+        if path is not None:
+            checksums.verify(path)
+    except checksums.Damaged as exc:
+        return DamagedIndex(exc.path, exc.why)
+    return None
+
+
 def open_current(index_dir: Path) -> Index:
     """The live index (:func:`current_generation`), its files checked against the checksums saved when it was
     committed (:mod:`index.checksums`). Raises NoIndex where there is none, DamagedIndex naming the file where
@@ -175,10 +186,9 @@ def open_current(index_dir: Path) -> Index:
     path = current_generation(index_dir)
     if path is None:
         raise NoIndex(index_dir)
-    try:
-        checksums.verify(path)
-    except checksums.Damaged as exc:
-        raise DamagedIndex(exc.path, exc.why) from None
+    damaged = damage(index_dir)
+    if damaged is not None:
+        raise damaged
     try:
         return _storage(path).open_index()
     except Exception as exc:  # an unchecked commit Whoosh cannot read: a pickle, zlib or struct error

@@ -135,3 +135,19 @@ def test_a_sound_index_passes_the_doctor(tmp_path) -> None:
     doctor = _portal(index_dir, "doctor")
     assert doctor.exit_code == 0, doctor.stdout
     assert "损坏" not in doctor.stdout and "与提交时保存的校验和一致" in doctor.stdout
+
+
+def test_a_segment_damaged_while_the_portal_runs_answers_503_not_500(tmp_path) -> None:
+    index_dir = tmp_path / "index"
+    ingest_paths([_docs(tmp_path / "docs", 6)], index_dir)
+    settings = replace(load_settings({"PORTAL_INDEX_DIR": str(index_dir)}), allowed_hosts=("testserver",))
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        assert client.get("/search?q=低保").status_code == 200
+        segment = _segment(store.current_generation(index_dir))
+        data = bytearray(segment.read_bytes())
+        for at in range(len(data) // 4, 3 * len(data) // 4, 7):  # half the file garbled: postings and stored fields
+            data[at] ^= 0x55
+        segment.write_bytes(bytes(data))
+        urls = ("/search?q=通知", "/search?q=标准", "/doc/014319733/2024-00001")
+        codes = [client.get(url).status_code for url in urls]
+    assert 503 in codes and set(codes) <= {200, 503}, codes

@@ -91,6 +91,11 @@ class Catalog:
                 self._generation = generation
             return self._ix
 
+    def damage(self) -> store.DamagedIndex | None:
+        """The damage the live generation's files show now against the checksums saved at commit, or None
+        (the portal asks after an unexpected error: a file damaged since the index was opened)."""
+        return store.damage(self.index_dir)
+
     def warm(self) -> None:
         """Load the segmenter and open the index now, not on the first request; load the arrays and the
         autocomplete vocabulary ingest saved (where it did not, the vocabulary is built in the background)."""
