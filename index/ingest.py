@@ -315,13 +315,15 @@ def _ingest_into(
                 held, complete = _ingest_file(path, writer, state, seen, report, bounds, progress)
                 if path.stat().st_size == 0:
                     complete = True  # an empty file holds no documents (its rejection says it is empty)
+                ids = list(held)
                 if not complete and previous:
                     # Something in the file could not be read: keep what it held before, read it again next time.
                     for doc_id, version in (previous.get("versions") or {}).items():
                         held.setdefault(doc_id, version)
                     for doc_id in previous["ids"]:
                         seen.setdefault(doc_id, source)
-                sources[source] = {"sha1": digest if complete else "", "ids": list(held), "versions": held}
+                    ids = list(dict.fromkeys([*held, *previous["ids"]]))
+                sources[source] = {"sha1": digest if complete else "", "ids": ids, "versions": held}
                 committed[source] = sources[source]
             if prune:
                 roots = [root.resolve() for root in paths]
