@@ -148,6 +148,7 @@ def test_a_segment_damaged_while_the_portal_runs_answers_503_not_500(tmp_path) -
         for at in range(len(data) // 4, 3 * len(data) // 4, 7):  # half the file garbled: postings and stored fields
             data[at] ^= 0x55
         segment.write_bytes(bytes(data))
-        urls = ("/search?q=通知", "/search?q=标准", "/doc/014319733/2024-00001")
+        urls = ("/search?q=通知", "/search?q=标准", "/search?q=低保", "/search?q=提高", "/doc/014319733/2024-00001")
         codes = [client.get(url).status_code for url in urls]
-    assert 503 in codes and set(codes) <= {200, 503}, codes
+    # Garbled data that still parses may answer wrongly (a 404 for a document it no longer finds): never a 500.
+    assert 503 in codes and 500 not in codes, codes
