@@ -8,6 +8,7 @@ bytes are valid UTF-8, GB18030 if they (nearly) are, and charset_normalizer's gu
 from __future__ import annotations
 
 import codecs
+import os
 
 import charset_normalizer
 
@@ -145,3 +146,23 @@ def _mislabelled(data: bytes, declared: str) -> str | None:
             except UnicodeDecodeError:
                 continue
     return None
+
+
+def file_name(name: str | os.PathLike) -> str:
+    """A file's path as text any file, terminal or index can hold (always valid UTF-8).
+
+    Python gives a name whose bytes are not UTF-8 with each such byte as a lone surrogate (PEP 383), which
+    no UTF-8 writer accepts. Such a name is decoded as GB18030, the superset of GBK in which Chinese Windows
+    writes file names (zip archives, shared folders); where even that fails, each byte it cannot place is
+    shown as ``\\xNN``. A UTF-8 name is returned as it is. Raises nothing.
+    """
+    text = os.fspath(name)
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        raw = os.fsencode(text)
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "backslashreplace")

@@ -1,8 +1,9 @@
 """Ingest: files → readers → normalise → index, incrementally, with a report of what happened.
 
 The same document again is an update; unchanged content is skipped (unchanged files are not
-even read); ``prune`` removes documents whose source is gone; ``rebuild`` writes a new
-generation beside the live index and swaps it in.
+even read); every id any file holds is held as the version the rules choose among those files, and
+``prune`` removes documents no file under the paths holds any more (:func:`_reconcile`); ``rebuild``
+writes a new generation beside the live index and swaps it in.
 
 A bad file or record is reported with its file, record and field, and the batch goes on: a
 failure reading, normalising or writing one record costs that record (or, for a reader, the
@@ -19,6 +20,7 @@ calls :func:`ingest_paths` must guard its entry point with ``if __name__ == "__m
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +31,7 @@ from whoosh.searching import Searcher
 
 from index import limits, store
 from index.attachments import read_texts
+from index.decoding import file_name
 from index.limits import Limits
 from index.normalise import RejectedRecord, normalise
 from index.readers import ReadError, read_file
@@ -169,15 +172,13 @@ class _Version:
 
 @dataclass
 class _IndexState:
-    """What the index holds before this run (id → content hash, dedup key → id), and what this run wrote."""
+    """What the index holds (id → content hash, id → source file, dedup key → id), and what this run wrote."""
 
     hashes: dict[str, str]
     dedup: dict[str, str]
     ix: Index | None = None
     written: dict[str, _Version] = field(default_factory=dict)
-    # Conflict winners that replace a version this run's writer already holds: Whoosh cannot delete a
-    # document before it is committed, so they are written by a second writer after the first commits.
-    replacements: dict[str, tuple[Document, str]] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)  # id → the file its indexed version came from, resolved
     _searcher: Searcher | None = None
 
     @classmethod
@@ -195,6 +196,12 @@ class _IndexState:
                 state.hashes[doc_id] = hashes[docnum]
                 if keys[docnum]:
                     state.dedup[keys[docnum]] = doc_id
+            # The source field is indexed: one posting list per file, not every document's stored fields.
+            for term in reader.lexicon("source"):
+                source = _resolved(term.decode("utf-8"))
+                for docnum in reader.postings("source", term).all_ids():
+                    if not reader.is_deleted(docnum):
+                        state.sources[ids[docnum]] = source
             return state
 
     def incumbent(self, doc_id: str) -> _Version | None:
@@ -240,7 +247,7 @@ def ingest_paths(
     if missing:
         raise FileNotFoundError(f"no such file or folder: {', '.join(missing)}")
     with store.ingest_lock(index_dir, lock_timeout):
-        cleaned = store.clean_leftovers(index_dir)
+        cleaned = store.recover_current(index_dir) + store.clean_leftovers(index_dir)
         live = store.current_generation(index_dir)
         if rebuild or live is None:
             generation, ix = store.new_generation(index_dir, build_schema(analyzer))
@@ -280,47 +287,124 @@ def _ingest_into(
     prune: bool,
     progress: Callable[[str], None] | None,
 ) -> None:
+    """Read the files that changed into the index, then make it agree with what every file holds
+    (:func:`_reconcile`).
+
+    ``sources.json`` records for each file its content hash and the version of every document it holds
+    (id → [content hash, 公开日期, record]), written with every commit and naming as unchanged only files
+    whose documents are all committed, so after a crash the next ingest reads again exactly the files it must.
+    """
     state = _IndexState.of(ix)
-    sources = store.read_sources(generation)
-    # sources.json is written with every commit and names only files whose documents are all committed,
-    # so after a crash the next ingest reads again exactly the files it must.
+    sources = {key: entry for key, entry in store.read_sources(generation).items() if isinstance(entry, dict)}
     committed = dict(sources)
     seen: dict[str, str] = {}  # id → where, for this run
-    kept_sources: set[str] = set()
+    files: dict[str, Path] = {}  # the record's key of each file under ``paths`` → the file
     try:
         with BulkWriter(ix, on_commit=lambda: store.write_sources(generation, committed)) as writer:
             for path in iter_files(paths):
-                source = str(path.resolve())  # the same file, however the command line named it
-                kept_sources.add(source)
+                source = file_name(path.resolve())  # the same file, however the command line named it
+                files[source] = path
                 digest = file_digest(path)
                 previous = sources.get(source)
-                if previous and previous.get("sha1") == digest:
+                if previous and previous.get("sha1") == digest and "versions" in previous:
                     report.files_unchanged += 1
                     report.unchanged += len(previous["ids"])
                     seen.update({doc_id: source for doc_id in previous["ids"]})
                     continue
                 report.files_read += 1
-                ids, complete = _ingest_file(path, writer, state, seen, report, bounds, progress)
-                if complete:
-                    sources[source] = {"sha1": digest, "ids": ids}
-                else:
+                held, complete = _ingest_file(path, writer, state, seen, report, bounds, progress)
+                if path.stat().st_size == 0:
+                    complete = True  # an empty file holds no documents (its rejection says it is empty)
+                ids = list(held)
+                if not complete and previous:
                     # Something in the file could not be read: keep what it held before, read it again next time.
-                    old_ids = list(previous["ids"]) if previous else []
-                    seen.update({doc_id: source for doc_id in old_ids})
-                    sources[source] = {"sha1": "", "ids": sorted(set(ids) | set(old_ids))}
+                    for doc_id, version in (previous.get("versions") or {}).items():
+                        held.setdefault(doc_id, version)
+                    for doc_id in previous["ids"]:
+                        seen.setdefault(doc_id, source)
+                    ids = list(dict.fromkeys([*held, *previous["ids"]]))
+                sources[source] = {"sha1": digest if complete else "", "ids": ids, "versions": held}
                 committed[source] = sources[source]
             if prune:
-                _prune(writer, paths, sources, kept_sources, seen, report)
-                committed.clear()
-                committed.update(sources)
+                roots = [root.resolve() for root in paths]
+                for source in [s for s in sources if s not in files and _under(s, roots)]:
+                    del sources[source]  # the file is gone
         _refuse(writer.failed, report, sources)
-        if state.replacements:
-            with BulkWriter(ix) as writer:
-                for doc, digest in state.replacements.values():
-                    writer.update_document(**to_fields(doc, digest))
+        _reconcile(ix, state, sources, files, [p.resolve() for p in paths] if prune else None, report, bounds)
     finally:
         state.close()
     store.write_sources(generation, sources)
+
+
+def _under(source: str, roots: list[Path]) -> bool:
+    path = Path(source)
+    return any(path == root or root in path.parents for root in roots)
+
+
+def _reconcile(
+    ix: Index,
+    state: _IndexState,
+    sources: dict,
+    files: dict[str, Path],
+    prune_roots: list[Path] | None,
+    report: IngestReport,
+    bounds: Limits,
+) -> None:
+    """Make the index hold, for every id some file holds, the version the rules choose among every file that
+    holds it (the later 公开日期, then the later path, then the later record), and with ``prune_roots`` no
+    document that came from under them and that no file holds any more.
+
+    The first pass reads only files that changed and compares each record with the index, which cannot see
+    what another file stopped holding (a winner's file deleted or changed); the record of every file's versions
+    can. A version to restore is read again from its file.
+    """
+    holders: dict[str, list[tuple[str, str, str, str]]] = defaultdict(list)  # id → [(公开日期, file, record, hash)]
+    for source, entry in sources.items():
+        for doc_id, (digest, pub_date, locator) in (entry.get("versions") or {}).items():
+            holders[doc_id].append((pub_date, source, locator, digest))
+    listed = {doc_id for entry in sources.values() for doc_id in entry["ids"]}  # records of files without versions
+    gone: list[str] = []
+    wanted: dict[str, dict[str, str]] = defaultdict(dict)  # file → {id: record} to write again
+    for doc_id in set(state.hashes) | set(holders):
+        versions = holders.get(doc_id)
+        if not versions:
+            source = state.sources.get(doc_id, "")
+            if prune_roots is not None and source and _under(source, prune_roots) and doc_id not in listed:
+                gone.append(doc_id)
+            continue
+        best = max(versions)
+        good_sources = {version[1] for version in versions if version[3] == best[3]}
+        if state.hashes.get(doc_id) != best[3] or state.sources.get(doc_id) not in good_sources:
+            wanted[best[1]][doc_id] = best[2]
+    if not gone and not wanted:
+        return
+    with BulkWriter(ix) as writer:
+        for doc_id in sorted(gone):
+            writer.delete_by_term("id", doc_id)
+            report.removed.append(doc_id)
+        for source, ids in wanted.items():
+            path = files.get(source) or Path(source)
+            if path.is_file():  # else kept without --prune: what the index holds stays
+                _write_again(writer, path, ids, state, report, bounds)
+
+
+def _write_again(writer: BulkWriter, path: Path, ids: dict[str, str], state, report, bounds: Limits) -> None:
+    """Write the records ``ids`` (id → record) of the file at ``path`` over what the index holds under their ids."""
+    records = set(ids.values())
+    for item in read_file(path, bounds.max_records_per_file):
+        if isinstance(item, ReadError) or item.locator not in records:
+            continue
+        doc = read_document(item, bounds, IngestReport())
+        if doc is None or ids.get(doc.id) != item.locator:
+            continue
+        digest = content_hash(doc)
+        try:
+            writer.update_document(**to_fields(doc, digest))
+        except UnwritableDocument:
+            continue
+        (report.updated if doc.id in state.hashes else report.added).append(doc.id)
+        state.hashes[doc.id] = digest
+        state.sources[doc.id] = _resolved(doc.source)
 
 
 def _ingest_file(
@@ -331,13 +415,14 @@ def _ingest_file(
     report: IngestReport,
     bounds: Limits,
     progress: Callable[[str], None] | None,
-) -> tuple[list[str], bool]:
-    """Index one file's documents; returns their ids and whether every record was read.
+) -> tuple[dict[str, list[str]], bool]:
+    """Index one file's documents; returns the version of every document it holds (id → [content hash,
+    公开日期, record]; of two under one id the later record of the same 公开日期), and whether every record was read.
 
     Each record is read, normalised and written on its own: whatever fails is a rejection naming
     the file, the record and (where known) the field, and the next record goes on.
     """
-    ids: list[str] = []
+    held: dict[str, list[str]] = {}
     complete = True
     for item in read_file(path, bounds.max_records_per_file):
         if isinstance(item, ReadError):
@@ -352,6 +437,9 @@ def _ingest_file(
             continue
         where = item.where
         version = _Version(content_hash(doc), doc.pub_date, _resolved(doc.source), doc.locator, where)
+        mine = held.get(doc.id)
+        if mine is None or (doc.pub_date, doc.locator) > (mine[1], mine[2]):
+            held[doc.id] = [version.digest, doc.pub_date, doc.locator]
         # Only a different content needs the incumbent's date and source (read from the index).
         incumbent = (
             state.incumbent(doc.id)
@@ -366,11 +454,9 @@ def _ingest_file(
         if incumbent and incumbent.digest != version.digest and not rereading:
             winner, loser = (version, incumbent) if version.wins_over(incumbent) else (incumbent, version)
             report.conflicts.append(Conflict(doc.id, winner.where, winner.pub_date, loser.where, loser.pub_date))
-            if winner is incumbent:
-                continue
-            if doc.id in state.written:
-                state.written[doc.id] = version
-                state.replacements[doc.id] = (doc, version.digest)
+            if winner is incumbent or doc.id in state.written:
+                # A version this run's writer already holds cannot be deleted before it commits: _reconcile
+                # writes the winner after the commit.
                 continue
         key = dedup_key(doc)
         twin = state.dedup.get(key) if key else None
@@ -382,14 +468,14 @@ def _ingest_file(
         except UnwritableDocument as exc:
             report.rejected.append(Rejection(doc.source, doc.locator, exc.field, f"could not be indexed: {exc}"))
             complete = False
+            held.pop(doc.id, None)
             continue
         seen[doc.id] = where
         state.written[doc.id] = version
-        ids.append(doc.id)
         report.warnings += [DocWarning(doc.id, where, finding) for finding in doc.warnings]
         if key:
             state.dedup.setdefault(key, doc.id)
-    return ids, complete
+    return held, complete
 
 
 def _refuse(failed: list[tuple[dict, str]], report: IngestReport, sources: dict) -> None:
@@ -410,6 +496,7 @@ def _refuse(failed: list[tuple[dict, str]], report: IngestReport, sources: dict)
         for entry in sources.values():
             if doc_id in entry["ids"]:
                 entry["ids"].remove(doc_id)
+                (entry.get("versions") or {}).pop(doc_id, None)
                 entry["sha1"] = ""
 
 
@@ -445,19 +532,5 @@ def _write(writer: BulkWriter, doc: Document, digest: str, state: _IndexState, r
     # The index's ids are all in state.hashes: a new one needs no lookup (which would read every segment).
     writer.update_document(**fields) if previous else writer.add_document(**fields)
     state.hashes[doc.id] = digest
+    state.sources[doc.id] = _resolved(doc.source)
     (report.updated if previous else report.added).append(doc.id)
-
-
-def _prune(writer, roots: list[Path], sources: dict, kept: set[str], seen: dict[str, str], report) -> None:
-    """Delete documents that came from under ``roots`` and were not seen in this run."""
-    resolved = [root.resolve() for root in roots]
-    for source in list(sources):
-        source_path = Path(source).resolve()
-        if not any(source_path == root or root in source_path.parents for root in resolved):
-            continue
-        for doc_id in sources[source]["ids"]:
-            if doc_id not in seen:
-                writer.delete_by_term("id", doc_id)
-                report.removed.append(doc_id)
-        if source not in kept:
-            del sources[source]

@@ -11,6 +11,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from index.decoding import file_name
+
 # Canonical field names of a raw record, in the order a disclosure page shows them.
 # ``category`` is a combined value still to be split; the three ``category_*``
 # fields are used when a source names the dimension (主题分类, 体裁分类, 组配分类).
@@ -60,6 +62,11 @@ class RawRecord:
     fetched_at: str | None = None
     warnings: list[Finding] = field(default_factory=list)
     attachment_root: Path | None = None
+
+    def __post_init__(self) -> None:
+        # Every message, report and index field names the file by this text: valid UTF-8 whatever its name's
+        # bytes (index.decoding.file_name).
+        self.source = file_name(self.source)
 
     @property
     def where(self) -> str:

@@ -80,7 +80,7 @@ class Runs:
 
         def saved(name: str, values: np.ndarray) -> str:
             path = stem.with_name(f"{stem.name}-{name}.npy")
-            np.save(path, values)
+            save_array(path, values)
             return str(path)
 
         fields = {
@@ -104,6 +104,15 @@ class Runs:
             for name, run in self.fields.items()
         }
         return Runs(self.count, fields, self.lengths, self.kept, self.failed)
+
+
+def save_array(path: Path, values: np.ndarray) -> None:
+    """``np.save``, but a failed write raises the OSError the system gave (ENOSPC on a full disk): NumPy's own
+    writes a file through C ``fwrite`` and says only "N requested and M written"."""
+    values = np.ascontiguousarray(values)
+    with open(path, "wb") as handle:
+        np.lib.format.write_array_header_1_0(handle, np.lib.format.header_data_from_array_1_0(values))
+        handle.write(memoryview(values).cast("B"))
 
 
 class Spilled:

@@ -4,6 +4,8 @@ Layout of ``PORTAL_INDEX_DIR``::
 
     CURRENT          {"generation": "gen-0003", "schema_version": 1}  (replaced atomically)
     gen-0003/        the live Whoosh index, plus sources.json (what each source file held)
+    gen-0003/pointer.json  what CURRENT says, kept in the generation it names
+    gen-0004/BUILDING  a generation being built, not yet complete
     ingest.lock      held by the one ingest allowed at a time
 
 A rebuild writes a new generation beside the live one and swaps ``CURRENT`` when it has
@@ -11,6 +13,13 @@ committed, so searches never see a missing or partial index (the paperless-ngx l
 A process killed part-way leaves a generation ``CURRENT`` does not name, ``*.tmp`` files,
 Whoosh's ``MAIN.tmp`` folder of unmerged postings and the ``.segments-*`` folders segments are built
 in (:mod:`index.writer`); :func:`clean_leftovers` removes them at the start of the next ingest.
+
+A generation is built with a ``BUILDING`` marker, removed when it is published. So a damaged
+``CURRENT`` (empty, deleted, garbage, naming a generation that is not there) loses nothing: the
+newest generation without the marker is the last complete one; readers use it, and the next ingest
+points ``CURRENT`` at it again (:func:`recover_current`). Only a generation still marked ``BUILDING``,
+or one ``CURRENT`` supersedes, is ever removed. ``CURRENT``, the sources record and the arrays saved
+beside a commit are written by :func:`write_atomic`: a temporary file, fsync, rename, fsync of the folder.
 """
 
 from __future__ import annotations
@@ -24,16 +33,18 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from whoosh import index as whoosh_index
 from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import Index
 
+from index import checksums
 from index.schema import SCHEMA_VERSION
 
 CURRENT = "CURRENT"
 LOCK = "ingest.lock"
 SOURCES = "sources.json"
+BUILDING = "BUILDING"
+POINTER = "pointer.json"  # in a generation: what CURRENT says when it is live
 
 
 class IndexBusy(Exception):
@@ -47,27 +58,142 @@ class NoIndex(Exception):
         super().__init__(f"no index at {index_dir}: run `portal ingest PATH` first")
 
 
-def read_current(index_dir: Path) -> dict[str, object] | None:
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` atomically and durably: written to ``<name>.tmp`` beside it, fsynced,
+    renamed over it, and the folder fsynced, so after a crash or a power cut ``path`` holds the old bytes
+    or the new ones, never part of them. Raises OSError (ENOSPC on a full disk; ``path`` is then unchanged)."""
+    partial = path.with_name(path.name + ".tmp")
     try:
-        return json.loads((index_dir / CURRENT).read_text("utf-8"))
-    except (FileNotFoundError, ValueError):
+        with open(partial, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
+
+
+class DamagedIndex(Exception):
+    """A file of the live index is damaged (``path`` names it): the index is not read; ``portal doctor`` says
+    what is wrong and ``portal ingest --rebuild`` builds the index again from the sources."""
+
+    def __init__(self, path: Path, why: str) -> None:
+        self.path = path
+        self.why = why
+        super().__init__(
+            f"索引已损坏：{path}: {why}。运行 portal doctor 查看详情，portal ingest --rebuild 从源文件重建索引。"
+        )
+
+
+def read_current(index_dir: Path) -> dict[str, object] | None:
+    """What ``CURRENT`` says, or None where it is missing or not a pointer at all (empty, garbage)."""
+    try:
+        current = json.loads((index_dir / CURRENT).read_text("utf-8"))
+    except (OSError, ValueError):
         return None
+    return current if isinstance(current, dict) and isinstance(current.get("generation"), str) else None
+
+
+def has_commit(path: Path) -> bool:
+    """Whether a generation folder holds a committed index (a table of contents), without reading it."""
+    return path.is_dir() and any(path.glob("_*_*.toc"))
+
+
+def current_pointed(index_dir: Path) -> Path | None:
+    """The generation ``CURRENT`` names, where it names one that holds a commit."""
+    current = read_current(index_dir)
+    if current is None or "/" in current["generation"] or not current["generation"].startswith("gen-"):
+        return None
+    path = index_dir / current["generation"]
+    return path if has_commit(path) else None
+
+
+def complete_generations(index_dir: Path) -> list[Path]:
+    """Generations that were published (no ``BUILDING`` marker) and hold a commit, newest first."""
+    found = [
+        path
+        for path in index_dir.glob("gen-*")
+        if path.name[4:].isdigit() and not (path / BUILDING).exists() and has_commit(path)
+    ]
+    return sorted(found, key=lambda path: int(path.name[4:]), reverse=True)
+
+
+def live_generation(index_dir: Path) -> Path | None:
+    """The generation searches read: the one ``CURRENT`` names, else (``CURRENT`` damaged) the newest complete
+    one; None where there is none."""
+    pointed = current_pointed(index_dir)
+    if pointed is not None:
+        return pointed
+    complete = complete_generations(index_dir)
+    return complete[0] if complete else None
 
 
 def current_generation(index_dir: Path) -> Path | None:
     """The live generation's folder, if there is a usable one of this schema version."""
-    current = read_current(index_dir)
-    if not current or current.get("schema_version") != SCHEMA_VERSION:
+    path = live_generation(index_dir)
+    if path is None:
         return None
-    path = index_dir / str(current["generation"])
-    return path if whoosh_index.exists_in(str(path)) else None
+    if current_pointed(index_dir) == path:
+        current = read_current(index_dir) or {}
+    else:  # recovered: a generation published before pointer.json was kept is taken as of this schema
+        current = _read_json(path / POINTER) or {"schema_version": SCHEMA_VERSION}
+    return path if current.get("schema_version") == SCHEMA_VERSION else None
+
+
+def recover_current(index_dir: Path) -> list[str]:
+    """Point a damaged ``CURRENT`` at the newest complete generation again; returns a line saying so, if it did.
+
+    Call it holding the ingest lock."""
+    if not index_dir.is_dir() or current_pointed(index_dir) is not None:
+        return []
+    complete = complete_generations(index_dir)
+    if not complete:
+        return []
+    state = "missing" if not (index_dir / CURRENT).exists() else "damaged"
+    _point(index_dir, complete[0])
+    return [f"{index_dir / CURRENT}: {state}; pointed again at {complete[0].name}, the newest complete generation"]
+
+
+def _read_json(path: Path) -> dict | None:
+    try:
+        value = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def damage(index_dir: Path) -> DamagedIndex | None:
+    """What :func:`open_current` would refuse the live index for now (a damaged file), or None."""
+    path = live_generation(index_dir)
+    try:
+        if path is not None:
+            checksums.verify(path)
+    except checksums.Damaged as exc:
+        return DamagedIndex(exc.path, exc.why)
+    return None
 
 
 def open_current(index_dir: Path) -> Index:
+    """The live index (:func:`current_generation`), its files checked against the checksums saved when it was
+    committed (:mod:`index.checksums`). Raises NoIndex where there is none, DamagedIndex naming the file where
+    one is damaged."""
     path = current_generation(index_dir)
     if path is None:
         raise NoIndex(index_dir)
-    return _storage(path).open_index()
+    damaged = damage(index_dir)
+    if damaged is not None:
+        raise damaged
+    try:
+        return _storage(path).open_index()
+    except Exception as exc:  # an unchecked commit Whoosh cannot read: a pickle, zlib or struct error
+        toc = checksums.latest_toc(path) or path
+        raise DamagedIndex(toc, f"无法读取：{type(exc).__name__}: {exc}") from None
 
 
 def new_generation(index_dir: Path, schema: Schema) -> tuple[Path, Index]:
@@ -76,6 +202,7 @@ def new_generation(index_dir: Path, schema: Schema) -> tuple[Path, Index]:
     numbers = [int(p.name[4:]) for p in index_dir.glob("gen-*") if p.name[4:].isdigit()]
     path = index_dir / f"gen-{max(numbers, default=0) + 1:04d}"
     path.mkdir()
+    write_atomic(path / BUILDING, b"")
     return path, _storage(path).create_index(schema)
 
 
@@ -88,13 +215,23 @@ def _storage(path: Path) -> FileStorage:
 
 def publish(index_dir: Path, generation: Path) -> None:
     """Make ``generation`` the live index, then remove the generations before it."""
-    tmp = index_dir / f"{CURRENT}.tmp"
-    tmp.write_text(json.dumps({"generation": generation.name, "schema_version": SCHEMA_VERSION}), "utf-8")
-    os.replace(tmp, index_dir / CURRENT)
+    # What CURRENT will say, kept in the generation: a damaged CURRENT is recovered from it (recover_current).
+    write_atomic(generation / POINTER, _pointer(generation))
+    (generation / BUILDING).unlink()
+    _point(index_dir, generation)
     for old in index_dir.glob("gen-*"):
         if old != generation:
             # Open searchers keep reading their files (POSIX unlink semantics) until they refresh.
             shutil.rmtree(old, ignore_errors=True)
+
+
+def _pointer(generation: Path) -> bytes:
+    return json.dumps({"generation": generation.name, "schema_version": SCHEMA_VERSION}).encode()
+
+
+def _point(index_dir: Path, generation: Path) -> None:
+    pointer = _read_json(generation / POINTER)
+    write_atomic(index_dir / CURRENT, json.dumps(pointer).encode() if pointer else _pointer(generation))
 
 
 def discard(generation: Path) -> None:
@@ -104,16 +241,19 @@ def discard(generation: Path) -> None:
 def clean_leftovers(index_dir: Path) -> list[str]:
     """Remove what killed ingests left behind; returns one line per thing removed, saying what it was.
 
-    Call it holding the ingest lock: then no other ingest is writing, and every generation that
-    ``CURRENT`` does not name is a rebuild that never finished (or an old one a swap failed to remove).
+    Call it holding the ingest lock: then no other ingest is writing, and a generation that is not live is
+    a rebuild that never finished (still marked ``BUILDING``) or an old one a swap failed to remove. Where
+    nothing is live, only generations marked ``BUILDING`` go: never one that holds committed documents.
     The live generation keeps its index; only its temporaries go.
     """
     if not index_dir.is_dir():
         return []
-    live = str((read_current(index_dir) or {}).get("generation", ""))
+    pointed = live_generation(index_dir)
+    live = pointed.name if pointed is not None else ""
     removed = []
     for generation in sorted(index_dir.glob("gen-*")):
-        if generation.name != live and generation.is_dir():
+        unfinished = (generation / BUILDING).exists() or not has_commit(generation)
+        if generation.name != live and generation.is_dir() and (live or unfinished):
             shutil.rmtree(generation, ignore_errors=True)
             removed.append(f"{generation}: generation of a stopped rebuild, never made live")
     for folder in (index_dir, index_dir / live) if live else (index_dir,):
@@ -158,6 +298,4 @@ def read_sources(generation: Path) -> dict[str, dict[str, object]]:
 
 
 def write_sources(generation: Path, sources: dict[str, dict[str, object]]) -> None:
-    tmp = generation / f"{SOURCES}.tmp"
-    tmp.write_text(json.dumps(sources, ensure_ascii=False), "utf-8")
-    os.replace(tmp, generation / SOURCES)
+    write_atomic(generation / SOURCES, json.dumps(sources, ensure_ascii=False).encode("utf-8"))

@@ -19,10 +19,15 @@ Used as a context manager, leaving it normally commits the last chunk and an exc
 from __future__ import annotations
 
 import concurrent.futures
+import ctypes
 import multiprocessing
 import os
 import shutil
+import signal
+import sys
 import tempfile
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -31,6 +36,7 @@ from whoosh.index import Index
 from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
+from index import checksums
 from index.analysis import fast_segmenter, segmenter, userdict_of
 from index.merge import segment_runs, segments_to_merge
 from index.postings import GramPositions, TermCounts
@@ -60,6 +66,34 @@ def workers_available() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
+
+
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def start_worker(parent: int, userdict: str | None) -> None:
+    """A worker's initializer: exit when ``parent`` (the ingest) dies, then load the segmenter.
+
+    A worker waits for jobs for ever, and a parent killed by SIGKILL cannot stop it: on Linux the kernel
+    sends it SIGKILL when its parent dies (``prctl(PR_SET_PDEATHSIG)``); elsewhere, and should the parent have
+    died before that was set, a thread checks every second that it is still the parent's child. With the
+    workers gone, the resource tracker they share with the parent reads the end of its pipe and exits too.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:
+        os._exit(1)
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True, name="parent-watchdog").start()
+    fast_segmenter(userdict)
+
+
+def _exit_with(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
 
 
 def analyse_batch(schema, userdict: str | None, folder: str, docs: list[dict]) -> Runs:
@@ -233,8 +267,8 @@ class BulkWriter:
                 max_workers=self._workers,
                 # spawn: a fresh interpreter, safe whatever threads this process runs
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=fast_segmenter,
-                initargs=(self._userdict,),
+                initializer=start_worker,
+                initargs=(os.getpid(), self._userdict),
             )
         return self._pool
 
@@ -251,11 +285,14 @@ class BulkWriter:
 def commit_segments(whoosh: SegmentWriter, segments: list, replaced: list = ()) -> None:
     """Commit a Whoosh writer's deletions with ``segments`` added to the index and ``replaced`` (merged into them)
     dropped, as its multi-process writer commits (``MpWriter._commit``); the writer's own segment stays empty,
-    since documents came as whole segments. Whoosh deletes the files of segments no longer named."""
+    since documents came as whole segments. Whoosh deletes the files of segments no longer named. The commit's
+    checksums are saved (:mod:`index.checksums`)."""
     whoosh._close_segment()
     kept = [segment for segment in whoosh.segments if all(segment is not gone for gone in replaced)]
     whoosh._commit_toc(kept + segments)
     whoosh._finish()
+    folder = Path(whoosh.storage.folder)
+    checksums.record(folder, [path for segment in kept + segments for path in segment_files(folder, segment)])
 
 
 def _identity(fields: dict) -> dict:

@@ -19,10 +19,17 @@ from starlette.staticfiles import StaticFiles
 from index.cluster.sphinxql import StoreUnavailable
 from index.query import Catalog
 from index.query.store import SearchStore
-from index.store import NoIndex
+from index.store import DamagedIndex, NoIndex
 from portal import discovery, views
 from portal.disconnect import CancelOnDisconnect
-from portal.errors import ErrorPageMiddleware, error_response, http_exception, no_index, server_error
+from portal.errors import (
+    ErrorPageMiddleware,
+    damaged_index,
+    error_response,
+    http_exception,
+    no_index,
+    server_error,
+)
 from portal.openapi import openapi
 from portal.origin import PublicOriginMiddleware
 from portal.pagecache import PageCache
@@ -101,6 +108,8 @@ def open_catalog(settings: Settings) -> SearchStore:
         catalog.warm()
     except NoIndex as exc:
         log.warning("%s", exc)
+    except DamagedIndex as exc:  # pages answer 503 until the index is rebuilt
+        log.error("%s", exc)
     return catalog
 
 
@@ -155,6 +164,7 @@ def create_app(
         exception_handlers={
             HTTPException: http_exception,
             NoIndex: no_index,
+            DamagedIndex: damaged_index,
             StoreUnavailable: store_unavailable,
             Exception: server_error,
         },

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import html
 import json
 import re
@@ -14,7 +15,7 @@ import click
 from index.analysis import ChineseAnalyzer
 from index.query import Catalog, SearchRequest
 from index.query.request import FACETS, FIELDS, PAGE_MAX, PER_PAGE_DEFAULT, PER_PAGE_MAX, SORTS
-from index.store import IndexBusy, NoIndex
+from index.store import DamagedIndex, IndexBusy, NoIndex
 from portal.crawl_command import crawl
 from portal.settings import load_settings
 
@@ -70,8 +71,15 @@ def ingest(
             progress=bar,
             analyzer=ChineseAnalyzer(str(settings.userdict)),
         )
-    except IndexBusy as exc:
-        raise click.ClickException(str(exc)) from exc
+    except (IndexBusy, DamagedIndex) as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        if not _disk_full(exc):
+            raise
+        raise click.ClickException(
+            f"磁盘已满：索引目录 {settings.index_dir} 所在的磁盘没有空间了，本次收录没有完成；"
+            "已有的索引保持原样。腾出空间后再运行 portal ingest。"
+        ) from None
     finally:
         if bar is not None:
             bar.close()
@@ -79,6 +87,15 @@ def ingest(
         _echo_json(report.to_dict())
         return
     _print_report(report, settings.index_dir)
+
+
+def _disk_full(exc: BaseException | None) -> bool:
+    """Whether ``exc``, or an exception it was raised from, says the disk (or the user's quota) is full."""
+    while exc is not None:
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def _ingest_cluster(settings, paths, prune: bool, scheduler: str | None, workers: int):
@@ -158,7 +175,7 @@ def search(query, category, field, sort, limit, page, as_json, **facets) -> None
     catalog = _catalog()
     try:
         result = _search_with_category(catalog, request, list(category))
-    except NoIndex as exc:
+    except (NoIndex, DamagedIndex) as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:
         _echo_json(asdict(result))
@@ -230,7 +247,7 @@ def lookup(identifier: str, as_json: bool) -> None:
     """Find documents by 索引号 (whole, or 后段码 alone) or by 文号 in any bracket form."""
     try:
         matches = _catalog().lookup(identifier)
-    except NoIndex as exc:
+    except (NoIndex, DamagedIndex) as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:
         _echo_json([asdict(m) for m in matches])
@@ -256,7 +273,7 @@ def stats(as_json: bool) -> None:
 
     try:
         figures = statistics(_catalog())
-    except NoIndex as exc:
+    except (NoIndex, DamagedIndex) as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:
         _echo_json(to_json(figures))
@@ -314,6 +331,24 @@ def serve(host: str | None, port: int | None) -> None:
     # The bound address is also the default public host (portal.origin), so the options go into the settings.
     settings = replace(settings, host=host or settings.host, port=port or settings.port)
     uvicorn.Server(server_config(settings)).run()
+
+
+@cli.command()
+def doctor() -> None:
+    """Check the index: its pointer, every committed file against its checksum, the saved arrays, the sources
+    record. Prints what is wrong, in Chinese; exit status 1 when something is damaged."""
+    from index.doctor import diagnose
+
+    settings = load_settings()
+    findings = diagnose(settings.index_dir)
+    for finding in findings:
+        click.echo(str(finding))
+    damaged = [finding for finding in findings if finding.damaged]
+    if damaged:
+        click.echo(f"\n索引 {settings.index_dir} 有 {len(damaged)} 处损坏。")
+        click.echo("运行 portal ingest --rebuild 从源文件重建索引。")
+        sys.exit(1)
+    click.echo(f"\n索引 {settings.index_dir} 完好。")
 
 
 cli.add_command(crawl)

@@ -59,8 +59,22 @@ def no_index(request: Request, exc: Exception) -> Response:
     return error_response(request, 503, message)
 
 
+def damaged_index(request: Request, exc: Exception) -> Response:
+    """A file of the index is damaged (index.checksums): 503, the file named in the log, not on the public page."""
+    log.error("%s", exc)
+    return error_response(request, 503, "检索索引已损坏，暂时无法检索：管理员运行 portal doctor 可查看原因。")
+
+
 def server_error(request: Request, exc: Exception) -> Response:
-    """Last resort. Runs outside the middleware stack, so it adds the security headers itself."""
+    """Last resort. Runs outside the middleware stack, so it adds the security headers itself.
+
+    An index damaged after the server opened it fails where a search reads the damaged part: the index's
+    files are checked against their checksums again, and a damaged index answers 503 as at start."""
+    damaged = _damage(request)
+    if damaged is not None:
+        response = damaged_index(request, damaged)
+        add_security_headers(response.headers)
+        return response
     log.exception("unhandled error on %s", request.url.path, exc_info=exc)
     try:
         response = error_response(request, 500, MESSAGES[500])
@@ -69,6 +83,16 @@ def server_error(request: Request, exc: Exception) -> Response:
         response = PlainTextResponse(MESSAGES[500], status_code=500)
     add_security_headers(response.headers)
     return response
+
+
+def _damage(request: Request) -> Exception | None:
+    """The damage the request's store finds in its files now (the Whoosh index: index/checksums.py), if any."""
+    try:
+        check = getattr(getattr(request.state, "catalog", None), "damage", None)
+        return check() if check is not None else None
+    except Exception:  # the check itself failed: the 500 stands
+        log.exception("checking the index after an error failed")
+        return None
 
 
 class ErrorPageMiddleware:

@@ -15,12 +15,14 @@ from typing import TextIO
 
 from tqdm import tqdm
 
+from index.decoding import file_name
+
 
 class IngestProgress:
     """A tqdm bar over ``files``; call it with each record's ``where``; ``close()`` prints the summary line."""
 
     def __init__(self, files: list[Path], stream: TextIO | None = None) -> None:
-        self.files = [str(path) for path in files]
+        self.files = [file_name(path) for path in files]  # as records name them (RawRecord)
         self.stream = stream or sys.stderr
         self.position = 0  # files begun so far
         self.records = 0

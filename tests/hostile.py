@@ -14,6 +14,7 @@ import codecs
 import gzip
 import io
 import json
+import os
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -316,6 +317,12 @@ READABLE: tuple[Readable, ...] = (
              "扩展名是网页的JSON文档", "扩展名是网页"),
     Readable("gbk-page.txt", lambda lim: _page_text("GBK编码的页面", "国标扩展编码的正文。", "00034").encode("gbk"),
              "GBK编码的页面", "国标扩展"),
+    # a file name in GBK bytes (a zip made on Chinese Windows): Python gives it with lone surrogates (PEP 383)
+    Readable(os.fsdecode("公开目录".encode("gbk")) + ".json", lambda lim: _json(_doc("文件名为GBK编码的通知")),
+             "文件名为GBK编码的通知", "文件名为GBK编码"),
+    # a raw U+2028 (valid inside a JSON string) must not split a JSON Lines record, nor make the file JSON
+    Readable("line-separator.jsonl", lambda lim: _lines([_doc("行分隔符之前的记录"), {"标题": "正文含行分隔符的通知",
+             "正文": "第一段\u2028第二段\u2029第三段。"}]), "正文含行分隔符的通知", "正文含行分隔符"),
 )  # fmt: skip
 
 GOOD: dict[str, str] = {

@@ -188,3 +188,22 @@ def test_arguments_that_are_not_utf8_give_an_answer_not_a_traceback(env, ingeste
     done = portal(env, command, os.fsdecode(b"\xff\xfe") + "低保", check=False)
     assert "Traceback" not in done.stderr
     assert done.returncode in (0, 1)  # lookup finds nothing: a one-line error, exit status 1
+
+
+def test_a_file_name_in_gbk_bytes_is_read_and_named_readably(tmp_path):
+    """A name that is not UTF-8 (PEP 383 surrogates in Python) once aborted every ingest writing sources.json."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    gbk = os.fsdecode("公开目录".encode("gbk"))
+    (folder / f"{gbk}.json").write_text(json.dumps({"标题": "国标文件名的通知", "正文": "正文。"}), "utf-8")
+    (folder / f"{gbk}-bad.json").write_text('{"标题": "坏', "utf-8")
+    environment = {**os.environ, "PORTAL_INDEX_DIR": str(tmp_path / "index")}
+    for args in (["--json"], []):
+        done = subprocess.run(
+            [sys.executable, "-m", "portal", "ingest", *args, str(folder)],
+            env=environment,
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+        assert "公开目录-bad.json" in done.stdout and "Traceback" not in done.stderr

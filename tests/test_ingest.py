@@ -271,3 +271,16 @@ def test_ingest_saves_the_arrays_searches_read_and_a_catalog_loads_them(docs, tm
         assert ("numbers", "date_key") in arrays._derived  # loaded, not derived again
     assert catalog.search(SearchRequest(q="低保")).total >= 1
     catalog.close()
+
+
+def test_an_index_whose_sources_record_predates_versions_loses_nothing_on_prune(docs, tmp_path):
+    index_dir = tmp_path / "index"
+    ingest_paths([docs], index_dir)
+    generation = store.current_generation(index_dir)
+    recorded = store.read_sources(generation)
+    before = {key: {"sha1": entry["sha1"], "ids": entry["ids"]} for key, entry in recorded.items()}
+    store.write_sources(generation, before)  # as sources.json was before it recorded each document's version
+    (docs / "b.json").write_text("{broken", "utf-8")
+    report = ingest_paths([docs], index_dir, prune=True)
+    assert report.files_read == 2 and report.removed == []  # each file read once to record its versions
+    assert Catalog(index_dir).get("014319733/2020-00002").title == "关于养老的通知"

@@ -32,6 +32,7 @@ from index.cluster.rows import to_row
 from index.cluster.sphinxql import Cluster, connect
 from index.cluster.topology import Topology, doc_key
 from index.cluster.writer import delete_ids, flush, split_by_shard, write_shard
+from index.decoding import file_name
 from index.ingest import Conflict, DocWarning, Duplicate, IngestReport, Rejection, iter_files, read_document
 from index.ingest import _Version as Version
 from index.limits import Limits
@@ -171,12 +172,21 @@ def ingest_cluster(
     written: dict[str, Version] = {}
     chosen_at: dict[str, tuple[int, int]] = {}  # id → (batch, position) of the version to write
     seen: dict[str, str] = {}
+    # Every file under ``paths`` is read again, so a document the cluster holds from one of them (or, with
+    # ``prune``, from a file under them that is gone) competes with nothing: only this run's versions do.
+    roots = [root.resolve() for root in paths]
+    named = {file_name(path) for path in files}  # as documents name their source (RawRecord)
+    rivals = {
+        doc_id: held
+        for doc_id, held in incumbents.items()
+        if held.source not in named and not (prune and _under(held.source, roots))
+    }
     for number, (metas, rejected) in enumerate(gathered):
         report.rejected += rejected
         for position, meta in enumerate(metas):
             if progress:
                 progress(meta.version.where)
-            _decide(meta, number, position, incumbents, written, chosen_at, seen, report)
+            _decide(meta, number, position, incumbents, rivals, written, chosen_at, seen, report)
     for doc_id, (number, position) in chosen_at.items():
         keep[number].append(position)
         (report.updated if doc_id in incumbents else report.added).append(doc_id)
@@ -189,13 +199,11 @@ def ingest_cluster(
     runner.gather(writes)
     _mark_copies(topology, incumbents, dup_ids, set(chosen_at))
     if prune:
-        roots = [root.resolve() for root in paths]
+        read = {meta.doc_id for metas, _ in gathered for meta in metas}  # conflicts' losers too
         gone = [
             doc_id
             for doc_id, held in incumbents.items()
-            if doc_id not in seen
-            and held.source
-            and any(Path(held.source) == root or root in Path(held.source).parents for root in roots)
+            if doc_id not in read and doc_id not in chosen_at and held.source and _under(held.source, roots)
         ]
         delete_ids(topology, gone)
         report.removed += gone
@@ -203,13 +211,21 @@ def ingest_cluster(
     return report
 
 
-def _decide(meta: Meta, number, position, incumbents, written, chosen_at, seen, report) -> None:
-    """The Whoosh ingest's rules (index.ingest._ingest_file) for one version, in file and record order."""
+def _under(source: str, roots: list[Path]) -> bool:
+    path = Path(source)
+    return any(path == root or root in path.parents for root in roots)
+
+
+def _decide(meta: Meta, number, position, incumbents, rivals, written, chosen_at, seen, report) -> None:
+    """The Whoosh ingest's rules (index.ingest._ingest_file) for one version, in file and record order; only
+    ``rivals`` of what the cluster holds compete with it."""
     version, doc_id = meta.version, meta.doc_id
-    held = incumbents.get(doc_id)
     incumbent = written.get(doc_id)
-    if incumbent is None and held is not None:
-        incumbent = Version(held.digest, held.pub_date, held.source, held.locator, f"{held.source} {held.locator}")
+    rival = rivals.get(doc_id)
+    if incumbent is None and rival is not None:
+        incumbent = Version(
+            rival.digest, rival.pub_date, rival.source, rival.locator, f"{rival.source} {rival.locator}"
+        )
     if incumbent and incumbent.digest == version.digest and doc_id in seen:
         report.duplicates.append(Duplicate(doc_id, version.where, doc_id, seen[doc_id]))
         return
@@ -222,7 +238,8 @@ def _decide(meta: Meta, number, position, incumbents, written, chosen_at, seen, 
     seen[doc_id] = version.where
     written[doc_id] = version
     report.warnings += [DocWarning(doc_id, version.where, finding) for finding in meta.warnings]
-    if held is not None and held.digest == version.digest:
+    held = incumbents.get(doc_id)
+    if held is not None and held.digest == version.digest and held.source == version.source:
         report.unchanged += 1
         chosen_at.pop(doc_id, None)
         return

@@ -13,6 +13,7 @@ starting or a ``portal search`` from the shell loads them (:meth:`IndexArrays.lo
 from __future__ import annotations
 
 import itertools
+import logging
 import pickle
 import threading
 from collections import OrderedDict
@@ -23,7 +24,10 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.reading import IndexReader
 from whoosh.util.numeric import byte_to_length
 
+from index.checksums import seal, unseal
 from index.postings import read_positions, read_postings
+
+log = logging.getLogger(__name__)
 
 # Whoosh stores a field's length per document as one byte on a logarithmic scale.
 _BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], np.float32)
@@ -240,15 +244,41 @@ def _column(reader: IndexReader, field: str):
 
 
 def save_pickle(path: Path, value: object) -> None:
-    """Pickle ``value`` to ``path``, atomically: what is saved beside a commit for later processes."""
-    partial = path.with_name(path.name + ".tmp")
-    partial.write_bytes(pickle.dumps(value, protocol=5))
-    partial.replace(path)
+    """Pickle ``value`` to ``path`` with a checksum (index.checksums.seal), atomically and durably: what is
+    saved beside a commit for later processes."""
+    from index.store import write_atomic
+
+    write_atomic(path, seal(pickle.dumps(value, protocol=5)))
 
 
 def load_pickle(path: Path) -> object | None:
-    """What :func:`save_pickle` saved at ``path``, or None (missing, or from another version of the code)."""
+    """What :func:`save_pickle` saved at ``path``, or None: missing, from another version of the code, or damaged
+    (its checksum differs; logged naming the file, and the caller derives the value again)."""
     try:
-        return pickle.loads(path.read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError, ImportError):
+        return pickle.loads(unseal(path.read_bytes()))
+    except FileNotFoundError:
         return None
+    except ValueError as exc:
+        log.warning("%s: not used, derived again: %s", path, exc)
+        return None
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ImportError):
+        return None
+
+
+def saved_problem(path: Path) -> str:
+    """What is wrong with a file :func:`save_pickle` wrote ("" when nothing): for ``portal doctor``."""
+    try:
+        pickle.loads(unseal(path.read_bytes()))
+    except Exception as exc:
+        return str(exc) or type(exc).__name__
+    return ""
+
+
+def commit_version(generation: str, reader: IndexReader) -> tuple:
+    """What the arrays of a commit are for: the generation, the commit's number, and each segment's id and
+    document counts, so arrays saved for another index (or another commit) under the same name are not used."""
+    segments = tuple(
+        (leaf.segment().segment_id(), leaf.doc_count_all(), leaf.doc_count()) if hasattr(leaf, "segment") else ()
+        for leaf, _offset in reader.leaf_readers()
+    )
+    return (generation, reader.generation(), segments)

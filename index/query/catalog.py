@@ -25,7 +25,7 @@ from index import store
 from index.analysis import segmenter, userdict_of
 from index.convert import to_simplified
 from index.identifiers import doc_no_key, index_no_key
-from index.query.arrays import IndexArrays, load_pickle, save_pickle
+from index.query.arrays import IndexArrays, commit_version, load_pickle, save_pickle
 from index.query.compounds import Compounds, compounds_of
 from index.query.engine import FIELD_GROUPS, TEXT_FIELDS, Engine, Scored, query_units
 from index.query.facets import collapse, facet_values, filter_mask, ranked
@@ -83,13 +83,22 @@ class Catalog:
     # plumbing
 
     def _index(self) -> Index:
-        current = store.read_current(self.index_dir) or {}
-        generation = str(current.get("generation"))
+        current = store.read_current(self.index_dir)
+        if current is not None:
+            generation = current["generation"]
+        else:  # CURRENT damaged: the newest complete generation (index/store.py)
+            live = store.live_generation(self.index_dir)
+            generation = live.name if live is not None else ""
         with self._lock:
             if self._ix is None or generation != self._generation:
                 self._ix = store.open_current(self.index_dir)
                 self._generation = generation
             return self._ix
+
+    def damage(self) -> store.DamagedIndex | None:
+        """The damage the live generation's files show now against the checksums saved at commit, or None
+        (the portal asks after an unexpected error: a file damaged since the index was opened)."""
+        return store.damage(self.index_dir)
 
     def warm(self) -> None:
         """Load the segmenter and open the index now, not on the first request; load the arrays and the
@@ -136,7 +145,7 @@ class Catalog:
     def arrays(self, searcher: Searcher) -> IndexArrays:
         """The engine's arrays for the commit ``searcher`` reads, shared by threads: those ingest saved for it,
         else built on first use."""
-        version = (self._generation, searcher.reader().generation())
+        version = commit_version(self._generation, searcher.reader())
         with self._lock:
             current = self._arrays
         if current is not None and current.version == version:
@@ -148,7 +157,7 @@ class Catalog:
             return self._arrays
 
     def _arrays_path(self, version: tuple) -> Path:
-        generation, commit = version
+        generation, commit, _segments = version
         return self.index_dir / str(generation) / f"arrays-{commit}.pickle"
 
     def prepare(self) -> None:
@@ -194,7 +203,7 @@ class Catalog:
         return prepared[1], prepared[2]
 
     def _vocabulary_path(self, version: tuple) -> Path:
-        generation, commit = version
+        generation, commit, _segments = version
         return self.index_dir / str(generation) / f"vocabulary-{commit}.pickle"
 
     def suggest(self, q: str, titles: int = 5, terms: int = 8) -> Suggestions:

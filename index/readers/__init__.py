@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 
+from index.decoding import file_name
 from index.record import RawRecord
 
 HEAD_BYTES = 65536
@@ -31,7 +32,7 @@ class ReadError(Exception):
     """A file or record that could not be read; names the file, the record and the field."""
 
     def __init__(self, source: str | Path, message: str, locator: str = "", field: str = "") -> None:
-        self.source = str(source)
+        self.source = file_name(source)
         self.locator = locator
         self.field = field
         self.message = message

@@ -33,7 +33,9 @@ def sniff(path: Path, head: bytes) -> bool:
 
 def is_object_lines(text: str, single: bool = False) -> bool:
     """Whether ``text`` (a file's start) looks like JSON Lines; with ``single``, one line counts too."""
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    # Only a line feed ends a JSON Lines record (str.splitlines would also split at U+2028, U+0085 … that a
+    # JSON string may hold raw).
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
     if not lines or not lines[0].startswith("{"):
         return False
     if len(lines) == 1:

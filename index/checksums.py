@@ -1,0 +1,118 @@
+"""Checksums of a generation's committed files, stored at each commit and checked when the index is opened.
+
+After every commit :func:`record` saves, in ``checksums.json`` beside the index, the size and CRC-32 of the
+commit's table of contents (``_MAIN_<n>.toc``) and of every file of the segments it names (a file an earlier
+commit recorded keeps its checksum: a file damaged since is caught, not blessed). :func:`verify` compares them
+with the files on disk: a truncated or bit-flipped TOC or segment is found before Whoosh reads it (where it
+would fail with a pickle or zlib error, or worse, return wrong postings). CRC-32 is what gzip and zip use to
+catch damage of this kind; it reads about 1.7 GB/s here, so checking a 300 MB index costs about 0.2 s.
+
+Saved derived files (the arrays and vocabulary of index/query/) carry their own checksum in a header
+(:func:`seal`, :func:`unseal`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import struct
+import zlib
+from pathlib import Path
+
+MANIFEST = "checksums.json"
+_TOC = re.compile(r"^_MAIN_([0-9]+)\.toc$")
+_SEAL = b"PORTALCRC1"  # magic of a sealed file: magic, CRC-32 and length of the payload, the payload
+
+
+class Damaged(Exception):
+    """A file of the index is damaged; ``path`` names it and the message says how."""
+
+    def __init__(self, path: Path, why: str) -> None:
+        self.path = path
+        self.why = why
+        super().__init__(f"{path}: {why}")
+
+
+def crc(path: Path) -> int:
+    value = 0
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 22), b""):
+            value = zlib.crc32(block, value)
+    return value
+
+
+def latest_toc(folder: Path) -> Path | None:
+    """The table of contents Whoosh opens in ``folder``: the highest-numbered."""
+    tocs = [(int(m.group(1)), path) for path in folder.glob("_MAIN_*.toc") if (m := _TOC.match(path.name))]
+    return max(tocs)[1] if tocs else None
+
+
+def record(folder: Path, files: list[Path]) -> None:
+    """Save the checksums of the latest TOC and of ``files`` (the commit's segment files) for :func:`verify`."""
+    from index.store import write_atomic
+
+    toc = latest_toc(folder)
+    if toc is None:
+        return
+    before = _manifest(folder) or {}
+    known = before.get("files", {}) if isinstance(before.get("files"), dict) else {}
+    entries = {}
+    for path in [toc, *files]:
+        size = path.stat().st_size
+        old = known.get(path.name)
+        entries[path.name] = old if path != toc and old and old[0] == size else [size, crc(path)]
+    write_atomic(folder / MANIFEST, json.dumps({"toc": toc.name, "files": entries}, sort_keys=True).encode())
+
+
+def verify(folder: Path) -> str:
+    """Check the latest commit's files against their checksums. Raises :class:`Damaged` naming the first damaged
+    file; returns "" when every file was checked, else why the commit could not be (no checksums were saved for
+    it: an index built before they were, or an ingest stopped between its commit and saving them)."""
+    toc = latest_toc(folder)
+    manifest = _manifest(folder)
+    if manifest is False:
+        raise Damaged(folder / MANIFEST, "校验和文件已损坏（不是 JSON）")
+    if toc is None:
+        raise Damaged(folder, "没有目录文件（_MAIN_<n>.toc）：索引中没有任何提交")
+    if not manifest or manifest.get("toc") != toc.name:
+        return f"{toc}: 这次提交没有保存校验和，未校验"
+    for name, (size, expected) in sorted(manifest["files"].items()):
+        path = folder / name
+        if not path.is_file():
+            raise Damaged(path, "文件缺失")
+        actual = path.stat().st_size
+        if actual != size:
+            raise Damaged(path, f"现有 {actual:,} 字节，提交时为 {size:,} 字节（被截断或改动）")
+        if crc(path) != expected:
+            raise Damaged(path, "校验和与提交时保存的不符（文件已损坏）")
+    return ""
+
+
+def _manifest(folder: Path) -> dict | None | bool:
+    """The saved checksums; None where there are none, False where the file is damaged."""
+    try:
+        value = json.loads((folder / MANIFEST).read_text("utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        return False
+    return value if isinstance(value, dict) and isinstance(value.get("files"), dict) else False
+
+
+def seal(payload: bytes) -> bytes:
+    """``payload`` with a header holding its CRC-32 and length, for :func:`unseal`."""
+    return _SEAL + struct.pack("<IQ", zlib.crc32(payload), len(payload)) + payload
+
+
+def unseal(data: bytes) -> bytes:
+    """The payload :func:`seal` wrapped; raises ValueError where it was cut short, changed, or never sealed."""
+    head = len(_SEAL) + 12
+    if not data.startswith(_SEAL) or len(data) < head:
+        raise ValueError("没有校验和文件头")
+    expected, length = struct.unpack("<IQ", data[len(_SEAL) : head])
+    payload = data[head:]
+    if len(payload) != length:
+        raise ValueError(f"现有 {len(payload):,} 字节，保存时为 {length:,} 字节（被截断）")
+    if zlib.crc32(payload) != expected:
+        raise ValueError("校验和与保存时的不符（文件已损坏）")
+    return payload
