@@ -278,7 +278,9 @@ def commit_version(generation: str, reader: IndexReader) -> tuple:
     """What the arrays of a commit are for: the generation, the commit's number, and each segment's id and
     document counts, so arrays saved for another index (or another commit) under the same name are not used."""
     segments = tuple(
-        (leaf.segment().segment_id(), leaf.doc_count_all(), leaf.doc_count()) if hasattr(leaf, "segment") else ()
+        (segment.segment_id(), leaf.doc_count_all(), leaf.doc_count()) if segment is not None else ()
+        # an index with no document yet has one empty reader, whose segment() is None
         for leaf, _offset in reader.leaf_readers()
+        for segment in [leaf.segment() if hasattr(leaf, "segment") else None]
     )
     return (generation, reader.generation(), segments)

@@ -72,7 +72,8 @@ def test_a_script_title_shows_as_text_everywhere(client) -> None:
     doc = client.get(f"/doc/{XSS_INDEX_NO}").text
     assert "<script>alert(1)</script>" not in doc
     assert escaped in doc
-    assert "&lt;b&gt;测试发布机构&lt;/b&gt;" in doc
+    # inline marks round a one-line value are search-highlight residue, dropped at ingest (normalise.clean_line)
+    assert "<b>测试发布机构</b>" not in doc and "测试发布机构" in doc
     assert "&lt;img src=x onerror=alert(2)&gt;" in doc
     assert "<img src=x" not in doc
     results = client.get("/search", params={"q": "测试转义", "field": "title"}).text
