@@ -200,6 +200,12 @@ _ISSUER_PREFIXES = {"中华人民共和国": 2, "国家": 3}
 # A bracket-form 文号 at the very start of a text (冀科平规〔2024〕1号河北省…); the other forms
 # open sentences too (国务院令第588号公布的…), so only this one is taken from a body.
 _LEADING_DOC_NO = re.compile(rf"^\s*([{_HAN}]{{1,12}}{_OPEN}\s*(?:19|20)\d{{2}}\s*{_CLOSE}\s*第?\d{{1,5}}号)")
+# A 令 number heading the text on a line of its own (中华人民共和国国务院令　第782号, then a break or a
+# U+3000 indent): that is how a 令 prints its number (GB/T 9704 10.1); one running on into a sentence
+# (国务院令第588号公布的…) cites another 令.
+_LEADING_ORDER_NO = re.compile(
+    rf"^\s*([{_HAN}]{{1,20}}令[\s\u3000]*[(（]?第{_SERIAL_TEXT}号[)）]?)(?=[\s\u3000\xa0]|$)"
+)
 
 
 @dataclass(frozen=True)
@@ -314,8 +320,9 @@ def _serial_number(text: str) -> int | None:
 
 
 def split_leading_doc_no(body: str) -> tuple[str, str]:
-    """(文号, rest of body) where a crawled body starts with its 文号 (冀科平规〔2024〕1号河北省…)."""
-    match = _LEADING_DOC_NO.match(body)
+    """(文号, rest of body) where a crawled body starts with its 文号: a bracket form glued to what follows
+    (冀科平规〔2024〕1号河北省…), or a 令 number on a line of its own (中华人民共和国国务院令第782号　　…)."""
+    match = _LEADING_DOC_NO.match(body) or _LEADING_ORDER_NO.match(body)
     if not match:
         return "", body
     return normalise_doc_no(match.group(1)), body[match.end() :].lstrip()

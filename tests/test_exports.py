@@ -257,3 +257,27 @@ def test_a_list_apis_time_is_a_date_only_when_it_is_one(tmp_path, time, pub_date
 def test_a_placeholder_among_classification_dimensions_is_no_class(category, dimensions):
     doc = normalise(RawRecord("a.json", "", {"title": "t", "body": "b", "category": category}))
     assert (doc.category_scheme, doc.category_topic, doc.category_genre) == dimensions
+
+
+def test_a_decrees_number_heading_the_text_is_its_doc_no(tmp_path):
+    # The real export (tests/fidelity/pages/kjt-hebei-flfg.csv.gz, gerry0208/spider_project): a 国务院令 whose
+    # content opens with its number on a line of its own, then cites older 令 numbers in its sentences.
+    import gzip
+
+    path = tmp_path / "法律法规.csv"
+    path.write_bytes(gzip.decompress((ROOT / "tests" / "fidelity" / "pages" / "kjt-hebei-flfg.csv.gz").read_bytes()))
+    (doc,) = _documents(path)
+    assert doc.doc_no == "中华人民共和国国务院令第782号"
+    assert doc.body.startswith("《国务院关于修改〈国家科学技术奖励条例〉的决定》已经")
+
+
+@pytest.mark.parametrize(
+    ("body", "doc_no"),
+    [
+        ("中华人民共和国国务院令第782号　　《国务院关于…的决定》已经…通过", "中华人民共和国国务院令第782号"),
+        ("国务院令第588号公布的《条例》第三条修改为", ""),  # a sentence citing another 令
+    ],
+)
+def test_only_a_decree_number_on_its_own_line_is_taken_from_the_body(body, doc_no):
+    doc = normalise(RawRecord(source="x.json", locator="1", fields={"title": "国务院关于修改的决定", "body": body}))
+    assert doc.doc_no == doc_no
