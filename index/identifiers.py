@@ -249,6 +249,24 @@ def parse_doc_no(text: str) -> DocNo | None:
     return None
 
 
+_WHOLLY_BRACKETED = re.compile(r"^[(（](?P<inside>[^()（）]*)[)）]$")
+
+
+def bracketed_doc_no(text: str) -> str | None:
+    """What a 文号 field wholly in round brackets holds: the 文号 inside (``（国发〔2018〕43号）`` gives
+    ``国发〔2018〕43号``), ``""`` where the brackets hold a note and no 文号 (``（2025年第一批常态分配通告）``,
+    ``（依据《居住证暂行条例》）``: an export's remark in the 文号 column), None where the text is not bracketed."""
+    match = _WHOLLY_BRACKETED.match(normalise_doc_no(text))
+    if not match:
+        return None
+    inside = match["inside"].strip()
+    if parse_doc_no(inside):
+        return normalise_doc_no(inside)
+    if any(pattern.search(inside) for _form, pattern in _DOC_NO_FORMS):
+        return None  # a 文号 with words around it: kept as written
+    return ""
+
+
 def doc_no_key(text: str) -> str:
     """The lookup key of a 文号 as written or typed: the same for every written form of one 文号.
 

@@ -21,7 +21,7 @@ from index.attachments import kind_of, local_path
 from index.dates import iso_date, parse_date, today_in_china
 from index.fieldvalues import field_values
 from index.htmltext import html_to_text, is_page_tools
-from index.identifiers import normalise_doc_no, parse_index_no, split_leading_doc_no
+from index.identifiers import bracketed_doc_no, normalise_doc_no, parse_index_no, split_leading_doc_no
 from index.integrity import integrity_findings
 from index.labels import WEAK_LABELS, canonical_field, label_key, line_pairs, map_fields
 from index.placeholders import PLACEHOLDER_FIELDS, is_placeholder
@@ -417,10 +417,15 @@ def _is_doc_no_line(paragraph: str) -> bool:
 def doc_no_step(raw: Any, body: str) -> Step[tuple[str, str]]:
     """(文号, body): the 文号 in GB/T 9704 form, taken from the body's start where it is glued there."""
     doc_no = normalise_doc_no(clean_line(raw))
+    findings = []
+    inside = bracketed_doc_no(doc_no)
+    if inside == "":
+        findings.append(Finding("doc_no_note", "doc_no", f"文号栏是说明而非文号（no 文号, a note: {doc_no}）"))
+    doc_no = doc_no if inside is None else inside
     glued, rest = split_leading_doc_no(body)
     if not glued or (doc_no and glued != doc_no):
-        return (doc_no, body), []
-    return (glued, rest), [
+        return (doc_no, body), findings
+    return (glued, rest), findings + [
         Finding("doc_no_in_body", "doc_no", f"文号从正文开头提取（文号 {glued} taken from the body's start）")
     ]
 

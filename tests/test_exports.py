@@ -78,6 +78,10 @@ def _documents(path: Path):
         ("ztc", "keywords"),
         ("gjc", "keywords"),
         ("nr", "body"),
+        # Crawler JSON exports: a 广州 page collection's original_text and source_url, a list crawler's detail_url.
+        ("original_text", "body"),
+        ("source_url", "url"),
+        ("detail_url", "url"),
     ],
 )
 def test_the_labels_and_keys_real_exports_use(label, field):
@@ -280,4 +284,28 @@ def test_a_decrees_number_heading_the_text_is_its_doc_no(tmp_path):
 )
 def test_only_a_decree_number_on_its_own_line_is_taken_from_the_body(body, doc_no):
     doc = normalise(RawRecord(source="x.json", locator="1", fields={"title": "国务院关于修改的决定", "body": body}))
+    assert doc.doc_no == doc_no
+
+
+def test_an_exports_page_text_address_and_note_in_the_doc_no_column():
+    # A real crawler export of 广州 pages (gz-documents-original-text.json): the page's text under original_text,
+    # its address under source_url, and a remark in brackets where the 文号 goes (the 通告 has none).
+    [doc] = _documents(EXPORTS / "gz-documents-original-text.json")
+    assert doc.body.startswith("为进一步提高公共租赁住房分配和使用效率")
+    assert doc.url == "https://zfcj.gz.gov.cn/zjyw/zfbz/content/mpost_10168701.html"
+    assert doc.doc_no == ""
+
+
+@pytest.mark.parametrize(
+    ("written", "doc_no"),
+    [
+        ("（依据《居住证暂行条例》《广东省流动人口服务管理条例》）", ""),  # a note: no 文号
+        ("（国发〔2018〕43号）", "国发〔2018〕43号"),  # a 文号 in brackets
+        ("国办发〔2019〕1号（已废止）", "国办发〔2019〕1号(已废止)"),  # not wholly bracketed: as written
+    ],
+)
+def test_a_bracketed_note_in_the_doc_no_column_is_no_doc_no(written, doc_no):
+    doc = normalise(
+        RawRecord(source="x.json", locator="1", fields={"title": "关于的通知", "body": "正文", "doc_no": written})
+    )
     assert doc.doc_no == doc_no
