@@ -221,10 +221,11 @@ class DocNo:
 
 def normalise_doc_no(text: str) -> str:
     """文号 as shown: GB/T 9704 brackets round the year (宿政办发[2017]150号 → 宿政办发〔2017〕150号),
-    no spaces except one between joint issuers (财政部 税务总局公告2023年第30号)."""
+    no spaces except one between joint issuers (财政部 税务总局公告2023年第30号; 国务院令 第797号 is one issuer)."""
     text = unicodedata.normalize("NFKC", text)
     text = _YEAR_IN_BRACKETS.sub(r"〔\1〕", text)
-    text = re.sub(rf"(?<=[{_HAN}])\s+(?=[{_HAN}])", " ", text.strip())
+    text = re.sub(r"\s+(?=第)", "", text.strip())  # 国务院令 第797号: no issuer starts with 第
+    text = re.sub(rf"(?<=[{_HAN}])\s+(?=[{_HAN}])", " ", text)
     # Composed again: a combining mark NFKC left after a space meets its letter once spaces go.
     return unicodedata.normalize("NFKC", re.sub(rf"(?<![{_HAN}])\s+|\s+(?![{_HAN}])", "", text))
 

@@ -309,3 +309,23 @@ def test_a_bracketed_note_in_the_doc_no_column_is_no_doc_no(written, doc_no):
         RawRecord(source="x.json", locator="1", fields={"title": "关于的通知", "body": "正文", "doc_no": written})
     )
     assert doc.doc_no == doc_no
+
+
+def test_a_doc_no_in_brackets_at_the_titles_end_is_the_doc_no(tmp_path):
+    # The real list export tests/fidelity/pages/sthjt-fujian-flfg.json.gz (jas0no7/local_spider_jason): record 37's
+    # title ends with its 令 number in brackets; the others give no 文号 at all.
+    import gzip
+
+    path = tmp_path / "fujian_env_policies.json"
+    path.write_bytes(
+        gzip.decompress((ROOT / "tests" / "fidelity" / "pages" / "sthjt-fujian-flfg.json.gz").read_bytes())
+    )
+    docs = _documents(path)
+    assert (docs[36].title, docs[36].doc_no) == (
+        "国务院关于修改和废止部分行政法规的决定",
+        "中华人民共和国国务院令第797号",
+    )
+    assert [d.doc_no for d in docs[:36]] == [""] * 36
+    # A title ending in a bracket that holds no 文号 keeps it.
+    doc = normalise(RawRecord(source="x.json", locator="1", fields={"title": "某某条例（2021修订）", "body": "正文"}))
+    assert (doc.title, doc.doc_no) == ("某某条例（2021修订）", "")
