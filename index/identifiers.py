@@ -200,6 +200,12 @@ _ISSUER_PREFIXES = {"中华人民共和国": 2, "国家": 3}
 # A bracket-form 文号 at the very start of a text (冀科平规〔2024〕1号河北省…); the other forms
 # open sentences too (国务院令第588号公布的…), so only this one is taken from a body.
 _LEADING_DOC_NO = re.compile(rf"^\s*([{_HAN}]{{1,12}}{_OPEN}\s*(?:19|20)\d{{2}}\s*{_CLOSE}\s*第?\d{{1,5}}号)")
+# A 令 number heading the text on a line of its own (中华人民共和国国务院令　第782号, then a break or a
+# U+3000 indent): that is how a 令 prints its number (GB/T 9704 10.1); one running on into a sentence
+# (国务院令第588号公布的…) cites another 令.
+_LEADING_ORDER_NO = re.compile(
+    rf"^\s*([{_HAN}]{{1,20}}令[\s\u3000]*[(（]?第{_SERIAL_TEXT}号[)）]?)(?=[\s\u3000\xa0]|$)"
+)
 
 
 @dataclass(frozen=True)
@@ -215,10 +221,11 @@ class DocNo:
 
 def normalise_doc_no(text: str) -> str:
     """文号 as shown: GB/T 9704 brackets round the year (宿政办发[2017]150号 → 宿政办发〔2017〕150号),
-    no spaces except one between joint issuers (财政部 税务总局公告2023年第30号)."""
+    no spaces except one between joint issuers (财政部 税务总局公告2023年第30号; 国务院令 第797号 is one issuer)."""
     text = unicodedata.normalize("NFKC", text)
     text = _YEAR_IN_BRACKETS.sub(r"〔\1〕", text)
-    text = re.sub(rf"(?<=[{_HAN}])\s+(?=[{_HAN}])", " ", text.strip())
+    text = re.sub(r"\s+(?=第)", "", text.strip())  # 国务院令 第797号: no issuer starts with 第
+    text = re.sub(rf"(?<=[{_HAN}])\s+(?=[{_HAN}])", " ", text)
     # Composed again: a combining mark NFKC left after a space meets its letter once spaces go.
     return unicodedata.normalize("NFKC", re.sub(rf"(?<![{_HAN}])\s+|\s+(?![{_HAN}])", "", text))
 
@@ -241,6 +248,24 @@ def parse_doc_no(text: str) -> DocNo | None:
             year = int(groups["year"]) if groups.get("year") else None
             return DocNo(match["issuer"], form, groups.get("kind") or "", year, serial)
     return None
+
+
+_WHOLLY_BRACKETED = re.compile(r"^[(（](?P<inside>[^()（）]*)[)）]$")
+
+
+def bracketed_doc_no(text: str) -> str | None:
+    """What a 文号 field wholly in round brackets holds: the 文号 inside (``（国发〔2018〕43号）`` gives
+    ``国发〔2018〕43号``), ``""`` where the brackets hold a note and no 文号 (``（2025年第一批常态分配通告）``,
+    ``（依据《居住证暂行条例》）``: an export's remark in the 文号 column), None where the text is not bracketed."""
+    match = _WHOLLY_BRACKETED.match(normalise_doc_no(text))
+    if not match:
+        return None
+    inside = match["inside"].strip()
+    if parse_doc_no(inside):
+        return normalise_doc_no(inside)
+    if any(pattern.search(inside) for _form, pattern in _DOC_NO_FORMS):
+        return None  # a 文号 with words around it: kept as written
+    return ""
 
 
 def doc_no_key(text: str) -> str:
@@ -314,8 +339,9 @@ def _serial_number(text: str) -> int | None:
 
 
 def split_leading_doc_no(body: str) -> tuple[str, str]:
-    """(文号, rest of body) where a crawled body starts with its 文号 (冀科平规〔2024〕1号河北省…)."""
-    match = _LEADING_DOC_NO.match(body)
+    """(文号, rest of body) where a crawled body starts with its 文号: a bracket form glued to what follows
+    (冀科平规〔2024〕1号河北省…), or a 令 number on a line of its own (中华人民共和国国务院令第782号　　…)."""
+    match = _LEADING_DOC_NO.match(body) or _LEADING_ORDER_NO.match(body)
     if not match:
         return "", body
     return normalise_doc_no(match.group(1)), body[match.end() :].lstrip()

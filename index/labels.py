@@ -193,6 +193,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "zw",  # 正文 in pinyin initials (TRS 海云 ZW)
         "nr",  # 内容 in pinyin initials
         "htmlcontent",  # camelCase API keys (htmlContent)
+        "original_text",  # a crawler's JSON export of 广州 pages (original_text: the page's text)
     ),
     "attachments": ("附件", "文件下载", "相关附件", "附件链接", "attachments", "attachment"),
     "related": ("相关信息", "相关解读", "相关链接", "related", "relation"),
@@ -203,6 +204,8 @@ LABELS: dict[str, tuple[str, ...]] = {
         "原文链接",
         "url",
         "urlsource",
+        "source_url",  # crawler JSON exports (source_url, detail_url: the detail page's address)
+        "detail_url",
         "link",
         "href",
         "docpuburl",  # TRS WCM and 海云 (DOCPUBURL)

@@ -21,7 +21,7 @@ from index.attachments import kind_of, local_path
 from index.dates import iso_date, parse_date, today_in_china
 from index.fieldvalues import field_values
 from index.htmltext import html_to_text, is_page_tools
-from index.identifiers import normalise_doc_no, parse_index_no, split_leading_doc_no
+from index.identifiers import bracketed_doc_no, normalise_doc_no, parse_index_no, split_leading_doc_no
 from index.integrity import integrity_findings
 from index.labels import WEAK_LABELS, canonical_field, label_key, line_pairs, map_fields
 from index.placeholders import PLACEHOLDER_FIELDS, is_placeholder
@@ -310,6 +310,8 @@ def normalise(record: RawRecord, today: date | None = None, publishers: Publishe
             raise
         raise RejectedRecord(record, exc.field, f"{exc.reason}; {'; '.join(why)}") from exc
     doc_no, body = take(doc_no_step(fields.get("doc_no"), body))
+    if not doc_no:
+        title, doc_no = take(title_doc_no_step(title))
     pub_date = take(date_step("pub_date", fields.get("pub_date"), today))
     written_date = take(date_step("written_date", fields.get("written_date"), today))
     index_no = take(index_no_step(fields.get("index_no")))
@@ -417,11 +419,32 @@ def _is_doc_no_line(paragraph: str) -> bool:
 def doc_no_step(raw: Any, body: str) -> Step[tuple[str, str]]:
     """(文号, body): the 文号 in GB/T 9704 form, taken from the body's start where it is glued there."""
     doc_no = normalise_doc_no(clean_line(raw))
+    findings = []
+    inside = bracketed_doc_no(doc_no)
+    if inside == "":
+        findings.append(Finding("doc_no_note", "doc_no", f"文号栏是说明而非文号（no 文号, a note: {doc_no}）"))
+    doc_no = doc_no if inside is None else inside
     glued, rest = split_leading_doc_no(body)
     if not glued or (doc_no and glued != doc_no):
-        return (doc_no, body), []
-    return (glued, rest), [
+        return (doc_no, body), findings
+    return (glued, rest), findings + [
         Finding("doc_no_in_body", "doc_no", f"文号从正文开头提取（文号 {glued} taken from the body's start）")
+    ]
+
+
+_TRAILING_BRACKETS = re.compile(r"^(?P<name>.+?)\s*(?P<bracketed>[(（][^()（）]*[)）])\s*$")
+
+
+def title_doc_no_step(title: str) -> Step[tuple[str, str]]:
+    """(title, 文号) where a title ends with its 文号 in brackets, as list pages print it
+    (``国务院关于修改和废止部分行政法规的决定（中华人民共和国国务院令 第797号）``): the 文号 leaves the title.
+    Only for a document that gives no 文号 of its own; a title ending in any other bracket is left whole."""
+    match = _TRAILING_BRACKETS.match(title)
+    doc_no = bracketed_doc_no(match["bracketed"]) if match else None
+    if not doc_no:
+        return (title, ""), []
+    return (match["name"], doc_no), [
+        Finding("doc_no_in_title", "doc_no", f"文号从标题末尾的括号中提取（文号 {doc_no} taken from the title's end）")
     ]
 
 

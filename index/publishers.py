@@ -142,4 +142,8 @@ def _site_is_the_office(name: str, site: str) -> str:
         return ""
     place = own[: -len(rest)]
     # The place is a whole place of that level (宿迁市, 江苏省宿迁市), named with two characters at least.
-    return site if place.endswith(name[0]) and len(place) >= 3 else ""
+    if not (place.endswith(name[0]) and len(place) >= 3):
+        return ""
+    # A portal may call itself by the short form (丽水市政府门户网站): the office is still the 人民政府, and the
+    # short form is no name to put in a facet. (A 市政府 is the 市人民政府; 政府 names no other body.)
+    return re.sub(r"(?<!人民)政府$", "人民政府", site)

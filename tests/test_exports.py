@@ -78,6 +78,10 @@ def _documents(path: Path):
         ("ztc", "keywords"),
         ("gjc", "keywords"),
         ("nr", "body"),
+        # Crawler JSON exports: a 广州 page collection's original_text and source_url, a list crawler's detail_url.
+        ("original_text", "body"),
+        ("source_url", "url"),
+        ("detail_url", "url"),
     ],
 )
 def test_the_labels_and_keys_real_exports_use(label, field):
@@ -257,3 +261,71 @@ def test_a_list_apis_time_is_a_date_only_when_it_is_one(tmp_path, time, pub_date
 def test_a_placeholder_among_classification_dimensions_is_no_class(category, dimensions):
     doc = normalise(RawRecord("a.json", "", {"title": "t", "body": "b", "category": category}))
     assert (doc.category_scheme, doc.category_topic, doc.category_genre) == dimensions
+
+
+def test_a_decrees_number_heading_the_text_is_its_doc_no(tmp_path):
+    # The real export (tests/fidelity/pages/kjt-hebei-flfg.csv.gz, gerry0208/spider_project): a 国务院令 whose
+    # content opens with its number on a line of its own, then cites older 令 numbers in its sentences.
+    import gzip
+
+    path = tmp_path / "法律法规.csv"
+    path.write_bytes(gzip.decompress((ROOT / "tests" / "fidelity" / "pages" / "kjt-hebei-flfg.csv.gz").read_bytes()))
+    (doc,) = _documents(path)
+    assert doc.doc_no == "中华人民共和国国务院令第782号"
+    assert doc.body.startswith("《国务院关于修改〈国家科学技术奖励条例〉的决定》已经")
+
+
+@pytest.mark.parametrize(
+    ("body", "doc_no"),
+    [
+        ("中华人民共和国国务院令第782号　　《国务院关于…的决定》已经…通过", "中华人民共和国国务院令第782号"),
+        ("国务院令第588号公布的《条例》第三条修改为", ""),  # a sentence citing another 令
+    ],
+)
+def test_only_a_decree_number_on_its_own_line_is_taken_from_the_body(body, doc_no):
+    doc = normalise(RawRecord(source="x.json", locator="1", fields={"title": "国务院关于修改的决定", "body": body}))
+    assert doc.doc_no == doc_no
+
+
+def test_an_exports_page_text_address_and_note_in_the_doc_no_column():
+    # A real crawler export of 广州 pages (gz-documents-original-text.json): the page's text under original_text,
+    # its address under source_url, and a remark in brackets where the 文号 goes (the 通告 has none).
+    [doc] = _documents(EXPORTS / "gz-documents-original-text.json")
+    assert doc.body.startswith("为进一步提高公共租赁住房分配和使用效率")
+    assert doc.url == "https://zfcj.gz.gov.cn/zjyw/zfbz/content/mpost_10168701.html"
+    assert doc.doc_no == ""
+
+
+@pytest.mark.parametrize(
+    ("written", "doc_no"),
+    [
+        ("（依据《居住证暂行条例》《广东省流动人口服务管理条例》）", ""),  # a note: no 文号
+        ("（国发〔2018〕43号）", "国发〔2018〕43号"),  # a 文号 in brackets
+        ("国办发〔2019〕1号（已废止）", "国办发〔2019〕1号(已废止)"),  # not wholly bracketed: as written
+    ],
+)
+def test_a_bracketed_note_in_the_doc_no_column_is_no_doc_no(written, doc_no):
+    doc = normalise(
+        RawRecord(source="x.json", locator="1", fields={"title": "关于的通知", "body": "正文", "doc_no": written})
+    )
+    assert doc.doc_no == doc_no
+
+
+def test_a_doc_no_in_brackets_at_the_titles_end_is_the_doc_no(tmp_path):
+    # The real list export tests/fidelity/pages/sthjt-fujian-flfg.json.gz (jas0no7/local_spider_jason): record 37's
+    # title ends with its 令 number in brackets; the others give no 文号 at all.
+    import gzip
+
+    path = tmp_path / "fujian_env_policies.json"
+    path.write_bytes(
+        gzip.decompress((ROOT / "tests" / "fidelity" / "pages" / "sthjt-fujian-flfg.json.gz").read_bytes())
+    )
+    docs = _documents(path)
+    assert (docs[36].title, docs[36].doc_no) == (
+        "国务院关于修改和废止部分行政法规的决定",
+        "中华人民共和国国务院令第797号",
+    )
+    assert [d.doc_no for d in docs[:36]] == [""] * 36
+    # A title ending in a bracket that holds no 文号 keeps it.
+    doc = normalise(RawRecord(source="x.json", locator="1", fields={"title": "某某条例（2021修订）", "body": "正文"}))
+    assert (doc.title, doc.doc_no) == ("某某条例（2021修订）", "")

@@ -167,6 +167,29 @@ def test_source_and_time_line_is_metadata_and_own_site_prefix_is_dropped():
     assert doc.body.startswith("为进一步提高公共租赁住房分配和使用效率")
 
 
+# Real pages of the fidelity collection (tests/fidelity/manifest.json names their sources).
+FIDELITY = Path(__file__).parent / "fidelity" / "pages"
+
+
+def fidelity_page(name: str):
+    return parse_html(gzip.decompress((FIDELITY / name).read_bytes()), source=name)
+
+
+def test_meta_keywords_that_are_the_title_are_no_keyword_list():
+    # 武汉 TRS: <meta name="Keywords"> (and Description, ContentSource) repeat the ArticleTitle; 关键词 is empty.
+    assert normalise(fidelity_page("wuhan-gsj-1.html.gz"), today=TODAY).keywords == []
+
+
+def test_keywords_in_a_second_metadata_table_beside_the_first_are_read():
+    # gov.cn: <b>主 题 词：</b></td><td>体育　运动会　函</td> in a table of its own after the 索引号 table.
+    assert normalise(fidelity_page("govcn-zhengce-9.html.gz"), today=TODAY).keywords == ["体育", "运动会", "函"]
+
+
+def test_a_portal_calling_itself_by_the_short_form_gives_the_full_government_name():
+    # 丽水 Hanweb: 发布机构 市政府 on <meta name="SiteName" content="丽水市政府门户网站">.
+    assert normalise(fidelity_page("lishui-hanweb-1.html.gz"), today=TODAY).publisher == "丽水市人民政府"
+
+
 def test_site_wide_keyword_list_is_not_the_documents():
     assert "keywords" not in read(GZ_YUEXIU_GRANT)  # 越秀区,越秀区政府,…,政务公开,信息公开,政民互动
 

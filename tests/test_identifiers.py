@@ -258,6 +258,12 @@ def test_order_form_doc_no_is_kept():
     assert normalise_doc_no("国令第672号") == "国令第672号"
 
 
+def test_a_space_before_di_is_no_joint_issuers_space():
+    # 福建省生态环境厅's list prints 中华人民共和国国务院令 第797号; joint issuers keep theirs.
+    assert normalise_doc_no("中华人民共和国国务院令 第797号") == "中华人民共和国国务院令第797号"
+    assert normalise_doc_no("财政部 税务总局公告2023年第30号") == "财政部 税务总局公告2023年第30号"
+
+
 def test_doc_no_glued_to_body_start_is_split_off():
     assert split_leading_doc_no("冀科平规[2024]1号河北省科学技术厅关于…") == (
         "冀科平规〔2024〕1号",

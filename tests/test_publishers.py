@@ -27,6 +27,7 @@ TABLE = PublisherTable.load(DEFAULT_TABLE)
         pytest.param("市政府", "宿迁市人民政府", "", "宿迁市人民政府", "site", id="the-government-on-its-own-site"),
         pytest.param("市政府", "丽水市人民政府门户网站", "", "丽水市人民政府", "site", id="portal-named-as-a-site"),
         pytest.param("市政府", "宿迁市人民政府网", "", "宿迁市人民政府", "site", id="portal-named-wang"),
+        pytest.param("市政府", "丽水市政府门户网站", "", "丽水市人民政府", "site", id="portal-short-form"),
         # Issue 17: a government portal is not the office; the place before a short name would invent one.
         pytest.param("市住建局", "慈溪市人民政府", "", "市住建局", "", id="portal-not-the-office"),
         pytest.param("市政府办公厅", "重庆市人民政府", "", "市政府办公厅", "", id="not-the-sites-own-name"),

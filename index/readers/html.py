@@ -361,12 +361,18 @@ def _trusted(candidates: list[LabelPair]) -> list[LabelPair]:
         # A date under a date label is metadata too (来源：… 时间：2025-03-20), as in the normaliser.
         if pair.strong or (pair.field in ("pub_date", "written_date") and iso_date(pair.value)):
             strong_groups.add(pair.group)
+    trusted_groups = {group for group in strong_groups if len(fields_by_group[group]) >= 2}
+    # A metadata table continued in a second table beside it (gov.cn prints 主 题 词 in a table of its own
+    # right after the 索引号 table, both in one cell): a strong label there is trusted with its neighbour.
+    beside_trusted = {group.getparent() for group in trusted_groups if group.tag == "table"} - {None}
     return [
         pair
         for pair in candidates
         if (len(pair.value) <= _MAX_VALUE or pair.field == "summary")
         and (
-            (pair.strong and pair.same_line) or (pair.group in strong_groups and len(fields_by_group[pair.group]) >= 2)
+            (pair.strong and pair.same_line)
+            or pair.group in trusted_groups
+            or (pair.strong and pair.group.tag == "table" and pair.group.getparent() in beside_trusted)
         )
     ]
 
@@ -469,9 +475,13 @@ def is_publisher_name(value: str) -> bool:
 def _keywords_of_document(keywords: str, fields: dict, site_names: set[str]) -> bool:
     """Whether ``<meta name=keywords>`` is about this document rather than the site (广州 puts
     ``广州市人民政府门户网站`` on every page, 越秀 ``越秀区,政务公开,政民互动,…``): no keyword names a
-    website, the site or the column, and most of them occur in the title or the body."""
+    website, the site or the column, and most of them occur in the title or the body. A template that fills
+    every ``<meta>`` with the title (武汉's TRS pages: Keywords = Description = ArticleTitle) gives no
+    keyword list: the title itself is never one."""
     words = [word for word in re.split(r"[\s,，;；、|]+", clean_text(keywords)) if word]
     if not words or any(word in site_names or _WEBSITE.search(word) for word in words):
+        return False
+    if "".join(words) == re.sub(r"\s+", "", clean_text(str(fields.get("title", "")))):
         return False
     text = f"{fields.get('title', '')} {fields.get('body', '')}"
     return sum(word in text for word in words) * 2 >= len(words)
