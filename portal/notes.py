@@ -19,6 +19,8 @@ FINDING_LABELS: dict[str, str] = {
     "empty_body": "正文为空（内容可能在附件中）",
     "no_title": "原文缺少标题，以正文首行代替",
     "doc_no_in_body": "文号取自正文开头",
+    "doc_no_in_title": "文号取自标题末尾的括号",
+    "doc_no_note": "文号栏是说明，不作文号",
     "index_no_format": "索引号格式不规范",
     "index_no_check": "索引号校验位不符",
     "bad_date": "日期无法识别，未予采用",
