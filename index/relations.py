@@ -188,6 +188,15 @@ def version_date(doc: Document) -> str:
     return max(found, default="")
 
 
+def edition_sentence(doc: Document) -> str:
+    """The words of a regulation's heading that date its edition (2024年12月31日…修正), else its title."""
+    found = [match for match in _EDITION_DATE.finditer(doc.body[:EDITION_WINDOW])]
+    if not found:
+        return doc.title
+    latest = max(found, key=lambda match: (int(match.group(1)), int(match.group(2)), int(match.group(3))))
+    return re.sub(r"\s+", " ", latest.group()).strip()
+
+
 MIN_EDITION_GAP = 180  # days: two dates of one edition (通过, then 公布) lie closer than this
 
 

@@ -239,6 +239,8 @@ def lookup(identifier: str, as_json: bool) -> None:
         raise click.ClickException(f"no document with 索引号 or 文号 {identifier!r}")
     for doc in matches:
         click.echo(f"{doc.title}")
+        if doc.copies:
+            click.echo(f"  副本     {'、'.join(copy.id for copy in doc.copies)}")
         click.echo(f"  索引号   {doc.index_no or '—'}")
         click.echo(f"  发布机构 {doc.publisher or '—'}")
         click.echo(f"  公开日期 {doc.pub_date or '—'}")
@@ -262,7 +264,8 @@ def stats(as_json: bool) -> None:
         _echo_json(to_json(figures))
         return
     click.echo(f"收录文件统计（数据截至 {figures.last_commit.replace('T', ' ')}）")
-    click.echo(f"  文件总数    {figures.documents} 份")
+    click.echo(f"  文件总数    {figures.documents} 份（同一文件的副本不重复计数）")
+    click.echo(f"  副本        {figures.copies} 条（与另一条标题、正文相同）")
     click.echo(f"  发布机构    {figures.publishers} 个")
     click.echo(f"  年份        {figures.years} 个")
     click.echo(f"  政策解读    {figures.interpretations} 份")

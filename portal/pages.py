@@ -69,13 +69,10 @@ class SearchPage:
 class DocPage:
     doc: Document
     related: list[RelatedDoc]  # 本文引用, 引用本文, 同主题 (index/query/related.py), none listed under relations
-    relations: Relations  # what its text links it to: 解读 ↔ 原文, replaced by / replaces
+    relations: Relations  # what its text links it to: 解读 ↔ 原文, replaced by / replaces, versions
     notes: list[Note]  # integrity findings in Chinese
     interpretation: str = ""  # 政策解读, 图解, 一图读懂 or 答记者问 when the document is an interpretation
-
-    @property
-    def kind(self) -> str:
-        return relations.INTERPRETATION if self.interpretation else relations.ORIGINAL
+    kind: str = relations.ORIGINAL  # 原文, 解读 or 新闻发布 (index.relations.kind)
 
 
 def identifier_matches(catalog: Catalog, parsed: ParsedSearch) -> list[DocSummary]:
@@ -162,11 +159,14 @@ def doc_page(catalog: Catalog, doc_id: str) -> DocPage | None:
     doc = catalog.get(doc_id)
     if doc is None:
         return None
-    form = relations.interpretation_form(doc.title, doc.categories, doc.column)
     linked = catalog.relations(doc)
-    shown = {item.id for items in vars(linked).values() for item in items}  # already listed in their own sections
+    shown = {
+        id_ for items in vars(linked).values() for item in items for id_ in (item.id, *(c.id for c in item.copies))
+    }
     related = [item for item in catalog.related(doc.id, limit=RELATED_SHOWN + len(shown)) if item.id not in shown]
-    return DocPage(doc, related[:RELATED_SHOWN], linked, notes_of(doc), form)
+    return DocPage(
+        doc, related[:RELATED_SHOWN], linked, notes_of(doc), relations.interpretation_of(doc), relations.kind(doc)
+    )
 
 
 def resolve_doc_id(catalog: Catalog, text: str) -> str | None:

@@ -272,7 +272,7 @@ def lookup(request: Request) -> Response:
 
 def lookup_json(request: Request) -> Response:
     data = lookup_data(catalog_of(request), clean_text(request.query_params.get("q", ""), 200))
-    return json_response(LookupResponse(data["q"], data["kind"], [doc_item(item) for item in data["matches"]]))
+    return json_response(LookupResponse(data["q"], data["kind"], [hit_item(item) for item in data["matches"]]))
 
 
 # Document --------------------------------------------------------------------------------------

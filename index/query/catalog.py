@@ -32,7 +32,16 @@ from index.query.highlight import highlight_line, plain_snippet, snippet
 from index.query.related import RelatedDoc, related_docs
 from index.query.relations import Relations, relations_of
 from index.query.request import MAX_QUERY_CHARS, SearchRequest, query_text_and_field, sanitised, usable_text
-from index.query.results import Copy, DocSummary, Expansion, FacetValue, Hit, SearchResult, summary_of
+from index.query.results import (
+    Copy,
+    DocSummary,
+    Expansion,
+    FacetValue,
+    Hit,
+    SearchResult,
+    fold_copies,
+    summary_of,
+)
 from index.query.spelling import Speller
 from index.query.suggest import Suggestions, Vocabulary
 from index.query.synonyms import DEFAULT_PATH as DEFAULT_SYNONYMS
@@ -304,15 +313,16 @@ class Catalog:
 
     # lookup and documents
 
-    def lookup(self, text: str) -> list[DocSummary]:
-        """Documents whose 索引号, 后段码 or 文号 is ``text``, in any of their written forms, newest first."""
+    def lookup(self, text: str) -> list[Hit]:
+        """Documents whose 索引号, 后段码 or 文号 is ``text``, in any of their written forms, newest first; copies
+        of one document are one entry, naming the others (:attr:`Hit.copies`)."""
         text = usable_text(text)
         terms = _index_no_terms(text) + [("doc_no_keys", doc_no_key(text))]
         with self.searcher() as searcher:
             engine = self._engine(searcher)
             found = _exact(engine, terms)
             docs = ranked(engine.arrays, engine.reader, found.hit, found.score, "newest")[:50]
-            return [summary_of(searcher.stored_fields(int(doc))) for doc in docs]
+            return fold_copies([searcher.stored_fields(int(doc)) for doc in docs])
 
     def get(self, doc_id: str) -> Document | None:
         doc_id = usable_text(doc_id)

@@ -1,0 +1,113 @@
+"""Every relation a page shows is one a text states (issue 20), on tests/web/fixtures/truthful.json: documents
+modelled on the shared corpus's 冀科平规〔2023〕3号 (three copies), the 2023 clean-up catalogue that keeps it,
+上海市社会救助条例 2018 and 2024, and a 外交部 press conference filed under 政策解读."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index import relations
+from index.query import Catalog, SearchRequest
+from index.record import Document
+
+LAB_URLS = [
+    f"https://kjt.hebei.gov.cn/www/xxgk2020/228104/228108/{column}/276489/index.html"
+    for column in ("228110", "228109", "228111")
+]
+OLD_LAB_URL = "https://kjt.hebei.gov.cn/www/xxgk2020/228104/228108/228110/180601/index.html"
+CLEANUP_2022_URL = "https://kjt.hebei.gov.cn/www/xxgk2020/228104/228108/228110/221201/index.html"
+CATALOGUE_URL = "https://kjt.hebei.gov.cn/www/xxgk2020/228104/228108/228110/295317/index.html"
+LAB_JD_URL = "https://kjt.hebei.gov.cn/www/xxgk2020/228104/228108/228111/276500/index.html"
+RELIEF_2018_URL = "https://flk.example.gov.cn/shanghai/relief-2018.html"
+RELIEF_2024_URL = "https://flk.example.gov.cn/shanghai/relief-2024.html"
+PRESS_URL = "https://www.fmprc.example.gov.cn/fyrbt/t2005-0315.html"
+
+
+@pytest.fixture(scope="module")
+def catalog(web_index: Path) -> Catalog:
+    found = Catalog(web_index)
+    yield found
+    found.close()
+
+
+@pytest.fixture(scope="module")
+def ids(catalog: Catalog) -> dict[str, str]:
+    """URL → id of every document in the index."""
+    result = catalog.search(SearchRequest(per_page=100, sort="newest"))
+    found = {}
+    for page in range(1, result.pages + 1):
+        for hit in catalog.search(SearchRequest(per_page=100, sort="newest", page=page)).hits:
+            found[hit.url] = hit.id
+            found.update({copy.url: copy.id for copy in hit.copies})
+    return found
+
+
+def related(catalog: Catalog, doc_id: str):
+    doc = catalog.get(doc_id)
+    assert doc is not None, doc_id
+    return catalog.relations(doc)
+
+
+def test_a_catalogues_kept_list_replaces_nothing(catalog: Catalog, ids: dict[str, str]) -> None:
+    for url in LAB_URLS:
+        assert related(catalog, ids[url]).replaced_by == [] or all(
+            item.id != ids[CATALOGUE_URL] for item in related(catalog, ids[url]).replaced_by
+        )
+    replaces = related(catalog, ids[CATALOGUE_URL]).replaces
+    assert [item.id for item in replaces] == [ids[CLEANUP_2022_URL]]  # its 予以废止 list, and only that
+    assert "予以废止" in replaces[0].sentence and "冀科政规〔2022〕2号" in replaces[0].sentence
+    assert "保留" not in replaces[0].sentence
+
+
+def test_a_repeal_is_listed_once_with_its_sentence_and_copies(catalog: Catalog, ids: dict[str, str]) -> None:
+    replaced_by = related(catalog, ids[OLD_LAB_URL]).replaced_by
+    assert len(replaced_by) == 1  # three copies, one row
+    assert replaced_by[0].id in {ids[url] for url in LAB_URLS}
+    assert {copy.id for copy in replaced_by[0].copies} | {replaced_by[0].id} == {ids[url] for url in LAB_URLS}
+    assert "同时废止" in replaced_by[0].sentence and "河北省学科重点实验室建设与管理办法" in replaced_by[0].sentence
+
+
+def test_statements_are_clauses_outside_quoted_titles() -> None:
+    kept = Document(
+        id="k", title="清理结果目录", body="（一）保留规范性文件目录1《关于废止部分文件的通知》冀科规〔2021〕5号"
+    )
+    assert relations.statements(kept) == []
+    proposed = Document(id="p", title="征求意见稿", body="拟对《某某市物业管理办法》予以废止。")
+    assert relations.repeals(proposed) == []
+    listed = Document(
+        id="l", title="新办法", body="《甲市旧的管理办法》（甲政发〔2010〕1号），自本办法施行之日起废止。"
+    )
+    assert "t:甲市旧的管理办法" in relations.repeals(listed)
+
+
+def test_versions_of_one_regulation_are_linked(catalog: Catalog, ids: dict[str, str]) -> None:
+    old, new = related(catalog, ids[RELIEF_2018_URL]), related(catalog, ids[RELIEF_2024_URL])
+    assert [item.id for item in old.current_version] == [ids[RELIEF_2024_URL]]
+    assert "2024年12月31日" in old.current_version[0].sentence
+    assert [item.id for item in new.older_versions] == [ids[RELIEF_2018_URL]]
+    assert new.current_version == [] and old.older_versions == []
+
+
+def test_a_press_conference_is_not_an_interpretation(catalog: Catalog, ids: dict[str, str]) -> None:
+    doc = catalog.get(ids[PRESS_URL])
+    assert relations.kind(doc) == relations.PRESS
+    found = catalog.search(SearchRequest(filters={"kind": [relations.INTERPRETATION]}, per_page=100))
+    assert ids[PRESS_URL] not in {hit.id for hit in found.hits}
+    assert ids[LAB_JD_URL] in {hit.id for hit in found.hits}
+    assert relations.PRESS in {value.value for value in catalog.facet_counts()["kind"]}
+
+
+def test_an_interpretation_lists_its_original_once(catalog: Catalog, ids: dict[str, str]) -> None:
+    interprets = related(catalog, ids[LAB_JD_URL]).interprets
+    assert len(interprets) == 1 and len(interprets[0].copies) == 2
+    assert "《河北省重点实验室建设与运行管理办法》" in interprets[0].sentence
+    for url in LAB_URLS:
+        assert [item.id for item in related(catalog, ids[url]).interpretations] == [ids[LAB_JD_URL]]
+
+
+def test_lookup_lists_copies_once(catalog: Catalog, ids: dict[str, str]) -> None:
+    matches = catalog.lookup("冀科平规[2023]3号")
+    assert len(matches) == 1
+    assert {matches[0].id, *(copy.id for copy in matches[0].copies)} == {ids[url] for url in LAB_URLS}
