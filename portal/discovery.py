@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from starlette.requests import Request
@@ -25,8 +26,10 @@ def _doc_url(request: Request) -> Any:
 
 
 def search_atom(request: Request) -> Response:
-    """``/search.atom?…``: the first page of any search as an Atom feed, newest first by default."""
+    """``/search.atom?…``: the newest documents a search finds, newest first whatever ``sort`` says (a
+    subscription is for what is new; a relevance feed would miss new documents that rank low)."""
     parsed = parsed_search(request)
+    parsed = replace(parsed, request=replace(parsed.request, sort="newest", page=1))
     page = search_page(catalog_of(request), parsed)
     base, site_name = _base(request), settings_of(request).site_name
     title = f"{site_name}：{parsed.request.q or page.heading or '全部文件'}"
@@ -50,7 +53,7 @@ def sitemap(request: Request) -> Response:
     entries = [(base + "/", ""), (base + "/browse", "")]
     for key, values in catalog.facet_counts().items():
         entries += [(base + browse_path(key, value.value), "") for value in values]
-    entries += [(base + doc_path(doc_id), date) for doc_id, date in catalog.document_dates()]
+    entries += [(base + doc_path(doc_id), date) for doc_id, date in catalog.document_dates()]  # copies once
     return Response(feeds.sitemap(entries), media_type="application/xml")
 
 

@@ -591,7 +591,10 @@ class ClusterCatalog:
         return copy.deepcopy(counts)
 
     def document_dates(self) -> list[tuple[str, str]]:
-        return [(row["doc_id"], date_from_key(int(row["date_key"]))) for row in self._every("doc_id, date_key")]
+        listed: dict[object, tuple[str, str]] = {}  # copies of one document (one dedup key) once
+        for row in self._every("doc_id, date_key, dedup"):
+            listed.setdefault(row["dedup"], (row["doc_id"], date_from_key(int(row["date_key"]))))
+        return list(listed.values())
 
     def stats(self) -> dict[str, object]:
         counts = self.facet_counts()

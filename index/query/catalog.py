@@ -371,13 +371,16 @@ class Catalog:
             return copy.deepcopy(cached[1])  # callers may mark values selected
 
     def document_dates(self) -> list[tuple[str, str]]:
-        """(id, date) of every document, read from the index's columns without loading bodies (the sitemap)."""
+        """(id, date) of every document, copies of one document once, read from the index's columns without
+        loading bodies (the sitemap)."""
         with self.searcher() as searcher:
             reader = searcher.reader()
             if reader.doc_count() == 0:
                 return []
+            arrays = self.arrays(searcher)
+            docs, _ = collapse(arrays, reader, np.flatnonzero(arrays.alive))
             ids, dates = reader.column_reader("id"), reader.column_reader("date_key")
-            return [(ids[docnum], date_from_key(dates[docnum])) for docnum in reader.all_doc_ids()]
+            return [(ids[docnum], date_from_key(dates[docnum])) for docnum in sorted(docs.tolist())]
 
     def stats(self) -> dict[str, object]:
         with self.searcher() as searcher:
