@@ -75,6 +75,34 @@ class DocPage:
     kind: str = relations.ORIGINAL  # 原文, 解读 or 新闻发布 (index.relations.kind)
 
 
+EXAMPLES_FROM = 50  # newest documents the examples are taken from
+
+
+@dataclass
+class Examples:
+    """Examples the forms give, taken from the index's own documents ("" where the index holds none)."""
+
+    doc_no: str = ""  # a 文号
+    index_no: str = ""  # a 索引号
+    index_tail: str = ""  # its 后段码
+
+    def identifiers(self) -> str:
+        """``宿政办发〔2017〕150号 或 014319733/2018-00019``, as far as the index has them."""
+        return " 或 ".join(part for part in (self.doc_no, self.index_no) if part)
+
+
+def examples_of(catalog: Catalog) -> Examples:
+    """A 文号 and a 索引号 of the newest documents that have them."""
+    found = Examples()
+    for item in catalog.latest(EXAMPLES_FROM):
+        if item.doc_no and not found.doc_no:
+            found.doc_no = item.doc_no
+        if item.index_no and not found.index_no:
+            found.index_no = item.index_no
+            found.index_tail = item.index_no.rsplit("/", 1)[-1] if "/" in item.index_no else ""
+    return found
+
+
 def identifier_matches(catalog: Catalog, parsed: ParsedSearch) -> list[DocSummary]:
     """Documents a 索引号/后段码/文号 query names directly; [] when the query is not one."""
     req = parsed.request

@@ -15,7 +15,16 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from index.query import FACETS, MAX_QUERY_CHARS, Catalog, identifier_kind
 from portal.charts import Chart, bar_chart, column_chart
 from portal.links import CATEGORY_DIMENSIONS, absolute, browse_path, doc_path, search_url
-from portal.pages import DocPage, SearchPage, doc_page, identifier_matches, page_numbers, resolve_doc_id, search_page
+from portal.pages import (
+    DocPage,
+    SearchPage,
+    doc_page,
+    examples_of,
+    identifier_matches,
+    page_numbers,
+    resolve_doc_id,
+    search_page,
+)
 from portal.params import Params, ParsedSearch, clean_text, is_year, parse_search
 from portal.querylog import QueryLog
 from portal.responses import (
@@ -91,6 +100,7 @@ def home_data(catalog: Catalog, hot: list[str]) -> dict[str, Any]:
         "facets": catalog.facet_counts(),
         "stats": catalog.stats(),
         "hot": hot,
+        "examples": examples_of(catalog),
     }
 
 
@@ -117,6 +127,12 @@ def search_context(page: SearchPage) -> dict[str, Any]:
         "links": page.links,
         "page_numbers": page_numbers(page.result.page, page.result.pages),
     }
+
+
+def with_examples(context: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
+    """``context`` and the examples its forms give, from the index's own documents (where a page needs them)."""
+    context["examples"] = examples_of(catalog)
+    return context
 
 
 def search_response(page: SearchPage) -> SearchResponse:
@@ -172,6 +188,8 @@ def search(request: Request) -> Response:
         querylog.record(parsed.request.q, page.result.total)
     context = search_context(page)
     context["canonical"] = canonical(request, page.links.html())
+    if not page.result.total:
+        with_examples(context, catalog)
     return render(request, "search.html", context)
 
 
@@ -213,7 +231,7 @@ def advanced(request: Request) -> Response:
         "notices": parsed.notices,
         "canonical": canonical(request, "/advanced"),
     }
-    return render(request, "advanced.html", context)
+    return render(request, "advanced.html", with_examples(context, catalog_of(request)))
 
 
 def advanced_json(request: Request) -> Response:
@@ -264,10 +282,11 @@ def lookup_data(catalog: Catalog, q: str) -> dict[str, Any]:
 
 def lookup(request: Request) -> Response:
     """``/lookup?q=``: a pasted 索引号 or 文号; one match goes straight to it."""
-    data = lookup_data(catalog_of(request), clean_text(request.query_params.get("q", ""), 200))
+    catalog = catalog_of(request)
+    data = lookup_data(catalog, clean_text(request.query_params.get("q", ""), 200))
     if len(data["matches"]) == 1:
         return RedirectResponse(doc_path(data["matches"][0].id), status_code=303)
-    return render(request, "lookup.html", data)
+    return render(request, "lookup.html", with_examples(data, catalog))
 
 
 def lookup_json(request: Request) -> Response:
