@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from index.query import FACETS, MAX_QUERY_CHARS, Catalog, identifier_kind
-from portal.charts import Chart, bar_chart, column_chart
+from portal.charts import Chart, bar_chart
 from portal.links import CATEGORY_DIMENSIONS, absolute, browse_path, doc_path, search_url
 from portal.pages import (
     DocPage,
@@ -244,17 +244,24 @@ CHART_BARS = 15  # values drawn as bars (the table beside the chart lists every 
 
 
 def chart_of(item: Breakdown) -> tuple[Chart, str]:
-    """The chart of one breakdown, and a note on what it leaves out ("" when nothing)."""
+    """The chart of one breakdown, and a note on what it leaves out ("" when nothing).
+
+    Every chart is one bar a row, so no label can overlap another however many values there are. Years run
+    newest first (the recent ones are what a reader looks for) and only the latest CHART_BARS are drawn;
+    other breakdowns draw their CHART_BARS largest values.
+    """
     pairs = [(count.label, count.count) for count in item.counts]
     if item.key == "year":
-        return column_chart(pairs), (f"另有{item.unknown_label} {item.unknown} 份，见统计表。" if item.unknown else "")
+        pairs = pairs[::-1]
     shown, rest = pairs[:CHART_BARS], pairs[CHART_BARS:]
-    note = (
-        f"图中为文件最多的 {CHART_BARS} 项；其余 {len(rest)} 项共 {sum(v for _, v in rest)} 份，见统计表。"
-        if rest
-        else ""
-    )
-    return bar_chart(shown), note if rest else ""
+    notes = []
+    if rest:
+        which = f"最近 {CHART_BARS} 个年份" if item.key == "year" else f"文件最多的 {CHART_BARS} 项"
+        rest_name = "更早的" if item.key == "year" else "其余"
+        notes.append(f"图中为{which}；{rest_name} {len(rest)} 项共 {sum(v for _, v in rest)} 份，见统计表。")
+    if item.key == "year" and item.unknown:
+        notes.append(f"另有{item.unknown_label} {item.unknown} 份，见统计表。")
+    return bar_chart(shown), "".join(notes)
 
 
 def stats(request: Request) -> Response:
