@@ -38,19 +38,39 @@ EXCERPT = 300  # characters of each document's opening kept beside a claim, for 
 
 
 def enumerate_claims(index_dir: Path) -> list[dict]:
-    """Every claim the portal's pages show on the index at ``index_dir`` (copies of a document once)."""
+    """Every claim the portal's pages show on the index at ``index_dir`` (copies of a document once).
+
+    Each document's kind is read; its relations are asked of the catalog only where it can have some: it
+    states a repeal or cites a document, another's statement or citation names it, or it shares a version key
+    with another (every other document's relation lists are empty by the rules of index/query/relations.py).
+    """
     from index import relations
     from index.query import Catalog
+    from index.schema import from_stored
 
     catalog = Catalog(index_dir)
     claims: dict[str, dict] = {}
     try:
-        for doc_id, _ in catalog.document_dates():
-            doc = catalog.get(doc_id)
-            if doc is None:
-                continue
+        listed = {doc_id for doc_id, _ in catalog.document_dates()}  # copies once
+        with catalog.searcher() as searcher:
+            docs = [from_stored(stored) for stored in searcher.reader().all_stored_fields()]
+        docs = [doc for doc in docs if doc.id in listed]
+        named: set[str] = set()
+        stating: set[str] = set()
+        versions: Counter = Counter()
+        for doc in docs:
+            tokens = [token for found in relations.statements(doc) for token in found.tokens] + relations.cites(doc)
+            tokens += relations.related_tokens(doc)
+            if tokens:
+                stating.add(doc.id)
+                named.update(tokens)
+            versions[relations.version_key(doc)] += 1
+        for doc in docs:
             kind = relations.kind(doc)
             add(claims, "kind", doc, None, kind, f"{kind}：{doc.title}")
+            key = relations.version_key(doc)
+            if not (doc.id in stating or named.intersection(relations.refs(doc)) or (key and versions[key] > 1)):
+                continue
             linked = catalog.relations(doc)
             for item in linked.replaced_by:
                 add(claims, "replaced_by", doc, item, "", item.sentence)

@@ -364,6 +364,17 @@ def statements(doc: Document) -> list[Statement]:
     return found
 
 
+def name_position(text: str, names: set[str]) -> int:
+    """Where ``text`` first names one of the documents ``names`` stands for (a 《title》 or a 文号); −1."""
+    found = [
+        match.start() for match in _QUOTED.finditer(text) if names.intersection(quoted_title_tokens(match.group()))
+    ]
+    found += [
+        match.start() for match in _DOC_NO_IN_TEXT.finditer(text) if names.intersection(doc_no_tokens(match.group()))
+    ]
+    return min(found, default=-1)
+
+
 def _segments(text: str) -> list[str]:
     """``text`` cut at sentence ends and list headings (never inside a 《title》)."""
     masked = _mask(text)

@@ -143,18 +143,11 @@ def _shortened(text: str, tokens: list[str], names: set[str]) -> str:
     """A long clause cut to its start and the part naming one of ``names`` (… where cut)."""
     if len(text) <= SENTENCE_CHARS:
         return text
-    at = -1
-    for token in tokens:
-        if token in names and token[:2] in ("t:", "n:"):
-            needle = token[2:]
-            at = max(at, relations.title_key(text).find(needle))
-            at = text.find(needle[:4]) if at >= 0 else at
-            if at >= 0:
-                break
+    at = relations.name_position(text, names)
     head = text[: SENTENCE_CHARS // 3]
     if at < 0 or at < len(head):
         return text[:SENTENCE_CHARS] + "…"
-    start = max(len(head), at - SENTENCE_CHARS // 3)
+    start = max(len(head), at - 10)
     return f"{head}…{text[start : start + SENTENCE_CHARS - len(head)]}…"
 
 
