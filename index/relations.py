@@ -291,6 +291,25 @@ def _interpreted(doc: Document) -> list[str]:
     return _without_own(tokens, doc)
 
 
+# A sentence that gives the grounds of a text, not the text interpreted: 根据《X》…制定, 为贯彻落实《Y》.
+_GROUNDS = re.compile(r"根据|依据|按照|依照|贯彻|落实|遵循|衔接|参照|对照|精神")
+
+
+def interpreted_sentences(doc: Document) -> list[tuple[str, list[str]]]:
+    """(sentence, tokens) naming what an interpretation interprets, the sentence a 解读 → 原文 link is shown
+    with: its title where the title names a document (《X》解读 interprets X, whatever X's grounds its opening
+    cites); else the sentences of its opening that name a document and do not give grounds (根据《X》,
+    为贯彻落实《Y》); and the links on its page."""
+    found = cite_sentences(doc)
+    links = [(link.title, quoted_title_tokens(link.title) + link_tokens(link.url, doc.url)) for link in doc.related]
+    titled = [(sentence, tokens) for sentence, tokens in found if sentence == doc.title]
+    if titled:
+        return titled + [pair for pair in links if pair[1]]
+    return [
+        (sentence, tokens) for sentence, tokens in found if (sentence, tokens) in links or not _GROUNDS.search(sentence)
+    ]
+
+
 def cite_sentences(doc: Document) -> list[tuple[str, list[str]]]:
     """(sentence, tokens) for each sentence of an interpretation's title and opening that names a document:
     the sentence a 解读 → 原文 link is shown with."""

@@ -111,3 +111,24 @@ def test_lookup_lists_copies_once(catalog: Catalog, ids: dict[str, str]) -> None
     matches = catalog.lookup("冀科平规[2023]3号")
     assert len(matches) == 1
     assert {matches[0].id, *(copy.id for copy in matches[0].copies)} == {ids[url] for url in LAB_URLS}
+
+
+def test_an_interpretation_interprets_what_its_title_names_not_its_grounds() -> None:
+    """The shared corpus's 《档案专业人员继续教育规定》解读 opens with 根据《中华人民共和国档案法》: it does not
+    interpret the 档案法."""
+    titled = Document(
+        id="j",
+        title="《档案专业人员继续教育规定》解读",
+        body="为深化落实有关意见，根据《中华人民共和国档案法》相关要求，研究修订《档案专业人员继续教育规定》。",
+        column="政策解读",
+    )
+    named = {token for _, tokens in relations.interpreted_sentences(titled) for token in tokens}
+    assert "t:档案专业人员继续教育规定" in named and "t:中华人民共和国档案法" not in named
+    untitled = Document(
+        id="n",
+        title="河北出台行动方案推动县域经济高质量发展",
+        body="日前，省政府办公厅印发《县域特色产业集群领跑者企业培育行动方案》。根据《河北省促进县域经济条例》，各地……",
+        column="政策解读",
+    )
+    named = {token for _, tokens in relations.interpreted_sentences(untitled) for token in tokens}
+    assert "t:县域特色产业集群领跑者企业培育行动方案" in named and "t:河北省促进县域经济条例" not in named

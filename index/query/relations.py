@@ -104,10 +104,11 @@ def _linked(doc: Document, candidates: list[dict], sentence_of: Callable[[Docume
 
 
 def _cited_sentence(interpretation: Document, original: Document, listing: Document | None = None) -> str:
-    """The sentence of ``interpretation`` (its title, opening or a link on its page) naming ``original``, else
-    the link on ``listing``'s page (an original's 相关信息) naming ``interpretation``; "" for none."""
+    """The sentence of ``interpretation`` naming ``original`` as what it interprets (its title, else its
+    opening less the sentences giving grounds: :func:`index.relations.interpreted_sentences`) or a link on
+    its page, else the link on ``listing``'s page (an original's 相关信息) naming ``interpretation``; ""."""
     names = set(relations.refs(original))
-    for sentence, tokens in relations.cite_sentences(interpretation):
+    for sentence, tokens in relations.interpreted_sentences(interpretation):
         if names.intersection(tokens):
             return sentence
     for link in interpretation.related:
