@@ -591,9 +591,11 @@ class ClusterCatalog:
         return copy.deepcopy(counts)
 
     def document_dates(self) -> list[tuple[str, str]]:
-        listed: dict[object, tuple[str, str]] = {}  # copies of one document (one dedup key) once
+        listed: dict[object, tuple[str, str]] = {}  # copies of one document (one dedup key) once: the smallest id
         for row in self._every("doc_id, date_key, dedup"):
-            listed.setdefault(row["dedup"], (row["doc_id"], date_from_key(int(row["date_key"]))))
+            entry = (row["doc_id"], date_from_key(int(row["date_key"])))
+            if row["dedup"] not in listed or entry[0] < listed[row["dedup"]][0]:
+                listed[row["dedup"]] = entry
         return list(listed.values())
 
     def stats(self) -> dict[str, object]:

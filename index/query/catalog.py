@@ -378,9 +378,15 @@ class Catalog:
             if reader.doc_count() == 0:
                 return []
             arrays = self.arrays(searcher)
-            docs, _ = collapse(arrays, reader, np.flatnonzero(arrays.alive))
+            codes, _ = arrays.codes(reader, "dedup_key")
             ids, dates = reader.column_reader("id"), reader.column_reader("date_key")
-            return [(ids[docnum], date_from_key(dates[docnum])) for docnum in sorted(docs.tolist())]
+            listed: dict[object, tuple[str, str]] = {}  # copies (one dedup key) once: the smallest id, as the cluster
+            for docnum in np.flatnonzero(arrays.alive).tolist():
+                entry = (ids[docnum], date_from_key(dates[docnum]))
+                key = int(codes[docnum]) if codes[docnum] >= 0 else entry[0]
+                if key not in listed or entry[0] < listed[key][0]:
+                    listed[key] = entry
+            return list(listed.values())
 
     def stats(self) -> dict[str, object]:
         with self.searcher() as searcher:

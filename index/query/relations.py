@@ -87,7 +87,7 @@ def _linked(doc: Document, candidates: list[dict], sentence_of: Callable[[Docume
     """The candidates whose link a sentence states, copies of one document (and of ``doc``) listed once."""
     own_key = dedup_key(doc)
     listed: dict[str, LinkedDoc] = {}
-    for stored in candidates:
+    for stored in _in_order(candidates):
         other = from_stored(stored)
         key = dedup_key(other) or other.id
         if key == own_key:
@@ -101,6 +101,12 @@ def _linked(doc: Document, candidates: list[dict], sentence_of: Callable[[Docume
         if sentence:
             listed[key] = LinkedDoc(**vars(summary_of(stored)), sentence=sentence)
     return list(listed.values())
+
+
+def _in_order(candidates: list[dict]) -> list[dict]:
+    """Newest first, then by id: the same order (and the same copy leading) whichever store found them."""
+    by_id = sorted(candidates, key=lambda stored: str(stored.get("id", "")))
+    return sorted(by_id, key=lambda stored: from_stored(stored).sort_date, reverse=True)
 
 
 def _cited_sentence(interpretation: Document, original: Document, listing: Document | None = None) -> str:
@@ -160,7 +166,7 @@ def _versions(find: Finder, doc: Document) -> tuple[list[LinkedDoc], list[Linked
         return [], []
     own_date, own_key = relations.version_date(doc), dedup_key(doc)
     editions: dict[str, tuple[str, LinkedDoc]] = {}
-    for stored in find([("refs", [f"t:{key}"])], relations.ORIGINAL, (None, None), doc.id):
+    for stored in _in_order(find([("refs", [f"t:{key}"])], relations.ORIGINAL, (None, None), doc.id)):
         other = from_stored(stored)
         if dedup_key(other) == own_key or not relations.are_versions(doc, other):
             continue
