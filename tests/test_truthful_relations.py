@@ -4,9 +4,11 @@ modelled on the shared corpus's 冀科平规〔2023〕3号 (three copies), the 2
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from helpers import build_index
 
 from index import relations
 from index.query import Catalog, SearchRequest
@@ -132,3 +134,41 @@ def test_an_interpretation_interprets_what_its_title_names_not_its_grounds() -> 
     )
     named = {token for _, tokens in relations.interpreted_sentences(untitled) for token in tokens}
     assert "t:县域特色产业集群领跑者企业培育行动方案" in named and "t:河北省促进县域经济条例" not in named
+
+
+def test_an_interpretation_links_the_edition_it_interprets(tmp_path: Path) -> None:
+    """Two editions of one 办法 (2012 and 2023, the shared corpus's 河北省自然科学基金资助项目验收管理办法): the 2023
+    解读 links the 2023 edition only, and the 2012 edition does not list it."""
+    records = [
+        {
+            "title": "河北省自然科学基金资助项目验收管理办法",
+            "pub_date": "2012-09-01",
+            "doc_no": "冀科办〔2012〕21号",
+            "body": "第一条 为规范验收，制定本办法。",
+            "id": "old",
+        },
+        {
+            "title": "关于印发《河北省自然科学基金资助项目验收管理办法》的通知",
+            "pub_date": "2023-01-03",
+            "doc_no": "冀科金规〔2023〕1号",
+            "body": "现将《河北省自然科学基金资助项目验收管理办法》印发给你们。",
+            "id": "new",
+        },
+        {
+            "title": "《河北省自然科学基金资助项目验收管理办法》解读",
+            "pub_date": "2023-01-03",
+            "column": "政策解读",
+            "body": "一、出台背景 根据《河北省自然科学基金管理办法》，制定本办法。",
+            "id": "jd",
+        },
+    ]
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "editions.json").write_text(json.dumps(records, ensure_ascii=False), "utf-8")
+    build_index([tmp_path / "docs"], tmp_path / "index")
+    editions = Catalog(tmp_path / "index")
+    try:
+        assert [item.id for item in related(editions, "jd").interprets] == ["new"]
+        assert related(editions, "old").interpretations == []
+        assert [item.id for item in related(editions, "new").interpretations] == ["jd"]
+    finally:
+        editions.close()

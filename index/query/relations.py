@@ -66,11 +66,18 @@ def relations_from(find: Finder, doc: Document) -> Relations:
     kind = relations.kind(doc)
     if kind == relations.INTERPRETATION:
         candidates = find([("refs", relations.cites(doc))], relations.ORIGINAL, (None, None), doc.id)
-        found.interprets = _linked(doc, candidates, lambda other: _cited_sentence(doc, other))
+        best = _editions_interpreted(find, doc)
+        found.interprets = _linked(
+            doc, [c for c in candidates if c.get("id") in best], lambda other: _cited_sentence(doc, other)
+        )
     elif kind == relations.ORIGINAL:
         wanted = [("cites", own), ("refs", relations.related_tokens(doc))]
         candidates = find(wanted, relations.INTERPRETATION, (None, None), doc.id)
-        found.interpretations = _linked(doc, candidates, lambda other: _cited_sentence(other, doc, doc))
+        found.interpretations = _linked(
+            doc,
+            [c for c in candidates if _interprets_this_edition(find, from_stored(c), doc)],
+            lambda other: _cited_sentence(other, doc, doc),
+        )
     if kind != relations.ORIGINAL:
         return found
     later = [("repeals", own), ("refs", relations.repealed_by(doc))]
@@ -101,6 +108,39 @@ def _linked(doc: Document, candidates: list[dict], sentence_of: Callable[[Docume
         if sentence:
             listed[key] = LinkedDoc(**vars(summary_of(stored)), sentence=sentence)
     return list(listed.values())
+
+
+def _editions_interpreted(find: Finder, interpretation: Document) -> set[str]:
+    """Ids of the originals ``interpretation`` interprets: for each name it gives (its title's, else its
+    opening's), of the documents bearing that name — editions of one regulation, or a notice published anew —
+    the latest not later than the interpretation (the 2023 办法's 解读 is not the 2012 办法's), with its copies.
+    An original that is itself an infographic or 解读 of something (一图看懂 关于…) is none."""
+    ids: set[str] = set()
+    for _, tokens in relations.interpreted_sentences(interpretation):
+        for token in dict.fromkeys(tokens):
+            bearing = [
+                stored
+                for stored in _in_order(find([("refs", [token])], relations.ORIGINAL, (None, None), interpretation.id))
+                if not relations.interpretation_form(str(stored.get("title", "")), [], "")
+            ]
+            if not bearing:
+                continue
+            when = interpretation.sort_date
+            earlier = [s for s in bearing if not when or from_stored(s).sort_date <= when]
+            chosen = from_stored((earlier or bearing[-1:])[0])
+            ids.update(str(s.get("id")) for s in bearing if dedup_key(from_stored(s)) == dedup_key(chosen))
+            ids.add(chosen.id)
+    return ids
+
+
+def _interprets_this_edition(find: Finder, interpretation: Document, original: Document) -> bool:
+    """Whether ``original`` is among the editions ``interpretation`` interprets (:func:`_editions_interpreted`),
+    or is listed under its own 相关信息."""
+    if original.id in _editions_interpreted(find, interpretation):
+        return True
+    return bool(_cited_sentence(interpretation, original, original)) and not relations.interpreted_sentences(
+        interpretation
+    )
 
 
 def _in_order(candidates: list[dict]) -> list[dict]:
