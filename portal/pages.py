@@ -91,10 +91,10 @@ class Examples:
         return " 或 ".join(part for part in (self.doc_no, self.index_no) if part)
 
 
-def examples_of(catalog: Catalog) -> Examples:
-    """A 文号 and a 索引号 of the newest documents that have them."""
+def examples_of(catalog: Catalog, newest: list[DocSummary] | None = None) -> Examples:
+    """A 文号 and a 索引号 of the newest documents that have them (of ``newest`` where a page has them already)."""
     found = Examples()
-    for item in catalog.latest(EXAMPLES_FROM):
+    for item in catalog.latest(EXAMPLES_FROM) if newest is None else newest:
         if item.doc_no and not found.doc_no:
             found.doc_no = item.doc_no
         if item.index_no and not found.index_no:

@@ -95,12 +95,13 @@ def hot_queries(request: Request) -> list[str]:
 
 
 def home_data(catalog: Catalog, hot: list[str]) -> dict[str, Any]:
+    latest = catalog.latest(LATEST_ON_HOME)
     return {
-        "latest": catalog.latest(LATEST_ON_HOME),
+        "latest": latest,
         "facets": catalog.facet_counts(),
         "stats": catalog.stats(),
         "hot": hot,
-        "examples": examples_of(catalog),
+        "examples": examples_of(catalog, latest),  # the search box's examples, from the documents listed
     }
 
 
