@@ -76,7 +76,9 @@ _DOC_NO_IN_TEXT = re.compile(
 )
 _ORDER_NO_IN_TEXT = re.compile(r"([\u4e00-\u9fff]{2,16}令)\s*(第\d{1,5}号)")
 # Titles that publish another text under their own: 关于印发《X》的通知 is where X's text stands.
-_PUBLISHES = re.compile(r"(?:印发|发布|公布|转发|颁布)《([^《》]{4,150})》")
+_PUBLISHES = re.compile(r"(?:印发|发布|公布|转发|颁布)((?:[和及、与]?《[^《》]{4,150}》)+)")
+# What stands before a title's 关于 where the title is an infographic's or a 解读's (一图看懂 关于…): not a publisher.
+_FORM_PREFIX = re.compile(r"图解|一图|读懂|看懂|解读")
 # The part of an interpretation that says what it interprets: its title and its opening.
 INTERPRETATION_WINDOW = 400  # characters of body
 MIN_TITLE_KEY = 6  # characters; shorter quoted titles (《办法》) name nothing in particular
@@ -121,12 +123,14 @@ def title_key(title: str) -> str:
 def title_keys(title: str) -> list[str]:
     """The keys a title is cited by: whole; from its first 关于 on (joint titles are cited without their
     publishers: 《关于健全…的实施意见》), unless that 关于 stands inside a 《title》 it quotes (科技部解读《关于…》
-    is not cited as 《关于…》); and a text it publishes (关于印发《X》的通知 is cited as 《X》)."""
+    is not cited as 《关于…》) or follows an infographic's words (一图看懂 关于…); and each text it publishes
+    (关于印发《X》《Y》的通知 is cited as 《X》 and as 《Y》)."""
     keys = [title_key(title)]
     start = title.find("关于")
-    if start > 0 and title[:start].count("《") <= title[:start].count("》"):
+    prefix = title[:start]
+    if start > 0 and prefix.count("《") <= prefix.count("》") and not _FORM_PREFIX.search(prefix):
         keys.append(title_key(title[start:]))
-    keys += [title_key(quoted) for quoted in _PUBLISHES.findall(title)]
+    keys += [title_key(quoted) for run in _PUBLISHES.findall(title) for quoted in _QUOTED.findall(run)]
     return [key for key in dict.fromkeys(keys) if len(key) >= MIN_TITLE_KEY]
 
 

@@ -18,7 +18,7 @@ from index.postings import GramPositions, TermCounts
 from index.record import Attachment, Document, Finding, IndexNo, Link
 
 # Bumped whenever the schema or the analysis changes, so an old index is rebuilt, not misread.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 # Sort key for a document without a date: after every dated one whichever way a list is sorted
 # (the sort fields below pair it with a has_date key that sorts first; a date in the future counts

@@ -172,3 +172,13 @@ def test_an_interpretation_links_the_edition_it_interprets(tmp_path: Path) -> No
         assert [item.id for item in related(editions, "new").interpretations] == ["jd"]
     finally:
         editions.close()
+
+
+def test_a_notice_publishing_two_texts_is_cited_by_both_and_an_infographic_is_no_original() -> None:
+    """The shared corpus's 2023 关于印发《河北省农业科技园区管理办法》《河北省农业科技园区评估管理实施细则》的通知
+    publishes both; 一图看懂 关于进一步促进科技成果转化和产业化的若干措施 is a 解读 of that 若干措施, not it."""
+    keys = relations.title_keys("关于印发《河北省农业科技园区管理办法》《河北省农业科技园区评估管理实施细则》的通知")
+    assert {"河北省农业科技园区管理办法", "河北省农业科技园区评估管理实施细则"} <= set(keys)
+    picture = Document(id="p", title="一图看懂 关于进一步促进科技成果转化和产业化的若干措施", column="政策解读")
+    assert "关于进一步促进科技成果转化和产业化的若干措施" not in relations.title_keys(picture.title)
+    assert relations.kind(picture) == relations.INTERPRETATION
