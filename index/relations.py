@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
+from datetime import date
 from urllib.parse import urljoin, urlsplit
 
 from index.identifiers import normalise_doc_no
@@ -29,6 +31,8 @@ from index.record import Document
 
 INTERPRETATION = "解读"
 ORIGINAL = "原文"
+PRESS = "新闻发布"  # a press conference or Q&A that interprets no document it names
+KINDS = (ORIGINAL, INTERPRETATION, PRESS)
 # What an interpretation is called, most specific first (the value shown and stored).
 _FORMS = (
     ("答记者问", re.compile(r"答记者问")),
@@ -39,6 +43,32 @@ _FORMS = (
 # Titles that only mention interpreting are not interpretations: 关于开展政策解读工作的通知.
 _NOT_AN_INTERPRETATION = re.compile(r"(?:关于|做好|加强|开展|规范|推进).*解读工作|解读工作.*(?:通知|意见|办法|方案)$")
 
+# A press conference: 外交部发言人…在例行记者会上答记者问, 新闻发布会实录, 吹风会.
+_PRESS = re.compile(
+    r"记者会|记者招待会|发布会|吹风会|通气会|答记者问|答问|回答记者提问|发言人.{0,60}(?:谈话|声明|表示|答|主持|举行)"
+)
+# A policy text whose title speaks of press work (关于建立新闻发布会制度的通知) is no press conference.
+_POLICY_TITLE = re.compile(r"^关于.*(?:通知|办法|意见|规定|决定|方案|制度)$")
+# A Q&A on a document says so in its title: 就《X》答记者问, 就印发…答记者问.
+_QA_ON_DOCUMENT = re.compile(r"《|就(?:印发|出台|发布|实施|修订|修改|制定|公布|颁布)[^，。]{0,40}答")
+# What an interpretation's title says besides the name of what it interprets: 关于…的若干措施解读 names
+# 关于…的若干措施; 图解丨…, 一图读懂… and …政策解读 likewise.
+_FORM_WORDS = re.compile(r"^(?:【?(?:图解|一图读懂|一图看懂|一图了解)】?[丨|｜:：\s]*)|(?:的?(?:政策)?解读|的?图解)$")
+_NAMED_DOCUMENT = re.compile(
+    r"^关于.{4,}|(?:条例|办法|规定|细则|措施|方案|意见|通知|规划|计划|决定|指引|指南|规则|纲要)$"
+)
+
+# A regulation's title, and the note on its edition some sites print after it.
+_REGULATION = re.compile(r"(?:条例|办法|规定|细则|规则|章程|准则|法)$")
+_VERSION_NOTE = re.compile(r"\s*[（(][^（）()]{0,20}(?:修订|修正|修改|试行|暂行|草案)[^（）()]{0,6}[)）]\s*$")
+
+# A date in a regulation's heading that says what happened to the text then.
+_EDITION_DATE = re.compile(
+    r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日(?:(?!\d{4}\s*年)[^。]){0,160}?"
+    r"(?:通过|修订|修正|公布|发布|颁布|批准)"
+)
+EDITION_WINDOW = 800  # characters of body where a regulation's heading gives its dates
+
 _QUOTED = re.compile(r"《([^《》]{4,150})》")
 _BRACKETS_OPEN, _BRACKETS_CLOSE = re.escape("[［(（【〔〖{｛"), re.escape("]］)）】〕〗}｝")
 _DOC_NO_IN_TEXT = re.compile(
@@ -46,20 +76,43 @@ _DOC_NO_IN_TEXT = re.compile(
 )
 _ORDER_NO_IN_TEXT = re.compile(r"([\u4e00-\u9fff]{2,16}令)\s*(第\d{1,5}号)")
 # Titles that publish another text under their own: 关于印发《X》的通知 is where X's text stands.
-_PUBLISHES = re.compile(r"(?:印发|发布|公布|转发|颁布)《([^《》]{4,150})》")
+_PUBLISHES = re.compile(r"(?:印发|发布|公布|转发|颁布)((?:[和及、与]?《[^《》]{4,150}》)+)")
+# What stands before a title's 关于 where the title is an infographic's or a 解读's (一图看懂 关于…): not a publisher.
+_FORM_PREFIX = re.compile(r"图解|一图|读懂|看懂|解读")
 # The part of an interpretation that says what it interprets: its title and its opening.
 INTERPRETATION_WINDOW = 400  # characters of body
 MIN_TITLE_KEY = 6  # characters; shorter quoted titles (《办法》) name nothing in particular
 _NON_WORD = re.compile(r"[\W_]+")
 
-# Sentences that repeal or replace. 被 before the verb turns the direction round: 本办法已被《Y》代替 says this
-# document was replaced; 《X》已被《Y》代替 (in a list of repealed texts) speaks of two others and links nothing.
+# Sentences that repeal or replace, read clause by clause (see :func:`statements`). The verbs are looked for
+# outside 《titles》: a kept 《关于废止…的决定》 repeals nothing. 被 before the verb turns the direction round:
+# 本办法已被《Y》代替 says this document was replaced; 《X》已被《Y》代替 (in a list of repealed texts) speaks of
+# two others and links nothing.
 _SENTENCE = re.compile(r"[^。；;！!\n]+")
-_REPEAL = re.compile(r"同时废止|予以废止|宣布废止|废止|停止执行|不再执行|同时失效|自行失效|代替|取代|替代")
+_SEGMENT_END = re.compile(r"[。；;！!？?\n]")
+# Where a clean-up catalogue's lists begin: （一）保留…目录, 二、废止…目录.
+_LIST_HEADING = re.compile(r"[（(][一二三四五六七八九十]{1,3}[)）]|(?<![\u4e00-\u9fff〇])[一二三四五六七八九十]{1,3}、")
+_CLAUSE_END = re.compile(r"[，,]")
+_REPEAL = re.compile(r"废止|停止执行|不再执行|代替|取代|失效")
+_REVISED = re.compile(r"对[^〇]*》.*?修订")  # 对《X》《Y》进行整合修订
+# A clause that keeps, proposes or only plans: 保留, 继续有效, 拟废止, 建议废止, 有效期届满自行失效.
+_NOT_DONE = re.compile(r"保留|继续有效|继续执行|拟|建议|征求|暂缓|不予|有效期|届满|到期")
 _PASSIVE = re.compile(r"被.{0,80}?(?:废止|代替|取代|替代)")
 _SELF = re.compile(
     r"(?:本|该|此)(?:办法|规定|通知|文件|决定|意见|细则|方案|条例|公告|通告|标准|政策|规范|批复)[^《》]{0,12}被"
 )
+# What is left of a clause that only lists names: 《X》（冀科平〔2018〕10号）、《Y》和
+_NAME_ONLY = re.compile(r"^[\s\d、和及与等原第件个份号.．（）()〔〕\[\]［］]*$")
+
+
+@dataclass
+class Statement:
+    """One clause of a document that repeals or replaces others: the tokens of the documents it names, whether
+    it says the document itself was repealed (``passive``), and its text (the sentence a link is shown with)."""
+
+    passive: bool
+    tokens: list[str]
+    text: str
 
 
 def title_key(title: str) -> str:
@@ -69,12 +122,15 @@ def title_key(title: str) -> str:
 
 def title_keys(title: str) -> list[str]:
     """The keys a title is cited by: whole; from its first 关于 on (joint titles are cited without their
-    publishers: 《关于健全…的实施意见》); and a text it publishes (关于印发《X》的通知 is cited as 《X》)."""
+    publishers: 《关于健全…的实施意见》), unless that 关于 stands inside a 《title》 it quotes (科技部解读《关于…》
+    is not cited as 《关于…》) or follows an infographic's words (一图看懂 关于…); and each text it publishes
+    (关于印发《X》《Y》的通知 is cited as 《X》 and as 《Y》)."""
     keys = [title_key(title)]
     start = title.find("关于")
-    if start > 0:
+    prefix = title[:start]
+    if start > 0 and prefix.count("《") <= prefix.count("》") and not _FORM_PREFIX.search(prefix):
         keys.append(title_key(title[start:]))
-    keys += [title_key(quoted) for quoted in _PUBLISHES.findall(title)]
+    keys += [title_key(quoted) for run in _PUBLISHES.findall(title) for quoted in _QUOTED.findall(run)]
     return [key for key in dict.fromkeys(keys) if len(key) >= MIN_TITLE_KEY]
 
 
@@ -90,8 +146,87 @@ def interpretation_form(title: str, categories: list[str], column: str = "") -> 
 
 
 def kind(doc: Document) -> str:
-    """``解读`` for an interpretation, ``原文`` for everything else (the facet's two values)."""
-    return INTERPRETATION if interpretation_form(doc.title, doc.categories, doc.column) else ORIGINAL
+    """What a document is (the 文件类型 facet): ``解读``, ``新闻发布`` or ``原文``.
+
+    ``解读`` is an interpretation that names or links what it interprets (:func:`cites` is not empty); a
+    press conference or a Q&A that names no document (外交部发言人…在例行记者会上答记者问) is ``新闻发布``;
+    every other document, an infographic of a procedure that names no document included, is ``原文``.
+    """
+    form = interpretation_form(doc.title, doc.categories, doc.column)
+    if _PRESS.search(doc.title) and "负责人" not in doc.title and not _POLICY_TITLE.search(doc.title):
+        return PRESS  # a spokesman's press conference, whatever it mentions; 有关负责人就《X》答记者问 is not one
+    if form and _QA_ON_DOCUMENT.search(doc.title):
+        return INTERPRETATION  # 就《X》答记者问, 《X》解读
+    if form and _interpreted(doc):
+        return INTERPRETATION  # 负责人就调整…答记者问, naming the notice (宿人社发〔2022〕47号) in its opening
+    return PRESS if form == "答记者问" else ORIGINAL
+
+
+def interpretation_of(doc: Document) -> str:
+    """What an interpretation is called (政策解读, 图解, 一图读懂, 答记者问); "" for a document of another kind."""
+    return interpretation_form(doc.title, doc.categories, doc.column) if kind(doc) == INTERPRETATION else ""
+
+
+def version_key(doc: Document) -> str:
+    """The key versions of one regulation share: its title (NFKC, punctuation out, a trailing （2020年修订） or
+    （试行） dropped) where the title names a regulation (…条例, …办法, …规定, …细则, …规则, …法); "" otherwise,
+    and for a 解读 or 新闻发布. Two documents with one key and different dates are versions of it."""
+    if kind(doc) != ORIGINAL:
+        return ""
+    title = _VERSION_NOTE.sub("", doc.title.strip())
+    if not _REGULATION.search(title) or title.startswith("关于"):
+        return ""
+    key = title_key(title)
+    return key if len(key) >= MIN_TITLE_KEY else ""
+
+
+def version_date(doc: Document) -> str:
+    """The date of the edition a regulation's text is (ISO): the latest date its heading says it was adopted,
+    revised or published (2018年11月22日…通过 2024年12月31日…修正 → 2024-12-31); "" where it says none.
+    A page's own 公开日期 is not used: a site reposting a law years later publishes no new version."""
+    found = []
+    for match in _EDITION_DATE.finditer(doc.body[:EDITION_WINDOW]):
+        year, month, day = match.group(1), int(match.group(2)), int(match.group(3))
+        if 1 <= month <= 12 and 1 <= day <= 31:
+            found.append(f"{year}-{month:02d}-{day:02d}")
+    return max(found, default="")
+
+
+def edition_sentence(doc: Document) -> str:
+    """The words of a regulation's heading that date its edition (2024年12月31日…修正), else its title."""
+    found = [match for match in _EDITION_DATE.finditer(doc.body[:EDITION_WINDOW])]
+    if not found:
+        return doc.title
+    latest = max(found, key=lambda match: (int(match.group(1)), int(match.group(2)), int(match.group(3))))
+    return re.sub(r"\s+", " ", latest.group()).strip()
+
+
+MIN_EDITION_GAP = 180  # days: two dates of one edition (通过, then 公布) lie closer than this
+
+
+def are_versions(one: Document, other: Document) -> bool:
+    """Whether two documents are different editions of one regulation: the same :func:`version_key`, and
+    edition dates (:func:`version_date`) both known and more than MIN_EDITION_GAP days apart."""
+    key = version_key(one)
+    if not key or key != version_key(other):
+        return False
+    first, second = version_date(one), version_date(other)
+    if not (first and second):
+        return False
+    try:
+        return abs((date.fromisoformat(first) - date.fromisoformat(second)).days) > MIN_EDITION_GAP
+    except ValueError:  # a heading's impossible date (2月30日)
+        return False
+
+
+def named_in_title(title: str) -> list[str]:
+    """``t:`` tokens of the document an interpretation's title names without quotes: 关于…的若干措施解读 names
+    关于…的若干措施 (its form words removed, what is left must read as a document's title)."""
+    name = _FORM_WORDS.sub("", title.strip())
+    name = _FORM_WORDS.sub("", name).strip()
+    if name == title.strip() or "《" in name or not _NAMED_DOCUMENT.search(name):
+        return []
+    return [f"t:{key}" for key in title_keys(name)]
 
 
 def doc_no_tokens(text: str) -> list[str]:
@@ -145,14 +280,50 @@ def refs(doc: Document) -> list[str]:
 
 def cites(doc: Document) -> list[str]:
     """For an interpretation, the tokens of what it interprets: 《titles》 and 文号 in its title and opening,
-    and the links on its page. Empty for any other document."""
+    the document its title names (:func:`named_in_title`), and the links on its page. Empty for any other
+    document."""
     if kind(doc) != INTERPRETATION:
         return []
-    window = f"{doc.title}\n{doc.body[:INTERPRETATION_WINDOW]}"
-    tokens = quoted_title_tokens(window) + doc_no_tokens(window)
+    return _interpreted(doc)
+
+
+def _interpreted(doc: Document) -> list[str]:
+    """The tokens of what a document names as interpreted, whatever its kind (see :func:`cites`)."""
+    tokens = [token for _, found in cite_sentences(doc) for token in found]
     for link in doc.related:
         tokens += link_tokens(link.url, doc.url) + quoted_title_tokens(link.title)
     return _without_own(tokens, doc)
+
+
+# A sentence that gives the grounds of a text, not the text interpreted: 根据《X》…制定, 为贯彻落实《Y》.
+_GROUNDS = re.compile(r"根据|依据|按照|依照|贯彻|落实|遵循|衔接|参照|对照|精神")
+
+
+def interpreted_sentences(doc: Document) -> list[tuple[str, list[str]]]:
+    """(sentence, tokens) naming what an interpretation interprets, the sentence a 解读 → 原文 link is shown
+    with: its title where the title names a document (《X》解读 interprets X, whatever X's grounds its opening
+    cites); else the sentences of its opening that name a document and do not give grounds (根据《X》,
+    为贯彻落实《Y》); and the links on its page."""
+    found = cite_sentences(doc)
+    links = [(link.title, quoted_title_tokens(link.title) + link_tokens(link.url, doc.url)) for link in doc.related]
+    titled = [(sentence, tokens) for sentence, tokens in found if sentence == doc.title]
+    if titled:
+        return titled + [pair for pair in links if pair[1]]
+    return [
+        (sentence, tokens) for sentence, tokens in found if (sentence, tokens) in links or not _GROUNDS.search(sentence)
+    ]
+
+
+def cite_sentences(doc: Document) -> list[tuple[str, list[str]]]:
+    """(sentence, tokens) for each sentence of an interpretation's title and opening that names a document:
+    the sentence a 解读 → 原文 link is shown with."""
+    found = [(doc.title, quoted_title_tokens(doc.title) + doc_no_tokens(doc.title) + named_in_title(doc.title))]
+    found += [
+        (sentence.strip(), quoted_title_tokens(sentence) + doc_no_tokens(sentence))
+        for sentence in _SENTENCE.findall(doc.body[:INTERPRETATION_WINDOW])
+    ]
+    found += [(link.title, quoted_title_tokens(link.title) + link_tokens(link.url, doc.url)) for link in doc.related]
+    return [(sentence, tokens) for sentence, tokens in found if tokens]
 
 
 def related_tokens(doc: Document) -> list[str]:
@@ -176,25 +347,90 @@ def mentions(doc: Document) -> list[str]:
 
 def repeals(doc: Document) -> list[str]:
     """Tokens of the documents this one says it repeals or replaces (原《X》同时废止; 本办法代替…)."""
-    return _without_own([token for passive, tokens in _repeal_statements(doc) if not passive for token in tokens], doc)
+    return _without_own([token for found in statements(doc) if not found.passive for token in found.tokens], doc)
 
 
 def repealed_by(doc: Document) -> list[str]:
     """Tokens of the documents this one says it was repealed or replaced by (本文件已被《Y》废止)."""
-    return _without_own([token for passive, tokens in _repeal_statements(doc) if passive for token in tokens], doc)
+    return _without_own([token for found in statements(doc) if found.passive for token in found.tokens], doc)
 
 
-def _repeal_statements(doc: Document) -> list[tuple[bool, list[str]]]:
-    """(whether the sentence is passive, the documents it names) for each sentence that repeals or replaces."""
+def statements(doc: Document) -> list[Statement]:
+    """The clauses of an original (not of a 解读 or 新闻发布) that repeal or replace documents they name.
+
+    A text is cut into sentences (。；！\\n) and at the headings of numbered lists (（一）, 二、), so each list of
+    a clean-up catalogue stands alone; each sentence into clauses at commas. A clause states a repeal when,
+    outside its 《titles》, it holds 废止, 停止执行, 不再执行, 代替, 取代 or 失效 (or reads 对《X》…修订), and
+    nothing that keeps or only proposes (保留, 继续有效, 拟, 建议, 有效期届满). It names the documents in it,
+    and, where it names none, those of the clauses beside it that are lists of names only
+    (《X》（…号），自本办法施行之日起废止).
+    """
+    if kind(doc) != ORIGINAL:
+        return []
     found = []
-    for sentence in _SENTENCE.findall(f"{doc.body}\n{doc.summary}"):
-        if not _REPEAL.search(sentence):
-            continue
-        tokens = quoted_title_tokens(sentence) + doc_no_tokens(sentence)
-        passive = bool(_PASSIVE.search(sentence))
-        if tokens and (not passive or _SELF.search(sentence)):
-            found.append((passive, tokens))
+    for segment in _segments(f"{doc.body}\n{doc.summary}"):
+        clauses = _clauses(segment)
+        for i, clause in enumerate(clauses):
+            masked = _mask(clause)
+            if _NOT_DONE.search(masked) or not (_REPEAL.search(masked) or _REVISED.search(masked)):
+                continue
+            named = [clause]
+            for step in (-1, 1):  # the lists of names right before and after the clause
+                j = i + step
+                while 0 <= j < len(clauses) and _names(clauses[j]) and _NAME_ONLY.match(_unnamed(clauses[j])):
+                    named.insert(0, clauses[j]) if step < 0 else named.append(clauses[j])
+                    j += step
+            tokens = [token for part in named for token in _names(part)]
+            passive = bool(_PASSIVE.search(masked))
+            if tokens and (not passive or _SELF.search(masked)):
+                found.append(Statement(passive, list(dict.fromkeys(tokens)), "，".join(named).strip()))
     return found
+
+
+def name_position(text: str, names: set[str]) -> int:
+    """Where ``text`` first names one of the documents ``names`` stands for (a 《title》 or a 文号); −1."""
+    found = [
+        match.start() for match in _QUOTED.finditer(text) if names.intersection(quoted_title_tokens(match.group()))
+    ]
+    found += [
+        match.start() for match in _DOC_NO_IN_TEXT.finditer(text) if names.intersection(doc_no_tokens(match.group()))
+    ]
+    return min(found, default=-1)
+
+
+def _segments(text: str) -> list[str]:
+    """``text`` cut at sentence ends and list headings (never inside a 《title》)."""
+    masked = _mask(text)
+    cuts = {0, len(text)}
+    cuts.update(match.end() for match in _SEGMENT_END.finditer(masked))
+    cuts.update(match.start() for match in _LIST_HEADING.finditer(masked))
+    points = sorted(cuts)
+    return [text[a:b] for a, b in zip(points, points[1:], strict=False) if text[a:b].strip()]
+
+
+def _clauses(segment: str) -> list[str]:
+    masked = _mask(segment)
+    points = [0, *(match.end() for match in _CLAUSE_END.finditer(masked)), len(segment)]
+    return [segment[a:b].strip(" ，,") for a, b in zip(points, points[1:], strict=False) if segment[a:b].strip(" ，,")]
+
+
+def _mask(text: str) -> str:
+    """``text`` with every character inside 《…》 replaced by 〇 (same length: positions stay)."""
+    return _QUOTED_ANY.sub(lambda match: "《" + "〇" * (len(match.group()) - 2) + "》", text)
+
+
+_QUOTED_ANY = re.compile(r"《[^《》]*》")
+
+
+def _names(clause: str) -> list[str]:
+    return quoted_title_tokens(clause) + doc_no_tokens(clause)
+
+
+def _unnamed(clause: str) -> str:
+    """A clause without its 《titles》 and 文号 (to tell a list of names from a sentence)."""
+    text = _QUOTED_ANY.sub("", clause)
+    text = _DOC_NO_IN_TEXT.sub("", text)
+    return _ORDER_NO_IN_TEXT.sub("", text)
 
 
 def _without_own(tokens: list[str], doc: Document) -> list[str]:

@@ -18,7 +18,7 @@ from index.postings import GramPositions, TermCounts
 from index.record import Attachment, Document, Finding, IndexNo, Link
 
 # Bumped whenever the schema or the analysis changes, so an old index is rebuilt, not misread.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 9
 
 # Sort key for a document without a date: after every dated one whichever way a list is sorted
 # (the sort fields below pair it with a has_date key that sorts first; a date in the future counts
@@ -79,7 +79,7 @@ def build_schema(analyzer: Composable | None = None) -> Schema:
         date_key=NUMERIC(int, sortable=True),
         has_date=NUMERIC(int, sortable=True),
         validity=ID(stored=True, sortable=True),  # 有效性, a facet (有效 / 失效 / 废止 / 已修改, or as published)
-        # 解读 or 原文 (a facet), what an interpretation is called, and the tokens of index.relations
+        # 原文, 解读 or 新闻发布 (a facet), what an interpretation is called, and the tokens of index.relations
         kind=ID(stored=True, sortable=True),
         interpretation=STORED,
         refs=KEYWORD,
@@ -173,7 +173,7 @@ def to_fields(doc: Document, digest: str) -> dict[str, object]:
         "doc_no_keys": ",".join(doc_no_keys(doc.doc_no)),
         "validity": doc.validity,
         "kind": relations.kind(doc),
-        "interpretation": relations.interpretation_form(doc.title, doc.categories, doc.column),
+        "interpretation": relations.interpretation_of(doc),
         "refs": " ".join(relations.refs(doc)),
         "cites": " ".join(relations.cites(doc)),
         "repeals": " ".join(relations.repeals(doc)),

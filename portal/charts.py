@@ -1,7 +1,9 @@
-"""Bar and column charts as geometry for server-rendered SVG (``templates/_chart.html`` draws them).
+"""Bar charts as geometry for server-rendered SVG (``templates/_chart.html`` draws them).
 
 Readable without JavaScript and in print: plain rectangles and text with their colours as attributes, the
-numbers written on the bars, and the same figures in a table beside each chart.
+numbers written beside the bars, and the same figures in a table beside each chart. One bar a row: labels and
+numbers each have a row of their own, so none overlaps another and none leaves the chart, whatever the
+count of values (:func:`text_boxes` gives where each text lies, for the tests that check it).
 """
 
 from __future__ import annotations
@@ -9,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 WIDTH = 480  # viewBox units; the SVG scales to its column, so text stays legible on a phone
-FONT = 15
+FONT = 15  # labels
+VALUE_FONT = 14  # the numbers
 LABEL_CHARS = 12  # longer labels are cut with … in the chart (the table beside it has them whole)
 
 
@@ -30,7 +33,7 @@ class Bar:
 
 @dataclass
 class Chart:
-    kind: str  # "bars" (horizontal, one a row) or "columns" (vertical, one a year)
+    kind: str  # "bars": horizontal, one a row
     width: float
     height: float
     bars: list[Bar]
@@ -44,7 +47,8 @@ def short(label: str, chars: int = LABEL_CHARS) -> str:
 def bar_chart(items: list[tuple[str, int]], row: float = 30.0) -> Chart:
     """Horizontal bars, one row per (label, value), longest at full width."""
     label_width = FONT * LABEL_CHARS + 8
-    value_room = FONT * 4
+    top_digits = len(str(max((value for _, value in items), default=0)))
+    value_room = text_width("0" * top_digits, VALUE_FONT) + 10
     plot = WIDTH - label_width - value_room
     top = max((value for _, value in items), default=0) or 1
     bars = []
@@ -70,30 +74,18 @@ def bar_chart(items: list[tuple[str, int]], row: float = 30.0) -> Chart:
     return Chart("bars", WIDTH, height, bars, (label_width, 0, label_width, height))
 
 
-def column_chart(items: list[tuple[str, int]], plot_height: float = 180.0) -> Chart:
-    """Vertical columns, one per (label, value) in the order given (years, oldest first)."""
-    top_room, label_room = FONT * 1.6, FONT * 2.2
-    slot = WIDTH / max(len(items), 1)
-    top = max((value for _, value in items), default=0) or 1
-    base = top_room + plot_height
-    every = 1 if slot >= FONT * 2.6 else 2 if slot >= FONT * 1.3 else 5  # label every n-th column when crowded
-    bars = []
-    for i, (label, value) in enumerate(items):
-        height = max(plot_height * value / top, 1.0 if value else 0.0)
-        x = i * slot + slot * 0.15
-        bars.append(
-            Bar(
-                label if i % every == 0 else "",
-                label,
-                value,
-                x=x,
-                y=base - height,
-                width=slot * 0.7,
-                height=height,
-                label_x=x + slot * 0.35,
-                label_y=base + FONT * 1.4,
-                value_x=x + slot * 0.35,
-                value_y=base - height - 5,
-            )
-        )
-    return Chart("columns", WIDTH, base + label_room, bars, (0, base, WIDTH, base))
+def text_width(text: str, size: float) -> float:
+    """The width ``text`` takes at font ``size``: a CJK character is one em, a digit or Latin letter at most 0.62."""
+    return sum(size if ord(ch) > 0x2E7F else size * 0.62 for ch in text)
+
+
+def text_boxes(chart: Chart) -> list[tuple[float, float, float, float]]:
+    """(x0, y0, x1, y1) of every label and number the chart writes, in its viewBox units."""
+    boxes = []
+    for bar in chart.bars:
+        if bar.label:
+            width = text_width(bar.label, FONT)
+            boxes.append((bar.label_x - width, bar.label_y - FONT * 0.85, bar.label_x, bar.label_y + FONT * 0.2))
+        width, top = text_width(str(bar.value), VALUE_FONT), bar.value_y - VALUE_FONT * 0.85
+        boxes.append((bar.value_x, top, bar.value_x + width, bar.value_y + VALUE_FONT * 0.2))
+    return boxes

@@ -57,7 +57,7 @@ def ingest(
         if as_json:
             _echo_json(report.to_dict())
         else:
-            _print_report(report, f"cluster {settings.manticore}")
+            _print_report(report, f"集群 {settings.manticore}")
         return
     show_bar = not (quiet or as_json) and sys.stderr.isatty()
     bar = IngestProgress(list(iter_files(paths))) if show_bar else None
@@ -125,26 +125,11 @@ def _ingest_cluster(settings, paths, prune: bool, scheduler: str | None, workers
 
 
 def _print_report(report, index_dir: Path | str) -> None:
-    click.echo(f"index: {index_dir}{' (rebuilt)' if report.rebuilt else ''}")
-    click.echo(
-        f"added {len(report.added)}, updated {len(report.updated)}, unchanged {report.unchanged}, "
-        f"removed {len(report.removed)}, rejected {len(report.rejected)}, duplicates {len(report.duplicates)}, "
-        f"conflicts {len(report.conflicts)}, "
-        f"warnings {len(report.warnings)}  (files read {report.files_read}, unchanged files {report.files_unchanged})"
-    )
-    for title, items in (
-        ("cleaned up after a stopped ingest", report.cleaned),
-        ("rejected", report.rejected),
-        ("duplicates", report.duplicates),
-        ("conflicts", report.conflicts),
-        ("warnings", report.warnings),
-    ):
-        if items:
-            click.echo(f"\n{title}:")
-            for item in items[:50]:
-                click.echo(f"  {item}")
-            if len(items) > 50:
-                click.echo(f"  … and {len(items) - 50} more (use --json for all)")
+    """The report in Chinese: counts, then per section a count per kind and examples (portal/ingest_report.py)."""
+    from portal.ingest_report import report_lines
+
+    for line in report_lines(report, index_dir):
+        click.echo(line)
 
 
 # Facets the search command filters by, one repeatable option each (--publisher, --year, --validity, --kind);
@@ -256,6 +241,8 @@ def lookup(identifier: str, as_json: bool) -> None:
         raise click.ClickException(f"no document with 索引号 or 文号 {identifier!r}")
     for doc in matches:
         click.echo(f"{doc.title}")
+        if doc.copies:
+            click.echo(f"  副本     {'、'.join(copy.id for copy in doc.copies)}")
         click.echo(f"  索引号   {doc.index_no or '—'}")
         click.echo(f"  发布机构 {doc.publisher or '—'}")
         click.echo(f"  公开日期 {doc.pub_date or '—'}")
@@ -279,7 +266,8 @@ def stats(as_json: bool) -> None:
         _echo_json(to_json(figures))
         return
     click.echo(f"收录文件统计（数据截至 {figures.last_commit.replace('T', ' ')}）")
-    click.echo(f"  文件总数    {figures.documents} 份")
+    click.echo(f"  文件总数    {figures.documents} 份（同一文件的副本不重复计数）")
+    click.echo(f"  副本        {figures.copies} 条（与另一条标题、正文相同）")
     click.echo(f"  发布机构    {figures.publishers} 个")
     click.echo(f"  年份        {figures.years} 个")
     click.echo(f"  政策解读    {figures.interpretations} 份")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -28,8 +28,10 @@ def _doc_url(request: Request) -> Any:
 
 
 def search_atom(request: Request) -> Response:
-    """``/search.atom?…``: the first page of any search as an Atom feed, newest first by default."""
+    """``/search.atom?…``: the newest documents a search finds, newest first whatever ``sort`` says (a
+    subscription is for what is new; a relevance feed would miss new documents that rank low)."""
     parsed = parsed_search(request)
+    parsed = replace(parsed, request=replace(parsed.request, sort="newest", page=1))
     page = search_page(catalog_of(request), parsed)
     base, site_name = _base(request), settings_of(request).site_name
     title = f"{site_name}：{parsed.request.q or page.heading or '全部文件'}"

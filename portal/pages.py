@@ -71,13 +71,38 @@ class SearchPage:
 class DocPage:
     doc: Document
     related: list[RelatedDoc]  # 本文引用, 引用本文, 同主题 (index/query/related.py), none listed under relations
-    relations: Relations  # what its text links it to: 解读 ↔ 原文, replaced by / replaces
+    relations: Relations  # what its text links it to: 解读 ↔ 原文, replaced by / replaces, versions
     notes: list[Note]  # integrity findings in Chinese
     interpretation: str = ""  # 政策解读, 图解, 一图读懂 or 答记者问 when the document is an interpretation
+    kind: str = relations.ORIGINAL  # 原文, 解读 or 新闻发布 (index.relations.kind)
 
-    @property
-    def kind(self) -> str:
-        return relations.INTERPRETATION if self.interpretation else relations.ORIGINAL
+
+EXAMPLES_FROM = 50  # newest documents the examples are taken from
+
+
+@dataclass
+class Examples:
+    """Examples the forms give, taken from the index's own documents ("" where the index holds none)."""
+
+    doc_no: str = ""  # a 文号
+    index_no: str = ""  # a 索引号
+    index_tail: str = ""  # its 后段码
+
+    def identifiers(self) -> str:
+        """``宿政办发〔2017〕150号 或 014319733/2018-00019``, as far as the index has them."""
+        return " 或 ".join(part for part in (self.doc_no, self.index_no) if part)
+
+
+def examples_of(catalog: Catalog, newest: list[DocSummary] | None = None) -> Examples:
+    """A 文号 and a 索引号 of the newest documents that have them (of ``newest`` where a page has them already)."""
+    found = Examples()
+    for item in catalog.latest(EXAMPLES_FROM) if newest is None else newest:
+        if item.doc_no and not found.doc_no:
+            found.doc_no = item.doc_no
+        if item.index_no and not found.index_no:
+            found.index_no = item.index_no
+            found.index_tail = item.index_no.rsplit("/", 1)[-1] if "/" in item.index_no else ""
+    return found
 
 
 def identifier_matches(catalog: Catalog, parsed: ParsedSearch) -> list[DocSummary]:
@@ -165,11 +190,14 @@ def doc_page(catalog: Catalog, doc_id: str) -> DocPage | None:
     doc = catalog.get(doc_id)
     if doc is None:
         return None
-    form = relations.interpretation_form(doc.title, doc.categories, doc.column)
     linked = catalog.relations(doc)
-    shown = {item.id for items in vars(linked).values() for item in items}  # already listed in their own sections
+    shown = {
+        id_ for items in vars(linked).values() for item in items for id_ in (item.id, *(c.id for c in item.copies))
+    }
     related = [item for item in catalog.related(doc.id, limit=RELATED_SHOWN + len(shown)) if item.id not in shown]
-    return DocPage(doc, related[:RELATED_SHOWN], linked, notes_of(doc), form)
+    return DocPage(
+        doc, related[:RELATED_SHOWN], linked, notes_of(doc), relations.interpretation_of(doc), relations.kind(doc)
+    )
 
 
 def resolve_doc_id(catalog: Catalog, text: str) -> str | None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from index.query import DocSummary, FacetValue, Hit, SearchRequest
 from index.query.related import RelatedDoc
-from index.query.relations import Relations
+from index.query.relations import LinkedDoc, Relations
 from index.query.results import Copy, Expansion, Rescue
 from index.record import Document, IndexNo
 from portal.links import doc_path
@@ -51,6 +51,14 @@ class RelatedItem(DocItem):
 
 
 @dataclass
+class LinkedItem(DocItem):
+    """A document a relation links, the sentence stating the relation, and the document's copies."""
+
+    sentence: str = ""
+    copies: list[Copy] = dataclasses.field(default_factory=list)
+
+
+@dataclass
 class HitItem(Hit):
     """A search hit, with its page on this portal."""
 
@@ -58,7 +66,13 @@ class HitItem(Hit):
 
 
 def doc_item(summary: DocSummary) -> DocItem:
-    return DocItem(**{**vars(summary), "url": safe_href(summary.url)}, path=doc_path(summary.id))
+    fields = {name: getattr(summary, name) for name in DocSummary.__dataclass_fields__}
+    return DocItem(**{**fields, "url": safe_href(summary.url)}, path=doc_path(summary.id))
+
+
+def linked_item(item: LinkedDoc) -> LinkedItem:
+    copies = [Copy(copy.id, safe_href(copy.url)) for copy in item.copies]
+    return LinkedItem(**{**vars(doc_item(item)), "sentence": item.sentence, "copies": copies})
 
 
 def hit_item(hit: Hit) -> HitItem:
@@ -131,10 +145,12 @@ class PublicDocument:
 class DocResponse:
     document: PublicDocument
     related: list[RelatedItem]
-    interprets: list[DocItem]
-    interpretations: list[DocItem]
-    replaced_by: list[DocItem]
-    replaces: list[DocItem]
+    interprets: list[LinkedItem]
+    interpretations: list[LinkedItem]
+    replaced_by: list[LinkedItem]
+    replaces: list[LinkedItem]
+    current_version: list[LinkedItem]
+    older_versions: list[LinkedItem]
 
 
 def public_document(doc: Document, kind: str, interpretation: str) -> PublicDocument:
@@ -189,10 +205,12 @@ def doc_response(
     return DocResponse(
         document=public_document(doc, kind, interpretation),
         related=[RelatedItem(**{**vars(item), "url": safe_href(item.url)}, path=doc_path(item.id)) for item in related],
-        interprets=[doc_item(item) for item in relations.interprets],
-        interpretations=[doc_item(item) for item in relations.interpretations],
-        replaced_by=[doc_item(item) for item in relations.replaced_by],
-        replaces=[doc_item(item) for item in relations.replaces],
+        interprets=[linked_item(item) for item in relations.interprets],
+        interpretations=[linked_item(item) for item in relations.interpretations],
+        replaced_by=[linked_item(item) for item in relations.replaced_by],
+        replaces=[linked_item(item) for item in relations.replaces],
+        current_version=[linked_item(item) for item in relations.current_version],
+        older_versions=[linked_item(item) for item in relations.older_versions],
     )
 
 
@@ -283,7 +301,7 @@ class SuggestResponse:
 class LookupResponse:
     q: str
     kind: str | None  # index_no, index_tail, doc_no, or null when the text is no identifier
-    matches: list[DocItem]
+    matches: list[HitItem]  # copies of one document are one match, naming the others (copies)
 
 
 @dataclass

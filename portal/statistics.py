@@ -1,5 +1,6 @@
 """Statistics of the whole index, as the annual 政府信息公开工作年度报告 tabulates them: documents per year, per
-publisher, per classification dimension, per 有效性 and per 原文/解读, each with its share.
+publisher, per classification dimension, per 有效性 and per 文件类型 (原文/解读/新闻发布), each with its share.
+A document published under several ids (the same title and body) counts once; the copies are counted apart.
 
 One function computes them for ``/stats``, ``/stats.json`` and ``portal stats`` alike.
 """
@@ -19,7 +20,7 @@ BREAKDOWNS: dict[str, str] = {
     "category_topic": "按主题分类",
     "category_genre": "按体裁分类",
     "validity": "按有效性",
-    "kind": "原文与解读",
+    "kind": "文件类型（原文、解读、新闻发布）",
 }
 # How a document without a value is counted in each breakdown.
 UNKNOWN_LABELS: dict[str, str] = {"year": "未注明日期", "validity": "未注明有效性"}
@@ -47,7 +48,8 @@ class Breakdown:
 
 @dataclass
 class Statistics:
-    documents: int
+    documents: int  # distinct documents: copies (the same title and body under several ids) count once
+    copies: int  # index entries that are copies of another
     publishers: int
     years: int
     interpretations: int
@@ -71,10 +73,12 @@ def breakdown(key: str, values: list[FacetValue], documents: int) -> Breakdown:
 def statistics(catalog: Catalog) -> Statistics:
     """Every figure of the statistics page. Raises NoIndex before the first ingest."""
     overview, facets = catalog.stats(), catalog.facet_counts()
-    documents = int(overview["documents"])
     kinds = {value.value: value.count for value in facets.get("kind", [])}
+    # Facets count each document once, its copies folded in; every document has exactly one kind.
+    documents = sum(kinds.values()) if kinds else int(overview["documents"])
     return Statistics(
         documents=documents,
+        copies=max(0, int(overview["documents"]) - documents),
         publishers=int(overview["publishers"]),
         years=int(overview["years"]),
         interpretations=kinds.get("解读", 0),

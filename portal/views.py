@@ -14,10 +14,19 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from index.query import FACETS, MAX_QUERY_CHARS, Catalog, identifier_kind
 from portal import facetlists
-from portal.charts import Chart, bar_chart, column_chart
+from portal.charts import Chart, bar_chart
 from portal.links import CATEGORY_DIMENSIONS, absolute, browse_path, doc_path, search_url
 from portal.pagecache import cached
-from portal.pages import DocPage, SearchPage, doc_page, identifier_matches, page_numbers, resolve_doc_id, search_page
+from portal.pages import (
+    DocPage,
+    SearchPage,
+    doc_page,
+    examples_of,
+    identifier_matches,
+    page_numbers,
+    resolve_doc_id,
+    search_page,
+)
 from portal.params import Params, ParsedSearch, clean_text, is_year, parse_search
 from portal.querylog import QueryLog
 from portal.responses import (
@@ -88,13 +97,15 @@ def hot_queries(request: Request) -> list[str]:
 
 
 def home_data(catalog: Catalog, hot: list[str]) -> dict[str, Any]:
+    latest = catalog.latest(LATEST_ON_HOME)
     facets, omitted = facetlists.bounded(catalog.facet_counts())
     return {
-        "latest": catalog.latest(LATEST_ON_HOME),
+        "latest": latest,
         "facets": facets,
         "facets_omitted": omitted,
         "stats": catalog.stats(),
         "hot": hot,
+        "examples": examples_of(catalog, latest),  # the search box's examples, from the documents listed
     }
 
 
@@ -126,6 +137,12 @@ def search_context(page: SearchPage) -> dict[str, Any]:
         "links": page.links,
         "page_numbers": page_numbers(page.result.page, page.result.pages),
     }
+
+
+def with_examples(context: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
+    """``context`` and the examples its forms give, from the index's own documents (where a page needs them)."""
+    context["examples"] = examples_of(catalog)
+    return context
 
 
 def search_response(page: SearchPage) -> SearchResponse:
@@ -182,6 +199,8 @@ def search(request: Request) -> Response:
         querylog.record(parsed.request.q, page.result.total, client=request.client.host if request.client else "")
     context = search_context(page)
     context["canonical"] = canonical(request, page.links.html())
+    if not page.result.total:
+        with_examples(context, catalog)
     return render(request, "search.html", context)
 
 
@@ -224,7 +243,7 @@ def advanced(request: Request) -> Response:
         "notices": parsed.notices,
         "canonical": canonical(request, "/advanced"),
     }
-    return render(request, "advanced.html", context)
+    return render(request, "advanced.html", with_examples(context, catalog_of(request)))
 
 
 def advanced_json(request: Request) -> Response:
@@ -237,17 +256,24 @@ CHART_BARS = 15  # values drawn as bars (the table beside the chart lists every 
 
 
 def chart_of(item: Breakdown) -> tuple[Chart, str]:
-    """The chart of one breakdown, and a note on what it leaves out ("" when nothing)."""
+    """The chart of one breakdown, and a note on what it leaves out ("" when nothing).
+
+    Every chart is one bar a row, so no label can overlap another however many values there are. Years run
+    newest first (the recent ones are what a reader looks for) and only the latest CHART_BARS are drawn;
+    other breakdowns draw their CHART_BARS largest values.
+    """
     pairs = [(count.label, count.count) for count in item.counts]
     if item.key == "year":
-        return column_chart(pairs), (f"另有{item.unknown_label} {item.unknown} 份，见统计表。" if item.unknown else "")
+        pairs = pairs[::-1]
     shown, rest = pairs[:CHART_BARS], pairs[CHART_BARS:]
-    note = (
-        f"图中为文件最多的 {CHART_BARS} 项；其余 {len(rest)} 项共 {sum(v for _, v in rest)} 份，见统计表。"
-        if rest
-        else ""
-    )
-    return bar_chart(shown), note if rest else ""
+    notes = []
+    if rest:
+        which = f"最近 {CHART_BARS} 个年份" if item.key == "year" else f"文件最多的 {CHART_BARS} 项"
+        rest_name = "更早的" if item.key == "year" else "其余"
+        notes.append(f"图中为{which}；{rest_name} {len(rest)} 项共 {sum(v for _, v in rest)} 份，见统计表。")
+    if item.key == "year" and item.unknown:
+        notes.append(f"另有{item.unknown_label} {item.unknown} 份，见统计表。")
+    return bar_chart(shown), "".join(notes)
 
 
 def stats(request: Request) -> Response:
@@ -276,15 +302,16 @@ def lookup_data(catalog: Catalog, q: str) -> dict[str, Any]:
 
 def lookup(request: Request) -> Response:
     """``/lookup?q=``: a pasted 索引号 or 文号; one match goes straight to it."""
-    data = lookup_data(catalog_of(request), clean_text(request.query_params.get("q", ""), 200))
+    catalog = catalog_of(request)
+    data = lookup_data(catalog, clean_text(request.query_params.get("q", ""), 200))
     if len(data["matches"]) == 1:
         return RedirectResponse(doc_path(data["matches"][0].id), status_code=303)
-    return render(request, "lookup.html", data)
+    return render(request, "lookup.html", with_examples(data, catalog))
 
 
 def lookup_json(request: Request) -> Response:
     data = lookup_data(catalog_of(request), clean_text(request.query_params.get("q", ""), 200))
-    return json_response(LookupResponse(data["q"], data["kind"], [doc_item(item) for item in data["matches"]]))
+    return json_response(LookupResponse(data["q"], data["kind"], [hit_item(item) for item in data["matches"]]))
 
 
 # Document --------------------------------------------------------------------------------------

@@ -57,3 +57,21 @@ def test_bigrams_rank_title_matches_first_and_match_any_bigram(tmp_path):
     assert ranked[0] == "c"
     assert set(ranked) == {"b", "c", "d"}  # 'd' shares only the bigram 许可: an OR query still finds it
     assert ranked.index("b") < ranked.index("d")
+
+
+def test_the_claims_sample_is_judged_whole_and_drawn_as_the_script_draws():
+    """bench/data/claims-sample.json: at least 200 claims of every type, each judged with a reason; the strata
+    sizes are the script's (python -m bench.claims)."""
+    from bench import claims
+
+    sample = json.loads(claims.SAMPLE.read_text("utf-8"))
+    judgments = json.loads(claims.JUDGMENTS.read_text("utf-8"))
+    assert len(sample) >= 200 and len({claim["key"] for claim in sample}) == len(sample)
+    counts = {kind: sum(claim["type"] == kind for claim in sample) for kind in claims.PER_TYPE}
+    assert counts == claims.PER_TYPE
+    assert {claim["key"] for claim in sample} == set(judgments)
+    assert all(isinstance(j["true"], bool) and j["why"].strip() for j in judgments.values())
+    assert all(claim["sentence"].strip() for claim in sample)  # every relation shown names its sentence
+    by_type, false = claims.precision(sample, judgments)
+    assert sum(total for _, total in by_type.values()) == len(sample)
+    assert len(false) == sum(not j["true"] for j in judgments.values())

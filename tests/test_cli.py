@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import html
+import io
 import json
 import os
 import pty
@@ -51,8 +52,8 @@ def test_plain_ingest_prints_a_closing_report(env, ingested, tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text("{oops", "utf-8")
     out = portal(env, "ingest", str(bad)).stdout
-    assert "rejected 1" in out
-    assert f"{bad}: not valid JSON" in out
+    assert "拒收 1 条" in out
+    assert f"{bad}：not valid JSON" in out
 
 
 def test_lookup_prints_the_seed_page(env, ingested):
@@ -177,9 +178,44 @@ def test_ingest_on_a_terminal_shows_a_total_and_an_eta_and_leaves_a_summary(tmp_
         chunks.append(chunk)
     assert process.wait(timeout=60) == 0
     out = b"".join(chunks).decode("utf-8", "replace")
-    assert re.search(r"\d+/30 个文件 \[\d\d:\d\d<\d\d:\d\d", out), out  # total and an estimated time left
+    assert re.search(r"\d+/30 条记录 \[\d\d:\d\d<\d\d:\d\d", out), out  # total and an estimated time left
     assert "收录：检查了 30 个文件，读取 30 份文档" in out  # the line that stays
-    assert "added 30" in out
+    assert "新增 30 份" in out
+
+
+def test_the_bar_counts_the_records_of_one_big_file(tmp_path):
+    """One export of many records (the shared corpus is one 10,832-record file) moves the bar record by record."""
+    from portal.progress import IngestProgress
+
+    export = tmp_path / "export.jsonl"
+    export.write_text("".join(json.dumps({"title": f"文件{n}"}) + "\n" for n in range(120)), "utf-8")
+    stream = io.StringIO()
+    bar = IngestProgress([export], stream)
+    seen = []
+    for n in range(120):
+        bar(f"{export} 第{n + 1}行")
+        seen.append(bar.bar.n)
+    assert bar.bar.total == 120 and seen == list(range(1, 121))
+    bar.close()
+    assert "读取 120 份文档" in stream.getvalue()
+
+
+def test_the_report_counts_each_kind_of_finding_then_gives_examples(tmp_path):
+    """1,494 warnings in file order told nothing: the report gives a count per kind, then examples, in Chinese."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    records = [{"title": f"无正文的文件{n}", "pub_date": "2018-04-10"} for n in range(5)]
+    records += [{"title": f"日期有误的文件{n}", "body": "正文。", "pub_date": "下个月初"} for n in range(4)]
+    (folder / "export.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
+    env = {**os.environ, "PORTAL_INDEX_DIR": str(tmp_path / "index")}
+    out = portal(env, "ingest", str(folder)).stdout
+    lines = out.splitlines()
+    empty, undated = "正文为空（内容可能在附件中）（正文）", "日期无法识别，未予采用（公开日期）"
+    assert f"       5  {empty}" in lines and f"       4  {undated}" in lines, out
+    assert lines.index(f"       5  {empty}") < lines.index(f"  {empty}，例：")
+    assert "    … 另有 2 条" in lines
+    told = "\n".join(line for line in lines if str(tmp_path) not in line).replace("--json", "")
+    assert not re.search(r"[A-Za-z]{2,}", told), out  # one language (but the option's name)
 
 
 @pytest.mark.parametrize("command", ["search", "lookup"])

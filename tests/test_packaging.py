@@ -40,3 +40,18 @@ def test_wheel_carries_the_package_data_without_warnings(tmp_path: Path) -> None
     [wheel] = tmp_path.glob("disclosure_portal-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {"portal/static/portal.css", "portal/static/portal.js", "index/data/userdict.txt"} <= names
+
+
+def test_the_test_run_says_why_tests_were_skipped(tmp_path):
+    """`make test` printed "583 skipped" and no reason; pytest's options now include -rs."""
+    (tmp_path / "test_skips.py").write_text(
+        "import pytest\n\n\ndef test_needs_corpus():\n    pytest.skip('../shared/corpus is absent')\n", "utf-8"
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-c", str(ROOT / "pyproject.toml"), "-p", "no:cacheprovider", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "SKIPPED [1]" in done.stdout and "../shared/corpus is absent" in done.stdout, done.stdout

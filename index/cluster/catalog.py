@@ -42,11 +42,11 @@ from index.query.facets import date_bound
 from index.query.identify import may_name_documents
 from index.query.lexicon import WithLexicon
 from index.query.related import CITED, CITING, MAX_CITATIONS, SAME_TOPIC, RelatedDoc, significant_text
-from index.query.relations import MAX_LINKED, Relations
+from index.query.relations import FETCHED, Relations, relations_from
 from index.query.request import FACETS, MAX_QUERY_CHARS, SearchRequest, usable_text
 from index.query.rescue import holds_unknown, rescuable
 from index.query.rescue import plan as rescue_plan
-from index.query.results import DocSummary, Expansion, FacetValue, SearchResult, summary_of
+from index.query.results import DocSummary, Expansion, FacetValue, Hit, SearchResult, fold_copies, summary_of
 from index.query.spelling import Speller
 from index.query.suggest import _WORD, MAX_WORD_CHARS, MIN_DOCS, TITLE_WEIGHT, Suggestions, Vocabulary
 from index.query.synonyms import DEFAULT_PATH as DEFAULT_SYNONYMS
@@ -495,8 +495,9 @@ class ClusterCatalog:
 
     # lookup and documents
 
-    def lookup(self, text: str) -> list[DocSummary]:
-        """Documents whose 索引号, 后段码 or 文号 is ``text``, in any of their written forms, newest first."""
+    def lookup(self, text: str) -> list[Hit]:
+        """Documents whose 索引号, 后段码 or 文号 is ``text``, in any of their written forms, newest first; copies
+        of one document are one entry (:func:`index.query.results.fold_copies`)."""
         text = usable_text(text)
         key = index_no_key(text)
         match = " | ".join(
@@ -506,7 +507,7 @@ class ClusterCatalog:
             f"SELECT id, stored FROM {self._index} WHERE MATCH(%s) ORDER BY {_ORDER['newest']} LIMIT 50",
             [match],
         ).rows
-        return [summary_of(stored_of(row["stored"])) for row in rows]
+        return fold_copies([stored_of(row["stored"]) for row in rows])
 
     def get(self, doc_id: str) -> Document | None:
         doc_id = usable_text(doc_id)
@@ -592,28 +593,18 @@ class ClusterCatalog:
         return builder.at_least([unit_of(word) for word in chosen], 2, ("title", "body"))
 
     def relations(self, doc: Document) -> Relations:
-        """What ``doc``'s text links it to (:func:`index.query.relations.relations_of`'s rules)."""
-        own = relation_tokens.refs(doc)
-        found = Relations()
-        if relation_tokens.kind(doc) == relation_tokens.INTERPRETATION:
-            found.interprets = self._linked(doc, [("refs", relation_tokens.cites(doc))], relation_tokens.ORIGINAL)
-        else:
-            wanted = [("cites", own), ("refs", relation_tokens.related_tokens(doc))]
-            found.interpretations = self._linked(doc, wanted, relation_tokens.INTERPRETATION)
-        later = [("repeals", own), ("refs", relation_tokens.repealed_by(doc))]
-        earlier = [("refs", relation_tokens.repeals(doc)), ("repealed_by", own)]
-        found.replaced_by = self._linked(doc, later, relation_tokens.ORIGINAL, (doc.sort_date, None))
-        found.replaces = self._linked(doc, earlier, relation_tokens.ORIGINAL, (None, doc.sort_date))
-        return found
+        """What ``doc``'s text links it to (:func:`index.query.relations.relations_from`'s rules)."""
+        return relations_from(self._linked, doc)
 
     def _linked(
-        self, doc: Document, terms: list[tuple[str, list[str]]], kind: str, dated=(None, None)
-    ) -> list[DocSummary]:
+        self, terms: list[tuple[str, list[str]]], kind: str, dated: tuple[str | None, str | None], doc_id: str
+    ) -> list[dict]:
+        """Stored fields of the documents of ``kind`` holding any of ``terms`` (a :data:`Finder`)."""
         parts = [keys_any(field, tokens) for field, tokens in terms if tokens]
         if not parts:
             return []
         match = "(" + " | ".join(parts) + ") " + keys_any("kind", [kind])
-        select, condition, args = "", "", [match, doc_key(doc.id)]
+        select, condition, args = "", "", [match, doc_key(doc_id)]
         low, high = dated
         if low or high:
             # Undated documents stay in: their order cannot be known. A partial date bounds by its whole period.
@@ -623,10 +614,10 @@ class ClusterCatalog:
             condition = " AND dated = 1"
         rows = self._select(
             f"SELECT id, stored{select} FROM {self._index} WHERE MATCH(%s) AND id != %s{condition} "
-            f"ORDER BY has_date DESC, date_key DESC, doc_id ASC LIMIT {MAX_LINKED}",
+            f"ORDER BY has_date DESC, date_key DESC, doc_id ASC LIMIT {FETCHED}",
             args,
         ).rows
-        return [summary_of(stored_of(row["stored"])) for row in rows]
+        return [stored_of(row["stored"]) for row in rows]
 
     def latest(self, limit: int = 10) -> list[DocSummary]:
         rows = self._grouped("", [], "newest", 0, limit, []).rows
@@ -645,7 +636,12 @@ class ClusterCatalog:
         return self._version()
 
     def document_dates(self) -> list[tuple[str, str]]:
-        return [(row["doc_id"], date_from_key(int(row["date_key"]))) for row in self._every("doc_id, date_key")]
+        listed: dict[object, tuple[str, str]] = {}  # copies of one document (one dedup key) once: the smallest id
+        for row in self._every("doc_id, date_key, dedup"):
+            entry = (row["doc_id"], date_from_key(int(row["date_key"])))
+            if row["dedup"] not in listed or entry[0] < listed[row["dedup"]][0]:
+                listed[row["dedup"]] = entry
+        return list(listed.values())
 
     def stats(self) -> dict[str, object]:
         counts = self.facet_counts()

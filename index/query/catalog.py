@@ -37,7 +37,16 @@ from index.query.relations import Relations, relations_of
 from index.query.request import MAX_QUERY_CHARS, SearchRequest, query_text_and_field, sanitised, usable_text
 from index.query.rescue import holds_unknown, rescuable
 from index.query.rescue import plan as rescue_plan
-from index.query.results import Copy, DocSummary, Expansion, FacetValue, Hit, SearchResult, summary_of
+from index.query.results import (
+    Copy,
+    DocSummary,
+    Expansion,
+    FacetValue,
+    Hit,
+    SearchResult,
+    fold_copies,
+    summary_of,
+)
 from index.query.spelling import Speller, readings
 from index.query.suggest import Suggestions, Vocabulary
 from index.query.synonyms import DEFAULT_PATH as DEFAULT_SYNONYMS
@@ -368,15 +377,16 @@ class Catalog:
 
     # lookup and documents
 
-    def lookup(self, text: str) -> list[DocSummary]:
-        """Documents whose 索引号, 后段码 or 文号 is ``text``, in any of their written forms, newest first."""
+    def lookup(self, text: str) -> list[Hit]:
+        """Documents whose 索引号, 后段码 or 文号 is ``text``, in any of their written forms, newest first; copies
+        of one document are one entry, naming the others (:attr:`Hit.copies`)."""
         text = usable_text(text)
         terms = _index_no_terms(text) + [("doc_no_keys", doc_no_key(text))]
         with self.searcher() as searcher:
             engine = self._engine(searcher)
             found = _exact(engine, terms)
             docs = ranked(engine.arrays, engine.reader, found.hit, found.score, "newest")[:50]
-            return [summary_of(searcher.stored_fields(int(doc))) for doc in docs]
+            return fold_copies([searcher.stored_fields(int(doc)) for doc in docs])
 
     def get(self, doc_id: str) -> Document | None:
         doc_id = usable_text(doc_id)
@@ -430,13 +440,22 @@ class Catalog:
             return (self._generation, searcher.reader().generation())
 
     def document_dates(self) -> list[tuple[str, str]]:
-        """(id, date) of every document, read from the index's columns without loading bodies (the sitemap)."""
+        """(id, date) of every document, copies of one document once, read from the index's columns without
+        loading bodies (the sitemap)."""
         with self.searcher() as searcher:
             reader = searcher.reader()
             if reader.doc_count() == 0:
                 return []
+            arrays = self.arrays(searcher)
+            codes, _ = arrays.codes(reader, "dedup_key")
             ids, dates = reader.column_reader("id"), reader.column_reader("date_key")
-            return [(ids[docnum], date_from_key(dates[docnum])) for docnum in reader.all_doc_ids()]
+            listed: dict[object, tuple[str, str]] = {}  # copies (one dedup key) once: the smallest id, as the cluster
+            for docnum in np.flatnonzero(arrays.alive).tolist():
+                entry = (ids[docnum], date_from_key(dates[docnum]))
+                key = int(codes[docnum]) if codes[docnum] >= 0 else entry[0]
+                if key not in listed or entry[0] < listed[key][0]:
+                    listed[key] = entry
+            return list(listed.values())
 
     def stats(self) -> dict[str, object]:
         with self.searcher() as searcher:

@@ -112,3 +112,18 @@ def abstract_of(summary: str, body: str) -> str:
     """The 内容概述, or the body's first ABSTRACT_CHARS characters (paragraphs joined, … where cut)."""
     text = summary or " ".join(body.split("\n\n"))
     return text if len(text) <= ABSTRACT_CHARS else text[:ABSTRACT_CHARS] + "…"
+
+
+def fold_copies(stored: list[dict]) -> list[Hit]:
+    """List entries for documents given as stored fields, in order, copies of one document (the same title and
+    body, :func:`index.schema.dedup_key`) folded into the first as its :attr:`Hit.copies`."""
+    from index.schema import dedup_key, from_stored  # index.schema needs nothing of the query side
+
+    listed: dict[str, Hit] = {}
+    for fields in stored:
+        key = dedup_key(from_stored(fields)) or str(fields.get("id", ""))
+        if key in listed:
+            listed[key].copies.append(Copy(str(fields.get("id", "")), str(fields.get("url", ""))))
+        else:
+            listed[key] = Hit(**vars(summary_of(fields)))
+    return list(listed.values())

@@ -10,7 +10,7 @@ from typing import Protocol
 from index.query.related import RelatedDoc
 from index.query.relations import Relations
 from index.query.request import SearchRequest
-from index.query.results import DocSummary, FacetValue, SearchResult
+from index.query.results import DocSummary, FacetValue, Hit, SearchResult
 from index.query.suggest import Suggestions
 from index.record import Document
 
@@ -31,7 +31,7 @@ class SearchStore(Protocol):
 
     def suggest(self, q: str, titles: int = 5, terms: int = 8) -> Suggestions: ...
 
-    def lookup(self, text: str) -> list[DocSummary]: ...
+    def lookup(self, text: str) -> list[Hit]: ...
 
     def get(self, doc_id: str) -> Document | None: ...
 

@@ -38,9 +38,9 @@ def entries(root: ET.Element) -> list[dict[str, str]]:
     ]
 
 
-def test_search_feed_has_the_hits_of_the_first_page(client) -> None:
+def test_search_feed_has_the_newest_hits_of_the_first_page(client) -> None:
     root = atom(client, "/search.atom", q="低保")
-    data = client.get("/search.json", params={"q": "低保"}).json()
+    data = client.get("/search.json", params={"q": "低保", "sort": "newest"}).json()
     found = entries(root)
     assert [e["href"] for e in found] == [f"http://testserver{hit['path']}" for hit in data["hits"]]
     assert all(e["id"] == e["href"] and e["updated"] for e in found)
@@ -83,7 +83,7 @@ def test_sitemap_lists_every_document(client) -> None:
     assert locs[f"http://testserver/doc/{SEED_INDEX_NO}"] == "2018-04-10"
     assert f"http://testserver/doc/{XSS_INDEX_NO}" in locs
     assert "http://testserver/browse/year/2018" in locs
-    documents = client.get("/index.json").json()["stats"]["documents"]
+    documents = client.get("/stats.json").json()["documents"]  # copies of one document count once
     assert sum(1 for loc in locs if "/doc/" in loc) == documents
 
 
@@ -167,3 +167,26 @@ def test_feed_entries_carry_an_abstract_and_the_publisher_as_author(client) -> N
             assert item["abstract"].rstrip("…")[:40] in summary
     seed = entries(atom(client, "/search.atom", q="市民政局2018年一季度工作情况", field="title"))[0]
     assert "今年以来" in seed["summary"] or "<mark>" not in seed["summary"]
+
+
+def test_search_feed_is_newest_first_whatever_the_sort(client) -> None:
+    """A subscription is for what is new: by relevance, 宿迁 低保 news of 2024 ranked below older notices."""
+    for sort in ("relevance", "oldest", "newest"):
+        root = atom(client, "/search.atom", q="医疗保险", sort=sort)
+        updated = [e["updated"] for e in entries(root) if not e["updated"].startswith("1970")]
+        assert updated == sorted(updated, reverse=True), sort
+        assert root.findtext(f"{ATOM}updated") == updated[0]
+    newest = client.get("/search.json", params={"q": "医疗保险", "sort": "newest"}).json()["hits"][0]["path"]
+    assert entries(atom(client, "/search.atom", q="医疗保险"))[0]["href"] == f"http://testserver{newest}"
+
+
+def test_sitemap_lists_a_document_once(client) -> None:
+    """tests/web/fixtures/copies.json: one notice under two URLs is one sitemap entry."""
+    root = ET.fromstring(client.get("/sitemap.xml").content)
+    locations = [url.findtext(f"{SITEMAP}loc") for url in root.findall(f"{SITEMAP}url")]
+    copies = client.get("/search.json", params={"q": "2023年度城乡居民基本医疗保险缴费标准"}).json()["hits"]
+    listed = [hit for hit in copies if hit["copies"]]
+    assert listed, "the fixture's copies collapse into one hit"
+    for hit in listed:
+        paths = [hit["path"], *(f"/doc/{copy['id']}" for copy in hit["copies"])]
+        assert len([loc for loc in locations if any(loc.endswith(path) for path in paths)]) == 1

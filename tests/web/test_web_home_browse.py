@@ -84,7 +84,8 @@ def test_browse_by_validity_and_kind(client) -> None:
     data = client.get(f"/browse/validity/{quote('废止', safe='')}.json").json()
     assert data["total"] >= 1 and all(hit["validity"] == "废止" for hit in data["hits"])
     assert "<h1>有效性：废止</h1>" in client.get(f"/browse/validity/{quote('废止', safe='')}").text
-    assert client.get(f"/browse/kind/{quote('解读', safe='')}.json").json()["total"] == 5
+    assert client.get(f"/browse/kind/{quote('解读', safe='')}.json").json()["total"] == 6  # with truthful.json
+    assert client.get(f"/browse/kind/{quote('新闻发布', safe='')}.json").json()["total"] == 1
     assert client.get(f"/browse/colour/{quote('红', safe='')}").status_code == 404
     html = client.get("/browse").text
     assert "按有效性" in html and "按文件类型" in html
