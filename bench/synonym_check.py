@@ -37,8 +37,11 @@ def document_counts(table: SynonymTable, texts: Iterable[str]) -> dict[str, int]
     terms = {term for group in table.groups for term in group}
     counts = dict.fromkeys(terms, 0)
     for text in texts:
+        # a term can only occur where its first two characters do: one pass over the text's bigrams spares
+        # most of the substring searches (the corpus × ~1,000 terms took half a minute)
+        bigrams = {text[i : i + 2] for i in range(len(text) - 1)}
         for term in terms:
-            if term in text:
+            if (term[:2] in bigrams or len(term) < 2) and term in text:
                 counts[term] += 1
     return counts
 
