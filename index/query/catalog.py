@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 from whoosh.index import Index
 from whoosh.query import Or, Term
+from whoosh.reading import ReaderClosed
 from whoosh.searching import Searcher
 
 from index import store
@@ -121,10 +122,14 @@ class Catalog:
 
     def _vocabulary_in_background(self) -> None:
         """The vocabulary (where ingest saved none), the thesaurus and compounds of it, and pypinyin's dictionaries
-        (for corrections by sound), off the start-up path."""
-        with self.searcher() as searcher:
-            self._vocabulary(searcher)
-            self._engine(searcher)
+        (for corrections by sound), off the start-up path. Warming only: a catalog closed (or moved to a new
+        generation) before it finished leaves the work to the first search that needs it."""
+        try:
+            with self.searcher() as searcher:
+                self._vocabulary(searcher)
+                self._engine(searcher)
+        except ReaderClosed:
+            return
         readings("预")
 
     def _analyzer(self):
