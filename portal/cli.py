@@ -286,13 +286,7 @@ def _echo_query_log() -> None:
     from portal.querylog import HOT_DAYS, QueryLog
 
     settings = load_settings()
-    querylog = QueryLog(
-        settings.query_log_dir,
-        settings.query_log_days,
-        settings.hot_blocklist,
-        min_clients=settings.hot_min_clients,
-        max_queries=settings.query_log_max_queries,
-    )
+    querylog = QueryLog.from_settings(settings)
     hot, empty = querylog.hot(20), querylog.empty(50)
     click.echo(f"\n热搜词（近 {HOT_DAYS} 天，公开显示的）")
     for item in hot:

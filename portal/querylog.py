@@ -48,6 +48,7 @@ from pathlib import Path
 from index.analysis import fold
 from index.convert import to_simplified
 from index.query import identifier_kind
+from portal.settings import Settings
 
 HOT_MIN_COUNT = 3  # searched fewer times than this, a query is never shown to the public
 HOT_MIN_CLIENTS = 3  # PORTAL_HOT_MIN_CLIENTS: distinct clients (per day, summed) a public query needs
@@ -145,6 +146,17 @@ class QueryLog:
         self._file: tuple[tuple[int, int, int] | None, Days] = (None, {})  # (stamp, parsed days)
         self._windows: dict[tuple[str, int, str], Counter] = {}  # (kind, days, today) → totals of the file
         self._qualified_cache: dict[int, tuple[Counter, list[str]]] = {}
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> QueryLog:
+        """The query log ``settings`` describe (folder, retention days, blocklist, distinct clients, bound a day)."""
+        return cls(
+            settings.query_log_dir,
+            settings.query_log_days,
+            settings.hot_blocklist,
+            min_clients=settings.hot_min_clients,
+            max_queries=settings.query_log_max_queries,
+        )
 
     @property
     def path(self) -> Path:
