@@ -105,7 +105,7 @@ def docx_bomb(expanded: int) -> bytes:
     return buffer.getvalue()
 
 
-def _pdf(objects: list[bytes]) -> bytes:
+def pdf_of(objects: list[bytes]) -> bytes:
     """A PDF of ``objects`` (numbered from 1, the first the catalog) with a correct cross-reference table."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
@@ -137,7 +137,7 @@ def pdf_bomb(levels: int, fanout: int, content: bytes) -> bytes:
         b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    return _pdf(objects)
+    return pdf_of(objects)
 
 
 def pdf_text_bomb(pages_per_level: int, lines: int) -> bytes:
