@@ -44,8 +44,7 @@ from index.query.lexicon import WithLexicon
 from index.query.related import CITED, CITING, MAX_CITATIONS, SAME_TOPIC, RelatedDoc, significant_text
 from index.query.relations import FETCHED, Relations, relations_from
 from index.query.request import FACETS, MAX_QUERY_CHARS, SearchRequest, usable_text
-from index.query.rescue import holds_unknown, rescuable
-from index.query.rescue import plan as rescue_plan
+from index.query.rescue import rescuable, rescued
 from index.query.results import DocSummary, Expansion, FacetValue, Hit, SearchResult, fold_copies, summary_of
 from index.query.spelling import Speller
 from index.query.suggest import _WORD, MAX_WORD_CHARS, MIN_DOCS, TITLE_WEIGHT, Suggestions, Vocabulary
@@ -185,21 +184,15 @@ class ClusterCatalog:
         if rescuable(parsed.node, field, req.scoped, req.literal):
             _, speller = self._vocabulary()
             units = query_units(text, self.analyzer, builder.synonyms, builder.compounds)
-            plan = rescue_plan(
+            result = rescued(
+                result,
                 text,
-                result.total,
+                units,
+                speller,
+                self._cut,
                 self._counter(field, filters),
-                speller.corrections(text, self._cut),
-                [unit.word for unit in units if not unit.optional],
-                holds_unknown(units, speller.known),
+                lambda into, parsed, text: self._fill(into, parsed, text, field, filters),
             )
-            result.did_you_mean = plan.did_you_mean
-            if plan.rescue is not None:
-                rescued = SearchResult(request=req, page=req.page)
-                rescued.notices = [n for n in result.notices if n.startswith("检索式")]
-                self._fill(rescued, parse(plan.rescue.searched), plan.rescue.searched, field, filters)
-                rescued.rescue = plan.rescue
-                result = rescued
         result.elapsed_ms = (time.perf_counter() - started) * 1000
         return result
 

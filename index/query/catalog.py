@@ -36,8 +36,7 @@ from index.query.lexicon import WithLexicon
 from index.query.related import RelatedDoc, related_docs
 from index.query.relations import Relations, relations_of
 from index.query.request import MAX_QUERY_CHARS, SearchRequest, query_text_and_field, sanitised, usable_text
-from index.query.rescue import holds_unknown, rescuable
-from index.query.rescue import plan as rescue_plan
+from index.query.rescue import rescuable, rescued
 from index.query.results import (
     Copy,
     DocSummary,
@@ -273,24 +272,17 @@ class Catalog:
             if rescuable(parsed.node, field, req.scoped, req.literal):
                 _, speller = self._vocabulary(searcher)
                 units = query_units(text, engine.analyzer, engine.synonyms, engine.compounds)
-                plan = rescue_plan(
+                result = rescued(
+                    result,
                     text,
-                    result.total,
+                    units,
+                    speller,
+                    self._cut,
                     self._counter(engine, field, mask),
-                    speller.corrections(text, self._cut),
-                    [unit.word for unit in units if not unit.optional],
-                    holds_unknown(units, speller.known),
+                    lambda into, parsed, text: self._fill(
+                        searcher, self._engine(searcher, req.literal), into, parsed, text, field, mask
+                    ),
                 )
-                result.did_you_mean = plan.did_you_mean
-                if plan.rescue is not None:
-                    rescued = SearchResult(request=req, page=req.page)
-                    rescued.notices = [n for n in result.notices if n.startswith("检索式")]
-                    engine = self._engine(searcher, req.literal)
-                    self._fill(
-                        searcher, engine, rescued, parse(plan.rescue.searched), plan.rescue.searched, field, mask
-                    )
-                    rescued.rescue = plan.rescue
-                    result = rescued
         result.elapsed_ms = (time.perf_counter() - started) * 1000
         return result
 

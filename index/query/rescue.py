@@ -25,8 +25,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from index.query.results import Rescue
-from index.query.syntax import Words
+from index.query.results import Rescue, SearchResult
+from index.query.syntax import Parsed, Words, parse
 
 CORRECTION_GAIN = 5  # a correction is searched in place of the query when it finds this many times as much
 GOOD_RESULTS = 20  # a query finding this many documents is searched as typed (a correction is only offered)
@@ -155,3 +155,35 @@ def relax(text: str, words: list[str], count: Callable[[str], int]) -> tuple[str
         if count(" ".join(kept)):
             return " ".join(kept), [w for w in words if w not in kept], False
     return " OR ".join(found), [w for w in words if w not in found], True
+
+
+def rescued(
+    result: SearchResult,
+    text: str,
+    units,
+    speller,
+    cut: Callable[[str], list[str]],
+    count: Callable[[str], int],
+    fill: Callable[[SearchResult, Parsed, str], object],
+) -> SearchResult:
+    """``result`` (the search as typed, filled) with its did-you-mean, or the search a :func:`plan` puts in its
+    place: a new result that ``fill(result, parsed, text)`` fills for the corrected or relaxed text, keeping the
+    syntax notices. Both stores call this; each gives its own ``count`` and ``fill`` (the store's questions),
+    ``units`` the query's :func:`index.query.engine.query_units` and ``speller`` its :class:`Speller`."""
+    chosen = plan(
+        text,
+        result.total,
+        count,
+        speller.corrections(text, cut),
+        [unit.word for unit in units if not unit.optional],
+        holds_unknown(units, speller.known),
+    )
+    result.did_you_mean = chosen.did_you_mean
+    if chosen.rescue is None:
+        return result
+    req = result.request
+    instead = SearchResult(request=req, page=req.page)
+    instead.notices = [n for n in result.notices if n.startswith("检索式")]
+    fill(instead, parse(chosen.rescue.searched), chosen.rescue.searched)
+    instead.rescue = chosen.rescue
+    return instead
