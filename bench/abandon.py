@@ -21,7 +21,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
-from portal.server import free_port
+from index.localports import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 BIG_INDEX_NO = "014319733/2018-00999"

@@ -1,7 +1,8 @@
 """Field fidelity on real disclosure pages: ``python -m bench.fidelity [--split tune|held_out|all] [--json]``.
 
 The collection is ``tests/fidelity/``: real detail pages (and the JSON and CSV exports that feed such pages) saved
-by public repositories, each gz-compressed under ``pages/``, and ``manifest.json`` giving per page its source
+by public repositories, each gz-compressed under ``pages/``, and ``manifest.json`` (with ``manifest.d/*.json``
+appended) giving per page its source
 (repository, path, commit), its site, its template family, its input ``kind`` (html, text, json, csv), its split
 and the right value of every field as read by hand from the page itself. An export holding several records has
 one manifest entry per judged record, each naming its ``record`` (1-based, in the order the reader yields the
@@ -274,7 +275,13 @@ class Check:
 
 
 def load_manifest(path: Path = MANIFEST) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))
+    """The manifest: ``manifest.json`` with the pages of every ``manifest.d/*.json`` beside it appended (in name
+    order), so collectors adding pages in parallel each keep a file of their own. Shape: ``{"about": str,
+    "pages": [entry, ...]}``."""
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    for part in sorted((path.parent / "manifest.d").glob("*.json")):
+        manifest["pages"] += json.loads(part.read_text(encoding="utf-8"))["pages"]
+    return manifest
 
 
 def check_pages(entries: Iterable[dict], root: Path = COLLECTION) -> tuple[list[Check], dict[str, str]]:

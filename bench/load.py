@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from portal.server import free_port
+from index.localports import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 STARTUP_TIMEOUT = 60.0  # seconds for `portal serve` to answer

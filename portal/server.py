@@ -7,7 +7,6 @@ from the settings (:mod:`portal.origin`), so a proxy in front sets PORTAL_BASE_U
 from __future__ import annotations
 
 import contextlib
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -41,13 +40,6 @@ def server_config(settings: Settings, app: Starlette | None = None, log_level: s
         lifespan="on",
         log_level=log_level,
     )
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    """A port nothing listens on now (for tests and benchmarks)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        return sock.getsockname()[1]
 
 
 @contextlib.contextmanager

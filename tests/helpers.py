@@ -90,6 +90,6 @@ def portal_settings(index_dir: Path, **changes):
 
 
 def _dead_port() -> int:
-    from index.cluster.local import free_port
+    from index.localports import free_port
 
     return free_port()

@@ -16,8 +16,9 @@ from urllib.parse import quote
 import pytest
 from helpers import ROOT
 
+from index.localports import free_port
 from portal.app import create_app
-from portal.server import free_port, server_config, serving
+from portal.server import server_config, serving
 from portal.settings import load_settings
 
 

@@ -11,14 +11,14 @@ from collections import defaultdict
 
 import pytest
 
-from bench.fidelity import COLLECTION, FIELDS, MANIFEST, SPLITS, check_pages, ingest_one, same, split_of
+from bench.fidelity import COLLECTION, FIELDS, SPLITS, check_pages, ingest_one, load_manifest, same, split_of
 
 HELD_BACK = {"ljz060707-lang/China-Real-Estate-Policy-Database", "zhiluo1/LawQuery", "JinhuaSu/Policy_crawler"}
 
 
 @pytest.fixture(scope="module")
 def pages() -> list[dict]:
-    return json.loads(MANIFEST.read_text(encoding="utf-8"))["pages"]
+    return load_manifest()["pages"]
 
 
 def test_every_page_exists_is_gzip_and_small(pages):

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from index.cluster.config import Node, searchd_config, topology_of
 from index.cluster.topology import Topology
+from index.localports import free_port
 
 START_SECONDS = 20.0
 
@@ -29,12 +30,6 @@ def searchd_binary() -> str | None:
         or shutil.which("searchd")
         or ("/usr/bin/searchd" if Path("/usr/bin/searchd").exists() else None)
     )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from helpers import ROOT, portal_settings
 
-from portal.server import free_port, server_config, serving
+from index.localports import free_port
+from portal.server import server_config, serving
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

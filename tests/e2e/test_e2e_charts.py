@@ -17,7 +17,8 @@ import pytest
 from helpers import portal_settings
 
 from index.ingest import ingest_paths
-from portal.server import free_port, server_config, serving
+from index.localports import free_port
+from portal.server import server_config, serving
 
 pytestmark = pytest.mark.browser
 

@@ -17,8 +17,9 @@ from helpers import portal_settings
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
+from index.localports import free_port
 from portal.openapi import openapi_document
-from portal.server import free_port, server_config, serving
+from portal.server import server_config, serving
 
 EXAMPLES_PER_ROUTE = 15
 # The portal is tolerant by design: a parameter it cannot use (page 0, a 300-character title, an unknown sort)

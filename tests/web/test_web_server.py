@@ -19,8 +19,9 @@ import pytest
 from helpers import ROOT, SEED_INDEX_NO, portal_settings, store_environment
 from starlette.routing import Route
 
+from index.localports import free_port
 from portal.app import create_app, open_catalog
-from portal.server import free_port, server_config, serving
+from portal.server import server_config, serving
 
 
 @pytest.fixture(scope="module")
