@@ -14,7 +14,9 @@ it could not take as written:
   issuers), keywords, paragraphs of the body and summary, the dimensions of a classification; a field that
   holds one value (title, 文号, 索引号, 有效性, dates …) keeps the first, with ``several_values`` when the
   others differ;
-- an object, or a list holding lists or objects, is ``structured_value``: the body and summary keep its
+- an object naming a value (``{"id": 7, "name": "北京市人民政府"}``: a string under ``name``, ``value``,
+  ``text``, ``title`` …, :data:`NAME_KEYS`), or a list of such objects, reads as that name or those names;
+- any other object, or a list holding lists or objects, is ``structured_value``: the body and summary keep its
   strings in order, one paragraph each; any other field is left empty (a title or a 文号 cannot be guessed
   from a structure).
 
@@ -74,12 +76,33 @@ def field_value(name: str, value: Any) -> tuple[Any, list[Finding]]:
         return value or "", []
     if _is_scalar(value):
         return _scalar(name, value)
+    if shape != "paragraphs" and isinstance(value, dict) and (named := _named_text(value)) is not None:
+        return _scalar(name, named)
     if isinstance(value, list | tuple) and all(item is None or _is_scalar(item) for item in value):
         return _joined(name, shape, value)
+    if shape != "paragraphs" and value and all(isinstance(item, dict) and _named_text(item) for item in value):
+        return _joined(name, shape, [_named_text(item) for item in value])
     if shape == "paragraphs":
         text = "\n".join(leaf for leaf in _leaves(value) if isinstance(leaf, str) and leaf.strip())
         return text, [_structured(name, value, "its text is taken, one paragraph per string")]
     return "", [_structured(name, value, "not used")]
+
+
+# The keys an object names a value by (``"publisher": {"name": "北京市人民政府", "code": "…"}``).
+NAME_KEYS = ("name", "cname", "mc", "text", "value", "title", "label")
+
+
+def _named_text(value: dict[str, Any]) -> str | None:
+    """The text an object holds as its name: the first non-empty string under one of :data:`NAME_KEYS`
+    (compared case-insensitively, ``_`` ignored), else None. An object nested one level in an export
+    (``"publisher": {"id": 7, "name": "…"}``) means its name."""
+    keys = {str(key).replace("_", "").lower(): key for key in value}
+    for wanted in NAME_KEYS:
+        if wanted in keys:
+            text = value[keys[wanted]]
+            if isinstance(text, str) and text.strip():
+                return text
+    return None
 
 
 def _is_scalar(value: Any) -> bool:
@@ -143,7 +166,7 @@ def _links(name: str, value: Any) -> tuple[Any, list[Finding]]:
             kept.append(item)
         elif isinstance(item, dict):
             link = {}
-            for key, part in item.items():
+            for key, part in _link_keys(item).items():
                 if key in LINK_TEXT_KEYS or key == "text":
                     part, found = field_value("body" if key == "text" else "title", part)
                     findings += [Finding(f.code, name, f"{key}: {f.message}") for f in found]
@@ -152,6 +175,31 @@ def _links(name: str, value: Any) -> tuple[Any, list[Finding]]:
         elif item is not None:
             findings.append(_not_text(name, item) if _is_scalar(item) else _structured(name, item, "not used"))
     return kept, list(dict.fromkeys(findings))
+
+
+# How exports name an attachment's parts (fileName/fileUrl, appendixName/appendixUrl, APPDESC/APPFILE,
+# attachName/attachPath, fjmc/fjdz): by the end of the key, once the canonical key is absent.
+_LINK_KEY_ENDINGS = (
+    ("name", ("name", "title", "desc", "mc", "filename")),
+    ("url", ("url", "href", "link", "dz", "src", "file")),
+    ("path", ("path",)),
+)
+
+
+def _link_keys(item: dict[str, Any]) -> dict[str, Any]:
+    """An attachment or link object with its parts under the canonical keys (``name``, ``url``, ``path``)
+    where it spells them otherwise (``{"appendixName": …, "appendixUrl": …}``); the canonical keys it has
+    win, and the other keys stay as they are."""
+    linked = dict(item)
+    for canonical, endings in _LINK_KEY_ENDINGS:
+        if canonical in item:
+            continue
+        for key, part in item.items():
+            plain = str(key).replace("_", "").replace("-", "").lower()
+            if plain not in LINK_TEXT_KEYS and plain.endswith(endings) and isinstance(part, str) and part.strip():
+                linked[canonical] = part
+                break
+    return linked
 
 
 def _leaves(value: Any) -> Iterator[Any]:

@@ -47,10 +47,14 @@ LABELS: dict[str, tuple[str, ...]] = {
         "mc",  # 名称 in pinyin initials
         "filename",  # TRS 海云 政府文件库 (FileName): the document's name, see _PLAUSIBLE
         "vc_title",  # Hanweb/大汉 信息公开
+        "wjmc",  # 文件名称 in pinyin initials
+        "xxmc",  # 信息名称 in pinyin initials
+        "fgmc",  # 法规名称 in pinyin initials (法规库 APIs)
     ),
     "category": ("分类", "信息分类", "所属分类", "类别", "一级类别", "所属一级类别", "所属类别", "category"),
     "category_scheme": ("组配分类", "classify_main_name"),
-    "category_topic": ("主题分类", "主题导航", "主题", "classify_theme_name", "childtype"),
+    # ztfl: 主题分类 in pinyin initials
+    "category_topic": ("主题分类", "主题导航", "主题", "classify_theme_name", "childtype", "ztfl"),
     "category_genre": ("体裁分类", "体裁", "文种", "公文种类", "classify_genre_name"),
     "publisher": (
         "发布机构",
@@ -76,6 +80,11 @@ LABELS: dict[str, tuple[str, ...]] = {
         "fwjg_name",  # TRS 海云 (FWJG_name)
         "fbbm",  # 发布部门 in pinyin initials (法规库 APIs)
         "deptname",  # camelCase API keys (deptName)
+        "pubname",  # 国家税务总局 法规库 search API (pubName: 财政部,国家税务总局)
+        "orgname",  # camelCase API keys (orgName)
+        "issuedepartment",  # 法规库 exports (IssueDepartment: 发布部门)
+        "fwdw",  # 发文单位 in pinyin initials
+        "fbdw",  # 发布单位 in pinyin initials
         "source",  # a CMS export's source is its publisher when written in Chinese, see _PLAUSIBLE
     ),
     "pub_date": (
@@ -97,6 +106,8 @@ LABELS: dict[str, tuple[str, ...]] = {
         "fbrq",  # 发布日期 in pinyin initials (TRS 海云 FBRQ)
         "fbsj",  # 发布时间 in pinyin initials
         "publishtime",  # camelCase API keys (publishTime: a date, a timestamp or YYYYMMDDhhmmss)
+        "ptime",  # gov.cn 搜索 API: the publication time as a Unix timestamp in milliseconds
+        "issuedate",  # 法规库 exports (IssueDate: 发布日期)
         "trs_time",  # TRS IGS 站群检索 (page.content[].trs_time)
         "date",
         "pubdate",
@@ -120,6 +131,8 @@ LABELS: dict[str, tuple[str, ...]] = {
         "fwrq",  # 发文日期 in pinyin initials
         "c_complatedate",  # Hanweb/大汉 信息公开 (成文日期, spelt so)
         "scrq",  # 生成日期 in pinyin initials
+        "cwsj",  # 成文时间 in pinyin initials
+        "writtendate",  # 国家税务总局 法规库 (writtendate: 成文日期)
     ),
     "doc_no": (
         "文号",
@@ -140,6 +153,9 @@ LABELS: dict[str, tuple[str, ...]] = {
         "filenumber",  # camelCase API keys (fileNumber)
         "fwwh",  # 发文文号 in pinyin initials
         "vc_filenumber",  # Hanweb/大汉 信息公开
+        "docnum",  # 国家税务总局 法规库 search API (govDoc.docNum)
+        "documentno",  # 法规库 exports (DocumentNO: 发文字号)
+        "writtentext",  # 国家税务总局 法规库 (writtentext: 发文字号)
     ),
     "keywords": (
         "关键词",
@@ -169,6 +185,9 @@ LABELS: dict[str, tuple[str, ...]] = {
         "yxx",  # 有效性 in pinyin initials
         "sxx",  # 时效性 in pinyin initials (法规库 APIs)
         "effectivestate",  # TRS 海云 政府文件库 (Effectivestate)
+        "aging",  # 国家税务总局 法规库 (aging, xxgk_aging: 时效性 全文有效/全文失效)
+        "xxgk_aging",
+        "timeliness",  # 法规库 exports (Timeliness: 时效性)
     ),
     # The date a document stops being in force; past, it means 失效 (normalise.validity_step).
     "expiry_date": ("失效日期", "信息时效期", "失效时间", "废止日期", "有效期至", "expiry_date"),
@@ -183,6 +202,11 @@ LABELS: dict[str, tuple[str, ...]] = {
         "全文",
         "文章内容",
         "body",
+        # A record's HTML body wins over its text: the markup keeps the paragraphs and the metadata table
+        # apart, which a crawler's flattened text (its ``content``) runs together.
+        "body_html",
+        "content_html",
+        "htmlcontent",  # camelCase API keys (htmlContent)
         "content",
         "text",
         "article",
@@ -192,10 +216,11 @@ LABELS: dict[str, tuple[str, ...]] = {
         "dochtmlcon",
         "zw",  # 正文 in pinyin initials (TRS 海云 ZW)
         "nr",  # 内容 in pinyin initials
-        "htmlcontent",  # camelCase API keys (htmlContent)
+        "page_content",  # LangChain Document dumps ({"page_content": …, "metadata": {…}})
         "original_text",  # a crawler's JSON export of 广州 pages (original_text: the page's text)
     ),
-    "attachments": ("附件", "文件下载", "相关附件", "附件链接", "attachments", "attachment"),
+    # appendix: 国家税务总局 法规库 (appendix: [{appendixName, appendixUrl}]); fjxx: 附件信息 in pinyin initials
+    "attachments": ("附件", "文件下载", "相关附件", "附件链接", "attachments", "attachment", "appendix", "fjxx"),
     "related": ("相关信息", "相关解读", "相关链接", "related", "relation"),
     "url": (
         "访问地址",
@@ -247,10 +272,20 @@ _PLAUSIBLE = {
 }
 
 
+# Fields whose value only counts when it looks like what the field holds, whatever label gives it: a 文号
+# is never a bare number (国家税务总局's ``govDoc`` gives ``docNo: "9"``, the serial, beside ``docNum``,
+# the 文号 ``财政部 税务总局公告2026年第9号``).
+_PLAUSIBLE_FIELD = {
+    "doc_no": lambda value: not re.fullmatch(r"\s*\d+\s*", str(value)),
+}
+
+
 def label_key(label: str) -> str:
-    """The comparable form of a label: NFKC, no whitespace (U+3000 included), no colon, lower-case."""
+    """The comparable form of a label: NFKC, no whitespace (U+3000 included), no colon, no ``_ - .``
+    between words, lower-case. So one entry reads a key however an export spells it: ``document_number``,
+    ``documentNumber``, ``DOCUMENT-NUMBER``; ``FWJG_name`` and ``fwjgName``."""
     text = unicodedata.normalize("NFKC", label)
-    return re.sub(r"[\s:：]+", "", text).lower()
+    return re.sub(r"[\s:：_\-.]+", "", text).lower()
 
 
 _BY_KEY: dict[str, str] = {label_key(label): name for name, labels in LABELS.items() for label in labels}
@@ -311,6 +346,8 @@ def map_fields(items: Iterable[tuple[str, Any]]) -> tuple[dict[str, Any], list[s
         key = label_key(label)
         if key in _PLAUSIBLE and not _PLAUSIBLE[key](value):
             continue
+        if name in _PLAUSIBLE_FIELD and not _PLAUSIBLE_FIELD[name](value):
+            continue
         rank = _RANK[key]
         if name not in ranked or rank < ranked[name][0]:
             ranked[name] = (rank, value)
@@ -330,14 +367,18 @@ _PAD = r"[ \t\u3000]*"
 def _line_pattern(unknown: bool) -> re.Pattern[str]:
     # A label may have spaces or U+3000 between its characters (索 引 号, 名　　称) and a colon after it.
     # It must start the line or follow whitespace, and be followed by whitespace, a colon or the end.
+    # A label may also stand in brackets, the value right after them (【标题】…, [成文日期] 2021-01-20).
     known = "|".join(_PAD.join(map(re.escape, label)) for label in known_labels())
     other = rf"|(?P<other>[\u4e00-\u9fff]{{2,6}}){_PAD}[:：]{_PAD}" if unknown else ""
-    return re.compile(rf"(?:^|(?<=[\s\u3000]))(?:(?P<known>{known}){_PAD}(?:[:：]{_PAD}|(?=[\s\u3000])|$){other})")
+    bracketed = rf"[【\[［]{_PAD}(?P<bracketed>{known}){_PAD}[】\]］]{_PAD}(?:[:：]{_PAD})?"
+    return re.compile(
+        rf"(?:^|(?<=[\s\u3000]))(?:{bracketed}|(?P<known>{known}){_PAD}(?:[:：]{_PAD}|(?=[\s\u3000])|$){other})"
+    )
 
 
 def line_pairs(line: str, unknown: bool = False) -> list[tuple[str, str]]:
-    """The (label, value) pairs of a line of metadata (``索引号 014319733/2018-00019 分类 规划计划``),
-    or [] if the line does not start with a label.
+    """The (label, value) pairs of a line of metadata (``索引号 014319733/2018-00019 分类 规划计划``,
+    ``【发文字号】京政发〔2021〕2号``, ``[成文日期] 2021-01-20``), or [] if the line does not start with a label.
 
     With ``unknown``, any short word before a colon (作者：, 浏览次数：) also ends the value before it
     and comes back as a pair of its own, for :func:`canonical_field` to leave unmapped.
@@ -349,5 +390,5 @@ def line_pairs(line: str, unknown: bool = False) -> list[tuple[str, str]]:
     pairs = []
     for match, following in zip(matches, [*matches[1:], None], strict=True):
         end = following.start() if following else len(text)
-        pairs.append((match["known"] or match["other"], text[match.end() : end].strip()))
+        pairs.append((match["known"] or match["bracketed"] or match["other"], text[match.end() : end].strip()))
     return pairs

@@ -67,7 +67,7 @@ def clean_body(text: Any) -> str:
     if _HTML_BODY.match(text):
         text = html_to_text(text)
     else:
-        text = html.unescape(text)
+        text = html.unescape(_INLINE_MARKS.sub("", text))  # a search API's marks round the matched words
         if is_markdown(text):
             text = markdown_to_text(text)
         elif "\n" not in text.strip() and len(text) > _WALL:
@@ -541,7 +541,7 @@ def body_metadata_step(body: str) -> Step[tuple[dict[str, Any], str, str]]:
     Only lines at the very start count, and only lines that are metadata beyond doubt (see
     :func:`_metadata_pairs`): a body that starts ``时间：上午九点`` keeps it.
     """
-    paragraphs = body.split("\n\n") if body else []
+    paragraphs = [part for paragraph in body.split("\n\n") for part in _run_on(paragraph)] if body else []
     start = 1 if len(paragraphs) > 1 and _is_heading(paragraphs[0]) and _metadata_at(paragraphs, 1) else 0
     if start and _metadata_at(paragraphs, 0):
         start = 0
@@ -561,6 +561,37 @@ def body_metadata_step(body: str) -> Step[tuple[dict[str, Any], str, str]]:
         f"正文开头的元数据已移出正文（{len(pairs)} labelled values printed above the text: {', '.join(fields)}）",
     )
     return (fields, heading, "\n\n".join(paragraphs[i:])), [finding]
+
+
+def _run_on(paragraph: str) -> list[str]:
+    """A paragraph of metadata that runs on into the text, as a crawler's flattened page gives it
+    (``索引号: … 成文日期: 2024-02-28 某市关于…的通知 各区县：…``), cut after the date that ends the
+    metadata: [metadata, text]. Any other paragraph as it is: [paragraph]."""
+    if not line_pairs(paragraph):
+        return [paragraph]
+    last = None
+    for last in _DATED.finditer(paragraph):  # noqa: B007 (the last match is wanted)
+        pass
+    if last is None:
+        return [paragraph]
+    rest = paragraph[last.end() :].strip()
+    if len(rest) < _MIN_RUN_ON or line_pairs(rest):
+        return [paragraph]  # a stray word after the date, or more metadata
+    return [paragraph[: last.end()].strip(), rest]
+
+
+def _date_labels() -> str:
+    from index.labels import LABELS  # the one label table
+
+    names = [label for field in ("pub_date", "written_date") for label in LABELS[field] if not label.isascii()]
+    return "|".join(map(re.escape, sorted(names, key=len, reverse=True)))
+
+
+_DATED = re.compile(
+    rf"(?:{_date_labels()})\s*[:：]?\s*\d{{4}}\s*[-年/.]\s*\d{{1,2}}\s*[-月/.]\s*\d{{1,2}}\s*日?"
+    r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
+)
+_MIN_RUN_ON = 20  # the text after the date must be a text, not a stray word
 
 
 def _is_heading(line: str) -> bool:

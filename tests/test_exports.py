@@ -78,6 +78,34 @@ def _documents(path: Path):
         ("ztc", "keywords"),
         ("gjc", "keywords"),
         ("nr", "body"),
+        # One key however an export spells it: snake_case, camelCase, kebab, upper case.
+        ("documentNumber", "doc_no"),
+        ("DOCUMENT-NUMBER", "doc_no"),
+        ("docNo", "doc_no"),
+        ("publish_Time", "pub_date"),
+        ("fwjgName", "publisher"),
+        # 国家税务总局 法规库 (search5 API and its metadata keys), gov.cn 搜索, 法规库 exports, LangChain dumps.
+        ("pubName", "publisher"),
+        ("docNum", "doc_no"),
+        ("xxgk_aging", "validity"),
+        ("writtendate", "written_date"),
+        ("writtentext", "doc_no"),
+        ("appendix", "attachments"),
+        ("ptime", "pub_date"),
+        ("IssueDate", "pub_date"),
+        ("IssueDepartment", "publisher"),
+        ("DocumentNO", "doc_no"),
+        ("Timeliness", "validity"),
+        ("page_content", "body"),
+        ("body_html", "body"),
+        # More pinyin initials: 文件名称, 信息名称, 法规名称, 发文单位, 发布单位, 成文时间, 主题分类.
+        ("wjmc", "title"),
+        ("xxmc", "title"),
+        ("fgmc", "title"),
+        ("fwdw", "publisher"),
+        ("fbdw", "publisher"),
+        ("cwsj", "written_date"),
+        ("ztfl", "category_topic"),
         # Crawler JSON exports: a 广州 page collection's original_text and source_url, a list crawler's detail_url.
         ("original_text", "body"),
         ("source_url", "url"),
@@ -329,3 +357,152 @@ def test_a_doc_no_in_brackets_at_the_titles_end_is_the_doc_no(tmp_path):
     # A title ending in a bracket that holds no 文号 keeps it.
     doc = normalise(RawRecord(source="x.json", locator="1", fields={"title": "某某条例（2021修订）", "body": "正文"}))
     assert (doc.title, doc.doc_no) == ("某某条例（2021修订）", "")
+
+
+def test_a_tax_law_library_response_gives_its_doc_no_publishers_and_attachments():
+    """国家税务总局 法规库 search API as a public API note records it: the 文号 inside ``govDoc`` (beside the
+    bare serial ``docNo: "9"``), joint issuers in ``pubName``, attachments as ``appendixName``/``appendixUrl``
+    objects, ``<span>`` marks in the title and the text."""
+    [doc] = _documents(EXPORTS / "chinatax-search5-searchresultall.json")
+    assert doc.title == "增值税相关公告"
+    assert doc.doc_no == "财政部 税务总局公告2026年第9号"
+    assert doc.publishers == ["财政部", "国家税务总局"]
+    assert (doc.written_date, doc.pub_date) == ("2026-01-30", "2026-01-30")
+    assert [(a.name, a.url) for a in doc.attachments] == [
+        ("适用9%税率注释.pdf", "http://fgk.chinatax.gov.cn/.../文件名.pdf")
+    ]
+    assert "<span>" not in doc.body and doc.body.startswith("根据《中华人民共和国增值税法》")
+
+
+def _one(tmp_path, name: str, text: str):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    [doc] = _documents(path)
+    return doc
+
+
+def test_metadata_given_as_a_list_of_named_values_fills_the_record(tmp_path):
+    """法规库 APIs give a document's metadata as entries naming their field (``domainMetaList[].resultList``:
+    ``{"key": "writtendate", "name": "成文日期", "value": …}``); such a list is the record's fields, never the
+    file's records."""
+    response = {
+        "results": [
+            {
+                "title": "国家税务总局关于某事项的公告",
+                "url": "https://www.chinatax.gov.cn/zcfgk/c100012/content.html",
+                "domainMetaList": [
+                    {
+                        "resultList": [
+                            {"key": "writtendate", "name": "成文日期", "value": "2026-09-01"},
+                            {"key": "writtentext", "name": "发文字号", "value": "国家税务总局公告2026年第13号"},
+                            {"key": "aging", "name": "时效性", "value": "全文有效"},
+                        ]
+                    }
+                ],
+            }
+        ]
+    }
+    doc = _one(tmp_path, "r.json", json.dumps(response, ensure_ascii=False))
+    assert doc.title == "国家税务总局关于某事项的公告"
+    assert (doc.written_date, doc.doc_no, doc.validity) == ("2026-09-01", "国家税务总局公告2026年第13号", "有效")
+
+
+def test_a_value_nested_one_level_reads_as_its_name(tmp_path):
+    """``"publisher": {"id": 12, "name": …}``, a list of such objects for joint issuers."""
+    records = [
+        {"title": "关于甲的通知", "content": "正文。", "publisher": {"id": 12, "name": "北京市人民政府"}},
+        {"title": "关于乙的通知", "content": "正文。", "deptName": [{"name": "财政部"}, {"name": "国家税务总局"}]},
+    ]
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    first, second = _documents(path)
+    assert first.publishers == ["北京市人民政府"]
+    assert second.publishers == ["财政部", "国家税务总局"]
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        {"fileName": "附件1.pdf", "fileUrl": "/a/附件1.pdf"},
+        {"APPDESC": "附件1.pdf", "APPFILE": "/a/附件1.pdf"},
+        {"attach_name": "附件1.pdf", "attach_path": "/a/附件1.pdf"},
+    ],
+)
+def test_attachment_objects_are_read_however_they_name_their_parts(tmp_path, item):
+    doc = _one(tmp_path, "r.json", json.dumps([{"title": "关于丙的通知", "attachments": [item]}], ensure_ascii=False))
+    assert [a.name for a in doc.attachments] == ["附件1.pdf"]
+    assert doc.attachments[0].url or doc.attachments[0].name
+
+
+@pytest.mark.parametrize(
+    "wrap",
+    [
+        "/**/jQuery1113_1700({});",
+        "try{cb({});}catch(e){}",
+        "typeof cb === 'function' && cb({});",
+    ],
+)
+def test_jsonp_as_servers_send_it(tmp_path, wrap):
+    payload = json.dumps({"data": {"list": [{"title": "关于丁的通知", "pubDate": "2023-05-06"}]}}, ensure_ascii=False)
+    doc = _one(tmp_path, "r.js", wrap.replace("{}", payload, 1))
+    assert (doc.title, doc.pub_date) == ("关于丁的通知", "2023-05-06")
+
+
+def test_a_records_html_body_wins_over_its_flattened_text(tmp_path):
+    """A crawler's record with the page's HTML (``body_html``) and its flattened text (``content``): the markup
+    keeps the metadata table and the paragraphs apart."""
+    record = {
+        "title": "某市关于甲的通知",
+        "publish_time": "2024-03-01 00:00:00",
+        "body_html": "<div><table><tr><td>索引号:</td><td>000014349/2024-00012</td><td>发布机构:</td>"
+        "<td>某市人民政府</td></tr><tr><td>成文日期:</td><td>2024-02-28</td></tr></table>"
+        "<p>各区县：</p><p>第一段。</p><p>某市人民政府</p></div>",
+        "content": "索引号: 000014349/2024-00012 发布机构: 某市人民政府 成文日期: 2024-02-28 "
+        "各区县：第一段。某市人民政府",
+    }
+    doc = _one(tmp_path, "r.json", json.dumps([record], ensure_ascii=False))
+    assert doc.index_no and doc.index_no.raw == "000014349/2024-00012"
+    assert doc.body.split("\n\n") == ["各区县：", "第一段。", "某市人民政府"]
+
+
+def test_metadata_run_into_the_text_is_cut_after_its_date(tmp_path):
+    """Only the flattened text: the metadata ends at the date that closes it; the rest is the body."""
+    record = {
+        "title": "某市关于乙的通知",
+        "content": "索引号: 000014349/2024-00013 发布机构: 某市人民政府 成文日期: 2024-02-28 "
+        "各区县：现将有关事项通知如下。第一段。某市人民政府",
+    }
+    doc = _one(tmp_path, "r.json", json.dumps([record], ensure_ascii=False))
+    assert doc.written_date == "2024-02-28"
+    assert doc.body.startswith("各区县：现将有关事项通知如下。")
+
+
+# Plain-text page dumps: label：value headers in the forms crawlers save them.
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "【标题】关于戊的通知\n【发布日期】2021-01-20\n【发文字号】京政发〔2021〕2号\n【发布机构】北京市人民政府\n",
+        "[标题] 关于戊的通知\n[发布日期] 2021-01-20\n[发文字号] 京政发〔2021〕2号\n[发布机构] 北京市人民政府\n",
+        "标题：\n关于戊的通知\n发布日期：\n2021-01-20\n发文字号：\n京政发〔2021〕2号\n发布机构：\n北京市人民政府\n",
+    ],
+)
+def test_page_text_headers_in_brackets_or_with_the_value_below(tmp_path, header):
+    doc = _one(tmp_path, "p.txt", header + "\n各区人民政府：\n现将有关事项通知如下。\n")
+    assert (doc.title, doc.pub_date, doc.doc_no, doc.publisher) == (
+        "关于戊的通知",
+        "2021-01-20",
+        "京政发〔2021〕2号",
+        "北京市人民政府",
+    )
+    assert doc.body.startswith("各区人民政府：")
+
+
+@pytest.mark.parametrize("marker", ["正文：\n", "正文:\n", "\n正文\n", "正文："])
+def test_a_body_label_opens_the_body_and_is_no_part_of_it(tmp_path, marker):
+    header = "标题：关于己的通知\n发布时间：2012-10-17\n文号：岚政〔2012〕1号\n"
+    text = header + marker + "各乡镇：现将有关事项通知如下。\n第二段。\n"
+    doc = _one(tmp_path, "p.txt", text)
+    assert doc.doc_no == "岚政〔2012〕1号"
+    assert doc.body.split("\n\n")[0] == "各乡镇：现将有关事项通知如下。"

@@ -10,7 +10,7 @@ from typing import Any
 
 from index import limits
 from index.decoding import decode_text, stream_encoding, utf16_encoding
-from index.labels import canonical_field, map_fields
+from index.labels import canonical_field, label_key, map_fields
 from index.readers import ReadError
 from index.record import RawRecord
 
@@ -92,12 +92,63 @@ _NESTED_LEVELS = 2
 
 
 def _pairs(item: Mapping[str, Any], levels: int) -> Iterator[tuple[str, Any]]:
-    """(key, value) pairs of an object, then those of the objects it holds under keys that are no label."""
+    """(key, value) pairs of an object, then those of the objects it holds under keys that are no label,
+    and those of the metadata lists it holds (:func:`named_values`)."""
     yield from ((str(key), value) for key, value in item.items())
     if levels:
         for key, value in item.items():
-            if isinstance(value, Mapping) and canonical_field(str(key)) is None:
+            if canonical_field(str(key)) is not None:
+                continue
+            if isinstance(value, Mapping):
                 yield from _pairs(value, levels - 1)
+            elif isinstance(value, list):
+                yield from named_values(value, levels - 1)
+
+
+# The keys a metadata entry names its field by, and holds its value under.
+_ENTRY_NAMES = ("name", "label", "key", "fieldname", "field", "cname")
+_ENTRY_VALUES = ("value", "val", "fieldvalue")
+
+
+def named_values(items: list[Any], levels: int) -> Iterator[tuple[str, Any]]:
+    """(name, value) pairs of a list of metadata entries, each an object naming a field and holding its value
+    (``[{"key": "writtendate", "name": "成文日期", "value": "2026-09-01"}, …]``, as 国家税务总局's 法规库
+    API gives a document's metadata in ``domainMetaList[].resultList``). Every name an entry gives is
+    offered, so whichever is a known label maps it. A list of objects that are not all such entries gives
+    nothing here (it is a record's list, or the file's records); lists of such lists are read through."""
+    objects = [item for item in items if isinstance(item, Mapping)]
+    if not objects or len(objects) != len(items):
+        return
+    entries = _entries(items)
+    if entries:
+        for names, value in entries:
+            yield from ((name, value) for name in names)
+    elif levels:
+        for item in objects:
+            for key, value in item.items():
+                if isinstance(value, list) and canonical_field(str(key)) is None:
+                    yield from named_values(value, levels - 1)
+
+
+def _entries(items: list[Any]) -> list[tuple[list[str], Any]] | None:
+    """The (names, value) of each item of a list of metadata entries, or None if it is not one: every item
+    is an entry and at least one names a known label."""
+    entries = [_entry(item) if isinstance(item, Mapping) else None for item in items]
+    if not entries or not all(entries):
+        return None
+    named = any(canonical_field(name) for names, _ in entries for name in names)  # type: ignore[misc]
+    return entries if named else None  # type: ignore[return-value]
+
+
+def _entry(item: Mapping[str, Any]) -> tuple[list[str], Any] | None:
+    """The names and value of one metadata entry, or None if the object is not one."""
+    keys = {label_key(str(key)): key for key in item}
+    value_key = next((keys[k] for k in _ENTRY_VALUES if k in keys), None)
+    names = [str(item[keys[k]]) for k in _ENTRY_NAMES if k in keys and isinstance(item[keys[k]], str)]
+    if value_key is None or not names or len(item) > len(names) + 3:
+        return None
+    value = item[value_key]
+    return (names, value) if value is None or isinstance(value, str | int | float) else None
 
 
 def documents_in(data: object) -> list[object] | None:
@@ -149,8 +200,8 @@ def _lists(value: object, depth: int) -> Iterator[list[object]]:
     if depth <= 0:
         return
     if isinstance(value, list):
-        if any(isinstance(item, dict) for item in value):
-            yield value
+        if any(isinstance(item, dict) for item in value) and not _entries(value):
+            yield value  # a list of metadata entries is one record's fields, never the records
         children = value
     elif isinstance(value, dict):
         children = [child for key, child in value.items() if canonical_field(str(key)) not in _PARTS_OF_A_RECORD]

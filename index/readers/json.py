@@ -22,9 +22,19 @@ NAME = "json"
 SUFFIXES = (".json", ".jsonp")
 
 
-# A JSONP response: a callback's name, ``(``, the JSON, ``)`` and an optional ``;`` (``cb({...});``).
-_JSONP_OPEN = re.compile(r"\s*[A-Za-z_$][\w$.]*\s*\(\s*(?=[\[{])")
-_JSONP_CLOSE = re.compile(r"\)\s*;?\s*$")
+# A JSONP response: a callback's name, ``(``, the JSON, ``)`` and an optional ``;`` (``cb({...});``), as
+# servers also send it: after a ``/**/`` comment (``/**/jQuery1113_1700({...})``), guarded by ``typeof cb
+# === 'function' &&``, or inside ``try{cb({...});}catch(e){}``.
+_JSONP_OPEN = re.compile(
+    r"\s*(?:/\*.*?\*/\s*)*(?:try\s*\{\s*)?"
+    r"(?:typeof\s+[A-Za-z_$][\w$.]*\s*===?\s*['\"]function['\"]\s*&&\s*)?"
+    r"[A-Za-z_$][\w$.]*\s*\(\s*(?=[\[{])",
+    re.DOTALL,
+)
+_JSONP_CLOSE = re.compile(r"\)\s*;?\s*(?:\}\s*catch\s*\([^)]*\)\s*\{[^{}]*\}\s*;?\s*)?$")
+# What may follow a JSON array's ``[`` (RFC 8259): a value or ``]``. A page-text line ``[成文日期] 2021-01-20``
+# starts with ``[`` too, and is no JSON.
+_ARRAY_START = re.compile(r"\[\s*(?:[\[{\]\"\-0-9]|true|false|null|$)")
 
 
 def sniff(path: Path, head: bytes) -> bool:
@@ -33,6 +43,8 @@ def sniff(path: Path, head: bytes) -> bool:
     text = head_text(path, head).lstrip("\ufeff \t\r\n")
     if _JSONP_OPEN.match(text):
         return True
+    if text[:1] == "[" and not _ARRAY_START.match(text):
+        return False
     return text[:1] in ("[", "{") and not is_object_lines(text)
 
 

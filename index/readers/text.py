@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -91,6 +92,11 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
         raise ReadError(path, "no label lines (名称, 索引号 …) found")
     pairs: list[tuple[str, str]] = []
     while line is not None and line.strip() not in _ATTACHMENTS_HEADINGS and (found := label_pairs(line)):
+        if (opening := _body_label(line)) is not None:
+            line = opening or lines.next()  # 正文：… starts the body, its text the first line of it
+            break
+        if not found[-1][1]:
+            found[-1] = (found[-1][0], _value_below(lines))
         pairs += found
         line = lines.next()
     if line is not None:
@@ -115,6 +121,47 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
     if cut:
         record.warnings.append(limits.truncated("body", bounds.max_doc_chars, "PORTAL_MAX_DOC_CHARS"))
     return record
+
+
+def _body_label(line: str) -> str | None:
+    """The text after a label that opens the body (``正文：``, ``内容:``), "" when the line holds only the
+    label; None when the line does not start with one."""
+    pairs = label_pairs(line)
+    if not pairs or canonical_field(pairs[0][0]) != "body":
+        return None
+    rest = line.strip()
+    for label, _value in pairs[:1]:
+        rest = re.sub(rf"^[【\[［]?\s*{re.escape(label)}\s*[】\]］]?\s*[:：]?\s*", "", rest)
+    return rest
+
+
+def _value_below(lines: _Lines) -> str:
+    """The value of a label printed alone on its line, when the page puts it on the next line
+    (``发布日期：`` then ``2021-01-20``): that line, if it is no label and a label line follows it, or it
+    ends the header (a blank line or the end follows) and reads as a value, not a sentence (so the first
+    line of the body is not taken for a value). Else "" and nothing is consumed."""
+    below = lines.next()
+    if below is None or not below.strip() or label_pairs(below):
+        if below is not None:
+            lines.push_back(below)
+        return ""
+    after = lines.next()
+    if after is not None:
+        lines.push_back(after)
+    closes_header = after is None or not after.strip()
+    if (after is not None and label_pairs(after)) or (closes_header and _looks_like_a_value(below)):
+        return below.strip()
+    lines.push_back(below)
+    return ""
+
+
+def _looks_like_a_value(line: str) -> bool:
+    """A short line that is no sentence and no salutation (the last label's value, not the body's start)."""
+    text = line.strip()
+    return len(text) <= _MAX_VALUE and not text.endswith(("。", "；", "！", "？", "：", ":", ";"))
+
+
+_MAX_VALUE = 80
 
 
 def _listed_after(lines: _Lines, headings: set[str]) -> list[str]:
@@ -143,6 +190,10 @@ def _body_and_related(lines: _Lines, max_chars: int) -> tuple[list[str], list[st
             return body, list(itertools.islice(related, _MAX_RELATED)), cut
         if not body and not line.strip():
             continue
+        if not body and (opening := _body_label(line)) is not None:
+            if not opening:
+                continue  # a 正文： line above the body is no part of it
+            line = opening
         if size + len(line) > max_chars:
             cut = True
             line = line[: max(0, max_chars - size)]
