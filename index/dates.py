@@ -31,6 +31,8 @@ _DATE = re.compile(
 )
 # Digits only: YYYYMMDD, YYYYMMDDhhmmss, YYYYMM; or a timestamp (9–10 digits: seconds; 12–13: milliseconds).
 _COMPACT = re.compile(r"(?P<year>(?:19|20)\d{2})(?P<month>\d{2})(?:(?P<day>\d{2})(?:\d{6})?)?")
+# A .NET JSON serialiser's date: milliseconds since 1970, an optional zone offset (/Date(1688000000000+0800)/).
+_NET_DATE = re.compile(r"/?\\?/?Date\((?P<millis>-?\d{10,13})(?:[+-]\d{4})?\)\\?/?")
 _TIMESTAMP = re.compile(r"(?P<seconds>\d{9,10})(?:\.\d+)?|(?P<millis>\d{12,13})")
 
 # Chinese numerals. Zero is written 〇 (U+3007), ○ (U+25CB), ◯, 零, or typed as the letter O in
@@ -74,6 +76,8 @@ def parse_date(value: Any, *, whole: bool = False) -> ParsedDate | None:
     text = unicodedata.normalize("NFKC", str(value if value is not None else "")).strip()
     if text in ("", "0"):
         return ParsedDate("")
+    if wrapped := _NET_DATE.fullmatch(text):  # ASP.NET's JSON date, /Date(1688000000000+0800)/
+        text = wrapped["millis"]
     if text.isdigit() or _TIMESTAMP.fullmatch(text):
         return _from_number(text)
     if _ZONED.fullmatch(text):

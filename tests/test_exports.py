@@ -506,3 +506,28 @@ def test_a_body_label_opens_the_body_and_is_no_part_of_it(tmp_path, marker):
     doc = _one(tmp_path, "p.txt", text)
     assert doc.doc_no == "岚政〔2012〕1号"
     assert doc.body.split("\n\n")[0] == "各乡镇：现将有关事项通知如下。"
+
+
+def test_records_held_by_key_are_each_read(tmp_path):
+    """A dump keyed by id (``{"doc_1": {…}, "doc_2": {…}}``) is its records, not one record made of the first."""
+    dump = {
+        "doc_1": {"title": "关于甲的通知", "content": "甲。"},
+        "doc_2": {"title": "关于乙的通知", "content": "乙。"},
+    }
+    path = tmp_path / "dump.json"
+    path.write_text(json.dumps(dump, ensure_ascii=False), encoding="utf-8")
+    assert [doc.title for doc in _documents(path)] == ["关于甲的通知", "关于乙的通知"]
+
+
+@pytest.mark.parametrize(
+    ("value", "iso"),
+    [
+        ("/Date(1688000000000+0800)/", "2023-06-29"),  # ASP.NET's JSON date
+        (1688000000000, "2023-06-29"),  # epoch milliseconds
+        ("2022-10-10 00:00:00.0", "2022-10-10"),  # a Java timestamp's text (TRS 海云 CWRQ)
+        ("20230618101010", "2023-06-18"),
+    ],
+)
+def test_dates_as_apis_write_them(tmp_path, value, iso):
+    doc = _one(tmp_path, "r.json", json.dumps([{"title": "关于戊的通知", "publishDate": value}]))
+    assert doc.pub_date == iso

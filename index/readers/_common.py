@@ -163,6 +163,8 @@ def documents_in(data: object) -> list[object] | None:
         return data
     if not isinstance(data, dict):
         return None
+    if members := _keyed_records(data):
+        return members
     if _is_document(data):
         return [data]
     counted = [
@@ -178,6 +180,20 @@ def documents_in(data: object) -> list[object] | None:
     # No document anywhere: the one list of objects, whose records are then rejected each with a reason.
     lists = [value for value in data.values() if isinstance(value, list)]
     return lists[0] if len(lists) == 1 else None
+
+
+def _keyed_records(data: dict) -> list[object] | None:
+    """The records of an object that holds them by key (``{"doc_1": {…}, "doc_2": {…}}``, a crawler's dump
+    keyed by id or URL): its values, when its own keys give no title or body, no key is a label, every value
+    that is an object has a title, and there are two or more. Else None."""
+    own, _unknown = map_fields((str(key), value) for key, value in data.items() if not isinstance(value, dict))
+    if holds_document(own):
+        return None
+    members = {str(key): value for key, value in data.items() if isinstance(value, dict)}
+    if len(members) < 2 or any(canonical_field(key) for key in members):
+        return None  # a record's own parts ({"body": {…}, "attachment": {…}}) are no records
+    titled = [record_from_mapping(member, "", "").fields.get("title") for member in members.values()]
+    return list(members.values()) if all(isinstance(title, str) and title.strip() for title in titled) else None
 
 
 def _is_document(item: dict) -> bool:
