@@ -86,6 +86,11 @@ LABELS: dict[str, tuple[str, ...]] = {
         "fwdw",  # 发文单位 in pinyin initials
         "fbdw",  # 发布单位 in pinyin initials
         "source",  # a CMS export's source is its publisher when written in Chinese, see _PLAUSIBLE
+        # A crawler's author or 文章来源 field is the publisher only where it names a body (国家能源局),
+        # never a person (记者 张三), see _PLAUSIBLE.
+        "author",
+        "docauthor",  # TRS WCM
+        "content_source",
     ),
     "pub_date": (
         "公开日期",
@@ -253,6 +258,13 @@ def _is_index_no(value: Any) -> bool:
     return parsed is not None and parsed.variant not in ("unrecognised", "grouped")
 
 
+def _is_organisation(value: Any) -> bool:
+    from index.publishers import is_organisation_name  # imported here, as identifiers above
+
+    parts = [part for part in re.split(r"[、,，;；\s]+", value) if part] if isinstance(value, str) else []
+    return bool(parts) and all(is_organisation_name(part) for part in parts)
+
+
 def _is_date(value: Any) -> bool:
     from index.dates import parse_date  # imported here, as identifiers above
 
@@ -267,6 +279,9 @@ _PLAUSIBLE = {
     "time": lambda value: _is_date(value),
     # A document's name, not a file's (a.pdf).
     "filename": lambda value: not re.search(r"\.[A-Za-z0-9]{2,5}$", str(value).strip()),
+    "author": lambda value: _is_organisation(value),
+    "docauthor": lambda value: _is_organisation(value),
+    "contentsource": lambda value: _is_organisation(value),
     "index": _is_index_no,
     "identifier": _is_index_no,
 }

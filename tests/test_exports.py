@@ -531,3 +531,12 @@ def test_records_held_by_key_are_each_read(tmp_path):
 def test_dates_as_apis_write_them(tmp_path, value, iso):
     doc = _one(tmp_path, "r.json", json.dumps([{"title": "关于戊的通知", "publishDate": value}]))
     assert doc.pub_date == iso
+
+
+@pytest.mark.parametrize(
+    ("author", "publishers"),
+    [("国家能源局", ["国家能源局"]), ("财政部、国家税务总局", ["财政部", "国家税务总局"]), ("记者 张三", [])],
+)
+def test_a_crawlers_author_is_the_publisher_only_when_it_names_a_body(tmp_path, author, publishers):
+    doc = _one(tmp_path, "r.json", json.dumps([{"title": "关于庚的通知", "author": author}], ensure_ascii=False))
+    assert doc.publishers == publishers
