@@ -30,6 +30,8 @@ LABELS: dict[str, tuple[str, ...]] = {
         "syh",  # 索引号 in pinyin initials (CMS column names)
         "indexnumber",  # camelCase API keys (indexNumber)
         "vc_number",  # Hanweb/大汉 信息公开 (vc_number)
+        "vc_indexcode",  # Hanweb/大汉 信息公开 templates (索引号 → vc_indexcode)
+        "indexcode",  # camelCase API keys (indexCode)
         "index",  # gov.cn 政策文件库 API; a row number elsewhere, see _PLAUSIBLE
     ),
     "title": (
@@ -50,6 +52,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "wjmc",  # 文件名称 in pinyin initials
         "xxmc",  # 信息名称 in pinyin initials
         "fgmc",  # 法规名称 in pinyin initials (法规库 APIs)
+        "listtitle",  # TRS WCM's list title (LISTTITLE), where no DOCTITLE is given
     ),
     "category": ("分类", "信息分类", "所属分类", "类别", "一级类别", "所属一级类别", "所属类别", "category"),
     "category_scheme": ("组配分类", "classify_main_name"),
@@ -85,6 +88,10 @@ LABELS: dict[str, tuple[str, ...]] = {
         "issuedepartment",  # 法规库 exports (IssueDepartment: 发布部门)
         "fwdw",  # 发文单位 in pinyin initials
         "fbdw",  # 发布单位 in pinyin initials
+        "issueorg",  # camelCase API keys: the issuing or publishing body (issueOrg, publishOrg, publishDept)
+        "publishorg",
+        "publishdept",
+        "publishunit",
         "source",  # a CMS export's source is its publisher when written in Chinese, see _PLAUSIBLE
         # A crawler's author or 文章来源 field is the publisher only where it names a body (国家能源局),
         # never a person (记者 张三), see _PLAUSIBLE.
@@ -113,6 +120,9 @@ LABELS: dict[str, tuple[str, ...]] = {
         "publishtime",  # camelCase API keys (publishTime: a date, a timestamp or YYYYMMDDhhmmss)
         "ptime",  # gov.cn 搜索 API: the publication time as a Unix timestamp in milliseconds
         "issuedate",  # 法规库 exports (IssueDate: 发布日期)
+        "releasetime",  # camelCase API keys (releaseTime)
+        "publishedtime",  # TRS 海云 search (publishedTimeStr)
+        "publishedtimestr",
         "trs_time",  # TRS IGS 站群检索 (page.content[].trs_time)
         "date",
         "pubdate",
@@ -161,6 +171,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "docnum",  # 国家税务总局 法规库 search API (govDoc.docNum)
         "documentno",  # 法规库 exports (DocumentNO: 发文字号)
         "writtentext",  # 国家税务总局 法规库 (writtentext: 发文字号)
+        "fileno",  # camelCase API keys (fileNo)
     ),
     "keywords": (
         "关键词",
@@ -193,6 +204,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "aging",  # 国家税务总局 法规库 (aging, xxgk_aging: 时效性 全文有效/全文失效)
         "xxgk_aging",
         "timeliness",  # 法规库 exports (Timeliness: 时效性)
+        "vc_validate",  # Hanweb/大汉 信息公开 templates (有效性 → vc_validate)
     ),
     # The date a document stops being in force; past, it means 失效 (normalise.validity_step).
     "expiry_date": ("失效日期", "信息时效期", "失效时间", "废止日期", "有效期至", "expiry_date"),

@@ -106,6 +106,16 @@ def _documents(path: Path):
         ("fbdw", "publisher"),
         ("cwsj", "written_date"),
         ("ztfl", "category_topic"),
+        # Hanweb/大汉 templates' other 信息公开 columns, TRS list titles, more camelCase keys.
+        ("vc_indexcode", "index_no"),
+        ("vc_validate", "validity"),
+        ("LISTTITLE", "title"),
+        ("issueOrg", "publisher"),
+        ("publishDept", "publisher"),
+        ("releaseTime", "pub_date"),
+        ("publishedTimeStr", "pub_date"),
+        ("fileNo", "doc_no"),
+        ("indexCode", "index_no"),
         # Crawler JSON exports: a 广州 page collection's original_text and source_url, a list crawler's detail_url.
         ("original_text", "body"),
         ("source_url", "url"),
@@ -540,3 +550,27 @@ def test_dates_as_apis_write_them(tmp_path, value, iso):
 def test_a_crawlers_author_is_the_publisher_only_when_it_names_a_body(tmp_path, author, publishers):
     doc = _one(tmp_path, "r.json", json.dumps([{"title": "关于庚的通知", "author": author}], ensure_ascii=False))
     assert doc.publishers == publishers
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The title as the heading above the labels, none of which names it.
+        "关于辛的通知\n发布时间：2012-10-17\n发布机构：平潭县人民政府\n文号：岚政〔2012〕8号\n\n各乡镇：\n正文。\n",
+        # Page tools printed on a label line end the value before them.
+        "标题：关于辛的通知\n发布时间：2012-10-17  发布机构：平潭县人民政府  浏览次数：123\n"
+        "文号：岚政〔2012〕8号\n\n各乡镇：\n正文。\n",
+        # A Markdown dump.
+        "# 关于辛的通知\n\n- 发布时间：2012-10-17\n- **发布机构**：平潭县人民政府\n"
+        "- 文号：岚政〔2012〕8号\n\n各乡镇：\n正文。\n",
+    ],
+)
+def test_page_text_dumps_in_the_forms_crawlers_write(tmp_path, text):
+    doc = _one(tmp_path, "page.txt", text)
+    assert (doc.title, doc.pub_date, doc.publisher, doc.doc_no) == (
+        "关于辛的通知",
+        "2012-10-17",
+        "平潭县人民政府",
+        "岚政〔2012〕8号",
+    )
+    assert doc.body.startswith("各乡镇：")

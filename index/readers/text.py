@@ -37,15 +37,35 @@ _RELATED_HEADINGS = {"相关信息", "相关解读", "相关链接", "相关文�
 
 
 def label_pairs(line: str) -> list[tuple[str, str]]:
-    """The (label, value) pairs on a label line, or [] if the line does not start with a label."""
-    return line_pairs(line)
+    """The (label, value) pairs on a label line, or [] if the line does not start with a known label.
+
+    Any other short word before a colon on the line (``浏览次数：``, ``作者：``) ends the value before it, so
+    page tools printed beside the metadata stay out of it. Markdown around a label (``- 发布时间：…``,
+    ``**标题**：…``), as dumps written for reading keep it, is no part of it."""
+    line = plain_line(line)
+    return line_pairs(line, unknown=True) if line_pairs(line) else []
+
+
+# Markdown a dump puts round its lines: a heading's #, a list item's - or *, a quote's >, bold ** or __.
+_MARKDOWN_LEAD = re.compile(r"^\s*(?:#{1,6}\s+|[-*+>]\s+)")
+_MARKDOWN_BOLD = re.compile(r"\*\*|__")
+
+
+def plain_line(line: str) -> str:
+    """A line without the Markdown a dump wraps it in (``# 关于…的通知`` → ``关于…的通知``)."""
+    return _MARKDOWN_BOLD.sub("", _MARKDOWN_LEAD.sub("", line))
+
+
+# Fields that, two of them labelled, make a page text even without a title or 索引号 label (the title is
+# then the heading above the labels).
+_METADATA_FIELDS = frozenset({"pub_date", "written_date", "publisher", "doc_no"})
 
 
 def sniff(path: Path, head: bytes) -> bool:
     lines = decode_head(head).splitlines()[:60]
     labelled = [pairs for line in lines if (pairs := label_pairs(line))]
     names = {canonical_field(label) for pairs in labelled for label, _ in pairs}
-    return len(labelled) >= 2 and bool(names & {"title", "index_no"})
+    return len(labelled) >= 2 and (bool(names & {"title", "index_no"}) or len(names & _METADATA_FIELDS) >= 2)
 
 
 @contained
@@ -87,7 +107,7 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
         if len(header) >= _MAX_HEADER_LINES:
             line = None
             break
-        header.append(line.strip())
+        header.append(plain_line(line).strip())
     if line is None:
         raise ReadError(path, "no label lines (名称, 索引号 …) found")
     pairs: list[tuple[str, str]] = []
