@@ -375,7 +375,7 @@ def title_step(record: RawRecord, raw: Any, heading: str, body: str) -> Step[tup
             body = "\n\n".join(paragraphs[1:])
         elif len(title) >= _MIN_GLUED_TITLE and paragraphs[0].startswith(title):  # 通知各省、自治区…
             body = body[len(title) :].lstrip(" ，,：:")
-        elif len(paragraphs) > 1 and paragraphs[1] == title and _is_doc_no_line(paragraphs[0]):
+        elif len(paragraphs) > 1 and _title_key(paragraphs[1]) == _title_key(title) and _is_doc_no_line(paragraphs[0]):
             body = "\n\n".join([paragraphs[0], *paragraphs[2:]])
         else:
             body = _without_broken_title(title, body)
@@ -397,14 +397,25 @@ _MIN_GLUED_TITLE = 8
 _MAX_TITLE_LINES = 4
 
 
+# The Chinese zero is printed as 〇 (U+3007) or as a circle (○ U+25CB, ◯ U+25EF): 一九九○年 and 一九九〇年 are
+# one title (the page's label and the heading over its text often differ in it).
+_ZERO = str.maketrans({"○": "〇", "◯": "〇"})
+
+
+def _title_key(text: str) -> str:
+    """A printed title as compared with the labelled one: no whitespace, one Chinese zero."""
+    return re.sub(r"\s", "", text).translate(_ZERO)
+
+
 def _without_broken_title(title: str, body: str) -> str:
-    """The body without a title printed over several lines at its start (发文机关 / 关于印发… / …的通知)."""
-    wanted = re.sub(r"\s", "", title)
+    """The body without a title printed at its start over one or more lines (发文机关 / 关于印发… / …的通知),
+    compared by :func:`_title_key`."""
+    wanted = _title_key(title)
     paragraphs = body.split("\n\n", _MAX_TITLE_LINES)
     joined = ""
     for count, paragraph in enumerate(paragraphs[:_MAX_TITLE_LINES], 1):
-        joined += re.sub(r"\s", "", paragraph)
-        if joined == wanted and count > 1:
+        joined += _title_key(paragraph)
+        if joined == wanted:
             return "\n\n".join(paragraphs[count:])
         if not wanted.startswith(joined):
             break

@@ -175,3 +175,23 @@ def test_every_kind_of_spam_phrase_is_found_inside_text(phrase):
     from index.integrity import spam_matches
 
     assert spam_matches(f"根据有关规定{phrase}进行公示") == [phrase]
+
+
+def test_a_title_printed_over_lines_with_the_other_zero_leaves_the_body():
+    # A real www.gov.cn page as a browser copies it (tests/fidelity/pages/govcn-pagetext-8.txt.gz): the title
+    # label writes 一九九〇 (U+3007), the title printed over the text 一九九○ (U+25CB), wrapped over three lines
+    # and followed by its 文号 line. Neither is body.
+    import gzip
+    from pathlib import Path
+
+    from index.readers.text import read
+
+    page = Path(__file__).parent / "fidelity" / "pages" / "govcn-pagetext-8.txt.gz"
+    with __import__("tempfile").TemporaryDirectory() as tmp:
+        path = Path(tmp) / "govcn-pagetext-8.txt"
+        path.write_bytes(gzip.decompress(page.read_bytes()))
+        (record,) = list(read(path))
+        doc = normalise(record)
+    assert doc.title.startswith("国务院批转审计署关于审计一九九〇年度")
+    assert doc.doc_no == "国发〔1992〕26号"
+    assert doc.body.startswith("各省、自治区、直辖市人民政府，国务院各部委、各直属机构：")
