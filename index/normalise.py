@@ -195,12 +195,19 @@ def assign_dimensions(parts: list[str]) -> dict[str, str]:
 # Lists -----------------------------------------------------------------------------------------
 
 
+# Marks a subject-word list sets after a word: △ / ▲ for a free word from outside the 主题词表 (gov.cn prints
+# ``外贸 出口 机电△``), * likewise in some lists. They are not part of the word.
+_THESAURUS_MARKS = "△▲*＊"
+
+
 def split_keywords(value: Any) -> list[str]:
+    """Keywords (主题词 / 关键词): a list, or one string split on whitespace and ``, ， ; ； 、 |``; each word without
+    a trailing thesaurus mark (``机电△`` is ``机电``); duplicates dropped, order kept."""
     if isinstance(value, list):
         items = [clean_line(item) for item in value]
     else:
         items = re.split(r"[\s,，;；、|]+", clean_line(value))
-    return list(dict.fromkeys(item for item in items if item))
+    return list(dict.fromkeys(word for item in items if (word := item.rstrip(_THESAURUS_MARKS))))
 
 
 def _as_list(value: Any) -> list[Any]:

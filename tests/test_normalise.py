@@ -195,3 +195,20 @@ def test_a_title_printed_over_lines_with_the_other_zero_leaves_the_body():
     assert doc.title.startswith("国务院批转审计署关于审计一九九〇年度")
     assert doc.doc_no == "国发〔1992〕26号"
     assert doc.body.startswith("各省、自治区、直辖市人民政府，国务院各部委、各直属机构：")
+
+
+def test_a_subject_word_keeps_no_thesaurus_mark():
+    # www.gov.cn prints 主 题 词 as `外贸 出口 机电△` (tests/fidelity/pages/govcn-pagetext-13.txt.gz): △ marks a word
+    # from outside the 主题词表, and is not part of the word.
+    import gzip
+    import tempfile
+    from pathlib import Path
+
+    from index.readers.text import read
+
+    page = Path(__file__).parent / "fidelity" / "pages" / "govcn-pagetext-13.txt.gz"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "govcn-pagetext-13.txt"
+        path.write_bytes(gzip.decompress(page.read_bytes()))
+        (record,) = list(read(path))
+    assert normalise(record).keywords == ["外贸", "出口", "机电"]
