@@ -377,13 +377,13 @@ def title_step(record: RawRecord, raw: Any, heading: str, body: str) -> Step[tup
     title = clean_line(raw)
     if title:
         # The title printed over the text (a page's <h1>, a Markdown "# 标题"), or under its 文号.
-        paragraphs = body.split("\n\n", 2)
-        if paragraphs[0] == title:
-            body = "\n\n".join(paragraphs[1:])
-        elif len(title) >= _MIN_GLUED_TITLE and paragraphs[0].startswith(title):  # 通知各省、自治区…
+        first = body.split("\n\n", 1)[0]
+        if first != title and len(title) >= _MIN_GLUED_TITLE and first.startswith(title):  # 通知各省、自治区…
             body = body[len(title) :].lstrip(" ，,：:")
-        elif len(paragraphs) > 1 and _title_key(paragraphs[1]) == _title_key(title) and _is_doc_no_line(paragraphs[0]):
-            body = "\n\n".join([paragraphs[0], *paragraphs[2:]])
+        elif _is_doc_no_line(first) and "\n\n" in body:
+            # The 文号 line stays for the 文号 step; the title printed under it leaves.
+            rest = body.split("\n\n", 1)[1]
+            body = f"{first}\n\n{_without_broken_title(title, rest)}"
         else:
             body = _without_broken_title(title, body)
         return (title, body if heading in ("", title) else f"{heading}\n\n{body}".strip()), []
