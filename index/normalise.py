@@ -13,6 +13,7 @@ import hashlib
 import html
 import json
 import re
+import unicodedata
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -405,13 +406,14 @@ _MAX_TITLE_LINES = 4
 
 
 # The Chinese zero is printed as 〇 (U+3007) or as a circle (○ U+25CB, ◯ U+25EF): 一九九○年 and 一九九〇年 are
-# one title (the page's label and the heading over its text often differ in it).
+# one title (the page's label and the heading over its text often differ in it, as in full- and half-width
+# brackets: 意见(摘要) and 意见（摘要）).
 _ZERO = str.maketrans({"○": "〇", "◯": "〇"})
 
 
 def _title_key(text: str) -> str:
-    """A printed title as compared with the labelled one: no whitespace, one Chinese zero."""
-    return re.sub(r"\s", "", text).translate(_ZERO)
+    """A printed title as compared with the labelled one: NFKC (one width), no whitespace, one Chinese zero."""
+    return re.sub(r"\s", "", unicodedata.normalize("NFKC", text)).translate(_ZERO)
 
 
 def _without_broken_title(title: str, body: str) -> str:
