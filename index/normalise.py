@@ -13,6 +13,7 @@ import hashlib
 import html
 import json
 import re
+import unicodedata
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -195,12 +196,19 @@ def assign_dimensions(parts: list[str]) -> dict[str, str]:
 # Lists -----------------------------------------------------------------------------------------
 
 
+# Marks a subject-word list sets after a word: △ / ▲ for a free word from outside the 主题词表 (gov.cn prints
+# ``外贸 出口 机电△``), * likewise in some lists. They are not part of the word.
+_THESAURUS_MARKS = "△▲*＊"
+
+
 def split_keywords(value: Any) -> list[str]:
+    """Keywords (主题词 / 关键词): a list, or one string split on whitespace and ``, ， ; ； 、 |``; each word without
+    a trailing thesaurus mark (``机电△`` is ``机电``); duplicates dropped, order kept."""
     if isinstance(value, list):
         items = [clean_line(item) for item in value]
     else:
         items = re.split(r"[\s,，;；、|]+", clean_line(value))
-    return list(dict.fromkeys(item for item in items if item))
+    return list(dict.fromkeys(word for item in items if (word := item.rstrip(_THESAURUS_MARKS))))
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -370,13 +378,13 @@ def title_step(record: RawRecord, raw: Any, heading: str, body: str) -> Step[tup
     title = clean_line(raw)
     if title:
         # The title printed over the text (a page's <h1>, a Markdown "# 标题"), or under its 文号.
-        paragraphs = body.split("\n\n", 2)
-        if paragraphs[0] == title:
-            body = "\n\n".join(paragraphs[1:])
-        elif len(title) >= _MIN_GLUED_TITLE and paragraphs[0].startswith(title):  # 通知各省、自治区…
+        first = body.split("\n\n", 1)[0]
+        if first != title and len(title) >= _MIN_GLUED_TITLE and first.startswith(title):  # 通知各省、自治区…
             body = body[len(title) :].lstrip(" ，,：:")
-        elif len(paragraphs) > 1 and paragraphs[1] == title and _is_doc_no_line(paragraphs[0]):
-            body = "\n\n".join([paragraphs[0], *paragraphs[2:]])
+        elif _is_doc_no_line(first) and "\n\n" in body:
+            # The 文号 line stays for the 文号 step; the title printed under it leaves.
+            rest = body.split("\n\n", 1)[1]
+            body = f"{first}\n\n{_without_broken_title(title, rest)}"
         else:
             body = _without_broken_title(title, body)
         return (title, body if heading in ("", title) else f"{heading}\n\n{body}".strip()), []
@@ -397,14 +405,26 @@ _MIN_GLUED_TITLE = 8
 _MAX_TITLE_LINES = 4
 
 
+# The Chinese zero is printed as 〇 (U+3007) or as a circle (○ U+25CB, ◯ U+25EF): 一九九○年 and 一九九〇年 are
+# one title (the page's label and the heading over its text often differ in it, as in full- and half-width
+# brackets: 意见(摘要) and 意见（摘要）).
+_ZERO = str.maketrans({"○": "〇", "◯": "〇"})
+
+
+def _title_key(text: str) -> str:
+    """A printed title as compared with the labelled one: NFKC (one width), no whitespace, one Chinese zero."""
+    return re.sub(r"\s", "", unicodedata.normalize("NFKC", text)).translate(_ZERO)
+
+
 def _without_broken_title(title: str, body: str) -> str:
-    """The body without a title printed over several lines at its start (发文机关 / 关于印发… / …的通知)."""
-    wanted = re.sub(r"\s", "", title)
+    """The body without a title printed at its start over one or more lines (发文机关 / 关于印发… / …的通知),
+    compared by :func:`_title_key`."""
+    wanted = _title_key(title)
     paragraphs = body.split("\n\n", _MAX_TITLE_LINES)
     joined = ""
     for count, paragraph in enumerate(paragraphs[:_MAX_TITLE_LINES], 1):
-        joined += re.sub(r"\s", "", paragraph)
-        if joined == wanted and count > 1:
+        joined += _title_key(paragraph)
+        if joined == wanted:
             return "\n\n".join(paragraphs[count:])
         if not wanted.startswith(joined):
             break

@@ -231,6 +231,13 @@ def test_title_printed_under_its_doc_no_leaves_the_body():
     assert doc.body.startswith("各区人民政府，市政府各部门、各直属机构：")
 
 
+def test_title_printed_over_lines_under_its_doc_no_leaves_the_body():
+    # 穗人社规字〔2019〕6号 prints its 文号, then its title over two lines, then the addressee.
+    doc = document(GZ_TRAINEES)
+    assert doc.doc_no == "穗人社规字〔2019〕6号"
+    assert doc.body.startswith("各区人力资源和社会保障局：")
+
+
 def test_counters_tool_lines_and_empty_attachment_headings_leave_the_body():
     body = document(GZ_YUEXIU_GRANT).body
     assert body.endswith("补贴期限：一次性。")  # not …浏览次数：- 返回顶部打印本页关闭窗口

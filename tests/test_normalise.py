@@ -175,3 +175,42 @@ def test_every_kind_of_spam_phrase_is_found_inside_text(phrase):
     from index.integrity import spam_matches
 
     assert spam_matches(f"根据有关规定{phrase}进行公示") == [phrase]
+
+
+def _read_collection_page(name: str):
+    """The one record the text reader makes of a page of the fidelity collection (tests/fidelity/pages)."""
+    import gzip
+    import tempfile
+    from pathlib import Path
+
+    from index.readers.text import read
+
+    page = Path(__file__).parent / "fidelity" / "pages" / f"{name}.gz"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(gzip.decompress(page.read_bytes()))
+        (record,) = list(read(path))
+    return record
+
+
+@pytest.mark.parametrize(
+    ("page", "doc_no", "body_start"),
+    [
+        # The title label writes 一九九〇 (U+3007), the title printed over the text 一九九○ (U+25CB), wrapped
+        # over three lines and followed by its 文号 line.
+        ("govcn-pagetext-8.txt", "国发〔1992〕26号", "各省、自治区、直辖市人民政府，国务院各部委、各直属机构："),
+        # The title label writes (摘要), the title printed over the text （摘要）.
+        ("govcn-pagetext-31.txt", "国发〔2006〕8号", "装备制造业是为国民经济发展和国防建设提供技术装备的基础性产业。"),
+    ],
+)
+def test_a_title_printed_over_the_text_in_other_forms_of_its_characters_leaves_the_body(page, doc_no, body_start):
+    # Real www.gov.cn pages as a browser copies them (tests/fidelity/pages/).
+    doc = normalise(_read_collection_page(page))
+    assert doc.doc_no == doc_no
+    assert doc.body.startswith(body_start)
+
+
+def test_a_subject_word_keeps_no_thesaurus_mark():
+    # www.gov.cn prints 主 题 词 as `外贸 出口 机电△` (tests/fidelity/pages/govcn-pagetext-13.txt.gz): △ marks a word
+    # from outside the 主题词表, and is not part of the word.
+    assert normalise(_read_collection_page("govcn-pagetext-13.txt")).keywords == ["外贸", "出口", "机电"]
