@@ -196,6 +196,13 @@ def test_question_words_need_not_match(catalog):
     assert "dibao-official" in ids(catalog, "低保怎样办理")
 
 
+def test_single_characters_and_modal_words_of_a_question_need_not_match(catalog):
+    # 年 and 领 are words of one character, 才能 a modal: none carries the topic, so none is required
+    result = catalog.search(SearchRequest(q="养老保险交多少年才能领", per_page=50))
+    assert result.rescue is None  # searched as typed, nothing left out
+    assert {f"pension-{n}" for n in range(1, 7)} <= {hit.id for hit in result.hits}
+
+
 # 6. Topic before coincidence ---------------------------------------------------------------------------------
 
 

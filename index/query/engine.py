@@ -110,7 +110,8 @@ STOP_WORDS = frozenset(
     # the question words of a question typed as a query (工伤认定怎么申请, 退休金怎么算, 低保是什么)
     "怎么 怎样 如何 什么 哪些 哪里 多少 吗 呢 是否 可以 能否 需要 怎么办 怎么样 为什么 什么样 哪个 哪儿 "
     "啥 咋 咋办 能不能 可不可以 是不是 有没有 要不要 会不会 吧 啊 呀 请问 想 想问 一下 谁 几 多久 多长时间 "
-    "什么时候 何时 在哪 在哪里 哪家 哪种 不能 能 会 要 几回 几次 几年 几天 几个 多少钱 多长 多久能".split()
+    "什么时候 何时 在哪 在哪里 哪家 哪种 不能 能 会 要 几回 几次 几年 几天 几个 多少钱 多长 多久能 "
+    "才能 才可以 能够 还能 还要 还可以 应该 该".split()
 )
 # Words a question asks with that may match but need not (怎样办理, 退休金怎么算): they add to a document's
 # score where it holds them and are left out of the minimum match (:func:`minimum_match`).
@@ -201,7 +202,7 @@ def query_units(
                 word,
                 _unit(word).grams,
                 parts=tuple(_synonym_unit(part, synonyms) for part in parts),
-                optional=word in OPTIONAL_WORDS,
+                optional=word in OPTIONAL_WORDS or len(word) == 1,
             )
     found = list(units.values())
     if all(unit.optional for unit in found):
