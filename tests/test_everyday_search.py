@@ -96,6 +96,10 @@ def _docs() -> list[dict]:
         )
     for n in range(1, 4):
         docs.append({"id": f"business-{n}", "title": f"第{n}批工商登记公告", "body": "以下企业已办理工商登记。"})
+    for n in range(1, 7):
+        docs.append({"id": f"hiring-{n}", "title": f"第{n}批事业单位招聘公告", "body": "事业单位招聘工作人员。"})
+    for n in range(1, 10):  # 招标 is the more frequent neighbour of 招骋; 事业单位 goes with 招聘
+        docs.append({"id": f"tender-{n}", "title": f"第{n}号招标公告", "body": "本项目公开招标，欢迎投标。"})
     for doc in docs:
         doc.setdefault("pub_date", "2021-06-01")
     return docs
@@ -186,6 +190,12 @@ def test_the_correction_fitting_the_other_words_wins_over_the_more_frequent(cata
     assert speller.homophones("地保")[:2] == ["地堡", "低保"]  # 地堡 is the more frequent word
     result = catalog.search(SearchRequest(q="地保 标准"))
     assert result.rescue.correction == "低保 标准"  # 标准 goes with 低保, not with 地堡
+
+
+def test_a_two_character_slip_that_is_no_homophone_is_corrected_by_the_other_words(catalog):
+    result = catalog.search(SearchRequest(q="事业单位招骋"))  # 骋 (cheng) for 聘 (pin): one character, not a sound
+    assert result.rescue.correction == "事业单位招聘"  # not 招标, the more frequent neighbour
+    assert result.hits[0].id.startswith("hiring-")
 
 
 # 5. Questions -----------------------------------------------------------------------------------------------
