@@ -132,3 +132,27 @@ def test_the_tune_half_holds_every_tune_query_and_no_held_out_one():
     half = everyday.tune_half(entries)
     assert {e["id"] for e in half["entries"]} == {e["id"] for e in entries if e["split"] == "tune"}
     assert all(e["split"] == "tune" and e["judgments"] for e in half["entries"])
+
+
+def test_a_new_pool_is_judged_only_where_unjudged_and_copies_take_the_judged_grade(tmp_path):
+    from bench.judge import blind_order, copies, grade
+
+    pool = [
+        {"id": f"d{i}", "title": f"t{i}", "publisher": "", "date": "", "opening": "", "length": 100} for i in range(4)
+    ]
+    entry = {"id": "ev999", "query": "q", "need": "n", "kind": "short", "pool": pool}
+    path = tmp_path / "judgments.json"
+    path.write_text(json.dumps({"ev999": {"judgments": {"d0": 3, "d1": 0}, "notes": "first"}}), "utf-8")
+    assert {d["id"] for d in blind_order(entry, unjudged=True, path=path)} == {"d2", "d3"}
+    documents = {d["id"]: {"title": d["title"], "length": d["length"]} for d in pool}
+    documents |= {"law-copy": {"title": "t0", "length": 110}, "other-edition": {"title": "t0", "length": 300}}
+    entry["pool"] = [*pool, {"id": "law-copy", "title": "t0"}, {"id": "other-edition", "title": "t0"}]
+    assert copies([entry], documents, path) == 1  # same title, length within 20 %: the judged grade
+    stored = json.loads(path.read_text("utf-8"))["ev999"]
+    assert stored["judgments"]["law-copy"] == 3 and "other-edition" not in stored["judgments"]
+    order = [d["id"] for d in blind_order(entry, unjudged=True, path=path)]
+    assert set(order) == {"d2", "d3", "other-edition"}
+    grade(entry, "210", "round 2", path, unjudged=True)
+    stored = json.loads(path.read_text("utf-8"))["ev999"]
+    assert stored["judgments"] == {"d0": 3, "d1": 0, "law-copy": 3} | dict(zip(order, [2, 1, 0], strict=True))
+    assert stored["notes"] == "first round 2"

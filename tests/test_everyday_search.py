@@ -96,6 +96,10 @@ def _docs() -> list[dict]:
         )
     for n in range(1, 4):
         docs.append({"id": f"business-{n}", "title": f"第{n}批工商登记公告", "body": "以下企业已办理工商登记。"})
+    for n in range(1, 7):
+        docs.append({"id": f"hiring-{n}", "title": f"第{n}批事业单位招聘公告", "body": "事业单位招聘工作人员。"})
+    for n in range(1, 10):  # 招标 is the more frequent neighbour of 招骋; 事业单位 goes with 招聘
+        docs.append({"id": f"tender-{n}", "title": f"第{n}号招标公告", "body": "本项目公开招标，欢迎投标。"})
     for doc in docs:
         doc.setdefault("pub_date", "2021-06-01")
     return docs
@@ -188,12 +192,25 @@ def test_the_correction_fitting_the_other_words_wins_over_the_more_frequent(cata
     assert result.rescue.correction == "低保 标准"  # 标准 goes with 低保, not with 地堡
 
 
+def test_a_two_character_slip_that_is_no_homophone_is_corrected_by_the_other_words(catalog):
+    result = catalog.search(SearchRequest(q="事业单位招骋"))  # 骋 (cheng) for 聘 (pin): one character, not a sound
+    assert result.rescue.correction == "事业单位招聘"  # not 招标, the more frequent neighbour
+    assert result.hits[0].id.startswith("hiring-")
+
+
 # 5. Questions -----------------------------------------------------------------------------------------------
 
 
 def test_question_words_need_not_match(catalog):
     assert ids(catalog, "退休金怎么算")[0] == "pension-calc"  # 退休金 → 基本养老金; 怎么 and 算 need not match
     assert "dibao-official" in ids(catalog, "低保怎样办理")
+
+
+def test_single_characters_and_modal_words_of_a_question_need_not_match(catalog):
+    # 年 and 领 are words of one character, 才能 a modal: none carries the topic, so none is required
+    result = catalog.search(SearchRequest(q="养老保险交多少年才能领", per_page=50))
+    assert result.rescue is None  # searched as typed, nothing left out
+    assert {f"pension-{n}" for n in range(1, 7)} <= {hit.id for hit in result.hits}
 
 
 # 6. Topic before coincidence ---------------------------------------------------------------------------------

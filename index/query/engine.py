@@ -105,12 +105,16 @@ _SEPARATOR = "-:/."
 
 # Function words that carry no topic: not units of their own (they still count inside a phrase). Tuned with
 # the others on bench/data/topical.json after it was judged: python -m bench.quality (topical 0.82 → 0.84).
-STOP_WORDS = frozenset(
-    "的 了 和 与 及 或 在 是 对 为 把 被 将 于 以 之 其 等 并 而 也 就 都 又 个 这 那 有 我 你 他 它 "
-    # the question words of a question typed as a query (工伤认定怎么申请, 退休金怎么算, 低保是什么)
+# The question words of a question typed as a query (工伤认定怎么申请, 退休金怎么算, 低保是什么) and the modal
+# words it asks with (才能, 应该); a query holding one is a question.
+ASKING_WORDS = frozenset(
     "怎么 怎样 如何 什么 哪些 哪里 多少 吗 呢 是否 可以 能否 需要 怎么办 怎么样 为什么 什么样 哪个 哪儿 "
     "啥 咋 咋办 能不能 可不可以 是不是 有没有 要不要 会不会 吧 啊 呀 请问 想 想问 一下 谁 几 多久 多长时间 "
-    "什么时候 何时 在哪 在哪里 哪家 哪种 不能 能 会 要 几回 几次 几年 几天 几个 多少钱 多长 多久能".split()
+    "什么时候 何时 在哪 在哪里 哪家 哪种 不能 能 会 要 几回 几次 几年 几天 几个 多少钱 多长 多久能 "
+    "才能 才可以 能够 还能 还要 还可以 应该".split()
+)
+STOP_WORDS = ASKING_WORDS | frozenset(
+    "的 了 和 与 及 或 在 是 对 为 把 被 将 于 以 之 其 等 并 而 也 就 都 又 个 这 那 有 我 你 他 它".split()
 )
 # Words a question asks with that may match but need not (怎样办理, 退休金怎么算): they add to a document's
 # score where it holds them and are left out of the minimum match (:func:`minimum_match`).
@@ -166,11 +170,16 @@ def query_units(
     jieba cuts 环保督察 as 环保 / 督察) become one unit carrying the group's official term as its alternative. Terms are
     matched on word boundaries only, so 非典 is not found inside 非典型肺炎. With ``compounds``, a word the index
     barely holds also carries its parts (each with its own synonyms). A word of :data:`OPTIONAL_WORDS` is optional
-    where the text has another word.
+    where the text has another word, and so is a word of one character in a question (a text holding a word of
+    :data:`ASKING_WORDS`: 后 of 辞职后社保怎么办, 开 of 开中医诊所需要什么条件).
     """
     units: dict[str, Unit] = {}
     after_number = -1  # where the last run of digits ended
-    for match in _RUNS.finditer(fold(text).lower()):
+    runs = list(_RUNS.finditer(fold(text).lower()))
+    cuts = {m.start(): [t.text for t in analyzer(m.group(), mode="query")] for m in runs if m.lastgroup == "cjk"}
+    # in a question, a word of one character (后 of 辞职后, 年, 开 of 开诊所) carries no topic: it need not match
+    asked = any(word in ASKING_WORDS for words in cuts.values() for word in words)
+    for match in runs:
         run = match.group()
         if match.lastgroup == "cjk" and match.start() == after_number and run[0] in _DATE_UNITS:
             # 2017年萨德: the 年 of a year is no word of the topic, and cut with what follows it jieba's HMM glues
@@ -180,7 +189,12 @@ def query_units(
                 continue
         if match.lastgroup == "alnum" and run.isdigit():
             after_number = match.end()
-        words = [run] if match.lastgroup == "alnum" else [token.text for token in analyzer(run, mode="query")]
+        if match.lastgroup == "alnum":
+            words = [run]
+        elif run == match.group():
+            words = cuts[match.start()]
+        else:
+            words = [token.text for token in analyzer(run, mode="query")]
         i = 0
         while i < len(words):
             span = _synonym_span(words, i, synonyms) if synonyms else 0
@@ -201,7 +215,7 @@ def query_units(
                 word,
                 _unit(word).grams,
                 parts=tuple(_synonym_unit(part, synonyms) for part in parts),
-                optional=word in OPTIONAL_WORDS,
+                optional=word in OPTIONAL_WORDS or (len(word) == 1 and asked),
             )
     found = list(units.values())
     if all(unit.optional for unit in found):

@@ -36,7 +36,8 @@ MIN_CORRECTION_DOCS = 5  # a correction must be a word of at least this many doc
 MAX_SUSPECT_CHARS = 8
 MAX_READINGS = 16  # pinyin spellings tried for one suspect (characters with several readings multiply)
 MAX_SOUNDALIKES = 3  # words kept under one pinyin key, most frequent first (the query's other words choose)
-MAX_CORRECTIONS = 4  # corrected queries :meth:`Speller.corrections` gives at most
+MAX_CORRECTIONS = 4  # corrected queries :meth:`Speller.corrections` gives at most (besides pair neighbours)
+MAX_PAIR_NEIGHBOURS = 8  # neighbours of an unknown two-character word weighed by the query's other words
 # The words a question asks with (怎么, 算, 办理): never suspects, and never spans of a suspect (退休金怎么算 is not
 # corrected to 退休金怎么).
 QUESTION_WORDS = STOP_WORDS | OPTIONAL_WORDS
@@ -179,7 +180,30 @@ class Speller:
                         continue  # the words together are a word the index holds
                     for other in self.homophones(span)[:MAX_SOUNDALIKES]:
                         add(index, [*words[:a], other, *words[b:]])
-        return found[:MAX_CORRECTIONS]
+        found = found[:MAX_CORRECTIONS]
+        # An unknown word of two characters beside other words, with no correction by sound: its neighbours one
+        # character away (招骋 → 招聘, 招生, 招标 …), among which the query's other words choose (rescue.plan).
+        for index, words in enumerate(cuts):
+            for a, word in enumerate(words):
+                if len(words) < 2 or not self._suspect(word) or len(word) != 2 or self.homophones(word):
+                    continue
+                for other in self.pair_neighbours(word):
+                    add(index, [*words[:a], other, *words[a + 1 :]])
+        return found
+
+    def _suspect(self, word: str) -> bool:
+        return bool(_CJK.match(word)) and not self.known(word) and word not in QUESTION_WORDS
+
+    def pair_neighbours(self, word: str) -> list[str]:
+        """Words of two characters sharing one of ``word``'s in its place, most frequent first, at most
+        MAX_PAIR_NEIGHBOURS."""
+        pool = self._by_length.get(2, [])
+        found = [
+            match
+            for match, _d, _i in process.extract(word, pool, scorer=Levenshtein.distance, score_cutoff=1, limit=None)
+        ]
+        found = [match for match in found if match != word]
+        return sorted(found, key=lambda match: -self.frequency[match])[:MAX_PAIR_NEIGHBOURS]
 
     def correct(self, words: list[str]) -> list[str]:
         """``words`` (jieba's cut of a query, in order) with each run of unknown words corrected where it can be;
