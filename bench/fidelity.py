@@ -230,8 +230,9 @@ def ingest_one(page: Path, name: str, record: int | None = None) -> Outcome:
         path.write_bytes(gzip.decompress(page.read_bytes()))
         report = IngestReport()
         errors: list[str] = []
+        bounds = limits.current()
         try:
-            for number, item in enumerate(read_file(path, limits.current().max_records_per_file), start=1):
+            for number, item in enumerate(read_file(path, bounds), start=1):
                 if record is not None and number != record:
                     continue
                 if isinstance(item, ReadError):
@@ -239,7 +240,7 @@ def ingest_one(page: Path, name: str, record: int | None = None) -> Outcome:
                     if record is not None:
                         break
                     continue
-                doc = read_document(item, limits.current(), report)
+                doc = read_document(item, bounds, report)
                 if doc is not None:
                     return Outcome(stored_values(doc))
                 if record is not None:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from lxml.html import HtmlElement
 
-from index import limits, siteprofiles
+from index import siteprofiles
 from index.dates import iso_date
 from index.decoding import BOMS
 from index.htmltext import (
@@ -40,6 +40,7 @@ from index.htmltext import (
     parse_tree,
 )
 from index.labels import WEAK_LABELS, canonical_field, known_labels, label_key, map_fields
+from index.limits import Limits
 from index.publishers import is_organisation_name
 from index.readers import ReadError, contained
 from index.readers._common import read_whole
@@ -92,10 +93,9 @@ def page_start(data: bytes) -> int:
 
 
 @contained
-@contained
-def read(path: Path) -> Iterator[RawRecord | ReadError]:
+def read(path: Path, bounds: Limits) -> Iterator[RawRecord | ReadError]:
     """The one record of an HTML detail page (at most PORTAL_MAX_PAGE_MB: a page is parsed whole)."""
-    data = read_whole(path, limits.current().max_page_bytes, "PORTAL_MAX_PAGE_MB")
+    data = read_whole(path, bounds.max_page_bytes, "PORTAL_MAX_PAGE_MB")
     if not data.strip():
         raise ReadError(path, "empty file")
     if not sniff(path, data[:65536]):

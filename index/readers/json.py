@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from index import limits
+from index.limits import Limits
 from index.readers import ReadError, contained
 from index.readers._common import decode, documents_in, head_text, read_whole, record_from_mapping
 from index.readers.jsonl import is_object_lines
@@ -46,11 +46,10 @@ def unwrap_jsonp(text: str) -> str:
 
 
 @contained
-def read(path: Path) -> Iterator[RawRecord | ReadError]:
+def read(path: Path, bounds: Limits) -> Iterator[RawRecord | ReadError]:
     """The file's records. A top-level array is read element by element, so the records before a break
     (a file cut short, a bad element) are kept and the break is a ReadError naming its record; an object
     (one document, or an export wrapping the list) is parsed whole, so a break anywhere loses the file."""
-    bounds = limits.current()
     text = unwrap_jsonp(decode(read_whole(path, bounds.max_parse_bytes)).lstrip("\ufeff"))
     start = _SPACE.match(text).end()
     if text[start : start + 1] == "[":
@@ -63,7 +62,7 @@ def read(path: Path) -> Iterator[RawRecord | ReadError]:
     except RecursionError as exc:
         # The parser recurses per level; PORTAL_MAX_NESTING then drops fields that are merely deep.
         raise ReadError(path, "nested too deep to parse (thousands of levels)") from exc
-    items = documents_in(data)
+    items = documents_in(data, bounds.max_nesting)
     if items is None:
         raise ReadError(
             path, "JSON holds no document object and no list of them at any depth (or two lists of as many)"
