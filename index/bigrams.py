@@ -127,18 +127,6 @@ def _range_of(point: int) -> tuple[int, int]:
     return next(((low, high) for low, high in _CJK_RANGES if low <= point <= high), (1, 0))
 
 
-def gram_table(text: str) -> dict[str, list[int]]:
-    """gram → its positions in ``text``, ascending: what a bigram field holds for a document."""
-    table: dict[str, list[int]] = {}
-    for gram, pos in gram_positions(text):
-        positions = table.get(gram)
-        if positions is None:
-            table[gram] = [pos]
-        else:
-            positions.append(pos)
-    return table
-
-
 def phrase_grams(text: str) -> list[str]:
     """The grams a phrase of ``text`` must find at consecutive positions: one per position.
 

@@ -41,10 +41,6 @@ class Answer:
     meta: dict[str, str] = field(default_factory=dict)
     warning: str = ""
 
-    @property
-    def total_found(self) -> int:
-        return int(self.meta.get("total_found", len(self.rows)))
-
 
 def connect(address: Address, timeout: float = CONNECT_TIMEOUT):
     import pymysql

@@ -66,7 +66,7 @@ TEXT_FIELDS: dict[str, TextField] = {
     "keywords": TextField("keywords", None, 1.5, 0.0),
 }
 SATURATED_APART = frozenset({"title"})
-# The request's field choice (index/query/request.py SEARCH_FIELDS) → the text fields searched.
+# The request's field choice (index/query/request.py FIELDS) → the text fields searched (index_no: its identifier).
 FIELD_GROUPS: dict[str, tuple[str, ...]] = {
     "all": ("title", "body", "attachment", "doc_no", "publisher", "keywords"),
     "title": ("title",),
