@@ -186,7 +186,7 @@ def read_texts(attachments: list[Attachment], bounds: Limits = DEFAULTS) -> list
     This is the one place attachment text is extracted, at ingest, whatever the source. A file
     that cannot be read keeps no text and gives a finding naming it, for the ingest report.
     """
-    findings = []
+    findings: list[Finding] = []
     for attachment in attachments:
         if attachment.path is None or attachment.text:
             continue

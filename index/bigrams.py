@@ -37,7 +37,8 @@ _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK_CLASS}])\s+(?=[{_CJK_CLASS}])")
 def gram_positions(text: str) -> Iterator[tuple[str, int]]:
     """(token, position) of every gram of ``text``, in order of position (see the module docstring)."""
     pos = 0
-    previous_end, previous_kind = -1, ""
+    previous_end = -1
+    previous_kind: str | None = ""  # the name of the group the run before matched
     matches = list(_RUNS.finditer(_SPACE_BETWEEN_CJK.sub("", fold(text).lower())))
     for i, match in enumerate(matches):
         run, kind = match.group(), match.lastgroup

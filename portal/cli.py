@@ -13,8 +13,9 @@ from pathlib import Path
 import click
 
 from index.analysis import ChineseAnalyzer
-from index.query import Catalog, SearchRequest
+from index.query import SearchRequest
 from index.query.request import FACETS, FIELDS, PAGE_MAX, PER_PAGE_DEFAULT, PER_PAGE_MAX, SORTS
+from index.query.store import SearchStore
 from index.store import DamagedIndex, IndexBusy, NoIndex
 from portal.crawl_command import crawl
 from portal.settings import SETTINGS, load_settings
@@ -24,7 +25,7 @@ def _echo_json(data: object) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
-def _catalog() -> Catalog:
+def _catalog() -> SearchStore:
     from portal.app import catalog_for
 
     return catalog_for(load_settings())  # the store PORTAL_STORE names
@@ -231,7 +232,7 @@ def _terminal_text(markup: str, limit: int = SNIPPET_CHARS) -> str:
     return "".join(out)
 
 
-def _search_with_category(catalog: Catalog, request: SearchRequest, categories: list[str]):
+def _search_with_category(catalog: SearchStore, request: SearchRequest, categories: list[str]):
     """A category given on the command line matches whichever dimension holds it."""
     if not categories:
         return catalog.search(request)

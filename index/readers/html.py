@@ -74,7 +74,8 @@ def sniff(path: Path, head: bytes) -> bool:
         if head.startswith(bom):
             head = head[len(bom) :].decode(name, errors="ignore").encode("utf-8")
             break
-    start = head[_LEADING.match(head).end() :]
+    leading = _LEADING.match(head)  # always a match (it may be empty)
+    start = head[leading.end() if leading else 0 :]
     return _FIRST_TAG.match(start) is not None or page_start(head) > 0
 
 
@@ -270,7 +271,7 @@ def _inline_label_pairs(root: HtmlElement, leaves: list[HtmlElement], claimed: s
             continue
         match = _LABEL_ONLY.match(clean_text(el.text_content()))
         field = canonical_field(match.group("label")) if match else None
-        if not field or field in _NOT_VALUES:
+        if match is None or not field or field in _NOT_VALUES:
             continue
         block = next((a for a in el.iterancestors() if a.tag in BLOCK_TAGS), None)
         if block is None or block in leaf_set or el in claimed or _inside_editor(el):

@@ -88,9 +88,9 @@ def read(path: Path, bounds: Limits) -> Iterator[RawRecord | ReadError]:
             yield record
             continue
         # A line holding an API response (a crawler's saved page of results): its records, each its own.
-        for number_in_line, record in enumerate(records, start=1):
+        for number_in_line, found in enumerate(records, start=1):
             where = f"{locator} record {number_in_line}"
-            if isinstance(record, dict):
-                yield record_from_mapping(record, str(path), where)
+            if isinstance(found, dict):
+                yield record_from_mapping(found, str(path), where)
             else:
-                yield ReadError(path, f"expected an object, found {type(record).__name__}", where)
+                yield ReadError(path, f"expected an object, found {type(found).__name__}", where)
