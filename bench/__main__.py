@@ -135,7 +135,7 @@ def fidelity() -> dict[str, object]:
 def table(results: dict[str, dict]) -> str:
     rows = ["| measure | portal | baseline | ratio | target |", "|---|---|---|---|---|"]
 
-    def row(label, ours, theirs, target, better="higher", fmt="{:.0f}"):
+    def row(label, ours, theirs, target, fmt="{:.0f}"):
         ratio = ""
         if isinstance(ours, int | float) and isinstance(theirs, int | float) and theirs:
             ratio = f"{ours / theirs:.2f}×"

@@ -745,17 +745,6 @@ def _with_sibling_sections(block: HtmlElement) -> HtmlElement:
     if prose >= _MIN_SECTION and prose >= 0.9 * total_after and before <= 0.1 * own:
         return parent
     return block
-    own, whole = _chinese_count(block), _chinese_count(parent)
-    rest = whole - own
-    prose = sum(
-        _chinese_count(el)
-        for el in parent
-        if el is not block and isinstance(el.tag, str) and el.tag in BLOCK_TAGS and not list(el.iter("a"))
-    )
-    # Everything else in the parent is more prose (no links, no counters, no tools), and not a little.
-    if prose >= _MIN_SECTION and prose >= 0.9 * rest and own >= 0.5 * whole:
-        return parent
-    return block
 
 
 def _own_text(el: HtmlElement) -> str:
