@@ -40,7 +40,7 @@ def test_a_dask_worker_applies_the_coordinators_limits_not_its_own_environment(t
             threads_per_worker=1,
             processes=True,
             host="127.0.0.1",
-            dashboard_address=None,
+            dashboard_address=":0",  # any free port: 8787 may be taken by another cluster (a warning, an error here)
             env={"PORTAL_MAX_PARSE_MB": "64"},  # the worker's own environment says otherwise
         ) as cluster,
         distributed.Client(cluster) as client,
