@@ -3,7 +3,8 @@
 :data:`SETTINGS` is the one registry of them: the portal's own and the ingest's limits (:mod:`index.limits`,
 whose :class:`~index.limits.Setting` they share). ``portal --help-settings`` prints it with each setting's help;
 the README lists every one (a test holds the README to that). The limits are read here with the rest and handed
-down (:attr:`Settings.limits`): the ingest, its readers and its Dask workers never read the environment.
+down (:attr:`Settings.limits`): the ingest's readers, attachment extractors and Dask workers take the limits they
+are given, never their own environment's. (``PORTAL_SITE_PROFILES`` is still read where a page is parsed.)
 """
 
 from __future__ import annotations
