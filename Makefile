@@ -37,9 +37,11 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 	PORTAL_STORE=manticore $(BIN)/python -m pytest -n $(PYTEST_WORKERS) tests/web $(CLUSTER_ARGS)
 
+# Style, then types: mypy checks the packages [tool.mypy] in pyproject.toml names.
 lint: $(STAMP)
 	$(BIN)/ruff check index portal tests bench
 	$(BIN)/ruff format --check index portal tests bench
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -28,6 +28,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from bench.corpus import CORPUS, dataset, records
 from bench.measure import ROOT, measured
@@ -57,7 +58,7 @@ def text_chars(path: Path) -> int:
     return sum(len(r.get("title") or "") + len(r.get("body") or "") for r in records(path))
 
 
-def build(system: str, data: Path, index_dir: Path, rebuild: bool, reuse: bool = False) -> dict[str, object]:
+def build(system: str, data: Path, index_dir: Path, rebuild: bool, reuse: bool = False) -> dict[str, Any]:
     """Build ``system``'s index of ``data`` and measure it: wall and CPU seconds, peak MB of the process tree,
     index MB. A kept index still current for the code is not built again (with ``reuse``, whatever code built
     it); its figures are those measured when it was built, kept beside it in ``<index>.built-from`` (JSON: the
@@ -95,7 +96,7 @@ def json_of(command: list[str]) -> dict:
     return json.loads(output.strip().splitlines()[-1])
 
 
-def size_figures(docs: int, rebuild: bool, reuse: bool = False) -> dict[str, object]:
+def size_figures(docs: int, rebuild: bool, reuse: bool = False) -> dict[str, Any]:
     data = dataset(docs, PERF)
     count = sum(1 for _ in records(data))
     chars = text_chars(data)
@@ -114,7 +115,7 @@ def size_figures(docs: int, rebuild: bool, reuse: bool = False) -> dict[str, obj
 CORPUS_DOCS = 10_832
 
 
-def quality(corpus: dict[str, object]) -> dict[str, object]:
+def quality(corpus: dict[str, Any]) -> dict[str, dict]:
     """Search quality on the corpus indexes, each row beside the size and build time of its index."""
     from bench.quality import evaluate_systems
 
@@ -134,7 +135,7 @@ def fidelity() -> dict[str, object]:
 def table(results: dict[str, dict]) -> str:
     rows = ["| measure | portal | baseline | ratio | target |", "|---|---|---|---|---|"]
 
-    def row(label, ours, theirs, target, better="higher", fmt="{:.0f}"):
+    def row(label, ours, theirs, target, fmt="{:.0f}"):
         ratio = ""
         if isinstance(ours, int | float) and isinstance(theirs, int | float) and theirs:
             ratio = f"{ours / theirs:.2f}×"
@@ -196,7 +197,7 @@ def main() -> None:
     if not CORPUS.exists():
         raise SystemExit(f"needs {CORPUS} (../shared beside the checkout)")
     PERF.mkdir(parents=True, exist_ok=True)
-    results: dict[str, object] = {"corpus": size_figures(CORPUS_DOCS, args.rebuild, args.reuse)}
+    results: dict[str, Any] = {"corpus": size_figures(CORPUS_DOCS, args.rebuild, args.reuse)}
     if not args.quick:
         results["large"] = size_figures(LARGE, args.rebuild, args.reuse)
     if not args.no_quality:

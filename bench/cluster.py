@@ -25,6 +25,7 @@ import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus" / "real.jsonl.gz"
@@ -164,7 +165,8 @@ def quality(args) -> None:
     shards = args.shards[0]
     with LocalCluster(RESULTS / f"quality-cluster-{tag}-{shards}", [(s,) for s in range(shards)]) as nodes:
         catalog = ClusterCatalog(nodes.topology)
-        if catalog.stats()["documents"] < len(docs) // 2:  # an earlier run's cluster is reused
+        held: dict[str, Any] = catalog.stats()
+        if held["documents"] < len(docs) // 2:  # an earlier run's cluster is reused
             client = local_client(args.workers) if args.workers else None
             try:
                 ingest_cluster([corpus], nodes.topology, client=client)

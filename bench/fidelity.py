@@ -55,6 +55,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 ROOT = Path(__file__).resolve().parent.parent
 COLLECTION = ROOT / "tests" / "fidelity"
@@ -138,7 +139,7 @@ def norm_validity(value: object) -> str:
 def norm_set(values: object) -> frozenset[str]:
     if isinstance(values, str):
         values = _SEPARATORS.split(values)
-    return frozenset(v for v in (squeeze(x) for x in (values or [])) if v)
+    return frozenset(v for v in (squeeze(x) for x in cast(Iterable[object], values or [])) if v)
 
 
 def norm_level(value: object) -> str:
@@ -165,7 +166,7 @@ def same(name: str, expected: object, got: object) -> bool:
         return rest is not None and len(rest) <= 200 and not any(word in rest for word in _FURNITURE)
     if name == "category":
         wanted = norm_level(expected)
-        dims = [norm_level(d) for d in (got or []) if d]
+        dims = [norm_level(d) for d in cast(Iterable[object], got or []) if d]  # a stored list of levels
         if not wanted:
             return not dims
         return wanted in dims or wanted == "/".join(dims)
@@ -230,8 +231,9 @@ def ingest_one(page: Path, name: str, record: int | None = None) -> Outcome:
         path.write_bytes(gzip.decompress(page.read_bytes()))
         report = IngestReport()
         errors: list[str] = []
+        bounds = limits.current()
         try:
-            for number, item in enumerate(read_file(path, limits.current().max_records_per_file), start=1):
+            for number, item in enumerate(read_file(path, bounds), start=1):
                 if record is not None and number != record:
                     continue
                 if isinstance(item, ReadError):
@@ -239,7 +241,7 @@ def ingest_one(page: Path, name: str, record: int | None = None) -> Outcome:
                     if record is not None:
                         break
                     continue
-                doc = read_document(item, limits.current(), report)
+                doc = read_document(item, bounds, report)
                 if doc is not None:
                     return Outcome(stored_values(doc))
                 if record is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import importlib
 import io
 import json
 import os
@@ -101,7 +102,7 @@ def _pdf_attachment(title: str, make_pdf: Callable[[], bytes], folder: Path) -> 
 
 def _hostile_pdfs():
     sys.path.insert(0, str(ROOT / "tests"))
-    import hostile
+    hostile = importlib.import_module("hostile")  # tests/hostile.py, found through the path just added
 
     return hostile
 
@@ -127,6 +128,14 @@ def probes(folder: Path) -> dict[str, tuple[str, Callable[[Path], None]]]:
     }
 
 
+def _time_says(pattern: str, report: str) -> str:
+    """The value ``/usr/bin/time -v`` gave on the line ``pattern`` matches; RuntimeError when it gave none."""
+    found = re.search(pattern, report)
+    if found is None:
+        raise RuntimeError(f"/usr/bin/time -v printed no line matching {pattern!r}: {report[-500:]}")
+    return found.group(1)
+
+
 def run(name: str, base: Path) -> dict[str, object]:
     folder = base / name
     folder.mkdir(parents=True)
@@ -139,8 +148,8 @@ def run(name: str, base: Path) -> dict[str, object]:
         ["/usr/bin/time", "-v", portal, "ingest", "--json", str(folder)], capture_output=True, text=True, env=env
     )
     report = json.loads(done.stdout)
-    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr).group(1))
-    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", done.stderr).group(1)
+    rss = int(_time_says(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr))
+    wall = _time_says(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", done.stderr)
     said = [r["reason"] for r in report["rejected"] if file_name in r["source"]]
     said += [f"{w['field']}: {w['code']}" for w in report["warnings"] if file_name in w["where"]]
     return {

@@ -15,6 +15,7 @@ import argparse
 import json
 import random
 from pathlib import Path
+from typing import Any
 
 from bench.everyday import JUDGMENTS
 from bench.pool import plain
@@ -87,7 +88,7 @@ def grade(entry: dict, grades: str, note: str, path: Path = JUDGMENTS, unjudged:
     if len(digits) != len(documents) or set(digits) - set("0123"):
         raise ValueError(f"{entry['id']}: {len(documents)} grades 0–3 wanted, got {grades!r}")
     judged = json.loads(path.read_text("utf-8")) if path.exists() else {}
-    record = {"judgments": {doc["id"]: int(g) for doc, g in zip(documents, digits, strict=True)}}
+    record: dict[str, Any] = {"judgments": {doc["id"]: int(g) for doc, g in zip(documents, digits, strict=True)}}
     before = judged.get(entry["id"], {})
     if note:
         record["notes"] = (before.get("notes", "") + " " + note).strip() if unjudged else note

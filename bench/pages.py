@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from bench.__main__ import CORPUS, ROOT, _write_sample
+from bench.corpus import CORPUS, ROOT, dataset
 from index.ingest import ingest_paths
 from index.query import Catalog
 from portal.app import create_app, open_catalog
@@ -97,11 +97,10 @@ def main() -> None:
 def _built_index(docs: int) -> Path:
     index_dir = ROOT / "bench" / "results" / f"pages-index-{docs}"
     if not index_dir.exists():
-        sample = ROOT / "bench" / "results" / f"sample-{docs}.jsonl"
-        sample.parent.mkdir(parents=True, exist_ok=True)
         if not CORPUS.exists():
             raise SystemExit(f"needs {CORPUS} (../shared beside the checkout), or pass --index")
-        _write_sample(sample, docs)
+        (ROOT / "bench" / "results").mkdir(parents=True, exist_ok=True)
+        sample = dataset(docs, ROOT / "bench" / "results")  # the corpus's first ``docs`` documents
         ingest_paths([sample, ROOT / "documents"], index_dir)
     return index_dir
 

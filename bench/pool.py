@@ -30,8 +30,9 @@ import math
 import re
 import subprocess
 import time
-from collections import Counter
+from collections import defaultdict
 from pathlib import Path
+from typing import Protocol
 
 from bench.quality import CORPUS, RESULTS, ROOT, Portal, build_portal
 from bench.textbook import Textbook, TextbookOr, build, records
@@ -67,6 +68,14 @@ def units(text: str) -> list[str]:
     return found
 
 
+class Ranker(Protocol):
+    """A system the pool asks: the ids of the documents it ranks first for a query."""
+
+    def search(self, text: str, limit: int = 10) -> list[str]: ...
+
+    def close(self) -> None: ...
+
+
 class Bigrams:
     """BM25F over character bigrams, computed by counting substrings in memory; ``search(text) -> [doc id, …]``.
 
@@ -93,10 +102,10 @@ class Bigrams:
         self.norms = [self.K1 * (1 - self.B + self.B * n / average) for n in lengths]
 
     def search(self, text: str, limit: int = 10) -> list[str]:
-        scores: Counter[int] = Counter()
+        scores: defaultdict[int, float] = defaultdict(float)
         total = len(self.ids)
         for unit in dict.fromkeys(units(text)):
-            tfs = {}
+            tfs: dict[int, float] = {}
             for i, (title, body) in enumerate(zip(self.titles, self.bodies, strict=True)):
                 in_body = body.count(unit)
                 in_title = title.count(unit)
@@ -112,10 +121,12 @@ class Bigrams:
         pass
 
 
-def whoosh_systems(out: Path, portal_index: Path | None = None, textbook_index: Path | None = None) -> dict:
+def whoosh_systems(
+    out: Path, portal_index: Path | None = None, textbook_index: Path | None = None
+) -> dict[str, Ranker]:
     """The portal and the textbook (words ANDed, and ``textbook_or``: any word) over whole-corpus indexes
     under ``out``, built where missing, or over the given existing indexes."""
-    systems: dict[str, object] = {}
+    systems: dict[str, Ranker] = {}
     given = {"portal": portal_index, "textbook": textbook_index}
     for name, builder, opener in (("portal", build_portal, Portal), ("textbook", build, Textbook)):
         index_dir = given[name] or out / f"quality-{name}-all"
@@ -146,7 +157,7 @@ def _commit() -> str:
     return run.stdout.strip() or "unknown"
 
 
-def pool(entries: list[dict], systems: dict[str, object], documents: dict[str, dict], depth: int) -> dict:
+def pool(entries: list[dict], systems: dict[str, Ranker], documents: dict[str, dict], depth: int) -> dict:
     """``{"entries": [entry + {"pool": [document, …]}], "runs": {system: {query: [id, …]}}}``."""
     runs: dict[str, dict[str, list[str]]] = {name: {} for name in systems}
     pooled = []

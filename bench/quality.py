@@ -27,6 +27,7 @@ import statistics
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 from bench import everyday
@@ -304,7 +305,7 @@ def main() -> None:
         finally:
             system.close()
     print_table(rows, len(items), len(docs))
-    result: dict[str, object] = {"documents": len(docs), "systems": rows}
+    result: dict[str, Any] = {"documents": len(docs), "systems": rows}
     if not args.docs and not args.only:  # the judgments are of whole-corpus ids
         result["everyday"] = evaluate_everyday(args.out / f"quality-portal-{tag}", args.out / f"quality-textbook-{tag}")
         print(everyday.table({name: row["scores"] for name, row in result["everyday"].items()}))

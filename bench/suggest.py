@@ -66,8 +66,10 @@ def main() -> None:
         for ch in word:
             reading = pinyin(ch, style=Style.NORMAL)[0][0]
             by_sound.setdefault(reading, []).append(ch)
-    frequent = sorted((w for w in words if 2 <= len(w) <= 4), key=vocabulary.frequency.get, reverse=True)[:500]
-    slips = []
+    frequent = sorted(
+        (w for w in words if 2 <= len(w) <= 4), key=lambda word: vocabulary.frequency.get(word, 0), reverse=True
+    )[:500]
+    slips: list[str] = []
     while len(slips) < args.queries // 3 and frequent:
         word = rng.choice(frequent)
         i = rng.randrange(len(word))

@@ -74,7 +74,7 @@ class Textbook:
     def __init__(self, index_dir: Path) -> None:
         self.ix = whoosh_index.open_dir(str(index_dir))
         self.searcher = self.ix.searcher()
-        extra = {"group": self.group} if self.group else {}
+        extra: dict[str, object] = {"group": self.group} if self.group else {}
         self.parser = MultifieldParser(["title", "body"], self.ix.schema, **extra)
 
     def search(self, text: str, limit: int = 10) -> list[str]:

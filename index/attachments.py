@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import unquote
 
-from index import limits
 from index.decoding import decode_text
 from index.htmltext import decode_html, html_to_text, kind_of
+from index.limits import DEFAULTS, Limits
 from index.pdftext import pdf_text
 from index.record import Attachment, Finding
 
@@ -39,8 +39,13 @@ class AttachmentError(Exception):
         return f"{self.name}: {self.message}" if self.name else self.message
 
 
-def extract_text(data: bytes, kind: str, name: str = "", findings: list[Finding] | None = None) -> str:
+def extract_text(
+    data: bytes, kind: str, name: str = "", findings: list[Finding] | None = None, bounds: Limits = DEFAULTS
+) -> str:
     """The text of an attachment's bytes; "" for kinds not supported (see the module docstring).
+
+    ``bounds`` are the ingest's limits (PORTAL_MAX_EXPANDED_MB, PORTAL_MAX_PDF_PAGES …), handed down by its
+    coordinator; the built-in defaults where none are given.
 
     A PDF is read in a child process bounded in pages, characters and seconds (:mod:`index.pdftext`); when a
     limit cuts it short, the text read so far is returned and an ``attachment_truncated`` finding naming
@@ -53,13 +58,13 @@ def extract_text(data: bytes, kind: str, name: str = "", findings: list[Finding]
         return ""
     try:
         if kind == "pdf":
-            read = pdf_text(data, limits.current())
+            read = pdf_text(data, bounds)
             if read.cut and findings is not None:
                 findings.append(
                     Finding("attachment_truncated", "attachments", f"附件只读了一部分（{name or 'PDF'}: {read.cut}）")
                 )
             return read.text.strip()
-        return extractor(data).strip()
+        return extractor(data, bounds).strip()
     # pypdf and python-docx raise many exception types on damaged files (struct, zlib, KeyError,
     # their own); any of them means the same thing to the caller: this attachment is unreadable.
     except Exception as exc:
@@ -82,13 +87,14 @@ def _is_docx(data: bytes) -> bool:
         return False
 
 
-def docx_text(data: bytes) -> str:
-    """The paragraphs and table cells of a DOCX, in document order, one per line."""
+def docx_text(data: bytes, bounds: Limits = DEFAULTS) -> str:
+    """The paragraphs and table cells of a DOCX, in document order, one per line; ValueError past
+    ``bounds.max_expanded_bytes`` uncompressed (:func:`check_expanded_size`)."""
     from docx import Document  # imported here: only ingests that meet a DOCX pay for it
 
     if not data.startswith(b"PK"):
         raise ValueError("not a DOCX (zip) file")
-    check_expanded_size(data, limits.current().max_expanded_bytes)
+    check_expanded_size(data, bounds.max_expanded_bytes)
     return "\n".join(line for line in _docx_lines(Document(io.BytesIO(data))) if line.strip())
 
 
@@ -140,13 +146,13 @@ def html_text(data: bytes) -> str:
     return html_to_text(decode_html(data))
 
 
-_EXTRACTORS: dict[str, Callable[[bytes], str]] = {
-    "pdf": lambda data: pdf_text(data, limits.current()).text,  # extract_text also reports where it was cut
+_EXTRACTORS: dict[str, Callable[[bytes, Limits], str]] = {
+    "pdf": lambda data, bounds: pdf_text(data, bounds).text,  # extract_text also reports where it was cut
     "docx": docx_text,
-    "txt": plain_text,
-    "text": plain_text,
-    "html": html_text,
-    "htm": html_text,
+    "txt": lambda data, _bounds: plain_text(data),
+    "text": lambda data, _bounds: plain_text(data),
+    "html": lambda data, _bounds: html_text(data),
+    "htm": lambda data, _bounds: html_text(data),
 }
 
 
@@ -174,30 +180,32 @@ def local_path(root: Path | None, attachment: dict) -> Path | None:
     return None
 
 
-def read_texts(attachments: list[Attachment]) -> list[Finding]:
-    """Fill in the text of every attachment with a local copy (``path``) and no text yet.
+def read_texts(attachments: list[Attachment], bounds: Limits = DEFAULTS) -> list[Finding]:
+    """Fill in the text of every attachment with a local copy (``path``) and no text yet, held to ``bounds``.
 
     This is the one place attachment text is extracted, at ingest, whatever the source. A file
     that cannot be read keeps no text and gives a finding naming it, for the ingest report.
     """
-    findings = []
+    findings: list[Finding] = []
     for attachment in attachments:
         if attachment.path is None or attachment.text:
             continue
         try:
-            attachment.text = file_text(attachment.path, attachment.kind, attachment.name, findings)
+            attachment.text = file_text(attachment.path, attachment.kind, attachment.name, findings, bounds)
         except AttachmentError as exc:
             findings.append(Finding("attachment_unreadable", "attachments", f"附件无法读取（{exc}）"))
     return findings
 
 
-def file_text(path: Path, kind: str = "", name: str = "", findings: list[Finding] | None = None) -> str:
+def file_text(
+    path: Path, kind: str = "", name: str = "", findings: list[Finding] | None = None, bounds: Limits = DEFAULTS
+) -> str:
     """The text of an attachment file; raises :class:`AttachmentError` (too large, unopenable, unreadable).
     A limit that cuts the text short adds a finding to ``findings`` (:func:`extract_text`)."""
     name = name or path.name
     try:
         if path.stat().st_size > MAX_ATTACHMENT_BYTES:
             raise AttachmentError(name, f"larger than {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MiB, not read")
-        return extract_text(path.read_bytes(), kind or kind_of(path.name), name, findings)
+        return extract_text(path.read_bytes(), kind or kind_of(path.name), name, findings, bounds)
     except OSError as exc:
         raise AttachmentError(name, f"cannot open: {exc.strerror or exc}") from exc

@@ -37,7 +37,8 @@ _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK_CLASS}])\s+(?=[{_CJK_CLASS}])")
 def gram_positions(text: str) -> Iterator[tuple[str, int]]:
     """(token, position) of every gram of ``text``, in order of position (see the module docstring)."""
     pos = 0
-    previous_end, previous_kind = -1, ""
+    previous_end = -1
+    previous_kind: str | None = ""  # the name of the group the run before matched
     matches = list(_RUNS.finditer(_SPACE_BETWEEN_CJK.sub("", fold(text).lower())))
     for i, match in enumerate(matches):
         run, kind = match.group(), match.lastgroup
@@ -125,18 +126,6 @@ def gram_code(gram: str) -> int | None:
 
 def _range_of(point: int) -> tuple[int, int]:
     return next(((low, high) for low, high in _CJK_RANGES if low <= point <= high), (1, 0))
-
-
-def gram_table(text: str) -> dict[str, list[int]]:
-    """gram → its positions in ``text``, ascending: what a bigram field holds for a document."""
-    table: dict[str, list[int]] = {}
-    for gram, pos in gram_positions(text):
-        positions = table.get(gram)
-        if positions is None:
-            table[gram] = [pos]
-        else:
-            positions.append(pos)
-    return table
 
 
 def phrase_grams(text: str) -> list[str]:

@@ -18,6 +18,7 @@ import re
 import struct
 import zlib
 from pathlib import Path
+from typing import Literal
 
 MANIFEST = "checksums.json"
 _TOC = re.compile(r"^_MAIN_([0-9]+)\.toc$")
@@ -88,7 +89,7 @@ def verify(folder: Path) -> str:
     return ""
 
 
-def _manifest(folder: Path) -> dict | None | bool:
+def _manifest(folder: Path) -> dict | Literal[False] | None:
     """The saved checksums; None where there are none, False where the file is damaged."""
     try:
         value = json.loads((folder / MANIFEST).read_text("utf-8"))

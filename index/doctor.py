@@ -37,7 +37,7 @@ def diagnose(index_dir: Path) -> list[Finding]:
     findings = []
     live = store.live_generation(index_dir)
     pointer = index_dir / store.CURRENT
-    if store.read_current(index_dir) is None or store.current_pointed(index_dir) is None:
+    if live is None or store.read_current(index_dir) is None or store.current_pointed(index_dir) is None:
         state = "缺失" if not pointer.exists() else "损坏或指向不存在的版本"
         if live is not None:
             findings.append(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import cast
 from urllib.parse import unquote, urljoin, urlsplit
 
 import lxml.html
@@ -243,14 +244,15 @@ def _shown_by_stylesheet(root: HtmlElement, candidates: list[HtmlElement]) -> se
                 except (SelectorError, etree.XPathError, ValueError, TypeError):
                     continue  # a selector cssselect cannot read (:hover, vendor pseudo-classes)
                 if simple:
-                    key = _SIMPLE_KEY.search(selector)
-                    if key is None:
+                    named = _SIMPLE_KEY.search(selector)
+                    if named is None:
                         pool = candidates
                     else:
-                        pool = by_key.get(key.group(0) if key.group(0)[0] in ".#" else f"<{key.group(0)}", [])
+                        pool = by_key.get(named.group(0) if named.group(0)[0] in ".#" else f"<{named.group(0)}", [])
                     shown.update(el for el in pool if el not in shown and test(el))
                 else:
-                    shown.update(el for el in test(root) if el in wanted)
+                    matched = cast("list[HtmlElement]", test(root))  # a CSS selector's XPath yields elements only
+                    shown.update(el for el in matched if el in wanted)
     return shown
 
 

@@ -232,16 +232,18 @@ def ingest_paths(
     lock_timeout: float = 30.0,
     progress: Callable[[str], None] | None = None,
     analyzer: Composable | None = None,
+    bounds: Limits | None = None,
 ) -> IngestReport:
     """Ingest every document under ``paths`` into the index at ``index_dir``; see the module docstring.
 
     ``analyzer`` is the Chinese analyzer a new index is built with (the default dictionary's when None);
     an existing index keeps the one it was built with, so queries are always analysed as its documents were.
-    Records are held to the limits in force (:func:`index.limits.current`, from the environment).
+    Records are held to ``bounds``, the limits the caller read once (:attr:`portal.settings.Settings.limits`);
+    None reads them from this process's environment (:func:`index.limits.current`).
     Raises FileNotFoundError for a path that does not exist, and store.IndexBusy when another ingest
     holds the index past ``lock_timeout`` seconds.
     """
-    bounds = limits.current()
+    bounds = bounds or limits.current()
     paths = [Path(p) for p in paths]
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
@@ -391,7 +393,7 @@ def _reconcile(
 def _write_again(writer: BulkWriter, path: Path, ids: dict[str, str], state, report, bounds: Limits) -> None:
     """Write the records ``ids`` (id → record) of the file at ``path`` over what the index holds under their ids."""
     records = set(ids.values())
-    for item in read_file(path, bounds.max_records_per_file):
+    for item in read_file(path, bounds):
         if isinstance(item, ReadError) or item.locator not in records:
             continue
         doc = read_document(item, bounds, IngestReport())
@@ -424,7 +426,7 @@ def _ingest_file(
     """
     held: dict[str, list[str]] = {}
     complete = True
-    for item in read_file(path, bounds.max_records_per_file):
+    for item in read_file(path, bounds):
         if isinstance(item, ReadError):
             report.rejected.append(Rejection(item.source, item.locator, item.field, item.message))
             complete = False
@@ -504,7 +506,7 @@ def read_document(record: RawRecord, bounds: Limits, report: IngestReport) -> Do
     """The record as a bounded document with its attachments' text, or None (and a rejection) if it cannot be."""
     try:
         doc = normalise(limits.checked_record(record, bounds))
-        doc.warnings += read_texts(doc.attachments)
+        doc.warnings += read_texts(doc.attachments, bounds)
         limits.bound_attachment_text(doc, bounds)
     except RejectedRecord as exc:
         report.rejected.append(Rejection(exc.source, exc.locator, exc.field, exc.reason))

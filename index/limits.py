@@ -2,9 +2,13 @@
 
 A limit is set by what a thing costs to index, not by file size: characters analysed per document,
 the bytes an attachment expands to, nesting depth, records per file, the size of a file that has to
-be parsed whole. Each is a setting read from the environment at the start of a read (defaults in
-:data:`SETTINGS`, listed in the README). Going past one is either a truncation with a warning on the
-document, or a rejection naming the limit and its setting; never an exception that stops a batch.
+be parsed whole. Each is a setting (:data:`SETTINGS`, listed in the README and by ``portal --help-settings``),
+read from the environment once, by the process that coordinates an ingest (:func:`current`), and handed down
+as a frozen :class:`Limits` to the readers, the attachment extractors and every Dask worker: none of them reads
+its own environment. Going past one is either a truncation with a warning on the document, or a rejection naming
+the limit and its setting; never an exception that stops a batch.
+
+:class:`Setting` is the one shape of a setting, for these and for the portal's (:mod:`portal.settings`).
 
 :func:`checked_record` also mends what a reader may pass on from a hostile file and what would break
 later steps: lone surrogates (``"\\ud800"`` in JSON), control characters (NUL, ESC …) and numbers that
@@ -26,8 +30,10 @@ MB = 1024 * 1024
 
 @dataclass(frozen=True)
 class Setting:
+    """An environment variable the project reads: its name, its default and what it sets (one line of help)."""
+
     name: str
-    default: int
+    default: str | int
     help: str
 
 
@@ -46,6 +52,9 @@ SETTINGS = (
 
 @dataclass(frozen=True)
 class Limits:
+    """The limits one ingest is held to (characters, records, levels, bytes, pages, seconds), read once by
+    :func:`current`; frozen and picklable, so the coordinator hands the same object to every reader and worker."""
+
     max_doc_chars: int
     max_field_chars: int
     max_records_per_file: int
@@ -79,10 +88,14 @@ def current(environ: dict[str, str] | None = None) -> Limits:
 
 def _positive(setting: Setting, value: str | None) -> int:
     if value is None or not value.strip():
-        return setting.default
+        return int(setting.default)
     if not value.strip().isdigit() or int(value) < 1:
         raise ValueError(f"{setting.name} must be a whole number above 0, not {value!r}")
     return int(value)
+
+
+# The limits of a process that read no environment: the readers' default, so none of them reads its own.
+DEFAULTS = current({})
 
 
 # --- findings --------------------------------------------------------------------------------------

@@ -461,7 +461,7 @@ def title_doc_no_step(title: str) -> Step[tuple[str, str]]:
     Only for a document that gives no 文号 of its own; a title ending in any other bracket is left whole."""
     match = _TRAILING_BRACKETS.match(title)
     doc_no = bracketed_doc_no(match["bracketed"]) if match else None
-    if not doc_no:
+    if match is None or not doc_no:
         return (title, ""), []
     return (match["name"], doc_no), [
         Finding("doc_no_in_title", "doc_no", f"文号从标题末尾的括号中提取（文号 {doc_no} taken from the title's end）")

@@ -74,10 +74,11 @@ def _effect(
     # The guard is what stands between the previous statement end (; or }) and this one.
     tail = re.split(r"[;}]\s*(?=(?:else\b|if\b|\$|document\b|$))", before)[-1]
     guard = _GUARD.search(tail)
+    taken: bool | None
     if _inside(handlers, match.start()):
         taken, chain = None, None
     elif guard is None:
-        taken: bool | None = True
+        taken = True
         chain = False
     elif guard.group(3):  # else
         taken = None if chain is None else not chain
@@ -89,6 +90,7 @@ def _effect(
         else:
             taken, chain = holds, False
         chain = True if taken else (None if taken is None else chain)
+    text: str | None
     if jq_id:
         element_id, up = jq_id, bool(parent)
         if show or (d1 is not None or d2 is not None):

@@ -95,7 +95,7 @@ def encode_positions(positions: list[int]) -> bytes:
 
 def _blocks(
     leaf: IndexReader, field: str, term: str, within: np.ndarray | None = None
-) -> Iterator[tuple[int, Sequence[int], object, Sequence[bytes]]]:
+) -> Iterator[tuple[int, Sequence[int], float | Sequence[float] | None, Sequence[bytes]]]:
     """(block length, id deltas, weights, values) of every block of a term's posting list in one segment
     (nothing where the segment lacks the term; deleted documents are the caller's business). With ``within``
     (ascending docnums of the segment), only the blocks whose range of ids holds one of them: each block's

@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from whoosh.fields import FieldType, Schema
@@ -84,7 +85,8 @@ class Runs:
             return str(path)
 
         fields = {
-            name: replace(run, **{part: saved(f"{name}-{part}", getattr(run, part)) for part in run.ARRAYS})
+            # The arrays' file paths stand in for them until opened() (a worker hands back paths, not arrays).
+            name: replace(run, **{part: saved(f"{name}-{part}", getattr(run, part)) for part in run.ARRAYS})  # type: ignore[arg-type]
             if isinstance(run, GramRun | WordRun)
             else run
             for name, run in self.fields.items()
@@ -112,7 +114,7 @@ def save_array(path: Path, values: np.ndarray) -> None:
     values = np.ascontiguousarray(values)
     with open(path, "wb") as handle:
         np.lib.format.write_array_header_1_0(handle, np.lib.format.header_data_from_array_1_0(values))
-        handle.write(memoryview(values).cast("B"))
+        handle.write(values.data.cast("B"))
 
 
 class Spilled:
@@ -191,7 +193,7 @@ class _Builder:
         self.count = 0
 
     def add(self, fields: dict[str, object]) -> None:
-        analysed: list[tuple[str, object]] = []
+        analysed: list[tuple[str, Any]] = []  # each field's analysis, as its column's append takes it
         for name, value in fields.items():
             if name.startswith("_") or value is None or not self.schema[name].indexed:
                 continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict
+from typing import Any
 
 from whoosh.analysis import Composable
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, FieldType, Schema
@@ -220,7 +221,7 @@ def from_stored(stored: dict[str, object]) -> Document:
     def text(name: str) -> str:
         return str(stored.get(name) or "")
 
-    def listed(name: str) -> list[dict[str, str]]:
+    def listed(name: str) -> list[dict[str, Any]]:
         return json.loads(text(name) or "[]")
 
     index_no = IndexNo(**json.loads(text("index_no_json"))) if stored.get("index_no_json") else None

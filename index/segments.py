@@ -40,7 +40,7 @@ Postings = tuple[bytes, np.ndarray, np.ndarray, list[bytes] | None]
 
 
 def write_segment(
-    schema: Schema, storage: FileStorage, indexname: str, batches: list[tuple[Runs, list[dict]]]
+    schema: Schema, storage: FileStorage, indexname: str, batches: list[tuple[Runs, list[tuple[dict, dict]]]]
 ) -> W3Segment:
     """Write the documents of ``batches`` (each its runs and its ``to_fields`` dicts) as one segment in ``storage``.
 
@@ -58,11 +58,11 @@ def write_segment(
     }
     perdoc = codec.per_document_writer(storage, segment)
     docnum = 0
-    for runs, docs in batches:
+    for runs, documents in batches:
         for index in runs.kept:
-            _write_document(perdoc, schema, docnum, docs[index], lengths)
+            _write_document(perdoc, schema, docnum, documents[index], lengths)
             docnum += 1
-        docs.clear()
+        documents.clear()
     fields = codec.field_writer(storage, segment)
     for name in sorted({name for runs, _ in batches for name in runs.fields}):
         field_lengths = lengths[name].tolist() if name in lengths else None
@@ -113,19 +113,20 @@ def _write_document(perdoc, schema: Schema, docnum: int, values: tuple[dict, dic
 
 def _merged(parts: list[tuple[GramRun | WordRun | TermRun, int]]) -> Iterator[Postings]:
     """The postings of one field's runs (each with its batch's first document number), term by term in order."""
-    if isinstance(parts[0][0], TermRun):
-        yield from _merged_terms(parts)
+    if isinstance(parts[0][0], TermRun):  # a field's runs are all of one kind
+        yield from _merged_terms([(run, offset) for run, offset in parts if isinstance(run, TermRun)])
         return
+    columns = [(run, offset) for run, offset in parts if not isinstance(run, TermRun)]
     # Latin/digit tokens and words are numbered by rank in each batch: renumber by rank in all of them.
     names_of = (lambda run: run.tokens) if isinstance(parts[0][0], GramRun) else (lambda run: run.words)
-    names = sorted(set().union(*(names_of(run) for run, _ in parts)))
+    names = sorted(set().union(*(names_of(run) for run, _ in columns)))
     renumber = [
         np.searchsorted(names, names_of(run)).astype(np.int64) if names_of(run) else np.empty(0, np.int64)
-        for run, _ in parts
+        for run, _ in columns
     ]
-    for low, high in _ranges(parts, renumber):
+    for low, high in _ranges(columns, renumber):
         codes, docs, extra = [], [], []
-        for (run, offset), ranks in zip(parts, renumber, strict=True):
+        for (run, offset), ranks in zip(columns, renumber, strict=True):
             start, stop = _local_bounds(run.codes, ranks, low, high)
             if start == stop:
                 continue
@@ -256,6 +257,8 @@ def _write_blocks(writer, docs: np.ndarray, weights: np.ndarray, values: list[by
         else:
             minlength, maxlength = None, 0
         first_weight = block_weights[0]
+        mini_weights: float | tuple[float, ...] | None  # as W3PostingsWriter pickles them
+        mini_values: tuple[bytes, ...] | bytes | None
         if first_weight == 1.0 and all(w == 1.0 for w in block_weights):
             mini_weights = None
         elif all(w == first_weight for w in block_weights):

@@ -29,6 +29,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 from urllib.parse import urlsplit
 
 from cssselect import SelectorError
@@ -162,8 +163,8 @@ def apply_profile(profile: SiteProfile, root: HtmlElement) -> dict[str, str]:
     for field, rule in profile.fields.items():
         if rule.label:
             value = value_after_label(root, rule.label)
-        else:
-            elements = rule.selector(root)
+        elif rule.selector is not None:
+            elements = cast("list[HtmlElement]", rule.selector(root))  # a CSS selector matches elements only
             if not elements:
                 continue
             if rule.attr:
@@ -172,6 +173,8 @@ def apply_profile(profile: SiteProfile, root: HtmlElement) -> dict[str, str]:
                 value = "\n\n".join(para for el in elements for para in paragraphs(el))
             else:
                 value = clean_text(" ".join(el.text_content() for el in elements))
+        else:
+            continue
         if value:
             found[field] = value
     return found

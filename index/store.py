@@ -32,6 +32,7 @@ import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage
@@ -91,7 +92,7 @@ class DamagedIndex(Exception):
         )
 
 
-def read_current(index_dir: Path) -> dict[str, object] | None:
+def read_current(index_dir: Path) -> dict[str, Any] | None:
     """What ``CURRENT`` says, or None where it is missing or not a pointer at all (empty, garbage)."""
     try:
         current = json.loads((index_dir / CURRENT).read_text("utf-8"))
@@ -289,7 +290,7 @@ def ingest_lock(index_dir: Path, timeout: float) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def read_sources(generation: Path) -> dict[str, dict[str, object]]:
+def read_sources(generation: Path) -> dict[str, dict[str, Any]]:
     """What each source file held when last ingested: {path: {"sha1": …, "ids": […]}}."""
     try:
         return json.loads((generation / SOURCES).read_text("utf-8"))

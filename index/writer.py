@@ -28,7 +28,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from whoosh.filedb.filestore import FileStorage
@@ -127,7 +127,7 @@ class BulkWriter:
         self._chunk_docs = self._chunk_chars = 0
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
         # The chunk's batches in order: (runs, or a worker's future of them; the batch's documents).
-        self._batches: list[tuple[Runs | concurrent.futures.Future, list[dict]]] = []
+        self._batches: list[tuple[Runs | concurrent.futures.Future[Runs], list[tuple[dict, dict]]]] = []
         # Documents the analysis left out after all ({id, source, locator}, why).
         self.failed: list[tuple[dict, str]] = []
 
@@ -214,6 +214,7 @@ class BulkWriter:
         """Analyse the batch: in a worker process where there are workers, here otherwise."""
         if not self._batch:
             return
+        runs: Runs | concurrent.futures.Future[Runs]
         if self._workers > 1:
             runs = self._pool_of_workers().submit(
                 analyse_batch, self.schema, self._userdict, str(self._scratch), self._batch
@@ -230,7 +231,7 @@ class BulkWriter:
         if self._pool is None and not self._batches:
             self._workers = min(self._workers, 1)  # a small chunk: no process is worth starting for its last batch
         self._end_batch()
-        batches = []
+        batches: list[tuple[Runs, list[tuple[dict, dict]]]] = []
         for runs, docs in self._batches:
             done = runs.result() if isinstance(runs, concurrent.futures.Future) else runs
             batches.append((done.opened(), docs))
@@ -282,7 +283,7 @@ class BulkWriter:
         shutil.rmtree(self._scratch, ignore_errors=True)
 
 
-def commit_segments(whoosh: SegmentWriter, segments: list, replaced: list = ()) -> None:
+def commit_segments(whoosh: SegmentWriter, segments: list, replaced: Sequence = ()) -> None:
     """Commit a Whoosh writer's deletions with ``segments`` added to the index and ``replaced`` (merged into them)
     dropped, as its multi-process writer commits (``MpWriter._commit``); the writer's own segment stays empty,
     since documents came as whole segments. Whoosh deletes the files of segments no longer named. The commit's

@@ -13,24 +13,43 @@ from pathlib import Path
 import click
 
 from index.analysis import ChineseAnalyzer
-from index.query import Catalog, SearchRequest
+from index.query import SearchRequest
 from index.query.request import FACETS, FIELDS, PAGE_MAX, PER_PAGE_DEFAULT, PER_PAGE_MAX, SORTS
+from index.query.store import SearchStore
 from index.store import DamagedIndex, IndexBusy, NoIndex
 from portal.crawl_command import crawl
-from portal.settings import load_settings
+from portal.settings import SETTINGS, load_settings
 
 
 def _echo_json(data: object) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
-def _catalog() -> Catalog:
+def _catalog() -> SearchStore:
     from portal.app import catalog_for
 
     return catalog_for(load_settings())  # the store PORTAL_STORE names
 
 
+def _help_settings(context: click.Context, _param: click.Parameter, value: bool) -> None:
+    """Print every setting (portal.settings.SETTINGS): its environment variable, default and help; then exit."""
+    if not value or context.resilient_parsing:
+        return
+    for setting in SETTINGS:
+        click.echo(f"{setting.name}={setting.default}")
+        click.echo(f"    {setting.help}")
+    context.exit()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--help-settings",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_help_settings,
+    help="List every setting (environment variable), its default and what it sets, and exit.",
+)
 def cli() -> None:
     """政府信息公开检索: ingest disclosure documents and search them."""
 
@@ -70,6 +89,7 @@ def ingest(
             lock_timeout=settings.lock_timeout,
             progress=bar,
             analyzer=ChineseAnalyzer(str(settings.userdict)),
+            bounds=settings.limits,
         )
     except (IndexBusy, DamagedIndex) as exc:
         raise click.ClickException(str(exc)) from None
@@ -113,7 +133,9 @@ def _ingest_cluster(settings, paths, prune: bool, scheduler: str | None, workers
     elif workers:
         client = local_client(workers)
     try:
-        return ingest_cluster(paths, topology, client=client, prune=prune, userdict=str(settings.userdict))
+        return ingest_cluster(
+            paths, topology, client=client, prune=prune, userdict=str(settings.userdict), bounds=settings.limits
+        )
     except StoreUnavailable as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
@@ -210,7 +232,7 @@ def _terminal_text(markup: str, limit: int = SNIPPET_CHARS) -> str:
     return "".join(out)
 
 
-def _search_with_category(catalog: Catalog, request: SearchRequest, categories: list[str]):
+def _search_with_category(catalog: SearchStore, request: SearchRequest, categories: list[str]):
     """A category given on the command line matches whichever dimension holds it."""
     if not categories:
         return catalog.search(request)

@@ -87,7 +87,8 @@ def crawl(
     from index.crawl.state import CrawlError
     from index.crawl.urls import UnsupportedURL
 
-    if (url is None) == (urls_file is None):
+    start = urls_file or url
+    if (url is None) == (urls_file is None) or start is None:
         raise click.UsageError("give a start URL or --urls-file, not both")
     if detail_pattern:
         try:
@@ -117,7 +118,7 @@ def crawl(
     if bar is not None:
         options.progress = lambda done, known: _advance(bar, done, known)
     try:
-        report = run_crawl(urls_file or url, crawl_dir, options=options)
+        report = run_crawl(start, crawl_dir, options=options)
     except UnsupportedURL as exc:
         raise click.BadParameter(str(exc), param_hint="URL") from exc
     except CrawlError as exc:

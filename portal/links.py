@@ -7,6 +7,7 @@ string that omits defaults, so links stay short and every condition can be remov
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 from urllib.parse import quote, urlencode
 
 from starlette.requests import Request
@@ -96,7 +97,7 @@ class SearchLinks:
         values = [v for v in self.req.filters.get(key, []) if v != value]
         return self._url(replace(self.req, filters=_filters_with(self.req, key, values), page=1))
 
-    def without(self, **changes: str) -> str:
+    def without(self, **changes: Any) -> str:
         """Drop the query, the field restriction or a date bound (``without(date_from="")``)."""
         return self._url(replace(self.req, page=1, **changes))
 

@@ -142,7 +142,7 @@ class Components:
             return {"type": "array", "items": self.schema(args[0])}
         if origin is dict:
             return {"type": "object", "additionalProperties": self.schema(args[1])}
-        if dataclasses.is_dataclass(tp):
+        if isinstance(tp, type) and dataclasses.is_dataclass(tp):
             return self.ref(tp)
         simple_types = {str: "string", int: "integer", float: "number", bool: "boolean"}
         if tp in simple_types:

@@ -9,10 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from index import relations
-from index.query import FACETS, Catalog, DocSummary, SearchRequest, SearchResult, identifier_kind
+from index.query import FACETS, DocSummary, SearchRequest, SearchResult, identifier_kind
 from index.query.related import RelatedDoc
 from index.query.relations import Relations
+from index.query.store import SearchStore
 from index.record import Document
+from index.relations import ORIGINAL
 from portal import facetlists
 from portal.links import SearchLinks, search_url
 from portal.notes import Note, notes_of
@@ -74,7 +76,7 @@ class DocPage:
     relations: Relations  # what its text links it to: 解读 ↔ 原文, replaced by / replaces, versions
     notes: list[Note]  # integrity findings in Chinese
     interpretation: str = ""  # 政策解读, 图解, 一图读懂 or 答记者问 when the document is an interpretation
-    kind: str = relations.ORIGINAL  # 原文, 解读 or 新闻发布 (index.relations.kind)
+    kind: str = ORIGINAL  # 原文, 解读 or 新闻发布 (index.relations.kind)
 
 
 EXAMPLES_FROM = 50  # newest documents the examples are taken from
@@ -93,7 +95,7 @@ class Examples:
         return " 或 ".join(part for part in (self.doc_no, self.index_no) if part)
 
 
-def examples_of(catalog: Catalog, newest: list[DocSummary] | None = None) -> Examples:
+def examples_of(catalog: SearchStore, newest: list[DocSummary] | None = None) -> Examples:
     """A 文号 and a 索引号 of the newest documents that have them (of ``newest`` where a page has them already)."""
     found = Examples()
     for item in catalog.latest(EXAMPLES_FROM) if newest is None else newest:
@@ -105,13 +107,13 @@ def examples_of(catalog: Catalog, newest: list[DocSummary] | None = None) -> Exa
     return found
 
 
-def identifier_matches(catalog: Catalog, parsed: ParsedSearch) -> list[DocSummary]:
+def identifier_matches(catalog: SearchStore, parsed: ParsedSearch) -> list[DocSummary]:
     """Documents a 索引号/后段码/文号 query names directly; [] when the query is not one."""
     req = parsed.request
     plain = req.page == 1 and not req.filters and not req.date_from and not req.date_to and not req.scoped
     if not (parsed.jump and plain and req.field in _JUMP_FIELDS and req.q and identifier_kind(req.q)):
         return []
-    return catalog.lookup(req.q)
+    return [*catalog.lookup(req.q)]
 
 
 def chips(req: SearchRequest, links: SearchLinks) -> list[Chip]:
@@ -152,7 +154,7 @@ def _without_filter(req: SearchRequest, key: str, value: str) -> SearchRequest:
     return replace(req, filters={k: vs for k, vs in filters.items() if vs}, page=1)
 
 
-def ways_out(catalog: Catalog, req: SearchRequest, result: SearchResult) -> list[WayOut]:
+def ways_out(catalog: SearchStore, req: SearchRequest, result: SearchResult) -> list[WayOut]:
     """For an empty result: each dropped condition that would find something, then the suggestions."""
     found = []
     for text, relaxed in _relaxations(req):
@@ -164,7 +166,7 @@ def ways_out(catalog: Catalog, req: SearchRequest, result: SearchResult) -> list
     return found
 
 
-def search_page(catalog: Catalog, parsed: ParsedSearch, heading: str = "") -> SearchPage:
+def search_page(catalog: SearchStore, parsed: ParsedSearch, heading: str = "") -> SearchPage:
     links = SearchLinks(parsed.request)
     result = catalog.search(parsed.request)
     result.facets, omitted = facetlists.bounded(result.facets)
@@ -186,7 +188,7 @@ def page_numbers(page: int, pages: int, around: int = 2) -> list[int | None]:
     return shown
 
 
-def doc_page(catalog: Catalog, doc_id: str) -> DocPage | None:
+def doc_page(catalog: SearchStore, doc_id: str) -> DocPage | None:
     doc = catalog.get(doc_id)
     if doc is None:
         return None
@@ -200,7 +202,7 @@ def doc_page(catalog: Catalog, doc_id: str) -> DocPage | None:
     )
 
 
-def resolve_doc_id(catalog: Catalog, text: str) -> str | None:
+def resolve_doc_id(catalog: SearchStore, text: str) -> str | None:
     """The stable id a not-quite-canonical document path means (full-width, spaces, 文号), if exactly one."""
     matches = catalog.lookup(text) if text.strip() else []
     return matches[0].id if len(matches) == 1 else None

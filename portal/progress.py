@@ -80,14 +80,14 @@ class IngestProgress:
             self.position, self.in_file = found + 1, 0
         self.in_file += 1
         shown = self.passed + self.in_file
-        if shown > self.bar.total:  # more records than counted: the count grows, the bar never overflows
+        if shown > (self.bar.total or 0):  # more records than counted: the count grows, the bar never overflows
             self.bar.total = shown
         self.bar.update(shown - self.bar.n)
         self.bar.set_postfix_str(f"第 {self.position}/{len(self.files)} 个文件", refresh=False)
 
     def close(self) -> None:
         """Finish the bar (skipped files at the end count as read) and leave one line on screen."""
-        self.bar.update(max(0, self.bar.total - self.bar.n))
+        self.bar.update(max(0, (self.bar.total or 0) - self.bar.n))
         self.bar.close()
         seconds = time.monotonic() - self.started
         print(

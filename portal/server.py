@@ -34,7 +34,8 @@ def server_config(settings: Settings, app: Starlette | None = None, log_level: s
         port=settings.port,
         http=protocol_class(settings.header_timeout, connection_limit(settings.max_connections)),
         backlog=BACKLOG,
-        timeout_keep_alive=settings.keepalive_timeout,
+        # uvicorn annotates whole seconds, but only hands the value to loop.call_later, which takes any number
+        timeout_keep_alive=settings.keepalive_timeout,  # type: ignore[arg-type]
         server_header=False,
         proxy_headers=False,
         lifespan="on",

@@ -1,6 +1,10 @@
 """Settings, read once from the environment, with defaults that work on a fresh clone.
 
-Every variable here is listed in the README (a test holds the README to that).
+:data:`SETTINGS` is the one registry of them: the portal's own and the ingest's limits (:mod:`index.limits`,
+whose :class:`~index.limits.Setting` they share). ``portal --help-settings`` prints it with each setting's help;
+the README lists every one (a test holds the README to that). The limits are read here with the rest and handed
+down (:attr:`Settings.limits`): the ingest's readers, attachment extractors and Dask workers take the limits they
+are given, never their own environment's. (``PORTAL_SITE_PROFILES`` is still read where a page is parsed.)
 """
 
 from __future__ import annotations
@@ -10,17 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from index import limits
+from index.limits import DEFAULTS, Limits, Setting
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-@dataclass(frozen=True)
-class Setting:
-    name: str
-    default: str
-    help: str
-
-
-SETTINGS = (
+PORTAL_SETTINGS = (
     Setting("PORTAL_STORE", "whoosh", "where documents are held: `whoosh` (embedded) or `manticore` (a cluster)"),
     Setting("PORTAL_INDEX_DIR", str(PROJECT_ROOT / "var" / "index"), "folder holding the Whoosh index"),
     Setting(
@@ -74,6 +74,8 @@ SETTINGS = (
     ),
 )
 
+SETTINGS: tuple[Setting, ...] = (*PORTAL_SETTINGS, *limits.SETTINGS)
+
 
 STORES = ("whoosh", "manticore")
 
@@ -102,6 +104,7 @@ class Settings:
     max_connections: int = 1000  # PORTAL_MAX_CONNECTIONS (lowered below the open-file limit: portal/connections.py)
     header_timeout: float = 10.0  # PORTAL_HEADER_TIMEOUT, seconds
     keepalive_timeout: float = 5.0  # PORTAL_KEEPALIVE_TIMEOUT, seconds
+    limits: Limits = DEFAULTS  # PORTAL_MAX_*: what one input may cost the ingest (index/limits.py)
 
     @property
     def query_log_dir(self) -> Path:
@@ -111,7 +114,7 @@ class Settings:
 
 def _value(name: str, environ: dict[str, str]) -> str:
     default = next(setting.default for setting in SETTINGS if setting.name == name)
-    return environ.get(name) or default
+    return environ.get(name) or str(default)
 
 
 def _base_url(value: str) -> str:
@@ -127,7 +130,8 @@ def _base_url(value: str) -> str:
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
-    """Settings from ``environ`` (``os.environ`` by default)."""
+    """Settings from ``environ`` (``os.environ`` by default). Raises ValueError naming a setting that is
+    not valid (a limit that is not a whole number above 0, an unknown PORTAL_STORE …)."""
     env = dict(os.environ if environ is None else environ)
     return Settings(
         index_dir=Path(_value("PORTAL_INDEX_DIR", env)),
@@ -154,6 +158,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         max_connections=_positive("PORTAL_MAX_CONNECTIONS", env),
         header_timeout=_seconds("PORTAL_HEADER_TIMEOUT", env),
         keepalive_timeout=_seconds("PORTAL_KEEPALIVE_TIMEOUT", env),
+        limits=limits.current(env),
     )
 
 

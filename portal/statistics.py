@@ -8,9 +8,11 @@ One function computes them for ``/stats``, ``/stats.json`` and ``portal stats`` 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from index.query import Catalog, FacetValue
+from index.query import FacetValue
 from index.query.request import FACETS
+from index.query.store import SearchStore
 
 # The breakdowns, in the order pages and the CLI show them, with their titles.
 BREAKDOWNS: dict[str, str] = {
@@ -70,9 +72,10 @@ def breakdown(key: str, values: list[FacetValue], documents: int) -> Breakdown:
     return Breakdown(key, BREAKDOWNS[key], FACETS[key], counts, unknown, UNKNOWN_LABELS.get(key, UNKNOWN_LABEL))
 
 
-def statistics(catalog: Catalog) -> Statistics:
+def statistics(catalog: SearchStore) -> Statistics:
     """Every figure of the statistics page. Raises NoIndex before the first ingest."""
-    overview, facets = catalog.stats(), catalog.facet_counts()
+    overview: dict[str, Any] = catalog.stats()  # figures as the store counted them (numbers, a date)
+    facets = catalog.facet_counts()
     kinds = {value.value: value.count for value in facets.get("kind", [])}
     # Facets count each document once, its copies folded in; every document has exactly one kind.
     documents = sum(kinds.values()) if kinds else int(overview["documents"])

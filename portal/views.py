@@ -12,7 +12,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from index.query import FACETS, MAX_QUERY_CHARS, Catalog, identifier_kind
+from index.query import FACETS, MAX_QUERY_CHARS, identifier_kind
+from index.query.store import SearchStore
 from portal import facetlists
 from portal.charts import Chart, bar_chart
 from portal.links import CATEGORY_DIMENSIONS, absolute, browse_path, doc_path, search_url
@@ -54,7 +55,7 @@ LATEST_ON_HOME = 10
 HOT_ON_HOME = 10
 
 
-def catalog_of(request: Request) -> Catalog:
+def catalog_of(request: Request) -> SearchStore:
     catalog = getattr(request.state, "catalog", None)
     if catalog is None:  # outside the lifespan (a TestClient used without ``with``)
         raise HTTPException(503, "检索服务尚未启动。")
@@ -96,7 +97,7 @@ def hot_queries(request: Request) -> list[str]:
     return [item.q for item in querylog.hot(HOT_ON_HOME)] if querylog else []
 
 
-def home_data(catalog: Catalog, hot: list[str]) -> dict[str, Any]:
+def home_data(catalog: SearchStore, hot: list[str]) -> dict[str, Any]:
     latest = catalog.latest(LATEST_ON_HOME)
     facets, omitted = facetlists.bounded(catalog.facet_counts())
     return {
@@ -139,7 +140,7 @@ def search_context(page: SearchPage) -> dict[str, Any]:
     }
 
 
-def with_examples(context: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
+def with_examples(context: dict[str, Any], catalog: SearchStore) -> dict[str, Any]:
     """``context`` and the examples its forms give, from the index's own documents (where a page needs them)."""
     context["examples"] = examples_of(catalog)
     return context
@@ -213,7 +214,7 @@ def search_json(request: Request) -> Response:
 
 
 def suggest_json(request: Request) -> Response:
-    """``/suggest.json?q=``: autocomplete for the search box (:meth:`Catalog.suggest`)."""
+    """``/suggest.json?q=``: autocomplete for the search box (:meth:`SearchStore.suggest`)."""
     q = clean_text(request.query_params.get("q", ""), MAX_QUERY_CHARS)
     found = catalog_of(request).suggest(q) if q else None
     titles = [SuggestedTitle(doc_id, title, doc_path(doc_id)) for doc_id, title in (found.titles if found else [])]
@@ -226,7 +227,7 @@ def suggest_json(request: Request) -> Response:
 ADVANCED_FACETS = tuple(key for key in FACETS if key != "year")
 
 
-def advanced_response(catalog: Catalog, parsed: ParsedSearch) -> AdvancedResponse:
+def advanced_response(catalog: SearchStore, parsed: ParsedSearch) -> AdvancedResponse:
     counts, omitted = facetlists.bounded(catalog.facet_counts())
     choices = {key: [Choice(value.value, value.count) for value in counts.get(key, [])] for key in ADVANCED_FACETS}
     more = {key: omitted.get(key, 0) for key in ADVANCED_FACETS}
@@ -296,7 +297,7 @@ def stats_json(request: Request) -> Response:
 # Lookup ----------------------------------------------------------------------------------------
 
 
-def lookup_data(catalog: Catalog, q: str) -> dict[str, Any]:
+def lookup_data(catalog: SearchStore, q: str) -> dict[str, Any]:
     return {"q": q, "kind": identifier_kind(q) if q else None, "matches": catalog.lookup(q) if q else []}
 
 

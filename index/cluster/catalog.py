@@ -269,7 +269,9 @@ class ClusterCatalog:
 
     def _filters(self, req: SearchRequest) -> tuple[list[str], list[str], list[object]]:
         """(MATCH parts, attribute conditions, their arguments) of the request's facet filters and date range."""
-        matches, conditions, args = [], [], []
+        matches: list[str] = []
+        conditions: list[str] = []
+        args: list[object] = []
         for key, values in req.filters.items():
             if key == "year":
                 years = [int(v) for v in values if str(v).isdigit()]
@@ -444,7 +446,7 @@ class ClusterCatalog:
             cut = fast_segmenter()
             weighted: dict[str, int] = defaultdict(int)
             found_in: dict[str, int] = defaultdict(int)
-            holding = {"title": defaultdict(int), "body": defaultdict(int)}
+            holding: dict[str, dict[str, int]] = {"title": defaultdict(int), "body": defaultdict(int)}
             for start in range(0, VOCABULARY_DOCS, _PAGE):
                 rows = self._select(
                     f"SELECT id, stored FROM {self._index} ORDER BY {_ORDER['newest']} "
@@ -569,7 +571,7 @@ class ClusterCatalog:
                 counts[word] += 1
         if not counts:
             return ""
-        candidates = sorted(counts, key=counts.get, reverse=True)[:200]
+        candidates = sorted(counts, key=lambda word: counts[word], reverse=True)[:200]
         expression = "@body_w " + " | ".join(match_token(word) for word in candidates)
         answer = self._select(f"SELECT id FROM {self._index} WHERE MATCH(%s) LIMIT 1", [expression])
         frequency = {}
@@ -579,7 +581,8 @@ class ClusterCatalog:
                 frequency[keyword] = int(answer.meta.get(f"docs[{i}]", 0))
         total = self._count("") + 1
         weights = {word: n * math.log(total / (1 + frequency.get(word, 0))) for word, n in counts.items()}
-        chosen = [word for word in sorted(weights, key=weights.get, reverse=True)[:top] if word in frequency]
+        ranked = sorted(weights, key=lambda word: weights[word], reverse=True)
+        chosen = [word for word in ranked[:top] if word in frequency]
         if len(chosen) < 2:
             return ""
         builder = MatchBuilder(self.analyzer)

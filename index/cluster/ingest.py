@@ -62,9 +62,9 @@ class Batch:
     rejected: list[Rejection]
 
 
-def count_records(path: str, max_records: int) -> int:
+def count_records(path: str, bounds: Limits) -> int:
     """How many items (records and read errors) :func:`index.readers.read_file` yields for a file."""
-    return sum(1 for _ in read_file(Path(path), max_records))
+    return sum(1 for _ in read_file(Path(path), bounds))
 
 
 def analyse(path: str, start: int, stop: int, bounds: Limits, userdict: str | None) -> Batch:
@@ -74,7 +74,7 @@ def analyse(path: str, start: int, stop: int, bounds: Limits, userdict: str | No
     cut = fast_segmenter(userdict)
     report = IngestReport()
     rows, metas = [], []
-    for position, item in enumerate(read_file(Path(path), bounds.max_records_per_file)):
+    for position, item in enumerate(read_file(Path(path), bounds)):
         if position < start:
             continue
         if position >= stop:
@@ -141,26 +141,27 @@ def ingest_cluster(
     slice_records: int = SLICE_RECORDS,
     userdict: str | None = None,
     progress: Callable[[str], None] | None = None,
+    bounds: Limits | None = None,
 ) -> IngestReport:
     """Ingest every document under ``paths`` into the cluster (see the module docstring).
 
     ``client`` is a ``dask.distributed.Client`` (its workers must see ``paths`` at the same place, e.g. a shared
-    file system); None runs the tasks in this process. Returns the Whoosh ingest's report. Raises
-    FileNotFoundError for a path that does not exist, StoreUnavailable when the cluster does not answer.
+    file system); None runs the tasks in this process. Every task is held to ``bounds``, the limits read once here
+    (None: from this process's environment, :func:`index.limits.current`), never to a worker's environment.
+    Returns the Whoosh ingest's report. Raises FileNotFoundError for a path that does not exist,
+    StoreUnavailable when the cluster does not answer.
     """
     paths = [Path(p) for p in paths]
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise FileNotFoundError(f"no such file or folder: {', '.join(missing)}")
-    bounds = limits.current()
+    bounds = bounds or limits.current()
     runner = client or _Here()
     report = IngestReport()
     incumbents = _held(topology)
     files = [str(path.resolve()) for path in iter_files(paths)]
     report.files_read = len(files)
-    counts = runner.gather(
-        [runner.submit(count_records, path, bounds.max_records_per_file, pure=False) for path in files]
-    )
+    counts = runner.gather([runner.submit(count_records, path, bounds, pure=False) for path in files])
     slices = [
         (path, start, min(start + slice_records, count))
         for path, count in zip(files, counts, strict=True)

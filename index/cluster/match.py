@@ -87,8 +87,8 @@ class MatchBuilder:
             clauses = itertools.combinations(expressions, missing + 1)
             return " ".join("(" + " | ".join(clause) + ")" for clause in clauses)
         self.approximate = True
-        columns = [FIELDS[name][0] for name in fields if FIELDS[name][0]] or [
-            FIELDS[name][1] for name in fields if FIELDS[name][1]
+        columns = [column for name in fields if (column := FIELDS[name][0])] or [
+            column for name in fields if (column := FIELDS[name][1])
         ]
         words = " ".join(match_token(unit.word) for unit in units)
         return f'@({",".join(columns)}) "{words}"/{required}'
@@ -112,7 +112,7 @@ class MatchBuilder:
 
     def phrase(self, text: str, fields: tuple[str, ...]) -> str:
         tokens = grams(text).split()
-        columns = [FIELDS[name][1] for name in fields if FIELDS[name][1]]
+        columns = [column for name in fields if (column := FIELDS[name][1])]
         if not tokens or not columns:
             return NOTHING
         body = " ".join(match_token(token) for token in tokens)

@@ -28,6 +28,7 @@ import re
 import time
 import zlib
 from collections.abc import Callable
+from typing import Any
 
 from index.analysis import fast_segmenter, fold
 from index.bigrams import gram_positions
@@ -128,7 +129,7 @@ def to_row(doc: Document, digest: str | None = None, cut: Callable[[str], list[s
     (:func:`index.schema.to_fields`). ``cut`` is the word segmenter (rjieba's exact jieba cut by default)."""
     cut = cut or fast_segmenter()
     digest = digest or content_hash(doc)
-    fields = to_fields(doc, digest)
+    fields: dict[str, Any] = to_fields(doc, digest)
     stored = {name: fields.get(f"_stored_{name}", fields[name]) for name in STORED if name in fields}
     text = {name: str(fields.get(f"{name}_grams") or "") for name in GRAM_FIELDS}
     keywords = [k for k in str(fields.get("keywords") or "").split(",") if k and _TOKEN.match(k)]

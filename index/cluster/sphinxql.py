@@ -11,9 +11,13 @@ import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from index.cluster.topology import Address, Topology
 from index.store import NoIndex
+
+if TYPE_CHECKING:
+    from pymysql.connections import Connection
 
 CONNECT_TIMEOUT = 2.0  # seconds; a node that does not answer by then is skipped for the next
 READ_TIMEOUT = 120.0  # a write to a busy node (a RAM chunk being saved) may take a while
@@ -41,10 +45,6 @@ class Answer:
     meta: dict[str, str] = field(default_factory=dict)
     warning: str = ""
 
-    @property
-    def total_found(self) -> int:
-        return int(self.meta.get("total_found", len(self.rows)))
-
 
 def connect(address: Address, timeout: float = CONNECT_TIMEOUT):
     import pymysql
@@ -70,7 +70,7 @@ class Cluster:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._preferred = 0
-        self._open: list[object] = []
+        self._open: list[Connection] = []
 
     def _connection(self):
         connection = getattr(self._local, "connection", None)

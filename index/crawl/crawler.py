@@ -47,7 +47,7 @@ class Crawler:
 
     def __init__(self, start: str | Path, crawl_dir: Path, options: CrawlOptions) -> None:
         self.url_file = start if isinstance(start, Path) else None
-        self.start = str(start) if self.url_file else check_crawlable(start)
+        self.start = str(start) if isinstance(start, Path) else check_crawlable(start)
         self.crawl_dir = Path(crawl_dir)
         self.options = options
         self.report = CrawlReport(start=self.start)

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from types import TracebackType
 from typing import NamedTuple
 
 import httpx
@@ -100,8 +101,10 @@ class Fetcher:
         await self._client.__aenter__()
         return self
 
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self._client.__aexit__(*exc_info)
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        await self._client.__aexit__(kind, error, trace)
 
     async def fetch(
         self, url: str, *, check: HopCheck, headers: dict[str, str] | None = None, limit: int = MAX_PAGE_BYTES

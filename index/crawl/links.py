@@ -46,7 +46,9 @@ def page_anchors(body: bytes, base_url: str, encoding: str | None = None) -> lis
     for element in doc.iter("a"):
         url = absolute_url(base, element.get("href") or "")
         if url:
-            text = " ".join(element.text_content().split()) or (element.get("title") or "").strip()
+            # lxml-stubs types iter() as giving _Element; a document lxml.html parsed gives HtmlElement
+            content = element.text_content()  # type: ignore[attr-defined]
+            text = " ".join(content.split()) or (element.get("title") or "").strip()
             anchors.append(Anchor(url, text))
     return anchors
 

@@ -133,12 +133,6 @@ class CrawlState:
         row = self._db.execute("SELECT kind FROM urls WHERE url = ?", (url,)).fetchone()
         return row[0] if row else None
 
-    def is_queued(self, url: str) -> bool:
-        return self._db.execute("SELECT 1 FROM urls WHERE url = ? AND done = 0", (url,)).fetchone() is not None
-
-    def is_done(self, url: str) -> bool:
-        return self._db.execute("SELECT 1 FROM urls WHERE url = ? AND done = 1", (url,)).fetchone() is not None
-
     def remaining(self) -> int:
         return self._db.execute("SELECT count(*) FROM urls WHERE done = 0").fetchone()[0]
 

@@ -1,6 +1,7 @@
-"""The search side: what a request may ask (:mod:`.request`), query text → Whoosh query (:mod:`.parse`),
-filters and facets (:mod:`.facets`), highlighting (:mod:`.highlight`), identifier detection
-(:mod:`.identify`), and :class:`Catalog` (:mod:`.catalog`), which the portal and the CLI ask.
+"""The search side: what a request may ask (:mod:`.request`), query text → a query tree (:mod:`.syntax`),
+matched and scored (BM25F) on NumPy arrays (:mod:`.engine`), filters and facets (:mod:`.facets`), highlighting
+(:mod:`.highlight`), identifier detection (:mod:`.identify`), and :class:`Catalog` (:mod:`.catalog`), the Whoosh
+store, which the portal and the CLI ask through the store protocol (:class:`.store.SearchStore`).
 """
 
 from index.query.catalog import Catalog

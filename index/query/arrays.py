@@ -38,7 +38,7 @@ POSITIONS_BUDGET = 64 * 2**20  # bytes of cached position arrays per commit (phr
 class IndexArrays:
     """Arrays of one commit; ``version`` says which (a new commit gets a new instance)."""
 
-    def __init__(self, reader: IndexReader, version: object) -> None:
+    def __init__(self, reader: IndexReader, version: tuple) -> None:
         self.version = version
         self.size = reader.doc_count_all()
         alive = np.zeros(self.size, bool)
@@ -59,7 +59,7 @@ class IndexArrays:
         save_pickle(path, state)
 
     @classmethod
-    def load(cls, path: Path, version: object) -> IndexArrays | None:
+    def load(cls, path: Path, version: tuple) -> IndexArrays | None:
         """The arrays saved at ``path`` for ``version``, or None when there are none for it (or unreadable)."""
         state = load_pickle(path)
         if not isinstance(state, dict) or state.get("version") != version:
@@ -212,18 +212,18 @@ class _Cache:
 
     def __init__(self, budget: int) -> None:
         self.budget = budget
-        self._entries: OrderedDict[tuple[str, str], tuple[np.ndarray, ...]] = OrderedDict()
+        self._entries: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[str, str]) -> tuple[np.ndarray, ...] | None:
+    def get(self, key: tuple[str, str]) -> tuple[np.ndarray, np.ndarray] | None:
         with self._lock:
             found = self._entries.get(key)
             if found is not None:
                 self._entries.move_to_end(key)
             return found
 
-    def put(self, key: tuple[str, str], arrays: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
+    def put(self, key: tuple[str, str], arrays: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         for array in arrays:
             array.flags.writeable = False
         size = sum(array.nbytes for array in arrays)
@@ -274,7 +274,7 @@ def saved_problem(path: Path) -> str:
     return ""
 
 
-def commit_version(generation: str, reader: IndexReader) -> tuple:
+def commit_version(generation: str | None, reader: IndexReader) -> tuple:
     """What the arrays of a commit are for: the generation, the commit's number, and each segment's id and
     document counts, so arrays saved for another index (or another commit) under the same name are not used."""
     segments = tuple(

@@ -84,7 +84,7 @@ class Catalog:
         self._arrays: IndexArrays | None = None
         self._facet_cache: tuple[object, dict[str, list[FacetValue]]] | None = None
         self._prepare_lock = threading.Lock()
-        self._prepared: tuple[object, Vocabulary, Speller] | None = None
+        self._prepared: tuple[tuple, Vocabulary, Speller] | None = None
         self._compound_cache: tuple[Vocabulary, Compounds] | None = None
         self._lexicon = WithLexicon()
         self._analyzer_of: tuple[Index, object] | None = None
@@ -206,7 +206,8 @@ class Catalog:
             with self._prepare_lock:
                 prepared = self._prepared
                 if prepared is None or prepared[0] != version:
-                    saved = load_pickle(self._vocabulary_path(version))
+                    loaded = load_pickle(self._vocabulary_path(version))
+                    saved = loaded if isinstance(loaded, tuple) and len(loaded) == 2 else None
                     if saved is not None and getattr(saved[1], "version", None) != Speller.VERSION:
                         saved = (saved[0], Speller(saved[0]))  # saved by an older speller: its tables differ
                     if saved is None:

@@ -73,10 +73,10 @@ class Compounds:
         if found is None:
             found = ((), False)
             if 2 <= len(word) <= MAX_WORD_CHARS and _CJK.match(word):
-                cut = dictionary_cut(word, self.tokenizer)
-                held = all(len(p) == 1 or self.documents(p) > 0 or self.expandable(p) for p in cut)
-                if 2 <= len(cut) <= MAX_PARTS and max(map(len, cut)) > 1 and held:
-                    found = (tuple(cut), self.documents(word) < RARE_DOCS)
+                pieces = dictionary_cut(word, self.tokenizer)
+                held = all(len(p) == 1 or self.documents(p) > 0 or self.expandable(p) for p in pieces)
+                if 2 <= len(pieces) <= MAX_PARTS and max(map(len, pieces)) > 1 and held:
+                    found = (tuple(pieces), self.documents(word) < RARE_DOCS)
             if len(self._cache) < 65536:
                 self._cache[word] = found
         cut, rare = found

@@ -66,7 +66,7 @@ TEXT_FIELDS: dict[str, TextField] = {
     "keywords": TextField("keywords", None, 1.5, 0.0),
 }
 SATURATED_APART = frozenset({"title"})
-# The request's field choice (index/query/request.py SEARCH_FIELDS) → the text fields searched.
+# The request's field choice (index/query/request.py FIELDS) → the text fields searched (index_no: its identifier).
 FIELD_GROUPS: dict[str, tuple[str, ...]] = {
     "all": ("title", "body", "attachment", "doc_no", "publisher", "keywords"),
     "title": ("title",),
@@ -333,7 +333,7 @@ class Engine:
         weights = {
             word: n * math.log(total / (1 + self.reader.doc_frequency("body", word))) for word, n in counts.items()
         }
-        chosen = sorted(weights, key=weights.get, reverse=True)[:top]
+        chosen = sorted(weights, key=lambda word: weights[word], reverse=True)[:top]
         if not chosen:
             return self._nothing()
         held = np.zeros(self.size, np.float32)
@@ -541,8 +541,8 @@ class Engine:
     def _phrase_bonus(self, grams: list[str], fields, candidates: np.ndarray, score, weight: float) -> None:
         """PHRASE_BONUS (per field) times ``weight`` for the candidates holding ``grams`` as a phrase."""
         for name, bonus in PHRASE_BONUS.items():
-            if name in fields:
-                field = TEXT_FIELDS[name].grams
+            field = TEXT_FIELDS[name].grams
+            if name in fields and field:
                 docs, _counts = self._phrase_docs(field, self._slots(field, grams, phrase=True), candidates)
                 score[docs] += bonus * weight
 
@@ -550,6 +550,7 @@ class Engine:
         """The candidates whose body holds every unit (or a synonym, or a part) within NEAR_WINDOW bigram
         positions of the unit before it."""
         field = TEXT_FIELDS["body"].grams
+        assert field is not None, "the body has a bigram field (TEXT_FIELDS)"
         keys = [self._start_keys(field, unit, candidates) for unit in units]
         near = self._mask(candidates)
         for before, after in zip(keys, keys[1:], strict=False):
@@ -641,6 +642,7 @@ class Engine:
             if not starts.size:
                 break
             candidates = np.unique(starts >> 32)
+        assert starts is not None  # two slots or more: the loop ran
         found, counts = np.unique(starts >> 32, return_counts=True)
         return found.astype(np.int32), counts.astype(np.float32)
 

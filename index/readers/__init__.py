@@ -4,7 +4,9 @@ A reader is a module with ``NAME``, ``sniff(path, head) -> bool`` (``head`` is t
 file's first 64 KiB; it judges the content, never the file's extension), optionally
 ``SUFFIXES`` (the extensions its files usually have, which only break ties, see
 :func:`detect_reader`) or ``CONCLUSIVE = True`` (its claim settles the matter: the crawl folder's
-files, known by their place beside a sidecar), and ``read(path) -> Iterator[RawRecord | ReadError]``. A reader
+files, known by their place beside a sidecar), and ``read(path, bounds) -> Iterator[RawRecord | ReadError]``,
+``bounds`` being the :class:`index.limits.Limits` the ingest's coordinator read (a reader never reads the
+environment; the built-in defaults where none are given). A reader
 raises :class:`ReadError` when the whole file is unreadable and *yields* one for a
 single bad record, so the rest of the file goes on.
 """
@@ -18,11 +20,12 @@ from pathlib import Path
 from types import ModuleType
 
 from index.decoding import file_name
+from index.limits import DEFAULTS, Limits
 from index.record import RawRecord
 
 HEAD_BYTES = 65536
 
-ReadFn = Callable[[Path], Iterator["RawRecord | ReadError"]]
+ReadFn = Callable[[Path, Limits], Iterator["RawRecord | ReadError"]]
 
 # Most specific first: a crawl folder's page is HTML, a JSON Lines file also parses as text.
 _READER_MODULES = ("crawled", "html", "jsonl", "json", "csv", "text")
@@ -52,10 +55,10 @@ def contained(read: ReadFn) -> ReadFn:
     """
 
     @functools.wraps(read)
-    def guarded(path: Path) -> Iterator[RawRecord | ReadError]:
+    def guarded(path: Path, bounds: Limits = DEFAULTS) -> Iterator[RawRecord | ReadError]:
         count = 0
         try:
-            for item in read(path):
+            for item in read(path, bounds):
                 count += isinstance(item, RawRecord)
                 yield item
         except ReadError:
@@ -69,15 +72,8 @@ def contained(read: ReadFn) -> ReadFn:
 
 
 def readers() -> list[ModuleType]:
-    """The reader modules, in detection order (modules not yet written are skipped)."""
-    found = []
-    for name in _READER_MODULES:
-        try:
-            found.append(importlib.import_module(f"index.readers.{name}"))
-        except ModuleNotFoundError as exc:
-            if exc.name != f"index.readers.{name}":
-                raise
-    return found
+    """The reader modules, in detection order."""
+    return [importlib.import_module(f"index.readers.{name}") for name in _READER_MODULES]
 
 
 def detect_reader(path: Path) -> ModuleType | None:
@@ -116,12 +112,14 @@ def _sniffs(reader: ModuleType, path: Path, head: bytes) -> bool:
         return False
 
 
-def read_file(path: Path, max_records: int | None = None) -> Iterator[RawRecord | ReadError]:
+def read_file(path: Path, bounds: Limits = DEFAULTS) -> Iterator[RawRecord | ReadError]:
     """Every record in one file, or a ReadError saying why the file (or the rest of it) cannot be read.
 
+    The reader is held to ``bounds`` (the coordinator's limits; the built-in defaults where none are given).
     Whatever a reader raises ends that file only, as a ReadError naming the record it had got to;
-    past ``max_records`` records (PORTAL_MAX_RECORDS_PER_FILE) the rest of the file is not read.
+    past ``bounds.max_records_per_file`` records (PORTAL_MAX_RECORDS_PER_FILE) the rest of the file is not read.
     """
+    max_records = bounds.max_records_per_file
     try:
         reader = detect_reader(path)
     except OSError as exc:
@@ -132,10 +130,10 @@ def read_file(path: Path, max_records: int | None = None) -> Iterator[RawRecord 
         return
     count = 0
     try:
-        for item in reader.read(path):
+        for item in reader.read(path, bounds):
             if isinstance(item, RawRecord):
                 count += 1
-                if max_records is not None and count > max_records:
+                if count > max_records:
                     yield ReadError(
                         path, f"more than PORTAL_MAX_RECORDS_PER_FILE={max_records:,} records; the rest not read"
                     )

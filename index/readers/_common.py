@@ -8,7 +8,6 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from index import limits
 from index.decoding import decode_text, stream_encoding, utf16_encoding
 from index.labels import canonical_field, label_key, map_fields
 from index.readers import ReadError
@@ -151,13 +150,14 @@ def _entry(item: Mapping[str, Any]) -> tuple[list[str], Any] | None:
     return (names, value) if value is None or isinstance(value, str | int | float) else None
 
 
-def documents_in(data: object) -> list[object] | None:
+def documents_in(data: object, max_nesting: int) -> list[object] | None:
     """The records a parsed JSON value holds: an array as it is; an object that is a document (it has a
     title or a body under a known key) as itself; else the list of documents found at any depth of an API
     response (``page.content``, ``data.records``, ``data.list``, ``result.items``), the one holding the most
     documents where there are several (a response's list of links or facets is not its records; two lists
-    holding as many are ambiguous: None). An object with no such list but some known field is one document
-    (rejected, with its reason, for want of a title). None when there is neither.
+    holding as many are ambiguous: None), looked for at most ``max_nesting`` levels deep (PORTAL_MAX_NESTING).
+    An object with no such list but some known field is one document (rejected, with its reason, for want of a
+    title). None when there is neither.
     """
     if isinstance(data, list):
         return data
@@ -169,7 +169,7 @@ def documents_in(data: object) -> list[object] | None:
         return [data]
     counted = [
         (sum(1 for item in candidate if isinstance(item, dict) and _is_document(item)), candidate)
-        for candidate in _lists(data, limits.current().max_nesting)
+        for candidate in _lists(data, max_nesting)
     ]
     counted = sorted((pair for pair in counted if pair[0]), key=lambda pair: -pair[0])
     if counted:

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from index.crawl.folder import PAGE_SUFFIXES, is_bookkeeping, load_sidecar, sidecar_of
+from index.limits import Limits
 from index.readers import ReadError, contained
 from index.record import RawRecord
 
@@ -31,7 +32,7 @@ def sniff(path: Path, head: bytes) -> bool:
 
 
 @contained
-def read(path: Path) -> Iterator[RawRecord | ReadError]:
+def read(path: Path, bounds: Limits) -> Iterator[RawRecord | ReadError]:
     """The page's record, with its URL, fetch time and downloaded attachments; nothing for bookkeeping."""
     if path.suffix.lower() not in PAGE_SUFFIXES:
         return

@@ -7,8 +7,8 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
-from index import limits
 from index.labels import canonical_field
+from index.limits import Limits
 from index.readers import HEAD_BYTES, ReadError, contained
 from index.readers._common import decode_head, record_from_mapping, text_encoding
 from index.record import Finding, RawRecord
@@ -27,9 +27,8 @@ def sniff(path: Path, head: bytes) -> bool:
 
 
 @contained
-def read(path: Path) -> Iterator[RawRecord | ReadError]:
+def read(path: Path, bounds: Limits) -> Iterator[RawRecord | ReadError]:
     """A record per row after the header, streamed; a last row cut short (the file ends inside it) is flagged."""
-    bounds = limits.current()
     # Bodies of long regulations exceed csv's 128 KiB default. A field is read whole before
     # PORTAL_MAX_DOC_CHARS cuts it, so it may be a few times longer; past that the rest of the file goes.
     csv.field_size_limit(FIELD_FACTOR * bounds.max_doc_chars)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from lxml.html import HtmlElement
 
-from index import limits, siteprofiles
+from index import siteprofiles
 from index.dates import iso_date
 from index.decoding import BOMS
 from index.htmltext import (
@@ -40,6 +40,7 @@ from index.htmltext import (
     parse_tree,
 )
 from index.labels import WEAK_LABELS, canonical_field, known_labels, label_key, map_fields
+from index.limits import Limits
 from index.publishers import is_organisation_name
 from index.readers import ReadError, contained
 from index.readers._common import read_whole
@@ -73,7 +74,8 @@ def sniff(path: Path, head: bytes) -> bool:
         if head.startswith(bom):
             head = head[len(bom) :].decode(name, errors="ignore").encode("utf-8")
             break
-    start = head[_LEADING.match(head).end() :]
+    leading = _LEADING.match(head)  # always a match (it may be empty)
+    start = head[leading.end() if leading else 0 :]
     return _FIRST_TAG.match(start) is not None or page_start(head) > 0
 
 
@@ -92,10 +94,9 @@ def page_start(data: bytes) -> int:
 
 
 @contained
-@contained
-def read(path: Path) -> Iterator[RawRecord | ReadError]:
+def read(path: Path, bounds: Limits) -> Iterator[RawRecord | ReadError]:
     """The one record of an HTML detail page (at most PORTAL_MAX_PAGE_MB: a page is parsed whole)."""
-    data = read_whole(path, limits.current().max_page_bytes, "PORTAL_MAX_PAGE_MB")
+    data = read_whole(path, bounds.max_page_bytes, "PORTAL_MAX_PAGE_MB")
     if not data.strip():
         raise ReadError(path, "empty file")
     if not sniff(path, data[:65536]):
@@ -270,7 +271,7 @@ def _inline_label_pairs(root: HtmlElement, leaves: list[HtmlElement], claimed: s
             continue
         match = _LABEL_ONLY.match(clean_text(el.text_content()))
         field = canonical_field(match.group("label")) if match else None
-        if not field or field in _NOT_VALUES:
+        if match is None or not field or field in _NOT_VALUES:
             continue
         block = next((a for a in el.iterancestors() if a.tag in BLOCK_TAGS), None)
         if block is None or block in leaf_set or el in claimed or _inside_editor(el):
@@ -742,17 +743,6 @@ def _with_sibling_sections(block: HtmlElement) -> HtmlElement:
         _chinese_count(el) for el in after if el.tag in BLOCK_TAGS - HEADINGS and not any(True for _ in el.iter("a"))
     )
     if prose >= _MIN_SECTION and prose >= 0.9 * total_after and before <= 0.1 * own:
-        return parent
-    return block
-    own, whole = _chinese_count(block), _chinese_count(parent)
-    rest = whole - own
-    prose = sum(
-        _chinese_count(el)
-        for el in parent
-        if el is not block and isinstance(el.tag, str) and el.tag in BLOCK_TAGS and not list(el.iter("a"))
-    )
-    # Everything else in the parent is more prose (no links, no counters, no tools), and not a little.
-    if prose >= _MIN_SECTION and prose >= 0.9 * rest and own >= 0.5 * whole:
         return parent
     return block
 

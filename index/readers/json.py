@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from index import limits
+from index.limits import Limits
 from index.readers import ReadError, contained
 from index.readers._common import decode, documents_in, head_text, read_whole, record_from_mapping
 from index.readers.jsonl import is_object_lines
@@ -58,13 +58,12 @@ def unwrap_jsonp(text: str) -> str:
 
 
 @contained
-def read(path: Path) -> Iterator[RawRecord | ReadError]:
+def read(path: Path, bounds: Limits) -> Iterator[RawRecord | ReadError]:
     """The file's records. A top-level array is read element by element, so the records before a break
     (a file cut short, a bad element) are kept and the break is a ReadError naming its record; an object
     (one document, or an export wrapping the list) is parsed whole, so a break anywhere loses the file."""
-    bounds = limits.current()
     text = unwrap_jsonp(decode(read_whole(path, bounds.max_parse_bytes)).lstrip("\ufeff"))
-    start = _SPACE.match(text).end()
+    start = _after_space(text, 0)
     if text[start : start + 1] == "[":
         yield from _array(path, text, start + 1)
         return
@@ -75,7 +74,7 @@ def read(path: Path) -> Iterator[RawRecord | ReadError]:
     except RecursionError as exc:
         # The parser recurses per level; PORTAL_MAX_NESTING then drops fields that are merely deep.
         raise ReadError(path, "nested too deep to parse (thousands of levels)") from exc
-    items = documents_in(data)
+    items = documents_in(data, bounds.max_nesting)
     if items is None:
         raise ReadError(
             path, "JSON holds no document object and no list of them at any depth (or two lists of as many)"
@@ -86,6 +85,14 @@ def read(path: Path) -> Iterator[RawRecord | ReadError]:
 
 
 _SPACE = re.compile(r"[ \t\n\r]*")  # JSON's whitespace (RFC 8259, section 2)
+
+
+def _after_space(text: str, pos: int) -> int:
+    """The position of the first character at or after ``pos`` that is not JSON whitespace."""
+    space = _SPACE.match(text, pos)
+    return space.end() if space else pos  # the pattern matches the empty string too: always a match
+
+
 _REST_LOST = "; this record and the rest of the file are not read"
 
 
@@ -94,9 +101,9 @@ def _array(path: Path, text: str, pos: int) -> Iterator[RawRecord | ReadError]:
     decoder = json.JSONDecoder()
     number = 0
     while True:
-        pos = _SPACE.match(text, pos).end()
+        pos = _after_space(text, pos)
         if text[pos : pos + 1] == "]":
-            end = _SPACE.match(text, pos + 1).end()
+            end = _after_space(text, pos + 1)
             if end < len(text):
                 yield ReadError(
                     path, f"not valid JSON: text after the array's end (char {end}); the records before it are read"
@@ -109,7 +116,7 @@ def _array(path: Path, text: str, pos: int) -> Iterator[RawRecord | ReadError]:
                     path, f"not valid JSON: the array never closes ({what}){_REST_LOST}", f"record {number + 1}"
                 )
                 return
-            pos = _SPACE.match(text, pos + 1).end()
+            pos = _after_space(text, pos + 1)
         number += 1
         locator = f"record {number}"
         try:

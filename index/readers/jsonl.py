@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from index import limits
+from index.limits import Limits
 from index.readers import ReadError, contained
 from index.readers._common import (
     GZIP_MAGIC,
@@ -62,8 +62,7 @@ def _lines(path: Path, limit: int) -> Iterator[str | None]:
 
 
 @contained
-def read(path: Path) -> Iterator[RawRecord | ReadError]:
-    bounds = limits.current()
+def read(path: Path, bounds: Limits) -> Iterator[RawRecord | ReadError]:
     for number, line in enumerate(_lines(path, bounds.max_parse_bytes), start=1):
         locator = f"line {number}"
         if line is None:
@@ -84,14 +83,14 @@ def read(path: Path) -> Iterator[RawRecord | ReadError]:
             yield ReadError(path, f"expected an object, found {type(item).__name__}", locator)
             continue
         record = record_from_mapping(item, str(path), locator)
-        records = None if holds_document(record.fields) else documents_in(item)
+        records = None if holds_document(record.fields) else documents_in(item, bounds.max_nesting)
         if records is None or (len(records) == 1 and records[0] is item):
             yield record
             continue
         # A line holding an API response (a crawler's saved page of results): its records, each its own.
-        for number_in_line, record in enumerate(records, start=1):
+        for number_in_line, found in enumerate(records, start=1):
             where = f"{locator} record {number_in_line}"
-            if isinstance(record, dict):
-                yield record_from_mapping(record, str(path), where)
+            if isinstance(found, dict):
+                yield record_from_mapping(found, str(path), where)
             else:
-                yield ReadError(path, f"expected an object, found {type(record).__name__}", where)
+                yield ReadError(path, f"expected an object, found {type(found).__name__}", where)

@@ -69,9 +69,8 @@ def sniff(path: Path, head: bytes) -> bool:
 
 
 @contained
-def read(path: Path) -> Iterator[RawRecord | ReadError]:
+def read(path: Path, bounds: limits.Limits) -> Iterator[RawRecord | ReadError]:
     """The page's one record. The file is streamed: only the body up to PORTAL_MAX_DOC_CHARS is kept."""
-    bounds = limits.current()
     with path.open("rb") as raw:
         encoding = text_encoding(raw.read(HEAD_BYTES))
         raw.seek(0)
