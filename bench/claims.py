@@ -45,8 +45,8 @@ def enumerate_claims(index_dir: Path) -> list[dict]:
     with another (every other document's relation lists are empty by the rules of index/query/relations.py).
     """
     from index import relations
-    from index.query import Catalog
     from index.schema import from_stored
+    from index.whoosh.catalog import Catalog
 
     catalog = Catalog(index_dir)
     claims: dict[str, dict] = {}
@@ -118,7 +118,7 @@ def draw(claims: list[dict], seed: int = SEED) -> list[dict]:
 
 def with_texts(sample: list[dict], index_dir: Path) -> list[dict]:
     """Each claim with the opening of both documents' texts, for the judge."""
-    from index.query import Catalog
+    from index.whoosh.catalog import Catalog
 
     catalog = Catalog(index_dir)
     try:

@@ -101,7 +101,7 @@ def run_cluster(shards: int, corpus: Path, docs: int, workers: int, texts: list[
 
 def run_whoosh(corpus: Path, texts: list[str], root: Path) -> dict:
     from index.ingest import ingest_paths
-    from index.query import Catalog
+    from index.whoosh.catalog import Catalog
 
     started = time.perf_counter()
     report = ingest_paths([corpus], root / "whoosh")

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from bench.__main__ import CORPUS, ROOT, _write_sample
 from index.ingest import ingest_paths
-from index.query import Catalog
+from index.whoosh.catalog import Catalog
 from portal.app import create_app, open_catalog
 from portal.settings import Settings, load_settings
 

@@ -79,7 +79,7 @@ class Portal:
     def __init__(self, index_dir: Path) -> None:
         from starlette.testclient import TestClient
 
-        from index.query import Catalog
+        from index.whoosh.catalog import Catalog
         from portal.app import create_app, open_catalog
         from portal.settings import load_settings
 

@@ -8,10 +8,10 @@ writes a new generation beside the live index and swaps it in.
 A bad file or record is reported with its file, record and field, and the batch goes on: a
 failure reading, normalising or writing one record costs that record (or, for a reader, the
 rest of that file), nothing else. Records are held to the limits of :mod:`index.limits`.
-Documents are committed in chunks (:class:`index.writer.BulkWriter`): if the ingest itself
+Documents are committed in chunks (:class:`index.whoosh.writer.BulkWriter`): if the ingest itself
 dies, a plain ingest keeps the chunks committed before, and a rebuild's generation is never
 made live, so the previous index stays as it was. Leftovers of killed runs are removed first
-(:func:`index.store.clean_leftovers`) and listed in the report.
+(:func:`index.whoosh.generations.clean_leftovers`) and listed in the report.
 
 Large ingests build their segments in worker processes started with ``spawn``: a script that
 calls :func:`ingest_paths` must guard its entry point with ``if __name__ == "__main__":``.
@@ -29,7 +29,7 @@ from whoosh.analysis import Composable
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
-from index import limits, store
+from index import limits
 from index.attachments import read_texts
 from index.decoding import file_name
 from index.limits import Limits
@@ -38,7 +38,8 @@ from index.readers import ReadError, read_file
 from index.readers.crawled import is_sidecar
 from index.record import Document, Finding, RawRecord
 from index.schema import build_schema, content_hash, dedup_key, to_fields
-from index.writer import BulkWriter, UnwritableDocument
+from index.whoosh import generations
+from index.whoosh.writer import BulkWriter, UnwritableDocument
 
 # Files in a documents folder that are not documents.
 _SKIPPED_NAMES = ("README", "LICENSE", "CHANGELOG", ".")
@@ -238,7 +239,7 @@ def ingest_paths(
     ``analyzer`` is the Chinese analyzer a new index is built with (the default dictionary's when None);
     an existing index keeps the one it was built with, so queries are always analysed as its documents were.
     Records are held to the limits in force (:func:`index.limits.current`, from the environment).
-    Raises FileNotFoundError for a path that does not exist, and store.IndexBusy when another ingest
+    Raises FileNotFoundError for a path that does not exist, and generations.IndexBusy when another ingest
     holds the index past ``lock_timeout`` seconds.
     """
     bounds = limits.current()
@@ -246,29 +247,29 @@ def ingest_paths(
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise FileNotFoundError(f"no such file or folder: {', '.join(missing)}")
-    with store.ingest_lock(index_dir, lock_timeout):
-        cleaned = store.recover_current(index_dir) + store.clean_leftovers(index_dir)
-        live = store.current_generation(index_dir)
+    with generations.ingest_lock(index_dir, lock_timeout):
+        cleaned = generations.recover_current(index_dir) + generations.clean_leftovers(index_dir)
+        live = generations.current_generation(index_dir)
         if rebuild or live is None:
-            generation, ix = store.new_generation(index_dir, build_schema(analyzer))
+            generation, ix = generations.new_generation(index_dir, build_schema(analyzer))
             report = IngestReport(rebuilt=live is not None, cleaned=cleaned)
             try:
                 _ingest_into(ix, generation, paths, report, bounds, prune=prune, progress=progress)
             except BaseException:
-                store.discard(generation)
+                generations.discard(generation)
                 raise
-            store.publish(index_dir, generation)
+            generations.publish(index_dir, generation)
         else:
             report = IngestReport(cleaned=cleaned)
-            ix = store.open_current(index_dir)
+            ix = generations.open_current(index_dir)
             _ingest_into(ix, live, paths, report, bounds, prune=prune, progress=progress)
         _prepare_search(index_dir)
         return report
 
 
 def _prepare_search(index_dir: Path) -> None:
-    """Derive the arrays searches read for the new commit and save them beside it (index/query/arrays.py)."""
-    from index.query import Catalog
+    """Derive the arrays searches read for the new commit and save them beside it (index/whoosh/arrays.py)."""
+    from index.whoosh.catalog import Catalog
 
     catalog = Catalog(index_dir)
     try:
@@ -295,12 +296,12 @@ def _ingest_into(
     whose documents are all committed, so after a crash the next ingest reads again exactly the files it must.
     """
     state = _IndexState.of(ix)
-    sources = {key: entry for key, entry in store.read_sources(generation).items() if isinstance(entry, dict)}
+    sources = {key: entry for key, entry in generations.read_sources(generation).items() if isinstance(entry, dict)}
     committed = dict(sources)
     seen: dict[str, str] = {}  # id → where, for this run
     files: dict[str, Path] = {}  # the record's key of each file under ``paths`` → the file
     try:
-        with BulkWriter(ix, on_commit=lambda: store.write_sources(generation, committed)) as writer:
+        with BulkWriter(ix, on_commit=lambda: generations.write_sources(generation, committed)) as writer:
             for path in iter_files(paths):
                 source = file_name(path.resolve())  # the same file, however the command line named it
                 files[source] = path
@@ -333,7 +334,7 @@ def _ingest_into(
         _reconcile(ix, state, sources, files, [p.resolve() for p in paths] if prune else None, report, bounds)
     finally:
         state.close()
-    store.write_sources(generation, sources)
+    generations.write_sources(generation, sources)
 
 
 def _under(source: str, roots: list[Path]) -> bool:

@@ -14,8 +14,8 @@ from index.analysis import ChineseAnalyzer
 from index.bigrams import BigramAnalyzer
 from index.convert import to_simplified
 from index.identifiers import doc_no_keys, index_no_key
-from index.postings import GramPositions, TermCounts
 from index.record import Attachment, Document, Finding, IndexNo, Link
+from index.whoosh.postings import GramPositions, TermCounts
 
 # Bumped whenever the schema or the analysis changes, so an old index is rebuilt, not misread.
 SCHEMA_VERSION = 9
@@ -53,7 +53,7 @@ def build_schema(analyzer: Composable | None = None) -> Schema:
         index_no_json=STORED,
         doc_no=ID(stored=True),
         doc_no_keys=KEYWORD(commas=True),  # identifiers.doc_no_keys: every form and shorter issuer
-        # text: bigrams of each text field a query searches (index/query/engine.py TEXT_FIELDS), and words of
+        # text: bigrams of each text field a query searches (index/whoosh/engine.py TEXT_FIELDS), and words of
         # title and body, stored under their own names
         title=words_field(chinese, stored=True),
         body=words_field(chinese, stored=True),

@@ -17,9 +17,9 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from index.cluster.sphinxql import StoreUnavailable
-from index.query import Catalog
 from index.query.store import SearchStore
-from index.store import DamagedIndex, NoIndex
+from index.whoosh.catalog import Catalog
+from index.whoosh.generations import DamagedIndex, NoIndex
 from portal import discovery, views
 from portal.disconnect import CancelOnDisconnect
 from portal.errors import (

@@ -13,9 +13,10 @@ from pathlib import Path
 import click
 
 from index.analysis import ChineseAnalyzer
-from index.query import Catalog, SearchRequest
+from index.query import SearchRequest
 from index.query.request import FACETS, FIELDS, PAGE_MAX, PER_PAGE_DEFAULT, PER_PAGE_MAX, SORTS
-from index.store import DamagedIndex, IndexBusy, NoIndex
+from index.whoosh.catalog import Catalog
+from index.whoosh.generations import DamagedIndex, IndexBusy, NoIndex
 from portal.crawl_command import crawl
 from portal.settings import load_settings
 
@@ -319,7 +320,7 @@ def serve(host: str | None, port: int | None) -> None:
 def doctor() -> None:
     """Check the index: its pointer, every committed file against its checksum, the saved arrays, the sources
     record. Prints what is wrong, in Chinese; exit status 1 when something is damaged."""
-    from index.doctor import diagnose
+    from index.whoosh.doctor import diagnose
 
     settings = load_settings()
     findings = diagnose(settings.index_dir)

@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from index import relations
-from index.query import FACETS, Catalog, DocSummary, SearchRequest, SearchResult, identifier_kind
+from index.query import FACETS, DocSummary, SearchRequest, SearchResult, identifier_kind
 from index.query.related import RelatedDoc
 from index.query.relations import Relations
 from index.record import Document
+from index.whoosh.catalog import Catalog
 from portal import facetlists
 from portal.links import SearchLinks, search_url
 from portal.notes import Note, notes_of

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from index.query import Catalog, FacetValue
+from index.query import FacetValue
 from index.query.request import FACETS
+from index.whoosh.catalog import Catalog
 
 # The breakdowns, in the order pages and the CLI show them, with their titles.
 BREAKDOWNS: dict[str, str] = {

@@ -12,7 +12,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from index.query import FACETS, MAX_QUERY_CHARS, Catalog, identifier_kind
+from index.query import FACETS, MAX_QUERY_CHARS, identifier_kind
+from index.whoosh.catalog import Catalog
 from portal import facetlists
 from portal.charts import Chart, bar_chart
 from portal.links import CATEGORY_DIMENSIONS, absolute, browse_path, doc_path, search_url

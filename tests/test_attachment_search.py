@@ -8,7 +8,8 @@ import json
 import docx
 
 from index.ingest import ingest_paths
-from index.query import Catalog, SearchRequest
+from index.query import SearchRequest
+from index.whoosh.catalog import Catalog
 
 
 def test_hit_inside_a_local_docx_attachment(tmp_path):

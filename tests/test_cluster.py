@@ -23,8 +23,9 @@ from index.cluster.rows import _TOKEN as TOKEN
 from index.cluster.rows import grams, to_row, words
 from index.cluster.topology import jump_hash, parse_topology
 from index.ingest import iter_files
-from index.query import Catalog, SearchRequest
+from index.query import SearchRequest
 from index.readers import read_file
+from index.whoosh.catalog import Catalog
 
 LAYOUT = [(0,), (1,), (0,)]  # node0: shard 0, node1: shard 1, node2: a mirror of shard 0
 QUERIES = [

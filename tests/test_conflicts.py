@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from index.ingest import ingest_paths
-from index.query import Catalog
+from index.whoosh.catalog import Catalog
 
 
 def _write(folder: Path, name: str, **record) -> Path:

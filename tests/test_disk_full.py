@@ -13,7 +13,8 @@ import sys
 import pytest
 
 from index.ingest import ingest_paths
-from index.query import Catalog, SearchRequest
+from index.query import SearchRequest
+from index.whoosh.catalog import Catalog
 
 SCRIPT = """
 set -u

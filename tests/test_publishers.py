@@ -11,8 +11,9 @@ from helpers import DOCUMENTS
 from index.ingest import ingest_paths
 from index.normalise import normalise
 from index.publishers import DEFAULT_TABLE, PublisherTable, resolve_publishers, split_publishers
-from index.query import Catalog, SearchRequest
+from index.query import SearchRequest
 from index.record import RawRecord
+from index.whoosh.catalog import Catalog
 
 TABLE = PublisherTable.load(DEFAULT_TABLE)
 

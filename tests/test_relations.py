@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from index import relations
-from index.query import Catalog, SearchRequest
+from index.query import SearchRequest
 from index.record import Document, Link
+from index.whoosh.catalog import Catalog
 
 URBAN_RENEWAL = "014330561/2021-00102"  # documents/: 宿迁市城市更新管理办法 (宿迁市人民政府令第5号)
 URBAN_RENEWAL_JD = "014322182/2021-00120"  # tests/web/fixtures/relations.json: its 政策解读, by 《title》 and 令 number

@@ -11,8 +11,9 @@ import pytest
 from helpers import build_index
 
 from index import relations
-from index.query import Catalog, SearchRequest
+from index.query import SearchRequest
 from index.record import Document
+from index.whoosh.catalog import Catalog
 
 LAB_URLS = [
     f"https://kjt.hebei.gov.cn/www/xxgk2020/228104/228108/{column}/276489/index.html"

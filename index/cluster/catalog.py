@@ -12,7 +12,7 @@ into one hit, pages, highlights, lookups and relations are the Whoosh store's ru
 * sort orders are the Whoosh store's, ties broken by id (Whoosh breaks them by its internal document order).
 
 Ranking differs: Sphinx ranks by its ``proximity_bm25`` ranker with the field weights of
-:data:`index.query.engine.TEXT_FIELDS`, not by the engine's BM25F with synonyms scored as one term, whole-text
+:data:`index.whoosh.engine.TEXT_FIELDS`, not by the engine's BM25F with synonyms scored as one term, whole-text
 and near-title bonuses (docs/scale-out.md says where orders may differ and what the tests hold equal).
 A shard that does not answer (and has no mirror that does) leaves a partial answer, said on the page.
 """
@@ -35,10 +35,7 @@ from index.cluster.sphinxql import Answer, Cluster, failed_agents, match_token
 from index.cluster.topology import Topology, doc_key, value_key
 from index.convert import to_simplified
 from index.identifiers import doc_no_key, index_no_key
-from index.query.catalog import MAX_SUGGESTIONS, begin_search, highlight_needles, hit_of
 from index.query.compounds import compounds_of
-from index.query.engine import FIELD_GROUPS, STOP_WORDS, TEXT_FIELDS, query_units
-from index.query.facets import date_bound
 from index.query.identify import may_name_documents
 from index.query.lexicon import WithLexicon
 from index.query.related import CITED, CITING, MAX_CITATIONS, SAME_TOPIC, RelatedDoc, significant_text
@@ -53,10 +50,13 @@ from index.query.synonyms import Synonyms
 from index.query.syntax import parse
 from index.record import Document
 from index.schema import date_from_key, date_key, from_stored
+from index.whoosh.catalog import MAX_SUGGESTIONS, begin_search, highlight_needles, hit_of
+from index.whoosh.engine import FIELD_GROUPS, STOP_WORDS, TEXT_FIELDS, query_units
+from index.whoosh.facets import date_bound
 
 PARTIAL = "部分分片暂时无法访问，以下结果可能不完整。"
 # A piece of a Latin/digit run ending inside a part ("0527-843" of 0527-84300000) is found by the Whoosh store
-# (index/query/engine.py Engine._slots), not yet here (docs/scale-out.md): where nothing is found, the page says so.
+# (index/whoosh/engine.py Engine._slots), not yet here (docs/scale-out.md): where nothing is found, the page says so.
 RUN_FRAGMENTS = "检索集群按完整的字母数字串（如编号、网址）及其各段检索，暂不支持其中的片段；请输入完整的编号再试。"
 _RUN = re.compile(r"[0-9a-z]+(?:[-:/.][0-9a-z]+)+|[0-9a-z]{2,}", re.IGNORECASE)
 APPROXIMATE = "检索词较多：在集群中按分词结果至少匹配七成的词，个别被不同切分的词可能未被找到。"
@@ -96,7 +96,7 @@ def _order_key(sort: str) -> Callable[[dict], tuple]:
 class ClusterCatalog:
     """Read access to the cluster ``topology`` (see the module docstring); thread-safe, one connection per thread.
 
-    ``synonyms`` and ``convert`` are :class:`index.query.Catalog`'s; ``userdict`` is the jieba dictionary the
+    ``synonyms`` and ``convert`` are :class:`index.whoosh.catalog.Catalog`'s; ``userdict`` is the jieba dictionary the
     documents were analysed with at ingest (queries are cut the same way).
     """
 
@@ -173,7 +173,8 @@ class ClusterCatalog:
     # search
 
     def search(self, req: SearchRequest) -> SearchResult:
-        """As :meth:`index.query.Catalog.search`: as typed, else corrected or relaxed (:mod:`index.query.rescue`)."""
+        """As :meth:`index.whoosh.catalog.Catalog.search`: as typed, else corrected or relaxed
+        (:mod:`index.query.rescue`)."""
         started = time.perf_counter()
         result, text, field, parsed = begin_search(req, self._simplified)
         if parsed is None:
@@ -228,7 +229,7 @@ class ClusterCatalog:
         result.total = self._matches(where, args, warnings) - len(dropped)
         result.pages = (result.total + req.per_page - 1) // req.per_page
         result.page = min(req.page, max(result.pages, 1))  # a page past the end answers with the last page
-        if result.page < req.page:  # said as index.query.catalog.Catalog.search says it
+        if result.page < req.page:  # said as index.whoosh.catalog.Catalog.search says it
             result.notices.append(f"共 {max(result.pages, 1)} 页，没有第 {req.page} 页，已显示最后一页。")
         start = (result.page - 1) * req.per_page
         listed = self._grouped(where, args, sort, start, req.per_page, warnings)

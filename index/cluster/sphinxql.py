@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from index.cluster.topology import Address, Topology
-from index.store import NoIndex
+from index.whoosh.generations import NoIndex
 
 CONNECT_TIMEOUT = 2.0  # seconds; a node that does not answer by then is skipped for the next
 READ_TIMEOUT = 120.0  # a write to a busy node (a RAM chunk being saved) may take a while

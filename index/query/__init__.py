@@ -1,9 +1,9 @@
-"""The search side: what a request may ask (:mod:`.request`), query text → Whoosh query (:mod:`.parse`),
-filters and facets (:mod:`.facets`), highlighting (:mod:`.highlight`), identifier detection
-(:mod:`.identify`), and :class:`Catalog` (:mod:`.catalog`), which the portal and the CLI ask.
+"""What a search asks and answers, whichever store holds the documents: the request and its limits
+(:mod:`.request`), query text → query tree (:mod:`.syntax`), identifier detection (:mod:`.identify`), the
+result shapes (:mod:`.results`), and what a store must answer (:mod:`.store`). The Whoosh store is
+:mod:`index.whoosh`, the cluster :mod:`index.cluster`.
 """
 
-from index.query.catalog import Catalog
 from index.query.identify import identifier_kind
 from index.query.request import FACETS, FIELDS, MAX_QUERY_CHARS, SORTS, SearchRequest
 from index.query.results import DocSummary, FacetValue, Hit, SearchResult
@@ -13,7 +13,6 @@ __all__ = [
     "FIELDS",
     "MAX_QUERY_CHARS",
     "SORTS",
-    "Catalog",
     "DocSummary",
     "FacetValue",
     "Hit",

@@ -5,7 +5,7 @@ Citations come from the tokens of :mod:`index.relations`: a document names anoth
 (``relations.mentions``, indexed as ``mentions``), and is named by its title keys, 文号 and URL
 (``relations.refs``, indexed as ``refs``); here the two are matched by exact terms, both ways.
 
-同主题 is more-like-this (:meth:`index.query.engine.Engine.more_like`) over the words that characterise the
+同主题 is more-like-this (:meth:`index.whoosh.engine.Engine.more_like`) over the words that characterise the
 document, once its boilerplate is gone: the salutation (各有关单位：, 各县（区）人民政府，市各委办局：), the
 sentence handing a text down (现将《…》印发给你们，请认真贯彻执行。), closings (特此通知。) and the lists of
 attachments and contacts. Without that, two notices of unrelated bodies share 印发, 贯彻执行, 单位 and 通知 —
@@ -22,10 +22,10 @@ from whoosh.searching import Searcher
 
 from index import relations
 from index.convert import to_simplified
-from index.query.engine import Engine
-from index.query.facets import collapse, ranked
 from index.query.results import DocSummary, summary_of
 from index.record import Document
+from index.whoosh.engine import Engine
+from index.whoosh.facets import collapse, ranked
 
 CITED = "本文引用"
 CITING = "引用本文"

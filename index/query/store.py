@@ -1,5 +1,5 @@
 """What the portal and the CLI ask of a store, whichever holds the documents: the seam between them and
-:class:`index.query.Catalog` (Whoosh, embedded, the default) or :class:`index.cluster.catalog.ClusterCatalog`
+:class:`index.whoosh.catalog.Catalog` (Whoosh, embedded, the default) or :class:`index.cluster.catalog.ClusterCatalog`
 (a Manticore/Sphinx cluster). ``PORTAL_STORE`` chooses (``portal.app.open_catalog``).
 """
 
@@ -18,7 +18,7 @@ from index.record import Document
 class SearchStore(Protocol):
     """The read API; every method answers from the latest committed documents.
 
-    Errors: ``index.store.NoIndex`` where there is nothing to read yet, and its subclass
+    Errors: ``index.whoosh.generations.NoIndex`` where there is nothing to read yet, and its subclass
     ``index.cluster.sphinxql.StoreUnavailable`` where a cluster does not answer; the portal answers 503 to both.
     A store that cannot do something a request asks says so in ``SearchResult.notices`` rather than failing.
     """

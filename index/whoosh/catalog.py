@@ -22,14 +22,10 @@ from whoosh.query import Or, Term
 from whoosh.reading import ReaderClosed
 from whoosh.searching import Searcher
 
-from index import store
 from index.analysis import segmenter, userdict_of
 from index.convert import to_simplified
 from index.identifiers import doc_no_key, index_no_key
-from index.query.arrays import IndexArrays, commit_version, load_pickle, save_pickle
 from index.query.compounds import Compounds, compounds_of
-from index.query.engine import FIELD_GROUPS, TEXT_FIELDS, Engine, Scored, query_units
-from index.query.facets import collapse, facet_values, filter_mask, ranked
 from index.query.highlight import highlight_line, plain_snippet, snippet
 from index.query.identify import may_name_documents
 from index.query.lexicon import WithLexicon
@@ -54,6 +50,10 @@ from index.query.synonyms import Synonyms
 from index.query.syntax import Not, Parsed, Phrase, Words, parse
 from index.record import Document
 from index.schema import date_from_key, from_stored
+from index.whoosh import generations
+from index.whoosh.arrays import IndexArrays, commit_version, load_pickle, save_pickle
+from index.whoosh.engine import FIELD_GROUPS, TEXT_FIELDS, Engine, Scored, query_units
+from index.whoosh.facets import collapse, facet_values, filter_mask, ranked
 
 MAX_SUGGESTIONS = 3
 
@@ -92,22 +92,22 @@ class Catalog:
     # plumbing
 
     def _index(self) -> Index:
-        current = store.read_current(self.index_dir)
+        current = generations.read_current(self.index_dir)
         if current is not None:
             generation = current["generation"]
-        else:  # CURRENT damaged: the newest complete generation (index/store.py)
-            live = store.live_generation(self.index_dir)
+        else:  # CURRENT damaged: the newest complete generation (index/generations.py)
+            live = generations.live_generation(self.index_dir)
             generation = live.name if live is not None else ""
         with self._lock:
             if self._ix is None or generation != self._generation:
-                self._ix = store.open_current(self.index_dir)
+                self._ix = generations.open_current(self.index_dir)
                 self._generation = generation
             return self._ix
 
-    def damage(self) -> store.DamagedIndex | None:
+    def damage(self) -> generations.DamagedIndex | None:
         """The damage the live generation's files show now against the checksums saved at commit, or None
         (the portal asks after an unexpected error: a file damaged since the index was opened)."""
-        return store.damage(self.index_dir)
+        return generations.damage(self.index_dir)
 
     def warm(self) -> None:
         """Load the segmenter and open the index now, not on the first request; load the arrays and the

@@ -33,10 +33,10 @@ from whoosh.reading import IndexReader
 
 from index.analysis import fold
 from index.bigrams import phrase_grams
-from index.query.arrays import IndexArrays
 from index.query.compounds import Compounds
 from index.query.synonyms import SynonymTable
 from index.query.syntax import And, Node, Not, Phrase, Words
+from index.whoosh.arrays import IndexArrays
 
 K1 = 2.0  # body and the other pooled fields: a document saying it many times counts more
 K1_APART = 1.2  # the saturation of the fields scored apart (the title)
