@@ -1,6 +1,6 @@
 """A document as the row a real-time index of the cluster stores, analysed by this project's own analysis.
 
-The store is sent tokens, not text: each text field of :data:`index.whoosh.engine.TEXT_FIELDS` as
+The store is sent tokens, not text: each text field of :data:`index.query.plan.TEXT_FIELDS` as
 
 * ``<field>_w``: jieba's words (what the Whoosh word fields hold: folded, cut, lower-cased), and
 * ``<field>_g``: the character bigrams and Latin/digit runs of :func:`index.bigrams.gram_positions`, in order,

@@ -16,18 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field as default
 
-from whoosh.query import And, Not, NumericRange, Or, Query, Term
-from whoosh.searching import Searcher
-from whoosh.sorting import FieldFacet
-
 from index import relations
 from index.query.results import Copy, DocSummary, summary_of
 from index.record import Document
-from index.schema import date_key, dedup_key, from_stored
+from index.schema import dedup_key, from_stored
 
 MAX_LINKED = 10  # documents listed per relation
 FETCHED = 40  # candidates read per relation (copies and unconfirmed matches fall away)
-_NEWEST = [FieldFacet("has_date", reverse=True), FieldFacet("date_key", reverse=True)]
 
 # One query of a store: documents of ``kind`` holding any (field, tokens) pair, other than ``doc_id``, their
 # dates within ``dated`` (undated ones kept), newest first; each as its stored fields.
@@ -52,11 +47,6 @@ class Relations:
     replaces: list[LinkedDoc] = default(default_factory=list)  # earlier documents it repeals or replaces
     current_version: list[LinkedDoc] = default(default_factory=list)  # 现行版本: the latest edition, if not this
     older_versions: list[LinkedDoc] = default(default_factory=list)  # 历史版本: earlier editions
-
-
-def relations_of(searcher: Searcher, doc: Document) -> Relations:
-    """The relations of ``doc`` in a Whoosh index; documents that are not in the index are simply not listed."""
-    return relations_from(_whoosh_finder(searcher), doc)
 
 
 def relations_from(find: Finder, doc: Document) -> Relations:
@@ -219,23 +209,3 @@ def _versions(find: Finder, doc: Document) -> tuple[list[LinkedDoc], list[Linked
     newer = sorted((item for item in editions.values() if item[0] > own_date), reverse=True)
     older = sorted((item for item in editions.values() if item[0] < own_date), reverse=True)
     return [item for _, item in newer[:1]], [item for _, item in older[:MAX_LINKED]]
-
-
-def _whoosh_finder(searcher: Searcher) -> Finder:
-    def find(
-        terms: list[tuple[str, list[str]]], kind: str, dated: tuple[str | None, str | None], doc_id: str
-    ) -> list[dict]:
-        queries: list[Query] = [Term(field, token) for field, tokens in terms for token in tokens]
-        if not queries:
-            return []
-        clauses: list[Query] = [Or(queries), Term("kind", kind), Not(Term("id", doc_id))]
-        low, high = dated
-        if low or high:
-            # Undated documents stay in: their order cannot be known. A partial date bounds by its whole period.
-            upper = date_key(high) + {4: 9999, 7: 99}.get(len(high), 0) if high else None
-            bound = NumericRange("date_key", date_key(low) if low else None, upper)
-            clauses.append(Or([bound, NumericRange("has_date", 0, 0)]))
-        hits = searcher.search(And(clauses), limit=FETCHED, sortedby=_NEWEST)
-        return [hit.fields() for hit in hits]
-
-    return find

@@ -29,8 +29,8 @@ from collections import defaultdict
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from index.query.plan import OPTIONAL_WORDS, STOP_WORDS
 from index.query.suggest import MIN_DOCS, Vocabulary
-from index.whoosh.engine import OPTIONAL_WORDS, STOP_WORDS
 
 MIN_CORRECTION_DOCS = 5  # a correction must be a word of at least this many documents
 MAX_SUSPECT_CHARS = 8

@@ -6,7 +6,7 @@ term first, terms separated by spaces, commas or 、; ``#`` starts a comment::
     最低生活保障 低保
     机动车驾驶证 驾照 驾驶证
 
-It is applied at query time (:func:`index.whoosh.engine.query_units` makes an everyday word of a group one unit
+It is applied at query time (:func:`index.query.plan.query_units` makes an everyday word of a group one unit
 with the group's official term as its alternative), so editing it needs no re-index: the file is read
 again when its modification time changes. Terms are compared in simplified, folded, lower-case form, like
 the query.
