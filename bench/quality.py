@@ -110,7 +110,7 @@ class PlainPortal(Portal):
 def build_portal(corpus: Path, index_dir: Path) -> None:
     import shutil
 
-    from index.ingest import ingest_paths
+    from index.whoosh.ingest import ingest_paths
 
     shutil.rmtree(index_dir, ignore_errors=True)
     ingest_paths([corpus], index_dir)

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from index.ingest import ingest_paths
 from index.whoosh import generations
 from index.whoosh.catalog import Catalog
+from index.whoosh.ingest import ingest_paths
 
 
 def _docs(folder: Path, first: int, count: int) -> Path:

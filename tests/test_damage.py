@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from index.ingest import ingest_paths
 from index.query import SearchRequest
 from index.whoosh import checksums, generations
 from index.whoosh.catalog import Catalog
+from index.whoosh.ingest import ingest_paths
 from portal.app import create_app
 from portal.settings import load_settings
 

@@ -15,10 +15,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from index.convert import to_simplified
-from index.ingest import ingest_paths
 from index.query import SearchRequest
 from index.query.synonyms import Synonyms, SynonymTable
 from index.whoosh.catalog import Catalog
+from index.whoosh.ingest import ingest_paths
 
 DOCS = [
     {

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from index.ingest import ingest_paths
 from index.query import SearchRequest
 from index.whoosh import generations
 from index.whoosh.catalog import Catalog
+from index.whoosh.ingest import ingest_paths
 
 
 def _write(folder: Path, name: str, **doc) -> Path:
@@ -150,7 +150,7 @@ def test_error_while_writing_cancels_the_writer_and_keeps_the_previous_index(doc
     def explode(doc):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("index.ingest.content_hash", explode)
+    monkeypatch.setattr("index.whoosh.ingest.content_hash", explode)
     with pytest.raises(RuntimeError):
         ingest_paths([docs], index_dir)
     monkeypatch.undo()
@@ -177,7 +177,7 @@ def test_failed_rebuild_leaves_the_live_index(docs, tmp_path, monkeypatch):
     index_dir = tmp_path / "index"
     ingest_paths([docs], index_dir)
     live = generations.current_generation(index_dir)
-    monkeypatch.setattr("index.ingest.content_hash", lambda doc: 1 / 0)
+    monkeypatch.setattr("index.whoosh.ingest.content_hash", lambda doc: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         ingest_paths([docs], index_dir, rebuild=True)
     assert generations.current_generation(index_dir) == live

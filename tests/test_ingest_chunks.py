@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from index.ingest import ingest_paths
 from index.query import SearchRequest
 from index.schema import build_schema
 from index.whoosh import generations
 from index.whoosh import writer as writer_module
 from index.whoosh.catalog import Catalog
+from index.whoosh.ingest import ingest_paths
 
 CHUNK = 5
 

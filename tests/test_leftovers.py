@@ -13,9 +13,9 @@ from pathlib import Path
 
 from helpers import DOCUMENTS, SEED_INDEX_NO
 
-from index.ingest import ingest_paths
 from index.whoosh import generations
 from index.whoosh.catalog import Catalog
+from index.whoosh.ingest import ingest_paths
 
 
 def write_many(path: Path, count: int) -> Path:

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.ingest import ingest_paths
 from index.whoosh.generations import open_current
+from index.whoosh.ingest import ingest_paths
 from index.whoosh.postings import read_positions, read_postings
 
 DOCS = 300  # more than two W3 blocks (128 postings each) for a bigram every document holds

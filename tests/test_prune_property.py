@@ -17,8 +17,8 @@ from helpers import needs_searchd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from index.ingest import ingest_paths
 from index.whoosh import generations
+from index.whoosh.ingest import ingest_paths
 
 FILES = ("a.jsonl", "b.jsonl", "c.jsonl", "sub/d.jsonl")
 DATES = ("2020-01-02", "2021-03-04")

@@ -140,10 +140,10 @@ def normalise_json(folder: Path, record: dict):
 
 def test_small_ingests_keep_the_number_of_segments_bounded(tmp_path: Path, monkeypatch) -> None:
     """Each ingest commits a segment; past MAX_SMALL_SEGMENTS small ones they are merged, deletions left behind."""
-    from index.ingest import ingest_paths
     from index.query import SearchRequest
     from index.whoosh import merge
     from index.whoosh.catalog import Catalog
+    from index.whoosh.ingest import ingest_paths
 
     monkeypatch.setattr(merge, "MAX_SMALL_SEGMENTS", 3)
     index_dir = tmp_path / "index"

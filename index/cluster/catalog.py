@@ -1,4 +1,4 @@
-""":class:`ClusterCatalog`: what the portal asks (:class:`index.query.store.SearchStore`), answered by the
+""":class:`ClusterCatalog`: what the portal asks (:class:`index.query.protocols.SearchStore`), answered by the
 distributed index of a Manticore/Sphinx cluster in SphinxQL.
 
 What matches is what the Whoosh store matches (:mod:`.match`); filters, facets, dates, sorting, copies collapsed

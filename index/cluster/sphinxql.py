@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from index.cluster.topology import Address, Topology
-from index.whoosh.generations import NoIndex
+from index.query.protocols import StoreError
 
 CONNECT_TIMEOUT = 2.0  # seconds; a node that does not answer by then is skipped for the next
 READ_TIMEOUT = 120.0  # a write to a busy node (a RAM chunk being saved) may take a while
@@ -21,11 +21,11 @@ _MATCH_SPECIAL = re.compile(r"""([\\()|\-!@~"&/^$=<'*])""")
 _AGENT = re.compile(r"agent ([^:\s]+:\d+)")
 
 
-class StoreUnavailable(NoIndex):
+class StoreUnavailable(StoreError):
     """No node of the cluster answered (the portal answers 503, as before a first ingest)."""
 
     def __init__(self, detail: str) -> None:
-        Exception.__init__(self, f"the search cluster does not answer: {detail}")
+        super().__init__(f"the search cluster does not answer: {detail}")
 
 
 def match_token(token: str) -> str:

@@ -37,6 +37,7 @@ from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import Index
 
+from index.query.protocols import StoreError
 from index.schema import SCHEMA_VERSION
 from index.whoosh import checksums
 
@@ -47,11 +48,11 @@ BUILDING = "BUILDING"
 POINTER = "pointer.json"  # in a generation: what CURRENT says when it is live
 
 
-class IndexBusy(Exception):
+class IndexBusy(StoreError):
     """Another ingest holds the index."""
 
 
-class NoIndex(Exception):
+class NoIndex(StoreError):
     """There is no index yet at the configured folder."""
 
     def __init__(self, index_dir: Path) -> None:
@@ -79,7 +80,7 @@ def write_atomic(path: Path, data: bytes) -> None:
         os.close(folder)
 
 
-class DamagedIndex(Exception):
+class DamagedIndex(StoreError):
     """A file of the live index is damaged (``path`` names it): the index is not read; ``portal doctor`` says
     what is wrong and ``portal ingest --rebuild`` builds the index again from the sources."""
 
