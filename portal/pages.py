@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from index import relations
+from index import crossrefs
 from index.query import FACETS, DocSummary, SearchRequest, SearchResult, identifier_kind
+from index.query.linked import Relations
 from index.query.related import RelatedDoc
-from index.query.relations import Relations
 from index.record import Document
 from index.whoosh.catalog import Catalog
 from portal import facetlists
@@ -75,7 +75,7 @@ class DocPage:
     relations: Relations  # what its text links it to: 解读 ↔ 原文, replaced by / replaces, versions
     notes: list[Note]  # integrity findings in Chinese
     interpretation: str = ""  # 政策解读, 图解, 一图读懂 or 答记者问 when the document is an interpretation
-    kind: str = relations.ORIGINAL  # 原文, 解读 or 新闻发布 (index.relations.kind)
+    kind: str = crossrefs.ORIGINAL  # 原文, 解读 or 新闻发布 (index.crossrefs.kind)
 
 
 EXAMPLES_FROM = 50  # newest documents the examples are taken from
@@ -197,7 +197,7 @@ def doc_page(catalog: Catalog, doc_id: str) -> DocPage | None:
     }
     related = [item for item in catalog.related(doc.id, limit=RELATED_SHOWN + len(shown)) if item.id not in shown]
     return DocPage(
-        doc, related[:RELATED_SHOWN], linked, notes_of(doc), relations.interpretation_of(doc), relations.kind(doc)
+        doc, related[:RELATED_SHOWN], linked, notes_of(doc), crossrefs.interpretation_of(doc), crossrefs.kind(doc)
     )
 
 

@@ -12,7 +12,8 @@ from whoosh import index as whoosh_index
 
 from index.analysis import segmenter
 from index.normalise import normalise
-from index.readers import ReadError, read_file
+from index.readers import read_file
+from index.record import ReadError
 from index.schema import build_schema, content_hash, to_fields
 from index.whoosh import segments
 from index.whoosh.runs import analyse

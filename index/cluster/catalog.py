@@ -38,9 +38,9 @@ from index.identifiers import doc_no_key, index_no_key
 from index.query.compounds import compounds_of
 from index.query.identify import may_name_documents
 from index.query.lexicon import WithLexicon
+from index.query.linked import FETCHED, Relations, relations_from
 from index.query.plan import FIELD_GROUPS, STOP_WORDS, TEXT_FIELDS, Unit, query_units
 from index.query.related import RelatedDoc, related_docs
-from index.query.relations import FETCHED, Relations, relations_from
 from index.query.request import FACETS, MAX_QUERY_CHARS, SearchRequest, usable_text
 from index.query.results import DocSummary, Expansion, FacetValue, Hit, SearchResult, fold_copies, summary_of
 from index.query.search import hit_of, search
@@ -462,7 +462,7 @@ class ClusterCatalog:
         return builder.at_least([unit_of(word) for word in chosen], 2, ("title", "body"))
 
     def relations(self, doc: Document) -> Relations:
-        """What ``doc``'s text links it to (:func:`index.query.relations.relations_from`'s rules)."""
+        """What ``doc``'s text links it to (:func:`index.query.linked.relations_from`'s rules)."""
         return relations_from(self._linked, doc)
 
     def _linked(

@@ -45,7 +45,8 @@ from index.ingest import (
     under,
 )
 from index.limits import Limits
-from index.readers import ReadError, read_file
+from index.readers import read_file
+from index.record import ReadError
 from index.schema import content_hash, dedup_key
 
 SLICE_RECORDS = 500

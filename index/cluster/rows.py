@@ -14,7 +14,7 @@ in the same order (:mod:`.match`), so a phrase matches where it matches in Whoos
 the document differ in touching: ``年第 30`` (spaced) against ``年第30``, or a Latin part beside Chinese
 (docs/scale-out.md lists the differences).
 
-Exact terms (索引号 keys, 文号 forms, facet values, the relation tokens of :mod:`index.relations`, ``all``)
+Exact terms (索引号 keys, 文号 forms, facet values, the relation tokens of :mod:`index.crossrefs`, ``all``)
 are hashed into single tokens of the ``keys`` field (:func:`.topology.term_key`). What Whoosh stores is kept as
 one compressed JSON string attribute (``stored``), so pages are built from the same stored fields
 (:func:`index.schema.from_stored`, :func:`index.query.results.summary_of`).

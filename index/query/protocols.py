@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Protocol
 
 from index.ingest import IngestReport
+from index.query.linked import Relations
 from index.query.related import RelatedDoc
-from index.query.relations import Relations
 from index.query.request import SearchRequest
 from index.query.results import DocSummary, FacetValue, Hit, SearchResult
 from index.query.suggest import Suggestions

@@ -1,9 +1,9 @@
 """Related documents, each with its reason: 本文引用 (documents this one names), 引用本文 (documents naming this
 one), 同主题 (documents about the same thing).
 
-Citations come from the tokens of :mod:`index.relations`: a document names another by 《title》 or 文号
-(``relations.mentions``, indexed as ``mentions``), and is named by its title keys, 文号 and URL
-(``relations.refs``, indexed as ``refs``); here the two are matched by exact terms, both ways.
+Citations come from the tokens of :mod:`index.crossrefs`: a document names another by 《title》 or 文号
+(``crossrefs.mentions``, indexed as ``mentions``), and is named by its title keys, 文号 and URL
+(``crossrefs.refs``, indexed as ``refs``); here the two are matched by exact terms, both ways.
 
 同主题 is more-like-this, each store's own (:meth:`index.whoosh.engine.Engine.more_like`,
 ``ClusterCatalog._more_like``), over the words that characterise the
@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Protocol
 
-from index import relations
+from index import crossrefs
 from index.convert import to_simplified
 from index.query.results import DocSummary
 from index.record import Document
@@ -102,9 +102,9 @@ def related_docs(store: RelatedStore, doc: Document, limit: int) -> list[Related
         return [key for key, _ in chosen]
 
     if room(MAX_CITATIONS) > 0:
-        take(store.holding("refs", relations.mentions(doc), seen(), room(MAX_CITATIONS)), CITED)
+        take(store.holding("refs", crossrefs.mentions(doc), seen(), room(MAX_CITATIONS)), CITED)
     if room(MAX_CITATIONS) > 0:
-        take(store.holding("mentions", relations.refs(doc), seen(), room(MAX_CITATIONS)), CITING)
+        take(store.holding("mentions", crossrefs.refs(doc), seen(), room(MAX_CITATIONS)), CITING)
     if room(limit) > 0:
         text = significant_text(to_simplified(doc.title), to_simplified(doc.body))  # the index's script
         take(store.like(text, seen(), room(limit)), SAME_TOPIC)

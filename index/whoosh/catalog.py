@@ -26,9 +26,9 @@ from index.identifiers import doc_no_key, index_no_key
 from index.query.compounds import Compounds, compounds_of
 from index.query.identify import may_name_documents
 from index.query.lexicon import WithLexicon
+from index.query.linked import Relations, relations_from
 from index.query.plan import FIELD_GROUPS, TEXT_FIELDS, Unit, query_units
 from index.query.related import RelatedDoc, related_docs
-from index.query.relations import Relations, relations_from
 from index.query.request import MAX_QUERY_CHARS, SearchRequest, usable_text
 from index.query.results import (
     DocSummary,
@@ -309,7 +309,7 @@ class Catalog:
 
     def relations(self, doc: Document) -> Relations:
         """The documents ``doc``'s text links it to: what it interprets or its interpretations, and what
-        replaced it or what it replaced (see :mod:`index.query.relations`)."""
+        replaced it or what it replaced (see :mod:`index.query.linked`)."""
         with self.searcher() as searcher:
             return relations_from(finder(searcher), doc)
 

@@ -37,8 +37,8 @@ from index.ingest import (
     under,
 )
 from index.limits import Limits
-from index.readers import ReadError, read_file
-from index.record import Document
+from index.readers import read_file
+from index.record import Document, ReadError
 from index.schema import build_schema, content_hash, dedup_key, to_fields
 from index.whoosh import generations
 from index.whoosh.writer import BulkWriter, UnwritableDocument

@@ -1,6 +1,6 @@
 """The Whoosh store's answers to the questions of related documents (:class:`index.query.related.RelatedStore`)
-and of relations (:data:`index.query.relations.Finder`); the rules that ask them are written once, in
-:mod:`index.query.related` and :mod:`index.query.relations`.
+and of relations (:data:`index.query.linked.Finder`); the rules that ask them are written once, in
+:mod:`index.query.related` and :mod:`index.query.linked`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from whoosh.query import And, Not, NumericRange, Or, Query, Term
 from whoosh.searching import Searcher
 from whoosh.sorting import FieldFacet
 
-from index.query.relations import FETCHED, Finder
+from index.query.linked import FETCHED, Finder
 from index.query.results import DocSummary, summary_of
 from index.schema import date_key
 from index.whoosh.engine import Engine
