@@ -133,6 +133,15 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
             yield candidate
 
 
+def existing(paths: Iterable[Path]) -> list[Path]:
+    """``paths`` as a list of Paths; raises FileNotFoundError naming every one that does not exist."""
+    paths = [Path(p) for p in paths]
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise FileNotFoundError(f"no such file or folder: {', '.join(missing)}")
+    return paths
+
+
 def under(source: str, roots: list[Path]) -> bool:
     """Whether the file ``source`` is one of ``roots`` or lies under one (what ``prune`` may remove)."""
     path = Path(source)

@@ -40,6 +40,7 @@ from index.ingest import (
     IngestReport,
     Rejection,
     Version,
+    existing,
     iter_files,
     read_document,
     under,
@@ -203,10 +204,7 @@ def ingest_cluster(
     file system); None runs the tasks in this process. Returns the Whoosh ingest's report. Raises
     FileNotFoundError for a path that does not exist, StoreUnavailable when the cluster does not answer.
     """
-    paths = [Path(p) for p in paths]
-    missing = [str(p) for p in paths if not p.exists()]
-    if missing:
-        raise FileNotFoundError(f"no such file or folder: {', '.join(missing)}")
+    paths = existing(paths)
     bounds = limits.current()
     runner = client or _Here()
     report = IngestReport()

@@ -40,7 +40,7 @@ TEXT_FIELDS: dict[str, TextField] = {
     "keywords": TextField("keywords", None, 1.5, 0.0),
 }
 
-# The request's field choice (index/query/request.py SEARCH_FIELDS) → the text fields searched.
+# The request's field choice (index/query/request.py FIELDS) → the text fields searched.
 FIELD_GROUPS: dict[str, tuple[str, ...]] = {
     "all": ("title", "body", "attachment", "doc_no", "publisher", "keywords"),
     "title": ("title",),

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-# Field prefix → the request field it searches (index/query/request.py SEARCH_FIELDS keys).
+# Field prefix → the request field it searches (index/query/request.py FIELDS keys).
 PREFIXES = {
     "标题": "title",
     "名称": "title",

@@ -30,6 +30,7 @@ from index.ingest import (
     IngestReport,
     Rejection,
     Version,
+    existing,
     file_digest,
     iter_files,
     read_document,
@@ -146,10 +147,7 @@ def ingest_paths(
     holds the index past ``lock_timeout`` seconds.
     """
     bounds = limits.current()
-    paths = [Path(p) for p in paths]
-    missing = [str(p) for p in paths if not p.exists()]
-    if missing:
-        raise FileNotFoundError(f"no such file or folder: {', '.join(missing)}")
+    paths = existing(paths)
     with generations.ingest_lock(index_dir, lock_timeout):
         cleaned = generations.recover_current(index_dir) + generations.clean_leftovers(index_dir)
         live = generations.current_generation(index_dir)
