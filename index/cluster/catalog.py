@@ -36,7 +36,7 @@ from index.cluster.topology import Topology, doc_key, value_key
 from index.convert import to_simplified
 from index.identifiers import doc_no_key, index_no_key
 from index.query.compounds import compounds_of
-from index.query.identify import may_name_documents
+from index.query.identify import identifier_terms, index_no_terms, may_name_documents
 from index.query.lexicon import WithLexicon
 from index.query.linked import FETCHED, Relations, relations_from
 from index.query.plan import FIELD_GROUPS, STOP_WORDS, TEXT_FIELDS, Unit, query_units
@@ -182,20 +182,13 @@ class ClusterCatalog:
     def _expression(self, builder: MatchBuilder, node, text: str, field: str) -> str:
         """What the query matches: identifiers by their exact keys, everything else as the engine matches it."""
         if field == "index_no":
-            key = index_no_key(text)
-            return keys_any("index_key", [key]) + " | " + keys_any("index_tail", [key])
+            return " | ".join(_keys(index_no_terms(text)))
         if field == "doc_no":
             return f"({keys_any('doc_no_keys', [doc_no_key(text)])}) | ({builder.phrase(text, FIELD_GROUPS['doc_no'])})"
         expression = builder.node(node, FIELD_GROUPS[field])
         if field == "all" and may_name_documents(text):
             # A 索引号, 后段码 or 文号 in the search box finds what lookup finds, as the Whoosh catalog does.
-            key = index_no_key(text)
-            named = [
-                keys_any("index_key", [key]),
-                keys_any("index_tail", [key]),
-                keys_any("doc_no_keys", [doc_no_key(text)]),
-            ]
-            return " | ".join(f"({part})" for part in [expression, *named] if part)
+            return " | ".join(f"({part})" for part in [expression, *_keys(identifier_terms(text))] if part)
         return expression
 
     def _filters(self, req: SearchRequest) -> tuple[list[str], list[str], list[object]]:
@@ -398,10 +391,7 @@ class ClusterCatalog:
         """Documents whose 索引号, 后段码 or 文号 is ``text``, in any of their written forms, newest first; copies
         of one document are one entry (:func:`index.query.results.fold_copies`)."""
         text = usable_text(text)
-        key = index_no_key(text)
-        match = " | ".join(
-            [keys_any("index_key", [key]), keys_any("index_tail", [key]), keys_any("doc_no_keys", [doc_no_key(text)])]
-        )
+        match = " | ".join(_keys(identifier_terms(text)))
         rows = self._select(
             f"SELECT id, stored FROM {self._index} WHERE MATCH(%s) ORDER BY {_ORDER['newest']} LIMIT 50",
             [match],
@@ -632,6 +622,11 @@ class _Related:
 
     def summaries(self, keys: list) -> dict[int, DocSummary]:
         return {key: summary_of(stored) for key, stored in self.catalog._stored(keys).items()}
+
+
+def _keys(terms: list[tuple[str, str]]) -> list[str]:
+    """A MATCH part for each exact (field, key) pair."""
+    return [keys_any(field, [key]) for field, key in terms]
 
 
 def _where(match: str, conditions: list[str], args: list) -> tuple[str, list]:

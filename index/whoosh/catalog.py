@@ -24,7 +24,7 @@ from index.analysis import segmenter, userdict_of
 from index.convert import to_simplified
 from index.identifiers import doc_no_key, index_no_key
 from index.query.compounds import Compounds, compounds_of
-from index.query.identify import may_name_documents
+from index.query.identify import identifier_terms, index_no_terms, may_name_documents
 from index.query.lexicon import WithLexicon
 from index.query.linked import Relations, relations_from
 from index.query.plan import FIELD_GROUPS, TEXT_FIELDS, Unit, query_units
@@ -265,7 +265,7 @@ class Catalog:
     def _scored(self, engine: Engine, node, text: str, field: str) -> Scored:
         """What the query matches: identifiers by their exact keys, everything else through the engine."""
         if field == "index_no":
-            return _exact(engine, _index_no_terms(text))
+            return _exact(engine, index_no_terms(text))
         if field == "doc_no":
             exact = _exact(engine, [("doc_no_keys", doc_no_key(text))])
             written = engine.phrase(text, FIELD_GROUPS["doc_no"])
@@ -273,7 +273,7 @@ class Catalog:
         scored = engine.evaluate(node, FIELD_GROUPS[field])
         if field == "all" and may_name_documents(text):
             # A 索引号, 后段码 or 文号 typed in the search box finds its documents as `portal lookup` does, first.
-            named = _exact(engine, _index_no_terms(text) + [("doc_no_keys", doc_no_key(text))])
+            named = _exact(engine, identifier_terms(text))
             top = float(scored.score.max()) + 1.0 if scored.score.size else 1.0
             return Scored(scored.hit | named.hit, scored.score + named.score * top)
         return scored
@@ -284,7 +284,7 @@ class Catalog:
         """Documents whose 索引号, 后段码 or 文号 is ``text``, in any of their written forms, newest first; copies
         of one document are one entry, naming the others (:attr:`Hit.copies`)."""
         text = usable_text(text)
-        terms = _index_no_terms(text) + [("doc_no_keys", doc_no_key(text))]
+        terms = identifier_terms(text)
         with self.searcher() as searcher:
             engine = self._engine(searcher)
             found = _exact(engine, terms)
@@ -378,12 +378,6 @@ def _close_searchers(searchers: list[Searcher]) -> None:
     for searcher in searchers:
         searcher.close()
     searchers.clear()
-
-
-def _index_no_terms(text: str) -> list[tuple[str, str]]:
-    """The (field, term) pairs a 索引号 or 后段码 is looked up by: one key whatever its separators and width."""
-    key = index_no_key(text)
-    return [("index_key", key), ("index_tail", key)]
 
 
 def _exact(engine: Engine, terms: list[tuple[str, str]]) -> Scored:
