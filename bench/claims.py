@@ -42,11 +42,11 @@ def enumerate_claims(index_dir: Path) -> list[dict]:
 
     Each document's kind is read; its relations are asked of the catalog only where it can have some: it
     states a repeal or cites a document, another's statement or citation names it, or it shares a version key
-    with another (every other document's relation lists are empty by the rules of index/query/relations.py).
+    with another (every other document's relation lists are empty by the rules of index/query/linked.py).
     """
-    from index import relations
-    from index.query import Catalog
+    from index import crossrefs
     from index.schema import from_stored
+    from index.whoosh.catalog import Catalog
 
     catalog = Catalog(index_dir)
     claims: dict[str, dict] = {}
@@ -59,17 +59,17 @@ def enumerate_claims(index_dir: Path) -> list[dict]:
         stating: set[str] = set()
         versions: Counter = Counter()
         for doc in docs:
-            tokens = [token for found in relations.statements(doc) for token in found.tokens] + relations.cites(doc)
-            tokens += relations.related_tokens(doc)
+            tokens = [token for found in crossrefs.statements(doc) for token in found.tokens] + crossrefs.cites(doc)
+            tokens += crossrefs.related_tokens(doc)
             if tokens:
                 stating.add(doc.id)
                 named.update(tokens)
-            versions[relations.version_key(doc)] += 1
+            versions[crossrefs.version_key(doc)] += 1
         for doc in docs:
-            kind = relations.kind(doc)
+            kind = crossrefs.kind(doc)
             add(claims, "kind", doc, None, kind, f"{kind}：{doc.title}")
-            key = relations.version_key(doc)
-            if not (doc.id in stating or named.intersection(relations.refs(doc)) or (key and versions[key] > 1)):
+            key = crossrefs.version_key(doc)
+            if not (doc.id in stating or named.intersection(crossrefs.refs(doc)) or (key and versions[key] > 1)):
                 continue
             linked = catalog.relations(doc)
             for item in linked.replaced_by:
@@ -118,7 +118,7 @@ def draw(claims: list[dict], seed: int = SEED) -> list[dict]:
 
 def with_texts(sample: list[dict], index_dir: Path) -> list[dict]:
     """Each claim with the opening of both documents' texts, for the judge."""
-    from index.query import Catalog
+    from index.whoosh.catalog import Catalog
 
     catalog = Catalog(index_dir)
     try:

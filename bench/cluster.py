@@ -101,8 +101,8 @@ def run_cluster(shards: int, corpus: Path, docs: int, workers: int, texts: list[
 
 
 def run_whoosh(corpus: Path, texts: list[str], root: Path) -> dict:
-    from index.ingest import ingest_paths
-    from index.query import Catalog
+    from index.whoosh.catalog import Catalog
+    from index.whoosh.ingest import ingest_paths
 
     started = time.perf_counter()
     report = ingest_paths([corpus], root / "whoosh")

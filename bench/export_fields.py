@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 from index.normalise import RejectedRecord, normalise
-from index.readers import ReadError, read_file
+from index.readers import read_file
+from index.record import ReadError
 
 FIELDS = ("title", "pub_date", "written_date", "publisher", "doc_no", "index_no", "validity", "url")
 SUFFIXES = (".json", ".jsonp", ".jsonl", ".csv")

@@ -224,7 +224,8 @@ def ingest_one(page: Path, name: str, record: int | None = None) -> Outcome:
     """
     from index import limits
     from index.ingest import IngestReport, read_document
-    from index.readers import ReadError, read_file
+    from index.readers import read_file
+    from index.record import ReadError
 
     with tempfile.TemporaryDirectory(prefix="fidelity-") as tmp:
         path = Path(tmp) / name

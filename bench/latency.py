@@ -59,7 +59,8 @@ MIX: list[tuple[str, str, dict[str, list[str]], str]] = [
 
 
 def portal_search(index_dir: Path):
-    from index.query import Catalog, SearchRequest
+    from index.query import SearchRequest
+    from index.whoosh.catalog import Catalog
 
     catalog = Catalog(index_dir)
     catalog.warm()

@@ -21,8 +21,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from bench.corpus import CORPUS, ROOT, dataset
-from index.ingest import ingest_paths
-from index.query import Catalog
+from index.whoosh.catalog import Catalog
+from index.whoosh.ingest import ingest_paths
 from portal.app import create_app, open_catalog
 from portal.settings import Settings, load_settings
 

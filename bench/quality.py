@@ -80,7 +80,7 @@ class Portal:
     def __init__(self, index_dir: Path) -> None:
         from starlette.testclient import TestClient
 
-        from index.query import Catalog
+        from index.whoosh.catalog import Catalog
         from portal.app import create_app, open_catalog
         from portal.settings import load_settings
 
@@ -111,7 +111,7 @@ class PlainPortal(Portal):
 def build_portal(corpus: Path, index_dir: Path) -> None:
     import shutil
 
-    from index.ingest import ingest_paths
+    from index.whoosh.ingest import ingest_paths
 
     shutil.rmtree(index_dir, ignore_errors=True)
     ingest_paths([corpus], index_dir)

@@ -31,7 +31,7 @@ def main() -> None:
     from pypinyin import Style, pinyin
     from starlette.testclient import TestClient
 
-    from index.query import Catalog
+    from index.whoosh.catalog import Catalog
     from portal.app import create_app
     from portal.settings import load_settings
 

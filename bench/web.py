@@ -50,7 +50,8 @@ def cold_start(index_dir: Path) -> float:
 
 def in_process_rate(index_dir: Path, seconds: float) -> float:
     """Searches per second of the mix run one after another in this process (warm)."""
-    from index.query import Catalog, SearchRequest
+    from index.query import SearchRequest
+    from index.whoosh.catalog import Catalog
 
     catalog = Catalog(index_dir)
     catalog.warm()

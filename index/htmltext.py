@@ -18,7 +18,7 @@ from lxml.html import HtmlElement
 
 from index.decoding import decode_text, encoding_name
 from index.pagescripts import shown_by_script, write_script_text
-from index.readers import ReadError
+from index.record import ReadError
 
 # Decoding ----------------------------------------------------------------------------------------
 

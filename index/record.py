@@ -1,7 +1,8 @@
 """The data types that travel along documents → parse → normalise → index.
 
 A reader yields :class:`RawRecord` (labels already mapped to canonical field names,
-values still as the source wrote them); :mod:`index.normalise` turns each into a
+values still as the source wrote them), or a :class:`ReadError` for a record it cannot read;
+:mod:`index.normalise` turns each record into a
 :class:`Document`, the one shape the index and the portal know.
 """
 
@@ -177,3 +178,19 @@ class Document:
     @property
     def year(self) -> int | None:
         return int(self.sort_date[:4]) if self.sort_date[:4].isdigit() else None
+
+
+class ReadError(Exception):
+    """A file or record that could not be read; names the file, the record and the field."""
+
+    def __init__(self, source: str | Path, message: str, locator: str = "", field: str = "") -> None:
+        self.source = file_name(source)
+        self.locator = locator
+        self.field = field
+        self.message = message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = " ".join(part for part in (self.source, self.locator) if part)
+        what = f"field {self.field}: " if self.field else ""
+        return f"{where}: {what}{self.message}"

@@ -10,13 +10,13 @@ from typing import Any
 from whoosh.analysis import Composable
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, FieldType, Schema
 
-from index import relations
+from index import crossrefs
 from index.analysis import ChineseAnalyzer
 from index.bigrams import BigramAnalyzer
 from index.convert import to_simplified
 from index.identifiers import doc_no_keys, index_no_key
-from index.postings import GramPositions, TermCounts
 from index.record import Attachment, Document, Finding, IndexNo, Link
+from index.whoosh.postings import GramPositions, TermCounts
 
 # Bumped whenever the schema or the analysis changes, so an old index is rebuilt, not misread.
 SCHEMA_VERSION = 9
@@ -54,7 +54,7 @@ def build_schema(analyzer: Composable | None = None) -> Schema:
         index_no_json=STORED,
         doc_no=ID(stored=True),
         doc_no_keys=KEYWORD(commas=True),  # identifiers.doc_no_keys: every form and shorter issuer
-        # text: bigrams of each text field a query searches (index/query/engine.py TEXT_FIELDS), and words of
+        # text: bigrams of each text field a query searches (index/whoosh/engine.py TEXT_FIELDS), and words of
         # title and body, stored under their own names
         title=words_field(chinese, stored=True),
         body=words_field(chinese, stored=True),
@@ -80,7 +80,7 @@ def build_schema(analyzer: Composable | None = None) -> Schema:
         date_key=NUMERIC(int, sortable=True),
         has_date=NUMERIC(int, sortable=True),
         validity=ID(stored=True, sortable=True),  # 有效性, a facet (有效 / 失效 / 废止 / 已修改, or as published)
-        # 原文, 解读 or 新闻发布 (a facet), what an interpretation is called, and the tokens of index.relations
+        # 原文, 解读 or 新闻发布 (a facet), what an interpretation is called, and the tokens of index.crossrefs
         kind=ID(stored=True, sortable=True),
         interpretation=STORED,
         refs=KEYWORD,
@@ -173,13 +173,13 @@ def to_fields(doc: Document, digest: str) -> dict[str, object]:
         "doc_no": doc.doc_no,
         "doc_no_keys": ",".join(doc_no_keys(doc.doc_no)),
         "validity": doc.validity,
-        "kind": relations.kind(doc),
-        "interpretation": relations.interpretation_of(doc),
-        "refs": " ".join(relations.refs(doc)),
-        "cites": " ".join(relations.cites(doc)),
-        "repeals": " ".join(relations.repeals(doc)),
-        "repealed_by": " ".join(relations.repealed_by(doc)),
-        "mentions": " ".join(relations.mentions(doc)),
+        "kind": crossrefs.kind(doc),
+        "interpretation": crossrefs.interpretation_of(doc),
+        "refs": " ".join(crossrefs.refs(doc)),
+        "cites": " ".join(crossrefs.cites(doc)),
+        "repeals": " ".join(crossrefs.repeals(doc)),
+        "repealed_by": " ".join(crossrefs.repealed_by(doc)),
+        "mentions": " ".join(crossrefs.mentions(doc)),
         "disclosure": doc.disclosure,
         "flags": ",".join(sorted({w.code for w in doc.warnings})),
         "warnings_json": json.dumps([w.to_dict() for w in doc.warnings], ensure_ascii=False),

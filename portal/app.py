@@ -17,9 +17,9 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from index.cluster.sphinxql import StoreUnavailable
-from index.query import Catalog
-from index.query.store import SearchStore
-from index.store import DamagedIndex, NoIndex
+from index.query.protocols import IngestStore, SearchStore, StoreError
+from index.whoosh.catalog import Catalog
+from index.whoosh.generations import DamagedIndex, NoIndex
 from portal import discovery, views
 from portal.disconnect import CancelOnDisconnect
 from portal.errors import (
@@ -86,7 +86,7 @@ def routes() -> list[BaseRoute]:
 
 def catalog_for(settings: Settings) -> SearchStore:
     """The store ``PORTAL_STORE`` names: the Whoosh index at ``PORTAL_INDEX_DIR``, or the cluster of
-    ``PORTAL_MANTICORE`` (index/cluster/), both behind the same read API (index/query/store.py)."""
+    ``PORTAL_MANTICORE`` (index/cluster/), both behind the same read API (index/query/protocols.py)."""
     if settings.store == "manticore":
         from index.cluster.catalog import ClusterCatalog
         from index.cluster.topology import parse_topology
@@ -95,6 +95,31 @@ def catalog_for(settings: Settings) -> SearchStore:
             parse_topology(settings.manticore), synonyms=settings.synonyms, userdict=str(settings.userdict)
         )
     return Catalog(settings.index_dir, synonyms=settings.synonyms)
+
+
+def ingest_store_for(settings: Settings, scheduler: str | None = None, workers: int = 0) -> IngestStore:
+    """The store ``PORTAL_STORE`` names, to write: the Whoosh index at ``PORTAL_INDEX_DIR`` (built with the
+    analyzer of ``PORTAL_USERDICT``), or the cluster of ``PORTAL_MANTICORE``, ingested through the Dask
+    ``scheduler`` or ``workers`` local Dask workers where given; both behind one write API
+    (index/query/protocols.py)."""
+    if settings.store == "manticore":
+        from index.cluster.ingest import ClusterIngest
+        from index.cluster.topology import parse_topology
+
+        return ClusterIngest(
+            parse_topology(settings.manticore),
+            scheduler=scheduler,
+            workers=workers,
+            userdict=str(settings.userdict),
+            where=f"集群 {settings.manticore}",
+            bounds=settings.limits,
+        )
+    from index.analysis import ChineseAnalyzer
+    from index.whoosh.ingest import WhooshIngest
+
+    return WhooshIngest(
+        settings.index_dir, settings.lock_timeout, ChineseAnalyzer(str(settings.userdict)), bounds=settings.limits
+    )
 
 
 def open_catalog(settings: Settings) -> SearchStore:
@@ -106,10 +131,10 @@ def open_catalog(settings: Settings) -> SearchStore:
     catalog = catalog_for(settings)
     try:
         catalog.warm()
-    except NoIndex as exc:
-        log.warning("%s", exc)
     except DamagedIndex as exc:  # pages answer 503 until the index is rebuilt
         log.error("%s", exc)
+    except StoreError as exc:  # no index yet, or the cluster does not answer
+        log.warning("%s", exc)
     return catalog
 
 

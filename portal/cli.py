@@ -12,11 +12,9 @@ from pathlib import Path
 
 import click
 
-from index.analysis import ChineseAnalyzer
 from index.query import SearchRequest
+from index.query.protocols import SearchStore, StoreError
 from index.query.request import FACETS, FIELDS, PAGE_MAX, PER_PAGE_DEFAULT, PER_PAGE_MAX, SORTS
-from index.query.store import SearchStore
-from index.store import DamagedIndex, IndexBusy, NoIndex
 from portal.crawl_command import crawl
 from portal.settings import SETTINGS, load_settings
 
@@ -66,47 +64,34 @@ def ingest(
     paths: tuple[Path, ...], prune: bool, rebuild: bool, as_json: bool, quiet: bool, scheduler: str, workers: int
 ) -> None:
     """Read documents from PATHS (files or folders; default PORTAL_DOCUMENTS_DIR) into the index."""
-    from index.ingest import ingest_paths, iter_files
+    from index.ingest import iter_files
+    from portal.app import ingest_store_for
     from portal.progress import IngestProgress
 
     settings = load_settings()
     paths = paths or (settings.documents_dir,)
-    if settings.store == "manticore":
-        report = _ingest_cluster(settings, paths, prune, scheduler, workers)
-        if as_json:
-            _echo_json(report.to_dict())
-        else:
-            _print_report(report, f"集群 {settings.manticore}")
-        return
+    store = ingest_store_for(settings, scheduler=scheduler, workers=workers)  # the store PORTAL_STORE names
     show_bar = not (quiet or as_json) and sys.stderr.isatty()
     bar = IngestProgress(list(iter_files(paths))) if show_bar else None
     try:
-        report = ingest_paths(
-            paths,
-            settings.index_dir,
-            prune=prune,
-            rebuild=rebuild,
-            lock_timeout=settings.lock_timeout,
-            progress=bar,
-            analyzer=ChineseAnalyzer(str(settings.userdict)),
-            bounds=settings.limits,
-        )
-    except (IndexBusy, DamagedIndex) as exc:
+        report = store.ingest(paths, prune=prune, rebuild=rebuild, progress=bar)
+    except StoreError as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
         if not _disk_full(exc):
             raise
         raise click.ClickException(
-            f"磁盘已满：索引目录 {settings.index_dir} 所在的磁盘没有空间了，本次收录没有完成；"
+            f"磁盘已满：索引目录 {store.where} 所在的磁盘没有空间了，本次收录没有完成；"
             "已有的索引保持原样。腾出空间后再运行 portal ingest。"
         ) from None
     finally:
+        store.close()
         if bar is not None:
             bar.close()
     if as_json:
         _echo_json(report.to_dict())
         return
-    _print_report(report, settings.index_dir)
+    _print_report(report, store.where)
 
 
 def _disk_full(exc: BaseException | None) -> bool:
@@ -116,34 +101,6 @@ def _disk_full(exc: BaseException | None) -> bool:
             return True
         exc = exc.__cause__ or exc.__context__
     return False
-
-
-def _ingest_cluster(settings, paths, prune: bool, scheduler: str | None, workers: int):
-    """Ingest into the cluster (index/cluster/ingest.py), through Dask when a scheduler or workers are given."""
-    from index.cluster.ingest import ingest_cluster, local_client
-    from index.cluster.sphinxql import StoreUnavailable
-    from index.cluster.topology import parse_topology
-
-    topology = parse_topology(settings.manticore)
-    client = None
-    if scheduler:
-        from dask.distributed import Client
-
-        client = Client(scheduler)
-    elif workers:
-        client = local_client(workers)
-    try:
-        return ingest_cluster(
-            paths, topology, client=client, prune=prune, userdict=str(settings.userdict), bounds=settings.limits
-        )
-    except StoreUnavailable as exc:
-        raise click.ClickException(str(exc)) from exc
-    finally:
-        if client is not None:
-            cluster = getattr(client, "cluster", None)
-            client.close()
-            if cluster is not None and not scheduler:
-                cluster.close()
 
 
 def _print_report(report, index_dir: Path | str) -> None:
@@ -182,7 +139,7 @@ def search(query, category, field, sort, limit, page, as_json, **facets) -> None
     catalog = _catalog()
     try:
         result = _search_with_category(catalog, request, list(category))
-    except (NoIndex, DamagedIndex) as exc:
+    except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:
         _echo_json(asdict(result))
@@ -254,7 +211,7 @@ def lookup(identifier: str, as_json: bool) -> None:
     """Find documents by 索引号 (whole, or 后段码 alone) or by 文号 in any bracket form."""
     try:
         matches = _catalog().lookup(identifier)
-    except (NoIndex, DamagedIndex) as exc:
+    except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:
         _echo_json([asdict(m) for m in matches])
@@ -282,7 +239,7 @@ def stats(as_json: bool) -> None:
 
     try:
         figures = statistics(_catalog())
-    except (NoIndex, DamagedIndex) as exc:
+    except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:
         _echo_json(to_json(figures))
@@ -341,7 +298,7 @@ def serve(host: str | None, port: int | None) -> None:
 def doctor() -> None:
     """Check the index: its pointer, every committed file against its checksum, the saved arrays, the sources
     record. Prints what is wrong, in Chinese; exit status 1 when something is damaged."""
-    from index.doctor import diagnose
+    from index.whoosh.doctor import diagnose
 
     settings = load_settings()
     findings = diagnose(settings.index_dir)

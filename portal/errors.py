@@ -60,7 +60,8 @@ def no_index(request: Request, exc: Exception) -> Response:
 
 
 def damaged_index(request: Request, exc: Exception) -> Response:
-    """A file of the index is damaged (index.checksums): 503, the file named in the log, not on the public page."""
+    """A file of the index is damaged (index.whoosh.checksums): 503, the file named in the log, not on the public
+    page."""
     log.error("%s", exc)
     return error_response(request, 503, "检索索引已损坏，暂时无法检索：管理员运行 portal doctor 可查看原因。")
 
@@ -86,7 +87,7 @@ def server_error(request: Request, exc: Exception) -> Response:
 
 
 def _damage(request: Request) -> Exception | None:
-    """The damage the request's store finds in its files now (the Whoosh index: index/checksums.py), if any."""
+    """The damage the request's store finds in its files now (the Whoosh index: index/whoosh/checksums.py), if any."""
     try:
         check = getattr(getattr(request.state, "catalog", None), "damage", None)
         return check() if check is not None else None

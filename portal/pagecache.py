@@ -2,7 +2,7 @@
 
 A 600 KB document's page costs a quarter of a second (mostly finding its related documents), and every request
 for it paid that again: 100 requests for it, answered or abandoned, were 100 renderings. :func:`cached` keeps a
-view's 200 responses, keyed on the store's :meth:`~index.query.store.SearchStore.version` (so a commit or a
+view's 200 responses, keyed on the store's :meth:`~index.query.protocols.SearchStore.version` (so a commit or a
 swap renews them), the request's path and query, its public origin (the canonical links) and the large-text
 cookie (the page's layout). At most ``MAX_BYTES`` are kept, least recently used dropped first; a body larger
 than a quarter of that is not kept.

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from index import relations
+from index import crossrefs
 from index.query import FACETS, DocSummary, SearchRequest, SearchResult, identifier_kind
+from index.query.linked import Relations
+from index.query.protocols import SearchStore
 from index.query.related import RelatedDoc
-from index.query.relations import Relations
-from index.query.store import SearchStore
 from index.record import Document
-from index.relations import ORIGINAL
 from portal import facetlists
 from portal.links import SearchLinks, search_url
 from portal.notes import Note, notes_of
@@ -76,7 +75,7 @@ class DocPage:
     relations: Relations  # what its text links it to: 解读 ↔ 原文, replaced by / replaces, versions
     notes: list[Note]  # integrity findings in Chinese
     interpretation: str = ""  # 政策解读, 图解, 一图读懂 or 答记者问 when the document is an interpretation
-    kind: str = ORIGINAL  # 原文, 解读 or 新闻发布 (index.relations.kind)
+    kind: str = crossrefs.ORIGINAL  # 原文, 解读 or 新闻发布 (index.crossrefs.kind)
 
 
 EXAMPLES_FROM = 50  # newest documents the examples are taken from
@@ -198,7 +197,7 @@ def doc_page(catalog: SearchStore, doc_id: str) -> DocPage | None:
     }
     related = [item for item in catalog.related(doc.id, limit=RELATED_SHOWN + len(shown)) if item.id not in shown]
     return DocPage(
-        doc, related[:RELATED_SHOWN], linked, notes_of(doc), relations.interpretation_of(doc), relations.kind(doc)
+        doc, related[:RELATED_SHOWN], linked, notes_of(doc), crossrefs.interpretation_of(doc), crossrefs.kind(doc)
     )
 
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from index.query import DocSummary, FacetValue, Hit, SearchRequest
+from index.query.linked import LinkedDoc, Relations
 from index.query.related import RelatedDoc
-from index.query.relations import LinkedDoc, Relations
 from index.query.results import Copy, Expansion, Rescue
 from index.record import Document, IndexNo
 from portal.links import doc_path

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from index.query import FacetValue
+from index.query.protocols import SearchStore
 from index.query.request import FACETS
-from index.query.store import SearchStore
 
 # The breakdowns, in the order pages and the CLI show them, with their titles.
 BREAKDOWNS: dict[str, str] = {

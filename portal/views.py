@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from index.query import FACETS, MAX_QUERY_CHARS, identifier_kind
-from index.query.store import SearchStore
+from index.query.protocols import SearchStore
 from portal import facetlists
 from portal.charts import Chart, bar_chart
 from portal.links import CATEGORY_DIMENSIONS, absolute, browse_path, doc_path, search_url

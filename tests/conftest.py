@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from helpers import DOCUMENTS, WEB_FIXTURES, build_index, stop_clusters
 
-from index.ingest import ingest_paths
-from index.query import Catalog
+from index.whoosh.catalog import Catalog
+from index.whoosh.ingest import ingest_paths
 
 
 @pytest.fixture(scope="session")

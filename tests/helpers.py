@@ -60,7 +60,7 @@ def stop_clusters() -> None:
 def build_index(paths, index_dir: Path, **options):
     """``ingest_paths`` into the Whoosh index at ``index_dir`` (its report is returned); under
     PORTAL_STORE=manticore the same paths also go into the cluster standing for that index."""
-    from index.ingest import ingest_paths
+    from index.whoosh.ingest import ingest_paths
 
     report = ingest_paths(paths, index_dir, **options)
     if TEST_STORE == "manticore":

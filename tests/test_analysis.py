@@ -10,8 +10,9 @@ from helpers import DOCUMENTS, ROOT, shared_path
 
 from index.analysis import ChineseAnalyzer, FastSegmenter, fold, jieba_tokenizer, segmenter
 from index.dictionary import TrieFrequencies, trie_tokenizer
-from index.ingest import ingest_paths
-from index.query import Catalog, SearchRequest
+from index.query import SearchRequest
+from index.whoosh.catalog import Catalog
+from index.whoosh.ingest import ingest_paths
 
 
 def test_words_are_jiebas_accurate_cut_at_consecutive_positions():

@@ -7,8 +7,9 @@ import json
 
 import docx
 
-from index.ingest import ingest_paths
-from index.query import Catalog, SearchRequest
+from index.query import SearchRequest
+from index.whoosh.catalog import Catalog
+from index.whoosh.ingest import ingest_paths
 
 
 def test_hit_inside_a_local_docx_attachment(tmp_path):

@@ -140,7 +140,7 @@ def test_ingest_without_paths_reads_the_documents_setting(tmp_path):
 
 
 def test_the_user_dictionary_setting_is_the_one_the_index_is_built_and_queried_with(tmp_path):
-    from index.query import Catalog
+    from index.whoosh.catalog import Catalog
 
     folder = tmp_path / "docs"
     folder.mkdir()

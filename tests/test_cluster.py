@@ -9,12 +9,16 @@ BM25, docs/scale-out.md); for titles typed whole both put the document first.
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
 
 import pytest
-from helpers import DOCUMENTS, SEED_INDEX_NO, WEB_FIXTURES, needs_searchd
+from helpers import DOCUMENTS, ROOT, SEED_INDEX_NO, WEB_FIXTURES, needs_searchd
 
 from index.cluster.catalog import PARTIAL, RUN_FRAGMENTS, ClusterCatalog
 from index.cluster.ingest import ingest_cluster
@@ -23,8 +27,11 @@ from index.cluster.rows import _TOKEN as TOKEN
 from index.cluster.rows import grams, to_row, words
 from index.cluster.topology import jump_hash, parse_topology
 from index.ingest import iter_files
-from index.query import Catalog, SearchRequest
+from index.localports import free_port
+from index.query import SearchRequest
 from index.readers import read_file
+from index.record import ReadError
+from index.whoosh.catalog import Catalog
 
 LAYOUT = [(0,), (1,), (0,)]  # node0: shard 0, node1: shard 1, node2: a mirror of shard 0
 QUERIES = [
@@ -344,3 +351,50 @@ def test_a_run_fragment_the_cluster_cannot_find_is_said_on_the_page(whoosh, stor
     result = store.search(fragment)
     assert result.total == 0 and RUN_FRAGMENTS in result.notices
     assert RUN_FRAGMENTS not in store.search(SearchRequest(q="低保")).notices
+
+
+def _portal(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "portal", *args], env=env, cwd=ROOT, capture_output=True, text=True, check=False
+    )
+
+
+def test_portal_ingest_writes_whichever_store_portal_store_names(tmp_path) -> None:
+    """`portal ingest` asks the store PORTAL_STORE names through one write interface (portal.app.ingest_store_for):
+    under manticore the documents go into the cluster, and the CLI's search reads them back from it."""
+    needs_searchd()
+    with LocalCluster(tmp_path / "cluster", [(0,)]) as cluster:
+        env = {
+            **os.environ,
+            "PORTAL_STORE": "manticore",
+            "PORTAL_MANTICORE": str(cluster.topology),
+            "PORTAL_INDEX_DIR": str(tmp_path / "no-whoosh-index"),
+        }
+        done = _portal(env, "ingest", "--json", str(DOCUMENTS))
+        assert done.returncode == 0, done.stderr
+        report = json.loads(done.stdout)
+        expected = len({doc.id for doc in _documents_of(DOCUMENTS)})
+        assert report["added"] == expected and not report["rejected"]
+        assert not (tmp_path / "no-whoosh-index").exists()  # nothing was written to the Whoosh store
+        found = _portal(env, "lookup", "--json", SEED_INDEX_NO)
+        assert found.returncode == 0, found.stderr
+        assert [doc["index_no"] for doc in json.loads(found.stdout)] == [SEED_INDEX_NO]
+
+
+def test_portal_ingest_into_a_cluster_that_does_not_answer_fails_clearly(tmp_path) -> None:
+    """A store error (here the cluster's StoreUnavailable, a StoreError) is the CLI's one clear failure."""
+    env = {**os.environ, "PORTAL_STORE": "manticore", "PORTAL_MANTICORE": f"127.0.0.1:{free_port()}"}
+    done = _portal(env, "ingest", str(DOCUMENTS))
+    assert done.returncode == 1
+    assert "the search cluster does not answer" in done.stderr and "Traceback" not in done.stderr
+
+
+def _documents_of(path: Path):
+    from index.ingest import IngestReport, read_document
+    from index.limits import current
+
+    for file in iter_files([path]):
+        for item in read_file(file):
+            doc = read_document(item, current(), IngestReport()) if not isinstance(item, ReadError) else None
+            if doc is not None:
+                yield doc

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from index.ingest import ingest_paths
-from index.query import Catalog
+from index.whoosh.catalog import Catalog
+from index.whoosh.ingest import ingest_paths
 
 
 def _write(folder: Path, name: str, **record) -> Path:

@@ -11,8 +11,9 @@ import json
 
 from helpers import shared_path
 
-from index.ingest import ingest_paths
-from index.query import Catalog, SearchRequest
+from index.query import SearchRequest
+from index.whoosh.catalog import Catalog
+from index.whoosh.ingest import ingest_paths
 
 
 def test_real_corpus_records_ingest_without_a_rejection(tmp_path):

@@ -15,8 +15,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from index.crawl.crawler import CrawlOptions, run_crawl
-from index.ingest import ingest_paths
-from index.query import Catalog
+from index.whoosh.catalog import Catalog
+from index.whoosh.ingest import ingest_paths
 
 FIXTURES = ROOT / "tests" / "fixtures" / "html"
 # What is compared, in this order: (title, 索引号, publisher, 公开日期, 成文日期, 文号, classification, keywords)

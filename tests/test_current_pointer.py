@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from index import store
-from index.ingest import ingest_paths
-from index.query import Catalog
+from index.whoosh import generations
+from index.whoosh.catalog import Catalog
+from index.whoosh.ingest import ingest_paths
 
 
 def _docs(folder: Path, first: int, count: int) -> Path:
@@ -44,28 +44,28 @@ def test_a_damaged_pointer_loses_nothing_and_is_recovered(tmp_path, damage) -> N
     index_dir = tmp_path / "index"
     ingest_paths([_docs(tmp_path / "docs", 0, 6)], index_dir)
     ingest_paths([_docs(tmp_path / "docs", 6, 3)], index_dir, rebuild=True)  # gen-0002, after a rebuild
-    live = store.current_generation(index_dir)
-    DAMAGE[damage](index_dir / store.CURRENT)
+    live = generations.current_generation(index_dir)
+    DAMAGE[damage](index_dir / generations.CURRENT)
 
-    assert store.current_generation(index_dir) == live and _count(index_dir) == 9  # searches still read it
+    assert generations.current_generation(index_dir) == live and _count(index_dir) == 9  # searches still read it
     report = ingest_paths([_docs(tmp_path / "more", 100, 1)], index_dir)
 
-    assert report.cleaned[0].startswith(f"{index_dir / store.CURRENT}: ")
+    assert report.cleaned[0].startswith(f"{index_dir / generations.CURRENT}: ")
     assert f"pointed again at {live.name}" in report.cleaned[0]
     assert report.added == ["014319733/2021-00100"] and not report.rebuilt
     assert _count(index_dir) == 10
-    assert store.read_current(index_dir)["generation"] == live.name
+    assert generations.read_current(index_dir)["generation"] == live.name
     assert sorted(p.name for p in index_dir.glob("gen-*")) == [live.name]
 
 
 def test_an_unfinished_build_is_never_taken_for_the_live_index(tmp_path) -> None:
     index_dir = tmp_path / "index"
     ingest_paths([_docs(tmp_path / "docs", 0, 4)], index_dir)
-    live = store.current_generation(index_dir)
-    unfinished, _ix = store.new_generation(index_dir, store.open_current(index_dir).schema)
-    (index_dir / store.CURRENT).write_bytes(b"")
+    live = generations.current_generation(index_dir)
+    unfinished, _ix = generations.new_generation(index_dir, generations.open_current(index_dir).schema)
+    (index_dir / generations.CURRENT).write_bytes(b"")
 
-    assert store.current_generation(index_dir) == live
+    assert generations.current_generation(index_dir) == live
     report = ingest_paths([tmp_path / "docs"], index_dir)
 
     assert any(line.startswith(f"{unfinished}: generation of a stopped rebuild") for line in report.cleaned)
@@ -75,26 +75,28 @@ def test_an_unfinished_build_is_never_taken_for_the_live_index(tmp_path) -> None
 def test_a_first_build_killed_before_it_finished_is_a_leftover(tmp_path) -> None:
     index_dir = tmp_path / "index"
     ingest_paths([_docs(tmp_path / "docs", 0, 2)], index_dir)
-    first = store.current_generation(index_dir)
-    (first / store.BUILDING).write_bytes(b"")  # as the first build, killed before it was published
-    (index_dir / store.CURRENT).unlink()
+    first = generations.current_generation(index_dir)
+    (first / generations.BUILDING).write_bytes(b"")  # as the first build, killed before it was published
+    (index_dir / generations.CURRENT).unlink()
 
-    assert store.current_generation(index_dir) is None
+    assert generations.current_generation(index_dir) is None
     report = ingest_paths([tmp_path / "docs"], index_dir)
     assert [line for line in report.cleaned if line.startswith(f"{first}: generation of a stopped")]
     assert (
-        report.added and _count(index_dir) == 2 and not (store.current_generation(index_dir) / store.BUILDING).exists()
+        report.added
+        and _count(index_dir) == 2
+        and not (generations.current_generation(index_dir) / generations.BUILDING).exists()
     )
 
 
 def test_pointer_and_sources_are_written_atomically_with_nothing_left_beside(tmp_path) -> None:
     index_dir = tmp_path / "index"
     ingest_paths([_docs(tmp_path / "docs", 0, 2)], index_dir)
-    live = store.current_generation(index_dir)
+    live = generations.current_generation(index_dir)
     assert not list(index_dir.glob("*.tmp")) and not list(live.glob("*.tmp"))
     target = tmp_path / "value"
-    store.write_atomic(target, b"one")
-    store.write_atomic(target, b"two")
+    generations.write_atomic(target, b"one")
+    generations.write_atomic(target, b"two")
     assert target.read_bytes() == b"two" and sorted(p.name for p in tmp_path.iterdir()) == [
         "docs",
         "index",

@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from index import checksums, store
-from index.ingest import ingest_paths
-from index.query import Catalog, SearchRequest
+from index.query import SearchRequest
+from index.whoosh import checksums, generations
+from index.whoosh.catalog import Catalog
+from index.whoosh.ingest import ingest_paths
 from portal.app import create_app
 from portal.settings import load_settings
 
@@ -82,10 +83,10 @@ def test_a_damaged_file_is_refused_naming_it_and_rebuild_works_from_the_sources(
     docs, index_dir = _docs(tmp_path / "docs", 6), tmp_path / "index"
     ingest_paths([docs], index_dir)
     which, how = DAMAGE[damage]
-    damaged = which(store.current_generation(index_dir))
+    damaged = which(generations.current_generation(index_dir))
     how(damaged)
 
-    with pytest.raises(store.DamagedIndex, match=str(damaged)):
+    with pytest.raises(generations.DamagedIndex, match=str(damaged)):
         _total(index_dir)
     doctor = _portal(index_dir, "doctor")
     assert doctor.exit_code == 1 and f"损坏：{damaged}: " in doctor.stdout, doctor.output
@@ -110,8 +111,8 @@ def test_arrays_of_another_index_under_the_same_name_are_not_used(tmp_path) -> N
     mine, other = tmp_path / "mine", tmp_path / "other"
     ingest_paths([_docs(tmp_path / "six", 6)], mine)
     ingest_paths([_docs(tmp_path / "two", 2)], other)
-    [arrays] = store.current_generation(mine).glob("arrays-*.pickle")
-    shutil.copyfile(store.current_generation(other) / arrays.name, arrays)  # the same generation and commit
+    [arrays] = generations.current_generation(mine).glob("arrays-*.pickle")
+    shutil.copyfile(generations.current_generation(other) / arrays.name, arrays)  # the same generation and commit
 
     assert _total(mine) == 6
     doctor = _portal(mine, "doctor")
@@ -121,7 +122,7 @@ def test_arrays_of_another_index_under_the_same_name_are_not_used(tmp_path) -> N
 def test_damaged_saved_arrays_are_not_used(tmp_path) -> None:
     index_dir = tmp_path / "index"
     ingest_paths([_docs(tmp_path / "docs", 5)], index_dir)
-    [arrays] = store.current_generation(index_dir).glob("arrays-*.pickle")
+    [arrays] = generations.current_generation(index_dir).glob("arrays-*.pickle")
     _flip(arrays)
 
     assert _total(index_dir) == 5
@@ -143,7 +144,7 @@ def test_a_segment_damaged_while_the_portal_runs_answers_503_not_500(tmp_path) -
     settings = replace(load_settings({"PORTAL_INDEX_DIR": str(index_dir)}), allowed_hosts=("testserver",))
     with TestClient(create_app(settings), raise_server_exceptions=False) as client:
         assert client.get("/search?q=低保").status_code == 200
-        segment = _segment(store.current_generation(index_dir))
+        segment = _segment(generations.current_generation(index_dir))
         data = bytearray(segment.read_bytes())
         for at in range(len(data) // 4, 3 * len(data) // 4, 7):  # half the file garbled: postings and stored fields
             data[at] ^= 0x55

@@ -11,11 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from index.dates import iso_date, parse_date
-from index.ingest import ingest_paths
 from index.normalise import normalise
-from index.query import Catalog, SearchRequest
+from index.query import SearchRequest
 from index.readers import read_file
 from index.record import RawRecord
+from index.whoosh.catalog import Catalog
+from index.whoosh.ingest import ingest_paths
 from portal.params import parse_date as filter_date
 
 

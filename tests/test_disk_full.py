@@ -12,8 +12,9 @@ import sys
 
 import pytest
 
-from index.ingest import ingest_paths
-from index.query import Catalog, SearchRequest
+from index.query import SearchRequest
+from index.whoosh.catalog import Catalog
+from index.whoosh.ingest import ingest_paths
 
 SCRIPT = """
 set -u

@@ -8,10 +8,11 @@ import json
 
 import pytest
 
-from index.ingest import ingest_paths
-from index.query import Catalog, SearchRequest
+from index.query import SearchRequest
 from index.query.lexicon import thesaurus_groups
 from index.query.rescue import GOOD_RESULTS
+from index.whoosh.catalog import Catalog
+from index.whoosh.ingest import ingest_paths
 
 FILLER = "本通知自印发之日起施行，各地要结合实际认真贯彻落实，确保各项工作有序推进。"
 

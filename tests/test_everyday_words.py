@@ -15,9 +15,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from index.convert import to_simplified
-from index.ingest import ingest_paths
-from index.query import Catalog, SearchRequest
+from index.query import SearchRequest
 from index.query.synonyms import Synonyms, SynonymTable
+from index.whoosh.catalog import Catalog
+from index.whoosh.ingest import ingest_paths
 
 DOCS = [
     {
@@ -163,7 +164,7 @@ def test_a_synonym_fills_its_words_slot_once(catalog):
 def test_synonym_terms_are_matched_on_word_boundaries_only():
     table = SynonymTable.parse("传染性非典型肺炎 非典\n")
     from index.analysis import ChineseAnalyzer
-    from index.query.engine import query_units
+    from index.query.plan import query_units
 
     units = query_units("非典型肺炎", ChineseAnalyzer(), table)
     assert all(not unit.alternatives for unit in units)

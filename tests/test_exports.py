@@ -13,8 +13,8 @@ from helpers import ROOT
 from index.labels import canonical_field
 from index.normalise import normalise
 from index.placeholders import is_placeholder
-from index.readers import ReadError, read_file
-from index.record import RawRecord
+from index.readers import read_file
+from index.record import RawRecord, ReadError
 
 EXPORTS = ROOT / "tests" / "fixtures" / "exports"
 

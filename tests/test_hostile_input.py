@@ -14,9 +14,11 @@ import pytest
 from hostile import GOOD, HOSTILE, READABLE, Hostile, write_folder
 
 from index import limits
-from index.ingest import IngestReport, ingest_paths
-from index.query import Catalog, SearchRequest
+from index.ingest import IngestReport
+from index.query import SearchRequest
 from index.record import Attachment, Document
+from index.whoosh.catalog import Catalog
+from index.whoosh.ingest import ingest_paths
 
 SMALL_LIMITS = {
     "PORTAL_MAX_DOC_CHARS": "20000",

@@ -17,8 +17,9 @@ from helpers import ROOT
 from starlette.testclient import TestClient
 
 from index.identifiers import parse_index_no
-from index.ingest import ingest_paths
-from index.query import Catalog, SearchRequest, identifier_kind
+from index.query import SearchRequest, identifier_kind
+from index.whoosh.catalog import Catalog
+from index.whoosh.ingest import ingest_paths
 
 # The numbers as the pages print them; the titles only tell the documents apart.
 PAGES = [

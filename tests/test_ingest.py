@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from index import store
-from index.ingest import ingest_paths
-from index.query import Catalog, SearchRequest
+from index.query import SearchRequest
+from index.whoosh import generations
+from index.whoosh.catalog import Catalog
+from index.whoosh.ingest import ingest_paths
 
 
 def _write(folder: Path, name: str, **doc) -> Path:
@@ -149,7 +150,7 @@ def test_error_while_writing_cancels_the_writer_and_keeps_the_previous_index(doc
     def explode(doc):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("index.ingest.content_hash", explode)
+    monkeypatch.setattr("index.whoosh.ingest.content_hash", explode)
     with pytest.raises(RuntimeError):
         ingest_paths([docs], index_dir)
     monkeypatch.undo()
@@ -162,11 +163,11 @@ def test_error_while_writing_cancels_the_writer_and_keeps_the_previous_index(doc
 def test_rebuild_builds_beside_the_live_index_and_swaps(docs, tmp_path):
     index_dir = tmp_path / "index"
     ingest_paths([docs], index_dir)
-    before = store.current_generation(index_dir)
+    before = generations.current_generation(index_dir)
     catalog = Catalog(index_dir)
     assert catalog.search(SearchRequest(q="低保")).total == 1
     report = ingest_paths([docs], index_dir, rebuild=True)
-    after = store.current_generation(index_dir)
+    after = generations.current_generation(index_dir)
     assert report.rebuilt and len(report.added) == 2
     assert after != before and not before.exists()
     assert catalog.search(SearchRequest(q="低保")).total == 1  # the open catalog follows the swap
@@ -175,11 +176,11 @@ def test_rebuild_builds_beside_the_live_index_and_swaps(docs, tmp_path):
 def test_failed_rebuild_leaves_the_live_index(docs, tmp_path, monkeypatch):
     index_dir = tmp_path / "index"
     ingest_paths([docs], index_dir)
-    live = store.current_generation(index_dir)
-    monkeypatch.setattr("index.ingest.content_hash", lambda doc: 1 / 0)
+    live = generations.current_generation(index_dir)
+    monkeypatch.setattr("index.whoosh.ingest.content_hash", lambda doc: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         ingest_paths([docs], index_dir, rebuild=True)
-    assert store.current_generation(index_dir) == live
+    assert generations.current_generation(index_dir) == live
     assert sorted(p.name for p in index_dir.glob("gen-*")) == [live.name]
 
 
@@ -188,7 +189,7 @@ def test_second_ingest_waits_for_the_lock_then_gives_a_clear_error(docs, tmp_pat
     held, release = threading.Event(), threading.Event()
 
     def hold():
-        with store.ingest_lock(index_dir, timeout=5):
+        with generations.ingest_lock(index_dir, timeout=5):
             held.set()
             release.wait(10)
 
@@ -196,7 +197,7 @@ def test_second_ingest_waits_for_the_lock_then_gives_a_clear_error(docs, tmp_pat
     holder.start()
     held.wait(5)
     try:
-        with pytest.raises(store.IndexBusy, match="another ingest is writing"):
+        with pytest.raises(generations.IndexBusy, match="another ingest is writing"):
             ingest_paths([docs], index_dir, lock_timeout=0.3)
     finally:
         release.set()
@@ -259,7 +260,7 @@ def test_date_keys_read_back_at_their_precision():
 
 
 def test_ingest_saves_the_arrays_searches_read_and_a_catalog_loads_them(docs, tmp_path):
-    from index.query.arrays import IndexArrays
+    from index.whoosh.arrays import IndexArrays
 
     index_dir = tmp_path / "index"
     ingest_paths([docs], index_dir)
@@ -276,10 +277,10 @@ def test_ingest_saves_the_arrays_searches_read_and_a_catalog_loads_them(docs, tm
 def test_an_index_whose_sources_record_predates_versions_loses_nothing_on_prune(docs, tmp_path):
     index_dir = tmp_path / "index"
     ingest_paths([docs], index_dir)
-    generation = store.current_generation(index_dir)
-    recorded = store.read_sources(generation)
+    generation = generations.current_generation(index_dir)
+    recorded = generations.read_sources(generation)
     before = {key: {"sha1": entry["sha1"], "ids": entry["ids"]} for key, entry in recorded.items()}
-    store.write_sources(generation, before)  # as sources.json was before it recorded each document's version
+    generations.write_sources(generation, before)  # as sources.json was before it recorded each document's version
     (docs / "b.json").write_text("{broken", "utf-8")
     report = ingest_paths([docs], index_dir, prune=True)
     assert report.files_read == 2 and report.removed == []  # each file read once to record its versions

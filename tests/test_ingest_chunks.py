@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from index import store
-from index import writer as writer_module
-from index.ingest import ingest_paths
-from index.query import Catalog, SearchRequest
+from index.query import SearchRequest
 from index.schema import build_schema
+from index.whoosh import generations
+from index.whoosh import writer as writer_module
+from index.whoosh.catalog import Catalog
+from index.whoosh.ingest import ingest_paths
 
 CHUNK = 5
 
@@ -63,19 +64,19 @@ def test_a_rebuild_that_dies_leaves_the_live_index_as_it_was(folder, tmp_path, m
     index_dir = tmp_path / "index"
     first = sorted(folder.iterdir())[:3]
     ingest_paths(first, index_dir)
-    live = store.current_generation(index_dir)
+    live = generations.current_generation(index_dir)
 
     with pytest.raises(Stop):
         ingest_paths([folder], index_dir, rebuild=True, progress=_stopping_at(18))
 
-    assert store.current_generation(index_dir) == live
+    assert generations.current_generation(index_dir) == live
     assert Catalog(index_dir).stats()["documents"] == 3
     assert [p.name for p in index_dir.glob("gen-*")] == [live.name]
 
 
 def test_a_document_the_writer_fails_on_costs_only_itself(tmp_path: Path) -> None:
     """A NUMERIC field given text: the writer refuses the document, naming the field, and keeps the others."""
-    generation, ix = store.new_generation(tmp_path, build_schema())
+    generation, ix = generations.new_generation(tmp_path, build_schema())
     blank = {name: "" for name in ("dedup_key", "publisher", "category_scheme", "category_topic", "category_genre")}
     blank |= {name: "" for name in ("validity", "url", "source", "doc_no", "pub_date", "content_hash")}
     with writer_module.BulkWriter(ix) as writer:
@@ -83,7 +84,7 @@ def test_a_document_the_writer_fails_on_costs_only_itself(tmp_path: Path) -> Non
         with pytest.raises(writer_module.UnwritableDocument, match="field year: ValueError"):
             writer.update_document(id="b", title="坏文档", body="坏文档独有的词语。", year="not a year", **blank)
         writer.update_document(id="c", title="关于养老的通知", body="养老服务。", **blank)
-    store.publish(tmp_path, generation)
+    generations.publish(tmp_path, generation)
 
     catalog = Catalog(tmp_path)
     assert catalog.stats()["documents"] == 2
@@ -99,6 +100,6 @@ def test_sources_are_written_with_every_commit(folder, tmp_path, monkeypatch) ->
     ingest_paths([tmp_path / "other.json"], index_dir)
     with pytest.raises(Stop):
         ingest_paths([folder], index_dir, progress=_stopping_at(12))
-    sources = store.read_sources(store.current_generation(index_dir))
+    sources = generations.read_sources(generations.current_generation(index_dir))
     # files whose every document is committed: the first nine (the tenth closed the chunk, still open then)
     assert len(sources) == 1 + 9 and all(entry["sha1"] for entry in sources.values())

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from index.writer import BATCH_CHARS, workers_available
+from index.whoosh.writer import BATCH_CHARS, workers_available
 
 
 def _children(pid: int) -> set[int]:

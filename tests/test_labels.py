@@ -10,8 +10,8 @@ import pytest
 
 from index.labels import canonical_field, line_pairs, map_fields
 from index.normalise import normalise, normalise_validity
-from index.readers import ReadError, read_file
-from index.record import RawRecord
+from index.readers import read_file
+from index.record import RawRecord, ReadError
 
 
 def _documents(path: Path):

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from helpers import DOCUMENTS, SEED_INDEX_NO
 
-from index import store
-from index.ingest import ingest_paths
-from index.query import Catalog
+from index.whoosh import generations
+from index.whoosh.catalog import Catalog
+from index.whoosh.ingest import ingest_paths
 
 
 def write_many(path: Path, count: int) -> Path:
@@ -45,7 +45,7 @@ def _wait_for(path: Path, process: subprocess.Popen[str], seconds: float = 60) -
 def test_a_rebuild_killed_mid_write_is_cleaned_by_the_next_ingest(tmp_path: Path) -> None:
     index_dir = tmp_path / "index"
     ingest_paths([DOCUMENTS], index_dir)
-    live = store.current_generation(index_dir)
+    live = generations.current_generation(index_dir)
     many = write_many(tmp_path / "many.jsonl", 3000)
 
     rebuild = _portal("--rebuild", "-q", str(DOCUMENTS), str(many), index_dir=index_dir)
@@ -54,7 +54,7 @@ def test_a_rebuild_killed_mid_write_is_cleaned_by_the_next_ingest(tmp_path: Path
     time.sleep(0.5)
     rebuild.send_signal(signal.SIGKILL)
     rebuild.communicate()
-    assert partial.is_dir() and store.current_generation(index_dir) == live  # what the kill left
+    assert partial.is_dir() and generations.current_generation(index_dir) == live  # what the kill left
 
     after = _portal(str(DOCUMENTS), index_dir=index_dir)
     out, err = after.communicate(timeout=120)
@@ -71,7 +71,7 @@ def test_a_rebuild_killed_mid_write_is_cleaned_by_the_next_ingest(tmp_path: Path
 def test_temporaries_of_a_killed_ingest_are_removed_and_listed(tmp_path: Path) -> None:
     index_dir = tmp_path / "index"
     ingest_paths([DOCUMENTS], index_dir)
-    live = store.current_generation(index_dir)
+    live = generations.current_generation(index_dir)
     leftovers = [index_dir / "CURRENT.tmp", live / "sources.json.tmp", live / "MAIN.tmp" / "run-1.tmp"]
     for path in leftovers:
         path.parent.mkdir(exist_ok=True)

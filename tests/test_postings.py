@@ -1,4 +1,5 @@
-"""The bulk posting readers (index/postings.py) against Whoosh's own matchers, on a real index of several blocks."""
+"""The bulk posting readers (index/whoosh/postings.py) against Whoosh's own matchers, on a real index of several
+blocks."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.ingest import ingest_paths
-from index.postings import read_positions, read_postings
-from index.store import open_current
+from index.whoosh.generations import open_current
+from index.whoosh.ingest import ingest_paths
+from index.whoosh.postings import read_positions, read_postings
 
 DOCS = 300  # more than two W3 blocks (128 postings each) for a bigram every document holds
 

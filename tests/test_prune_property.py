@@ -17,8 +17,8 @@ from helpers import needs_searchd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from index import store
-from index.ingest import ingest_paths
+from index.whoosh import generations
+from index.whoosh.ingest import ingest_paths
 
 FILES = ("a.jsonl", "b.jsonl", "c.jsonl", "sub/d.jsonl")
 DATES = ("2020-01-02", "2021-03-04")
@@ -89,7 +89,7 @@ class Whoosh:
         ingest_paths([folder], self.index_dir, prune=True)
 
     def held(self) -> dict[str, str]:
-        with store.open_current(self.index_dir).searcher() as searcher:
+        with generations.open_current(self.index_dir).searcher() as searcher:
             return {fields["id"]: fields["title"] for fields in searcher.all_stored_fields()}
 
 

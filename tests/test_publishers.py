@@ -8,11 +8,12 @@ import json
 import pytest
 from helpers import DOCUMENTS
 
-from index.ingest import ingest_paths
 from index.normalise import normalise
 from index.publishers import DEFAULT_TABLE, PublisherTable, resolve_publishers, split_publishers
-from index.query import Catalog, SearchRequest
+from index.query import SearchRequest
 from index.record import RawRecord
+from index.whoosh.catalog import Catalog
+from index.whoosh.ingest import ingest_paths
 
 TABLE = PublisherTable.load(DEFAULT_TABLE)
 

@@ -12,9 +12,10 @@ import shutil
 import pytest
 from helpers import shared_path
 
-from index.ingest import ingest_paths
-from index.query import Catalog, SearchRequest
+from index.query import SearchRequest
 from index.query.syntax import Phrase, Words, parse
+from index.whoosh.catalog import Catalog
+from index.whoosh.ingest import ingest_paths
 
 PINGTAN = "平潭综合实验区管委会办公室关于修改《平潭综合实验区建设工程砂石材料保障供应实施方案》的通知"
 DOCS = [

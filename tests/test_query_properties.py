@@ -9,9 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from index.ingest import ingest_paths
-from index.query import Catalog, SearchRequest
+from index.query import SearchRequest
 from index.query.syntax import And, Not, Or, Phrase, Words, parse
+from index.whoosh.catalog import Catalog
+from index.whoosh.ingest import ingest_paths
 
 # Text built from the characters queries are made of: Chinese, Latin, digits, and every character the syntax
 # gives a meaning (quotes of four kinds, brackets, colons, operators' letters, minus, field prefixes).

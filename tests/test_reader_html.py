@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from index.htmltext import html_to_text
-from index.readers import ReadError
 from index.readers import html as reader
 from index.readers.html import parse_html
+from index.record import ReadError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "html"
 PAGE_URL = "http://www.example.gov.cn/kjt/tzgg/202405/t20240520_1.html"

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from index import limits
 from index.normalise import RejectedRecord, normalise
-from index.readers import ReadError, read_file, readers
-from index.record import RawRecord
+from index.readers import read_file, readers
+from index.record import RawRecord, ReadError
 
 SUFFIXES = (".txt", ".json", ".jsonl", ".csv", ".html", ".dat")
 READERS = {reader.NAME: reader for reader in readers()}

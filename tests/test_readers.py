@@ -10,7 +10,8 @@ import pytest
 from helpers import SEED, SEED_INDEX_NO, shared_path
 
 from index.normalise import normalise
-from index.readers import ReadError, detect_reader, read_file
+from index.readers import detect_reader, read_file
+from index.record import ReadError
 
 
 def _documents(path: Path):

@@ -7,9 +7,9 @@ import json
 import pytest
 from helpers import SEED_INDEX_NO
 
-from index.ingest import ingest_paths
-from index.query import Catalog
 from index.query.related import CITED, CITING, SAME_TOPIC, significant_text
+from index.whoosh.catalog import Catalog
+from index.whoosh.ingest import ingest_paths
 
 HANDING_DOWN = "各有关单位：\n现将《{title}》印发给你们，请认真贯彻执行。\n特此通知。\n附件：{title}\n2019年3月1日"
 DOCS = [

@@ -1,4 +1,4 @@
-"""index.relations and Catalog.relations: 解读 ↔ 原文 and what replaced what, from what documents say."""
+"""index.crossrefs and Catalog.relations: 解读 ↔ 原文 and what replaced what, from what documents say."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from index import relations
-from index.query import Catalog, SearchRequest
+from index import crossrefs
+from index.query import SearchRequest
 from index.record import Document, Link
+from index.whoosh.catalog import Catalog
 
 URBAN_RENEWAL = "014330561/2021-00102"  # documents/: 宿迁市城市更新管理办法 (宿迁市人民政府令第5号)
 URBAN_RENEWAL_JD = "014322182/2021-00120"  # tests/web/fixtures/relations.json: its 政策解读, by 《title》 and 令 number
@@ -39,50 +40,50 @@ FUND_2020 = "014326116/2020-00011"  # 宿公积金〔2019〕7号文件同时停�
     ],
 )
 def test_interpretation_form(title: str, column: str, form: str) -> None:
-    assert relations.interpretation_form(title, [], column) == form
+    assert crossrefs.interpretation_form(title, [], column) == form
 
 
 def test_title_keys_cover_joint_titles_and_published_texts() -> None:
-    keys = relations.title_keys("宿迁市医疗保障局 宿迁市民政局关于健全重特大疾病医疗保险和救助制度的实施意见")
+    keys = crossrefs.title_keys("宿迁市医疗保障局 宿迁市民政局关于健全重特大疾病医疗保险和救助制度的实施意见")
     assert "关于健全重特大疾病医疗保险和救助制度的实施意见" in keys
-    assert "宿迁市城市更新管理办法" in relations.title_keys("宿迁市人民政府关于印发《宿迁市城市更新管理办法》的通知")
-    assert relations.title_key("《关于 “两个” 问题的（试行）通知》") == "关于两个问题的试行通知"
+    assert "宿迁市城市更新管理办法" in crossrefs.title_keys("宿迁市人民政府关于印发《宿迁市城市更新管理办法》的通知")
+    assert crossrefs.title_key("《关于 “两个” 问题的（试行）通知》") == "关于两个问题的试行通知"
 
 
 def test_doc_numbers_in_running_text_in_any_brackets() -> None:
-    tokens = relations.doc_no_tokens("近日，市政府印发了宿政办发[2017]150号文件")
+    tokens = crossrefs.doc_no_tokens("近日，市政府印发了宿政办发[2017]150号文件")
     assert "n:宿政办发〔2017〕150号" in tokens
-    assert "n:宿迁市人民政府令第5号" in relations.doc_no_tokens("《办法》（宿迁市人民政府令第5号）已审议通过")
+    assert "n:宿迁市人民政府令第5号" in crossrefs.doc_no_tokens("《办法》（宿迁市人民政府令第5号）已审议通过")
 
 
 def test_a_repeal_and_its_direction() -> None:
     later = Document(
         id="a", title="新通知", body="本通知自印发之日起施行，《旧的实施办法全文》（泗政发〔2016〕88号）同时废止。"
     )
-    assert {"t:旧的实施办法全文", "n:泗政发〔2016〕88号"} <= set(relations.repeals(later))
-    assert relations.repealed_by(later) == []
+    assert {"t:旧的实施办法全文", "n:泗政发〔2016〕88号"} <= set(crossrefs.repeals(later))
+    assert crossrefs.repealed_by(later) == []
     earlier = Document(id="b", title="旧的实施办法全文", body="本办法已被《新的实施办法全文》代替。")
-    assert relations.repealed_by(earlier) == ["t:新的实施办法全文"]
-    assert relations.repeals(earlier) == []
+    assert crossrefs.repealed_by(earlier) == ["t:新的实施办法全文"]
+    assert crossrefs.repeals(earlier) == []
 
 
 def test_a_replacement_between_two_other_documents_links_neither() -> None:
     listing = Document(
         id="d", title="关于废止部分规章的决定", body="《放射性药品管理办法》已被《放射性药品管理条例》代替。"
     )
-    assert relations.repeals(listing) == [] and relations.repealed_by(listing) == []
+    assert crossrefs.repeals(listing) == [] and crossrefs.repealed_by(listing) == []
 
 
 def test_a_document_never_cites_itself() -> None:
     doc = Document(id="c", title="关于废止的通知", doc_no="宿政发〔2020〕1号", body="宿政发〔2020〕1号同时废止。")
-    assert relations.repeals(doc) == []
+    assert crossrefs.repeals(doc) == []
 
 
 def test_links_resolve_against_the_page_or_keep_their_path() -> None:
-    assert relations.link_tokens("../b.html", "https://x.gov.cn/art/1/a.html") == ["u:https://x.gov.cn/art/b.html"]
-    assert relations.link_tokens("/art/2024/3/12/jd.html") == ["p:/art/2024/3/12/jd.html"]
-    assert relations.link_tokens("/index.html") == []  # names no page in particular
-    assert relations.link_tokens("javascript:alert(1)") == []
+    assert crossrefs.link_tokens("../b.html", "https://x.gov.cn/art/1/a.html") == ["u:https://x.gov.cn/art/b.html"]
+    assert crossrefs.link_tokens("/art/2024/3/12/jd.html") == ["p:/art/2024/3/12/jd.html"]
+    assert crossrefs.link_tokens("/index.html") == []  # names no page in particular
+    assert crossrefs.link_tokens("javascript:alert(1)") == []
 
 
 @pytest.fixture(scope="module")
@@ -158,4 +159,4 @@ def test_a_relation_to_a_document_not_in_the_index_is_not_listed() -> None:
     doc = Document(
         id="x", title="《不在索引中的办法名称》政策解读", related=[Link("原文", "https://a.gov.cn/art/1/2/3.html")]
     )
-    assert relations.cites(doc) == ["t:不在索引中的办法名称", "u:https://a.gov.cn/art/1/2/3.html"]
+    assert crossrefs.cites(doc) == ["t:不在索引中的办法名称", "u:https://a.gov.cn/art/1/2/3.html"]

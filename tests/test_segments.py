@@ -1,5 +1,5 @@
-"""Segments built in bulk (index/segments.py) hold exactly what Whoosh's own writer writes for the same documents,
-and the bulk writer commits them, with deletions, whether built in this process or in worker processes."""
+"""Segments built in bulk (index/whoosh/segments.py) hold exactly what Whoosh's own writer writes for the same
+documents, and the bulk writer commits them, with deletions, whether built in this process or in worker processes."""
 
 from __future__ import annotations
 
@@ -10,14 +10,15 @@ import pytest
 from helpers import DOCUMENTS, WEB_FIXTURES
 from whoosh import index as whoosh_index
 
-from index import segments
 from index.analysis import segmenter
 from index.normalise import normalise
-from index.readers import ReadError, read_file
-from index.runs import analyse
+from index.readers import read_file
+from index.record import ReadError
 from index.schema import build_schema, content_hash, to_fields
-from index.segments import per_document, write_segment
-from index.writer import BulkWriter, commit_segments
+from index.whoosh import segments
+from index.whoosh.runs import analyse
+from index.whoosh.segments import per_document, write_segment
+from index.whoosh.writer import BulkWriter, commit_segments
 
 
 def bundled_fields() -> list[dict]:
@@ -94,8 +95,9 @@ def _doc(n: int) -> dict:
 
 @pytest.mark.parametrize("workers", [0, 2], ids=["in-process", "worker-processes"])
 def test_bulk_writer_commits_new_segments_and_deletions_together(tmp_path: Path, workers: int) -> None:
-    from index.query import Catalog, SearchRequest
-    from index.store import new_generation, publish
+    from index.query import SearchRequest
+    from index.whoosh.catalog import Catalog
+    from index.whoosh.generations import new_generation, publish
 
     index_dir = tmp_path / "index"
     generation, ix = new_generation(index_dir, build_schema())
@@ -119,7 +121,7 @@ def test_bulk_writer_commits_new_segments_and_deletions_together(tmp_path: Path,
 
 
 def test_a_cancelled_bulk_writer_leaves_the_index_as_it_was(tmp_path: Path) -> None:
-    from index.store import new_generation
+    from index.whoosh.generations import new_generation
 
     generation, ix = new_generation(tmp_path / "index", build_schema())
     writer = BulkWriter(ix, workers=0)
@@ -139,9 +141,10 @@ def normalise_json(folder: Path, record: dict):
 
 def test_small_ingests_keep_the_number_of_segments_bounded(tmp_path: Path, monkeypatch) -> None:
     """Each ingest commits a segment; past MAX_SMALL_SEGMENTS small ones they are merged, deletions left behind."""
-    from index import merge
-    from index.ingest import ingest_paths
-    from index.query import Catalog, SearchRequest
+    from index.query import SearchRequest
+    from index.whoosh import merge
+    from index.whoosh.catalog import Catalog
+    from index.whoosh.ingest import ingest_paths
 
     monkeypatch.setattr(merge, "MAX_SMALL_SEGMENTS", 3)
     index_dir = tmp_path / "index"
@@ -169,7 +172,7 @@ def test_segment_runs_read_back_what_was_written(tmp_path: Path) -> None:
     """A segment read back into runs and written again holds what it held (the merge's round trip)."""
     from whoosh.reading import SegmentReader
 
-    from index.merge import segment_runs
+    from index.whoosh.merge import segment_runs
 
     docs = bundled_fields()
     schema = build_schema()
@@ -200,6 +203,6 @@ def test_segment_runs_read_back_what_was_written(tmp_path: Path) -> None:
     ],
 )
 def test_which_segments_a_commit_merges(sizes, merged) -> None:
-    from index.merge import segments_to_merge
+    from index.whoosh.merge import segments_to_merge
 
     assert segments_to_merge(sizes) == merged

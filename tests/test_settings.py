@@ -49,7 +49,7 @@ def test_readme_states_the_commit_interval_the_writer_uses():
     """What a crash keeps depends on it (README, Bad input and crashes; issue 18)."""
     import re
 
-    from index import writer
+    from index.whoosh import writer
 
     readme = (ROOT / "README.md").read_text("utf-8")
     stated = re.search(r"committed in chunks of ([\d,]+) \(or (\d+) million characters", readme)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from index.query import Catalog, SearchRequest
+from index.query import SearchRequest
 from index.query.spelling import sound, sounds
 from index.query.suggest import Vocabulary
+from index.whoosh.catalog import Catalog
 
 
 def test_words_beginning_with_the_prefix_most_documents_first(catalog: Catalog):

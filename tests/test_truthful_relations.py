@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from helpers import build_index
 
-from index import relations
-from index.query import Catalog, SearchRequest
+from index import crossrefs
+from index.query import SearchRequest
 from index.record import Document
+from index.whoosh.catalog import Catalog
 
 LAB_URLS = [
     f"https://kjt.hebei.gov.cn/www/xxgk2020/228104/228108/{column}/276489/index.html"
@@ -75,13 +76,13 @@ def test_statements_are_clauses_outside_quoted_titles() -> None:
     kept = Document(
         id="k", title="清理结果目录", body="（一）保留规范性文件目录1《关于废止部分文件的通知》冀科规〔2021〕5号"
     )
-    assert relations.statements(kept) == []
+    assert crossrefs.statements(kept) == []
     proposed = Document(id="p", title="征求意见稿", body="拟对《某某市物业管理办法》予以废止。")
-    assert relations.repeals(proposed) == []
+    assert crossrefs.repeals(proposed) == []
     listed = Document(
         id="l", title="新办法", body="《甲市旧的管理办法》（甲政发〔2010〕1号），自本办法施行之日起废止。"
     )
-    assert "t:甲市旧的管理办法" in relations.repeals(listed)
+    assert "t:甲市旧的管理办法" in crossrefs.repeals(listed)
 
 
 def test_versions_of_one_regulation_are_linked(catalog: Catalog, ids: dict[str, str]) -> None:
@@ -94,11 +95,11 @@ def test_versions_of_one_regulation_are_linked(catalog: Catalog, ids: dict[str, 
 
 def test_a_press_conference_is_not_an_interpretation(catalog: Catalog, ids: dict[str, str]) -> None:
     doc = catalog.get(ids[PRESS_URL])
-    assert relations.kind(doc) == relations.PRESS
-    found = catalog.search(SearchRequest(filters={"kind": [relations.INTERPRETATION]}, per_page=100))
+    assert crossrefs.kind(doc) == crossrefs.PRESS
+    found = catalog.search(SearchRequest(filters={"kind": [crossrefs.INTERPRETATION]}, per_page=100))
     assert ids[PRESS_URL] not in {hit.id for hit in found.hits}
     assert ids[LAB_JD_URL] in {hit.id for hit in found.hits}
-    assert relations.PRESS in {value.value for value in catalog.facet_counts()["kind"]}
+    assert crossrefs.PRESS in {value.value for value in catalog.facet_counts()["kind"]}
 
 
 def test_an_interpretation_lists_its_original_once(catalog: Catalog, ids: dict[str, str]) -> None:
@@ -124,7 +125,7 @@ def test_an_interpretation_interprets_what_its_title_names_not_its_grounds() -> 
         body="为深化落实有关意见，根据《中华人民共和国档案法》相关要求，研究修订《档案专业人员继续教育规定》。",
         column="政策解读",
     )
-    named = {token for _, tokens in relations.interpreted_sentences(titled) for token in tokens}
+    named = {token for _, tokens in crossrefs.interpreted_sentences(titled) for token in tokens}
     assert "t:档案专业人员继续教育规定" in named and "t:中华人民共和国档案法" not in named
     untitled = Document(
         id="n",
@@ -132,7 +133,7 @@ def test_an_interpretation_interprets_what_its_title_names_not_its_grounds() -> 
         body="日前，省政府办公厅印发《县域特色产业集群领跑者企业培育行动方案》。根据《河北省促进县域经济条例》，各地……",
         column="政策解读",
     )
-    named = {token for _, tokens in relations.interpreted_sentences(untitled) for token in tokens}
+    named = {token for _, tokens in crossrefs.interpreted_sentences(untitled) for token in tokens}
     assert "t:县域特色产业集群领跑者企业培育行动方案" in named and "t:河北省促进县域经济条例" not in named
 
 
@@ -177,8 +178,8 @@ def test_an_interpretation_links_the_edition_it_interprets(tmp_path: Path) -> No
 def test_a_notice_publishing_two_texts_is_cited_by_both_and_an_infographic_is_no_original() -> None:
     """The shared corpus's 2023 关于印发《河北省农业科技园区管理办法》《河北省农业科技园区评估管理实施细则》的通知
     publishes both; 一图看懂 关于进一步促进科技成果转化和产业化的若干措施 is a 解读 of that 若干措施, not it."""
-    keys = relations.title_keys("关于印发《河北省农业科技园区管理办法》《河北省农业科技园区评估管理实施细则》的通知")
+    keys = crossrefs.title_keys("关于印发《河北省农业科技园区管理办法》《河北省农业科技园区评估管理实施细则》的通知")
     assert {"河北省农业科技园区管理办法", "河北省农业科技园区评估管理实施细则"} <= set(keys)
     picture = Document(id="p", title="一图看懂 关于进一步促进科技成果转化和产业化的若干措施", column="政策解读")
-    assert "关于进一步促进科技成果转化和产业化的若干措施" not in relations.title_keys(picture.title)
-    assert relations.kind(picture) == relations.INTERPRETATION
+    assert "关于进一步促进科技成果转化和产业化的若干措施" not in crossrefs.title_keys(picture.title)
+    assert crossrefs.kind(picture) == crossrefs.INTERPRETATION

@@ -8,7 +8,7 @@ One idea a module:
   (jieba words and character bigrams) sent as space-separated tokens, so the store never segments text itself;
 * :mod:`.sphinxql`: connections, escaping, and reading a query's warnings (a shard that did not answer);
 * :mod:`.match`: a query tree of :mod:`index.query.syntax` as a SphinxQL ``MATCH()`` expression;
-* :mod:`.catalog`: :class:`~.catalog.ClusterCatalog`, what the portal asks, as :class:`index.query.Catalog` is
+* :mod:`.catalog`: :class:`~.catalog.ClusterCatalog`, what the portal asks, as :class:`index.whoosh.catalog.Catalog` is
   for Whoosh;
 * :mod:`.writer` and :mod:`.ingest`: writing rows to every replica of their shard, and distributed ingest
   with Dask;

@@ -1,4 +1,4 @@
-""":class:`ClusterCatalog`: what the portal asks (:class:`index.query.store.SearchStore`), answered by the
+""":class:`ClusterCatalog`: what the portal asks (:class:`index.query.protocols.SearchStore`), answered by the
 distributed index of a Manticore/Sphinx cluster in SphinxQL.
 
 What matches is what the Whoosh store matches (:mod:`.match`); filters, facets, dates, sorting, copies collapsed
@@ -12,22 +12,22 @@ into one hit, pages, highlights, lookups and relations are the Whoosh store's ru
 * sort orders are the Whoosh store's, ties broken by id (Whoosh breaks them by its internal document order).
 
 Ranking differs: Sphinx ranks by its ``proximity_bm25`` ranker with the field weights of
-:data:`index.query.engine.TEXT_FIELDS`, not by the engine's BM25F with synonyms scored as one term, whole-text
+:data:`index.query.plan.TEXT_FIELDS`, not by the engine's BM25F with synonyms scored as one term, whole-text
 and near-title bonuses (docs/scale-out.md says where orders may differ and what the tests hold equal).
 A shard that does not answer (and has no mirror that does) leaves a partial answer, said on the page.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import math
 import re
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
-from index import relations as relation_tokens
 from index.analysis import ChineseAnalyzer, fast_segmenter, fold, word_counts
 from index.cluster.match import MatchBuilder, keys_any, unit_of
 from index.cluster.rows import stored_of
@@ -35,28 +35,27 @@ from index.cluster.sphinxql import Answer, Cluster, failed_agents, match_token
 from index.cluster.topology import Topology, doc_key, value_key
 from index.convert import to_simplified
 from index.identifiers import doc_no_key, index_no_key
-from index.query.catalog import MAX_SUGGESTIONS, begin_search, highlight_needles, hit_of
 from index.query.compounds import compounds_of
-from index.query.engine import FIELD_GROUPS, STOP_WORDS, TEXT_FIELDS, query_units
-from index.query.facets import date_bound
-from index.query.identify import may_name_documents
+from index.query.identify import identifier_terms, index_no_terms, may_name_documents
 from index.query.lexicon import WithLexicon
-from index.query.related import CITED, CITING, MAX_CITATIONS, SAME_TOPIC, RelatedDoc, significant_text
-from index.query.relations import FETCHED, Relations, relations_from
+from index.query.linked import FETCHED, Relations, relations_from
+from index.query.plan import FIELD_GROUPS, STOP_WORDS, TEXT_FIELDS, Unit, query_units
+from index.query.related import RelatedDoc, related_docs
 from index.query.request import FACETS, MAX_QUERY_CHARS, SearchRequest, usable_text
-from index.query.rescue import rescuable, rescued
 from index.query.results import DocSummary, Expansion, FacetValue, Hit, SearchResult, fold_copies, summary_of
+from index.query.search import hit_of, search
 from index.query.spelling import Speller
-from index.query.suggest import _WORD, MAX_WORD_CHARS, MIN_DOCS, TITLE_WEIGHT, Suggestions, Vocabulary
+from index.query.suggest import Suggestions, Vocabulary
 from index.query.synonyms import DEFAULT_PATH as DEFAULT_SYNONYMS
 from index.query.synonyms import Synonyms
 from index.query.syntax import parse
 from index.record import Document
 from index.schema import date_from_key, date_key, from_stored
+from index.whoosh.facets import date_bound
 
 PARTIAL = "部分分片暂时无法访问，以下结果可能不完整。"
 # A piece of a Latin/digit run ending inside a part ("0527-843" of 0527-84300000) is found by the Whoosh store
-# (index/query/engine.py Engine._slots), not yet here (docs/scale-out.md): where nothing is found, the page says so.
+# (index/whoosh/engine.py Engine._slots), not yet here (docs/scale-out.md): where nothing is found, the page says so.
 RUN_FRAGMENTS = "检索集群按完整的字母数字串（如编号、网址）及其各段检索，暂不支持其中的片段；请输入完整的编号再试。"
 _RUN = re.compile(r"[0-9a-z]+(?:[-:/.][0-9a-z]+)+|[0-9a-z]{2,}", re.IGNORECASE)
 APPROXIMATE = "检索词较多：在集群中按分词结果至少匹配七成的词，个别被不同切分的词可能未被找到。"
@@ -96,7 +95,7 @@ def _order_key(sort: str) -> Callable[[dict], tuple]:
 class ClusterCatalog:
     """Read access to the cluster ``topology`` (see the module docstring); thread-safe, one connection per thread.
 
-    ``synonyms`` and ``convert`` are :class:`index.query.Catalog`'s; ``userdict`` is the jieba dictionary the
+    ``synonyms`` and ``convert`` are :class:`index.whoosh.catalog.Catalog`'s; ``userdict`` is the jieba dictionary the
     documents were analysed with at ingest (queries are cut the same way).
     """
 
@@ -173,98 +172,23 @@ class ClusterCatalog:
     # search
 
     def search(self, req: SearchRequest) -> SearchResult:
-        """As :meth:`index.query.Catalog.search`: as typed, else corrected or relaxed (:mod:`index.query.rescue`)."""
-        started = time.perf_counter()
-        result, text, field, parsed = begin_search(req, self._simplified)
-        if parsed is None:
-            return result
-        req = result.request
-        filters = self._filters(req)
-        builder = self._fill(result, parsed, text, field, filters)
-        if rescuable(parsed.node, field, req.scoped, req.literal):
-            _, speller = self._vocabulary()
-            units = query_units(text, self.analyzer, builder.synonyms, builder.compounds)
-            result = rescued(
-                result,
-                text,
-                units,
-                speller,
-                self._cut,
-                self._counter(field, filters),
-                lambda into, parsed, text: self._fill(into, parsed, text, field, filters),
-            )
-        result.elapsed_ms = (time.perf_counter() - started) * 1000
-        return result
+        """Search as typed, else corrected or relaxed: the rules of :func:`index.query.search.search`."""
+        return search(req, self._simplified, self._searching)
 
-    def _cut(self, chunk: str) -> list[str]:
-        return [token.text for token in self.analyzer(chunk, mode="query")]
-
-    def _counter(self, field: str, filters):
-        """A query text → how many documents it finds in ``field`` with the request's ``filters``."""
-
-        builder = self._builder()
-
-        def count(text: str) -> int:
-            match = " ".join(f"({c})" for c in [builder.node(parse(text).node, FIELD_GROUPS[field]), *filters[0]])
-            return self._count(match, filters[1], filters[2])
-
-        return count
-
-    def _fill(self, result: SearchResult, parsed, text: str, field: str, filters) -> MatchBuilder:
-        """``result`` for the query ``parsed`` (its ``text``) in ``field`` with ``filters``; the builder used."""
-        req = result.request
-        builder = self._builder(req.literal)
-        conditions = [self._expression(builder, parsed.node, text, field)] if parsed.node is not None else []
-        for key, part in req.scoped.items():  # 高级检索: every field condition must match as well
-            part = self._simplified(part)
-            conditions.append(self._expression(builder, parse(part).node, part, key))
-        has_query = parsed.node is not None or bool(req.scoped)
-        sort = req.sort if has_query or req.sort != "relevance" else "newest"
-        where, args = _where(" ".join(f"({c})" for c in conditions + filters[0] if c), filters[1], filters[2])
-        warnings: list[str] = []
-        # Every match, less the copies that are not their group's first: exact however many match (a grouped
-        # query's own total is only as exact as its max_matches).
-        dropped = self._dropped_copies(where, args, sort, warnings)
-        result.total = self._matches(where, args, warnings) - len(dropped)
-        result.pages = (result.total + req.per_page - 1) // req.per_page
-        result.page = min(req.page, max(result.pages, 1))  # a page past the end answers with the last page
-        if result.page < req.page:  # said as index.query.catalog.Catalog.search says it
-            result.notices.append(f"共 {max(result.pages, 1)} 页，没有第 {req.page} 页，已显示最后一页。")
-        start = (result.page - 1) * req.per_page
-        listed = self._grouped(where, args, sort, start, req.per_page, warnings)
-        result.facets = self._facets(where, args, req, dropped, warnings)
-        result.expansions = self._expansions(builder, field)
-        needles = highlight_needles(parsed.node, self.analyzer)
-        needles += [word for expansion in result.expansions for word in expansion.synonyms]
-        needles += [part for parts in builder.parts.values() for part in parts if len(part) > 1]
-        result.hits = self._hits(listed.rows, needles)
-        if result.total == 0 and parsed.node is not None:
-            result.suggestions = self._suggestions(builder, text, field, filters)
-        if result.total == 0 and _RUN.search(fold(text)):
-            result.notices.append(RUN_FRAGMENTS)
-        if builder.approximate:
-            result.notices.append(APPROXIMATE)
-        if warnings:
-            result.notices.append(PARTIAL)
-        return builder
+    @contextlib.contextmanager
+    def _searching(self, req: SearchRequest) -> Iterator[_Searching]:
+        yield _Searching(self, req)
 
     def _expression(self, builder: MatchBuilder, node, text: str, field: str) -> str:
         """What the query matches: identifiers by their exact keys, everything else as the engine matches it."""
         if field == "index_no":
-            key = index_no_key(text)
-            return keys_any("index_key", [key]) + " | " + keys_any("index_tail", [key])
+            return " | ".join(_keys(index_no_terms(text)))
         if field == "doc_no":
             return f"({keys_any('doc_no_keys', [doc_no_key(text)])}) | ({builder.phrase(text, FIELD_GROUPS['doc_no'])})"
         expression = builder.node(node, FIELD_GROUPS[field])
         if field == "all" and may_name_documents(text):
             # A 索引号, 后段码 or 文号 in the search box finds what lookup finds, as the Whoosh catalog does.
-            key = index_no_key(text)
-            named = [
-                keys_any("index_key", [key]),
-                keys_any("index_tail", [key]),
-                keys_any("doc_no_keys", [doc_no_key(text)]),
-            ]
-            return " | ".join(f"({part})" for part in [expression, *named] if part)
+            return " | ".join(f"({part})" for part in [expression, *_keys(identifier_terms(text))] if part)
         return expression
 
     def _filters(self, req: SearchRequest) -> tuple[list[str], list[str], list[object]]:
@@ -416,36 +340,17 @@ class ClusterCatalog:
                 found.append(Expansion(word, held))
         return found
 
-    def _suggestions(self, builder: MatchBuilder, text: str, field: str, filters) -> list[str]:
-        """Other queries worth offering on an empty result, each known to find something: one word left out."""
-        if field in ("doc_no", "index_no"):
-            return []
-        units = [unit.word for unit in query_units(text, self.analyzer)]
-        if len(units) < 2:
-            return []
-        found = []
-        for i in range(min(len(units), 8)):
-            candidate = " ".join(units[:i] + units[i + 1 :])
-            match = " ".join(f"({c})" for c in [builder.words(candidate, FIELD_GROUPS[field]), *filters[0]])
-            if self._count(match, filters[1], filters[2]):
-                found.append(candidate)
-            if len(found) >= MAX_SUGGESTIONS:
-                break
-        return found
-
     # autocomplete
 
     def _vocabulary(self) -> tuple[Vocabulary, Speller]:
         """Every title, and the words of titles and bodies with the documents holding each, weighted as
-        :meth:`index.query.suggest.Vocabulary.build` weighs them, and a speller on them; rebuilt when the cluster
+        :meth:`index.query.suggest.Vocabulary.weighed` weighs them, and a speller on them; rebuilt when the cluster
         changes. The cluster keeps no word list to read back, so words come from the stored text of the
         VOCABULARY_DOCS newest documents, cut again (rjieba)."""
 
         def build() -> tuple[Vocabulary, Speller]:
             titles = [(row["doc_id"], row["title"]) for row in self._every("doc_id, title") if row["title"]]
             cut = fast_segmenter()
-            weighted: dict[str, int] = defaultdict(int)
-            found_in: dict[str, int] = defaultdict(int)
             holding: dict[str, dict[str, int]] = {"title": defaultdict(int), "body": defaultdict(int)}
             for start in range(0, VOCABULARY_DOCS, _PAGE):
                 rows = self._select(
@@ -459,13 +364,7 @@ class ClusterCatalog:
                             holding[name][word] += 1
                 if len(rows) < _PAGE:
                     break
-            for name, weight in (("title", TITLE_WEIGHT), ("body", 1)):
-                for word, docs in holding[name].items():
-                    if len(word) <= MAX_WORD_CHARS and _WORD.match(word):
-                        weighted[word] += weight * docs
-                        found_in[word] = max(found_in[word], docs)
-            words = {word: score for word, score in weighted.items() if found_in[word] >= MIN_DOCS}
-            vocabulary = Vocabulary(words, titles)
+            vocabulary = Vocabulary.weighed(lambda name: holding[name].items(), titles)
             return vocabulary, Speller(vocabulary)
 
         return self._cached("vocabulary", build)
@@ -494,10 +393,7 @@ class ClusterCatalog:
         """Documents whose 索引号, 后段码 or 文号 is ``text``, in any of their written forms, newest first; copies
         of one document are one entry (:func:`index.query.results.fold_copies`)."""
         text = usable_text(text)
-        key = index_no_key(text)
-        match = " | ".join(
-            [keys_any("index_key", [key]), keys_any("index_tail", [key]), keys_any("doc_no_keys", [doc_no_key(text)])]
-        )
+        match = " | ".join(_keys(identifier_terms(text)))
         rows = self._select(
             f"SELECT id, stored FROM {self._index} WHERE MATCH(%s) ORDER BY {_ORDER['newest']} LIMIT 50",
             [match],
@@ -522,44 +418,14 @@ class ClusterCatalog:
         return stored_of(rows[0]["stored"]) if rows and rows[0]["doc_id"] == doc_id else None
 
     def related(self, doc_id: str, limit: int = 8) -> list[RelatedDoc]:
-        """本文引用, 引用本文 and 同主题, as :func:`index.query.related.related_docs` lists them; 同主题 here is
-        documents holding at least two of its twelve most characteristic words (by tf·idf), ranked by Sphinx."""
+        """本文引用, 引用本文 and 同主题 (:func:`index.query.related.related_docs`); 同主题 here is documents holding
+        at least two of its twelve most characteristic words (by tf·idf), ranked by Sphinx."""
         rows = self._select(
             f"SELECT id, doc_id, dedup, stored FROM {self._index} WHERE id = %s LIMIT 1", [doc_key(doc_id)]
         ).rows
         if not rows or rows[0]["doc_id"] != doc_id:
             return []
-        doc = from_stored(stored_of(rows[0]["stored"]))
-        own = rows[0]
-        excluded = "id != %s AND dedup != %s"
-        chosen: list[tuple[int, str]] = []
-
-        def take(match: str, reason: str, most: int, sort: str) -> None:
-            if not match or len(chosen) >= limit:
-                return
-            seen = [own["id"], *(row_id for row_id, _ in chosen)]
-            listed = self._select(
-                f"SELECT id, WEIGHT() AS w FROM {self._index} WHERE MATCH(%s) AND {excluded} "
-                f"AND id NOT IN ({', '.join(['%s'] * len(seen))}) GROUP BY dedup "
-                f"WITHIN GROUP ORDER BY {_ORDER[sort]} ORDER BY {_ORDER[sort]} LIMIT %s "
-                f"OPTION ranker=proximity_bm25, field_weights=({FIELD_WEIGHTS})",
-                [match, own["id"], own["dedup"], *seen, min(most, limit - len(chosen))],
-            ).rows
-            chosen.extend((row["id"], reason) for row in listed)
-
-        mentions, refs = relation_tokens.mentions(doc), relation_tokens.refs(doc)
-        take(keys_any("refs", mentions) if mentions else "", CITED, MAX_CITATIONS, "newest")
-        take(keys_any("mentions", refs) if refs else "", CITING, MAX_CITATIONS, "newest")
-        take(
-            self._more_like(significant_text(to_simplified(doc.title), to_simplified(doc.body))),
-            SAME_TOPIC,
-            limit,
-            "relevance",
-        )
-        stored = self._stored([row_id for row_id, _ in chosen])
-        return [
-            RelatedDoc(**vars(summary_of(stored[row_id])), reason=why) for row_id, why in chosen if row_id in stored
-        ]
+        return related_docs(_Related(self, rows[0]), from_stored(stored_of(rows[0]["stored"])), limit)
 
     def _more_like(self, text: str, top: int = 12) -> str:
         """A MATCH for documents holding at least two of the ``top`` words that characterise ``text`` (tf·idf,
@@ -589,7 +455,7 @@ class ClusterCatalog:
         return builder.at_least([unit_of(word) for word in chosen], 2, ("title", "body"))
 
     def relations(self, doc: Document) -> Relations:
-        """What ``doc``'s text links it to (:func:`index.query.relations.relations_from`'s rules)."""
+        """What ``doc``'s text links it to (:func:`index.query.linked.relations_from`'s rules)."""
         return relations_from(self._linked, doc)
 
     def _linked(
@@ -651,6 +517,119 @@ class ClusterCatalog:
             "generation": f"cluster {self.topology}",
             "last_commit": time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(last)) if last else "",
         }
+
+
+class _Searching:
+    """One search request on the cluster (:class:`index.query.search.Searching`): its filters as MATCH parts and
+    attribute conditions, a builder per query matched (each records the synonyms, parts and approximations it
+    used)."""
+
+    def __init__(self, catalog: ClusterCatalog, req: SearchRequest) -> None:
+        self.catalog, self.req = catalog, req
+        self.analyzer = catalog.analyzer
+        self.filters = catalog._filters(req)
+        self._counting: MatchBuilder | None = None
+
+    @property
+    def speller(self) -> Speller:
+        return self.catalog._vocabulary()[1]
+
+    def _builder(self) -> MatchBuilder:
+        """The builder :meth:`count` and :meth:`units` ask (one per search)."""
+        if self._counting is None:
+            self._counting = self.catalog._builder()
+        return self._counting
+
+    def match(self, parsed, text: str, field: str, sort: str) -> _Matched:
+        catalog, req, filters = self.catalog, self.req, self.filters
+        builder = catalog._builder(req.literal)
+        conditions = [catalog._expression(builder, parsed.node, text, field)] if parsed.node is not None else []
+        for key, part in req.scoped.items():  # 高级检索: every field condition must match as well
+            part = catalog._simplified(part)
+            conditions.append(catalog._expression(builder, parse(part).node, part, key))
+        where, args = _where(" ".join(f"({c})" for c in conditions + filters[0] if c), filters[1], filters[2])
+        return _Matched(self, builder, text, field, where, args, sort)
+
+    def count(self, text: str, field: str) -> int:
+        builder, filters = self._builder(), self.filters
+        match = " ".join(f"({c})" for c in [builder.node(parse(text).node, FIELD_GROUPS[field]), *filters[0]])
+        return self.catalog._count(match, filters[1], filters[2])
+
+    def finds(self, text: str, field: str) -> bool:
+        builder, filters = self._builder(), self.filters
+        match = " ".join(f"({c})" for c in [builder.words(text, FIELD_GROUPS[field]), *filters[0]])
+        return bool(self.catalog._count(match, filters[1], filters[2]))
+
+    def units(self, text: str) -> list[Unit]:
+        builder = self._builder()
+        return query_units(text, self.analyzer, builder.synonyms, builder.compounds)
+
+
+class _Matched:
+    """What :meth:`_Searching.match` matched (:class:`index.query.search.Matched`): the total counts every match
+    less the copies that are not their group's first, exact however many match (a grouped query's own total is
+    only as exact as its max_matches)."""
+
+    def __init__(self, searching: _Searching, builder: MatchBuilder, text: str, field: str, where, args, sort):
+        self.catalog, self.req = searching.catalog, searching.req
+        self.builder, self.text, self.where, self.args, self.sort = builder, text, where, args, sort
+        self.warnings: list[str] = []
+        self.dropped = self.catalog._dropped_copies(where, args, sort, self.warnings)
+        self.total = self.catalog._matches(where, args, self.warnings) - len(self.dropped)
+        self.expansions = self.catalog._expansions(builder, field)
+        self.parts = builder.parts
+
+    def facets(self) -> dict[str, list[FacetValue]]:
+        return self.catalog._facets(self.where, self.args, self.req, self.dropped, self.warnings)
+
+    def hits(self, start: int, count: int, needles: list[str]) -> list[Hit]:
+        listed = self.catalog._grouped(self.where, self.args, self.sort, start, count, self.warnings)
+        return self.catalog._hits(listed.rows, needles)
+
+    def notices(self) -> list[str]:
+        notices = []
+        if self.total == 0 and _RUN.search(fold(self.text)):
+            notices.append(RUN_FRAGMENTS)
+        if self.builder.approximate:
+            notices.append(APPROXIMATE)
+        if self.warnings:
+            notices.append(PARTIAL)
+        return notices
+
+
+class _Related:
+    """Related documents of the document in ``own`` (its row: id, dedup), documents named by integer id, its copies
+    (one ``dedup``) excluded (:class:`index.query.related.RelatedStore`)."""
+
+    def __init__(self, catalog: ClusterCatalog, own: dict) -> None:
+        self.catalog, self.own = catalog, own
+
+    def holding(self, field: str, tokens: list[str], exclude: list, most: int) -> list[int]:
+        return self._listed(keys_any(field, tokens) if tokens else "", exclude, most, "newest")
+
+    def like(self, text: str, exclude: list, most: int) -> list[int]:
+        return self._listed(self.catalog._more_like(text), exclude, most, "relevance")
+
+    def _listed(self, match: str, exclude: list, most: int, sort: str) -> list[int]:
+        if not match or most <= 0:
+            return []
+        seen = [self.own["id"], *exclude]
+        rows = self.catalog._select(
+            f"SELECT id, WEIGHT() AS w FROM {self.catalog._index} WHERE MATCH(%s) AND id != %s AND dedup != %s "
+            f"AND id NOT IN ({', '.join(['%s'] * len(seen))}) GROUP BY dedup "
+            f"WITHIN GROUP ORDER BY {_ORDER[sort]} ORDER BY {_ORDER[sort]} LIMIT %s "
+            f"OPTION ranker=proximity_bm25, field_weights=({FIELD_WEIGHTS})",
+            [match, self.own["id"], self.own["dedup"], *seen, most],
+        ).rows
+        return [row["id"] for row in rows]
+
+    def summaries(self, keys: list) -> dict[int, DocSummary]:
+        return {key: summary_of(stored) for key, stored in self.catalog._stored(keys).items()}
+
+
+def _keys(terms: list[tuple[str, str]]) -> list[str]:
+    """A MATCH part for each exact (field, key) pair."""
+    return [keys_any(field, [key]) for field, key in terms]
 
 
 def _where(match: str, conditions: list[str], args: list) -> tuple[str, list]:

@@ -26,6 +26,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from index import limits
 from index.cluster.rows import to_row
@@ -33,10 +34,21 @@ from index.cluster.sphinxql import Cluster, connect
 from index.cluster.topology import Topology, doc_key
 from index.cluster.writer import delete_ids, flush, split_by_shard, write_shard
 from index.decoding import file_name
-from index.ingest import Conflict, DocWarning, Duplicate, IngestReport, Rejection, iter_files, read_document
-from index.ingest import _Version as Version
+from index.ingest import (
+    Conflict,
+    DocWarning,
+    Duplicate,
+    IngestReport,
+    Rejection,
+    Version,
+    existing,
+    iter_files,
+    read_document,
+    under,
+)
 from index.limits import Limits
-from index.readers import ReadError, read_file
+from index.readers import read_file
+from index.record import ReadError
 from index.schema import content_hash, dedup_key
 
 SLICE_RECORDS = 500
@@ -132,6 +144,59 @@ class _Incumbent:
     dup: int
 
 
+class ClusterIngest:
+    """The cluster ``topology`` as an :class:`index.query.protocols.IngestStore`: :func:`ingest_cluster`, through
+    the Dask ``scheduler`` (an address) or ``workers`` local Dask workers where given, else in this process.
+    ``rebuild`` writes in place (the cluster keeps no generations)."""
+
+    def __init__(
+        self,
+        topology: Topology,
+        scheduler: str | None = None,
+        workers: int = 0,
+        userdict: str | None = None,
+        where: str = "",
+        bounds: Limits | None = None,
+    ) -> None:
+        self.topology, self.scheduler, self.workers, self.userdict = topology, scheduler, workers, userdict
+        self.bounds = bounds
+        self.where = where or f"集群 {topology}"
+        self._client: Any = None
+
+    def ingest(
+        self,
+        paths: Iterable[Path],
+        *,
+        prune: bool = False,
+        rebuild: bool = False,
+        progress: Callable[[str], None] | None = None,
+    ) -> IngestReport:
+        if self._client is None and self.scheduler:
+            from dask.distributed import Client
+
+            self._client = Client(self.scheduler)
+        elif self._client is None and self.workers:
+            self._client = local_client(self.workers)
+        return ingest_cluster(
+            paths,
+            self.topology,
+            client=self._client,
+            prune=prune,
+            userdict=self.userdict,
+            progress=progress,
+            bounds=self.bounds,
+        )
+
+    def close(self) -> None:
+        """Closes the Dask client, and the local workers it started."""
+        client, self._client = self._client, None
+        if client is not None:
+            cluster = getattr(client, "cluster", None)
+            client.close()
+            if cluster is not None and not self.scheduler:
+                cluster.close()
+
+
 def ingest_cluster(
     paths: Iterable[Path],
     topology: Topology,
@@ -151,10 +216,7 @@ def ingest_cluster(
     Returns the Whoosh ingest's report. Raises FileNotFoundError for a path that does not exist,
     StoreUnavailable when the cluster does not answer.
     """
-    paths = [Path(p) for p in paths]
-    missing = [str(p) for p in paths if not p.exists()]
-    if missing:
-        raise FileNotFoundError(f"no such file or folder: {', '.join(missing)}")
+    paths = existing(paths)
     bounds = bounds or limits.current()
     runner = client or _Here()
     report = IngestReport()
@@ -180,7 +242,7 @@ def ingest_cluster(
     rivals = {
         doc_id: held
         for doc_id, held in incumbents.items()
-        if held.source not in named and not (prune and _under(held.source, roots))
+        if held.source not in named and not (prune and under(held.source, roots))
     }
     for number, (metas, rejected) in enumerate(gathered):
         report.rejected += rejected
@@ -204,7 +266,7 @@ def ingest_cluster(
         gone = [
             doc_id
             for doc_id, held in incumbents.items()
-            if doc_id not in read and doc_id not in chosen_at and held.source and _under(held.source, roots)
+            if doc_id not in read and doc_id not in chosen_at and held.source and under(held.source, roots)
         ]
         delete_ids(topology, gone)
         report.removed += gone
@@ -212,13 +274,8 @@ def ingest_cluster(
     return report
 
 
-def _under(source: str, roots: list[Path]) -> bool:
-    path = Path(source)
-    return any(path == root or root in path.parents for root in roots)
-
-
 def _decide(meta: Meta, number, position, incumbents, rivals, written, chosen_at, seen, report) -> None:
-    """The Whoosh ingest's rules (index.ingest._ingest_file) for one version, in file and record order; only
+    """The Whoosh ingest's rules (index.whoosh.ingest._ingest_file) for one version, in file and record order; only
     ``rivals`` of what the cluster holds compete with it."""
     version, doc_id = meta.version, meta.doc_id
     incumbent = written.get(doc_id)

@@ -1,10 +1,10 @@
 """A query tree (:mod:`index.query.syntax`) as a SphinxQL ``MATCH()`` expression, with the semantics of
-:mod:`index.query.engine`.
+:mod:`index.whoosh.engine`.
 
-* A unit of unquoted words (:func:`index.query.engine.query_units`) is found in a field either as its word
+* A unit of unquoted words (:func:`index.query.plan.query_units`) is found in a field either as its word
   (the ``_w`` field) or as its run of grams (every gram of it in the ``_g`` field); its synonyms are more
   alternatives. As in the engine, a unit must be found within one field.
-* Most units must match (:func:`index.query.engine.minimum_match`). Sphinx's quorum operator ``"a b c"/N`` takes
+* Most units must match (:func:`index.query.plan.minimum_match`). Sphinx's quorum operator ``"a b c"/N`` takes
   single keywords, not the alternatives above, so "at least N of M" is written as a conjunction: every set of
   M − N + 1 units holds a match. Up to :data:`MAX_CLAUSES` clauses (queries of up to six units; typed queries
   rarely have more) this is exact; longer pasted text uses the quorum operator over the units' words as jieba
@@ -23,11 +23,11 @@ from index.cluster.rows import ALL, grams
 from index.cluster.sphinxql import match_token
 from index.cluster.topology import term_key
 from index.query.compounds import Compounds
-from index.query.engine import FIELD_GROUPS, Unit, minimum_match, query_units
+from index.query.plan import FIELD_GROUPS, Unit, minimum_match, query_units
 from index.query.synonyms import SynonymTable
 from index.query.syntax import And, Node, Not, Phrase, Words
 
-# Text field (engine.TEXT_FIELDS) → its words field and its grams field in the store (None where it has none).
+# Text field (plan.TEXT_FIELDS) → its words field and its grams field in the store (None where it has none).
 FIELDS: dict[str, tuple[str | None, str | None]] = {
     "title": ("title_w", "title_g"),
     "body": ("body_w", "body_g"),
@@ -73,7 +73,7 @@ class MatchBuilder:
                     self.alternatives[expanded.word] = [alternative.word for alternative in expanded.alternatives]
             if unit.parts:
                 self.parts[unit.word] = [part.word for part in unit.parts]
-        # Optional words (engine.OPTIONAL_WORDS) only add to the engine's score; Sphinx ranks by its own.
+        # Optional words (plan.OPTIONAL_WORDS) only add to the engine's score; Sphinx ranks by its own.
         required = [unit for unit in units if not unit.optional]
         return self.at_least(required, minimum_match(len(required)), fields)
 

@@ -1,6 +1,6 @@
 """A document as the row a real-time index of the cluster stores, analysed by this project's own analysis.
 
-The store is sent tokens, not text: each text field of :data:`index.query.engine.TEXT_FIELDS` as
+The store is sent tokens, not text: each text field of :data:`index.query.plan.TEXT_FIELDS` as
 
 * ``<field>_w``: jieba's words (what the Whoosh word fields hold: folded, cut, lower-cased), and
 * ``<field>_g``: the character bigrams and Latin/digit runs of :func:`index.bigrams.gram_positions`, in order,
@@ -14,7 +14,7 @@ in the same order (:mod:`.match`), so a phrase matches where it matches in Whoos
 the document differ in touching: ``年第 30`` (spaced) against ``年第30``, or a Latin part beside Chinese
 (docs/scale-out.md lists the differences).
 
-Exact terms (索引号 keys, 文号 forms, facet values, the relation tokens of :mod:`index.relations`, ``all``)
+Exact terms (索引号 keys, 文号 forms, facet values, the relation tokens of :mod:`index.crossrefs`, ``all``)
 are hashed into single tokens of the ``keys`` field (:func:`.topology.term_key`). What Whoosh stores is kept as
 one compressed JSON string attribute (``stored``), so pages are built from the same stored fields
 (:func:`index.schema.from_stored`, :func:`index.query.results.summary_of`).

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from index.cluster.topology import Address, Topology
-from index.store import NoIndex
+from index.query.protocols import StoreError
 
 if TYPE_CHECKING:
     from pymysql.connections import Connection
@@ -25,11 +25,11 @@ _MATCH_SPECIAL = re.compile(r"""([\\()|\-!@~"&/^$=<'*])""")
 _AGENT = re.compile(r"agent ([^:\s]+:\d+)")
 
 
-class StoreUnavailable(NoIndex):
+class StoreUnavailable(StoreError):
     """No node of the cluster answered (the portal answers 503, as before a first ingest)."""
 
     def __init__(self, detail: str) -> None:
-        Exception.__init__(self, f"the search cluster does not answer: {detail}")
+        super().__init__(f"the search cluster does not answer: {detail}")
 
 
 def match_token(token: str) -> str:

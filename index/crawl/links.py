@@ -16,7 +16,7 @@ import lxml.html
 
 from index.crawl.urls import absolute_url
 from index.htmltext import attachment_links, decode_html, parse_tree
-from index.readers import ReadError
+from index.record import ReadError
 
 MB = 1024 * 1024
 MAX_SITEMAP_BYTES = 50 * MB  # the sitemap protocol's own limit for one uncompressed file

@@ -1,10 +1,9 @@
-"""The search side: what a request may ask (:mod:`.request`), query text → a query tree (:mod:`.syntax`),
-matched and scored (BM25F) on NumPy arrays (:mod:`.engine`), filters and facets (:mod:`.facets`), highlighting
-(:mod:`.highlight`), identifier detection (:mod:`.identify`), and :class:`Catalog` (:mod:`.catalog`), the Whoosh
-store, which the portal and the CLI ask through the store protocol (:class:`.store.SearchStore`).
+"""What a search asks and answers, whichever store holds the documents: the request and its limits
+(:mod:`.request`), query text → query tree (:mod:`.syntax`), identifier detection (:mod:`.identify`), the
+result shapes (:mod:`.results`), and what a store must answer (:mod:`.protocols`). The Whoosh store is
+:mod:`index.whoosh`, the cluster :mod:`index.cluster`.
 """
 
-from index.query.catalog import Catalog
 from index.query.identify import identifier_kind
 from index.query.request import FACETS, FIELDS, MAX_QUERY_CHARS, SORTS, SearchRequest
 from index.query.results import DocSummary, FacetValue, Hit, SearchResult
@@ -14,7 +13,6 @@ __all__ = [
     "FIELDS",
     "MAX_QUERY_CHARS",
     "SORTS",
-    "Catalog",
     "DocSummary",
     "FacetValue",
     "Hit",

@@ -6,7 +6,7 @@ in many. So a word of the query in fewer than :data:`RARE_DOCS` documents of the
 (:class:`index.query.suggest.Vocabulary`, title and body words), or one of whose parts is an everyday word of a
 synonym group, gets its *parts*: the best cut of the word by jieba's own dictionary and frequencies with the word
 itself left out (低保户 → 低保 + 户, 考驾照 → 考 + 驾照, 低保标准 → 低保 + 标准). The engine then finds the word
-either as typed or as all its parts (:meth:`index.query.engine.Engine._unit`), and each part carries its own
+either as typed or as all its parts (:meth:`index.whoosh.engine.Engine._unit`), and each part carries its own
 synonyms (低保 → 最低生活保障).
 
 A part must itself be a word the index holds or an everyday word of a synonym group (a single character always

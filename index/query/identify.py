@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from index.identifiers import INDEX_TAIL, index_no_key, normalise_index_no, parse_doc_no, parse_index_no
+from index.identifiers import INDEX_TAIL, doc_no_key, index_no_key, normalise_index_no, parse_doc_no, parse_index_no
 
 
 def identifier_kind(text: str) -> str | None:
@@ -32,3 +32,15 @@ def may_name_documents(text: str) -> bool:
     text = text.strip()
     key = index_no_key(text)
     return 0 < len(text) <= 60 and len(key) >= 6 and key.isascii() and any(char.isdigit() for char in key)
+
+
+def index_no_terms(text: str) -> list[tuple[str, str]]:
+    """The exact (field, key) pairs a 索引号 or 后段码 is found by: one key whatever its separators and width."""
+    key = index_no_key(text)
+    return [("index_key", key), ("index_tail", key)]
+
+
+def identifier_terms(text: str) -> list[tuple[str, str]]:
+    """The exact (field, key) pairs `portal lookup` finds ``text`` by, as a 索引号, 后段码 or 文号; every store
+    holds these keyword fields (index/schema.py)."""
+    return [*index_no_terms(text), ("doc_no_keys", doc_no_key(text))]

@@ -1,11 +1,12 @@
 """Related documents, each with its reason: 本文引用 (documents this one names), 引用本文 (documents naming this
 one), 同主题 (documents about the same thing).
 
-Citations come from the tokens of :mod:`index.relations`: a document names another by 《title》 or 文号
-(``relations.mentions``, indexed as ``mentions``), and is named by its title keys, 文号 and URL
-(``relations.refs``, indexed as ``refs``); here the two are matched by exact terms, both ways.
+Citations come from the tokens of :mod:`index.crossrefs`: a document names another by 《title》 or 文号
+(``crossrefs.mentions``, indexed as ``mentions``), and is named by its title keys, 文号 and URL
+(``crossrefs.refs``, indexed as ``refs``); here the two are matched by exact terms, both ways.
 
-同主题 is more-like-this (:meth:`index.query.engine.Engine.more_like`) over the words that characterise the
+同主题 is more-like-this, each store's own (:meth:`index.whoosh.engine.Engine.more_like`,
+``ClusterCatalog._more_like``), over the words that characterise the
 document, once its boilerplate is gone: the salutation (各有关单位：, 各县（区）人民政府，市各委办局：), the
 sentence handing a text down (现将《…》印发给你们，请认真贯彻执行。), closings (特此通知。) and the lists of
 attachments and contacts. Without that, two notices of unrelated bodies share 印发, 贯彻执行, 单位 and 通知 —
@@ -16,15 +17,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Protocol
 
-import numpy as np
-from whoosh.searching import Searcher
-
-from index import relations
+from index import crossrefs
 from index.convert import to_simplified
-from index.query.engine import Engine
-from index.query.facets import collapse, ranked
-from index.query.results import DocSummary, summary_of
+from index.query.results import DocSummary
 from index.record import Document
 
 CITED = "本文引用"
@@ -72,48 +69,44 @@ class RelatedDoc(DocSummary):
     reason: str = ""
 
 
-def related_docs(searcher: Searcher, engine: Engine, doc: Document, docnum: int, limit: int) -> list[RelatedDoc]:
-    """Up to ``limit`` documents related to ``doc`` (at ``docnum``): what it cites, what cites it (each newest
-    first, at most MAX_CITATIONS), then documents on the same topic, best first; no document twice."""
-    arrays, reader = engine.arrays, engine.reader
-    chosen: list[tuple[int, str]] = []
-    codes, _ = arrays.codes(reader, "dedup_key")
-    seen = {docnum, *(np.flatnonzero(codes == codes[docnum]).tolist() if codes[docnum] >= 0 else [])}  # its copies
+class RelatedStore(Protocol):
+    """What a store answers for :func:`related_docs`; a document is named by whatever key the store uses."""
 
-    def take(docs: np.ndarray, reason: str, most: int) -> None:
-        order, _ = collapse(arrays, reader, ranked(arrays, reader, _mask(engine, docs), _zeros(engine), "newest"))
-        for found in order[:most].tolist():
-            if found not in seen and len(chosen) < limit:
-                seen.add(found)
-                chosen.append((found, reason))
+    def holding(self, field: str, tokens: list[str], exclude: list, most: int) -> list:
+        """Up to ``most`` documents holding any of ``tokens`` in the keyword field ``field``, newest first, copies
+        of one document once; none of ``exclude`` and none a copy of the document asked about."""
+        ...
 
-    take(_holding(engine, "refs", relations.mentions(doc)), CITED, MAX_CITATIONS)
-    take(_holding(engine, "mentions", relations.refs(doc)), CITING, MAX_CITATIONS)
-    if len(chosen) < limit:
+    def like(self, text: str, exclude: list, most: int) -> list:
+        """Up to ``most`` documents about what ``text`` says (more-like-this), best first, copies once; none of
+        ``exclude`` and none a copy of the document asked about."""
+        ...
+
+    def summaries(self, keys: list) -> dict:
+        """Key → :class:`DocSummary` of each document still there."""
+        ...
+
+
+def related_docs(store: RelatedStore, doc: Document, limit: int) -> list[RelatedDoc]:
+    """Up to ``limit`` documents related to ``doc``: what it cites, what cites it (each newest first, at most
+    MAX_CITATIONS), then documents on the same topic, best first; no document twice, none a copy of ``doc``."""
+    chosen: list[tuple[object, str]] = []
+
+    def take(found: list, reason: str) -> None:
+        chosen.extend((key, reason) for key in found[: limit - len(chosen)])
+
+    def room(most: int) -> int:
+        return min(most, limit - len(chosen))
+
+    def seen() -> list:
+        return [key for key, _ in chosen]
+
+    if room(MAX_CITATIONS) > 0:
+        take(store.holding("refs", crossrefs.mentions(doc), seen(), room(MAX_CITATIONS)), CITED)
+    if room(MAX_CITATIONS) > 0:
+        take(store.holding("mentions", crossrefs.refs(doc), seen(), room(MAX_CITATIONS)), CITING)
+    if room(limit) > 0:
         text = significant_text(to_simplified(doc.title), to_simplified(doc.body))  # the index's script
-        scored = engine.more_like(text, ("title", "body"))
-        scored.hit[list(seen)] = False
-        order, _ = collapse(arrays, reader, ranked(arrays, reader, scored.hit, scored.score, None))
-        for found in order.tolist():
-            if len(chosen) >= limit:
-                break
-            if found not in seen:
-                seen.add(found)
-                chosen.append((found, SAME_TOPIC))
-    return [RelatedDoc(**vars(summary_of(searcher.stored_fields(found))), reason=why) for found, why in chosen]
-
-
-def _holding(engine: Engine, field: str, tokens: list[str]) -> np.ndarray:
-    """Docnums of documents holding any of ``tokens`` in the keyword field ``field``."""
-    found = [engine.arrays.postings(engine.reader, field, token)[0] for token in dict.fromkeys(tokens)]
-    return np.unique(np.concatenate(found)) if found else np.empty(0, np.int32)
-
-
-def _mask(engine: Engine, docs: np.ndarray) -> np.ndarray:
-    mask = np.zeros(engine.size, bool)
-    mask[docs] = True
-    return mask
-
-
-def _zeros(engine: Engine) -> np.ndarray:
-    return np.zeros(engine.size, np.float32)
+        take(store.like(text, seen(), room(limit)), SAME_TOPIC)
+    summaries = store.summaries(seen())
+    return [RelatedDoc(**vars(summaries[key]), reason=why) for key, why in chosen if key in summaries]

@@ -20,7 +20,7 @@ FACETS: dict[str, str] = {
     "category_genre": "体裁分类",
     "year": "年份",
     "validity": "有效性",
-    "kind": "文件类型",  # 原文 or 解读 (index.relations)
+    "kind": "文件类型",  # 原文 or 解读 (index.crossrefs)
 }
 
 # Field search: the choice in the form and its label, and the index fields it searches.

@@ -1,6 +1,6 @@
 """No dead ends: what is searched instead of a query that finds nothing, or very little.
 
-One rule for every store (:class:`index.query.Catalog`, :class:`index.cluster.catalog.ClusterCatalog`); a store
+One rule for every store (:class:`index.whoosh.catalog.Catalog`, :class:`index.cluster.catalog.ClusterCatalog`); a store
 only says how many documents a query text finds (``count``, with the request's filters), and searches the text
 :func:`plan` chooses in place of the one typed. Unquoted words only (no quotes, operators, identifiers or
 高级检索 conditions), of at most MAX_RESCUE_CHARS characters (longer text is pasted, and found by its phrase).
@@ -57,7 +57,7 @@ def rescuable(node, field: str, scoped: dict, literal: bool) -> bool:
 
 
 def holds_unknown(units, known: Callable[[str], bool]) -> bool:
-    """Whether a query's ``units`` (:func:`index.query.engine.query_units`) hold a Chinese word of two characters or
+    """Whether a query's ``units`` (:func:`index.query.plan.query_units`) hold a Chinese word of two characters or
     more that the index does not hold as a word (``known``: :meth:`index.query.spelling.Speller.known`), found
     neither through its synonyms nor through its parts: its hits hold its characters inside other words."""
     return any(
@@ -82,7 +82,7 @@ def plan(
 
     ``count``: a query text → the documents it finds (OR between words allowed, quotes for phrases);
     ``corrections``: corrected forms of ``typed``, likeliest first; ``words``: the words of ``typed`` that must
-    match (the units of :func:`index.query.engine.query_units`, optional ones left out), each a query text of its
+    match (the units of :func:`index.query.plan.query_units`, optional ones left out), each a query text of its
     own; ``unknown``: ``typed`` holds a word the index does not hold as a word (:func:`holds_unknown`).
 
     A correction is weighed by the documents holding each of its space-separated parts as corrected (a phrase:
@@ -169,7 +169,7 @@ def rescued(
     """``result`` (the search as typed, filled) with its did-you-mean, or the search a :func:`plan` puts in its
     place: a new result that ``fill(result, parsed, text)`` fills for the corrected or relaxed text, keeping the
     syntax notices. Both stores call this; each gives its own ``count`` and ``fill`` (the store's questions),
-    ``units`` the query's :func:`index.query.engine.query_units` and ``speller`` its :class:`Speller`."""
+    ``units`` the query's :func:`index.query.plan.query_units` and ``speller`` its :class:`Speller`."""
     chosen = plan(
         text,
         result.total,

@@ -29,7 +29,7 @@ from collections import defaultdict
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from index.query.engine import OPTIONAL_WORDS, STOP_WORDS
+from index.query.plan import OPTIONAL_WORDS, STOP_WORDS
 from index.query.suggest import MIN_DOCS, Vocabulary
 
 MIN_CORRECTION_DOCS = 5  # a correction must be a word of at least this many documents

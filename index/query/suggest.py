@@ -1,6 +1,7 @@
 """Autocomplete: titles and frequent terms for what has been typed so far, from structures prepared per commit.
 
-:class:`Vocabulary` is built once per commit of the index (``Catalog.vocabulary``) from the index itself:
+:class:`Vocabulary` is built once per commit of the index (:meth:`Vocabulary.weighed`, from the counts each
+store keeps):
 
 * the words of the title and body fields (jieba's, as indexed, in simplified characters) with the number of
   documents holding each, as one sorted list, so the words starting with a prefix are a ``bisect`` range;
@@ -17,9 +18,8 @@ from __future__ import annotations
 import bisect
 import heapq
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-
-from whoosh.reading import IndexReader
 
 from index.analysis import fold
 from index.convert import to_simplified
@@ -65,30 +65,23 @@ class Vocabulary:
         self._starts = starts + [offset]
 
     @classmethod
-    def build(cls, reader: IndexReader) -> Vocabulary:
-        """From a reader of the index: words of ``title`` and ``body`` in MIN_DOCS documents or more, and titles.
+    def weighed(cls, holding: Callable[[str], Iterable[tuple[str, int]]], titles: list[tuple[str, str]]) -> Vocabulary:
+        """From the words of ``title`` and ``body`` (``holding(field)``: (word, documents holding it) pairs, in
+        the index's simplified characters) and every (document id, title): the words in MIN_DOCS documents or
+        more, of at most MAX_WORD_CHARS, Chinese words of two characters or more or Latin words.
 
         A word's weight is the documents holding it, those holding it in their title counted TITLE_WEIGHT
-        times: words of titles name topics (低保), words found only in bodies rarely do (低于).
+        times: words of titles name topics (低保), words found only in bodies rarely do (低于). Every store
+        builds its vocabulary here; each gives the counts it keeps.
         """
         words: dict[str, int] = {}
         found_in: dict[str, int] = {}
         for fieldname, weight in (("title", TITLE_WEIGHT), ("body", 1)):
-            if fieldname not in reader.schema:
-                continue
-            for term, info in reader.iter_field(fieldname):
-                word = term.decode("utf-8") if isinstance(term, bytes) else str(term)
+            for word, docs in holding(fieldname):
                 if len(word) <= MAX_WORD_CHARS and _WORD.match(word):
-                    docs = info.doc_frequency()
                     words[word] = words.get(word, 0) + weight * docs
                     found_in[word] = max(found_in.get(word, 0), docs)
-        words = {word: score for word, score in words.items() if found_in[word] >= MIN_DOCS}
-        titles = [
-            (str(stored.get("id", "")), str(stored.get("title", "")))
-            for docnum, stored in reader.iter_docs()
-            if stored.get("title")
-        ]
-        return cls(words, titles)
+        return cls({word: score for word, score in words.items() if found_in[word] >= MIN_DOCS}, titles)
 
     def starting_with(self, prefix: str) -> range:
         """Indexes into :attr:`words` of the words beginning with ``prefix`` (normal form)."""

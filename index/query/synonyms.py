@@ -6,7 +6,7 @@ term first, terms separated by spaces, commas or 、; ``#`` starts a comment::
     最低生活保障 低保
     机动车驾驶证 驾照 驾驶证
 
-It is applied at query time (:func:`index.query.engine.query_units` makes an everyday word of a group one unit
+It is applied at query time (:func:`index.query.plan.query_units` makes an everyday word of a group one unit
 with the group's official term as its alternative), so editing it needs no re-index: the file is read
 again when its modification time changes. Terms are compared in simplified, folded, lower-case form, like
 the query.
@@ -16,7 +16,7 @@ and an official term expanded to colloquial words only brought in documents ment
 judged queries of bench/data/topical.json, simplified and official queries lost nDCG@10 0.95 → 0.86 and
 0.83 → 0.80 with expansion both ways). A line starting with ``=`` is a group of true equivalents, each found
 by the others (``= 驾驶证 驾照``, ``= 记分 扣分``); a literal hit still ranks above a synonym hit of the same
-strength (:data:`index.query.engine.SYNONYM_DISCOUNT`).
+strength (:data:`index.whoosh.engine.SYNONYM_DISCOUNT`).
 
 A line with a single term names no synonym and is reported (:attr:`SynonymTable.problems`); the rest of the
 file still applies.

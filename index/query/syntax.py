@@ -1,7 +1,7 @@
 """What a query typed in the search box means, as a small tree.
 
 * Unquoted words (``低保 殡葬``, or a pasted sentence) are one :class:`Words` node: most of their words must
-  match, not all, and not as a phrase (see :mod:`index.query.engine`).
+  match, not all, and not as a phrase (see :mod:`index.whoosh.engine`).
 * Quoted text (``"政府信息公开"``, also “…”, 「…」, 『…』) is a :class:`Phrase`: an exact substring match.
   Quotes are syntax only where they stand apart (at the start or after a space, an operator or a prefix,
   and closing before a space or the end): quotes glued inside pasted text (依照“基本法”办事) are text.

@@ -7,7 +7,7 @@ file's first 64 KiB; it judges the content, never the file's extension), optiona
 files, known by their place beside a sidecar), and ``read(path, bounds) -> Iterator[RawRecord | ReadError]``,
 ``bounds`` being the :class:`index.limits.Limits` the ingest's coordinator read (a reader never reads the
 environment; the built-in defaults where none are given). A reader
-raises :class:`ReadError` when the whole file is unreadable and *yields* one for a
+raises :class:`index.record.ReadError` when the whole file is unreadable and *yields* one for a
 single bad record, so the rest of the file goes on.
 """
 
@@ -19,9 +19,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 
-from index.decoding import file_name
 from index.limits import DEFAULTS, Limits
-from index.record import RawRecord
+from index.record import RawRecord, ReadError
 
 HEAD_BYTES = 65536
 
@@ -29,22 +28,6 @@ ReadFn = Callable[[Path, Limits], Iterator["RawRecord | ReadError"]]
 
 # Most specific first: a crawl folder's page is HTML, a JSON Lines file also parses as text.
 _READER_MODULES = ("crawled", "html", "jsonl", "json", "csv", "text")
-
-
-class ReadError(Exception):
-    """A file or record that could not be read; names the file, the record and the field."""
-
-    def __init__(self, source: str | Path, message: str, locator: str = "", field: str = "") -> None:
-        self.source = file_name(source)
-        self.locator = locator
-        self.field = field
-        self.message = message
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        where = " ".join(part for part in (self.source, self.locator) if part)
-        what = f"field {self.field}: " if self.field else ""
-        return f"{where}: {what}{self.message}"
 
 
 def contained(read: ReadFn) -> ReadFn:

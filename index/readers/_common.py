@@ -10,8 +10,7 @@ from typing import Any
 
 from index.decoding import decode_text, stream_encoding, utf16_encoding
 from index.labels import canonical_field, label_key, map_fields
-from index.readers import ReadError
-from index.record import RawRecord
+from index.record import RawRecord, ReadError
 
 GZIP_MAGIC = b"\x1f\x8b"
 

@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 
 from index.crawl.folder import PAGE_SUFFIXES, is_bookkeeping, load_sidecar, sidecar_of
 from index.limits import Limits
-from index.readers import ReadError, contained
-from index.record import RawRecord
+from index.readers import contained
+from index.record import RawRecord, ReadError
 
 NAME = "crawled"
 CONCLUSIVE = True  # a page beside its sidecar, or the crawl's own bookkeeping, whatever else it looks like

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from index.labels import canonical_field
 from index.limits import Limits
-from index.readers import HEAD_BYTES, ReadError, contained
+from index.readers import HEAD_BYTES, contained
 from index.readers._common import decode_head, record_from_mapping, text_encoding
-from index.record import Finding, RawRecord
+from index.record import Finding, RawRecord, ReadError
 
 NAME = "csv"
 SUFFIXES = (".csv", ".tsv")

@@ -42,9 +42,9 @@ from index.htmltext import (
 from index.labels import WEAK_LABELS, canonical_field, known_labels, label_key, map_fields
 from index.limits import Limits
 from index.publishers import is_organisation_name
-from index.readers import ReadError, contained
+from index.readers import contained
 from index.readers._common import read_whole
-from index.record import Finding, RawRecord
+from index.record import Finding, RawRecord, ReadError
 from index.siteprofiles import apply_profile, profile_for
 
 NAME = "html"

@@ -13,10 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from index.limits import Limits
-from index.readers import ReadError, contained
+from index.readers import contained
 from index.readers._common import decode, documents_in, head_text, read_whole, record_from_mapping
 from index.readers.jsonl import is_object_lines
-from index.record import RawRecord
+from index.record import RawRecord, ReadError
 
 NAME = "json"
 SUFFIXES = (".json", ".jsonp")

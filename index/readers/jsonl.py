@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from index.limits import Limits
-from index.readers import ReadError, contained
+from index.readers import contained
 from index.readers._common import (
     GZIP_MAGIC,
     documents_in,
@@ -18,7 +18,7 @@ from index.readers._common import (
     record_from_mapping,
     text_encoding,
 )
-from index.record import RawRecord
+from index.record import RawRecord, ReadError
 
 NAME = "jsonl"
 SUFFIXES = (".jsonl", ".ndjson")

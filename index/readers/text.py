@@ -26,9 +26,9 @@ from pathlib import Path
 from index import limits
 from index.labels import canonical_field, line_pairs, map_fields
 from index.publishers import is_organisation_name
-from index.readers import HEAD_BYTES, ReadError, contained
+from index.readers import HEAD_BYTES, contained
 from index.readers._common import decode_head, text_encoding
-from index.record import RawRecord
+from index.record import RawRecord, ReadError
 
 NAME = "text"
 

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from helpers import portal_settings
 
-from index.ingest import ingest_paths
 from index.localports import free_port
+from index.whoosh.ingest import ingest_paths
 from portal.server import server_config, serving
 
 pytestmark = pytest.mark.browser

@@ -9,7 +9,8 @@ import pytest
 from helpers import build_index, portal_settings, shared_path
 from portal_testing import TestClient
 
-from index.query import Catalog, identifier_kind
+from index.query import identifier_kind
+from index.whoosh.catalog import Catalog
 from portal.app import create_app
 
 ANNOUNCEMENT = "财政部 税务总局公告2023年第30号"

@@ -4,7 +4,7 @@ This is the work of bulk indexing that can run anywhere (worker processes do it,
 bigram field, arrays of (term code, document, position); for a word field, (word, document,
 frequency); for any other field (ids, keywords, numbers) the terms Whoosh's field type gives. Each run is
 sorted by (term, document, position), its terms numbered so that numeric order is the UTF-8 byte order
-Whoosh keeps terms in; :mod:`index.segments` merges the runs of many batches into one segment.
+Whoosh keeps terms in; :mod:`index.whoosh.segments` merges the runs of many batches into one segment.
 
 Large arrays are saved to ``.npy`` files (:meth:`Runs.spill`) and read back memory-mapped, so a commit
 holding a chunk's runs holds them on disk, not in memory.
@@ -25,7 +25,7 @@ from whoosh.fields import FieldType, Schema
 
 from index.analysis import word_counts
 from index.bigrams import gram_arrays
-from index.postings import GramPositions, TermCounts
+from index.whoosh.postings import GramPositions, TermCounts
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """Filters, sort orders, collapsing of copies and facet counts: the parts of a search that read columns.
 
-Everything here works on the per-commit arrays of :mod:`index.query.arrays`: a filter is a boolean mask,
+Everything here works on the per-commit arrays of :mod:`index.whoosh.arrays`: a filter is a boolean mask,
 a facet count a ``bincount`` over the matching documents' value ordinals.
 """
 
@@ -10,10 +10,10 @@ import numpy as np
 from whoosh.reading import IndexReader
 
 from index.dates import iso_date
-from index.query.arrays import IndexArrays
 from index.query.request import FACETS, SearchRequest
 from index.query.results import FacetValue
 from index.schema import date_key
+from index.whoosh.arrays import IndexArrays
 
 _YEARS = (1900, 2200)  # a year column value outside this is Whoosh's default for "none"
 # Facets a document may hold several values of (joint issuers), counted from their terms rather than a

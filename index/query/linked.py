@@ -1,7 +1,7 @@
 """The documents a document's text links it to, resolved at query time: 解读 ↔ 原文, what replaced what, and the
 editions of one regulation.
 
-The tokens come from :mod:`index.relations` (indexed at ingest as ``refs``, ``cites``, ``repeals`` and
+The tokens come from :mod:`index.crossrefs` (indexed at ingest as ``refs``, ``cites``, ``repeals`` and
 ``repealed_by``); here each side is matched against the other by exact terms, in both directions. A match is
 only a candidate: a link is shown where the sentence stating it is found again in one of the two texts
 (:attr:`LinkedDoc.sentence`), so every relation a page shows names where it comes from. Copies of a document
@@ -16,18 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field as default
 
-from whoosh.query import And, Not, NumericRange, Or, Query, Term
-from whoosh.searching import Searcher
-from whoosh.sorting import FieldFacet
-
-from index import relations
+from index import crossrefs
 from index.query.results import Copy, DocSummary, summary_of
 from index.record import Document
-from index.schema import date_key, dedup_key, from_stored
+from index.schema import dedup_key, from_stored
 
 MAX_LINKED = 10  # documents listed per relation
 FETCHED = 40  # candidates read per relation (copies and unconfirmed matches fall away)
-_NEWEST = [FieldFacet("has_date", reverse=True), FieldFacet("date_key", reverse=True)]
 
 # One query of a store: documents of ``kind`` holding any (field, tokens) pair, other than ``doc_id``, their
 # dates within ``dated`` (undated ones kept), newest first; each as its stored fields.
@@ -54,37 +49,32 @@ class Relations:
     older_versions: list[LinkedDoc] = default(default_factory=list)  # 历史版本: earlier editions
 
 
-def relations_of(searcher: Searcher, doc: Document) -> Relations:
-    """The relations of ``doc`` in a Whoosh index; documents that are not in the index are simply not listed."""
-    return relations_from(_whoosh_finder(searcher), doc)
-
-
 def relations_from(find: Finder, doc: Document) -> Relations:
     """The relations of ``doc``, found by ``find`` and each confirmed by the sentence that states it."""
-    own = relations.refs(doc)
+    own = crossrefs.refs(doc)
     found = Relations()
-    kind = relations.kind(doc)
-    if kind == relations.INTERPRETATION:
-        candidates = find([("refs", relations.cites(doc))], relations.ORIGINAL, (None, None), doc.id)
+    kind = crossrefs.kind(doc)
+    if kind == crossrefs.INTERPRETATION:
+        candidates = find([("refs", crossrefs.cites(doc))], crossrefs.ORIGINAL, (None, None), doc.id)
         best = _editions_interpreted(find, doc)
         found.interprets = _linked(
             doc, [c for c in candidates if c.get("id") in best], lambda other: _cited_sentence(doc, other)
         )
-    elif kind == relations.ORIGINAL:
-        wanted = [("cites", own), ("refs", relations.related_tokens(doc))]
-        candidates = find(wanted, relations.INTERPRETATION, (None, None), doc.id)
+    elif kind == crossrefs.ORIGINAL:
+        wanted = [("cites", own), ("refs", crossrefs.related_tokens(doc))]
+        candidates = find(wanted, crossrefs.INTERPRETATION, (None, None), doc.id)
         found.interpretations = _linked(
             doc,
             [c for c in candidates if _interprets_this_edition(find, from_stored(c), doc)],
             lambda other: _cited_sentence(other, doc, doc),
         )
-    if kind != relations.ORIGINAL:
+    if kind != crossrefs.ORIGINAL:
         return found
-    later = [("repeals", own), ("refs", relations.repealed_by(doc))]
-    earlier = [("refs", relations.repeals(doc)), ("repealed_by", own)]
-    candidates = find(later, relations.ORIGINAL, (doc.sort_date, None), doc.id)
+    later = [("repeals", own), ("refs", crossrefs.repealed_by(doc))]
+    earlier = [("refs", crossrefs.repeals(doc)), ("repealed_by", own)]
+    candidates = find(later, crossrefs.ORIGINAL, (doc.sort_date, None), doc.id)
     found.replaced_by = _linked(doc, candidates, lambda other: _repeal_sentence(other, doc))
-    candidates = find(earlier, relations.ORIGINAL, (None, doc.sort_date), doc.id)
+    candidates = find(earlier, crossrefs.ORIGINAL, (None, doc.sort_date), doc.id)
     found.replaces = _linked(doc, candidates, lambda other: _repeal_sentence(doc, other))
     found.current_version, found.older_versions = _versions(find, doc)
     return found
@@ -116,12 +106,12 @@ def _editions_interpreted(find: Finder, interpretation: Document) -> set[str]:
     the latest not later than the interpretation (the 2023 办法's 解读 is not the 2012 办法's), with its copies.
     An original that is itself an infographic or 解读 of something (一图看懂 关于…) is none."""
     ids: set[str] = set()
-    for _, tokens in relations.interpreted_sentences(interpretation):
+    for _, tokens in crossrefs.interpreted_sentences(interpretation):
         for token in dict.fromkeys(tokens):
             bearing = [
                 stored
-                for stored in _in_order(find([("refs", [token])], relations.ORIGINAL, (None, None), interpretation.id))
-                if not relations.interpretation_form(str(stored.get("title", "")), [], "")
+                for stored in _in_order(find([("refs", [token])], crossrefs.ORIGINAL, (None, None), interpretation.id))
+                if not crossrefs.interpretation_form(str(stored.get("title", "")), [], "")
             ]
             if not bearing:
                 continue
@@ -138,7 +128,7 @@ def _interprets_this_edition(find: Finder, interpretation: Document, original: D
     or is listed under its own 相关信息."""
     if original.id in _editions_interpreted(find, interpretation):
         return True
-    return bool(_cited_sentence(interpretation, original, original)) and not relations.interpreted_sentences(
+    return bool(_cited_sentence(interpretation, original, original)) and not crossrefs.interpreted_sentences(
         interpretation
     )
 
@@ -151,20 +141,20 @@ def _in_order(candidates: list[dict]) -> list[dict]:
 
 def _cited_sentence(interpretation: Document, original: Document, listing: Document | None = None) -> str:
     """The sentence of ``interpretation`` naming ``original`` as what it interprets (its title, else its
-    opening less the sentences giving grounds: :func:`index.relations.interpreted_sentences`) or a link on
+    opening less the sentences giving grounds: :func:`index.crossrefs.interpreted_sentences`) or a link on
     its page, else the link on ``listing``'s page (an original's 相关信息) naming ``interpretation``; ""."""
-    names = set(relations.refs(original))
-    for sentence, tokens in relations.interpreted_sentences(interpretation):
+    names = set(crossrefs.refs(original))
+    for sentence, tokens in crossrefs.interpreted_sentences(interpretation):
         if names.intersection(tokens):
             return sentence
     for link in interpretation.related:
-        if names.intersection(relations.link_tokens(link.url, interpretation.url)):
+        if names.intersection(crossrefs.link_tokens(link.url, interpretation.url)):
             return f"相关链接：{link.title}"
     if listing is not None:
-        others = set(relations.refs(interpretation))
+        others = set(crossrefs.refs(interpretation))
         for link in listing.related:
-            tokens = relations.link_tokens(link.url, listing.url) + [
-                f"t:{key}" for key in relations.title_keys(link.title)
+            tokens = crossrefs.link_tokens(link.url, listing.url) + [
+                f"t:{key}" for key in crossrefs.title_keys(link.title)
             ]
             if others.intersection(tokens):
                 return f"相关信息：{link.title}"
@@ -173,11 +163,11 @@ def _cited_sentence(interpretation: Document, original: Document, listing: Docum
 
 def _repeal_sentence(later: Document, earlier: Document) -> str:
     """The clause in which ``later`` repeals or replaces ``earlier``, or ``earlier`` says ``later`` did; ""."""
-    earlier_names, later_names = set(relations.refs(earlier)), set(relations.refs(later))
-    for statement in relations.statements(later):
+    earlier_names, later_names = set(crossrefs.refs(earlier)), set(crossrefs.refs(later))
+    for statement in crossrefs.statements(later):
         if not statement.passive and earlier_names.intersection(statement.tokens):
             return _shortened(statement.text, statement.tokens, earlier_names)
-    for statement in relations.statements(earlier):
+    for statement in crossrefs.statements(earlier):
         if statement.passive and later_names.intersection(statement.tokens):
             return _shortened(statement.text, statement.tokens, later_names)
     return ""
@@ -190,7 +180,7 @@ def _shortened(text: str, tokens: list[str], names: set[str]) -> str:
     """A long clause cut to its start and the part naming one of ``names`` (… where cut)."""
     if len(text) <= SENTENCE_CHARS:
         return text
-    at = relations.name_position(text, names)
+    at = crossrefs.name_position(text, names)
     head = text[: SENTENCE_CHARS // 3]
     if at < 0 or at < len(head):
         return text[:SENTENCE_CHARS] + "…"
@@ -200,42 +190,22 @@ def _shortened(text: str, tokens: list[str], names: set[str]) -> str:
 
 def _versions(find: Finder, doc: Document) -> tuple[list[LinkedDoc], list[LinkedDoc]]:
     """(the latest edition where it is not ``doc``, the editions older than ``doc``), each with the heading
-    line that dates it (:func:`index.relations.are_versions`)."""
-    key = relations.version_key(doc)
+    line that dates it (:func:`index.crossrefs.are_versions`)."""
+    key = crossrefs.version_key(doc)
     if not key:
         return [], []
-    own_date, own_key = relations.version_date(doc), dedup_key(doc)
+    own_date, own_key = crossrefs.version_date(doc), dedup_key(doc)
     editions: dict[str, tuple[str, LinkedDoc]] = {}
-    for stored in _in_order(find([("refs", [f"t:{key}"])], relations.ORIGINAL, (None, None), doc.id)):
+    for stored in _in_order(find([("refs", [f"t:{key}"])], crossrefs.ORIGINAL, (None, None), doc.id)):
         other = from_stored(stored)
-        if dedup_key(other) == own_key or not relations.are_versions(doc, other):
+        if dedup_key(other) == own_key or not crossrefs.are_versions(doc, other):
             continue
-        edition = relations.version_date(other)
+        edition = crossrefs.version_date(other)
         if edition in editions:
             editions[edition][1].copies.append(Copy(other.id, other.url))
             continue
-        sentence = f"{relations.edition_sentence(other)}（本文：{relations.edition_sentence(doc)}）"
+        sentence = f"{crossrefs.edition_sentence(other)}（本文：{crossrefs.edition_sentence(doc)}）"
         editions[edition] = (edition, LinkedDoc(**vars(summary_of(stored)), sentence=sentence))
     newer = sorted((item for item in editions.values() if item[0] > own_date), reverse=True)
     older = sorted((item for item in editions.values() if item[0] < own_date), reverse=True)
     return [item for _, item in newer[:1]], [item for _, item in older[:MAX_LINKED]]
-
-
-def _whoosh_finder(searcher: Searcher) -> Finder:
-    def find(
-        terms: list[tuple[str, list[str]]], kind: str, dated: tuple[str | None, str | None], doc_id: str
-    ) -> list[dict]:
-        queries: list[Query] = [Term(field, token) for field, tokens in terms for token in tokens]
-        if not queries:
-            return []
-        clauses: list[Query] = [Or(queries), Term("kind", kind), Not(Term("id", doc_id))]
-        low, high = dated
-        if low or high:
-            # Undated documents stay in: their order cannot be known. A partial date bounds by its whole period.
-            upper = date_key(high) + {4: 9999, 7: 99}.get(len(high), 0) if high else None
-            bound = NumericRange("date_key", date_key(low) if low else None, upper)
-            clauses.append(Or([bound, NumericRange("has_date", 0, 0)]))
-        hits = searcher.search(And(clauses), limit=FETCHED, sortedby=_NEWEST)
-        return [hit.fields() for hit in hits]
-
-    return find

@@ -12,7 +12,7 @@ A rebuild writes a new generation beside the live one and swaps ``CURRENT`` when
 committed, so searches never see a missing or partial index (the paperless-ngx lesson).
 A process killed part-way leaves a generation ``CURRENT`` does not name, ``*.tmp`` files,
 Whoosh's ``MAIN.tmp`` folder of unmerged postings and the ``.segments-*`` folders segments are built
-in (:mod:`index.writer`); :func:`clean_leftovers` removes them at the start of the next ingest.
+in (:mod:`index.whoosh.writer`); :func:`clean_leftovers` removes them at the start of the next ingest.
 
 A generation is built with a ``BUILDING`` marker, removed when it is published. So a damaged
 ``CURRENT`` (empty, deleted, garbage, naming a generation that is not there) loses nothing: the
@@ -38,8 +38,9 @@ from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import Index
 
-from index import checksums
+from index.query.protocols import StoreError
 from index.schema import SCHEMA_VERSION
+from index.whoosh import checksums
 
 CURRENT = "CURRENT"
 LOCK = "ingest.lock"
@@ -48,11 +49,11 @@ BUILDING = "BUILDING"
 POINTER = "pointer.json"  # in a generation: what CURRENT says when it is live
 
 
-class IndexBusy(Exception):
+class IndexBusy(StoreError):
     """Another ingest holds the index."""
 
 
-class NoIndex(Exception):
+class NoIndex(StoreError):
     """There is no index yet at the configured folder."""
 
     def __init__(self, index_dir: Path) -> None:
@@ -80,7 +81,7 @@ def write_atomic(path: Path, data: bytes) -> None:
         os.close(folder)
 
 
-class DamagedIndex(Exception):
+class DamagedIndex(StoreError):
     """A file of the live index is damaged (``path`` names it): the index is not read; ``portal doctor`` says
     what is wrong and ``portal ingest --rebuild`` builds the index again from the sources."""
 
@@ -182,7 +183,7 @@ def damage(index_dir: Path) -> DamagedIndex | None:
 
 def open_current(index_dir: Path) -> Index:
     """The live index (:func:`current_generation`), its files checked against the checksums saved when it was
-    committed (:mod:`index.checksums`). Raises NoIndex where there is none, DamagedIndex naming the file where
+    committed (:mod:`index.whoosh.checksums`). Raises NoIndex where there is none, DamagedIndex naming the file where
     one is damaged."""
     path = current_generation(index_dir)
     if path is None:

@@ -1,12 +1,12 @@
 """Keeping the number of segments small: the smallest segments read back into runs and written as one.
 
-Every ingest commits one new segment (:mod:`index.writer`), so a portal fed a few documents a day would
+Every ingest commits one new segment (:mod:`index.whoosh.writer`), so a portal fed a few documents a day would
 gather segments, each repeating the dictionary of its terms and each read by every query. When a commit
 would leave more than :data:`MAX_SMALL_SEGMENTS` segments of fewer than :data:`SMALL_SEGMENT_DOCS` documents,
 those are merged with the new one, as Lucene's tiered policy merges segments of similar size: each is read
 back into the runs it was written from (:func:`segment_runs`; deleted documents are left out, the rest
 renumbered in order) and the runs go through the same merge as a fresh batch's
-(:func:`index.segments.write_segment`). Reading a segment back costs a Python step per term, so the large
+(:func:`index.whoosh.segments.write_segment`). Reading a segment back costs a Python step per term, so the large
 segments of a bulk ingest (one per chunk) are left as they are: a rebuild writes them afresh.
 """
 
@@ -18,8 +18,8 @@ from whoosh.fields import Schema
 from whoosh.reading import SegmentReader
 
 from index.bigrams import gram_code
-from index.postings import GramPositions, TermCounts, read_positions, read_postings
-from index.runs import GramRun, Runs, TermRun, WordRun
+from index.whoosh.postings import GramPositions, TermCounts, read_positions, read_postings
+from index.whoosh.runs import GramRun, Runs, TermRun, WordRun
 
 SMALL_SEGMENT_DOCS = 5_000
 MAX_SMALL_SEGMENTS = 8

@@ -1,7 +1,7 @@
 """``portal doctor``: what is wrong with an index, said in Chinese, one finding a line.
 
 Checks the pointer (``CURRENT``), generations left unfinished, every committed file against the checksum
-saved at its commit (:mod:`index.checksums`), that Whoosh can open the commit, the sources record, and that
+saved at its commit (:mod:`index.whoosh.checksums`), that Whoosh can open the commit, the sources record, and that
 the arrays and vocabulary saved beside the commit are whole and belong to it.
 """
 
@@ -12,7 +12,7 @@ import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
-from index import checksums, store
+from index.whoosh import checksums, generations
 
 OK, NOTE, DAMAGED = "正常", "注意", "损坏"
 
@@ -35,9 +35,9 @@ def diagnose(index_dir: Path) -> list[Finding]:
     if not index_dir.is_dir():
         return [Finding(DAMAGED, f"{index_dir}: 没有索引目录（先运行 portal ingest）")]
     findings = []
-    live = store.live_generation(index_dir)
-    pointer = index_dir / store.CURRENT
-    if live is None or store.read_current(index_dir) is None or store.current_pointed(index_dir) is None:
+    live = generations.live_generation(index_dir)
+    pointer = index_dir / generations.CURRENT
+    if live is None or generations.read_current(index_dir) is None or generations.current_pointed(index_dir) is None:
         state = "缺失" if not pointer.exists() else "损坏或指向不存在的版本"
         if live is not None:
             findings.append(
@@ -53,7 +53,7 @@ def diagnose(index_dir: Path) -> list[Finding]:
     else:
         findings.append(Finding(OK, f"{pointer}: 指向 {live.name}"))
     for generation in sorted(index_dir.glob("gen-*")):
-        if generation != live and (generation / store.BUILDING).exists():
+        if generation != live and (generation / generations.BUILDING).exists():
             findings.append(Finding(NOTE, f"{generation}: 未完成的建库，下次 portal ingest 时删除"))
     try:
         unchecked = checksums.verify(live)
@@ -66,8 +66,8 @@ def diagnose(index_dir: Path) -> list[Finding]:
     else:
         findings.append(Finding(OK, f"{live}: {len(manifest['files'])} 个文件与提交时保存的校验和一致"))
     try:
-        ix = store.open_current(index_dir)
-    except (store.DamagedIndex, store.NoIndex) as exc:
+        ix = generations.open_current(index_dir)
+    except (generations.DamagedIndex, generations.NoIndex) as exc:
         findings.append(Finding(DAMAGED, str(exc)))
         return findings
     findings += _sources(live)
@@ -77,7 +77,7 @@ def diagnose(index_dir: Path) -> list[Finding]:
 
 
 def _sources(live: Path) -> list[Finding]:
-    path = live / store.SOURCES
+    path = live / generations.SOURCES
     try:
         json.loads(path.read_text("utf-8"))
     except FileNotFoundError:
@@ -89,7 +89,7 @@ def _sources(live: Path) -> list[Finding]:
 
 def _saved(live: Path, reader) -> list[Finding]:
     """The arrays and vocabulary saved beside the commit: whole, and saved for this commit of this index."""
-    from index.query.arrays import commit_version, saved_problem
+    from index.whoosh.arrays import commit_version, saved_problem
 
     version = commit_version(live.name, reader)
     findings = []

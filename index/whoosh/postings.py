@@ -1,7 +1,7 @@
 """Posting formats of the text fields, and reading whole posting lists into arrays.
 
 Whoosh's own formats pickle a list per posting and its matchers score one posting at a time in
-Python; the query engine (:mod:`index.query.engine`) instead reads a term's whole posting list
+Python; the query engine (:mod:`index.whoosh.engine`) instead reads a term's whole posting list
 into NumPy arrays and scores them at once. Two formats serve it:
 
 * :class:`TermCounts` (word fields): the weight is the term's frequency; nothing else is stored.

@@ -50,7 +50,7 @@ def latest_toc(folder: Path) -> Path | None:
 
 def record(folder: Path, files: list[Path]) -> None:
     """Save the checksums of the latest TOC and of ``files`` (the commit's segment files) for :func:`verify`."""
-    from index.store import write_atomic
+    from index.whoosh.generations import write_atomic
 
     toc = latest_toc(folder)
     if toc is None:

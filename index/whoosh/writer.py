@@ -2,9 +2,9 @@
 
 :class:`BulkWriter` takes ``update_document``, ``add_document`` and ``delete_by_term`` as Whoosh's
 ``SegmentWriter`` does. Added documents are analysed a batch at a time into sorted runs
-(:mod:`index.runs`): in this process for a small ingest, in worker processes (one per core) once
+(:mod:`index.whoosh.runs`): in this process for a small ingest, in worker processes (one per core) once
 batches fill up, so analysis uses every core while this process reads the next files. A commit merges
-the runs of its batches into one segment (:mod:`index.segments`). Deletions go through a Whoosh writer,
+the runs of its batches into one segment (:mod:`index.whoosh.segments`). Deletions go through a Whoosh writer,
 which also holds the index's write lock and commits the table of contents naming the old segments (with
 their deletions) and the new one.
 
@@ -36,12 +36,12 @@ from whoosh.index import Index
 from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
-from index import checksums
 from index.analysis import fast_segmenter, segmenter, userdict_of
-from index.merge import segment_runs, segments_to_merge
-from index.postings import GramPositions, TermCounts
-from index.runs import Runs, analyse, text_chars
-from index.segments import per_document, segment_files, write_segment
+from index.whoosh import checksums
+from index.whoosh.merge import segment_runs, segments_to_merge
+from index.whoosh.postings import GramPositions, TermCounts
+from index.whoosh.runs import Runs, analyse, text_chars
+from index.whoosh.segments import per_document, segment_files, write_segment
 
 # Characters of text per batch a worker analyses (about 60 MB in memory while it does): small enough
 # that both workers are busy on a corpus of a few thousand documents.
@@ -238,7 +238,7 @@ class BulkWriter:
             self.failed += [(_identity(docs[index][0]), why) for index, why in done.failed]
         self._stop_workers()  # their memory back before the merge; a next chunk starts them again
         new_docs = sum(runs.count for runs, _ in batches)
-        # Too many segments: the smallest committed ones are merged into the new one (index/merge.py).
+        # Too many segments: the smallest committed ones are merged into the new one (index/whoosh/merge.py).
         existing = list(self._whoosh.segments)
         picked = segments_to_merge([segment.doc_count() for segment in existing] + [new_docs])
         merged = [existing[i] for i in picked if i < len(existing)]
@@ -287,7 +287,7 @@ def commit_segments(whoosh: SegmentWriter, segments: list, replaced: Sequence = 
     """Commit a Whoosh writer's deletions with ``segments`` added to the index and ``replaced`` (merged into them)
     dropped, as its multi-process writer commits (``MpWriter._commit``); the writer's own segment stays empty,
     since documents came as whole segments. Whoosh deletes the files of segments no longer named. The commit's
-    checksums are saved (:mod:`index.checksums`)."""
+    checksums are saved (:mod:`index.whoosh.checksums`)."""
     whoosh._close_segment()
     kept = [segment for segment in whoosh.segments if all(segment is not gone for gone in replaced)]
     whoosh._commit_toc(kept + segments)

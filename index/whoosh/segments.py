@@ -1,4 +1,4 @@
-"""Runs of many batches (:mod:`index.runs`) written as one Whoosh segment, a term's postings at a time.
+"""Runs of many batches (:mod:`index.whoosh.runs`) written as one Whoosh segment, a term's postings at a time.
 
 Whoosh's own writer sends every posting through a sorting pool and then, one by one, through the
 codec. Here each field's runs are merged term range by term range: the slices of every batch's sorted
@@ -25,7 +25,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.util.numeric import length_to_byte
 
 from index.bigrams import gram_string
-from index.runs import GramRun, Runs, Spilled, TermRun, WordRun
+from index.whoosh.runs import GramRun, Runs, Spilled, TermRun, WordRun
 
 # A block whose pickled data is shorter than this is not compressed (Whoosh's writer means to skip
 # compressing tiny blocks too, but compresses them all); readers honour each block's own flag.

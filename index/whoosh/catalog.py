@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import html
-import json
 import threading
 import time
 import weakref
@@ -19,26 +17,20 @@ from pathlib import Path
 import numpy as np
 from whoosh.index import Index
 from whoosh.query import Or, Term
-from whoosh.reading import ReaderClosed
+from whoosh.reading import IndexReader, ReaderClosed
 from whoosh.searching import Searcher
 
-from index import store
 from index.analysis import segmenter, userdict_of
 from index.convert import to_simplified
 from index.identifiers import doc_no_key, index_no_key
-from index.query.arrays import IndexArrays, commit_version, load_pickle, save_pickle
 from index.query.compounds import Compounds, compounds_of
-from index.query.engine import FIELD_GROUPS, TEXT_FIELDS, Engine, Scored, query_units
-from index.query.facets import collapse, facet_values, filter_mask, ranked
-from index.query.highlight import highlight_line, plain_snippet, snippet
-from index.query.identify import may_name_documents
+from index.query.identify import identifier_terms, index_no_terms, may_name_documents
 from index.query.lexicon import WithLexicon
+from index.query.linked import Relations, relations_from
+from index.query.plan import FIELD_GROUPS, TEXT_FIELDS, Unit, query_units
 from index.query.related import RelatedDoc, related_docs
-from index.query.relations import Relations, relations_of
-from index.query.request import MAX_QUERY_CHARS, SearchRequest, query_text_and_field, sanitised, usable_text
-from index.query.rescue import rescuable, rescued
+from index.query.request import MAX_QUERY_CHARS, SearchRequest, usable_text
 from index.query.results import (
-    Copy,
     DocSummary,
     Expansion,
     FacetValue,
@@ -47,15 +39,19 @@ from index.query.results import (
     fold_copies,
     summary_of,
 )
+from index.query.search import hit_of, search
 from index.query.spelling import Speller, readings
 from index.query.suggest import Suggestions, Vocabulary
 from index.query.synonyms import DEFAULT_PATH as DEFAULT_SYNONYMS
 from index.query.synonyms import Synonyms
-from index.query.syntax import Not, Parsed, Phrase, Words, parse
+from index.query.syntax import Parsed, parse
 from index.record import Document
 from index.schema import date_from_key, from_stored
-
-MAX_SUGGESTIONS = 3
+from index.whoosh import generations
+from index.whoosh.arrays import IndexArrays, commit_version, load_pickle, save_pickle
+from index.whoosh.engine import Engine, Scored
+from index.whoosh.facets import collapse, facet_values, filter_mask, ranked
+from index.whoosh.related import Related, finder
 
 
 class Catalog:
@@ -92,22 +88,22 @@ class Catalog:
     # plumbing
 
     def _index(self) -> Index:
-        current = store.read_current(self.index_dir)
+        current = generations.read_current(self.index_dir)
         if current is not None:
             generation = current["generation"]
-        else:  # CURRENT damaged: the newest complete generation (index/store.py)
-            live = store.live_generation(self.index_dir)
+        else:  # CURRENT damaged: the newest complete generation (index/generations.py)
+            live = generations.live_generation(self.index_dir)
             generation = live.name if live is not None else ""
         with self._lock:
             if self._ix is None or generation != self._generation:
-                self._ix = store.open_current(self.index_dir)
+                self._ix = generations.open_current(self.index_dir)
                 self._generation = generation
             return self._ix
 
-    def damage(self) -> store.DamagedIndex | None:
+    def damage(self) -> generations.DamagedIndex | None:
         """The damage the live generation's files show now against the checksums saved at commit, or None
         (the portal asks after an unexpected error: a file damaged since the index was opened)."""
-        return store.damage(self.index_dir)
+        return generations.damage(self.index_dir)
 
     def warm(self) -> None:
         """Load the segmenter and open the index now, not on the first request; load the arrays and the
@@ -211,7 +207,7 @@ class Catalog:
                     if saved is not None and getattr(saved[1], "version", None) != Speller.VERSION:
                         saved = (saved[0], Speller(saved[0]))  # saved by an older speller: its tables differ
                     if saved is None:
-                        vocabulary = Vocabulary.build(searcher.reader())
+                        vocabulary = vocabulary_of(searcher.reader())
                         saved = (vocabulary, Speller(vocabulary))
                     prepared = self._prepared = (version, *saved)
         return prepared[1], prepared[2]
@@ -259,88 +255,18 @@ class Catalog:
     # search
 
     def search(self, req: SearchRequest) -> SearchResult:
-        """Search as typed; where that finds nothing or little, a correction or a relaxation of the query instead
-        (:mod:`index.query.rescue`, said in :attr:`SearchResult.rescue`)."""
-        started = time.perf_counter()
-        result, text, field, parsed = begin_search(req, self._simplified)
-        if parsed is None:
-            return result
-        req = result.request
+        """Search as typed, else corrected or relaxed: the rules of :func:`index.query.search.search`."""
+        return search(req, self._simplified, self._searching)
+
+    @contextlib.contextmanager
+    def _searching(self, req: SearchRequest) -> Iterator[_Searching]:
         with self.searcher() as searcher:
-            engine = self._engine(searcher, req.literal)
-            mask = filter_mask(engine.arrays, engine.reader, req)
-            self._fill(searcher, engine, result, parsed, text, field, mask)
-            if rescuable(parsed.node, field, req.scoped, req.literal):
-                _, speller = self._vocabulary(searcher)
-                units = query_units(text, engine.analyzer, engine.synonyms, engine.compounds)
-                result = rescued(
-                    result,
-                    text,
-                    units,
-                    speller,
-                    self._cut,
-                    self._counter(engine, field, mask),
-                    lambda into, parsed, text: self._fill(
-                        searcher, self._engine(searcher, req.literal), into, parsed, text, field, mask
-                    ),
-                )
-        result.elapsed_ms = (time.perf_counter() - started) * 1000
-        return result
-
-    def _cut(self, chunk: str) -> list[str]:
-        return [token.text for token in self._analyzer()(chunk, mode="query")]
-
-    def _counter(self, engine: Engine, field: str, mask):
-        """A query text → how many documents it finds in ``field`` within ``mask`` (None: every document)."""
-
-        def count(text: str) -> int:
-            matches = engine.evaluate(parse(text).node, FIELD_GROUPS[field]).hit
-            return int(np.count_nonzero(matches if mask is None else matches & mask))
-
-        return count
-
-    def _fill(self, searcher, engine: Engine, result: SearchResult, parsed: Parsed, text: str, field: str, mask):
-        """``result`` for the query ``parsed`` (its ``text``) in ``field``: hits of the page asked, facets, the
-        synonyms used, and suggestions where nothing is found."""
-        req = result.request
-        scored = self._scored(engine, parsed.node, text, field)
-        narrowed = bool(text)  # without q, the first condition starts from every document
-        for key, part in req.scoped.items():  # 高级检索: every field condition must match as well
-            part = self._simplified(part)
-            condition = self._scored(engine, parse(part).node, part, key)
-            scored = Scored(
-                condition.hit & (scored.hit if narrowed else engine.arrays.alive), scored.score + condition.score
-            )
-            narrowed = True
-        hit = scored.hit if mask is None else scored.hit & mask
-        by_date = None if (req.sort == "relevance" and (parsed.node is not None or req.scoped)) else req.sort
-        if by_date == "relevance":
-            by_date = "newest"
-        docs, copies = collapse(
-            engine.arrays, engine.reader, ranked(engine.arrays, engine.reader, hit, scored.score, by_date)
-        )
-        result.total = int(docs.size)
-        result.pages = (result.total + req.per_page - 1) // req.per_page
-        result.page = min(req.page, max(result.pages, 1))  # a page past the end answers with the last page
-        if result.page < req.page:
-            result.notices.append(f"共 {max(result.pages, 1)} 页，没有第 {req.page} 页，已显示最后一页。")
-        result.facets = facet_values(engine.arrays, engine.reader, docs, req)
-        start = (result.page - 1) * req.per_page
-        result.expansions = [Expansion(term, found) for term, found in engine.expansions.items()]
-        needles = highlight_needles(parsed.node, self._analyzer())
-        needles += [word for expansion in result.expansions for word in expansion.synonyms]
-        needles += [part for parts in engine.parts.values() for part in parts if len(part) > 1]
-        result.hits = [
-            self._hit(searcher, int(doc), float(scored.score[doc]), needles, copies.get(int(doc), []))
-            for doc in docs[start : start + req.per_page]
-        ]
-        if result.total == 0 and parsed.node is not None:
-            result.suggestions = self._suggestions(engine, text, field, mask)
+            yield _Searching(self, searcher, req)
 
     def _scored(self, engine: Engine, node, text: str, field: str) -> Scored:
         """What the query matches: identifiers by their exact keys, everything else through the engine."""
         if field == "index_no":
-            return _exact(engine, _index_no_terms(text))
+            return _exact(engine, index_no_terms(text))
         if field == "doc_no":
             exact = _exact(engine, [("doc_no_keys", doc_no_key(text))])
             written = engine.phrase(text, FIELD_GROUPS["doc_no"])
@@ -348,30 +274,10 @@ class Catalog:
         scored = engine.evaluate(node, FIELD_GROUPS[field])
         if field == "all" and may_name_documents(text):
             # A 索引号, 后段码 or 文号 typed in the search box finds its documents as `portal lookup` does, first.
-            named = _exact(engine, _index_no_terms(text) + [("doc_no_keys", doc_no_key(text))])
+            named = _exact(engine, identifier_terms(text))
             top = float(scored.score.max()) + 1.0 if scored.score.size else 1.0
             return Scored(scored.hit | named.hit, scored.score + named.score * top)
         return scored
-
-    def _hit(self, searcher: Searcher, docnum: int, score: float, needles: list[str], copies: list[int]) -> Hit:
-        return hit_of(searcher.stored_fields(docnum), score, needles, list(map(searcher.stored_fields, copies)))
-
-    def _suggestions(self, engine: Engine, text: str, field: str, mask) -> list[str]:
-        """Other queries worth offering on an empty result, each known to find something: one word left out."""
-        if field in ("doc_no", "index_no"):
-            return []
-        units = [unit.word for unit in query_units(text, self._analyzer())]
-        if len(units) < 2:
-            return []
-        found = []
-        for i in range(min(len(units), 8)):
-            candidate = " ".join(units[:i] + units[i + 1 :])
-            matches = engine.words(candidate, FIELD_GROUPS[field]).hit
-            if (matches if mask is None else matches & mask).any():
-                found.append(candidate)
-            if len(found) >= MAX_SUGGESTIONS:
-                break
-        return found
 
     # lookup and documents
 
@@ -379,7 +285,7 @@ class Catalog:
         """Documents whose 索引号, 后段码 or 文号 is ``text``, in any of their written forms, newest first; copies
         of one document are one entry, naming the others (:attr:`Hit.copies`)."""
         text = usable_text(text)
-        terms = _index_no_terms(text) + [("doc_no_keys", doc_no_key(text))]
+        terms = identifier_terms(text)
         with self.searcher() as searcher:
             engine = self._engine(searcher)
             found = _exact(engine, terms)
@@ -400,13 +306,13 @@ class Catalog:
             if docnum is None:
                 return []
             doc = from_stored(searcher.stored_fields(docnum))
-            return related_docs(searcher, self._engine(searcher, literal=True), doc, docnum, limit)
+            return related_docs(Related(searcher, self._engine(searcher, literal=True), docnum), doc, limit)
 
     def relations(self, doc: Document) -> Relations:
         """The documents ``doc``'s text links it to: what it interprets or its interpretations, and what
-        replaced it or what it replaced (see :mod:`index.query.relations`)."""
+        replaced it or what it replaced (see :mod:`index.query.linked`)."""
         with self.searcher() as searcher:
-            return relations_of(searcher, doc)
+            return relations_from(finder(searcher), doc)
 
     def latest(self, limit: int = 10) -> list[DocSummary]:
         with self.searcher() as searcher:
@@ -469,34 +375,10 @@ class Catalog:
             }
 
 
-def begin_search(req: SearchRequest, simplified) -> tuple[SearchResult, str, str, Parsed | None]:
-    """What every store does first with a search request: the result to fill (its request sanitised), the query
-    text (``simplified``: traditional → simplified where the catalog converts) and the field it searches, and
-    its parsed tree; None for the tree where the query is too long (the result then carries the error). Broken
-    syntax adds its notice."""
-    req = sanitised(req)
-    result = SearchResult(request=req, page=req.page)
-    text, field = query_text_and_field(req)
-    if max([len(text), *(len(part) for part in req.scoped.values())]) > MAX_QUERY_CHARS:
-        result.error = f"检索词过长（最多 {MAX_QUERY_CHARS} 个字），请缩短后再试。"
-        return result, text, field, None
-    text = simplified(text)
-    parsed = parse(text)
-    if parsed.degraded:
-        result.notices.append("检索式的引号、括号或 AND/OR/NOT 不完整，已按普通检索词检索。")
-    return result, text, field, parsed
-
-
 def _close_searchers(searchers: list[Searcher]) -> None:
     for searcher in searchers:
         searcher.close()
     searchers.clear()
-
-
-def _index_no_terms(text: str) -> list[tuple[str, str]]:
-    """The (field, term) pairs a 索引号 or 后段码 is looked up by: one key whatever its separators and width."""
-    key = index_no_key(text)
-    return [("index_key", key), ("index_tail", key)]
 
 
 def _exact(engine: Engine, terms: list[tuple[str, str]]) -> Scored:
@@ -509,56 +391,95 @@ def _exact(engine: Engine, terms: list[tuple[str, str]]) -> Scored:
     return Scored(hit, hit.astype(np.float32))
 
 
-def highlight_needles(node, analyzer) -> list[str]:
-    """The strings to mark in a hit: quoted phrases whole; unquoted text as typed and word by word."""
-    needles: list[str] = []
+class _Searching:
+    """One search request on this catalog (:class:`index.query.search.Searching`): the filter mask of the request,
+    an engine per query matched (each records the synonyms and parts it used)."""
 
-    def visit(part, negated: bool) -> None:
-        if isinstance(part, Not):
-            visit(part.child, not negated)
-        elif isinstance(part, Phrase):
-            if not negated:
-                needles.append(part.text)
-        elif isinstance(part, Words):
-            if not negated:
-                needles.extend(part.text.split())
-                needles.extend(
-                    u.word for u in query_units(part.text, analyzer) if len(u.word) > 1 or not u.word.isalpha()
-                )
-        elif part is not None:
-            for child in part.children:
-                visit(child, negated)
+    def __init__(self, catalog: Catalog, searcher: Searcher, req: SearchRequest) -> None:
+        self.catalog, self.searcher, self.req = catalog, searcher, req
+        engine = catalog._engine(searcher, req.literal)
+        self.analyzer = engine.analyzer
+        self.mask = filter_mask(engine.arrays, engine.reader, req)
+        self._counting: Engine | None = None
 
-    visit(node, False)
-    return list(dict.fromkeys(needles))
+    @property
+    def speller(self) -> Speller:
+        return self.catalog._vocabulary(self.searcher)[1]
+
+    def _engine(self) -> Engine:
+        """The engine :meth:`count`, :meth:`finds` and :meth:`units` ask (one per search)."""
+        if self._counting is None:
+            self._counting = self.catalog._engine(self.searcher, self.req.literal)
+        return self._counting
+
+    def match(self, parsed: Parsed, text: str, field: str, sort: str) -> _Matched:
+        engine = self.catalog._engine(self.searcher, self.req.literal)
+        scored = self.catalog._scored(engine, parsed.node, text, field)
+        narrowed = bool(text)  # without q, the first condition starts from every document
+        for key, part in self.req.scoped.items():  # 高级检索: every field condition must match as well
+            part = self.catalog._simplified(part)
+            condition = self.catalog._scored(engine, parse(part).node, part, key)
+            scored = Scored(
+                condition.hit & (scored.hit if narrowed else engine.arrays.alive), scored.score + condition.score
+            )
+            narrowed = True
+        hit = scored.hit if self.mask is None else scored.hit & self.mask
+        by_date = None if sort == "relevance" else sort
+        docs, copies = collapse(
+            engine.arrays, engine.reader, ranked(engine.arrays, engine.reader, hit, scored.score, by_date)
+        )
+        return _Matched(self, engine, docs, copies, scored.score)
+
+    def count(self, text: str, field: str) -> int:
+        matches = self._engine().evaluate(parse(text).node, FIELD_GROUPS[field]).hit
+        return int(np.count_nonzero(matches if self.mask is None else matches & self.mask))
+
+    def finds(self, text: str, field: str) -> bool:
+        matches = self._engine().words(text, FIELD_GROUPS[field]).hit
+        return bool((matches if self.mask is None else matches & self.mask).any())
+
+    def units(self, text: str) -> list[Unit]:
+        engine = self._engine()
+        return query_units(text, engine.analyzer, engine.synonyms, engine.compounds)
 
 
-def hit_of(stored: dict, score: float, needles: list[str], copies: list[dict]) -> Hit:
-    """A result entry from a document's stored fields: highlighted title and snippet (from its body, else the
-    attachment holding a match), and the stored fields of its ``copies``. Store-independent: every store keeps
-    these stored fields (index/schema.py, index/cluster/rows.py)."""
-    summary = summary_of(stored)
-    body = str(stored.get("body") or "")
-    attachment_hits, attachment_snippet = _attachment_matches(stored, needles)
-    text_snippet = snippet(body, needles) or attachment_snippet
-    return Hit(
-        **vars(summary),
-        title_html=highlight_line(summary.title, needles) or html.escape(summary.title),
-        snippet_html=text_snippet or plain_snippet(body or str(stored.get("summary") or "")),
-        score=score,
-        attachment_hits=attachment_hits,
-        copies=[Copy(str(other.get("id", "")), str(other.get("url", ""))) for other in copies],
-    )
+class _Matched:
+    """What :meth:`_Searching.match` matched: the ranked documents, copies collapsed
+    (:class:`index.query.search.Matched`)."""
+
+    def __init__(self, searching: _Searching, engine: Engine, docs: np.ndarray, copies: dict, score) -> None:
+        self.searching, self.engine, self.docs, self.copies, self.score = searching, engine, docs, copies, score
+        self.total = int(docs.size)
+        self.expansions = [Expansion(term, found) for term, found in engine.expansions.items()]
+        self.parts = engine.parts
+
+    def facets(self) -> dict[str, list[FacetValue]]:
+        return facet_values(self.engine.arrays, self.engine.reader, self.docs, self.searching.req)
+
+    def hits(self, start: int, count: int, needles: list[str]) -> list[Hit]:
+        stored = self.searching.searcher.stored_fields
+        return [
+            hit_of(stored(int(doc)), float(self.score[doc]), needles, list(map(stored, self.copies.get(int(doc), []))))
+            for doc in self.docs[start : start + count]
+        ]
+
+    def notices(self) -> list[str]:
+        return []
 
 
-def _attachment_matches(stored: dict, needles: list[str]) -> tuple[list[str], str]:
-    """Names of the attachments whose text holds a match, and a marked snippet from the first."""
-    if not needles:
-        return [], ""
-    names, first = [], ""
-    for attachment in json.loads(stored.get("attachments_json") or "[]"):
-        found = snippet(attachment.get("text") or "", needles)
-        if found:
-            names.append(attachment.get("name") or attachment.get("url") or "附件")
-            first = first or found
-    return names, first
+def vocabulary_of(reader: IndexReader) -> Vocabulary:
+    """The autocomplete and did-you-mean vocabulary of a commit (:meth:`Vocabulary.weighed`): the documents
+    holding each indexed word of ``title`` and ``body``, and every live document's title."""
+
+    def holding(fieldname: str) -> Iterator[tuple[str, int]]:
+        if fieldname not in reader.schema:
+            return
+        for term, info in reader.iter_field(fieldname):
+            yield (term.decode("utf-8") if isinstance(term, bytes) else str(term)), info.doc_frequency()
+
+    titles = [
+        (str(stored.get("id", "")), str(stored.get("title", "")))
+        for docnum, stored in reader.iter_docs()
+        if stored.get("title")
+    ]
+    return Vocabulary.weighed(holding, titles)

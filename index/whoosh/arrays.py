@@ -24,8 +24,8 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.reading import IndexReader
 from whoosh.util.numeric import byte_to_length
 
-from index.checksums import seal, unseal
-from index.postings import read_positions, read_postings
+from index.whoosh.checksums import seal, unseal
+from index.whoosh.postings import read_positions, read_postings
 
 log = logging.getLogger(__name__)
 
@@ -244,9 +244,9 @@ def _column(reader: IndexReader, field: str):
 
 
 def save_pickle(path: Path, value: object) -> None:
-    """Pickle ``value`` to ``path`` with a checksum (index.checksums.seal), atomically and durably: what is
+    """Pickle ``value`` to ``path`` with a checksum (index.whoosh.checksums.seal), atomically and durably: what is
     saved beside a commit for later processes."""
-    from index.store import write_atomic
+    from index.whoosh.generations import write_atomic
 
     write_atomic(path, seal(pickle.dumps(value, protocol=5)))
 
