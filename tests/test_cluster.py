@@ -313,7 +313,7 @@ def test_dask_workers_ingest_and_a_worker_lost_mid_batch_loses_nothing(tmp_path,
     with (
         LocalCluster(tmp_path / "searchd", LAYOUT) as cluster,
         distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+            n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=":0"
         ) as dask_cluster,
         distributed.Client(dask_cluster) as client,
     ):
