@@ -61,6 +61,8 @@ def routes() -> list[BaseRoute]:
         _get("/stats.json", views.stats_json),
         _get("/lookup", views.lookup, "lookup"),
         _get("/lookup.json", views.lookup_json),
+        _get("/doc/{doc_id:path}.csl.json", views.doc_csl),  # before .json, which would take "<id>.csl"
+        _get("/doc/{doc_id:path}.bib", views.doc_bibtex),
         _get("/doc/{doc_id:path}.json", views.doc_json),
         _get("/doc/{doc_id:path}", views.doc, "doc"),
         _get("/browse", views.browse_index, "browse"),

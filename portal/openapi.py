@@ -84,6 +84,11 @@ DESCRIPTIONS: dict[str, str] = {
     "synonyms": "找到文件的同义词",
     "term": "检索词中的词",
     "literal": "只检索所输入的词：不用同义词，不更正、不放宽",
+    "citation": "引用本文：GB/T 7714-2015 电子资源格式、BibTeX（biblatex @online）与 CSL-JSON",
+    "gbt7714": "GB/T 7714-2015 著录：发布机构. 题名: 文号[EB/OL]. (公开日期)[引用日期]. 永久地址.",
+    "bibtex": "BibTeX 条目（biblatex @online）",
+    "csl": "CSL-JSON 条目（CSL 1.0.2 csl-data）",
+    "accessed": "引用日期（北京时间，ISO 8601）",
 }
 # Properties whose values come from a fixed table.
 ENUMS: dict[tuple[str, str], list[Any]] = {
@@ -132,6 +137,8 @@ class Components:
         origin, args = typing.get_origin(tp), typing.get_args(tp)
         if tp is type(None):
             return {"type": "null"}
+        if tp is Any:  # a value in someone else's format (CSL-JSON), described where it is served
+            return {}
         if origin in (typing.Union, types.UnionType):
             choices = [self.schema(arg) for arg in args]
             simple = [c for c in choices if set(c) == {"type"} and isinstance(c["type"], str)]
@@ -207,6 +214,13 @@ def _xml(media_type: str, description: str) -> dict[str, Any]:
     return {"description": description, "content": {media_type: {"schema": {"type": "string"}}}}
 
 
+def _csl_json() -> dict[str, Any]:
+    """A CSL-JSON file (CSL 1.0.2 csl-data.json): an array of items, here one, each with ``id`` and ``type``."""
+    item = {"type": "object", "required": ["id", "type"], "properties": {"id": {"type": "string"}}}
+    schema = {"type": "array", "items": item, "minItems": 1, "maxItems": 1}
+    return {"description": "CSL-JSON", "content": {"application/vnd.citationstyles.csl+json": {"schema": schema}}}
+
+
 def _get(operation_id: str, summary: str, responses_: dict[str, Any], parameters: list | None = None) -> dict:
     operation: dict[str, Any] = {"operationId": operation_id, "summary": summary, "responses": responses_}
     if parameters:
@@ -243,6 +257,18 @@ def paths(c: Components) -> dict[str, Any]:
             "document",
             "一份文件的完整记录，及其解读、原文与替代关系",
             {"200": _json(c, responses.DocResponse, "文件与相关文件"), **moved, **not_found},
+            [_path("id", "规范化索引号（可含 /）或稳定编号")],
+        ),
+        "/doc/{id}.csl.json": _get(
+            "documentCitation",
+            "引用本文：CSL-JSON（一项的数组）",
+            {"200": _csl_json(), **moved, **not_found},
+            [_path("id", "规范化索引号（可含 /）或稳定编号")],
+        ),
+        "/doc/{id}.bib": _get(
+            "documentBibtex",
+            "引用本文：BibTeX（biblatex @online）",
+            {"200": _xml("application/x-bibtex", "BibTeX"), **moved, **not_found},
             [_path("id", "规范化索引号（可含 /）或稳定编号")],
         ),
         "/index.json": _get("home", "首页：最新文件与分面统计", {"200": _json(c, responses.HomeResponse, "首页数据")}),

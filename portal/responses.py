@@ -17,6 +17,7 @@ from index.query.related import RelatedDoc
 from index.query.relations import LinkedDoc, Relations
 from index.query.results import Copy, Expansion, Rescue
 from index.record import Document, IndexNo
+from portal.citation import BIBTEX_SUFFIX, CSL_SUFFIX, Citation
 from portal.links import doc_path
 from portal.notes import field_label, finding_label, notes_of
 from portal.security import safe_href
@@ -142,8 +143,35 @@ class PublicDocument:
 
 
 @dataclass
+class CitationItem:
+    """引用本文: the document cited as GB/T 7714-2015 prescribes for an electronic resource, as BibTeX and as
+    CSL-JSON (portal/citation.py), with the downloads of the last two."""
+
+    gbt7714: str
+    bibtex: str
+    csl: dict[str, Any]
+    url: str  # the permanent address cited
+    accessed: str  # 引用日期, ISO 8601 (Beijing)
+    bibtex_path: str
+    csl_path: str
+
+
+def citation_item(citation: Citation, doc_id: str) -> CitationItem:
+    return CitationItem(
+        citation.gbt7714,
+        citation.bibtex,
+        citation.csl,
+        citation.url,
+        citation.accessed,
+        doc_path(doc_id, BIBTEX_SUFFIX),
+        doc_path(doc_id, CSL_SUFFIX),
+    )
+
+
+@dataclass
 class DocResponse:
     document: PublicDocument
+    citation: CitationItem
     related: list[RelatedItem]
     interprets: list[LinkedItem]
     interpretations: list[LinkedItem]
@@ -200,10 +228,16 @@ def public_findings(doc: Document) -> list[PublicFinding]:
 
 
 def doc_response(
-    doc: Document, kind: str, interpretation: str, related: list[RelatedDoc], relations: Relations
+    doc: Document,
+    kind: str,
+    interpretation: str,
+    related: list[RelatedDoc],
+    relations: Relations,
+    citation: Citation,
 ) -> DocResponse:
     return DocResponse(
         document=public_document(doc, kind, interpretation),
+        citation=citation_item(citation, doc.id),
         related=[RelatedItem(**{**vars(item), "url": safe_href(item.url)}, path=doc_path(item.id)) for item in related],
         interprets=[linked_item(item) for item in relations.interprets],
         interpretations=[linked_item(item) for item in relations.interpretations],

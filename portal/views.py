@@ -15,6 +15,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from index.query import FACETS, MAX_QUERY_CHARS, Catalog, identifier_kind
 from portal import facetlists
 from portal.charts import Chart, bar_chart
+from portal.citation import BIBTEX_SUFFIX, BIBTEX_TYPE, CSL_SUFFIX, CSL_TYPE, Citation, citation_key, cite
 from portal.links import CATEGORY_DIMENSIONS, absolute, browse_path, doc_path, search_url
 from portal.pagecache import cached
 from portal.pages import (
@@ -41,6 +42,7 @@ from portal.responses import (
     SuggestedTitle,
     SuggestResponse,
     WayOutItem,
+    citation_item,
     doc_item,
     doc_response,
     facet_groups,
@@ -330,6 +332,11 @@ def found_doc(request: Request, suffix: str = "") -> DocPage | Response:
     return RedirectResponse(doc_path(resolved, suffix), status_code=301)
 
 
+def citation_of(request: Request, page: DocPage) -> Citation:
+    """引用本文 for the document of ``page``, citing its permanent address on this portal, today (Beijing)."""
+    return cite(page.doc, canonical(request, doc_path(page.doc.id)))
+
+
 @cached  # a large document's page is drawn once per commit (portal/pagecache.py)
 def doc(request: Request) -> Response:
     page = found_doc(request)
@@ -340,6 +347,7 @@ def doc(request: Request) -> Response:
         "doc": page.doc,
         "related": page.related,
         "canonical": canonical(request, doc_path(page.doc.id)),
+        "citation": citation_item(citation_of(request, page), page.doc.id),
     }
     return render(request, "doc.html", context)
 
@@ -349,7 +357,31 @@ def doc_json(request: Request) -> Response:
     page = found_doc(request, ".json")
     if isinstance(page, Response):
         return page
-    return json_response(doc_response(page.doc, page.kind, page.interpretation, page.related, page.relations))
+    citation = citation_of(request, page)
+    return json_response(doc_response(page.doc, page.kind, page.interpretation, page.related, page.relations, citation))
+
+
+def _download_name(doc_id: str, suffix: str) -> str:
+    """``attachment; filename*=UTF-8''…`` (RFC 6266) for a document's citation file."""
+    return f"attachment; filename*=UTF-8''{quote(citation_key(doc_id) + suffix, safe='')}"
+
+
+def doc_bibtex(request: Request) -> Response:
+    """``/doc/<id>.bib``: 引用本文 as a BibTeX file."""
+    page = found_doc(request, BIBTEX_SUFFIX)
+    if isinstance(page, Response):
+        return page
+    headers = {"Content-Disposition": _download_name(page.doc.id, BIBTEX_SUFFIX)}
+    return Response(citation_of(request, page).bibtex, media_type=BIBTEX_TYPE, headers=headers)
+
+
+def doc_csl(request: Request) -> Response:
+    """``/doc/<id>.csl.json``: 引用本文 as CSL-JSON (an array of one item, as citation managers import it)."""
+    page = found_doc(request, CSL_SUFFIX)
+    if isinstance(page, Response):
+        return page
+    headers = {"Content-Disposition": _download_name(page.doc.id, CSL_SUFFIX)}
+    return JSONResponse([citation_of(request, page).csl], media_type=CSL_TYPE, headers=headers)
 
 
 # Browse ----------------------------------------------------------------------------------------

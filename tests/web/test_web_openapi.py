@@ -38,6 +38,7 @@ JSON_ROUTES = [
     ("/doc/014327899/2016-00311.json", "/doc/{id}.json", 200),  # replaced
     ("/doc/014318642/2018-00045.json", "/doc/{id}.json", 200),  # an unknown 有效性
     ("/doc/014319733/1999-99999.json", "/doc/{id}.json", 404),
+    (f"/doc/{SEED_INDEX_NO}.csl.json", "/doc/{id}.csl.json", 200),  # 引用本文 as CSL-JSON
     ("/lookup.json?q=2018-00019", "/lookup.json", 200),
     ("/lookup.json?q=不是编号", "/lookup.json", 200),
     ("/index.json", "/index.json", 200),
@@ -69,7 +70,8 @@ def refs(node: Any) -> list[str]:
 
 def response_schema(spec: dict[str, Any], path: str, status: int) -> dict[str, Any]:
     """The JSON Schema of one documented response, able to resolve the document's $refs."""
-    schema = spec["paths"][path]["get"]["responses"][str(status)]["content"]["application/json"]["schema"]
+    content = spec["paths"][path]["get"]["responses"][str(status)]["content"]
+    schema = next(iter(content.values()))["schema"]  # application/json, or CSL-JSON's own media type
     return {**schema, "components": spec["components"]}
 
 
