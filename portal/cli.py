@@ -316,6 +316,61 @@ def serve(host: str | None, port: int | None) -> None:
 
 
 @cli.command()
+@click.argument("out", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--since-snapshot",
+    "base",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Also write the delta from this earlier snapshot folder.",
+)
+@click.option(
+    "--since",
+    "since_day",
+    help="Also write the delta from the newest snapshot in OUT on or before this day (YYYY-MM-DD).",
+)
+@click.option("--warc", is_flag=True, help="Also write the crawl's raw pages (PORTAL_CRAWL_DIR) as pages.warc.gz.")
+@click.option("--json", "as_json", is_flag=True, help="Print the manifest as JSON.")
+def export(out: Path | None, base: Path | None, since_day: str | None, warc: bool, as_json: bool) -> None:
+    """Write a snapshot of every document into OUT (default PORTAL_EXPORT_DIR): JSON Lines, CSV and a manifest
+    (docs/bulk-data.md)."""
+    from index import snapshot
+
+    settings = load_settings()
+    out = out or settings.export_dir
+    if base and since_day:
+        raise click.UsageError("give --since-snapshot or --since, not both")
+    try:
+        if since_day:
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", since_day):
+                raise click.BadParameter(f"{since_day!r} is not a day (YYYY-MM-DD)", param_hint="--since")
+            base = snapshot.snapshot_on_or_before(out, since_day)
+        records = (snapshot.record_of(doc) for doc in _catalog().documents())
+        extras = {"pages.warc.gz": _warc_writer(settings.crawl_dir)} if warc else None
+        folder = snapshot.write_snapshot(records, out, base=base, extras=extras)
+    except snapshot.SnapshotError as exc:
+        raise click.ClickException(str(exc)) from None
+    except (NoIndex, DamagedIndex) as exc:
+        raise click.ClickException(str(exc)) from None
+    manifest = snapshot.read_manifest(folder)
+    if as_json:
+        _echo_json(manifest.to_json())
+        return
+    click.echo(f"快照 {folder}：{manifest.documents} 份文件（在线 {manifest.online}，已撤下 {manifest.withdrawn}）")
+    for entry in manifest.files:
+        click.echo(f"  {entry.name}  {entry.records} 条  {entry.bytes} 字节  SHA-256 {entry.sha256}")
+    if manifest.delta:
+        delta = manifest.delta
+        click.echo(f"相对 {delta.base}：新增 {delta.added}，更新 {delta.changed}，撤下 {delta.withdrawn}")
+
+
+def _warc_writer(crawl_dir: Path):
+    """Writes the crawl folder's raw pages as WARC to the path it is given; returns how many."""
+    from index.warc import crawled_pages, write_warc
+
+    return lambda path: write_warc(crawled_pages(crawl_dir), path)
+
+
+@cli.command()
 def doctor() -> None:
     """Check the index: its pointer, every committed file against its checksum, the saved arrays, the sources
     record. Prints what is wrong, in Chinese; exit status 1 when something is damaged."""

@@ -35,6 +35,11 @@ SETTINGS = (
         "jieba user dictionary of government terms (one `word [freq] [tag]` per line)",
     ),
     Setting("PORTAL_CRAWL_DIR", str(PROJECT_ROOT / "var" / "crawl"), "where `portal crawl` keeps raw pages"),
+    Setting(
+        "PORTAL_EXPORT_DIR",
+        str(PROJECT_ROOT / "var" / "export"),
+        "where `portal export` writes bulk-data snapshots and `/data` serves them from",
+    ),
     Setting("PORTAL_HOST", "127.0.0.1", "address `portal serve` binds"),
     Setting("PORTAL_PORT", "8000", "port `portal serve` listens on"),
     Setting("PORTAL_BASE_URL", "", "public URL of the portal for feeds, sitemap and canonical links"),
@@ -102,6 +107,7 @@ class Settings:
     max_connections: int = 1000  # PORTAL_MAX_CONNECTIONS (lowered below the open-file limit: portal/connections.py)
     header_timeout: float = 10.0  # PORTAL_HEADER_TIMEOUT, seconds
     keepalive_timeout: float = 5.0  # PORTAL_KEEPALIVE_TIMEOUT, seconds
+    export_dir: Path = PROJECT_ROOT / "var" / "export"  # PORTAL_EXPORT_DIR: bulk-data snapshots (portal export)
 
     @property
     def query_log_dir(self) -> Path:
@@ -154,6 +160,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         max_connections=_positive("PORTAL_MAX_CONNECTIONS", env),
         header_timeout=_seconds("PORTAL_HEADER_TIMEOUT", env),
         keepalive_timeout=_seconds("PORTAL_KEEPALIVE_TIMEOUT", env),
+        export_dir=Path(_value("PORTAL_EXPORT_DIR", env)),
     )
 
 

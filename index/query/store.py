@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Protocol
 
 from index.query.related import RelatedDoc
@@ -44,6 +45,10 @@ class SearchStore(Protocol):
     def facet_counts(self) -> dict[str, list[FacetValue]]: ...
 
     def document_dates(self) -> list[tuple[str, str]]: ...
+
+    def documents(self) -> Iterator[Document]:
+        """Every document, copies each on its own, in a stable order, read a few at a time (bulk export)."""
+        ...
 
     def stats(self) -> dict[str, object]: ...
 

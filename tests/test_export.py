@@ -1,0 +1,192 @@
+"""`portal export` (index/snapshot.py, index/warc.py), run as a user runs it: a real index, a real process. A
+snapshot's files match its manifest; its CSV holds what its JSON Lines hold; a second snapshot's delta names what
+was added, changed and withdrawn; a damaged base is refused by name; raw pages come out as WARC records."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import ROOT
+
+from index.crawl.folder import StoredPage
+from index.snapshot import content_sha256
+
+FILLER = "为进一步做好政府信息公开工作，现将有关事项通知如下。各单位要认真贯彻落实。"
+
+
+def doc(index_no: str, title: str, body: str = FILLER) -> dict[str, str]:
+    fields = {"索引号": index_no, "标题": title, "正文": f"{title}。{body}"}
+    return {**fields, "发布机构": "宿迁市民政局", "公开日期": "2024-05-06"}
+
+
+FIRST = [
+    doc("014319733/2024-00001", "关于甲事项的通知"),
+    doc("014319733/2024-00002", "关于乙事项的通知"),
+    doc("014319733/2024-00003", "关于丙事项的通知"),
+]
+SECOND = [
+    FIRST[0],
+    doc("014319733/2024-00002", "关于乙事项的通知", "内容已修改：申请期限延长至六月底。"),
+    doc("014319733/2024-00004", "关于丁事项的通知"),
+]
+
+
+def portal(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "portal", *args], env=env, cwd=ROOT, capture_output=True, text=True, check=check
+    )
+
+
+def write_lines(path: Path, records: list[dict[str, str]]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory) -> dict[str, str]:
+    root = tmp_path_factory.mktemp("export")
+    return {
+        **{k: v for k, v in os.environ.items() if k not in ("PORTAL_STORE", "PORTAL_MANTICORE")},
+        "PORTAL_INDEX_DIR": str(root / "index"),
+        "PORTAL_EXPORT_DIR": str(root / "export"),
+        "PORTAL_CRAWL_DIR": str(root / "crawl"),
+        "SOURCES": str(root / "sources"),
+    }
+
+
+@pytest.fixture(scope="module")
+def first(env) -> dict:
+    sources = Path(env["SOURCES"])
+    sources.mkdir()
+    write_lines(sources / "docs.jsonl", FIRST)
+    portal(env, "ingest", "-q", str(sources))
+    return json.loads(portal(env, "export", "--json").stdout)
+
+
+@pytest.fixture(scope="module")
+def second(env, first) -> dict:
+    write_lines(Path(env["SOURCES"]) / "docs.jsonl", SECOND)
+    portal(env, "ingest", "-q", "--prune", env["SOURCES"])
+    base = Path(env["PORTAL_EXPORT_DIR"]) / first["name"]
+    return json.loads(portal(env, "export", "--json", "--since-snapshot", str(base)).stdout)
+
+
+def counts(manifest: dict) -> tuple[int, int, int]:
+    """(added, changed, withdrawn) of a manifest's delta."""
+    return tuple(manifest["delta"][key] for key in ("added", "changed", "withdrawn"))
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines]
+
+
+def test_a_snapshot_holds_every_document_once_in_id_order_and_its_files_match_the_manifest(env, first) -> None:
+    folder = Path(env["PORTAL_EXPORT_DIR"]) / first["name"]
+    assert (first["documents"], first["online"], first["withdrawn"], first["delta"]) == (3, 3, 0, None)
+    assert [entry["name"] for entry in first["files"]] == ["documents.jsonl.gz", "documents.csv.gz"]
+    for entry in first["files"]:
+        data = (folder / entry["name"]).read_bytes()
+        assert (entry["bytes"], entry["sha256"], entry["records"]) == (len(data), hashlib.sha256(data).hexdigest(), 3)
+    records = read_jsonl(folder / "documents.jsonl.gz")
+    assert [r["id"] for r in records] == ["014319733/2024-00001", "014319733/2024-00002", "014319733/2024-00003"]
+    assert records[0]["title"] == "关于甲事项的通知" and records[0]["publisher"] == "宿迁市民政局"
+    assert all(r["state"] == "online" and r["content_sha256"] == content_sha256(r) for r in records)
+    assert "source" not in records[0]  # the file it was read from stays on the server
+
+
+def test_the_csv_holds_the_same_records_as_the_json_lines(env, first) -> None:
+    folder = Path(env["PORTAL_EXPORT_DIR"]) / first["name"]
+    text = gzip.decompress((folder / "documents.csv.gz").read_bytes()).decode("utf-8")
+    assert text.startswith("\ufeffid,title,index_no,doc_no,publisher,")  # BOM: spreadsheets read it as UTF-8
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline="")))
+    for row, record in zip(rows, read_jsonl(folder / "documents.jsonl.gz"), strict=True):
+        as_cells = {k: v if isinstance(v, str) else json.dumps(v, ensure_ascii=False) for k, v in record.items()}
+        assert row == as_cells
+
+
+def test_the_delta_from_an_earlier_snapshot_names_what_was_added_changed_and_withdrawn(env, second) -> None:
+    assert second["delta"]["base"] < second["name"]
+    assert counts(second) == (1, 1, 1)
+    folder = Path(env["PORTAL_EXPORT_DIR"]) / second["name"]
+    lines = read_jsonl(folder / "delta.jsonl.gz")
+    changes = {line["id"]: line["change"] for line in lines}
+    assert changes == {
+        "014319733/2024-00002": "changed",
+        "014319733/2024-00004": "added",
+        "014319733/2024-00003": "withdrawn",
+    }
+    changed = next(line for line in lines if line["change"] == "changed")
+    assert "申请期限延长至六月底" in changed["record"]["body"]
+    assert changed["previous_sha256"] not in ("", changed["content_sha256"])
+    entry = next(e for e in second["files"] if e["name"] == "delta.jsonl.gz")
+    assert entry["records"] == 3
+    assert entry["sha256"] == hashlib.sha256((folder / entry["name"]).read_bytes()).hexdigest()
+
+
+def test_since_a_day_compares_with_the_newest_snapshot_of_that_day(env, second) -> None:
+    day = second["created"][:10]
+    again = json.loads(portal(env, "export", "--json", "--since", day).stdout)
+    assert again["delta"]["base"] == second["name"]  # the newest on or before that day
+    assert counts(again) == (0, 0, 0)
+    early = portal(env, "export", "--since", "2000-01-01", check=False)
+    assert early.returncode == 1 and "no snapshot taken on or before 2000-01-01" in early.stderr
+    bad = portal(env, "export", "--since", "昨天", check=False)
+    assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr
+
+
+def test_a_damaged_base_is_refused_by_name_and_nothing_is_written(env, first, second) -> None:
+    export_dir = Path(env["PORTAL_EXPORT_DIR"])
+    damaged = export_dir / "copy-of-first"
+    damaged.mkdir()
+    for name in ("manifest.json", "documents.jsonl.gz", "documents.csv.gz"):
+        (damaged / name).write_bytes((export_dir / first["name"] / name).read_bytes())
+    data = bytearray((damaged / "documents.jsonl.gz").read_bytes())
+    data[-12] ^= 0xFF
+    (damaged / "documents.jsonl.gz").write_bytes(bytes(data))
+    before = sorted(p.name for p in export_dir.iterdir())
+    result = portal(env, "export", "--since-snapshot", str(damaged), check=False)
+    assert result.returncode == 1
+    assert f"{damaged / 'documents.jsonl.gz'}: damaged" in result.stderr
+    assert sorted(p.name for p in export_dir.iterdir()) == before
+
+
+def test_raw_pages_come_out_as_warc_response_records(env, first) -> None:
+    from warcio.archiveiterator import ArchiveIterator
+
+    crawl_dir = Path(env["PORTAL_CRAWL_DIR"])
+    url = "http://www.example.gov.cn/art/2024/5/6/art_1_1.html"
+    body = "<html><head><meta charset=gbk></head><body>关于甲事项的通知</body></html>".encode("gbk")
+    meta = {
+        "url": url,
+        "final_url": url,
+        "fetched_at": "2024-05-07T01:02:03Z",
+        "status": 200,
+        "etag": '"abc"',
+        "last_modified": "Mon, 06 May 2024 08:00:00 GMT",
+        "content_type": "text/html; charset=gbk",
+    }
+    StoredPage.of(crawl_dir, url).save(body, meta)
+    manifest = json.loads(portal(env, "export", "--json", "--warc").stdout)
+    entry = next(e for e in manifest["files"] if e["name"] == "pages.warc.gz")
+    assert entry["records"] == 1
+    path = Path(env["PORTAL_EXPORT_DIR"]) / manifest["name"] / "pages.warc.gz"
+    with path.open("rb") as stream:
+        records = list(
+            (r.rec_type, r.rec_headers, r.http_headers, r.content_stream().read()) for r in ArchiveIterator(stream)
+        )
+    assert [r[0] for r in records] == ["warcinfo", "response"]
+    _, warc, http, payload = records[1]
+    assert warc.get_header("WARC-Target-URI") == url and warc.get_header("WARC-Date") == "2024-05-07T01:02:03Z"
+    assert http.get_statuscode() == "200" and http.get_header("ETag") == '"abc"'
+    assert http.get_header("Content-Type") == "text/html; charset=gbk"
+    assert payload == body  # the bytes as received, not re-encoded
