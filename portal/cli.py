@@ -37,7 +37,7 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--prune", is_flag=True, help="Remove documents whose source under PATHS is gone.")
+@click.option("--prune", is_flag=True, help="Mark 已撤下 documents whose source under PATHS is gone (never deleted).")
 @click.option("--rebuild", is_flag=True, help="Build a fresh index beside the live one and swap it in.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
@@ -70,6 +70,7 @@ def ingest(
             lock_timeout=settings.lock_timeout,
             progress=bar,
             analyzer=ChineseAnalyzer(str(settings.userdict)),
+            history_path=settings.history_path,
         )
     except (IndexBusy, DamagedIndex) as exc:
         raise click.ClickException(str(exc)) from None
@@ -113,7 +114,14 @@ def _ingest_cluster(settings, paths, prune: bool, scheduler: str | None, workers
     elif workers:
         client = local_client(workers)
     try:
-        return ingest_cluster(paths, topology, client=client, prune=prune, userdict=str(settings.userdict))
+        return ingest_cluster(
+            paths,
+            topology,
+            client=client,
+            prune=prune,
+            userdict=str(settings.userdict),
+            history_path=settings.history_path,
+        )
     except StoreUnavailable as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
