@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from index.cluster.sphinxql import StoreUnavailable
+from index.history import History
 from index.query import Catalog
 from index.query.store import SearchStore
 from index.store import DamagedIndex, NoIndex
@@ -165,6 +166,8 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
+    # The history of every document (index/history.py), read-only; a missing file reads as empty.
+    app.state.history = History(settings.history_path, readonly=True)
     app.state.templates = make_templates(settings)
     app.state.page_cache = PageCache()
     return app
