@@ -21,7 +21,7 @@ from index.history import History
 from index.query import Catalog
 from index.query.store import SearchStore
 from index.store import DamagedIndex, NoIndex
-from portal import discovery, views
+from portal import discovery, versions, views
 from portal.disconnect import CancelOnDisconnect
 from portal.errors import (
     ErrorPageMiddleware,
@@ -62,6 +62,12 @@ def routes() -> list[BaseRoute]:
         _get("/stats.json", views.stats_json),
         _get("/lookup", views.lookup, "lookup"),
         _get("/lookup.json", views.lookup_json),
+        # A document's versions, diffs and raw pages (portal/versions.py): before "/doc/{doc_id:path}".
+        _get("/doc/{doc_id:path}/v/{n}.json", versions.version_json),
+        _get("/doc/{doc_id:path}/v/{n}", versions.version_page, "version"),
+        _get("/doc/{doc_id:path}/diff.json", versions.diff_json),
+        _get("/doc/{doc_id:path}/diff", versions.diff_page, "diff"),
+        _get("/doc/{doc_id:path}/raw/{sha256}", versions.raw_page),
         _get("/doc/{doc_id:path}.json", views.doc_json),
         _get("/doc/{doc_id:path}", views.doc, "doc"),
         _get("/browse", views.browse_index, "browse"),

@@ -49,6 +49,7 @@ from portal.responses import (
 )
 from portal.settings import Settings
 from portal.statistics import Breakdown, statistics
+from portal.versions import history_item, history_of
 
 LATEST_ON_HOME = 10
 HOT_ON_HOME = 10
@@ -339,6 +340,7 @@ def doc(request: Request) -> Response:
         "page": page,
         "doc": page.doc,
         "related": page.related,
+        "history": history_item(history_of(request), page.doc.id),
         "canonical": canonical(request, doc_path(page.doc.id)),
     }
     return render(request, "doc.html", context)
@@ -349,7 +351,8 @@ def doc_json(request: Request) -> Response:
     page = found_doc(request, ".json")
     if isinstance(page, Response):
         return page
-    return json_response(doc_response(page.doc, page.kind, page.interpretation, page.related, page.relations))
+    history = history_item(history_of(request), page.doc.id)
+    return json_response(doc_response(page.doc, page.kind, page.interpretation, page.related, page.relations, history))
 
 
 # Browse ----------------------------------------------------------------------------------------
