@@ -607,6 +607,18 @@ class History:
             db.commit()
             return Takedown(cursor.lastrowid, at, doc_id, row["title"], row["url"], reason, count)
 
+    def log_takedown(self, doc_id: str, reason: str, *, title: str = "", url: str = "") -> Takedown:
+        """Log a takedown of a document the history never recorded (the store held it alone)."""
+        at = utc_now()
+        with self._connection() as db:
+            self._event(db, at, doc_id, 0, "takedown", "", "", "")
+            cursor = db.execute(
+                "INSERT INTO takedowns (at, doc_id, title, url, reason, versions) VALUES (?, ?, ?, ?, ?, 0)",
+                (at, doc_id, title, url, reason),
+            )
+            db.commit()
+            return Takedown(cursor.lastrowid, at, doc_id, title, url, reason, 0)
+
     # -- reading --
 
     def is_taken_down(self, doc_id: str) -> bool:

@@ -387,6 +387,8 @@ def _reconcile(
     gone: list[str] = []
     wanted: dict[str, dict[str, str]] = defaultdict(dict)  # file → {id: record} to write again
     for doc_id in set(state.hashes) | set(holders):
+        if doc_id in state.taken_down:
+            continue  # removed by `portal takedown`: never written again
         versions = holders.get(doc_id)
         if not versions:
             source = state.sources.get(doc_id, "")

@@ -84,6 +84,25 @@ DESCRIPTIONS: dict[str, str] = {
     "synonyms": "找到文件的同义词",
     "term": "检索词中的词",
     "literal": "只检索所输入的词：不用同义词，不更正、不放宽",
+    "status": "在线状态：在线，或已撤下（原网页或来源已不存在，本站保留收录时的文本）",
+    "history": "版本历史与来源（本站未记录时为 null）",
+    "versions": "各版本，最早的在前",
+    "provenance": "最近一次收录：从何处、何时、如何取得",
+    "withdrawn_at": "发现撤下的时间（UTC，ISO 8601；未撤下为空）",
+    "withdrawn_how": "发现撤下的方式代码：http_404、http_410、redirect_home、missing_from_export、file_gone",
+    "withdrawn_label": "发现撤下的方式（中文）",
+    "first_seen": "本站首次见到的时间（UTC，ISO 8601）",
+    "last_seen": "本站最后一次见到的时间（UTC，ISO 8601）",
+    "latest": "最新版本的编号",
+    "n": "版本编号（从 1 起）",
+    "sightings": "收录记录：每次读到的时间、地址、HTTP 状态与原始内容的 SHA-256",
+    "sha256": "收到的原始内容的 SHA-256（十六进制）",
+    "raw_path": "本站保存的原始内容的路径（以纯文本提供；没有则为空）",
+    "etag": "HTTP ETag",
+    "last_modified": "HTTP Last-Modified",
+    "how": "取得方式：crawl（抓取）、file（文件）、export（导出文件）",
+    "spans": "差异片段：op 为 = 两版相同，- 仅在版本 a，+ 仅在版本 b",
+    "fields": "内容不同的字段，每个按词比较",
 }
 # Properties whose values come from a fixed table.
 ENUMS: dict[tuple[str, str], list[Any]] = {
@@ -244,6 +263,22 @@ def paths(c: Components) -> dict[str, Any]:
             "一份文件的完整记录，及其解读、原文与替代关系",
             {"200": _json(c, responses.DocResponse, "文件与相关文件"), **moved, **not_found},
             [_path("id", "规范化索引号（可含 /）或稳定编号")],
+        ),
+        "/doc/{id}/v/{n}.json": _get(
+            "documentVersion",
+            "一份文件的第 n 版（固定地址），及其收录记录",
+            {"200": _json(c, responses.VersionResponse, "该版本"), **not_found},
+            [_path("id", "规范化索引号（可含 /）或稳定编号"), _path("n", "版本编号（从 1 起）")],
+        ),
+        "/doc/{id}/diff.json": _get(
+            "documentDiff",
+            "一份文件两个版本的逐词差异（字段与正文）",
+            {"200": _json(c, responses.DiffResponse, "差异"), **not_found},
+            [
+                _path("id", "规范化索引号（可含 /）或稳定编号"),
+                _query("a", "较早的版本编号（默认为 b 的前一版）", {"type": "string"}),
+                _query("b", "较晚的版本编号（默认为最新版）", {"type": "string"}),
+            ],
         ),
         "/index.json": _get("home", "首页：最新文件与分面统计", {"200": _json(c, responses.HomeResponse, "首页数据")}),
         "/stats.json": _get(
