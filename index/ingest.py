@@ -29,15 +29,16 @@ from whoosh.analysis import Composable
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
-from index import limits, store
+from index import history, limits, store
 from index.attachments import read_texts
+from index.crawl.folder import PAGE_SUFFIXES, load_sidecar, sidecar_of
 from index.decoding import file_name
 from index.limits import Limits
 from index.normalise import RejectedRecord, normalise
 from index.readers import ReadError, read_file
 from index.readers.crawled import is_sidecar
 from index.record import Document, Finding, RawRecord
-from index.schema import build_schema, content_hash, dedup_key, to_fields
+from index.schema import build_schema, content_hash, dedup_key, from_stored, to_fields
 from index.writer import BulkWriter, UnwritableDocument
 
 # Files in a documents folder that are not documents.
@@ -105,7 +106,7 @@ class IngestReport:
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: int = 0
-    removed: list[str] = field(default_factory=list)
+    withdrawn: list[str] = field(default_factory=list)  # source gone (--prune): kept, marked 已撤下
     rejected: list[Rejection] = field(default_factory=list)
     warnings: list[DocWarning] = field(default_factory=list)
     duplicates: list[Duplicate] = field(default_factory=list)
@@ -120,7 +121,7 @@ class IngestReport:
             "added": len(self.added),
             "updated": len(self.updated),
             "unchanged": self.unchanged,
-            "removed": len(self.removed),
+            "withdrawn": len(self.withdrawn),
             "rejected": [vars(r) for r in self.rejected],
             "warnings": [{"id": w.doc_id, "where": w.where, **w.finding.to_dict()} for w in self.warnings],
             "duplicates": [vars(d) for d in self.duplicates],
@@ -148,10 +149,17 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
 
 
 def file_digest(path: Path) -> str:
+    """SHA-1 of the file's bytes; for a crawled page also of how its sidecar says it was found gone, so a page
+    a re-crawl found withdrawn is read again (index.history) though its stored bytes did not change."""
     digest = hashlib.sha1()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
+    if path.suffix.lower() in PAGE_SUFFIXES:
+        sidecar = load_sidecar(sidecar_of(path)) or {}
+        gone = sidecar.get("gone")
+        if isinstance(gone, dict) and gone.get("how"):
+            digest.update(f"\0gone:{gone['how']}".encode())
     return digest.hexdigest()
 
 
@@ -178,6 +186,8 @@ class _IndexState:
     dedup: dict[str, str]
     ix: Index | None = None
     written: dict[str, _Version] = field(default_factory=dict)
+    history: history.History | None = None
+    taken_down: set[str] = field(default_factory=set)  # ids removed by `portal takedown`: never indexed again
     sources: dict[str, str] = field(default_factory=dict)  # id → the file its indexed version came from, resolved
     _searcher: Searcher | None = None
 
@@ -232,8 +242,12 @@ def ingest_paths(
     lock_timeout: float = 30.0,
     progress: Callable[[str], None] | None = None,
     analyzer: Composable | None = None,
+    history_path: Path | None = None,
 ) -> IngestReport:
     """Ingest every document under ``paths`` into the index at ``index_dir``; see the module docstring.
+
+    Every document read is recorded in the history at ``history_path`` (default: ``history.sqlite`` in
+    ``index_dir``; :mod:`index.history`): a new version when its content changed, a sighting always.
 
     ``analyzer`` is the Chinese analyzer a new index is built with (the default dictionary's when None);
     an existing index keeps the one it was built with, so queries are always analysed as its documents were.
@@ -246,14 +260,15 @@ def ingest_paths(
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise FileNotFoundError(f"no such file or folder: {', '.join(missing)}")
-    with store.ingest_lock(index_dir, lock_timeout):
+    hist_path = history_path or history.path_for(index_dir)
+    with store.ingest_lock(index_dir, lock_timeout), history.History(hist_path) as hist:
         cleaned = store.recover_current(index_dir) + store.clean_leftovers(index_dir)
         live = store.current_generation(index_dir)
         if rebuild or live is None:
             generation, ix = store.new_generation(index_dir, build_schema(analyzer))
             report = IngestReport(rebuilt=live is not None, cleaned=cleaned)
             try:
-                _ingest_into(ix, generation, paths, report, bounds, prune=prune, progress=progress)
+                _ingest_into(ix, generation, paths, report, bounds, hist, prune=prune, progress=progress)
             except BaseException:
                 store.discard(generation)
                 raise
@@ -261,7 +276,7 @@ def ingest_paths(
         else:
             report = IngestReport(cleaned=cleaned)
             ix = store.open_current(index_dir)
-            _ingest_into(ix, live, paths, report, bounds, prune=prune, progress=progress)
+            _ingest_into(ix, live, paths, report, bounds, hist, prune=prune, progress=progress)
         _prepare_search(index_dir)
         return report
 
@@ -283,6 +298,7 @@ def _ingest_into(
     paths: list[Path],
     report: IngestReport,
     bounds: Limits,
+    hist: history.History,
     *,
     prune: bool,
     progress: Callable[[str], None] | None,
@@ -295,6 +311,8 @@ def _ingest_into(
     whose documents are all committed, so after a crash the next ingest reads again exactly the files it must.
     """
     state = _IndexState.of(ix)
+    state.history = hist
+    state.taken_down = hist.taken_down()
     sources = {key: entry for key, entry in store.read_sources(generation).items() if isinstance(entry, dict)}
     committed = dict(sources)
     seen: dict[str, str] = {}  # id → where, for this run
@@ -310,6 +328,7 @@ def _ingest_into(
                     report.files_unchanged += 1
                     report.unchanged += len(previous["ids"])
                     seen.update({doc_id: source for doc_id in previous["ids"]})
+                    hist.seen_again(previous["ids"], source)
                     continue
                 report.files_read += 1
                 held, complete = _ingest_file(path, writer, state, seen, report, bounds, progress)
@@ -325,6 +344,7 @@ def _ingest_into(
                     ids = list(dict.fromkeys([*held, *previous["ids"]]))
                 sources[source] = {"sha1": digest if complete else "", "ids": ids, "versions": held}
                 committed[source] = sources[source]
+                hist.commit()
             if prune:
                 roots = [root.resolve() for root in paths]
                 for source in [s for s in sources if s not in files and _under(s, roots)]:
@@ -333,6 +353,7 @@ def _ingest_into(
         _reconcile(ix, state, sources, files, [p.resolve() for p in paths] if prune else None, report, bounds)
     finally:
         state.close()
+        hist.commit()
     store.write_sources(generation, sources)
 
 
@@ -366,6 +387,8 @@ def _reconcile(
     gone: list[str] = []
     wanted: dict[str, dict[str, str]] = defaultdict(dict)  # file → {id: record} to write again
     for doc_id in set(state.hashes) | set(holders):
+        if doc_id in state.taken_down:
+            continue  # removed by `portal takedown`: never written again
         versions = holders.get(doc_id)
         if not versions:
             source = state.sources.get(doc_id, "")
@@ -380,12 +403,34 @@ def _reconcile(
         return
     with BulkWriter(ix) as writer:
         for doc_id in sorted(gone):
-            writer.delete_by_term("id", doc_id)
-            report.removed.append(doc_id)
+            _withdraw(writer, doc_id, state, report)
         for source, ids in wanted.items():
             path = files.get(source) or Path(source)
             if path.is_file():  # else kept without --prune: what the index holds stays
                 _write_again(writer, path, ids, state, report, bounds)
+
+
+def _withdraw(writer: BulkWriter, doc_id: str, state: _IndexState, report: IngestReport) -> None:
+    """Keep a document whose source is gone, marked 已撤下 in the index and the history (never deleted)."""
+    if state._searcher is None:
+        state._searcher = state.ix.searcher()
+    stored = state._searcher.document(id=doc_id) or {}
+    if stored.get("status") == history.WITHDRAWN:
+        return  # noticed by an earlier run
+    source = str(stored.get("source") or "")
+    how = "missing_from_export" if source and Path(source).is_file() else "file_gone"
+    latest = state.history.version(doc_id) if state.history is not None else None
+    doc = latest.document if latest is not None else from_stored(stored)
+    doc.status = history.WITHDRAWN
+    digest = content_hash(doc)
+    try:
+        writer.update_document(**to_fields(doc, digest))
+    except UnwritableDocument:
+        return
+    state.hashes[doc_id] = digest
+    if state.history is not None:
+        state.history.withdraw(doc_id, how)
+    report.withdrawn.append(doc_id)
 
 
 def _write_again(writer: BulkWriter, path: Path, ids: dict[str, str], state, report, bounds: Limits) -> None:
@@ -405,6 +450,8 @@ def _write_again(writer: BulkWriter, path: Path, ids: dict[str, str], state, rep
         (report.updated if doc.id in state.hashes else report.added).append(doc.id)
         state.hashes[doc.id] = digest
         state.sources[doc.id] = _resolved(doc.source)
+        if state.history is not None:
+            state.history.apply(history.observe(doc, item))
 
 
 def _ingest_file(
@@ -436,6 +483,9 @@ def _ingest_file(
             complete = False
             continue
         where = item.where
+        if doc.id in state.taken_down:
+            report.rejected.append(Rejection(doc.source, doc.locator, "", f"{doc.id} was taken down (portal takedown)"))
+            continue
         version = _Version(content_hash(doc), doc.pub_date, _resolved(doc.source), doc.locator, where)
         mine = held.get(doc.id)
         if mine is None or (doc.pub_date, doc.locator) > (mine[1], mine[2]):
@@ -472,6 +522,8 @@ def _ingest_file(
             continue
         seen[doc.id] = where
         state.written[doc.id] = version
+        if state.history is not None:
+            state.history.apply(history.observe(doc, item))
         report.warnings += [DocWarning(doc.id, where, finding) for finding in doc.warnings]
         if key:
             state.dedup.setdefault(key, doc.id)
@@ -515,6 +567,8 @@ def read_document(record: RawRecord, bounds: Limits, report: IngestReport) -> Do
             Rejection(record.source, record.locator, "", f"could not be normalised: {type(exc).__name__}: {exc}")
         )
         return None
+    if record.fetch and record.fetch.get("gone"):
+        doc.status = history.WITHDRAWN  # a re-crawl found the page gone: kept, marked (index.history)
     return doc
 
 

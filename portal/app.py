@@ -17,10 +17,11 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from index.cluster.sphinxql import StoreUnavailable
+from index.history import History
 from index.query import Catalog
 from index.query.store import SearchStore
 from index.store import DamagedIndex, NoIndex
-from portal import discovery, views
+from portal import discovery, versions, views
 from portal.disconnect import CancelOnDisconnect
 from portal.errors import (
     ErrorPageMiddleware,
@@ -61,8 +62,18 @@ def routes() -> list[BaseRoute]:
         _get("/stats.json", views.stats_json),
         _get("/lookup", views.lookup, "lookup"),
         _get("/lookup.json", views.lookup_json),
-        _get("/doc/{doc_id:path}.csl.json", views.doc_csl),  # before .json, which would take "<id>.csl"
+        # 引用本文 downloads (portal/citation.py) first: "{doc_id:path}.bib" would take "<id>/v/1" as an id, and
+        # ".json" routes "<id>.csl" or a version "1.csl"
+        _get("/doc/{doc_id:path}/v/{n}.csl.json", views.doc_csl),
+        _get("/doc/{doc_id:path}/v/{n}.bib", views.doc_bibtex),
+        _get("/doc/{doc_id:path}.csl.json", views.doc_csl),
         _get("/doc/{doc_id:path}.bib", views.doc_bibtex),
+        # A document's versions, diffs and raw pages (portal/versions.py): before "/doc/{doc_id:path}".
+        _get("/doc/{doc_id:path}/v/{n}.json", versions.version_json),
+        _get("/doc/{doc_id:path}/v/{n}", versions.version_page, "version"),
+        _get("/doc/{doc_id:path}/diff.json", versions.diff_json),
+        _get("/doc/{doc_id:path}/diff", versions.diff_page, "diff"),
+        _get("/doc/{doc_id:path}/raw/{sha256}", versions.raw_page),
         _get("/doc/{doc_id:path}.json", views.doc_json),
         _get("/doc/{doc_id:path}", views.doc, "doc"),
         _get("/browse", views.browse_index, "browse"),
@@ -167,6 +178,8 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
+    # The history of every document (index/history.py), read-only; a missing file reads as empty.
+    app.state.history = History(settings.history_path, readonly=True)
     app.state.templates = make_templates(settings)
     app.state.page_cache = PageCache()
     return app

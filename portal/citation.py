@@ -52,6 +52,7 @@ class Citation:
     csl: dict[str, Any]
     url: str
     accessed: str  # ISO date of citing (引用日期)
+    key: str  # the BibTeX key and CSL id (citation_key)
 
 
 def today() -> date:
@@ -74,7 +75,7 @@ def gbt7714(doc: Document, url: str, accessed: date) -> str:
     return f"{_ended(creator)} {title}{other}[{RESOURCE_TYPE}]. {updated}[{accessed.isoformat()}]. {_ended(url)}"
 
 
-def bibtex(doc: Document, url: str, accessed: date, key: str) -> str:
+def bibtex(doc: Document, url: str, accessed: date, key: str, version: int | None = None) -> str:
     """A biblatex ``@online`` entry; every value braced, BibTeX's special characters escaped."""
     names = [name if name == "等" else "{" + _bib(name) + "}" for name in creators(doc) or [ANONYMOUS]]
     author = " and ".join("others" if name == "等" else name for name in names)  # corporate names braced whole
@@ -83,12 +84,14 @@ def bibtex(doc: Document, url: str, accessed: date, key: str) -> str:
         fields.append(("number", _bib(doc.doc_no)))
     if doc.pub_date:
         fields += [("date", doc.pub_date), ("year", doc.pub_date[:4])]
+    if version:
+        fields.append(("version", str(version)))
     fields += [("url", url), ("urldate", accessed.isoformat()), ("langid", "chinese")]
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@online{{{key},\n{body}\n}}\n"
 
 
-def csl_json(doc: Document, url: str, accessed: date, key: str) -> dict[str, Any]:
+def csl_json(doc: Document, url: str, accessed: date, key: str, version: int | None = None) -> dict[str, Any]:
     """One CSL-JSON item (csl-data.json, CSL 1.0.2)."""
     item: dict[str, Any] = {
         "id": key,
@@ -103,27 +106,33 @@ def csl_json(doc: Document, url: str, accessed: date, key: str) -> dict[str, Any
         item["number"] = doc.doc_no
     if doc.publisher:
         item["publisher"] = doc.publisher
+    if version:
+        item["version"] = str(version)
     if doc.pub_date and _parts(doc.pub_date):
         item["issued"] = {"date-parts": [_parts(doc.pub_date)]}
     return item
 
 
-def cite(doc: Document, url: str, accessed: date | None = None) -> Citation:
-    """``doc`` cited at ``url`` (absolute), on ``accessed`` (default: today in Beijing)."""
+def cite(doc: Document, url: str, accessed: date | None = None, version: int | None = None) -> Citation:
+    """``doc`` cited at ``url`` (absolute: its version's permanent address where it has one), on ``accessed``
+    (default: today in Beijing); ``version`` (the version's number) goes into the BibTeX and CSL-JSON."""
     accessed = accessed or today()
-    key = citation_key(doc.id)
+    key = citation_key(doc.id, version)
     return Citation(
         gbt7714(doc, url, accessed),
-        bibtex(doc, url, accessed, key),
-        csl_json(doc, url, accessed, key),
+        bibtex(doc, url, accessed, key, version),
+        csl_json(doc, url, accessed, key, version),
         url,
         accessed.isoformat(),
+        key,
     )
 
 
-def citation_key(doc_id: str) -> str:
-    """A BibTeX key from the document's id: ``014319733/2018-00019`` → ``xxgk-014319733-2018-00019``."""
-    return "xxgk-" + (_KEY_UNSAFE.sub("-", doc_id).strip("-") or "doc")
+def citation_key(doc_id: str, version: int | None = None) -> str:
+    """A BibTeX key from the document's id (and version): ``014319733/2018-00019`` version 2 →
+    ``xxgk-014319733-2018-00019-v2``."""
+    key = "xxgk-" + (_KEY_UNSAFE.sub("-", doc_id).strip("-") or "doc")
+    return f"{key}-v{version}" if version else key
 
 
 def _ended(text: str) -> str:

@@ -37,7 +37,7 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--prune", is_flag=True, help="Remove documents whose source under PATHS is gone.")
+@click.option("--prune", is_flag=True, help="Mark 已撤下 documents whose source under PATHS is gone (never deleted).")
 @click.option("--rebuild", is_flag=True, help="Build a fresh index beside the live one and swap it in.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
@@ -70,6 +70,7 @@ def ingest(
             lock_timeout=settings.lock_timeout,
             progress=bar,
             analyzer=ChineseAnalyzer(str(settings.userdict)),
+            history_path=settings.history_path,
         )
     except (IndexBusy, DamagedIndex) as exc:
         raise click.ClickException(str(exc)) from None
@@ -113,7 +114,14 @@ def _ingest_cluster(settings, paths, prune: bool, scheduler: str | None, workers
     elif workers:
         client = local_client(workers)
     try:
-        return ingest_cluster(paths, topology, client=client, prune=prune, userdict=str(settings.userdict))
+        return ingest_cluster(
+            paths,
+            topology,
+            client=client,
+            prune=prune,
+            userdict=str(settings.userdict),
+            history_path=settings.history_path,
+        )
     except StoreUnavailable as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
@@ -386,6 +394,46 @@ def doctor() -> None:
         click.echo("运行 portal ingest --rebuild 从源文件重建索引。")
         sys.exit(1)
     click.echo(f"\n索引 {settings.index_dir} 完好。")
+
+
+@cli.command()
+@click.argument("doc_id", required=False)
+@click.option("--reason", default="", help="Why (a court order, a complaint's reference): written to the log.")
+@click.option("--list", "show_log", is_flag=True, help="Print the takedown log instead.")
+def takedown(doc_id: str | None, reason: str, show_log: bool) -> None:
+    """Remove document DOC_ID for a legal takedown, from the store and its history; the removal is logged
+    (what, when, why). A document whose source is gone is never removed this way: --prune marks it 已撤下."""
+    from index.history import History
+    from index.takedown import UnknownDocument, take_down
+
+    settings = load_settings()
+    if show_log:
+        for entry in History(settings.history_path, readonly=True).takedowns():
+            click.echo(f"{entry.at}\t{entry.doc_id}\t{entry.title}\t{entry.url}\t{entry.versions} 版\t{entry.reason}")
+        return
+    if not doc_id:
+        raise click.UsageError("give the id of the document to take down, or --list")
+    topology = None
+    if settings.store == "manticore":
+        from index.cluster.topology import parse_topology
+
+        topology = parse_topology(settings.manticore)
+    try:
+        entry = take_down(
+            doc_id,
+            reason,
+            index_dir=settings.index_dir,
+            history_path=settings.history_path,
+            topology=topology,
+            lock_timeout=settings.lock_timeout,
+        )
+    except ValueError as exc:
+        raise click.UsageError(f"{exc}：请用 --reason 说明依据") from None
+    except UnknownDocument:
+        raise click.ClickException(f"没有这份文件：{doc_id}") from None
+    except IndexBusy as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"已删除 {entry.doc_id}（{entry.title}，{entry.versions} 个版本），{entry.at}，理由：{entry.reason}")
 
 
 cli.add_command(crawl)

@@ -64,6 +64,11 @@ SETTINGS = (
         "synonym groups for search, official term first (read again when it changes)",
     ),
     Setting("PORTAL_QUERY_LOG", "", "folder of the query log (热搜词); default `querylog` beside the index folder"),
+    Setting(
+        "PORTAL_HISTORY",
+        "",
+        "the history file (versions, sightings, withdrawals); default `history.sqlite` in the index folder",
+    ),
     Setting("PORTAL_QUERY_LOG_DAYS", "30", "days of query counts kept"),
     Setting("PORTAL_QUERY_LOG_MAX_QUERIES", "10000", "queries a day of the query log keeps (the most searched)"),
     Setting("PORTAL_HOT_MIN_CLIENTS", "3", "distinct clients (a day each) a query needs to be listed in 热搜词"),
@@ -108,6 +113,12 @@ class Settings:
     header_timeout: float = 10.0  # PORTAL_HEADER_TIMEOUT, seconds
     keepalive_timeout: float = 5.0  # PORTAL_KEEPALIVE_TIMEOUT, seconds
     export_dir: Path = PROJECT_ROOT / "var" / "export"  # PORTAL_EXPORT_DIR: bulk-data snapshots (portal export)
+    history: Path | None = None  # PORTAL_HISTORY; None: history.sqlite in the index folder (see history_path)
+
+    @property
+    def history_path(self) -> Path:
+        """The history file (index/history.py): PORTAL_HISTORY, else ``history.sqlite`` in the index folder."""
+        return self.history or self.index_dir / "history.sqlite"
 
     @property
     def query_log_dir(self) -> Path:
@@ -161,6 +172,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         header_timeout=_seconds("PORTAL_HEADER_TIMEOUT", env),
         keepalive_timeout=_seconds("PORTAL_KEEPALIVE_TIMEOUT", env),
         export_dir=Path(_value("PORTAL_EXPORT_DIR", env)),
+        history=Path(env["PORTAL_HISTORY"]) if env.get("PORTAL_HISTORY") else None,
     )
 
 

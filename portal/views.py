@@ -13,9 +13,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from index.query import FACETS, MAX_QUERY_CHARS, Catalog, identifier_kind
+from index.record import Document
 from portal import facetlists
 from portal.charts import Chart, bar_chart
-from portal.citation import BIBTEX_SUFFIX, BIBTEX_TYPE, CSL_SUFFIX, CSL_TYPE, Citation, citation_key, cite
+from portal.citation import BIBTEX_SUFFIX, BIBTEX_TYPE, CSL_SUFFIX, CSL_TYPE, Citation, cite
 from portal.links import CATEGORY_DIMENSIONS, absolute, browse_path, doc_path, search_url
 from portal.pagecache import cached
 from portal.pages import (
@@ -51,6 +52,7 @@ from portal.responses import (
 )
 from portal.settings import Settings
 from portal.statistics import Breakdown, statistics
+from portal.versions import history_item, history_of, version_data, version_path
 
 LATEST_ON_HOME = 10
 HOT_ON_HOME = 10
@@ -332,9 +334,16 @@ def found_doc(request: Request, suffix: str = "") -> DocPage | Response:
     return RedirectResponse(doc_path(resolved, suffix), status_code=301)
 
 
-def citation_of(request: Request, page: DocPage) -> Citation:
-    """引用本文 for the document of ``page``, citing its permanent address on this portal, today (Beijing)."""
-    return cite(page.doc, canonical(request, doc_path(page.doc.id)))
+def citation_of(request: Request, doc: Document, n: int | None) -> Citation:
+    """引用本文 for ``doc``, citing today (Beijing) the permanent address of its version ``n`` where the history
+    knows it (``/doc/<id>/v/<n>``), else the document's address."""
+    path = version_path(doc.id, n) if n else doc_path(doc.id)
+    return cite(doc, canonical(request, path), version=n)
+
+
+def latest_version(request: Request, doc_id: str) -> int | None:
+    found = history_of(request).document(doc_id)
+    return found.latest if found else None
 
 
 @cached  # a large document's page is drawn once per commit (portal/pagecache.py)
@@ -342,12 +351,14 @@ def doc(request: Request) -> Response:
     page = found_doc(request)
     if isinstance(page, Response):
         return page
+    history, path = history_item(history_of(request), page.doc.id), doc_path(page.doc.id)
     context = {
         "page": page,
         "doc": page.doc,
         "related": page.related,
+        "history": history,
         "canonical": canonical(request, doc_path(page.doc.id)),
-        "citation": citation_item(citation_of(request, page), page.doc.id),
+        "citation": citation_item(citation_of(request, page.doc, history.latest if history else None), path),
     }
     return render(request, "doc.html", context)
 
@@ -357,31 +368,47 @@ def doc_json(request: Request) -> Response:
     page = found_doc(request, ".json")
     if isinstance(page, Response):
         return page
-    citation = citation_of(request, page)
-    return json_response(doc_response(page.doc, page.kind, page.interpretation, page.related, page.relations, citation))
+    history = history_item(history_of(request), page.doc.id)
+    citation = citation_of(request, page.doc, history.latest if history else None)
+    return json_response(
+        doc_response(page.doc, page.kind, page.interpretation, page.related, page.relations, citation, history)
+    )
 
 
-def _download_name(doc_id: str, suffix: str) -> str:
-    """``attachment; filename*=UTF-8''…`` (RFC 6266) for a document's citation file."""
-    return f"attachment; filename*=UTF-8''{quote(citation_key(doc_id) + suffix, safe='')}"
+def _download_name(citation: Citation, suffix: str) -> str:
+    """``attachment; filename*=UTF-8''<key>.bib`` (RFC 6266) for a citation file."""
+    return f"attachment; filename*=UTF-8''{quote(citation.key + suffix, safe='')}"
+
+
+def cited(request: Request, suffix: str) -> Citation | Response:
+    """The citation a download path names: ``/doc/<id>/v/<n>`` that version, ``/doc/<id>`` the current one
+    (a redirect for a non-canonical id; 404 for an unknown id or version)."""
+    if "n" in request.path_params:
+        data = version_data(request)
+        return citation_of(request, data["doc"], data["n"])
+    page = found_doc(request, suffix)
+    if isinstance(page, Response):
+        return page
+    return citation_of(request, page.doc, latest_version(request, page.doc.id))
 
 
 def doc_bibtex(request: Request) -> Response:
-    """``/doc/<id>.bib``: 引用本文 as a BibTeX file."""
-    page = found_doc(request, BIBTEX_SUFFIX)
-    if isinstance(page, Response):
-        return page
-    headers = {"Content-Disposition": _download_name(page.doc.id, BIBTEX_SUFFIX)}
-    return Response(citation_of(request, page).bibtex, media_type=BIBTEX_TYPE, headers=headers)
+    """``/doc/<id>.bib`` and ``/doc/<id>/v/<n>.bib``: 引用本文 as a BibTeX file."""
+    citation = cited(request, BIBTEX_SUFFIX)
+    if isinstance(citation, Response):
+        return citation
+    headers = {"Content-Disposition": _download_name(citation, BIBTEX_SUFFIX)}
+    return Response(citation.bibtex, media_type=BIBTEX_TYPE, headers=headers)
 
 
 def doc_csl(request: Request) -> Response:
-    """``/doc/<id>.csl.json``: 引用本文 as CSL-JSON (an array of one item, as citation managers import it)."""
-    page = found_doc(request, CSL_SUFFIX)
-    if isinstance(page, Response):
-        return page
-    headers = {"Content-Disposition": _download_name(page.doc.id, CSL_SUFFIX)}
-    return JSONResponse([citation_of(request, page).csl], media_type=CSL_TYPE, headers=headers)
+    """``/doc/<id>.csl.json`` and ``/doc/<id>/v/<n>.csl.json``: 引用本文 as CSL-JSON (an array of one item, as
+    citation managers import it)."""
+    citation = cited(request, CSL_SUFFIX)
+    if isinstance(citation, Response):
+        return citation
+    headers = {"Content-Disposition": _download_name(citation, CSL_SUFFIX)}
+    return JSONResponse([citation.csl], media_type=CSL_TYPE, headers=headers)
 
 
 # Browse ----------------------------------------------------------------------------------------

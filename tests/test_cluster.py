@@ -221,7 +221,7 @@ def test_documents_are_spread_by_a_jump_consistent_hash():
     assert 0.2 < moved / 3000 < 0.45  # growing 2 → 3 shards moves about a third, not most
 
 
-def test_a_rerun_writes_nothing_and_prune_removes_what_is_gone(tmp_path, nodes, store):
+def test_a_rerun_writes_nothing_and_prune_marks_what_is_gone_withdrawn(tmp_path, nodes, store):
     again = ingest_cluster([DOCUMENTS, WEB_FIXTURES], nodes.topology)
     assert (again.added, again.updated, again.unchanged) == ([], [], store.stats()["documents"])
     extra = tmp_path / "extra.json"
@@ -232,8 +232,10 @@ def test_a_rerun_writes_nothing_and_prune_removes_what_is_gone(tmp_path, nodes, 
     assert store.search(SearchRequest(q="集群测试", literal=True)).total == 1
     extra.unlink()
     (tmp_path / "placeholder.json").write_text("[]")
-    assert ingest_cluster([tmp_path], nodes.topology, prune=True).removed == ["014319733/2030-00001"]
-    assert store.search(SearchRequest(q="集群测试", literal=True)).total == 0
+    assert ingest_cluster([tmp_path], nodes.topology, prune=True).withdrawn == ["014319733/2030-00001"]
+    kept = store.search(SearchRequest(q="集群测试", literal=True, filters={"status": ["已撤下"]}))
+    assert [hit.id for hit in kept.hits] == ["014319733/2030-00001"]  # kept, marked 已撤下 (index.history)
+    assert store.search(SearchRequest(q="集群测试", literal=True, filters={"status": ["在线"]})).total == 0
 
 
 def test_a_shard_killed_mid_query_gives_a_partial_answer_with_a_notice_and_its_mirror_takes_over(tmp_path):

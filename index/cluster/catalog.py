@@ -73,7 +73,7 @@ FIELD_WEIGHTS = ", ".join(
     )
     for column in columns
 )
-_STRING_FACETS = ("category_scheme", "category_topic", "category_genre", "validity", "kind")
+_STRING_FACETS = ("category_scheme", "category_topic", "category_genre", "validity", "kind", "status")
 _ORDER = {
     "relevance": "WEIGHT() DESC, date_key DESC, doc_id ASC",
     "newest": "has_date DESC, date_key DESC, WEIGHT() DESC, doc_id ASC",
