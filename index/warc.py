@@ -1,16 +1,18 @@
-"""Raw pages as WARC (ISO 28500:2017, WARC/1.1 as ``warcio`` writes it), for web archives.
+"""Raw pages as WARC (ISO 28500, as ``warcio`` writes it), for web archives.
 
-Each detail page a crawl kept (:mod:`index.crawl.folder`: the bytes exactly as received, and the sidecar with its
-URL, fetch time, HTTP status, ETag, Last-Modified and Content-Type) becomes one ``response`` record: WARC-Target-URI
-the URL asked for, WARC-Date the fetch time, and an HTTP header block of what the sidecar kept (the status line,
-Content-Type, ETag, Last-Modified, Content-Length of the body as stored; the other headers of the exchange were not
-kept). A ``warcinfo`` record first says so. Records are gzip-compressed one by one (a ``.warc.gz`` any WARC reader
-can seek in). Pages are written in the order of their host folder and key, so the same pages give the same records.
+Each page as received becomes one ``response`` record: WARC-Target-URI the URL asked for, WARC-Date the fetch
+time, and an HTTP header block of what was kept (the status line, Content-Type, ETag, Last-Modified, and the
+Content-Length of the body as stored; the other headers of the exchange were not kept). A ``warcinfo`` record first
+says so. Pages come from two places: a crawl folder (:mod:`index.crawl.folder`: each detail page's bytes and its
+sidecar) and the history's raw bytes (:mod:`index.history`: each sighting with a web address, its blob by SHA-256),
+the same bytes of the same URL once. Records are gzip-compressed one by one (a ``.warc.gz`` any WARC reader can seek
+in), in a fixed order, so the same pages give the same records.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from http import HTTPStatus
 from io import BytesIO
@@ -20,19 +22,20 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from index.crawl.folder import PAGE_SUFFIX, PAGES, STATE_DIR, load_sidecar, sidecar_of
+from index.history import History
 
 SOFTWARE = "disclosure-portal (portal export --warc)"
 
 
 @dataclass(frozen=True)
 class RawPage:
-    """One page as received: its URL, fetch time (ISO 8601 UTC), status, kept headers and bytes' location."""
+    """One page as received: its URL, fetch time (ISO 8601 UTC), status, the headers kept, and its bytes."""
 
     url: str
     fetched_at: str
     status: int
     headers: tuple[tuple[str, str], ...]
-    path: Path
+    read: Callable[[], bytes | None]  # None: the bytes are gone (the page is skipped)
 
 
 def crawled_pages(crawl_dir: Path) -> Iterator[RawPage]:
@@ -47,7 +50,25 @@ def crawled_pages(crawl_dir: Path) -> Iterator[RawPage]:
             kept = (("Content-Type", meta.get("content_type")), ("ETag", meta.get("etag")))
             kept += (("Last-Modified", meta.get("last_modified")),)
             headers = tuple((name, str(value)) for name, value in kept if value)
-            yield RawPage(meta["url"], str(meta["fetched_at"]), int(meta.get("status") or 200), headers, page)
+            status = int(meta.get("status") or 200)
+            yield RawPage(meta["url"], str(meta["fetched_at"]), status, headers, page.read_bytes)
+
+
+def history_pages(past: History) -> Iterator[RawPage]:
+    """Every sighting in the history with an http(s) URL and raw bytes kept, by id then time (a file's path,
+    which sightings also record, is never written)."""
+    for doc_id in past.doc_ids():
+        for sighting in reversed(past.sightings(doc_id, limit=100_000)):
+            if not sighting.raw_sha256 or not sighting.url.lower().startswith(("http://", "https://")):
+                continue
+            kept = (("ETag", sighting.etag), ("Last-Modified", sighting.last_modified))
+            blob = past.raw(sighting.raw_sha256)
+            if blob is None:
+                continue
+            headers = ((("Content-Type", blob.content_type),) if blob.content_type else ()) + tuple(
+                (name, value) for name, value in kept if value
+            )
+            yield RawPage(sighting.url, sighting.at, sighting.status or 200, headers, lambda data=blob.data: data)
 
 
 def write_warc(pages: Iterable[RawPage], path: Path) -> int:
@@ -63,8 +84,15 @@ def write_warc(pages: Iterable[RawPage], path: Path) -> int:
             "Last-Modified, Content-Length.",
         }
         writer.write_record(writer.create_warcinfo_record(path.name, info))
+        written_once: set[tuple[str, str]] = set()
         for page in pages:
-            body = page.path.read_bytes()
+            body = page.read()
+            if body is None:
+                continue
+            once = (page.url, hashlib.sha256(body).hexdigest())
+            if once in written_once:
+                continue
+            written_once.add(once)
             status = f"{page.status} {_reason(page.status)}"
             http = StatusAndHeaders(status, [*page.headers, ("Content-Length", str(len(body)))], protocol="HTTP/1.1")
             record = writer.create_warc_record(

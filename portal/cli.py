@@ -334,31 +334,36 @@ def serve(host: str | None, port: int | None) -> None:
 @click.option(
     "--since",
     "since_day",
-    help="Also write the delta from the newest snapshot in OUT on or before this day (YYYY-MM-DD).",
+    help="Also write the delta since this day (YYYY-MM-DD, UTC), from the history's events.",
 )
-@click.option("--warc", is_flag=True, help="Also write the crawl's raw pages (PORTAL_CRAWL_DIR) as pages.warc.gz.")
+@click.option("--warc", is_flag=True, help="Also write the raw pages (crawl folder and history) as pages.warc.gz.")
 @click.option("--json", "as_json", is_flag=True, help="Print the manifest as JSON.")
 def export(out: Path | None, base: Path | None, since_day: str | None, warc: bool, as_json: bool) -> None:
-    """Write a snapshot of every document into OUT (default PORTAL_EXPORT_DIR): JSON Lines, CSV and a manifest
-    (docs/bulk-data.md)."""
+    """Write a snapshot of every document into OUT (default PORTAL_EXPORT_DIR): JSON Lines and CSV, every version,
+    a manifest (docs/bulk-data.md)."""
     from index import snapshot
+    from index.history import History
 
     settings = load_settings()
     out = out or settings.export_dir
     if base and since_day:
         raise click.UsageError("give --since-snapshot or --since, not both")
-    try:
-        if since_day:
-            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", since_day):
-                raise click.BadParameter(f"{since_day!r} is not a day (YYYY-MM-DD)", param_hint="--since")
-            base = snapshot.snapshot_on_or_before(out, since_day)
-        records = (snapshot.record_of(doc) for doc in _catalog().documents())
-        extras = {"pages.warc.gz": _warc_writer(settings.crawl_dir)} if warc else None
-        folder = snapshot.write_snapshot(records, out, base=base, extras=extras)
-    except snapshot.SnapshotError as exc:
-        raise click.ClickException(str(exc)) from None
-    except (NoIndex, DamagedIndex) as exc:
-        raise click.ClickException(str(exc)) from None
+    if since_day and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", since_day):
+        raise click.BadParameter(f"{since_day!r} is not a day (YYYY-MM-DD)", param_hint="--since")
+    with History(settings.history_path, readonly=True) as past:
+        try:
+            start = (
+                snapshot.snapshot_base(base) if base else snapshot.history_base(past, since_day) if since_day else None
+            )
+            records = (snapshot.record_of(doc, past.document(doc.id)) for doc in _catalog().documents())
+            extras = {snapshot.VERSIONS_JSONL: lambda path: snapshot.write_jsonl(path, _versions(past))}
+            if warc:
+                extras["pages.warc.gz"] = _warc_writer(settings.crawl_dir, past)
+            folder = snapshot.write_snapshot(records, out, base=start, extras=extras)
+        except snapshot.SnapshotError as exc:
+            raise click.ClickException(str(exc)) from None
+        except (NoIndex, DamagedIndex) as exc:
+            raise click.ClickException(str(exc)) from None
     manifest = snapshot.read_manifest(folder)
     if as_json:
         _echo_json(manifest.to_json())
@@ -371,11 +376,29 @@ def export(out: Path | None, base: Path | None, since_day: str | None, warc: boo
         click.echo(f"相对 {delta.base}：新增 {delta.added}，更新 {delta.changed}，撤下 {delta.withdrawn}")
 
 
-def _warc_writer(crawl_dir: Path):
-    """Writes the crawl folder's raw pages as WARC to the path it is given; returns how many."""
-    from index.warc import crawled_pages, write_warc
+def _versions(past):
+    """Every version the history keeps, by id then number: the id, n, when it was first and last seen, the
+    SHA-256 of the raw bytes it was read from, and the document as it was (a snapshot record's content fields)."""
+    from index import snapshot
 
-    return lambda path: write_warc(crawled_pages(crawl_dir), path)
+    history_only = ("state", "withdrawn_at", "withdrawn_how", "first_seen", "last_seen", "versions", "fetched_at")
+    for doc_id in past.doc_ids():
+        found = past.document(doc_id)
+        for info in found.versions if found else []:
+            version = past.version(doc_id, info.n)
+            if version is None:
+                continue
+            fields = {k: v for k, v in snapshot.record_of(version.document).items() if k not in history_only}
+            yield {"id": doc_id, **snapshot.version_entry(info), "document": fields}
+
+
+def _warc_writer(crawl_dir: Path, past):
+    """Writes the raw pages (the crawl folder's, then the history's) as WARC to the path it is given."""
+    from itertools import chain
+
+    from index.warc import crawled_pages, history_pages, write_warc
+
+    return lambda path: write_warc(chain(crawled_pages(crawl_dir), history_pages(past)), path)
 
 
 @cli.command()

@@ -1,6 +1,7 @@
-"""`portal export` (index/snapshot.py, index/warc.py), run as a user runs it: a real index, a real process. A
-snapshot's files match its manifest; its CSV holds what its JSON Lines hold; a second snapshot's delta names what
-was added, changed and withdrawn; a damaged base is refused by name; raw pages come out as WARC records."""
+"""`portal export` (index/snapshot.py, index/warc.py), run as a user runs it: a real index and history, a real
+process. A snapshot's files match its manifest; its CSV holds what its JSON Lines hold; every version is in it; a
+second snapshot's delta names what was added, changed and withdrawn, and so does a delta since a day (from the
+history); a damaged base is refused by name; raw pages come out as WARC records."""
 
 from __future__ import annotations
 
@@ -93,7 +94,8 @@ def read_jsonl(path: Path) -> list[dict]:
 def test_a_snapshot_holds_every_document_once_in_id_order_and_its_files_match_the_manifest(env, first) -> None:
     folder = Path(env["PORTAL_EXPORT_DIR"]) / first["name"]
     assert (first["documents"], first["online"], first["withdrawn"], first["delta"]) == (3, 3, 0, None)
-    assert [entry["name"] for entry in first["files"]] == ["documents.jsonl.gz", "documents.csv.gz"]
+    names = ["documents.jsonl.gz", "documents.csv.gz", "versions.jsonl.gz"]
+    assert [entry["name"] for entry in first["files"]] == names
     for entry in first["files"]:
         data = (folder / entry["name"]).read_bytes()
         assert (entry["bytes"], entry["sha256"], entry["records"]) == (len(data), hashlib.sha256(data).hexdigest(), 3)
@@ -101,6 +103,7 @@ def test_a_snapshot_holds_every_document_once_in_id_order_and_its_files_match_th
     assert [r["id"] for r in records] == ["014319733/2024-00001", "014319733/2024-00002", "014319733/2024-00003"]
     assert records[0]["title"] == "关于甲事项的通知" and records[0]["publisher"] == "宿迁市民政局"
     assert all(r["state"] == "online" and r["content_sha256"] == content_sha256(r) for r in records)
+    assert [v["n"] for v in records[0]["versions"]] == [1] and records[0]["first_seen"].endswith("Z")
     assert "source" not in records[0]  # the file it was read from stays on the server
 
 
@@ -117,6 +120,7 @@ def test_the_csv_holds_the_same_records_as_the_json_lines(env, first) -> None:
 def test_the_delta_from_an_earlier_snapshot_names_what_was_added_changed_and_withdrawn(env, second) -> None:
     assert second["delta"]["base"] < second["name"]
     assert counts(second) == (1, 1, 1)
+    assert (second["documents"], second["online"], second["withdrawn"]) == (4, 3, 1)  # kept, marked withdrawn
     folder = Path(env["PORTAL_EXPORT_DIR"]) / second["name"]
     lines = read_jsonl(folder / "delta.jsonl.gz")
     changes = {line["id"]: line["change"] for line in lines}
@@ -128,18 +132,29 @@ def test_the_delta_from_an_earlier_snapshot_names_what_was_added_changed_and_wit
     changed = next(line for line in lines if line["change"] == "changed")
     assert "申请期限延长至六月底" in changed["record"]["body"]
     assert changed["previous_sha256"] not in ("", changed["content_sha256"])
+    withdrawn = next(line for line in lines if line["change"] == "withdrawn")["record"]
+    assert withdrawn["state"] == "withdrawn" and withdrawn["withdrawn_how"] and withdrawn["title"] == "关于丙事项的通知"
     entry = next(e for e in second["files"] if e["name"] == "delta.jsonl.gz")
     assert entry["records"] == 3
     assert entry["sha256"] == hashlib.sha256((folder / entry["name"]).read_bytes()).hexdigest()
 
 
-def test_since_a_day_compares_with_the_newest_snapshot_of_that_day(env, second) -> None:
+def test_every_version_is_in_the_snapshot(env, second) -> None:
+    versions = read_jsonl(Path(env["PORTAL_EXPORT_DIR"]) / second["name"] / "versions.jsonl.gz")
+    changed = [v for v in versions if v["id"] == "014319733/2024-00002"]
+    assert [v["n"] for v in changed] == [1, 2]
+    assert "申请期限延长至六月底" not in changed[0]["document"]["body"]
+    assert "申请期限延长至六月底" in changed[1]["document"]["body"]
+    assert len(versions) == 5 and all(v["first_seen"] <= v["last_seen"] for v in versions)
+
+
+def test_since_a_day_the_history_says_what_was_added_changed_and_withdrawn(env, second) -> None:
     day = second["created"][:10]
-    again = json.loads(portal(env, "export", "--json", "--since", day).stdout)
-    assert again["delta"]["base"] == second["name"]  # the newest on or before that day
-    assert counts(again) == (0, 0, 0)
-    early = portal(env, "export", "--since", "2000-01-01", check=False)
-    assert early.returncode == 1 and "no snapshot taken on or before 2000-01-01" in early.stderr
+    since = json.loads(portal(env, "export", "--json", "--since", day).stdout)
+    assert since["delta"]["base"] == f"since {day}"
+    assert counts(since) == (3, 0, 1)  # all three online ones are new since today (one of them changed too)
+    later = json.loads(portal(env, "export", "--json", "--since", "2999-01-01").stdout)
+    assert counts(later) == (0, 0, 0)
     bad = portal(env, "export", "--since", "昨天", check=False)
     assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr
 
