@@ -21,7 +21,7 @@ from index.history import History
 from index.query import Catalog
 from index.query.store import SearchStore
 from index.store import DamagedIndex, NoIndex
-from portal import discovery, versions, views
+from portal import bulkdata, discovery, versions, views
 from portal.disconnect import CancelOnDisconnect
 from portal.errors import (
     ErrorPageMiddleware,
@@ -85,6 +85,9 @@ def routes() -> list[BaseRoute]:
         # publisher, validity, kind (views.BROWSE_FACETS); after the two above, which it would also match
         _get("/browse/{facet}/{value:path}.json", views.browse_json),
         _get("/browse/{facet}/{value:path}", views.browse),
+        _get("/data", bulkdata.data_page, "data"),
+        _get("/data.json", bulkdata.data_json),
+        _get("/data/{snapshot}/{file}", bulkdata.data_file),
         _get("/feed.atom", discovery.latest_atom),
         _get("/sitemap.xml", discovery.sitemap),
         _get("/sitemap-{part:int}.xml", discovery.sitemap_part),

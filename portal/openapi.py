@@ -27,7 +27,7 @@ from index.query.request import (
     SCOPED_FIELDS,
     SORTS,
 )
-from portal import responses, statistics
+from portal import bulkdata, responses, statistics
 from portal.links import CATEGORY_DIMENSIONS, base_url
 
 VERSION = "2.0.0"
@@ -350,6 +350,11 @@ def paths(c: Components) -> dict[str, Any]:
             "某年公开的文件",
             {"200": _json(c, responses.SearchResponse, "文件列表"), **not_found},
             [_path("year", "年份（四位数字）")],
+        ),
+        "/data.json": _get(
+            "bulkData",
+            "整批下载：最新的数据快照（各文件大小与 SHA-256）及较早的快照",
+            {"200": _json(c, bulkdata.DataResponse, "数据快照")},
         ),
         "/feed.atom": _get("latestFeed", "最新公开文件的 Atom 订阅", {"200": _xml("application/atom+xml", "Atom 1.0")}),
         "/sitemap.xml": _get("sitemap", "站点地图", {"200": _xml("application/xml", "Sitemap 0.9")}),

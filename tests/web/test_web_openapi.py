@@ -54,6 +54,7 @@ JSON_ROUTES = [
     ("/browse/category/topic/其他.json", "/browse/category/{dimension}/{value}.json", 200),
     ("/browse/year/2019.json", "/browse/year/{year}.json", 200),
     ("/stats.json", "/stats.json", 200),
+    ("/data.json", "/data.json", 200),
     ("/advanced.json?q=低保&publisher=宿迁市民政局", "/advanced.json", 200),
 ]
 
