@@ -21,7 +21,7 @@ from index.history import History
 from index.query import Catalog
 from index.query.store import SearchStore
 from index.store import DamagedIndex, NoIndex
-from portal import bulkdata, discovery, versions, views
+from portal import bulkdata, changes, discovery, versions, views
 from portal.disconnect import CancelOnDisconnect
 from portal.errors import (
     ErrorPageMiddleware,
@@ -69,6 +69,7 @@ def routes() -> list[BaseRoute]:
         _get("/doc/{doc_id:path}.csl.json", views.doc_csl),
         _get("/doc/{doc_id:path}.bib", views.doc_bibtex),
         # A document's versions, diffs and raw pages (portal/versions.py): before "/doc/{doc_id:path}".
+        _get("/doc/{doc_id:path}/changes.atom", changes.document_atom),
         _get("/doc/{doc_id:path}/v/{n}.json", versions.version_json),
         _get("/doc/{doc_id:path}/v/{n}", versions.version_page, "version"),
         _get("/doc/{doc_id:path}/diff.json", versions.diff_json),
@@ -85,6 +86,9 @@ def routes() -> list[BaseRoute]:
         # publisher, validity, kind (views.BROWSE_FACETS); after the two above, which it would also match
         _get("/browse/{facet}/{value:path}.json", views.browse_json),
         _get("/browse/{facet}/{value:path}", views.browse),
+        _get("/changes", changes.changes_page, "changes"),
+        _get("/changes.json", changes.changes_json),
+        _get("/changes.atom", changes.changes_atom),
         _get("/data", bulkdata.data_page, "data"),
         _get("/data.json", bulkdata.data_json),
         _get("/data/{snapshot}/{file}", bulkdata.data_file),

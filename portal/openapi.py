@@ -27,7 +27,7 @@ from index.query.request import (
     SCOPED_FIELDS,
     SORTS,
 )
-from portal import bulkdata, responses, statistics
+from portal import bulkdata, changes, responses, statistics
 from portal.links import CATEGORY_DIMENSIONS, base_url
 
 VERSION = "2.0.0"
@@ -233,6 +233,14 @@ def _xml(media_type: str, description: str) -> dict[str, Any]:
     return {"description": description, "content": {media_type: {"schema": {"type": "string"}}}}
 
 
+def _changes_parameters() -> list[dict[str, Any]]:
+    return [
+        _query("publisher", "发布机构（名称的任一部分）", {"type": "string", "maxLength": 100}),
+        _query("kind", "变更类型", {"type": "string", "enum": list(changes.KINDS)}),
+        _query("before", "翻页：只列出编号小于此值的变更", {"type": "integer", "minimum": 1}),
+    ]
+
+
 def _csl_json() -> dict[str, Any]:
     """A CSL-JSON file (CSL 1.0.2 csl-data.json): an array of items, here one, each with ``id`` and ``type``."""
     item = {"type": "object", "required": ["id", "type"], "properties": {"id": {"type": "string"}}}
@@ -350,6 +358,24 @@ def paths(c: Components) -> dict[str, Any]:
             "某年公开的文件",
             {"200": _json(c, responses.SearchResponse, "文件列表"), **not_found},
             [_path("year", "年份（四位数字）")],
+        ),
+        "/changes.json": _get(
+            "changes",
+            "变更记录：新增、更新、撤下和恢复的文件，最新的在前",
+            {"200": _json(c, changes.ChangesResponse, "变更记录")},
+            _changes_parameters(),
+        ),
+        "/changes.atom": _get(
+            "changesFeed",
+            "变更记录的 Atom 订阅",
+            {"200": _xml("application/atom+xml", "Atom 1.0")},
+            _changes_parameters(),
+        ),
+        "/doc/{id}/changes.atom": _get(
+            "documentChangesFeed",
+            "一份文件的变更（新版本、撤下、恢复）的 Atom 订阅",
+            {"200": _xml("application/atom+xml", "Atom 1.0")},
+            [_path("id", "规范化索引号（可含 /）或稳定编号")],
         ),
         "/data.json": _get(
             "bulkData",

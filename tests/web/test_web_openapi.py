@@ -55,6 +55,8 @@ JSON_ROUTES = [
     ("/browse/year/2019.json", "/browse/year/{year}.json", 200),
     ("/stats.json", "/stats.json", 200),
     ("/data.json", "/data.json", 200),
+    ("/changes.json", "/changes.json", 200),
+    ("/changes.json?kind=new&publisher=民政&before=999999", "/changes.json", 200),
     ("/advanced.json?q=低保&publisher=宿迁市民政局", "/advanced.json", 200),
 ]
 
