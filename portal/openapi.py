@@ -233,6 +233,11 @@ def _xml(media_type: str, description: str) -> dict[str, Any]:
     return {"description": description, "content": {media_type: {"schema": {"type": "string"}}}}
 
 
+def _not_found_page() -> dict[str, Any]:
+    """404 of a route that is no JSON (a .bib file): the error page, as HTML (portal/errors.py)."""
+    return {"404": _xml("text/html", "未找到（错误页面）")}
+
+
 def _changes_parameters() -> list[dict[str, Any]]:
     return [
         _query("publisher", "发布机构（名称的任一部分）", {"type": "string", "maxLength": 100}),
@@ -295,7 +300,7 @@ def paths(c: Components) -> dict[str, Any]:
         "/doc/{id}.bib": _get(
             "documentBibtex",
             "引用本文：BibTeX（biblatex @online）",
-            {"200": _xml("application/x-bibtex", "BibTeX"), **moved, **not_found},
+            {"200": _xml("application/x-bibtex", "BibTeX"), **moved, **_not_found_page()},
             [_path("id", "规范化索引号（可含 /）或稳定编号")],
         ),
         "/doc/{id}/v/{n}.csl.json": _get(
@@ -307,7 +312,7 @@ def paths(c: Components) -> dict[str, Any]:
         "/doc/{id}/v/{n}.bib": _get(
             "versionBibtex",
             "引用第 n 版：BibTeX（biblatex @online）",
-            {"200": _xml("application/x-bibtex", "BibTeX"), **not_found},
+            {"200": _xml("application/x-bibtex", "BibTeX"), **_not_found_page()},
             [_path("id", "规范化索引号（可含 /）或稳定编号"), _path("n", "版本编号（从 1 起）")],
         ),
         "/doc/{id}/v/{n}.json": _get(
