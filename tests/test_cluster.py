@@ -190,6 +190,13 @@ def test_lookups_documents_relations_feeds_and_statistics_agree(whoosh, store):
     assert rescued.total == expected_rescue.total
 
 
+def test_both_stores_list_every_document_for_the_bulk_export(whoosh, store):
+    listed = {doc.id: doc for doc in store.documents()}
+    expected = list(whoosh.documents())
+    assert [doc.id for doc in expected] == sorted(doc.id for doc in expected)  # Whoosh: in id order
+    assert listed == {doc.id: doc for doc in expected}  # every document, copies each on its own, field for field
+
+
 def test_the_store_is_sent_the_projects_own_tokens():
     """A row's words and grams are what the Whoosh fields hold (index/schema.py to_fields, analysed by this
     project): the store segments nothing itself, and grams sharing a position come one after another."""
