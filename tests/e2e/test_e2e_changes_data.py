@@ -109,6 +109,7 @@ def test_atom_feeds_carry_the_changes(site) -> None:
     assert everything[0].findtext(f"{ATOM}title") == f"［撤下］{SUBJECT_TITLE}"
     ids = [entry.findtext(f"{ATOM}id") for entry in everything]
     assert len(ids) == len(set(ids)) == 4
+    assert f'href="{SUBJECT_PATH}/changes.atom"' in get(base, SUBJECT_PATH).text  # the page offers its feed
     own = entries(get(base, f"{SUBJECT_PATH}/changes.atom").text)
     assert [e.findtext(f"{ATOM}title")[:4] for e in own] == ["［撤下］", "［更新］", "［新增］"]
     assert own[1].find(f"{ATOM}link").get("href") == f"{base}{SUBJECT_PATH}/v/2"
