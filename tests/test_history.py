@@ -283,3 +283,48 @@ def test_a_version_is_new_only_when_its_content_changes() -> None:
     assert history.content_digest(data) != history.content_digest({**data, "body": "正文。"})
     restored = history.document_from_json(json.loads(json.dumps(furnished)))
     assert (restored.title, restored.related, restored.column) == ("标题", [Link("友情链接")], "通知")
+
+
+def test_the_cluster_store_serves_withdrawn_documents_and_their_versions(tmp_path) -> None:
+    """Item 8: the cluster ingest keeps the history too, and the cluster serves 已撤下 and the version list."""
+    from helpers import CLUSTER_LAYOUT, needs_searchd
+
+    from index.cluster.ingest import ingest_cluster
+    from index.cluster.local import LocalCluster
+
+    needs_searchd()
+    with LocalCluster(tmp_path / "cluster", list(CLUSTER_LAYOUT)) as cluster:
+        docs, hist_path = tmp_path / "docs", tmp_path / "history.sqlite"
+        docs.mkdir()
+        _export(docs / "export.jsonl", RECORDS)
+        ingest_cluster([docs], cluster.topology, history_path=hist_path)
+        changed = {**RECORDS[0], "正文": "各区要做好防汛准备。\n\n严格落实值班值守。"}
+        _export(docs / "export.jsonl", [changed, RECORDS[1]])
+        ingest_cluster([docs], cluster.topology, history_path=hist_path)
+        _export(docs / "export.jsonl", [RECORDS[1]])
+        report = ingest_cluster([docs], cluster.topology, prune=True, history_path=hist_path)
+        assert report.withdrawn == ["014319733/2023-00001"]
+        assert ingest_cluster([docs], cluster.topology, prune=True, history_path=hist_path).withdrawn == []
+
+        from index.localports import free_port
+        from portal.settings import load_settings
+
+        settings = load_settings(
+            {
+                "PORTAL_STORE": "manticore",
+                "PORTAL_MANTICORE": str(cluster.topology),
+                "PORTAL_INDEX_DIR": str(tmp_path / "no-index"),
+                "PORTAL_HISTORY": str(hist_path),
+                "PORTAL_PORT": str(free_port()),
+            }
+        )
+        with serving(server_config(settings, log_level="warning")) as server, httpx.Client(base_url=server) as client:
+            data = client.get("/doc/014319733/2023-00001.json").json()
+            assert data["document"]["status"] == "已撤下" and data["history"]["withdrawn_how"] == "missing_from_export"
+            assert [v["n"] for v in data["history"]["versions"]] == [1, 2]
+            found = client.get("/search.json", params={"q": "防汛", "status": "已撤下"}).json()
+            assert [hit["id"] for hit in found["hits"]] == ["014319733/2023-00001"]
+            assert client.get("/search.json", params={"q": "防汛", "status": "在线"}).json()["total"] == 0
+            page = client.get("/search", params={"q": "防汛"}).text
+            assert 'class="badge withdrawn"' in page and "在线状态" in page
+            assert "版本历史" in client.get("/doc/014319733/2023-00001").text
