@@ -19,6 +19,7 @@ calls :func:`ingest_paths` must guard its entry point with ``if __name__ == "__m
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -243,11 +244,14 @@ def ingest_paths(
     progress: Callable[[str], None] | None = None,
     analyzer: Composable | None = None,
     history_path: Path | None = None,
+    keep_history: bool = True,
 ) -> IngestReport:
     """Ingest every document under ``paths`` into the index at ``index_dir``; see the module docstring.
 
     Every document read is recorded in the history at ``history_path`` (default: ``history.sqlite`` in
     ``index_dir``; :mod:`index.history`): a new version when its content changed, a sighting always.
+    ``keep_history=False`` keeps none (the single-version index ``bench/history.py`` compares against); --prune
+    then still keeps a withdrawn document, from what the index stores.
 
     ``analyzer`` is the Chinese analyzer a new index is built with (the default dictionary's when None);
     an existing index keeps the one it was built with, so queries are always analysed as its documents were.
@@ -261,7 +265,7 @@ def ingest_paths(
     if missing:
         raise FileNotFoundError(f"no such file or folder: {', '.join(missing)}")
     hist_path = history_path or history.path_for(index_dir)
-    with store.ingest_lock(index_dir, lock_timeout), history.History(hist_path) as hist:
+    with store.ingest_lock(index_dir, lock_timeout), _history(hist_path, keep_history) as hist:
         cleaned = store.recover_current(index_dir) + store.clean_leftovers(index_dir)
         live = store.current_generation(index_dir)
         if rebuild or live is None:
@@ -281,6 +285,15 @@ def ingest_paths(
         return report
 
 
+@contextlib.contextmanager
+def _history(path: Path, keep: bool) -> Iterator[history.History | None]:
+    if not keep:
+        yield None
+        return
+    with history.History(path) as hist:
+        yield hist
+
+
 def _prepare_search(index_dir: Path) -> None:
     """Derive the arrays searches read for the new commit and save them beside it (index/query/arrays.py)."""
     from index.query import Catalog
@@ -298,7 +311,7 @@ def _ingest_into(
     paths: list[Path],
     report: IngestReport,
     bounds: Limits,
-    hist: history.History,
+    hist: history.History | None,
     *,
     prune: bool,
     progress: Callable[[str], None] | None,
@@ -312,7 +325,7 @@ def _ingest_into(
     """
     state = _IndexState.of(ix)
     state.history = hist
-    state.taken_down = hist.taken_down()
+    state.taken_down = hist.taken_down() if hist is not None else set()
     sources = {key: entry for key, entry in store.read_sources(generation).items() if isinstance(entry, dict)}
     committed = dict(sources)
     seen: dict[str, str] = {}  # id → where, for this run
@@ -328,7 +341,8 @@ def _ingest_into(
                     report.files_unchanged += 1
                     report.unchanged += len(previous["ids"])
                     seen.update({doc_id: source for doc_id in previous["ids"]})
-                    hist.seen_again(previous["ids"], source)
+                    if hist is not None:
+                        hist.seen_again(previous["ids"], source)
                     continue
                 report.files_read += 1
                 held, complete = _ingest_file(path, writer, state, seen, report, bounds, progress)
@@ -344,7 +358,8 @@ def _ingest_into(
                     ids = list(dict.fromkeys([*held, *previous["ids"]]))
                 sources[source] = {"sha1": digest if complete else "", "ids": ids, "versions": held}
                 committed[source] = sources[source]
-                hist.commit()
+                if hist is not None:
+                    hist.commit()
             if prune:
                 roots = [root.resolve() for root in paths]
                 for source in [s for s in sources if s not in files and _under(s, roots)]:
@@ -353,7 +368,8 @@ def _ingest_into(
         _reconcile(ix, state, sources, files, [p.resolve() for p in paths] if prune else None, report, bounds)
     finally:
         state.close()
-        hist.commit()
+        if hist is not None:
+            hist.commit()
     store.write_sources(generation, sources)
 
 
