@@ -366,6 +366,8 @@ def _ingest_into(
                     del sources[source]  # the file is gone
         _refuse(writer.failed, report, sources)
         _reconcile(ix, state, sources, files, [p.resolve() for p in paths] if prune else None, report, bounds)
+        if hist is not None:
+            _keep_withdrawn(ix, state, hist)
     finally:
         state.close()
         if hist is not None:
@@ -424,6 +426,27 @@ def _reconcile(
             path = files.get(source) or Path(source)
             if path.is_file():  # else kept without --prune: what the index holds stays
                 _write_again(writer, path, ids, state, report, bounds)
+
+
+def _keep_withdrawn(ix: Index, state: _IndexState, hist: history.History) -> None:
+    """Write again, from the history and still 已撤下, withdrawn documents the index does not hold: a rebuild
+    holds only the paths it is given, and the files of a withdrawn document are gone."""
+    missing = [i for i in hist.doc_ids(history.WITHDRAWN) if i not in state.hashes and i not in state.taken_down]
+    if not missing:
+        return
+    with BulkWriter(ix) as writer:
+        for doc_id in missing:
+            record = hist.version(doc_id)
+            if record is None:
+                continue
+            doc = record.document
+            doc.status = history.WITHDRAWN
+            digest = content_hash(doc)
+            try:
+                writer.update_document(**to_fields(doc, digest))
+            except UnwritableDocument:
+                continue
+            state.hashes[doc_id] = digest
 
 
 def _withdraw(writer: BulkWriter, doc_id: str, state: _IndexState, report: IngestReport) -> None:

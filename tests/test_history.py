@@ -328,3 +328,16 @@ def test_the_cluster_store_serves_withdrawn_documents_and_their_versions(tmp_pat
             page = client.get("/search", params={"q": "防汛"}).text
             assert 'class="badge withdrawn"' in page and "在线状态" in page
             assert "版本历史" in client.get("/doc/014319733/2023-00001").text
+
+
+def test_a_rebuild_keeps_withdrawn_documents(tmp_path) -> None:
+    docs, index_dir = tmp_path / "docs", tmp_path / "index"
+    docs.mkdir()
+    _export(docs / "export.jsonl", RECORDS)
+    ingest_paths([docs], index_dir)
+    _export(docs / "export.jsonl", [RECORDS[1]])
+    ingest_paths([docs], index_dir, prune=True)
+    ingest_paths([docs], index_dir, rebuild=True)
+    kept = Catalog(index_dir).get("014319733/2023-00001")
+    assert kept is not None and kept.status == "已撤下" and kept.title == RECORDS[0]["标题"]
+    assert Catalog(index_dir).get("014319733/2023-00002").status == "在线"
