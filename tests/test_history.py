@@ -341,3 +341,20 @@ def test_a_rebuild_keeps_withdrawn_documents(tmp_path) -> None:
     kept = Catalog(index_dir).get("014319733/2023-00001")
     assert kept is not None and kept.status == "已撤下" and kept.title == RECORDS[0]["标题"]
     assert Catalog(index_dir).get("014319733/2023-00002").status == "在线"
+
+
+def test_a_fetch_says_withdrawn_by_404_410_or_a_redirect_to_the_home_page() -> None:
+    from index.crawl.crawler import withdrawal
+    from index.crawl.fetch import Fetched
+
+    page = "http://www.example.gov.cn/xxgk/2024/t20240105_1001.html"
+
+    def fetched(status: int, final: str = page) -> Fetched:
+        return Fetched(page, final, status, httpx.Headers(), b"")
+
+    assert withdrawal(page, fetched(404)) == "http_404" and withdrawal(page, fetched(410)) == "http_410"
+    assert withdrawal(page, fetched(200, "http://www.example.gov.cn/")) == "redirect_home"
+    assert withdrawal(page, fetched(200, "http://www.example.gov.cn/index.html")) == "redirect_home"
+    assert withdrawal(page, fetched(200, "http://www.example.gov.cn/xxgk/2024/t20240105_1001_1.html")) == ""
+    assert withdrawal(page, fetched(200)) == "" and withdrawal(page, fetched(500)) == ""
+    assert withdrawal("http://www.example.gov.cn/", fetched(200, "http://www.example.gov.cn/index.html")) == ""
