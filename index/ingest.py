@@ -19,6 +19,7 @@ calls :func:`ingest_paths` must guard its entry point with ``if __name__ == "__m
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -243,11 +244,14 @@ def ingest_paths(
     progress: Callable[[str], None] | None = None,
     analyzer: Composable | None = None,
     history_path: Path | None = None,
+    keep_history: bool = True,
 ) -> IngestReport:
     """Ingest every document under ``paths`` into the index at ``index_dir``; see the module docstring.
 
     Every document read is recorded in the history at ``history_path`` (default: ``history.sqlite`` in
     ``index_dir``; :mod:`index.history`): a new version when its content changed, a sighting always.
+    ``keep_history=False`` keeps none (the single-version index ``bench/history.py`` compares against); --prune
+    then still keeps a withdrawn document, from what the index stores.
 
     ``analyzer`` is the Chinese analyzer a new index is built with (the default dictionary's when None);
     an existing index keeps the one it was built with, so queries are always analysed as its documents were.
@@ -261,7 +265,7 @@ def ingest_paths(
     if missing:
         raise FileNotFoundError(f"no such file or folder: {', '.join(missing)}")
     hist_path = history_path or history.path_for(index_dir)
-    with store.ingest_lock(index_dir, lock_timeout), history.History(hist_path) as hist:
+    with store.ingest_lock(index_dir, lock_timeout), _history(hist_path, keep_history) as hist:
         cleaned = store.recover_current(index_dir) + store.clean_leftovers(index_dir)
         live = store.current_generation(index_dir)
         if rebuild or live is None:
@@ -281,6 +285,15 @@ def ingest_paths(
         return report
 
 
+@contextlib.contextmanager
+def _history(path: Path, keep: bool) -> Iterator[history.History | None]:
+    if not keep:
+        yield None
+        return
+    with history.History(path) as hist:
+        yield hist
+
+
 def _prepare_search(index_dir: Path) -> None:
     """Derive the arrays searches read for the new commit and save them beside it (index/query/arrays.py)."""
     from index.query import Catalog
@@ -298,7 +311,7 @@ def _ingest_into(
     paths: list[Path],
     report: IngestReport,
     bounds: Limits,
-    hist: history.History,
+    hist: history.History | None,
     *,
     prune: bool,
     progress: Callable[[str], None] | None,
@@ -312,7 +325,7 @@ def _ingest_into(
     """
     state = _IndexState.of(ix)
     state.history = hist
-    state.taken_down = hist.taken_down()
+    state.taken_down = hist.taken_down() if hist is not None else set()
     sources = {key: entry for key, entry in store.read_sources(generation).items() if isinstance(entry, dict)}
     committed = dict(sources)
     seen: dict[str, str] = {}  # id → where, for this run
@@ -328,7 +341,8 @@ def _ingest_into(
                     report.files_unchanged += 1
                     report.unchanged += len(previous["ids"])
                     seen.update({doc_id: source for doc_id in previous["ids"]})
-                    hist.seen_again(previous["ids"], source)
+                    if hist is not None:
+                        hist.seen_again(previous["ids"], source)
                     continue
                 report.files_read += 1
                 held, complete = _ingest_file(path, writer, state, seen, report, bounds, progress)
@@ -344,16 +358,20 @@ def _ingest_into(
                     ids = list(dict.fromkeys([*held, *previous["ids"]]))
                 sources[source] = {"sha1": digest if complete else "", "ids": ids, "versions": held}
                 committed[source] = sources[source]
-                hist.commit()
+                if hist is not None:
+                    hist.commit()
             if prune:
                 roots = [root.resolve() for root in paths]
                 for source in [s for s in sources if s not in files and _under(s, roots)]:
                     del sources[source]  # the file is gone
         _refuse(writer.failed, report, sources)
         _reconcile(ix, state, sources, files, [p.resolve() for p in paths] if prune else None, report, bounds)
+        if hist is not None:
+            _keep_withdrawn(ix, state, hist)
     finally:
         state.close()
-        hist.commit()
+        if hist is not None:
+            hist.commit()
     store.write_sources(generation, sources)
 
 
@@ -408,6 +426,27 @@ def _reconcile(
             path = files.get(source) or Path(source)
             if path.is_file():  # else kept without --prune: what the index holds stays
                 _write_again(writer, path, ids, state, report, bounds)
+
+
+def _keep_withdrawn(ix: Index, state: _IndexState, hist: history.History) -> None:
+    """Write again, from the history and still 已撤下, withdrawn documents the index does not hold: a rebuild
+    holds only the paths it is given, and the files of a withdrawn document are gone."""
+    missing = [i for i in hist.doc_ids(history.WITHDRAWN) if i not in state.hashes and i not in state.taken_down]
+    if not missing:
+        return
+    with BulkWriter(ix) as writer:
+        for doc_id in missing:
+            record = hist.version(doc_id)
+            if record is None:
+                continue
+            doc = record.document
+            doc.status = history.WITHDRAWN
+            digest = content_hash(doc)
+            try:
+                writer.update_document(**to_fields(doc, digest))
+            except UnwritableDocument:
+                continue
+            state.hashes[doc_id] = digest
 
 
 def _withdraw(writer: BulkWriter, doc_id: str, state: _IndexState, report: IngestReport) -> None:
