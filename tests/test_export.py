@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -175,33 +176,58 @@ def test_a_damaged_base_is_refused_by_name_and_nothing_is_written(env, first, se
     assert sorted(p.name for p in export_dir.iterdir()) == before
 
 
-def test_raw_pages_come_out_as_warc_response_records(env, first) -> None:
-    from warcio.archiveiterator import ArchiveIterator
+PAGE_URL = "http://www.example.gov.cn/art/2024/5/6/art_1_1.html"
+PAGE_BODY = "<html><head><meta charset=gbk></head><body>关于甲事项的通知</body></html>".encode("gbk")
 
-    crawl_dir = Path(env["PORTAL_CRAWL_DIR"])
-    url = "http://www.example.gov.cn/art/2024/5/6/art_1_1.html"
-    body = "<html><head><meta charset=gbk></head><body>关于甲事项的通知</body></html>".encode("gbk")
+
+def save_page(crawl_dir: Path) -> None:
+    """A detail page as the crawler keeps it: the bytes as received and the sidecar."""
     meta = {
-        "url": url,
-        "final_url": url,
+        "url": PAGE_URL,
+        "final_url": PAGE_URL,
         "fetched_at": "2024-05-07T01:02:03Z",
         "status": 200,
         "etag": '"abc"',
         "last_modified": "Mon, 06 May 2024 08:00:00 GMT",
         "content_type": "text/html; charset=gbk",
     }
-    StoredPage.of(crawl_dir, url).save(body, meta)
+    StoredPage.of(crawl_dir, PAGE_URL).save(PAGE_BODY, meta)
+
+
+def warc_records(env: dict[str, str]) -> list[tuple]:
+    """(type, WARC headers, HTTP headers, payload) of each record of a new export's WARC."""
+    from warcio.archiveiterator import ArchiveIterator
+
     manifest = json.loads(portal(env, "export", "--json", "--warc").stdout)
     entry = next(e for e in manifest["files"] if e["name"] == "pages.warc.gz")
-    assert entry["records"] == 1
     path = Path(env["PORTAL_EXPORT_DIR"]) / manifest["name"] / "pages.warc.gz"
+    assert entry["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
     with path.open("rb") as stream:
-        records = list(
+        records = [
             (r.rec_type, r.rec_headers, r.http_headers, r.content_stream().read()) for r in ArchiveIterator(stream)
-        )
+        ]
+    assert entry["records"] == len(records) - 1  # the response records, after the warcinfo
+    return records
+
+
+def test_raw_pages_come_out_as_warc_response_records(env, first) -> None:
+    save_page(Path(env["PORTAL_CRAWL_DIR"]))
+    records = warc_records(env)
     assert [r[0] for r in records] == ["warcinfo", "response"]
     _, warc, http, payload = records[1]
-    assert warc.get_header("WARC-Target-URI") == url and warc.get_header("WARC-Date") == "2024-05-07T01:02:03Z"
+    assert warc.get_header("WARC-Target-URI") == PAGE_URL and warc.get_header("WARC-Date") == "2024-05-07T01:02:03Z"
     assert http.get_statuscode() == "200" and http.get_header("ETag") == '"abc"'
     assert http.get_header("Content-Type") == "text/html; charset=gbk"
-    assert payload == body  # the bytes as received, not re-encoded
+    assert payload == PAGE_BODY  # the bytes as received, not re-encoded
+
+
+def test_the_historys_raw_bytes_stay_in_the_warc_once_the_crawl_folder_is_gone(env, first) -> None:
+    crawl_dir = Path(env["PORTAL_CRAWL_DIR"])
+    save_page(crawl_dir)
+    portal(env, "ingest", "-q", str(crawl_dir))  # the history keeps the page's bytes
+    assert [r[0] for r in warc_records(env)] == ["warcinfo", "response"]  # the same bytes of one URL once
+    shutil.rmtree(crawl_dir)
+    records = warc_records(env)
+    assert [r[0] for r in records] == ["warcinfo", "response"]
+    _, warc, _, payload = records[1]
+    assert warc.get_header("WARC-Target-URI") == PAGE_URL and payload == PAGE_BODY
