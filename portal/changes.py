@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -154,12 +155,16 @@ def changes_atom(request: Request) -> Response:
 
 
 def document_atom(request: Request) -> Response:
-    """``/doc/<id>/changes.atom``: one document's changes (an empty feed for an id the history does not know)."""
+    """``/doc/<id>/changes.atom``: one document's changes (none yet where its history was not kept); 404 for an id
+    neither the history nor the store knows."""
     from portal.versions import history_of
+    from portal.views import catalog_of
 
     doc_id = request.path_params["doc_id"]
     past = history_of(request)
     found = past.document(doc_id)
+    if found is None and catalog_of(request).get(doc_id) is None:
+        raise HTTPException(404, "没有找到这份文件：索引号或链接可能有误。")
     base, site_name = _base(request), request.app.state.settings.site_name
     title = found.title if found and found.title else doc_id
     feed = feeds.Feed(f"{site_name}：{title} 的变更", base + doc_path(doc_id, "/changes.atom"), base + doc_path(doc_id))

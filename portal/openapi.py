@@ -234,7 +234,7 @@ def _xml(media_type: str, description: str) -> dict[str, Any]:
 
 
 def _not_found_page() -> dict[str, Any]:
-    """404 of a route that is no JSON (a .bib file): the error page, as HTML (portal/errors.py)."""
+    """404 of a route that is no JSON (a .bib file, a feed): the error page, as HTML (portal/errors.py)."""
     return {"404": _xml("text/html", "未找到（错误页面）")}
 
 
@@ -379,7 +379,7 @@ def paths(c: Components) -> dict[str, Any]:
         "/doc/{id}/changes.atom": _get(
             "documentChangesFeed",
             "一份文件的变更（新版本、撤下、恢复）的 Atom 订阅",
-            {"200": _xml("application/atom+xml", "Atom 1.0")},
+            {"200": _xml("application/atom+xml", "Atom 1.0"), **_not_found_page()},
             [_path("id", "规范化索引号（可含 /）或稳定编号")],
         ),
         "/data.json": _get(

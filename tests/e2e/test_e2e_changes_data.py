@@ -113,6 +113,7 @@ def test_atom_feeds_carry_the_changes(site) -> None:
     own = entries(get(base, f"{SUBJECT_PATH}/changes.atom").text)
     assert [e.findtext(f"{ATOM}title")[:4] for e in own] == ["［撤下］", "［更新］", "［新增］"]
     assert own[1].find(f"{ATOM}link").get("href") == f"{base}{SUBJECT_PATH}/v/2"
+    assert httpx.get(f"{base}/doc/014319733/1999-99999/changes.atom", timeout=30).status_code == 404
     # a saved search's feed: its documents, and with changes=1 their changes too
     plain = entries(get(base, "/search.atom?q=低保标准").text)
     watched = entries(get(base, "/search.atom?q=低保标准&changes=1").text)
