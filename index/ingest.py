@@ -19,8 +19,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index import limits
+from index import history, limits
 from index.attachments import read_texts
+from index.crawl.folder import PAGE_SUFFIXES, load_sidecar, sidecar_of
 from index.limits import Limits
 from index.normalise import RejectedRecord, normalise
 from index.readers.crawled import is_sidecar
@@ -91,7 +92,7 @@ class IngestReport:
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: int = 0
-    removed: list[str] = field(default_factory=list)
+    withdrawn: list[str] = field(default_factory=list)  # source gone (--prune): kept, marked 已撤下
     rejected: list[Rejection] = field(default_factory=list)
     warnings: list[DocWarning] = field(default_factory=list)
     duplicates: list[Duplicate] = field(default_factory=list)
@@ -106,7 +107,7 @@ class IngestReport:
             "added": len(self.added),
             "updated": len(self.updated),
             "unchanged": self.unchanged,
-            "removed": len(self.removed),
+            "withdrawn": len(self.withdrawn),
             "rejected": [vars(r) for r in self.rejected],
             "warnings": [{"id": w.doc_id, "where": w.where, **w.finding.to_dict()} for w in self.warnings],
             "duplicates": [vars(d) for d in self.duplicates],
@@ -149,10 +150,17 @@ def under(source: str, roots: list[Path]) -> bool:
 
 
 def file_digest(path: Path) -> str:
+    """SHA-1 of the file's bytes; for a crawled page also of how its sidecar says it was found gone, so a page
+    a re-crawl found withdrawn is read again (index.history) though its stored bytes did not change."""
     digest = hashlib.sha1()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
+    if path.suffix.lower() in PAGE_SUFFIXES:
+        sidecar = load_sidecar(sidecar_of(path)) or {}
+        gone = sidecar.get("gone")
+        if isinstance(gone, dict) and gone.get("how"):
+            digest.update(f"\0gone:{gone['how']}".encode())
     return digest.hexdigest()
 
 
@@ -186,6 +194,8 @@ def read_document(record: RawRecord, bounds: Limits, report: IngestReport) -> Do
             Rejection(record.source, record.locator, "", f"could not be normalised: {type(exc).__name__}: {exc}")
         )
         return None
+    if record.fetch and record.fetch.get("gone"):
+        doc.status = history.WITHDRAWN  # a re-crawl found the page gone: kept, marked (index.history)
     return doc
 
 

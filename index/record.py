@@ -63,6 +63,9 @@ class RawRecord:
     fetched_at: str | None = None
     warnings: list[Finding] = field(default_factory=list)
     attachment_root: Path | None = None
+    # A crawled page's fetch metadata (its sidecar: url, final_url, fetched_at, status, etag, last_modified and,
+    # once a re-crawl found it gone, ``gone``: {"how": a code of index.history.HOW_NOTICED, "at", "status"}).
+    fetch: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
         # Every message, report and index field names the file by this text: valid UTF-8 whatever its name's
@@ -158,6 +161,7 @@ class Document:
     locator: str = ""
     fetched_at: str = ""
     warnings: list[Finding] = field(default_factory=list)
+    status: str = "在线"  # 在线, or 已撤下 once its source is gone (index.history); a facet
 
     @property
     def categories(self) -> list[str]:

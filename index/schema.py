@@ -19,7 +19,7 @@ from index.record import Attachment, Document, Finding, IndexNo, Link
 from index.whoosh.postings import GramPositions, TermCounts
 
 # Bumped whenever the schema or the analysis changes, so an old index is rebuilt, not misread.
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 # Sort key for a document without a date: after every dated one whichever way a list is sorted
 # (the sort fields below pair it with a has_date key that sorts first; a date in the future counts
@@ -82,6 +82,7 @@ def build_schema(analyzer: Composable | None = None) -> Schema:
         validity=ID(stored=True, sortable=True),  # 有效性, a facet (有效 / 失效 / 废止 / 已修改, or as published)
         # 原文, 解读 or 新闻发布 (a facet), what an interpretation is called, and the tokens of index.crossrefs
         kind=ID(stored=True, sortable=True),
+        status=ID(stored=True, sortable=True),  # 在线 or 已撤下 (index.history), a facet
         interpretation=STORED,
         refs=KEYWORD,
         cites=KEYWORD,
@@ -174,6 +175,7 @@ def to_fields(doc: Document, digest: str) -> dict[str, object]:
         "doc_no_keys": ",".join(doc_no_keys(doc.doc_no)),
         "validity": doc.validity,
         "kind": crossrefs.kind(doc),
+        "status": doc.status or "在线",
         "interpretation": crossrefs.interpretation_of(doc),
         "refs": " ".join(crossrefs.refs(doc)),
         "cites": " ".join(crossrefs.cites(doc)),
@@ -251,4 +253,5 @@ def from_stored(stored: dict[str, object]) -> Document:
         locator=text("locator"),
         fetched_at=text("fetched_at"),
         warnings=[Finding(**item) for item in listed("warnings_json")],
+        status=text("status") or "在线",
     )

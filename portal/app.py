@@ -17,10 +17,11 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from index.cluster.sphinxql import StoreUnavailable
+from index.history import History
 from index.query.protocols import IngestStore, SearchStore, StoreError
 from index.whoosh.catalog import Catalog
 from index.whoosh.generations import DamagedIndex, NoIndex
-from portal import discovery, views
+from portal import bulkdata, changes, discovery, versions, views
 from portal.disconnect import CancelOnDisconnect
 from portal.errors import (
     ErrorPageMiddleware,
@@ -61,6 +62,19 @@ def routes() -> list[BaseRoute]:
         _get("/stats.json", views.stats_json),
         _get("/lookup", views.lookup, "lookup"),
         _get("/lookup.json", views.lookup_json),
+        # 引用本文 downloads (portal/citation.py) first: "{doc_id:path}.bib" would take "<id>/v/1" as an id, and
+        # ".json" routes "<id>.csl" or a version "1.csl"
+        _get("/doc/{doc_id:path}/v/{n}.csl.json", views.doc_csl),
+        _get("/doc/{doc_id:path}/v/{n}.bib", views.doc_bibtex),
+        _get("/doc/{doc_id:path}.csl.json", views.doc_csl),
+        _get("/doc/{doc_id:path}.bib", views.doc_bibtex),
+        # A document's versions, diffs and raw pages (portal/versions.py): before "/doc/{doc_id:path}".
+        _get("/doc/{doc_id:path}/changes.atom", changes.document_atom),
+        _get("/doc/{doc_id:path}/v/{n}.json", versions.version_json),
+        _get("/doc/{doc_id:path}/v/{n}", versions.version_page, "version"),
+        _get("/doc/{doc_id:path}/diff.json", versions.diff_json),
+        _get("/doc/{doc_id:path}/diff", versions.diff_page, "diff"),
+        _get("/doc/{doc_id:path}/raw/{sha256}", versions.raw_page),
         _get("/doc/{doc_id:path}.json", views.doc_json),
         _get("/doc/{doc_id:path}", views.doc, "doc"),
         _get("/browse", views.browse_index, "browse"),
@@ -72,6 +86,12 @@ def routes() -> list[BaseRoute]:
         # publisher, validity, kind (views.BROWSE_FACETS); after the two above, which it would also match
         _get("/browse/{facet}/{value:path}.json", views.browse_json),
         _get("/browse/{facet}/{value:path}", views.browse),
+        _get("/changes", changes.changes_page, "changes"),
+        _get("/changes.json", changes.changes_json),
+        _get("/changes.atom", changes.changes_atom),
+        _get("/data", bulkdata.data_page, "data"),
+        _get("/data.json", bulkdata.data_json),
+        _get("/data/{snapshot}/{file}", bulkdata.data_file),
         _get("/feed.atom", discovery.latest_atom),
         _get("/sitemap.xml", discovery.sitemap),
         _get("/sitemap-{part:int}.xml", discovery.sitemap_part),
@@ -113,12 +133,17 @@ def ingest_store_for(settings: Settings, scheduler: str | None = None, workers: 
             userdict=str(settings.userdict),
             where=f"集群 {settings.manticore}",
             bounds=settings.limits,
+            history_path=settings.history_path,
         )
     from index.analysis import ChineseAnalyzer
     from index.whoosh.ingest import WhooshIngest
 
     return WhooshIngest(
-        settings.index_dir, settings.lock_timeout, ChineseAnalyzer(str(settings.userdict)), bounds=settings.limits
+        settings.index_dir,
+        settings.lock_timeout,
+        ChineseAnalyzer(str(settings.userdict)),
+        bounds=settings.limits,
+        history_path=settings.history_path,
     )
 
 
@@ -190,6 +215,8 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
+    # The history of every document (index/history.py), read-only; a missing file reads as empty.
+    app.state.history = History(settings.history_path, readonly=True)
     app.state.templates = make_templates(settings)
     app.state.page_cache = PageCache()
     return app

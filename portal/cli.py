@@ -54,7 +54,7 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--prune", is_flag=True, help="Remove documents whose source under PATHS is gone.")
+@click.option("--prune", is_flag=True, help="Mark 已撤下 documents whose source under PATHS is gone (never deleted).")
 @click.option("--rebuild", is_flag=True, help="Build a fresh index beside the live one and swap it in.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
@@ -295,6 +295,84 @@ def serve(host: str | None, port: int | None) -> None:
 
 
 @cli.command()
+@click.argument("out", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--since-snapshot",
+    "base",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Also write the delta from this earlier snapshot folder.",
+)
+@click.option(
+    "--since",
+    "since_day",
+    help="Also write the delta since this day (YYYY-MM-DD, UTC), from the history's events.",
+)
+@click.option("--warc", is_flag=True, help="Also write the raw pages (crawl folder and history) as pages.warc.gz.")
+@click.option("--json", "as_json", is_flag=True, help="Print the manifest as JSON.")
+def export(out: Path | None, base: Path | None, since_day: str | None, warc: bool, as_json: bool) -> None:
+    """Write a snapshot of every document into OUT (default PORTAL_EXPORT_DIR): JSON Lines and CSV, every version,
+    a manifest (docs/bulk-data.md)."""
+    from index import snapshot
+    from index.history import History
+
+    settings = load_settings()
+    out = out or settings.export_dir
+    if base and since_day:
+        raise click.UsageError("give --since-snapshot or --since, not both")
+    if since_day and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", since_day):
+        raise click.BadParameter(f"{since_day!r} is not a day (YYYY-MM-DD)", param_hint="--since")
+    with History(settings.history_path, readonly=True) as past:
+        try:
+            start = (
+                snapshot.snapshot_base(base) if base else snapshot.history_base(past, since_day) if since_day else None
+            )
+            records = (snapshot.record_of(doc, past.document(doc.id)) for doc in _catalog().documents())
+            extras = {snapshot.VERSIONS_JSONL: lambda path: snapshot.write_jsonl(path, _versions(past))}
+            if warc:
+                extras["pages.warc.gz"] = _warc_writer(settings.crawl_dir, past)
+            folder = snapshot.write_snapshot(records, out, base=start, extras=extras)
+        except snapshot.SnapshotError as exc:
+            raise click.ClickException(str(exc)) from None
+        except StoreError as exc:
+            raise click.ClickException(str(exc)) from None
+    manifest = snapshot.read_manifest(folder)
+    if as_json:
+        _echo_json(manifest.to_json())
+        return
+    click.echo(f"快照 {folder}：{manifest.documents} 份文件（在线 {manifest.online}，已撤下 {manifest.withdrawn}）")
+    for entry in manifest.files:
+        click.echo(f"  {entry.name}  {entry.records} 条  {entry.bytes} 字节  SHA-256 {entry.sha256}")
+    if manifest.delta:
+        delta = manifest.delta
+        click.echo(f"相对 {delta.base}：新增 {delta.added}，更新 {delta.changed}，撤下 {delta.withdrawn}")
+
+
+def _versions(past):
+    """Every version the history keeps, by id then number: the id, n, when it was first and last seen, the
+    SHA-256 of the raw bytes it was read from, and the document as it was (a snapshot record's content fields)."""
+    from index import snapshot
+
+    history_only = ("state", "withdrawn_at", "withdrawn_how", "first_seen", "last_seen", "versions", "fetched_at")
+    for doc_id in past.doc_ids():
+        found = past.document(doc_id)
+        for info in found.versions if found else []:
+            version = past.version(doc_id, info.n)
+            if version is None:
+                continue
+            fields = {k: v for k, v in snapshot.record_of(version.document).items() if k not in history_only}
+            yield {"id": doc_id, **snapshot.version_entry(info), "document": fields}
+
+
+def _warc_writer(crawl_dir: Path, past):
+    """Writes the raw pages (the crawl folder's, then the history's) as WARC to the path it is given."""
+    from itertools import chain
+
+    from index.warc import crawled_pages, history_pages, write_warc
+
+    return lambda path: write_warc(chain(crawled_pages(crawl_dir), history_pages(past)), path)
+
+
+@cli.command()
 def doctor() -> None:
     """Check the index: its pointer, every committed file against its checksum, the saved arrays, the sources
     record. Prints what is wrong, in Chinese; exit status 1 when something is damaged."""
@@ -310,6 +388,46 @@ def doctor() -> None:
         click.echo("运行 portal ingest --rebuild 从源文件重建索引。")
         sys.exit(1)
     click.echo(f"\n索引 {settings.index_dir} 完好。")
+
+
+@cli.command()
+@click.argument("doc_id", required=False)
+@click.option("--reason", default="", help="Why (a court order, a complaint's reference): written to the log.")
+@click.option("--list", "show_log", is_flag=True, help="Print the takedown log instead.")
+def takedown(doc_id: str | None, reason: str, show_log: bool) -> None:
+    """Remove document DOC_ID for a legal takedown, from the store and its history; the removal is logged
+    (what, when, why). A document whose source is gone is never removed this way: --prune marks it 已撤下."""
+    from index.history import History
+    from index.takedown import UnknownDocument, take_down
+
+    settings = load_settings()
+    if show_log:
+        for entry in History(settings.history_path, readonly=True).takedowns():
+            click.echo(f"{entry.at}\t{entry.doc_id}\t{entry.title}\t{entry.url}\t{entry.versions} 版\t{entry.reason}")
+        return
+    if not doc_id:
+        raise click.UsageError("give the id of the document to take down, or --list")
+    topology = None
+    if settings.store == "manticore":
+        from index.cluster.topology import parse_topology
+
+        topology = parse_topology(settings.manticore)
+    try:
+        entry = take_down(
+            doc_id,
+            reason,
+            index_dir=settings.index_dir,
+            history_path=settings.history_path,
+            topology=topology,
+            lock_timeout=settings.lock_timeout,
+        )
+    except ValueError as exc:
+        raise click.UsageError(f"{exc}：请用 --reason 说明依据") from None
+    except UnknownDocument:
+        raise click.ClickException(f"没有这份文件：{doc_id}") from None
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"已删除 {entry.doc_id}（{entry.title}，{entry.versions} 个版本），{entry.at}，理由：{entry.reason}")
 
 
 cli.add_command(crawl)

@@ -10,9 +10,11 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
-from portal import feeds
+from index.query.request import PER_PAGE_MAX
+from portal import changes, feeds
 from portal.links import base_url, bounded, browse_path, doc_path
 from portal.pages import search_page
+from portal.versions import history_of
 from portal.views import catalog_of, parsed_search, settings_of
 
 FEED_SIZE = 20
@@ -29,16 +31,36 @@ def _doc_url(request: Request) -> Any:
 
 def search_atom(request: Request) -> Response:
     """``/search.atom?…``: the newest documents a search finds, newest first whatever ``sort`` says (a
-    subscription is for what is new; a relevance feed would miss new documents that rank low)."""
+    subscription is for what is new; a relevance feed would miss new documents that rank low).
+
+    With ``changes=1``, also the latest changes (new version, withdrawal, restoration: portal/changes.py) of the
+    CHANGES_WATCHED newest documents the search finds, each an entry of its own.
+    """
     parsed = parsed_search(request)
     parsed = replace(parsed, request=replace(parsed.request, sort="newest", page=1))
     page = search_page(catalog_of(request), parsed)
     base, site_name = _base(request), settings_of(request).site_name
     title = f"{site_name}：{parsed.request.q or page.heading or '全部文件'}"
-    feed = feeds.Feed(
-        title, base + bounded(page.links.feed()), base + bounded(page.links.html()), f"共 {page.result.total} 条"
-    )
-    return Response(feeds.atom_feed(feed, page.result.hits, _doc_url(request)), media_type=feeds.ATOM_TYPE)
+    watch = request.query_params.get("changes") == "1"
+    feed_path = page.links.feed()
+    if watch:
+        feed_path += ("&" if "?" in feed_path else "?") + "changes=1"
+    total = f"共 {page.result.total} 条"
+    feed = feeds.Feed(title, base + bounded(feed_path), base + bounded(page.links.html()), total)
+    changed = _watched_changes(request, parsed, base) if watch else []
+    body = feeds.atom_feed(feed, page.result.hits, _doc_url(request), changes=changed)
+    return Response(body, media_type=feeds.ATOM_TYPE)
+
+
+CHANGES_WATCHED = PER_PAGE_MAX  # documents of a saved search whose changes its feed carries (the newest found)
+
+
+def _watched_changes(request: Request, parsed, base: str) -> list[feeds.ChangeEntry]:
+    """The latest changes of the newest documents the search finds, newest first, at most FEED_SIZE."""
+    wide = replace(parsed, request=replace(parsed.request, per_page=CHANGES_WATCHED))
+    found = catalog_of(request).search(wide.request)
+    items = changes.changes_of(history_of(request), [hit.id for hit in found.hits])[:FEED_SIZE]
+    return changes.feed_changes(items, base)
 
 
 def latest_atom(request: Request) -> Response:

@@ -10,6 +10,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -30,6 +31,18 @@ class Feed:
     feed_id: str  # absolute URL of the feed itself
     html_url: str  # the page the feed mirrors
     subtitle: str = ""
+
+
+@dataclass
+class ChangeEntry:
+    """A change to a document (portal/changes.py) as an Atom entry: its own id, the version's URL, the UTC time."""
+
+    entry_id: str
+    title: str
+    url: str
+    updated: str  # ISO 8601 UTC (2026-12-06T15:30:00Z)
+    publisher: str
+    summary: str
 
 
 def rfc3339(day: str, fallback: str = EPOCH) -> str:
@@ -75,9 +88,21 @@ def _entry(feed: ET.Element, item: Any, url: str) -> None:
     _sub(entry, "summary", "\n".join(part for part in (meta, abstract) if part), type="text")
 
 
-def atom_feed(feed: Feed, items: Iterable[Any], url_of: Any) -> bytes:
-    """An Atom 1.0 feed of DocSummary/Hit ``items``; ``url_of(item)`` gives each absolute URL."""
-    items = list(items)
+def _change_entry(feed: ET.Element, change: ChangeEntry) -> None:
+    entry = _sub(feed, "entry")
+    _sub(entry, "title", change.title)
+    _sub(entry, "id", change.entry_id)
+    _sub(entry, "link", href=change.url, rel="alternate", type="text/html")
+    _sub(entry, "updated", change.updated or EPOCH)
+    if change.publisher:
+        _sub(_sub(entry, "author"), "name", change.publisher)
+    _sub(entry, "summary", change.summary, type="text")
+
+
+def atom_feed(feed: Feed, items: Iterable[Any], url_of: Any, changes: Iterable[ChangeEntry] = ()) -> bytes:
+    """An Atom 1.0 feed of DocSummary/Hit ``items`` (``url_of(item)`` gives each absolute URL), then ``changes``
+    to documents, each an entry of its own."""
+    items, changes = list(items), list(changes)
     root = ET.Element("feed", {"xmlns": ATOM_NS, "{http://www.w3.org/XML/1998/namespace}lang": "zh-CN"})
     _sub(root, "title", feed.title)
     if feed.subtitle:
@@ -85,11 +110,19 @@ def atom_feed(feed: Feed, items: Iterable[Any], url_of: Any) -> bytes:
     _sub(root, "id", feed.feed_id)
     _sub(root, "link", href=feed.feed_id, rel="self", type="application/atom+xml")
     _sub(root, "link", href=feed.html_url, rel="alternate", type="text/html")
-    _sub(root, "updated", max((rfc3339(item.pub_date or item.written_date) for item in items), default=EPOCH))
+    dates = [rfc3339(item.pub_date or item.written_date) for item in items] + [c.updated for c in changes if c.updated]
+    _sub(root, "updated", max(dates, key=_instant, default=EPOCH))
     _sub(_sub(root, "author"), "name", feed.title)
     for item in items:
         _entry(root, item, url_of(item))
+    for change in changes:
+        _change_entry(root, change)
     return _serialise(root)
+
+
+def _instant(stamp: str) -> datetime:
+    """An RFC 3339 time as an aware datetime, to compare times given in different zones."""
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
 
 
 def sitemap(entries: Iterable[tuple[str, str]]) -> bytes:

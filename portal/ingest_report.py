@@ -22,7 +22,7 @@ def report_lines(report: Any, index_dir: object) -> list[str]:
     lines = [f"索引：{index_dir}{'（已重建）' if report.rebuilt else ''}"]
     lines.append(
         f"新增 {len(report.added)} 份，更新 {len(report.updated)} 份，未变 {report.unchanged} 份，"
-        f"移除 {len(report.removed)} 份，拒收 {len(report.rejected)} 条，重复 {len(report.duplicates)} 条，"
+        f"撤下 {len(report.withdrawn)} 份，拒收 {len(report.rejected)} 条，重复 {len(report.duplicates)} 条，"
         f"冲突 {len(report.conflicts)} 条，提示 {len(report.warnings)} 条"
         f"（读取文件 {report.files_read} 个，未变文件 {report.files_unchanged} 个）"
     )

@@ -27,7 +27,7 @@ from index.query.request import (
     SCOPED_FIELDS,
     SORTS,
 )
-from portal import responses, statistics
+from portal import bulkdata, changes, responses, statistics
 from portal.links import CATEGORY_DIMENSIONS, base_url
 
 VERSION = "2.0.0"
@@ -84,6 +84,30 @@ DESCRIPTIONS: dict[str, str] = {
     "synonyms": "找到文件的同义词",
     "term": "检索词中的词",
     "literal": "只检索所输入的词：不用同义词，不更正、不放宽",
+    "citation": "引用本文：GB/T 7714-2015 电子资源格式、BibTeX（biblatex @online）与 CSL-JSON",
+    "gbt7714": "GB/T 7714-2015 著录：发布机构. 题名: 文号[EB/OL]. (公开日期)[引用日期]. 永久地址.",
+    "bibtex": "BibTeX 条目（biblatex @online）",
+    "csl": "CSL-JSON 条目（CSL 1.0.2 csl-data）",
+    "accessed": "引用日期（北京时间，ISO 8601）",
+    "status": "在线状态：在线，或已撤下（原网页或来源已不存在，本站保留收录时的文本）",
+    "history": "版本历史与来源（本站未记录时为 null）",
+    "versions": "各版本，最早的在前",
+    "provenance": "最近一次收录：从何处、何时、如何取得",
+    "withdrawn_at": "发现撤下的时间（UTC，ISO 8601；未撤下为空）",
+    "withdrawn_how": "发现撤下的方式代码：http_404、http_410、redirect_home、missing_from_export、file_gone",
+    "withdrawn_label": "发现撤下的方式（中文）",
+    "first_seen": "本站首次见到的时间（UTC，ISO 8601）",
+    "last_seen": "本站最后一次见到的时间（UTC，ISO 8601）",
+    "latest": "最新版本的编号",
+    "n": "版本编号（从 1 起）",
+    "sightings": "收录记录：每次读到的时间、地址、HTTP 状态与原始内容的 SHA-256",
+    "sha256": "收到的原始内容的 SHA-256（十六进制）",
+    "raw_path": "本站保存的原始内容的路径（以纯文本提供；没有则为空）",
+    "etag": "HTTP ETag",
+    "last_modified": "HTTP Last-Modified",
+    "how": "取得方式：crawl（抓取）、file（文件）、export（导出文件）",
+    "spans": "差异片段：op 为 = 两版相同，- 仅在版本 a，+ 仅在版本 b",
+    "fields": "内容不同的字段，每个按词比较",
 }
 # Properties whose values come from a fixed table.
 ENUMS: dict[tuple[str, str], list[Any]] = {
@@ -132,6 +156,8 @@ class Components:
         origin, args = typing.get_origin(tp), typing.get_args(tp)
         if tp is type(None):
             return {"type": "null"}
+        if tp is Any:  # a value in someone else's format (CSL-JSON), described where it is served
+            return {}
         if origin in (typing.Union, types.UnionType):
             choices = [self.schema(arg) for arg in args]
             simple = [c for c in choices if set(c) == {"type"} and isinstance(c["type"], str)]
@@ -207,6 +233,26 @@ def _xml(media_type: str, description: str) -> dict[str, Any]:
     return {"description": description, "content": {media_type: {"schema": {"type": "string"}}}}
 
 
+def _not_found_page() -> dict[str, Any]:
+    """404 of a route that is no JSON (a .bib file, a feed): the error page, as HTML (portal/errors.py)."""
+    return {"404": _xml("text/html", "未找到（错误页面）")}
+
+
+def _changes_parameters() -> list[dict[str, Any]]:
+    return [
+        _query("publisher", "发布机构（名称的任一部分）", {"type": "string", "maxLength": 100}),
+        _query("kind", "变更类型", {"type": "string", "enum": list(changes.KINDS)}),
+        _query("before", "翻页：只列出编号小于此值的变更", {"type": "integer", "minimum": 1}),
+    ]
+
+
+def _csl_json() -> dict[str, Any]:
+    """A CSL-JSON file (CSL 1.0.2 csl-data.json): an array of items, here one, each with ``id`` and ``type``."""
+    item = {"type": "object", "required": ["id", "type"], "properties": {"id": {"type": "string"}}}
+    schema = {"type": "array", "items": item, "minItems": 1, "maxItems": 1}
+    return {"description": "CSL-JSON", "content": {"application/vnd.citationstyles.csl+json": {"schema": schema}}}
+
+
 def _get(operation_id: str, summary: str, responses_: dict[str, Any], parameters: list | None = None) -> dict:
     operation: dict[str, Any] = {"operationId": operation_id, "summary": summary, "responses": responses_}
     if parameters:
@@ -245,6 +291,46 @@ def paths(c: Components) -> dict[str, Any]:
             {"200": _json(c, responses.DocResponse, "文件与相关文件"), **moved, **not_found},
             [_path("id", "规范化索引号（可含 /）或稳定编号")],
         ),
+        "/doc/{id}.csl.json": _get(
+            "documentCitation",
+            "引用本文：CSL-JSON（一项的数组）",
+            {"200": _csl_json(), **moved, **not_found},
+            [_path("id", "规范化索引号（可含 /）或稳定编号")],
+        ),
+        "/doc/{id}.bib": _get(
+            "documentBibtex",
+            "引用本文：BibTeX（biblatex @online）",
+            {"200": _xml("application/x-bibtex", "BibTeX"), **moved, **_not_found_page()},
+            [_path("id", "规范化索引号（可含 /）或稳定编号")],
+        ),
+        "/doc/{id}/v/{n}.csl.json": _get(
+            "versionCitation",
+            "引用第 n 版：CSL-JSON（一项的数组）",
+            {"200": _csl_json(), **not_found},
+            [_path("id", "规范化索引号（可含 /）或稳定编号"), _path("n", "版本编号（从 1 起）")],
+        ),
+        "/doc/{id}/v/{n}.bib": _get(
+            "versionBibtex",
+            "引用第 n 版：BibTeX（biblatex @online）",
+            {"200": _xml("application/x-bibtex", "BibTeX"), **_not_found_page()},
+            [_path("id", "规范化索引号（可含 /）或稳定编号"), _path("n", "版本编号（从 1 起）")],
+        ),
+        "/doc/{id}/v/{n}.json": _get(
+            "documentVersion",
+            "一份文件的第 n 版（固定地址），及其收录记录",
+            {"200": _json(c, responses.VersionResponse, "该版本"), **not_found},
+            [_path("id", "规范化索引号（可含 /）或稳定编号"), _path("n", "版本编号（从 1 起）")],
+        ),
+        "/doc/{id}/diff.json": _get(
+            "documentDiff",
+            "一份文件两个版本的逐词差异（字段与正文）",
+            {"200": _json(c, responses.DiffResponse, "差异"), **not_found},
+            [
+                _path("id", "规范化索引号（可含 /）或稳定编号"),
+                _query("a", "较早的版本编号（默认为 b 的前一版）", {"type": "string"}),
+                _query("b", "较晚的版本编号（默认为最新版）", {"type": "string"}),
+            ],
+        ),
         "/index.json": _get("home", "首页：最新文件与分面统计", {"200": _json(c, responses.HomeResponse, "首页数据")}),
         "/stats.json": _get(
             "statistics",
@@ -277,6 +363,29 @@ def paths(c: Components) -> dict[str, Any]:
             "某年公开的文件",
             {"200": _json(c, responses.SearchResponse, "文件列表"), **not_found},
             [_path("year", "年份（四位数字）")],
+        ),
+        "/changes.json": _get(
+            "changes",
+            "变更记录：新增、更新、撤下和恢复的文件，最新的在前",
+            {"200": _json(c, changes.ChangesResponse, "变更记录")},
+            _changes_parameters(),
+        ),
+        "/changes.atom": _get(
+            "changesFeed",
+            "变更记录的 Atom 订阅",
+            {"200": _xml("application/atom+xml", "Atom 1.0")},
+            _changes_parameters(),
+        ),
+        "/doc/{id}/changes.atom": _get(
+            "documentChangesFeed",
+            "一份文件的变更（新版本、撤下、恢复）的 Atom 订阅",
+            {"200": _xml("application/atom+xml", "Atom 1.0"), **_not_found_page()},
+            [_path("id", "规范化索引号（可含 /）或稳定编号")],
+        ),
+        "/data.json": _get(
+            "bulkData",
+            "整批下载：最新的数据快照（各文件大小与 SHA-256）及较早的快照",
+            {"200": _json(c, bulkdata.DataResponse, "数据快照")},
         ),
         "/feed.atom": _get("latestFeed", "最新公开文件的 Atom 订阅", {"200": _xml("application/atom+xml", "Atom 1.0")}),
         "/sitemap.xml": _get("sitemap", "站点地图", {"200": _xml("application/xml", "Sitemap 0.9")}),

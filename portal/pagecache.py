@@ -3,9 +3,9 @@
 A 600 KB document's page costs a quarter of a second (mostly finding its related documents), and every request
 for it paid that again: 100 requests for it, answered or abandoned, were 100 renderings. :func:`cached` keeps a
 view's 200 responses, keyed on the store's :meth:`~index.query.protocols.SearchStore.version` (so a commit or a
-swap renews them), the request's path and query, its public origin (the canonical links) and the large-text
-cookie (the page's layout). At most ``MAX_BYTES`` are kept, least recently used dropped first; a body larger
-than a quarter of that is not kept.
+swap renews them), the day in Beijing (a document's page carries it as 引用日期), the request's path and query,
+its public origin (the canonical links) and the large-text cookie (the page's layout). At most ``MAX_BYTES`` are
+kept, least recently used dropped first; a body larger than a quarter of that is not kept.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from collections.abc import Callable
 from starlette.requests import Request
 from starlette.responses import Response
 
+from portal.citation import today
 from portal.links import base_url
 from portal.preferences import large_text
 
@@ -68,7 +69,8 @@ def cached(view: Callable[[Request], Response]) -> Callable[[Request], Response]
         if cache is None or catalog is None:
             return view(request)
         origin = base_url(request, request.app.state.settings.base_url)
-        key = (catalog.version(), request.url.path, request.url.query, origin, large_text(request))
+        # today's date (Beijing) too: a document's page and JSON carry it as 引用日期 (portal/citation.py)
+        key = (catalog.version(), request.url.path, request.url.query, origin, large_text(request), today())
         found = cache.get(key)
         if found is not None:
             return found

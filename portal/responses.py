@@ -17,6 +17,7 @@ from index.query.linked import LinkedDoc, Relations
 from index.query.related import RelatedDoc
 from index.query.results import Copy, Expansion, Rescue
 from index.record import Document, IndexNo
+from portal.citation import BIBTEX_SUFFIX, CSL_SUFFIX, Citation
 from portal.links import doc_path
 from portal.notes import field_label, finding_label, notes_of
 from portal.security import safe_href
@@ -127,6 +128,7 @@ class PublicDocument:
     disclosure: str
     kind: str
     interpretation: str
+    status: str
     summary: str
     body: str
     paragraphs: list[str]
@@ -142,8 +144,37 @@ class PublicDocument:
 
 
 @dataclass
+class CitationItem:
+    """引用本文: the document cited as GB/T 7714-2015 prescribes for an electronic resource, as BibTeX and as
+    CSL-JSON (portal/citation.py), with the downloads of the last two."""
+
+    gbt7714: str
+    bibtex: str
+    csl: dict[str, Any]
+    url: str  # the permanent address cited
+    accessed: str  # 引用日期, ISO 8601 (Beijing)
+    bibtex_path: str
+    csl_path: str
+
+
+def citation_item(citation: Citation, path: str) -> CitationItem:
+    """``citation`` with its downloads beside ``path``: ``/doc/<id>.bib`` (the version current when it is asked
+    for) or ``/doc/<id>/v/<n>.bib`` (that version)."""
+    return CitationItem(
+        citation.gbt7714,
+        citation.bibtex,
+        citation.csl,
+        citation.url,
+        citation.accessed,
+        path + BIBTEX_SUFFIX,
+        path + CSL_SUFFIX,
+    )
+
+
+@dataclass
 class DocResponse:
     document: PublicDocument
+    citation: CitationItem
     related: list[RelatedItem]
     interprets: list[LinkedItem]
     interpretations: list[LinkedItem]
@@ -151,6 +182,7 @@ class DocResponse:
     replaces: list[LinkedItem]
     current_version: list[LinkedItem]
     older_versions: list[LinkedItem]
+    history: HistoryItem | None = None
 
 
 def public_document(doc: Document, kind: str, interpretation: str) -> PublicDocument:
@@ -171,6 +203,7 @@ def public_document(doc: Document, kind: str, interpretation: str) -> PublicDocu
         keywords=doc.keywords,
         validity=doc.validity,
         disclosure=doc.disclosure,
+        status=doc.status,
         kind=kind,
         interpretation=interpretation,
         summary=doc.summary,
@@ -200,10 +233,18 @@ def public_findings(doc: Document) -> list[PublicFinding]:
 
 
 def doc_response(
-    doc: Document, kind: str, interpretation: str, related: list[RelatedDoc], relations: Relations
+    doc: Document,
+    kind: str,
+    interpretation: str,
+    related: list[RelatedDoc],
+    relations: Relations,
+    citation: Citation,
+    history: HistoryItem | None = None,
 ) -> DocResponse:
     return DocResponse(
+        history=history,
         document=public_document(doc, kind, interpretation),
+        citation=citation_item(citation, doc_path(doc.id)),
         related=[RelatedItem(**{**vars(item), "url": safe_href(item.url)}, path=doc_path(item.id)) for item in related],
         interprets=[linked_item(item) for item in relations.interprets],
         interpretations=[linked_item(item) for item in relations.interpretations],
@@ -352,3 +393,89 @@ class AdvancedResponse:
     search_url: str
     choices: dict[str, list[Choice]]
     omitted: dict[str, int]  # per list, the values not offered (the least frequent); 全文 takes 发布机构:"…" for any
+
+
+# History: versions, sightings, withdrawals (index/history.py; portal/versions.py) ---------------------
+
+
+@dataclass
+class VersionItem:
+    """One version of a document: its number (1 the first), first and last sighting (UTC ISO 8601), and its
+    permanent address on this portal."""
+
+    n: int
+    first_seen: str
+    last_seen: str
+    sightings: int
+    path: str
+
+
+@dataclass
+class SightingItem:
+    """One reading of a document: where (its URL) and when (UTC ISO 8601), the HTTP status, ETag and
+    Last-Modified, the SHA-256 of the bytes received and how it was read (crawl, file, export)."""
+
+    n: int
+    at: str
+    url: str
+    status: int | None
+    etag: str
+    last_modified: str
+    sha256: str
+    how: str
+    raw_path: str  # the raw bytes on this portal ("" when none are kept)
+
+
+@dataclass
+class HistoryItem:
+    """A document's history: 在线 or 已撤下, when and how its withdrawal was noticed, its first and last
+    sighting, its versions (oldest first) and the latest sighting (provenance)."""
+
+    status: str
+    withdrawn_at: str
+    withdrawn_how: str
+    withdrawn_label: str
+    first_seen: str
+    last_seen: str
+    latest: int
+    versions: list[VersionItem]
+    provenance: SightingItem | None
+
+
+@dataclass
+class VersionResponse:
+    """Version ``n`` of a document as it was then, with the list of versions and the sightings of this one."""
+
+    id: str
+    n: int
+    latest: int
+    version: VersionItem
+    document: PublicDocument
+    versions: list[VersionItem]
+    sightings: list[SightingItem]
+    citation: CitationItem  # 引用本文, citing this version's permanent address
+
+
+@dataclass
+class DiffSpan:
+    op: str  # "=" in both versions, "-" only in version a, "+" only in version b
+    text: str
+
+
+@dataclass
+class FieldDiffItem:
+    field: str
+    label: str
+    spans: list[DiffSpan]
+
+
+@dataclass
+class DiffResponse:
+    """A word-level diff of versions ``a`` and ``b`` of a document: each field that differs, as spans."""
+
+    id: str
+    a: int
+    b: int
+    a_path: str
+    b_path: str
+    fields: list[FieldDiffItem]

@@ -35,6 +35,11 @@ PORTAL_SETTINGS = (
         "jieba user dictionary of government terms (one `word [freq] [tag]` per line)",
     ),
     Setting("PORTAL_CRAWL_DIR", str(PROJECT_ROOT / "var" / "crawl"), "where `portal crawl` keeps raw pages"),
+    Setting(
+        "PORTAL_EXPORT_DIR",
+        str(PROJECT_ROOT / "var" / "export"),
+        "where `portal export` writes bulk-data snapshots and `/data` serves them from",
+    ),
     Setting("PORTAL_HOST", "127.0.0.1", "address `portal serve` binds"),
     Setting("PORTAL_PORT", "8000", "port `portal serve` listens on"),
     Setting("PORTAL_BASE_URL", "", "public URL of the portal for feeds, sitemap and canonical links"),
@@ -59,6 +64,11 @@ PORTAL_SETTINGS = (
         "synonym groups for search, official term first (read again when it changes)",
     ),
     Setting("PORTAL_QUERY_LOG", "", "folder of the query log (热搜词); default `querylog` beside the index folder"),
+    Setting(
+        "PORTAL_HISTORY",
+        "",
+        "the history file (versions, sightings, withdrawals); default `history.sqlite` in the index folder",
+    ),
     Setting("PORTAL_QUERY_LOG_DAYS", "30", "days of query counts kept"),
     Setting("PORTAL_QUERY_LOG_MAX_QUERIES", "10000", "queries a day of the query log keeps (the most searched)"),
     Setting("PORTAL_HOT_MIN_CLIENTS", "3", "distinct clients (a day each) a query needs to be listed in 热搜词"),
@@ -105,6 +115,13 @@ class Settings:
     header_timeout: float = 10.0  # PORTAL_HEADER_TIMEOUT, seconds
     keepalive_timeout: float = 5.0  # PORTAL_KEEPALIVE_TIMEOUT, seconds
     limits: Limits = DEFAULTS  # PORTAL_MAX_*: what one input may cost the ingest (index/limits.py)
+    export_dir: Path = PROJECT_ROOT / "var" / "export"  # PORTAL_EXPORT_DIR: bulk-data snapshots (portal export)
+    history: Path | None = None  # PORTAL_HISTORY; None: history.sqlite in the index folder (see history_path)
+
+    @property
+    def history_path(self) -> Path:
+        """The history file (index/history.py): PORTAL_HISTORY, else ``history.sqlite`` in the index folder."""
+        return self.history or self.index_dir / "history.sqlite"
 
     @property
     def query_log_dir(self) -> Path:
@@ -159,6 +176,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         header_timeout=_seconds("PORTAL_HEADER_TIMEOUT", env),
         keepalive_timeout=_seconds("PORTAL_KEEPALIVE_TIMEOUT", env),
         limits=limits.current(env),
+        export_dir=Path(_value("PORTAL_EXPORT_DIR", env)),
+        history=Path(env["PORTAL_HISTORY"]) if env.get("PORTAL_HISTORY") else None,
     )
 
 

@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
 from index.query import FACETS
+from portal.bulkdata import human_size
 from portal.links import bounded, browse_path, doc_path
 from portal.notes import ALERT_CODES, finding_label, segments
 from portal.params import FIELDS, SORTS
@@ -83,6 +84,7 @@ def make_environment() -> jinja2.Environment:
         is_heading=is_heading,
         lines=lines,
         display_date=display_date,
+        human_size=human_size,
     )
     env.globals.update(FACETS=FACETS, FIELDS=FIELDS, SORTS=SORTS, browse_path=browse_path, doc_path=doc_path)
     return env

@@ -14,8 +14,10 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from index.query import FACETS, MAX_QUERY_CHARS, identifier_kind
 from index.query.protocols import SearchStore
+from index.record import Document
 from portal import facetlists
 from portal.charts import Chart, bar_chart
+from portal.citation import BIBTEX_SUFFIX, BIBTEX_TYPE, CSL_SUFFIX, CSL_TYPE, Citation, cite
 from portal.links import CATEGORY_DIMENSIONS, absolute, browse_path, doc_path, search_url
 from portal.pagecache import cached
 from portal.pages import (
@@ -42,6 +44,7 @@ from portal.responses import (
     SuggestedTitle,
     SuggestResponse,
     WayOutItem,
+    citation_item,
     doc_item,
     doc_response,
     facet_groups,
@@ -50,6 +53,7 @@ from portal.responses import (
 )
 from portal.settings import Settings
 from portal.statistics import Breakdown, statistics
+from portal.versions import history_item, history_of, version_data, version_path
 
 LATEST_ON_HOME = 10
 HOT_ON_HOME = 10
@@ -331,16 +335,31 @@ def found_doc(request: Request, suffix: str = "") -> DocPage | Response:
     return RedirectResponse(doc_path(resolved, suffix), status_code=301)
 
 
+def citation_of(request: Request, doc: Document, n: int | None) -> Citation:
+    """引用本文 for ``doc``, citing today (Beijing) the permanent address of its version ``n`` where the history
+    knows it (``/doc/<id>/v/<n>``), else the document's address."""
+    path = version_path(doc.id, n) if n else doc_path(doc.id)
+    return cite(doc, canonical(request, path), version=n)
+
+
+def latest_version(request: Request, doc_id: str) -> int | None:
+    found = history_of(request).document(doc_id)
+    return found.latest if found else None
+
+
 @cached  # a large document's page is drawn once per commit (portal/pagecache.py)
 def doc(request: Request) -> Response:
     page = found_doc(request)
     if isinstance(page, Response):
         return page
+    history, path = history_item(history_of(request), page.doc.id), doc_path(page.doc.id)
     context = {
         "page": page,
         "doc": page.doc,
         "related": page.related,
+        "history": history,
         "canonical": canonical(request, doc_path(page.doc.id)),
+        "citation": citation_item(citation_of(request, page.doc, history.latest if history else None), path),
     }
     return render(request, "doc.html", context)
 
@@ -350,7 +369,47 @@ def doc_json(request: Request) -> Response:
     page = found_doc(request, ".json")
     if isinstance(page, Response):
         return page
-    return json_response(doc_response(page.doc, page.kind, page.interpretation, page.related, page.relations))
+    history = history_item(history_of(request), page.doc.id)
+    citation = citation_of(request, page.doc, history.latest if history else None)
+    return json_response(
+        doc_response(page.doc, page.kind, page.interpretation, page.related, page.relations, citation, history)
+    )
+
+
+def _download_name(citation: Citation, suffix: str) -> str:
+    """``attachment; filename*=UTF-8''<key>.bib`` (RFC 6266) for a citation file."""
+    return f"attachment; filename*=UTF-8''{quote(citation.key + suffix, safe='')}"
+
+
+def cited(request: Request, suffix: str) -> Citation | Response:
+    """The citation a download path names: ``/doc/<id>/v/<n>`` that version, ``/doc/<id>`` the current one
+    (a redirect for a non-canonical id; 404 for an unknown id or version)."""
+    if "n" in request.path_params:
+        data = version_data(request)
+        return citation_of(request, data["doc"], data["n"])
+    page = found_doc(request, suffix)
+    if isinstance(page, Response):
+        return page
+    return citation_of(request, page.doc, latest_version(request, page.doc.id))
+
+
+def doc_bibtex(request: Request) -> Response:
+    """``/doc/<id>.bib`` and ``/doc/<id>/v/<n>.bib``: 引用本文 as a BibTeX file."""
+    citation = cited(request, BIBTEX_SUFFIX)
+    if isinstance(citation, Response):
+        return citation
+    headers = {"Content-Disposition": _download_name(citation, BIBTEX_SUFFIX)}
+    return Response(citation.bibtex, media_type=BIBTEX_TYPE, headers=headers)
+
+
+def doc_csl(request: Request) -> Response:
+    """``/doc/<id>.csl.json`` and ``/doc/<id>/v/<n>.csl.json``: 引用本文 as CSL-JSON (an array of one item, as
+    citation managers import it)."""
+    citation = cited(request, CSL_SUFFIX)
+    if isinstance(citation, Response):
+        return citation
+    headers = {"Content-Disposition": _download_name(citation, CSL_SUFFIX)}
+    return JSONResponse([citation.csl], media_type=CSL_TYPE, headers=headers)
 
 
 # Browse ----------------------------------------------------------------------------------------

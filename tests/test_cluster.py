@@ -197,6 +197,13 @@ def test_lookups_documents_relations_feeds_and_statistics_agree(whoosh, store):
     assert rescued.total == expected_rescue.total
 
 
+def test_both_stores_list_every_document_for_the_bulk_export(whoosh, store):
+    listed = {doc.id: doc for doc in store.documents()}
+    expected = list(whoosh.documents())
+    assert [doc.id for doc in expected] == sorted(doc.id for doc in expected)  # Whoosh: in id order
+    assert listed == {doc.id: doc for doc in expected}  # every document, copies each on its own, field for field
+
+
 def test_the_store_is_sent_the_projects_own_tokens():
     """A row's words and grams are what the Whoosh fields hold (index/schema.py to_fields, analysed by this
     project): the store segments nothing itself, and grams sharing a position come one after another."""
@@ -228,7 +235,7 @@ def test_documents_are_spread_by_a_jump_consistent_hash():
     assert 0.2 < moved / 3000 < 0.45  # growing 2 → 3 shards moves about a third, not most
 
 
-def test_a_rerun_writes_nothing_and_prune_removes_what_is_gone(tmp_path, nodes, store):
+def test_a_rerun_writes_nothing_and_prune_marks_what_is_gone_withdrawn(tmp_path, nodes, store):
     again = ingest_cluster([DOCUMENTS, WEB_FIXTURES], nodes.topology)
     assert (again.added, again.updated, again.unchanged) == ([], [], store.stats()["documents"])
     extra = tmp_path / "extra.json"
@@ -239,8 +246,10 @@ def test_a_rerun_writes_nothing_and_prune_removes_what_is_gone(tmp_path, nodes, 
     assert store.search(SearchRequest(q="集群测试", literal=True)).total == 1
     extra.unlink()
     (tmp_path / "placeholder.json").write_text("[]")
-    assert ingest_cluster([tmp_path], nodes.topology, prune=True).removed == ["014319733/2030-00001"]
-    assert store.search(SearchRequest(q="集群测试", literal=True)).total == 0
+    assert ingest_cluster([tmp_path], nodes.topology, prune=True).withdrawn == ["014319733/2030-00001"]
+    kept = store.search(SearchRequest(q="集群测试", literal=True, filters={"status": ["已撤下"]}))
+    assert [hit.id for hit in kept.hits] == ["014319733/2030-00001"]  # kept, marked 已撤下 (index.history)
+    assert store.search(SearchRequest(q="集群测试", literal=True, filters={"status": ["在线"]})).total == 0
 
 
 def test_a_shard_killed_mid_query_gives_a_partial_answer_with_a_notice_and_its_mirror_takes_over(tmp_path):

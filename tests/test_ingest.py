@@ -74,15 +74,16 @@ def test_a_file_touched_but_unchanged_in_content_is_unchanged(docs, tmp_path):
     assert (report.files_read, report.unchanged, report.updated) == (1, 2, [])
 
 
-def test_prune_removes_documents_whose_source_is_gone(docs, tmp_path):
+def test_prune_keeps_documents_whose_source_is_gone_marked_withdrawn(docs, tmp_path):
     index_dir = tmp_path / "index"
     ingest_paths([docs], index_dir)
     (docs / "b.json").unlink()
     kept = ingest_paths([docs], index_dir)
-    assert kept.removed == [] and Catalog(index_dir).stats()["documents"] == 2
+    assert kept.withdrawn == [] and Catalog(index_dir).stats()["documents"] == 2
     pruned = ingest_paths([docs], index_dir, prune=True)
-    assert pruned.removed == ["014319733/2020-00002"]
-    assert Catalog(index_dir).get("014319733/2020-00002") is None
+    assert pruned.withdrawn == ["014319733/2020-00002"]
+    assert Catalog(index_dir).get("014319733/2020-00002").status == "已撤下"
+    assert ingest_paths([docs], index_dir, prune=True).withdrawn == []  # noticed once
 
 
 def test_prune_leaves_other_folders_alone(docs, tmp_path):
@@ -92,7 +93,7 @@ def test_prune_leaves_other_folders_alone(docs, tmp_path):
     index_dir = tmp_path / "index"
     ingest_paths([docs, other], index_dir)
     report = ingest_paths([docs], index_dir, prune=True)
-    assert report.removed == [] and Catalog(index_dir).stats()["documents"] == 3
+    assert report.withdrawn == [] and Catalog(index_dir).stats()["documents"] == 3
 
 
 def test_bad_file_among_good_ones_is_reported_and_the_rest_indexed(docs, tmp_path):
@@ -138,7 +139,7 @@ def test_a_file_that_turns_bad_loses_nothing_already_indexed(docs, tmp_path):
     ingest_paths([docs], index_dir)
     (docs / "b.json").write_text("{broken", "utf-8")
     report = ingest_paths([docs], index_dir, prune=True)
-    assert report.removed == [] and len(report.rejected) == 1
+    assert report.withdrawn == [] and len(report.rejected) == 1
     assert Catalog(index_dir).get("014319733/2020-00002").title == "关于养老的通知"
 
 
@@ -283,5 +284,5 @@ def test_an_index_whose_sources_record_predates_versions_loses_nothing_on_prune(
     generations.write_sources(generation, before)  # as sources.json was before it recorded each document's version
     (docs / "b.json").write_text("{broken", "utf-8")
     report = ingest_paths([docs], index_dir, prune=True)
-    assert report.files_read == 2 and report.removed == []  # each file read once to record its versions
+    assert report.files_read == 2 and report.withdrawn == []  # each file read once to record its versions
     assert Catalog(index_dir).get("014319733/2020-00002").title == "关于养老的通知"

@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from index import limits
-from index.whoosh.ingest import ingest_paths
 from index.readers import ReadError, read_file
+from index.whoosh.ingest import ingest_paths
 from portal.cli import cli
 from portal.settings import SETTINGS, load_settings
 

@@ -2,8 +2,9 @@
 
 Random edits of a folder of JSON Lines files (files created, changed, deleted and emptied to 0 bytes, records
 moved from one file to another, one id in several files with different contents), each followed by an ingest
-with ``--prune``: afterwards the store holds exactly the ids some file holds, each as the version the rules
-choose (the later 公开日期, then the later path, then the later record), whatever the store held before.
+with ``--prune``: afterwards the store holds online (在线) exactly the ids some file holds, each as the version the
+rules choose (the later 公开日期, then the later path, then the later record), whatever the store held before; every
+other id it ever held is kept, marked 已撤下 (issue 22: nothing published is lost).
 """
 
 from __future__ import annotations
@@ -88,9 +89,10 @@ class Whoosh:
     def ingest(self, folder: Path) -> None:
         ingest_paths([folder], self.index_dir, prune=True)
 
-    def held(self) -> dict[str, str]:
+    def held(self) -> dict[str, tuple[str, str]]:
+        """id → (title, 在线 or 已撤下)."""
         with generations.open_current(self.index_dir).searcher() as searcher:
-            return {fields["id"]: fields["title"] for fields in searcher.all_stored_fields()}
+            return {fields["id"]: (fields["title"], fields["status"]) for fields in searcher.all_stored_fields()}
 
 
 class Cluster:
@@ -109,13 +111,14 @@ class Cluster:
 
         ingest_cluster([folder], self.topology, prune=True)
 
-    def held(self) -> dict[str, str]:
+    def held(self) -> dict[str, tuple[str, str]]:
         from index.cluster.catalog import ClusterCatalog
         from index.cluster.ingest import _held
 
         catalog = ClusterCatalog(self.topology)
         try:
-            return {doc_id: catalog.get(doc_id).title for doc_id in _held(self.topology)}
+            docs = [catalog.get(doc_id) for doc_id in _held(self.topology)]
+            return {doc.id: (doc.title, doc.status) for doc in docs}
         finally:
             catalog.close()
 
@@ -142,8 +145,14 @@ def test_after_every_edit_an_ingest_with_prune_holds_exactly_the_files_records(m
         files: dict[str, list] = {}
         _write(folder / "anchor.jsonl", [ANCHOR])
         target = make_store(root)
+        ever: set[str] = set()
         for edit in edits:
             _apply(folder, files, edit)
             target.ingest(folder)
             expected = {**_expected(folder, files), "anchor": _title(ANCHOR)}
-            assert target.held() == expected, f"after {edit} of {edits}"
+            ever |= set(expected)
+            held = target.held()
+            online = {doc_id: title for doc_id, (title, status) in held.items() if status == "在线"}
+            assert online == expected, f"after {edit} of {edits}"
+            withdrawn = {doc_id for doc_id, (_, status) in held.items() if status == "已撤下"}
+            assert withdrawn == ever - set(expected), f"after {edit} of {edits}"

@@ -72,7 +72,7 @@ FIELD_WEIGHTS = ", ".join(
     )
     for column in columns
 )
-_STRING_FACETS = ("category_scheme", "category_topic", "category_genre", "validity", "kind")
+_STRING_FACETS = ("category_scheme", "category_topic", "category_genre", "validity", "kind", "status")
 _ORDER = {
     "relevance": "WEIGHT() DESC, date_key DESC, doc_id ASC",
     "newest": "has_date DESC, date_key DESC, WEIGHT() DESC, doc_id ASC",
@@ -375,16 +375,20 @@ class ClusterCatalog:
 
     def _every(self, columns: str, condition: str = "", args=()) -> list[dict]:
         """Every document's ``columns``, read a page at a time in id order."""
-        found, last = [], 0
+        return list(self._rows(columns, condition, args))
+
+    def _rows(self, columns: str, condition: str = "", args=()) -> Iterator[dict]:
+        """Every document's ``columns`` in id order, one page of rows in memory at a time."""
+        last = 0
         while True:
             rows = self._select(
                 f"SELECT id, {columns} FROM {self._index} WHERE id > %s {condition} ORDER BY id ASC "
                 f"LIMIT {_PAGE} OPTION max_matches={_PAGE}",
                 [last, *args],
             ).rows
-            found += rows
+            yield from rows
             if len(rows) < _PAGE:
-                return found
+                return
             last = rows[-1]["id"]
 
     # lookup and documents
@@ -496,6 +500,11 @@ class ClusterCatalog:
     def version(self) -> tuple[int, int]:
         """(documents, latest ``indexed_at``): one aggregate query (see :meth:`_version`)."""
         return self._version()
+
+    def documents(self) -> Iterator[Document]:
+        """Every document, copies each on its own, in the cluster's id order, a page at a time."""
+        for row in self._rows("stored"):
+            yield from_stored(stored_of(row["stored"]))
 
     def document_dates(self) -> list[tuple[str, str]]:
         listed: dict[object, tuple[str, str]] = {}  # copies of one document (one dedup key) once: the smallest id

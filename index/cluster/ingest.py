@@ -28,11 +28,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from index import limits
-from index.cluster.rows import to_row
+from index import history, limits
+from index.cluster.rows import stored_of, to_row
 from index.cluster.sphinxql import Cluster, connect
 from index.cluster.topology import Topology, doc_key
-from index.cluster.writer import delete_ids, flush, split_by_shard, write_shard
+from index.cluster.writer import flush, split_by_shard, write_shard
 from index.decoding import file_name
 from index.ingest import (
     Conflict,
@@ -63,6 +63,7 @@ class Meta:
     version: Version
     dedup: str
     warnings: list = field(default_factory=list)
+    observation: history.Observation | None = None  # what the history records of this reading
 
 
 @dataclass
@@ -106,7 +107,7 @@ def analyse(path: str, start: int, stop: int, bounds: Limits, userdict: str | No
         source = str(Path(doc.source).resolve()) if doc.source else ""
         version = Version(digest, doc.pub_date, source, doc.locator, item.where)
         rows.append(row)
-        metas.append(Meta(doc.id, version, dedup_key(doc), list(doc.warnings)))
+        metas.append(Meta(doc.id, version, dedup_key(doc), list(doc.warnings), history.observe(doc, item)))
     return Batch(rows, metas, report.rejected)
 
 
@@ -157,9 +158,10 @@ class ClusterIngest:
         userdict: str | None = None,
         where: str = "",
         bounds: Limits | None = None,
+        history_path: Path | None = None,
     ) -> None:
         self.topology, self.scheduler, self.workers, self.userdict = topology, scheduler, workers, userdict
-        self.bounds = bounds
+        self.bounds, self.history_path = bounds, history_path
         self.where = where or f"集群 {topology}"
         self._client: Any = None
 
@@ -185,6 +187,7 @@ class ClusterIngest:
             userdict=self.userdict,
             progress=progress,
             bounds=self.bounds,
+            history_path=self.history_path,
         )
 
     def close(self) -> None:
@@ -207,8 +210,12 @@ def ingest_cluster(
     userdict: str | None = None,
     progress: Callable[[str], None] | None = None,
     bounds: Limits | None = None,
+    history_path: Path | None = None,
 ) -> IngestReport:
     """Ingest every document under ``paths`` into the cluster (see the module docstring).
+
+    Every document read is recorded in the history at ``history_path`` (:mod:`index.history`; none kept when
+    None); with ``prune`` a document whose file is gone or no longer holds it is kept, marked 已撤下.
 
     ``client`` is a ``dask.distributed.Client`` (its workers must see ``paths`` at the same place, e.g. a shared
     file system); None runs the tasks in this process. Every task is held to ``bounds``, the limits read once here
@@ -220,6 +227,15 @@ def ingest_cluster(
     bounds = bounds or limits.current()
     runner = client or _Here()
     report = IngestReport()
+    hist = history.History(history_path) if history_path is not None else None
+    try:
+        return _ingest(paths, topology, runner, bounds, report, hist, prune, slice_records, userdict, progress)
+    finally:
+        if hist is not None:
+            hist.close()
+
+
+def _ingest(paths, topology, runner, bounds, report, hist, prune, slice_records, userdict, progress) -> IngestReport:
     incumbents = _held(topology)
     files = [str(path.resolve()) for path in iter_files(paths)]
     report.files_read = len(files)
@@ -244,12 +260,23 @@ def ingest_cluster(
         for doc_id, held in incumbents.items()
         if held.source not in named and not (prune and under(held.source, roots))
     }
+    taken_down = hist.taken_down() if hist is not None else set()
     for number, (metas, rejected) in enumerate(gathered):
         report.rejected += rejected
         for position, meta in enumerate(metas):
             if progress:
                 progress(meta.version.where)
+            if meta.doc_id in taken_down:
+                where = meta.version
+                report.rejected.append(
+                    Rejection(where.source, where.locator, "", f"{meta.doc_id} was taken down (portal takedown)")
+                )
+                continue
             _decide(meta, number, position, incumbents, rivals, written, chosen_at, seen, report)
+            if hist is not None and meta.observation is not None and written.get(meta.doc_id) is meta.version:
+                hist.apply(meta.observation)
+        if hist is not None:
+            hist.commit()
     for doc_id, (number, position) in chosen_at.items():
         keep[number].append(position)
         (report.updated if doc_id in incumbents else report.added).append(doc_id)
@@ -268,10 +295,43 @@ def ingest_cluster(
             for doc_id, held in incumbents.items()
             if doc_id not in read and doc_id not in chosen_at and held.source and under(held.source, roots)
         ]
-        delete_ids(topology, gone)
-        report.removed += gone
+        _withdraw(topology, gone, incumbents, hist, userdict, report)
     flush(topology)  # the commit: everything written is durable from here (writer.flush)
     return report
+
+
+def _withdraw(topology: Topology, gone: list[str], incumbents, hist, userdict, report: IngestReport) -> None:
+    """Keep documents whose source is gone, rewritten marked 已撤下 (from the history's latest version, else
+    from what the cluster stores), never deleted; the history records the withdrawal."""
+    from index.analysis import fast_segmenter
+    from index.schema import from_stored
+
+    cluster = Cluster(topology)
+    rows = []
+    try:
+        for doc_id in sorted(gone):
+            found = cluster.select(f"SELECT stored, source FROM {topology.index} WHERE id = %s", [doc_key(doc_id)]).rows
+            if not found:
+                continue
+            stored = stored_of(found[0]["stored"])
+            if stored.get("status") == history.WITHDRAWN:
+                continue  # noticed by an earlier run
+            latest = hist.version(doc_id) if hist is not None else None
+            doc = latest.document if latest is not None else from_stored(stored)
+            doc.status = history.WITHDRAWN
+            rows.append(to_row(doc, content_hash(doc), fast_segmenter(userdict)))
+            source = str(found[0]["source"] or "")
+            if hist is not None:
+                hist.withdraw(doc_id, "missing_from_export" if source and Path(source).is_file() else "file_gone")
+            report.withdrawn.append(doc_id)
+    finally:
+        cluster.close()
+    for row in rows:
+        row["dup"] = incumbents[row["doc_id"]].dup if row["doc_id"] in incumbents else 0
+    for shard, part in split_by_shard(topology, rows).items():
+        write_shard(topology, shard, part)
+    if hist is not None:
+        hist.commit()
 
 
 def _decide(meta: Meta, number, position, incumbents, rivals, written, chosen_at, seen, report) -> None:

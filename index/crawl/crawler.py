@@ -12,6 +12,7 @@ import logging
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -97,6 +98,11 @@ class Crawler:
         else:
             state.add(self.start, "start")
             state.list_pages = 1
+            # A re-crawl asks again for every page stored before (a 304 when unchanged), so a page its list no
+            # longer links to is still checked, and found gone (index.history: withdrawals).
+            for url in folder.stored_page_urls(self.crawl_dir / host_folder(self.start)):
+                if self._scope.allows(url):
+                    state.add(url, "detail")
         state.save()
         return state
 
@@ -243,6 +249,12 @@ class Crawler:
             self.report.not_modified += 1
             await self._revalidated(page, previous)
             return
+        gone = withdrawal(url, fetched)
+        if gone and previous is not None:
+            # The stored page stays, as last received; its sidecar says when and how it was found gone.
+            write_json(page.sidecar, {**previous, "gone": {"how": gone, "status": fetched.status, "at": utc_now()}})
+            self.report.gone.append(url)
+            return
         if fetched.status != 200:
             raise FetchFailed(f"HTTP {fetched.status}")
         content_type = fetched.headers.get("content-type", "")
@@ -293,6 +305,20 @@ class Crawler:
             self.report.failed.append(Failure(robots_url, f"{exc.reason}; the host is skipped"))
             return RobotsRules.from_response(None)
         return RobotsRules.from_response(fetched.status, fetched.body)
+
+
+HOME_PATHS = frozenset({"", "/", "/index.html", "/index.htm", "/index.shtml", "/index.jsp", "/default.html"})
+
+
+def withdrawal(url: str, fetched: Fetched) -> str:
+    """How a fetch says a page was withdrawn (an index.history.HOW_NOTICED code), or '' when it does not:
+    404 or 410, or a redirect from a page to the site's home page."""
+    if fetched.status in (404, 410):
+        return f"http_{fetched.status}"
+    if fetched.status == 200 and fetched.final_url != url:
+        if urlsplit(fetched.final_url).path in HOME_PATHS and urlsplit(url).path not in HOME_PATHS:
+            return "redirect_home"
+    return ""
 
 
 def conditional_headers(meta: dict[str, Any] | None) -> dict[str, str]:

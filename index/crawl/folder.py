@@ -128,6 +128,19 @@ def sidecar_of(page: Path) -> Path:
     return page.with_suffix(".json")
 
 
+def stored_page_urls(host_dir: Path) -> list[str]:
+    """The URLs of the pages stored in a host folder (from their sidecars), in file-name order."""
+    pages = host_dir / PAGES
+    if not pages.is_dir():
+        return []
+    urls = []
+    for page in sorted(pages.glob(f"*{PAGE_SUFFIX}")):
+        sidecar = load_sidecar(sidecar_of(page))
+        if sidecar is not None:
+            urls.append(sidecar["url"])
+    return urls
+
+
 def load_sidecar(path: Path) -> dict[str, Any] | None:
     """A page's sidecar as a dict, if it is one (a JSON object with a "url")."""
     data = read_json(path)

@@ -75,6 +75,7 @@ class CrawlReport:
     start: str
     fetched: int = 0  # responses received in full (list pages, sitemaps and detail pages)
     not_modified: int = 0  # stored pages the server said were unchanged (304)
+    gone: list[str] = field(default_factory=list)  # stored pages found withdrawn (404, 410, redirect home)
     pages_stored: int = 0  # detail pages written to the crawl folder
     list_pages: int = 0
     attachments_downloaded: int = 0
@@ -91,6 +92,7 @@ class CrawlReport:
         return {
             "fetched": self.fetched,
             "not_modified": self.not_modified,
+            "gone": len(self.gone),
             "pages_stored": self.pages_stored,
             "list_pages": self.list_pages,
             "attachments_downloaded": self.attachments_downloaded,

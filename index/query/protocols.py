@@ -9,7 +9,7 @@ Reading is :class:`SearchStore`, writing :class:`IngestStore`; the errors both r
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Protocol
 
@@ -57,6 +57,10 @@ class SearchStore(Protocol):
     def facet_counts(self) -> dict[str, list[FacetValue]]: ...
 
     def document_dates(self) -> list[tuple[str, str]]: ...
+
+    def documents(self) -> Iterator[Document]:
+        """Every document, copies each on its own, in a stable order, read a few at a time (bulk export)."""
+        ...
 
     def stats(self) -> dict[str, object]: ...
 

@@ -21,6 +21,7 @@ FACETS: dict[str, str] = {
     "year": "年份",
     "validity": "有效性",
     "kind": "文件类型",  # 原文 or 解读 (index.crossrefs)
+    "status": "在线状态",  # 在线 or 已撤下 (index.history)
 }
 
 # Field search: the choice in the form and its label, and the index fields it searches.

@@ -22,6 +22,7 @@ class DocSummary:
     written_date: str = ""  # 成文日期: lists show it where there is no 公开日期
     validity: str = ""  # 有效性
     kind: str = ""  # 原文 or 解读
+    status: str = ""  # 在线 or 已撤下 (index.history)
     abstract: str = ""  # 内容概述, or the start of the body (feeds, lists without highlights)
 
 
@@ -101,6 +102,7 @@ def summary_of(stored: dict) -> DocSummary:
         written_date=str(stored.get("written_date", "")),
         validity=str(stored.get("validity", "")),
         kind=str(stored.get("kind", "")),
+        status=str(stored.get("status", "")),
         abstract=abstract_of(str(stored.get("summary") or ""), str(stored.get("body") or "")),
     )
 

@@ -22,6 +22,9 @@ NAME = "crawled"
 CONCLUSIVE = True  # a page beside its sidecar, or the crawl's own bookkeeping, whatever else it looks like
 
 is_sidecar = is_bookkeeping  # the name the ingester knows it by
+# What the history records of a page's fetch (index.history.observe): provenance, and ``gone`` after a re-crawl
+# found the page withdrawn.
+_FETCH_KEYS = ("url", "final_url", "fetched_at", "checked_at", "status", "etag", "last_modified", "gone")
 
 
 def sniff(path: Path, head: bytes) -> bool:
@@ -53,6 +56,7 @@ def read(path: Path, bounds: Limits) -> Iterator[RawRecord | ReadError]:
     if attachments:
         record.fields["attachments"] = attachments
     record.attachment_root = host_dir  # the ingest reads the downloaded copies' text, as for any source
+    record.fetch = {key: sidecar.get(key) for key in _FETCH_KEYS if sidecar.get(key) is not None}
     yield record
 
 

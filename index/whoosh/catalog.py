@@ -343,6 +343,18 @@ class Catalog:
         with self.searcher() as searcher:
             return (self._generation, searcher.reader().generation())
 
+    def documents(self) -> Iterator[Document]:
+        """Every document (copies each on its own), in id order, one at a time: the bulk export's source. The
+        searcher is the commit current when the iteration starts, held to its end."""
+        with self.searcher() as searcher:
+            reader = searcher.reader()
+            if reader.doc_count() == 0:
+                return
+            ids = reader.column_reader("id")
+            alive = sorted((ids[docnum], docnum) for docnum in reader.all_doc_ids())
+            for _, docnum in alive:
+                yield from_stored(searcher.stored_fields(docnum))
+
     def document_dates(self) -> list[tuple[str, str]]:
         """(id, date) of every document, copies of one document once, read from the index's columns without
         loading bodies (the sitemap)."""

@@ -12,8 +12,9 @@ calls :func:`ingest_paths` must guard its entry point with ``if __name__ == "__m
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from whoosh.analysis import Composable
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
-from index import limits
+from index import history, limits
 from index.decoding import file_name
 from index.ingest import (
     Conflict,
@@ -40,7 +41,7 @@ from index.ingest import (
 from index.limits import Limits
 from index.readers import read_file
 from index.record import Document, ReadError
-from index.schema import build_schema, content_hash, dedup_key, to_fields
+from index.schema import build_schema, content_hash, dedup_key, from_stored, to_fields
 from index.whoosh import generations
 from index.whoosh.writer import BulkWriter, UnwritableDocument
 
@@ -53,6 +54,8 @@ class _IndexState:
     dedup: dict[str, str]
     ix: Index | None = None
     written: dict[str, Version] = field(default_factory=dict)
+    history: history.History | None = None
+    taken_down: set[str] = field(default_factory=set)  # ids removed by `portal takedown`: never indexed again
     sources: dict[str, str] = field(default_factory=dict)  # id → the file its indexed version came from, resolved
     _searcher: Searcher | None = None
 
@@ -108,8 +111,10 @@ class WhooshIngest:
         lock_timeout: float = 30.0,
         analyzer: Composable | None = None,
         bounds: Limits | None = None,
+        history_path: Path | None = None,
     ) -> None:
         self.index_dir, self.lock_timeout, self.analyzer, self.bounds = Path(index_dir), lock_timeout, analyzer, bounds
+        self.history_path = history_path
         self.where = str(self.index_dir)
 
     def ingest(
@@ -129,6 +134,7 @@ class WhooshIngest:
             progress=progress,
             analyzer=self.analyzer,
             bounds=self.bounds,
+            history_path=self.history_path,
         )
 
     def close(self) -> None:
@@ -145,8 +151,15 @@ def ingest_paths(
     progress: Callable[[str], None] | None = None,
     analyzer: Composable | None = None,
     bounds: Limits | None = None,
+    history_path: Path | None = None,
+    keep_history: bool = True,
 ) -> IngestReport:
     """Ingest every document under ``paths`` into the index at ``index_dir``; see the module docstring.
+
+    Every document read is recorded in the history at ``history_path`` (default: ``history.sqlite`` in
+    ``index_dir``; :mod:`index.history`): a new version when its content changed, a sighting always.
+    ``keep_history=False`` keeps none (the single-version index ``bench/history.py`` compares against); --prune
+    then still keeps a withdrawn document, from what the index stores.
 
     ``analyzer`` is the Chinese analyzer a new index is built with (the default dictionary's when None);
     an existing index keeps the one it was built with, so queries are always analysed as its documents were.
@@ -157,14 +170,15 @@ def ingest_paths(
     """
     bounds = bounds or limits.current()
     paths = existing(paths)
-    with generations.ingest_lock(index_dir, lock_timeout):
+    hist_path = history_path or history.path_for(index_dir)
+    with generations.ingest_lock(index_dir, lock_timeout), _history(hist_path, keep_history) as hist:
         cleaned = generations.recover_current(index_dir) + generations.clean_leftovers(index_dir)
         live = generations.current_generation(index_dir)
         if rebuild or live is None:
             generation, ix = generations.new_generation(index_dir, build_schema(analyzer))
             report = IngestReport(rebuilt=live is not None, cleaned=cleaned)
             try:
-                _ingest_into(ix, generation, paths, report, bounds, prune=prune, progress=progress)
+                _ingest_into(ix, generation, paths, report, bounds, hist, prune=prune, progress=progress)
             except BaseException:
                 generations.discard(generation)
                 raise
@@ -172,9 +186,18 @@ def ingest_paths(
         else:
             report = IngestReport(cleaned=cleaned)
             ix = generations.open_current(index_dir)
-            _ingest_into(ix, live, paths, report, bounds, prune=prune, progress=progress)
+            _ingest_into(ix, live, paths, report, bounds, hist, prune=prune, progress=progress)
         _prepare_search(index_dir)
         return report
+
+
+@contextlib.contextmanager
+def _history(path: Path, keep: bool) -> Iterator[history.History | None]:
+    if not keep:
+        yield None
+        return
+    with history.History(path) as hist:
+        yield hist
 
 
 def _prepare_search(index_dir: Path) -> None:
@@ -194,6 +217,7 @@ def _ingest_into(
     paths: list[Path],
     report: IngestReport,
     bounds: Limits,
+    hist: history.History | None,
     *,
     prune: bool,
     progress: Callable[[str], None] | None,
@@ -206,6 +230,8 @@ def _ingest_into(
     whose documents are all committed, so after a crash the next ingest reads again exactly the files it must.
     """
     state = _IndexState.of(ix)
+    state.history = hist
+    state.taken_down = hist.taken_down() if hist is not None else set()
     sources = {key: entry for key, entry in generations.read_sources(generation).items() if isinstance(entry, dict)}
     committed = dict(sources)
     seen: dict[str, str] = {}  # id → where, for this run
@@ -221,6 +247,8 @@ def _ingest_into(
                     report.files_unchanged += 1
                     report.unchanged += len(previous["ids"])
                     seen.update({doc_id: source for doc_id in previous["ids"]})
+                    if hist is not None:
+                        hist.seen_again(previous["ids"], source)
                     continue
                 report.files_read += 1
                 held, complete = _ingest_file(path, writer, state, seen, report, bounds, progress)
@@ -236,14 +264,20 @@ def _ingest_into(
                     ids = list(dict.fromkeys([*held, *previous["ids"]]))
                 sources[source] = {"sha1": digest if complete else "", "ids": ids, "versions": held}
                 committed[source] = sources[source]
+                if hist is not None:
+                    hist.commit()
             if prune:
                 roots = [root.resolve() for root in paths]
                 for source in [s for s in sources if s not in files and under(s, roots)]:
                     del sources[source]  # the file is gone
         _refuse(writer.failed, report, sources)
         _reconcile(ix, state, sources, files, [p.resolve() for p in paths] if prune else None, report, bounds)
+        if hist is not None:
+            _keep_withdrawn(ix, state, hist)
     finally:
         state.close()
+        if hist is not None:
+            hist.commit()
     generations.write_sources(generation, sources)
 
 
@@ -272,6 +306,8 @@ def _reconcile(
     gone: list[str] = []
     wanted: dict[str, dict[str, str]] = defaultdict(dict)  # file → {id: record} to write again
     for doc_id in set(state.hashes) | set(holders):
+        if doc_id in state.taken_down:
+            continue  # removed by `portal takedown`: never written again
         versions = holders.get(doc_id)
         if not versions:
             source = state.sources.get(doc_id, "")
@@ -286,12 +322,56 @@ def _reconcile(
         return
     with BulkWriter(ix) as writer:
         for doc_id in sorted(gone):
-            writer.delete_by_term("id", doc_id)
-            report.removed.append(doc_id)
+            _withdraw(writer, doc_id, state, report)
         for source, ids in wanted.items():
             path = files.get(source) or Path(source)
             if path.is_file():  # else kept without --prune: what the index holds stays
                 _write_again(writer, path, ids, state, report, bounds)
+
+
+def _keep_withdrawn(ix: Index, state: _IndexState, hist: history.History) -> None:
+    """Write again, from the history and still 已撤下, withdrawn documents the index does not hold: a rebuild
+    holds only the paths it is given, and the files of a withdrawn document are gone."""
+    missing = [i for i in hist.doc_ids(history.WITHDRAWN) if i not in state.hashes and i not in state.taken_down]
+    if not missing:
+        return
+    with BulkWriter(ix) as writer:
+        for doc_id in missing:
+            record = hist.version(doc_id)
+            if record is None:
+                continue
+            doc = record.document
+            doc.status = history.WITHDRAWN
+            digest = content_hash(doc)
+            try:
+                writer.update_document(**to_fields(doc, digest))
+            except UnwritableDocument:
+                continue
+            state.hashes[doc_id] = digest
+
+
+def _withdraw(writer: BulkWriter, doc_id: str, state: _IndexState, report: IngestReport) -> None:
+    """Keep a document whose source is gone, marked 已撤下 in the index and the history (never deleted)."""
+    assert state.ix is not None  # _IndexState.of set it: the index being reconciled
+    if state._searcher is None:
+        state._searcher = state.ix.searcher()
+    stored = state._searcher.document(id=doc_id) or {}
+    if stored.get("status") == history.WITHDRAWN:
+        return  # noticed by an earlier run
+    source = str(stored.get("source") or "")
+    how = "missing_from_export" if source and Path(source).is_file() else "file_gone"
+    latest = state.history.version(doc_id) if state.history is not None else None
+    doc = latest.document if latest is not None else from_stored(stored)
+    doc.status = history.WITHDRAWN
+    digest = content_hash(doc)
+    try:
+        writer.update_document(**to_fields(doc, digest))
+    except UnwritableDocument:
+        return
+    state.hashes[doc_id] = digest
+    if state.history is not None:
+        state.history.withdraw(doc_id, how)
+    report.withdrawn.append(doc_id)
 
 
 def _write_again(writer: BulkWriter, path: Path, ids: dict[str, str], state, report, bounds: Limits) -> None:
@@ -311,6 +391,8 @@ def _write_again(writer: BulkWriter, path: Path, ids: dict[str, str], state, rep
         (report.updated if doc.id in state.hashes else report.added).append(doc.id)
         state.hashes[doc.id] = digest
         state.sources[doc.id] = resolved(doc.source)
+        if state.history is not None:
+            state.history.apply(history.observe(doc, item))
 
 
 def _ingest_file(
@@ -342,6 +424,9 @@ def _ingest_file(
             complete = False
             continue
         where = item.where
+        if doc.id in state.taken_down:
+            report.rejected.append(Rejection(doc.source, doc.locator, "", f"{doc.id} was taken down (portal takedown)"))
+            continue
         version = Version(content_hash(doc), doc.pub_date, resolved(doc.source), doc.locator, where)
         mine = held.get(doc.id)
         if mine is None or (doc.pub_date, doc.locator) > (mine[1], mine[2]):
@@ -378,6 +463,8 @@ def _ingest_file(
             continue
         seen[doc.id] = where
         state.written[doc.id] = version
+        if state.history is not None:
+            state.history.apply(history.observe(doc, item))
         report.warnings += [DocWarning(doc.id, where, finding) for finding in doc.warnings]
         if key:
             state.dedup.setdefault(key, doc.id)

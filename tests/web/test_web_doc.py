@@ -262,6 +262,7 @@ def test_public_json_carries_the_original_url_never_a_local_path(client) -> None
     for url in [loc.split("</loc>")[0] for loc in client.get("/sitemap.xml").text.split("<loc>")[1:]]:
         if "/doc/" in url:
             text = client.get(url.replace("http://testserver", "") + ".json").text
+            text = re.sub(r'"/doc/[^"]*"', '""', text)  # this portal's own paths (the citation's .csl.json)
             assert not any(fragment in text for fragment in locals_), url
     assert client.get(f"/doc/{SEED_INDEX_NO}.json").json()["document"]["source"] == ""
 

@@ -15,7 +15,7 @@ from portal_testing import XSS_INDEX_NO
 from portal.openapi import openapi_document
 
 # A value for each path parameter, so every documented path can be called.
-SAMPLES = {"id": SEED_INDEX_NO, "dimension": "scheme", "year": "2018", "facet": "publisher"}
+SAMPLES = {"id": SEED_INDEX_NO, "dimension": "scheme", "year": "2018", "facet": "publisher", "n": "1"}
 VALUE_SAMPLES = {"category": quote("规划计划", safe=""), "facet": quote("市民政局", safe="")}
 
 # (URL, documented path, status): every JSON route, with documents and results of every shape.
@@ -38,6 +38,12 @@ JSON_ROUTES = [
     ("/doc/014327899/2016-00311.json", "/doc/{id}.json", 200),  # replaced
     ("/doc/014318642/2018-00045.json", "/doc/{id}.json", 200),  # an unknown 有效性
     ("/doc/014319733/1999-99999.json", "/doc/{id}.json", 404),
+    (f"/doc/{SEED_INDEX_NO}.csl.json", "/doc/{id}.csl.json", 200),  # 引用本文 as CSL-JSON
+    (f"/doc/{SEED_INDEX_NO}/v/1.csl.json", "/doc/{id}/v/{n}.csl.json", 200),
+    (f"/doc/{SEED_INDEX_NO}/v/1.json", "/doc/{id}/v/{n}.json", 200),  # a version's permanent address
+    (f"/doc/{SEED_INDEX_NO}/v/99.json", "/doc/{id}/v/{n}.json", 404),
+    (f"/doc/{SEED_INDEX_NO}/diff.json?a=1&b=1", "/doc/{id}/diff.json", 200),
+    ("/doc/014319733/1999-99999/diff.json", "/doc/{id}/diff.json", 404),
     ("/lookup.json?q=2018-00019", "/lookup.json", 200),
     ("/lookup.json?q=不是编号", "/lookup.json", 200),
     ("/index.json", "/index.json", 200),
@@ -48,6 +54,9 @@ JSON_ROUTES = [
     ("/browse/category/topic/其他.json", "/browse/category/{dimension}/{value}.json", 200),
     ("/browse/year/2019.json", "/browse/year/{year}.json", 200),
     ("/stats.json", "/stats.json", 200),
+    ("/data.json", "/data.json", 200),
+    ("/changes.json", "/changes.json", 200),
+    ("/changes.json?kind=new&publisher=民政&before=999999", "/changes.json", 200),
     ("/advanced.json?q=低保&publisher=宿迁市民政局", "/advanced.json", 200),
 ]
 
@@ -69,7 +78,8 @@ def refs(node: Any) -> list[str]:
 
 def response_schema(spec: dict[str, Any], path: str, status: int) -> dict[str, Any]:
     """The JSON Schema of one documented response, able to resolve the document's $refs."""
-    schema = spec["paths"][path]["get"]["responses"][str(status)]["content"]["application/json"]["schema"]
+    content = spec["paths"][path]["get"]["responses"][str(status)]["content"]
+    schema = next(iter(content.values()))["schema"]  # application/json, or CSL-JSON's own media type
     return {**schema, "components": spec["components"]}
 
 

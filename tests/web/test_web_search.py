@@ -93,6 +93,7 @@ def test_facets_cover_every_dimension_with_counts(client) -> None:
         "year",
         "validity",
         "kind",
+        "status",  # 在线 / 已撤下 (index/history.py)
     ]
     publishers = {v["value"]: v["count"] for v in data["facets"]["publisher"]["values"]}
     assert publishers["宿迁市民政局"] >= 2
