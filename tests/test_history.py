@@ -319,7 +319,10 @@ def test_the_cluster_store_serves_withdrawn_documents_and_their_versions(tmp_pat
                 "PORTAL_PORT": str(free_port()),
             }
         )
-        with serving(server_config(settings, log_level="warning")) as server, httpx.Client(base_url=server, timeout=60) as client:
+        with (
+            serving(server_config(settings, log_level="warning")) as server,
+            httpx.Client(base_url=server, timeout=60) as client,
+        ):
             data = client.get("/doc/014319733/2023-00001.json").json()
             assert data["document"]["status"] == "已撤下" and data["history"]["withdrawn_how"] == "missing_from_export"
             assert [v["n"] for v in data["history"]["versions"]] == [1, 2]
