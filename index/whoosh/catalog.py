@@ -118,12 +118,13 @@ class Catalog:
     def _vocabulary_in_background(self) -> None:
         """The vocabulary (where ingest saved none), the thesaurus and compounds of it, and pypinyin's dictionaries
         (for corrections by sound), off the start-up path. Warming only: a catalog closed (or moved to a new
-        generation) before it finished leaves the work to the first search that needs it."""
+        generation) before it finished, or a server out of file descriptors (a flood of idle connections), leaves
+        the work to the first search that needs it."""
         try:
             with self.searcher() as searcher:
                 self._vocabulary(searcher)
                 self._engine(searcher)
-        except ReaderClosed:
+        except (ReaderClosed, OSError):
             return
         readings("预")
 
