@@ -21,7 +21,8 @@ figures are only as good as that. Then, per system and measure, a least-squares 
 of 1 % changed documents within 120 s of ingest, estimated as ``a + b·0.01·N``, the changed documents at the
 measured per-document cost: recognising the unchanged ones is not in it), and a projection to 1,000,000 documents,
 marked as a projection. Prints a table; writes ``bench/results/curve-<time>.json`` and ``.svg`` (one panel per
-measure, one line per system).
+measure, one line per system). ``--embedded`` (none) or ``--shards`` (none) leaves systems out; ``python -m
+bench.curve --from A.json B.json`` fits and plots runs made apart as one (``curve-<time>-combined.json``).
 
 On this machine every shard shares the same two cores: more shards show what distribution costs, not what more
 machines gain (docs/scale-out.md).
@@ -143,12 +144,13 @@ def summary(points: dict[str, list[dict]]) -> dict[str, dict]:
     return found
 
 
-def docs_text(n: float | None) -> str:
+def where(n: float | None) -> str:
+    """A crossing in words."""
     if n is None:
-        return "not within reach of the fit (it does not grow)"
+        return "never on its line (it does not grow)"
     if n == 0:
-        return "already at the smallest size"
-    return f"about {n:,.0f} documents"
+        return "already (the line starts above it)"
+    return f"at about {n:,.0f} documents"
 
 
 def report(points: dict[str, list[dict]], fits: dict[str, dict]) -> str:
@@ -173,9 +175,8 @@ def report(points: dict[str, list[dict]], fits: dict[str, dict]) -> str:
     ]
     for system, found in fits.items():
         lines.append(
-            f"- {system}: query p95 reaches {P95_TARGET_MS:.0f} ms at {docs_text(found['p95_crosses_target_at'])}; "
-            f"a nightly re-crawl's ingest reaches {NIGHTLY_LIMIT_S:.0f} s at "
-            f"{docs_text(found['nightly_crosses_limit_at'])}"
+            f"- {system}: query p95 reaches {P95_TARGET_MS:.0f} ms {where(found['p95_crosses_target_at'])}; "
+            f"a nightly re-crawl's ingest reaches {NIGHTLY_LIMIT_S:.0f} s {where(found['nightly_crosses_limit_at'])}"
         )
     lines += ["", f"PROJECTION to {PROJECT_TO:,} documents (extrapolated from the lines, not measured):", ""]
     lines += ["| system | ingest s | index MB | peak MB | query p50 ms | query p95 ms |", "|---|---|---|---|---|---|"]
@@ -242,14 +243,36 @@ def run(
             points[system].append({"documents": count, **row, "load_before": before, "load_after": load()})
             print(f"{system}, {count:,} docs: {json.dumps(points[system][-1])}", file=sys.stderr, flush=True)
             path.write_text(json.dumps(content, ensure_ascii=False, indent=2))
-    content["fits"] = summary(points)
-    print(report(points, content["fits"]))
     if skipped:
-        print(f"\ncluster store not measured: {skipped}")
+        print(f"cluster store not measured: {skipped}\n")
+    return finish(content, path)
+
+
+def finish(content: dict, path: Path) -> dict:
+    """Fit ``content["points"]``, print the report, write ``path`` (JSON) and its SVG beside it."""
+    content["fits"] = summary(content["points"])
+    print(report(content["points"], content["fits"]))
     path.write_text(json.dumps(content, ensure_ascii=False, indent=2))
-    path.with_suffix(".svg").write_text(chart(points))
+    path.with_suffix(".svg").write_text(chart(content["points"]))
     print(f"\nwritten: {path} and {path.with_suffix('.svg').name}")
     return content
+
+
+def combined(paths: list[Path], results: Path = RESULTS) -> dict:
+    """The points of several runs' JSON (e.g. the embedded stores and the cluster measured side by side) fitted,
+    reported and plotted together as ``curve-<time>-combined.json`` and ``.svg``; ValueError naming a file that
+    holds no points."""
+    points: dict[str, list[dict]] = {}
+    sizes: set[int] = set()
+    for path in paths:
+        content = json.loads(path.read_text("utf-8"))
+        if not isinstance(content, dict) or not isinstance(content.get("points"), dict):
+            raise ValueError(f"{path}: no 'points' object (not a bench.curve result)")
+        for system, rows in content["points"].items():
+            points.setdefault(system, []).extend(rows)
+        sizes.update(content.get("sizes") or [])
+    content = {"sizes": sorted(sizes), "points": points, "from": [str(path) for path in paths]}
+    return finish(content, results / f"curve-{time.strftime('%Y%m%dT%H%M%S')}-combined.json")
 
 
 def main() -> None:
@@ -265,7 +288,11 @@ def main() -> None:
     parser.add_argument(
         "--reuse", action="store_true", help="use kept indexes even where the code has changed since (the JSON says so)"
     )
+    parser.add_argument("--from", dest="sources", nargs="+", type=Path, help="fit and plot these runs' JSON together")
     args = parser.parse_args()
+    if args.sources:
+        combined(args.sources)
+        return
     if not CORPUS.exists():
         raise SystemExit(f"needs {CORPUS} (../shared beside the checkout)")
     run(

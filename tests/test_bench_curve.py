@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from bench.curve import crossing, fit, run, summary
+from bench.curve import combined, crossing, fit, run, summary
 from bench.svg import MARGIN, PANEL_HEIGHT, PANEL_WIDTH, line_charts
 from tests.helpers import shared_path
 
@@ -16,7 +16,8 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 
 def row(docs: int, wall: float, p95: float) -> dict:
-    return {"documents": docs, "wall_s": wall, "index_mb": docs / 100, "peak_mb": 300.0, "p50_ms": 2.0, "p95_ms": p95}
+    figures = {"wall_s": wall, "index_mb": docs / 100, "peak_mb": 300.0, "p50_ms": 2.0, "p95_ms": p95}
+    return {"documents": docs, **figures, "load_before": 1.0, "load_after": 1.0}
 
 
 def test_fit_finds_the_line_through_exact_points_and_the_least_squares_one_through_noisy_ones():
@@ -53,6 +54,22 @@ def test_summary_projects_every_measure_to_a_million_and_finds_both_crossings():
     assert found["one"]["fits"]["wall_s"] is None and found["one"]["p95_crosses_target_at"] is None
 
 
+def test_runs_made_apart_are_fitted_and_plotted_together_and_a_file_without_points_is_named(tmp_path):
+    first, second, wrong = tmp_path / "a.json", tmp_path / "b.json", tmp_path / "c.json"
+    first.write_text(json.dumps({"sizes": [1000, 2000], "points": {"portal": [row(1000, 12, 7), row(2000, 14, 9)]}}))
+    second.write_text(json.dumps({"sizes": [4000], "points": {"portal": [row(4000, 18, 13)], "x": [row(1000, 1, 1)]}}))
+    content = combined([first, second], results=tmp_path)
+    assert content["sizes"] == [1000, 2000, 4000]
+    assert [r["documents"] for r in content["points"]["portal"]] == [1000, 2000, 4000]
+    assert content["fits"]["portal"]["p95_crosses_target_at"] == pytest.approx(22_500)
+    written = list(tmp_path.glob("curve-*-combined.json"))
+    assert len(written) == 1 and json.loads(written[0].read_text())["fits"]["x"]["fits"]["wall_s"] is None
+    assert written[0].with_suffix(".svg").exists()
+    wrong.write_text("[1, 2]")
+    with pytest.raises(ValueError, match="c.json"):
+        combined([first, wrong], results=tmp_path)
+
+
 def test_line_charts_place_each_point_on_its_panel_scale_with_the_target_and_a_legend():
     svg = line_charts(
         [
@@ -87,11 +104,14 @@ def test_a_tiny_curve_measures_every_system_at_each_size_and_writes_its_json_and
 
     if searchd_binary() is None:
         pytest.skip("searchd is not installed (apt-get install sphinxsearch): the cluster's points need it")
-    content = run(sizes=(200, 400), shards=(1,), results=tmp_path / "results", perf=tmp_path / "perf")
+    # small and one warm round, the cluster ingesting in-process: the figures are not the point, the plumbing is
+    content = run(
+        sizes=(100, 200), shards=(1,), workers=0, rounds=1, results=tmp_path / "results", perf=tmp_path / "perf"
+    )
     points = content["points"]
     assert list(points) == ["portal", "textbook", "cluster, 1 shard"]
     for system, rows in points.items():
-        assert [r["documents"] for r in rows] == [200, 400], system
+        assert [r["documents"] for r in rows] == [100, 200], system
         for r in rows:
             assert r["wall_s"] > 0 and r["peak_mb"] > 10 and r["index_mb"] > 0, (system, r)
             assert 0 < r["p50_ms"] <= r["p95_ms"], (system, r)
