@@ -115,19 +115,23 @@ def fit(points: list[tuple[float, float]]) -> tuple[float, float] | None:
 
 
 def crossing(line: tuple[float, float] | None, target: float, share: float = 1.0) -> float | None:
-    """The size N where ``a + b·share·N`` reaches ``target``: 0 if it starts above, None if it never does."""
-    if line is None:
+    """The size N where ``a + b·share·N`` reaches ``target``: 0 if it rises from above it, None if the line does
+    not rise (nothing to project from: on a loaded machine a smaller size can measure slower)."""
+    if line is None or line[1] <= 0:
         return None
     a, b = line
-    if a >= target:
-        return 0.0
-    if b <= 0:
-        return None
-    return (target - a) / (b * share)
+    return 0.0 if a >= target else (target - a) / (b * share)
+
+
+def projectable(line: tuple[float, float] | None) -> bool:
+    """Whether a fitted line does not fall with N (a projection is only made from one that does not: a cost
+    falling with size is the machine's load changing between points, not a trend)."""
+    return line is not None and line[1] >= 0
 
 
 def summary(points: dict[str, list[dict]]) -> dict[str, dict]:
-    """Per system: the fitted line of every measure, the projection to PROJECT_TO documents, and the sizes where
+    """Per system: the fitted line of every measure, the projection to PROJECT_TO documents (None where the line
+    falls), and the sizes where
     query p95 reaches P95_TARGET_MS and a nightly re-crawl's estimated ingest NIGHTLY_LIMIT_S."""
     found = {}
     for system, rows in points.items():
@@ -136,7 +140,7 @@ def summary(points: dict[str, list[dict]]) -> dict[str, dict]:
             "fits": {key: line and {"a": line[0], "b_per_doc": line[1]} for key, line in lines.items()},
             "projection": {
                 "documents": PROJECT_TO,
-                **{key: line and line[0] + line[1] * PROJECT_TO for key, line in lines.items()},
+                **{key: line[0] + line[1] * PROJECT_TO if projectable(line) else None for key, line in lines.items()},
             },
             "p95_crosses_target_at": crossing(lines["p95_ms"], P95_TARGET_MS),
             "nightly_crosses_limit_at": crossing(lines["wall_s"], NIGHTLY_LIMIT_S, NIGHTLY_CHANGED),
@@ -147,9 +151,9 @@ def summary(points: dict[str, list[dict]]) -> dict[str, dict]:
 def where(n: float | None) -> str:
     """A crossing in words."""
     if n is None:
-        return "never on its line (it does not grow)"
+        return "nowhere: its line does not rise (no slope to project from)"
     if n == 0:
-        return "already (the line starts above it)"
+        return "already at the smallest size (its rising line starts above it)"
     return f"at about {n:,.0f} documents"
 
 
@@ -183,7 +187,7 @@ def report(points: dict[str, list[dict]], fits: dict[str, dict]) -> str:
     for system, found in fits.items():
         cells = [found["projection"][key] for key, _, _ in MEASURES]
         lines.append(
-            f"| {system} (projection) | " + " | ".join("—" if v is None else f"{v:,.0f}" for v in cells) + " |"
+            f"| {system} (projection) | " + " | ".join("— (falls)" if v is None else f"{v:,.0f}" for v in cells) + " |"
         )
     return "\n".join(lines)
 

@@ -32,6 +32,7 @@ def test_crossing_is_where_the_line_reaches_the_target_at_the_given_share():
     assert crossing((5.0, 0.002), 50.0) == pytest.approx(22_500)
     assert crossing((10.0, 0.01), 120.0, share=0.01) == pytest.approx(1_100_000)
     assert crossing((60.0, 0.002), 50.0) == 0.0  # already above at N = 0
+    assert crossing((60.0, -0.002), 50.0) is None  # falling: smaller sizes measured slower, no slope
     assert crossing((5.0, 0.0), 50.0) is None  # flat: never
     assert crossing((5.0, -0.1), 50.0) is None
     assert crossing(None, 50.0) is None
@@ -52,6 +53,10 @@ def test_summary_projects_every_measure_to_a_million_and_finds_both_crossings():
     # a nightly re-crawl: 10 + 0.002 · 0.01 · N = 120 s
     assert fast["nightly_crosses_limit_at"] == pytest.approx(110 / 0.00002)
     assert found["one"]["fits"]["wall_s"] is None and found["one"]["p95_crosses_target_at"] is None
+    falling = summary({"slow": [row(1000, 30.0, 90.0), row(2000, 20.0, 60.0)]})["slow"]
+    assert falling["fits"]["p95_ms"]["b_per_doc"] == pytest.approx(-0.03)
+    assert falling["projection"]["p95_ms"] is None and falling["p95_crosses_target_at"] is None
+    assert falling["projection"]["index_mb"] == pytest.approx(10_000)
 
 
 def test_runs_made_apart_are_fitted_and_plotted_together_and_a_file_without_points_is_named(tmp_path):
