@@ -13,6 +13,10 @@
 5. Search quality (:mod:`bench.quality`) on the corpus indexes of step 1.
 6. Field fidelity (:mod:`bench.fidelity`) on the real pages of ``tests/fidelity/``: the share of fields read right,
    per split (tune / held-out by site). Cheap: a few seconds, no index.
+7. The cost curve (:mod:`bench.curve`): ingest time, index size, peak memory and query p50/p95 of the portal, the
+   textbook and the cluster store on 1, 2 and 3 shards at 10k, 25k, 50k and 100k documents, the sizes where one
+   machine crosses the targets, and a projection to 1,000,000 (its own table, ``curve-<time>.json`` and ``.svg``).
+   ``--quick`` and ``--no-curve`` skip it.
 
 Prints one markdown table with the targets of the performance issue, and writes
 ``bench/results/bench-<time>.json`` and ``bench/results/bench-<time>.svg`` (the ratios to the baselines).
@@ -31,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.corpus import CORPUS, dataset, records
-from bench.measure import ROOT, measured
+from bench.measure import ROOT, folder_mb, measured
 from bench.svg import ratio_chart
 
 RESULTS = ROOT / "bench" / "results"
@@ -84,7 +88,7 @@ def build(system: str, data: Path, index_dir: Path, rebuild: bool, reuse: bool =
         "wall_s": run.seconds,
         "cpu_s": run.cpu_seconds,
         "peak_mb": run.peak_mb,
-        "index_mb": sum(p.stat().st_size for p in index_dir.rglob("*") if p.is_file()) / 2**20,
+        "index_mb": folder_mb(index_dir),
         "built": time.strftime("%Y-%m-%dT%H:%M:%S"),
     }
     stamp.write_text(json.dumps({"code": code, "ingest": ingest}))
@@ -190,6 +194,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help=f"the corpus only, not {LARGE:,} documents")
     parser.add_argument("--rebuild", action="store_true", help="build every index again")
     parser.add_argument("--no-quality", action="store_true", help="skip the search-quality benchmark")
+    parser.add_argument("--no-curve", action="store_true", help="skip the cost curve (bench.curve)")
     parser.add_argument(
         "--reuse", action="store_true", help="use kept indexes even where the code has changed since (the JSON says so)"
     )
@@ -209,6 +214,11 @@ def main() -> None:
 
         print()
         print(quality_table(results["quality"]))
+    if not (args.quick or args.no_curve):
+        from bench.curve import run as cost_curve
+
+        print("\nThe cost curve (bench.curve):")
+        results["curve"] = cost_curve(rebuild=args.rebuild, reuse=args.reuse)
     stamp = time.strftime("%Y%m%dT%H%M%S")
     (RESULTS / f"bench-{stamp}.json").write_text(json.dumps(results, ensure_ascii=False, indent=2))
     (RESULTS / f"bench-{stamp}.svg").write_text(ratio_chart(results))

@@ -1,4 +1,5 @@
-"""Query latency over a fixed mix: ``python -m bench.latency portal|textbook INDEX_DIR [--rounds N]`` prints JSON.
+"""Query latency over a fixed mix: ``python -m bench.latency portal|textbook INDEX_DIR [--rounds N]`` prints JSON
+(``cluster TOPOLOGY``: the cluster store at a ``PORTAL_MANTICORE`` value).
 
 The mix is what a portal is asked (the performance issue's list): one word, several words, a quoted phrase,
 a pasted title, a 文号 typed with [ ], a search narrowed by a filter (facet counts included), a search
@@ -17,7 +18,9 @@ import argparse
 import json
 import statistics
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 # (kind, query, filters, sort)
 MIX: list[tuple[str, str, dict[str, list[str]], str]] = [
@@ -58,17 +61,30 @@ MIX: list[tuple[str, str, dict[str, list[str]], str]] = [
 ]
 
 
-def portal_search(index_dir: Path):
+def store_search(catalog):
+    """``search(q, filters, sort) -> total`` over a store of the portal's read API (index/query/protocols.py)."""
     from index.query import SearchRequest
-    from index.whoosh.catalog import Catalog
 
-    catalog = Catalog(index_dir)
     catalog.warm()
 
     def search(q: str, filters: dict, sort: str) -> int:
         return catalog.search(SearchRequest(q=q, filters=filters, sort=sort)).total
 
     return search
+
+
+def portal_search(index_dir: Path):
+    from index.whoosh.catalog import Catalog
+
+    return store_search(Catalog(index_dir))
+
+
+def cluster_search(topology: str):
+    """The cluster store at ``topology`` (a ``PORTAL_MANTICORE`` value), opened as the portal opens it."""
+    from portal.app import catalog_for
+    from portal.settings import load_settings
+
+    return store_search(catalog_for(load_settings({"PORTAL_STORE": "manticore", "PORTAL_MANTICORE": topology})))
 
 
 def textbook_search(index_dir: Path):
@@ -82,9 +98,14 @@ def textbook_search(index_dir: Path):
     return search
 
 
-def measure(system: str, index_dir: Path, rounds: int) -> dict[str, object]:
+def measure(system: str, index_dir, rounds: int) -> dict[str, object]:
     started = time.perf_counter()
-    search = (portal_search if system == "portal" else textbook_search)(index_dir)
+    openers: dict[str, Callable[[Any], Callable[[str, dict, str], int]]] = {
+        "portal": portal_search,
+        "textbook": textbook_search,
+        "cluster": cluster_search,
+    }
+    search = openers[system](index_dir)
     opened_ms = (time.perf_counter() - started) * 1000
     cold: list[float] = []
     warm: dict[str, list[float]] = {}
@@ -117,11 +138,12 @@ def measure(system: str, index_dir: Path, rounds: int) -> dict[str, object]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.latency", description=__doc__.splitlines()[0])
-    parser.add_argument("system", choices=("portal", "textbook"))
-    parser.add_argument("index", type=Path)
+    parser.add_argument("system", choices=("portal", "textbook", "cluster"))
+    parser.add_argument("index", help="the index folder; for cluster, the PORTAL_MANTICORE topology")
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
-    print(json.dumps(measure(args.system, args.index, args.rounds), ensure_ascii=False))
+    index = args.index if args.system == "cluster" else Path(args.index)
+    print(json.dumps(measure(args.system, index, args.rounds), ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -38,8 +38,18 @@ def tree_rss_mb(pid: int) -> float:
     return total / 1024
 
 
-def measured(command: list[str], env: dict[str, str] | None = None, timeout: float = 7200) -> Run:
+def folder_mb(folder: Path) -> float:
+    """Bytes of every file under ``folder``, in MB (an index's size on disk)."""
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20
+
+
+def measured(
+    command: list[str], env: dict[str, str] | None = None, timeout: float = 7200, also: tuple[int, ...] = ()
+) -> Run:
     """Run ``command`` (from the checkout) to its end; raises CalledProcessError if it fails.
+
+    ``also``: processes outside the command's tree whose memory counts too (the servers it writes to, e.g. a
+    cluster's ``searchd``): the peak is then of the command's tree and theirs together. Their CPU is not counted.
 
     Its output goes to temporary files, not pipes: a pipe nobody reads while the command runs fills at
     64 KB and stops the command (``portal ingest --json`` of the corpus prints more than that).
@@ -53,7 +63,7 @@ def measured(command: list[str], env: dict[str, str] | None = None, timeout: flo
         peak = 0.0
         deadline = started + timeout
         while process.poll() is None:
-            peak = max(peak, tree_rss_mb(process.pid))
+            peak = max(peak, tree_rss_mb(process.pid) + sum(tree_rss_mb(pid) for pid in also))
             if time.perf_counter() > deadline:
                 process.kill()
             time.sleep(0.05)

@@ -1,0 +1,317 @@
+"""The cost curve: ingest wall time, index size, peak memory and query p50/p95 against the number of documents, for
+the portal's Whoosh store, the textbook and the cluster store on 1, 2 and 3 shards, and where one machine stops
+being enough.
+
+``python -m bench.curve [--sizes 10000 25000 50000 100000] [--shards 1 2 3] [--reuse] [--rebuild]``
+
+At each size (the corpus's first N documents, or its seeded expansion past 10,832: :func:`bench.corpus.dataset`):
+
+* the portal and the textbook are built and measured as ``python -m bench`` builds them (:func:`bench.__main__.build`:
+  ``portal ingest`` and ``python -m bench.textbook``, each a process of its own, peak memory of its process tree),
+  their indexes kept in ``bench/results/perf/`` beside ``make bench``'s and used again on the same terms;
+* the cluster store: that many ``searchd`` processes on loopback (index/cluster/local.py), ``portal ingest
+  --workers W`` with ``PORTAL_STORE=manticore``; peak memory is of the ingest's process tree (its Dask workers)
+  and the ``searchd`` processes together, the index size the files of every shard after the ingest's flush. The
+  cluster is built afresh every time (nothing kept: its figures are always of the code now);
+* query p50/p95 over :mod:`bench.latency`'s mix (first page, facets counted), warm rounds.
+
+Every point carries the one-minute load average before and after it (``os.getloadavg``): on a shared machine the
+figures are only as good as that. Then, per system and measure, a least-squares line ``y = a + b·N``
+(:func:`fit`); from it the size where one machine crosses the issue's targets (query p95 50 ms; a nightly re-crawl
+of 1 % changed documents within 120 s of ingest, estimated as ``a + b·0.01·N``, the changed documents at the
+measured per-document cost: recognising the unchanged ones is not in it), and a projection to 1,000,000 documents,
+marked as a projection. Prints a table; writes ``bench/results/curve-<time>.json`` and ``.svg`` (one panel per
+measure, one line per system). ``--embedded`` (none) or ``--shards`` (none) leaves systems out; ``python -m
+bench.curve --from A.json B.json`` fits and plots runs made apart as one (``curve-<time>-combined.json``).
+
+On this machine every shard shares the same two cores: more shards show what distribution costs, not what more
+machines gain (docs/scale-out.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.__main__ import PERF, RESULTS, build, json_of
+from bench.corpus import CORPUS, dataset, records
+from bench.measure import folder_mb, measured
+from bench.svg import line_charts
+
+SIZES = (10_000, 25_000, 50_000, 100_000)
+SHARDS = (1, 2, 3)
+PROJECT_TO = 1_000_000
+P95_TARGET_MS = 50.0  # issue 23, must-have 2
+NIGHTLY_CHANGED = 0.01  # issue 23, must-have 6: a nightly re-crawl changes 1 % of the documents …
+NIGHTLY_LIMIT_S = 120.0  # … and its ingest finishes in under 2 minutes
+# (key in a point, panel title, target line)
+MEASURES = (
+    ("wall_s", "ingest wall time, s", None),
+    ("index_mb", "index size, MB", None),
+    ("peak_mb", "peak memory of the ingest, MB", None),
+    ("p50_ms", "query p50, ms", None),
+    ("p95_ms", "query p95, ms", P95_TARGET_MS),
+)
+
+LATENCY = ("p50_ms", "p95_ms", "cold_p95_ms", "by_kind_median_ms")  # what a point keeps of bench.latency's figures
+
+
+def load() -> float:
+    """The one-minute load average now."""
+    return round(os.getloadavg()[0], 2)
+
+
+def whoosh_point(
+    system: str, docs: int, data: Path, perf: Path, rebuild: bool, reuse: bool, rounds: int
+) -> dict[str, object]:
+    """``portal`` or ``textbook`` at ``docs`` documents, its index in ``perf``: ingest (or its kept figures) and
+    latency."""
+    index_dir = perf / f"{system}-{docs}"
+    ingest = build(system, data, index_dir, rebuild, reuse)
+    latency = json_of([sys.executable, "-m", "bench.latency", system, str(index_dir), "--rounds", str(rounds)])
+    return {**ingest, **{key: latency[key] for key in LATENCY}}
+
+
+def cluster_point(shards: int, data: Path, perf: Path, workers: int, rounds: int) -> dict[str, object]:
+    """The cluster store on ``shards`` local ``searchd`` processes (their data in a folder under ``perf``, removed
+    after): ingest of ``data`` and latency."""
+    from index.cluster.local import LocalCluster
+
+    root = Path(tempfile.mkdtemp(prefix=f"curve-cluster{shards}-", dir=perf))
+    try:
+        with LocalCluster(root, [(shard,) for shard in range(shards)]) as nodes:
+            servers = tuple(process.popen.pid for process in nodes.processes if process.popen is not None)
+            environment = {"PORTAL_STORE": "manticore", "PORTAL_MANTICORE": str(nodes.topology)}
+            command = [sys.executable, "-m", "portal", "ingest", "-q", "--json", "--workers", str(workers), str(data)]
+            run = measured(command, environment, also=servers)
+            index_mb = sum(folder_mb(process.config.parent / "data") for process in nodes.processes)
+            topology = str(nodes.topology)
+            latency = json_of([sys.executable, "-m", "bench.latency", "cluster", topology, "--rounds", str(rounds)])
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    return {
+        "wall_s": run.seconds,
+        "cpu_s": run.cpu_seconds,
+        "peak_mb": run.peak_mb,
+        "index_mb": index_mb,
+        **{key: latency[key] for key in LATENCY},
+        "workers": workers,
+    }
+
+
+def fit(points: list[tuple[float, float]]) -> tuple[float, float] | None:
+    """The least-squares line through ``(N, y)`` points as ``(a, b)`` of ``y = a + b·N``; None under two sizes."""
+    if len({x for x, _ in points}) < 2:
+        return None
+    slope, intercept = statistics.linear_regression([x for x, _ in points], [y for _, y in points])
+    return intercept, slope
+
+
+def crossing(line: tuple[float, float] | None, target: float, share: float = 1.0) -> float | None:
+    """The size N where ``a + b·share·N`` reaches ``target``: 0 if it rises from above it, None if the line does
+    not rise (nothing to project from: on a loaded machine a smaller size can measure slower)."""
+    if line is None or line[1] <= 0:
+        return None
+    a, b = line
+    return 0.0 if a >= target else (target - a) / (b * share)
+
+
+def projectable(line: tuple[float, float] | None) -> bool:
+    """Whether a fitted line does not fall with N (a projection is only made from one that does not: a cost
+    falling with size is the machine's load changing between points, not a trend)."""
+    return line is not None and line[1] >= 0
+
+
+def summary(points: dict[str, list[dict]]) -> dict[str, dict]:
+    """Per system: the fitted line of every measure, the projection to PROJECT_TO documents (None where the line
+    falls), and the sizes where
+    query p95 reaches P95_TARGET_MS and a nightly re-crawl's estimated ingest NIGHTLY_LIMIT_S."""
+    found = {}
+    for system, rows in points.items():
+        lines = {key: fit([(row["documents"], row[key]) for row in rows]) for key, _, _ in MEASURES}
+        found[system] = {
+            "fits": {key: line and {"a": line[0], "b_per_doc": line[1]} for key, line in lines.items()},
+            "projection": {
+                "documents": PROJECT_TO,
+                **{
+                    key: line[0] + line[1] * PROJECT_TO if line is not None and projectable(line) else None
+                    for key, line in lines.items()
+                },
+            },
+            "p95_crosses_target_at": crossing(lines["p95_ms"], P95_TARGET_MS),
+            "nightly_crosses_limit_at": crossing(lines["wall_s"], NIGHTLY_LIMIT_S, NIGHTLY_CHANGED),
+        }
+    return found
+
+
+def where(n: float | None) -> str:
+    """A crossing in words."""
+    if n is None:
+        return "nowhere: its line does not rise (no slope to project from)"
+    if n == 0:
+        return "already at the smallest size (its rising line starts above it)"
+    return f"at about {n:,.0f} documents"
+
+
+def report(points: dict[str, list[dict]], fits: dict[str, dict]) -> str:
+    """The measured points as a markdown table, then the crossings and the projection (marked as one)."""
+    lines = [
+        "| system | docs | ingest s | index MB | peak MB | query p50 ms | query p95 ms | load before / after |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for system, rows in points.items():
+        for row in rows:
+            kept = " (kept index)" if row.get("kept") else ""
+            lines.append(
+                f"| {system}{kept} | {row['documents']:,} | {row['wall_s']:.0f} | {row['index_mb']:.0f} "
+                f"| {row['peak_mb']:.0f} | {row['p50_ms']:.1f} | {row['p95_ms']:.1f} "
+                f"| {row['load_before']:.1f} / {row['load_after']:.1f} |"
+            )
+    lines += [
+        "",
+        f"From least-squares lines y = a + b·N per system (targets: query p95 {P95_TARGET_MS:.0f} ms; a "
+        f"nightly re-crawl of {NIGHTLY_CHANGED:.0%} changed documents within {NIGHTLY_LIMIT_S:.0f} s of ingest, "
+        "estimated as a + b·0.01·N):",
+    ]
+    for system, found in fits.items():
+        lines.append(
+            f"- {system}: query p95 reaches {P95_TARGET_MS:.0f} ms {where(found['p95_crosses_target_at'])}; "
+            f"a nightly re-crawl's ingest reaches {NIGHTLY_LIMIT_S:.0f} s {where(found['nightly_crosses_limit_at'])}"
+        )
+    lines += ["", f"PROJECTION to {PROJECT_TO:,} documents (extrapolated from the lines, not measured):", ""]
+    lines += ["| system | ingest s | index MB | peak MB | query p50 ms | query p95 ms |", "|---|---|---|---|---|---|"]
+    for system, found in fits.items():
+        cells = [found["projection"][key] for key, _, _ in MEASURES]
+        lines.append(
+            f"| {system} (projection) | " + " | ".join("— (falls)" if v is None else f"{v:,.0f}" for v in cells) + " |"
+        )
+    return "\n".join(lines)
+
+
+def chart(points: dict[str, list[dict]]) -> str:
+    """One panel per measure, one line per system."""
+    return line_charts(
+        [
+            {
+                "title": title,
+                "lines": {system: [(row["documents"], row[key]) for row in rows] for system, rows in points.items()},
+                "target": target,
+            }
+            for key, title, target in MEASURES
+        ]
+    )
+
+
+def searchd_missing() -> bool:
+    from index.cluster.local import searchd_binary
+
+    return searchd_binary() is None
+
+
+def run(
+    sizes: tuple[int, ...] = SIZES,
+    shards: tuple[int, ...] = SHARDS,
+    rebuild: bool = False,
+    reuse: bool = False,
+    workers: int = 2,
+    results: Path = RESULTS,
+    perf: Path = PERF,
+    embedded: tuple[str, ...] = ("portal", "textbook"),
+    rounds: int = 5,
+) -> dict[str, object]:
+    """Measure every system at every size (data sets and kept indexes in ``perf``), fit, print, and write
+    ``curve-<time>.json`` and ``.svg`` into ``results`` (the JSON after every point too, so that a run cut short
+    keeps what it measured). Returns the JSON's content."""
+    perf.mkdir(parents=True, exist_ok=True)
+    results.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    path = results / f"curve-{stamp}.json"
+    skipped = "searchd is not installed (apt-get install sphinxsearch)" if shards and searchd_missing() else None
+    clusters = [] if skipped else list(shards)
+    systems = list(embedded) + [f"cluster, {s} shard{'s' * (s > 1)}" for s in clusters]
+    points: dict[str, list[dict]] = {system: [] for system in systems}
+    content: dict[str, object] = {"sizes": list(sizes), "points": points, "cluster_skipped": skipped}
+    for docs in sizes:
+        data = dataset(docs, perf)
+        count = sum(1 for _ in records(data))
+        for system, shard_count in zip(systems, [None] * len(embedded) + list[int | None](clusters), strict=True):
+            before = load()
+            if shard_count is None:
+                row = whoosh_point(system, docs, data, perf, rebuild, reuse, rounds)
+            else:
+                row = cluster_point(shard_count, data, perf, workers, rounds)
+            points[system].append({"documents": count, **row, "load_before": before, "load_after": load()})
+            print(f"{system}, {count:,} docs: {json.dumps(points[system][-1])}", file=sys.stderr, flush=True)
+            path.write_text(json.dumps(content, ensure_ascii=False, indent=2))
+    if skipped:
+        print(f"cluster store not measured: {skipped}\n")
+    return finish(content, path)
+
+
+def finish(content: dict, path: Path) -> dict:
+    """Fit ``content["points"]``, print the report, write ``path`` (JSON) and its SVG beside it."""
+    content["fits"] = summary(content["points"])
+    print(report(content["points"], content["fits"]))
+    path.write_text(json.dumps(content, ensure_ascii=False, indent=2))
+    path.with_suffix(".svg").write_text(chart(content["points"]))
+    print(f"\nwritten: {path} and {path.with_suffix('.svg').name}")
+    return content
+
+
+def combined(paths: list[Path], results: Path = RESULTS) -> dict:
+    """The points of several runs' JSON (e.g. the embedded stores and the cluster measured side by side) fitted,
+    reported and plotted together as ``curve-<time>-combined.json`` and ``.svg``; ValueError naming a file that
+    holds no points."""
+    points: dict[str, list[dict]] = {}
+    sizes: set[int] = set()
+    for path in paths:
+        content = json.loads(path.read_text("utf-8"))
+        if not isinstance(content, dict) or not isinstance(content.get("points"), dict):
+            raise ValueError(f"{path}: no 'points' object (not a bench.curve result)")
+        for system, rows in content["points"].items():
+            points.setdefault(system, []).extend(rows)
+        sizes.update(content.get("sizes") or [])
+    content = {"sizes": sorted(sizes), "points": points, "from": [str(path) for path in paths]}
+    return finish(content, results / f"curve-{time.strftime('%Y%m%dT%H%M%S')}-combined.json")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.curve", description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES), help="numbers of documents")
+    parser.add_argument("--shards", type=int, nargs="*", default=list(SHARDS), help="cluster shard counts (none: skip)")
+    parser.add_argument("--workers", type=int, default=2, help="Dask worker processes of the cluster's ingest")
+    parser.add_argument(
+        "--embedded", nargs="*", choices=("portal", "textbook"), default=["portal", "textbook"], help="(none: skip)"
+    )
+    parser.add_argument("--rounds", type=int, default=5, help="bench.latency's warm rounds over the mix")
+    parser.add_argument("--rebuild", action="store_true", help="build the portal and textbook indexes again")
+    parser.add_argument(
+        "--reuse", action="store_true", help="use kept indexes even where the code has changed since (the JSON says so)"
+    )
+    parser.add_argument("--from", dest="sources", nargs="+", type=Path, help="fit and plot these runs' JSON together")
+    args = parser.parse_args()
+    if args.sources:
+        combined(args.sources)
+        return
+    if not CORPUS.exists():
+        raise SystemExit(f"needs {CORPUS} (../shared beside the checkout)")
+    run(
+        tuple(args.sizes),
+        tuple(args.shards),
+        args.rebuild,
+        args.reuse,
+        args.workers,
+        embedded=tuple(args.embedded),
+        rounds=args.rounds,
+    )
+
+
+if __name__ == "__main__":
+    main()
