@@ -74,25 +74,6 @@ CONTENT_FIELDS = (
     "attachments",
     "url",
 )
-# Labels of the content fields, as the detail page names them.
-FIELD_LABELS = {
-    "title": "标题",
-    "index_no": "索引号",
-    "category_scheme": "组配分类",
-    "category_topic": "主题分类",
-    "category_genre": "体裁分类",
-    "publisher": "发布机构",
-    "pub_date": "公开日期",
-    "written_date": "成文日期",
-    "doc_no": "文号",
-    "keywords": "关键词",
-    "validity": "有效性",
-    "disclosure": "公开方式",
-    "summary": "摘要",
-    "body": "正文",
-    "attachments": "附件",
-    "url": "网址",
-}
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (

@@ -17,6 +17,30 @@ from index.decoding import file_name
 # Canonical field names of a raw record, in the order a disclosure page shows them.
 # ``category`` is a combined value still to be split; the three ``category_*``
 # fields are used when a source names the dimension (主题分类, 体裁分类, 组配分类).
+# Canonical field name → its label on a disclosure page.
+FIELD_LABELS: dict[str, str] = {
+    "title": "标题",
+    "index_no": "索引号",
+    "category": "分类",
+    "category_scheme": "组配分类",
+    "category_topic": "主题分类",
+    "category_genre": "体裁分类",
+    "publisher": "发布机构",
+    "pub_date": "公开日期",
+    "written_date": "成文日期",
+    "doc_no": "文号",
+    "keywords": "关键词",
+    "validity": "有效性",
+    "disclosure": "公开方式",
+    "summary": "内容概述",
+    "body": "正文",
+    "attachments": "附件",
+    "related": "相关信息",
+    "url": "原文地址",
+    "site": "网站",
+    "column": "栏目",
+}
+
 RAW_FIELDS = (
     "id",
     "index_no",

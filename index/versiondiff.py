@@ -16,7 +16,8 @@ import dataclasses
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from index.history import CONTENT_FIELDS, FIELD_LABELS
+from index.history import CONTENT_FIELDS
+from index.record import FIELD_LABELS
 
 MAX_WORDS = 20_000  # words a side of one replaced run compared word by word
 

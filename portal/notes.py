@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from index.integrity import lost_characters, marked_spans, spam_matches
-from index.record import Document
+from index.record import FIELD_LABELS, Document
 
 # Finding code → what it means for a reader. Codes come from index.integrity, index.normalise and the readers.
 FINDING_LABELS: dict[str, str] = {
@@ -44,29 +44,6 @@ FINDING_LABELS: dict[str, str] = {
     "validity_from_date": "失效日期已过，按失效处理",
 }
 UNKNOWN_FINDING = "其他收录问题"
-# Canonical field name → its label on a disclosure page.
-FIELD_LABELS: dict[str, str] = {
-    "title": "标题",
-    "index_no": "索引号",
-    "category": "分类",
-    "category_scheme": "组配分类",
-    "category_topic": "主题分类",
-    "category_genre": "体裁分类",
-    "publisher": "发布机构",
-    "pub_date": "公开日期",
-    "written_date": "成文日期",
-    "doc_no": "文号",
-    "keywords": "关键词",
-    "validity": "有效性",
-    "disclosure": "公开方式",
-    "summary": "内容概述",
-    "body": "正文",
-    "attachments": "附件",
-    "related": "相关信息",
-    "url": "原文地址",
-    "site": "网站",
-    "column": "栏目",
-}
 # Findings that question the text itself: shown on result lists and at the top of the detail page.
 # The rest say how the record was read and are listed more quietly.
 ALERT_CODES = ("spam", "encoding_loss", "empty_body")
