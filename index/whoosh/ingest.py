@@ -340,14 +340,19 @@ def _keep_withdrawn(ix: Index, state: _IndexState, hist: history.History) -> Non
             record = hist.version(doc_id)
             if record is None:
                 continue
-            doc = record.document
-            doc.status = history.WITHDRAWN
-            digest = content_hash(doc)
-            try:
-                writer.update_document(**to_fields(doc, digest))
-            except UnwritableDocument:
-                continue
-            state.hashes[doc_id] = digest
+            _write_withdrawn(writer, record.document, state)
+
+
+def _write_withdrawn(writer: BulkWriter, doc: Document, state: _IndexState) -> bool:
+    """Write ``doc`` over what the index holds under its id, marked 已撤下; False where the index refuses it."""
+    doc.status = history.WITHDRAWN
+    digest = content_hash(doc)
+    try:
+        writer.update_document(**to_fields(doc, digest))
+    except UnwritableDocument:
+        return False
+    state.hashes[doc.id] = digest
+    return True
 
 
 def _withdraw(writer: BulkWriter, doc_id: str, state: _IndexState, report: IngestReport) -> None:
@@ -362,13 +367,8 @@ def _withdraw(writer: BulkWriter, doc_id: str, state: _IndexState, report: Inges
     how = "missing_from_export" if source and Path(source).is_file() else "file_gone"
     latest = state.history.version(doc_id) if state.history is not None else None
     doc = latest.document if latest is not None else from_stored(stored)
-    doc.status = history.WITHDRAWN
-    digest = content_hash(doc)
-    try:
-        writer.update_document(**to_fields(doc, digest))
-    except UnwritableDocument:
+    if not _write_withdrawn(writer, doc, state):
         return
-    state.hashes[doc_id] = digest
     if state.history is not None:
         state.history.withdraw(doc_id, how)
     report.withdrawn.append(doc_id)
