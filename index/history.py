@@ -608,6 +608,11 @@ class History:
     def taken_down(self) -> set[str]:
         return {row[0] for row in self._rows("SELECT doc_id FROM takedowns")}
 
+    def takedown_of(self, doc_id: str) -> Takedown | None:
+        """The latest takedown of ``doc_id``, or None when it was never taken down."""
+        rows = self._rows("SELECT * FROM takedowns WHERE doc_id = ? ORDER BY id DESC LIMIT 1", (doc_id,))
+        return Takedown(**dict(rows[0])) if rows else None
+
     def takedowns(self) -> list[Takedown]:
         """The takedown log, oldest first."""
         return [Takedown(**dict(row)) for row in self._rows("SELECT * FROM takedowns ORDER BY id")]

@@ -89,11 +89,20 @@ def history_item(history: History, doc_id: str) -> HistoryItem | None:
     )
 
 
+def not_found(request: Request, doc_id: str, message: str) -> HTTPException:
+    """The error for a document path that holds nothing: 410 for a document taken down (RFC 9110 §15.5.11: gone
+    on purpose, for good; the reason stays in the operator's log), else 404 with ``message``."""
+    gone = history_of(request).takedown_of(doc_id)
+    if gone is not None:
+        return HTTPException(410, f"这份文件已于{gone.at[:10]}依法撤除，不再提供。")
+    return HTTPException(404, message)
+
+
 def _known(request: Request) -> tuple[str, DocHistory]:
     doc_id = request.path_params["doc_id"]
     found = history_of(request).document(doc_id)
     if found is None:
-        raise HTTPException(404, "没有这份文件的版本记录：索引号或链接可能有误。")
+        raise not_found(request, doc_id, "没有这份文件的版本记录：索引号或链接可能有误。")
     return doc_id, found
 
 

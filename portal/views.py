@@ -53,7 +53,7 @@ from portal.responses import (
 )
 from portal.settings import Settings
 from portal.statistics import Breakdown, statistics
-from portal.versions import history_item, history_of, version_data, version_path
+from portal.versions import history_item, history_of, not_found, version_data, version_path
 
 LATEST_ON_HOME = 10
 HOT_ON_HOME = 10
@@ -323,7 +323,7 @@ def lookup_json(request: Request) -> Response:
 
 
 def found_doc(request: Request, suffix: str = "") -> DocPage | Response:
-    """The document at this path, a redirect to its canonical path, or 404."""
+    """The document at this path, a redirect to its canonical path, or the error :func:`not_found` gives."""
     catalog = catalog_of(request)
     doc_id = request.path_params["doc_id"]
     page = doc_page(catalog, doc_id)
@@ -331,7 +331,7 @@ def found_doc(request: Request, suffix: str = "") -> DocPage | Response:
         return page
     resolved = page.doc.id if page else resolve_doc_id(catalog, doc_id)
     if resolved is None:
-        raise HTTPException(404, "没有找到这份文件：索引号或链接可能有误。")
+        raise not_found(request, doc_id, "没有找到这份文件：索引号或链接可能有误。")
     return RedirectResponse(doc_path(resolved, suffix), status_code=301)
 
 

@@ -27,6 +27,7 @@ from index.takedown import take_down
 from index.versiondiff import diff_text
 from index.whoosh.catalog import Catalog
 from index.whoosh.ingest import ingest_paths
+from portal.links import doc_path
 from portal.server import server_config, serving
 
 DETAIL = Detail(
@@ -232,7 +233,7 @@ def test_the_same_raw_bytes_are_stored_once_and_versions_compressed(tmp_path) ->
     assert stats["raw_bytes"] < len(body.encode()) / 5 and stats["payload_bytes"] < len(body.encode()) / 5
 
 
-def test_a_takedown_removes_the_document_and_its_history_logs_it_and_keeps_it_out(tmp_path) -> None:
+def test_a_takedown_removes_the_document_and_its_history_logs_it_and_keeps_it_out(tmp_path, portal) -> None:
     docs, index_dir = tmp_path / "docs", tmp_path / "index"
     docs.mkdir()
     _export(docs / "export.jsonl", RECORDS)
@@ -258,6 +259,11 @@ def test_a_takedown_removes_the_document_and_its_history_logs_it_and_keeps_it_ou
     assert any("taken down" in str(r) for r in report.rejected)
     assert Catalog(index_dir).get(doc_id) is None
     assert Catalog(index_dir).search(SearchRequest(q="收费目录")).total == 0
+    with portal() as server, httpx.Client(base_url=server, timeout=60) as client:
+        gone = [client.get(doc_path(doc_id, suffix)) for suffix in ("", ".json", "/v/1", "/diff")]
+        assert [r.status_code for r in gone] == [410, 410, 410, 410]
+        assert "依法撤除" in gone[0].text and "法院通知" not in gone[0].text  # the reason is the operator's
+        assert client.get(doc_path("014319733/2023-99999")).status_code == 404  # never held: not found
 
 
 def test_a_diff_is_by_words_and_joins_back_to_both_texts() -> None:
