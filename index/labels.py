@@ -98,6 +98,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "author",
         "docauthor",  # TRS WCM
         "content_source",
+        "docsource",  # 银保监会/金融监管总局 DocInfo API (data.docSource: 国家金融监督管理总局)
     ),
     "pub_date": (
         "公开日期",
@@ -123,6 +124,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "releasetime",  # camelCase API keys (releaseTime)
         "publishedtime",  # TRS 海云 search (publishedTimeStr)
         "publishedtimestr",
+        "senddate",  # 青海省人社厅 政策法规 API (zcfgs[].sendDate)
         "trs_time",  # TRS IGS 站群检索 (page.content[].trs_time)
         "date",
         "pubdate",
@@ -199,6 +201,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "文件状态",  # 广州 行政规范性文件统一发布平台
         "validity",
         "yxx",  # 有效性 in pinyin initials
+        "sfyx",  # 是否有效 in pinyin initials (国家税务总局北京市税务局 12366 知识库: ZLSFYX)
         "sxx",  # 时效性 in pinyin initials (法规库 APIs)
         "effectivestate",  # TRS 海云 政府文件库 (Effectivestate)
         "aging",  # 国家税务总局 法规库 (aging, xxgk_aging: 时效性 全文有效/全文失效)
@@ -235,9 +238,21 @@ LABELS: dict[str, tuple[str, ...]] = {
         "nr",  # 内容 in pinyin initials
         "page_content",  # LangChain Document dumps ({"page_content": …, "metadata": {…}})
         "original_text",  # a crawler's JSON export of 广州 pages (original_text: the page's text)
+        "docclob",  # 银保监会/金融监管总局 DocInfo API: the body as HTML (data.docClob, an Oracle CLOB column)
     ),
     # appendix: 国家税务总局 法规库 (appendix: [{appendixName, appendixUrl}]); fjxx: 附件信息 in pinyin initials
-    "attachments": ("附件", "文件下载", "相关附件", "附件链接", "attachments", "attachment", "appendix", "fjxx"),
+    # attachmentinfovolist: 银保监会/金融监管总局 DocInfo API (data.attachmentInfoVOList)
+    "attachments": (
+        "附件",
+        "文件下载",
+        "相关附件",
+        "附件链接",
+        "attachments",
+        "attachment",
+        "appendix",
+        "fjxx",
+        "attachmentinfovolist",
+    ),
     "related": ("相关信息", "相关解读", "相关链接", "related", "relation"),
     "url": (
         "访问地址",
@@ -294,6 +309,7 @@ _PLAUSIBLE = {
     "author": lambda value: _is_organisation(value),
     "docauthor": lambda value: _is_organisation(value),
     "contentsource": lambda value: _is_organisation(value),
+    "docsource": lambda value: _is_organisation(value),
     "index": _is_index_no,
     "identifier": _is_index_no,
 }
@@ -354,14 +370,18 @@ def known_labels() -> list[str]:
 def map_fields(items: Iterable[tuple[str, Any]]) -> tuple[dict[str, Any], list[str]]:
     """Canonical fields from a source's (label, value) pairs, and the labels not understood.
 
-    Empty values and placeholders (``无``, ``其它``, ``-`` in a 文号, 分类 or 索引号: index.placeholders) are
-    skipped; where several labels name one field, the label listed first in ``LABELS`` wins (公开日期 over
-    日期, publisher over source).
+    A label is read as :func:`canonical_field` reads it, else after the table prefix the source's labels
+    share (:func:`key_fields`: ``DFWJ_BT``, ``s_title``, ``ZLWH``). Empty values and placeholders (``无``,
+    ``其它``, ``-`` in a 文号, 分类 or 索引号: index.placeholders) are skipped; where several labels name one
+    field, the label listed first in ``LABELS`` wins (公开日期 over 日期, publisher over source), and a label
+    read after a prefix comes after every label read as it is.
     """
+    pairs = list(items)
+    fields = key_fields(label for label, _ in pairs)
     ranked: dict[str, tuple[int, Any]] = {}
     unknown: list[str] = []
-    for label, value in items:
-        name = canonical_field(label)
+    for label, value in pairs:
+        name = fields.get(label)
         if name is None:
             if label_key(label) not in _IGNORED_KEYS:
                 unknown.append(label)
@@ -371,14 +391,80 @@ def map_fields(items: Iterable[tuple[str, Any]]) -> tuple[dict[str, Any], list[s
         if name in PLACEHOLDER_FIELDS and is_placeholder(value, name):
             continue  # 文号：无 is no 文号; a lower-ranked label may still give one
         key = label_key(label)
+        own = key in _BY_KEY
+        if not own:
+            key = _unprefixed(label, fields) or key
         if key in _PLAUSIBLE and not _PLAUSIBLE[key](value):
             continue
         if name in _PLAUSIBLE_FIELD and not _PLAUSIBLE_FIELD[name](value):
             continue
-        rank = _RANK[key]
+        rank = _RANK.get(key, 0) + (0 if own else _PREFIXED_RANK)
         if name not in ranked or rank < ranked[name][0]:
             ranked[name] = (rank, value)
     return {name: value for name, (_, value) in ranked.items()}, unknown
+
+
+# Table prefixes ------------------------------------------------------------------------------------
+#
+# Some exports name every column after its table: 国家税务总局河南省税务局's 地方文件 API gives ``DFWJ_BT``,
+# ``DFWJ_NR``, ``DFWJ_FBRQ`` (标题, 内容, 发布日期; bigcpp110/policy_crawl spiders/tax/all/henan.py), 山西省
+# 市场监管局's list API ``s_title``, ``s_content``, ``s_url`` (a type prefix: s for string, d for date;
+# spiders/scjdj/all/shaanxi.py), and 国家税务总局北京市税务局's 12366 知识库 glues its prefix on: ``ZLTITLE``,
+# ``ZLWH``, ``ZLFBRQ``, ``ZLSFYX``, ``ZLNR`` (2218084076/crawlers-tax-policy-data
+# src/crawlers_tax_policy_data/example/beijing1.py). A prefix counts only where the source's own labels
+# show it: two or more of them, read without it, name two different fields (an id or an address aside),
+# so a lone ``sub_title`` or ``lm_mc`` (栏目名称) is never read as the title.
+
+_PREFIXED_RANK = 1000
+_SEPARATED = re.compile(r"^([A-Za-z]{1,6})[_\-.](.+)$")  # DFWJ_BT, s_title, XXGK-FBRQ
+_GLUED = re.compile(r"^[A-Z]{4,}$")  # ZLWH, ZLFBRQ: upper case only, the prefix 2–4 letters
+_NOT_EVIDENCE = frozenset({"id", "url", "site", "column"})
+
+
+def _prefix_readings(label: str) -> list[tuple[str, str]]:
+    """(prefix, the label without it) for each way a label may carry a table prefix."""
+    readings = []
+    separated = _SEPARATED.match(label.strip())
+    if separated:
+        readings.append((separated.group(1).lower() + "_", separated.group(2)))
+    if _GLUED.match(label.strip()):
+        text = label.strip()
+        readings.extend((text[:size].lower(), text[size:]) for size in (2, 3, 4) if len(text) - size >= 2)
+    return [(prefix, rest) for prefix, rest in readings if label_key(rest) in _BY_KEY]
+
+
+def key_fields(labels: Iterable[str]) -> dict[str, str]:
+    """The canonical field of each label of one record (or one header row) that names one: the label's
+    own (:func:`canonical_field`), else the label read without the table prefix the record's labels share
+    (``DFWJ_BT`` beside ``DFWJ_NR`` is the title, ``ZLWH`` beside ``ZLTITLE`` the 文号)."""
+    labels = list(dict.fromkeys(labels))
+    fields = {label: name for label in labels if (name := canonical_field(label))}
+    evidence: dict[str, set[str]] = {}
+    for label in labels:
+        if label in fields:
+            continue
+        for prefix, rest in _prefix_readings(label):
+            name = _BY_KEY[label_key(rest)]
+            if name not in _NOT_EVIDENCE:
+                evidence.setdefault(prefix, set()).add(name)
+    shared = {prefix for prefix, names in evidence.items() if len(names) >= 2}
+    for label in labels:
+        if label in fields:
+            continue
+        for prefix, rest in _prefix_readings(label):
+            if prefix in shared:
+                fields[label] = _BY_KEY[label_key(rest)]
+                break
+    return fields
+
+
+def _unprefixed(label: str, fields: dict[str, str]) -> str | None:
+    """The comparable form of a prefixed label without its prefix (its rank and plausibility are the bare
+    label's), or None."""
+    for _prefix, rest in _prefix_readings(label):
+        if _BY_KEY[label_key(rest)] == fields.get(label):
+            return label_key(rest)
+    return None
 
 
 _RANK: dict[str, int] = {label_key(label): rank for labels in LABELS.values() for rank, label in enumerate(labels)}

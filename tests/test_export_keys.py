@@ -1,0 +1,159 @@
+"""Keys of provincial and ministry APIs found in public crawler code (issue 17, item 3): each test is built on the
+shape a named crawler reads (its keys, nesting and callback, quoted with the repository and path); the values are
+stand-ins of the kind those keys hold."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from index.labels import canonical_field, map_fields
+from index.normalise import normalise
+from index.readers import read_file
+from index.record import RawRecord, ReadError
+
+
+def _documents(path):
+    items = list(read_file(path))
+    assert not [item for item in items if isinstance(item, ReadError)], items
+    return [normalise(item) for item in items if isinstance(item, RawRecord)]
+
+
+def _write(tmp_path, name: str, text: str):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("label", "field"),
+    [
+        # 银保监会 / 国家金融监督管理总局 DocInfo/SelectByDocId API: data.docClob (the body as HTML), data.docSource,
+        # data.attachmentInfoVOList (bigcpp110/policy_crawl spiders/cbirc.py).
+        ("docClob", "body"),
+        ("docSource", "publisher"),
+        ("attachmentInfoVOList", "attachments"),
+        # 青海省人社厅 政策法规 API: zcfgs[].sendDate (bigcpp110/policy_crawl spiders/rst/all/qinghai.py).
+        ("sendDate", "pub_date"),
+        # 是否有效 in pinyin initials (北京 12366 知识库's ZLSFYX, below).
+        ("sfyx", "validity"),
+    ],
+)
+def test_more_keys_real_apis_use(label, field):
+    assert canonical_field(label) == field
+
+
+def test_a_tables_prefix_on_every_key_is_read_through(tmp_path):
+    """国家税务总局河南省税务局's 地方文件 API names each column after its table and answers in JSONP (bigcpp110/
+    policy_crawl spiders/tax/all/henan.py: ``getNRGL_DFWJQT.do?callback=jQuery110204354242861982103_…``, then
+    ``items["data"]``, ``item["DFWJ_BT"]``, ``item["DFWJ_NR"]``, ``item["DFWJ_FBRQ"]``). The records were rejected
+    as having neither title nor body."""
+    record = {
+        "DFWJ_ID": "180615092227038",
+        "LM_ID": "31001",
+        "DFWJ_BT": "国家税务总局河南省税务局关于发布《税务行政处罚裁量基准》的公告",
+        "DFWJ_FBRQ": "2018-06-15",
+        "DFWJ_NR": "<p>为规范税务行政处罚裁量权，现将有关事项公告如下。</p>",
+    }
+    body = json.dumps({"data": [record, {**record, "DFWJ_ID": "2", "DFWJ_BT": "第二件"}]}, ensure_ascii=False)
+    path = _write(tmp_path, "henan.json", f"jQuery110204354242861982103_1583827086500({body});")
+    first, second = _documents(path)
+    assert first.title == record["DFWJ_BT"] and second.title == "第二件"
+    assert first.pub_date == "2018-06-15"
+    assert first.body.startswith("为规范税务行政处罚裁量权")
+
+
+def test_a_prefix_glued_to_upper_case_keys_is_read_through(tmp_path):
+    """国家税务总局北京市税务局's 12366 知识库 search (2218084076/crawlers-tax-policy-data
+    src/crawlers_tax_policy_data/example/beijing1.py: ``json.loads(response.text)['pageContent']``, then
+    ``j['ZLCODE']``, ``j['ZLTITLE']``, ``j['ZLSFYX']``, ``j['ZLWH']``, ``j['ZLFBRQ']``)."""
+    page = {
+        "pageContent": [
+            {
+                "ZLCODE": "A0001",
+                "ZLTITLE": "国家税务总局北京市税务局关于发布《发票管理办法》的公告",
+                "ZLWH": "国家税务总局北京市税务局公告2019年第1号",
+                "ZLSFYX": "否",
+                "ZLFBRQ": "2019-01-02",
+            },
+            {"ZLCODE": "A0002", "ZLTITLE": "第二件", "ZLWH": "-", "ZLSFYX": "是", "ZLFBRQ": "2020-03-04"},
+        ]
+    }
+    path = _write(tmp_path, "bj12366.json", json.dumps(page, ensure_ascii=False))
+    first, second = _documents(path)
+    assert first.title.startswith("国家税务总局北京市税务局关于发布")
+    assert first.doc_no == "国家税务总局北京市税务局公告2019年第1号"
+    assert (first.pub_date, first.validity) == ("2019-01-02", "失效")
+    assert (second.doc_no, second.validity) == ("", "有效")  # "-" is a placeholder
+
+
+def test_a_type_prefix_on_every_key_is_read_through(tmp_path):
+    """山西省市场监管局's list API (bigcpp110/policy_crawl spiders/scjdj/all/shaanxi.py: ``items["list"]``,
+    ``item["s_title"]``, ``item["s_content"]``, ``item["s_url"]``, ``item["d_fronttime"]`` in milliseconds)."""
+    response = {
+        "list": [
+            {
+                "s_title": "山西省市场监督管理局关于印发《市场主体登记管理办法》的通知",
+                "s_content": "各市市场监督管理局：现将《办法》印发给你们，请认真贯彻执行。",
+                "s_url": "http://scjgj.shanxi.gov.cn/zwgk/zcfg/202003/t20200310_1.shtml",
+                "d_fronttime": 1583827086500,
+            }
+        ]
+    }
+    [doc] = _documents(_write(tmp_path, "shanxi.json", json.dumps(response, ensure_ascii=False)))
+    assert doc.title.startswith("山西省市场监督管理局关于印发")
+    assert doc.body.startswith("各市市场监督管理局")
+    assert doc.url.endswith("t20200310_1.shtml")
+
+
+def test_a_csv_header_with_a_tables_prefix_is_read(tmp_path):
+    """The same 地方文件 columns saved as CSV: the header is known by its prefix too."""
+    text = "DFWJ_ID,DFWJ_BT,DFWJ_FBRQ,DFWJ_NR\n1,关于发布某规定的公告,2018-06-15,现将有关事项公告如下。\n"
+    [doc] = _documents(_write(tmp_path, "dfwj.csv", text))
+    assert (doc.title, doc.pub_date) == ("关于发布某规定的公告", "2018-06-15")
+
+
+@pytest.mark.parametrize(
+    "pairs",
+    [
+        # A lone prefixed key is no evidence of a table prefix: a subtitle is no title.
+        [("sub_title", "副标题"), ("content", "正文")],
+        # 栏目名称 and 栏目 id share a prefix, but an id is no evidence: the column's name is no title.
+        [("lm_mc", "通知公告"), ("lm_id", "31001"), ("lm_url", "http://example.gov.cn/tzgg/")],
+    ],
+)
+def test_a_prefix_counts_only_where_the_records_own_keys_show_it(pairs):
+    fields, _unknown = map_fields(pairs)
+    assert "title" not in fields
+
+
+def test_a_label_read_as_it_is_wins_over_one_read_without_a_prefix():
+    fields, _unknown = map_fields([("s_title", "列表标题"), ("s_content", "正文"), ("title", "标题")])
+    assert fields["title"] == "标题"
+
+
+def test_a_ministrys_detail_response_gives_its_html_body_publisher_and_doc_no(tmp_path):
+    """银保监会 / 金融监管总局 ``DocInfo/SelectByDocId/data_docId=….json`` (bigcpp110/policy_crawl spiders/cbirc.py:
+    ``json.loads(html)["data"]``, ``item["docTitle"]``, ``item["docClob"]``, ``item["publishDate"]``,
+    ``item["attachmentInfoVOList"]``): the body was lost, the record rejected for want of one."""
+    response = {
+        "data": {
+            "docId": 1001,
+            "docTitle": "银行保险机构消费者权益保护管理办法",
+            "docSubtitle": "",
+            "docClob": "<div><p>第一条　为加强银行保险机构消费者权益保护，制定本办法。</p>"
+            "<p>第二条　本办法适用于银行保险机构。</p></div>",
+            "docSource": "国家金融监督管理总局",
+            "publishDate": "2023-03-01 10:30:00",
+            "documentNo": "中国银保监会令2022年第9号",
+            "attachmentInfoVOList": [],
+        },
+        "msg": "success",
+        "rptCode": "200",
+    }
+    [doc] = _documents(_write(tmp_path, "docinfo.json", json.dumps(response, ensure_ascii=False)))
+    assert doc.title == "银行保险机构消费者权益保护管理办法"
+    assert doc.body.startswith("第一条") and "<p>" not in doc.body
+    assert doc.publishers == ["国家金融监督管理总局"]
+    assert (doc.pub_date, doc.doc_no) == ("2023-03-01", "中国银保监会令2022年第9号")
