@@ -53,12 +53,16 @@ LABELS: dict[str, tuple[str, ...]] = {
         "xxmc",  # 信息名称 in pinyin initials
         "fgmc",  # 法规名称 in pinyin initials (法规库 APIs)
         "listtitle",  # TRS WCM's list title (LISTTITLE), where no DOCTITLE is given
+        # City search APIs read by Kira-yoshikage-d/spider-gov (search_engine spiders): resourceTitle, MetaDataTitle
+        "resourcetitle",
+        "metadatatitle",
     ),
     "category": ("分类", "信息分类", "所属分类", "类别", "一级类别", "所属一级类别", "所属类别", "category"),
     "category_scheme": ("组配分类", "classify_main_name"),
     # ztfl: 主题分类 in pinyin initials
     "category_topic": ("主题分类", "主题导航", "主题", "classify_theme_name", "childtype", "ztfl"),
-    "category_genre": ("体裁分类", "体裁", "文种", "公文种类", "classify_genre_name"),
+    # gwzl: 公文种类 in pinyin initials (滨州 zfxxgk listQuery)
+    "category_genre": ("体裁分类", "体裁", "文种", "公文种类", "classify_genre_name", "gwzl"),
     "publisher": (
         "发布机构",
         "发布机关",
@@ -99,6 +103,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "docauthor",  # TRS WCM
         "content_source",
         "docsource",  # 银保监会/金融监管总局 DocInfo API (data.docSource: 国家金融监督管理总局)
+        "sourcename",  # TRS search results (sourcename), a body's name only, see _PLAUSIBLE
     ),
     "pub_date": (
         "公开日期",
@@ -125,6 +130,13 @@ LABELS: dict[str, tuple[str, ...]] = {
         "publishedtime",  # TRS 海云 search (publishedTimeStr)
         "publishedtimestr",
         "senddate",  # 青海省人社厅 政策法规 API (zcfgs[].sendDate)
+        # City search and 信息公开 APIs (Kira-yoshikage-d/spider-gov): docDate, articlePublishTime, showdate,
+        # issue_time, and 滨州's zfxxgk listQuery fbdate (milliseconds)
+        "docdate",
+        "articlepublishtime",
+        "showdate",
+        "issuetime",
+        "fbdate",
         "trs_time",  # TRS IGS 站群检索 (page.content[].trs_time)
         "date",
         "pubdate",
@@ -150,6 +162,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "scrq",  # 生成日期 in pinyin initials
         "cwsj",  # 成文时间 in pinyin initials
         "writtendate",  # 国家税务总局 法规库 (writtendate: 成文日期)
+        "cwbdate",  # 滨州 zfxxgk listQuery (cwbdateBegin/cwbdateEnd: 成文日期)
     ),
     "doc_no": (
         "文号",
@@ -269,9 +282,12 @@ LABELS: dict[str, tuple[str, ...]] = {
         "post_url",
         "puburl",
         "pub_url",  # gov.cn 政府信息公开 API
+        "viewurl",  # gov.cn 搜索 and city search APIs (viewUrl, content_pageUrl)
+        "pageurl",
     ),
     "site": ("来源网站", "站点", "site", "sitename", "trs_site"),  # trs_site: TRS IGS 站群检索
-    "column": ("栏目", "所属栏目", "columnname", "column"),
+    # lmname: 栏目名称 in pinyin initials; trs_chnlname: TRS search results' channel
+    "column": ("栏目", "所属栏目", "columnname", "column", "lmname", "lmmc", "trs_chnlname", "chnlname"),
 }
 
 # Keys a reader may meet that are not metadata; recognised so they are not reported as unknown.
@@ -310,6 +326,7 @@ _PLAUSIBLE = {
     "docauthor": lambda value: _is_organisation(value),
     "contentsource": lambda value: _is_organisation(value),
     "docsource": lambda value: _is_organisation(value),
+    "sourcename": lambda value: _is_organisation(value),
     "index": _is_index_no,
     "identifier": _is_index_no,
 }
@@ -411,13 +428,14 @@ def map_fields(items: Iterable[tuple[str, Any]]) -> tuple[dict[str, Any], list[s
 # 市场监管局's list API ``s_title``, ``s_content``, ``s_url`` (a type prefix: s for string, d for date;
 # spiders/scjdj/all/shaanxi.py), and 国家税务总局北京市税务局's 12366 知识库 glues its prefix on: ``ZLTITLE``,
 # ``ZLWH``, ``ZLFBRQ``, ``ZLSFYX``, ``ZLNR`` (2218084076/crawlers-tax-policy-data
-# src/crawlers_tax_policy_data/example/beijing1.py). A prefix counts only where the source's own labels
-# show it: two or more of them, read without it, name two different fields (an id or an address aside),
-# so a lone ``sub_title`` or ``lm_mc`` (栏目名称) is never read as the title.
+# src/crawlers_tax_policy_data/example/beijing1.py), as do city search APIs (``xqtitle``, ``xqpudate``, ``xqurl``;
+# ``content_title``, ``content_orgName``, ``content_addTime``: Kira-yoshikage-d/spider-gov). A prefix counts only
+# where the source's own labels show it: two or more of them, read without it, name two different fields (an id
+# or an address aside), so a lone ``sub_title`` or ``lm_mc`` (栏目名称) is never read as the title.
 
 _PREFIXED_RANK = 1000
-_SEPARATED = re.compile(r"^([A-Za-z]{1,6})[_\-.](.+)$")  # DFWJ_BT, s_title, XXGK-FBRQ
-_GLUED = re.compile(r"^[A-Z]{4,}$")  # ZLWH, ZLFBRQ: upper case only, the prefix 2–4 letters
+_SEPARATED = re.compile(r"^([A-Za-z]{1,10})[_\-.](.+)$")  # DFWJ_BT, s_title, content_orgName
+_GLUED = re.compile(r"^(?:[A-Z]{4,}|[a-z]{4,})$")  # ZLWH, xqtitle: one case only, the prefix 2–4 letters
 _NOT_EVIDENCE = frozenset({"id", "url", "site", "column"})
 
 

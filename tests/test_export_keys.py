@@ -38,6 +38,21 @@ def _write(tmp_path, name: str, text: str):
         ("sendDate", "pub_date"),
         # 是否有效 in pinyin initials (北京 12366 知识库's ZLSFYX, below).
         ("sfyx", "validity"),
+        # City search APIs read by Kira-yoshikage-d/spider-gov search_engine/search_engine/spiders/*.py: docDate and
+        # viewUrl (gov search), articlePublishTime (周口), showdate (许昌), issue_time, resourceTitle, MetaDataTitle,
+        # sourcename and lmname (TRS results), and 滨州's zfxxgk listQuery (fbdate, cwbdate, gwzl: 公文种类).
+        ("docDate", "pub_date"),
+        ("viewUrl", "url"),
+        ("articlePublishTime", "pub_date"),
+        ("showdate", "pub_date"),
+        ("issue_time", "pub_date"),
+        ("resourceTitle", "title"),
+        ("MetaDataTitle", "title"),
+        ("sourcename", "publisher"),
+        ("lmname", "column"),
+        ("fbdate", "pub_date"),
+        ("cwbdate", "written_date"),
+        ("gwzl", "category_genre"),
     ],
 )
 def test_more_keys_real_apis_use(label, field):
@@ -157,3 +172,55 @@ def test_a_ministrys_detail_response_gives_its_html_body_publisher_and_doc_no(tm
     assert doc.body.startswith("第一条") and "<p>" not in doc.body
     assert doc.publishers == ["国家金融监督管理总局"]
     assert (doc.pub_date, doc.doc_no) == ("2023-03-01", "中国银保监会令2022年第9号")
+
+
+def test_a_city_information_api_response_with_millisecond_dates(tmp_path):
+    """滨州's zfxxgk ``listQuery`` (Kira-yoshikage-d/spider-gov search_engine/search_engine/spiders/a滨州.py:
+    ``response.json()['result']['records']``, ``item['title']``, ``item['fwjg']``, ``item['fbdate']`` in
+    milliseconds; its query names ``syh``, ``cwbdate``, ``yxx`` and ``gwzl``)."""
+    response = {
+        "result": {
+            "pages": 3,
+            "records": [
+                {
+                    "id": "8a8a8a",
+                    "title": "滨州市人民政府关于印发滨州市扬尘污染防治办法的通知",
+                    "fwjg": "滨州市人民政府",
+                    "syh": "11371600004347020D/2021-00123",
+                    "fbdate": 1611100800000,
+                    "cwbdate": "2021-01-15",
+                    "yxx": "有效",
+                    "gwzl": "通知",
+                },
+                {"id": "8a8a8b", "title": "第二件", "fwjg": "滨州市生态环境局", "fbdate": 1611187200000},
+            ],
+        }
+    }
+    first, second = _documents(_write(tmp_path, "binzhou.json", json.dumps(response, ensure_ascii=False)))
+    assert first.title.startswith("滨州市人民政府关于印发") and second.title == "第二件"
+    assert (first.pub_date, first.written_date) == ("2021-01-20", "2021-01-15")
+    assert first.category_genre == "通知" and first.validity == "有效"
+    assert first.publishers == ["滨州市人民政府"]
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        # 大连 search (spiders/Dalian.py): item['xqtitle'], item['xqpudate'], item['xqurl'], item['lmname'].
+        {
+            "xqtitle": "大连市人民政府关于印发某办法的通知",
+            "xqurl": "https://www.dl.gov.cn/art/1.html",
+            "xqcontent": "各区市县",
+        },
+        # 张家口 search (spiders/a张家口.py): content_title, content_pageUrl, content_orgName, content_addTime.
+        {
+            "content_title": "大连市人民政府关于印发某办法的通知",
+            "content_pageUrl": "https://www.dl.gov.cn/art/1.html",
+            "content_orgName": "张家口市人民政府办公室",
+        },
+    ],
+)
+def test_a_search_apis_prefixed_keys_are_read_through(tmp_path, record):
+    [doc] = _documents(_write(tmp_path, "search.json", json.dumps({"data": {"list": [record]}}, ensure_ascii=False)))
+    assert doc.title == "大连市人民政府关于印发某办法的通知"
+    assert doc.url == "https://www.dl.gov.cn/art/1.html"
