@@ -40,6 +40,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "标题",
         "文件名称",
         "公文标题",
+        "文件标题",
         "title",
         "name",
         "doctitle",  # TRS WCM
@@ -50,6 +51,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "filename",  # TRS 海云 政府文件库 (FileName): the document's name, see _PLAUSIBLE
         "vc_title",  # Hanweb/大汉 信息公开
         "wjmc",  # 文件名称 in pinyin initials
+        "wjbt",  # 文件标题 in pinyin initials (OA 发文 tables: B_OA_SendDoc.wjbt, beside wjnr and wh)
         "xxmc",  # 信息名称 in pinyin initials
         "fgmc",  # 法规名称 in pinyin initials (法规库 APIs)
         "listtitle",  # TRS WCM's list title (LISTTITLE), where no DOCTITLE is given
@@ -234,6 +236,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "内容",
         "全文",
         "文章内容",
+        "文件内容",
         "body",
         # A record's HTML body wins over its text: the markup keeps the paragraphs and the metadata table
         # apart, which a crawler's flattened text (its ``content``) runs together.
@@ -249,6 +252,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "dochtmlcon",
         "zw",  # 正文 in pinyin initials (TRS 海云 ZW)
         "nr",  # 内容 in pinyin initials
+        "wjnr",  # 文件内容 in pinyin initials (OA 发文 tables, beside wjbt)
         "page_content",  # LangChain Document dumps ({"page_content": …, "metadata": {…}})
         "original_text",  # a crawler's JSON export of 广州 pages (original_text: the page's text)
         "docclob",  # 银保监会/金融监管总局 DocInfo API: the body as HTML (data.docClob, an Oracle CLOB column)

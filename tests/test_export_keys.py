@@ -53,6 +53,11 @@ def _write(tmp_path, name: str, text: str):
         ("fbdate", "pub_date"),
         ("cwbdate", "written_date"),
         ("gwzl", "category_genre"),
+        # 文件标题 / 文件内容 and their pinyin initials, the columns of OA 发文 tables (B_OA_SendDoc.wjbt, wjnr, wh).
+        ("文件标题", "title"),
+        ("文件内容", "body"),
+        ("wjbt", "title"),
+        ("wjnr", "body"),
     ],
 )
 def test_more_keys_real_apis_use(label, field):
