@@ -58,6 +58,11 @@ LABELS: dict[str, tuple[str, ...]] = {
         # City search APIs read by Kira-yoshikage-d/spider-gov (search_engine spiders): resourceTitle, MetaDataTitle
         "resourcetitle",
         "metadatatitle",
+        # Policy datasets' English columns (HUANGZHIHAO1994/GCCMPD-climate-policy-dataset GOV_PRC.csv:
+        # Policy, Year, Policy_Content, URL), beside policy_title / policy_name
+        "policy_title",
+        "policy_name",
+        "policy",
     ),
     "category": ("分类", "信息分类", "所属分类", "类别", "一级类别", "所属一级类别", "所属类别", "category"),
     "category_scheme": ("组配分类", "classify_main_name"),
@@ -253,6 +258,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "zw",  # 正文 in pinyin initials (TRS 海云 ZW)
         "nr",  # 内容 in pinyin initials
         "wjnr",  # 文件内容 in pinyin initials (OA 发文 tables, beside wjbt)
+        "policy_content",  # policy datasets (GCCMPD: Policy_Content)
         "page_content",  # LangChain Document dumps ({"page_content": …, "metadata": {…}})
         "original_text",  # a crawler's JSON export of 广州 pages (original_text: the page's text)
         "docclob",  # 银保监会/金融监管总局 DocInfo API: the body as HTML (data.docClob, an Oracle CLOB column)
@@ -309,7 +315,11 @@ def _is_organisation(value: Any) -> bool:
     from index.publishers import is_organisation_name  # imported here, as identifiers above
 
     parts = [part for part in re.split(r"[、,，;；\s]+", value) if part] if isinstance(value, str) else []
-    return bool(parts) and all(is_organisation_name(part) for part in parts)
+    # A website (国务院新闻办公室网站, …政府网) is where a crawler found the text, never who issued it.
+    return bool(parts) and all(is_organisation_name(part) and not _WEBSITE.search(part) for part in parts)
+
+
+_WEBSITE = re.compile(r"(?:网站|政府网|门户网|网)$")
 
 
 def _is_date(value: Any) -> bool:
@@ -511,14 +521,23 @@ def _line_pattern(unknown: bool) -> re.Pattern[str]:
     )
 
 
-def line_pairs(line: str, unknown: bool = False) -> list[tuple[str, str]]:
+# A crawler's text dump may write its keys as they are named in its code, one a line with a colon
+# (changwu/gov_spider export.py: ``title: …``, ``url: …``, ``author: …``, ``content:`` then the text). Such a key
+# counts only at the very start of the line, and only a label of three or more letters (no ``id:``, ``no:``).
+_ASCII_LINE = re.compile(r"(?i:(?P<key>[a-z][a-z_]{2,}))[ \t]*[:：][ \t]*")
+
+
+def line_pairs(line: str, unknown: bool = False, keys: bool = False) -> list[tuple[str, str]]:
     """The (label, value) pairs of a line of metadata (``索引号 014319733/2018-00019 分类 规划计划``,
     ``【发文字号】京政发〔2021〕2号``, ``[成文日期] 2021-01-20``), or [] if the line does not start with a label.
 
     With ``unknown``, any short word before a colon (作者：, 浏览次数：) also ends the value before it
-    and comes back as a pair of its own, for :func:`canonical_field` to leave unmapped.
+    and comes back as a pair of its own, for :func:`canonical_field` to leave unmapped. With ``keys``, a line
+    starting with an export's key and a colon (``title: …``, ``pub_time: …``) is one pair.
     """
     text = line.strip()
+    if keys and (key := _ASCII_LINE.match(text)) and canonical_field(key["key"]):
+        return [(key["key"], text[key.end() :].strip())]
     matches = list(_line_pattern(unknown).finditer(text))
     if not matches or matches[0].start() != 0:
         return []

@@ -229,3 +229,46 @@ def test_a_search_apis_prefixed_keys_are_read_through(tmp_path, record):
     [doc] = _documents(_write(tmp_path, "search.json", json.dumps({"data": {"list": [record]}}, ensure_ascii=False)))
     assert doc.title == "大连市人民政府关于印发某办法的通知"
     assert doc.url == "https://www.dl.gov.cn/art/1.html"
+
+
+def test_a_crawlers_text_dump_with_its_own_keys_is_read(tmp_path):
+    """changwu/gov_spider export.py writes each article as ``title: …``, ``url: …``, ``author: …``, ``content:`` and
+    the text (exports/2005-03-10.txt, an 国新办 page): the file was "not a recognised document format". Its author is
+    the website the text was found on, which is no publisher."""
+    text = (
+        "title: 2005年3月10日外交部发言人孔泉在例行记者会上答记者问 \n"
+        "url: http://www.scio.gov.cn/xwfbh/gbwxwfbh/xwfbh/wjb/Document/312477/312477.htm\n"
+        "author: 国务院新闻办公室网站\n"
+        "content: \n"
+        "3月10日下午，外交部发言人孔泉主持例行记者会。\n"
+        "谢谢大家出席今天的记者会。\n"
+    )
+    [doc] = _documents(_write(tmp_path, "2005-03-10.txt", text))
+    assert doc.title == "2005年3月10日外交部发言人孔泉在例行记者会上答记者问"
+    assert doc.url.endswith("312477.htm")
+    assert doc.publishers == []
+    assert doc.body.startswith("3月10日下午") and doc.body.endswith("谢谢大家出席今天的记者会。")
+
+
+@pytest.mark.parametrize("body_line", ["content: 正文", "Id: 3", "http://www.scio.gov.cn/"])
+def test_a_key_line_counts_only_where_it_starts_the_line_with_a_known_key(body_line):
+    from index.labels import line_pairs
+
+    assert line_pairs(body_line) == []  # page text and bodies never read an export's keys
+    assert bool(line_pairs(body_line, keys=True)) == body_line.startswith("content:")
+
+
+def test_a_policy_datasets_english_columns_are_read(tmp_path):
+    """HUANGZHIHAO1994/GCCMPD-climate-policy-dataset code and files/files/GOV_PRC.csv: ``Policy, Year, Country,
+    Policy_Content, URL, Scope, Source``; the file was rejected for want of a title column."""
+    text = (
+        "Policy,Year,Country,Policy_Content,URL,Scope,Source\n"
+        "国务院关于保护国营矿业企业正常生产的决定,1982,China,国务院关于保护国营矿业企业正常生产的决定国发〔1982〕103号"
+        "各省、市、自治区人民政府：近年来，一些单位和个人非法进入国营矿区。国务院一九八二年七月二十六日,"
+        "http://www.gov.cn/zhengce/content/2018-04/13/content_5282177.htm,National,GOV_CHN\n"
+    )
+    [doc] = _documents(_write(tmp_path, "GOV_PRC.csv", text))
+    assert doc.title == "国务院关于保护国营矿业企业正常生产的决定"
+    assert doc.doc_no == "国发〔1982〕103号"
+    assert doc.body.startswith("各省、市、自治区人民政府")
+    assert doc.publishers == []  # GOV_CHN is the dataset's code, not a body
