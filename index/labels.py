@@ -41,6 +41,8 @@ LABELS: dict[str, tuple[str, ...]] = {
         "文件名称",
         "公文标题",
         "文件标题",
+        "政策标题",  # crawler exports of policy pages (JiangCheng-1/pachong1: 政策标题, 政策正文文本, 政策正文附件链接)
+        "政策名称",
         "title",
         "name",
         "doctitle",  # TRS WCM
@@ -242,6 +244,9 @@ LABELS: dict[str, tuple[str, ...]] = {
         "全文",
         "文章内容",
         "文件内容",
+        "正文文本",
+        "政策正文",
+        "政策正文文本",
         "body",
         # A record's HTML body wins over its text: the markup keeps the paragraphs and the metadata table
         # apart, which a crawler's flattened text (its ``content``) runs together.
@@ -270,6 +275,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "文件下载",
         "相关附件",
         "附件链接",
+        "政策正文附件链接",
         "attachments",
         "attachment",
         "appendix",

@@ -272,3 +272,24 @@ def test_a_policy_datasets_english_columns_are_read(tmp_path):
     assert doc.doc_no == "国发〔1982〕103号"
     assert doc.body.startswith("各省、市、自治区人民政府")
     assert doc.publishers == []  # GOV_CHN is the dataset's code, not a body
+
+
+def test_a_tab_separated_export_named_csv_is_read_with_its_policy_labels(tmp_path):
+    """JiangCheng-1/pachong1 data/policies.csv: tab-separated under a .csv name, headed 索引号, 发布机构, 政策标题,
+    发布日期, 政策正文文本, 政策正文附件链接, with 无附件链接 where a row has no attachment. The file was rejected:
+    "the header row names no known field"."""
+    text = (
+        "索引号\t发布机构\t政策标题\t发布日期\t政策正文文本\t政策正文附件链接\n"
+        "006939748/2023-00283\t广东省人民政府\t广东省人民政府关于某规划的批复\t20230629\t中山市人民政府：现批复如下。\t无附件链接\n"
+        "006939748/2023-00281\t广东省人民政府\t广东省人民政府关于某工程的通告\t20230628\t为做好某工程建设征地工作。\t"
+        "http://www.gd.gov.cn/attachment/0/524/524503/4208058.pdf\n"
+    )
+    first, second = _documents(_write(tmp_path, "policies.csv", text))
+    assert (first.title, first.index_no.raw, first.pub_date) == (
+        "广东省人民政府关于某规划的批复",
+        "006939748/2023-00283",
+        "2023-06-29",
+    )
+    assert first.publishers == ["广东省人民政府"]
+    assert first.attachments == []  # 无附件链接 is no attachment
+    assert [a.url for a in second.attachments] == ["http://www.gd.gov.cn/attachment/0/524/524503/4208058.pdf"]

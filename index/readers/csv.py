@@ -22,8 +22,13 @@ def sniff(path: Path, head: bytes) -> bool:
     """A header row naming at least two known fields (also after a shared table prefix: index.labels.key_fields),
     comma- or tab-separated."""
     first_line = next(iter(decode_head(head[:4096]).splitlines()), "")
-    cells = first_line.split("\t" if first_line.count("\t") > first_line.count(",") else ",")
+    cells = first_line.split("\t" if _tab_separated(first_line) else ",")
     return len(key_fields(cell.strip().strip('"') for cell in cells)) >= 2
+
+
+def _tab_separated(header: str) -> bool:
+    """Whether a header line separates its cells by tabs rather than commas."""
+    return header.count("\t") > header.count(",")
 
 
 @contained
@@ -35,8 +40,12 @@ def read(path: Path, bounds: Limits) -> Iterator[RawRecord | ReadError]:
     with path.open("rb") as raw:
         encoding = text_encoding(raw.read(HEAD_BYTES))
         raw.seek(0)
+        first_line = next(iter(decode_head(raw.read(4096)).splitlines()), "")
+        raw.seek(0)
         text = _Tracked(io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline=""))
-        dialect = "excel-tab" if path.suffix.lower() == ".tsv" else "excel"
+        # A header with more tabs than commas is tab-separated, whatever the file is named (a crawler's
+        # pandas ``to_csv(sep="\t")`` saved as policies.csv: JiangCheng-1/pachong1 data/policies.csv).
+        dialect = "excel-tab" if path.suffix.lower() == ".tsv" or _tab_separated(first_line) else "excel"
         yield from _rows(path, csv.DictReader(text, dialect=dialect), text)
 
 
