@@ -464,7 +464,11 @@ def _prefix_readings(label: str) -> list[tuple[str, str]]:
     readings = []
     separated = _SEPARATED.match(label.strip())
     if separated:
-        readings.append((separated.group(1).lower() + "_", separated.group(2)))
+        prefix = separated.group(1).lower() + "_"
+        readings.append((prefix, separated.group(2)))
+        # A qualifier between the table and the field: DFWJ_ZFWD_SYH (地方文件 · 政府文电 · 索引号) is the 索引号.
+        rest = re.split(r"[_\-.]+", separated.group(2))
+        readings.extend((prefix, part) for part in rest[1:][-1:] if len(rest) > 1)
     if _GLUED.match(label.strip()):
         text = label.strip()
         readings.extend((text[:size].lower(), text[size:]) for size in (2, 3, 4) if len(text) - size >= 2)

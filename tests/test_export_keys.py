@@ -293,3 +293,33 @@ def test_a_tab_separated_export_named_csv_is_read_with_its_policy_labels(tmp_pat
     assert first.publishers == ["广东省人民政府"]
     assert first.attachments == []  # 无附件链接 is no attachment
     assert [a.url for a in second.attachments] == ["http://www.gd.gov.cn/attachment/0/524/524503/4208058.pdf"]
+
+
+def test_a_crawlers_python_literal_dump_is_read(tmp_path):
+    """xlwzz/policy_crawl spiders/tax/all/a.txt holds one 地方文件 record as the crawler printed it (``str(dict)``:
+    keys in single quotes), its keys prefixed by table (DFWJ_) and by a qualifier (DFWJ_ZFWD_SYH: the 索引号), its
+    body HTML that starts with a heading and keeps JSON-escaped closing tags (``<\\/P>``). It was "not valid JSON"."""
+    record = (
+        "{'DFWJ_YXX': '全文有效', 'DFWJ_BT': '关于阶段性减免企业社会保险费的实施意见', 'DFWJ_WH': '豫人社[2020]7号', "
+        "'DFWJ_FWDW': '河南省人力资源和社会保障厅 河南省财政厅', 'DFWJ_FBRQ': '2020-03-05', "
+        "'DFWJ_NR': '<H4>各省辖市人民政府：<\\\\/H4>\\r\\n<P>为贯彻落实党中央决策部署。<\\\\/P>', "
+        "'DFWJ_ZFWD_SYH': '11410000005184611D/2020-07390', 'DFWJ_FWND': '2020'}"
+    )
+    for name, text in (("a.txt", record + "\n"), ("b.json", "[" + record + ", " + record + "]")):
+        docs = _documents(_write(tmp_path, name, text))
+        assert docs and all(doc.title == "关于阶段性减免企业社会保险费的实施意见" for doc in docs)
+        doc = docs[0]
+        assert (doc.doc_no, doc.index_no.raw, doc.validity) == (
+            "豫人社〔2020〕7号",
+            "11410000005184611D/2020-07390",
+            "有效",
+        )
+        assert doc.publishers == ["河南省人力资源和社会保障厅", "河南省财政厅"]
+        assert doc.body == "各省辖市人民政府：\n\n为贯彻落实党中央决策部署。"
+
+
+@pytest.mark.parametrize("text", ["{'title': __import__('os')}", "{'title': 'x'", "[{'a': 1}, {'b': (lambda: 1)}]"])
+def test_a_python_literal_runs_no_code_and_a_broken_one_is_a_clear_error(tmp_path, text):
+    items = list(read_file(_write(tmp_path, "dump.json", text)))
+    assert items and all(isinstance(item, ReadError) for item in items)
+    assert "dump.json" in str(items[0])

@@ -14,7 +14,15 @@ from pathlib import Path
 
 from index.limits import Limits
 from index.readers import contained
-from index.readers._common import decode, documents_in, head_text, read_whole, record_from_mapping
+from index.readers._common import (
+    PYTHON_LITERAL,
+    decode,
+    documents_in,
+    head_text,
+    python_literal,
+    read_whole,
+    record_from_mapping,
+)
 from index.readers.jsonl import is_object_lines
 from index.record import RawRecord, ReadError
 
@@ -63,6 +71,13 @@ def read(path: Path, bounds: Limits) -> Iterator[RawRecord | ReadError]:
     (a file cut short, a bad element) are kept and the break is a ReadError naming its record; an object
     (one document, or an export wrapping the list) is parsed whole, so a break anywhere loses the file."""
     text = unwrap_jsonp(decode(read_whole(path, bounds.max_parse_bytes)).lstrip("\ufeff"))
+    if PYTHON_LITERAL.match(text):
+        try:
+            data = python_literal(text)
+        except ValueError as exc:
+            raise ReadError(path, f"neither valid JSON nor a Python literal dump: {exc}") from exc
+        yield from _records(path, data, bounds)
+        return
     start = _after_space(text, 0)
     if text[start : start + 1] == "[":
         yield from _array(path, text, start + 1)
@@ -74,6 +89,11 @@ def read(path: Path, bounds: Limits) -> Iterator[RawRecord | ReadError]:
     except RecursionError as exc:
         # The parser recurses per level; PORTAL_MAX_NESTING then drops fields that are merely deep.
         raise ReadError(path, "nested too deep to parse (thousands of levels)") from exc
+    yield from _records(path, data, bounds)
+
+
+def _records(path: Path, data: object, bounds: Limits) -> Iterator[RawRecord | ReadError]:
+    """The records of a parsed JSON value: one document, a list of them, or the list an API response holds."""
     items = documents_in(data, bounds.max_nesting)
     if items is None:
         raise ReadError(
