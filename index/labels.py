@@ -41,6 +41,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "文件名称",
         "公文标题",
         "文件标题",
+        "发文标题",  # 公文 archives (发文字号, 发文标题, 发文日期, 发文机关)
         "政策标题",  # crawler exports of policy pages (JiangCheng-1/pachong1: 政策标题, 政策正文文本, 政策正文附件链接)
         "政策名称",
         "title",
@@ -97,6 +98,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "fbbm",  # 发布部门 in pinyin initials (法规库 APIs)
         "deptname",  # camelCase API keys (deptName)
         "pubname",  # 国家税务总局 法规库 search API (pubName: 财政部,国家税务总局)
+        "writtendepartment",  # 国家税务总局 法规库 metadata (domainMetaList: writtendepartment 发文单位)
         "orgname",  # camelCase API keys (orgName)
         "issuedepartment",  # 法规库 exports (IssueDepartment: 发布部门)
         "fwdw",  # 发文单位 in pinyin initials

@@ -58,6 +58,9 @@ def _write(tmp_path, name: str, text: str):
         ("文件内容", "body"),
         ("wjbt", "title"),
         ("wjnr", "body"),
+        # 公文 archives' 发文标题; 国家税务总局 法规库's metadata key for 发文单位.
+        ("发文标题", "title"),
+        ("writtendepartment", "publisher"),
     ],
 )
 def test_more_keys_real_apis_use(label, field):
