@@ -326,3 +326,24 @@ def test_a_python_literal_runs_no_code_and_a_broken_one_is_a_clear_error(tmp_pat
     items = list(read_file(_write(tmp_path, "dump.json", text)))
     assert items and all(isinstance(item, ReadError) for item in items)
     assert "dump.json" in str(items[0])
+
+
+@pytest.mark.parametrize(
+    ("data", "titles"),
+    [
+        # A crawler's array of the result pages it fetched, each page as the API answered (bigcpp110/policy_crawl
+        # spiders/cbirc.py walks ``json.loads(html)["data"]["rows"]`` page by page).
+        (
+            [
+                {"page": 1, "data": {"rows": [{"docTitle": "一"}, {"docTitle": "二"}]}},
+                {"page": 2, "data": {"rows": [{"docTitle": "三"}]}},
+            ],
+            ["一", "二", "三"],
+        ),
+        # Pages saved as lists of records, one list a page.
+        ([[{"title": "甲"}, {"title": "乙"}], [{"title": "丙"}]], ["甲", "乙", "丙"]),
+    ],
+)
+def test_an_array_of_saved_result_pages_gives_every_pages_records(tmp_path, data, titles):
+    path = _write(tmp_path, "pages.json", json.dumps(data, ensure_ascii=False))
+    assert [doc.title for doc in _documents(path)] == titles
