@@ -459,6 +459,8 @@ _PREFIXED_RANK = 1000
 _SEPARATED = re.compile(r"^([A-Za-z]{1,10})[_\-.](.+)$")  # DFWJ_BT, s_title, content_orgName
 _GLUED = re.compile(r"^(?:[A-Z]{4,}|[a-z]{4,})$")  # ZLWH, xqtitle: one case only, the prefix 2–4 letters
 _NOT_EVIDENCE = frozenset({"id", "url", "site", "column"})
+# Words too generic to be read after a prefix: ``username`` and ``usertime`` are a user's, ``file_name`` a file's.
+_GENERIC = frozenset({"name", "mc", "time", "date", "year", "source", "author", "text", "link", "href", "index"})
 
 
 def _prefix_readings(label: str) -> list[tuple[str, str]]:
@@ -474,7 +476,9 @@ def _prefix_readings(label: str) -> list[tuple[str, str]]:
     if _GLUED.match(label.strip()):
         text = label.strip()
         readings.extend((text[:size].lower(), text[size:]) for size in (2, 3, 4) if len(text) - size >= 2)
-    return [(prefix, rest) for prefix, rest in readings if label_key(rest) in _BY_KEY]
+    return [
+        (prefix, rest) for prefix, rest in readings if label_key(rest) in _BY_KEY and label_key(rest) not in _GENERIC
+    ]
 
 
 def key_fields(labels: Iterable[str]) -> dict[str, str]:

@@ -144,6 +144,8 @@ def test_a_csv_header_with_a_tables_prefix_is_read(tmp_path):
         [("sub_title", "副标题"), ("content", "正文")],
         # 栏目名称 and 栏目 id share a prefix, but an id is no evidence: the column's name is no title.
         [("lm_mc", "通知公告"), ("lm_id", "31001"), ("lm_url", "http://example.gov.cn/tzgg/")],
+        # A user's name and time under a shared prefix: words too generic to be read after a prefix.
+        [("username", "张三"), ("usertime", "2020-01-01"), ("usercontent", "评论")],
     ],
 )
 def test_a_prefix_counts_only_where_the_records_own_keys_show_it(pairs):
