@@ -349,3 +349,27 @@ def test_a_python_literal_runs_no_code_and_a_broken_one_is_a_clear_error(tmp_pat
 def test_an_array_of_saved_result_pages_gives_every_pages_records(tmp_path, data, titles):
     path = _write(tmp_path, "pages.json", json.dumps(data, ensure_ascii=False))
     assert [doc.title for doc in _documents(path)] == titles
+
+
+def test_a_java_date_object_is_a_date(tmp_path):
+    """Java-backed APIs serialised by json-lib give a date as the java.util.Date's fields (a crawler's record of such
+    an API, pasted into a Java bean's comment in many public repositories: ``"publishTime": {"date": 18, "day": 1,
+    "hours": 13, "minutes": 51, "month": 0, "nanos": 0, "seconds": 17, "time": 1453096277000, "timezoneOffset":
+    -480, "year": 116}``). The date was dropped as a structured value."""
+    record = {
+        "title": "关于某事项的通知",
+        "publishTime": {
+            "date": 18,
+            "day": 1,
+            "hours": 13,
+            "minutes": 51,
+            "month": 0,
+            "nanos": 0,
+            "seconds": 17,
+            "time": 1453096277000,
+            "timezoneOffset": -480,
+            "year": 116,
+        },
+    }
+    [doc] = _documents(_write(tmp_path, "java.json", json.dumps({"data": {"list": [record]}}, ensure_ascii=False)))
+    assert doc.pub_date == "2016-01-18"
