@@ -16,6 +16,8 @@ it could not take as written:
   others differ;
 - an object naming a value (``{"id": 7, "name": "北京市人民政府"}``: a string under ``name``, ``value``,
   ``text``, ``title`` …, :data:`NAME_KEYS`), or a list of such objects, reads as that name or those names;
+- a date field's java.util.Date object (``{"time": 1453096277000, "year": 116, "month": 0, "date": 18, …}``,
+  as json-lib serialises it) reads as its ``time``, a timestamp in milliseconds;
 - any other object, or a list holding lists or objects, is ``structured_value``: the body and summary keep its
   strings in order, one paragraph each; any other field is left empty (a title or a 文号 cannot be guessed
   from a structure).
@@ -76,6 +78,8 @@ def field_value(name: str, value: Any) -> tuple[Any, list[Finding]]:
         return value or "", []
     if _is_scalar(value):
         return _scalar(name, value)
+    if name in DATE_FIELDS and isinstance(value, dict) and (moment := _java_date(value)) is not None:
+        return moment, []
     if shape != "paragraphs" and isinstance(value, dict) and (named := _named_text(value)) is not None:
         return _scalar(name, named)
     if isinstance(value, list | tuple) and all(item is None or _is_scalar(item) for item in value):
@@ -102,6 +106,20 @@ def _named_text(value: dict[str, Any]) -> str | None:
             text = value[keys[wanted]]
             if isinstance(text, str) and text.strip():
                 return text
+    return None
+
+
+# A java.util.Date as json-lib and old Struts APIs serialise it (``"publishTime": {"date": 18, "day": 1, "hours":
+# 13, "month": 0, "time": 1453096277000, "timezoneOffset": -480, "year": 116}``): ``time`` is the moment in
+# milliseconds since the epoch, the other keys its parts (``year`` counts from 1900).
+_JAVA_DATE_PARTS = frozenset({"year", "month", "date"})
+
+
+def _java_date(value: dict[str, Any]) -> int | None:
+    """The epoch milliseconds a serialised java.util.Date holds, or None if the object is no such date."""
+    moment = value.get("time")
+    if isinstance(moment, int) and not isinstance(moment, bool) and _JAVA_DATE_PARTS <= value.keys():
+        return moment
     return None
 
 

@@ -40,6 +40,10 @@ LABELS: dict[str, tuple[str, ...]] = {
         "标题",
         "文件名称",
         "公文标题",
+        "文件标题",
+        "发文标题",  # 公文 archives (发文字号, 发文标题, 发文日期, 发文机关)
+        "政策标题",  # crawler exports of policy pages (JiangCheng-1/pachong1: 政策标题, 政策正文文本, 政策正文附件链接)
+        "政策名称",
         "title",
         "name",
         "doctitle",  # TRS WCM
@@ -50,15 +54,25 @@ LABELS: dict[str, tuple[str, ...]] = {
         "filename",  # TRS 海云 政府文件库 (FileName): the document's name, see _PLAUSIBLE
         "vc_title",  # Hanweb/大汉 信息公开
         "wjmc",  # 文件名称 in pinyin initials
+        "wjbt",  # 文件标题 in pinyin initials (OA 发文 tables: B_OA_SendDoc.wjbt, beside wjnr and wh)
         "xxmc",  # 信息名称 in pinyin initials
         "fgmc",  # 法规名称 in pinyin initials (法规库 APIs)
         "listtitle",  # TRS WCM's list title (LISTTITLE), where no DOCTITLE is given
+        # City search APIs read by Kira-yoshikage-d/spider-gov (search_engine spiders): resourceTitle, MetaDataTitle
+        "resourcetitle",
+        "metadatatitle",
+        # Policy datasets' English columns (HUANGZHIHAO1994/GCCMPD-climate-policy-dataset GOV_PRC.csv:
+        # Policy, Year, Policy_Content, URL), beside policy_title / policy_name
+        "policy_title",
+        "policy_name",
+        "policy",
     ),
     "category": ("分类", "信息分类", "所属分类", "类别", "一级类别", "所属一级类别", "所属类别", "category"),
     "category_scheme": ("组配分类", "classify_main_name"),
     # ztfl: 主题分类 in pinyin initials
     "category_topic": ("主题分类", "主题导航", "主题", "classify_theme_name", "childtype", "ztfl"),
-    "category_genre": ("体裁分类", "体裁", "文种", "公文种类", "classify_genre_name"),
+    # gwzl: 公文种类 in pinyin initials (滨州 zfxxgk listQuery)
+    "category_genre": ("体裁分类", "体裁", "文种", "公文种类", "classify_genre_name", "gwzl"),
     "publisher": (
         "发布机构",
         "发布机关",
@@ -84,6 +98,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "fbbm",  # 发布部门 in pinyin initials (法规库 APIs)
         "deptname",  # camelCase API keys (deptName)
         "pubname",  # 国家税务总局 法规库 search API (pubName: 财政部,国家税务总局)
+        "writtendepartment",  # 国家税务总局 法规库 metadata (domainMetaList: writtendepartment 发文单位)
         "orgname",  # camelCase API keys (orgName)
         "issuedepartment",  # 法规库 exports (IssueDepartment: 发布部门)
         "fwdw",  # 发文单位 in pinyin initials
@@ -98,6 +113,8 @@ LABELS: dict[str, tuple[str, ...]] = {
         "author",
         "docauthor",  # TRS WCM
         "content_source",
+        "docsource",  # 银保监会/金融监管总局 DocInfo API (data.docSource: 国家金融监督管理总局)
+        "sourcename",  # TRS search results (sourcename), a body's name only, see _PLAUSIBLE
     ),
     "pub_date": (
         "公开日期",
@@ -123,6 +140,14 @@ LABELS: dict[str, tuple[str, ...]] = {
         "releasetime",  # camelCase API keys (releaseTime)
         "publishedtime",  # TRS 海云 search (publishedTimeStr)
         "publishedtimestr",
+        "senddate",  # 青海省人社厅 政策法规 API (zcfgs[].sendDate)
+        # City search and 信息公开 APIs (Kira-yoshikage-d/spider-gov): docDate, articlePublishTime, showdate,
+        # issue_time, and 滨州's zfxxgk listQuery fbdate (milliseconds)
+        "docdate",
+        "articlepublishtime",
+        "showdate",
+        "issuetime",
+        "fbdate",
         "trs_time",  # TRS IGS 站群检索 (page.content[].trs_time)
         "date",
         "pubdate",
@@ -148,6 +173,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "scrq",  # 生成日期 in pinyin initials
         "cwsj",  # 成文时间 in pinyin initials
         "writtendate",  # 国家税务总局 法规库 (writtendate: 成文日期)
+        "cwbdate",  # 滨州 zfxxgk listQuery (cwbdateBegin/cwbdateEnd: 成文日期)
     ),
     "doc_no": (
         "文号",
@@ -199,6 +225,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "文件状态",  # 广州 行政规范性文件统一发布平台
         "validity",
         "yxx",  # 有效性 in pinyin initials
+        "sfyx",  # 是否有效 in pinyin initials (国家税务总局北京市税务局 12366 知识库: ZLSFYX)
         "sxx",  # 时效性 in pinyin initials (法规库 APIs)
         "effectivestate",  # TRS 海云 政府文件库 (Effectivestate)
         "aging",  # 国家税务总局 法规库 (aging, xxgk_aging: 时效性 全文有效/全文失效)
@@ -218,6 +245,10 @@ LABELS: dict[str, tuple[str, ...]] = {
         "内容",
         "全文",
         "文章内容",
+        "文件内容",
+        "正文文本",
+        "政策正文",
+        "政策正文文本",
         "body",
         # A record's HTML body wins over its text: the markup keeps the paragraphs and the metadata table
         # apart, which a crawler's flattened text (its ``content``) runs together.
@@ -233,11 +264,26 @@ LABELS: dict[str, tuple[str, ...]] = {
         "dochtmlcon",
         "zw",  # 正文 in pinyin initials (TRS 海云 ZW)
         "nr",  # 内容 in pinyin initials
+        "wjnr",  # 文件内容 in pinyin initials (OA 发文 tables, beside wjbt)
+        "policy_content",  # policy datasets (GCCMPD: Policy_Content)
         "page_content",  # LangChain Document dumps ({"page_content": …, "metadata": {…}})
         "original_text",  # a crawler's JSON export of 广州 pages (original_text: the page's text)
+        "docclob",  # 银保监会/金融监管总局 DocInfo API: the body as HTML (data.docClob, an Oracle CLOB column)
     ),
     # appendix: 国家税务总局 法规库 (appendix: [{appendixName, appendixUrl}]); fjxx: 附件信息 in pinyin initials
-    "attachments": ("附件", "文件下载", "相关附件", "附件链接", "attachments", "attachment", "appendix", "fjxx"),
+    # attachmentinfovolist: 银保监会/金融监管总局 DocInfo API (data.attachmentInfoVOList)
+    "attachments": (
+        "附件",
+        "文件下载",
+        "相关附件",
+        "附件链接",
+        "政策正文附件链接",
+        "attachments",
+        "attachment",
+        "appendix",
+        "fjxx",
+        "attachmentinfovolist",
+    ),
     "related": ("相关信息", "相关解读", "相关链接", "related", "relation"),
     "url": (
         "访问地址",
@@ -254,9 +300,12 @@ LABELS: dict[str, tuple[str, ...]] = {
         "post_url",
         "puburl",
         "pub_url",  # gov.cn 政府信息公开 API
+        "viewurl",  # gov.cn 搜索 and city search APIs (viewUrl, content_pageUrl)
+        "pageurl",
     ),
     "site": ("来源网站", "站点", "site", "sitename", "trs_site"),  # trs_site: TRS IGS 站群检索
-    "column": ("栏目", "所属栏目", "columnname", "column"),
+    # lmname: 栏目名称 in pinyin initials; trs_chnlname: TRS search results' channel
+    "column": ("栏目", "所属栏目", "columnname", "column", "lmname", "lmmc", "trs_chnlname", "chnlname"),
 }
 
 # Keys a reader may meet that are not metadata; recognised so they are not reported as unknown.
@@ -274,7 +323,11 @@ def _is_organisation(value: Any) -> bool:
     from index.publishers import is_organisation_name  # imported here, as identifiers above
 
     parts = [part for part in re.split(r"[、,，;；\s]+", value) if part] if isinstance(value, str) else []
-    return bool(parts) and all(is_organisation_name(part) for part in parts)
+    # A website (国务院新闻办公室网站, …政府网) is where a crawler found the text, never who issued it.
+    return bool(parts) and all(is_organisation_name(part) and not _WEBSITE.search(part) for part in parts)
+
+
+_WEBSITE = re.compile(r"(?:网站|政府网|门户网|网)$")
 
 
 def _is_date(value: Any) -> bool:
@@ -294,6 +347,8 @@ _PLAUSIBLE = {
     "author": lambda value: _is_organisation(value),
     "docauthor": lambda value: _is_organisation(value),
     "contentsource": lambda value: _is_organisation(value),
+    "docsource": lambda value: _is_organisation(value),
+    "sourcename": lambda value: _is_organisation(value),
     "index": _is_index_no,
     "identifier": _is_index_no,
 }
@@ -354,14 +409,18 @@ def known_labels() -> list[str]:
 def map_fields(items: Iterable[tuple[str, Any]]) -> tuple[dict[str, Any], list[str]]:
     """Canonical fields from a source's (label, value) pairs, and the labels not understood.
 
-    Empty values and placeholders (``无``, ``其它``, ``-`` in a 文号, 分类 or 索引号: index.placeholders) are
-    skipped; where several labels name one field, the label listed first in ``LABELS`` wins (公开日期 over
-    日期, publisher over source).
+    A label is read as :func:`canonical_field` reads it, else after the table prefix the source's labels
+    share (:func:`key_fields`: ``DFWJ_BT``, ``s_title``, ``ZLWH``). Empty values and placeholders (``无``,
+    ``其它``, ``-`` in a 文号, 分类 or 索引号: index.placeholders) are skipped; where several labels name one
+    field, the label listed first in ``LABELS`` wins (公开日期 over 日期, publisher over source), and a label
+    read after a prefix comes after every label read as it is.
     """
+    pairs = list(items)
+    fields = key_fields(label for label, _ in pairs)
     ranked: dict[str, tuple[int, Any]] = {}
     unknown: list[str] = []
-    for label, value in items:
-        name = canonical_field(label)
+    for label, value in pairs:
+        name = fields.get(label)
         if name is None:
             if label_key(label) not in _IGNORED_KEYS:
                 unknown.append(label)
@@ -371,14 +430,89 @@ def map_fields(items: Iterable[tuple[str, Any]]) -> tuple[dict[str, Any], list[s
         if name in PLACEHOLDER_FIELDS and is_placeholder(value, name):
             continue  # 文号：无 is no 文号; a lower-ranked label may still give one
         key = label_key(label)
+        own = key in _BY_KEY
+        if not own:
+            key = _unprefixed(label, fields) or key
         if key in _PLAUSIBLE and not _PLAUSIBLE[key](value):
             continue
         if name in _PLAUSIBLE_FIELD and not _PLAUSIBLE_FIELD[name](value):
             continue
-        rank = _RANK[key]
+        rank = _RANK.get(key, 0) + (0 if own else _PREFIXED_RANK)
         if name not in ranked or rank < ranked[name][0]:
             ranked[name] = (rank, value)
     return {name: value for name, (_, value) in ranked.items()}, unknown
+
+
+# Table prefixes ------------------------------------------------------------------------------------
+#
+# Some exports name every column after its table: 国家税务总局河南省税务局's 地方文件 API gives ``DFWJ_BT``,
+# ``DFWJ_NR``, ``DFWJ_FBRQ`` (标题, 内容, 发布日期; bigcpp110/policy_crawl spiders/tax/all/henan.py), 山西省
+# 市场监管局's list API ``s_title``, ``s_content``, ``s_url`` (a type prefix: s for string, d for date;
+# spiders/scjdj/all/shaanxi.py), and 国家税务总局北京市税务局's 12366 知识库 glues its prefix on: ``ZLTITLE``,
+# ``ZLWH``, ``ZLFBRQ``, ``ZLSFYX``, ``ZLNR`` (2218084076/crawlers-tax-policy-data
+# src/crawlers_tax_policy_data/example/beijing1.py), as do city search APIs (``xqtitle``, ``xqpudate``, ``xqurl``;
+# ``content_title``, ``content_orgName``, ``content_addTime``: Kira-yoshikage-d/spider-gov). A prefix counts only
+# where the source's own labels show it: two or more of them, read without it, name two different fields (an id
+# or an address aside), so a lone ``sub_title`` or ``lm_mc`` (栏目名称) is never read as the title.
+
+_PREFIXED_RANK = 1000
+_SEPARATED = re.compile(r"^([A-Za-z]{1,10})[_\-.](.+)$")  # DFWJ_BT, s_title, content_orgName
+_GLUED = re.compile(r"^(?:[A-Z]{4,}|[a-z]{4,})$")  # ZLWH, xqtitle: one case only, the prefix 2–4 letters
+_NOT_EVIDENCE = frozenset({"id", "url", "site", "column"})
+# Words too generic to be read after a prefix: ``username`` and ``usertime`` are a user's, ``file_name`` a file's.
+_GENERIC = frozenset({"name", "mc", "time", "date", "year", "source", "author", "text", "link", "href", "index"})
+
+
+def _prefix_readings(label: str) -> list[tuple[str, str]]:
+    """(prefix, the label without it) for each way a label may carry a table prefix."""
+    readings = []
+    separated = _SEPARATED.match(label.strip())
+    if separated:
+        prefix = separated.group(1).lower() + "_"
+        readings.append((prefix, separated.group(2)))
+        # A qualifier between the table and the field: DFWJ_ZFWD_SYH (地方文件 · 政府文电 · 索引号) is the 索引号.
+        rest = re.split(r"[_\-.]+", separated.group(2))
+        readings.extend((prefix, part) for part in rest[1:][-1:] if len(rest) > 1)
+    if _GLUED.match(label.strip()):
+        text = label.strip()
+        readings.extend((text[:size].lower(), text[size:]) for size in (2, 3, 4) if len(text) - size >= 2)
+    return [
+        (prefix, rest) for prefix, rest in readings if label_key(rest) in _BY_KEY and label_key(rest) not in _GENERIC
+    ]
+
+
+def key_fields(labels: Iterable[str]) -> dict[str, str]:
+    """The canonical field of each label of one record (or one header row) that names one: the label's
+    own (:func:`canonical_field`), else the label read without the table prefix the record's labels share
+    (``DFWJ_BT`` beside ``DFWJ_NR`` is the title, ``ZLWH`` beside ``ZLTITLE`` the 文号)."""
+    labels = list(dict.fromkeys(labels))
+    fields = {label: name for label in labels if (name := canonical_field(label))}
+    evidence: dict[str, set[str]] = {}
+    for label in labels:
+        if label in fields:
+            continue
+        for prefix, rest in _prefix_readings(label):
+            name = _BY_KEY[label_key(rest)]
+            if name not in _NOT_EVIDENCE:
+                evidence.setdefault(prefix, set()).add(name)
+    shared = {prefix for prefix, names in evidence.items() if len(names) >= 2}
+    for label in labels:
+        if label in fields:
+            continue
+        for prefix, rest in _prefix_readings(label):
+            if prefix in shared:
+                fields[label] = _BY_KEY[label_key(rest)]
+                break
+    return fields
+
+
+def _unprefixed(label: str, fields: dict[str, str]) -> str | None:
+    """The comparable form of a prefixed label without its prefix (its rank and plausibility are the bare
+    label's), or None."""
+    for _prefix, rest in _prefix_readings(label):
+        if _BY_KEY[label_key(rest)] == fields.get(label):
+            return label_key(rest)
+    return None
 
 
 _RANK: dict[str, int] = {label_key(label): rank for labels in LABELS.values() for rank, label in enumerate(labels)}
@@ -403,14 +537,23 @@ def _line_pattern(unknown: bool) -> re.Pattern[str]:
     )
 
 
-def line_pairs(line: str, unknown: bool = False) -> list[tuple[str, str]]:
+# A crawler's text dump may write its keys as they are named in its code, one a line with a colon
+# (changwu/gov_spider export.py: ``title: …``, ``url: …``, ``author: …``, ``content:`` then the text). Such a key
+# counts only at the very start of the line, and only a label of three or more letters (no ``id:``, ``no:``).
+_ASCII_LINE = re.compile(r"(?i:(?P<key>[a-z][a-z_]{2,}))[ \t]*[:：][ \t]*")
+
+
+def line_pairs(line: str, unknown: bool = False, keys: bool = False) -> list[tuple[str, str]]:
     """The (label, value) pairs of a line of metadata (``索引号 014319733/2018-00019 分类 规划计划``,
     ``【发文字号】京政发〔2021〕2号``, ``[成文日期] 2021-01-20``), or [] if the line does not start with a label.
 
     With ``unknown``, any short word before a colon (作者：, 浏览次数：) also ends the value before it
-    and comes back as a pair of its own, for :func:`canonical_field` to leave unmapped.
+    and comes back as a pair of its own, for :func:`canonical_field` to leave unmapped. With ``keys``, a line
+    starting with an export's key and a colon (``title: …``, ``pub_time: …``) is one pair.
     """
     text = line.strip()
+    if keys and (key := _ASCII_LINE.match(text)) and canonical_field(key["key"]):
+        return [(key["key"], text[key.end() :].strip())]
     matches = list(_line_pattern(unknown).finditer(text))
     if not matches or matches[0].start() != 0:
         return []

@@ -41,7 +41,14 @@ class RejectedRecord(Exception):
 # Text ------------------------------------------------------------------------------------------
 
 _SPACES = re.compile(r"[ \t\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff]+")
-_HTML_BODY = re.compile(r"^\s*<(?:div|p|table|span|section|article|html|body|!--)", re.IGNORECASE)
+# A body that starts with markup is HTML: a block, a heading (河南税务's 地方文件 start with <H4>), a list, an
+# old editor's <center>/<font>, or a comment.
+_HTML_BODY = re.compile(
+    r"^\s*<(?:(?:div|p|table|span|section|article|html|body|h[1-6]|ul|ol|center|font|blockquote|pre)\b|!--)",
+    re.IGNORECASE,
+)
+# A closing tag whose slash a JSON encoder escaped and a crawler kept escaped (<\/P>): the tag it stands for.
+_ESCAPED_CLOSE = re.compile(r"<\\/(?=[A-Za-z])")
 
 
 # Inline marks search APIs put round the matched words (gov.cn: <em>…</em>, TRS IGS: <font color=red>…</font>).
@@ -66,7 +73,7 @@ def clean_body(text: Any) -> str:
         return ""
     text = str(text)
     if _HTML_BODY.match(text):
-        text = html_to_text(text)
+        text = html_to_text(_ESCAPED_CLOSE.sub("</", text))
     else:
         text = html.unescape(_INLINE_MARKS.sub("", text))  # a search API's marks round the matched words
         if is_markdown(text):

@@ -14,7 +14,17 @@ from typing import Any
 
 # Fields whose value is an identifier, a classification or a name, never a sentence: a placeholder there is empty.
 PLACEHOLDER_FIELDS = frozenset(
-    {"index_no", "doc_no", "category", "category_scheme", "category_topic", "category_genre", "publisher", "keywords"}
+    {
+        "index_no",
+        "doc_no",
+        "category",
+        "category_scheme",
+        "category_topic",
+        "category_genre",
+        "publisher",
+        "keywords",
+        "attachments",
+    }
 )
 
 # Words sites print for "nothing here", compared after NFKC, without spaces or brackets around them.
@@ -27,6 +37,10 @@ _WORDS = frozenset(
         "无文号",
         "无索引号",
         "无分类",
+        # An export's attachment column with nothing in it (JiangCheng-1/pachong1 data/policies.csv: 无附件链接).
+        "无附件",
+        "无附件链接",
+        "暂无附件",
         "不详",
         "未知",
         # "this site": a CMS's default 来源/ContentSource, never who issued the document (issue 17 item 6).

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import gzip
+import re
 import zlib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -225,3 +227,21 @@ def _lists(value: object, depth: int) -> Iterator[list[object]]:
     for child in children:
         if isinstance(child, dict | list):
             yield from _lists(child, depth - 1)
+
+
+# A crawler that wrote ``str(item)`` rather than JSON: Python's repr of a dict or a list of dicts, its keys in
+# single quotes (xlwzz/policy_crawl spiders/tax/all/a.txt: ``{'DFWJ_YXX': '全文有效', 'DFWJ_BT': …}``).
+PYTHON_LITERAL = re.compile(r"\s*(?:\[\s*)?\{\s*'")
+
+
+def python_literal(text: str) -> object:
+    """The value a Python literal dump holds (``ast.literal_eval``: literals only, no code is run).
+
+    Raises ValueError for text that is no literal, or nested too deep to parse.
+    """
+    try:
+        return ast.literal_eval(text.strip())
+    except (ValueError, SyntaxError, TypeError, MemoryError) as exc:
+        raise ValueError(str(exc)) from exc
+    except RecursionError as exc:
+        raise ValueError("nested too deep to parse (thousands of levels)") from exc

@@ -7,7 +7,7 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
-from index.labels import canonical_field
+from index.labels import key_fields
 from index.limits import Limits
 from index.readers import HEAD_BYTES, contained
 from index.readers._common import decode_head, record_from_mapping, text_encoding
@@ -19,11 +19,16 @@ FIELD_FACTOR = 4
 
 
 def sniff(path: Path, head: bytes) -> bool:
-    """A header row naming at least two known fields, comma- or tab-separated."""
+    """A header row naming at least two known fields (also after a shared table prefix: index.labels.key_fields),
+    comma- or tab-separated."""
     first_line = next(iter(decode_head(head[:4096]).splitlines()), "")
-    cells = first_line.split("\t" if first_line.count("\t") > first_line.count(",") else ",")
-    labels = [cell for cell in cells if canonical_field(cell.strip().strip('"'))]
-    return len(labels) >= 2
+    cells = first_line.split("\t" if _tab_separated(first_line) else ",")
+    return len(key_fields(cell.strip().strip('"') for cell in cells)) >= 2
+
+
+def _tab_separated(header: str) -> bool:
+    """Whether a header line separates its cells by tabs rather than commas."""
+    return header.count("\t") > header.count(",")
 
 
 @contained
@@ -35,8 +40,12 @@ def read(path: Path, bounds: Limits) -> Iterator[RawRecord | ReadError]:
     with path.open("rb") as raw:
         encoding = text_encoding(raw.read(HEAD_BYTES))
         raw.seek(0)
+        first_line = next(iter(decode_head(raw.read(4096)).splitlines()), "")
+        raw.seek(0)
         text = _Tracked(io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline=""))
-        dialect = "excel-tab" if path.suffix.lower() == ".tsv" else "excel"
+        # A header with more tabs than commas is tab-separated, whatever the file is named (a crawler's
+        # pandas ``to_csv(sep="\t")`` saved as policies.csv: JiangCheng-1/pachong1 data/policies.csv).
+        dialect = "excel-tab" if path.suffix.lower() == ".tsv" or _tab_separated(first_line) else "excel"
         yield from _rows(path, csv.DictReader(text, dialect=dialect), text)
 
 
@@ -45,9 +54,10 @@ def _rows(path: Path, reader: csv.DictReader, text: _Tracked) -> Iterator[RawRec
         fieldnames = reader.fieldnames
     except csv.Error as exc:
         raise ReadError(path, f"malformed CSV: {exc}", "row 1") from exc
-    if not fieldnames or not any(canonical_field(name or "") for name in fieldnames):
+    fields = key_fields(name or "" for name in fieldnames or ())
+    if not fields:
         raise ReadError(path, "the header row names no known field (标题/名称, 索引号, 内容 …)", "row 1")
-    if not any(canonical_field(name or "") == "title" for name in fieldnames):
+    if "title" not in fields.values():
         raise ReadError(path, "no title column (标题 or 名称)", "row 1", "title")
     row_number = 1
     held: RawRecord | None = None  # the last row is yielded once it is known whether the file ends inside it

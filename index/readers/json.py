@@ -14,7 +14,16 @@ from pathlib import Path
 
 from index.limits import Limits
 from index.readers import contained
-from index.readers._common import decode, documents_in, head_text, read_whole, record_from_mapping
+from index.readers._common import (
+    PYTHON_LITERAL,
+    decode,
+    documents_in,
+    head_text,
+    holds_document,
+    python_literal,
+    read_whole,
+    record_from_mapping,
+)
 from index.readers.jsonl import is_object_lines
 from index.record import RawRecord, ReadError
 
@@ -63,9 +72,16 @@ def read(path: Path, bounds: Limits) -> Iterator[RawRecord | ReadError]:
     (a file cut short, a bad element) are kept and the break is a ReadError naming its record; an object
     (one document, or an export wrapping the list) is parsed whole, so a break anywhere loses the file."""
     text = unwrap_jsonp(decode(read_whole(path, bounds.max_parse_bytes)).lstrip("\ufeff"))
+    if PYTHON_LITERAL.match(text):
+        try:
+            data = python_literal(text)
+        except ValueError as exc:
+            raise ReadError(path, f"neither valid JSON nor a Python literal dump: {exc}") from exc
+        yield from _records(path, data, bounds)
+        return
     start = _after_space(text, 0)
     if text[start : start + 1] == "[":
-        yield from _array(path, text, start + 1)
+        yield from _array(path, text, start + 1, bounds.max_nesting)
         return
     try:
         data = json.loads(text)
@@ -74,6 +90,11 @@ def read(path: Path, bounds: Limits) -> Iterator[RawRecord | ReadError]:
     except RecursionError as exc:
         # The parser recurses per level; PORTAL_MAX_NESTING then drops fields that are merely deep.
         raise ReadError(path, "nested too deep to parse (thousands of levels)") from exc
+    yield from _records(path, data, bounds)
+
+
+def _records(path: Path, data: object, bounds: Limits) -> Iterator[RawRecord | ReadError]:
+    """The records of a parsed JSON value: one document, a list of them, or the list an API response holds."""
     items = documents_in(data, bounds.max_nesting)
     if items is None:
         raise ReadError(
@@ -96,7 +117,7 @@ def _after_space(text: str, pos: int) -> int:
 _REST_LOST = "; this record and the rest of the file are not read"
 
 
-def _array(path: Path, text: str, pos: int) -> Iterator[RawRecord | ReadError]:
+def _array(path: Path, text: str, pos: int, max_nesting: int) -> Iterator[RawRecord | ReadError]:
     """The records of the array whose ``[`` ends at ``pos``, each parsed on its own (``raw_decode``)."""
     decoder = json.JSONDecoder()
     number = 0
@@ -127,10 +148,30 @@ def _array(path: Path, text: str, pos: int) -> Iterator[RawRecord | ReadError]:
         except RecursionError:
             yield ReadError(path, f"nested too deep to parse (thousands of levels){_REST_LOST}", locator)
             return
-        yield _record(path, item, locator)
+        yield from _elements(path, item, locator, max_nesting)
 
 
 def _record(path: Path, item: object, locator: str) -> RawRecord | ReadError:
     if not isinstance(item, dict):
         return ReadError(path, f"expected an object, found {type(item).__name__}", locator)
     return record_from_mapping(item, str(path), locator)
+
+
+def _elements(path: Path, item: object, locator: str, max_nesting: int) -> Iterator[RawRecord | ReadError]:
+    """The records one element of a top-level array gives: itself, where it is a document; else the records it
+    holds, where it is a saved API response (a crawler's array of result pages: ``[{"page": 1, "data": {"list":
+    […]}}, …]``), each named ``record 2 record 3``; a list's elements (``[[{…}, {…}]]``), each named so too."""
+    if isinstance(item, list) and max_nesting > 0:
+        for number, inner in enumerate(item, start=1):
+            yield from _elements(path, inner, f"{locator} record {number}", max_nesting - 1)
+        return
+    record = _record(path, item, locator)
+    if isinstance(record, ReadError) or holds_document(record.fields):
+        yield record
+        return
+    found = documents_in(item, max_nesting)
+    if not found or (len(found) == 1 and found[0] is item):
+        yield record  # rejected later, with its reason, for want of a title
+        return
+    for number, inner in enumerate(found, start=1):
+        yield _record(path, inner, f"{locator} record {number}")

@@ -12,9 +12,11 @@ from index.limits import Limits
 from index.readers import contained
 from index.readers._common import (
     GZIP_MAGIC,
+    PYTHON_LITERAL,
     documents_in,
     head_text,
     holds_document,
+    python_literal,
     record_from_mapping,
     text_encoding,
 )
@@ -74,8 +76,13 @@ def read(path: Path, bounds: Limits) -> Iterator[RawRecord | ReadError]:
         try:
             item = json.loads(line)
         except ValueError as exc:
-            yield ReadError(path, f"not valid JSON: {exc}", locator)
-            continue
+            try:  # a line a crawler wrote as str(item): a Python literal, keys in single quotes
+                item = python_literal(line) if PYTHON_LITERAL.match(line) else None
+            except ValueError:
+                item = None
+            if item is None:
+                yield ReadError(path, f"not valid JSON: {exc}", locator)
+                continue
         except RecursionError:
             yield ReadError(path, "nested too deep to parse (thousands of levels)", locator)
             continue

@@ -41,9 +41,12 @@ def label_pairs(line: str) -> list[tuple[str, str]]:
 
     Any other short word before a colon on the line (``浏览次数：``, ``作者：``) ends the value before it, so
     page tools printed beside the metadata stay out of it. Markdown around a label (``- 发布时间：…``,
-    ``**标题**：…``), as dumps written for reading keep it, is no part of it."""
+    ``**标题**：…``), as dumps written for reading keep it, is no part of it. A crawler's dump may name its
+    fields by its own keys, one a line (``title: …``, ``content:``: index.labels.line_pairs)."""
     line = plain_line(line)
-    return line_pairs(line, unknown=True) if line_pairs(line) else []
+    if keys := line_pairs(line, keys=True):
+        return keys if not line_pairs(line) else line_pairs(line, unknown=True)
+    return []
 
 
 # Markdown a dump puts round its lines: a heading's #, a list item's - or *, a quote's >, bold ** or __.
