@@ -57,6 +57,21 @@ def _docs() -> list[dict]:
             "body": "低保对象参加城乡居民养老保险的，由政府为其代缴最低标准的养老保险费。",
         },
     ]
+    docs.append(
+        {
+            "id": "civility",
+            "title": "文明行为促进条例",
+            "body": "不得在居民区制造噪音扰民。" + FILLER,
+        }
+    )
+    for n in range(1, 7):  # 噪声污染 is the official term for 噪音; none of these says 扰民
+        docs.append(
+            {
+                "id": f"noise-{n}",
+                "title": f"关于第{n}批噪声污染防治工作的通知",
+                "body": "加强噪声污染防治，减少噪声污染对居民生活的影响。",
+            }
+        )
     for n in range(1, 11):  # 就医 in ten documents: a word the index holds (lexicon.COMMON_DOCS)
         docs.append(
             {
@@ -136,6 +151,14 @@ def test_then_any_word_may_match(catalog):
     assert result.rescue is not None and result.rescue.any_word and result.rescue.left_out == []
     found = {hit.id.split("-")[0] for hit in result.hits}
     assert found == {"bunker", "pension", "social"}
+
+
+def test_two_words_finding_little_together_are_also_searched_apart(catalog):
+    result = catalog.search(SearchRequest(q="噪音扰民", per_page=50))  # one document holds both
+    assert result.rescue is not None and result.rescue.any_word and result.rescue.together == 1
+    found = {hit.id for hit in result.hits}
+    assert {"civility"} | {f"noise-{n}" for n in range(1, 7)} <= found  # the 噪声污染 documents through either word
+    assert [hit.id for hit in catalog.search(SearchRequest(q="噪音扰民", literal=True)).hits] == ["civility"]
 
 
 def test_a_query_with_good_results_is_searched_as_typed(catalog):
