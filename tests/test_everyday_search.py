@@ -245,15 +245,23 @@ def test_words_near_each_other_rank_above_words_far_apart(catalog):
     assert found.index("near") < found.index("dairy")
 
 
-def _sound_alike_index(tmp_path_factory, typed_docs: int) -> Catalog:
-    """``typed_docs`` documents holding 工商认定 as written, six holding 工伤认定 (its homophone)."""
-    docs = [
-        {"id": f"typed-{n}", "title": f"第{n}批企业工商认定结果", "body": "经工商认定，以下企业信息属实。"}
-        for n in range(typed_docs)
-    ] + [
-        {"id": f"injury-{n}", "title": f"关于第{n}批工伤认定结论的公告", "body": "经工伤认定，以下人员属于工伤。"}
-        for n in range(6)
-    ]
+def _sound_alike_index(tmp_path_factory, typed_docs: int, other_docs: int = 0) -> Catalog:
+    """``typed_docs`` documents holding 工商认定 as written, six holding 工伤认定 (its homophone), ``other_docs``
+    holding 工商 alone."""
+    docs = (
+        [
+            {"id": f"typed-{n}", "title": f"第{n}批企业工商认定结果", "body": "经工商认定，以下企业信息属实。"}
+            for n in range(typed_docs)
+        ]
+        + [
+            {"id": f"injury-{n}", "title": f"关于第{n}批工伤认定结论的公告", "body": "经工伤认定，以下人员属于工伤。"}
+            for n in range(6)
+        ]
+        + [
+            {"id": f"business-{n}", "title": f"第{n}批工商登记公告", "body": "以下企业已办理工商登记。"}
+            for n in range(other_docs)
+        ]
+    )
     folder = tmp_path_factory.mktemp("sound-alike-docs")
     (folder / "docs.json").write_text(json.dumps([d | {"pub_date": "2021-06-01"} for d in docs], ensure_ascii=False))
     index_dir = tmp_path_factory.mktemp("sound-alike-index")
@@ -276,5 +284,15 @@ def test_a_correction_finding_little_more_is_offered_and_good_results_stay(
         result = catalog.search(SearchRequest(q="工商认定"))
         assert result.rescue == searched and result.did_you_mean == offered
         assert {hit.id.split("-")[0] for hit in result.hits} == {"typed"}
+    finally:
+        catalog.close()
+
+
+def test_a_relaxed_query_still_offers_the_correction_it_found(tmp_path_factory):
+    catalog = _sound_alike_index(tmp_path_factory, 2, other_docs=12)  # 工商 alone in 12: either word finds 20
+    try:
+        result = catalog.search(SearchRequest(q="工商认定"))
+        assert result.rescue is not None and result.rescue.any_word and result.rescue.together == 2
+        assert result.did_you_mean == ["工伤认定"]  # finds 6, more than 2 but not 5 times as many
     finally:
         catalog.close()

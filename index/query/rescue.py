@@ -203,4 +203,5 @@ def rescued(
     instead.notices = [n for n in result.notices if n.startswith("检索式")]
     fill(instead, parse(chosen.rescue.searched), chosen.rescue.searched)
     instead.rescue = chosen.rescue
+    instead.did_you_mean = chosen.did_you_mean  # a relaxed query still offers the correction it found
     return instead
