@@ -79,6 +79,7 @@ DESCRIPTIONS: dict[str, str] = {
     "correction": "所采用的更正（未更正为空）",
     "left_out": "放宽检索时未要求匹配的词",
     "any_word": "是否只要匹配任一检索词",
+    "together": "同时包含全部检索词的文件数（放宽检索前；0 为没有）",
     "terms": "以所输入内容开头的常用词，文件数多的在前",
     "expansions": "同时检索的同义词：检索词及其找到文件的同义词（可用 literal=1 只检索原词）",
     "synonyms": "找到文件的同义词",

@@ -195,6 +195,9 @@ def test_lookups_documents_relations_feeds_and_statistics_agree(whoosh, store):
     rescued, expected_rescue = store.search(SearchRequest(q="地保")), whoosh.search(SearchRequest(q="地保"))
     assert rescued.rescue == expected_rescue.rescue and rescued.rescue.correction == "低保"
     assert rescued.total == expected_rescue.total
+    little, expected_little = store.search(SearchRequest(q="低保 丧葬")), whoosh.search(SearchRequest(q="低保 丧葬"))
+    assert little.rescue == expected_little.rescue and little.rescue.together == 1  # one holds both: either word
+    assert little.total == expected_little.total
 
 
 def test_both_stores_list_every_document_for_the_bulk_export(whoosh, store):

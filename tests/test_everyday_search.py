@@ -57,6 +57,21 @@ def _docs() -> list[dict]:
             "body": "低保对象参加城乡居民养老保险的，由政府为其代缴最低标准的养老保险费。",
         },
     ]
+    docs.append(
+        {
+            "id": "civility",
+            "title": "文明行为促进条例",
+            "body": "不得在居民区制造噪音扰民。" + FILLER,
+        }
+    )
+    for n in range(1, 7):  # 噪声污染 is the official term for 噪音; none of these says 扰民
+        docs.append(
+            {
+                "id": f"noise-{n}",
+                "title": f"关于第{n}批噪声污染防治工作的通知",
+                "body": "加强噪声污染防治，减少噪声污染对居民生活的影响。",
+            }
+        )
     for n in range(1, 11):  # 就医 in ten documents: a word the index holds (lexicon.COMMON_DOCS)
         docs.append(
             {
@@ -136,6 +151,14 @@ def test_then_any_word_may_match(catalog):
     assert result.rescue is not None and result.rescue.any_word and result.rescue.left_out == []
     found = {hit.id.split("-")[0] for hit in result.hits}
     assert found == {"bunker", "pension", "social"}
+
+
+def test_two_words_finding_little_together_are_also_searched_apart(catalog):
+    result = catalog.search(SearchRequest(q="噪音扰民", per_page=50))  # one document holds both
+    assert result.rescue is not None and result.rescue.any_word and result.rescue.together == 1
+    found = {hit.id for hit in result.hits}
+    assert {"civility"} | {f"noise-{n}" for n in range(1, 7)} <= found  # the 噪声污染 documents through either word
+    assert [hit.id for hit in catalog.search(SearchRequest(q="噪音扰民", literal=True)).hits] == ["civility"]
 
 
 def test_a_query_with_good_results_is_searched_as_typed(catalog):
@@ -222,15 +245,23 @@ def test_words_near_each_other_rank_above_words_far_apart(catalog):
     assert found.index("near") < found.index("dairy")
 
 
-def _sound_alike_index(tmp_path_factory, typed_docs: int) -> Catalog:
-    """``typed_docs`` documents holding 工商认定 as written, six holding 工伤认定 (its homophone)."""
-    docs = [
-        {"id": f"typed-{n}", "title": f"第{n}批企业工商认定结果", "body": "经工商认定，以下企业信息属实。"}
-        for n in range(typed_docs)
-    ] + [
-        {"id": f"injury-{n}", "title": f"关于第{n}批工伤认定结论的公告", "body": "经工伤认定，以下人员属于工伤。"}
-        for n in range(6)
-    ]
+def _sound_alike_index(tmp_path_factory, typed_docs: int, other_docs: int = 0) -> Catalog:
+    """``typed_docs`` documents holding 工商认定 as written, six holding 工伤认定 (its homophone), ``other_docs``
+    holding 工商 alone."""
+    docs = (
+        [
+            {"id": f"typed-{n}", "title": f"第{n}批企业工商认定结果", "body": "经工商认定，以下企业信息属实。"}
+            for n in range(typed_docs)
+        ]
+        + [
+            {"id": f"injury-{n}", "title": f"关于第{n}批工伤认定结论的公告", "body": "经工伤认定，以下人员属于工伤。"}
+            for n in range(6)
+        ]
+        + [
+            {"id": f"business-{n}", "title": f"第{n}批工商登记公告", "body": "以下企业已办理工商登记。"}
+            for n in range(other_docs)
+        ]
+    )
     folder = tmp_path_factory.mktemp("sound-alike-docs")
     (folder / "docs.json").write_text(json.dumps([d | {"pub_date": "2021-06-01"} for d in docs], ensure_ascii=False))
     index_dir = tmp_path_factory.mktemp("sound-alike-index")
@@ -253,5 +284,15 @@ def test_a_correction_finding_little_more_is_offered_and_good_results_stay(
         result = catalog.search(SearchRequest(q="工商认定"))
         assert result.rescue == searched and result.did_you_mean == offered
         assert {hit.id.split("-")[0] for hit in result.hits} == {"typed"}
+    finally:
+        catalog.close()
+
+
+def test_a_relaxed_query_still_offers_the_correction_it_found(tmp_path_factory):
+    catalog = _sound_alike_index(tmp_path_factory, 2, other_docs=12)  # 工商 alone in 12: either word finds 20
+    try:
+        result = catalog.search(SearchRequest(q="工商认定"))
+        assert result.rescue is not None and result.rescue.any_word and result.rescue.together == 2
+        assert result.did_you_mean == ["工伤认定"]  # finds 6, more than 2 but not 5 times as many
     finally:
         catalog.close()

@@ -14,6 +14,12 @@ only says how many documents a query text finds (``count``, with the request's f
    out one by one — first those found nowhere, then the most common — until what is left (two words at least)
    finds something; the page names the words left out.
 3. Where no part of it finds anything together, **any word** may match (the words joined by ``OR``).
+4. A query of two words that both must match (:func:`index.query.plan.minimum_match`) finding fewer than
+   GOOD_RESULTS documents together, uncorrected, is searched with **either word** where that finds
+   CORRECTION_GAIN times as many (噪音扰民: 7 documents hold both, the 噪声污染防治 rules only the first), ranked
+   as any OR query is (BM25F with coordination: holding both counts, but a title on one of them can rank above a
+   passing mention of both); the page says how many hold both. A query of three words or more needs only most of
+   them already (:func:`index.query.plan.minimum_match`).
 
 A query whose own results are good (GOOD_RESULTS or more) is always searched as typed. Every step counts
 documents with the store's own matching, so what the page promises is what it shows.
@@ -92,7 +98,9 @@ def plan(
     adding or dropping a character where both would do; the latter are tried only for an unknown word.
     """
     result = Plan()
-    if not corrections and total:
+    # a query of two required words finding little together may be searched with either (4. above)
+    little = 0 < total < GOOD_RESULTS and len(words) == 2
+    if not corrections and total and not little:
         return result
 
     def phrased(text: str) -> str:
@@ -124,22 +132,29 @@ def plan(
             typed_words = []  # relaxed below from the correction's words, if need be
         elif total < FEW_RESULTS and found[best] > total:
             result.did_you_mean = [best]
-    if total:
+    if result.rescue:
+        little = False  # the correction's own words are searched together
+    if total and not little:
         return result
     base = result.rescue.searched if result.rescue else typed
-    relaxed = relax(base, typed_words or base.split(), count)
+    relaxed = relax(base, typed_words or base.split(), count, CORRECTION_GAIN * total)
     if relaxed is not None:
         searched, left_out, any_word = relaxed
-        result.rescue = Rescue(typed, searched, result.rescue.correction if result.rescue else "", left_out, any_word)
+        correction = result.rescue.correction if result.rescue else ""
+        result.rescue = Rescue(typed, searched, correction, left_out, any_word, together=total)
     return result
 
 
-def relax(text: str, words: list[str], count: Callable[[str], int]) -> tuple[str, list[str], bool] | None:
-    """(query, words left out, any word) finding something for ``text`` of ``words``; None where nothing does.
+def relax(
+    text: str, words: list[str], count: Callable[[str], int], least: int = 1
+) -> tuple[str, list[str], bool] | None:
+    """(query, words left out, any word) finding at least ``least`` documents for ``text`` of ``words``; None
+    where nothing does.
 
     Words are left out least informative first: those found nowhere, then the most common, while two are left
     (a single word is what "any word" below finds first anyway). Failing that, any one word may match.
     """
+    least = max(least, 1)
     words = list(dict.fromkeys(word for word in words if word.strip()))
     if len(words) < 2:
         return None
@@ -152,8 +167,10 @@ def relax(text: str, words: list[str], count: Callable[[str], int]) -> tuple[str
     kept = list(words)
     for word in order[:-2]:
         kept.remove(word)
-        if count(" ".join(kept)):
+        if count(" ".join(kept)) >= least:
             return " ".join(kept), [w for w in words if w not in kept], False
+    if least > 1 and count(" OR ".join(found)) < least:
+        return None
     return " OR ".join(found), [w for w in words if w not in found], True
 
 
@@ -186,4 +203,5 @@ def rescued(
     instead.notices = [n for n in result.notices if n.startswith("检索式")]
     fill(instead, parse(chosen.rescue.searched), chosen.rescue.searched)
     instead.rescue = chosen.rescue
+    instead.did_you_mean = chosen.did_you_mean  # a relaxed query still offers the correction it found
     return instead

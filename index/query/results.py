@@ -67,6 +67,7 @@ class Rescue:
     correction: str = ""  # the corrected query, where a correction was searched ("" for none)
     left_out: list[str] = default(default_factory=list)  # words of the query not required (relaxation)
     any_word: bool = False  # any one word may match
+    together: int = 0  # documents holding all the words of the query as typed (0: none)
 
 
 @dataclass

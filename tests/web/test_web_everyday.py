@@ -57,6 +57,13 @@ def test_a_relaxed_query_names_the_words_left_out(client):
     assert client.get("/search.json?q=低保 火星").json()["rescue"]["left_out"] == ["火星"]
 
 
+def test_two_words_finding_little_together_say_how_many_hold_both(client):
+    data = client.get("/search.json?q=低保 丧葬").json()  # one document holds both, many either
+    assert data["rescue"]["any_word"] and data["rescue"]["together"] == 1 and data["total"] > 1
+    page = client.get("/search?q=低保 丧葬")
+    assert "只有 1 个文件同时包含这些词，以下也列出包含其中任一词的文件，仍然搜索：" in page.text
+
+
 def test_suggest_json_answers_terms_and_titles(client):
     data = client.get("/suggest.json?q=低").json()
     assert data["q"] == "低" and data["terms"][0] == "低保"
