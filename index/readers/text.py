@@ -13,6 +13,12 @@
     市民政局2018年一季度工作情况                   ← the title again
     body paragraphs …
     相关信息                                       ← related titles follow
+
+A crawler's dump of a whole page (one text node a line) holds the same, framed by the page: the browser
+title (``标题_网站名``) first, the navigation, the title, its date printed alone on a line (the 发布日期,
+``2018-10-29 10:04``) and a ``来源：`` line, the 字体 大|中|小 switch, the text, then the QR code's
+扫一扫在手机打开当前页, 网站地图 and the footer (主办单位, ICP备, 网站标识码, 版权所有). The frame is no part of
+the body.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from index import limits
+from index.htmltext import is_page_tools
 from index.labels import canonical_field, line_pairs, map_fields
 from index.publishers import is_organisation_name
 from index.readers import HEAD_BYTES, contained
@@ -61,9 +68,23 @@ def plain_line(line: str) -> str:
 _METADATA_FIELDS = frozenset({"pub_date", "written_date", "publisher", "doc_no"})
 
 
+# A date printed alone on a line (the time may follow), as a page prints its 发布日期 under the title without
+# a label. Only the numeric forms: a 2018年10月26日 line is a signature's date, and a site's calendar widget
+# prints its weekday (2019年12月3日星期二).
+_DATE_LINE = re.compile(r"^\s*(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)\s*$")
+
+
+def metadata_pairs(line: str) -> list[tuple[str, str]]:
+    """:func:`label_pairs`, and a date alone on its line read as the ``发布日期`` it is (see _DATE_LINE)."""
+    if pairs := label_pairs(line):
+        return pairs
+    match = _DATE_LINE.match(line)
+    return [("发布日期", match.group(1))] if match else []
+
+
 def sniff(path: Path, head: bytes) -> bool:
     lines = decode_head(head).splitlines()[:60]
-    labelled = [pairs for line in lines if (pairs := label_pairs(line))]
+    labelled = [pairs for line in lines if (pairs := metadata_pairs(line))]
     names = {canonical_field(label) for pairs in labelled for label, _ in pairs}
     return len(labelled) >= 2 and (bool(names & {"title", "index_no"}) or len(names & _METADATA_FIELDS) >= 2)
 
@@ -102,7 +123,7 @@ _MAX_HEADER_LINES = 1000  # label lines start near the top (the sniffer saw them
 
 def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
     header: list[str] = []
-    while (line := lines.next()) is not None and not label_pairs(line):
+    while (line := lines.next()) is not None and not metadata_pairs(line):
         if len(header) >= _MAX_HEADER_LINES:
             line = None
             break
@@ -110,7 +131,7 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
     if line is None:
         raise ReadError(path, "no label lines (名称, 索引号 …) found")
     pairs: list[tuple[str, str]] = []
-    while line is not None and line.strip() not in _ATTACHMENTS_HEADINGS and (found := label_pairs(line)):
+    while line is not None and line.strip() not in _ATTACHMENTS_HEADINGS and (found := metadata_pairs(line)):
         if (opening := _body_label(line)) is not None:
             line = opening or lines.next()  # 正文：… starts the body, its text the first line of it
             break
@@ -126,12 +147,12 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
     if header and "title" not in fields and not is_organisation_name(header[-1]):
         fields["title"] = header.pop()
     if header:
-        fields.setdefault("site", header[0])
+        fields.setdefault("site", _site_of(header[0], str(fields.get("title", ""))))
     attachments = _listed_after(lines, _ATTACHMENTS_HEADINGS)
     body_lines, related, cut = _body_and_related(lines, bounds.max_doc_chars)
     if body_lines and fields.get("title") and body_lines[0].strip() == fields["title"]:
         body_lines = body_lines[1:]  # the page repeats its title above the body
-    fields["body"] = "\n".join(body_lines).strip()
+    fields["body"] = "\n".join(_without_page_frame(body_lines)).strip()
     if attachments:
         fields["attachments"] = [{"name": name} for name in attachments]
     if related:
@@ -140,6 +161,69 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
     if cut:
         record.warnings.append(limits.truncated("body", bounds.max_doc_chars, "PORTAL_MAX_DOC_CHARS"))
     return record
+
+
+# A browser title: the page's title and the site's name joined by _ - | or a dash (either way round).
+_AFTER_TITLE = re.compile(r"\s*[_|｜\-–—]\s*(\S.*)$")
+_BEFORE_TITLE = re.compile(r"^(.*\S)\s*[_|｜\-–—]\s*$")
+
+
+def _site_of(first: str, title: str) -> str:
+    """The site's name from the dump's first line: the line itself, or, where it is the browser title
+    (``关于…的通知_国家能源局江苏监管办公室``, ``网站名 - 关于…的通知``), the part beside the title."""
+    if title and first != title:
+        if first.startswith(title) and (after := _AFTER_TITLE.match(first[len(title) :])):
+            return after.group(1).strip()
+        if first.endswith(title) and (before := _BEFORE_TITLE.match(first[: -len(title)])):
+            return before.group(1).strip()
+    return first
+
+
+# The page's frame round a dumped text. The 字体 switch printed a size a line (字体： 小 | 中 | 大), its
+# icon's letters (Aa, A+ A-) on the line above.
+_SIZE_SWITCH = frozenset("大中小|｜")
+_SWITCH_ICON = re.compile(r"^(?:A[a+\-]?\s*)+$")
+# Where the page's footer starts: the QR code's caption or another tool line, or a footer link.
+_FOOTER_LINKS = frozenset({"网站地图", "联系我们", "关于我们", "友情链接", "相关网站", "回到顶部", "返回顶部"})
+# What only a site's footer prints.
+_FOOTER_MARK = re.compile(r"ICP备|公网安备|网站标识码|版权所有|主办单位|承办单位")
+# A footer holds short lines: a sentence (or a line longer than _FOOTER_LINE) is still the text.
+_SENTENCE_END = re.compile(r"[。；！？]$")
+_FOOTER_LINE = 100
+
+
+def _without_page_frame(lines: list[str]) -> list[str]:
+    """The body lines of a dumped page without its frame: the 字体 size switch where it opens the text,
+    and the footer from the first tool line or footer link after the text started, where everything from
+    there on is short lines that hold a footer's marks (ICP备, 网站标识码, 版权所有 …)."""
+    kept: list[str] = []
+    switch = False
+    for line in lines:
+        text = line.strip()
+        if is_page_tools(text) and ("字体" in text or "字号" in text):
+            switch = True
+            if kept and _SWITCH_ICON.match(kept[-1].strip()):
+                kept.pop()
+            continue
+        if switch and (not text or text in _SIZE_SWITCH):
+            continue
+        switch = False
+        kept.append(line)
+    started = False
+    for i, line in enumerate(kept):
+        text = line.strip()
+        frame = is_page_tools(text) or text in _FOOTER_LINKS
+        if started and frame and _is_footer(kept[i:]):
+            return kept[:i]
+        started = started or (bool(text) and not frame)
+    return kept
+
+
+def _is_footer(lines: list[str]) -> bool:
+    texts = [line.strip() for line in lines]
+    return any(_FOOTER_MARK.search(text) for text in texts) and not any(
+        len(text) > _FOOTER_LINE or _SENTENCE_END.search(text) for text in texts
+    )
 
 
 def _body_label(line: str) -> str | None:

@@ -1,0 +1,84 @@
+"""Page text as a crawler dumps a whole page: one text node a line, the page's frame kept round the text.
+
+Built from real pages of the fidelity collection (tests/fidelity/pages, sources named in its manifest): the
+国家能源局 regional offices' TRS template prints no label but ``来源：``; its date stands alone under the title.
+"""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+
+from index.ingest import IngestReport, read_document
+from index.limits import DEFAULTS
+from index.readers import detect_reader, read_file
+from index.readers import text as reader
+from index.record import RawRecord
+
+PAGES = Path(__file__).parent / "fidelity" / "pages"
+
+
+def unpacked(tmp_path: Path, name: str) -> Path:
+    path = tmp_path / name
+    path.write_bytes(gzip.decompress((PAGES / f"{name}.gz").read_bytes()))
+    return path
+
+
+def only_record(path: Path) -> RawRecord:
+    (item,) = list(read_file(path))
+    assert isinstance(item, RawRecord), item
+    return item
+
+
+def test_a_dump_whose_only_labels_are_its_date_line_and_source_is_page_text(tmp_path):
+    path = unpacked(tmp_path, "jsb-nea-1.txt")  # 国家能源局江苏监管办公室, 2018-10-29
+    assert detect_reader(path) is reader
+    fields = only_record(path).fields
+    assert fields["title"] == "关于做好2019年电力市场化交易注册绑定有关工作的通知"
+    assert fields["pub_date"] == "2018-10-29 10:04"
+    assert fields["publisher"] == "江苏能源监管办"
+    # The first line is the browser title: title _ site; the site is the part beside the title.
+    assert fields["site"] == "国家能源局江苏监管办公室"
+
+
+def test_the_page_frame_leaves_the_body(tmp_path):
+    body = only_record(unpacked(tmp_path, "jsb-nea-1.txt")).fields["body"]
+    assert body.startswith("省电力公司，江苏电力交易中心，各售电公司、电力用户：")
+    assert body.endswith("国家能源局江苏监管办公室\n2018年10月26日")  # the signature; the footer is gone
+    for frame in ("字体", "扫一扫", "网站地图", "ICP备", "版权所有"):
+        assert frame not in body
+    assert "\n小\n" not in f"\n{body}\n" and "\n大\n" not in f"\n{body}\n"  # the 字体 小|中|大 switch
+
+
+def test_an_attachment_only_page_keeps_its_file_names_and_drops_the_footer(tmp_path):
+    path = unpacked(tmp_path, "xjb-nea-1.txt")  # 国家能源局新疆监管办公室: the text is two PDFs' names
+    doc = read_document(only_record(path), DEFAULTS, IngestReport())
+    assert doc is not None
+    assert doc.title == "关于转发《国家能源局印发关于加强电力中长期交易监管的意见的通知》的通知"
+    assert doc.pub_date == "2019-12-26"
+    assert doc.body.endswith("附件：国家能源局印发《关于加强电力中长期交易监管的意见》的通知.pdf")
+    assert "主办单位" not in doc.body and "京公网安备" not in doc.body
+
+
+@pytest.mark.parametrize(
+    ("line", "pairs"),
+    [
+        ("2018-10-29 10:04", [("发布日期", "2018-10-29 10:04")]),
+        ("2019/03/18", [("发布日期", "2019/03/18")]),
+        ("2018年10月26日", []),  # a signature's date
+        ("2019年12月3日星期二", []),  # a site's calendar widget
+        ("2018-10-29 共3页", []),
+        ("发布日期：2026-03-06 19:22", [("发布日期", "2026-03-06 19:22")]),
+    ],
+)
+def test_a_date_alone_on_its_line_is_the_publication_date(line, pairs):
+    assert reader.metadata_pairs(line) == pairs
+
+
+def test_the_footer_is_cut_only_where_nothing_after_it_is_text():
+    text = ["第一条 本办法自发布之日起施行。", "网站地图", "请各单位认真贯彻执行。", "主办单位：某某局"]
+    assert reader._without_page_frame(text) == text  # a sentence after 网站地图: not a footer
+    footer = ["第一条 本办法自发布之日起施行。", "某某局", "网站地图", "联系我们", "主办单位：某某局", "标识码：bm1"]
+    assert reader._without_page_frame(footer) == footer[:2]
