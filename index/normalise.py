@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from index.attachments import kind_of, local_path
 from index.dates import iso_date, parse_date, today_in_china
 from index.fieldvalues import field_values
-from index.htmltext import html_to_text, is_page_tools
+from index.htmltext import ATTACHMENT_KINDS, html_to_text, is_page_tools
 from index.identifiers import bracketed_doc_no, normalise_doc_no, parse_index_no, split_leading_doc_no
 from index.integrity import integrity_findings
 from index.labels import WEAK_LABELS, canonical_field, label_key, line_pairs, map_fields
@@ -379,7 +379,8 @@ def title_step(record: RawRecord, raw: Any, heading: str, body: str) -> Step[tup
     if title:
         # The title printed over the text (a page's <h1>, a Markdown "# 标题"), or under its 文号.
         first = body.split("\n\n", 1)[0]
-        if first != title and len(title) >= _MIN_GLUED_TITLE and first.startswith(title):  # 通知各省、自治区…
+        glued = first != title and len(title) >= _MIN_GLUED_TITLE and first.startswith(title)  # 通知各省、自治区…
+        if glued and not _FILE_EXTENSION.match(first[len(title) :]):  # 关于…的通知.pdf is a file's name
             body = body[len(title) :].lstrip(" ，,：:")
         elif _is_doc_no_line(first) and "\n\n" in body:
             # The 文号 line stays for the 文号 step; the title printed under it leaves.
@@ -400,6 +401,8 @@ def title_step(record: RawRecord, raw: Any, heading: str, body: str) -> Step[tup
 # A title glued to the text after it (exports that lost the line break) is cut off only when it is
 # long enough not to be the text's own first words.
 _MIN_GLUED_TITLE = 8
+# What follows a title in a file's name: the page lists a file named as the document (关于…的通知.pdf).
+_FILE_EXTENSION = re.compile(r"\s*\.(?:" + "|".join(sorted(ATTACHMENT_KINDS)) + r")(?![a-z0-9])", re.IGNORECASE)
 
 
 _MAX_TITLE_LINES = 4

@@ -82,3 +82,11 @@ def test_the_footer_is_cut_only_where_nothing_after_it_is_text():
     assert reader._without_page_frame(text) == text  # a sentence after 网站地图: not a footer
     footer = ["第一条 本办法自发布之日起施行。", "某某局", "网站地图", "联系我们", "主办单位：某某局", "标识码：bm1"]
     assert reader._without_page_frame(footer) == footer[:2]
+
+
+def test_a_file_named_as_the_document_is_not_its_title_glued_to_the_text(tmp_path):
+    path = unpacked(tmp_path, "hbj-nea-2.txt")  # 国家能源局华北监管局: the text is the PDF's file name
+    doc = read_document(only_record(path), DEFAULTS, IngestReport())
+    assert doc is not None
+    assert doc.title == "华北能源监管局关于公示内蒙古电力调峰辅助服务市场模拟运行试结算报告的公告"
+    assert doc.body == f"{doc.title}.pdf"  # not ".pdf": the title did not lose its line break before the text
