@@ -90,3 +90,13 @@ def test_a_file_named_as_the_document_is_not_its_title_glued_to_the_text(tmp_pat
     assert doc is not None
     assert doc.title == "华北能源监管局关于公示内蒙古电力调峰辅助服务市场模拟运行试结算报告的公告"
     assert doc.body == f"{doc.title}.pdf"  # not ".pdf": the title did not lose its line break before the text
+
+
+def test_a_heading_broken_over_lines_is_joined_as_the_browser_title_has_it(tmp_path):
+    path = unpacked(tmp_path, "xjb-nea-2.txt")  # 国家能源局新疆监管办公室: the heading broken at its <
+    fields = only_record(path).fields
+    assert (
+        fields["title"] == "关于转发《国家发展改革委 国家能源局关于印发<电力中长期交易基本规则（暂行）>的通知》的通知"
+    )
+    assert "site" not in fields  # the first line is the title alone: it names no site
+    assert fields["pub_date"] == "2017-02-22 11:47"

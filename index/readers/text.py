@@ -145,9 +145,11 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
     header = [line for line in header if line and line != "政府信息公开"]
     # A heading above the label lines is the title where no label names one; a name is the site's.
     if header and "title" not in fields and not is_organisation_name(header[-1]):
-        fields["title"] = header.pop()
-    if header:
-        fields.setdefault("site", _site_of(header[0], str(fields.get("title", ""))))
+        lines_of_title = _heading_lines(header)
+        fields["title"] = "".join(header[-lines_of_title:])
+        del header[-lines_of_title:]
+    if header and (site := _site_of(header[0], str(fields.get("title", "")))):
+        fields.setdefault("site", site)
     attachments = _listed_after(lines, _ATTACHMENTS_HEADINGS)
     body_lines, related, cut = _body_and_related(lines, bounds.max_doc_chars)
     if body_lines and fields.get("title") and body_lines[0].strip() == fields["title"]:
@@ -163,6 +165,25 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
     return record
 
 
+_MAX_HEADING_LINES = 4
+
+
+def _heading_lines(header: list[str]) -> int:
+    """How many of the header's last lines the heading above the labels is printed over: one, or more where
+    the page broke it (at a ``<`` or a bracket) and the dump's first line, the browser title, holds those
+    lines joined (``关于转发《…关于印发`` / ``<`` / ``电力中长期交易基本规则（暂行）>的通知》的通知``)."""
+    first = _no_space(header[0])
+    for count in range(min(_MAX_HEADING_LINES, len(header) - 1), 1, -1):
+        joined = _no_space("".join(header[-count:]))
+        if first.startswith(joined) or first.endswith(joined):
+            return count
+    return 1
+
+
+def _no_space(text: str) -> str:
+    return re.sub(r"\s", "", text)
+
+
 # A browser title: the page's title and the site's name joined by _ - | or a dash (either way round).
 _AFTER_TITLE = re.compile(r"\s*[_|｜\-–—]\s*(\S.*)$")
 _BEFORE_TITLE = re.compile(r"^(.*\S)\s*[_|｜\-–—]\s*$")
@@ -170,8 +191,11 @@ _BEFORE_TITLE = re.compile(r"^(.*\S)\s*[_|｜\-–—]\s*$")
 
 def _site_of(first: str, title: str) -> str:
     """The site's name from the dump's first line: the line itself, or, where it is the browser title
-    (``关于…的通知_国家能源局江苏监管办公室``, ``网站名 - 关于…的通知``), the part beside the title."""
-    if title and first != title:
+    (``关于…的通知_国家能源局江苏监管办公室``, ``网站名 - 关于…的通知``), the part beside the title; "" where
+    the line is the title alone."""
+    if title and _no_space(first) == _no_space(title):
+        return ""
+    if title:
         if first.startswith(title) and (after := _AFTER_TITLE.match(first[len(title) :])):
             return after.group(1).strip()
         if first.endswith(title) and (before := _BEFORE_TITLE.match(first[: -len(title)])):
