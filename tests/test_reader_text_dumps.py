@@ -100,3 +100,39 @@ def test_a_heading_broken_over_lines_is_joined_as_the_browser_title_has_it(tmp_p
     )
     assert "site" not in fields  # the first line is the title alone: it names no site
     assert fields["pub_date"] == "2017-02-22 11:47"
+
+
+def test_a_dump_labelled_only_with_its_source_is_a_page_by_its_footer(tmp_path):
+    path = unpacked(tmp_path, "govcn-zck-1.txt")  # www.gov.cn 国家规章库: only 来源： is labelled
+    assert detect_reader(path) is reader
+    doc = read_document(only_record(path), DEFAULTS, IngestReport())
+    assert doc is not None
+    # The line above 来源 is the site's address: the browser title (标题_机关_中国政府网) names the page.
+    assert doc.title == "电力市场运行基本规则"
+    # The 规章's promulgation note under the title: (…2024年4月25日国家发展改革委令第20号公布 …).
+    assert doc.doc_no == "国家发展改革委令第20号"
+    assert "doc_no_in_note" in {finding.code for finding in doc.warnings}
+    # 来源： 发展改革委网站 is the office's website: the office published it.
+    assert doc.publishers == ["发展改革委"]
+    assert doc.body.endswith("（原国家电力监管委员会令第10号）同时废止。\n\n国家规章库")  # the footer is gone
+
+
+def test_a_plain_note_is_no_page_text(tmp_path):
+    path = tmp_path / "note.txt"
+    path.write_text("会议纪要\n来源：办公室\n今天讨论了三件事。\n", encoding="utf-8")  # a label, but no site footer
+    assert detect_reader(path) is not reader
+
+
+@pytest.mark.parametrize(
+    ("note", "doc_no"),
+    [
+        ("(2024年4月25日国家发展改革委令第20号公布 自2024年7月1日起施行)", "国家发展改革委令第20号"),
+        ("（2019年3月2日中华人民共和国国务院令第710号公布　自公布之日起施行）", "中华人民共和国国务院令第710号"),
+        ("依据国务院令第588号公布的条例，制定本办法。", ""),  # a sentence citing another 令
+        ("（根据2020年国务院令第726号修订）", ""),  # a revision, not the publication
+    ],
+)
+def test_the_order_number_a_rule_was_published_under(note, doc_no):
+    from index.identifiers import promulgation_doc_no
+
+    assert promulgation_doc_no(note) == doc_no

@@ -83,10 +83,14 @@ def metadata_pairs(line: str) -> list[tuple[str, str]]:
 
 
 def sniff(path: Path, head: bytes) -> bool:
-    lines = decode_head(head).splitlines()[:60]
+    text = decode_head(head)
+    lines = text.splitlines()[:60]
     labelled = [pairs for line in lines if (pairs := metadata_pairs(line))]
     names = {canonical_field(label) for pairs in labelled for label, _ in pairs}
-    return len(labelled) >= 2 and (bool(names & {"title", "index_no"}) or len(names & _METADATA_FIELDS) >= 2)
+    if len(labelled) >= 2 and (bool(names & {"title", "index_no"}) or len(names & _METADATA_FIELDS) >= 2):
+        return True
+    # A whole page's dump may label one thing only (来源：…); its site's footer says it is a page.
+    return bool(names & _METADATA_FIELDS) and len(set(_FOOTER_MARK.findall(text))) >= 2
 
 
 @contained
@@ -146,8 +150,12 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
     # A heading above the label lines is the title where no label names one; a name is the site's.
     if header and "title" not in fields and not is_organisation_name(header[-1]):
         lines_of_title = _heading_lines(header)
-        fields["title"] = "".join(header[-lines_of_title:])
-        del header[-lines_of_title:]
+        heading = "".join(header[-lines_of_title:])
+        if not _is_heading(heading) and (titled := _browser_title(header[0])):
+            fields["title"] = titled  # the line above the labels is the site's address or a link
+        else:
+            fields["title"] = heading
+            del header[-lines_of_title:]
     if header and (site := _site_of(header[0], str(fields.get("title", "")))):
         fields.setdefault("site", site)
     attachments = _listed_after(lines, _ATTACHMENTS_HEADINGS)
@@ -178,6 +186,22 @@ def _heading_lines(header: list[str]) -> int:
         if first.startswith(joined) or first.endswith(joined):
             return count
     return 1
+
+
+# A heading says something: Chinese words, not the site's address or a navigation link (EN, 登录).
+_HEADING_HAN = 4
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _is_heading(line: str) -> bool:
+    return len(_HAN.findall(line)) >= _HEADING_HAN and not re.match(r"^\s*(?:https?://|www\.)", line)
+
+
+def _browser_title(first: str) -> str:
+    """The page's title from the dump's first line where that is the browser title (``标题_栏目_网站``):
+    its first part, where the first line holds a separator and the part reads as a heading; else ""."""
+    head, separator, _rest = first.partition("_")
+    return head.strip() if separator and _is_heading(head) else ""
 
 
 def _no_space(text: str) -> str:
