@@ -136,3 +136,22 @@ def test_the_order_number_a_rule_was_published_under(note, doc_no):
     from index.identifiers import promulgation_doc_no
 
     assert promulgation_doc_no(note) == doc_no
+
+
+def test_a_table_dumped_twice_with_labels_spread_over_lines_is_read_once(tmp_path):
+    path = unpacked(tmp_path, "govcn-zck-2.txt")  # www.gov.cn 国务院部门文件: desktop and mobile copies
+    fields = only_record(path).fields
+    # 来 / 源：, 标 / 题： are one label each; the last label's value (成文日期：, then the date) is its value.
+    assert fields["publisher"] == "发展改革委 能源局"
+    assert fields["written_date"] == "2022年01月18日"
+    doc = read_document(only_record(path), DEFAULTS, IngestReport())
+    assert doc is not None and doc.written_date == "2022-01-18" and doc.doc_no == "发改体改〔2022〕118号"
+    assert doc.body.startswith("各省、自治区、直辖市人民政府，国务院各部委、各直属机构")  # no stray date above it
+    # The text is printed twice (the mobile copy after the desktop one): the body holds it once.
+    assert doc.body.count("党中央、国务院部署实施新一轮电力体制改革以来") == 1
+    assert doc.body.endswith("国家发展改革委\n\n国 家 能 源 局\n\n2022年1月18日")
+
+
+def test_a_repeated_paragraph_is_no_second_copy():
+    text = ["一、总体要求", "同上。", "二、工作原则", "同上。", "三、保障措施"]
+    assert reader._without_second_copy(text) == text

@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from index import limits
+from index.dates import parse_date
 from index.htmltext import is_page_tools
 from index.labels import canonical_field, line_pairs, map_fields
 from index.publishers import is_organisation_name
@@ -105,13 +106,27 @@ def read(path: Path, bounds: limits.Limits) -> Iterator[RawRecord | ReadError]:
 
 
 class _Lines:
-    """A file's lines, each at most _MAX_LINE characters (a longer one comes in pieces), with one step back."""
+    """A file's lines, each at most _MAX_LINE characters (a longer one comes in pieces), with one step back.
+
+    A label a page spaced out across two lines (``来`` / ``源：发展改革委网站``, a dump of a table cell whose
+    letters were spread apart) comes back as one line."""
 
     def __init__(self, handle: io.TextIOBase) -> None:
         self._handle = handle
         self._back: list[str] = []
 
     def next(self) -> str | None:
+        line = self._read()
+        if line is None or not _LABEL_FRAGMENT.fullmatch(line.strip()):
+            return line
+        following = self._read()
+        if following is not None and label_pairs(joined := line.strip() + following.strip()):
+            return joined
+        if following is not None:
+            self._back.append(following)
+        return line
+
+    def _read(self) -> str | None:
         if self._back:
             return self._back.pop()
         line = self._handle.readline(_MAX_LINE)
@@ -122,6 +137,8 @@ class _Lines:
 
 
 _MAX_LINE = 65536
+# The first letters of a label broken over two lines: one or two Chinese characters alone on a line.
+_LABEL_FRAGMENT = re.compile(r"[\u4e00-\u9fff]{1,2}")
 _MAX_HEADER_LINES = 1000  # label lines start near the top (the sniffer saw them in the first 64 KiB)
 
 
@@ -140,7 +157,7 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
             line = opening or lines.next()  # 正文：… starts the body, its text the first line of it
             break
         if not found[-1][1]:
-            found[-1] = (found[-1][0], _value_below(lines))
+            found[-1] = (found[-1][0], _value_below(lines, found[-1][0]))
         pairs += found
         line = lines.next()
     if line is not None:
@@ -160,9 +177,10 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
         fields.setdefault("site", site)
     attachments = _listed_after(lines, _ATTACHMENTS_HEADINGS)
     body_lines, related, cut = _body_and_related(lines, bounds.max_doc_chars)
+    body_lines = _without_page_frame(body_lines)
     if body_lines and fields.get("title") and body_lines[0].strip() == fields["title"]:
         body_lines = body_lines[1:]  # the page repeats its title above the body
-    fields["body"] = "\n".join(_without_page_frame(body_lines)).strip()
+    fields["body"] = "\n".join(body_lines).strip()
     if attachments:
         fields["attachments"] = [{"name": name} for name in attachments]
     if related:
@@ -257,6 +275,7 @@ def _without_page_frame(lines: list[str]) -> list[str]:
             continue
         switch = False
         kept.append(line)
+    kept = _without_second_copy(kept)
     started = False
     for i, line in enumerate(kept):
         text = line.strip()
@@ -265,6 +284,26 @@ def _without_page_frame(lines: list[str]) -> list[str]:
             return kept[:i]
         started = started or (bool(text) and not frame)
     return kept
+
+
+# A page printing its text twice (for the desktop, then for a phone) prints it whole twice: at least this
+# many lines are repeated before the second copy is taken for one.
+_MIN_COPY_LINES = 3
+
+
+def _without_second_copy(lines: list[str]) -> list[str]:
+    """The lines once where the text is printed twice in a row (the page's desktop and mobile copies): from
+    the first line's next appearance on, the text repeats itself line for line as far as the first copy
+    went; what follows the second copy (the footer) stays."""
+    texts = [line.strip() for line in lines]
+    first = next((i for i, text in enumerate(texts) if text), None)
+    if first is None:
+        return lines
+    for start in (i for i in range(first + 1, len(texts)) if texts[i] == texts[first]):
+        length = start - first
+        if length >= _MIN_COPY_LINES and texts[start : start + length] == texts[first:start]:
+            return lines[:start] + lines[start + length :]
+    return lines
 
 
 def _is_footer(lines: list[str]) -> bool:
@@ -286,11 +325,12 @@ def _body_label(line: str) -> str | None:
     return rest
 
 
-def _value_below(lines: _Lines) -> str:
+def _value_below(lines: _Lines, label: str = "") -> str:
     """The value of a label printed alone on its line, when the page puts it on the next line
     (``发布日期：`` then ``2021-01-20``): that line, if it is no label and a label line follows it, or it
     ends the header (a blank line or the end follows) and reads as a value, not a sentence (so the first
-    line of the body is not taken for a value). Else "" and nothing is consumed."""
+    line of the body is not taken for a value), or it is a date alone under a date's label (the last
+    label of a dumped table, the title over the text below it). Else "" and nothing is consumed."""
     below = lines.next()
     if below is None or not below.strip() or label_pairs(below):
         if below is not None:
@@ -301,6 +341,8 @@ def _value_below(lines: _Lines) -> str:
         lines.push_back(after)
     closes_header = after is None or not after.strip()
     if (after is not None and label_pairs(after)) or (closes_header and _looks_like_a_value(below)):
+        return below.strip()
+    if canonical_field(label) in _DATE_FIELDS and parse_date(below, whole=True):
         return below.strip()
     lines.push_back(below)
     return ""
@@ -313,6 +355,7 @@ def _looks_like_a_value(line: str) -> bool:
 
 
 _MAX_VALUE = 80
+_DATE_FIELDS = frozenset({"pub_date", "written_date", "expiry_date"})
 
 
 def _listed_after(lines: _Lines, headings: set[str]) -> list[str]:
