@@ -155,3 +155,31 @@ def test_a_table_dumped_twice_with_labels_spread_over_lines_is_read_once(tmp_pat
 def test_a_repeated_paragraph_is_no_second_copy():
     text = ["一、总体要求", "同上。", "二、工作原则", "同上。", "三、保障措施"]
     assert reader._without_second_copy(text) == text
+
+
+def test_a_bracketed_label_table_with_values_under_the_labels(tmp_path):
+    # 北京市经济和信息化局 政策文件: [主题分类] / 国土资源、能源/其他 / [制发单位] / … a label a line, its value
+    # on the next; [实施日期] is no field of ours; the 文号 is split over three lines (京经信发 / 〔2024〕 / 65号);
+    # [有效性]'s 现行有效, the last value, has the title under it, not a label.
+    path = unpacked(tmp_path, "bj-jxj-1.txt")
+    assert detect_reader(path) is reader
+    doc = read_document(only_record(path), DEFAULTS, IngestReport())
+    assert doc is not None
+    assert doc.doc_no == "京经信发〔2024〕65号"
+    assert doc.publisher == "北京市经济和信息化局"
+    assert (doc.written_date, doc.pub_date) == ("2024-12-05", "2024-12-05")
+    assert doc.validity == "有效"
+    # The line above the labels (政策文件) is the column the browser title names beside the page's title.
+    assert doc.title == "北京市经济和信息化局关于印发《北京市新型储能产业发展实施方案（2024—2027年）》的通知"
+
+
+def test_a_size_switch_in_brackets_and_the_share_tools_leave_the_body(tmp_path):
+    # 【字体： 大 中 小 】 打印 over the text; 分享： and its icon's X under it.
+    body = only_record(unpacked(tmp_path, "bj-jxj-1.txt")).fields["body"]
+    assert body.startswith("各有关单位：\n为贯彻落实《北京市促进未来产业创新发展实施方案》")
+    assert body.endswith("打造具有全球影响力的技术交流和产业合作平台。")
+
+
+def test_a_bracketed_word_starts_no_label_table():
+    lines = ["首页", "[返回]", "关于印发某办法的通知", "正文第一段。"]
+    assert not reader.sniff(Path("x.txt"), "\n".join(lines).encode())

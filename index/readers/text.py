@@ -33,6 +33,7 @@ from index import limits
 from index.dates import parse_date
 from index.htmltext import is_page_tools
 from index.labels import canonical_field, line_pairs, map_fields
+from index.normalise import normalise_validity
 from index.publishers import is_organisation_name
 from index.readers import HEAD_BYTES, contained
 from index.readers._common import decode_head, text_encoding
@@ -152,7 +153,7 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
     if line is None:
         raise ReadError(path, "no label lines (名称, 索引号 …) found")
     pairs: list[tuple[str, str]] = []
-    while line is not None and line.strip() not in _ATTACHMENTS_HEADINGS and (found := metadata_pairs(line)):
+    while line is not None and line.strip() not in _ATTACHMENTS_HEADINGS and (found := _table_pairs(line)):
         if (opening := _body_label(line)) is not None:
             line = opening or lines.next()  # 正文：… starts the body, its text the first line of it
             break
@@ -168,8 +169,8 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
     if header and "title" not in fields and not is_organisation_name(header[-1]):
         lines_of_title = _heading_lines(header)
         heading = "".join(header[-lines_of_title:])
-        if not _is_heading(heading) and (titled := _browser_title(header[0])):
-            fields["title"] = titled  # the line above the labels is the site's address or a link
+        if (not _is_heading(heading) or _names_a_column(heading, header[0])) and (titled := _browser_title(header[0])):
+            fields["title"] = titled  # the line above the labels is the site's address, a link or the column
         else:
             fields["title"] = heading
             del header[-lines_of_title:]
@@ -222,6 +223,12 @@ def _browser_title(first: str) -> str:
     return head.strip() if separator and _is_heading(head) else ""
 
 
+def _names_a_column(line: str, first: str) -> bool:
+    """Whether the line is one of the browser title's parts after the first (``标题_政策文件_网站``): the
+    column or the site the breadcrumb ends with, not the page's title."""
+    return _no_space(line) in {_no_space(part) for part in first.split("_")[1:]}
+
+
 def _no_space(text: str) -> str:
     return re.sub(r"\s", "", text)
 
@@ -247,7 +254,7 @@ def _site_of(first: str, title: str) -> str:
 
 # The page's frame round a dumped text. The 字体 switch printed a size a line (字体： 小 | 中 | 大), its
 # icon's letters (Aa, A+ A-) on the line above.
-_SIZE_SWITCH = frozenset("大中小|｜")
+_SIZE_SWITCH = frozenset("大中小|｜】]］")
 _SWITCH_ICON = re.compile(r"^(?:A[a+\-]?\s*)+$")
 # Where the page's footer starts: the QR code's caption or another tool line, or a footer link.
 _FOOTER_LINKS = frozenset({"网站地图", "联系我们", "关于我们", "友情链接", "相关网站", "回到顶部", "返回顶部"})
@@ -271,8 +278,8 @@ def _without_page_frame(lines: list[str]) -> list[str]:
             if kept and _SWITCH_ICON.match(kept[-1].strip()):
                 kept.pop()
             continue
-        if switch and (not text or text in _SIZE_SWITCH):
-            continue
+        if switch and (not text or text in _SIZE_SWITCH or is_page_tools(text)):
+            continue  # the switch's sizes, its closing bracket (【字体：大 中 小】) and the tools beside it (打印)
         switch = False
         kept.append(line)
     kept = _without_second_copy(kept)
@@ -283,7 +290,22 @@ def _without_page_frame(lines: list[str]) -> list[str]:
         if started and frame and _is_footer(kept[i:]):
             return kept[:i]
         started = started or (bool(text) and not frame)
-    return kept
+    return _without_trailing_tools(kept)
+
+
+def _without_trailing_tools(lines: list[str]) -> list[str]:
+    """The lines without the page tools that end them (``分享：`` and its icons' letters under it), where
+    nothing but such letters (no Chinese word, at most _ICON_LINE characters a line) follows the tool line."""
+    for i in range(len(lines) - 1, -1, -1):
+        text = lines[i].strip()
+        if is_page_tools(text):
+            return lines[:i]
+        if text and (_HAN.search(text) or len(text) > _ICON_LINE):
+            break
+    return lines
+
+
+_ICON_LINE = 3
 
 
 # A page printing its text twice (for the desktop, then for a phone) prints it whole twice: at least this
@@ -325,24 +347,62 @@ def _body_label(line: str) -> str | None:
     return rest
 
 
+def _table_pairs(line: str) -> list[tuple[str, str]]:
+    """:func:`metadata_pairs`, and inside a label table a bracketed word alone on its line (``[实施日期]``)
+    as a label of its own, though no field of ours: its value under it is then not taken for a label's."""
+    if pairs := metadata_pairs(line):
+        return pairs
+    match = _BRACKETED_WORD.fullmatch(line.strip())
+    return [(match.group(1), "")] if match else []
+
+
+# A label in brackets alone on its line (【实施日期】, [主题分类]): a short Chinese word.
+_BRACKETED_WORD = re.compile(r"[【\[［]\s*([\u4e00-\u9fff]{2,6})\s*[】\]］]")
+
+
+def _is_label_line(line: str) -> bool:
+    return bool(label_pairs(line) or _BRACKETED_WORD.fullmatch(line.strip()))
+
+
 def _value_below(lines: _Lines, label: str = "") -> str:
     """The value of a label printed alone on its line, when the page puts it on the next line
     (``发布日期：`` then ``2021-01-20``): that line, if it is no label and a label line follows it, or it
     ends the header (a blank line or the end follows) and reads as a value, not a sentence (so the first
-    line of the body is not taken for a value), or it is a date alone under a date's label (the last
-    label of a dumped table, the title over the text below it). Else "" and nothing is consumed."""
+    line of the body is not taken for a value), or it reads as what the field holds, a date under a date's
+    label or a 有效性 word under 有效性 (the last label of a dumped table, the title over the text below it).
+    A value the page broke over a few short lines (``京经信发`` / ``〔2024〕`` / ``65号``) is those lines
+    joined, where the next label follows them. Else "" and nothing is consumed."""
     below = lines.next()
-    if below is None or not below.strip() or label_pairs(below):
+    if below is None or not below.strip() or _is_label_line(below):
         if below is not None:
             lines.push_back(below)
         return ""
+    pieces = [below]
     after = lines.next()
+    while (
+        after is not None
+        and len(pieces) < _MAX_VALUE_LINES
+        and after.strip()
+        and not _is_label_line(after)
+        and _looks_like_a_value(after)
+    ):
+        pieces.append(after)
+        after = lines.next()
     if after is not None:
         lines.push_back(after)
+    joined = "".join(piece.strip() for piece in pieces)
+    if len(pieces) > 1 and after is not None and _is_label_line(after) and len(joined) <= _MAX_VALUE:
+        return joined
+    for piece in reversed(pieces[1:]):
+        lines.push_back(piece)
+    after = pieces[1] if len(pieces) > 1 else after
     closes_header = after is None or not after.strip()
-    if (after is not None and label_pairs(after)) or (closes_header and _looks_like_a_value(below)):
+    if (after is not None and _is_label_line(after)) or (closes_header and _looks_like_a_value(below)):
         return below.strip()
     if canonical_field(label) in _DATE_FIELDS and parse_date(below, whole=True):
+        return below.strip()
+    valid = len(below.strip()) <= _MAX_VALIDITY and normalise_validity(below) in _VALIDITY_WORDS
+    if canonical_field(label) == "validity" and valid:
         return below.strip()
     lines.push_back(below)
     return ""
@@ -355,6 +415,9 @@ def _looks_like_a_value(line: str) -> bool:
 
 
 _MAX_VALUE = 80
+_MAX_VALUE_LINES = 5  # 内能源公告〔 / 2026 / 〕 / 6 / 号
+_MAX_VALIDITY = 6  # 现行有效, 全文失效, 部分失效: a word, not a sentence that holds one
+_VALIDITY_WORDS = frozenset({"有效", "失效", "废止", "已修改", "尚未生效"})
 _DATE_FIELDS = frozenset({"pub_date", "written_date", "expiry_date"})
 
 
