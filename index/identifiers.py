@@ -338,6 +338,22 @@ def _serial_number(text: str) -> int | None:
     return total + (digit or 0)
 
 
+# A 规章's promulgation note, in brackets under its title: (2024年4月18日经…通过 2024年4月25日国家发展改革委令
+# 第20号公布 自2024年7月1日起施行). The 令 number it was published under is its 文号; one cited in a
+# sentence (依据国务院令第588号…) is not: only a wholly bracketed note counts, and only the number 公布 follows.
+_PROMULGATED = re.compile(
+    rf"(?:^|(?<=[日\s，,、]))(?P<doc_no>[{_HAN}]{{1,20}}?令\s*[(（]?第\s*{_SERIAL_TEXT}\s*号[)）]?)\s*(?:公布|发布)"
+)
+
+
+def promulgation_doc_no(paragraph: str) -> str:
+    """The 令 number a 规章 was published under, where ``paragraph`` is its bracketed promulgation note
+    (``(2024年4月25日国家发展改革委令第20号公布 自2024年7月1日起施行)`` gives ``国家发展改革委令第20号``); else ""."""
+    note = _WHOLLY_BRACKETED.match(paragraph.strip())
+    found = _PROMULGATED.search(note["inside"]) if note else None
+    return normalise_doc_no(found["doc_no"]) if found and parse_doc_no(found["doc_no"]) else ""
+
+
 def split_leading_doc_no(body: str) -> tuple[str, str]:
     """(文号, rest of body) where a crawled body starts with its 文号: a bracket form glued to what follows
     (冀科平规〔2024〕1号河北省…), or a 令 number on a line of its own (中华人民共和国国务院令第782号　　…)."""

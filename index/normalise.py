@@ -21,8 +21,14 @@ from typing import Any, TypeVar
 from index.attachments import kind_of, local_path
 from index.dates import iso_date, parse_date, today_in_china
 from index.fieldvalues import field_values
-from index.htmltext import html_to_text, is_page_tools
-from index.identifiers import bracketed_doc_no, normalise_doc_no, parse_index_no, split_leading_doc_no
+from index.htmltext import ATTACHMENT_KINDS, html_to_text, is_page_tools
+from index.identifiers import (
+    bracketed_doc_no,
+    normalise_doc_no,
+    parse_index_no,
+    promulgation_doc_no,
+    split_leading_doc_no,
+)
 from index.integrity import integrity_findings
 from index.labels import WEAK_LABELS, canonical_field, label_key, line_pairs, map_fields
 from index.placeholders import PLACEHOLDER_FIELDS, is_placeholder
@@ -386,7 +392,8 @@ def title_step(record: RawRecord, raw: Any, heading: str, body: str) -> Step[tup
     if title:
         # The title printed over the text (a page's <h1>, a Markdown "# 标题"), or under its 文号.
         first = body.split("\n\n", 1)[0]
-        if first != title and len(title) >= _MIN_GLUED_TITLE and first.startswith(title):  # 通知各省、自治区…
+        glued = first != title and len(title) >= _MIN_GLUED_TITLE and first.startswith(title)  # 通知各省、自治区…
+        if glued and not _FILE_EXTENSION.match(first[len(title) :]):  # 关于…的通知.pdf is a file's name
             body = body[len(title) :].lstrip(" ，,：:")
         elif _is_doc_no_line(first) and "\n\n" in body:
             # The 文号 line stays for the 文号 step; the title printed under it leaves.
@@ -407,6 +414,8 @@ def title_step(record: RawRecord, raw: Any, heading: str, body: str) -> Step[tup
 # A title glued to the text after it (exports that lost the line break) is cut off only when it is
 # long enough not to be the text's own first words.
 _MIN_GLUED_TITLE = 8
+# What follows a title in a file's name: the page lists a file named as the document (关于…的通知.pdf).
+_FILE_EXTENSION = re.compile(r"\s*\.(?:" + "|".join(sorted(ATTACHMENT_KINDS)) + r")(?![a-z0-9])", re.IGNORECASE)
 
 
 _MAX_TITLE_LINES = 4
@@ -452,11 +461,27 @@ def doc_no_step(raw: Any, body: str) -> Step[tuple[str, str]]:
         findings.append(Finding("doc_no_note", "doc_no", f"文号栏是说明而非文号（no 文号, a note: {doc_no}）"))
     doc_no = doc_no if inside is None else inside
     glued, rest = split_leading_doc_no(body)
+    if not glued and not doc_no and (promulgated := _promulgation_doc_no(body)):
+        return (promulgated, body), findings + [
+            Finding("doc_no_in_note", "doc_no", f"文号取自规章的公布说明（文号 {promulgated} from its promulgation）")
+        ]
     if not glued or (doc_no and glued != doc_no):
         return (doc_no, body), findings
     return (glued, rest), findings + [
         Finding("doc_no_in_body", "doc_no", f"文号从正文开头提取（文号 {glued} taken from the body's start）")
     ]
+
+
+# A promulgation note stands under the title, before the text's first article.
+_NOTE_PARAGRAPHS = 4
+
+
+def _promulgation_doc_no(body: str) -> str:
+    """The 令 number of a 规章 whose promulgation note opens its body (see identifiers.promulgation_doc_no)."""
+    for paragraph in body.split("\n\n", _NOTE_PARAGRAPHS)[:_NOTE_PARAGRAPHS]:
+        if found := promulgation_doc_no(paragraph):
+            return found
+    return ""
 
 
 _TRAILING_BRACKETS = re.compile(r"^(?P<name>.+?)\s*(?P<bracketed>[(（][^()（）]*[)）])\s*$")
@@ -541,7 +566,12 @@ def publisher_step(
     return (names, list(dict.fromkeys(a for a in aliases if a not in names))), findings
 
 
-_RESOLVED_BY = {"org_code": "索引号's org code", "site": "site's name", "table": "publishers table"}
+_RESOLVED_BY = {
+    "org_code": "索引号's org code",
+    "site": "site's name",
+    "table": "publishers table",
+    "website": "website's name: the office that runs it",
+}
 
 
 def categories_step(fields: dict[str, Any]) -> dict[str, str]:

@@ -89,7 +89,7 @@ class Resolved:
 
     written: str
     name: str
-    how: str = ""  # "" (already full), "org_code", "site" or "table"
+    how: str = ""  # "" (already full), "org_code", "site", "table" or "website"
 
 
 def split_publishers(text: str) -> list[str]:
@@ -113,7 +113,15 @@ def resolve_publishers(
     return [_resolve(name, site, org_code, table) for name in split_publishers(text)]
 
 
+# A page's 来源 may name the office's website (来源：发展改革委网站): the office published it, not the site.
+_WEBSITE = re.compile(r"(?:门户)?网站$")
+
+
 def _resolve(name: str, site: str, org_code: str, table: PublisherTable) -> Resolved:
+    office = _WEBSITE.sub("", name)
+    if office != name and is_organisation_name(office):
+        found = _resolve(office, site, org_code, table)
+        return Resolved(name, found.name, found.how or "website")
     by_code = table.by_code.get(org_code.upper()) if org_code else None
     if by_code and by_code != name and by_code.endswith(name):
         return Resolved(name, by_code, "org_code")

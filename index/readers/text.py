@@ -13,6 +13,12 @@
     市民政局2018年一季度工作情况                   ← the title again
     body paragraphs …
     相关信息                                       ← related titles follow
+
+A crawler's dump of a whole page (one text node a line) holds the same, framed by the page: the browser
+title (``标题_网站名``) first, the navigation, the title, its date printed alone on a line (the 发布日期,
+``2018-10-29 10:04``) and a ``来源：`` line, the 字体 大|中|小 switch, the text, then the QR code's
+扫一扫在手机打开当前页, 网站地图 and the footer (主办单位, ICP备, 网站标识码, 版权所有). The frame is no part of
+the body.
 """
 
 from __future__ import annotations
@@ -24,7 +30,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from index import limits
+from index.dates import parse_date
+from index.htmltext import is_page_tools
 from index.labels import canonical_field, line_pairs, map_fields
+from index.normalise import normalise_validity
 from index.publishers import is_organisation_name
 from index.readers import HEAD_BYTES, contained
 from index.readers._common import decode_head, text_encoding
@@ -64,11 +73,29 @@ def plain_line(line: str) -> str:
 _METADATA_FIELDS = frozenset({"pub_date", "written_date", "publisher", "doc_no"})
 
 
+# A date printed alone on a line (the time may follow), as a page prints its 发布日期 under the title without
+# a label. Only the numeric forms: a 2018年10月26日 line is a signature's date, and a site's calendar widget
+# prints its weekday (2019年12月3日星期二).
+_DATE_LINE = re.compile(r"^\s*(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)\s*$")
+
+
+def metadata_pairs(line: str) -> list[tuple[str, str]]:
+    """:func:`label_pairs`, and a date alone on its line read as the ``发布日期`` it is (see _DATE_LINE)."""
+    if pairs := label_pairs(line):
+        return pairs
+    match = _DATE_LINE.match(line)
+    return [("发布日期", match.group(1))] if match else []
+
+
 def sniff(path: Path, head: bytes) -> bool:
-    lines = decode_head(head).splitlines()[:60]
-    labelled = [pairs for line in lines if (pairs := label_pairs(line))]
+    text = decode_head(head)
+    lines = text.splitlines()[:60]
+    labelled = [pairs for line in lines if (pairs := metadata_pairs(line))]
     names = {canonical_field(label) for pairs in labelled for label, _ in pairs}
-    return len(labelled) >= 2 and (bool(names & {"title", "index_no"}) or len(names & _METADATA_FIELDS) >= 2)
+    if len(labelled) >= 2 and (bool(names & {"title", "index_no"}) or len(names & _METADATA_FIELDS) >= 2):
+        return True
+    # A whole page's dump may label one thing only (来源：…); its site's footer says it is a page.
+    return bool(names & _METADATA_FIELDS) and len(set(_FOOTER_MARK.findall(text))) >= 2
 
 
 @contained
@@ -83,13 +110,27 @@ def read(path: Path, bounds: limits.Limits) -> Iterator[RawRecord | ReadError]:
 
 
 class _Lines:
-    """A file's lines, each at most _MAX_LINE characters (a longer one comes in pieces), with one step back."""
+    """A file's lines, each at most _MAX_LINE characters (a longer one comes in pieces), with one step back.
+
+    A label a page spaced out across two lines (``来`` / ``源：发展改革委网站``, a dump of a table cell whose
+    letters were spread apart) comes back as one line."""
 
     def __init__(self, handle: io.TextIOBase) -> None:
         self._handle = handle
         self._back: list[str] = []
 
     def next(self) -> str | None:
+        line = self._read()
+        if line is None or not _LABEL_FRAGMENT.fullmatch(line.strip()):
+            return line
+        following = self._read()
+        if following is not None and label_pairs(joined := line.strip() + following.strip()):
+            return joined
+        if following is not None:
+            self._back.append(following)
+        return line
+
+    def _read(self) -> str | None:
         if self._back:
             return self._back.pop()
         line = self._handle.readline(_MAX_LINE)
@@ -100,12 +141,14 @@ class _Lines:
 
 
 _MAX_LINE = 65536
+# The first letters of a label broken over two lines: one or two Chinese characters alone on a line.
+_LABEL_FRAGMENT = re.compile(r"[\u4e00-\u9fff]{1,2}")
 _MAX_HEADER_LINES = 1000  # label lines start near the top (the sniffer saw them in the first 64 KiB)
 
 
 def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
     header: list[str] = []
-    while (line := lines.next()) is not None and not label_pairs(line):
+    while (line := lines.next()) is not None and not metadata_pairs(line):
         if len(header) >= _MAX_HEADER_LINES:
             line = None
             break
@@ -113,12 +156,12 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
     if line is None:
         raise ReadError(path, "no label lines (名称, 索引号 …) found")
     pairs: list[tuple[str, str]] = []
-    while line is not None and line.strip() not in _ATTACHMENTS_HEADINGS and (found := label_pairs(line)):
+    while line is not None and line.strip() not in _ATTACHMENTS_HEADINGS and (found := _table_pairs(line)):
         if (opening := _body_label(line)) is not None:
             line = opening or lines.next()  # 正文：… starts the body, its text the first line of it
             break
         if not found[-1][1]:
-            found[-1] = (found[-1][0], _value_below(lines))
+            found[-1] = (found[-1][0], _value_below(lines, found[-1][0]))
         pairs += found
         line = lines.next()
     if line is not None:
@@ -127,11 +170,18 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
     header = [line for line in header if line and line != "政府信息公开"]
     # A heading above the label lines is the title where no label names one; a name is the site's.
     if header and "title" not in fields and not is_organisation_name(header[-1]):
-        fields["title"] = header.pop()
-    if header:
-        fields.setdefault("site", header[0])
+        lines_of_title = _heading_lines(header)
+        heading = "".join(header[-lines_of_title:])
+        if (not _is_heading(heading) or _names_a_column(heading, header[0])) and (titled := _browser_title(header[0])):
+            fields["title"] = titled  # the line above the labels is the site's address, a link or the column
+        else:
+            fields["title"] = heading
+            del header[-lines_of_title:]
+    if header and (site := _site_of(header[0], str(fields.get("title", "")))):
+        fields.setdefault("site", site)
     attachments = _listed_after(lines, _ATTACHMENTS_HEADINGS)
     body_lines, related, cut = _body_and_related(lines, bounds.max_doc_chars)
+    body_lines = _without_page_frame(body_lines)
     if body_lines and fields.get("title") and body_lines[0].strip() == fields["title"]:
         body_lines = body_lines[1:]  # the page repeats its title above the body
     fields["body"] = "\n".join(body_lines).strip()
@@ -143,6 +193,149 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
     if cut:
         record.warnings.append(limits.truncated("body", bounds.max_doc_chars, "PORTAL_MAX_DOC_CHARS"))
     return record
+
+
+_MAX_HEADING_LINES = 4
+
+
+def _heading_lines(header: list[str]) -> int:
+    """How many of the header's last lines the heading above the labels is printed over: one, or more where
+    the page broke it (at a ``<`` or a bracket) and the dump's first line, the browser title, holds those
+    lines joined (``关于转发《…关于印发`` / ``<`` / ``电力中长期交易基本规则（暂行）>的通知》的通知``)."""
+    first = _no_space(header[0])
+    for count in range(min(_MAX_HEADING_LINES, len(header) - 1), 1, -1):
+        joined = _no_space("".join(header[-count:]))
+        if first.startswith(joined) or first.endswith(joined):
+            return count
+    return 1
+
+
+# A heading says something: Chinese words, not the site's address or a navigation link (EN, 登录).
+_HEADING_HAN = 4
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _is_heading(line: str) -> bool:
+    return len(_HAN.findall(line)) >= _HEADING_HAN and not re.match(r"^\s*(?:https?://|www\.)", line)
+
+
+def _browser_title(first: str) -> str:
+    """The page's title from the dump's first line where that is the browser title (``标题_栏目_网站``):
+    its first part, where the first line holds a separator and the part reads as a heading; else ""."""
+    head, separator, _rest = first.partition("_")
+    return head.strip() if separator and _is_heading(head) else ""
+
+
+def _names_a_column(line: str, first: str) -> bool:
+    """Whether the line is one of the browser title's parts after the first (``标题_政策文件_网站``): the
+    column or the site the breadcrumb ends with, not the page's title."""
+    return _no_space(line) in {_no_space(part) for part in first.split("_")[1:]}
+
+
+def _no_space(text: str) -> str:
+    return re.sub(r"\s", "", text)
+
+
+# A browser title: the page's title and the site's name joined by _ - | or a dash (either way round).
+_AFTER_TITLE = re.compile(r"\s*[_|｜\-–—]\s*(\S.*)$")
+_BEFORE_TITLE = re.compile(r"^(.*\S)\s*[_|｜\-–—]\s*$")
+
+
+def _site_of(first: str, title: str) -> str:
+    """The site's name from the dump's first line: the line itself, or, where it is the browser title
+    (``关于…的通知_国家能源局江苏监管办公室``, ``网站名 - 关于…的通知``), the part beside the title; "" where
+    the line is the title alone."""
+    if title and _no_space(first) == _no_space(title):
+        return ""
+    if title:
+        if first.startswith(title) and (after := _AFTER_TITLE.match(first[len(title) :])):
+            return after.group(1).strip()
+        if first.endswith(title) and (before := _BEFORE_TITLE.match(first[: -len(title)])):
+            return before.group(1).strip()
+    return first
+
+
+# The page's frame round a dumped text. The 字体 switch printed a size a line (字体： 小 | 中 | 大), its
+# icon's letters (Aa, A+ A-) on the line above.
+_SIZE_SWITCH = frozenset("大中小|｜】]］")
+_SWITCH_ICON = re.compile(r"^(?:A[a+\-]?\s*)+$")
+# Where the page's footer starts: the QR code's caption or another tool line, or a footer link.
+_FOOTER_LINKS = frozenset({"网站地图", "联系我们", "关于我们", "友情链接", "相关网站", "回到顶部", "返回顶部"})
+# What only a site's footer prints.
+_FOOTER_MARK = re.compile(r"ICP备|公网安备|网站标识码|版权所有|主办单位|承办单位")
+# A footer holds short lines: a sentence (or a line longer than _FOOTER_LINE) is still the text.
+_SENTENCE_END = re.compile(r"[。；！？]$")
+_FOOTER_LINE = 100
+
+
+def _without_page_frame(lines: list[str]) -> list[str]:
+    """The body lines of a dumped page without its frame: the 字体 size switch where it opens the text,
+    and the footer from the first tool line or footer link after the text started, where everything from
+    there on is short lines that hold a footer's marks (ICP备, 网站标识码, 版权所有 …)."""
+    kept: list[str] = []
+    switch = False
+    for line in lines:
+        text = line.strip()
+        if is_page_tools(text) and ("字体" in text or "字号" in text):
+            switch = True
+            if kept and _SWITCH_ICON.match(kept[-1].strip()):
+                kept.pop()
+            continue
+        if switch and (not text or text in _SIZE_SWITCH or is_page_tools(text)):
+            continue  # the switch's sizes, its closing bracket (【字体：大 中 小】) and the tools beside it (打印)
+        switch = False
+        kept.append(line)
+    kept = _without_second_copy(kept)
+    started = False
+    for i, line in enumerate(kept):
+        text = line.strip()
+        frame = is_page_tools(text) or text in _FOOTER_LINKS
+        if started and frame and _is_footer(kept[i:]):
+            return kept[:i]
+        started = started or (bool(text) and not frame)
+    return _without_trailing_tools(kept)
+
+
+def _without_trailing_tools(lines: list[str]) -> list[str]:
+    """The lines without the page tools that end them (``分享：`` and its icons' letters under it), where
+    nothing but such letters (no Chinese word, at most _ICON_LINE characters a line) follows the tool line."""
+    for i in range(len(lines) - 1, -1, -1):
+        text = lines[i].strip()
+        if is_page_tools(text):
+            return lines[:i]
+        if text and (_HAN.search(text) or len(text) > _ICON_LINE):
+            break
+    return lines
+
+
+_ICON_LINE = 3
+
+
+# A page printing its text twice (for the desktop, then for a phone) prints it whole twice: at least this
+# many lines are repeated before the second copy is taken for one.
+_MIN_COPY_LINES = 3
+
+
+def _without_second_copy(lines: list[str]) -> list[str]:
+    """The lines once where the text is printed twice in a row (the page's desktop and mobile copies): from
+    the first line's next appearance on, the text repeats itself line for line as far as the first copy
+    went; what follows the second copy (the footer) stays."""
+    texts = [line.strip() for line in lines]
+    first = next((i for i, text in enumerate(texts) if text), None)
+    if first is None:
+        return lines
+    for start in (i for i in range(first + 1, len(texts)) if texts[i] == texts[first]):
+        length = start - first
+        if length >= _MIN_COPY_LINES and texts[start : start + length] == texts[first:start]:
+            return lines[:start] + lines[start + length :]
+    return lines
+
+
+def _is_footer(lines: list[str]) -> bool:
+    texts = [line.strip() for line in lines]
+    return any(_FOOTER_MARK.search(text) for text in texts) and not any(
+        len(text) > _FOOTER_LINE or _SENTENCE_END.search(text) for text in texts
+    )
 
 
 def _body_label(line: str) -> str | None:
@@ -157,21 +350,62 @@ def _body_label(line: str) -> str | None:
     return rest
 
 
-def _value_below(lines: _Lines) -> str:
+def _table_pairs(line: str) -> list[tuple[str, str]]:
+    """:func:`metadata_pairs`, and inside a label table a bracketed word alone on its line (``[实施日期]``)
+    as a label of its own, though no field of ours: its value under it is then not taken for a label's."""
+    if pairs := metadata_pairs(line):
+        return pairs
+    match = _BRACKETED_WORD.fullmatch(line.strip())
+    return [(match.group(1), "")] if match else []
+
+
+# A label in brackets alone on its line (【实施日期】, [主题分类]): a short Chinese word.
+_BRACKETED_WORD = re.compile(r"[【\[［]\s*([\u4e00-\u9fff]{2,6})\s*[】\]］]")
+
+
+def _is_label_line(line: str) -> bool:
+    return bool(label_pairs(line) or _BRACKETED_WORD.fullmatch(line.strip()))
+
+
+def _value_below(lines: _Lines, label: str = "") -> str:
     """The value of a label printed alone on its line, when the page puts it on the next line
     (``发布日期：`` then ``2021-01-20``): that line, if it is no label and a label line follows it, or it
     ends the header (a blank line or the end follows) and reads as a value, not a sentence (so the first
-    line of the body is not taken for a value). Else "" and nothing is consumed."""
+    line of the body is not taken for a value), or it reads as what the field holds, a date under a date's
+    label or a 有效性 word under 有效性 (the last label of a dumped table, the title over the text below it).
+    A value the page broke over a few short lines (``京经信发`` / ``〔2024〕`` / ``65号``) is those lines
+    joined, where the next label follows them. Else "" and nothing is consumed."""
     below = lines.next()
-    if below is None or not below.strip() or label_pairs(below):
+    if below is None or not below.strip() or _is_label_line(below):
         if below is not None:
             lines.push_back(below)
         return ""
+    pieces = [below]
     after = lines.next()
+    while (
+        after is not None
+        and len(pieces) < _MAX_VALUE_LINES
+        and after.strip()
+        and not _is_label_line(after)
+        and _looks_like_a_value(after)
+    ):
+        pieces.append(after)
+        after = lines.next()
     if after is not None:
         lines.push_back(after)
+    joined = "".join(piece.strip() for piece in pieces)
+    if len(pieces) > 1 and after is not None and _is_label_line(after) and len(joined) <= _MAX_VALUE:
+        return joined
+    for piece in reversed(pieces[1:]):
+        lines.push_back(piece)
+    after = pieces[1] if len(pieces) > 1 else after
     closes_header = after is None or not after.strip()
-    if (after is not None and label_pairs(after)) or (closes_header and _looks_like_a_value(below)):
+    if (after is not None and _is_label_line(after)) or (closes_header and _looks_like_a_value(below)):
+        return below.strip()
+    if canonical_field(label) in _DATE_FIELDS and parse_date(below, whole=True):
+        return below.strip()
+    valid = len(below.strip()) <= _MAX_VALIDITY and normalise_validity(below) in _VALIDITY_WORDS
+    if canonical_field(label) == "validity" and valid:
         return below.strip()
     lines.push_back(below)
     return ""
@@ -184,6 +418,10 @@ def _looks_like_a_value(line: str) -> bool:
 
 
 _MAX_VALUE = 80
+_MAX_VALUE_LINES = 5  # 内能源公告〔 / 2026 / 〕 / 6 / 号
+_MAX_VALIDITY = 6  # 现行有效, 全文失效, 部分失效: a word, not a sentence that holds one
+_VALIDITY_WORDS = frozenset({"有效", "失效", "废止", "已修改", "尚未生效"})
+_DATE_FIELDS = frozenset({"pub_date", "written_date", "expiry_date"})
 
 
 def _listed_after(lines: _Lines, headings: set[str]) -> list[str]:

@@ -1,0 +1,185 @@
+"""Page text as a crawler dumps a whole page: one text node a line, the page's frame kept round the text.
+
+Built from real pages of the fidelity collection (tests/fidelity/pages, sources named in its manifest): the
+国家能源局 regional offices' TRS template prints no label but ``来源：``; its date stands alone under the title.
+"""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+
+from index.ingest import IngestReport, read_document
+from index.limits import DEFAULTS
+from index.readers import detect_reader, read_file
+from index.readers import text as reader
+from index.record import RawRecord
+
+PAGES = Path(__file__).parent / "fidelity" / "pages"
+
+
+def unpacked(tmp_path: Path, name: str) -> Path:
+    path = tmp_path / name
+    path.write_bytes(gzip.decompress((PAGES / f"{name}.gz").read_bytes()))
+    return path
+
+
+def only_record(path: Path) -> RawRecord:
+    (item,) = list(read_file(path))
+    assert isinstance(item, RawRecord), item
+    return item
+
+
+def test_a_dump_whose_only_labels_are_its_date_line_and_source_is_page_text(tmp_path):
+    path = unpacked(tmp_path, "jsb-nea-1.txt")  # 国家能源局江苏监管办公室, 2018-10-29
+    assert detect_reader(path) is reader
+    fields = only_record(path).fields
+    assert fields["title"] == "关于做好2019年电力市场化交易注册绑定有关工作的通知"
+    assert fields["pub_date"] == "2018-10-29 10:04"
+    assert fields["publisher"] == "江苏能源监管办"
+    # The first line is the browser title: title _ site; the site is the part beside the title.
+    assert fields["site"] == "国家能源局江苏监管办公室"
+
+
+def test_the_page_frame_leaves_the_body(tmp_path):
+    body = only_record(unpacked(tmp_path, "jsb-nea-1.txt")).fields["body"]
+    assert body.startswith("省电力公司，江苏电力交易中心，各售电公司、电力用户：")
+    assert body.endswith("国家能源局江苏监管办公室\n2018年10月26日")  # the signature; the footer is gone
+    for frame in ("字体", "扫一扫", "网站地图", "ICP备", "版权所有"):
+        assert frame not in body
+    assert "\n小\n" not in f"\n{body}\n" and "\n大\n" not in f"\n{body}\n"  # the 字体 小|中|大 switch
+
+
+def test_an_attachment_only_page_keeps_its_file_names_and_drops_the_footer(tmp_path):
+    path = unpacked(tmp_path, "xjb-nea-1.txt")  # 国家能源局新疆监管办公室: the text is two PDFs' names
+    doc = read_document(only_record(path), DEFAULTS, IngestReport())
+    assert doc is not None
+    assert doc.title == "关于转发《国家能源局印发关于加强电力中长期交易监管的意见的通知》的通知"
+    assert doc.pub_date == "2019-12-26"
+    assert doc.body.endswith("附件：国家能源局印发《关于加强电力中长期交易监管的意见》的通知.pdf")
+    assert "主办单位" not in doc.body and "京公网安备" not in doc.body
+
+
+@pytest.mark.parametrize(
+    ("line", "pairs"),
+    [
+        ("2018-10-29 10:04", [("发布日期", "2018-10-29 10:04")]),
+        ("2019/03/18", [("发布日期", "2019/03/18")]),
+        ("2018年10月26日", []),  # a signature's date
+        ("2019年12月3日星期二", []),  # a site's calendar widget
+        ("2018-10-29 共3页", []),
+        ("发布日期：2026-03-06 19:22", [("发布日期", "2026-03-06 19:22")]),
+    ],
+)
+def test_a_date_alone_on_its_line_is_the_publication_date(line, pairs):
+    assert reader.metadata_pairs(line) == pairs
+
+
+def test_the_footer_is_cut_only_where_nothing_after_it_is_text():
+    text = ["第一条 本办法自发布之日起施行。", "网站地图", "请各单位认真贯彻执行。", "主办单位：某某局"]
+    assert reader._without_page_frame(text) == text  # a sentence after 网站地图: not a footer
+    footer = ["第一条 本办法自发布之日起施行。", "某某局", "网站地图", "联系我们", "主办单位：某某局", "标识码：bm1"]
+    assert reader._without_page_frame(footer) == footer[:2]
+
+
+def test_a_file_named_as_the_document_is_not_its_title_glued_to_the_text(tmp_path):
+    path = unpacked(tmp_path, "hbj-nea-2.txt")  # 国家能源局华北监管局: the text is the PDF's file name
+    doc = read_document(only_record(path), DEFAULTS, IngestReport())
+    assert doc is not None
+    assert doc.title == "华北能源监管局关于公示内蒙古电力调峰辅助服务市场模拟运行试结算报告的公告"
+    assert doc.body == f"{doc.title}.pdf"  # not ".pdf": the title did not lose its line break before the text
+
+
+def test_a_heading_broken_over_lines_is_joined_as_the_browser_title_has_it(tmp_path):
+    path = unpacked(tmp_path, "xjb-nea-2.txt")  # 国家能源局新疆监管办公室: the heading broken at its <
+    fields = only_record(path).fields
+    assert (
+        fields["title"] == "关于转发《国家发展改革委 国家能源局关于印发<电力中长期交易基本规则（暂行）>的通知》的通知"
+    )
+    assert "site" not in fields  # the first line is the title alone: it names no site
+    assert fields["pub_date"] == "2017-02-22 11:47"
+
+
+def test_a_dump_labelled_only_with_its_source_is_a_page_by_its_footer(tmp_path):
+    path = unpacked(tmp_path, "govcn-zck-1.txt")  # www.gov.cn 国家规章库: only 来源： is labelled
+    assert detect_reader(path) is reader
+    doc = read_document(only_record(path), DEFAULTS, IngestReport())
+    assert doc is not None
+    # The line above 来源 is the site's address: the browser title (标题_机关_中国政府网) names the page.
+    assert doc.title == "电力市场运行基本规则"
+    # The 规章's promulgation note under the title: (…2024年4月25日国家发展改革委令第20号公布 …).
+    assert doc.doc_no == "国家发展改革委令第20号"
+    assert "doc_no_in_note" in {finding.code for finding in doc.warnings}
+    # 来源： 发展改革委网站 is the office's website: the office published it.
+    assert doc.publishers == ["发展改革委"]
+    assert doc.body.endswith("（原国家电力监管委员会令第10号）同时废止。\n\n国家规章库")  # the footer is gone
+
+
+def test_a_plain_note_is_no_page_text(tmp_path):
+    path = tmp_path / "note.txt"
+    path.write_text("会议纪要\n来源：办公室\n今天讨论了三件事。\n", encoding="utf-8")  # a label, but no site footer
+    assert detect_reader(path) is not reader
+
+
+@pytest.mark.parametrize(
+    ("note", "doc_no"),
+    [
+        ("(2024年4月25日国家发展改革委令第20号公布 自2024年7月1日起施行)", "国家发展改革委令第20号"),
+        ("（2019年3月2日中华人民共和国国务院令第710号公布　自公布之日起施行）", "中华人民共和国国务院令第710号"),
+        ("依据国务院令第588号公布的条例，制定本办法。", ""),  # a sentence citing another 令
+        ("（根据2020年国务院令第726号修订）", ""),  # a revision, not the publication
+    ],
+)
+def test_the_order_number_a_rule_was_published_under(note, doc_no):
+    from index.identifiers import promulgation_doc_no
+
+    assert promulgation_doc_no(note) == doc_no
+
+
+def test_a_table_dumped_twice_with_labels_spread_over_lines_is_read_once(tmp_path):
+    path = unpacked(tmp_path, "govcn-zck-2.txt")  # www.gov.cn 国务院部门文件: desktop and mobile copies
+    fields = only_record(path).fields
+    # 来 / 源：, 标 / 题： are one label each; the last label's value (成文日期：, then the date) is its value.
+    assert fields["publisher"] == "发展改革委 能源局"
+    assert fields["written_date"] == "2022年01月18日"
+    doc = read_document(only_record(path), DEFAULTS, IngestReport())
+    assert doc is not None and doc.written_date == "2022-01-18" and doc.doc_no == "发改体改〔2022〕118号"
+    assert doc.body.startswith("各省、自治区、直辖市人民政府，国务院各部委、各直属机构")  # no stray date above it
+    # The text is printed twice (the mobile copy after the desktop one): the body holds it once.
+    assert doc.body.count("党中央、国务院部署实施新一轮电力体制改革以来") == 1
+    assert doc.body.endswith("国家发展改革委\n\n国 家 能 源 局\n\n2022年1月18日")
+
+
+def test_a_repeated_paragraph_is_no_second_copy():
+    text = ["一、总体要求", "同上。", "二、工作原则", "同上。", "三、保障措施"]
+    assert reader._without_second_copy(text) == text
+
+
+def test_a_bracketed_label_table_with_values_under_the_labels(tmp_path):
+    # 北京市经济和信息化局 政策文件: [主题分类] / 国土资源、能源/其他 / [制发单位] / … a label a line, its value
+    # on the next; [实施日期] is no field of ours; the 文号 is split over three lines (京经信发 / 〔2024〕 / 65号);
+    # [有效性]'s 现行有效, the last value, has the title under it, not a label.
+    path = unpacked(tmp_path, "bj-jxj-1.txt")
+    assert detect_reader(path) is reader
+    doc = read_document(only_record(path), DEFAULTS, IngestReport())
+    assert doc is not None
+    assert doc.doc_no == "京经信发〔2024〕65号"
+    assert doc.publisher == "北京市经济和信息化局"
+    assert (doc.written_date, doc.pub_date) == ("2024-12-05", "2024-12-05")
+    assert doc.validity == "有效"
+    # The line above the labels (政策文件) is the column the browser title names beside the page's title.
+    assert doc.title == "北京市经济和信息化局关于印发《北京市新型储能产业发展实施方案（2024—2027年）》的通知"
+
+
+def test_a_size_switch_in_brackets_and_the_share_tools_leave_the_body(tmp_path):
+    # 【字体： 大 中 小 】 打印 over the text; 分享： and its icon's X under it.
+    body = only_record(unpacked(tmp_path, "bj-jxj-1.txt")).fields["body"]
+    assert body.startswith("各有关单位：\n为贯彻落实《北京市促进未来产业创新发展实施方案》")
+    assert body.endswith("打造具有全球影响力的技术交流和产业合作平台。")
+
+
+def test_a_bracketed_word_starts_no_label_table():
+    lines = ["首页", "[返回]", "关于印发某办法的通知", "正文第一段。"]
+    assert not reader.sniff(Path("x.txt"), "\n".join(lines).encode())
