@@ -373,3 +373,137 @@ def test_a_java_date_object_is_a_date(tmp_path):
     }
     [doc] = _documents(_write(tmp_path, "java.json", json.dumps({"data": {"list": [record]}}, ensure_ascii=False)))
     assert doc.pub_date == "2016-01-18"
+
+
+# Keys the label table does not hold (issue 17 item 3, round 3) ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "field"),
+    [
+        # 证监会 法律法规库 (neris.csrc.gov.cn informationController: pageUtil.pageList[].secFutrsLawName, fileno,
+        # lawPubOrgName, efctvDate, inefctvDate; bigcpp110/policy_crawl spiders/neris.py reads pageUtil.pageList).
+        ("secFutrsLawName", "证券期货经营机构私募资产管理业务管理办法", "title"),
+        ("lawPubOrgName", "中国证券监督管理委员会", "publisher"),
+        ("efctvDate", "2023-03-01", None),  # the day it takes effect, not the day it was published
+        ("inefctvDate", "2023-03-01", None),
+        # 内蒙古 生态环境厅 search (Kira-yoshikage-d/spider-gov a内蒙古自治区生态环境厅.py: data.data[].news_doctitle)
+        ("news_doctitle", "内蒙古自治区生态环境厅关于印发《环境监测管理办法》的通知", "title"),
+        # 吉安 essearchlist (spider-gov j吉安.py: data[]._source.inputtime); 常州/三明 (spider-gov db/*: enpcontent)
+        ("inputtime", "2021-05-06 10:20:00", "pub_date"),
+        ("enpcontent", "为进一步加强管理，现将有关事项通知如下。", "body"),
+        # 拉萨 search (spider-gov db/Lasa_db.py: datas[].SysTime.fullDate)
+        ("fullDate", "2022-08-09", "pub_date"),
+        # Pinyin initials glued to a qualifier: 政策文件标题, 信息发布日期; a 文号 key only with a 文号 in it.
+        ("zcwjbt", "关于做好2024年春耕生产工作的通知", "title"),
+        ("xxfbrq", "2024-02-01", "pub_date"),
+        ("xxgkWh", "冀政办字〔2024〕5号", "doc_no"),
+        ("xxgkWh", "5", None),
+        # Whose name it is: a channel's, a user's, a catalogue's is no title; an update is no publication.
+        ("channelName", "政策文件库", None),
+        ("userName", "张三", None),
+        ("catalogName", "通知公告", None),
+        ("updateTime", "2024-02-01", None),
+        ("pubUnitName", "党支部1号", None),  # not a body's name
+    ],
+)
+def test_a_key_the_table_lacks_is_read_by_its_words(key, value, field):
+    assert canonical_field(key) is None
+    fields, _unknown = map_fields([(key, value)], guess=True)
+    assert (next(iter(fields)) if fields else None) == field
+
+
+def test_a_response_of_unknown_keys_is_read_by_their_words(tmp_path):
+    """证监会 法律法规库's informationController answer (bigcpp110/policy_crawl spiders/neris.py: ``data["pageUtil"]
+    ["pageList"]``, ``item["secFutrsLawId"]``; its records' other keys as a public falufagui spider reads them:
+    ``secFutrsLawName``, ``fileno``, ``lawPubOrgName``, ``secFutrsLawVersion``). Every record was rejected: no title
+    and no body under a known key."""
+    records = [
+        {
+            "secFutrsLawId": "a1b2",
+            "secFutrsLawName": "证券期货经营机构私募资产管理业务管理办法",
+            "fileno": "中国证券监督管理委员会令第203号",
+            "lawPubOrgName": "中国证券监督管理委员会",
+            "secFutrsLawVersion": "20230124",
+            "pubDate": 1674489600000,
+            "efctvDate": 1677600000000,
+            "lawAthrtyStsCde": "1",
+        },
+        {
+            "secFutrsLawId": "c3d4",
+            "secFutrsLawName": "第二件规章的名称在这里",
+            "lawPubOrgName": "中国证券监督管理委员会",
+        },
+    ]
+    path = _write(tmp_path, "neris.json", json.dumps({"pageUtil": {"pageNo": 1, "pageList": records}}))
+    first, second = _documents(path)
+    assert first.title == "证券期货经营机构私募资产管理业务管理办法" and second.title == "第二件规章的名称在这里"
+    assert first.doc_no == "中国证券监督管理委员会令第203号"
+    assert first.publisher == "中国证券监督管理委员会"
+    assert first.pub_date == "2023-01-24"  # pubDate, not efctvDate
+
+
+def test_a_better_title_key_wins_over_one_read_by_its_words():
+    fields, _ = map_fields([("lawName", "按词读出的名称在此"), ("title", "关于印发某某办法的通知")], guess=True)
+    assert fields["title"] == "关于印发某某办法的通知"
+
+
+def test_a_record_of_unknown_keys_is_read_by_its_values(tmp_path):
+    """A record whose keys name nothing (an OA table's opaque columns, ``F1``…) is no longer rejected for want of a
+    title and a body where one value is plainly a title and another a body; a 文号-shaped and a date-shaped value
+    fill the 文号 and the date."""
+    record = {
+        "F1": "98231",
+        "F2": "冀政办字〔2024〕5号",
+        "F3": "河北省人民政府办公厅关于做好2024年春耕生产工作的通知",
+        "F4": "各市（含定州、辛集市）人民政府：为切实做好今年春耕生产工作，经省政府同意，现就有关事项通知如下。"
+        "一、抓好农资供应。各地要加强农资市场监管。",
+        "F5": "2024-02-01",
+    }
+    path = _write(tmp_path, "oa.json", json.dumps([record], ensure_ascii=False))
+    [document] = _documents(path)
+    assert document.title == record["F3"]
+    assert document.body.startswith("各市（含定州、辛集市）人民政府")
+    assert (document.doc_no, document.pub_date) == ("冀政办字〔2024〕5号", "2024-02-01")
+
+
+def test_a_response_message_is_no_document(tmp_path):
+    """A response's own message is no body by its shape: its records are read, not the response."""
+    body = {
+        "code": 0,
+        "msg": "查询成功。本接口返回政府信息公开目录的检索结果。结果按发布日期倒序排列，每页二十条记录。",
+        "data": {"list": [{"title": "甲文件的标题在此"}, {"title": "乙文件的标题在此"}]},
+    }
+    path = _write(tmp_path, "r.json", json.dumps(body, ensure_ascii=False))
+    assert [document.title for document in _documents(path)] == ["甲文件的标题在此", "乙文件的标题在此"]
+
+
+def test_a_title_nested_at_any_depth_is_read(tmp_path):
+    """吉安's essearchlist answers Elasticsearch hits (Kira-yoshikage-d/spider-gov search_engine/search_engine/spiders/
+    j吉安.py: ``data[]._source.url``, ``.inputtime``, ``.title``, ``.category``); a detail API may nest its article deeper still. A title
+    three and more levels under unnamed keys was rejected (two levels were read)."""
+    source = {
+        "url": "https://www.jian.gov.cn/xxgk-show-1.html",
+        "inputtime": "2021-05-06",
+        "title": "吉安市关于印发某某方案的通知",
+        "category": "通知公告",
+    }
+    hit = {"_index": "article", "_id": "1", "_source": source}
+    deep = {"code": 200, "data": {"detail": {"article": {"meta": {"title": "四层之下的标题在此处"}}}}}
+    path = _write(tmp_path, "hits.json", json.dumps({"total": 1, "data": [hit]}, ensure_ascii=False))
+    [document] = _documents(path)
+    assert (document.title, document.pub_date) == ("吉安市关于印发某某方案的通知", "2021-05-06")
+    path = _write(tmp_path, "deep.json", json.dumps(deep, ensure_ascii=False))
+    [document] = _documents(path)
+    assert document.title == "四层之下的标题在此处"
+
+
+def test_the_records_list_wins_over_a_name_beside_it(tmp_path):
+    """A response naming its channel beside its records (``"channel": {"name": …}``) gives its records, not one
+    document named after the channel."""
+    body = {
+        "channel": {"id": 3, "name": "规范性文件"},
+        "data": {"list": [{"title": "甲文件标题"}, {"title": "乙文件标题"}]},
+    }
+    path = _write(tmp_path, "c.json", json.dumps(body, ensure_ascii=False))
+    assert [document.title for document in _documents(path)] == ["甲文件标题", "乙文件标题"]

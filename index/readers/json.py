@@ -20,6 +20,7 @@ from index.readers._common import (
     documents_in,
     head_text,
     holds_document,
+    mapping_fields,
     python_literal,
     read_whole,
     record_from_mapping,
@@ -166,8 +167,8 @@ def _elements(path: Path, item: object, locator: str, max_nesting: int) -> Itera
             yield from _elements(path, inner, f"{locator} record {number}", max_nesting - 1)
         return
     record = _record(path, item, locator)
-    if isinstance(record, ReadError) or holds_document(record.fields):
-        yield record
+    if isinstance(record, ReadError) or holds_document(mapping_fields(item, guess=False)):
+        yield record  # an array's element is a record where its labels give a title or a body, at any depth
         return
     found = documents_in(item, max_nesting)
     if not found or (len(found) == 1 and found[0] is item):

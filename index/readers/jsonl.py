@@ -15,7 +15,6 @@ from index.readers._common import (
     PYTHON_LITERAL,
     documents_in,
     head_text,
-    holds_document,
     python_literal,
     record_from_mapping,
     text_encoding,
@@ -90,7 +89,7 @@ def read(path: Path, bounds: Limits) -> Iterator[RawRecord | ReadError]:
             yield ReadError(path, f"expected an object, found {type(item).__name__}", locator)
             continue
         record = record_from_mapping(item, str(path), locator)
-        records = None if holds_document(record.fields) else documents_in(item, bounds.max_nesting)
+        records = documents_in(item, bounds.max_nesting)
         if records is None or (len(records) == 1 and records[0] is item):
             yield record
             continue
