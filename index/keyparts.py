@@ -10,7 +10,8 @@ split into its words (:func:`key_words`) and read by its last one (:func:`field_
 - ``…Date``/``…Time``/``…Day``/``…Rq``/``…Sj`` is the publication date (the 成文日期 where a word says written,
   ``cw``/``write``/``sign``), and no date where a word says the date is of something else (``efctvDate``, an
   entry into force; ``updateTime``; ``inefctvDate``);
-- ``…No``/``…Num``/``…Number``/``…Wh``/``…Zh`` is the 文号;
+- ``…No``/``…Num``/``…Number``/``…Code``/``…Wh``/``…Zh`` is the 文号;
+- ``…Status``/``…State`` is the 有效性 where its value says one in words (``lawStatus: 现行有效``);
 - ``…Org``/``…Dept``/``…Unit``/``…Organ``/``…Jg``/``…Dw``/``…Bm`` (and their ``…OrgName``) is the publisher.
 
 A field read so counts only where its value looks like what the field holds (:func:`plausible`): a 文号 in one of
@@ -38,7 +39,8 @@ _FIELD_WORDS: dict[str, str] = {
     **dict.fromkeys(("name", "title", "mc", "bt"), "title"),
     **dict.fromkeys(("content", "text", "body", "zw", "nr", "html", "clob", "fulltext"), "body"),
     **dict.fromkeys(("date", "time", "day", "rq", "sj", "datetime", "timestr", "datestr"), "pub_date"),
-    **dict.fromkeys(("no", "num", "number", "nbr", "wh", "zh", "fwzh"), "doc_no"),
+    **dict.fromkeys(("no", "num", "number", "nbr", "code", "wh", "zh", "fwzh"), "doc_no"),
+    **dict.fromkeys(("status", "state", "validity", "sxx", "yxx", "xl"), "validity"),
     **dict.fromkeys(
         ("org", "dept", "department", "unit", "organ", "organization", "agency", "issuer", "jg", "dw", "bm"),
         "publisher",
@@ -148,7 +150,18 @@ def plausible(field: str, value: Any) -> bool:
         from index.labels import is_organisation  # imported here: labels imports this module
 
         return is_organisation(text)
+    if field == "validity":
+        return is_validity(text)
     return True
+
+
+# 有效性 as sites word it (现行有效, 已废止, 失效, 已被修改 …); a status code (0, 1, draft) is no 有效性.
+_VALIDITY = re.compile(r"^(?:现行)?有效$|失效|废止|已?被?修改|已?修订|尚未生效|未生效|现行有效|部分有效|全文有效")
+
+
+def is_validity(text: str) -> bool:
+    """Whether a string says a document's 有效性 in words (``现行有效``, ``已废止``, ``失效``)."""
+    return len(text) <= 12 and bool(_VALIDITY.search(text.strip()))
 
 
 # A line naming a document: Chinese, no sentence inside it, not a date, an address or a body's name.

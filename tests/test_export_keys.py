@@ -479,9 +479,10 @@ def test_a_response_message_is_no_document(tmp_path):
 
 
 def test_a_title_nested_at_any_depth_is_read(tmp_path):
-    """吉安's essearchlist answers Elasticsearch hits (Kira-yoshikage-d/spider-gov search_engine/search_engine/spiders/
-    j吉安.py: ``data[]._source.url``, ``.inputtime``, ``.title``, ``.category``); a detail API may nest its article deeper still. A title
-    three and more levels under unnamed keys was rejected (two levels were read)."""
+    """吉安's essearchlist answers Elasticsearch hits (Kira-yoshikage-d/spider-gov
+    search_engine/search_engine/spiders/j吉安.py: ``data[]._source.url``, ``.inputtime``, ``.title``,
+    ``.category``); a detail API may nest its article deeper still. A title three and more levels under unnamed
+    keys was rejected (two levels were read)."""
     source = {
         "url": "https://www.jian.gov.cn/xxgk-show-1.html",
         "inputtime": "2021-05-06",
@@ -507,3 +508,62 @@ def test_the_records_list_wins_over_a_name_beside_it(tmp_path):
     }
     path = _write(tmp_path, "c.json", json.dumps(body, ensure_ascii=False))
     assert [document.title for document in _documents(path)] == ["甲文件标题", "乙文件标题"]
+
+
+def test_a_law_search_response_read_by_its_keys_words(tmp_path):
+    """通义法睿's 法规检索 answer, its example response as documented (690925339/legal-workspace-v3
+    docs/api/通义法睿-法规检索API对接文档.md, 响应示例): ``data.list[].lawName`` (法规名称), ``htmlContent``, and the
+    attributes one object down, ``lawResultAttributeVo.promulgationDepartment`` (颁布部门), ``.releaseDate``,
+    ``.timeliness``. The title and publisher were lost (no label names ``lawName`` or ``promulgationDepartment``)."""
+    response = {
+        "requestId": "abc123-def456-ghi789",
+        "statusCode": 200,
+        "httpStatusCode": 200,
+        "success": True,
+        "data": {
+            "list": [
+                {
+                    "lawName": "《中华人民共和国刑法》",
+                    "content": "第二百六十三条规定，以暴力、胁迫或者其他方法抢劫公私财物的，"
+                    "处三年以上十年以下有期徒刑...",
+                    "docId": "law_doc_12345",
+                    "htmlContent": "<p>第二百六十三条规定...</p>",
+                    "similarity": "0.987",
+                    "highlightMap": {"content": ["<em>抢劫</em>"]},
+                    "lawResultAttributeVo": {
+                        "effectiveLevel": "法律",
+                        "timeliness": "现行有效",
+                        "promulgationDepartment": "全国人民代表大会",
+                        "releaseDate": "2020-12-26",
+                    },
+                    "lawResultReferInfoVo": {},
+                }
+            ],
+            "pageSize": 10,
+            "pageTotalCount": 20,
+            "query": "抢劫",
+            "queryKeywords": ["抢劫"],
+            "totalCount": 198,
+        },
+    }
+    path = _write(tmp_path, "farui.json", json.dumps(response, ensure_ascii=False))
+    [document] = _documents(path)
+    assert document.title == "《中华人民共和国刑法》"
+    assert (document.publisher, document.pub_date, document.validity) == ("全国人民代表大会", "2020-12-26", "有效")
+    assert document.body.startswith("第二百六十三条规定")
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "field"),
+    [
+        # Law-library API examples in public READMEs: lkkckk/lows API_DOCS.md (issue_org, effect_date, status) and a
+        # 法规 list's lawCode/lawStatus; a status code is no 有效性.
+        ("lawCode", "建办〔2020〕1号", "doc_no"),
+        ("lawStatus", "现行有效", "validity"),
+        ("auditStatus", "1", None),
+        ("effect_date", "2019-01-01", None),
+    ],
+)
+def test_more_keys_read_by_their_words(key, value, field):
+    fields, _unknown = map_fields([(key, value)], guess=True)
+    assert (next(iter(fields)) if fields else None) == field
