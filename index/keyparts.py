@@ -12,7 +12,8 @@ split into its words (:func:`key_words`) and read by its last one (:func:`field_
   entry into force; ``updateTime``; ``inefctvDate``);
 - ``…No``/``…Num``/``…Number``/``…Code``/``…Wh``/``…Zh`` is the 文号;
 - ``…Status``/``…State`` is the 有效性 where its value says one in words (``lawStatus: 现行有效``);
-- ``…Org``/``…Dept``/``…Unit``/``…Organ``/``…Jg``/``…Dw``/``…Bm`` (and their ``…OrgName``) is the publisher.
+- ``…Org``/``…Dept``/``…Unit``/``…Organ``/``…Jg``/``…Dw``/``…Bm`` (and their ``…OrgName``) is the publisher, and so
+  is a key that is only such a word (``department``).
 
 A field read so counts only where its value looks like what the field holds (:func:`plausible`): a 文号 in one of
 its written forms (:func:`index.identifiers.parse_doc_no`), a date :func:`index.dates.parse_date` reads, a body's
@@ -65,6 +66,8 @@ _NOT_A_DOCUMENTS_NAME = frozenset(
 _OFFICE_WORDS = frozenset(
     ("org", "organ", "organization", "dept", "department", "unit", "agency", "office", "issuer", "jg", "dw", "bm")
 )
+# One-word keys naming the office a record comes from (the value must still be a body's name).
+_OFFICE_KEYS = frozenset(("department", "dept", "organ", "organization", "agency", "issuer", "unit", "office"))
 # Words that make a date some other date than the publication's.
 _OTHER_DATES = frozenset(
     """update updated modify modified edit edited last expire expired expiry expiration invalid inefctv ineffective
@@ -109,6 +112,8 @@ def field_by_parts(key: str) -> str | None:
     if not key.isascii():
         return None
     words = key_words(key)
+    if len(words) == 1 and words[0] in _OFFICE_KEYS:
+        return "publisher"  # department: 中共山西省中条山国有林管理局委员会
     if len(words) < 2 or not words[-1].isalpha():
         return None
     last, before = words[-1], set(words[:-1])

@@ -567,3 +567,28 @@ def test_a_law_search_response_read_by_its_keys_words(tmp_path):
 def test_more_keys_read_by_their_words(key, value, field):
     fields, _unknown = map_fields([(key, value)], guess=True)
     assert (next(iter(fields)) if fields else None) == field
+
+
+def test_an_app_api_record_of_unknown_keys(tmp_path):
+    """A 智慧党建 app's 通知公告 list, as its Java bean's comment records the response (ls895977/ZhiHuiDangJianAPP
+    app/src/main/java/com/lfc/zhihuidangjianapp/bean/QueryHomeNoticeAnnouncementPageListBean.java:
+    ``data.noticeAnnouncementList.datas[]``): the body under a misspelt ``announcementComtent``, the title under
+    ``announcementTitle``, the office under ``department``. Every record was rejected for want of title and body."""
+    record = {
+        "announcementComtent": "<p>\t<span>新华社大阪6月28日电（记者刘华 商洋）"
+        "国家主席习近平28日在大阪会见联合国秘书长古特雷斯。</span></p>",
+        "announcementTitle": "<测试>习近平会见联合国秘书长古特雷斯",
+        "announcementType": 0,
+        "author": "M",
+        "createName": "admin",
+        "createTime": 1561706465000,
+        "department": "中共山西省中条山国有林管理局委员会",
+        "departmentCode": "DT000001",
+        "releaseDate": "2019-06-28",
+    }
+    body = {"code": 0, "data": {"noticeAnnouncementList": {"datas": [record], "total": 1}}, "msg": "请求成功"}
+    path = _write(tmp_path, "notices.json", json.dumps(body, ensure_ascii=False))
+    [document] = _documents(path)
+    assert document.title == "<测试>习近平会见联合国秘书长古特雷斯"
+    assert document.body.startswith("新华社大阪6月28日电")
+    assert (document.publisher, document.pub_date) == ("中共山西省中条山国有林管理局委员会", "2019-06-28")
