@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 # camelCase and ACRONYMWord boundaries, and the separators of snake, kebab and dotted keys.
@@ -106,6 +107,7 @@ def key_words(key: str) -> list[str]:
     return words
 
 
+@lru_cache(maxsize=65536)  # exports repeat their keys on every record
 def field_by_parts(key: str) -> str | None:
     """The canonical field a key names by its last word, or None (see the module's rules). Only ASCII keys of
     two or more words are read so; the value must still be :func:`plausible`."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from index.keyparts import field_by_parts, fields_by_value, plausible
@@ -365,6 +365,7 @@ _PLAUSIBLE_FIELD = {
 }
 
 
+@lru_cache(maxsize=65536)  # exports repeat their keys on every record
 def label_key(label: str) -> str:
     """The comparable form of a label: NFKC, no whitespace (U+3000 included), no colon, no ``_ - .``
     between words, lower-case. So one entry reads a key however an export spells it: ``document_number``,

@@ -198,12 +198,12 @@ def documents_in(data: object, max_nesting: int) -> list[object] | None:
         return data
     if not isinstance(data, dict):
         return None
-    if members := _keyed_records(data):
-        return members
     # Whether the object itself is a document is asked of its labels alone: a response's own message or query
     # is no title or body by its shape, while a record in its list may be one.
     if holds_document(map_fields(_pairs(data))[0]):
         return [data]  # a document by its own keys: its lists are its parts
+    if members := _keyed_records(data):
+        return members
     # Lists are weighed by the documents their labels show; by what their values show only where none shows any
     # (a record of unknown keys), so a record's own list of parts never outweighs the records by its values.
     lists = list(_lists(data, max_nesting))
