@@ -193,9 +193,9 @@ def is_title(text: str) -> bool:
 
 def is_body(text: str) -> bool:
     """Whether a string reads as a document's text: at least 60 characters with two sentences, or HTML
-    paragraphs."""
-    if len(text) < 60:
-        return False
+    paragraphs; never an object or array as JSON text."""
+    if len(text) < 60 or (text[:1], text[-1:]) in (("{", "}"), ("[", "]")):
+        return False  # short, or JSON text a response holds as a string
     if re.search(r"<(?:p|div|br)\b", text, re.IGNORECASE) and _CJK.search(text):
         return True
     return len(re.findall(r"[。！？]", text)) >= 2

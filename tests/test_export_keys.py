@@ -592,3 +592,30 @@ def test_an_app_api_record_of_unknown_keys(tmp_path):
     assert document.title == "<测试>习近平会见联合国秘书长古特雷斯"
     assert document.body.startswith("新华社大阪6月28日电")
     assert (document.publisher, document.pub_date) == ("中共山西省中条山国有林管理局委员会", "2019-06-28")
+
+
+def test_a_response_holding_its_records_as_json_text(tmp_path):
+    """An ASP.NET web service (.asmx, ``[ScriptService]``) serialises its return value once more and answers it as
+    a string under ``d`` (a2950518/zsharedcode AjaxReturnJSON.md, WebService/asmx: the client reads ``data.d``);
+    other APIs answer ``"data": "{…}"``. Such a file gave no document ("holds no document object")."""
+    inner = [
+        {"Title": "关于印发某某办法的通知", "PubDate": "2020-05-06", "Content": "<p>各单位：现将办法印发给你们。</p>"}
+    ]
+    path = _write(tmp_path, "asmx.json", json.dumps({"d": json.dumps(inner, ensure_ascii=False)}, ensure_ascii=False))
+    [document] = _documents(path)
+    assert (document.title, document.pub_date) == ("关于印发某某办法的通知", "2020-05-06")
+    assert document.body == "各单位：现将办法印发给你们。"
+    line = {"code": 0, "data": json.dumps({"list": inner * 2}, ensure_ascii=False)}
+    path = _write(tmp_path, "pages.jsonl", json.dumps(line, ensure_ascii=False) + "\n")
+    assert [document.title for document in _documents(path)] == ["关于印发某某办法的通知"] * 2
+
+
+def test_a_statistics_bureau_search_title_by_its_words():
+    """国家统计局 search API as a public crawler reads it (llO-Oll/web-crawler 学习代码/nationaldata_1.py:
+    ``js['data']['resultList'][i]['dreTitle']``, ``['docDate']``, ``['domainSiteName']``): ``dreTitle`` is the
+    title; ``domainSiteName`` is a site's name, no title."""
+    fields, _ = map_fields(
+        [("dreTitle", "2023年国民经济和社会发展统计公报"), ("docDate", "2024-02-29"), ("domainSiteName", "国家统计局")],
+        guess=True,
+    )
+    assert fields == {"title": "2023年国民经济和社会发展统计公报", "pub_date": "2024-02-29"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import gzip
+import json
 import re
 import zlib
 from collections.abc import Iterator, Mapping
@@ -279,6 +280,38 @@ def _lists(value: object, depth: int) -> Iterator[list[object]]:
     for child in children:
         if isinstance(child, dict | list):
             yield from _lists(child, depth - 1)
+
+
+def embedded_json(value: object, depth: int) -> object:
+    """A parsed JSON value with the JSON its strings hold read as JSON, at most ``depth`` levels down: an ASP.NET
+    web service answers ``{"d": "[{\\"Title\\": …}]"}`` (its return value serialised once more, as ASMX pages do),
+    other APIs ``{"code": 0, "data": "{\\"list\\": […]}"}``. Only strings that are wholly a JSON object or array
+    are read, and only under keys that name no field (a body or an attachment list keeps its text)."""
+    if depth <= 0:
+        return value
+    if isinstance(value, str):
+        parsed = _json_text(value)
+        return value if parsed is None else embedded_json(parsed, depth - 1)
+    if isinstance(value, dict):
+        return {
+            key: embedded_json(item, depth - 1) if canonical_field(str(key)) is None else item
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [embedded_json(item, depth - 1) for item in value]
+    return value
+
+
+def _json_text(text: str) -> object | None:
+    """The object or array a string holds as JSON text, or None."""
+    stripped = text.strip()
+    if len(stripped) < 2 or (stripped[0], stripped[-1]) not in (("{", "}"), ("[", "]")):
+        return None
+    try:
+        parsed = json.loads(stripped)
+    except (ValueError, RecursionError):
+        return None
+    return parsed if isinstance(parsed, dict | list) and parsed else None
 
 
 # A crawler that wrote ``str(item)`` rather than JSON: Python's repr of a dict or a list of dicts, its keys in

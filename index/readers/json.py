@@ -18,6 +18,7 @@ from index.readers._common import (
     PYTHON_LITERAL,
     decode,
     documents_in,
+    embedded_json,
     head_text,
     holds_document,
     mapping_fields,
@@ -95,7 +96,9 @@ def read(path: Path, bounds: Limits) -> Iterator[RawRecord | ReadError]:
 
 
 def _records(path: Path, data: object, bounds: Limits) -> Iterator[RawRecord | ReadError]:
-    """The records of a parsed JSON value: one document, a list of them, or the list an API response holds."""
+    """The records of a parsed JSON value: one document, a list of them, or the list an API response holds (also
+    where the response holds it as JSON text: :func:`index.readers._common.embedded_json`)."""
+    data = embedded_json(data, bounds.max_nesting)
     items = documents_in(data, bounds.max_nesting)
     if items is None:
         raise ReadError(
