@@ -533,6 +533,18 @@ def key_fields(labels: Iterable[str]) -> dict[str, str]:
     return fields
 
 
+def header_fields(labels: Iterable[str]) -> dict[str, str]:
+    """The canonical field of each column of a header row: :func:`key_fields`, else the field a column's words
+    name (:func:`index.keyparts.field_by_parts`: ``secFutrsLawName``, ``lawPubOrgName``); each row's values are
+    still judged (:func:`map_fields` with ``guess``)."""
+    labels = list(labels)
+    fields = key_fields(labels)
+    for label in labels:
+        if label not in fields and (part := field_by_parts(label)):
+            fields[label] = part
+    return fields
+
+
 def _unprefixed(label: str, fields: dict[str, str]) -> str | None:
     """The comparable form of a prefixed label without its prefix (its rank and plausibility are the bare
     label's), or None."""

@@ -619,3 +619,18 @@ def test_a_statistics_bureau_search_title_by_its_words():
         guess=True,
     )
     assert fields == {"title": "2023年国民经济和社会发展统计公报", "pub_date": "2024-02-29"}
+
+
+def test_a_csv_whose_header_keeps_an_apis_keys(tmp_path):
+    """A crawler's table of 证监会 法律法规库 records keeps the API's keys as its header (the pageList records of
+    bigcpp110/policy_crawl spiders/neris.py, saved as rows): the header named no known field and the file was no
+    CSV; its columns are read by their words, each row's values judged as in JSON."""
+    path = tmp_path / "neris.csv"
+    path.write_text(
+        "secFutrsLawId,secFutrsLawName,fileno,lawPubOrgName,secFutrsLawVersion\n"
+        "a1b2,证券期货经营机构私募资产管理业务管理办法,中国证券监督管理委员会令第203号,中国证券监督管理委员会,20230124\n",
+        encoding="utf-8",
+    )
+    [document] = _documents(path)
+    assert document.title == "证券期货经营机构私募资产管理业务管理办法"
+    assert (document.doc_no, document.publisher) == ("中国证券监督管理委员会令第203号", "中国证券监督管理委员会")
