@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
+from index.keyparts import field_by_parts, fields_by_value, plausible
 from index.placeholders import PLACEHOLDER_FIELDS, is_placeholder
 
 # canonical name → labels (Chinese labels from ../shared/docs/disclosure-metadata.md,
@@ -312,14 +313,16 @@ LABELS: dict[str, tuple[str, ...]] = {
 IGNORED = frozenset({"序号", "编号", "no", "seq"})
 
 
-def _is_index_no(value: Any) -> bool:
+def is_index_no(value: Any) -> bool:
+    """Whether a value is a 索引号 in a form index.identifiers recognises."""
     from index.identifiers import parse_index_no  # imported here: identifiers is not needed to read labels
 
     parsed = parse_index_no(str(value))
     return parsed is not None and parsed.variant not in ("unrecognised", "grouped")
 
 
-def _is_organisation(value: Any) -> bool:
+def is_organisation(value: Any) -> bool:
+    """Whether a value names one or more bodies (joint issuers), none of them a website."""
     from index.publishers import is_organisation_name  # imported here, as identifiers above
 
     parts = [part for part in re.split(r"[、,，;；\s]+", value) if part] if isinstance(value, str) else []
@@ -344,13 +347,13 @@ _PLAUSIBLE = {
     "time": lambda value: _is_date(value),
     # A document's name, not a file's (a.pdf).
     "filename": lambda value: not re.search(r"\.[A-Za-z0-9]{2,5}$", str(value).strip()),
-    "author": lambda value: _is_organisation(value),
-    "docauthor": lambda value: _is_organisation(value),
-    "contentsource": lambda value: _is_organisation(value),
-    "docsource": lambda value: _is_organisation(value),
-    "sourcename": lambda value: _is_organisation(value),
-    "index": _is_index_no,
-    "identifier": _is_index_no,
+    "author": lambda value: is_organisation(value),
+    "docauthor": lambda value: is_organisation(value),
+    "contentsource": lambda value: is_organisation(value),
+    "docsource": lambda value: is_organisation(value),
+    "sourcename": lambda value: is_organisation(value),
+    "index": is_index_no,
+    "identifier": is_index_no,
 }
 
 
@@ -362,6 +365,7 @@ _PLAUSIBLE_FIELD = {
 }
 
 
+@lru_cache(maxsize=65536)  # exports repeat their keys on every record
 def label_key(label: str) -> str:
     """The comparable form of a label: NFKC, no whitespace (U+3000 included), no colon, no ``_ - .``
     between words, lower-case. So one entry reads a key however an export spells it: ``document_number``,
@@ -406,24 +410,37 @@ def known_labels() -> list[str]:
     return sorted(chinese, key=len, reverse=True)
 
 
-def map_fields(items: Iterable[tuple[str, Any]]) -> tuple[dict[str, Any], list[str]]:
+def map_fields(items: Iterable[tuple[str, Any]], guess: bool = False) -> tuple[dict[str, Any], list[str]]:
     """Canonical fields from a source's (label, value) pairs, and the labels not understood.
 
     A label is read as :func:`canonical_field` reads it, else after the table prefix the source's labels
-    share (:func:`key_fields`: ``DFWJ_BT``, ``s_title``, ``ZLWH``). Empty values and placeholders (``无``,
-    ``其它``, ``-`` in a 文号, 分类 or 索引号: index.placeholders) are skipped; where several labels name one
-    field, the label listed first in ``LABELS`` wins (公开日期 over 日期, publisher over source), and a label
-    read after a prefix comes after every label read as it is.
+    share (:func:`key_fields`: ``DFWJ_BT``, ``s_title``, ``ZLWH``). With ``guess`` (a record's keys, not a
+    page's labels), a label is else read by its words where its value looks like what they name
+    (:func:`index.keyparts.field_by_parts`: ``secFutrsLawName`` is the title, ``lawPubOrgName`` the
+    publisher), and the values of the labels still unread fill the fields the record lacks by their shape
+    (:func:`index.keyparts.fields_by_value`: a text of sentences is the body …).
+
+    Empty values and placeholders (``无``, ``其它``, ``-`` in a 文号, 分类 or 索引号: index.placeholders) are
+    skipped; where several labels name one field, the label listed first in ``LABELS`` wins (公开日期 over
+    日期, publisher over source), a label read after a prefix comes after every label read as it is, and a
+    label read by its words after those.
     """
     pairs = list(items)
     fields = key_fields(label for label, _ in pairs)
     ranked: dict[str, tuple[int, Any]] = {}
     unknown: list[str] = []
+    unread: list[tuple[str, Any]] = []
     for label, value in pairs:
         name = fields.get(label)
         if name is None:
+            part = field_by_parts(label) if guess else None
+            if part is not None and plausible(part, value) and not _empty(value):
+                if part not in ranked or _PARTS_RANK < ranked[part][0]:
+                    ranked[part] = (_PARTS_RANK, value)
+                continue
             if label_key(label) not in _IGNORED_KEYS:
                 unknown.append(label)
+                unread.append((label, value))
             continue
         if value is None or (isinstance(value, str | list | dict) and not value):
             continue
@@ -440,7 +457,17 @@ def map_fields(items: Iterable[tuple[str, Any]]) -> tuple[dict[str, Any], list[s
         rank = _RANK.get(key, 0) + (0 if own else _PREFIXED_RANK)
         if name not in ranked or rank < ranked[name][0]:
             ranked[name] = (rank, value)
-    return {name: value for name, (_, value) in ranked.items()}, unknown
+    mapped = {name: value for name, (_, value) in ranked.items()}
+    if guess:
+        mapped.update(fields_by_value(unread, mapped))
+    return mapped, unknown
+
+
+_PARTS_RANK = 2000  # after every label read as it is (ranks under 100) or after a prefix (1000 more)
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str | list | dict) and not value)
 
 
 # Table prefixes ------------------------------------------------------------------------------------
@@ -503,6 +530,18 @@ def key_fields(labels: Iterable[str]) -> dict[str, str]:
             if prefix in shared:
                 fields[label] = _BY_KEY[label_key(rest)]
                 break
+    return fields
+
+
+def header_fields(labels: Iterable[str]) -> dict[str, str]:
+    """The canonical field of each column of a header row: :func:`key_fields`, else the field a column's words
+    name (:func:`index.keyparts.field_by_parts`: ``secFutrsLawName``, ``lawPubOrgName``); each row's values are
+    still judged (:func:`map_fields` with ``guess``)."""
+    labels = list(labels)
+    fields = key_fields(labels)
+    for label in labels:
+        if label not in fields and (part := field_by_parts(label)):
+            fields[label] = part
     return fields
 
 

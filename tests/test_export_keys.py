@@ -373,3 +373,264 @@ def test_a_java_date_object_is_a_date(tmp_path):
     }
     [doc] = _documents(_write(tmp_path, "java.json", json.dumps({"data": {"list": [record]}}, ensure_ascii=False)))
     assert doc.pub_date == "2016-01-18"
+
+
+# Keys the label table does not hold (issue 17 item 3, round 3) ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "field"),
+    [
+        # 证监会 法律法规库 (neris.csrc.gov.cn informationController: pageUtil.pageList[].secFutrsLawName, fileno,
+        # lawPubOrgName, efctvDate, inefctvDate; bigcpp110/policy_crawl spiders/neris.py reads pageUtil.pageList).
+        ("secFutrsLawName", "证券期货经营机构私募资产管理业务管理办法", "title"),
+        ("lawPubOrgName", "中国证券监督管理委员会", "publisher"),
+        ("efctvDate", "2023-03-01", None),  # the day it takes effect, not the day it was published
+        ("inefctvDate", "2023-03-01", None),
+        # 内蒙古 生态环境厅 search (Kira-yoshikage-d/spider-gov a内蒙古自治区生态环境厅.py: data.data[].news_doctitle)
+        ("news_doctitle", "内蒙古自治区生态环境厅关于印发《环境监测管理办法》的通知", "title"),
+        # 吉安 essearchlist (spider-gov j吉安.py: data[]._source.inputtime); 常州/三明 (spider-gov db/*: enpcontent)
+        ("inputtime", "2021-05-06 10:20:00", "pub_date"),
+        ("enpcontent", "为进一步加强管理，现将有关事项通知如下。", "body"),
+        # 拉萨 search (spider-gov db/Lasa_db.py: datas[].SysTime.fullDate)
+        ("fullDate", "2022-08-09", "pub_date"),
+        # Pinyin initials glued to a qualifier: 政策文件标题, 信息发布日期; a 文号 key only with a 文号 in it.
+        ("zcwjbt", "关于做好2024年春耕生产工作的通知", "title"),
+        ("xxfbrq", "2024-02-01", "pub_date"),
+        ("xxgkWh", "冀政办字〔2024〕5号", "doc_no"),
+        ("xxgkWh", "5", None),
+        # Whose name it is: a channel's, a user's, a catalogue's is no title; an update is no publication.
+        ("channelName", "政策文件库", None),
+        ("userName", "张三", None),
+        ("catalogName", "通知公告", None),
+        ("updateTime", "2024-02-01", None),
+        ("pubUnitName", "党支部1号", None),  # not a body's name
+    ],
+)
+def test_a_key_the_table_lacks_is_read_by_its_words(key, value, field):
+    assert canonical_field(key) is None
+    fields, _unknown = map_fields([(key, value)], guess=True)
+    assert (next(iter(fields)) if fields else None) == field
+
+
+def test_a_response_of_unknown_keys_is_read_by_their_words(tmp_path):
+    """证监会 法律法规库's informationController answer (bigcpp110/policy_crawl spiders/neris.py: ``data["pageUtil"]
+    ["pageList"]``, ``item["secFutrsLawId"]``; its records' other keys as a public falufagui spider reads them:
+    ``secFutrsLawName``, ``fileno``, ``lawPubOrgName``, ``secFutrsLawVersion``). Every record was rejected: no title
+    and no body under a known key."""
+    records = [
+        {
+            "secFutrsLawId": "a1b2",
+            "secFutrsLawName": "证券期货经营机构私募资产管理业务管理办法",
+            "fileno": "中国证券监督管理委员会令第203号",
+            "lawPubOrgName": "中国证券监督管理委员会",
+            "secFutrsLawVersion": "20230124",
+            "pubDate": 1674489600000,
+            "efctvDate": 1677600000000,
+            "lawAthrtyStsCde": "1",
+        },
+        {
+            "secFutrsLawId": "c3d4",
+            "secFutrsLawName": "第二件规章的名称在这里",
+            "lawPubOrgName": "中国证券监督管理委员会",
+        },
+    ]
+    path = _write(tmp_path, "neris.json", json.dumps({"pageUtil": {"pageNo": 1, "pageList": records}}))
+    first, second = _documents(path)
+    assert first.title == "证券期货经营机构私募资产管理业务管理办法" and second.title == "第二件规章的名称在这里"
+    assert first.doc_no == "中国证券监督管理委员会令第203号"
+    assert first.publisher == "中国证券监督管理委员会"
+    assert first.pub_date == "2023-01-24"  # pubDate, not efctvDate
+
+
+def test_a_better_title_key_wins_over_one_read_by_its_words():
+    fields, _ = map_fields([("lawName", "按词读出的名称在此"), ("title", "关于印发某某办法的通知")], guess=True)
+    assert fields["title"] == "关于印发某某办法的通知"
+
+
+def test_a_record_of_unknown_keys_is_read_by_its_values(tmp_path):
+    """A record whose keys name nothing (an OA table's opaque columns, ``F1``…) is no longer rejected for want of a
+    title and a body where one value is plainly a title and another a body; a 文号-shaped and a date-shaped value
+    fill the 文号 and the date."""
+    record = {
+        "F1": "98231",
+        "F2": "冀政办字〔2024〕5号",
+        "F3": "河北省人民政府办公厅关于做好2024年春耕生产工作的通知",
+        "F4": "各市（含定州、辛集市）人民政府：为切实做好今年春耕生产工作，经省政府同意，现就有关事项通知如下。"
+        "一、抓好农资供应。各地要加强农资市场监管。",
+        "F5": "2024-02-01",
+    }
+    path = _write(tmp_path, "oa.json", json.dumps([record], ensure_ascii=False))
+    [document] = _documents(path)
+    assert document.title == record["F3"]
+    assert document.body.startswith("各市（含定州、辛集市）人民政府")
+    assert (document.doc_no, document.pub_date) == ("冀政办字〔2024〕5号", "2024-02-01")
+
+
+def test_a_response_message_is_no_document(tmp_path):
+    """A response's own message is no body by its shape: its records are read, not the response."""
+    body = {
+        "code": 0,
+        "msg": "查询成功。本接口返回政府信息公开目录的检索结果。结果按发布日期倒序排列，每页二十条记录。",
+        "data": {"list": [{"title": "甲文件的标题在此"}, {"title": "乙文件的标题在此"}]},
+    }
+    path = _write(tmp_path, "r.json", json.dumps(body, ensure_ascii=False))
+    assert [document.title for document in _documents(path)] == ["甲文件的标题在此", "乙文件的标题在此"]
+
+
+def test_a_title_nested_at_any_depth_is_read(tmp_path):
+    """吉安's essearchlist answers Elasticsearch hits (Kira-yoshikage-d/spider-gov
+    search_engine/search_engine/spiders/j吉安.py: ``data[]._source.url``, ``.inputtime``, ``.title``,
+    ``.category``); a detail API may nest its article deeper still. A title three and more levels under unnamed
+    keys was rejected (two levels were read)."""
+    source = {
+        "url": "https://www.jian.gov.cn/xxgk-show-1.html",
+        "inputtime": "2021-05-06",
+        "title": "吉安市关于印发某某方案的通知",
+        "category": "通知公告",
+    }
+    hit = {"_index": "article", "_id": "1", "_source": source}
+    deep = {"code": 200, "data": {"detail": {"article": {"meta": {"title": "四层之下的标题在此处"}}}}}
+    path = _write(tmp_path, "hits.json", json.dumps({"total": 1, "data": [hit]}, ensure_ascii=False))
+    [document] = _documents(path)
+    assert (document.title, document.pub_date) == ("吉安市关于印发某某方案的通知", "2021-05-06")
+    path = _write(tmp_path, "deep.json", json.dumps(deep, ensure_ascii=False))
+    [document] = _documents(path)
+    assert document.title == "四层之下的标题在此处"
+
+
+def test_the_records_list_wins_over_a_name_beside_it(tmp_path):
+    """A response naming its channel beside its records (``"channel": {"name": …}``) gives its records, not one
+    document named after the channel."""
+    body = {
+        "channel": {"id": 3, "name": "规范性文件"},
+        "data": {"list": [{"title": "甲文件标题"}, {"title": "乙文件标题"}]},
+    }
+    path = _write(tmp_path, "c.json", json.dumps(body, ensure_ascii=False))
+    assert [document.title for document in _documents(path)] == ["甲文件标题", "乙文件标题"]
+
+
+def test_a_law_search_response_read_by_its_keys_words(tmp_path):
+    """通义法睿's 法规检索 answer, its example response as documented (690925339/legal-workspace-v3
+    docs/api/通义法睿-法规检索API对接文档.md, 响应示例): ``data.list[].lawName`` (法规名称), ``htmlContent``, and the
+    attributes one object down, ``lawResultAttributeVo.promulgationDepartment`` (颁布部门), ``.releaseDate``,
+    ``.timeliness``. The title and publisher were lost (no label names ``lawName`` or ``promulgationDepartment``)."""
+    response = {
+        "requestId": "abc123-def456-ghi789",
+        "statusCode": 200,
+        "httpStatusCode": 200,
+        "success": True,
+        "data": {
+            "list": [
+                {
+                    "lawName": "《中华人民共和国刑法》",
+                    "content": "第二百六十三条规定，以暴力、胁迫或者其他方法抢劫公私财物的，"
+                    "处三年以上十年以下有期徒刑...",
+                    "docId": "law_doc_12345",
+                    "htmlContent": "<p>第二百六十三条规定...</p>",
+                    "similarity": "0.987",
+                    "highlightMap": {"content": ["<em>抢劫</em>"]},
+                    "lawResultAttributeVo": {
+                        "effectiveLevel": "法律",
+                        "timeliness": "现行有效",
+                        "promulgationDepartment": "全国人民代表大会",
+                        "releaseDate": "2020-12-26",
+                    },
+                    "lawResultReferInfoVo": {},
+                }
+            ],
+            "pageSize": 10,
+            "pageTotalCount": 20,
+            "query": "抢劫",
+            "queryKeywords": ["抢劫"],
+            "totalCount": 198,
+        },
+    }
+    path = _write(tmp_path, "farui.json", json.dumps(response, ensure_ascii=False))
+    [document] = _documents(path)
+    assert document.title == "《中华人民共和国刑法》"
+    assert (document.publisher, document.pub_date, document.validity) == ("全国人民代表大会", "2020-12-26", "有效")
+    assert document.body.startswith("第二百六十三条规定")
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "field"),
+    [
+        # Law-library API examples in public READMEs: lkkckk/lows API_DOCS.md (issue_org, effect_date, status) and a
+        # 法规 list's lawCode/lawStatus; a status code is no 有效性.
+        ("lawCode", "建办〔2020〕1号", "doc_no"),
+        ("lawStatus", "现行有效", "validity"),
+        ("auditStatus", "1", None),
+        ("effect_date", "2019-01-01", None),
+    ],
+)
+def test_more_keys_read_by_their_words(key, value, field):
+    fields, _unknown = map_fields([(key, value)], guess=True)
+    assert (next(iter(fields)) if fields else None) == field
+
+
+def test_an_app_api_record_of_unknown_keys(tmp_path):
+    """A 智慧党建 app's 通知公告 list, as its Java bean's comment records the response (ls895977/ZhiHuiDangJianAPP
+    app/src/main/java/com/lfc/zhihuidangjianapp/bean/QueryHomeNoticeAnnouncementPageListBean.java:
+    ``data.noticeAnnouncementList.datas[]``): the body under a misspelt ``announcementComtent``, the title under
+    ``announcementTitle``, the office under ``department``. Every record was rejected for want of title and body."""
+    record = {
+        "announcementComtent": "<p>\t<span>新华社大阪6月28日电（记者刘华 商洋）"
+        "国家主席习近平28日在大阪会见联合国秘书长古特雷斯。</span></p>",
+        "announcementTitle": "<测试>习近平会见联合国秘书长古特雷斯",
+        "announcementType": 0,
+        "author": "M",
+        "createName": "admin",
+        "createTime": 1561706465000,
+        "department": "中共山西省中条山国有林管理局委员会",
+        "departmentCode": "DT000001",
+        "releaseDate": "2019-06-28",
+    }
+    body = {"code": 0, "data": {"noticeAnnouncementList": {"datas": [record], "total": 1}}, "msg": "请求成功"}
+    path = _write(tmp_path, "notices.json", json.dumps(body, ensure_ascii=False))
+    [document] = _documents(path)
+    assert document.title == "<测试>习近平会见联合国秘书长古特雷斯"
+    assert document.body.startswith("新华社大阪6月28日电")
+    assert (document.publisher, document.pub_date) == ("中共山西省中条山国有林管理局委员会", "2019-06-28")
+
+
+def test_a_response_holding_its_records_as_json_text(tmp_path):
+    """An ASP.NET web service (.asmx, ``[ScriptService]``) serialises its return value once more and answers it as
+    a string under ``d`` (a2950518/zsharedcode AjaxReturnJSON.md, WebService/asmx: the client reads ``data.d``);
+    other APIs answer ``"data": "{…}"``. Such a file gave no document ("holds no document object")."""
+    inner = [
+        {"Title": "关于印发某某办法的通知", "PubDate": "2020-05-06", "Content": "<p>各单位：现将办法印发给你们。</p>"}
+    ]
+    path = _write(tmp_path, "asmx.json", json.dumps({"d": json.dumps(inner, ensure_ascii=False)}, ensure_ascii=False))
+    [document] = _documents(path)
+    assert (document.title, document.pub_date) == ("关于印发某某办法的通知", "2020-05-06")
+    assert document.body == "各单位：现将办法印发给你们。"
+    line = {"code": 0, "data": json.dumps({"list": inner * 2}, ensure_ascii=False)}
+    path = _write(tmp_path, "pages.jsonl", json.dumps(line, ensure_ascii=False) + "\n")
+    assert [document.title for document in _documents(path)] == ["关于印发某某办法的通知"] * 2
+
+
+def test_a_statistics_bureau_search_title_by_its_words():
+    """国家统计局 search API as a public crawler reads it (llO-Oll/web-crawler 学习代码/nationaldata_1.py:
+    ``js['data']['resultList'][i]['dreTitle']``, ``['docDate']``, ``['domainSiteName']``): ``dreTitle`` is the
+    title; ``domainSiteName`` is a site's name, no title."""
+    fields, _ = map_fields(
+        [("dreTitle", "2023年国民经济和社会发展统计公报"), ("docDate", "2024-02-29"), ("domainSiteName", "国家统计局")],
+        guess=True,
+    )
+    assert fields == {"title": "2023年国民经济和社会发展统计公报", "pub_date": "2024-02-29"}
+
+
+def test_a_csv_whose_header_keeps_an_apis_keys(tmp_path):
+    """A crawler's table of 证监会 法律法规库 records keeps the API's keys as its header (the pageList records of
+    bigcpp110/policy_crawl spiders/neris.py, saved as rows): the header named no known field and the file was no
+    CSV; its columns are read by their words, each row's values judged as in JSON."""
+    path = tmp_path / "neris.csv"
+    path.write_text(
+        "secFutrsLawId,secFutrsLawName,fileno,lawPubOrgName,secFutrsLawVersion\n"
+        "a1b2,证券期货经营机构私募资产管理业务管理办法,中国证券监督管理委员会令第203号,中国证券监督管理委员会,20230124\n",
+        encoding="utf-8",
+    )
+    [document] = _documents(path)
+    assert document.title == "证券期货经营机构私募资产管理业务管理办法"
+    assert (document.doc_no, document.publisher) == ("中国证券监督管理委员会令第203号", "中国证券监督管理委员会")

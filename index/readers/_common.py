@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import gzip
+import json
 import re
 import zlib
 from collections.abc import Iterator, Mapping
@@ -81,28 +82,62 @@ def head_text(path: Path, head: bytes) -> str:
 def record_from_mapping(item: Mapping[str, Any], source: str, locator: str) -> RawRecord:
     """A record from one JSON object or CSV row, its keys mapped by :func:`index.labels.map_fields`.
 
-    An object under a key that names no field (``"tip": {"title": …, "filenum": …}``) is read as part of
-    the record: its keys fill the fields the record's own keys leave empty.
+    Objects under keys that name no field (``"tip": {"title": …, "filenum": …}``, ``"data": {"info": {"meta":
+    {"title": …}}}``) are read as part of the record at any depth, nearer levels first: each level's keys fill
+    only the fields the levels above it leave empty. The keys no label names are then read by their values
+    (a text of sentences is the body, …), each level's too.
     """
-    fields, _unknown = map_fields(_pairs(item, _NESTED_LEVELS))
-    return RawRecord(source=source, locator=locator, fields=fields, attachment_root=Path(source).parent)
+    return RawRecord(source=source, locator=locator, fields=mapping_fields(item), attachment_root=Path(source).parent)
 
 
-_NESTED_LEVELS = 2
+# How deep objects under unnamed keys are read into one record. Deeper than a record's fields are ever nested,
+# and bounded, as the parser's own depth is (PORTAL_MAX_NESTING drops deeper values later).
+_NESTED_LEVELS = 32
 
 
-def _pairs(item: Mapping[str, Any], levels: int) -> Iterator[tuple[str, Any]]:
-    """(key, value) pairs of an object, then those of the objects it holds under keys that are no label,
-    and those of the metadata lists it holds (:func:`named_values`)."""
-    yield from ((str(key), value) for key, value in item.items())
-    if levels:
-        for key, value in item.items():
-            if canonical_field(str(key)) is not None:
-                continue
-            if isinstance(value, Mapping):
-                yield from _pairs(value, levels - 1)
-            elif isinstance(value, list):
-                yield from named_values(value, levels - 1)
+def mapping_fields(item: Mapping[str, Any], guess: bool = True) -> dict[str, Any]:
+    """The canonical fields of one object and the objects nested in it under keys no label names, breadth first:
+    a field found at a nearer level wins over one found deeper. With ``guess``, keys no label names are also
+    read by their words and values (:func:`index.labels.map_fields`)."""
+    fields: dict[str, Any] = {}
+    level: list[Mapping[str, Any]] = [item]
+    for _depth in range(_NESTED_LEVELS + 1):
+        nested: list[Mapping[str, Any]] = []
+        for obj in level:
+            found, _unknown = map_fields(_pairs(obj), guess=guess)
+            for name, value in found.items():
+                fields.setdefault(name, value)
+            nested.extend(_nested_objects(obj))
+        if not nested:
+            break
+        level = nested
+    return fields
+
+
+def _pairs(item: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
+    """(key, value) pairs of an object, then those of the metadata lists it holds (:func:`named_values`); an
+    object that is a record's part (:func:`_is_record_part`) is no field's value, whatever its key."""
+    yield from ((str(key), value) for key, value in item.items() if not _is_record_part(value))
+    for key, value in item.items():
+        if canonical_field(str(key)) is None and isinstance(value, list):
+            yield from named_values(value, _NESTED_LEVELS)
+
+
+def _nested_objects(item: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
+    """The objects an object holds under keys that name no field, and its parts under any key."""
+    for key, value in item.items():
+        if isinstance(value, Mapping) and (canonical_field(str(key)) is None or _is_record_part(value)):
+            if canonical_field(str(key)) not in _PARTS_OF_A_RECORD:
+                yield value
+
+
+def _is_record_part(value: object) -> bool:
+    """Whether an object holds part of a record rather than one named value: its keys name three or more
+    different fields (Elasticsearch's ``"_source": {"title": …, "url": …, "inputtime": …, "category": …}``, whose
+    key reads as ``source``), where a named value has a name and an id or a code (``{"id": 7, "name": …}``)."""
+    if not isinstance(value, Mapping):
+        return False
+    return len({field for key in value if (field := canonical_field(str(key))) and field != "id"}) >= 3
 
 
 # The keys a metadata entry names its field by, and holds its value under.
@@ -164,23 +199,40 @@ def documents_in(data: object, max_nesting: int) -> list[object] | None:
         return data
     if not isinstance(data, dict):
         return None
+    # Whether the object itself is a document is asked of its labels alone: a response's own message or query
+    # is no title or body by its shape, while a record in its list may be one.
+    if holds_document(map_fields(_pairs(data))[0]):
+        return [data]  # a document by its own keys: its lists are its parts
     if members := _keyed_records(data):
         return members
-    if _is_document(data):
-        return [data]
-    counted = [
-        (sum(1 for item in candidate if isinstance(item, dict) and _is_document(item)), candidate)
-        for candidate in _lists(data, max_nesting)
-    ]
-    counted = sorted((pair for pair in counted if pair[0]), key=lambda pair: -pair[0])
-    if counted:
+    # Lists are weighed by the documents their labels show; by what their values show only where none shows any
+    # (a record of unknown keys), so a record's own list of parts never outweighs the records by its values.
+    lists = list(_lists(data, max_nesting))
+    counted = _weighed(lists, guess=False) or _weighed(lists, guess=True)
+    nested_document = holds_document(mapping_fields(data, guess=False))
+    if counted and (counted[0][0] >= 2 or not nested_document):
+        # A response's records, though an object beside them names something (``"channel": {"name": …}``).
         # Two lists holding as many documents: which is the records is unclear, so neither is guessed.
-        return counted[0][1] if len(counted) == 1 or counted[0][0] > counted[1][0] else None
+        if len(counted) == 1 or counted[0][0] > counted[1][0]:
+            return counted[0][1]
+        if not nested_document:
+            return None
+    if nested_document:
+        return [data]  # a document whose title or body is nested (``{"data": {"info": {"title": …}}}``)
     if record_from_mapping(data, "", "").fields:
         return [data]
     # No document anywhere: the one list of objects, whose records are then rejected each with a reason.
     lists = [value for value in data.values() if isinstance(value, list)]
     return lists[0] if len(lists) == 1 else None
+
+
+def _weighed(lists: list[list[object]], guess: bool) -> list[tuple[int, list[object]]]:
+    """(documents held, list) for each list holding any, most first."""
+    counted = [
+        (sum(1 for item in candidate if isinstance(item, dict) and _is_document(item, guess)), candidate)
+        for candidate in lists
+    ]
+    return sorted((pair for pair in counted if pair[0]), key=lambda pair: -pair[0])
 
 
 def _keyed_records(data: dict) -> list[object] | None:
@@ -197,9 +249,10 @@ def _keyed_records(data: dict) -> list[object] | None:
     return list(members.values()) if all(isinstance(title, str) and title.strip() for title in titled) else None
 
 
-def _is_document(item: dict) -> bool:
-    """Whether an object holds a document: a title or a body as text under a key index.labels knows."""
-    return holds_document(record_from_mapping(item, "", "").fields)
+def _is_document(item: dict, guess: bool = True) -> bool:
+    """Whether an object holds a document: a title or a body as text under a key index.labels knows (with
+    ``guess``, also under a key read by its words, or a value read by its shape)."""
+    return holds_document(mapping_fields(item, guess=guess))
 
 
 def holds_document(fields: dict[str, Any]) -> bool:
@@ -227,6 +280,38 @@ def _lists(value: object, depth: int) -> Iterator[list[object]]:
     for child in children:
         if isinstance(child, dict | list):
             yield from _lists(child, depth - 1)
+
+
+def embedded_json(value: object, depth: int) -> object:
+    """A parsed JSON value with the JSON its strings hold read as JSON, at most ``depth`` levels down: an ASP.NET
+    web service answers ``{"d": "[{\\"Title\\": …}]"}`` (its return value serialised once more, as ASMX pages do),
+    other APIs ``{"code": 0, "data": "{\\"list\\": […]}"}``. Only strings that are wholly a JSON object or array
+    are read, and only under keys that name no field (a body or an attachment list keeps its text)."""
+    if depth <= 0:
+        return value
+    if isinstance(value, str):
+        parsed = _json_text(value)
+        return value if parsed is None else embedded_json(parsed, depth - 1)
+    if isinstance(value, dict):
+        return {
+            key: embedded_json(item, depth - 1) if canonical_field(str(key)) is None else item
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [embedded_json(item, depth - 1) for item in value]
+    return value
+
+
+def _json_text(text: str) -> object | None:
+    """The object or array a string holds as JSON text, or None."""
+    stripped = text.strip()
+    if len(stripped) < 2 or (stripped[0], stripped[-1]) not in (("{", "}"), ("[", "]")):
+        return None
+    try:
+        parsed = json.loads(stripped)
+    except (ValueError, RecursionError):
+        return None
+    return parsed if isinstance(parsed, dict | list) and parsed else None
 
 
 # A crawler that wrote ``str(item)`` rather than JSON: Python's repr of a dict or a list of dicts, its keys in

@@ -7,7 +7,7 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
-from index.labels import key_fields
+from index.labels import header_fields
 from index.limits import Limits
 from index.readers import HEAD_BYTES, contained
 from index.readers._common import decode_head, record_from_mapping, text_encoding
@@ -19,11 +19,11 @@ FIELD_FACTOR = 4
 
 
 def sniff(path: Path, head: bytes) -> bool:
-    """A header row naming at least two known fields (also after a shared table prefix: index.labels.key_fields),
-    comma- or tab-separated."""
+    """A header row naming at least two known fields (also after a shared table prefix, or by its words:
+    index.labels.header_fields), comma- or tab-separated."""
     first_line = next(iter(decode_head(head[:4096]).splitlines()), "")
     cells = first_line.split("\t" if _tab_separated(first_line) else ",")
-    return len(key_fields(cell.strip().strip('"') for cell in cells)) >= 2
+    return len(header_fields(cell.strip().strip('"') for cell in cells)) >= 2
 
 
 def _tab_separated(header: str) -> bool:
@@ -54,7 +54,7 @@ def _rows(path: Path, reader: csv.DictReader, text: _Tracked) -> Iterator[RawRec
         fieldnames = reader.fieldnames
     except csv.Error as exc:
         raise ReadError(path, f"malformed CSV: {exc}", "row 1") from exc
-    fields = key_fields(name or "" for name in fieldnames or ())
+    fields = header_fields(name or "" for name in fieldnames or ())
     if not fields:
         raise ReadError(path, "the header row names no known field (标题/名称, 索引号, 内容 …)", "row 1")
     if "title" not in fields.values():

@@ -18,8 +18,10 @@ from index.readers._common import (
     PYTHON_LITERAL,
     decode,
     documents_in,
+    embedded_json,
     head_text,
     holds_document,
+    mapping_fields,
     python_literal,
     read_whole,
     record_from_mapping,
@@ -94,7 +96,9 @@ def read(path: Path, bounds: Limits) -> Iterator[RawRecord | ReadError]:
 
 
 def _records(path: Path, data: object, bounds: Limits) -> Iterator[RawRecord | ReadError]:
-    """The records of a parsed JSON value: one document, a list of them, or the list an API response holds."""
+    """The records of a parsed JSON value: one document, a list of them, or the list an API response holds (also
+    where the response holds it as JSON text: :func:`index.readers._common.embedded_json`)."""
+    data = embedded_json(data, bounds.max_nesting)
     items = documents_in(data, bounds.max_nesting)
     if items is None:
         raise ReadError(
@@ -166,8 +170,8 @@ def _elements(path: Path, item: object, locator: str, max_nesting: int) -> Itera
             yield from _elements(path, inner, f"{locator} record {number}", max_nesting - 1)
         return
     record = _record(path, item, locator)
-    if isinstance(record, ReadError) or holds_document(record.fields):
-        yield record
+    if isinstance(record, ReadError) or holds_document(mapping_fields(item, guess=False)):
+        yield record  # an array's element is a record where its labels give a title or a body, at any depth
         return
     found = documents_in(item, max_nesting)
     if not found or (len(found) == 1 and found[0] is item):

@@ -14,6 +14,7 @@ from index.readers._common import (
     GZIP_MAGIC,
     PYTHON_LITERAL,
     documents_in,
+    embedded_json,
     head_text,
     holds_document,
     python_literal,
@@ -90,7 +91,10 @@ def read(path: Path, bounds: Limits) -> Iterator[RawRecord | ReadError]:
             yield ReadError(path, f"expected an object, found {type(item).__name__}", locator)
             continue
         record = record_from_mapping(item, str(path), locator)
-        records = None if holds_document(record.fields) else documents_in(item, bounds.max_nesting)
+        if not holds_document(record.fields):
+            item = embedded_json(item, bounds.max_nesting)  # a saved response holding its records as JSON text
+            record = record_from_mapping(item, str(path), locator)
+        records = documents_in(item, bounds.max_nesting)
         if records is None or (len(records) == 1 and records[0] is item):
             yield record
             continue
