@@ -26,7 +26,7 @@ from index.query import SearchRequest
 from index.takedown import take_down
 from index.versiondiff import diff_text
 from index.whoosh.catalog import Catalog
-from index.whoosh.ingest import ingest_paths
+from index.whoosh.ingest import WhooshIngest, ingest_paths
 from portal.server import server_config, serving
 
 DETAIL = Detail(
@@ -239,8 +239,10 @@ def test_a_takedown_removes_the_document_and_its_history_logs_it_and_keeps_it_ou
     ingest_paths([docs], index_dir)
     doc_id = "014319733/2023-00002"
     with pytest.raises(ValueError):
-        take_down(doc_id, "  ", index_dir=index_dir, history_path=history.path_for(index_dir))
-    entry = take_down(doc_id, "法院通知 (2026) 第1号", index_dir=index_dir, history_path=history.path_for(index_dir))
+        take_down(doc_id, "  ", store=WhooshIngest(index_dir), history_path=history.path_for(index_dir))
+    entry = take_down(
+        doc_id, "法院通知 (2026) 第1号", store=WhooshIngest(index_dir), history_path=history.path_for(index_dir)
+    )
     assert (entry.doc_id, entry.title, entry.reason, entry.versions) == (
         doc_id,
         RECORDS[1]["标题"],
