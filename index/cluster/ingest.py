@@ -148,7 +148,11 @@ class ClusterIngest:
             self._client = Client(self.scheduler)
         elif self._client is None and self.workers:
             self._client = local_client(self.workers)
-        yield _ClusterWriter(self.topology, self._client or _Here(), self.userdict, self.slice_records)
+        writer = _ClusterWriter(self.topology, self._client or _Here(), self.userdict, self.slice_records)
+        try:
+            yield writer
+        finally:
+            writer.close()
 
     def lock(self) -> contextlib.AbstractContextManager[object]:
         """None: the cluster's writes are idempotent REPLACEs, and an ingest takes no lock either."""
@@ -193,6 +197,7 @@ class _ClusterWriter:
         self._keep: dict[int, list[int]] = defaultdict(list)  # analyse task → positions of the rows to write
         self._rows: list[dict] = []  # rows the lead made (documents the pipeline handed over)
         self._written: set[str] = set()  # ids written in this batch
+        self._cluster: Cluster | None = None  # for stored(): one connection per batch
 
     def held(self) -> dict[str, Held]:
         self._held = _held(self.topology)
@@ -200,12 +205,10 @@ class _ClusterWriter:
         return {doc_id: Held(e.digest, resolved(e.source), e.dedup) for doc_id, e in self._held.items()}
 
     def stored(self, doc_id: str) -> dict[str, object] | None:
-        cluster = Cluster(self.topology)
-        try:
-            found = cluster.select(f"SELECT stored FROM {self.topology.index} WHERE id = %s", [doc_key(doc_id)]).rows
-        finally:
-            cluster.close()
-        return stored_of(found[0]["stored"]) if found else None
+        if self._cluster is None:  # opened on the first id asked about, closed by the commit
+            self._cluster = Cluster(self.topology)
+        found = self._cluster.select(f"SELECT stored FROM {self.topology.index} WHERE id = %s", [doc_key(doc_id)])
+        return stored_of(found.rows[0]["stored"]) if found.rows else None
 
     def files_record(self) -> dict[str, dict]:
         """What the cluster holds in service, as the files it came from would hold it (no SHA-1: read again)."""
@@ -263,6 +266,7 @@ class _ClusterWriter:
         self._groups[reading.doc_id] = value_key("dedup", dedup) if dedup else value_key("id", reading.doc_id)
 
     def commit(self) -> list[tuple[dict, str]]:
+        self.close()
         members: dict[int, list[str]] = defaultdict(list)
         for doc_id, group in self._groups.items():
             members[group].append(doc_id)
@@ -294,6 +298,11 @@ class _ClusterWriter:
 
     def save_record(self, record: dict[str, dict]) -> None:
         """The cluster keeps none: its files record is what it holds."""
+
+    def close(self) -> None:
+        if self._cluster is not None:
+            self._cluster.close()
+            self._cluster = None
 
 
 def ingest_cluster(
