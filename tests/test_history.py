@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from click.testing import CliRunner
 from crawlsite import Detail, detail_html, serve_app
 from helpers import portal_settings
 from starlette.applications import Starlette
@@ -25,8 +26,10 @@ from index.crawl.crawler import CrawlOptions, run_crawl
 from index.query import SearchRequest
 from index.takedown import take_down
 from index.versiondiff import diff_text
+from index.whoosh import generations
 from index.whoosh.catalog import Catalog
 from index.whoosh.ingest import WhooshIngest, ingest_paths
+from portal.cli import cli
 from portal.server import server_config, serving
 
 DETAIL = Detail(
@@ -262,6 +265,24 @@ def test_a_takedown_removes_the_document_and_its_history_logs_it_and_keeps_it_ou
     assert Catalog(index_dir).search(SearchRequest(q="收费目录")).total == 0
 
 
+def test_portal_takedown_removes_from_the_whoosh_index_under_its_lock(tmp_path) -> None:
+    docs, index_dir = tmp_path / "docs", tmp_path / "index"
+    docs.mkdir()
+    _export(docs / "export.jsonl", RECORDS)
+    ingest_paths([docs], index_dir)
+    env = {"PORTAL_STORE": "whoosh", "PORTAL_INDEX_DIR": str(index_dir), "PORTAL_LOCK_TIMEOUT": "1"}
+    with generations.ingest_lock(index_dir, timeout=1):  # an ingest holds the index: a clear error, nothing removed
+        busy = CliRunner().invoke(cli, ["takedown", "014319733/2023-00002", "--reason", "法院通知"], env=env)
+    assert busy.exit_code == 1 and "Traceback" not in busy.output
+    assert Catalog(index_dir).get("014319733/2023-00002") is not None
+    done = CliRunner().invoke(cli, ["takedown", "014319733/2023-00002", "--reason", "法院通知"], env=env)
+    assert done.exit_code == 0 and "已删除 014319733/2023-00002" in done.output
+    assert Catalog(index_dir).get("014319733/2023-00002") is None
+    assert [t.doc_id for t in history.History(history.path_for(index_dir), readonly=True).takedowns()] == [
+        "014319733/2023-00002"
+    ]
+
+
 def test_a_diff_is_by_words_and_joins_back_to_both_texts() -> None:
     before = "第一条 为了规范测试工作，制定本办法。\n第二条 本办法自2024年1月1日起施行。\n"
     after = "第一条 为了规范和加强测试工作，制定本办法。\n第二条 本办法自2025年1月1日起施行。\n第三条 新增。\n"
@@ -296,6 +317,8 @@ def test_the_cluster_store_serves_withdrawn_documents_and_their_versions(tmp_pat
     from index.cluster.local import LocalCluster
 
     needs_searchd()
+    from index.cluster.catalog import ClusterCatalog
+
     with LocalCluster(tmp_path / "cluster", list(CLUSTER_LAYOUT)) as cluster:
         docs, hist_path = tmp_path / "docs", tmp_path / "history.sqlite"
         docs.mkdir()
@@ -312,15 +335,8 @@ def test_the_cluster_store_serves_withdrawn_documents_and_their_versions(tmp_pat
         from index.localports import free_port
         from portal.settings import load_settings
 
-        settings = load_settings(
-            {
-                "PORTAL_STORE": "manticore",
-                "PORTAL_MANTICORE": str(cluster.topology),
-                "PORTAL_INDEX_DIR": str(tmp_path / "no-index"),
-                "PORTAL_HISTORY": str(hist_path),
-                "PORTAL_PORT": str(free_port()),
-            }
-        )
+        environ = {name: str(value) for name, value in settings_env(cluster, tmp_path, hist_path).items()}
+        settings = load_settings({**environ, "PORTAL_PORT": str(free_port())})
         with (
             serving(server_config(settings, log_level="warning")) as server,
             httpx.Client(base_url=server, timeout=60) as client,
@@ -334,6 +350,27 @@ def test_the_cluster_store_serves_withdrawn_documents_and_their_versions(tmp_pat
             page = client.get("/search", params={"q": "防汛"}).text
             assert 'class="badge withdrawn"' in page and "在线状态" in page
             assert "版本历史" in client.get("/doc/014319733/2023-00001").text
+
+        # `portal takedown` asks the store PORTAL_STORE names (IngestStore.remove), not the Whoosh index.
+        done = CliRunner().invoke(cli, ["takedown", "014319733/2023-00002", "--reason", "法院通知"], env=environ)
+        assert done.exit_code == 0, done.output
+        catalog = ClusterCatalog(cluster.topology)
+        try:
+            assert catalog.get("014319733/2023-00002") is None and catalog.get("014319733/2023-00001") is not None
+        finally:
+            catalog.close()
+        assert not (tmp_path / "no-index").exists()  # no Whoosh index was locked or made for it
+        report = ingest_cluster([docs], cluster.topology, history_path=hist_path)
+        assert any("taken down" in str(rejection) for rejection in report.rejected) and not report.added
+
+
+def settings_env(cluster, tmp_path: Path, hist_path: Path) -> dict[str, object]:
+    return {
+        "PORTAL_STORE": "manticore",
+        "PORTAL_MANTICORE": cluster.topology,
+        "PORTAL_INDEX_DIR": tmp_path / "no-index",
+        "PORTAL_HISTORY": hist_path,
+    }
 
 
 def test_a_rebuild_keeps_withdrawn_documents(tmp_path) -> None:
