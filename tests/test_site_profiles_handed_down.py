@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from helpers import dask_worker
 
 from index.readers import ReadError, read_file
 from index.whoosh.catalog import Catalog
@@ -61,21 +64,11 @@ def test_the_settings_read_the_profiles_once_with_the_limits(page_and_profiles):
 
 
 def test_a_dask_worker_applies_the_coordinators_profiles_not_its_own_environment(page_and_profiles):
-    distributed = pytest.importorskip("dask.distributed")
     from index.cluster.ingest import analyse
 
     page, bounds, theirs = page_and_profiles
-    with (
-        distributed.LocalCluster(
-            n_workers=1,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address=":0",
-            env={"PORTAL_SITE_PROFILES": str(theirs)},  # the worker's own environment names another profile
-        ) as cluster,
-        distributed.Client(cluster) as client,
-    ):
+    with dask_worker({"PORTAL_SITE_PROFILES": str(theirs)}) as client:  # the worker's environment names another
+        assert list(client.run(lambda: os.environ.get("PORTAL_SITE_PROFILES")).values()) == [str(theirs)]
         batch = client.submit(analyse, str(page), 0, 10, bounds, None, pure=False).result()
     [row] = batch.rows
     assert row["title"] == "关于开展乙县防汛检查工作的通知"
