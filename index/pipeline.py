@@ -10,8 +10,10 @@ The rules:
   fails is a rejection naming the file, record and field, and the batch goes on.
 - Content the store holds unchanged under the id is not written again. A different document under an id
   the store or this run already holds from another file is a conflict: the later 公开日期 wins, then the later
-  path (:meth:`index.ingest.Version.wins_over`); the same document again is read once. A copy of another
-  document (same title and body, another id) is written and reported.
+  path (:meth:`index.ingest.Version.wins_over`); the same document again is read once. A file read again
+  updates the document it held, so of two records of one file under an id, the first is written and the one
+  that wins replaces it after the commit (below). A copy of another document (same title and body, another id)
+  is written and reported.
 - Afterwards the store is made to hold, for every id some file holds, the version the rules choose among every
   file that holds it (the record of files tells which), read again from its file where needed; with ``prune``,
   a document whose file under the paths is gone or no longer holds it is kept, marked 已撤下 (never deleted).

@@ -14,7 +14,9 @@ which keeps the rules), with the reading done on Dask workers.
    marked, then every shard is flushed.
 
 The cluster keeps no record of the files it read, so every file under the paths is read again: its files record
-is what it holds (:meth:`_ClusterWriter.files_record`), and a re-run writes only what changed. A worker lost
+is what it holds (:meth:`_ClusterWriter.files_record`), and a re-run writes only what changed (but for an id one
+file holds twice with different contents: a file read again writes its first record, then the winner; see
+:mod:`index.pipeline`). A worker lost
 mid-batch loses nothing: Dask runs its tasks again elsewhere (an ``analyse`` result that lived only on the lost
 worker is recomputed from its file slice), ``write`` tasks are retried, and a write is idempotent (REPLACE by
 id), so a batch written twice is a batch written once. Without a Dask scheduler the same tasks run in this
