@@ -50,6 +50,10 @@ def _help_settings(context: click.Context, _param: click.Parameter, value: bool)
 )
 def cli() -> None:
     """政府信息公开检索: ingest disclosure documents and search them."""
+    try:
+        load_settings()  # a setting that is not valid (or a site profile that cannot be used) is said once, here
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @cli.command()

@@ -72,3 +72,16 @@ def test_a_dask_worker_applies_the_coordinators_profiles_not_its_own_environment
         batch = client.submit(analyse, str(page), 0, 10, bounds, None, pure=False).result()
     [row] = batch.rows
     assert row["title"] == "关于开展乙县防汛检查工作的通知"
+
+
+def test_a_profile_that_cannot_be_used_stops_every_command_with_its_file_named(tmp_path):
+    from click.testing import CliRunner
+
+    from portal.cli import cli
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[site]\nhosts = ["a.gov.cn"]\n[fields]\ntitle = "td:nth-child(("\n', "utf-8")
+    env = {"PORTAL_SITE_PROFILES": str(bad), "PORTAL_INDEX_DIR": str(tmp_path / "index")}
+    done = CliRunner().invoke(cli, ["ingest", str(tmp_path)], env=env)
+    assert done.exit_code == 1 and "bad.toml: fields.title" in done.output and done.exception.__class__ is SystemExit
+    assert not (tmp_path / "index").exists()
