@@ -1,8 +1,8 @@
-"""The ingest pipeline every store shares: which files are documents (:func:`iter_files`), a record read,
-bounded and normalised into a document (:func:`read_document`), which of two versions under one id wins
-(:class:`Version`), and the report of what happened (:class:`IngestReport`). Each store writes and commits
-its own way (:mod:`index.whoosh.ingest`, :mod:`index.cluster.ingest`), behind one interface
-(:class:`index.query.protocols.IngestStore`).
+"""The parts of the ingest every store shares: which files are documents (:func:`iter_files`), a record read,
+bounded and normalised into a document (:func:`read_document`, :func:`read_records`), which of two versions under
+one id wins (:class:`Version`), and the report of what happened (:class:`IngestReport`). The run that puts them
+together, the rules included, is :mod:`index.pipeline`; each store answers its narrow write questions
+(:class:`index.query.protocols.StoreWriter`).
 
 The rules both stores keep: the same document again is an update; unchanged content is skipped; every id any
 file holds is held as the version the rules choose among those files (:meth:`Version.wins_over`), and
@@ -15,17 +15,20 @@ of :mod:`index.limits`.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from index import history, limits
 from index.attachments import read_texts
 from index.crawl.folder import PAGE_SUFFIXES, load_sidecar, sidecar_of
 from index.limits import Limits
 from index.normalise import RejectedRecord, normalise
+from index.readers import read_file
 from index.readers.crawled import is_sidecar
-from index.record import Document, Finding, RawRecord
+from index.record import Document, Finding, RawRecord, ReadError
+from index.schema import content_hash, dedup_key
 
 # Files in a documents folder that are not documents.
 _SKIPPED_NAMES = ("README", "LICENSE", "CHANGELOG", ".")
@@ -201,3 +204,68 @@ def read_document(record: RawRecord, bounds: Limits, report: IngestReport) -> Do
 
 def resolved(source: str) -> str:
     return str(Path(source).resolve()) if source else ""
+
+
+@dataclass(frozen=True)
+class Held:
+    """What a store holds under one id: its content hash, the file it came from (resolved), and its copy group
+    (documents of one group have the same title and body; None where it has none)."""
+
+    digest: str
+    source: str
+    group: Hashable | None = None
+
+
+@dataclass
+class Reading:
+    """One document read: what the rules decide on (its :class:`Version`, its copy key, its findings) and what the
+    store writes. ``doc`` and ``record`` are there where it was read in this process; a store that reads elsewhere
+    (the cluster's Dask workers) leaves them None and keeps its own ``handle`` on the document, with the
+    ``observation`` the history records made where it was read."""
+
+    doc_id: str
+    version: Version
+    source: str  # as the record names its file (``Version.source`` is resolved)
+    dedup: str  # index.schema.dedup_key: "" for a document without a body
+    warnings: list[Finding] = field(default_factory=list)
+    doc: Document | None = None
+    record: RawRecord | None = None
+    observation: history.Observation | None = None
+    handle: Any = None
+
+    @classmethod
+    def of(cls, doc: Document, record: RawRecord | None = None, where: str = "") -> Reading:
+        where = where or (record.where if record is not None else f"{doc.source} {doc.locator}".strip())
+        version = Version(content_hash(doc), doc.pub_date, resolved(doc.source), doc.locator, where)
+        return cls(doc.id, version, doc.source, dedup_key(doc), list(doc.warnings), doc, record)
+
+    def observed(self) -> history.Observation:
+        """What the history records of this reading (:func:`index.history.observe`)."""
+        if self.observation is None:
+            assert self.doc is not None and self.record is not None, "a reading made elsewhere brings its observation"
+            self.observation = history.observe(self.doc, self.record)
+        return self.observation
+
+
+def read_records(
+    path: Path, bounds: Limits, start: int = 0, stop: int | None = None, locators: set[str] | None = None
+) -> Iterator[Reading | Rejection]:
+    """The documents of items ``start``–``stop`` (records and read errors, as :func:`index.readers.read_file`
+    yields them) of the file at ``path`` (only the records ``locators`` names, where given), each read, bounded
+    and normalised on its own, in record order; whatever fails is a :class:`Rejection` naming the file, the record
+    and (where known) the field."""
+    for position, item in enumerate(read_file(path, bounds)):
+        if position < start:
+            continue
+        if stop is not None and position >= stop:
+            break
+        if locators is not None and (isinstance(item, ReadError) or item.locator not in locators):
+            continue
+        if isinstance(item, ReadError):
+            yield Rejection(item.source, item.locator, item.field, item.message)
+            continue
+        report = IngestReport()
+        doc = read_document(item, bounds, report)
+        yield from report.rejected
+        if doc is not None:
+            yield Reading.of(doc, item)

@@ -21,9 +21,12 @@ import math
 import os
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from index.record import Document, Finding, RawRecord
+
+if TYPE_CHECKING:
+    from index.siteprofiles import SiteProfile
 
 MB = 1024 * 1024
 
@@ -53,7 +56,8 @@ SETTINGS = (
 @dataclass(frozen=True)
 class Limits:
     """The limits one ingest is held to (characters, records, levels, bytes, pages, seconds), read once by
-    :func:`current`; frozen and picklable, so the coordinator hands the same object to every reader and worker."""
+    :func:`current`, and the site profiles its HTML readers apply: what the coordinator read once for every
+    reader; frozen and picklable, so the coordinator hands the same object to every reader and worker."""
 
     max_doc_chars: int
     max_field_chars: int
@@ -64,6 +68,9 @@ class Limits:
     max_expanded_bytes: int
     max_pdf_pages: int = 2000
     max_attachment_seconds: int = 30
+    # The site profiles the HTML readers apply (PORTAL_SITE_PROFILES, index/siteprofiles.py), read once with the
+    # limits by portal.settings.load_settings and handed down with them; none unless given.
+    site_profiles: tuple[SiteProfile, ...] = ()
 
 
 def current(environ: dict[str, str] | None = None) -> Limits:

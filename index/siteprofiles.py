@@ -16,18 +16,20 @@ value is on the page: a CSS selector (read with lxml's cssselect) or the label t
 
 A field a profile names overrides what the heuristics found, on that site's pages only; a field it
 does not name, or whose selector finds nothing on a page, keeps the heuristic value. Profiles come
-from ``PORTAL_SITE_PROFILES``: one ``.toml`` file or a folder of them. A profile that cannot be used
+from ``PORTAL_SITE_PROFILES``: one ``.toml`` file or a folder of them, loaded once with the other settings
+(:func:`load`, called by ``portal.settings.load_settings``) and handed down to the readers with the limits
+(:attr:`index.limits.Limits.site_profiles`; picklable, for Dask workers). A profile that cannot be used
 raises :class:`ProfileError` naming the file and the key.
 """
 
 from __future__ import annotations
 
 import fnmatch
-import os
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import cast
 from urllib.parse import urlsplit
@@ -50,9 +52,10 @@ class ProfileError(ValueError):
 
 @dataclass(frozen=True)
 class FieldRule:
-    """Where one field's value is: ``selector`` (with ``attr``: an attribute, else the text), or ``label``."""
+    """Where one field's value is: the CSS selector ``css`` (with ``attr``: an attribute, else the text), or
+    ``label``."""
 
-    selector: CSSSelector | None = None
+    css: str = ""
     attr: str = ""
     label: str = ""
 
@@ -117,10 +120,16 @@ def _rule(path: Path, name: str, spec: object) -> FieldRule:
     if "label" in spec:
         return FieldRule(label=label_key(str(spec["label"])))
     try:
-        selector = CSSSelector(str(spec["css"]))
+        _selector(str(spec["css"]))
     except (SelectorError, SyntaxError) as exc:
         raise ProfileError(f"{path}: fields.{name}: not a CSS selector cssselect reads: {exc}") from exc
-    return FieldRule(selector=selector, attr=str(spec.get("attr", "")))
+    return FieldRule(css=str(spec["css"]), attr=str(spec.get("attr", "")))
+
+
+@cache
+def _selector(css: str) -> CSSSelector:
+    """``css`` compiled (once per process: a compiled selector cannot be pickled to a worker, its text can)."""
+    return CSSSelector(css)
 
 
 def load_profiles(location: Path) -> list[SiteProfile]:
@@ -132,26 +141,14 @@ def load_profiles(location: Path) -> list[SiteProfile]:
     raise ProfileError(f"{location}: no such site profile file or folder ({ENV})")
 
 
-@lru_cache(maxsize=4)
-def _profiles_at(location: str, stamp: float) -> tuple[SiteProfile, ...]:
-    return tuple(load_profiles(Path(location)))
+def load(location: str) -> tuple[SiteProfile, ...]:
+    """The profiles at ``location`` (``PORTAL_SITE_PROFILES``: a ``.toml`` file or a folder of them; none for "").
+    Raises ProfileError naming the file and the key of a profile that cannot be used."""
+    location = location.strip()
+    return tuple(load_profiles(Path(location))) if location else ()
 
 
-def configured(environ: dict[str, str] | None = None) -> tuple[SiteProfile, ...]:
-    """The profiles ``PORTAL_SITE_PROFILES`` names (none when unset), reloaded when the file changes."""
-    location = (environ if environ is not None else os.environ).get(ENV, "").strip()
-    if not location:
-        return ()
-    path = Path(location)
-    try:
-        files = [path, *path.glob("*.toml")] if path.is_dir() else [path]
-        stamp = max(file.stat().st_mtime for file in files)
-    except OSError:
-        stamp = 0.0
-    return _profiles_at(location, stamp)
-
-
-def profile_for(url: str, profiles: tuple[SiteProfile, ...] | list[SiteProfile]) -> SiteProfile | None:
+def profile_for(url: str, profiles: Sequence[SiteProfile]) -> SiteProfile | None:
     """The first profile whose site a page at ``url`` belongs to."""
     return next((profile for profile in profiles if url and profile.matches(url)), None)
 
@@ -163,8 +160,8 @@ def apply_profile(profile: SiteProfile, root: HtmlElement) -> dict[str, str]:
     for field, rule in profile.fields.items():
         if rule.label:
             value = value_after_label(root, rule.label)
-        elif rule.selector is not None:
-            elements = cast("list[HtmlElement]", rule.selector(root))  # a CSS selector matches elements only
+        elif rule.css:
+            elements = cast("list[HtmlElement]", _selector(rule.css)(root))  # a CSS selector matches elements only
             if not elements:
                 continue
             if rule.attr:

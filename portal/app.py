@@ -121,7 +121,7 @@ def ingest_store_for(settings: Settings, scheduler: str | None = None, workers: 
     """The store ``PORTAL_STORE`` names, to write: the Whoosh index at ``PORTAL_INDEX_DIR`` (built with the
     analyzer of ``PORTAL_USERDICT``), or the cluster of ``PORTAL_MANTICORE``, ingested through the Dask
     ``scheduler`` or ``workers`` local Dask workers where given; both behind one write API
-    (index/query/protocols.py)."""
+    (index/query/protocols.py), which the one ingest pipeline (index/pipeline.py) and a takedown ask."""
     if settings.store == "manticore":
         from index.cluster.ingest import ClusterIngest
         from index.cluster.topology import parse_topology
@@ -132,19 +132,11 @@ def ingest_store_for(settings: Settings, scheduler: str | None = None, workers: 
             workers=workers,
             userdict=str(settings.userdict),
             where=f"集群 {settings.manticore}",
-            bounds=settings.limits,
-            history_path=settings.history_path,
         )
     from index.analysis import ChineseAnalyzer
     from index.whoosh.ingest import WhooshIngest
 
-    return WhooshIngest(
-        settings.index_dir,
-        settings.lock_timeout,
-        ChineseAnalyzer(str(settings.userdict)),
-        bounds=settings.limits,
-        history_path=settings.history_path,
-    )
+    return WhooshIngest(settings.index_dir, settings.lock_timeout, ChineseAnalyzer(str(settings.userdict)))
 
 
 def open_catalog(settings: Settings) -> SearchStore:

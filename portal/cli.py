@@ -50,6 +50,10 @@ def _help_settings(context: click.Context, _param: click.Parameter, value: bool)
 )
 def cli() -> None:
     """政府信息公开检索: ingest disclosure documents and search them."""
+    try:
+        load_settings()  # a setting that is not valid (or a site profile that cannot be used) is said once, here
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @cli.command()
@@ -65,6 +69,7 @@ def ingest(
 ) -> None:
     """Read documents from PATHS (files or folders; default PORTAL_DOCUMENTS_DIR) into the index."""
     from index.ingest import iter_files
+    from index.pipeline import ingest as run_ingest
     from portal.app import ingest_store_for
     from portal.progress import IngestProgress
 
@@ -74,7 +79,15 @@ def ingest(
     show_bar = not (quiet or as_json) and sys.stderr.isatty()
     bar = IngestProgress(list(iter_files(paths))) if show_bar else None
     try:
-        report = store.ingest(paths, prune=prune, rebuild=rebuild, progress=bar)
+        report = run_ingest(
+            store,
+            paths,
+            prune=prune,
+            rebuild=rebuild,
+            progress=bar,
+            bounds=settings.limits,
+            history_path=settings.history_path,
+        )
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
@@ -399,6 +412,7 @@ def takedown(doc_id: str | None, reason: str, show_log: bool) -> None:
     (what, when, why). A document whose source is gone is never removed this way: --prune marks it 已撤下."""
     from index.history import History
     from index.takedown import UnknownDocument, take_down
+    from portal.app import ingest_store_for
 
     settings = load_settings()
     if show_log:
@@ -407,26 +421,17 @@ def takedown(doc_id: str | None, reason: str, show_log: bool) -> None:
         return
     if not doc_id:
         raise click.UsageError("give the id of the document to take down, or --list")
-    topology = None
-    if settings.store == "manticore":
-        from index.cluster.topology import parse_topology
-
-        topology = parse_topology(settings.manticore)
+    store = ingest_store_for(settings)  # the store PORTAL_STORE names
     try:
-        entry = take_down(
-            doc_id,
-            reason,
-            index_dir=settings.index_dir,
-            history_path=settings.history_path,
-            topology=topology,
-            lock_timeout=settings.lock_timeout,
-        )
+        entry = take_down(doc_id, reason, store=store, history_path=settings.history_path)
     except ValueError as exc:
         raise click.UsageError(f"{exc}：请用 --reason 说明依据") from None
     except UnknownDocument:
         raise click.ClickException(f"没有这份文件：{doc_id}") from None
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
+    finally:
+        store.close()
     click.echo(f"已删除 {entry.doc_id}（{entry.title}，{entry.versions} 个版本），{entry.at}，理由：{entry.reason}")
 
 

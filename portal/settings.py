@@ -3,18 +3,18 @@
 :data:`SETTINGS` is the one registry of them: the portal's own and the ingest's limits (:mod:`index.limits`,
 whose :class:`~index.limits.Setting` they share). ``portal --help-settings`` prints it with each setting's help;
 the README lists every one (a test holds the README to that). The limits are read here with the rest and handed
-down (:attr:`Settings.limits`): the ingest's readers, attachment extractors and Dask workers take the limits they
-are given, never their own environment's. (``PORTAL_SITE_PROFILES`` is still read where a page is parsed.)
+down (:attr:`Settings.limits`, with the site profiles of ``PORTAL_SITE_PROFILES``): the ingest's readers,
+attachment extractors and Dask workers take the limits and profiles they are given, never their own environment's.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from index import limits
+from index import limits, siteprofiles
 from index.limits import DEFAULTS, Limits, Setting
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -114,7 +114,9 @@ class Settings:
     max_connections: int = 1000  # PORTAL_MAX_CONNECTIONS (lowered below the open-file limit: portal/connections.py)
     header_timeout: float = 10.0  # PORTAL_HEADER_TIMEOUT, seconds
     keepalive_timeout: float = 5.0  # PORTAL_KEEPALIVE_TIMEOUT, seconds
-    limits: Limits = DEFAULTS  # PORTAL_MAX_*: what one input may cost the ingest (index/limits.py)
+    # PORTAL_MAX_*: what one input may cost the ingest (index/limits.py), and the site profiles of
+    # PORTAL_SITE_PROFILES (index/siteprofiles.py) the HTML readers apply
+    limits: Limits = DEFAULTS
     export_dir: Path = PROJECT_ROOT / "var" / "export"  # PORTAL_EXPORT_DIR: bulk-data snapshots (portal export)
     history: Path | None = None  # PORTAL_HISTORY; None: history.sqlite in the index folder (see history_path)
 
@@ -148,7 +150,8 @@ def _base_url(value: str) -> str:
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
     """Settings from ``environ`` (``os.environ`` by default). Raises ValueError naming a setting that is
-    not valid (a limit that is not a whole number above 0, an unknown PORTAL_STORE …)."""
+    not valid (a limit that is not a whole number above 0, an unknown PORTAL_STORE …; a site profile that cannot
+    be used is a ``siteprofiles.ProfileError`` naming its file and key)."""
     env = dict(os.environ if environ is None else environ)
     return Settings(
         index_dir=Path(_value("PORTAL_INDEX_DIR", env)),
@@ -175,7 +178,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         max_connections=_positive("PORTAL_MAX_CONNECTIONS", env),
         header_timeout=_seconds("PORTAL_HEADER_TIMEOUT", env),
         keepalive_timeout=_seconds("PORTAL_KEEPALIVE_TIMEOUT", env),
-        limits=limits.current(env),
+        limits=replace(limits.current(env), site_profiles=siteprofiles.load(_value("PORTAL_SITE_PROFILES", env))),
         export_dir=Path(_value("PORTAL_EXPORT_DIR", env)),
         history=Path(env["PORTAL_HISTORY"]) if env.get("PORTAL_HISTORY") else None,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import replace
 from pathlib import Path
@@ -55,6 +56,24 @@ def stop_clusters() -> None:
     while _clusters:
         _, cluster = _clusters.popitem()
         cluster.__exit__(None, None, None)
+
+
+@contextlib.contextmanager
+def dask_worker(env: dict[str, str]):
+    """A Dask client of one local worker process whose own environment is ``env`` (skipped without Dask)."""
+    distributed = pytest.importorskip("dask.distributed")
+    with (
+        distributed.LocalCluster(
+            n_workers=1,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=":0",  # any free port: 8787 may be taken by another cluster (a warning, an error here)
+            env=env,
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        yield client
 
 
 def build_index(paths, index_dir: Path, **options):

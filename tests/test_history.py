@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from click.testing import CliRunner
 from crawlsite import Detail, detail_html, serve_app
 from helpers import portal_settings
 from starlette.applications import Starlette
@@ -25,8 +26,10 @@ from index.crawl.crawler import CrawlOptions, run_crawl
 from index.query import SearchRequest
 from index.takedown import take_down
 from index.versiondiff import diff_text
+from index.whoosh import generations
 from index.whoosh.catalog import Catalog
-from index.whoosh.ingest import ingest_paths
+from index.whoosh.ingest import WhooshIngest, ingest_paths
+from portal.cli import cli
 from portal.links import doc_path
 from portal.server import server_config, serving
 
@@ -240,8 +243,10 @@ def test_a_takedown_removes_the_document_and_its_history_logs_it_and_keeps_it_ou
     ingest_paths([docs], index_dir)
     doc_id = "014319733/2023-00002"
     with pytest.raises(ValueError):
-        take_down(doc_id, "  ", index_dir=index_dir, history_path=history.path_for(index_dir))
-    entry = take_down(doc_id, "法院通知 (2026) 第1号", index_dir=index_dir, history_path=history.path_for(index_dir))
+        take_down(doc_id, "  ", store=WhooshIngest(index_dir), history_path=history.path_for(index_dir))
+    entry = take_down(
+        doc_id, "法院通知 (2026) 第1号", store=WhooshIngest(index_dir), history_path=history.path_for(index_dir)
+    )
     assert (entry.doc_id, entry.title, entry.reason, entry.versions) == (
         doc_id,
         RECORDS[1]["标题"],
@@ -264,6 +269,24 @@ def test_a_takedown_removes_the_document_and_its_history_logs_it_and_keeps_it_ou
         assert [r.status_code for r in gone] == [410, 410, 410, 410]
         assert "依法撤除" in gone[0].text and "法院通知" not in gone[0].text  # the reason is the operator's
         assert client.get(doc_path("014319733/2023-99999")).status_code == 404  # never held: not found
+
+
+def test_portal_takedown_removes_from_the_whoosh_index_under_its_lock(tmp_path) -> None:
+    docs, index_dir = tmp_path / "docs", tmp_path / "index"
+    docs.mkdir()
+    _export(docs / "export.jsonl", RECORDS)
+    ingest_paths([docs], index_dir)
+    env = {"PORTAL_STORE": "whoosh", "PORTAL_INDEX_DIR": str(index_dir), "PORTAL_LOCK_TIMEOUT": "1"}
+    with generations.ingest_lock(index_dir, timeout=1):  # an ingest holds the index: a clear error, nothing removed
+        busy = CliRunner().invoke(cli, ["takedown", "014319733/2023-00002", "--reason", "法院通知"], env=env)
+    assert busy.exit_code == 1 and "Traceback" not in busy.output
+    assert Catalog(index_dir).get("014319733/2023-00002") is not None
+    done = CliRunner().invoke(cli, ["takedown", "014319733/2023-00002", "--reason", "法院通知"], env=env)
+    assert done.exit_code == 0 and "已删除 014319733/2023-00002" in done.output
+    assert Catalog(index_dir).get("014319733/2023-00002") is None
+    assert [t.doc_id for t in history.History(history.path_for(index_dir), readonly=True).takedowns()] == [
+        "014319733/2023-00002"
+    ]
 
 
 def test_a_diff_is_by_words_and_joins_back_to_both_texts() -> None:
@@ -300,6 +323,8 @@ def test_the_cluster_store_serves_withdrawn_documents_and_their_versions(tmp_pat
     from index.cluster.local import LocalCluster
 
     needs_searchd()
+    from index.cluster.catalog import ClusterCatalog
+
     with LocalCluster(tmp_path / "cluster", list(CLUSTER_LAYOUT)) as cluster:
         docs, hist_path = tmp_path / "docs", tmp_path / "history.sqlite"
         docs.mkdir()
@@ -316,15 +341,8 @@ def test_the_cluster_store_serves_withdrawn_documents_and_their_versions(tmp_pat
         from index.localports import free_port
         from portal.settings import load_settings
 
-        settings = load_settings(
-            {
-                "PORTAL_STORE": "manticore",
-                "PORTAL_MANTICORE": str(cluster.topology),
-                "PORTAL_INDEX_DIR": str(tmp_path / "no-index"),
-                "PORTAL_HISTORY": str(hist_path),
-                "PORTAL_PORT": str(free_port()),
-            }
-        )
+        environ = {name: str(value) for name, value in settings_env(cluster, tmp_path, hist_path).items()}
+        settings = load_settings({**environ, "PORTAL_PORT": str(free_port())})
         with (
             serving(server_config(settings, log_level="warning")) as server,
             httpx.Client(base_url=server, timeout=60) as client,
@@ -338,6 +356,27 @@ def test_the_cluster_store_serves_withdrawn_documents_and_their_versions(tmp_pat
             page = client.get("/search", params={"q": "防汛"}).text
             assert 'class="badge withdrawn"' in page and "在线状态" in page
             assert "版本历史" in client.get("/doc/014319733/2023-00001").text
+
+        # `portal takedown` asks the store PORTAL_STORE names (IngestStore.remove), not the Whoosh index.
+        done = CliRunner().invoke(cli, ["takedown", "014319733/2023-00002", "--reason", "法院通知"], env=environ)
+        assert done.exit_code == 0, done.output
+        catalog = ClusterCatalog(cluster.topology)
+        try:
+            assert catalog.get("014319733/2023-00002") is None and catalog.get("014319733/2023-00001") is not None
+        finally:
+            catalog.close()
+        assert not (tmp_path / "no-index").exists()  # no Whoosh index was locked or made for it
+        report = ingest_cluster([docs], cluster.topology, history_path=hist_path)
+        assert any("taken down" in str(rejection) for rejection in report.rejected) and not report.added
+
+
+def settings_env(cluster, tmp_path: Path, hist_path: Path) -> dict[str, object]:
+    return {
+        "PORTAL_STORE": "manticore",
+        "PORTAL_MANTICORE": cluster.topology,
+        "PORTAL_INDEX_DIR": tmp_path / "no-index",
+        "PORTAL_HISTORY": hist_path,
+    }
 
 
 def test_a_rebuild_keeps_withdrawn_documents(tmp_path) -> None:

@@ -16,6 +16,7 @@ from index.normalise import normalise
 from index.readers.html import parse_html
 from index.record import RawRecord
 from index.siteprofiles import ProfileError, load_profile
+from portal.settings import load_settings
 from portal.templating import is_heading
 from tests.helpers import shared_path
 
@@ -28,8 +29,8 @@ def page_bytes(name: str) -> bytes:
     return gzip.decompress(path.read_bytes()) if name.endswith(".gz") else path.read_bytes()
 
 
-def read(name: str, url: str = "") -> dict:
-    return parse_html(page_bytes(name), source=name, url=url).fields
+def read(name: str, url: str = "", profiles=()) -> dict:
+    return parse_html(page_bytes(name), source=name, url=url, profiles=profiles).fields
 
 
 def document(name: str, url: str = ""):
@@ -341,14 +342,18 @@ pub_date = { css = "meta[name=SiteDomain]", attr = "content" }
 """
 
 
-def test_site_profile_overrides_the_heuristics_on_its_site_only(tmp_path, monkeypatch):
+def test_site_profile_overrides_the_heuristics_on_its_site_only(tmp_path):
     (tmp_path / "gdqy.toml").write_text(PROFILE.replace('title = ".classify', 'column = ".classify'), encoding="utf-8")
-    monkeypatch.setenv("PORTAL_SITE_PROFILES", str(tmp_path))
-    on_site = read("gkmlpt_content.html", url="http://www.gdqy.gov.cn/gkmlpt/content/1/1234/post_1234.html")
+    profiles = load_settings({"PORTAL_SITE_PROFILES": str(tmp_path)}).limits.site_profiles
+    on_site = read(
+        "gkmlpt_content.html", url="http://www.gdqy.gov.cn/gkmlpt/content/1/1234/post_1234.html", profiles=profiles
+    )
     assert on_site["column"] == "清远市人民政府办公室关于印发清远市促进消费若干措施的通知"
     assert on_site["keywords"] == "综合政务、商贸 / 通知"
     assert on_site["pub_date"] == "www.gdqy.gov.cn"
-    elsewhere = read("gkmlpt_content.html", url="http://www.gz.gov.cn/gkmlpt/content/1/1234/post_1234.html")
+    elsewhere = read(
+        "gkmlpt_content.html", url="http://www.gz.gov.cn/gkmlpt/content/1/1234/post_1234.html", profiles=profiles
+    )
     assert elsewhere["column"] == "主动公开文件" and elsewhere["pub_date"] == "2023-07-03"
 
 
@@ -362,12 +367,12 @@ def test_bad_site_profile_names_its_file_and_key(tmp_path):
         load_profile(bad)
 
 
-def test_the_readmes_gkmlpt_profile_reads_a_gkmlpt_page(monkeypatch):
+def test_the_readmes_gkmlpt_profile_reads_a_gkmlpt_page():
     profile = Path(__file__).parent.parent / "docs" / "site-profiles" / "gkmlpt.toml"
-    monkeypatch.setenv("PORTAL_SITE_PROFILES", str(profile))
+    profiles = load_settings({"PORTAL_SITE_PROFILES": str(profile)}).limits.site_profiles
     page = FIXTURES / "gkmlpt_content.html"
     url = "http://www.gdqy.gov.cn/gkmlpt/content/1/1234/post_1234.html"
-    fields = parse_html(page.read_bytes(), source=str(page), url=url).fields
+    fields = parse_html(page.read_bytes(), source=str(page), url=url, profiles=profiles).fields
     assert fields["title"] == "清远市人民政府办公室关于印发清远市促进消费若干措施的通知"
     assert fields["doc_no"] == "清府办〔2023〕15号" and fields["written_date"] == "2023-06-28"
     assert fields["body"].startswith("清远市人民政府办公室关于印发")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers import dask_worker
 
 from index import limits
 from index.readers import ReadError, read_file
@@ -28,23 +29,12 @@ def _big_json(folder: Path) -> Path:
 
 
 def test_a_dask_worker_applies_the_coordinators_limits_not_its_own_environment(tmp_path, monkeypatch):
-    distributed = pytest.importorskip("dask.distributed")
     from index.cluster.ingest import analyse
 
     path = _big_json(tmp_path)
     monkeypatch.setenv("PORTAL_MAX_PARSE_MB", "1")
     bounds = limits.current()  # the coordinator reads its environment once
-    with (
-        distributed.LocalCluster(
-            n_workers=1,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address=":0",  # any free port: 8787 may be taken by another cluster (a warning, an error here)
-            env={"PORTAL_MAX_PARSE_MB": "64"},  # the worker's own environment says otherwise
-        ) as cluster,
-        distributed.Client(cluster) as client,
-    ):
+    with dask_worker({"PORTAL_MAX_PARSE_MB": "64"}) as client:  # the worker's own environment says otherwise
         [worker_env] = client.run(lambda: os.environ.get("PORTAL_MAX_PARSE_MB")).values()
         assert worker_env == "64"
         batch = client.submit(analyse, str(path), 0, 10, bounds, None, pure=False).result()

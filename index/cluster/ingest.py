@@ -1,77 +1,58 @@
-"""Distributed ingest into the cluster with Dask (``dask.distributed``): workers read, normalise and analyse;
-the lead decides what to write; workers write each batch to the shards that own its documents.
+"""Distributed ingest into the cluster with Dask (``dask.distributed``): the cluster's answers to the write
+questions of the one ingest pipeline (:class:`index.query.protocols.StoreWriter`, asked by :mod:`index.pipeline`,
+which keeps the rules), with the reading done on Dask workers.
 
 1. The files under the given paths are split into slices of at most ``slice_records`` records (a JSON Lines
    file of 10,000 documents is 20 tasks, not one); a worker counts each file's records first.
-2. ``analyse`` tasks read a slice (:func:`index.readers.read_file`), normalise each record
-   (:func:`index.ingest.read_document`: limits, attachments) and make its row (:func:`.rows.to_row`: jieba and
-   bigrams). The rows stay on the worker; the lead gathers only each document's version (id, content hash,
-   公开日期, source) and the rejections.
-3. The lead applies the Whoosh ingest's rules to the versions, in file and record order: a document seen twice
-   is read once, an unchanged one is skipped, two different documents under one 索引号 are a conflict the later
-   公开日期 (then the later path) wins, copies (same title and body) are marked. It compares against what the
-   cluster already holds (read at the start), so a re-run writes only what changed.
-4. ``write`` tasks take an ``analyse`` task's rows, keep those the lead chose and ``REPLACE INTO`` each into its
-   shard on every replica (:mod:`.writer`).
+2. ``analyse`` tasks read a slice (:func:`index.ingest.read_records`: limits, normalising, attachments) and make
+   each document's row (:func:`.rows.to_row`: jieba and bigrams). The rows stay on the worker; the lead gathers
+   only each document's reading (id, content hash, 公开日期, source, and what the history records) and the
+   rejections, and the pipeline decides on them in file and record order.
+3. At a commit ``write`` tasks take an ``analyse`` task's rows, keep those the pipeline chose and ``REPLACE
+   INTO`` each into its shard on every replica (:mod:`.writer`); documents the pipeline hands over itself (a
+   version read again, a document kept 已撤下) are made rows by the lead. Copies (same title and body) are
+   marked, then every shard is flushed.
 
-A worker lost mid-batch loses nothing: Dask runs its tasks again elsewhere (an ``analyse`` result that lived
-only on the lost worker is recomputed from its file slice), ``write`` tasks are retried, and a write is
-idempotent (REPLACE by id), so a batch written twice is a batch written once. Without a Dask scheduler the same
-tasks run in this process, one after another.
+The cluster keeps no record of the files it read, so every file under the paths is read again: its files record
+is what it holds (:meth:`_ClusterWriter.files_record`), and a re-run writes only what changed (but for an id one
+file holds twice with different contents: a file read again writes its first record, then the winner; see
+:mod:`index.pipeline`). A worker lost
+mid-batch loses nothing: Dask runs its tasks again elsewhere (an ``analyse`` result that lived only on the lost
+worker is recomputed from its file slice), ``write`` tasks are retried, and a write is idempotent (REPLACE by
+id), so a batch written twice is a batch written once. Without a Dask scheduler the same tasks run in this
+process, one after another.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from index import history, limits
+from index import history, pipeline
 from index.cluster.rows import stored_of, to_row
 from index.cluster.sphinxql import Cluster, connect
-from index.cluster.topology import Topology, doc_key
-from index.cluster.writer import flush, split_by_shard, write_shard
+from index.cluster.topology import Topology, doc_key, value_key
+from index.cluster.writer import delete_ids, flush, split_by_shard, write_shard
 from index.decoding import file_name
-from index.ingest import (
-    Conflict,
-    DocWarning,
-    Duplicate,
-    IngestReport,
-    Rejection,
-    Version,
-    existing,
-    iter_files,
-    read_document,
-    under,
-)
+from index.ingest import Held, IngestReport, Reading, Rejection, read_records, resolved
 from index.limits import Limits
+from index.query.protocols import Unwritable
 from index.readers import read_file
-from index.record import ReadError
-from index.schema import content_hash, dedup_key
 
 SLICE_RECORDS = 500
 WRITE_RETRIES = 5
 
 
 @dataclass
-class Meta:
-    """What the lead needs of one analysed document to decide whether it is written."""
-
-    doc_id: str
-    version: Version
-    dedup: str
-    warnings: list = field(default_factory=list)
-    observation: history.Observation | None = None  # what the history records of this reading
-
-
-@dataclass
 class Batch:
-    """An ``analyse`` task's result: rows (in record order), their versions, rejections."""
+    """An ``analyse`` task's result: rows (in record order), their readings (without the documents), rejections."""
 
     rows: list[dict]
-    metas: list[Meta]
+    readings: list[Reading]
     rejected: list[Rejection]
 
 
@@ -85,34 +66,26 @@ def analyse(path: str, start: int, stop: int, bounds: Limits, userdict: str | No
     from index.analysis import fast_segmenter
 
     cut = fast_segmenter(userdict)
-    report = IngestReport()
-    rows, metas = [], []
-    for position, item in enumerate(read_file(Path(path), bounds)):
-        if position < start:
+    batch = Batch([], [], [])
+    for item in read_records(Path(path), bounds, start, stop):
+        if isinstance(item, Rejection):
+            batch.rejected.append(item)
             continue
-        if position >= stop:
-            break
-        if isinstance(item, ReadError):
-            report.rejected.append(Rejection(item.source, item.locator, item.field, item.message))
-            continue
-        doc = read_document(item, bounds, report)
-        if doc is None:
-            continue
-        digest = content_hash(doc)
+        assert item.doc is not None
         try:
-            row = to_row(doc, digest, cut)
+            row = to_row(item.doc, item.version.digest, cut)
         except Exception as exc:  # whatever the analysis trips over costs this record only
-            report.rejected.append(Rejection(doc.source, doc.locator, "", f"could not be indexed: {exc}"))
+            batch.rejected.append(Rejection(item.source, item.version.locator, "", f"could not be indexed: {exc}"))
             continue
-        source = str(Path(doc.source).resolve()) if doc.source else ""
-        version = Version(digest, doc.pub_date, source, doc.locator, item.where)
-        rows.append(row)
-        metas.append(Meta(doc.id, version, dedup_key(doc), list(doc.warnings), history.observe(doc, item)))
-    return Batch(rows, metas, report.rejected)
+        item.observed()
+        item.doc = item.record = None  # the lead needs the version; the row stays here
+        batch.rows.append(row)
+        batch.readings.append(item)
+    return batch
 
 
-def versions(batch: Batch) -> tuple[list[Meta], list[Rejection]]:
-    return batch.metas, batch.rejected
+def readings(batch: Batch) -> tuple[list[Reading], list[Rejection]]:
+    return batch.readings, batch.rejected
 
 
 def write(batch: Batch, keep: list[int], dup_ids: set[str], topology: Topology) -> int:
@@ -143,12 +116,14 @@ class _Incumbent:
     locator: str
     pub_date: str
     dup: int
+    status: str = ""
 
 
 class ClusterIngest:
-    """The cluster ``topology`` as an :class:`index.query.protocols.IngestStore`: :func:`ingest_cluster`, through
-    the Dask ``scheduler`` (an address) or ``workers`` local Dask workers where given, else in this process.
-    ``rebuild`` writes in place (the cluster keeps no generations)."""
+    """The cluster ``topology`` as an :class:`index.query.protocols.IngestStore`, through ``client`` (a Dask
+    client), else the Dask ``scheduler`` (an address) or ``workers`` local Dask workers where given, else in this
+    process; ``userdict`` is the jieba dictionary rows are analysed with. A rebuild writes in place (the cluster
+    keeps no generations)."""
 
     def __init__(
         self,
@@ -157,47 +132,179 @@ class ClusterIngest:
         workers: int = 0,
         userdict: str | None = None,
         where: str = "",
-        bounds: Limits | None = None,
-        history_path: Path | None = None,
+        *,
+        client: Any = None,
+        slice_records: int = SLICE_RECORDS,
     ) -> None:
         self.topology, self.scheduler, self.workers, self.userdict = topology, scheduler, workers, userdict
-        self.bounds, self.history_path = bounds, history_path
+        self.slice_records = slice_records
         self.where = where or f"集群 {topology}"
-        self._client: Any = None
+        self._client: Any = client
+        self._own_client = client is None
 
-    def ingest(
-        self,
-        paths: Iterable[Path],
-        *,
-        prune: bool = False,
-        rebuild: bool = False,
-        progress: Callable[[str], None] | None = None,
-    ) -> IngestReport:
+    @contextlib.contextmanager
+    def writing(self, *, rebuild: bool = False) -> Iterator[_ClusterWriter]:
         if self._client is None and self.scheduler:
             from dask.distributed import Client
 
             self._client = Client(self.scheduler)
         elif self._client is None and self.workers:
             self._client = local_client(self.workers)
-        return ingest_cluster(
-            paths,
-            self.topology,
-            client=self._client,
-            prune=prune,
-            userdict=self.userdict,
-            progress=progress,
-            bounds=self.bounds,
-            history_path=self.history_path,
-        )
+        writer = _ClusterWriter(self.topology, self._client or _Here(), self.userdict, self.slice_records)
+        try:
+            yield writer
+        finally:
+            writer.close()
+
+    def lock(self) -> contextlib.AbstractContextManager[object]:
+        """None: the cluster's writes are idempotent REPLACEs, and an ingest takes no lock either."""
+        return contextlib.nullcontext()
+
+    def remove(self, doc_id: str) -> str:
+        """Delete ``doc_id`` from every shard holding it; its title, or "" where the cluster holds none."""
+        from index.cluster.catalog import ClusterCatalog
+
+        catalog = ClusterCatalog(self.topology)
+        try:
+            doc = catalog.get(doc_id)
+        finally:
+            catalog.close()
+        if doc is None:
+            return ""
+        delete_ids(self.topology, [doc_id])
+        flush(self.topology)
+        return doc.title or doc_id
 
     def close(self) -> None:
-        """Closes the Dask client, and the local workers it started."""
+        """Closes the Dask client this store started, and the local workers it started."""
         client, self._client = self._client, None
-        if client is not None:
+        if client is not None and self._own_client:
             cluster = getattr(client, "cluster", None)
             client.close()
             if cluster is not None and not self.scheduler:
                 cluster.close()
+
+
+class _ClusterWriter:
+    """The cluster answering :class:`index.query.protocols.StoreWriter` for one ingest."""
+
+    rebuilt = False
+
+    def __init__(self, topology: Topology, runner: Any, userdict: str | None, slice_records: int) -> None:
+        self.topology, self.runner, self.userdict, self.slice_records = topology, runner, userdict, slice_records
+        self.cleaned: list[str] = []
+        self._held: dict[str, _Incumbent] = {}
+        self._groups: dict[str, int] = {}  # id → copy group, after this run's writes
+        self._batches: list[Any] = []  # the analyse tasks (Dask futures, or their results)
+        self._keep: dict[int, list[int]] = defaultdict(list)  # analyse task → positions of the rows to write
+        self._rows: list[dict] = []  # rows the lead made (documents the pipeline handed over)
+        self._written: set[str] = set()  # ids written in this batch
+        self._cluster: Cluster | None = None  # for stored(): one connection per batch
+
+    def held(self) -> dict[str, Held]:
+        self._held = _held(self.topology)
+        self._groups = {doc_id: entry.dedup for doc_id, entry in self._held.items()}
+        return {doc_id: Held(e.digest, resolved(e.source), e.dedup) for doc_id, e in self._held.items()}
+
+    def stored(self, doc_id: str) -> dict[str, object] | None:
+        if self._cluster is None:  # opened on the first id asked about, closed by the commit
+            self._cluster = Cluster(self.topology)
+        found = self._cluster.select(f"SELECT stored FROM {self.topology.index} WHERE id = %s", [doc_key(doc_id)])
+        return stored_of(found.rows[0]["stored"]) if found.rows else None
+
+    def files_record(self) -> dict[str, dict]:
+        """What the cluster holds in service, as the files it came from would hold it (no SHA-1: read again)."""
+        record: dict[str, dict] = {}
+        for doc_id, entry in self._held.items():
+            if entry.source and entry.status != history.WITHDRAWN:
+                held = record.setdefault(
+                    file_name(Path(entry.source).resolve()), {"sha1": "", "ids": [], "versions": {}}
+                )
+                held["ids"].append(doc_id)
+                held["versions"][doc_id] = [entry.digest, entry.pub_date, entry.locator]
+        return record
+
+    def group(self, dedup: str) -> int | None:
+        return value_key("dedup", dedup) if dedup else None
+
+    def read(self, paths: list[Path], bounds: Limits) -> Iterator[Iterable[Reading | Rejection]]:
+        runner, files = self.runner, [str(path.resolve()) for path in paths]
+        counts = runner.gather([runner.submit(count_records, path, bounds, pure=False) for path in files])
+        slices = [
+            (path, start, min(start + self.slice_records, count))
+            for path, count in zip(files, counts, strict=True)
+            for start in range(0, count, self.slice_records)
+        ]
+        self._batches = [
+            runner.submit(analyse, path, start, stop, bounds, self.userdict, pure=False) for path, start, stop in slices
+        ]
+        gathered = runner.gather([runner.submit(readings, batch, pure=False) for batch in self._batches])
+        of_file: dict[str, list[Reading | Rejection]] = defaultdict(list)
+        for number, ((path, _, _), (found, rejected)) in enumerate(zip(slices, gathered, strict=True)):
+            for position, item in enumerate(found):
+                item.handle = (number, position)
+            of_file[path] += [*rejected, *found]
+        return (of_file[path] for path in files)
+
+    def begin(self, checkpoint: dict | None = None) -> None:
+        self._keep.clear()
+        self._rows = []
+        self._written = set()
+
+    def write(self, reading: Reading, *, new: bool) -> None:
+        if reading.handle is not None:
+            number, position = reading.handle
+            self._keep[number].append(position)
+        else:
+            from index.analysis import fast_segmenter
+
+            assert reading.doc is not None
+            try:
+                self._rows.append(to_row(reading.doc, reading.version.digest, fast_segmenter(self.userdict)))
+            except Exception as exc:  # whatever the analysis trips over costs this document only
+                raise Unwritable(str(exc)) from exc
+        self._written.add(reading.doc_id)
+        dedup = reading.dedup
+        self._groups[reading.doc_id] = value_key("dedup", dedup) if dedup else value_key("id", reading.doc_id)
+
+    def commit(self) -> list[tuple[dict, str]]:
+        self.close()
+        members: dict[int, list[str]] = defaultdict(list)
+        for doc_id, group in self._groups.items():
+            members[group].append(doc_id)
+        dup_ids = {doc_id for ids in members.values() if len(ids) > 1 for doc_id in ids}
+        runner = self.runner
+        writes = [
+            runner.submit(
+                write,
+                self._batches[number],
+                sorted(positions),
+                dup_ids,
+                self.topology,
+                pure=False,
+                retries=WRITE_RETRIES,
+            )
+            for number, positions in sorted(self._keep.items())
+        ]
+        runner.gather(writes)
+        for row in self._rows:
+            row["dup"] = 1 if row["doc_id"] in dup_ids else 0
+        for shard, part in split_by_shard(self.topology, self._rows).items():
+            write_shard(self.topology, shard, part)
+        _mark_copies(self.topology, self._held, dup_ids, self._written)
+        flush(self.topology)  # the commit: everything written is durable from here (writer.flush)
+        for doc_id, entry in self._held.items():
+            entry.dup = 1 if doc_id in dup_ids else 0
+        self.begin()
+        return []
+
+    def save_record(self, record: dict[str, dict]) -> None:
+        """The cluster keeps none: its files record is what it holds."""
+
+    def close(self) -> None:
+        if self._cluster is not None:
+            self._cluster.close()
+            self._cluster = None
 
 
 def ingest_cluster(
@@ -212,194 +319,47 @@ def ingest_cluster(
     bounds: Limits | None = None,
     history_path: Path | None = None,
 ) -> IngestReport:
-    """Ingest every document under ``paths`` into the cluster (see the module docstring).
-
-    Every document read is recorded in the history at ``history_path`` (:mod:`index.history`; none kept when
-    None); with ``prune`` a document whose file is gone or no longer holds it is kept, marked 已撤下.
+    """Ingest every document under ``paths`` into the cluster: :func:`index.pipeline.ingest` on
+    :class:`ClusterIngest` (see the module docstring).
 
     ``client`` is a ``dask.distributed.Client`` (its workers must see ``paths`` at the same place, e.g. a shared
     file system); None runs the tasks in this process. Every task is held to ``bounds``, the limits read once here
     (None: from this process's environment, :func:`index.limits.current`), never to a worker's environment.
-    Returns the Whoosh ingest's report. Raises FileNotFoundError for a path that does not exist,
-    StoreUnavailable when the cluster does not answer.
+    Every document read is recorded in the history at ``history_path`` (none kept when None). Raises
+    FileNotFoundError for a path that does not exist, StoreUnavailable when the cluster does not answer.
     """
-    paths = existing(paths)
-    bounds = bounds or limits.current()
-    runner = client or _Here()
-    report = IngestReport()
-    hist = history.History(history_path) if history_path is not None else None
-    try:
-        return _ingest(paths, topology, runner, bounds, report, hist, prune, slice_records, userdict, progress)
-    finally:
-        if hist is not None:
-            hist.close()
-
-
-def _ingest(paths, topology, runner, bounds, report, hist, prune, slice_records, userdict, progress) -> IngestReport:
-    incumbents = _held(topology)
-    files = [str(path.resolve()) for path in iter_files(paths)]
-    report.files_read = len(files)
-    counts = runner.gather([runner.submit(count_records, path, bounds, pure=False) for path in files])
-    slices = [
-        (path, start, min(start + slice_records, count))
-        for path, count in zip(files, counts, strict=True)
-        for start in range(0, count, slice_records)
-    ]
-    batches = [runner.submit(analyse, path, start, stop, bounds, userdict, pure=False) for path, start, stop in slices]
-    gathered = runner.gather([runner.submit(versions, batch, pure=False) for batch in batches])
-    keep: list[list[int]] = [[] for _ in batches]
-    written: dict[str, Version] = {}
-    chosen_at: dict[str, tuple[int, int]] = {}  # id → (batch, position) of the version to write
-    seen: dict[str, str] = {}
-    # Every file under ``paths`` is read again, so a document the cluster holds from one of them (or, with
-    # ``prune``, from a file under them that is gone) competes with nothing: only this run's versions do.
-    roots = [root.resolve() for root in paths]
-    named = {file_name(path) for path in files}  # as documents name their source (RawRecord)
-    rivals = {
-        doc_id: held
-        for doc_id, held in incumbents.items()
-        if held.source not in named and not (prune and under(held.source, roots))
-    }
-    taken_down = hist.taken_down() if hist is not None else set()
-    for number, (metas, rejected) in enumerate(gathered):
-        report.rejected += rejected
-        for position, meta in enumerate(metas):
-            if progress:
-                progress(meta.version.where)
-            if meta.doc_id in taken_down:
-                where = meta.version
-                report.rejected.append(
-                    Rejection(where.source, where.locator, "", f"{meta.doc_id} was taken down (portal takedown)")
-                )
-                continue
-            _decide(meta, number, position, incumbents, rivals, written, chosen_at, seen, report)
-            if hist is not None and meta.observation is not None and written.get(meta.doc_id) is meta.version:
-                hist.apply(meta.observation)
-        if hist is not None:
-            hist.commit()
-    for doc_id, (number, position) in chosen_at.items():
-        keep[number].append(position)
-        (report.updated if doc_id in incumbents else report.added).append(doc_id)
-    dup_ids = _copies(incumbents, gathered, chosen_at)
-    writes = [
-        runner.submit(write, batch, sorted(positions), dup_ids, topology, pure=False, retries=WRITE_RETRIES)
-        for batch, positions in zip(batches, keep, strict=True)
-        if positions
-    ]
-    runner.gather(writes)
-    _mark_copies(topology, incumbents, dup_ids, set(chosen_at))
-    if prune:
-        read = {meta.doc_id for metas, _ in gathered for meta in metas}  # conflicts' losers too
-        gone = [
-            doc_id
-            for doc_id, held in incumbents.items()
-            if doc_id not in read and doc_id not in chosen_at and held.source and under(held.source, roots)
-        ]
-        _withdraw(topology, gone, incumbents, hist, userdict, report)
-    flush(topology)  # the commit: everything written is durable from here (writer.flush)
-    return report
-
-
-def _withdraw(topology: Topology, gone: list[str], incumbents, hist, userdict, report: IngestReport) -> None:
-    """Keep documents whose source is gone, rewritten marked 已撤下 (from the history's latest version, else
-    from what the cluster stores), never deleted; the history records the withdrawal."""
-    from index.analysis import fast_segmenter
-    from index.schema import from_stored
-
-    cluster = Cluster(topology)
-    rows = []
-    try:
-        for doc_id in sorted(gone):
-            found = cluster.select(f"SELECT stored, source FROM {topology.index} WHERE id = %s", [doc_key(doc_id)]).rows
-            if not found:
-                continue
-            stored = stored_of(found[0]["stored"])
-            if stored.get("status") == history.WITHDRAWN:
-                continue  # noticed by an earlier run
-            latest = hist.version(doc_id) if hist is not None else None
-            doc = latest.document if latest is not None else from_stored(stored)
-            doc.status = history.WITHDRAWN
-            rows.append(to_row(doc, content_hash(doc), fast_segmenter(userdict)))
-            source = str(found[0]["source"] or "")
-            if hist is not None:
-                hist.withdraw(doc_id, "missing_from_export" if source and Path(source).is_file() else "file_gone")
-            report.withdrawn.append(doc_id)
-    finally:
-        cluster.close()
-    for row in rows:
-        row["dup"] = incumbents[row["doc_id"]].dup if row["doc_id"] in incumbents else 0
-    for shard, part in split_by_shard(topology, rows).items():
-        write_shard(topology, shard, part)
-    if hist is not None:
-        hist.commit()
-
-
-def _decide(meta: Meta, number, position, incumbents, rivals, written, chosen_at, seen, report) -> None:
-    """The Whoosh ingest's rules (index.whoosh.ingest._ingest_file) for one version, in file and record order; only
-    ``rivals`` of what the cluster holds compete with it."""
-    version, doc_id = meta.version, meta.doc_id
-    incumbent = written.get(doc_id)
-    rival = rivals.get(doc_id)
-    if incumbent is None and rival is not None:
-        incumbent = Version(
-            rival.digest, rival.pub_date, rival.source, rival.locator, f"{rival.source} {rival.locator}"
-        )
-    if incumbent and incumbent.digest == version.digest and doc_id in seen:
-        report.duplicates.append(Duplicate(doc_id, version.where, doc_id, seen[doc_id]))
-        return
-    rereading = incumbent and incumbent.source == version.source and doc_id not in seen
-    if incumbent and incumbent.digest != version.digest and not rereading:
-        winner, loser = (version, incumbent) if version.wins_over(incumbent) else (incumbent, version)
-        report.conflicts.append(Conflict(doc_id, winner.where, winner.pub_date, loser.where, loser.pub_date))
-        if winner is incumbent:
-            return
-    seen[doc_id] = version.where
-    written[doc_id] = version
-    report.warnings += [DocWarning(doc_id, version.where, finding) for finding in meta.warnings]
-    held = incumbents.get(doc_id)
-    if held is not None and held.digest == version.digest and held.source == version.source:
-        report.unchanged += 1
-        chosen_at.pop(doc_id, None)
-        return
-    chosen_at[doc_id] = (number, position)
+    store = ClusterIngest(topology, userdict=userdict, client=client, slice_records=slice_records)
+    return pipeline.ingest(store, paths, prune=prune, progress=progress, bounds=bounds, history_path=history_path)
 
 
 def _held(topology: Topology) -> dict[str, _Incumbent]:
-    """What the cluster holds: id → its content hash, copy group, source and 公开日期 (read a page at a time)."""
+    """What the cluster holds: id → its content hash, copy group, source, 公开日期, copy flag and status (read a
+    page at a time)."""
     cluster = Cluster(topology)
     found: dict[str, _Incumbent] = {}
     last = 0
     try:
         while True:
             rows = cluster.select(
-                f"SELECT id, doc_id, content_hash, dedup, source, locator, pub_date, dup FROM {topology.index} "
+                f"SELECT id, doc_id, content_hash, dedup, source, locator, pub_date, dup, status FROM {topology.index} "
                 "WHERE id > %s ORDER BY id ASC LIMIT 1000 OPTION max_matches=1000",
                 [last],
             ).rows
             for row in rows:
                 found[row["doc_id"]] = _Incumbent(
-                    row["content_hash"], row["dedup"], row["source"], row["locator"], row["pub_date"], row["dup"]
+                    row["content_hash"],
+                    row["dedup"],
+                    row["source"],
+                    row["locator"],
+                    row["pub_date"],
+                    row["dup"],
+                    row["status"],
                 )
             if len(rows) < 1000:
                 return found
             last = rows[-1]["id"]
     finally:
         cluster.close()
-
-
-def _copies(incumbents: dict[str, _Incumbent], gathered, chosen_at) -> set[str]:
-    """Ids of documents sharing their copy group (same title and body) with another, after this run."""
-    from index.cluster.topology import value_key
-
-    group_of = {doc_id: held.dedup for doc_id, held in incumbents.items()}
-    for number, (metas, _) in enumerate(gathered):
-        for position, meta in enumerate(metas):
-            if chosen_at.get(meta.doc_id) == (number, position):
-                group_of[meta.doc_id] = value_key("dedup", meta.dedup) if meta.dedup else value_key("id", meta.doc_id)
-    members: dict[int, list[str]] = defaultdict(list)
-    for doc_id, group in group_of.items():
-        members[group].append(doc_id)
-    return {doc_id for ids in members.values() if len(ids) > 1 for doc_id in ids}
 
 
 def _mark_copies(topology: Topology, incumbents: dict[str, _Incumbent], dup_ids: set[str], rewritten: set[str]):

@@ -50,6 +50,7 @@ def read(path: Path, bounds: Limits) -> Iterator[RawRecord | ReadError]:
         url=sidecar.get("final_url") or sidecar["url"],
         fetched_at=sidecar.get("fetched_at"),
         encoding=sidecar.get("encoding"),
+        profiles=bounds.site_profiles,
     )
     host_dir = path.parent.parent  # <host>/pages/<key>.html; attachment paths are relative to <host>
     attachments = with_downloads(record.fields.get("attachments") or [], sidecar.get("attachments") or [], host_dir)

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from lxml.html import HtmlElement
 
-from index import siteprofiles
 from index.dates import iso_date
 from index.decoding import BOMS
 from index.htmltext import (
@@ -45,7 +44,7 @@ from index.publishers import is_organisation_name
 from index.readers import contained
 from index.readers._common import read_whole
 from index.record import Finding, RawRecord, ReadError
-from index.siteprofiles import apply_profile, profile_for
+from index.siteprofiles import SiteProfile, apply_profile, profile_for
 
 NAME = "html"
 
@@ -101,15 +100,22 @@ def read(path: Path, bounds: Limits) -> Iterator[RawRecord | ReadError]:
         raise ReadError(path, "empty file")
     if not sniff(path, data[:65536]):
         raise ReadError(path, "not an HTML page")
-    record = parse_html(data, source=str(path))
+    record = parse_html(data, source=str(path), profiles=bounds.site_profiles)
     record.attachment_root = path.parent  # a saved page's files/a.pdf is beside it
     yield record
 
 
 def parse_html(
-    data: bytes, source: str, url: str = "", fetched_at: str | None = None, encoding: str | None = None
+    data: bytes,
+    source: str,
+    url: str = "",
+    fetched_at: str | None = None,
+    encoding: str | None = None,
+    profiles: Sequence[SiteProfile] = (),
 ) -> RawRecord:
-    """The raw record of one detail page; ``url`` (when known) resolves relative links.
+    """The raw record of one detail page; ``url`` (when known) resolves relative links; the first of ``profiles``
+    (the site profiles handed down, :attr:`index.limits.Limits.site_profiles`) whose site the page is on
+    overrides the heuristics' fields.
 
     Raises :class:`ReadError` for a page with no content at all. A page without a title
     still gives a record, which the normaliser rejects with its reason.
@@ -122,7 +128,7 @@ def parse_html(
         return _flat_record(text, source, url, fetched_at)
     base = base_url(root, url)
     # A saved page without its URL is matched on its path by a profile's url pattern.
-    profile = profile_for(url or canonical_url(root) or source, siteprofiles.configured())
+    profile = profile_for(url or canonical_url(root) or source, profiles)
     profiled = apply_profile(profile, root) if profile else {}
     meta = meta_fields(root)
     attachments = attachment_links(root, base)
