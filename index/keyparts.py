@@ -207,7 +207,8 @@ def is_date(value: Any) -> bool:
 
     if isinstance(value, str):
         text = re.sub(r"[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$", "", value.strip())
-        return bool(text) and parse_date(text, whole=True) is not None and bool(parse_date(text, whole=True).iso)
+        parsed = parse_date(text, whole=True) if text else None
+        return parsed is not None and bool(parsed.iso)
     if isinstance(value, int) and not isinstance(value, bool):
         parsed = parse_date(value)
         return parsed is not None and bool(parsed.iso)

@@ -170,7 +170,7 @@ def _elements(path: Path, item: object, locator: str, max_nesting: int) -> Itera
             yield from _elements(path, inner, f"{locator} record {number}", max_nesting - 1)
         return
     record = _record(path, item, locator)
-    if isinstance(record, ReadError) or holds_document(mapping_fields(item, guess=False)):
+    if not isinstance(item, dict) or holds_document(mapping_fields(item, guess=False)):
         yield record  # an array's element is a record where its labels give a title or a body, at any depth
         return
     found = documents_in(item, max_nesting)

@@ -92,8 +92,10 @@ def read(path: Path, bounds: Limits) -> Iterator[RawRecord | ReadError]:
             continue
         record = record_from_mapping(item, str(path), locator)
         if not holds_document(record.fields):
-            item = embedded_json(item, bounds.max_nesting)  # a saved response holding its records as JSON text
-            record = record_from_mapping(item, str(path), locator)
+            unpacked = embedded_json(item, bounds.max_nesting)  # a saved response holding its records as JSON text
+            if isinstance(unpacked, dict):
+                item = unpacked
+                record = record_from_mapping(item, str(path), locator)
         records = documents_in(item, bounds.max_nesting)
         if records is None or (len(records) == 1 and records[0] is item):
             yield record
