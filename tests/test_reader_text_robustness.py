@@ -2,10 +2,10 @@
 
 Built from the TUNE pages of the fidelity collection (tests/fidelity, kind ``text``; held-out pages are never
 read here) and from documents of the shared corpus written out as plain text: each page is varied the ways real
-dumps differ (full- or half-width colons, a value on the line under its label, blank lines doubled, a crawler's
-log lines first, a site footer appended, the text printed twice for the mobile view, U+3000 for spaces, CRLF)
-and must keep every field the page's own reading gets right; stripped of its labels or its browser title, it
-must still give a document with the right title and text.
+dumps differ (full- or half-width colons, no colon, a tab, a value on the line under its label, blank lines
+doubled, a crawler's log lines first, a site footer appended, the text printed twice for the mobile view, U+3000
+or NBSP for spaces, CRLF) and must keep every field the page's own reading gets right, also with a few of these
+combined; stripped of its labels or its browser title, it must still give a document with the right title and text.
 """
 
 from __future__ import annotations
@@ -89,10 +89,13 @@ VARIATIONS: dict[str, Callable[[str], str]] = {
     "half-width colons": lambda text: text.replace("：", ":"),
     "full-width colons after a label": lambda text: re.sub(r"(?m)^(\S{2,6}):[ \t]*", r"\1：", text),
     "the value on the line under its label": lambda text: _LABEL_LINE.sub(r"\1：\n\2", text),
+    "a label and its value without a colon": lambda text: _LABEL_LINE.sub(r"\1 \2", text),
+    "a tab after a label's colon": lambda text: re.sub(r"(?m)^(\S{2,6}[:：])[ ]*(?=\S)", "\\1\t", text),
     "a crawler's log lines first": lambda text: _CRAWLER_LOG + text,
     "a site footer appended": lambda text: text.rstrip("\n") + _FOOTER,
     "the text printed twice (desktop and mobile)": lambda text: text + "\n" + text,
     "U+3000 for spaces": lambda text: text.replace(" ", "\u3000"),
+    "NBSP for spaces (a browser's copy of &nbsp;)": lambda text: text.replace(" ", "\u00a0"),
     "trailing spaces": lambda text: re.sub(r"(?m)$", "  ", text),
     "a blank line after every line": lambda text: text.replace("\n", "\n\n"),
     "CRLF line ends": lambda text: text.replace("\n", "\r\n"),

@@ -91,7 +91,7 @@ def metadata_pairs(line: str) -> list[tuple[str, str]]:
 
 
 def sniff(path: Path, head: bytes) -> bool:
-    text = decode_head(head)
+    text = decode_head(head).translate(_SPACES)
     lines = [line for line in text.splitlines() if line.strip()][:60]  # blank lines a dump doubles count not
     labelled = [pairs for line in lines if (pairs := metadata_pairs(line))]
     names = {canonical_field(label) for pairs in labelled for label, _ in pairs}
@@ -172,13 +172,19 @@ class _Lines:
 
     def _readline(self) -> str | None:
         line = self._handle.readline(_MAX_LINE)
-        return line.rstrip("\n") if line else None
+        return line.rstrip("\n").translate(_SPACES) if line else None
 
     def push_back(self, line: str) -> None:
         self._back.append(line)
 
 
 _MAX_LINE = 65536
+# A browser's copy keeps &nbsp; (U+00A0) and the typographic spaces as they are, and a zero-width space or BOM
+# inside a line: a label spaced out with them (索&nbsp;引&nbsp;号：) is still the label.
+_SPACES = str.maketrans(
+    dict.fromkeys("\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f", " ")
+    | dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff", None)
+)
 _SPACED_SHARE = 0.9  # of the head's text lines followed by a blank line, for a dump to be double-spaced
 _SPACED_MIN_LINES = 8
 
