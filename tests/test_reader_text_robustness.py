@@ -1,11 +1,12 @@
 """Page text as real sites and crawlers vary it, and page text without its labels (issue 17).
 
 Built from the TUNE pages of the fidelity collection (tests/fidelity, kind ``text``; held-out pages are never
-read here) and from documents of the shared corpus written out as plain text: each page is varied the ways real
-dumps differ (full- or half-width colons, no colon, a tab, a value on the line under its label, blank lines
-doubled, a crawler's log lines first, a site footer appended, the text printed twice for the mobile view, U+3000
-or NBSP for spaces, CRLF) and must keep every field the page's own reading gets right, also with a few of these
-combined; stripped of its labels or its browser title, it must still give a document with the right title and text.
+read here) and from documents of the shared corpus written out as plain text. Each page is varied the ways real
+dumps differ (see VARIATIONS: colons full- or half-width or none, a tab, brackets or a bullet round a label, a
+value on the line under its label, a browser title joined by ' - ' or ' | ', blank lines doubled, a crawler's
+log lines first, a site footer appended, the text printed twice, U+3000 or NBSP for spaces, CRLF) and must keep
+every field its own reading gets right, also with a few variations combined. Stripped of its labels or its
+browser title, it must still give a document with the right title and text.
 """
 
 from __future__ import annotations
@@ -84,6 +85,13 @@ _CRAWLER_LOG = (
     "2024-05-01 10:00:02 [scrapy.core.engine] DEBUG: Crawled (200) <GET https://www.example.gov.cn/art/1.html>\n"
 )
 
+
+def _first_line(text: str, change: Callable[[str], str]) -> str:
+    lines = text.split("\n")
+    first = next(i for i, line in enumerate(lines) if line.strip())
+    return "\n".join([*lines[:first], change(lines[first]), *lines[first + 1 :]])
+
+
 # What a page's text holds first, then how the file is written (line ends, spacing), as a crawler does it.
 VARIATIONS: dict[str, Callable[[str], str]] = {
     "half-width colons": lambda text: text.replace("：", ":"),
@@ -91,6 +99,10 @@ VARIATIONS: dict[str, Callable[[str], str]] = {
     "the value on the line under its label": lambda text: _LABEL_LINE.sub(r"\1：\n\2", text),
     "a label and its value without a colon": lambda text: _LABEL_LINE.sub(r"\1 \2", text),
     "a tab after a label's colon": lambda text: re.sub(r"(?m)^(\S{2,6}[:：])[ ]*(?=\S)", "\\1\t", text),
+    "a label in brackets (【来源】…)": lambda text: _LABEL_LINE.sub(r"【\1】\2", text),
+    "a bullet before a label (· 来源：…)": lambda text: _LABEL_LINE.sub(r"· \1：\2", text),
+    "the browser title's parts joined by ' - '": lambda text: _first_line(text, lambda line: line.replace("_", " - ")),
+    "the browser title's parts joined by ' | '": lambda text: _first_line(text, lambda line: line.replace("_", " | ")),
     "a crawler's log lines first": lambda text: _CRAWLER_LOG + text,
     "a site footer appended": lambda text: text.rstrip("\n") + _FOOTER,
     "the text printed twice (desktop and mobile)": lambda text: text + "\n" + text,

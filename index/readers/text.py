@@ -58,8 +58,9 @@ def label_pairs(line: str) -> list[tuple[str, str]]:
     return []
 
 
-# Markdown a dump puts round its lines: a heading's #, a list item's - or *, a quote's >, bold ** or __.
-_MARKDOWN_LEAD = re.compile(r"^\s*(?:#{1,6}\s+|[-*+>]\s+)")
+# Markdown a dump puts round its lines: a heading's #, a list item's - or * (or a bullet: · • ● ■ ◆), a quote's >,
+# bold ** or __.
+_MARKDOWN_LEAD = re.compile(r"^\s*(?:#{1,6}\s+|[-*+>]\s+|[·•●■◆▪►]\s*)")
 # Bold only in pairs: a browser title with an empty column (``标题__中国政府网``) keeps its ``__``.
 _MARKDOWN_BOLD = re.compile(r"(\*\*|__)(.+?)\1")
 
@@ -303,17 +304,30 @@ def _is_heading(line: str) -> bool:
     return len(_HAN.findall(line)) >= _HEADING_HAN and not re.match(r"^\s*(?:https?://|www\.)", line)
 
 
+# Between a browser title's parts: _ or ｜ anywhere, | and a dash with spaces round them (a dash inside a
+# title, 2024-2027年, has none).
+_TITLE_PARTS = re.compile(r"\s*[_｜]\s*|\s+[|\-–—]\s+")
+
+
+def browser_title_parts(line: str) -> list[str]:
+    """A browser title's parts (``标题_栏目_网站``, ``标题 - 网站``, ``标题 | 网站``); [line] where it has none."""
+    return [part.strip() for part in _TITLE_PARTS.split(line.strip()) if part.strip()] or [line]
+
+
 def _browser_title(first: str) -> str:
-    """The page's title from the dump's first line where that is the browser title (``标题_栏目_网站``):
-    its first part, where the first line holds a separator and the part reads as a heading; else ""."""
-    head, separator, _rest = first.partition("_")
-    return head.strip() if separator and _is_heading(head) else ""
+    """The page's title from the dump's first line where that is the browser title (``标题_栏目_网站``,
+    ``网站 | 标题``): its first part that reads as a heading and names no organisation, where the line has
+    parts; else ""."""
+    parts = browser_title_parts(first)
+    if len(parts) < 2:
+        return ""
+    return next((part for part in parts if _is_heading(part) and not is_organisation_name(part)), "")
 
 
 def _names_a_column(line: str, first: str) -> bool:
     """Whether the line is one of the browser title's parts after the first (``标题_政策文件_网站``): the
     column or the site the breadcrumb ends with, not the page's title."""
-    return _no_space(line) in {_no_space(part) for part in first.split("_")[1:]}
+    return _no_space(line) in {_no_space(part) for part in browser_title_parts(first)[1:]}
 
 
 def _no_space(text: str) -> str:
@@ -598,7 +612,7 @@ def plain_title(lines: list[str], strict: bool = False) -> tuple[int, str] | Non
         seen += 1
         if seen > _PLAIN_TOP or _is_prose(text):
             break
-        candidate = text.partition("_")[0].strip() if "_" in text else text
+        candidate = browser_title_parts(text)[0]
         if not _is_title_like(candidate):
             continue
         if _TITLE_END.search(_no_space(candidate)):
@@ -707,7 +721,9 @@ def _plain_record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord
     if found is None:
         raise ReadError(path, "no label lines (名称, 索引号 …) and no title line (…的通知, …办法) near the top")
     place, title = found
-    browser = "_" in top[place] or not any(line.strip() for line in top[:place])  # the dump's first line
+    browser = len(browser_title_parts(top[place])) > 1 or not any(
+        line.strip() for line in top[:place]
+    )  # the dump's first line
     for i in range(len(top) - 1, place, -1):
         if _ends_title(top[i], title, partly=browser):
             place = i  # the heading under the browser title (its last line), the navigation between them
