@@ -98,6 +98,8 @@ VARIATIONS: dict[str, Callable[[str], str]] = {
     "full-width colons after a label": lambda text: re.sub(r"(?m)^(\S{2,6}):[ \t]*", r"\1：", text),
     "the value on the line under its label": lambda text: _LABEL_LINE.sub(r"\1：\n\2", text),
     "a label and its value without a colon": lambda text: _LABEL_LINE.sub(r"\1 \2", text),
+    "a label and its value on lines of their own": lambda text: _LABEL_LINE.sub(r"\1\n\2", text),
+    "a blank line between a label and its value": lambda text: _LABEL_LINE.sub(r"\1：\n\n\2", text),
     "a tab after a label's colon": lambda text: re.sub(r"(?m)^(\S{2,6}[:：])[ ]*(?=\S)", "\\1\t", text),
     "a label in brackets (【来源】…)": lambda text: _LABEL_LINE.sub(r"【\1】\2", text),
     "a bullet before a label (· 来源：…)": lambda text: _LABEL_LINE.sub(r"· \1：\2", text),

@@ -32,6 +32,7 @@ from pathlib import Path
 from index import limits
 from index.dates import parse_date
 from index.htmltext import is_page_tools
+from index.identifiers import parse_doc_no, parse_index_no
 from index.labels import canonical_field, line_pairs, map_fields
 from index.normalise import normalise_validity
 from index.publishers import is_organisation_name
@@ -221,6 +222,15 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
             found[-1] = (found[-1][0], _value_below(lines, found[-1][0]))
         pairs += found
         line = lines.next()
+        if line is not None and not line.strip():
+            blanks, after = _past_blanks(lines, line)
+            if after is not None and _table_pairs(after) and after.strip() not in _ATTACHMENTS_HEADINGS:
+                line = after  # a blank line or two inside the label table
+            else:
+                if after is not None:
+                    lines.push_back(after)
+                for blank in reversed(blanks[1:]):
+                    lines.push_back(blank)
     if line is not None:
         lines.push_back(line)
     fields, _unknown = map_fields(pairs)
@@ -470,12 +480,15 @@ def _value_below(lines: _Lines, label: str = "") -> str:
     (``发布日期：`` then ``2021-01-20``): that line, if it is no label and a label line follows it, or it
     ends the header (a blank line or the end follows) and reads as a value, not a sentence (so the first
     line of the body is not taken for a value), or it reads as what the field holds, a date under a date's
-    label or a 有效性 word under 有效性 (the last label of a dumped table, the title over the text below it).
-    A publisher's label takes an organisation's name under it.
-    A value the page broke over a few short lines (``京经信发`` / ``〔2024〕`` / ``65号``) is those lines
-    joined, where the next label follows them. Else "" and nothing is consumed."""
+    label or a 有效性 word under 有效性 (the last label of a dumped table, the title over the text below it),
+    an organisation's name under a publisher's label, a 文号 or 索引号 under theirs (:func:`_reads_as`); such a
+    value is taken also past a blank line or two between it and its label. A value the page broke over a few
+    short lines (``京经信发`` / ``〔2024〕`` / ``65号``) is those lines joined, where the next label follows them.
+    Else "" and nothing is consumed."""
     below = lines.next()
-    if below is None or not below.strip() or _is_label_line(below):
+    if below is not None and not below.strip():
+        return _value_past_blanks(lines, label, below)
+    if below is None or _is_label_line(below):
         if below is not None:
             lines.push_back(below)
         return ""
@@ -501,15 +514,67 @@ def _value_below(lines: _Lines, label: str = "") -> str:
     closes_header = after is None or not after.strip()
     if (after is not None and _is_label_line(after)) or (closes_header and _looks_like_a_value(below)):
         return below.strip()
-    if canonical_field(label) in _DATE_FIELDS and parse_date(below, whole=True):
-        return below.strip()
-    if canonical_field(label) == "publisher" and is_organisation_name(below.strip()):
+    if _reads_as(label, below):
         return below.strip()  # 来源： then 江苏能源监管办 (the page tools under it)
-    valid = len(below.strip()) <= _MAX_VALIDITY and normalise_validity(below) in _VALIDITY_WORDS
-    if canonical_field(label) == "validity" and valid:
-        return below.strip()
     lines.push_back(below)
     return ""
+
+
+_MAX_BLANKS = 2
+
+
+def _value_past_blanks(lines: _Lines, label: str, blank: str) -> str:
+    """The value under a label past the blank lines between them (``blank`` is the first), where it reads as
+    what the label's field holds, or reads as a value and the next label follows it (past blank lines too);
+    else "" and nothing is consumed."""
+    blanks, candidate = _past_blanks(lines, blank)
+    if candidate is not None and candidate.strip() and not _is_label_line(candidate):
+        if _reads_as(label, candidate):
+            return candidate.strip()
+        if _looks_like_a_value(candidate) and (following := lines.next()) is not None:
+            lines.push_back(following)
+            if not following.strip():
+                more, after = _past_blanks(lines, following)
+                if after is not None:
+                    lines.push_back(after)
+                for line in reversed(more):
+                    lines.push_back(line)
+            else:
+                after = following
+            if after is not None and _is_label_line(after):
+                return candidate.strip()
+    if candidate is not None:
+        lines.push_back(candidate)
+    for line in reversed(blanks):
+        lines.push_back(line)
+    return ""
+
+
+def _past_blanks(lines: _Lines, blank: str) -> tuple[list[str], str | None]:
+    """The blank lines from ``blank`` on (at most _MAX_BLANKS), and the line after them (None at the end)."""
+    blanks = [blank]
+    line = lines.next()
+    while line is not None and not line.strip() and len(blanks) < _MAX_BLANKS:
+        blanks.append(line)
+        line = lines.next()
+    return blanks, line
+
+
+def _reads_as(label: str, value: str) -> bool:
+    """Whether a line reads as what the label's field holds: a date under a date's label, an organisation's name
+    under a publisher's, a 有效性 word under 有效性, a 文号 or a 索引号 under theirs."""
+    field, text = canonical_field(label), value.strip()
+    if field in _DATE_FIELDS:
+        return bool(parse_date(text, whole=True))
+    if field == "publisher":
+        return is_organisation_name(text)
+    if field == "validity":
+        return len(text) <= _MAX_VALIDITY and normalise_validity(text) in _VALIDITY_WORDS
+    if field == "doc_no":
+        return len(text) <= _MAX_VALUE and parse_doc_no(text) is not None
+    if field == "index_no":
+        return len(text) <= _MAX_VALUE and parse_index_no(text) is not None
+    return False
 
 
 def _looks_like_a_value(line: str) -> bool:
