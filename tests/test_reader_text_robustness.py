@@ -300,3 +300,30 @@ def test_a_publisher_on_the_line_under_its_label(tmp_path):
     text = "\n".join([*lines, "Aa", "各有关单位：", "现将有关事项通知如下，请认真贯彻执行。"])
     values, _codes = read_values(tmp_path, "page.txt", text)
     assert values is not None and values["publisher"] == ["江苏能源监管办"]
+
+
+def test_labels_printed_under_the_text_keep_the_text(tmp_path):
+    """A page printing 发布日期, 来源 and 责任编辑 under its text (above the footer): the text is the body, not the
+    line above the labels; the title is the text's own; the labels still count."""
+    lines = [
+        "关于做好2024年春季农业生产工作的通知_某某县人民政府",
+        "首页",
+        "政务公开",
+        "关于做好2024年春季农业生产工作的通知",
+        "各乡镇人民政府，县直各有关单位：",
+        "为切实做好今年春季农业生产工作，确保粮食稳产增产，现就有关事项通知如下。",
+        "一、抓好春播备耕。各乡镇要组织农户及早准备种子、化肥、农药等农资。",
+        "某某县人民政府办公室",
+        "2024年3月1日",
+        "发布日期：2024-03-02",
+        "来源：某某县人民政府办公室",
+        "网站地图",
+        "主办单位：某某县人民政府办公室",
+        "网站标识码：1234567890",
+    ]
+    values, _codes = read_values(tmp_path, "page.txt", "\n".join(lines))
+    assert values is not None
+    assert values["title"] == "关于做好2024年春季农业生产工作的通知"
+    assert values["pub_date"] == "2024-03-02" and values["publisher"] == ["某某县人民政府办公室"]
+    body = str(values["body_head"])
+    assert body.startswith("各乡镇人民政府，县直各有关单位：") and body.endswith("某某县人民政府办公室\n\n2024年3月1日")

@@ -240,8 +240,11 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
     header = [line for line in header if line and line != "政府信息公开"]
     while header and not _HAN.search(header[0]):
         del header[0]  # a crawler's log lines or the page's address above the browser title
+    above = _text_above(header, fields)
     # A heading above the label lines is the title where no label names one; a name is the site's.
-    if header and "title" not in fields and not is_organisation_name(header[-1]):
+    if above is not None:
+        pass  # the text stands above the labels: its title is the plain reading's (see _text_above)
+    elif header and "title" not in fields and not is_organisation_name(header[-1]):
         lines_of_title = _heading_lines(header)
         heading = "".join(header[-lines_of_title:])
         if (not _is_heading(heading) or _names_a_column(heading, header[0])) and (titled := _browser_title(header[0])):
@@ -254,7 +257,7 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
         fields.setdefault("site", site)
     attachments = _listed_after(lines, _ATTACHMENTS_HEADINGS)
     body_lines, related, cut = _body_and_related(lines, bounds.max_doc_chars)
-    body_lines = _without_page_frame(body_lines)
+    body_lines = _without_page_frame([*(above or []), *body_lines])
     if from_header and body_lines and _names_a_document(body_lines[0]) and not _names_a_document(fields["title"]):
         fields["title"] = body_lines[0].strip()  # the line above the labels was a column (政策文件), this the title
     if body_lines and fields.get("title") and body_lines[0].strip() == fields["title"]:
@@ -271,6 +274,27 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
 
 
 _MAX_HEADING_LINES = 4
+
+
+def _text_above(header: list[str], fields: dict[str, object]) -> list[str] | None:
+    """The text's lines where it stands above the label lines (a page printing 发布日期, 来源 or 责任编辑 under
+    its text): the header holds prose. The title is then :func:`plain_title`'s of the header where no label
+    names one (set in ``fields``), and the text is the header's lines after the title's line (after its last
+    repetition before the prose: the heading under the browser title), else from the first prose line on.
+    None where the header holds no prose (the labels stand above the text, as usual)."""
+    prose_at = next((i for i, line in enumerate(header) if _is_prose(line)), None)
+    if prose_at is None:
+        return None
+    found = plain_title(header)
+    if found is None:
+        return header[prose_at:]
+    place, title = found
+    for i in range(prose_at - 1, place, -1):
+        if _ends_title(header[i], title, partly=True):
+            place = i
+            break
+    fields.setdefault("title", title)
+    return header[place + 1 :]
 
 
 def _heading_lines(header: list[str]) -> int:
