@@ -19,6 +19,10 @@ title (``标题_网站名``) first, the navigation, the title, its date printed 
 ``2018-10-29 10:04``) and a ``来源：`` line, the 字体 大|中|小 switch, the text, then the QR code's
 扫一扫在手机打开当前页, 网站地图 and the footer (主办单位, ICP备, 网站标识码, 版权所有). The frame is no part of
 the body.
+
+A text without a label table (or whose labels give no title and no text) is read plainly, with the finding
+``read_without_labels``: its title line near the top (…的通知, …办法; see :func:`plain_title`), the text under it.
+A file is never refused as a page text while it holds such a title line with text under it.
 """
 
 from __future__ import annotations
