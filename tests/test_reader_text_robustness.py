@@ -86,6 +86,14 @@ _CRAWLER_LOG = (
 )
 
 
+def _before_footer(text: str, extra: list[str]) -> str:
+    """The text with ``extra`` lines under it: above its footer (扫一扫, 网站地图 …), else at its end."""
+    lines = text.rstrip("\n").split("\n")
+    footer = (i for i, line in enumerate(lines) if line.strip() in reader._FOOTER_LINKS or "扫一扫" in line)
+    cut = next((i for i in footer if i > len(lines) // 2), len(lines))
+    return "\n".join([*lines[:cut], *extra, *lines[cut:]])
+
+
 def _first_line(text: str, change: Callable[[str], str]) -> str:
     lines = text.split("\n")
     first = next(i for i, line in enumerate(lines) if line.strip())
@@ -107,6 +115,9 @@ VARIATIONS: dict[str, Callable[[str], str]] = {
     "the browser title's parts joined by ' | '": lambda text: _first_line(text, lambda line: line.replace("_", " | ")),
     "a crawler's log lines first": lambda text: _CRAWLER_LOG + text,
     "a site footer appended": lambda text: text.rstrip("\n") + _FOOTER,
+    "page tools and a counter under the text": lambda text: _before_footer(
+        text, ["【打印本页】 【关闭窗口】", "分享到：", "浏览次数：1234"]
+    ),
     "the text printed twice (desktop and mobile)": lambda text: text + "\n" + text,
     "U+3000 for spaces": lambda text: text.replace(" ", "\u3000"),
     "NBSP for spaces (a browser's copy of &nbsp;)": lambda text: text.replace(" ", "\u00a0"),

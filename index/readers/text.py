@@ -425,23 +425,36 @@ def _without_page_frame(lines: list[str]) -> list[str]:
     started = False
     for i, line in enumerate(kept):
         text = line.strip()
-        frame = is_page_tools(text) or text in _FOOTER_LINKS
+        frame = _is_tools(text) or text in _FOOTER_LINKS
         if started and frame and _is_footer(kept[i:]):
             return kept[:i]
         started = started or (bool(text) and not frame)
     return _without_trailing_tools(kept)
 
 
+# A page's counter printed with its tools: 浏览次数：1234, 访问量: 56次, [点击数：7].
+_COUNTER = re.compile(
+    r"[【\[［(（]?\s*(?:浏览次数|浏览量|访问量|访问次数|点击数|点击量|阅读次数|阅读量|阅读数)\s*[:：]?\s*\d+\s*次?\s*[】\]］)）]?"
+)
+
+
+def _is_tools(text: str) -> bool:
+    """Whether a line is page tools only (index.htmltext.is_page_tools) or a page's counter (see _COUNTER)."""
+    return is_page_tools(text) or bool(_COUNTER.fullmatch(text.strip()))
+
+
 def _without_trailing_tools(lines: list[str]) -> list[str]:
-    """The lines without the page tools that end them (``分享：`` and its icons' letters under it), where
-    nothing but such letters (no Chinese word, at most _ICON_LINE characters a line) follows the tool line."""
+    """The lines without the page tools that end them (``分享：`` and its icons' letters under it, a counter
+    over 扫一扫), where nothing but such letters (no Chinese word, at most _ICON_LINE characters a line) follows
+    each tool line."""
+    end = len(lines)
     for i in range(len(lines) - 1, -1, -1):
         text = lines[i].strip()
-        if is_page_tools(text):
-            return lines[:i]
-        if text and (_HAN.search(text) or len(text) > _ICON_LINE):
+        if _is_tools(text):
+            end = i
+        elif text and (_HAN.search(text) or len(text) > _ICON_LINE):
             break
-    return lines
+    return lines[:end]
 
 
 _ICON_LINE = 3
