@@ -116,7 +116,8 @@ VARIATIONS: dict[str, Callable[[str], str]] = {
     "a crawler's log lines first": lambda text: _CRAWLER_LOG + text,
     "a site footer appended": lambda text: text.rstrip("\n") + _FOOTER,
     "page tools and a counter under the text": lambda text: _before_footer(
-        text, ["【打印本页】 【关闭窗口】", "分享到：", "浏览次数：1234"]
+        text,
+        ["【打印本页】 【关闭窗口】", "分享到：", "浏览次数：1234", "上一篇：关于开展安全检查的通知", "下一篇：没有了"],
     ),
     "the text printed twice (desktop and mobile)": lambda text: text + "\n" + text,
     "U+3000 for spaces": lambda text: text.replace(" ", "\u3000"),

@@ -438,9 +438,15 @@ _COUNTER = re.compile(
 )
 
 
+# The links to the column's previous and next pages under a text: 上一篇：<title>, 下一篇：没有了.
+_NEIGHBOUR = re.compile(r"(?:上一篇|下一篇|上一条|下一条|上一页|下一页)\s*[:：]")
+
+
 def _is_tools(text: str) -> bool:
-    """Whether a line is page tools only (index.htmltext.is_page_tools) or a page's counter (see _COUNTER)."""
-    return is_page_tools(text) or bool(_COUNTER.fullmatch(text.strip()))
+    """Whether a line is page tools only (index.htmltext.is_page_tools), a page's counter (see _COUNTER) or a
+    link to the previous or next page (see _NEIGHBOUR)."""
+    text = text.strip()
+    return is_page_tools(text) or bool(_COUNTER.fullmatch(text)) or bool(_NEIGHBOUR.match(text))
 
 
 def _without_trailing_tools(lines: list[str]) -> list[str]:
