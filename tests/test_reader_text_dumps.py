@@ -180,6 +180,10 @@ def test_a_size_switch_in_brackets_and_the_share_tools_leave_the_body(tmp_path):
     assert body.endswith("打造具有全球影响力的技术交流和产业合作平台。")
 
 
-def test_a_bracketed_word_starts_no_label_table():
+def test_a_bracketed_word_starts_no_label_table(tmp_path):
     lines = ["首页", "[返回]", "关于印发某办法的通知", "正文第一段。"]
-    assert not reader.sniff(Path("x.txt"), "\n".join(lines).encode())
+    path = tmp_path / "x.txt"
+    path.write_text("\n".join(lines), "utf-8")
+    record = only_record(path)  # read as a title and its text, not as a label table [返回] opens
+    assert "read_without_labels" in {finding.code for finding in record.warnings}
+    assert (record.fields["title"], record.fields["body"]) == ("关于印发某办法的通知", "正文第一段。")

@@ -26,8 +26,10 @@ HEAD_BYTES = 65536
 
 ReadFn = Callable[[Path, Limits], Iterator["RawRecord | ReadError"]]
 
-# Most specific first: a crawl folder's page is HTML, a JSON Lines file also parses as text.
-_READER_MODULES = ("crawled", "html", "jsonl", "json", "csv", "text")
+# Most specific first: a crawl folder's page is HTML, a JSON Lines file also parses as text, and a page text
+# whose label table is tab-separated (索引号：\t…\t主题分类：\t…) also fits the CSV sniffer (a ``.csv`` or
+# ``.tsv`` file is still CSV: its extension breaks the tie).
+_READER_MODULES = ("crawled", "html", "jsonl", "json", "text", "csv")
 
 
 def contained(read: ReadFn) -> ReadFn:

@@ -19,6 +19,10 @@ title (``标题_网站名``) first, the navigation, the title, its date printed 
 ``2018-10-29 10:04``) and a ``来源：`` line, the 字体 大|中|小 switch, the text, then the QR code's
 扫一扫在手机打开当前页, 网站地图 and the footer (主办单位, ICP备, 网站标识码, 版权所有). The frame is no part of
 the body.
+
+A text without a label table (or whose labels give no title and no text) is read plainly, with the finding
+``read_without_labels``: its title line near the top (…的通知, …办法; see :func:`plain_title`), the text under it.
+A file is never refused as a page text while it holds such a title line with text under it.
 """
 
 from __future__ import annotations
@@ -32,12 +36,13 @@ from pathlib import Path
 from index import limits
 from index.dates import parse_date
 from index.htmltext import is_page_tools
+from index.identifiers import parse_doc_no, parse_index_no
 from index.labels import canonical_field, line_pairs, map_fields
 from index.normalise import normalise_validity
 from index.publishers import is_organisation_name
 from index.readers import HEAD_BYTES, contained
 from index.readers._common import decode_head, text_encoding
-from index.record import RawRecord, ReadError
+from index.record import Finding, RawRecord, ReadError
 
 NAME = "text"
 
@@ -58,19 +63,23 @@ def label_pairs(line: str) -> list[tuple[str, str]]:
     return []
 
 
-# Markdown a dump puts round its lines: a heading's #, a list item's - or *, a quote's >, bold ** or __.
-_MARKDOWN_LEAD = re.compile(r"^\s*(?:#{1,6}\s+|[-*+>]\s+)")
-_MARKDOWN_BOLD = re.compile(r"\*\*|__")
+# Markdown a dump puts round its lines: a heading's #, a list item's - or * (or a bullet: · • ● ■ ◆), a quote's >,
+# bold ** or __.
+_MARKDOWN_LEAD = re.compile(r"^\s*(?:#{1,6}\s+|[-*+>]\s+|[·•●■◆▪►]\s*)")
+# Bold only in pairs: a browser title with an empty column (``标题__中国政府网``) keeps its ``__``.
+_MARKDOWN_BOLD = re.compile(r"(\*\*|__)(.+?)\1")
 
 
 def plain_line(line: str) -> str:
     """A line without the Markdown a dump wraps it in (``# 关于…的通知`` → ``关于…的通知``)."""
-    return _MARKDOWN_BOLD.sub("", _MARKDOWN_LEAD.sub("", line))
+    return _MARKDOWN_BOLD.sub(r"\2", _MARKDOWN_LEAD.sub("", line))
 
 
 # Fields that, two of them labelled, make a page text even without a title or 索引号 label (the title is
 # then the heading above the labels).
 _METADATA_FIELDS = frozenset({"pub_date", "written_date", "publisher", "doc_no"})
+# Fields a text's own lines label (附件：…, 正文：): no label table where they are all the labels are.
+_TEXT_FIELDS = frozenset({"attachments", "body", "related"})
 
 
 # A date printed alone on a line (the time may follow), as a page prints its 发布日期 under the title without
@@ -88,14 +97,23 @@ def metadata_pairs(line: str) -> list[tuple[str, str]]:
 
 
 def sniff(path: Path, head: bytes) -> bool:
-    text = decode_head(head)
-    lines = text.splitlines()[:60]
+    text = decode_head(head).translate(_SPACES)
+    lines = [line for line in text.splitlines() if line.strip()][:60]  # blank lines a dump doubles count not
     labelled = [pairs for line in lines if (pairs := metadata_pairs(line))]
     names = {canonical_field(label) for pairs in labelled for label, _ in pairs}
     if len(labelled) >= 2 and (bool(names & {"title", "index_no"}) or len(names & _METADATA_FIELDS) >= 2):
         return True
     # A whole page's dump may label one thing only (来源：…); its site's footer says it is a page.
-    return bool(names & _METADATA_FIELDS) and len(set(_FOOTER_MARK.findall(text))) >= 2
+    if bool(names & _METADATA_FIELDS) and len(set(_FOOTER_MARK.findall(text))) >= 2:
+        return True
+    # Without labels: a document's own title near the top (see plain_title) and its text under it: anything
+    # under a title ending in a document kind (…的通知, its file's name alone), else prose.
+    texts = [line for line in text.splitlines() if line.strip()][: _PLAIN_TOP * 2]
+    if not _is_clean_text(text) or (found := plain_title(texts)) is None:
+        return False
+    place, title = found
+    under = texts[place + 1 :]
+    return bool(under) and (_names_a_document(title) or _has_prose(under))
 
 
 @contained
@@ -104,20 +122,33 @@ def read(path: Path, bounds: limits.Limits) -> Iterator[RawRecord | ReadError]:
     with path.open("rb") as raw:
         encoding = text_encoding(raw.read(HEAD_BYTES))
         raw.seek(0)
+        spaced = _is_double_spaced(raw.read(HEAD_BYTES).decode(encoding, errors="replace"))
+        raw.seek(0)
         handle = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline=None)
-        lines = _Lines(handle)
-        yield _record(path, lines, bounds)
+        lines = _Lines(handle, double_spaced=spaced)
+        try:
+            record = _record(path, lines, bounds)
+        except _NoLabels:
+            record = None
+        if record is not None and (record.fields.get("title") or record.fields.get("body")):
+            yield record
+            return
+        raw.seek(0)  # no title and no body by the labels: read again, without them
+        again = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline=None)
+        yield _plain_record(path, _Lines(again, double_spaced=spaced), bounds)
 
 
 class _Lines:
     """A file's lines, each at most _MAX_LINE characters (a longer one comes in pieces), with one step back.
 
     A label a page spaced out across two lines (``来`` / ``源：发展改革委网站``, a dump of a table cell whose
-    letters were spread apart) comes back as one line."""
+    letters were spread apart) comes back as one line. In a ``double_spaced`` dump (a blank line after every
+    line, see :func:`_is_double_spaced`) a single blank line is none and a run of them is one."""
 
-    def __init__(self, handle: io.TextIOBase) -> None:
+    def __init__(self, handle: io.TextIOBase, double_spaced: bool = False) -> None:
         self._handle = handle
         self._back: list[str] = []
+        self._double_spaced = double_spaced
 
     def next(self) -> str | None:
         line = self._read()
@@ -133,14 +164,45 @@ class _Lines:
     def _read(self) -> str | None:
         if self._back:
             return self._back.pop()
+        line = self._readline()
+        if not self._double_spaced or line is None or line.strip():
+            return line
+        following = self._readline()
+        if following is not None and following.strip():
+            return following  # one blank line between two lines: the dump's spacing, no break
+        while following is not None and not following.strip():
+            following = self._readline()
+        if following is not None:
+            self._back.append(following)
+        return line
+
+    def _readline(self) -> str | None:
         line = self._handle.readline(_MAX_LINE)
-        return line.rstrip("\n") if line else None
+        return line.rstrip("\n").translate(_SPACES) if line else None
 
     def push_back(self, line: str) -> None:
         self._back.append(line)
 
 
 _MAX_LINE = 65536
+# A browser's copy keeps &nbsp; (U+00A0) and the typographic spaces as they are, and a zero-width space or BOM
+# inside a line: a label spaced out with them (索&nbsp;引&nbsp;号：) is still the label.
+_SPACES = str.maketrans(
+    dict.fromkeys("\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f", " ")
+    | dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff", None)
+)
+_SPACED_SHARE = 0.9  # of the head's text lines followed by a blank line, for a dump to be double-spaced
+_SPACED_MIN_LINES = 8
+
+
+def _is_double_spaced(head: str) -> bool:
+    """Whether a dump puts a blank line after every line (nearly every text line of its head is followed by one):
+    there a single blank line separates nothing, and only a run of them is a break."""
+    lines = head.splitlines()[:-1]  # the head's last line may be cut
+    followed = [not after.strip() for line, after in zip(lines, lines[1:], strict=False) if line.strip()]
+    return len(followed) >= _SPACED_MIN_LINES and sum(followed) >= _SPACED_SHARE * len(followed)
+
+
 # The first letters of a label broken over two lines: one or two Chinese characters alone on a line.
 _LABEL_FRAGMENT = re.compile(r"[\u4e00-\u9fff]{1,2}")
 _MAX_HEADER_LINES = 1000  # label lines start near the top (the sniffer saw them in the first 64 KiB)
@@ -154,7 +216,7 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
             break
         header.append(plain_line(line).strip())
     if line is None:
-        raise ReadError(path, "no label lines (名称, 索引号 …) found")
+        raise _NoLabels
     pairs: list[tuple[str, str]] = []
     while line is not None and line.strip() not in _ATTACHMENTS_HEADINGS and (found := _table_pairs(line)):
         if (opening := _body_label(line)) is not None:
@@ -164,12 +226,29 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
             found[-1] = (found[-1][0], _value_below(lines, found[-1][0]))
         pairs += found
         line = lines.next()
+        if line is not None and not line.strip():
+            blanks, after = _past_blanks(lines, line)
+            if after is not None and _table_pairs(after) and after.strip() not in _ATTACHMENTS_HEADINGS:
+                line = after  # a blank line or two inside the label table
+            else:
+                if after is not None:
+                    lines.push_back(after)
+                for blank in reversed(blanks[1:]):
+                    lines.push_back(blank)
     if line is not None:
         lines.push_back(line)
     fields, _unknown = map_fields(pairs)
+    if not fields.keys() - _TEXT_FIELDS:
+        raise _NoLabels  # 附件：… or 正文： alone label no metadata: the text's own lines
+    from_header = False
     header = [line for line in header if line and line != "政府信息公开"]
+    while header and not _HAN.search(header[0]):
+        del header[0]  # a crawler's log lines or the page's address above the browser title
+    above = _text_above(header, fields)
     # A heading above the label lines is the title where no label names one; a name is the site's.
-    if header and "title" not in fields and not is_organisation_name(header[-1]):
+    if above is not None:
+        pass  # the text stands above the labels: its title is the plain reading's (see _text_above)
+    elif header and "title" not in fields and not is_organisation_name(header[-1]):
         lines_of_title = _heading_lines(header)
         heading = "".join(header[-lines_of_title:])
         if (not _is_heading(heading) or _names_a_column(heading, header[0])) and (titled := _browser_title(header[0])):
@@ -177,11 +256,14 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
         else:
             fields["title"] = heading
             del header[-lines_of_title:]
+            from_header = True
     if header and (site := _site_of(header[0], str(fields.get("title", "")))):
         fields.setdefault("site", site)
     attachments = _listed_after(lines, _ATTACHMENTS_HEADINGS)
     body_lines, related, cut = _body_and_related(lines, bounds.max_doc_chars)
-    body_lines = _without_page_frame(body_lines)
+    body_lines = _without_page_frame([*(above or []), *body_lines])
+    if from_header and body_lines and _names_a_document(body_lines[0]) and not _names_a_document(fields["title"]):
+        fields["title"] = body_lines[0].strip()  # the line above the labels was a column (政策文件), this the title
     if body_lines and fields.get("title") and body_lines[0].strip() == fields["title"]:
         body_lines = body_lines[1:]  # the page repeats its title above the body
     fields["body"] = "\n".join(body_lines).strip()
@@ -198,6 +280,27 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
 _MAX_HEADING_LINES = 4
 
 
+def _text_above(header: list[str], fields: dict[str, object]) -> list[str] | None:
+    """The text's lines where it stands above the label lines (a page printing 发布日期, 来源 or 责任编辑 under
+    its text): the header holds prose. The title is then :func:`plain_title`'s of the header where no label
+    names one (set in ``fields``), and the text is the header's lines after the title's line (after its last
+    repetition before the prose: the heading under the browser title), else from the first prose line on.
+    None where the header holds no prose (the labels stand above the text, as usual)."""
+    prose_at = next((i for i, line in enumerate(header) if _is_prose(line)), None)
+    if prose_at is None:
+        return None
+    found = plain_title(header)
+    if found is None:
+        return header[prose_at:]
+    place, title = found
+    for i in range(prose_at - 1, place, -1):
+        if _ends_title(header[i], title, partly=True):
+            place = i
+            break
+    fields.setdefault("title", title)
+    return header[place + 1 :]
+
+
 def _heading_lines(header: list[str]) -> int:
     """How many of the header's last lines the heading above the labels is printed over: one, or more where
     the page broke it (at a ``<`` or a bracket) and the dump's first line, the browser title, holds those
@@ -207,7 +310,27 @@ def _heading_lines(header: list[str]) -> int:
         joined = _no_space("".join(header[-count:]))
         if first.startswith(joined) or first.endswith(joined):
             return count
+    return _opened_above(header)
+
+
+def _opened_above(lines: list[str]) -> int:
+    """How many of the last lines a heading is printed over where its last line closes a bracket or quote
+    (``》``, ``>``, ``）``) opened on a line above: up to the line that balances it (at most _MAX_HEADING_LINES);
+    else 1."""
+    for count in range(1, min(_MAX_HEADING_LINES, len(lines)) + 1):
+        if not _unclosed("".join(lines[-count:]), opened=False):
+            return count
     return 1
+
+
+_BRACKET_PAIRS = ("《》", "<>", "（）", "()", "「」", "“”", "〈〉")
+
+
+def _unclosed(text: str, opened: bool = True) -> bool:
+    """Whether the text opens a bracket it does not close (``opened``), or closes one it did not open."""
+    if opened:
+        return any(text.count(left) > text.count(right) for left, right in _BRACKET_PAIRS)
+    return any(text.count(right) > text.count(left) for left, right in _BRACKET_PAIRS)
 
 
 # A heading says something: Chinese words, not the site's address or a navigation link (EN, 登录).
@@ -219,17 +342,30 @@ def _is_heading(line: str) -> bool:
     return len(_HAN.findall(line)) >= _HEADING_HAN and not re.match(r"^\s*(?:https?://|www\.)", line)
 
 
+# Between a browser title's parts: _ or ｜ anywhere, | and a dash with spaces round them (a dash inside a
+# title, 2024-2027年, has none).
+_TITLE_PARTS = re.compile(r"\s*[_｜]\s*|\s+[|\-–—]\s+")
+
+
+def browser_title_parts(line: str) -> list[str]:
+    """A browser title's parts (``标题_栏目_网站``, ``标题 - 网站``, ``标题 | 网站``); [line] where it has none."""
+    return [part.strip() for part in _TITLE_PARTS.split(line.strip()) if part.strip()] or [line]
+
+
 def _browser_title(first: str) -> str:
-    """The page's title from the dump's first line where that is the browser title (``标题_栏目_网站``):
-    its first part, where the first line holds a separator and the part reads as a heading; else ""."""
-    head, separator, _rest = first.partition("_")
-    return head.strip() if separator and _is_heading(head) else ""
+    """The page's title from the dump's first line where that is the browser title (``标题_栏目_网站``,
+    ``网站 | 标题``): its first part that reads as a heading and names no organisation, where the line has
+    parts; else ""."""
+    parts = browser_title_parts(first)
+    if len(parts) < 2:
+        return ""
+    return next((part for part in parts if _is_heading(part) and not is_organisation_name(part)), "")
 
 
 def _names_a_column(line: str, first: str) -> bool:
     """Whether the line is one of the browser title's parts after the first (``标题_政策文件_网站``): the
     column or the site the breadcrumb ends with, not the page's title."""
-    return _no_space(line) in {_no_space(part) for part in first.split("_")[1:]}
+    return _no_space(line) in {_no_space(part) for part in browser_title_parts(first)[1:]}
 
 
 def _no_space(text: str) -> str:
@@ -289,23 +425,42 @@ def _without_page_frame(lines: list[str]) -> list[str]:
     started = False
     for i, line in enumerate(kept):
         text = line.strip()
-        frame = is_page_tools(text) or text in _FOOTER_LINKS
+        frame = _is_tools(text) or text in _FOOTER_LINKS
         if started and frame and _is_footer(kept[i:]):
             return kept[:i]
         started = started or (bool(text) and not frame)
     return _without_trailing_tools(kept)
 
 
+# A page's counter printed with its tools: 浏览次数：1234, 访问量: 56次, [点击数：7].
+_COUNTER = re.compile(
+    r"[【\[［(（]?\s*(?:浏览次数|浏览量|访问量|访问次数|点击数|点击量|阅读次数|阅读量|阅读数)\s*[:：]?\s*\d+\s*次?\s*[】\]］)）]?"
+)
+
+
+# The links to the column's previous and next pages under a text: 上一篇：<title>, 下一篇：没有了.
+_NEIGHBOUR = re.compile(r"(?:上一篇|下一篇|上一条|下一条|上一页|下一页)\s*[:：]")
+
+
+def _is_tools(text: str) -> bool:
+    """Whether a line is page tools only (index.htmltext.is_page_tools), a page's counter (see _COUNTER) or a
+    link to the previous or next page (see _NEIGHBOUR)."""
+    text = text.strip()
+    return is_page_tools(text) or bool(_COUNTER.fullmatch(text)) or bool(_NEIGHBOUR.match(text))
+
+
 def _without_trailing_tools(lines: list[str]) -> list[str]:
-    """The lines without the page tools that end them (``分享：`` and its icons' letters under it), where
-    nothing but such letters (no Chinese word, at most _ICON_LINE characters a line) follows the tool line."""
+    """The lines without the page tools that end them (``分享：`` and its icons' letters under it, a counter
+    over 扫一扫), where nothing but such letters (no Chinese word, at most _ICON_LINE characters a line) follows
+    each tool line."""
+    end = len(lines)
     for i in range(len(lines) - 1, -1, -1):
         text = lines[i].strip()
-        if is_page_tools(text):
-            return lines[:i]
-        if text and (_HAN.search(text) or len(text) > _ICON_LINE):
+        if _is_tools(text):
+            end = i
+        elif text and (_HAN.search(text) or len(text) > _ICON_LINE):
             break
-    return lines
+    return lines[:end]
 
 
 _ICON_LINE = 3
@@ -372,11 +527,15 @@ def _value_below(lines: _Lines, label: str = "") -> str:
     (``发布日期：`` then ``2021-01-20``): that line, if it is no label and a label line follows it, or it
     ends the header (a blank line or the end follows) and reads as a value, not a sentence (so the first
     line of the body is not taken for a value), or it reads as what the field holds, a date under a date's
-    label or a 有效性 word under 有效性 (the last label of a dumped table, the title over the text below it).
-    A value the page broke over a few short lines (``京经信发`` / ``〔2024〕`` / ``65号``) is those lines
-    joined, where the next label follows them. Else "" and nothing is consumed."""
+    label or a 有效性 word under 有效性 (the last label of a dumped table, the title over the text below it),
+    an organisation's name under a publisher's label, a 文号 or 索引号 under theirs (:func:`_reads_as`); such a
+    value is taken also past a blank line or two between it and its label. A value the page broke over a few
+    short lines (``京经信发`` / ``〔2024〕`` / ``65号``) is those lines joined, where the next label follows them.
+    Else "" and nothing is consumed."""
     below = lines.next()
-    if below is None or not below.strip() or _is_label_line(below):
+    if below is not None and not below.strip():
+        return _value_past_blanks(lines, label, below)
+    if below is None or _is_label_line(below):
         if below is not None:
             lines.push_back(below)
         return ""
@@ -402,13 +561,67 @@ def _value_below(lines: _Lines, label: str = "") -> str:
     closes_header = after is None or not after.strip()
     if (after is not None and _is_label_line(after)) or (closes_header and _looks_like_a_value(below)):
         return below.strip()
-    if canonical_field(label) in _DATE_FIELDS and parse_date(below, whole=True):
-        return below.strip()
-    valid = len(below.strip()) <= _MAX_VALIDITY and normalise_validity(below) in _VALIDITY_WORDS
-    if canonical_field(label) == "validity" and valid:
-        return below.strip()
+    if _reads_as(label, below):
+        return below.strip()  # 来源： then 江苏能源监管办 (the page tools under it)
     lines.push_back(below)
     return ""
+
+
+_MAX_BLANKS = 2
+
+
+def _value_past_blanks(lines: _Lines, label: str, blank: str) -> str:
+    """The value under a label past the blank lines between them (``blank`` is the first), where it reads as
+    what the label's field holds, or reads as a value and the next label follows it (past blank lines too);
+    else "" and nothing is consumed."""
+    blanks, candidate = _past_blanks(lines, blank)
+    if candidate is not None and candidate.strip() and not _is_label_line(candidate):
+        if _reads_as(label, candidate):
+            return candidate.strip()
+        if _looks_like_a_value(candidate) and (following := lines.next()) is not None:
+            lines.push_back(following)
+            if not following.strip():
+                more, after = _past_blanks(lines, following)
+                if after is not None:
+                    lines.push_back(after)
+                for line in reversed(more):
+                    lines.push_back(line)
+            else:
+                after = following
+            if after is not None and _is_label_line(after):
+                return candidate.strip()
+    if candidate is not None:
+        lines.push_back(candidate)
+    for line in reversed(blanks):
+        lines.push_back(line)
+    return ""
+
+
+def _past_blanks(lines: _Lines, blank: str) -> tuple[list[str], str | None]:
+    """The blank lines from ``blank`` on (at most _MAX_BLANKS), and the line after them (None at the end)."""
+    blanks = [blank]
+    line = lines.next()
+    while line is not None and not line.strip() and len(blanks) < _MAX_BLANKS:
+        blanks.append(line)
+        line = lines.next()
+    return blanks, line
+
+
+def _reads_as(label: str, value: str) -> bool:
+    """Whether a line reads as what the label's field holds: a date under a date's label, an organisation's name
+    under a publisher's, a 有效性 word under 有效性, a 文号 or a 索引号 under theirs."""
+    field, text = canonical_field(label), value.strip()
+    if field in _DATE_FIELDS:
+        return bool(parse_date(text, whole=True))
+    if field == "publisher":
+        return is_organisation_name(text)
+    if field == "validity":
+        return len(text) <= _MAX_VALIDITY and normalise_validity(text) in _VALIDITY_WORDS
+    if field == "doc_no":
+        return len(text) <= _MAX_VALUE and parse_doc_no(text) is not None
+    if field == "index_no":
+        return len(text) <= _MAX_VALUE and parse_index_no(text) is not None
+    return False
 
 
 def _looks_like_a_value(line: str) -> bool:
@@ -464,3 +677,188 @@ def _body_and_related(lines: _Lines, max_chars: int) -> tuple[list[str], list[st
 
 
 _MAX_RELATED = 1000
+
+
+# Reading without labels ----------------------------------------------------------------------------
+#
+# A page copied without its label table (a site that prints none, a crawler that kept the text alone) is still a
+# document: its own title near the top, the prose under it. The 公文 kinds a title ends with are the GB/T 9704
+# and 《党政机关公文处理工作条例》 kinds, with the rules and plans a 规范性文件 is named as.
+
+
+class _NoLabels(Exception):
+    """The labelled reading found no label table: no label line in the file's head, or labels of the text's own
+    lines only (附件：, 正文：)."""
+
+
+_DOC_KIND = (
+    "通知|通告|通报|公告|公报|办法|规定|意见|决定|决议|方案|批复|复函|函|条例|细则|规则|规程|规范|规划|纲要|"
+    "报告|请示|纪要|命令|指引|指南|计划|要点|制度|标准|目录|清单|公示|答复|措施|的令"
+)
+# A title-like line: ends in a document kind, a bracketed (试行) or (2024年修订) and a closing quote allowed.
+_TITLE_END = re.compile(rf"(?:{_DOC_KIND})(?:[（(][^（）()]{{1,16}}[）)])?[》」”\"]?$")
+_PLAIN_TOP = 80  # non-blank lines searched for the title (a dump's navigation may come first)
+_PLAIN_HEADING_TOP = 20  # … and for the longest heading-like line where none ends in a document kind
+_TITLE_MIN_HAN = 6
+_TITLE_MAX = 120
+_SENTENCE_MARK = re.compile(r"[。；！？]")
+_COMMA = re.compile(r"[，,]")
+_SHORT_LINE = 40  # a headline may hold a comma (完善积极的就业政策，确保就业形势稳定); a longer line with one is prose
+_QUOTED = re.compile(r"“[^”]*”|《[^》]*》|「[^」]*」|\"[^\"]*\"")  # a slogan a title quotes may hold a comma
+
+
+def plain_title(lines: list[str], strict: bool = False) -> tuple[int, str] | None:
+    """The title of a text read without labels, and its line's place in ``lines``; the title stands above the
+    text, so only lines before the first prose line (:func:`_is_prose`) count: the first that ends in a document
+    kind (``…的通知``, ``…办法（试行）``; of a browser title ``标题_网站``, its first part), with the lines above
+    it that it continues (:func:`_heading_over`); unless ``strict``, else the first line where it reads as a title
+    (title-like, not an organisation's name: ``中华人民共和国矿产资源法``, ``外交部就…答问``), else the longest
+    heading-like line (six Chinese characters or more, not a sentence, no label, no page furniture) of
+    the first _PLAIN_HEADING_TOP. None where there is none."""
+    seen = 0
+    headings: list[tuple[int, str]] = []
+    for i, line in enumerate(lines):
+        text = plain_line(line).strip()
+        if not text:
+            continue
+        seen += 1
+        if seen > _PLAIN_TOP or _is_prose(text):
+            break
+        candidate = browser_title_parts(text)[0]
+        if not _is_title_like(candidate):
+            continue
+        if _TITLE_END.search(_no_space(candidate)):
+            return i, _heading_over(lines[:i], candidate)
+        if seen <= _PLAIN_HEADING_TOP:
+            headings.append((i, candidate))
+    if strict or not headings:
+        return None
+    first = next(i for i, line in enumerate(lines) if line.strip())
+    if headings[0][0] == first and not is_organisation_name(headings[0][1]):
+        return headings[0]
+    return max(headings, key=lambda found: len(_no_space(found[1])))
+
+
+def _heading_over(above: list[str], last: str) -> str:
+    """A title whose last line is ``last``, with the lines above it that it continues: the heading's earlier
+    lines where the page broke it (``国务院办公厅转发`` / ``…关于搞好…`` / ``…的通知``), each title-like
+    itself (six Chinese characters, no sentence) and no title of its own, or any line the heading's brackets
+    were opened on (``关于转发《…关于印发`` / ``<`` / ``…>的通知》的通知``); at most _MAX_HEADING_LINES in all."""
+    pieces = [last]
+    texts = [plain_line(line).strip() for line in above if line.strip()]
+    while texts and len(pieces) < _MAX_HEADING_LINES:
+        text = texts.pop()
+        closes = _unclosed("".join(pieces), opened=False)
+        continues = _is_title_like(text) and "_" not in text and not _TITLE_END.search(_no_space(text))
+        if not (closes or continues):
+            break
+        pieces.insert(0, text)
+    return "".join(pieces) if not _unclosed("".join(pieces), opened=False) else last
+
+
+# A breadcrumb, and a chapter's or an article's heading inside the text (第四章 财政税收制度).
+_BREADCRUMB = re.compile(
+    r"\s[>＞»]\s|^(?:首页|当前位置|您的位置|你的位置|您现在的位置)|^第[一二三四五六七八九十百零〇\d]+[章节条编]"
+)
+
+
+def _ends_title(line: str, title: str, partly: bool) -> bool:
+    """Whether the line is the title, or (``partly``) the last line of it printed over several (six Chinese
+    characters at least: under a browser title, the heading broken at its brackets)."""
+    text, whole = _no_space(plain_line(line)), _no_space(title)
+    return text == whole or (partly and len(_HAN.findall(text)) >= _TITLE_MIN_HAN and whole.endswith(text))
+
+
+def _names_a_document(line: str) -> bool:
+    """Whether a line reads as a document's title: title-like, ending in a document kind (…的通知, …办法)."""
+    text = plain_line(line).strip()
+    return _is_title_like(text) and bool(_TITLE_END.search(_no_space(text)))
+
+
+def _is_title_like(text: str) -> bool:
+    return (
+        len(_HAN.findall(text)) >= _TITLE_MIN_HAN
+        and len(text) <= _TITLE_MAX
+        and not _is_clause(text)
+        and not text.endswith((":", "："))
+        and not label_pairs(text)
+        and not _FOOTER_MARK.search(text)
+        and not is_page_tools(text)
+        and not _DATE_LINE.match(text)
+        and not _BREADCRUMB.search(text)
+    )
+
+
+_PROSE_HAN = 15
+
+
+# What a binary file (a cut gzip stream, an image) decodes to and a text never holds: control characters, the
+# replacement character, private-use code points.
+_NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd\ue000-\uf8ff]")
+_MAX_NOT_TEXT = 0.001  # share of the head's characters
+
+
+def _is_clean_text(text: str) -> bool:
+    """Whether a head decodes to text, not to a binary file's noise (see _NOT_TEXT)."""
+    return len(_NOT_TEXT.findall(text)) <= _MAX_NOT_TEXT * len(text)
+
+
+def _has_prose(lines: list[str]) -> bool:
+    """Whether some line is prose (a body, not a menu)."""
+    return any(_is_prose(line) for line in lines)
+
+
+def _is_prose(line: str) -> bool:
+    """Whether a line holds a sentence's worth of Chinese (_PROSE_HAN characters) and reads as a sentence."""
+    return len(_HAN.findall(line)) >= _PROSE_HAN and _is_clause(line)
+
+
+def _is_clause(line: str) -> bool:
+    """Whether a line reads as a sentence: outside the quotes it holds a sentence's end, or a comma and is
+    longer than a headline (_SHORT_LINE)."""
+    text = _QUOTED.sub("", line.strip())
+    return bool(_SENTENCE_MARK.search(text) or (_COMMA.search(text) and len(line.strip()) > _SHORT_LINE))
+
+
+def _plain_record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
+    """The record of a page text read without labels: :func:`plain_title` as the title, the text after it as the
+    body (after the heading that repeats it near the top, where the title is the dump's first line, the browser
+    title), without the page's frame; a finding says so. ReadError where the text has no title-like line or no prose."""
+    top: list[str] = []
+    texts = 0
+    while texts < _PLAIN_TOP and len(top) < _MAX_HEADER_LINES and (line := lines.next()) is not None:
+        top.append(line)
+        texts += bool(line.strip())
+    found = plain_title(top)
+    if found is None:
+        raise ReadError(path, "no label lines (名称, 索引号 …) and no title line (…的通知, …办法) near the top")
+    place, title = found
+    browser = len(browser_title_parts(top[place])) > 1 or not any(
+        line.strip() for line in top[:place]
+    )  # the dump's first line
+    for i in range(len(top) - 1, place, -1):
+        if _ends_title(top[i], title, partly=browser):
+            place = i  # the heading under the browser title (its last line), the navigation between them
+            break
+    for line in reversed(top[place + 1 :]):
+        lines.push_back(line)
+    body_lines, related, cut = _body_and_related(lines, bounds.max_doc_chars)
+    body = "\n".join(_without_page_frame(body_lines)).strip()
+    if not body:
+        raise ReadError(path, "no label lines (名称, 索引号 …) and no text under the title line")
+    fields: dict[str, object] = {"title": title, "body": body}
+    if related:
+        fields["related"] = [{"title": item} for item in related]
+    record = RawRecord(source=str(path), fields=fields, attachment_root=path.parent)
+    record.warnings.append(_READ_WITHOUT_LABELS)
+    if cut:
+        record.warnings.append(limits.truncated("body", bounds.max_doc_chars, "PORTAL_MAX_DOC_CHARS"))
+    return record
+
+
+_READ_WITHOUT_LABELS = Finding(
+    "read_without_labels",
+    "",
+    "未见标签行，按纯文本读取：标题行为标题，其后为正文（no label lines: the title-like line is the title, the text "
+    "after it the body）",
+)

@@ -1,0 +1,341 @@
+"""Page text as real sites and crawlers vary it, and page text without its labels (issue 17).
+
+Built from the TUNE pages of the fidelity collection (tests/fidelity, kind ``text``; held-out pages are never
+read here) and from documents of the shared corpus written out as plain text. Each page is varied the ways real
+dumps differ (see VARIATIONS: colons full- or half-width or none, a tab, brackets or a bullet round a label, a
+value on the line under its label, a browser title joined by ' - ' or ' | ', blank lines doubled, a crawler's
+log lines first, a site footer appended, the text printed twice, U+3000 or NBSP for spaces, CRLF) and must keep
+every field its own reading gets right, also with a few variations combined. Stripped of its labels or its
+browser title, it must still give a document with the right title and text.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from helpers import shared_path
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bench.fidelity import COLLECTION, load_manifest, same, stored_values
+from index.ingest import IngestReport, read_document
+from index.labels import canonical_field
+from index.limits import DEFAULTS
+from index.readers import detect_reader, read_file
+from index.readers import text as reader
+from index.record import RawRecord
+
+TUNE_TEXT = [entry for entry in load_manifest()["pages"] if entry["split"] == "tune" and entry["kind"] == "text"]
+
+
+def page_text(entry: dict) -> str:
+    return gzip.decompress((COLLECTION / entry["file"]).read_bytes()).decode("utf-8")
+
+
+def file_name(entry: dict) -> str:
+    return entry.get("name") or Path(entry["file"]).name.removesuffix(".gz")
+
+
+def read_values(folder: Path, name: str, text: str) -> tuple[dict[str, object] | None, list[str]]:
+    """The compared fields of the file's first document (None where it gives none), and its findings' codes."""
+    path = folder / name
+    path.write_bytes(text.encode("utf-8"))
+    for item in read_file(path):
+        if isinstance(item, RawRecord) and (doc := read_document(item, DEFAULTS, IngestReport())) is not None:
+            return stored_values(doc), [finding.code for finding in doc.warnings]
+    return None, []
+
+
+def right_fields(entry: dict, values: dict[str, object] | None, only: set[str] | None = None) -> set[str]:
+    judged = {name: value for name, value in entry["expected"].items() if value is not None}
+    return {
+        name
+        for name, value in judged.items()
+        if values is not None and (only is None or name in only) and same(name, value, values.get(name, ""))
+    }
+
+
+@pytest.fixture(scope="module")
+def baseline(tmp_path_factory) -> dict[str, set[str]]:
+    """Per tune text page, the fields its own reading gets right."""
+    folder = tmp_path_factory.mktemp("baseline")
+    return {
+        entry["file"]: right_fields(entry, read_values(folder, file_name(entry), page_text(entry))[0])
+        for entry in TUNE_TEXT
+    }
+
+
+def test_the_tune_text_pages_are_many_sites():
+    assert len(TUNE_TEXT) >= 20 and len({entry["site"] for entry in TUNE_TEXT}) >= 5
+
+
+# The variations real dumps show ---------------------------------------------------------------------------------
+
+_LABEL_LINE = re.compile(
+    r"(?m)^(索引号|发文字号|发布机构|发文机关|成文日期|发布日期|主题分类|文号|来源)[:：]\s*([^:：\t\n]+)$"
+)
+_FOOTER = "\n\n网站地图\n联系我们\n主办单位：某某市人民政府办公室\n网站标识码：1100000001\n京ICP备05000001号\n"
+_CRAWLER_LOG = (
+    "2024-05-01 10:00:01 [scrapy.core.engine] INFO: Spider opened\n"
+    "2024-05-01 10:00:02 [scrapy.core.engine] DEBUG: Crawled (200) <GET https://www.example.gov.cn/art/1.html>\n"
+)
+
+
+def _before_footer(text: str, extra: list[str]) -> str:
+    """The text with ``extra`` lines under it: above its footer (扫一扫, 网站地图 …), else at its end."""
+    lines = text.rstrip("\n").split("\n")
+    footer = (i for i, line in enumerate(lines) if line.strip() in reader._FOOTER_LINKS or "扫一扫" in line)
+    cut = next((i for i in footer if i > len(lines) // 2), len(lines))
+    return "\n".join([*lines[:cut], *extra, *lines[cut:]])
+
+
+def _first_line(text: str, change: Callable[[str], str]) -> str:
+    lines = text.split("\n")
+    first = next(i for i, line in enumerate(lines) if line.strip())
+    return "\n".join([*lines[:first], change(lines[first]), *lines[first + 1 :]])
+
+
+# What a page's text holds first, then how the file is written (line ends, spacing), as a crawler does it.
+VARIATIONS: dict[str, Callable[[str], str]] = {
+    "half-width colons": lambda text: text.replace("：", ":"),
+    "full-width colons after a label": lambda text: re.sub(r"(?m)^(\S{2,6}):[ \t]*", r"\1：", text),
+    "the value on the line under its label": lambda text: _LABEL_LINE.sub(r"\1：\n\2", text),
+    "a label and its value without a colon": lambda text: _LABEL_LINE.sub(r"\1 \2", text),
+    "a label and its value on lines of their own": lambda text: _LABEL_LINE.sub(r"\1\n\2", text),
+    "a blank line between a label and its value": lambda text: _LABEL_LINE.sub(r"\1：\n\n\2", text),
+    "a tab after a label's colon": lambda text: re.sub(r"(?m)^(\S{2,6}[:：])[ ]*(?=\S)", "\\1\t", text),
+    "a label in brackets (【来源】…)": lambda text: _LABEL_LINE.sub(r"【\1】\2", text),
+    "a bullet before a label (· 来源：…)": lambda text: _LABEL_LINE.sub(r"· \1：\2", text),
+    "the browser title's parts joined by ' - '": lambda text: _first_line(text, lambda line: line.replace("_", " - ")),
+    "the browser title's parts joined by ' | '": lambda text: _first_line(text, lambda line: line.replace("_", " | ")),
+    "a crawler's log lines first": lambda text: _CRAWLER_LOG + text,
+    "a site footer appended": lambda text: text.rstrip("\n") + _FOOTER,
+    "page tools and a counter under the text": lambda text: _before_footer(
+        text,
+        ["【打印本页】 【关闭窗口】", "分享到：", "浏览次数：1234", "上一篇：关于开展安全检查的通知", "下一篇：没有了"],
+    ),
+    "the text printed twice (desktop and mobile)": lambda text: text + "\n" + text,
+    "U+3000 for spaces": lambda text: text.replace(" ", "\u3000"),
+    "NBSP for spaces (a browser's copy of &nbsp;)": lambda text: text.replace(" ", "\u00a0"),
+    "trailing spaces": lambda text: re.sub(r"(?m)$", "  ", text),
+    "a blank line after every line": lambda text: text.replace("\n", "\n\n"),
+    "CRLF line ends": lambda text: text.replace("\n", "\r\n"),
+}
+
+
+@pytest.mark.parametrize("variation", list(VARIATIONS))
+def test_a_variation_real_dumps_show_keeps_every_field(tmp_path, baseline, variation):
+    wrong = {}
+    for entry in TUNE_TEXT:
+        values, _codes = read_values(tmp_path, file_name(entry), VARIATIONS[variation](page_text(entry)))
+        if lost := baseline[entry["file"]] - right_fields(entry, values):
+            wrong[entry["file"]] = {name: str((values or {}).get(name, "NO DOCUMENT"))[:80] for name in sorted(lost)}
+    assert not wrong, wrong
+
+
+# Variations combine (a CRLF dump with its values under their labels, …), applied in VARIATIONS' order; a whole
+# page printed twice is met on its own, not after another crawler's changes.
+_COMBINABLE = [name for name in VARIATIONS if "twice" not in name]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    entry=st.sampled_from(TUNE_TEXT),
+    variations=st.lists(st.sampled_from(_COMBINABLE), min_size=2, max_size=4, unique=True),
+)
+def test_variations_combined_keep_every_field(tmp_path, baseline, entry, variations):
+    text = page_text(entry)
+    for name in sorted(variations, key=list(VARIATIONS).index):
+        text = VARIATIONS[name](text)
+    values, _codes = read_values(tmp_path, file_name(entry), text)
+    assert not baseline[entry["file"]] - right_fields(entry, values), values
+
+
+# Without labels ---------------------------------------------------------------------------------------------------
+
+# A crawler's key export (title: / url: / content:) has no structure but its keys: without its title: line nothing
+# names a title. govcn-pagetext-8 prints its heading with ○ (U+25CB) where its 标题 label has 〇; govcn-zck-2
+# spreads its labels over lines (标 / 题：…), so stripping whole label lines leaves their letters behind.
+_WITHOUT_LABELS_EXCEPT = {"pages/govcn-pagetext-8.txt.gz", "pages/govcn-zck-2.txt.gz"}
+_KEY_EXPORT = "crawler text export"
+TITLE_AND_TEXT = {"title", "body_head", "body_tail"}
+
+
+def without_labels(text: str) -> str:
+    """The text without its metadata's label lines (an attachment list's 附件： heading and 正文： stay)."""
+    kept = []
+    for line in text.split("\n"):
+        fields = {canonical_field(label) for label, _value in reader.metadata_pairs(line)}
+        if not fields or fields & {"attachments", "body", None}:
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def without_first_line(text: str) -> str:
+    lines = text.split("\n")
+    first = next(i for i, line in enumerate(lines) if line.strip())
+    return "\n".join(lines[first + 1 :])
+
+
+STRIPPED = {
+    "labels": without_labels,
+    "labels and the first line (the browser title)": lambda text: without_labels(without_first_line(text)),
+}
+
+
+@pytest.mark.parametrize("stripped", list(STRIPPED))
+def test_a_page_text_without_its_labels_still_gives_its_title_and_text(tmp_path, baseline, stripped):
+    wrong = {}
+    for entry in TUNE_TEXT:
+        if _KEY_EXPORT in entry["family"] or entry["file"] in _WITHOUT_LABELS_EXCEPT:
+            continue
+        values, codes = read_values(tmp_path, file_name(entry), STRIPPED[stripped](page_text(entry)))
+        lost = (baseline[entry["file"]] & TITLE_AND_TEXT) - right_fields(entry, values, TITLE_AND_TEXT)
+        if lost or "read_without_labels" not in codes:
+            wrong[entry["file"]] = {name: str((values or {}).get(name, "NO DOCUMENT"))[:80] for name in lost} or codes
+    assert not wrong, wrong
+
+
+def test_a_page_text_without_its_browser_title_keeps_every_field(tmp_path, baseline):
+    wrong = {}
+    for entry in TUNE_TEXT:
+        if _KEY_EXPORT in entry["family"]:
+            continue  # its first line is its title: key
+        values, _codes = read_values(tmp_path, file_name(entry), without_first_line(page_text(entry)))
+        if lost := baseline[entry["file"]] - right_fields(entry, values):
+            wrong[entry["file"]] = {name: str((values or {}).get(name, "NO DOCUMENT"))[:80] for name in sorted(lost)}
+    assert not wrong, wrong
+
+
+def test_a_tab_separated_label_table_is_page_text_not_csv(tmp_path):
+    """gov.cn's 国务院文件 page copies its label table as 索引号：<tab>…<tab>主题分类：<tab>…; where the breadcrumb
+    line above it is gone, the CSV sniffer fits the file too, and took it ("no title column")."""
+    entry = next(entry for entry in TUNE_TEXT if entry["file"] == "pages/govcn-pagetext-1.txt.gz")
+    path = tmp_path / "page.txt"
+    path.write_text(without_first_line(page_text(entry)), "utf-8")
+    assert detect_reader(path) is reader
+    values, _codes = read_values(tmp_path, "page.txt", path.read_text("utf-8"))
+    assert values is not None and same("index_no", entry["expected"]["index_no"], values["index_no"])
+
+
+def _corpus_sample(every: int = 100) -> list[dict]:
+    with gzip.open(shared_path("corpus", "real.jsonl.gz"), "rt", encoding="utf-8") as handle:
+        records = [json.loads(line) for number, line in enumerate(handle) if number % every == 0]
+    return [record for record in records if record.get("title") and record.get("body")]
+
+
+def test_shared_corpus_documents_written_as_plain_text_are_read(tmp_path):
+    """Every 100th document of ../shared/corpus (no label, no page frame: its title, a blank line, its text)."""
+    sample = _corpus_sample()
+    read, titled = 0, 0
+    for number, record in enumerate(sample):
+        values, _codes = read_values(tmp_path, f"{number}.txt", f"{record['title']}\n\n{record['body']}\n")
+        read += values is not None
+        titled += values is not None and same("title", record["title"], values["title"])
+    assert len(sample) >= 100
+    assert read >= 0.98 * len(sample), (read, len(sample))
+    assert titled >= 0.9 * len(sample), (titled, len(sample))
+
+
+# The mechanisms one by one ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lines", "title"),
+    [
+        (
+            [
+                "国务院办公厅转发",
+                "",
+                "电子振兴领导小组关于搞好我国计算机",
+                "推广应用工作汇报提纲的通知",
+                "各省：",
+                "现转发给你们。请认真贯彻执行，抓好落实工作。",
+            ],
+            "国务院办公厅转发电子振兴领导小组关于搞好我国计算机推广应用工作汇报提纲的通知",
+        ),
+        (
+            ["关于转发《国家发展改革委关于印发", "<", "电力中长期交易基本规则>的通知》的通知"],
+            "关于转发《国家发展改革委关于印发<电力中长期交易基本规则>的通知》的通知",
+        ),
+        (
+            [
+                "中华人民共和国海南自由贸易港法",
+                "第四章 财政税收制度",
+                "第二十五条 在海南自由贸易港开发建设阶段，中央财政根据实际给予支持。",
+            ],
+            "中华人民共和国海南自由贸易港法",
+        ),
+        (
+            ["首页 > 信息公开 > 国务院文件 > 综合政务", "关于做好春节期间安全生产工作的通知"],
+            "关于做好春节期间安全生产工作的通知",
+        ),
+        (["国家能源局新疆监管办公室", "设为首页", "新疆电力市场运行情况的报告"], "新疆电力市场运行情况的报告"),
+        (
+            ["关于公布“美丽中国，我是行动者”先进典型名单的通知", "各市："],
+            "关于公布“美丽中国，我是行动者”先进典型名单的通知",
+        ),
+        (["这是一段正文，不是标题，后面的通知不算标题。", "关于某事的通知"], None),
+    ],
+)
+def test_the_title_of_a_text_without_labels(lines, title):
+    found = reader.plain_title(lines)
+    assert (found[1] if found else None) == title
+
+
+def test_a_title_line_without_text_under_it_or_garbage_is_no_page():
+    assert not reader.sniff(Path("x.txt"), "关于做好春节期间安全生产工作的通知\n".encode())
+    assert not reader.sniff(Path("x.txt"), "会议纪要\n今天讨论了三件事，都很重要，需要各单位抓紧落实到位。\n".encode())
+    noise = "关于做好安全生产工作的通知\n" + "\ue000\x07" * 200 + "\n正文第一段，内容很长很长很长很长很长很长。\n"
+    assert not reader.sniff(Path("x.txt"), noise.encode())
+
+
+def test_a_double_spaced_dump_is_known_by_its_head():
+    assert reader._is_double_spaced("\n\n".join(f"第{n}行" for n in range(20)))
+    paragraphs = "\n".join(f"第{n}行" for n in range(20)) + "\n\n" + "\n".join(f"第{n}段" for n in range(5))
+    assert not reader._is_double_spaced(paragraphs)
+
+
+def test_a_publisher_on_the_line_under_its_label(tmp_path):
+    lines = [
+        "关于开展安全检查的通知_某某能源监管办",
+        "关于开展安全检查的通知",
+        "2024-03-01 10:00",
+        "来源：",
+        "江苏能源监管办",
+    ]
+    text = "\n".join([*lines, "Aa", "各有关单位：", "现将有关事项通知如下，请认真贯彻执行。"])
+    values, _codes = read_values(tmp_path, "page.txt", text)
+    assert values is not None and values["publisher"] == ["江苏能源监管办"]
+
+
+def test_labels_printed_under_the_text_keep_the_text(tmp_path):
+    """A page printing 发布日期, 来源 and 责任编辑 under its text (above the footer): the text is the body, not the
+    line above the labels; the title is the text's own; the labels still count."""
+    lines = [
+        "关于做好2024年春季农业生产工作的通知_某某县人民政府",
+        "首页",
+        "政务公开",
+        "关于做好2024年春季农业生产工作的通知",
+        "各乡镇人民政府，县直各有关单位：",
+        "为切实做好今年春季农业生产工作，确保粮食稳产增产，现就有关事项通知如下。",
+        "一、抓好春播备耕。各乡镇要组织农户及早准备种子、化肥、农药等农资。",
+        "某某县人民政府办公室",
+        "2024年3月1日",
+        "发布日期：2024-03-02",
+        "来源：某某县人民政府办公室",
+        "网站地图",
+        "主办单位：某某县人民政府办公室",
+        "网站标识码：1234567890",
+    ]
+    values, _codes = read_values(tmp_path, "page.txt", "\n".join(lines))
+    assert values is not None
+    assert values["title"] == "关于做好2024年春季农业生产工作的通知"
+    assert values["pub_date"] == "2024-03-02" and values["publisher"] == ["某某县人民政府办公室"]
+    body = str(values["body_head"])
+    assert body.startswith("各乡镇人民政府，县直各有关单位：") and body.endswith("某某县人民政府办公室\n\n2024年3月1日")
