@@ -12,6 +12,7 @@ long, with … wherever text was left out.
 from __future__ import annotations
 
 import bisect
+import functools
 import html
 import re
 
@@ -36,6 +37,12 @@ def _variants(ch: str) -> str:
 
 def _pattern(needles: list[str]) -> re.Pattern[str] | None:
     """One pattern finding any needle, longest first."""
+    return _compiled(tuple(needles))
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(needles: tuple[str, ...]) -> re.Pattern[str] | None:
+    """:func:`_pattern`'s pattern, made once for the needles of a page (its every title and snippet use it)."""
     alternatives = sorted({to_simplified(n.strip()) for n in needles if n and n.strip()}, key=len, reverse=True)
     if not alternatives:
         return None
