@@ -61,8 +61,11 @@ MORE_LIKE_SHARE = 0.3
 SYNONYM_DISCOUNT = 0.8
 # What a compound found through its parts (低保 … 户 for 低保户) is worth beside the compound found as typed.
 PART_DISCOUNT = 0.8
-# A phrase's later bigrams are read only in the blocks of its candidates where these are at most this many.
+# A phrase's bigram is read only in the blocks of its candidate documents where these are at most this many, or
+# at most 1/FEW_SHARE of the documents holding the bigram: Whoosh's blocks hold 128 postings each, so fewer
+# candidates than blocks leave most blocks undecoded.
 FEW_CANDIDATES = 64
+FEW_SHARE = 256
 # The units of unquoted text scored at most: a longer query keeps its rarest (Engine._most_informative).
 MAX_UNITS = 24
 # The index terms a fragment of a Latin/digit run stands for at most (the most frequent are not chosen: the
@@ -466,26 +469,31 @@ class Engine:
                 keep = self._mask(within)[docs]
                 docs, freqs = docs[keep], freqs[keep]
             return docs, freqs
-        # Occurrences as one number (docnum, position − offset in the phrase); a phrase starts where all agree.
-        # The rarest bigram is read whole; each later one, once the documents still in the running are a few,
-        # only in their blocks, so a common bigram's long list is barely decoded.
-        sizes = [sum(self.reader.doc_frequency(field, term) for term in slot) for slot in slots]
+        # First the documents holding every slot, from the posting lists without positions (small, cached), the
+        # rarest first: what no position can change.
+        held = [self._slot_postings(field, slot)[0] for slot in slots]
+        order = sorted(range(len(slots)), key=lambda i: held[i].size)
         candidates = None if within is None else np.unique(within)
+        for i in order:
+            candidates = held[i] if candidates is None else _intersect(candidates, held[i])
+            if not candidates.size:
+                return np.empty(0, np.int32), np.empty(0, np.float32)
+        assert candidates is not None  # two slots or more: the loop ran
+        # Then positions, the rarest slot first, each read only in the blocks of the documents still in the
+        # running once they are few beside the slot's list (a common bigram's long list is then barely decoded);
+        # read whole (and cached) where most blocks would be decoded anyway.
+        # Occurrences as one number (docnum, position − offset in the phrase); a phrase starts where all agree.
         starts: np.ndarray | None = None
-        for offset, slot in sorted(enumerate(slots), key=lambda item: sizes[item[0]]):
-            # Read whole (and cached) while the candidates are many: decoding most blocks again for every query
-            # costs more than keeping the list.
-            few = candidates is not None and starts is not None and candidates.size <= FEW_CANDIDATES
-            gram_docs, positions = self._slot_positions(field, slot, candidates if few else None)
-            if candidates is not None:
-                keep = self._mask(candidates)[gram_docs]
-                gram_docs, positions = gram_docs[keep], positions[keep]
-            keys = (gram_docs << 32) | (positions - offset + (1 << 31))
+        for offset in order:
+            few = candidates.size <= FEW_CANDIDATES or candidates.size * FEW_SHARE <= held[offset].size
+            gram_docs, positions = self._slot_positions(field, slots[offset], candidates if few else None)
+            keep = self._mask(candidates)[gram_docs]
+            keys = (gram_docs[keep] << 32) | (positions[keep] - offset + (1 << 31))
             starts = keys if starts is None else np.intersect1d(starts, keys, assume_unique=True)
             if not starts.size:
                 break
             candidates = np.unique(starts >> 32)
-        assert starts is not None  # two slots or more: the loop ran
+        assert starts is not None
         found, counts = np.unique(starts >> 32, return_counts=True)
         return found.astype(np.int32), counts.astype(np.float32)
 
@@ -514,6 +522,11 @@ class Engine:
 
 
 _EMPTY = (np.empty(0, np.int32), np.empty(0, np.float32))
+
+
+def _intersect(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Ascending docnums in both ascending, duplicate-free ``a`` and ``b``."""
+    return np.intersect1d(a, b, assume_unique=True)
 
 
 def _fields_of(field: str | None, default: Iterable[str]) -> tuple[str, ...]:
