@@ -164,8 +164,10 @@ class IndexArrays:
         return self._across(self._postings, read_postings, reader, field, term, (np.int32, np.float32))
 
     def positions(self, reader: IndexReader, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
-        """(docnum, position) ``int64`` arrays of every occurrence of a term in live documents."""
-        return self._across(self._positions, read_positions, reader, field, term, (np.int64, np.int64))
+        """(docnum, position) ``int64`` arrays of every occurrence of a term in live documents (cached as ``int32``:
+        twice the common bigrams of a query mix fit the budget)."""
+        docs, positions = self._across(self._positions, read_positions, reader, field, term, (np.int32, np.int32))
+        return docs.astype(np.int64), positions.astype(np.int64)
 
     def positions_within(
         self, reader: IndexReader, field: str, term: str, docs: np.ndarray
@@ -175,7 +177,7 @@ class IndexArrays:
         bigrams are checked in its few candidates), and nothing is cached unless the whole list already is."""
         cached = self._positions.get((field, term))
         if cached is not None:
-            return cached
+            return cached[0].astype(np.int64), cached[1].astype(np.int64)
         docs_parts, value_parts = [], []
         for leaf, offset in reader.leaf_readers():
             local = docs[(docs >= offset) & (docs < offset + leaf.doc_count_all())] - offset
@@ -204,7 +206,7 @@ class IndexArrays:
         live = self.alive[docs]
         if not live.all():
             docs, values = docs[live], values[live]
-        return cache.put((field, term), (docs, values))
+        return cache.put((field, term), (docs.astype(dtypes[0], copy=False), values.astype(dtypes[1], copy=False)))
 
 
 class _Cache:
