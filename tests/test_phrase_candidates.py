@@ -57,17 +57,19 @@ def _reference(engine, grams: list[str]) -> dict[int, int]:
     return found
 
 
-# Positions read: whole lists always; only the candidates' blocks always; as the engine chooses.
-WAYS = {"whole": (0, 10**9), "candidates' blocks": (10**9, 1), "chosen": (None, None)}
+# (FEW_CANDIDATES, FEW_SHARE, CHEAP_POSTINGS): positions read whole, no posting list read first; only in the
+# candidates' blocks, after every posting list; as the engine chooses.
+WAYS = {"whole": (0, 10**9, 0), "candidates' blocks": (10**9, 1, 10**9), "chosen": (None, None, None)}
 
 
 @pytest.mark.parametrize("way", WAYS)
 @pytest.mark.parametrize("narrowed", [False, True], ids=["all documents", "within some"])
 def test_phrase_documents_equal_the_whole_position_lists(index_dir: Path, monkeypatch, way: str, narrowed) -> None:
-    few, share = WAYS[way]
+    few, share, cheap = WAYS[way]
     if few is not None:
         monkeypatch.setattr(engine_module, "FEW_CANDIDATES", few)
         monkeypatch.setattr(engine_module, "FEW_SHARE", share)
+        monkeypatch.setattr(engine_module, "CHEAP_POSTINGS", cheap)
     catalog = Catalog(index_dir)
     try:
         with catalog.searcher() as searcher:

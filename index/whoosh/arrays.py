@@ -163,6 +163,10 @@ class IndexArrays:
         """(live docnums ``int32``, frequencies ``float32``) of a term across segments, docnums ascending."""
         return self._across(self._postings, read_postings, reader, field, term, (np.int32, np.float32))
 
+    def cached_postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """What :meth:`postings` gives, where it is cached already; None otherwise (nothing is read)."""
+        return self._postings.get((field, term))
+
     def positions(self, reader: IndexReader, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """(docnum, position) ``int64`` arrays of every occurrence of a term in live documents (cached as ``int32``:
         twice the common bigrams of a query mix fit the budget)."""

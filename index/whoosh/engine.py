@@ -66,6 +66,9 @@ PART_DISCOUNT = 0.8
 # candidates than blocks leave most blocks undecoded.
 FEW_CANDIDATES = 64
 FEW_SHARE = 256
+# A phrase's bigram held by at most this many documents has its posting list read (and cached) to cut the candidates
+# before positions are read; a more common one's only where it is cached already.
+CHEAP_POSTINGS = 2_000
 # The units of unquoted text scored at most: a longer query keeps its rarest (Engine._most_informative).
 MAX_UNITS = 24
 # The index terms a fragment of a Latin/digit run stands for at most (the most frequent are not chosen: the
@@ -331,6 +334,15 @@ class Engine:
         found, where = np.unique(docs, return_inverse=True)
         return found.astype(np.int32), np.bincount(where, weights=freqs, minlength=found.size).astype(np.float32)
 
+    def _slot_size(self, field: str, slot: tuple[str, ...]) -> tuple[int, np.ndarray | None]:
+        """(documents holding any term of a slot, their docnums where every term's list is cached): the count from
+        the cached lists, else from the index's term information (deleted documents included), nothing decoded."""
+        cached = [self.arrays.cached_postings(field, term) for term in slot]
+        if all(item is not None for item in cached):
+            docs = self._slot_postings(field, slot)[0]
+            return docs.size, docs
+        return sum(self.reader.doc_frequency(field, term) for term in slot), None
+
     def _slot_positions(
         self, field: str, slot: tuple[str, ...], within: np.ndarray | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
@@ -469,26 +481,34 @@ class Engine:
                 keep = self._mask(within)[docs]
                 docs, freqs = docs[keep], freqs[keep]
             return docs, freqs
-        # First the documents holding every slot, from the posting lists without positions (small, cached), the
-        # rarest first: what no position can change.
-        held = [self._slot_postings(field, slot)[0] for slot in slots]
-        order = sorted(range(len(slots)), key=lambda i: held[i].size)
+        # First the documents holding every slot, from the posting lists without positions, the rarest first:
+        # what no position can change. A common slot's list counts only where it is cached already (read from
+        # the index, it costs as much as its positions).
+        held = [self._slot_size(field, slot) for slot in slots]
+        order = sorted(range(len(slots)), key=lambda i: held[i][0])
         candidates = None if within is None else np.unique(within)
         for i in order:
-            candidates = held[i] if candidates is None else _intersect(candidates, held[i])
-            if not candidates.size:
-                return np.empty(0, np.int32), np.empty(0, np.float32)
-        assert candidates is not None  # two slots or more: the loop ran
+            docs = held[i][1]
+            if docs is None and held[i][0] <= CHEAP_POSTINGS:
+                docs = self._slot_postings(field, slots[i])[0]
+            if docs is not None:
+                candidates = docs if candidates is None else _intersect(candidates, docs)
+                if not candidates.size:
+                    return np.empty(0, np.int32), np.empty(0, np.float32)
         # Then positions, the rarest slot first, each read only in the blocks of the documents still in the
         # running once they are few beside the slot's list (a common bigram's long list is then barely decoded);
         # read whole (and cached) where most blocks would be decoded anyway.
         # Occurrences as one number (docnum, position − offset in the phrase); a phrase starts where all agree.
         starts: np.ndarray | None = None
         for offset in order:
-            few = candidates.size <= FEW_CANDIDATES or candidates.size * FEW_SHARE <= held[offset].size
+            few = candidates is not None and (
+                candidates.size <= FEW_CANDIDATES or candidates.size * FEW_SHARE <= held[offset][0]
+            )
             gram_docs, positions = self._slot_positions(field, slots[offset], candidates if few else None)
-            keep = self._mask(candidates)[gram_docs]
-            keys = (gram_docs[keep] << 32) | (positions[keep] - offset + (1 << 31))
+            if candidates is not None:
+                keep = self._mask(candidates)[gram_docs]
+                gram_docs, positions = gram_docs[keep], positions[keep]
+            keys = (gram_docs << 32) | (positions - offset + (1 << 31))
             starts = keys if starts is None else np.intersect1d(starts, keys, assume_unique=True)
             if not starts.size:
                 break
