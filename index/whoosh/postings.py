@@ -167,13 +167,11 @@ def read_positions(
     Only for :class:`GramPositions` fields; occurrences are grouped by document, in position order.
     """
     ids: list[int] = []
-    counts: list[int] = []
     chunks: list[bytes] = []
     for _length, deltas, _weights, values in _blocks(leaf, field, term, within):
         ids.extend(itertools.accumulate(deltas))
-        counts.extend(len(value) >> 2 for value in values)
         chunks.extend(values)
-    counts_array = np.array(counts, np.int64)
+    counts_array = np.fromiter(map(len, chunks), np.int64, len(chunks)) >> 2  # 4 bytes a position
     deltas_array = np.frombuffer(_EMPTY.join(chunks), "<u4").astype(np.int64)
     positions = np.cumsum(deltas_array)
     # Each document's deltas start from 0: subtract the running sum carried over from the documents before it.
