@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 _BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], np.float32)
 POSTINGS_BUDGET = 64 * 2**20  # bytes of cached posting arrays per commit
 POSITIONS_BUDGET = 64 * 2**20  # bytes of cached position arrays per commit (phrases read them)
+BLOCKS_BUDGET = 32 * 2**20  # bytes (estimated) of decoded posting blocks read for a phrase's few candidates
 
 
 class IndexArrays:
@@ -49,6 +50,7 @@ class IndexArrays:
         self._derived: dict[object, object] = {}
         self._postings = _Cache(POSTINGS_BUDGET)
         self._positions = _Cache(POSITIONS_BUDGET)
+        self._blocks = _Cache(BLOCKS_BUDGET)
 
     # saved with the commit
 
@@ -73,6 +75,7 @@ class IndexArrays:
         arrays._derived = state["derived"]
         arrays._postings = _Cache(POSTINGS_BUDGET)
         arrays._positions = _Cache(POSITIONS_BUDGET)
+        arrays._blocks = _Cache(BLOCKS_BUDGET)
         return arrays
 
     # derived arrays, computed once per commit
@@ -186,7 +189,7 @@ class IndexArrays:
         for leaf, offset in reader.leaf_readers():
             local = docs[(docs >= offset) & (docs < offset + leaf.doc_count_all())] - offset
             if local.size:
-                found, values = read_positions(leaf, field, term, local)
+                found, values = read_positions(leaf, field, term, local, self._blocks)
                 docs_parts.append(found + offset)
                 value_parts.append(values)
         if not docs_parts:
@@ -214,33 +217,38 @@ class IndexArrays:
 
 
 class _Cache:
-    """Arrays by key, least recently used dropped past ``budget`` bytes; shared by threads, entries read-only."""
+    """Values by key, least recently used dropped past ``budget`` bytes; shared by threads, entries read-only."""
 
     def __init__(self, budget: int) -> None:
         self.budget = budget
-        self._entries: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._entries: OrderedDict[tuple, tuple[object, int]] = OrderedDict()  # key → (value, its bytes)
         self._bytes = 0
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[str, str]) -> tuple[np.ndarray, np.ndarray] | None:
+    def get(self, key: tuple):
         with self._lock:
             found = self._entries.get(key)
-            if found is not None:
-                self._entries.move_to_end(key)
-            return found
+            if found is None:
+                return None
+            self._entries.move_to_end(key)
+            return found[0]
 
-    def put(self, key: tuple[str, str], arrays: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-        for array in arrays:
-            array.flags.writeable = False
-        size = sum(array.nbytes for array in arrays)
+    def put(self, key: tuple, value, size: int | None = None):
+        """Keep ``value``, a tuple of arrays (made read-only) or, with its ``size`` in bytes, anything that is never
+        modified; returns what is kept under ``key``."""
+        if size is None:
+            for array in value:
+                array.flags.writeable = False
+            size = sum(array.nbytes for array in value)
         with self._lock:
             if key not in self._entries:
-                self._entries[key] = arrays
+                self._entries[key] = (value, size)
                 self._bytes += size
             while self._bytes > self.budget and len(self._entries) > 1:
-                _, dropped = self._entries.popitem(last=False)
-                self._bytes -= sum(array.nbytes for array in dropped)
-            return self._entries.get(key, arrays)
+                _, (_, dropped) = self._entries.popitem(last=False)
+                self._bytes -= dropped
+            kept = self._entries.get(key)
+            return value if kept is None else kept[0]
 
 
 def _column(reader: IndexReader, field: str):

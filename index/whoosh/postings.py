@@ -23,6 +23,7 @@ import zlib
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
+from typing import Protocol
 
 import numpy as np
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
@@ -30,6 +31,10 @@ from whoosh.formats import Format
 from whoosh.reading import IndexReader
 
 _EMPTY = b""
+# A decoded block's memory, roughly: Python objects per posting (an int, a bytes object and their places in
+# tuples), and its decompressed bytes against the compressed.
+_BLOCK_OBJECTS = 120
+_BLOCK_EXPANSION = 3
 _BLOCK_SIZE = struct.Struct("!i")  # a W3 posting block's length (whoosh.system's pack_int)
 
 
@@ -93,9 +98,21 @@ def encode_positions(positions: list[int]) -> bytes:
 # Reading ---------------------------------------------------------------------------------------
 
 
+class BlockCache(Protocol):
+    """Where decoded blocks are kept between reads (:class:`index.whoosh.arrays.IndexArrays` keeps one per commit)."""
+
+    def get(self, key: tuple) -> Block | None: ...
+
+    def put(self, key: tuple, value: Block, size: int) -> object: ...
+
+
+# One decoded block: (postings, id deltas from 0, weights, posting values).
+Block = tuple[int, Sequence[int], float | Sequence[float] | None, Sequence[bytes]]
+
+
 def _blocks(
-    leaf: IndexReader, field: str, term: str, within: np.ndarray | None = None
-) -> Iterator[tuple[int, Sequence[int], float | Sequence[float] | None, Sequence[bytes]]]:
+    leaf: IndexReader, field: str, term: str, within: np.ndarray | None = None, cache: BlockCache | None = None
+) -> Iterator[Block]:
     """(block length, id deltas, weights, values) of every block of a term's posting list in one segment
     (nothing where the segment lacks the term; deleted documents are the caller's business). With ``within``
     (ascending docnums of the segment), only the blocks whose range of ids holds one of them: each block's
@@ -104,7 +121,8 @@ def _blocks(
     The list's bytes are read at once and its blocks parsed here, in the W3 layout (a 4-byte tag, then per block
     a signed big-endian length, negative for the last, the pickled block info, the pickled and perhaps
     zlib-compressed data): through Whoosh's matcher every block costs a dozen small seeks and reads of the
-    segment file, most of the time of a posting list read for the first time.
+    segment file, most of the time of a posting list read for the first time. With ``cache``, the blocks read for
+    ``within`` are kept there decoded (unpickling is most of the rest), keyed by segment, term and place.
     """
     if (field, term) not in leaf:
         return
@@ -123,15 +141,22 @@ def _blocks(
         raise ValueError(f"posting list of {field}:{term!r} does not start with the W3 block tag")
     stream = io.BytesIO(data)
     position, previous_max = len(WHOOSH3_HEADER_MAGIC), -1
+    segment = leaf.segment().segment_id() if cache is not None else None
     while True:
         (size,) = _BLOCK_SIZE.unpack_from(data, position)
         stream.seek(position + _BLOCK_SIZE.size)
         block_length, max_id, _max_weight, compressed, _min_length, _max_length = pickle.load(stream)
         end = position + _BLOCK_SIZE.size + abs(size)
         if within is None or _holds_one(within, previous_max, max_id):
-            block = data[stream.tell() : end]
-            ids, weights, values = pickle.loads(zlib.decompress(block) if compressed else block)
-            yield block_length, ids, weights, values
+            key = (segment, field, term, position)
+            found = cache.get(key) if cache is not None else None
+            if found is None:
+                block = data[stream.tell() : end]
+                ids, weights, values = pickle.loads(zlib.decompress(block) if compressed else block)
+                found = (block_length, ids, weights, values)
+                if cache is not None:
+                    cache.put(key, found, _BLOCK_OBJECTS * block_length + len(block) * _BLOCK_EXPANSION)
+            yield found
         if size < 0:
             return
         position, previous_max = end, max_id
@@ -159,16 +184,17 @@ def read_postings(leaf: IndexReader, field: str, term: str) -> tuple[np.ndarray,
 
 
 def read_positions(
-    leaf: IndexReader, field: str, term: str, within: np.ndarray | None = None
+    leaf: IndexReader, field: str, term: str, within: np.ndarray | None = None, cache: BlockCache | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """(docnum, position) of every occurrence of a term in one segment, as two ``int64`` arrays; with ``within``
-    (ascending docnums), of at least the occurrences in those documents (the blocks holding them are read).
+    (ascending docnums), of at least the occurrences in those documents (the blocks holding them are read, or
+    taken from ``cache``).
 
     Only for :class:`GramPositions` fields; occurrences are grouped by document, in position order.
     """
     ids: list[int] = []
     chunks: list[bytes] = []
-    for _length, deltas, _weights, values in _blocks(leaf, field, term, within):
+    for _length, deltas, _weights, values in _blocks(leaf, field, term, within, cache):
         ids.extend(itertools.accumulate(deltas))
         chunks.extend(values)
     counts_array = np.fromiter(map(len, chunks), np.int64, len(chunks)) >> 2  # 4 bytes a position
