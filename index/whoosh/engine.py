@@ -474,7 +474,7 @@ class Engine:
         self, field: str, slots: list[tuple[str, ...]], within: np.ndarray | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
         """(docnums, occurrences) where the slots' terms stand at consecutive positions in ``field`` (within
-        ``within``)."""
+        ``within``, ascending docnums)."""
         if len(slots) == 1:
             docs, freqs = self._slot_postings(field, slots[0])
             if within is not None and docs.size:
@@ -486,7 +486,7 @@ class Engine:
         # the index, it costs as much as its positions).
         held = [self._slot_size(field, slot) for slot in slots]
         order = sorted(range(len(slots)), key=lambda i: held[i][0])
-        candidates = None if within is None else np.unique(within)
+        candidates = None if within is None else _distinct(within)
         for i in order:
             docs = held[i][1]
             if docs is None and held[i][0] <= CHEAP_POSTINGS:
@@ -512,7 +512,7 @@ class Engine:
             starts = keys if starts is None else np.intersect1d(starts, keys, assume_unique=True)
             if not starts.size:
                 break
-            candidates = np.unique(starts >> 32)
+            candidates = _distinct(starts >> 32)
         assert starts is not None
         found, counts = np.unique(starts >> 32, return_counts=True)
         return found.astype(np.int32), counts.astype(np.float32)
@@ -542,6 +542,13 @@ class Engine:
 
 
 _EMPTY = (np.empty(0, np.int32), np.empty(0, np.float32))
+
+
+def _distinct(ascending: np.ndarray) -> np.ndarray:
+    """The distinct values of an ascending array (``np.unique`` without its sort)."""
+    if ascending.size < 2:
+        return ascending
+    return ascending[np.concatenate(([True], ascending[1:] != ascending[:-1]))]
 
 
 def _intersect(a: np.ndarray, b: np.ndarray) -> np.ndarray:
