@@ -28,7 +28,7 @@ from typing import Protocol
 import numpy as np
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
 from whoosh.formats import Format
-from whoosh.reading import IndexReader
+from whoosh.reading import IndexReader, TermNotFound
 
 _EMPTY = b""
 # A decoded block's memory, roughly: Python objects per posting (an int, a bytes object and their places in
@@ -124,10 +124,11 @@ def _blocks(
     segment file, most of the time of a posting list read for the first time. With ``cache``, the blocks read for
     ``within`` are kept there decoded (unpickling is most of the rest), keyed by segment, term and place.
     """
-    if (field, term) not in leaf:
-        return
     terms = leaf._terms
-    info = terms.term_info(field, leaf._text_to_bytes(field, term))
+    try:  # one look-up of the term (asking whether the segment holds it first would be a second)
+        info = terms.term_info(field, leaf._text_to_bytes(field, term))
+    except (TermNotFound, KeyError):  # KeyError: a field the segment holds no term of
+        return
     if info.is_inlined():  # a short list kept in the term info itself
         ids, weights, values = info.inlined_postings()
         deltas = [b - a for a, b in zip([0, *ids], ids, strict=False)]
