@@ -35,6 +35,7 @@ _EMPTY = b""
 # tuples), and its decompressed bytes against the compressed.
 _BLOCK_OBJECTS = 120
 _BLOCK_EXPANSION = 3
+_ENTRY_BYTES = 200  # a block's entry in a term's directory of blocks, roughly
 _BLOCK_SIZE = struct.Struct("!i")  # a W3 posting block's length (whoosh.system's pack_int)
 
 
@@ -124,16 +125,51 @@ def _blocks(
     segment file, most of the time of a posting list read for the first time. With ``cache``, the blocks read for
     ``within`` are kept there decoded (unpickling is most of the rest), keyed by segment, term and place.
     """
+    segment = leaf.segment().segment_id() if cache is not None else None
+    directory = cache.get((segment, field, term)) if cache is not None else None
+    data = b""
+    if directory is None:
+        directory, data = _directory(leaf, field, term)
+        if cache is not None:
+            cache.put((segment, field, term), directory, _ENTRY_BYTES * (1 + len(directory[1])))
+    inlined, entries = directory
+    if inlined is not None:
+        yield inlined
+        return
+    base = entries[0][2] if entries else 0  # where ``data`` starts in the file
+    for previous_max, max_id, start, length, compressed, block_length in entries:
+        if within is not None and not _holds_one(within, previous_max, max_id):
+            continue
+        key = (segment, field, term, start)
+        found = cache.get(key) if cache is not None else None
+        if found is None:
+            block = data[start - base : start - base + length] if data else leaf._terms._postfile.get(start, length)
+            ids, weights, values = pickle.loads(zlib.decompress(block) if compressed else block)
+            found = (block_length, ids, weights, values)
+            if cache is not None:
+                cache.put(key, found, _BLOCK_OBJECTS * block_length + length * _BLOCK_EXPANSION)
+        yield found
+
+
+# Where a term's blocks are: (the block itself where the list is inlined in the term info, else None; per block
+# (last id of the block before, its last id, where its data starts in the segment file, bytes, compression,
+# postings)).
+Directory = tuple[Block | None, list[tuple[int, int, int, int, int, int]]]
+
+
+def _directory(leaf: IndexReader, field: str, term: str) -> tuple[Directory, bytes]:
+    """A term's :data:`Directory` in one segment (empty where absent) and the bytes of its list from the first
+    block's data on (b"" where inlined or absent)."""
     terms = leaf._terms
     try:  # one look-up of the term (asking whether the segment holds it first would be a second)
         info = terms.term_info(field, leaf._text_to_bytes(field, term))
     except (TermNotFound, KeyError):  # KeyError: a field the segment holds no term of
-        return
+        return (None, []), b""
     if info.is_inlined():  # a short list kept in the term info itself
         ids, weights, values = info.inlined_postings()
         deltas = [b - a for a, b in zip([0, *ids], ids, strict=False)]
-        yield len(ids), deltas, tuple(weights), tuple(value or _EMPTY for value in values)
-        return
+        block = (len(ids), deltas, tuple(weights), tuple(value or _EMPTY for value in values))
+        return (block, []), b""
     offset, length = info.extent()
     if isinstance(length, tuple):  # W3TermInfo.from_bytes keeps struct's 1-tuple (Whoosh's matcher never reads it)
         (length,) = length
@@ -142,25 +178,18 @@ def _blocks(
         raise ValueError(f"posting list of {field}:{term!r} does not start with the W3 block tag")
     stream = io.BytesIO(data)
     position, previous_max = len(WHOOSH3_HEADER_MAGIC), -1
-    segment = leaf.segment().segment_id() if cache is not None else None
+    entries = []
     while True:
         (size,) = _BLOCK_SIZE.unpack_from(data, position)
         stream.seek(position + _BLOCK_SIZE.size)
         block_length, max_id, _max_weight, compressed, _min_length, _max_length = pickle.load(stream)
         end = position + _BLOCK_SIZE.size + abs(size)
-        if within is None or _holds_one(within, previous_max, max_id):
-            key = (segment, field, term, position)
-            found = cache.get(key) if cache is not None else None
-            if found is None:
-                block = data[stream.tell() : end]
-                ids, weights, values = pickle.loads(zlib.decompress(block) if compressed else block)
-                found = (block_length, ids, weights, values)
-                if cache is not None:
-                    cache.put(key, found, _BLOCK_OBJECTS * block_length + len(block) * _BLOCK_EXPANSION)
-            yield found
+        entries.append((previous_max, max_id, offset + stream.tell(), end - stream.tell(), compressed, block_length))
         if size < 0:
-            return
+            break
         position, previous_max = end, max_id
+    first = entries[0][2] - offset
+    return (None, entries), data[first:]
 
 
 def _holds_one(docs: np.ndarray, after: int, last: int) -> bool:
