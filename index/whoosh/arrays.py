@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 _BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], np.float32)
 POSTINGS_BUDGET = 64 * 2**20  # bytes of cached posting arrays per commit
 POSITIONS_BUDGET = 64 * 2**20  # bytes of cached position arrays per commit (phrases read them)
-BLOCKS_BUDGET = 32 * 2**20  # bytes (estimated) of decoded posting blocks read for a phrase's few candidates
+BLOCKS_BUDGET = 48 * 2**20  # bytes (estimated) of decoded posting blocks read for a phrase's few candidates
 
 
 class IndexArrays:

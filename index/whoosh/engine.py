@@ -286,12 +286,14 @@ class Engine:
             return words
         if not words[0].size:
             return grams
-        docs = np.union1d(words[0], grams[0])
-        freqs = np.zeros(docs.size, np.float32)
+        # Merged on a dense array (one pass over the documents), not by sorting their union.
+        dense = np.zeros(self.size, np.float32)
+        held = np.zeros(self.size, bool)
         for part_docs, part_freqs in (words, grams):
-            where = np.searchsorted(docs, part_docs)
-            freqs[where] = np.maximum(freqs[where], part_freqs)
-        return docs, freqs
+            dense[part_docs] = np.maximum(dense[part_docs], part_freqs)
+            held[part_docs] = True
+        docs = np.flatnonzero(held).astype(np.int32)
+        return docs, dense[docs]
 
     def _slots(self, field: str, grams: tuple[str, ...] | list[str], phrase: bool) -> list[tuple[str, ...]]:
         """The terms of ``field`` standing for each gram: the gram itself, and for a Latin/digit run also the
