@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 _BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], np.float32)
 POSTINGS_BUDGET = 64 * 2**20  # bytes of cached posting arrays per commit
 POSITIONS_BUDGET = 64 * 2**20  # bytes of cached position arrays per commit (phrases read them)
+FREQUENCIES_BUDGET = 4 * 2**20  # bytes (estimated, _FREQUENCY_BYTES each) of terms' document frequencies
+_FREQUENCY_BYTES = 100
 BLOCKS_BUDGET = 48 * 2**20  # bytes (estimated) of decoded posting blocks read for a phrase's few candidates
 
 
@@ -51,6 +53,7 @@ class IndexArrays:
         self._postings = _Cache(POSTINGS_BUDGET)
         self._positions = _Cache(POSITIONS_BUDGET)
         self._blocks = _Cache(BLOCKS_BUDGET)
+        self._frequencies = _Cache(FREQUENCIES_BUDGET)
 
     # saved with the commit
 
@@ -76,6 +79,7 @@ class IndexArrays:
         arrays._postings = _Cache(POSTINGS_BUDGET)
         arrays._positions = _Cache(POSITIONS_BUDGET)
         arrays._blocks = _Cache(BLOCKS_BUDGET)
+        arrays._frequencies = _Cache(FREQUENCIES_BUDGET)
         return arrays
 
     # derived arrays, computed once per commit
@@ -165,6 +169,14 @@ class IndexArrays:
     def postings(self, reader: IndexReader, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """(live docnums ``int32``, frequencies ``float32``) of a term across segments, docnums ascending."""
         return self._across(self._postings, read_postings, reader, field, term, (np.int32, np.float32))
+
+    def doc_frequency(self, reader: IndexReader, field: str, term: str) -> int:
+        """Documents holding ``term`` in ``field``, deleted ones included (Whoosh's count, summed over the
+        segments), cached: a phrase orders its bigrams by it, each a term look-up per segment."""
+        found = self._frequencies.get((field, term))
+        if found is None:
+            found = self._frequencies.put((field, term), reader.doc_frequency(field, term), _FREQUENCY_BYTES)
+        return found
 
     def cached_postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray] | None:
         """What :meth:`postings` gives, where it is cached already; None otherwise (nothing is read)."""

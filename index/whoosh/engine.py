@@ -343,7 +343,7 @@ class Engine:
         if all(item is not None for item in cached):
             docs = self._slot_postings(field, slot)[0]
             return docs.size, docs
-        return sum(self.reader.doc_frequency(field, term) for term in slot), None
+        return sum(self.arrays.doc_frequency(self.reader, field, term) for term in slot), None
 
     def _slot_positions(
         self, field: str, slot: tuple[str, ...], within: np.ndarray | None = None
