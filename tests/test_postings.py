@@ -72,3 +72,32 @@ def test_reading_positions_within_some_documents_decodes_only_their_blocks(leaf)
 def test_a_term_the_segment_lacks_reads_as_empty(leaf) -> None:
     assert read_postings(leaf, "body_grams", "没有")[0].size == 0
     assert read_positions(leaf, "body_grams", "没有", np.array([1]))[0].size == 0
+
+
+def test_blocks_read_for_some_documents_are_kept_decoded_in_the_cache(leaf, monkeypatch) -> None:
+    from index.whoosh import postings
+    from index.whoosh.arrays import _Cache
+
+    cache = _Cache(2**20)
+    within = np.array([5, 250], np.int64)
+    first = read_positions(leaf, "body_grams", "公开", within, cache)
+    assert read_positions(leaf, "body_grams", "公开", within)[0].tolist() == first[0].tolist()  # as without a cache
+
+    def no_decoding(_data):
+        raise AssertionError("a cached block was decoded again")
+
+    monkeypatch.setattr(postings.pickle, "loads", no_decoding)
+    again = read_positions(leaf, "body_grams", "公开", within, cache)
+    assert [part.tolist() for part in again] == [part.tolist() for part in first]
+
+
+def test_a_block_not_read_before_is_read_from_the_file_by_the_cached_directory(leaf) -> None:
+    from index.whoosh.arrays import _Cache
+
+    cache = _Cache(2**20)
+    first = read_positions(leaf, "body_grams", "公开", np.array([5]), cache)  # keeps the term's directory of blocks
+    later = read_positions(leaf, "body_grams", "公开", np.array([250]), cache)
+    assert first[0].tolist() == read_positions(leaf, "body_grams", "公开", np.array([5]))[0].tolist()
+    assert later[0].tolist() == read_positions(leaf, "body_grams", "公开", np.array([250]))[0].tolist()
+    assert [part.tolist() for part in later] != [part.tolist() for part in first]  # another block
+    assert read_positions(leaf, "body_grams", "没有", np.array([1]), cache)[0].size == 0

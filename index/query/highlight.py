@@ -11,15 +11,17 @@ long, with … wherever text was left out.
 
 from __future__ import annotations
 
-import bisect
+import functools
 import html
 import re
+
+import numpy as np
 
 from index.analysis import fold
 from index.convert import to_simplified
 
 SNIPPET_CHARS = 160
-_SENTENCE = re.compile(r"[^。！？；!?;\n]*(?:[。！？；!?;]+|\n+|$)")
+_SENTENCE_ENDS = np.array([ord(ch) for ch in "。！？；!?;"], np.uint32)
 _CLAUSE_END = re.compile(r"[，、：,:]")
 
 
@@ -36,6 +38,12 @@ def _variants(ch: str) -> str:
 
 def _pattern(needles: list[str]) -> re.Pattern[str] | None:
     """One pattern finding any needle, longest first."""
+    return _compiled(tuple(needles))
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(needles: tuple[str, ...]) -> re.Pattern[str] | None:
+    """:func:`_pattern`'s pattern, made once for the needles of a page (its every title and snippet use it)."""
     alternatives = sorted({to_simplified(n.strip()) for n in needles if n and n.strip()}, key=len, reverse=True)
     if not alternatives:
         return None
@@ -83,12 +91,12 @@ def snippet(text: str, needles: list[str], size: int = SNIPPET_CHARS) -> str:
     marks = spans(text, needles)
     if not marks:
         return ""
-    sentences = [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m.end() > m.start()]
-    best = _best_sentence(sentences, marks)
-    start, end = best
+    starts = sentence_starts(text)
+    ends = np.append(starts[1:], len(text)).tolist()
+    best = _best_sentence(starts, marks)
+    start, end = int(starts[best]), ends[best]
     # Add the following sentences while they fit, so a short matching sentence comes with its context.
-    following = [s for s in sentences if s[0] >= end]
-    for _next_start, next_end in following:
+    for next_end in ends[best + 1 :]:
         if next_end - start > size:
             break
         end = next_end
@@ -107,18 +115,27 @@ def plain_snippet(text: str, size: int = 120) -> str:
     return html.escape(text[:cut]) + "…"
 
 
-def _best_sentence(sentences: list[tuple[int, int]], marks: list[tuple[int, int]]) -> tuple[int, int]:
-    """The sentence holding the most marks (then the most marked characters; then the first)."""
-    starts = [a for a, _ in marks]
-    best, best_weight = sentences[0], (-1, -1)
-    for sentence in sentences:
-        first, last = bisect.bisect_left(starts, sentence[0]), bisect.bisect_left(starts, sentence[1])
-        if first == last:
-            continue
-        weight = (last - first, sum(b - a for a, b in marks[first:last]))
-        if weight > best_weight:
-            best, best_weight = sentence, weight
-    return best
+def sentence_starts(text: str) -> np.ndarray:
+    """Where each sentence of ``text`` starts (``int64``, ascending, the first 0): a sentence is a run of other
+    characters ended by a run of sentence ends (。！？；!?;) or of line breaks, or by the end of the text.
+
+    The same cut as ``re.finditer(r"[^。！？；!?;\\n]*(?:[。！？；!?;]+|\\n+|$)", text)``, in one pass over the
+    code points instead of a match object per sentence (a long body holds thousands)."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), "<u4")
+    kind = np.where(np.isin(codes, _SENTENCE_ENDS), 1, np.where(codes == 10, 2, 0)).astype(np.int8)
+    ended = np.flatnonzero((kind[:-1] != 0) & (kind[1:] != kind[:-1])) + 1  # after a run of ends or line breaks
+    return np.concatenate(([0], ended))
+
+
+def _best_sentence(starts: np.ndarray, marks: list[tuple[int, int]]) -> int:
+    """The index of the sentence (of ``starts``) holding the most mark starts, then the most marked characters;
+    then the first."""
+    weights: dict[int, tuple[int, int]] = {}
+    holding = np.searchsorted(starts, [a for a, _ in marks], side="right") - 1
+    for sentence, (a, b) in zip(holding.tolist(), marks, strict=True):
+        count, chars = weights.get(sentence, (0, 0))
+        weights[sentence] = (count + 1, chars + b - a)
+    return max(sorted(weights), key=lambda sentence: weights[sentence])
 
 
 def _clause_window(text: str, start: int, end: int, marks, size: int) -> tuple[int, int]:

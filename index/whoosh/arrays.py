@@ -33,6 +33,9 @@ log = logging.getLogger(__name__)
 _BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], np.float32)
 POSTINGS_BUDGET = 64 * 2**20  # bytes of cached posting arrays per commit
 POSITIONS_BUDGET = 64 * 2**20  # bytes of cached position arrays per commit (phrases read them)
+FREQUENCIES_BUDGET = 4 * 2**20  # bytes (estimated, _FREQUENCY_BYTES each) of terms' document frequencies
+_FREQUENCY_BYTES = 100
+BLOCKS_BUDGET = 48 * 2**20  # bytes (estimated) of decoded posting blocks read for a phrase's few candidates
 
 
 class IndexArrays:
@@ -49,6 +52,8 @@ class IndexArrays:
         self._derived: dict[object, object] = {}
         self._postings = _Cache(POSTINGS_BUDGET)
         self._positions = _Cache(POSITIONS_BUDGET)
+        self._blocks = _Cache(BLOCKS_BUDGET)
+        self._frequencies = _Cache(FREQUENCIES_BUDGET)
 
     # saved with the commit
 
@@ -73,6 +78,8 @@ class IndexArrays:
         arrays._derived = state["derived"]
         arrays._postings = _Cache(POSTINGS_BUDGET)
         arrays._positions = _Cache(POSITIONS_BUDGET)
+        arrays._blocks = _Cache(BLOCKS_BUDGET)
+        arrays._frequencies = _Cache(FREQUENCIES_BUDGET)
         return arrays
 
     # derived arrays, computed once per commit
@@ -163,9 +170,23 @@ class IndexArrays:
         """(live docnums ``int32``, frequencies ``float32``) of a term across segments, docnums ascending."""
         return self._across(self._postings, read_postings, reader, field, term, (np.int32, np.float32))
 
+    def doc_frequency(self, reader: IndexReader, field: str, term: str) -> int:
+        """Documents holding ``term`` in ``field``, deleted ones included (Whoosh's count, summed over the
+        segments), cached: a phrase orders its bigrams by it, each a term look-up per segment."""
+        found = self._frequencies.get((field, term))
+        if found is None:
+            found = self._frequencies.put((field, term), reader.doc_frequency(field, term), _FREQUENCY_BYTES)
+        return found
+
+    def cached_postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """What :meth:`postings` gives, where it is cached already; None otherwise (nothing is read)."""
+        return self._postings.get((field, term))
+
     def positions(self, reader: IndexReader, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
-        """(docnum, position) ``int64`` arrays of every occurrence of a term in live documents."""
-        return self._across(self._positions, read_positions, reader, field, term, (np.int64, np.int64))
+        """(docnum, position) ``int64`` arrays of every occurrence of a term in live documents (cached as ``int32``:
+        twice the common bigrams of a query mix fit the budget)."""
+        docs, positions = self._across(self._positions, read_positions, reader, field, term, (np.int32, np.int32))
+        return docs.astype(np.int64), positions.astype(np.int64)
 
     def positions_within(
         self, reader: IndexReader, field: str, term: str, docs: np.ndarray
@@ -175,12 +196,12 @@ class IndexArrays:
         bigrams are checked in its few candidates), and nothing is cached unless the whole list already is."""
         cached = self._positions.get((field, term))
         if cached is not None:
-            return cached
+            return cached[0].astype(np.int64), cached[1].astype(np.int64)
         docs_parts, value_parts = [], []
         for leaf, offset in reader.leaf_readers():
             local = docs[(docs >= offset) & (docs < offset + leaf.doc_count_all())] - offset
             if local.size:
-                found, values = read_positions(leaf, field, term, local)
+                found, values = read_positions(leaf, field, term, local, self._blocks)
                 docs_parts.append(found + offset)
                 value_parts.append(values)
         if not docs_parts:
@@ -204,37 +225,42 @@ class IndexArrays:
         live = self.alive[docs]
         if not live.all():
             docs, values = docs[live], values[live]
-        return cache.put((field, term), (docs, values))
+        return cache.put((field, term), (docs.astype(dtypes[0], copy=False), values.astype(dtypes[1], copy=False)))
 
 
 class _Cache:
-    """Arrays by key, least recently used dropped past ``budget`` bytes; shared by threads, entries read-only."""
+    """Values by key, least recently used dropped past ``budget`` bytes; shared by threads, entries read-only."""
 
     def __init__(self, budget: int) -> None:
         self.budget = budget
-        self._entries: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._entries: OrderedDict[tuple, tuple[object, int]] = OrderedDict()  # key → (value, its bytes)
         self._bytes = 0
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[str, str]) -> tuple[np.ndarray, np.ndarray] | None:
+    def get(self, key: tuple):
         with self._lock:
             found = self._entries.get(key)
-            if found is not None:
-                self._entries.move_to_end(key)
-            return found
+            if found is None:
+                return None
+            self._entries.move_to_end(key)
+            return found[0]
 
-    def put(self, key: tuple[str, str], arrays: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-        for array in arrays:
-            array.flags.writeable = False
-        size = sum(array.nbytes for array in arrays)
+    def put(self, key: tuple, value, size: int | None = None):
+        """Keep ``value``, a tuple of arrays (made read-only) or, with its ``size`` in bytes, anything that is never
+        modified; returns what is kept under ``key``."""
+        if size is None:
+            for array in value:
+                array.flags.writeable = False
+            size = sum(array.nbytes for array in value)
         with self._lock:
             if key not in self._entries:
-                self._entries[key] = arrays
+                self._entries[key] = (value, size)
                 self._bytes += size
             while self._bytes > self.budget and len(self._entries) > 1:
-                _, dropped = self._entries.popitem(last=False)
-                self._bytes -= sum(array.nbytes for array in dropped)
-            return self._entries.get(key, arrays)
+                _, (_, dropped) = self._entries.popitem(last=False)
+                self._bytes -= dropped
+            kept = self._entries.get(key)
+            return value if kept is None else kept[0]
 
 
 def _column(reader: IndexReader, field: str):

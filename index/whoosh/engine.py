@@ -61,8 +61,14 @@ MORE_LIKE_SHARE = 0.3
 SYNONYM_DISCOUNT = 0.8
 # What a compound found through its parts (低保 … 户 for 低保户) is worth beside the compound found as typed.
 PART_DISCOUNT = 0.8
-# A phrase's later bigrams are read only in the blocks of its candidates where these are at most this many.
+# A phrase's bigram is read only in the blocks of its candidate documents where these are at most this many, or
+# at most 1/FEW_SHARE of the documents holding the bigram: Whoosh's blocks hold 128 postings each, so fewer
+# candidates than blocks leave most blocks undecoded.
 FEW_CANDIDATES = 64
+FEW_SHARE = 256
+# A phrase's bigram held by at most this many documents has its posting list read (and cached) to cut the candidates
+# before positions are read; a more common one's only where it is cached already.
+CHEAP_POSTINGS = 2_000
 # The units of unquoted text scored at most: a longer query keeps its rarest (Engine._most_informative).
 MAX_UNITS = 24
 # The index terms a fragment of a Latin/digit run stands for at most (the most frequent are not chosen: the
@@ -280,12 +286,14 @@ class Engine:
             return words
         if not words[0].size:
             return grams
-        docs = np.union1d(words[0], grams[0])
-        freqs = np.zeros(docs.size, np.float32)
+        # Merged on a dense array (one pass over the documents), not by sorting their union.
+        dense = np.zeros(self.size, np.float32)
+        held = np.zeros(self.size, bool)
         for part_docs, part_freqs in (words, grams):
-            where = np.searchsorted(docs, part_docs)
-            freqs[where] = np.maximum(freqs[where], part_freqs)
-        return docs, freqs
+            dense[part_docs] = np.maximum(dense[part_docs], part_freqs)
+            held[part_docs] = True
+        docs = np.flatnonzero(held).astype(np.int32)
+        return docs, dense[docs]
 
     def _slots(self, field: str, grams: tuple[str, ...] | list[str], phrase: bool) -> list[tuple[str, ...]]:
         """The terms of ``field`` standing for each gram: the gram itself, and for a Latin/digit run also the
@@ -327,6 +335,15 @@ class Engine:
         freqs = np.concatenate([item[1] for item in lists])
         found, where = np.unique(docs, return_inverse=True)
         return found.astype(np.int32), np.bincount(where, weights=freqs, minlength=found.size).astype(np.float32)
+
+    def _slot_size(self, field: str, slot: tuple[str, ...]) -> tuple[int, np.ndarray | None]:
+        """(documents holding any term of a slot, their docnums where every term's list is cached): the count from
+        the cached lists, else from the index's term information (deleted documents included), nothing decoded."""
+        cached = [self.arrays.cached_postings(field, term) for term in slot]
+        if all(item is not None for item in cached):
+            docs = self._slot_postings(field, slot)[0]
+            return docs.size, docs
+        return sum(self.arrays.doc_frequency(self.reader, field, term) for term in slot), None
 
     def _slot_positions(
         self, field: str, slot: tuple[str, ...], within: np.ndarray | None = None
@@ -459,24 +476,37 @@ class Engine:
         self, field: str, slots: list[tuple[str, ...]], within: np.ndarray | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
         """(docnums, occurrences) where the slots' terms stand at consecutive positions in ``field`` (within
-        ``within``)."""
+        ``within``, ascending docnums)."""
         if len(slots) == 1:
             docs, freqs = self._slot_postings(field, slots[0])
             if within is not None and docs.size:
                 keep = self._mask(within)[docs]
                 docs, freqs = docs[keep], freqs[keep]
             return docs, freqs
+        # First the documents holding every slot, from the posting lists without positions, the rarest first:
+        # what no position can change. A common slot's list counts only where it is cached already (read from
+        # the index, it costs as much as its positions).
+        held = [self._slot_size(field, slot) for slot in slots]
+        order = sorted(range(len(slots)), key=lambda i: held[i][0])
+        candidates = None if within is None else _distinct(within)
+        for i in order:
+            docs = held[i][1]
+            if docs is None and held[i][0] <= CHEAP_POSTINGS:
+                docs = self._slot_postings(field, slots[i])[0]
+            if docs is not None:
+                candidates = docs if candidates is None else _intersect(candidates, docs)
+                if not candidates.size:
+                    return np.empty(0, np.int32), np.empty(0, np.float32)
+        # Then positions, the rarest slot first, each read only in the blocks of the documents still in the
+        # running once they are few beside the slot's list (a common bigram's long list is then barely decoded);
+        # read whole (and cached) where most blocks would be decoded anyway.
         # Occurrences as one number (docnum, position − offset in the phrase); a phrase starts where all agree.
-        # The rarest bigram is read whole; each later one, once the documents still in the running are a few,
-        # only in their blocks, so a common bigram's long list is barely decoded.
-        sizes = [sum(self.reader.doc_frequency(field, term) for term in slot) for slot in slots]
-        candidates = None if within is None else np.unique(within)
         starts: np.ndarray | None = None
-        for offset, slot in sorted(enumerate(slots), key=lambda item: sizes[item[0]]):
-            # Read whole (and cached) while the candidates are many: decoding most blocks again for every query
-            # costs more than keeping the list.
-            few = candidates is not None and starts is not None and candidates.size <= FEW_CANDIDATES
-            gram_docs, positions = self._slot_positions(field, slot, candidates if few else None)
+        for offset in order:
+            few = candidates is not None and (
+                candidates.size <= FEW_CANDIDATES or candidates.size * FEW_SHARE <= held[offset][0]
+            )
+            gram_docs, positions = self._slot_positions(field, slots[offset], candidates if few else None)
             if candidates is not None:
                 keep = self._mask(candidates)[gram_docs]
                 gram_docs, positions = gram_docs[keep], positions[keep]
@@ -484,8 +514,8 @@ class Engine:
             starts = keys if starts is None else np.intersect1d(starts, keys, assume_unique=True)
             if not starts.size:
                 break
-            candidates = np.unique(starts >> 32)
-        assert starts is not None  # two slots or more: the loop ran
+            candidates = _distinct(starts >> 32)
+        assert starts is not None
         found, counts = np.unique(starts >> 32, return_counts=True)
         return found.astype(np.int32), counts.astype(np.float32)
 
@@ -514,6 +544,18 @@ class Engine:
 
 
 _EMPTY = (np.empty(0, np.int32), np.empty(0, np.float32))
+
+
+def _distinct(ascending: np.ndarray) -> np.ndarray:
+    """The distinct values of an ascending array (``np.unique`` without its sort)."""
+    if ascending.size < 2:
+        return ascending
+    return ascending[np.concatenate(([True], ascending[1:] != ascending[:-1]))]
+
+
+def _intersect(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Ascending docnums in both ascending, duplicate-free ``a`` and ``b``."""
+    return np.intersect1d(a, b, assume_unique=True)
 
 
 def _fields_of(field: str | None, default: Iterable[str]) -> tuple[str, ...]:

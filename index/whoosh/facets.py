@@ -96,12 +96,27 @@ def collapse(arrays: IndexArrays, reader: IndexReader, docs: np.ndarray) -> tupl
     keep = np.ones(docs.size, bool)
     keep[grouped] = False
     keep[grouped[first]] = True
+    by_group, group_sorted = _members_by_group(arrays, reader)
     members: dict[int, list[int]] = {}
-    for position in grouped[first]:
-        doc = int(docs[position])
-        same = np.flatnonzero(groups == groups[doc])
-        members[doc] = [int(other) for other in same if other != doc]
+    firsts = docs[grouped[first]]
+    lows = np.searchsorted(group_sorted, groups[firsts], side="left")
+    highs = np.searchsorted(group_sorted, groups[firsts], side="right")
+    for doc, low, high in zip(firsts.tolist(), lows.tolist(), highs.tolist(), strict=True):
+        members[doc] = [other for other in by_group[low:high].tolist() if other != doc]
     return docs[keep], members
+
+
+def _members_by_group(arrays: IndexArrays, reader: IndexReader) -> tuple[np.ndarray, np.ndarray]:
+    """(the docnums of every copy group, by group and ascending within it; their group numbers), once per commit:
+    a group's members are one slice, found by a sorted search (not a pass over every document per group)."""
+
+    def compute() -> tuple[np.ndarray, np.ndarray]:
+        groups = _copy_groups(arrays, reader)
+        grouped = np.flatnonzero(groups >= 0)
+        order = grouped[np.argsort(groups[grouped], kind="stable")]
+        return order, groups[order]
+
+    return arrays._once("copy_members", compute)
 
 
 def _copy_groups(arrays: IndexArrays, reader: IndexReader) -> np.ndarray:

@@ -23,13 +23,19 @@ import zlib
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
+from typing import Protocol
 
 import numpy as np
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
 from whoosh.formats import Format
-from whoosh.reading import IndexReader
+from whoosh.reading import IndexReader, TermNotFound
 
 _EMPTY = b""
+# A decoded block's memory, roughly: Python objects per posting (an int, a bytes object and their places in
+# tuples), and its decompressed bytes against the compressed.
+_BLOCK_OBJECTS = 120
+_BLOCK_EXPANSION = 3
+_ENTRY_BYTES = 200  # a block's entry in a term's directory of blocks, roughly
 _BLOCK_SIZE = struct.Struct("!i")  # a W3 posting block's length (whoosh.system's pack_int)
 
 
@@ -93,9 +99,21 @@ def encode_positions(positions: list[int]) -> bytes:
 # Reading ---------------------------------------------------------------------------------------
 
 
+class BlockCache(Protocol):
+    """Where decoded blocks are kept between reads (:class:`index.whoosh.arrays.IndexArrays` keeps one per commit)."""
+
+    def get(self, key: tuple) -> Block | None: ...
+
+    def put(self, key: tuple, value: Block, size: int) -> object: ...
+
+
+# One decoded block: (postings, id deltas from 0, weights, posting values).
+Block = tuple[int, Sequence[int], float | Sequence[float] | None, Sequence[bytes]]
+
+
 def _blocks(
-    leaf: IndexReader, field: str, term: str, within: np.ndarray | None = None
-) -> Iterator[tuple[int, Sequence[int], float | Sequence[float] | None, Sequence[bytes]]]:
+    leaf: IndexReader, field: str, term: str, within: np.ndarray | None = None, cache: BlockCache | None = None
+) -> Iterator[Block]:
     """(block length, id deltas, weights, values) of every block of a term's posting list in one segment
     (nothing where the segment lacks the term; deleted documents are the caller's business). With ``within``
     (ascending docnums of the segment), only the blocks whose range of ids holds one of them: each block's
@@ -104,17 +122,54 @@ def _blocks(
     The list's bytes are read at once and its blocks parsed here, in the W3 layout (a 4-byte tag, then per block
     a signed big-endian length, negative for the last, the pickled block info, the pickled and perhaps
     zlib-compressed data): through Whoosh's matcher every block costs a dozen small seeks and reads of the
-    segment file, most of the time of a posting list read for the first time.
+    segment file, most of the time of a posting list read for the first time. With ``cache``, the blocks read for
+    ``within`` are kept there decoded (unpickling is most of the rest), keyed by segment, term and place.
     """
-    if (field, term) not in leaf:
+    segment = leaf.segment().segment_id() if cache is not None else None
+    directory = cache.get((segment, field, term)) if cache is not None else None
+    data = b""
+    if directory is None:
+        directory, data = _directory(leaf, field, term)
+        if cache is not None:
+            cache.put((segment, field, term), directory, _ENTRY_BYTES * (1 + len(directory[1])))
+    inlined, entries = directory
+    if inlined is not None:
+        yield inlined
         return
+    base = entries[0][2] if entries else 0  # where ``data`` starts in the file
+    for previous_max, max_id, start, length, compressed, block_length in entries:
+        if within is not None and not _holds_one(within, previous_max, max_id):
+            continue
+        key = (segment, field, term, start)
+        found = cache.get(key) if cache is not None else None
+        if found is None:
+            block = data[start - base : start - base + length] if data else leaf._terms._postfile.get(start, length)
+            ids, weights, values = pickle.loads(zlib.decompress(block) if compressed else block)
+            found = (block_length, ids, weights, values)
+            if cache is not None:
+                cache.put(key, found, _BLOCK_OBJECTS * block_length + length * _BLOCK_EXPANSION)
+        yield found
+
+
+# Where a term's blocks are: (the block itself where the list is inlined in the term info, else None; per block
+# (last id of the block before, its last id, where its data starts in the segment file, bytes, compression,
+# postings)).
+Directory = tuple[Block | None, list[tuple[int, int, int, int, int, int]]]
+
+
+def _directory(leaf: IndexReader, field: str, term: str) -> tuple[Directory, bytes]:
+    """A term's :data:`Directory` in one segment (empty where absent) and the bytes of its list from the first
+    block's data on (b"" where inlined or absent)."""
     terms = leaf._terms
-    info = terms.term_info(field, leaf._text_to_bytes(field, term))
+    try:  # one look-up of the term (asking whether the segment holds it first would be a second)
+        info = terms.term_info(field, leaf._text_to_bytes(field, term))
+    except (TermNotFound, KeyError):  # KeyError: a field the segment holds no term of
+        return (None, []), b""
     if info.is_inlined():  # a short list kept in the term info itself
         ids, weights, values = info.inlined_postings()
         deltas = [b - a for a, b in zip([0, *ids], ids, strict=False)]
-        yield len(ids), deltas, tuple(weights), tuple(value or _EMPTY for value in values)
-        return
+        block = (len(ids), deltas, tuple(weights), tuple(value or _EMPTY for value in values))
+        return (block, []), b""
     offset, length = info.extent()
     if isinstance(length, tuple):  # W3TermInfo.from_bytes keeps struct's 1-tuple (Whoosh's matcher never reads it)
         (length,) = length
@@ -123,18 +178,18 @@ def _blocks(
         raise ValueError(f"posting list of {field}:{term!r} does not start with the W3 block tag")
     stream = io.BytesIO(data)
     position, previous_max = len(WHOOSH3_HEADER_MAGIC), -1
+    entries = []
     while True:
         (size,) = _BLOCK_SIZE.unpack_from(data, position)
         stream.seek(position + _BLOCK_SIZE.size)
         block_length, max_id, _max_weight, compressed, _min_length, _max_length = pickle.load(stream)
         end = position + _BLOCK_SIZE.size + abs(size)
-        if within is None or _holds_one(within, previous_max, max_id):
-            block = data[stream.tell() : end]
-            ids, weights, values = pickle.loads(zlib.decompress(block) if compressed else block)
-            yield block_length, ids, weights, values
+        entries.append((previous_max, max_id, offset + stream.tell(), end - stream.tell(), compressed, block_length))
         if size < 0:
-            return
+            break
         position, previous_max = end, max_id
+    first = entries[0][2] - offset
+    return (None, entries), data[first:]
 
 
 def _holds_one(docs: np.ndarray, after: int, last: int) -> bool:
@@ -159,21 +214,20 @@ def read_postings(leaf: IndexReader, field: str, term: str) -> tuple[np.ndarray,
 
 
 def read_positions(
-    leaf: IndexReader, field: str, term: str, within: np.ndarray | None = None
+    leaf: IndexReader, field: str, term: str, within: np.ndarray | None = None, cache: BlockCache | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """(docnum, position) of every occurrence of a term in one segment, as two ``int64`` arrays; with ``within``
-    (ascending docnums), of at least the occurrences in those documents (the blocks holding them are read).
+    (ascending docnums), of at least the occurrences in those documents (the blocks holding them are read, or
+    taken from ``cache``).
 
     Only for :class:`GramPositions` fields; occurrences are grouped by document, in position order.
     """
     ids: list[int] = []
-    counts: list[int] = []
     chunks: list[bytes] = []
-    for _length, deltas, _weights, values in _blocks(leaf, field, term, within):
+    for _length, deltas, _weights, values in _blocks(leaf, field, term, within, cache):
         ids.extend(itertools.accumulate(deltas))
-        counts.extend(len(value) >> 2 for value in values)
         chunks.extend(values)
-    counts_array = np.array(counts, np.int64)
+    counts_array = np.fromiter(map(len, chunks), np.int64, len(chunks)) >> 2  # 4 bytes a position
     deltas_array = np.frombuffer(_EMPTY.join(chunks), "<u4").astype(np.int64)
     positions = np.cumsum(deltas_array)
     # Each document's deltas start from 0: subtract the running sum carried over from the documents before it.
