@@ -323,7 +323,7 @@ def _opened_above(lines: list[str]) -> int:
     return 1
 
 
-_BRACKET_PAIRS = ("《》", "<>", "（）", "()", "「」", "“”", "〈〉")
+_BRACKET_PAIRS = tuple((pair[0], pair[1]) for pair in ("《》", "<>", "（）", "()", "「」", "“”", "〈〉"))
 
 
 def _unclosed(text: str, opened: bool = True) -> bool:

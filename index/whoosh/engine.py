@@ -490,11 +490,11 @@ class Engine:
         order = sorted(range(len(slots)), key=lambda i: held[i][0])
         candidates = None if within is None else _distinct(within)
         for i in order:
-            docs = held[i][1]
-            if docs is None and held[i][0] <= CHEAP_POSTINGS:
-                docs = self._slot_postings(field, slots[i])[0]
-            if docs is not None:
-                candidates = docs if candidates is None else _intersect(candidates, docs)
+            holding = held[i][1]
+            if holding is None and held[i][0] <= CHEAP_POSTINGS:
+                holding = self._slot_postings(field, slots[i])[0]
+            if holding is not None:
+                candidates = holding if candidates is None else _intersect(candidates, holding)
                 if not candidates.size:
                     return np.empty(0, np.int32), np.empty(0, np.float32)
         # Then positions, the rarest slot first, each read only in the blocks of the documents still in the

@@ -23,7 +23,7 @@ import zlib
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
@@ -102,9 +102,10 @@ def encode_positions(positions: list[int]) -> bytes:
 class BlockCache(Protocol):
     """Where decoded blocks are kept between reads (:class:`index.whoosh.arrays.IndexArrays` keeps one per commit)."""
 
-    def get(self, key: tuple) -> Block | None: ...
+    def get(self, key: tuple) -> Any:
+        """What ``put`` kept under ``key`` (a :data:`Block`, or a term's :data:`Directory`), or None."""
 
-    def put(self, key: tuple, value: Block, size: int) -> object: ...
+    def put(self, key: tuple, value: object, size: int) -> object: ...
 
 
 # One decoded block: (postings, id deltas from 0, weights, posting values).
