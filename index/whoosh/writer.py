@@ -236,7 +236,6 @@ class BulkWriter:
             done = runs.result() if isinstance(runs, concurrent.futures.Future) else runs
             batches.append((done.opened(), docs))
             self.failed += [(_identity(docs[index][0]), why) for index, why in done.failed]
-        self._stop_workers()  # their memory back before the merge; a next chunk starts them again
         new_docs = sum(runs.count for runs, _ in batches)
         # Too many segments: the smallest committed ones are merged into the new one (index/whoosh/merge.py).
         existing = list(self._whoosh.segments)
@@ -250,14 +249,16 @@ class BulkWriter:
                 reader.close()
         segments = []
         if any(runs.count for runs, _ in batches):
-            segment = write_segment(self.schema, FileStorage(str(self._scratch)), self.ix.indexname, batches)
+            # The worker processes, where there are any, merge and encode the posting lists, range by range.
+            storage = FileStorage(str(self._scratch))
+            segment = write_segment(self.schema, storage, self.ix.indexname, batches, self._pool, self._scratch)
             for path in segment_files(self._scratch, segment):
                 os.replace(path, self._folder / path.name)
             segments.append(segment)
         commit_segments(self._whoosh, segments, replaced=merged)
         self._batches = []
         del batches
-        for spilled in self._scratch.glob("*.npy"):
+        for spilled in [*self._scratch.glob("*.npy"), *self._scratch.glob("*.postings")]:
             spilled.unlink()
         self._chunk_docs = self._chunk_chars = 0
         self._on_commit()
