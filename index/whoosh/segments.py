@@ -15,7 +15,7 @@ from __future__ import annotations
 import concurrent.futures
 import uuid
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from pickle import dumps
@@ -36,6 +36,8 @@ from index.whoosh.runs import GramRun, Runs, Spilled, TermRun, WordRun
 _COMPRESS_FROM = 64
 # Occurrences merged at once: the memory a merge holds is about 40 bytes each.
 RANGE_ROWS = 1_500_000
+# Occurrences a worker process merges in one job (:func:`encode_range`): two at once, beside this process.
+JOB_ROWS = 500_000
 # The Chinese gram codes of index.bigrams start here; Latin/digit token ranks stay below.
 _FIRST_GRAM_CODE = 0x3007 << 22
 
@@ -50,15 +52,15 @@ def write_segment(
     schema: Schema,
     storage: FileStorage,
     indexname: str,
-    batches: list[tuple[Runs, list[tuple[dict, dict]]]],
+    batches: list[tuple[Runs, Sequence[tuple[dict, dict]]]],
     executor: concurrent.futures.Executor | None = None,
     scratch: Path | None = None,
 ) -> W3Segment:
     """Write the documents of ``batches`` (each its runs and its ``to_fields`` dicts) as one segment in ``storage``.
 
     Documents are numbered in batch order, each batch's kept documents in their order. Each batch's list of
-    documents is emptied once their stored fields are written, so that the merge of the postings that
-    follows does not hold them too.
+    documents (a list, or anything indexable with a ``clear``) is emptied once their stored fields are written, so
+    that the merge of the postings that follows does not hold them too.
 
     With an ``executor`` (worker processes) and a ``scratch`` folder, the posting lists of the bigram and word
     fields are merged and encoded there, a range of terms a job (:func:`encode_range`, each job's bytes in a file
@@ -85,7 +87,7 @@ def write_segment(
             field_fmt = fmt.of_field(schema[name], lengths.get(name))
             jobs[name] = [
                 executor.submit(encode_range, job, field_fmt, str(scratch / f"{uuid.uuid4().hex}.postings"))
-                for job in _range_jobs(parts)
+                for job in _range_jobs(parts, min(RANGE_ROWS, JOB_ROWS))
             ]
     perdoc = codec.per_document_writer(storage, segment)
     docnum = 0
@@ -156,7 +158,7 @@ def _merged(parts: list[tuple[GramRun | WordRun | TermRun, int]]) -> Iterator[Po
     if isinstance(parts[0][0], TermRun):  # a field's runs are all of one kind
         yield from _merged_terms([(run, offset) for run, offset in parts if isinstance(run, TermRun)])
         return
-    for job in _range_jobs(parts):
+    for job in _range_jobs(parts, RANGE_ROWS):
         yield from _range_postings(job)
 
 
@@ -173,7 +175,8 @@ class _RangeJob:
     slices: list[tuple[object, object, object, int, int, int, np.ndarray, int]]
 
 
-def _range_jobs(parts: list[tuple[GramRun | WordRun, int]]) -> Iterator[_RangeJob]:
+def _range_jobs(parts: list[tuple[GramRun | WordRun, int]], rows: int) -> Iterator[_RangeJob]:
+    """The field's code ranges of about ``rows`` occurrences each, in order."""
     columns = [(run, offset) for run, offset in parts if not isinstance(run, TermRun)]
     gram = isinstance(parts[0][0], GramRun)
     # Latin/digit tokens and words are numbered by rank in each batch: renumber by rank in all of them.
@@ -183,7 +186,7 @@ def _range_jobs(parts: list[tuple[GramRun | WordRun, int]]) -> Iterator[_RangeJo
         np.searchsorted(names, names_of(run)).astype(np.int64) if names_of(run) else np.empty(0, np.int64)
         for run, _ in columns
     ]
-    for low, high in _ranges(columns, renumber):
+    for low, high in _ranges(columns, renumber, rows):
         slices = []
         for (run, offset), ranks in zip(columns, renumber, strict=True):
             start, stop = _local_bounds(run.codes, ranks, low, high)
@@ -284,10 +287,10 @@ def _searchsorted(values, value: int) -> int:
     return values.searchsorted(value) if isinstance(values, Spilled) else int(np.searchsorted(values, value))
 
 
-def _ranges(parts, renumber: list[np.ndarray]) -> list[tuple[int, int]]:
-    """Global code ranges each holding about RANGE_ROWS occurrences of all runs together."""
+def _ranges(parts, renumber: list[np.ndarray], rows: int) -> list[tuple[int, int]]:
+    """Global code ranges each holding about ``rows`` occurrences of all runs together."""
     total = sum(len(run.codes) for run, _ in parts)
-    count = max(1, -(-total // RANGE_ROWS))
+    count = max(1, -(-total // rows))
     if count == 1:
         return [(0, 1 << 62)]
     # Cut at the quantiles of a sample of every run's codes, ranks renumbered to their global number.
