@@ -13,6 +13,7 @@ small as Whoosh's (every segment repeats the dictionary of the terms it holds) a
 from __future__ import annotations
 
 import concurrent.futures
+import struct
 import uuid
 import zlib
 from collections.abc import Iterator, Sequence
@@ -41,6 +42,8 @@ JOB_ROWS = 500_000
 # The Chinese gram codes of index.bigrams start here; Latin/digit token ranks stay below.
 _FIRST_GRAM_CODE = 0x3007 << 22
 
+# A term table record's head: the lengths of its key and value (whoosh.filedb.filetables._lengths).
+_RECORD_LENGTHS = struct.Struct("!ii")
 # A term info's extent: where its postings start in the postings file (a long) and their length (an int).
 _EXTENT_BYTES = _LONG_SIZE + _INT_SIZE
 
@@ -265,11 +268,30 @@ def _append_encoded(fields, path: Path, terms: list[Encoded]) -> None:
 
 
 def _append_bytes(fields, blob: bytes, terms: list[Encoded]) -> None:
+    """``blob`` appended to the postings file and ``terms`` to the term table, each record as
+    ``OrderedHashWriter.add`` writes it (lengths, key, value; its position and hash remembered) but all in one write:
+    the table's per-call file bookkeeping cost more than the rest of this process's part of the merge."""
     postfile, table, field_id = fields._postfile, fields._tindex, pack_ushort(fields._fieldid)
+    if not terms:
+        return
+    if field_id + terms[0][0] <= table.lastkey:
+        raise ValueError(f"terms out of order: {table.lastkey!r}..{field_id + terms[0][0]!r}")
     base = postfile.tell()
     postfile.write(blob)
+    position = table.dbfile.tell()
+    index, buckets, hashed = table.index, table.buckets, table.hashfn
+    records = []
     for tbytes, info, start, length in terms:
-        table.add(field_id + tbytes, info + pack_long(base + start) + pack_int(length))
+        key = field_id + tbytes
+        value = info + pack_long(base + start) + pack_int(length)
+        record = _RECORD_LENGTHS.pack(len(key), len(value)) + key + value
+        index.append(position)
+        digest = hashed(key)
+        buckets[digest & 255].append((digest, position))
+        records.append(record)
+        position += len(record)
+    table.dbfile.write(b"".join(records))
+    table.lastkey = key
 
 
 def _local_bounds(codes: np.ndarray, ranks: np.ndarray, low: int, high: int) -> tuple[int, int]:
