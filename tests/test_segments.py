@@ -223,3 +223,30 @@ def test_which_segments_a_commit_merges(sizes, merged) -> None:
     from index.whoosh.merge import segments_to_merge
 
     assert segments_to_merge(sizes) == merged
+
+
+def test_a_chunks_stored_fields_wait_for_the_commit_on_disk(tmp_path: Path) -> None:
+    """Until the commit, the bulk writer keeps each analysed batch's stored fields in a file (SavedDocuments), not
+    in memory; the commit writes them as they were and removes the files."""
+    from index.query import SearchRequest
+    from index.whoosh.catalog import Catalog
+    from index.whoosh.generations import new_generation, publish
+    from index.whoosh.writer import SavedDocuments
+
+    index_dir = tmp_path / "index"
+    generation, ix = new_generation(index_dir, build_schema())
+    writer = BulkWriter(ix, workers=0, batch_chars=2_000)  # a batch every ~20 documents
+    for n in range(60):
+        doc = normalise_json(tmp_path, _doc(n))
+        writer.add_document(**to_fields(doc, content_hash(doc)))
+    saved = [documents for _, documents in writer._batches]
+    assert saved and all(isinstance(documents, SavedDocuments) for documents in saved)
+    assert all(documents.path.exists() and documents._values is None for documents in saved)
+    writer.commit()
+    assert not any(documents.path.exists() for documents in saved)
+    publish(index_dir, generation)
+    catalog = Catalog(index_dir)
+    found = catalog.search(SearchRequest(q='"第42号文件"'))
+    assert [hit.title for hit in found.hits] == ["第42号文件：城乡低保标准"]
+    assert catalog.search(SearchRequest(q="城乡低保标准", per_page=100)).total == 60
+    catalog.close()
