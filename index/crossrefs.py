@@ -75,6 +75,10 @@ _DOC_NO_IN_TEXT = re.compile(
     rf"([\u4e00-\u9fff]{{2,12}})[{_BRACKETS_OPEN}]\s*((?:19|20)\d{{2}})\s*[{_BRACKETS_CLOSE}]\s*(第?\d{{1,5}})\s*号"
 )
 _ORDER_NO_IN_TEXT = re.compile(r"([\u4e00-\u9fff]{2,16}令)\s*(第\d{1,5}号)")
+# What every match of the two holds, found without trying a prefix at each character: a text without them (most
+# texts) is not searched further.
+_DOC_NO_TAIL = re.compile(rf"[{_BRACKETS_OPEN}]\s*(?:19|20)\d{{2}}\s*[{_BRACKETS_CLOSE}]\s*第?\d{{1,5}}\s*号")
+_ORDER_NO_TAIL = re.compile(r"令\s*第\d{1,5}号")
 # Titles that publish another text under their own: 关于印发《X》的通知 is where X's text stands.
 _PUBLISHES = re.compile(r"(?:印发|发布|公布|转发|颁布)((?:[和及、与]?《[^《》]{4,150}》)+)")
 # What stands before a title's 关于 where the title is an infographic's or a 解读's (一图看懂 关于…): not a publisher.
@@ -236,10 +240,10 @@ def doc_no_tokens(text: str) -> list[str]:
     so each ending of the characters before the bracket is a candidate; only real 文号 will match.
     """
     tokens = []
-    for match in _DOC_NO_IN_TEXT.finditer(text):
+    for match in _DOC_NO_IN_TEXT.finditer(text) if _DOC_NO_TAIL.search(text) else ():
         prefix, tail = match.group(1), f"〔{match.group(2)}〕{match.group(3)}号"
         tokens += [f"n:{prefix[start:]}{tail}" for start in range(len(prefix) - 1)]
-    for match in _ORDER_NO_IN_TEXT.finditer(text):
+    for match in _ORDER_NO_IN_TEXT.finditer(text) if _ORDER_NO_TAIL.search(text) else ():
         prefix, tail = match.group(1), match.group(2)
         tokens += [f"n:{prefix[start:]}{tail}" for start in range(max(0, len(prefix) - 12), len(prefix) - 1)]
     return list(dict.fromkeys(tokens))
@@ -365,10 +369,13 @@ def statements(doc: Document) -> list[Statement]:
     and, where it names none, those of the clauses beside it that are lists of names only
     (《X》（…号），自本办法施行之日起废止).
     """
-    if kind(doc) != ORIGINAL:
+    text = f"{doc.body}\n{doc.summary}"
+    # A clause states a repeal only with one of _REPEAL's words or 修订 in it (masking 《titles》 adds neither):
+    # most texts have none, and are not cut into clauses.
+    if kind(doc) != ORIGINAL or not (_REPEAL.search(text) or "修订" in text):
         return []
     found = []
-    for segment in _segments(f"{doc.body}\n{doc.summary}"):
+    for segment in _segments(text):
         clauses = _clauses(segment)
         for i, clause in enumerate(clauses):
             masked = _mask(clause)

@@ -3,7 +3,9 @@ documents, and the bulk writer commits them, with deletions, whether built in th
 
 from __future__ import annotations
 
+import concurrent.futures
 import json
+import multiprocessing
 from pathlib import Path
 
 import pytest
@@ -53,8 +55,16 @@ def contents(reader) -> dict:
     return {"postings": postings, "stored": stored, "columns": columns, "lengths": lengths}
 
 
-@pytest.mark.parametrize("range_rows", [4_000_000, 300], ids=["one-range", "many-ranges"])
-def test_a_segment_merged_from_runs_holds_what_whooshs_writer_writes(tmp_path: Path, monkeypatch, range_rows) -> None:
+@pytest.mark.parametrize(
+    ("range_rows", "pool"),
+    [(4_000_000, False), (300, False), (300, True)],
+    ids=["one-range", "many-ranges", "many-ranges-in-worker-processes"],
+)
+def test_a_segment_merged_from_runs_holds_what_whooshs_writer_writes(
+    tmp_path: Path, monkeypatch, range_rows, pool
+) -> None:
+    """The same bytes read back whether the posting lists are merged here or encoded a range at a time by
+    worker processes (segments.encode_range) and copied in."""
     monkeypatch.setattr(segments, "RANGE_ROWS", range_rows)  # merged a range of occurrences at a time
     docs = bundled_fields()
     schema = build_schema()
@@ -76,7 +86,14 @@ def test_a_segment_merged_from_runs_holds_what_whooshs_writer_writes(tmp_path: P
         (analyse(bulk.schema, cut, batch).spill(tmp_path).opened(), [per_document(bulk.schema, f) for f in batch])
         for batch in thirds
     ]
-    segment = write_segment(bulk.schema, bulk.storage, bulk.indexname, batches)
+    if pool:
+        # spawn, as the bulk writer starts them: the jobs reach the workers pickled
+        context = multiprocessing.get_context("spawn")
+        with concurrent.futures.ProcessPoolExecutor(2, mp_context=context) as executor:
+            segment = write_segment(bulk.schema, bulk.storage, bulk.indexname, batches, executor, tmp_path)
+        assert not list(tmp_path.glob("*.postings"))  # every range's bytes copied in and removed
+    else:
+        segment = write_segment(bulk.schema, bulk.storage, bulk.indexname, batches)
     commit_segments(bulk.writer(), [segment])
     with reference.reader() as expected, whoosh_index.open_dir(str(bulk_dir)).reader() as built:
         assert built.doc_count() == expected.doc_count() == len(docs)
@@ -206,3 +223,30 @@ def test_which_segments_a_commit_merges(sizes, merged) -> None:
     from index.whoosh.merge import segments_to_merge
 
     assert segments_to_merge(sizes) == merged
+
+
+def test_a_chunks_stored_fields_wait_for_the_commit_on_disk(tmp_path: Path) -> None:
+    """Until the commit, the bulk writer keeps each analysed batch's stored fields in a file (SavedDocuments), not
+    in memory; the commit writes them as they were and removes the files."""
+    from index.query import SearchRequest
+    from index.whoosh.catalog import Catalog
+    from index.whoosh.generations import new_generation, publish
+    from index.whoosh.writer import SavedDocuments
+
+    index_dir = tmp_path / "index"
+    generation, ix = new_generation(index_dir, build_schema())
+    writer = BulkWriter(ix, workers=0, batch_chars=2_000)  # a batch every ~20 documents
+    for n in range(60):
+        doc = normalise_json(tmp_path, _doc(n))
+        writer.add_document(**to_fields(doc, content_hash(doc)))
+    saved = [documents for _, documents in writer._batches]
+    assert saved and all(isinstance(documents, SavedDocuments) for documents in saved)
+    assert all(documents.path.exists() and documents._values is None for documents in saved)
+    writer.commit()
+    assert not any(documents.path.exists() for documents in saved)
+    publish(index_dir, generation)
+    catalog = Catalog(index_dir)
+    found = catalog.search(SearchRequest(q='"第42号文件"'))
+    assert [hit.title for hit in found.hits] == ["第42号文件：城乡低保标准"]
+    assert catalog.search(SearchRequest(q="城乡低保标准", per_page=100)).total == 60
+    catalog.close()

@@ -4,7 +4,7 @@ Whoosh's own writer sends every posting through a sorting pool and then, one by 
 codec. Here each field's runs are merged term range by term range: the slices of every batch's sorted
 arrays holding the range are joined in batch order and sorted stably by term, which leaves each term's
 postings in document order; each term is then written as Whoosh's W3 codec writes it
-(:func:`_write_blocks` follows ``W3PostingsWriter._write_block`` block for block). The files are
+(:func:`_encode_term` follows ``W3PostingsWriter._write_block`` block for block). The files are
 Whoosh's own, made by its field and per-document writers; ``tests/test_segments.py`` holds a segment
 written here to one Whoosh writes from the same documents. One segment per commit keeps the index as
 small as Whoosh's (every segment repeats the dictionary of the terms it holds) and queries fast.
@@ -12,16 +12,21 @@ small as Whoosh's (every segment repeats the dictionary of the terms it holds) a
 
 from __future__ import annotations
 
+import concurrent.futures
+import struct
+import uuid
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from pickle import dumps
 
 import numpy as np
 from whoosh.codec import default_codec
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Segment
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Segment, W3TermInfo
 from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage
+from whoosh.system import _INT_SIZE, _LONG_SIZE, pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import length_to_byte
 
 from index.bigrams import gram_string
@@ -32,21 +37,38 @@ from index.whoosh.runs import GramRun, Runs, Spilled, TermRun, WordRun
 _COMPRESS_FROM = 64
 # Occurrences merged at once: the memory a merge holds is about 40 bytes each.
 RANGE_ROWS = 1_500_000
+# Occurrences a worker process merges in one job (:func:`encode_range`): two at once, beside this process.
+JOB_ROWS = 500_000
 # The Chinese gram codes of index.bigrams start here; Latin/digit token ranks stay below.
 _FIRST_GRAM_CODE = 0x3007 << 22
+
+# A term table record's head: the lengths of its key and value (whoosh.filedb.filetables._lengths).
+_RECORD_LENGTHS = struct.Struct("!ii")
+# A term info's extent: where its postings start in the postings file (a long) and their length (an int).
+_EXTENT_BYTES = _LONG_SIZE + _INT_SIZE
 
 # One term's postings: (term bytes, docnums, weights, posting values or None).
 Postings = tuple[bytes, np.ndarray, np.ndarray, list[bytes] | None]
 
 
 def write_segment(
-    schema: Schema, storage: FileStorage, indexname: str, batches: list[tuple[Runs, list[tuple[dict, dict]]]]
+    schema: Schema,
+    storage: FileStorage,
+    indexname: str,
+    batches: list[tuple[Runs, Sequence[tuple[dict, dict]]]],
+    executor: concurrent.futures.Executor | None = None,
+    scratch: Path | None = None,
 ) -> W3Segment:
     """Write the documents of ``batches`` (each its runs and its ``to_fields`` dicts) as one segment in ``storage``.
 
     Documents are numbered in batch order, each batch's kept documents in their order. Each batch's list of
-    documents is emptied once their stored fields are written, so that the merge of the postings that
-    follows does not hold them too.
+    documents (a list, or anything indexable with a ``clear``) is emptied once their stored fields are written, so
+    that the merge of the postings that follows does not hold them too.
+
+    With an ``executor`` (worker processes) and a ``scratch`` folder, the posting lists of the bigram and word
+    fields are merged and encoded there, a range of terms a job (:func:`encode_range`, each job's bytes in a file
+    under ``scratch``), while this process writes the stored fields and then, range by range in term order, copies
+    the encoded bytes into the postings file and adds the terms to the term table: the bytes are the same.
     """
     codec = default_codec()
     segment = codec.new_segment(storage, indexname)
@@ -56,6 +78,20 @@ def write_segment(
         name: np.concatenate([runs.lengths.get(name, np.zeros(runs.count, np.int32)) for runs, _ in batches])
         for name in sorted({name for runs, _ in batches for name in runs.lengths})
     }
+    names = sorted({name for runs, _ in batches for name in runs.fields})
+    fmt = _Encoding.of(codec)
+    field_parts = {
+        name: [(runs.fields[name], int(offsets[i])) for i, (runs, _) in enumerate(batches) if name in runs.fields]
+        for name in names
+    }
+    jobs: dict[str, list] = {}  # field → the futures of its ranges' encodings, in term order
+    for name, parts in field_parts.items():
+        if executor is not None and scratch is not None and not isinstance(parts[0][0], TermRun):
+            field_fmt = fmt.of_field(schema[name], lengths.get(name))
+            jobs[name] = [
+                executor.submit(encode_range, job, field_fmt, str(scratch / f"{uuid.uuid4().hex}.postings"))
+                for job in _range_jobs(parts, min(RANGE_ROWS, JOB_ROWS))
+            ]
     perdoc = codec.per_document_writer(storage, segment)
     docnum = 0
     for runs, documents in batches:
@@ -64,15 +100,24 @@ def write_segment(
             docnum += 1
         documents.clear()
     fields = codec.field_writer(storage, segment)
-    for name in sorted({name for runs, _ in batches for name in runs.fields}):
-        field_lengths = lengths[name].tolist() if name in lengths else None
-        fields.start_field(name, schema[name])
-        parts = [(runs.fields[name], int(offsets[i])) for i, (runs, _) in enumerate(batches) if name in runs.fields]
-        for tbytes, docs, weights, values in _merged(parts):
-            fields.start_term(tbytes)
-            _write_blocks(fields._postwriter, docs, weights, values, field_lengths)
-            fields.finish_term()
-        fields.finish_field()
+    try:
+        for name in names:
+            fields.start_field(name, schema[name])
+            if name in jobs:
+                for job in jobs.pop(name):
+                    path, terms = job.result()
+                    _append_encoded(fields, Path(path), terms)
+            else:
+                blob = bytearray()
+                encoding = fmt.of_field(schema[name], lengths.get(name))
+                terms = _encode_postings(_merged(field_parts[name]), encoding, blob)
+                _append_bytes(fields, bytes(blob), terms)
+            fields.finish_field()
+    except BaseException:
+        for pending in jobs.values():
+            for job in pending:
+                job.cancel()
+        raise
     fields.close()
     perdoc.close()
     segment.set_doc_count(total)
@@ -116,36 +161,137 @@ def _merged(parts: list[tuple[GramRun | WordRun | TermRun, int]]) -> Iterator[Po
     if isinstance(parts[0][0], TermRun):  # a field's runs are all of one kind
         yield from _merged_terms([(run, offset) for run, offset in parts if isinstance(run, TermRun)])
         return
+    for job in _range_jobs(parts, RANGE_ROWS):
+        yield from _range_postings(job)
+
+
+@dataclass
+class _RangeJob:
+    """What merging one range [low, high) of a bigram or word field's global term codes needs: per run, where its
+    arrays hold the range (``slices``: codes, docs, positions or frequencies — arrays, or :class:`Spilled` files
+    read from ``start`` to ``stop`` —, the batch's first document number, and the global number of each local
+    rank from ``rank_from`` on), and the texts of the global ranks from ``low`` on. Picklable: a worker's job."""
+
+    gram: bool
+    low: int
+    names: list[str]
+    slices: list[tuple[object, object, object, int, int, int, np.ndarray, int]]
+
+
+def _range_jobs(parts: list[tuple[GramRun | WordRun, int]], rows: int) -> Iterator[_RangeJob]:
+    """The field's code ranges of about ``rows`` occurrences each, in order."""
     columns = [(run, offset) for run, offset in parts if not isinstance(run, TermRun)]
+    gram = isinstance(parts[0][0], GramRun)
     # Latin/digit tokens and words are numbered by rank in each batch: renumber by rank in all of them.
-    names_of = (lambda run: run.tokens) if isinstance(parts[0][0], GramRun) else (lambda run: run.words)
+    names_of = (lambda run: run.tokens) if gram else (lambda run: run.words)
     names = sorted(set().union(*(names_of(run) for run, _ in columns)))
     renumber = [
         np.searchsorted(names, names_of(run)).astype(np.int64) if names_of(run) else np.empty(0, np.int64)
         for run, _ in columns
     ]
-    for low, high in _ranges(columns, renumber):
-        codes, docs, extra = [], [], []
+    for low, high in _ranges(columns, renumber, rows):
+        slices = []
         for (run, offset), ranks in zip(columns, renumber, strict=True):
             start, stop = _local_bounds(run.codes, ranks, low, high)
             if start == stop:
                 continue
-            local = np.asarray(run.codes[start:stop])
-            small = local < len(ranks)
-            codes.append(
-                np.where(small, ranks[np.minimum(local, max(len(ranks) - 1, 0))], local) if ranks.size else local
-            )
-            docs.append(np.asarray(run.docs[start:stop]).astype(np.int64) + offset)
-            extra.append(np.asarray(run.positions[start:stop] if isinstance(run, GramRun) else run.freqs[start:stop]))
-        if not codes:
-            continue
-        codes_all, docs_all, extra_all = np.concatenate(codes), np.concatenate(docs), np.concatenate(extra)
-        order = np.argsort(codes_all, kind="stable")  # batches in order, each sorted: documents stay in order
-        codes_all, docs_all, extra_all = codes_all[order], docs_all[order], extra_all[order]
-        if isinstance(parts[0][0], GramRun):
-            yield from _gram_postings(codes_all, docs_all, extra_all.astype(np.int64), names)
-        else:
-            yield from _word_postings(codes_all, docs_all, extra_all, names)
+            extra = run.positions if isinstance(run, GramRun) else run.freqs
+            arrays = [
+                values if isinstance(values, Spilled) else values[start:stop] for values in (run.codes, run.docs, extra)
+            ]
+            first, last = (start, stop) if isinstance(run.codes, Spilled) else (0, stop - start)
+            rank_from = int(np.searchsorted(ranks, low))
+            rank_to = int(np.searchsorted(ranks, high))
+            slices.append((*arrays, first, last, offset, ranks[rank_from:rank_to], rank_from))
+        if slices:
+            yield _RangeJob(gram, low, names[low:high] if low < len(names) else [], slices)
+
+
+def _range_postings(job: _RangeJob) -> Iterator[Postings]:
+    codes, docs, extra = [], [], []
+    for codes_of, docs_of, extra_of, start, stop, offset, ranks, rank_from in job.slices:
+        local = np.asarray(codes_of[start:stop])  # type: ignore[index]
+        small = local < rank_from + len(ranks)  # a rank (gram codes are larger than any)
+        if small.any():
+            local = np.where(small, ranks[np.clip(local - rank_from, 0, max(len(ranks) - 1, 0))], local)
+        codes.append(local)
+        docs.append(np.asarray(docs_of[start:stop]).astype(np.int64) + offset)  # type: ignore[index]
+        extra.append(np.asarray(extra_of[start:stop]))  # type: ignore[index]
+    codes_all, docs_all, extra_all = np.concatenate(codes), np.concatenate(docs), np.concatenate(extra)
+    order = np.argsort(codes_all, kind="stable")  # batches in order, each sorted: documents stay in order
+    codes_all, docs_all, extra_all = codes_all[order], docs_all[order], extra_all[order]
+    if job.gram:
+        yield from _gram_postings(codes_all, docs_all, extra_all.astype(np.int64), job.names, job.low)
+    else:
+        yield from _word_postings(codes_all, docs_all, extra_all, job.names, job.low)
+
+
+@dataclass
+class _Encoding:
+    """How one field's posting lists are encoded (the codec's block size and compression, the format's fixed
+    value size) and its documents' lengths, which each block records the shortest and longest of."""
+
+    limit: int
+    compression: int
+    fixed: int | None = None
+    lengths: np.ndarray | None = None
+
+    @classmethod
+    def of(cls, codec) -> _Encoding:
+        return cls(codec._blocklimit, codec._compression)
+
+    def of_field(self, field_type, lengths: np.ndarray | None) -> _Encoding:
+        return replace(self, fixed=field_type.format.fixed_value_size(), lengths=lengths)
+
+
+# One encoded term: (term bytes, its W3TermInfo bytes without the extent, where its postings start in the
+# encoded bytes, how many bytes they take).
+Encoded = tuple[bytes, bytes, int, int]
+
+
+def encode_range(job: _RangeJob, encoding: _Encoding, path: str) -> tuple[str, list[Encoded]]:
+    """A worker's job: merge one range of a field's runs and encode its posting lists as Whoosh's W3 codec does,
+    the bytes saved at ``path``; returns ``path`` and the range's terms (see :data:`Encoded`)."""
+    blob = bytearray()
+    terms = _encode_postings(_range_postings(job), encoding, blob)
+    with open(path, "wb") as handle:
+        handle.write(blob)
+    return path, terms
+
+
+def _append_encoded(fields, path: Path, terms: list[Encoded]) -> None:
+    """Copy encoded posting lists into the segment's postings file and add their terms to its term table."""
+    try:
+        _append_bytes(fields, path.read_bytes(), terms)
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def _append_bytes(fields, blob: bytes, terms: list[Encoded]) -> None:
+    """``blob`` appended to the postings file and ``terms`` to the term table, each record as
+    ``OrderedHashWriter.add`` writes it (lengths, key, value; its position and hash remembered) but all in one write:
+    the table's per-call file bookkeeping cost more than the rest of this process's part of the merge."""
+    postfile, table, field_id = fields._postfile, fields._tindex, pack_ushort(fields._fieldid)
+    if not terms:
+        return
+    if field_id + terms[0][0] <= table.lastkey:
+        raise ValueError(f"terms out of order: {table.lastkey!r}..{field_id + terms[0][0]!r}")
+    base = postfile.tell()
+    postfile.write(blob)
+    position = table.dbfile.tell()
+    index, buckets, hashed = table.index, table.buckets, table.hashfn
+    records = []
+    for tbytes, info, start, length in terms:
+        key = field_id + tbytes
+        value = info + pack_long(base + start) + pack_int(length)
+        record = _RECORD_LENGTHS.pack(len(key), len(value)) + key + value
+        index.append(position)
+        digest = hashed(key)
+        buckets[digest & 255].append((digest, position))
+        records.append(record)
+        position += len(record)
+    table.dbfile.write(b"".join(records))
+    table.lastkey = key
 
 
 def _local_bounds(codes: np.ndarray, ranks: np.ndarray, low: int, high: int) -> tuple[int, int]:
@@ -163,10 +309,10 @@ def _searchsorted(values, value: int) -> int:
     return values.searchsorted(value) if isinstance(values, Spilled) else int(np.searchsorted(values, value))
 
 
-def _ranges(parts, renumber: list[np.ndarray]) -> list[tuple[int, int]]:
-    """Global code ranges each holding about RANGE_ROWS occurrences of all runs together."""
+def _ranges(parts, renumber: list[np.ndarray], rows: int) -> list[tuple[int, int]]:
+    """Global code ranges each holding about ``rows`` occurrences of all runs together."""
     total = sum(len(run.codes) for run, _ in parts)
-    count = max(1, -(-total // RANGE_ROWS))
+    count = max(1, -(-total // rows))
     if count == 1:
         return [(0, 1 << 62)]
     # Cut at the quantiles of a sample of every run's codes, ranks renumbered to their global number.
@@ -190,7 +336,9 @@ def _sample(codes) -> np.ndarray:
     return np.asarray(codes[:: max(1, len(codes) // 10_000)])
 
 
-def _gram_postings(codes: np.ndarray, docs: np.ndarray, positions: np.ndarray, tokens: list[str]) -> Iterator[Postings]:
+def _gram_postings(
+    codes: np.ndarray, docs: np.ndarray, positions: np.ndarray, tokens: list[str], base: int = 0
+) -> Iterator[Postings]:
     new_posting = np.concatenate(([True], (codes[1:] != codes[:-1]) | (docs[1:] != docs[:-1])))
     posting_starts = np.flatnonzero(new_posting)
     term_starts = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1])))
@@ -201,18 +349,20 @@ def _gram_postings(codes: np.ndarray, docs: np.ndarray, positions: np.ndarray, t
     bounds = np.concatenate((posting_starts, [codes.size])) * 4
     frequencies = np.diff(bounds) // 4
     first_posting = np.searchsorted(posting_starts, np.concatenate((term_starts, [codes.size])))
-    bounds_list = bounds.tolist()
     for term, (low, high) in enumerate(zip(first_posting[:-1].tolist(), first_posting[1:].tolist(), strict=True)):
         code = int(codes[term_starts[term]])
-        text = tokens[code] if code < _FIRST_GRAM_CODE else gram_string(code)
-        values = [blob[a:b] for a, b in zip(bounds_list[low:high], bounds_list[low + 1 : high + 1], strict=True)]
+        text = tokens[code - base] if code < _FIRST_GRAM_CODE else gram_string(code)
+        cuts = bounds[low : high + 1].tolist()
+        values = [blob[a:b] for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
         yield text.encode("utf-8"), docs[posting_starts[low:high]], frequencies[low:high], values
 
 
-def _word_postings(codes: np.ndarray, docs: np.ndarray, freqs: np.ndarray, words: list[str]) -> Iterator[Postings]:
+def _word_postings(
+    codes: np.ndarray, docs: np.ndarray, freqs: np.ndarray, words: list[str], base: int = 0
+) -> Iterator[Postings]:
     bounds = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1], [True])))
     for low, high in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
-        yield words[int(codes[low])].encode("utf-8"), docs[low:high], freqs[low:high], None
+        yield words[int(codes[low]) - base].encode("utf-8"), docs[low:high], freqs[low:high], None
 
 
 def _merged_terms(parts: list[tuple[TermRun, int]]) -> Iterator[Postings]:
@@ -229,22 +379,33 @@ def _merged_terms(parts: list[tuple[TermRun, int]]) -> Iterator[Postings]:
         yield tbytes, np.array(docs, np.int64), np.array(weights, np.float64), values or None
 
 
-def _write_blocks(writer, docs: np.ndarray, weights: np.ndarray, values: list[bytes] | None, lengths) -> None:
-    """One term's postings written block by block as ``W3PostingsWriter._write_block`` writes them.
+def _encode_postings(postings: Iterator[Postings], encoding: _Encoding, blob: bytearray) -> list[Encoded]:
+    """Each term's postings appended to ``blob`` as ``W3PostingsWriter`` writes them (:func:`_encode_term`)."""
+    lengths = encoding.lengths.tolist() if encoding.lengths is not None else None
+    return [
+        (tbytes, *_encode_term(blob, docs, weights, values, lengths, encoding))
+        for tbytes, docs, weights, values in postings
+    ]
 
-    Afterwards the writer holds no buffered posting and ``finish_postings`` records where the list
-    is, as after Whoosh's own last block. Each block is (length, pickled info, pickled data): info
-    is (postings, last id, largest weight, compression, shortest and longest field length as bytes),
-    data is (id deltas from 0, weights — None when all are 1, one number when all are equal —, values).
-    Plain Python: most terms have one to three postings, where NumPy's per-call cost would dominate.
+
+def _encode_term(
+    blob: bytearray, docs: np.ndarray, weights: np.ndarray, values: list[bytes] | None, lengths, encoding: _Encoding
+) -> tuple[bytes, int, int]:
+    """One term's postings appended to ``blob`` block by block as ``W3PostingsWriter._write_block`` writes them;
+    returns its ``W3TermInfo`` bytes without the extent, and where its postings start in ``blob`` and their length.
+
+    The list starts with the W3 header and each block is (length, pickled info, pickled data): info is
+    (postings, last id, largest weight, compression, shortest and longest field length as bytes), data is
+    (id deltas from 0, weights — None when all are 1, one number when all are equal —, values); the last
+    block's length is negative. Plain Python: most terms have one to three postings, where NumPy's per-call
+    cost would dominate.
     """
-    postfile, terminfo = writer._postfile, writer._terminfo
-    fixed = writer._format.fixed_value_size()
-    limit = writer._blocklimit
+    terminfo = W3TermInfo()
+    fixed, limit = encoding.fixed, encoding.limit
     ids_all, weights_all = docs.tolist(), weights.tolist()
     total = len(ids_all)
-    if not writer._blockcount:
-        postfile.write(WHOOSH3_HEADER_MAGIC)
+    start_offset = len(blob)
+    blob += WHOOSH3_HEADER_MAGIC
     for start in range(0, total, limit):
         end = min(start + limit, total)
         ids, block_weights = ids_all[start:end], weights_all[start:end]
@@ -273,7 +434,7 @@ def _write_blocks(writer, docs: np.ndarray, weights: np.ndarray, values: list[by
             mini_values = b"".join(values[start:end]) if values else b""
         deltas = tuple(b - a for a, b in zip([0, *ids], ids, strict=False))
         data = dumps((deltas, mini_weights, mini_values), 2)
-        compression = writer._compression if len(data) >= _COMPRESS_FROM else 0
+        compression = encoding.compression if len(data) >= _COMPRESS_FROM else 0
         if compression:
             data = zlib.compress(data, compression)
         info = dumps(
@@ -281,9 +442,9 @@ def _write_blocks(writer, docs: np.ndarray, weights: np.ndarray, values: list[by
             2,
         )
         size = len(info) + len(data)
-        postfile.write_int(-size if end == total else size)
-        postfile.write(info)
-        postfile.write(data)
+        blob += pack_int(-size if end == total else size)
+        blob += info
+        blob += data
         # W3TermInfo.add_block's bookkeeping.
         terminfo._weight += float(sum(block_weights))
         terminfo._df += end - start
@@ -296,7 +457,8 @@ def _write_blocks(writer, docs: np.ndarray, weights: np.ndarray, values: list[by
         if terminfo._minid is None:
             terminfo._minid = ids[0]
         terminfo._maxid = ids[-1]
-        writer._blockcount += 1
+    terminfo.set_extent(0, 0)
+    return terminfo.to_bytes()[:-_EXTENT_BYTES], start_offset, len(blob) - start_offset
 
 
 def segment_files(folder: Path, segment: W3Segment) -> list[Path]:

@@ -22,12 +22,14 @@ import concurrent.futures
 import ctypes
 import multiprocessing
 import os
+import pickle
 import shutil
 import signal
 import sys
 import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -71,8 +73,9 @@ def workers_available() -> int:
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
-def start_worker(parent: int, userdict: str | None) -> None:
-    """A worker's initializer: exit when ``parent`` (the ingest) dies, then load the segmenter.
+def start_worker(parent: int, userdict: str | None, analyses: bool = True) -> None:
+    """A worker's initializer: exit when ``parent`` (the ingest) dies, then load the segmenter (where it
+    ``analyses``; a worker that merges posting lists needs none).
 
     A worker waits for jobs for ever, and a parent killed by SIGKILL cannot stop it: on Linux the kernel
     sends it SIGKILL when its parent dies (``prctl(PR_SET_PDEATHSIG)``); elsewhere, and should the parent have
@@ -87,7 +90,8 @@ def start_worker(parent: int, userdict: str | None) -> None:
     if os.getppid() != parent:
         os._exit(1)
     threading.Thread(target=_exit_with, args=(parent,), daemon=True, name="parent-watchdog").start()
-    fast_segmenter(userdict)
+    if analyses:
+        fast_segmenter(userdict)
 
 
 def _exit_with(parent: int) -> None:
@@ -127,7 +131,7 @@ class BulkWriter:
         self._chunk_docs = self._chunk_chars = 0
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
         # The chunk's batches in order: (runs, or a worker's future of them; the batch's documents).
-        self._batches: list[tuple[Runs | concurrent.futures.Future[Runs], list[tuple[dict, dict]]]] = []
+        self._batches: list[tuple[Runs | concurrent.futures.Future[Runs], SavedDocuments]] = []
         # Documents the analysis left out after all ({id, source, locator}, why).
         self.failed: list[tuple[dict, str]] = []
 
@@ -222,8 +226,9 @@ class BulkWriter:
         else:
             tokenizer = segmenter(self._userdict)  # jieba itself: loaded already, for queries
             runs = analyse(self.schema, lambda text: list(tokenizer.cut(text, HMM=True)), self._batch)
-        # Until the commit, only what the segment stores of each document stays here: its text is analysed.
-        self._batches.append((runs, [per_document(self.schema, fields) for fields in self._batch]))
+        # Until the commit, only what the segment stores of each document is kept, in a file: its text is analysed.
+        values = [per_document(self.schema, fields) for fields in self._batch]
+        self._batches.append((runs, SavedDocuments(self._scratch / f"{uuid.uuid4().hex}.documents", values)))
         self._batch, self._batch_size = [], 0
 
     def _commit_chunk(self) -> None:
@@ -231,12 +236,15 @@ class BulkWriter:
         if self._pool is None and not self._batches:
             self._workers = min(self._workers, 1)  # a small chunk: no process is worth starting for its last batch
         self._end_batch()
-        batches: list[tuple[Runs, list[tuple[dict, dict]]]] = []
+        batches: list[tuple[Runs, SavedDocuments | list[tuple[dict, dict]]]] = []
         for runs, docs in self._batches:
             done = runs.result() if isinstance(runs, concurrent.futures.Future) else runs
             batches.append((done.opened(), docs))
             self.failed += [(_identity(docs[index][0]), why) for index, why in done.failed]
-        self._stop_workers()  # their memory back before the merge; a next chunk starts them again
+        # The analysing workers' memory back before the merge (a next chunk starts them again); where there were
+        # some, fresh ones without a segmenter merge and encode the posting lists, range by range.
+        merging = self._pool is not None
+        self._stop_workers()
         new_docs = sum(runs.count for runs, _ in batches)
         # Too many segments: the smallest committed ones are merged into the new one (index/whoosh/merge.py).
         existing = list(self._whoosh.segments)
@@ -250,26 +258,30 @@ class BulkWriter:
                 reader.close()
         segments = []
         if any(runs.count for runs, _ in batches):
-            segment = write_segment(self.schema, FileStorage(str(self._scratch)), self.ix.indexname, batches)
+            storage = FileStorage(str(self._scratch))
+            pool = self._pool_of_workers(analyses=False) if merging else None
+            segment = write_segment(self.schema, storage, self.ix.indexname, batches, pool, self._scratch)
+            self._stop_workers()
             for path in segment_files(self._scratch, segment):
                 os.replace(path, self._folder / path.name)
             segments.append(segment)
         commit_segments(self._whoosh, segments, replaced=merged)
         self._batches = []
         del batches
-        for spilled in self._scratch.glob("*.npy"):
-            spilled.unlink()
+        for spilled in self._scratch.iterdir():  # the runs' arrays, the documents, the encoded posting lists
+            if spilled.suffix in (".npy", ".documents", ".postings"):
+                spilled.unlink()
         self._chunk_docs = self._chunk_chars = 0
         self._on_commit()
 
-    def _pool_of_workers(self) -> concurrent.futures.ProcessPoolExecutor:
+    def _pool_of_workers(self, analyses: bool = True) -> concurrent.futures.ProcessPoolExecutor:
         if self._pool is None:
             self._pool = concurrent.futures.ProcessPoolExecutor(
                 max_workers=self._workers,
                 # spawn: a fresh interpreter, safe whatever threads this process runs
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=start_worker,
-                initargs=(os.getpid(), self._userdict),
+                initargs=(os.getpid(), self._userdict, analyses),
             )
         return self._pool
 
@@ -281,6 +293,32 @@ class BulkWriter:
     def _close(self) -> None:
         self._stop_workers()
         shutil.rmtree(self._scratch, ignore_errors=True)
+
+
+class SavedDocuments:
+    """A batch's per-document values (:func:`index.whoosh.segments.per_document`) pickled to ``path`` until the
+    commit writes them: a chunk's stored fields (its documents' text, as published) are held on disk, not in this
+    process, and read back a batch at a time. Indexable as the list was; ``clear`` forgets them and removes the
+    file. Raises OSError where the file cannot be written (ENOSPC on a full disk)."""
+
+    def __init__(self, path: Path, values: list[tuple[dict, dict]]) -> None:
+        self.path = path
+        self._count = len(values)
+        self._values: list[tuple[dict, dict]] | None = None
+        with open(path, "wb") as handle:
+            pickle.dump(values, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index: int) -> tuple[dict, dict]:
+        if self._values is None:
+            self._values = pickle.loads(self.path.read_bytes())
+        return self._values[index]
+
+    def clear(self) -> None:
+        self._values = None
+        self.path.unlink(missing_ok=True)
 
 
 def commit_segments(whoosh: SegmentWriter, segments: list, replaced: Sequence = ()) -> None:
