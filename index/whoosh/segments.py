@@ -16,10 +16,11 @@ import concurrent.futures
 import struct
 import uuid
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from pickle import dumps
+from typing import Any, Protocol
 
 import numpy as np
 from whoosh.codec import default_codec
@@ -51,11 +52,20 @@ _EXTENT_BYTES = _LONG_SIZE + _INT_SIZE
 Postings = tuple[bytes, np.ndarray, np.ndarray, list[bytes] | None]
 
 
+class DocumentValues(Protocol):
+    """A batch's per-document values, by the batch's document number: a list, or a
+    :class:`index.whoosh.writer.SavedDocuments` holding them on disk; ``clear`` forgets them once written."""
+
+    def __getitem__(self, index: int) -> tuple[dict, dict]: ...
+
+    def clear(self) -> None: ...
+
+
 def write_segment(
     schema: Schema,
     storage: FileStorage,
     indexname: str,
-    batches: list[tuple[Runs, Sequence[tuple[dict, dict]]]],
+    batches: list[tuple[Runs, DocumentValues]],
     executor: concurrent.futures.Executor | None = None,
     scratch: Path | None = None,
 ) -> W3Segment:
@@ -175,10 +185,10 @@ class _RangeJob:
     gram: bool
     low: int
     names: list[str]
-    slices: list[tuple[object, object, object, int, int, int, np.ndarray, int]]
+    slices: list[tuple[Any, ...]]  # (codes, docs, positions or freqs, start, stop, offset, ranks, rank_from)
 
 
-def _range_jobs(parts: list[tuple[GramRun | WordRun, int]], rows: int) -> Iterator[_RangeJob]:
+def _range_jobs(parts: list[tuple[GramRun | WordRun | TermRun, int]], rows: int) -> Iterator[_RangeJob]:
     """The field's code ranges of about ``rows`` occurrences each, in order."""
     columns = [(run, offset) for run, offset in parts if not isinstance(run, TermRun)]
     gram = isinstance(parts[0][0], GramRun)
@@ -210,13 +220,13 @@ def _range_jobs(parts: list[tuple[GramRun | WordRun, int]], rows: int) -> Iterat
 def _range_postings(job: _RangeJob) -> Iterator[Postings]:
     codes, docs, extra = [], [], []
     for codes_of, docs_of, extra_of, start, stop, offset, ranks, rank_from in job.slices:
-        local = np.asarray(codes_of[start:stop])  # type: ignore[index]
+        local = np.asarray(codes_of[start:stop])
         small = local < rank_from + len(ranks)  # a rank (gram codes are larger than any)
         if small.any():
             local = np.where(small, ranks[np.clip(local - rank_from, 0, max(len(ranks) - 1, 0))], local)
         codes.append(local)
-        docs.append(np.asarray(docs_of[start:stop]).astype(np.int64) + offset)  # type: ignore[index]
-        extra.append(np.asarray(extra_of[start:stop]))  # type: ignore[index]
+        docs.append(np.asarray(docs_of[start:stop]).astype(np.int64) + offset)
+        extra.append(np.asarray(extra_of[start:stop]))
     codes_all, docs_all, extra_all = np.concatenate(codes), np.concatenate(docs), np.concatenate(extra)
     order = np.argsort(codes_all, kind="stable")  # batches in order, each sorted: documents stay in order
     codes_all, docs_all, extra_all = codes_all[order], docs_all[order], extra_all[order]

@@ -43,7 +43,7 @@ from index.whoosh import checksums
 from index.whoosh.merge import segment_runs, segments_to_merge
 from index.whoosh.postings import GramPositions, TermCounts
 from index.whoosh.runs import Runs, analyse, text_chars
-from index.whoosh.segments import per_document, segment_files, write_segment
+from index.whoosh.segments import DocumentValues, per_document, segment_files, write_segment
 
 # Characters of text per batch a worker analyses (about 60 MB in memory while it does): small enough
 # that both workers are busy on a corpus of a few thousand documents.
@@ -236,7 +236,7 @@ class BulkWriter:
         if self._pool is None and not self._batches:
             self._workers = min(self._workers, 1)  # a small chunk: no process is worth starting for its last batch
         self._end_batch()
-        batches: list[tuple[Runs, SavedDocuments | list[tuple[dict, dict]]]] = []
+        batches: list[tuple[Runs, DocumentValues]] = []
         for runs, docs in self._batches:
             done = runs.result() if isinstance(runs, concurrent.futures.Future) else runs
             batches.append((done.opened(), docs))
