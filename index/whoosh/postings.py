@@ -161,7 +161,9 @@ Directory = tuple[Block | None, list[tuple[int, int, int, int, int, int]]]
 def _directory(leaf: IndexReader, field: str, term: str) -> tuple[Directory, bytes]:
     """A term's :data:`Directory` in one segment (empty where absent) and the bytes of its list from the first
     block's data on (b"" where inlined or absent)."""
-    terms = leaf._terms
+    terms = getattr(leaf, "_terms", None)
+    if terms is None:  # an index of no segment (Whoosh's EmptyReader): no term at all
+        return (None, []), b""
     try:  # one look-up of the term (asking whether the segment holds it first would be a second)
         info = terms.term_info(field, leaf._text_to_bytes(field, term))
     except (TermNotFound, KeyError):  # KeyError: a field the segment holds no term of
