@@ -15,6 +15,7 @@ of :mod:`index.limits`.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -178,8 +179,18 @@ class Version:
     where: str  # as the report names it
 
     def wins_over(self, other: Version) -> bool:
-        """The later 公开日期 wins, then the later source path: the same answer in whatever order they come."""
-        return (self.pub_date, self.source, self.locator) > (other.pub_date, other.source, other.locator)
+        """Whether this version wins over ``other`` (:func:`precedence`): the same answer in whatever order they
+        come."""
+        return precedence(self.pub_date, self.source, self.locator) > precedence(
+            other.pub_date, other.source, other.locator
+        )
+
+
+def precedence(pub_date: str, source: str, locator: str) -> tuple:
+    """The order in which versions of one id win: the later 公开日期, then the later source path, then the later
+    record in it, its numbers compared as numbers (``record 10`` after ``record 9``)."""
+    numbered = tuple((text, int(n or 0)) for text, n in re.findall(r"(\D*)(\d*)", locator) if text or n)
+    return (pub_date, source, numbered)
 
 
 def read_document(record: RawRecord, bounds: Limits, report: IngestReport) -> Document | None:

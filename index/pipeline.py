@@ -42,6 +42,7 @@ from index.ingest import (
     existing,
     file_digest,
     iter_files,
+    precedence,
     read_records,
     resolved,
     under,
@@ -190,7 +191,7 @@ class _Run:
                 continue
             version = item.version
             mine = held.get(item.doc_id)
-            if mine is None or (version.pub_date, version.locator) > (mine[1], mine[2]):
+            if mine is None or precedence(version.pub_date, "", version.locator) > precedence(mine[1], "", mine[2]):
                 held[item.doc_id] = [version.digest, version.pub_date, version.locator]
             if not self._wins(item):
                 continue
@@ -301,7 +302,7 @@ class _Run:
                 if prune_roots is not None and source and under(source, prune_roots) and doc_id not in listed:
                     gone.append(doc_id)
                 continue
-            best = max(versions)
+            best = max(versions, key=lambda version: precedence(*version[:3]))
             good_sources = {version[1] for version in versions if version[3] == best[3]}
             if self.hashes.get(doc_id) != best[3] or self.sources.get(doc_id) not in good_sources:
                 wanted[best[1]][doc_id] = best[2]

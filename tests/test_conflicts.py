@@ -96,6 +96,22 @@ def test_two_records_of_one_file_conflict_by_record(tmp_path):
     assert (conflict.kept, conflict.dropped) == (f"{path} record 2", f"{path} record 1")
 
 
+def test_on_the_same_date_the_later_record_of_a_file_wins_counting_records_as_numbers(tmp_path):
+    """Record 10 comes after record 9 (compared as text, "record 9" sorted after "record 10")."""
+    records = [{"索引号": f"014319733/2020-{n:05d}", "标题": f"通知{n}", "正文": f"{n}。"} for n in range(1, 9)]
+    records += [
+        {"索引号": "014319733/2020-00009", "标题": "第一稿", "公开日期": "2020-06-01", "正文": "一。"},
+        {"索引号": "014319733/2020-00009", "标题": "第二稿", "公开日期": "2020-06-01", "正文": "二。"},
+    ]
+    path = tmp_path / "docs" / "batch.json"
+    path.parent.mkdir()
+    path.write_text(json.dumps(records, ensure_ascii=False), "utf-8")
+    report = ingest_paths([path], tmp_path / "index")
+    [conflict] = report.conflicts
+    assert (conflict.kept, conflict.dropped) == (f"{path} record 10", f"{path} record 9")
+    assert _indexed(tmp_path / "index", "014319733/2020-00009").title == "第二稿"
+
+
 def test_the_same_content_twice_is_a_duplicate_not_a_conflict(tmp_path):
     record = {"索引号": "014319733/2020-00008", "标题": "同一份", "公开日期": "2020-07-01", "正文": "同。"}
     one, two = _write(tmp_path / "a", "x.json", **record), _write(tmp_path / "b", "x.json", **record)
