@@ -433,21 +433,15 @@ def _without_page_frame(lines: list[str]) -> list[str]:
     return _without_trailing_tools(kept)
 
 
-# A page's counter printed with its tools: 浏览次数：1234, 访问量: 56次, [点击数：7].
-_COUNTER = re.compile(
-    r"[【\[［(（]?\s*(?:浏览次数|浏览量|访问量|访问次数|点击数|点击量|阅读次数|阅读量|阅读数)\s*[:：]?\s*\d+\s*次?\s*[】\]］)）]?"
-)
-
-
 # The links to the column's previous and next pages under a text: 上一篇：<title>, 下一篇：没有了.
 _NEIGHBOUR = re.compile(r"(?:上一篇|下一篇|上一条|下一条|上一页|下一页)\s*[:：]")
 
 
 def _is_tools(text: str) -> bool:
-    """Whether a line is page tools only (index.htmltext.is_page_tools), a page's counter (see _COUNTER) or a
+    """Whether a line is page tools only, its visit counter among them (index.htmltext.is_page_tools), or a
     link to the previous or next page (see _NEIGHBOUR)."""
     text = text.strip()
-    return is_page_tools(text) or bool(_COUNTER.fullmatch(text)) or bool(_NEIGHBOUR.match(text))
+    return is_page_tools(text) or bool(_NEIGHBOUR.match(text))
 
 
 def _without_trailing_tools(lines: list[str]) -> list[str]:
