@@ -93,7 +93,7 @@ _YEAR = re.compile(r"^(\d{4})年?$")
 _LEVELS = re.compile(r"[\\/＼／>＞\-－|]+")
 _SEPARATORS = re.compile(r"[、,，;；\s]+")
 _EXTENSION = re.compile(r"\.(pdf|docx?|xlsx?|wps|zip|rar|ofd|txt|jpe?g|png|et)$", re.IGNORECASE)
-_FURNITURE = ("打印", "关闭", "收藏", "分享", "字体", "返回顶部", "扫一扫", "浏览次数")
+_FURNITURE = ("打印", "关闭", "收藏", "分享", "字体", "返回顶部", "扫一扫", "浏览次数", "访问量", "点击数", "阅读数")
 _LABELS = ("索引号", "发布机构", "发文机关", "成文日期", "发布日期", "发文字号", "主题分类", "信息来源")
 _VALIDITY = (
     ("尚未生效", ("尚未生效", "未生效")),

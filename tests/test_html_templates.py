@@ -141,6 +141,18 @@ def test_label_and_value_paired_in_common_markup(field, value):
     assert read("label_markup.html")[field] == value
 
 
+def test_labels_in_a_real_hanweb_definition_list_pair_with_their_values():
+    # 万载县人民政府 (Hanweb): <dd><label><font>索引号：</font></label><div class="display-block">…</div></dd>,
+    # 公开方式 / 公开时限 / 公开范围 rows between; the fidelity collection's page (manifest.d/pages3.json).
+    page = Path(__file__).parent / "fidelity" / "pages" / "wanzai-tjgb-2022.html.gz"
+    fields = parse_html(gzip.decompress(page.read_bytes()), source=page.name).fields
+    assert fields["index_no"] == "014742224A/2023-0043406"
+    assert fields["written_date"] == "2023-05-11"  # 生成日期
+    assert fields["publisher"] == "万载县统计局"  # 责任部门
+    assert fields["disclosure"] == "主动公开"
+    assert "常年公开" not in fields.values() and "面向全社会" not in fields.values()
+
+
 # 6. The visible page wins over <meta> -------------------------------------------------------------
 
 

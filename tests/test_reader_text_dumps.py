@@ -187,3 +187,29 @@ def test_a_bracketed_word_starts_no_label_table(tmp_path):
     record = only_record(path)  # read as a title and its text, not as a label table [返回] opens
     assert "read_without_labels" in {finding.code for finding in record.warnings}
     assert (record.fields["title"], record.fields["body"]) == ("关于印发某办法的通知", "正文第一段。")
+
+
+def test_the_file_list_under_the_text_is_the_attachments_and_a_footer_link_no_related_heading(tmp_path):
+    # 广州电力交易中心: 相关附件 then eight .pdf names under the signature; the footer's links run 联系我们,
+    # 网站地图, 相关链接, 法律声明 … down to 版权所有 and the ICP number.
+    record = only_record(unpacked(tmp_path, "gzpec-1.txt"))
+    body = record.fields["body"]
+    assert body.endswith("广州电力交易中心有限责任公司\n中国南方电力调度控制中心\n2025年6月19日")
+    for frame in ("相关附件", ".pdf", "联系我们", "网站地图", "版权所有"):
+        assert frame not in body
+    names = [item["name"] for item in record.fields["attachments"]]
+    assert len(names) == 8
+    assert names[1] == "附件1：南方区域电力市场中长期电能量交易实施细则（2025年V1.0版）.pdf"
+    assert "related" not in record.fields  # 相关链接 among the footer's links heads no related titles
+
+
+@pytest.mark.parametrize(
+    ("lines", "body", "names"),
+    [
+        (["正文。", "相关附件", "a.pdf", "附件2：表.xlsx"], ["正文。"], ["a.pdf", "附件2：表.xlsx"]),
+        (["正文。", "附件", "办法全文见下。"], ["正文。", "附件", "办法全文见下。"], []),  # prose, not a file list
+        (["正文。", "附件", "a.pdf", "正文又起。"], ["正文。", "附件", "a.pdf", "正文又起。"], []),  # not at the end
+    ],
+)
+def test_a_file_list_is_taken_only_where_it_ends_the_text(lines, body, names):
+    assert reader._without_file_list(lines) == (body, names)

@@ -35,7 +35,7 @@ from pathlib import Path
 
 from index import limits
 from index.dates import parse_date
-from index.htmltext import is_page_tools
+from index.htmltext import ATTACHMENT_KINDS, is_page_tools
 from index.identifiers import parse_doc_no, parse_index_no
 from index.labels import canonical_field, line_pairs, map_fields
 from index.normalise import normalise_validity
@@ -261,7 +261,8 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
         fields.setdefault("site", site)
     attachments = _listed_after(lines, _ATTACHMENTS_HEADINGS)
     body_lines, related, cut = _body_and_related(lines, bounds.max_doc_chars)
-    body_lines = _without_page_frame([*(above or []), *body_lines])
+    body_lines, listed = _without_file_list(_without_page_frame([*(above or []), *body_lines]))
+    attachments += listed
     if from_header and body_lines and _names_a_document(body_lines[0]) and not _names_a_document(fields["title"]):
         fields["title"] = body_lines[0].strip()  # the line above the labels was a column (政策文件), this the title
     if body_lines and fields.get("title") and body_lines[0].strip() == fields["title"]:
@@ -432,21 +433,15 @@ def _without_page_frame(lines: list[str]) -> list[str]:
     return _without_trailing_tools(kept)
 
 
-# A page's counter printed with its tools: 浏览次数：1234, 访问量: 56次, [点击数：7].
-_COUNTER = re.compile(
-    r"[【\[［(（]?\s*(?:浏览次数|浏览量|访问量|访问次数|点击数|点击量|阅读次数|阅读量|阅读数)\s*[:：]?\s*\d+\s*次?\s*[】\]］)）]?"
-)
-
-
 # The links to the column's previous and next pages under a text: 上一篇：<title>, 下一篇：没有了.
 _NEIGHBOUR = re.compile(r"(?:上一篇|下一篇|上一条|下一条|上一页|下一页)\s*[:：]")
 
 
 def _is_tools(text: str) -> bool:
-    """Whether a line is page tools only (index.htmltext.is_page_tools), a page's counter (see _COUNTER) or a
+    """Whether a line is page tools only, its visit counter among them (index.htmltext.is_page_tools), or a
     link to the previous or next page (see _NEIGHBOUR)."""
     text = text.strip()
-    return is_page_tools(text) or bool(_COUNTER.fullmatch(text)) or bool(_NEIGHBOUR.match(text))
+    return is_page_tools(text) or bool(_NEIGHBOUR.match(text))
 
 
 def _without_trailing_tools(lines: list[str]) -> list[str]:
@@ -658,7 +653,7 @@ def _body_and_related(lines: _Lines, max_chars: int) -> tuple[list[str], list[st
     body: list[str] = []
     size, cut = 0, False
     while (line := lines.next()) is not None:
-        if line.strip() in _RELATED_HEADINGS:
+        if line.strip() in _RELATED_HEADINGS and not _after_footer_link(body):
             related = (item.strip() for item in iter(lines.next, None) if item.strip())
             return body, list(itertools.islice(related, _MAX_RELATED)), cut
         if not body and not line.strip():
@@ -677,6 +672,33 @@ def _body_and_related(lines: _Lines, max_chars: int) -> tuple[list[str], list[st
 
 
 _MAX_RELATED = 1000
+
+
+def _after_footer_link(lines: list[str]) -> bool:
+    """Whether the last line written is one of a footer's links (网站地图, 联系我们): a 相关链接 printed after
+    it is the footer's next link, not a heading over related titles."""
+    last = next((line.strip() for line in reversed(lines) if line.strip()), "")
+    return last in _FOOTER_LINKS
+
+
+# A line naming a file as a page lists it under its text: 附件1：….pdf, 关于…的通知.docx.
+_FILE_NAME = re.compile(r".*\S\.(?:" + "|".join(sorted(ATTACHMENT_KINDS)) + r")", re.IGNORECASE)
+
+
+def _without_file_list(lines: list[str]) -> tuple[list[str], list[str]]:
+    """The body lines without the list of files a page prints at the foot of its text (a 相关附件 or 附件下载
+    heading, then the files' names one a line, as a dump copies the download links), and those names. The
+    list is taken only where it ends the text and every line under the heading names a file."""
+    texts = [line.strip() for line in lines]
+    for i in range(len(texts) - 1, -1, -1):
+        if texts[i] in _ATTACHMENTS_HEADINGS:
+            names = [text for text in texts[i + 1 :] if text]
+            if names and all(_FILE_NAME.fullmatch(name) for name in names):
+                return lines[:i], names
+            break
+        if texts[i] and not _FILE_NAME.fullmatch(texts[i]):
+            break
+    return lines, []
 
 
 # Reading without labels ----------------------------------------------------------------------------
@@ -843,10 +865,13 @@ def _plain_record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord
     for line in reversed(top[place + 1 :]):
         lines.push_back(line)
     body_lines, related, cut = _body_and_related(lines, bounds.max_doc_chars)
-    body = "\n".join(_without_page_frame(body_lines)).strip()
+    body_lines, listed = _without_file_list(_without_page_frame(body_lines))
+    body = "\n".join(body_lines).strip()
     if not body:
         raise ReadError(path, "no label lines (名称, 索引号 …) and no text under the title line")
     fields: dict[str, object] = {"title": title, "body": body}
+    if listed:
+        fields["attachments"] = [{"name": name} for name in listed]
     if related:
         fields["related"] = [{"title": item} for item in related]
     record = RawRecord(source=str(path), fields=fields, attachment_root=path.parent)
