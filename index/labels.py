@@ -28,6 +28,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "index_number",
         "identifier",  # Guangdong gkmlpt API
         "idxid",  # TRS WCM 政务公开
+        "ridxid",  # TRS IGS 站群检索's 信息公开 records (ridxid: 012947197/2018-00040)
         "syh",  # 索引号 in pinyin initials (CMS column names)
         "indexnumber",  # camelCase API keys (indexNumber)
         "vc_number",  # Hanweb/大汉 信息公开 (vc_number)
@@ -68,7 +69,8 @@ LABELS: dict[str, tuple[str, ...]] = {
         "policy_name",
         "policy",
     ),
-    "category": ("分类", "信息分类", "所属分类", "类别", "一级类别", "所属一级类别", "所属类别", "category"),
+    # cat: TRS IGS 站群检索's 信息公开 records ("cat": "统计分析 | 其他 | 其他", 组配 | 主题 | 体裁)
+    "category": ("分类", "信息分类", "所属分类", "类别", "一级类别", "所属一级类别", "所属类别", "category", "cat"),
     "category_scheme": ("组配分类", "classify_main_name"),
     # ztfl: 主题分类 in pinyin initials
     "category_topic": ("主题分类", "主题导航", "主题", "classify_theme_name", "childtype", "ztfl"),

@@ -28,6 +28,7 @@ FINDING_LABELS: dict[str, str] = {
     "bad_date": "日期无法识别，未予采用",
     "future_date": "日期晚于今天",
     "date_timestamp": "日期由时间戳换算",
+    "date_spreadsheet_day": "日期由电子表格的日序数换算",
     "attachment_unreadable": "附件无法读取",
     "attachment_truncated": "附件只读了一部分",
     "csv_extra_cells": "导出表格中本行多出单元格，已忽略",

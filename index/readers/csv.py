@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
+from index.keyparts import is_title
 from index.labels import header_fields
 from index.limits import Limits
 from index.readers import HEAD_BYTES, contained
@@ -16,6 +18,10 @@ from index.record import Finding, RawRecord, ReadError
 NAME = "csv"
 SUFFIXES = (".csv", ".tsv")
 FIELD_FACTOR = 4
+# Rows looked at to find the title column of a header that names none, and the share of their values that must
+# read as titles.
+TITLE_SAMPLE_ROWS = 20
+TITLE_SHARE = 0.8
 
 
 def sniff(path: Path, head: bytes) -> bool:
@@ -57,19 +63,32 @@ def _rows(path: Path, reader: csv.DictReader, text: _Tracked) -> Iterator[RawRec
     fields = header_fields(name or "" for name in fieldnames or ())
     if not fields:
         raise ReadError(path, "the header row names no known field (标题/名称, 索引号, 内容 …)", "row 1")
+    rows: Iterator[dict] = iter(reader)
+    titled = ""  # a column the header names by an unknown word whose values are titles (文件, 项目 …)
     if "title" not in fields.values():
-        raise ReadError(path, "no title column (标题 or 名称)", "row 1", "title")
+        sample: list[dict] = []
+        broken: csv.Error | None = None
+        try:
+            sample.extend(itertools.islice(reader, TITLE_SAMPLE_ROWS))
+        except csv.Error as exc:
+            broken = exc  # raised again after the rows before it, where the rows are read
+        titled = title_column([name for name in fieldnames or () if name and name not in fields], sample)
+        if not titled:
+            raise ReadError(path, "no title column (标题 or 名称)", "row 1", "title")
+        rows = _replay(sample, broken, reader)
     row_number = 1
     held: RawRecord | None = None  # the last row is yielded once it is known whether the file ends inside it
     try:
-        for row in reader:
+        for row in rows:
             row_number += 1
             if held is not None:
                 yield held
             extra = row.pop(None, None)  # cells beyond the header
             missing = sum(1 for value in row.values() if value is None)
             held = record_from_mapping(
-                {k: v for k, v in row.items() if k and v is not None}, str(path), f"row {row_number}"
+                {("title" if k == titled else k): v for k, v in row.items() if k and v is not None},
+                str(path),
+                f"row {row_number}",
             )
             if extra:
                 held.warnings.append(_extra_cells(len(extra)))
@@ -85,6 +104,29 @@ def _rows(path: Path, reader: csv.DictReader, text: _Tracked) -> Iterator[RawRec
         if text.open_quote and not any(w.code == "csv_truncated_row" for w in held.warnings):
             held.warnings.append(_cut_short(0))
         yield held
+
+
+def _replay(sample: list[dict], broken: csv.Error | None, reader: csv.DictReader) -> Iterator[dict]:
+    """The rows already read, the error that stopped them, then the rest."""
+    yield from sample
+    if broken is not None:
+        raise broken
+    yield from reader
+
+
+def title_column(names: list[str], rows: list[dict]) -> str:
+    """The column among ``names`` (headers no label names) whose values are documents' titles
+    (:func:`index.keyparts.is_title`) in at least TITLE_SHARE of ``rows`` that fill it, the most such first;
+    "" where none is. A policy list saved from a spreadsheet heads its titles 文件 (839-Studio/housing-price-policy
+    policy.csv: 城市, 文件, 时间, url)."""
+    best, best_count = "", 0
+    for name in names:
+        values = [str(row.get(name) or "").strip() for row in rows]
+        values = [value for value in values if value]
+        count = sum(1 for value in values if is_title(value))
+        if values and count >= TITLE_SHARE * len(values) and count > best_count:
+            best, best_count = name, count
+    return best
 
 
 class _Tracked:

@@ -1,0 +1,126 @@
+"""Kinds of real exports the readers got wrong (issue 17, round 4), each from a real record of the fidelity
+collection's tune split (tests/fidelity/manifest.d/exports4.json names the sources):
+
+- a policy list saved from a spreadsheet: its title column headed by a word no label knows (文件), its dates as the
+  spreadsheet's day numbers (839-Studio/housing-price-policy policy.csv, GB18030 bytes);
+- a TRS IGS 站群检索 response's 信息公开 record: its 分类 under ``cat`` (组配 | 主题 | 体裁), its 索引号 under
+  ``ridxid`` (Kira-yoshikage-d/spider-gov Hue/test/nanjing.json).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import date
+
+import pytest
+
+from index.dates import ParsedDate, parse_date, spreadsheet_day
+from index.ingest import IngestReport, read_document
+from index.limits import DEFAULTS
+from index.normalise import date_step
+from index.readers import csv as csv_reader
+from index.readers import read_file
+from index.record import RawRecord, ReadError
+
+# The header and three rows of 839-Studio/housing-price-policy policy.csv (commit 74740069), as its bytes are.
+HOUSING = (
+    "城市,文件,时间,url\r\n"
+    "太原,关于化解房地产库存的实施意见,42606,https://www.tuliu.com/read-45072.html\r\n"
+    "哈尔滨,关于印发哈尔滨英才集聚计划实施方案的通知,42772,http://www.harbin.gov.cn/art/2017/3/9/art_2582_61935.html\r\n"
+    "海口,关于印发我市贯彻落实省政府关于房地产市场调控实施意见的通知,42465,"
+    "http://www.haikou.gov.cn/xxgk/szfbjxxgk/zcfg/bmgfxwj/201604/t20160418_941777.html\r\n"
+).encode("gb18030")
+
+
+def _documents(path):
+    items = list(read_file(path))
+    assert not [item for item in items if isinstance(item, ReadError)], items
+    return [read_document(item, DEFAULTS, IngestReport()) for item in items if isinstance(item, RawRecord)]
+
+
+def test_a_policy_list_whose_title_column_has_an_unknown_header_is_read(tmp_path):
+    path = tmp_path / "policy.csv"
+    path.write_bytes(HOUSING)
+    docs = _documents(path)
+    assert [doc.title for doc in docs] == [
+        "关于化解房地产库存的实施意见",
+        "关于印发哈尔滨英才集聚计划实施方案的通知",
+        "关于印发我市贯彻落实省政府关于房地产市场调控实施意见的通知",
+    ]
+    assert [doc.pub_date for doc in docs] == ["2016-08-24", "2017-02-06", "2016-04-05"]
+    assert all("date_spreadsheet_day" in {w.code for w in doc.warnings} for doc in docs)
+
+
+def test_a_header_naming_no_title_over_values_that_are_none_is_still_a_clear_error(tmp_path):
+    path = tmp_path / "cities.csv"
+    path.write_text("城市,时间,url\n太原,42606,https://www.tuliu.com/read-45072.html\n", "utf-8")
+    [error] = list(read_file(path))
+    assert isinstance(error, ReadError) and "no title column" in str(error)
+
+
+def test_the_title_column_is_the_one_whose_values_read_as_titles():
+    rows = [
+        {"城市": "太原", "文件": "关于化解房地产库存的实施意见", "备注": "见附件"},
+        {"城市": "成都", "文件": "成都实施人才优先发展战略行动计划", "备注": ""},
+    ]
+    assert csv_reader.title_column(["城市", "文件", "备注"], rows) == "文件"
+    assert csv_reader.title_column(["城市", "备注"], rows) == ""
+
+
+def test_a_row_that_breaks_while_the_title_column_is_sought_keeps_the_rows_before_it(tmp_path):
+    """A malformed row among the rows looked at: the rows before it are read, the break is reported at its row."""
+    bounds = dataclasses.replace(DEFAULTS, max_doc_chars=100)
+    path = tmp_path / "policy.csv"
+    long_cell = "长" * (csv_reader.FIELD_FACTOR * bounds.max_doc_chars + 10)
+    path.write_text(f'城市,文件,时间\n太原,关于化解房地产库存的实施意见,42606\n成都,"{long_cell}",42644\n', "utf-8")
+    items = list(csv_reader.read(path, bounds))
+    assert isinstance(items[0], RawRecord) and items[0].fields["title"] == "关于化解房地产库存的实施意见"
+    assert isinstance(items[-1], ReadError) and "row 3" in str(items[-1]) and "field limit" in str(items[-1])
+
+
+@pytest.mark.parametrize(
+    ("value", "iso"),
+    [("42606", "2016-08-24"), (42606, "2016-08-24"), ("43225.5", "2018-05-05"), ("２９２２１", "1980-01-01")],
+)
+def test_a_spreadsheets_day_number_is_its_date(value, iso):
+    assert spreadsheet_day(value) == ParsedDate(iso)
+
+
+@pytest.mark.parametrize("value", ["2021", "20210120", "1619712000", "29220", "12345", "99999", "4260", True, None])
+def test_what_is_no_spreadsheet_day(value):
+    assert spreadsheet_day(value) is None
+
+
+def test_a_day_number_is_read_only_where_a_date_is_labelled():
+    """parse_date (the search box's and every value's reader) leaves five digits alone; a 时间 field reads them."""
+    assert parse_date("42606") is None
+    iso, findings = date_step("pub_date", "42606", date(2026, 1, 1))
+    assert iso == "2016-08-24" and [f.code for f in findings] == ["date_spreadsheet_day"]
+    assert date_step("pub_date", "12345", date(2026, 1, 1))[1][0].code == "bad_date"
+
+
+# Record 17 of Kira-yoshikage-d/spider-gov Hue/test/nanjing.json (commit 601c996a), as saved.
+TRS_IGS_RECORD = {
+    "filenum": "",
+    "fbjg": "江宁区统计局",
+    "docreltime": "2020-06-09T03:07:00.000Z",
+    "cat": "统计分析 | 其他 | 其他",
+    "ridxid": "013053208/2020-49916",
+    "trs_type": "信息公开",
+    "trs_time": "2020-06-09T03:07:00.000Z",
+    "_id": "wzqsearch-v20190124,infomation,2596725",
+    "title": "1—5月全区规模以上工业能源消费增长1.0%",
+    "trs_site": "南京市人民政府",
+    "_searchDataDisplayId": "6",
+    "url": "http://www.nanjing.gov.cn/zdgk/202006/t20200611_1911033.html",
+}
+
+
+def test_a_site_group_search_records_class_and_index_no(tmp_path):
+    path = tmp_path / "nanjing.json"
+    path.write_text(json.dumps([TRS_IGS_RECORD], ensure_ascii=False), "utf-8")
+    [doc] = _documents(path)
+    assert doc.category_scheme == "统计分析" and "统计分析" in doc.categories
+    assert doc.index_no is not None and doc.index_no.raw == "013053208/2020-49916"
+    assert (doc.publisher, doc.pub_date, doc.doc_no) == ("江宁区统计局", "2020-06-09", "")
