@@ -124,3 +124,37 @@ def test_a_site_group_search_records_class_and_index_no(tmp_path):
     assert doc.category_scheme == "统计分析" and "统计分析" in doc.categories
     assert doc.index_no is not None and doc.index_no.raw == "013053208/2020-49916"
     assert (doc.publisher, doc.pub_date, doc.doc_no) == ("江宁区统计局", "2020-06-09", "")
+
+
+# The same policy list's rows as a JSON dump writes them (the robustness test's "a JSON array"): no body beside
+# the title, which only its value names.
+HOUSING_ROW = {
+    "城市": "哈尔滨",
+    "文件": "关于印发哈尔滨英才集聚计划实施方案的通知",
+    "时间": "42772",
+    "url": "http://www.harbin.gov.cn/art/2017/3/9/art_2582_61935.html",
+}
+
+
+def test_a_list_records_one_title_like_value_beside_its_date_is_its_title(tmp_path):
+    path = tmp_path / "policy.json"
+    path.write_text(json.dumps([HOUSING_ROW], ensure_ascii=False), "utf-8")
+    [doc] = _documents(path)
+    assert (doc.title, doc.pub_date) == ("关于印发哈尔滨英才集聚计划实施方案的通知", "2017-02-06")
+
+
+def test_two_title_like_values_without_a_body_give_no_title_by_value():
+    from index.keyparts import fields_by_value
+
+    pairs = [("文件", "关于印发哈尔滨英才集聚计划实施方案的通知"), ("备注", "哈尔滨市人民政府办公厅转发的通知")]
+    assert "title" not in fields_by_value(pairs, {"pub_date": "2017-02-06"})
+    assert "title" not in fields_by_value(pairs[:1], {})  # neither a date nor an address beside it
+
+
+def test_a_records_fields_under_an_elasticsearch_source_are_read(tmp_path):
+    """``_source`` reads as ``source`` (a publisher's label); a store's own member is never a field's value."""
+    path = tmp_path / "hits.json"
+    hits = {"hits": {"total": 1, "hits": [{"_index": "policy", "_id": "12", "_score": 1.5, "_source": HOUSING_ROW}]}}
+    path.write_text(json.dumps(hits, ensure_ascii=False), "utf-8")
+    [doc] = _documents(path)
+    assert (doc.title, doc.pub_date, doc.publisher) == ("关于印发哈尔滨英才集聚计划实施方案的通知", "2017-02-06", "")

@@ -1,0 +1,260 @@
+"""Exports as real dumps vary them (issue 17): every field an export's record gives right stays right.
+
+Built from the TUNE exports of the fidelity collection (tests/fidelity, kinds ``json`` and ``csv``; held-out records
+are never read here). Each export's records are written again the ways real dumps differ — the list wrapped one
+level deeper in an API response (``data``, ``result.items``, ``page.content``), as JSON Lines instead of an array,
+in a JSONP callback, a CSV's rows as JSON; keys upper-, lower- or camel-cased; empty values as null, ids and
+scores as numbers, flags and lists beside them, a date as a one-item list or as epoch milliseconds, digit strings
+as numbers, each record's fields one level down (Elasticsearch's ``_source``); a CSV with CRLF and a BOM, in
+GB18030, tab-separated or every cell quoted — and each record must keep every field its own reading gets right,
+also with several variations combined (Hypothesis).
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import re
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bench.fidelity import COLLECTION, ingest_one, load_manifest, same
+from index.dates import CHINA, parse_date
+from index.keyparts import is_date
+
+TUNE_EXPORTS = [
+    entry for entry in load_manifest()["pages"] if entry["split"] == "tune" and entry["kind"] in ("json", "csv")
+]
+FILES = sorted({entry["file"] for entry in TUNE_EXPORTS})
+
+Records = list[dict[str, Any]]
+
+
+def file_name(entry_file: str) -> str:
+    return Path(entry_file).name.removesuffix(".gz")
+
+
+def load_records(entry_file: str) -> tuple[str, Records]:
+    """The export's kind (json or csv) and its records, in the order the reader yields them."""
+    data = gzip.decompress((COLLECTION / entry_file).read_bytes())
+    if file_name(entry_file).endswith(".json"):
+        records = json.loads(data.decode("utf-8"))
+        assert isinstance(records, list) and all(isinstance(item, dict) for item in records), entry_file
+        return "json", records
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("gb18030")
+    header = text.split("\n", 1)[0]
+    dialect = "excel-tab" if header.count("\t") > header.count(",") else "excel"
+    return "csv", [dict(row) for row in csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)]
+
+
+def right_fields(entry: dict, values: dict[str, object]) -> set[str]:
+    judged = {name: value for name, value in entry["expected"].items() if value is not None}
+    return {name for name, value in judged.items() if values and same(name, value, values.get(name, ""))}
+
+
+def read_record(folder: Path, name: str, data: bytes, record: int) -> dict[str, object]:
+    page = folder / (name + ".gz")
+    page.write_bytes(gzip.compress(data))
+    return ingest_one(page, name, record).values
+
+
+@pytest.fixture(scope="module")
+def baseline(tmp_path_factory) -> dict[tuple[str, int], set[str]]:
+    """Per tune export record, the fields its own reading gets right."""
+    folder = tmp_path_factory.mktemp("baseline")
+    result = {}
+    for entry in TUNE_EXPORTS:
+        values = ingest_one(COLLECTION / entry["file"], file_name(entry["file"]), entry["record"]).values
+        result[(entry["file"], entry["record"])] = right_fields(entry, values)
+    assert folder.exists()
+    return result
+
+
+def test_the_tune_exports_are_many_and_both_kinds():
+    kinds = {entry["kind"] for entry in TUNE_EXPORTS}
+    assert kinds == {"json", "csv"} and len(FILES) >= 10 and len(TUNE_EXPORTS) >= 40
+
+
+# Record transforms ---------------------------------------------------------------------------------------------
+
+
+def _keys(records: Records, change: Callable[[str], str]) -> Records:
+    return [{(change(key) if key.isascii() else key): value for key, value in record.items()} for record in records]
+
+
+def _camel(key: str) -> str:
+    words = [word for word in re.split(r"[_\-]+", key) if word]
+    if len(words) < 2:
+        return key
+    return words[0].lower() + "".join(word[:1].upper() + word[1:].lower() for word in words[1:])
+
+
+def _values(records: Records, change: Callable[[Any], Any]) -> Records:
+    return [{key: change(value) for key, value in record.items()} for record in records]
+
+
+def _day(value: Any) -> str | None:
+    """The day a value wholly is (a time may follow), or None."""
+    if not isinstance(value, str) or not is_date(value):
+        return None
+    parsed = parse_date(value)
+    return parsed.iso if parsed is not None and len(parsed.iso) == 10 else None
+
+
+def _epoch_ms(value: Any) -> Any:
+    day = _day(value)
+    if day is None:
+        return value
+    noon = datetime.fromisoformat(day).replace(hour=12, tzinfo=CHINA)
+    return int(noon.timestamp() * 1000)
+
+
+def _as_list(value: Any) -> Any:
+    return [value] if _day(value) is not None else value
+
+
+def _number(value: Any) -> Any:
+    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 16 else value
+
+
+def _with_neighbours(records: Records) -> Records:
+    """An API's own members beside the document's: numbers, a float, a flag, an empty list, a null."""
+    return [
+        {"_id": 1000 + number, **record, "_score": 1.5, "isTop": False, "tagList": [], "remark": None}
+        for number, record in enumerate(records)
+    ]
+
+
+RECORD_TRANSFORMS: dict[str, Callable[[Records], Records]] = {
+    "keys upper-cased": lambda records: _keys(records, str.upper),
+    "keys lower-cased": lambda records: _keys(records, str.lower),
+    "keys camel-cased": lambda records: _keys(records, _camel),
+    "empty values as null": lambda records: _values(records, lambda value: None if value == "" else value),
+    "ids, scores, flags and lists beside the fields": _with_neighbours,
+    "dates as epoch milliseconds": lambda records: _values(records, _epoch_ms),
+    "dates as one-item lists": lambda records: _values(records, _as_list),
+    "digit strings as numbers": lambda records: _values(records, _number),
+    "each record's fields under _source": lambda records: [
+        {"_index": "policy", "_id": str(number), "_source": record} for number, record in enumerate(records)
+    ],
+}
+# Transforms whose values only JSON can hold (a CSV cell is text).
+JSON_ONLY = {
+    "empty values as null",
+    "ids, scores, flags and lists beside the fields",
+    "dates as epoch milliseconds",
+    "dates as one-item lists",
+    "digit strings as numbers",
+    "each record's fields under _source",
+}
+
+
+# Serialisers ---------------------------------------------------------------------------------------------------
+
+
+def _json(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def _csv(records: Records, delimiter: str = ",", quoting: int = csv.QUOTE_MINIMAL, newline: str = "\n") -> str:
+    header = list(dict.fromkeys(key for record in records for key in record))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, header, delimiter=delimiter, quoting=quoting, lineterminator=newline)
+    writer.writeheader()
+    writer.writerows(records)
+    return out.getvalue()
+
+
+SERIALISERS: dict[str, tuple[str, Callable[[Records], bytes]]] = {
+    "a JSON array": (".json", _json),
+    "JSON Lines": (
+        ".jsonl",
+        lambda records: "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode(),
+    ),
+    "the list under data": (".json", lambda records: _json({"code": 200, "msg": "success", "data": records})),
+    "the list under result.items": (
+        ".json",
+        lambda records: _json({"status": "ok", "result": {"total": len(records), "items": records}}),
+    ),
+    "the list under page.content": (
+        ".json",
+        lambda records: _json({"page": {"content": records, "totalElements": len(records), "number": 0}}),
+    ),
+    "a JSONP callback": (
+        ".json",
+        lambda records: b"jQuery1113_1700(" + _json({"data": {"list": records, "total": len(records)}}) + b");",
+    ),
+}
+CSV_SERIALISERS: dict[str, tuple[str, Callable[[Records], bytes]]] = {
+    "CSV": (".csv", lambda records: _csv(records).encode("utf-8")),
+    "CSV with CRLF and a BOM": (".csv", lambda records: ("\ufeff" + _csv(records, newline="\r\n")).encode("utf-8")),
+    "CSV in GB18030": (".csv", lambda records: _csv(records, newline="\r\n").encode("gb18030")),
+    "tab-separated CSV": (".csv", lambda records: _csv(records, delimiter="\t").encode("utf-8")),
+    "CSV with every cell quoted": (".csv", lambda records: _csv(records, quoting=csv.QUOTE_ALL).encode("utf-8")),
+}
+
+
+def write_variant(entry_file: str, transforms: list[str], serialiser: str) -> tuple[str, bytes]:
+    _kind, records = load_records(entry_file)
+    for name in transforms:
+        records = RECORD_TRANSFORMS[name](records)
+    suffix, write = {**SERIALISERS, **CSV_SERIALISERS}[serialiser]
+    return Path(file_name(entry_file)).stem + suffix, write(records)
+
+
+def lost_fields(folder: Path, baseline: dict, entry_file: str, transforms: list[str], serialiser: str) -> dict:
+    name, data = write_variant(entry_file, transforms, serialiser)
+    wrong = {}
+    for entry in (entry for entry in TUNE_EXPORTS if entry["file"] == entry_file):
+        values = read_record(folder, name, data, entry["record"])
+        if lost := baseline[(entry_file, entry["record"])] - right_fields(entry, values):
+            wrong[f"{entry_file}#{entry['record']}"] = {
+                field: str(values.get(field, "NO DOCUMENT"))[:60] for field in sorted(lost)
+            }
+    return wrong
+
+
+def _serialisers_for(entry_file: str, transforms: list[str]) -> list[str]:
+    kind, _records = load_records(entry_file)
+    if kind == "csv" and not set(transforms) & JSON_ONLY:
+        return [*CSV_SERIALISERS, *SERIALISERS]
+    return list(SERIALISERS)
+
+
+@pytest.mark.parametrize("serialiser", [*SERIALISERS, *CSV_SERIALISERS])
+def test_an_export_written_another_way_keeps_every_field(tmp_path, baseline, serialiser):
+    wrong = {}
+    for entry_file in FILES:
+        if serialiser in _serialisers_for(entry_file, []):
+            wrong.update(lost_fields(tmp_path, baseline, entry_file, [], serialiser))
+    assert not wrong, wrong
+
+
+@pytest.mark.parametrize("transform", list(RECORD_TRANSFORMS))
+def test_an_exports_records_varied_keep_every_field(tmp_path, baseline, transform):
+    wrong = {}
+    for entry_file in FILES:
+        serialiser = _serialisers_for(entry_file, [transform])[0]
+        wrong.update(lost_fields(tmp_path, baseline, entry_file, [transform], serialiser))
+    assert not wrong, wrong
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_variations_combined_keep_every_field(tmp_path, baseline, data):
+    entry_file = data.draw(st.sampled_from(FILES))
+    transforms = data.draw(st.lists(st.sampled_from(list(RECORD_TRANSFORMS)), max_size=3, unique=True))
+    transforms = sorted(transforms, key=list(RECORD_TRANSFORMS).index)
+    serialiser = data.draw(st.sampled_from(_serialisers_for(entry_file, transforms)))
+    assert not lost_fields(tmp_path, baseline, entry_file, transforms, serialiser)
