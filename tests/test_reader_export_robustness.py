@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 from bench.fidelity import COLLECTION, ingest_one, load_manifest, same
 from index.dates import CHINA, parse_date
 from index.keyparts import is_date
+from index.labels import canonical_field
 
 TUNE_EXPORTS = [
     entry for entry in load_manifest()["pages"] if entry["split"] == "tune" and entry["kind"] in ("json", "csv")
@@ -136,6 +137,68 @@ def _with_neighbours(records: Records) -> Records:
     ]
 
 
+def _body_key(record: dict[str, Any]) -> str | None:
+    return next((key for key in record if canonical_field(key) == "body" and isinstance(record[key], str)), None)
+
+
+def _documents(records: Records) -> Records:
+    """A LangChain-style dump: the text as the record's content, every other field in its metadata beside it."""
+    out = []
+    for record in records:
+        key = _body_key(record)
+        out.append(
+            {"metadata": {k: v for k, v in record.items() if k != key}, "content": record.get(key, "") if key else ""}
+        )
+    return out
+
+
+def _html_beside_text(records: Records) -> Records:
+    """A Scrapy item: the text as the page's HTML (a paragraph a line) and, beside it, as flattened text."""
+    out = []
+    for record in records:
+        key = _body_key(record)
+        if key is None:
+            out.append(record)
+            continue
+        text = record[key]
+        html = "".join(f"<p>{line.strip()}</p>" for line in text.split("\n") if line.strip())  # its marks kept
+        rest = {k: v for k, v in record.items() if k != key}
+        out.append({**rest, "body_html": html, "content": re.sub(r"\s+", " ", text).strip()})
+    return out
+
+
+def _chinese_date(value: Any) -> Any:
+    day = _day(value)
+    if day is None:
+        return value
+    year, month, date_ = (int(part) for part in day.split("-"))
+    return f"{year}年{month}月{date_}日"
+
+
+# The keys of a TRS 海云 or 信息公开 export, by the field a record's key names: pinyin initials.
+PINYIN_KEYS = {
+    "title": "bt",
+    "body": "zw",
+    "pub_date": "fbrq",
+    "written_date": "cwrq",
+    "publisher": "fbjg",
+    "doc_no": "wh",
+    "index_no": "syh",
+}
+
+
+def _pinyin_keys(records: Records) -> Records:
+    out = []
+    for record in records:
+        renamed: dict[str, Any] = {}
+        for key, value in record.items():
+            field = canonical_field(key)
+            new_key = PINYIN_KEYS.get(field or "", key)
+            renamed[key if new_key in renamed else new_key] = value
+        out.append(renamed)
+    return out
+
+
 RECORD_TRANSFORMS: dict[str, Callable[[Records], Records]] = {
     "keys upper-cased": lambda records: _keys(records, str.upper),
     "keys lower-cased": lambda records: _keys(records, str.lower),
@@ -144,10 +207,14 @@ RECORD_TRANSFORMS: dict[str, Callable[[Records], Records]] = {
     "ids, scores, flags and lists beside the fields": _with_neighbours,
     "dates as epoch milliseconds": lambda records: _values(records, _epoch_ms),
     "dates as one-item lists": lambda records: _values(records, _as_list),
+    "dates written 2021年1月20日": lambda records: _values(records, _chinese_date),
+    "keys as pinyin initials (bt, zw, fbrq, fbjg, wh, syh)": _pinyin_keys,
     "digit strings as numbers": lambda records: _values(records, _number),
     "each record's fields under _source": lambda records: [
         {"_index": "policy", "_id": str(number), "_source": record} for number, record in enumerate(records)
     ],
+    "metadata beside the content (LangChain Document)": _documents,
+    "an HTML body beside its flattened text (Scrapy item)": _html_beside_text,
 }
 # Transforms whose values only JSON can hold (a CSV cell is text).
 JSON_ONLY = {
@@ -157,6 +224,7 @@ JSON_ONLY = {
     "dates as one-item lists",
     "digit strings as numbers",
     "each record's fields under _source",
+    "metadata beside the content (LangChain Document)",
 }
 
 
@@ -178,6 +246,7 @@ def _csv(records: Records, delimiter: str = ",", quoting: int = csv.QUOTE_MINIMA
 
 SERIALISERS: dict[str, tuple[str, Callable[[Records], bytes]]] = {
     "a JSON array": (".json", _json),
+    "the list under Documents": (".json", lambda records: _json({"Documents": records})),
     "JSON Lines": (
         ".jsonl",
         lambda records: "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode(),
