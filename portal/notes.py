@@ -32,6 +32,7 @@ FINDING_LABELS: dict[str, str] = {
     "attachment_unreadable": "附件无法读取",
     "attachment_truncated": "附件只读了一部分",
     "csv_extra_cells": "导出表格中本行多出单元格，已忽略",
+    "csv_missing_cells": "导出表格中本行缺少单元格，按空值处理",
     "body_metadata": "正文开头的元数据已移出",
     "publisher_resolved": "发布机构简称已补全",
     "control_characters": "原文含控制字符，已删除",

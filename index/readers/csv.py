@@ -94,6 +94,9 @@ def _rows(path: Path, reader: csv.DictReader, text: _Tracked) -> Iterator[RawRec
                 held.warnings.append(_extra_cells(len(extra)))
             if missing and not text.ended_cleanly:
                 held.warnings.append(_cut_short(missing))
+            elif missing:  # a ragged row inside the file: the columns it lacks are empty
+                absent = [name for name, value in row.items() if name and value is None]
+                held.warnings.append(_missing_cells(absent, fields.get(absent[0], "") if absent else ""))
     except csv.Error as exc:
         if held is not None:
             yield held
@@ -161,6 +164,15 @@ def _extra_cells(count: int) -> Finding:
         "csv_extra_cells",
         "",
         f"本行比表头多 {count} 个单元格（{count} cells beyond the header were ignored）",
+    )
+
+
+def _missing_cells(columns: list[str], field: str) -> Finding:
+    names = "、".join(columns)
+    return Finding(
+        "csv_missing_cells",
+        field,
+        f"本行比表头少 {len(columns)} 个单元格：{names}（{len(columns)} cells missing, read as empty: {names}）",
     )
 
 
