@@ -158,3 +158,19 @@ def test_a_records_fields_under_an_elasticsearch_source_are_read(tmp_path):
     path.write_text(json.dumps(hits, ensure_ascii=False), "utf-8")
     [doc] = _documents(path)
     assert (doc.title, doc.pub_date, doc.publisher) == ("关于印发哈尔滨英才集聚计划实施方案的通知", "2017-02-06", "")
+
+
+def test_a_caption_line_above_the_header_is_skipped_and_rows_keep_their_numbers(tmp_path):
+    """A spreadsheet saved as CSV with its caption above the header (``政策文件汇总表,,,``)."""
+    path = tmp_path / "policy.csv"
+    path.write_bytes("房地产政策汇总表,,,\r\n".encode("gb18030") + HOUSING)
+    items = list(read_file(path))
+    assert [item.locator for item in items] == ["row 3", "row 4", "row 5"]
+    assert all(isinstance(item, RawRecord) for item in items)
+    assert items[0].fields["title"] == "关于化解房地产库存的实施意见"
+
+
+def test_a_line_of_several_cells_above_a_header_is_no_caption():
+    assert csv_reader.header_line(["标题,时间", "关于某事的通知,2021-01-20"]) == 0
+    assert csv_reader.header_line(["汇总表", "", "标题,时间"]) == 2
+    assert csv_reader.header_line(["甲,乙", "标题,时间"]) is None

@@ -209,6 +209,43 @@ def _pinyin_keys(records: Records) -> Records:
     return out
 
 
+# The same fields under the Chinese labels a spreadsheet export heads them with.
+CHINESE_KEYS = {
+    "title": "标题",
+    "body": "正文",
+    "pub_date": "发布日期",
+    "written_date": "成文日期",
+    "publisher": "发布机构",
+    "doc_no": "文号",
+    "index_no": "索引号",
+    "url": "链接",
+}
+
+
+def _renamed(records: Records, names: dict[str, str]) -> Records:
+    out = []
+    for record in records:
+        renamed: dict[str, Any] = {}
+        for key, value in record.items():
+            new_key = names.get(canonical_field(key) or "", key)
+            renamed[key if new_key in renamed else new_key] = value
+        out.append(renamed)
+    return out
+
+
+def _entities(value: Any) -> Any:
+    """A value as a CMS's JSON writes it: quotes, ampersands and spaces as HTML entities."""
+    if not isinstance(value, str) or value.startswith("http"):
+        return value
+    table = {"“": "&ldquo;", "”": "&rdquo;", "&": "&amp;", "\u3000": "&#12288;", "《": "&#12298;", "》": "&#12299;"}
+    return "".join(table.get(char, char) for char in value)
+
+
+def _compact_date(value: Any) -> Any:
+    day = _day(value)
+    return int(day.replace("-", "")) if day is not None else value
+
+
 RECORD_TRANSFORMS: dict[str, Callable[[Records], Records]] = {
     "keys upper-cased": lambda records: _keys(records, str.upper),
     "keys lower-cased": lambda records: _keys(records, str.lower),
@@ -219,6 +256,9 @@ RECORD_TRANSFORMS: dict[str, Callable[[Records], Records]] = {
     "dates as one-item lists": lambda records: _values(records, _as_list),
     "dates written 2021年1月20日": lambda records: _values(records, _chinese_date),
     "keys as pinyin initials (bt, zw, fbrq, fbjg, wh, syh)": _pinyin_keys,
+    "keys as Chinese labels (标题, 正文, 发布日期 …)": lambda records: _renamed(records, CHINESE_KEYS),
+    "text with HTML entities (&ldquo; &amp; &#12288;)": lambda records: _values(records, _entities),
+    "dates as YYYYMMDD numbers": lambda records: _values(records, _compact_date),
     "digit strings as numbers": lambda records: _values(records, _number),
     "each record's fields under _source": lambda records: [
         {"_index": "policy", "_id": str(number), "_source": record} for number, record in enumerate(records)
@@ -232,6 +272,7 @@ JSON_ONLY = {
     "ids, scores, flags and lists beside the fields",
     "dates as epoch milliseconds",
     "dates as one-item lists",
+    "dates as YYYYMMDD numbers",
     "digit strings as numbers",
     "each record's fields under _source",
     "metadata beside the content (LangChain Document)",
@@ -270,6 +311,10 @@ SERIALISERS: dict[str, tuple[str, Callable[[Records], bytes]]] = {
         ".json",
         lambda records: _json({"page": {"content": records, "totalElements": len(records), "number": 0}}),
     ),
+    "the list as JSON text (ASP.NET's d)": (
+        ".json",
+        lambda records: _json({"d": json.dumps(records, ensure_ascii=False)}),
+    ),
     "a JSONP callback": (
         ".json",
         lambda records: b"jQuery1113_1700(" + _json({"data": {"list": records, "total": len(records)}}) + b");",
@@ -281,6 +326,10 @@ CSV_SERIALISERS: dict[str, tuple[str, Callable[[Records], bytes]]] = {
     "CSV in GB18030": (".csv", lambda records: _csv(records, newline="\r\n").encode("gb18030")),
     "tab-separated CSV": (".csv", lambda records: _csv(records, delimiter="\t").encode("utf-8")),
     "CSV with every cell quoted": (".csv", lambda records: _csv(records, quoting=csv.QUOTE_ALL).encode("utf-8")),
+    "CSV under a title line (a spreadsheet's caption)": (
+        ".csv",
+        lambda records: ("政策文件汇总表\n" + _csv(records)).encode("utf-8"),
+    ),
 }
 
 
