@@ -446,6 +446,7 @@ def map_fields(items: Iterable[tuple[str, Any]], guess: bool = False) -> tuple[d
             continue
         if value is None or (isinstance(value, str | list | dict) and not value):
             continue
+        value = without_own_label(value, name)
         if name in PLACEHOLDER_FIELDS and is_placeholder(value, name):
             continue  # 文号：无 is no 文号; a lower-ranked label may still give one
         key = label_key(label)
@@ -466,6 +467,21 @@ def map_fields(items: Iterable[tuple[str, Any]], guess: bool = False) -> tuple[d
 
 
 _PARTS_RANK = 2000  # after every label read as it is (ranks under 100) or after a prefix (1000 more)
+
+# A page's label and colon a crawler kept in front of the value it scraped (``发布时间：2021-01-20 10:00``).
+_OWN_LABEL = re.compile(r"^\s*([\u4e00-\u9fff][\u4e00-\u9fff \t\u3000]{1,7}?)[ \t\u3000]*[：:][ \t\u3000]*")
+
+
+def without_own_label(value: Any, name: str) -> Any:
+    """A string value without the label of its own field in front of it: ``来源：国家能源局`` under ``source`` is
+    ``国家能源局``, ``发布时间：2021-01-20`` under ``publish_time`` is ``2021-01-20``; a label of another field, or
+    none, leaves the value as it is."""
+    if not isinstance(value, str):
+        return value
+    match = _OWN_LABEL.match(value)
+    if match and canonical_field(match.group(1)) == name and value[match.end() :].strip():
+        return value[match.end() :]
+    return value
 
 
 def _empty(value: Any) -> bool:

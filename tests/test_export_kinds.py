@@ -174,3 +174,32 @@ def test_a_line_of_several_cells_above_a_header_is_no_caption():
     assert csv_reader.header_line(["标题,时间", "关于某事的通知,2021-01-20"]) == 0
     assert csv_reader.header_line(["汇总表", "", "标题,时间"]) == 2
     assert csv_reader.header_line(["甲,乙", "标题,时间"]) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "field", "kept"),
+    [
+        ("来源：福建省生态环境厅", "publisher", "福建省生态环境厅"),
+        ("发布时间：2025-10-30 14:12:00", "pub_date", "2025-10-30 14:12:00"),
+        ("发布时间: 20230629", "pub_date", "20230629"),
+        ("文号：闽环保〔2025〕3号", "doc_no", "闽环保〔2025〕3号"),
+        ("通知：关于开展安全检查的通知", "title", "通知：关于开展安全检查的通知"),  # 通知 is no label
+        ("来源：福建省生态环境厅", "pub_date", "来源：福建省生态环境厅"),  # another field's label stays
+        ("来源：", "publisher", "来源："),
+    ],
+)
+def test_a_values_own_page_label_in_front_of_it_is_dropped(value, field, kept):
+    from index.labels import without_own_label
+
+    assert without_own_label(value, field) == kept
+
+
+def test_a_crawlers_scraped_values_with_their_labels_read_as_the_values(tmp_path):
+    record = {
+        "title": "地方党政领导干部生态环境保护责任制规定（试行）",
+        "publish_time": "发布时间：2025-10-30 14:12:00",
+    }
+    path = tmp_path / "items.json"
+    path.write_text(json.dumps([{**record, "source": "来源：福建省生态环境厅"}], ensure_ascii=False), "utf-8")
+    [doc] = _documents(path)
+    assert (doc.pub_date, doc.publisher) == ("2025-10-30", "福建省生态环境厅")

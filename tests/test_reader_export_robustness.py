@@ -246,6 +246,26 @@ def _compact_date(value: Any) -> Any:
     return int(day.replace("-", "")) if day is not None else value
 
 
+def _padded(value: Any) -> Any:
+    """A value as XPath's text() gives it: line breaks and indentation around it."""
+    return f"\n\t\t  {value}\r\n  " if isinstance(value, str) and value else value
+
+
+# The page's own label a crawler keeps in front of a value it scraped (发布时间：2021-01-20 10:00, 来源：国家能源局).
+PAGE_LABELS = {"pub_date": "发布时间：", "written_date": "成文日期：", "publisher": "来源：", "doc_no": "文号："}
+
+
+def _labelled(records: Records) -> Records:
+    out = []
+    for record in records:
+        labelled = {}
+        for key, value in record.items():
+            label = PAGE_LABELS.get(canonical_field(key) or "")
+            labelled[key] = f"{label}{value}" if label and isinstance(value, str) and value else value
+        out.append(labelled)
+    return out
+
+
 RECORD_TRANSFORMS: dict[str, Callable[[Records], Records]] = {
     "keys upper-cased": lambda records: _keys(records, str.upper),
     "keys lower-cased": lambda records: _keys(records, str.lower),
@@ -259,6 +279,8 @@ RECORD_TRANSFORMS: dict[str, Callable[[Records], Records]] = {
     "keys as Chinese labels (标题, 正文, 发布日期 …)": lambda records: _renamed(records, CHINESE_KEYS),
     "text with HTML entities (&ldquo; &amp; &#12288;)": lambda records: _values(records, _entities),
     "dates as YYYYMMDD numbers": lambda records: _values(records, _compact_date),
+    "values padded with line breaks and indentation": lambda records: _values(records, _padded),
+    "values with the page's label in front (发布时间：, 来源：)": _labelled,
     "digit strings as numbers": lambda records: _values(records, _number),
     "each record's fields under _source": lambda records: [
         {"_index": "policy", "_id": str(number), "_source": record} for number, record in enumerate(records)
@@ -326,6 +348,10 @@ CSV_SERIALISERS: dict[str, tuple[str, Callable[[Records], bytes]]] = {
     "CSV in GB18030": (".csv", lambda records: _csv(records, newline="\r\n").encode("gb18030")),
     "tab-separated CSV": (".csv", lambda records: _csv(records, delimiter="\t").encode("utf-8")),
     "CSV with every cell quoted": (".csv", lambda records: _csv(records, quoting=csv.QUOTE_ALL).encode("utf-8")),
+    "UTF-16 tab-separated (Excel's Unicode text)": (
+        ".csv",
+        lambda records: _csv(records, delimiter="\t", newline="\r\n").encode("utf-16"),
+    ),
     "CSV under a title line (a spreadsheet's caption)": (
         ".csv",
         lambda records: ("政策文件汇总表\n" + _csv(records)).encode("utf-8"),
