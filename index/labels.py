@@ -286,6 +286,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "appendix",
         "fjxx",
         "attachmentinfovolist",
+        "file_urls",  # Scrapy's FilesPipeline: the addresses of the files an item links
     ),
     "related": ("相关信息", "相关解读", "相关链接", "related", "relation"),
     "url": (

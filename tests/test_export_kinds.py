@@ -203,3 +203,60 @@ def test_a_crawlers_scraped_values_with_their_labels_read_as_the_values(tmp_path
     path.write_text(json.dumps([{**record, "source": "来源：福建省生态环境厅"}], ensure_ascii=False), "utf-8")
     [doc] = _documents(path)
     assert (doc.pub_date, doc.publisher) == ("2025-10-30", "福建省生态环境厅")
+
+
+# A crawler's item as jas0no7/local_spider_jason writes them (fujian_env_policies.json), with its attachments listed
+# the ways exports list them.
+ITEM = {
+    "label": "政策法规",
+    "title": "地方党政领导干部生态环境保护责任制规定（试行）",
+    "publish_time": "2025-10-30 14:12:00",
+    "content": "第一条 为了强化地方党政领导干部生态环境保护责任，制定本规定。第二条 本规定适用于地方党委和政府。",
+}
+
+
+@pytest.mark.parametrize(
+    ("attachments", "names"),
+    [
+        ([{"name": "附件1：责任清单.pdf", "url": "./P020251030.pdf"}], ["附件1：责任清单.pdf"]),
+        (
+            {"附件1：责任清单.pdf": "./P020251030.pdf", "附件2：名单.xls": "./P020251031.xls"},
+            ["附件1：责任清单.pdf", "附件2：名单.xls"],
+        ),
+        ([["附件1：责任清单.pdf", "http://sthjt.fujian.gov.cn/P020251030.pdf"]], ["附件1：责任清单.pdf"]),
+        ([["./P020251030.pdf", "附件1：责任清单.pdf"]], ["附件1：责任清单.pdf"]),
+        (
+            '<p><a href="./P020251030.pdf" title="x">附件1：责任清单.pdf</a></p>'
+            "<a href='./P2.xls'>附件2：<b>名单</b>.xls</a>",
+            ["附件1：责任清单.pdf", "附件2：名单.xls"],
+        ),
+        (["http://sthjt.fujian.gov.cn/P020251030.pdf"], ["P020251030.pdf"]),
+    ],
+    ids=["objects", "names to addresses", "pairs", "pairs address first", "HTML anchors", "addresses"],
+)
+def test_attachments_however_an_export_lists_them_keep_their_names(tmp_path, attachments, names):
+    path = tmp_path / "items.json"
+    path.write_text(json.dumps([{**ITEM, "attachment": attachments}], ensure_ascii=False), "utf-8")
+    [doc] = _documents(path)
+    assert [a.name for a in doc.attachments] == names
+    assert not [w for w in doc.warnings if w.field == "attachments"]
+
+
+def test_scrapys_file_urls_are_the_attachments(tmp_path):
+    item = {
+        **ITEM,
+        "file_urls": ["http://sthjt.fujian.gov.cn/P020251030.pdf"],
+        "files": [{"url": "x", "path": "full/a.pdf"}],
+    }
+    path = tmp_path / "items.jsonl"
+    path.write_text(json.dumps(item, ensure_ascii=False) + "\n", "utf-8")
+    [doc] = _documents(path)
+    assert [a.name for a in doc.attachments] == ["P020251030.pdf"]
+
+
+def test_an_object_of_an_attachments_own_parts_is_no_list_of_names():
+    from index.fieldvalues import field_value
+
+    value, findings = field_value("attachments", {"fileName": "附件1.pdf", "fileUrl": "./a.pdf"})
+    assert value == [{"fileName": "附件1.pdf", "fileUrl": "./a.pdf", "name": "附件1.pdf", "url": "./a.pdf"}]
+    assert not findings
