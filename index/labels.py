@@ -448,8 +448,8 @@ def map_fields(items: Iterable[tuple[str, Any]], guess: bool = False) -> tuple[d
         if value is None or (isinstance(value, str | list | dict) and not value):
             continue
         value = without_own_label(value, name)
-        if name in PLACEHOLDER_FIELDS and is_placeholder(value, name):
-            continue  # 文号：无 is no 文号; a lower-ranked label may still give one
+        if name in PLACEHOLDER_FIELDS and _placeholders_only(value, name):
+            continue  # 文号：无 is no 文号, ["无附件链接"] no attachment; a lower-ranked label may still give one
         key = label_key(label)
         own = key in _BY_KEY
         if not own:
@@ -483,6 +483,13 @@ def without_own_label(value: Any, name: str) -> Any:
     if match and canonical_field(match.group(1)) == name and value[match.end() :].strip():
         return value[match.end() :]
     return value
+
+
+def _placeholders_only(value: Any, name: str) -> bool:
+    """Whether a value is a placeholder for nothing (``无``), or a list of nothing but placeholders."""
+    if isinstance(value, list):
+        return bool(value) and all(is_placeholder(item, name) for item in value)
+    return is_placeholder(value, name)
 
 
 def _empty(value: Any) -> bool:

@@ -260,3 +260,17 @@ def test_an_object_of_an_attachments_own_parts_is_no_list_of_names():
     value, findings = field_value("attachments", {"fileName": "附件1.pdf", "fileUrl": "./a.pdf"})
     assert value == [{"fileName": "附件1.pdf", "fileUrl": "./a.pdf", "name": "附件1.pdf", "url": "./a.pdf"}]
     assert not findings
+
+
+def test_values_as_scrapys_getall_lists_are_read_in_a_response_and_in_a_csv(tmp_path):
+    """A crawler's item of ``.getall()`` lists, saved in a response (its title a list: still a document) and by
+    pandas as CSV (each cell a Python list: ``['…']``; a list of placeholders is empty)."""
+    item = {"title": [ITEM["title"]], "publish_time": [ITEM["publish_time"]], "content": ITEM["content"].split("。")}
+    path = tmp_path / "items.json"
+    path.write_text(json.dumps({"data": {"list": [item]}}, ensure_ascii=False), "utf-8")
+    [doc] = _documents(path)
+    assert (doc.title, doc.pub_date) == (ITEM["title"], "2025-10-30")
+    path = tmp_path / "items.csv"
+    path.write_text(f"title,publish_time,附件链接\n\"['{ITEM['title']}']\",['2025-10-30'],['无附件链接']\n", "utf-8")
+    [doc] = _documents(path)
+    assert (doc.title, doc.pub_date, doc.attachments) == (ITEM["title"], "2025-10-30", [])

@@ -266,6 +266,22 @@ def _labelled(records: Records) -> Records:
     return out
 
 
+def _getall(records: Records) -> Records:
+    """Values as Scrapy's ``.getall()`` leaves them: the text as its list of lines, every other string a list of one."""
+    out = []
+    for record in records:
+        listed: dict[str, Any] = {}
+        for key, value in record.items():
+            if not isinstance(value, str) or not value:
+                listed[key] = value
+            elif canonical_field(key) == "body":
+                listed[key] = [line for line in value.split("\n") if line.strip()] or [value]
+            else:
+                listed[key] = [value]
+        out.append(listed)
+    return out
+
+
 RECORD_TRANSFORMS: dict[str, Callable[[Records], Records]] = {
     "keys upper-cased": lambda records: _keys(records, str.upper),
     "keys lower-cased": lambda records: _keys(records, str.lower),
@@ -280,6 +296,7 @@ RECORD_TRANSFORMS: dict[str, Callable[[Records], Records]] = {
     "text with HTML entities (&ldquo; &amp; &#12288;)": lambda records: _values(records, _entities),
     "dates as YYYYMMDD numbers": lambda records: _values(records, _compact_date),
     "values padded with line breaks and indentation": lambda records: _values(records, _padded),
+    "values as Scrapy's getall() lists": _getall,
     "values with the page's label in front (发布时间：, 来源：)": _labelled,
     "digit strings as numbers": lambda records: _values(records, _number),
     "each record's fields under _source": lambda records: [

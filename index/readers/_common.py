@@ -269,8 +269,15 @@ def _is_document(item: dict, guess: bool = True) -> bool:
 
 
 def holds_document(fields: dict[str, Any]) -> bool:
-    """Whether a record's mapped fields hold a title or a body as text."""
-    return any(isinstance(fields.get(name), str) and fields[name].strip() for name in ("title", "body"))
+    """Whether a record's mapped fields hold a title or a body as text (or as a list of texts: Scrapy's
+    ``.getall()``)."""
+    return any(_has_text(fields.get(name)) for name in ("title", "body"))
+
+
+def _has_text(value: Any) -> bool:
+    if isinstance(value, list):
+        return any(isinstance(item, str) and item.strip() for item in value)
+    return isinstance(value, str) and bool(value.strip())
 
 
 # A record's own lists of objects (its attachments, its related links) are never the file's records.

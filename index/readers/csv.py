@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import csv
 import io
 import itertools
+import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -109,7 +112,7 @@ def _rows(path: Path, reader: csv.DictReader, text: _Tracked, first_row: int = 1
             extra = row.pop(None, None)  # cells beyond the header
             missing = sum(1 for value in row.values() if value is None)
             held = record_from_mapping(
-                {("title" if k == titled else k): v for k, v in row.items() if k and v is not None},
+                {("title" if k == titled else k): _cell(v) for k, v in row.items() if k and v is not None},
                 str(path),
                 f"row {row_number}",
             )
@@ -130,6 +133,26 @@ def _rows(path: Path, reader: csv.DictReader, text: _Tracked, first_row: int = 1
         if text.open_quote and not any(w.code == "csv_truncated_row" for w in held.warnings):
             held.warnings.append(_cut_short(0))
         yield held
+
+
+# A cell that is wholly a list of strings: how pandas writes a column of lists (a crawler's ``.getall()``).
+_LIST_CELL = re.compile(r"^\[\s*(?:['\"]|\])")
+
+
+def _cell(value: str) -> object:
+    """A cell's value: the list of strings it wholly holds, written as Python (``['国务院办公厅']``) or JSON; else
+    its text."""
+    text = value.strip()
+    if not (_LIST_CELL.match(text) and text.endswith("]")):
+        return value
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        try:
+            parsed = ast.literal_eval(text)
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            return value
+    return parsed if isinstance(parsed, list) and all(isinstance(item, str) for item in parsed) else value
 
 
 def _replay(sample: list[dict], broken: csv.Error | None, reader: csv.DictReader) -> Iterator[dict]:
