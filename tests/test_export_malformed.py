@@ -132,3 +132,15 @@ def test_values_no_field_can_hold_are_findings_naming_the_field(tmp_path):
     [doc], errors = _read(path)
     assert not errors and doc.title == RECORDS[0]["title"]
     assert ("not_finite", "pub_date") in {(w.code, w.field) for w in doc.warnings}
+
+
+def test_a_record_with_nothing_to_index_is_rejected_naming_it_and_its_field(tmp_path):
+    path = tmp_path / "policies.json"
+    path.write_text(json.dumps([{}, RECORDS[0], {"detail_url": RECORDS[1]["detail_url"]}], ensure_ascii=False), "utf-8")
+    report = IngestReport()
+    docs = [read_document(item, DEFAULTS, report) for item in read_file(path) if isinstance(item, RawRecord)]
+    assert [doc.title for doc in docs if doc] == [RECORDS[0]["title"]]
+    assert [str(rejected).split(": no title")[0] for rejected in report.rejected] == [
+        f"{path} record 1: field title",
+        f"{path} record 3: field title",
+    ]
