@@ -5,7 +5,8 @@ Accepted: ``2018-04-10``, ``2018/4/10``, ``2018.04.10``, ``2018年4月10日``, `
 ``20180410172900``), a date with a time after it, a year and month or a bare year (kept partial),
 Chinese numerals whatever stands for zero (``二〇一八年四月十日``, ``二零一八``, ``二O一八年元月``,
 ``廿一日``), and Unix timestamps in seconds or milliseconds (CMS exports: ``1619712000``,
-``1619712000000``), read in China's time zone.
+``1619712000000``), read in China's time zone. A spreadsheet's day number (``42606``, a date cell saved as its
+value) is read only where a field is known to hold a date (:func:`spreadsheet_day`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import calendar
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -100,6 +101,30 @@ def iso_date(value: Any, *, whole: bool = False) -> str | None:
 def today_in_china() -> date:
     """Today's date where the documents are published, which decides what is 'in the future'."""
     return datetime.now(CHINA).date()
+
+
+# A spreadsheet's day number: days since 1899-12-30 (the 1900 date system of Excel, LibreOffice and WPS, whose
+# day 60 is the 1900-02-29 that never was), five digits, from FIRST_TIMESTAMP_YEAR on; a fraction is the time.
+_SPREADSHEET_DAY = re.compile(r"(?P<days>\d{5})(?:\.\d+)?")
+_SPREADSHEET_EPOCH = date(1899, 12, 30)
+
+
+def spreadsheet_day(value: Any) -> ParsedDate | None:
+    """The date a spreadsheet's day number stands for (``42606`` → ``2016-08-24``), or None.
+
+    Only for a value a source labels as a date (a 时间 column of a policy list saved from Excel): a five-digit
+    number is no year, no YYYYMMDD and no Unix timestamp, so nothing else reads it. Days before
+    FIRST_TIMESTAMP_YEAR or after LAST_YEAR are no date.
+    """
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return None
+    match = _SPREADSHEET_DAY.fullmatch(unicodedata.normalize("NFKC", str(value)).strip())
+    if not match:
+        return None
+    day = _SPREADSHEET_EPOCH + timedelta(days=int(match["days"]))
+    if not FIRST_TIMESTAMP_YEAR <= day.year <= LAST_YEAR:
+        return None
+    return ParsedDate(day.isoformat())
 
 
 def _from_number(text: str) -> ParsedDate | None:

@@ -65,15 +65,18 @@ def utf16_encoding(head: bytes) -> str | None:
 
 
 def stream_encoding(head: bytes) -> str:
-    """The codec to stream a file starting with ``head`` with: UTF-16 when it is, UTF-8 when it decodes, else GB18030.
+    """The codec to stream a file starting with ``head`` with: UTF-16 when it is, UTF-8 when its BOM says so or it
+    decodes, else GB18030.
 
     The rules of :func:`decode_text`, for readers that cannot hold a whole file (JSON Lines, CSV, page text).
     """
     utf16 = utf16_encoding(head)
     if utf16:
         return utf16
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"  # the BOM settles it, as decode_text has it; a bad byte further on is replaced
     try:
-        head.removeprefix(codecs.BOM_UTF8).decode("utf-8")
+        head.decode("utf-8")
     except UnicodeDecodeError as exc:
         if exc.start < len(head) - 3:  # not just a character cut at the end of the head
             return "gb18030"

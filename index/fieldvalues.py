@@ -28,6 +28,8 @@ Attachments and related links keep their own shape (a string, or a list of strin
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -170,16 +172,23 @@ def _joined(name: str, shape: str, items: list[Any] | tuple[Any, ...]) -> tuple[
 
 
 def _links(name: str, value: Any) -> tuple[Any, list[Finding]]:
-    """Attachments or related links: a string as it is, an object as a list of one; each item a string or
-    an object whose text keys hold text; anything else is not used."""
+    """Attachments or related links: a string as it is (HTML anchors as their links), an object as a list of one
+    (an object of names to addresses as its pairs); each item a string, an object whose text keys hold text, or a
+    name and an address as a pair; anything else is not used."""
+    if isinstance(value, str) and (anchors := _anchors(value)):
+        value = anchors
     if value is None or isinstance(value, str):
         return value or "", []
+    if isinstance(value, dict) and (named := _named_addresses(value)):
+        value = named
     items = [value] if isinstance(value, dict) else value if isinstance(value, list | tuple) else None
     if items is None:
         return [], [_not_text(name, value)]
     kept: list[Any] = []
     findings: list[Finding] = []
     for item in items:
+        if isinstance(item, list | tuple) and (pair := _name_and_address(item)):
+            item = pair
         if isinstance(item, str):
             kept.append(item)
         elif isinstance(item, dict):
@@ -193,6 +202,45 @@ def _links(name: str, value: Any) -> tuple[Any, list[Finding]]:
         elif item is not None:
             findings.append(_not_text(name, item) if _is_scalar(item) else _structured(name, item, "not used"))
     return kept, list(dict.fromkeys(findings))
+
+
+# An address: a URL, a path, or a file name of ASCII (P020240102.pdf), as exports give an attachment's location.
+_ADDRESS = re.compile(r"^\s*(?:https?://|/|\.{1,2}/|[A-Za-z0-9_\-./]+\.[A-Za-z0-9]{2,5}\s*$)")
+_ANCHOR = re.compile(r"<a\b[^>]*?\bhref\s*=\s*([\"'])(?P<href>.*?)\1[^>]*>(?P<text>.*?)</a\s*>", re.I | re.S)
+
+
+def _anchors(text: str) -> list[dict[str, str]]:
+    """The links of a value that is HTML anchors (a crawler's copy of the page's attachment list:
+    ``<a href="./P0201.pdf">附件1：名单.pdf</a>``), each as its shown name and address; [] for other text."""
+    links = []
+    for match in _ANCHOR.finditer(text):
+        shown = html.unescape(re.sub(r"<[^>]+>", "", match["text"])).strip()
+        links.append({"name": shown, "url": html.unescape(match["href"]).strip()})
+    return [link for link in links if link["name"] or link["url"]]
+
+
+def _named_addresses(item: dict[str, Any]) -> list[dict[str, str]]:
+    """An object mapping each attachment's name to its address (``{"附件1.pdf": "http://…/a.pdf"}``) as its pairs;
+    [] for an attachment object of its own (its keys name its parts: ``name``, ``url``, ``fileName`` …)."""
+    if not item or any(str(key).replace("_", "").lower() in LINK_TEXT_KEYS for key in item):
+        return []
+    if not all(isinstance(part, str) and _ADDRESS.match(part) for part in item.values()):
+        return []
+    if any(_ADDRESS.match(str(key)) and not re.search(r"[\u4e00-\u9fff]", str(key)) for key in item):
+        return []  # keys that are addresses themselves: no names
+    return [{"name": str(key), "url": part} for key, part in item.items()]
+
+
+def _name_and_address(item: list[Any] | tuple[Any, ...]) -> dict[str, str] | None:
+    """A pair of a name and an address (``["附件1.pdf", "http://…/a.pdf"]``, either order) as a link; else None."""
+    if len(item) != 2 or not all(isinstance(part, str) for part in item):
+        return None
+    first, second = (str(part) for part in item)
+    if _ADDRESS.match(second) and not _ADDRESS.match(first):
+        return {"name": first, "url": second}
+    if _ADDRESS.match(first) and not _ADDRESS.match(second):
+        return {"name": second, "url": first}
+    return None
 
 
 # How exports name an attachment's parts (fileName/fileUrl, appendixName/appendixUrl, APPDESC/APPFILE,

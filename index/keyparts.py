@@ -21,7 +21,8 @@ name (:func:`index.publishers.is_organisation_name`), a title's line of Chinese.
 label table holds, so ``…Name`` is the title only where no better title key exists.
 
 A record whose known keys give no title or no body is then read by its values alone (:func:`fields_by_value`):
-a long text of sentences is the body, a line of Chinese naming a document the title (only beside a body), a
+a long text of sentences is the body, a line of Chinese naming a document the title (beside a body; or, where it is
+the record's only such line, beside its date or address: a policy list's ``{"文件": …, "时间": …, "url": …}``), a
 string wholly a 文号 the 文号, wholly a 索引号 the 索引号, the one date among the unread keys the publication date.
 """
 
@@ -229,7 +230,8 @@ def is_url(text: str) -> bool:
 def fields_by_value(pairs: Iterable[tuple[str, Any]], fields: dict[str, Any]) -> dict[str, Any]:
     """Fields a record's unread keys give by their values alone, for the fields it lacks: the longest text of
     sentences is the body; then, beside a body, the line naming a document is the title (one with a document's
-    word — 关于, 通知, 办法 … — before others, else the longest); a string wholly a 索引号 the 索引号, wholly a 文号
+    word — 关于, 通知, 办法 … — before others, else the longest), and without a body the one such line where the
+    record has a date or an address (a list's record); a string wholly a 索引号 the 索引号, wholly a 文号
     the 文号; the one date among the unread keys (a date another word of its key makes other — ``updateTime`` —
     aside) the publication date. ``pairs`` are the (key, value) pairs no label and no key's parts read."""
     from index.labels import is_index_no
@@ -241,10 +243,12 @@ def fields_by_value(pairs: Iterable[tuple[str, Any]], fields: dict[str, Any]) ->
         if bodies:
             found["body"] = max(bodies, key=len)
     body = found.get("body") or _text(fields.get("body"))
-    if not _text(fields.get("title")) and body:
+    if not _text(fields.get("title")):
         titles = [value for _key, value in strings if is_title(value) and value != body]
-        if titles:
+        if titles and body:
             found["title"] = max(titles, key=lambda title: (bool(_DOCUMENT_WORDS.search(title)), len(title)))
+        elif len(titles) == 1 and (fields.get("pub_date") or fields.get("url")):
+            found["title"] = titles[0]  # a list's record: its one title-like value beside its date or address
     if "index_no" not in fields:
         numbers = [value for _key, value in strings if len(value) <= 60 and is_index_no(value)]
         if numbers:

@@ -28,6 +28,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "index_number",
         "identifier",  # Guangdong gkmlpt API
         "idxid",  # TRS WCM 政务公开
+        "ridxid",  # TRS IGS 站群检索's 信息公开 records (ridxid: 012947197/2018-00040)
         "syh",  # 索引号 in pinyin initials (CMS column names)
         "indexnumber",  # camelCase API keys (indexNumber)
         "vc_number",  # Hanweb/大汉 信息公开 (vc_number)
@@ -68,7 +69,8 @@ LABELS: dict[str, tuple[str, ...]] = {
         "policy_name",
         "policy",
     ),
-    "category": ("分类", "信息分类", "所属分类", "类别", "一级类别", "所属一级类别", "所属类别", "category"),
+    # cat: TRS IGS 站群检索's 信息公开 records ("cat": "统计分析 | 其他 | 其他", 组配 | 主题 | 体裁)
+    "category": ("分类", "信息分类", "所属分类", "类别", "一级类别", "所属一级类别", "所属类别", "category", "cat"),
     "category_scheme": ("组配分类", "classify_main_name"),
     # ztfl: 主题分类 in pinyin initials
     "category_topic": ("主题分类", "主题导航", "主题", "classify_theme_name", "childtype", "ztfl"),
@@ -284,6 +286,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "appendix",
         "fjxx",
         "attachmentinfovolist",
+        "file_urls",  # Scrapy's FilesPipeline: the addresses of the files an item links
     ),
     "related": ("相关信息", "相关解读", "相关链接", "related", "relation"),
     "url": (
@@ -444,8 +447,9 @@ def map_fields(items: Iterable[tuple[str, Any]], guess: bool = False) -> tuple[d
             continue
         if value is None or (isinstance(value, str | list | dict) and not value):
             continue
-        if name in PLACEHOLDER_FIELDS and is_placeholder(value, name):
-            continue  # 文号：无 is no 文号; a lower-ranked label may still give one
+        value = without_own_label(value, name)
+        if name in PLACEHOLDER_FIELDS and _placeholders_only(value, name):
+            continue  # 文号：无 is no 文号, ["无附件链接"] no attachment; a lower-ranked label may still give one
         key = label_key(label)
         own = key in _BY_KEY
         if not own:
@@ -464,6 +468,28 @@ def map_fields(items: Iterable[tuple[str, Any]], guess: bool = False) -> tuple[d
 
 
 _PARTS_RANK = 2000  # after every label read as it is (ranks under 100) or after a prefix (1000 more)
+
+# A page's label and colon a crawler kept in front of the value it scraped (``发布时间：2021-01-20 10:00``).
+_OWN_LABEL = re.compile(r"^\s*([\u4e00-\u9fff][\u4e00-\u9fff \t\u3000]{1,7}?)[ \t\u3000]*[：:][ \t\u3000]*")
+
+
+def without_own_label(value: Any, name: str) -> Any:
+    """A string value without the label of its own field in front of it: ``来源：国家能源局`` under ``source`` is
+    ``国家能源局``, ``发布时间：2021-01-20`` under ``publish_time`` is ``2021-01-20``; a label of another field, or
+    none, leaves the value as it is."""
+    if not isinstance(value, str):
+        return value
+    match = _OWN_LABEL.match(value)
+    if match and canonical_field(match.group(1)) == name and value[match.end() :].strip():
+        return value[match.end() :]
+    return value
+
+
+def _placeholders_only(value: Any, name: str) -> bool:
+    """Whether a value is a placeholder for nothing (``无``), or a list of nothing but placeholders."""
+    if isinstance(value, list):
+        return bool(value) and all(is_placeholder(item, name) for item in value)
+    return is_placeholder(value, name)
 
 
 def _empty(value: Any) -> bool:

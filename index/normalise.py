@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from index.attachments import kind_of, local_path
-from index.dates import iso_date, parse_date, today_in_china
+from index.dates import iso_date, parse_date, spreadsheet_day, today_in_china
 from index.fieldvalues import field_values
 from index.htmltext import ATTACHMENT_KINDS, html_to_text, is_page_tools
 from index.identifiers import (
@@ -503,12 +503,21 @@ def title_doc_no_step(title: str) -> Step[tuple[str, str]]:
 def date_step(name: str, raw: Any, today: date) -> Step[str]:
     """公开日期 or 成文日期 (``name``) as ISO 8601 to the precision given ('' when unreadable).
 
-    Findings: an unreadable date; a number read as a Unix timestamp (China time); a date after ``today``.
+    Findings: an unreadable date; a number read as a Unix timestamp (China time) or as a spreadsheet's day number
+    (:func:`index.dates.spreadsheet_day`); a date after ``today``.
     """
     parsed = parse_date(raw)
+    findings = []
+    if parsed is None and (parsed := spreadsheet_day(raw)) is not None:
+        findings.append(
+            Finding(
+                "date_spreadsheet_day",
+                name,
+                f"日期由电子表格的日序数换算（spreadsheet day number {raw!r} read as {parsed.iso}）",
+            )
+        )
     if parsed is None:
         return "", [Finding("bad_date", name, f"无法识别的日期（unreadable date: {raw!r}）")]
-    findings = []
     if parsed.timestamp:
         findings.append(
             Finding(

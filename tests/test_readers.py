@@ -192,11 +192,12 @@ def test_a_broken_json_array_keeps_what_comes_before_the_break(tmp_path, content
     assert found.startswith(f"{path}{' ' if error[0] != ':' else ''}{error}")
 
 
-def test_a_wrapped_export_cut_short_is_rejected_whole(tmp_path):
+def test_a_wrapped_export_cut_short_keeps_the_records_before_the_break(tmp_path):
     path = tmp_path / "wrapped.json"
     path.write_text('{"data": [{"title": "甲"}, {"title": "乙", "bo', "utf-8")
-    [error] = _items(path)
-    assert error.startswith(f"{path}: not valid JSON: Unterminated string")
+    first, error = _items(path)
+    assert first == "甲"
+    assert error.startswith(f"{path} record 2: not valid JSON: Unterminated string")
 
 
 def test_a_json_array_with_a_bom_and_whitespace_is_read(tmp_path):

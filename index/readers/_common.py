@@ -116,8 +116,13 @@ def mapping_fields(item: Mapping[str, Any], guess: bool = True) -> dict[str, Any
 
 def _pairs(item: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
     """(key, value) pairs of an object, then those of the metadata lists it holds (:func:`named_values`); an
-    object that is a record's part (:func:`_is_record_part`) is no field's value, whatever its key."""
-    yield from ((str(key), value) for key, value in item.items() if not _is_record_part(value))
+    object that is a record's part (:func:`_is_record_part`) or a store's own member (:func:`_store_member`) is no
+    field's value, whatever its key."""
+    yield from (
+        (str(key), value)
+        for key, value in item.items()
+        if not _is_record_part(value) and not _store_member(str(key), value)
+    )
     for key, value in item.items():
         if canonical_field(str(key)) is None and isinstance(value, list):
             yield from named_values(value, _NESTED_LEVELS)
@@ -126,9 +131,17 @@ def _pairs(item: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
 def _nested_objects(item: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
     """The objects an object holds under keys that name no field, and its parts under any key."""
     for key, value in item.items():
-        if isinstance(value, Mapping) and (canonical_field(str(key)) is None or _is_record_part(value)):
-            if canonical_field(str(key)) not in _PARTS_OF_A_RECORD:
-                yield value
+        if not isinstance(value, Mapping):
+            continue
+        field = None if _store_member(str(key), value) else canonical_field(str(key))
+        if (field is None or _is_record_part(value)) and field not in _PARTS_OF_A_RECORD:
+            yield value
+
+
+def _store_member(key: str, value: object) -> bool:
+    """Whether an object sits under a key a store gives its own members, marked by a leading underscore
+    (Elasticsearch's ``_source``, MongoDB's ``_id``): it is never a field's value, though ``source`` names one."""
+    return key.startswith("_") and isinstance(value, Mapping)
 
 
 def _is_record_part(value: object) -> bool:
@@ -256,8 +269,15 @@ def _is_document(item: dict, guess: bool = True) -> bool:
 
 
 def holds_document(fields: dict[str, Any]) -> bool:
-    """Whether a record's mapped fields hold a title or a body as text."""
-    return any(isinstance(fields.get(name), str) and fields[name].strip() for name in ("title", "body"))
+    """Whether a record's mapped fields hold a title or a body as text (or as a list of texts: Scrapy's
+    ``.getall()``)."""
+    return any(_has_text(fields.get(name)) for name in ("title", "body"))
+
+
+def _has_text(value: Any) -> bool:
+    if isinstance(value, list):
+        return any(isinstance(item, str) and item.strip() for item in value)
+    return isinstance(value, str) and bool(value.strip())
 
 
 # A record's own lists of objects (its attachments, its related links) are never the file's records.

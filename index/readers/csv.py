@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import ast
 import csv
 import io
+import itertools
+import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from index.keyparts import is_title
 from index.labels import header_fields
 from index.limits import Limits
 from index.readers import HEAD_BYTES, contained
@@ -16,14 +21,33 @@ from index.record import Finding, RawRecord, ReadError
 NAME = "csv"
 SUFFIXES = (".csv", ".tsv")
 FIELD_FACTOR = 4
+# Rows looked at to find the title column of a header that names none, and the share of their values that must
+# read as titles.
+TITLE_SAMPLE_ROWS = 20
+TITLE_SHARE = 0.8
+
+
+# Lines a spreadsheet may print above its header: a caption (政策文件汇总表), a date of export, blank lines.
+CAPTION_LINES = 3
 
 
 def sniff(path: Path, head: bytes) -> bool:
     """A header row naming at least two known fields (also after a shared table prefix, or by its words:
-    index.labels.header_fields), comma- or tab-separated."""
-    first_line = next(iter(decode_head(head[:4096]).splitlines()), "")
-    cells = first_line.split("\t" if _tab_separated(first_line) else ",")
-    return len(header_fields(cell.strip().strip('"') for cell in cells)) >= 2
+    index.labels.header_fields), comma- or tab-separated; a caption line or two may stand above it."""
+    return header_line(decode_head(head[:4096]).splitlines()) is not None
+
+
+def header_line(lines: list[str]) -> int | None:
+    """The index of the header among a file's first lines: the first naming two or more known fields, where every
+    line above it is a caption (one cell at most that is not empty: ``政策文件汇总表,,,,`` as a spreadsheet saves
+    it); None where none is."""
+    for number, line in enumerate(lines[: CAPTION_LINES + 1]):
+        cells = [cell.strip().strip('"') for cell in line.split("\t" if _tab_separated(line) else ",")]
+        if len(header_fields(cells)) >= 2:
+            return number
+        if sum(1 for cell in cells if cell) > 1:
+            return None  # a line of several cells that is no header: no CSV of this kind
+    return None
 
 
 def _tab_separated(header: str) -> bool:
@@ -33,48 +57,72 @@ def _tab_separated(header: str) -> bool:
 
 @contained
 def read(path: Path, bounds: Limits) -> Iterator[RawRecord | ReadError]:
-    """A record per row after the header, streamed; a last row cut short (the file ends inside it) is flagged."""
+    """A record per row after the header (and the caption lines above it), streamed; a last row cut short (the
+    file ends inside it) is flagged."""
     # Bodies of long regulations exceed csv's 128 KiB default. A field is read whole before
     # PORTAL_MAX_DOC_CHARS cuts it, so it may be a few times longer; past that the rest of the file goes.
     csv.field_size_limit(FIELD_FACTOR * bounds.max_doc_chars)
     with path.open("rb") as raw:
         encoding = text_encoding(raw.read(HEAD_BYTES))
         raw.seek(0)
-        first_line = next(iter(decode_head(raw.read(4096)).splitlines()), "")
+        head_lines = decode_head(raw.read(4096)).splitlines()
         raw.seek(0)
+        captions = header_line(head_lines) or 0
         text = _Tracked(io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline=""))
+        lines = iter(text)
+        for _caption in range(captions):
+            next(lines, None)
+        header = head_lines[captions] if captions < len(head_lines) else ""
         # A header with more tabs than commas is tab-separated, whatever the file is named (a crawler's
         # pandas ``to_csv(sep="\t")`` saved as policies.csv: JiangCheng-1/pachong1 data/policies.csv).
-        dialect = "excel-tab" if path.suffix.lower() == ".tsv" or _tab_separated(first_line) else "excel"
-        yield from _rows(path, csv.DictReader(text, dialect=dialect), text)
+        dialect = "excel-tab" if path.suffix.lower() == ".tsv" or _tab_separated(header) else "excel"
+        yield from _rows(path, csv.DictReader(lines, dialect=dialect), text, first_row=1 + captions)
 
 
-def _rows(path: Path, reader: csv.DictReader, text: _Tracked) -> Iterator[RawRecord | ReadError]:
+def _rows(path: Path, reader: csv.DictReader, text: _Tracked, first_row: int = 1) -> Iterator[RawRecord | ReadError]:
+    """The records of the rows under the header, which is row ``first_row`` of the file."""
+    header_row = f"row {first_row}"
     try:
         fieldnames = reader.fieldnames
     except csv.Error as exc:
-        raise ReadError(path, f"malformed CSV: {exc}", "row 1") from exc
+        raise ReadError(path, f"malformed CSV: {exc}", header_row) from exc
     fields = header_fields(name or "" for name in fieldnames or ())
     if not fields:
-        raise ReadError(path, "the header row names no known field (标题/名称, 索引号, 内容 …)", "row 1")
+        raise ReadError(path, "the header row names no known field (标题/名称, 索引号, 内容 …)", header_row)
+    rows: Iterator[dict] = iter(reader)
+    titled = ""  # a column the header names by an unknown word whose values are titles (文件, 项目 …)
     if "title" not in fields.values():
-        raise ReadError(path, "no title column (标题 or 名称)", "row 1", "title")
-    row_number = 1
+        sample: list[dict] = []
+        broken: csv.Error | None = None
+        try:
+            sample.extend(itertools.islice(reader, TITLE_SAMPLE_ROWS))
+        except csv.Error as exc:
+            broken = exc  # raised again after the rows before it, where the rows are read
+        titled = title_column([name for name in fieldnames or () if name and name not in fields], sample)
+        if not titled:
+            raise ReadError(path, "no title column (标题 or 名称)", header_row, "title")
+        rows = _replay(sample, broken, reader)
+    row_number = first_row
     held: RawRecord | None = None  # the last row is yielded once it is known whether the file ends inside it
     try:
-        for row in reader:
+        for row in rows:
             row_number += 1
             if held is not None:
                 yield held
             extra = row.pop(None, None)  # cells beyond the header
             missing = sum(1 for value in row.values() if value is None)
             held = record_from_mapping(
-                {k: v for k, v in row.items() if k and v is not None}, str(path), f"row {row_number}"
+                {("title" if k == titled else k): _cell(v) for k, v in row.items() if k and v is not None},
+                str(path),
+                f"row {row_number}",
             )
             if extra:
                 held.warnings.append(_extra_cells(len(extra)))
             if missing and not text.ended_cleanly:
                 held.warnings.append(_cut_short(missing))
+            elif missing:  # a ragged row inside the file: the columns it lacks are empty
+                absent = [name for name, value in row.items() if name and value is None]
+                held.warnings.append(_missing_cells(absent, fields.get(absent[0], "") if absent else ""))
     except csv.Error as exc:
         if held is not None:
             yield held
@@ -85,6 +133,49 @@ def _rows(path: Path, reader: csv.DictReader, text: _Tracked) -> Iterator[RawRec
         if text.open_quote and not any(w.code == "csv_truncated_row" for w in held.warnings):
             held.warnings.append(_cut_short(0))
         yield held
+
+
+# A cell that is wholly a list of strings: how pandas writes a column of lists (a crawler's ``.getall()``).
+_LIST_CELL = re.compile(r"^\[\s*(?:['\"]|\])")
+
+
+def _cell(value: str) -> object:
+    """A cell's value: the list of strings it wholly holds, written as Python (``['国务院办公厅']``) or JSON; else
+    its text."""
+    text = value.strip()
+    if not (_LIST_CELL.match(text) and text.endswith("]")):
+        return value
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        try:
+            parsed = ast.literal_eval(text)
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            return value
+    return parsed if isinstance(parsed, list) and all(isinstance(item, str) for item in parsed) else value
+
+
+def _replay(sample: list[dict], broken: csv.Error | None, reader: csv.DictReader) -> Iterator[dict]:
+    """The rows already read, the error that stopped them, then the rest."""
+    yield from sample
+    if broken is not None:
+        raise broken
+    yield from reader
+
+
+def title_column(names: list[str], rows: list[dict]) -> str:
+    """The column among ``names`` (headers no label names) whose values are documents' titles
+    (:func:`index.keyparts.is_title`) in at least TITLE_SHARE of ``rows`` that fill it, the most such first;
+    "" where none is. A policy list saved from a spreadsheet heads its titles 文件 (839-Studio/housing-price-policy
+    policy.csv: 城市, 文件, 时间, url)."""
+    best, best_count = "", 0
+    for name in names:
+        values = [str(row.get(name) or "").strip() for row in rows]
+        values = [value for value in values if value]
+        count = sum(1 for value in values if is_title(value))
+        if values and count >= TITLE_SHARE * len(values) and count > best_count:
+            best, best_count = name, count
+    return best
 
 
 class _Tracked:
@@ -119,6 +210,15 @@ def _extra_cells(count: int) -> Finding:
         "csv_extra_cells",
         "",
         f"本行比表头多 {count} 个单元格（{count} cells beyond the header were ignored）",
+    )
+
+
+def _missing_cells(columns: list[str], field: str) -> Finding:
+    names = "、".join(columns)
+    return Finding(
+        "csv_missing_cells",
+        field,
+        f"本行比表头少 {len(columns)} 个单元格：{names}（{len(columns)} cells missing, read as empty: {names}）",
     )
 
 

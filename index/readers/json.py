@@ -72,7 +72,8 @@ def unwrap_jsonp(text: str) -> str:
 def read(path: Path, bounds: Limits) -> Iterator[RawRecord | ReadError]:
     """The file's records. A top-level array is read element by element, so the records before a break
     (a file cut short, a bad element) are kept and the break is a ReadError naming its record; an object
-    (one document, or an export wrapping the list) is parsed whole, so a break anywhere loses the file."""
+    (one document, or an export wrapping the list) is parsed whole; cut short, it keeps the records its list holds
+    whole before the break (:func:`_salvaged`)."""
     text = unwrap_jsonp(decode(read_whole(path, bounds.max_parse_bytes)).lstrip("\ufeff"))
     if PYTHON_LITERAL.match(text):
         try:
@@ -88,11 +89,61 @@ def read(path: Path, bounds: Limits) -> Iterator[RawRecord | ReadError]:
     try:
         data = json.loads(text)
     except ValueError as exc:
-        raise ReadError(path, f"not valid JSON: {exc}") from exc
+        yield from _salvaged(path, text, exc, bounds)
+        return
     except RecursionError as exc:
         # The parser recurses per level; PORTAL_MAX_NESTING then drops fields that are merely deep.
         raise ReadError(path, "nested too deep to parse (thousands of levels)") from exc
     yield from _records(path, data, bounds)
+
+
+def _salvaged(path: Path, text: str, error: ValueError, bounds: Limits) -> Iterator[RawRecord | ReadError]:
+    """The records of an API response cut short (a download that stopped, a dump killed mid-write): those its list
+    holds whole before the break, then a ReadError naming the record the file ends inside. Raises the parser's
+    error as a ReadError where nothing before the break is a record."""
+    repaired = _closed_before_break(text)
+    try:
+        data = json.loads(repaired) if repaired is not None else None
+        items = list(_records(path, data, bounds)) if data is not None else []
+    except (ValueError, RecursionError, ReadError):
+        items = []
+    if not any(isinstance(item, RawRecord) for item in items):
+        raise ReadError(path, f"not valid JSON: {error}") from error
+    yield from items
+    yield ReadError(
+        path,
+        f"not valid JSON: {error}; the file ends inside this record, the {len(items)} before it are read",
+        f"record {len(items) + 1}",
+    )
+
+
+# A JSON string (escapes included) or a bracket: what matters for finding where a cut text's containers stand.
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _closed_before_break(text: str) -> str | None:
+    """``text`` cut after the last object that closes whole inside the shallowest array still open where the text
+    breaks off (a response's list of records; not a record's own list of attachments, nor a list of facets closed
+    before it), with the brackets then open closed; None where no such object is."""
+    stack: list[str] = []
+    cuts: dict[int, tuple[int, str]] = {}  # depth of the array → (end of its last whole object, closers)
+    for token in _JSON_TOKEN.finditer(text):
+        mark = token.group()
+        if mark in "[{":
+            stack.append(mark)
+        elif mark in "]}":
+            if not stack:
+                return None
+            if stack[-1] == "[":
+                cuts.pop(len(stack), None)  # a list closed whole is no list the break cut
+            opened = stack.pop()
+            if opened == "{" and stack and stack[-1] == "[":
+                closers = "".join("]" if bracket == "[" else "}" for bracket in reversed(stack))
+                cuts[len(stack)] = (token.end(), closers)
+    if not cuts:
+        return None
+    end, closers = cuts[min(cuts)]
+    return text[:end] + closers
 
 
 def _records(path: Path, data: object, bounds: Limits) -> Iterator[RawRecord | ReadError]:
