@@ -1,11 +1,13 @@
 """Odd documents the reader fuzzing gives (tests/test_fuzz_readers.py), indexed for real and asked for on every page.
 
 A real tune export record (tests/fidelity, ``sthjt-fujian-flfg.json``) with its values swapped the fuzz test's ways:
-a title that is a number, attachments as nested lists and objects of lists, a 10,000-character 文号, dates in 1900
-and 2999, control characters and URL syntax in the title, 文号, publisher and category. They are ingested into a real
-Whoosh index, and the real app (Starlette TestClient) is asked for every page that shows them — search and its JSON
-and feed, the document and its JSON, citation and version pages, each facet's browse page, lookup by 索引号 and
-文号, the feeds and the sitemap — and for every link those pages give: none may answer 500.
+a title that is a number, attachments as nested lists and objects of lists, a 10,000-character 文号, dates in 0001,
+1900, 2999 and 9999 (also as epoch milliseconds), control characters and URL syntax in the title, 文号, publisher and
+category, joint issuers, and 索引号 that look like the portal's own routes (``a/v/1``, ``….bib``). They are ingested
+into a real Whoosh index, and a real server (uvicorn on loopback, as `portal serve` runs it) is asked for every page
+that shows them — search and its JSON and feed, the document and its JSON, citation and version pages, each facet's
+browse page, lookup by 索引号 and 文号, the feeds and the sitemap — and for every link those pages give: none may
+answer 500, and no link a page gives may be not found.
 """
 
 from __future__ import annotations
@@ -62,6 +64,12 @@ ODD = [
         keywords=["%", "/", "..", "a?b#c"],
     ),
     odd("FJ00101-1300-2016-00067", title="联合发文的文件", source="福建省生态环境厅、福建省财政厅"),
+    odd(
+        "FJ00101-1300-2016-00068", title="公元一年与九九九九年", publish_time="0001-01-01", written_date=253402300799999
+    ),
+    # 索引号 that read as the portal's own routes once under /doc/: a version page, a citation download
+    odd("a/v/1", title="索引号像版本页的文件"),
+    odd("014319733/2024-0.bib", title="索引号像引用下载的文件"),
 ]
 
 
@@ -96,7 +104,7 @@ def links(text: str) -> set[str]:
 
 
 def test_every_odd_document_is_indexed_and_every_page_about_it_answers(client: httpx.Client) -> None:
-    hits = json.loads(get(client, "/search.json?q=" + quote("正文"))[1])
+    hits = json.loads(get(client, "/search.json?per_page=50&q=" + quote("正文"))[1])
     ids = [hit["id"] for hit in hits["hits"]]
     assert len(ids) == len(ODD), hits
     pages = {"/", "/browse", "/stats", "/changes", "/feed.atom", "/sitemap.xml", "/changes.atom", "/data"}
