@@ -37,7 +37,7 @@ from index.readers import read_file
 from index.record import Document, RawRecord, ReadError
 
 SPLIT = os.environ.get("FUZZ_SPLIT", "tune")
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "120"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "100"))
 SECONDS = 20  # one file read and normalised, however broken: far above any real file's time
 
 _ENTRIES = load_manifest()["pages"]
