@@ -174,9 +174,14 @@ def local_path(root: Path | None, attachment: dict) -> Path | None:
         relative = unquote(re.split(r"[?#]", reference, maxsplit=1)[0]).replace("\\", "/")
         if not relative.strip("/"):
             continue
-        candidate = (Path(relative) if Path(relative).is_absolute() else folder / relative.lstrip("/")).resolve()
-        if candidate.is_relative_to(folder) and candidate.is_file():
-            return candidate
+        try:
+            candidate = (Path(relative) if Path(relative).is_absolute() else folder / relative.lstrip("/")).resolve()
+            if candidate.is_relative_to(folder) and candidate.is_file():
+                return candidate
+        # A reference the system cannot look up (longer than NAME_MAX or PATH_MAX, a NUL, a loop of links) names
+        # no file here: an attachment name a page or export holds is text, not a path that must exist.
+        except (OSError, ValueError):
+            continue
     return None
 
 

@@ -201,8 +201,15 @@ def choice_groups(root: HtmlElement) -> list[HtmlElement]:
 
 
 def _prose(el: HtmlElement) -> int:
-    """Chinese characters of the element's text outside scripts and styles."""
-    return len(_HAN.findall("".join(el.xpath(".//text()[not(ancestor::script) and not(ancestor::style)]"))))
+    """Chinese characters of the element's text outside scripts and styles.
+
+    Counted as all its text less that of the scripts and styles in it, in time linear in the page: an XPath
+    ``ancestor::`` test per text node took 13 s on a 7 MB page of 17,000 text nodes (tests/test_fuzz_readers.py).
+    """
+    if el.tag in ("script", "style"):
+        return 0
+    inside = sum(len(_HAN.findall(code.text_content())) for code in el.iter("script", "style"))
+    return len(_HAN.findall(el.text_content())) - inside
 
 
 _MAX_TREE_SELECTORS = 200

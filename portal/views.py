@@ -416,7 +416,7 @@ def doc_csl(request: Request) -> Response:
 
 
 # Facets browsed as /browse/<facet>/<value> (classification dimensions and years have routes of their own).
-BROWSE_FACETS = ("publisher", "validity", "kind")
+BROWSE_FACETS = ("publisher", "validity", "kind", "status")  # every facet the browse and stats pages list
 
 
 def browse_facet(request: Request) -> tuple[str, str]:
