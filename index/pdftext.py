@@ -5,7 +5,9 @@ compressed content stream gave 10 million characters in 55 s, holding the ingest
 ``python -m index.pdftext`` (pypdf), which stops at ``PORTAL_MAX_PDF_PAGES`` pages and at ``PORTAL_MAX_DOC_CHARS``
 characters (inside a page too: pypdf's text visitor counts as it goes), may use CHILD_MEMORY bytes, and sends
 each page's text as one JSON line as soon as it has it. The ingest gives it ``PORTAL_MAX_ATTACHMENT_SECONDS`` of
-wall time, then kills it and keeps the pages it sent. Whatever stopped the reading early is said:
+wall time, counted from when the child says it is ready (its interpreter started and pypdf imported: on a busy
+machine that alone can take a second, which is not the file's cost), then kills it and keeps the pages it sent.
+A child not ready within STARTUP_SECONDS is killed as well. Whatever stopped the reading early is said:
 :attr:`PdfText.cut` names the limit. (pypdf has limits of its own: it inflates no stream past 75 MB, parses a
 stream's operators up to a budget, and reads a page tree of at most 100,000 entries; past them the file is
 unreadable.)
@@ -17,6 +19,7 @@ import io
 import json
 import os
 import resource
+import select
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -26,6 +29,8 @@ from index.limits import Limits
 
 _ROOT = Path(__file__).resolve().parent.parent  # the child imports this package from here
 CHILD_MEMORY = 1024 * 1024 * 1024  # bytes of address space the reading process may use; past it, unreadable
+STARTUP_SECONDS = 60.0  # for the child to start and import pypdf, before the file's own time limit starts
+_READY = b'{"ready": true}\n'
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,19 @@ def pdf_text(data: bytes, limits: Limits) -> PdfText:
     command = [sys.executable, "-m", "index.pdftext", str(limits.max_pdf_pages), str(limits.max_doc_chars)]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(_ROOT), os.environ.get("PYTHONPATH")]))}
     child = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert child.stdout is not None
+    ready, _, _ = select.select([child.stdout], [], [], STARTUP_SECONDS)
+    # the child writes nothing more before it has the file, so this line is all there is to read
+    first = child.stdout.readline() if ready else b""
+    if first != _READY:
+        child.kill()
+        _out, err = child.communicate()
+        try:
+            reason = str(json.loads(first)["error"])
+        except (ValueError, KeyError, TypeError):
+            lines = err.decode("utf-8", "replace").strip().splitlines()
+            reason = lines[-1] if lines else f"not ready in {STARTUP_SECONDS:g} s"
+        raise ValueError(f"the PDF reader did not start: {reason}")
     timed_out = False
     try:
         out, err = child.communicate(data, timeout=limits.max_attachment_seconds)
@@ -114,6 +132,8 @@ def main(argv: list[str]) -> int:
     try:
         from pypdf import PdfReader
 
+        sys.stdout.buffer.write(_READY)
+        sys.stdout.flush()
         reader = PdfReader(io.BytesIO(sys.stdin.buffer.read()))
         if reader.is_encrypted:
             reader.decrypt("")  # most "encrypted" government PDFs only restrict printing

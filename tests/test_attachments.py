@@ -9,7 +9,9 @@ import docx
 import pytest
 from hostile import pdf_of
 
+from index import limits
 from index.attachments import AttachmentError, extract_text, kind_of, local_path, read_texts
+from index.pdftext import PdfText, pdf_text
 from index.record import Attachment
 
 
@@ -62,6 +64,17 @@ def test_kind_of(name: str, expected: str) -> None:
 
 def test_pdf_text() -> None:
     assert extract_text(minimal_pdf("Shengtai huanjing baogao 2023"), "pdf", "a.pdf") == "Shengtai huanjing baogao 2023"
+
+
+def test_the_pdf_time_limit_counts_the_file_not_the_readers_start(tmp_path: Path, monkeypatch) -> None:
+    """On a busy machine the reading process took over a second to start (pypdf's import), and a 1-second
+    PORTAL_MAX_ATTACHMENT_SECONDS then read no page of a small PDF. The limit starts when the reader is ready."""
+    (tmp_path / "sitecustomize.py").write_text("import time\ntime.sleep(2)\n", "utf-8")  # a slow start
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    result = pdf_text(
+        minimal_pdf("Shengtai huanjing baogao 2023"), limits.current({"PORTAL_MAX_ATTACHMENT_SECONDS": "1"})
+    )
+    assert result == PdfText("Shengtai huanjing baogao 2023", "")
 
 
 def test_docx_paragraphs_and_table_cells_in_order() -> None:
