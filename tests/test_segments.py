@@ -19,6 +19,7 @@ from index.record import ReadError
 from index.schema import build_schema, content_hash, to_fields
 from index.whoosh import segments
 from index.whoosh.runs import analyse
+from index.whoosh.postings import GramPositions, TermCounts, read_positions, read_postings
 from index.whoosh.segments import per_document, write_segment
 from index.whoosh.writer import BulkWriter, commit_segments
 
@@ -41,9 +42,21 @@ def contents(reader) -> dict:
     """Everything a reader gives back: postings with values, stored fields, columns, field lengths."""
     schema = reader.schema
     postings = {}
+    [(leaf, _offset)] = reader.leaf_readers()
     for fieldname, tbytes in reader.all_terms():
-        matcher = reader.postings(fieldname, tbytes)
-        postings[(fieldname, tbytes)] = list(matcher.all_items())
+        info = reader.term_info(fieldname, tbytes)
+        # the term info's counts, as Whoosh's scorers and doc_frequency read them
+        counts = (info.doc_frequency(), info.weight(), info.min_length(), info.max_length(), info.max_weight())
+        if isinstance(schema[fieldname].format, GramPositions | TermCounts):
+            # packed here, W3 in Whoosh's: read by the bulk readers, which read both
+            term = tbytes.decode("utf-8")
+            docs, freqs = read_postings(leaf, fieldname, term)
+            read = [docs.tolist(), freqs.tolist()]
+            if isinstance(schema[fieldname].format, GramPositions):
+                read += [array.tolist() for array in read_positions(leaf, fieldname, term)]
+            postings[(fieldname, tbytes)] = (counts, read)
+        else:
+            postings[(fieldname, tbytes)] = (counts, list(reader.postings(fieldname, tbytes).all_items()))
     stored = [reader.stored_fields(docnum) for docnum in range(reader.doc_count_all())]
     columns = {
         name: list(reader.column_reader(name)) for name in schema.names() if schema[name].column_type is not None

@@ -28,9 +28,10 @@ from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Segment, W3TermInfo
 from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.system import _INT_SIZE, _LONG_SIZE, pack_int, pack_long, pack_ushort
-from whoosh.util.numeric import length_to_byte
+from whoosh.util.numeric import _length_byte_cache, length_to_byte
 
 from index.bigrams import gram_string
+from index.whoosh.postings import encode_lists
 from index.whoosh.runs import GramRun, Runs, Spilled, TermRun, WordRun
 
 # A block whose pickled data is shorter than this is not compressed (Whoosh's writer means to skip
@@ -47,6 +48,7 @@ _FIRST_GRAM_CODE = 0x3007 << 22
 _RECORD_LENGTHS = struct.Struct("!ii")
 # A term info's extent: where its postings start in the postings file (a long) and their length (an int).
 _EXTENT_BYTES = _LONG_SIZE + _INT_SIZE
+_LENGTH_BYTES = np.frombuffer(_length_byte_cache, np.int32)  # length_to_byte's table
 
 # One term's postings: (term bytes, docnums, weights, posting values or None).
 Postings = tuple[bytes, np.ndarray, np.ndarray, list[bytes] | None]
@@ -120,7 +122,7 @@ def write_segment(
             else:
                 blob = bytearray()
                 encoding = fmt.of_field(schema[name], lengths.get(name))
-                terms = _encode_postings(_merged(field_parts[name]), encoding, blob)
+                terms = _encode_field(field_parts[name], encoding, blob)
                 _append_bytes(fields, bytes(blob), terms)
             fields.finish_field()
     except BaseException:
@@ -166,13 +168,16 @@ def _write_document(perdoc, schema: Schema, docnum: int, values: tuple[dict, dic
     perdoc.finish_doc()
 
 
-def _merged(parts: list[tuple[GramRun | WordRun | TermRun, int]]) -> Iterator[Postings]:
-    """The postings of one field's runs (each with its batch's first document number), term by term in order."""
+def _encode_field(
+    parts: list[tuple[GramRun | WordRun | TermRun, int]], encoding: _Encoding, blob: bytearray
+) -> list[Encoded]:
+    """One field's runs (each with its batch's first document number) merged and encoded into ``blob``, term by term
+    in order: a bigram or word field's lists packed (:func:`index.whoosh.postings.encode_lists`), any other
+    field's as Whoosh's W3 codec writes them."""
     if isinstance(parts[0][0], TermRun):  # a field's runs are all of one kind
-        yield from _merged_terms([(run, offset) for run, offset in parts if isinstance(run, TermRun)])
-        return
-    for job in _range_jobs(parts, RANGE_ROWS):
-        yield from _range_postings(job)
+        merged = _merged_terms([(run, offset) for run, offset in parts if isinstance(run, TermRun)])
+        return _encode_postings(merged, encoding, blob)
+    return [term for job in _range_jobs(parts, RANGE_ROWS) for term in _encode_range_lists(job, encoding, blob)]
 
 
 @dataclass
@@ -217,7 +222,10 @@ def _range_jobs(parts: list[tuple[GramRun | WordRun | TermRun, int]], rows: int)
             yield _RangeJob(gram, low, names[low:high] if low < len(names) else [], slices)
 
 
-def _range_postings(job: _RangeJob) -> Iterator[Postings]:
+def _range_lists(job: _RangeJob) -> tuple[list[bytes], np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+    """One range's posting lists, merged: (each term's bytes, where each term's postings start and the last ends,
+    each posting's docnum and frequency, and for a bigram field every posting's positions as deltas, each
+    document's first from 0; None for a word field)."""
     codes, docs, extra = [], [], []
     for codes_of, docs_of, extra_of, start, stop, offset, ranks, rank_from in job.slices:
         local = np.asarray(codes_of[start:stop])
@@ -230,10 +238,61 @@ def _range_postings(job: _RangeJob) -> Iterator[Postings]:
     codes_all, docs_all, extra_all = np.concatenate(codes), np.concatenate(docs), np.concatenate(extra)
     order = np.argsort(codes_all, kind="stable")  # batches in order, each sorted: documents stay in order
     codes_all, docs_all, extra_all = codes_all[order], docs_all[order], extra_all[order]
+    rows = codes_all.size
+    term_starts = np.flatnonzero(np.concatenate(([True], codes_all[1:] != codes_all[:-1])))
     if job.gram:
-        yield from _gram_postings(codes_all, docs_all, extra_all.astype(np.int64), job.names, job.low)
+        positions = extra_all.astype(np.int64)
+        new_posting = np.concatenate(([True], (codes_all[1:] != codes_all[:-1]) | (docs_all[1:] != docs_all[:-1])))
+        posting_starts = np.flatnonzero(new_posting)
+        deltas = positions - np.concatenate(([0], positions[:-1]))
+        deltas[posting_starts] = positions[posting_starts]
+        freqs = np.diff(np.concatenate((posting_starts, [rows])))
+        bounds = np.searchsorted(posting_starts, np.concatenate((term_starts, [rows])))
+        texts = [
+            (job.names[code - job.low] if code < _FIRST_GRAM_CODE else gram_string(code)).encode("utf-8")
+            for code in codes_all[term_starts].tolist()
+        ]
+        return texts, bounds, docs_all[posting_starts], freqs, deltas
+    bounds = np.concatenate((term_starts, [rows]))
+    texts = [job.names[code - job.low].encode("utf-8") for code in codes_all[term_starts].tolist()]
+    return texts, bounds, docs_all, extra_all.astype(np.int64), None
+
+
+def _encode_range_lists(job: _RangeJob, encoding: _Encoding, blob: bytearray) -> list[Encoded]:
+    """One range of a bigram or word field merged, its posting lists packed into ``blob``, with their term infos."""
+    texts, bounds, docs, freqs, deltas = _range_lists(job)
+    extents = encode_lists(bounds, docs, freqs, deltas, blob)
+    infos = _term_infos(bounds, docs, freqs, encoding.lengths)
+    return [(text, info, start, length) for text, info, (start, length) in zip(texts, infos, extents, strict=True)]
+
+
+# W3TermInfo's bytes before the extent: flags, total weight, documents, shortest and longest field length (as a
+# byte), largest weight, first and last docnum.
+_TERM_INFO = struct.Struct("!BfIBBfII")
+
+
+def _term_infos(bounds: np.ndarray, docs: np.ndarray, freqs: np.ndarray, lengths: np.ndarray | None) -> list[bytes]:
+    """Each term's ``W3TermInfo`` bytes without the extent, as :func:`_encode_term` gives them, for all at once."""
+    starts = bounds[:-1]
+    weights = np.add.reduceat(freqs.astype(np.float64), starts).tolist()
+    largest = np.maximum.reduceat(freqs, starts).astype(np.float64).tolist()
+    counts = np.diff(bounds).tolist()
+    first, last = docs[starts].tolist(), docs[bounds[1:] - 1].tolist()
+    if lengths is not None:
+        of_docs = np.asarray(lengths, np.int64)[docs]
+        longest = _length_bytes(np.maximum.reduceat(of_docs, starts))
+        shortest_known = np.minimum.reduceat(np.where(of_docs > 0, of_docs, np.iinfo(np.int64).max), starts)
+        shortest = np.where(shortest_known == np.iinfo(np.int64).max, 0, _length_bytes(shortest_known))
+        short_list, long_list = shortest.tolist(), longest.tolist()
     else:
-        yield from _word_postings(codes_all, docs_all, extra_all, job.names, job.low)
+        short_list = long_list = [0] * len(counts)
+    pack = _TERM_INFO.pack
+    return [pack(0, *row) for row in zip(weights, counts, short_list, long_list, largest, first, last, strict=True)]
+
+
+def _length_bytes(lengths: np.ndarray) -> np.ndarray:
+    """``whoosh.util.numeric.length_to_byte`` of every length."""
+    return np.where(lengths >= 106374, 255, np.searchsorted(_LENGTH_BYTES, np.minimum(lengths, 106374), "left"))
 
 
 @dataclass
@@ -263,7 +322,7 @@ def encode_range(job: _RangeJob, encoding: _Encoding, path: str) -> tuple[str, l
     """A worker's job: merge one range of a field's runs and encode its posting lists as Whoosh's W3 codec does,
     the bytes saved at ``path``; returns ``path`` and the range's terms (see :data:`Encoded`)."""
     blob = bytearray()
-    terms = _encode_postings(_range_postings(job), encoding, blob)
+    terms = _encode_range_lists(job, encoding, blob)
     with open(path, "wb") as handle:
         handle.write(blob)
     return path, terms
@@ -344,35 +403,6 @@ def _sample(codes) -> np.ndarray:
     if isinstance(codes, Spilled):
         return codes.sample(10_000)
     return np.asarray(codes[:: max(1, len(codes) // 10_000)])
-
-
-def _gram_postings(
-    codes: np.ndarray, docs: np.ndarray, positions: np.ndarray, tokens: list[str], base: int = 0
-) -> Iterator[Postings]:
-    new_posting = np.concatenate(([True], (codes[1:] != codes[:-1]) | (docs[1:] != docs[:-1])))
-    posting_starts = np.flatnonzero(new_posting)
-    term_starts = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1])))
-    # Each posting's value: its positions as uint32 deltas, the first from 0.
-    deltas = positions - np.concatenate(([0], positions[:-1]))
-    deltas[posting_starts] = positions[posting_starts]
-    blob = deltas.astype("<u4").tobytes()
-    bounds = np.concatenate((posting_starts, [codes.size])) * 4
-    frequencies = np.diff(bounds) // 4
-    first_posting = np.searchsorted(posting_starts, np.concatenate((term_starts, [codes.size])))
-    for term, (low, high) in enumerate(zip(first_posting[:-1].tolist(), first_posting[1:].tolist(), strict=True)):
-        code = int(codes[term_starts[term]])
-        text = tokens[code - base] if code < _FIRST_GRAM_CODE else gram_string(code)
-        cuts = bounds[low : high + 1].tolist()
-        values = [blob[a:b] for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
-        yield text.encode("utf-8"), docs[posting_starts[low:high]], frequencies[low:high], values
-
-
-def _word_postings(
-    codes: np.ndarray, docs: np.ndarray, freqs: np.ndarray, words: list[str], base: int = 0
-) -> Iterator[Postings]:
-    bounds = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1], [True])))
-    for low, high in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
-        yield words[int(codes[low]) - base].encode("utf-8"), docs[low:high], freqs[low:high], None
 
 
 def _merged_terms(parts: list[tuple[TermRun, int]]) -> Iterator[Postings]:
