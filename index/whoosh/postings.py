@@ -126,6 +126,7 @@ _HAS_EXCEPTIONS = 0x40
 _EXCEPTION_BYTES = 8  # an index and a value
 _EXCEPTIONS_HEAD = 12  # three counts, once a list has any exception
 _U4 = np.dtype("<u4")
+_NO_EXCEPTIONS = bytes(4)
 
 
 def _widths(values: np.ndarray, bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -185,6 +186,8 @@ def encode_lists(
                 chunk = values[where[term] : where[term + 1]]
                 at = np.flatnonzero(chunk >= _LIMITS[codes[term]])
                 blob += np.array([at.size], _U4).tobytes() + at.astype(_U4).tobytes() + chunk[at].astype(_U4).tobytes()
+            if positions is None:
+                blob += _NO_EXCEPTIONS  # a word field's positions: none
         for parts, codes, where in zip(packed, code_lists, bound_lists, strict=True):
             width = 1 << codes[term]
             blob += parts[codes[term]][where[term] * width : where[term + 1] * width]

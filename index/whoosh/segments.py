@@ -48,6 +48,9 @@ _FIRST_GRAM_CODE = 0x3007 << 22
 _RECORD_LENGTHS = struct.Struct("!ii")
 # A term info's extent: where its postings start in the postings file (a long) and their length (an int).
 _EXTENT_BYTES = _LONG_SIZE + _INT_SIZE
+# Bigram and word fields' posting lists packed (index.whoosh.postings.encode_lists); False writes Whoosh's W3 layout,
+# as segments written before were (what tests compare the two with).
+PACKED_LISTS = True
 _LENGTH_BYTES = np.frombuffer(_length_byte_cache, np.int32)  # length_to_byte's table
 
 # One term's postings: (term bytes, docnums, weights, posting values or None).
@@ -259,11 +262,30 @@ def _range_lists(job: _RangeJob) -> tuple[list[bytes], np.ndarray, np.ndarray, n
 
 
 def _encode_range_lists(job: _RangeJob, encoding: _Encoding, blob: bytearray) -> list[Encoded]:
-    """One range of a bigram or word field merged, its posting lists packed into ``blob``, with their term infos."""
+    """One range of a bigram or word field merged, its posting lists packed into ``blob`` (in the W3 layout where
+    ``encoding`` says not packed), with their term infos."""
     texts, bounds, docs, freqs, deltas = _range_lists(job)
+    if not encoding.packed:
+        return _encode_postings(_w3_postings(texts, bounds, docs, freqs, deltas), encoding, blob)
     extents = encode_lists(bounds, docs, freqs, deltas, blob)
     infos = _term_infos(bounds, docs, freqs, encoding.lengths)
     return [(text, info, start, length) for text, info, (start, length) in zip(texts, infos, extents, strict=True)]
+
+
+def _w3_postings(
+    texts: list[bytes], bounds: np.ndarray, docs: np.ndarray, freqs: np.ndarray, deltas: np.ndarray | None
+) -> Iterator[Postings]:
+    """:func:`_range_lists`' lists term by term as the W3 encoder takes them: a bigram posting's value its
+    positions as ``uint32`` deltas (:func:`index.whoosh.postings.encode_positions`), a word posting's none."""
+    cuts = np.concatenate(([0], np.cumsum(freqs))) * 4
+    blob = deltas.astype("<u4").tobytes() if deltas is not None else b""
+    for term, text in enumerate(texts):
+        low, high = int(bounds[term]), int(bounds[term + 1])
+        values = None
+        if deltas is not None:
+            edges = cuts[low : high + 1].tolist()
+            values = [blob[a:b] for a, b in zip(edges[:-1], edges[1:], strict=True)]
+        yield text, docs[low:high], freqs[low:high], values
 
 
 # W3TermInfo's bytes before the extent: flags, total weight, documents, shortest and longest field length (as a
@@ -304,10 +326,11 @@ class _Encoding:
     compression: int
     fixed: int | None = None
     lengths: np.ndarray | None = None
+    packed: bool = True  # bigram and word fields' lists packed (PACKED_LISTS when the segment was started)
 
     @classmethod
     def of(cls, codec) -> _Encoding:
-        return cls(codec._blocklimit, codec._compression)
+        return cls(codec._blocklimit, codec._compression, packed=PACKED_LISTS)
 
     def of_field(self, field_type, lengths: np.ndarray | None) -> _Encoding:
         return replace(self, fixed=field_type.format.fixed_value_size(), lengths=lengths)
