@@ -18,8 +18,8 @@ from index.readers import read_file
 from index.record import ReadError
 from index.schema import build_schema, content_hash, to_fields
 from index.whoosh import segments
-from index.whoosh.runs import analyse
 from index.whoosh.postings import GramPositions, TermCounts, read_positions, read_postings
+from index.whoosh.runs import analyse
 from index.whoosh.segments import per_document, write_segment
 from index.whoosh.writer import BulkWriter, commit_segments
 

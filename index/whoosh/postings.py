@@ -5,12 +5,16 @@ Python; the query engine (:mod:`index.whoosh.engine`) instead reads a term's who
 into NumPy arrays and scores them at once. Two formats serve it:
 
 * :class:`TermCounts` (word fields): the weight is the term's frequency; nothing else is stored.
-* :class:`GramPositions` (bigram fields): the weight is the frequency, the value the positions as
-  little-endian ``uint32`` deltas, so a whole list's positions decode with one ``frombuffer``.
+* :class:`GramPositions` (bigram fields): the weight is the frequency, the value the positions.
 
-The bulk readers use the layout of Whoosh 2.7's W3 codec (``whoosh-reloaded`` is pinned): a
-posting list is a chain of blocks, each a pickled ``(id deltas, weights, values)`` tuple.
-``tests/test_postings.py`` holds them to Whoosh's own matchers.
+Their posting lists are packed (:func:`encode_lists`; the layout is described above it): document
+deltas, frequencies and position deltas as arrays of 1-, 2- or 4-byte integers, read with
+``np.frombuffer`` and nothing unpickled, a quarter of the W3 layout's size. This module alone knows the
+layouts: :func:`read_postings` and :func:`read_positions` read a packed list, or one in the layout of
+Whoosh 2.7's W3 codec (``whoosh-reloaded`` is pinned) that indexes written before hold and Whoosh's
+own writer writes: a chain of blocks, each a pickled ``(id deltas, weights, values)`` tuple, a
+bigram posting's value its positions as little-endian ``uint32`` deltas. ``tests/test_postings.py``
+holds the W3 reading to Whoosh's own matchers, ``tests/test_packed_postings.py`` packed lists to W3 ones.
 """
 
 from __future__ import annotations

@@ -3,11 +3,16 @@
 Whoosh's own writer sends every posting through a sorting pool and then, one by one, through the
 codec. Here each field's runs are merged term range by term range: the slices of every batch's sorted
 arrays holding the range are joined in batch order and sorted stably by term, which leaves each term's
-postings in document order; each term is then written as Whoosh's W3 codec writes it
-(:func:`_encode_term` follows ``W3PostingsWriter._write_block`` block for block). The files are
-Whoosh's own, made by its field and per-document writers; ``tests/test_segments.py`` holds a segment
-written here to one Whoosh writes from the same documents. One segment per commit keeps the index as
-small as Whoosh's (every segment repeats the dictionary of the terms it holds) and queries fast.
+postings in document order. A bigram or word field's posting lists are then packed a range at a time
+(:func:`index.whoosh.postings.encode_lists`, the layout described there); any other field's are written as
+Whoosh's W3 codec writes them (:func:`_encode_term` follows ``W3PostingsWriter._write_block`` block for
+block), as the bigram and word fields' were before (``PACKED_LISTS`` False still does). The files are Whoosh's
+own, made by its field and per-document writers, and every term has its Whoosh term info (documents, weight,
+lengths), so Whoosh opens the index, reads its stored fields, columns, lexicon and frequencies and runs its own
+queries on the other fields; only its matchers cannot read a packed list (the project reads those in bulk).
+``tests/test_segments.py`` holds a segment written here to one Whoosh writes from the same documents. One
+segment per commit keeps the index small (every segment repeats the dictionary of the terms it holds) and
+queries fast.
 """
 
 from __future__ import annotations
