@@ -9,7 +9,7 @@ into NumPy arrays and scores them at once. Two formats serve it:
 
 Their posting lists are packed (:func:`encode_lists`; the layout is described above it): document
 deltas, frequencies and position deltas as arrays of 1-, 2- or 4-byte integers, read with
-``np.frombuffer`` and nothing unpickled, a quarter of the W3 layout's size. This module alone knows the
+``np.frombuffer`` and nothing unpickled, a third of the W3 layout's size. This module alone knows the
 layouts: :func:`read_postings` and :func:`read_positions` read a packed list, or one in the layout of
 Whoosh 2.7's W3 codec (``whoosh-reloaded`` is pinned) that indexes written before hold and Whoosh's
 own writer writes: a chain of blocks, each a pickled ``(id deltas, weights, values)`` tuple, a
