@@ -1,5 +1,6 @@
 """The bulk posting readers (index/whoosh/postings.py) against Whoosh's own matchers, on a real index of several
-blocks."""
+blocks written in Whoosh's W3 layout (as indexes were before posting lists were packed; Whoosh's matchers read only
+that layout: tests/test_packed_postings.py holds packed lists to these)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from index.whoosh import segments
 from index.whoosh.generations import open_current
 from index.whoosh.ingest import ingest_paths
 from index.whoosh.postings import read_positions, read_postings
@@ -29,7 +31,9 @@ def leaf(tmp_path_factory):
     ]
     (folder / "docs.json").write_text(json.dumps(records, ensure_ascii=False), "utf-8")
     index_dir = tmp_path_factory.mktemp("index")
-    ingest_paths([folder], index_dir)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(segments, "PACKED_LISTS", False)
+        ingest_paths([folder], index_dir)
     index = open_current(Path(index_dir))
     reader = index.reader()
     [(segment, _offset)] = reader.leaf_readers()

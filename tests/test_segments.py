@@ -18,6 +18,7 @@ from index.readers import read_file
 from index.record import ReadError
 from index.schema import build_schema, content_hash, to_fields
 from index.whoosh import segments
+from index.whoosh.postings import GramPositions, TermCounts, read_positions, read_postings
 from index.whoosh.runs import analyse
 from index.whoosh.segments import per_document, write_segment
 from index.whoosh.writer import BulkWriter, commit_segments
@@ -37,13 +38,27 @@ def bundled_fields() -> list[dict]:
     return docs
 
 
-def contents(reader) -> dict:
-    """Everything a reader gives back: postings with values, stored fields, columns, field lengths."""
+def contents(reader, matchers: bool = False) -> dict:
+    """Everything a reader gives back: postings with values (bigram and word fields' through the bulk readers, which
+    read packed and W3 lists, unless ``matchers``: Whoosh's own, which read W3 lists only), stored fields, columns,
+    field lengths."""
     schema = reader.schema
     postings = {}
+    [(leaf, _offset)] = reader.leaf_readers()
     for fieldname, tbytes in reader.all_terms():
-        matcher = reader.postings(fieldname, tbytes)
-        postings[(fieldname, tbytes)] = list(matcher.all_items())
+        info = reader.term_info(fieldname, tbytes)
+        # the term info's counts, as Whoosh's scorers and doc_frequency read them
+        counts = (info.doc_frequency(), info.weight(), info.min_length(), info.max_length(), info.max_weight())
+        if not matchers and isinstance(schema[fieldname].format, GramPositions | TermCounts):
+            # packed here, W3 in Whoosh's: read by the bulk readers, which read both
+            term = tbytes.decode("utf-8")
+            docs, freqs = read_postings(leaf, fieldname, term)
+            read = [docs.tolist(), freqs.tolist()]
+            if isinstance(schema[fieldname].format, GramPositions):
+                read += [array.tolist() for array in read_positions(leaf, fieldname, term)]
+            postings[(fieldname, tbytes)] = (counts, read)
+        else:
+            postings[(fieldname, tbytes)] = (counts, list(reader.postings(fieldname, tbytes).all_items()))
     stored = [reader.stored_fields(docnum) for docnum in range(reader.doc_count_all())]
     columns = {
         name: list(reader.column_reader(name)) for name in schema.names() if schema[name].column_type is not None
@@ -56,16 +71,18 @@ def contents(reader) -> dict:
 
 
 @pytest.mark.parametrize(
-    ("range_rows", "pool"),
-    [(4_000_000, False), (300, False), (300, True)],
-    ids=["one-range", "many-ranges", "many-ranges-in-worker-processes"],
+    ("range_rows", "pool", "packed"),
+    [(4_000_000, False, True), (300, False, True), (300, True, True), (300, False, False), (300, True, False)],
+    ids=["one-range", "many-ranges", "many-ranges-in-worker-processes", "w3-layout", "w3-layout-in-worker-processes"],
 )
 def test_a_segment_merged_from_runs_holds_what_whooshs_writer_writes(
-    tmp_path: Path, monkeypatch, range_rows, pool
+    tmp_path: Path, monkeypatch, range_rows, pool, packed
 ) -> None:
-    """The same bytes read back whether the posting lists are merged here or encoded a range at a time by
-    worker processes (segments.encode_range) and copied in."""
+    """The same postings read back whether the posting lists are merged here or encoded a range at a time by
+    worker processes (segments.encode_range) and copied in; packed, or in Whoosh's W3 layout as segments were
+    written before (then the very postings Whoosh's own matchers read)."""
     monkeypatch.setattr(segments, "RANGE_ROWS", range_rows)  # merged a range of occurrences at a time
+    monkeypatch.setattr(segments, "PACKED_LISTS", packed)
     docs = bundled_fields()
     schema = build_schema()
     whoosh_dir, bulk_dir = tmp_path / "whoosh", tmp_path / "bulk"
@@ -97,7 +114,7 @@ def test_a_segment_merged_from_runs_holds_what_whooshs_writer_writes(
     commit_segments(bulk.writer(), [segment])
     with reference.reader() as expected, whoosh_index.open_dir(str(bulk_dir)).reader() as built:
         assert built.doc_count() == expected.doc_count() == len(docs)
-        got, want = contents(built), contents(expected)
+        got, want = contents(built, matchers=not packed), contents(expected, matchers=not packed)
         assert got["postings"].keys() == want["postings"].keys()
         assert got == want
 

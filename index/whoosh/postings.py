@@ -5,12 +5,16 @@ Python; the query engine (:mod:`index.whoosh.engine`) instead reads a term's who
 into NumPy arrays and scores them at once. Two formats serve it:
 
 * :class:`TermCounts` (word fields): the weight is the term's frequency; nothing else is stored.
-* :class:`GramPositions` (bigram fields): the weight is the frequency, the value the positions as
-  little-endian ``uint32`` deltas, so a whole list's positions decode with one ``frombuffer``.
+* :class:`GramPositions` (bigram fields): the weight is the frequency, the value the positions.
 
-The bulk readers use the layout of Whoosh 2.7's W3 codec (``whoosh-reloaded`` is pinned): a
-posting list is a chain of blocks, each a pickled ``(id deltas, weights, values)`` tuple.
-``tests/test_postings.py`` holds them to Whoosh's own matchers.
+Their posting lists are packed (:func:`encode_lists`; the layout is described above it): document
+deltas, frequencies and position deltas as arrays of 1-, 2- or 4-byte integers, read with
+``np.frombuffer`` and nothing unpickled, a third of the W3 layout's size. This module alone knows the
+layouts: :func:`read_postings` and :func:`read_positions` read a packed list, or one in the layout of
+Whoosh 2.7's W3 codec (``whoosh-reloaded`` is pinned) that indexes written before hold and Whoosh's
+own writer writes: a chain of blocks, each a pickled ``(id deltas, weights, values)`` tuple, a
+bigram posting's value its positions as little-endian ``uint32`` deltas. ``tests/test_postings.py``
+holds the W3 reading to Whoosh's own matchers, ``tests/test_packed_postings.py`` packed lists to W3 ones.
 """
 
 from __future__ import annotations
@@ -96,6 +100,176 @@ def encode_positions(positions: list[int]) -> bytes:
     return deltas.tobytes()
 
 
+# The packed layout -------------------------------------------------------------------------------
+#
+# A posting list of a GramPositions or TermCounts field written by this project (index.whoosh.segments) is, at the
+# extent its Whoosh term info names in the segment's postings file:
+#
+#   PACKED_TAG (1 byte) | widths (1 byte) | [exceptions] | doc ids | frequencies | positions
+#
+# * doc ids: ascending docnums as deltas (the first from 0), one integer each;
+# * frequencies: one integer per document (its positions' count; the posting's weight);
+# * positions: each document's positions as deltas (the first from 0), documents in order (none in a word field);
+# * widths: bits 0-1, 2-3 and 4-5 give the byte width of each of the three arrays (0: 1 byte, 1: 2, 2: 4; every
+#   integer little-endian and unsigned); bit 6 says that exceptions follow;
+# * exceptions (patched frame of reference, as in Zukowski et al. 2006 "Super-scalar RAM-CPU cache compression"):
+#   for each array in turn, a count ``uint32`` then that many indexes and that many values (``uint32`` each): the
+#   integers too large for the array's width, which the array holds truncated.
+#
+# Each array's width is the one that takes the fewest bytes, exceptions included, so a common bigram whose
+# positions all fit in 2 bytes but a few is not stored at 4. The number of documents is the term info's document
+# frequency, the number of positions the frequencies' sum. Everything decodes with ``np.frombuffer`` and a
+# cumulative sum, and any document's positions can be read alone (its place is the sum of the frequencies before
+# it), so a phrase checked in a few candidates reads only theirs. A W3 list starts with ``W3Bl``: the tag tells
+# the two apart, list by list, so a segment written before (or by Whoosh's own writer) reads as it always did.
+
+PACKED_TAG = 0x50  # "P"; a W3 list starts with "W"
+_DTYPES = (np.dtype("<u1"), np.dtype("<u2"), np.dtype("<u4"))
+_LIMITS = (1 << 8, 1 << 16, 1 << 32)
+_HAS_EXCEPTIONS = 0x40
+_EXCEPTION_BYTES = 8  # an index and a value
+_EXCEPTIONS_HEAD = 12  # three counts, once a list has any exception
+_U4 = np.dtype("<u4")
+_NO_EXCEPTIONS = bytes(4)
+
+
+def _widths(values: np.ndarray, bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For consecutive lists (``values[bounds[i]:bounds[i + 1]]``, none empty): each one's width code (0, 1, 2) and
+    how many of its values exceed that width."""
+    starts = bounds[:-1]
+    counts = np.diff(bounds)
+    over = [np.add.reduceat((values >= limit).astype(np.int64), starts) for limit in _LIMITS[:2]]
+    over.append(np.zeros(starts.size, np.int64))
+    costs = np.stack(
+        [
+            counts * (1 << code) + over[code] * _EXCEPTION_BYTES + (over[code] > 0) * _EXCEPTIONS_HEAD
+            for code in range(3)
+        ]
+    )
+    codes = np.argmin(costs[::-1], axis=0)  # ties go to the wider (no exceptions)
+    codes = 2 - codes
+    return codes, np.choose(codes, over)
+
+
+def encode_lists(
+    bounds: np.ndarray, docs: np.ndarray, freqs: np.ndarray, positions: np.ndarray | None, blob: bytearray
+) -> list[tuple[int, int]]:
+    """Append the packed posting lists of consecutive terms to ``blob``; returns each one's (start, length) there.
+
+    Term ``i``'s postings are ``docs[bounds[i]:bounds[i + 1]]`` (ascending docnums, at least one) with ``freqs`` (each
+    at least 1 where ``positions`` are given); ``positions`` (int64, or None for a word field) holds every posting's
+    positions in order, ``freqs`` of them a posting, each document's as deltas from its previous (the first from 0).
+    """
+    docs = docs.astype(np.int64)
+    first = np.zeros(docs.size, bool)
+    first[bounds[:-1]] = True
+    doc_deltas = np.where(first, docs, docs - np.concatenate(([0], docs[:-1])))
+    freqs = freqs.astype(np.int64)
+    arrays: list[tuple[np.ndarray, np.ndarray]] = [(doc_deltas, bounds), (freqs, bounds)]
+    if positions is not None:
+        position_bounds = np.concatenate(([0], np.cumsum(freqs)))[bounds]
+        arrays.append((positions.astype(np.int64), position_bounds))
+    widths = [_widths(values, where) for values, where in arrays]
+    packed = [[values.astype(dtype).tobytes() for dtype in _DTYPES] for values, _ in arrays]
+    flags = widths[0][0] | (widths[1][0] << 2)
+    if positions is not None:
+        flags |= widths[2][0] << 4
+    excepted = np.zeros(bounds.size - 1, bool)
+    for _codes, over in widths:
+        excepted |= over > 0
+    flags |= np.where(excepted, _HAS_EXCEPTIONS, 0)
+    heads = [bytes((PACKED_TAG, flag)) for flag in flags.tolist()]
+    code_lists = [codes.tolist() for codes, _ in widths]
+    bound_lists = [where.tolist() for _, where in arrays]
+    extents = []
+    for term, head in enumerate(heads):
+        start = len(blob)
+        blob += head
+        if excepted[term]:
+            for (values, _), codes, where in zip(arrays, code_lists, bound_lists, strict=True):
+                chunk = values[where[term] : where[term + 1]]
+                at = np.flatnonzero(chunk >= _LIMITS[codes[term]])
+                blob += np.array([at.size], _U4).tobytes() + at.astype(_U4).tobytes() + chunk[at].astype(_U4).tobytes()
+            if positions is None:
+                blob += _NO_EXCEPTIONS  # a word field's positions: none
+        for parts, codes, where in zip(packed, code_lists, bound_lists, strict=True):
+            width = 1 << codes[term]
+            blob += parts[codes[term]][where[term] * width : where[term + 1] * width]
+        extents.append((start, len(blob) - start))
+    return extents
+
+
+class _Packed:
+    """One packed list decoded as far as its documents: docnums, frequencies, where each document's positions
+    start, and the positions' raw integers (with their exceptions) to decode on demand."""
+
+    __slots__ = ("docs", "freqs", "starts", "raw", "patch_at", "patch_values")
+
+    def __init__(self, data: bytes, count: int) -> None:
+        flags = data[1]
+        offset = 2
+        exceptions: list[tuple[np.ndarray, np.ndarray]] = []
+        if flags & _HAS_EXCEPTIONS:
+            for _ in range(3):
+                (size,) = struct.unpack_from("<I", data, offset)
+                at = np.frombuffer(data, _U4, size, offset + 4).astype(np.int64)
+                values = np.frombuffer(data, _U4, size, offset + 4 + 4 * size).astype(np.int64)
+                exceptions.append((at, values))
+                offset += 4 + 8 * size
+        else:
+            exceptions = [(_NONE, _NONE)] * 3
+        arrays = []
+        for index in range(2):
+            dtype = _DTYPES[(flags >> (2 * index)) & 3]
+            values = np.frombuffer(data, dtype, count, offset).astype(np.int64)
+            offset += count * dtype.itemsize
+            at, patch = exceptions[index]
+            if at.size:
+                values[at] = patch
+            arrays.append(values)
+        self.docs = np.cumsum(arrays[0])
+        self.freqs = arrays[1]
+        self.starts = np.cumsum(self.freqs) - self.freqs
+        dtype = _DTYPES[(flags >> 4) & 3]
+        total = (len(data) - offset) // dtype.itemsize
+        self.raw = np.frombuffer(data, dtype, total, offset)
+        self.patch_at, self.patch_values = exceptions[2]
+
+    def nbytes(self) -> int:
+        return self.docs.nbytes * 3 + self.raw.nbytes + self.patch_at.nbytes * 2
+
+    def positions(self, chosen: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(docnum, position) ``int64`` of every occurrence, or of those in the postings ``chosen`` (indexes)."""
+        if chosen is None:
+            counts, deltas, docs = self.freqs, self.raw.astype(np.int64), self.docs
+            if self.patch_at.size:
+                deltas[self.patch_at] = self.patch_values
+        else:
+            counts, docs = self.freqs[chosen], self.docs[chosen]
+            ends = np.cumsum(counts)
+            total = int(ends[-1]) if ends.size else 0
+            where = np.repeat(self.starts[chosen] - (ends - counts), counts) + np.arange(total)
+            deltas = self.raw[where].astype(np.int64)
+            if self.patch_at.size:
+                found = np.searchsorted(self.patch_at, where)
+                hit = found < self.patch_at.size
+                hit[hit] = self.patch_at[found[hit]] == where[hit]
+                deltas[hit] = self.patch_values[found[hit]]
+        return np.repeat(docs, counts), _undelta(deltas, counts)
+
+
+_NONE = np.empty(0, np.int64)
+
+
+def _undelta(deltas: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Positions from per-document deltas (each document's first from 0), ``counts`` a document."""
+    positions = np.cumsum(deltas)
+    starts = np.cumsum(counts) - counts
+    carried = np.concatenate(([0], positions))[starts]
+    positions -= np.repeat(carried, counts)
+    return positions
+
+
 # Reading ---------------------------------------------------------------------------------------
 
 
@@ -113,12 +287,18 @@ Block = tuple[int, Sequence[int], float | Sequence[float] | None, Sequence[bytes
 
 
 def _blocks(
-    leaf: IndexReader, field: str, term: str, within: np.ndarray | None = None, cache: BlockCache | None = None
+    leaf: IndexReader,
+    field: str,
+    term: str,
+    within: np.ndarray | None = None,
+    cache: BlockCache | None = None,
+    found: _Found | None = None,
 ) -> Iterator[Block]:
-    """(block length, id deltas, weights, values) of every block of a term's posting list in one segment
+    """(block length, id deltas, weights, values) of every block of a term's W3 posting list in one segment
     (nothing where the segment lacks the term; deleted documents are the caller's business). With ``within``
     (ascending docnums of the segment), only the blocks whose range of ids holds one of them: each block's
     ids are deltas from 0 and its info names its last id, so the others are skipped without decoding.
+    ``found`` is the term's :func:`_lookup`, where the caller has made it.
 
     The list's bytes are read at once and its blocks parsed here, in the W3 layout (a 4-byte tag, then per block
     a signed big-endian length, negative for the last, the pickled block info, the pickled and perhaps
@@ -130,7 +310,7 @@ def _blocks(
     directory = cache.get((segment, field, term)) if cache is not None else None
     data = b""
     if directory is None:
-        directory, data = _directory(leaf, field, term)
+        directory, data = _directory(*(found or _lookup(leaf, field, term)), field, term)
         if cache is not None:
             cache.put((segment, field, term), directory, _ENTRY_BYTES * (1 + len(directory[1])))
     inlined, entries = directory
@@ -142,14 +322,40 @@ def _blocks(
         if within is not None and not _holds_one(within, previous_max, max_id):
             continue
         key = (segment, field, term, start)
-        found = cache.get(key) if cache is not None else None
-        if found is None:
-            block = data[start - base : start - base + length] if data else leaf._terms._postfile.get(start, length)
-            ids, weights, values = pickle.loads(zlib.decompress(block) if compressed else block)
-            found = (block_length, ids, weights, values)
+        block = cache.get(key) if cache is not None else None
+        if block is None:
+            raw = data[start - base : start - base + length] if data else leaf._terms._postfile.get(start, length)
+            ids, weights, values = pickle.loads(zlib.decompress(raw) if compressed else raw)
+            block = (block_length, ids, weights, values)
             if cache is not None:
-                cache.put(key, found, _BLOCK_OBJECTS * block_length + length * _BLOCK_EXPANSION)
-        yield found
+                cache.put(key, block, _BLOCK_OBJECTS * block_length + length * _BLOCK_EXPANSION)
+        yield block
+
+
+# A term's entry in one segment: (its Whoosh term info, or None where absent; where its list starts in the postings
+# file; the list's bytes, b"" where absent or inlined in the term info).
+_Found = tuple[Any, int, bytes]
+
+
+def _lookup(leaf: IndexReader, field: str, term: str) -> _Found:
+    """A term's :data:`_Found` in one segment: one look-up of the term and one read of its whole list."""
+    terms = getattr(leaf, "_terms", None)
+    if terms is None:  # an index of no segment (Whoosh's EmptyReader): no term at all
+        return None, 0, b""
+    try:  # one look-up of the term (asking whether the segment holds it first would be a second)
+        info = terms.term_info(field, leaf._text_to_bytes(field, term))
+    except (TermNotFound, KeyError):  # KeyError: a field the segment holds no term of
+        return None, 0, b""
+    if info.is_inlined():  # a short list kept in the term info itself
+        return info, 0, b""
+    offset, length = info.extent()
+    if isinstance(length, tuple):  # W3TermInfo.from_bytes keeps struct's 1-tuple (Whoosh's matcher never reads it)
+        (length,) = length
+    return info, offset, terms._postfile.get(offset, length)
+
+
+def _is_packed(data: bytes) -> bool:
+    return bool(data) and data[0] == PACKED_TAG
 
 
 # Where a term's blocks are: (the block itself where the list is inlined in the term info, else None; per block
@@ -158,27 +364,18 @@ def _blocks(
 Directory = tuple[Block | None, list[tuple[int, int, int, int, int, int]]]
 
 
-def _directory(leaf: IndexReader, field: str, term: str) -> tuple[Directory, bytes]:
-    """A term's :data:`Directory` in one segment (empty where absent) and the bytes of its list from the first
-    block's data on (b"" where inlined or absent)."""
-    terms = getattr(leaf, "_terms", None)
-    if terms is None:  # an index of no segment (Whoosh's EmptyReader): no term at all
+def _directory(info, offset: int, data: bytes, field: str, term: str) -> tuple[Directory, bytes]:
+    """A term's W3 :data:`Directory` from its :func:`_lookup` (empty where absent) and the bytes of its list from
+    the first block's data on (b"" where inlined or absent)."""
+    if info is None:
         return (None, []), b""
-    try:  # one look-up of the term (asking whether the segment holds it first would be a second)
-        info = terms.term_info(field, leaf._text_to_bytes(field, term))
-    except (TermNotFound, KeyError):  # KeyError: a field the segment holds no term of
-        return (None, []), b""
-    if info.is_inlined():  # a short list kept in the term info itself
+    if info.is_inlined():
         ids, weights, values = info.inlined_postings()
         deltas = [b - a for a, b in zip([0, *ids], ids, strict=False)]
         block = (len(ids), deltas, tuple(weights), tuple(value or _EMPTY for value in values))
         return (block, []), b""
-    offset, length = info.extent()
-    if isinstance(length, tuple):  # W3TermInfo.from_bytes keeps struct's 1-tuple (Whoosh's matcher never reads it)
-        (length,) = length
-    data = terms._postfile.get(offset, length)
     if data[: len(WHOOSH3_HEADER_MAGIC)] != WHOOSH3_HEADER_MAGIC:
-        raise ValueError(f"posting list of {field}:{term!r} does not start with the W3 block tag")
+        raise ValueError(f"posting list of {field}:{term!r} starts with neither the W3 nor the packed tag")
     stream = io.BytesIO(data)
     position, previous_max = len(WHOOSH3_HEADER_MAGIC), -1
     entries = []
@@ -203,9 +400,14 @@ def _holds_one(docs: np.ndarray, after: int, last: int) -> bool:
 
 def read_postings(leaf: IndexReader, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
     """(docnums ``int32``, frequencies ``float32``) of a term in one segment; empty arrays if absent."""
+    found = _lookup(leaf, field, term)
+    info, _offset, data = found
+    if _is_packed(data):
+        packed = _Packed(data, info.doc_frequency())
+        return packed.docs.astype(np.int32), packed.freqs.astype(np.float32)
     ids: list[int] = []
     weights: list[float] = []
-    for length, deltas, block_weights, _values in _blocks(leaf, field, term):
+    for length, deltas, block_weights, _values in _blocks(leaf, field, term, found=found):
         ids.extend(itertools.accumulate(deltas))
         if block_weights is None:
             weights.extend(itertools.repeat(1.0, length))
@@ -220,21 +422,34 @@ def read_positions(
     leaf: IndexReader, field: str, term: str, within: np.ndarray | None = None, cache: BlockCache | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """(docnum, position) of every occurrence of a term in one segment, as two ``int64`` arrays; with ``within``
-    (ascending docnums), of at least the occurrences in those documents (the blocks holding them are read, or
-    taken from ``cache``).
+    (ascending docnums), of at least the occurrences in those documents (only theirs are decoded; with ``cache``,
+    the list's documents are kept decoded there, or the W3 blocks read).
 
     Only for :class:`GramPositions` fields; occurrences are grouped by document, in position order.
     """
+    segment = leaf.segment().segment_id() if cache is not None else None
+    key = (segment, field, term, "packed")
+    packed = cache.get(key) if cache is not None else None
+    found = None
+    if packed is None and (cache is None or cache.get((segment, field, term)) is None):
+        found = _lookup(leaf, field, term)
+        info, _offset, data = found
+        if _is_packed(data):
+            packed = _Packed(data, info.doc_frequency())
+            if cache is not None and within is not None:
+                cache.put(key, packed, packed.nbytes())
+    if packed is not None:
+        if within is None:
+            return packed.positions()
+        at = np.searchsorted(packed.docs, within)
+        inside = at < packed.docs.size
+        inside[inside] = packed.docs[at[inside]] == within[inside]
+        return packed.positions(at[inside])
     ids: list[int] = []
     chunks: list[bytes] = []
-    for _length, deltas, _weights, values in _blocks(leaf, field, term, within, cache):
+    for _length, deltas, _weights, values in _blocks(leaf, field, term, within, cache, found):
         ids.extend(itertools.accumulate(deltas))
         chunks.extend(values)
     counts_array = np.fromiter(map(len, chunks), np.int64, len(chunks)) >> 2  # 4 bytes a position
     deltas_array = np.frombuffer(_EMPTY.join(chunks), "<u4").astype(np.int64)
-    positions = np.cumsum(deltas_array)
-    # Each document's deltas start from 0: subtract the running sum carried over from the documents before it.
-    starts = np.cumsum(counts_array) - counts_array
-    carried = np.concatenate(([0], positions))[starts]
-    positions -= np.repeat(carried, counts_array)
-    return np.repeat(np.array(ids, np.int64), counts_array), positions
+    return np.repeat(np.array(ids, np.int64), counts_array), _undelta(deltas_array, counts_array)

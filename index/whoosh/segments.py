@@ -3,11 +3,16 @@
 Whoosh's own writer sends every posting through a sorting pool and then, one by one, through the
 codec. Here each field's runs are merged term range by term range: the slices of every batch's sorted
 arrays holding the range are joined in batch order and sorted stably by term, which leaves each term's
-postings in document order; each term is then written as Whoosh's W3 codec writes it
-(:func:`_encode_term` follows ``W3PostingsWriter._write_block`` block for block). The files are
-Whoosh's own, made by its field and per-document writers; ``tests/test_segments.py`` holds a segment
-written here to one Whoosh writes from the same documents. One segment per commit keeps the index as
-small as Whoosh's (every segment repeats the dictionary of the terms it holds) and queries fast.
+postings in document order. A bigram or word field's posting lists are then packed a range at a time
+(:func:`index.whoosh.postings.encode_lists`, the layout described there); any other field's are written as
+Whoosh's W3 codec writes them (:func:`_encode_term` follows ``W3PostingsWriter._write_block`` block for
+block), as the bigram and word fields' were before (``PACKED_LISTS`` False still does). The files are Whoosh's
+own, made by its field and per-document writers, and every term has its Whoosh term info (documents, weight,
+lengths), so Whoosh opens the index, reads its stored fields, columns, lexicon and frequencies and runs its own
+queries on the other fields; only its matchers cannot read a packed list (the project reads those in bulk).
+``tests/test_segments.py`` holds a segment written here to one Whoosh writes from the same documents. One
+segment per commit keeps the index small (every segment repeats the dictionary of the terms it holds) and
+queries fast.
 """
 
 from __future__ import annotations
@@ -28,9 +33,10 @@ from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Segment, W3TermInfo
 from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.system import _INT_SIZE, _LONG_SIZE, pack_int, pack_long, pack_ushort
-from whoosh.util.numeric import length_to_byte
+from whoosh.util.numeric import _length_byte_cache, length_to_byte
 
 from index.bigrams import gram_string
+from index.whoosh.postings import encode_lists
 from index.whoosh.runs import GramRun, Runs, Spilled, TermRun, WordRun
 
 # A block whose pickled data is shorter than this is not compressed (Whoosh's writer means to skip
@@ -47,6 +53,10 @@ _FIRST_GRAM_CODE = 0x3007 << 22
 _RECORD_LENGTHS = struct.Struct("!ii")
 # A term info's extent: where its postings start in the postings file (a long) and their length (an int).
 _EXTENT_BYTES = _LONG_SIZE + _INT_SIZE
+# Bigram and word fields' posting lists packed (index.whoosh.postings.encode_lists); False writes Whoosh's W3 layout,
+# as segments written before were (what tests compare the two with).
+PACKED_LISTS = True
+_LENGTH_BYTES = np.frombuffer(_length_byte_cache, np.int32)  # length_to_byte's table
 
 # One term's postings: (term bytes, docnums, weights, posting values or None).
 Postings = tuple[bytes, np.ndarray, np.ndarray, list[bytes] | None]
@@ -120,7 +130,7 @@ def write_segment(
             else:
                 blob = bytearray()
                 encoding = fmt.of_field(schema[name], lengths.get(name))
-                terms = _encode_postings(_merged(field_parts[name]), encoding, blob)
+                terms = _encode_field(field_parts[name], encoding, blob)
                 _append_bytes(fields, bytes(blob), terms)
             fields.finish_field()
     except BaseException:
@@ -166,13 +176,16 @@ def _write_document(perdoc, schema: Schema, docnum: int, values: tuple[dict, dic
     perdoc.finish_doc()
 
 
-def _merged(parts: list[tuple[GramRun | WordRun | TermRun, int]]) -> Iterator[Postings]:
-    """The postings of one field's runs (each with its batch's first document number), term by term in order."""
+def _encode_field(
+    parts: list[tuple[GramRun | WordRun | TermRun, int]], encoding: _Encoding, blob: bytearray
+) -> list[Encoded]:
+    """One field's runs (each with its batch's first document number) merged and encoded into ``blob``, term by term
+    in order: a bigram or word field's lists packed (:func:`index.whoosh.postings.encode_lists`), any other
+    field's as Whoosh's W3 codec writes them."""
     if isinstance(parts[0][0], TermRun):  # a field's runs are all of one kind
-        yield from _merged_terms([(run, offset) for run, offset in parts if isinstance(run, TermRun)])
-        return
-    for job in _range_jobs(parts, RANGE_ROWS):
-        yield from _range_postings(job)
+        merged = _merged_terms([(run, offset) for run, offset in parts if isinstance(run, TermRun)])
+        return _encode_postings(merged, encoding, blob)
+    return [term for job in _range_jobs(parts, RANGE_ROWS) for term in _encode_range_lists(job, encoding, blob)]
 
 
 @dataclass
@@ -217,7 +230,10 @@ def _range_jobs(parts: list[tuple[GramRun | WordRun | TermRun, int]], rows: int)
             yield _RangeJob(gram, low, names[low:high] if low < len(names) else [], slices)
 
 
-def _range_postings(job: _RangeJob) -> Iterator[Postings]:
+def _range_lists(job: _RangeJob) -> tuple[list[bytes], np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+    """One range's posting lists, merged: (each term's bytes, where each term's postings start and the last ends,
+    each posting's docnum and frequency, and for a bigram field every posting's positions as deltas, each
+    document's first from 0; None for a word field)."""
     codes, docs, extra = [], [], []
     for codes_of, docs_of, extra_of, start, stop, offset, ranks, rank_from in job.slices:
         local = np.asarray(codes_of[start:stop])
@@ -230,10 +246,80 @@ def _range_postings(job: _RangeJob) -> Iterator[Postings]:
     codes_all, docs_all, extra_all = np.concatenate(codes), np.concatenate(docs), np.concatenate(extra)
     order = np.argsort(codes_all, kind="stable")  # batches in order, each sorted: documents stay in order
     codes_all, docs_all, extra_all = codes_all[order], docs_all[order], extra_all[order]
+    rows = codes_all.size
+    term_starts = np.flatnonzero(np.concatenate(([True], codes_all[1:] != codes_all[:-1])))
     if job.gram:
-        yield from _gram_postings(codes_all, docs_all, extra_all.astype(np.int64), job.names, job.low)
+        positions = extra_all.astype(np.int64)
+        new_posting = np.concatenate(([True], (codes_all[1:] != codes_all[:-1]) | (docs_all[1:] != docs_all[:-1])))
+        posting_starts = np.flatnonzero(new_posting)
+        deltas = positions - np.concatenate(([0], positions[:-1]))
+        deltas[posting_starts] = positions[posting_starts]
+        freqs = np.diff(np.concatenate((posting_starts, [rows])))
+        bounds = np.searchsorted(posting_starts, np.concatenate((term_starts, [rows])))
+        texts = [
+            (job.names[code - job.low] if code < _FIRST_GRAM_CODE else gram_string(code)).encode("utf-8")
+            for code in codes_all[term_starts].tolist()
+        ]
+        return texts, bounds, docs_all[posting_starts], freqs, deltas
+    bounds = np.concatenate((term_starts, [rows]))
+    texts = [job.names[code - job.low].encode("utf-8") for code in codes_all[term_starts].tolist()]
+    return texts, bounds, docs_all, extra_all.astype(np.int64), None
+
+
+def _encode_range_lists(job: _RangeJob, encoding: _Encoding, blob: bytearray) -> list[Encoded]:
+    """One range of a bigram or word field merged, its posting lists packed into ``blob`` (in the W3 layout where
+    ``encoding`` says not packed), with their term infos."""
+    texts, bounds, docs, freqs, deltas = _range_lists(job)
+    if not encoding.packed:
+        return _encode_postings(_w3_postings(texts, bounds, docs, freqs, deltas), encoding, blob)
+    extents = encode_lists(bounds, docs, freqs, deltas, blob)
+    infos = _term_infos(bounds, docs, freqs, encoding.lengths)
+    return [(text, info, start, length) for text, info, (start, length) in zip(texts, infos, extents, strict=True)]
+
+
+def _w3_postings(
+    texts: list[bytes], bounds: np.ndarray, docs: np.ndarray, freqs: np.ndarray, deltas: np.ndarray | None
+) -> Iterator[Postings]:
+    """:func:`_range_lists`' lists term by term as the W3 encoder takes them: a bigram posting's value its
+    positions as ``uint32`` deltas (:func:`index.whoosh.postings.encode_positions`), a word posting's none."""
+    cuts = np.concatenate(([0], np.cumsum(freqs))) * 4
+    blob = deltas.astype("<u4").tobytes() if deltas is not None else b""
+    for term, text in enumerate(texts):
+        low, high = int(bounds[term]), int(bounds[term + 1])
+        values = None
+        if deltas is not None:
+            edges = cuts[low : high + 1].tolist()
+            values = [blob[a:b] for a, b in zip(edges[:-1], edges[1:], strict=True)]
+        yield text, docs[low:high], freqs[low:high], values
+
+
+# W3TermInfo's bytes before the extent: flags, total weight, documents, shortest and longest field length (as a
+# byte), largest weight, first and last docnum.
+_TERM_INFO = struct.Struct("!BfIBBfII")
+
+
+def _term_infos(bounds: np.ndarray, docs: np.ndarray, freqs: np.ndarray, lengths: np.ndarray | None) -> list[bytes]:
+    """Each term's ``W3TermInfo`` bytes without the extent, as :func:`_encode_term` gives them, for all at once."""
+    starts = bounds[:-1]
+    weights = np.add.reduceat(freqs.astype(np.float64), starts).tolist()
+    largest = np.maximum.reduceat(freqs, starts).astype(np.float64).tolist()
+    counts = np.diff(bounds).tolist()
+    first, last = docs[starts].tolist(), docs[bounds[1:] - 1].tolist()
+    if lengths is not None:
+        of_docs = np.asarray(lengths, np.int64)[docs]
+        longest = _length_bytes(np.maximum.reduceat(of_docs, starts))
+        shortest_known = np.minimum.reduceat(np.where(of_docs > 0, of_docs, np.iinfo(np.int64).max), starts)
+        shortest = np.where(shortest_known == np.iinfo(np.int64).max, 0, _length_bytes(shortest_known))
+        short_list, long_list = shortest.tolist(), longest.tolist()
     else:
-        yield from _word_postings(codes_all, docs_all, extra_all, job.names, job.low)
+        short_list = long_list = [0] * len(counts)
+    pack = _TERM_INFO.pack
+    return [pack(0, *row) for row in zip(weights, counts, short_list, long_list, largest, first, last, strict=True)]
+
+
+def _length_bytes(lengths: np.ndarray) -> np.ndarray:
+    """``whoosh.util.numeric.length_to_byte`` of every length."""
+    return np.where(lengths >= 106374, 255, np.searchsorted(_LENGTH_BYTES, np.minimum(lengths, 106374), "left"))
 
 
 @dataclass
@@ -245,10 +331,11 @@ class _Encoding:
     compression: int
     fixed: int | None = None
     lengths: np.ndarray | None = None
+    packed: bool = True  # bigram and word fields' lists packed (PACKED_LISTS when the segment was started)
 
     @classmethod
     def of(cls, codec) -> _Encoding:
-        return cls(codec._blocklimit, codec._compression)
+        return cls(codec._blocklimit, codec._compression, packed=PACKED_LISTS)
 
     def of_field(self, field_type, lengths: np.ndarray | None) -> _Encoding:
         return replace(self, fixed=field_type.format.fixed_value_size(), lengths=lengths)
@@ -263,7 +350,7 @@ def encode_range(job: _RangeJob, encoding: _Encoding, path: str) -> tuple[str, l
     """A worker's job: merge one range of a field's runs and encode its posting lists as Whoosh's W3 codec does,
     the bytes saved at ``path``; returns ``path`` and the range's terms (see :data:`Encoded`)."""
     blob = bytearray()
-    terms = _encode_postings(_range_postings(job), encoding, blob)
+    terms = _encode_range_lists(job, encoding, blob)
     with open(path, "wb") as handle:
         handle.write(blob)
     return path, terms
@@ -344,35 +431,6 @@ def _sample(codes) -> np.ndarray:
     if isinstance(codes, Spilled):
         return codes.sample(10_000)
     return np.asarray(codes[:: max(1, len(codes) // 10_000)])
-
-
-def _gram_postings(
-    codes: np.ndarray, docs: np.ndarray, positions: np.ndarray, tokens: list[str], base: int = 0
-) -> Iterator[Postings]:
-    new_posting = np.concatenate(([True], (codes[1:] != codes[:-1]) | (docs[1:] != docs[:-1])))
-    posting_starts = np.flatnonzero(new_posting)
-    term_starts = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1])))
-    # Each posting's value: its positions as uint32 deltas, the first from 0.
-    deltas = positions - np.concatenate(([0], positions[:-1]))
-    deltas[posting_starts] = positions[posting_starts]
-    blob = deltas.astype("<u4").tobytes()
-    bounds = np.concatenate((posting_starts, [codes.size])) * 4
-    frequencies = np.diff(bounds) // 4
-    first_posting = np.searchsorted(posting_starts, np.concatenate((term_starts, [codes.size])))
-    for term, (low, high) in enumerate(zip(first_posting[:-1].tolist(), first_posting[1:].tolist(), strict=True)):
-        code = int(codes[term_starts[term]])
-        text = tokens[code - base] if code < _FIRST_GRAM_CODE else gram_string(code)
-        cuts = bounds[low : high + 1].tolist()
-        values = [blob[a:b] for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
-        yield text.encode("utf-8"), docs[posting_starts[low:high]], frequencies[low:high], values
-
-
-def _word_postings(
-    codes: np.ndarray, docs: np.ndarray, freqs: np.ndarray, words: list[str], base: int = 0
-) -> Iterator[Postings]:
-    bounds = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1], [True])))
-    for low, high in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
-        yield words[int(codes[low]) - base].encode("utf-8"), docs[low:high], freqs[low:high], None
 
 
 def _merged_terms(parts: list[tuple[TermRun, int]]) -> Iterator[Postings]:
