@@ -51,8 +51,8 @@ from index.whoosh.segments import (
     Encoded,
     Postings,
     _append_bytes,
-    _Encoding,
     _encode_postings,
+    _Encoding,
     _gram_postings,
     _word_postings,
     _write_document,
@@ -300,7 +300,7 @@ class _Sources:
         largest = max(self.readers, key=lambda reader: reader.doc_count_all())
         cuts: list[bytes] = []
         rows = 0
-        for (name, tbytes), info in _items(largest, field):
+        for (_field, tbytes), info in _items(largest, field):
             if rows >= JOB_ROWS:
                 cuts.append(tbytes)
                 rows = 0
