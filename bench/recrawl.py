@@ -1,0 +1,214 @@
+"""A nightly re-crawl: ``python -m bench.recrawl [--work DIR] [--docs N | --data FILE] [--changed 0.01]``.
+
+Issue 23's target: at 100,000 documents a re-ingest of the whole crawl in which 1 % of the documents changed takes
+under 2 minutes of ingest, and the server keeps answering during it at its usual p95.
+
+The work folder holds the crawl (``data.jsonl``, the documents as the crawler wrote them; ``--data`` copies a JSON
+Lines file there, else ``bench.corpus``'s seeded expansion of ``--docs`` documents is written) and the index
+built from it (``base``, by ``portal ingest``; built once and kept: ``--rebuild`` builds it again). Each run:
+
+1. copies ``base`` to ``run`` (the re-crawl changes it);
+2. serves ``run`` with ``portal serve`` and measures ``/search`` over the latency mix (``bench.latency.MIX``) with
+   ``--clients`` clients for ``--before`` seconds: the usual p95;
+3. rewrites ``data.jsonl`` in place with ``--changed`` of its documents changed (drawn with ``--seed``: a sentence
+   added to the body, the title marked 修订), as a crawler re-writes its file;
+4. runs ``portal ingest -q data.jsonl`` on ``run`` (its wall time, CPU and peak memory are the figures) while
+   the same load goes on (the p95 during);
+5. puts the crawl back as it was.
+
+Prints JSON with the load average before and after; the machine is shared, so compare figures of one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+from bench.load import PortalProcess
+from bench.measure import ROOT, folder_mb, measured
+from bench.web import search_paths
+
+TARGET_SECONDS = 120.0
+CHANGED = 0.01
+
+
+def changed_crawl(original: Path, out: Path, share: float, seed: int) -> list[str]:
+    """Write ``original`` (JSON Lines) to ``out`` with ``share`` of its records changed (seeded); returns their ids."""
+    with open(original, encoding="utf-8") as handle:
+        count = sum(1 for line in handle if line.strip())
+    rng = random.Random(seed)
+    chosen = set(rng.sample(range(count), max(1, round(count * share))))
+    changed = []
+    with open(original, encoding="utf-8") as source, open(out, "w", encoding="utf-8") as target:
+        number = -1
+        for line in source:
+            if not line.strip():
+                continue
+            number += 1
+            if number in chosen:
+                record = json.loads(line)
+                record["title"] = f"{record.get('title') or ''}（修订）"
+                record["body"] = f"{record.get('body') or ''}\n本文于第{seed}次抓取时修订，增加第{number}条补充说明。"
+                changed.append(str(record.get("id")))
+                line = json.dumps(record, ensure_ascii=False) + "\n"
+            target.write(line)
+    return changed
+
+
+class Load:
+    """``clients`` clients searching the mix in a loop until :meth:`stop`; each search's wall time, by phase."""
+
+    def __init__(self, base_url: str, clients: int) -> None:
+        self.base_url, self.clients = base_url, clients
+        self.phase = "warm-up"
+        self.seen: dict[str, list[float]] = {}
+        self.failures: dict[str, int] = {}
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=lambda: asyncio.run(self._run()), daemon=True)
+
+    def __enter__(self) -> Load:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stopping.set()
+        self._thread.join()
+
+    async def _run(self) -> None:
+        paths = search_paths()
+        step = max(1, len(paths) // self.clients)
+        await asyncio.gather(*(self._client(paths, n * step) for n in range(self.clients)))
+
+    async def _client(self, paths: list[str], offset: int) -> None:
+        async with httpx.AsyncClient(base_url=self.base_url, timeout=60) as client:
+            i = offset
+            while not self._stopping.is_set():
+                path, phase = paths[i % len(paths)], self.phase
+                i += 1
+                started = time.perf_counter()
+                try:
+                    response = await client.get(path)
+                    ok = response.status_code < 500
+                except httpx.TransportError:
+                    ok = False
+                if ok:
+                    self.seen.setdefault(phase, []).append((time.perf_counter() - started) * 1000)
+                else:
+                    self.failures[phase] = self.failures.get(phase, 0) + 1
+
+    def figures(self, phase: str) -> dict[str, float]:
+        times = sorted(self.seen.get(phase, []))
+        if not times:
+            return {"requests": 0, "failed": self.failures.get(phase, 0)}
+        return {
+            "requests": len(times),
+            "failed": self.failures.get(phase, 0),
+            "p50_ms": round(statistics.median(times), 1),
+            "p95_ms": round(times[min(len(times) - 1, int(len(times) * 0.95))], 1),
+            "max_ms": round(times[-1], 1),
+        }
+
+
+def _load_average() -> list[float]:
+    return [round(value, 2) for value in os.getloadavg()]
+
+
+def _ingest(index_dir: Path, data: Path) -> dict[str, object]:
+    env = {"PORTAL_INDEX_DIR": str(index_dir)}
+    run = measured([sys.executable, "-m", "portal", "ingest", "-q", "--json", str(data)], env)
+    report = json.loads(run.stdout)
+    counts = {key: len(value) if isinstance(value, list) else value for key, value in report.items()}
+    return {
+        "seconds": round(run.seconds, 1),
+        "cpu_seconds": round(run.cpu_seconds, 1),
+        "peak_mb": round(run.peak_mb),
+        "added": counts.get("added"),
+        "updated": counts.get("updated"),
+        "unchanged": counts.get("unchanged"),
+        "conflicts": counts.get("conflicts"),
+        "rejected": counts.get("rejected"),
+    }
+
+
+def prepare(work: Path, data: Path | None, docs: int, rebuild: bool) -> dict[str, object]:
+    """The crawl and its index in ``work``, made where missing (or with ``rebuild``); the build's figures if built."""
+    work.mkdir(parents=True, exist_ok=True)
+    crawl, pristine, base = work / "data.jsonl", work / "data.orig.jsonl", work / "base"
+    if not pristine.exists():
+        if data is not None:
+            shutil.copyfile(data, pristine)
+        else:
+            subprocess.run(
+                [sys.executable, "-m", "bench.corpus", "--docs", str(docs), "--out", str(pristine)],
+                cwd=ROOT,
+                check=True,
+            )
+        rebuild = True
+    shutil.copyfile(pristine, crawl)  # the crawl as the base index read it (a stopped run may have left it changed)
+    if not rebuild and base.exists():
+        return {}
+    shutil.rmtree(base, ignore_errors=True)
+    built = {"load_before": _load_average(), **_ingest(base, crawl), "load_after": _load_average()}
+    built["index_mb"] = round(folder_mb(base))
+    return built
+
+
+def run(work: Path, share: float, seed: int, clients: int, before: float) -> dict[str, object]:
+    crawl, pristine, base, index_dir = work / "data.jsonl", work / "data.orig.jsonl", work / "base", work / "run"
+    shutil.rmtree(index_dir, ignore_errors=True)
+    shutil.copytree(base, index_dir)
+    result: dict[str, object] = {"documents": sum(1 for _ in open(pristine, encoding="utf-8")), "share": share}
+    try:
+        with PortalProcess(index_dir) as portal, Load(portal.base_url, clients) as load:
+            time.sleep(min(10.0, before / 2))  # warm-up: not counted
+            load.phase = "before"
+            result["load_before"] = _load_average()
+            time.sleep(before)
+            changed = changed_crawl(pristine, crawl, share, seed)
+            result["changed"] = len(changed)
+            load.phase = "during"
+            result["ingest"] = _ingest(index_dir, crawl)
+            load.phase = "after"
+            result["load_after"] = _load_average()
+            time.sleep(min(10.0, before / 2))
+        result["search_before"] = load.figures("before")
+        result["search_during"] = load.figures("during")
+        result["search_after"] = load.figures("after")
+    finally:
+        shutil.copyfile(pristine, crawl)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.recrawl", description=__doc__.splitlines()[0])
+    parser.add_argument("--work", type=Path, default=ROOT / "bench" / "results" / "recrawl")
+    parser.add_argument("--data", type=Path, help="a JSON Lines crawl to copy (default: the seeded expansion)")
+    parser.add_argument("--docs", type=int, default=100_000)
+    parser.add_argument("--changed", type=float, default=CHANGED, help="share of documents changed (0.01)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--clients", type=int, default=2)
+    parser.add_argument("--before", type=float, default=30.0, help="seconds of load before the re-crawl")
+    parser.add_argument("--rebuild", action="store_true", help="build the base index again")
+    args = parser.parse_args()
+    built = prepare(args.work, args.data, args.docs, args.rebuild)
+    result = run(args.work, args.changed, args.seed, args.clients, args.before)
+    if built:
+        result["build"] = built
+    result["target"] = f"re-crawl ingest ≤ {TARGET_SECONDS:.0f} s; p95 during ≈ p95 before"
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
