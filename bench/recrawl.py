@@ -5,18 +5,20 @@ under 2 minutes of ingest, and the server keeps answering during it at its usual
 
 The work folder holds the crawl (``data.jsonl``, the documents as the crawler wrote them; ``--data`` copies a JSON
 Lines file there, else ``bench.corpus``'s seeded expansion of ``--docs`` documents is written) and the index
-built from it (``base``, by ``portal ingest``; built once and kept: ``--rebuild`` builds it again). Each run:
+built from it (``base``, by ``portal ingest``; built once and kept: ``--rebuild`` builds it again); or ``--index``
+names an index built from ``--data`` (``python -m bench`` passes its own 100,000-document index). Each run:
 
-1. copies ``base`` to ``run`` (the re-crawl changes it);
+1. copies the index to ``run`` in the work folder (the re-crawl changes it; removed afterwards);
 2. serves ``run`` with ``portal serve`` and measures ``/search`` over the latency mix (``bench.latency.MIX``) with
    ``--clients`` clients for ``--before`` seconds: the usual p95;
-3. rewrites ``data.jsonl`` in place with ``--changed`` of its documents changed (drawn with ``--seed``: a sentence
+3. rewrites the crawl in place with ``--changed`` of its documents changed (drawn with ``--seed``: a sentence
    added to the body, the title marked 修订), as a crawler re-writes its file;
-4. runs ``portal ingest -q data.jsonl`` on ``run`` (its wall time, CPU and peak memory are the figures) while
+4. runs ``portal ingest -q`` of the crawl on ``run`` (its wall time, CPU and peak memory are the figures) while
    the same load goes on (the p95 during);
 5. puts the crawl back as it was.
 
-Prints JSON with the load average before and after; the machine is shared, so compare figures of one run.
+Prints a summary (stderr) and JSON, with the load average before and after each phase; the machine is shared, so
+compare figures of one run.
 """
 
 from __future__ import annotations
@@ -142,31 +144,35 @@ def _ingest(index_dir: Path, data: Path) -> dict[str, object]:
     }
 
 
-def prepare(work: Path, data: Path | None, docs: int, rebuild: bool) -> dict[str, object]:
-    """The crawl and its index in ``work``, made where missing (or with ``rebuild``); the build's figures if built."""
+def prepare(work: Path, data: Path | None, docs: int, rebuild: bool) -> tuple[Path, Path, dict[str, object]]:
+    """The crawl and its index in ``work`` (``data.jsonl``, ``base``), made where missing (or with ``rebuild``):
+    (the index, the crawl, the build's figures where it was built)."""
     work.mkdir(parents=True, exist_ok=True)
-    crawl, pristine, base = work / "data.jsonl", work / "data.orig.jsonl", work / "base"
-    if not pristine.exists():
+    crawl, base = work / "data.jsonl", work / "base"
+    pristine = work / "data.orig.jsonl"
+    if pristine.exists():
+        shutil.copyfile(pristine, crawl)  # a stopped run may have left the crawl changed
+    if not crawl.exists():
         if data is not None:
-            shutil.copyfile(data, pristine)
+            shutil.copyfile(data, crawl)
         else:
-            subprocess.run(
-                [sys.executable, "-m", "bench.corpus", "--docs", str(docs), "--out", str(pristine)],
-                cwd=ROOT,
-                check=True,
-            )
+            command = [sys.executable, "-m", "bench.corpus", "--docs", str(docs), "--out", str(crawl)]
+            subprocess.run(command, cwd=ROOT, check=True)
         rebuild = True
-    shutil.copyfile(pristine, crawl)  # the crawl as the base index read it (a stopped run may have left it changed)
     if not rebuild and base.exists():
-        return {}
+        return base, crawl, {}
     shutil.rmtree(base, ignore_errors=True)
     built = {"load_before": _load_average(), **_ingest(base, crawl), "load_after": _load_average()}
     built["index_mb"] = round(folder_mb(base))
-    return built
+    return base, crawl, built
 
 
-def run(work: Path, share: float, seed: int, clients: int, before: float) -> dict[str, object]:
-    crawl, pristine, base, index_dir = work / "data.jsonl", work / "data.orig.jsonl", work / "base", work / "run"
+def run(base: Path, crawl: Path, work: Path, share: float, seed: int, clients: int, before: float) -> dict[str, object]:
+    """The re-crawl of ``crawl`` (the file ``base`` was built from: changed in place for the run, then put back) on
+    a copy of ``base`` in ``work``, with the server loaded; its figures."""
+    pristine, index_dir = work / "data.orig.jsonl", work / "run"
+    if not pristine.exists():
+        shutil.copyfile(crawl, pristine)
     shutil.rmtree(index_dir, ignore_errors=True)
     shutil.copytree(base, index_dir)
     result: dict[str, object] = {"documents": sum(1 for _ in open(pristine, encoding="utf-8")), "share": share}
@@ -188,26 +194,44 @@ def run(work: Path, share: float, seed: int, clients: int, before: float) -> dic
         result["search_after"] = load.figures("after")
     finally:
         shutil.copyfile(pristine, crawl)
+        pristine.unlink()
+        shutil.rmtree(index_dir, ignore_errors=True)
     return result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.recrawl", description=__doc__.splitlines()[0])
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / "results" / "recrawl")
-    parser.add_argument("--data", type=Path, help="a JSON Lines crawl to copy (default: the seeded expansion)")
-    parser.add_argument("--docs", type=int, default=100_000)
+    parser.add_argument("--index", type=Path, help="an index built from --data (copied; default: built in --work)")
+    parser.add_argument("--data", type=Path, help="the crawl, JSON Lines (with --index: the file it was built from)")
+    parser.add_argument("--docs", type=int, default=100_000, help="without --data: the seeded expansion's size")
     parser.add_argument("--changed", type=float, default=CHANGED, help="share of documents changed (0.01)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--clients", type=int, default=2)
     parser.add_argument("--before", type=float, default=30.0, help="seconds of load before the re-crawl")
-    parser.add_argument("--rebuild", action="store_true", help="build the base index again")
+    parser.add_argument("--rebuild", action="store_true", help="build the index in --work again")
     args = parser.parse_args()
-    built = prepare(args.work, args.data, args.docs, args.rebuild)
-    result = run(args.work, args.changed, args.seed, args.clients, args.before)
+    built: dict[str, object] = {}
+    if args.index is not None:
+        if args.data is None:
+            parser.error("--index needs --data, the file it was built from")
+        base, crawl = args.index, args.data
+        args.work.mkdir(parents=True, exist_ok=True)
+    else:
+        base, crawl, built = prepare(args.work, args.data, args.docs, args.rebuild)
+    result = run(base, crawl, args.work, args.changed, args.seed, args.clients, args.before)
     if built:
         result["build"] = built
-    result["target"] = f"re-crawl ingest ≤ {TARGET_SECONDS:.0f} s; p95 during ≈ p95 before"
-    print(json.dumps(result, ensure_ascii=False, indent=2))
+    result["target_s"] = TARGET_SECONDS
+    ingest, before, during = result["ingest"], result["search_before"], result["search_during"]
+    print(
+        f"re-crawl of {result['documents']:,} documents, {result['changed']:,} changed: ingest {ingest['seconds']} s "
+        f"(target ≤ {TARGET_SECONDS:.0f} s), CPU {ingest['cpu_seconds']} s, peak {ingest['peak_mb']} MB; /search p95 "
+        f"{before.get('p95_ms')} ms before, {during.get('p95_ms')} ms during ({during['requests']} requests, "
+        f"{during['failed']} failed); load average {result['load_before']} → {result['load_after']}",
+        file=sys.stderr,
+    )
+    print(json.dumps(result, ensure_ascii=False))
 
 
 if __name__ == "__main__":

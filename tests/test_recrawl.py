@@ -106,3 +106,28 @@ def test_changed_limits_read_every_record_again(tmp_path: Path, monkeypatch) -> 
     report = ingest_paths([crawl], index_dir, bounds=limits.current()).to_dict()
     assert len(normalised) == 7
     assert (report["added"], report["updated"], report["unchanged"]) == (1, 1, 5)  # the long title cut at 60
+
+
+def test_a_server_answers_from_the_commit_before_until_ingest_has_prepared_the_new_one(tmp_path: Path) -> None:
+    """A commit whose arrays ingest has not derived yet is not searched (each server thread would derive them
+    itself, seconds at 100,000 documents): the commit before answers until Catalog.prepare has saved them."""
+    from test_segments import normalise_json
+
+    from index.schema import content_hash, to_fields
+    from index.whoosh.generations import open_current
+    from index.whoosh.writer import BulkWriter
+
+    crawl, index_dir = tmp_path / "crawl.jsonl", tmp_path / "index"
+    _write(crawl, [_record(n) for n in range(3)])
+    ingest_paths([crawl], index_dir)
+    catalog = Catalog(index_dir)
+    assert catalog.search(SearchRequest(q="城乡低保标准")).total == 3
+    with BulkWriter(open_current(index_dir), workers=0) as writer:
+        doc = normalise_json(tmp_path, _record(7))
+        writer.add_document(**to_fields(doc, content_hash(doc)))
+    assert catalog.search(SearchRequest(q="城乡低保标准")).total == 3  # committed, not prepared: the commit before
+    preparing = Catalog(index_dir)
+    preparing.prepare()
+    preparing.close()
+    assert catalog.search(SearchRequest(q="城乡低保标准")).total == 4
+    catalog.close()
