@@ -35,6 +35,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -167,7 +168,7 @@ def prepare(work: Path, data: Path | None, docs: int, rebuild: bool) -> tuple[Pa
     return base, crawl, built
 
 
-def run(base: Path, crawl: Path, work: Path, share: float, seed: int, clients: int, before: float) -> dict[str, object]:
+def run(base: Path, crawl: Path, work: Path, share: float, seed: int, clients: int, before: float) -> dict[str, Any]:
     """The re-crawl of ``crawl`` (the file ``base`` was built from: changed in place for the run, then put back) on
     a copy of ``base`` in ``work``, with the server loaded; its figures."""
     pristine, index_dir = work / "data.orig.jsonl", work / "run"
@@ -175,7 +176,7 @@ def run(base: Path, crawl: Path, work: Path, share: float, seed: int, clients: i
         shutil.copyfile(crawl, pristine)
     shutil.rmtree(index_dir, ignore_errors=True)
     shutil.copytree(base, index_dir)
-    result: dict[str, object] = {"documents": sum(1 for _ in open(pristine, encoding="utf-8")), "share": share}
+    result: dict[str, Any] = {"documents": sum(1 for _ in open(pristine, encoding="utf-8")), "share": share}
     try:
         with PortalProcess(index_dir) as portal, Load(portal.base_url, clients) as load:
             time.sleep(min(10.0, before / 2))  # warm-up: not counted
