@@ -62,7 +62,7 @@ SMALL_SEGMENT_DOCS = 5_000
 MAX_SMALL_SEGMENTS = 8
 # Occurrences (bigram positions, or postings) a job reads before it encodes them and lets them go: about 40 bytes
 # each while held.
-FLUSH_ROWS = 1_500_000
+FLUSH_ROWS = 500_000
 # Occurrences of the largest segment per job: a field of the index's size is cut into a few dozen jobs.
 JOB_ROWS = 2_000_000
 # Encoded bytes copied into the new segment at a time.
