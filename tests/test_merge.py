@@ -116,3 +116,25 @@ def test_an_optimized_index_answers_as_the_unmerged_one(tmp_path: Path, monkeypa
     catalog.close()
     assert sum(answer[2] for answer in before) > 0 and any(answer[4] for answer in before)
     assert after == before
+
+
+def test_the_vocabulary_of_several_segments_is_what_whooshs_multi_reader_counts(tmp_path: Path, monkeypatch) -> None:
+    """vocabulary_of reads each segment's terms in one pass and sums their counts: the same words and weights as
+    Whoosh's multi-segment iter_field, which looks every term up in every segment."""
+    from index.query.suggest import Vocabulary
+    from index.whoosh.catalog import vocabulary_of
+    from index.whoosh.generations import open_current
+
+    index_dir = _index_in_segments(tmp_path, monkeypatch)
+    with open_current(index_dir).reader() as reader:
+        assert len(reader.leaf_readers()) >= 5
+        vocabulary = vocabulary_of(reader)
+
+        def holding(fieldname: str):
+            for term, info in reader.iter_field(fieldname):
+                yield term.decode("utf-8"), info.doc_frequency()
+
+        titles = [(str(s.get("id", "")), str(s.get("title", ""))) for _, s in reader.iter_docs() if s.get("title")]
+        expected = Vocabulary.weighed(holding, titles)
+    assert vocabulary.words == expected.words and vocabulary.frequency == expected.frequency
+    assert len(vocabulary.words) > 50

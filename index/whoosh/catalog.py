@@ -508,10 +508,19 @@ def vocabulary_of(reader: IndexReader) -> Vocabulary:
     holding each indexed word of ``title`` and ``body``, and every live document's title."""
 
     def holding(fieldname: str) -> Iterator[tuple[str, int]]:
+        # Each segment's terms in one pass, their counts summed: what a multi-segment reader's iter_field gives,
+        # without its look-up of every term in every segment (most of a re-crawl's ingest time at 5,000 documents).
         if fieldname not in reader.schema:
             return
-        for term, info in reader.iter_field(fieldname):
-            yield (term.decode("utf-8") if isinstance(term, bytes) else str(term)), info.doc_frequency()
+        counts: dict[bytes | str, int] = {}
+        for leaf, _offset in reader.leaf_readers():
+            try:
+                for term, info in leaf.iter_field(fieldname):
+                    counts[term] = counts.get(term, 0) + info.doc_frequency()
+            except KeyError:  # a segment holding no term of the field
+                continue
+        for term, docs in counts.items():
+            yield (term.decode("utf-8") if isinstance(term, bytes) else str(term)), docs
 
     titles = [
         (str(stored.get("id", "")), str(stored.get("title", "")))
