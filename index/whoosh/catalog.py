@@ -163,11 +163,12 @@ class Catalog:
         yield self._local.searcher
 
     def _commit_ready(self, ix: Index) -> bool:
-        """Whether the latest commit of ``ix`` is ready to search: its arrays saved by :meth:`prepare`, or the commit
-        older than :data:`PREPARE_WAIT` seconds (an ingest that stopped before preparing it)."""
+        """Whether the latest commit of ``ix`` is ready to search: its arrays and vocabulary saved by :meth:`prepare`
+        (the vocabulary last), or the commit older than :data:`PREPARE_WAIT` seconds (an ingest that stopped before
+        preparing it)."""
         commit = ix.latest_generation()
         folder = self.index_dir / str(self._generation)
-        if (folder / f"arrays-{commit}.pickle").exists():
+        if all((folder / f"{kind}-{commit}.pickle").exists() for kind in ("arrays", "vocabulary")):
             return True
         try:
             written = (folder / f"_{ix.indexname}_{commit}.toc").stat().st_mtime
