@@ -138,3 +138,16 @@ def test_the_vocabulary_of_several_segments_is_what_whooshs_multi_reader_counts(
         expected = Vocabulary.weighed(holding, titles)
     assert vocabulary.words == expected.words and vocabulary.frequency == expected.frequency
     assert len(vocabulary.words) > 50
+
+
+def test_a_bulk_ingest_leaves_one_segment(tmp_path: Path, monkeypatch) -> None:
+    """An ingest that committed several chunks merges them at its end: one segment, every document in it."""
+    monkeypatch.setattr(writer, "CHUNK_DOCS", 10)
+    index_dir = tmp_path / "index"
+    report = ingest_paths([DOCUMENTS], index_dir)
+    catalog = Catalog(index_dir)
+    with catalog.searcher() as searcher:
+        assert len(list(searcher.reader().leaf_readers())) == 1
+        assert searcher.doc_count() == len(report.added) > 20
+    assert catalog.search(SearchRequest(q="标准", per_page=50)).total > 0
+    catalog.close()

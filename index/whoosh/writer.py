@@ -38,7 +38,7 @@ from whoosh.index import Index
 from whoosh.writing import SegmentWriter
 
 from index.analysis import fast_segmenter, segmenter, userdict_of
-from index.whoosh import checksums
+from index.whoosh import checksums, merge
 from index.whoosh.merge import merge_committed, segments_to_merge
 from index.whoosh.postings import GramPositions, TermCounts
 from index.whoosh.runs import Runs, analyse, text_chars
@@ -173,7 +173,7 @@ class BulkWriter:
             self.cancel()
             raise
         self._close()
-        if self._chunks > 1:  # a bulk ingest: its chunks' segments (and any before them) merged into one
+        if self._chunks > 1 and merge.MERGE_AFTER_BULK:  # a bulk ingest: all its segments merged into one
             merge_committed(self.ix, lambda sizes: list(range(len(sizes))), self._workers)
 
     def cancel(self) -> None:
