@@ -3,6 +3,7 @@ holds, and an index merged into one segment answers searches as the unmerged one
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -151,3 +152,23 @@ def test_a_bulk_ingest_leaves_one_segment(tmp_path: Path, monkeypatch) -> None:
         assert searcher.doc_count() == len(report.added) > 20
     assert catalog.search(SearchRequest(q="标准", per_page=50)).total > 0
     catalog.close()
+
+
+def test_portal_optimize_merges_and_says_so(tmp_path: Path, monkeypatch) -> None:
+    """`portal optimize`, run as a user runs it: the segments merged, in Chinese; no index is a clear error."""
+    import os
+    import subprocess
+    import sys
+
+    from helpers import ROOT
+
+    index_dir = _index_in_segments(tmp_path, monkeypatch)
+    env = {**os.environ, "PORTAL_INDEX_DIR": str(index_dir)}
+    command = [sys.executable, "-m", "portal", "optimize"]
+    done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert re.search(r"\d+ 个分段 → 1 个分段", done.stdout)
+    env["PORTAL_INDEX_DIR"] = str(tmp_path / "nothing")
+    missing = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
+    assert missing.returncode == 1 and "portal ingest" in missing.stderr and "Traceback" not in missing.stderr
+    assert not (tmp_path / "nothing").exists()

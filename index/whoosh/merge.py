@@ -207,6 +207,8 @@ def optimize(index_dir: Path, *, lock_timeout: float = 30.0, workers: int | None
     from index.whoosh.catalog import Catalog
     from index.whoosh.writer import workers_available
 
+    if generations.current_generation(index_dir) is None:
+        raise generations.NoIndex(index_dir)  # before the lock, which would make the folder
     with generations.ingest_lock(index_dir, lock_timeout):
         ix = generations.open_current(index_dir)
         before = len(ix._segments())
