@@ -142,8 +142,9 @@ def test_the_vocabulary_of_several_segments_is_what_whooshs_multi_reader_counts(
 
 
 def test_a_bulk_ingest_leaves_one_segment(tmp_path: Path, monkeypatch) -> None:
-    """An ingest that committed several chunks merges them at its end: one segment, every document in it."""
+    """With MERGE_AFTER_BULK, an ingest that committed several chunks merges them at its end: one segment."""
     monkeypatch.setattr(writer, "CHUNK_DOCS", 10)
+    monkeypatch.setattr(merge, "MERGE_AFTER_BULK", True)
     index_dir = tmp_path / "index"
     report = ingest_paths([DOCUMENTS], index_dir)
     catalog = Catalog(index_dir)

@@ -13,14 +13,15 @@ list), not by the index.
 
 When merges run (:mod:`index.whoosh.writer` and :func:`optimize`):
 
-* at the end of an ingest that committed more than one chunk (a bulk ingest, a rebuild): every segment merged
-  into one, so a built index is one segment;
+* ``portal optimize`` (:func:`optimize`): everything into one, also reclaiming the documents deleted by updates,
+  when the operator chooses (after a rebuild; weekly for an index re-crawled nightly, which deletes 1 % of a large
+  segment's documents a night: merging it every night would cost the whole index's merge each time);
+* at the end of an ingest that committed more than one chunk (a bulk ingest, a rebuild), with
+  :data:`MERGE_AFTER_BULK`: every segment merged into one. Off by default: the merge costs about what the build
+  costs (the reading of each term's lists, a segment at a time, through the posting readers);
 * at every commit, Lucene's tiered idea for the small segments a daily or nightly ingest adds: once more than
   :data:`MAX_SMALL_SEGMENTS` hold fewer than :data:`SMALL_SEGMENT_DOCS` documents, they are merged into one (a
   cost of their size, never of the index's);
-* ``portal optimize``: everything into one, also reclaiming the documents deleted by updates (a nightly
-  re-crawl deletes 1 % of a large segment's documents a night; merging it every night would cost the whole
-  index's merge each time).
 """
 
 from __future__ import annotations
@@ -58,9 +59,11 @@ from index.whoosh.segments import (
     _write_document,
 )
 
-# Whether an ingest that committed more than one chunk merges every segment into one at its end: about 1,800 CPU
-# seconds at 100,000 documents (README, Benchmarks), paid once for an index searched from then on.
-MERGE_AFTER_BULK = True
+# Whether an ingest that committed more than one chunk merges every segment into one at its end. Off: the merge
+# costs about as much CPU as the build (5,000 documents in five segments: 186 s against the build's 155 s; at
+# 100,000 about 1,800 s, README, Benchmarks), most of it reading each term's lists a segment at a time; worth
+# turning on once postings read faster. `portal optimize` merges on demand.
+MERGE_AFTER_BULK = False
 SMALL_SEGMENT_DOCS = 5_000
 MAX_SMALL_SEGMENTS = 8
 # Occurrences (bigram positions, or postings) a job reads before it encodes them and lets them go: about 40 bytes

@@ -128,7 +128,7 @@ class BulkWriter:
         self._batch: list[dict] = []
         self._batch_size = 0
         self._chunk_docs = self._chunk_chars = 0
-        self._chunks = 0  # chunks committed: more than one, and the commit merges them all (index/whoosh/merge.py)
+        self._chunks = 0  # chunks committed: more than one, and the commit may merge them all (merge.MERGE_AFTER_BULK)
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
         # The chunk's batches in order: (runs, or a worker's future of them; the batch's documents).
         self._batches: list[tuple[Runs | concurrent.futures.Future[Runs], SavedDocuments]] = []
