@@ -269,9 +269,10 @@ def fingerprint(record: RawRecord, bounds: Limits) -> str:
     """A hash of everything a record holds as its reader found it (fields, place, fetch metadata) and of the limits
     it is held to: the same fingerprint at the same place in a file, and normalising it again would give the
     document it gave last time (with the same code: an ingest that changes the normaliser builds afresh, as a
-    file read unchanged is not read again either). "" for a record with attachments: their files are read
-    apart from the record and may change under it."""
-    if record.fields.get("attachments"):
+    file read unchanged is not read again either). "" for a record with attachments (their files are read
+    apart from the record and may change under it) and for a crawled page (its file holds it alone, and its reading
+    records the fetch in the history: HTTP status, ETag)."""
+    if record.fields.get("attachments") or record.fetch:
         return ""
     held = [record.locator, record.fields, record.fetched_at, record.fetch, str(record.attachment_root), repr(bounds)]
     text = json.dumps(held, ensure_ascii=False, sort_keys=True, default=str)
