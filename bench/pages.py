@@ -43,7 +43,7 @@ class PerCallCatalog(Catalog):
     """The baseline: a fresh searcher for every call, facet counts never reused."""
 
     @contextlib.contextmanager
-    def searcher(self) -> Iterator:
+    def searcher(self, latest: bool = False) -> Iterator:
         with self._index().searcher() as searcher:
             yield searcher
 

@@ -15,6 +15,7 @@ of :mod:`index.limits`.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -243,6 +244,8 @@ class Reading:
     record: RawRecord | None = None
     observation: history.Observation | None = None
     handle: Any = None
+    fingerprint: str = ""  # of the record read (index.ingest.fingerprint); "" where none is kept
+    unchanged: bool = False  # the record is what the last ingest read there: not normalised (``doc`` is None)
 
     @classmethod
     def of(cls, doc: Document, record: RawRecord | None = None, where: str = "") -> Reading:
@@ -258,13 +261,41 @@ class Reading:
         return self.observation
 
 
+# What the last ingest read at a record's place in a file: (its fingerprint, id, content hash, 公开日期).
+Known = dict[str, tuple[str, str, str, str]]
+
+
+def fingerprint(record: RawRecord, bounds: Limits) -> str:
+    """A hash of everything a record holds as its reader found it (fields, place, fetch metadata) and of the limits
+    it is held to: the same fingerprint at the same place in a file, and normalising it again would give the
+    document it gave last time (with the same code: an ingest that changes the normaliser builds afresh, as a
+    file read unchanged is not read again either). "" for a record with attachments (their files are read
+    apart from the record and may change under it) and for a crawled page (its file holds it alone, and its reading
+    records the fetch in the history: HTTP status, ETag)."""
+    if record.fields.get("attachments") or record.fetch:
+        return ""
+    held = [record.locator, record.fields, record.fetched_at, record.fetch, str(record.attachment_root), repr(bounds)]
+    text = json.dumps(held, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
 def read_records(
-    path: Path, bounds: Limits, start: int = 0, stop: int | None = None, locators: set[str] | None = None
+    path: Path,
+    bounds: Limits,
+    start: int = 0,
+    stop: int | None = None,
+    locators: set[str] | None = None,
+    known: Known | None = None,
 ) -> Iterator[Reading | Rejection]:
     """The documents of items ``start``–``stop`` (records and read errors, as :func:`index.readers.read_file`
     yields them) of the file at ``path`` (only the records ``locators`` names, where given), each read, bounded
     and normalised on its own, in record order; whatever fails is a :class:`Rejection` naming the file, the record
-    and (where known) the field."""
+    and (where known) the field.
+
+    A record whose :func:`fingerprint` is the one ``known`` holds for its place (what the last ingest of the file
+    read there) is not normalised: its reading is ``unchanged``, with the id and version read last time (the
+    record is kept, for :func:`reread` where the caller needs the document after all). A nightly re-crawl of a
+    large file reads only what changed: normalising is most of the cost of reading a record."""
     for position, item in enumerate(read_file(path, bounds)):
         if position < start:
             continue
@@ -275,8 +306,29 @@ def read_records(
         if isinstance(item, ReadError):
             yield Rejection(item.source, item.locator, item.field, item.message)
             continue
+        mark = fingerprint(item, bounds) if known is not None else ""
+        last = known.get(item.locator) if known is not None and mark else None
+        if last is not None and last[0] == mark:
+            _, doc_id, digest, pub_date = last
+            version = Version(digest, pub_date, resolved(item.source), item.locator, item.where)
+            yield Reading(doc_id, version, item.source, "", record=item, fingerprint=mark, unchanged=True)
+            continue
         report = IngestReport()
         doc = read_document(item, bounds, report)
         yield from report.rejected
         if doc is not None:
-            yield Reading.of(doc, item)
+            reading = Reading.of(doc, item)
+            reading.fingerprint = mark
+            yield reading
+
+
+def reread(reading: Reading, bounds: Limits) -> list[Reading | Rejection]:
+    """An ``unchanged`` reading (:func:`read_records`) read in full after all: its document, or why it cannot be."""
+    assert reading.record is not None, "an unchanged reading keeps its record"
+    report = IngestReport()
+    doc = read_document(reading.record, bounds, report)
+    if doc is None:
+        return list(report.rejected)
+    again = Reading.of(doc, reading.record)
+    again.fingerprint = reading.fingerprint
+    return [again]

@@ -36,6 +36,7 @@ from index.ingest import (
     DocWarning,
     Duplicate,
     IngestReport,
+    Known,
     Reading,
     Rejection,
     Version,
@@ -44,6 +45,7 @@ from index.ingest import (
     iter_files,
     precedence,
     read_records,
+    reread,
     resolved,
     under,
 )
@@ -80,6 +82,17 @@ def ingest(
         report = IngestReport(rebuilt=writer.rebuilt, cleaned=list(writer.cleaned))
         _Run(writer, hist, bounds, report, progress).files(paths, prune)
     return report
+
+
+def _known(entry: dict | None) -> Known:
+    """What the last ingest of a file read at each place in it (:data:`index.ingest.Known`), from its entry in
+    the files record: only records it kept a fingerprint of."""
+    known: Known = {}
+    for doc_id, version in ((entry or {}).get("versions") or {}).items():
+        if len(version) > 3 and version[3]:
+            digest, pub_date, locator, mark = version[:4]
+            known[locator] = (mark, doc_id, digest, pub_date)
+    return known
 
 
 @contextlib.contextmanager
@@ -131,7 +144,9 @@ class _Run:
             for _, source, digest in listed
             if record.get(source, {}).get("sha1") == digest and "versions" in record[source]
         }
-        readings = self.store.read([path for path, source, _ in listed if source not in unchanged], self.bounds)
+        changed = [(path, source) for path, source, _ in listed if source not in unchanged]
+        known = [_known(record.get(source)) for _, source in changed]
+        readings = self.store.read([path for path, _ in changed], self.bounds, known)
         files: dict[str, Path] = {}  # the record's key of each file under ``paths`` → the file
         self.store.begin(committed)
         for path, source, digest in listed:
@@ -141,7 +156,7 @@ class _Run:
                 self._seen_again(record[source]["ids"], source)
                 continue
             self.report.files_read += 1
-            held, complete = self.file(next(readings))
+            held, complete = self.file(next(readings), source)
             if path.stat().st_size == 0:
                 complete = True  # an empty file holds no documents (its rejection says it is empty)
             ids = list(held)
@@ -173,13 +188,18 @@ class _Run:
         if self.hist is not None:
             self.hist.seen_again(ids, source)
 
-    def file(self, items: Iterable[Reading | Rejection]) -> tuple[dict[str, list[str]], bool]:
+    def file(self, items: Iterable[Reading | Rejection], source: str = "") -> tuple[dict[str, list[str]], bool]:
         """Write one file's documents by the rules; returns the version of every document it holds (id →
-        [content hash, 公开日期, record]; of two under one id the later record of the same 公开日期), and whether
-        every record was read and written."""
+        [content hash, 公开日期, record, fingerprint of the record]; of two under one id the later record of the same
+        公开日期), and whether every record was read and written.
+
+        A record the last ingest of the file read unchanged (an ``unchanged`` reading, not normalised) whose version
+        the store still holds, met first in this run, is a sighting, as a file read unchanged is; any other is read
+        in full after all (:func:`index.ingest.reread`)."""
         held: dict[str, list[str]] = {}
         complete = True
-        for item in items:
+        sighted: list[str] = []
+        for item in self._unchanged_first(items, sighted):
             if isinstance(item, Rejection):
                 self.report.rejected.append(item)
                 complete = False
@@ -192,7 +212,9 @@ class _Run:
             version = item.version
             mine = held.get(item.doc_id)
             if mine is None or precedence(version.pub_date, "", version.locator) > precedence(mine[1], "", mine[2]):
-                held[item.doc_id] = [version.digest, version.pub_date, version.locator]
+                held[item.doc_id] = [version.digest, version.pub_date, version.locator, item.fingerprint]
+            if item.unchanged:
+                continue  # a sighting (_unchanged_first): nothing to write
             if not self._wins(item):
                 continue
             try:
@@ -206,7 +228,29 @@ class _Run:
             group = self.store.group(item.dedup)
             if group is not None:
                 self.groups.setdefault(group, item.doc_id)
+        if sighted and self.hist is not None:
+            self.hist.seen_again(sighted, source)
         return held, complete
+
+    def _unchanged_first(
+        self, items: Iterable[Reading | Rejection], sighted: list[str]
+    ) -> Iterator[Reading | Rejection]:
+        """``items`` with each unchanged reading counted as a sighting (its id added to ``sighted``) where the
+        store holds its version and this run has not met its id, else read in full."""
+        for item in items:
+            if not isinstance(item, Reading) or not item.unchanged:
+                yield item
+                continue
+            doc_id = item.doc_id
+            same = self.hashes.get(doc_id) == item.version.digest and self.sources.get(doc_id) == item.version.source
+            if same and doc_id not in self.seen and doc_id not in self.taken_down:
+                self.report.unchanged += 1
+                self.seen[doc_id] = item.version.where
+                self.written[doc_id] = item.version
+                sighted.append(doc_id)
+                yield item
+                continue
+            yield from reread(item, self.bounds)
 
     def _wins(self, item: Reading) -> bool:
         """Whether ``item`` is written now: not the same document again, not a conflict's loser, and not the
@@ -288,7 +332,7 @@ class _Run:
         """
         holders: dict[str, list[tuple[str, str, str, str]]] = defaultdict(list)  # id → [(公开日期, file, record, hash)]
         for source, entry in record.items():
-            for doc_id, (digest, pub_date, locator) in (entry.get("versions") or {}).items():
+            for doc_id, (digest, pub_date, locator, *_fingerprint) in (entry.get("versions") or {}).items():
                 holders[doc_id].append((pub_date, source, locator, digest))
         listed = {doc_id for entry in record.values() for doc_id in entry["ids"]}  # records of files without versions
         gone: list[str] = []

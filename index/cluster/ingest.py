@@ -38,7 +38,7 @@ from index.cluster.sphinxql import Cluster, connect
 from index.cluster.topology import Topology, doc_key, value_key
 from index.cluster.writer import delete_ids, flush, split_by_shard, write_shard
 from index.decoding import file_name
-from index.ingest import Held, IngestReport, Reading, Rejection, read_records, resolved
+from index.ingest import Held, IngestReport, Known, Reading, Rejection, read_records, resolved
 from index.limits import Limits
 from index.query.protocols import Unwritable
 from index.readers import read_file
@@ -227,7 +227,10 @@ class _ClusterWriter:
     def group(self, dedup: str) -> int | None:
         return value_key("dedup", dedup) if dedup else None
 
-    def read(self, paths: list[Path], bounds: Limits) -> Iterator[Iterable[Reading | Rejection]]:
+    def read(
+        self, paths: list[Path], bounds: Limits, known: list[Known] | None = None
+    ) -> Iterator[Iterable[Reading | Rejection]]:
+        """Every record read in full on the workers (``known`` is not used: a worker reads a slice of a file)."""
         runner, files = self.runner, [str(path.resolve()) for path in paths]
         counts = runner.gather([runner.submit(count_records, path, bounds, pure=False) for path in files])
         slices = [

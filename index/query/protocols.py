@@ -15,7 +15,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Protocol
 
-from index.ingest import Held, Reading, Rejection
+from index.ingest import Held, Known, Reading, Rejection
 from index.limits import Limits
 from index.query.linked import Relations
 from index.query.related import RelatedDoc
@@ -111,9 +111,12 @@ class StoreWriter(Protocol):
         ``dedup``; None for "" (a document without a body is a group of its own)."""
         ...
 
-    def read(self, paths: list[Path], bounds: Limits) -> Iterator[Iterable[Reading | Rejection]]:
+    def read(
+        self, paths: list[Path], bounds: Limits, known: list[Known] | None = None
+    ) -> Iterator[Iterable[Reading | Rejection]]:
         """The readings of each file in ``paths``, a file at a time and in order (``index.ingest.read_records``
-        of each; the cluster reads them on its Dask workers)."""
+        of each, given what the last ingest read in it, ``known``, where the store uses it; the cluster reads them
+        on its Dask workers)."""
         ...
 
     def begin(self, checkpoint: dict | None = None) -> None:

@@ -53,6 +53,10 @@ from index.whoosh.engine import Engine, Scored
 from index.whoosh.facets import collapse, facet_values, filter_mask, ranked
 from index.whoosh.related import Related, finder
 
+# Seconds a server goes on answering from the commit before a new one whose arrays are not saved yet (an ingest
+# derives them after committing; one that stopped before doing so never will).
+PREPARE_WAIT = 600.0
+
 
 class Catalog:
     """Read-only access to the index at ``index_dir``.
@@ -138,11 +142,17 @@ class Catalog:
         return cached[1]
 
     @contextlib.contextmanager
-    def searcher(self) -> Iterator[Searcher]:
-        """This thread's searcher on the latest commit, for use in a ``with`` block (it stays open)."""
+    def searcher(self, latest: bool = False) -> Iterator[Searcher]:
+        """This thread's searcher on the latest commit ready to search (``latest``: the latest commit, ready or not),
+        for use in a ``with`` block (it stays open)."""
         ix = self._index()
         cached: Searcher | None = getattr(self._local, "searcher", None)
         if cached is None or self._local.index is not ix or not cached.up_to_date():
+            if cached is not None and self._local.index is ix and not latest and not self._commit_ready(ix):
+                # An ingest committed and is still deriving the arrays of its commit (Catalog.prepare): the commit
+                # before answers meanwhile, rather than every server thread deriving them itself.
+                yield cached
+                return
             fresh = ix.searcher()
             with self._lock:
                 if cached is not None:
@@ -151,6 +161,20 @@ class Catalog:
                 self._open.append(fresh)
             self._local.searcher, self._local.index = fresh, ix
         yield self._local.searcher
+
+    def _commit_ready(self, ix: Index) -> bool:
+        """Whether the latest commit of ``ix`` is ready to search: its arrays and vocabulary saved by :meth:`prepare`
+        (the vocabulary last), or the commit older than :data:`PREPARE_WAIT` seconds (an ingest that stopped before
+        preparing it)."""
+        commit = ix.latest_generation()
+        folder = self.index_dir / str(self._generation)
+        if all((folder / f"{kind}-{commit}.pickle").exists() for kind in ("arrays", "vocabulary")):
+            return True
+        try:
+            written = (folder / f"_{ix.indexname}_{commit}.toc").stat().st_mtime
+        except OSError:
+            return True
+        return time.time() - written > PREPARE_WAIT
 
     def arrays(self, searcher: Searcher) -> IndexArrays:
         """The engine's arrays for the commit ``searcher`` reads, shared by threads: those ingest saved for it,
@@ -173,7 +197,7 @@ class Catalog:
     def prepare(self) -> None:
         """Derive every array a search reads for the current commit and save them beside it (ingest calls this
         after committing, so no search or server start pays for it)."""
-        with self.searcher() as searcher:
+        with self.searcher(latest=True) as searcher:
             engine = self._engine(searcher)
             arrays, reader = engine.arrays, engine.reader
             for field in TEXT_FIELDS.values():
@@ -485,10 +509,19 @@ def vocabulary_of(reader: IndexReader) -> Vocabulary:
     holding each indexed word of ``title`` and ``body``, and every live document's title."""
 
     def holding(fieldname: str) -> Iterator[tuple[str, int]]:
+        # Each segment's terms in one pass, their counts summed: what a multi-segment reader's iter_field gives,
+        # without its look-up of every term in every segment (most of a re-crawl's ingest time at 5,000 documents).
         if fieldname not in reader.schema:
             return
-        for term, info in reader.iter_field(fieldname):
-            yield (term.decode("utf-8") if isinstance(term, bytes) else str(term)), info.doc_frequency()
+        counts: dict[bytes | str, int] = {}
+        for leaf, _offset in reader.leaf_readers():
+            try:
+                for term, info in leaf.iter_field(fieldname):
+                    counts[term] = counts.get(term, 0) + info.doc_frequency()
+            except KeyError:  # a segment holding no term of the field
+                continue
+        for term, docs in counts.items():
+            yield (term.decode("utf-8") if isinstance(term, bytes) else str(term)), docs
 
     titles = [
         (str(stored.get("id", "")), str(stored.get("title", "")))

@@ -24,7 +24,7 @@ from whoosh.index import Index
 from whoosh.searching import Searcher
 
 from index import history, pipeline
-from index.ingest import Held, IngestReport, Reading, Rejection, read_records, resolved
+from index.ingest import Held, IngestReport, Known, Reading, Rejection, read_records, resolved
 from index.limits import Limits
 from index.query.protocols import Unwritable
 from index.schema import build_schema, to_fields
@@ -132,8 +132,11 @@ class _IndexWriter:
     def group(self, dedup: str) -> str | None:
         return dedup or None
 
-    def read(self, paths: list[Path], bounds: Limits) -> Iterator[Iterable[Reading | Rejection]]:
-        return (read_records(path, bounds) for path in paths)
+    def read(
+        self, paths: list[Path], bounds: Limits, known: list[Known] | None = None
+    ) -> Iterator[Iterable[Reading | Rejection]]:
+        knowns = known or [{} for _ in paths]
+        return (read_records(path, bounds, known=seen) for path, seen in zip(paths, knowns, strict=True))
 
     def begin(self, checkpoint: dict | None = None) -> None:
         on_commit = (lambda: generations.write_sources(self.generation, checkpoint)) if checkpoint is not None else None

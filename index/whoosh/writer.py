@@ -35,12 +35,11 @@ from pathlib import Path
 
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import Index
-from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
 from index.analysis import fast_segmenter, segmenter, userdict_of
-from index.whoosh import checksums
-from index.whoosh.merge import segment_runs, segments_to_merge
+from index.whoosh import checksums, merge
+from index.whoosh.merge import merge_committed, segments_to_merge
 from index.whoosh.postings import GramPositions, TermCounts
 from index.whoosh.runs import Runs, analyse, text_chars
 from index.whoosh.segments import DocumentValues, per_document, segment_files, write_segment
@@ -129,6 +128,7 @@ class BulkWriter:
         self._batch: list[dict] = []
         self._batch_size = 0
         self._chunk_docs = self._chunk_chars = 0
+        self._chunks = 0  # chunks committed: more than one, and the commit may merge them all (merge.MERGE_AFTER_BULK)
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
         # The chunk's batches in order: (runs, or a worker's future of them; the batch's documents).
         self._batches: list[tuple[Runs | concurrent.futures.Future[Runs], SavedDocuments]] = []
@@ -173,6 +173,8 @@ class BulkWriter:
             self.cancel()
             raise
         self._close()
+        if self._chunks > 1 and merge.MERGE_AFTER_BULK:  # a bulk ingest: all its segments merged into one
+            merge_committed(self.ix, lambda sizes: list(range(len(sizes))), self._workers)
 
     def cancel(self) -> None:
         """Drop everything written since the last commit; what was committed stays."""
@@ -245,17 +247,6 @@ class BulkWriter:
         # some, fresh ones without a segmenter merge and encode the posting lists, range by range.
         merging = self._pool is not None
         self._stop_workers()
-        new_docs = sum(runs.count for runs, _ in batches)
-        # Too many segments: the smallest committed ones are merged into the new one (index/whoosh/merge.py).
-        existing = list(self._whoosh.segments)
-        picked = segments_to_merge([segment.doc_count() for segment in existing] + [new_docs])
-        merged = [existing[i] for i in picked if i < len(existing)]
-        for segment in merged:
-            reader = SegmentReader(self.ix.storage, self.schema, segment)
-            try:
-                batches.insert(0, segment_runs(reader, self.schema))
-            finally:
-                reader.close()
         segments = []
         if any(runs.count for runs, _ in batches):
             storage = FileStorage(str(self._scratch))
@@ -265,13 +256,16 @@ class BulkWriter:
             for path in segment_files(self._scratch, segment):
                 os.replace(path, self._folder / path.name)
             segments.append(segment)
-        commit_segments(self._whoosh, segments, replaced=merged)
+        commit_segments(self._whoosh, segments)
+        self._chunks += 1
         self._batches = []
         del batches
         for spilled in self._scratch.iterdir():  # the runs' arrays, the documents, the encoded posting lists
             if spilled.suffix in (".npy", ".documents", ".postings"):
                 spilled.unlink()
         self._chunk_docs = self._chunk_chars = 0
+        # Too many small segments: they are merged into one (index/whoosh/merge.py).
+        merge_committed(self.ix, segments_to_merge, self._workers)
         self._on_commit()
 
     def _pool_of_workers(self, analyses: bool = True) -> concurrent.futures.ProcessPoolExecutor:
