@@ -51,12 +51,13 @@ from index.whoosh.postings import GramPositions, TermCounts, read_positions, rea
 from index.whoosh.segments import (
     Encoded,
     Postings,
+    TermLists,
     _append_bytes,
     _encode_postings,
     _Encoding,
-    _gram_postings,
-    _word_postings,
     _write_document,
+    encode_term_lists,
+    term_lists,
 )
 
 # Whether an ingest that committed more than one chunk merges every segment into one at its end. Off: the merge
@@ -376,17 +377,21 @@ def _merge_range(sources: _Sources, job: _Job) -> tuple[str, list[Encoded]]:
     terms: list[Encoded] = []
     written = 0
     with open(job.path, "wb") as handle:
-        for postings in _flushes(sources, job):
+        for flushed in _flushes(sources, job):
             blob = bytearray()
-            encoded = _encode_postings(iter(postings), job.encoding, blob)
+            if isinstance(flushed, list):
+                encoded = _encode_postings(iter(flushed), job.encoding, blob)
+            else:
+                encoded = encode_term_lists(flushed, job.encoding, blob)
             terms += [(tbytes, info, start + written, length) for tbytes, info, start, length in encoded]
             handle.write(blob)
             written += len(blob)
     return job.path, terms
 
 
-def _flushes(sources: _Sources, job: _Job) -> Iterator[list[Postings]]:
-    """The range's merged postings, a list of terms at a time (about FLUSH_ROWS occurrences each)."""
+def _flushes(sources: _Sources, job: _Job) -> Iterator[TermLists | list[Postings]]:
+    """The range's merged postings, some terms at a time (about FLUSH_ROWS occurrences each): a bigram or word
+    field's as :func:`index.whoosh.segments.term_lists`, another field's as W3 postings."""
     field_format = job.schema[job.field].format
     gram, word = isinstance(field_format, GramPositions), isinstance(field_format, TermCounts)
     names: list[str] = []
@@ -430,13 +435,11 @@ def _flushes(sources: _Sources, job: _Job) -> Iterator[list[Postings]]:
 
 def _postings(
     gram: bool, names: list[str], codes: list[np.ndarray], docs: list[np.ndarray], extra: list[np.ndarray]
-) -> list[Postings]:
+) -> TermLists:
     """Occurrences of ``names`` (``codes`` numbering them from 0) as posting lists, as a fresh segment's runs
     make them (each term's documents ascending: segments are merged in order)."""
     codes_all, docs_all = np.concatenate(codes), np.concatenate(docs).astype(np.int64)
-    if gram:
-        return list(_gram_postings(codes_all, docs_all, np.concatenate(extra).astype(np.int64), names))
-    return list(_word_postings(codes_all, docs_all, np.concatenate(extra).astype(np.int32), names))
+    return term_lists(gram, codes_all, docs_all, np.concatenate(extra), names.__getitem__)
 
 
 def _other_postings(sources: _Sources, field: str, tbytes: bytes, holders: list[int]) -> Postings | None:

@@ -21,7 +21,7 @@ import concurrent.futures
 import struct
 import uuid
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from pickle import dumps
@@ -230,7 +230,7 @@ def _range_jobs(parts: list[tuple[GramRun | WordRun | TermRun, int]], rows: int)
             yield _RangeJob(gram, low, names[low:high] if low < len(names) else [], slices)
 
 
-def _range_lists(job: _RangeJob) -> tuple[list[bytes], np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+def _range_lists(job: _RangeJob) -> TermLists:
     """One range's posting lists, merged: (each term's bytes, where each term's postings start and the last ends,
     each posting's docnum and frequency, and for a bigram field every posting's positions as deltas, each
     document's first from 0; None for a word field)."""
@@ -245,31 +245,51 @@ def _range_lists(job: _RangeJob) -> tuple[list[bytes], np.ndarray, np.ndarray, n
         extra.append(np.asarray(extra_of[start:stop]))
     codes_all, docs_all, extra_all = np.concatenate(codes), np.concatenate(docs), np.concatenate(extra)
     order = np.argsort(codes_all, kind="stable")  # batches in order, each sorted: documents stay in order
-    codes_all, docs_all, extra_all = codes_all[order], docs_all[order], extra_all[order]
-    rows = codes_all.size
-    term_starts = np.flatnonzero(np.concatenate(([True], codes_all[1:] != codes_all[:-1])))
-    if job.gram:
-        positions = extra_all.astype(np.int64)
-        new_posting = np.concatenate(([True], (codes_all[1:] != codes_all[:-1]) | (docs_all[1:] != docs_all[:-1])))
+    return term_lists(
+        job.gram,
+        codes_all[order],
+        docs_all[order],
+        extra_all[order],
+        lambda code: job.names[code - job.low] if code < _FIRST_GRAM_CODE else gram_string(code),
+    )
+
+
+TermLists = tuple[list[bytes], np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]
+
+
+def term_lists(
+    gram: bool, codes: np.ndarray, docs: np.ndarray, extra: np.ndarray, name_of: Callable[[int], str]
+) -> TermLists:
+    """Occurrences sorted by (term code, document[, position]) as posting lists: (each term's bytes, where each
+    term's postings start and the last ends, each posting's docnum and frequency, and for a bigram field — ``extra``
+    its positions — every posting's positions as deltas, each document's first from 0; None for a word field,
+    whose ``extra`` is the frequencies). ``name_of`` gives a code's term."""
+    rows = codes.size
+    term_starts = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1])))
+    texts = [name_of(code).encode("utf-8") for code in codes[term_starts].tolist()]
+    if gram:
+        positions = extra.astype(np.int64)
+        new_posting = np.concatenate(([True], (codes[1:] != codes[:-1]) | (docs[1:] != docs[:-1])))
         posting_starts = np.flatnonzero(new_posting)
         deltas = positions - np.concatenate(([0], positions[:-1]))
         deltas[posting_starts] = positions[posting_starts]
         freqs = np.diff(np.concatenate((posting_starts, [rows])))
         bounds = np.searchsorted(posting_starts, np.concatenate((term_starts, [rows])))
-        texts = [
-            (job.names[code - job.low] if code < _FIRST_GRAM_CODE else gram_string(code)).encode("utf-8")
-            for code in codes_all[term_starts].tolist()
-        ]
-        return texts, bounds, docs_all[posting_starts], freqs, deltas
+        return texts, bounds, docs[posting_starts], freqs, deltas
     bounds = np.concatenate((term_starts, [rows]))
-    texts = [job.names[code - job.low].encode("utf-8") for code in codes_all[term_starts].tolist()]
-    return texts, bounds, docs_all, extra_all.astype(np.int64), None
+    return texts, bounds, docs, extra.astype(np.int64), None
 
 
 def _encode_range_lists(job: _RangeJob, encoding: _Encoding, blob: bytearray) -> list[Encoded]:
     """One range of a bigram or word field merged, its posting lists packed into ``blob`` (in the W3 layout where
     ``encoding`` says not packed), with their term infos."""
-    texts, bounds, docs, freqs, deltas = _range_lists(job)
+    return encode_term_lists(_range_lists(job), encoding, blob)
+
+
+def encode_term_lists(lists: TermLists, encoding: _Encoding, blob: bytearray) -> list[Encoded]:
+    """A bigram or word field's :func:`term_lists` encoded into ``blob``: packed, or in the W3 layout where
+    ``encoding`` says not packed; with their term infos."""
+    texts, bounds, docs, freqs, deltas = lists
     if not encoding.packed:
         return _encode_postings(_w3_postings(texts, bounds, docs, freqs, deltas), encoding, blob)
     extents = encode_lists(bounds, docs, freqs, deltas, blob)
