@@ -161,8 +161,8 @@ def projectable(line: tuple[float, float] | None) -> bool:
 
 def basis(system: str, rows: list[dict]) -> tuple[dict[str, str], str]:
     """Which measure each time line of ``system`` is fitted on (``{"wall_s": "cpu_s", …}`` or itself), and why, in
-    words: the CPU twins where the load average varied over its points (CPU_TWIN, LOAD_VARIED) and every point has
-    them."""
+    words: the CPU twins where the load average varied over its points (CPU_TWIN, LOAD_VARIED) and at least two sizes
+    have them (points from runs that did not record them are left out of those lines)."""
     loads = [row[key] for row in rows for key in ("load_before", "load_after") if isinstance(row.get(key), int | float)]
     on = {key: key for key in CPU_TWIN}
     if not loads:
@@ -171,7 +171,11 @@ def basis(system: str, rows: list[dict]) -> tuple[dict[str, str], str]:
     if high - low <= LOAD_VARIED and high <= (os.cpu_count() or 1):
         return on, f"wall time (load {low:.1f}–{high:.1f}, steady)"
     twins = {key: twin for key, twin in CPU_TWIN.items() if not (system.startswith("cluster") and key != "wall_s")}
-    usable = {key: twin for key, twin in twins.items() if all(isinstance(row.get(twin), int | float) for row in rows)}
+    usable = {
+        key: twin
+        for key, twin in twins.items()
+        if len({row["documents"] for row in rows if isinstance(row.get(twin), int | float)}) >= 2
+    }
     if not usable:
         return on, f"wall time (load {low:.1f}–{high:.1f} varied, but no CPU times were recorded)"
     on.update(usable)
