@@ -69,6 +69,7 @@ class Lanes:
         admitted = loop.time()
         clock = _Clock()
         held = True
+        timer: asyncio.TimerHandle | None = None
 
         def leave() -> None:
             nonlocal held
@@ -91,7 +92,8 @@ class Lanes:
         try:
             return await to_thread.run_sync(compute)
         finally:
-            timer.cancel()
+            if timer is not None:
+                timer.cancel()
             leave()
 
 

@@ -91,4 +91,3 @@ def test_a_fast_search_is_answered_while_two_slow_ones_still_compute(held) -> No
     assert fast.status_code == 200 and fast.json()["total"] > 0
     assert still_running == 2, "the fast search was answered only after a slow one ended"
     assert [answer.status_code for answer in answers] == [200, 200]
-
