@@ -46,8 +46,8 @@ PORTAL_SETTINGS = (
     Setting(
         "PORTAL_THREADS",
         "4",
-        "requests `portal serve` computes at once: one at a time until it has computed 0.1 s, then the next beside it "
-        "(portal/lanes.py); the cap on slow ones",
+        "requests `portal serve` computes at once: as many as there are cores, and past them a request that has "
+        "computed 0.1 s makes room for the next (portal/lanes.py); the cap on slow ones",
     ),
     Setting("PORTAL_MAX_CONNECTIONS", "1000", "connections `portal serve` holds open at once (the longest idle shed)"),
     Setting("PORTAL_HEADER_TIMEOUT", "10", "seconds a request's headers may take to arrive"),
