@@ -42,7 +42,7 @@ from pathlib import Path
 
 from bench.__main__ import PERF, RESULTS, build, json_of
 from bench.corpus import CORPUS, dataset, records
-from bench.measure import folder_mb, measured
+from bench.measure import folder_mb, measured, process_cpu_s
 from bench.svg import line_charts
 
 SIZES = (10_000, 25_000, 50_000, 100_000)
@@ -84,15 +84,6 @@ LATENCY = (
 def load() -> float:
     """The one-minute load average now."""
     return round(os.getloadavg()[0], 2)
-
-
-def process_cpu_s(pid: int) -> float:
-    """User + system CPU seconds a running process has used (Linux /proc/PID/stat; 0.0 where it is not there)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime: fields 14, 15 of stat
 
 
 def whoosh_point(

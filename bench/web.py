@@ -30,7 +30,7 @@ import httpx
 
 from bench.latency import MIX
 from bench.load import PortalProcess, _run, rss_mb
-from bench.measure import ROOT
+from bench.measure import ROOT, process_cpu_s
 
 
 def search_paths() -> list[str]:
@@ -51,15 +51,6 @@ def cold_start(index_dir: Path) -> float:
                     return time.perf_counter() - started
             except httpx.TransportError:
                 time.sleep(0.02)
-
-
-def process_cpu_s(pid: int) -> float:
-    """User + system CPU seconds a running process has used (Linux /proc/PID/stat; 0.0 where it is not there)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime: fields 14, 15 of stat
 
 
 class RawSearches:
