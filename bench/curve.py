@@ -168,7 +168,7 @@ def basis(system: str, rows: list[dict]) -> tuple[dict[str, str], str]:
         if len({row["documents"] for row in rows if isinstance(row.get(twin), int | float)}) >= 2
     }
     if not usable:
-        return on, f"wall time (load {low:.1f}–{high:.1f} varied, but no CPU times were recorded)"
+        return on, f"wall time (load {low:.1f}–{high:.1f} varied, but fewer than two sizes have CPU times)"
     on.update(usable)
     return on, f"CPU time for {', '.join(sorted(usable))} (load {low:.1f}–{high:.1f} varied)"
 
@@ -206,7 +206,7 @@ def summary(points: dict[str, list[dict]]) -> dict[str, dict]:
 def where(n: float | None) -> str:
     """A crossing in words."""
     if n is None:
-        return "nowhere: its line does not rise (no slope to project from)"
+        return "nowhere: no rising line (fewer than two sizes, or a line falling with size)"
     if n == 0:
         return "already at the smallest size (its rising line starts above it)"
     return f"at about {n:,.0f} documents"
@@ -249,7 +249,9 @@ def report(points: dict[str, list[dict]], fits: dict[str, dict]) -> str:
         cells = [found["projection"].get(key) for key, _, _ in MEASURES[:5]]
         on_cpu = sorted(key for key, twin in (found.get("fitted_on") or {}).items() if key != twin)
         label = f"{system} (projection{'; CPU time for ' + ', '.join(on_cpu) if on_cpu else ''})"
-        lines.append(f"| {label} | " + " | ".join("— (falls)" if v is None else f"{v:,.0f}" for v in cells) + " |")
+        lines.append(
+            f"| {label} | " + " | ".join("— (no rising line)" if v is None else f"{v:,.0f}" for v in cells) + " |"
+        )
     return "\n".join(lines)
 
 
