@@ -111,15 +111,20 @@ def rss_mb(pid: int) -> float:
 class PortalProcess:
     """``portal serve`` on a free loopback port, in its own process, for the ``with`` block."""
 
-    def __init__(self, index_dir: Path, files: int | None = None) -> None:
+    def __init__(
+        self, index_dir: Path, files: int | None = None, env: dict[str, str] | None = None, code: Path = ROOT
+    ) -> None:
+        """``env``: more environment for the server; ``code``: the checkout whose ``portal`` it runs."""
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "PORTAL_INDEX_DIR": str(index_dir), "PORTAL_HOST": "127.0.0.1"}
+        env = {**os.environ, "PORTAL_INDEX_DIR": str(index_dir), "PORTAL_HOST": "127.0.0.1", **(env or {})}
+        if code != ROOT:
+            env["PYTHONPATH"] = str(code)
         command = [sys.executable, "-m", "portal", "serve", "--port", str(self.port)]
         self.log = tempfile.TemporaryFile()  # a file, not a pipe: a pipe nobody reads would stall the server
         limit = (lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (files, files))) if files else None
         self.process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=self.log, preexec_fn=limit
+            command, cwd=code, env=env, stdout=subprocess.DEVNULL, stderr=self.log, preexec_fn=limit
         )
 
     def __enter__(self) -> PortalProcess:

@@ -38,6 +38,15 @@ def tree_rss_mb(pid: int) -> float:
     return total / 1024
 
 
+def process_cpu_s(pid: int) -> float:
+    """User + system CPU seconds a running process has used (Linux /proc/PID/stat; 0.0 where it is not there)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime: fields 14, 15 of stat
+
+
 def folder_mb(folder: Path) -> float:
     """Bytes of every file under ``folder``, in MB (an index's size on disk)."""
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20

@@ -5,6 +5,7 @@ Every route is GET (HEAD comes with it): the portal only reads the index.
 
 from __future__ import annotations
 
+import inspect
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -31,6 +32,7 @@ from portal.errors import (
     no_index,
     server_error,
 )
+from portal.lanes import Lanes, fast_lanes, in_lane
 from portal.openapi import openapi
 from portal.origin import PublicOriginMiddleware
 from portal.pagecache import PageCache
@@ -44,7 +46,10 @@ log = logging.getLogger(__name__)
 
 
 def _get(path: str, endpoint: Callable, name: str | None = None) -> Route:
-    return Route(path, endpoint, methods=["GET"], name=name)
+    """A GET route; a sync view computes through the server's fast lane (portal/lanes.py)."""
+    return Route(
+        path, endpoint if inspect.iscoroutinefunction(endpoint) else in_lane(endpoint), methods=["GET"], name=name
+    )
 
 
 def routes() -> list[BaseRoute]:
@@ -174,15 +179,16 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, object]]:
         # Lifespan state: each server (or TestClient) run gets its own catalog as request.state.catalog, and
         # its own query log (counts held in memory are written when it stops).
-        # The views are sync and run on anyio's worker threads (40 by default). A search is CPU work holding the
-        # GIL most of the time, so more threads than cores only contend for it: on this 2-core machine, 8
-        # clients on the corpus index got 45 searches/s with 40 threads and 70 with 2 (p99 614 → 187 ms), and
-        # on 100,000 documents 14 and 19 (p99 2.6 → 0.8 s, peak memory 527 → 345 MB): python -m bench.web.
+        # The views are sync and run on anyio's worker threads, as many at a time as there are cores until one is
+        # slow (portal/lanes.py): a search is CPU work holding the GIL most of the time, so more threads than
+        # cores only contend for it (on this 2-core machine, 8 clients on the corpus index got 45 searches/s with 40
+        # threads and 70 with 2, p99 614 → 187 ms; on 100,000 documents 14 and 19, p99 2.6 → 0.8 s, peak memory
+        # 527 → 345 MB: python -m bench.web). PORTAL_THREADS caps the slow searches computing at once.
         to_thread.current_default_thread_limiter().total_tokens = settings.threads
         catalog = catalog_factory(settings)
         querylog = QueryLog.from_settings(settings)
         try:
-            yield {"catalog": catalog, "querylog": querylog}
+            yield {"catalog": catalog, "querylog": querylog, "lanes": Lanes(fast_lanes(settings.threads))}
         finally:
             querylog.flush()
             catalog.close()

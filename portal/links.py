@@ -74,11 +74,22 @@ def _filters_with(req: SearchRequest, key: str, values: list[str]) -> dict[str, 
     return filters
 
 
+# Stands for a facet's values while the rest of a link is encoded once (SearchLinks._around): no query string
+# holds a NUL (portal/params.py drops control characters).
+_HOLE = "\x00"
+
+
 class SearchLinks:
-    """Links from one search (or browse) page: each changes one thing and goes back to page 1."""
+    """Links from one search (or browse) page: each changes one thing and goes back to page 1.
+
+    A result page links every listed facet value (up to 50 a facet), so :meth:`add` and :meth:`remove` encode the
+    request's other conditions once per facet and only the facet's own values per link: the same URL as
+    :func:`search_url` of the changed request, at a tenth of the cost.
+    """
 
     def __init__(self, req: SearchRequest) -> None:
         self.req = req
+        self._parts: dict[str, tuple[str, str]] = {}
 
     def _url(self, req: SearchRequest) -> str:
         return search_url(req, "/search")
@@ -89,13 +100,29 @@ class SearchLinks:
     def sort(self, sort: str) -> str:
         return self._url(replace(self.req, sort=sort, page=1))
 
+    def _around(self, key: str) -> tuple[str, str]:
+        """The encoded pairs of this request at page 1 before and after where facet ``key``'s values go."""
+        parts = self._parts.get(key)
+        if parts is None:
+            pairs = query_pairs(replace(self.req, filters=_filters_with(self.req, key, [_HOLE]), page=1))
+            at = pairs.index((key, _HOLE))
+            parts = urlencode(pairs[:at], quote_via=quote), urlencode(pairs[at + 1 :], quote_via=quote)
+            self._parts[key] = parts
+        return parts
+
+    def _with_values(self, key: str, values: list[str]) -> str:
+        """This request at page 1 with facet ``key`` filtered to ``values`` (equal to ``self._url`` of it)."""
+        if key not in FACETS:  # not a filter of a search link: dropped, as query_pairs drops it
+            return self._url(replace(self.req, filters=_filters_with(self.req, key, values), page=1))
+        head, tail = self._around(key)
+        query = "&".join(part for part in (head, urlencode([(key, v) for v in values], quote_via=quote), tail) if part)
+        return f"/search?{query}" if query else "/search"
+
     def add(self, key: str, value: str) -> str:
-        values = [*self.req.filters.get(key, []), value]
-        return self._url(replace(self.req, filters=_filters_with(self.req, key, values), page=1))
+        return self._with_values(key, [*self.req.filters.get(key, []), value])
 
     def remove(self, key: str, value: str) -> str:
-        values = [v for v in self.req.filters.get(key, []) if v != value]
-        return self._url(replace(self.req, filters=_filters_with(self.req, key, values), page=1))
+        return self._with_values(key, [v for v in self.req.filters.get(key, []) if v != value])
 
     def without(self, **changes: Any) -> str:
         """Drop the query, the field restriction or a date bound (``without(date_from="")``)."""

@@ -45,8 +45,9 @@ PORTAL_SETTINGS = (
     Setting("PORTAL_BASE_URL", "", "public URL of the portal for feeds, sitemap and canonical links"),
     Setting(
         "PORTAL_THREADS",
-        "2",
-        "requests `portal serve` works on at once (searches hold the GIL: more threads only contend for it)",
+        "4",
+        "requests `portal serve` computes at once: as many as there are cores, and past them a request that has "
+        "computed 0.1 s makes room for the next (portal/lanes.py); the cap on slow ones",
     ),
     Setting("PORTAL_MAX_CONNECTIONS", "1000", "connections `portal serve` holds open at once (the longest idle shed)"),
     Setting("PORTAL_HEADER_TIMEOUT", "10", "seconds a request's headers may take to arrive"),
@@ -106,7 +107,7 @@ class Settings:
     query_log: Path | None  # None: `querylog` beside the index folder (see query_log_dir)
     query_log_days: int
     hot_blocklist: Path
-    threads: int = 2  # PORTAL_THREADS: the worker threads of the sync views (anyio's default limiter)
+    threads: int = 4  # PORTAL_THREADS: the worker threads of the sync views (anyio's default limiter)
     store: str = "whoosh"  # STORES
     manticore: str = ""  # the cluster layout (index/cluster/topology.py), for store "manticore"
     query_log_max_queries: int = 10_000  # PORTAL_QUERY_LOG_MAX_QUERIES

@@ -67,6 +67,9 @@ def display_date(value: str) -> str:
 def make_environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        # Templates are read once: with auto_reload, every include and extends stat()ed its file again, on every
+        # page (a search page, about 70 times)
+        auto_reload=False,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

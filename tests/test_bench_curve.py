@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from bench.curve import combined, crossing, fit, run, summary
+from bench.curve import MEASURES, combined, crossing, fit, run, summary
 from bench.svg import MARGIN, PANEL_HEIGHT, PANEL_WIDTH, line_charts
 from tests.helpers import shared_path
 
@@ -57,6 +57,28 @@ def test_summary_projects_every_measure_to_a_million_and_finds_both_crossings():
     assert falling["fits"]["p95_ms"]["b_per_doc"] == pytest.approx(-0.03)
     assert falling["projection"]["p95_ms"] is None and falling["p95_crosses_target_at"] is None
     assert falling["projection"]["index_mb"] == pytest.approx(10_000)
+
+
+def test_time_lines_are_fitted_on_cpu_time_where_the_load_varied_and_say_so():
+    """A loaded machine: the wall times fall with size (the load fell), the CPU times rise: the CPU lines are used."""
+
+    def loaded(docs: int, wall: float, p95: float, cpu: float, cpu_p95: float, load: float) -> dict:
+        figures = row(docs, wall, p95) | {"cpu_s": cpu, "cpu_p50_ms": cpu_p95 / 2, "cpu_p95_ms": cpu_p95}
+        return figures | {"load_before": load, "load_after": load}
+
+    rows = [loaded(1000, 300.0, 150.0, 12.0, 7.0, 12.0), loaded(2000, 200.0, 60.0, 14.0, 9.0, 4.0)]
+    found = summary({"portal": rows, "cluster, 1 shard": rows})
+    portal = found["portal"]
+    assert portal["fitted_on"] == {"wall_s": "cpu_s", "p50_ms": "cpu_p50_ms", "p95_ms": "cpu_p95_ms"}
+    assert "CPU time" in portal["basis"] and "4.0–12.0" in portal["basis"]
+    assert portal["p95_crosses_target_at"] == pytest.approx(22_500)  # 5 + 0.002 N = 50, from the CPU line
+    assert portal["projection"]["wall_s"] == pytest.approx(10.0 + 2000.0)  # CPU seconds 10 + 0.002 N
+    assert portal["fits"]["wall_s"]["b_per_doc"] < 0  # the wall line is kept beside, falling
+    # the cluster's queries are computed by searchd, not in the client whose CPU is measured: wall time for them
+    assert found["cluster, 1 shard"]["fitted_on"] == {"wall_s": "cpu_s", "p50_ms": "p50_ms", "p95_ms": "p95_ms"}
+    # a steady load: the wall times stand
+    steady = summary({"portal": [row(1000, 12.0, 7.0), row(2000, 14.0, 9.0)]})["portal"]
+    assert steady["fitted_on"]["p95_ms"] == "p95_ms" and "steady" in steady["basis"]
 
 
 def test_runs_made_apart_are_fitted_and_plotted_together_and_a_file_without_points_is_named(tmp_path):
@@ -126,6 +148,7 @@ def test_a_tiny_curve_measures_every_system_at_each_size_and_writes_its_json_and
         assert [r["documents"] for r in rows] == [100, 200], system
         for r in rows:
             assert r["wall_s"] > 0 and r["peak_mb"] > 10 and r["index_mb"] > 0, (system, r)
+            assert 0 < r["cpu_s"] and 0 < r["cpu_p50_ms"] <= r["cpu_p95_ms"], (system, r)
             assert 0 < r["p50_ms"] <= r["p95_ms"], (system, r)
             assert r["load_before"] >= 0 and r["load_after"] >= 0
         assert rows[1]["index_mb"] > rows[0]["index_mb"], system
@@ -134,5 +157,5 @@ def test_a_tiny_curve_measures_every_system_at_each_size_and_writes_its_json_and
     assert len(written) == 1
     assert json.loads(written[0].read_text())["points"] == json.loads(json.dumps(points))
     svg = ET.fromstring(written[0].with_suffix(".svg").read_text())
-    assert len(list(svg.iter(f"{SVG}polyline"))) == 5 * 2  # five measures, two systems
+    assert len(list(svg.iter(f"{SVG}polyline"))) == len(MEASURES) * 2  # every measure, two systems
     assert not list((tmp_path / "perf").glob("curve-cluster*"))  # the searchd data is removed

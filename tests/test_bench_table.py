@@ -1,0 +1,115 @@
+"""`make bench`'s table (bench/__main__.py): every figure of issue 23 with its target, met or missed, and the load
+average it was measured under; the cost curve's and the nightly re-crawl's rows, or a row saying they are missing."""
+
+from __future__ import annotations
+
+from bench.__main__ import LARGE, table
+
+
+def ingest(chars: float, peak: float, index: float, load: float) -> dict:
+    return {
+        "chars_per_s": chars,
+        "docs_per_s": chars / 1000,
+        "wall_s": 100.0,
+        "cpu_s": 150.0,
+        "peak_mb": peak,
+        "index_mb": index,
+        "load_before": load,
+        "load_after": load + 1,
+    }
+
+
+def latency(p95: float, cold: float) -> dict:
+    return {"p50_ms": p95 / 3, "p95_ms": p95, "p99_ms": p95 + 1, "cold_p95_ms": cold, "cpu_p95_ms": p95 - 1}
+
+
+def size(docs: int, speed: float, p95: float, share: float) -> dict:
+    web = {
+        "clients": 8,
+        "requests_per_second": 70.0 * share,
+        "p50_ms": 100.0,
+        "p99_ms": 200.0,
+        "server_cpu_ms_per_request": 14.0,
+        "client_cpu_ms_per_request": 5.0,
+        "rss_start_mb": 90.0,
+        "rss_peak_mb": 400.0,
+        "rss_end_mb": 400.0,
+    }
+    return {
+        "documents": docs,
+        "portal_ingest": ingest(100_000.0 * speed, 900.0, 1500.0, 0.5),
+        "textbook_ingest": ingest(100_000.0, 360.0, 1000.0, 0.7),
+        "portal_latency": latency(p95, 140.0) | {"load_before": 1.2, "load_after": 1.4},
+        "textbook_latency": latency(300.0, 500.0),
+        "web": {
+            "web": web,
+            "raw_searches_per_second": 70.0,
+            "raw_cpu_ms_per_search": 10.0,
+            "web_share_of_raw": share,
+            "cpu_share_of_raw": 0.71,
+            "cold_start_s": 0.7,
+            "cli_search_s": 0.5,
+            "load_before": 2.0,
+            "load_after": 2.5,
+        },
+    }
+
+
+def line(text: str, start: str) -> list[str]:
+    [found] = [row for row in text.splitlines() if row.startswith(f"| {start}")]
+    return [cell.strip() for cell in found.strip("|").split("|")]
+
+
+def test_every_figure_has_its_target_a_verdict_and_its_load():
+    results = {"corpus": size(10_832, 4.2, 60.0, 0.72), "large": size(LARGE, 3.1, 48.0, 0.65)}
+    text = table(results)
+    # measure | portal | baseline | ratio | target | met | load
+    assert line(text, "ingest, 10,832 docs: characters/s")[3:] == ["4.20×", "≥ 4× textbook", "met", "0.5–1.7"]
+    assert line(text, "ingest, 100,000 docs: characters/s")[4:6] == ["≥ 4× textbook", "**missed**"]
+    assert line(text, "ingest, 100,000 docs: peak memory")[4:6] == ["≤ 1,000 at 100k", "met"]
+    assert line(text, "ingest, 10,832 docs: peak memory")[5] == ""  # the target is at 100k only
+    assert line(text, "index, 100,000 docs: MB")[3:6] == ["1.50×", "≤ 2× textbook at 100k", "met"]
+    assert line(text, "query p95 ms, 100,000 docs")[4:] == ["≤ 50 at 100k", "met", "1.2–1.4"]
+    assert line(text, "query cold p95 ms, 100,000 docs")[4:6] == ["≤ 150 at 100k", "met"]
+    assert line(text, "/search requests/s, 10,832 docs")[3:] == ["0.72×", "≥ 0.70× raw in-process", "met", "2.0–2.5"]
+    assert line(text, "/search requests/s, 100,000 docs")[5] == "**missed**"
+    # neither the cost curve nor the re-crawl ran: each says so, as missed
+    assert line(text, "cost curve")[1] == "not run (--quick or --no-curve)"
+    assert line(text, "cost curve")[5] == "**missed**"
+    assert line(text, "nightly re-crawl")[5] == "**missed**"
+
+
+def test_the_cost_curve_and_the_recrawl_are_read_into_rows():
+    point = {"load_before": 1.0, "load_after": 3.0}
+    curve = {
+        "points": {
+            "portal": [point | {"documents": n} for n in (10_000, 25_000, 50_000, 100_000)],
+            "textbook": [point | {"documents": n} for n in (10_000, 25_000)],
+        },
+        "fits": {"portal": {"basis": "CPU time for p95_ms (load 1.0–3.0 varied)", "p95_crosses_target_at": 80_000}},
+    }
+    recrawl = {
+        "ingest": {"seconds": 95.0},
+        "search_before": {"p95_ms": 40.0},
+        "search_during": {"p95_ms": 44.0, "failed": 0},
+        "load_before": [1.5, 1.0, 1.0],
+        "load_after": [2.5, 1.0, 1.0],
+    }
+    text = table({"curve": curve, "recrawl": recrawl})
+    assert line(text, "cost curve, portal: sizes measured")[1] == "10k, 25k, 50k, 100k"
+    assert line(text, "cost curve, portal: sizes measured")[5:] == ["met", "1.0–3.0"]
+    assert line(text, "cost curve, textbook: sizes measured")[5] == "**missed**"
+    assert "about 80,000 documents" in line(text, "cost curve, portal: query p95 reaches 50 ms")[1]
+    assert line(text, "nightly re-crawl, 100,000 docs, 1 % changed: ingest wall s")[1:6] == [
+        "95",
+        "—",
+        "",
+        "< 120",
+        "met",
+    ]
+    assert line(text, "nightly re-crawl, 100,000 docs, 1 % changed: /search p95")[3:6] == [
+        "1.10×",
+        "during ≤ 1.2× before",
+        "met",
+    ]
+    assert line(text, "nightly re-crawl, 100,000 docs, 1 % changed: /search failures")[5] == "met"
