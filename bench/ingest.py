@@ -1,7 +1,7 @@
 """The ingest comparison alone: ``portal ingest`` beside the textbook on the corpus or a sample of it, in one run,
 with how busy the cores were.
 
-``python -m bench.ingest [--docs N] [--no-textbook] [--portal-code DIR]``
+``python -m bench.ingest [--docs N | --data FILE] [--no-textbook] [--portal-code DIR]``
 
 Each system is built in a fresh index (a temporary folder) by a process of its own, as ``python -m bench`` builds
 them (:func:`bench.__main__.build`): ``portal ingest -q --json`` and ``python -m bench.textbook``. While each runs,
@@ -12,7 +12,9 @@ the CPU time of every process of its tree is sampled from ``/proc`` every 0.25 s
 * ``both_busy_share``: the share of the sampled intervals in which the tree used at least 1.5 cores (both cores
   busy, on this 2-core machine), and ``main_cpu_s``, the CPU time of the main process alone.
 
-``--docs N`` takes the corpus's first N documents (``bench.corpus.dataset``; default: the whole corpus).
+``--docs N`` takes the corpus's first N documents (``bench.corpus.dataset``; default: the whole corpus; more than the
+corpus holds: its seeded expansion, made once in ``bench/results/perf``); ``--data FILE`` ingests a JSON Lines file
+made already (``python -m bench.corpus --docs 100000 --out FILE``).
 ``--portal-code DIR`` runs ``portal ingest`` from another checkout's code (e.g. ``git archive main | tar -x -C
 DIR``), with this venv, for a before/after on the same documents in the same run. The one-minute load average is
 printed before and after each build: on a shared machine a wall-clock figure is only as good as it.
@@ -115,13 +117,16 @@ def build(system: str, data: Path, index_dir: Path, code: Path) -> dict[str, flo
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.ingest", description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=0, help="the corpus's first N documents (default: all)")
+    parser.add_argument("--data", type=Path, help="a JSON Lines file of documents (bench.corpus --out) instead")
     parser.add_argument("--no-textbook", action="store_true", help="build the portal's index only")
     parser.add_argument("--portal-code", type=Path, action="append", default=[], help="also ingest with this code")
     args = parser.parse_args()
     if not CORPUS.exists():
         raise SystemExit(f"needs {CORPUS} (../shared beside the checkout)")
     PERF.mkdir(parents=True, exist_ok=True)
-    data = dataset(args.docs, PERF) if args.docs else CORPUS
+    data = args.data or (dataset(args.docs, PERF) if args.docs else CORPUS)
+    if not data.exists():
+        raise SystemExit(f"no such file: {data}")
     count = sum(1 for _ in records(data))
     chars = text_chars(data)
     systems = [("portal", ROOT)] + [(f"portal@{code}", code.resolve()) for code in args.portal_code]
