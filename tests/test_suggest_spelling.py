@@ -75,3 +75,17 @@ def test_long_pasted_text_is_not_spell_checked(catalog: Catalog):
     assert catalog.search(SearchRequest(q=pasted)).did_you_mean == []
     assert catalog.search(SearchRequest(q=pasted)).rescue is None
     assert catalog.search(SearchRequest(q="养老保显")).rescue.correction == "养老保险"
+
+
+def test_warming_out_of_file_descriptors_leaves_the_work_to_later(catalog: Catalog, monkeypatch):
+    """CI stop 26: with 320 idle sockets on 256 descriptors, the background warm-up's import of pypinyin raised
+    OSError (EMFILE) outside its guard, and the server log held a thread traceback. Warming is best effort."""
+    import index.whoosh.catalog as catalog_module
+
+    def out_of_descriptors(ch: str) -> tuple[str, ...]:
+        raise OSError(24, "Too many open files")
+
+    monkeypatch.setattr(catalog_module, "readings", out_of_descriptors)
+    catalog._vocabulary_in_background()  # returns; raised OSError before
+    monkeypatch.undo()
+    assert sounds("低保") == ["di bao"]

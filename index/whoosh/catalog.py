@@ -128,9 +128,10 @@ class Catalog:
             with self.searcher() as searcher:
                 self._vocabulary(searcher)
                 self._engine(searcher)
+            # pypinyin's import opens its dictionary modules: out of descriptors it raises OSError like the rest.
+            readings("预")
         except (ReaderClosed, OSError):
             return
-        readings("预")
 
     def _analyzer(self):
         """The word analyzer the index was built with (its user dictionary included); read once per opened index
