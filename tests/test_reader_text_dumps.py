@@ -208,8 +208,47 @@ def test_the_file_list_under_the_text_is_the_attachments_and_a_footer_link_no_re
     [
         (["正文。", "相关附件", "a.pdf", "附件2：表.xlsx"], ["正文。"], ["a.pdf", "附件2：表.xlsx"]),
         (["正文。", "附件", "办法全文见下。"], ["正文。", "附件", "办法全文见下。"], []),  # prose, not a file list
-        (["正文。", "附件", "a.pdf", "正文又起。"], ["正文。", "附件", "a.pdf", "正文又起。"], []),  # not at the end
+        # not at the end: the list stays in the text, its file's name (a download link's text) is an attachment
+        (["正文。", "附件", "a.pdf", "正文又起。"], ["正文。", "附件", "a.pdf", "正文又起。"], ["a.pdf"]),
     ],
 )
 def test_a_file_list_is_taken_only_where_it_ends_the_text(lines, body, names):
     assert reader._without_file_list(lines) == (body, names)
+
+
+def test_download_links_printed_in_the_text_with_no_heading_are_its_attachments(tmp_path):
+    # 国家能源局江苏监管办公室, 2020-12-10: the model contract's PDF link stands between the text and the
+    # signature; 华北监管局, 2019-11-15: the notice's own PDF under the signature; 新疆监管办公室: two links
+    # and nothing else, the 附件： label after them. The names stay where the page prints them.
+    record = only_record(unpacked(tmp_path, "jsb-nea-3.txt"))
+    assert [item["name"] for item in record.fields["attachments"]] == [
+        "江苏分布式发电市场化交易及电网企业输配电服务三方合同（示范文本）.pdf"
+    ]
+    assert record.fields["body"].endswith("（示范文本）.pdf\n国家能源局江苏监管办公室\n2020年12月7日")
+    record = only_record(unpacked(tmp_path, "hbj-nea-4.txt"))
+    assert [item["name"] for item in record.fields["attachments"]] == [
+        "华北能源监管局关于开展河北南网电力调峰辅助服务市场模拟运行的通知.pdf"
+    ]
+    record = only_record(unpacked(tmp_path, "xjb-nea-3.txt"))
+    assert len(record.fields["attachments"]) == 2
+    assert record.fields["attachments"][1]["name"].endswith("（发改能源规〔2020〕889号）.pdf")
+
+
+def test_a_date_a_page_set_in_pieces_is_one_line_again(tmp_path):
+    # 华北监管局, 2019-11-15: the signature's date is six text nodes (2019 / 年 / 11 / 月 / 15 / 日).
+    body = only_record(unpacked(tmp_path, "hbj-nea-4.txt")).fields["body"]
+    assert "国家能源局华北监管局\n2019年11月15日\n" in body
+
+
+@pytest.mark.parametrize(
+    ("lines", "joined"),
+    [
+        (["2019", "年", "11", "月", "15", "日"], ["2019年11月15日"]),
+        (["签名", "2020", "年", "5", "月"], ["签名", "2020年5月"]),
+        (["二○○六", "年", "八", "月", "二十四", "日"], ["二○○六年八月二十四日"]),
+        (["序号", "1", "2", "3"], ["序号", "1", "2", "3"]),  # a table's cells: no date
+        (["2019", "年"], ["2019", "年"]),  # two pieces only
+    ],
+)
+def test_only_pieces_that_read_as_a_date_are_joined(lines, joined):
+    assert reader._joined_fragments(lines) == joined

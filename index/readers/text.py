@@ -267,7 +267,7 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
         fields["title"] = body_lines[0].strip()  # the line above the labels was a column (政策文件), this the title
     if body_lines and fields.get("title") and body_lines[0].strip() == fields["title"]:
         body_lines = body_lines[1:]  # the page repeats its title above the body
-    fields["body"] = "\n".join(body_lines).strip()
+    fields["body"] = "\n".join(_joined_fragments(body_lines)).strip()
     if attachments:
         fields["attachments"] = [{"name": name} for name in attachments]
     if related:
@@ -688,7 +688,9 @@ _FILE_NAME = re.compile(r".*\S\.(?:" + "|".join(sorted(ATTACHMENT_KINDS)) + r")"
 def _without_file_list(lines: list[str]) -> tuple[list[str], list[str]]:
     """The body lines without the list of files a page prints at the foot of its text (a 相关附件 or 附件下载
     heading, then the files' names one a line, as a dump copies the download links), and those names. The
-    list is taken only where it ends the text and every line under the heading names a file."""
+    list is taken only where it ends the text and every line under the heading names a file. Where there is no
+    such list, the lines that are a file's name and nothing else (download links a page prints in or under
+    its text with no heading) stay in the text and are the names."""
     texts = [line.strip() for line in lines]
     for i in range(len(texts) - 1, -1, -1):
         if texts[i] in _ATTACHMENTS_HEADINGS:
@@ -698,7 +700,39 @@ def _without_file_list(lines: list[str]) -> tuple[list[str], list[str]]:
             break
         if texts[i] and not _FILE_NAME.fullmatch(texts[i]):
             break
-    return lines, []
+    return lines, list(dict.fromkeys(text for text in texts if _FILE_NAME.fullmatch(text)))
+
+
+# A date a page set in pieces of inline markup (<span>2019</span>年<span>11</span>月…), which a dump of its text
+# nodes writes one a line: 2019 / 年 / 11 / 月 / 15 / 日 under a signature.
+_DATE_PIECES = re.compile(
+    r"(?:\d{4}|[〇○零一二三四五六七八九]{4})年(?:\d{1,2}|[一二三四五六七八九十]{1,3})月"
+    r"(?:(?:\d{1,2}|[一二三四五六七八九十]{1,3})日)?"
+)
+_PIECE = 4  # at most this many characters a piece
+_MAX_PIECES = 6
+
+
+def _joined_fragments(lines: list[str]) -> list[str]:
+    """The body lines with a date broken into pieces one a line (see _DATE_PIECES) on one line again: a run of
+    at least three short lines (at most _PIECE characters each) joined where together they read as a date."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        end = i
+        while end < len(lines) and end - i < _MAX_PIECES and 0 < len(lines[end].strip()) <= _PIECE:
+            end += 1
+        joined = next(
+            (j for j in range(end, i + 2, -1) if _DATE_PIECES.fullmatch("".join(x.strip() for x in lines[i:j]))),
+            None,
+        )
+        if joined is None:
+            out.append(lines[i])
+            i += 1
+        else:
+            out.append("".join(x.strip() for x in lines[i:joined]))
+            i = joined
+    return out
 
 
 # Reading without labels ----------------------------------------------------------------------------
@@ -866,8 +900,8 @@ def _plain_record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord
         lines.push_back(line)
     body_lines, related, cut = _body_and_related(lines, bounds.max_doc_chars)
     body_lines, listed = _without_file_list(_without_page_frame(body_lines))
-    body = "\n".join(body_lines).strip()
-    if not body:
+    body = "\n".join(_joined_fragments(body_lines)).strip()
+    if not body and not listed:
         raise ReadError(path, "no label lines (名称, 索引号 …) and no text under the title line")
     fields: dict[str, object] = {"title": title, "body": body}
     if listed:
