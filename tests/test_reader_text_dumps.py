@@ -252,3 +252,44 @@ def test_a_date_a_page_set_in_pieces_is_one_line_again(tmp_path):
 )
 def test_only_pieces_that_read_as_a_date_are_joined(lines, joined):
     assert reader._joined_fragments(lines) == joined
+
+
+def test_links_marked_click_to_open_are_attachments_named_without_the_mark(tmp_path):
+    # 国家能源局福建监管办公室, 2021-01-19: the text is three links, each ending （点击打开）.
+    path = unpacked(tmp_path, "fjb-nea-4.txt")
+    record = only_record(path)
+    names = [item["name"] for item in record.fields["attachments"]]
+    assert names[0] == "关于征求《福建电力市场中长期交易规则》补充修订意见的函"
+    assert names[2] == "国家发改委国家能源局关于做好2021年电力中长期合同签订工作的通知（发改运行〔2020〕1784号）"
+    doc = read_document(record, DEFAULTS, IngestReport())
+    assert doc is not None and "点击" not in doc.body
+    assert doc.body.startswith("国家发展改革委国家能源局关于印发《电力中长期交易基本规则》")
+
+
+def test_a_sentence_broken_after_a_comma_is_one_paragraph(tmp_path):
+    # 国家能源局华北监管局, 2020-11-20: 为规范…，促进电力资源优化配置， / 稳步推进… on two lines.
+    body = only_record(unpacked(tmp_path, "hbj-nea-5.txt")).fields["body"]
+    assert body.startswith("为规范京津唐电网电力中长期交易，促进电力资源优化配置，稳步推进京津唐电网电力中长期交易工作")
+    assert reader._joined_fragments(["各市人民政府：", "现将……印发给你们。"]) == [
+        "各市人民政府：",
+        "现将……印发给你们。",
+    ]
+
+
+def test_a_title_whose_kind_stands_in_quotes_goes_on_on_the_next_line():
+    # www.gov.cn, 国发〔2006〕29号: the title over the text, broken after 《…纲要》 (a document kind in quotes).
+    lines = [
+        "国务院关于落实《中华人民共和国国民经济",
+        "和社会发展第十一个五年规划纲要》",
+        "主要目标和任务工作分工的通知",
+        "",
+        "国发〔2006〕29号",
+    ]
+    place, title = reader.plain_title(lines)
+    assert title == "国务院关于落实《中华人民共和国国民经济和社会发展第十一个五年规划纲要》主要目标和任务工作分工的通知"
+    assert place == 2
+    # A quoted title standing alone is not stretched over the text under it.
+    assert (
+        reader.plain_title(["关于印发《安全生产条例》", "各区人民政府：现将条例印发给你们，请认真贯彻执行。"])[1]
+        == "关于印发《安全生产条例》"
+    )

@@ -700,7 +700,18 @@ def _without_file_list(lines: list[str]) -> tuple[list[str], list[str]]:
             break
         if texts[i] and not _FILE_NAME.fullmatch(texts[i]):
             break
-    return lines, list(dict.fromkeys(text for text in texts if _FILE_NAME.fullmatch(text)))
+    names = []
+    for i, text in enumerate(texts):
+        if (marked := _OPEN_LINK.fullmatch(text)) is not None:
+            lines = [*lines[:i], marked.group(1), *lines[i + 1 :]]  # the link's text, its 点击打开 no part of it
+            names.append(marked.group(1))
+        elif _FILE_NAME.fullmatch(text):
+            names.append(text)
+    return lines, list(dict.fromkeys(names))
+
+
+# A download link a page marks as one in its text: 关于…的函（点击打开）, 附件1（点击下载）.
+_OPEN_LINK = re.compile(r"(.*\S)\s*[（(【\[](?:请?点击)?(?:打开|下载|查看)[）)】\]]")
 
 
 # A date a page set in pieces of inline markup (<span>2019</span>年<span>11</span>月…), which a dump of its text
@@ -710,15 +721,21 @@ _DATE_PIECES = re.compile(
     r"(?:(?:\d{1,2}|[一二三四五六七八九十]{1,3})日)?"
 )
 _PIECE = 4  # at most this many characters a piece
+_GOES_ON = ("，", "、")  # a line ending with one breaks off inside a sentence
 _MAX_PIECES = 6
 
 
 def _joined_fragments(lines: list[str]) -> list[str]:
     """The body lines with a date broken into pieces one a line (see _DATE_PIECES) on one line again: a run of
-    at least three short lines (at most _PIECE characters each) joined where together they read as a date."""
+    at least three short lines (at most _PIECE characters each) joined where together they read as a date.
+    A line that breaks off after a comma (…促进电力资源优化配置，) goes on on the next line: one paragraph."""
     out: list[str] = []
     i = 0
     while i < len(lines):
+        if out and out[-1].rstrip().endswith(_GOES_ON) and lines[i].strip():
+            out[-1] = out[-1].rstrip() + lines[i].strip()
+            i += 1
+            continue
         end = i
         while end < len(lines) and end - i < _MAX_PIECES and 0 < len(lines[end].strip()) <= _PIECE:
             end += 1
@@ -784,7 +801,7 @@ def plain_title(lines: list[str], strict: bool = False) -> tuple[int, str] | Non
         if not _is_title_like(candidate):
             continue
         if _TITLE_END.search(_no_space(candidate)):
-            return i, _heading_over(lines[:i], candidate)
+            return _heading_under(lines, i, _heading_over(lines[:i], candidate))
         if seen <= _PLAIN_HEADING_TOP:
             headings.append((i, candidate))
     if strict or not headings:
@@ -793,6 +810,24 @@ def plain_title(lines: list[str], strict: bool = False) -> tuple[int, str] | Non
     if headings[0][0] == first and not is_organisation_name(headings[0][1]):
         return headings[0]
     return max(headings, key=lambda found: len(_no_space(found[1])))
+
+
+def _heading_under(lines: list[str], place: int, title: str) -> tuple[int, str]:
+    """The title found on line ``place`` with the line under it where it goes on: a title whose document kind
+    stood inside a quotation (``国务院关于落实《…规划纲要》`` / ``主要目标和任务工作分工的通知``) continues on
+    the next line where that line completes a title (title-like, ending in a document kind, no prose)."""
+    if not _QUOTE_CLOSED.search(_no_space(title)):
+        return place, title
+    after = next((j for j in range(place + 1, len(lines)) if lines[j].strip()), None)
+    if after is None:
+        return place, title
+    text = plain_line(lines[after]).strip()
+    if _is_title_like(text) and not _is_prose(text) and _TITLE_END.search(_no_space(text)) and "_" not in text:
+        return after, title + text
+    return place, title
+
+
+_QUOTE_CLOSED = re.compile(r"[》」”\"]$")
 
 
 def _heading_over(above: list[str], last: str) -> str:
