@@ -47,7 +47,7 @@ from index.record import Finding, RawRecord, ReadError
 NAME = "text"
 
 _ATTACHMENTS_HEADINGS = {"文件下载", "附件", "相关附件", "附件下载"}
-_RELATED_HEADINGS = {"相关信息", "相关解读", "相关链接", "相关文件"}
+_RELATED_HEADINGS = {"相关信息", "相关解读", "相关链接", "相关文件", "相关文章", "相关阅读", "相关推荐", "推荐阅读"}
 
 
 def label_pairs(line: str) -> list[tuple[str, str]]:
@@ -261,7 +261,9 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
         fields.setdefault("site", site)
     attachments = _listed_after(lines, _ATTACHMENTS_HEADINGS)
     body_lines, related, cut = _body_and_related(lines, bounds.max_doc_chars)
-    body_lines, listed = _without_file_list(_without_page_frame([*(above or []), *body_lines]))
+    body_lines, listed = _without_file_list(
+        _without_trailing_labels(_without_page_frame([*(above or []), *body_lines]))
+    )
     attachments += listed
     if from_header and body_lines and _names_a_document(body_lines[0]) and not _names_a_document(fields["title"]):
         fields["title"] = body_lines[0].strip()  # the line above the labels was a column (政策文件), this the title
@@ -431,6 +433,35 @@ def _without_page_frame(lines: list[str]) -> list[str]:
             return kept[:i]
         started = started or (bool(text) and not frame)
     return _without_trailing_tools(kept)
+
+
+def _without_trailing_labels(lines: list[str]) -> list[str]:
+    """The lines without the page's label lines and credits under the text (来源：… 作者：… 浏览次数：…,
+    责任编辑：…, 关键词：…, a 手机扫码 prompt), where only such lines follow the text. The label table the page
+    prints over its text is read; a second one under it (its source, author, visits and editor again) is no text.
+    A text of nothing but label lines keeps them."""
+
+    def trailing(lines: list[str], labels: bool) -> list[str]:
+        end = len(lines)
+        while end and (not lines[end - 1].strip() or _is_credit(lines[end - 1], labels)):
+            end -= 1
+        return lines[:end]
+
+    lines = trailing(lines, labels=False)
+    kept = trailing(lines, labels=True)
+    return kept if any(line.strip() for line in kept) else lines
+
+
+_CREDIT = re.compile(r"(?:责任编辑|编辑|审核|审校|校对|作者|摄影|供稿|(?:手机)?扫码)\s*[:：]|手机扫码|扫码阅读")
+
+
+def _is_credit(line: str, labels: bool) -> bool:
+    """Whether a line is a credit or page tools (see _CREDIT), or with ``labels`` a metadata label line (the
+    text's own labels, 附件：…, are text)."""
+    text = plain_line(line).strip()
+    if _CREDIT.match(text) or (text and _is_tools(text)):
+        return True
+    return labels and any(canonical_field(label) not in _TEXT_FIELDS for label, _value in label_pairs(text))
 
 
 # The links to the column's previous and next pages under a text: 上一篇：<title>, 下一篇：没有了.
@@ -653,7 +684,7 @@ def _body_and_related(lines: _Lines, max_chars: int) -> tuple[list[str], list[st
     body: list[str] = []
     size, cut = 0, False
     while (line := lines.next()) is not None:
-        if line.strip() in _RELATED_HEADINGS and not _after_footer_link(body):
+        if line.strip().rstrip("：:") in _RELATED_HEADINGS and not _after_footer_link(body):
             related = (item.strip() for item in iter(lines.next, None) if item.strip())
             return body, list(itertools.islice(related, _MAX_RELATED)), cut
         if not body and not line.strip():
@@ -934,7 +965,7 @@ def _plain_record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord
     for line in reversed(top[place + 1 :]):
         lines.push_back(line)
     body_lines, related, cut = _body_and_related(lines, bounds.max_doc_chars)
-    body_lines, listed = _without_file_list(_without_page_frame(body_lines))
+    body_lines, listed = _without_file_list(_without_trailing_labels(_without_page_frame(body_lines)))
     body = "\n".join(_joined_fragments(body_lines)).strip()
     if not body and not listed:
         raise ReadError(path, "no label lines (名称, 索引号 …) and no text under the title line")
