@@ -70,6 +70,8 @@ def test_an_attachment_only_page_keeps_its_file_names_and_drops_the_footer(tmp_p
         ("2018年10月26日", []),  # a signature's date
         ("2019年12月3日星期二", []),  # a site's calendar widget
         ("2018-10-29 共3页", []),
+        ("2018-10-29 10:04  浏览次数：123", [("发布日期", "2018-10-29 10:04")]),  # the page's counter beside it
+        ("2018-10-29 10:04 【我要打印】【关闭窗口】", [("发布日期", "2018-10-29 10:04")]),
         ("发布日期：2026-03-06 19:22", [("发布日期", "2026-03-06 19:22")]),
     ],
 )
@@ -293,3 +295,14 @@ def test_a_title_whose_kind_stands_in_quotes_goes_on_on_the_next_line():
         reader.plain_title(["关于印发《安全生产条例》", "各区人民政府：现将条例印发给你们，请认真贯彻执行。"])[1]
         == "关于印发《安全生产条例》"
     )
+
+
+def test_a_print_bar_and_a_credit_over_the_text_are_no_part_of_it(tmp_path):
+    # 国家能源局江苏监管办公室, 2018-10-29, with the print bar and editor line other TRS sites print over the text.
+    text = gzip.decompress((PAGES / "jsb-nea-1.txt.gz").read_bytes()).decode("utf-8")
+    text = text.replace(
+        "省电力公司，江苏电力交易中心", "【我要打印】【关闭窗口】\n责任编辑：王某某\n省电力公司，江苏电力交易中心", 1
+    )
+    path = tmp_path / "jsb-nea-1.txt"
+    path.write_text(text, encoding="utf-8")
+    assert only_record(path).fields["body"].startswith("省电力公司，江苏电力交易中心，各售电公司、电力用户：")

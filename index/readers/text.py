@@ -85,15 +85,18 @@ _TEXT_FIELDS = frozenset({"attachments", "body", "related"})
 # A date printed alone on a line (the time may follow), as a page prints its 发布日期 under the title without
 # a label. Only the numeric forms: a 2018年10月26日 line is a signature's date, and a site's calendar widget
 # prints its weekday (2019年12月3日星期二).
-_DATE_LINE = re.compile(r"^\s*(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)\s*$")
+_DATE_LINE = re.compile(r"^\s*(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)(?!\d)")
 
 
 def metadata_pairs(line: str) -> list[tuple[str, str]]:
-    """:func:`label_pairs`, and a date alone on its line read as the ``发布日期`` it is (see _DATE_LINE)."""
+    """:func:`label_pairs`, and a date alone on its line read as the ``发布日期`` it is (see _DATE_LINE), the
+    page's tools and visit counter beside it allowed (``2020-01-01 10:00  浏览次数：123``)."""
     if pairs := label_pairs(line):
         return pairs
     match = _DATE_LINE.match(line)
-    return [("发布日期", match.group(1))] if match else []
+    if match is None or ((rest := line[match.end() :].strip()) and not is_page_tools(rest)):
+        return []
+    return [("发布日期", match.group(1))]
 
 
 def sniff(path: Path, head: bytes) -> bool:
@@ -437,9 +440,10 @@ def _without_page_frame(lines: list[str]) -> list[str]:
 
 def _without_trailing_labels(lines: list[str]) -> list[str]:
     """The lines without the page's label lines and credits under the text (来源：… 作者：… 浏览次数：…,
-    责任编辑：…, 关键词：…, a 手机扫码 prompt), where only such lines follow the text. The label table the page
-    prints over its text is read; a second one under it (its source, author, visits and editor again) is no text.
-    A text of nothing but label lines keeps them."""
+    责任编辑：…, 关键词：…, a 手机扫码 prompt), where only such lines follow the text, and without the page's tools,
+    credits and a date line with its visit counter over it. The label table the page prints over its text is
+    read; a second one under it (its source, author, visits and editor again) is no text. A text of nothing but
+    label lines keeps them."""
 
     def trailing(lines: list[str], labels: bool) -> list[str]:
         end = len(lines)
@@ -449,7 +453,16 @@ def _without_trailing_labels(lines: list[str]) -> list[str]:
 
     lines = trailing(lines, labels=False)
     kept = trailing(lines, labels=True)
-    return kept if any(line.strip() for line in kept) else lines
+    lines = kept if any(line.strip() for line in kept) else lines
+    # Over the text: its date and the page's counter (2020-01-01 10:00  浏览次数：123), tools, credits.
+    start = 0
+    while start < len(lines) and (
+        not lines[start].strip()
+        or _is_credit(lines[start], labels=False)
+        or (_DATE_LINE.match(lines[start]) and metadata_pairs(lines[start]))
+    ):
+        start += 1
+    return lines[start:] if start < len(lines) else lines
 
 
 _CREDIT = re.compile(r"(?:责任编辑|编辑|审核|审校|校对|作者|摄影|供稿|(?:手机)?扫码)\s*[:：]|手机扫码|扫码阅读")
