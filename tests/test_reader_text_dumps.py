@@ -70,6 +70,8 @@ def test_an_attachment_only_page_keeps_its_file_names_and_drops_the_footer(tmp_p
         ("2018年10月26日", []),  # a signature's date
         ("2019年12月3日星期二", []),  # a site's calendar widget
         ("2018-10-29 共3页", []),
+        ("2018-10-29 10:04  浏览次数：123", [("发布日期", "2018-10-29 10:04")]),  # the page's counter beside it
+        ("2018-10-29 10:04 【我要打印】【关闭窗口】", [("发布日期", "2018-10-29 10:04")]),
         ("发布日期：2026-03-06 19:22", [("发布日期", "2026-03-06 19:22")]),
     ],
 )
@@ -208,8 +210,99 @@ def test_the_file_list_under_the_text_is_the_attachments_and_a_footer_link_no_re
     [
         (["正文。", "相关附件", "a.pdf", "附件2：表.xlsx"], ["正文。"], ["a.pdf", "附件2：表.xlsx"]),
         (["正文。", "附件", "办法全文见下。"], ["正文。", "附件", "办法全文见下。"], []),  # prose, not a file list
-        (["正文。", "附件", "a.pdf", "正文又起。"], ["正文。", "附件", "a.pdf", "正文又起。"], []),  # not at the end
+        # not at the end: the list stays in the text, its file's name (a download link's text) is an attachment
+        (["正文。", "附件", "a.pdf", "正文又起。"], ["正文。", "附件", "a.pdf", "正文又起。"], ["a.pdf"]),
     ],
 )
 def test_a_file_list_is_taken_only_where_it_ends_the_text(lines, body, names):
     assert reader._without_file_list(lines) == (body, names)
+
+
+def test_download_links_printed_in_the_text_with_no_heading_are_its_attachments(tmp_path):
+    # 国家能源局江苏监管办公室, 2020-12-10: the model contract's PDF link stands between the text and the
+    # signature; 华北监管局, 2019-11-15: the notice's own PDF under the signature; 新疆监管办公室: two links
+    # and nothing else, the 附件： label after them. The names stay where the page prints them.
+    record = only_record(unpacked(tmp_path, "jsb-nea-3.txt"))
+    assert [item["name"] for item in record.fields["attachments"]] == [
+        "江苏分布式发电市场化交易及电网企业输配电服务三方合同（示范文本）.pdf"
+    ]
+    assert record.fields["body"].endswith("（示范文本）.pdf\n国家能源局江苏监管办公室\n2020年12月7日")
+    record = only_record(unpacked(tmp_path, "hbj-nea-4.txt"))
+    assert [item["name"] for item in record.fields["attachments"]] == [
+        "华北能源监管局关于开展河北南网电力调峰辅助服务市场模拟运行的通知.pdf"
+    ]
+    record = only_record(unpacked(tmp_path, "xjb-nea-3.txt"))
+    assert len(record.fields["attachments"]) == 2
+    assert record.fields["attachments"][1]["name"].endswith("（发改能源规〔2020〕889号）.pdf")
+
+
+def test_a_date_a_page_set_in_pieces_is_one_line_again(tmp_path):
+    # 华北监管局, 2019-11-15: the signature's date is six text nodes (2019 / 年 / 11 / 月 / 15 / 日).
+    body = only_record(unpacked(tmp_path, "hbj-nea-4.txt")).fields["body"]
+    assert "国家能源局华北监管局\n2019年11月15日\n" in body
+
+
+@pytest.mark.parametrize(
+    ("lines", "joined"),
+    [
+        (["2019", "年", "11", "月", "15", "日"], ["2019年11月15日"]),
+        (["签名", "2020", "年", "5", "月"], ["签名", "2020年5月"]),
+        (["二○○六", "年", "八", "月", "二十四", "日"], ["二○○六年八月二十四日"]),
+        (["序号", "1", "2", "3"], ["序号", "1", "2", "3"]),  # a table's cells: no date
+        (["2019", "年"], ["2019", "年"]),  # two pieces only
+    ],
+)
+def test_only_pieces_that_read_as_a_date_are_joined(lines, joined):
+    assert reader._joined_fragments(lines) == joined
+
+
+def test_links_marked_click_to_open_are_attachments_named_without_the_mark(tmp_path):
+    # 国家能源局福建监管办公室, 2021-01-19: the text is three links, each ending （点击打开）.
+    path = unpacked(tmp_path, "fjb-nea-4.txt")
+    record = only_record(path)
+    names = [item["name"] for item in record.fields["attachments"]]
+    assert names[0] == "关于征求《福建电力市场中长期交易规则》补充修订意见的函"
+    assert names[2] == "国家发改委国家能源局关于做好2021年电力中长期合同签订工作的通知（发改运行〔2020〕1784号）"
+    doc = read_document(record, DEFAULTS, IngestReport())
+    assert doc is not None and "点击" not in doc.body
+    assert doc.body.startswith("国家发展改革委国家能源局关于印发《电力中长期交易基本规则》")
+
+
+def test_a_sentence_broken_after_a_comma_is_one_paragraph(tmp_path):
+    # 国家能源局华北监管局, 2020-11-20: 为规范…，促进电力资源优化配置， / 稳步推进… on two lines.
+    body = only_record(unpacked(tmp_path, "hbj-nea-5.txt")).fields["body"]
+    assert body.startswith("为规范京津唐电网电力中长期交易，促进电力资源优化配置，稳步推进京津唐电网电力中长期交易工作")
+    assert reader._joined_fragments(["各市人民政府：", "现将……印发给你们。"]) == [
+        "各市人民政府：",
+        "现将……印发给你们。",
+    ]
+
+
+def test_a_title_whose_kind_stands_in_quotes_goes_on_on_the_next_line():
+    # www.gov.cn, 国发〔2006〕29号: the title over the text, broken after 《…纲要》 (a document kind in quotes).
+    lines = [
+        "国务院关于落实《中华人民共和国国民经济",
+        "和社会发展第十一个五年规划纲要》",
+        "主要目标和任务工作分工的通知",
+        "",
+        "国发〔2006〕29号",
+    ]
+    place, title = reader.plain_title(lines)
+    assert title == "国务院关于落实《中华人民共和国国民经济和社会发展第十一个五年规划纲要》主要目标和任务工作分工的通知"
+    assert place == 2
+    # A quoted title standing alone is not stretched over the text under it.
+    assert (
+        reader.plain_title(["关于印发《安全生产条例》", "各区人民政府：现将条例印发给你们，请认真贯彻执行。"])[1]
+        == "关于印发《安全生产条例》"
+    )
+
+
+def test_a_print_bar_and_a_credit_over_the_text_are_no_part_of_it(tmp_path):
+    # 国家能源局江苏监管办公室, 2018-10-29, with the print bar and editor line other TRS sites print over the text.
+    text = gzip.decompress((PAGES / "jsb-nea-1.txt.gz").read_bytes()).decode("utf-8")
+    text = text.replace(
+        "省电力公司，江苏电力交易中心", "【我要打印】【关闭窗口】\n责任编辑：王某某\n省电力公司，江苏电力交易中心", 1
+    )
+    path = tmp_path / "jsb-nea-1.txt"
+    path.write_text(text, encoding="utf-8")
+    assert only_record(path).fields["body"].startswith("省电力公司，江苏电力交易中心，各售电公司、电力用户：")

@@ -119,6 +119,15 @@ VARIATIONS: dict[str, Callable[[str], str]] = {
         text,
         ["【打印本页】 【关闭窗口】", "分享到：", "浏览次数：1234", "上一篇：关于开展安全检查的通知", "下一篇：没有了"],
     ),
+    "the page's labels again under the text (来源, 作者, 浏览次数)": lambda text: _before_footer(
+        text, ["来源：某某局    作者：张三    浏览次数：12"]
+    ),
+    "credits under the text (责任编辑, 关键词, 扫码)": lambda text: _before_footer(
+        text, ["责任编辑：王某某", "关键词：安全 检查", "手机扫码打开本页面"]
+    ),
+    "a related-reading list under the text": lambda text: _before_footer(
+        text, ["相关阅读：", "关于开展2020年安全检查的通知", "关于印发2020年工作要点的通知"]
+    ),
     "the text printed twice (desktop and mobile)": lambda text: text + "\n" + text,
     "U+3000 for spaces": lambda text: text.replace(" ", "\u3000"),
     "NBSP for spaces (a browser's copy of &nbsp;)": lambda text: text.replace(" ", "\u00a0"),

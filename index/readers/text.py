@@ -47,7 +47,7 @@ from index.record import Finding, RawRecord, ReadError
 NAME = "text"
 
 _ATTACHMENTS_HEADINGS = {"文件下载", "附件", "相关附件", "附件下载"}
-_RELATED_HEADINGS = {"相关信息", "相关解读", "相关链接", "相关文件"}
+_RELATED_HEADINGS = {"相关信息", "相关解读", "相关链接", "相关文件", "相关文章", "相关阅读", "相关推荐", "推荐阅读"}
 
 
 def label_pairs(line: str) -> list[tuple[str, str]]:
@@ -85,15 +85,18 @@ _TEXT_FIELDS = frozenset({"attachments", "body", "related"})
 # A date printed alone on a line (the time may follow), as a page prints its 发布日期 under the title without
 # a label. Only the numeric forms: a 2018年10月26日 line is a signature's date, and a site's calendar widget
 # prints its weekday (2019年12月3日星期二).
-_DATE_LINE = re.compile(r"^\s*(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)\s*$")
+_DATE_LINE = re.compile(r"^\s*(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)(?!\d)")
 
 
 def metadata_pairs(line: str) -> list[tuple[str, str]]:
-    """:func:`label_pairs`, and a date alone on its line read as the ``发布日期`` it is (see _DATE_LINE)."""
+    """:func:`label_pairs`, and a date alone on its line read as the ``发布日期`` it is (see _DATE_LINE), the
+    page's tools and visit counter beside it allowed (``2020-01-01 10:00  浏览次数：123``)."""
     if pairs := label_pairs(line):
         return pairs
     match = _DATE_LINE.match(line)
-    return [("发布日期", match.group(1))] if match else []
+    if match is None or ((rest := line[match.end() :].strip()) and not is_page_tools(rest)):
+        return []
+    return [("发布日期", match.group(1))]
 
 
 def sniff(path: Path, head: bytes) -> bool:
@@ -261,13 +264,15 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
         fields.setdefault("site", site)
     attachments = _listed_after(lines, _ATTACHMENTS_HEADINGS)
     body_lines, related, cut = _body_and_related(lines, bounds.max_doc_chars)
-    body_lines, listed = _without_file_list(_without_page_frame([*(above or []), *body_lines]))
+    body_lines, listed = _without_file_list(
+        _without_trailing_labels(_without_page_frame([*(above or []), *body_lines]))
+    )
     attachments += listed
     if from_header and body_lines and _names_a_document(body_lines[0]) and not _names_a_document(fields["title"]):
         fields["title"] = body_lines[0].strip()  # the line above the labels was a column (政策文件), this the title
     if body_lines and fields.get("title") and body_lines[0].strip() == fields["title"]:
         body_lines = body_lines[1:]  # the page repeats its title above the body
-    fields["body"] = "\n".join(body_lines).strip()
+    fields["body"] = "\n".join(_joined_fragments(body_lines)).strip()
     if attachments:
         fields["attachments"] = [{"name": name} for name in attachments]
     if related:
@@ -431,6 +436,45 @@ def _without_page_frame(lines: list[str]) -> list[str]:
             return kept[:i]
         started = started or (bool(text) and not frame)
     return _without_trailing_tools(kept)
+
+
+def _without_trailing_labels(lines: list[str]) -> list[str]:
+    """The lines without the page's label lines and credits under the text (来源：… 作者：… 浏览次数：…,
+    责任编辑：…, 关键词：…, a 手机扫码 prompt), where only such lines follow the text, and without the page's tools,
+    credits and a date line with its visit counter over it. The label table the page prints over its text is
+    read; a second one under it (its source, author, visits and editor again) is no text. A text of nothing but
+    label lines keeps them."""
+
+    def trailing(lines: list[str], labels: bool) -> list[str]:
+        end = len(lines)
+        while end and (not lines[end - 1].strip() or _is_credit(lines[end - 1], labels)):
+            end -= 1
+        return lines[:end]
+
+    lines = trailing(lines, labels=False)
+    kept = trailing(lines, labels=True)
+    lines = kept if any(line.strip() for line in kept) else lines
+    # Over the text: its date and the page's counter (2020-01-01 10:00  浏览次数：123), tools, credits.
+    start = 0
+    while start < len(lines) and (
+        not lines[start].strip()
+        or _is_credit(lines[start], labels=False)
+        or (_DATE_LINE.match(lines[start]) and metadata_pairs(lines[start]))
+    ):
+        start += 1
+    return lines[start:] if start < len(lines) else lines
+
+
+_CREDIT = re.compile(r"(?:责任编辑|编辑|审核|审校|校对|作者|摄影|供稿|(?:手机)?扫码)\s*[:：]|手机扫码|扫码阅读")
+
+
+def _is_credit(line: str, labels: bool) -> bool:
+    """Whether a line is a credit or page tools (see _CREDIT), or with ``labels`` a metadata label line (the
+    text's own labels, 附件：…, are text)."""
+    text = plain_line(line).strip()
+    if _CREDIT.match(text) or (text and _is_tools(text)):
+        return True
+    return labels and any(canonical_field(label) not in _TEXT_FIELDS for label, _value in label_pairs(text))
 
 
 # The links to the column's previous and next pages under a text: 上一篇：<title>, 下一篇：没有了.
@@ -653,7 +697,7 @@ def _body_and_related(lines: _Lines, max_chars: int) -> tuple[list[str], list[st
     body: list[str] = []
     size, cut = 0, False
     while (line := lines.next()) is not None:
-        if line.strip() in _RELATED_HEADINGS and not _after_footer_link(body):
+        if line.strip().rstrip("：:") in _RELATED_HEADINGS and not _after_footer_link(body):
             related = (item.strip() for item in iter(lines.next, None) if item.strip())
             return body, list(itertools.islice(related, _MAX_RELATED)), cut
         if not body and not line.strip():
@@ -688,7 +732,9 @@ _FILE_NAME = re.compile(r".*\S\.(?:" + "|".join(sorted(ATTACHMENT_KINDS)) + r")"
 def _without_file_list(lines: list[str]) -> tuple[list[str], list[str]]:
     """The body lines without the list of files a page prints at the foot of its text (a 相关附件 or 附件下载
     heading, then the files' names one a line, as a dump copies the download links), and those names. The
-    list is taken only where it ends the text and every line under the heading names a file."""
+    list is taken only where it ends the text and every line under the heading names a file. Where there is no
+    such list, the lines that are a file's name and nothing else (download links a page prints in or under
+    its text with no heading) stay in the text and are the names."""
     texts = [line.strip() for line in lines]
     for i in range(len(texts) - 1, -1, -1):
         if texts[i] in _ATTACHMENTS_HEADINGS:
@@ -698,7 +744,56 @@ def _without_file_list(lines: list[str]) -> tuple[list[str], list[str]]:
             break
         if texts[i] and not _FILE_NAME.fullmatch(texts[i]):
             break
-    return lines, []
+    names = []
+    for i, text in enumerate(texts):
+        if (marked := _OPEN_LINK.fullmatch(text)) is not None:
+            lines = [*lines[:i], marked.group(1), *lines[i + 1 :]]  # the link's text, its 点击打开 no part of it
+            names.append(marked.group(1))
+        elif _FILE_NAME.fullmatch(text):
+            names.append(text)
+    return lines, list(dict.fromkeys(names))
+
+
+# A download link a page marks as one in its text: 关于…的函（点击打开）, 附件1（点击下载）.
+_OPEN_LINK = re.compile(r"(.*\S)\s*[（(【\[](?:请?点击)?(?:打开|下载|查看)[）)】\]]")
+
+
+# A date a page set in pieces of inline markup (<span>2019</span>年<span>11</span>月…), which a dump of its text
+# nodes writes one a line: 2019 / 年 / 11 / 月 / 15 / 日 under a signature.
+_DATE_PIECES = re.compile(
+    r"(?:\d{4}|[〇○零一二三四五六七八九]{4})年(?:\d{1,2}|[一二三四五六七八九十]{1,3})月"
+    r"(?:(?:\d{1,2}|[一二三四五六七八九十]{1,3})日)?"
+)
+_PIECE = 4  # at most this many characters a piece
+_GOES_ON = ("，", "、")  # a line ending with one breaks off inside a sentence
+_MAX_PIECES = 6
+
+
+def _joined_fragments(lines: list[str]) -> list[str]:
+    """The body lines with a date broken into pieces one a line (see _DATE_PIECES) on one line again: a run of
+    at least three short lines (at most _PIECE characters each) joined where together they read as a date.
+    A line that breaks off after a comma (…促进电力资源优化配置，) goes on on the next line: one paragraph."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        if out and out[-1].rstrip().endswith(_GOES_ON) and lines[i].strip():
+            out[-1] = out[-1].rstrip() + lines[i].strip()
+            i += 1
+            continue
+        end = i
+        while end < len(lines) and end - i < _MAX_PIECES and 0 < len(lines[end].strip()) <= _PIECE:
+            end += 1
+        joined = next(
+            (j for j in range(end, i + 2, -1) if _DATE_PIECES.fullmatch("".join(x.strip() for x in lines[i:j]))),
+            None,
+        )
+        if joined is None:
+            out.append(lines[i])
+            i += 1
+        else:
+            out.append("".join(x.strip() for x in lines[i:joined]))
+            i = joined
+    return out
 
 
 # Reading without labels ----------------------------------------------------------------------------
@@ -750,7 +845,7 @@ def plain_title(lines: list[str], strict: bool = False) -> tuple[int, str] | Non
         if not _is_title_like(candidate):
             continue
         if _TITLE_END.search(_no_space(candidate)):
-            return i, _heading_over(lines[:i], candidate)
+            return _heading_under(lines, i, _heading_over(lines[:i], candidate))
         if seen <= _PLAIN_HEADING_TOP:
             headings.append((i, candidate))
     if strict or not headings:
@@ -759,6 +854,24 @@ def plain_title(lines: list[str], strict: bool = False) -> tuple[int, str] | Non
     if headings[0][0] == first and not is_organisation_name(headings[0][1]):
         return headings[0]
     return max(headings, key=lambda found: len(_no_space(found[1])))
+
+
+def _heading_under(lines: list[str], place: int, title: str) -> tuple[int, str]:
+    """The title found on line ``place`` with the line under it where it goes on: a title whose document kind
+    stood inside a quotation (``国务院关于落实《…规划纲要》`` / ``主要目标和任务工作分工的通知``) continues on
+    the next line where that line completes a title (title-like, ending in a document kind, no prose)."""
+    if not _QUOTE_CLOSED.search(_no_space(title)):
+        return place, title
+    after = next((j for j in range(place + 1, len(lines)) if lines[j].strip()), None)
+    if after is None:
+        return place, title
+    text = plain_line(lines[after]).strip()
+    if _is_title_like(text) and not _is_prose(text) and _TITLE_END.search(_no_space(text)) and "_" not in text:
+        return after, title + text
+    return place, title
+
+
+_QUOTE_CLOSED = re.compile(r"[》」”\"]$")
 
 
 def _heading_over(above: list[str], last: str) -> str:
@@ -865,9 +978,9 @@ def _plain_record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord
     for line in reversed(top[place + 1 :]):
         lines.push_back(line)
     body_lines, related, cut = _body_and_related(lines, bounds.max_doc_chars)
-    body_lines, listed = _without_file_list(_without_page_frame(body_lines))
-    body = "\n".join(body_lines).strip()
-    if not body:
+    body_lines, listed = _without_file_list(_without_trailing_labels(_without_page_frame(body_lines)))
+    body = "\n".join(_joined_fragments(body_lines)).strip()
+    if not body and not listed:
         raise ReadError(path, "no label lines (名称, 索引号 …) and no text under the title line")
     fields: dict[str, object] = {"title": title, "body": body}
     if listed:
