@@ -59,6 +59,7 @@ from index.whoosh.related import Related, finder
 PREPARE_WAIT = 600.0
 # What :meth:`Catalog.prepare` saves beside a commit, as ``<kind>-<commit>.pickle``; the vocabulary last.
 SAVED = ("arrays", "lexicon", "vocabulary")
+WARM_QUERY = "政府信息公开 通知"  # what warm() searches: words of every portal, and their run as a phrase
 
 
 class Catalog:
@@ -132,6 +133,10 @@ class Catalog:
             readings("预")
         if not loaded:
             threading.Thread(target=self._vocabulary_in_background, daemon=True).start()
+            return
+        # One search, so that what the search path loads on its first use (numpy.ma, which np.unique imports; the
+        # encodings highlighting reads) is loaded before the first request.
+        self.search(SearchRequest(q=WARM_QUERY))
 
     def _vocabulary_in_background(self) -> None:
         """The vocabulary (where ingest saved none), the thesaurus's table and compounds of it, off the start-up path.
