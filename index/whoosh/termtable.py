@@ -18,6 +18,7 @@ import os
 import struct
 import threading
 import weakref
+from typing import Any
 
 from whoosh.filedb.compound import SubFile
 
@@ -104,12 +105,13 @@ def _once(whoosh_object, make):
 def _opened(structfile) -> tuple[object, int] | None:
     """(the open file, where ``structfile`` starts in it) of a Whoosh ``StructFile`` over a plain file or a slice of
     one; None otherwise (a memory-mapped segment, an in-memory file)."""
-    handle = getattr(structfile, "file", None)
+    handle: Any = getattr(structfile, "file", None)
     raw, base = (handle._file, handle._offset) if isinstance(handle, SubFile) else (handle, 0)
-    if not hasattr(raw, "fileno") or getattr(raw, "closed", True):
+    fileno = getattr(raw, "fileno", None)
+    if fileno is None or getattr(raw, "closed", True):
         return None
     try:
-        raw.fileno()
+        fileno()
     except (OSError, ValueError):  # no descriptor
         return None
     return raw, base
