@@ -185,3 +185,28 @@ def test_pinyin_readings_are_those_of_pypinyin_with_its_phrase_dictionary():
         return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
 
     assert run(whole) == run(ours)
+
+
+@needs_thesaurus
+def test_a_server_moving_to_a_new_commit_loads_its_table(tmp_path, monkeypatch):
+    """A re-crawl commits while the server runs: its first search on the new commit loads the table the ingest saved
+    (main's code derived it then, a second or two of one request)."""
+    docs, more = _docs(), tmp_path / "more"
+    (tmp_path / "first").mkdir()
+    more.mkdir()
+    (tmp_path / "first" / "docs.json").write_text(json.dumps(docs[:-2], ensure_ascii=False), "utf-8")
+    (more / "docs.json").write_text(json.dumps(docs[-2:], ensure_ascii=False), "utf-8")
+    index_dir = tmp_path / "index"
+    assert not ingest_paths([tmp_path / "first"], index_dir).rejected
+    catalog = Catalog(index_dir)
+    try:
+        catalog.warm()
+        before = catalog.version()
+        assert not ingest_paths([more], index_dir).rejected  # the last two documents, a new commit
+        monkeypatch.setattr(lexicon, "lexicon_alternatives", _refuse)
+        result = catalog.search(SearchRequest(q="看病", per_page=50))
+        assert catalog.version() != before
+    finally:
+        catalog.close()
+    assert [(e.term, e.synonyms) for e in result.expansions] == [("看病", ["就医"])]
+    assert {hit.id for hit in result.hits} == {f"medical-{n}" for n in range(1, 12)}
