@@ -4,9 +4,10 @@ Whoosh keeps a segment's terms in an ordered hash file (``whoosh.filedb.filetabl
 ``whoosh-reloaded``): 256 hash tables of ``(hash, position)`` slots (``!Iq``), open addressing with linear probing
 from slot ``(hash >> 8) % slots`` of table ``hash & 255``, each key stored at its position as ``!ii`` (key and
 value lengths), the key, the value (a term's ``W3TermInfo``). Whoosh reads it through three layers of Python file
-objects, five reads a term (52 µs a look-up on the corpus index); :class:`TermTable` reads the same bytes with two
-``os.pread`` calls (a window of slots, then the key and value at once), which move no file position and so need no
-lock. The index is opened without memory maps (:func:`index.whoosh.generations._storage`), which this keeps.
+objects, five reads a term; :class:`TermTable` reads the same bytes with two ``os.pread`` calls (a window of slots,
+then the key and value at once), which move no file position and so need no lock: a term's look-up and list read
+in about 0.6× Whoosh's CPU time on the corpus index (``python -m bench.lookups``). The index is opened without
+memory maps (:func:`index.whoosh.generations._storage`), which this keeps.
 
 Where the term file is not a plain file or a slice of one (a memory-mapped segment), :func:`term_table` gives
 None and the caller asks Whoosh. ``tests/test_termtable.py`` holds every term's look-up to Whoosh's own.
