@@ -214,8 +214,9 @@ class Catalog:
         return self.index_dir / str(generation) / f"arrays-{commit}.pickle"
 
     def prepare(self) -> None:
-        """Derive every array a search reads for the current commit and save them beside it (ingest calls this
-        after committing, so no search or server start pays for it)."""
+        """Derive every array a search reads for the current commit, its vocabulary and the lexicon's table of it,
+        and save them beside it (:data:`SAVED`; ingest calls this after committing, so no search or server start
+        pays for them)."""
         with self.searcher(latest=True) as searcher:
             engine = self._engine(searcher)
             arrays, reader = engine.arrays, engine.reader
