@@ -9,9 +9,13 @@ facets and takes its first page, as the result page does: the portal through ``C
 (highlights included), the textbook through :meth:`bench.textbook.Textbook.search_with_facets`.
 
 The first round after opening is reported apart (cold: arrays and posting lists read for the first time; its
-first query also pays one-time set-up, so ``cold_cpu_after_first_ms`` sums the CPU time of the rest);
-p50/p95/p99 are over the rounds after it. Each is wall time; ``cpu_*`` are the same of the process's CPU time per
-search, the figure that holds still on a busy machine (where the wall time also counts waiting for a core).
+first query also pays any one-time set-up left, so ``cold_cpu_after_first_ms`` sums the CPU time of the rest);
+p50/p95/p99 are over the rounds after it. Each run is a fresh process: the store is opened and ``warm()``-ed as
+``portal serve`` does before it takes requests, and the mix starts at once, as on a server taking traffic the moment
+it starts (work ``warm()`` leaves to a background thread shares the interpreter with the first searches). The
+operating system's page cache is as earlier runs left it: a disk's first reads after a reboot are not measured.
+Each is wall time; ``cpu_*`` are the same of the process's CPU time per search, the figure that holds still on a
+busy machine (where the wall time also counts waiting for a core).
 """
 
 from __future__ import annotations

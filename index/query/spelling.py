@@ -23,7 +23,10 @@ from __future__ import annotations
 
 import functools
 import itertools
+import os
 import re
+import sys
+import threading
 from collections import defaultdict
 
 from rapidfuzz import process
@@ -42,15 +45,38 @@ MAX_PAIR_NEIGHBOURS = 8  # neighbours of an unknown two-character word weighed b
 # corrected to 退休金怎么).
 QUESTION_WORDS = STOP_WORDS | OPTIONAL_WORDS
 _CJK = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]+$")
+_NO_PHRASES = "PYPINYIN_NO_PHRASES"
+_IMPORT_LOCK = threading.Lock()
+
+
+def _pypinyin():
+    """pypinyin's ``pinyin`` and ``Style``, imported on first use (only a search that needs a correction, or a server
+    warming up, pays for it, not every process that imports the catalog).
+
+    A character's readings are its entry in pypinyin's character dictionary; its phrase dictionary (2.5 MB of JSON,
+    parsed at import in one call that holds the interpreter lock: two thirds of the import's CPU time) is not
+    loaded: ``PYPINYIN_NO_PHRASES``, pypinyin's documented switch, set for the import and restored after. Every CJK
+    character reads the same either way (tests/test_suggest_spelling.py)."""
+    if "pypinyin" not in sys.modules:
+        with _IMPORT_LOCK:
+            before = os.environ.get(_NO_PHRASES)
+            os.environ[_NO_PHRASES] = "1"
+            try:
+                import pypinyin  # noqa: F401
+            finally:
+                if before is None:
+                    os.environ.pop(_NO_PHRASES, None)
+                else:
+                    os.environ[_NO_PHRASES] = before
+    from pypinyin import Style, pinyin
+
+    return pinyin, Style
 
 
 @functools.lru_cache(maxsize=32768)
 def readings(ch: str) -> tuple[str, ...]:
     """The pinyin readings of one character without tones (长 → zhang, chang); () for none."""
-    # pypinyin loads its dictionaries when imported (about half a second): only a search that needs a
-    # correction pays for it, not every process that imports the catalog.
-    from pypinyin import Style, pinyin
-
+    pinyin, Style = _pypinyin()
     found = pinyin(ch, style=Style.NORMAL, heteronym=True, errors="ignore")
     return tuple(dict.fromkeys(r for group in found for r in group)) if found else ()
 

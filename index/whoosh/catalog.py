@@ -23,6 +23,7 @@ from whoosh.searching import Searcher
 from index.analysis import segmenter, userdict_of
 from index.convert import to_simplified
 from index.identifiers import doc_no_key, index_no_key
+from index.query import lexicon
 from index.query.compounds import Compounds, compounds_of
 from index.query.identify import identifier_terms, index_no_terms, may_name_documents
 from index.query.lexicon import WithLexicon
@@ -56,6 +57,11 @@ from index.whoosh.related import Related, finder
 # Seconds a server goes on answering from the commit before a new one whose arrays are not saved yet (an ingest
 # derives them after committing; one that stopped before doing so never will).
 PREPARE_WAIT = 600.0
+# What :meth:`Catalog.prepare` saves beside a commit, as ``<kind>-<commit>.pickle``; the vocabulary last.
+SAVED = ("arrays", "lexicon", "vocabulary")
+# What warm() searches: words with hits in most portals, which bench.latency's mix does not hold (its cold round
+# would find their lists read already).
+WARM_QUERY = "检验 检疫 预热"
 
 
 class Catalog:
@@ -110,26 +116,38 @@ class Catalog:
         return generations.damage(self.index_dir)
 
     def warm(self) -> None:
-        """Load the segmenter and open the index now, not on the first request; load the arrays and the
-        autocomplete vocabulary ingest saved; the rest in the background (:meth:`_vocabulary_in_background`)."""
+        """Load now what the first requests would pay for: the segmenter, the index, the arrays, the autocomplete
+        vocabulary and the lexicon's table :meth:`prepare` saved, the compounds of that vocabulary, and pypinyin (for
+        corrections by sound). What no ingest saved (an index prepared by older code) is derived in the background
+        (:meth:`_vocabulary_in_background`); only then does the first search share the interpreter with it."""
         list(self._analyzer()("预热", mode="query"))
+        loaded = False
         with self.searcher() as searcher:
             version = self.arrays(searcher).version
             if self._vocabulary_path(version).exists():
-                self._vocabulary(searcher)
-        threading.Thread(target=self._vocabulary_in_background, daemon=True).start()
+                vocabulary, _ = self._vocabulary(searcher)
+                saved = self._saved_lexicon(version)
+                if saved is not None:
+                    self._lexicon.alternatives(vocabulary, lambda: saved)
+                    self._engine(searcher)
+                    loaded = True
+        with contextlib.suppress(OSError):  # out of file descriptors: the first correction imports it
+            readings("预")
+        if not loaded:
+            threading.Thread(target=self._vocabulary_in_background, daemon=True).start()
+            return
+        # One search, so that what the search path loads on its first use (numpy.ma, which np.unique imports; the
+        # encodings highlighting reads) is loaded before the first request.
+        self.search(SearchRequest(q=WARM_QUERY))
 
     def _vocabulary_in_background(self) -> None:
-        """The vocabulary (where ingest saved none), the thesaurus and compounds of it, and pypinyin's dictionaries
-        (for corrections by sound), off the start-up path. Warming only: a catalog closed (or moved to a new
-        generation) before it finished, or a server out of file descriptors (a flood of idle connections), leaves
-        the work to the first search that needs it."""
+        """The vocabulary (where ingest saved none), the thesaurus's table and compounds of it, off the start-up path.
+        Warming only: a catalog closed (or moved to a new generation) before it finished, or a server out of file
+        descriptors (a flood of idle connections), leaves the work to the first search that needs it."""
         try:
             with self.searcher() as searcher:
                 self._vocabulary(searcher)
                 self._engine(searcher)
-            # pypinyin's import opens its dictionary modules: out of descriptors it raises OSError like the rest.
-            readings("预")
         except (ReaderClosed, OSError):
             return
 
@@ -196,8 +214,9 @@ class Catalog:
         return self.index_dir / str(generation) / f"arrays-{commit}.pickle"
 
     def prepare(self) -> None:
-        """Derive every array a search reads for the current commit and save them beside it (ingest calls this
-        after committing, so no search or server start pays for it)."""
+        """Derive every array a search reads for the current commit, its vocabulary and the lexicon's table of it,
+        and save them beside it (:data:`SAVED`; ingest calls this after committing, so no search or server start
+        pays for them)."""
         with self.searcher(latest=True) as searcher:
             engine = self._engine(searcher)
             arrays, reader = engine.arrays, engine.reader
@@ -212,10 +231,14 @@ class Catalog:
             facet_values(arrays, reader, np.flatnonzero(arrays.alive), SearchRequest())
             collapse(arrays, reader, np.flatnonzero(arrays.alive))
             path = self._arrays_path(arrays.version)
-            for old in [*path.parent.glob("arrays-*.pickle"), *path.parent.glob("vocabulary-*.pickle")]:
-                old.unlink(missing_ok=True)
+            for kind in SAVED:
+                for old in path.parent.glob(f"{kind}-*.pickle"):
+                    old.unlink(missing_ok=True)
             arrays.save(path)
             vocabulary, speller = self._vocabulary(searcher)
+            alternatives = self._lexicon.alternatives(vocabulary, lambda: self._saved_lexicon(arrays.version))
+            save_pickle(self._lexicon_path(arrays.version), lexicon.saved_form(alternatives, arrays.version))
+            # the vocabulary last: a commit is ready to search once it is saved (_commit_ready)
             save_pickle(self._vocabulary_path(arrays.version), (vocabulary, speller))
         segmenter(userdict_of(self._analyzer()))  # builds the query tokenizer's dictionary trie where missing
 
@@ -242,6 +265,15 @@ class Catalog:
         generation, commit, _segments = version
         return self.index_dir / str(generation) / f"vocabulary-{commit}.pickle"
 
+    def _lexicon_path(self, version: tuple) -> Path:
+        generation, commit, _segments = version
+        return self.index_dir / str(generation) / f"lexicon-{commit}.pickle"
+
+    def _saved_lexicon(self, version: tuple) -> dict[str, tuple[str, ...]] | None:
+        """The lexicon's table :meth:`prepare` saved for the commit ``version`` (:func:`lexicon.from_saved`), or None
+        (an index prepared before it was saved, or by another thesaurus: the table is derived again)."""
+        return lexicon.from_saved(load_pickle(self._lexicon_path(version)), version)
+
     def suggest(self, q: str, titles: int = 5, terms: int = 8) -> Suggestions:
         """Autocomplete for what has been typed: titles holding it and frequent words beginning with its last
         part (:mod:`index.query.suggest`)."""
@@ -252,7 +284,10 @@ class Catalog:
     def _engine(self, searcher: Searcher, literal: bool = False) -> Engine:
         synonyms = None
         if not literal and self.synonyms.path is not None:
-            synonyms = self._lexicon.table(self.synonyms.table(), self._vocabulary(searcher)[0])
+            version = self.arrays(searcher).version
+            synonyms = self._lexicon.table(
+                self.synonyms.table(), self._vocabulary(searcher)[0], lambda: self._saved_lexicon(version)
+            )
         return Engine(self.arrays(searcher), searcher.reader(), self._analyzer(), synonyms, self._compounds(searcher))
 
     def _compounds(self, searcher: Searcher) -> Compounds:

@@ -30,9 +30,11 @@ from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
 import numpy as np
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.formats import Format
 from whoosh.reading import IndexReader, TermNotFound
+
+from index.whoosh.termtable import positional_file, term_table
 
 _EMPTY = b""
 # A decoded block's memory, roughly: Python objects per posting (an int, a bytes object and their places in
@@ -343,7 +345,14 @@ def _lookup(leaf: IndexReader, field: str, term: str) -> _Found:
     if terms is None:  # an index of no segment (Whoosh's EmptyReader): no term at all
         return None, 0, b""
     try:  # one look-up of the term (asking whether the segment holds it first would be a second)
-        info = terms.term_info(field, leaf._text_to_bytes(field, term))
+        table = term_table(terms._tindex)
+        if table is None:
+            info = terms.term_info(field, leaf._text_to_bytes(field, term))
+        else:
+            value = table.lookup(terms._keycoder(field, leaf._text_to_bytes(field, term)))
+            if value is None:
+                return None, 0, b""
+            info = W3TermInfo.from_bytes(value)
     except (TermNotFound, KeyError):  # KeyError: a field the segment holds no term of
         return None, 0, b""
     if info.is_inlined():  # a short list kept in the term info itself
@@ -351,7 +360,8 @@ def _lookup(leaf: IndexReader, field: str, term: str) -> _Found:
     offset, length = info.extent()
     if isinstance(length, tuple):  # W3TermInfo.from_bytes keeps struct's 1-tuple (Whoosh's matcher never reads it)
         (length,) = length
-    return info, offset, terms._postfile.get(offset, length)
+    postings = positional_file(terms._postfile)
+    return info, offset, (postings or terms._postfile).get(offset, length)
 
 
 def _is_packed(data: bytes) -> bool:

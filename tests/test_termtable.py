@@ -1,0 +1,80 @@
+"""Term look-ups by positional reads (index/whoosh/termtable.py) find what Whoosh's own hash reader finds, for every
+term of a real index, and nothing for terms it does not hold."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.whoosh import generations
+from index.whoosh.postings import _lookup
+from index.whoosh.termtable import TermTable, positional_file, term_table
+
+
+@pytest.fixture
+def reader(built_index):
+    ix = generations.open_current(built_index)
+    reader = ix.reader()
+    yield reader
+    reader.close()
+    ix.close()
+
+
+def _segments(reader):
+    leaves = [leaf for leaf, _offset in reader.leaf_readers() if getattr(leaf, "_terms", None) is not None]
+    assert leaves
+    return leaves
+
+
+def test_every_term_is_found_as_whoosh_finds_it(reader):
+    checked = 0
+    for leaf in _segments(reader):
+        hashreader = leaf._terms._tindex
+        table = term_table(hashreader)
+        assert isinstance(table, TermTable)  # the index is opened without memory maps: a plain file, read by pread
+        for key, value in hashreader.items():
+            assert table.lookup(key) == value == hashreader[key]
+            checked += 1
+    assert checked > 10_000  # every field's terms, words and bigrams
+
+
+def test_terms_the_segment_lacks_are_not_found(reader):
+    for leaf in _segments(reader):
+        hashreader = leaf._terms._tindex
+        table = term_table(hashreader)
+        assert table is not None
+        keys = [key for key, _ in zip(hashreader.keys(), range(2000), strict=False)]
+        for key in keys:
+            for absent in (key + b"\x00", key[:-1] + bytes([(key[-1] + 1) % 256]), b"\xff" + key):
+                if absent not in hashreader:
+                    assert table.lookup(absent) is None
+
+
+def test_posting_lists_read_by_pread_are_whooshs_bytes(reader):
+    for leaf in _segments(reader):
+        terms = leaf._terms
+        postings = positional_file(terms._postfile)
+        assert postings is not None
+        for field in ("body_grams", "title", "body"):
+            for term in [t.decode("utf-8") for t, _ in zip(leaf.lexicon(field), range(300), strict=False)]:
+                info, offset, data = _lookup(leaf, field, term)
+                whoosh = terms.term_info(field, term.encode("utf-8"))
+                assert info.doc_frequency() == whoosh.doc_frequency()
+                if not whoosh.is_inlined():
+                    start, length = whoosh.extent()
+                    (length,) = length if isinstance(length, tuple) else (length,)
+                    assert (offset, data) == (start, terms._postfile.get(start, length))
+
+
+def test_a_closed_segment_is_not_read(built_index):
+    """After Whoosh closes the reader its descriptor may be another file's: reading it would give wrong bytes."""
+    ix = generations.open_current(built_index)
+    reader = ix.reader()
+    leaf = _segments(reader)[0]
+    hashreader = leaf._terms._tindex
+    table = term_table(hashreader)
+    key = next(iter(hashreader.keys()))
+    assert table is not None and table.lookup(key) is not None
+    reader.close()
+    ix.close()
+    with pytest.raises(ValueError, match="closed"):
+        table.lookup(key)
