@@ -78,3 +78,33 @@ def test_a_closed_segment_is_not_read(built_index):
     ix.close()
     with pytest.raises(ValueError, match="closed"):
         table.lookup(key)
+
+
+def test_a_look_up_racing_the_close_reads_the_segments_bytes(built_index, tmp_path):
+    """The window between the closed-check and the read: Whoosh closes the file and another file takes its
+    descriptor's number. The table reads through a descriptor of its own, so it still gets the segment's bytes."""
+    ix = generations.open_current(built_index)
+    reader = ix.reader()
+    leaf = _segments(reader)[0]
+    hashreader = leaf._terms._tindex
+    table = term_table(hashreader)
+    assert table is not None
+    key = next(iter(hashreader.keys()))
+    before = table.lookup(key)
+    raw = table._raw
+    reader.close()
+    ix.close()
+    assert raw.closed
+    impostor = tmp_path / "other"
+    impostor.write_bytes(b"\xff" * 1_000_000)
+    opened = [open(impostor, "rb") for _ in range(8)]  # the freed descriptor numbers go to another file
+
+    class StillOpen:  # the check passed just before the close
+        closed = False
+
+    try:
+        table._raw = StillOpen()
+        assert table.lookup(key) == before
+    finally:
+        for handle in opened:
+            handle.close()

@@ -35,12 +35,16 @@ class PositionalFile:
 
     def __init__(self, raw, base: int) -> None:
         self._raw = raw  # the open file (Whoosh closes it with the reader)
-        self._fd = raw.fileno()
+        # A descriptor of our own on the same open file, closed when this object goes: a search racing the reader's
+        # close reads the segment's bytes or fails, never another file that took the closed descriptor's number.
+        self._fd = os.dup(raw.fileno())
+        weakref.finalize(self, os.close, self._fd)
         self._base = base  # where the Whoosh file starts in it
 
     def get(self, position: int, length: int) -> bytes:
-        """``length`` bytes from ``position`` of the Whoosh file (fewer at its end)."""
-        if self._raw.closed:  # its descriptor may be another file's by now
+        """``length`` bytes from ``position`` of the Whoosh file (fewer at its end); ValueError once Whoosh closed
+        the file (its reader was closed)."""
+        if self._raw.closed:
             raise ValueError("read of a closed segment file")
         return os.pread(self._fd, length, self._base + position)
 
