@@ -86,8 +86,35 @@ def record_from_mapping(item: Mapping[str, Any], source: str, locator: str) -> R
     {"title": …}}}``) are read as part of the record at any depth, nearer levels first: each level's keys fill
     only the fields the levels above it leave empty. The keys no label names are then read by their values
     (a text of sentences is the body, …), each level's too.
+
+    A body that is a whole page's text dump (the page's navigation, date and 来源 lines and footer kept) is read
+    as the page text reader reads such a dump (:func:`index.readers.text.page_dump_record`): its body without the
+    page's frame, and the fields the dump shows (its date, …) where the record's own keys give none.
     """
-    return RawRecord(source=source, locator=locator, fields=mapping_fields(item), attachment_root=Path(source).parent)
+    return RawRecord(
+        source=source,
+        locator=locator,
+        fields=_with_page_dump(mapping_fields(item), source),
+        attachment_root=Path(source).parent,
+    )
+
+
+def _with_page_dump(fields: dict[str, Any], source: str) -> dict[str, Any]:
+    """The fields of a record whose body is a page's text dump read from the dump (see record_from_mapping)."""
+    body = fields.get("body")
+    if not isinstance(body, str):
+        return fields
+    from index import limits  # imported here: the page text reader imports this module
+    from index.readers.text import page_dump_record
+
+    page = page_dump_record(body, source, limits.current())
+    if page is None:
+        return fields
+    return {
+        **page.fields,
+        **{name: value for name, value in fields.items() if name != "body"},
+        "body": page.fields.get("body", ""),
+    }
 
 
 # How deep objects under unnamed keys are read into one record. Deeper than a record's fields are ever nested,
