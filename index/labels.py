@@ -525,6 +525,7 @@ def _companion_of(label: str, value: Any) -> tuple[str, str] | None:
             return stem, field
     return None
 
+
 # A page's label and colon a crawler kept in front of the value it scraped (``发布时间：2021-01-20 10:00``).
 _OWN_LABEL = re.compile(r"^\s*([\u4e00-\u9fff][\u4e00-\u9fff \t\u3000]{1,7}?)[ \t\u3000]*[：:][ \t\u3000]*")
 
