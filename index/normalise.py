@@ -53,6 +53,12 @@ _HTML_BODY = re.compile(
     r"^\s*<(?:(?:div|p|table|span|section|article|html|body|h[1-6]|ul|ol|center|font|blockquote|pre)\b|!--)",
     re.IGNORECASE,
 )
+# Markup stored escaped, as a crawler that HTML-escaped the page's markup once more keeps it: &lt;p&gt;, &lt;div …
+_ESCAPED_HTML = re.compile(r"^\s*&lt;/?[A-Za-z][\w:-]*(?:\s|&gt;|/)")
+# A body that starts with any other tag (<style>, <meta>, <o:p>, <TR>) is HTML too where it holds a paragraph's,
+# a cell's or a line break's markup further on.
+_ANY_TAG = re.compile(r"^\s*<[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>")
+_BLOCK_TAG = re.compile(r"</(?:p|div|td|li|h[1-6]|table|section|article|span|font)\s*>|<br\s*/?>", re.IGNORECASE)
 # A closing tag whose slash a JSON encoder escaped and a crawler kept escaped (<\/P>): the tag it stands for.
 _ESCAPED_CLOSE = re.compile(r"<\\/(?=[A-Za-z])")
 
@@ -61,12 +67,17 @@ _ESCAPED_CLOSE = re.compile(r"<\\/(?=[A-Za-z])")
 _INLINE_MARKS = re.compile(r"</?(?:em|b|strong|font|span|mark|i)\b[^<>]*>", re.IGNORECASE)
 
 
+# Any tag in a one-line value (a title a list API wrapped in its link: <a href=…>…</a>): never the value's text.
+# A tag name is Latin letters right after ``<``, so a title's <办法> in angle quotes stays.
+_ANY_MARKUP = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>")
+
+
 def clean_line(text: Any) -> str:
-    """A one-line value: search-highlight marks (``<em>``) dropped, entities decoded, NBSP/U+3000 padding and
-    inner runs of space collapsed."""
+    """A one-line value: search-highlight marks (``<em>``) and any other tag (``<a href=…>``) dropped, entities
+    decoded, NBSP/U+3000 padding and inner runs of space collapsed."""
     if text is None:
         return ""
-    text = html.unescape(_INLINE_MARKS.sub("", str(text)))
+    text = html.unescape(_ANY_MARKUP.sub("", str(text)))
     return _SPACES.sub(" ", text).strip()
 
 
@@ -78,7 +89,9 @@ def clean_body(text: Any) -> str:
     if not text:
         return ""
     text = str(text)
-    if _HTML_BODY.match(text):
+    if _ESCAPED_HTML.match(text):
+        text = html.unescape(text)  # markup a crawler stored escaped (&lt;p&gt;…&lt;/p&gt;): the markup it stands for
+    if _HTML_BODY.match(text) or (_ANY_TAG.match(text) and _BLOCK_TAG.search(text)):
         text = html_to_text(_ESCAPED_CLOSE.sub("</", text))
     else:
         text = html.unescape(_INLINE_MARKS.sub("", text))  # a search API's marks round the matched words
