@@ -232,9 +232,10 @@ def fields_by_value(pairs: Iterable[tuple[str, Any]], fields: dict[str, Any]) ->
     sentences is the body; then, beside a body, the line naming a document is the title (one with a document's
     word — 关于, 通知, 办法 … — before others, else the longest), and without a body the one such line where the
     record has a date or an address (a list's record); a string wholly a 索引号 the 索引号, wholly a 文号
-    the 文号, wholly a validity word (现行有效, 已废止) the validity; the one date among the unread keys (a date
-    another word of its key makes other — ``updateTime`` — aside) the publication date. ``pairs`` are the (key,
-    value) pairs no label and no key's parts read."""
+    the 文号, wholly a validity word (现行有效, 已废止) the validity; a list of objects naming files the
+    attachments; the one date among the unread keys (a date another word of its key makes other —
+    ``updateTime`` — aside) the publication date. ``pairs`` are the (key, value) pairs no label and no key's
+    parts read."""
     from index.labels import is_index_no
 
     strings = [(key, value.strip()) for key, value in pairs if isinstance(value, str) and value.strip()]
@@ -262,11 +263,31 @@ def fields_by_value(pairs: Iterable[tuple[str, Any]], fields: dict[str, Any]) ->
         dates = {value for key, value in strings if is_date(value) and not set(key_words(key)) & _OTHER_DATES}
         if len(dates) == 1:
             found["pub_date"] = dates.pop()
+    if "attachments" not in fields:
+        files = [value for _key, value in pairs if _is_file_list(value)]
+        if files:
+            found["attachments"] = files[0]  # fjList: [{fjmc: 附件1.doc, fjlj: …}], an API's list of its files
     if "validity" not in fields:
         words = {value for _key, value in strings if is_validity(value)}
         if len(words) == 1:
             found["validity"] = words.pop()  # 状态: 现行有效, a law database's status under a key no label names
     return found
+
+
+def _is_file_list(value: Any) -> bool:
+    """Whether a value is a list of objects each naming or addressing a file (a string ending in an attachment's
+    extension: 附件1.实施细则.doc, /P020210203.pdf), as an API lists a document's attachments under a key of its
+    own (``fjList``, ``fileList``, ``attachs``)."""
+    from index.htmltext import ATTACHMENT_KINDS  # imported here: htmltext is not needed to read keys
+
+    def is_file(text: Any) -> bool:
+        return isinstance(text, str) and text.strip().rsplit(".", 1)[-1].lower() in ATTACHMENT_KINDS
+
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(item, dict) and any(is_file(part) for part in item.values()) for item in value)
+    )
 
 
 def _text(value: Any) -> str:
