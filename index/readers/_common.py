@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import gzip
+import html
 import json
 import re
 import zlib
@@ -99,14 +100,25 @@ def record_from_mapping(item: Mapping[str, Any], source: str, locator: str) -> R
     )
 
 
+# What only a site's footer prints (the page text reader's own test, index.readers.text._FOOTER_MARK), looked for
+# before anything is read again; and a text that is markup.
+_FOOTER_MARKS = re.compile(r"ICP备|公网安备|网站标识码|版权所有|主办单位|承办单位")
+_MARKUP = re.compile(r"^\s*(?:<|&lt;)[A-Za-z!]")
+
+
 def _with_page_dump(fields: dict[str, Any], source: str) -> dict[str, Any]:
     """The fields of a record whose body is a page's text dump read from the dump (see record_from_mapping)."""
     body = fields.get("body")
-    if not isinstance(body, str):
+    if isinstance(body, list) and all(isinstance(line, str) for line in body):
+        body = "\n".join(body)  # the dump's lines as Scrapy's getall() leaves them
+    if not isinstance(body, str) or len(set(_FOOTER_MARKS.findall(body))) < 2:
         return fields
     from index import limits  # imported here: the page text reader imports this module
+    from index.htmltext import html_to_text
     from index.readers.text import page_dump_record
 
+    if _MARKUP.match(body):  # the dump's lines as a crawler wrapped them, one paragraph each (escaped once more)
+        body = html_to_text(html.unescape(body) if body.lstrip().startswith("&lt;") else body)
     page = page_dump_record(body, source, limits.current())
     if page is None:
         return fields
