@@ -247,7 +247,7 @@ def _name_and_address(item: list[Any] | tuple[Any, ...]) -> dict[str, str] | Non
 # attachName/attachPath, fjmc/fjdz): by the end of the key, once the canonical key is absent.
 _LINK_KEY_ENDINGS = (
     ("name", ("name", "title", "desc", "mc", "filename")),
-    ("url", ("url", "href", "link", "dz", "src", "file")),
+    ("url", ("url", "href", "link", "dz", "lj", "src", "file")),  # dz: 地址, lj: 链接 (fjdz, fjlj)
     ("path", ("path",)),
 )
 

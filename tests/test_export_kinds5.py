@@ -1,0 +1,185 @@
+"""Kinds of real exports the readers got wrong (issue 17, round 5).
+
+- A crawler's JSON record whose ``content`` is the whole page's text dump, one text node a line, the site's
+  navigation, its date and 来源 lines and its footer kept (Yuhamixli/Law-Crawler-RPA-RAG-MCP
+  data/raw/json/086e81f6ebae376a_中华人民共和国反洗钱法.json, a www.gov.cn page; the fidelity collection's tune
+  split, tests/fidelity/manifest.d/exports5.json): read as the page text reader reads such a dump.
+- A coded field's name beside its code: TRS 海云's ``FWJG`` (the issuing body's code) beside ``FWJG_name``, as the
+  issue lists the API's keys and public crawlers read them (``info["FWJG_name"]`` for the 发文机关).
+- Keys in full pinyin, as crawler items and CMS fields name them (``suoyinhao``, ``zhutifenlei``, ``chengwenriqi``,
+  ``gongwenzhonglei``, ``fawenjiguan``, ``zhutici``, ``neirong`` of a 发改委 crawler's item; ``wenhao``,
+  ``fabujigou`` of a 政策 CMS's form).
+- A body stored as markup escaped once more (``&lt;p&gt;``) or opening with a tag other than a block's
+  (``<style>``); a title wrapped in its list page's link; a status that is a validity word (现行有效) under a key
+  no label names; a document's files listed under a key of the API's own (``fjList``).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+
+from bench.fidelity import COLLECTION
+from index.ingest import IngestReport, read_document
+from index.labels import map_fields
+from index.limits import DEFAULTS
+from index.normalise import clean_body, clean_line
+from index.readers import read_file
+from index.record import RawRecord, ReadError
+
+
+def _documents(path):
+    items = list(read_file(path))
+    assert not [item for item in items if isinstance(item, ReadError)], items
+    docs = [read_document(item, DEFAULTS, IngestReport()) for item in items if isinstance(item, RawRecord)]
+    assert all(doc is not None for doc in docs)
+    return docs
+
+
+def _one(tmp_path, record, name="export.json"):
+    path = tmp_path / name
+    path.write_text(json.dumps(record, ensure_ascii=False), "utf-8")
+    [doc] = _documents(path)
+    return doc
+
+
+def test_a_records_content_that_is_a_whole_pages_text_dump_is_read_as_the_page(tmp_path):
+    path = tmp_path / "yuhamixli-govcn-fxqf.json"
+    path.write_bytes(gzip.decompress((COLLECTION / "pages/yuhamixli-govcn-fxqf.json.gz").read_bytes()))
+    [doc] = _documents(path)
+    assert doc.title == "中华人民共和国反洗钱法"
+    assert doc.pub_date == "2024-11-09"  # the dump's date line under its heading
+    head = doc.body[:300]
+    assert "首页" not in head and "个人中心" not in head and "https://www.gov.cn/" not in head  # the navigation
+    assert "中华人民共和国反洗钱法" in head and "京ICP备" not in doc.body  # the footer
+
+
+def test_a_page_dump_as_getall_lines_or_as_markup_is_read_the_same(tmp_path):
+    record = json.loads(gzip.decompress((COLLECTION / "pages/yuhamixli-govcn-fxqf.json.gz").read_bytes()))
+    lines = [line for line in record["content"].split("\n") if line.strip()]
+    as_lines = _one(tmp_path, {**record, "content": lines}, "lines.json")
+    as_markup = _one(tmp_path, {**record, "content": "".join(f"<p>{line}</p>" for line in lines)}, "markup.json")
+    assert as_lines.pub_date == as_markup.pub_date == "2024-11-09"
+    assert "京ICP备" not in as_lines.body and "京ICP备" not in as_markup.body
+
+
+def test_a_text_with_one_footer_word_is_no_page_dump(tmp_path):
+    body = "为规范本网站管理，版权所有人授权转载。\n现将有关事项通知如下。\n2021-02-03"
+    doc = _one(tmp_path, {"title": "关于网站管理的通知", "content": body})
+    assert doc.body.startswith("为规范本网站管理") and doc.pub_date == ""
+
+
+def test_a_coded_fields_name_beside_its_code_wins(tmp_path):
+    doc = _one(
+        tmp_path,
+        {
+            "page": {
+                "content": [
+                    {
+                        "BT": "关于报送整顿和规范矿产资源开发秩序工作进展情况的通知",
+                        "FWJG": "11100000000013127D",
+                        "FWJG_name": "国土资源部",
+                        "ztfl": "0301",
+                        "ztflName": "国土资源、能源",
+                        "yxx": "1",
+                        "yxxText": "有效",
+                        "FWZH": "国土资电发〔2005〕48号",
+                        "FBRQ": "2005-12-21 00:00:00",
+                    }
+                ]
+            }
+        },
+    )
+    assert doc.publishers == ["国土资源部"] and doc.category_topic == "国土资源、能源" and doc.validity == "有效"
+    assert doc.doc_no == "国土资电发〔2005〕48号" and doc.pub_date == "2005-12-21"
+
+
+def test_a_code_alone_is_no_publisher_and_no_class():
+    fields, _unknown = map_fields([("fwjg", "11100000000013127D"), ("ztfl", "0301"), ("bt", "关于…的通知")])
+    assert "publisher" not in fields and "category_topic" not in fields and fields["title"] == "关于…的通知"
+
+
+def test_a_name_in_latin_letters_is_still_a_name_and_a_suffix_needs_a_known_stem():
+    fields, unknown = map_fields([("publisher", "State Council"), ("username", "管理员")])
+    assert fields == {"publisher": "State Council"} and unknown == ["username"]
+
+
+def test_full_pinyin_keys_are_read(tmp_path):
+    doc = _one(
+        tmp_path,
+        [
+            {
+                "biaoti": "国家发展改革委关于印发某某办法的通知",
+                "suoyinhao": "000013038/2021-00123",
+                "wenhao": "发改规〔2021〕3号",
+                "fawenjiguan": "中华人民共和国国家发展和改革委员会",
+                "chengwenriqi": "2021-02-01",
+                "faburiqi": "2021-02-03",
+                "zhutifenlei": "综合政务",
+                "gongwenzhonglei": "通知",
+                "zhutici": "价格",
+                "neirong": "各省、自治区、直辖市发展改革委：现将有关事项通知如下。",
+            }
+        ],
+    )
+    assert (doc.title, doc.index_no.raw if doc.index_no else "", doc.doc_no) == (
+        "国家发展改革委关于印发某某办法的通知",
+        "000013038/2021-00123",
+        "发改规〔2021〕3号",
+    )
+    assert doc.publishers == ["中华人民共和国国家发展和改革委员会"]
+    assert (doc.written_date, doc.pub_date, doc.category_topic, doc.category_genre) == (
+        "2021-02-01",
+        "2021-02-03",
+        "综合政务",
+        "通知",
+    )
+    assert doc.keywords == ["价格"] and doc.body.startswith("各省、自治区、直辖市发展改革委")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "&lt;p style=&quot;text-indent:2em&quot;&gt;各区人民政府：&lt;/p&gt;&lt;p&gt;现将有关事项通知如下。&lt;/p&gt;",
+        "\n\t<style>p{margin:0}</style><P class=MsoNormal>各区人民政府：</P><P>现将有关事项通知如下。</P>",
+        "<o:p></o:p><span>各区人民政府：</span><br/>现将有关事项通知如下。",
+    ],
+)
+def test_markup_stored_escaped_or_opening_with_another_tag_is_html(body):
+    assert clean_body(body) == "各区人民政府：\n\n现将有关事项通知如下。"
+
+
+def test_a_body_that_merely_mentions_a_tag_stays_text():
+    assert clean_body("<注意>本通知自发布之日起施行。") == "<注意>本通知自发布之日起施行。"
+
+
+def test_a_title_wrapped_in_its_link_is_its_text():
+    assert clean_line('<a href="./t20210203_1.html" target="_blank">关于<em>印发</em>某某办法的通知</a>') == (
+        "关于印发某某办法的通知"
+    )
+    assert clean_line("关于印发<某某办法>的通知") == "关于印发<某某办法>的通知"  # angle quotes are no tag
+
+
+def test_a_status_that_is_a_validity_word_is_the_validity(tmp_path):
+    doc = _one(tmp_path, [{"法规名称": "中华人民共和国民法典", "发布日期": "2020-05-28", "状态": "现行有效"}])
+    assert doc.validity == "有效"
+
+
+def test_a_documents_files_under_the_apis_own_key_are_its_attachments(tmp_path):
+    doc = _one(
+        tmp_path,
+        {
+            "data": {
+                "title": "关于印发某某办法的通知",
+                "fjList": [
+                    {"fjmc": "附件1.实施细则.doc", "fjlj": "/u/cms/P020210203.doc"},
+                    {"fjmc": "附件2.申请表.xlsx", "fjlj": "/u/cms/P020210204.xlsx"},
+                ],
+                "tagList": [{"name": "财政"}],
+            }
+        },
+    )
+    assert [a.name for a in doc.attachments] == ["附件1.实施细则.doc", "附件2.申请表.xlsx"]
+    assert doc.attachments[0].url == "/u/cms/P020210203.doc"
