@@ -4,6 +4,9 @@
   navigation, its date and 来源 lines and its footer kept (Yuhamixli/Law-Crawler-RPA-RAG-MCP
   data/raw/json/086e81f6ebae376a_中华人民共和国反洗钱法.json, a www.gov.cn page; the fidelity collection's tune
   split, tests/fidelity/manifest.d/exports5.json): read as the page text reader reads such a dump.
+- A crawler's JSON record holding a page's saved source (``"html": "<!DOCTYPE html>…"``), or the fragment of it that
+  holds the 信息公开 label table: read as the HTML reader reads the page (every tune HTML page of the fidelity
+  collection, saved so, keeps every field its own reading gets right).
 - A coded field's name beside its code: TRS 海云's ``FWJG`` (the issuing body's code) beside ``FWJG_name``, as the
   issue lists the API's keys and public crawlers read them (``info["FWJG_name"]`` for the 发文机关).
 - Keys in full pinyin, as crawler items and CMS fields name them (``suoyinhao``, ``zhutifenlei``, ``chengwenriqi``,
@@ -21,7 +24,7 @@ import json
 
 import pytest
 
-from bench.fidelity import COLLECTION
+from bench.fidelity import COLLECTION, FIELDS, ingest_one, load_manifest, same
 from index.ingest import IngestReport, read_document
 from index.labels import map_fields
 from index.limits import DEFAULTS
@@ -63,6 +66,39 @@ def test_a_page_dump_as_getall_lines_or_as_markup_is_read_the_same(tmp_path):
     as_markup = _one(tmp_path, {**record, "content": "".join(f"<p>{line}</p>" for line in lines)}, "markup.json")
     assert as_lines.pub_date == as_markup.pub_date == "2024-11-09"
     assert "京ICP备" not in as_lines.body and "京ICP备" not in as_markup.body
+
+
+TUNE_PAGES = [entry for entry in load_manifest()["pages"] if entry["split"] == "tune" and entry["kind"] == "html"]
+
+
+def _right(entry, values) -> set[str]:
+    return {
+        name
+        for name in FIELDS
+        if entry["expected"].get(name) is not None and same(name, entry["expected"][name], values.get(name, ""))
+    }
+
+
+def test_a_pages_saved_source_in_a_record_is_read_as_the_page(tmp_path):
+    assert len(TUNE_PAGES) >= 20
+    lost = {}
+    for entry in TUNE_PAGES:
+        page = COLLECTION / entry["file"]
+        own = _right(entry, ingest_one(page, page.name.removesuffix(".gz")).values)
+        source = gzip.decompress(page.read_bytes()).decode("utf-8", errors="replace")
+        record = {"url": "http://www.example.gov.cn/t.html", "html": source, "crawl_time": "2024-01-01 10:00:00"}
+        saved = tmp_path / "saved.json.gz"
+        saved.write_bytes(gzip.compress(json.dumps(record, ensure_ascii=False).encode("utf-8")))
+        kept = _right(entry, ingest_one(saved, "saved.json", 1).values)
+        if own - kept:
+            lost[entry["file"]] = sorted(own - kept)
+    assert not lost
+
+
+def test_an_editors_markup_naming_one_label_is_still_the_body(tmp_path):
+    body = "<p>根据《条例》发布日期：以印发之日为准。</p><p>现将有关事项通知如下。</p>"
+    doc = _one(tmp_path, {"title": "关于印发某某办法的通知", "content": body})
+    assert doc.body == "根据《条例》发布日期：以印发之日为准。\n\n现将有关事项通知如下。"
 
 
 def test_a_text_with_one_footer_word_is_no_page_dump(tmp_path):

@@ -88,9 +88,11 @@ def record_from_mapping(item: Mapping[str, Any], source: str, locator: str) -> R
     only the fields the levels above it leave empty. The keys no label names are then read by their values
     (a text of sentences is the body, …), each level's too.
 
-    A body that is a whole page's text dump (the page's navigation, date and 来源 lines and footer kept) is read
-    as the page text reader reads such a dump (:func:`index.readers.text.page_dump_record`): its body without the
-    page's frame, and the fields the dump shows (its date, …) where the record's own keys give none.
+    A body that is a whole page — its saved source (``<!DOCTYPE html>…``), read as the HTML reader reads a page
+    (:func:`index.readers.html.parse_html`), or its text dump (the navigation, date and 来源 lines and footer
+    kept), read as the page text reader reads one (:func:`index.readers.text.page_dump_record`) — gives the page's
+    body without its frame, and the fields the page shows (its date, 索引号 …) where the record's own keys give
+    none.
     """
     return RawRecord(
         source=source,
@@ -104,6 +106,23 @@ def record_from_mapping(item: Mapping[str, Any], source: str, locator: str) -> R
 # before anything is read again; and a text that is markup.
 _FOOTER_MARKS = re.compile(r"ICP备|公网安备|网站标识码|版权所有|主办单位|承办单位")
 _MARKUP = re.compile(r"^\s*(?:<|&lt;)[A-Za-z!]")
+# A whole page's markup (a crawler's saved page source under ``html``, ``page_source``, ``content``): its doctype,
+# its <html> or <head>, perhaps after an XML declaration or a comment.
+_WHOLE_PAGE = re.compile(r"<(?:!doctype\s+html|html\b)", re.I)
+_PAGE_HEAD = 4096  # where a page's doctype or <html> stands (after an XML declaration, a comment, a log line)
+# A page's fragment: markup holding the 信息公开 label table (索引号：…, <td>发文字号</td>), three labels at least.
+_TABLE_LABEL = re.compile(
+    r"(索\s*引\s*号|发文字号|文\s*号|成文日期|发布日期|公开日期|发文机关|发布机构|主题分类|信息名称)\s*(?:[:：]|</)"
+)
+_TABLE_LABELS = 3
+
+
+def _labels_in(markup: str) -> int:
+    """How many different labels of a 信息公开 table a text's markup holds."""
+    return len({re.sub(r"\s", "", label) for label in _TABLE_LABEL.findall(markup[:_TABLE_HEAD])})
+
+
+_TABLE_HEAD = 20000  # a label table stands above the text
 
 
 def _with_page_dump(fields: dict[str, Any], source: str) -> dict[str, Any]:
@@ -111,15 +130,32 @@ def _with_page_dump(fields: dict[str, Any], source: str) -> dict[str, Any]:
     body = fields.get("body")
     if isinstance(body, list) and all(isinstance(line, str) for line in body):
         body = "\n".join(body)  # the dump's lines as Scrapy's getall() leaves them
-    if not isinstance(body, str) or len(set(_FOOTER_MARKS.findall(body))) < 2:
+    if not isinstance(body, str):
         return fields
-    from index import limits  # imported here: the page text reader imports this module
-    from index.htmltext import html_to_text
-    from index.readers.text import page_dump_record
+    from index import limits  # imported here: the page readers import this module
 
-    if _MARKUP.match(body):  # the dump's lines as a crawler wrapped them, one paragraph each (escaped once more)
-        body = html_to_text(html.unescape(body) if body.lstrip().startswith("&lt;") else body)
-    page = page_dump_record(body, source, limits.current())
+    if _WHOLE_PAGE.search(body[:_PAGE_HEAD]) or (_MARKUP.match(body) and _labels_in(body) >= _TABLE_LABELS):
+        from index.readers.html import parse_html  # the HTML reader is heavy: only for a whole page
+
+        try:
+            page: RawRecord | None = parse_html(
+                body.encode("utf-8"),
+                source=source,
+                url=str(fields.get("url") or ""),
+                encoding="utf-8",
+                profiles=limits.current().site_profiles,
+            )
+        except ReadError:
+            return fields
+    elif len(set(_FOOTER_MARKS.findall(body))) >= 2:
+        from index.htmltext import html_to_text
+        from index.readers.text import page_dump_record
+
+        if _MARKUP.match(body):  # the dump's lines as a crawler wrapped them, one paragraph each (escaped once more)
+            body = html_to_text(html.unescape(body) if body.lstrip().startswith("&lt;") else body)
+        page = page_dump_record(body, source, limits.current())
+    else:
+        return fields
     if page is None:
         return fields
     return {
