@@ -5,7 +5,8 @@ JSON exports hold lists, objects, numbers and booleans where a field expects a s
 :mod:`index.normalise` reads, before any other rule sees it, with a finding naming the field for whatever
 it could not take as written:
 
-- a string is taken as it is;
+- a string is taken as it is, unless it is wholly a list of strings written out (``['财政', '预算']``, as pandas
+  writes a list column to CSV, or JSON text), which is read as that list;
 - a number is taken where numbers are plausible (an id, a 索引号, a date: a year, ``YYYYMMDD`` or a Unix
   timestamp, read by :mod:`index.dates`; gkmlpt's 0/1 flags); elsewhere it is not used (``not_text``);
 - a boolean is never text: it answers the yes/no fields (有效性, is_expired, is_abolished) as 是/否 and is
@@ -28,7 +29,9 @@ Attachments and related links keep their own shape (a string, or a list of strin
 
 from __future__ import annotations
 
+import ast
 import html
+import json
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -74,6 +77,8 @@ def field_values(fields: dict[str, Any]) -> tuple[dict[str, Any], list[Finding]]
 def field_value(name: str, value: Any) -> tuple[Any, list[Finding]]:
     """One raw field's value in its shape (see the module's rule), with its findings."""
     shape = SHAPES.get(name, "one")
+    if isinstance(value, str) and (listed := _list_literal(value)) is not None:
+        value = listed  # a list a CSV writer wrote as its repr (pandas: ['财政', '预算']), or as JSON text
     if shape == "links":
         return _links(name, value)
     if value is None or isinstance(value, str):
@@ -92,6 +97,25 @@ def field_value(name: str, value: Any) -> tuple[Any, list[Finding]]:
         text = "\n".join(leaf for leaf in _leaves(value) if isinstance(leaf, str) and leaf.strip())
         return text, [_structured(name, value, "its text is taken, one paragraph per string")]
     return "", [_structured(name, value, "not used")]
+
+
+_LIST_LITERAL = re.compile(r"^\s*\[\s*(?:['\"].*['\"]\s*)?\]\s*$", re.S)
+
+
+def _list_literal(text: str) -> list[str] | None:
+    """The strings a text holds when it is wholly a list of strings written out (``['财政', '预算']``, Python's
+    repr as pandas writes a list column to CSV; ``["a.pdf", "b.doc"]``, JSON); else None. Only literals are read
+    (json, then ast.literal_eval): no code is run."""
+    if not _LIST_LITERAL.match(text):
+        return None
+    for parse in (json.loads, ast.literal_eval):
+        try:
+            value = parse(text.strip())
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            continue
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            return value
+    return None
 
 
 # The keys an object names a value by (``"publisher": {"name": "北京市人民政府", "code": "…"}``).

@@ -504,7 +504,7 @@ _PARTS_RANK = 2000  # after every label read as it is (ranks under 100) or after
 # APIs give a coded field its name beside it under the code's key with a suffix: TRS 海云's ``FWJG`` (the issuing
 # body's code) beside ``FWJG_name`` (its name), ``WZFL`` beside ``WZFL_name``; others ``fbjgName``, ``ztflMc``,
 # ``yxxText``. The name is what the page shows: it wins over the code, whatever the code's key ranks.
-_NAME_SUFFIXES = ("name", "mc", "text", "label", "desc", "cn", "zh")
+_NAME_SUFFIXES = ("name", "mc", "text", "label", "desc", "cn", "zh", "名称")  # 发布机构名称 beside 发布机构代码
 # Fields whose value is a name a page prints (never a date, a number or a text).
 _NAMED_FIELDS = frozenset(
     {"publisher", "category", "category_scheme", "category_topic", "category_genre", "validity", "disclosure", "column"}

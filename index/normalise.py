@@ -251,8 +251,20 @@ def _as_list(value: Any) -> list[Any]:
                     return list(ast.literal_eval(text))  # Python-repr lists in some exports
                 except (ValueError, SyntaxError):
                     pass
-        return [item for item in re.split(r"[\n;；]+", text) if item.strip()]
+        return [part for item in re.split(r"[\n;；]+", text) if item.strip() for part in _file_names(item)]
     return list(value) if isinstance(value, list | tuple) else [value]
+
+
+_NAME_SEPARATOR = re.compile(r"\s*[,，|、]\s*")
+
+
+def _file_names(text: str) -> list[str]:
+    """A string of several files' names run together (``附件1.doc,附件2.pdf``, ``a.doc|b.pdf``) as its names, where
+    every part ends in an attachment's extension; else the string as one name (a name may hold a comma)."""
+    parts = [part for part in _NAME_SEPARATOR.split(text.strip()) if part]
+    if len(parts) > 1 and all(kind_of(part) in ATTACHMENT_KINDS for part in parts):
+        return parts
+    return [text]
 
 
 def attachments_of(value: Any, root: Path | None = None) -> list[Attachment]:

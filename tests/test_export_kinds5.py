@@ -219,3 +219,42 @@ def test_a_documents_files_under_the_apis_own_key_are_its_attachments(tmp_path):
     )
     assert [a.name for a in doc.attachments] == ["附件1.实施细则.doc", "附件2.申请表.xlsx"]
     assert doc.attachments[0].url == "/u/cms/P020210203.doc"
+
+
+@pytest.mark.parametrize(
+    "attachments",
+    [
+        "附件1.实施细则.doc,附件2.申请表.pdf",
+        "附件1.实施细则.doc|附件2.申请表.pdf",
+        "['附件1.实施细则.doc', '附件2.申请表.pdf']",
+    ],
+)
+def test_files_names_run_together_in_one_string_are_each_a_file(tmp_path, attachments):
+    doc = _one(tmp_path, [{"title": "关于印发某某办法的通知", "attachments": attachments}])
+    assert [a.name for a in doc.attachments] == ["附件1.实施细则.doc", "附件2.申请表.pdf"]
+
+
+def test_a_name_holding_a_comma_stays_one_file(tmp_path):
+    doc = _one(tmp_path, [{"title": "关于印发某某办法的通知", "attachments": "关于甲、乙两项的说明,附表.pdf"}])
+    assert [a.name for a in doc.attachments] == ["关于甲、乙两项的说明,附表.pdf"]
+
+
+def test_a_list_written_as_its_repr_is_the_list(tmp_path):
+    doc = _one(
+        tmp_path,
+        [
+            {
+                "title": "关于印发某某办法的通知",
+                "keywords": "['财政', '预算']",
+                "publisher": "['杭州市财政局', '杭州市税务局']",
+            }
+        ],
+    )
+    assert doc.keywords == ["财政", "预算"] and doc.publishers == ["杭州市财政局", "杭州市税务局"]
+    kept = _one(tmp_path, [{"title": "[转载]关于印发某某办法的通知"}], "kept.json")
+    assert kept.title == "[转载]关于印发某某办法的通知"
+
+
+def test_a_chinese_keys_name_beside_its_code_is_read(tmp_path):
+    doc = _one(tmp_path, [{"标题": "关于印发某某办法的通知", "发布机构代码": "001", "发布机构名称": "杭州市财政局"}])
+    assert doc.publishers == ["杭州市财政局"]
