@@ -44,13 +44,14 @@ _FIELD_WORDS: dict[str, str] = {
     **dict.fromkeys(("date", "time", "day", "rq", "sj", "datetime", "timestr", "datestr"), "pub_date"),
     **dict.fromkeys(("no", "num", "number", "nbr", "code", "wh", "zh", "fwzh"), "doc_no"),
     **dict.fromkeys(("status", "state", "validity", "sxx", "yxx", "xl"), "validity"),
+    **dict.fromkeys(("fl", "lb"), "category"),  # 分类, 类别 in pinyin initials (xxfl, zcfl, gkfl, xxlb)
     **dict.fromkeys(
         ("org", "dept", "department", "unit", "organ", "organization", "agency", "issuer", "jg", "dw", "bm"),
         "publisher",
     ),
 }
 # Pinyin-initial words glued in a key of consonants only (zcwjbt, xxfbrq), longest first.
-_PINYIN_ENDINGS = ("fwzh", "rq", "sj", "bt", "mc", "zw", "nr", "wh", "zh", "jg", "dw", "bm")
+_PINYIN_ENDINGS = ("fwzh", "rq", "sj", "bt", "mc", "zw", "nr", "wh", "zh", "jg", "dw", "bm", "fl", "lb")
 
 # English field words glued to a word before them in a one-word key (inputtime, enpcontent), longest first.
 _GLUED_ENDINGS = ("content", "title", "date", "time", "name", "body", "text")
@@ -64,6 +65,8 @@ _NOT_A_DOCUMENTS_NAME = frozenset(
     parent menu module dict field label group template tpl mould sub second nick real login admin operator
     author auditor checker reviewer owner dept department org organ organization unit agency office""".split()
 )
+# Words before ``…Name`` that make it a class's name: the category (categoryName, classifyName, xxflMc).
+_CLASS_WORDS = frozenset(("category", "classify", "classification", "fl", "lb"))  # a catalogue is a column
 # Words before ``…Name`` that make it an office's name: the publisher.
 _OFFICE_WORDS = frozenset(
     ("org", "organ", "organization", "dept", "department", "unit", "agency", "office", "issuer", "jg", "dw", "bm")
@@ -129,6 +132,8 @@ def field_by_parts(key: str) -> str | None:
     if field == "title":
         if before & _OFFICE_WORDS and words[-2] in _OFFICE_WORDS:
             return "publisher"
+        if words[-2] in _CLASS_WORDS:
+            return "category"
         return None if before & _NOT_A_DOCUMENTS_NAME else "title"
     if field == "pub_date":
         if before & _OTHER_DATES:
@@ -160,7 +165,14 @@ def plausible(field: str, value: Any) -> bool:
         return is_organisation(text)
     if field == "validity":
         return is_validity(text)
+    if field == "category":
+        return is_class_name(text)
     return True
+
+
+def is_class_name(text: str) -> bool:
+    """Whether a string names a class of a classification: Chinese, short, no sentence, no date (综合政务)."""
+    return bool(_CJK.search(text)) and len(text) <= 40 and not _SENTENCE_END.search(text) and not is_date(text)
 
 
 # 有效性 as sites word it (现行有效, 已废止, 失效, 已被修改 …); a status code (0, 1, draft) is no 有效性.

@@ -258,3 +258,15 @@ def test_a_list_written_as_its_repr_is_the_list(tmp_path):
 def test_a_chinese_keys_name_beside_its_code_is_read(tmp_path):
     doc = _one(tmp_path, [{"标题": "关于印发某某办法的通知", "发布机构代码": "001", "发布机构名称": "杭州市财政局"}])
     assert doc.publishers == ["杭州市财政局"]
+
+
+@pytest.mark.parametrize("key", ["xxfl", "zcfl", "gkfl", "xxlb", "categoryName", "classifyName", "classification_name"])
+def test_a_key_naming_a_class_by_its_words_is_the_category(key):
+    fields, _unknown = map_fields([(key, "综合政务")], guess=True)
+    assert fields == {"category": "综合政务"}
+
+
+@pytest.mark.parametrize("value", ["0301", "现将有关事项通知如下。请遵照执行。", "2021-02-03"])
+def test_a_class_key_holding_no_class_name_is_not_read(value):
+    fields, _unknown = map_fields([("xxfl", value)], guess=True)
+    assert "category" not in fields
