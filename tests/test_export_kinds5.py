@@ -270,3 +270,20 @@ def test_a_key_naming_a_class_by_its_words_is_the_category(key):
 def test_a_class_key_holding_no_class_name_is_not_read(value):
     fields, _unknown = map_fields([("xxfl", value)], guess=True)
     assert "category" not in fields
+
+
+@pytest.mark.parametrize(
+    ("value", "iso"),
+    [
+        ("Feb 3, 2021 10:10:10 AM", "2021-02-03"),  # Gson's default
+        ("Wed Feb 03 10:10:10 CST 2021", "2021-02-03"),  # java.util.Date's toString
+        ("Tue, 02 Feb 2021 20:10:10 GMT", "2021-02-03"),  # RFC 2822, UTC: the next day in China
+        ("Tue, 02 Feb 2021 20:10:10 +0800", "2021-02-02"),
+        ("3 February 2021", "2021-02-03"),
+    ],
+)
+def test_a_date_with_an_english_months_name_is_read(value, iso):
+    from index.dates import parse_date
+
+    parsed = parse_date(value)
+    assert parsed is not None and parsed.iso == iso

@@ -299,6 +299,12 @@ def _entities(value: Any) -> Any:
     return "".join(table.get(char, char) for char in value)
 
 
+def _gson_date(value: Any) -> Any:
+    """A date as Gson writes a java.util.Date by default (Feb 3, 2021 12:00:00 AM)."""
+    day = _day(value)
+    return datetime.fromisoformat(day).strftime("%b %-d, %Y 12:00:00 AM") if day is not None else value
+
+
 def _compact_date(value: Any) -> Any:
     day = _day(value)
     return int(day.replace("-", "")) if day is not None else value
@@ -353,6 +359,7 @@ RECORD_TRANSFORMS: dict[str, Callable[[Records], Records]] = {
     "keys as Chinese labels (标题, 正文, 发布日期 …)": lambda records: _renamed(records, CHINESE_KEYS),
     "text with HTML entities (&ldquo; &amp; &#12288;)": lambda records: _values(records, _entities),
     "dates as YYYYMMDD numbers": lambda records: _values(records, _compact_date),
+    "dates as Gson writes them (Feb 3, 2021 12:00:00 AM)": lambda records: _values(records, _gson_date),
     "values padded with line breaks and indentation": lambda records: _values(records, _padded),
     "values as Scrapy's getall() lists": _getall,
     "values with the page's label in front (发布时间：, 来源：)": _labelled,
