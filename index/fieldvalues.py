@@ -243,6 +243,18 @@ def _anchors(text: str) -> list[dict[str, str]]:
     return [link for link in links if link["name"] or link["url"]]
 
 
+def file_links(markup: str) -> list[dict[str, str]]:
+    """The links to files in a text's markup (``<a href="./P020210203.pdf">附件1.某某办法.pdf</a>``), each as its shown
+    name and address: an anchor whose address or shown name ends in an attachment's extension (index.htmltext)."""
+    from index.htmltext import ATTACHMENT_KINDS, kind_of  # imported here: htmltext is heavy
+
+    return [
+        link
+        for link in _anchors(markup)
+        if kind_of(link["url"]) in ATTACHMENT_KINDS or kind_of(link["name"]) in ATTACHMENT_KINDS
+    ]
+
+
 def _named_addresses(item: dict[str, Any]) -> list[dict[str, str]]:
     """An object mapping each attachment's name to its address (``{"附件1.pdf": "http://…/a.pdf"}``) as its pairs;
     [] for an attachment object of its own (its keys name its parts: ``name``, ``url``, ``fileName`` …)."""

@@ -287,3 +287,14 @@ def test_a_date_with_an_english_months_name_is_read(value, iso):
 
     parsed = parse_date(value)
     assert parsed is not None and parsed.iso == iso
+
+
+def test_the_files_a_records_html_body_links_are_its_attachments(tmp_path):
+    body = (
+        "<div class='TRS_Editor'><p>各区人民政府：</p><p>现将有关事项通知如下。</p></div>"
+        "<p>附件：<a href='./P020210203.pdf'>附件1.某某办法.pdf</a> <a href='/col/col1/index.html'>返回</a></p>"
+    )
+    doc = _one(tmp_path, [{"title": "关于印发某某办法的通知", "content": body}])
+    assert [(a.name, a.url) for a in doc.attachments] == [("附件1.某某办法.pdf", "./P020210203.pdf")]
+    listed = _one(tmp_path, [{"title": "关于…的通知", "content": body, "attachments": ["甲.doc"]}], "listed.json")
+    assert [a.name for a in listed.attachments] == ["甲.doc"]  # the record's own list wins

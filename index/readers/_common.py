@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from index.decoding import decode_text, stream_encoding, utf16_encoding
+from index.fieldvalues import file_links
 from index.labels import canonical_field, label_key, map_fields
 from index.record import RawRecord, ReadError
 
@@ -92,7 +93,8 @@ def record_from_mapping(item: Mapping[str, Any], source: str, locator: str) -> R
     (:func:`index.readers.html.parse_html`), or its text dump (the navigation, date and 来源 lines and footer
     kept), read as the page text reader reads one (:func:`index.readers.text.page_dump_record`) — gives the page's
     body without its frame, and the fields the page shows (its date, 索引号 …) where the record's own keys give
-    none.
+    none. The files an HTML body links (``<a href="…pdf">附件1.….pdf</a>``) are the attachments of a record that
+    lists none.
     """
     return RawRecord(
         source=source,
@@ -128,6 +130,8 @@ _TABLE_HEAD = 20000  # a label table stands above the text
 def _with_page_dump(fields: dict[str, Any], source: str) -> dict[str, Any]:
     """The fields of a record whose body is a page's text dump read from the dump (see record_from_mapping)."""
     body = fields.get("body")
+    if isinstance(body, str) and "attachments" not in fields and _MARKUP.match(body) and (files := file_links(body)):
+        fields = {**fields, "attachments": files}  # the files the text's markup links, named by their link text
     if isinstance(body, list) and all(isinstance(line, str) for line in body):
         body = "\n".join(body)  # the dump's lines as Scrapy's getall() leaves them
     if not isinstance(body, str):
