@@ -104,7 +104,45 @@ def clean_body(text: Any) -> str:
     paragraphs = [line for line in lines if _WORD.search(line) and not is_page_tools(line)]
     while paragraphs and _EMPTY_SECTION.match(paragraphs[-1]):  # 相关附件 over a list the page left empty
         paragraphs.pop()
-    return "\n\n".join(paragraphs)
+    return "\n\n".join(_without_trailing_furniture(paragraphs))
+
+
+# What a page prints under its text that a crawler's flattened text keeps: the column's neighbours (上一篇：…,
+# 下一篇：没有了), the share buttons (分享到 微信 微博), and a 相关链接 / 相关信息 list of titles.
+_NEIGHBOUR_LINE = re.compile(r"^(?:上一篇|下一篇|上一条|下一条|上一页|下一页)\s*[:：]")
+_SHARE_WORDS = frozenset(
+    {"微信", "微博", "新浪微博", "腾讯微博", "QQ", "QQ空间", "qq空间", "分享到", "分享到：", "分享"}
+)
+_RELATED_HEADING = re.compile(r"^(?:相关(?:链接|信息|文章|阅读|新闻|稿件|解读|文件|政策))\s*[:：]?$")
+_RELATED_LINES = 12  # a 相关链接 list's titles, at most
+_TITLE_LINE = 60
+
+
+def _without_trailing_furniture(paragraphs: list[str]) -> list[str]:
+    """A text's paragraphs without the page furniture that follows its last line (see _NEIGHBOUR_LINE); a 相关链接
+    heading counts only over short lines (titles, no sentence) up to the end."""
+    kept = list(paragraphs)
+    while len(kept) > 1:
+        last = kept[-1].strip()
+        if _NEIGHBOUR_LINE.match(last) or last in _SHARE_WORDS:
+            kept.pop()
+            continue
+        heading = next(
+            (
+                i
+                for i in range(len(kept) - 1, max(0, len(kept) - _RELATED_LINES - 1), -1)
+                if _RELATED_HEADING.match(kept[i].strip())
+            ),
+            None,
+        )
+        if heading and all(len(line) <= _TITLE_LINE and not _SENTENCE.search(line) for line in kept[heading + 1 :]):
+            del kept[heading:]
+            continue
+        break
+    return kept
+
+
+_SENTENCE = re.compile(r"[。！？；]")
 
 
 _WORD = re.compile(r"\w")

@@ -298,3 +298,16 @@ def test_the_files_a_records_html_body_links_are_its_attachments(tmp_path):
     assert [(a.name, a.url) for a in doc.attachments] == [("附件1.某某办法.pdf", "./P020210203.pdf")]
     listed = _one(tmp_path, [{"title": "关于…的通知", "content": body, "attachments": ["甲.doc"]}], "listed.json")
     assert [a.name for a in listed.attachments] == ["甲.doc"]  # the record's own list wins
+
+
+def test_the_furniture_under_a_flattened_text_leaves_its_body():
+    text = (
+        "各区人民政府：\n现将有关事项通知如下。\n特此通知。\n杭州市人民政府办公厅\n2021年2月3日\n"
+        "上一篇：关于某某的通知\n下一篇：没有了\n分享到：\n微信\n微博\n相关链接：\n国务院办公厅\n浙江省人民政府"
+    )
+    assert clean_body(text).endswith("杭州市人民政府办公厅\n\n2021年2月3日")
+
+
+def test_a_related_heading_over_sentences_is_the_texts_own():
+    text = "第一条 为规范管理，制定本办法。\n相关信息\n是指行政机关在履行职责过程中制作的信息。"
+    assert clean_body(text).endswith("是指行政机关在履行职责过程中制作的信息。")
