@@ -454,7 +454,7 @@ def map_fields(items: Iterable[tuple[str, Any]], guess: bool = False) -> tuple[d
     """
     pairs = list(items)
     fields = key_fields(label for label, _ in pairs)
-    ranked: dict[str, tuple[int, Any]] = {}
+    ranked: dict[str, tuple[float, Any]] = {}
     unknown: list[str] = []
     unread: list[tuple[str, Any]] = []
     for label, value in pairs:
