@@ -457,11 +457,17 @@ def map_fields(items: Iterable[tuple[str, Any]], guess: bool = False) -> tuple[d
     ranked: dict[str, tuple[float, Any]] = {}
     unknown: list[str] = []
     unread: list[tuple[str, Any]] = []
+    labelled: list[tuple[str, str]] = []  # label: value pairs a record's values hold (来源：… 发布时间：…)
     for label, value in pairs:
         name = fields.get(label)
         companion = _companion_of(label, value)
         if companion is not None and name in (None, companion[1]):
             name = companion[1]  # FWJG_name beside FWJG: the name wins over the code beside it
+        if guess and name not in _TEXT_FIELDS and isinstance(value, str) and (inline := _inline_pairs(value)):
+            head, found = inline
+            labelled += found
+            if name:
+                value = next((text for key, text in found if canonical_field(key) == name), head)
         if name is None:
             part = field_by_parts(label) if guess else None
             if part is not None and plausible(part, value) and not _empty(value):
@@ -491,9 +497,36 @@ def map_fields(items: Iterable[tuple[str, Any]], guess: bool = False) -> tuple[d
         if name not in ranked or rank < ranked[name][0]:
             ranked[name] = (rank, value)
     mapped = {name: value for name, (_, value) in ranked.items()}
+    if labelled:
+        mapped = {**map_fields(labelled)[0], **mapped}  # what the values' own labels say fills the rest
     if guess:
         mapped.update(fields_by_value(unread, mapped))
     return mapped, unknown
+
+
+# A value a crawler scraped from a page's info bar, its labels kept (``来源：市财政局 作者：张三 发布时间：2021-02-03``,
+# ``发布日期：2021-02-03 | 发布机构：…``, or one label a line): two labels with a colon at least, one of them known.
+_COLON_LABEL = re.compile(r"[\u4e00-\u9fff]{2,6}[ \t\u3000]*[:：]")
+_INLINE_MAX = 400  # an info bar, not a body that quotes labels
+_TEXT_FIELDS = frozenset({"body", "summary"})  # a text's own lines may start with labels
+_BAR_SEPARATORS = " \t\u3000|｜丨/"
+
+
+def _inline_pairs(value: str) -> tuple[str, list[tuple[str, str]]] | None:
+    """(the text before the first label, the label: value pairs) of a value holding an info bar's labelled values;
+    None for any other value."""
+    if len(value) > _INLINE_MAX or len(_COLON_LABEL.findall(value)) < 2:
+        return None
+    head = ""
+    found: list[tuple[str, str]] = []
+    for number, line in enumerate(part.strip() for part in value.splitlines() if part.strip()):
+        pairs = line_pairs(line, unknown=True)
+        if not pairs and number == 0 and (start := _line_pattern(True).search(line)) and start.start() > 0:
+            head, pairs = line[: start.start()].strip(_BAR_SEPARATORS), line_pairs(line[start.start() :], unknown=True)
+        found += [(label, text.strip(_BAR_SEPARATORS)) for label, text in pairs]
+    if len({canonical_field(label) for label, _ in found} - {None}) < 2:
+        return None  # two fields named at least: 各区人民政府：… 联系人：… is a text's own
+    return head, [(label, text) for label, text in found if text]
 
 
 _PARTS_RANK = 2000  # after every label read as it is (ranks under 100) or after a prefix (1000 more)

@@ -311,3 +311,33 @@ def test_the_furniture_under_a_flattened_text_leaves_its_body():
 def test_a_related_heading_over_sentences_is_the_texts_own():
     text = "第一条 为规范管理，制定本办法。\n相关信息\n是指行政机关在履行职责过程中制作的信息。"
     assert clean_body(text).endswith("是指行政机关在履行职责过程中制作的信息。")
+
+
+@pytest.mark.parametrize(
+    ("record", "wanted"),
+    [
+        (
+            {
+                "title": "关于印发某某办法的通知",
+                "source": "来源：杭州市财政局 作者：张三 发布时间：2021-02-03 浏览次数：123",
+            },
+            (["杭州市财政局"], "2021-02-03", ""),
+        ),
+        (
+            {
+                "title": "关于印发某某办法的通知",
+                "info": "发布日期：2021-02-03 | 发布机构：杭州市财政局 | 文号：杭财〔2021〕3号",
+            },
+            (["杭州市财政局"], "2021-02-03", "杭财〔2021〕3号"),
+        ),
+    ],
+)
+def test_a_value_holding_a_pages_info_bar_gives_each_labelled_value(tmp_path, record, wanted):
+    doc = _one(tmp_path, [record])
+    assert (doc.publishers, doc.pub_date, doc.doc_no) == wanted
+
+
+def test_a_short_body_whose_lines_start_with_labels_stays_the_body(tmp_path):
+    body = "各区人民政府：\n现将有关事项通知如下。\n联系人：张三\n发布日期：2021-02-03"
+    doc = _one(tmp_path, [{"title": "关于印发某某办法的通知", "content": body}])
+    assert doc.body.startswith("各区人民政府：") and "联系人：张三" in doc.body
