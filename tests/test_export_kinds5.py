@@ -341,3 +341,16 @@ def test_a_short_body_whose_lines_start_with_labels_stays_the_body(tmp_path):
     body = "各区人民政府：\n现将有关事项通知如下。\n联系人：张三\n发布日期：2021-02-03"
     doc = _one(tmp_path, [{"title": "关于印发某某办法的通知", "content": body}])
     assert doc.body.startswith("各区人民政府：") and "联系人：张三" in doc.body
+
+
+def test_a_pages_saved_source_beside_the_records_text_fills_what_its_keys_leave_empty(tmp_path):
+    page = gzip.decompress((COLLECTION / "pages/lishui-hanweb-1.html.gz").read_bytes()).decode("utf-8")
+    record = {
+        "title": "丽水市人民政府关于下达2023年市区符合政府安排工作条件退役士兵和退出消防员安置任务的通知",
+        "content": "各县（市、区）人民政府：现将有关事项通知如下。",
+        "html": page,  # Scrapy's response.text kept beside the item's text
+    }
+    doc = _one(tmp_path, [record])
+    assert doc.index_no is not None and doc.index_no.raw == "113325000026455663/2023-43887"
+    assert (doc.doc_no, doc.pub_date) == ("丽政发〔2023〕30号", "2023-10-23")
+    assert doc.body == "各县（市、区）人民政府：现将有关事项通知如下。"  # the record's own text wins

@@ -99,7 +99,7 @@ def record_from_mapping(item: Mapping[str, Any], source: str, locator: str) -> R
     return RawRecord(
         source=source,
         locator=locator,
-        fields=_with_page_dump(mapping_fields(item), source),
+        fields=_with_page_dump(mapping_fields(item), source, item),
         attachment_root=Path(source).parent,
     )
 
@@ -127,39 +127,34 @@ def _labels_in(markup: str) -> int:
 _TABLE_HEAD = 20000  # a label table stands above the text
 
 
-def _with_page_dump(fields: dict[str, Any], source: str) -> dict[str, Any]:
-    """The fields of a record whose body is a page's text dump read from the dump (see record_from_mapping)."""
+def _with_page_dump(fields: dict[str, Any], source: str, item: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of a record whose body is a whole page, read from the page; of a record that keeps a page's
+    saved source beside its body (Scrapy's ``html`` beside ``content``), filled from that page (see
+    record_from_mapping)."""
     body = fields.get("body")
     if isinstance(body, str) and "attachments" not in fields and _MARKUP.match(body) and (files := file_links(body)):
         fields = {**fields, "attachments": files}  # the files the text's markup links, named by their link text
     if isinstance(body, list) and all(isinstance(line, str) for line in body):
         body = "\n".join(body)  # the dump's lines as Scrapy's getall() leaves them
     if not isinstance(body, str):
-        return fields
+        body = ""
     from index import limits  # imported here: the page readers import this module
 
-    if _WHOLE_PAGE.search(body[:_PAGE_HEAD]) or (_MARKUP.match(body) and _labels_in(body) >= _TABLE_LABELS):
-        from index.readers.html import parse_html  # the HTML reader is heavy: only for a whole page
-
-        try:
-            page: RawRecord | None = parse_html(
-                body.encode("utf-8"),
-                source=source,
-                url=str(fields.get("url") or ""),
-                encoding="utf-8",
-                profiles=limits.current().site_profiles,
-            )
-        except ReadError:
-            return fields
-    elif len(set(_FOOTER_MARKS.findall(body))) >= 2:
+    page: RawRecord | None = None
+    if body and (_WHOLE_PAGE.search(body[:_PAGE_HEAD]) or (_MARKUP.match(body) and _labels_in(body) >= _TABLE_LABELS)):
+        page = _parsed_page(body, source, fields)
+    elif body and len(set(_FOOTER_MARKS.findall(body))) >= 2:
         from index.htmltext import html_to_text
         from index.readers.text import page_dump_record
 
         if _MARKUP.match(body):  # the dump's lines as a crawler wrapped them, one paragraph each (escaped once more)
             body = html_to_text(html.unescape(body) if body.lstrip().startswith("&lt;") else body)
         page = page_dump_record(body, source, limits.current())
-    else:
-        return fields
+    elif saved := next(
+        (value for value in item.values() if isinstance(value, str) and _WHOLE_PAGE.search(value[:_PAGE_HEAD])), None
+    ):
+        page = _parsed_page(saved, source, fields)
+        return fields if page is None else {**page.fields, **fields}  # the record's own keys win, its body too
     if page is None:
         return fields
     return {
@@ -167,6 +162,23 @@ def _with_page_dump(fields: dict[str, Any], source: str) -> dict[str, Any]:
         **{name: value for name, value in fields.items() if name != "body"},
         "body": page.fields.get("body", ""),
     }
+
+
+def _parsed_page(markup: str, source: str, fields: dict[str, Any]) -> RawRecord | None:
+    """The record of a page's markup a record holds, read as the HTML reader reads the page; None where it is none."""
+    from index import limits
+    from index.readers.html import parse_html  # the HTML reader is heavy: only for a whole page
+
+    try:
+        return parse_html(
+            markup.encode("utf-8"),
+            source=source,
+            url=str(fields.get("url") or ""),
+            encoding="utf-8",
+            profiles=limits.current().site_profiles,
+        )
+    except ReadError:
+        return None
 
 
 # How deep objects under unnamed keys are read into one record. Deeper than a record's fields are ever nested,
