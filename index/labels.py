@@ -549,8 +549,14 @@ _HAN_CHARACTER = re.compile(r"[\u4e00-\u9fff]")
 def _companion_of(label: str, value: Any) -> tuple[str, str] | None:
     """(the code's key, its field) where ``label`` is a coded key with a name suffix (``FWJG_name``, ``ztflMc``)
     and ``value`` a name in Chinese; else None."""
-    if not isinstance(value, str) or not _HAN_CHARACTER.search(value):
+    companion = _companion_key(label)
+    if companion is None or not isinstance(value, str) or not _HAN_CHARACTER.search(value):
         return None
+    return companion
+
+
+@lru_cache(maxsize=65536)  # exports repeat their keys on every record
+def _companion_key(label: str) -> tuple[str, str] | None:
     key = label_key(label)
     for suffix in _NAME_SUFFIXES:
         stem = key.removesuffix(suffix)

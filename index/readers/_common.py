@@ -106,7 +106,7 @@ def record_from_mapping(item: Mapping[str, Any], source: str, locator: str) -> R
 
 # What only a site's footer prints (the page text reader's own test, index.readers.text._FOOTER_MARK), looked for
 # before anything is read again; and a text that is markup.
-_FOOTER_MARKS = re.compile(r"ICP备|公网安备|网站标识码|版权所有|主办单位|承办单位")
+_FOOTER_MARKS = ("ICP备", "公网安备", "网站标识码", "版权所有", "主办单位", "承办单位")
 _MARKUP = re.compile(r"^\s*(?:<|&lt;)[A-Za-z!]")
 # A whole page's markup (a crawler's saved page source under ``html``, ``page_source``, ``content``): its doctype,
 # its <html> or <head>, perhaps after an XML declaration or a comment.
@@ -117,6 +117,12 @@ _TABLE_LABEL = re.compile(
     r"(索\s*引\s*号|发文字号|文\s*号|成文日期|发布日期|公开日期|发文机关|发布机构|主题分类|信息名称)\s*(?:[:：]|</)"
 )
 _TABLE_LABELS = 3
+
+
+def _is_whole_page(text: str) -> bool:
+    """Whether a text is a whole page's markup (its doctype or <html> near its start)."""
+    head = text[:_PAGE_HEAD]
+    return "<" in head and bool(_WHOLE_PAGE.search(head))
 
 
 def _labels_in(markup: str) -> int:
@@ -141,18 +147,16 @@ def _with_page_dump(fields: dict[str, Any], source: str, item: Mapping[str, Any]
     from index import limits  # imported here: the page readers import this module
 
     page: RawRecord | None = None
-    if body and (_WHOLE_PAGE.search(body[:_PAGE_HEAD]) or (_MARKUP.match(body) and _labels_in(body) >= _TABLE_LABELS)):
+    if body and (_is_whole_page(body) or (_MARKUP.match(body) and _labels_in(body) >= _TABLE_LABELS)):
         page = _parsed_page(body, source, fields)
-    elif body and len(set(_FOOTER_MARKS.findall(body))) >= 2:
+    elif body and sum(mark in body for mark in _FOOTER_MARKS) >= 2:
         from index.htmltext import html_to_text
         from index.readers.text import page_dump_record
 
         if _MARKUP.match(body):  # the dump's lines as a crawler wrapped them, one paragraph each (escaped once more)
             body = html_to_text(html.unescape(body) if body.lstrip().startswith("&lt;") else body)
         page = page_dump_record(body, source, limits.current())
-    elif saved := next(
-        (value for value in item.values() if isinstance(value, str) and _WHOLE_PAGE.search(value[:_PAGE_HEAD])), None
-    ):
+    elif saved := next((value for value in item.values() if isinstance(value, str) and _is_whole_page(value)), None):
         page = _parsed_page(saved, source, fields)
         return fields if page is None else {**page.fields, **fields}  # the record's own keys win, its body too
     if page is None:
