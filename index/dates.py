@@ -12,6 +12,7 @@ value) is read only where a field is known to hold a date (:func:`spreadsheet_da
 from __future__ import annotations
 
 import calendar
+import email.utils
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -83,6 +84,8 @@ def parse_date(value: Any, *, whole: bool = False) -> ParsedDate | None:
         return _from_number(text)
     if _ZONED.fullmatch(text):
         return _from_moment(text)
+    if not whole and _MONTH_NAME.search(text) and (english := _english(text)) is not None:
+        return english
     text = _NUMERAL_RUN.sub(_arabic, text.replace("元月", "一月"))
     text = _LATIN_ZERO.sub(lambda match: match.group(0).translate(_O_TO_ZERO), text)
     match = _DATE.fullmatch(text) if whole else _DATE.search(text)
@@ -151,6 +154,37 @@ def _from_moment(text: str) -> ParsedDate | None:
         return None
     iso = moment.astimezone(CHINA).date().isoformat()
     return ParsedDate(iso) if valid_iso(int(iso[:4]), 1, 1) else None
+
+
+# A date written with an English month's name, as Java and feed back ends print one: Gson's default
+# (``Feb 3, 2021 10:10:10 AM``), java.util.Date's toString (``Wed Feb 03 10:10:10 CST 2021``, CST being China's
+# time there), RFC 2822 (``Wed, 03 Feb 2021 02:10:10 GMT``, an RSS item's pubDate), ``3 February 2021``.
+_MONTHS = {name: number for number, name in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+_MONTH = r"(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_MONTH_NAME = re.compile(rf"\b{_MONTH}(?![a-z])", re.IGNORECASE)
+_TIME = r"(?:\d{1,2}:\d{2}(?::\d{2})?\s+(?:[A-Z]{2,5}\s+)?)?"
+_MONTH_DAY_YEAR = re.compile(
+    rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+{_TIME}(?P<year>(?:19|20)\d{{2}})\b", re.IGNORECASE
+)
+_DAY_MONTH_YEAR = re.compile(rf"\b(?P<day>\d{{1,2}})\s+{_MONTH},?\s+(?P<year>(?:19|20)\d{{2}})\b", re.IGNORECASE)
+# RFC 2822's zone: a UTC moment's date is the one in China at that moment.
+_RFC_ZONE = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?\s*(?:GMT|UTC|UT|Z|[+-]\d{4})\s*$", re.IGNORECASE)
+
+
+def _english(text: str) -> ParsedDate | None:
+    """The date a text writes with an English month's name (see _MONTH_DAY_YEAR), or None."""
+    match = _MONTH_DAY_YEAR.search(text) or _DAY_MONTH_YEAR.search(text)
+    if not match:
+        return None
+    if _RFC_ZONE.search(text):
+        try:
+            moment = email.utils.parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            moment = None
+        if moment is not None and moment.tzinfo is not None:
+            return ParsedDate(moment.astimezone(CHINA).date().isoformat())
+    iso = valid_iso(int(match["year"]), _MONTHS[match["month"][:3].lower()], int(match["day"]))
+    return ParsedDate(iso) if iso else None
 
 
 def _int(text: str | None) -> int | None:

@@ -5,7 +5,8 @@ JSON exports hold lists, objects, numbers and booleans where a field expects a s
 :mod:`index.normalise` reads, before any other rule sees it, with a finding naming the field for whatever
 it could not take as written:
 
-- a string is taken as it is;
+- a string is taken as it is, unless it is wholly a list of strings written out (``['财政', '预算']``, as pandas
+  writes a list column to CSV, or JSON text), which is read as that list;
 - a number is taken where numbers are plausible (an id, a 索引号, a date: a year, ``YYYYMMDD`` or a Unix
   timestamp, read by :mod:`index.dates`; gkmlpt's 0/1 flags); elsewhere it is not used (``not_text``);
 - a boolean is never text: it answers the yes/no fields (有效性, is_expired, is_abolished) as 是/否 and is
@@ -28,7 +29,9 @@ Attachments and related links keep their own shape (a string, or a list of strin
 
 from __future__ import annotations
 
+import ast
 import html
+import json
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -74,6 +77,8 @@ def field_values(fields: dict[str, Any]) -> tuple[dict[str, Any], list[Finding]]
 def field_value(name: str, value: Any) -> tuple[Any, list[Finding]]:
     """One raw field's value in its shape (see the module's rule), with its findings."""
     shape = SHAPES.get(name, "one")
+    if isinstance(value, str) and (listed := _list_literal(value)) is not None:
+        value = listed  # a list a CSV writer wrote as its repr (pandas: ['财政', '预算']), or as JSON text
     if shape == "links":
         return _links(name, value)
     if value is None or isinstance(value, str):
@@ -92,6 +97,25 @@ def field_value(name: str, value: Any) -> tuple[Any, list[Finding]]:
         text = "\n".join(leaf for leaf in _leaves(value) if isinstance(leaf, str) and leaf.strip())
         return text, [_structured(name, value, "its text is taken, one paragraph per string")]
     return "", [_structured(name, value, "not used")]
+
+
+_LIST_LITERAL = re.compile(r"^\s*\[\s*(?:['\"].*['\"]\s*)?\]\s*$", re.S)
+
+
+def _list_literal(text: str) -> list[str] | None:
+    """The strings a text holds when it is wholly a list of strings written out (``['财政', '预算']``, Python's
+    repr as pandas writes a list column to CSV; ``["a.pdf", "b.doc"]``, JSON); else None. Only literals are read
+    (json, then ast.literal_eval): no code is run."""
+    if not _LIST_LITERAL.match(text):
+        return None
+    for parse in (json.loads, ast.literal_eval):
+        try:
+            value = parse(text.strip())
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            continue
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            return value
+    return None
 
 
 # The keys an object names a value by (``"publisher": {"name": "北京市人民政府", "code": "…"}``).
@@ -219,6 +243,18 @@ def _anchors(text: str) -> list[dict[str, str]]:
     return [link for link in links if link["name"] or link["url"]]
 
 
+def file_links(markup: str) -> list[dict[str, str]]:
+    """The links to files in a text's markup (``<a href="./P020210203.pdf">附件1.某某办法.pdf</a>``), each as its shown
+    name and address: an anchor whose address or shown name ends in an attachment's extension (index.htmltext)."""
+    from index.htmltext import ATTACHMENT_KINDS, kind_of  # imported here: htmltext is heavy
+
+    return [
+        link
+        for link in _anchors(markup)
+        if kind_of(link["url"]) in ATTACHMENT_KINDS or kind_of(link["name"]) in ATTACHMENT_KINDS
+    ]
+
+
 def _named_addresses(item: dict[str, Any]) -> list[dict[str, str]]:
     """An object mapping each attachment's name to its address (``{"附件1.pdf": "http://…/a.pdf"}``) as its pairs;
     [] for an attachment object of its own (its keys name its parts: ``name``, ``url``, ``fileName`` …)."""
@@ -247,7 +283,7 @@ def _name_and_address(item: list[Any] | tuple[Any, ...]) -> dict[str, str] | Non
 # attachName/attachPath, fjmc/fjdz): by the end of the key, once the canonical key is absent.
 _LINK_KEY_ENDINGS = (
     ("name", ("name", "title", "desc", "mc", "filename")),
-    ("url", ("url", "href", "link", "dz", "src", "file")),
+    ("url", ("url", "href", "link", "dz", "lj", "src", "file")),  # dz: 地址, lj: 链接 (fjdz, fjlj)
     ("path", ("path",)),
 )
 

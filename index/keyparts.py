@@ -44,13 +44,14 @@ _FIELD_WORDS: dict[str, str] = {
     **dict.fromkeys(("date", "time", "day", "rq", "sj", "datetime", "timestr", "datestr"), "pub_date"),
     **dict.fromkeys(("no", "num", "number", "nbr", "code", "wh", "zh", "fwzh"), "doc_no"),
     **dict.fromkeys(("status", "state", "validity", "sxx", "yxx", "xl"), "validity"),
+    **dict.fromkeys(("fl", "lb"), "category"),  # 分类, 类别 in pinyin initials (xxfl, zcfl, gkfl, xxlb)
     **dict.fromkeys(
         ("org", "dept", "department", "unit", "organ", "organization", "agency", "issuer", "jg", "dw", "bm"),
         "publisher",
     ),
 }
 # Pinyin-initial words glued in a key of consonants only (zcwjbt, xxfbrq), longest first.
-_PINYIN_ENDINGS = ("fwzh", "rq", "sj", "bt", "mc", "zw", "nr", "wh", "zh", "jg", "dw", "bm")
+_PINYIN_ENDINGS = ("fwzh", "rq", "sj", "bt", "mc", "zw", "nr", "wh", "zh", "jg", "dw", "bm", "fl", "lb")
 
 # English field words glued to a word before them in a one-word key (inputtime, enpcontent), longest first.
 _GLUED_ENDINGS = ("content", "title", "date", "time", "name", "body", "text")
@@ -64,6 +65,8 @@ _NOT_A_DOCUMENTS_NAME = frozenset(
     parent menu module dict field label group template tpl mould sub second nick real login admin operator
     author auditor checker reviewer owner dept department org organ organization unit agency office""".split()
 )
+# Words before ``…Name`` that make it a class's name: the category (categoryName, classifyName, xxflMc).
+_CLASS_WORDS = frozenset(("category", "classify", "classification", "fl", "lb"))  # a catalogue is a column
 # Words before ``…Name`` that make it an office's name: the publisher.
 _OFFICE_WORDS = frozenset(
     ("org", "organ", "organization", "dept", "department", "unit", "agency", "office", "issuer", "jg", "dw", "bm")
@@ -129,6 +132,8 @@ def field_by_parts(key: str) -> str | None:
     if field == "title":
         if before & _OFFICE_WORDS and words[-2] in _OFFICE_WORDS:
             return "publisher"
+        if words[-2] in _CLASS_WORDS:
+            return "category"
         return None if before & _NOT_A_DOCUMENTS_NAME else "title"
     if field == "pub_date":
         if before & _OTHER_DATES:
@@ -160,7 +165,14 @@ def plausible(field: str, value: Any) -> bool:
         return is_organisation(text)
     if field == "validity":
         return is_validity(text)
+    if field == "category":
+        return is_class_name(text)
     return True
+
+
+def is_class_name(text: str) -> bool:
+    """Whether a string names a class of a classification: Chinese, short, no sentence, no date (综合政务)."""
+    return bool(_CJK.search(text)) and len(text) <= 40 and not _SENTENCE_END.search(text) and not is_date(text)
 
 
 # 有效性 as sites word it (现行有效, 已废止, 失效, 已被修改 …); a status code (0, 1, draft) is no 有效性.
@@ -232,8 +244,10 @@ def fields_by_value(pairs: Iterable[tuple[str, Any]], fields: dict[str, Any]) ->
     sentences is the body; then, beside a body, the line naming a document is the title (one with a document's
     word — 关于, 通知, 办法 … — before others, else the longest), and without a body the one such line where the
     record has a date or an address (a list's record); a string wholly a 索引号 the 索引号, wholly a 文号
-    the 文号; the one date among the unread keys (a date another word of its key makes other — ``updateTime`` —
-    aside) the publication date. ``pairs`` are the (key, value) pairs no label and no key's parts read."""
+    the 文号, wholly a validity word (现行有效, 已废止) the validity; a list of objects naming files the
+    attachments; the one date among the unread keys (a date another word of its key makes other —
+    ``updateTime`` — aside) the publication date. ``pairs`` are the (key, value) pairs no label and no key's
+    parts read."""
     from index.labels import is_index_no
 
     strings = [(key, value.strip()) for key, value in pairs if isinstance(value, str) and value.strip()]
@@ -261,7 +275,31 @@ def fields_by_value(pairs: Iterable[tuple[str, Any]], fields: dict[str, Any]) ->
         dates = {value for key, value in strings if is_date(value) and not set(key_words(key)) & _OTHER_DATES}
         if len(dates) == 1:
             found["pub_date"] = dates.pop()
+    if "attachments" not in fields:
+        files = [value for _key, value in pairs if _is_file_list(value)]
+        if files:
+            found["attachments"] = files[0]  # fjList: [{fjmc: 附件1.doc, fjlj: …}], an API's list of its files
+    if "validity" not in fields:
+        words = {value for _key, value in strings if is_validity(value)}
+        if len(words) == 1:
+            found["validity"] = words.pop()  # 状态: 现行有效, a law database's status under a key no label names
     return found
+
+
+def _is_file_list(value: Any) -> bool:
+    """Whether a value is a list of objects each naming or addressing a file (a string ending in an attachment's
+    extension: 附件1.实施细则.doc, /P020210203.pdf), as an API lists a document's attachments under a key of its
+    own (``fjList``, ``fileList``, ``attachs``)."""
+    from index.htmltext import ATTACHMENT_KINDS  # imported here: htmltext is not needed to read keys
+
+    def is_file(text: Any) -> bool:
+        return isinstance(text, str) and text.strip().rsplit(".", 1)[-1].lower() in ATTACHMENT_KINDS
+
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(item, dict) and any(is_file(part) for part in item.values()) for item in value)
+    )
 
 
 def _text(value: Any) -> str:

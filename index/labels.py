@@ -35,6 +35,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "vc_indexcode",  # Hanweb/大汉 信息公开 templates (索引号 → vc_indexcode)
         "indexcode",  # camelCase API keys (indexCode)
         "index",  # gov.cn 政策文件库 API; a row number elsewhere, see _PLAUSIBLE
+        "suoyinhao",  # 索引号 in full pinyin (crawler items and CMS fields: suoyinhao, wenhao, fabujigou, chengwenriqi)
     ),
     "title": (
         "名称",
@@ -68,14 +69,15 @@ LABELS: dict[str, tuple[str, ...]] = {
         "policy_title",
         "policy_name",
         "policy",
+        "biaoti",  # 标题 in full pinyin
     ),
     # cat: TRS IGS 站群检索's 信息公开 records ("cat": "统计分析 | 其他 | 其他", 组配 | 主题 | 体裁)
     "category": ("分类", "信息分类", "所属分类", "类别", "一级类别", "所属一级类别", "所属类别", "category", "cat"),
     "category_scheme": ("组配分类", "classify_main_name"),
     # ztfl: 主题分类 in pinyin initials
-    "category_topic": ("主题分类", "主题导航", "主题", "classify_theme_name", "childtype", "ztfl"),
+    "category_topic": ("主题分类", "主题导航", "主题", "classify_theme_name", "childtype", "ztfl", "zhutifenlei"),
     # gwzl: 公文种类 in pinyin initials (滨州 zfxxgk listQuery)
-    "category_genre": ("体裁分类", "体裁", "文种", "公文种类", "classify_genre_name", "gwzl"),
+    "category_genre": ("体裁分类", "体裁", "文种", "公文种类", "classify_genre_name", "gwzl", "gongwenzhonglei"),
     "publisher": (
         "发布机构",
         "发布机关",
@@ -118,6 +120,9 @@ LABELS: dict[str, tuple[str, ...]] = {
         "content_source",
         "docsource",  # 银保监会/金融监管总局 DocInfo API (data.docSource: 国家金融监督管理总局)
         "sourcename",  # TRS search results (sourcename), a body's name only, see _PLAUSIBLE
+        "fabujigou",  # 发布机构, 发文机关, 发文单位 in full pinyin
+        "fawenjiguan",
+        "fawendanwei",
     ),
     "pub_date": (
         "公开日期",
@@ -159,6 +164,8 @@ LABELS: dict[str, tuple[str, ...]] = {
         "time",  # list APIs' date of a record, see _PLAUSIBLE (a clock time is no date)
         "year",  # year-only sources; any fuller date label above wins
         "年份",  # year-only exports (TRS 海云 政府文件库's fileYear as crawlers save it)
+        "faburiqi",  # 发布日期, 发布时间 in full pinyin
+        "fabushijian",
     ),
     "written_date": (
         "成文日期",
@@ -177,6 +184,8 @@ LABELS: dict[str, tuple[str, ...]] = {
         "cwsj",  # 成文时间 in pinyin initials
         "writtendate",  # 国家税务总局 法规库 (writtendate: 成文日期)
         "cwbdate",  # 滨州 zfxxgk listQuery (cwbdateBegin/cwbdateEnd: 成文日期)
+        "chengwenriqi",  # 成文日期, 发文日期 in full pinyin
+        "fawenriqi",
     ),
     "doc_no": (
         "文号",
@@ -201,6 +210,8 @@ LABELS: dict[str, tuple[str, ...]] = {
         "documentno",  # 法规库 exports (DocumentNO: 发文字号)
         "writtentext",  # 国家税务总局 法规库 (writtentext: 发文字号)
         "fileno",  # camelCase API keys (fileNo)
+        "wenhao",  # 文号, 发文字号 in full pinyin
+        "fawenzihao",
     ),
     "keywords": (
         "关键词",
@@ -211,6 +222,8 @@ LABELS: dict[str, tuple[str, ...]] = {
         "dockeywords",
         "gjc",  # 关键词 in pinyin initials
         "ztc",  # 主题词 in pinyin initials
+        "zhutici",  # 主题词, 关键词 in full pinyin
+        "guanjianci",
     ),
     "validity": (
         "有效性",
@@ -235,9 +248,10 @@ LABELS: dict[str, tuple[str, ...]] = {
         "xxgk_aging",
         "timeliness",  # 法规库 exports (Timeliness: 时效性)
         "vc_validate",  # Hanweb/大汉 信息公开 templates (有效性 → vc_validate)
+        "youxiaoxing",  # 有效性 in full pinyin
     ),
     # The date a document stops being in force; past, it means 失效 (normalise.validity_step).
-    "expiry_date": ("失效日期", "信息时效期", "失效时间", "废止日期", "有效期至", "expiry_date"),
+    "expiry_date": ("失效日期", "信息时效期", "失效时间", "废止日期", "有效期至", "expiry_date", "shixiaoriqi"),
     # Platform flags that together say the validity (gkmlpt: is_expired, is_abolished).
     "expired": ("是否失效", "is_expired"),
     "abolished": ("是否废止", "is_abolished"),
@@ -272,6 +286,8 @@ LABELS: dict[str, tuple[str, ...]] = {
         "page_content",  # LangChain Document dumps ({"page_content": …, "metadata": {…}})
         "original_text",  # a crawler's JSON export of 广州 pages (original_text: the page's text)
         "docclob",  # 银保监会/金融监管总局 DocInfo API: the body as HTML (data.docClob, an Oracle CLOB column)
+        "zhengwen",  # 正文, 内容 in full pinyin
+        "neirong",
     ),
     # appendix: 国家税务总局 法规库 (appendix: [{appendixName, appendixUrl}]); fjxx: 附件信息 in pinyin initials
     # attachmentinfovolist: 银保监会/金融监管总局 DocInfo API (data.attachmentInfoVOList)
@@ -363,8 +379,16 @@ _PLAUSIBLE = {
 # Fields whose value only counts when it looks like what the field holds, whatever label gives it: a 文号
 # is never a bare number (国家税务总局's ``govDoc`` gives ``docNo: "9"``, the serial, beside ``docNum``,
 # the 文号 ``财政部 税务总局公告2026年第9号``).
+_CODE = re.compile(r"[\sA-Za-z0-9_\-./:]*\d[\sA-Za-z0-9_\-./:]*")
 _PLAUSIBLE_FIELD = {
     "doc_no": lambda value: not re.fullmatch(r"\s*\d+\s*", str(value)),
+    # An issuing body or a class is a name, never a code (FWJG: 11330000002482155Q, ztfl: 0301): that is an
+    # API's key for it (see _companion_of).
+    "publisher": lambda value: not (isinstance(value, str | int) and _CODE.fullmatch(str(value))),
+    "category": lambda value: not (isinstance(value, str | int) and _CODE.fullmatch(str(value))),
+    "category_topic": lambda value: not (isinstance(value, str | int) and _CODE.fullmatch(str(value))),
+    "category_genre": lambda value: not (isinstance(value, str | int) and _CODE.fullmatch(str(value))),
+    "category_scheme": lambda value: not (isinstance(value, str | int) and _CODE.fullmatch(str(value))),
 }
 
 
@@ -430,11 +454,20 @@ def map_fields(items: Iterable[tuple[str, Any]], guess: bool = False) -> tuple[d
     """
     pairs = list(items)
     fields = key_fields(label for label, _ in pairs)
-    ranked: dict[str, tuple[int, Any]] = {}
+    ranked: dict[str, tuple[float, Any]] = {}
     unknown: list[str] = []
     unread: list[tuple[str, Any]] = []
+    labelled: list[tuple[str, str]] = []  # label: value pairs a record's values hold (来源：… 发布时间：…)
     for label, value in pairs:
         name = fields.get(label)
+        companion = _companion_of(label, value)
+        if companion is not None and name in (None, companion[1]):
+            name = companion[1]  # FWJG_name beside FWJG: the name wins over the code beside it
+        if guess and name not in _TEXT_FIELDS and isinstance(value, str) and (inline := _inline_pairs(value)):
+            head, found = inline
+            labelled += found
+            if name:
+                value = next((text for key, text in found if canonical_field(key) == name), head)
         if name is None:
             part = field_by_parts(label) if guess else None
             if part is not None and plausible(part, value) and not _empty(value):
@@ -451,23 +484,86 @@ def map_fields(items: Iterable[tuple[str, Any]], guess: bool = False) -> tuple[d
         if name in PLACEHOLDER_FIELDS and _placeholders_only(value, name):
             continue  # 文号：无 is no 文号, ["无附件链接"] no attachment; a lower-ranked label may still give one
         key = label_key(label)
-        own = key in _BY_KEY
-        if not own:
+        own = key in _BY_KEY or companion is not None
+        if companion is not None:
+            key = companion[0]
+        elif not own:
             key = _unprefixed(label, fields) or key
         if key in _PLAUSIBLE and not _PLAUSIBLE[key](value):
             continue
         if name in _PLAUSIBLE_FIELD and not _PLAUSIBLE_FIELD[name](value):
             continue
-        rank = _RANK.get(key, 0) + (0 if own else _PREFIXED_RANK)
+        rank = _RANK.get(key, 0) + (0 if own else _PREFIXED_RANK) - (_COMPANION_LEAD if companion else 0)
         if name not in ranked or rank < ranked[name][0]:
             ranked[name] = (rank, value)
     mapped = {name: value for name, (_, value) in ranked.items()}
+    if labelled:
+        mapped = {**map_fields(labelled)[0], **mapped}  # what the values' own labels say fills the rest
     if guess:
         mapped.update(fields_by_value(unread, mapped))
     return mapped, unknown
 
 
+# A value a crawler scraped from a page's info bar, its labels kept (``来源：市财政局 作者：张三 发布时间：2021-02-03``,
+# ``发布日期：2021-02-03 | 发布机构：…``, or one label a line): two labels with a colon at least, one of them known.
+_COLON_LABEL = re.compile(r"[\u4e00-\u9fff]{2,6}[ \t\u3000]*[:：]")
+_INLINE_MAX = 400  # an info bar, not a body that quotes labels
+_TEXT_FIELDS = frozenset({"body", "summary"})  # a text's own lines may start with labels
+_BAR_SEPARATORS = " \t\u3000|｜丨/"
+
+
+def _inline_pairs(value: str) -> tuple[str, list[tuple[str, str]]] | None:
+    """(the text before the first label, the label: value pairs) of a value holding an info bar's labelled values;
+    None for any other value."""
+    if len(value) > _INLINE_MAX or len(_COLON_LABEL.findall(value)) < 2:
+        return None
+    head = ""
+    found: list[tuple[str, str]] = []
+    for number, line in enumerate(part.strip() for part in value.splitlines() if part.strip()):
+        pairs = line_pairs(line, unknown=True)
+        if not pairs and number == 0 and (start := _line_pattern(True).search(line)) and start.start() > 0:
+            head, pairs = line[: start.start()].strip(_BAR_SEPARATORS), line_pairs(line[start.start() :], unknown=True)
+        found += [(label, text.strip(_BAR_SEPARATORS)) for label, text in pairs]
+    if len({canonical_field(label) for label, _ in found} - {None}) < 2:
+        return None  # two fields named at least: 各区人民政府：… 联系人：… is a text's own
+    return head, [(label, text) for label, text in found if text]
+
+
 _PARTS_RANK = 2000  # after every label read as it is (ranks under 100) or after a prefix (1000 more)
+
+
+# A code and its name side by side --------------------------------------------------------------------
+#
+# APIs give a coded field its name beside it under the code's key with a suffix: TRS 海云's ``FWJG`` (the issuing
+# body's code) beside ``FWJG_name`` (its name), ``WZFL`` beside ``WZFL_name``; others ``fbjgName``, ``ztflMc``,
+# ``yxxText``. The name is what the page shows: it wins over the code, whatever the code's key ranks.
+_NAME_SUFFIXES = ("name", "mc", "text", "label", "desc", "cn", "zh", "名称")  # 发布机构名称 beside 发布机构代码
+# Fields whose value is a name a page prints (never a date, a number or a text).
+_NAMED_FIELDS = frozenset(
+    {"publisher", "category", "category_scheme", "category_topic", "category_genre", "validity", "disclosure", "column"}
+)
+_COMPANION_LEAD = 0.5  # ranks a name just ahead of its code's key
+_HAN_CHARACTER = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _companion_of(label: str, value: Any) -> tuple[str, str] | None:
+    """(the code's key, its field) where ``label`` is a coded key with a name suffix (``FWJG_name``, ``ztflMc``)
+    and ``value`` a name in Chinese; else None."""
+    companion = _companion_key(label)
+    if companion is None or not isinstance(value, str) or not _HAN_CHARACTER.search(value):
+        return None
+    return companion
+
+
+@lru_cache(maxsize=65536)  # exports repeat their keys on every record
+def _companion_key(label: str) -> tuple[str, str] | None:
+    key = label_key(label)
+    for suffix in _NAME_SUFFIXES:
+        stem = key.removesuffix(suffix)
+        if stem != key and (field := _BY_KEY.get(stem)) in _NAMED_FIELDS:
+            return stem, field
+    return None
+
 
 # A page's label and colon a crawler kept in front of the value it scraped (``发布时间：2021-01-20 10:00``).
 _OWN_LABEL = re.compile(r"^\s*([\u4e00-\u9fff][\u4e00-\u9fff \t\u3000]{1,7}?)[ \t\u3000]*[：:][ \t\u3000]*")

@@ -53,6 +53,12 @@ _HTML_BODY = re.compile(
     r"^\s*<(?:(?:div|p|table|span|section|article|html|body|h[1-6]|ul|ol|center|font|blockquote|pre)\b|!--)",
     re.IGNORECASE,
 )
+# Markup stored escaped, as a crawler that HTML-escaped the page's markup once more keeps it: &lt;p&gt;, &lt;div …
+_ESCAPED_HTML = re.compile(r"^\s*&lt;/?[A-Za-z][\w:-]*(?:\s|&gt;|/)")
+# A body that starts with any other tag (<style>, <meta>, <o:p>, <TR>) is HTML too where it holds a paragraph's,
+# a cell's or a line break's markup further on.
+_ANY_TAG = re.compile(r"^\s*<[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>")
+_BLOCK_TAG = re.compile(r"</(?:p|div|td|li|h[1-6]|table|section|article|span|font)\s*>|<br\s*/?>", re.IGNORECASE)
 # A closing tag whose slash a JSON encoder escaped and a crawler kept escaped (<\/P>): the tag it stands for.
 _ESCAPED_CLOSE = re.compile(r"<\\/(?=[A-Za-z])")
 
@@ -61,12 +67,17 @@ _ESCAPED_CLOSE = re.compile(r"<\\/(?=[A-Za-z])")
 _INLINE_MARKS = re.compile(r"</?(?:em|b|strong|font|span|mark|i)\b[^<>]*>", re.IGNORECASE)
 
 
+# Any tag in a one-line value (a title a list API wrapped in its link: <a href=…>…</a>): never the value's text.
+# A tag name is Latin letters right after ``<``, so a title's <办法> in angle quotes stays.
+_ANY_MARKUP = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>")
+
+
 def clean_line(text: Any) -> str:
-    """A one-line value: search-highlight marks (``<em>``) dropped, entities decoded, NBSP/U+3000 padding and
-    inner runs of space collapsed."""
+    """A one-line value: search-highlight marks (``<em>``) and any other tag (``<a href=…>``) dropped, entities
+    decoded, NBSP/U+3000 padding and inner runs of space collapsed."""
     if text is None:
         return ""
-    text = html.unescape(_INLINE_MARKS.sub("", str(text)))
+    text = html.unescape(_ANY_MARKUP.sub("", str(text)))
     return _SPACES.sub(" ", text).strip()
 
 
@@ -78,7 +89,9 @@ def clean_body(text: Any) -> str:
     if not text:
         return ""
     text = str(text)
-    if _HTML_BODY.match(text):
+    if _ESCAPED_HTML.match(text):
+        text = html.unescape(text)  # markup a crawler stored escaped (&lt;p&gt;…&lt;/p&gt;): the markup it stands for
+    if _HTML_BODY.match(text) or (_ANY_TAG.match(text) and _BLOCK_TAG.search(text)):
         text = html_to_text(_ESCAPED_CLOSE.sub("</", text))
     else:
         text = html.unescape(_INLINE_MARKS.sub("", text))  # a search API's marks round the matched words
@@ -91,7 +104,45 @@ def clean_body(text: Any) -> str:
     paragraphs = [line for line in lines if _WORD.search(line) and not is_page_tools(line)]
     while paragraphs and _EMPTY_SECTION.match(paragraphs[-1]):  # 相关附件 over a list the page left empty
         paragraphs.pop()
-    return "\n\n".join(paragraphs)
+    return "\n\n".join(_without_trailing_furniture(paragraphs))
+
+
+# What a page prints under its text that a crawler's flattened text keeps: the column's neighbours (上一篇：…,
+# 下一篇：没有了), the share buttons (分享到 微信 微博), and a 相关链接 / 相关信息 list of titles.
+_NEIGHBOUR_LINE = re.compile(r"^(?:上一篇|下一篇|上一条|下一条|上一页|下一页)\s*[:：]")
+_SHARE_WORDS = frozenset(
+    {"微信", "微博", "新浪微博", "腾讯微博", "QQ", "QQ空间", "qq空间", "分享到", "分享到：", "分享"}
+)
+_RELATED_HEADING = re.compile(r"^(?:相关(?:链接|信息|文章|阅读|新闻|稿件|解读|文件|政策))\s*[:：]?$")
+_RELATED_LINES = 12  # a 相关链接 list's titles, at most
+_TITLE_LINE = 60
+
+
+def _without_trailing_furniture(paragraphs: list[str]) -> list[str]:
+    """A text's paragraphs without the page furniture that follows its last line (see _NEIGHBOUR_LINE); a 相关链接
+    heading counts only over short lines (titles, no sentence) up to the end."""
+    kept = list(paragraphs)
+    while len(kept) > 1:
+        last = kept[-1].strip()
+        if _NEIGHBOUR_LINE.match(last) or last in _SHARE_WORDS:
+            kept.pop()
+            continue
+        heading = next(
+            (
+                i
+                for i in range(len(kept) - 1, max(0, len(kept) - _RELATED_LINES - 1), -1)
+                if _RELATED_HEADING.match(kept[i].strip())
+            ),
+            None,
+        )
+        if heading and all(len(line) <= _TITLE_LINE and not _SENTENCE.search(line) for line in kept[heading + 1 :]):
+            del kept[heading:]
+            continue
+        break
+    return kept
+
+
+_SENTENCE = re.compile(r"[。！？；]")
 
 
 _WORD = re.compile(r"\w")
@@ -238,8 +289,20 @@ def _as_list(value: Any) -> list[Any]:
                     return list(ast.literal_eval(text))  # Python-repr lists in some exports
                 except (ValueError, SyntaxError):
                     pass
-        return [item for item in re.split(r"[\n;；]+", text) if item.strip()]
+        return [part for item in re.split(r"[\n;；]+", text) if item.strip() for part in _file_names(item)]
     return list(value) if isinstance(value, list | tuple) else [value]
+
+
+_NAME_SEPARATOR = re.compile(r"\s*[,，|、]\s*")
+
+
+def _file_names(text: str) -> list[str]:
+    """A string of several files' names run together (``附件1.doc,附件2.pdf``, ``a.doc|b.pdf``) as its names, where
+    every part ends in an attachment's extension; else the string as one name (a name may hold a comma)."""
+    parts = [part for part in _NAME_SEPARATOR.split(text.strip()) if part]
+    if len(parts) > 1 and all(kind_of(part) in ATTACHMENT_KINDS for part in parts):
+        return parts
+    return [text]
 
 
 def attachments_of(value: Any, root: Path | None = None) -> list[Attachment]:

@@ -3,7 +3,9 @@
 Built from the TUNE exports of the fidelity collection (tests/fidelity, kinds ``json`` and ``csv``; held-out records
 are never read here). Each export's records are written again the ways real dumps differ — the list wrapped one
 level deeper in an API response (``data``, ``result.items``, ``page.content``), as JSON Lines instead of an array,
-in a JSONP callback, a CSV's rows as JSON; keys upper-, lower- or camel-cased; empty values as null, ids and
+in a JSONP callback, a CSV's rows as JSON; keys upper-, lower- or camel-cased, as pinyin initials or full pinyin;
+a coded field's code beside its name; the text's markup stored escaped, titles wrapped in their links; empty values
+as null, ids and
 scores as numbers, flags and lists beside them, a date as a one-item list or as epoch milliseconds, digit strings
 as numbers, each record's fields one level down (Elasticsearch's ``_source``); a CSV with CRLF and a BOM, in
 GB18030, tab-separated or every cell quoted — and each record must keep every field its own reading gets right,
@@ -52,6 +54,7 @@ def load_records(entry_file: str) -> tuple[str, Records]:
     data = gzip.decompress((COLLECTION / entry_file).read_bytes())
     if file_name(entry_file).endswith(".json"):
         records = json.loads(data.decode("utf-8"))
+        records = [records] if isinstance(records, dict) else records  # an export of one document
         assert isinstance(records, list) and all(isinstance(item, dict) for item in records), entry_file
         return "json", records
     try:
@@ -233,12 +236,73 @@ def _renamed(records: Records, names: dict[str, str]) -> Records:
     return out
 
 
+# The same fields under the full-pinyin keys crawlers and CMS code name them by (wenhao, suoyinhao, fabujigou).
+FULL_PINYIN_KEYS = {
+    "title": "biaoti",
+    "body": "zhengwen",
+    "pub_date": "faburiqi",
+    "written_date": "chengwenriqi",
+    "publisher": "fabujigou",
+    "doc_no": "wenhao",
+    "index_no": "suoyinhao",
+}
+
+
+def _coded(records: Records) -> Records:
+    """A coded API's record: the publisher's code under its key, its name beside it (TRS 海云's FWJG and
+    FWJG_name)."""
+    out = []
+    for record in records:
+        coded: dict[str, Any] = {}
+        for key, value in record.items():
+            if canonical_field(key) == "publisher" and isinstance(value, str) and value:
+                coded["FWJG"], coded["FWJG_name"] = "11330000002482155Q", value
+            else:
+                coded[key] = value
+        out.append(coded)
+    return out
+
+
+def _escaped_html(records: Records) -> Records:
+    """The text as its page's markup, stored HTML-escaped once more (&lt;p&gt;…&lt;/p&gt;)."""
+    out = []
+    for record in records:
+        key = _body_key(record)
+        if key is None or not record[key].strip():
+            out.append(record)
+            continue
+        paragraphs = "".join(f"<p>{line.strip()}</p>" for line in record[key].split("\n") if line.strip())
+        out.append({**record, key: paragraphs.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")})
+    return out
+
+
+def _linked_titles(records: Records) -> Records:
+    """Each title wrapped in the link a list page gave it (<a href=… target=_blank>…</a>)."""
+    out = []
+    for record in records:
+        out.append(
+            {
+                key: f'<a href="./t{number}.html" target="_blank">{value}</a>'
+                if canonical_field(key) == "title" and isinstance(value, str) and value
+                else value
+                for number, (key, value) in enumerate(record.items())
+            }
+        )
+    return out
+
+
 def _entities(value: Any) -> Any:
     """A value as a CMS's JSON writes it: quotes, ampersands and spaces as HTML entities."""
     if not isinstance(value, str) or value.startswith("http"):
         return value
     table = {"“": "&ldquo;", "”": "&rdquo;", "&": "&amp;", "\u3000": "&#12288;", "《": "&#12298;", "》": "&#12299;"}
     return "".join(table.get(char, char) for char in value)
+
+
+def _gson_date(value: Any) -> Any:
+    """A date as Gson writes a java.util.Date by default (Feb 3, 2021 12:00:00 AM)."""
+    day = _day(value)
+    return datetime.fromisoformat(day).strftime("%b %-d, %Y 12:00:00 AM") if day is not None else value
 
 
 def _compact_date(value: Any) -> Any:
@@ -295,6 +359,7 @@ RECORD_TRANSFORMS: dict[str, Callable[[Records], Records]] = {
     "keys as Chinese labels (标题, 正文, 发布日期 …)": lambda records: _renamed(records, CHINESE_KEYS),
     "text with HTML entities (&ldquo; &amp; &#12288;)": lambda records: _values(records, _entities),
     "dates as YYYYMMDD numbers": lambda records: _values(records, _compact_date),
+    "dates as Gson writes them (Feb 3, 2021 12:00:00 AM)": lambda records: _values(records, _gson_date),
     "values padded with line breaks and indentation": lambda records: _values(records, _padded),
     "values as Scrapy's getall() lists": _getall,
     "values with the page's label in front (发布时间：, 来源：)": _labelled,
@@ -304,6 +369,12 @@ RECORD_TRANSFORMS: dict[str, Callable[[Records], Records]] = {
     ],
     "metadata beside the content (LangChain Document)": _documents,
     "an HTML body beside its flattened text (Scrapy item)": _html_beside_text,
+    "keys in full pinyin (biaoti, zhengwen, faburiqi, fabujigou, wenhao, suoyinhao)": lambda records: _renamed(
+        records, FULL_PINYIN_KEYS
+    ),
+    "the publisher's code beside its name (FWJG, FWJG_name)": _coded,
+    "the text's markup stored escaped (&lt;p&gt;)": _escaped_html,
+    "titles wrapped in their links (<a href=…>)": _linked_titles,
 }
 # Transforms whose values only JSON can hold (a CSV cell is text).
 JSON_ONLY = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import gzip
+import html
 import json
 import re
 import zlib
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from index.decoding import decode_text, stream_encoding, utf16_encoding
+from index.fieldvalues import file_links
 from index.labels import canonical_field, label_key, map_fields
 from index.record import RawRecord, ReadError
 
@@ -86,8 +88,101 @@ def record_from_mapping(item: Mapping[str, Any], source: str, locator: str) -> R
     {"title": …}}}``) are read as part of the record at any depth, nearer levels first: each level's keys fill
     only the fields the levels above it leave empty. The keys no label names are then read by their values
     (a text of sentences is the body, …), each level's too.
+
+    A body that is a whole page — its saved source (``<!DOCTYPE html>…``), read as the HTML reader reads a page
+    (:func:`index.readers.html.parse_html`), or its text dump (the navigation, date and 来源 lines and footer
+    kept), read as the page text reader reads one (:func:`index.readers.text.page_dump_record`) — gives the page's
+    body without its frame, and the fields the page shows (its date, 索引号 …) where the record's own keys give
+    none. The files an HTML body links (``<a href="…pdf">附件1.….pdf</a>``) are the attachments of a record that
+    lists none.
     """
-    return RawRecord(source=source, locator=locator, fields=mapping_fields(item), attachment_root=Path(source).parent)
+    return RawRecord(
+        source=source,
+        locator=locator,
+        fields=_with_page_dump(mapping_fields(item), source, item),
+        attachment_root=Path(source).parent,
+    )
+
+
+# What only a site's footer prints (the page text reader's own test, index.readers.text._FOOTER_MARK), looked for
+# before anything is read again; and a text that is markup.
+_FOOTER_MARKS = ("ICP备", "公网安备", "网站标识码", "版权所有", "主办单位", "承办单位")
+_MARKUP = re.compile(r"^\s*(?:<|&lt;)[A-Za-z!]")
+# A whole page's markup (a crawler's saved page source under ``html``, ``page_source``, ``content``): its doctype,
+# its <html> or <head>, perhaps after an XML declaration or a comment.
+_WHOLE_PAGE = re.compile(r"<(?:!doctype\s+html|html\b)", re.I)
+_PAGE_HEAD = 4096  # where a page's doctype or <html> stands (after an XML declaration, a comment, a log line)
+# A page's fragment: markup holding the 信息公开 label table (索引号：…, <td>发文字号</td>), three labels at least.
+_TABLE_LABEL = re.compile(
+    r"(索\s*引\s*号|发文字号|文\s*号|成文日期|发布日期|公开日期|发文机关|发布机构|主题分类|信息名称)\s*(?:[:：]|</)"
+)
+_TABLE_LABELS = 3
+
+
+def _is_whole_page(text: str) -> bool:
+    """Whether a text is a whole page's markup (its doctype or <html> near its start)."""
+    head = text[:_PAGE_HEAD]
+    return "<" in head and bool(_WHOLE_PAGE.search(head))
+
+
+def _labels_in(markup: str) -> int:
+    """How many different labels of a 信息公开 table a text's markup holds."""
+    return len({re.sub(r"\s", "", label) for label in _TABLE_LABEL.findall(markup[:_TABLE_HEAD])})
+
+
+_TABLE_HEAD = 20000  # a label table stands above the text
+
+
+def _with_page_dump(fields: dict[str, Any], source: str, item: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of a record whose body is a whole page, read from the page; of a record that keeps a page's
+    saved source beside its body (Scrapy's ``html`` beside ``content``), filled from that page (see
+    record_from_mapping)."""
+    body = fields.get("body")
+    if isinstance(body, str) and "attachments" not in fields and _MARKUP.match(body) and (files := file_links(body)):
+        fields = {**fields, "attachments": files}  # the files the text's markup links, named by their link text
+    if isinstance(body, list) and all(isinstance(line, str) for line in body):
+        body = "\n".join(body)  # the dump's lines as Scrapy's getall() leaves them
+    if not isinstance(body, str):
+        body = ""
+    from index import limits  # imported here: the page readers import this module
+
+    page: RawRecord | None = None
+    if body and (_is_whole_page(body) or (_MARKUP.match(body) and _labels_in(body) >= _TABLE_LABELS)):
+        page = _parsed_page(body, source, fields)
+    elif body and sum(mark in body for mark in _FOOTER_MARKS) >= 2:
+        from index.htmltext import html_to_text
+        from index.readers.text import page_dump_record
+
+        if _MARKUP.match(body):  # the dump's lines as a crawler wrapped them, one paragraph each (escaped once more)
+            body = html_to_text(html.unescape(body) if body.lstrip().startswith("&lt;") else body)
+        page = page_dump_record(body, source, limits.current())
+    elif saved := next((value for value in item.values() if isinstance(value, str) and _is_whole_page(value)), None):
+        page = _parsed_page(saved, source, fields)
+        return fields if page is None else {**page.fields, **fields}  # the record's own keys win, its body too
+    if page is None:
+        return fields
+    return {
+        **page.fields,
+        **{name: value for name, value in fields.items() if name != "body"},
+        "body": page.fields.get("body", ""),
+    }
+
+
+def _parsed_page(markup: str, source: str, fields: dict[str, Any]) -> RawRecord | None:
+    """The record of a page's markup a record holds, read as the HTML reader reads the page; None where it is none."""
+    from index import limits
+    from index.readers.html import parse_html  # the HTML reader is heavy: only for a whole page
+
+    try:
+        return parse_html(
+            markup.encode("utf-8"),
+            source=source,
+            url=str(fields.get("url") or ""),
+            encoding="utf-8",
+            profiles=limits.current().site_profiles,
+        )
+    except ReadError:
+        return None
 
 
 # How deep objects under unnamed keys are read into one record. Deeper than a record's fields are ever nested,

@@ -1000,3 +1000,24 @@ _READ_WITHOUT_LABELS = Finding(
     "未见标签行，按纯文本读取：标题行为标题，其后为正文（no label lines: the title-like line is the title, the text "
     "after it the body）",
 )
+
+
+def page_dump_record(text: str, source: str, bounds: limits.Limits) -> RawRecord | None:
+    """The record of a whole page's text dump that another file holds as one field's value (a crawler's JSON or CSV
+    export whose ``content`` is the page's text, one text node a line, navigation and footer kept), read as this
+    reader reads such a dump from a file: its title, its date and 来源 lines, its body without the page's frame.
+    None where the text is no page dump (no two different footer marks: ICP备, 网站标识码, 版权所有 …; or markup)
+    or gives neither a title nor a body."""
+    if text.lstrip()[:1] == "<" or len(set(_FOOTER_MARK.findall(text))) < 2:
+        return None
+    spaced = _is_double_spaced(text[:HEAD_BYTES])
+    try:
+        record = _record(Path(source), _Lines(io.StringIO(text), double_spaced=spaced), bounds)
+    except _NoLabels:
+        record = None
+    if record is None or not (record.fields.get("title") or record.fields.get("body")):
+        try:
+            record = _plain_record(Path(source), _Lines(io.StringIO(text), double_spaced=spaced), bounds)
+        except ReadError:
+            return None
+    return record
