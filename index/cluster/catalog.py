@@ -43,8 +43,8 @@ from index.query.plan import FIELD_GROUPS, STOP_WORDS, TEXT_FIELDS, Unit, query_
 from index.query.related import RelatedDoc, related_docs
 from index.query.request import FACETS, MAX_QUERY_CHARS, SearchRequest, usable_text
 from index.query.results import DocSummary, Expansion, FacetValue, Hit, SearchResult, fold_copies, summary_of
-from index.query.search import hit_of, search
-from index.query.spelling import Speller
+from index.query.search import WARM_QUERY, hit_of, search
+from index.query.spelling import Speller, readings
 from index.query.suggest import Suggestions, Vocabulary
 from index.query.synonyms import DEFAULT_PATH as DEFAULT_SYNONYMS
 from index.query.synonyms import Synonyms
@@ -119,9 +119,16 @@ class ClusterCatalog:
     # plumbing
 
     def warm(self) -> None:
-        """Load the segmenter and prepare autocomplete and did-you-mean now, not on the first request."""
+        """Load now what the first requests would pay for, as :meth:`index.whoosh.catalog.Catalog.warm` does: the
+        segmenter, pypinyin (for corrections by sound), autocomplete and did-you-mean (:meth:`_vocabulary`), the
+        lexicon's table and the compounds of that vocabulary (:meth:`_builder`; the cluster saves no table to load,
+        so it is derived here, 1–2 s), and one search (what the search path loads on its first use). Raises
+        StoreUnavailable where no node answers (the portal logs it and starts; the first search then pays)."""
         list(self.analyzer("预热", mode="query"))
-        self._vocabulary()
+        with contextlib.suppress(OSError):  # out of file descriptors: the first correction imports it
+            readings("预")
+        self._builder()
+        self.search(SearchRequest(q=WARM_QUERY))
 
     def close(self) -> None:
         self.cluster.close()

@@ -40,7 +40,7 @@ from index.query.results import (
     fold_copies,
     summary_of,
 )
-from index.query.search import hit_of, search
+from index.query.search import WARM_QUERY, hit_of, search
 from index.query.spelling import Speller, readings
 from index.query.suggest import Suggestions, Vocabulary
 from index.query.synonyms import DEFAULT_PATH as DEFAULT_SYNONYMS
@@ -59,9 +59,6 @@ from index.whoosh.related import Related, finder
 PREPARE_WAIT = 600.0
 # What :meth:`Catalog.prepare` saves beside a commit, as ``<kind>-<commit>.pickle``; the vocabulary last.
 SAVED = ("arrays", "lexicon", "vocabulary")
-# What warm() searches: words with hits in most portals, which bench.latency's mix does not hold (its cold round
-# would find their lists read already).
-WARM_QUERY = "检验 检疫 预热"
 
 
 class Catalog:
@@ -74,10 +71,20 @@ class Catalog:
     Queries are converted to simplified characters (``convert``, :mod:`index.convert`) and unquoted words are
     expanded by the synonym file ``synonyms`` (:mod:`index.query.synonyms`; None for none). Both are on by
     default; the benchmark turns them off to show what they change.
+
+    ``generation`` (a folder of ``index_dir``) reads that generation rather than the live one: a rebuild prepares
+    its new generation's searches (:meth:`prepare`) before making it live.
     """
 
-    def __init__(self, index_dir: Path, synonyms: Path | None = DEFAULT_SYNONYMS, convert: bool = True) -> None:
+    def __init__(
+        self,
+        index_dir: Path,
+        synonyms: Path | None = DEFAULT_SYNONYMS,
+        convert: bool = True,
+        generation: Path | None = None,
+    ) -> None:
         self.index_dir = Path(index_dir)
+        self._pinned = Path(generation) if generation is not None else None
         self.synonyms = Synonyms(synonyms)
         self.convert = convert
         self._lock = threading.Lock()
@@ -98,15 +105,19 @@ class Catalog:
     # plumbing
 
     def _index(self) -> Index:
-        current = generations.read_current(self.index_dir)
-        if current is not None:
+        if self._pinned is not None:
+            generation = self._pinned.name
+        elif (current := generations.read_current(self.index_dir)) is not None:
             generation = current["generation"]
         else:  # CURRENT damaged: the newest complete generation (index/generations.py)
             live = generations.live_generation(self.index_dir)
             generation = live.name if live is not None else ""
         with self._lock:
             if self._ix is None or generation != self._generation:
-                self._ix = generations.open_current(self.index_dir)
+                if self._pinned is not None:
+                    self._ix = generations.open_generation(self._pinned)
+                else:
+                    self._ix = generations.open_current(self.index_dir)
                 self._generation = generation
             return self._ix
 

@@ -9,7 +9,9 @@ Layout of ``PORTAL_INDEX_DIR``::
     ingest.lock      held by the one ingest allowed at a time
 
 A rebuild writes a new generation beside the live one and swaps ``CURRENT`` when it has
-committed, so searches never see a missing or partial index (the paperless-ngx lesson).
+committed and the arrays, vocabulary and lexicon's table its searches read are saved beside the commit
+(:meth:`index.whoosh.catalog.Catalog.prepare`), so searches never see a missing or partial index (the paperless-ngx
+lesson), and the first ones after the swap derive nothing.
 A process killed part-way leaves a generation ``CURRENT`` does not name, ``*.tmp`` files,
 Whoosh's ``MAIN.tmp`` folder of unmerged postings and the ``.segments-*`` folders segments are built
 in (:mod:`index.whoosh.writer`); :func:`clean_leftovers` removes them at the start of the next ingest.
@@ -188,9 +190,16 @@ def open_current(index_dir: Path) -> Index:
     path = current_generation(index_dir)
     if path is None:
         raise NoIndex(index_dir)
-    damaged = damage(index_dir)
-    if damaged is not None:
-        raise damaged
+    return open_generation(path)
+
+
+def open_generation(path: Path) -> Index:
+    """The index in the generation folder ``path``, live or not yet published (a rebuild prepares its searches
+    before the swap), checked as :func:`open_current` checks it; raises DamagedIndex naming a damaged file."""
+    try:
+        checksums.verify(path)
+    except checksums.Damaged as exc:
+        raise DamagedIndex(exc.path, exc.why) from None
     try:
         return _storage(path).open_index()
     except Exception as exc:  # an unchecked commit Whoosh cannot read: a pickle, zlib or struct error

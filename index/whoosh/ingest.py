@@ -44,8 +44,10 @@ class WhooshIngest:
     @contextlib.contextmanager
     def writing(self, *, rebuild: bool = False) -> Iterator[_IndexWriter]:
         """The live generation to write, or with ``rebuild`` (or no index yet) a new one, made live when the
-        block ends; either way the arrays searches read are derived for the new commit. Holds the ingest lock;
-        raises generations.IndexBusy when another ingest holds it past the lock wait."""
+        block ends; either way what searches read is derived for the new commit and saved beside it
+        (:func:`_prepare_search`), for a new generation before it is made live, so that the first searches after
+        the swap derive nothing. Holds the ingest lock; raises generations.IndexBusy when another ingest holds it
+        past the lock wait."""
         index_dir = self.index_dir
         with self.lock():
             cleaned = generations.recover_current(index_dir) + generations.clean_leftovers(index_dir)
@@ -59,11 +61,14 @@ class WhooshIngest:
                         writer.close()
                         generations.discard(generation)
                         raise
-                generations.publish(index_dir, generation)
+                try:
+                    _prepare_search(index_dir, generation)
+                finally:  # committed documents are made live even if preparing failed (searches derive it then)
+                    generations.publish(index_dir, generation)
             else:
                 with _IndexWriter(generations.open_current(index_dir), live, cleaned=cleaned) as writer:
                     yield writer
-            _prepare_search(index_dir)
+                _prepare_search(index_dir)
 
     def lock(self) -> contextlib.AbstractContextManager[object]:
         """The ingest lock; raises generations.IndexBusy when another ingest holds it past the lock wait."""
@@ -205,11 +210,12 @@ def ingest_paths(
     )
 
 
-def _prepare_search(index_dir: Path) -> None:
-    """Derive the arrays searches read for the new commit and save them beside it (index/whoosh/arrays.py)."""
+def _prepare_search(index_dir: Path, generation: Path | None = None) -> None:
+    """Derive what searches read for the latest commit of ``generation`` (None: the live one) and save it beside the
+    commit (:meth:`index.whoosh.catalog.Catalog.prepare`)."""
     from index.whoosh.catalog import Catalog
 
-    catalog = Catalog(index_dir)
+    catalog = Catalog(index_dir, generation=generation)
     try:
         catalog.prepare()
     finally:
