@@ -731,19 +731,7 @@ def densest_block(root: HtmlElement) -> HtmlElement | None:
     Each block's own Chinese text scores for itself and its parent, half for its grandparent
     (the readability heuristic), so a container of many paragraphs beats any single one.
     """
-    scores: dict[HtmlElement, float] = defaultdict(float)
-    for el in root.iter():
-        if el.tag not in BLOCK_TAGS or el.tag in HEADINGS:
-            continue
-        own = han_count(_own_text(el))
-        if not own:
-            continue
-        scores[el] += own
-        parent = el.getparent()
-        if parent is not None:
-            scores[parent] += own
-            if parent.getparent() is not None:
-                scores[parent.getparent()] += own / 2
+    scores = densest_scores(root)
     if not scores:
         return root.find("body")
     # The best by score discounted by link density, the deeper on a tie, the earlier on a tie of both. The link
@@ -760,6 +748,25 @@ def densest_block(root: HtmlElement) -> HtmlElement | None:
             best, winner = key, el
     assert winner is not None
     return _with_sibling_sections(winner)
+
+
+def densest_scores(root: HtmlElement) -> dict[HtmlElement, float]:
+    """Each block's score for :func:`densest_block` (Chinese characters of its own text and its children's, half
+    its grandchildren's), in page order; blocks that score nothing are absent."""
+    scores: dict[HtmlElement, float] = defaultdict(float)
+    for el in root.iter():
+        if el.tag not in BLOCK_TAGS or el.tag in HEADINGS:
+            continue
+        own = han_count(_own_text(el))
+        if not own:
+            continue
+        scores[el] += own
+        parent = el.getparent()
+        if parent is not None:
+            scores[parent] += own
+            if parent.getparent() is not None:
+                scores[parent.getparent()] += own / 2
+    return scores
 
 
 _MIN_SECTION = 20
