@@ -684,7 +684,8 @@ def furniture(root: HtmlElement, leaves: list[HtmlElement] | None = None) -> lis
 
 
 def _is_named_chrome(el: HtmlElement, page_total: int) -> bool:
-    if el.tag in _CHROME_TAGS or _CHROME_NAMES.search(f"{el.get('class') or ''} {el.get('id') or ''}"):
+    names = f"{el.get('class') or ''} {el.get('id') or ''}"
+    if el.tag in _CHROME_TAGS or (names != " " and _CHROME_NAMES.search(names)):
         # A furniture-named block holding most of the page's prose is the page frame misnamed
         # (class="header-fixed" on a wrapper); navigation holding most of it is still navigation.
         return not (_chinese_count(el) > page_total / 2 and link_density(el) < 0.5)
@@ -698,8 +699,14 @@ def _is_chrome_line(leaf: HtmlElement) -> bool:
     return len(text) <= _MAX_CHROME_TEXT and bool(_CHROME_TEXT.match(text) or is_page_tools(text))
 
 
-def _class_tokens(el: HtmlElement) -> set[str]:
-    return {token.lower() for token in f"{el.get('class') or ''} {el.get('id') or ''}".split()}
+def _class_tokens(el: HtmlElement) -> set[str] | frozenset[str]:
+    classes, element_id = el.get("class"), el.get("id")
+    if not classes and not element_id:  # most elements: no set built
+        return _NO_TOKENS
+    return {token.lower() for token in f"{classes or ''} {element_id or ''}".split()}
+
+
+_NO_TOKENS: frozenset[str] = frozenset()
 
 
 def known_container(root: HtmlElement) -> HtmlElement | None:
