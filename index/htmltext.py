@@ -455,7 +455,7 @@ def link_target(anchor: HtmlElement) -> str:
 def markup_links(markup: str) -> list[dict[str, str]]:
     """The file links in a fragment of markup an export lists as an attachment (``<a href='javascript:x'>附件</a>``):
     each ``<a>``'s name as a page's (:func:`attachment_name`, else its visible text) and its address
-    (:func:`link_target`, "" where it has none); markup without links is one item named by its visible text.
+    (:func:`link_target`, "" where it has none); markup without links is an item a line of its visible text.
     Never raises: markup lxml cannot read is its text with the tags removed."""
     try:
         root = lxml.html.fragment_fromstring(_CONTROL_CHARS.sub("", markup), create_parent="div")
@@ -467,8 +467,8 @@ def markup_links(markup: str) -> list[dict[str, str]]:
         name = attachment_name(anchor, url) or clean_text(anchor.text_content())
         if name or url:
             links.append({"name": name, "url": url})
-    if not links and (text := clean_text(root.text_content())):
-        links.append({"name": text, "url": ""})
+    if not links:  # names without links: one a line (<br>, <p>)
+        links = [{"name": line, "url": ""} for line in paragraphs(root)]
     return links
 
 

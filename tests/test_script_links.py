@@ -68,6 +68,11 @@ def test_a_list_attachment_written_as_markup_is_named_by_its_visible_text(
         assert not any("<" in a.name or "javascript" in a.url for a in doc.attachments)
 
 
+def test_names_without_links_are_one_attachment_a_line(tmp_path: Path) -> None:
+    doc = ingest_export(tmp_path, "附件1：申请表.doc<br/>附件2：承诺书.doc")
+    assert [(a.name, a.url) for a in doc.attachments] == [("附件1：申请表.doc", ""), ("附件2：承诺书.doc", "")]
+
+
 def test_several_links_in_one_item_are_several_attachments(tmp_path: Path) -> None:
     item = (
         "<p><a href='javascript:void(0)' onclick=\"openFile('./P1.pdf')\">附件1</a><br><a href='P2.xls'>附件2</a></p>"
