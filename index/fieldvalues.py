@@ -30,7 +30,6 @@ Attachments and related links keep their own shape (a string, or a list of strin
 from __future__ import annotations
 
 import ast
-import html
 import json
 import re
 from collections.abc import Iterator
@@ -196,11 +195,11 @@ def _joined(name: str, shape: str, items: list[Any] | tuple[Any, ...]) -> tuple[
 
 
 def _links(name: str, value: Any) -> tuple[Any, list[Finding]]:
-    """Attachments or related links: a string as it is (HTML anchors as their links), an object as a list of one
-    (an object of names to addresses as its pairs); each item a string, an object whose text keys hold text, or a
-    name and an address as a pair; anything else is not used."""
-    if isinstance(value, str) and (anchors := _anchors(value)):
-        value = anchors
+    """Attachments or related links: a string as it is (markup as its links, :func:`_unmarked`), an object as a
+    list of one (an object of names to addresses as its pairs); each item a string (markup as its links), an
+    object whose text keys hold text, or a name and an address as a pair; anything else is not used."""
+    if isinstance(value, str) and _MARKUP.search(value):
+        value = _unmarked(value)
     if value is None or isinstance(value, str):
         return value or "", []
     if isinstance(value, dict) and (named := _named_addresses(value)):
@@ -213,7 +212,9 @@ def _links(name: str, value: Any) -> tuple[Any, list[Finding]]:
     for item in items:
         if isinstance(item, list | tuple) and (pair := _name_and_address(item)):
             item = pair
-        if isinstance(item, str):
+        if isinstance(item, str) and _MARKUP.search(item):
+            kept += _unmarked(item)
+        elif isinstance(item, str):
             kept.append(item)
         elif isinstance(item, dict):
             link = {}
@@ -222,6 +223,9 @@ def _links(name: str, value: Any) -> tuple[Any, list[Finding]]:
                     part, found = field_value("body" if key == "text" else "title", part)
                     findings += [Finding(f.code, name, f"{key}: {f.message}") for f in found]
                 link[key] = part
+            if isinstance(link.get("name"), str) and _MARKUP.search(link["name"]):  # {"name": "<a …>附件</a>"}
+                shown = _unmarked(link["name"]) or [{"name": "", "url": ""}]
+                link["name"], link["url"] = shown[0]["name"], link.get("url") or shown[0]["url"]
             kept.append(link)
         elif item is not None:
             findings.append(_not_text(name, item) if _is_scalar(item) else _structured(name, item, "not used"))
@@ -230,17 +234,17 @@ def _links(name: str, value: Any) -> tuple[Any, list[Finding]]:
 
 # An address: a URL, a path, or a file name of ASCII (P020240102.pdf), as exports give an attachment's location.
 _ADDRESS = re.compile(r"^\s*(?:https?://|/|\.{1,2}/|[A-Za-z0-9_\-./]+\.[A-Za-z0-9]{2,5}\s*$)")
-_ANCHOR = re.compile(r"<a\b[^>]*?\bhref\s*=\s*([\"'])(?P<href>.*?)\1[^>]*>(?P<text>.*?)</a\s*>", re.I | re.S)
+# A tag, closed or cut off: the value is markup (a crawler's copy of the page's attachment list,
+# ``<a href="./P0201.pdf">附件1：名单.pdf</a>``, or a CMS's script link ``<a href='javascript:x'>附件</a>``).
+_MARKUP = re.compile(r"</?[a-zA-Z]")
 
 
-def _anchors(text: str) -> list[dict[str, str]]:
-    """The links of a value that is HTML anchors (a crawler's copy of the page's attachment list:
-    ``<a href="./P0201.pdf">附件1：名单.pdf</a>``), each as its shown name and address; [] for other text."""
-    links = []
-    for match in _ANCHOR.finditer(text):
-        shown = html.unescape(re.sub(r"<[^>]+>", "", match["text"])).strip()
-        links.append({"name": shown, "url": html.unescape(match["href"]).strip()})
-    return [link for link in links if link["name"] or link["url"]]
+def _unmarked(text: str) -> list[dict[str, str]]:
+    """The links of a value written as markup, each named by its shown text with the address its ``href``,
+    ``data-*`` or ``onclick`` holds ("" where none), as a page's are (:func:`index.htmltext.markup_links`)."""
+    from index.htmltext import markup_links
+
+    return markup_links(text)
 
 
 def file_links(markup: str) -> list[dict[str, str]]:
@@ -250,7 +254,7 @@ def file_links(markup: str) -> list[dict[str, str]]:
 
     return [
         link
-        for link in _anchors(markup)
+        for link in _unmarked(markup)
         if kind_of(link["url"]) in ATTACHMENT_KINDS or kind_of(link["name"]) in ATTACHMENT_KINDS
     ]
 

@@ -17,7 +17,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from index.decoding import decode_text, encoding_name
-from index.pagescripts import shown_by_script, write_script_text
+from index.pagescripts import Effect, script_effects, shown_by_script, write_script_text
 from index.record import ReadError
 
 # Decoding ----------------------------------------------------------------------------------------
@@ -130,8 +130,11 @@ def parse_tree(text: str, source: str = "") -> HtmlElement:
         raise ReadError(source, f"not parseable as HTML: {exc}") from exc
     if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log):
         raise NestedTooDeep(source, "nested deeper than the HTML parser's 256 levels")
-    write_script_text(root)
-    hidden = hidden_elements(root) + choice_groups(root)
+    elements = list(root.iter())  # each element's Python proxy made once for the passes below (see parse_html)
+    effects = script_effects(root)  # read before any script text is written into the page
+    write_script_text(root, effects)
+    hidden = hidden_elements(root, effects) + choice_groups(root)
+    del elements
     etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, *_NOISE_TAGS, with_tail=False)
     drop_all(hidden)
     return root
@@ -151,9 +154,16 @@ _SHOWN_IMPORTANT = re.compile(
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 _AT_RULE = re.compile(r"@(?:media|supports)[^{]*\{", re.IGNORECASE)
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 
 
-def hidden_elements(root: HtmlElement) -> list[HtmlElement]:
+def han_count(text: str) -> int:
+    """Chinese characters (CJK Unified Ideographs) in ``text``, counted by runs: a page's text in a few objects
+    per line, not one per character."""
+    return sum(map(len, _HAN_RUN.findall(text)))
+
+
+def hidden_elements(root: HtmlElement, effects: list[Effect] | None = None) -> list[HtmlElement]:
     """The elements a reader of the page never sees, judged on the page as a whole.
 
     An inline ``display:none`` / ``visibility:hidden`` / ``hidden`` hides an element unless:
@@ -162,12 +172,13 @@ def hidden_elements(root: HtmlElement) -> list[HtmlElement]:
     script in the page shows it by id, and it is the only one of its hidden siblings so shown
     (templates print every 有效性 alternative hidden and show one); or it holds most of the page's
     prose (a page whose text is all hidden shows it once its script has run). Hidden link farms
-    (spam) hold links, not prose, and stay hidden. Call before scripts and styles are stripped.
+    (spam) hold links, not prose, and stay hidden. Call before scripts and styles are stripped; ``effects``:
+    the page's :func:`index.pagescripts.script_effects`, where the caller has them.
     """
     candidates = [el for el in root.iter() if isinstance(el.tag, str) and _is_hidden(el)]
     if not candidates:
         return []
-    shown = _shown_by_stylesheet(root, candidates) | shown_by_script(root)
+    shown = _shown_by_stylesheet(root, candidates) | shown_by_script(root, effects)
     total = _prose(root)
     hidden = []
     for el in candidates:
@@ -208,8 +219,8 @@ def _prose(el: HtmlElement) -> int:
     """
     if el.tag in ("script", "style"):
         return 0
-    inside = sum(len(_HAN.findall(code.text_content())) for code in el.iter("script", "style"))
-    return len(_HAN.findall(el.text_content())) - inside
+    inside = sum(han_count(code.text_content()) for code in el.iter("script", "style"))
+    return han_count(el.text_content()) - inside
 
 
 _MAX_TREE_SELECTORS = 200
@@ -364,7 +375,7 @@ def attachment_links(root: HtmlElement, base: str = "") -> list[dict[str, str]]:
     found: dict[str, dict[str, str]] = {}
     links_per_line: dict[HtmlElement, int] = {}
     for anchor in root.iter("a"):
-        href = href_of(anchor)
+        href = link_target(anchor)
         kind = href and _attachment_kind(href, anchor)
         if not kind:
             continue
@@ -420,6 +431,45 @@ def _words_beside(anchor: HtmlElement, links_per_line: dict[HtmlElement, int]) -
 def href_of(anchor: HtmlElement) -> str:
     href = (anchor.get("href") or "").strip()
     return "" if href.lower().startswith(_NOT_LINKS) else href
+
+
+# A file's address where a script opens it (<a href="javascript:void(0)" onclick="download('/files/a.pdf')">,
+# data-url="…"): a web address, a path from the site's root or beside the page, or a name with a file kind.
+_ADDRESS = re.compile(
+    r"^(?:https?://|/(?!/)|\.{1,2}/)\S+$|^[^\s\"'<>(),;]+\.(?:" + "|".join(sorted(ATTACHMENT_KINDS)) + r")$", re.I
+)
+_QUOTED = re.compile(r"""["']([^"'\s<>]+)["']""")
+
+
+def link_target(anchor: HtmlElement) -> str:
+    """Where a link leads: its ``href``; for a script link (``javascript:``, ``#``), the address a ``data-*``
+    attribute or its ``onclick`` handler holds (see _ADDRESS), else ""."""
+    href = href_of(anchor)
+    if href:
+        return href
+    values = [v.strip() for k, v in anchor.items() if k.startswith("data-")]
+    values += _QUOTED.findall(anchor.get("onclick") or "") + _QUOTED.findall(anchor.get("href") or "")
+    return next((value for value in values if _ADDRESS.match(value)), "")
+
+
+def markup_links(markup: str) -> list[dict[str, str]]:
+    """The file links in a fragment of markup an export lists as an attachment (``<a href='javascript:x'>附件</a>``):
+    each ``<a>``'s name as a page's (:func:`attachment_name`, else its visible text) and its address
+    (:func:`link_target`, "" where it has none); markup without links is an item a line of its visible text.
+    Never raises: markup lxml cannot read is its text with the tags removed."""
+    try:
+        root = lxml.html.fragment_fromstring(_CONTROL_CHARS.sub("", markup), create_parent="div")
+    except (etree.ParserError, ValueError):
+        return [{"name": clean_text(re.sub(r"<[^>]*>", " ", markup)), "url": ""}]
+    links = []
+    for anchor in root.iter("a"):
+        url = link_target(anchor)
+        name = attachment_name(anchor, url) or clean_text(anchor.text_content())
+        if name or url:
+            links.append({"name": name, "url": url})
+    if not links:  # names without links: one a line (<br>, <p>)
+        links = [{"name": line, "url": ""} for line in paragraphs(root)]
+    return links
 
 
 def _attachment_kind(href: str, anchor: HtmlElement) -> str:

@@ -180,9 +180,11 @@ def _atom(text: str, values: dict[str, str]) -> bool | None:
     return equal if op.startswith("=") else not equal
 
 
-def shown_by_script(root: HtmlElement) -> set[HtmlElement]:
-    """Hidden elements a script surely shows; of several it may show under one parent, none."""
-    ids = {e.element_id for e in script_effects(root) if e.kind == "show" and e.taken}
+def shown_by_script(root: HtmlElement, effects: list[Effect] | None = None) -> set[HtmlElement]:
+    """Hidden elements a script surely shows; of several it may show under one parent, none. ``effects``: the
+    page's :func:`script_effects`, where the caller has them."""
+    effects = script_effects(root) if effects is None else effects
+    ids = {e.element_id for e in effects if e.kind == "show" and e.taken}
     shown = [el for el in root.iter() if isinstance(el.tag, str) and el.get("id") in ids]
     by_parent: dict[HtmlElement | None, list[HtmlElement]] = {}
     for el in shown:
@@ -190,10 +192,11 @@ def shown_by_script(root: HtmlElement) -> set[HtmlElement]:
     return {els[0] for els in by_parent.values() if len(els) == 1}
 
 
-def write_script_text(root: HtmlElement) -> None:
-    """Put the text scripts surely write (``.append(file_status)``) where a browser shows it."""
+def write_script_text(root: HtmlElement, effects: list[Effect] | None = None) -> None:
+    """Put the text scripts surely write (``.append(file_status)``) where a browser shows it. ``effects``: the
+    page's :func:`script_effects`, where the caller has them."""
     by_id = {el.get("id"): el for el in root.iter() if isinstance(el.tag, str) and el.get("id")}
-    for effect in script_effects(root):
+    for effect in script_effects(root) if effects is None else effects:
         target = by_id.get(effect.element_id)
         if effect.kind != "write" or not effect.taken or not effect.text.strip() or target is None:
             continue

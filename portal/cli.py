@@ -388,19 +388,35 @@ def _warc_writer(crawl_dir: Path, past):
 @cli.command()
 def doctor() -> None:
     """Check the index: its pointer, every committed file against its checksum, the saved arrays, the sources
-    record. Prints what is wrong, in Chinese; exit status 1 when something is damaged."""
-    from index.whoosh.doctor import diagnose
-
+    record. With PORTAL_STORE=manticore, the cluster: each shard's searchd reachable, its tables present, its
+    document count on every replica and against the documents the cluster lists (index/cluster/doctor.py says
+    what is not checked). Prints what is wrong, in Chinese; exit status 1 when something is damaged."""
     settings = load_settings()
-    findings = diagnose(settings.index_dir)
+    if settings.store == "manticore":
+        from index.cluster.doctor import diagnose as diagnose_cluster
+        from index.cluster.topology import parse_topology
+
+        where = f"集群 {settings.manticore}"
+        advice = "启动没有应答的 searchd；表缺失时检查它的配置；篇数不符时运行 portal ingest --rebuild。"
+        try:
+            topology = parse_topology(settings.manticore)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+        findings = diagnose_cluster(topology)
+    else:
+        from index.whoosh.doctor import diagnose
+
+        where = f"索引 {settings.index_dir}"
+        advice = "运行 portal ingest --rebuild 从源文件重建索引。"
+        findings = diagnose(settings.index_dir)
     for finding in findings:
         click.echo(str(finding))
     damaged = [finding for finding in findings if finding.damaged]
     if damaged:
-        click.echo(f"\n索引 {settings.index_dir} 有 {len(damaged)} 处损坏。")
-        click.echo("运行 portal ingest --rebuild 从源文件重建索引。")
+        click.echo(f"\n{where} 有 {len(damaged)} 处损坏。")
+        click.echo(advice)
         sys.exit(1)
-    click.echo(f"\n索引 {settings.index_dir} 完好。")
+    click.echo(f"\n{where} 完好。")
 
 
 @cli.command()

@@ -202,7 +202,7 @@ class _ClusterWriter:
         self._cluster: Cluster | None = None  # for stored(): one connection per batch
 
     def held(self) -> dict[str, Held]:
-        self._held = _held(self.topology)
+        self._held = held_documents(self.topology)
         self._groups = {doc_id: entry.dedup for doc_id, entry in self._held.items()}
         return {doc_id: Held(e.digest, resolved(e.source), e.dedup) for doc_id, e in self._held.items()}
 
@@ -335,7 +335,7 @@ def ingest_cluster(
     return pipeline.ingest(store, paths, prune=prune, progress=progress, bounds=bounds, history_path=history_path)
 
 
-def _held(topology: Topology) -> dict[str, _Incumbent]:
+def held_documents(topology: Topology) -> dict[str, _Incumbent]:
     """What the cluster holds: id → its content hash, copy group, source, 公开日期, copy flag and status (read a
     page at a time)."""
     cluster = Cluster(topology)

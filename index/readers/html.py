@@ -30,6 +30,7 @@ from index.htmltext import (
     clean_text,
     decode_html,
     drop_all,
+    han_count,
     href_of,
     is_page_tools,
     leaf_blocks,
@@ -126,15 +127,19 @@ def parse_html(
         root = parse_tree(text, source)
     except NestedTooDeep:
         return _flat_record(text, source, url, fetched_at)
+    # lxml makes a Python proxy for an element each time one is reached, through lxml.html's class lookup, and
+    # drops it when unused: the many passes below would each pay that for every element. Held, each is made once.
+    elements = list(root.iter())
     base = base_url(root, url)
     # A saved page without its URL is matched on its path by a profile's url pattern.
     profile = profile_for(url or canonical_url(root) or source, profiles)
     profiled = apply_profile(profile, root) if profile else {}
     meta = meta_fields(root)
     attachments = attachment_links(root, base)
+    leaves = leaf_blocks(root)
     # Footers list other governments' sites under 相关链接: not links about this document.
-    related, related_blocks = related_links(root, base, skip=furniture(root))
-    found = label_pairs(root)
+    related, related_blocks = related_links(root, base, skip=furniture(root, leaves), leaves=leaves)
+    found = label_pairs(root, leaves)
     fields, _unknown = map_fields((pair.label, pair.value) for pair in found)
     if isinstance(fields.get("publisher"), str):
         fields["publisher"] = publisher_name(fields["publisher"])
@@ -162,6 +167,7 @@ def parse_html(
         fields["url"] = page_url
     drop_all([element for pair in found for element in pair.elements] + related_blocks)
     fields["body"] = body_text(root)
+    del elements
     if "summary" not in fields and description and _describes_document(description, fields, names):
         fields["summary"] = description
     if "keywords" not in fields and keywords and _keywords_of_document(keywords, fields, names):
@@ -235,13 +241,15 @@ def _label_pattern() -> re.Pattern[str]:
     )
 
 
-def label_pairs(root: HtmlElement) -> list[LabelPair]:
-    """The page's metadata as (label, value) pairs, in page order, from whatever markup holds them."""
+def label_pairs(root: HtmlElement, leaves: list[HtmlElement] | None = None) -> list[LabelPair]:
+    """The page's metadata as (label, value) pairs, in page order, from whatever markup holds them. ``leaves``:
+    the page's :func:`leaf_blocks`, where the caller has them."""
     candidates: list[LabelPair] = []
     claimed: set[HtmlElement] = set()
-    leaves = leaf_blocks(root)
+    leaves = leaf_blocks(root) if leaves is None else leaves
+    in_editor = _editor_contents(root)
     for leaf in leaves:
-        if leaf in claimed or _inside_editor(leaf):
+        if leaf in claimed or leaf in in_editor:
             continue
         pairs = _pairs_in(leaf)
         if len(pairs) == 1 and not pairs[0].value:  # a label cell: the value is in the next cell
@@ -255,7 +263,7 @@ def label_pairs(root: HtmlElement) -> list[LabelPair]:
             pair.group = _group_of(leaf, levels=2)  # label/value cells sit in rows of one block
             claimed.add(holder)
         candidates += pairs
-    inline = _inline_label_pairs(root, leaves, claimed)
+    inline = _inline_label_pairs(root, leaves, claimed, in_editor)
     if inline:
         order = {el: n for n, el in enumerate(root.iter())}
         candidates = sorted(candidates + inline, key=lambda pair: order[pair.elements[0]])
@@ -266,7 +274,9 @@ _INLINE_LABEL_TAGS = ("span", "strong", "b", "em", "i", "label", "font")
 _LABEL_ONLY = re.compile(r"^[\[【]?\s*(?P<label>[^\[\]【】:：]{2,12}?)\s*[\]】]?\s*[:：]?$")
 
 
-def _inline_label_pairs(root: HtmlElement, leaves: list[HtmlElement], claimed: set[HtmlElement]) -> list[LabelPair]:
+def _inline_label_pairs(
+    root: HtmlElement, leaves: list[HtmlElement], claimed: set[HtmlElement], in_editor: set[HtmlElement]
+) -> list[LabelPair]:
     """Pairs whose label is an inline element alone (``<strong>索引号：</strong>``) in a block that also holds
     other blocks, with the value in the element after it: ``<li><span>发文字号：</span><p>…</p></li>``,
     ``<div><strong>索引号：</strong><div>…</div></div>``. Labels inside a line are read with the line."""
@@ -280,7 +290,7 @@ def _inline_label_pairs(root: HtmlElement, leaves: list[HtmlElement], claimed: s
         if match is None or not field or field in _NOT_VALUES:
             continue
         block = next((a for a in el.iterancestors() if a.tag in BLOCK_TAGS), None)
-        if block is None or block in leaf_set or el in claimed or _inside_editor(el):
+        if block is None or block in leaf_set or el in claimed or el in in_editor:
             continue
         holder = el.getnext()
         if holder is None or _pairs_in(holder) or _is_label(clean_text(holder.text_content())):
@@ -351,8 +361,13 @@ def _group_of(leaf: HtmlElement, levels: int = 1) -> HtmlElement:
     return ancestors[min(levels, len(ancestors)) - 1] if ancestors else leaf
 
 
-def _inside_editor(el: HtmlElement) -> bool:
-    return any(_class_tokens(ancestor) & _EDITOR_CLASSES for ancestor in el.iterancestors())
+def _editor_contents(root: HtmlElement) -> set[HtmlElement]:
+    """The elements inside a TRS editor block (one pass over the page, not a climb from each element)."""
+    inside: set[HtmlElement] = set()
+    for editor in root.iter():
+        if editor not in inside and _class_tokens(editor) & _EDITOR_CLASSES:
+            inside.update(editor.iterdescendants())
+    return inside
 
 
 def _trusted(candidates: list[LabelPair]) -> list[LabelPair]:
@@ -522,14 +537,17 @@ _MORE = re.compile(r"^(?:更多|more)\W*$", re.IGNORECASE)
 
 
 def related_links(
-    root: HtmlElement, base: str = "", skip: Iterable[HtmlElement] = ()
+    root: HtmlElement,
+    base: str = "",
+    skip: Iterable[HtmlElement] = (),
+    leaves: list[HtmlElement] | None = None,
 ) -> tuple[list[dict[str, str]], list[HtmlElement]]:
     """Links listed under 相关信息 / 相关解读 / 相关链接 headings outside the ``skip`` blocks,
-    and the blocks that held them."""
+    and the blocks that held them. ``leaves``: the page's :func:`leaf_blocks`, where the caller has them."""
     links: dict[str, dict[str, str]] = {}
     blocks: list[HtmlElement] = []
     skipped = set(skip)
-    for heading in _related_headings(root):
+    for heading in _related_headings(root, leaf_blocks(root) if leaves is None else leaves):
         if any(el in skipped for el in (heading, *heading.iterancestors())):
             continue
         inside = list(heading.iter("a"))  # 相关链接：<a>…</a> on the heading's own line
@@ -542,21 +560,22 @@ def related_links(
     return list(links.values()), blocks
 
 
-def _related_headings(root: HtmlElement) -> list[HtmlElement]:
+def _related_headings(root: HtmlElement, leaves: list[HtmlElement]) -> list[HtmlElement]:
     """Lines or inline tags reading 相关信息 / 相关解读 / 相关链接 (``<h3>``, ``<div><span>…</span><ul>``),
     outermost only, outside the document's own text."""
-    leaves = set(leaf_blocks(root))
-    found: list[HtmlElement] = []
+    leaf_set = set(leaves)
+    in_editor = _editor_contents(root)
+    found: dict[HtmlElement, None] = {}
     for el in root.iter():
-        if (el in leaves or el.tag in _INLINE_HEADING_TAGS) and _is_related_heading(el):
+        if (el in leaf_set or el.tag in _INLINE_HEADING_TAGS) and el not in in_editor and _is_related_heading(el):
             if not any(ancestor in found for ancestor in el.iterancestors()):
-                found.append(el)
-    return found
+                found[el] = None
+    return list(found)
 
 
 def _is_related_heading(el: HtmlElement) -> bool:
     text = clean_text(_own_text(el))
-    return len(text) <= 12 and canonical_field(text) == "related" and not _inside_editor(el)
+    return len(text) <= 12 and canonical_field(text) == "related"
 
 
 def _links_after(heading: HtmlElement) -> tuple[list[HtmlElement], list[HtmlElement]]:
@@ -648,23 +667,25 @@ def body_text(root: HtmlElement) -> str:
     return "\n\n".join(paragraphs(container)) if container is not None else ""
 
 
-def furniture(root: HtmlElement) -> list[HtmlElement]:
-    """Navigation, breadcrumbs, share bars, headers and footers: the blocks around the text."""
+def furniture(root: HtmlElement, leaves: list[HtmlElement] | None = None) -> list[HtmlElement]:
+    """Navigation, breadcrumbs, share bars, headers and footers: the blocks around the text. ``leaves``: the
+    page's :func:`leaf_blocks`, where the caller has them."""
     page_total = _chinese_count(root)
     editors = [el for el in root.iter() if _class_tokens(el) & _EDITOR_CLASSES]
     protected = {holder for editor in editors for holder in (editor, *editor.iterancestors())}
-    leaves = set(leaf_blocks(root))
+    leaf_set = set(leaf_blocks(root) if leaves is None else leaves)
     return [
         el
         for el in root.iter()
         if el not in protected
         and el.tag not in ("html", "body")
-        and (_is_named_chrome(el, page_total) or (el in leaves and _is_chrome_line(el)))
+        and (_is_named_chrome(el, page_total) or (el in leaf_set and _is_chrome_line(el)))
     ]
 
 
 def _is_named_chrome(el: HtmlElement, page_total: int) -> bool:
-    if el.tag in _CHROME_TAGS or _CHROME_NAMES.search(f"{el.get('class') or ''} {el.get('id') or ''}"):
+    names = f"{el.get('class') or ''} {el.get('id') or ''}"
+    if el.tag in _CHROME_TAGS or (names != " " and _CHROME_NAMES.search(names)):
         # A furniture-named block holding most of the page's prose is the page frame misnamed
         # (class="header-fixed" on a wrapper); navigation holding most of it is still navigation.
         return not (_chinese_count(el) > page_total / 2 and link_density(el) < 0.5)
@@ -678,8 +699,14 @@ def _is_chrome_line(leaf: HtmlElement) -> bool:
     return len(text) <= _MAX_CHROME_TEXT and bool(_CHROME_TEXT.match(text) or is_page_tools(text))
 
 
-def _class_tokens(el: HtmlElement) -> set[str]:
-    return {token.lower() for token in f"{el.get('class') or ''} {el.get('id') or ''}".split()}
+def _class_tokens(el: HtmlElement) -> set[str] | frozenset[str]:
+    classes, element_id = el.get("class"), el.get("id")
+    if not classes and not element_id:  # most elements: no set built
+        return _NO_TOKENS
+    return {token.lower() for token in f"{classes or ''} {element_id or ''}".split()}
+
+
+_NO_TOKENS: frozenset[str] = frozenset()
 
 
 def known_container(root: HtmlElement) -> HtmlElement | None:
@@ -711,11 +738,33 @@ def densest_block(root: HtmlElement) -> HtmlElement | None:
     Each block's own Chinese text scores for itself and its parent, half for its grandparent
     (the readability heuristic), so a container of many paragraphs beats any single one.
     """
+    scores = densest_scores(root)
+    if not scores:
+        return root.find("body")
+    # The best by score discounted by link density, the deeper on a tie, the earlier on a tie of both. The link
+    # density (a pass over the block's text) is taken in falling order of score, and only while a block's score
+    # can still reach the best so far: a page of many blocks measures a few, not each one.
+    order = {el: n for n, el in enumerate(scores)}
+    best: tuple[float, int, int] | None = None
+    winner = None
+    for el in sorted(scores, key=lambda el: (-scores[el], order[el])):
+        if best is not None and scores[el] < best[0]:
+            break
+        key = (scores[el] * (1 - link_density(el)), sum(1 for _ in el.iterancestors()), -order[el])
+        if best is None or key > best:
+            best, winner = key, el
+    assert winner is not None
+    return _with_sibling_sections(winner)
+
+
+def densest_scores(root: HtmlElement) -> dict[HtmlElement, float]:
+    """Each block's score for :func:`densest_block` (Chinese characters of its own text and its children's, half
+    its grandchildren's), in page order; blocks that score nothing are absent."""
     scores: dict[HtmlElement, float] = defaultdict(float)
     for el in root.iter():
         if el.tag not in BLOCK_TAGS or el.tag in HEADINGS:
             continue
-        own = len(_HAN.findall(_own_text(el)))
+        own = han_count(_own_text(el))
         if not own:
             continue
         scores[el] += own
@@ -724,11 +773,7 @@ def densest_block(root: HtmlElement) -> HtmlElement | None:
             scores[parent] += own
             if parent.getparent() is not None:
                 scores[parent.getparent()] += own / 2
-    if not scores:
-        return root.find("body")
-    depth = {el: sum(1 for _ in el.iterancestors()) for el in scores}
-    best = max(scores, key=lambda el: (scores[el] * (1 - link_density(el)), depth[el]))
-    return _with_sibling_sections(best)
+    return scores
 
 
 _MIN_SECTION = 20
@@ -765,9 +810,9 @@ def _own_text(el: HtmlElement) -> str:
 
 def _chinese_count(el: HtmlElement, links: bool = True) -> int:
     """Chinese characters in the element's text (without link text when ``links`` is False)."""
-    count = len(_HAN.findall(el.text_content()))
+    count = han_count(el.text_content())
     if not links:
-        count -= sum(len(_HAN.findall(anchor.text_content())) for anchor in el.iter("a"))
+        count -= sum(han_count(anchor.text_content()) for anchor in el.iter("a"))
     return count
 
 

@@ -9,25 +9,12 @@ from __future__ import annotations
 
 import json
 import pickle
-from dataclasses import dataclass
 from pathlib import Path
 
+from index.diagnosis import DAMAGED, NOTE, OK, Finding
 from index.whoosh import checksums, generations
 
-OK, NOTE, DAMAGED = "正常", "注意", "损坏"
-
-
-@dataclass(frozen=True)
-class Finding:
-    level: str  # OK, NOTE or DAMAGED
-    text: str
-
-    @property
-    def damaged(self) -> bool:
-        return self.level == DAMAGED
-
-    def __str__(self) -> str:
-        return f"{self.level}：{self.text}"
+__all__ = ["DAMAGED", "NOTE", "OK", "Finding", "diagnose"]
 
 
 def diagnose(index_dir: Path) -> list[Finding]:
