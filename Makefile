@@ -31,8 +31,8 @@ serve: $(STAMP)
 CLUSTER_ARGS ?= -k "not schemathesis and not fuzz"
 
 # The tests wait on servers, browsers and child processes as much as they compute, so they run in
-# PYTEST_WORKERS processes (pytest-xdist; 2 on this project's 2-core machines): 5 min 47 s → about 4 min for the
-# first pass. PYTEST_WORKERS=0 runs them in one process.
+# PYTEST_WORKERS processes (pytest-xdist; 2 on this project's 2-core machines). PYTEST_WORKERS=0 runs them in one
+# process. Budget: under 8 minutes for both passes on a quiet machine (CLUSTER_ARGS= included).
 PYTEST_WORKERS ?= 2
 
 test: $(STAMP)
