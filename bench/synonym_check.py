@@ -16,6 +16,8 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
+import numpy as np
+
 from index.analysis import fold
 from index.convert import to_simplified
 from index.query.synonyms import DEFAULT_PATH, SynonymTable
@@ -36,14 +38,25 @@ def document_counts(table: SynonymTable, texts: Iterable[str]) -> dict[str, int]
     """term → documents holding it, for every term of every group."""
     terms = {term for group in table.groups for term in group}
     counts = dict.fromkeys(terms, 0)
+    short = [term for term in terms if len(term) < 2]
+    by_bigram: dict[int, list[str]] = {}
+    for term in terms - set(short):
+        by_bigram.setdefault(_bigram_codes(term[:2])[0], []).append(term)
+    wanted = np.array(sorted(by_bigram), np.uint64)
     for text in texts:
-        # a term can only occur where its first two characters do: one pass over the text's bigrams spares
-        # most of the substring searches (the corpus × ~1,000 terms took half a minute)
-        bigrams = {text[i : i + 2] for i in range(len(text) - 1)}
-        for term in terms:
-            if (term[:2] in bigrams or len(term) < 2) and term in text:
+        # a term can only occur where its first two characters do: the text's bigrams (as numbers, with numpy)
+        # against the terms' first bigrams leave a few substring searches of ~1,000 (the corpus took half a minute)
+        present = np.intersect1d(_bigram_codes(text), wanted, assume_unique=False)
+        for term in [*short, *(term for code in present.tolist() for term in by_bigram[code])]:
+            if term in text:
                 counts[term] += 1
     return counts
+
+
+def _bigram_codes(text: str) -> np.ndarray:
+    """Each pair of neighbouring characters of ``text`` as one number (code points: 21 bits each)."""
+    points = np.frombuffer(text.encode("utf-32-le"), np.uint32).astype(np.uint64)
+    return (points[:-1] << np.uint64(21)) | points[1:]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -65,21 +65,30 @@ def test_merged_segments_hold_what_one_segment_of_their_live_documents_holds(
         assert merged_contents == expected
 
 
-def _index_in_segments(tmp_path: Path, monkeypatch) -> Path:
+@pytest.fixture(scope="module")
+def segmented(tmp_path_factory) -> Path:
     """The bundled documents ingested in chunks of 10 (several segments, none merged), then two files changed and
-    ingested again: their documents' old versions are deleted from the segments that held them."""
-    monkeypatch.setattr(writer, "CHUNK_DOCS", 10)
-    monkeypatch.setattr(writer, "merge_committed", lambda *args, **kwargs: False)
-    sources = tmp_path / "sources"
+    ingested again: their documents' old versions are deleted from the segments that held them. Built once;
+    tests that merge it work on a copy (:func:`_copy`)."""
+    root = tmp_path_factory.mktemp("segmented")
+    sources = root / "sources"
     shutil.copytree(DOCUMENTS, sources)
-    index_dir = tmp_path / "index"
-    ingest_paths([sources], index_dir)
-    for name in ("siyang-2016-wubao-gongyang-biaozhun.txt", "suqian-gov-2021-chengshi-gengxin-banfa.txt"):
-        path = sources / name
-        path.write_text(path.read_text("utf-8").replace("标准", "标准（修订）", 1), "utf-8")
-    ingest_paths([sources], index_dir)
-    monkeypatch.undo()
+    index_dir = root / "index"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(writer, "CHUNK_DOCS", 10)
+        patch.setattr(writer, "merge_committed", lambda *args, **kwargs: False)
+        ingest_paths([sources], index_dir)
+        for name in ("siyang-2016-wubao-gongyang-biaozhun.txt", "suqian-gov-2021-chengshi-gengxin-banfa.txt"):
+            path = sources / name
+            path.write_text(path.read_text("utf-8").replace("标准", "标准（修订）", 1), "utf-8")
+        ingest_paths([sources], index_dir)
     return index_dir
+
+
+def _copy(index_dir: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "index"
+    shutil.copytree(index_dir, copy)
+    return copy
 
 
 def _answers(catalog: Catalog, queries: list[str]) -> list[tuple]:
@@ -93,10 +102,10 @@ def _answers(catalog: Catalog, queries: list[str]) -> list[tuple]:
     return answers
 
 
-def test_an_optimized_index_answers_as_the_unmerged_one(tmp_path: Path, monkeypatch) -> None:
+def test_an_optimized_index_answers_as_the_unmerged_one(tmp_path: Path, segmented: Path) -> None:
     """Words, phrases (quoted, and a pasted title), a 文号, date order and facet counts: the same hits in the same
     order with the same scores (to 3 places), highlights and facets, before and after ``optimize``."""
-    index_dir = _index_in_segments(tmp_path, monkeypatch)
+    index_dir = _copy(segmented, tmp_path)
     catalog = Catalog(index_dir)
     with catalog.searcher() as searcher:
         reader = searcher.reader()
@@ -106,8 +115,6 @@ def test_an_optimized_index_answers_as_the_unmerged_one(tmp_path: Path, monkeypa
     queries += [title[2:9] for title in titles[:6]] + ["苏财预〔2024〕", "没有这样的词语组合"]
     before = _answers(catalog, queries)
     catalog.close()
-    unmerged = tmp_path / "unmerged"
-    shutil.copytree(index_dir, unmerged)
     segments_before, segments_after = merge.optimize(index_dir, workers=1)
     assert segments_before >= 5 and segments_after == 1
     catalog = Catalog(index_dir)
@@ -119,15 +126,14 @@ def test_an_optimized_index_answers_as_the_unmerged_one(tmp_path: Path, monkeypa
     assert after == before
 
 
-def test_the_vocabulary_of_several_segments_is_what_whooshs_multi_reader_counts(tmp_path: Path, monkeypatch) -> None:
+def test_the_vocabulary_of_several_segments_is_what_whooshs_multi_reader_counts(segmented: Path) -> None:
     """vocabulary_of reads each segment's terms in one pass and sums their counts: the same words and weights as
     Whoosh's multi-segment iter_field, which looks every term up in every segment."""
     from index.query.suggest import Vocabulary
     from index.whoosh.catalog import vocabulary_of
     from index.whoosh.generations import open_current
 
-    index_dir = _index_in_segments(tmp_path, monkeypatch)
-    with open_current(index_dir).reader() as reader:
+    with open_current(segmented).reader() as reader:
         assert len(reader.leaf_readers()) >= 5
         vocabulary = vocabulary_of(reader)
 
@@ -155,7 +161,7 @@ def test_a_bulk_ingest_leaves_one_segment(tmp_path: Path, monkeypatch) -> None:
     catalog.close()
 
 
-def test_portal_optimize_merges_and_says_so(tmp_path: Path, monkeypatch) -> None:
+def test_portal_optimize_merges_and_says_so(tmp_path: Path, segmented: Path) -> None:
     """`portal optimize`, run as a user runs it: the segments merged, in Chinese; no index is a clear error."""
     import os
     import subprocess
@@ -163,7 +169,7 @@ def test_portal_optimize_merges_and_says_so(tmp_path: Path, monkeypatch) -> None
 
     from helpers import ROOT
 
-    index_dir = _index_in_segments(tmp_path, monkeypatch)
+    index_dir = _copy(segmented, tmp_path)
     env = {**os.environ, "PORTAL_INDEX_DIR": str(index_dir)}
     command = [sys.executable, "-m", "portal", "optimize"]
     done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)

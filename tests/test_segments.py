@@ -70,28 +70,47 @@ def contents(reader, matchers: bool = False) -> dict:
     return {"postings": postings, "stored": stored, "columns": columns, "lengths": lengths}
 
 
+class Reference:
+    """The bundled documents written by Whoosh's own writer, once for the module, and what they read back as
+    (:func:`contents`, per way of reading, computed once each)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.docs = bundled_fields()
+        self.index = whoosh_index.create_in(str(folder), build_schema())
+        with self.index.writer() as writer:
+            for fields in self.docs:
+                writer.add_document(**fields)
+        self._contents: dict[bool, dict] = {}
+
+    def contents(self, matchers: bool) -> dict:
+        if matchers not in self._contents:
+            with self.index.reader() as reader:
+                self._contents[matchers] = contents(reader, matchers=matchers)
+        return self._contents[matchers]
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory) -> Reference:
+    return Reference(tmp_path_factory.mktemp("whoosh"))
+
+
 @pytest.mark.parametrize(
     ("range_rows", "pool", "packed"),
     [(4_000_000, False, True), (300, False, True), (300, True, True), (300, False, False), (300, True, False)],
     ids=["one-range", "many-ranges", "many-ranges-in-worker-processes", "w3-layout", "w3-layout-in-worker-processes"],
 )
 def test_a_segment_merged_from_runs_holds_what_whooshs_writer_writes(
-    tmp_path: Path, monkeypatch, range_rows, pool, packed
+    tmp_path: Path, monkeypatch, reference: Reference, range_rows, pool, packed
 ) -> None:
     """The same postings read back whether the posting lists are merged here or encoded a range at a time by
     worker processes (segments.encode_range) and copied in; packed, or in Whoosh's W3 layout as segments were
     written before (then the very postings Whoosh's own matchers read)."""
     monkeypatch.setattr(segments, "RANGE_ROWS", range_rows)  # merged a range of occurrences at a time
     monkeypatch.setattr(segments, "PACKED_LISTS", packed)
-    docs = bundled_fields()
-    schema = build_schema()
-    whoosh_dir, bulk_dir = tmp_path / "whoosh", tmp_path / "bulk"
-    whoosh_dir.mkdir(), bulk_dir.mkdir()
-    reference = whoosh_index.create_in(str(whoosh_dir), schema)
-    with reference.writer() as writer:
-        for fields in docs:
-            writer.add_document(**fields)
-    bulk = whoosh_index.create_in(str(bulk_dir), schema)
+    docs = reference.docs
+    bulk_dir = tmp_path / "bulk"
+    bulk_dir.mkdir()
+    bulk = whoosh_index.create_in(str(bulk_dir), build_schema())
     tokenizer = segmenter()
 
     def cut(text: str) -> list[str]:
@@ -112,9 +131,9 @@ def test_a_segment_merged_from_runs_holds_what_whooshs_writer_writes(
     else:
         segment = write_segment(bulk.schema, bulk.storage, bulk.indexname, batches)
     commit_segments(bulk.writer(), [segment])
-    with reference.reader() as expected, whoosh_index.open_dir(str(bulk_dir)).reader() as built:
-        assert built.doc_count() == expected.doc_count() == len(docs)
-        got, want = contents(built, matchers=not packed), contents(expected, matchers=not packed)
+    with whoosh_index.open_dir(str(bulk_dir)).reader() as built:
+        assert built.doc_count() == reference.index.doc_count() == len(docs)
+        got, want = contents(built, matchers=not packed), reference.contents(matchers=not packed)
         assert got["postings"].keys() == want["postings"].keys()
         assert got == want
 

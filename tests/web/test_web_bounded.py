@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from urllib.parse import quote
 
 import pytest
-from helpers import build_index, portal_settings
+from helpers import TEST_STORE, build_index, portal_settings
 from portal_testing import TestClient
 
 from portal.app import create_app
@@ -121,7 +121,8 @@ def test_a_cached_document_page_is_renewed_by_a_commit(tmp_path) -> None:
     with TestClient(app) as client:
         assert "缓存之前的标题" in client.get("/doc/014319733/2018-00555").text
         assert "缓存之前的标题" in client.get("/doc/014319733/2018-00555.json").text
-        time.sleep(1.1)  # the cluster store's version is its latest indexed_at, in whole seconds
+        if TEST_STORE == "manticore":  # the cluster store's version is its latest indexed_at, in whole seconds
+            time.sleep(1.1)
         record["标题"] = "提交之后的标题"
         (folder / "a.json").write_text(json.dumps(record, ensure_ascii=False), "utf-8")
         build_index([folder], index_dir)

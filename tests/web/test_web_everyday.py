@@ -9,7 +9,7 @@ import subprocess
 import sys
 from urllib.parse import quote
 
-from helpers import DOCUMENTS, ROOT, SEED_INDEX_NO, build_index, portal_settings, store_environment
+from helpers import ROOT, SEED_INDEX_NO, portal_settings, store_environment
 from portal_testing import TestClient
 
 from portal.app import create_app
@@ -92,12 +92,12 @@ def test_related_documents_show_their_reason(client):
     assert data["related"] and {item["reason"] for item in data["related"]} == {"同主题"}
 
 
-def test_hot_queries_come_from_searches_and_empty_ones_stay_private(tmp_path):
-    index_dir = tmp_path / "index"
-    build_index([DOCUMENTS], index_dir)
+def test_hot_queries_come_from_searches_and_empty_ones_stay_private(web_index, tmp_path):
+    """A query log of its own (the state under test) beside the shared web index."""
     blocklist = tmp_path / "blocklist.txt"
     blocklist.write_text("殡仪\n", "utf-8")
-    settings = portal_settings(index_dir, allowed_hosts=("testserver",), hot_blocklist=blocklist)
+    query_log = tmp_path / "querylog"
+    settings = portal_settings(web_index, allowed_hosts=("testserver",), hot_blocklist=blocklist, query_log=query_log)
     with TestClient(create_app(settings)) as client:
         for n in range(HOT_MIN_COUNT):
             client._transport.client = (f"192.0.2.{n}", 50000)  # a reader of its own: 热搜词 count readers
@@ -108,13 +108,14 @@ def test_hot_queries_come_from_searches_and_empty_ones_stay_private(tmp_path):
         assert '<h2 id="hot-heading" class="hot-heading">热搜词：</h2>' in home.text
         assert client.get("/index.json").json()["hot"] == ["殡葬"]  # 殡仪馆 blocked, 量子引力波 found nothing
         assert "量子引力波" not in home.text
-    stored = json.loads((tmp_path / "querylog" / "counts.json").read_text("utf-8"))
+    stored = json.loads((query_log / "counts.json").read_text("utf-8"))
     [day] = stored["days"].values()
     assert day["searched"] == {"殡葬": HOT_MIN_COUNT, "殡仪馆": HOT_MIN_COUNT, "量子引力波": HOT_MIN_COUNT}
     assert day["empty"] == {"量子引力波": HOT_MIN_COUNT}
     assert day["clients"] == {"殡葬": HOT_MIN_COUNT, "殡仪馆": HOT_MIN_COUNT, "量子引力波": HOT_MIN_COUNT}
     assert "192.0.2" not in json.dumps(stored) and "testclient" not in json.dumps(stored)
-    env = {**os.environ, **store_environment(index_dir), "PORTAL_HOT_BLOCKLIST": str(blocklist)}
+    env = {**os.environ, **store_environment(web_index), "PORTAL_HOT_BLOCKLIST": str(blocklist)}
+    env["PORTAL_QUERY_LOG"] = str(query_log)
     stats = subprocess.run(
         [sys.executable, "-m", "portal", "stats"], env=env, cwd=ROOT, capture_output=True, text=True, check=True
     )
@@ -122,11 +123,10 @@ def test_hot_queries_come_from_searches_and_empty_ones_stay_private(tmp_path):
     assert "量子引力波" in empty_section and "殡葬" not in empty_section
 
 
-def test_one_client_searching_again_and_again_is_not_on_the_home_page(tmp_path):
-    """Issue 18: five searches from one client put 通知 工作 dubo-vip.com on the home page's 热搜词."""
-    index_dir = tmp_path / "index"
-    build_index([DOCUMENTS], index_dir)
-    settings = portal_settings(index_dir, allowed_hosts=("testserver",))
+def test_one_client_searching_again_and_again_is_not_on_the_home_page(web_index, tmp_path):
+    """Issue 18: five searches from one client put 通知 工作 dubo-vip.com on the home page's 热搜词 (a query log of
+    its own beside the shared web index)."""
+    settings = portal_settings(web_index, allowed_hosts=("testserver",), query_log=tmp_path / "querylog")
     with TestClient(create_app(settings)) as client:
         for _ in range(5):
             for q in ("通知 工作 dubo-vip.com", "殡葬"):
