@@ -99,11 +99,11 @@ class Cluster:
     """The cluster store, emptied first: each example starts from nothing, as the Whoosh one does."""
 
     def __init__(self, nodes) -> None:
-        from index.cluster.ingest import _held
+        from index.cluster.ingest import held_documents
         from index.cluster.writer import delete_ids, flush
 
         self.topology = nodes.topology
-        delete_ids(self.topology, list(_held(self.topology)))
+        delete_ids(self.topology, list(held_documents(self.topology)))
         flush(self.topology)
 
     def ingest(self, folder: Path) -> None:
@@ -113,11 +113,11 @@ class Cluster:
 
     def held(self) -> dict[str, tuple[str, str]]:
         from index.cluster.catalog import ClusterCatalog
-        from index.cluster.ingest import _held
+        from index.cluster.ingest import held_documents
 
         catalog = ClusterCatalog(self.topology)
         try:
-            docs = [catalog.get(doc_id) for doc_id in _held(self.topology)]
+            docs = [catalog.get(doc_id) for doc_id in held_documents(self.topology)]
             return {doc.id: (doc.title, doc.status) for doc in docs}
         finally:
             catalog.close()
