@@ -698,6 +698,12 @@ def _line_pattern(unknown: bool) -> re.Pattern[str]:
     )
 
 
+@cache
+def _label_after_colon() -> re.Pattern[str]:
+    known = "|".join(_PAD.join(map(re.escape, label)) for label in known_labels())
+    return re.compile(rf"([:：])(?=(?:{known}){_PAD}[:：])")
+
+
 # A crawler's text dump may write its keys as they are named in its code, one a line with a colon
 # (changwu/gov_spider export.py: ``title: …``, ``url: …``, ``author: …``, ``content:`` then the text). Such a key
 # counts only at the very start of the line, and only a label of three or more letters (no ``id:``, ``no:``).
@@ -715,6 +721,9 @@ def line_pairs(line: str, unknown: bool = False, keys: bool = False) -> list[tup
     text = line.strip()
     if keys and (key := _ASCII_LINE.match(text)) and canonical_field(key["key"]):
         return [(key["key"], text[key.end() :].strip())]
+    # An empty value whose cell's spacing a dump lost (``发文字号：发布日期：2009年05月12日``): a known label with its
+    # colon right after a label's colon starts a pair of its own.
+    text = _label_after_colon().sub(r"\1 ", text)
     matches = list(_line_pattern(unknown).finditer(text))
     if not matches or matches[0].start() != 0:
         return []

@@ -348,3 +348,15 @@ def test_labels_printed_under_the_text_keep_the_text(tmp_path):
     assert values["pub_date"] == "2024-03-02" and values["publisher"] == ["某某县人民政府办公室"]
     body = str(values["body_head"])
     assert body.startswith("各乡镇人民政府，县直各有关单位：") and body.endswith("某某县人民政府办公室\n\n2024年3月1日")
+
+
+def test_an_empty_value_whose_spacing_was_lost_leaves_the_next_label_its_own(tmp_path, baseline):
+    """Found by the combined property in CI: gov.cn's 发文字号 cell is empty, and a dump that re-writes colons and
+    drops the tabs after them prints ``发文字号：发布日期:2009年05月12日``. The date is not the 文号."""
+    entry = next(entry for entry in TUNE_TEXT if entry["file"] == "pages/govcn-pagetext-0.txt.gz")
+    text = page_text(entry)
+    for name in ("half-width colons", "full-width colons after a label"):
+        text = VARIATIONS[name](text)
+    assert "发文字号：发布日期" in text
+    values, _codes = read_values(tmp_path, file_name(entry), text)
+    assert not baseline[entry["file"]] - right_fields(entry, values), values
