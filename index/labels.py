@@ -686,11 +686,17 @@ _PAD = r"[ \t\u3000]*"
 
 
 @cache
+def _known_pattern() -> str:
+    """Every known label as a regex alternation, spaces or U+3000 allowed between its characters (索 引 号)."""
+    return "|".join(_PAD.join(map(re.escape, label)) for label in known_labels())
+
+
+@cache
 def _line_pattern(unknown: bool) -> re.Pattern[str]:
     # A label may have spaces or U+3000 between its characters (索 引 号, 名　　称) and a colon after it.
     # It must start the line or follow whitespace, and be followed by whitespace, a colon or the end.
     # A label may also stand in brackets, the value right after them (【标题】…, [成文日期] 2021-01-20).
-    known = "|".join(_PAD.join(map(re.escape, label)) for label in known_labels())
+    known = _known_pattern()
     other = rf"|(?P<other>[\u4e00-\u9fff]{{2,6}}){_PAD}[:：]{_PAD}" if unknown else ""
     bracketed = rf"[【\[［]{_PAD}(?P<bracketed>{known}){_PAD}[】\]］]{_PAD}(?:[:：]{_PAD})?"
     return re.compile(
@@ -700,7 +706,7 @@ def _line_pattern(unknown: bool) -> re.Pattern[str]:
 
 @cache
 def _label_after_colon() -> re.Pattern[str]:
-    known = "|".join(_PAD.join(map(re.escape, label)) for label in known_labels())
+    known = _known_pattern()
     return re.compile(rf"([:：])(?=(?:{known}){_PAD}[:：])")
 
 
