@@ -239,6 +239,16 @@ def is_url(text: str) -> bool:
     return bool(re.match(r"(?:https?:)?//|/\S*\.s?html?\b|www\.", text, re.IGNORECASE))
 
 
+def _as_text(value: Any) -> str | None:
+    """A value as the text it holds: a string, or a list of strings as its lines (Scrapy's ``.getall()`` gives every
+    value as a list, one item for a one-line value); None for anything else."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and value and all(isinstance(item, str) for item in value):
+        return "\n".join(value)
+    return None
+
+
 def fields_by_value(pairs: Iterable[tuple[str, Any]], fields: dict[str, Any]) -> dict[str, Any]:
     """Fields a record's unread keys give by their values alone, for the fields it lacks: the longest text of
     sentences is the body; then, beside a body, the line naming a document is the title (one with a document's
@@ -250,7 +260,7 @@ def fields_by_value(pairs: Iterable[tuple[str, Any]], fields: dict[str, Any]) ->
     parts read."""
     from index.labels import is_index_no
 
-    strings = [(key, value.strip()) for key, value in pairs if isinstance(value, str) and value.strip()]
+    strings = [(key, text.strip()) for key, value in pairs if (text := _as_text(value)) and text.strip()]
     found: dict[str, Any] = {}
     if not _text(fields.get("body")):
         bodies = [value for _key, value in strings if is_body(value)]
@@ -303,4 +313,4 @@ def _is_file_list(value: Any) -> bool:
 
 
 def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
+    return text.strip() if (text := _as_text(value)) else ""

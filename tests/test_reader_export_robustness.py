@@ -501,3 +501,11 @@ def test_variations_combined_keep_every_field(tmp_path, baseline, data):
     transforms = sorted(transforms, key=list(RECORD_TRANSFORMS).index)
     serialiser = data.draw(st.sampled_from(_serialisers_for(entry_file, transforms)))
     assert not lost_fields(tmp_path, baseline, entry_file, transforms, serialiser)
+
+
+def test_a_title_column_found_by_its_values_when_scrapy_wrote_every_value_as_a_list(tmp_path, baseline):
+    """Found by the combined property in a fresh-clone run: a policy list whose title column has no title's name
+    (文件, 时间, url), its values as Scrapy's getall() lists, written as a JSON array, gave no document at all."""
+    assert not lost_fields(
+        tmp_path, baseline, "pages/housing-policy-cities.csv.gz", ["values as Scrapy's getall() lists"], "a JSON array"
+    )
