@@ -136,15 +136,20 @@ def test_a_table_saved_by_another_thesaurus_or_rule_is_derived_again(index_dir, 
     try:
         # a table of another thesaurus, that would send 看病 elsewhere
         save_pickle(path, {**state, "stamp": ("another thesaurus",), "alternatives": {"看病": ("工资",)}})
-        catalog = Catalog(index_dir)
-        try:
-            result = catalog.search(SearchRequest(q="看病"))
-        finally:
-            catalog.close()
+        result = _search_fresh(index_dir, "看病")
     finally:
         path.write_bytes(original)
     assert calls == [1]
     assert [(e.term, e.synonyms) for e in result.expansions] == [("看病", ["就医"])]
+
+
+def _search_fresh(index_dir, q: str):
+    """One search by a catalog opened for it (what it loads at open is what the test is about), closed after."""
+    catalog = Catalog(index_dir)
+    try:
+        return catalog.search(SearchRequest(q=q))
+    finally:
+        catalog.close()
 
 
 @needs_thesaurus
@@ -153,11 +158,7 @@ def test_a_damaged_table_is_derived_again(index_dir, monkeypatch):
     original = path.read_bytes()
     try:
         path.write_bytes(original[:-7] + b"damaged")
-        catalog = Catalog(index_dir)
-        try:
-            result = catalog.search(SearchRequest(q="工钱"))
-        finally:
-            catalog.close()
+        result = _search_fresh(index_dir, "工钱")
     finally:
         path.write_bytes(original)
     assert [(e.term, e.synonyms) for e in result.expansions] == [("工钱", ["工资"])]
