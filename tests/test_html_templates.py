@@ -188,6 +188,12 @@ def fidelity_page(name: str):
     return parse_html(gzip.decompress((FIDELITY / name).read_bytes()), source=name)
 
 
+def test_source_naming_an_offices_official_website_gives_the_office():
+    # 广州 portal article: 来源：广东省人力资源和社会保障厅官网. A website is no issuer, but an office's 官网 is
+    # that office speaking; a site's own name (中国政府网, 本网) still gives none.
+    assert fidelity_page("gz-portal-18b.html.gz").fields["publisher"] == "广东省人力资源和社会保障厅"
+
+
 def test_meta_keywords_that_are_the_title_are_no_keyword_list():
     # 武汉 TRS: <meta name="Keywords"> (and Description, ContentSource) repeat the ArticleTitle; 关键词 is empty.
     assert normalise(fidelity_page("wuhan-gsj-1.html.gz"), today=TODAY).keywords == []

@@ -481,11 +481,16 @@ _WEBSITE = re.compile(r"(?:网|网站|门户|门户网站|客户端|公众号|�
 
 
 _SELF_PREFIX = re.compile(r"^(?:本网|本站)(?=[\u4e00-\u9fff]{4})")
+# A source naming an office's official website (广东省人力资源和社会保障厅官网): the office is the source.
+_OFFICIAL_SITE = re.compile(r"(?:官网|官方网站)$")
 
 
 def publisher_name(value: str) -> str:
-    """A 来源 value without the ``本网`` some CMSs put before the office (本网广州市住房保障办公室)."""
-    return _SELF_PREFIX.sub("", clean_text(value))
+    """A 来源 value without the ``本网`` some CMSs put before the office (本网广州市住房保障办公室), and the
+    office a source naming its official website stands for (广东省人力资源和社会保障厅官网 → …厅)."""
+    name = _SELF_PREFIX.sub("", clean_text(value))
+    office = _OFFICIAL_SITE.sub("", name)
+    return office if office != name and is_organisation_name(office) else name
 
 
 def is_publisher_name(value: str) -> bool:
