@@ -35,6 +35,8 @@ from index.keyparts import is_date
 from index.labels import canonical_field
 from index.limits import DEFAULTS
 from index.readers import read_file
+from index.readers._common import documents_in
+from index.readers.json import unwrap_jsonp
 from index.record import RawRecord
 
 TUNE_EXPORTS = [
@@ -52,9 +54,10 @@ def file_name(entry_file: str) -> str:
 def load_records(entry_file: str) -> tuple[str, Records]:
     """The export's kind (json or csv) and its records, in the order the reader yields them."""
     data = gzip.decompress((COLLECTION / entry_file).read_bytes())
-    if file_name(entry_file).endswith(".json"):
-        records = json.loads(data.decode("utf-8"))
-        records = [records] if isinstance(records, dict) else records  # an export of one document
+    if file_name(entry_file).endswith((".json", ".jsonp")):
+        records = json.loads(unwrap_jsonp(data.decode("utf-8")))
+        if isinstance(records, dict):  # one document, or an API response holding the records (documents_in)
+            records = documents_in(records, DEFAULTS.max_nesting)
         assert isinstance(records, list) and all(isinstance(item, dict) for item in records), entry_file
         return "json", records
     try:

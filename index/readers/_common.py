@@ -320,7 +320,10 @@ def documents_in(data: object, max_nesting: int) -> list[object] | None:
     nested_document = holds_document(mapping_fields(data, guess=False))
     if counted and (counted[0][0] >= 2 or not nested_document):
         # A response's records, though an object beside them names something (``"channel": {"name": …}``).
-        # Two lists holding as many documents: which is the records is unclear, so neither is guessed.
+        # Records split over lists side by side (``"centralPolicies": […], "localPolicies": […]``) are all read.
+        # Else two lists holding as many documents: which is the records is unclear, so neither is guessed.
+        if len(group := _sibling_lists(data, counted[0][1], max_nesting)) > 1:
+            return [item for part in group for item in part]
         if len(counted) == 1 or counted[0][0] > counted[1][0]:
             return counted[0][1]
         if not nested_document:
@@ -332,6 +335,44 @@ def documents_in(data: object, max_nesting: int) -> list[object] | None:
     # No document anywhere: the one list of objects, whose records are then rejected each with a reason.
     lists = [value for value in data.values() if isinstance(value, list)]
     return lists[0] if len(lists) == 1 else None
+
+
+def _sibling_lists(data: object, records: list[object], depth: int) -> list[list[object]]:
+    """The lists of records side by side with ``records`` in the object that holds it, in document order: every
+    non-empty list of that object whose objects have exactly the keys ``records``' objects have (one response's
+    records split by a class: ``{"centralPolicies": [{title, publisher, time, url}, …], "localPolicies": […]}``).
+    ``[records]`` where no other list is of that shape, or where ``records`` is not found ``depth`` levels down."""
+    shape = _shape(records)
+    parent = _holder(data, records, depth)
+    if parent is None or shape is None:
+        return [records]
+    return [
+        value
+        for key, value in parent.items()
+        if isinstance(value, list)
+        and value
+        and canonical_field(str(key)) not in _PARTS_OF_A_RECORD
+        and _shape(value) == shape
+    ]
+
+
+def _shape(items: list[object]) -> frozenset[str] | None:
+    """The one key set every item of a list of objects has; None for a list of mixed or other items."""
+    shapes = {frozenset(map(str, item)) if isinstance(item, dict) else None for item in items}
+    return next(iter(shapes)) if len(shapes) == 1 else None
+
+
+def _holder(value: object, wanted: list[object], depth: int) -> dict | None:
+    """The object holding the list ``wanted`` (that very list) as one of its values, at most ``depth`` levels down."""
+    if depth <= 0:
+        return None
+    children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    if isinstance(value, dict) and any(child is wanted for child in children):
+        return value
+    for child in children:
+        if isinstance(child, dict | list) and (found := _holder(child, wanted, depth - 1)) is not None:
+            return found
+    return None
 
 
 def _weighed(lists: list[list[object]], guess: bool) -> list[tuple[int, list[object]]]:
