@@ -49,3 +49,25 @@ def test_a_list_of_another_shape_beside_the_records_is_not_read_as_records(tmp_p
     path = tmp_path / "response.json"
     path.write_text(json.dumps(response, ensure_ascii=False), "utf-8")
     assert [doc.title for doc in _documents(path)] == ["关于印发《办法》的通知", "关于开展检查的通知"]
+
+
+def test_a_class_code_with_its_name_beside_it_is_read_for_the_genre_and_the_style(tmp_path):
+    # 天津's 政策文件 search API (www.tj.gov.cn/igs/front/search/list.html, index zcwj-index-200424) gives each
+    # record's 文种分类 as a code beside its name, WZFL and WZFL_name, and filters on WZFL_name, as the public
+    # crawlers that read it request it; TRS 海云 platforms give 体裁分类 as TCFL beside TCFL_name the same way.
+    record = {
+        "BT": "天津市人民政府关于印发天津市某某管理办法的通知",
+        "ZW": "<p>各区人民政府，市政府各委、局：</p><p>现将《天津市某某管理办法》印发给你们，请照此执行。</p>",
+        "FWJG": "0012",
+        "FWJG_name": "天津市人民政府",
+        "WZFL": "2",
+        "WZFL_name": "行政规范性文件",
+        "FBRQ": "2021-01-06 10:00:00",
+    }
+    path = tmp_path / "tj-zcwj.json"
+    path.write_text(json.dumps({"page": {"content": [record, {**record, "TCFL": "05", "TCFL_name": "通知"}]}}), "utf-8")
+    first, second = _documents(path)
+    assert first.category_genre == "行政规范性文件"
+    assert first.publisher == "天津市人民政府"
+    assert second.category_genre in ("行政规范性文件", "通知")  # one genre dimension: the nearer label wins
+    assert "2" not in first.categories and "05" not in second.categories  # the codes are no class
