@@ -399,6 +399,12 @@ def _json(data: Any) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
 
 
+def _split(records: Records) -> dict[str, Records]:
+    """A digest API's response of one class of records per list, in order (jiazhangyao/jyy's monthly API)."""
+    half = (len(records) + 1) // 2
+    return {"centralPolicies": records[:half], "localPolicies": records[half:], "PoliciesImplement": []}
+
+
 def _csv(records: Records, delimiter: str = ",", quoting: int = csv.QUOTE_MINIMAL, newline: str = "\n") -> str:
     header = list(dict.fromkeys(key for record in records for key in record))
     out = io.StringIO()
@@ -431,6 +437,14 @@ SERIALISERS: dict[str, tuple[str, Callable[[Records], bytes]]] = {
     "a JSONP callback": (
         ".json",
         lambda records: b"jQuery1113_1700(" + _json({"data": {"list": records, "total": len(records)}}) + b");",
+    ),
+    "the records split over two lists side by side (data.centralPolicies, data.localPolicies)": (
+        ".jsonp",
+        lambda records: (
+            b"window.jspCallback("
+            + _json({"success": True, "data": {"id": 1, "title": "政策发布", **_split(records)}})
+            + b");"
+        ),
     ),
 }
 CSV_SERIALISERS: dict[str, tuple[str, Callable[[Records], bytes]]] = {
