@@ -71,3 +71,17 @@ def test_a_class_code_with_its_name_beside_it_is_read_for_the_genre_and_the_styl
     assert first.publisher == "天津市人民政府"
     assert second.category_genre in ("行政规范性文件", "通知")  # one genre dimension: the nearer label wins
     assert "2" not in first.categories and "05" not in second.categories  # the codes are no class
+
+
+def test_a_field_given_as_a_row_of_the_label_table_reads_as_its_value_and_a_named_object_as_its_name(tmp_path):
+    record = {
+        "title": "关于印发某某办法的通知",
+        "fwzh": {"name": "发文字号", "value": "津政发〔2021〕1号"},
+        "fbrq": {"label": "发布日期", "value": "2021-01-06"},
+        "fbjg": {"id": 7, "name": "天津市人民政府"},  # names a value: its name is no label
+        "content": "各区人民政府：现将有关事项通知如下。",
+    }
+    path = tmp_path / "rows.json"
+    path.write_text(json.dumps([record], ensure_ascii=False), "utf-8")
+    [doc] = _documents(path)
+    assert (doc.doc_no, doc.pub_date, doc.publisher) == ("津政发〔2021〕1号", "2021-01-06", "天津市人民政府")

@@ -266,6 +266,37 @@ def _coded(records: Records) -> Records:
     return out
 
 
+# The labels a disclosure page's table prints for the fields an API may give as its rows.
+TABLE_LABELS = {"doc_no": "发文字号", "publisher": "发布机构", "pub_date": "发布日期", "index_no": "索引号"}
+
+
+def _table_rows(records: Records) -> Records:
+    """Fields as an API gives the rows of the page's label table: ``"fwzh": {"name": "发文字号", "value": …}``."""
+    return [
+        {
+            key: {"name": TABLE_LABELS[field], "value": value}
+            if (field := canonical_field(key) or "") in TABLE_LABELS and isinstance(value, str) and value
+            else value
+            for key, value in record.items()
+        }
+        for record in records
+    ]
+
+
+def _coded_class(records: Records) -> Records:
+    """A coded API's record: the class's code under its key, its name beside it (TRS 海云's ZTFL and ZTFL_name)."""
+    out = []
+    for record in records:
+        coded: dict[str, Any] = {}
+        for key, value in record.items():
+            if (canonical_field(key) or "").startswith("category") and isinstance(value, str) and value:
+                coded["ZTFL"], coded["ZTFL_name"] = "0301", value
+            else:
+                coded[key] = value
+        out.append(coded)
+    return out
+
+
 def _escaped_html(records: Records) -> Records:
     """The text as its page's markup, stored HTML-escaped once more (&lt;p&gt;…&lt;/p&gt;)."""
     out = []
@@ -378,6 +409,8 @@ RECORD_TRANSFORMS: dict[str, Callable[[Records], Records]] = {
     "the publisher's code beside its name (FWJG, FWJG_name)": _coded,
     "the text's markup stored escaped (&lt;p&gt;)": _escaped_html,
     "titles wrapped in their links (<a href=…>)": _linked_titles,
+    "fields as rows of the page's label table ({name: 发文字号, value: …})": _table_rows,
+    "the class's code beside its name (ZTFL, ZTFL_name)": _coded_class,
 }
 # Transforms whose values only JSON can hold (a CSV cell is text).
 JSON_ONLY = {
@@ -389,6 +422,7 @@ JSON_ONLY = {
     "digit strings as numbers",
     "each record's fields under _source",
     "metadata beside the content (LangChain Document)",
+    "fields as rows of the page's label table ({name: 发文字号, value: …})",
 }
 
 
