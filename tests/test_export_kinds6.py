@@ -85,3 +85,20 @@ def test_a_field_given_as_a_row_of_the_label_table_reads_as_its_value_and_a_name
     path.write_text(json.dumps([record], ensure_ascii=False), "utf-8")
     [doc] = _documents(path)
     assert (doc.doc_no, doc.pub_date, doc.publisher) == ("津政发〔2021〕1号", "2021-01-06", "天津市人民政府")
+
+
+def test_a_nested_document_beside_two_lists_of_one_related_document_each_stays_the_document(tmp_path):
+    related = {"title": "关于另一事项的通知", "pubDate": "2021-01-02", "url": "http://a.gov.cn/2.html"}
+    response = {
+        "code": 0,
+        "data": {
+            "title": "关于某事项的通知",
+            "content": "各区人民政府：现将有关事项通知如下。请认真贯彻执行。",
+            "pubDate": "2021-01-06",
+        },
+        "prevList": [related],
+        "nextList": [{**related, "title": "关于第三事项的通知", "url": "http://a.gov.cn/3.html"}],
+    }
+    path = tmp_path / "detail.json"
+    path.write_text(json.dumps(response, ensure_ascii=False), "utf-8")
+    assert [doc.title for doc in _documents(path)] == ["关于某事项的通知"]

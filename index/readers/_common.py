@@ -324,14 +324,13 @@ def documents_in(data: object, max_nesting: int) -> list[object] | None:
     # over ``[{"title": …, "publisher": …, "time": …}]``), no document; beside a list of tags it is the document's.
     caption = bool(counted) and set(nested) <= _CAPTION_FIELDS and _more_than_captions(counted[0][1])
     nested_document = holds_document(nested) and not caption
-    if counted:
-        # Records split over lists side by side (``"centralPolicies": […], "localPolicies": […]``) are all read.
-        # Two lists or more of documents outweigh a nested document, as a list of two does below.
+    if counted and (counted[0][0] >= 2 or not nested_document):
+        # A response's records, though an object beside them names something (``"channel": {"name": …}``), with
+        # the records split over lists side by side (``"centralPolicies": […], "localPolicies": […]``).
         if len(group := _sibling_lists(data, counted, max_nesting)) > 1:
             return [item for part in group for item in part]
-    if counted and (counted[0][0] >= 2 or not nested_document):
-        # A response's records, though an object beside them names something (``"channel": {"name": …}``).
-        # Two lists holding as many documents: which is the records is unclear, so neither is guessed.
+        # Two lists holding as many documents of different kinds: which is the records is unclear, so neither is
+        # guessed.
         if len(counted) == 1 or counted[0][0] > counted[1][0]:
             return counted[0][1]
         if not nested_document:
