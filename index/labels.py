@@ -76,8 +76,19 @@ LABELS: dict[str, tuple[str, ...]] = {
     "category_scheme": ("组配分类", "classify_main_name"),
     # ztfl: 主题分类 in pinyin initials
     "category_topic": ("主题分类", "主题导航", "主题", "classify_theme_name", "childtype", "ztfl", "zhutifenlei"),
-    # gwzl: 公文种类 in pinyin initials (滨州 zfxxgk listQuery)
-    "category_genre": ("体裁分类", "体裁", "文种", "公文种类", "classify_genre_name", "gwzl", "gongwenzhonglei"),
+    # gwzl: 公文种类 in pinyin initials (滨州 zfxxgk listQuery); wzfl: 文种分类 (天津 政策文件 search API: WZFL beside
+    # WZFL_name); tcfl: 体裁分类 (TRS 海云: TCFL beside TCFL_name)
+    "category_genre": (
+        "体裁分类",
+        "体裁",
+        "文种",
+        "公文种类",
+        "classify_genre_name",
+        "gwzl",
+        "gongwenzhonglei",
+        "wzfl",
+        "tcfl",
+    ),
     "publisher": (
         "发布机构",
         "发布机关",

@@ -35,6 +35,8 @@ from index.keyparts import is_date
 from index.labels import canonical_field
 from index.limits import DEFAULTS
 from index.readers import read_file
+from index.readers._common import documents_in
+from index.readers.json import unwrap_jsonp
 from index.record import RawRecord
 
 TUNE_EXPORTS = [
@@ -52,9 +54,10 @@ def file_name(entry_file: str) -> str:
 def load_records(entry_file: str) -> tuple[str, Records]:
     """The export's kind (json or csv) and its records, in the order the reader yields them."""
     data = gzip.decompress((COLLECTION / entry_file).read_bytes())
-    if file_name(entry_file).endswith(".json"):
-        records = json.loads(data.decode("utf-8"))
-        records = [records] if isinstance(records, dict) else records  # an export of one document
+    if file_name(entry_file).endswith((".json", ".jsonp")):
+        records = json.loads(unwrap_jsonp(data.decode("utf-8")))
+        if isinstance(records, dict):  # one document, or an API response holding the records (documents_in)
+            records = documents_in(records, DEFAULTS.max_nesting)
         assert isinstance(records, list) and all(isinstance(item, dict) for item in records), entry_file
         return "json", records
     try:
@@ -263,6 +266,37 @@ def _coded(records: Records) -> Records:
     return out
 
 
+# The labels a disclosure page's table prints for the fields an API may give as its rows.
+TABLE_LABELS = {"doc_no": "发文字号", "publisher": "发布机构", "pub_date": "发布日期", "index_no": "索引号"}
+
+
+def _table_rows(records: Records) -> Records:
+    """Fields as an API gives the rows of the page's label table: ``"fwzh": {"name": "发文字号", "value": …}``."""
+    return [
+        {
+            key: {"name": TABLE_LABELS[field], "value": value}
+            if (field := canonical_field(key) or "") in TABLE_LABELS and isinstance(value, str) and value
+            else value
+            for key, value in record.items()
+        }
+        for record in records
+    ]
+
+
+def _coded_class(records: Records) -> Records:
+    """A coded API's record: the class's code under its key, its name beside it (TRS 海云's ZTFL and ZTFL_name)."""
+    out = []
+    for record in records:
+        coded: dict[str, Any] = {}
+        for key, value in record.items():
+            if (canonical_field(key) or "").startswith("category") and isinstance(value, str) and value:
+                coded["ZTFL"], coded["ZTFL_name"] = "0301", value
+            else:
+                coded[key] = value
+        out.append(coded)
+    return out
+
+
 def _escaped_html(records: Records) -> Records:
     """The text as its page's markup, stored HTML-escaped once more (&lt;p&gt;…&lt;/p&gt;)."""
     out = []
@@ -375,6 +409,8 @@ RECORD_TRANSFORMS: dict[str, Callable[[Records], Records]] = {
     "the publisher's code beside its name (FWJG, FWJG_name)": _coded,
     "the text's markup stored escaped (&lt;p&gt;)": _escaped_html,
     "titles wrapped in their links (<a href=…>)": _linked_titles,
+    "fields as rows of the page's label table ({name: 发文字号, value: …})": _table_rows,
+    "the class's code beside its name (ZTFL, ZTFL_name)": _coded_class,
 }
 # Transforms whose values only JSON can hold (a CSV cell is text).
 JSON_ONLY = {
@@ -386,6 +422,7 @@ JSON_ONLY = {
     "digit strings as numbers",
     "each record's fields under _source",
     "metadata beside the content (LangChain Document)",
+    "fields as rows of the page's label table ({name: 发文字号, value: …})",
 }
 
 
@@ -394,6 +431,12 @@ JSON_ONLY = {
 
 def _json(data: Any) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def _split(records: Records) -> dict[str, Records]:
+    """A digest API's response of one class of records per list, in order (jiazhangyao/jyy's monthly API)."""
+    half = (len(records) + 1) // 2
+    return {"centralPolicies": records[:half], "localPolicies": records[half:], "PoliciesImplement": []}
 
 
 def _csv(records: Records, delimiter: str = ",", quoting: int = csv.QUOTE_MINIMAL, newline: str = "\n") -> str:
@@ -428,6 +471,14 @@ SERIALISERS: dict[str, tuple[str, Callable[[Records], bytes]]] = {
     "a JSONP callback": (
         ".json",
         lambda records: b"jQuery1113_1700(" + _json({"data": {"list": records, "total": len(records)}}) + b");",
+    ),
+    "the records split over two lists side by side (data.centralPolicies, data.localPolicies)": (
+        ".jsonp",
+        lambda records: (
+            b"window.jspCallback("
+            + _json({"success": True, "data": {"id": 1, "title": "政策发布", **_split(records)}})
+            + b");"
+        ),
     ),
 }
 CSV_SERIALISERS: dict[str, tuple[str, Callable[[Records], bytes]]] = {

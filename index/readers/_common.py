@@ -299,7 +299,9 @@ def documents_in(data: object, max_nesting: int) -> list[object] | None:
     title or a body under a known key) as itself; else the list of documents found at any depth of an API
     response (``page.content``, ``data.records``, ``data.list``, ``result.items``), the one holding the most
     documents where there are several (a response's list of links or facets is not its records; two lists
-    holding as many are ambiguous: None), looked for at most ``max_nesting`` levels deep (PORTAL_MAX_NESTING).
+    holding as many are ambiguous: None), with the lists of the same kind beside it (records split by a class,
+    ``data.centralPolicies`` and ``data.localPolicies``: :func:`_sibling_lists`), looked for at most ``max_nesting``
+    levels deep (PORTAL_MAX_NESTING). A title alone over such records is their caption, not a document.
     An object with no such list but some known field is one document (rejected, with its reason, for want of a
     title). None when there is neither.
     """
@@ -317,10 +319,18 @@ def documents_in(data: object, max_nesting: int) -> list[object] | None:
     # (a record of unknown keys), so a record's own list of parts never outweighs the records by its values.
     lists = list(_lists(data, max_nesting))
     counted = _weighed(lists, guess=False) or _weighed(lists, guess=True)
-    nested_document = holds_document(mapping_fields(data, guess=False))
+    nested = mapping_fields(data, guess=False)
+    # A title with nothing else beside a list of records that give more is the list's caption (``"title": "政策发布"``
+    # over ``[{"title": …, "publisher": …, "time": …}]``), no document; beside a list of tags it is the document's.
+    caption = bool(counted) and set(nested) <= _CAPTION_FIELDS and _more_than_captions(counted[0][1])
+    nested_document = holds_document(nested) and not caption
     if counted and (counted[0][0] >= 2 or not nested_document):
-        # A response's records, though an object beside them names something (``"channel": {"name": …}``).
-        # Two lists holding as many documents: which is the records is unclear, so neither is guessed.
+        # A response's records, though an object beside them names something (``"channel": {"name": …}``), with
+        # the records split over lists side by side (``"centralPolicies": […], "localPolicies": […]``).
+        if len(group := _sibling_lists(data, counted, max_nesting)) > 1:
+            return [item for part in group for item in part]
+        # Two lists holding as many documents of different kinds: which is the records is unclear, so neither is
+        # guessed.
         if len(counted) == 1 or counted[0][0] > counted[1][0]:
             return counted[0][1]
         if not nested_document:
@@ -332,6 +342,59 @@ def documents_in(data: object, max_nesting: int) -> list[object] | None:
     # No document anywhere: the one list of objects, whose records are then rejected each with a reason.
     lists = [value for value in data.values() if isinstance(value, list)]
     return lists[0] if len(lists) == 1 else None
+
+
+# The fields a list's caption gives beside it: a name and an id or an address, never a text or a date.
+_CAPTION_FIELDS = frozenset({"title", "id", "url", "column", "site"})
+
+
+def _more_than_captions(items: list[object]) -> bool:
+    """Whether a list's objects give more than a caption's fields (a text, a date, a publisher …) by their labels."""
+    return any(set(mapping_fields(item, guess=False)) - _CAPTION_FIELDS for item in items if isinstance(item, dict))
+
+
+def _sibling_lists(data: object, counted: list[tuple[int, list[object]]], depth: int) -> list[list[object]]:
+    """The lists of records side by side with the one holding the most documents, in the object that holds it, in
+    document order: every list of that object holding documents of the same kind (:func:`_kind`: one response's
+    records split by a class, ``{"centralPolicies": [{"title": …}, …], "localPolicies": [{"title": …}, …]}``; a list
+    of facets names its entries by another key). Just that list where no other is of its kind, or where it is not
+    found ``depth`` levels down."""
+    records = counted[0][1]
+    kind = _kind(records)
+    parent = _holder(data, records, depth)
+    if parent is None or not kind:
+        return [records]
+    documents = [candidate for _count, candidate in counted]
+    return [
+        value
+        for key, value in parent.items()
+        if any(value is candidate for candidate in documents)
+        and canonical_field(str(key)) not in _PARTS_OF_A_RECORD
+        and _kind(value) == kind
+        and (value is records or _more_than_captions(value))  # a side list of bare titles (热点) is no records
+    ]
+
+
+def _kind(items: list[object]) -> frozenset[str]:
+    """What makes a list's objects one kind of record: the keys they give their title under (``title``, ``BT``,
+    ``标题``); where no key names a title (it is read by its value), the keys every object has alike."""
+    objects = [item for item in items if isinstance(item, dict)]
+    titles = frozenset(str(key) for item in objects for key in item if canonical_field(str(key)) == "title")
+    shapes = {frozenset(map(str, item)) for item in objects}
+    return titles or (next(iter(shapes)) if len(shapes) == 1 and len(objects) == len(items) else frozenset())
+
+
+def _holder(value: object, wanted: list[object], depth: int) -> dict | None:
+    """The object holding the list ``wanted`` (that very list) as one of its values, at most ``depth`` levels down."""
+    if depth <= 0:
+        return None
+    children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    if isinstance(value, dict) and any(child is wanted for child in children):
+        return value
+    for child in children:
+        if isinstance(child, dict | list) and (found := _holder(child, wanted, depth - 1)) is not None:
+            return found
+    return None
 
 
 def _weighed(lists: list[list[object]], guess: bool) -> list[tuple[int, list[object]]]:
