@@ -107,6 +107,43 @@ def test_a_damaged_file_is_refused_naming_it_and_rebuild_works_from_the_sources(
     assert _total(index_dir) == 6
 
 
+def _as_older_code_saved(generation: Path) -> None:
+    """Rewrite the generation's checksums as code before XXH3 saved them: ``[size, crc32]`` per file."""
+    path = generation / checksums.MANIFEST
+    manifest = json.loads(path.read_text("utf-8"))
+    manifest["files"] = {
+        name: [entry[0], checksums.crc(generation / name)] for name, entry in manifest["files"].items()
+    }
+    path.write_text(json.dumps(manifest), "utf-8")
+
+
+def test_checksums_saved_by_older_code_are_checked_with_their_own_algorithm(tmp_path) -> None:
+    docs, index_dir = _docs(tmp_path / "docs", 4), tmp_path / "index"
+    ingest_paths([docs], index_dir)
+    generation = generations.current_generation(index_dir)
+    saved = json.loads((generation / checksums.MANIFEST).read_text("utf-8"))["files"]
+    assert {entry[2] for entry in saved.values()} == {checksums.XXH3}
+    _as_older_code_saved(generation)
+
+    assert checksums.verify(generation) == "" and _total(index_dir) == 4  # a sound old-style index opens
+    _flip(_segment(generation))
+    with pytest.raises(generations.DamagedIndex, match="校验和"):
+        _total(index_dir)
+
+
+def test_a_later_commit_keeps_an_older_entry_rather_than_blessing_the_file_again(tmp_path) -> None:
+    index_dir = tmp_path / "index"
+    ingest_paths([_docs(tmp_path / "docs", 4)], index_dir)
+    generation = generations.current_generation(index_dir)
+    _as_older_code_saved(generation)
+    segment = _segment(generation)
+    before = json.loads((generation / checksums.MANIFEST).read_text("utf-8"))["files"][segment.name]
+
+    checksums.record(generation, [segment])
+
+    assert json.loads((generation / checksums.MANIFEST).read_text("utf-8"))["files"][segment.name] == before
+
+
 def test_arrays_of_another_index_under_the_same_name_are_not_used(tmp_path) -> None:
     mine, other = tmp_path / "mine", tmp_path / "other"
     ingest_paths([_docs(tmp_path / "six", 6)], mine)
