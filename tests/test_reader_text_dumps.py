@@ -306,3 +306,96 @@ def test_a_print_bar_and_a_credit_over_the_text_are_no_part_of_it(tmp_path):
     path = tmp_path / "jsb-nea-1.txt"
     path.write_text(text, encoding="utf-8")
     assert only_record(path).fields["body"].startswith("省电力公司，江苏电力交易中心，各售电公司、电力用户：")
+
+
+# A text's end and start, read from the kind of lines round it (issue 17) -----------------------------------------
+
+# Footers as sites print them (湖南省市场监督管理局's and 秦皇岛市应急管理局's, as public clones of the two sites
+# copy them), with the browser hint and the visitor counter such footers add: lines long or ending as sentences do,
+# which a footer test that asks for short lines only kept in the text.
+_FOOTER_LINES = [
+    "版权所有：湖南省市场监督管理局",
+    "地 址：湖南省长沙市芙蓉南路二段118号 邮 编：410004 电 话：0731-8569300",
+    "公安机关备案号：43010302000524 网站标识码：4300000077",
+    "建议使用IE9及以上版本浏览器访问本网站。",
+]
+_FOOTER_LINE = (
+    "秦皇岛市应急管理局 地址：秦皇岛市燕山大街109号 电话：0335-3650560 冀公网安备：13030202002230 "
+    "网站标识码：1303000020 邮政编码：066001 ICP备案号：冀ICP备15003849号 技术支持：秦皇岛昊锐科技有限公司 "
+    "您是本站第 1234567 位访问者，欢迎您的光临！"
+)
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "page.txt"
+    path.write_text(text, "utf-8")
+    return path
+
+
+def _signature_end(tmp_path: Path, text: str) -> str:
+    return only_record(_write(tmp_path, text)).fields["body"]
+
+
+@pytest.mark.parametrize("footer", [_FOOTER_LINES, [_FOOTER_LINE]], ids=["lines", "one long line"])
+def test_a_footer_of_sentences_and_long_lines_leaves_the_body(tmp_path, footer):
+    text = unpacked(tmp_path, "jsb-nea-1.txt").read_text("utf-8").rstrip("\n")
+    body = _signature_end(tmp_path, "\n".join([text, *footer]))
+    assert body.endswith("国家能源局江苏监管办公室\n2018年10月26日")
+    assert not any(word in body for word in ("网站标识码", "版权所有", "浏览器", "访问者"))
+
+
+def test_a_footer_that_opens_with_its_filing_marks_is_cut_with_no_tool_line_over_it(tmp_path):
+    """The page's own frame (扫一扫, 网站地图 …) gone, the footer's first line is 版权所有：…: no tool line or
+    footer link opens it, its marks do."""
+    text = unpacked(tmp_path, "jsb-nea-1.txt").read_text("utf-8")
+    lines = text.split("\n")
+    signed = max(i for i, line in enumerate(lines) if line.strip() == "2018年10月26日")
+    body = _signature_end(tmp_path, "\n".join([*lines[: signed + 1], *_FOOTER_LINES]))
+    assert body.endswith("国家能源局江苏监管办公室\n2018年10月26日")
+
+
+def test_a_sentence_of_the_text_about_a_footer_mark_is_no_footer():
+    text = [
+        "关于规范政府网站标识码使用的通知",
+        "各级政府网站要在首页底部标注网站标识码，并在页面源代码中标注，未按要求标注的要限期整改。",
+        "网站标识码：4300000077",
+        "请各单位认真贯彻执行，执行中遇到的问题及时报告省政府办公厅，我们将及时研究解决。",
+    ]
+    assert reader._without_page_frame(text) == text
+
+
+def test_label_lines_between_the_heading_and_the_text_are_read_and_leave_the_text(tmp_path):
+    """gov.cn's 国务院文件 page as a dump whose page printed a date and counter line under its heading, after the
+    文号: the text starts after it; the label table's 发布日期 keeps its value."""
+    text = unpacked(tmp_path, "govcn-pagetext-1.txt").read_text("utf-8")
+    counter = "发布时间：2013-09-10 08:00  来源：国务院办公厅  浏览次数：1234"
+    text = text.replace("国办发〔1986〕92号\n", f"国办发〔1986〕92号\n{counter}\n", 1)
+    fields = only_record(_write(tmp_path, text)).fields
+    assert fields["body"].startswith("各省、自治区、直辖市人民政府，国务院各部委、各直属机构：")
+    assert fields["pub_date"] == "2013年09月10日"
+
+
+@pytest.mark.parametrize(
+    ("line", "title", "piece"),
+    [
+        ("国务院关于加快振兴装备制造业的若干意见（摘要）", "国务院关于加快振兴装备制造业的若干意见(摘要)", True),
+        ("国务院批转审计署关于审计一九九○年度", "国务院批转审计署关于审计一九九〇年度国际金融组织贷款的通知", True),
+        ("国务院关于清理固定资产投资在建项目、", "国务院关于清理固定资产投资在建项目压缩投资规模的通知", True),
+        ("各省、自治区、直辖市人民政府，国务院各部委：", "国务院关于印发某某规划的通知", False),
+        ("国务院", "国务院关于印发某某规划的通知", False),
+    ],
+)
+def test_a_heading_piece_is_known_by_its_letters(line, title, piece):
+    assert reader._is_heading_piece(line, title) is piece
+
+
+def test_the_heading_under_an_empty_label_is_no_value_of_the_label(tmp_path):
+    """gov.cn's table ends with an empty 主题词; under it the heading, and under that a label line of the page: the
+    heading was taken for the 主题词 (the keywords) because a label followed it."""
+    text = unpacked(tmp_path, "govcn-pagetext-0.txt").read_text("utf-8")
+    text = text.replace(
+        "装备制造业调整和振兴规划\n\n装备制造业是", "装备制造业调整和振兴规划\n\n发布时间：2009-05-12\n装备制造业是", 1
+    )
+    fields = only_record(_write(tmp_path, text)).fields
+    assert "keywords" not in fields
+    assert fields["body"].startswith("装备制造业是为国民经济各行业提供技术装备的战略性产业")

@@ -22,7 +22,7 @@ from helpers import shared_path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bench.fidelity import COLLECTION, load_manifest, same, stored_values
+from bench.fidelity import COLLECTION, load_manifest, same, squeeze, stored_values
 from index.ingest import IngestReport, read_document
 from index.labels import canonical_field
 from index.limits import DEFAULTS
@@ -80,6 +80,16 @@ _LABEL_LINE = re.compile(
     r"(?m)^(索引号|发文字号|发布机构|发文机关|成文日期|发布日期|主题分类|文号|来源)[:：]\s*([^:：\t\n]+)$"
 )
 _FOOTER = "\n\n网站地图\n联系我们\n主办单位：某某市人民政府办公室\n网站标识码：1100000001\n京ICP备05000001号\n"
+# Footers as sites print them (湖南省市场监督管理局's, 秦皇岛市应急管理局's), lines long or ending as a sentence does.
+_SENTENCE_FOOTER = (
+    "\n版权所有：湖南省市场监督管理局\n地 址：湖南省长沙市芙蓉南路二段118号 邮 编：410004 电 话：0731-8569300\n"
+    "公安机关备案号：43010302000524 网站标识码：4300000077\n建议使用IE9及以上版本浏览器访问本网站。\n"
+)
+_LONG_FOOTER = (
+    "\n秦皇岛市应急管理局 地址：秦皇岛市燕山大街109号 电话：0335-3650560 冀公网安备：13030202002230 "
+    "网站标识码：1303000020 邮政编码：066001 ICP备案号：冀ICP备15003849号 技术支持：秦皇岛昊锐科技有限公司 "
+    "您是本站第 1234567 位访问者，欢迎您的光临！\n"
+)
 _CRAWLER_LOG = (
     "2024-05-01 10:00:01 [scrapy.core.engine] INFO: Spider opened\n"
     "2024-05-01 10:00:02 [scrapy.core.engine] DEBUG: Crawled (200) <GET https://www.example.gov.cn/art/1.html>\n"
@@ -115,6 +125,8 @@ VARIATIONS: dict[str, Callable[[str], str]] = {
     "the browser title's parts joined by ' | '": lambda text: _first_line(text, lambda line: line.replace("_", " | ")),
     "a crawler's log lines first": lambda text: _CRAWLER_LOG + text,
     "a site footer appended": lambda text: text.rstrip("\n") + _FOOTER,
+    "a site footer of sentences appended": lambda text: text.rstrip("\n") + _SENTENCE_FOOTER,
+    "a site footer on one long line appended": lambda text: text.rstrip("\n") + _LONG_FOOTER,
     "page tools and a counter under the text": lambda text: _before_footer(
         text,
         ["【打印本页】 【关闭窗口】", "分享到：", "浏览次数：1234", "上一篇：关于开展安全检查的通知", "下一篇：没有了"],
@@ -360,3 +372,30 @@ def test_an_empty_value_whose_spacing_was_lost_leaves_the_next_label_its_own(tmp
     assert "发文字号：发布日期" in text
     values, _codes = read_values(tmp_path, file_name(entry), text)
     assert not baseline[entry["file"]] - right_fields(entry, values), values
+
+
+def _before_text(text: str, head: str, extra: list[str]) -> str | None:
+    """The text with ``extra`` lines over the body's first line (the line ``head``, the expected start, opens)."""
+    lines = text.split("\n")
+    key = squeeze(head)[:8]
+    at = next((i for i, line in enumerate(lines) if key and squeeze(line).startswith(key)), None)
+    return None if at is None else "\n".join([*lines[:at], *extra, *lines[at:]])
+
+
+def test_a_label_line_between_the_heading_and_the_text_leaves_the_text(tmp_path, baseline):
+    """Some pages print their date and counter (and the label table again) between the heading and the text; the
+    text starts after them, whatever the page's heading over them (one line or several, its 文号 under it)."""
+    wrong, tried = {}, 0
+    for entry in TUNE_TEXT:
+        head = entry["expected"].get("body_head")
+        if not isinstance(head, str) or not head:
+            continue
+        text = _before_text(page_text(entry), head, ["发布时间：2020-01-01 10:00  浏览次数：123"])
+        if text is None:
+            continue
+        tried += 1
+        values, _codes = read_values(tmp_path, file_name(entry), text)
+        lost = (baseline[entry["file"]] & TITLE_AND_TEXT) - right_fields(entry, values, TITLE_AND_TEXT)
+        if lost:
+            wrong[entry["file"]] = {name: str((values or {}).get(name, "NO DOCUMENT"))[:80] for name in lost}
+    assert tried >= 20 and not wrong, wrong

@@ -30,6 +30,7 @@ from __future__ import annotations
 import io
 import itertools
 import re
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -39,6 +40,7 @@ from index.htmltext import ATTACHMENT_KINDS, is_page_tools
 from index.identifiers import parse_doc_no, parse_index_no
 from index.labels import canonical_field, line_pairs, map_fields
 from index.normalise import normalise_validity
+from index.pagefurniture import has_strong_mark, is_footer_line, opens_footer
 from index.publishers import is_organisation_name
 from index.readers import HEAD_BYTES, contained
 from index.readers._common import decode_head, text_encoding
@@ -270,8 +272,7 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
     attachments += listed
     if from_header and body_lines and _names_a_document(body_lines[0]) and not _names_a_document(fields["title"]):
         fields["title"] = body_lines[0].strip()  # the line above the labels was a column (政策文件), this the title
-    if body_lines and fields.get("title") and body_lines[0].strip() == fields["title"]:
-        body_lines = body_lines[1:]  # the page repeats its title above the body
+    body_lines = _past_opening_labels(body_lines, fields)
     fields["body"] = "\n".join(_joined_fragments(body_lines)).strip()
     if attachments:
         fields["attachments"] = [{"name": name} for name in attachments]
@@ -284,6 +285,76 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
 
 
 _MAX_HEADING_LINES = 4
+_MAX_OPENING = 8  # lines over the text: the title again, a label line or two, the tools between them
+
+
+def _past_opening_labels(lines: list[str], fields: dict[str, object]) -> list[str]:
+    """The body lines from where the text starts. Over it a page prints its heading again (the title, maybe over
+    two or three lines, its 文号 under it), and some pages then a label line or two (``发布时间：… 来源：…
+    浏览次数：…``, the label table again) and their tools: where such label lines stand among the first
+    _MAX_OPENING lines, with nothing but the heading, dates and tools round them, the text starts after the last
+    of them, and their labels are read (a field the label table gave keeps its value). Else only a whole repeat of
+    the title on the first line is dropped. A label of the text's own (附件：, 正文：) is text."""
+    title = _no_space(str(fields.get("title") or ""))
+    last_label, pairs_seen, seen = -1, [], 0
+    for i, line in enumerate(lines):
+        text = line.strip()
+        if not text:
+            continue
+        if seen >= _MAX_OPENING:
+            break
+        seen += 1
+        pairs = label_pairs(text)
+        names = {canonical_field(label) for label, _value in pairs}
+        if pairs and names - {None} and not names & _TEXT_FIELDS:
+            last_label = i
+            pairs_seen += pairs
+        elif not (_is_heading_piece(text, title) or _is_tools(text) or _is_alone_date_or_doc_no(text)):
+            break
+    if last_label >= 0:
+        found, _unknown = map_fields(pairs_seen)
+        for name, value in found.items():
+            fields.setdefault(name, value)
+        return lines[last_label + 1 :]
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is not None and title and _no_space(lines[first]) == title:
+        return lines[first + 1 :]  # the page repeats its title above the body
+    return lines
+
+
+def _is_heading_piece(text: str, title: str) -> bool:
+    """Whether a line is the title or a piece of it (the heading printed over several lines), the page's heading
+    and the label's title compared by their letters: width, spaces and punctuation aside (（摘要） and (摘要), a
+    heading's 、 the label leaves out), and a letter or two the heading prints otherwise (○ for 〇) allowed."""
+    piece, whole = _letters(text), _letters(title)
+    if not piece or not whole or len(_HAN.findall(piece)) < min(_HEADING_HAN, len(_HAN.findall(whole))):
+        return False
+    if piece in whole:
+        return True
+    if _is_prose(text) or len(piece) > len(whole):
+        return False
+    common = sum(min(piece.count(letter), whole.count(letter)) for letter in set(piece))
+    return common >= _PIECE_SHARE * len(piece)
+
+
+_PIECE_SHARE = 0.85
+_NOT_LETTERS = re.compile(r"[\s\W_]+")
+
+
+def _letters(text: str) -> str:
+    return _NOT_LETTERS.sub("", unicodedata.normalize("NFKC", text))
+
+
+# A 文号 printed alone under the heading, old forms too: (69)国发文40号, 国办发〔1986〕92号.
+_DOC_NO_LINE = re.compile(r"^[\w〔〕\[\]［］()（）【】〈〉\-－ ]{2,30}?\d+\s*号$")
+
+
+def _is_alone_date_or_doc_no(text: str) -> bool:
+    """Whether a line is only a date (2024-01-05, 2024年1月5日) or only a 文号 (国办发〔1986〕92号)."""
+    text = text.strip()
+    if parse_date(text, whole=True):
+        return True
+    return len(text) <= _MAX_VALUE and (parse_doc_no(text) is not None or bool(_DOC_NO_LINE.match(text)))
 
 
 def _text_above(header: list[str], fields: dict[str, object]) -> list[str] | None:
@@ -405,9 +476,6 @@ _SWITCH_ICON = re.compile(r"^(?:A[a+\-]?\s*)+$")
 _FOOTER_LINKS = frozenset({"网站地图", "联系我们", "关于我们", "友情链接", "相关网站", "回到顶部", "返回顶部"})
 # What only a site's footer prints.
 _FOOTER_MARK = re.compile(r"ICP备|公网安备|网站标识码|版权所有|主办单位|承办单位")
-# A footer holds short lines: a sentence (or a line longer than _FOOTER_LINE) is still the text.
-_SENTENCE_END = re.compile(r"[。；！？]$")
-_FOOTER_LINE = 100
 
 
 def _without_page_frame(lines: list[str]) -> list[str]:
@@ -431,7 +499,7 @@ def _without_page_frame(lines: list[str]) -> list[str]:
     started = False
     for i, line in enumerate(kept):
         text = line.strip()
-        frame = _is_tools(text) or text in _FOOTER_LINKS
+        frame = _is_tools(text) or text in _FOOTER_LINKS or opens_footer(text)
         if started and frame and _is_footer(kept[i:]):
             return kept[:i]
         started = started or (bool(text) and not frame)
@@ -526,9 +594,12 @@ def _without_second_copy(lines: list[str]) -> list[str]:
 
 
 def _is_footer(lines: list[str]) -> bool:
+    """Whether the lines are a site's footer: they hold a footer's mark (ICP备, 网站标识码, 版权所有 …), and each is
+    a tool line or a footer's line (:func:`index.pagefurniture.is_footer_line`: short and no sentence, or holding
+    footer marks enough that its length or its full stop does not make it text)."""
     texts = [line.strip() for line in lines]
-    return any(_FOOTER_MARK.search(text) for text in texts) and not any(
-        len(text) > _FOOTER_LINE or _SENTENCE_END.search(text) for text in texts
+    return any(_FOOTER_MARK.search(text) or has_strong_mark(text) for text in texts) and all(
+        _is_tools(text) or is_footer_line(text) for text in texts
     )
 
 
@@ -574,7 +645,7 @@ def _value_below(lines: _Lines, label: str = "") -> str:
     below = lines.next()
     if below is not None and not below.strip():
         return _value_past_blanks(lines, label, below)
-    if below is None or _is_label_line(below):
+    if below is None or _is_label_line(below) or _is_heading_under(label, below):
         if below is not None:
             lines.push_back(below)
         return ""
@@ -609,12 +680,20 @@ def _value_below(lines: _Lines, label: str = "") -> str:
 _MAX_BLANKS = 2
 
 
+def _is_heading_under(label: str, line: str) -> bool:
+    """Whether the line under an empty label is the page's heading (…的通知, …规划) over its text, not the label's
+    value: any label's but the title's."""
+    return canonical_field(label) != "title" and _names_a_document(line)
+
+
 def _value_past_blanks(lines: _Lines, label: str, blank: str) -> str:
     """The value under a label past the blank lines between them (``blank`` is the first), where it reads as
     what the label's field holds, or reads as a value and the next label follows it (past blank lines too);
-    else "" and nothing is consumed."""
+    else "" and nothing is consumed. A heading (…的通知, …规划) is the page's title over its text, no other
+    label's value."""
     blanks, candidate = _past_blanks(lines, blank)
-    if candidate is not None and candidate.strip() and not _is_label_line(candidate):
+    heading = candidate is not None and _is_heading_under(label, candidate)
+    if candidate is not None and candidate.strip() and not _is_label_line(candidate) and not heading:
         if _reads_as(label, candidate):
             return candidate.strip()
         if _looks_like_a_value(candidate) and (following := lines.next()) is not None:
