@@ -15,6 +15,7 @@ A line is read, never a page: what a document's own text says about these things
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 # Marks a footer prints, each with the name it counts under (one line holding 地址 and 电话 holds two marks).
 # ``strong`` marks are printed by a site's footer and by no document: a line opening with one opens the footer.
@@ -61,6 +62,22 @@ def opens_footer(line: str) -> bool:
     ``网站标识码：…``, ``京ICP备…``), or it is a footer bar's links and tools alone (``我要纠错 | 手机版``)."""
     text = line.strip()
     return bool(text) and bool(_STRONG_AT_START.match(text) or _BAR_WORDS.match(text))
+
+
+_BAR_WORD = re.compile(
+    r"我要纠错|纠错|手机版|移动版|无障碍(?:浏览|阅读)?|长者模式|适老化(?:服务)?|繁体|简体|English|网站地图|联系我们|返回首页"
+)
+_BAR_PUNCTUATION = re.compile(r"^[\s|｜/【】\[\]［］()（）·•:：]*$")
+
+
+def is_tool_bar(line: str, is_tools: Callable[[str], bool]) -> bool:
+    """Whether a line is a bar of the page's tools (``is_tools``: 打印, 关闭, 字体 …) with a footer bar's words
+    among them (``【我要纠错】 【打印本页】 【关闭窗口】``, ``纠错 | 手机版``)."""
+    text = line.strip()
+    if not text or not _BAR_WORD.search(text):
+        return False
+    rest = _BAR_WORD.sub(" ", text)
+    return bool(_BAR_PUNCTUATION.match(rest)) or is_tools(rest)
 
 
 def is_footer_line(line: str) -> bool:

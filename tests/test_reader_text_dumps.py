@@ -399,3 +399,19 @@ def test_the_heading_under_an_empty_label_is_no_value_of_the_label(tmp_path):
     fields = only_record(_write(tmp_path, text)).fields
     assert "keywords" not in fields
     assert fields["body"].startswith("装备制造业是为国民经济各行业提供技术装备的战略性产业")
+
+
+def test_a_tool_bar_with_a_footer_bars_words_ends_the_text(tmp_path):
+    """【我要纠错】 beside 打印 and 关闭 (a bar gov sites print under the text): the whole bar is tools."""
+    text = unpacked(tmp_path, "govcn-pagetext-4.txt").read_text("utf-8").rstrip("\n")
+    body = _signature_end(tmp_path, text + "\n\n【我要纠错】 【打印本页】 【关闭窗口】\n")
+    assert body.endswith("二○○四年九月七日")
+
+
+@pytest.mark.parametrize("heading", ["相关新闻", "相关稿件", "相关政策", "延伸阅读"])
+def test_a_related_list_under_any_of_its_headings_is_no_text(tmp_path, heading):
+    text = unpacked(tmp_path, "jsb-nea-1.txt").read_text("utf-8").rstrip("\n")
+    related = [heading, "市政府召开常务会议研究部署安全生产工作 2024-05-01", "我市举行2024年防汛应急演练 2024-04-28"]
+    record = only_record(_write(tmp_path, "\n".join([text, *related, "网站地图", "网站标识码：1100000001"])))
+    assert record.fields["body"].endswith("国家能源局江苏监管办公室\n2018年10月26日")
+    assert [item["title"] for item in record.fields["related"]][:2] == related[1:]

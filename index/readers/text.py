@@ -40,7 +40,7 @@ from index.htmltext import ATTACHMENT_KINDS, is_page_tools
 from index.identifiers import parse_doc_no, parse_index_no
 from index.labels import canonical_field, line_pairs, map_fields
 from index.normalise import normalise_validity
-from index.pagefurniture import has_strong_mark, is_footer_line, opens_footer
+from index.pagefurniture import has_strong_mark, is_footer_line, is_tool_bar, opens_footer
 from index.publishers import is_organisation_name
 from index.readers import HEAD_BYTES, contained
 from index.readers._common import decode_head, text_encoding
@@ -49,7 +49,21 @@ from index.record import Finding, RawRecord, ReadError
 NAME = "text"
 
 _ATTACHMENTS_HEADINGS = {"文件下载", "附件", "相关附件", "附件下载"}
-_RELATED_HEADINGS = {"相关信息", "相关解读", "相关链接", "相关文件", "相关文章", "相关阅读", "相关推荐", "推荐阅读"}
+_RELATED_HEADINGS = {
+    "相关信息",
+    "相关解读",
+    "相关链接",
+    "相关文件",
+    "相关文章",
+    "相关阅读",
+    "相关推荐",
+    "推荐阅读",
+    "相关新闻",
+    "相关稿件",
+    "相关政策",
+    "相关内容",
+    "延伸阅读",
+}
 
 
 def label_pairs(line: str) -> list[tuple[str, str]]:
@@ -550,10 +564,11 @@ _NEIGHBOUR = re.compile(r"(?:上一篇|下一篇|上一条|下一条|上一页|�
 
 
 def _is_tools(text: str) -> bool:
-    """Whether a line is page tools only, its visit counter among them (index.htmltext.is_page_tools), or a
-    link to the previous or next page (see _NEIGHBOUR)."""
+    """Whether a line is page tools only, its visit counter among them (index.htmltext.is_page_tools), with a
+    footer bar's words among them (我要纠错, 手机版: index.pagefurniture.is_tool_bar), or a link to the previous or
+    next page (see _NEIGHBOUR)."""
     text = text.strip()
-    return is_page_tools(text) or bool(_NEIGHBOUR.match(text))
+    return is_page_tools(text) or bool(_NEIGHBOUR.match(text)) or is_tool_bar(text, is_page_tools)
 
 
 def _without_trailing_tools(lines: list[str]) -> list[str]:
