@@ -415,3 +415,35 @@ def test_a_related_list_under_any_of_its_headings_is_no_text(tmp_path, heading):
     record = only_record(_write(tmp_path, "\n".join([text, *related, "网站地图", "网站标识码：1100000001"])))
     assert record.fields["body"].endswith("国家能源局江苏监管办公室\n2018年10月26日")
     assert [item["title"] for item in record.fields["related"]][:2] == related[1:]
+
+
+@pytest.mark.parametrize(
+    ("lines", "signed"),
+    [
+        (
+            [
+                "……认真贯彻执行。",
+                "国务院办公厅",
+                "一九九二年十月十六日",
+                "关于……的报告",
+                "国 家 计 委",
+                "机 电 部",
+                "一九九二年六月二十日",
+            ],
+            (["国务院办公厅"], "1992-10-16"),
+        ),  # the notice signs before the report it forwards
+        (["……特此通知。", "国 家 计 委", "机 电 部", "一九九二年六月二十日"], (["国家计委", "机电部"], "1992-06-20")),
+        (["……衔接。", "国家医保局 财政部 2021年4月12日"], (["国家医保局", "财政部"], "2021-04-12")),
+        (["本办法自2020年1月1日起施行。"], None),  # a date in a sentence signs nothing
+        (["各省、自治区人民政府：", "2018年10月26日"], None),  # an addressee over a date is no signer
+    ],
+)
+def test_the_first_signature_is_the_documents(lines, signed):
+    assert reader.signature(lines) == signed
+
+
+def test_a_signature_gives_the_issuer_and_date_no_label_gave(tmp_path):
+    """The 江苏能源监管办 dump labels its 来源 (the publisher) but prints no 成文日期: its signature's date is it."""
+    fields = only_record(unpacked(tmp_path, "jsb-nea-1.txt")).fields
+    assert fields["publisher"] == "江苏能源监管办"  # the label wins
+    assert fields["written_date"] == "2018-10-26"

@@ -287,6 +287,7 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
     if from_header and body_lines and _names_a_document(body_lines[0]) and not _names_a_document(fields["title"]):
         fields["title"] = body_lines[0].strip()  # the line above the labels was a column (政策文件), this the title
     body_lines = _past_opening_labels(body_lines, fields)
+    _signed(body_lines, fields)
     fields["body"] = "\n".join(_joined_fragments(body_lines)).strip()
     if attachments:
         fields["attachments"] = [{"name": name} for name in attachments]
@@ -334,6 +335,57 @@ def _past_opening_labels(lines: list[str], fields: dict[str, object]) -> list[st
     if first is not None and title and _no_space(lines[first]) == title:
         return lines[first + 1 :]  # the page repeats its title above the body
     return lines
+
+
+# The signature a 公文 closes with (GB/T 9704-2012 7.3.5: 发文机关署名, then 成文日期): the issuers' names, one a
+# line or side by side, over (or before) the date.
+_SIGNED_DATE = re.compile(
+    r"^(?P<names>.*?)\s*(?P<date>(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月"
+    r"\s*[\d一二三四五六七八九十]{1,3}\s*日)$"
+)
+_MAX_SIGNERS = 4  # name lines over the date
+
+
+def _signed(lines: list[str], fields: dict[str, object]) -> None:
+    """The issuers and the date of the text's signature (:func:`signature`) as its publisher and 成文日期 where no
+    label gave them."""
+    if ("publisher" in fields and "written_date" in fields) or (signed := signature(lines)) is None:
+        return
+    names, written = signed
+    fields.setdefault("publisher", "、".join(names))
+    fields.setdefault("written_date", written)
+
+
+def signature(lines: list[str]) -> tuple[list[str], str] | None:
+    """The issuers and the date that sign the text, as a 公文 is signed: a date alone on a line (or after the
+    issuers' names on it) with the organisations' names on the lines just over it (side by side or one a line,
+    their letters maybe spread: 国 家 计 委). The first such signature is the document's: a notice that forwards
+    a report (转发, 批转, 印发) signs before the text it forwards, whose own signature ends the page. None where
+    no name stands over a date."""
+    texts = [line.strip() for line in lines if line.strip()]
+    for at, text in enumerate(texts):
+        match = _SIGNED_DATE.match(text)
+        if match is None:
+            continue
+        names = _names(match.group("names")) if match.group("names") else []
+        above = at - 1
+        while not match.group("names") and above >= 0 and len(names) < _MAX_SIGNERS and (found := _names(texts[above])):
+            names = found + names
+            above -= 1
+        parsed = parse_date(match.group("date"), whole=True)
+        if names and parsed and parsed.iso:
+            return names, parsed.iso
+    return None
+
+
+def _names(text: str) -> list[str]:
+    """The organisations a line names: its parts between spaces, each an organisation's name, or the whole line
+    with its spaces dropped (国 家 计 委); [] where it names none."""
+    parts = text.split()
+    if parts and all(is_organisation_name(part) for part in parts):
+        return parts
+    joined = _no_space(text)
+    return [joined] if joined and is_organisation_name(joined) else []
 
 
 def _is_heading_piece(text: str, title: str) -> bool:
@@ -1077,6 +1129,7 @@ def _plain_record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord
     if not body and not listed:
         raise ReadError(path, "no label lines (名称, 索引号 …) and no text under the title line")
     fields: dict[str, object] = {"title": title, "body": body}
+    _signed(body_lines, fields)
     if listed:
         fields["attachments"] = [{"name": name} for name in listed]
     if related:
