@@ -70,10 +70,20 @@ _BAR_WORD = re.compile(
 _BAR_PUNCTUATION = re.compile(r"^[\s|｜/【】\[\]［］()（）·•:：]*$")
 
 
+# Where a page shares itself: 分享到： then the services' names.
+_SHARE_BAR = re.compile(
+    r"^[\s【\[]*分享(?:到|至)?[\s:：】\]]*"
+    r"(?:(?:微信|朋友圈|新浪微博|腾讯微博|微博|QQ空间|QQ|qq空间|qq|人人网|豆瓣|钉钉)[\s|｜、,，]*)+$"
+)
+
+
 def is_tool_bar(line: str, is_tools: Callable[[str], bool]) -> bool:
     """Whether a line is a bar of the page's tools (``is_tools``: 打印, 关闭, 字体 …) with a footer bar's words
-    among them (``【我要纠错】 【打印本页】 【关闭窗口】``, ``纠错 | 手机版``)."""
+    among them (``【我要纠错】 【打印本页】 【关闭窗口】``, ``纠错 | 手机版``), or its share bar (``分享到：微信 微博
+    QQ空间``)."""
     text = line.strip()
+    if _SHARE_BAR.match(text):
+        return True
     if not text or not _BAR_WORD.search(text):
         return False
     rest = _BAR_WORD.sub(" ", text)

@@ -447,3 +447,21 @@ def test_a_signature_gives_the_issuer_and_date_no_label_gave(tmp_path):
     fields = only_record(unpacked(tmp_path, "jsb-nea-1.txt")).fields
     assert fields["publisher"] == "江苏能源监管办"  # the label wins
     assert fields["written_date"] == "2018-10-26"
+
+
+@pytest.mark.parametrize("glued", [" 【打印本页】 【关闭窗口】", "  浏览次数：123", "【我要纠错】【打印】"])
+def test_tools_a_dump_glued_to_the_texts_last_line_leave_it(tmp_path, glued):
+    """A dump that joined the text's last node and the tools after it on one line (gov.cn's 国务院文件 page)."""
+    text = unpacked(tmp_path, "govcn-pagetext-4.txt").read_text("utf-8")
+    text = text.replace("二○○四年九月七日", "二○○四年九月七日" + glued, 1)
+    assert _signature_end(tmp_path, text).replace("\n\n", "\n").endswith("国务院\n二○○四年九月七日")
+
+
+def test_a_size_letter_ending_a_sentence_is_no_glued_tool():
+    assert reader._unglued(["企业按规模分为 大 中 小"]) == ["企业按规模分为 大 中 小"]
+
+
+def test_the_share_bar_under_the_text_is_tools(tmp_path):
+    text = unpacked(tmp_path, "govcn-pagetext-4.txt").read_text("utf-8")
+    text = text.replace("二○○四年九月七日", "二○○四年九月七日\n\n分享到：微信 微博 QQ空间", 1)
+    assert _signature_end(tmp_path, text).replace("\n\n", "\n").endswith("国务院\n二○○四年九月七日")

@@ -281,7 +281,7 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
     attachments = _listed_after(lines, _ATTACHMENTS_HEADINGS)
     body_lines, related, cut = _body_and_related(lines, bounds.max_doc_chars)
     body_lines, listed = _without_file_list(
-        _without_trailing_labels(_without_page_frame([*(above or []), *body_lines]))
+        _unglued(_without_trailing_labels(_without_page_frame([*(above or []), *body_lines])))
     )
     attachments += listed
     if from_header and body_lines and _names_a_document(body_lines[0]) and not _names_a_document(fields["title"]):
@@ -621,6 +621,40 @@ def _is_tools(text: str) -> bool:
     next page (see _NEIGHBOUR)."""
     text = text.strip()
     return is_page_tools(text) or bool(_NEIGHBOUR.match(text)) or is_tool_bar(text, is_page_tools)
+
+
+# Where page tools glued to a line of the text begin: after a space or at a bracket.
+_GLUE_AT = re.compile(r"\s+|(?=[【\[［])")
+# A tool's word (a size letter alone, 大 中 小, may end a sentence: it cuts nothing).
+_TOOL_WORD = re.compile(r"打印|关闭|收藏|分享|扫一扫|纠错|字体|字号|返回|浏览|点击|阅读|访问")
+
+
+def _unglued(lines: list[str]) -> list[str]:
+    """The lines without the page tools a dump glued to the text's last line (``…二〇〇四年九月七日 【打印本页】
+    【关闭窗口】``, ``… 浏览次数：123``): from the first space or bracket after which the rest of the line is tools
+    (index.htmltext.is_page_tools) holding a tool's word; a line left empty goes, and the line before it is
+    looked at."""
+    kept = list(lines)
+    while kept:
+        end = max((i for i, line in enumerate(kept) if line.strip()), default=None)
+        if end is None:
+            break
+        text = kept[end].rstrip()
+        cut = next(
+            (
+                match.start()
+                for match in _GLUE_AT.finditer(text)
+                if (rest := text[match.end() :].strip()) and _TOOL_WORD.search(rest) and _is_tools(rest)
+            ),
+            None,
+        )
+        if cut is None:
+            break
+        kept[end] = text[:cut].rstrip()
+        if kept[end]:
+            break
+        del kept[end:]
+    return kept
 
 
 def _without_trailing_tools(lines: list[str]) -> list[str]:
@@ -1124,7 +1158,7 @@ def _plain_record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord
     for line in reversed(top[place + 1 :]):
         lines.push_back(line)
     body_lines, related, cut = _body_and_related(lines, bounds.max_doc_chars)
-    body_lines, listed = _without_file_list(_without_trailing_labels(_without_page_frame(body_lines)))
+    body_lines, listed = _without_file_list(_unglued(_without_trailing_labels(_without_page_frame(body_lines))))
     body = "\n".join(_joined_fragments(body_lines)).strip()
     if not body and not listed:
         raise ReadError(path, "no label lines (名称, 索引号 …) and no text under the title line")
