@@ -465,3 +465,14 @@ def test_the_share_bar_under_the_text_is_tools(tmp_path):
     text = unpacked(tmp_path, "govcn-pagetext-4.txt").read_text("utf-8")
     text = text.replace("二○○四年九月七日", "二○○四年九月七日\n\n分享到：微信 微博 QQ空间", 1)
     assert _signature_end(tmp_path, text).replace("\n\n", "\n").endswith("国务院\n二○○四年九月七日")
+
+
+def test_a_pdf_texts_bracketed_doc_no_and_joint_signature_are_read(tmp_path):
+    """最高人民法院's joint notice as a RAG project's text of its PDF: no labels; the 文号 in round brackets under the
+    heading, the three issuers one a line over the date, then the opinion the notice issues."""
+    doc = read_document(only_record(unpacked(tmp_path, "court-pdftext-1.txt")), DEFAULTS, IngestReport())
+    assert doc is not None
+    assert doc.doc_no == "法发〔2024〕6号"
+    assert doc.publishers == ["最高人民法院", "最高人民检察院", "公安部"]
+    assert doc.written_date == "2024-02-28"
+    assert "各省、自治区、直辖市高级人民法院" in doc.body[:40]

@@ -37,7 +37,7 @@ from pathlib import Path
 from index import limits
 from index.dates import parse_date
 from index.htmltext import ATTACHMENT_KINDS, is_page_tools
-from index.identifiers import parse_doc_no, parse_index_no
+from index.identifiers import bracketed_doc_no, parse_doc_no, parse_index_no
 from index.labels import canonical_field, line_pairs, map_fields
 from index.normalise import normalise_validity
 from index.pagefurniture import has_strong_mark, is_footer_line, is_tool_bar, opens_footer
@@ -287,6 +287,7 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
     if from_header and body_lines and _names_a_document(body_lines[0]) and not _names_a_document(fields["title"]):
         fields["title"] = body_lines[0].strip()  # the line above the labels was a column (政策文件), this the title
     body_lines = _past_opening_labels(body_lines, fields)
+    _opening_doc_no(body_lines, fields)
     _signed(body_lines, fields)
     fields["body"] = "\n".join(_joined_fragments(body_lines)).strip()
     if attachments:
@@ -344,6 +345,24 @@ _SIGNED_DATE = re.compile(
     r"\s*[\d一二三四五六七八九十]{1,3}\s*日)$"
 )
 _MAX_SIGNERS = 4  # name lines over the date
+
+
+def _opening_doc_no(lines: list[str], fields: dict[str, object]) -> None:
+    """The 文号 printed alone under the heading (``国办发〔1986〕92号``, or in round brackets as a document's text
+    prints it, ``（法发〔2024〕6 号）``) as the 文号 where no label gave one: the first line of the text that is no
+    piece of the title."""
+    if "doc_no" in fields:
+        return
+    title = str(fields.get("title") or "")
+    for line in (line.strip() for line in lines if line.strip()):
+        if _is_heading_piece(line, title):
+            continue
+        inside = bracketed_doc_no(line) if len(line) <= _MAX_VALUE else None
+        if inside:
+            fields["doc_no"] = inside
+        elif len(line) <= _MAX_VALUE and parse_doc_no(line) is not None:
+            fields["doc_no"] = line
+        return
 
 
 def _signed(lines: list[str], fields: dict[str, object]) -> None:
@@ -1163,6 +1182,7 @@ def _plain_record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord
     if not body and not listed:
         raise ReadError(path, "no label lines (名称, 索引号 …) and no text under the title line")
     fields: dict[str, object] = {"title": title, "body": body}
+    _opening_doc_no(body_lines, fields)
     _signed(body_lines, fields)
     if listed:
         fields["attachments"] = [{"name": name} for name in listed]
