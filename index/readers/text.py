@@ -268,6 +268,9 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
     if above is not None:
         pass  # the text stands above the labels: its title is the plain reading's (see _text_above)
     elif header and "title" not in fields and not is_organisation_name(header[-1]):
+        while len(header) > 1 and (_doc_no_of_line(header[-1]) or parse_date(header[-1], whole=True)):
+            _opening_doc_no(header[-1:], fields)  # the 文号 or date under the heading: no part of it
+            del header[-1]
         lines_of_title = _heading_lines(header)
         heading = "".join(header[-lines_of_title:])
         if (not _is_heading(heading) or _names_a_column(heading, header[0])) and (titled := _browser_title(header[0])):
@@ -357,12 +360,19 @@ def _opening_doc_no(lines: list[str], fields: dict[str, object]) -> None:
     for line in (line.strip() for line in lines if line.strip()):
         if _is_heading_piece(line, title):
             continue
-        inside = bracketed_doc_no(line) if len(line) <= _MAX_VALUE else None
-        if inside:
-            fields["doc_no"] = inside
-        elif len(line) <= _MAX_VALUE and parse_doc_no(line) is not None:
-            fields["doc_no"] = line
+        if doc_no := _doc_no_of_line(line):
+            fields["doc_no"] = doc_no
         return
+
+
+def _doc_no_of_line(line: str) -> str:
+    """The 文号 a line holds alone (``国办发〔1986〕92号``, ``（法发〔2024〕6 号）``); "" where it holds more."""
+    text = line.strip()
+    if len(text) > _MAX_VALUE:
+        return ""
+    if inside := bracketed_doc_no(text):
+        return inside
+    return text if parse_doc_no(text) is not None else ""
 
 
 def _signed(lines: list[str], fields: dict[str, object]) -> None:
