@@ -306,3 +306,173 @@ def test_a_print_bar_and_a_credit_over_the_text_are_no_part_of_it(tmp_path):
     path = tmp_path / "jsb-nea-1.txt"
     path.write_text(text, encoding="utf-8")
     assert only_record(path).fields["body"].startswith("省电力公司，江苏电力交易中心，各售电公司、电力用户：")
+
+
+# A text's end and start, read from the kind of lines round it (issue 17) -----------------------------------------
+
+# Footers as sites print them (湖南省市场监督管理局's and 秦皇岛市应急管理局's, as public clones of the two sites
+# copy them), with the browser hint and the visitor counter such footers add: lines long or ending as sentences do,
+# which a footer test that asks for short lines only kept in the text.
+_FOOTER_LINES = [
+    "版权所有：湖南省市场监督管理局",
+    "地 址：湖南省长沙市芙蓉南路二段118号 邮 编：410004 电 话：0731-8569300",
+    "公安机关备案号：43010302000524 网站标识码：4300000077",
+    "建议使用IE9及以上版本浏览器访问本网站。",
+]
+_FOOTER_LINE = (
+    "秦皇岛市应急管理局 地址：秦皇岛市燕山大街109号 电话：0335-3650560 冀公网安备：13030202002230 "
+    "网站标识码：1303000020 邮政编码：066001 ICP备案号：冀ICP备15003849号 技术支持：秦皇岛昊锐科技有限公司 "
+    "您是本站第 1234567 位访问者，欢迎您的光临！"
+)
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "page.txt"
+    path.write_text(text, "utf-8")
+    return path
+
+
+def _signature_end(tmp_path: Path, text: str) -> str:
+    return only_record(_write(tmp_path, text)).fields["body"]
+
+
+@pytest.mark.parametrize("footer", [_FOOTER_LINES, [_FOOTER_LINE]], ids=["lines", "one long line"])
+def test_a_footer_of_sentences_and_long_lines_leaves_the_body(tmp_path, footer):
+    text = unpacked(tmp_path, "jsb-nea-1.txt").read_text("utf-8").rstrip("\n")
+    body = _signature_end(tmp_path, "\n".join([text, *footer]))
+    assert body.endswith("国家能源局江苏监管办公室\n2018年10月26日")
+    assert not any(word in body for word in ("网站标识码", "版权所有", "浏览器", "访问者"))
+
+
+def test_a_footer_that_opens_with_its_filing_marks_is_cut_with_no_tool_line_over_it(tmp_path):
+    """The page's own frame (扫一扫, 网站地图 …) gone, the footer's first line is 版权所有：…: no tool line or
+    footer link opens it, its marks do."""
+    text = unpacked(tmp_path, "jsb-nea-1.txt").read_text("utf-8")
+    lines = text.split("\n")
+    signed = max(i for i, line in enumerate(lines) if line.strip() == "2018年10月26日")
+    body = _signature_end(tmp_path, "\n".join([*lines[: signed + 1], *_FOOTER_LINES]))
+    assert body.endswith("国家能源局江苏监管办公室\n2018年10月26日")
+
+
+def test_a_sentence_of_the_text_about_a_footer_mark_is_no_footer():
+    text = [
+        "关于规范政府网站标识码使用的通知",
+        "各级政府网站要在首页底部标注网站标识码，并在页面源代码中标注，未按要求标注的要限期整改。",
+        "网站标识码：4300000077",
+        "请各单位认真贯彻执行，执行中遇到的问题及时报告省政府办公厅，我们将及时研究解决。",
+    ]
+    assert reader._without_page_frame(text) == text
+
+
+def test_label_lines_between_the_heading_and_the_text_are_read_and_leave_the_text(tmp_path):
+    """gov.cn's 国务院文件 page as a dump whose page printed a date and counter line under its heading, after the
+    文号: the text starts after it; the label table's 发布日期 keeps its value."""
+    text = unpacked(tmp_path, "govcn-pagetext-1.txt").read_text("utf-8")
+    counter = "发布时间：2013-09-10 08:00  来源：国务院办公厅  浏览次数：1234"
+    text = text.replace("国办发〔1986〕92号\n", f"国办发〔1986〕92号\n{counter}\n", 1)
+    fields = only_record(_write(tmp_path, text)).fields
+    assert fields["body"].startswith("各省、自治区、直辖市人民政府，国务院各部委、各直属机构：")
+    assert fields["pub_date"] == "2013年09月10日"
+
+
+@pytest.mark.parametrize(
+    ("line", "title", "piece"),
+    [
+        ("国务院关于加快振兴装备制造业的若干意见（摘要）", "国务院关于加快振兴装备制造业的若干意见(摘要)", True),
+        ("国务院批转审计署关于审计一九九○年度", "国务院批转审计署关于审计一九九〇年度国际金融组织贷款的通知", True),
+        ("国务院关于清理固定资产投资在建项目、", "国务院关于清理固定资产投资在建项目压缩投资规模的通知", True),
+        ("各省、自治区、直辖市人民政府，国务院各部委：", "国务院关于印发某某规划的通知", False),
+        ("国务院", "国务院关于印发某某规划的通知", False),
+    ],
+)
+def test_a_heading_piece_is_known_by_its_letters(line, title, piece):
+    assert reader._is_heading_piece(line, title) is piece
+
+
+def test_the_heading_under_an_empty_label_is_no_value_of_the_label(tmp_path):
+    """gov.cn's table ends with an empty 主题词; under it the heading, and under that a label line of the page: the
+    heading was taken for the 主题词 (the keywords) because a label followed it."""
+    text = unpacked(tmp_path, "govcn-pagetext-0.txt").read_text("utf-8")
+    text = text.replace(
+        "装备制造业调整和振兴规划\n\n装备制造业是", "装备制造业调整和振兴规划\n\n发布时间：2009-05-12\n装备制造业是", 1
+    )
+    fields = only_record(_write(tmp_path, text)).fields
+    assert "keywords" not in fields
+    assert fields["body"].startswith("装备制造业是为国民经济各行业提供技术装备的战略性产业")
+
+
+def test_a_tool_bar_with_a_footer_bars_words_ends_the_text(tmp_path):
+    """【我要纠错】 beside 打印 and 关闭 (a bar gov sites print under the text): the whole bar is tools."""
+    text = unpacked(tmp_path, "govcn-pagetext-4.txt").read_text("utf-8").rstrip("\n")
+    body = _signature_end(tmp_path, text + "\n\n【我要纠错】 【打印本页】 【关闭窗口】\n")
+    assert body.endswith("二○○四年九月七日")
+
+
+@pytest.mark.parametrize("heading", ["相关新闻", "相关稿件", "相关政策", "延伸阅读"])
+def test_a_related_list_under_any_of_its_headings_is_no_text(tmp_path, heading):
+    text = unpacked(tmp_path, "jsb-nea-1.txt").read_text("utf-8").rstrip("\n")
+    related = [heading, "市政府召开常务会议研究部署安全生产工作 2024-05-01", "我市举行2024年防汛应急演练 2024-04-28"]
+    record = only_record(_write(tmp_path, "\n".join([text, *related, "网站地图", "网站标识码：1100000001"])))
+    assert record.fields["body"].endswith("国家能源局江苏监管办公室\n2018年10月26日")
+    assert [item["title"] for item in record.fields["related"]][:2] == related[1:]
+
+
+@pytest.mark.parametrize(
+    ("lines", "signed"),
+    [
+        (
+            [
+                "……认真贯彻执行。",
+                "国务院办公厅",
+                "一九九二年十月十六日",
+                "关于……的报告",
+                "国 家 计 委",
+                "机 电 部",
+                "一九九二年六月二十日",
+            ],
+            (["国务院办公厅"], "1992-10-16"),
+        ),  # the notice signs before the report it forwards
+        (["……特此通知。", "国 家 计 委", "机 电 部", "一九九二年六月二十日"], (["国家计委", "机电部"], "1992-06-20")),
+        (["……衔接。", "国家医保局 财政部 2021年4月12日"], (["国家医保局", "财政部"], "2021-04-12")),
+        (["本办法自2020年1月1日起施行。"], None),  # a date in a sentence signs nothing
+        (["各省、自治区人民政府：", "2018年10月26日"], None),  # an addressee over a date is no signer
+    ],
+)
+def test_the_first_signature_is_the_documents(lines, signed):
+    assert reader.signature(lines) == signed
+
+
+def test_a_signature_gives_the_issuer_and_date_no_label_gave(tmp_path):
+    """The 江苏能源监管办 dump labels its 来源 (the publisher) but prints no 成文日期: its signature's date is it."""
+    fields = only_record(unpacked(tmp_path, "jsb-nea-1.txt")).fields
+    assert fields["publisher"] == "江苏能源监管办"  # the label wins
+    assert fields["written_date"] == "2018-10-26"
+
+
+@pytest.mark.parametrize("glued", [" 【打印本页】 【关闭窗口】", "  浏览次数：123", "【我要纠错】【打印】"])
+def test_tools_a_dump_glued_to_the_texts_last_line_leave_it(tmp_path, glued):
+    """A dump that joined the text's last node and the tools after it on one line (gov.cn's 国务院文件 page)."""
+    text = unpacked(tmp_path, "govcn-pagetext-4.txt").read_text("utf-8")
+    text = text.replace("二○○四年九月七日", "二○○四年九月七日" + glued, 1)
+    assert _signature_end(tmp_path, text).replace("\n\n", "\n").endswith("国务院\n二○○四年九月七日")
+
+
+def test_a_size_letter_ending_a_sentence_is_no_glued_tool():
+    assert reader._unglued(["企业按规模分为 大 中 小"]) == ["企业按规模分为 大 中 小"]
+
+
+def test_the_share_bar_under_the_text_is_tools(tmp_path):
+    text = unpacked(tmp_path, "govcn-pagetext-4.txt").read_text("utf-8")
+    text = text.replace("二○○四年九月七日", "二○○四年九月七日\n\n分享到：微信 微博 QQ空间", 1)
+    assert _signature_end(tmp_path, text).replace("\n\n", "\n").endswith("国务院\n二○○四年九月七日")
+
+
+def test_a_pdf_texts_bracketed_doc_no_and_joint_signature_are_read(tmp_path):
+    """最高人民法院's joint notice as a RAG project's text of its PDF: no labels; the 文号 in round brackets under the
+    heading, the three issuers one a line over the date, then the opinion the notice issues."""
+    doc = read_document(only_record(unpacked(tmp_path, "court-pdftext-1.txt")), DEFAULTS, IngestReport())
+    assert doc is not None
+    assert doc.doc_no == "法发〔2024〕6号"
+    assert doc.publishers == ["最高人民法院", "最高人民检察院", "公安部"]
+    assert doc.written_date == "2024-02-28"
+    assert "各省、自治区、直辖市高级人民法院" in doc.body[:40]

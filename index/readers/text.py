@@ -30,15 +30,17 @@ from __future__ import annotations
 import io
 import itertools
 import re
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
 from index import limits
 from index.dates import parse_date
 from index.htmltext import ATTACHMENT_KINDS, is_page_tools
-from index.identifiers import parse_doc_no, parse_index_no
+from index.identifiers import bracketed_doc_no, parse_doc_no, parse_index_no
 from index.labels import canonical_field, line_pairs, map_fields
 from index.normalise import normalise_validity
+from index.pagefurniture import has_strong_mark, is_footer_line, is_tool_bar, opens_footer
 from index.publishers import is_organisation_name
 from index.readers import HEAD_BYTES, contained
 from index.readers._common import decode_head, text_encoding
@@ -47,7 +49,21 @@ from index.record import Finding, RawRecord, ReadError
 NAME = "text"
 
 _ATTACHMENTS_HEADINGS = {"文件下载", "附件", "相关附件", "附件下载"}
-_RELATED_HEADINGS = {"相关信息", "相关解读", "相关链接", "相关文件", "相关文章", "相关阅读", "相关推荐", "推荐阅读"}
+_RELATED_HEADINGS = {
+    "相关信息",
+    "相关解读",
+    "相关链接",
+    "相关文件",
+    "相关文章",
+    "相关阅读",
+    "相关推荐",
+    "推荐阅读",
+    "相关新闻",
+    "相关稿件",
+    "相关政策",
+    "相关内容",
+    "延伸阅读",
+}
 
 
 def label_pairs(line: str) -> list[tuple[str, str]]:
@@ -252,6 +268,9 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
     if above is not None:
         pass  # the text stands above the labels: its title is the plain reading's (see _text_above)
     elif header and "title" not in fields and not is_organisation_name(header[-1]):
+        while len(header) > 1 and (_doc_no_of_line(header[-1]) or parse_date(header[-1], whole=True)):
+            _opening_doc_no(header[-1:], fields)  # the 文号 or date under the heading: no part of it
+            del header[-1]
         lines_of_title = _heading_lines(header)
         heading = "".join(header[-lines_of_title:])
         if (not _is_heading(heading) or _names_a_column(heading, header[0])) and (titled := _browser_title(header[0])):
@@ -265,13 +284,14 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
     attachments = _listed_after(lines, _ATTACHMENTS_HEADINGS)
     body_lines, related, cut = _body_and_related(lines, bounds.max_doc_chars)
     body_lines, listed = _without_file_list(
-        _without_trailing_labels(_without_page_frame([*(above or []), *body_lines]))
+        _unglued(_without_trailing_labels(_without_page_frame([*(above or []), *body_lines])))
     )
     attachments += listed
     if from_header and body_lines and _names_a_document(body_lines[0]) and not _names_a_document(fields["title"]):
         fields["title"] = body_lines[0].strip()  # the line above the labels was a column (政策文件), this the title
-    if body_lines and fields.get("title") and body_lines[0].strip() == fields["title"]:
-        body_lines = body_lines[1:]  # the page repeats its title above the body
+    body_lines = _past_opening_labels(body_lines, fields)
+    _opening_doc_no(body_lines, fields)
+    _signed(body_lines, fields)
     fields["body"] = "\n".join(_joined_fragments(body_lines)).strip()
     if attachments:
         fields["attachments"] = [{"name": name} for name in attachments]
@@ -284,6 +304,152 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
 
 
 _MAX_HEADING_LINES = 4
+_MAX_OPENING = 8  # lines over the text: the title again, a label line or two, the tools between them
+
+
+def _past_opening_labels(lines: list[str], fields: dict[str, object]) -> list[str]:
+    """The body lines from where the text starts. Over it a page prints its heading again (the title, maybe over
+    two or three lines, its 文号 under it), and some pages then a label line or two (``发布时间：… 来源：…
+    浏览次数：…``, the label table again) and their tools: where such label lines stand among the first
+    _MAX_OPENING lines, with nothing but the heading, dates and tools round them, the text starts after the last
+    of them, and their labels are read (a field the label table gave keeps its value). Else only a whole repeat of
+    the title on the first line is dropped. A label of the text's own (附件：, 正文：) is text."""
+    title = _no_space(str(fields.get("title") or ""))
+    last_label, pairs_seen, seen = -1, [], 0
+    for i, line in enumerate(lines):
+        text = line.strip()
+        if not text:
+            continue
+        if seen >= _MAX_OPENING:
+            break
+        seen += 1
+        pairs = label_pairs(text)
+        names = {canonical_field(label) for label, _value in pairs}
+        if pairs and names - {None} and not names & _TEXT_FIELDS:
+            last_label = i
+            pairs_seen += pairs
+        elif not (_is_heading_piece(text, title) or _is_tools(text) or _is_alone_date_or_doc_no(text)):
+            break
+    if last_label >= 0:
+        found, _unknown = map_fields(pairs_seen)
+        for name, value in found.items():
+            fields.setdefault(name, value)
+        return lines[last_label + 1 :]
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is not None and title and _no_space(lines[first]) == title:
+        return lines[first + 1 :]  # the page repeats its title above the body
+    return lines
+
+
+# The signature a 公文 closes with (GB/T 9704-2012 7.3.5: 发文机关署名, then 成文日期): the issuers' names, one a
+# line or side by side, over (or before) the date.
+_SIGNED_DATE = re.compile(
+    r"^(?P<names>.*?)\s*(?P<date>(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月"
+    r"\s*[\d一二三四五六七八九十]{1,3}\s*日)$"
+)
+_MAX_SIGNERS = 4  # name lines over the date
+
+
+def _opening_doc_no(lines: list[str], fields: dict[str, object]) -> None:
+    """The 文号 printed alone under the heading (``国办发〔1986〕92号``, or in round brackets as a document's text
+    prints it, ``（法发〔2024〕6 号）``) as the 文号 where no label gave one: the first line of the text that is no
+    piece of the title."""
+    if "doc_no" in fields:
+        return
+    title = str(fields.get("title") or "")
+    for line in (line.strip() for line in lines if line.strip()):
+        if _is_heading_piece(line, title):
+            continue
+        if doc_no := _doc_no_of_line(line):
+            fields["doc_no"] = doc_no
+        return
+
+
+def _doc_no_of_line(line: str) -> str:
+    """The 文号 a line holds alone (``国办发〔1986〕92号``, ``（法发〔2024〕6 号）``); "" where it holds more."""
+    text = line.strip()
+    if len(text) > _MAX_VALUE:
+        return ""
+    if inside := bracketed_doc_no(text):
+        return inside
+    return text if parse_doc_no(text) is not None else ""
+
+
+def _signed(lines: list[str], fields: dict[str, object]) -> None:
+    """The issuers and the date of the text's signature (:func:`signature`) as its publisher and 成文日期 where no
+    label gave them."""
+    if ("publisher" in fields and "written_date" in fields) or (signed := signature(lines)) is None:
+        return
+    names, written = signed
+    fields.setdefault("publisher", "、".join(names))
+    fields.setdefault("written_date", written)
+
+
+def signature(lines: list[str]) -> tuple[list[str], str] | None:
+    """The issuers and the date that sign the text, as a 公文 is signed: a date alone on a line (or after the
+    issuers' names on it) with the organisations' names on the lines just over it (side by side or one a line,
+    their letters maybe spread: 国 家 计 委). The first such signature is the document's: a notice that forwards
+    a report (转发, 批转, 印发) signs before the text it forwards, whose own signature ends the page. None where
+    no name stands over a date."""
+    texts = [line.strip() for line in lines if line.strip()]
+    for at, text in enumerate(texts):
+        match = _SIGNED_DATE.match(text)
+        if match is None:
+            continue
+        names = _names(match.group("names")) if match.group("names") else []
+        above = at - 1
+        while not match.group("names") and above >= 0 and len(names) < _MAX_SIGNERS and (found := _names(texts[above])):
+            names = found + names
+            above -= 1
+        parsed = parse_date(match.group("date"), whole=True)
+        if names and parsed and parsed.iso:
+            return names, parsed.iso
+    return None
+
+
+def _names(text: str) -> list[str]:
+    """The organisations a line names: its parts between spaces, each an organisation's name, or the whole line
+    with its spaces dropped (国 家 计 委); [] where it names none."""
+    parts = text.split()
+    if parts and all(is_organisation_name(part) for part in parts):
+        return parts
+    joined = _no_space(text)
+    return [joined] if joined and is_organisation_name(joined) else []
+
+
+def _is_heading_piece(text: str, title: str) -> bool:
+    """Whether a line is the title or a piece of it (the heading printed over several lines), the page's heading
+    and the label's title compared by their letters: width, spaces and punctuation aside (（摘要） and (摘要), a
+    heading's 、 the label leaves out), and a letter or two the heading prints otherwise (○ for 〇) allowed."""
+    piece, whole = _letters(text), _letters(title)
+    if not piece or not whole or len(_HAN.findall(piece)) < min(_HEADING_HAN, len(_HAN.findall(whole))):
+        return False
+    if piece in whole:
+        return True
+    if _is_prose(text) or len(piece) > len(whole):
+        return False
+    common = sum(min(piece.count(letter), whole.count(letter)) for letter in set(piece))
+    return common >= _PIECE_SHARE * len(piece)
+
+
+_PIECE_SHARE = 0.85
+_NOT_LETTERS = re.compile(r"[\s\W_]+")
+
+
+def _letters(text: str) -> str:
+    return _NOT_LETTERS.sub("", unicodedata.normalize("NFKC", text))
+
+
+# A 文号 printed alone under the heading, old forms too: (69)国发文40号, 国办发〔1986〕92号.
+_DOC_NO_LINE = re.compile(r"^[\w〔〕\[\]［］()（）【】〈〉\-－ ]{2,30}?\d+\s*号$")
+
+
+def _is_alone_date_or_doc_no(text: str) -> bool:
+    """Whether a line is only a date (2024-01-05, 2024年1月5日) or only a 文号 (国办发〔1986〕92号)."""
+    text = text.strip()
+    if parse_date(text, whole=True):
+        return True
+    return len(text) <= _MAX_VALUE and (parse_doc_no(text) is not None or bool(_DOC_NO_LINE.match(text)))
 
 
 def _text_above(header: list[str], fields: dict[str, object]) -> list[str] | None:
@@ -405,9 +571,6 @@ _SWITCH_ICON = re.compile(r"^(?:A[a+\-]?\s*)+$")
 _FOOTER_LINKS = frozenset({"网站地图", "联系我们", "关于我们", "友情链接", "相关网站", "回到顶部", "返回顶部"})
 # What only a site's footer prints.
 _FOOTER_MARK = re.compile(r"ICP备|公网安备|网站标识码|版权所有|主办单位|承办单位")
-# A footer holds short lines: a sentence (or a line longer than _FOOTER_LINE) is still the text.
-_SENTENCE_END = re.compile(r"[。；！？]$")
-_FOOTER_LINE = 100
 
 
 def _without_page_frame(lines: list[str]) -> list[str]:
@@ -431,7 +594,7 @@ def _without_page_frame(lines: list[str]) -> list[str]:
     started = False
     for i, line in enumerate(kept):
         text = line.strip()
-        frame = _is_tools(text) or text in _FOOTER_LINKS
+        frame = _is_tools(text) or text in _FOOTER_LINKS or opens_footer(text)
         if started and frame and _is_footer(kept[i:]):
             return kept[:i]
         started = started or (bool(text) and not frame)
@@ -482,10 +645,45 @@ _NEIGHBOUR = re.compile(r"(?:上一篇|下一篇|上一条|下一条|上一页|�
 
 
 def _is_tools(text: str) -> bool:
-    """Whether a line is page tools only, its visit counter among them (index.htmltext.is_page_tools), or a
-    link to the previous or next page (see _NEIGHBOUR)."""
+    """Whether a line is page tools only, its visit counter among them (index.htmltext.is_page_tools), with a
+    footer bar's words among them (我要纠错, 手机版: index.pagefurniture.is_tool_bar), or a link to the previous or
+    next page (see _NEIGHBOUR)."""
     text = text.strip()
-    return is_page_tools(text) or bool(_NEIGHBOUR.match(text))
+    return is_page_tools(text) or bool(_NEIGHBOUR.match(text)) or is_tool_bar(text, is_page_tools)
+
+
+# Where page tools glued to a line of the text begin: after a space or at a bracket.
+_GLUE_AT = re.compile(r"\s+|(?=[【\[［])")
+# A tool's word (a size letter alone, 大 中 小, may end a sentence: it cuts nothing).
+_TOOL_WORD = re.compile(r"打印|关闭|收藏|分享|扫一扫|纠错|字体|字号|返回|浏览|点击|阅读|访问")
+
+
+def _unglued(lines: list[str]) -> list[str]:
+    """The lines without the page tools a dump glued to the text's last line (``…二〇〇四年九月七日 【打印本页】
+    【关闭窗口】``, ``… 浏览次数：123``): from the first space or bracket after which the rest of the line is tools
+    (index.htmltext.is_page_tools) holding a tool's word; a line left empty goes, and the line before it is
+    looked at."""
+    kept = list(lines)
+    while kept:
+        end = max((i for i, line in enumerate(kept) if line.strip()), default=None)
+        if end is None:
+            break
+        text = kept[end].rstrip()
+        cut = next(
+            (
+                match.start()
+                for match in _GLUE_AT.finditer(text)
+                if (rest := text[match.end() :].strip()) and _TOOL_WORD.search(rest) and _is_tools(rest)
+            ),
+            None,
+        )
+        if cut is None:
+            break
+        kept[end] = text[:cut].rstrip()
+        if kept[end]:
+            break
+        del kept[end:]
+    return kept
 
 
 def _without_trailing_tools(lines: list[str]) -> list[str]:
@@ -526,9 +724,12 @@ def _without_second_copy(lines: list[str]) -> list[str]:
 
 
 def _is_footer(lines: list[str]) -> bool:
+    """Whether the lines are a site's footer: they hold a footer's mark (ICP备, 网站标识码, 版权所有 …), and each is
+    a tool line or a footer's line (:func:`index.pagefurniture.is_footer_line`: short and no sentence, or holding
+    footer marks enough that its length or its full stop does not make it text)."""
     texts = [line.strip() for line in lines]
-    return any(_FOOTER_MARK.search(text) for text in texts) and not any(
-        len(text) > _FOOTER_LINE or _SENTENCE_END.search(text) for text in texts
+    return any(_FOOTER_MARK.search(text) or has_strong_mark(text) for text in texts) and all(
+        _is_tools(text) or is_footer_line(text) for text in texts
     )
 
 
@@ -574,7 +775,7 @@ def _value_below(lines: _Lines, label: str = "") -> str:
     below = lines.next()
     if below is not None and not below.strip():
         return _value_past_blanks(lines, label, below)
-    if below is None or _is_label_line(below):
+    if below is None or _is_label_line(below) or _is_heading_under(label, below):
         if below is not None:
             lines.push_back(below)
         return ""
@@ -609,12 +810,20 @@ def _value_below(lines: _Lines, label: str = "") -> str:
 _MAX_BLANKS = 2
 
 
+def _is_heading_under(label: str, line: str) -> bool:
+    """Whether the line under an empty label is the page's heading (…的通知, …规划) over its text, not the label's
+    value: any label's but the title's."""
+    return canonical_field(label) != "title" and _names_a_document(line)
+
+
 def _value_past_blanks(lines: _Lines, label: str, blank: str) -> str:
     """The value under a label past the blank lines between them (``blank`` is the first), where it reads as
     what the label's field holds, or reads as a value and the next label follows it (past blank lines too);
-    else "" and nothing is consumed."""
+    else "" and nothing is consumed. A heading (…的通知, …规划) is the page's title over its text, no other
+    label's value."""
     blanks, candidate = _past_blanks(lines, blank)
-    if candidate is not None and candidate.strip() and not _is_label_line(candidate):
+    heading = candidate is not None and _is_heading_under(label, candidate)
+    if candidate is not None and candidate.strip() and not _is_label_line(candidate) and not heading:
         if _reads_as(label, candidate):
             return candidate.strip()
         if _looks_like_a_value(candidate) and (following := lines.next()) is not None:
@@ -978,11 +1187,13 @@ def _plain_record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord
     for line in reversed(top[place + 1 :]):
         lines.push_back(line)
     body_lines, related, cut = _body_and_related(lines, bounds.max_doc_chars)
-    body_lines, listed = _without_file_list(_without_trailing_labels(_without_page_frame(body_lines)))
+    body_lines, listed = _without_file_list(_unglued(_without_trailing_labels(_without_page_frame(body_lines))))
     body = "\n".join(_joined_fragments(body_lines)).strip()
     if not body and not listed:
         raise ReadError(path, "no label lines (名称, 索引号 …) and no text under the title line")
     fields: dict[str, object] = {"title": title, "body": body}
+    _opening_doc_no(body_lines, fields)
+    _signed(body_lines, fields)
     if listed:
         fields["attachments"] = [{"name": name} for name in listed]
     if related:
