@@ -116,6 +116,7 @@ class Engine:
         self.compounds = compounds
         self.size = arrays.size
         self._norms: dict[str, np.ndarray] = {}
+        self._place: np.ndarray | None = None  # see _places
         self.expansions: dict[str, list[str]] = {}
         self.parts: dict[str, list[str]] = {}  # compound → the parts it was found through
 
@@ -206,17 +207,26 @@ class Engine:
         score = np.zeros(self.size, np.float32)
         informativeness = 0.0
         for unit in units:
-            unit_score, idf = self._unit(unit, fields)
+            docs, unit_score, idf = self._sparse_unit(unit, fields)
             if not unit.optional:
-                count += unit_score > 0
+                count[docs] += unit_score > 0
                 informativeness += idf
-            score += unit_score
+            score[docs] += unit_score
         counted = sum(not unit.optional for unit in units) or 1
         score *= (count / counted) ** COORDINATION  # the more of the query a document holds, the better
         return Scored(count >= required, score), informativeness
 
     def _unit(self, unit: Unit, fields: tuple[str, ...]) -> tuple[np.ndarray, float]:
-        """BM25F score of one unit for every document, and its idf.
+        """BM25F score of one unit for every document (``float32[size]``), and its idf (see :meth:`_sparse_unit`)."""
+        docs, unit_score, idf = self._sparse_unit(unit, fields)
+        score = np.zeros(self.size, np.float32)
+        score[docs] = unit_score
+        return score, idf
+
+    def _sparse_unit(self, unit: Unit, fields: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, float]:
+        """BM25F score of one unit: (ascending docnums, their scores ``float32``; every other document scores 0),
+        and its idf. Computed on the documents holding the unit only: a rare unit costs its postings, not the
+        index's size.
 
         A unit with synonyms is scored as one term (as Lucene's ``SynonymQuery`` does): its pseudo-frequency is
         the word's plus SYNONYM_DISCOUNT times each synonym's, saturated once, with the idf of the documents
@@ -225,24 +235,37 @@ class Engine:
         title) saturate on their own and add: a title holding the word counts fully even where the body
         already says it many times.
         """
-        pooled, apart = self._pseudo_tf(unit, fields)
+        found = [self._pseudo_tf(unit, fields)]
         for alternative in unit.alternatives:
-            other_pooled, other_apart = self._pseudo_tf(alternative, fields)
-            if other_pooled.any() or other_apart.any():
-                pooled += other_pooled * np.float32(SYNONYM_DISCOUNT)
-                apart += other_apart * np.float32(SYNONYM_DISCOUNT)
+            other = self._pseudo_tf(alternative, fields)
+            if other[1].any() or other[2].any():
+                found.append(other)
                 used = self.expansions.setdefault(unit.word, [])
                 if alternative.word not in used:
                     used.append(alternative.word)
+        docs = _union([item[0] for item in found], self.size)
+        place = self._places(docs) if len(found) > 1 else None
+        pooled = np.zeros(docs.size, np.float32)
+        apart = np.zeros(docs.size, np.float32)
+        for i, (found_docs, found_pooled, found_apart) in enumerate(found):
+            at = slice(None) if place is None else place[found_docs]
+            discount = np.float32(1 if i == 0 else SYNONYM_DISCOUNT)
+            pooled[at] += found_pooled if i == 0 else found_pooled * discount
+            apart[at] += found_apart if i == 0 else found_apart * discount
         df = int(np.count_nonzero((pooled > 0) | (apart > 0)))
+        score: np.ndarray = pooled
         if not df:
-            score, idf = pooled, 0.0
+            idf = 0.0
         else:
             idf = math.log(1 + (self.arrays.count - df + 0.5) / (df + 0.5))
             score = idf * (pooled * (K1 + 1) / (K1 + pooled) + apart * (K1_APART + 1) / (K1_APART + apart))
         if unit.parts:
-            score, idf = self._through_parts(unit, fields, score, idf)
-        return score, idf
+            dense = np.zeros(self.size, np.float32)
+            dense[docs] = score
+            dense, idf = self._through_parts(unit, fields, dense, idf)
+            docs = np.flatnonzero(dense)
+            score = dense[docs]
+        return docs, score, idf
 
     def _through_parts(self, unit: Unit, fields: tuple[str, ...], score: np.ndarray, idf: float):
         """A compound's score: as typed, or where every part of two characters or more is found, PART_DISCOUNT
@@ -264,17 +287,20 @@ class Engine:
         summed[~together] = 0
         return np.maximum(score, summed * np.float32(PART_DISCOUNT)), max(idf, part_idf)
 
-    def _pseudo_tf(self, unit: Unit, fields: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
-        """BM25F's pseudo-frequency Σ weight · tf / norm of one unit as written (no synonyms), for every document:
-        over the pooled fields, and over those saturated apart."""
-        pooled = np.zeros(self.size, np.float32)
-        apart = np.zeros(self.size, np.float32)
-        for name in fields:
-            field = TEXT_FIELDS[name]
-            docs, freqs = self._unit_postings(unit, field)
-            if docs.size:
-                (apart if name in SATURATED_APART else pooled)[docs] += field.weight * freqs / self._norm(field)[docs]
-        return pooled, apart
+    def _pseudo_tf(self, unit: Unit, fields: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """BM25F's pseudo-frequency Σ weight · tf / norm of one unit as written (no synonyms): (ascending docnums of
+        the documents holding it, theirs over the pooled fields, theirs over those saturated apart; ``float32``)."""
+        lists = [(name, *self._unit_postings(unit, TEXT_FIELDS[name])) for name in fields]
+        docs = _union([found for _name, found, _freqs in lists], self.size)
+        place = self._places(docs)
+        pooled = np.zeros(docs.size, np.float32)
+        apart = np.zeros(docs.size, np.float32)
+        for name, found, freqs in lists:
+            if found.size:
+                field = TEXT_FIELDS[name]
+                at = place[found]
+                (apart if name in SATURATED_APART else pooled)[at] += field.weight * freqs / self._norm(field)[found]
+        return docs, pooled, apart
 
     def _unit_postings(self, unit: Unit, field: TextField) -> tuple[np.ndarray, np.ndarray]:
         """(docnums, frequency) of a unit in one field: the larger of its word count and its bigram-run count."""
@@ -286,14 +312,13 @@ class Engine:
             return words
         if not words[0].size:
             return grams
-        # Merged on a dense array (one pass over the documents), not by sorting their union.
-        dense = np.zeros(self.size, np.float32)
-        held = np.zeros(self.size, bool)
+        docs = _union([words[0], grams[0]], self.size).astype(np.int32)
+        place = self._places(docs)
+        freqs = np.zeros(docs.size, np.float32)
         for part_docs, part_freqs in (words, grams):
-            dense[part_docs] = np.maximum(dense[part_docs], part_freqs)
-            held[part_docs] = True
-        docs = np.flatnonzero(held).astype(np.int32)
-        return docs, dense[docs]
+            at = place[part_docs]
+            freqs[at] = np.maximum(freqs[at], part_freqs)
+        return docs, freqs
 
     def _slots(self, field: str, grams: tuple[str, ...] | list[str], phrase: bool) -> list[tuple[str, ...]]:
         """The terms of ``field`` standing for each gram: the gram itself, and for a Latin/digit run also the
@@ -346,15 +371,16 @@ class Engine:
         return sum(self.arrays.doc_frequency(self.reader, field, term) for term in slot), None
 
     def _slot_positions(
-        self, field: str, slot: tuple[str, ...], within: np.ndarray | None = None
+        self, field: str, slot: tuple[str, ...], within: np.ndarray | None = None, few: bool = True
     ) -> tuple[np.ndarray, np.ndarray]:
         """(docnum, position) of every occurrence of any term of a slot (a run and its parts share a position:
-        each is counted once); with ``within`` (ascending docnums), at least of those in them."""
+        each is counted once); with ``within`` (ascending docnums; ``few`` where they are few beside the slot's
+        documents), at least of those in them."""
 
         def positions(term: str) -> tuple[np.ndarray, np.ndarray]:
             if within is None:
                 return self.arrays.positions(self.reader, field, term)
-            return self.arrays.positions_within(self.reader, field, term, within)
+            return self.arrays.positions_within(self.reader, field, term, within, few)
 
         if len(slot) == 1:
             return positions(slot[0])
@@ -369,8 +395,9 @@ class Engine:
         for other_docs, other_freqs in lists[1:]:
             if not docs.size:
                 break
-            docs, here, there = np.intersect1d(docs, other_docs, assume_unique=True, return_indices=True)
-            freqs = np.minimum(freqs[here], other_freqs[there])
+            at = np.minimum(np.searchsorted(other_docs, docs), max(other_docs.size - 1, 0))
+            here = other_docs[at] == docs if other_docs.size else np.zeros(docs.size, bool)
+            docs, freqs = docs[here], np.minimum(freqs[here], other_freqs[at[here]])
         return docs, freqs
 
     def _bonuses(self, text: str, units: list[Unit], fields, hit, score, informativeness: float) -> None:
@@ -506,12 +533,12 @@ class Engine:
             few = candidates is not None and (
                 candidates.size <= FEW_CANDIDATES or candidates.size * FEW_SHARE <= held[offset][0]
             )
-            gram_docs, positions = self._slot_positions(field, slots[offset], candidates if few else None)
+            gram_docs, positions = self._slot_positions(field, slots[offset], candidates, few)
             if candidates is not None:
                 keep = self._mask(candidates)[gram_docs]
                 gram_docs, positions = gram_docs[keep], positions[keep]
-            keys = (gram_docs << 32) | (positions - offset + (1 << 31))
-            starts = keys if starts is None else np.intersect1d(starts, keys, assume_unique=True)
+            keys = _distinct((gram_docs << 32) | (positions - offset + (1 << 31)))  # ascending
+            starts = keys if starts is None else _intersect(starts, keys)
             if not starts.size:
                 break
             candidates = _distinct(starts >> 32)
@@ -533,6 +560,15 @@ class Engine:
             self._norms[name] = (1 - field.b + field.b * lengths / average).astype(np.float32) + np.float32(1e-6)
         return self._norms[name]
 
+    def _places(self, docs: np.ndarray) -> np.ndarray:
+        """``int64[size]`` giving each of ``docs`` (distinct docnums) its index in ``docs``, the other entries
+        undefined: a gather instead of a binary search per docnum. One array of the engine's, valid until the next
+        call (never cleared)."""
+        if self._place is None:
+            self._place = np.empty(self.size, np.int64)
+        self._place[docs] = np.arange(docs.size)
+        return self._place
+
     def _mask(self, docs: np.ndarray) -> np.ndarray:
         """``bool[size]``, true at ``docs``: membership by one gather instead of a sorted search."""
         mask = np.zeros(self.size, bool)
@@ -546,6 +582,23 @@ class Engine:
 _EMPTY = (np.empty(0, np.int32), np.empty(0, np.float32))
 
 
+def _union(lists: list[np.ndarray], size: int) -> np.ndarray:
+    """The ascending docnums in any of ``lists`` (each ascending and duplicate-free, docnums below ``size``): by
+    sorting where they are few, by one pass over a ``bool[size]`` where they are many."""
+    lists = [docs for docs in lists if docs.size]
+    if not lists:
+        return np.empty(0, np.int64)
+    if len(lists) == 1:
+        return lists[0].astype(np.int64)
+    total = sum(docs.size for docs in lists)
+    if total * 16 < size:
+        return np.unique(np.concatenate(lists)).astype(np.int64)
+    held = np.zeros(size, bool)
+    for docs in lists:
+        held[docs] = True
+    return np.flatnonzero(held)
+
+
 def _distinct(ascending: np.ndarray) -> np.ndarray:
     """The distinct values of an ascending array (``np.unique`` without its sort)."""
     if ascending.size < 2:
@@ -554,8 +607,17 @@ def _distinct(ascending: np.ndarray) -> np.ndarray:
 
 
 def _intersect(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Ascending docnums in both ascending, duplicate-free ``a`` and ``b``."""
-    return np.intersect1d(a, b, assume_unique=True)
+    """The values in both ascending, duplicate-free ``a`` and ``b``, ascending: ``np.intersect1d`` without its sort
+    of both (a binary search of the shorter's values in the longer)."""
+    return a[_found_in(a, b)] if a.size <= b.size else b[_found_in(b, a)]
+
+
+def _found_in(values: np.ndarray, ascending: np.ndarray) -> np.ndarray:
+    """``bool[len(values)]``: whether each value is in ``ascending`` (sorted, not empty or not)."""
+    if not ascending.size:
+        return np.zeros(values.size, bool)
+    at = np.searchsorted(ascending, values)
+    return ascending[np.minimum(at, ascending.size - 1)] == values
 
 
 def _fields_of(field: str | None, default: Iterable[str]) -> tuple[str, ...]:
