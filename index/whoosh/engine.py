@@ -116,7 +116,6 @@ class Engine:
         self.compounds = compounds
         self.size = arrays.size
         self._norms: dict[str, np.ndarray] = {}
-        self._place: np.ndarray | None = None  # see _places
         self.expansions: dict[str, list[str]] = {}
         self.parts: dict[str, list[str]] = {}  # compound → the parts it was found through
 
@@ -225,8 +224,8 @@ class Engine:
 
     def _sparse_unit(self, unit: Unit, fields: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, float]:
         """BM25F score of one unit: (ascending docnums, their scores ``float32``; every other document scores 0),
-        and its idf. Computed on the documents holding the unit only: a rare unit costs its postings, not the
-        index's size.
+        and its idf. The pseudo-frequencies are summed on arrays of every document, the score computed on the
+        documents holding the unit only.
 
         A unit with synonyms is scored as one term (as Lucene's ``SynonymQuery`` does): its pseudo-frequency is
         the word's plus SYNONYM_DISCOUNT times each synonym's, saturated once, with the idf of the documents
@@ -235,29 +234,21 @@ class Engine:
         title) saturate on their own and add: a title holding the word counts fully even where the body
         already says it many times.
         """
-        found = [self._pseudo_tf(unit, fields)]
+        pooled, apart = self._pseudo_tf(unit, fields)
         for alternative in unit.alternatives:
-            other = self._pseudo_tf(alternative, fields)
-            if other[1].any() or other[2].any():
-                found.append(other)
+            other_pooled, other_apart = self._pseudo_tf(alternative, fields)
+            if other_pooled.any() or other_apart.any():
+                pooled += other_pooled * np.float32(SYNONYM_DISCOUNT)
+                apart += other_apart * np.float32(SYNONYM_DISCOUNT)
                 used = self.expansions.setdefault(unit.word, [])
                 if alternative.word not in used:
                     used.append(alternative.word)
-        docs = _union([item[0] for item in found], self.size)
-        place = self._places(docs) if len(found) > 1 else None
-        pooled = np.zeros(docs.size, np.float32)
-        apart = np.zeros(docs.size, np.float32)
-        for i, (found_docs, found_pooled, found_apart) in enumerate(found):
-            at = slice(None) if place is None else place[found_docs]
-            discount = np.float32(1 if i == 0 else SYNONYM_DISCOUNT)
-            pooled[at] += found_pooled if i == 0 else found_pooled * discount
-            apart[at] += found_apart if i == 0 else found_apart * discount
-        df = int(np.count_nonzero((pooled > 0) | (apart > 0)))
+        docs = np.flatnonzero((pooled > 0) | (apart > 0))
+        pooled, apart = pooled[docs], apart[docs]
         score: np.ndarray = pooled
-        if not df:
-            idf = 0.0
-        else:
-            idf = math.log(1 + (self.arrays.count - df + 0.5) / (df + 0.5))
+        idf = 0.0
+        if docs.size:
+            idf = math.log(1 + (self.arrays.count - docs.size + 0.5) / (docs.size + 0.5))
             score = idf * (pooled * (K1 + 1) / (K1 + pooled) + apart * (K1_APART + 1) / (K1_APART + apart))
         if unit.parts:
             dense = np.zeros(self.size, np.float32)
@@ -287,20 +278,17 @@ class Engine:
         summed[~together] = 0
         return np.maximum(score, summed * np.float32(PART_DISCOUNT)), max(idf, part_idf)
 
-    def _pseudo_tf(self, unit: Unit, fields: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """BM25F's pseudo-frequency Σ weight · tf / norm of one unit as written (no synonyms): (ascending docnums of
-        the documents holding it, theirs over the pooled fields, theirs over those saturated apart; ``float32``)."""
-        lists = [(name, *self._unit_postings(unit, TEXT_FIELDS[name])) for name in fields]
-        docs = _union([found for _name, found, _freqs in lists], self.size)
-        place = self._places(docs)
-        pooled = np.zeros(docs.size, np.float32)
-        apart = np.zeros(docs.size, np.float32)
-        for name, found, freqs in lists:
-            if found.size:
-                field = TEXT_FIELDS[name]
-                at = place[found]
-                (apart if name in SATURATED_APART else pooled)[at] += field.weight * freqs / self._norm(field)[found]
-        return docs, pooled, apart
+    def _pseudo_tf(self, unit: Unit, fields: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """BM25F's pseudo-frequency Σ weight · tf / norm of one unit as written (no synonyms), for every document:
+        over the pooled fields, and over those saturated apart."""
+        pooled = np.zeros(self.size, np.float32)
+        apart = np.zeros(self.size, np.float32)
+        for name in fields:
+            field = TEXT_FIELDS[name]
+            docs, freqs = self._unit_postings(unit, field)
+            if docs.size:
+                (apart if name in SATURATED_APART else pooled)[docs] += field.weight * freqs / self._norm(field)[docs]
+        return pooled, apart
 
     def _unit_postings(self, unit: Unit, field: TextField) -> tuple[np.ndarray, np.ndarray]:
         """(docnums, frequency) of a unit in one field: the larger of its word count and its bigram-run count."""
@@ -312,13 +300,14 @@ class Engine:
             return words
         if not words[0].size:
             return grams
-        docs = _union([words[0], grams[0]], self.size).astype(np.int32)
-        place = self._places(docs)
-        freqs = np.zeros(docs.size, np.float32)
+        # Merged on a dense array (one pass over the documents), not by sorting their union.
+        dense = np.zeros(self.size, np.float32)
+        held = np.zeros(self.size, bool)
         for part_docs, part_freqs in (words, grams):
-            at = place[part_docs]
-            freqs[at] = np.maximum(freqs[at], part_freqs)
-        return docs, freqs
+            dense[part_docs] = np.maximum(dense[part_docs], part_freqs)
+            held[part_docs] = True
+        docs = np.flatnonzero(held).astype(np.int32)
+        return docs, dense[docs]
 
     def _slots(self, field: str, grams: tuple[str, ...] | list[str], phrase: bool) -> list[tuple[str, ...]]:
         """The terms of ``field`` standing for each gram: the gram itself, and for a Latin/digit run also the
@@ -560,15 +549,6 @@ class Engine:
             self._norms[name] = (1 - field.b + field.b * lengths / average).astype(np.float32) + np.float32(1e-6)
         return self._norms[name]
 
-    def _places(self, docs: np.ndarray) -> np.ndarray:
-        """``int64[size]`` giving each of ``docs`` (distinct docnums) its index in ``docs``, the other entries
-        undefined: a gather instead of a binary search per docnum. One array of the engine's, valid until the next
-        call (never cleared)."""
-        if self._place is None:
-            self._place = np.empty(self.size, np.int64)
-        self._place[docs] = np.arange(docs.size)
-        return self._place
-
     def _mask(self, docs: np.ndarray) -> np.ndarray:
         """``bool[size]``, true at ``docs``: membership by one gather instead of a sorted search."""
         mask = np.zeros(self.size, bool)
@@ -580,23 +560,6 @@ class Engine:
 
 
 _EMPTY = (np.empty(0, np.int32), np.empty(0, np.float32))
-
-
-def _union(lists: list[np.ndarray], size: int) -> np.ndarray:
-    """The ascending docnums in any of ``lists`` (each ascending and duplicate-free, docnums below ``size``): by
-    sorting where they are few, by one pass over a ``bool[size]`` where they are many."""
-    lists = [docs for docs in lists if docs.size]
-    if not lists:
-        return np.empty(0, np.int64)
-    if len(lists) == 1:
-        return lists[0].astype(np.int64)
-    total = sum(docs.size for docs in lists)
-    if total * 16 < size:
-        return np.unique(np.concatenate(lists)).astype(np.int64)
-    held = np.zeros(size, bool)
-    for docs in lists:
-        held[docs] = True
-    return np.flatnonzero(held)
 
 
 def _distinct(ascending: np.ndarray) -> np.ndarray:
