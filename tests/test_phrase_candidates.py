@@ -5,6 +5,7 @@ every way gives what the bigrams' whole position lists say, on a real index of s
 from __future__ import annotations
 
 import json
+import math
 import random
 import re
 from pathlib import Path
@@ -93,3 +94,59 @@ def test_phrase_documents_equal_the_whole_position_lists(index_dir: Path, monkey
                 assert expected or phrase == "公开信息公开", phrase  # the phrases are found (this one may not be)
     finally:
         catalog.close()
+
+
+def test_a_list_joined_across_segments_reads_what_each_segment_holds(index_dir: Path) -> None:
+    """A packed list kept as one across the segments gives, for any documents, the positions each segment's own
+    list gives for them."""
+    from index.whoosh.postings import joined_list, read_positions
+
+    catalog = Catalog(index_dir)
+    try:
+        with catalog.searcher() as searcher:
+            reader = searcher.reader()
+            rng = np.random.default_rng(7)
+            for gram in ["政府", "信息", "公开", "报告", "年度", "工作", "无此"]:
+                joined = joined_list(reader, "body_grams", gram)
+                assert joined is not None  # an index written by this code: packed lists
+                for share in (0.01, 0.2, 1.0):
+                    docs = np.sort(rng.choice(reader.doc_count_all(), int(reader.doc_count_all() * share), False))
+                    expected_docs, expected_positions = [], []
+                    for leaf, offset in reader.leaf_readers():
+                        local = docs[(docs >= offset) & (docs < offset + leaf.doc_count_all())] - offset
+                        found, positions = read_positions(leaf, "body_grams", gram, local)
+                        expected_docs += (found + offset).tolist()
+                        expected_positions += positions.tolist()
+                    found, positions = joined.within(docs)
+                    assert found.tolist() == expected_docs and positions.tolist() == expected_positions, gram
+                    assert found.size or gram == "无此" or share < 0.1
+    finally:
+        catalog.close()
+
+
+def test_units_scored_on_their_documents_equal_bm25f_over_every_document(index_dir: Path) -> None:
+    """A unit's score computed on the documents holding it only is BM25F's over every document, and the sorted
+    intersection is NumPy's."""
+    from index.query.plan import query_units
+
+    catalog = Catalog(index_dir)
+    try:
+        with catalog.searcher() as searcher:
+            engine = catalog._engine(searcher)
+            fields = ("title", "body", "attachment", "doc_no", "publisher", "keywords")
+            for unit in query_units("政府信息公开工作 年度报告 第1号", engine.analyzer):
+                pooled, apart = engine._pseudo_tf(unit, fields)
+                df = int(np.count_nonzero((pooled > 0) | (apart > 0)))
+                idf = math.log(1 + (engine.arrays.count - df + 0.5) / (df + 0.5))  # a Python float, as the engine
+                k1, k1_apart = engine_module.K1, engine_module.K1_APART
+                expected = idf * (pooled * (k1 + 1) / (k1 + pooled) + apart * (k1_apart + 1) / (k1_apart + apart))
+                score, found_idf = engine._unit(unit, fields)
+                assert df and found_idf == pytest.approx(idf)
+                assert expected.dtype == np.float32 and np.array_equal(score, expected), unit.word
+    finally:
+        catalog.close()
+    rng = np.random.default_rng(3)
+    for size_a, size_b in [(0, 5), (5, 0), (10, 1000), (1000, 10), (500, 500)]:
+        a = np.unique(rng.integers(0, 2000, size_a))
+        b = np.unique(rng.integers(0, 2000, size_b))
+        assert np.array_equal(engine_module._intersect(a, b), np.intersect1d(a, b))

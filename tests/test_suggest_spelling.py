@@ -94,3 +94,25 @@ def test_warming_out_of_file_descriptors_leaves_the_work_to_later(catalog: Catal
     catalog._vocabulary_in_background()  # returns
     monkeypatch.undo()
     assert sounds("低保") == ["di bao"]
+
+
+def test_neighbours_are_those_a_scan_of_every_word_finds(catalog: Catalog, monkeypatch):
+    """A neighbour is looked for only among the words sharing enough of the text's characters (the q-gram lemma):
+    the same word as a scan of every word of each length, for known words and one-character misspellings of them."""
+    import random
+
+    from index.query.spelling import MAX_SUSPECT_CHARS, Speller
+
+    with catalog.searcher() as searcher:
+        vocabulary, speller = catalog._vocabulary(searcher)
+    words = sorted(word for word in vocabulary.frequency if 3 <= len(word) <= MAX_SUSPECT_CHARS)
+    rng = random.Random(6)
+    texts = rng.sample(words, min(60, len(words)))
+    texts += [
+        w[:i] + rng.choice("的一是在不了有和人中大为上国") + w[i + 1 :] for w in texts for i in [rng.randrange(len(w))]
+    ]
+    texts += ["养老保显", "临时求助", "量子引力波"]
+    found = [speller.neighbour(text) for text in texts]
+    assert sum(bool(word) for word in found) >= 20  # the check means something
+    monkeypatch.setattr(Speller, "_sharing", lambda self, text, size, least: self._by_length.get(size) or [])
+    assert [speller.neighbour(text) for text in texts] == found

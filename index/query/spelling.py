@@ -29,6 +29,7 @@ import sys
 import threading
 from collections import defaultdict
 
+import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
@@ -150,7 +151,7 @@ class Speller:
         limit = 1 if len(text) < 5 else 2
         best, best_docs = "", 0
         for size in range(len(text) - 1, len(text) + 2):
-            pool = self._by_length.get(size)
+            pool = self._sharing(text, size, len(set(text)) - limit)
             if not pool:
                 continue
             for match, _distance, _index in process.extract(
@@ -159,6 +160,41 @@ class Speller:
                 if match != text and self.frequency[match] > best_docs:
                     best, best_docs = match, self.frequency[match]
         return best
+
+    def prepare(self) -> None:
+        """Build now the tables :meth:`neighbour` builds on first use (a server's start, not its first correction)."""
+        for size in self._by_length:
+            self._by_character(size)
+
+    def _sharing(self, text: str, size: int, least: int) -> list[str]:
+        """The words of ``size`` characters holding at least ``least`` of the distinct characters of ``text``, in
+        the order of the words of that size (all of them where ``least`` < 1).
+
+        What an edit distance of at most k needs (Ukkonen 1992, "Approximate string-matching with q-grams and
+        maximal matches": the q-gram lemma, q = 1): an alignment of two words with at most k edits keeps at least
+        len(text) − k of ``text``'s characters, so at least (distinct characters of ``text``) − k of them are in
+        the other word. Each character's words are listed once per size (built on first use, then kept)."""
+        pool = self._by_length.get(size) or []
+        if least < 1 or not pool:
+            return pool
+        index = self._by_character(size)
+        lists = [index[ch] for ch in set(text) if ch in index]
+        if len(lists) < least:
+            return []
+        counts = np.bincount(np.concatenate(lists), minlength=len(pool))
+        return [pool[i] for i in np.flatnonzero(counts >= least).tolist()]
+
+    def _by_character(self, size: int) -> dict[str, np.ndarray]:
+        """Character → ascending indexes of the words of ``size`` characters holding it (each once)."""
+        tables = self.__dict__.setdefault("_character_tables", {})  # not in spellers pickled before
+        found = tables.get(size)
+        if found is None:
+            positions: dict[str, list[int]] = defaultdict(list)
+            for i, word in enumerate(self._by_length.get(size) or []):
+                for ch in set(word):
+                    positions[ch].append(i)
+            found = tables[size] = {ch: np.array(where, np.int32) for ch, where in positions.items()}
+        return found
 
     def correct_text(self, text: str, cut) -> str | None:
         """``text`` with each space-separated chunk's unknown words corrected (``cut``: a chunk → its words, as

@@ -25,7 +25,7 @@ from whoosh.reading import IndexReader
 from whoosh.util.numeric import byte_to_length
 
 from index.whoosh.checksums import seal, unseal
-from index.whoosh.postings import read_positions, read_postings
+from index.whoosh.postings import joined_list, read_positions, read_postings
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,7 @@ POSTINGS_BUDGET = 64 * 2**20  # bytes of cached posting arrays per commit
 POSITIONS_BUDGET = 64 * 2**20  # bytes of cached position arrays per commit (phrases read them)
 FREQUENCIES_BUDGET = 4 * 2**20  # bytes (estimated, _FREQUENCY_BYTES each) of terms' document frequencies
 _FREQUENCY_BYTES = 100
+_W3 = "W3"  # kept for a term whose list is in the W3 layout in some segment (so not joined)
 BLOCKS_BUDGET = 48 * 2**20  # bytes (estimated) of decoded posting blocks read for a phrase's few candidates
 
 
@@ -189,14 +190,38 @@ class IndexArrays:
         return docs.astype(np.int64), positions.astype(np.int64)
 
     def positions_within(
-        self, reader: IndexReader, field: str, term: str, docs: np.ndarray
+        self, reader: IndexReader, field: str, term: str, docs: np.ndarray, few: bool = True
     ) -> tuple[np.ndarray, np.ndarray]:
         """(docnum, position) ``int64`` arrays of the occurrences of a term in ``docs`` (ascending docnums), and
-        perhaps some others: only the blocks of the posting list that may hold them are decoded (a phrase's later
-        bigrams are checked in its few candidates), and nothing is cached unless the whole list already is."""
+        perhaps some others, of live documents.
+
+        Not ``few`` (``docs`` many beside the list's documents): the whole list is read (and cached). Few: a packed
+        list is kept as one across the segments, decoded as far as its documents (cached with the blocks), and
+        only the positions of ``docs`` are decoded, one look-up for all segments instead of one per segment; of a
+        list in the W3 layout only the blocks that may hold them are decoded.
+        """
         cached = self._positions.get((field, term))
         if cached is not None:
             return cached[0].astype(np.int64), cached[1].astype(np.int64)
+        if not few:
+            return self.positions(reader, field, term)
+        key = (field, term, "joined")
+        joined = self._blocks.get(key)
+        if joined is None:
+            found_joined = joined_list(reader, field, term)
+            joined = self._blocks.put(
+                key, _W3 if found_joined is None else found_joined, found_joined.nbytes() if found_joined else 100
+            )
+        if joined is not _W3:
+            found, values = joined.within(docs)
+        else:
+            found, values = self._w3_within(reader, field, term, docs)
+        live = self.alive[found]
+        return found[live], values[live]
+
+    def _w3_within(self, reader: IndexReader, field: str, term: str, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`positions_within` of a list in the W3 layout in some segment: the blocks of ``docs``, segment by
+        segment (deleted documents included)."""
         docs_parts, value_parts = [], []
         for leaf, offset in reader.leaf_readers():
             local = docs[(docs >= offset) & (docs < offset + leaf.doc_count_all())] - offset
@@ -206,9 +231,7 @@ class IndexArrays:
                 value_parts.append(values)
         if not docs_parts:
             return np.empty(0, np.int64), np.empty(0, np.int64)
-        found, values = np.concatenate(docs_parts), np.concatenate(value_parts)
-        live = self.alive[found]
-        return found[live], values[live]
+        return np.concatenate(docs_parts), np.concatenate(value_parts)
 
     def _across(self, cache: _Cache, read, reader: IndexReader, field: str, term: str, dtypes) -> tuple:
         """``read``'s two arrays for every segment, docnums made global and deleted documents left out; cached."""

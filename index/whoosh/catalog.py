@@ -128,15 +128,17 @@ class Catalog:
 
     def warm(self) -> None:
         """Load now what the first requests would pay for: the segmenter, the index, the arrays, the autocomplete
-        vocabulary and the lexicon's table :meth:`prepare` saved, the compounds of that vocabulary, and pypinyin (for
-        corrections by sound). What no ingest saved (an index prepared by older code) is derived in the background
-        (:meth:`_vocabulary_in_background`); only then does the first search share the interpreter with it."""
+        vocabulary (and the speller's tables of it) and the lexicon's table :meth:`prepare` saved, the compounds of
+        that vocabulary, and pypinyin (for corrections by sound). What no ingest saved (an index prepared by older
+        code) is derived in the background (:meth:`_vocabulary_in_background`); only then does the first
+        search share the interpreter with it."""
         list(self._analyzer()("预热", mode="query"))
         loaded = False
         with self.searcher() as searcher:
             version = self.arrays(searcher).version
             if self._vocabulary_path(version).exists():
-                vocabulary, _ = self._vocabulary(searcher)
+                vocabulary, speller = self._vocabulary(searcher)
+                speller.prepare()
                 saved = self._saved_lexicon(version)
                 if saved is not None:
                     self._lexicon.alternatives(vocabulary, lambda: saved)

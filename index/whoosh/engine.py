@@ -206,17 +206,26 @@ class Engine:
         score = np.zeros(self.size, np.float32)
         informativeness = 0.0
         for unit in units:
-            unit_score, idf = self._unit(unit, fields)
+            docs, unit_score, idf = self._sparse_unit(unit, fields)
             if not unit.optional:
-                count += unit_score > 0
+                count[docs] += unit_score > 0
                 informativeness += idf
-            score += unit_score
+            score[docs] += unit_score
         counted = sum(not unit.optional for unit in units) or 1
         score *= (count / counted) ** COORDINATION  # the more of the query a document holds, the better
         return Scored(count >= required, score), informativeness
 
     def _unit(self, unit: Unit, fields: tuple[str, ...]) -> tuple[np.ndarray, float]:
-        """BM25F score of one unit for every document, and its idf.
+        """BM25F score of one unit for every document (``float32[size]``), and its idf (see :meth:`_sparse_unit`)."""
+        docs, unit_score, idf = self._sparse_unit(unit, fields)
+        score = np.zeros(self.size, np.float32)
+        score[docs] = unit_score
+        return score, idf
+
+    def _sparse_unit(self, unit: Unit, fields: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, float]:
+        """BM25F score of one unit: (ascending docnums, their scores ``float32``; every other document scores 0),
+        and its idf. The pseudo-frequencies are summed on arrays of every document, the score computed on the
+        documents holding the unit only.
 
         A unit with synonyms is scored as one term (as Lucene's ``SynonymQuery`` does): its pseudo-frequency is
         the word's plus SYNONYM_DISCOUNT times each synonym's, saturated once, with the idf of the documents
@@ -234,15 +243,20 @@ class Engine:
                 used = self.expansions.setdefault(unit.word, [])
                 if alternative.word not in used:
                     used.append(alternative.word)
-        df = int(np.count_nonzero((pooled > 0) | (apart > 0)))
-        if not df:
-            score, idf = pooled, 0.0
-        else:
-            idf = math.log(1 + (self.arrays.count - df + 0.5) / (df + 0.5))
+        docs = np.flatnonzero((pooled > 0) | (apart > 0))
+        pooled, apart = pooled[docs], apart[docs]
+        score: np.ndarray = pooled
+        idf = 0.0
+        if docs.size:
+            idf = math.log(1 + (self.arrays.count - docs.size + 0.5) / (docs.size + 0.5))
             score = idf * (pooled * (K1 + 1) / (K1 + pooled) + apart * (K1_APART + 1) / (K1_APART + apart))
         if unit.parts:
-            score, idf = self._through_parts(unit, fields, score, idf)
-        return score, idf
+            dense = np.zeros(self.size, np.float32)
+            dense[docs] = score
+            dense, idf = self._through_parts(unit, fields, dense, idf)
+            docs = np.flatnonzero(dense)
+            score = dense[docs]
+        return docs, score, idf
 
     def _through_parts(self, unit: Unit, fields: tuple[str, ...], score: np.ndarray, idf: float):
         """A compound's score: as typed, or where every part of two characters or more is found, PART_DISCOUNT
@@ -346,15 +360,16 @@ class Engine:
         return sum(self.arrays.doc_frequency(self.reader, field, term) for term in slot), None
 
     def _slot_positions(
-        self, field: str, slot: tuple[str, ...], within: np.ndarray | None = None
+        self, field: str, slot: tuple[str, ...], within: np.ndarray | None = None, few: bool = True
     ) -> tuple[np.ndarray, np.ndarray]:
         """(docnum, position) of every occurrence of any term of a slot (a run and its parts share a position:
-        each is counted once); with ``within`` (ascending docnums), at least of those in them."""
+        each is counted once); with ``within`` (ascending docnums; ``few`` where they are few beside the slot's
+        documents), at least of those in them."""
 
         def positions(term: str) -> tuple[np.ndarray, np.ndarray]:
             if within is None:
                 return self.arrays.positions(self.reader, field, term)
-            return self.arrays.positions_within(self.reader, field, term, within)
+            return self.arrays.positions_within(self.reader, field, term, within, few)
 
         if len(slot) == 1:
             return positions(slot[0])
@@ -369,8 +384,9 @@ class Engine:
         for other_docs, other_freqs in lists[1:]:
             if not docs.size:
                 break
-            docs, here, there = np.intersect1d(docs, other_docs, assume_unique=True, return_indices=True)
-            freqs = np.minimum(freqs[here], other_freqs[there])
+            at = np.minimum(np.searchsorted(other_docs, docs), max(other_docs.size - 1, 0))
+            here = other_docs[at] == docs if other_docs.size else np.zeros(docs.size, bool)
+            docs, freqs = docs[here], np.minimum(freqs[here], other_freqs[at[here]])
         return docs, freqs
 
     def _bonuses(self, text: str, units: list[Unit], fields, hit, score, informativeness: float) -> None:
@@ -506,12 +522,12 @@ class Engine:
             few = candidates is not None and (
                 candidates.size <= FEW_CANDIDATES or candidates.size * FEW_SHARE <= held[offset][0]
             )
-            gram_docs, positions = self._slot_positions(field, slots[offset], candidates if few else None)
+            gram_docs, positions = self._slot_positions(field, slots[offset], candidates, few)
             if candidates is not None:
                 keep = self._mask(candidates)[gram_docs]
                 gram_docs, positions = gram_docs[keep], positions[keep]
-            keys = (gram_docs << 32) | (positions - offset + (1 << 31))
-            starts = keys if starts is None else np.intersect1d(starts, keys, assume_unique=True)
+            keys = _distinct((gram_docs << 32) | (positions - offset + (1 << 31)))  # ascending
+            starts = keys if starts is None else _intersect(starts, keys)
             if not starts.size:
                 break
             candidates = _distinct(starts >> 32)
@@ -554,8 +570,17 @@ def _distinct(ascending: np.ndarray) -> np.ndarray:
 
 
 def _intersect(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Ascending docnums in both ascending, duplicate-free ``a`` and ``b``."""
-    return np.intersect1d(a, b, assume_unique=True)
+    """The values in both ascending, duplicate-free ``a`` and ``b``, ascending: ``np.intersect1d`` without its sort
+    of both (a binary search of the shorter's values in the longer)."""
+    return a[_found_in(a, b)] if a.size <= b.size else b[_found_in(b, a)]
+
+
+def _found_in(values: np.ndarray, ascending: np.ndarray) -> np.ndarray:
+    """``bool[len(values)]``: whether each value is in ``ascending`` (sorted, not empty or not)."""
+    if not ascending.size:
+        return np.zeros(values.size, bool)
+    at = np.searchsorted(ascending, values)
+    return ascending[np.minimum(at, ascending.size - 1)] == values
 
 
 def _fields_of(field: str | None, default: Iterable[str]) -> tuple[str, ...]:

@@ -240,6 +240,30 @@ class _Packed:
     def nbytes(self) -> int:
         return self.docs.nbytes * 3 + self.raw.nbytes + self.patch_at.nbytes * 2
 
+    @classmethod
+    def joined(cls, parts: list[tuple[_Packed, int]]) -> _Packed:
+        """One list of several segments' lists, each given with the docnum its segment starts at (ascending): the
+        documents numbered across segments, the positions' raw integers in one array (exceptions applied)."""
+        joined = cls.__new__(cls)
+        joined.docs = np.concatenate([part.docs + offset for part, offset in parts] or [_NONE])
+        joined.freqs = np.concatenate([part.freqs for part, _ in parts] or [_NONE])
+        joined.starts = np.cumsum(joined.freqs) - joined.freqs
+        raws = [part.raw for part, _ in parts]
+        if any(part.patch_at.size for part, _ in parts):
+            raws = [part.raw.astype(_U4) for part, _ in parts]
+            for raw, (part, _) in zip(raws, parts, strict=True):
+                raw[part.patch_at] = part.patch_values
+        joined.raw = np.concatenate(raws) if raws else np.empty(0, _U4)  # the widest of the segments' widths
+        joined.patch_at, joined.patch_values = _NONE, _NONE
+        return joined
+
+    def within(self, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(docnum, position) ``int64`` of every occurrence in ``docs`` (ascending docnums)."""
+        at = np.searchsorted(self.docs, docs)
+        inside = at < self.docs.size
+        inside[inside] = self.docs[at[inside]] == docs[inside]
+        return self.positions(at[inside])
+
     def positions(self, chosen: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(docnum, position) ``int64`` of every occurrence, or of those in the postings ``chosen`` (indexes)."""
         if chosen is None:
@@ -428,6 +452,28 @@ def read_postings(leaf: IndexReader, field: str, term: str) -> tuple[np.ndarray,
     return np.array(ids, np.int32), np.array(weights, np.float32)
 
 
+def packed_list(leaf: IndexReader, field: str, term: str) -> _Packed | None:
+    """A term's packed list in one segment, decoded as far as its documents (an empty one where the segment lacks
+    the term); None where the list is in the W3 layout."""
+    info, _offset, data = _lookup(leaf, field, term)
+    if info is None:
+        return _Packed.joined([])
+    return _Packed(data, info.doc_frequency()) if _is_packed(data) else None
+
+
+def joined_list(reader: IndexReader, field: str, term: str) -> _Packed | None:
+    """A term's packed lists of every segment of ``reader`` as one (docnums across segments, deleted documents
+    included); None where a segment holds the term's list in the W3 layout."""
+    parts = []
+    for leaf, offset in reader.leaf_readers():
+        packed = packed_list(leaf, field, term)
+        if packed is None:
+            return None
+        if packed.docs.size:
+            parts.append((packed, offset))
+    return _Packed.joined(parts)
+
+
 def read_positions(
     leaf: IndexReader, field: str, term: str, within: np.ndarray | None = None, cache: BlockCache | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -449,12 +495,7 @@ def read_positions(
             if cache is not None and within is not None:
                 cache.put(key, packed, packed.nbytes())
     if packed is not None:
-        if within is None:
-            return packed.positions()
-        at = np.searchsorted(packed.docs, within)
-        inside = at < packed.docs.size
-        inside[inside] = packed.docs[at[inside]] == within[inside]
-        return packed.positions(at[inside])
+        return packed.positions() if within is None else packed.within(within)
     ids: list[int] = []
     chunks: list[bytes] = []
     for _length, deltas, _weights, values in _blocks(leaf, field, term, within, cache, found):
