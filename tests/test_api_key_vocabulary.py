@@ -20,6 +20,7 @@ import json
 import pytest
 
 from bench.fidelity import stored_values
+from index.fieldvalues import field_value
 from index.ingest import IngestReport, read_document
 from index.keyparts import field_by_parts
 from index.labels import canonical_field, map_fields
@@ -129,3 +130,20 @@ def test_a_leading_group_is_a_publisher():
 )
 def test_real_api_keys_are_in_the_label_table(key, field):
     assert canonical_field(key) == field
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "来源：国务院办公厅",  # the page's label a crawler kept in front
+        ["国务院办公厅"],  # Scrapy's getall()
+        {"name": "发布机构", "value": "国务院办公厅"},  # a row of the page's label table
+    ],
+)
+def test_a_value_under_a_key_read_by_its_words_is_judged_as_its_field_reads_it(value):
+    """A key no label names (publishDepartment, Hanweb 智能检索) is judged on the value its field will hold, as a
+    labelled key's value is read: found by renaming the tune exports' keys together with these value shapes."""
+    fields, _ = map_fields(
+        [("title", "国务院办公厅关于印发全国深化“放管服”改革工作要点的通知"), ("publishDepartment", value)], guess=True
+    )
+    assert field_value("publisher", fields["publisher"])[0] == "国务院办公厅"
