@@ -6,10 +6,13 @@ split into its words (:func:`key_words`) and read by its last one (:func:`field_
 
 - ``…Name``/``…Title``/``…Mc``/``…Bt`` is the title, unless the word before it names what the name belongs to (a
   channel, a user, a site …; an office's name — ``lawPubOrgName`` — is the publisher);
-- ``…Content``/``…Text``/``…Body``/``…Zw``/``…Nr`` is the body;
-- ``…Date``/``…Time``/``…Day``/``…Rq``/``…Sj`` is the publication date (the 成文日期 where a word says written,
-  ``cw``/``write``/``sign``), and no date where a word says the date is of something else (``efctvDate``, an
-  entry into force; ``updateTime``; ``inefctvDate``);
+- ``…Content``/``…Text``/``…Body``/``…Zw``/``…Nr`` is the body, except an issuing body (``issuingBody``: the
+  publisher);
+- ``…Date``/``…Time``/``…Day``/``…Rq``/``…Sj``, and ``…At`` after a past participle (``publishedAt``,
+  ``createdAt``: the Rails and JSON:API naming of a record's timestamps), is the publication date (the 成文日期
+  where a word says written, ``cw``/``write``/``sign``), and no date where a word says the date is of something
+  else (``efctvDate``, an entry into force; ``updateTime``/``updatedAt``; ``inefctvDate``); such a key's value
+  may be a spreadsheet's day number (``42644``), as under a date label;
 - ``…No``/``…Num``/``…Number``/``…Code``/``…Wh``/``…Zh`` is the 文号;
 - ``…Status``/``…State`` is the 有效性 where its value says one in words (``lawStatus: 现行有效``);
 - ``…Org``/``…Dept``/``…Unit``/``…Organ``/``…Jg``/``…Dw``/``…Bm`` (and their ``…OrgName``) is the publisher, and so
@@ -17,8 +20,9 @@ split into its words (:func:`key_words`) and read by its last one (:func:`field_
 
 A field read so counts only where its value looks like what the field holds (:func:`plausible`): a 文号 in one of
 its written forms (:func:`index.identifiers.parse_doc_no`), a date :func:`index.dates.parse_date` reads, a body's
-name (:func:`index.publishers.is_organisation_name`), a title's line of Chinese. It ranks after every key the
-label table holds, so ``…Name`` is the title only where no better title key exists.
+name (:func:`index.publishers.is_organisation_name`), a title's line of Chinese (any one line of Chinese under a
+key whose last word says title, ``infoTitle``, ``xxbt``: only ``…Name``/``…Mc`` may name something else). It
+ranks after every key the label table holds, so ``…Name`` is the title only where no better title key exists.
 
 A record whose known keys give no title or no body is then read by its values alone (:func:`fields_by_value`):
 a long text of sentences is the body, a line of Chinese naming a document the title (beside a body; or, where it is
@@ -80,6 +84,8 @@ _OTHER_DATES = frozenset(
     fz yx sxrq ssrq fzrq birth login check audit read visit view click deadline insert crawl crawled spider fetch
     collect scrape""".split()
 )
+# Words before ``…Body`` that make it an organisation, not a text.
+_ISSUING_WORDS = frozenset(("issuing", "issue", "issuer", "governing", "publishing"))
 _WRITTEN_WORDS = frozenset(("cw", "written", "write", "writ", "sign", "signed", "fw", "cwrq", "fwrq"))
 # Words that make a text some other text than the body.
 _OTHER_TEXTS = frozenset(
@@ -124,6 +130,8 @@ def field_by_parts(key: str) -> str | None:
         return None
     last, before = words[-1], set(words[:-1])
     field = _FIELD_WORDS.get(last)
+    if last == "at" and words[-2].endswith("ed"):
+        field = "pub_date"  # publishedAt, created_at: a record's timestamp named by its event
     if field is None and len(last) > 3:
         from index.labels import canonical_field  # imported here: labels imports this module
 
@@ -140,18 +148,30 @@ def field_by_parts(key: str) -> str | None:
             return None
         return "written_date" if before & _WRITTEN_WORDS else "pub_date"
     if field == "body":
+        if last == "body" and words[-2] in _ISSUING_WORDS:
+            return "publisher"  # issuingBody, issuing_body: the body that issued the document
         return None if before & (_OTHER_TEXTS | _NOT_A_DOCUMENTS_NAME) else "body"
     if field == "doc_no":
         return None if before & _OTHER_NUMBERS else "doc_no"
     return field
 
 
-def plausible(field: str, value: Any) -> bool:
-    """Whether a value read by a key's parts (or by itself) looks like what the field holds."""
+def plausible(field: str, value: Any, key: str = "") -> bool:
+    """Whether a value read by a key's parts (or by itself) looks like what the field holds. ``key`` is the key
+    the value came under, where known: a key whose last word says title (``infoTitle``, ``xxbt``) takes any one
+    line of Chinese, a date key (``createDate``) any date a date label takes (a spreadsheet's day number too)."""
+    from index.dates import parse_date, spreadsheet_day  # imported here, as below
+
+    if field in ("pub_date", "written_date") and key and not isinstance(value, bool):
+        # A key whose words say date is a date's label: any date form a date label takes counts (Gson's
+        # ``Mar 4, 2020 12:00:00 AM``; 42644, a day number an Excel export keeps under 时间 → createDate).
+        return parse_date(value) is not None or spreadsheet_day(value) is not None
     if not isinstance(value, str):
         return field in ("pub_date", "written_date") and is_date(value) and not isinstance(value, bool)
     text = value.strip()
     if field == "title":
+        if key and key_words(key)[-1] in _TITLE_WORDS:
+            return is_title_line(text)
         return is_title(text)
     if field == "body":
         return bool(_CJK.search(text)) and not is_date(text) and not is_url(text)
@@ -190,6 +210,21 @@ _SENTENCE_END = re.compile(r"[。！？；][^。！？；]")
 _DOCUMENT_WORDS = re.compile(
     r"关于|通知|决定|办法|规定|条例|意见|公告|通告|方案|细则|批复|规划|计划|报告|决议|命令|规则|标准|指南|法$|函$"
 )
+
+
+# Last words of a key that only ever name a title (``name``/``mc`` also name offices, people, files).
+_TITLE_WORDS = frozenset(("title", "bt", "doctitle", "biaoti"))
+
+
+def is_title_line(text: str) -> bool:
+    """Whether a string can be a title given under a title's key: one line of at most 200 characters with two or
+    more Chinese characters, not a date, an address or a 文号 alone."""
+    return (
+        0 < len(text) <= 200
+        and "\n" not in text
+        and len(_CJK.findall(text)) >= 2
+        and not (is_date(text) or is_url(text) or is_doc_no(text))
+    )
 
 
 def is_title(text: str) -> bool:

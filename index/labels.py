@@ -72,7 +72,19 @@ LABELS: dict[str, tuple[str, ...]] = {
         "biaoti",  # 标题 in full pinyin
     ),
     # cat: TRS IGS 站群检索's 信息公开 records ("cat": "统计分析 | 其他 | 其他", 组配 | 主题 | 体裁)
-    "category": ("分类", "信息分类", "所属分类", "类别", "一级类别", "所属一级类别", "所属类别", "category", "cat"),
+    # classnames: Hanweb 智能检索's records (ah.gov.cn anhuisousuoserver searchDataList: classNames, their 主题分类)
+    "category": (
+        "分类",
+        "信息分类",
+        "所属分类",
+        "类别",
+        "一级类别",
+        "所属一级类别",
+        "所属类别",
+        "category",
+        "cat",
+        "classnames",
+    ),
     "category_scheme": ("组配分类", "classify_main_name"),
     # ztfl: 主题分类 in pinyin initials
     "category_topic": ("主题分类", "主题导航", "主题", "classify_theme_name", "childtype", "ztfl", "zhutifenlei"),
@@ -223,6 +235,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "fileno",  # camelCase API keys (fileNo)
         "wenhao",  # 文号, 发文字号 in full pinyin
         "fawenzihao",
+        "wjbh",  # 文件编号 in pinyin initials (TRS 海云 searchList domainMetaList: wh or wjbh)
     ),
     "keywords": (
         "关键词",
@@ -333,10 +346,12 @@ LABELS: dict[str, tuple[str, ...]] = {
         "pub_url",  # gov.cn 政府信息公开 API
         "viewurl",  # gov.cn 搜索 and city search APIs (viewUrl, content_pageUrl)
         "pageurl",
+        "selfurl",  # 河南 searchapi.henan.gov.cn external-new (data.datas[].selfUrl: the detail page)
     ),
     "site": ("来源网站", "站点", "site", "sitename", "trs_site"),  # trs_site: TRS IGS 站群检索
     # lmname: 栏目名称 in pinyin initials; trs_chnlname: TRS search results' channel
-    "column": ("栏目", "所属栏目", "columnname", "column", "lmname", "lmmc", "trs_chnlname", "chnlname"),
+    # channelname: TRS 海云 searchList's channel (csrc.gov.cn, gansu edu: channelName 证监会要闻, a column, no 分类)
+    "column": ("栏目", "所属栏目", "columnname", "column", "lmname", "lmmc", "trs_chnlname", "chnlname", "channelname"),
 }
 
 # Keys a reader may meet that are not metadata; recognised so they are not reported as unknown.
@@ -481,10 +496,12 @@ def map_fields(items: Iterable[tuple[str, Any]], guess: bool = False) -> tuple[d
                 value = next((text for key, text in found if canonical_field(key) == name), head)
         if name is None:
             part = field_by_parts(label) if guess else None
-            if part is not None and plausible(part, value) and not _empty(value):
-                if part not in ranked or _PARTS_RANK < ranked[part][0]:
-                    ranked[part] = (_PARTS_RANK, value)
-                continue
+            if part is not None and not _empty(value):
+                unlabelled = without_own_label(value, part)  # 来源：国务院办公厅 under publishDepartment
+                if plausible(part, _as_read(part, unlabelled), label):
+                    if part not in ranked or _PARTS_RANK < ranked[part][0]:
+                        ranked[part] = (_PARTS_RANK, unlabelled)
+                    continue
             if label_key(label) not in _IGNORED_KEYS:
                 unknown.append(label)
                 unread.append((label, value))
@@ -541,6 +558,15 @@ def _inline_pairs(value: str) -> tuple[str, list[tuple[str, str]]] | None:
 
 
 _PARTS_RANK = 2000  # after every label read as it is (ranks under 100) or after a prefix (1000 more)
+
+
+def _as_read(name: str, value: Any) -> Any:
+    """A value in the shape the field's reading gives it (:func:`index.fieldvalues.field_value`: a one-item list's
+    item, a label-table row's value, a java.util.Date's moment), so a key read by its words is judged on what the
+    field will hold, as a labelled key's value is read."""
+    from index.fieldvalues import field_value  # imported here: fieldvalues imports this module
+
+    return field_value(name, value)[0]
 
 
 # A code and its name side by side --------------------------------------------------------------------

@@ -399,8 +399,8 @@ def test_a_java_date_object_is_a_date(tmp_path):
         ("xxfbrq", "2024-02-01", "pub_date"),
         ("xxgkWh", "冀政办字〔2024〕5号", "doc_no"),
         ("xxgkWh", "5", None),
-        # Whose name it is: a channel's, a user's, a catalogue's is no title; an update is no publication.
-        ("channelName", "政策文件库", None),
+        # Whose name it is: a user's, a catalogue's is no title (a channel's is a column: the label table's
+        # channelName); an update is no publication.
         ("userName", "张三", None),
         ("catalogName", "通知公告", None),
         ("updateTime", "2024-02-01", None),

@@ -7,7 +7,9 @@ in a JSONP callback, a CSV's rows as JSON; keys upper-, lower- or camel-cased, a
 a coded field's code beside its name; the text's markup stored escaped, titles wrapped in their links; empty values
 as null, ids and
 scores as numbers, flags and lists beside them, a date as a one-item list or as epoch milliseconds, digit strings
-as numbers, each record's fields one level down (Elasticsearch's ``_source``); a CSV with CRLF and a BOM, in
+as numbers, each record's fields one level down (Elasticsearch's ``_source``); the keys renamed to the key set a
+real provincial or ministry search API gives (TRS IGS 政府文件库, Hanweb 智能检索, 河南 searchapi, gov.cn 政策文件库,
+TRS 海云 searchList, 法规库 APIs, camelCase 信息公开 APIs: ``API_FAMILY_KEYS``); a CSV with CRLF and a BOM, in
 GB18030, tab-separated or every cell quoted — and each record must keep every field its own reading gets right,
 also with several variations combined (Hypothesis).
 """
@@ -21,6 +23,7 @@ import json
 import re
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -380,6 +383,90 @@ def _getall(records: Records) -> Records:
     return out
 
 
+# The keys real provincial and ministry search APIs give their records, one key set per API family, by the field a
+# tune export's key names (each spelling is read by a public crawler of that API; README "What it reads" lists them):
+API_FAMILY_KEYS: dict[str, dict[str, str]] = {
+    # TRS IGS 政府文件库 (gxzf.gov.cn, hubei.gov.cn igs/front/search/list.html: page.content[].FileName, DOCCONTENT,
+    # PUBDATE, fileNum, IdxID, DOCPUBURL, Effectivestate)
+    "TRS IGS 政府文件库 (FileName, DOCCONTENT, PUBDATE, fileNum, IdxID, DOCPUBURL)": {
+        "title": "FileName",
+        "body": "DOCCONTENT",
+        "pub_date": "PUBDATE",
+        "doc_no": "fileNum",
+        "index_no": "IdxID",
+        "url": "DOCPUBURL",
+        "validity": "Effectivestate",
+    },
+    # Hanweb 智能检索 (ah.gov.cn anhuisousuoserver searchDataList, cq/jl/js/sx: data.data[].title, createDate,
+    # fileNum, classNames, columnName, link; publishDepartment its filter)
+    "Hanweb 智能检索 (title, createDate, fileNum, classNames, publishDepartment, link)": {
+        "title": "title",
+        "pub_date": "createDate",
+        "doc_no": "fileNum",
+        "category": "classNames",
+        "publisher": "publishDepartment",
+        "url": "link",
+    },
+    # 河南 searchapi.henan.gov.cn open/api/external-new (data.datas[].title, content, createDate, docNum, docAgency,
+    # selfUrl, keyword)
+    "河南 searchapi (title, content, createDate, docNum, docAgency, selfUrl)": {
+        "title": "title",
+        "body": "content",
+        "pub_date": "createDate",
+        "doc_no": "docNum",
+        "publisher": "docAgency",
+        "url": "selfUrl",
+    },
+    # 内蒙古 nmg.gov.cn zcwjk getZcList.do (data.data[].title, zc_doccontent, docno, publisher, docpuburl)
+    "内蒙古 政策文件库 (title, zc_doccontent, docno, publisher, docpuburl)": {
+        "title": "title",
+        "body": "zc_doccontent",
+        "doc_no": "docno",
+        "publisher": "publisher",
+        "url": "docpuburl",
+    },
+    # 国务院政策文件库 sousuo.www.gov.cn search-gov/data (searchVO.catMap.*.listVO[].title, pcode, puborg,
+    # pubtimeStr, childtype, url)
+    "gov.cn 政策文件库 (title, pcode, puborg, pubtimeStr, childtype, url)": {
+        "title": "title",
+        "doc_no": "pcode",
+        "publisher": "puborg",
+        "pub_date": "pubtimeStr",
+        "category": "childtype",
+        "url": "url",
+    },
+    # TRS 海云 searchList / getFileListByCodeId (csrc.gov.cn, chinatax.gov.cn: data.results[].title, contentHtml,
+    # publishedTimeStr, url; domainMetaList keys writtentext, writtendate, writtendepartment, aging)
+    "TRS 海云 searchList (title, contentHtml, publishedTimeStr, writtentext, writtendate, writtendepartment)": {
+        "title": "title",
+        "body": "contentHtml",
+        "pub_date": "publishedTimeStr",
+        "doc_no": "writtentext",
+        "written_date": "writtendate",
+        "publisher": "writtendepartment",
+        "validity": "aging",
+    },
+    # 法规库 statute search APIs (fgmc, fbrq, fbbm, fwzh, sxx, content, url)
+    "法规库 (fgmc, fbrq, fbbm, fwzh, sxx)": {
+        "title": "fgmc",
+        "pub_date": "fbrq",
+        "publisher": "fbbm",
+        "doc_no": "fwzh",
+        "validity": "sxx",
+    },
+    # camelCase 信息公开 APIs read by city crawlers and front-ends (infoTitle, infoContent, publishedAt, pubOrgName,
+    # fileNumber, indexNumber)
+    "camelCase 信息公开 APIs (infoTitle, infoContent, publishedAt, pubOrgName, fileNumber, indexNumber)": {
+        "title": "infoTitle",
+        "body": "infoContent",
+        "pub_date": "publishedAt",
+        "publisher": "pubOrgName",
+        "doc_no": "fileNumber",
+        "index_no": "indexNumber",
+    },
+}
+
+
 RECORD_TRANSFORMS: dict[str, Callable[[Records], Records]] = {
     "keys upper-cased": lambda records: _keys(records, str.upper),
     "keys lower-cased": lambda records: _keys(records, str.lower),
@@ -391,6 +478,11 @@ RECORD_TRANSFORMS: dict[str, Callable[[Records], Records]] = {
     "dates written 2021年1月20日": lambda records: _values(records, _chinese_date),
     "keys as pinyin initials (bt, zw, fbrq, fbjg, wh, syh)": _pinyin_keys,
     "keys as Chinese labels (标题, 正文, 发布日期 …)": lambda records: _renamed(records, CHINESE_KEYS),
+    # Before the transforms that wrap a record (_source, LangChain, a Scrapy item): these rename its own keys.
+    **{
+        f"keys as a real API names them: {family}": partial(_renamed, names=names)
+        for family, names in API_FAMILY_KEYS.items()
+    },
     "text with HTML entities (&ldquo; &amp; &#12288;)": lambda records: _values(records, _entities),
     "dates as YYYYMMDD numbers": lambda records: _values(records, _compact_date),
     "dates as Gson writes them (Feb 3, 2021 12:00:00 AM)": lambda records: _values(records, _gson_date),
@@ -560,3 +652,11 @@ def test_a_title_column_found_by_its_values_when_scrapy_wrote_every_value_as_a_l
     assert not lost_fields(
         tmp_path, baseline, "pages/housing-policy-cities.csv.gz", ["values as Scrapy's getall() lists"], "a JSON array"
     )
+
+
+def test_a_gson_date_under_a_date_key_read_by_its_words_is_the_date(tmp_path, baseline):
+    """Found by the combined property: a Hanweb 智能检索 record's ``CREATEDATE`` (upper-cased) holding a date as Gson
+    writes it (Mar 4, 2020 12:00:00 AM) gave no date, while the same value under a date label does."""
+    hanweb = next(name for name in RECORD_TRANSFORMS if "Hanweb" in name)
+    transforms = ["dates as Gson writes them (Feb 3, 2021 12:00:00 AM)", "keys upper-cased", hanweb]
+    assert not lost_fields(tmp_path, baseline, "pages/govcn-zhengceku-list.csv.gz", transforms, "CSV")
