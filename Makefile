@@ -33,15 +33,11 @@ CLUSTER_ARGS ?= -k "not schemathesis and not fuzz"
 # The tests wait on servers, browsers and child processes as much as they compute, so they run in
 # PYTEST_WORKERS processes (pytest-xdist; 2 on this project's 2-core machines). PYTEST_WORKERS=0 runs them in one
 # process. Budget: under 8 minutes for both passes on a quiet machine (CLUSTER_ARGS= included).
-# Each test file runs whole on one worker (--dist loadfile), so a module's fixture (an index, a cluster) is built
-# once, not once per worker; files go out in collection order (--no-loadscope-reorder: by number of tests, files of
-# one or two long tests such as test_corpus.py would come last and run alone at the end).
 PYTEST_WORKERS ?= 2
-XDIST := -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 test: $(STAMP)
-	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
-	PORTAL_STORE=manticore $(BIN)/python -m pytest $(XDIST) tests/web $(CLUSTER_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	PORTAL_STORE=manticore $(BIN)/python -m pytest -n $(PYTEST_WORKERS) tests/web $(CLUSTER_ARGS)
 
 # Style, then types: mypy checks the packages [tool.mypy] in pyproject.toml names.
 lint: $(STAMP)
