@@ -33,6 +33,8 @@ CLUSTER_ARGS ?= -k "not schemathesis and not fuzz"
 # The tests wait on servers, browsers and child processes as much as they compute, so they run in
 # PYTEST_WORKERS processes (pytest-xdist; 2 on this project's 2-core machines). PYTEST_WORKERS=0 runs them in one
 # process. Budget: under 8 minutes for both passes on a quiet machine (CLUSTER_ARGS= included).
+# Tests go out one by one (xdist's default --dist load): --dist loadfile/loadscope/loadgroup key tests by node id,
+# and schemathesis gives the 23 route tests of test_web_schemathesis.py one id, so all but one of them would not run.
 PYTEST_WORKERS ?= 2
 
 test: $(STAMP)

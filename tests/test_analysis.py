@@ -35,19 +35,29 @@ def _texts_of(paths) -> list[str]:
     return texts
 
 
-def test_rjieba_gives_jiebas_exact_tokens_on_real_documents():
+@pytest.fixture(scope="module")
+def jieba_cuts() -> list[tuple[str, list[str]]]:
+    """(text, jieba's own accurate cut with HMM) of the bundled documents and every 50th corpus document (where
+    ../shared is there): cut once for both comparisons below, jieba being the slow side of each."""
+    texts = [fold(path.read_text("utf-8", errors="replace")) for path in DOCUMENTS.glob("*.txt")]
+    corpus = ROOT.parent / "shared" / "corpus" / "real.jsonl.gz"
+    texts += _texts_of([corpus]) if corpus.exists() else []
+    jieba_cut = jieba_tokenizer()
+    return [(text, list(jieba_cut.cut(text, HMM=True))) for text in texts]
+
+
+def test_rjieba_gives_jiebas_exact_tokens_on_real_documents(jieba_cuts):
     """The fast segmenter ingest uses must cut exactly as jieba does at query time (every 50th corpus document here;
     ``python -m bench.segmenter`` compares the whole corpus)."""
     pytest.importorskip("rjieba", reason="without rjieba, ingest uses jieba itself")
+    shared_path("corpus", "real.jsonl.gz")
     fast = FastSegmenter()
-    jieba_cut = jieba_tokenizer()
-    texts = _texts_of([shared_path("corpus", "real.jsonl.gz")])
-    texts += [fold(path.read_text("utf-8", errors="replace")) for path in DOCUMENTS.glob("*.txt")]
-    for text in texts:
-        assert fast.cut(text) == list(jieba_cut.cut(text, HMM=True))
+    assert len(jieba_cuts) > 200
+    for text, tokens in jieba_cuts:
+        assert fast.cut(text) == tokens
 
 
-def test_the_query_tokenizer_reads_a_trie_and_cuts_as_jieba_does():
+def test_the_query_tokenizer_reads_a_trie_and_cuts_as_jieba_does(jieba_cuts):
     """segmenter()'s dictionary is the memory-mapped trie (index/dictionary.py), and its cut is jieba's own on
     real documents (every 50th corpus document and the bundled ones)."""
     pytest.importorskip("marisa_trie", reason="without marisa-trie, queries use jieba's dict")
@@ -55,11 +65,8 @@ def test_the_query_tokenizer_reads_a_trie_and_cuts_as_jieba_does():
     assert isinstance(query_cut.FREQ, TrieFrequencies)
     jieba_cut = jieba_tokenizer()
     assert query_cut.total == jieba_cut.total and len(query_cut.FREQ) == len(jieba_cut.FREQ)
-    texts = [fold(path.read_text("utf-8", errors="replace")) for path in DOCUMENTS.glob("*.txt")]
-    corpus = ROOT.parent / "shared" / "corpus" / "real.jsonl.gz"
-    texts += _texts_of([corpus]) if corpus.exists() else []
-    for text in texts:
-        assert list(query_cut.cut(text, HMM=True)) == list(jieba_cut.cut(text, HMM=True))
+    for text, tokens in jieba_cuts:
+        assert list(query_cut.cut(text, HMM=True)) == tokens
 
 
 def test_a_broken_trie_file_falls_back_to_jiebas_dict(tmp_path, monkeypatch):

@@ -294,6 +294,43 @@ def test_a_shard_killed_mid_query_gives_a_partial_answer_with_a_notice_and_its_m
         catalog.close()
 
 
+def test_a_search_asks_the_version_once_in_one_round_trip_per_query_and_sees_a_later_commit(tmp_path, monkeypatch):
+    """A search asks the cluster's version (what its cached vocabulary, compounds and speller are checked against)
+    once, and sends each SELECT with its SHOW META as one batch; a commit made after it by another writer (the
+    catalog is not told) is found by the next search, and the vocabulary built before it is built again."""
+    needs_searchd()
+    import pymysql.cursors
+
+    first, later = tmp_path / "first.json", tmp_path / "later" / "later.json"
+    first.write_text(
+        '[{"标题": "关于最低生活保障标准的通知", "正文": "最低生活保障标准调整", "索引号": "014319733/2031-00001"}]'
+    )
+    later.parent.mkdir()
+    later.write_text('[{"标题": "殡葬改革试点工作方案", "正文": "殡葬改革试点", "索引号": "014319733/2031-00002"}]')
+    sent: list[str] = []
+    execute = pymysql.cursors.Cursor.execute
+    monkeypatch.setattr(
+        pymysql.cursors.Cursor, "execute", lambda self, q, a=None: sent.append(q) or execute(self, q, a)
+    )
+    with LocalCluster(tmp_path / "nodes", [(0,)]) as cluster:
+        ingest_cluster([first], cluster.topology)
+        catalog = ClusterCatalog(cluster.topology)
+        try:
+            catalog.suggest("殡葬")  # builds the vocabulary of the first commit
+            sent.clear()
+            found = catalog.search(SearchRequest(q="最低生活保障 殡葬"))  # nothing as typed: relaxed (counts, speller)
+            assert [hit.id for hit in found.hits] == ["014319733/2031-00001"] and found.rescue is not None
+            assert sum("MAX(indexed_at)" in q for q in sent) == 1
+            assert len(sent) > 5 and all(q.rstrip().endswith("SHOW META") for q in sent)
+            ingest_cluster([later.parent], cluster.topology)
+            sent.clear()
+            assert [hit.id for hit in catalog.search(SearchRequest(q="殡葬改革")).hits] == ["014319733/2031-00002"]
+            assert sum("MAX(indexed_at)" in q for q in sent) == 1
+            assert "殡葬改革试点工作方案" in [title for _, title in catalog.suggest("殡葬").titles]
+        finally:
+            catalog.close()
+
+
 def test_a_restart_loses_nothing_committed(tmp_path):
     """An ingest that returned has flushed every shard (writer.flush, its commit): a node killed outright and
     started again holds every document written to it. Stands in for Manticore's binlog_flush = 1, which Sphinx

@@ -114,6 +114,7 @@ class ClusterCatalog:
         self.analyzer = ChineseAnalyzer(userdict)
         self._lock = threading.Lock()
         self._cache: dict[str, tuple[tuple[int, int], object]] = {}
+        self._pinned = threading.local()  # this thread's version while one search or page runs (:meth:`_one_version`)
         self._index = topology.index
 
     # plumbing
@@ -149,9 +150,27 @@ class ClusterCatalog:
 
     def _version(self) -> tuple[int, int]:
         """What changes with every write the portal should see: (documents, latest ``indexed_at``). One
-        aggregate query; the cluster sends no commit signal, so cached results are checked against it."""
+        aggregate query; the cluster sends no commit signal, so cached results are checked against it. Inside
+        :meth:`_one_version` the version asked when it began."""
+        pinned = getattr(self._pinned, "version", None)
+        if pinned is not None:
+            return pinned
         rows = self._select(f"SELECT COUNT(*) AS c, MAX(indexed_at) AS last FROM {self._index}").rows
         return (int(rows[0]["c"]), int(rows[0]["last"] or 0)) if rows else (0, 0)
+
+    @contextlib.contextmanager
+    def _one_version(self) -> Iterator[None]:
+        """Within: :meth:`_version` is asked of the cluster once, on entry, for this thread (a search asks for its
+        vocabulary, compounds and speller several times over; each was an aggregate query of its own). A commit
+        made meanwhile is seen by the next search or page, which asks again. Nested uses keep the outer one's."""
+        if getattr(self._pinned, "version", None) is not None:
+            yield
+            return
+        self._pinned.version = self._version()
+        try:
+            yield
+        finally:
+            self._pinned.version = None
 
     def _cached(self, key: str, compute: Callable[[], object]):
         """``compute()``, kept while the cluster's :meth:`_version` stays the same."""
@@ -184,7 +203,8 @@ class ClusterCatalog:
 
     @contextlib.contextmanager
     def _searching(self, req: SearchRequest) -> Iterator[_Searching]:
-        yield _Searching(self, req)
+        with self._one_version():
+            yield _Searching(self, req)
 
     def _expression(self, builder: MatchBuilder, node, text: str, field: str) -> str:
         """What the query matches: identifiers by their exact keys, everything else as the engine matches it."""
@@ -522,8 +542,9 @@ class ClusterCatalog:
         return list(listed.values())
 
     def stats(self) -> dict[str, object]:
-        counts = self.facet_counts()
-        documents, last = self._version()
+        with self._one_version():
+            counts = self.facet_counts()
+            documents, last = self._version()
         flagged = self._count(keys_any("flags", ["spam", "encoding_loss"]))
         return {
             "documents": documents,

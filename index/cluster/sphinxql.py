@@ -61,6 +61,7 @@ def connect(address: Address, timeout: float = CONNECT_TIMEOUT):
         read_timeout=READ_TIMEOUT,
         write_timeout=READ_TIMEOUT,
         cursorclass=pymysql.cursors.DictCursor,
+        client_flag=pymysql.constants.CLIENT.MULTI_STATEMENTS,  # a SELECT and its SHOW META in one round trip
     )
 
 
@@ -136,9 +137,10 @@ class Cluster:
             connection = self._connection()
             try:
                 with connection.cursor() as cursor:
-                    cursor.execute(sql, tuple(args))
+                    # one round trip: the SELECT and its SHOW META sent as one batch (a multi-statement query)
+                    cursor.execute(f"{sql};\nSHOW META", tuple(args))
                     rows = list(cursor.fetchall())
-                    cursor.execute("SHOW META")
+                    cursor.nextset()
                     meta = {row["Variable_name"]: row["Value"] for row in cursor.fetchall()}
                     warning = meta.get("warning", "")
                     return Answer(rows, meta, warning)
