@@ -16,15 +16,49 @@ from __future__ import annotations
 import functools
 import importlib
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
+from index.decoding import file_name
 from index.limits import DEFAULTS, Limits
 from index.record import RawRecord, ReadError
 
 HEAD_BYTES = 65536
 
-ReadFn = Callable[[Path, Limits], Iterator["RawRecord | ReadError"]]
+ReadFn = Callable[..., Iterator["RawRecord | ReadError | Piece"]]
+# Asked of each piece of a file read in pieces (a JSON Lines line: its locator, its text) before it is parsed:
+# True passes it over (:class:`Piece`).
+Passed = Callable[[str, str], bool]
+
+
+@dataclass
+class Piece:
+    """A part of a file that holds its records on its own (a JSON Lines line) that :func:`read_file` passed over
+    unparsed, as its caller's ``passed`` asked: the file, where in it, and its records, parsed when asked
+    (:meth:`records`)."""
+
+    source: str
+    locator: str
+    parse: Callable[[], list[RawRecord | ReadError]]
+
+    def __post_init__(self) -> None:
+        self.source = file_name(self.source)  # as RawRecord names its file
+
+    @property
+    def where(self) -> str:
+        return f"{self.source} {self.locator}".strip()
+
+    def records(self) -> list[RawRecord | ReadError]:
+        """The piece's records and read errors, as reading it would have given them; whatever parsing raises is a
+        ReadError naming the piece."""
+        try:
+            return self.parse()
+        except RecursionError:
+            return [ReadError(self.source, "nested too deep to read", self.locator)]
+        except Exception as exc:
+            return [ReadError(self.source, f"unreadable: {type(exc).__name__}: {exc}", self.locator)]
+
 
 # Most specific first: a crawl folder's page is HTML, a JSON Lines file also parses as text, and a page text
 # whose label table is tab-separated (索引号：\t…\t主题分类：\t…) also fits the CSV sniffer (a ``.csv`` or
@@ -40,11 +74,11 @@ def contained(read: ReadFn) -> ReadFn:
     """
 
     @functools.wraps(read)
-    def guarded(path: Path, bounds: Limits = DEFAULTS) -> Iterator[RawRecord | ReadError]:
+    def guarded(path: Path, bounds: Limits = DEFAULTS, **options) -> Iterator[RawRecord | ReadError | Piece]:
         count = 0
         try:
-            for item in read(path, bounds):
-                count += isinstance(item, RawRecord)
+            for item in read(path, bounds, **options):
+                count += isinstance(item, RawRecord | Piece)
                 yield item
         except ReadError:
             raise
@@ -97,12 +131,19 @@ def _sniffs(reader: ModuleType, path: Path, head: bytes) -> bool:
         return False
 
 
-def read_file(path: Path, bounds: Limits = DEFAULTS) -> Iterator[RawRecord | ReadError]:
+def read_file(
+    path: Path, bounds: Limits = DEFAULTS, passed: Passed | None = None
+) -> Iterator[RawRecord | ReadError | Piece]:
     """Every record in one file, or a ReadError saying why the file (or the rest of it) cannot be read.
 
     The reader is held to ``bounds`` (the coordinator's limits; the built-in defaults where none are given).
     Whatever a reader raises ends that file only, as a ReadError naming the record it had got to;
     past ``bounds.max_records_per_file`` records (PORTAL_MAX_RECORDS_PER_FILE) the rest of the file is not read.
+
+    ``passed`` (locator, text → bool) is asked of each piece of a file its reader reads in self-contained pieces
+    (``PIECES = True``: JSON Lines, a line) before the piece is parsed; a piece it answers True for is yielded
+    unparsed, as a :class:`Piece` (counted as one record), so a caller that knows a piece already does not pay for
+    parsing it. Other readers never ask.
     """
     max_records = bounds.max_records_per_file
     try:
@@ -114,9 +155,10 @@ def read_file(path: Path, bounds: Limits = DEFAULTS) -> Iterator[RawRecord | Rea
         yield ReadError(path, "not a recognised document format (page text, HTML, JSON, JSON Lines, CSV)")
         return
     count = 0
+    pieces = passed is not None and getattr(reader, "PIECES", False)
     try:
-        for item in reader.read(path, bounds):
-            if isinstance(item, RawRecord):
+        for item in reader.read(path, bounds, passed=passed) if pieces else reader.read(path, bounds):
+            if isinstance(item, RawRecord | Piece):
                 count += 1
                 if count > max_records:
                     yield ReadError(
