@@ -64,13 +64,16 @@ class IndexArrays:
         save_pickle(path, state)
 
     @classmethod
-    def load(cls, path: Path, version: tuple) -> IndexArrays | None:
-        """The arrays saved at ``path`` for ``version``, or None when there are none for it (or unreadable)."""
+    def load(cls, path: Path, version: tuple | None) -> IndexArrays | None:
+        """The arrays saved at ``path`` for ``version`` (None: for whichever commit they were saved), or None when there
+        are none for it (or unreadable)."""
         state = load_pickle(path)
-        if not isinstance(state, dict) or state.get("version") != version:
+        if not isinstance(state, dict) or not isinstance(state.get("version"), tuple):
+            return None
+        if version is not None and state["version"] != version:
             return None
         arrays = cls.__new__(cls)
-        arrays.version = version
+        arrays.version = state["version"]
         arrays.alive = state["alive"]
         arrays.size = arrays.alive.size
         arrays.count = int(arrays.alive.sum())
