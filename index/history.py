@@ -539,26 +539,28 @@ class History:
             db.execute("CREATE TEMP TABLE IF NOT EXISTS seen_ids (doc_id TEXT NOT NULL)")
             db.execute("DELETE FROM temp.seen_ids")
             db.executemany("INSERT INTO temp.seen_ids (doc_id) VALUES (?)", ((doc_id,) for doc_id in doc_ids))
-            sighted = (
-                "SELECT d.doc_id, d.latest, d.url, v.raw_sha256, s.rowid AS place FROM temp.seen_ids s "
-                "JOIN documents d ON d.doc_id = s.doc_id JOIN versions v ON v.doc_id = d.doc_id AND v.n = d.latest "
-                "WHERE d.status != ?"
+            db.execute("DROP TABLE IF EXISTS temp.sighted")
+            db.execute(
+                "CREATE TEMP TABLE sighted AS SELECT s.rowid AS place, d.rowid AS document, v.rowid AS version, "
+                "d.doc_id, d.latest, d.url, v.raw_sha256 FROM temp.seen_ids s JOIN documents d ON d.doc_id = s.doc_id "
+                "JOIN versions v ON v.doc_id = d.doc_id AND v.n = d.latest WHERE d.status != ?",
+                (WITHDRAWN,),
             )
             db.execute(
                 "INSERT INTO sightings (doc_id, n, at, url, raw_sha256, how, source) "
-                f"SELECT doc_id, latest, ?, url, raw_sha256, 'file', ? FROM ({sighted}) ORDER BY place",
-                (at, source, WITHDRAWN),
+                "SELECT doc_id, latest, ?, url, raw_sha256, 'file', ? FROM temp.sighted ORDER BY place",
+                (at, source),
             )
             db.execute(
-                "UPDATE versions SET last_seen = max(last_seen, ?) "
-                f"WHERE (doc_id, n) IN (SELECT doc_id, latest FROM ({sighted}))",
-                (at, WITHDRAWN),
+                "UPDATE versions SET last_seen = max(last_seen, ?) WHERE rowid IN (SELECT version FROM temp.sighted)",
+                (at,),
             )
             db.execute(
-                f"UPDATE documents SET last_seen = max(last_seen, ?) WHERE doc_id IN (SELECT doc_id FROM ({sighted}))",
-                (at, WITHDRAWN),
+                "UPDATE documents SET last_seen = max(last_seen, ?) WHERE rowid IN (SELECT document FROM temp.sighted)",
+                (at,),
             )
             db.execute("DELETE FROM temp.seen_ids")
+            db.execute("DROP TABLE temp.sighted")
 
     def takedown(self, doc_id: str, reason: str, at: str | None = None) -> Takedown | None:
         """Remove ``doc_id``'s versions, sightings and raw bytes no other version shares, and log what, when

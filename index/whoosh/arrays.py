@@ -123,7 +123,10 @@ class IndexArrays:
         def compute() -> tuple[np.ndarray, list[str]]:
             vocabulary: dict[str, int] = {}
             codes = np.fromiter(
-                (vocabulary.setdefault(value, len(vocabulary)) if value else -1 for value in _column(reader, field)),
+                (
+                    vocabulary.setdefault(value, len(vocabulary)) if value else -1
+                    for value in column_values(reader, field)
+                ),
                 np.int32,
                 self.size,
             )
@@ -135,7 +138,7 @@ class IndexArrays:
         """``int64[size]``: a numeric column (Whoosh's default, the largest int, where a document has none)."""
 
         def compute() -> np.ndarray:
-            return np.fromiter(_column(reader, field), np.int64, self.size)
+            return np.fromiter(column_values(reader, field), np.int64, self.size)
 
         return self._once(("numbers", field), compute)
 
@@ -266,7 +269,7 @@ class _Cache:
             return value if kept is None else kept[0]
 
 
-def _column(reader: IndexReader, field: str):
+def column_values(reader: IndexReader, field: str):
     """Every document's value in a column, deleted documents included, in docnum order across segments."""
     for leaf, _offset in reader.leaf_readers():
         yield from itertools.islice(leaf.column_reader(field), leaf.doc_count_all())
