@@ -28,7 +28,7 @@ from index.attachments import read_texts
 from index.crawl.folder import PAGE_SUFFIXES, load_sidecar, sidecar_of
 from index.limits import Limits
 from index.normalise import RejectedRecord, normalise
-from index.readers import Piece, read_file
+from index.readers import Piece, read_passing
 from index.readers.crawled import is_sidecar
 from index.record import Document, Finding, RawRecord, ReadError
 from index.schema import content_hash, dedup_key
@@ -336,7 +336,7 @@ def read_records(
         source = files.get(item.source) or files.setdefault(item.source, resolved(item.source))
         return Version(last[2], last[3], source, item.locator, item.where)
 
-    for position, item in enumerate(read_file(path, bounds, passed if known is not None else None)):
+    for position, item in enumerate(read_passing(path, bounds, passed if known is not None else None)):
         if position < start:
             continue
         if stop is not None and position >= stop:
@@ -348,9 +348,9 @@ def read_records(
             continue
         if isinstance(item, Piece):  # passed over: known, unchanged
             assert known is not None
-            last = known[item.locator]
-            version = version_known(item, last)
-            yield Reading(last[1], version, item.source, "", fingerprint=current[1], unchanged=True, piece=item)
+            passed_over = known[item.locator]
+            version = version_known(item, passed_over)
+            yield Reading(passed_over[1], version, item.source, "", fingerprint=current[1], unchanged=True, piece=item)
             continue
         mark = fingerprint(item, bounds) if known is not None else ""
         last = known.get(item.locator) if known is not None and mark else None

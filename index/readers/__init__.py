@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import cast
 
 from index.decoding import file_name
 from index.limits import DEFAULTS, Limits
@@ -131,20 +132,21 @@ def _sniffs(reader: ModuleType, path: Path, head: bytes) -> bool:
         return False
 
 
-def read_file(
-    path: Path, bounds: Limits = DEFAULTS, passed: Passed | None = None
-) -> Iterator[RawRecord | ReadError | Piece]:
+def read_file(path: Path, bounds: Limits = DEFAULTS) -> Iterator[RawRecord | ReadError]:
     """Every record in one file, or a ReadError saying why the file (or the rest of it) cannot be read.
 
     The reader is held to ``bounds`` (the coordinator's limits; the built-in defaults where none are given).
     Whatever a reader raises ends that file only, as a ReadError naming the record it had got to;
     past ``bounds.max_records_per_file`` records (PORTAL_MAX_RECORDS_PER_FILE) the rest of the file is not read.
-
-    ``passed`` (locator, text → bool) is asked of each piece of a file its reader reads in self-contained pieces
-    (``PIECES = True``: JSON Lines, a line) before the piece is parsed; a piece it answers True for is yielded
-    unparsed, as a :class:`Piece` (counted as one record), so a caller that knows a piece already does not pay for
-    parsing it. Other readers never ask.
     """
+    return cast(Iterator[RawRecord | ReadError], read_passing(path, bounds, None))
+
+
+def read_passing(path: Path, bounds: Limits, passed: Passed | None) -> Iterator[RawRecord | ReadError | Piece]:
+    """:func:`read_file`, where ``passed`` (locator, text → bool) is asked of each piece of a file its reader reads in
+    self-contained pieces (``PIECES = True``: JSON Lines, a line) before the piece is parsed; a piece it answers True
+    for is yielded unparsed, as a :class:`Piece` (counted as one record), so a caller that knows a piece already does
+    not pay for parsing it. Other readers never ask."""
     max_records = bounds.max_records_per_file
     try:
         reader = detect_reader(path)
