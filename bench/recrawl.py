@@ -14,7 +14,9 @@ names an index built from ``--data`` (``python -m bench`` passes its own 100,000
 3. rewrites the crawl in place with ``--changed`` of its documents changed (drawn with ``--seed``: a sentence
    added to the body, the title marked 修订), as a crawler re-writes its file;
 4. runs ``portal ingest -q`` of the crawl on ``run`` (its wall time, CPU and peak memory are the figures) while
-   the same load goes on (the p95 during);
+   the same load goes on (the p95 during); with ``--nights N``, N such nights one after the other, each changing
+   another ``--changed`` of the crawl the night before left (an index built by older code keeps what its code kept
+   of each record: the first night reads as that code would, the next as this code does);
 5. puts the crawl back as it was.
 
 Prints a summary (stderr) and JSON, with the load average before and after each phase; the machine is shared, so
@@ -169,11 +171,20 @@ def prepare(work: Path, data: Path | None, docs: int, rebuild: bool) -> tuple[Pa
 
 
 def run(
-    base: Path, crawl: Path, work: Path, share: float, seed: int, clients: int, before: float, full: bool = False
+    base: Path,
+    crawl: Path,
+    work: Path,
+    share: float,
+    seed: int,
+    clients: int,
+    before: float,
+    full: bool = False,
+    nights: int = 1,
 ) -> dict[str, Any]:
     """The re-crawl of ``crawl`` (the file ``base`` was built from: changed in place for the run, then put back) on
-    a copy of ``base`` in ``work``, with the server loaded; its figures. ``full``: the baseline, every record of
-    the crawl normalised again (the copy's sources record keeps no fingerprints, as before they were kept)."""
+    a copy of ``base`` in ``work``, with the server loaded; its figures (of the first night; ``nights``: one a
+    night). ``full``: the baseline, every record of the crawl normalised again (the copy's sources record keeps no
+    fingerprints, as before they were kept)."""
     pristine, index_dir = work / "data.orig.jsonl", work / "run"
     if not pristine.exists():
         shutil.copyfile(crawl, pristine)
@@ -192,32 +203,53 @@ def run(
             load.phase = "before"
             result["load_before"] = _load_average()
             time.sleep(before)
-            changed = changed_crawl(pristine, crawl, share, seed)
-            result["changed"] = len(changed)
-            load.phase = "during"
-            result["ingest"] = _ingest(index_dir, crawl)
-            load.phase = "after"
+            result["nights"] = []
+            for night in range(nights):
+                night_before = _load_average()
+                source = pristine
+                if night:  # another share of the crawl the night before left
+                    source = work / "data.night-before.jsonl"
+                    shutil.copyfile(crawl, source)
+                changed = changed_crawl(source, crawl, share, seed + night)
+                load.phase = f"during-{night}"
+                ingest = _ingest(index_dir, crawl)
+                load.phase = "after"
+                result["nights"].append(
+                    {
+                        "changed": len(changed),
+                        "load_before": night_before,
+                        "ingest": ingest,
+                        "load_after": _load_average(),
+                    }
+                )
             result["load_after"] = _load_average()
             time.sleep(min(10.0, before / 2))
         result["search_before"] = load.figures("before")
-        result["search_during"] = load.figures("during")
+        for night, figures in enumerate(result["nights"]):
+            figures["search_during"] = load.figures(f"during-{night}")
+        result.update({key: result["nights"][0][key] for key in ("changed", "ingest", "search_during")})
         result["search_after"] = load.figures("after")
     finally:
         shutil.copyfile(pristine, crawl)
         pristine.unlink()
+        (work / "data.night-before.jsonl").unlink(missing_ok=True)
         shutil.rmtree(index_dir, ignore_errors=True)
     return result
 
 
 def _summary(what: str, result: dict[str, Any]) -> None:
-    ingest, before, during = result["ingest"], result["search_before"], result["search_during"]
-    print(
-        f"{what}: {result['documents']:,} documents, {result['changed']:,} changed: ingest {ingest['seconds']} s "
-        f"(target ≤ {TARGET_SECONDS:.0f} s), CPU {ingest['cpu_seconds']} s, peak {ingest['peak_mb']} MB; /search p95 "
-        f"{before.get('p95_ms')} ms before, {during.get('p95_ms')} ms during ({during['requests']} requests, "
-        f"{during['failed']} failed); load average {result['load_before']} → {result['load_after']}",
-        file=sys.stderr,
-    )
+    before = result["search_before"]
+    for number, night in enumerate(result.get("nights") or [result], start=1):
+        ingest, during = night["ingest"], night["search_during"]
+        print(
+            f"{what}, night {number}: {result['documents']:,} documents, {night['changed']:,} changed: ingest "
+            f"{ingest['seconds']} s (target ≤ {TARGET_SECONDS:.0f} s), CPU {ingest['cpu_seconds']} s, peak "
+            f"{ingest['peak_mb']} MB, {ingest['unchanged']:,} unchanged, {ingest['updated']:,} updated; /search p95 "
+            f"{before.get('p95_ms')} ms before, {during.get('p95_ms')} ms during ({during['requests']} requests, "
+            f"{during['failed']} failed); load average {night.get('load_before', result['load_before'])} → "
+            f"{night.get('load_after', result['load_after'])}",
+            file=sys.stderr,
+        )
 
 
 def main() -> None:
@@ -232,6 +264,7 @@ def main() -> None:
     parser.add_argument("--before", type=float, default=30.0, help="seconds of load before the re-crawl")
     parser.add_argument("--rebuild", action="store_true", help="build the index in --work again")
     parser.add_argument("--baseline", action="store_true", help="first the same re-crawl reading every record")
+    parser.add_argument("--nights", type=int, default=1, help="re-crawls one after the other, each measured")
     args = parser.parse_args()
     built: dict[str, object] = {}
     if args.index is not None:
@@ -245,7 +278,7 @@ def main() -> None:
     if args.baseline:
         baseline = run(base, crawl, args.work, args.changed, args.seed, args.clients, args.before, full=True)
         _summary("baseline, every record read", baseline)
-    result = run(base, crawl, args.work, args.changed, args.seed, args.clients, args.before)
+    result = run(base, crawl, args.work, args.changed, args.seed, args.clients, args.before, nights=args.nights)
     if baseline is not None:
         result["baseline"] = baseline
     if built:

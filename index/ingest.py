@@ -14,6 +14,7 @@ of :mod:`index.limits`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -27,7 +28,7 @@ from index.attachments import read_texts
 from index.crawl.folder import PAGE_SUFFIXES, load_sidecar, sidecar_of
 from index.limits import Limits
 from index.normalise import RejectedRecord, normalise
-from index.readers import read_file
+from index.readers import Piece, read_passing
 from index.readers.crawled import is_sidecar
 from index.record import Document, Finding, RawRecord, ReadError
 from index.schema import content_hash, dedup_key
@@ -244,8 +245,9 @@ class Reading:
     record: RawRecord | None = None
     observation: history.Observation | None = None
     handle: Any = None
-    fingerprint: str = ""  # of the record read (index.ingest.fingerprint); "" where none is kept
+    fingerprint: str = ""  # of the record read (index.ingest.fingerprint, piece_mark); "" where none is kept
     unchanged: bool = False  # the record is what the last ingest read there: not normalised (``doc`` is None)
+    piece: Piece | None = None  # an unchanged record passed over unparsed: its piece of the file (``record`` None)
 
     @classmethod
     def of(cls, doc: Document, record: RawRecord | None = None, where: str = "") -> Reading:
@@ -279,6 +281,27 @@ def fingerprint(record: RawRecord, bounds: Limits) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
+def piece_mark(locator: str, text: str, bounds: Limits) -> str:
+    """A hash of a piece of a file as written (a JSON Lines line: :class:`index.readers.Piece`), its place and the
+    limits it is read under: what :func:`fingerprint` is of the record it holds, without parsing it (the same text at
+    the same place gives the same record). Kept only for a piece that held one record, which :func:`fingerprint`
+    keeps one of (no attachments, no fetch). SHA-256 (in hardware on CPUs with the SHA extensions): hashing is most of
+    what an unchanged line costs."""
+    digest = _piece_hash(bounds).copy()
+    digest.update(locator.encode("utf-8", "surrogatepass") + b"\0")
+    try:
+        digest.update(text.encode("utf-8"))
+    except UnicodeEncodeError:  # a lone surrogate (the strict codec is twice as fast on everything else)
+        digest.update(text.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()[:32]
+
+
+@functools.lru_cache(maxsize=8)
+def _piece_hash(bounds: Limits):
+    """The hash every piece mark under ``bounds`` starts from."""
+    return hashlib.sha256(f"piece\0{bounds!r}\0".encode())
+
+
 def read_records(
     path: Path,
     bounds: Limits,
@@ -292,11 +315,28 @@ def read_records(
     and normalised on its own, in record order; whatever fails is a :class:`Rejection` naming the file, the record
     and (where known) the field.
 
-    A record whose :func:`fingerprint` is the one ``known`` holds for its place (what the last ingest of the file
-    read there) is not normalised: its reading is ``unchanged``, with the id and version read last time (the
-    record is kept, for :func:`reread` where the caller needs the document after all). A nightly re-crawl of a
-    large file reads only what changed: normalising is most of the cost of reading a record."""
-    for position, item in enumerate(read_file(path, bounds)):
+    A record whose mark is the one ``known`` holds for its place (what the last ingest of the file read there) is
+    not normalised: its reading is ``unchanged``, with the id and version read last time (the record or its piece is
+    kept, for :func:`reread` where the caller needs the document after all). The mark of a record alone in a piece of
+    its file (a JSON Lines line) is its :func:`piece_mark`, compared before the piece is even parsed; of any other
+    record, its :func:`fingerprint` (which a piece's record also matches, as an ingest before piece marks kept it).
+    A nightly re-crawl of a large file reads only what changed: parsing and normalising are the cost of a record."""
+    current = ["", ""]  # the locator and mark of the piece the reader asked about last
+
+    def passed(locator: str, text: str) -> bool:
+        assert known is not None
+        mark = piece_mark(locator, text, bounds)
+        current[:] = [locator, mark]
+        last = known.get(locator)
+        return bool(mark) and last is not None and last[0] == mark
+
+    files: dict[str, str] = {}  # a record's file as named → resolved (one look-up per file, not per record)
+
+    def version_known(item: RawRecord | Piece, last: tuple[str, str, str, str]) -> Version:
+        source = files.get(item.source) or files.setdefault(item.source, resolved(item.source))
+        return Version(last[2], last[3], source, item.locator, item.where)
+
+    for position, item in enumerate(read_passing(path, bounds, passed if known is not None else None)):
         if position < start:
             continue
         if stop is not None and position >= stop:
@@ -306,12 +346,22 @@ def read_records(
         if isinstance(item, ReadError):
             yield Rejection(item.source, item.locator, item.field, item.message)
             continue
+        if isinstance(item, Piece):  # passed over: known, unchanged
+            assert known is not None
+            passed_over = known[item.locator]
+            version = version_known(item, passed_over)
+            yield Reading(passed_over[1], version, item.source, "", fingerprint=current[1], unchanged=True, piece=item)
+            continue
         mark = fingerprint(item, bounds) if known is not None else ""
         last = known.get(item.locator) if known is not None and mark else None
-        if last is not None and last[0] == mark:
-            _, doc_id, digest, pub_date = last
-            version = Version(digest, pub_date, resolved(item.source), item.locator, item.where)
-            yield Reading(doc_id, version, item.source, "", record=item, fingerprint=mark, unchanged=True)
+        if mark and current[1] and current[0] == item.locator:
+            mark, field_mark = current[1], mark  # a piece's one record: kept by its piece's mark from now on
+        else:
+            field_mark = mark
+        if last is not None and last[0] in (mark, field_mark):
+            yield Reading(
+                last[1], version_known(item, last), item.source, "", record=item, fingerprint=mark, unchanged=True
+            )
             continue
         report = IngestReport()
         doc = read_document(item, bounds, report)
@@ -324,11 +374,21 @@ def read_records(
 
 def reread(reading: Reading, bounds: Limits) -> list[Reading | Rejection]:
     """An ``unchanged`` reading (:func:`read_records`) read in full after all: its document, or why it cannot be."""
-    assert reading.record is not None, "an unchanged reading keeps its record"
-    report = IngestReport()
-    doc = read_document(reading.record, bounds, report)
-    if doc is None:
-        return list(report.rejected)
-    again = Reading.of(doc, reading.record)
-    again.fingerprint = reading.fingerprint
-    return [again]
+    if reading.record is not None:
+        records: list[RawRecord | ReadError] = [reading.record]
+    else:
+        assert reading.piece is not None, "an unchanged reading keeps its record or its piece"
+        records = reading.piece.records()
+    found: list[Reading | Rejection] = []
+    for record in records:
+        if isinstance(record, ReadError):
+            found.append(Rejection(record.source, record.locator, record.field, record.message))
+            continue
+        report = IngestReport()
+        doc = read_document(record, bounds, report)
+        found += report.rejected
+        if doc is not None:
+            again = Reading.of(doc, record)
+            again.fingerprint = reading.fingerprint if record.locator == reading.version.locator else ""
+            found.append(again)
+    return found

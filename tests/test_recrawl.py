@@ -51,6 +51,7 @@ def _crawl(tmp_path: Path, monkeypatch, fast: bool) -> tuple[dict, list, list, l
     monkeypatch.setattr(ingest_module, "normalise", counting)
     if not fast:
         monkeypatch.setattr(ingest_module, "fingerprint", lambda record, bounds: "")
+        monkeypatch.setattr(ingest_module, "piece_mark", lambda locator, text, bounds: "")
     report = ingest_paths([crawl, other], index_dir).to_dict()
     monkeypatch.undo()
     catalog = Catalog(index_dir)
@@ -86,6 +87,79 @@ def test_a_recrawl_leaves_what_a_full_read_leaves(tmp_path: Path, monkeypatch) -
     assert [c["doc_id"] for c in fast[0]["conflicts"]] == [c["doc_id"] for c in full[0]["conflicts"]] == ["rec-005"]
     assert fast[2] == full[2]
     assert fast[3] == full[3] and fast[3][0] == 2  # rec-010 seen in both ingests
+
+
+def _parsing_counted(monkeypatch) -> list[str]:
+    """The locators of the JSON Lines lines parsed from now on."""
+    from index.readers import jsonl
+
+    parsed: list[str] = []
+    original = jsonl._line_records
+
+    def counting(path, locator, line, bounds):
+        parsed.append(locator)
+        return original(path, locator, line, bounds)
+
+    monkeypatch.setattr(jsonl, "_line_records", counting)
+    return parsed
+
+
+def _marks(index_dir: Path, crawl: Path) -> dict[str, str]:
+    versions = read_sources(current_generation(index_dir))[str(crawl.resolve())]["versions"]
+    return {version[2]: version[3] for version in versions.values()}
+
+
+def test_an_unchanged_line_is_not_even_parsed(tmp_path: Path, monkeypatch) -> None:
+    """A JSON Lines line as the last ingest read it (its piece mark) is a sighting before it is parsed: only the
+    changed line is parsed, and every line keeps the mark of its text."""
+    from index import limits
+
+    crawl, index_dir = tmp_path / "crawl.jsonl", tmp_path / "index"
+    records = [_record(n) for n in range(12)]
+    _write(crawl, records)
+    ingest_paths([crawl], index_dir)
+    records[4] = _record(4, "（修订）")
+    _write(crawl, records)
+    parsed = _parsing_counted(monkeypatch)
+    report = ingest_paths([crawl], index_dir).to_dict()
+    assert parsed == ["line 5"]
+    assert (report["updated"], report["unchanged"]) == (1, 11)
+    lines = crawl.read_text("utf-8").splitlines(keepends=True)
+    bounds = limits.current()
+    assert _marks(index_dir, crawl) == {
+        f"line {n}": ingest_module.piece_mark(f"line {n}", line, bounds) for n, line in enumerate(lines, start=1)
+    }
+
+
+def test_an_index_of_record_fingerprints_is_read_by_them_once(tmp_path: Path, monkeypatch) -> None:
+    """An index whose sources record holds the record fingerprints of an ingest before piece marks: its next re-crawl
+    parses every line but normalises only the changed one (the record fingerprint still matches), and keeps the
+    piece marks, so the re-crawl after it parses only what changed."""
+    crawl, index_dir = tmp_path / "crawl.jsonl", tmp_path / "index"
+    records = [_record(n) for n in range(10)]
+    _write(crawl, records)
+    monkeypatch.setattr(ingest_module, "piece_mark", lambda locator, text, bounds: "")
+    ingest_paths([crawl], index_dir)  # as an ingest before piece marks: record fingerprints kept
+    monkeypatch.undo()
+    old = _marks(index_dir, crawl)
+    records[2] = _record(2, "（修订）")
+    _write(crawl, records)
+    normalised: list[str] = []
+    original = ingest_module.normalise
+    monkeypatch.setattr(
+        ingest_module, "normalise", lambda record: normalised.append(record.locator) or original(record)
+    )
+    parsed = _parsing_counted(monkeypatch)
+    report = ingest_paths([crawl], index_dir).to_dict()
+    assert len(parsed) == 10 and normalised == ["line 3"]
+    assert (report["updated"], report["unchanged"]) == (1, 9)
+    new = _marks(index_dir, crawl)
+    assert all(new[locator] != old[locator] for locator in new)  # piece marks now
+    records[7] = _record(7, "（修订）")
+    _write(crawl, records)
+    parsed.clear()
+    report = ingest_paths([crawl], index_dir).to_dict()
+    assert parsed == ["line 8"] and (report["updated"], report["unchanged"]) == (1, 9)
 
 
 def test_changed_limits_read_every_record_again(tmp_path: Path, monkeypatch) -> None:

@@ -32,6 +32,11 @@ TERMS_SHOWN = 8
 _WORD = re.compile(r"^(?:[\u3400-\u4dbf\u4e00-\u9fff]{2,}|[a-z][a-z0-9]+)$")
 
 
+def is_word(word: str) -> bool:
+    """Whether the vocabulary keeps ``word``: at most MAX_WORD_CHARS, Chinese of two characters or more, or Latin."""
+    return len(word) <= MAX_WORD_CHARS and bool(_WORD.match(word))
+
+
 def normal(text: str) -> str:
     """Text as the vocabulary holds it: simplified, full-width folded, lower case, spaces collapsed."""
     return " ".join(to_simplified(fold(text)).lower().split())
@@ -49,26 +54,47 @@ class Suggestions:
 class Vocabulary:
     """The words and titles of one commit (see the module docstring)."""
 
-    def __init__(self, words: dict[str, int], titles: list[tuple[str, str]]) -> None:
+    def __init__(self, words: dict[str, int], titles: list[tuple[str, str]], normals: list[str] | None = None) -> None:
+        """``normals``: each title's :func:`normal` form where the caller has them (a vocabulary built from the one
+        before, :mod:`index.whoosh.increments`), else made here."""
         self.words = sorted(words)
-        self.frequency = words  # word → documents holding it
+        # word → documents holding it, in word order: what is built from it (the speller's order among words of
+        # as many documents) does not depend on the order the index's segments hold the words in
+        self.frequency = {word: words[word] for word in self.words}
         self.ids = [doc_id for doc_id, _ in titles]
         self.titles = [title for _, title in titles]
         # One string of all titles, each on its own line; starts[i] is where title i begins.
-        joined, starts, offset = [], [], 0
-        for title in self.titles:
+        joined = normals if normals is not None else [normal(title) for title in self.titles]
+        starts, offset = [], 0
+        for text in joined:
             starts.append(offset)
-            text = normal(title)
-            joined.append(text)
             offset += len(text) + 1
         self._joined = "\n".join(joined)
         self._starts = starts + [offset]
 
+    def normals(self) -> list[str]:
+        """Each title's :func:`normal` form, in order."""
+        return [self._joined[start : end - 1] for start, end in zip(self._starts, self._starts[1:], strict=False)]
+
     @classmethod
     def weighed(cls, holding: Callable[[str], Iterable[tuple[str, int]]], titles: list[tuple[str, str]]) -> Vocabulary:
-        """From the words of ``title`` and ``body`` (``holding(field)``: (word, documents holding it) pairs, in
-        the index's simplified characters) and every (document id, title): the words in MIN_DOCS documents or
-        more, of at most MAX_WORD_CHARS, Chinese words of two characters or more or Latin words.
+        """From the words of ``title`` and ``body`` (``holding(field)``: (word, documents holding it) pairs, each word
+        once, in the index's simplified characters) and every (document id, title): :meth:`counted` of the words
+        :func:`is_word` admits."""
+        title, body = ({word: docs for word, docs in holding(name) if is_word(word)} for name in ("title", "body"))
+        return cls.counted(title, body, titles)
+
+    @classmethod
+    def counted(
+        cls,
+        title: dict[str, int],
+        body: dict[str, int],
+        titles: list[tuple[str, str]],
+        normals: list[str] | None = None,
+    ) -> Vocabulary:
+        """From the documents holding each word in ``title`` and in ``body`` (words :func:`is_word` admits) and
+        every (document id, title) (``normals`` as for the constructor): the words in MIN_DOCS documents or more of
+        either field.
 
         A word's weight is the documents holding it, those holding it in their title counted TITLE_WEIGHT
         times: words of titles name topics (低保), words found only in bodies rarely do (低于). Every store
@@ -76,12 +102,11 @@ class Vocabulary:
         """
         words: dict[str, int] = {}
         found_in: dict[str, int] = {}
-        for fieldname, weight in (("title", TITLE_WEIGHT), ("body", 1)):
-            for word, docs in holding(fieldname):
-                if len(word) <= MAX_WORD_CHARS and _WORD.match(word):
-                    words[word] = words.get(word, 0) + weight * docs
-                    found_in[word] = max(found_in.get(word, 0), docs)
-        return cls({word: score for word, score in words.items() if found_in[word] >= MIN_DOCS}, titles)
+        for counts, weight in ((title, TITLE_WEIGHT), (body, 1)):
+            for word, docs in counts.items():
+                words[word] = words.get(word, 0) + weight * docs
+                found_in[word] = max(found_in.get(word, 0), docs)
+        return cls({word: score for word, score in words.items() if found_in[word] >= MIN_DOCS}, titles, normals)
 
     def starting_with(self, prefix: str) -> range:
         """Indexes into :attr:`words` of the words beginning with ``prefix`` (normal form)."""

@@ -16,15 +16,50 @@ from __future__ import annotations
 import functools
 import importlib
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import cast
 
+from index.decoding import file_name
 from index.limits import DEFAULTS, Limits
 from index.record import RawRecord, ReadError
 
 HEAD_BYTES = 65536
 
-ReadFn = Callable[[Path, Limits], Iterator["RawRecord | ReadError"]]
+ReadFn = Callable[..., Iterator["RawRecord | ReadError | Piece"]]
+# Asked of each piece of a file read in pieces (a JSON Lines line: its locator, its text) before it is parsed:
+# True passes it over (:class:`Piece`).
+Passed = Callable[[str, str], bool]
+
+
+@dataclass
+class Piece:
+    """A part of a file that holds its records on its own (a JSON Lines line) that :func:`read_file` passed over
+    unparsed, as its caller's ``passed`` asked: the file, where in it, and its records, parsed when asked
+    (:meth:`records`)."""
+
+    source: str
+    locator: str
+    parse: Callable[[], list[RawRecord | ReadError]]
+
+    def __post_init__(self) -> None:
+        self.source = file_name(self.source)  # as RawRecord names its file
+
+    @property
+    def where(self) -> str:
+        return f"{self.source} {self.locator}".strip()
+
+    def records(self) -> list[RawRecord | ReadError]:
+        """The piece's records and read errors, as reading it would have given them; whatever parsing raises is a
+        ReadError naming the piece."""
+        try:
+            return self.parse()
+        except RecursionError:
+            return [ReadError(self.source, "nested too deep to read", self.locator)]
+        except Exception as exc:
+            return [ReadError(self.source, f"unreadable: {type(exc).__name__}: {exc}", self.locator)]
+
 
 # Most specific first: a crawl folder's page is HTML, a JSON Lines file also parses as text, and a page text
 # whose label table is tab-separated (索引号：\t…\t主题分类：\t…) also fits the CSV sniffer (a ``.csv`` or
@@ -40,11 +75,11 @@ def contained(read: ReadFn) -> ReadFn:
     """
 
     @functools.wraps(read)
-    def guarded(path: Path, bounds: Limits = DEFAULTS) -> Iterator[RawRecord | ReadError]:
+    def guarded(path: Path, bounds: Limits = DEFAULTS, **options) -> Iterator[RawRecord | ReadError | Piece]:
         count = 0
         try:
-            for item in read(path, bounds):
-                count += isinstance(item, RawRecord)
+            for item in read(path, bounds, **options):
+                count += isinstance(item, RawRecord | Piece)
                 yield item
         except ReadError:
             raise
@@ -104,6 +139,14 @@ def read_file(path: Path, bounds: Limits = DEFAULTS) -> Iterator[RawRecord | Rea
     Whatever a reader raises ends that file only, as a ReadError naming the record it had got to;
     past ``bounds.max_records_per_file`` records (PORTAL_MAX_RECORDS_PER_FILE) the rest of the file is not read.
     """
+    return cast(Iterator[RawRecord | ReadError], read_passing(path, bounds, None))
+
+
+def read_passing(path: Path, bounds: Limits, passed: Passed | None) -> Iterator[RawRecord | ReadError | Piece]:
+    """:func:`read_file`, where ``passed`` (locator, text → bool) is asked of each piece of a file its reader reads in
+    self-contained pieces (``PIECES = True``: JSON Lines, a line) before the piece is parsed; a piece it answers True
+    for is yielded unparsed, as a :class:`Piece` (counted as one record), so a caller that knows a piece already does
+    not pay for parsing it. Other readers never ask."""
     max_records = bounds.max_records_per_file
     try:
         reader = detect_reader(path)
@@ -114,9 +157,10 @@ def read_file(path: Path, bounds: Limits = DEFAULTS) -> Iterator[RawRecord | Rea
         yield ReadError(path, "not a recognised document format (page text, HTML, JSON, JSON Lines, CSV)")
         return
     count = 0
+    pieces = passed is not None and getattr(reader, "PIECES", False)
     try:
-        for item in reader.read(path, bounds):
-            if isinstance(item, RawRecord):
+        for item in reader.read(path, bounds, passed=passed) if pieces else reader.read(path, bounds):
+            if isinstance(item, RawRecord | Piece):
                 count += 1
                 if count > max_records:
                     yield ReadError(

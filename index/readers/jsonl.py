@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gzip
 import io
 import json
@@ -9,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from index.limits import Limits
-from index.readers import contained
+from index.readers import Passed, Piece, contained
 from index.readers._common import (
     GZIP_MAGIC,
     PYTHON_LITERAL,
@@ -25,6 +26,7 @@ from index.record import RawRecord, ReadError
 
 NAME = "jsonl"
 SUFFIXES = (".jsonl", ".ndjson")
+PIECES = True  # each line holds its records on its own (index.readers.read_file's ``passed``)
 
 
 def sniff(path: Path, head: bytes) -> bool:
@@ -65,7 +67,9 @@ def _lines(path: Path, limit: int) -> Iterator[str | None]:
 
 
 @contained
-def read(path: Path, bounds: Limits) -> Iterator[RawRecord | ReadError]:
+def read(path: Path, bounds: Limits, passed: Passed | None = None) -> Iterator[RawRecord | ReadError | Piece]:
+    """The records of every line; a line ``passed`` (its locator, its text) answers True for is a :class:`Piece`,
+    not parsed."""
     for number, line in enumerate(_lines(path, bounds.max_parse_bytes), start=1):
         locator = f"line {number}"
         if line is None:
@@ -74,36 +78,48 @@ def read(path: Path, bounds: Limits) -> Iterator[RawRecord | ReadError]:
             continue
         if not line.strip():
             continue
-        try:
-            item = json.loads(line)
-        except ValueError as exc:
-            try:  # a line a crawler wrote as str(item): a Python literal, keys in single quotes
-                item = python_literal(line) if PYTHON_LITERAL.match(line) else None
-            except ValueError:
-                item = None
-            if item is None:
-                yield ReadError(path, f"not valid JSON: {exc}", locator)
-                continue
-        except RecursionError:
-            yield ReadError(path, "nested too deep to parse (thousands of levels)", locator)
+        if passed is not None and passed(locator, line):
+            yield Piece(str(path), locator, functools.partial(_parsed_line, path, locator, line, bounds))
             continue
-        if not isinstance(item, dict):
-            yield ReadError(path, f"expected an object, found {type(item).__name__}", locator)
-            continue
-        record = record_from_mapping(item, str(path), locator)
-        if not holds_document(record.fields):
-            unpacked = embedded_json(item, bounds.max_nesting)  # a saved response holding its records as JSON text
-            if isinstance(unpacked, dict):
-                item = unpacked
-                record = record_from_mapping(item, str(path), locator)
-        records = documents_in(item, bounds.max_nesting)
-        if records is None or (len(records) == 1 and records[0] is item):
-            yield record
-            continue
-        # A line holding an API response (a crawler's saved page of results): its records, each its own.
-        for number_in_line, found in enumerate(records, start=1):
-            where = f"{locator} record {number_in_line}"
-            if isinstance(found, dict):
-                yield record_from_mapping(found, str(path), where)
-            else:
-                yield ReadError(path, f"expected an object, found {type(found).__name__}", where)
+        yield from _line_records(path, locator, line, bounds)
+
+
+def _line_records(path: Path, locator: str, line: str, bounds: Limits) -> Iterator[RawRecord | ReadError]:
+    """The records (and read errors) one line holds."""
+    try:
+        item = json.loads(line)
+    except ValueError as exc:
+        try:  # a line a crawler wrote as str(item): a Python literal, keys in single quotes
+            item = python_literal(line) if PYTHON_LITERAL.match(line) else None
+        except ValueError:
+            item = None
+        if item is None:
+            yield ReadError(path, f"not valid JSON: {exc}", locator)
+            return
+    except RecursionError:
+        yield ReadError(path, "nested too deep to parse (thousands of levels)", locator)
+        return
+    if not isinstance(item, dict):
+        yield ReadError(path, f"expected an object, found {type(item).__name__}", locator)
+        return
+    record = record_from_mapping(item, str(path), locator)
+    if not holds_document(record.fields):
+        unpacked = embedded_json(item, bounds.max_nesting)  # a saved response holding its records as JSON text
+        if isinstance(unpacked, dict):
+            item = unpacked
+            record = record_from_mapping(item, str(path), locator)
+    records = documents_in(item, bounds.max_nesting)
+    if records is None or (len(records) == 1 and records[0] is item):
+        yield record
+        return
+    # A line holding an API response (a crawler's saved page of results): its records, each its own.
+    for number_in_line, found in enumerate(records, start=1):
+        where = f"{locator} record {number_in_line}"
+        if isinstance(found, dict):
+            yield record_from_mapping(found, str(path), where)
+        else:
+            yield ReadError(path, f"expected an object, found {type(found).__name__}", where)
+
+
+def _parsed_line(path: Path, locator: str, line: str, bounds: Limits) -> list[RawRecord | ReadError]:
+    return list(_line_records(path, locator, line, bounds))

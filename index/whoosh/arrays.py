@@ -65,13 +65,16 @@ class IndexArrays:
         save_pickle(path, state)
 
     @classmethod
-    def load(cls, path: Path, version: tuple) -> IndexArrays | None:
-        """The arrays saved at ``path`` for ``version``, or None when there are none for it (or unreadable)."""
+    def load(cls, path: Path, version: tuple | None) -> IndexArrays | None:
+        """The arrays saved at ``path`` for ``version`` (None: for whichever commit they were saved), or None when there
+        are none for it (or unreadable)."""
         state = load_pickle(path)
-        if not isinstance(state, dict) or state.get("version") != version:
+        if not isinstance(state, dict) or not isinstance(state.get("version"), tuple):
+            return None
+        if version is not None and state["version"] != version:
             return None
         arrays = cls.__new__(cls)
-        arrays.version = version
+        arrays.version = state["version"]
         arrays.alive = state["alive"]
         arrays.size = arrays.alive.size
         arrays.count = int(arrays.alive.sum())
@@ -121,7 +124,10 @@ class IndexArrays:
         def compute() -> tuple[np.ndarray, list[str]]:
             vocabulary: dict[str, int] = {}
             codes = np.fromiter(
-                (vocabulary.setdefault(value, len(vocabulary)) if value else -1 for value in _column(reader, field)),
+                (
+                    vocabulary.setdefault(value, len(vocabulary)) if value else -1
+                    for value in column_values(reader, field)
+                ),
                 np.int32,
                 self.size,
             )
@@ -133,7 +139,7 @@ class IndexArrays:
         """``int64[size]``: a numeric column (Whoosh's default, the largest int, where a document has none)."""
 
         def compute() -> np.ndarray:
-            return np.fromiter(_column(reader, field), np.int64, self.size)
+            return np.fromiter(column_values(reader, field), np.int64, self.size)
 
         return self._once(("numbers", field), compute)
 
@@ -286,7 +292,7 @@ class _Cache:
             return value if kept is None else kept[0]
 
 
-def _column(reader: IndexReader, field: str):
+def column_values(reader: IndexReader, field: str):
     """Every document's value in a column, deleted documents included, in docnum order across segments."""
     for leaf, _offset in reader.leaf_readers():
         yield from itertools.islice(leaf.column_reader(field), leaf.doc_count_all())

@@ -48,7 +48,7 @@ from index.query.synonyms import Synonyms
 from index.query.syntax import Parsed, parse
 from index.record import Document
 from index.schema import date_from_key, from_stored
-from index.whoosh import generations
+from index.whoosh import generations, increments
 from index.whoosh.arrays import IndexArrays, commit_version, load_pickle, save_pickle
 from index.whoosh.engine import Engine, Scored
 from index.whoosh.facets import collapse, facet_values, filter_mask, ranked
@@ -231,6 +231,7 @@ class Catalog:
         and save them beside it (:data:`SAVED`; ingest calls this after committing, so no search or server start
         pays for them)."""
         with self.searcher(latest=True) as searcher:
+            self._carry_over(searcher)
             engine = self._engine(searcher)
             arrays, reader = engine.arrays, engine.reader
             for field in TEXT_FIELDS.values():
@@ -254,6 +255,30 @@ class Catalog:
             # the vocabulary last: a commit is ready to search once it is saved (_commit_ready)
             save_pickle(self._vocabulary_path(arrays.version), (vocabulary, speller))
         segmenter(userdict_of(self._analyzer()))  # builds the query tokenizer's dictionary trie where missing
+
+    def _carry_over(self, searcher: Searcher) -> None:
+        """The arrays and vocabulary of the commit ``searcher`` reads, from those :meth:`prepare` saved for the commit
+        before in this generation where the new one only added segments and deletions (:mod:`index.whoosh.increments`):
+        a re-crawl's commit reads its new segment, not the whole index. Nothing where there is nothing to carry over."""
+        reader = searcher.reader()
+        version = commit_version(self._generation, reader)
+        folder = self.index_dir / str(self._generation)
+        for path in folder.glob("arrays-*.pickle"):
+            before = IndexArrays.load(path, None)
+            if before is None or before.version == version:
+                continue
+            arrays = increments.arrays_after(before, reader, version)
+            if arrays is None:
+                continue
+            with self._lock:
+                self._arrays = arrays
+            saved = load_pickle(self._vocabulary_path(before.version))
+            if isinstance(saved, tuple) and len(saved) == 2 and isinstance(saved[0], Vocabulary):
+                vocabulary = increments.vocabulary_after(saved[0], before, arrays, reader)
+                if vocabulary is not None:
+                    with self._prepare_lock:
+                        self._prepared = (version, vocabulary, Speller(vocabulary))
+            return
 
     def _vocabulary(self, searcher: Searcher) -> tuple[Vocabulary, Speller]:
         """The words and titles of the commit ``searcher`` reads, and a speller on them: built once per commit

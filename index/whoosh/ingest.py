@@ -29,6 +29,7 @@ from index.limits import Limits
 from index.query.protocols import Unwritable
 from index.schema import build_schema, to_fields
 from index.whoosh import generations
+from index.whoosh.arrays import column_values
 from index.whoosh.writer import BulkWriter, UnwritableDocument
 
 
@@ -111,19 +112,20 @@ class _IndexWriter:
             reader = searcher.reader()
             if reader.doc_count() == 0:
                 return {}
-            ids = reader.column_reader("id")
-            hashes = reader.column_reader("content_hash")
-            keys = reader.column_reader("dedup_key")
+            # Each column read through in docnum order (every document's value, deleted ones included): a look-up of
+            # a document in a multi-segment column costs as much as reading it through.
+            ids, hashes, keys = (list(column_values(reader, name)) for name in ("id", "content_hash", "dedup_key"))
+            alive = set(reader.all_doc_ids())
             sources: dict[str, str] = {}
             # The source field is indexed: one posting list per file, not every document's stored fields.
             for term in reader.lexicon("source"):
                 source = resolved(term.decode("utf-8"))
                 for docnum in reader.postings("source", term).all_ids():
-                    if not reader.is_deleted(docnum):
+                    if docnum in alive:
                         sources[ids[docnum]] = source
             return {
                 ids[docnum]: Held(hashes[docnum], sources.get(ids[docnum], ""), keys[docnum] or None)
-                for docnum in reader.all_doc_ids()
+                for docnum in sorted(alive)
             }
 
     def stored(self, doc_id: str) -> dict[str, object] | None:
