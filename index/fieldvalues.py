@@ -35,7 +35,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from index.labels import canonical_field
+from index.labels import canonical_field, without_own_label
 from index.record import Finding
 
 # How a field reads a list of strings. Fields not listed hold one value.
@@ -88,7 +88,9 @@ def field_value(name: str, value: Any) -> tuple[Any, list[Finding]]:
     if name in DATE_FIELDS and isinstance(value, dict) and (moment := _java_date(value)) is not None:
         return moment, []
     if isinstance(value, dict) and (entry := _entry_value(value)) is not None:
-        return field_value(name, entry)  # a row of the page's label table: its value, not its label
+        # A row of the page's label table: its value, not its label, and read as a plain value is (its own
+        # label kept in front, 来源：国务院办公厅, is no part of it).
+        return field_value(name, without_own_label(entry, name))
     if shape != "paragraphs" and isinstance(value, dict) and (named := _named_text(value)) is not None:
         return _scalar(name, named)
     if isinstance(value, list | tuple) and all(item is None or _is_scalar(item) for item in value):
