@@ -35,7 +35,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from index.labels import canonical_field
+from index.labels import table_row_value, without_own_label
 from index.record import Finding
 
 # How a field reads a list of strings. Fields not listed hold one value.
@@ -87,8 +87,10 @@ def field_value(name: str, value: Any) -> tuple[Any, list[Finding]]:
         return _scalar(name, value)
     if name in DATE_FIELDS and isinstance(value, dict) and (moment := _java_date(value)) is not None:
         return moment, []
-    if isinstance(value, dict) and (entry := _entry_value(value)) is not None:
-        return field_value(name, entry)  # a row of the page's label table: its value, not its label
+    if isinstance(value, dict) and (entry := table_row_value(value)) is not None:
+        # A row of the page's label table: its value, not its label, and read as a plain value is (its own
+        # label kept in front, 来源：国务院办公厅, is no part of it).
+        return field_value(name, without_own_label(entry, name))
     if shape != "paragraphs" and isinstance(value, dict) and (named := _named_text(value)) is not None:
         return _scalar(name, named)
     if isinstance(value, list | tuple) and all(item is None or _is_scalar(item) for item in value):
@@ -135,22 +137,6 @@ def _named_text(value: dict[str, Any]) -> str | None:
             if isinstance(text, str) and text.strip():
                 return text
     return None
-
-
-# A field given as a row of the page's label table (``"fwzh": {"name": "发文字号", "value": "津政发〔2021〕1号"}``,
-# ``{"label": "发布日期", "value": …}``): a known label under one of these keys, the field's value under the other.
-_ENTRY_LABEL_KEYS = ("name", "label", "key", "cname", "fieldname", "title")
-_ENTRY_VALUE_KEYS = ("value", "val", "fieldvalue", "text", "content")
-
-
-def _entry_value(value: dict[str, Any]) -> Any:
-    """The value of an object that is a labelled entry (its name is a known label, :mod:`index.labels`), or None.
-    ``{"id": 7, "name": "北京市人民政府"}`` names a value and is no entry: its name is no label."""
-    keys = {str(key).replace("_", "").lower(): key for key in value}
-    label = next((keys[k] for k in _ENTRY_LABEL_KEYS if k in keys and isinstance(value[keys[k]], str)), None)
-    if label is None or canonical_field(value[label]) is None:
-        return None
-    return next((value[keys[k]] for k in _ENTRY_VALUE_KEYS if k in keys and keys[k] != label), None)
 
 
 # A java.util.Date as json-lib and old Struts APIs serialise it (``"publishTime": {"date": 18, "day": 1, "hours":

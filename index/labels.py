@@ -486,6 +486,8 @@ def map_fields(items: Iterable[tuple[str, Any]], guess: bool = False) -> tuple[d
     labelled: list[tuple[str, str]] = []  # label: value pairs a record's values hold (来源：… 发布时间：…)
     for label, value in pairs:
         name = fields.get(label)
+        if name not in _LINK_FIELDS and isinstance(value, dict) and (row := table_row_value(value)) is not None:
+            value = row  # a row of the page's label table is its value, read by every rule below as one
         companion = _companion_of(label, value)
         if companion is not None and name in (None, companion[1]):
             name = companion[1]  # FWJG_name beside FWJG: the name wins over the code beside it
@@ -600,6 +602,23 @@ def _companion_key(label: str) -> tuple[str, str] | None:
         if stem != key and (field := _BY_KEY.get(stem)) in _NAMED_FIELDS:
             return stem, field
     return None
+
+
+_LINK_FIELDS = frozenset({"attachments", "related"})  # an object there is a link (its name and url), never a row
+# A field given as a row of the page's label table (``"fwzh": {"name": "发文字号", "value": "津政发〔2021〕1号"}``,
+# ``{"label": "发布日期", "value": …}``): a known label under one of these keys, the field's value under the other.
+_ENTRY_LABEL_KEYS = ("name", "label", "key", "cname", "fieldname", "title")
+_ENTRY_VALUE_KEYS = ("value", "val", "fieldvalue", "text", "content")
+
+
+def table_row_value(value: dict[str, Any]) -> Any:
+    """The value of an object that is a labelled entry (its name is a known label, :mod:`index.labels`), or None.
+    ``{"id": 7, "name": "北京市人民政府"}`` names a value and is no entry: its name is no label."""
+    keys = {str(key).replace("_", "").lower(): key for key in value}
+    label = next((keys[k] for k in _ENTRY_LABEL_KEYS if k in keys and isinstance(value[keys[k]], str)), None)
+    if label is None or canonical_field(value[label]) is None:
+        return None
+    return next((value[keys[k]] for k in _ENTRY_VALUE_KEYS if k in keys and keys[k] != label), None)
 
 
 # A page's label and colon a crawler kept in front of the value it scraped (``发布时间：2021-01-20 10:00``).

@@ -349,8 +349,9 @@ _CAPTION_FIELDS = frozenset({"title", "id", "url", "column", "site"})
 
 
 def _more_than_captions(items: list[object]) -> bool:
-    """Whether a list's objects give more than a caption's fields (a text, a date, a publisher …) by their labels."""
-    return any(set(mapping_fields(item, guess=False)) - _CAPTION_FIELDS for item in items if isinstance(item, dict))
+    """Whether a list's objects give more than a caption's fields (a text, a date, a publisher …), by their labels
+    or by their keys' words (``createDate``, ``publishDepartment``: a search API's records, no captions)."""
+    return any(set(mapping_fields(item, guess=True)) - _CAPTION_FIELDS for item in items if isinstance(item, dict))
 
 
 def _sibling_lists(data: object, counted: list[tuple[int, list[object]]], depth: int) -> list[list[object]]:

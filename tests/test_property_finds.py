@@ -1,0 +1,78 @@
+"""Faults the Hypothesis robustness properties found with more examples than a CI run draws, as plain tests.
+
+- A field given as a row of the page's label table whose value keeps the page's label in front
+  (``"发文机关": {"name": "发布机构", "value": "来源：国务院办公厅"}``) kept ``来源：`` in the publisher: a plain
+  value loses its own label (index.labels.without_own_label), a row's value did not
+  (tests/test_reader_export_robustness.py, seed 101 at 600 examples).
+- A publisher's code and its name beside it, both as rows of the label table (``"FWJG": {"name": "发布机构",
+  "value": "11330000002482155Q"}``, ``"FWJG_NAME": {…, "value": "国务院办公厅"}``), gave the code: the rules that
+  weigh a plain value (a code is no name; a name beside its code wins) did not see inside a row (seed 202).
+- A response's records split over two lists of as many records side by side, under a caption (``"title": "政策发布"``),
+  whose date and publisher are under keys read by their words (``createDate``, ``publishDepartment``: Hanweb
+  智能检索's key set) gave the caption as the one document: the records were judged captions themselves (main's
+  export robustness property, seed 101 at 450 examples).
+"""
+
+from __future__ import annotations
+
+import json
+
+from index.ingest import IngestReport, read_document
+from index.limits import DEFAULTS
+from index.readers import read_file
+from index.record import RawRecord
+
+
+def _document(tmp_path, record):
+    path = tmp_path / "rows.json"
+    path.write_text(json.dumps([record], ensure_ascii=False), "utf-8")
+    [raw] = [item for item in read_file(path) if isinstance(item, RawRecord)]
+    doc = read_document(raw, DEFAULTS, IngestReport())
+    assert doc is not None
+    return doc
+
+
+def test_a_label_table_rows_value_with_its_own_label_in_front_reads_without_it(tmp_path):
+    record = {
+        "标题": "国务院办公厅关于举行全国性哀悼活动的通知",
+        "发布时间": {"name": "发布日期", "value": "发布时间：2020-04-03"},
+        "发文机关": {"name": "发布机构", "value": "来源：国务院办公厅"},
+        "文号": {"label": "发文字号", "value": "发文字号：国办发明电〔2020〕7号"},
+        "正文": "各省、自治区、直辖市人民政府：现将有关事项通知如下。",
+    }
+    doc = _document(tmp_path, record)
+    assert (doc.publisher, doc.doc_no, doc.pub_date) == ("国务院办公厅", "国办发明电〔2020〕7号", "2020-04-03")
+
+
+def test_a_publishers_code_and_name_as_label_table_rows_read_as_the_name(tmp_path):
+    record = {
+        "标题": "国务院办公厅关于举行全国性哀悼活动的通知",
+        "FWJG": {"name": "发布机构", "value": "11330000002482155Q"},
+        "FWJG_NAME": {"name": "发布机构", "value": "国务院办公厅"},
+        "正文": "各省、自治区、直辖市人民政府：现将有关事项通知如下。",
+    }
+    assert _document(tmp_path, record).publisher == "国务院办公厅"
+
+
+def test_records_of_two_lists_side_by_side_with_dates_under_keys_read_by_their_words_are_all_read(tmp_path):
+    def records(first: int) -> list[dict]:
+        return [
+            {
+                "id": number,
+                "title": f"关于第{number}项不动产登记改革的通知",
+                "createDate": f"2019-01-{number:02d}",
+                "link": f"http://www.example.gov.cn/art/2019/1/{number}.html",
+            }
+            for number in range(first, first + 3)
+        ]
+
+    response = {
+        "success": True,
+        "data": {"id": 1, "title": "政策发布", "centralPolicies": records(1), "localPolicies": records(4)},
+    }
+    path = tmp_path / "monthly.jsonp"
+    path.write_text(f"window.jspCallback({json.dumps(response, ensure_ascii=False)});", "utf-8")
+    raws = [item for item in read_file(path) if isinstance(item, RawRecord)]
+    docs = [read_document(raw, DEFAULTS, IngestReport()) for raw in raws]
+    assert [doc.title for doc in docs if doc] == [f"关于第{n}项不动产登记改革的通知" for n in range(1, 7)]
+    assert docs[0] is not None and docs[0].pub_date == "2019-01-01"
