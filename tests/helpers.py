@@ -112,3 +112,18 @@ def _dead_port() -> int:
     from index.localports import free_port
 
     return free_port()
+
+
+def read_documents(path: Path) -> list:
+    """The documents ``portal ingest`` would make of the file at ``path`` (its reader, then read_document with the
+    default limits); asserts that the file gives no read error and every record a document."""
+    from index.ingest import IngestReport, read_document
+    from index.limits import DEFAULTS
+    from index.readers import read_file
+    from index.record import RawRecord, ReadError
+
+    items = list(read_file(path))
+    assert not [item for item in items if isinstance(item, ReadError)], items
+    docs = [read_document(item, DEFAULTS, IngestReport()) for item in items if isinstance(item, RawRecord)]
+    assert all(doc is not None for doc in docs)
+    return docs

@@ -23,35 +23,24 @@ import gzip
 import json
 
 import pytest
+from helpers import read_documents
 
 from bench.fidelity import COLLECTION, FIELDS, ingest_one, load_manifest, same
-from index.ingest import IngestReport, read_document
 from index.labels import map_fields
-from index.limits import DEFAULTS
 from index.normalise import clean_body, clean_line
-from index.readers import read_file
-from index.record import RawRecord, ReadError
-
-
-def _documents(path):
-    items = list(read_file(path))
-    assert not [item for item in items if isinstance(item, ReadError)], items
-    docs = [read_document(item, DEFAULTS, IngestReport()) for item in items if isinstance(item, RawRecord)]
-    assert all(doc is not None for doc in docs)
-    return docs
 
 
 def _one(tmp_path, record, name="export.json"):
     path = tmp_path / name
     path.write_text(json.dumps(record, ensure_ascii=False), "utf-8")
-    [doc] = _documents(path)
+    [doc] = read_documents(path)
     return doc
 
 
 def test_a_records_content_that_is_a_whole_pages_text_dump_is_read_as_the_page(tmp_path):
     path = tmp_path / "yuhamixli-govcn-fxqf.json"
     path.write_bytes(gzip.decompress((COLLECTION / "pages/yuhamixli-govcn-fxqf.json.gz").read_bytes()))
-    [doc] = _documents(path)
+    [doc] = read_documents(path)
     assert doc.title == "中华人民共和国反洗钱法"
     assert doc.pub_date == "2024-11-09"  # the dump's date line under its heading
     head = doc.body[:300]

@@ -11,25 +11,15 @@ from __future__ import annotations
 import gzip
 import json
 
+from helpers import read_documents
+
 from bench.fidelity import COLLECTION
-from index.ingest import IngestReport, read_document
-from index.limits import DEFAULTS
-from index.readers import read_file
-from index.record import RawRecord, ReadError
-
-
-def _documents(path):
-    items = list(read_file(path))
-    assert not [item for item in items if isinstance(item, ReadError)], items
-    docs = [read_document(item, DEFAULTS, IngestReport()) for item in items if isinstance(item, RawRecord)]
-    assert all(doc is not None for doc in docs)
-    return docs
 
 
 def test_records_split_over_lists_side_by_side_are_all_read(tmp_path):
     path = tmp_path / "jyy-monthly-policies.jsonp"
     path.write_bytes(gzip.decompress((COLLECTION / "pages/jyy-monthly-policies.jsonp.gz").read_bytes()))
-    docs = _documents(path)
+    docs = read_documents(path)
     assert len(docs) == 5 + 16  # centralPolicies, then localPolicies, in the response's order
     assert docs[1].title == "区块链信息服务管理规定"
     assert docs[1].publisher == "国家互联网信息办公室"
@@ -48,7 +38,7 @@ def test_a_list_of_another_shape_beside_the_records_is_not_read_as_records(tmp_p
     }
     path = tmp_path / "response.json"
     path.write_text(json.dumps(response, ensure_ascii=False), "utf-8")
-    assert [doc.title for doc in _documents(path)] == ["关于印发《办法》的通知", "关于开展检查的通知"]
+    assert [doc.title for doc in read_documents(path)] == ["关于印发《办法》的通知", "关于开展检查的通知"]
 
 
 def test_a_class_code_with_its_name_beside_it_is_read_for_the_genre_and_the_style(tmp_path):
@@ -66,7 +56,7 @@ def test_a_class_code_with_its_name_beside_it_is_read_for_the_genre_and_the_styl
     }
     path = tmp_path / "tj-zcwj.json"
     path.write_text(json.dumps({"page": {"content": [record, {**record, "TCFL": "05", "TCFL_name": "通知"}]}}), "utf-8")
-    first, second = _documents(path)
+    first, second = read_documents(path)
     assert first.category_genre == "行政规范性文件"
     assert first.publisher == "天津市人民政府"
     assert second.category_genre in ("行政规范性文件", "通知")  # one genre dimension: the nearer label wins
@@ -83,7 +73,7 @@ def test_a_field_given_as_a_row_of_the_label_table_reads_as_its_value_and_a_name
     }
     path = tmp_path / "rows.json"
     path.write_text(json.dumps([record], ensure_ascii=False), "utf-8")
-    [doc] = _documents(path)
+    [doc] = read_documents(path)
     assert (doc.doc_no, doc.pub_date, doc.publisher) == ("津政发〔2021〕1号", "2021-01-06", "天津市人民政府")
 
 
@@ -101,4 +91,4 @@ def test_a_nested_document_beside_two_lists_of_one_related_document_each_stays_t
     }
     path = tmp_path / "detail.json"
     path.write_text(json.dumps(response, ensure_ascii=False), "utf-8")
-    assert [doc.title for doc in _documents(path)] == ["关于某事项的通知"]
+    assert [doc.title for doc in read_documents(path)] == ["关于某事项的通知"]
