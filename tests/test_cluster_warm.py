@@ -1,6 +1,7 @@
 """The cluster store's warm-up (index/cluster/catalog.py: ClusterCatalog.warm), what ``portal serve`` calls before
 taking requests (portal/app.py: open_catalog): it derives the lexicon's table, so the first search does not; a
-cluster that does not answer yet at start-up does not stop the server, and its first search then pays.
+cluster that does not answer yet at start-up does not stop the server, and its first search then pays; the
+speller's tables (index/query/spelling.py: Speller.prepare) are built at start-up, not by the first correction.
 
 Against a real searchd (one node, one shard), skipped where none is installed."""
 
@@ -74,6 +75,17 @@ def test_the_server_derives_the_table_before_its_first_search(cluster, tmp_path,
         catalog.close()
     assert derivations == [1]  # not again by the searches
     assert found[0].total == 11 and not found[0].notices
+
+
+def test_the_speller_tables_are_built_before_the_first_correction(cluster, tmp_path):
+    catalog = open_catalog(_settings(cluster, tmp_path))
+    try:
+        assert isinstance(catalog, ClusterCatalog)
+        _vocabulary, speller = catalog._vocabulary()
+        built = speller.__dict__.get("_character_tables", {})
+        assert built and set(built) == set(speller._by_length)  # every word length, before any search corrects
+    finally:
+        catalog.close()
 
 
 def test_a_cluster_not_up_at_start_leaves_it_to_the_first_search(cluster, tmp_path, derivations, caplog):

@@ -121,13 +121,15 @@ class ClusterCatalog:
 
     def warm(self) -> None:
         """Load now what the first requests would pay for, as :meth:`index.whoosh.catalog.Catalog.warm` does: the
-        segmenter, pypinyin (for corrections by sound), autocomplete and did-you-mean (:meth:`_vocabulary`), the
-        lexicon's table and the compounds of that vocabulary (:meth:`_builder`; the cluster saves no table to load,
-        so it is derived here, 1–2 s), and one search (what the search path loads on its first use). Raises
-        StoreUnavailable where no node answers (the portal logs it and starts; the first search then pays)."""
+        segmenter, pypinyin (for corrections by sound), autocomplete and did-you-mean (:meth:`_vocabulary`, and the
+        speller's tables of it, :meth:`index.query.spelling.Speller.prepare`), the lexicon's table and the compounds
+        of that vocabulary (:meth:`_builder`; the cluster saves no table to load, so it is derived here, 1–2 s), and
+        one search (what the search path loads on its first use). Raises StoreUnavailable where no node answers (the
+        portal logs it and starts; the first search then pays)."""
         list(self.analyzer("预热", mode="query"))
         with contextlib.suppress(OSError):  # out of file descriptors: the first correction imports it
             readings("预")
+        self._vocabulary()[1].prepare()
         self._builder()
         self.search(SearchRequest(q=WARM_QUERY))
 
