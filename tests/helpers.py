@@ -127,3 +127,17 @@ def read_documents(path: Path) -> list:
     docs = [read_document(item, DEFAULTS, IngestReport()) for item in items if isinstance(item, RawRecord)]
     assert all(doc is not None for doc in docs)
     return docs
+
+
+def index_of_records(tmp_path_factory, records: list[dict], name: str) -> Path:
+    """A fresh Whoosh index of ``records`` (written as one JSON file, ingested by ``ingest_paths``), in folders named
+    after ``name``; asserts that no record is rejected."""
+    import json
+
+    from index.whoosh.ingest import ingest_paths
+
+    folder = tmp_path_factory.mktemp(f"{name}-docs")
+    (folder / "docs.json").write_text(json.dumps(records, ensure_ascii=False), "utf-8")
+    index_dir = tmp_path_factory.mktemp(f"{name}-index")
+    assert not ingest_paths([folder], index_dir).rejected
+    return index_dir

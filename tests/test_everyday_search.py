@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from helpers import index_of_records
 
 from index.query import SearchRequest
 from index.query.lexicon import thesaurus_groups
@@ -123,10 +124,7 @@ def _docs() -> list[dict]:
 
 @pytest.fixture(scope="module")
 def catalog(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("everyday-docs")
-    (folder / "docs.json").write_text(json.dumps(_docs(), ensure_ascii=False), "utf-8")
-    index_dir = tmp_path_factory.mktemp("everyday-index")
-    assert not ingest_paths([folder], index_dir).rejected
+    index_dir = index_of_records(tmp_path_factory, _docs(), "everyday")
     catalog = Catalog(index_dir)  # the shipped synonym file
     yield catalog
     catalog.close()

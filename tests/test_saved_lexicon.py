@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 import pytest
+from helpers import index_of_records
 
 import index.query.lexicon as lexicon
 from index.query import SearchRequest
@@ -48,10 +49,7 @@ def _docs() -> list[dict]:
 
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("lexicon-docs")
-    (folder / "docs.json").write_text(json.dumps(_docs(), ensure_ascii=False), "utf-8")
-    index_dir = tmp_path_factory.mktemp("lexicon-index")
-    assert not ingest_paths([folder], index_dir).rejected
+    index_dir = index_of_records(tmp_path_factory, _docs(), "lexicon")
     return index_dir
 
 
