@@ -129,9 +129,10 @@ class ClusterCatalog:
         list(self.analyzer("预热", mode="query"))
         with contextlib.suppress(OSError):  # out of file descriptors: the first correction imports it
             readings("预")
-        self._vocabulary()[1].prepare()
-        self._builder()
-        self.search(SearchRequest(q=WARM_QUERY))
+        with self._one_version():  # the vocabulary, the builder and the search ask the cluster's version once
+            self._vocabulary()[1].prepare()
+            self._builder()
+            self.search(SearchRequest(q=WARM_QUERY))
 
     def close(self) -> None:
         self.cluster.close()
