@@ -113,6 +113,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "发布部门",
         "制发单位",
         "来源",
+        "制定机关",  # law databases (北大法宝 地方库, 国家法律法规数据库): 制定机关, 公布日期, 施行日期, 时效性
         "publisher",
         "publisher_name",
         "puborg",  # gov.cn 政策文件库 API
@@ -152,6 +153,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "发布日期",
         "发布时间",
         "公开时间",
+        "公布日期",  # law databases: the day a law or rule was published (施行日期 is when it takes effect)
         "日期",
         "时间",
         "pub_date",

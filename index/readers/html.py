@@ -140,7 +140,7 @@ def parse_html(
     # Footers list other governments' sites under 相关链接: not links about this document.
     related, related_blocks = related_links(root, base, skip=furniture(root, leaves), leaves=leaves)
     found = label_pairs(root, leaves)
-    fields, _unknown = map_fields((pair.label, pair.value) for pair in found)
+    fields, _unknown = map_fields((pair.label, pair.value) for pair in found if pair.field != _UNKNOWN)
     if isinstance(fields.get("publisher"), str):
         fields["publisher"] = publisher_name(fields["publisher"])
         if not is_publisher_name(fields["publisher"]):
@@ -206,6 +206,14 @@ _MAX_VALUE = 300
 _MAX_LINE = 1000
 # TRS editor output is always the document's own text, never the page's metadata block.
 _EDITOR_CLASSES = frozenset({"trs_editor", "trs_ueditor", "custom_unionstyle"})
+
+
+# The field of a pair whose label no field takes: dropped from the body in a field list, never stored.
+_UNKNOWN = "?"
+# Tables and lists: the groups whose rows are each one field (a block's lines may be text).
+_FIELD_LISTS = ("table", "dl", "ul", "ol")
+_ROW_TAGS = ("li", "td", "th", "dt", "dd")
+_MAX_ROW = 120
 
 
 @dataclass
@@ -322,12 +330,26 @@ def _pairs_in(leaf: HtmlElement) -> list[LabelPair]:
     for match, following in zip(matches, [*matches[1:], None], strict=True):
         label = match.group("known") or match.group("alone") or match.group("bracket")
         field = label and canonical_field(label)
+        if not label:  # a label no field takes (施行日期：, 效力位阶：): metadata only in a field list (_trusted)
+            label, field = match.group("other") or match.group("other_bracket"), _UNKNOWN
         if not field or field in _NOT_VALUES:
             continue
         end = following.start() if following else len(text)
         value = clean_text(text[match.end() : end].replace("\n", " ")).strip(_PAIR_SEPARATORS)
+        if field == _UNKNOWN and not (value and _is_field_row(leaf)):
+            continue
         pairs.append(LabelPair(clean_text(label), value, field, [leaf], True, group))
     return pairs
+
+
+def _is_field_row(leaf: HtmlElement) -> bool:
+    """Whether ``leaf`` is a whole short row of a list or table (``<li><strong>施行日期：</strong>…</li>``), not a
+    line inside a cell that holds more (a salutation or a 联系人 line of a text laid out in a table)."""
+    row = next((el for el in (leaf, *leaf.iterancestors()) if el.tag in _ROW_TAGS), None)
+    if row is None:
+        return False
+    text = clean_text(row.text_content())
+    return len(text) <= _MAX_ROW and text == clean_text(leaf.text_content())
 
 
 def _value_holder(label_el: HtmlElement) -> HtmlElement | None:
@@ -374,11 +396,14 @@ def _trusted(candidates: list[LabelPair]) -> list[LabelPair]:
     """The pairs that are metadata rather than body text or a data table's header.
 
     A strong label with its value on one line is trusted alone; any other pair needs its
-    group (table, list, block) to hold a strong label and at least two fields.
+    group (table, list, block) to hold a strong label and at least two fields. A row whose label no
+    field takes (施行日期, 效力位阶) is metadata only in such a table or list: a row of its field list.
     """
     fields_by_group: dict[HtmlElement, set[str]] = defaultdict(set)
     strong_groups: set[HtmlElement] = set()
     for pair in candidates:
+        if pair.field == _UNKNOWN:
+            continue
         fields_by_group[pair.group].add(pair.field)
         # A date under a date label is metadata too (来源：… 时间：2025-03-20), as in the normaliser.
         if pair.strong or (pair.field in ("pub_date", "written_date") and iso_date(pair.value)):
@@ -391,6 +416,7 @@ def _trusted(candidates: list[LabelPair]) -> list[LabelPair]:
         pair
         for pair in candidates
         if (len(pair.value) <= _MAX_VALUE or pair.field == "summary")
+        and (pair.field != _UNKNOWN or (pair.group in trusted_groups and pair.group.tag in _FIELD_LISTS))
         and (
             (pair.strong and pair.same_line)
             or pair.group in trusted_groups
