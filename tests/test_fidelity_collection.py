@@ -101,6 +101,8 @@ def test_body_checks_and_sets():
     assert same("body_head", "各省、自治区", "国务院关于某事的通知\n国发〔2018〕1号\n" + body)
     assert not same("body_head", "各省、自治区", "【字体：大 中 小】打印本页\n" + body)
     assert not same("body_head", "各省、自治区", "索引号：000014349/2018-00222 发布机构：国务院\n" + body)
+    # a law database's field rows (施行日期, 效力位阶) before the text are metadata, not its first words
+    assert not same("body_head", "各省、自治区", "施行日期：2021-12-01\n效力位阶：地方政府规章\n" + body)
     assert not same("body_head", "各省、自治区", "很长的前言" * 40 + body)
     assert same("keywords", ["体育", "运动会", "函"], "体育\u3000运动会\u3000函")
     assert same("attachments", ["附件1.pdf"], ["附件1"])
