@@ -289,7 +289,7 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
     attachments += listed
     if from_header and body_lines and _names_a_document(body_lines[0]) and not _names_a_document(fields["title"]):
         fields["title"] = body_lines[0].strip()  # the line above the labels was a column (政策文件), this the title
-    body_lines = _past_opening_labels(body_lines, fields)
+    body_lines = _without_next_document(_past_opening_labels(body_lines, fields))
     _opening_doc_no(body_lines, fields)
     _signed(body_lines, fields)
     fields["body"] = "\n".join(_joined_fragments(body_lines)).strip()
@@ -363,6 +363,55 @@ def _opening_doc_no(lines: list[str], fields: dict[str, object]) -> None:
         if doc_no := _doc_no_of_line(line):
             fields["doc_no"] = doc_no
         return
+
+
+# A 公文's imprint line (版记: 2007年3月20日印发), which ends it.
+_IMPRINT = re.compile(r"^\S{0,30}?\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*印发$")
+# A document a heading quotes (《医疗机构药事管理规定》), its name at least this long.
+_QUOTED_NAME = re.compile(r"《([^《》]{4,})》")
+
+
+def _without_next_document(lines: list[str]) -> list[str]:
+    """The body lines up to where another document begins: a text extracted from a compilation (a ministry's
+    PDF holding several documents one after another) runs on from the document's last article into the next
+    document's heading (its title, maybe over a few lines, an issuer line over it), its 文号 alone on the next
+    line and its addressee (``各省、自治区、直辖市卫生厅局：``), then its text. Such a heading ends the body, with
+    an imprint line (``2007年3月20日印发``) just over it (the heading never reaches over a date that signs the text
+    or over an imprint), where prose stands before it and the text before it
+    names neither the document (a 《》 name its heading quotes, its title after 关于) nor its 文号: a notice that
+    forwards or issues a document (现将《…》转发给你们) prints that document's heading too, and keeps it."""
+    texts = [(i, plain_line(line).strip()) for i, line in enumerate(lines) if line.strip()]
+    for k in range(1, len(texts) - 1):
+        doc_no = _doc_no_of_line(texts[k][1])
+        if not doc_no or not texts[k + 1][1].endswith(("：", ":")):
+            continue
+        start = None
+        for span in range(1, min(_MAX_HEADING_LINES, k) + 1):
+            top = texts[k - span][1]
+            if _SIGNED_DATE.match(top) or _IMPRINT.match(top):
+                break  # the date that signs (or the imprint that ends) the text over the heading: no part of it
+            if not _names_a_document("".join(text for _i, text in texts[k - span : k])):
+                break
+            start = k - span
+        if start is None:
+            continue
+        while start > 0 and _IMPRINT.match(texts[start - 1][1]):
+            start -= 1
+        before = [text for _i, text in texts[:start]]
+        heading = "".join(text for _i, text in texts[start:k])
+        if not _has_prose(before) or _names_before(heading, doc_no, _letters("".join(before))):
+            continue
+        return lines[: texts[start][0]]
+    return lines
+
+
+def _names_before(heading: str, doc_no: str, before: str) -> bool:
+    """Whether text (its letters: ``before``) names the document a heading and a 文号 print: its 文号, a name the
+    heading quotes, or the heading's words after 关于."""
+    keys = [doc_no, *_QUOTED_NAME.findall(heading)]
+    if "关于" in heading:
+        keys.append(heading.split("关于", 1)[1])
+    return any((key := _letters(text)) and key in before for text in keys)
 
 
 def _doc_no_of_line(line: str) -> str:
@@ -1119,9 +1168,15 @@ def _names_a_document(line: str) -> bool:
     return _is_title_like(text) and bool(_TITLE_END.search(_no_space(text)))
 
 
+# A line wholly in round brackets: a law's 题注 under its title (（1997年12月29日…通过　自1998年10月1日起施行）), a
+# 文号 in brackets; no title.
+_PARENTHESISED = re.compile(r"^[（(][^（）()]*[）)]$")
+
+
 def _is_title_like(text: str) -> bool:
     return (
         len(_HAN.findall(text)) >= _TITLE_MIN_HAN
+        and not _PARENTHESISED.match(text)
         and len(text) <= _TITLE_MAX
         and not _is_clause(text)
         and not text.endswith((":", "："))
@@ -1188,6 +1243,7 @@ def _plain_record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord
         lines.push_back(line)
     body_lines, related, cut = _body_and_related(lines, bounds.max_doc_chars)
     body_lines, listed = _without_file_list(_unglued(_without_trailing_labels(_without_page_frame(body_lines))))
+    body_lines = _without_next_document(body_lines)
     body = "\n".join(_joined_fragments(body_lines)).strip()
     if not body and not listed:
         raise ReadError(path, "no label lines (名称, 索引号 …) and no text under the title line")
