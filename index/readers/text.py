@@ -1269,6 +1269,50 @@ _READ_WITHOUT_LABELS = Finding(
 )
 
 
+_MAX_ECHO = 10  # lines of the page's heading over a record's body: its names, 索引号, title and 文号, maybe twice
+
+
+def page_text_fields(body: str, fields: dict[str, object]) -> dict[str, object]:
+    """The fields a record's plain-text body gives where the body is the page's text under its heading: a crawler
+    that keeps the text of the page's article block keeps the heading over the text too (the publisher's name,
+    the 索引号 unlabelled, the title, the 文号, the 【字体：大 中 小】 bar; some pages print them twice). Where the
+    body's first lines (at most _MAX_ECHO) are such lines and the title is among them, the text starts after
+    them, the 索引号 and 文号 they print fill those fields where the record gives none, and the signature under
+    the text (:func:`signature`) its publisher and 成文日期 where the record gives none. ``fields`` unchanged
+    where the body opens with anything else (its own text)."""
+    title = str(fields.get("title") or "")
+    lines = body.split("\n")
+    found: dict[str, object] = {}
+    echoed, start, seen = False, 0, 0
+    for i, line in enumerate(lines):
+        text = plain_line(line).strip()
+        if not text:
+            continue
+        seen += 1
+        if seen > _MAX_ECHO:
+            break
+        if title and _is_heading_piece(text, title) and not _is_prose(text):
+            echoed = True
+        elif (index_no := parse_index_no(text)) is not None and index_no.variant != "unrecognised":
+            found.setdefault("index_no", text)
+        elif doc_no := _doc_no_of_line(text):
+            found.setdefault("doc_no", doc_no)
+        elif not (_is_tools(text) or parse_date(text, whole=True) or _names(text)):
+            break
+        start = i + 1
+    if not echoed:
+        return fields
+    text_lines = lines[start:]
+    found = {name: value for name, value in found.items() if not fields.get(name)}
+    if (signed := signature(text_lines)) is not None:
+        names, written = signed
+        if not fields.get("publisher"):
+            found["publisher"] = "、".join(names)
+        if not fields.get("written_date"):
+            found["written_date"] = written
+    return {**fields, **found, "body": "\n".join(text_lines).strip()}
+
+
 def page_dump_record(text: str, source: str, bounds: limits.Limits) -> RawRecord | None:
     """The record of a whole page's text dump that another file holds as one field's value (a crawler's JSON or CSV
     export whose ``content`` is the page's text, one text node a line, navigation and footer kept), read as this
