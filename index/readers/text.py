@@ -1270,6 +1270,7 @@ _READ_WITHOUT_LABELS = Finding(
 
 
 _MAX_ECHO = 10  # lines of the page's heading over a record's body: its names, 索引号, title and 文号, maybe twice
+_HEAD_LINES = 4 * _MAX_ECHO  # lines looked at for them, blank ones among them
 
 
 def page_text_fields(body: str, fields: dict[str, object]) -> dict[str, object]:
@@ -1281,17 +1282,20 @@ def page_text_fields(body: str, fields: dict[str, object]) -> dict[str, object]:
     the text (:func:`signature`) its publisher and 成文日期 where the record gives none. ``fields`` unchanged
     where the body opens with anything else (its own text)."""
     title = str(fields.get("title") or "")
-    lines = body.split("\n")
+    if not title:
+        return fields
+    lines = body.split("\n", _HEAD_LINES)  # the head's lines (blank ones among them), the rest in the last
+    head = lines if len(lines) <= _HEAD_LINES else lines[:-1]
     found: dict[str, object] = {}
     echoed, start, seen = False, 0, 0
-    for i, line in enumerate(lines):
+    for i, line in enumerate(head):
         text = plain_line(line).strip()
         if not text:
             continue
         seen += 1
         if seen > _MAX_ECHO:
             break
-        if title and _is_heading_piece(text, title) and not _is_prose(text):
+        if _is_heading_piece(text, title) and not _is_prose(text):
             echoed = True
         elif (index_no := parse_index_no(text)) is not None and index_no.variant != "unrecognised":
             found.setdefault("index_no", text)
@@ -1302,7 +1306,7 @@ def page_text_fields(body: str, fields: dict[str, object]) -> dict[str, object]:
         start = i + 1
     if not echoed:
         return fields
-    text_lines = lines[start:]
+    text_lines = "\n".join(lines[start:]).split("\n")
     found = {name: value for name, value in found.items() if not fields.get(name)}
     if (signed := signature(text_lines)) is not None:
         names, written = signed
