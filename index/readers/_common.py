@@ -160,12 +160,24 @@ def _with_page_dump(fields: dict[str, Any], source: str, item: Mapping[str, Any]
         page = _parsed_page(saved, source, fields)
         return fields if page is None else {**page.fields, **fields}  # the record's own keys win, its body too
     if page is None:
-        return fields
+        return _under_heading(body, fields) if body else fields
     return {
         **page.fields,
         **{name: value for name, value in fields.items() if name != "body"},
         "body": page.fields.get("body", ""),
     }
+
+
+def _under_heading(body: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """The fields of a record whose body (text, or markup a paragraph an element) is a page's text under the
+    heading the page prints over it, read as :func:`index.readers.text.page_text_fields` reads one; ``fields``
+    unchanged where the body opens with its own text."""
+    from index.htmltext import html_to_text
+    from index.readers.text import page_text_fields
+
+    if not _MARKUP.match(body):
+        return page_text_fields(body, fields)
+    return page_text_fields(html_to_text(html.unescape(body) if body.lstrip().startswith("&lt;") else body), fields)
 
 
 def _parsed_page(markup: str, source: str, fields: dict[str, Any]) -> RawRecord | None:

@@ -289,7 +289,7 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
     attachments += listed
     if from_header and body_lines and _names_a_document(body_lines[0]) and not _names_a_document(fields["title"]):
         fields["title"] = body_lines[0].strip()  # the line above the labels was a column (政策文件), this the title
-    body_lines = _past_opening_labels(body_lines, fields)
+    body_lines = _without_next_document(_past_opening_labels(body_lines, fields))
     _opening_doc_no(body_lines, fields)
     _signed(body_lines, fields)
     fields["body"] = "\n".join(_joined_fragments(body_lines)).strip()
@@ -363,6 +363,55 @@ def _opening_doc_no(lines: list[str], fields: dict[str, object]) -> None:
         if doc_no := _doc_no_of_line(line):
             fields["doc_no"] = doc_no
         return
+
+
+# A 公文's imprint line (版记: 2007年3月20日印发), which ends it.
+_IMPRINT = re.compile(r"^\S{0,30}?\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*印发$")
+# A document a heading quotes (《医疗机构药事管理规定》), its name at least this long.
+_QUOTED_NAME = re.compile(r"《([^《》]{4,})》")
+
+
+def _without_next_document(lines: list[str]) -> list[str]:
+    """The body lines up to where another document begins: a text extracted from a compilation (a ministry's
+    PDF holding several documents one after another) runs on from the document's last article into the next
+    document's heading (its title, maybe over a few lines, an issuer line over it), its 文号 alone on the next
+    line and its addressee (``各省、自治区、直辖市卫生厅局：``), then its text. Such a heading ends the body, with
+    an imprint line (``2007年3月20日印发``) just over it (the heading never reaches over a date that signs the text
+    or over an imprint), where prose stands before it and the text before it
+    names neither the document (a 《》 name its heading quotes, its title after 关于) nor its 文号: a notice that
+    forwards or issues a document (现将《…》转发给你们) prints that document's heading too, and keeps it."""
+    texts = [(i, plain_line(line).strip()) for i, line in enumerate(lines) if line.strip()]
+    for k in range(1, len(texts) - 1):
+        doc_no = _doc_no_of_line(texts[k][1])
+        if not doc_no or not texts[k + 1][1].endswith(("：", ":")):
+            continue
+        start = None
+        for span in range(1, min(_MAX_HEADING_LINES, k) + 1):
+            top = texts[k - span][1]
+            if _SIGNED_DATE.match(top) or _IMPRINT.match(top):
+                break  # the date that signs (or the imprint that ends) the text over the heading: no part of it
+            if not _names_a_document("".join(text for _i, text in texts[k - span : k])):
+                break
+            start = k - span
+        if start is None:
+            continue
+        while start > 0 and _IMPRINT.match(texts[start - 1][1]):
+            start -= 1
+        before = [text for _i, text in texts[:start]]
+        heading = "".join(text for _i, text in texts[start:k])
+        if not _has_prose(before) or _names_before(heading, doc_no, _letters("".join(before))):
+            continue
+        return lines[: texts[start][0]]
+    return lines
+
+
+def _names_before(heading: str, doc_no: str, before: str) -> bool:
+    """Whether text (its letters: ``before``) names the document a heading and a 文号 print: its 文号, a name the
+    heading quotes, or the heading's words after 关于."""
+    keys = [doc_no, *_QUOTED_NAME.findall(heading)]
+    if "关于" in heading:
+        keys.append(heading.split("关于", 1)[1])
+    return any((key := _letters(text)) and key in before for text in keys)
 
 
 def _doc_no_of_line(line: str) -> str:
@@ -1119,9 +1168,15 @@ def _names_a_document(line: str) -> bool:
     return _is_title_like(text) and bool(_TITLE_END.search(_no_space(text)))
 
 
+# A line wholly in round brackets: a law's 题注 under its title (（1997年12月29日…通过　自1998年10月1日起施行）), a
+# 文号 in brackets; no title.
+_PARENTHESISED = re.compile(r"^[（(][^（）()]*[）)]$")
+
+
 def _is_title_like(text: str) -> bool:
     return (
         len(_HAN.findall(text)) >= _TITLE_MIN_HAN
+        and not _PARENTHESISED.match(text)
         and len(text) <= _TITLE_MAX
         and not _is_clause(text)
         and not text.endswith((":", "："))
@@ -1188,6 +1243,7 @@ def _plain_record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord
         lines.push_back(line)
     body_lines, related, cut = _body_and_related(lines, bounds.max_doc_chars)
     body_lines, listed = _without_file_list(_unglued(_without_trailing_labels(_without_page_frame(body_lines))))
+    body_lines = _without_next_document(body_lines)
     body = "\n".join(_joined_fragments(body_lines)).strip()
     if not body and not listed:
         raise ReadError(path, "no label lines (名称, 索引号 …) and no text under the title line")
@@ -1211,6 +1267,54 @@ _READ_WITHOUT_LABELS = Finding(
     "未见标签行，按纯文本读取：标题行为标题，其后为正文（no label lines: the title-like line is the title, the text "
     "after it the body）",
 )
+
+
+_MAX_ECHO = 10  # lines of the page's heading over a record's body: its names, 索引号, title and 文号, maybe twice
+_HEAD_LINES = 4 * _MAX_ECHO  # lines looked at for them, blank ones among them
+
+
+def page_text_fields(body: str, fields: dict[str, object]) -> dict[str, object]:
+    """The fields a record's plain-text body gives where the body is the page's text under its heading: a crawler
+    that keeps the text of the page's article block keeps the heading over the text too (the publisher's name,
+    the 索引号 unlabelled, the title, the 文号, the 【字体：大 中 小】 bar; some pages print them twice). Where the
+    body's first lines (at most _MAX_ECHO) are such lines and the title is among them, the text starts after
+    them, the 索引号 and 文号 they print fill those fields where the record gives none, and the signature under
+    the text (:func:`signature`) its publisher and 成文日期 where the record gives none. ``fields`` unchanged
+    where the body opens with anything else (its own text)."""
+    title = str(fields.get("title") or "")
+    if not title:
+        return fields
+    lines = body.split("\n", _HEAD_LINES)  # the head's lines (blank ones among them), the rest in the last
+    head = lines if len(lines) <= _HEAD_LINES else lines[:-1]
+    found: dict[str, object] = {}
+    echoed, start, seen = False, 0, 0
+    for i, line in enumerate(head):
+        text = plain_line(line).strip()
+        if not text:
+            continue
+        seen += 1
+        if seen > _MAX_ECHO:
+            break
+        if _is_heading_piece(text, title) and not _is_prose(text):
+            echoed = True
+        elif (index_no := parse_index_no(text)) is not None and index_no.variant != "unrecognised":
+            found.setdefault("index_no", text)
+        elif doc_no := _doc_no_of_line(text):
+            found.setdefault("doc_no", doc_no)
+        elif not (_is_tools(text) or parse_date(text, whole=True) or _names(text)):
+            break
+        start = i + 1
+    if not echoed:
+        return fields
+    text_lines = "\n".join(lines[start:]).split("\n")
+    found = {name: value for name, value in found.items() if not fields.get(name)}
+    if (signed := signature(text_lines)) is not None:
+        names, written = signed
+        if not fields.get("publisher"):
+            found["publisher"] = "、".join(names)
+        if not fields.get("written_date"):
+            found["written_date"] = written
+    return {**fields, **found, "body": "\n".join(text_lines).strip()}
 
 
 def page_dump_record(text: str, source: str, bounds: limits.Limits) -> RawRecord | None:
