@@ -29,10 +29,18 @@ _LEVELS = "省市县区州盟旗镇乡"
 _JOINT = re.compile(r"\s*[，,、；;]\s*|\s+")
 
 
+# A note in brackets after a body's name: 鼓楼区发展和改革局（区经信办）, 广东省人大(含常委会).
+_TRAILING_NOTE = re.compile(r"\s*[（(][^（）()]{1,12}[）)]$")
+
+
 def is_organisation_name(text: str) -> bool:
-    """Whether ``text`` reads as the name of a government body or its site, not a document's title."""
+    """Whether ``text`` reads as the name of a government body or its site, not a document's title.
+
+    A short note in brackets after the name (its other name, what it includes) is judged by the name before it.
+    """
     text = text.strip()
-    return 2 <= len(text) <= _MAX_NAME and bool(_ORGANISATION_END.search(text)) and "关于" not in text
+    name = _TRAILING_NOTE.sub("", text)
+    return 2 <= len(text) <= _MAX_NAME and bool(_ORGANISATION_END.search(name)) and "关于" not in text
 
 
 @dataclass(frozen=True)

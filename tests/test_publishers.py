@@ -9,7 +9,7 @@ import pytest
 from helpers import DOCUMENTS
 
 from index.normalise import normalise
-from index.publishers import DEFAULT_TABLE, PublisherTable, resolve_publishers, split_publishers
+from index.publishers import DEFAULT_TABLE, PublisherTable, is_organisation_name, resolve_publishers, split_publishers
 from index.query import SearchRequest
 from index.record import RawRecord
 from index.whoosh.catalog import Catalog
@@ -128,3 +128,18 @@ def test_every_other_name_still_finds_the_documents(catalog, alias):
     assert by_alias and by_alias <= by_full_name
     searched = {hit.id for hit in catalog.search(SearchRequest(q=alias, per_page=50)).hits}
     assert by_alias <= searched
+
+
+@pytest.mark.parametrize(
+    ("text", "is_name"),
+    [
+        ("鼓楼区发展和改革局（区经信办）", True),  # 南京 IGS search API's fbjg, a note in brackets after the name
+        ("秦淮区人民政府办公室", True),
+        ("某某市发展和改革委员会(市物价局)", True),
+        ("某某管理办法（试行）", False),  # a title's 试行 is no body's note
+        ("关于印发工作方案的通知（试行）", False),
+        ("（区经信办）", False),
+    ],
+)
+def test_a_bodys_name_with_a_note_in_brackets_is_a_name(text, is_name):
+    assert is_organisation_name(text) is is_name
