@@ -11,6 +11,7 @@ long, with … wherever text was left out.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import html
 import re
@@ -69,7 +70,10 @@ def marked(text: str, marks: list[tuple[int, int]], start: int = 0, end: int | N
     """``text[start:end]`` escaped, with the spans inside it in ``<mark>``."""
     end = len(text) if end is None else end
     out, index = [], start
-    for mark_start, mark_end in marks:
+    first = bisect.bisect_left(marks, (start,))  # marks are ascending and apart: the one before may reach in
+    for mark_start, mark_end in marks[max(first - 1, 0) :]:
+        if mark_start >= end:
+            break
         mark_start, mark_end = max(mark_start, start), min(mark_end, end)
         if mark_start >= mark_end:
             continue
@@ -130,12 +134,12 @@ def sentence_starts(text: str) -> np.ndarray:
 def _best_sentence(starts: np.ndarray, marks: list[tuple[int, int]]) -> int:
     """The index of the sentence (of ``starts``) holding the most mark starts, then the most marked characters;
     then the first."""
-    weights: dict[int, tuple[int, int]] = {}
-    holding = np.searchsorted(starts, [a for a, _ in marks], side="right") - 1
-    for sentence, (a, b) in zip(holding.tolist(), marks, strict=True):
-        count, chars = weights.get(sentence, (0, 0))
-        weights[sentence] = (count + 1, chars + b - a)
-    return max(sorted(weights), key=lambda sentence: weights[sentence])
+    bounds = np.array(marks, np.int64).reshape(-1, 2)
+    holding = np.searchsorted(starts, bounds[:, 0], side="right") - 1
+    counts = np.bincount(holding, minlength=starts.size)
+    chars = np.bincount(holding, weights=bounds[:, 1] - bounds[:, 0], minlength=starts.size).astype(np.int64)
+    # most marks, then most marked characters (fewer than the text's length + 1), then the first: argmax's
+    return int(np.argmax(counts * (int(bounds[-1, 1]) + 1) + chars))
 
 
 def _clause_window(text: str, start: int, end: int, marks, size: int) -> tuple[int, int]:

@@ -551,11 +551,15 @@ class Engine:
                 candidates.size <= FEW_CANDIDATES or candidates.size * FEW_SHARE <= held[offset][0]
             )
             gram_docs, positions = self._slot_positions(field, slots[offset], candidates, few)
-            if candidates is not None:
-                keep = self._mask(candidates)[gram_docs]
-                gram_docs, positions = gram_docs[keep], positions[keep]
-            keys = _distinct((gram_docs << 32) | (positions - offset + (1 << 31)))  # ascending
-            starts = keys if starts is None else _intersect(starts, keys)
+            if starts is not None:
+                # The starts still in the running whose slot stands at its offset: looked up among the slot's
+                # occurrences as they are (ascending), none cut to the candidates first (the starts are theirs).
+                starts = starts[_found_in(starts + (offset - (1 << 31)), (gram_docs << 32) | positions)]
+            else:
+                if candidates is not None:
+                    keep = self._mask(candidates)[gram_docs]
+                    gram_docs, positions = gram_docs[keep], positions[keep]
+                starts = _distinct((gram_docs << 32) | (positions - offset + (1 << 31)))  # ascending
             if not starts.size:
                 break
             candidates = _distinct(starts >> 32)
