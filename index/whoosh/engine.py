@@ -485,7 +485,9 @@ class Engine:
             docs, positions = self._slot_positions(field, (gram,), candidates)
             keep = self._mask(candidates)[docs]
             lists.append((docs[keep].astype(np.int64) << 32) | positions[keep].astype(np.int64))
-        return np.unique(np.concatenate(lists)) if lists else np.empty(0, np.int64)
+        if len(lists) == 1:  # one gram's keys: ascending already
+            return _distinct(lists[0])
+        return _distinct(np.sort(np.concatenate(lists))) if lists else np.empty(0, np.int64)
 
     def _title_similarity(self, text: str) -> np.ndarray:
         """Dice coefficient of the text's bigrams and each title's: 1 for the exact title, ~0.9 with one typo."""
@@ -564,8 +566,12 @@ class Engine:
                 break
             candidates = _distinct(starts >> 32)
         assert starts is not None
-        found, counts = np.unique(starts >> 32, return_counts=True)
-        return found.astype(np.int32), counts.astype(np.float32)
+        if not starts.size:
+            return np.empty(0, np.int32), np.empty(0, np.float32)
+        docs = starts >> 32  # ascending: each document's starts are a run
+        first = np.flatnonzero(np.concatenate(([True], docs[1:] != docs[:-1])))
+        counts = np.diff(np.append(first, docs.size))
+        return docs[first].astype(np.int32), counts.astype(np.float32)
 
     # plumbing
 
