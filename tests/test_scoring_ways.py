@@ -5,8 +5,8 @@
   totals;
 - a page's hits drawn with the snippets of texts they share cut once (index/query/search.py ``hit_of``'s
   ``drawn``) are the hits drawn one by one;
-- the snippet's marks outside it skipped and its best sentence found on arrays (index/query/highlight.py) give what
-  a loop over every mark gives.
+- a text's marks merged, the snippet's marks outside it skipped and its best sentence found on arrays
+  (index/query/highlight.py) give what a loop over every mark gives.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import re
 import numpy as np
 import pytest
 
+from index.convert import to_simplified
 from index.query import SearchRequest
 from index.query import highlight as highlight_module
 from index.query import search as search_module
@@ -104,6 +105,19 @@ def _marked_every_mark(text: str, marks, start: int = 0, end: int | None = None)
     return "".join(out)
 
 
+def _spans_by_loop(text: str, needles: list[str]) -> list[tuple[int, int]]:
+    """The loop over every match (before): touching or overlapping matches merged."""
+    pattern = highlight_module._pattern(needles)
+    merged: list[list[int]] = []
+    for match in pattern.finditer(to_simplified(text)) if pattern else ():
+        start, end = match.span()
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        elif end > start:
+            merged.append([start, end])
+    return [(start, end) for start, end in merged]
+
+
 def _best_sentence_by_loop(starts: np.ndarray, marks) -> int:
     """The loop over every mark (before): the sentence with the most mark starts, then marked characters, then
     the first."""
@@ -115,13 +129,14 @@ def _best_sentence_by_loop(starts: np.ndarray, marks) -> int:
     return max(sorted(weights), key=lambda sentence: weights[sentence])
 
 
-@pytest.mark.parametrize("needles", [["公开"], ["信息", "政府"], ["的"], ["年", "月", "日"], ["。"]])
+@pytest.mark.parametrize("needles", [["公开"], ["信息", "政府"], ["的"], ["年", "月", "日"], ["。"], ["保障", "障"]])
 def test_marks_and_best_sentence_equal_the_loop_over_every_mark(catalog, needles) -> None:
     with catalog.searcher() as searcher:
         bodies = [str(fields.get("body") or "") for fields in searcher.all_stored_fields()]
     checked = 0
     for body in bodies:
         marks = highlight_module.spans(body, needles)
+        assert marks == _spans_by_loop(body, needles)
         if not marks:
             continue
         checked += 1
