@@ -389,23 +389,21 @@ class Engine:
             return docs.size, docs
         return sum(self.arrays.doc_frequency(self.reader, field, term) for term in slot), None
 
-    def _slot_positions(
+    def _slot_keys(
         self, field: str, slot: tuple[str, ...], within: np.ndarray | None = None, few: bool = True
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """(docnum, position) of every occurrence of any term of a slot (a run and its parts share a position:
-        each is counted once); with ``within`` (ascending docnums; ``few`` where they are few beside the slot's
-        documents), at least of those in them."""
+    ) -> np.ndarray:
+        """``docnum << 32 | position`` (ascending, distinct) of every occurrence of any term of a slot (a run and its
+        parts share a position: each is counted once); with ``within`` (ascending docnums; ``few`` where they are
+        few beside the slot's documents), at least of those in them."""
 
-        def positions(term: str) -> tuple[np.ndarray, np.ndarray]:
+        def keys(term: str) -> np.ndarray:
             if within is None:
-                return self.arrays.positions(self.reader, field, term)
-            return self.arrays.positions_within(self.reader, field, term, within, few)
+                return self.arrays.keys(self.reader, field, term)
+            return self.arrays.keys_within(self.reader, field, term, within, few)
 
         if len(slot) == 1:
-            return positions(slot[0])
-        lists = [positions(term) for term in slot]
-        keys = np.unique(np.concatenate([(docs << 32) | positions for docs, positions in lists]))
-        return keys >> 32, keys & 0xFFFFFFFF
+            return keys(slot[0])
+        return np.unique(np.concatenate([keys(term) for term in slot]))
 
     def _gram_run(self, field: str, slots: list[tuple[str, ...]]) -> tuple[np.ndarray, np.ndarray]:
         """Documents holding every slot of a unit, with the smallest of their frequencies (no positions)."""
@@ -482,9 +480,8 @@ class Engine:
             starts.append(max(unit.parts, key=lambda part: len(part.word)).grams[0])
         lists = []
         for gram in dict.fromkeys(starts):
-            docs, positions = self._slot_positions(field, (gram,), candidates)
-            keep = self._mask(candidates)[docs]
-            lists.append((docs[keep].astype(np.int64) << 32) | positions[keep].astype(np.int64))
+            keys = self._slot_keys(field, (gram,), candidates)
+            lists.append(keys[self._mask(candidates)[keys >> 32]])
         if len(lists) == 1:  # one gram's keys: ascending already
             return _distinct(lists[0])
         return _distinct(np.sort(np.concatenate(lists))) if lists else np.empty(0, np.int64)
@@ -552,16 +549,15 @@ class Engine:
             few = candidates is not None and (
                 candidates.size <= FEW_CANDIDATES or candidates.size * FEW_SHARE <= held[offset][0]
             )
-            gram_docs, positions = self._slot_positions(field, slots[offset], candidates, few)
+            keys = self._slot_keys(field, slots[offset], candidates, few)
             if starts is not None:
                 # The starts still in the running whose slot stands at its offset: looked up among the slot's
                 # occurrences as they are (ascending), none cut to the candidates first (the starts are theirs).
-                starts = starts[_found_in(starts + (offset - (1 << 31)), (gram_docs << 32) | positions)]
+                starts = starts[_found_in(starts + (offset - (1 << 31)), keys)]
             else:
                 if candidates is not None:
-                    keep = self._mask(candidates)[gram_docs]
-                    gram_docs, positions = gram_docs[keep], positions[keep]
-                starts = _distinct((gram_docs << 32) | (positions - offset + (1 << 31)))  # ascending
+                    keys = keys[self._mask(candidates)[keys >> 32]]
+                starts = keys + ((1 << 31) - offset)  # ascending, distinct
             if not starts.size:
                 break
             candidates = _distinct(starts >> 32)
