@@ -339,9 +339,10 @@ class ClusterCatalog:
             for member in members:
                 copies[member["dedup"]].append(member)
         hits = []
+        drawn: dict[str, str] = {}  # a body several hits share is cut once
         for row in rows:
             others = [stored_of(m["stored"]) for m in copies.get(row["dedup"], []) if m["id"] != row["id"]]
-            hits.append(hit_of(stored.get(row["id"], {"id": row["doc_id"]}), float(row["w"]), needles, others))
+            hits.append(hit_of(stored.get(row["id"], {"id": row["doc_id"]}), float(row["w"]), needles, others, drawn))
         return hits
 
     def _stored(self, ids: list[int]) -> dict[int, dict]:

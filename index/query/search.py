@@ -195,14 +195,18 @@ def highlight_needles(node, analyzer) -> list[str]:
     return list(dict.fromkeys(needles))
 
 
-def hit_of(stored: dict, score: float, needles: list[str], copies: list[dict]) -> Hit:
+def hit_of(
+    stored: dict, score: float, needles: list[str], copies: list[dict], drawn: dict[str, str] | None = None
+) -> Hit:
     """A result entry from a document's stored fields: highlighted title and snippet (from its body, else the
     attachment holding a match), and the stored fields of its ``copies``. Every store keeps these stored fields
-    (index/schema.py, index/cluster/rows.py)."""
+    (index/schema.py, index/cluster/rows.py). ``drawn``: the snippets of a page's hits drawn so far, by text, the
+    same ``needles`` for all (one text under several documents is cut once a page; a long one costs milliseconds)."""
     summary = summary_of(stored)
     body = str(stored.get("body") or "")
-    attachment_hits, attachment_snippet = _attachment_matches(stored, needles)
-    text_snippet = snippet(body, needles) or attachment_snippet
+    drawn = {} if drawn is None else drawn
+    attachment_hits, attachment_snippet = _attachment_matches(stored, needles, drawn)
+    text_snippet = _snippet(body, needles, drawn) or attachment_snippet
     return Hit(
         **vars(summary),
         title_html=highlight_line(summary.title, needles) or html.escape(summary.title),
@@ -213,13 +217,21 @@ def hit_of(stored: dict, score: float, needles: list[str], copies: list[dict]) -
     )
 
 
-def _attachment_matches(stored: dict, needles: list[str]) -> tuple[list[str], str]:
+def _snippet(text: str, needles: list[str], drawn: dict[str, str]) -> str:
+    """:func:`index.query.highlight.snippet` of ``text``, from ``drawn`` where it was drawn for this page already."""
+    found = drawn.get(text)
+    if found is None:
+        found = drawn[text] = snippet(text, needles)
+    return found
+
+
+def _attachment_matches(stored: dict, needles: list[str], drawn: dict[str, str]) -> tuple[list[str], str]:
     """Names of the attachments whose text holds a match, and a marked snippet from the first."""
     if not needles:
         return [], ""
     names, first = [], ""
     for attachment in json.loads(stored.get("attachments_json") or "[]"):
-        found = snippet(attachment.get("text") or "", needles)
+        found = _snippet(attachment.get("text") or "", needles, drawn)
         if found:
             names.append(attachment.get("name") or attachment.get("url") or "附件")
             first = first or found

@@ -36,6 +36,7 @@ POSITIONS_BUDGET = 64 * 2**20  # bytes of cached position arrays per commit (phr
 FREQUENCIES_BUDGET = 4 * 2**20  # bytes (estimated, _FREQUENCY_BYTES each) of terms' document frequencies
 _FREQUENCY_BYTES = 100
 _W3 = "W3"  # kept for a term whose list is in the W3 layout in some segment (so not joined)
+_LOW = 0xFFFFFFFF  # a key's position
 BLOCKS_BUDGET = 48 * 2**20  # bytes (estimated) of decoded posting blocks read for a phrase's few candidates
 
 
@@ -190,16 +191,29 @@ class IndexArrays:
         return self._postings.get((field, term))
 
     def positions(self, reader: IndexReader, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
-        """(docnum, position) ``int64`` arrays of every occurrence of a term in live documents (cached as ``int32``:
-        twice the common bigrams of a query mix fit the budget)."""
-        docs, positions = self._across(self._positions, read_positions, reader, field, term, (np.int32, np.int32))
-        return docs.astype(np.int64), positions.astype(np.int64)
+        """(docnum, position) ``int64`` arrays of every occurrence of a term in live documents (see :meth:`keys`)."""
+        keys = self.keys(reader, field, term)
+        return keys >> 32, keys & _LOW
+
+    def keys(self, reader: IndexReader, field: str, term: str) -> np.ndarray:
+        """``docnum << 32 | position`` (``int64``, ascending) of every occurrence of a term in live documents: what a
+        phrase compares, cached as it is (8 bytes an occurrence, as two ``int32`` would be)."""
+        cached = self._positions.get((field, term))
+        if cached is None:
+            docs, positions = self._read_across(read_positions, reader, field, term, (np.int64, np.int64))
+            cached = self._positions.put((field, term), ((docs << 32) | positions,))
+        return cached[0]
 
     def positions_within(
         self, reader: IndexReader, field: str, term: str, docs: np.ndarray, few: bool = True
     ) -> tuple[np.ndarray, np.ndarray]:
         """(docnum, position) ``int64`` arrays of the occurrences of a term in ``docs`` (ascending docnums), and
-        perhaps some others, of live documents.
+        perhaps some others, of live documents (see :meth:`keys_within`)."""
+        keys = self.keys_within(reader, field, term, docs, few)
+        return keys >> 32, keys & _LOW
+
+    def keys_within(self, reader: IndexReader, field: str, term: str, docs: np.ndarray, few: bool = True) -> np.ndarray:
+        """:meth:`keys` of the occurrences of a term in ``docs`` (ascending docnums), and perhaps some others.
 
         Not ``few`` (``docs`` many beside the list's documents): the whole list is read (and cached). Few: a packed
         list is kept as one across the segments, decoded as far as its documents (cached with the blocks), and
@@ -208,9 +222,9 @@ class IndexArrays:
         """
         cached = self._positions.get((field, term))
         if cached is not None:
-            return cached[0].astype(np.int64), cached[1].astype(np.int64)
+            return cached[0]
         if not few:
-            return self.positions(reader, field, term)
+            return self.keys(reader, field, term)
         key = (field, term, "joined")
         joined = self._blocks.get(key)
         if joined is None:
@@ -223,7 +237,7 @@ class IndexArrays:
         else:
             found, values = self._w3_within(reader, field, term, docs)
         live = self.alive[found]
-        return found[live], values[live]
+        return (found[live].astype(np.int64) << 32) | values[live].astype(np.int64)
 
     def _w3_within(self, reader: IndexReader, field: str, term: str, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """:meth:`positions_within` of a list in the W3 layout in some segment: the blocks of ``docs``, segment by
@@ -244,6 +258,10 @@ class IndexArrays:
         cached = cache.get((field, term))
         if cached is not None:
             return cached
+        return cache.put((field, term), self._read_across(read, reader, field, term, dtypes))
+
+    def _read_across(self, read, reader: IndexReader, field: str, term: str, dtypes) -> tuple[np.ndarray, np.ndarray]:
+        """``read``'s two arrays for every segment, docnums made global and deleted documents left out."""
         docs_parts, value_parts = [], []
         for leaf, offset in reader.leaf_readers():
             docs, values = read(leaf, field, term)
@@ -254,7 +272,7 @@ class IndexArrays:
         live = self.alive[docs]
         if not live.all():
             docs, values = docs[live], values[live]
-        return cache.put((field, term), (docs.astype(dtypes[0], copy=False), values.astype(dtypes[1], copy=False)))
+        return docs.astype(dtypes[0], copy=False), values.astype(dtypes[1], copy=False)
 
 
 class _Cache:

@@ -569,8 +569,15 @@ class _Matched:
 
     def hits(self, start: int, count: int, needles: list[str]) -> list[Hit]:
         stored = self.searching.searcher.stored_fields
+        drawn: dict[str, str] = {}  # a body several hits share is cut once
         return [
-            hit_of(stored(int(doc)), float(self.score[doc]), needles, list(map(stored, self.copies.get(int(doc), []))))
+            hit_of(
+                stored(int(doc)),
+                float(self.score[doc]),
+                needles,
+                list(map(stored, self.copies.get(int(doc), []))),
+                drawn,
+            )
             for doc in self.docs[start : start + count]
         ]
 

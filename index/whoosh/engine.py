@@ -54,6 +54,10 @@ SHORT_QUERY_UNITS = 3
 NEAR_WINDOW = 20
 NEAR_BONUS = 0.5
 NEAR_CANDIDATES = 200  # the best scored documents checked for nearness
+# A unit's list in a field holding at least 1/DENSE_SHARE of the documents is added to its score on arrays of every
+# document (a few vector passes), a shorter one on its documents alone (a gather and a scatter per document); so is
+# its score to the query's.
+DENSE_SHARE = 8
 MAX_VARIANTS = 4  # the text with synonyms in place, as phrases (驾照扣分 → 驾驶证记分), at most
 # The share of a document's characterising weight (tf·idf) another must hold to be like it (more_like).
 MORE_LIKE_SHARE = 0.3
@@ -206,26 +210,31 @@ class Engine:
         score = np.zeros(self.size, np.float32)
         informativeness = 0.0
         for unit in units:
-            docs, unit_score, idf = self._sparse_unit(unit, fields)
+            docs, unit_score, idf = self._unit_scores(unit, fields)
+            held = slice(None) if docs is None else docs
             if not unit.optional:
-                count[docs] += unit_score > 0
+                count[held] += unit_score > 0
                 informativeness += idf
-            score[docs] += unit_score
+            score[held] += unit_score
         counted = sum(not unit.optional for unit in units) or 1
         score *= (count / counted) ** COORDINATION  # the more of the query a document holds, the better
         return Scored(count >= required, score), informativeness
 
     def _unit(self, unit: Unit, fields: tuple[str, ...]) -> tuple[np.ndarray, float]:
-        """BM25F score of one unit for every document (``float32[size]``), and its idf (see :meth:`_sparse_unit`)."""
-        docs, unit_score, idf = self._sparse_unit(unit, fields)
+        """BM25F score of one unit for every document (``float32[size]``), and its idf (see :meth:`_unit_scores`)."""
+        docs, unit_score, idf = self._unit_scores(unit, fields)
+        if docs is None:
+            return unit_score, idf
         score = np.zeros(self.size, np.float32)
         score[docs] = unit_score
         return score, idf
 
-    def _sparse_unit(self, unit: Unit, fields: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, float]:
+    def _unit_scores(self, unit: Unit, fields: tuple[str, ...]) -> tuple[np.ndarray | None, np.ndarray, float]:
         """BM25F score of one unit: (ascending docnums, their scores ``float32``; every other document scores 0),
-        and its idf. The pseudo-frequencies are summed on arrays of every document, the score computed on the
-        documents holding the unit only.
+        or where at least 1/DENSE_SHARE of the documents hold it (and it has no parts), (None, the score of every
+        document, 0 where it is not held); and its idf. The pseudo-frequencies are summed on arrays of every
+        document, the score computed on the documents holding the unit only where they are few: the same float32
+        operations on each document either way.
 
         A unit with synonyms is scored as one term (as Lucene's ``SynonymQuery`` does): its pseudo-frequency is
         the word's plus SYNONYM_DISCOUNT times each synonym's, saturated once, with the idf of the documents
@@ -243,7 +252,12 @@ class Engine:
                 used = self.expansions.setdefault(unit.word, [])
                 if alternative.word not in used:
                     used.append(alternative.word)
-        docs = np.flatnonzero((pooled > 0) | (apart > 0))
+        held = (pooled > 0) | (apart > 0)
+        df = int(np.count_nonzero(held))
+        if not unit.parts and df * DENSE_SHARE >= self.size:
+            idf = math.log(1 + (self.arrays.count - df + 0.5) / (df + 0.5))
+            return None, idf * (pooled * (K1 + 1) / (K1 + pooled) + apart * (K1_APART + 1) / (K1_APART + apart)), idf
+        docs = np.flatnonzero(held)
         pooled, apart = pooled[docs], apart[docs]
         score: np.ndarray = pooled
         idf = 0.0
@@ -254,7 +268,7 @@ class Engine:
             dense = np.zeros(self.size, np.float32)
             dense[docs] = score
             dense, idf = self._through_parts(unit, fields, dense, idf)
-            docs = np.flatnonzero(dense)
+            docs = np.flatnonzero(dense != 0)  # on a bool array: ten times np.flatnonzero's speed on floats
             score = dense[docs]
         return docs, score, idf
 
@@ -280,18 +294,35 @@ class Engine:
 
     def _pseudo_tf(self, unit: Unit, fields: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
         """BM25F's pseudo-frequency Σ weight · tf / norm of one unit as written (no synonyms), for every document:
-        over the pooled fields, and over those saturated apart."""
+        over the pooled fields, and over those saturated apart.
+
+        A field's frequencies are added on arrays of every document where they are many (DENSE_SHARE), on their
+        documents alone where they are few: the same float32 operations on each document either way (where a
+        document has none the dense way adds 0), so the same sums."""
         pooled = np.zeros(self.size, np.float32)
         apart = np.zeros(self.size, np.float32)
         for name in fields:
             field = TEXT_FIELDS[name]
-            docs, freqs = self._unit_postings(unit, field)
-            if docs.size:
-                (apart if name in SATURATED_APART else pooled)[docs] += field.weight * freqs / self._norm(field)[docs]
+            target = apart if name in SATURATED_APART else pooled
+            found = self._unit_postings(unit, field)
+            if isinstance(found, np.ndarray):  # merged on an array of every document already
+                target += field.weight * found / self._norm(field)
+                continue
+            docs, freqs = found
+            if not docs.size:
+                continue
+            if docs.size * DENSE_SHARE >= self.size:
+                dense = np.zeros(self.size, np.float32)
+                dense[docs.astype(np.intp)] = freqs
+                target += field.weight * dense / self._norm(field)
+            else:
+                docs = docs.astype(np.intp)
+                target[docs] += field.weight * freqs / self._norm(field)[docs]
         return pooled, apart
 
-    def _unit_postings(self, unit: Unit, field: TextField) -> tuple[np.ndarray, np.ndarray]:
-        """(docnums, frequency) of a unit in one field: the larger of its word count and its bigram-run count."""
+    def _unit_postings(self, unit: Unit, field: TextField) -> tuple[np.ndarray, np.ndarray] | np.ndarray:
+        """(docnums, frequency) of a unit in one field: the larger of its word count and its bigram-run count; where
+        a document may have both, as ``float32[size]`` (0 where it has neither; frequencies are at least 1)."""
         words = self._postings(field.words, unit.word) if field.words else _EMPTY
         grams = (
             self._gram_run(field.grams, self._slots(field.grams, unit.grams, phrase=False)) if field.grams else _EMPTY
@@ -300,14 +331,13 @@ class Engine:
             return words
         if not words[0].size:
             return grams
-        # Merged on a dense array (one pass over the documents), not by sorting their union.
+        # Merged on a dense array (one pass over the documents), not by sorting their union; index arrays as
+        # ``intp``, which NumPy's fancy indexing takes without converting them element by element.
         dense = np.zeros(self.size, np.float32)
-        held = np.zeros(self.size, bool)
-        for part_docs, part_freqs in (words, grams):
-            dense[part_docs] = np.maximum(dense[part_docs], part_freqs)
-            held[part_docs] = True
-        docs = np.flatnonzero(held).astype(np.int32)
-        return docs, dense[docs]
+        dense[grams[0].astype(np.intp)] = grams[1]
+        at = words[0].astype(np.intp)
+        dense[at] = np.maximum(dense[at], words[1])
+        return dense
 
     def _slots(self, field: str, grams: tuple[str, ...] | list[str], phrase: bool) -> list[tuple[str, ...]]:
         """The terms of ``field`` standing for each gram: the gram itself, and for a Latin/digit run also the
@@ -359,23 +389,21 @@ class Engine:
             return docs.size, docs
         return sum(self.arrays.doc_frequency(self.reader, field, term) for term in slot), None
 
-    def _slot_positions(
+    def _slot_keys(
         self, field: str, slot: tuple[str, ...], within: np.ndarray | None = None, few: bool = True
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """(docnum, position) of every occurrence of any term of a slot (a run and its parts share a position:
-        each is counted once); with ``within`` (ascending docnums; ``few`` where they are few beside the slot's
-        documents), at least of those in them."""
+    ) -> np.ndarray:
+        """``docnum << 32 | position`` (ascending, distinct) of every occurrence of any term of a slot (a run and its
+        parts share a position: each is counted once); with ``within`` (ascending docnums; ``few`` where they are
+        few beside the slot's documents), at least of those in them."""
 
-        def positions(term: str) -> tuple[np.ndarray, np.ndarray]:
+        def keys(term: str) -> np.ndarray:
             if within is None:
-                return self.arrays.positions(self.reader, field, term)
-            return self.arrays.positions_within(self.reader, field, term, within, few)
+                return self.arrays.keys(self.reader, field, term)
+            return self.arrays.keys_within(self.reader, field, term, within, few)
 
         if len(slot) == 1:
-            return positions(slot[0])
-        lists = [positions(term) for term in slot]
-        keys = np.unique(np.concatenate([(docs << 32) | positions for docs, positions in lists]))
-        return keys >> 32, keys & 0xFFFFFFFF
+            return keys(slot[0])
+        return np.unique(np.concatenate([keys(term) for term in slot]))
 
     def _gram_run(self, field: str, slots: list[tuple[str, ...]]) -> tuple[np.ndarray, np.ndarray]:
         """Documents holding every slot of a unit, with the smallest of their frequencies (no positions)."""
@@ -452,18 +480,17 @@ class Engine:
             starts.append(max(unit.parts, key=lambda part: len(part.word)).grams[0])
         lists = []
         for gram in dict.fromkeys(starts):
-            docs, positions = self._slot_positions(field, (gram,), candidates)
-            keep = self._mask(candidates)[docs]
-            lists.append((docs[keep].astype(np.int64) << 32) | positions[keep].astype(np.int64))
-        return np.unique(np.concatenate(lists)) if lists else np.empty(0, np.int64)
+            keys = self._slot_keys(field, (gram,), candidates)
+            lists.append(keys[self._mask(candidates)[keys >> 32]])
+        if len(lists) == 1:  # one gram's keys: ascending already
+            return _distinct(lists[0])
+        return _distinct(np.sort(np.concatenate(lists))) if lists else np.empty(0, np.int64)
 
     def _title_similarity(self, text: str) -> np.ndarray:
         """Dice coefficient of the text's bigrams and each title's: 1 for the exact title, ~0.9 with one typo."""
         grams = phrase_grams(text)
-        shared = np.zeros(self.size, np.float32)
-        for gram in set(grams):
-            docs, _ = self._postings("title_grams", gram)
-            shared[docs] += 1
+        held = [self._postings("title_grams", gram)[0] for gram in set(grams)]
+        shared = np.bincount(np.concatenate([np.empty(0, np.int32), *held]), minlength=self.size).astype(np.float32)
         lengths = self.arrays.lengths(self.reader, "title_grams")
         return 2 * shared / (len(set(grams)) + lengths + 1e-6)
 
@@ -522,18 +549,25 @@ class Engine:
             few = candidates is not None and (
                 candidates.size <= FEW_CANDIDATES or candidates.size * FEW_SHARE <= held[offset][0]
             )
-            gram_docs, positions = self._slot_positions(field, slots[offset], candidates, few)
-            if candidates is not None:
-                keep = self._mask(candidates)[gram_docs]
-                gram_docs, positions = gram_docs[keep], positions[keep]
-            keys = _distinct((gram_docs << 32) | (positions - offset + (1 << 31)))  # ascending
-            starts = keys if starts is None else _intersect(starts, keys)
+            keys = self._slot_keys(field, slots[offset], candidates, few)
+            if starts is not None:
+                # The starts still in the running whose slot stands at its offset: looked up among the slot's
+                # occurrences as they are (ascending), none cut to the candidates first (the starts are theirs).
+                starts = starts[_found_in(starts + (offset - (1 << 31)), keys)]
+            else:
+                if candidates is not None:
+                    keys = keys[self._mask(candidates)[keys >> 32]]
+                starts = keys + ((1 << 31) - offset)  # ascending, distinct
             if not starts.size:
                 break
             candidates = _distinct(starts >> 32)
         assert starts is not None
-        found, counts = np.unique(starts >> 32, return_counts=True)
-        return found.astype(np.int32), counts.astype(np.float32)
+        if not starts.size:
+            return np.empty(0, np.int32), np.empty(0, np.float32)
+        docs = starts >> 32  # ascending: each document's starts are a run
+        first = np.flatnonzero(np.concatenate(([True], docs[1:] != docs[:-1])))
+        counts = np.diff(np.append(first, docs.size))
+        return docs[first].astype(np.int32), counts.astype(np.float32)
 
     # plumbing
 
