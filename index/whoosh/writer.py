@@ -260,8 +260,8 @@ class BulkWriter:
         self._chunks += 1
         self._batches = []
         del batches
-        for spilled in self._scratch.iterdir():  # the runs' arrays, the documents, the encoded posting lists
-            if spilled.suffix in (".npy", ".documents", ".postings"):
+        for spilled in self._scratch.iterdir():  # the runs' arrays, the documents, the encoded posting lists and terms
+            if spilled.suffix in (".npy", ".documents", ".postings", ".terms"):
                 spilled.unlink()
         self._chunk_docs = self._chunk_chars = 0
         # Too many small segments: they are merged into one (index/whoosh/merge.py).
