@@ -93,6 +93,20 @@ def start_worker(parent: int, userdict: str | None, analyses: bool = True) -> No
         fast_segmenter(userdict)
 
 
+def give_back_memory() -> None:
+    """Hand the free pages of this process's heap back to the system (glibc's ``malloc_trim(0)``; nothing elsewhere).
+
+    Writing a segment allocates hundreds of MB of small objects and frees them; glibc keeps the freed pages, so
+    without this the next chunk's reading, beside the analysing workers, starts from the last chunk's peak (a
+    25,000-document ingest: some 430 MB resident in this process after its first commit, 240 before it)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
+        pass
+
+
 def _exit_with(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(1.0)
@@ -266,6 +280,7 @@ class BulkWriter:
         self._chunk_docs = self._chunk_chars = 0
         # Too many small segments: they are merged into one (index/whoosh/merge.py).
         merge_committed(self.ix, segments_to_merge, self._workers)
+        give_back_memory()
         self._on_commit()
 
     def _pool_of_workers(self, analyses: bool = True) -> concurrent.futures.ProcessPoolExecutor:
