@@ -3,9 +3,10 @@
 Reads the first ``--lines`` lines of a JSON Lines crawl as a first ingest does (keeping each record's mark), then
 again as a re-crawl that finds every record unchanged, once by the record fingerprints an ingest kept before piece
 marks (every line parsed, every record's fields dumped and hashed: :func:`index.ingest.fingerprint`) and once by the
-piece marks (every line hashed, none parsed: :func:`index.ingest.piece_mark`). Records that keep no mark (those
-listing attachments, whose files may change under them) are left out of the sample and counted: a re-crawl
-normalises them every time. Prints CPU milliseconds per record (best of three) and the load average, as JSON.
+piece marks (every line hashed, none parsed: :func:`index.ingest.piece_mark`; a record listing attachments also has the
+files they were looked for in checked: :func:`index.ingest.with_files`). Records that keep no mark (crawled pages) are
+left out of the sample and counted: a re-crawl normalises them every time. ``with_attachments`` counts the records
+listing attachments. Prints CPU milliseconds per record (best of three) and the load average, as JSON.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ def main() -> None:
         result: dict[str, object] = {
             "records": len(records),
             "without_mark": len(records) - len(markable),
+            "with_attachments": sum(bool(r.fields.get("attachments")) for r in records),
             "load_before": os.getloadavg()[0],
         }
         for name, known in (("record_fingerprints", fields), ("piece_marks", pieces)):

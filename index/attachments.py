@@ -167,6 +167,14 @@ def local_path(root: Path | None, attachment: dict) -> Path | None:
     if root is None:
         return None
     folder = root.resolve()
+    return first_file(folder, lookups(folder, attachment))
+
+
+def lookups(folder: Path, attachment: dict) -> list[Path]:
+    """The paths :func:`local_path` looks for, in order (``path``, ``url``, ``name``), under the resolved
+    ``folder``, before links are followed: whether one of them exists, and which, can change while the record
+    naming them does not (:func:`index.ingest.files_state`)."""
+    found: list[Path] = []
     for key in ("path", "url", "name"):
         reference = str(attachment.get(key) or "").strip()
         if not reference or _URL_SCHEME.match(reference) or reference.startswith("//"):
@@ -175,9 +183,19 @@ def local_path(root: Path | None, attachment: dict) -> Path | None:
         if not relative.strip("/"):
             continue
         try:
-            candidate = (Path(relative) if Path(relative).is_absolute() else folder / relative.lstrip("/")).resolve()
-            if candidate.is_relative_to(folder) and candidate.is_file():
-                return candidate
+            found.append(Path(relative) if Path(relative).is_absolute() else folder / relative.lstrip("/"))
+        except ValueError:  # a NUL: names no file
+            continue
+    return found
+
+
+def first_file(folder: Path, candidates: list[Path]) -> Path | None:
+    """The first of ``candidates`` that is a file inside ``folder`` once links are followed, resolved; or None."""
+    for candidate in candidates:
+        try:
+            resolved = candidate.resolve()
+            if resolved.is_relative_to(folder) and resolved.is_file():
+                return resolved
         # A reference the system cannot look up (longer than NAME_MAX or PATH_MAX, a NUL, a loop of links) names
         # no file here: an attachment name a page or export holds is text, not a path that must exist.
         except (OSError, ValueError):

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from index import history, limits
-from index.attachments import read_texts
+from index.attachments import MAX_ATTACHMENT_BYTES, first_file, read_texts
 from index.crawl.folder import PAGE_SUFFIXES, load_sidecar, sidecar_of
 from index.limits import Limits
 from index.normalise import RejectedRecord, normalise
@@ -271,10 +271,10 @@ def fingerprint(record: RawRecord, bounds: Limits) -> str:
     """A hash of everything a record holds as its reader found it (fields, place, fetch metadata) and of the limits
     it is held to: the same fingerprint at the same place in a file, and normalising it again would give the
     document it gave last time (with the same code: an ingest that changes the normaliser builds afresh, as a
-    file read unchanged is not read again either). "" for a record with attachments (their files are read
-    apart from the record and may change under it) and for a crawled page (its file holds it alone, and its reading
+    file read unchanged is not read again either), as long as the files its attachments are read from are as they
+    were (kept beside it: :func:`with_files`). "" for a crawled page (its file holds it alone, and its reading
     records the fetch in the history: HTTP status, ETag)."""
-    if record.fields.get("attachments") or record.fetch:
+    if record.fetch:
         return ""
     held = [record.locator, record.fields, record.fetched_at, record.fetch, str(record.attachment_root), repr(bounds)]
     text = json.dumps(held, ensure_ascii=False, sort_keys=True, default=str)
@@ -285,7 +285,7 @@ def piece_mark(locator: str, text: str, bounds: Limits) -> str:
     """A hash of a piece of a file as written (a JSON Lines line: :class:`index.readers.Piece`), its place and the
     limits it is read under: what :func:`fingerprint` is of the record it holds, without parsing it (the same text at
     the same place gives the same record). Kept only for a piece that held one record, which :func:`fingerprint`
-    keeps one of (no attachments, no fetch). SHA-256 (in hardware on CPUs with the SHA extensions): hashing is most of
+    keeps one of (not a crawled page). SHA-256 (in hardware on CPUs with the SHA extensions): hashing is most of
     what an unchanged line costs."""
     digest = _piece_hash(bounds).copy()
     digest.update(locator.encode("utf-8", "surrogatepass") + b"\0")
@@ -294,6 +294,73 @@ def piece_mark(locator: str, text: str, bounds: Limits) -> str:
     except UnicodeEncodeError:  # a lone surrogate (the strict codec is twice as fast on everything else)
         digest.update(text.encode("utf-8", "surrogatepass"))
     return digest.hexdigest()[:32]
+
+
+# A mark kept for a record whose attachments name local files: "<mark>|<files_state>|<looked-for files, JSON>".
+_FILES = "|"
+
+
+def with_files(mark: str, doc: Document, root: Path | None) -> str:
+    """The mark to keep for a record (its :func:`fingerprint` or :func:`piece_mark`) that gave ``doc``, its
+    attachments looked for in ``root`` (the record's ``attachment_root``): where they were looked for in local files
+    (``Attachment.lookups``: the files read, and those named that did not exist), the mark followed by the state of
+    those files (:func:`files_state`) and their list, so that a re-crawl finds the record unchanged only while they
+    are as they were (:func:`still`). A record whose attachments name only web addresses, or no root, keeps its mark
+    alone."""
+    looked = [[str(path) for path in attachment.lookups] for attachment in doc.attachments]
+    if not mark or root is None or not any(looked):
+        return mark
+    files = [str(root.resolve()), *looked]
+    return _FILES.join((mark, files_state(files), json.dumps(files, ensure_ascii=False)))
+
+
+def still(mark: str, kept: str) -> bool:
+    """Whether a record whose mark is ``mark`` now is what the last ingest read under the mark it kept, ``kept``
+    (:func:`with_files`): the same mark, and the files its attachments were looked for in as they were."""
+    head, _, _ = kept.partition(_FILES)
+    return bool(mark) and head == mark and files_still(kept)
+
+
+def files_still(kept: str) -> bool:
+    """Whether the files a kept mark names (:func:`with_files`) are as they were; True for a mark naming none."""
+    _, _, rest = kept.partition(_FILES)
+    if not rest:
+        return True
+    state, _, files = rest.partition(_FILES)
+    try:
+        return files_state(json.loads(files)) == state
+    except (ValueError, TypeError, IndexError):  # a kept mark spoilt by hand: read the record again
+        return False
+
+
+def files_state(files: list) -> str:
+    """A hash of what the ingest reads for each attachment, ``files`` being the folder they are looked for in and
+    each attachment's ``lookups`` (in order): which of them is there (:func:`index.attachments.first_file`: the
+    first file inside the folder, links followed) and the SHA-1 of its bytes (its size alone past
+    ``MAX_ATTACHMENT_BYTES``: not read), or that none is. The text read from an attachment is a function of
+    these and of the limits (which the mark holds)."""
+    folder, *looked = files
+    digest = hashlib.blake2b(digest_size=16)
+    for candidates in looked:
+        found = first_file(Path(folder), [Path(candidate) for candidate in candidates])
+        digest.update(b"\0" + (_file_state(found) if found is not None else b"none"))
+    return digest.hexdigest()
+
+
+def _file_state(path: Path) -> bytes:
+    """The file's resolved path and what of it an attachment's text depends on (see :func:`files_state`)."""
+    named = str(path).encode("utf-8", "surrogatepass") + b"\0"
+    try:
+        size = path.stat().st_size
+        if size > MAX_ATTACHMENT_BYTES:
+            return named + f"over {size}".encode()
+        digest = hashlib.sha1()
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        return named + digest.digest()
+    except OSError as exc:  # read as unreadable, with this reason, as long as it stays so
+        return named + f"error {exc.errno}".encode()
 
 
 @functools.lru_cache(maxsize=8)
@@ -319,7 +386,9 @@ def read_records(
     not normalised: its reading is ``unchanged``, with the id and version read last time (the record or its piece is
     kept, for :func:`reread` where the caller needs the document after all). The mark of a record alone in a piece of
     its file (a JSON Lines line) is its :func:`piece_mark`, compared before the piece is even parsed; of any other
-    record, its :func:`fingerprint` (which a piece's record also matches, as an ingest before piece marks kept it).
+    record, its :func:`fingerprint` (which a piece's record also matches, as an ingest before piece marks kept it);
+    either followed, for a record whose attachments are looked for in local files, by those files' state
+    (:func:`with_files`), which must be as it was too.
     A nightly re-crawl of a large file reads only what changed: parsing and normalising are the cost of a record."""
     current = ["", ""]  # the locator and mark of the piece the reader asked about last
 
@@ -328,7 +397,7 @@ def read_records(
         mark = piece_mark(locator, text, bounds)
         current[:] = [locator, mark]
         last = known.get(locator)
-        return bool(mark) and last is not None and last[0] == mark
+        return last is not None and still(mark, last[0])
 
     files: dict[str, str] = {}  # a record's file as named → resolved (one look-up per file, not per record)
 
@@ -350,7 +419,9 @@ def read_records(
             assert known is not None
             passed_over = known[item.locator]
             version = version_known(item, passed_over)
-            yield Reading(passed_over[1], version, item.source, "", fingerprint=current[1], unchanged=True, piece=item)
+            yield Reading(
+                passed_over[1], version, item.source, "", fingerprint=passed_over[0], unchanged=True, piece=item
+            )
             continue
         mark = fingerprint(item, bounds) if known is not None else ""
         last = known.get(item.locator) if known is not None and mark else None
@@ -358,9 +429,10 @@ def read_records(
             mark, field_mark = current[1], mark  # a piece's one record: kept by its piece's mark from now on
         else:
             field_mark = mark
-        if last is not None and last[0] in (mark, field_mark):
+        if last is not None and (still(mark, last[0]) or still(field_mark, last[0])):
+            kept = mark + last[0][len(last[0].partition(_FILES)[0]) :]  # its files' state and list, as they were
             yield Reading(
-                last[1], version_known(item, last), item.source, "", record=item, fingerprint=mark, unchanged=True
+                last[1], version_known(item, last), item.source, "", record=item, fingerprint=kept, unchanged=True
             )
             continue
         report = IngestReport()
@@ -368,7 +440,7 @@ def read_records(
         yield from report.rejected
         if doc is not None:
             reading = Reading.of(doc, item)
-            reading.fingerprint = mark
+            reading.fingerprint = with_files(mark, doc, item.attachment_root)
             yield reading
 
 

@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
-from index.attachments import kind_of, local_path
+from index.attachments import first_file, kind_of, lookups
 from index.dates import iso_date, parse_date, spreadsheet_day, today_in_china
 from index.fieldvalues import field_values
 from index.htmltext import ATTACHMENT_KINDS, html_to_text, is_page_tools
@@ -306,8 +306,10 @@ def _file_names(text: str) -> list[str]:
 
 
 def attachments_of(value: Any, root: Path | None = None) -> list[Attachment]:
-    """The attachments a record lists, each with the local copy found under ``root`` (see local_path)."""
+    """The attachments a record lists, each with the local copy found under ``root`` (see
+    :func:`index.attachments.local_path`) and the files looked for to find it."""
     found: list[Attachment] = []
+    folder = root.resolve() if root is not None else None
     for item in _as_list(value):
         if isinstance(item, dict):
             name = clean_line(item.get("name") or item.get("title") or "")
@@ -319,8 +321,9 @@ def attachments_of(value: Any, root: Path | None = None) -> list[Attachment]:
         name = name or url.rstrip("/").rsplit("/", 1)[-1]
         if name or url:
             kind = clean_line(item.get("kind")) if isinstance(item, dict) and item.get("kind") else kind_of(url or name)
-            path = local_path(root, item if isinstance(item, dict) else {"url": url, "name": name})
-            found.append(Attachment(name=name, url=url, kind=kind, text=text, path=path))
+            looked = lookups(folder, item if isinstance(item, dict) else {"url": url, "name": name}) if folder else []
+            path = first_file(folder, looked) if folder else None
+            found.append(Attachment(name=name, url=url, kind=kind, text=text, path=path, lookups=tuple(looked)))
     return found
 
 

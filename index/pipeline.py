@@ -42,6 +42,7 @@ from index.ingest import (
     Version,
     existing,
     file_digest,
+    files_still,
     iter_files,
     precedence,
     read_records,
@@ -95,6 +96,15 @@ def _known(entry: dict | None) -> Known:
     return known
 
 
+def _files_still(entry: dict) -> bool:
+    """Whether the attachment files the records of a file's entry were read with are as they were
+    (:func:`index.ingest.files_still`): a file whose bytes did not change is read again where one did, and then
+    only the records whose files changed are normalised (their marks)."""
+    return all(
+        files_still(version[3]) for version in (entry.get("versions") or {}).values() if len(version) > 3 and version[3]
+    )
+
+
 @contextlib.contextmanager
 def _history(path: Path | None) -> Iterator[history.History | None]:
     if path is None:
@@ -142,7 +152,9 @@ class _Run:
         unchanged = {
             source
             for _, source, digest in listed
-            if record.get(source, {}).get("sha1") == digest and "versions" in record[source]
+            if record.get(source, {}).get("sha1") == digest
+            and "versions" in record[source]
+            and _files_still(record[source])
         }
         changed = [(path, source) for path, source, _ in listed if source not in unchanged]
         known = [_known(record.get(source)) for _, source in changed]

@@ -140,6 +140,9 @@ class Attachment:
     # The local copy the text is read from at ingest (inside the record's attachment_root); where the
     # document was read from, not what it is, so it is neither stored nor part of the content hash.
     path: Path | None = field(default=None, compare=False, repr=False)
+    # The files looked for to find it (index.attachments.lookups), which a re-crawl checks again: one may appear,
+    # change or go while the record naming them stays as it was.
+    lookups: tuple[Path, ...] = field(default=(), compare=False, repr=False)
 
     def to_dict(self) -> dict[str, str]:
         """The stored form: name, url, kind and text."""

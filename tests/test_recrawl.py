@@ -209,3 +209,54 @@ def test_a_server_answers_from_the_commit_before_until_ingest_has_prepared_the_n
     preparing.close()
     assert catalog.search(SearchRequest(q="城乡低保标准")).total == 4
     catalog.close()
+
+
+def test_a_record_listing_attachments_is_passed_over_while_its_files_are_as_they_were(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """A line whose record lists attachments keeps a mark too, with the state of the files its attachments were
+    looked for in: while they are as they were it is not even parsed; a file changed, come or gone has its record
+    read again, even where the crawl itself did not change, and the index holds the new text."""
+    crawl, index_dir, files = tmp_path / "crawl.jsonl", tmp_path / "index", tmp_path / "files"
+    files.mkdir()
+    (files / "细则.txt").write_text("实施细则：申领补贴须持社保卡办理。", "utf-8")
+    records = [_record(n) for n in range(8)]
+    records[2]["attachments"] = [{"name": "细则.txt", "path": "files/细则.txt"}, "https://example.gov.cn/a/表格.doc"]
+    records[5]["attachments"] = ["https://example.gov.cn/b/名单.pdf", {"name": "说明.txt", "url": "files/说明.txt"}]
+    records[6]["attachments"] = [{"name": "通知.txt", "url": "files/通知.txt", "text": "随附名单共三页"}]
+    _write(crawl, records)
+    ingest_paths([crawl], index_dir)
+
+    def found(q: str) -> list[str]:
+        catalog = Catalog(index_dir)
+        try:
+            return sorted(hit.id for hit in catalog.search(SearchRequest(q=q, per_page=50)).hits)
+        finally:
+            catalog.close()
+
+    assert found("社保卡") == ["rec-002"] and found("随附名单") == ["rec-006"]
+    records[0] = _record(0, "（修订）")
+    _write(crawl, records)
+    parsed = _parsing_counted(monkeypatch)
+    report = ingest_paths([crawl], index_dir).to_dict()
+    assert parsed == ["line 1"] and (report["updated"], report["unchanged"]) == (1, 7)
+
+    (files / "细则.txt").write_text("实施细则：申领补贴须持电子证照办理。", "utf-8")  # the crawl as it was
+    parsed.clear()
+    report = ingest_paths([crawl], index_dir).to_dict()
+    assert parsed == ["line 3"] and (report["updated"], report["unchanged"]) == (1, 7)
+    assert found("电子证照") == ["rec-002"] and found("社保卡") == []
+
+    (files / "说明.txt").write_text("申请人须提交户口簿复印件。", "utf-8")  # a file named before, there now
+    parsed.clear()
+    report = ingest_paths([crawl], index_dir).to_dict()
+    assert parsed == ["line 6"] and (report["updated"], report["unchanged"]) == (1, 7)
+    assert found("户口簿") == ["rec-005"]
+
+    (files / "细则.txt").unlink()
+    parsed.clear()
+    ingest_paths([crawl], index_dir)
+    assert parsed == ["line 3"] and found("电子证照") == []
+    parsed.clear()
+    report = ingest_paths([crawl], index_dir).to_dict()
+    assert parsed == [] and report["files_unchanged"] == 1

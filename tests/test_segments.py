@@ -4,6 +4,7 @@ documents, and the bulk writer commits them, with deletions, whether built in th
 from __future__ import annotations
 
 import concurrent.futures
+import io
 import json
 import multiprocessing
 from pathlib import Path
@@ -261,3 +262,53 @@ def test_a_chunks_stored_fields_wait_for_the_commit_on_disk(tmp_path: Path) -> N
     assert [hit.title for hit in found.hits] == ["第42号文件：城乡低保标准"]
     assert catalog.search(SearchRequest(q="城乡低保标准", per_page=100)).total == 60
     catalog.close()
+
+
+class _KeptOpen:
+    """A bytes buffer whose close keeps its bytes (a StructFile closes its file)."""
+
+    def __init__(self) -> None:
+        self.buffer = io.BytesIO()
+
+    def __getattr__(self, name):
+        return getattr(self.buffer, name)
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_term_table_written_in_bulk_has_whooshs_bytes() -> None:
+    """The term table written a range of terms at a time, its hashes kept in arrays (segments._append_bytes), is the
+    file Whoosh's OrderedHashWriter writes from the same keys and values added one by one: the same records, and the
+    same 256 hash tables (linear probing, slots in the order the keys came), so Whoosh and TermTable read it alike."""
+    import random
+    from types import SimpleNamespace
+
+    from whoosh.filedb.filetables import OrderedHashReader, OrderedHashWriter
+    from whoosh.filedb.structfile import StructFile
+    from whoosh.system import pack_int, pack_long, pack_ushort
+
+    rng = random.Random(7)
+    words = sorted(
+        {"".join(rng.choice("政府信息公开低保标准通知") for _ in range(rng.randint(1, 4))) for _ in range(3000)}
+    )
+    terms = [(w.encode(), bytes([n % 251]) * (n % 7), n * 3, n % 11 + 1) for n, w in enumerate(words)]
+    files = {}
+    for way in ("whoosh", "bulk"):
+        table_file, post_file = _KeptOpen(), _KeptOpen()
+        table = OrderedHashWriter(StructFile(table_file))
+        postings = StructFile(post_file)
+        postings.write(b"head")
+        if way == "whoosh":
+            for text, info, start, length in terms:
+                table.add(pack_ushort(3) + text, info + pack_long(4 + start) + pack_int(length))
+        else:
+            fields = SimpleNamespace(_postfile=postings, _tindex=table, _fieldid=3)
+            for low in range(0, len(terms), 500):
+                segments._append_bytes(fields, b"", terms[low : low + 500])
+        table.close()
+        files[way] = table_file.buffer.getvalue()
+    assert files["bulk"] == files["whoosh"]
+    reader = OrderedHashReader(StructFile(io.BytesIO(files["bulk"])), len(files["bulk"]))
+    assert sum(slots for _, slots in reader.tables) == 2 * len(terms)
+    assert reader[pack_ushort(3) + words[123].encode()] == terms[123][1] + pack_long(4 + 369) + pack_int(3)

@@ -57,6 +57,8 @@ from index.whoosh.segments import (
     _Encoding,
     _write_document,
     encode_term_lists,
+    load_terms,
+    save_terms,
     term_lists,
 )
 
@@ -131,7 +133,8 @@ def merge_segments(
                     if isinstance(job, _Job):
                         path, terms = _merge_range(sources, _with_path(job, Path(out.folder)))
                     else:
-                        path, terms = job.result()
+                        path = job.result()
+                        terms = load_terms(path)
                     _copy_encoded(fields, Path(path), terms)
                 fields.finish_field()
         except BaseException:
@@ -359,8 +362,9 @@ def _keys(reader: SegmentReader, field: str, low: bytes, high: bytes | None, ind
 _OPEN: dict[tuple[str, tuple[str, ...]], _Sources] = {}
 
 
-def merge_range(job: _Job) -> tuple[str, list[Encoded]]:
-    """A worker's job: merge and encode one range of a field's terms (see :func:`_merge_range`)."""
+def merge_range(job: _Job) -> str:
+    """A worker's job: merge and encode one range of a field's terms (see :func:`_merge_range`), the terms saved
+    beside the encoded bytes (:func:`index.whoosh.segments.save_terms`); returns the bytes' path."""
     key = (job.folder, tuple(segment.segment_id() for segment in job.segments))
     sources = _OPEN.get(key)
     if sources is None:
@@ -368,7 +372,9 @@ def merge_range(job: _Job) -> tuple[str, list[Encoded]]:
             old.close()
         _OPEN.clear()
         sources = _OPEN[key] = _Sources.open(Path(job.folder), job.schema, job.segments)
-    return _merge_range(sources, job)
+    path, terms = _merge_range(sources, job)
+    save_terms(path, terms)
+    return path
 
 
 def _merge_range(sources: _Sources, job: _Job) -> tuple[str, list[Encoded]]:

@@ -18,13 +18,13 @@ queries fast.
 from __future__ import annotations
 
 import concurrent.futures
+import pickle
 import struct
 import uuid
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from pickle import dumps
 from typing import Any, Protocol
 
 import numpy as np
@@ -58,6 +58,9 @@ _EXTENT_BYTES = _LONG_SIZE + _INT_SIZE
 PACKED_LISTS = True
 _LENGTH_BYTES = np.frombuffer(_length_byte_cache, np.int32)  # length_to_byte's table
 
+# A term table's hash slot as Whoosh writes it (``whoosh.filedb.filetables._pointer``, "!Iq"): the key's hash and where
+# the key is (0: empty).
+_SLOT_DTYPE = np.dtype([("hash", ">u4"), ("position", ">i8")])
 # One term's postings: (term bytes, docnums, weights, posting values or None).
 Postings = tuple[bytes, np.ndarray, np.ndarray, list[bytes] | None]
 
@@ -125,8 +128,7 @@ def write_segment(
             fields.start_field(name, schema[name])
             if name in jobs:
                 for job in jobs.pop(name):
-                    path, terms = job.result()
-                    _append_encoded(fields, Path(path), terms)
+                    _append_encoded(fields, Path(job.result()))
             else:
                 blob = bytearray()
                 encoding = fmt.of_field(schema[name], lengths.get(name))
@@ -366,20 +368,40 @@ class _Encoding:
 Encoded = tuple[bytes, bytes, int, int]
 
 
-def encode_range(job: _RangeJob, encoding: _Encoding, path: str) -> tuple[str, list[Encoded]]:
+def encode_range(job: _RangeJob, encoding: _Encoding, path: str) -> str:
     """A worker's job: merge one range of a field's runs and encode its posting lists as Whoosh's W3 codec does,
-    the bytes saved at ``path``; returns ``path`` and the range's terms (see :data:`Encoded`)."""
+    the bytes saved at ``path`` and the range's terms (see :data:`Encoded`) beside them (:func:`save_terms`);
+    returns ``path``."""
     blob = bytearray()
     terms = _encode_range_lists(job, encoding, blob)
     with open(path, "wb") as handle:
         handle.write(blob)
-    return path, terms
+    save_terms(path, terms)
+    return path
 
 
-def _append_encoded(fields, path: Path, terms: list[Encoded]) -> None:
-    """Copy encoded posting lists into the segment's postings file and add their terms to its term table."""
+def save_terms(path: str | Path, terms: list[Encoded]) -> None:
+    """A worker's encoded terms saved beside its posting lists at ``path`` (``<path>.terms``), for
+    :func:`load_terms`: a job done before this process copies it in waits on disk, not in this process's memory (a
+    term's tuple of four objects, some 200 bytes, for every term of the ranges done ahead)."""
+    with open(f"{path}.terms", "wb") as handle:
+        pickle.dump(terms, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def load_terms(path: str | Path) -> list[Encoded]:
+    """The terms :func:`save_terms` saved beside ``path``, their file removed."""
+    terms_path = Path(f"{path}.terms")
     try:
-        _append_bytes(fields, path.read_bytes(), terms)
+        return pickle.loads(terms_path.read_bytes())
+    finally:
+        terms_path.unlink(missing_ok=True)
+
+
+def _append_encoded(fields, path: Path) -> None:
+    """Copy encoded posting lists (a worker's :func:`encode_range`) into the segment's postings file and add their
+    terms to its term table."""
+    try:
+        _append_bytes(fields, path.read_bytes(), load_terms(path))
     finally:
         path.unlink(missing_ok=True)
 
@@ -387,7 +409,9 @@ def _append_encoded(fields, path: Path, terms: list[Encoded]) -> None:
 def _append_bytes(fields, blob: bytes, terms: list[Encoded]) -> None:
     """``blob`` appended to the postings file and ``terms`` to the term table, each record as
     ``OrderedHashWriter.add`` writes it (lengths, key, value; its position and hash remembered) but all in one write:
-    the table's per-call file bookkeeping cost more than the rest of this process's part of the merge."""
+    the table's per-call file bookkeeping cost more than the rest of this process's part of the merge. The hashes and
+    positions are kept in arrays (:class:`_PackedHashes`), not as Whoosh's tuple a term: 12 bytes a term, not about
+    130 (a segment of 11,000 documents holds some 760,000 terms)."""
     postfile, table, field_id = fields._postfile, fields._tindex, pack_ushort(fields._fieldid)
     if not terms:
         return
@@ -396,19 +420,77 @@ def _append_bytes(fields, blob: bytes, terms: list[Encoded]) -> None:
     base = postfile.tell()
     postfile.write(blob)
     position = table.dbfile.tell()
-    index, buckets, hashed = table.index, table.buckets, table.hashfn
-    records = []
+    index, hashed = table.index, table.hashfn
+    records, hashes, positions = [], [], []
     for tbytes, info, start, length in terms:
         key = field_id + tbytes
         value = info + pack_long(base + start) + pack_int(length)
         record = _RECORD_LENGTHS.pack(len(key), len(value)) + key + value
         index.append(position)
-        digest = hashed(key)
-        buckets[digest & 255].append((digest, position))
+        hashes.append(hashed(key))
+        positions.append(position)
         records.append(record)
         position += len(record)
     table.dbfile.write(b"".join(records))
     table.lastkey = key
+    _PackedHashes.of(table).add(hashes, positions)
+
+
+class _PackedHashes:
+    """A term table's (hash, position) pairs in arrays, written at its close as Whoosh's ``HashWriter._write_hashes``
+    writes its 256 buckets of tuples: the same bytes (each bucket's table twice its entries long, linear probing from
+    slot ``(hash >> 8) % slots`` in the order the terms came), without a Python tuple a term held until then, and
+    each bucket's table written at once."""
+
+    def __init__(self, table) -> None:
+        self.table = table
+        self.hashes: list[np.ndarray] = []
+        self.positions: list[np.ndarray] = []
+
+    @classmethod
+    def of(cls, table) -> _PackedHashes:
+        packed = table.__dict__.get("_packed_hashes")
+        if packed is None:
+            packed = table._packed_hashes = cls(table)
+            table._write_hashes = packed.write  # what HashWriter.close calls
+        return packed
+
+    def add(self, hashes: list[int], positions: list[int]) -> None:
+        self.hashes.append(np.array(hashes, np.uint32))
+        self.positions.append(np.array(positions, np.int64))
+
+    def write(self) -> None:
+        table = self.table
+        if any(table.buckets):  # terms added by Whoosh's own add() too: their order among ours is not known
+            raise RuntimeError("a term table written both by HashWriter.add and _append_bytes")
+        hashes = np.concatenate(self.hashes) if self.hashes else np.empty(0, np.uint32)
+        positions = np.concatenate(self.positions) if self.positions else np.empty(0, np.int64)
+        self.hashes = self.positions = []
+        order = np.argsort(hashes & 255, kind="stable")  # each bucket's entries in the order they came
+        ends = np.cumsum(np.bincount(hashes & 255, minlength=256))
+        dbfile = table.dbfile
+        start = 0
+        for end in ends.tolist():
+            chosen = order[start:end]
+            count, start = end - start, end
+            slots = 2 * count
+            table.directory.append((dbfile.tell(), slots))
+            if not count:
+                continue
+            bucket_hashes, bucket_positions = hashes[chosen], positions[chosen]
+            placed = np.zeros(slots, _SLOT_DTYPE)
+            homes = ((bucket_hashes >> 8) % slots).tolist()
+            taken = [False] * slots
+            where = []
+            for home in homes:
+                slot = home
+                while taken[slot]:
+                    slot = slot + 1 if slot + 1 < slots else 0
+                taken[slot] = True
+                where.append(slot)
+            placed["hash"][where] = bucket_hashes
+            placed["position"][where] = bucket_positions
+            dbfile.write(placed.tobytes())
 
 
 def _local_bounds(codes: np.ndarray, ranks: np.ndarray, low: int, high: int) -> tuple[int, int]:
@@ -521,11 +603,11 @@ def _encode_term(
         else:
             mini_values = b"".join(values[start:end]) if values else b""
         deltas = tuple(b - a for a, b in zip([0, *ids], ids, strict=False))
-        data = dumps((deltas, mini_weights, mini_values), 2)
+        data = pickle.dumps((deltas, mini_weights, mini_values), 2)
         compression = encoding.compression if len(data) >= _COMPRESS_FROM else 0
         if compression:
             data = zlib.compress(data, compression)
-        info = dumps(
+        info = pickle.dumps(
             (end - start, ids[-1], float(maxweight), compression, length_to_byte(minlength), length_to_byte(maxlength)),
             2,
         )

@@ -93,6 +93,20 @@ def start_worker(parent: int, userdict: str | None, analyses: bool = True) -> No
         fast_segmenter(userdict)
 
 
+def give_back_memory() -> None:
+    """Hand the free pages of this process's heap back to the system (glibc's ``malloc_trim(0)``; nothing elsewhere).
+
+    Writing a segment allocates hundreds of MB of small objects and frees them; glibc keeps the freed pages, so
+    without this the next chunk's reading, beside the analysing workers, starts from the last chunk's peak (a
+    25,000-document ingest: some 430 MB resident in this process after its first commit, 240 before it)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
+        pass
+
+
 def _exit_with(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(1.0)
@@ -260,12 +274,13 @@ class BulkWriter:
         self._chunks += 1
         self._batches = []
         del batches
-        for spilled in self._scratch.iterdir():  # the runs' arrays, the documents, the encoded posting lists
-            if spilled.suffix in (".npy", ".documents", ".postings"):
+        for spilled in self._scratch.iterdir():  # the runs' arrays, the documents, the encoded posting lists and terms
+            if spilled.suffix in (".npy", ".documents", ".postings", ".terms"):
                 spilled.unlink()
         self._chunk_docs = self._chunk_chars = 0
         # Too many small segments: they are merged into one (index/whoosh/merge.py).
         merge_committed(self.ix, segments_to_merge, self._workers)
+        give_back_memory()
         self._on_commit()
 
     def _pool_of_workers(self, analyses: bool = True) -> concurrent.futures.ProcessPoolExecutor:
