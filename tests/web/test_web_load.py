@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from helpers import store_environment
 
 from bench.load import run_load
@@ -15,7 +14,6 @@ CLIENTS = 4
 SECONDS = 3.0
 
 
-@pytest.mark.long
 def test_load_gives_no_server_error_and_no_connection_error(web_index: Path, monkeypatch) -> None:
     for name, value in store_environment(web_index).items():  # `portal serve` inherits the store to serve
         monkeypatch.setenv(name, value)
