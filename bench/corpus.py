@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import itertools
 import json
 import random
 from collections.abc import Iterator
@@ -86,11 +87,12 @@ def write(path: Path, docs: Iterator[dict]) -> int:
 
 def dataset(docs: int, folder: Path, seed: int = SEED) -> Path:
     """The JSON Lines file of ``docs`` documents (the corpus itself for its own size or fewer), made once."""
-    base = list(records())
-    if docs <= len(base):
-        path = folder / f"corpus-{docs}.jsonl"
-        if not path.exists():
-            write(path, iter(base[:docs]))
+    path = folder / f"corpus-{docs}.jsonl"
+    if path.exists():
+        return path
+    base = list(itertools.islice(records(), docs))  # the corpus read no further than the documents taken
+    if len(base) == docs:
+        write(path, iter(base))
         return path
     path = folder / f"expanded-{docs}-{seed}.jsonl"
     if not path.exists():

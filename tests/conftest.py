@@ -17,6 +17,13 @@ settings.register_profile("portal", deadline=None)
 settings.load_profile("portal")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked ``long`` first, the rest in their order (a stable sort): pytest-xdist hands tests out in this
+    order, so a long test starts while the other worker takes the many short ones, instead of running alone at the
+    end of the run. A module marked whole keeps its tests together (its module-scoped fixtures are made once)."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
+
+
 @pytest.fixture(scope="session")
 def built_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An index built once per session from documents/ (the bundled documents, seed page among them)."""

@@ -57,6 +57,25 @@ def test_rjieba_gives_jiebas_exact_tokens_on_real_documents(jieba_cuts):
         assert fast.cut(text) == tokens
 
 
+def test_an_ingest_batch_is_cut_by_rjieba_where_it_repays_its_load_or_it_is_loaded_and_by_jieba_otherwise(tmp_path):
+    """BulkWriter's in-process cut (index/whoosh/writer.py batch_cut): a small batch in a process without rjieba
+    loaded is cut by jieba (no 1.5 s load for a few documents); a batch of FAST_CUT_CHARS, and after it any batch, by
+    rjieba; the tokens are the same."""
+    pytest.importorskip("rjieba", reason="without rjieba, every batch is cut by jieba")
+    from index.whoosh.writer import FAST_CUT_CHARS, batch_cut
+
+    userdict = tmp_path / "userdict.txt"  # a dictionary of its own: no segmenter of this process has it yet
+    userdict.write_text("低保边缘家庭 5\n", "utf-8")
+    text = "关于低保边缘家庭认定办法的通知（2024年修订）"
+    small = batch_cut(str(userdict), 1000)
+    assert not isinstance(getattr(small, "__self__", None), FastSegmenter)
+    large = batch_cut(str(userdict), FAST_CUT_CHARS)
+    assert isinstance(large.__self__, FastSegmenter)
+    after = batch_cut(str(userdict), 1000)
+    assert isinstance(after.__self__, FastSegmenter)
+    assert small(text) == large(text) == after(text) and "低保边缘家庭" in small(text)
+
+
 def test_the_query_tokenizer_reads_a_trie_and_cuts_as_jieba_does(jieba_cuts):
     """segmenter()'s dictionary is the memory-mapped trie (index/dictionary.py), and its cut is jieba's own on
     real documents (every 50th corpus document and the bundled ones)."""

@@ -125,6 +125,7 @@ def test_line_charts_place_each_point_on_its_panel_scale_with_the_target_and_a_l
     assert colours["a"] != colours["b"]
 
 
+@pytest.mark.long  # about forty processes started and stopped
 def test_a_tiny_curve_measures_every_system_at_each_size_and_writes_its_json_and_svg(tmp_path):
     shared_path("corpus", "real.jsonl.gz")
     from index.cluster.local import searchd_binary

@@ -14,11 +14,14 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from helpers import shared_path
 
 from index.query import SearchRequest
 from index.whoosh.catalog import Catalog
 from index.whoosh.ingest import ingest_paths
+
+pytestmark = pytest.mark.long  # each test ingests hundreds of real documents with a pool of worker processes
 
 
 def test_real_corpus_records_ingest_without_a_rejection(tmp_path):

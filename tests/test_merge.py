@@ -29,6 +29,7 @@ def _segment(ix, docs: list[dict]):
     return write_segment(ix.schema, ix.storage, ix.indexname, [(runs, [per_document(ix.schema, f) for f in docs])])
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("pool", [False, True], ids=["in-process", "worker-processes"])
 def test_merged_segments_hold_what_one_segment_of_their_live_documents_holds(
     tmp_path: Path, monkeypatch, pool: bool

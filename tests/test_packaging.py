@@ -12,7 +12,10 @@ import venv
 import zipfile
 from pathlib import Path
 
+import pytest
 from helpers import ROOT
+
+pytestmark = pytest.mark.long  # each test runs pip or a pytest of its own
 
 
 def pip(*args: str) -> str:

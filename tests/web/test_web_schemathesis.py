@@ -27,6 +27,8 @@ EXAMPLES_PER_ROUTE = 15
 # The description gives the ranges that have an effect; schemathesis's check that out-of-range values are
 # refused with a 4xx does not apply.
 TOLERATED = [checks.negative_data_rejection]
+# The module's generated examples take a minute against the cluster: it starts first (tests/conftest.py).
+pytestmark = pytest.mark.long
 
 
 @pytest.fixture(scope="module")
