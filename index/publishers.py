@@ -29,18 +29,20 @@ _LEVELS = "省市县区州盟旗镇乡"
 _JOINT = re.compile(r"\s*[，,、；;]\s*|\s+")
 
 
-# A note in brackets after a body's name: 鼓楼区发展和改革局（区经信办）, 广东省人大(含常委会).
-_TRAILING_NOTE = re.compile(r"\s*[（(][^（）()]{1,12}[）)]$")
+# A body's other name in brackets after its own, as one office under two names prints it:
+# 鼓楼区发展和改革局（区经信办）, 南京市人力资源和社会保障局（市公务员局）.
+_SECOND_NAME = re.compile(r"^(.+?)\s*[（(]([^（）()]+)[）)]$")
 
 
 def is_organisation_name(text: str) -> bool:
-    """Whether ``text`` reads as the name of a government body or its site, not a document's title.
-
-    A short note in brackets after the name (its other name, what it includes) is judged by the name before it.
-    """
+    """Whether ``text`` reads as the name of a government body or its site, not a document's title; a name
+    with the body's other name in brackets after it counts where both read so."""
     text = text.strip()
-    name = _TRAILING_NOTE.sub("", text)
-    return 2 <= len(text) <= _MAX_NAME and bool(_ORGANISATION_END.search(name)) and "关于" not in text
+    if not 2 <= len(text) <= _MAX_NAME or "关于" in text:
+        return False
+    if two := _SECOND_NAME.match(text):
+        return all(_ORGANISATION_END.search(name.strip()) for name in two.groups())
+    return bool(_ORGANISATION_END.search(text))
 
 
 @dataclass(frozen=True)

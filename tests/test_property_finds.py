@@ -11,6 +11,12 @@
   whose date and publisher are under keys read by their words (``createDate``, ``publishDepartment``: Hanweb
   智能检索's key set) gave the caption as the one document: the records were judged captions themselves (main's
   export robustness property, seed 101 at 450 examples).
+- A body's name with its other name in brackets after it (``鼓楼区发展和改革局（区经信办）``), under a key read by
+  its words (``publishDepartment``), gave no publisher: a name had to end in an office's word, and ``）`` is none
+  (test_reader_export_robustness.py's Hanweb 智能检索 key set on kira-nanjing-pro-search.json #8).
+- A response's records split over two lists side by side, their titles under a key read by its words
+  (``infoTitle``) and their other keys not alike (a news hit has no 索引号), lost every list but the first: lists
+  were of one kind only by a title key of the label table (export robustness property, seed 7 at 450 examples).
 """
 
 from __future__ import annotations
@@ -76,3 +82,45 @@ def test_records_of_two_lists_side_by_side_with_dates_under_keys_read_by_their_w
     docs = [read_document(raw, DEFAULTS, IngestReport()) for raw in raws]
     assert [doc.title for doc in docs if doc] == [f"关于第{n}项不动产登记改革的通知" for n in range(1, 7)]
     assert docs[0] is not None and docs[0].pub_date == "2019-01-01"
+
+
+def test_a_bodys_name_with_its_other_name_in_brackets_under_a_key_read_by_its_words_is_the_publisher(tmp_path):
+    record = {
+        "title": "我区企业获工信部2018年工艺应用计划示范企业和示范项目",
+        "createDate": "2018-12-07",
+        "publishDepartment": "鼓楼区发展和改革局（区经信办）",
+        "link": "http://www.njgl.gov.cn/glqrmzf/201903/t20190307_1456527.html",
+    }
+    assert _document(tmp_path, record).publisher == "鼓楼区发展和改革局（区经信办）"
+    half_width = {**record, "publishDepartment": "南京市人力资源和社会保障局(市公务员局)"}
+    assert _document(tmp_path, half_width).publisher == "南京市人力资源和社会保障局(市公务员局)"
+    # a title's note in brackets (（试行）) stays no body's name
+    assert _document(tmp_path, {**record, "publishDepartment": "鼓楼区管理办法（试行）"}).publisher == ""
+
+
+def test_records_of_two_lists_side_by_side_with_titles_under_a_key_read_by_its_words_are_all_read(tmp_path):
+    def record(number: int) -> dict:
+        hit = {
+            "infoTitle": f"关于第{number}项不动产登记改革的通知",
+            "publishedAt": f"2019-01-{number:02d}T01:06:00.000Z",
+            "URL": f"http://www.example.gov.cn/art/2019/1/{number}.html",
+        }
+        # an 信息公开 hit has its 索引号 and publisher, a news hit neither: the records' keys are not alike
+        return (
+            {**hit, "indexNumber": f"000014349/2019-{number:05d}", "pubOrgName": "南京市民政局"} if number % 2 else hit
+        )
+
+    response = {
+        "success": True,
+        "data": {
+            "id": 1,
+            "title": "政策发布",
+            "centralPolicies": [record(n) for n in (1, 2, 3)],
+            "localPolicies": [record(n) for n in (4, 5, 6)],
+        },
+    }
+    path = tmp_path / "hits.jsonp"
+    path.write_text(f"window.jspCallback({json.dumps(response, ensure_ascii=False)});", "utf-8")
+    raws = [item for item in read_file(path) if isinstance(item, RawRecord)]
+    docs = [read_document(raw, DEFAULTS, IngestReport()) for raw in raws]
+    assert [doc.title for doc in docs if doc] == [f"关于第{n}项不动产登记改革的通知" for n in range(1, 7)]

@@ -14,6 +14,7 @@ from typing import Any
 
 from index.decoding import decode_text, stream_encoding, utf16_encoding
 from index.fieldvalues import file_links
+from index.keyparts import field_by_parts
 from index.labels import canonical_field, label_key, map_fields
 from index.record import RawRecord, ReadError
 
@@ -390,11 +391,18 @@ def _sibling_lists(data: object, counted: list[tuple[int, list[object]]], depth:
 
 def _kind(items: list[object]) -> frozenset[str]:
     """What makes a list's objects one kind of record: the keys they give their title under (``title``, ``BT``,
-    ``标题``); where no key names a title (it is read by its value), the keys every object has alike."""
+    ``标题``, or a key read by its words: ``infoTitle``); where no key names a title (it is read by its value), the
+    keys every object has alike."""
     objects = [item for item in items if isinstance(item, dict)]
-    titles = frozenset(str(key) for item in objects for key in item if canonical_field(str(key)) == "title")
+    titles = frozenset(str(key) for item in objects for key in item if _title_key(str(key)))
     shapes = {frozenset(map(str, item)) for item in objects}
     return titles or (next(iter(shapes)) if len(shapes) == 1 and len(objects) == len(items) else frozenset())
+
+
+def _title_key(key: str) -> bool:
+    """Whether a key names a title: by the label table, or, where the table holds no such label, by its words."""
+    field = canonical_field(key)
+    return field == "title" or (field is None and field_by_parts(key) == "title")
 
 
 def _holder(value: object, wanted: list[object], depth: int) -> dict | None:
