@@ -1189,7 +1189,7 @@ _OPEN_LINK = re.compile(r"(.*\S)\s*[（(【\[](?:请?点击)?(?:打开|下载|�
 # A date a page set in pieces of inline markup (<span>2019</span>年<span>11</span>月…), which a dump of its text
 # nodes writes one a line: 2019 / 年 / 11 / 月 / 15 / 日 under a signature.
 _DATE_PIECES = re.compile(
-    r"(?:\d{4}|[〇○零一二三四五六七八九]{4})年(?:\d{1,2}|[一二三四五六七八九十]{1,3})月"
+    r"(?:\d{4}|[〇○零OＯ0０一二三四五六七八九]{4})年(?:\d{1,2}|[一二三四五六七八九十]{1,3})月"
     r"(?:(?:\d{1,2}|[一二三四五六七八九十]{1,3})日)?"
 )
 _PIECE = 4  # at most this many characters a piece
