@@ -72,6 +72,20 @@ def test_a_date_in_a_sentence_or_under_a_heading_signs_nothing():
     assert signature(["现将有关事项通知如下。", "", "二〇二三年五月六日"]) == ([], "2023-05-06")
 
 
+def test_the_issuers_over_a_misprinted_or_mangled_date_still_sign():
+    """zhanjiang-nyncj-pagetext-1 signs 湛江市农业局 over 2018年10日11日 (a misprint); mdx-pagetext-1 signs
+    牟定县人民政府办公室 over （此件公开发布） and a date whose letters a rendering lost ({ 2017 6 23)."""
+    values = stored("zhanjiang-nyncj-pagetext-1.txt")
+    assert same("publisher", "湛江市农业局", values["publisher"])
+    assert same("written_date", "2018-10-11", values["written_date"])
+    assert same("publisher", "牟定县人民政府办公室", stored("mdx-pagetext-1.txt")["publisher"])
+    assert signature(["牟定县人民政府办公室", "(此件公开发布)", "{ 2017 6 23"]) == (
+        ["牟定县人民政府办公室"],
+        "2017-06-23",
+    )
+    assert signature(["现将有关事项通知如下。", "{ 2017 6 23"]) is None  # no name over it: a table's numbers
+
+
 # Who issued it --------------------------------------------------------------------------------------------------
 
 

@@ -547,7 +547,8 @@ def _signed(lines: list[str], fields: dict[str, object]) -> None:
     names, written = signed
     if names:
         fields.setdefault("publisher", "、".join(names))
-    fields.setdefault("written_date", written)
+    if written:
+        fields.setdefault("written_date", written)
 
 
 def _issuer_line(lines: list[str], fields: dict[str, object]) -> None:
@@ -577,11 +578,15 @@ def signature(lines: list[str]) -> tuple[list[str], str] | None:
     signer's title and name between them at most (中华人民共和国主席 江泽民). The first such signature is the
     document's: a notice that forwards a report (转发, 批转, 印发) signs before the text it forwards, whose own
     signature ends the page. The names are [] where none stands over the date; None where no date signs. A 版记's
-    date (…2007年3月20日印发) never signs: it does not end the line."""
+    date (…2007年3月20日印发) never signs: it does not end the line. Under the issuers' names (a 附注 such as
+    （此件公开发布） maybe between) a date a page misprinted or a dump mangled (2018年10日11日, { 2017 6 23) still
+    closes the signature: the names sign, with that date where its numbers make one (else "")."""
     texts = [line.strip() for line in lines if line.strip()]
     for at, text in enumerate(texts):
         match = _SIGNED_DATE.match(text)
         if match is None:
+            if (misprinted := _misprinted_signature(texts, at)) is not None:
+                return misprinted
             continue
         names = _names(match.group("names")) if match.group("names") else []
         above = at - 1
@@ -596,6 +601,31 @@ def signature(lines: list[str]) -> tuple[list[str], str] | None:
         if not match.group("names") and _closes_text(texts[:at]):
             return [], parsed.iso
     return None
+
+
+# A date's numbers a page misprinted (2018年10日11日) or a dump lost the letters of ({ 2017 6 23): a year, then a
+# month and a day, with nothing else on the line.
+_MISPRINTED_DATE = re.compile(r"[{(（\[【\s]*(\d{4})\s*[年\s]\s*(\d{1,2})\s*[月日\s]\s*(\d{1,2})\s*日?[}）)\]】]?")
+
+
+def _misprinted_signature(texts: list[str], at: int) -> tuple[list[str], str] | None:
+    """The issuers over a misprinted date on line ``at`` (see _MISPRINTED_DATE) and that date where it is one
+    (else ""); None where the line is no such date or no organisation's name stands over it (past a 附注 in
+    brackets, （此件公开发布）)."""
+    match = _MISPRINTED_DATE.fullmatch(texts[at])
+    if match is None:
+        return None
+    above = at - 1
+    if above >= 0 and _PARENTHESISED.match(texts[above]):
+        above -= 1
+    names: list[str] = []
+    while above >= 0 and len(names) < _MAX_SIGNERS and (found := _names(texts[above])):
+        names = found + names
+        above -= 1
+    if not names:
+        return None
+    year, month, day = (int(number) for number in match.groups())
+    return names, (f"{year:04d}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else "")
 
 
 def _closes_text(above: list[str]) -> bool:
@@ -1536,7 +1566,7 @@ def page_text_fields(body: str, fields: dict[str, object]) -> dict[str, object]:
         names, written = signed
         if names and not fields.get("publisher"):
             found["publisher"] = "、".join(names)
-        if not fields.get("written_date"):
+        if written and not fields.get("written_date"):
             found["written_date"] = written
     return {**fields, **found, "body": "\n".join(text_lines).strip()}
 
