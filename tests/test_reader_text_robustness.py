@@ -121,6 +121,10 @@ VARIATIONS: dict[str, Callable[[str], str]] = {
     "a tab after a label's colon": lambda text: re.sub(r"(?m)^(\S{2,6}[:：])[ ]*(?=\S)", "\\1\t", text),
     "a label in brackets (【来源】…)": lambda text: _LABEL_LINE.sub(r"【\1】\2", text),
     "a bullet before a label (· 来源：…)": lambda text: _LABEL_LINE.sub(r"· \1：\2", text),
+    # A text rendering of the page (a store's, a text browser's): label rows as table cells, or as list items with
+    # the value indented under the label (zb-pagetext-1, dx-pagetext-1).
+    "a label row drawn as table cells (来源: | … |)": lambda text: _LABEL_LINE.sub(r"\1: | \2 |", text),
+    "a label as a list item, its value indented under it": lambda text: _LABEL_LINE.sub(r"  • \1:\n\n    \2", text),
     "the browser title's parts joined by ' - '": lambda text: _first_line(text, lambda line: line.replace("_", " - ")),
     "the browser title's parts joined by ' | '": lambda text: _first_line(text, lambda line: line.replace("_", " | ")),
     "a crawler's log lines first": lambda text: _CRAWLER_LOG + text,
