@@ -1,9 +1,9 @@
 """Field fidelity on real disclosure pages: ``python -m bench.fidelity [--split tune|held_out|all] [--json]``.
 
 The collection is ``tests/fidelity/``: real detail pages (and the JSON and CSV exports that feed such pages) saved
-by public repositories, each gz-compressed under ``pages/``, and ``manifest.json`` (with ``manifest.d/*.json``
-appended) giving per page its source
-(repository, path, commit), its site, its template family, its input ``kind`` (html, text, json, csv), its split
+by public repositories (or public pages as a search tool's store keeps their text), each gz-compressed under
+``pages/``, and ``manifest.json`` (with ``manifest.d/*.json`` appended) giving per page its source (repository,
+path, commit; or the page's url), its site, its template family, its input ``kind`` (html, text, json, csv), its split
 and the right value of every field as read by hand from the page itself. An export holding several records has
 one manifest entry per judged record, each naming its ``record`` (1-based, in the order the reader yields the
 file's records); each such record counts as a page.

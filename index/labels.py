@@ -84,6 +84,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "category",
         "cat",
         "classnames",
+        "公文目录",  # Yunnan county 信息公开 pages (www.mdx.gov.cn): 公文目录:应急管理
     ),
     "category_scheme": ("组配分类", "classify_main_name"),
     # ztfl: 主题分类 in pinyin initials
@@ -147,6 +148,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "fabujigou",  # 发布机构, 发文机关, 发文单位 in full pinyin
         "fawenjiguan",
         "fawendanwei",
+        "颁布部门",  # regulation sites (ehs.gold): 颁布部门, 颁布日期
     ),
     "pub_date": (
         "公开日期",
@@ -191,6 +193,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "年份",  # year-only exports (TRS 海云 政府文件库's fileYear as crawlers save it)
         "faburiqi",  # 发布日期, 发布时间 in full pinyin
         "fabushijian",
+        "颁布日期",  # regulation sites (ehs.gold): 颁布部门, 颁布日期, 生效日期
     ),
     "written_date": (
         "成文日期",
@@ -277,7 +280,16 @@ LABELS: dict[str, tuple[str, ...]] = {
         "youxiaoxing",  # 有效性 in full pinyin
     ),
     # The date a document stops being in force; past, it means 失效 (normalise.validity_step).
-    "expiry_date": ("失效日期", "信息时效期", "失效时间", "废止日期", "有效期至", "expiry_date", "shixiaoriqi"),
+    "expiry_date": (
+        "失效日期",
+        "信息时效期",
+        "失效时间",
+        "废止日期",
+        "有效期至",
+        "expiry_date",
+        "shixiaoriqi",
+        "废止时间",
+    ),
     # Platform flags that together say the validity (gkmlpt: is_expired, is_abolished).
     "expired": ("是否失效", "is_expired"),
     "abolished": ("是否废止", "is_abolished"),
@@ -378,6 +390,12 @@ def is_organisation(value: Any) -> bool:
 
 
 _WEBSITE = re.compile(r"(?:网站|政府网|门户网|网)$")
+
+
+def is_website(value: Any) -> bool:
+    """Whether a value names a website (县政府网站, 岳阳市政府门户网, 法律资料网): where a page was found, never who
+    issued it."""
+    return isinstance(value, str) and bool(_WEBSITE.search(value.strip()))
 
 
 def _is_date(value: Any) -> bool:

@@ -121,6 +121,10 @@ VARIATIONS: dict[str, Callable[[str], str]] = {
     "a tab after a label's colon": lambda text: re.sub(r"(?m)^(\S{2,6}[:：])[ ]*(?=\S)", "\\1\t", text),
     "a label in brackets (【来源】…)": lambda text: _LABEL_LINE.sub(r"【\1】\2", text),
     "a bullet before a label (· 来源：…)": lambda text: _LABEL_LINE.sub(r"· \1：\2", text),
+    # A text rendering of the page (a store's, a text browser's): label rows as table cells, or as list items with
+    # the value indented under the label (zb-pagetext-1, dx-pagetext-1).
+    "a label row drawn as table cells (来源: | … |)": lambda text: _LABEL_LINE.sub(r"\1: | \2 |", text),
+    "a label as a list item, its value indented under it": lambda text: _LABEL_LINE.sub(r"  • \1:\n\n    \2", text),
     "the browser title's parts joined by ' - '": lambda text: _first_line(text, lambda line: line.replace("_", " - ")),
     "the browser title's parts joined by ' | '": lambda text: _first_line(text, lambda line: line.replace("_", " | ")),
     "a crawler's log lines first": lambda text: _CRAWLER_LOG + text,
@@ -204,7 +208,8 @@ def test_variations_combined_keep_every_field(tmp_path, baseline, entry, variati
 # A crawler's key export (title: / url: / content:) has no structure but its keys: without its title: line nothing
 # names a title. govcn-pagetext-8 prints its heading with ○ (U+25CB) where its 标题 label has 〇; govcn-zck-2
 # spreads its labels over lines (标 / 题：…), so stripping whole label lines leaves their letters behind.
-_WITHOUT_LABELS_EXCEPT = {"pages/govcn-pagetext-8.txt.gz", "pages/govcn-zck-2.txt.gz"}
+# dx-pagetext-1's only heading is 说 明 (two letters, spaced): without its label table no line reads as a title.
+_WITHOUT_LABELS_EXCEPT = {"pages/govcn-pagetext-8.txt.gz", "pages/govcn-zck-2.txt.gz", "pages/dx-pagetext-1.txt.gz"}
 _KEY_EXPORT = "crawler text export"
 TITLE_AND_TEXT = {"title", "body_head", "body_tail"}
 
@@ -214,8 +219,8 @@ def without_labels(text: str) -> str:
     kept = []
     for line in text.split("\n"):
         fields = {canonical_field(label) for label, _value in reader.metadata_pairs(line)}
-        if not fields or fields & {"attachments", "body", None}:
-            kept.append(line)
+        if not fields - {"attachments", "body", None} or fields & {"attachments", "body"}:
+            kept.append(line)  # a label row of ours beside one of no field (发文日期: … 生效时间: …) is a label line
     return "\n".join(kept)
 
 

@@ -32,13 +32,14 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 
 from index import limits
 from index.dates import parse_date
 from index.htmltext import ATTACHMENT_KINDS, is_page_tools
 from index.identifiers import bracketed_doc_no, parse_doc_no, parse_index_no
-from index.labels import canonical_field, line_pairs, map_fields
+from index.labels import canonical_field, is_website, known_labels, line_pairs, map_fields
 from index.normalise import normalise_validity
 from index.pagefurniture import has_strong_mark, is_footer_line, is_tool_bar, opens_footer
 from index.publishers import is_organisation_name
@@ -75,8 +76,36 @@ def label_pairs(line: str) -> list[tuple[str, str]]:
     fields by its own keys, one a line (``title: …``, ``content:``: index.labels.line_pairs)."""
     line = plain_line(line)
     if keys := line_pairs(line, keys=True):
-        return keys if not line_pairs(line) else line_pairs(line, unknown=True)
+        return _cells(keys if not line_pairs(line) else line_pairs(line, unknown=True))
     return []
+
+
+def _cells(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The pairs with each value as a reader sees it: without the table's cell walls a text rendering of the page
+    draws round it (``索引号: | /2022-05170 | 分类: | |``: a value of walls alone is empty), and split where a known
+    label with its colon follows the value glued to it, the page's spacing lost (``信息来源:市农业农村局发布日期:
+    2019-05-23``: two pairs)."""
+    split: list[tuple[str, str]] = []
+    for label, value in pairs:
+        value = value.strip(_CELL_WALLS)
+        glued = _glued_label().search(value)
+        if glued is None:
+            split.append((label, value))
+            continue
+        split.append((label, value[: glued.start()].strip(_CELL_WALLS)))
+        split += _cells(line_pairs(value[glued.start() :], unknown=True)) or [(label, value)]
+    return split
+
+
+_CELL_WALLS = " \t\u3000|｜"
+
+
+@cache
+def _glued_label() -> re.Pattern[str]:
+    """A label and its colon glued to the value before it: a known label after a Chinese letter, a closing bracket
+    or a digit, or any short word after a digit (a date's last one: ``颁布日期:2021-12-31生效日期:2021-12-31``)."""
+    known = "|".join(map(re.escape, known_labels()))
+    return re.compile(rf"(?:(?<=[\u4e00-\u9fff）)\d])(?:{known})|(?<=\d)[\u4e00-\u9fff]{{2,6}})[ \t]*[:：]")
 
 
 # Markdown a dump puts round its lines: a heading's #, a list item's - or * (or a bullet: · • ● ■ ◆), a quote's >,
@@ -273,10 +302,15 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
             del header[-1]
         lines_of_title = _heading_lines(header)
         heading = "".join(header[-lines_of_title:])
-        if (not _is_heading(heading) or _names_a_column(heading, header[0])) and (titled := _browser_title(header[0])):
+        named = [line for line in header[1:] if _names_a_document(line)]
+        if named and not _names_a_document(heading):
+            fields["title"] = named[-1]  # the site's tools and a disclaimer between the page's heading and its labels
+        elif (not _is_heading(heading) or _names_a_column(heading, header[0])) and (
+            titled := _browser_title(header[0])
+        ):
             fields["title"] = titled  # the line above the labels is the site's address, a link or the column
         else:
-            fields["title"] = heading
+            fields["title"] = _unwrapped(heading)
             del header[-lines_of_title:]
             from_header = True
     if header and (site := _site_of(header[0], str(fields.get("title", "")))):
@@ -289,9 +323,11 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
     attachments += listed
     if from_header and body_lines and _names_a_document(body_lines[0]) and not _names_a_document(fields["title"]):
         fields["title"] = body_lines[0].strip()  # the line above the labels was a column (政策文件), this the title
+    elif "title" not in fields and (heading := _heading_under_labels(body_lines)):
+        fields["title"] = heading
     body_lines = _without_next_document(_past_opening_labels(body_lines, fields))
     _opening_doc_no(body_lines, fields)
-    _signed(body_lines, fields)
+    _signers_over_website(body_lines, fields)
     fields["body"] = "\n".join(_joined_fragments(body_lines)).strip()
     if attachments:
         fields["attachments"] = [{"name": name} for name in attachments]
@@ -303,6 +339,27 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
     return record
 
 
+def _signers_over_website(lines: list[str], fields: dict[str, object]) -> None:
+    """The publisher from the text where a label named a website (来源: 岳阳市政府门户网, 发文机构: 县政府网站, 来源:
+    法律资料网: index.labels.is_website), which says where the page was posted, not who issued it: the issuers
+    that sign the text (:func:`_signed`), else those named under its heading (:func:`_issuer_line`), else the
+    office whose site it is (发展改革委网站: index.publishers resolves it to the office); a site of no office names
+    no publisher."""
+    website = fields.get("publisher")
+    if not is_website(website):
+        _signed(lines, fields)
+        _issuer_line(lines, fields)
+        return
+    del fields["publisher"]
+    _signed(lines, fields)
+    _issuer_line(lines, fields)
+    if "publisher" not in fields and is_organisation_name(_WEBSITE_SUFFIX.sub("", str(website).strip())):
+        fields["publisher"] = website
+
+
+_WEBSITE_SUFFIX = re.compile(r"(?:门户网站|网站|门户网|网)$")
+
+
 _MAX_HEADING_LINES = 4
 _MAX_OPENING = 8  # lines over the text: the title again, a label line or two, the tools between them
 
@@ -311,9 +368,10 @@ def _past_opening_labels(lines: list[str], fields: dict[str, object]) -> list[st
     """The body lines from where the text starts. Over it a page prints its heading again (the title, maybe over
     two or three lines, its 文号 under it), and some pages then a label line or two (``发布时间：… 来源：…
     浏览次数：…``, the label table again) and their tools: where such label lines stand among the first
-    _MAX_OPENING lines, with nothing but the heading, dates and tools round them, the text starts after the last
-    of them, and their labels are read (a field the label table gave keeps its value). Else only a whole repeat of
-    the title on the first line is dropped. A label of the text's own (附件：, 正文：) is text."""
+    _MAX_OPENING lines, with nothing but the heading (its issuer's name, the notice's own heading under it), dates,
+    tools and rows of other labels (:func:`_other_row`) round them, the text starts after the last of them, and
+    their labels are read (a field the label table gave keeps its value). Else only a whole repeat of the title on
+    the first line is dropped. A label of the text's own (附件：, 正文：) is text."""
     title = _no_space(str(fields.get("title") or ""))
     last_label, pairs_seen, seen = -1, [], 0
     for i, line in enumerate(lines):
@@ -328,7 +386,14 @@ def _past_opening_labels(lines: list[str], fields: dict[str, object]) -> list[st
         if pairs and names - {None} and not names & _TEXT_FIELDS:
             last_label = i
             pairs_seen += pairs
-        elif not (_is_heading_piece(text, title) or _is_tools(text) or _is_alone_date_or_doc_no(text)):
+        elif not (
+            _is_heading_piece(text, title)
+            or _is_tools(text)
+            or _is_alone_date_or_doc_no(text)
+            or _other_row(text)
+            or _names(text)
+            or _names_a_document(text)
+        ):
             break
     if last_label >= 0:
         found, _unknown = map_fields(pairs_seen)
@@ -343,26 +408,47 @@ def _past_opening_labels(lines: list[str], fields: dict[str, object]) -> list[st
 
 # The signature a 公文 closes with (GB/T 9704-2012 7.3.5: 发文机关署名, then 成文日期): the issuers' names, one a
 # line or side by side, over (or before) the date.
+# A year in Chinese numerals may print its zeros as the letter O or a digit (二OO三年, 二00八年: law databases' copies).
 _SIGNED_DATE = re.compile(
-    r"^(?P<names>.*?)\s*(?P<date>(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月"
+    r"^(?P<names>.*?)\s*(?P<date>(?:\d{4}|[〇○零OＯ0０一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月"
     r"\s*[\d一二三四五六七八九十]{1,3}\s*日)$"
 )
 _MAX_SIGNERS = 4  # name lines over the date
+_SIGNER_LINE = 30  # at most this many characters a line of a signer's title and name (中华人民共和国主席 江泽民)
+_SENTENCE_END = ("。", "！", "？", "!", "?")
 
 
 def _opening_doc_no(lines: list[str], fields: dict[str, object]) -> None:
     """The 文号 printed alone under the heading (``国办发〔1986〕92号``, or in round brackets as a document's text
     prints it, ``（法发〔2024〕6 号）``) as the 文号 where no label gave one: the first line of the text that is no
-    piece of the title."""
+    piece of the title and nothing a page prints between its heading and the 文号 (see :func:`_is_over_doc_no`),
+    among its first _MAX_OPENING lines."""
     if "doc_no" in fields:
         return
     title = str(fields.get("title") or "")
-    for line in (line.strip() for line in lines if line.strip()):
-        if _is_heading_piece(line, title):
-            continue
-        if doc_no := _doc_no_of_line(line):
+    for seen, line in enumerate(line.strip() for line in lines if line.strip()):
+        if seen >= _MAX_OPENING:
+            return
+        if doc_no := _doc_no_of_line(line):  # before the heading's pieces: a title may carry its 文号
             fields["doc_no"] = doc_no
-        return
+            return
+        if not (_is_heading_piece(line, title) or _is_over_doc_no(line)):
+            return
+
+
+def _is_over_doc_no(text: str) -> bool:
+    """Whether a line is one a page prints over a 文号 under its heading, no text: its tools and counters or a
+    label line (浏览量: … 时间: …, 下载地址: 点击此处下载), the issuer's name alone (江苏省宿迁市人民政府), the
+    notice's own heading under the page's (吉安市…细则 / 关于印发吉安市…细则的通知), or a date alone."""
+    if _is_prose(text):
+        return False
+    return bool(
+        _is_tools(text)
+        or line_pairs(text, unknown=True)
+        or _names(text)
+        or _names_a_document(text)
+        or parse_date(text, whole=True)
+    )
 
 
 # A 公文's imprint line (版记: 2007年3月20日印发), which ends it.
@@ -414,6 +500,35 @@ def _names_before(heading: str, doc_no: str, before: str) -> bool:
     return any((key := _letters(text)) and key in before for text in keys)
 
 
+_SHORT_HEADING = 30  # characters at most of a heading printed under the label table with no label naming it
+
+
+def _heading_under_labels(lines: list[str]) -> str:
+    """The heading a page prints under its label table where no label names the title (``说 明`` over the text):
+    the text's first line where it is short, says no sentence, labels nothing and addresses no one, and text
+    follows it; "" otherwise."""
+    texts = [line.strip() for line in lines if line.strip()]
+    if len(texts) < 2:
+        return ""
+    first = texts[0]
+    if len(first) > _SHORT_HEADING or len(_HAN.findall(first)) < 2 or _SENTENCE_MARK.search(first):
+        return ""
+    if first.endswith(("：", ":")) or label_pairs(first) or _is_alone_date_or_doc_no(first) or _is_tools(first):
+        return ""
+    return "" if _names(first) else first
+
+
+def _other_row(text: str) -> bool:
+    """Whether a line is a row of the page's metadata under a label of no field of ours (法律效力:地方规范性文件,
+    应用分类:事故与应急类, 视力保护色:): a short word, its colon and maybe a value; not a salutation (各有关单位：,
+    国家能源局：), which names whom the text addresses."""
+    pairs = line_pairs(text, unknown=True)
+    if not pairs or _is_prose(text):
+        return False
+    word = pairs[0][0]
+    return bool(pairs[0][1]) or not (word.startswith("各") or _names(word))
+
+
 def _doc_no_of_line(line: str) -> str:
     """The 文号 a line holds alone (``国办发〔1986〕92号``, ``（法发〔2024〕6 号）``); "" where it holds more."""
     text = line.strip()
@@ -426,24 +541,52 @@ def _doc_no_of_line(line: str) -> str:
 
 def _signed(lines: list[str], fields: dict[str, object]) -> None:
     """The issuers and the date of the text's signature (:func:`signature`) as its publisher and 成文日期 where no
-    label gave them."""
-    if ("publisher" in fields and "written_date" in fields) or (signed := signature(lines)) is None:
+    label gave them; a date pieced over lines (2019 / 年 / 11 / 月 / 15 / 日) is read joined."""
+    if ("publisher" in fields and "written_date" in fields) or (signed := signature(_joined_fragments(lines))) is None:
         return
     names, written = signed
-    fields.setdefault("publisher", "、".join(names))
-    fields.setdefault("written_date", written)
+    if names:
+        fields.setdefault("publisher", "、".join(names))
+    if written:
+        fields.setdefault("written_date", written)
+
+
+def _issuer_line(lines: list[str], fields: dict[str, object]) -> None:
+    """The issuers a page names on a line of their own under the heading, over the text (a law database prints the
+    title, then the issuing body, then the notice: ``民政部`` / ``民政部关于…的通知`` / ``××省民政局：``) as the
+    publisher where nothing gave one: the first line among the text's first _MAX_OPENING that is organisations'
+    names and nothing else, before its first sentence or salutation."""
+    if "publisher" in fields:
+        return
+    seen = 0
+    for text in (line.strip() for line in lines):
+        if not text:
+            continue
+        seen += 1
+        if seen > _MAX_OPENING or _is_prose(text) or text.endswith(("：", ":")):
+            return
+        if names := _names(text):
+            fields["publisher"] = "、".join(names)
+            return
 
 
 def signature(lines: list[str]) -> tuple[list[str], str] | None:
-    """The issuers and the date that sign the text, as a 公文 is signed: a date alone on a line (or after the
-    issuers' names on it) with the organisations' names on the lines just over it (side by side or one a line,
-    their letters maybe spread: 国 家 计 委). The first such signature is the document's: a notice that forwards
-    a report (转发, 批转, 印发) signs before the text it forwards, whose own signature ends the page. None where
-    no name stands over a date."""
+    """The issuers and the date that sign the text, as a 公文 is signed (GB/T 9704-2012 7.3.5): a date alone on a
+    line (or after the issuers' names on it) with the organisations' names on the lines just over it (side by side
+    or one a line, their letters maybe spread: 国 家 计 委), or, where a page left out the names (the seal stands
+    for them), the date alone closing the text: on the line under a sentence's end, a short line or two of a
+    signer's title and name between them at most (中华人民共和国主席 江泽民). The first such signature is the
+    document's: a notice that forwards a report (转发, 批转, 印发) signs before the text it forwards, whose own
+    signature ends the page. The names are [] where none stands over the date; None where no date signs. A 版记's
+    date (…2007年3月20日印发) never signs: it does not end the line. Under the issuers' names (a 附注 such as
+    （此件公开发布） maybe between) a date a page misprinted or a dump mangled (2018年10日11日, { 2017 6 23) still
+    closes the signature: the names sign, with that date where its numbers make one (else "")."""
     texts = [line.strip() for line in lines if line.strip()]
     for at, text in enumerate(texts):
         match = _SIGNED_DATE.match(text)
         if match is None:
+            if (misprinted := _misprinted_signature(texts, at)) is not None:
+                return misprinted
             continue
         names = _names(match.group("names")) if match.group("names") else []
         above = at - 1
@@ -451,9 +594,54 @@ def signature(lines: list[str]) -> tuple[list[str], str] | None:
             names = found + names
             above -= 1
         parsed = parse_date(match.group("date"), whole=True)
-        if names and parsed and parsed.iso:
+        if not (parsed and parsed.iso):
+            continue
+        if names:
             return names, parsed.iso
+        if not match.group("names") and _closes_text(texts[:at]):
+            return [], parsed.iso
     return None
+
+
+# A date's numbers a page misprinted (2018年10日11日) or a dump lost the letters of ({ 2017 6 23): a year, then a
+# month and a day, with nothing else on the line.
+_MISPRINTED_DATE = re.compile(r"[{(（\[【\s]*(\d{4})\s*[年\s]\s*(\d{1,2})\s*[月日\s]\s*(\d{1,2})\s*日?[}）)\]】]?")
+
+
+def _misprinted_signature(texts: list[str], at: int) -> tuple[list[str], str] | None:
+    """The issuers over a misprinted date on line ``at`` (see _MISPRINTED_DATE) and that date where it is one
+    (else ""); None where the line is no such date or no organisation's name stands over it (past a 附注 in
+    brackets, （此件公开发布）)."""
+    match = _MISPRINTED_DATE.fullmatch(texts[at])
+    if match is None:
+        return None
+    above = at - 1
+    if above >= 0 and _PARENTHESISED.match(texts[above]):
+        above -= 1
+    names: list[str] = []
+    while above >= 0 and len(names) < _MAX_SIGNERS and (found := _names(texts[above])):
+        names = found + names
+        above -= 1
+    if not names:
+        return None
+    year, month, day = (int(number) for number in match.groups())
+    return names, (f"{year:04d}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else "")
+
+
+def _closes_text(above: list[str]) -> bool:
+    """Whether a date alone on the line under these lines closes a text: the last of them ends a sentence, or up to
+    _MAX_SIGNERS short lines (a signer's title and name, no sentence) stand between such a line and the date."""
+    for back, text in enumerate(reversed(above)):
+        if text.endswith(_SENTENCE_END):
+            return _is_prose(text) or back > 0 or len(_HAN.findall(text)) >= _HEADING_HAN
+        if (
+            back >= _MAX_SIGNERS
+            or len(text) > _SIGNER_LINE
+            or _SENTENCE_MARK.search(text)
+            or text.endswith(("：", ":"))
+        ):
+            return False
+    return False
 
 
 def _names(text: str) -> list[str]:
@@ -490,7 +678,7 @@ def _letters(text: str) -> str:
 
 
 # A 文号 printed alone under the heading, old forms too: (69)国发文40号, 国办发〔1986〕92号.
-_DOC_NO_LINE = re.compile(r"^[\w〔〕\[\]［］()（）【】〈〉\-－ ]{2,30}?\d+\s*号$")
+_DOC_NO_LINE = re.compile(r"^[\w〔〕\[\]［］()（）【】〈〉\-－ ]{2,30}?\d+\s*号[)）]?$")  # 主席令(九届第37号)
 
 
 def _is_alone_date_or_doc_no(text: str) -> bool:
@@ -843,12 +1031,14 @@ def _value_below(lines: _Lines, label: str = "") -> str:
         lines.push_back(after)
     joined = "".join(piece.strip() for piece in pieces)
     if len(pieces) > 1 and after is not None and _is_label_line(after) and len(joined) <= _MAX_VALUE:
-        return joined
+        if _fits(label, joined):
+            return joined
     for piece in reversed(pieces[1:]):
         lines.push_back(piece)
     after = pieces[1] if len(pieces) > 1 else after
     closes_header = after is None or not after.strip()
-    if (after is not None and _is_label_line(after)) or (closes_header and _looks_like_a_value(below)):
+    fits = _fits(label, below)
+    if fits and ((after is not None and _is_label_line(after)) or (closes_header and _looks_like_a_value(below))):
         return below.strip()
     if _reads_as(label, below):
         return below.strip()  # 来源： then 江苏能源监管办 (the page tools under it)
@@ -919,6 +1109,16 @@ def _reads_as(label: str, value: str) -> bool:
     if field == "index_no":
         return len(text) <= _MAX_VALUE and parse_index_no(text) is not None
     return False
+
+
+def _fits(label: str, value: str) -> bool:
+    """Whether a line may be the value of a label printed empty over it: under a date's label a date, under a 文号's
+    or 索引号's one of those (``文号 :`` then ``说 明``, ``成文日期:`` then a mangled 文号, are an empty label over the
+    page's next line); under any other label anything."""
+    field = canonical_field(label)
+    if field in _DATE_FIELDS or field in ("doc_no", "index_no"):
+        return _reads_as(label, value) or (field == "doc_no" and bool(_DOC_NO_LINE.match(value.strip())))
+    return True
 
 
 def _looks_like_a_value(line: str) -> bool:
@@ -1019,7 +1219,7 @@ _OPEN_LINK = re.compile(r"(.*\S)\s*[（(【\[](?:请?点击)?(?:打开|下载|�
 # A date a page set in pieces of inline markup (<span>2019</span>年<span>11</span>月…), which a dump of its text
 # nodes writes one a line: 2019 / 年 / 11 / 月 / 15 / 日 under a signature.
 _DATE_PIECES = re.compile(
-    r"(?:\d{4}|[〇○零一二三四五六七八九]{4})年(?:\d{1,2}|[一二三四五六七八九十]{1,3})月"
+    r"(?:\d{4}|[〇○零OＯ0０一二三四五六七八九]{4})年(?:\d{1,2}|[一二三四五六七八九十]{1,3})月"
     r"(?:(?:\d{1,2}|[一二三四五六七八九十]{1,3})日)?"
 )
 _PIECE = 4  # at most this many characters a piece
@@ -1087,9 +1287,10 @@ def plain_title(lines: list[str], strict: bool = False) -> tuple[int, str] | Non
     text, so only lines before the first prose line (:func:`_is_prose`) count: the first that ends in a document
     kind (``…的通知``, ``…办法（试行）``; of a browser title ``标题_网站``, its first part), with the lines above
     it that it continues (:func:`_heading_over`); unless ``strict``, else the first line where it reads as a title
-    (title-like, not an organisation's name: ``中华人民共和国矿产资源法``, ``外交部就…答问``), else the longest
-    heading-like line (six Chinese characters or more, not a sentence, no label, no page furniture) of
-    the first _PLAIN_HEADING_TOP. None where there is none."""
+    (title-like, not an organisation's name: ``中华人民共和国矿产资源法``, ``外交部就…答问``), else the first printed
+    twice (a law database's heading, then the same over the text), else the longest heading-like line (six
+    Chinese characters or more, not a sentence, no label, no page furniture) of the first _PLAIN_HEADING_TOP. A
+    trail of short links before it on its line is no part of it (:func:`_after_trail`). None where there is none."""
     seen = 0
     headings: list[tuple[int, str]] = []
     for i, line in enumerate(lines):
@@ -1103,6 +1304,8 @@ def plain_title(lines: list[str], strict: bool = False) -> tuple[int, str] | Non
         if not _is_title_like(candidate):
             continue
         if _TITLE_END.search(_no_space(candidate)):
+            if (titled := _after_trail(candidate)) != candidate:
+                return _heading_under(lines, i, titled)  # a trail's end is no heading's last line
             return _heading_under(lines, i, _heading_over(lines[:i], candidate))
         if seen <= _PLAIN_HEADING_TOP:
             headings.append((i, candidate))
@@ -1111,38 +1314,83 @@ def plain_title(lines: list[str], strict: bool = False) -> tuple[int, str] | Non
     first = next(i for i, line in enumerate(lines) if line.strip())
     if headings[0][0] == first and not is_organisation_name(headings[0][1]):
         return headings[0]
+    printed = [_no_space(plain_line(line)) for line in lines]
+    if repeated := [found for found in headings if printed.count(_no_space(found[1])) > 1]:
+        return repeated[0]  # a page prints its title twice (its heading, then over the text)
     return max(headings, key=lambda found: len(_no_space(found[1])))
+
+
+def _after_trail(line: str) -> str:
+    """The title at the end of a trail of short links separated by spaces (``EHS中国 法规首页 兰州市…的通知``, a
+    breadcrumb without its ``>``): the last part, where it names a document and every part before it is a short
+    word (fewer than _TITLE_MIN_HAN Chinese letters) naming no office; else the line as it is (``国家发展改革委
+    国家能源局关于…的意见`` names its issuers before the title)."""
+    parts = line.split()
+    if len(parts) < 2 or not _names_a_document(parts[-1]):
+        return line
+    if all(len(_HAN.findall(part)) < _TITLE_MIN_HAN and not _names(part) for part in parts[:-1]):
+        return parts[-1]
+    return line
 
 
 def _heading_under(lines: list[str], place: int, title: str) -> tuple[int, str]:
     """The title found on line ``place`` with the line under it where it goes on: a title whose document kind
     stood inside a quotation (``国务院关于落实《…规划纲要》`` / ``主要目标和任务工作分工的通知``) continues on
-    the next line where that line completes a title (title-like, ending in a document kind, no prose)."""
+    the next line where that line completes a title (title-like, ending in a document kind, no prose) and does not
+    merely print it again (``京政办发〔2016〕26号《…的通知》`` / ``《…的通知》``). A title wholly in 《》, maybe after
+    its 文号 (a repost's heading), is what the brackets hold."""
     if not _QUOTE_CLOSED.search(_no_space(title)):
         return place, title
     after = next((j for j in range(place + 1, len(lines)) if lines[j].strip()), None)
-    if after is None:
-        return place, title
-    text = plain_line(lines[after]).strip()
-    if _is_title_like(text) and not _is_prose(text) and _TITLE_END.search(_no_space(text)) and "_" not in text:
-        return after, title + text
-    return place, title
+    text = plain_line(lines[after]).strip() if after is not None else ""
+    again = bool(_letters(text)) and _letters(text) in _letters(title)
+    if after is not None and not again and _is_title_like(text) and not _is_prose(text) and "_" not in text:
+        if _TITLE_END.search(_no_space(text)):
+            return after, title + text
+    return place, _unwrapped(title)
+
+
+# A heading that is a title in 《》, maybe after its 文号: 鲁政发〔2014〕20号《山东省人民政府关于…的实施意见》.
+_WRAPPED = re.compile(r"^(?P<doc_no>[^《》]{2,30}?\d+\s*号)?\s*《(?P<title>.+)》$")
+
+
+def _unwrapped(title: str) -> str:
+    """The title a heading holds in 《》 (after its 文号, where one comes first); the heading as it is otherwise, or
+    where the brackets do not hold it whole (《…》关于…《…》)."""
+    match = _WRAPPED.match(title.strip())
+    if match is None or (match["doc_no"] and parse_doc_no(match["doc_no"]) is None):
+        return title
+    inner, depth = match["title"], 0
+    for letter in inner:  # the brackets inside must pair up: 《A》关于《B》 is no title in brackets
+        depth += (letter == "《") - (letter == "》")
+        if depth < 0:
+            return title
+    return inner if depth == 0 else title
 
 
 _QUOTE_CLOSED = re.compile(r"[》」”\"]$")
+_BAR = re.compile(r"[_|｜]")  # a browser title's parts or a bar of links
 
 
 def _heading_over(above: list[str], last: str) -> str:
     """A title whose last line is ``last``, with the lines above it that it continues: the heading's earlier
     lines where the page broke it (``国务院办公厅转发`` / ``…关于搞好…`` / ``…的通知``), each title-like
     itself (six Chinese characters, no sentence) and no title of its own, or any line the heading's brackets
-    were opened on (``关于转发《…关于印发`` / ``<`` / ``…>的通知》的通知``); at most _MAX_HEADING_LINES in all."""
+    were opened on (``关于转发《…关于印发`` / ``<`` / ``…>的通知》的通知``); at most _MAX_HEADING_LINES in all. A
+    link bar (``收藏本站| 设为首页| 首页``, a browser title's parts) is no part of it, nor an office's name alone
+    unless the heading goes on with 关于 (``于都县人民政府办公室`` / ``关于印发…的通知``): over a heading of its own
+    (``湛江市农业农村局`` / ``转发省农业厅关于…的通知``) it is the page's or the section's name."""
     pieces = [last]
     texts = [plain_line(line).strip() for line in above if line.strip()]
     while texts and len(pieces) < _MAX_HEADING_LINES:
         text = texts.pop()
         closes = _unclosed("".join(pieces), opened=False)
-        continues = _is_title_like(text) and "_" not in text and not _TITLE_END.search(_no_space(text))
+        continues = (
+            _is_title_like(text)
+            and not _BAR.search(text)
+            and not _TITLE_END.search(_no_space(text))
+            and not (_names(text) and not pieces[0].startswith("关于"))
+        )
         if not (closes or continues):
             break
         pieces.insert(0, text)
@@ -1232,10 +1480,14 @@ def _plain_record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord
     if found is None:
         raise ReadError(path, "no label lines (名称, 索引号 …) and no title line (…的通知, …办法) near the top")
     place, title = found
+    first = place
     browser = len(browser_title_parts(top[place])) > 1 or not any(
         line.strip() for line in top[:place]
     )  # the dump's first line
-    for i in range(len(top) - 1, place, -1):
+    # The heading repeats over the text, never inside it: past the first sentence a line naming the title is the
+    # heading of the document the text issues (…的通知, then 吉安市…细则 over the 细则 itself).
+    prose_at = next((i for i in range(place + 1, len(top)) if _is_prose(top[i])), len(top))
+    for i in range(prose_at - 1, place, -1):
         if _ends_title(top[i], title, partly=browser):
             place = i  # the heading under the browser title (its last line), the navigation between them
             break
@@ -1243,13 +1495,15 @@ def _plain_record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord
         lines.push_back(line)
     body_lines, related, cut = _body_and_related(lines, bounds.max_doc_chars)
     body_lines, listed = _without_file_list(_unglued(_without_trailing_labels(_without_page_frame(body_lines))))
-    body_lines = _without_next_document(body_lines)
+    fields: dict[str, object] = {"title": title}
+    body_lines = _without_next_document(_past_opening_labels(body_lines, fields))
     body = "\n".join(_joined_fragments(body_lines)).strip()
     if not body and not listed:
         raise ReadError(path, "no label lines (名称, 索引号 …) and no text under the title line")
-    fields: dict[str, object] = {"title": title, "body": body}
+    fields["body"] = body
     _opening_doc_no(body_lines, fields)
     _signed(body_lines, fields)
+    _issuer_line([*top[first + 1 : place + 1], *body_lines], fields)  # the issuer may stand between the headings
     if listed:
         fields["attachments"] = [{"name": name} for name in listed]
     if related:
@@ -1308,11 +1562,11 @@ def page_text_fields(body: str, fields: dict[str, object]) -> dict[str, object]:
         return fields
     text_lines = "\n".join(lines[start:]).split("\n")
     found = {name: value for name, value in found.items() if not fields.get(name)}
-    if (signed := signature(text_lines)) is not None:
+    if (signed := signature(_joined_fragments(text_lines))) is not None:
         names, written = signed
-        if not fields.get("publisher"):
+        if names and not fields.get("publisher"):
             found["publisher"] = "、".join(names)
-        if not fields.get("written_date"):
+        if written and not fields.get("written_date"):
             found["written_date"] = written
     return {**fields, **found, "body": "\n".join(text_lines).strip()}
 
