@@ -352,14 +352,21 @@ def _is_field_row(leaf: HtmlElement) -> bool:
     return len(text) <= _MAX_ROW and text == clean_text(leaf.text_content())
 
 
+# A cell of a label's colon alone, between the label cell and the value cell.
+_SEPARATOR_CELL = re.compile(r"[:：]")
+
+
 def _value_holder(label_el: HtmlElement) -> HtmlElement | None:
     """The cell after a label cell (td/th, dt/dd, div/div), climbing out of a wrapper such as ``<td><p>``.
 
-    A next cell that starts with a label is the next field, not this one's value.
+    A next cell that starts with a label is the next field, not this one's value; a cell holding only the colon
+    (``<td>索引号</td><td>：</td><td>…</td>``) stands between the label and its value.
     """
     el = label_el
     for _ in range(3):
         holder = el.getnext()
+        while holder is not None and _SEPARATOR_CELL.fullmatch(clean_text(holder.text_content())):
+            holder = holder.getnext()
         if holder is not None:
             return None if _pairs_in(holder) else holder
         el = el.getparent()

@@ -1,0 +1,107 @@
+"""The HTML reader on real pages of the fidelity collection, and on the same pages with their metadata block written
+in the other markups real sites use: every form gives the fields the page itself gives.
+
+Each variant keeps the real page whole and rewrites only its metadata block (the labels and values as the page
+prints them), so the page's own furniture, text and scripts stay as they were.
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import tempfile
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from lxml.html import HtmlElement, fragment_fromstring, tostring
+
+from bench.fidelity import COLLECTION, ingest_one, load_manifest, same
+from index.htmltext import decode_html, parse_tree
+from index.readers.html import label_pairs
+
+_METADATA = ("index_no", "doc_no", "publisher", "category", "written_date", "pub_date", "validity", "title")
+
+Pairs = list[tuple[str, str]]
+
+
+def _rows(pairs: Pairs, cell: Callable[[str, str], str], per_row: int = 2) -> str:
+    groups = [pairs[i : i + per_row] for i in range(0, len(pairs), per_row)]
+    return "<table>" + "".join("<tr>" + "".join(cell(k, v) for k, v in row) + "</tr>" for row in groups) + "</table>"
+
+
+def _items(pairs: Pairs, outer: str, item: Callable[[str, str], str]) -> str:
+    return f"<{outer}>" + "".join(item(k, v) for k, v in pairs) + f"</{outer}>"
+
+
+# Markups real 信息公开 pages write their metadata in (label, then value), each as a function of the pairs.
+FORMS: dict[str, Callable[[Pairs], str]] = {
+    "table-label-cell-value-cell": lambda p: _rows(p, lambda k, v: f"<td>{k}：</td><td>{v}</td>", 1),
+    "table-label-and-value-in-one-cell": lambda p: _rows(p, lambda k, v: f"<td>{k}：{v}</td>"),
+    "table-th-td-without-colon": lambda p: _rows(p, lambda k, v: f"<th>{k}</th><td>{v}</td>"),
+    "table-colon-in-a-cell-of-its-own": lambda p: _rows(p, lambda k, v: f"<td>{k}</td><td>：</td><td>{v}</td>", 1),
+    "table-strong-label-in-cell": lambda p: _rows(p, lambda k, v: f"<td><strong>{k}：</strong></td><td>{v}</td>"),
+    "dl-dt-dd": lambda p: _items(p, "dl", lambda k, v: f"<dt>{k}：</dt><dd>{v}</dd>"),
+    "ul-li-span-label-text-value": lambda p: _items(p, "ul", lambda k, v: f"<li><span>{k}：</span>{v}</li>"),
+    "ul-li-span-span-without-colon": lambda p: _items(
+        p, "ul", lambda k, v: f"<li><span>{k}</span><span>{v}</span></li>"
+    ),
+    "ul-li-div-clear": lambda p: _items(
+        p, "ul", lambda k, v: f"<li><div class='l'>{k}：</div><div class='r'>{v}</div><div class='clear'></div></li>"
+    ),
+    "div-label-div-value": lambda p: _items(
+        p, "div", lambda k, v: f"<div class='row'><div class='label'>{k}</div><div class='value'>{v}</div></div>"
+    ),
+    "p-strong-label": lambda p: _items(p, "div", lambda k, v: f"<p><strong>{k}：</strong>{v}</p>"),
+    "bracketed-labels": lambda p: _items(p, "div", lambda k, v: f"<span>[{k}]</span> <span>{v}</span><br>"),
+}
+
+
+def _entry(name: str) -> dict:
+    return next(entry for entry in load_manifest()["pages"] if entry["file"] == f"pages/{name}.gz")
+
+
+def _metadata_block(root: HtmlElement) -> tuple[HtmlElement, Pairs]:
+    """The element holding the page's metadata pairs (the table or list most of them share), and the pairs."""
+    pairs = [pair for pair in label_pairs(root) if pair.field != "?" and pair.value]
+    group = Counter(id(pair.group) for pair in pairs).most_common(1)[0][0]
+    mine = [pair for pair in pairs if id(pair.group) == group]
+    chains = [list(reversed([el, *el.iterancestors()])) for pair in mine for el in pair.elements]
+    common = [level[0] for level in zip(*chains, strict=False) if all(el is level[0] for el in level)]
+    return common[-1], [(html.escape(pair.label), html.escape(pair.value)) for pair in mine]
+
+
+def _ingest(page: str, rewrite: Callable[[Pairs], str] | None = None) -> dict[str, object]:
+    data = gzip.decompress((COLLECTION / "pages" / f"{page}.gz").read_bytes())
+    if rewrite is not None:
+        text = decode_html(data, None)
+        root = parse_tree(text, page)
+        block, pairs = _metadata_block(root)
+        new = fragment_fromstring(rewrite(pairs))
+        new.tail = block.tail
+        block.getparent().replace(block, new)
+        data = tostring(root, encoding="unicode").encode("utf-8")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"{page}.gz"
+        path.write_bytes(gzip.compress(data))
+        outcome = ingest_one(path, page)
+    assert not outcome.error, outcome.error
+    return outcome.values
+
+
+@pytest.mark.parametrize("form", list(FORMS))
+@pytest.mark.parametrize("page", ["govcn-zhengce-1.html", "gd-pkulaw-01.html"])
+def test_metadata_in_any_common_markup(page: str, form: str) -> None:
+    expected = {k: v for k, v in _entry(page)["expected"].items() if k in _METADATA and v is not None}
+    got = _ingest(page, FORMS[form])
+    wrong = {k: got.get(k) for k, v in expected.items() if not same(k, v, got.get(k, ""))}
+    assert not wrong, f"{page} with its metadata as {form}: {wrong}"
+
+
+def test_data_table_row_is_one_line_with_its_placeholder_cells() -> None:
+    """A 任务分工表 row of Word-pasted cells (<td><p>…</p></td>) reads as one line, its "/" cell (no unit) kept,
+    not as one paragraph per cell with the "/" lost (the gkmlpt page of the city health commission)."""
+    last_row = str(_ingest("gzwjw-gkmlpt-08.html")["body_tail"]).split("\n\n")[-1]
+    assert last_row.startswith("24 加强宣传引导。 各区、各部门要采取群众易于接受的方式")
+    assert last_row.endswith("创造良好的社会氛围。 各区政府、市卫生健康委 / 基层处 宣传处")
