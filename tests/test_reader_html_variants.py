@@ -105,3 +105,32 @@ def test_data_table_row_is_one_line_with_its_placeholder_cells() -> None:
     last_row = str(_ingest("gzwjw-gkmlpt-08.html")["body_tail"]).split("\n\n")[-1]
     assert last_row.startswith("24 加强宣传引导。 各区、各部门要采取群众易于接受的方式")
     assert last_row.endswith("创造良好的社会氛围。 各区政府、市卫生健康委 / 基层处 宣传处")
+
+
+@pytest.mark.parametrize(
+    ("labels", "field"),
+    [
+        # 国家能源局's 信息公开 pages: a 目录项的基本信息 block of 公开事项名称, 索引号, 主办单位, 制发日期,
+        # 发文字号 (the labels public crawlers of the site strip from its text)
+        ({"成文日期": "制发日期"}, "written_date"),
+        ({"标 题": "公开事项名称"}, "title"),
+        # a 法规 page reprinted with 发文时间：2014-8-27; 实施时间：2014-9-1 (the 发文日期 label's other spelling)
+        ({"成文日期": "发文时间"}, "written_date"),
+    ],
+)
+def test_metadata_label_synonyms(labels: dict[str, str], field: str) -> None:
+    """The gov.cn page's own table with one label spelt as other real pages spell it."""
+    page = "govcn-zhengce-1.html"
+    pairs_of = {label: value for label, value in _metadata_block(_root(page))[1]}
+    expected = _entry(page)["expected"][field]
+    assert any(old in pairs_of for old in labels), pairs_of
+
+    def relabel(pairs: Pairs) -> str:
+        return _rows([(labels.get(k, k), v) for k, v in pairs], lambda k, v: f"<td><b>{k}：</b></td><td>{v}</td>")
+
+    assert same(field, expected, _ingest(page, relabel).get(field, ""))
+
+
+def _root(page: str) -> HtmlElement:
+    data = gzip.decompress((COLLECTION / "pages" / f"{page}.gz").read_bytes())
+    return parse_tree(decode_html(data, None), page)
