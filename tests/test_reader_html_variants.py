@@ -53,6 +53,9 @@ FORMS: dict[str, Callable[[Pairs], str]] = {
     "div-label-div-value": lambda p: _items(
         p, "div", lambda k, v: f"<div class='row'><div class='label'>{k}</div><div class='value'>{v}</div></div>"
     ),
+    "div-strong-label-div-value": lambda p: _items(
+        p, "div", lambda k, v: f"<div><strong>{k}：</strong><div>{v}</div></div>"
+    ),
     "p-strong-label": lambda p: _items(p, "div", lambda k, v: f"<p><strong>{k}：</strong>{v}</p>"),
     "bracketed-labels": lambda p: _items(p, "div", lambda k, v: f"<span>[{k}]</span> <span>{v}</span><br>"),
 }
@@ -134,3 +137,20 @@ def test_metadata_label_synonyms(labels: dict[str, str], field: str) -> None:
 def _root(page: str) -> HtmlElement:
     data = gzip.decompress((COLLECTION / "pages" / f"{page}.gz").read_bytes())
     return parse_tree(decode_html(data, None), page)
+
+
+def test_nested_text_found_without_a_known_container_name() -> None:
+    """The 广东 law database page with its text container renamed (an unseen template's class): the law's text,
+    nested 条 > 款 > 项 wrappers deep under the one block holding it all, is found whole, not one 条 of it."""
+    page = "gd-pkulaw-06.html"
+    expected = _entry(page)["expected"]
+
+    data = gzip.decompress((COLLECTION / "pages" / f"{page}.gz").read_bytes())
+    assert data.count(b'<div class="content">') == 1
+    renamed = data.replace(b'<div class="content">', b'<div class="main-wrap">')
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"{page}.gz"
+        path.write_bytes(gzip.compress(renamed))
+        got = ingest_one(path, page).values
+    assert same("body_head", expected["body_head"], got["body_head"])
+    assert same("body_tail", expected["body_tail"], got["body_tail"])

@@ -773,8 +773,8 @@ def _innermost_full(candidates: list[HtmlElement]) -> HtmlElement:
 def densest_block(root: HtmlElement) -> HtmlElement | None:
     """The block that most text paragraphs sit in, discounted by its share of link text.
 
-    Each block's own Chinese text scores for itself and its parent, half for its grandparent
-    (the readability heuristic), so a container of many paragraphs beats any single one.
+    Each block's own Chinese text scores for itself and its parent, half for its grandparent (the readability
+    heuristic) and less further up, so a container of many paragraphs beats any single one, however deep they sit.
     """
     scores = densest_scores(root)
     if not scores:
@@ -797,7 +797,8 @@ def densest_block(root: HtmlElement) -> HtmlElement | None:
 
 def densest_scores(root: HtmlElement) -> dict[HtmlElement, float]:
     """Each block's score for :func:`densest_block` (Chinese characters of its own text and its children's, half
-    its grandchildren's), in page order; blocks that score nothing are absent."""
+    its grandchildren's, a quarter and an eighth of the two levels below: _ANCESTOR_WEIGHTS), in page order; blocks
+    that score nothing are absent."""
     scores: dict[HtmlElement, float] = defaultdict(float)
     for el in root.iter():
         if el.tag not in BLOCK_TAGS or el.tag in HEADINGS:
@@ -806,15 +807,15 @@ def densest_scores(root: HtmlElement) -> dict[HtmlElement, float]:
         if not own:
             continue
         scores[el] += own
-        parent = el.getparent()
-        if parent is not None:
-            scores[parent] += own
-            if parent.getparent() is not None:
-                scores[parent.getparent()] += own / 2
+        for ancestor, weight in zip(el.iterancestors(), _ANCESTOR_WEIGHTS, strict=False):
+            scores[ancestor] += own * weight
     return scores
 
 
 _MIN_SECTION = 20
+# What a block's own text adds to its parent, grandparent and further up: a law written as 条 > 款 > 项 wrappers
+# (pkulaw's tiao-wrap / kuan-wrap / xiang-wrap) keeps its text three or four levels below the block holding it all.
+_ANCESTOR_WEIGHTS = (1.0, 0.5, 0.25, 0.125)
 
 
 def _with_sibling_sections(block: HtmlElement) -> HtmlElement:
