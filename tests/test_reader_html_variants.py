@@ -154,3 +154,24 @@ def test_nested_text_found_without_a_known_container_name() -> None:
         got = ingest_one(path, page).values
     assert same("body_head", expected["body_head"], got["body_head"])
     assert same("body_tail", expected["body_tail"], got["body_tail"])
+
+
+@pytest.mark.parametrize(
+    "bar",
+    [
+        "<div>【我要纠错】 【打印本页】 【关闭窗口】</div>",
+        "<div><a href='#'>打印页面</a> <a href='#'>关闭本页</a></div>",
+        "<div><a href='#'>打印文档</a><a href='#'>关闭窗口</a></div>",
+    ],
+)
+def test_tool_bar_under_the_text_is_not_text(bar: str) -> None:
+    """A real law page with a tool bar as sites print it under the text, inside the text's container."""
+    page = "gd-pkulaw-02.html"
+    data = gzip.decompress((COLLECTION / "pages" / f"{page}.gz").read_bytes()).decode("utf-8")
+    end = data.index("*本数据库提供的电子文本正式引用时请与标准文本核对。")
+    end = data.index("</a>", end) + len("</a>")  # inside the text's container, after its last line
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"{page}.gz"
+        path.write_bytes(gzip.compress((data[:end] + bar + data[end:]).encode("utf-8")))
+        got = ingest_one(path, page).values
+    assert same("body_tail", _entry(page)["expected"]["body_tail"], got["body_tail"]), str(got["body_tail"])[-80:]
