@@ -175,3 +175,17 @@ def test_tool_bar_under_the_text_is_not_text(bar: str) -> None:
         path.write_bytes(gzip.compress((data[:end] + bar + data[end:]).encode("utf-8")))
         got = ingest_one(path, page).values
     assert same("body_tail", _entry(page)["expected"]["body_tail"], got["body_tail"]), str(got["body_tail"])[-80:]
+
+
+def test_breadcrumb_heading_is_no_title() -> None:
+    """万载县's Hanweb page prints its breadcrumb (您当前所在位置：首页>政务公开>…) in an <h2> above the 信息公开
+    table; without the page's ArticleTitle meta the title is still the document's, never the breadcrumb."""
+    page = "wanzai-tjgb-2022.html"
+    data = gzip.decompress((COLLECTION / "pages" / f"{page}.gz").read_bytes()).decode("utf-8")
+    start = data.index('<meta name="ArticleTitle"')
+    without_meta = data[:start] + data[data.index(">", start) + 1 :]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"{page}.gz"
+        path.write_bytes(gzip.compress(without_meta.encode("utf-8")))
+        got = ingest_one(path, page).values
+    assert same("title", _entry(page)["expected"]["title"], got["title"]), got["title"]

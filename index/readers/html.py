@@ -465,6 +465,20 @@ _HEADING_CLASSES = frozenset({"title", "bt", "tit", "article-title", "article_ti
 _MAX_HEADING = 100
 
 
+def _reads_as_title(text: str) -> bool:
+    """Whether a heading's text can be a document's title: not an office's or site's name (also as a logo's
+    first half, 万载县人民政府- before 统计局 in a heading of its own), not a breadcrumb (您当前所在位置：首页>…,
+    which some templates print in an <h2>) or a tool line."""
+    return (
+        4 <= len(text) <= _MAX_HEADING
+        and not is_organisation_name(text.strip(_HEADING_SEPARATORS))
+        and not (_CHROME_TEXT.match(text) or is_page_tools(text))
+    )
+
+
+_HEADING_SEPARATORS = " -_|｜—–·"
+
+
 def heading_above(root: HtmlElement, pairs: list[LabelPair]) -> str:
     """The heading printed above the page's metadata (the last ``<h1>``–``<h3>`` or title-classed line
     before the first label), where it reads as a title rather than the site's or an office's name."""
@@ -477,7 +491,7 @@ def heading_above(root: HtmlElement, pairs: list[LabelPair]) -> str:
             break
         if el.tag in ("h1", "h2", "h3") or (_class_tokens(el) & _HEADING_CLASSES and el.tag not in ("html", "body")):
             text = clean_text(el.text_content())
-            if 4 <= len(text) <= _MAX_HEADING and not is_organisation_name(text):
+            if _reads_as_title(text):
                 heading = text
     return heading
 
@@ -503,7 +517,7 @@ def first_heading(root: HtmlElement) -> str:
     for el in root.iter():
         if el.tag in ("h1", "h2", "h3") or (_class_tokens(el) & _HEADING_CLASSES and el.tag not in ("html", "body")):
             text = clean_text(el.text_content())
-            if 4 <= len(text) <= _MAX_HEADING and not is_organisation_name(text):
+            if _reads_as_title(text):
                 return text
     return ""
 
@@ -690,7 +704,7 @@ _CHROME_NAMES = re.compile(
     re.IGNORECASE,
 )
 _CHROME_TEXT = re.compile(
-    r"^(?:[您你]?(?:当前|现在|所在)的?位置\s*[:：]|分享到\s*[:：]?|字号\s*[:：]|字体\s*[:：]"
+    r"^(?:[您你]?(?:(?:当前|现在)(?:所在|所处)?|所在|所处)的?位置\s*[:：]|分享到\s*[:：]?|字号\s*[:：]|字体\s*[:：]"
     r"|[【\[]\s*(?:打印|关闭|收藏|返回|字号|字体))"
 )
 _MAX_CHROME_TEXT = 200
