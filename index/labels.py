@@ -114,6 +114,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "发布部门",
         "制发单位",
         "来源",
+        "文章来源",  # district portals' article header (越秀: 发布日期：… 文章来源：广州市人力资源和社会保障局)
         "制定机关",  # law databases (北大法宝 地方库, 国家法律法规数据库): 制定机关, 公布日期, 施行日期, 时效性
         "publisher",
         "publisher_name",
@@ -442,6 +443,7 @@ WEAK_LABELS = frozenset(
         "日期",
         "时间",
         "来源",
+        "文章来源",
         "主题",
         "体裁",
         "文种",

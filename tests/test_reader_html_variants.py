@@ -189,3 +189,20 @@ def test_breadcrumb_heading_is_no_title() -> None:
         path.write_bytes(gzip.compress(without_meta.encode("utf-8")))
         got = ingest_one(path, page).values
     assert same("title", _entry(page)["expected"]["title"], got["title"]), got["title"]
+
+
+@pytest.mark.parametrize("label", ["来源", "文章来源"])
+def test_source_line_labels(label: str) -> None:
+    """The city portal's 来源 line as district portals of the same city write it (越秀's 文章来源：…), read from
+    the line itself (the page's ContentSource meta taken out)."""
+    page = "gz-portal-06.html"
+    data = gzip.decompress((COLLECTION / "pages" / f"{page}.gz").read_bytes()).decode("utf-8")
+    line = '<span wzades="来源：广州市医疗保障局">来源：<b>'
+    meta = '<meta name="ContentSource" content="广州市医疗保障局"/>'
+    assert data.count(line) == 1 and data.count(meta) == 1
+    relabelled = data.replace(meta, "").replace(line, f'<span wzades="{label}：广州市医疗保障局">{label}：<b>')
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"{page}.gz"
+        path.write_bytes(gzip.compress(relabelled.encode("utf-8")))
+        got = ingest_one(path, page).values
+    assert same("publisher", _entry(page)["expected"]["publisher"], got["publisher"]), got["publisher"]

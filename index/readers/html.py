@@ -428,8 +428,23 @@ def _trusted(candidates: list[LabelPair]) -> list[LabelPair]:
             (pair.strong and pair.same_line)
             or pair.group in trusted_groups
             or (pair.strong and pair.group.tag == "table" and pair.group.getparent() in beside_trusted)
+            or _is_source_by_date(pair)
         )
     ]
+
+
+# The header line of an article: its date and 来源 in one short block (2025-10-17 09:00:00 来源：广州市医疗保障局).
+_DATE_IN_LINE = re.compile(r"(?:19|20)\d{2}\s*[-年/.]\s*\d{1,2}\s*[-月/.]\s*\d{1,2}")
+_MAX_HEADER_LINE = 120
+
+
+def _is_source_by_date(pair: LabelPair) -> bool:
+    """Whether a weak 来源 pair is the page's source line: written on one line, naming an office, in a short block
+    that also carries the page's date (the date alone in a cell of its own, with no label to trust the block by)."""
+    if pair.field != "publisher" or not pair.same_line or not is_organisation_name(pair.value):
+        return False
+    text = clean_text(pair.group.text_content())
+    return len(text) <= _MAX_HEADER_LINE and _DATE_IN_LINE.search(text) is not None
 
 
 # <meta>, <title>, canonical URL ------------------------------------------------------------------
