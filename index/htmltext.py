@@ -491,14 +491,15 @@ def file_name(url: str) -> str:
 
 # Page tools --------------------------------------------------------------------------------------
 
-# A line made only of a page's tools (打印 关闭, 我的收藏, 【字体：大 中 小】, 下载本信息公开文件, the QR code's
-# 扫一扫在手机打开当前页) and its visit counter (浏览次数：1234, 访问量: 56次, [点击数：7], the count a script
-# fills in or its "-" before it does): never the document's text, in a page or in text copied from one.
+# A line made only of a page's tools (打印 关闭, 打印页面, 【我要纠错】, 我的收藏, 【字体：大 中 小】,
+# 下载本信息公开文件, the QR code's 扫一扫在手机打开当前页) and its visit counter (浏览次数：1234, 访问量: 56次,
+# [点击数：7], the count a script fills in or its "-" before it does): never the document's text, in a page or
+# in text copied from one.
 _COUNTER_WORD = r"(?:浏览次数|浏览量|访问量|访问次数|点击数|点击量|点击率|阅读次数|阅读量|阅读数)"
 _TOOL_WORDS = (
-    r"(?:(?:我要)?打印(?:本页|此页|该页|本文)?|关闭(?:本页|此页|窗口|本文)?|返回顶部|返回|收藏|我的收藏|加入收藏|分享到?|"
-    r"字体|字号|[大中小]|"
-    r"下载本信息公开文件|下载本页|保存本页|纠错|"
+    r"(?:(?:我要)?打印(?:本页|此页|该页|本文|页面|文档|文章)?|关闭(?:本页|此页|窗口|本文|页面)?|返回顶部|返回|收藏|我的收藏|"
+    r"加入收藏|分享到?|字体|字号|[大中小]|"
+    r"下载本信息公开文件|下载本页|保存本页|(?:我要)?纠错|"
     rf"{_COUNTER_WORD}\s*[:：]?\s*(?:\d+\s*次?)?|"
     r"扫一扫在手机(?:上)?(?:打开|查看)当前页面?|扫一扫|在手机上打开|"
     r"[:：\s【】\[\]［］()（）|｜/\-—–]+)"
@@ -521,9 +522,11 @@ _INDENT = re.compile(r"(?<=[。！？；：”」』])[ \t\r\n]*(?:\u3000{2,}|\x
 
 
 def paragraphs(el: HtmlElement) -> list[str]:
-    """The element's text split into paragraphs: each block element and each ``<br>`` ends one."""
+    """The element's text split into paragraphs: each block element and each ``<br>`` ends one, except inside a
+    row of a data table (see :func:`_is_data_row`), which is one line however its cells are marked up."""
     found: list[str] = []
     line: list[str] = []
+    row: HtmlElement | None = None  # the data-table row being read, its cells on one line
 
     def flush() -> None:
         for piece in _INDENT.split("".join(line)):
@@ -533,18 +536,41 @@ def paragraphs(el: HtmlElement) -> list[str]:
 
     for event, node in etree.iterwalk(el, events=("start", "end")):
         if event == "start":
-            if (node.tag in BLOCK_TAGS and node.tag not in _CELL_TAGS) or node.tag == "br":
+            if row is None and node.tag == "tr" and _is_data_row(node):
+                flush()
+                row = node
+            elif row is not None and (node.tag in BLOCK_TAGS or node.tag == "br"):
+                line.append(" ")  # a cell's paragraphs (Word's <td><p>…</p></td>) stay on the row's line
+            elif (node.tag in BLOCK_TAGS and node.tag not in _CELL_TAGS) or node.tag == "br":
                 flush()
             elif node.tag in _CELL_TAGS:
                 line.append(" ")  # cells of a table row stay on one line
             line.append(node.text or "")
         else:
-            if node.tag in BLOCK_TAGS and node.tag not in _CELL_TAGS:
+            if node is row:
+                row = None
                 flush()
+            elif row is None and node.tag in BLOCK_TAGS and node.tag not in _CELL_TAGS:
+                flush()
+            elif row is not None and node.tag in BLOCK_TAGS:
+                line.append(" ")
             if node is not el:
                 line.append(node.tail or "")
     flush()
     return found
+
+
+# A data table's row: two or more cells with text, none of them long (a layout table's cell holds a whole text).
+_MAX_DATA_CELL = 500
+
+
+def _is_data_row(tr: HtmlElement) -> bool:
+    """Whether a ``<tr>`` is a row of a data table (a 任务分工表, a 指标 table) rather than a layout row: it holds no
+    table of its own, at least two of its cells hold text, and no cell holds more than _MAX_DATA_CELL characters."""
+    if any(True for _ in tr.iterdescendants("table")):
+        return False
+    cells = [len(clean_text(cell.text_content())) for cell in tr if cell.tag in _CELL_TAGS]
+    return sum(1 for size in cells if size) >= 2 and max(cells) <= _MAX_DATA_CELL
 
 
 def html_to_text(fragment: str) -> str:

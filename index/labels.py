@@ -40,6 +40,7 @@ LABELS: dict[str, tuple[str, ...]] = {
     "title": (
         "名称",
         "信息名称",
+        "公开事项名称",  # 国家能源局 信息公开 (目录项的基本信息)
         "标题",
         "文件名称",
         "公文标题",
@@ -114,6 +115,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "发布部门",
         "制发单位",
         "来源",
+        "文章来源",  # district portals' article header (越秀: 发布日期：… 文章来源：广州市人力资源和社会保障局)
         "制定机关",  # law databases (北大法宝 地方库, 国家法律法规数据库): 制定机关, 公布日期, 施行日期, 时效性
         "publisher",
         "publisher_name",
@@ -202,6 +204,8 @@ LABELS: dict[str, tuple[str, ...]] = {
         "印发日期",
         "产生日期",
         "成文时间",
+        "制发日期",  # 国家能源局 信息公开 (目录项的基本信息: 公开事项名称, 索引号, 主办单位, 制发日期, 发文字号)
+        "发文时间",  # 发文日期's other spelling (a 法规 page reprinted: 发文时间：2014-8-27; 实施时间：2014-9-1)
         "公文生成日期",
         "written_date",
         "date_written",
@@ -457,6 +461,7 @@ WEAK_LABELS = frozenset(
         "日期",
         "时间",
         "来源",
+        "文章来源",
         "主题",
         "体裁",
         "文种",

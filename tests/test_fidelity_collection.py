@@ -26,7 +26,8 @@ def test_every_page_exists_is_gzip_and_small(pages):
         path = COLLECTION / entry["file"]
         assert path.is_file(), entry["file"]
         assert path.name.endswith(".gz"), entry["file"]
-        assert 0 < len(gzip.decompress(path.read_bytes())) <= 300 * 1024, entry["file"]
+        # 600 KB: a gkmlpt page saved whole carries a 300 KB inline script (window._CONFIG).
+        assert 0 < len(gzip.decompress(path.read_bytes())) <= 600 * 1024, entry["file"]
     assert len({(e["file"], e.get("record")) for e in pages}) == len(pages), "a page is listed twice"
     for entry in pages:
         assert entry["kind"] in ("html", "text", "json", "csv"), entry["file"]

@@ -352,14 +352,21 @@ def _is_field_row(leaf: HtmlElement) -> bool:
     return len(text) <= _MAX_ROW and text == clean_text(leaf.text_content())
 
 
+# A cell of a label's colon alone, between the label cell and the value cell.
+_SEPARATOR_CELL = re.compile(r"[:：]")
+
+
 def _value_holder(label_el: HtmlElement) -> HtmlElement | None:
     """The cell after a label cell (td/th, dt/dd, div/div), climbing out of a wrapper such as ``<td><p>``.
 
-    A next cell that starts with a label is the next field, not this one's value.
+    A next cell that starts with a label is the next field, not this one's value; a cell holding only the colon
+    (``<td>索引号</td><td>：</td><td>…</td>``) stands between the label and its value.
     """
     el = label_el
     for _ in range(3):
         holder = el.getnext()
+        while holder is not None and _SEPARATOR_CELL.fullmatch(clean_text(holder.text_content())):
+            holder = holder.getnext()
         if holder is not None:
             return None if _pairs_in(holder) else holder
         el = el.getparent()
@@ -421,8 +428,23 @@ def _trusted(candidates: list[LabelPair]) -> list[LabelPair]:
             (pair.strong and pair.same_line)
             or pair.group in trusted_groups
             or (pair.strong and pair.group.tag == "table" and pair.group.getparent() in beside_trusted)
+            or _is_source_by_date(pair)
         )
     ]
+
+
+# The header line of an article: its date and 来源 in one short block (2025-10-17 09:00:00 来源：广州市医疗保障局).
+_DATE_IN_LINE = re.compile(r"(?:19|20)\d{2}\s*[-年/.]\s*\d{1,2}\s*[-月/.]\s*\d{1,2}")
+_MAX_HEADER_LINE = 120
+
+
+def _is_source_by_date(pair: LabelPair) -> bool:
+    """Whether a weak 来源 pair is the page's source line: written on one line, naming an office, in a short block
+    that also carries the page's date (the date alone in a cell of its own, with no label to trust the block by)."""
+    if pair.field != "publisher" or not pair.same_line or not is_organisation_name(pair.value):
+        return False
+    text = clean_text(pair.group.text_content())
+    return len(text) <= _MAX_HEADER_LINE and _DATE_IN_LINE.search(text) is not None
 
 
 # <meta>, <title>, canonical URL ------------------------------------------------------------------
@@ -458,6 +480,20 @@ _HEADING_CLASSES = frozenset({"title", "bt", "tit", "article-title", "article_ti
 _MAX_HEADING = 100
 
 
+def _reads_as_title(text: str) -> bool:
+    """Whether a heading's text can be a document's title: not an office's or site's name (also as a logo's
+    first half, 万载县人民政府- before 统计局 in a heading of its own), not a breadcrumb (您当前所在位置：首页>…,
+    which some templates print in an <h2>) or a tool line."""
+    return (
+        4 <= len(text) <= _MAX_HEADING
+        and not is_organisation_name(text.strip(_HEADING_SEPARATORS))
+        and not (_CHROME_TEXT.match(text) or is_page_tools(text))
+    )
+
+
+_HEADING_SEPARATORS = " -_|｜—–·"
+
+
 def heading_above(root: HtmlElement, pairs: list[LabelPair]) -> str:
     """The heading printed above the page's metadata (the last ``<h1>``–``<h3>`` or title-classed line
     before the first label), where it reads as a title rather than the site's or an office's name."""
@@ -470,7 +506,7 @@ def heading_above(root: HtmlElement, pairs: list[LabelPair]) -> str:
             break
         if el.tag in ("h1", "h2", "h3") or (_class_tokens(el) & _HEADING_CLASSES and el.tag not in ("html", "body")):
             text = clean_text(el.text_content())
-            if 4 <= len(text) <= _MAX_HEADING and not is_organisation_name(text):
+            if _reads_as_title(text):
                 heading = text
     return heading
 
@@ -496,7 +532,7 @@ def first_heading(root: HtmlElement) -> str:
     for el in root.iter():
         if el.tag in ("h1", "h2", "h3") or (_class_tokens(el) & _HEADING_CLASSES and el.tag not in ("html", "body")):
             text = clean_text(el.text_content())
-            if 4 <= len(text) <= _MAX_HEADING and not is_organisation_name(text):
+            if _reads_as_title(text):
                 return text
     return ""
 
@@ -683,7 +719,7 @@ _CHROME_NAMES = re.compile(
     re.IGNORECASE,
 )
 _CHROME_TEXT = re.compile(
-    r"^(?:[您你]?(?:当前|现在|所在)的?位置\s*[:：]|分享到\s*[:：]?|字号\s*[:：]|字体\s*[:：]"
+    r"^(?:[您你]?(?:(?:当前|现在)(?:所在|所处)?|所在|所处)的?位置\s*[:：]|分享到\s*[:：]?|字号\s*[:：]|字体\s*[:：]"
     r"|[【\[]\s*(?:打印|关闭|收藏|返回|字号|字体))"
 )
 _MAX_CHROME_TEXT = 200
@@ -766,8 +802,8 @@ def _innermost_full(candidates: list[HtmlElement]) -> HtmlElement:
 def densest_block(root: HtmlElement) -> HtmlElement | None:
     """The block that most text paragraphs sit in, discounted by its share of link text.
 
-    Each block's own Chinese text scores for itself and its parent, half for its grandparent
-    (the readability heuristic), so a container of many paragraphs beats any single one.
+    Each block's own Chinese text scores for itself and its parent, half for its grandparent (the readability
+    heuristic) and less further up, so a container of many paragraphs beats any single one, however deep they sit.
     """
     scores = densest_scores(root)
     if not scores:
@@ -790,7 +826,8 @@ def densest_block(root: HtmlElement) -> HtmlElement | None:
 
 def densest_scores(root: HtmlElement) -> dict[HtmlElement, float]:
     """Each block's score for :func:`densest_block` (Chinese characters of its own text and its children's, half
-    its grandchildren's), in page order; blocks that score nothing are absent."""
+    its grandchildren's, a quarter and an eighth of the two levels below: _ANCESTOR_WEIGHTS), in page order; blocks
+    that score nothing are absent."""
     scores: dict[HtmlElement, float] = defaultdict(float)
     for el in root.iter():
         if el.tag not in BLOCK_TAGS or el.tag in HEADINGS:
@@ -799,15 +836,15 @@ def densest_scores(root: HtmlElement) -> dict[HtmlElement, float]:
         if not own:
             continue
         scores[el] += own
-        parent = el.getparent()
-        if parent is not None:
-            scores[parent] += own
-            if parent.getparent() is not None:
-                scores[parent.getparent()] += own / 2
+        for ancestor, weight in zip(el.iterancestors(), _ANCESTOR_WEIGHTS, strict=False):
+            scores[ancestor] += own * weight
     return scores
 
 
 _MIN_SECTION = 20
+# What a block's own text adds to its parent, grandparent and further up: a law written as 条 > 款 > 项 wrappers
+# (pkulaw's tiao-wrap / kuan-wrap / xiang-wrap) keeps its text three or four levels below the block holding it all.
+_ANCESTOR_WEIGHTS = (1.0, 0.5, 0.25, 0.125)
 
 
 def _with_sibling_sections(block: HtmlElement) -> HtmlElement:
