@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from bench.curve import MEASURES, combined, crossing, fit, run, summary
+from bench.curve import MEASURES, combined, crossing, fit, report, run, summary
 from bench.svg import MARGIN, PANEL_HEIGHT, PANEL_WIDTH, line_charts
 from tests.helpers import shared_path
 
@@ -79,6 +79,27 @@ def test_time_lines_are_fitted_on_cpu_time_where_the_load_varied_and_say_so():
     # a steady load: the wall times stand
     steady = summary({"portal": [row(1000, 12.0, 7.0), row(2000, 14.0, 9.0)]})["portal"]
     assert steady["fitted_on"]["p95_ms"] == "p95_ms" and "steady" in steady["basis"]
+
+
+def test_a_kept_index_s_build_load_counts_towards_the_basis_and_a_queries_only_point_is_reported():
+    """A kept index was built under the load of its own time (``ingest_load_*``), not the point's; an index built
+    elsewhere gives only query figures (its ingest cells are blank, its note names it)."""
+    kept = row(1000, 300.0, 7.0) | {"cpu_s": 12.0, "cpu_p50_ms": 1.0, "cpu_p95_ms": 6.0}
+    kept |= {"ingest_load_before": 9.0, "ingest_load_after": 12.0, "kept": True}
+    fresh = row(2000, 200.0, 9.0) | {"cpu_s": 14.0, "cpu_p50_ms": 1.0, "cpu_p95_ms": 8.0}
+    queries = {"documents": 4000, "index_mb": 40.0, "p50_ms": 3.0, "p95_ms": 13.0, "cpu_p95_ms": 12.0}
+    queries |= {"cpu_p50_ms": 2.0, "note": "queries only: index built at abc123", "load_before": 1.0, "load_after": 1.0}
+    points = {"portal": [kept, fresh, queries]}
+    found = summary(points)["portal"]
+    assert "CPU time" in found["basis"] and "1.0–12.0" in found["basis"]  # the points' own loads were all 1.0
+    assert found["fits"]["wall_s"]["b_per_doc"] < 0 and found["fits"]["cpu_s"]["b_per_doc"] > 0
+    assert found["fits"]["cpu_p95_ms"]["b_per_doc"] == pytest.approx(0.002)  # 6, 8 and 12 ms at 1k, 2k, 4k
+    text = report(points, {"portal": found})
+    [measured] = [line for line in text.splitlines() if line.startswith("| portal (queries only")]
+    cells = [cell.strip() for cell in measured.strip("|").split("|")]
+    assert cells[0] == "portal (queries only: index built at abc123)"
+    assert cells[1:] == ["4,000", "—", "—", "40", "—", "3.0", "13.0", "12.0", "1.0 / 1.0"]
+    assert any(line.startswith("| portal (kept index) | 1,000 | 300 | 12 |") for line in text.splitlines())
 
 
 def test_runs_made_apart_are_fitted_and_plotted_together_and_a_file_without_points_is_named(tmp_path):
