@@ -23,6 +23,9 @@ measured per-document cost: recognising the unchanged ones is not in it), and a 
 marked as a projection. Prints a table; writes ``bench/results/curve-<time>.json`` and ``.svg`` (one panel per
 measure, one line per system). ``--embedded`` (none) or ``--shards`` (none) leaves systems out; ``python -m
 bench.curve --from A.json B.json`` fits and plots runs made apart as one (``curve-<time>-combined.json``).
+``--queries-on portal|textbook DOCS DIR [--built-by WHAT]`` measures only query p50/p95 and the index size of an
+index built elsewhere (a point without ingest figures, its ``note`` naming what built it), for ``--from``. Every run
+records its checkout's commit; every built point the hash of the code that built its index (``built_from``).
 
 On this machine every shard shares the same two cores: more shards show what distribution costs, not what more
 machines gain (docs/scale-out.md).
