@@ -103,20 +103,28 @@ def whoosh_point(
     return {**ingest, **loads, **{key: latency[key] for key in LATENCY}}
 
 
-def queries_point(system: str, docs: int, index_dir: Path, rounds: int, built_by: str = "") -> dict[str, object]:
+def queries_point(
+    system: str, docs: int, index_dir: Path, rounds: int, built_by: str = "", measured: dict | None = None
+) -> dict[str, object]:
     """Query p50/p95 and index size of an index built elsewhere (``--queries-on``), with the load average before and
     after: its ingest figures are left out (its build's time and memory were not measured here), and the point says
-    so in ``note``, naming the code that built it (``built_by``) where given."""
+    so in ``note``, naming the code that built it (``built_by``) where given. ``measured``: what ``python -m
+    bench.latency`` printed for this index before (``--latency``), used instead of measuring again; its loads are its
+    ``load_before``/``load_after`` where it has them."""
     before = load()
-    latency = json_of([sys.executable, "-m", "bench.latency", system, str(index_dir), "--rounds", str(rounds)])
+    if measured is None:
+        command = [sys.executable, "-m", "bench.latency", system, str(index_dir), "--rounds", str(rounds)]
+        latency = json_of(command)
+    else:
+        latency = {"load_before": None, "load_after": None} | measured
     return {
         "documents": docs,
         "index_mb": folder_mb(index_dir),
         **{key: latency[key] for key in LATENCY},
         "note": f"queries only: index built {built_by or 'elsewhere'}, no ingest figures",
         "index": str(index_dir),
-        "load_before": before,
-        "load_after": load(),
+        "load_before": before if measured is None else latency["load_before"],
+        "load_after": load() if measured is None else latency["load_after"],
     }
 
 
@@ -417,6 +425,9 @@ def main() -> None:
         help="only query p50/p95 and index size of DIR, a portal or textbook index of DOCS documents built elsewhere",
     )
     parser.add_argument("--built-by", default="", help="with --queries-on: which code built DIR (said in the point)")
+    parser.add_argument(
+        "--latency", type=Path, help="with --queries-on: the JSON `python -m bench.latency` printed for DIR before"
+    )
     args = parser.parse_args()
     if args.sources:
         combined(args.sources)
@@ -425,7 +436,8 @@ def main() -> None:
         system, docs, folder = args.queries_on
         if system not in ("portal", "textbook") or not docs.isdigit() or not Path(folder).is_dir():
             parser.error("--queries-on takes portal|textbook, a number of documents and an index folder")
-        point = queries_point(system, int(docs), Path(folder), args.rounds, args.built_by)
+        measured = json.loads(args.latency.read_text("utf-8")) if args.latency else None
+        point = queries_point(system, int(docs), Path(folder), args.rounds, args.built_by, measured)
         RESULTS.mkdir(parents=True, exist_ok=True)
         finish(
             {"sizes": [int(docs)], "points": {system: [point]}},

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from bench.curve import MEASURES, combined, crossing, fit, report, run, summary
+from bench.curve import LATENCY, MEASURES, combined, crossing, fit, queries_point, report, run, summary
 from bench.svg import MARGIN, PANEL_HEIGHT, PANEL_WIDTH, line_charts
 from tests.helpers import shared_path
 
@@ -100,6 +100,20 @@ def test_a_kept_index_s_build_load_counts_towards_the_basis_and_a_queries_only_p
     assert cells[0] == "portal (queries only: index built at abc123)"
     assert cells[1:] == ["4,000", "—", "—", "40", "—", "3.0", "13.0", "12.0", "1.0 / 1.0"]
     assert any(line.startswith("| portal (kept index) | 1,000 | 300 | 12 |") for line in text.splitlines())
+
+
+def test_a_queries_only_point_takes_a_latency_run_made_before_and_the_index_s_size(tmp_path):
+    (tmp_path / "gen-0001").mkdir()
+    (tmp_path / "gen-0001" / "seg").write_bytes(b"x" * 2**20)
+    (tmp_path / "history.sqlite").write_bytes(b"x" * 2**19)
+    measured = dict.fromkeys(LATENCY, 5.0) | {"p99_ms": 9.0, "load_before": 3.0, "load_after": 4.5}
+    point = queries_point("portal", 100_000, tmp_path, 5, "at abc123", measured)
+    assert point["documents"] == 100_000 and point["index_mb"] == pytest.approx(1.5)
+    assert point["p95_ms"] == 5.0 and (point["load_before"], point["load_after"]) == (3.0, 4.5)
+    assert point["note"] == "queries only: index built at abc123, no ingest figures"
+    assert "wall_s" not in point and "p99_ms" not in point
+    unloaded = queries_point("portal", 100_000, tmp_path, 5, measured=dict.fromkeys(LATENCY, 5.0))
+    assert unloaded["load_before"] is None and "built elsewhere" in unloaded["note"]
 
 
 def test_runs_made_apart_are_fitted_and_plotted_together_and_a_file_without_points_is_named(tmp_path):
