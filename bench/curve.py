@@ -24,7 +24,8 @@ marked as a projection. Prints a table; writes ``bench/results/curve-<time>.json
 measure, one line per system). ``--embedded`` (none) or ``--shards`` (none) leaves systems out; ``python -m
 bench.curve --from A.json B.json`` fits and plots runs made apart as one (``curve-<time>-combined.json``).
 ``--queries-on portal|textbook DOCS DIR [--built-by WHAT]`` measures only query p50/p95 and the index size of an
-index built elsewhere (a point without ingest figures, its ``note`` naming what built it), for ``--from``. Every run
+index built elsewhere (its ingest figures those recorded in ``DIR.built-from`` if there is one; its ``note`` naming what
+built it), for ``--from``; ``--latency FILE`` takes a ``bench.latency`` run of DIR made before. Every run
 records its checkout's commit; every built point the hash of the code that built its index (``built_from``).
 
 On this machine every shard shares the same two cores: more shards show what distribution costs, not what more
@@ -107,10 +108,16 @@ def queries_point(
     system: str, docs: int, index_dir: Path, rounds: int, built_by: str = "", measured: dict | None = None
 ) -> dict[str, object]:
     """Query p50/p95 and index size of an index built elsewhere (``--queries-on``), with the load average before and
-    after: its ingest figures are left out (its build's time and memory were not measured here), and the point says
-    so in ``note``, naming the code that built it (``built_by``) where given. ``measured``: what ``python -m
-    bench.latency`` printed for this index before (``--latency``), used instead of measuring again; its loads are its
-    ``load_before``/``load_after`` where it has them."""
+    after, and the point says so in ``note``, naming the code that built it (``built_by``) where given. Its ingest
+    figures are those recorded beside it in ``<DIR>.built-from`` (as :func:`bench.__main__.build` keeps them: JSON
+    with ``code`` and ``ingest``; the build's load as ``ingest_load_*``), if there is one, else left out.
+    ``measured``: what ``python -m bench.latency`` printed for this index before (``--latency``), used instead of
+    measuring again; its loads are its ``load_before``/``load_after`` where it has them."""
+    stamp = index_dir.with_name(index_dir.name + ".built-from")
+    kept = json.loads(stamp.read_text("utf-8")) if stamp.is_file() else {}
+    ingest = {key: value for key, value in (kept.get("ingest") or {}).items() if key != "index_mb"}
+    loads = {f"ingest_{key}": ingest.pop(key) for key in ("load_before", "load_after") if key in ingest}
+    recorded = "its build's figures as recorded beside it" if ingest else "no ingest figures"
     before = load()
     if measured is None:
         command = [sys.executable, "-m", "bench.latency", system, str(index_dir), "--rounds", str(rounds)]
@@ -119,9 +126,12 @@ def queries_point(
         latency = {"load_before": None, "load_after": None} | measured
     return {
         "documents": docs,
+        **ingest,
+        **loads,
+        **({"kept": True, "built_from": kept.get("code")} if ingest else {}),
         "index_mb": folder_mb(index_dir),
         **{key: latency[key] for key in LATENCY},
-        "note": f"queries only: index built {built_by or 'elsewhere'}, no ingest figures",
+        "note": f"{'' if ingest else 'queries only: '}index built {built_by or 'elsewhere'}, {recorded}",
         "index": str(index_dir),
         "load_before": before if measured is None else latency["load_before"],
         "load_after": load() if measured is None else latency["load_after"],

@@ -103,17 +103,27 @@ def test_a_kept_index_s_build_load_counts_towards_the_basis_and_a_queries_only_p
 
 
 def test_a_queries_only_point_takes_a_latency_run_made_before_and_the_index_s_size(tmp_path):
-    (tmp_path / "gen-0001").mkdir()
-    (tmp_path / "gen-0001" / "seg").write_bytes(b"x" * 2**20)
-    (tmp_path / "history.sqlite").write_bytes(b"x" * 2**19)
+    index = tmp_path / "index"
+    (index / "gen-0001").mkdir(parents=True)
+    (index / "gen-0001" / "seg").write_bytes(b"x" * 2**20)
+    (index / "history.sqlite").write_bytes(b"x" * 2**19)
     measured = dict.fromkeys(LATENCY, 5.0) | {"p99_ms": 9.0, "load_before": 3.0, "load_after": 4.5}
-    point = queries_point("portal", 100_000, tmp_path, 5, "at abc123", measured)
+    point = queries_point("portal", 100_000, index, 5, "at abc123", measured)
     assert point["documents"] == 100_000 and point["index_mb"] == pytest.approx(1.5)
     assert point["p95_ms"] == 5.0 and (point["load_before"], point["load_after"]) == (3.0, 4.5)
     assert point["note"] == "queries only: index built at abc123, no ingest figures"
     assert "wall_s" not in point and "p99_ms" not in point
-    unloaded = queries_point("portal", 100_000, tmp_path, 5, measured=dict.fromkeys(LATENCY, 5.0))
+    unloaded = queries_point("portal", 100_000, index, 5, measured=dict.fromkeys(LATENCY, 5.0))
     assert unloaded["load_before"] is None and "built elsewhere" in unloaded["note"]
+    # the figures of its build, recorded beside it as `make bench` keeps them, make it a whole point
+    ingest = {"wall_s": 700.0, "cpu_s": 208.0, "peak_mb": 711.0, "index_mb": 1.0, "load_before": 7.2, "load_after": 12}
+    (tmp_path / "index.built-from").write_text(json.dumps({"code": "282698bee8a0", "ingest": ingest}))
+    whole = queries_point("portal", 100_000, index, 5, "at fd9b149", measured)
+    assert (whole["wall_s"], whole["cpu_s"], whole["peak_mb"]) == (700.0, 208.0, 711.0)
+    assert whole["index_mb"] == pytest.approx(1.5)  # measured now, not the stamp's
+    assert (whole["ingest_load_before"], whole["ingest_load_after"], whole["load_before"]) == (7.2, 12, 3.0)
+    assert whole["kept"] and whole["built_from"] == "282698bee8a0"
+    assert whole["note"] == "index built at fd9b149, its build's figures as recorded beside it"
 
 
 def test_runs_made_apart_are_fitted_and_plotted_together_and_a_file_without_points_is_named(tmp_path):
