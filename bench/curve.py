@@ -23,6 +23,10 @@ measured per-document cost: recognising the unchanged ones is not in it), and a 
 marked as a projection. Prints a table; writes ``bench/results/curve-<time>.json`` and ``.svg`` (one panel per
 measure, one line per system). ``--embedded`` (none) or ``--shards`` (none) leaves systems out; ``python -m
 bench.curve --from A.json B.json`` fits and plots runs made apart as one (``curve-<time>-combined.json``).
+``--queries-on portal|textbook DOCS DIR [--built-by WHAT]`` measures only query p50/p95 and the index size of an
+index built elsewhere (its ingest figures those recorded in ``DIR.built-from`` if there is one; its ``note`` naming what
+built it), for ``--from``; ``--latency FILE`` takes a ``bench.latency`` run of DIR made before. Every run
+records its checkout's commit; every built point the hash of the code that built its index (``built_from``).
 
 On this machine every shard shares the same two cores: more shards show what distribution costs, not what more
 machines gain (docs/scale-out.md).
@@ -35,6 +39,7 @@ import json
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -42,7 +47,7 @@ from pathlib import Path
 
 from bench.__main__ import PERF, RESULTS, build, json_of
 from bench.corpus import CORPUS, dataset, records
-from bench.measure import folder_mb, measured, process_cpu_s
+from bench.measure import ROOT, folder_mb, measured, process_cpu_s
 from bench.svg import line_charts
 
 SIZES = (10_000, 25_000, 50_000, 100_000)
@@ -93,8 +98,44 @@ def whoosh_point(
     latency."""
     index_dir = perf / f"{system}-{docs}"
     ingest = build(system, data, index_dir, rebuild, reuse)
+    # the build's own load average kept apart: a kept index's was recorded when it was built, not with this point
+    loads = {f"ingest_{key}": ingest.pop(key) for key in ("load_before", "load_after") if key in ingest}
     latency = json_of([sys.executable, "-m", "bench.latency", system, str(index_dir), "--rounds", str(rounds)])
-    return {**ingest, **{key: latency[key] for key in LATENCY}}
+    return {**ingest, **loads, **{key: latency[key] for key in LATENCY}}
+
+
+def queries_point(
+    system: str, docs: int, index_dir: Path, rounds: int, built_by: str = "", measured: dict | None = None
+) -> dict[str, object]:
+    """Query p50/p95 and index size of an index built elsewhere (``--queries-on``), with the load average before and
+    after, and the point says so in ``note``, naming the code that built it (``built_by``) where given. Its ingest
+    figures are those recorded beside it in ``<DIR>.built-from`` (as :func:`bench.__main__.build` keeps them: JSON
+    with ``code`` and ``ingest``; the build's load as ``ingest_load_*``), if there is one, else left out.
+    ``measured``: what ``python -m bench.latency`` printed for this index before (``--latency``), used instead of
+    measuring again; its loads are its ``load_before``/``load_after`` where it has them."""
+    stamp = index_dir.with_name(index_dir.name + ".built-from")
+    kept = json.loads(stamp.read_text("utf-8")) if stamp.is_file() else {}
+    ingest = {key: value for key, value in (kept.get("ingest") or {}).items() if key != "index_mb"}
+    loads = {f"ingest_{key}": ingest.pop(key) for key in ("load_before", "load_after") if key in ingest}
+    recorded = "its build's figures as recorded beside it" if ingest else "no ingest figures"
+    before = load()
+    if measured is None:
+        command = [sys.executable, "-m", "bench.latency", system, str(index_dir), "--rounds", str(rounds)]
+        latency = json_of(command)
+    else:
+        latency = {"load_before": None, "load_after": None} | measured
+    return {
+        "documents": docs,
+        **ingest,
+        **loads,
+        **({"kept": True, "built_from": kept.get("code")} if ingest else {}),
+        "index_mb": folder_mb(index_dir),
+        **{key: latency[key] for key in LATENCY},
+        "note": f"{'' if ingest else 'queries only: '}index built {built_by or 'elsewhere'}, {recorded}",
+        "index": str(index_dir),
+        "load_before": before if measured is None else latency["load_before"],
+        "load_after": load() if measured is None else latency["load_after"],
+    }
 
 
 def cluster_point(shards: int, data: Path, perf: Path, workers: int, rounds: int) -> dict[str, object]:
@@ -154,7 +195,8 @@ def basis(system: str, rows: list[dict]) -> tuple[dict[str, str], str]:
     """Which measure each time line of ``system`` is fitted on (``{"wall_s": "cpu_s", …}`` or itself), and why, in
     words: the CPU twins where the load average varied over its points (CPU_TWIN, LOAD_VARIED) and at least two sizes
     have them (points from runs that did not record them are left out of those lines)."""
-    loads = [row[key] for row in rows for key in ("load_before", "load_after") if isinstance(row.get(key), int | float)]
+    keys = ("load_before", "load_after", "ingest_load_before", "ingest_load_after")
+    loads = [row[key] for row in rows for key in keys if isinstance(row.get(key), int | float)]
     on = {key: key for key in CPU_TWIN}
     if not loads:
         return on, "wall time (no load average recorded)"
@@ -226,11 +268,21 @@ def report(points: dict[str, list[dict]], fits: dict[str, dict]) -> str:
     for system, rows in points.items():
         for row in rows:
             kept = " (kept index)" if row.get("kept") else ""
-            lines.append(
-                f"| {system}{kept} | {row['documents']:,} | {row['wall_s']:.0f} | {cell(row.get('cpu_s'), '{:.0f}')} "
-                f"| {row['index_mb']:.0f} | {row['peak_mb']:.0f} | {row['p50_ms']:.1f} | {row['p95_ms']:.1f} "
-                f"| {cell(row.get('cpu_p95_ms'), '{:.1f}')} | {row['load_before']:.1f} / {row['load_after']:.1f} |"
-            )
+            noted = f" ({row['note']})" if row.get("note") else ""
+            figures = [
+                cell(row.get(key), fmt)
+                for key, fmt in (
+                    ("wall_s", "{:.0f}"),
+                    ("cpu_s", "{:.0f}"),
+                    ("index_mb", "{:.0f}"),
+                    ("peak_mb", "{:.0f}"),
+                    ("p50_ms", "{:.1f}"),
+                    ("p95_ms", "{:.1f}"),
+                    ("cpu_p95_ms", "{:.1f}"),
+                )
+            ]
+            loads = f"{cell(row.get('load_before'), '{:.1f}')} / {cell(row.get('load_after'), '{:.1f}')}"
+            lines.append(f"| {system}{kept}{noted} | {row['documents']:,} | {' | '.join(figures)} | {loads} |")
     lines += [
         "",
         f"From least-squares lines y = a + b·N per system (targets: query p95 {P95_TARGET_MS:.0f} ms; a "
@@ -273,6 +325,17 @@ def chart(points: dict[str, list[dict]]) -> str:
     )
 
 
+def commit() -> str:
+    """The checkout's commit (``git describe --always --dirty``), or "unknown" outside a git checkout."""
+    try:
+        described = subprocess.run(
+            ["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True, check=True
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return described.stdout.strip()
+
+
 def searchd_missing() -> bool:
     from index.cluster.local import searchd_binary
 
@@ -301,7 +364,12 @@ def run(
     clusters = [] if skipped else list(shards)
     systems = list(embedded) + [f"cluster, {s} shard{'s' * (s > 1)}" for s in clusters]
     points: dict[str, list[dict]] = {system: [] for system in systems}
-    content: dict[str, object] = {"sizes": list(sizes), "points": points, "cluster_skipped": skipped}
+    content: dict[str, object] = {
+        "sizes": list(sizes),
+        "points": points,
+        "cluster_skipped": skipped,
+        "commit": commit(),
+    }
     for docs in sizes:
         data = dataset(docs, perf)
         count = sum(1 for _ in records(data))
@@ -360,9 +428,31 @@ def main() -> None:
         "--reuse", action="store_true", help="use kept indexes even where the code has changed since (the JSON says so)"
     )
     parser.add_argument("--from", dest="sources", nargs="+", type=Path, help="fit and plot these runs' JSON together")
+    parser.add_argument(
+        "--queries-on",
+        nargs=3,
+        metavar=("SYSTEM", "DOCS", "DIR"),
+        help="only query p50/p95 and index size of DIR, a portal or textbook index of DOCS documents built elsewhere",
+    )
+    parser.add_argument("--built-by", default="", help="with --queries-on: which code built DIR (said in the point)")
+    parser.add_argument(
+        "--latency", type=Path, help="with --queries-on: the JSON `python -m bench.latency` printed for DIR before"
+    )
     args = parser.parse_args()
     if args.sources:
         combined(args.sources)
+        return
+    if args.queries_on:
+        system, docs, folder = args.queries_on
+        if system not in ("portal", "textbook") or not docs.isdigit() or not Path(folder).is_dir():
+            parser.error("--queries-on takes portal|textbook, a number of documents and an index folder")
+        measured = json.loads(args.latency.read_text("utf-8")) if args.latency else None
+        point = queries_point(system, int(docs), Path(folder), args.rounds, args.built_by, measured)
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        finish(
+            {"sizes": [int(docs)], "points": {system: [point]}},
+            RESULTS / f"curve-{time.strftime('%Y%m%dT%H%M%S')}.json",
+        )
         return
     if not CORPUS.exists():
         raise SystemExit(f"needs {CORPUS} (../shared beside the checkout)")

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from bench.curve import MEASURES, combined, crossing, fit, run, summary
+from bench.curve import LATENCY, MEASURES, combined, crossing, fit, queries_point, report, run, summary
 from bench.svg import MARGIN, PANEL_HEIGHT, PANEL_WIDTH, line_charts
 from tests.helpers import shared_path
 
@@ -79,6 +79,51 @@ def test_time_lines_are_fitted_on_cpu_time_where_the_load_varied_and_say_so():
     # a steady load: the wall times stand
     steady = summary({"portal": [row(1000, 12.0, 7.0), row(2000, 14.0, 9.0)]})["portal"]
     assert steady["fitted_on"]["p95_ms"] == "p95_ms" and "steady" in steady["basis"]
+
+
+def test_a_kept_index_s_build_load_counts_towards_the_basis_and_a_queries_only_point_is_reported():
+    """A kept index was built under the load of its own time (``ingest_load_*``), not the point's; an index built
+    elsewhere gives only query figures (its ingest cells are blank, its note names it)."""
+    kept = row(1000, 300.0, 7.0) | {"cpu_s": 12.0, "cpu_p50_ms": 1.0, "cpu_p95_ms": 6.0}
+    kept |= {"ingest_load_before": 9.0, "ingest_load_after": 12.0, "kept": True}
+    fresh = row(2000, 200.0, 9.0) | {"cpu_s": 14.0, "cpu_p50_ms": 1.0, "cpu_p95_ms": 8.0}
+    queries = {"documents": 4000, "index_mb": 40.0, "p50_ms": 3.0, "p95_ms": 13.0, "cpu_p95_ms": 12.0}
+    queries |= {"cpu_p50_ms": 2.0, "note": "queries only: index built at abc123", "load_before": 1.0, "load_after": 1.0}
+    points = {"portal": [kept, fresh, queries]}
+    found = summary(points)["portal"]
+    assert "CPU time" in found["basis"] and "1.0–12.0" in found["basis"]  # the points' own loads were all 1.0
+    assert found["fits"]["wall_s"]["b_per_doc"] < 0 and found["fits"]["cpu_s"]["b_per_doc"] > 0
+    assert found["fits"]["cpu_p95_ms"]["b_per_doc"] == pytest.approx(0.002)  # 6, 8 and 12 ms at 1k, 2k, 4k
+    text = report(points, {"portal": found})
+    [measured] = [line for line in text.splitlines() if line.startswith("| portal (queries only")]
+    cells = [cell.strip() for cell in measured.strip("|").split("|")]
+    assert cells[0] == "portal (queries only: index built at abc123)"
+    assert cells[1:] == ["4,000", "—", "—", "40", "—", "3.0", "13.0", "12.0", "1.0 / 1.0"]
+    assert any(line.startswith("| portal (kept index) | 1,000 | 300 | 12 |") for line in text.splitlines())
+
+
+def test_a_queries_only_point_takes_a_latency_run_made_before_and_the_index_s_size(tmp_path):
+    index = tmp_path / "index"
+    (index / "gen-0001").mkdir(parents=True)
+    (index / "gen-0001" / "seg").write_bytes(b"x" * 2**20)
+    (index / "history.sqlite").write_bytes(b"x" * 2**19)
+    measured = dict.fromkeys(LATENCY, 5.0) | {"p99_ms": 9.0, "load_before": 3.0, "load_after": 4.5}
+    point = queries_point("portal", 100_000, index, 5, "at abc123", measured)
+    assert point["documents"] == 100_000 and point["index_mb"] == pytest.approx(1.5)
+    assert point["p95_ms"] == 5.0 and (point["load_before"], point["load_after"]) == (3.0, 4.5)
+    assert point["note"] == "queries only: index built at abc123, no ingest figures"
+    assert "wall_s" not in point and "p99_ms" not in point
+    unloaded = queries_point("portal", 100_000, index, 5, measured=dict.fromkeys(LATENCY, 5.0))
+    assert unloaded["load_before"] is None and "built elsewhere" in unloaded["note"]
+    # the figures of its build, recorded beside it as `make bench` keeps them, make it a whole point
+    ingest = {"wall_s": 700.0, "cpu_s": 208.0, "peak_mb": 711.0, "index_mb": 1.0, "load_before": 7.2, "load_after": 12}
+    (tmp_path / "index.built-from").write_text(json.dumps({"code": "282698bee8a0", "ingest": ingest}))
+    whole = queries_point("portal", 100_000, index, 5, "at fd9b149", measured)
+    assert (whole["wall_s"], whole["cpu_s"], whole["peak_mb"]) == (700.0, 208.0, 711.0)
+    assert whole["index_mb"] == pytest.approx(1.5)  # measured now, not the stamp's
+    assert (whole["ingest_load_before"], whole["ingest_load_after"], whole["load_before"]) == (7.2, 12, 3.0)
+    assert whole["kept"] and whole["built_from"] == "282698bee8a0"
+    assert whole["note"] == "index built at fd9b149, its build's figures as recorded beside it"
 
 
 def test_runs_made_apart_are_fitted_and_plotted_together_and_a_file_without_points_is_named(tmp_path):

@@ -19,8 +19,12 @@ def ingest(chars: float, peak: float, index: float, load: float) -> dict:
     }
 
 
-def latency(p95: float, cold: float) -> dict:
-    return {"p50_ms": p95 / 3, "p95_ms": p95, "p99_ms": p95 + 1, "cold_p95_ms": cold, "cpu_p95_ms": p95 - 1}
+KINDS = ("one word", "pasted title", "corrected", "relaxed", "everyday")
+
+
+def latency(p95: float, cold: float, kinds: tuple[str, ...] = KINDS) -> dict:
+    figures = {"p50_ms": p95 / 3, "p95_ms": p95, "p99_ms": p95 + 1, "cold_p95_ms": cold, "cpu_p95_ms": p95 - 1}
+    return figures | {"by_kind_median_ms": dict.fromkeys(kinds, p95 / 2)}
 
 
 def size(docs: int, speed: float, p95: float, share: float) -> dict:
@@ -69,7 +73,8 @@ def test_every_figure_has_its_target_a_verdict_and_its_load():
     assert line(text, "ingest, 100,000 docs: peak memory")[4:6] == ["≤ 1,000 at 100k", "met"]
     assert line(text, "ingest, 10,832 docs: peak memory")[5] == ""  # the target is at 100k only
     assert line(text, "index, 100,000 docs: MB")[3:6] == ["1.50×", "≤ 2× textbook at 100k", "met"]
-    assert line(text, "query p95 ms, 100,000 docs")[4:] == ["≤ 50 at 100k", "met", "1.2–1.4"]
+    assert line(text, "query p95 ms, 100,000 docs")[4:] == ["≤ 50 at 100k, whole mix", "met", "1.2–1.4"]
+    assert "5 kinds incl. corrected, relaxed" in line(text, "query p95 ms, 100,000 docs")[0]
     assert line(text, "query cold p95 ms, 100,000 docs")[4:6] == ["≤ 150 at 100k", "met"]
     assert line(text, "/search requests/s, 10,832 docs")[3:] == ["0.72×", "≥ 0.70× raw in-process", "met", "2.0–2.5"]
     assert line(text, "/search requests/s, 100,000 docs")[5] == "**missed**"
@@ -80,7 +85,7 @@ def test_every_figure_has_its_target_a_verdict_and_its_load():
 
 
 def test_the_cost_curve_and_the_recrawl_are_read_into_rows():
-    point = {"load_before": 1.0, "load_after": 3.0}
+    point = {"load_before": 1.0, "load_after": 3.0, "wall_s": 60.0}
     curve = {
         "points": {
             "portal": [point | {"documents": n} for n in (10_000, 25_000, 50_000, 100_000)],
@@ -113,3 +118,50 @@ def test_the_cost_curve_and_the_recrawl_are_read_into_rows():
         "met",
     ]
     assert line(text, "nightly re-crawl, 100,000 docs, 1 % changed: /search failures")[5] == "met"
+
+
+def test_a_mix_without_corrections_or_relaxation_misses_the_query_target():
+    large = size(LARGE, 4.5, 30.0, 0.8)
+    large["portal_latency"] |= {"by_kind_median_ms": {"one word": 10.0, "corrected": 12.0}}
+    cells = line(table({"large": large}), "query p95 ms, 100,000 docs")
+    assert "without relaxed" in cells[0] and cells[5] == "**missed**"
+    del large["portal_latency"]["by_kind_median_ms"]
+    cells = line(table({"large": large}), "query p95 ms, 100,000 docs")
+    assert "kinds not recorded" in cells[0] and cells[5] == "**missed**"
+
+
+def test_a_size_not_run_lists_its_targets_as_missed():
+    """`--quick` measures the corpus only: every 100,000-document target is a row saying so, not left out."""
+    text = table({"corpus": size(10_832, 4.2, 60.0, 0.72)})
+    for start, target in (
+        ("ingest, 100,000 docs: characters/s", "≥ 4× textbook"),
+        ("ingest, 100,000 docs: peak memory", "≤ 1,000 at 100k"),
+        ("index, 100,000 docs: MB", "≤ 2× textbook at 100k"),
+        ("query p95 ms, 100,000 docs", "≤ 50 at 100k, whole mix"),
+        ("query cold p95 ms, 100,000 docs", "≤ 150 at 100k"),
+        ("/search requests/s, 100,000 docs", "≥ 0.70× raw in-process"),
+    ):
+        cells = line(text, start)
+        assert (cells[1], cells[4], cells[5]) == ("not run (--quick)", target, "**missed**"), start
+    assert line(text, "ingest, 10,832 docs: characters/s")[1] != "not run"  # the corpus was measured
+    assert line(table({}), "ingest, 10,832 docs: characters/s")[1:6:4] == ["not run", "**missed**"]
+
+
+def test_the_curve_rows_name_systems_not_run_and_points_measured_for_queries_only():
+    point = {"load_before": 2.0, "load_after": 2.5, "wall_s": 10.0}
+    curve = {
+        "points": {
+            "portal": [point | {"documents": n} for n in (10_000, 25_000, 50_000)]
+            + [{"documents": 100_000, "p95_ms": 70.0, "note": "queries only"}],
+        },
+        "fits": {"portal": {"basis": "wall", "p95_crosses_target_at": 0.0, "nightly_crosses_limit_at": 2_000_000}},
+        "cluster_skipped": "searchd is not installed",
+    }
+    text = table({"curve": curve})
+    portal = line(text, "cost curve, portal: sizes measured")
+    assert portal[1] == "10k, 25k, 50k (queries only: 100k)" and portal[5] == "**missed**"
+    assert "about 2,000,000 documents" in line(text, "cost curve, portal: a nightly re-crawl")[1]
+    assert line(text, "cost curve, textbook: sizes measured")[1:6:4] == ["not run", "**missed**"]
+    for shards in ("1 shard", "2 shards", "3 shards"):
+        cells = line(text, f"cost curve, cluster, {shards}: sizes measured")
+        assert cells[1] == "not run: searchd is not installed" and cells[5] == "**missed**"
