@@ -29,7 +29,7 @@ try:
     runpy.run_module("portal", run_name="__main__")
 except SystemExit:
     pass
-heavy = ["starlette", "uvicorn", "httpx", "pkg_resources", "index.ingest", "index.pipeline"]
+heavy = ["starlette", "uvicorn", "httpx", "pkg_resources", "index.ingest", "index.pipeline", "lxml", "jinja2"]
 print(json.dumps([name for name in heavy if name in sys.modules]), file=sys.stderr)
 """
 
