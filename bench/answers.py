@@ -62,7 +62,8 @@ def queries(index: Path) -> list[tuple[str, dict[str, list[str]], str, int]]:
     try:
         with catalog.searcher() as searcher:
             reader = searcher.reader()
-            size, chosen, draw = reader.doc_count_all(), [], random.Random(SEED)
+            size, draw = reader.doc_count_all(), random.Random(SEED)
+            chosen: list[str] = []
             for _ in range(50 * TITLES):
                 if len(chosen) >= TITLES or not size:
                     break
