@@ -87,8 +87,8 @@ def portal_search(index_dir: Path):
 
 def cluster_search(topology: str):
     """The cluster store at ``topology`` (a ``PORTAL_MANTICORE`` value), opened as the portal opens it."""
-    from portal.app import catalog_for
     from portal.settings import load_settings
+    from portal.stores import catalog_for
 
     return store_search(catalog_for(load_settings({"PORTAL_STORE": "manticore", "PORTAL_MANTICORE": topology})))
 

@@ -19,10 +19,10 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import jieba
 from whoosh.analysis import Composable, LowercaseFilter, Token, Tokenizer
 
 from index.dictionary import trie_tokenizer
+from index.jiebaload import jieba
 
 _DEFAULT_USERDICT = Path(__file__).parent / "data" / "userdict.txt"
 _lock = threading.Lock()

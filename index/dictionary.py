@@ -23,7 +23,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-import jieba
+from index.jiebaload import jieba
 
 log = logging.getLogger(__name__)
 _HEADER = struct.Struct("<Q")  # jieba's total frequency, before the per-key frequencies (uint32, by trie id)

@@ -19,8 +19,7 @@ from starlette.staticfiles import StaticFiles
 
 from index.cluster.sphinxql import StoreUnavailable
 from index.history import History
-from index.query.protocols import IngestStore, SearchStore, StoreError
-from index.whoosh.catalog import Catalog
+from index.query.protocols import SearchStore, StoreError
 from index.whoosh.generations import DamagedIndex, NoIndex
 from portal import bulkdata, changes, discovery, versions, views
 from portal.disconnect import CancelOnDisconnect
@@ -40,6 +39,7 @@ from portal.preferences import display
 from portal.querylog import QueryLog
 from portal.security import SecurityHeadersMiddleware
 from portal.settings import Settings, load_settings
+from portal.stores import catalog_for
 from portal.templating import STATIC_DIR, make_templates
 
 log = logging.getLogger(__name__)
@@ -107,41 +107,6 @@ def routes() -> list[BaseRoute]:
         _get("/display", display),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]
-
-
-def catalog_for(settings: Settings) -> SearchStore:
-    """The store ``PORTAL_STORE`` names: the Whoosh index at ``PORTAL_INDEX_DIR``, or the cluster of
-    ``PORTAL_MANTICORE`` (index/cluster/), both behind the same read API (index/query/protocols.py)."""
-    if settings.store == "manticore":
-        from index.cluster.catalog import ClusterCatalog
-        from index.cluster.topology import parse_topology
-
-        return ClusterCatalog(
-            parse_topology(settings.manticore), synonyms=settings.synonyms, userdict=str(settings.userdict)
-        )
-    return Catalog(settings.index_dir, synonyms=settings.synonyms)
-
-
-def ingest_store_for(settings: Settings, scheduler: str | None = None, workers: int = 0) -> IngestStore:
-    """The store ``PORTAL_STORE`` names, to write: the Whoosh index at ``PORTAL_INDEX_DIR`` (built with the
-    analyzer of ``PORTAL_USERDICT``), or the cluster of ``PORTAL_MANTICORE``, ingested through the Dask
-    ``scheduler`` or ``workers`` local Dask workers where given; both behind one write API
-    (index/query/protocols.py), which the one ingest pipeline (index/pipeline.py) and a takedown ask."""
-    if settings.store == "manticore":
-        from index.cluster.ingest import ClusterIngest
-        from index.cluster.topology import parse_topology
-
-        return ClusterIngest(
-            parse_topology(settings.manticore),
-            scheduler=scheduler,
-            workers=workers,
-            userdict=str(settings.userdict),
-            where=f"集群 {settings.manticore}",
-        )
-    from index.analysis import ChineseAnalyzer
-    from index.whoosh.ingest import WhooshIngest
-
-    return WhooshIngest(settings.index_dir, settings.lock_timeout, ChineseAnalyzer(str(settings.userdict)))
 
 
 def open_catalog(settings: Settings) -> SearchStore:

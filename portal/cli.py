@@ -24,7 +24,7 @@ def _echo_json(data: object) -> None:
 
 
 def _catalog() -> SearchStore:
-    from portal.app import catalog_for
+    from portal.stores import catalog_for
 
     return catalog_for(load_settings())  # the store PORTAL_STORE names
 
@@ -70,8 +70,8 @@ def ingest(
     """Read documents from PATHS (files or folders; default PORTAL_DOCUMENTS_DIR) into the index."""
     from index.ingest import iter_files
     from index.pipeline import ingest as run_ingest
-    from portal.app import ingest_store_for
     from portal.progress import IngestProgress
+    from portal.stores import ingest_store_for
 
     settings = load_settings()
     paths = paths or (settings.documents_dir,)
@@ -445,7 +445,7 @@ def takedown(doc_id: str | None, reason: str, show_log: bool) -> None:
     (what, when, why). A document whose source is gone is never removed this way: --prune marks it 已撤下."""
     from index.history import History
     from index.takedown import UnknownDocument, take_down
-    from portal.app import ingest_store_for
+    from portal.stores import ingest_store_for
 
     settings = load_settings()
     if show_log:

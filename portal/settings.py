@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from index import limits, siteprofiles
+from index import limits
 from index.limits import DEFAULTS, Limits, Setting
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -149,6 +149,16 @@ def _base_url(value: str) -> str:
     return value
 
 
+def _site_profiles(location: str) -> tuple:
+    """:func:`index.siteprofiles.load` of ``location``; none for "" without importing the HTML readers it applies (a
+    search from the shell needs none)."""
+    if not location.strip():
+        return ()
+    from index import siteprofiles
+
+    return siteprofiles.load(location)
+
+
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
     """Settings from ``environ`` (``os.environ`` by default). Raises ValueError naming a setting that is
     not valid (a limit that is not a whole number above 0, an unknown PORTAL_STORE …; a site profile that cannot
@@ -179,7 +189,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         max_connections=_positive("PORTAL_MAX_CONNECTIONS", env),
         header_timeout=_seconds("PORTAL_HEADER_TIMEOUT", env),
         keepalive_timeout=_seconds("PORTAL_KEEPALIVE_TIMEOUT", env),
-        limits=replace(limits.current(env), site_profiles=siteprofiles.load(_value("PORTAL_SITE_PROFILES", env))),
+        limits=replace(limits.current(env), site_profiles=_site_profiles(_value("PORTAL_SITE_PROFILES", env))),
         export_dir=Path(_value("PORTAL_EXPORT_DIR", env)),
         history=Path(env["PORTAL_HISTORY"]) if env.get("PORTAL_HISTORY") else None,
     )

@@ -4,9 +4,10 @@ term of a real index, and nothing for terms it does not hold."""
 from __future__ import annotations
 
 import pytest
+from whoosh.fields import NUMERIC
 
 from index.whoosh import generations
-from index.whoosh.postings import _lookup
+from index.whoosh.postings import _lookup, doc_frequency, read_postings
 from index.whoosh.termtable import TermTable, positional_file, term_table
 
 
@@ -63,6 +64,27 @@ def test_posting_lists_read_by_pread_are_whooshs_bytes(reader):
                     start, length = whoosh.extent()
                     (length,) = length if isinstance(length, tuple) else (length,)
                     assert (offset, data) == (start, terms._postfile.get(start, length))
+
+
+def test_document_frequencies_from_the_term_info_are_whooshs(reader):
+    """Every field of the schema, held by the segment or not (a field no document fills has no number in the
+    segment: its terms are absent without a look-up), for terms the segment holds and one it does not."""
+    checked = 0
+    for leaf in _segments(reader):
+        held = leaf._terms._fieldmap
+        for field in reader.schema.names():
+            if not reader.schema[field].indexed or isinstance(reader.schema[field], NUMERIC):
+                continue
+            terms = [t for t, _ in zip(leaf.lexicon(field), range(50), strict=False)] if field in held else []
+            texts = [reader.schema[field].from_bytes(term) for term in terms]
+            for text in [*texts, "没有这个词"]:
+                if not isinstance(text, str):  # a numeric field's terms
+                    continue
+                assert doc_frequency(leaf, field, text) == leaf.doc_frequency(field, text), (field, text)
+                checked += 1
+            if field not in held:
+                assert read_postings(leaf, field, "公开")[0].size == 0
+    assert checked > 500
 
 
 def test_a_closed_segment_is_not_read(built_index):

@@ -194,8 +194,8 @@ class ClusterCatalog:
         vocabulary, _ = self._vocabulary()
         synonyms = None
         if not literal and self.synonyms.path is not None:
-            synonyms = self._lexicon.table(self.synonyms.table(), vocabulary)
-        compounds = self._cached("compounds", lambda: compounds_of(vocabulary, self.analyzer, self.synonyms))
+            synonyms = self._lexicon.table(self.synonyms.table(), vocabulary.frequency)
+        compounds = self._cached("compounds", lambda: compounds_of(vocabulary.frequency, self.analyzer, self.synonyms))
         return MatchBuilder(self.analyzer, synonyms, compounds)
 
     # search

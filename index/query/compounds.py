@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from index.analysis import segmenter, userdict_of
 
@@ -83,13 +83,12 @@ class Compounds:
         return cut if cut and (rare or any(len(p) > 1 and self.expandable(p) for p in cut)) else ()
 
 
-def compounds_of(vocabulary, analyzer, synonyms) -> Compounds:
-    """The compounds of a store: its vocabulary's weights (:class:`index.query.suggest.Vocabulary`), the query
-    tokenizer of ``analyzer``'s user dictionary, and the everyday words of ``synonyms``
+def compounds_of(words: Mapping[str, int], analyzer, synonyms) -> Compounds:
+    """The compounds of a store: its vocabulary's word weights (:attr:`index.query.suggest.Vocabulary.frequency`), the
+    query tokenizer of ``analyzer``'s user dictionary, and the everyday words of ``synonyms``
     (:class:`index.query.synonyms.Synonyms`, read again when the file changes)."""
-    frequency = vocabulary.frequency
     return Compounds(
-        lambda word: frequency.get(word, 0),
+        lambda word: words.get(word, 0),
         segmenter(userdict_of(analyzer)),
         lambda part: part in synonyms.table(),
     )

@@ -28,7 +28,7 @@ import json
 import logging
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from importlib import metadata, util
 from pathlib import Path
 
@@ -146,33 +146,34 @@ class WithLexicon:
         self._lock = threading.Lock()
 
     def alternatives(
-        self, vocabulary, saved: Callable[[], dict[str, tuple[str, ...]] | None] | None = None
+        self, words: Mapping[str, int], saved: Callable[[], dict[str, tuple[str, ...]] | None] | None = None
     ) -> dict[str, tuple[str, ...]]:
-        """The lexicon of ``vocabulary`` (:class:`index.query.suggest.Vocabulary`): what ``saved()`` gives (the table
-        saved with the commit, :func:`from_saved`), else derived by :func:`lexicon_alternatives`."""
+        """The lexicon of a vocabulary's ``words`` (word → weight, :attr:`index.query.suggest.Vocabulary.frequency`):
+        what ``saved()`` gives (the table saved with the commit, :func:`from_saved`), else derived by
+        :func:`lexicon_alternatives`."""
         current = self._alternatives
-        if current is not None and current[0] is vocabulary:
+        if current is not None and current[0] is words:
             return current[1]
         with self._lock:
             current = self._alternatives
-            if current is None or current[0] is not vocabulary:
+            if current is None or current[0] is not words:
                 found = saved() if saved is not None else None
                 if found is None:
-                    frequency = vocabulary.frequency
-                    found = lexicon_alternatives(lambda w: frequency.get(w, 0))
-                current = self._alternatives = (vocabulary, found)
+                    found = lexicon_alternatives(lambda w: words.get(w, 0))
+                current = self._alternatives = (words, found)
             return current[1]
 
     def table(
         self,
         table: SynonymTable,
-        vocabulary,
+        words: Mapping[str, int],
         saved: Callable[[], dict[str, tuple[str, ...]] | None] | None = None,
     ) -> SynonymTable:
-        """``table`` (the file's) with the lexicon of ``vocabulary`` (:meth:`alternatives`; ``saved`` as there)."""
+        """``table`` (the file's) with the lexicon of a vocabulary's ``words`` (:meth:`alternatives`; ``saved`` as
+        there)."""
         current = self._table
-        if current is not None and current[0] is table and current[1] is vocabulary:
+        if current is not None and current[0] is table and current[1] is words:
             return current[2]
-        merged = table.with_lexicon(self.alternatives(vocabulary, saved))
-        self._table = (table, vocabulary, merged)
+        merged = table.with_lexicon(self.alternatives(words, saved))
+        self._table = (table, words, merged)
         return merged

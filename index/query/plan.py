@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from dataclasses import dataclass, replace
 
 from index.analysis import fold
@@ -102,10 +103,19 @@ def minimum_match(units: int) -> int:
     return math.ceil(units * 0.7)
 
 
+# The units of the texts searched last, by (text, analyzer, synonyms, compounds): a search asks for a text's units
+# several times (the engine scoring it, its phrase bonus, the highlights, a correction's plan). Each entry holds the
+# objects its key names by id, so no id is reused while it is kept; units are immutable.
+UNITS_KEPT = 256
+_units_kept: dict[tuple[str, int, int, int], tuple[object, object, object, tuple[Unit, ...]]] = {}
+_units_lock = threading.Lock()
+
+
 def query_units(
     text: str, analyzer, synonyms: SynonymTable | None = None, compounds: Compounds | None = None
 ) -> list[Unit]:
     """The units of unquoted text: jieba's words of each Chinese run, each Latin/digit run whole; no stop words.
+    Kept for the last :data:`UNITS_KEPT` (text, analyzer, synonyms, compounds) asked (cut once a search).
 
     With ``synonyms``, consecutive words forming an everyday term of a group (longest first, up to six words:
     jieba cuts 环保督察 as 环保 / 督察) become one unit carrying the group's official term as its alternative. Terms are
@@ -114,6 +124,19 @@ def query_units(
     where the text has another word, and so is a word of one character in a question (a text holding a word of
     :data:`ASKING_WORDS`: 后 of 辞职后社保怎么办, 开 of 开中医诊所需要什么条件).
     """
+    key = (text, id(analyzer), id(synonyms), id(compounds))
+    kept = _units_kept.get(key)
+    if kept is not None:
+        return list(kept[3])
+    found = _query_units(text, analyzer, synonyms, compounds)
+    with _units_lock:
+        if len(_units_kept) >= UNITS_KEPT:
+            _units_kept.pop(next(iter(_units_kept)))  # the oldest
+        _units_kept[key] = (analyzer, synonyms, compounds, tuple(found))
+    return found
+
+
+def _query_units(text: str, analyzer, synonyms: SynonymTable | None, compounds: Compounds | None) -> list[Unit]:
     units: dict[str, Unit] = {}
     after_number = -1  # where the last run of digits ended
     runs = list(_RUNS.finditer(fold(text).lower()))

@@ -1,6 +1,6 @@
 """What the portal and the CLI ask of a store, whichever holds the documents: the seam between them and the
 Whoosh store (:mod:`index.whoosh`, embedded, the default) or a Manticore/Sphinx cluster (:mod:`index.cluster`).
-``PORTAL_STORE`` chooses (``portal.app.catalog_for`` for reading, ``portal.app.ingest_store_for`` for writing).
+``PORTAL_STORE`` chooses (``portal.stores.catalog_for`` for reading, ``portal.stores.ingest_store_for`` for writing).
 
 Reading is :class:`SearchStore`, writing :class:`IngestStore` and the narrow write questions of
 :class:`StoreWriter` that the one ingest pipeline (:mod:`index.pipeline`) asks; the errors both raise derive from
@@ -13,16 +13,17 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from index.ingest import Held, Known, Reading, Rejection
-from index.limits import Limits
-from index.query.linked import Relations
-from index.query.related import RelatedDoc
-from index.query.request import SearchRequest
-from index.query.results import DocSummary, FacetValue, Hit, SearchResult
-from index.query.suggest import Suggestions
-from index.record import Document
+if TYPE_CHECKING:  # annotations only: a search from the shell imports none of the ingest side
+    from index.ingest import Held, Known, Reading, Rejection
+    from index.limits import Limits
+    from index.query.linked import Relations
+    from index.query.related import RelatedDoc
+    from index.query.request import SearchRequest
+    from index.query.results import DocSummary, FacetValue, Hit, SearchResult
+    from index.query.suggest import Suggestions
+    from index.record import Document
 
 
 class StoreError(Exception):

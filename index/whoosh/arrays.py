@@ -25,7 +25,7 @@ from whoosh.reading import IndexReader
 from whoosh.util.numeric import byte_to_length
 
 from index.whoosh.checksums import seal, unseal
-from index.whoosh.postings import joined_list, read_positions, read_postings
+from index.whoosh.postings import doc_frequency, joined_list, read_positions, read_postings
 
 log = logging.getLogger(__name__)
 
@@ -180,10 +180,11 @@ class IndexArrays:
 
     def doc_frequency(self, reader: IndexReader, field: str, term: str) -> int:
         """Documents holding ``term`` in ``field``, deleted ones included (Whoosh's count, summed over the
-        segments), cached: a phrase orders its bigrams by it, each a term look-up per segment."""
+        segments, read from each segment's term info), cached: a phrase orders its bigrams by it."""
         found = self._frequencies.get((field, term))
         if found is None:
-            found = self._frequencies.put((field, term), reader.doc_frequency(field, term), _FREQUENCY_BYTES)
+            count = sum(doc_frequency(leaf, field, term) for leaf, _offset in reader.leaf_readers())
+            found = self._frequencies.put((field, term), count, _FREQUENCY_BYTES)
         return found
 
     def cached_postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray] | None:
@@ -265,10 +266,14 @@ class IndexArrays:
         docs_parts, value_parts = [], []
         for leaf, offset in reader.leaf_readers():
             docs, values = read(leaf, field, term)
-            docs_parts.append(docs + offset)
-            value_parts.append(values)
-        docs = np.concatenate(docs_parts) if docs_parts else np.empty(0, dtypes[0])
-        values = np.concatenate(value_parts) if value_parts else np.empty(0, dtypes[1])
+            if docs.size:  # most segments lack a rare term
+                docs_parts.append(docs + offset if offset else docs)
+                value_parts.append(values)
+        if len(docs_parts) == 1:
+            docs, values = docs_parts[0], value_parts[0]
+        else:
+            docs = np.concatenate(docs_parts) if docs_parts else np.empty(0, dtypes[0])
+            values = np.concatenate(value_parts) if value_parts else np.empty(0, dtypes[1])
         live = self.alive[docs]
         if not live.all():
             docs, values = docs[live], values[live]

@@ -57,8 +57,10 @@ from index.whoosh.related import Related, finder
 # Seconds a server goes on answering from the commit before a new one whose arrays are not saved yet (an ingest
 # derives them after committing; one that stopped before doing so never will).
 PREPARE_WAIT = 600.0
-# What :meth:`Catalog.prepare` saves beside a commit, as ``<kind>-<commit>.pickle``; the vocabulary last.
-SAVED = ("arrays", "lexicon", "vocabulary")
+# What :meth:`Catalog.prepare` saves beside a commit, as ``<kind>-<commit>.pickle``; the vocabulary (its titles for
+# autocomplete and its speller) last. The speller is also saved apart: what a search asks of the vocabulary
+# (:meth:`Catalog._speller`).
+SAVED = ("arrays", "lexicon", "speller", "vocabulary")
 
 
 class Catalog:
@@ -98,7 +100,8 @@ class Catalog:
         self._facet_cache: tuple[object, dict[str, list[FacetValue]]] | None = None
         self._prepare_lock = threading.Lock()
         self._prepared: tuple[tuple, Vocabulary, Speller] | None = None
-        self._compound_cache: tuple[Vocabulary, Compounds] | None = None
+        self._compound_cache: tuple[dict[str, int], Compounds] | None = None
+        self._speller_kept: tuple[tuple, Speller] | None = None
         self._lexicon = WithLexicon()
         self._analyzer_of: tuple[Index, object] | None = None
 
@@ -141,7 +144,7 @@ class Catalog:
                 speller.prepare()
                 saved = self._saved_lexicon(version)
                 if saved is not None:
-                    self._lexicon.alternatives(vocabulary, lambda: saved)
+                    self._lexicon.alternatives(self._words(searcher), lambda: saved)
                     self._engine(searcher)
                     loaded = True
         with contextlib.suppress(OSError):  # out of file descriptors: the first correction imports it
@@ -250,8 +253,10 @@ class Catalog:
                     old.unlink(missing_ok=True)
             arrays.save(path)
             vocabulary, speller = self._vocabulary(searcher)
-            alternatives = self._lexicon.alternatives(vocabulary, lambda: self._saved_lexicon(arrays.version))
+            words = self._words(searcher)
+            alternatives = self._lexicon.alternatives(words, lambda: self._saved_lexicon(arrays.version))
             save_pickle(self._lexicon_path(arrays.version), lexicon.saved_form(alternatives, arrays.version))
+            save_pickle(self._speller_path(arrays.version), speller)
             # the vocabulary last: a commit is ready to search once it is saved (_commit_ready)
             save_pickle(self._vocabulary_path(arrays.version), (vocabulary, speller))
         segmenter(userdict_of(self._analyzer()))  # builds the query tokenizer's dictionary trie where missing
@@ -299,6 +304,39 @@ class Catalog:
                     prepared = self._prepared = (version, *saved)
         return prepared[1], prepared[2]
 
+    def _speller(self, searcher: Searcher) -> Speller:
+        """The speller of the commit ``searcher`` reads, one per commit. Where the vocabulary is not loaded, the
+        speller :meth:`prepare` saved apart: a search asks no more of the vocabulary (its word weights are the
+        speller's :attr:`Speller.frequency`), so a search from the shell does not load the titles (about 17 MB at
+        100,000 documents); else (an index prepared before it was saved apart) the vocabulary's."""
+        version = self.arrays(searcher).version
+        kept = self._speller_kept
+        if kept is not None and kept[0] == version:
+            return kept[1]
+        prepared = self._prepared
+        if prepared is not None and prepared[0] == version:
+            speller = prepared[2]
+        else:
+            loaded = load_pickle(self._speller_path(version))
+            if isinstance(loaded, Speller) and getattr(loaded, "version", None) == Speller.VERSION:
+                speller = loaded
+            else:
+                speller = self._vocabulary(searcher)[1]
+        with self._prepare_lock:
+            kept = self._speller_kept
+            if kept is None or kept[0] != version:
+                kept = self._speller_kept = (version, speller)
+        return kept[1]
+
+    def _words(self, searcher: Searcher) -> dict[str, int]:
+        """Word → its weight in the vocabulary (:attr:`Vocabulary.frequency`) of the commit ``searcher`` reads: what a
+        search's compounds and the lexicon's table ask of it (:meth:`_speller`'s)."""
+        return self._speller(searcher).frequency
+
+    def _speller_path(self, version: tuple) -> Path:
+        generation, commit, _segments = version
+        return self.index_dir / str(generation) / f"speller-{commit}.pickle"
+
     def _vocabulary_path(self, version: tuple) -> Path:
         generation, commit, _segments = version
         return self.index_dir / str(generation) / f"vocabulary-{commit}.pickle"
@@ -324,16 +362,16 @@ class Catalog:
         if not literal and self.synonyms.path is not None:
             version = self.arrays(searcher).version
             synonyms = self._lexicon.table(
-                self.synonyms.table(), self._vocabulary(searcher)[0], lambda: self._saved_lexicon(version)
+                self.synonyms.table(), self._words(searcher), lambda: self._saved_lexicon(version)
             )
         return Engine(self.arrays(searcher), searcher.reader(), self._analyzer(), synonyms, self._compounds(searcher))
 
     def _compounds(self, searcher: Searcher) -> Compounds:
         """The compound cutter of the commit ``searcher`` reads (:mod:`index.query.compounds`)."""
-        vocabulary, _ = self._vocabulary(searcher)
+        words = self._words(searcher)
         current = self._compound_cache
-        if current is None or current[0] is not vocabulary:
-            current = (vocabulary, compounds_of(vocabulary, self._analyzer(), self.synonyms))
+        if current is None or current[0] is not words:
+            current = (words, compounds_of(words, self._analyzer(), self.synonyms))
             self._compound_cache = current
         return current[1]
 
@@ -515,7 +553,7 @@ class _Searching:
 
     @property
     def speller(self) -> Speller:
-        return self.catalog._vocabulary(self.searcher)[1]
+        return self.catalog._speller(self.searcher)
 
     def _engine(self) -> Engine:
         """The engine :meth:`count`, :meth:`finds` and :meth:`units` ask (one per search)."""

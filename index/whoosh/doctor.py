@@ -75,12 +75,14 @@ def _sources(live: Path) -> list[Finding]:
 
 
 def _saved(live: Path, reader) -> list[Finding]:
-    """The arrays, lexicon and vocabulary saved beside the commit: whole, and saved for this commit of this index."""
+    """The arrays, lexicon, words and vocabulary saved beside the commit: whole, and saved for this commit of this
+    index."""
     from index.whoosh.arrays import commit_version, saved_problem
+    from index.whoosh.catalog import SAVED
 
     version = commit_version(live.name, reader)
     findings = []
-    for path in sorted(path for kind in ("arrays", "lexicon", "vocabulary") for path in live.glob(f"{kind}-*.pickle")):
+    for path in sorted(path for kind in SAVED for path in live.glob(f"{kind}-*.pickle")):
         problem = saved_problem(path)
         if problem:
             findings.append(Finding(DAMAGED, f"{path}: {problem}；检索时不使用它，重新推导"))

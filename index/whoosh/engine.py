@@ -167,8 +167,8 @@ class Engine:
             return units
 
         def documents(unit: Unit) -> int:  # as found either way (a word jieba cut otherwise is found by its bigrams)
-            grams = min(self.reader.doc_frequency("body_grams", gram) for gram in unit.grams)
-            return max(self.reader.doc_frequency("body", unit.word), grams)
+            grams = min(self.arrays.doc_frequency(self.reader, "body_grams", gram) for gram in unit.grams)
+            return max(self.arrays.doc_frequency(self.reader, "body", unit.word), grams)
 
         kept = set(sorted(range(len(units)), key=lambda i: documents(units[i]))[:MAX_UNITS])
         return [unit for i, unit in enumerate(units) if i in kept]
@@ -184,7 +184,8 @@ class Engine:
         )
         total = self.arrays.count + 1
         weights = {
-            word: n * math.log(total / (1 + self.reader.doc_frequency("body", word))) for word, n in counts.items()
+            word: n * math.log(total / (1 + self.arrays.doc_frequency(self.reader, "body", word)))
+            for word, n in counts.items()
         }
         chosen = sorted(weights, key=lambda word: weights[word], reverse=True)[:top]
         if not chosen:

@@ -32,9 +32,9 @@ from typing import Any, Protocol
 import numpy as np
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.formats import Format
-from whoosh.reading import IndexReader, TermNotFound
+from whoosh.reading import IndexReader
 
-from index.whoosh.termtable import positional_file, term_table
+from index.whoosh.termtable import once, positional_file, term_table
 
 _EMPTY = b""
 # A decoded block's memory, roughly: Python objects per posting (an int, a bytes object and their places in
@@ -201,6 +201,33 @@ def encode_lists(
     return extents
 
 
+def _documents(data: bytes, count: int) -> tuple[np.ndarray, np.ndarray, int, tuple[np.ndarray, np.ndarray]]:
+    """A packed list's docnums and frequencies (``int64``), where its positions start in ``data``, and the positions'
+    exceptions (indexes, values): what a list read without its positions decodes."""
+    flags = data[1]
+    offset = 2
+    exceptions: list[tuple[np.ndarray, np.ndarray]] = []
+    if flags & _HAS_EXCEPTIONS:
+        for _ in range(3):
+            (size,) = struct.unpack_from("<I", data, offset)
+            at = np.frombuffer(data, _U4, size, offset + 4).astype(np.int64)
+            values = np.frombuffer(data, _U4, size, offset + 4 + 4 * size).astype(np.int64)
+            exceptions.append((at, values))
+            offset += 4 + 8 * size
+    else:
+        exceptions = [(_NONE, _NONE)] * 3
+    arrays = []
+    for index in range(2):
+        dtype = _DTYPES[(flags >> (2 * index)) & 3]
+        values = np.frombuffer(data, dtype, count, offset).astype(np.int64)
+        offset += count * dtype.itemsize
+        at, patch = exceptions[index]
+        if at.size:
+            values[at] = patch
+        arrays.append(values)
+    return np.cumsum(arrays[0]), arrays[1], offset, exceptions[2]
+
+
 class _Packed:
     """One packed list decoded as far as its documents: docnums, frequencies, where each document's positions
     start, and the positions' raw integers (with their exceptions) to decode on demand."""
@@ -208,34 +235,14 @@ class _Packed:
     __slots__ = ("docs", "freqs", "starts", "raw", "patch_at", "patch_values")
 
     def __init__(self, data: bytes, count: int) -> None:
-        flags = data[1]
-        offset = 2
-        exceptions: list[tuple[np.ndarray, np.ndarray]] = []
-        if flags & _HAS_EXCEPTIONS:
-            for _ in range(3):
-                (size,) = struct.unpack_from("<I", data, offset)
-                at = np.frombuffer(data, _U4, size, offset + 4).astype(np.int64)
-                values = np.frombuffer(data, _U4, size, offset + 4 + 4 * size).astype(np.int64)
-                exceptions.append((at, values))
-                offset += 4 + 8 * size
-        else:
-            exceptions = [(_NONE, _NONE)] * 3
-        arrays = []
-        for index in range(2):
-            dtype = _DTYPES[(flags >> (2 * index)) & 3]
-            values = np.frombuffer(data, dtype, count, offset).astype(np.int64)
-            offset += count * dtype.itemsize
-            at, patch = exceptions[index]
-            if at.size:
-                values[at] = patch
-            arrays.append(values)
-        self.docs = np.cumsum(arrays[0])
-        self.freqs = arrays[1]
+        docs, freqs, offset, position_exceptions = _documents(data, count)
+        self.docs = docs
+        self.freqs = freqs
         self.starts = np.cumsum(self.freqs) - self.freqs
-        dtype = _DTYPES[(flags >> 4) & 3]
+        dtype = _DTYPES[(data[1] >> 4) & 3]
         total = (len(data) - offset) // dtype.itemsize
         self.raw = np.frombuffer(data, dtype, total, offset)
-        self.patch_at, self.patch_values = exceptions[2]
+        self.patch_at, self.patch_values = position_exceptions
 
     def nbytes(self) -> int:
         return self.docs.nbytes * 3 + self.raw.nbytes + self.patch_at.nbytes * 2
@@ -363,29 +370,87 @@ def _blocks(
 _Found = tuple[Any, int, bytes]
 
 
+class _SegmentTerms:
+    """One segment's term look-ups, made once per segment (:func:`_terms_of`): its term table and postings file read
+    by ``os.pread`` (:mod:`index.whoosh.termtable`), and per field the key prefix Whoosh's codec puts before a term's
+    bytes (the field's number in the segment) with the field's ``to_bytes``: what Whoosh's reader works out again
+    for every term it is asked (``_text_to_bytes``, ``_keycoder``). A field the segment holds no term of has no
+    number: its terms are known absent without a look-up (a field no document of the segment fills)."""
+
+    __slots__ = ("terms", "table", "postings", "schema", "fieldmap", "_fields")
+
+    def __init__(self, leaf: IndexReader) -> None:
+        terms: Any = getattr(leaf, "_terms")  # noqa: B009  (a segment reader's, which Whoosh's types do not name)
+        self.terms = terms
+        self.table = term_table(terms._tindex)
+        self.postings = positional_file(terms._postfile) or terms._postfile
+        self.schema = leaf.schema
+        self.fieldmap: dict[str, int] = terms._fieldmap
+        self._fields: dict[str, tuple[bytes, Any] | None] = {}
+
+    def key(self, field: str, term: str) -> bytes | None:
+        """The term's key in the segment's term table (Whoosh's ``_keycoder`` of its bytes); None where the segment
+        holds no term of ``field`` (or the schema has no such field)."""
+        if field not in self._fields:
+            number = self.fieldmap.get(field)
+            self._fields[field] = (
+                None
+                if number is None or field not in self.schema
+                else (_FIELD_NUMBER.pack(number), self.schema[field].to_bytes)
+            )
+        found = self._fields[field]
+        if found is None:
+            return None
+        prefix, to_bytes = found
+        return prefix + to_bytes(term)
+
+    def info(self, field: str, term: str):
+        """The term's Whoosh term info (``W3TermInfo``) in this segment, or None where it lacks the term."""
+        key = self.key(field, term)
+        if key is None:
+            return None
+        if self.table is None:  # not a plain file: Whoosh's own look-up
+            try:
+                return W3TermInfo.from_bytes(self.terms._tindex[key])
+            except KeyError:
+                return None
+        value = self.table.lookup(key)
+        return None if value is None else W3TermInfo.from_bytes(value)
+
+
+_FIELD_NUMBER = struct.Struct("!H")  # whoosh.codec.whoosh3's key prefix (pack_ushort)
+
+
+def _terms_of(leaf: IndexReader) -> _SegmentTerms | None:
+    """The :class:`_SegmentTerms` of a segment reader, made once per segment; None for an index of no segment (Whoosh's
+    EmptyReader holds no term at all)."""
+    terms = getattr(leaf, "_terms", None)
+    if terms is None:
+        return None
+    return once(terms, lambda: _SegmentTerms(leaf))
+
+
 def _lookup(leaf: IndexReader, field: str, term: str) -> _Found:
     """A term's :data:`_Found` in one segment: one look-up of the term and one read of its whole list."""
-    terms = getattr(leaf, "_terms", None)
-    if terms is None:  # an index of no segment (Whoosh's EmptyReader): no term at all
-        return None, 0, b""
-    try:  # one look-up of the term (asking whether the segment holds it first would be a second)
-        table = term_table(terms._tindex)
-        if table is None:
-            info = terms.term_info(field, leaf._text_to_bytes(field, term))
-        else:
-            value = table.lookup(terms._keycoder(field, leaf._text_to_bytes(field, term)))
-            if value is None:
-                return None, 0, b""
-            info = W3TermInfo.from_bytes(value)
-    except (TermNotFound, KeyError):  # KeyError: a field the segment holds no term of
+    segment = _terms_of(leaf)
+    info = segment.info(field, term) if segment is not None else None
+    if info is None:
         return None, 0, b""
     if info.is_inlined():  # a short list kept in the term info itself
         return info, 0, b""
     offset, length = info.extent()
     if isinstance(length, tuple):  # W3TermInfo.from_bytes keeps struct's 1-tuple (Whoosh's matcher never reads it)
         (length,) = length
-    postings = positional_file(terms._postfile)
-    return info, offset, (postings or terms._postfile).get(offset, length)
+    assert segment is not None
+    return info, offset, segment.postings.get(offset, length)
+
+
+def doc_frequency(leaf: IndexReader, field: str, term: str) -> int:
+    """Documents of one segment holding ``term`` in ``field``, deleted ones included (Whoosh's ``doc_frequency``), from
+    the term's info alone: its list is not read."""
+    segment = _terms_of(leaf)
+    info = segment.info(field, term) if segment is not None else None
+    return 0 if info is None else info.doc_frequency()
 
 
 def _is_packed(data: bytes) -> bool:
@@ -436,9 +501,11 @@ def read_postings(leaf: IndexReader, field: str, term: str) -> tuple[np.ndarray,
     """(docnums ``int32``, frequencies ``float32``) of a term in one segment; empty arrays if absent."""
     found = _lookup(leaf, field, term)
     info, _offset, data = found
+    if info is None:
+        return np.empty(0, np.int32), np.empty(0, np.float32)
     if _is_packed(data):
-        packed = _Packed(data, info.doc_frequency())
-        return packed.docs.astype(np.int32), packed.freqs.astype(np.float32)
+        docs, freqs, _offset, _exceptions = _documents(data, info.doc_frequency())
+        return docs.astype(np.int32), freqs.astype(np.float32)
     ids: list[int] = []
     weights: list[float] = []
     for length, deltas, block_weights, _values in _blocks(leaf, field, term, found=found):

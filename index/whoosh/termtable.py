@@ -96,12 +96,14 @@ class TermTable(PositionalFile):
 
 _made: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # Whoosh's object → its PositionalFile or None
 _lock = threading.Lock()
+_MISSING = object()
 
 
-def _once(whoosh_object, make):
-    with _lock:
-        if whoosh_object in _made:
-            return _made[whoosh_object]
+def once(whoosh_object, make):
+    """``make()``, made once per Whoosh object (kept while the object lives); safe to call from several threads."""
+    made = _made.get(whoosh_object, _MISSING)  # a read needs no lock (a term look-up asks for every segment)
+    if made is not _MISSING:
+        return made
     made = make()
     with _lock:
         return _made.setdefault(whoosh_object, made)
@@ -131,7 +133,7 @@ def term_table(hashreader) -> TermTable | None:
         tables = getattr(hashreader, "tables", None)
         return None if opened is None or tables is None else TermTable(*opened, tables, hashreader.hashfn)
 
-    return _once(hashreader, make)
+    return once(hashreader, make)
 
 
 def positional_file(structfile) -> PositionalFile | None:
@@ -142,4 +144,4 @@ def positional_file(structfile) -> PositionalFile | None:
         opened = _opened(structfile)
         return None if opened is None else PositionalFile(*opened)
 
-    return _once(structfile, make)
+    return once(structfile, make)
