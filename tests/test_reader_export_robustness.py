@@ -467,6 +467,71 @@ API_FAMILY_KEYS: dict[str, dict[str, str]] = {
 }
 
 
+def _value_objects(records: Records) -> Records:
+    """Every value wrapped as an object holding it (``"title": {"value": "…"}``), as form-builder and low-code
+    APIs give a record's fields."""
+    return [
+        {key: {"value": value} if isinstance(value, str) and value else value for key, value in record.items()}
+        for record in records
+    ]
+
+
+# The keys TRS 海云's getFileListByCodeId API gives a document's metadata under, in ``domainMetaList[].resultList``
+# entries of ``{name, value, key}`` (国家税务总局 法规库, 国家邮政局: read so by public crawlers of the API), by the
+# field a tune export's key names; the name is the label the page prints.
+META_ENTRY_KEYS = {
+    "doc_no": ("writtentext", "发文字号"),
+    "written_date": ("writtendate", "成文日期"),
+    "publisher": ("writtendepartment", "制定机关"),
+    "validity": ("aging", "时效性"),
+    "index_no": ("indexnumber", "索引号"),
+    "category": ("subjectclass", "主题分类"),
+}
+
+
+def _meta_entries(records: Records) -> Records:
+    """A TRS 海云 list record: the title, text, date and address at the top, the metadata as entries of
+    ``domainMetaList[].resultList`` (``{"name": "发文字号", "value": …, "key": "writtentext"}``), beside a group of
+    the site's own entries (来源 its site code, an empty 作者)."""
+    out = []
+    for record in records:
+        top: dict[str, Any] = {}
+        entries = []
+        for key, value in record.items():
+            field = canonical_field(key) or ""
+            if field in META_ENTRY_KEYS and not isinstance(value, dict | list):
+                meta_key, name = META_ENTRY_KEYS[field]
+                entries.append({"name": name, "value": value, "key": meta_key})
+            else:
+                top[key] = value
+        site = {
+            "domainMetadataName": "默认元数据集",
+            "resultList": [
+                {"name": "来源", "value": "SZfaguiku", "key": "source"},
+                {"name": "作者", "value": "", "key": "author"},
+            ],
+        }
+        out.append({**top, "domainMetaList": [site, {"domainMetadataName": "政策文件信息", "resultList": entries}]})
+    return out
+
+
+def _epoch_s(value: Any) -> Any:
+    """A date as Unix seconds (gkmlpt's ``create_time``)."""
+    epoch = _epoch_ms(value)
+    return epoch // 1000 if isinstance(epoch, int) and epoch is not value else value
+
+
+def _compact_date_text(value: Any) -> Any:
+    day = _day(value)
+    return day.replace("-", "") if day is not None else value
+
+
+def _offset_date(value: Any) -> Any:
+    """A date as Jackson writes a java.util.Date with its offset (2021-01-20T00:00:00.000+0800)."""
+    day = _day(value)
+    return f"{day}T00:00:00.000+0800" if day is not None else value
+
+
 RECORD_TRANSFORMS: dict[str, Callable[[Records], Records]] = {
     "keys upper-cased": lambda records: _keys(records, str.upper),
     "keys lower-cased": lambda records: _keys(records, str.lower),
@@ -503,6 +568,13 @@ RECORD_TRANSFORMS: dict[str, Callable[[Records], Records]] = {
     "titles wrapped in their links (<a href=…>)": _linked_titles,
     "fields as rows of the page's label table ({name: 发文字号, value: …})": _table_rows,
     "the class's code beside its name (ZTFL, ZTFL_name)": _coded_class,
+    "values as objects holding them ({value: …})": _value_objects,
+    "metadata as domainMetaList entries ({name, value, key}: TRS 海云)": _meta_entries,
+    "dates as epoch seconds": lambda records: _values(records, _epoch_s),
+    "dates as YYYYMMDD text": lambda records: _values(records, _compact_date_text),
+    "dates with a UTC offset as Jackson writes them (…T00:00:00.000+0800)": lambda records: _values(
+        records, _offset_date
+    ),
 }
 # Transforms that wrap each record in an envelope (a search engine's hit, a LangChain Document): applied after
 # every transform of the record's own fields, as an API wraps the records it has (an envelope's ``_index`` is the
@@ -519,6 +591,9 @@ JSON_ONLY = {
     "each record's fields under _source",
     "metadata beside the content (LangChain Document)",
     "fields as rows of the page's label table ({name: 发文字号, value: …})",
+    "values as objects holding them ({value: …})",
+    "metadata as domainMetaList entries ({name, value, key}: TRS 海云)",
+    "dates as epoch seconds",
 }
 
 
@@ -577,6 +652,142 @@ SERIALISERS: dict[str, tuple[str, Callable[[Records], bytes]]] = {
         ),
     ),
 }
+# Responses holding the list two to four levels deep, beside the paging keys and facets real APIs give it.
+DEEP_SERIALISERS: dict[str, tuple[str, Callable[[Records], bytes]]] = {
+    "the list under data.data beside its count (内蒙古 政策文件库, Hanweb 智能检索)": (
+        ".json",
+        lambda records: _json(
+            {
+                "code": 200,
+                "msg": "查询成功",
+                "data": {"total": len(records), "pageNum": 1, "pageSize": 10, "data": records},
+            }
+        ),
+    ),
+    "the list under result.records beside its paging (MyBatis-Plus IPage)": (
+        ".json",
+        lambda records: _json(
+            {
+                "success": True,
+                "code": 200,
+                "result": {
+                    "records": records,
+                    "total": len(records),
+                    "size": 10,
+                    "current": 1,
+                    "orders": [],
+                    "searchCount": True,
+                    "pages": 1,
+                },
+                "timestamp": 1683360000000,
+            }
+        ),
+    ),
+    "the list under body.list beside a header (an API gateway's envelope)": (
+        ".json",
+        lambda records: _json(
+            {
+                "header": {"code": "0000", "msg": "成功"},
+                "body": {"pageNum": 1, "pageSize": 20, "total": len(records), "list": records},
+            }
+        ),
+    ),
+    "the list under data.list beside PageHelper's page numbers (navigatepageNums)": (
+        ".json",
+        lambda records: _json(
+            {
+                "code": 0,
+                "data": {
+                    "pageNum": 1,
+                    "pageSize": 10,
+                    "size": len(records),
+                    "total": len(records),
+                    "pages": 1,
+                    "list": records,
+                    "isFirstPage": True,
+                    "navigatePages": 8,
+                    "navigatepageNums": [1],
+                },
+            }
+        ),
+    ),
+    "the list three levels deep: data.bean.results beside infoCount (jpaas 政策文件库)": (
+        ".json",
+        lambda records: _json(
+            {
+                "success": True,
+                "code": "200",
+                "message": "查询成功",
+                "data": {"infoCount": len(records), "pageNum": 1, "pageSize": 100, "bean": {"results": records}},
+            }
+        ),
+    ),
+    "the list three levels deep: results.data.results beside total and rows (TRS 海云 getFileListByCodeId)": (
+        ".json",
+        lambda records: _json(
+            {
+                "results": {
+                    "data": {
+                        "total": len(records),
+                        "page": 1,
+                        "rows": 10,
+                        "channelId": "470b437b304f434396500a1e2edc7f28",
+                        "results": records,
+                    }
+                }
+            }
+        ),
+    ),
+    "search hits: hits.hits[]._source (an Elasticsearch response)": (
+        ".json",
+        lambda records: _json(
+            {
+                "took": 3,
+                "timed_out": False,
+                "hits": {
+                    "total": {"value": len(records), "relation": "eq"},
+                    "max_score": 1.0,
+                    "hits": [
+                        {"_index": "policy", "_id": str(number), "_score": 1.0, "_source": record}
+                        for number, record in enumerate(records)
+                    ],
+                },
+            }
+        ),
+    ),
+    "the list four levels deep beside an empty class (searchVO.catMap.gongwen.listVO: gov.cn 政策文件库)": (
+        ".json",
+        lambda records: _json(
+            {
+                "code": 200,
+                "msg": "success",
+                "searchVO": {
+                    "totalCount": len(records),
+                    "catMap": {
+                        "gongwen": {"listVO": records, "totalCount": len(records)},
+                        "bumenfile": {"listVO": [], "totalCount": 0},
+                    },
+                },
+            }
+        ),
+    ),
+    "facets beside the list (searchResultAll.searchTotal beside agingList: 法规库 search5)": (
+        ".json",
+        lambda records: _json(
+            {
+                "totalSearch": len(records),
+                "searchResultAll": {
+                    "total": len(records),
+                    "searchTotal": records,
+                    "agingList": [{"doc_count": 4, "key": "全文有效"}, {"doc_count": 1, "key": "全文失效"}],
+                    "effectLevelList": [{"doc_count": 5, "key": "税务规范性文件"}],
+                    "formulatedYearList": [{"doc_count": 5, "key": "2021"}],
+                },
+            }
+        ),
+    ),
+}
+SERIALISERS.update(DEEP_SERIALISERS)
 CSV_SERIALISERS: dict[str, tuple[str, Callable[[Records], bytes]]] = {
     "CSV": (".csv", lambda records: _csv(records).encode("utf-8")),
     "CSV with CRLF and a BOM": (".csv", lambda records: ("\ufeff" + _csv(records, newline="\r\n")).encode("utf-8")),
@@ -664,3 +875,43 @@ def test_a_gson_date_under_a_date_key_read_by_its_words_is_the_date(tmp_path, ba
     hanweb = next(name for name in RECORD_TRANSFORMS if "Hanweb" in name)
     transforms = ["dates as Gson writes them (Feb 3, 2021 12:00:00 AM)", "keys upper-cased", hanweb]
     assert not lost_fields(tmp_path, baseline, "pages/govcn-zhengceku-list.csv.gz", transforms, "CSV")
+
+
+def test_a_text_held_as_a_value_object_is_read_as_the_page_it_is(tmp_path, baseline):
+    """A record whose every value is an object holding it (``"original_text": {"value": "…"}``): the text is a
+    gkmlpt page's text under its heading, so the page's 索引号 and 成文日期 are read from it, as from the text
+    itself (before: the wrapped text was never read as a page, and both were lost)."""
+    assert not lost_fields(
+        tmp_path,
+        baseline,
+        "pages/gzwjw-documents-1.json.gz",
+        ["values as objects holding them ({value: …})"],
+        "a JSON array",
+    )
+
+
+def test_a_records_value_objects_are_read_by_their_values(tmp_path, baseline):
+    """A policy list whose title column has no title's name (文件), its values wrapped as ``{"value": …}``: the
+    title is found by the wrapped value as by a plain one (before: no record gave a document)."""
+    assert not lost_fields(
+        tmp_path,
+        baseline,
+        "pages/housing-policy-cities.csv.gz",
+        ["values as objects holding them ({value: …})"],
+        "the list under data.data beside its count (内蒙古 政策文件库, Hanweb 智能检索)",
+    )
+
+
+def test_a_site_code_among_the_metadata_entries_is_no_publisher(tmp_path, baseline):
+    """TRS 海云's metadata groups give the site's code as 来源 (SZfaguiku) beside the 制定机关: the 制定机关 is the
+    publisher (before: 来源 outranked it, and the publisher was SZfaguiku)."""
+    meta = "metadata as domainMetaList entries ({name, value, key}: TRS 海云)"
+    assert not lost_fields(tmp_path, baseline, "pages/govcn-zhengceku-list.csv.gz", [meta], "a JSON array")
+
+
+def test_groups_of_metadata_entries_are_no_records(tmp_path, baseline):
+    """A record whose title is read by its value, holding its metadata in groups (``domainMetaList[]`` of a caption
+    and ``resultList``): the groups are the record's fields, never records of their own (before: each group was
+    read as a record titled by its caption, 政策文件信息)."""
+    meta = "metadata as domainMetaList entries ({name, value, key}: TRS 海云)"
+    assert not lost_fields(tmp_path, baseline, "pages/housing-policy-cities.csv.gz", [meta], "a JSON array")

@@ -157,7 +157,9 @@ def _with_page_dump(fields: dict[str, Any], source: str, item: Mapping[str, Any]
         if _MARKUP.match(body):  # the dump's lines as a crawler wrapped them, one paragraph each (escaped once more)
             body = html_to_text(html.unescape(body) if body.lstrip().startswith("&lt;") else body)
         page = page_dump_record(body, source, limits.current())
-    elif saved := next((value for value in item.values() if isinstance(value, str) and _is_whole_page(value)), None):
+    elif saved := next(
+        (value for value in map(held_value, item.values()) if isinstance(value, str) and _is_whole_page(value)), None
+    ):
         page = _parsed_page(saved, source, fields)
         return fields if page is None else {**page.fields, **fields}  # the record's own keys win, its body too
     if page is None:
@@ -225,9 +227,9 @@ def mapping_fields(item: Mapping[str, Any], guess: bool = True) -> dict[str, Any
 def _pairs(item: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
     """(key, value) pairs of an object, then those of the metadata lists it holds (:func:`named_values`); an
     object that is a record's part (:func:`_is_record_part`) or a store's own member (:func:`_store_member`) is no
-    field's value, whatever its key."""
+    field's value, whatever its key; an object holding one value alone is that value (:func:`held_value`)."""
     yield from (
-        (str(key), value)
+        (str(key), held_value(value))
         for key, value in item.items()
         if not _is_record_part(value) and not _store_member(str(key), value)
     )
@@ -237,13 +239,29 @@ def _pairs(item: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
 
 
 def _nested_objects(item: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
-    """The objects an object holds under keys that name no field, and its parts under any key."""
+    """The objects an object holds under keys that name no field, and its parts under any key (an object holding
+    one value alone is that value, no object: :func:`held_value`)."""
     for key, value in item.items():
-        if not isinstance(value, Mapping):
+        if not isinstance(value, Mapping) or held_value(value) is not value:
             continue
         field = None if _store_member(str(key), value) else canonical_field(str(key))
         if (field is None or _is_record_part(value)) and field not in _PARTS_OF_A_RECORD:
             yield value
+
+
+# The keys an object holds a field's value under when it holds nothing else: ``"title": {"value": "…"}``, as
+# form-builder and low-code APIs give every field of a record.
+_HELD_VALUE_KEYS = frozenset({"value", "val", "fieldvalue"})
+
+
+def held_value(value: object) -> object:
+    """The value an object holds alone under a value key (``{"value": "…"}`` → ``"…"``), read by every rule as the
+    field's own value (the body as a page's text, an unnamed key by its value's shape); any other value as it is."""
+    if isinstance(value, Mapping) and len(value) == 1:
+        ((key, inner),) = value.items()
+        if label_key(str(key)) in _HELD_VALUE_KEYS and (inner is None or isinstance(inner, str | int | float | list)):
+            return inner
+    return value
 
 
 def _store_member(key: str, value: object) -> bool:
@@ -294,6 +312,22 @@ def _entries(items: list[Any]) -> list[tuple[list[str], Any]] | None:
         return None
     named = any(canonical_field(name) for names, _ in entries for name in names)  # type: ignore[misc]
     return entries if named else None  # type: ignore[return-value]
+
+
+def _entry_groups(items: list[Any]) -> bool:
+    """Whether a list's objects are groups of metadata entries, each a caption and its list of entries
+    (``"domainMetaList": [{"domainMetadataName": "政策文件信息", "resultList": [{"name": "发文字号", …}]}]``): each
+    holds a list of entries (:func:`_entries`) or an empty one, one at least holds entries, and no key of a group's
+    own names a field."""
+    objects = [item for item in items if isinstance(item, Mapping)]
+    lists = [[value for value in item.values() if isinstance(value, list)] for item in objects]
+    return (
+        bool(objects)
+        and len(objects) == len(items)
+        and all(any(not value or _entries(value) for value in held) for held in lists)
+        and any(_entries(value) for held in lists for value in held)
+        and not any(canonical_field(str(key)) for item in objects for key in item)
+    )
 
 
 def _entry(item: Mapping[str, Any]) -> tuple[list[str], Any] | None:
@@ -469,8 +503,8 @@ def _lists(value: object, depth: int) -> Iterator[list[object]]:
     if depth <= 0:
         return
     if isinstance(value, list):
-        if any(isinstance(item, dict) for item in value) and not _entries(value):
-            yield value  # a list of metadata entries is one record's fields, never the records
+        if any(isinstance(item, dict) for item in value) and not _entries(value) and not _entry_groups(value):
+            yield value  # a list of metadata entries, or of groups of them, is one record's fields, never the records
         children = value
     elif isinstance(value, dict):
         children = [child for key, child in value.items() if canonical_field(str(key)) not in _PARTS_OF_A_RECORD]
