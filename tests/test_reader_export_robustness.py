@@ -532,6 +532,28 @@ def _offset_date(value: Any) -> Any:
     return f"{day}T00:00:00.000+0800" if day is not None else value
 
 
+def _mongo_date(value: Any) -> Any:
+    """A date as mongoexport writes a BSON date (MongoDB Extended JSON: ``{"$date": "2021-01-20T04:00:00Z"}``)."""
+    day = _day(value)
+    return {"$date": f"{day}T04:00:00Z"} if day is not None else value
+
+
+def _aspnet_date(value: Any) -> Any:
+    """A date as ASP.NET's JavaScriptSerializer writes a DateTime (``/Date(1611115200000)/``)."""
+    epoch = _epoch_ms(value)
+    return f"/Date({epoch})/" if isinstance(epoch, int) and epoch is not value else value
+
+
+def _json_api(records: Records) -> Records:
+    """JSON:API resources: each record's fields under ``attributes``, beside its type and id."""
+    return [{"type": "policy", "id": str(number), "attributes": record} for number, record in enumerate(records)]
+
+
+def _graphql(records: Records) -> Records:
+    """A GraphQL connection's edges: each record under ``node``, beside its cursor."""
+    return [{"cursor": f"c{number}", "node": record} for number, record in enumerate(records)]
+
+
 RECORD_TRANSFORMS: dict[str, Callable[[Records], Records]] = {
     "keys upper-cased": lambda records: _keys(records, str.upper),
     "keys lower-cased": lambda records: _keys(records, str.lower),
@@ -575,11 +597,20 @@ RECORD_TRANSFORMS: dict[str, Callable[[Records], Records]] = {
     "dates with a UTC offset as Jackson writes them (…T00:00:00.000+0800)": lambda records: _values(
         records, _offset_date
     ),
+    "dates as MongoDB Extended JSON ({$date: …})": lambda records: _values(records, _mongo_date),
+    "dates as ASP.NET writes them (/Date(1611115200000)/)": lambda records: _values(records, _aspnet_date),
+    "each record's fields under attributes (JSON:API)": _json_api,
+    "each record under node beside its cursor (GraphQL edges)": _graphql,
 }
 # Transforms that wrap each record in an envelope (a search engine's hit, a LangChain Document): applied after
 # every transform of the record's own fields, as an API wraps the records it has (an envelope's ``_index`` is the
 # search index's name, never a field of the record to vary as one).
-ENVELOPES = ("each record's fields under _source", "metadata beside the content (LangChain Document)")
+ENVELOPES = (
+    "each record's fields under _source",
+    "metadata beside the content (LangChain Document)",
+    "each record's fields under attributes (JSON:API)",
+    "each record under node beside its cursor (GraphQL edges)",
+)
 # Transforms whose values only JSON can hold (a CSV cell is text).
 JSON_ONLY = {
     "empty values as null",
@@ -594,6 +625,9 @@ JSON_ONLY = {
     "values as objects holding them ({value: …})",
     "metadata as domainMetaList entries ({name, value, key}: TRS 海云)",
     "dates as epoch seconds",
+    "dates as MongoDB Extended JSON ({$date: …})",
+    "each record's fields under attributes (JSON:API)",
+    "each record under node beside its cursor (GraphQL edges)",
 }
 
 
@@ -602,6 +636,21 @@ JSON_ONLY = {
 
 def _json(data: Any) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def _frame_json(records: Records, orient: str) -> bytes:
+    """The records as pandas writes a DataFrame of them (``DataFrame.to_json(orient=…, force_ascii=False)``):
+    ``columns`` (its default) a column an object of row numbers, ``split`` the header and the rows as lists,
+    ``index`` a row an object under its row number; a missing value null."""
+    columns = list(dict.fromkeys(key for record in records for key in record))
+    rows = [[record.get(column) for column in columns] for record in records]
+    if orient == "columns":
+        data: Any = {column: {str(n): row[i] for n, row in enumerate(rows)} for i, column in enumerate(columns)}
+    elif orient == "split":
+        data = {"columns": columns, "index": list(range(len(rows))), "data": rows}
+    else:
+        data = {str(n): dict(zip(columns, row, strict=True)) for n, row in enumerate(rows)}
+    return json.dumps(data, ensure_ascii=False).encode("utf-8")
 
 
 def _split(records: Records) -> dict[str, Records]:
@@ -786,6 +835,36 @@ DEEP_SERIALISERS: dict[str, tuple[str, Callable[[Records], bytes]]] = {
             }
         ),
     ),
+    "a pandas DataFrame's to_json, its default orient (columns: {title: {0: …}})": (
+        ".json",
+        lambda records: _frame_json(records, "columns"),
+    ),
+    "a pandas DataFrame's to_json, orient split ({columns, index, data})": (
+        ".json",
+        lambda records: _frame_json(records, "split"),
+    ),
+    "a pandas DataFrame's to_json, orient index ({0: {title: …}})": (
+        ".json",
+        lambda records: _frame_json(records, "index"),
+    ),
+    "the list under value beside its OData context": (
+        ".json",
+        lambda records: _json({"@odata.context": "$metadata#Policies", "@odata.count": len(records), "value": records}),
+    ),
+    "a JSON array in GB18030": (".json", lambda records: json.dumps(records, ensure_ascii=False).encode("gb18030")),
+    "a GraphQL response: data.policies.edges[].node": (
+        ".json",
+        lambda records: _json(
+            {
+                "data": {
+                    "policies": {
+                        "totalCount": len(records),
+                        "edges": [{"cursor": f"c{n}", "node": r} for n, r in enumerate(records)],
+                    }
+                }
+            }
+        ),
+    ),
 }
 SERIALISERS.update(DEEP_SERIALISERS)
 CSV_SERIALISERS: dict[str, tuple[str, Callable[[Records], bytes]]] = {
@@ -915,3 +994,20 @@ def test_groups_of_metadata_entries_are_no_records(tmp_path, baseline):
     read as a record titled by its caption, 政策文件信息)."""
     meta = "metadata as domainMetaList entries ({name, value, key}: TRS 海云)"
     assert not lost_fields(tmp_path, baseline, "pages/housing-policy-cities.csv.gz", [meta], "a JSON array")
+
+
+@pytest.mark.parametrize("orient", ["columns", "split", "index"])
+def test_a_table_pandas_wrote_as_json_is_read_row_by_row(tmp_path, baseline, orient):
+    """A crawler's DataFrame saved with ``to_json`` (by columns, its default; as a header and rows; by rows keyed by
+    number): each row is a record, its fields as the export's (before: the columns and the split table gave no
+    document; rows keyed by number only where every row's title read as one, and this list's titles are read by
+    their values)."""
+    serialiser = next(name for name in SERIALISERS if f"orient {orient}" in name or f"({orient}:" in name)
+    assert not lost_fields(tmp_path, baseline, "pages/housing-policy-cities.csv.gz", [], serialiser)
+    assert not lost_fields(tmp_path, baseline, "pages/govcn-zhengceku-list.csv.gz", [], serialiser)
+
+
+def test_a_date_mongoexport_wrote_as_extended_json_is_the_date(tmp_path, baseline):
+    """mongoexport writes a BSON date as ``{"$date": "2020-04-03T04:00:00Z"}``: it is the date (before: no date)."""
+    transform = "dates as MongoDB Extended JSON ({$date: …})"
+    assert not lost_fields(tmp_path, baseline, "pages/govcn-zhengceku-list.csv.gz", [transform], "a JSON array")

@@ -252,15 +252,30 @@ def _nested_objects(item: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
 # The keys an object holds a field's value under when it holds nothing else: ``"title": {"value": "…"}``, as
 # form-builder and low-code APIs give every field of a record.
 _HELD_VALUE_KEYS = frozenset({"value", "val", "fieldvalue"})
+# MongoDB Extended JSON's wrappers of a BSON value (mongoexport: ``{"$date": "2021-01-20T04:00:00Z"}``, ``{"$date":
+# {"$numberLong": "1611115200000"}}``, ``{"$oid": "…"}``), with the type a wrapped number's text is read as.
+_EXTENDED_JSON = {"$date": None, "$oid": None, "$numberlong": int, "$numberint": int, "$numberdouble": float}
 
 
 def held_value(value: object) -> object:
-    """The value an object holds alone under a value key (``{"value": "…"}`` → ``"…"``), read by every rule as the
-    field's own value (the body as a page's text, an unnamed key by its value's shape); any other value as it is."""
-    if isinstance(value, Mapping) and len(value) == 1:
-        ((key, inner),) = value.items()
-        if label_key(str(key)) in _HELD_VALUE_KEYS and (inner is None or isinstance(inner, str | int | float | list)):
-            return inner
+    """The value an object holds alone under a value key (``{"value": "…"}`` → ``"…"``) or as MongoDB Extended JSON
+    (``{"$date": …}``, ``{"$numberLong": "…"}`` → the number), read by every rule as the field's own value (the
+    body as a page's text, a date as a date, an unnamed key by its value's shape); any other value as it is."""
+    if not isinstance(value, Mapping) or len(value) != 1:
+        return value
+    ((key, inner),) = value.items()
+    key = str(key).lower()
+    if key in _EXTENDED_JSON:
+        inner = held_value(inner)
+        number = _EXTENDED_JSON[key]
+        if number is not None and isinstance(inner, str):
+            try:
+                return number(inner)
+            except ValueError:
+                return inner
+        return inner if inner is None or isinstance(inner, str | int | float) else value
+    if label_key(key) in _HELD_VALUE_KEYS and (inner is None or isinstance(inner, str | int | float | list)):
+        return inner
     return value
 
 
@@ -356,6 +371,8 @@ def documents_in(data: object, max_nesting: int) -> list[object] | None:
         return data
     if not isinstance(data, dict):
         return None
+    if (rows := table_rows(data)) is not None:
+        return rows
     # Whether the object itself is a document is asked of its labels alone: a response's own message or query
     # is no title or body by its shape, while a record in its list may be one.
     if holds_document(map_fields(_pairs(data))[0]):
@@ -389,6 +406,34 @@ def documents_in(data: object, max_nesting: int) -> list[object] | None:
     # No document anywhere: the one list of objects, whose records are then rejected each with a reason.
     lists = [value for value in data.values() if isinstance(value, list)]
     return lists[0] if len(lists) == 1 else None
+
+
+_SPLIT_KEYS = frozenset({"columns", "index", "data"})
+
+
+def table_rows(data: dict[str, Any]) -> list[object] | None:
+    """The rows of a table an object holds by its columns, as pandas writes a DataFrame (``DataFrame.to_json``),
+    each row an object of its columns: orient ``split`` (``{"columns": ["标题", …], "index": [0, …], "data": [["…",
+    …], …]}``) and ``columns``, its default (``{"标题": {"0": "…", "1": "…"}, "url": {"0": "…", …}}``: two columns
+    at least, each an object of the same row numbers, a column name or more naming a field). None for any other
+    object (a table by rows, ``{"0": {"标题": …}, …}``, is records by key: :func:`_keyed_records`)."""
+    columns, rows = data.get("columns"), data.get("data")
+    if set(data) <= _SPLIT_KEYS and isinstance(columns, list) and isinstance(rows, list) and rows:
+        names = [str(name) for name in columns]
+        if all(isinstance(row, list) and len(row) == len(names) for row in rows):
+            return [dict(zip(names, row, strict=True)) for row in rows]
+        return None
+    if len(data) < 2 or not all(isinstance(column, dict) and column for column in data.values()):
+        return None
+    labels = {tuple(map(str, column)) for column in data.values()}
+    if len(labels) != 1:
+        return None
+    row_labels = next(iter(labels))
+    if not all(label.isdigit() for label in row_labels) or not any(canonical_field(str(key)) for key in data):
+        return None
+    by_label = [{str(key): value for key, value in column.items()} for column in data.values()]
+    names = [str(name) for name in data]
+    return [{name: column[label] for name, column in zip(names, by_label, strict=True)} for label in row_labels]
 
 
 # The fields a list's caption gives beside it: a name and an id or an address, never a text or a date.
@@ -463,8 +508,9 @@ def _weighed(lists: list[list[object]], guess: bool) -> list[tuple[int, list[obj
 
 def _keyed_records(data: dict) -> list[object] | None:
     """The records of an object that holds them by key (``{"doc_1": {…}, "doc_2": {…}}``, a crawler's dump
-    keyed by id or URL): its values, when its own keys give no title or body, no key is a label, every value
-    that is an object has a title, and there are two or more. Else None."""
+    keyed by id or URL; a table's rows keyed by their number, as pandas writes them with orient ``index``): its
+    values, when its own keys give no title or body, no key is a label, there are two or more, and every value that
+    is an object has a title (rows keyed by number and of one shape: some have one). Else None."""
     own, _unknown = map_fields((str(key), value) for key, value in data.items() if not isinstance(value, dict))
     if holds_document(own):
         return None
@@ -472,7 +518,13 @@ def _keyed_records(data: dict) -> list[object] | None:
     if len(members) < 2 or any(canonical_field(key) for key in members):
         return None  # a record's own parts ({"body": {…}, "attachment": {…}}) are no records
     titled = [record_from_mapping(member, "", "").fields.get("title") for member in members.values()]
-    return list(members.values()) if all(isinstance(title, str) and title.strip() for title in titled) else None
+    has_title = [isinstance(title, str) and bool(title.strip()) for title in titled]
+    # Every member titled; or rows of one table keyed by their number (pandas' orient ``index``: ``{"0": {"文件": …},
+    # "1": {…}}``), all of one shape, some titled (a title read by its value may miss in a row).
+    rows = (
+        all(key.isdigit() for key in members) and len({frozenset(map(str, member)) for member in members.values()}) == 1
+    )
+    return list(members.values()) if all(has_title) or (rows and any(has_title)) else None
 
 
 def _is_document(item: dict, guess: bool = True) -> bool:
