@@ -638,6 +638,12 @@ def _json(data: Any) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
 
 
+def _thirds(records: Records) -> list[Records]:
+    """The records in three parts in order, the last two perhaps empty."""
+    size = (len(records) + 2) // 3
+    return [records[:size], records[size : 2 * size], records[2 * size :]]
+
+
 def _frame_json(records: Records, orient: str) -> bytes:
     """The records as pandas writes a DataFrame of them (``DataFrame.to_json(orient=…, force_ascii=False)``):
     ``columns`` (its default) a column an object of row numbers, ``split`` the header and the rows as lists,
@@ -865,6 +871,57 @@ DEEP_SERIALISERS: dict[str, tuple[str, Callable[[Records], bytes]]] = {
             }
         ),
     ),
+    "the records split over classes, a list each (searchVO.catMap.gongwen.listVO, bumenfile.listVO: gov.cn)": (
+        ".json",
+        lambda records: _json(
+            {
+                "code": 200,
+                "searchVO": {
+                    "totalCount": len(records),
+                    "catMap": {
+                        name: {"listVO": part, "totalCount": len(part)}
+                        for name, part in zip(("gongwen", "bumenfile", "gongbao"), _thirds(records), strict=True)
+                    },
+                },
+            }
+        ),
+    ),
+    "the records under their classes in a list (data[].children: a tree of columns)": (
+        ".json",
+        lambda records: _json(
+            {
+                "code": 0,
+                "data": [
+                    {"id": number, "name": name, "children": part}
+                    for number, (name, part) in enumerate(
+                        zip(("国务院文件", "部门文件", "地方文件"), _thirds(records), strict=True)
+                    )
+                ],
+            }
+        ),
+    ),
+    "search hits with highlight fragments beside _source (Elasticsearch)": (
+        ".json",
+        lambda records: _json(
+            {
+                "hits": {
+                    "total": len(records),
+                    "hits": [
+                        {
+                            "_id": str(number),
+                            "_source": record,
+                            "highlight": {
+                                key: [f"<em>{value[:6]}</em>{value[6:12]}"]
+                                for key, value in record.items()
+                                if isinstance(value, str) and len(value) > 12 and not value.startswith("http")
+                            },
+                        }
+                        for number, record in enumerate(records)
+                    ],
+                }
+            }
+        ),
+    ),
 }
 SERIALISERS.update(DEEP_SERIALISERS)
 CSV_SERIALISERS: dict[str, tuple[str, Callable[[Records], bytes]]] = {
@@ -1011,3 +1068,21 @@ def test_a_date_mongoexport_wrote_as_extended_json_is_the_date(tmp_path, baselin
     """mongoexport writes a BSON date as ``{"$date": "2020-04-03T04:00:00Z"}``: it is the date (before: no date)."""
     transform = "dates as MongoDB Extended JSON ({$date: …})"
     assert not lost_fields(tmp_path, baseline, "pages/govcn-zhengceku-list.csv.gz", [transform], "a JSON array")
+
+
+def test_records_split_over_classes_one_level_out_are_all_read(tmp_path, baseline):
+    """gov.cn's 政策文件库 answers with its records split by class, each class an object holding its list
+    (``searchVO.catMap.gongwen.listVO``, ``catMap.bumenfile.listVO`` …): every class's records are read (before:
+    the two lists holding as many records were ambiguous and no record was read; else one class only)."""
+    serialiser = next(name for name in SERIALISERS if "split over classes" in name)
+    for entry_file in ("pages/gccmpd-gov-prc.csv.gz", "pages/kira-nanjing-pro-search.json.gz"):
+        assert not lost_fields(tmp_path, baseline, entry_file, [], serialiser)
+
+
+def test_a_tree_of_columns_gives_its_records_not_its_columns(tmp_path, baseline):
+    """Records under their columns in a list (``data[].children``): a column's name and id are the caption of its
+    records, no document, also where a column's list is empty or its records' titles are read by their values
+    (before: the columns were read as records titled 国务院文件, 部门文件)."""
+    serialiser = next(name for name in SERIALISERS if "tree of columns" in name)
+    for entry_file in ("pages/gxt-hebei-gyxygh.csv.gz", "pages/housing-policy-cities.csv.gz"):
+        assert not lost_fields(tmp_path, baseline, entry_file, [], serialiser)

@@ -393,6 +393,10 @@ def documents_in(data: object, max_nesting: int) -> list[object] | None:
         # the records split over lists side by side (``"centralPolicies": […], "localPolicies": […]``).
         if len(group := _sibling_lists(data, counted, max_nesting)) > 1:
             return [item for part in group for item in part]
+        # The records split by a class one level further out: each class an object holding its list under one key
+        # (``catMap.gongwen.listVO``, ``catMap.bumenfile.listVO``; ``data[].children`` of a tree of columns).
+        if len(group := _cousin_lists(data, counted, max_nesting)) > 1:
+            return [item for part in group for item in part]
         # Two lists holding as many documents of different kinds: which is the records is unclear, so neither is
         # guessed.
         if len(counted) == 1 or counted[0][0] > counted[1][0]:
@@ -415,7 +419,7 @@ def table_rows(data: dict[str, Any]) -> list[object] | None:
     """The rows of a table an object holds by its columns, as pandas writes a DataFrame (``DataFrame.to_json``),
     each row an object of its columns: orient ``split`` (``{"columns": ["标题", …], "index": [0, …], "data": [["…",
     …], …]}``) and ``columns``, its default (``{"标题": {"0": "…", "1": "…"}, "url": {"0": "…", …}}``: two columns
-    at least, each an object of the same row numbers, a column name or more naming a field). None for any other
+    at least, each an object of the same row numbers, a row at least holding a document). None for any other
     object (a table by rows, ``{"0": {"标题": …}, …}``, is records by key: :func:`_keyed_records`)."""
     columns, rows = data.get("columns"), data.get("data")
     if set(data) <= _SPLIT_KEYS and isinstance(columns, list) and isinstance(rows, list) and rows:
@@ -429,11 +433,12 @@ def table_rows(data: dict[str, Any]) -> list[object] | None:
     if len(labels) != 1:
         return None
     row_labels = next(iter(labels))
-    if not all(label.isdigit() for label in row_labels) or not any(canonical_field(str(key)) for key in data):
+    if not all(label.isdigit() for label in row_labels):
         return None
     by_label = [{str(key): value for key, value in column.items()} for column in data.values()]
     names = [str(name) for name in data]
-    return [{name: column[label] for name, column in zip(names, by_label, strict=True)} for label in row_labels]
+    table = [{name: column[label] for name, column in zip(names, by_label, strict=True)} for label in row_labels]
+    return table if any(_is_document(row) for row in table) else None
 
 
 # The fields a list's caption gives beside it: a name and an id or an address, never a text or a date.
@@ -468,6 +473,41 @@ def _sibling_lists(data: object, counted: list[tuple[int, list[object]]], depth:
     ]
 
 
+def _cousin_lists(data: object, counted: list[tuple[int, list[object]]], depth: int) -> list[list[object]]:
+    """The lists of records parallel to the one holding the most documents, in document order: the lists of the
+    same kind (:func:`_kind`) its holder's siblings hold under the same key, where the holder is one class of a
+    response's records (``{"catMap": {"gongwen": {"listVO": […]}, "bumenfile": {"listVO": […]}}}``, gov.cn's
+    政策文件库; ``{"data": [{"name": "国务院文件", "children": […]}, {"name": "部门文件", "children": […]}]}``, a
+    tree of columns). Just that list where no sibling holds one."""
+    records = counted[0][1]
+    kind = _kind(records)
+    parent = _holder(data, records, depth)
+    grand = _container(data, parent, depth) if parent is not None else None
+    if parent is None or grand is None or not kind:
+        return [records]
+    key = next(key for key, value in parent.items() if value is records)
+    siblings = grand.values() if isinstance(grand, dict) else grand
+    lists = [sibling.get(key) for sibling in siblings if isinstance(sibling, dict)]
+    return [
+        value
+        for value in lists
+        if isinstance(value, list) and (value is records or (_kind(value) == kind and _more_than_captions(value)))
+    ]
+
+
+def _container(value: object, wanted: object, depth: int) -> dict | list | None:
+    """The object or list holding ``wanted`` (that very value) as one of its members, at most ``depth`` levels down."""
+    if depth <= 0:
+        return None
+    children = list(value.values()) if isinstance(value, dict) else value if isinstance(value, list) else []
+    if any(child is wanted for child in children):
+        return value  # type: ignore[return-value]
+    for child in children:
+        if isinstance(child, dict | list) and (found := _container(child, wanted, depth - 1)) is not None:
+            return found
+    return None
+
+
 def _kind(items: list[object]) -> frozenset[str]:
     """What makes a list's objects one kind of record: the keys they give their title under (``title``, ``BT``,
     ``标题``, or a key read by its words: ``infoTitle``); where no key names a title (it is read by its value), the
@@ -498,12 +538,40 @@ def _holder(value: object, wanted: list[object], depth: int) -> dict | None:
 
 
 def _weighed(lists: list[list[object]], guess: bool) -> list[tuple[int, list[object]]]:
-    """(documents held, list) for each list holding any, most first."""
-    counted = [
-        (sum(1 for item in candidate if isinstance(item, dict) and _is_document(item, guess)), candidate)
-        for candidate in lists
-    ]
+    """(documents held, list) for each list holding any, most first. An object that is the caption of a list of
+    records it holds (``{"id": 1, "name": "国务院文件", "children": [{"title": …, "pubDate": …}, …]}``), or of an
+    empty list under the key its neighbours hold records under, is no document: its records are."""
+    counted = []
+    for candidate in lists:
+        objects = [item for item in candidate if isinstance(item, dict)]
+        keys = {key for item in objects for key in _record_list_keys(item, guess)}
+        documents = sum(
+            1
+            for item in objects
+            if _is_document(item, guess)
+            and not (keys and _captions_only(item, guess) and any(isinstance(item.get(key), list) for key in keys))
+        )
+        counted.append((documents, candidate))
     return sorted((pair for pair in counted if pair[0]), key=lambda pair: -pair[0])
+
+
+def _captions_only(item: dict, guess: bool) -> bool:
+    return set(mapping_fields(item, guess=guess)) <= _CAPTION_FIELDS
+
+
+def _record_list_keys(item: dict, guess: bool) -> list[str]:
+    """The keys an object that gives only a caption's fields (:data:`_CAPTION_FIELDS`) holds a list of records
+    under, records that give more than a caption; none for any other object."""
+    if not _captions_only(item, guess):
+        return []
+    return [
+        key
+        for key, value in item.items()
+        if isinstance(value, list)
+        and canonical_field(str(key)) not in _PARTS_OF_A_RECORD
+        and any(isinstance(member, dict) and _is_document(member) for member in value)  # by labels or values
+        and _more_than_captions(value)
+    ]
 
 
 def _keyed_records(data: dict) -> list[object] | None:
