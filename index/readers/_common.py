@@ -437,8 +437,10 @@ def table_rows(data: dict[str, Any]) -> list[object] | None:
         return None
     by_label = [{str(key): value for key, value in column.items()} for column in data.values()]
     names = [str(name) for name in data]
-    table = [{name: column[label] for name, column in zip(names, by_label, strict=True)} for label in row_labels]
-    return table if any(_is_document(row) for row in table) else None
+    table: list[object] = [
+        {name: column[label] for name, column in zip(names, by_label, strict=True)} for label in row_labels
+    ]
+    return table if any(isinstance(row, dict) and _is_document(row) for row in table) else None
 
 
 # The fields a list's caption gives beside it: a name and an id or an address, never a text or a date.
