@@ -10,8 +10,11 @@ scores as numbers, flags and lists beside them, a date as a one-item list or as 
 as numbers, each record's fields one level down (Elasticsearch's ``_source``); the keys renamed to the key set a
 real provincial or ministry search API gives (TRS IGS 政府文件库, Hanweb 智能检索, 河南 searchapi, gov.cn 政策文件库,
 TRS 海云 searchList, 法规库 APIs, camelCase 信息公开 APIs: ``API_FAMILY_KEYS``); a CSV with CRLF and a BOM, in
-GB18030, tab-separated or every cell quoted — and each record must keep every field its own reading gets right,
-also with several variations combined (Hypothesis).
+GB18030, tab-separated or every cell quoted; the list two to four levels deep beside paging keys and facets, split
+over classes one level out or under a tree of columns, as search hits, OData, GraphQL or JSON:API, a pandas table;
+values as ``{value: …}`` objects or MongoDB Extended JSON, metadata as TRS 海云 ``domainMetaList`` groups
+(``DEEP_SERIALISERS`` and the later transforms: shapes built from the tune records, not saved responses) — and each
+record must keep every field its own reading gets right, also with several variations combined (Hypothesis).
 """
 
 from __future__ import annotations
