@@ -413,6 +413,8 @@ def _is_date(value: Any) -> bool:
 # "index" and "identifier" are row numbers and UUIDs in other exports; "filename" names a file elsewhere.
 _PLAUSIBLE = {
     "source": lambda value: bool(re.search(r"[\u4e00-\u9fff]", str(value))),
+    # 来源 likewise: in Chinese it names a body; in Latin letters it is a site's code (法规库's SZfaguiku).
+    "来源": lambda value: bool(re.search(r"[\u4e00-\u9fff]", str(value))),
     "time": lambda value: _is_date(value),
     # A document's name, not a file's (a.pdf).
     "filename": lambda value: not re.search(r"\.[A-Za-z0-9]{2,5}$", str(value).strip()),

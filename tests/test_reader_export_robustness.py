@@ -10,8 +10,11 @@ scores as numbers, flags and lists beside them, a date as a one-item list or as 
 as numbers, each record's fields one level down (Elasticsearch's ``_source``); the keys renamed to the key set a
 real provincial or ministry search API gives (TRS IGS 政府文件库, Hanweb 智能检索, 河南 searchapi, gov.cn 政策文件库,
 TRS 海云 searchList, 法规库 APIs, camelCase 信息公开 APIs: ``API_FAMILY_KEYS``); a CSV with CRLF and a BOM, in
-GB18030, tab-separated or every cell quoted — and each record must keep every field its own reading gets right,
-also with several variations combined (Hypothesis).
+GB18030, tab-separated or every cell quoted; the list two to four levels deep beside paging keys and facets, split
+over classes one level out or under a tree of columns, as search hits, OData, GraphQL or JSON:API, a pandas table;
+values as ``{value: …}`` objects or MongoDB Extended JSON, metadata as TRS 海云 ``domainMetaList`` groups
+(``DEEP_SERIALISERS`` and the later transforms: shapes built from the tune records, not saved responses) — and each
+record must keep every field its own reading gets right, also with several variations combined (Hypothesis).
 """
 
 from __future__ import annotations
@@ -467,6 +470,93 @@ API_FAMILY_KEYS: dict[str, dict[str, str]] = {
 }
 
 
+def _value_objects(records: Records) -> Records:
+    """Every value wrapped as an object holding it (``"title": {"value": "…"}``), as form-builder and low-code
+    APIs give a record's fields."""
+    return [
+        {key: {"value": value} if isinstance(value, str) and value else value for key, value in record.items()}
+        for record in records
+    ]
+
+
+# The keys TRS 海云's getFileListByCodeId API gives a document's metadata under, in ``domainMetaList[].resultList``
+# entries of ``{name, value, key}`` (国家税务总局 法规库, 国家邮政局: read so by public crawlers of the API), by the
+# field a tune export's key names; the name is the label the page prints.
+META_ENTRY_KEYS = {
+    "doc_no": ("writtentext", "发文字号"),
+    "written_date": ("writtendate", "成文日期"),
+    "publisher": ("writtendepartment", "制定机关"),
+    "validity": ("aging", "时效性"),
+    "index_no": ("indexnumber", "索引号"),
+    "category": ("subjectclass", "主题分类"),
+}
+
+
+def _meta_entries(records: Records) -> Records:
+    """A TRS 海云 list record: the title, text, date and address at the top, the metadata as entries of
+    ``domainMetaList[].resultList`` (``{"name": "发文字号", "value": …, "key": "writtentext"}``), beside a group of
+    the site's own entries (来源 its site code, an empty 作者)."""
+    out = []
+    for record in records:
+        top: dict[str, Any] = {}
+        entries = []
+        for key, value in record.items():
+            field = canonical_field(key) or ""
+            if field in META_ENTRY_KEYS and not isinstance(value, dict | list):
+                meta_key, name = META_ENTRY_KEYS[field]
+                entries.append({"name": name, "value": value, "key": meta_key})
+            else:
+                top[key] = value
+        site = {
+            "domainMetadataName": "默认元数据集",
+            "resultList": [
+                {"name": "来源", "value": "SZfaguiku", "key": "source"},
+                {"name": "作者", "value": "", "key": "author"},
+            ],
+        }
+        out.append({**top, "domainMetaList": [site, {"domainMetadataName": "政策文件信息", "resultList": entries}]})
+    return out
+
+
+def _epoch_s(value: Any) -> Any:
+    """A date as Unix seconds (gkmlpt's ``create_time``)."""
+    epoch = _epoch_ms(value)
+    return epoch // 1000 if isinstance(epoch, int) and epoch is not value else value
+
+
+def _compact_date_text(value: Any) -> Any:
+    day = _day(value)
+    return day.replace("-", "") if day is not None else value
+
+
+def _offset_date(value: Any) -> Any:
+    """A date as Jackson writes a java.util.Date with its offset (2021-01-20T00:00:00.000+0800)."""
+    day = _day(value)
+    return f"{day}T00:00:00.000+0800" if day is not None else value
+
+
+def _mongo_date(value: Any) -> Any:
+    """A date as mongoexport writes a BSON date (MongoDB Extended JSON: ``{"$date": "2021-01-20T04:00:00Z"}``)."""
+    day = _day(value)
+    return {"$date": f"{day}T04:00:00Z"} if day is not None else value
+
+
+def _aspnet_date(value: Any) -> Any:
+    """A date as ASP.NET's JavaScriptSerializer writes a DateTime (``/Date(1611115200000)/``)."""
+    epoch = _epoch_ms(value)
+    return f"/Date({epoch})/" if isinstance(epoch, int) and epoch is not value else value
+
+
+def _json_api(records: Records) -> Records:
+    """JSON:API resources: each record's fields under ``attributes``, beside its type and id."""
+    return [{"type": "policy", "id": str(number), "attributes": record} for number, record in enumerate(records)]
+
+
+def _graphql(records: Records) -> Records:
+    """A GraphQL connection's edges: each record under ``node``, beside its cursor."""
+    return [{"cursor": f"c{number}", "node": record} for number, record in enumerate(records)]
+
+
 RECORD_TRANSFORMS: dict[str, Callable[[Records], Records]] = {
     "keys upper-cased": lambda records: _keys(records, str.upper),
     "keys lower-cased": lambda records: _keys(records, str.lower),
@@ -503,11 +593,27 @@ RECORD_TRANSFORMS: dict[str, Callable[[Records], Records]] = {
     "titles wrapped in their links (<a href=…>)": _linked_titles,
     "fields as rows of the page's label table ({name: 发文字号, value: …})": _table_rows,
     "the class's code beside its name (ZTFL, ZTFL_name)": _coded_class,
+    "values as objects holding them ({value: …})": _value_objects,
+    "metadata as domainMetaList entries ({name, value, key}: TRS 海云)": _meta_entries,
+    "dates as epoch seconds": lambda records: _values(records, _epoch_s),
+    "dates as YYYYMMDD text": lambda records: _values(records, _compact_date_text),
+    "dates with a UTC offset as Jackson writes them (…T00:00:00.000+0800)": lambda records: _values(
+        records, _offset_date
+    ),
+    "dates as MongoDB Extended JSON ({$date: …})": lambda records: _values(records, _mongo_date),
+    "dates as ASP.NET writes them (/Date(1611115200000)/)": lambda records: _values(records, _aspnet_date),
+    "each record's fields under attributes (JSON:API)": _json_api,
+    "each record under node beside its cursor (GraphQL edges)": _graphql,
 }
 # Transforms that wrap each record in an envelope (a search engine's hit, a LangChain Document): applied after
 # every transform of the record's own fields, as an API wraps the records it has (an envelope's ``_index`` is the
 # search index's name, never a field of the record to vary as one).
-ENVELOPES = ("each record's fields under _source", "metadata beside the content (LangChain Document)")
+ENVELOPES = (
+    "each record's fields under _source",
+    "metadata beside the content (LangChain Document)",
+    "each record's fields under attributes (JSON:API)",
+    "each record under node beside its cursor (GraphQL edges)",
+)
 # Transforms whose values only JSON can hold (a CSV cell is text).
 JSON_ONLY = {
     "empty values as null",
@@ -519,6 +625,12 @@ JSON_ONLY = {
     "each record's fields under _source",
     "metadata beside the content (LangChain Document)",
     "fields as rows of the page's label table ({name: 发文字号, value: …})",
+    "values as objects holding them ({value: …})",
+    "metadata as domainMetaList entries ({name, value, key}: TRS 海云)",
+    "dates as epoch seconds",
+    "dates as MongoDB Extended JSON ({$date: …})",
+    "each record's fields under attributes (JSON:API)",
+    "each record under node beside its cursor (GraphQL edges)",
 }
 
 
@@ -527,6 +639,27 @@ JSON_ONLY = {
 
 def _json(data: Any) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def _thirds(records: Records) -> list[Records]:
+    """The records in three parts in order, the last two perhaps empty."""
+    size = (len(records) + 2) // 3
+    return [records[:size], records[size : 2 * size], records[2 * size :]]
+
+
+def _frame_json(records: Records, orient: str) -> bytes:
+    """The records as pandas writes a DataFrame of them (``DataFrame.to_json(orient=…, force_ascii=False)``):
+    ``columns`` (its default) a column an object of row numbers, ``split`` the header and the rows as lists,
+    ``index`` a row an object under its row number; a missing value null."""
+    columns = list(dict.fromkeys(key for record in records for key in record))
+    rows = [[record.get(column) for column in columns] for record in records]
+    if orient == "columns":
+        data: Any = {column: {str(n): row[i] for n, row in enumerate(rows)} for i, column in enumerate(columns)}
+    elif orient == "split":
+        data = {"columns": columns, "index": list(range(len(rows))), "data": rows}
+    else:
+        data = {str(n): dict(zip(columns, row, strict=True)) for n, row in enumerate(rows)}
+    return json.dumps(data, ensure_ascii=False).encode("utf-8")
 
 
 def _split(records: Records) -> dict[str, Records]:
@@ -577,6 +710,223 @@ SERIALISERS: dict[str, tuple[str, Callable[[Records], bytes]]] = {
         ),
     ),
 }
+# Responses holding the list two to four levels deep, beside the paging keys and facets real APIs give it.
+DEEP_SERIALISERS: dict[str, tuple[str, Callable[[Records], bytes]]] = {
+    "the list under data.data beside its count (内蒙古 政策文件库, Hanweb 智能检索)": (
+        ".json",
+        lambda records: _json(
+            {
+                "code": 200,
+                "msg": "查询成功",
+                "data": {"total": len(records), "pageNum": 1, "pageSize": 10, "data": records},
+            }
+        ),
+    ),
+    "the list under result.records beside its paging (MyBatis-Plus IPage)": (
+        ".json",
+        lambda records: _json(
+            {
+                "success": True,
+                "code": 200,
+                "result": {
+                    "records": records,
+                    "total": len(records),
+                    "size": 10,
+                    "current": 1,
+                    "orders": [],
+                    "searchCount": True,
+                    "pages": 1,
+                },
+                "timestamp": 1683360000000,
+            }
+        ),
+    ),
+    "the list under body.list beside a header (an API gateway's envelope)": (
+        ".json",
+        lambda records: _json(
+            {
+                "header": {"code": "0000", "msg": "成功"},
+                "body": {"pageNum": 1, "pageSize": 20, "total": len(records), "list": records},
+            }
+        ),
+    ),
+    "the list under data.list beside PageHelper's page numbers (navigatepageNums)": (
+        ".json",
+        lambda records: _json(
+            {
+                "code": 0,
+                "data": {
+                    "pageNum": 1,
+                    "pageSize": 10,
+                    "size": len(records),
+                    "total": len(records),
+                    "pages": 1,
+                    "list": records,
+                    "isFirstPage": True,
+                    "navigatePages": 8,
+                    "navigatepageNums": [1],
+                },
+            }
+        ),
+    ),
+    "the list three levels deep: data.bean.results beside infoCount (jpaas 政策文件库)": (
+        ".json",
+        lambda records: _json(
+            {
+                "success": True,
+                "code": "200",
+                "message": "查询成功",
+                "data": {"infoCount": len(records), "pageNum": 1, "pageSize": 100, "bean": {"results": records}},
+            }
+        ),
+    ),
+    "the list three levels deep: results.data.results beside total and rows (TRS 海云 getFileListByCodeId)": (
+        ".json",
+        lambda records: _json(
+            {
+                "results": {
+                    "data": {
+                        "total": len(records),
+                        "page": 1,
+                        "rows": 10,
+                        "channelId": "470b437b304f434396500a1e2edc7f28",
+                        "results": records,
+                    }
+                }
+            }
+        ),
+    ),
+    "search hits: hits.hits[]._source (an Elasticsearch response)": (
+        ".json",
+        lambda records: _json(
+            {
+                "took": 3,
+                "timed_out": False,
+                "hits": {
+                    "total": {"value": len(records), "relation": "eq"},
+                    "max_score": 1.0,
+                    "hits": [
+                        {"_index": "policy", "_id": str(number), "_score": 1.0, "_source": record}
+                        for number, record in enumerate(records)
+                    ],
+                },
+            }
+        ),
+    ),
+    "the list four levels deep beside an empty class (searchVO.catMap.gongwen.listVO: gov.cn 政策文件库)": (
+        ".json",
+        lambda records: _json(
+            {
+                "code": 200,
+                "msg": "success",
+                "searchVO": {
+                    "totalCount": len(records),
+                    "catMap": {
+                        "gongwen": {"listVO": records, "totalCount": len(records)},
+                        "bumenfile": {"listVO": [], "totalCount": 0},
+                    },
+                },
+            }
+        ),
+    ),
+    "facets beside the list (searchResultAll.searchTotal beside agingList: 法规库 search5)": (
+        ".json",
+        lambda records: _json(
+            {
+                "totalSearch": len(records),
+                "searchResultAll": {
+                    "total": len(records),
+                    "searchTotal": records,
+                    "agingList": [{"doc_count": 4, "key": "全文有效"}, {"doc_count": 1, "key": "全文失效"}],
+                    "effectLevelList": [{"doc_count": 5, "key": "税务规范性文件"}],
+                    "formulatedYearList": [{"doc_count": 5, "key": "2021"}],
+                },
+            }
+        ),
+    ),
+    "a pandas DataFrame's to_json, its default orient (columns: {title: {0: …}})": (
+        ".json",
+        lambda records: _frame_json(records, "columns"),
+    ),
+    "a pandas DataFrame's to_json, orient split ({columns, index, data})": (
+        ".json",
+        lambda records: _frame_json(records, "split"),
+    ),
+    "a pandas DataFrame's to_json, orient index ({0: {title: …}})": (
+        ".json",
+        lambda records: _frame_json(records, "index"),
+    ),
+    "the list under value beside its OData context": (
+        ".json",
+        lambda records: _json({"@odata.context": "$metadata#Policies", "@odata.count": len(records), "value": records}),
+    ),
+    "a JSON array in GB18030": (".json", lambda records: json.dumps(records, ensure_ascii=False).encode("gb18030")),
+    "a GraphQL response: data.policies.edges[].node": (
+        ".json",
+        lambda records: _json(
+            {
+                "data": {
+                    "policies": {
+                        "totalCount": len(records),
+                        "edges": [{"cursor": f"c{n}", "node": r} for n, r in enumerate(records)],
+                    }
+                }
+            }
+        ),
+    ),
+    "the records split over classes, a list each (searchVO.catMap.gongwen.listVO, bumenfile.listVO: gov.cn)": (
+        ".json",
+        lambda records: _json(
+            {
+                "code": 200,
+                "searchVO": {
+                    "totalCount": len(records),
+                    "catMap": {
+                        name: {"listVO": part, "totalCount": len(part)}
+                        for name, part in zip(("gongwen", "bumenfile", "gongbao"), _thirds(records), strict=True)
+                    },
+                },
+            }
+        ),
+    ),
+    "the records under their classes in a list (data[].children: a tree of columns)": (
+        ".json",
+        lambda records: _json(
+            {
+                "code": 0,
+                "data": [
+                    {"id": number, "name": name, "children": part}
+                    for number, (name, part) in enumerate(
+                        zip(("国务院文件", "部门文件", "地方文件"), _thirds(records), strict=True)
+                    )
+                ],
+            }
+        ),
+    ),
+    "search hits with highlight fragments beside _source (Elasticsearch)": (
+        ".json",
+        lambda records: _json(
+            {
+                "hits": {
+                    "total": len(records),
+                    "hits": [
+                        {
+                            "_id": str(number),
+                            "_source": record,
+                            "highlight": {
+                                key: [f"<em>{value[:6]}</em>{value[6:12]}"]
+                                for key, value in record.items()
+                                if isinstance(value, str) and len(value) > 12 and not value.startswith("http")
+                            },
+                        }
+                        for number, record in enumerate(records)
+                    ],
+                }
+            }
+        ),
+    ),
+}
+SERIALISERS.update(DEEP_SERIALISERS)
 CSV_SERIALISERS: dict[str, tuple[str, Callable[[Records], bytes]]] = {
     "CSV": (".csv", lambda records: _csv(records).encode("utf-8")),
     "CSV with CRLF and a BOM": (".csv", lambda records: ("\ufeff" + _csv(records, newline="\r\n")).encode("utf-8")),
@@ -664,3 +1014,78 @@ def test_a_gson_date_under_a_date_key_read_by_its_words_is_the_date(tmp_path, ba
     hanweb = next(name for name in RECORD_TRANSFORMS if "Hanweb" in name)
     transforms = ["dates as Gson writes them (Feb 3, 2021 12:00:00 AM)", "keys upper-cased", hanweb]
     assert not lost_fields(tmp_path, baseline, "pages/govcn-zhengceku-list.csv.gz", transforms, "CSV")
+
+
+def test_a_text_held_as_a_value_object_is_read_as_the_page_it_is(tmp_path, baseline):
+    """A record whose every value is an object holding it (``"original_text": {"value": "…"}``): the text is a
+    gkmlpt page's text under its heading, so the page's 索引号 and 成文日期 are read from it, as from the text
+    itself (before: the wrapped text was never read as a page, and both were lost)."""
+    assert not lost_fields(
+        tmp_path,
+        baseline,
+        "pages/gzwjw-documents-1.json.gz",
+        ["values as objects holding them ({value: …})"],
+        "a JSON array",
+    )
+
+
+def test_a_records_value_objects_are_read_by_their_values(tmp_path, baseline):
+    """A policy list whose title column has no title's name (文件), its values wrapped as ``{"value": …}``: the
+    title is found by the wrapped value as by a plain one (before: no record gave a document)."""
+    assert not lost_fields(
+        tmp_path,
+        baseline,
+        "pages/housing-policy-cities.csv.gz",
+        ["values as objects holding them ({value: …})"],
+        "the list under data.data beside its count (内蒙古 政策文件库, Hanweb 智能检索)",
+    )
+
+
+def test_a_site_code_among_the_metadata_entries_is_no_publisher(tmp_path, baseline):
+    """TRS 海云's metadata groups give the site's code as 来源 (SZfaguiku) beside the 制定机关: the 制定机关 is the
+    publisher (before: 来源 outranked it, and the publisher was SZfaguiku)."""
+    meta = "metadata as domainMetaList entries ({name, value, key}: TRS 海云)"
+    assert not lost_fields(tmp_path, baseline, "pages/govcn-zhengceku-list.csv.gz", [meta], "a JSON array")
+
+
+def test_groups_of_metadata_entries_are_no_records(tmp_path, baseline):
+    """A record whose title is read by its value, holding its metadata in groups (``domainMetaList[]`` of a caption
+    and ``resultList``): the groups are the record's fields, never records of their own (before: each group was
+    read as a record titled by its caption, 政策文件信息)."""
+    meta = "metadata as domainMetaList entries ({name, value, key}: TRS 海云)"
+    assert not lost_fields(tmp_path, baseline, "pages/housing-policy-cities.csv.gz", [meta], "a JSON array")
+
+
+@pytest.mark.parametrize("orient", ["columns", "split", "index"])
+def test_a_table_pandas_wrote_as_json_is_read_row_by_row(tmp_path, baseline, orient):
+    """A crawler's DataFrame saved with ``to_json`` (by columns, its default; as a header and rows; by rows keyed by
+    number): each row is a record, its fields as the export's (before: the columns and the split table gave no
+    document; rows keyed by number only where every row's title read as one, and this list's titles are read by
+    their values)."""
+    serialiser = next(name for name in SERIALISERS if f"orient {orient}" in name or f"({orient}:" in name)
+    assert not lost_fields(tmp_path, baseline, "pages/housing-policy-cities.csv.gz", [], serialiser)
+    assert not lost_fields(tmp_path, baseline, "pages/govcn-zhengceku-list.csv.gz", [], serialiser)
+
+
+def test_a_date_mongoexport_wrote_as_extended_json_is_the_date(tmp_path, baseline):
+    """mongoexport writes a BSON date as ``{"$date": "2020-04-03T04:00:00Z"}``: it is the date (before: no date)."""
+    transform = "dates as MongoDB Extended JSON ({$date: …})"
+    assert not lost_fields(tmp_path, baseline, "pages/govcn-zhengceku-list.csv.gz", [transform], "a JSON array")
+
+
+def test_records_split_over_classes_one_level_out_are_all_read(tmp_path, baseline):
+    """gov.cn's 政策文件库 answers with its records split by class, each class an object holding its list
+    (``searchVO.catMap.gongwen.listVO``, ``catMap.bumenfile.listVO`` …): every class's records are read (before:
+    the two lists holding as many records were ambiguous and no record was read; else one class only)."""
+    serialiser = next(name for name in SERIALISERS if "split over classes" in name)
+    for entry_file in ("pages/gccmpd-gov-prc.csv.gz", "pages/kira-nanjing-pro-search.json.gz"):
+        assert not lost_fields(tmp_path, baseline, entry_file, [], serialiser)
+
+
+def test_a_tree_of_columns_gives_its_records_not_its_columns(tmp_path, baseline):
+    """Records under their columns in a list (``data[].children``): a column's name and id are the caption of its
+    records, no document, also where a column's list is empty or its records' titles are read by their values
+    (before: the columns were read as records titled 国务院文件, 部门文件)."""
+    serialiser = next(name for name in SERIALISERS if "tree of columns" in name)
+    for entry_file in ("pages/gxt-hebei-gyxygh.csv.gz", "pages/housing-policy-cities.csv.gz"):
+        assert not lost_fields(tmp_path, baseline, entry_file, [], serialiser)

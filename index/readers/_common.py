@@ -157,7 +157,9 @@ def _with_page_dump(fields: dict[str, Any], source: str, item: Mapping[str, Any]
         if _MARKUP.match(body):  # the dump's lines as a crawler wrapped them, one paragraph each (escaped once more)
             body = html_to_text(html.unescape(body) if body.lstrip().startswith("&lt;") else body)
         page = page_dump_record(body, source, limits.current())
-    elif saved := next((value for value in item.values() if isinstance(value, str) and _is_whole_page(value)), None):
+    elif saved := next(
+        (value for value in map(held_value, item.values()) if isinstance(value, str) and _is_whole_page(value)), None
+    ):
         page = _parsed_page(saved, source, fields)
         return fields if page is None else {**page.fields, **fields}  # the record's own keys win, its body too
     if page is None:
@@ -225,9 +227,9 @@ def mapping_fields(item: Mapping[str, Any], guess: bool = True) -> dict[str, Any
 def _pairs(item: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
     """(key, value) pairs of an object, then those of the metadata lists it holds (:func:`named_values`); an
     object that is a record's part (:func:`_is_record_part`) or a store's own member (:func:`_store_member`) is no
-    field's value, whatever its key."""
+    field's value, whatever its key; an object holding one value alone is that value (:func:`held_value`)."""
     yield from (
-        (str(key), value)
+        (str(key), held_value(value))
         for key, value in item.items()
         if not _is_record_part(value) and not _store_member(str(key), value)
     )
@@ -237,13 +239,44 @@ def _pairs(item: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
 
 
 def _nested_objects(item: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
-    """The objects an object holds under keys that name no field, and its parts under any key."""
+    """The objects an object holds under keys that name no field, and its parts under any key (an object holding
+    one value alone is that value, no object: :func:`held_value`)."""
     for key, value in item.items():
-        if not isinstance(value, Mapping):
+        if not isinstance(value, Mapping) or held_value(value) is not value:
             continue
         field = None if _store_member(str(key), value) else canonical_field(str(key))
         if (field is None or _is_record_part(value)) and field not in _PARTS_OF_A_RECORD:
             yield value
+
+
+# The keys an object holds a field's value under when it holds nothing else: ``"title": {"value": "…"}``, as
+# form-builder and low-code APIs give every field of a record.
+_HELD_VALUE_KEYS = frozenset({"value", "val", "fieldvalue"})
+# MongoDB Extended JSON's wrappers of a BSON value (mongoexport: ``{"$date": "2021-01-20T04:00:00Z"}``, ``{"$date":
+# {"$numberLong": "1611115200000"}}``, ``{"$oid": "…"}``), with the type a wrapped number's text is read as.
+_EXTENDED_JSON = {"$date": None, "$oid": None, "$numberlong": int, "$numberint": int, "$numberdouble": float}
+
+
+def held_value(value: object) -> object:
+    """The value an object holds alone under a value key (``{"value": "…"}`` → ``"…"``) or as MongoDB Extended JSON
+    (``{"$date": …}``, ``{"$numberLong": "…"}`` → the number), read by every rule as the field's own value (the
+    body as a page's text, a date as a date, an unnamed key by its value's shape); any other value as it is."""
+    if not isinstance(value, Mapping) or len(value) != 1:
+        return value
+    ((key, inner),) = value.items()
+    key = str(key).lower()
+    if key in _EXTENDED_JSON:
+        inner = held_value(inner)
+        number = _EXTENDED_JSON[key]
+        if number is not None and isinstance(inner, str):
+            try:
+                return number(inner)
+            except ValueError:
+                return inner
+        return inner if inner is None or isinstance(inner, str | int | float) else value
+    if label_key(key) in _HELD_VALUE_KEYS and (inner is None or isinstance(inner, str | int | float | list)):
+        return inner
+    return value
 
 
 def _store_member(key: str, value: object) -> bool:
@@ -296,6 +329,22 @@ def _entries(items: list[Any]) -> list[tuple[list[str], Any]] | None:
     return entries if named else None  # type: ignore[return-value]
 
 
+def _entry_groups(items: list[Any]) -> bool:
+    """Whether a list's objects are groups of metadata entries, each a caption and its list of entries
+    (``"domainMetaList": [{"domainMetadataName": "政策文件信息", "resultList": [{"name": "发文字号", …}]}]``): each
+    holds a list of entries (:func:`_entries`) or an empty one, one at least holds entries, and no key of a group's
+    own names a field."""
+    objects = [item for item in items if isinstance(item, Mapping)]
+    lists = [[value for value in item.values() if isinstance(value, list)] for item in objects]
+    return (
+        bool(objects)
+        and len(objects) == len(items)
+        and all(any(not value or _entries(value) for value in held) for held in lists)
+        and any(_entries(value) for held in lists for value in held)
+        and not any(canonical_field(str(key)) for item in objects for key in item)
+    )
+
+
 def _entry(item: Mapping[str, Any]) -> tuple[list[str], Any] | None:
     """The names and value of one metadata entry, or None if the object is not one."""
     keys = {label_key(str(key)): key for key in item}
@@ -322,6 +371,8 @@ def documents_in(data: object, max_nesting: int) -> list[object] | None:
         return data
     if not isinstance(data, dict):
         return None
+    if (rows := table_rows(data)) is not None:
+        return rows
     # Whether the object itself is a document is asked of its labels alone: a response's own message or query
     # is no title or body by its shape, while a record in its list may be one.
     if holds_document(map_fields(_pairs(data))[0]):
@@ -342,6 +393,10 @@ def documents_in(data: object, max_nesting: int) -> list[object] | None:
         # the records split over lists side by side (``"centralPolicies": […], "localPolicies": […]``).
         if len(group := _sibling_lists(data, counted, max_nesting)) > 1:
             return [item for part in group for item in part]
+        # The records split by a class one level further out: each class an object holding its list under one key
+        # (``catMap.gongwen.listVO``, ``catMap.bumenfile.listVO``; ``data[].children`` of a tree of columns).
+        if len(group := _cousin_lists(data, counted, max_nesting)) > 1:
+            return [item for part in group for item in part]
         # Two lists holding as many documents of different kinds: which is the records is unclear, so neither is
         # guessed.
         if len(counted) == 1 or counted[0][0] > counted[1][0]:
@@ -355,6 +410,37 @@ def documents_in(data: object, max_nesting: int) -> list[object] | None:
     # No document anywhere: the one list of objects, whose records are then rejected each with a reason.
     lists = [value for value in data.values() if isinstance(value, list)]
     return lists[0] if len(lists) == 1 else None
+
+
+_SPLIT_KEYS = frozenset({"columns", "index", "data"})
+
+
+def table_rows(data: dict[str, Any]) -> list[object] | None:
+    """The rows of a table an object holds by its columns, as pandas writes a DataFrame (``DataFrame.to_json``),
+    each row an object of its columns: orient ``split`` (``{"columns": ["标题", …], "index": [0, …], "data": [["…",
+    …], …]}``) and ``columns``, its default (``{"标题": {"0": "…", "1": "…"}, "url": {"0": "…", …}}``: two columns
+    at least, each an object of the same row numbers, a row at least holding a document). None for any other
+    object (a table by rows, ``{"0": {"标题": …}, …}``, is records by key: :func:`_keyed_records`)."""
+    columns, rows = data.get("columns"), data.get("data")
+    if set(data) <= _SPLIT_KEYS and isinstance(columns, list) and isinstance(rows, list) and rows:
+        names = [str(name) for name in columns]
+        if all(isinstance(row, list) and len(row) == len(names) for row in rows):
+            return [dict(zip(names, row, strict=True)) for row in rows]
+        return None
+    if len(data) < 2 or not all(isinstance(column, dict) and column for column in data.values()):
+        return None
+    labels = {tuple(map(str, column)) for column in data.values()}
+    if len(labels) != 1:
+        return None
+    row_labels = next(iter(labels))
+    if not all(label.isdigit() for label in row_labels):
+        return None
+    by_label = [{str(key): value for key, value in column.items()} for column in data.values()]
+    names = [str(name) for name in data]
+    table: list[object] = [
+        {name: column[label] for name, column in zip(names, by_label, strict=True)} for label in row_labels
+    ]
+    return table if any(isinstance(row, dict) and _is_document(row) for row in table) else None
 
 
 # The fields a list's caption gives beside it: a name and an id or an address, never a text or a date.
@@ -389,6 +475,41 @@ def _sibling_lists(data: object, counted: list[tuple[int, list[object]]], depth:
     ]
 
 
+def _cousin_lists(data: object, counted: list[tuple[int, list[object]]], depth: int) -> list[list[object]]:
+    """The lists of records parallel to the one holding the most documents, in document order: the lists of the
+    same kind (:func:`_kind`) its holder's siblings hold under the same key, where the holder is one class of a
+    response's records (``{"catMap": {"gongwen": {"listVO": […]}, "bumenfile": {"listVO": […]}}}``, gov.cn's
+    政策文件库; ``{"data": [{"name": "国务院文件", "children": […]}, {"name": "部门文件", "children": […]}]}``, a
+    tree of columns). Just that list where no sibling holds one."""
+    records = counted[0][1]
+    kind = _kind(records)
+    parent = _holder(data, records, depth)
+    grand = _container(data, parent, depth) if parent is not None else None
+    if parent is None or grand is None or not kind:
+        return [records]
+    key = next(key for key, value in parent.items() if value is records)
+    siblings = grand.values() if isinstance(grand, dict) else grand
+    lists = [sibling.get(key) for sibling in siblings if isinstance(sibling, dict)]
+    return [
+        value
+        for value in lists
+        if isinstance(value, list) and (value is records or (_kind(value) == kind and _more_than_captions(value)))
+    ]
+
+
+def _container(value: object, wanted: object, depth: int) -> dict | list | None:
+    """The object or list holding ``wanted`` (that very value) as one of its members, at most ``depth`` levels down."""
+    if depth <= 0:
+        return None
+    children = list(value.values()) if isinstance(value, dict) else value if isinstance(value, list) else []
+    if any(child is wanted for child in children):
+        return value  # type: ignore[return-value]
+    for child in children:
+        if isinstance(child, dict | list) and (found := _container(child, wanted, depth - 1)) is not None:
+            return found
+    return None
+
+
 def _kind(items: list[object]) -> frozenset[str]:
     """What makes a list's objects one kind of record: the keys they give their title under (``title``, ``BT``,
     ``标题``, or a key read by its words: ``infoTitle``); where no key names a title (it is read by its value), the
@@ -419,18 +540,47 @@ def _holder(value: object, wanted: list[object], depth: int) -> dict | None:
 
 
 def _weighed(lists: list[list[object]], guess: bool) -> list[tuple[int, list[object]]]:
-    """(documents held, list) for each list holding any, most first."""
-    counted = [
-        (sum(1 for item in candidate if isinstance(item, dict) and _is_document(item, guess)), candidate)
-        for candidate in lists
-    ]
+    """(documents held, list) for each list holding any, most first. An object that is the caption of a list of
+    records it holds (``{"id": 1, "name": "国务院文件", "children": [{"title": …, "pubDate": …}, …]}``), or of an
+    empty list under the key its neighbours hold records under, is no document: its records are."""
+    counted = []
+    for candidate in lists:
+        objects = [item for item in candidate if isinstance(item, dict)]
+        keys = {key for item in objects for key in _record_list_keys(item, guess)}
+        documents = sum(
+            1
+            for item in objects
+            if _is_document(item, guess)
+            and not (keys and _captions_only(item, guess) and any(isinstance(item.get(key), list) for key in keys))
+        )
+        counted.append((documents, candidate))
     return sorted((pair for pair in counted if pair[0]), key=lambda pair: -pair[0])
+
+
+def _captions_only(item: dict, guess: bool) -> bool:
+    return set(mapping_fields(item, guess=guess)) <= _CAPTION_FIELDS
+
+
+def _record_list_keys(item: dict, guess: bool) -> list[str]:
+    """The keys an object that gives only a caption's fields (:data:`_CAPTION_FIELDS`) holds a list of records
+    under, records that give more than a caption; none for any other object."""
+    if not _captions_only(item, guess):
+        return []
+    return [
+        key
+        for key, value in item.items()
+        if isinstance(value, list)
+        and canonical_field(str(key)) not in _PARTS_OF_A_RECORD
+        and any(isinstance(member, dict) and _is_document(member) for member in value)  # by labels or values
+        and _more_than_captions(value)
+    ]
 
 
 def _keyed_records(data: dict) -> list[object] | None:
     """The records of an object that holds them by key (``{"doc_1": {…}, "doc_2": {…}}``, a crawler's dump
-    keyed by id or URL): its values, when its own keys give no title or body, no key is a label, every value
-    that is an object has a title, and there are two or more. Else None."""
+    keyed by id or URL; a table's rows keyed by their number, as pandas writes them with orient ``index``): its
+    values, when its own keys give no title or body, no key is a label, there are two or more, and every value that
+    is an object has a title (rows keyed by number and of one shape: some have one). Else None."""
     own, _unknown = map_fields((str(key), value) for key, value in data.items() if not isinstance(value, dict))
     if holds_document(own):
         return None
@@ -438,7 +588,13 @@ def _keyed_records(data: dict) -> list[object] | None:
     if len(members) < 2 or any(canonical_field(key) for key in members):
         return None  # a record's own parts ({"body": {…}, "attachment": {…}}) are no records
     titled = [record_from_mapping(member, "", "").fields.get("title") for member in members.values()]
-    return list(members.values()) if all(isinstance(title, str) and title.strip() for title in titled) else None
+    has_title = [isinstance(title, str) and bool(title.strip()) for title in titled]
+    # Every member titled; or rows of one table keyed by their number (pandas' orient ``index``: ``{"0": {"文件": …},
+    # "1": {…}}``), all of one shape, some titled (a title read by its value may miss in a row).
+    rows = (
+        all(key.isdigit() for key in members) and len({frozenset(map(str, member)) for member in members.values()}) == 1
+    )
+    return list(members.values()) if all(has_title) or (rows and any(has_title)) else None
 
 
 def _is_document(item: dict, guess: bool = True) -> bool:
@@ -469,8 +625,8 @@ def _lists(value: object, depth: int) -> Iterator[list[object]]:
     if depth <= 0:
         return
     if isinstance(value, list):
-        if any(isinstance(item, dict) for item in value) and not _entries(value):
-            yield value  # a list of metadata entries is one record's fields, never the records
+        if any(isinstance(item, dict) for item in value) and not _entries(value) and not _entry_groups(value):
+            yield value  # a list of metadata entries, or of groups of them, is one record's fields, never the records
         children = value
     elif isinstance(value, dict):
         children = [child for key, child in value.items() if canonical_field(str(key)) not in _PARTS_OF_A_RECORD]
