@@ -4,7 +4,8 @@ trailing comma, a label list marked with dashes whose last labels are empty, a s
 lost, and a 来源 naming the office's site account.
 
 Each test reads a real page of the collection (tune split only; held-out pages are never read here) through
-``portal ingest``'s own path (bench.fidelity.ingest_one), and fails without the behaviour it names.
+``portal ingest``'s own path (bench.fidelity.ingest_one), and fails without the behaviour it names; two guard what
+the new rules keep (numbers glued two ways sign nothing; a • date line over a plan's title leaves it the title).
 """
 
 from __future__ import annotations
