@@ -124,8 +124,9 @@ def resolve_publishers(
     return [_resolve(name, site, org_code, table) for name in split_publishers(text)]
 
 
-# A page's 来源 may name the office's website (来源：发展改革委网站): the office published it, not the site.
-_WEBSITE = re.compile(r"(?:门户)?网站$")
+# A page's 来源 may name the office's website (来源：发展改革委网站) or its account on the site's CMS (来源：仁化住房和
+# 城乡规划建设局管理员): the office published it, not the site or its administrator.
+_WEBSITE = re.compile(r"(?:(?:门户)?网站|管理员)$")
 
 
 def _resolve(name: str, site: str, org_code: str, table: PublisherTable) -> Resolved:

@@ -27,6 +27,7 @@ A file is never refused as a page text while it holds such a title line with tex
 
 from __future__ import annotations
 
+import datetime
 import io
 import itertools
 import re
@@ -87,7 +88,9 @@ def _cells(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
     2019-05-23``: two pairs)."""
     split: list[tuple[str, str]] = []
     for label, value in pairs:
-        value = value.strip(_CELL_WALLS)
+        value = value.strip(_CELL_WALLS).rstrip(_SEPARATORS_AFTER)
+        if is_page_tools(value):
+            value = ""  # the page's tools printed where the value is empty (信息来源:浏览次数:字体:[ ])
         glued = _glued_label().search(value)
         if glued is None:
             split.append((label, value))
@@ -98,13 +101,19 @@ def _cells(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 _CELL_WALLS = " \t\u3000|｜"
+# A separator a page prints after a value, before the next label on the line (发布机构:政府办, 发文日期:…).
+_SEPARATORS_AFTER = ",，、;；" + _CELL_WALLS
+# A visit counter's word, glued to the value before it where the page's spacing was lost
+# (信息来源: 芜湖市教育局阅读次数:).
+_COUNTER = "浏览次数|浏览量|访问量|访问次数|点击数|点击量|点击率|阅读次数|阅读量|阅读数"
 
 
 @cache
 def _glued_label() -> re.Pattern[str]:
-    """A label and its colon glued to the value before it: a known label after a Chinese letter, a closing bracket
-    or a digit, or any short word after a digit (a date's last one: ``颁布日期:2021-12-31生效日期:2021-12-31``)."""
-    known = "|".join(map(re.escape, known_labels()))
+    """A label and its colon glued to the value before it: a known label or a visit counter's word after a Chinese
+    letter, a closing bracket or a digit, or any short word after a digit (a date's last one:
+    ``颁布日期:2021-12-31生效日期:2021-12-31``)."""
+    known = "|".join([*map(re.escape, known_labels()), _COUNTER])
     return re.compile(rf"(?:(?<=[\u4e00-\u9fff）)\d])(?:{known})|(?<=\d)[\u4e00-\u9fff]{{2,6}})[ \t]*[:：]")
 
 
@@ -135,13 +144,19 @@ _DATE_LINE = re.compile(r"^\s*(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2}(
 
 def metadata_pairs(line: str) -> list[tuple[str, str]]:
     """:func:`label_pairs`, and a date alone on its line read as the ``发布日期`` it is (see _DATE_LINE), the
-    page's tools and visit counter beside it allowed (``2020-01-01 10:00  浏览次数：123``)."""
+    page's tools and visit counter beside it allowed (``2020-01-01 10:00  浏览次数：123``), the line marked as a
+    list item (``• 2024-04-18 11:44``) or the labels after it glued to it (``2015-11-10 01:51:51信息来源:浏览次数:``:
+    the date, then those pairs)."""
     if pairs := label_pairs(line):
         return pairs
+    line = plain_line(line)
     match = _DATE_LINE.match(line)
-    if match is None or ((rest := line[match.end() :].strip()) and not is_page_tools(rest)):
+    if match is None:
         return []
-    return [("发布日期", match.group(1))]
+    date = [("发布日期", match.group(1))]
+    if not (rest := line[match.end() :].strip()) or is_page_tools(rest):
+        return date
+    return date + glued if (glued := label_pairs(rest)) else []
 
 
 def sniff(path: Path, head: bytes) -> bool:
@@ -266,7 +281,11 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
     if line is None:
         raise _NoLabels
     pairs: list[tuple[str, str]] = []
-    while line is not None and line.strip() not in _ATTACHMENTS_HEADINGS and (found := _table_pairs(line)):
+    while (
+        line is not None
+        and line.strip() not in _ATTACHMENTS_HEADINGS
+        and (found := _table_pairs(line) or _other_label_row(line, lines))
+    ):
         if (opening := _body_label(line)) is not None:
             line = opening or lines.next()  # 正文：… starts the body, its text the first line of it
             break
@@ -297,8 +316,10 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
     if above is not None:
         pass  # the text stands above the labels: its title is the plain reading's (see _text_above)
     elif header and "title" not in fields and not is_organisation_name(header[-1]):
-        while len(header) > 1 and (_doc_no_of_line(header[-1]) or parse_date(header[-1], whole=True)):
-            _opening_doc_no(header[-1:], fields)  # the 文号 or date under the heading: no part of it
+        while len(header) > 1 and (
+            _doc_no_of_line(header[-1]) or parse_date(header[-1], whole=True) or _is_kind_alone(header[-1])
+        ):
+            _opening_doc_no(header[-1:], fields)  # the 文号, date or 文种 (通  知) under the heading: no part of it
             del header[-1]
         lines_of_title = _heading_lines(header)
         heading = "".join(header[-lines_of_title:])
@@ -339,6 +360,28 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
     return record
 
 
+_OTHER_LABEL_ROW = re.compile(r"^([\u4e00-\u9fff]{2,6})\s*[:：]\s*(\S.{0,39})?$")
+
+
+def _other_label_row(line: str, lines: _Lines) -> list[tuple[str, str]]:
+    """A row of the label table whose label is none the portal reads (``- 生效日期:``, empty), as its pair, where a
+    known label's row follows it (so the table goes on past it, and the rows after it are read); else []."""
+    match = _OTHER_LABEL_ROW.match(plain_line(line).strip())
+    if match is None:
+        return []
+    after = lines.next()
+    if after is not None:
+        lines.push_back(after)
+    if after is None or not _table_pairs(after):
+        return []
+    return [(match.group(1), (match.group(2) or "").strip())]
+
+
+def _is_kind_alone(line: str) -> bool:
+    """Whether a line is a document kind alone (``通  知``, ``公 告``): a red head's 文种 under the title, no title."""
+    return re.fullmatch(_DOC_KIND, _no_space(line)) is not None
+
+
 def _signers_over_website(lines: list[str], fields: dict[str, object]) -> None:
     """The publisher from the text where a label named a website (来源: 岳阳市政府门户网, 发文机构: 县政府网站, 来源:
     法律资料网: index.labels.is_website), which says where the page was posted, not who issued it: the issuers
@@ -368,7 +411,8 @@ def _past_opening_labels(lines: list[str], fields: dict[str, object]) -> list[st
     """The body lines from where the text starts. Over it a page prints its heading again (the title, maybe over
     two or three lines, its 文号 under it), and some pages then a label line or two (``发布时间：… 来源：…
     浏览次数：…``, the label table again) and their tools: where such label lines stand among the first
-    _MAX_OPENING lines, with nothing but the heading (its issuer's name, the notice's own heading under it), dates,
+    _MAX_OPENING lines, with nothing but the heading (its issuer's name or red head, the notice's own heading under
+    it), dates,
     tools and rows of other labels (:func:`_other_row`) round them, the text starts after the last of them, and
     their labels are read (a field the label table gave keeps its value). Else only a whole repeat of the title on
     the first line is dropped. A label of the text's own (附件：, 正文：) is text."""
@@ -388,6 +432,7 @@ def _past_opening_labels(lines: list[str], fields: dict[str, object]) -> list[st
             pairs_seen += pairs
         elif not (
             _is_heading_piece(text, title)
+            or _RED_HEAD.match(text)
             or _is_tools(text)
             or _is_alone_date_or_doc_no(text)
             or _other_row(text)
@@ -503,14 +548,21 @@ def _names_before(heading: str, doc_no: str, before: str) -> bool:
 _SHORT_HEADING = 30  # characters at most of a heading printed under the label table with no label naming it
 
 
+# A document's red head, the issuer's name and 文件 (GB/T 9704-2012 7.2.3: 发文机关标志), printed over its 文号.
+_RED_HEAD = re.compile(r"^\S{2,30}文件$")
+
+
 def _heading_under_labels(lines: list[str]) -> str:
     """The heading a page prints under its label table where no label names the title (``说 明`` over the text):
+    the title under a red head and its 文号 (``…街道办事处文件`` / ``闵古办〔2022〕10号`` / ``关于印发…的通知``), else
     the text's first line where it is short, says no sentence, labels nothing and addresses no one, and text
     follows it; "" otherwise."""
     texts = [line.strip() for line in lines if line.strip()]
     if len(texts) < 2:
         return ""
     first = texts[0]
+    if _RED_HEAD.match(first) and len(texts) > 3 and _is_alone_date_or_doc_no(texts[1]) and _names_a_document(texts[2]):
+        return texts[2]  # the red head (…文件) and the 文号 over the document's title
     if len(first) > _SHORT_HEADING or len(_HAN.findall(first)) < 2 or _SENTENCE_MARK.search(first):
         return ""
     if first.endswith(("：", ":")) or label_pairs(first) or _is_alone_date_or_doc_no(first) or _is_tools(first):
@@ -587,6 +639,8 @@ def signature(lines: list[str]) -> tuple[list[str], str] | None:
         if match is None:
             if (misprinted := _misprinted_signature(texts, at)) is not None:
                 return misprinted
+            if (glued := _glued_signature(texts, at)) is not None:
+                return glued
             continue
         names = _names(match.group("names")) if match.group("names") else []
         above = at - 1
@@ -626,6 +680,45 @@ def _misprinted_signature(texts: list[str], at: int) -> tuple[list[str], str] | 
         return None
     year, month, day = (int(number) for number in match.groups())
     return names, (f"{year:04d}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else "")
+
+
+# A date whose 年, 月 and 日 a page set as images (or a dump lost), its numbers glued: 2024327, 2023515, 20231108.
+_GLUED_DATE = re.compile(r"(\d{4})(\d{3,4})")
+
+
+def _glued_date(text: str) -> str:
+    """The date a line of glued numbers is (see _GLUED_DATE), where only one month and day read it (2024327 is
+    3月27日, 32月7日 being none; 2023111 is 1月11日 or 11月1日: ""); "" where the line is no such date."""
+    match = _GLUED_DATE.fullmatch(text)
+    if match is None or not 1949 <= int(match.group(1)) <= 2099:
+        return ""
+    year, rest = int(match.group(1)), match.group(2)
+    readings = set()
+    for cut in (1, 2):
+        if 1 <= len(rest) - cut <= 2:
+            try:
+                readings.add(datetime.date(year, int(rest[:cut]), int(rest[cut:])))
+            except ValueError:
+                continue  # no such month or day
+    return readings.pop().isoformat() if len(readings) == 1 else ""
+
+
+def _glued_signature(texts: list[str], at: int) -> tuple[list[str], str] | None:
+    """The issuers over a date of glued numbers on line ``at`` (see _glued_date; a 附注 in brackets maybe between)
+    and that date, or no issuers where the date alone closes the text (:func:`_closes_text`); None where the line
+    is no such date or signs nothing."""
+    if not (iso := _glued_date(texts[at])):
+        return None
+    above = at - 1
+    if above >= 0 and _PARENTHESISED.match(texts[above]):
+        above -= 1
+    names: list[str] = []
+    while above >= 0 and len(names) < _MAX_SIGNERS and (found := _names(texts[above])):
+        names = found + names
+        above -= 1
+    if names:
+        return names, iso
+    return ([], iso) if _closes_text(texts[:at]) else None
 
 
 def _closes_text(above: list[str]) -> bool:
@@ -810,14 +903,20 @@ _FOOTER_LINKS = frozenset({"网站地图", "联系我们", "关于我们", "友�
 _FOOTER_MARK = re.compile(r"ICP备|公网安备|网站标识码|版权所有|主办单位|承办单位")
 
 
+_LEAVING = re.compile(r"^您(?:访问|将要访问|即将访问)的链接即将离开.{0,60}是否继续[?？]?$")
+
+
 def _without_page_frame(lines: list[str]) -> list[str]:
-    """The body lines of a dumped page without its frame: the 字体 size switch where it opens the text,
+    """The body lines of a dumped page without its frame: a link's leave-the-site notice (您访问的链接即将离开…
+    是否继续?), the 字体 size switch where it opens the text,
     and the footer from the first tool line or footer link after the text started, where everything from
     there on is short lines that hold a footer's marks (ICP备, 网站标识码, 版权所有 …)."""
     kept: list[str] = []
     switch = False
     for line in lines:
         text = line.strip()
+        if _LEAVING.match(text):
+            continue  # the confirmation a site's script shows for a link off the site, printed in the page's text
         if is_page_tools(text) and ("字体" in text or "字号" in text):
             switch = True
             if kept and _SWITCH_ICON.match(kept[-1].strip()):
@@ -1114,9 +1213,10 @@ def _reads_as(label: str, value: str) -> bool:
 def _fits(label: str, value: str) -> bool:
     """Whether a line may be the value of a label printed empty over it: under a date's label a date, under a 文号's
     or 索引号's one of those (``文号 :`` then ``说 明``, ``成文日期:`` then a mangled 文号, are an empty label over the
-    page's next line); under any other label anything."""
+    page's next line); under a 有效性 label a 有效性 word (``文件状态:`` then a red head is an empty label over the
+    heading); under any other label anything."""
     field = canonical_field(label)
-    if field in _DATE_FIELDS or field in ("doc_no", "index_no"):
+    if field in _DATE_FIELDS or field in ("doc_no", "index_no", "validity"):
         return _reads_as(label, value) or (field == "doc_no" and bool(_DOC_NO_LINE.match(value.strip())))
     return True
 
@@ -1268,7 +1368,7 @@ class _NoLabels(Exception):
 
 _DOC_KIND = (
     "通知|通告|通报|公告|公报|办法|规定|意见|决定|决议|方案|批复|复函|函|条例|细则|规则|规程|规范|规划|纲要|"
-    "报告|请示|纪要|命令|指引|指南|计划|要点|制度|标准|目录|清单|公示|答复|措施|的令"
+    "报告|请示|纪要|命令|指引|指南|计划|要点|制度|标准|目录|清单|公示|答复|措施|预案|的令"
 )
 # A title-like line: ends in a document kind, a bracketed (试行) or (2024年修订) and a closing quote allowed.
 _TITLE_END = re.compile(rf"(?:{_DOC_KIND})(?:[（(][^（）()]{{1,16}}[）)])?[》」”\"]?$")
