@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test ingest serve lint bench clean
+.PHONY: run test hunt ingest serve lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,13 @@ PYTEST_WORKERS ?= 2
 test: $(STAMP)
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 	PORTAL_STORE=manticore $(BIN)/python -m pytest -n $(PYTEST_WORKERS) tests/web $(CLUSTER_ARGS)
+
+# Hypothesis's properties alone (pytest's `hypothesis` marker), each drawing HUNT times the examples it draws in
+# `make test`, where they are kept to a few seconds each: a longer hunt for faults, not part of the budget.
+HUNT ?= 10
+
+hunt: $(STAMP)
+	PORTAL_HUNT=$(HUNT) $(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m hypothesis $(PYTEST_ARGS)
 
 # Style, then types: mypy checks the packages [tool.mypy] in pyproject.toml names.
 lint: $(STAMP)

@@ -162,11 +162,14 @@ def document_paths(base_url: str, limit: int = DOC_PAGES) -> list[str]:
     return [path for doc in docs for path in (doc, doc + ".json")]
 
 
-async def _client(base_url: str, paths: list[str], offset: int, deadline: float, seen: list, errors: list) -> None:
-    """One client: its own connection, round the paths from ``offset`` until ``deadline``."""
+async def _client(
+    base_url: str, paths: list[str], offset: int, deadline: float, seen: list, errors: list, at_least: int = 0
+) -> None:
+    """One client: its own connection, round the paths from ``offset`` until ``deadline``, and at least
+    ``at_least`` requests however long they take."""
     async with httpx.AsyncClient(base_url=base_url, timeout=30, follow_redirects=False) as client:
         i = offset
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline or i - offset < at_least:
             path = paths[i % len(paths)]
             i += 1
             started = time.perf_counter()
@@ -178,26 +181,43 @@ async def _client(base_url: str, paths: list[str], offset: int, deadline: float,
             seen.append((time.perf_counter() - started, response.status_code, path))
 
 
-async def _run(base_url: str, paths: list[str], clients: int, seconds: float) -> tuple[list, list, float]:
+async def _run(
+    base_url: str, paths: list[str], clients: int, seconds: float, every_path: bool = False
+) -> tuple[list, list, float]:
     seen: list[tuple[float, int, str]] = []
     errors: list[str] = []
     started = time.monotonic()
     deadline = started + seconds
     step = max(1, len(paths) // clients)
-    await asyncio.gather(*(_client(base_url, paths, n * step, deadline, seen, errors) for n in range(clients)))
+    # client n starts at path n · step: with ``every_path`` each sends its stretch up to the next one's start
+    # (the last one to the end), so that every path is asked for however slow the machine is
+    at_least = [len(paths) - n * step if n == clients - 1 else step for n in range(clients)] if every_path else []
+    await asyncio.gather(
+        *(
+            _client(base_url, paths, n * step, deadline, seen, errors, at_least[n] if every_path else 0)
+            for n in range(clients)
+        )
+    )
     return seen, errors, time.monotonic() - started
 
 
 def run_load(
-    index_dir: Path, clients: int = 8, seconds: float = 10.0, idle: int = 0, server_files: int | None = None
+    index_dir: Path,
+    clients: int = 8,
+    seconds: float = 10.0,
+    idle: int = 0,
+    server_files: int | None = None,
+    every_path: bool = False,
 ) -> LoadReport:
-    """Serve ``index_dir`` with ``portal serve`` and load it; the server is stopped when this returns."""
+    """Serve ``index_dir`` with ``portal serve`` and load it; the server is stopped when this returns.
+    ``every_path``: go on past ``seconds`` until every path (PATHS and the document pages) was asked for once, so
+    that what is exercised does not depend on the machine's speed."""
     with PortalProcess(index_dir, server_files) as portal:
         paths = PATHS + document_paths(portal.base_url)
         report = LoadReport(clients=clients, seconds=seconds, rss_start_mb=rss_mb(portal.process.pid), idle=idle)
         held = [socket.create_connection(("127.0.0.1", portal.port), timeout=5) for _ in range(idle)]
         try:
-            seen, errors, elapsed = asyncio.run(_run(portal.base_url, paths, clients, seconds))
+            seen, errors, elapsed = asyncio.run(_run(portal.base_url, paths, clients, seconds, every_path))
             report.idle_closed_by_server = sum(_closed(sock) for sock in held)
         finally:
             for sock in held:

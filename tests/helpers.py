@@ -18,6 +18,17 @@ SEED_INDEX_NO = "014319733/2018-00019"
 SEED_TITLE = "市民政局2018年一季度工作情况"
 
 
+# Hypothesis examples: `make test` runs each property with the number its test gives (a few seconds each, within the
+# suite's budget); `make hunt` runs only the properties (pytest's ``hypothesis`` marker) with PORTAL_HUNT times as
+# many, the derandomized ones drawn afresh.
+HUNT = max(1, int(os.environ.get("PORTAL_HUNT") or 1))
+
+
+def examples(count: int) -> int:
+    """Hypothesis's ``max_examples`` for a property that draws ``count`` examples in `make test`."""
+    return count * HUNT
+
+
 def shared_path(*parts: str) -> Path:
     """A path inside ../shared, skipping the test where a fresh clone has no ../shared beside it."""
     path = SHARED.joinpath(*parts)

@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from helpers import HUNT, examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -37,7 +38,7 @@ from index.readers import read_file
 from index.record import Document, RawRecord, ReadError
 
 SPLIT = os.environ.get("FUZZ_SPLIT", "tune")
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "100"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES") or examples(50))
 SECONDS = 20  # one file read and normalised, however broken: far above any real file's time
 
 _ENTRIES = load_manifest()["pages"]
@@ -358,7 +359,7 @@ def test_the_collection_is_there() -> None:
 
 @settings(
     max_examples=EXAMPLES,
-    derandomize=os.environ.get("FUZZ_EXAMPLES") is None,
+    derandomize=os.environ.get("FUZZ_EXAMPLES") is None and HUNT == 1,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import DOCUMENTS
+from helpers import DOCUMENTS, examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -28,7 +28,7 @@ _posting = st.tuples(st.integers(1, 70_000), st.lists(_delta, min_size=1, max_si
 _term = st.lists(_posting, min_size=1, max_size=40)
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(terms=st.lists(_term, min_size=1, max_size=5), positions=st.booleans(), pick=st.randoms())
 def test_packed_lists_decode_to_what_was_encoded(terms, positions, pick) -> None:
     docs, freqs, deltas, bounds = [], [], [], [0]

@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from helpers import needs_searchd
+from helpers import examples, needs_searchd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -136,7 +136,7 @@ def make_store(request, tmp_path_factory):
         yield lambda _root: Cluster(nodes)
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(5), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(edits=st.lists(EDITS, min_size=1, max_size=5))
 def test_after_every_edit_an_ingest_with_prune_holds_exactly_the_files_records(make_store, edits) -> None:
     with tempfile.TemporaryDirectory() as tmp:

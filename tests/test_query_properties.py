@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from helpers import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -35,7 +36,7 @@ def _words(node) -> list[str]:
 
 
 @given(QUERIES)
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 def test_the_parser_never_raises_and_keeps_only_text_of_the_query(text):
     parsed = parse(text)
     for part in _words(parsed.node):
@@ -44,7 +45,7 @@ def test_the_parser_never_raises_and_keeps_only_text_of_the_query(text):
 
 
 @given(QUERIES)
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 def test_parsing_is_stable(text):
     assert parse(text) == parse(text)
 
@@ -65,7 +66,7 @@ def catalog(tmp_path_factory):
 
 
 @given(QUERIES, st.sampled_from(["all", "title", "body", "doc_no", "index_no", "publisher"]))
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_any_query_gets_an_answer(catalog, text, field):
     result = catalog.search(SearchRequest(q=text, field=field))
     assert result.error is None  # every query under the length limit is searched; broken syntax as plain words

@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from helpers import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -38,7 +39,9 @@ CONTENT = st.one_of(
     st.binary(max_size=2000),
     st.text(max_size=500).map(lambda text: text.encode("utf-8", "surrogatepass")),
 )
-PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+PROPERTY = settings(
+    max_examples=examples(75), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 def _read_all(path: Path, reader=None) -> list[RawRecord | ReadError]:

@@ -49,7 +49,7 @@ def years_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     (root / "docs" / "years.jsonl").write_text(
         "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records()), "utf-8"
     )
-    ingest_paths([root / "docs"], root / "index")
+    ingest_paths([root / "docs"], root / "index", keep_history=False)  # the charts read the index alone
     settings = portal_settings(Path(root / "index"), host="127.0.0.1", port=free_port())
     with serving(server_config(settings, log_level="warning")) as base_url:
         yield base_url
