@@ -26,6 +26,7 @@ import json
 from index.ingest import IngestReport, read_document
 from index.limits import DEFAULTS
 from index.readers import read_file
+from index.readers.text import label_pairs
 from index.record import RawRecord
 
 
@@ -124,3 +125,23 @@ def test_records_of_two_lists_side_by_side_with_titles_under_a_key_read_by_its_w
     raws = [item for item in read_file(path) if isinstance(item, RawRecord)]
     docs = [read_document(raw, DEFAULTS, IngestReport()) for raw in raws]
     assert [doc.title for doc in docs if doc] == [f"关于第{n}项不动产登记改革的通知" for n in range(1, 7)]
+
+
+def test_a_page_texts_label_line_of_thousands_of_glued_labels_is_read(tmp_path):
+    # A label line whose spacing a dump lost, every value glued to the next label (信息来源:市农业农村局发布日期:…),
+    # was split one glued label at a time, each time reading the rest of the line again: a line of 2,000 went past
+    # Python's recursion limit (RecursionError) and took time quadratic in its length.
+    glued = "信息来源:市农业农村局发布日期:2019-05-23" * 2000
+    pairs = label_pairs("索引号:" + glued)
+    assert len(pairs) == 4001
+    assert pairs[1:3] == [("信息来源", "市农业农村局"), ("发布日期", "2019-05-23")]
+    path = tmp_path / "page.txt"
+    path.write_text(
+        f"标题：关于印发某市政务公开工作要点的通知\n索引号：{glued}\n\n"
+        "各区人民政府，市各委办局：现将有关事项通知如下，请认真贯彻执行。\n",
+        "utf-8",
+    )
+    [raw] = [item for item in read_file(path) if isinstance(item, RawRecord)]
+    doc = read_document(raw, DEFAULTS, IngestReport())
+    assert doc is not None and doc.title == "关于印发某市政务公开工作要点的通知"
+    assert doc.pub_date == "2019-05-23"

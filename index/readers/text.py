@@ -88,12 +88,16 @@ def _cells(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
     split: list[tuple[str, str]] = []
     for label, value in pairs:
         value = value.strip(_CELL_WALLS)
-        glued = _glued_label().search(value)
-        if glued is None:
+        starts = [glued.start() for glued in _glued_label().finditer(value)]
+        if not starts:
             split.append((label, value))
             continue
-        split.append((label, value[: glued.start()].strip(_CELL_WALLS)))
-        split += _cells(line_pairs(value[glued.start() :], unknown=True)) or [(label, value)]
+        split.append((label, value[: starts[0]].strip(_CELL_WALLS)))
+        # Each glued label's piece is read alone, so a line of many costs time in proportion to its length (read as
+        # the rest of the line, one label at a time, it went 1,000 levels deep and quadratic).
+        for start, end in zip(starts, [*starts[1:], None], strict=True):
+            piece = value[start:end]
+            split += _cells(line_pairs(piece, unknown=True)) or [(label, piece)]
     return split
 
 
