@@ -145,3 +145,28 @@ def test_a_page_texts_label_line_of_thousands_of_glued_labels_is_read(tmp_path):
     doc = read_document(raw, DEFAULTS, IngestReport())
     assert doc is not None and doc.title == "关于印发某市政务公开工作要点的通知"
     assert doc.pub_date == "2019-05-23"
+
+
+def test_a_date_alone_over_a_sentence_signs_no_text(tmp_path):
+    # A date alone on a line under a sentence's end was read as the seal's date closing the text (the signature
+    # without names), also where sentences go on under it: a 大事记's entries, a meeting's date inside a notice
+    # gave a 成文日期 the text does not have.
+    chronology = "\n".join(
+        f"2019年{month}月{day}日\n市政府召开常务会议，研究部署有关工作。" for month, day in [(1, 3), (2, 8), (3, 15)]
+    )
+    inside = "各区人民政府：\n现将有关事项通知如下。\n2019年5月6日\n会议期间，与会人员进行了讨论。\n一、总体要求。\n"
+    signed = "各区人民政府：\n现将有关事项通知如下，请认真贯彻执行。\n2019年5月6日\n（此件公开发布）\n"
+    pages = {
+        "chronology.txt": f"标题：某市2019年大事记\n发布日期：2020-01-05\n\n{chronology}\n",
+        "inside.txt": f"关于印发某市政务公开工作要点的通知\n{inside}",
+        "signed.txt": f"关于印发某市政务公开工作要点的通知\n{signed}",
+    }
+    written = {}
+    for name, text in pages.items():
+        path = tmp_path / name
+        path.write_text(text, "utf-8")
+        [raw] = [item for item in read_file(path) if isinstance(item, RawRecord)]
+        doc = read_document(raw, DEFAULTS, IngestReport())
+        assert doc is not None
+        written[name] = doc.written_date
+    assert written == {"chronology.txt": "", "inside.txt": "", "signed.txt": "2019-05-06"}

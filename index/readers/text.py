@@ -602,7 +602,7 @@ def signature(lines: list[str]) -> tuple[list[str], str] | None:
             continue
         if names:
             return names, parsed.iso
-        if not match.group("names") and _closes_text(texts[:at]):
+        if not match.group("names") and _closes_text(texts[:at]) and not _goes_on(texts[at + 1 : at + 2]):
             return [], parsed.iso
     return None
 
@@ -630,6 +630,12 @@ def _misprinted_signature(texts: list[str], at: int) -> tuple[list[str], str] | 
         return None
     year, month, day = (int(number) for number in match.groups())
     return names, (f"{year:04d}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else "")
+
+
+def _goes_on(below: list[str]) -> bool:
+    """Whether the line under a date alone is a sentence: then the date heads what follows (a 大事记's entry, a
+    meeting's date in a report), and a seal's date closes no text there."""
+    return bool(below) and _is_clause(below[0]) and len(_HAN.findall(below[0])) >= _HEADING_HAN
 
 
 def _closes_text(above: list[str]) -> bool:
