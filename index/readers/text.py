@@ -602,7 +602,8 @@ def signature(lines: list[str]) -> tuple[list[str], str] | None:
             continue
         if names:
             return names, parsed.iso
-        if not match.group("names") and _closes_text(texts[:at]) and not _goes_on(texts[at + 1 : at + 2]):
+        above_date = texts[max(0, at - _MAX_SIGNERS - 1) : at]  # all _closes_text reads: a whole slice was quadratic
+        if not match.group("names") and _closes_text(above_date) and not _goes_on(texts[at + 1 : at + 2]):
             return [], parsed.iso
     return None
 
