@@ -17,6 +17,12 @@
 - A response's records split over two lists side by side, their titles under a key read by its words
   (``infoTitle``) and their other keys not alike (a news hit has no 索引号), lost every list but the first: lists
   were of one kind only by a title key of the label table (export robustness property, seed 7 at 450 examples).
+- A page text's label line of 2,000 values each glued to the next label (``信息来源:市农业农村局发布日期:…``) raised
+  RecursionError, and fewer took time quadratic in the line: each glued label re-read the rest of the line
+  (index/readers/text.py ``_cells``; hostile inputs through read_file + read_document, round 8).
+- A date alone under a sentence, with sentences going on under it (a 大事记's entries, a meeting's date inside a
+  notice), was read as the seal's date of a signature without names: a 成文日期 the text does not have.
+- A text of thousands of dates alone copied every line above each date to judge the few just over it: quadratic.
 """
 
 from __future__ import annotations
