@@ -1066,12 +1066,24 @@ def _is_heading_under(label: str, line: str) -> bool:
     return canonical_field(label) != "title" and _names_a_document(line)
 
 
+def _in_cell(line: str | None) -> str | None:
+    """A line drawn as a table's cell (``| 福建能源监管办 |``, a value indented under its label in a text rendering)
+    without its walls; any other line as it is."""
+    if line is None:
+        return None
+    text = line.strip()
+    if len(text) > 2 and text[0] in "|｜" and text[-1] in "|｜":
+        return text.strip(_CELL_WALLS)
+    return line
+
+
 def _value_past_blanks(lines: _Lines, label: str, blank: str) -> str:
     """The value under a label past the blank lines between them (``blank`` is the first), where it reads as
     what the label's field holds, or reads as a value and the next label follows it (past blank lines too);
     else "" and nothing is consumed. A heading (…的通知, …规划) is the page's title over its text, no other
     label's value."""
-    blanks, candidate = _past_blanks(lines, blank)
+    blanks, printed = _past_blanks(lines, blank)
+    candidate = _in_cell(printed)
     heading = candidate is not None and _is_heading_under(label, candidate)
     if candidate is not None and candidate.strip() and not _is_label_line(candidate) and not heading:
         if _reads_as(label, candidate):
@@ -1088,8 +1100,8 @@ def _value_past_blanks(lines: _Lines, label: str, blank: str) -> str:
                 after = following
             if after is not None and _is_label_line(after):
                 return candidate.strip()
-    if candidate is not None:
-        lines.push_back(candidate)
+    if printed is not None:
+        lines.push_back(printed)
     for line in reversed(blanks):
         lines.push_back(line)
     return ""
