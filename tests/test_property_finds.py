@@ -25,6 +25,8 @@
 - A text of thousands of dates alone copied every line above each date to judge the few just over it: quadratic.
 - A value drawn as a table's cell on the line under its label (``• 来源:`` / ``| 福建能源监管办 |``) kept its walls
   and was lost (test_reader_text_robustness.py's combined variations, seed 4242 at 400 examples).
+- A link whose host holds a full-width colon (``http://www.example.gov.cn：8080/…``) made urllib raise ValueError
+  and lost the whole page (test_fuzz_readers.py, seed 11 at 10,000 examples; index/htmltext.py).
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from index.limits import DEFAULTS
 from index.readers import read_file
 from index.readers import text as text_reader
 from index.readers.text import label_pairs
-from index.record import RawRecord
+from index.record import RawRecord, ReadError
 
 
 def _document(tmp_path, record):
@@ -207,3 +209,27 @@ def test_a_value_drawn_as_a_cell_under_its_label_is_read_without_the_walls(tmp_p
     [raw] = [item for item in read_file(path) if isinstance(item, RawRecord)]
     doc = read_document(raw, DEFAULTS, IngestReport())
     assert doc is not None and doc.publisher == "福建能源监管办"
+
+
+def test_a_link_whose_host_holds_a_full_width_colon_loses_no_page(tmp_path):
+    # A link typed with a full-width colon before its port (http://www.example.gov.cn：8080/…) made urllib raise
+    # ValueError (its NFKC check of the host), and the whole page was "unreadable after record 0" (the broken-file
+    # property, test_fuzz_readers.py, seed 11 at 10,000 examples: a mutation put ``索引号：`` into a link's host).
+    bad = "http://www.example.gov.cn：8080/art/2019/5/6/附件一.pdf"
+    related = bad.replace("附件一.pdf", "art_2.html")
+    title = "关于印发某市政务公开工作要点的通知"
+    text = "各区人民政府，市各委办局：现将有关事项通知如下，请认真贯彻执行。" * 3
+    for head in ("", "<link rel='canonical' href='http://www.example.gov.cn/art/2019/5/6/art_1.html'>"):
+        path = tmp_path / "page.html"
+        path.write_text(
+            f"<html><head><meta charset='utf-8'><title>{title}</title>{head}</head><body><h1>{title}</h1>"
+            f"<div class='content'><p>{text}</p><p>附件：<a href='{bad}'>附件一.pdf</a></p>"
+            f"<ul><li><a href='{related}'>关于某事的通知</a></li></ul></div></body></html>",
+            "utf-8",
+        )
+        items = list(read_file(path))
+        assert [item for item in items if isinstance(item, ReadError)] == []
+        [raw] = items
+        doc = read_document(raw, DEFAULTS, IngestReport())
+        assert doc is not None and doc.title == title
+        assert [attachment.name for attachment in doc.attachments] == ["附件一.pdf"]
