@@ -335,11 +335,26 @@ def base_url(root: HtmlElement, url: str) -> str:
     if not url:
         return ""
     base = root.find(".//base[@href]")
-    return urljoin(url, base.get("href").strip()) if base is not None else url
+    return absolute(base.get("href").strip(), url) if base is not None else url
 
 
 def absolute(href: str, base: str) -> str:
-    return urljoin(base, href) if base else href
+    """``href`` resolved against ``base``; as it is where urllib cannot split either (see :func:`_path_of`)."""
+    try:
+        return urljoin(base, href) if base else href
+    except ValueError:
+        return href
+
+
+def _path_of(url: str) -> str:
+    """The path of a URL. urllib raises ValueError for a host holding a character NFKC turns into a separator (a
+    full-width colon typed in a link, ``http://www.example.gov.cn：8080/a.pdf``; CPython's bpo-36216 check), which
+    lost the whole page: then the path is what follows the host's first ``/``."""
+    try:
+        return urlsplit(url).path
+    except ValueError:
+        rest = re.split(r"[?#]", _URL_SCHEME.sub("", url, count=1), maxsplit=1)[0]
+        return rest[rest.find("/") :] if "/" in rest else ""
 
 
 # File kinds --------------------------------------------------------------------------------------
@@ -351,7 +366,7 @@ _URL_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 def kind_of(name_or_url: str) -> str:
     """The lower-case extension of a file name or URL (``pdf``), ignoring query string and fragment."""
     text = name_or_url.strip()
-    path = urlsplit(text).path if _URL_SCHEME.match(text) else re.split(r"[?#]", text, maxsplit=1)[0]
+    path = _path_of(text) if _URL_SCHEME.match(text) else re.split(r"[?#]", text, maxsplit=1)[0]
     last = unquote(path).replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
     match = _EXTENSION.search(last)
     return match.group(1).lower() if match else ""
@@ -486,7 +501,7 @@ def link_text(anchor: HtmlElement) -> str:
 
 
 def file_name(url: str) -> str:
-    return unquote(urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1])
+    return unquote(_path_of(url).rstrip("/").rsplit("/", 1)[-1])
 
 
 # Page tools --------------------------------------------------------------------------------------

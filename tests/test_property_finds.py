@@ -17,6 +17,16 @@
 - A response's records split over two lists side by side, their titles under a key read by its words
   (``infoTitle``) and their other keys not alike (a news hit has no 索引号), lost every list but the first: lists
   were of one kind only by a title key of the label table (export robustness property, seed 7 at 450 examples).
+- A page text's label line of 2,000 values each glued to the next label (``信息来源:市农业农村局发布日期:…``) raised
+  RecursionError, and fewer took time quadratic in the line: each glued label re-read the rest of the line
+  (index/readers/text.py ``_cells``; hostile inputs through read_file + read_document, round 8).
+- A date alone under a sentence, with sentences going on under it (a 大事记's entries, a meeting's date inside a
+  notice), was read as the seal's date of a signature without names: a 成文日期 the text does not have.
+- A text of thousands of dates alone copied every line above each date to judge the few just over it: quadratic.
+- A value drawn as a table's cell on the line under its label (``• 来源:`` / ``| 福建能源监管办 |``) kept its walls
+  and was lost (test_reader_text_robustness.py's combined variations, seed 4242 at 400 examples).
+- A link whose host holds a full-width colon (``http://www.example.gov.cn：8080/…``) made urllib raise ValueError
+  and lost the whole page (test_fuzz_readers.py, seed 11 at 10,000 examples; index/htmltext.py).
 """
 
 from __future__ import annotations
@@ -26,7 +36,9 @@ import json
 from index.ingest import IngestReport, read_document
 from index.limits import DEFAULTS
 from index.readers import read_file
-from index.record import RawRecord
+from index.readers import text as text_reader
+from index.readers.text import label_pairs
+from index.record import RawRecord, ReadError
 
 
 def _document(tmp_path, record):
@@ -124,3 +136,100 @@ def test_records_of_two_lists_side_by_side_with_titles_under_a_key_read_by_its_w
     raws = [item for item in read_file(path) if isinstance(item, RawRecord)]
     docs = [read_document(raw, DEFAULTS, IngestReport()) for raw in raws]
     assert [doc.title for doc in docs if doc] == [f"关于第{n}项不动产登记改革的通知" for n in range(1, 7)]
+
+
+def test_a_page_texts_label_line_of_thousands_of_glued_labels_is_read(tmp_path):
+    # A label line whose spacing a dump lost, every value glued to the next label (信息来源:市农业农村局发布日期:…),
+    # was split one glued label at a time, each time reading the rest of the line again: a line of 2,000 went past
+    # Python's recursion limit (RecursionError) and took time quadratic in its length.
+    glued = "信息来源:市农业农村局发布日期:2019-05-23" * 2000
+    pairs = label_pairs("索引号:" + glued)
+    assert len(pairs) == 4001
+    assert pairs[1:3] == [("信息来源", "市农业农村局"), ("发布日期", "2019-05-23")]
+    path = tmp_path / "page.txt"
+    path.write_text(
+        f"标题：关于印发某市政务公开工作要点的通知\n索引号：{glued}\n\n"
+        "各区人民政府，市各委办局：现将有关事项通知如下，请认真贯彻执行。\n",
+        "utf-8",
+    )
+    [raw] = [item for item in read_file(path) if isinstance(item, RawRecord)]
+    doc = read_document(raw, DEFAULTS, IngestReport())
+    assert doc is not None and doc.title == "关于印发某市政务公开工作要点的通知"
+    assert doc.pub_date == "2019-05-23"
+
+
+def test_a_date_alone_over_a_sentence_signs_no_text(tmp_path):
+    # A date alone on a line under a sentence's end was read as the seal's date closing the text (the signature
+    # without names), also where sentences go on under it: a 大事记's entries, a meeting's date inside a notice
+    # gave a 成文日期 the text does not have.
+    chronology = "\n".join(
+        f"2019年{month}月{day}日\n市政府召开常务会议，研究部署有关工作。" for month, day in [(1, 3), (2, 8), (3, 15)]
+    )
+    inside = "各区人民政府：\n现将有关事项通知如下。\n2019年5月6日\n会议期间，与会人员进行了讨论。\n一、总体要求。\n"
+    signed = "各区人民政府：\n现将有关事项通知如下，请认真贯彻执行。\n2019年5月6日\n（此件公开发布）\n"
+    pages = {
+        "chronology.txt": f"标题：某市2019年大事记\n发布日期：2020-01-05\n\n{chronology}\n",
+        "inside.txt": f"关于印发某市政务公开工作要点的通知\n{inside}",
+        "signed.txt": f"关于印发某市政务公开工作要点的通知\n{signed}",
+    }
+    written = {}
+    for name, text in pages.items():
+        path = tmp_path / name
+        path.write_text(text, "utf-8")
+        [raw] = [item for item in read_file(path) if isinstance(item, RawRecord)]
+        doc = read_document(raw, DEFAULTS, IngestReport())
+        assert doc is not None
+        written[name] = doc.written_date
+    assert written == {"chronology.txt": "", "inside.txt": "", "signed.txt": "2019-05-06"}
+
+
+def test_each_date_alone_is_judged_by_the_few_lines_over_it(monkeypatch):
+    # A text of thousands of dates alone (a list of dates, no sentence over them) copied every line above each date
+    # to judge whether it closes the text, which reads at most _MAX_SIGNERS + 1 of them: time quadratic in the
+    # lines (40,000 dates: 4.9 s of 8.8 s in signature alone). What it is handed is counted, not timed.
+    seen: list[int] = []
+    closes = text_reader._closes_text
+    monkeypatch.setattr(text_reader, "_closes_text", lambda above: seen.append(len(above)) or closes(above))
+    lines = ["关于印发某市政务公开工作要点的通知", *(f"2019年{i % 12 + 1}月{i % 28 + 1}日" for i in range(2000))]
+    assert text_reader.signature(lines) is None
+    assert len(seen) == 2000 and max(seen) <= text_reader._MAX_SIGNERS + 1
+
+
+def test_a_value_drawn_as_a_cell_under_its_label_is_read_without_the_walls(tmp_path):
+    # A text rendering that draws a label as a list item and its value indented under it as a table cell
+    # (``• 来源:`` / ``| 福建能源监管办 |``) lost the publisher: under its label the value kept the cell's walls and
+    # read as no office's name (the page-text robustness property on fjb-nea-1, two variations combined, seed 4242).
+    text = (
+        "福建能源监管办关于征求《福建省电力市场交易规则(试行)》拟修订和补充条款意见的函\n"
+        "2018-10-19 09:39\n  • 来源:\n\n    | 福建能源监管办 |\n字体：\n小\n\n"
+        "各有关单位：为进一步规范电力市场交易，现将有关条款印发给你们，请研究提出意见。\n"
+    )
+    path = tmp_path / "page.txt"
+    path.write_text(text, "utf-8")
+    [raw] = [item for item in read_file(path) if isinstance(item, RawRecord)]
+    doc = read_document(raw, DEFAULTS, IngestReport())
+    assert doc is not None and doc.publisher == "福建能源监管办"
+
+
+def test_a_link_whose_host_holds_a_full_width_colon_loses_no_page(tmp_path):
+    # A link typed with a full-width colon before its port (http://www.example.gov.cn：8080/…) made urllib raise
+    # ValueError (its NFKC check of the host), and the whole page was "unreadable after record 0" (the broken-file
+    # property, test_fuzz_readers.py, seed 11 at 10,000 examples: a mutation put ``索引号：`` into a link's host).
+    bad = "http://www.example.gov.cn：8080/art/2019/5/6/附件一.pdf"
+    related = bad.replace("附件一.pdf", "art_2.html")
+    title = "关于印发某市政务公开工作要点的通知"
+    text = "各区人民政府，市各委办局：现将有关事项通知如下，请认真贯彻执行。" * 3
+    for head in ("", "<link rel='canonical' href='http://www.example.gov.cn/art/2019/5/6/art_1.html'>"):
+        path = tmp_path / "page.html"
+        path.write_text(
+            f"<html><head><meta charset='utf-8'><title>{title}</title>{head}</head><body><h1>{title}</h1>"
+            f"<div class='content'><p>{text}</p><p>附件：<a href='{bad}'>附件一.pdf</a></p>"
+            f"<ul><li><a href='{related}'>关于某事的通知</a></li></ul></div></body></html>",
+            "utf-8",
+        )
+        items = list(read_file(path))
+        assert [item for item in items if isinstance(item, ReadError)] == []
+        [raw] = items
+        doc = read_document(raw, DEFAULTS, IngestReport())
+        assert doc is not None and doc.title == title
+        assert [attachment.name for attachment in doc.attachments] == ["附件一.pdf"]

@@ -91,12 +91,16 @@ def _cells(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
         value = value.strip(_CELL_WALLS).rstrip(_SEPARATORS_AFTER)
         if is_page_tools(value):
             value = ""  # the page's tools printed where the value is empty (信息来源:浏览次数:字体:[ ])
-        glued = _glued_label().search(value)
-        if glued is None:
+        starts = [glued.start() for glued in _glued_label().finditer(value)]
+        if not starts:
             split.append((label, value))
             continue
-        split.append((label, value[: glued.start()].strip(_CELL_WALLS)))
-        split += _cells(line_pairs(value[glued.start() :], unknown=True)) or [(label, value)]
+        split.append((label, value[: starts[0]].strip(_CELL_WALLS)))
+        # Each glued label's piece is read alone, so a line of many costs time in proportion to its length (read as
+        # the rest of the line, one label at a time, it went 1,000 levels deep and quadratic).
+        for start, end in zip(starts, [*starts[1:], None], strict=True):
+            piece = value[start:end]
+            split += _cells(line_pairs(piece, unknown=True)) or [(label, piece)]
     return split
 
 
@@ -652,7 +656,8 @@ def signature(lines: list[str]) -> tuple[list[str], str] | None:
             continue
         if names:
             return names, parsed.iso
-        if not match.group("names") and _closes_text(texts[:at]):
+        above_date = texts[max(0, at - _MAX_SIGNERS - 1) : at]  # all _closes_text reads: a whole slice was quadratic
+        if not match.group("names") and _closes_text(above_date) and not _goes_on(texts[at + 1 : at + 2]):
             return [], parsed.iso
     return None
 
@@ -718,7 +723,14 @@ def _glued_signature(texts: list[str], at: int) -> tuple[list[str], str] | None:
         above -= 1
     if names:
         return names, iso
-    return ([], iso) if _closes_text(texts[:at]) else None
+    closes = _closes_text(texts[max(0, at - _MAX_SIGNERS - 1) : at]) and not _goes_on(texts[at + 1 : at + 2])
+    return ([], iso) if closes else None
+
+
+def _goes_on(below: list[str]) -> bool:
+    """Whether the line under a date alone is a sentence: then the date heads what follows (a 大事记's entry, a
+    meeting's date in a report), and a seal's date closes no text there."""
+    return bool(below) and _is_clause(below[0]) and len(_HAN.findall(below[0])) >= _HEADING_HAN
 
 
 def _closes_text(above: list[str]) -> bool:
@@ -1154,12 +1166,24 @@ def _is_heading_under(label: str, line: str) -> bool:
     return canonical_field(label) != "title" and _names_a_document(line)
 
 
+def _in_cell(line: str | None) -> str | None:
+    """A line drawn as a table's cell (``| 福建能源监管办 |``, a value indented under its label in a text rendering)
+    without its walls; any other line as it is."""
+    if line is None:
+        return None
+    text = line.strip()
+    if len(text) > 2 and text[0] in "|｜" and text[-1] in "|｜":
+        return text.strip(_CELL_WALLS)
+    return line
+
+
 def _value_past_blanks(lines: _Lines, label: str, blank: str) -> str:
     """The value under a label past the blank lines between them (``blank`` is the first), where it reads as
     what the label's field holds, or reads as a value and the next label follows it (past blank lines too);
     else "" and nothing is consumed. A heading (…的通知, …规划) is the page's title over its text, no other
     label's value."""
-    blanks, candidate = _past_blanks(lines, blank)
+    blanks, printed = _past_blanks(lines, blank)
+    candidate = _in_cell(printed)
     heading = candidate is not None and _is_heading_under(label, candidate)
     if candidate is not None and candidate.strip() and not _is_label_line(candidate) and not heading:
         if _reads_as(label, candidate):
@@ -1176,8 +1200,8 @@ def _value_past_blanks(lines: _Lines, label: str, blank: str) -> str:
                 after = following
             if after is not None and _is_label_line(after):
                 return candidate.strip()
-    if candidate is not None:
-        lines.push_back(candidate)
+    if printed is not None:
+        lines.push_back(printed)
     for line in reversed(blanks):
         lines.push_back(line)
     return ""
