@@ -32,11 +32,11 @@ import threading
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from index.record import Attachment, Document, Finding, IndexNo, Link, RawRecord
+from index.record import Attachment, Document, Finding, IndexNo, Link, RawRecord, as_dict
 
 FILE_NAME = "history.sqlite"
 ONLINE = "在线"
@@ -123,7 +123,7 @@ def path_for(index_dir: Path) -> Path:
 
 def document_to_json(doc: Document) -> dict[str, Any]:
     """Every field of ``doc`` as JSON values (attachments without the local path they were read from)."""
-    data = asdict(doc)
+    data = as_dict(doc)
     for attachment in data["attachments"]:
         attachment.pop("path", None)
     return data
