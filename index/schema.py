@@ -148,6 +148,7 @@ def to_fields(doc: Document, digest: str) -> dict[str, object]:
     document in either; title and body store the text as published (``_stored_<name>``).
     """
     title, body = to_simplified(doc.title), to_simplified(doc.body)
+    said = crossrefs.statements(doc)  # read once for both directions
     fields: dict[str, object] = {
         "id": doc.id,
         "title": title,
@@ -179,8 +180,8 @@ def to_fields(doc: Document, digest: str) -> dict[str, object]:
         "interpretation": crossrefs.interpretation_of(doc),
         "refs": " ".join(crossrefs.refs(doc)),
         "cites": " ".join(crossrefs.cites(doc)),
-        "repeals": " ".join(crossrefs.repeals(doc)),
-        "repealed_by": " ".join(crossrefs.repealed_by(doc)),
+        "repeals": " ".join(crossrefs.repeals(doc, said)),
+        "repealed_by": " ".join(crossrefs.repealed_by(doc, said)),
         "mentions": " ".join(crossrefs.mentions(doc)),
         "disclosure": doc.disclosure,
         "flags": ",".join(sorted({w.code for w in doc.warnings})),
