@@ -33,7 +33,10 @@ from index.query import SearchRequest
 from index.whoosh import generations
 from index.whoosh.catalog import Catalog
 
-_BROAD = [("broad", "通知", {}, "date"), ("broad", "关于", {}, "relevance")]
+_BROAD: list[tuple[str, str, dict[str, list[str]], str]] = [
+    ("broad", "通知", {}, "date"),
+    ("broad", "关于", {}, "relevance"),
+]
 
 
 def segment_files(index: Path) -> dict[str, list[str]]:
