@@ -349,14 +349,18 @@ def mentions(doc: Document) -> list[str]:
     return _without_own(quoted_title_tokens(text) + doc_no_tokens(text), doc)
 
 
-def repeals(doc: Document) -> list[str]:
-    """Tokens of the documents this one says it repeals or replaces (原《X》同时废止; 本办法代替…)."""
-    return _without_own([token for found in statements(doc) if not found.passive for token in found.tokens], doc)
+def repeals(doc: Document, said: list[Statement] | None = None) -> list[str]:
+    """Tokens of the documents this one says it repeals or replaces (原《X》同时废止; 本办法代替…); ``said``: its
+    :func:`statements`, where the caller has them already."""
+    said = statements(doc) if said is None else said
+    return _without_own([token for found in said if not found.passive for token in found.tokens], doc)
 
 
-def repealed_by(doc: Document) -> list[str]:
-    """Tokens of the documents this one says it was repealed or replaced by (本文件已被《Y》废止)."""
-    return _without_own([token for found in statements(doc) if found.passive for token in found.tokens], doc)
+def repealed_by(doc: Document, said: list[Statement] | None = None) -> list[str]:
+    """Tokens of the documents this one says it was repealed or replaced by (本文件已被《Y》废止); ``said`` as in
+    :func:`repeals`."""
+    said = statements(doc) if said is None else said
+    return _without_own([token for found in said if found.passive for token in found.tokens], doc)
 
 
 def statements(doc: Document) -> list[Statement]:

@@ -32,11 +32,11 @@ import threading
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from index.record import Attachment, Document, Finding, IndexNo, Link, RawRecord
+from index.record import Attachment, Document, Finding, IndexNo, Link, RawRecord, as_dict
 
 FILE_NAME = "history.sqlite"
 ONLINE = "在线"
@@ -123,7 +123,7 @@ def path_for(index_dir: Path) -> Path:
 
 def document_to_json(doc: Document) -> dict[str, Any]:
     """Every field of ``doc`` as JSON values (attachments without the local path they were read from)."""
-    data = asdict(doc)
+    data = as_dict(doc)
     for attachment in data["attachments"]:
         attachment.pop("path", None)
     return data
@@ -176,9 +176,9 @@ class Observation:
 
     doc_id: str
     digest: str  # content_digest of the payload
-    payload: bytes  # zlib-compressed JSON of the whole document
+    document: bytes  # JSON of the whole document (UTF-8); b"" once pickled (``payload`` kept)
     raw_sha256: str
-    raw: bytes  # zlib-compressed raw bytes
+    raw_data: bytes  # the raw bytes; b"" once pickled (``raw`` kept)
     raw_size: int
     content_type: str
     at: str
@@ -192,6 +192,31 @@ class Observation:
     gone: str = ""  # a HOW_NOTICED code when the source says the document is withdrawn
     title: str = ""
     publisher: str = ""
+    _payload: bytes | None = field(default=None, repr=False, compare=False)
+    _raw: bytes | None = field(default=None, repr=False, compare=False)
+
+    # Compressed only where the history stores them (a new version; raw bytes it does not hold): a document read
+    # again with the same content and the same raw bytes costs no compression.
+
+    @property
+    def payload(self) -> bytes:
+        """The document's JSON, zlib-compressed (level 6), as a version keeps it."""
+        if self._payload is None:
+            self._payload = zlib.compress(self.document, 6)
+        return self._payload
+
+    @property
+    def raw(self) -> bytes:
+        """The raw bytes, zlib-compressed (level 6), as the raw table keeps them."""
+        if self._raw is None:
+            self._raw = zlib.compress(self.raw_data, 6)
+        return self._raw
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (a cluster worker's reading sent to the lead) compressed, as before: the worker compresses."""
+        state = dict(self.__dict__)
+        state["_payload"], state["_raw"], state["document"], state["raw_data"] = self.payload, self.raw, b"", b""
+        return state
 
 
 def raw_of(record: RawRecord) -> tuple[bytes, str]:
@@ -225,9 +250,9 @@ def observe(doc: Document, record: RawRecord, *, at: str | None = None) -> Obser
     return Observation(
         doc_id=doc.id,
         digest=content_digest(data),
-        payload=zlib.compress(payload, 6),
+        document=payload,
         raw_sha256=hashlib.sha256(raw).hexdigest(),
-        raw=zlib.compress(raw, 6),
+        raw_data=raw,
         raw_size=len(raw),
         content_type=content_type,
         at=str(gone.get("at") or fetch.get("checked_at") or fetch.get("fetched_at") or at or utc_now()),
@@ -429,10 +454,11 @@ class History:
         with self._connection() as db:
             if self.is_taken_down(obs.doc_id):
                 return "taken_down"
-            db.execute(
-                "INSERT OR IGNORE INTO raw (sha256, size, content_type, data) VALUES (?, ?, ?, ?)",
-                (obs.raw_sha256, obs.raw_size, obs.content_type, obs.raw),
-            )
+            if db.execute("SELECT 1 FROM raw WHERE sha256 = ?", (obs.raw_sha256,)).fetchone() is None:
+                db.execute(
+                    "INSERT INTO raw (sha256, size, content_type, data) VALUES (?, ?, ?, ?)",
+                    (obs.raw_sha256, obs.raw_size, obs.content_type, obs.raw),
+                )
             row = db.execute("SELECT * FROM documents WHERE doc_id = ?", (obs.doc_id,)).fetchone()
             event = "seen"
             if row is None:

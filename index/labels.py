@@ -793,6 +793,10 @@ def _label_after_colon() -> re.Pattern[str]:
     return re.compile(rf"([:：])(?=(?:{known}){_PAD}[:：])")
 
 
+def _colon_and_space(match: re.Match[str]) -> str:
+    return match[1] + " "
+
+
 # A crawler's text dump may write its keys as they are named in its code, one a line with a colon
 # (changwu/gov_spider export.py: ``title: …``, ``url: …``, ``author: …``, ``content:`` then the text). Such a key
 # counts only at the very start of the line, and only a label of three or more letters (no ``id:``, ``no:``).
@@ -812,10 +816,13 @@ def line_pairs(line: str, unknown: bool = False, keys: bool = False) -> list[tup
         return [(key["key"], text[key.end() :].strip())]
     # An empty value whose cell's spacing a dump lost (``发文字号：发布日期：2009年05月12日``): a known label with its
     # colon right after a label's colon starts a pair of its own.
-    text = _label_after_colon().sub(r"\1 ", text)
-    matches = list(_line_pattern(unknown).finditer(text))
-    if not matches or matches[0].start() != 0:
+    # (A function, not the template r"\1 ": a template is looked up in re's cache by the pattern's hash, which
+    # hashes this large pattern's whole code at every call.)
+    text = _label_after_colon().sub(_colon_and_space, text)
+    pattern = _line_pattern(unknown)
+    if pattern.match(text) is None:  # the first label must start the line: a line of text is not searched through
         return []
+    matches = list(pattern.finditer(text))
     pairs = []
     for match, following in zip(matches, [*matches[1:], None], strict=True):
         end = following.start() if following else len(text)

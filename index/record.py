@@ -8,7 +8,8 @@ values still as the source wrote them), or a :class:`ReadError` for a record it 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import copy
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -225,3 +226,24 @@ class ReadError(Exception):
         where = " ".join(part for part in (self.source, self.locator) if part)
         what = f"field {self.field}: " if self.field else ""
         return f"{where}: {what}{self.message}"
+
+
+_ATOMS = (str, int, float, bool, type(None))
+
+
+def as_dict(value: Any) -> Any:
+    """``dataclasses.asdict(value)`` for a dataclass (a Document and the records it holds), the same dicts, lists and
+    values, made without its deep copy of every string: a value that is no dataclass, list, tuple or dict is copied
+    as ``asdict`` copies it (``copy.deepcopy``), a str, number, bool or None kept as it is (a deep copy of one is
+    itself). Ingest makes two of each document (its content hash, the history's payload)."""
+    if type(value) in _ATOMS:
+        return value
+    if hasattr(type(value), "__dataclass_fields__"):
+        return {item.name: as_dict(getattr(value, item.name)) for item in fields(value)}
+    if isinstance(value, tuple) and hasattr(value, "_fields"):  # a named tuple, as asdict rebuilds one
+        return type(value)(*[as_dict(item) for item in value])
+    if isinstance(value, list | tuple):
+        return type(value)(as_dict(item) for item in value)
+    if isinstance(value, dict):
+        return type(value)((as_dict(key), as_dict(item)) for key, item in value.items())
+    return copy.deepcopy(value)

@@ -15,7 +15,7 @@ from index.analysis import ChineseAnalyzer
 from index.bigrams import BigramAnalyzer
 from index.convert import to_simplified
 from index.identifiers import doc_no_keys, index_no_key
-from index.record import Attachment, Document, Finding, IndexNo, Link
+from index.record import Attachment, Document, Finding, IndexNo, Link, as_dict
 from index.whoosh.postings import GramPositions, TermCounts
 
 # Bumped whenever the schema or the analysis changes, so an old index is rebuilt, not misread.
@@ -125,7 +125,7 @@ def date_from_key(key: int) -> str:
 
 def content_hash(doc: Document) -> str:
     """A hash of everything indexed about a document, to skip unchanged documents on re-ingest."""
-    payload = asdict(doc)
+    payload = as_dict(doc)
     for volatile in ("source", "locator", "fetched_at"):
         payload.pop(volatile)
     for attachment in payload["attachments"]:
@@ -148,6 +148,7 @@ def to_fields(doc: Document, digest: str) -> dict[str, object]:
     document in either; title and body store the text as published (``_stored_<name>``).
     """
     title, body = to_simplified(doc.title), to_simplified(doc.body)
+    said = crossrefs.statements(doc)  # read once for both directions
     fields: dict[str, object] = {
         "id": doc.id,
         "title": title,
@@ -179,8 +180,8 @@ def to_fields(doc: Document, digest: str) -> dict[str, object]:
         "interpretation": crossrefs.interpretation_of(doc),
         "refs": " ".join(crossrefs.refs(doc)),
         "cites": " ".join(crossrefs.cites(doc)),
-        "repeals": " ".join(crossrefs.repeals(doc)),
-        "repealed_by": " ".join(crossrefs.repealed_by(doc)),
+        "repeals": " ".join(crossrefs.repeals(doc, said)),
+        "repealed_by": " ".join(crossrefs.repealed_by(doc, said)),
         "mentions": " ".join(crossrefs.mentions(doc)),
         "disclosure": doc.disclosure,
         "flags": ",".join(sorted({w.code for w in doc.warnings})),

@@ -407,3 +407,26 @@ def test_a_fetch_says_withdrawn_by_404_410_or_a_redirect_to_the_home_page() -> N
     assert withdrawal(page, fetched(200, "http://www.example.gov.cn/xxgk/2024/t20240105_1001_1.html")) == ""
     assert withdrawal(page, fetched(200)) == "" and withdrawal(page, fetched(500)) == ""
     assert withdrawal("http://www.example.gov.cn/", fetched(200, "http://www.example.gov.cn/index.html")) == ""
+
+
+def test_a_reading_is_compressed_only_where_the_history_stores_it_and_pickles_compressed(tmp_path) -> None:
+    import pickle
+    import zlib
+
+    from index.record import Document, RawRecord
+
+    body = "第一条 本办法适用于本市。" * 50
+    doc = Document(id="a-1", title="关于印发办法的通知", body=body, source="a.jsonl", locator="line 1")
+    record = RawRecord(fields={"title": doc.title, "body": doc.body}, source="a.jsonl", locator="line 1")
+    with history.History(tmp_path / "history.sqlite") as hist:
+        first = history.observe(doc, record, at="2026-12-01T00:00:00Z")
+        assert hist.apply(first) == "new"
+        again = history.observe(doc, record, at="2026-12-02T00:00:00Z")
+        assert hist.apply(again) == "seen"
+        assert again._payload is None and again._raw is None  # the same content and bytes: nothing compressed
+        hist.commit()
+        stats = hist.stats()
+    assert (stats["versions"], stats["raw_blobs"], stats["sightings"]) == (1, 1, 2)
+    sent = pickle.loads(pickle.dumps(history.observe(doc, record, at="2026-12-03T00:00:00Z")))
+    assert sent.document == b"" and sent.raw_data == b""  # what a cluster worker sends: compressed only
+    assert zlib.decompress(sent.payload) == first.document and zlib.decompress(sent.raw) == first.raw_data

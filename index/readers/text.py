@@ -763,7 +763,10 @@ def _is_heading_piece(text: str, title: str) -> bool:
     """Whether a line is the title or a piece of it (the heading printed over several lines), the page's heading
     and the label's title compared by their letters: width, spaces and punctuation aside (（摘要） and (摘要), a
     heading's 、 the label leaves out), and a letter or two the heading prints otherwise (○ for 〇) allowed."""
-    piece, whole = _letters(text), _letters(title)
+    whole = _letters(title)
+    if _han_count(text[: 2 * len(whole) + 1]) > len(whole) or _han_count(text) > len(whole):
+        return False  # more Chinese characters than the title has letters (NFKC keeps each one: no piece of it)
+    piece = _letters(text)
     if not piece or not whole or len(_HAN.findall(piece)) < min(_HEADING_HAN, len(_HAN.findall(whole))):
         return False
     if piece in whole:
@@ -776,6 +779,11 @@ def _is_heading_piece(text: str, title: str) -> bool:
 
 _PIECE_SHARE = 0.85
 _NOT_LETTERS = re.compile(r"[\s\W_]+")
+
+
+def _han_count(text: str) -> int:
+    """How many Chinese characters (_HAN) a text holds."""
+    return len(text) - len(_HAN.sub("", text))
 
 
 def _letters(text: str) -> str:
@@ -1648,6 +1656,7 @@ _READ_WITHOUT_LABELS = Finding(
 
 
 _MAX_ECHO = 10  # lines of the page's heading over a record's body: its names, 索引号, title and 文号, maybe twice
+_MAX_HEAD_LINE = 300  # characters: a heading's line other than the title is shorter (a body printed as one line is not)
 _HEAD_LINES = 4 * _MAX_ECHO  # lines looked at for them, blank ones among them
 
 
@@ -1673,6 +1682,8 @@ def page_text_fields(body: str, fields: dict[str, object]) -> dict[str, object]:
         seen += 1
         if seen > _MAX_ECHO:
             break
+        if len(text) > _MAX_HEAD_LINE and not _is_heading_piece(text, title):
+            break  # the text's own first line: no 索引号, 文号, date, names or tools line is that long
         if _is_heading_piece(text, title) and not _is_prose(text):
             echoed = True
         elif (index_no := parse_index_no(text)) is not None and index_no.variant != "unrecognised":

@@ -33,6 +33,8 @@ import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from whoosh.analysis import CompositeAnalyzer, IDTokenizer, RegexTokenizer, StripFilter
+from whoosh.fields import ID, KEYWORD, FieldType
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import Index
 from whoosh.writing import SegmentWriter
@@ -146,6 +148,8 @@ class BulkWriter:
         self.schema = ix.schema
         self._on_commit = on_commit
         self._userdict = userdict_of(self.schema["body"].analyzer)
+        # Fields whose analysis of a string _check leaves to the batch's (it cannot fail there).
+        self._any_string = frozenset(name for name, field in self.schema.items() if _takes_any_string(field))
         self._whoosh = ix.writer()  # the write lock, deletions, and the table of contents
         self._folder = Path(ix.storage.folder)
         # A dot-folder: Whoosh's clean-up of files no commit names does not look inside it.
@@ -225,7 +229,8 @@ class BulkWriter:
                 if isinstance(value, str):
                     value.encode("utf-8")
                 if field.indexed and not isinstance(field.format, GramPositions | TermCounts):
-                    list(field.index(value))
+                    if not (name in self._any_string and isinstance(value, str)):
+                        list(field.index(value))
                 if field.column_type is not None:
                     field.to_column_value(value)
             except Exception as exc:  # whatever the field type raises, the document is refused, not the batch
@@ -314,6 +319,18 @@ class BulkWriter:
     def _close(self) -> None:
         self._stop_workers()
         shutil.rmtree(self._scratch, ignore_errors=True)
+
+
+def _takes_any_string(field: FieldType) -> bool:
+    """Whether the field's analysis takes any string without fail, so that :meth:`BulkWriter._check` need not try it
+    (the batch analyses every document anyway): an ID or KEYWORD field whose analyzer only cuts (the whole value, or
+    its parts between commas or spaces, stripped)."""
+    analyzer = getattr(field, "analyzer", None)
+    parts = analyzer.items if isinstance(analyzer, CompositeAnalyzer) else [analyzer]
+    return type(field) in (ID, KEYWORD) and all(type(part) in _CUTTERS for part in parts)
+
+
+_CUTTERS = (IDTokenizer, RegexTokenizer, StripFilter)
 
 
 class SavedDocuments:
