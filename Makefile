@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test hunt ingest serve lint bench clean
+.PHONY: test-whoosh test-cluster run test hunt ingest serve lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,8 +37,16 @@ CLUSTER_ARGS ?= -k "not schemathesis and not fuzz"
 # and schemathesis gives the 23 route tests of test_web_schemathesis.py one id, so all but one of them would not run.
 PYTEST_WORKERS ?= 2
 
+# The two passes run side by side (each waits on servers, browsers and searchd for a third of its time, so one
+# pass alone leaves the machine partly idle); make's --output-sync prints each pass's report whole when it ends,
+# and `make test` fails if either does. `make test-whoosh` or `make test-cluster` runs one alone.
 test: $(STAMP)
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-whoosh test-cluster
+
+test-whoosh: $(STAMP)
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+test-cluster: $(STAMP)
 	PORTAL_STORE=manticore $(BIN)/python -m pytest -n $(PYTEST_WORKERS) tests/web $(CLUSTER_ARGS)
 
 # Hypothesis's properties alone (pytest's `hypothesis` marker), each drawing HUNT times the examples it draws in
