@@ -17,6 +17,7 @@ import unicodedata
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from index.attachments import first_file, kind_of, lookups
 from index.dates import iso_date, parse_date, spreadsheet_day, today_in_china
@@ -79,6 +80,29 @@ def clean_line(text: Any) -> str:
         return ""
     text = html.unescape(_ANY_MARKUP.sub("", str(text)))
     return _SPACES.sub(" ", text).strip()
+
+
+# A URL's scheme and host (what urllib checks: the netloc, up to the first / ? #), and the rest.
+_URL_HOST = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)([^/?#]*)(.*)$", re.DOTALL)
+
+
+def clean_url(text: Any) -> str:
+    """A URL as :func:`clean_line` cleans it, whose host urllib can split: the host NFKC-normalised, as a browser
+    maps it (UTS #46: a full-width colon or dot typed in a link, ``http://www.example.gov.cn：8080/``, is ``:`` and
+    ``.``), and square brackets outside a valid IPv6 host percent-encoded. urllib's ``urlsplit`` raises ValueError
+    for both (CPython bpo-36216; an unbalanced or invalid ``[…]``), and one such link used to stop a whole ingest.
+    Never raises."""
+    url = clean_line(text)
+    match = _URL_HOST.match(url)
+    if match is None:
+        return url
+    scheme, host, rest = match.groups()
+    url = scheme + unicodedata.normalize("NFKC", host) + rest
+    try:
+        urlsplit(url)
+    except ValueError:
+        url = url.replace("[", "%5B").replace("]", "%5D")
+    return url
 
 
 def clean_body(text: Any) -> str:
@@ -313,10 +337,10 @@ def attachments_of(value: Any, root: Path | None = None) -> list[Attachment]:
     for item in _as_list(value):
         if isinstance(item, dict):
             name = clean_line(item.get("name") or item.get("title") or "")
-            url = clean_line(item.get("url") or item.get("href") or item.get("path") or "")
+            url = clean_url(item.get("url") or item.get("href") or item.get("path") or "")
             text = str(item.get("text") or "")
         else:
-            url = clean_line(item) if re.match(r"^(https?://|/|\.{0,2}/)", str(item).strip()) else ""
+            url = clean_url(item) if re.match(r"^(https?://|/|\.{0,2}/)", str(item).strip()) else ""
             name, text = ("" if url else clean_line(item)), ""
         name = name or url.rstrip("/").rsplit("/", 1)[-1]
         if name or url:
@@ -333,7 +357,7 @@ def related_of(value: Any) -> list[Link]:
         if isinstance(item, dict):
             title, url = (
                 clean_line(item.get("title") or item.get("name") or ""),
-                clean_line(item.get("url") or ""),
+                clean_url(item.get("url") or ""),
             )
         else:
             title, url = clean_line(item), ""
@@ -438,7 +462,7 @@ def normalise(record: RawRecord, today: date | None = None, publishers: Publishe
         body=body,
         attachments=attachments_of(fields.get("attachments"), record.attachment_root),
         related=related_of(fields.get("related")),
-        url=clean_line(fields.get("url")),
+        url=clean_url(fields.get("url")),
         site=clean_line(fields.get("site")),
         column=clean_line(fields.get("column")),
         source=record.source,

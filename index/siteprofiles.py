@@ -70,7 +70,10 @@ class SiteProfile:
 
     def matches(self, url: str) -> bool:
         """Whether a page at ``url`` is this site's (host and URL pattern both, where given)."""
-        host = (urlsplit(url).hostname or "").lower() if "://" in url else ""
+        try:
+            host = (urlsplit(url).hostname or "").lower() if "://" in url else ""
+        except ValueError:  # a host urllib refuses (a full-width colon, an unbalanced bracket) is no site's
+            host = ""
         if self.hosts and not any(fnmatch.fnmatchcase(host, pattern) for pattern in self.hosts):
             return False
         return self.url is None or bool(self.url.search(url))

@@ -27,6 +27,8 @@
   and was lost (test_reader_text_robustness.py's combined variations, seed 4242 at 400 examples).
 - A link whose host holds a full-width colon (``http://www.example.gov.cn：8080/…``) made urllib raise ValueError
   and lost the whole page (test_fuzz_readers.py, seed 11 at 10,000 examples; index/htmltext.py).
+- The same kind of URL as a record's own URL (or an unbalanced ``[`` in its host) stopped the whole ingest while
+  the document's fields were made: URLs are cleaned as a browser reads them (index.normalise.clean_url).
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ from index.readers import read_file
 from index.readers import text as text_reader
 from index.readers.text import label_pairs
 from index.record import RawRecord, ReadError
+from index.whoosh.catalog import Catalog
+from index.whoosh.ingest import ingest_paths
 
 
 def _document(tmp_path, record):
@@ -233,3 +237,34 @@ def test_a_link_whose_host_holds_a_full_width_colon_loses_no_page(tmp_path):
         doc = read_document(raw, DEFAULTS, IngestReport())
         assert doc is not None and doc.title == title
         assert [attachment.name for attachment in doc.attachments] == ["附件一.pdf"]
+
+
+def test_a_records_url_whose_host_urllib_refuses_stops_no_ingest(tmp_path):
+    # The same kind of link as a record's own URL in an export: urllib raised ValueError while the document's fields
+    # were made (its citation tokens split the URL), and the whole ingest stopped with a traceback, the records after
+    # it unread. The URL is cleaned as a browser reads it (index.normalise.clean_url), and the batch goes on.
+    records = [
+        {
+            "title": f"关于印发第{n}号办法的通知",
+            "url": url,
+            "content": "各乡镇人民政府：现将办法印发给你们，请认真贯彻执行。",
+        }
+        for n, url in enumerate(
+            [
+                "http://www.example.gov.cn：8080/art/2023/5/6/art_1.html",
+                "http://[abc/art/2023/5/6/art_2.html",
+                "http://www.example.gov.cn/art/2023/5/6/art_3.html",
+            ],
+            start=1,
+        )
+    ]
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(records, ensure_ascii=False), "utf-8")
+    report = ingest_paths([path], tmp_path / "index")
+    assert report.rejected == [] and len(report.added) == 3
+    urls = {doc.url for doc in Catalog(tmp_path / "index").documents()}
+    assert urls == {
+        "http://www.example.gov.cn:8080/art/2023/5/6/art_1.html",
+        "http://%5Babc/art/2023/5/6/art_2.html",
+        "http://www.example.gov.cn/art/2023/5/6/art_3.html",
+    }
