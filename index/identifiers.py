@@ -29,8 +29,9 @@ INDEX_TAIL = re.compile(r"^(?:19|20)\d{2}(?:0[1-9]|1[0-2])?-\d{1,8}$")
 
 
 def normalise_index_no(text: str) -> str:
-    """NFKC, every dash variant to '-', ／ and \\ to '/', no whitespace, upper-case."""
-    text = unicodedata.normalize("NFKC", text).translate(_DASH_TABLE)
+    """NFKC, every dash variant to '-', ／ and \\ to '/', no whitespace, upper-case, without a label's colon left in
+    front (``：000014349/2019-00012``, where a page set the colon in a cell of its own)."""
+    text = unicodedata.normalize("NFKC", text).translate(_DASH_TABLE).strip().lstrip(":").lstrip()
     # Composed again: NFKC can leave a combining mark that only meets its letter once spaces go (U ¯).
     return unicodedata.normalize("NFKC", re.sub(r"\s+", "", text).upper())
 
@@ -81,9 +82,9 @@ def parse_index_no(raw: str) -> IndexNo | None:
     normalised = normalise_index_no(raw)
     if not normalised:
         return None
-    raw, key = raw.strip(), index_no_key(normalised)
+    raw, key = raw.strip().lstrip(":：").lstrip(), index_no_key(normalised)
     # Spaces separate groups too where nothing else does (014319733 2018 00019).
-    spaced = unicodedata.normalize("NFKC", raw).translate(_DASH_TABLE).upper()
+    spaced = unicodedata.normalize("NFKC", raw).translate(_DASH_TABLE).upper().strip().lstrip(":")
     groups = [group for group in re.split(rf"(?:\s|{_SEPARATORS.pattern})+", spaced) if group]
     separators = set("".join(_SEPARATORS.findall(normalised)))
     if len(groups) == 1:

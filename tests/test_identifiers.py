@@ -173,6 +173,16 @@ from index.identifiers import (
             True,
             id="underscore-and-dot",
         ),
+        pytest.param(
+            "：014319733/2018-00019",
+            "014319733/2018-00019",
+            "standard",
+            "014319733",
+            2018,
+            "2018-00019",
+            True,
+            id="label-colon-left-in-front",  # a page's colon in a cell of its own (round 8's hunt)
+        ),
     ],
 )
 def test_parse_index_no(raw, normalised, variant, org, year, tail, check_ok):
