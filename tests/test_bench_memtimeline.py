@@ -28,7 +28,8 @@ def test_sampler_sees_a_child_and_keeps_the_peak() -> None:
     finally:
         child.kill()
         child.wait()
-    assert alone["workers_mb"] == [] and row["tree_mb"] >= row["main_mb"] + 64
+    # Children the process had before (an xdist worker may hold multiprocessing's resource tracker) count as well.
+    assert row["tree_mb"] >= row["main_mb"] + sum(row["workers_mb"]) - 0.5 and row["tree_mb"] >= row["main_mb"] + 64
     assert sampler.peaks["tree_mb"]["tree_mb"] >= row["tree_mb"]
     assert "test_sampler_sees_a_child_and_keeps_the_peak" not in json.dumps(row["stack"])  # the project's code only
     lines = [json.loads(line) for line in out.getvalue().splitlines()]

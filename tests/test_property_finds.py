@@ -27,6 +27,8 @@
   and was lost (test_reader_text_robustness.py's combined variations, seed 4242 at 400 examples).
 - A link whose host holds a full-width colon (``http://www.example.gov.cn：8080/…``) made urllib raise ValueError
   and lost the whole page (test_fuzz_readers.py, seed 11 at 10,000 examples; index/htmltext.py).
+- A table's rows keyed by number (pandas' orient ``index``) whose values are Scrapy's ``.getall()`` lists gave one
+  document: a row's title had to be a text (test_reader_export_robustness.py's combined variations, in CI).
 - The same kind of URL as a record's own URL (or an unbalanced ``[`` in its host) stopped the whole ingest while
   the document's fields were made: URLs are cleaned as a browser reads them (index.normalise.clean_url).
 """
@@ -268,3 +270,31 @@ def test_a_records_url_whose_host_urllib_refuses_stops_no_ingest(tmp_path):
         "http://%5Babc/art/2023/5/6/art_2.html",
         "http://www.example.gov.cn/art/2023/5/6/art_3.html",
     }
+
+
+def test_a_tables_rows_keyed_by_number_with_values_as_lists_are_all_read(tmp_path):
+    # pandas' orient ``index`` ({"0": {…}, "1": {…}}) over records whose values are Scrapy's .getall() lists
+    # (``"title": ["…"]``) gave one document, not one a row: a row's title had to be a text, not a list of one
+    # (test_reader_export_robustness.py's combined variations in CI, on jyy-monthly-implement.jsonp).
+    rows = {
+        str(n): {
+            "id": n,
+            "title": [title],
+            "publisher": ["浙江·丽水"],
+            "time": ["2019-01-02"],
+            "url": [f"http://www.example.gov.cn/art/{n}.html"],
+        }
+        for n, title in enumerate(
+            [
+                "丽水市不动产登记云平台上线",
+                "景洪市实施不动产登记与交易税收一窗受理",
+                "关于做好春节期间安全生产工作的通知",
+            ]
+        )
+    }
+    path = tmp_path / "rows.json"
+    path.write_text(json.dumps(rows, ensure_ascii=False), "utf-8")
+    items = list(read_file(path))
+    assert [item for item in items if isinstance(item, ReadError)] == []
+    docs = [read_document(item, DEFAULTS, IngestReport()) for item in items]
+    assert sorted(doc.title for doc in docs if doc is not None) == sorted(value["title"][0] for value in rows.values())

@@ -588,7 +588,7 @@ def _keyed_records(data: dict) -> list[object] | None:
     if len(members) < 2 or any(canonical_field(key) for key in members):
         return None  # a record's own parts ({"body": {…}, "attachment": {…}}) are no records
     titled = [record_from_mapping(member, "", "").fields.get("title") for member in members.values()]
-    has_title = [isinstance(title, str) and bool(title.strip()) for title in titled]
+    has_title = [_has_text(title) for title in titled]  # a list of texts too (Scrapy's .getall())
     # Every member titled; or rows of one table keyed by their number (pandas' orient ``index``: ``{"0": {"文件": …},
     # "1": {…}}``), all of one shape, some titled (a title read by its value may miss in a row).
     rows = (
