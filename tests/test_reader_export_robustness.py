@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import HUNT, examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -990,7 +991,15 @@ def test_an_exports_records_varied_keep_every_field(tmp_path, baseline, transfor
     assert not wrong, wrong
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# Derandomized in `make test` (the same 30 draws every run, so that CI's verdict is the code's, not the draw's);
+# `make hunt` draws afresh and ten times as many: seed 55 finds a one-record response split over two lists under a
+# caption, its record's metadata as domainMetaList entries, read as the caption alone (open).
+@settings(
+    max_examples=examples(30),
+    derandomize=HUNT == 1,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(data=st.data())
 def test_variations_combined_keep_every_field(tmp_path, baseline, data):
     entry_file = data.draw(st.sampled_from(FILES))
