@@ -29,6 +29,8 @@
   and lost the whole page (test_fuzz_readers.py, seed 11 at 10,000 examples; index/htmltext.py).
 - A table's rows keyed by number (pandas' orient ``index``) whose values are Scrapy's ``.getall()`` lists gave one
   document: a row's title had to be a text (test_reader_export_robustness.py's combined variations, in CI).
+- One record in two side-by-side lists under a caption, its metadata as domainMetaList entries, was lost: the
+  entries were read through the list of records as the caption's own fields (the combined variations, seed 55).
 - The same kind of URL as a record's own URL (or an unbalanced ``[`` in its host) stopped the whole ingest while
   the document's fields were made: URLs are cleaned as a browser reads them (index.normalise.clean_url).
 """
@@ -298,3 +300,32 @@ def test_a_tables_rows_keyed_by_number_with_values_as_lists_are_all_read(tmp_pat
     assert [item for item in items if isinstance(item, ReadError)] == []
     docs = [read_document(item, DEFAULTS, IngestReport()) for item in items]
     assert sorted(doc.title for doc in docs if doc is not None) == sorted(value["title"][0] for value in rows.values())
+
+
+def test_one_record_beside_a_caption_keeps_its_metadata_entries_to_itself(tmp_path):
+    # One record in a response's two side-by-side lists under a caption (``"title": "政策发布"``), its metadata as
+    # TRS 海云 domainMetaList entries: the entries were read through the list of records as the caption's own fields,
+    # so the caption looked like a document and was read instead of the record (test_reader_export_robustness.py's
+    # combined variations, seed 55).
+    record = {
+        "标题": "关于印发《京津冀安全应急装备先进制造业集群发展规划（2024-2028年）》的通知",
+        "时间": "2024-05-09",
+        "内容": "各有关单位：现将《京津冀安全应急装备先进制造业集群发展规划（2024-2028年）》印发给你们，"
+        "请结合实际，贯彻落实。",
+        "domainMetaList": [
+            {
+                "domainMetadataName": "政策文件信息",
+                "resultList": [{"name": "主题分类", "value": "工业行业规划", "key": "subjectclass"}],
+            }
+        ],
+    }
+    response = {
+        "success": True,
+        "data": {"id": 1, "title": "政策发布", "centralPolicies": [record], "localPolicies": []},
+    }
+    path = tmp_path / "response.json"
+    path.write_text(json.dumps(response, ensure_ascii=False), "utf-8")
+    items = list(read_file(path))
+    assert [item for item in items if isinstance(item, ReadError)] == []
+    [doc] = [read_document(item, DEFAULTS, IngestReport()) for item in items]
+    assert doc is not None and doc.title == record["标题"] and doc.pub_date == "2024-05-09"

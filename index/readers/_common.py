@@ -304,7 +304,8 @@ def named_values(items: list[Any], levels: int) -> Iterator[tuple[str, Any]]:
     (``[{"key": "writtendate", "name": "成文日期", "value": "2026-09-01"}, …]``, as 国家税务总局's 法规库
     API gives a document's metadata in ``domainMetaList[].resultList``). Every name an entry gives is
     offered, so whichever is a known label maps it. A list of objects that are not all such entries gives
-    nothing here (it is a record's list, or the file's records); lists of such lists are read through."""
+    nothing here (it is a record's list, or the file's records); lists of such lists are read through, but not the
+    lists of an object with a field of its own (a record in a list of records: its entries are its own)."""
     objects = [item for item in items if isinstance(item, Mapping)]
     if not objects or len(objects) != len(items):
         return
@@ -314,6 +315,8 @@ def named_values(items: list[Any], levels: int) -> Iterator[tuple[str, Any]]:
             yield from ((name, value) for name in names)
     elif levels:
         for item in objects:
+            if any(canonical_field(str(key)) for key in item):
+                continue  # a record of its own (a list of records beside a caption): its metadata is its own
             for key, value in item.items():
                 if isinstance(value, list) and canonical_field(str(key)) is None:
                     yield from named_values(value, levels - 1)
