@@ -667,13 +667,9 @@ def signature(lines: list[str]) -> tuple[list[str], str] | None:
 _MISPRINTED_DATE = re.compile(r"[{(（\[【\s]*(\d{4})\s*[年\s]\s*(\d{1,2})\s*[月日\s]\s*(\d{1,2})\s*日?[}）)\]】]?")
 
 
-def _misprinted_signature(texts: list[str], at: int) -> tuple[list[str], str] | None:
-    """The issuers over a misprinted date on line ``at`` (see _MISPRINTED_DATE) and that date where it is one
-    (else ""); None where the line is no such date or no organisation's name stands over it (past a 附注 in
-    brackets, （此件公开发布）)."""
-    match = _MISPRINTED_DATE.fullmatch(texts[at])
-    if match is None:
-        return None
+def _issuers_over(texts: list[str], at: int) -> list[str]:
+    """The organisations named on the lines just over line ``at`` (past a 附注 in brackets, （此件公开发布）), at
+    most _MAX_SIGNERS of them, in order; [] where none is."""
     above = at - 1
     if above >= 0 and _PARENTHESISED.match(texts[above]):
         above -= 1
@@ -681,6 +677,17 @@ def _misprinted_signature(texts: list[str], at: int) -> tuple[list[str], str] | 
     while above >= 0 and len(names) < _MAX_SIGNERS and (found := _names(texts[above])):
         names = found + names
         above -= 1
+    return names
+
+
+def _misprinted_signature(texts: list[str], at: int) -> tuple[list[str], str] | None:
+    """The issuers over a misprinted date on line ``at`` (see _MISPRINTED_DATE) and that date where it is one
+    (else ""); None where the line is no such date or no organisation's name stands over it (past a 附注 in
+    brackets, （此件公开发布）)."""
+    match = _MISPRINTED_DATE.fullmatch(texts[at])
+    if match is None:
+        return None
+    names = _issuers_over(texts, at)
     if not names:
         return None
     year, month, day = (int(number) for number in match.groups())
@@ -714,13 +721,7 @@ def _glued_signature(texts: list[str], at: int) -> tuple[list[str], str] | None:
     is no such date or signs nothing."""
     if not (iso := _glued_date(texts[at])):
         return None
-    above = at - 1
-    if above >= 0 and _PARENTHESISED.match(texts[above]):
-        above -= 1
-    names: list[str] = []
-    while above >= 0 and len(names) < _MAX_SIGNERS and (found := _names(texts[above])):
-        names = found + names
-        above -= 1
+    names = _issuers_over(texts, at)
     if names:
         return names, iso
     closes = _closes_text(texts[max(0, at - _MAX_SIGNERS - 1) : at]) and not _goes_on(texts[at + 1 : at + 2])
