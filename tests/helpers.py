@@ -152,3 +152,15 @@ def index_of_records(tmp_path_factory, records: list[dict], name: str) -> Path:
     index_dir = tmp_path_factory.mktemp(f"{name}-index")
     assert not ingest_paths([folder], index_dir).rejected
     return index_dir
+
+
+def tune_page(file: str) -> tuple[dict, dict[str, object]]:
+    """A tune page of the fidelity collection (``file`` as its manifest names it, ``pages/<name>.txt.gz``): its
+    manifest entry and the compared fields ``portal ingest``'s own path stores for it (bench.fidelity.ingest_one).
+    Fails the test where the page gives no document; a held-out page is never read (KeyError)."""
+    from bench.fidelity import COLLECTION, ingest_one, load_manifest
+
+    entry = {page["file"]: page for page in load_manifest()["pages"] if page["split"] == "tune"}[file]
+    outcome = ingest_one(COLLECTION / file, Path(file).name.removesuffix(".gz"))
+    assert not outcome.error, outcome.error
+    return entry, outcome.values

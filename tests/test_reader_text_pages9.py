@@ -11,24 +11,20 @@ the new rules keep (numbers glued two ways sign nothing; a • date line over a 
 from __future__ import annotations
 
 import pytest
+from helpers import tune_page
 
-from bench.fidelity import COLLECTION, ingest_one, load_manifest, same
+from bench.fidelity import same
 from index.readers.text import signature
-
-TUNE = {entry["file"]: entry for entry in load_manifest()["pages"] if entry["split"] == "tune"}
 
 
 def stored(name: str) -> dict[str, object]:
     """The compared fields the portal stores for a tune page of the collection (``pages/<name>.txt.gz``)."""
-    entry = TUNE[f"pages/{name}.txt.gz"]
-    outcome = ingest_one(COLLECTION / entry["file"], name)
-    assert not outcome.error, outcome.error
-    return outcome.values
+    return tune_page(f"pages/{name}.txt.gz")[1]
 
 
 def right(name: str, field: str) -> bool:
-    expected = TUNE[f"pages/{name}.txt.gz"]["expected"][field]
-    return same(field, expected, stored(name)[field])
+    entry, values = tune_page(f"pages/{name}.txt.gz")
+    return same(field, entry["expected"][field], values[field])
 
 
 def test_a_date_line_marked_as_a_list_item_is_the_publication_date():

@@ -11,19 +11,15 @@ from __future__ import annotations
 import gzip
 
 import pytest
+from helpers import tune_page
 
-from bench.fidelity import COLLECTION, ingest_one, load_manifest, same
+from bench.fidelity import COLLECTION, ingest_one, same
 from index.readers.text import signature
-
-TUNE = {entry["file"]: entry for entry in load_manifest()["pages"] if entry["split"] == "tune"}
 
 
 def stored(name: str) -> dict[str, object]:
     """The compared fields the portal stores for a tune page of the collection (``pages/<name>.gz``)."""
-    entry = TUNE[f"pages/{name}.gz"]
-    outcome = ingest_one(COLLECTION / entry["file"], name)
-    assert not outcome.error, outcome.error
-    return outcome.values
+    return tune_page(f"pages/{name}.gz")[1]
 
 
 def text_of(name: str) -> str:
