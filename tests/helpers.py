@@ -161,6 +161,6 @@ def tune_page(file: str) -> tuple[dict, dict[str, object]]:
     from bench.fidelity import COLLECTION, ingest_one, load_manifest
 
     entry = {page["file"]: page for page in load_manifest()["pages"] if page["split"] == "tune"}[file]
-    outcome = ingest_one(COLLECTION / file, Path(file).name.removesuffix(".gz"))
+    outcome = ingest_one(COLLECTION / file, entry.get("name") or Path(file).name.removesuffix(".gz"))  # as scored
     assert not outcome.error, outcome.error
     return entry, outcome.values
