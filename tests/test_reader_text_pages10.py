@@ -131,3 +131,12 @@ def test_a_red_head_s_doc_no_that_lost_its_bracket_and_number_sign_is_part_of_th
     )
     assert str(values["body_head"]).startswith("区政府各委、办、局")
     assert same("body_head", entry["expected"]["body_head"], values["body_head"])
+
+
+@pytest.mark.parametrize("breadcrumb", ["您当前的位置: 首页>政务公开>街道文件", "当前位置：首页 > 政务公开 > 街道文件"])
+def test_a_breadcrumb_over_the_label_table_is_no_title(tmp_path, breadcrumb):
+    # the breadcrumb text10's pages print first (宁波档案, 湖州 卫健委, 安庆) over 闵行's - label list, whose title is
+    # the heading under the labels
+    entry, values = _variant(tmp_path, "shmh-pagetext-1", lambda text: f"{breadcrumb}\n{text}")
+    assert "位置" not in str(values["title"])
+    assert same("title", entry["expected"]["title"], values["title"])

@@ -312,7 +312,8 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
     if not fields.keys() - _TEXT_FIELDS:
         raise _NoLabels  # 附件：… or 正文： alone label no metadata: the text's own lines
     from_header = False
-    header = [line for line in header if line and line != "政府信息公开"]
+    # a breadcrumb over the labels (您当前的位置：首页>…) names the page's column, never the title
+    header = [line for line in header if line and line != "政府信息公开" and not _TRAIL.search(line)]
     while header and not _HAN.search(header[0]):
         del header[0]  # a crawler's log lines or the page's address above the browser title
     above = _text_above(header, fields)
@@ -1550,11 +1551,10 @@ def _heading_over(above: list[str], last: str) -> str:
 
 
 # A breadcrumb, and a chapter's or an article's heading inside the text (第四章 财政税收制度).
-# A breadcrumb (首页 > 信息公开, 您当前的位置: 首页>资源>大事记, its arrows maybe unspaced) or a chapter's heading.
-_BREADCRUMB = re.compile(
-    r"\s[>＞»]\s|首页\s*[>＞»]|^(?:首页|(?:您|你)(?:当前|现在)?的位置|(?:当前|现在)的?位置)"
-    r"|^第[一二三四五六七八九十百零〇\d]+[章节条编]"
-)
+# A breadcrumb (首页 > 信息公开, 您当前的位置: 首页>资源>大事记, its arrows maybe unspaced).
+_TRAIL = re.compile(r"\s[>＞»]\s|首页\s*[>＞»]|^(?:首页|(?:您|你)(?:当前|现在)?的位置|(?:当前|现在)的?位置)")
+# A breadcrumb or a chapter's heading: no title.
+_BREADCRUMB = re.compile(rf"{_TRAIL.pattern}|^第[一二三四五六七八九十百零〇\d]+[章节条编]")
 
 
 def _ends_title(line: str, title: str, partly: bool) -> bool:
