@@ -2,7 +2,8 @@
 a read-aloud button over the text, a label the table prints without a colon (公开类别 主动公开), a 公开方式 word
 on its own line past a blank line under its label, a signature date whose 年月日 were lost so its numbers read
 two ways, one of them after the page's publication date, a breadcrumb that starts 您当前的位置 (its arrows
-unspaced), and a red head's 文号 that lost its closing bracket and 号 (浦府〔20221) over a label line.
+unspaced) or stands over the label table, and a red head's 文号 that lost its closing bracket and 号 (浦府〔20221)
+over a label line.
 
 Each page test reads a real page of the collection (tune split only; held-out pages are never read here) through
 ``portal ingest``'s own path (bench.fidelity.ingest_one), and fails without the behaviour it names; the unit tests
