@@ -42,12 +42,12 @@ from typing import Any
 
 from bench.corpus import CORPUS, dataset, records
 from bench.measure import ROOT, folder_mb, measured
-from bench.svg import ratio_chart
+from bench.svg import ratio_chart, size_results
 
 RESULTS = ROOT / "bench" / "results"
 PERF = RESULTS / "perf"
 LARGE = 100_000
-SIZE_STEPS = ("corpus", "large")  # the results of steps 1-4 at each size; other steps' results may count documents too
+FIDELITY_TARGETS = {"held_out": 0.95, "total": 0.98}  # issue 17's targets: held-back inputs, own collection
 # The code an index depends on: a change to any of it builds the benchmark's indexes again.
 _PORTAL_CODE = ("index",)
 _TEXTBOOK_CODE = ("bench/textbook.py",)
@@ -203,9 +203,7 @@ def table(results: dict[str, Any]) -> str:
         verdict = "" if met is None else ("met" if met else "**missed**")
         rows.append(f"| {label} | {shown[0]} | {shown[1]} | {ratio} | {target} | {verdict} | {loads} |")
 
-    for figures in (results.get(size) for size in SIZE_STEPS):
-        if not isinstance(figures, dict) or "documents" not in figures:
-            continue
+    for figures in size_results(results):
         large = figures["documents"] >= LARGE
         n = f"{figures['documents']:,} docs"
         ours, theirs = figures.get("portal_ingest"), figures.get("textbook_ingest")
@@ -321,14 +319,14 @@ def table(results: dict[str, Any]) -> str:
     for split, figures in (results.get("fidelity") or {}).items():
         if isinstance(figures, dict) and "judged" in figures:
             what = f"{figures['pages']} pages, {figures['sites']} sites" if "pages" in figures else "all pages"
-            held_out = split == "held_out"
-            met = figures["share"] >= 0.98 if held_out else None
+            # issue 17: held-back inputs ≥ 95 % (the held-out split stands for them), the whole collection ≥ 98 %
+            target = FIDELITY_TARGETS.get(split)
             row(
                 f"fields read right, {split} ({what})",
                 f"{figures['share']:.1%}",
                 None,
-                "≥ 98%" if held_out else "",
-                met,
+                f"≥ {target:.0%}" if target else "",
+                figures["share"] >= target if target else None,
             )
     curve_rows(results.get("curve"), row)
     recrawl_rows(results.get("recrawl"), row)

@@ -9,12 +9,19 @@ from html import escape
 ROW, LABEL_WIDTH, PLOT_WIDTH = 26, 330, 360
 
 
+SIZE_STEPS = ("corpus", "large")
+
+
+def size_results(results: dict) -> list[dict]:
+    """``python -m bench``'s figures of each size measured (steps 1-4: ``corpus``, ``large``), by name: other
+    steps' results (the re-crawl's) count documents too."""
+    return [results[key] for key in SIZE_STEPS if isinstance(results.get(key), dict) and "documents" in results[key]]
+
+
 def ratios(results: dict) -> list[tuple[str, float]]:
     """(label, how many times better than the baseline) for the figures that have one."""
     found = []
-    for figures in results.values():
-        if not isinstance(figures, dict) or "documents" not in figures:
-            continue
+    for figures in size_results(results):
         n = f"{figures['documents']:,}"
         ours, theirs = figures.get("portal_ingest"), figures.get("textbook_ingest")
         if ours and theirs:
