@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.corpus import CORPUS, dataset, records
-from bench.measure import ROOT, folder_mb, measured
+from bench.measure import ROOT, index_sizes, measured
 from bench.svg import ratio_chart, size_results
 
 RESULTS = ROOT / "bench" / "results"
@@ -83,7 +83,9 @@ def build(system: str, data: Path, index_dir: Path, rebuild: bool, reuse: bool =
         except ValueError:
             kept = {}
         if (kept.get("code") == code or reuse) and kept.get("ingest"):
-            return kept["ingest"] | {"kept": True, "built_from": kept.get("code"), "code_now": code}
+            # sizes from the folder as it is (a kept record may predate the search index / history split)
+            sizes = index_sizes(index_dir)
+            return kept["ingest"] | sizes | {"kept": True, "built_from": kept.get("code"), "code_now": code}
     shutil.rmtree(index_dir, ignore_errors=True)
     stamp.unlink(missing_ok=True)
     load_before = load()
@@ -97,7 +99,7 @@ def build(system: str, data: Path, index_dir: Path, rebuild: bool, reuse: bool =
         "wall_s": run.seconds,
         "cpu_s": run.cpu_seconds,
         "peak_mb": run.peak_mb,
-        "index_mb": folder_mb(index_dir),
+        **index_sizes(index_dir),
         "built": time.strftime("%Y-%m-%dT%H:%M:%S"),
         "load_before": load_before,
         "load_after": load(),
@@ -232,15 +234,19 @@ def table(results: dict[str, Any]) -> str:
                 peak <= 1000 if large else None,
                 at,
             )
-            size = ours["index_mb"] / theirs["index_mb"]
+            # the search index against the textbook's (issue 23's 3.1× was of the search index); the history
+            # database (issue 22) is a row of its own: the textbook keeps none
+            searched = ours.get("search_index_mb", ours["index_mb"])
             row(
-                f"index, {n}: MB",
-                ours["index_mb"],
+                f"index, {n}: MB (search index)",
+                searched,
                 theirs["index_mb"],
                 "≤ 2× textbook at 100k",
-                size <= 2 if large else None,
+                searched / theirs["index_mb"] <= 2 if large else None,
                 at,
             )
+            if ours.get("history_mb"):
+                row(f"history database, {n}: MB (every version and its raw bytes)", ours["history_mb"], loads=at)
         pl, tl = figures["portal_latency"], figures["textbook_latency"]
         at = load_range(pl, tl)
         mix, whole = mix_named(pl)

@@ -52,6 +52,18 @@ def folder_mb(folder: Path) -> float:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20
 
 
+HISTORY_FILES = ("history.sqlite", "history.sqlite-wal", "history.sqlite-shm")  # index/history.py's FILE_NAME
+
+
+def index_sizes(folder: Path) -> dict[str, float]:
+    """An index folder's size in MB: ``index_mb`` (all of it), ``search_index_mb`` (what searches read: the
+    generations, their arrays and vocabulary) and ``history_mb`` (issue 22's history database beside it, every
+    version and its raw bytes: no search reads it, and the textbook keeps none)."""
+    whole = folder_mb(folder)
+    history = sum((folder / name).stat().st_size for name in HISTORY_FILES if (folder / name).is_file()) / 2**20
+    return {"index_mb": whole, "search_index_mb": whole - history, "history_mb": history}
+
+
 def measured(
     command: list[str], env: dict[str, str] | None = None, timeout: float = 7200, also: tuple[int, ...] = ()
 ) -> Run:

@@ -188,3 +188,19 @@ def test_the_ratio_chart_draws_the_sizes_beside_a_recrawl_and_fidelity():
     # issue 17's two targets: held-back inputs (the held-out split) 95 %, the whole collection 98 %
     assert line(text, "fields read right, held_out")[4:6] == ["≥ 95%", "met"]
     assert line(text, "fields read right, total")[4:6] == ["≥ 98%", "**missed**"]
+
+
+def test_the_search_index_is_held_to_the_textbook_and_the_history_shown_apart():
+    large = size(LARGE, 4.7, 28.0, 0.8)
+    # 3,023 MB in the folder: 2,016 of search index, 1,007 of history database (the textbook keeps no history)
+    large["portal_ingest"] |= {"index_mb": 3023.0, "search_index_mb": 2016.0, "history_mb": 1007.0}
+    large["textbook_ingest"]["index_mb"] = 1177.0
+    text = table({"large": large})
+    assert line(text, "index, 100,000 docs: MB (search index)")[1:6] == [
+        "2016",
+        "1177",
+        "1.71×",
+        "≤ 2× textbook at 100k",
+        "met",
+    ]
+    assert line(text, "history database, 100,000 docs")[1] == "1007"
