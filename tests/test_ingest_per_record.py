@@ -74,7 +74,7 @@ def _only_rejection(report, path: Path) -> Rejection:
     return rejection
 
 
-@pytest.mark.parametrize("step", ["index fields"])
+@pytest.mark.parametrize("step", ["index fields", "history"])
 def test_a_record_that_cannot_be_made_into_fields_costs_that_record_only(export, tmp_path, monkeypatch, step):
     index_dir = tmp_path / "index"
     first = ingest_paths([export], index_dir)
