@@ -16,6 +16,7 @@ import httpx
 
 from index.attachments import kind_of
 from index.htmltext import ATTACHMENT_KINDS
+from index.htmltext import file_name as path_name
 
 CRAWLABLE_SCHEMES = ("http", "https")
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -46,12 +47,17 @@ def check_crawlable(url: str) -> str:
 
 
 def absolute_url(base: str, href: str) -> str | None:
-    """``href`` resolved against ``base``, without its fragment; None for links that are not web pages."""
+    """``href`` resolved against ``base``, without its fragment; None for links that are not web pages, and for
+    one urllib cannot split (ValueError: a full-width colon in the host, CPython's bpo-36216 check, or a stray
+    bracket), which used to cost every link of the page it was on."""
     href = href.strip()
     if not href or href.startswith("#"):
         return None
-    url = urldefrag(urljoin(base, href)).url
-    return url if urlsplit(url).scheme in CRAWLABLE_SCHEMES else None
+    try:
+        url = urldefrag(urljoin(base, href)).url
+        return url if urlsplit(url).scheme in CRAWLABLE_SCHEMES else None
+    except ValueError:
+        return None
 
 
 # --- hosts -----------------------------------------------------------------------------------------
@@ -192,5 +198,6 @@ def is_next_link(text: str) -> bool:
 
 
 def file_name(url: str) -> str:
-    """The last segment of a URL's path (``a.pdf``), or the URL itself when its path has none."""
-    return PurePosixPath(urlsplit(url).path).name or url
+    """The last segment of a URL's path (``a.pdf``, percent-escapes decoded), or the URL itself when its path has
+    none; never raises (:func:`index.htmltext.file_name`)."""
+    return path_name(url) or url
