@@ -116,6 +116,20 @@ def test_a_record_whose_reading_cannot_be_made_is_rejected_and_the_file_goes_on(
     assert (rejections[0].locator, rejections[0].field) == ("record 3", "title")
 
 
+def test_a_record_a_rule_trips_over_while_normalising_is_rejected_naming_its_field(export, monkeypatch):
+    from index import normalise
+
+    records = _records(export)
+    records[2]["detail_url"] += MARK
+    export.write_text(json.dumps(records, ensure_ascii=False), "utf-8")
+    monkeypatch.setattr(normalise, "clean_url", _trips(normalise.clean_url))
+    items = list(read_records(export, DEFAULTS))
+    rejections = [item for item in items if isinstance(item, Rejection)]
+    assert len(rejections) == 1 and len(items) == 37
+    assert (rejections[0].locator, rejections[0].field) == ("record 3", "url")
+    assert rejections[0].reason.startswith("could not be normalised: ValueError: a rule met a value")
+
+
 def test_the_cluster_worker_names_the_field_of_a_record_it_cannot_make_a_row_of(export, monkeypatch):
     pytest.importorskip("rjieba")
     from index.cluster.ingest import analyse
