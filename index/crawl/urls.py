@@ -37,7 +37,10 @@ class UnsupportedURL(ValueError):
 def check_crawlable(url: str) -> str:
     """``url`` without surrounding space, if the crawler can fetch it; raises :class:`UnsupportedURL` saying why."""
     url = url.strip()
-    scheme = urlsplit(url).scheme.lower()
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError as exc:  # a stray bracket, a full-width colon in the host (bpo-36216): a line typed wrong
+        raise UnsupportedURL(f"{url!r}: not a URL ({exc})") from exc
     if scheme not in CRAWLABLE_SCHEMES:
         what = f"the {scheme}: scheme is" if scheme else "a URL without a scheme is"
         raise UnsupportedURL(f"{url!r}: {what} not crawled; give an http:// or https:// URL")
