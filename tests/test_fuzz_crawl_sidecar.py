@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from test_fuzz_readers import ODD_VALUES
 
 from bench.fidelity import COLLECTION
-from index.crawl.folder import attachment_path, sidecar_of, url_key, write_json
+from index.crawl.folder import as_written, attachment_path, sidecar_of, url_key, write_json
 from index.ingest import IngestReport, read_document
 from index.limits import DEFAULTS
 from index.readers import read_file
@@ -98,5 +98,22 @@ def test_a_download_whose_url_cannot_be_split_keeps_its_copy_named_by_its_path(t
         (merged,) = with_downloads([], [_entry(url)], host_dir)
         assert merged["name"] == "a.pdf" and merged["kind"] == "txt" and merged["url"] == url
         assert Path(merged["path"]).read_text("utf-8").startswith("附件的正文")
-    assert with_downloads([], [None, 3, "x", {"url": 5, "path": "a"}, {"url": "u", "path": ["a"]}], host_dir) == []
-    assert with_downloads([], {"url": URL}, host_dir) == []  # not a list at all
+    odd_entries = [None, 3, "x", {"url": 5, "path": "a"}, {"url": "u", "path": ["a"], "over_bytes": "9"}]
+    assert as_written({"url": URL, "attachments": odd_entries})["attachments"] == [{"url": "u", "path": None}]
+    assert as_written({"url": URL, "attachments": {"url": URL}, "etag": 5})["attachments"] == []  # not a list
+    assert "etag" not in as_written({"url": URL, "etag": 5, "last_modified": ["x"]})
+
+
+def test_a_recrawl_of_a_page_beside_a_damaged_sidecar_revalidates_it(tmp_path) -> None:
+    """The crawler reads a stored page's sidecar back (StoredPage.meta) for its conditional request and its
+    attachments' bookkeeping: an ETag that is a number made the request's headers raise (TypeError), an
+    "attachments" that is no list or holds no objects made its bookkeeping raise, and the page was never re-crawled
+    ("error: TypeError: …" in the report)."""
+    from index.crawl.crawler import conditional_headers
+    from index.crawl.folder import StoredPage
+
+    page = StoredPage.of(tmp_path, URL)
+    page.save(
+        b"<html><title>t</title><body>x</body></html>", {"url": URL, "etag": 5, "last_modified": "Mon, 01 Jan 2024"}
+    )
+    assert conditional_headers(page.meta()) == {"If-Modified-Since": "Mon, 01 Jan 2024"}

@@ -47,9 +47,9 @@ def read(path: Path, bounds: Limits) -> Iterator[RawRecord | ReadError]:
     record = parse_html(
         path.read_bytes(),
         source=str(path),
-        url=_text(sidecar, "final_url") or sidecar["url"],  # load_sidecar: "url" is text
-        fetched_at=_text(sidecar, "fetched_at"),
-        encoding=_text(sidecar, "encoding"),
+        url=sidecar.get("final_url") or sidecar["url"],  # text, as load_sidecar reads them (folder.as_written)
+        fetched_at=sidecar.get("fetched_at"),
+        encoding=sidecar.get("encoding"),
         profiles=bounds.site_profiles,
     )
     host_dir = path.parent.parent  # <host>/pages/<key>.html; attachment paths are relative to <host>
@@ -61,33 +61,26 @@ def read(path: Path, bounds: Limits) -> Iterator[RawRecord | ReadError]:
     yield record
 
 
-def _text(sidecar: dict[str, Any], key: str) -> str | None:
-    """The sidecar's text under ``key``; None where it holds none, or a value of another kind (a hand-edited
-    sidecar), which then costs that value, not the page."""
-    value = sidecar.get(key)
-    return value if isinstance(value, str) and value else None
-
-
-def with_downloads(found: list[dict[str, Any]], downloads: object, host_dir: Path) -> list[dict[str, Any]]:
+def with_downloads(
+    found: list[dict[str, Any]], downloads: list[dict[str, Any]], host_dir: Path
+) -> list[dict[str, Any]]:
     """The page's attachment links, each with "path" to its local copy when the crawler downloaded it.
 
-    ``downloads`` is the sidecar's list, each ``{"url", "path", "name"?}`` as :mod:`index.crawl.downloads` writes it. A
-    sidecar is a file anyone can edit or cut: an entry not as the crawler writes it (not an object, a URL or path
-    that is not text) is passed over, costing that copy, not the page; a URL urllib cannot split (a full-width colon
-    or a stray bracket in its host: ValueError) is named and typed by its path (:func:`index.htmltext.file_name`,
+    ``downloads`` is the sidecar's list as :func:`index.crawl.folder.load_sidecar` reads it (entries as the crawler
+    writes them). A URL urllib cannot split (a full-width colon or a stray bracket in its host: ValueError, which
+    made the whole page unreadable) is named and typed by its path (:func:`index.htmltext.file_name`,
     :func:`index.htmltext.kind_of`, which never raise)."""
     merged = [dict(item) for item in found]
     by_url = {item.get("url"): item for item in merged}
-    for download in downloads if isinstance(downloads, list) else []:
-        if not isinstance(download, dict):
-            continue
-        url, path, name = download.get("url"), download.get("path"), download.get("name")
-        if not path or not isinstance(path, str) or not isinstance(url, str):
-            continue  # skipped (too large, disallowed, failed), or not the crawler's: the link alone stays
+    for download in downloads:
+        url, path = download["url"], download.get("path")
+        if not path:
+            continue  # skipped (too large, disallowed, failed): the link alone stays
         local = str(host_dir / path)
         if url in by_url:
             by_url[url]["path"] = local
             continue
+        name = download.get("name")
         name = name if isinstance(name, str) and name else file_name(url)
         merged.append({"name": name, "url": url, "kind": kind_of(path) or kind_of(url), "path": local})
     return merged
