@@ -18,16 +18,17 @@ import functools
 import hashlib
 import json
 import re
-from collections.abc import Hashable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from dataclasses import MISSING, Field, dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from index import history, limits
 from index.attachments import MAX_ATTACHMENT_BYTES, first_file, read_texts
 from index.crawl.folder import PAGE_SUFFIXES, load_sidecar, sidecar_of
 from index.limits import Limits
 from index.normalise import RejectedRecord, normalise
+from index.query.protocols import Unwritable
 from index.readers import Piece, read_passing
 from index.readers.crawled import is_sidecar
 from index.record import Document, Finding, RawRecord, ReadError
@@ -196,23 +197,84 @@ def precedence(pub_date: str, source: str, locator: str) -> tuple:
 
 
 def read_document(record: RawRecord, bounds: Limits, report: IngestReport) -> Document | None:
-    """The record as a bounded document with its attachments' text, or None (and a rejection) if it cannot be."""
-    try:
+    """The record as a bounded document with its attachments' text, or None (and a rejection) if it cannot be.
+    Whatever a rule raises is a rejection naming the record's field that sets it off (see :func:`blamed_field`)."""
+
+    def made(record: RawRecord) -> Document:
         doc = normalise(limits.checked_record(record, bounds))
         doc.warnings += read_texts(doc.attachments, bounds)
         limits.bound_attachment_text(doc, bounds)
+        return doc
+
+    try:
+        doc = made(record)
     except RejectedRecord as exc:
         report.rejected.append(Rejection(exc.source, exc.locator, exc.field, exc.reason))
         return None
     # Normalising runs many rules over text a hostile file chose: a failure in one costs this record only.
     except Exception as exc:
-        report.rejected.append(
-            Rejection(record.source, record.locator, "", f"could not be normalised: {type(exc).__name__}: {exc}")
-        )
+        held = record.fields
+
+        def runs_without(names: list[str]) -> bool:
+            return _runs(made, replace(record, fields={key: value for key, value in held.items() if key not in names}))
+
+        field = _halved(list(held), runs_without)
+        reason = f"could not be normalised: {type(exc).__name__}: {exc}"
+        report.rejected.append(Rejection(record.source, record.locator, field, reason))
         return None
     if record.fetch and record.fetch.get("gone"):
         doc.status = history.WITHDRAWN  # a re-crawl found the page gone: kept, marked (index.history)
     return doc
+
+
+T = TypeVar("T")
+
+
+def per_record(work: Callable[[Document], T], doc: Document) -> T:
+    """``work(doc)``: one step of making one record's document into what is kept of it (its :class:`Reading`, its
+    index fields, its cluster row, the history's observation). Whatever such a step raises (a rule meeting a value
+    it was not written for) costs this record only: it is raised as :class:`index.query.protocols.Unwritable`
+    (``"TypeName: message"``) naming the document's field that sets it off (:func:`blamed_field`), which the ingest
+    reports as the record's rejection. ``Unwritable`` raised by the step itself passes as it is."""
+    try:
+        return work(doc)
+    except Unwritable:
+        raise
+    except Exception as exc:
+        raise Unwritable(f"{type(exc).__name__}: {exc}", blamed_field(doc, work)) from exc
+
+
+def blamed_field(doc: Document, work: Callable[[Document], object]) -> str:
+    """The field of ``doc`` whose value makes ``work(doc)`` raise: of the fields holding a value, the one that set
+    back to empty (its default, or "") lets ``work`` run, found by halving (:func:`_halved`); "" where no one field
+    does (the step fails whatever the record holds)."""
+    empty = {spec.name: _empty(spec) for spec in fields(doc)}
+    held = [name for name, value in empty.items() if getattr(doc, name) != value]
+    return _halved(held, lambda names: _runs(work, replace(doc, **{name: empty[name] for name in names})))
+
+
+def _halved(names: list[str], runs_without: Callable[[list[str]], bool]) -> str:
+    """Of ``names`` (a failed record's fields), the one whose leaving out lets the step run (``runs_without``),
+    found by halving: about log2(len(names)) + 1 runs of the step, paid only for a record that failed; "" where no
+    one field does."""
+    while len(names) > 1:
+        half = names[: len(names) // 2]
+        names = half if runs_without(half) else names[len(half) :]
+    return names[0] if names and runs_without(names) else ""
+
+
+def _runs(work: Callable[[T], object], value: T) -> bool:
+    try:
+        work(value)
+    except Exception:
+        return False
+    return True
+
+
+def _empty(spec: Field) -> Any:
+    if spec.default is not MISSING:
+        return spec.default
+    return spec.default_factory() if spec.default_factory is not MISSING else ""
 
 
 def resolved(source: str) -> str:
@@ -256,10 +318,11 @@ class Reading:
         return cls(doc.id, version, doc.source, dedup_key(doc), list(doc.warnings), doc, record)
 
     def observed(self) -> history.Observation:
-        """What the history records of this reading (:func:`index.history.observe`)."""
+        """What the history records of this reading (:func:`index.history.observe`); raises
+        :class:`index.query.protocols.Unwritable` where it cannot be made (:func:`per_record`)."""
         if self.observation is None:
             assert self.doc is not None and self.record is not None, "a reading made elsewhere brings its observation"
-            self.observation = history.observe(self.doc, self.record)
+            self.observation = per_record(functools.partial(history.observe, record=self.record), self.doc)
         return self.observation
 
 
@@ -435,13 +498,7 @@ def read_records(
                 last[1], version_known(item, last), item.source, "", record=item, fingerprint=kept, unchanged=True
             )
             continue
-        report = IngestReport()
-        doc = read_document(item, bounds, report)
-        yield from report.rejected
-        if doc is not None:
-            reading = Reading.of(doc, item)
-            reading.fingerprint = with_files(mark, doc, item.attachment_root)
-            yield reading
+        yield from read_one(item, bounds, mark)
 
 
 def reread(reading: Reading, bounds: Limits) -> list[Reading | Rejection]:
@@ -456,11 +513,28 @@ def reread(reading: Reading, bounds: Limits) -> list[Reading | Rejection]:
         if isinstance(record, ReadError):
             found.append(Rejection(record.source, record.locator, record.field, record.message))
             continue
-        report = IngestReport()
-        doc = read_document(record, bounds, report)
-        found += report.rejected
-        if doc is not None:
-            again = Reading.of(doc, record)
-            again.fingerprint = reading.fingerprint if record.locator == reading.version.locator else ""
+        for again in read_one(record, bounds):
+            if isinstance(again, Reading) and record.locator == reading.version.locator:
+                again.fingerprint = reading.fingerprint  # as kept, its files' state included
             found.append(again)
     return found
+
+
+def read_one(record: RawRecord, bounds: Limits, mark: str = "") -> list[Reading | Rejection]:
+    """The record's :class:`Reading` (its document, :func:`read_document`, kept under ``mark``: see
+    :func:`with_files`), or the rejections saying why there is none: whatever making the reading raises is one
+    naming the file, the record and the field (:func:`per_record`)."""
+    report = IngestReport()
+    doc = read_document(record, bounds, report)
+    if doc is None:
+        return list(report.rejected)
+
+    def reading(doc: Document) -> Reading:
+        made = Reading.of(doc, record)
+        made.fingerprint = with_files(mark, doc, record.attachment_root)
+        return made
+
+    try:
+        return [per_record(reading, doc)]
+    except Unwritable as exc:
+        return [Rejection(record.source, record.locator, exc.field, f"could not be indexed: {exc}")]

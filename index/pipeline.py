@@ -302,6 +302,8 @@ class _Run:
 
     def _write(self, item: Reading) -> None:
         """Write a new or changed document (raises Unwritable); count one the store holds unchanged."""
+        # Made before the write: a record whose observation fails (Unwritable) is written nowhere.
+        observation = item.observed() if self.hist is not None else None
         previous = self.hashes.get(item.doc_id)
         if previous == item.version.digest:
             self.report.unchanged += 1
@@ -312,8 +314,8 @@ class _Run:
             (self.report.updated if previous else self.report.added).append(item.doc_id)
         self.seen[item.doc_id] = item.version.where
         self.written[item.doc_id] = item.version
-        if self.hist is not None:
-            self.hist.apply(item.observed())
+        if self.hist is not None and observation is not None:
+            self.hist.apply(observation)
 
     def _reject(self, item: Reading, reason: str, field: str = "") -> None:
         self.report.rejected.append(Rejection(item.source, item.version.locator, field, reason))
@@ -404,14 +406,15 @@ class _Run:
             if isinstance(item, Rejection) or ids.get(item.doc_id) != item.version.locator:
                 continue
             try:
+                observation = item.observed() if self.hist is not None else None  # as in _write
                 self.store.write(item, new=item.doc_id not in self.hashes)
             except Unwritable:
                 continue
             (self.report.updated if item.doc_id in self.hashes else self.report.added).append(item.doc_id)
             self.hashes[item.doc_id] = item.version.digest
             self.sources[item.doc_id] = item.version.source
-            if self.hist is not None:
-                self.hist.apply(item.observed())
+            if self.hist is not None and observation is not None:
+                self.hist.apply(observation)
 
     def _keep_withdrawn(self) -> None:
         """Write again, from the history and still 已撤下, withdrawn documents the store does not hold: a rebuild

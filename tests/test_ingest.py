@@ -148,10 +148,12 @@ def test_error_while_writing_cancels_the_writer_and_keeps_the_previous_index(doc
     ingest_paths([docs], index_dir)
     _write(docs, "c.json", 标题="新文件", 正文="新正文")
 
-    def explode(doc, digest):
+    def explode(self, **fields):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("index.whoosh.ingest.to_fields", explode)
+    # The store failing, not a record: a record that cannot be made into fields is its own rejection
+    # (tests/test_ingest_per_record.py).
+    monkeypatch.setattr("index.whoosh.writer.BulkWriter.add_document", explode)
     with pytest.raises(RuntimeError):
         ingest_paths([docs], index_dir)
     monkeypatch.undo()
@@ -178,7 +180,7 @@ def test_failed_rebuild_leaves_the_live_index(docs, tmp_path, monkeypatch):
     index_dir = tmp_path / "index"
     ingest_paths([docs], index_dir)
     live = generations.current_generation(index_dir)
-    monkeypatch.setattr("index.whoosh.ingest.to_fields", lambda doc, digest: 1 / 0)
+    monkeypatch.setattr("index.whoosh.writer.BulkWriter.add_document", lambda self, **fields: 1 / 0)  # the store
     with pytest.raises(ZeroDivisionError):
         ingest_paths([docs], index_dir, rebuild=True)
     assert generations.current_generation(index_dir) == live

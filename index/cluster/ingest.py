@@ -26,6 +26,7 @@ process, one after another.
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -38,7 +39,7 @@ from index.cluster.sphinxql import Cluster, connect
 from index.cluster.topology import Topology, doc_key, value_key
 from index.cluster.writer import delete_ids, flush, split_by_shard, write_shard
 from index.decoding import file_name
-from index.ingest import Held, IngestReport, Known, Reading, Rejection, read_records, resolved
+from index.ingest import Held, IngestReport, Known, Reading, Rejection, per_record, read_records, resolved
 from index.limits import Limits
 from index.query.protocols import Unwritable
 from index.readers import read_file
@@ -72,12 +73,13 @@ def analyse(path: str, start: int, stop: int, bounds: Limits, userdict: str | No
             batch.rejected.append(item)
             continue
         assert item.doc is not None
-        try:
-            row = to_row(item.doc, item.version.digest, cut)
-        except Exception as exc:  # whatever the analysis trips over costs this record only
-            batch.rejected.append(Rejection(item.source, item.version.locator, "", f"could not be indexed: {exc}"))
+        try:  # whatever the analysis trips over costs this record only (per_record)
+            row = per_record(functools.partial(to_row, digest=item.version.digest, cut=cut), item.doc)
+            item.observed()
+        except Unwritable as exc:
+            rejection = Rejection(item.source, item.version.locator, exc.field, f"could not be indexed: {exc}")
+            batch.rejected.append(rejection)
             continue
-        item.observed()
         item.doc = item.record = None  # the lead needs the version; the row stays here
         batch.rows.append(row)
         batch.readings.append(item)
@@ -262,10 +264,8 @@ class _ClusterWriter:
             from index.analysis import fast_segmenter
 
             assert reading.doc is not None
-            try:
-                self._rows.append(to_row(reading.doc, reading.version.digest, fast_segmenter(self.userdict)))
-            except Exception as exc:  # whatever the analysis trips over costs this document only
-                raise Unwritable(str(exc)) from exc
+            row = functools.partial(to_row, digest=reading.version.digest, cut=fast_segmenter(self.userdict))
+            self._rows.append(per_record(row, reading.doc))  # raises Unwritable naming the field
         self._written.add(reading.doc_id)
         dedup = reading.dedup
         self._groups[reading.doc_id] = value_key("dedup", dedup) if dedup else value_key("id", reading.doc_id)

@@ -107,8 +107,8 @@ class StoredPage:
         return sidecar_of(self.html)
 
     def meta(self) -> dict[str, Any] | None:
-        """The stored sidecar, when the page itself is stored too."""
-        return read_json(self.sidecar) if self.html.exists() else None
+        """The stored sidecar (:func:`load_sidecar`), when the page itself is stored too."""
+        return load_sidecar(self.sidecar) if self.html.exists() else None
 
     def save(self, body: bytes, meta: dict[str, Any]) -> None:
         # The page first: a sidecar never describes bytes that are not on disk.
@@ -142,9 +142,39 @@ def stored_page_urls(host_dir: Path) -> list[str]:
 
 
 def load_sidecar(path: Path) -> dict[str, Any] | None:
-    """A page's sidecar as a dict, if it is one (a JSON object with a "url")."""
+    """A page's sidecar as a dict, if it is one (a JSON object with a "url"), as the crawler writes it
+    (:func:`as_written`)."""
     data = read_json(path)
-    return data if data is not None and isinstance(data.get("url"), str) else None
+    return as_written(data) if data is not None and isinstance(data.get("url"), str) else None
+
+
+# What a sidecar holds as text (index.crawl.crawler.page_sidecar, and the re-crawl's "checked_at").
+_SIDECAR_TEXT = ("url", "final_url", "fetched_at", "checked_at", "etag", "last_modified", "content_type", "encoding")
+
+
+def as_written(sidecar: dict[str, Any]) -> dict[str, Any]:
+    """A sidecar read back with only values of the kinds the crawler writes: its text values text, its "attachments"
+    a list of entries (:mod:`index.crawl.downloads`) each an object with a text "url", its "path" text or None, its
+    "over_bytes" a whole number. A value of another kind is left out (an entry that is not one, the whole entry). A
+    sidecar is a file anyone can edit: such a value used to cost its page, unreadable to the ingest (urllib or a
+    path given a number) and never re-crawled (a TypeError making the conditional request's headers)."""
+    kept = {key: value for key, value in sidecar.items() if key not in _SIDECAR_TEXT or isinstance(value, str)}
+    entries = sidecar.get("attachments")
+    kept["attachments"] = [
+        _entry_as_written(entry)
+        for entry in (entries if isinstance(entries, list) else [])
+        if isinstance(entry, dict) and isinstance(entry.get("url"), str)
+    ]
+    return kept
+
+
+def _entry_as_written(entry: dict[str, Any]) -> dict[str, Any]:
+    kept = dict(entry)
+    if "path" in kept and not isinstance(kept["path"], str):
+        kept["path"] = None  # not downloaded, as far as anyone can tell
+    if "over_bytes" in kept and type(kept["over_bytes"]) is not int:
+        del kept["over_bytes"]
+    return kept
 
 
 def is_bookkeeping(path: Path) -> bool:

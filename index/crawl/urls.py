@@ -16,6 +16,7 @@ import httpx
 
 from index.attachments import kind_of
 from index.htmltext import ATTACHMENT_KINDS
+from index.htmltext import file_name as path_name
 
 CRAWLABLE_SCHEMES = ("http", "https")
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -36,7 +37,10 @@ class UnsupportedURL(ValueError):
 def check_crawlable(url: str) -> str:
     """``url`` without surrounding space, if the crawler can fetch it; raises :class:`UnsupportedURL` saying why."""
     url = url.strip()
-    scheme = urlsplit(url).scheme.lower()
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError as exc:  # a stray bracket, a full-width colon in the host (bpo-36216): a line typed wrong
+        raise UnsupportedURL(f"{url!r}: not a URL ({exc})") from exc
     if scheme not in CRAWLABLE_SCHEMES:
         what = f"the {scheme}: scheme is" if scheme else "a URL without a scheme is"
         raise UnsupportedURL(f"{url!r}: {what} not crawled; give an http:// or https:// URL")
@@ -46,12 +50,17 @@ def check_crawlable(url: str) -> str:
 
 
 def absolute_url(base: str, href: str) -> str | None:
-    """``href`` resolved against ``base``, without its fragment; None for links that are not web pages."""
+    """``href`` resolved against ``base``, without its fragment; None for links that are not web pages, and for
+    one urllib cannot split (ValueError: a full-width colon in the host, CPython's bpo-36216 check, or a stray
+    bracket), which used to cost every link of the page it was on."""
     href = href.strip()
     if not href or href.startswith("#"):
         return None
-    url = urldefrag(urljoin(base, href)).url
-    return url if urlsplit(url).scheme in CRAWLABLE_SCHEMES else None
+    try:
+        url = urldefrag(urljoin(base, href)).url
+        return url if urlsplit(url).scheme in CRAWLABLE_SCHEMES else None
+    except ValueError:
+        return None
 
 
 # --- hosts -----------------------------------------------------------------------------------------
@@ -192,5 +201,6 @@ def is_next_link(text: str) -> bool:
 
 
 def file_name(url: str) -> str:
-    """The last segment of a URL's path (``a.pdf``), or the URL itself when its path has none."""
-    return PurePosixPath(urlsplit(url).path).name or url
+    """The last segment of a URL's path (``a.pdf``, percent-escapes decoded), or the URL itself when its path has
+    none; never raises (:func:`index.htmltext.file_name`)."""
+    return path_name(url) or url

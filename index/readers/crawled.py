@@ -9,11 +9,11 @@ them earlier with :func:`is_sidecar`.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from index.crawl.folder import PAGE_SUFFIXES, is_bookkeeping, load_sidecar, sidecar_of
+from index.htmltext import file_name, kind_of
 from index.limits import Limits
 from index.readers import contained
 from index.record import RawRecord, ReadError
@@ -47,7 +47,7 @@ def read(path: Path, bounds: Limits) -> Iterator[RawRecord | ReadError]:
     record = parse_html(
         path.read_bytes(),
         source=str(path),
-        url=sidecar.get("final_url") or sidecar["url"],
+        url=sidecar.get("final_url") or sidecar["url"],  # text, as load_sidecar reads them (folder.as_written)
         fetched_at=sidecar.get("fetched_at"),
         encoding=sidecar.get("encoding"),
         profiles=bounds.site_profiles,
@@ -64,26 +64,23 @@ def read(path: Path, bounds: Limits) -> Iterator[RawRecord | ReadError]:
 def with_downloads(
     found: list[dict[str, Any]], downloads: list[dict[str, Any]], host_dir: Path
 ) -> list[dict[str, Any]]:
-    """The page's attachment links, each with "path" to its local copy when the crawler downloaded it."""
+    """The page's attachment links, each with "path" to its local copy when the crawler downloaded it.
+
+    ``downloads`` is the sidecar's list as :func:`index.crawl.folder.load_sidecar` reads it (entries as the crawler
+    writes them). A URL urllib cannot split (a full-width colon or a stray bracket in its host: ValueError, which
+    made the whole page unreadable) is named and typed by its path (:func:`index.htmltext.file_name`,
+    :func:`index.htmltext.kind_of`, which never raise)."""
     merged = [dict(item) for item in found]
     by_url = {item.get("url"): item for item in merged}
     for download in downloads:
-        if not download.get("path"):
+        url, path = download["url"], download.get("path")
+        if not path:
             continue  # skipped (too large, disallowed, failed): the link alone stays
-        local = str(host_dir / download["path"])
-        if download["url"] in by_url:
-            by_url[download["url"]]["path"] = local
+        local = str(host_dir / path)
+        if url in by_url:
+            by_url[url]["path"] = local
             continue
-        merged.append(
-            {
-                "name": download.get("name") or PurePosixPath(urlsplit(download["url"]).path).name,
-                "url": download["url"],
-                "kind": _kind(download),
-                "path": local,
-            }
-        )
+        name = download.get("name")
+        name = name if isinstance(name, str) and name else file_name(url)
+        merged.append({"name": name, "url": url, "kind": kind_of(path) or kind_of(url), "path": local})
     return merged
-
-
-def _kind(download: dict[str, Any]) -> str:
-    return PurePosixPath(download.get("path") or urlsplit(download["url"]).path).suffix.lower().lstrip(".")

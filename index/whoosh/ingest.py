@@ -16,6 +16,7 @@ calls :func:`ingest_paths` must guard its entry point with ``if __name__ == "__m
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from whoosh.index import Index
 from whoosh.searching import Searcher
 
 from index import history, pipeline
-from index.ingest import Held, IngestReport, Known, Reading, Rejection, read_records, resolved
+from index.ingest import Held, IngestReport, Known, Reading, Rejection, per_record, read_records, resolved
 from index.limits import Limits
 from index.query.protocols import Unwritable
 from index.schema import build_schema, to_fields
@@ -151,7 +152,7 @@ class _IndexWriter:
 
     def write(self, reading: Reading, *, new: bool) -> None:
         assert self._writer is not None and reading.doc is not None, "begin() first; a reading made here"
-        fields = to_fields(reading.doc, reading.version.digest)
+        fields = per_record(functools.partial(to_fields, digest=reading.version.digest), reading.doc)  # or Unwritable
         try:
             # The index's ids are all known to the pipeline: a new one needs no lookup (which reads every segment).
             self._writer.add_document(**fields) if new else self._writer.update_document(**fields)
