@@ -86,6 +86,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "cat",
         "classnames",
         "公文目录",  # Yunnan county 信息公开 pages (www.mdx.gov.cn): 公文目录:应急管理
+        "公开目录",  # the same template elsewhere (博州, 宜川: 公开目录: 政府文件)
     ),
     "category_scheme": ("组配分类", "classify_main_name"),
     # ztfl: 主题分类 in pinyin initials
@@ -151,6 +152,8 @@ LABELS: dict[str, tuple[str, ...]] = {
         "fawenjiguan",
         "fawendanwei",
         "颁布部门",  # regulation sites (ehs.gold): 颁布部门, 颁布日期
+        "公开责任部门",  # Changsha district 信息公开 pages (天心区: 公开责任部门: 区政府办)
+        "来自",  # an article's header (来自:襄阳市政府门户网站 时间:2018-11-22), weak as 来源
     ),
     "pub_date": (
         "公开日期",
@@ -158,6 +161,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "发布时间",
         "公开时间",
         "公布日期",  # law databases: the day a law or rule was published (施行日期 is when it takes effect)
+        "上载日期",  # city portals' article header (齐齐哈尔: 上载日期: 2019-11-21 来源: …)
         "日期",
         "时间",
         "pub_date",
@@ -464,6 +468,7 @@ WEAK_LABELS = frozenset(
         "时间",
         "来源",
         "文章来源",
+        "来自",
         "主题",
         "体裁",
         "文种",
