@@ -276,6 +276,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "文件有效性",
         "有效期",
         "文件状态",  # 广州 行政规范性文件统一发布平台
+        "状态",  # law sites (eshian: 状       态: 现行), weak
         "validity",
         "yxx",  # 有效性 in pinyin initials
         "sfyx",  # 是否有效 in pinyin initials (国家税务总局北京市税务局 12366 知识库: ZLSFYX)
@@ -297,6 +298,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "expiry_date",
         "shixiaoriqi",
         "废止时间",
+        "失效/废止日期",  # law sites (eshian: 失效/废止日期:)
     ),
     # Platform flags that together say the validity (gkmlpt: is_expired, is_abolished).
     "expired": ("是否失效", "is_expired"),
@@ -419,6 +421,9 @@ _PLAUSIBLE = {
     "source": lambda value: bool(re.search(r"[\u4e00-\u9fff]", str(value))),
     # 来源 likewise: in Chinese it names a body; in Latin letters it is a site's code (法规库's SZfaguiku).
     "来源": lambda value: bool(re.search(r"[\u4e00-\u9fff]", str(value))),
+    # 状态 is a document's 有效性 only where it says one (现行, 有效, 失效, 废止); an export's 状态 is often its record's
+    # (已发布, 1).
+    "状态": lambda value: bool(re.search(r"现行|有效|失效|废止|修改|生效", str(value))),
     "time": lambda value: _is_date(value),
     # A document's name, not a file's (a.pdf).
     "filename": lambda value: not re.search(r"\.[A-Za-z0-9]{2,5}$", str(value).strip()),
@@ -480,6 +485,7 @@ WEAK_LABELS = frozenset(
         "效力",
         "年份",
         "有效期",
+        "状态",
     )
 )
 

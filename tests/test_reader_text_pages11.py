@@ -113,3 +113,15 @@ def test_a_title_whose_words_before_a_hao_are_no_doc_no_keeps_them():
 def test_a_glued_doc_no_leaves_a_plain_title_too():
     lines = ["筑府办函〔2020〕78号市人民政府办公厅关于印发贵阳市气象灾害应急预案的通知", "各区、市、县人民政府："]
     assert plain_title(lines) == (0, "市人民政府办公厅关于印发贵阳市气象灾害应急预案的通知")
+
+
+def test_a_bracketed_label_of_no_field_ends_the_table_and_is_no_title():
+    # 【所属类别】政策参考 / 【文件来源】山西省 / <blank> / 山西省人民政府关于印发…的通知
+    values = stored("chinacourt")
+    assert values["title"] == "山西省人民政府关于印发2008年省人民政府工作目标责任分解的通知"
+    assert right("chinacourt", "category", "body_head")
+
+
+def test_spaced_and_slashed_labels_of_no_field_keep_the_table_going_to_its_status():
+    # 发布日期: … / 失效/废止日期: / 发布文号: / 实施日期: … / 状       态: 现行
+    assert right("eshian", "validity", "pub_date", "publisher")

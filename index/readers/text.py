@@ -378,7 +378,9 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
     return record
 
 
-_OTHER_LABEL_ROW = re.compile(r"^([\u4e00-\u9fff]{2,6})\s*[:：]\s*(\S.{0,39})?$")
+# Its letters may be spaced out (备       注:) or two words joined by a slash (失效/废止日期:).
+_OTHER_WORD = r"(?:[\u4e00-\u9fff][ \t\u3000]*){2,6}"
+_OTHER_LABEL_ROW = re.compile(rf"^({_OTHER_WORD}(?:/{_OTHER_WORD})?)[:：]\s*(\S.{{0,39}})?$")
 # The same in brackets, the value after them (``[实施日期] ----``, as 【标题】 and [成文日期] stand).
 _OTHER_BRACKETED_ROW = re.compile(r"^[【\[［]\s*([\u4e00-\u9fff]{2,6})\s*[】\]］]\s*[:：]?\s*(\S.{0,39})?$")
 _MAX_OTHER_ROWS = 3  # rows of labels of no field in a row inside a label table (生效日期: 信息时效期: …)
@@ -390,7 +392,7 @@ def _other_pairs(line: str) -> list[tuple[str, str]]:
     (``公开责任部门:  区政府办  发文日期:``); [] for any other line (a sentence, a salutation's colon)."""
     text = plain_line(line).strip()
     if match := _OTHER_LABEL_ROW.match(text) or _OTHER_BRACKETED_ROW.match(text):
-        return [(match.group(1), (match.group(2) or "").strip())]
+        return [(match.group(1).strip(), (match.group(2) or "").strip())]
     if _is_prose(text):
         return []
     pairs = line_pairs(text, unknown=True)
@@ -402,8 +404,10 @@ def _other_label_row(line: str, lines: _Lines) -> list[tuple[str, str]]:
     pairs, where a known label's row follows it, maybe past _MAX_OTHER_ROWS - 1 more such rows (so the table goes
     on past them, and the rows after them are read); else []."""
     pairs = _other_pairs(line)
-    if not pairs:
-        return []
+    if not pairs or _OTHER_BRACKETED_ROW.match(plain_line(line).strip()):
+        return pairs  # a label in brackets (【文件来源】山西省) is never a line of text
+    if len(pairs) == 1 and not pairs[0][1] and " " in pairs[0][0].strip():
+        return pairs  # a label spaced out to the table's width (备       注:), empty: no salutation is spaced so
     ahead: list[str] = []
     known = False
     while len(ahead) < _MAX_OTHER_ROWS and (after := lines.next()) is not None:
@@ -1732,6 +1736,7 @@ def _heading_pieces(
             and not (_names(text) and not (issuer and pieces[0].startswith("关于")))
             and not _RED_HEAD.match(text)
             and not _is_link_row(text)
+            and not _OTHER_BRACKETED_ROW.match(text)
             and not (_LIST_ITEM.match(raw) or text in listed)
         )
         if not (closes or continues):
