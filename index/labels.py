@@ -421,8 +421,8 @@ _PLAUSIBLE = {
     "source": lambda value: bool(re.search(r"[\u4e00-\u9fff]", str(value))),
     # 来源 likewise: in Chinese it names a body; in Latin letters it is a site's code (法规库's SZfaguiku).
     "来源": lambda value: bool(re.search(r"[\u4e00-\u9fff]", str(value))),
-    # 状态 is a document's 有效性 only where it says one (现行, 有效, 失效, 废止); an export's 状态 is often its record's
-    # (已发布, 1).
+    # 状态 is a document's 有效性 only where it says one (现行, 有效, 失效, 废止); an export's 状态 is often its
+    # record's (已发布, 1).
     "状态": lambda value: bool(re.search(r"现行|有效|失效|废止|修改|生效", str(value))),
     "time": lambda value: _is_date(value),
     # A document's name, not a file's (a.pdf).
