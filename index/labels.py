@@ -303,7 +303,8 @@ LABELS: dict[str, tuple[str, ...]] = {
     # Platform flags that together say the validity (gkmlpt: is_expired, is_abolished).
     "expired": ("是否失效", "is_expired"),
     "abolished": ("是否废止", "is_abolished"),
-    "disclosure": ("公开属性", "公开方式", "公开形式", "disclosure", "vc_openmodel"),  # vc_openmodel: Hanweb
+    # vc_openmodel: Hanweb; 公开类别: 浦东新区 (www.pudong.gov.cn) 索引号 / 文件编号 / 发布机构 / 公开类别 / 发布时间
+    "disclosure": ("公开属性", "公开方式", "公开形式", "公开类别", "disclosure", "vc_openmodel"),
     "summary": ("内容概述", "摘要", "内容摘要", "summary", "abstract", "docabstract", "description"),
     "body": (
         "正文",

@@ -318,7 +318,8 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
     if not fields.keys() - _TEXT_FIELDS:
         raise _NoLabels  # 附件：… or 正文： alone label no metadata: the text's own lines
     from_header = False
-    header = [line for line in header if line and line != "政府信息公开"]
+    # a breadcrumb over the labels (您当前的位置：首页>…) names the page's column, never the title
+    header = [line for line in header if line and line != "政府信息公开" and not _TRAIL.search(line)]
     _values_over_labels(header, min(items_last, len(header)), fields)
     while header and not _HAN.search(header[0]):
         del header[0]  # a crawler's log lines or the page's address above the browser title
@@ -748,7 +749,11 @@ def _doc_no_of_line(line: str) -> str:
 def _signed(lines: list[str], fields: dict[str, object]) -> None:
     """The issuers and the date of the text's signature (:func:`signature`) as its publisher and 成文日期 where no
     label gave them; a date pieced over lines (2019 / 年 / 11 / 月 / 15 / 日) is read joined."""
-    if ("publisher" in fields and "written_date" in fields) or (signed := signature(_joined_fragments(lines))) is None:
+    published = parse_date(fields.get("pub_date") or "")
+    before = published.iso if published and len(published.iso) == len("yyyy-mm-dd") else ""  # a whole day only
+    if ("publisher" in fields and "written_date" in fields) or (
+        signed := signature(_joined_fragments(lines), before)
+    ) is None:
         return
     names, written = signed
     if names:
@@ -776,7 +781,7 @@ def _issuer_line(lines: list[str], fields: dict[str, object]) -> None:
             return
 
 
-def signature(lines: list[str]) -> tuple[list[str], str] | None:
+def signature(lines: list[str], before: str = "") -> tuple[list[str], str] | None:
     """The issuers and the date that sign the text, as a 公文 is signed (GB/T 9704-2012 7.3.5): a date alone on a
     line (or after the issuers' names on it) with the organisations' names on the lines just over it (side by side
     or one a line, their letters maybe spread: 国 家 计 委), or, where a page left out the names (the seal stands
@@ -786,14 +791,16 @@ def signature(lines: list[str]) -> tuple[list[str], str] | None:
     signature ends the page. The names are [] where none stands over the date; None where no date signs. A 版记's
     date (…2007年3月20日印发) never signs: it does not end the line. Under the issuers' names (a 附注 such as
     （此件公开发布） maybe between) a date a page misprinted or a dump mangled (2018年10日11日, { 2017 6 23) still
-    closes the signature: the names sign, with that date where its numbers make one (else "")."""
+    closes the signature: the names sign, with that date where its numbers make one (else ""). ``before`` (ISO
+    yyyy-mm-dd, or ""): the day the page was published, which a signature's date cannot follow; it decides between
+    the readings of a date whose numbers are glued (see _glued_date)."""
     texts = [line.strip() for line in lines if line.strip()]
     for at, text in enumerate(texts):
         match = _SIGNED_DATE.match(text)
         if match is None:
             if (misprinted := _misprinted_signature(texts, at)) is not None:
                 return misprinted
-            if (glued := _glued_signature(texts, at)) is not None:
+            if (glued := _glued_signature(texts, at, before)) is not None:
                 return glued
             continue
         names = _names(match.group("names")) if match.group("names") else []
@@ -854,9 +861,11 @@ def _misprinted_signature(texts: list[str], at: int) -> tuple[list[str], str] | 
 _GLUED_DATE = re.compile(r"(\d{4})(\d{3,4})")
 
 
-def _glued_date(text: str) -> str:
+def _glued_date(text: str, before: str = "") -> str:
     """The date a line of glued numbers is (see _GLUED_DATE), where only one month and day read it (2024327 is
-    3月27日, 32月7日 being none; 2023111 is 1月11日 or 11月1日: ""); "" where the line is no such date."""
+    3月27日, 32月7日 being none; 2023111 is 1月11日 or 11月1日: ""); "" where the line is no such date. A reading
+    after ``before`` (ISO, the page's publication date; "" for none) is none: a document is signed before it is
+    published (2022128 on a page published 2022-01-29 is 1月28日, 12月8日 not having come yet)."""
     match = _GLUED_DATE.fullmatch(text)
     if match is None or not 1949 <= int(match.group(1)) <= 2099:
         return ""
@@ -868,14 +877,15 @@ def _glued_date(text: str) -> str:
                 readings.add(datetime.date(year, int(rest[:cut]), int(rest[cut:])))
             except ValueError:
                 continue  # no such month or day
-    return readings.pop().isoformat() if len(readings) == 1 else ""
+    dates = {day.isoformat() for day in readings if not before or day.isoformat() <= before}
+    return dates.pop() if len(dates) == 1 else ""
 
 
-def _glued_signature(texts: list[str], at: int) -> tuple[list[str], str] | None:
+def _glued_signature(texts: list[str], at: int, before: str = "") -> tuple[list[str], str] | None:
     """The issuers over a date of glued numbers on line ``at`` (see _glued_date; a 附注 in brackets maybe between)
     and that date, or no issuers where the date alone closes the text (:func:`_closes_text`); None where the line
-    is no such date or signs nothing."""
-    if not (iso := _glued_date(texts[at])):
+    is no such date or signs nothing; ``before`` as signature takes it."""
+    if not (iso := _glued_date(texts[at], before)):
         return None
     names = _issuers_over(texts, at)
     if names:
@@ -950,22 +960,25 @@ def _letters(text: str) -> str:
 # A code alone on a line, no Chinese letter in it: the label table's 索引号 or 统一登记号 printed again over the text
 # (TXDR-2016-01007).
 _CODE_LINE = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-/_.]{5,40}")
-# A 文号 a page or a dump mangled, its brackets or its 号 lost (天政办发201652, 牟政办发〔201746): the issuer's
-# abbreviation, a year and a number, nothing else.
-_MANGLED_DOC_NO = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（【]?\s*(?:19|20)\d{2}\s*[〕\]］)）】]?\s*\d{1,4}\s*号?")
 # A 文号 printed alone under the heading, old forms too: (69)国发文40号, 国办发〔1986〕92号.
 _DOC_NO_LINE = re.compile(r"^[\w〔〕\[\]［］()（）【】〈〉\-－ ]{2,30}?\d+\s*号[)）]?$")  # 主席令(九届第37号)
+# A red head's 文号 whose brackets and 号 a page set as images or a dump lost (浦府〔20221 for 浦府〔2022〕1号,
+# 牟政办发〔201746, 天政办发201652): the issuer's letters, maybe the opening bracket, then the year's and the
+# number's digits only.
+_DOC_NO_DIGITS_LEFT = re.compile(
+    r"^[\u4e00-\u9fff]{1,10}(?:[〔\[［【(（]\d{4}[〕\]］】)）]?\d{0,5}|(?:19|20)\d{2}\d{1,4})号?$"
+)
 
 
 def _is_alone_date_or_doc_no(text: str) -> bool:
-    """Whether a line is only a date (2024-01-05, 2024年1月5日) or only a 文号 (国办发〔1986〕92号; or as a page mangled
-    it, see _MANGLED_DOC_NO)."""
+    """Whether a line is only a date (2024-01-05, 2024年1月5日) or only a 文号 (国办发〔1986〕92号, or what a page left
+    of one: 浦府〔20221, 天政办发201652, see _DOC_NO_DIGITS_LEFT)."""
     text = text.strip()
     if parse_date(text, whole=True):
         return True
-    return len(text) <= _MAX_VALUE and (
-        parse_doc_no(text) is not None or bool(_DOC_NO_LINE.match(text) or _MANGLED_DOC_NO.fullmatch(text))
-    )
+    if _DOC_NO_DIGITS_LEFT.match(text):
+        return True
+    return len(text) <= _MAX_VALUE and (parse_doc_no(text) is not None or bool(_DOC_NO_LINE.match(text)))
 
 
 def _text_above(header: list[str], fields: dict[str, object]) -> list[str] | None:
@@ -1398,8 +1411,11 @@ def _past_blanks(lines: _Lines, blank: str) -> tuple[list[str], str | None]:
 
 def _reads_as(label: str, value: str) -> bool:
     """Whether a line reads as what the label's field holds: a date under a date's label, an organisation's name
-    under a publisher's, a 有效性 word under 有效性, a 文号 or a 索引号 under theirs."""
+    under a publisher's, a 有效性 word under 有效性, a 公开方式 word under 公开方式 (主动公开: the ways of disclosure of
+    the 政府信息公开条例, articles 19-20 and 27), a 文号 or a 索引号 under theirs."""
     field, text = canonical_field(label), value.strip()
+    if field == "disclosure":
+        return _no_space(text) in _DISCLOSURE_WORDS
     if field in _DATE_FIELDS:
         return bool(parse_date(text, whole=True))
     if field == "publisher":
@@ -1434,6 +1450,7 @@ _MAX_VALUE = 80
 _MAX_VALUE_LINES = 5  # 内能源公告〔 / 2026 / 〕 / 6 / 号
 _MAX_VALIDITY = 6  # 现行有效, 全文失效, 部分失效: a word, not a sentence that holds one
 _VALIDITY_WORDS = frozenset({"有效", "失效", "废止", "已修改", "尚未生效"})
+_DISCLOSURE_WORDS = frozenset({"主动公开", "依申请公开", "不予公开", "部分公开"})
 _DATE_FIELDS = frozenset({"pub_date", "written_date", "expiry_date"})
 
 
@@ -1757,9 +1774,10 @@ def _is_link_row(text: str) -> bool:
 
 
 # A breadcrumb, and a chapter's or an article's heading inside the text (第四章 财政税收制度).
-_BREADCRUMB = re.compile(
-    r"\s[>＞»]\s|^(?:首页|当前位置|您的位置|你的位置|您现在的位置)|^第[一二三四五六七八九十百零〇\d]+[章节条编]"
-)
+# A breadcrumb (首页 > 信息公开, 您当前的位置: 首页>资源>大事记, its arrows maybe unspaced).
+_TRAIL = re.compile(r"\s[>＞»]\s|首页\s*[>＞»]|^(?:首页|(?:您|你)(?:当前|现在)?的位置|(?:当前|现在)的?位置)")
+# A breadcrumb or a chapter's heading: no title.
+_BREADCRUMB = re.compile(rf"{_TRAIL.pattern}|^第[一二三四五六七八九十百零〇\d]+[章节条编]")
 
 
 def _ends_title(line: str, title: str, partly: bool) -> bool:
