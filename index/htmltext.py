@@ -508,12 +508,13 @@ def file_name(url: str) -> str:
 
 # A line made only of a page's tools (打印 关闭, 打印页面, 【我要纠错】, 我的收藏, 【字体：大 中 小】,
 # 下载本信息公开文件, the QR code's 扫一扫在手机打开当前页, the read-aloud button 朗读 / 听全文 of Hanweb and gkmlpt
-# pages, 视力保护色) and its visit counter (浏览次数：1234, 访问量: 56次,
+# pages, 视力保护色, the collect button's message 取消收藏成功!) and its visit counter (浏览次数：1234, 访问量: 56次,
 # [点击数：7], the count a script fills in or its "-" before it does): never the document's text, in a page or
 # in text copied from one.
 _COUNTER_WORD = r"(?:浏览次数|浏览量|访问量|访问次数|点击数|点击量|点击率|阅读次数|阅读量|阅读数)"
 _TOOL_WORDS = (
-    r"(?:(?:我要)?打印(?:本页|此页|该页|本文|页面|文档|文章)?|关闭(?:本页|此页|窗口|本文|页面)?|返回顶部|返回|收藏|我的收藏|"
+    r"(?:(?:我要)?打印(?:本页|此页|该页|本文|页面|文档|文章)?|关闭(?:本页|此页|窗口|本文|页面)?|返回顶部|返回|"
+    r"(?:取消)?收藏(?:成功|失败)[!！]?|收藏|我的收藏|"
     r"加入收藏|分享到?|字体|字号|[大中小]|朗读|听全文|视力保护色|"
     r"下载本信息公开文件|下载本页|保存本页|(?:我要)?纠错|"
     rf"{_COUNTER_WORD}\s*[:：]?\s*(?:\d+\s*次?)?|"

@@ -86,6 +86,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "cat",
         "classnames",
         "公文目录",  # Yunnan county 信息公开 pages (www.mdx.gov.cn): 公文目录:应急管理
+        "公开目录",  # the same template elsewhere (博州, 宜川: 公开目录: 政府文件)
     ),
     "category_scheme": ("组配分类", "classify_main_name"),
     # ztfl: 主题分类 in pinyin initials
@@ -151,6 +152,8 @@ LABELS: dict[str, tuple[str, ...]] = {
         "fawenjiguan",
         "fawendanwei",
         "颁布部门",  # regulation sites (ehs.gold): 颁布部门, 颁布日期
+        "公开责任部门",  # Changsha district 信息公开 pages (天心区: 公开责任部门: 区政府办)
+        "来自",  # an article's header (来自:襄阳市政府门户网站 时间:2018-11-22), weak as 来源
     ),
     "pub_date": (
         "公开日期",
@@ -158,6 +161,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "发布时间",
         "公开时间",
         "公布日期",  # law databases: the day a law or rule was published (施行日期 is when it takes effect)
+        "上载日期",  # city portals' article header (齐齐哈尔: 上载日期: 2019-11-21 来源: …)
         "日期",
         "时间",
         "pub_date",
@@ -272,6 +276,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "文件有效性",
         "有效期",
         "文件状态",  # 广州 行政规范性文件统一发布平台
+        "状态",  # law sites (eshian: 状       态: 现行), weak
         "validity",
         "yxx",  # 有效性 in pinyin initials
         "sfyx",  # 是否有效 in pinyin initials (国家税务总局北京市税务局 12366 知识库: ZLSFYX)
@@ -293,6 +298,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "expiry_date",
         "shixiaoriqi",
         "废止时间",
+        "失效/废止日期",  # law sites (eshian: 失效/废止日期:)
     ),
     # Platform flags that together say the validity (gkmlpt: is_expired, is_abolished).
     "expired": ("是否失效", "is_expired"),
@@ -416,6 +422,9 @@ _PLAUSIBLE = {
     "source": lambda value: bool(re.search(r"[\u4e00-\u9fff]", str(value))),
     # 来源 likewise: in Chinese it names a body; in Latin letters it is a site's code (法规库's SZfaguiku).
     "来源": lambda value: bool(re.search(r"[\u4e00-\u9fff]", str(value))),
+    # 状态 is a document's 有效性 only where it says one (现行, 有效, 失效, 废止); an export's 状态 is often its
+    # record's (已发布, 1).
+    "状态": lambda value: bool(re.search(r"现行|有效|失效|废止|修改|生效", str(value))),
     "time": lambda value: _is_date(value),
     # A document's name, not a file's (a.pdf).
     "filename": lambda value: not re.search(r"\.[A-Za-z0-9]{2,5}$", str(value).strip()),
@@ -465,6 +474,7 @@ WEAK_LABELS = frozenset(
         "时间",
         "来源",
         "文章来源",
+        "来自",
         "主题",
         "体裁",
         "文种",
@@ -476,6 +486,7 @@ WEAK_LABELS = frozenset(
         "效力",
         "年份",
         "有效期",
+        "状态",
     )
 )
 

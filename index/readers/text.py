@@ -121,9 +121,9 @@ def _glued_label() -> re.Pattern[str]:
     return re.compile(rf"(?:(?<=[\u4e00-\u9fff）)\d])(?:{known})|(?<=\d)[\u4e00-\u9fff]{{2,6}})[ \t]*[:：]")
 
 
-# Markdown a dump puts round its lines: a heading's #, a list item's - or * (or a bullet: · • ● ■ ◆), a quote's >,
-# bold ** or __.
-_MARKDOWN_LEAD = re.compile(r"^\s*(?:#{1,6}\s+|[-*+>]\s+|[·•●■◆▪►]\s*)")
+# Markdown a dump puts round its lines: a heading's #, a list item's - or * (or a bullet: · • ● ■ ◆), an ordered
+# list item's number (``1. [主题分类] …``, as a text rendering numbers an <ol>'s items), a quote's >, bold ** or __.
+_MARKDOWN_LEAD = re.compile(r"^\s*(?:#{1,6}\s+|[-*+>]\s+|\d{1,2}\.\s+|[·•●■◆▪►]\s*)")
 # Bold only in pairs: a browser title with an empty column (``标题__中国政府网``) keeps its ``__``.
 _MARKDOWN_BOLD = re.compile(r"(\*\*|__)(.+?)\1")
 
@@ -277,11 +277,17 @@ _MAX_HEADER_LINES = 1000  # label lines start near the top (the sniffer saw them
 
 def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
     header: list[str] = []
+    items_last = 0  # the header's last lines that are list items (• …), blank lines aside
+    list_items: set[str] = set()  # the header's lines that were list items, their marks taken off
     while (line := lines.next()) is not None and not metadata_pairs(line):
         if len(header) >= _MAX_HEADER_LINES:
             line = None
             break
         header.append(plain_line(line).strip())
+        if line.strip():
+            items_last = items_last + 1 if _MARKDOWN_LEAD.match(line) else 0
+        if _LIST_ITEM.match(line):
+            list_items.add(header[-1])
     if line is None:
         raise _NoLabels
     pairs: list[tuple[str, str]] = []
@@ -314,6 +320,7 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
     from_header = False
     # a breadcrumb over the labels (您当前的位置：首页>…) names the page's column, never the title
     header = [line for line in header if line and line != "政府信息公开" and not _TRAIL.search(line)]
+    _values_over_labels(header, min(items_last, len(header)), fields)
     while header and not _HAN.search(header[0]):
         del header[0]  # a crawler's log lines or the page's address above the browser title
     above = _text_above(header, fields)
@@ -322,11 +329,16 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
         pass  # the text stands above the labels: its title is the plain reading's (see _text_above)
     elif header and "title" not in fields and not is_organisation_name(header[-1]):
         while len(header) > 1 and (
-            _doc_no_of_line(header[-1]) or parse_date(header[-1], whole=True) or _is_kind_alone(header[-1])
+            _doc_no_of_line(header[-1])
+            or parse_date(header[-1], whole=True)
+            or _is_kind_alone(header[-1])
+            or _other_pairs(header[-1])
         ):
             _opening_doc_no(header[-1:], fields)  # the 文号, date or 文种 (通  知) under the heading: no part of it
+            for name, value in map_fields(_other_pairs(header[-1]))[0].items():
+                fields.setdefault(name, value)  # a row of labels over the table (更新时间:… 来源:…)
             del header[-1]
-        lines_of_title = _heading_lines(header)
+        lines_of_title = _heading_lines(header, frozenset(list_items))
         heading = "".join(header[-lines_of_title:])
         named = [line for line in header[1:] if _names_a_document(line)]
         if named and not _names_a_document(heading):
@@ -348,12 +360,14 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
     )
     attachments += listed
     if from_header and body_lines and _names_a_document(body_lines[0]) and not _names_a_document(fields["title"]):
-        fields["title"] = body_lines[0].strip()  # the line above the labels was a column (政策文件), this the title
+        # the line above the labels was a column (政策文件), this the title
+        fields["title"] = plain_line(body_lines[0]).strip()
     elif "title" not in fields and (heading := _heading_under_labels(body_lines)):
         fields["title"] = heading
-    body_lines = _without_next_document(_past_opening_labels(body_lines, fields))
+    body_lines = _without_next_document(_without_opening_furniture(_past_opening_labels(body_lines, fields)))
     _opening_doc_no(body_lines, fields)
     _signers_over_website(body_lines, fields)
+    _title_issuer(fields)
     fields["body"] = "\n".join(_joined_fragments(body_lines)).strip()
     if attachments:
         fields["attachments"] = [{"name": name} for name in attachments]
@@ -365,26 +379,68 @@ def _record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord:
     return record
 
 
-_OTHER_LABEL_ROW = re.compile(r"^([\u4e00-\u9fff]{2,6})\s*[:：]\s*(\S.{0,39})?$")
+# Its letters may be spaced out (备       注:) or two words joined by a slash (失效/废止日期:).
+_OTHER_WORD = r"(?:[\u4e00-\u9fff][ \t\u3000]*){2,6}"
+_OTHER_LABEL_ROW = re.compile(rf"^({_OTHER_WORD}(?:/{_OTHER_WORD})?)[:：]\s*(\S.{{0,39}})?$")
+# The same in brackets, the value after them (``[实施日期] ----``, as 【标题】 and [成文日期] stand).
+_OTHER_BRACKETED_ROW = re.compile(r"^[【\[［]\s*([\u4e00-\u9fff]{2,6})\s*[】\]］]\s*[:：]?\s*(\S.{0,39})?$")
+_MAX_OTHER_ROWS = 3  # rows of labels of no field in a row inside a label table (生效日期: 信息时效期: …)
+
+
+def _other_pairs(line: str) -> list[tuple[str, str]]:
+    """The pairs of a row of labels of which the first is none the portal reads: one label and its value
+    (``- 生效日期:``, ``[实施日期] ----``), or short words with their colons and values side by side
+    (``公开责任部门:  区政府办  发文日期:``); [] for any other line (a sentence, a salutation's colon)."""
+    text = plain_line(line).strip()
+    if match := _OTHER_LABEL_ROW.match(text) or _OTHER_BRACKETED_ROW.match(text):
+        return [(match.group(1).strip(), (match.group(2) or "").strip())]
+    if _is_prose(text):
+        return []
+    pairs = line_pairs(text, unknown=True)
+    return pairs if len(pairs) > 1 and all(len(value) <= _MAX_VALUE for _label, value in pairs) else []
 
 
 def _other_label_row(line: str, lines: _Lines) -> list[tuple[str, str]]:
-    """A row of the label table whose label is none the portal reads (``- 生效日期:``, empty), as its pair, where a
-    known label's row follows it (so the table goes on past it, and the rows after it are read); else []."""
-    match = _OTHER_LABEL_ROW.match(plain_line(line).strip())
-    if match is None:
-        return []
-    after = lines.next()
-    if after is not None:
+    """A row of the label table whose first label is none the portal reads (see :func:`_other_pairs`), as its
+    pairs, where a known label's row follows it, maybe past _MAX_OTHER_ROWS - 1 more such rows (so the table goes
+    on past them, and the rows after them are read); else []."""
+    pairs = _other_pairs(line)
+    if not pairs or _OTHER_BRACKETED_ROW.match(plain_line(line).strip()):
+        return pairs  # a label in brackets (【文件来源】山西省) is never a line of text
+    if len(pairs) == 1 and not pairs[0][1] and " " in pairs[0][0].strip():
+        return pairs  # a label spaced out to the table's width (备       注:), empty: no salutation is spaced so
+    ahead: list[str] = []
+    known = False
+    while len(ahead) < _MAX_OTHER_ROWS and (after := lines.next()) is not None:
+        ahead.append(after)
+        if _table_pairs(after):
+            known = True
+            break
+        if not _other_pairs(after):
+            break
+    for after in reversed(ahead):
         lines.push_back(after)
-    if after is None or not _table_pairs(after):
-        return []
-    return [(match.group(1), (match.group(2) or "").strip())]
+    return pairs if known else []
 
 
 def _is_kind_alone(line: str) -> bool:
     """Whether a line is a document kind alone (``通  知``, ``公 告``): a red head's 文种 under the title, no title."""
     return re.fullmatch(_DOC_KIND, _no_space(line)) is not None
+
+
+# A 公文's title names its issuer before 关于 (GB/T 9704-2012 7.3.1: 发文机关名称、事由和文种).
+_TITLE_ISSUER = re.compile(r"^(?P<issuer>.{2,60}?)关于")
+
+
+def _title_issuer(fields: dict[str, object]) -> None:
+    """The issuers a title names before its 关于 (``宁明县人民政府办公室关于印发…的通知``; side by side:
+    ``国家发展改革委
+    国家能源局关于…``) as the publisher where nothing else named one (no label, no signature, no issuer line): each
+    an organisation's name (index.publishers.is_organisation_name), else none."""
+    if "publisher" in fields or (match := _TITLE_ISSUER.match(str(fields.get("title") or "").strip())) is None:
+        return
+    if names := _names(match["issuer"]):
+        fields["publisher"] = "、".join(names)
 
 
 def _signers_over_website(lines: list[str], fields: dict[str, object]) -> None:
@@ -408,8 +464,67 @@ def _signers_over_website(lines: list[str], fields: dict[str, object]) -> None:
 _WEBSITE_SUFFIX = re.compile(r"(?:门户网站|网站|门户网|网)$")
 
 
+# 有效性 as a page prints it alone where its label was lost (a table's values kept, its labels images: 现行有效).
+_VALIDITY_ALONE = re.compile(r"(?:现行|全文|部分|已)?(?:有效|失效|废止)|尚未生效")
+
+
+def _index_no_of_line(text: str) -> str:
+    """The 索引号 a line is alone (``736916953/2024-000372``: a form :func:`index.identifiers.parse_index_no`
+    recognises), a list item's marker aside; "" for any other line."""
+    text = plain_line(text).strip()
+    if not text or _HAN.search(text) or len(text) > _MAX_VALUE:
+        return ""
+    index_no = parse_index_no(text)
+    return text if index_no is not None and index_no.variant != "unrecognised" else ""
+
+
+def _values_over_labels(header: list[str], listed: int, fields: dict[str, object]) -> None:
+    """The values of a label table printed without their labels over the labels a page kept (the labels were images
+    or hidden cells; a text rendering keeps the values, one a line, as list items: ``• 005299478/2022-00137`` /
+    ``• 新郑市卫生健康委员会`` / ``• 应急``): where the header's last lines (its ``listed`` trailing list items, else
+    its last line) hold an 索引号 alone, those lines are values, not a heading: the 索引号, a 文号 alone, a 有效性
+    word alone (现行有效) and an organisation's name alone (the 发布机构) fill their fields where no label gave them,
+    and the lines leave the header."""
+    block = header[len(header) - listed :] if listed else header[-1:]
+    if not any(_index_no_of_line(text) for text in block):
+        return
+    for text in block:
+        if unlabelled := _unlabelled_value(text):
+            fields.setdefault(canonical_field(unlabelled[0]) or unlabelled[0], unlabelled[1])
+        elif doc_no := _doc_no_of_line(text):
+            fields.setdefault("doc_no", doc_no)
+        elif names := _names(text):
+            fields.setdefault("publisher", "、".join(names))
+    del header[len(header) - len(block) :]
+
+
+def _unlabelled_value(text: str) -> tuple[str, str] | None:
+    """A label table's value printed without its label (the labels were images or hidden cells, the values kept,
+    one a line or a list item each): an 索引号 alone, or a 有效性 word alone (现行有效), as the (label, value) pair
+    it stands for; None for any other line."""
+    if index_no := _index_no_of_line(text):
+        return ("索引号", index_no)
+    if _VALIDITY_ALONE.fullmatch(_no_space(plain_line(text))):
+        return ("有效性", _no_space(plain_line(text)))
+    return None
+
+
 _MAX_HEADING_LINES = 4
 _MAX_OPENING = 8  # lines over the text: the title again, a label line or two, the tools between them
+
+
+# A box of related links a page prints over the text, its heading left alone where the box was empty.
+_RELATED_BOX = re.compile(r"相关[\u4e00-\u9fff]{2,4}")
+
+
+def _without_opening_furniture(lines: list[str]) -> list[str]:
+    """The body lines from the first that is no page furniture: a page's tools and their messages (取消收藏成功!)
+    and an empty box's 相关… heading (相关办事指南) stand over the text, never in it."""
+    for i, line in enumerate(lines):
+        text = line.strip()
+        if text and not (_is_tools(text) or _RELATED_BOX.fullmatch(text)):
+            return lines[i:]
+    return lines
 
 
 def _past_opening_labels(lines: list[str], fields: dict[str, object]) -> list[str]:
@@ -424,7 +539,7 @@ def _past_opening_labels(lines: list[str], fields: dict[str, object]) -> list[st
     title = _no_space(str(fields.get("title") or ""))
     last_label, pairs_seen, seen = -1, [], 0
     for i, line in enumerate(lines):
-        text = line.strip()
+        text = plain_line(line).strip()
         if not text:
             continue
         if seen >= _MAX_OPENING:
@@ -435,9 +550,15 @@ def _past_opening_labels(lines: list[str], fields: dict[str, object]) -> list[st
         if pairs and names - {None} and not names & _TEXT_FIELDS:
             last_label = i
             pairs_seen += pairs
+        elif unlabelled := _unlabelled_value(text):
+            pairs_seen.append(unlabelled)
+        elif doc_no := _doc_no_of_line(text):
+            pairs_seen.append(("文号", doc_no))  # the 文号 alone among the labels over the text
         elif not (
             _is_heading_piece(text, title)
             or _RED_HEAD.match(text)
+            or _is_kind_alone(text)
+            or _CODE_LINE.fullmatch(text)
             or _is_tools(text)
             or _is_alone_date_or_doc_no(text)
             or _other_row(text)
@@ -484,6 +605,18 @@ def _opening_doc_no(lines: list[str], fields: dict[str, object]) -> None:
             return
         if not (_is_heading_piece(line, title) or _is_over_doc_no(line)):
             return
+
+
+def _doc_no_over_heading(above: list[str], title: str, fields: dict[str, object]) -> None:
+    """The 文号 printed alone just over the heading (a red head's order: ``鹤政发〔2025〕4号`` / the title over one
+    or more lines) as the 文号 where nothing gave one; ``above`` are the lines down to the title's last line."""
+    if "doc_no" in fields:
+        return
+    texts = [line for line in above if line.strip()]
+    while texts and _is_heading_piece(texts[-1], title):
+        del texts[-1]  # the title's earlier lines
+    if texts and (doc_no := _doc_no_of_line(texts[-1])):
+        fields["doc_no"] = doc_no
 
 
 def _is_over_doc_no(text: str) -> bool:
@@ -562,17 +695,33 @@ def _heading_under_labels(lines: list[str]) -> str:
     the title under a red head and its 文号 (``…街道办事处文件`` / ``闵古办〔2022〕10号`` / ``关于印发…的通知``), else
     the text's first line where it is short, says no sentence, labels nothing and addresses no one, and text
     follows it; "" otherwise."""
-    texts = [line.strip() for line in lines if line.strip()]
+    texts = [plain_line(line).strip() for line in lines if line.strip()]
     if len(texts) < 2:
         return ""
     first = texts[0]
     if _RED_HEAD.match(first) and len(texts) > 3 and _is_alone_date_or_doc_no(texts[1]) and _names_a_document(texts[2]):
         return texts[2]  # the red head (…文件) and the 文号 over the document's title
+    if _names_a_document(titled := _after_doc_no(first)):
+        return titled  # the document's title, maybe after its 文号 glued before it
     if len(first) > _SHORT_HEADING or len(_HAN.findall(first)) < 2 or _SENTENCE_MARK.search(first):
         return ""
     if first.endswith(("：", ":")) or label_pairs(first) or _is_alone_date_or_doc_no(first) or _is_tools(first):
         return ""
     return "" if _names(first) else first
+
+
+_DOC_NO_END = re.compile(r"号[)）]?")
+
+
+def _after_doc_no(text: str) -> str:
+    """The title a heading prints after its 文号 glued before it
+    (``筑府办函〔2020〕78号市人民政府办公厅关于印发…的通知``, ``(五政办通〔2018〕38号)昆明市…的通知``): the
+    rest, where the part up to a 号 is a 文号 alone and the rest names a document; the heading as it is otherwise."""
+    for match in _DOC_NO_END.finditer(text[:_MAX_VALUE]):
+        rest = text[match.end() :].strip()
+        if _doc_no_of_line(text[: match.end()]) and _names_a_document(rest):
+            return rest
+    return text
 
 
 def _other_row(text: str) -> bool:
@@ -587,8 +736,9 @@ def _other_row(text: str) -> bool:
 
 
 def _doc_no_of_line(line: str) -> str:
-    """The 文号 a line holds alone (``国办发〔1986〕92号``, ``（法发〔2024〕6 号）``); "" where it holds more."""
-    text = line.strip()
+    """The 文号 a line holds alone (``国办发〔1986〕92号``, ``（法发〔2024〕6 号）``, a list item's
+    ``• 五政办规〔2024〕1号``); "" where it holds more."""
+    text = plain_line(line).strip()
     if len(text) > _MAX_VALUE:
         return ""
     if inside := bracketed_doc_no(text):
@@ -687,18 +837,24 @@ def _issuers_over(texts: list[str], at: int) -> list[str]:
     return names
 
 
+# A date whose month and day a page printed glued between 年 and 日 (2016年1013日): read as glued numbers are.
+_GLUED_MONTH_DAY = re.compile(r"(\d{4})\s*年\s*(\d{3,4})\s*日")
+
+
 def _misprinted_signature(texts: list[str], at: int) -> tuple[list[str], str] | None:
-    """The issuers over a misprinted date on line ``at`` (see _MISPRINTED_DATE) and that date where it is one
-    (else ""); None where the line is no such date or no organisation's name stands over it (past a 附注 in
+    """The issuers over a misprinted date on line ``at`` (see _MISPRINTED_DATE; or its month and day glued, see
+    _GLUED_MONTH_DAY, read where only one month and day read them: :func:`_glued_date`) and that date where it is
+    one (else ""); None where the line is no such date or no organisation's name stands over it (past a 附注 in
     brackets, （此件公开发布）)."""
-    match = _MISPRINTED_DATE.fullmatch(texts[at])
-    if match is None:
+    if (glued := _GLUED_MONTH_DAY.fullmatch(texts[at])) is not None:
+        written = _glued_date(glued[1] + glued[2])
+    elif (match := _MISPRINTED_DATE.fullmatch(texts[at])) is not None:
+        year, month, day = (int(number) for number in match.groups())
+        written = f"{year:04d}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else ""
+    else:
         return None
     names = _issuers_over(texts, at)
-    if not names:
-        return None
-    year, month, day = (int(number) for number in match.groups())
-    return names, (f"{year:04d}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else "")
+    return (names, written) if names else None
 
 
 # A date whose 年, 月 and 日 a page set as images (or a dump lost), its numbers glued: 2024327, 2023515, 20231108.
@@ -801,16 +957,22 @@ def _letters(text: str) -> str:
     return _NOT_LETTERS.sub("", unicodedata.normalize("NFKC", text))
 
 
+# A code alone on a line, no Chinese letter in it: the label table's 索引号 or 统一登记号 printed again over the text
+# (TXDR-2016-01007).
+_CODE_LINE = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-/_.]{5,40}")
 # A 文号 printed alone under the heading, old forms too: (69)国发文40号, 国办发〔1986〕92号.
 _DOC_NO_LINE = re.compile(r"^[\w〔〕\[\]［］()（）【】〈〉\-－ ]{2,30}?\d+\s*号[)）]?$")  # 主席令(九届第37号)
-# A red head's 文号 whose closing bracket and 号 a page set as images (浦府〔20221 for 浦府〔2022〕1号): the issuer's
-# letters, the opening bracket, then the year's and the number's digits only.
-_DOC_NO_DIGITS_LEFT = re.compile(r"^[\u4e00-\u9fff]{1,10}[〔\[［【(（]\d{4}[〕\]］】)）]?\d{0,5}$")
+# A red head's 文号 whose brackets and 号 a page set as images or a dump lost (浦府〔20221 for 浦府〔2022〕1号,
+# 牟政办发〔201746, 天政办发201652): the issuer's letters, maybe the opening bracket, then the year's and the
+# number's digits only.
+_DOC_NO_DIGITS_LEFT = re.compile(
+    r"^[\u4e00-\u9fff]{1,10}(?:[〔\[［【(（]\d{4}[〕\]］】)）]?\d{0,5}|(?:19|20)\d{2}\d{1,4})号?$"
+)
 
 
 def _is_alone_date_or_doc_no(text: str) -> bool:
     """Whether a line is only a date (2024-01-05, 2024年1月5日) or only a 文号 (国办发〔1986〕92号, or what a page left
-    of one: 浦府〔20221, see _DOC_NO_DIGITS_LEFT)."""
+    of one: 浦府〔20221, 天政办发201652, see _DOC_NO_DIGITS_LEFT)."""
     text = text.strip()
     if parse_date(text, whole=True):
         return True
@@ -840,16 +1002,21 @@ def _text_above(header: list[str], fields: dict[str, object]) -> list[str] | Non
     return header[place + 1 :]
 
 
-def _heading_lines(header: list[str]) -> int:
+def _heading_lines(header: list[str], listed: frozenset[str] = frozenset()) -> int:
     """How many of the header's last lines the heading above the labels is printed over: one, or more where
     the page broke it (at a ``<`` or a bracket) and the dump's first line, the browser title, holds those
-    lines joined (``关于转发《…关于印发`` / ``<`` / ``电力中长期交易基本规则（暂行）>的通知》的通知``)."""
+    lines joined (``关于转发《…关于印发`` / ``<`` / ``电力中长期交易基本规则（暂行）>的通知》的通知``), or where a
+    title's last line has lines over it that it continues (:func:`_heading_pieces`: ``鹤岗市人民政府 鹤岗市中级人民法院
+    印发`` / ``关于完善…的意见的通知``; no list item of ``listed``, no office's name alone)."""
     first = _no_space(header[0])
     for count in range(min(_MAX_HEADING_LINES, len(header) - 1), 1, -1):
         joined = _no_space("".join(header[-count:]))
         if first.startswith(joined) or first.endswith(joined):
             return count
-    return _opened_above(header)
+    if (opened := _opened_above(header)) > 1 or not _names_a_document(header[-1]):
+        return opened
+    pieces = _heading_pieces(header[1:-1], header[-1], listed, issuer=False)  # an issuer's line: the title's own
+    return min(len(pieces), len(header) - 1)  # the header's first line is the browser's title
 
 
 def _opened_above(lines: list[str]) -> int:
@@ -1453,10 +1620,13 @@ def plain_title(lines: list[str], strict: bool = False) -> tuple[int, str] | Non
         seen += 1
         if seen > _PLAIN_TOP or _is_prose(text):
             break
+        if _is_kind_alone(text) and (heading := _heading_over_kind(lines, i)):
+            return heading
         candidate = browser_title_parts(text)[0]
-        if not _is_title_like(candidate):
+        if not _is_title_like(candidate) or _in_list(lines, i):
             continue
         if _TITLE_END.search(_no_space(candidate)):
+            candidate = _after_doc_no(candidate)
             if (titled := _after_trail(candidate)) != candidate:
                 return _heading_under(lines, i, titled)  # a trail's end is no heading's last line
             return _heading_under(lines, i, _heading_over(lines[:i], candidate))
@@ -1471,6 +1641,33 @@ def plain_title(lines: list[str], strict: bool = False) -> tuple[int, str] | Non
     if repeated := [found for found in headings if printed.count(_no_space(found[1])) > 1]:
         return repeated[0]  # a page prints its title twice (its heading, then over the text)
     return max(headings, key=lambda found: len(_no_space(found[1])))
+
+
+def _heading_over_kind(lines: list[str], at: int) -> tuple[int, str] | None:
+    """The title a red head prints broken before its 文种, the 文种 alone on line ``at`` (``关于印发《…》的`` / ``通
+    知``), with the lines above it that it continues (:func:`_heading_over`); None where the line above is no
+    heading's piece (a title-like line that ends in no document kind)."""
+    above = next((j for j in range(at - 1, -1, -1) if lines[j].strip()), None)
+    if above is None:
+        return None
+    piece = plain_line(lines[above]).strip()
+    if not _is_title_like(piece) or _TITLE_END.search(_no_space(piece)) or _in_list(lines, above):
+        return None
+    return at, _heading_over(lines[:above], piece + _no_space(plain_line(lines[at])))
+
+
+# A list's item as a text rendering marks it (a bullet, a dash, an ordered list's number).
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]\s+|\d{1,2}\.\s+|[·•●■◆▪►]\s*)")
+
+
+def _in_list(lines: list[str], at: int) -> bool:
+    """Whether line ``at`` is an item of a list, another item next to it (above or under, blank lines aside): a
+    menu's entries (``1. 国民经济和社会发展规划`` / ``2. 专项规划``) or a table's values, never the page's heading."""
+    if not _LIST_ITEM.match(lines[at]):
+        return False
+    after = next((line for line in lines[at + 1 :] if line.strip()), "")
+    before = next((line for line in reversed(lines[:at]) if line.strip()), "")
+    return bool(_LIST_ITEM.match(after) or _LIST_ITEM.match(before))
 
 
 def _after_trail(line: str) -> str:
@@ -1532,22 +1729,48 @@ def _heading_over(above: list[str], last: str) -> str:
     were opened on (``关于转发《…关于印发`` / ``<`` / ``…>的通知》的通知``); at most _MAX_HEADING_LINES in all. A
     link bar (``收藏本站| 设为首页| 首页``, a browser title's parts) is no part of it, nor an office's name alone
     unless the heading goes on with 关于 (``于都县人民政府办公室`` / ``关于印发…的通知``): over a heading of its own
-    (``湛江市农业农村局`` / ``转发省农业厅关于…的通知``) it is the page's or the section's name."""
+    (``湛江市农业农村局`` / ``转发省农业厅关于…的通知``) it is the page's or the section's name. A red head (…文件)
+    and a menu of short words (:func:`_is_link_row`) end it too."""
+    return "".join(_heading_pieces(above, last))
+
+
+def _heading_pieces(
+    above: list[str], last: str, listed: frozenset[str] = frozenset(), issuer: bool = True
+) -> list[str]:
+    """The lines of :func:`_heading_over`'s title, its last line ``last`` among them; a list's item (marked, or
+    among ``listed``: lines whose marks were taken off) is no piece of it, nor (without ``issuer``) an office's name
+    alone over 关于."""
     pieces = [last]
-    texts = [plain_line(line).strip() for line in above if line.strip()]
+    texts = [line for line in above if line.strip()]
     while texts and len(pieces) < _MAX_HEADING_LINES:
-        text = texts.pop()
+        raw = texts.pop()
+        text = plain_line(raw).strip()
         closes = _unclosed("".join(pieces), opened=False)
         continues = (
             _is_title_like(text)
             and not _BAR.search(text)
             and not _TITLE_END.search(_no_space(text))
-            and not (_names(text) and not pieces[0].startswith("关于"))
+            and not (_names(text) and not (issuer and pieces[0].startswith("关于")))
+            and not _RED_HEAD.match(text)
+            and not _is_link_row(text)
+            and not _OTHER_BRACKETED_ROW.match(text)
+            and not (_LIST_ITEM.match(raw) or text in listed)
         )
         if not (closes or continues):
             break
         pieces.insert(0, text)
-    return "".join(pieces) if not _unclosed("".join(pieces), opened=False) else last
+    return pieces if not _unclosed("".join(pieces), opened=False) else [last]
+
+
+_LINK_ROW_PARTS = 3
+
+
+def _is_link_row(text: str) -> bool:
+    """Whether a line is a row of links or menu items (``首 页 政 务 公 开``, ``中国政府网 黑龙江省政府网 English``):
+    _LINK_ROW_PARTS parts or more between spaces, not all of them organisations' names (a heading may name its
+    issuers side by side: ``国家发展改革委 国家能源局 工业和信息化部`` / ``关于…的通知``)."""
+    parts = text.split()
+    return len(parts) >= _LINK_ROW_PARTS and not all(is_organisation_name(part) for part in parts)
 
 
 # A breadcrumb, and a chapter's or an article's heading inside the text (第四章 财政税收制度).
@@ -1650,14 +1873,16 @@ def _plain_record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord
     body_lines, related, cut = _body_and_related(lines, bounds.max_doc_chars)
     body_lines, listed = _without_file_list(_unglued(_without_trailing_labels(_without_page_frame(body_lines))))
     fields: dict[str, object] = {"title": title}
-    body_lines = _without_next_document(_past_opening_labels(body_lines, fields))
+    body_lines = _without_next_document(_without_opening_furniture(_past_opening_labels(body_lines, fields)))
     body = "\n".join(_joined_fragments(body_lines)).strip()
     if not body and not listed:
         raise ReadError(path, "no label lines (名称, 索引号 …) and no text under the title line")
     fields["body"] = body
-    _opening_doc_no(body_lines, fields)
+    _opening_doc_no([*top[first + 1 : place + 1], *body_lines], fields)  # maybe between the headings
+    _doc_no_over_heading(top[:first], title, fields)
     _signed(body_lines, fields)
     _issuer_line([*top[first + 1 : place + 1], *body_lines], fields)  # the issuer may stand between the headings
+    _title_issuer(fields)
     if listed:
         fields["attachments"] = [{"name": name} for name in listed]
     if related:
