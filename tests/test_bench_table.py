@@ -165,3 +165,9 @@ def test_the_curve_rows_name_systems_not_run_and_points_measured_for_queries_onl
     for shards in ("1 shard", "2 shards", "3 shards"):
         cells = line(text, f"cost curve, cluster, {shards}: sizes measured")
         assert cells[1] == "not run: searchd is not installed" and cells[5] == "**missed**"
+
+
+def test_a_fidelity_step_skipped_for_want_of_the_real_inputs_is_a_missed_row_saying_why():
+    why = "needs /nowhere/fidelity (…): real third-party pages are kept outside the repository"
+    rows = [row for row in table({"fidelity": {"skipped": why}}).splitlines() if row.startswith("| fields read right")]
+    assert rows == [f"| fields read right | not run: {why} | — |  | ≥ 98% | **missed** | — |"]
