@@ -2,7 +2,8 @@
 
 Reads every ``.json``, ``.jsonp``, ``.jsonl`` and ``.csv`` file in FOLDER as ``portal ingest`` would and prints,
 per record, the fields a reader found (title, 公开日期, 成文日期, 发布机构, 文号, 索引号, 有效性, URL) or the
-error that stopped the file. Used for the held-out check of issue 17 (tests/fixtures/exports/held_out).
+error that stopped the file. Used for the held-out check of issue 17 (the default FOLDER, ``fixtures/exports/held_out``
+of the real-input folder, :func:`bench.fidelity.real_inputs`).
 """
 
 from __future__ import annotations
@@ -18,8 +19,15 @@ FIELDS = ("title", "pub_date", "written_date", "publisher", "doc_no", "index_no"
 SUFFIXES = (".json", ".jsonp", ".jsonl", ".csv")
 
 
-def main(folder: str) -> None:
-    for path in sorted(Path(folder).iterdir()):
+def main(folder: str | None = None) -> None:
+    """Print the fields of every export in ``folder`` (default: the real-input folder's held-out exports); exits
+    naming the folder where it is absent."""
+    from bench.fidelity import FIXTURES
+
+    where = Path(folder) if folder else FIXTURES / "exports" / "held_out"
+    if not where.is_dir():
+        raise SystemExit(f"python -m bench.export_fields needs the folder {where}: it is absent")
+    for path in sorted(where.iterdir()):
         if path.suffix not in SUFFIXES:
             continue
         records = 0
@@ -42,4 +50,4 @@ def main(folder: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "tests/fixtures/exports/held_out")
+    main(sys.argv[1] if len(sys.argv) > 1 else None)

@@ -1,12 +1,14 @@
 """Field fidelity on real disclosure pages: ``python -m bench.fidelity [--split tune|held_out|all] [--json]``.
 
-The collection is ``tests/fidelity/``: real detail pages (and the JSON and CSV exports that feed such pages) saved
-by public repositories (or public pages as a search tool's store keeps their text), each gz-compressed under
-``pages/``, and ``manifest.json`` (with ``manifest.d/*.json`` appended) giving per page its source (repository,
-path, commit; or the page's url), its site, its template family, its input ``kind`` (html, text, json, csv), its split
-and the right value of every field as read by hand from the page itself. An export holding several records has
-one manifest entry per judged record, each naming its ``record`` (1-based, in the order the reader yields the
-file's records); each such record counts as a page.
+The collection is real detail pages (and the JSON and CSV exports that feed such pages) saved by public repositories
+(or public pages as a search tool's store keeps their text), each gz-compressed under ``pages/`` of the real-input
+folder (:func:`real_inputs`: ``$PORTAL_REAL_INPUTS``, else ``../shared/fidelity`` beside the checkout; third-party
+material is kept out of the repository, see the README), and ``tests/fidelity/manifest.json`` (with
+``manifest.d/*.json`` appended) giving per page its source (repository, path, commit; or the page's url), its site,
+its template family, its input ``kind`` (html, text, json, csv), its split and the right value of every field as
+read by hand from the page itself. An export holding several records has one manifest entry per judged record, each
+naming its ``record`` (1-based, in the order the reader yields the file's records); each such record counts as a
+page.
 
 Each page goes through the portal's own reading path, the one ``portal ingest`` takes for a file:
 :func:`index.readers.read_file` (the reader chosen by content), then :func:`index.ingest.read_document`
@@ -48,6 +50,7 @@ import argparse
 import gzip
 import hashlib
 import json
+import os
 import re
 import tempfile
 import unicodedata
@@ -58,8 +61,35 @@ from pathlib import Path
 from typing import cast
 
 ROOT = Path(__file__).resolve().parent.parent
-COLLECTION = ROOT / "tests" / "fidelity"
-MANIFEST = COLLECTION / "manifest.json"
+REAL_INPUTS_VARIABLE = "PORTAL_REAL_INPUTS"
+
+
+def real_inputs() -> Path:
+    """The folder of real third-party inputs: ``$PORTAL_REAL_INPUTS`` where set, else ``<checkout>/../shared/fidelity``
+    (beside the checkout, as ``../shared/corpus`` is). It holds ``pages/`` (the fidelity collection's files, named
+    ``pages/<name>`` by the manifest) and ``fixtures/`` (the real pages and responses the tests read, under the names
+    they had in ``tests/fixtures/``). It is kept outside the repository because the search tool that found these
+    files says to commit none of them (its README: data files only under the steering repository's ``shared/``).
+    The folder may be absent; :func:`missing_inputs` says so."""
+    configured = os.environ.get(REAL_INPUTS_VARIABLE)
+    return Path(configured) if configured else ROOT.parent / "shared" / "fidelity"
+
+
+COLLECTION = real_inputs()  # the root the manifest's ``file`` names (``pages/<name>``) are relative to
+PAGES = COLLECTION / "pages"
+FIXTURES = COLLECTION / "fixtures"
+MANIFEST = ROOT / "tests" / "fidelity" / "manifest.json"
+
+
+def missing_inputs(root: Path = COLLECTION) -> str | None:
+    """Why the real inputs cannot be read (a sentence naming the folder), or ``None`` where ``root/pages`` is there."""
+    if (root / "pages").is_dir():
+        return None
+    return (
+        f"needs {root} (set {REAL_INPUTS_VARIABLE} or put the folder beside the checkout as ../shared/fidelity): "
+        "real third-party pages are kept outside the repository"
+    )
+
 
 FIELDS = (
     "title",
@@ -372,6 +402,8 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
     )
     parser.add_argument("--json", action="store_true", help="print one JSON line of the figures at the end")
     args = parser.parse_args(argv)
+    if why := missing_inputs():
+        raise SystemExit(f"python -m bench.fidelity {why}")
     entries = load_manifest()["pages"]
     wanted = SPLITS if args.split == "all" else (args.split,)
     figures: dict[str, object] = {}

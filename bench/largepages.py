@@ -2,7 +2,8 @@
 
 A real disclosure page of about 8 MB (long tables, many sibling text nodes, big inline scripts) took about 14 s
 to read. This builds pages of 1, 2, 4 and 8 MB by repeating real structures of the fidelity collection's
-pages (``tests/fidelity/``, tune split only, see :func:`bench.fidelity.split_of`), each recipe one kind:
+pages (the real-input folder's ``pages/``, :func:`bench.fidelity.real_inputs`; tune split only, see
+:func:`bench.fidelity.split_of`), each recipe one kind:
 
 * ``table``    a data table's row (丽水's 退役士兵 table) repeated: many rows of cells;
 * ``text``     a run of the body's paragraphs (广州 gz-gfxwj-13, from ``附件2，计算公式为`` to the line's end, as
@@ -32,7 +33,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.fidelity import COLLECTION, load_manifest, split_of
+from bench.fidelity import COLLECTION, load_manifest, missing_inputs, split_of
 
 ROOT = Path(__file__).resolve().parent.parent
 MB = 1_000_000
@@ -157,6 +158,8 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, dict[str, list[fl
     parser.add_argument("--code", type=Path, action="append", default=[], help="also read with this checkout")
     parser.add_argument("--rounds", type=int, default=1, help="reads of each page; the best counts")
     args = parser.parse_args(argv)
+    if why := missing_inputs():
+        raise SystemExit(f"python -m bench.largepages {why}")
     codes = [("this", ROOT)] + [(str(code), code.resolve()) for code in args.code]
     results: dict[str, dict[str, dict[str, list[float]]]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-largepages-") as scratch:

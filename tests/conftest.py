@@ -8,6 +8,7 @@ import pytest
 from helpers import DOCUMENTS, WEB_FIXTURES, build_index, examples, stop_clusters
 from hypothesis import settings
 
+from bench.fidelity import missing_inputs
 from index.whoosh.catalog import Catalog
 from index.whoosh.ingest import ingest_paths
 
@@ -21,7 +22,15 @@ settings.load_profile("portal")
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests marked ``long`` first, the rest in their order (a stable sort): pytest-xdist hands tests out in this
     order, so a long test starts while the other worker takes the many short ones, instead of running alone at the
-    end of the run. A module marked whole keeps its tests together (its module-scoped fixtures are made once)."""
+    end of the run. A module marked whole keeps its tests together (its module-scoped fixtures are made once).
+
+    Tests marked ``real_inputs`` are skipped, with the reason naming the folder, where the real third-party inputs
+    (``../shared/fidelity``, bench.fidelity.real_inputs) are absent; every other test runs."""
+    if why := missing_inputs():
+        skip = pytest.mark.skip(reason=why)
+        for item in items:
+            if item.get_closest_marker("real_inputs"):
+                item.add_marker(skip)
     items.sort(key=lambda item: item.get_closest_marker("long") is None)
 
 

@@ -9,11 +9,20 @@ from pathlib import Path
 
 import pytest
 
+import bench.fidelity as _fidelity
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENTS = ROOT / "documents"
 SHARED = ROOT.parent / "shared"
 SEED = DOCUMENTS / "000_475aefbc56821e6d.txt"
 WEB_FIXTURES = ROOT / "tests" / "web" / "fixtures"
+FIXTURES = ROOT / "tests" / "fixtures"  # invented fixtures (names, numbers and bodies made up), in the repository
+# Real third-party inputs live outside the repository (bench.fidelity.real_inputs: $PORTAL_REAL_INPUTS, else
+# ../shared/fidelity): the fidelity collection's files under pages/, the real pages and responses the tests read
+# under fixtures/html and fixtures/exports. A test that reads them carries this marker (skipped where they are absent).
+REAL_PAGES = _fidelity.PAGES
+REAL_FIXTURES = _fidelity.FIXTURES
+real_inputs = pytest.mark.real_inputs
 SEED_INDEX_NO = "014319733/2018-00019"
 SEED_TITLE = "市民政局2018年一季度工作情况"
 
@@ -157,7 +166,8 @@ def index_of_records(tmp_path_factory, records: list[dict], name: str) -> Path:
 def tune_page(file: str) -> tuple[dict, dict[str, object]]:
     """A tune page of the fidelity collection (``file`` as its manifest names it, ``pages/<name>.txt.gz``): its
     manifest entry and the compared fields ``portal ingest``'s own path stores for it (bench.fidelity.ingest_one).
-    Fails the test where the page gives no document; a held-out page is never read (KeyError)."""
+    Fails the test where the page gives no document; a held-out page is never read (KeyError). The page is read from
+    the real-input folder (bench.fidelity.real_inputs): a test calling this carries the ``real_inputs`` marker."""
     from bench.fidelity import COLLECTION, ingest_one, load_manifest
 
     entry = {page["file"]: page for page in load_manifest()["pages"] if page["split"] == "tune"}[file]

@@ -204,3 +204,9 @@ def test_the_search_index_is_held_to_the_textbook_and_the_history_shown_apart():
         "met",
     ]
     assert line(text, "history database, 100,000 docs")[1] == "1007"
+
+
+def test_a_fidelity_step_skipped_for_want_of_the_real_inputs_is_a_missed_row_saying_why():
+    why = "needs /nowhere/fidelity (…): real third-party pages are kept outside the repository"
+    rows = [row for row in table({"fidelity": {"skipped": why}}).splitlines() if row.startswith("| fields read right")]
+    assert rows == [f"| fields read right | not run: {why} | — |  | ≥ 95% held-out, ≥ 98% in all | **missed** | — |"]

@@ -9,6 +9,7 @@ as failed). Hypothesis puts hostile links anywhere in the page.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 import os
@@ -17,18 +18,25 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers import HUNT, examples
+from helpers import HUNT, REAL_PAGES, examples, real_inputs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bench.fidelity import COLLECTION
 from index.crawl.links import attachment_anchors, page_anchors
 from index.crawl.urls import UnsupportedURL, absolute_url, check_crawlable, file_name
 from index.localports import free_port
 
-PAGE = gzip.decompress((COLLECTION / "pages/lishui-hanweb-1.html.gz").read_bytes())  # tune
 URL = "http://www.lishui.gov.cn/art/2023/10/23/art_1229218389_57348593.html"
-ANCHORS = [0, *(match.start() for match in re.finditer(rb"<a ", PAGE))]  # where the links go: before a link
+
+
+@functools.cache
+def real_page() -> tuple[bytes, list[int]]:
+    """The tune page (read when a test needs it: the real inputs live outside the repository) and where links go:
+    the start, and before each of its links."""
+    page = gzip.decompress((REAL_PAGES / "lishui-hanweb-1.html.gz").read_bytes())
+    return page, [0, *(match.start() for match in re.finditer(rb"<a ", page))]
+
+
 HOSTILE = [
     "http://www.lishui.gov.cn：8080/a.html",
     "http://[www.lishui.gov.cn/b.html",
@@ -46,12 +54,15 @@ HOSTILE = [
     database=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
-@given(links=st.lists(st.sampled_from(HOSTILE), min_size=1, max_size=4), cut=st.sampled_from(ANCHORS))
-def test_hostile_links_on_a_real_page_cost_only_themselves(links, cut) -> None:
+@given(links=st.lists(st.sampled_from(HOSTILE), min_size=1, max_size=4), where=st.integers(0, 10_000))
+@real_inputs
+def test_hostile_links_on_a_real_page_cost_only_themselves(links, where) -> None:
+    original, anchors = real_page()
+    cut = anchors[where % len(anchors)]
     added = b"".join(f'<a href="{link}">附件{n}.pdf</a>'.encode() for n, link in enumerate(links))
-    page = PAGE[:cut] + added + PAGE[cut:]
-    assert page_anchors(page, URL) == page_anchors(PAGE, URL) != []
-    assert {anchor.url for anchor in attachment_anchors(PAGE, URL)} <= {
+    page = original[:cut] + added + original[cut:]
+    assert page_anchors(page, URL) == page_anchors(original, URL) != []
+    assert {anchor.url for anchor in attachment_anchors(original, URL)} <= {
         anchor.url for anchor in attachment_anchors(page, URL)
     }
 

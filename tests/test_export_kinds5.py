@@ -23,7 +23,7 @@ import gzip
 import json
 
 import pytest
-from helpers import read_documents
+from helpers import read_documents, real_inputs
 
 from bench.fidelity import COLLECTION, FIELDS, ingest_one, load_manifest, same
 from index.labels import map_fields
@@ -37,6 +37,7 @@ def _one(tmp_path, record, name="export.json"):
     return doc
 
 
+@real_inputs
 def test_a_records_content_that_is_a_whole_pages_text_dump_is_read_as_the_page(tmp_path):
     path = tmp_path / "yuhamixli-govcn-fxqf.json"
     path.write_bytes(gzip.decompress((COLLECTION / "pages/yuhamixli-govcn-fxqf.json.gz").read_bytes()))
@@ -48,6 +49,7 @@ def test_a_records_content_that_is_a_whole_pages_text_dump_is_read_as_the_page(t
     assert "中华人民共和国反洗钱法" in head and "京ICP备" not in doc.body  # the footer
 
 
+@real_inputs
 def test_a_page_dump_as_getall_lines_or_as_markup_is_read_the_same(tmp_path):
     record = json.loads(gzip.decompress((COLLECTION / "pages/yuhamixli-govcn-fxqf.json.gz").read_bytes()))
     lines = [line for line in record["content"].split("\n") if line.strip()]
@@ -68,6 +70,7 @@ def _right(entry, values) -> set[str]:
     }
 
 
+@real_inputs
 def test_a_pages_saved_source_in_a_record_is_read_as_the_page(tmp_path):
     assert len(TUNE_PAGES) >= 20
     lost = {}
@@ -332,6 +335,7 @@ def test_a_short_body_whose_lines_start_with_labels_stays_the_body(tmp_path):
     assert doc.body.startswith("各区人民政府：") and "联系人：张三" in doc.body
 
 
+@real_inputs
 def test_a_pages_saved_source_beside_the_records_text_fills_what_its_keys_leave_empty(tmp_path):
     page = gzip.decompress((COLLECTION / "pages/lishui-hanweb-1.html.gz").read_bytes()).decode("utf-8")
     record = {

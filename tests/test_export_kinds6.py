@@ -11,11 +11,12 @@ from __future__ import annotations
 import gzip
 import json
 
-from helpers import read_documents
+from helpers import read_documents, real_inputs
 
 from bench.fidelity import COLLECTION
 
 
+@real_inputs
 def test_records_split_over_lists_side_by_side_are_all_read(tmp_path):
     path = tmp_path / "jyy-monthly-policies.jsonp"
     path.write_bytes(gzip.decompress((COLLECTION / "pages/jyy-monthly-policies.jsonp.gz").read_bytes()))

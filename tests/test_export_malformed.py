@@ -5,10 +5,12 @@ stray byte in a UTF-8 file, an empty list (jas0no7/local_spider_jason local_craw
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 
 import pytest
+from helpers import real_inputs
 
 from bench.fidelity import COLLECTION
 from index.ingest import IngestReport, read_document
@@ -16,8 +18,12 @@ from index.limits import DEFAULTS
 from index.readers import read_file
 from index.record import RawRecord, ReadError
 
-# 福建省生态环境厅 政策法规, a crawler's JSON list (jas0no7/local_spider_jason fujian_env_policies.json, excerpt).
-RECORDS = json.loads(gzip.decompress((COLLECTION / "pages/sthjt-fujian-flfg.json.gz").read_bytes()))
+
+@functools.cache
+def real_records() -> list[dict]:
+    """福建省生态环境厅 政策法规, a crawler's JSON list (jas0no7/local_spider_jason fujian_env_policies.json, excerpt),
+    read from the real-input folder: a test using it carries the ``real_inputs`` marker."""
+    return json.loads(gzip.decompress((COLLECTION / "pages/sthjt-fujian-flfg.json.gz").read_bytes()))
 
 
 def _read(path):
@@ -33,6 +39,7 @@ def _cut_inside(text: str, record: dict) -> str:
     return text[: text.index(title) + len(title) // 2]
 
 
+@real_inputs
 @pytest.mark.parametrize(
     "wrap",
     [
@@ -44,16 +51,19 @@ def _cut_inside(text: str, record: dict) -> str:
 )
 def test_an_export_cut_short_keeps_the_records_before_the_break(tmp_path, wrap):
     path = tmp_path / "policies.json"
-    path.write_text(_cut_inside(json.dumps(wrap(RECORDS), ensure_ascii=False, indent=1), RECORDS[3]), "utf-8")
+    path.write_text(
+        _cut_inside(json.dumps(wrap(real_records()), ensure_ascii=False, indent=1), real_records()[3]), "utf-8"
+    )
     docs, errors = _read(path)
-    assert [doc.title for doc in docs] == [record["title"] for record in RECORDS[:3]]
+    assert [doc.title for doc in docs] == [record["title"] for record in real_records()[:3]]
     [error] = errors
     assert str(error).startswith(f"{path} record 4: not valid JSON")
 
 
+@real_inputs
 def test_a_record_cut_inside_its_own_list_is_dropped_whole(tmp_path):
     """The break falls inside the fourth record's attachments: that record is not read half."""
-    records = [{**record, "attachments": [{"name": "附件1.pdf", "url": "a.pdf"}]} for record in RECORDS[:4]]
+    records = [{**record, "attachments": [{"name": "附件1.pdf", "url": "a.pdf"}]} for record in real_records()[:4]]
     text = json.dumps({"data": {"list": records}}, ensure_ascii=False)
     path = tmp_path / "policies.json"
     path.write_text(text[: text.rindex("a.pdf")], "utf-8")
@@ -69,6 +79,7 @@ def test_a_cut_response_that_holds_no_whole_record_is_one_clear_error(tmp_path):
     ]
 
 
+@real_inputs
 @pytest.mark.parametrize(
     ("name", "text", "located"),
     [
@@ -83,37 +94,41 @@ def test_a_cut_response_that_holds_no_whole_record_is_one_clear_error(tmp_path):
 )
 def test_a_record_that_is_no_object_is_an_error_naming_it_and_the_rest_is_read(tmp_path, name, text, located):
     path = tmp_path / name
-    path.write_text(text(RECORDS), "utf-8")
+    path.write_text(text(real_records()), "utf-8")
     docs, errors = _read(path)
-    assert [doc.title for doc in docs] == [RECORDS[0]["title"], RECORDS[1]["title"]]
+    assert [doc.title for doc in docs] == [real_records()[0]["title"], real_records()[1]["title"]]
     assert errors and all(f"{path} {located} " in str(error) for error in errors)
     assert "expected an object, found str" in str(errors[0]) and f"{located} 2:" in str(errors[0])
 
 
+@real_inputs
 def test_a_ragged_csv_row_names_the_columns_it_lacks_and_the_rows_go_on(tmp_path):
     lines = ["标题,时间,内容,来源网站"]
-    lines.append(f"{RECORDS[0]['title']},{RECORDS[0]['publish_time']},各单位：现将有关事项通知如下。,福建省生态环境厅")
-    lines.append(f"{RECORDS[1]['title']},{RECORDS[1]['publish_time']}")  # two cells short
-    lines.append(f"{RECORDS[2]['title']},{RECORDS[2]['publish_time']},正文,福建省生态环境厅,多余,又多")
+    lines.append(
+        f"{real_records()[0]['title']},{real_records()[0]['publish_time']},各单位：现将有关事项通知如下。,福建省生态环境厅"
+    )
+    lines.append(f"{real_records()[1]['title']},{real_records()[1]['publish_time']}")  # two cells short
+    lines.append(f"{real_records()[2]['title']},{real_records()[2]['publish_time']},正文,福建省生态环境厅,多余,又多")
     path = tmp_path / "policies.csv"
     path.write_text("\n".join(lines) + "\n", "utf-8")
     docs, errors = _read(path)
-    assert not errors and [doc.title for doc in docs] == [record["title"] for record in RECORDS[:3]]
+    assert not errors and [doc.title for doc in docs] == [record["title"] for record in real_records()[:3]]
     [missing] = [w for w in docs[1].warnings if w.code == "csv_missing_cells"]
     assert missing.field == "body" and "内容、来源网站" in missing.message
     assert [w.code for w in docs[2].warnings if w.code.startswith("csv_")] == ["csv_extra_cells"]
 
 
+@real_inputs
 def test_a_stray_byte_in_a_utf8_export_with_a_bom_is_flagged_not_a_misread_file(tmp_path):
     path = tmp_path / "policies.csv"
     path.write_bytes(
         "\ufeff标题,时间\n".encode()
-        + RECORDS[0]["title"].encode()[:-3]
+        + real_records()[0]["title"].encode()[:-3]
         + b"\xff,2025-10-30\n"
-        + f"{RECORDS[1]['title']},2025-10-17\n".encode()
+        + f"{real_records()[1]['title']},2025-10-17\n".encode()
     )
     docs, errors = _read(path)
-    assert not errors and docs[1].title == RECORDS[1]["title"]
+    assert not errors and docs[1].title == real_records()[1]["title"]
     assert "encoding_loss" in {w.code for w in docs[0].warnings}
 
 
@@ -125,21 +140,26 @@ def test_an_export_with_no_record_ends_cleanly(tmp_path, text):
     assert not docs and all(str(error).startswith(str(path)) for error in errors)
 
 
+@real_inputs
 def test_values_no_field_can_hold_are_findings_naming_the_field(tmp_path):
     path = tmp_path / "policies.json"
-    record = {**RECORDS[0], "publish_time": float("nan"), "source": ["福建省生态环境厅", "生态环境部"]}
+    record = {**real_records()[0], "publish_time": float("nan"), "source": ["福建省生态环境厅", "生态环境部"]}
     path.write_text(json.dumps([record], ensure_ascii=False), "utf-8")  # NaN, as pandas writes it
     [doc], errors = _read(path)
-    assert not errors and doc.title == RECORDS[0]["title"]
+    assert not errors and doc.title == real_records()[0]["title"]
     assert ("not_finite", "pub_date") in {(w.code, w.field) for w in doc.warnings}
 
 
+@real_inputs
 def test_a_record_with_nothing_to_index_is_rejected_naming_it_and_its_field(tmp_path):
     path = tmp_path / "policies.json"
-    path.write_text(json.dumps([{}, RECORDS[0], {"detail_url": RECORDS[1]["detail_url"]}], ensure_ascii=False), "utf-8")
+    path.write_text(
+        json.dumps([{}, real_records()[0], {"detail_url": real_records()[1]["detail_url"]}], ensure_ascii=False),
+        "utf-8",
+    )
     report = IngestReport()
     docs = [read_document(item, DEFAULTS, report) for item in read_file(path) if isinstance(item, RawRecord)]
-    assert [doc.title for doc in docs if doc] == [RECORDS[0]["title"]]
+    assert [doc.title for doc in docs if doc] == [real_records()[0]["title"]]
     assert [str(rejected).split(": no title")[0] for rejected in report.rejected] == [
         f"{path} record 1: field title",
         f"{path} record 3: field title",

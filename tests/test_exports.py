@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers import ROOT
+from helpers import REAL_FIXTURES, REAL_PAGES, ROOT, real_inputs
 
 from index.labels import canonical_field
 from index.normalise import normalise
@@ -16,7 +16,8 @@ from index.placeholders import is_placeholder
 from index.readers import read_file
 from index.record import RawRecord, ReadError
 
-EXPORTS = ROOT / "tests" / "fixtures" / "exports"
+EXPORTS = ROOT / "tests" / "fixtures" / "exports"  # invented
+REAL_EXPORTS = REAL_FIXTURES / "exports"  # real responses, outside the repository
 
 
 def _documents(path: Path):
@@ -126,9 +127,10 @@ def test_the_labels_and_keys_real_exports_use(label, field):
     assert canonical_field(label) == field
 
 
+@real_inputs
 def test_a_law_database_response_keeps_its_date_publisher_and_validity():
     """fbrq, fbbm and sxx were dropped: the record kept only its title, body and 文号."""
-    [doc] = _documents(EXPORTS / "flk-rh-ft-search.json")
+    [doc] = _documents(REAL_EXPORTS / "flk-rh-ft-search.json")
     assert doc.title == "中华人民共和国行政处罚法(2021修订)第五十九条"
     assert (doc.pub_date, doc.doc_no, doc.validity) == ("2021-01-22", "中华人民共和国主席令第70号", "有效")
     # 全国人大常委会 is the publishers table's alias of the full name.
@@ -301,13 +303,14 @@ def test_a_placeholder_among_classification_dimensions_is_no_class(category, dim
     assert (doc.category_scheme, doc.category_topic, doc.category_genre) == dimensions
 
 
+@real_inputs
 def test_a_decrees_number_heading_the_text_is_its_doc_no(tmp_path):
-    # The real export (tests/fidelity/pages/kjt-hebei-flfg.csv.gz, gerry0208/spider_project): a 国务院令 whose
+    # The real export (../shared/fidelity/pages/kjt-hebei-flfg.csv.gz, gerry0208/spider_project): a 国务院令 whose
     # content opens with its number on a line of its own, then cites older 令 numbers in its sentences.
     import gzip
 
     path = tmp_path / "法律法规.csv"
-    path.write_bytes(gzip.decompress((ROOT / "tests" / "fidelity" / "pages" / "kjt-hebei-flfg.csv.gz").read_bytes()))
+    path.write_bytes(gzip.decompress((REAL_PAGES / "kjt-hebei-flfg.csv.gz").read_bytes()))
     (doc,) = _documents(path)
     assert doc.doc_no == "中华人民共和国国务院令第782号"
     assert doc.body.startswith("《国务院关于修改〈国家科学技术奖励条例〉的决定》已经")
@@ -325,10 +328,11 @@ def test_only_a_decree_number_on_its_own_line_is_taken_from_the_body(body, doc_n
     assert doc.doc_no == doc_no
 
 
+@real_inputs
 def test_an_exports_page_text_address_and_note_in_the_doc_no_column():
     # A real crawler export of 广州 pages (gz-documents-original-text.json): the page's text under original_text,
     # its address under source_url, and a remark in brackets where the 文号 goes (the 通告 has none).
-    [doc] = _documents(EXPORTS / "gz-documents-original-text.json")
+    [doc] = _documents(REAL_EXPORTS / "gz-documents-original-text.json")
     assert doc.body.startswith("为进一步提高公共租赁住房分配和使用效率")
     assert doc.url == "https://zfcj.gz.gov.cn/zjyw/zfbz/content/mpost_10168701.html"
     assert doc.doc_no == ""
@@ -349,15 +353,14 @@ def test_a_bracketed_note_in_the_doc_no_column_is_no_doc_no(written, doc_no):
     assert doc.doc_no == doc_no
 
 
+@real_inputs
 def test_a_doc_no_in_brackets_at_the_titles_end_is_the_doc_no(tmp_path):
-    # The real list export tests/fidelity/pages/sthjt-fujian-flfg.json.gz (jas0no7/local_spider_jason): record 37's
+    # The real list export ../shared/fidelity/pages/sthjt-fujian-flfg.json.gz (jas0no7/local_spider_jason): record 37's
     # title ends with its 令 number in brackets; the others give no 文号 at all.
     import gzip
 
     path = tmp_path / "fujian_env_policies.json"
-    path.write_bytes(
-        gzip.decompress((ROOT / "tests" / "fidelity" / "pages" / "sthjt-fujian-flfg.json.gz").read_bytes())
-    )
+    path.write_bytes(gzip.decompress((REAL_PAGES / "sthjt-fujian-flfg.json.gz").read_bytes()))
     docs = _documents(path)
     assert (docs[36].title, docs[36].doc_no) == (
         "国务院关于修改和废止部分行政法规的决定",
@@ -369,11 +372,12 @@ def test_a_doc_no_in_brackets_at_the_titles_end_is_the_doc_no(tmp_path):
     assert (doc.title, doc.doc_no) == ("某某条例（2021修订）", "")
 
 
+@real_inputs
 def test_a_tax_law_library_response_gives_its_doc_no_publishers_and_attachments():
     """国家税务总局 法规库 search API as a public API note records it: the 文号 inside ``govDoc`` (beside the
     bare serial ``docNo: "9"``), joint issuers in ``pubName``, attachments as ``appendixName``/``appendixUrl``
     objects, ``<span>`` marks in the title and the text."""
-    [doc] = _documents(EXPORTS / "chinatax-search5-searchresultall.json")
+    [doc] = _documents(REAL_EXPORTS / "chinatax-search5-searchresultall.json")
     assert doc.title == "增值税相关公告"
     assert doc.doc_no == "财政部 税务总局公告2026年第9号"
     assert doc.publishers == ["财政部", "国家税务总局"]

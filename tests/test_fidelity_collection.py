@@ -10,6 +10,7 @@ import json
 from collections import defaultdict
 
 import pytest
+from helpers import real_inputs
 
 from bench.fidelity import COLLECTION, FIELDS, SPLITS, check_pages, ingest_one, load_manifest, same, split_of
 
@@ -21,6 +22,7 @@ def pages() -> list[dict]:
     return load_manifest()["pages"]
 
 
+@real_inputs
 def test_every_page_exists_is_gzip_and_small(pages):
     for entry in pages:
         path = COLLECTION / entry["file"]
@@ -112,6 +114,7 @@ def test_body_checks_and_sets():
     assert same("attachments", ["附件1.pdf"], ["附件1"])
 
 
+@real_inputs
 def test_a_page_is_read_through_the_ingest_path(pages, tmp_path):
     """One real page goes through read_file and read_document; a field the page shows comes out compared."""
     entry = next(e for e in pages if e["file"].endswith(".html.gz") and e["expected"].get("index_no"))

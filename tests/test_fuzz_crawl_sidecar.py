@@ -16,7 +16,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from helpers import HUNT, examples
+from helpers import HUNT, examples, real_inputs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_fuzz_readers import ODD_VALUES
@@ -81,6 +81,7 @@ sidecars = st.builds(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 @given(sidecar=sidecars)
+@real_inputs
 def test_a_page_beside_a_damaged_sidecar_is_still_read(tmp_path_factory, sidecar) -> None:
     page = _crawl_page(tmp_path_factory.mktemp("crawl"), json.loads(json.dumps(sidecar)))
     items = list(read_file(page, DEFAULTS))
@@ -91,6 +92,7 @@ def test_a_page_beside_a_damaged_sidecar_is_still_read(tmp_path_factory, sidecar
     assert doc.title.startswith("丽水市人民政府关于下达2023年")
 
 
+@real_inputs
 def test_a_download_whose_url_cannot_be_split_keeps_its_copy_named_by_its_path(tmp_path) -> None:
     page = _crawl_page(tmp_path, {"url": URL, "fetched_at": "2023-10-24T01:02:03Z", "attachments": []})
     host_dir = page.parent.parent

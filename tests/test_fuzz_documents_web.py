@@ -12,6 +12,7 @@ answer 500, and no link a page gives may be not found.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 import re
@@ -21,7 +22,7 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 import pytest
-from helpers import portal_settings
+from helpers import portal_settings, real_inputs
 
 from bench.fidelity import COLLECTION
 from index.localports import free_port
@@ -29,58 +30,75 @@ from index.whoosh.ingest import ingest_paths
 from portal.app import create_app
 from portal.server import server_config, serving
 
-BASE = json.loads(gzip.decompress((COLLECTION / "pages/sthjt-fujian-flfg.json.gz").read_bytes()))[0]
+pytestmark = real_inputs
+
+
+@functools.cache
+def base() -> dict[str, object]:
+    """The real record the odd documents are made from (read from the real-input folder)."""
+    return json.loads(gzip.decompress((COLLECTION / "pages/sthjt-fujian-flfg.json.gz").read_bytes()))[0]
+
+
 LONG_DOC_NO = "闽环发〔2016〕" + "1" * 10_000 + "号"
 
 
 def odd(index_no: str, **changes: object) -> dict[str, object]:
-    return {**BASE, "index_no": index_no, "content": "正文。", **changes}
+    return {**base(), "index_no": index_no, "content": "正文。", **changes}
 
 
-ODD = [
-    odd("FJ00101-1300-2016-00062", title=20231016, doc_no="闽环发〔2016〕1号"),
-    odd(
-        "FJ00101-1300-2016-00063",
-        title="附件是嵌套列表的文件",
-        attachments=[
-            ["a.pdf", ["http://x.gov.cn/a.pdf"]],
-            [["b.doc"]],
-            {"name": ["x.pdf"], "url": {"href": 3}},
-            {"name": None, "url": []},
-            "<a href='javascript:x'>附件</a>",
-        ],
-    ),
-    odd("FJ00101-1300-2016-00064", title="超长文号的文件", doc_no=LONG_DOC_NO),
-    odd(
-        "FJ00101-1300-2016-00065", title="一九〇〇年与二九九九年", publish_time="1900-01-01", written_date="2999-12-31"
-    ),
-    odd(
-        "FJ00101-1300-2016-00066",
-        title="控制字符\x00\x1b\u2028标题\ufeff",
-        content="正\x00文\x07\u2029。",
-        doc_no="闽\x1b环发〔2016〕7号",
-        source="福建省\x00生态环境厅/..%2F?#",
-        category="a/b.json%00/..",
-        keywords=["%", "/", "..", "a?b#c"],
-    ),
-    odd("FJ00101-1300-2016-00067", title="联合发文的文件", source="福建省生态环境厅、福建省财政厅"),
-    odd(
-        "FJ00101-1300-2016-00068", title="公元一年与九九九九年", publish_time="0001-01-01", written_date=253402300799999
-    ),
-    # 索引号 that read as the portal's own routes once under /doc/: a version page, a citation download
-    odd("a/v/1", title="索引号像版本页的文件"),
-    odd("014319733/2024-0.bib", title="索引号像引用下载的文件"),
-]
+@functools.cache
+def odd_documents() -> list[dict[str, object]]:
+    """The real record with its values swapped the fuzz test's ways."""
+    return [
+        odd("FJ00101-1300-2016-00062", title=20231016, doc_no="闽环发〔2016〕1号"),
+        odd(
+            "FJ00101-1300-2016-00063",
+            title="附件是嵌套列表的文件",
+            attachments=[
+                ["a.pdf", ["http://x.gov.cn/a.pdf"]],
+                [["b.doc"]],
+                {"name": ["x.pdf"], "url": {"href": 3}},
+                {"name": None, "url": []},
+                "<a href='javascript:x'>附件</a>",
+            ],
+        ),
+        odd("FJ00101-1300-2016-00064", title="超长文号的文件", doc_no=LONG_DOC_NO),
+        odd(
+            "FJ00101-1300-2016-00065",
+            title="一九〇〇年与二九九九年",
+            publish_time="1900-01-01",
+            written_date="2999-12-31",
+        ),
+        odd(
+            "FJ00101-1300-2016-00066",
+            title="控制字符\x00\x1b\u2028标题\ufeff",
+            content="正\x00文\x07\u2029。",
+            doc_no="闽\x1b环发〔2016〕7号",
+            source="福建省\x00生态环境厅/..%2F?#",
+            category="a/b.json%00/..",
+            keywords=["%", "/", "..", "a?b#c"],
+        ),
+        odd("FJ00101-1300-2016-00067", title="联合发文的文件", source="福建省生态环境厅、福建省财政厅"),
+        odd(
+            "FJ00101-1300-2016-00068",
+            title="公元一年与九九九九年",
+            publish_time="0001-01-01",
+            written_date=253402300799999,
+        ),
+        # 索引号 that read as the portal's own routes once under /doc/: a version page, a citation download
+        odd("a/v/1", title="索引号像版本页的文件"),
+        odd("014319733/2024-0.bib", title="索引号像引用下载的文件"),
+    ]
 
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
     """A client of a real server on an index of the odd documents (not following redirects)."""
     folder = tmp_path_factory.mktemp("odd")
-    (folder / "odd.json").write_text(json.dumps(ODD, ensure_ascii=False), encoding="utf-8")
+    (folder / "odd.json").write_text(json.dumps(odd_documents(), ensure_ascii=False), encoding="utf-8")
     index_dir = tmp_path_factory.mktemp("odd-index")
     report = ingest_paths([folder], index_dir)
-    assert len(report.added) == len(ODD), [str(r) for r in report.rejected]
+    assert len(report.added) == len(odd_documents()), [str(r) for r in report.rejected]
     settings = portal_settings(index_dir, host="127.0.0.1", port=free_port())
     with serving(server_config(settings, create_app(settings), log_level="critical")):
         with httpx.Client(base_url=f"http://{settings.host}:{settings.port}", timeout=30) as http:
@@ -106,7 +124,7 @@ def links(text: str) -> set[str]:
 def test_every_odd_document_is_indexed_and_every_page_about_it_answers(client: httpx.Client) -> None:
     hits = json.loads(get(client, "/search.json?per_page=50&q=" + quote("正文"))[1])
     ids = [hit["id"] for hit in hits["hits"]]
-    assert len(ids) == len(ODD), hits
+    assert len(ids) == len(odd_documents()), hits
     pages = {"/", "/browse", "/stats", "/changes", "/feed.atom", "/sitemap.xml", "/changes.atom", "/data"}
     for doc_id in ids:
         path = "/doc/" + quote(doc_id, safe="/")

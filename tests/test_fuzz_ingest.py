@@ -15,7 +15,7 @@ import os
 import re
 from pathlib import Path
 
-from helpers import HUNT, examples
+from helpers import HUNT, examples, real_inputs
 from hypothesis import HealthCheck, given, settings
 from test_fuzz_readers import CAUGHT, FILES, SECONDS, alarm, broken_files, original
 
@@ -44,6 +44,7 @@ def _held(index_dir: Path) -> dict[str, str]:
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
 )
 @given(broken=broken_files())
+@real_inputs
 def test_a_broken_file_ingested_over_its_good_version_loses_nothing(tmp_path_factory, broken) -> None:
     name, data, _how = broken
     root = tmp_path_factory.mktemp("ingest")

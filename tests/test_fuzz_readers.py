@@ -1,6 +1,6 @@
 """Real inputs broken the ways real files are broken: the readers yield documents or say clearly what is wrong.
 
-Built from the TUNE files of the fidelity collection (tests/fidelity/pages: page texts, HTML pages, JSON and CSV
+Built from the TUNE files of the fidelity collection (../shared/fidelity/pages: page texts, HTML pages, JSON and CSV
 exports; a file counts as tune when any record of it is). Each is mutated as broken files come (Hypothesis, a
 bounded and derandomized run): cut at a random byte, a byte flipped, an encoding mislabelled, a JSON value swapped
 for a list, an object, a number, null, a very long string or deep nesting, a CSV row with cells missing or extra or
@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from helpers import HUNT, examples
+from helpers import HUNT, examples, real_inputs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -357,6 +357,7 @@ def test_the_collection_is_there() -> None:
     assert len(FILES) >= 30, FILES
 
 
+@real_inputs
 @settings(
     max_examples=EXAMPLES,
     derandomize=os.environ.get("FUZZ_EXAMPLES") is None and HUNT == 1,
@@ -375,6 +376,7 @@ def test_a_broken_real_file_gives_documents_or_a_clear_error(tmp_path: Path, bro
 # ---- what the fuzzing found, kept ------------------------------------------------------------------------------
 
 
+@real_inputs
 def test_an_attachment_name_too_long_for_a_path_is_kept_as_a_name(tmp_path: Path) -> None:
     """gzpec-1.txt with its 附件 line repeated (repeat_label): the attachment's name was looked up as a file inside
     the document's folder, and a name longer than NAME_MAX raised OSError (ENAMETOOLONG) from ``stat``, so the
@@ -390,6 +392,7 @@ def test_an_attachment_name_too_long_for_a_path_is_kept_as_a_name(tmp_path: Path
         assert any(".pdf" in attachment.name for attachment in docs[0].attachments)
 
 
+@real_inputs
 def test_a_page_of_many_sibling_text_nodes_is_not_quadratic(tmp_path: Path) -> None:
     """gz-gfxwj-13.html with its 附件 line repeated (repeat_label, 347 times: 7 MB) took 43 s to read: the prose count
     behind hidden-element judging ran an XPath ``ancestor::`` test per text node, and libxml2 orders the result by

@@ -1,6 +1,6 @@
 """A page's tools and its visit counter are no part of a document's text, in an HTML body as in page text.
 
-Built from a real page of the fidelity collection (tests/fidelity/pages/wanzai-tjgb-2022.html.gz, 万载县人民政府's
+Built from a real page of the fidelity collection (../shared/fidelity/pages/wanzai-tjgb-2022.html.gz, 万载县人民政府's
 Hanweb template, source named in manifest.d/pages3.json): under its title it prints ``访问量：1632`` beside the
 收藏 / 打印 / 字体 icons, the count its script filled in before the page was saved.
 """
@@ -8,16 +8,16 @@ Hanweb template, source named in manifest.d/pages3.json): under its title it pri
 from __future__ import annotations
 
 import gzip
-from pathlib import Path
 
 import pytest
+from helpers import REAL_PAGES, real_inputs
 
 from index.htmltext import is_page_tools
 from index.ingest import IngestReport, read_document
 from index.limits import DEFAULTS
 from index.record import RawRecord
 
-PAGE = Path(__file__).parent / "fidelity" / "pages" / "wanzai-tjgb-2022.html.gz"
+PAGE = REAL_PAGES / "wanzai-tjgb-2022.html.gz"
 
 
 def article_block() -> str:
@@ -28,6 +28,7 @@ def article_block() -> str:
     return html[start:end]
 
 
+@real_inputs
 def test_an_html_body_drops_the_page_counter_printed_under_its_title():
     block = article_block()
     assert '访问量：<b id="view">1632</b>' in block  # the real page's counter, filled in

@@ -18,15 +18,17 @@ from index.record import RawRecord
 from index.siteprofiles import ProfileError, load_profile
 from portal.settings import load_settings
 from portal.templating import is_heading
-from tests.helpers import shared_path
+from tests.helpers import REAL_FIXTURES, REAL_PAGES, real_inputs, shared_path
 
 FIXTURES = Path(__file__).parent / "fixtures" / "html"
 TODAY = date(2026, 12, 6)
 
 
 def page_bytes(name: str) -> bytes:
-    path = FIXTURES / name
-    return gzip.decompress(path.read_bytes()) if name.endswith(".gz") else path.read_bytes()
+    """An invented fixture of tests/fixtures/html, or (``.gz``) a real page kept in the real-input folder."""
+    if name.endswith(".gz"):
+        return gzip.decompress((REAL_FIXTURES / "html" / name).read_bytes())
+    return (FIXTURES / name).read_bytes()
 
 
 def read(name: str, url: str = "", profiles=()) -> dict:
@@ -61,6 +63,7 @@ def test_gkmlpt_page_hidden_until_its_script_runs_is_read_whole():
     assert "请认真组织实施" in fields["body"]
 
 
+@real_inputs
 def test_real_gkmlpt_page_is_read_whole():
     fields = read(GKMLPT_TIANHE)
     assert fields["index_no"] == "11440106007508528C/2024-00031"
@@ -75,6 +78,7 @@ def test_real_gkmlpt_page_is_read_whole():
     assert doc.doc_no == "穗民规字〔2024〕3号"
 
 
+@real_inputs
 def test_search_filter_options_are_not_a_value():
     # The page's search box offers 文件状态 ○不限 ○现行有效 ○已失效; the page itself prints no 有效性.
     assert "validity" not in read(GKMLPT_TIANHE)
@@ -96,6 +100,7 @@ def test_hidden_link_farm_stays_hidden():
     assert "澳门线上娱乐" not in body and "足球比分直播" not in body
 
 
+@real_inputs
 def test_status_a_script_writes_after_its_label_is_read():
     assert read(GZ_HOUSING)["validity"] == "有效"  # var file_status = '有效'; ….parent().append(file_status)
     assert read(GZ_DISABLED)["validity"] == "失效"
@@ -141,10 +146,11 @@ def test_label_and_value_paired_in_common_markup(field, value):
     assert read("label_markup.html")[field] == value
 
 
+@real_inputs
 def test_labels_in_a_real_hanweb_definition_list_pair_with_their_values():
     # 万载县人民政府 (Hanweb): <dd><label><font>索引号：</font></label><div class="display-block">…</div></dd>,
     # 公开方式 / 公开时限 / 公开范围 rows between; the fidelity collection's page (manifest.d/pages3.json).
-    page = Path(__file__).parent / "fidelity" / "pages" / "wanzai-tjgb-2022.html.gz"
+    page = REAL_PAGES / "wanzai-tjgb-2022.html.gz"
     fields = parse_html(gzip.decompress(page.read_bytes()), source=page.name).fields
     assert fields["index_no"] == "014742224A/2023-0043406"
     assert fields["written_date"] == "2023-05-11"  # 生成日期
@@ -169,50 +175,55 @@ def test_meta_source_naming_the_site_itself_is_no_publisher():
         assert "publisher" not in parse_html(patched, source="meta_only.html").fields
 
 
+@real_inputs
 def test_site_keywords_and_own_site_source_give_way_to_the_page():
     assert "keywords" not in read(GZ_HOUSING)  # <meta name="keywords" content="广州市人民政府门户网站">
     assert read(GZ_DISABLED)["publisher"] == "广州市残疾人联合会"  # 发布机关：…, not ContentSource 本网
 
 
+@real_inputs
 def test_source_and_time_line_is_metadata_and_own_site_prefix_is_dropped():
     doc = document(GZ_HOUSING_NOTICE)  # <span>来源：本网广州市住房保障办公室</span><span>时间：2025-03-20 10:57</span>
     assert doc.publisher == "广州市住房保障办公室" and doc.pub_date == "2025-03-20"
     assert doc.body.startswith("为进一步提高公共租赁住房分配和使用效率")
 
 
-# Real pages of the fidelity collection (tests/fidelity/manifest.json names their sources).
-FIDELITY = Path(__file__).parent / "fidelity" / "pages"
-
-
 def fidelity_page(name: str):
-    return parse_html(gzip.decompress((FIDELITY / name).read_bytes()), source=name)
+    """A real page of the fidelity collection (tests/fidelity/manifest.json names its source), parsed."""
+    return parse_html(gzip.decompress((REAL_PAGES / name).read_bytes()), source=name)
 
 
+@real_inputs
 def test_source_naming_an_offices_official_website_gives_the_office():
     # 广州 portal article: 来源：广东省人力资源和社会保障厅官网. A website is no issuer, but an office's 官网 is
     # that office speaking; a site's own name (中国政府网, 本网) still gives none.
     assert fidelity_page("gz-portal-18b.html.gz").fields["publisher"] == "广东省人力资源和社会保障厅"
 
 
+@real_inputs
 def test_meta_keywords_that_are_the_title_are_no_keyword_list():
     # 武汉 TRS: <meta name="Keywords"> (and Description, ContentSource) repeat the ArticleTitle; 关键词 is empty.
     assert normalise(fidelity_page("wuhan-gsj-1.html.gz"), today=TODAY).keywords == []
 
 
+@real_inputs
 def test_keywords_in_a_second_metadata_table_beside_the_first_are_read():
     # gov.cn: <b>主 题 词：</b></td><td>体育　运动会　函</td> in a table of its own after the 索引号 table.
     assert normalise(fidelity_page("govcn-zhengce-9.html.gz"), today=TODAY).keywords == ["体育", "运动会", "函"]
 
 
+@real_inputs
 def test_a_portal_calling_itself_by_the_short_form_gives_the_full_government_name():
     # 丽水 Hanweb: 发布机构 市政府 on <meta name="SiteName" content="丽水市政府门户网站">.
     assert normalise(fidelity_page("lishui-hanweb-1.html.gz"), today=TODAY).publisher == "丽水市人民政府"
 
 
+@real_inputs
 def test_site_wide_keyword_list_is_not_the_documents():
     assert "keywords" not in read(GZ_YUEXIU_GRANT)  # 越秀区,越秀区政府,…,政务公开,信息公开,政民互动
 
 
+@real_inputs
 def test_site_description_is_no_abstract_but_a_documents_own_is():
     assert "summary" not in read(GZ_LOANS_FAQ)  # 广州市人力资源和社会保障局门户网站（网址：…）坚持…
     assert "summary" not in read("gkmlpt_content.html")
@@ -239,17 +250,20 @@ def test_title_printed_over_the_text_is_not_the_bodys_first_paragraph():
     assert doc.body.split("\n\n")[0] == "各县（市、区）人民政府，市政府各部门、各直属机构："
 
 
+@real_inputs
 def test_body_goes_on_through_word_sections_to_the_last_form():
     body = read(GZ_TRAINEES)["body"]
     assert "附表3" in body and body.rstrip().endswith("补贴金额")
 
 
+@real_inputs
 def test_title_printed_under_its_doc_no_leaves_the_body():
     doc = document(GZ_HOUSING)
     assert doc.doc_no == "穗建规字〔2024〕5号"
     assert doc.body.startswith("各区人民政府，市政府各部门、各直属机构：")
 
 
+@real_inputs
 def test_title_printed_over_lines_under_its_doc_no_leaves_the_body():
     # 穗人社规字〔2019〕6号 prints its 文号, then its title over two lines, then the addressee.
     doc = document(GZ_TRAINEES)
@@ -257,6 +271,7 @@ def test_title_printed_over_lines_under_its_doc_no_leaves_the_body():
     assert doc.body.startswith("各区人力资源和社会保障局：")
 
 
+@real_inputs
 def test_counters_tool_lines_and_empty_attachment_headings_leave_the_body():
     body = document(GZ_YUEXIU_GRANT).body
     assert body.endswith("补贴期限：一次性。")  # not …浏览次数：- 返回顶部打印本页关闭窗口

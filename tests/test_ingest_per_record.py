@@ -15,6 +15,7 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers import real_inputs
 
 from bench.fidelity import COLLECTION
 from index import history, ingest, schema
@@ -75,6 +76,7 @@ def _only_rejection(report, path: Path) -> Rejection:
 
 
 @pytest.mark.parametrize("step", ["index fields", "history"])
+@real_inputs
 def test_a_record_that_cannot_be_made_into_fields_costs_that_record_only(export, tmp_path, monkeypatch, step):
     index_dir = tmp_path / "index"
     first = ingest_paths([export], index_dir)
@@ -107,6 +109,7 @@ def test_a_record_that_cannot_be_made_into_fields_costs_that_record_only(export,
     assert Catalog(index_dir).get(ids[2]).title.endswith(MARK)
 
 
+@real_inputs
 def test_a_record_whose_reading_cannot_be_made_is_rejected_and_the_file_goes_on(export, monkeypatch):
     _mark(export)
     monkeypatch.setattr(ingest, "content_hash", _trips(ingest.content_hash))
@@ -116,6 +119,7 @@ def test_a_record_whose_reading_cannot_be_made_is_rejected_and_the_file_goes_on(
     assert (rejections[0].locator, rejections[0].field) == ("record 3", "title")
 
 
+@real_inputs
 def test_a_record_a_rule_trips_over_while_normalising_is_rejected_naming_its_field(export, monkeypatch):
     from index import normalise
 
@@ -130,6 +134,7 @@ def test_a_record_a_rule_trips_over_while_normalising_is_rejected_naming_its_fie
     assert rejections[0].reason.startswith("could not be normalised: ValueError: a rule met a value")
 
 
+@real_inputs
 def test_the_cluster_worker_names_the_field_of_a_record_it_cannot_make_a_row_of(export, monkeypatch):
     pytest.importorskip("rjieba")
     from index.cluster.ingest import analyse
@@ -141,6 +146,7 @@ def test_the_cluster_worker_names_the_field_of_a_record_it_cannot_make_a_row_of(
     assert len(batch.rows) == 37
 
 
+@real_inputs
 def test_the_field_blamed_is_the_one_whose_value_sets_the_step_off(export):
     doc = next(item.doc for item in read_records(export, DEFAULTS) if not isinstance(item, Rejection))
     assert doc is not None and doc.title and doc.url and doc.pub_date

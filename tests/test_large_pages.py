@@ -18,12 +18,15 @@ from contextlib import contextmanager
 
 import lxml.html
 import pytest
+from helpers import real_inputs
 from lxml.html import HtmlElement
 
 from bench.fidelity import COLLECTION, load_manifest
 from bench.largepages import RECIPES, source_page
 from index.htmltext import parse_tree
 from index.readers.html import _with_sibling_sections, densest_block, densest_scores, link_density, parse_html
+
+pytestmark = real_inputs  # every test here reads the real third-party inputs
 
 GROWTH = 60_000  # bytes of repeated structure per measure: small pages, a second or two in all
 

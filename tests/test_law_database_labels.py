@@ -1,6 +1,6 @@
 """A law database's field list names the issuer 制定机关 and the date 公布日期: both are read.
 
-Built from real pages of the fidelity collection (tests/fidelity/pages/gd-pkulaw-*.html.gz, 广东省法规规章数据库, a
+Built from real pages of the fidelity collection (../shared/fidelity/pages/gd-pkulaw-*.html.gz, 广东省法规规章数据库, a
 北大法宝 provincial database, source named in manifest.d/pages5.json). Each prints its fields as
 ``<li><strong>制定机关：</strong>…</li>`` rows: 制定机关, 发文字号, 公布日期, 施行日期, 时效性, 效力位阶.
 公布日期 is the day the text was published, 施行日期 the day it took effect.
@@ -12,6 +12,7 @@ import gzip
 from pathlib import Path
 
 import pytest
+from helpers import REAL_PAGES, real_inputs
 
 from index.ingest import IngestReport, read_document
 from index.labels import canonical_field
@@ -19,7 +20,7 @@ from index.limits import DEFAULTS
 from index.readers import read_file
 from index.record import RawRecord
 
-PAGES = Path(__file__).parent / "fidelity" / "pages"
+PAGES = REAL_PAGES
 
 
 def read_page(name: str, tmp_path: Path):
@@ -32,6 +33,7 @@ def read_page(name: str, tmp_path: Path):
     return doc
 
 
+@real_inputs
 @pytest.mark.parametrize(
     ("name", "publisher", "pub_date", "doc_no"),
     [
@@ -53,6 +55,7 @@ def test_the_issuer_and_the_day_of_publication_come_from_the_field_list(tmp_path
     assert doc.validity == "有效"  # 时效性：现行有效
 
 
+@real_inputs
 def test_the_day_it_took_effect_is_not_the_day_of_publication(tmp_path):
     doc = read_page("gd-pkulaw-06.html.gz", tmp_path)  # 公布日期 2021.03.18, 施行日期 2021.06.01
     assert doc.pub_date == "2021-03-18"
@@ -64,6 +67,7 @@ def test_the_labels_are_in_the_one_label_table():
     assert canonical_field("公布日期") == "pub_date"
 
 
+@real_inputs
 def test_rows_of_the_field_list_with_labels_no_field_takes_stay_out_of_the_body(tmp_path):
     """施行日期 and 效力位阶 are rows of the same field list as 制定机关 and 发文字号: page metadata, not text."""
     doc = read_page("gd-pkulaw-06.html.gz", tmp_path)

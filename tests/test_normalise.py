@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from helpers import REAL_PAGES, real_inputs
 
 from index.normalise import RejectedRecord, assign_dimensions, normalise, split_category
 from index.record import RawRecord
@@ -178,14 +179,14 @@ def test_every_kind_of_spam_phrase_is_found_inside_text(phrase):
 
 
 def _read_collection_page(name: str):
-    """The one record the text reader makes of a page of the fidelity collection (tests/fidelity/pages)."""
+    """The one record the text reader makes of a page of the fidelity collection (../shared/fidelity/pages)."""
     import gzip
     import tempfile
     from pathlib import Path
 
     from index.readers.text import read
 
-    page = Path(__file__).parent / "fidelity" / "pages" / f"{name}.gz"
+    page = REAL_PAGES / f"{name}.gz"
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / name
         path.write_bytes(gzip.decompress(page.read_bytes()))
@@ -193,6 +194,7 @@ def _read_collection_page(name: str):
     return record
 
 
+@real_inputs
 @pytest.mark.parametrize(
     ("page", "doc_no", "body_start"),
     [
@@ -204,13 +206,14 @@ def _read_collection_page(name: str):
     ],
 )
 def test_a_title_printed_over_the_text_in_other_forms_of_its_characters_leaves_the_body(page, doc_no, body_start):
-    # Real www.gov.cn pages as a browser copies them (tests/fidelity/pages/).
+    # Real www.gov.cn pages as a browser copies them (../shared/fidelity/pages/).
     doc = normalise(_read_collection_page(page))
     assert doc.doc_no == doc_no
     assert doc.body.startswith(body_start)
 
 
+@real_inputs
 def test_a_subject_word_keeps_no_thesaurus_mark():
-    # www.gov.cn prints 主 题 词 as `外贸 出口 机电△` (tests/fidelity/pages/govcn-pagetext-13.txt.gz): △ marks a word
+    # www.gov.cn prints 主 题 词 as `外贸 出口 机电△` (pages/govcn-pagetext-13.txt.gz): △ marks a word
     # from outside the 主题词表, and is not part of the word.
     assert normalise(_read_collection_page("govcn-pagetext-13.txt")).keywords == ["外贸", "出口", "机电"]

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import HUNT, examples
+from helpers import HUNT, examples, real_inputs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -973,6 +973,7 @@ def _serialisers_for(entry_file: str, transforms: list[str]) -> list[str]:
     return list(SERIALISERS)
 
 
+@real_inputs
 @pytest.mark.parametrize("serialiser", [*SERIALISERS, *CSV_SERIALISERS])
 def test_an_export_written_another_way_keeps_every_field(tmp_path, baseline, serialiser):
     wrong = {}
@@ -982,6 +983,7 @@ def test_an_export_written_another_way_keeps_every_field(tmp_path, baseline, ser
     assert not wrong, wrong
 
 
+@real_inputs
 @pytest.mark.parametrize("transform", list(RECORD_TRANSFORMS))
 def test_an_exports_records_varied_keep_every_field(tmp_path, baseline, transform):
     wrong = {}
@@ -993,6 +995,7 @@ def test_an_exports_records_varied_keep_every_field(tmp_path, baseline, transfor
 
 # Derandomized in `make test` (the same 30 draws every run, so that CI's verdict is the code's, not the draw's);
 # `make hunt` draws afresh and ten times as many (seeds 1–110 found two faults: tests/test_property_finds.py).
+@real_inputs
 @settings(
     max_examples=examples(30),
     derandomize=HUNT == 1,
@@ -1008,6 +1011,7 @@ def test_variations_combined_keep_every_field(tmp_path, baseline, data):
     assert not lost_fields(tmp_path, baseline, entry_file, transforms, serialiser)
 
 
+@real_inputs
 def test_a_title_column_found_by_its_values_when_scrapy_wrote_every_value_as_a_list(tmp_path, baseline):
     """Found by the combined property in a fresh-clone run: a policy list whose title column has no title's name
     (文件, 时间, url), its values as Scrapy's getall() lists, written as a JSON array, gave no document at all."""
@@ -1016,6 +1020,7 @@ def test_a_title_column_found_by_its_values_when_scrapy_wrote_every_value_as_a_l
     )
 
 
+@real_inputs
 def test_a_gson_date_under_a_date_key_read_by_its_words_is_the_date(tmp_path, baseline):
     """Found by the combined property: a Hanweb 智能检索 record's ``CREATEDATE`` (upper-cased) holding a date as Gson
     writes it (Mar 4, 2020 12:00:00 AM) gave no date, while the same value under a date label does."""
@@ -1024,6 +1029,7 @@ def test_a_gson_date_under_a_date_key_read_by_its_words_is_the_date(tmp_path, ba
     assert not lost_fields(tmp_path, baseline, "pages/govcn-zhengceku-list.csv.gz", transforms, "CSV")
 
 
+@real_inputs
 def test_a_text_held_as_a_value_object_is_read_as_the_page_it_is(tmp_path, baseline):
     """A record whose every value is an object holding it (``"original_text": {"value": "…"}``): the text is a
     gkmlpt page's text under its heading, so the page's 索引号 and 成文日期 are read from it, as from the text
@@ -1037,6 +1043,7 @@ def test_a_text_held_as_a_value_object_is_read_as_the_page_it_is(tmp_path, basel
     )
 
 
+@real_inputs
 def test_a_records_value_objects_are_read_by_their_values(tmp_path, baseline):
     """A policy list whose title column has no title's name (文件), its values wrapped as ``{"value": …}``: the
     title is found by the wrapped value as by a plain one (before: no record gave a document)."""
@@ -1049,6 +1056,7 @@ def test_a_records_value_objects_are_read_by_their_values(tmp_path, baseline):
     )
 
 
+@real_inputs
 def test_a_site_code_among_the_metadata_entries_is_no_publisher(tmp_path, baseline):
     """TRS 海云's metadata groups give the site's code as 来源 (SZfaguiku) beside the 制定机关: the 制定机关 is the
     publisher (before: 来源 outranked it, and the publisher was SZfaguiku)."""
@@ -1056,6 +1064,7 @@ def test_a_site_code_among_the_metadata_entries_is_no_publisher(tmp_path, baseli
     assert not lost_fields(tmp_path, baseline, "pages/govcn-zhengceku-list.csv.gz", [meta], "a JSON array")
 
 
+@real_inputs
 def test_groups_of_metadata_entries_are_no_records(tmp_path, baseline):
     """A record whose title is read by its value, holding its metadata in groups (``domainMetaList[]`` of a caption
     and ``resultList``): the groups are the record's fields, never records of their own (before: each group was
@@ -1064,6 +1073,7 @@ def test_groups_of_metadata_entries_are_no_records(tmp_path, baseline):
     assert not lost_fields(tmp_path, baseline, "pages/housing-policy-cities.csv.gz", [meta], "a JSON array")
 
 
+@real_inputs
 @pytest.mark.parametrize("orient", ["columns", "split", "index"])
 def test_a_table_pandas_wrote_as_json_is_read_row_by_row(tmp_path, baseline, orient):
     """A crawler's DataFrame saved with ``to_json`` (by columns, its default; as a header and rows; by rows keyed by
@@ -1075,12 +1085,14 @@ def test_a_table_pandas_wrote_as_json_is_read_row_by_row(tmp_path, baseline, ori
     assert not lost_fields(tmp_path, baseline, "pages/govcn-zhengceku-list.csv.gz", [], serialiser)
 
 
+@real_inputs
 def test_a_date_mongoexport_wrote_as_extended_json_is_the_date(tmp_path, baseline):
     """mongoexport writes a BSON date as ``{"$date": "2020-04-03T04:00:00Z"}``: it is the date (before: no date)."""
     transform = "dates as MongoDB Extended JSON ({$date: …})"
     assert not lost_fields(tmp_path, baseline, "pages/govcn-zhengceku-list.csv.gz", [transform], "a JSON array")
 
 
+@real_inputs
 def test_records_split_over_classes_one_level_out_are_all_read(tmp_path, baseline):
     """gov.cn's 政策文件库 answers with its records split by class, each class an object holding its list
     (``searchVO.catMap.gongwen.listVO``, ``catMap.bumenfile.listVO`` …): every class's records are read (before:
@@ -1090,6 +1102,7 @@ def test_records_split_over_classes_one_level_out_are_all_read(tmp_path, baselin
         assert not lost_fields(tmp_path, baseline, entry_file, [], serialiser)
 
 
+@real_inputs
 def test_a_tree_of_columns_gives_its_records_not_its_columns(tmp_path, baseline):
     """Records under their columns in a list (``data[].children``): a column's name and id are the caption of its
     records, no document, also where a column's list is empty or its records' titles are read by their values

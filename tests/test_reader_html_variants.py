@@ -15,11 +15,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from helpers import real_inputs
 from lxml.html import HtmlElement, fragment_fromstring, tostring
 
 from bench.fidelity import COLLECTION, ingest_one, load_manifest, same
 from index.htmltext import decode_html, parse_tree
 from index.readers.html import label_pairs
+
+pytestmark = real_inputs  # every test here reads the real third-party inputs
 
 _METADATA = ("index_no", "doc_no", "publisher", "category", "written_date", "pub_date", "validity", "title")
 

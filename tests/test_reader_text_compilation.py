@@ -1,6 +1,6 @@
 """A text extracted from a compilation's PDF runs on from the document's last article into the next document.
 
-Built from real texts of the fidelity collection (tests/fidelity/pages, sources named in manifest.d/text7.json): a
+Built from real texts of the fidelity collection (../shared/fidelity/pages, sources named in manifest.d/text7.json): a
 medical-policy project's data/*.txt, each the text of a PDF that holds several documents one after another.
 """
 
@@ -9,10 +9,14 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
+from helpers import REAL_PAGES, real_inputs
+
 from index.readers import read_file
 from index.record import RawRecord
 
-PAGES = Path(__file__).parent / "fidelity" / "pages"
+pytestmark = real_inputs  # every test here reads the real third-party inputs
+
+PAGES = REAL_PAGES
 
 
 def read_text(tmp_path: Path, name: str, text: str | None = None) -> RawRecord:

@@ -1,6 +1,6 @@
 """Page text as a crawler dumps a whole page: one text node a line, the page's frame kept round the text.
 
-Built from real pages of the fidelity collection (tests/fidelity/pages, sources named in its manifest): the
+Built from real pages of the fidelity collection (../shared/fidelity/pages, sources named in its manifest): the
 国家能源局 regional offices' TRS template prints no label but ``来源：``; its date stands alone under the title.
 """
 
@@ -10,6 +10,7 @@ import gzip
 from pathlib import Path
 
 import pytest
+from helpers import REAL_PAGES, real_inputs
 
 from index.ingest import IngestReport, read_document
 from index.limits import DEFAULTS
@@ -17,7 +18,7 @@ from index.readers import detect_reader, read_file
 from index.readers import text as reader
 from index.record import RawRecord
 
-PAGES = Path(__file__).parent / "fidelity" / "pages"
+PAGES = REAL_PAGES
 
 
 def unpacked(tmp_path: Path, name: str) -> Path:
@@ -32,6 +33,7 @@ def only_record(path: Path) -> RawRecord:
     return item
 
 
+@real_inputs
 def test_a_dump_whose_only_labels_are_its_date_line_and_source_is_page_text(tmp_path):
     path = unpacked(tmp_path, "jsb-nea-1.txt")  # 国家能源局江苏监管办公室, 2018-10-29
     assert detect_reader(path) is reader
@@ -43,6 +45,7 @@ def test_a_dump_whose_only_labels_are_its_date_line_and_source_is_page_text(tmp_
     assert fields["site"] == "国家能源局江苏监管办公室"
 
 
+@real_inputs
 def test_the_page_frame_leaves_the_body(tmp_path):
     body = only_record(unpacked(tmp_path, "jsb-nea-1.txt")).fields["body"]
     assert body.startswith("省电力公司，江苏电力交易中心，各售电公司、电力用户：")
@@ -52,6 +55,7 @@ def test_the_page_frame_leaves_the_body(tmp_path):
     assert "\n小\n" not in f"\n{body}\n" and "\n大\n" not in f"\n{body}\n"  # the 字体 小|中|大 switch
 
 
+@real_inputs
 def test_an_attachment_only_page_keeps_its_file_names_and_drops_the_footer(tmp_path):
     path = unpacked(tmp_path, "xjb-nea-1.txt")  # 国家能源局新疆监管办公室: the text is two PDFs' names
     doc = read_document(only_record(path), DEFAULTS, IngestReport())
@@ -86,6 +90,7 @@ def test_the_footer_is_cut_only_where_nothing_after_it_is_text():
     assert reader._without_page_frame(footer) == footer[:2]
 
 
+@real_inputs
 def test_a_file_named_as_the_document_is_not_its_title_glued_to_the_text(tmp_path):
     path = unpacked(tmp_path, "hbj-nea-2.txt")  # 国家能源局华北监管局: the text is the PDF's file name
     doc = read_document(only_record(path), DEFAULTS, IngestReport())
@@ -94,6 +99,7 @@ def test_a_file_named_as_the_document_is_not_its_title_glued_to_the_text(tmp_pat
     assert doc.body == f"{doc.title}.pdf"  # not ".pdf": the title did not lose its line break before the text
 
 
+@real_inputs
 def test_a_heading_broken_over_lines_is_joined_as_the_browser_title_has_it(tmp_path):
     path = unpacked(tmp_path, "xjb-nea-2.txt")  # 国家能源局新疆监管办公室: the heading broken at its <
     fields = only_record(path).fields
@@ -104,6 +110,7 @@ def test_a_heading_broken_over_lines_is_joined_as_the_browser_title_has_it(tmp_p
     assert fields["pub_date"] == "2017-02-22 11:47"
 
 
+@real_inputs
 def test_a_dump_labelled_only_with_its_source_is_a_page_by_its_footer(tmp_path):
     path = unpacked(tmp_path, "govcn-zck-1.txt")  # www.gov.cn 国家规章库: only 来源： is labelled
     assert detect_reader(path) is reader
@@ -140,6 +147,7 @@ def test_the_order_number_a_rule_was_published_under(note, doc_no):
     assert promulgation_doc_no(note) == doc_no
 
 
+@real_inputs
 def test_a_table_dumped_twice_with_labels_spread_over_lines_is_read_once(tmp_path):
     path = unpacked(tmp_path, "govcn-zck-2.txt")  # www.gov.cn 国务院部门文件: desktop and mobile copies
     fields = only_record(path).fields
@@ -159,6 +167,7 @@ def test_a_repeated_paragraph_is_no_second_copy():
     assert reader._without_second_copy(text) == text
 
 
+@real_inputs
 def test_a_bracketed_label_table_with_values_under_the_labels(tmp_path):
     # 北京市经济和信息化局 政策文件: [主题分类] / 国土资源、能源/其他 / [制发单位] / … a label a line, its value
     # on the next; [实施日期] is no field of ours; the 文号 is split over three lines (京经信发 / 〔2024〕 / 65号);
@@ -175,6 +184,7 @@ def test_a_bracketed_label_table_with_values_under_the_labels(tmp_path):
     assert doc.title == "北京市经济和信息化局关于印发《北京市新型储能产业发展实施方案（2024—2027年）》的通知"
 
 
+@real_inputs
 def test_a_size_switch_in_brackets_and_the_share_tools_leave_the_body(tmp_path):
     # 【字体： 大 中 小 】 打印 over the text; 分享： and its icon's X under it.
     body = only_record(unpacked(tmp_path, "bj-jxj-1.txt")).fields["body"]
@@ -191,6 +201,7 @@ def test_a_bracketed_word_starts_no_label_table(tmp_path):
     assert (record.fields["title"], record.fields["body"]) == ("关于印发某办法的通知", "正文第一段。")
 
 
+@real_inputs
 def test_the_file_list_under_the_text_is_the_attachments_and_a_footer_link_no_related_heading(tmp_path):
     # 广州电力交易中心: 相关附件 then eight .pdf names under the signature; the footer's links run 联系我们,
     # 网站地图, 相关链接, 法律声明 … down to 版权所有 and the ICP number.
@@ -218,6 +229,7 @@ def test_a_file_list_is_taken_only_where_it_ends_the_text(lines, body, names):
     assert reader._without_file_list(lines) == (body, names)
 
 
+@real_inputs
 def test_download_links_printed_in_the_text_with_no_heading_are_its_attachments(tmp_path):
     # 国家能源局江苏监管办公室, 2020-12-10: the model contract's PDF link stands between the text and the
     # signature; 华北监管局, 2019-11-15: the notice's own PDF under the signature; 新疆监管办公室: two links
@@ -236,6 +248,7 @@ def test_download_links_printed_in_the_text_with_no_heading_are_its_attachments(
     assert record.fields["attachments"][1]["name"].endswith("（发改能源规〔2020〕889号）.pdf")
 
 
+@real_inputs
 def test_a_date_a_page_set_in_pieces_is_one_line_again(tmp_path):
     # 华北监管局, 2019-11-15: the signature's date is six text nodes (2019 / 年 / 11 / 月 / 15 / 日).
     body = only_record(unpacked(tmp_path, "hbj-nea-4.txt")).fields["body"]
@@ -256,6 +269,7 @@ def test_only_pieces_that_read_as_a_date_are_joined(lines, joined):
     assert reader._joined_fragments(lines) == joined
 
 
+@real_inputs
 def test_links_marked_click_to_open_are_attachments_named_without_the_mark(tmp_path):
     # 国家能源局福建监管办公室, 2021-01-19: the text is three links, each ending （点击打开）.
     path = unpacked(tmp_path, "fjb-nea-4.txt")
@@ -268,6 +282,7 @@ def test_links_marked_click_to_open_are_attachments_named_without_the_mark(tmp_p
     assert doc.body.startswith("国家发展改革委国家能源局关于印发《电力中长期交易基本规则》")
 
 
+@real_inputs
 def test_a_sentence_broken_after_a_comma_is_one_paragraph(tmp_path):
     # 国家能源局华北监管局, 2020-11-20: 为规范…，促进电力资源优化配置， / 稳步推进… on two lines.
     body = only_record(unpacked(tmp_path, "hbj-nea-5.txt")).fields["body"]
@@ -297,6 +312,7 @@ def test_a_title_whose_kind_stands_in_quotes_goes_on_on_the_next_line():
     )
 
 
+@real_inputs
 def test_a_print_bar_and_a_credit_over_the_text_are_no_part_of_it(tmp_path):
     # 国家能源局江苏监管办公室, 2018-10-29, with the print bar and editor line other TRS sites print over the text.
     text = gzip.decompress((PAGES / "jsb-nea-1.txt.gz").read_bytes()).decode("utf-8")
@@ -336,6 +352,7 @@ def _signature_end(tmp_path: Path, text: str) -> str:
     return only_record(_write(tmp_path, text)).fields["body"]
 
 
+@real_inputs
 @pytest.mark.parametrize("footer", [_FOOTER_LINES, [_FOOTER_LINE]], ids=["lines", "one long line"])
 def test_a_footer_of_sentences_and_long_lines_leaves_the_body(tmp_path, footer):
     text = unpacked(tmp_path, "jsb-nea-1.txt").read_text("utf-8").rstrip("\n")
@@ -344,6 +361,7 @@ def test_a_footer_of_sentences_and_long_lines_leaves_the_body(tmp_path, footer):
     assert not any(word in body for word in ("网站标识码", "版权所有", "浏览器", "访问者"))
 
 
+@real_inputs
 def test_a_footer_that_opens_with_its_filing_marks_is_cut_with_no_tool_line_over_it(tmp_path):
     """The page's own frame (扫一扫, 网站地图 …) gone, the footer's first line is 版权所有：…: no tool line or
     footer link opens it, its marks do."""
@@ -364,6 +382,7 @@ def test_a_sentence_of_the_text_about_a_footer_mark_is_no_footer():
     assert reader._without_page_frame(text) == text
 
 
+@real_inputs
 def test_label_lines_between_the_heading_and_the_text_are_read_and_leave_the_text(tmp_path):
     """gov.cn's 国务院文件 page as a dump whose page printed a date and counter line under its heading, after the
     文号: the text starts after it; the label table's 发布日期 keeps its value."""
@@ -389,6 +408,7 @@ def test_a_heading_piece_is_known_by_its_letters(line, title, piece):
     assert reader._is_heading_piece(line, title) is piece
 
 
+@real_inputs
 def test_the_heading_under_an_empty_label_is_no_value_of_the_label(tmp_path):
     """gov.cn's table ends with an empty 主题词; under it the heading, and under that a label line of the page: the
     heading was taken for the 主题词 (the keywords) because a label followed it."""
@@ -401,6 +421,7 @@ def test_the_heading_under_an_empty_label_is_no_value_of_the_label(tmp_path):
     assert fields["body"].startswith("装备制造业是为国民经济各行业提供技术装备的战略性产业")
 
 
+@real_inputs
 def test_a_tool_bar_with_a_footer_bars_words_ends_the_text(tmp_path):
     """【我要纠错】 beside 打印 and 关闭 (a bar gov sites print under the text): the whole bar is tools."""
     text = unpacked(tmp_path, "govcn-pagetext-4.txt").read_text("utf-8").rstrip("\n")
@@ -408,6 +429,7 @@ def test_a_tool_bar_with_a_footer_bars_words_ends_the_text(tmp_path):
     assert body.endswith("二○○四年九月七日")
 
 
+@real_inputs
 @pytest.mark.parametrize("heading", ["相关新闻", "相关稿件", "相关政策", "延伸阅读"])
 def test_a_related_list_under_any_of_its_headings_is_no_text(tmp_path, heading):
     text = unpacked(tmp_path, "jsb-nea-1.txt").read_text("utf-8").rstrip("\n")
@@ -442,6 +464,7 @@ def test_the_first_signature_is_the_documents(lines, signed):
     assert reader.signature(lines) == signed
 
 
+@real_inputs
 def test_a_signature_gives_the_issuer_and_date_no_label_gave(tmp_path):
     """The 江苏能源监管办 dump labels its 来源 (the publisher) but prints no 成文日期: its signature's date is it."""
     fields = only_record(unpacked(tmp_path, "jsb-nea-1.txt")).fields
@@ -449,6 +472,7 @@ def test_a_signature_gives_the_issuer_and_date_no_label_gave(tmp_path):
     assert fields["written_date"] == "2018-10-26"
 
 
+@real_inputs
 @pytest.mark.parametrize("glued", [" 【打印本页】 【关闭窗口】", "  浏览次数：123", "【我要纠错】【打印】"])
 def test_tools_a_dump_glued_to_the_texts_last_line_leave_it(tmp_path, glued):
     """A dump that joined the text's last node and the tools after it on one line (gov.cn's 国务院文件 page)."""
@@ -461,12 +485,14 @@ def test_a_size_letter_ending_a_sentence_is_no_glued_tool():
     assert reader._unglued(["企业按规模分为 大 中 小"]) == ["企业按规模分为 大 中 小"]
 
 
+@real_inputs
 def test_the_share_bar_under_the_text_is_tools(tmp_path):
     text = unpacked(tmp_path, "govcn-pagetext-4.txt").read_text("utf-8")
     text = text.replace("二○○四年九月七日", "二○○四年九月七日\n\n分享到：微信 微博 QQ空间", 1)
     assert _signature_end(tmp_path, text).replace("\n\n", "\n").endswith("国务院\n二○○四年九月七日")
 
 
+@real_inputs
 def test_a_pdf_texts_bracketed_doc_no_and_joint_signature_are_read(tmp_path):
     """最高人民法院's joint notice as a RAG project's text of its PDF: no labels; the 文号 in round brackets under the
     heading, the three issuers one a line over the date, then the opinion the notice issues."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 import gzip
 
 import pytest
-from helpers import tune_page
+from helpers import real_inputs, tune_page
 
 from bench.fidelity import COLLECTION, ingest_one, same
 from index.htmltext import is_page_tools
@@ -33,6 +33,7 @@ def right(name: str, field: str) -> bool:
     return same(field, entry["expected"][field], values[field])
 
 
+@real_inputs
 def test_a_read_aloud_button_over_the_text_is_page_tools():
     # 日期:… 来源:… 浏览量: / 分享: / 朗读 / the plan's heading (金华经济技术开发区, Hanweb)
     body = str(stored("text10-kfqjinhua-pagetext-1")["body_head"])
@@ -49,6 +50,7 @@ def test_read_aloud_and_eye_care_switches_are_tools_words_not_text(line, tools):
     assert is_page_tools(line) is tools
 
 
+@real_inputs
 def test_a_disclosure_label_printed_without_a_colon_keeps_the_label_table_going():
     # 索引号 … / 文件编号 … / 发布机构 区政府 / 公开类别 主动公开 / 发布时间 2022-01-29 (浦东新区人民政府)
     values = stored("text10-pudong-pagetext-1")
@@ -57,6 +59,7 @@ def test_a_disclosure_label_printed_without_a_colon_keeps_the_label_table_going(
     assert values["pub_date"] == "2022-01-29"
 
 
+@real_inputs
 def test_the_publication_date_decides_between_the_readings_of_a_glued_signature_date():
     # 2022128 / (此件公开发布): 1月28日 or 12月8日; the notice was published 2022-01-29, so 1月28日
     assert stored("text10-pudong-pagetext-1")["written_date"] == "2022-01-28"
@@ -78,6 +81,7 @@ def test_a_glued_signature_date_reads_only_as_a_day_not_after_the_publication(nu
     assert (found[1] if found else None) == written
 
 
+@real_inputs
 def test_a_disclosure_word_under_its_label_past_a_blank_line_is_the_label_s_value(tmp_path):
     # • 公开方式: / (blank) / 主动公开 / • the title again: the last label's value on its own line, past a blank
     # line, where the dump is not spaced a blank line after every line (two log lines over the labels)
@@ -101,6 +105,7 @@ def _variant(tmp_path, name: str, change) -> tuple[dict, dict[str, object]]:
     return entry, ingest_one(page, "page.txt").values
 
 
+@real_inputs
 def test_a_you_are_here_breadcrumb_is_no_title(tmp_path):
     # 您当前的位置: 首页>资源>编研园地>大事记 / the title / 发布时间… (宁波档案): without its label line (read with
     # no labels then), the title is still the line under the breadcrumb, not the breadcrumb
@@ -121,6 +126,7 @@ def test_breadcrumbs_are_not_title_like(breadcrumb):
     assert found is not None and found[1] == "宁波市二O一九年十月份记事"
 
 
+@real_inputs
 def test_a_red_head_s_doc_no_that_lost_its_bracket_and_number_sign_is_part_of_the_heading(tmp_path):
     # 浦府〔20221 / 浦东新区人民政府关于印发 / 《…》的通知 / a label line / the text: the text starts after the label
     # line, whose labels are read; the 文号 left without 〕 and 号 is the heading's, no text
@@ -134,6 +140,7 @@ def test_a_red_head_s_doc_no_that_lost_its_bracket_and_number_sign_is_part_of_th
     assert same("body_head", entry["expected"]["body_head"], values["body_head"])
 
 
+@real_inputs
 @pytest.mark.parametrize("breadcrumb", ["您当前的位置: 首页>政务公开>街道文件", "当前位置：首页 > 政务公开 > 街道文件"])
 def test_a_breadcrumb_over_the_label_table_is_no_title(tmp_path, breadcrumb):
     # the breadcrumb text10's pages print first (宁波档案, 湖州 卫健委, 安庆) over 闵行's - label list, whose title is

@@ -12,7 +12,7 @@ at the end keep what the new rules must not take (a 号 inside a title, a title 
 from __future__ import annotations
 
 import pytest
-from helpers import tune_page
+from helpers import real_inputs, tune_page
 
 from bench.fidelity import same
 from index.readers.text import plain_title, signature
@@ -28,6 +28,7 @@ def right(name: str, *fields: str) -> bool:
     return all(same(field, entry["expected"][field], values[field]) for field in fields)
 
 
+@real_inputs
 def test_rows_of_labels_of_no_field_leave_the_label_table_going_on():
     # 公开责任部门: 区政府办 发文日期: / 生效日期: 信息时效期: / 公开方式: … / 文件名称: 关于印发…的通知
     values = stored("tianxin")
@@ -35,11 +36,13 @@ def test_rows_of_labels_of_no_field_leave_the_label_table_going_on():
     assert "欢迎浏览" not in str(values["title"])
 
 
+@real_inputs
 def test_a_numbered_list_of_bracketed_labels_is_the_label_table():
     # 1. [主题分类] … 2. [发文机构] … 3. [实施日期] ---- … 8. [有效性] 现行有效
     assert right("bjchy", "title", "doc_no", "publisher", "category", "written_date", "pub_date", "validity")
 
 
+@real_inputs
 def test_values_printed_without_their_labels_are_read_by_their_form():
     # • 736916953/2024-000372 / • 2024-01-10 15:30:00 / • 标题 / • 五政办规〔2024〕1号 / • 现行有效
     values = stored("wdlc")
@@ -48,6 +51,7 @@ def test_values_printed_without_their_labels_are_read_by_their_form():
     assert not str(values["title"]).startswith("•")
 
 
+@real_inputs
 def test_an_unlabelled_list_of_values_names_the_publisher_beside_its_index_no():
     # text9's 新郑: • 005299478/2022-00137 / • 新郑市卫生健康委员会 / • 应急 / • 2022-08-10 …
     entry, values = tune_page("pages/xinzheng-pagetext-1.txt.gz")
@@ -55,21 +59,25 @@ def test_an_unlabelled_list_of_values_names_the_publisher_beside_its_index_no():
     assert same("publisher", entry["expected"]["publisher"], values["publisher"])
 
 
+@real_inputs
 def test_a_heading_under_the_labels_sheds_the_doc_no_glued_before_its_title():
     # 筑府办函〔2020〕78号市人民政府办公厅关于印发贵阳市气象灾害应急预案的通知
     assert stored("guiyang")["title"] == "市人民政府办公厅关于印发贵阳市气象灾害应急预案的通知"
 
 
+@real_inputs
 def test_a_doc_no_alone_between_a_plain_text_s_headings_is_its_doc_no():
     # the title / 石柱府办发〔2023〕41号 / the red head's issuer and title over three lines / the 主送
     assert stored("cqszx")["doc_no"] == "石柱府办发〔2023〕41号"
 
 
+@real_inputs
 def test_a_doc_no_alone_over_a_plain_text_s_heading_is_its_doc_no():
     # 鹤政发〔2025〕4号 / 鹤岗市人民政府 鹤岗市中级人民法院印发 / 关于完善…的通知
     assert stored("hgds")["doc_no"] == "鹤政发〔2025〕4号"
 
 
+@real_inputs
 def test_a_signature_date_with_its_month_and_day_glued_is_read():
     # 长沙市天心区人民政府办公室 / 2016年1013日: 10月13日 is the only reading
     assert stored("tianxin")["written_date"] == "2016-10-13"
@@ -84,11 +92,13 @@ def test_only_one_month_and_day_reading_of_a_glued_month_and_day_signs(date, wri
     assert found == (["长沙市天心区人民政府办公室"], written)
 
 
+@real_inputs
 def test_the_issuer_a_title_names_is_the_publisher_where_nothing_else_is():
     # 宁明县人民政府办公室关于印发…的通知, its signature a date alone, no label
     assert same("publisher", "宁明县人民政府办公室", stored("gxyjt")["publisher"])
 
 
+@real_inputs
 def test_page_tools_and_an_empty_related_box_over_the_text_are_no_part_of_it():
     # 取消收藏成功! / 相关办事指南 / 各盟行政公署、市人民政府…
     values = stored("nmg")
@@ -96,6 +106,7 @@ def test_page_tools_and_an_empty_related_box_over_the_text_are_no_part_of_it():
     assert right("nmg", "body_head")
 
 
+@real_inputs
 def test_labels_real_pages_use():
     assert right("xjboz", "category")  # 公开目录: 政府文件
     assert stored("qqhr")["pub_date"] == "2019-11-21"  # 上载日期: 2019-11-21
@@ -115,6 +126,7 @@ def test_a_glued_doc_no_leaves_a_plain_title_too():
     assert plain_title(lines) == (0, "市人民政府办公厅关于印发贵阳市气象灾害应急预案的通知")
 
 
+@real_inputs
 def test_a_bracketed_label_of_no_field_ends_the_table_and_is_no_title():
     # 【所属类别】政策参考 / 【文件来源】山西省 / <blank> / 山西省人民政府关于印发…的通知
     values = stored("chinacourt")
@@ -122,6 +134,7 @@ def test_a_bracketed_label_of_no_field_ends_the_table_and_is_no_title():
     assert right("chinacourt", "category", "body_head")
 
 
+@real_inputs
 def test_spaced_and_slashed_labels_of_no_field_keep_the_table_going_to_its_status():
     # 发布日期: … / 失效/废止日期: / 发布文号: / 实施日期: … / 状       态: 现行
     assert right("eshian", "validity", "pub_date", "publisher")

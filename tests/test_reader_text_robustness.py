@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import shared_path
+from helpers import real_inputs, shared_path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -174,6 +174,7 @@ def has_labels(text: str) -> bool:
     )
 
 
+@real_inputs
 @pytest.mark.parametrize("variation", list(VARIATIONS))
 def test_a_variation_real_dumps_show_keeps_every_field(tmp_path, baseline, variation):
     wrong = {}
@@ -191,6 +192,7 @@ def test_a_variation_real_dumps_show_keeps_every_field(tmp_path, baseline, varia
 _COMBINABLE = [name for name in VARIATIONS if "twice" not in name]
 
 
+@real_inputs
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     entry=st.sampled_from(TUNE_TEXT),
@@ -246,6 +248,7 @@ STRIPPED = {
 }
 
 
+@real_inputs
 @pytest.mark.parametrize("stripped", list(STRIPPED))
 def test_a_page_text_without_its_labels_still_gives_its_title_and_text(tmp_path, baseline, stripped):
     wrong = {}
@@ -261,6 +264,7 @@ def test_a_page_text_without_its_labels_still_gives_its_title_and_text(tmp_path,
     assert not wrong, wrong
 
 
+@real_inputs
 def test_a_page_text_without_its_browser_title_keeps_every_field(tmp_path, baseline):
     wrong = {}
     for entry in TUNE_TEXT:
@@ -272,6 +276,7 @@ def test_a_page_text_without_its_browser_title_keeps_every_field(tmp_path, basel
     assert not wrong, wrong
 
 
+@real_inputs
 def test_a_tab_separated_label_table_is_page_text_not_csv(tmp_path):
     """gov.cn's 国务院文件 page copies its label table as 索引号：<tab>…<tab>主题分类：<tab>…; where the breadcrumb
     line above it is gone, the CSV sniffer fits the file too, and took it ("no title column")."""
@@ -401,6 +406,7 @@ def test_labels_printed_under_the_text_keep_the_text(tmp_path):
     assert body.startswith("各乡镇人民政府，县直各有关单位：") and body.endswith("某某县人民政府办公室\n\n2024年3月1日")
 
 
+@real_inputs
 def test_an_empty_value_whose_spacing_was_lost_leaves_the_next_label_its_own(tmp_path, baseline):
     """Found by the combined property in CI: gov.cn's 发文字号 cell is empty, and a dump that re-writes colons and
     drops the tabs after them prints ``发文字号：发布日期:2009年05月12日``. The date is not the 文号."""
@@ -421,6 +427,7 @@ def _before_text(text: str, head: str, extra: list[str]) -> str | None:
     return None if at is None else "\n".join([*lines[:at], *extra, *lines[at:]])
 
 
+@real_inputs
 def test_a_label_line_between_the_heading_and_the_text_leaves_the_text(tmp_path, baseline):
     """Some pages print their date and counter (and the label table again) between the heading and the text; the
     text starts after them, whatever the page's heading over them (one line or several, its 文号 under it)."""
@@ -440,6 +447,7 @@ def test_a_label_line_between_the_heading_and_the_text_leaves_the_text(tmp_path,
     assert tried >= 20 and not wrong, wrong
 
 
+@real_inputs
 def test_without_labels_a_documents_signature_gives_its_issuer_and_date(tmp_path, baseline):
     """A 公文 signs its text (GB/T 9704: 发文机关署名 over the 成文日期); a notice that forwards a report signs before
     the report, whose own signature ends the page. Stripped of their label tables, the gov.cn 国务院文件 pages still

@@ -11,7 +11,7 @@ from __future__ import annotations
 import gzip
 
 import pytest
-from helpers import tune_page
+from helpers import real_inputs, tune_page
 
 from bench.fidelity import COLLECTION, ingest_one, same
 from index.readers.text import signature
@@ -29,6 +29,7 @@ def text_of(name: str) -> str:
 # The 成文日期 (GB/T 9704-2012 7.3.5: the signature's date) ------------------------------------------------------
 
 
+@real_inputs
 @pytest.mark.parametrize(
     ("name", "written"),
     [
@@ -45,6 +46,7 @@ def test_a_date_alone_closing_the_text_is_its_written_date(name, written):
     assert same("written_date", written, stored(name)["written_date"])
 
 
+@real_inputs
 def test_a_signature_date_set_in_pieces_is_read_joined():
     """hbj-nea-4 sets the date under its signature in six pieces (2019 / 年 / 11 / 月 / 15 / 日: inline markup a
     dump writes one a line): the office and the date sign it."""
@@ -53,6 +55,7 @@ def test_a_signature_date_set_in_pieces_is_read_joined():
     assert same("publisher", "国家能源局华北监管局", values["publisher"])
 
 
+@real_inputs
 def test_an_imprint_date_is_not_the_written_date():
     """natcm-pdftext-1 ends its text with the 版记's ``2007年3月20日印发`` (the day the office printed it, a
     compilation's next document after it): no 成文日期 is taken from it."""
@@ -68,6 +71,7 @@ def test_a_date_in_a_sentence_or_under_a_heading_signs_nothing():
     assert signature(["现将有关事项通知如下。", "", "二〇二三年五月六日"]) == ([], "2023-05-06")
 
 
+@real_inputs
 def test_the_issuers_over_a_misprinted_or_mangled_date_still_sign():
     """zhanjiang-nyncj-pagetext-1 signs 湛江市农业局 over 2018年10日11日 (a misprint); mdx-pagetext-1 signs
     牟定县人民政府办公室 over （此件公开发布） and a date whose letters a rendering lost ({ 2017 6 23)."""
@@ -85,6 +89,7 @@ def test_the_issuers_over_a_misprinted_or_mangled_date_still_sign():
 # Who issued it --------------------------------------------------------------------------------------------------
 
 
+@real_inputs
 def test_a_source_naming_a_website_yields_to_the_signers():
     """pingjiang-pagetext-1 prints 来源:岳阳市政府门户网 (the city's portal, where the county site found it); two
     offices sign the notice over its date: they issued it."""
@@ -93,6 +98,7 @@ def test_a_source_naming_a_website_yields_to_the_signers():
     assert same("written_date", "2017-01-10", values["written_date"])
 
 
+@real_inputs
 def test_a_site_of_no_office_names_no_publisher_and_the_issuer_under_the_heading_does():
     """A law database's 来源: 法律资料网 is the database; the issuing body stands alone under the page's title
     (江苏省宿迁市人民政府, 民政部), over the notice's own heading."""
@@ -103,6 +109,7 @@ def test_a_site_of_no_office_names_no_publisher_and_the_issuer_under_the_heading
     assert same("publisher", "湖北省人民政府", stored("infoeach-pagetext-3.txt")["publisher"])
 
 
+@real_inputs
 def test_an_offices_website_still_names_the_office():
     """govcn-zck-1's 来源： 发展改革委网站, with no signature: the office whose site it is."""
     assert same("publisher", "发展改革委", stored("govcn-zck-1.txt")["publisher"])
@@ -111,6 +118,7 @@ def test_an_offices_website_still_names_the_office():
 # Label rows as a text rendering prints them ---------------------------------------------------------------------
 
 
+@real_inputs
 def test_label_values_lose_the_tables_cell_walls():
     """dx-pagetext-1 draws its metadata table with ``|`` between cells (``索引号: | /2022-05170 | 分类: | |``): a
     value is the cell's text, and a cell of walls alone is empty (so the signature gives the 成文日期)."""
@@ -120,6 +128,7 @@ def test_label_values_lose_the_tables_cell_walls():
     assert values["doc_no"] == "" and values["category"] == []
 
 
+@real_inputs
 def test_a_label_glued_to_the_value_before_it_is_a_label_of_its_own():
     """zs-nync-pagetext-1 prints ``信息来源:市农业农村局乡村产业发展科发布日期:2019-05-23`` (the cells' spacing
     lost); ehs-gold-pagetext-1 ``颁布日期:2021-12-31生效日期:2021-12-31``."""
@@ -129,6 +138,7 @@ def test_a_label_glued_to_the_value_before_it_is_a_label_of_its_own():
     assert same("pub_date", "2021-12-31", stored("ehs-gold-pagetext-1.txt")["pub_date"])
 
 
+@real_inputs
 def test_labels_real_pages_use():
     """公文目录 (a county's 分类: mdx-pagetext-1) and 废止时间 (thx-pagetext-1, which starts a row: without it the
     row ``废止时间: … 名称: …`` was taken for the title)."""
@@ -136,6 +146,7 @@ def test_labels_real_pages_use():
     assert stored("thx-pagetext-1.txt")["title"] == "太湖县人民政府关于印发《太湖县人民政府工作规则》的通知"
 
 
+@real_inputs
 def test_an_empty_label_takes_no_heading_under_it_for_its_value(tmp_path):
     """dx-pagetext-1's ``文号 : |`` is empty and its heading ``说 明`` follows: with a label line between the
     heading and the text (as pages print 发布时间 there), 说 明 is still the heading, not the 文号."""
@@ -149,6 +160,7 @@ def test_an_empty_label_takes_no_heading_under_it_for_its_value(tmp_path):
 # The heading among the page's furniture -------------------------------------------------------------------------
 
 
+@real_inputs
 @pytest.mark.parametrize(
     ("name", "title"),
     [
@@ -166,6 +178,7 @@ def test_the_heading_is_found_among_the_pages_furniture(name, title):
     assert stored(name)["title"] == title
 
 
+@real_inputs
 def test_the_text_starts_at_the_notice_not_at_the_document_it_issues():
     """infoeach-pagetext-1's title (吉安市…细则) is printed again over the 细则 the notice issues: the text starts
     at the notice (its addressees), and the 文号 is read past the issuer's name and the notice's own heading."""

@@ -1,7 +1,7 @@
 """A record whose body is the page's text with the heading the page prints over it: the heading leaves the body,
 and the fields it and the signature under the text print fill the record's empty ones.
 
-Built from a real record of the fidelity collection (tests/fidelity/pages/gzwjw-documents-1.json.gz, source named
+Built from a real record of the fidelity collection (../shared/fidelity/pages/gzwjw-documents-1.json.gz, source named
 in manifest.d/text7.json): a RAG project's documents.json, whose original_text is a gkmlpt page's text.
 """
 
@@ -10,11 +10,13 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
+from helpers import REAL_PAGES, real_inputs
+
 from index.readers import read_file
 from index.readers.text import page_text_fields
 from index.record import RawRecord
 
-PAGES = Path(__file__).parent / "fidelity" / "pages"
+PAGES = REAL_PAGES
 
 
 def gzwjw_record(tmp_path: Path) -> RawRecord:
@@ -25,6 +27,7 @@ def gzwjw_record(tmp_path: Path) -> RawRecord:
     return items[9]
 
 
+@real_inputs
 def test_the_heading_over_the_text_leaves_the_body_and_fills_the_fields(tmp_path):
     # 广州市卫生健康委员会 / its 索引号 unlabelled / 广州市卫生健康委员会 / title / 穗卫函〔2023〕1930号 /
     # 【字体： 大 中 小 】 / title / 文号 again, then the addressee; the signature (four offices over 2023年10月19日)
