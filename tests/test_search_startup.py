@@ -1,7 +1,7 @@
-"""A search loads what it needs and no more: `portal search` imports no web framework, ingest code or setuptools'
-pkg_resources (jieba's data files are opened without it), a search reads the speller saved apart rather than the
-whole vocabulary (its titles are for autocomplete), and a text's query units are cut once however often a search
-asks for them; the answers are the same as with everything loaded."""
+"""A search loads what it needs and no more: `portal search` imports no web framework, ingest code, setuptools'
+pkg_resources (jieba's data files are opened without it), python-stdnum or charset_normalizer; a search reads the
+speller saved apart rather than the whole vocabulary (its titles are for autocomplete), and a text's query units are
+cut once however often a search asks for them; the answers are the same as with everything loaded."""
 
 from __future__ import annotations
 
@@ -29,7 +29,8 @@ try:
     runpy.run_module("portal", run_name="__main__")
 except SystemExit:
     pass
-heavy = ["starlette", "uvicorn", "httpx", "pkg_resources", "index.ingest", "index.pipeline", "lxml", "jinja2"]
+heavy = ["starlette", "uvicorn", "httpx", "pkg_resources", "index.ingest", "index.pipeline", "lxml", "jinja2",
+         "stdnum", "charset_normalizer"]
 print(json.dumps([name for name in heavy if name in sys.modules]), file=sys.stderr)
 """
 
