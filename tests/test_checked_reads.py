@@ -6,6 +6,7 @@ is never read (the answers are those of the sound index); and a search hashes on
 from __future__ import annotations
 
 import dataclasses
+import json
 import shutil
 from pathlib import Path
 
@@ -85,3 +86,23 @@ def test_a_search_hashes_only_the_blocks_it_reads(small_blocks: Path) -> None:
     finally:
         catalog.close()
     assert 0 < sum(read) < len(read) // 2, (sum(read), len(read))
+
+
+@pytest.mark.parametrize("blocks", [None, "not base64!", "AAAA", 7])
+def test_a_damaged_entry_of_block_hashes_refuses_the_index_naming_the_manifest(
+    small_blocks: Path, tmp_path: Path, blocks
+) -> None:
+    copy = tmp_path / "index"
+    shutil.copytree(small_blocks, copy)
+    manifest = generations.current_generation(copy) / checksums.MANIFEST
+    saved = json.loads(manifest.read_text("utf-8"))
+    saved["files"][_segment(copy).name][4] = blocks
+    manifest.write_text(json.dumps(saved), "utf-8")
+
+    catalog = Catalog(copy, check="read")
+    try:
+        with pytest.raises(generations.DamagedIndex) as refused:
+            catalog.search(SearchRequest(q="低保"))
+    finally:
+        catalog.close()
+    assert refused.value.path == manifest and _segment(copy).name in refused.value.why

@@ -195,11 +195,11 @@ class Blocks:
 
     def __init__(self, path: Path, entry: list) -> None:
         self.path = path
-        self.size, self.block = int(entry[0]), int(entry[3])
         try:
+            self.size, self.block = int(entry[0]), int(entry[3])
             self._hashes = base64.b64decode(entry[4], validate=True)
         except (TypeError, ValueError):
-            self._hashes = b""
+            self.size, self.block, self._hashes = 0, 0, b""
         if self.block <= 0 or len(self._hashes) != _HASH.size * -(-self.size // self.block):
             raise Damaged(path.parent / MANIFEST, f"{path.name} 的分块校验和已损坏")
         self._sound = bytearray(len(self._hashes) // _HASH.size)
