@@ -1,11 +1,11 @@
 """The index's files checked at open, XXH3 beside CRC-32: ``python -m bench.checksums INDEX_DIR [--rounds R]``
 prints JSON.
 
-Every open of the index (a server's start, each ``portal search``) checks every file of the live generation
-against the checksums saved at commit (index/whoosh/checksums.py). The two ways alternate over the same files,
-``--rounds`` times each, so that a changing load weighs on both: CRC-32 read in 4 MiB blocks (what older code
-saved) and XXH3 through a memory map (what the portal saves now). CPU and wall seconds per pass over all the
-files, each way's rounds sorted, and the one-minute load average before and after.
+Every open of the index by a server or an ingest checks every file of the live generation against the
+checksums saved at commit (index/whoosh/checksums.py; ``portal search`` checks only the blocks it reads). The two
+ways alternate over the same files, ``--rounds`` times each, so that a changing load weighs on both: CRC-32 read in
+4 MiB blocks (what older code saved) and XXH3 through a memory map (what the portal saves now). CPU and wall
+seconds per pass over all the files, each way's rounds sorted, and the one-minute load average before and after.
 """
 
 from __future__ import annotations

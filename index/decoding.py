@@ -10,8 +10,6 @@ from __future__ import annotations
 import codecs
 import os
 
-import charset_normalizer
-
 BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF16_LE, "utf-16-le"),
@@ -112,6 +110,8 @@ def detected_encoding(data: bytes) -> str:
     as_gb = data.decode("gb18030", errors="replace")
     if as_gb.count("\ufffd") <= max(2, len(as_gb) // 100):
         return "gb18030"
+    import charset_normalizer  # here: a search, which decodes no file, does not import it
+
     best = charset_normalizer.from_bytes(data).best()
     return best.encoding if best is not None else "gb18030"
 

@@ -6,8 +6,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from stdnum.cn import uscc
-
 from index.record import IndexNo
 
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
@@ -65,6 +63,8 @@ def code_check_ok(code: str) -> bool | None:
     if len(code) == 9:
         return org_code_ok(code)
     if len(code) == 18:
+        from stdnum.cn import uscc  # here: python-stdnum imports pydoc and ssl, which a search needs not
+
         return uscc.is_valid(code)
     return None
 

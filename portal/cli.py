@@ -23,10 +23,13 @@ def _echo_json(data: object) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
-def _catalog() -> SearchStore:
+def _catalog(check: str = "read") -> SearchStore:
+    """The store PORTAL_STORE names. Most commands read a little of it and end, so the Whoosh index's blocks are
+    checked against their checksums as they are read; one reading all of it checks all at open (``"open"``;
+    portal.stores.catalog_for)."""
     from portal.stores import catalog_for
 
-    return catalog_for(load_settings())  # the store PORTAL_STORE names
+    return catalog_for(load_settings(), check=check)
 
 
 def _help_settings(context: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -339,7 +342,7 @@ def export(out: Path | None, base: Path | None, since_day: str | None, warc: boo
             start = (
                 snapshot.snapshot_base(base) if base else snapshot.history_base(past, since_day) if since_day else None
             )
-            records = (snapshot.record_of(doc, past.document(doc.id)) for doc in _catalog().documents())
+            records = (snapshot.record_of(doc, past.document(doc.id)) for doc in _catalog(check="open").documents())
             extras = {snapshot.VERSIONS_JSONL: lambda path: snapshot.write_jsonl(path, _versions(past))}
             if warc:
                 extras["pages.warc.gz"] = _warc_writer(settings.crawl_dir, past)

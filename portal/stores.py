@@ -11,9 +11,11 @@ if TYPE_CHECKING:
     from index.query.protocols import IngestStore, SearchStore
 
 
-def catalog_for(settings: Settings) -> SearchStore:
+def catalog_for(settings: Settings, check: str = "open") -> SearchStore:
     """The store ``PORTAL_STORE`` names: the Whoosh index at ``PORTAL_INDEX_DIR``, or the cluster of
-    ``PORTAL_MANTICORE`` (index/cluster/), both behind the same read API (index/query/protocols.py)."""
+    ``PORTAL_MANTICORE`` (index/cluster/), both behind the same read API (index/query/protocols.py). ``check``: when
+    the Whoosh index's files are checked against their checksums, all at open (``"open"``, a server) or each block
+    before its first read (``"read"``, a command that reads a little and ends; index.whoosh.catalog.Catalog)."""
     if settings.store == "manticore":
         from index.cluster.catalog import ClusterCatalog
         from index.cluster.topology import parse_topology
@@ -23,7 +25,7 @@ def catalog_for(settings: Settings) -> SearchStore:
         )
     from index.whoosh.catalog import Catalog
 
-    return Catalog(settings.index_dir, synonyms=settings.synonyms)
+    return Catalog(settings.index_dir, synonyms=settings.synonyms, check=check)
 
 
 def ingest_store_for(settings: Settings, scheduler: str | None = None, workers: int = 0) -> IngestStore:

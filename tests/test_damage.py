@@ -90,6 +90,8 @@ def test_a_damaged_file_is_refused_naming_it_and_rebuild_works_from_the_sources(
         _total(index_dir)
     doctor = _portal(index_dir, "doctor")
     assert doctor.exit_code == 1 and f"损坏：{damaged}: " in doctor.stdout, doctor.output
+    search = _portal(index_dir, "search", "低保")  # checks the blocks it reads (all of this small index)
+    assert search.exit_code == 1 and str(damaged) in search.output and search.exc_info[0] is SystemExit
     plain = _portal(index_dir, "ingest", str(docs))
     assert plain.exit_code == 1 and str(damaged) in plain.output and plain.exc_info[0] is SystemExit
 
@@ -138,10 +140,29 @@ def test_a_later_commit_keeps_an_older_entry_rather_than_blessing_the_file_again
     _as_older_code_saved(generation)
     segment = _segment(generation)
     before = json.loads((generation / checksums.MANIFEST).read_text("utf-8"))["files"][segment.name]
+    _flip(segment)
 
     checksums.record(generation, [segment])
 
     assert json.loads((generation / checksums.MANIFEST).read_text("utf-8"))["files"][segment.name] == before
+    with pytest.raises(checksums.Damaged, match="校验和"):
+        checksums.verify(generation)
+
+
+def test_a_later_commit_gives_a_sound_older_entry_its_block_hashes(tmp_path) -> None:
+    """An entry saved before block hashes gains them at the next commit where its file still matches it: an index
+    committed by older code is then checked as it is read, like a new one."""
+    index_dir = tmp_path / "index"
+    ingest_paths([_docs(tmp_path / "docs", 4)], index_dir)
+    generation = generations.current_generation(index_dir)
+    _as_older_code_saved(generation)
+    segment = _segment(generation)
+
+    checksums.record(generation, [segment])
+
+    entry = json.loads((generation / checksums.MANIFEST).read_text("utf-8"))["files"][segment.name]
+    assert entry[:3] == [segment.stat().st_size, checksums.digest(segment), checksums.XXH3] and len(entry) == 5
+    assert set(checksums.checks_as_read(generation)[1]) == {segment.name, _toc(generation).name}
 
 
 def test_arrays_of_another_index_under_the_same_name_are_not_used(tmp_path) -> None:

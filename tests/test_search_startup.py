@@ -1,21 +1,24 @@
-"""A search loads what it needs and no more: `portal search` imports no web framework, ingest code or setuptools'
-pkg_resources (jieba's data files are opened without it), a search reads the speller saved apart rather than the
-whole vocabulary (its titles are for autocomplete), and a text's query units are cut once however often a search
-asks for them; the answers are the same as with everything loaded."""
+"""A search loads what it needs and no more: `portal search` imports no web framework, ingest code, setuptools'
+pkg_resources (jieba's data files are opened without it), python-stdnum or charset_normalizer; a search reads the
+speller saved apart rather than the whole vocabulary (its titles are for autocomplete), and a text's query units are
+cut once however often a search asks for them; the answers are the same as with everything loaded."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
 import os
+import pickle
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from helpers import ROOT
 
 from index.query import SearchRequest, plan
+from index.query.spelling import Speller
 from index.whoosh import generations
 from index.whoosh.catalog import Catalog
 
@@ -29,7 +32,8 @@ try:
     runpy.run_module("portal", run_name="__main__")
 except SystemExit:
     pass
-heavy = ["starlette", "uvicorn", "httpx", "pkg_resources", "index.ingest", "index.pipeline", "lxml", "jinja2"]
+heavy = ["starlette", "uvicorn", "httpx", "pkg_resources", "index.ingest", "index.pipeline", "lxml", "jinja2",
+         "stdnum", "charset_normalizer"]
 print(json.dumps([name for name in heavy if name in sys.modules]), file=sys.stderr)
 """
 
@@ -62,6 +66,35 @@ def test_a_search_reads_the_speller_saved_apart_and_answers_as_with_the_vocabula
     finally:
         alone.close()
         loaded.close()
+
+
+def test_a_search_that_corrects_nothing_leaves_the_spellers_tables_packed(built_index: Path) -> None:
+    catalog = Catalog(built_index)
+    try:
+        found = catalog.search(SearchRequest(q="低保"))  # a known word: no homophone is looked up
+        assert found.total and found.rescue is None
+        speller = catalog._speller_kept[1]
+        assert "_packed" in vars(speller) and "_by_sound" not in vars(speller)  # the word weights alone were read
+        assert catalog.search(SearchRequest(q="地保")).rescue is not None  # a correction unpacks them
+        assert "_by_sound" in vars(speller) and "_packed" not in vars(speller)
+    finally:
+        catalog.close()
+
+
+def test_a_speller_saved_before_its_tables_were_packed_is_read_as_one_of_this_version(
+    catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with catalog.searcher() as searcher:
+        speller = catalog._speller(searcher)
+    old = Speller.__new__(Speller)
+    vars(old).update(version=2, frequency=speller.frequency, _by_sound=speller._by_sound, _by_length=speller._by_length)
+    monkeypatch.delattr(Speller, "__getstate__")  # pickled as version 2 pickled it: its attributes as they are
+    saved = pickle.dumps(old)
+    monkeypatch.undo()
+
+    loaded = pickle.loads(saved)
+    assert loaded.version == Speller.VERSION
+    assert loaded.homophones("地保") == speller.homophones("地保") and loaded.neighbour("养老报险") == "养老保险"
 
 
 def test_an_index_saved_without_the_speller_apart_searches_alike(built_index: Path, tmp_path: Path) -> None:

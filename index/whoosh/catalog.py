@@ -76,6 +76,10 @@ class Catalog:
 
     ``generation`` (a folder of ``index_dir``) reads that generation rather than the live one: a rebuild prepares
     its new generation's searches (:meth:`prepare`) before making it live.
+
+    ``check`` says when the index's files are checked against the checksums saved at commit
+    (:func:`index.whoosh.generations.open_generation`): ``"open"``, all of them whenever the index is opened (a
+    server); ``"read"``, each block before its first read (a search from the shell, which reads a little of it).
     """
 
     def __init__(
@@ -84,8 +88,10 @@ class Catalog:
         synonyms: Path | None = DEFAULT_SYNONYMS,
         convert: bool = True,
         generation: Path | None = None,
+        check: str = "open",
     ) -> None:
         self.index_dir = Path(index_dir)
+        self.check = check
         self._pinned = Path(generation) if generation is not None else None
         self.synonyms = Synonyms(synonyms)
         self.convert = convert
@@ -118,9 +124,9 @@ class Catalog:
         with self._lock:
             if self._ix is None or generation != self._generation:
                 if self._pinned is not None:
-                    self._ix = generations.open_generation(self._pinned)
+                    self._ix = generations.open_generation(self._pinned, self.check)
                 else:
-                    self._ix = generations.open_current(self.index_dir)
+                    self._ix = generations.open_current(self.index_dir, self.check)
                 self._generation = generation
             return self._ix
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import io
 import json
 import os
 import shutil
@@ -38,6 +39,7 @@ from typing import Any
 
 from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.structfile import StructFile
 from whoosh.index import Index
 
 from index.query.protocols import StoreError
@@ -183,25 +185,34 @@ def damage(index_dir: Path) -> DamagedIndex | None:
     return None
 
 
-def open_current(index_dir: Path) -> Index:
-    """The live index (:func:`current_generation`), its files checked against the checksums saved when it was
-    committed (:mod:`index.whoosh.checksums`). Raises NoIndex where there is none, DamagedIndex naming the file where
-    one is damaged."""
+def open_current(index_dir: Path, check: str = "open") -> Index:
+    """The live index (:func:`current_generation`), checked against the checksums saved when it was committed
+    (:mod:`index.whoosh.checksums`) as :func:`open_generation` says. Raises NoIndex where there is none,
+    DamagedIndex naming the file where one is damaged."""
     path = current_generation(index_dir)
     if path is None:
         raise NoIndex(index_dir)
-    return open_generation(path)
+    return open_generation(path, check)
 
 
-def open_generation(path: Path) -> Index:
+def open_generation(path: Path, check: str = "open") -> Index:
     """The index in the generation folder ``path``, live or not yet published (a rebuild prepares its searches
-    before the swap), checked as :func:`open_current` checks it; raises DamagedIndex naming a damaged file."""
+    before the swap). ``check="open"``: every file hashed whole now (a server, an ingest, what reads much of it);
+    ``"read"``: every file found with its size now, and each block of it hashed the first time a read of this
+    index reaches it, before Whoosh or the engine sees its bytes (a search from the shell, which reads a little
+    of a large index). Raises DamagedIndex naming a damaged file: at open, or (``"read"``) at the read."""
     try:
-        checksums.verify(path)
+        if check == "read":
+            blocks = checksums.checks_as_read(path)[1]
+        else:
+            checksums.verify(path)
+            blocks = {}
     except checksums.Damaged as exc:
         raise DamagedIndex(exc.path, exc.why) from None
     try:
-        return _storage(path).open_index()
+        return _storage(path, blocks).open_index()
+    except DamagedIndex:
+        raise
     except Exception as exc:  # an unchecked commit Whoosh cannot read: a pickle, zlib or struct error
         toc = checksums.latest_toc(path) or path
         raise DamagedIndex(toc, f"无法读取：{type(exc).__name__}: {exc}") from None
@@ -217,11 +228,62 @@ def new_generation(index_dir: Path, schema: Schema) -> tuple[Path, Index]:
     return path, _storage(path).create_index(schema)
 
 
-def _storage(path: Path) -> FileStorage:
+def _storage(path: Path, blocks: dict[str, checksums.Blocks] | None = None) -> FileStorage:
     """The storage of a generation, without memory maps: Whoosh reads a compound segment through a map by
     wrapping it in ``BytesIO``, which copies its postings and terms (350 MB on the corpus) into every reader,
-    one per server thread; without the map each reader reads its slice of the file."""
-    return FileStorage(str(path), supports_mmap=False)
+    one per server thread; without the map each reader reads its slice of the file. The files ``blocks`` names
+    are read through :class:`_CheckedFile`."""
+    return _CheckedStorage(str(path), blocks) if blocks else FileStorage(str(path), supports_mmap=False)
+
+
+class _CheckedStorage(FileStorage):
+    """A generation's storage whose files named in ``blocks`` are read through :class:`_CheckedFile`."""
+
+    def __init__(self, folder: str, blocks: dict[str, checksums.Blocks]) -> None:
+        super().__init__(folder, supports_mmap=False)
+        self._blocks = blocks
+
+    def open_file(self, name, **kwargs):
+        blocks = self._blocks.get(name)
+        if blocks is None:
+            return super().open_file(name, **kwargs)
+        return StructFile(io.BufferedReader(_CheckedFile(self._fpath(name), blocks)), name=name, **kwargs)
+
+
+class _CheckedFile(io.FileIO):
+    """A committed file read only after the blocks each read reaches are checked (:class:`checksums.Blocks`): the
+    reads of Whoosh's buffered file and, through :meth:`check`, the positional reads of the term tables and posting
+    lists (:class:`index.whoosh.termtable.PositionalFile`). Raises DamagedIndex naming the file; a damaged file is
+    closed then (a reader Whoosh was opening when it failed leaves nothing open) and read no further."""
+
+    def __init__(self, path: str, blocks: checksums.Blocks) -> None:
+        super().__init__(path, "rb")
+        self._blocks = blocks
+
+    def check(self, start: int, length: int) -> None:
+        """Check the bytes ``start`` to ``start + length`` before they are read."""
+        try:
+            self._blocks.check(start, length)
+        except checksums.Damaged as exc:
+            self.close()
+            raise DamagedIndex(exc.path, exc.why) from None
+
+    def readinto(self, buffer) -> int | None:
+        self.check(self._position(), memoryview(buffer).nbytes)
+        return super().readinto(buffer)
+
+    def read(self, size: int | None = -1) -> bytes | None:  # type: ignore[override]
+        if size is None or size < 0:
+            return self.readall()
+        self.check(self._position(), size)
+        return super().read(size)
+
+    def readall(self) -> bytes:
+        self.check(self._position(), self._blocks.size)
+        return super().readall()
+
+    def _position(self) -> int:
+        return 0 if self.closed else self.tell()  # closed: its damage is said again (or FileIO's ValueError)
 
 
 def publish(index_dir: Path, generation: Path) -> None:

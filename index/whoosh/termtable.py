@@ -31,7 +31,9 @@ KEY_WINDOW = 256  # bytes read at a key's position: its lengths, the key and a t
 
 class PositionalFile:
     """Reads of a Whoosh file (a segment's file or a slice of the compound one) by ``os.pread``: no Python file layers,
-    no file position moved (so no lock); safe to share between threads."""
+    no file position moved (so no lock); safe to share between threads. Where the open file checks its blocks as
+    they are read (``index.whoosh.generations._CheckedFile``: an index opened with ``check="read"``), each read's
+    bytes are checked first, as Whoosh's own reads of it are."""
 
     def __init__(self, raw, base: int) -> None:
         self._raw = raw  # the open file (Whoosh closes it with the reader)
@@ -40,10 +42,13 @@ class PositionalFile:
         self._fd = os.dup(raw.fileno())
         weakref.finalize(self, os.close, self._fd)
         self._base = base  # where the Whoosh file starts in it
+        self._check = getattr(getattr(raw, "raw", raw), "check", None)
 
     def get(self, position: int, length: int) -> bytes:
         """``length`` bytes from ``position`` of the Whoosh file (fewer at its end); ValueError once Whoosh closed
-        the file (its reader was closed)."""
+        the file (its reader was closed), DamagedIndex where a checked block differs from its commit."""
+        if self._check is not None:
+            self._check(self._base + position, length)
         if self._raw.closed:
             raise ValueError("read of a closed segment file")
         return os.pread(self._fd, length, self._base + position)

@@ -1,0 +1,108 @@
+"""An index opened to be checked as it is read (``check="read"``, what `portal search` does) never answers from a
+damaged byte: every block a search reads is hashed against the checksums saved at commit first, by Whoosh's reads and
+the engine's positional ones alike, so damage anywhere in the segment either refuses the search naming the file or
+is never read (the answers are those of the sound index); and a search hashes only the blocks it reads."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from helpers import ROOT
+
+from index.query import SearchRequest
+from index.whoosh import checksums, generations
+from index.whoosh.catalog import Catalog
+from index.whoosh.ingest import ingest_paths
+
+# Found as typed, through synonyms and corrections, several words, a phrase, a 文号, no hit, and the latest.
+QUERIES = ["低保", "公积金 缴存", "养老报险", '"政府信息公开"', "苏财预〔2024〕", "独角兽飞船", ""]
+BLOCK = 1024  # small blocks, so that the small index has many
+
+
+@pytest.fixture(scope="module")
+def small_blocks(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """documents/ indexed with 1 KiB blocks (some hundreds in its segment)."""
+    index_dir = tmp_path_factory.mktemp("checked") / "index"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(checksums, "BLOCK", BLOCK)
+        ingest_paths([ROOT / "documents"], index_dir)
+    return index_dir
+
+
+def _segment(index_dir: Path) -> Path:
+    [segment] = generations.current_generation(index_dir).glob("MAIN_*.seg")
+    return segment
+
+
+def _answers(index_dir: Path) -> tuple[list, bytearray]:
+    """The answers to :data:`QUERIES` (and a lookup) from a catalog checking the index as it reads it, and which of
+    the segment's blocks it read (found sound)."""
+    catalog = Catalog(index_dir, check="read")
+    try:
+        found: list = [dataclasses.asdict(catalog.search(SearchRequest(q=q))) for q in QUERIES]
+        found.append([dataclasses.asdict(hit) for hit in catalog.lookup("苏财预〔2024〕")])
+        read = catalog._index().storage._blocks[_segment(index_dir).name]._sound
+    finally:
+        catalog.close()
+    for answer in found[: len(QUERIES)]:
+        answer.pop("elapsed_ms")
+    return found, read
+
+
+def test_damaged_bytes_are_refused_or_never_read(small_blocks: Path, tmp_path: Path) -> None:
+    sound, read = _answers(small_blocks)
+    blocks = len(read)
+    assert blocks > 100
+    refused = 0
+    for number in range(0, blocks, blocks // 90):  # 90 blocks spread over the segment, each damaged alone
+        copy = tmp_path / f"block-{number}"
+        shutil.copytree(small_blocks, copy)
+        segment = _segment(copy)
+        data = bytearray(segment.read_bytes())
+        for at in range(number * BLOCK + 37, min((number + 1) * BLOCK, len(data)), 128):  # any read of 128 bytes
+            data[at] ^= 0x10
+        segment.write_bytes(bytes(data))
+        try:
+            answers, _ = _answers(copy)
+        except generations.DamagedIndex as exc:
+            assert exc.path == segment and "校验和" in exc.why, exc
+            assert read[number], number  # a block the sound searches read
+            refused += 1
+        else:
+            assert answers == sound, number
+        shutil.rmtree(copy)
+    assert refused >= 10
+
+
+def test_a_search_hashes_only_the_blocks_it_reads(small_blocks: Path) -> None:
+    catalog = Catalog(small_blocks, check="read")
+    try:
+        assert catalog.search(SearchRequest(q="低保")).total
+        read = catalog._index().storage._blocks[_segment(small_blocks).name]._sound
+    finally:
+        catalog.close()
+    assert 0 < sum(read) < len(read) // 2, (sum(read), len(read))
+
+
+@pytest.mark.parametrize("blocks", [None, "not base64!", "AAAA", 7])
+def test_a_damaged_entry_of_block_hashes_refuses_the_index_naming_the_manifest(
+    small_blocks: Path, tmp_path: Path, blocks
+) -> None:
+    copy = tmp_path / "index"
+    shutil.copytree(small_blocks, copy)
+    manifest = generations.current_generation(copy) / checksums.MANIFEST
+    saved = json.loads(manifest.read_text("utf-8"))
+    saved["files"][_segment(copy).name][4] = blocks
+    manifest.write_text(json.dumps(saved), "utf-8")
+
+    catalog = Catalog(copy, check="read")
+    try:
+        with pytest.raises(generations.DamagedIndex) as refused:
+            catalog.search(SearchRequest(q="低保"))
+    finally:
+        catalog.close()
+    assert refused.value.path == manifest and _segment(copy).name in refused.value.why
