@@ -46,9 +46,10 @@ from index.whoosh.postings import GramPositions, TermCounts
 from index.whoosh.runs import Runs, analyse, text_chars
 from index.whoosh.segments import DocumentValues, per_document, segment_files, write_segment
 
-# Characters of text per batch a worker analyses (about 60 MB in memory while it does): small enough
-# that both workers are busy on a corpus of a few thousand documents.
-BATCH_CHARS = 1_000_000
+# Characters of text per batch a worker analyses (about 30 MB in memory while it does): small enough that both
+# workers are busy on a corpus of a few thousand documents, and that workers which also read (the normaliser's
+# modules, some 20 MB each) hold no more at a commit than workers that only analysed 1,000,000-character batches.
+BATCH_CHARS = 500_000
 # A commit at whichever comes first: it makes what was written durable, and bounds the memory a commit
 # holds (the chunk's documents, for their stored fields, and a range of occurrences at a time).
 CHUNK_DOCS = 20_000
@@ -147,14 +148,23 @@ class Workers:
         return self._pool
 
     def submit(self, fn: Callable, /, *args) -> concurrent.futures.Future:
-        """``fn(*args)`` in a worker (the pool started where none runs)."""
-        return self.pool().submit(fn, *args)
+        """``fn(*args)`` in a worker (the pool started where none runs), which then hands the free pages of its heap
+        back (:func:`give_back_memory`): a worker that reads and analyses keeps no more than the job it is on."""
+        return self.pool().submit(_trimmed, fn, *args)
 
     def stop(self) -> None:
         """Stop the workers: jobs not started are cancelled, those running finish first."""
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+
+def _trimmed(fn: Callable, /, *args):
+    """A worker's job ``fn(*args)``, its heap's free pages handed back after it."""
+    try:
+        return fn(*args)
+    finally:
+        give_back_memory()
 
 
 def analyse_batch(schema, userdict: str | None, folder: str, docs: list[dict]) -> Runs:
@@ -295,9 +305,7 @@ class BulkWriter:
             return
         runs: Runs | concurrent.futures.Future[Runs]
         if self._workers > 1:
-            runs = self._pool_of_workers().submit(
-                analyse_batch, self.schema, self._userdict, str(self._scratch), self._batch
-            )
+            runs = self._processes.submit(analyse_batch, self.schema, self._userdict, str(self._scratch), self._batch)
         else:
             runs = analyse(self.schema, batch_cut(self._userdict, self._batch_size), self._batch)
         # Until the commit, only what the segment stores of each document is kept, in a file: its text is analysed.
