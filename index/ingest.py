@@ -1,8 +1,8 @@
 """The parts of the ingest every store shares: which files are documents (:func:`iter_files`), a record read,
-bounded and normalised into a document (:func:`read_document`, :func:`read_records`), which of two versions under
-one id wins (:class:`Version`), and the report of what happened (:class:`IngestReport`). The run that puts them
-together, the rules included, is :mod:`index.pipeline`; each store answers its narrow write questions
-(:class:`index.query.protocols.StoreWriter`).
+bounded and normalised into a document (:func:`read_document`, :func:`read_records`; in worker processes,
+:func:`read_elsewhere`), which of two versions under one id wins (:class:`Version`), and the report of what
+happened (:class:`IngestReport`). The run that puts them together, the rules included, is :mod:`index.pipeline`;
+each store answers its narrow write questions (:class:`index.query.protocols.StoreWriter`).
 
 The rules both stores keep: the same document again is an update; unchanged content is skipped; every id any
 file holds is held as the version the rules choose among those files (:meth:`Version.wins_over`), and

@@ -3,7 +3,8 @@
 :class:`BulkWriter` takes ``update_document``, ``add_document`` and ``delete_by_term`` as Whoosh's
 ``SegmentWriter`` does. Added documents are analysed a batch at a time into sorted runs
 (:mod:`index.whoosh.runs`): in this process for a small ingest, in worker processes (one per core) once
-batches fill up, so analysis uses every core while this process reads the next files. A commit merges
+batches fill up, so analysis uses every core while this process reads the next files (whose records the same
+workers normalise, where the ingest gives its :class:`Workers`: :func:`index.ingest.read_elsewhere`). A commit merges
 the runs of its batches into one segment (:mod:`index.whoosh.segments`). Deletions go through a Whoosh writer,
 which also holds the index's write lock and commits the table of contents naming the old segments (with
 their deletions) and the new one.
@@ -318,6 +319,7 @@ class BulkWriter:
         if not self._processes.running and not self._batches:
             self._workers = min(self._workers, 1)  # a small chunk: no process is worth starting for its last batch
         self._end_batch()
+        give_back_memory()  # what reading freed, before waiting for the workers' last batches (the ingest's peak)
         batches: list[tuple[Runs, DocumentValues]] = []
         for runs, docs in self._batches:
             done = runs.result() if isinstance(runs, concurrent.futures.Future) else runs
