@@ -48,9 +48,14 @@ def segment_files(index: Path) -> dict[str, list[str]]:
         kind = path.name.split(".", 1)[1]
         if kind == "seg":
             compound = CompoundStorage(FileStorage(str(generation)).open_file(path.name), use_mmap=False)
-            for name in compound.list():
-                data = compound.open_file(name).read()
-                found.setdefault("seg:" + name.split(".", 1)[1], []).append(hashlib.sha1(data).hexdigest())
+            try:
+                for name in compound.list():
+                    part = compound.open_file(name)
+                    data = part.read()
+                    part.close()
+                    found.setdefault("seg:" + name.split(".", 1)[1], []).append(hashlib.sha1(data).hexdigest())
+            finally:
+                compound.close()  # its file: left to the collector, an unraisable ResourceWarning under pytest
         else:
             found.setdefault(kind, []).append(hashlib.sha1(path.read_bytes()).hexdigest())
     return {kind: sorted(hashes) for kind, hashes in found.items()}

@@ -1,8 +1,8 @@
 """The parts of the ingest every store shares: which files are documents (:func:`iter_files`), a record read,
-bounded and normalised into a document (:func:`read_document`, :func:`read_records`), which of two versions under
-one id wins (:class:`Version`), and the report of what happened (:class:`IngestReport`). The run that puts them
-together, the rules included, is :mod:`index.pipeline`; each store answers its narrow write questions
-(:class:`index.query.protocols.StoreWriter`).
+bounded and normalised into a document (:func:`read_document`, :func:`read_records`; in worker processes,
+:func:`read_elsewhere`), which of two versions under one id wins (:class:`Version`), and the report of what
+happened (:class:`IngestReport`). The run that puts them together, the rules included, is :mod:`index.pipeline`;
+each store answers its narrow write questions (:class:`index.query.protocols.StoreWriter`).
 
 The rules both stores keep: the same document again is an update; unchanged content is skipped; every id any
 file holds is held as the version the rules choose among those files (:meth:`Version.wins_over`), and
@@ -18,7 +18,9 @@ import functools
 import hashlib
 import json
 import re
+from collections import deque
 from collections.abc import Callable, Hashable, Iterable, Iterator
+from concurrent.futures import CancelledError, Future
 from dataclasses import MISSING, Field, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -310,12 +312,36 @@ class Reading:
     fingerprint: str = ""  # of the record read (index.ingest.fingerprint, piece_mark); "" where none is kept
     unchanged: bool = False  # the record is what the last ingest read there: not normalised (``doc`` is None)
     piece: Piece | None = None  # an unchanged record passed over unparsed: its piece of the file (``record`` None)
+    fields: dict[str, Any] | None = None  # what the store writes of ``doc``, made where it was read (``sent``)
 
     @classmethod
     def of(cls, doc: Document, record: RawRecord | None = None, where: str = "") -> Reading:
         where = where or (record.where if record is not None else f"{doc.source} {doc.locator}".strip())
         version = Version(content_hash(doc), doc.pub_date, resolved(doc.source), doc.locator, where)
         return cls(doc.id, version, doc.source, dedup_key(doc), list(doc.warnings), doc, record)
+
+    def sent(self, fields_of: Callable[[Document, str], dict[str, Any]] | None = None) -> Reading:
+        """This reading as a worker that read it hands it back (:func:`read_elsewhere`): its history observation
+        made (:meth:`observed`, pickled compressed; then ``record`` is dropped), and the store's fields of its
+        document (``fields_of(doc, content hash)``, e.g. :func:`index.schema.to_fields`) where given (then ``doc``
+        is dropped too): what no one needs any more is not sent (the pipeline decides on the version, the findings
+        and the copy key). Whatever fails here is left undone, with what it needs kept: the process that uses the
+        reading makes it again and fails as it would have, had it read the record itself."""
+        try:
+            self.observed()
+        except Exception:
+            self.observation = None
+            return self
+        self.record = None
+        if fields_of is not None:
+            try:
+                assert self.doc is not None
+                self.fields = fields_of(self.doc, self.version.digest)
+            except Exception:
+                self.fields = None
+                return self
+            self.doc = None
+        return self
 
     def observed(self) -> history.Observation:
         """What the history records of this reading (:func:`index.history.observe`); raises
@@ -440,6 +466,22 @@ def read_records(
     locators: set[str] | None = None,
     known: Known | None = None,
 ) -> Iterator[Reading | Rejection]:
+    """:func:`read_steps`, each record left to normalise normalised here (:func:`normalised`), in record order."""
+    for step in read_steps(path, bounds, start, stop, locators, known):
+        if isinstance(step, ToRead):
+            yield from normalised(step, bounds)
+        else:
+            yield step
+
+
+def read_steps(
+    path: Path,
+    bounds: Limits,
+    start: int = 0,
+    stop: int | None = None,
+    locators: set[str] | None = None,
+    known: Known | None = None,
+) -> Iterator[Reading | Rejection | ToRead]:
     """The documents of items ``start``–``stop`` (records and read errors, as :func:`index.readers.read_file`
     yields them) of the file at ``path`` (only the records ``locators`` names, where given), each read, bounded
     and normalised on its own, in record order; whatever fails is a :class:`Rejection` naming the file, the record
@@ -452,7 +494,9 @@ def read_records(
     record, its :func:`fingerprint` (which a piece's record also matches, as an ingest before piece marks kept it);
     either followed, for a record whose attachments are looked for in local files, by those files' state
     (:func:`with_files`), which must be as it was too.
-    A nightly re-crawl of a large file reads only what changed: parsing and normalising are the cost of a record."""
+    A nightly re-crawl of a large file reads only what changed: parsing and normalising are the cost of a record.
+    Each record to normalise is a :class:`ToRead`, in its place among the rest (what :func:`read_records` does with
+    it here, a worker can do elsewhere: :func:`normalised`)."""
     current = ["", ""]  # the locator and mark of the piece the reader asked about last
 
     def passed(locator: str, text: str) -> bool:
@@ -498,7 +542,151 @@ def read_records(
                 last[1], version_known(item, last), item.source, "", record=item, fingerprint=kept, unchanged=True
             )
             continue
-        yield from read_one(item, bounds, mark)
+        yield ToRead(item, mark)
+
+
+@dataclass(frozen=True)
+class ToRead:
+    """A record :func:`read_steps` leaves to be normalised (:func:`normalised`), anywhere: the record as its reader
+    found it and the mark its reading keeps (:func:`fingerprint` or :func:`piece_mark`; "" where none is kept)."""
+
+    record: RawRecord
+    mark: str
+
+
+def normalised(step: ToRead, bounds: Limits) -> list[Reading | Rejection]:
+    """The record of ``step`` read, bounded and normalised (:func:`read_document`): its reading, with the mark it
+    keeps (:func:`with_files`), or the rejections saying why it has none. Depends on nothing but its arguments (and
+    the attachment files the record names), so it runs in this process or in a worker alike."""
+    return read_one(step.record, bounds, step.mark)
+
+
+# A worker's job (:func:`read_elsewhere`): this many records to normalise (fewer at the end of a file), with at
+# most this many readings in all (the rest read here: rejections, records known unchanged); and the jobs given
+# out ahead of the one whose readings the ingest takes next, per worker.
+JOB_RECORDS = 32
+JOB_ITEMS = 512
+JOBS_AHEAD = 2
+
+Submit = Callable[..., "Future[list[list[Reading | Rejection]]]"]
+
+
+def read_elsewhere(
+    paths: list[Path],
+    bounds: Limits,
+    knowns: list[Known],
+    submit: Submit,
+    workers: int,
+    fields_of: Callable[[Document, str], dict[str, Any]] | None = None,
+) -> Iterator[Iterator[Reading | Rejection]]:
+    """What :func:`read_records` gives of each file (``knowns``: of each, what the last ingest read), a file at a
+    time and in order, the same readings and rejections in the same order; but each record to normalise is
+    normalised by a job given to ``submit`` (a process pool's ``submit``: :func:`normalised_all`, a few dozen
+    records a job, ``JOBS_AHEAD`` jobs a worker ahead of the readings taken), with its history observation and,
+    where ``fields_of`` is given, the store's fields made there too (:meth:`Reading.sent`). The files are read
+    here, record by record, as far ahead as the jobs given out reach (the next file's records included).
+
+    A job the pool cancelled (its workers stopped for a commit: :class:`index.whoosh.writer.Workers`) is given
+    out again, as are those behind it; whatever a job raises (a worker killed) is raised where its readings are
+    taken."""
+    ahead = _Ahead(paths, bounds, knowns, submit, max(1, workers) * JOBS_AHEAD, fields_of)
+    return (ahead.file(number) for number in range(len(paths)))
+
+
+def normalised_all(
+    steps: list[ToRead], bounds: Limits, fields_of: Callable[[Document, str], dict[str, Any]] | None
+) -> list[list[Reading | Rejection]]:
+    """A worker's job (:func:`read_elsewhere`): each step :func:`normalised`, its reading made ready to send back
+    (:meth:`Reading.sent`)."""
+    found = []
+    for step in steps:
+        items = normalised(step, bounds)
+        found.append([item.sent(fields_of) if isinstance(item, Reading) else item for item in items])
+    return found
+
+
+@dataclass
+class _Job:
+    """A stretch of one file's readings: those read here, and the records (``steps``) a worker normalises, each in
+    its place (``items``: a reading or rejection, or the index of a step)."""
+
+    number: int  # the file's, in the list read
+    items: list[Reading | Rejection | int] = field(default_factory=list)
+    steps: list[ToRead] = field(default_factory=list)
+    future: Future | None = None
+
+
+class _Ahead:
+    """The jobs of :func:`read_elsewhere`, given out in file and record order, at most ``ahead`` not yet taken."""
+
+    def __init__(
+        self,
+        paths: list[Path],
+        bounds: Limits,
+        knowns: list[Known],
+        submit: Submit,
+        ahead: int,
+        fields_of: Callable[[Document, str], dict[str, Any]] | None,
+    ) -> None:
+        self.bounds, self.submit, self.ahead, self.fields_of = bounds, submit, ahead, fields_of
+        self.jobs = self._jobs(paths, knowns)
+        self.given: deque[_Job] = deque()
+        self.done = False
+
+    def file(self, number: int) -> Iterator[Reading | Rejection]:
+        """The readings of file ``number``: its jobs' results, in order, as they come."""
+        while True:
+            self._give_out()
+            if not self.given or self.given[0].number != number:
+                return
+            job = self.given.popleft()
+            self._give_out()  # the workers kept busy while this job's readings are taken
+            found = self._results(job)
+            for item in job.items:
+                if isinstance(item, int):
+                    yield from found[item]
+                else:
+                    yield item
+
+    def _jobs(self, paths: list[Path], knowns: list[Known]) -> Iterator[_Job]:
+        for number, (path, known) in enumerate(zip(paths, knowns, strict=True)):
+            job = _Job(number)
+            for step in read_steps(path, self.bounds, known=known):
+                if isinstance(step, ToRead):
+                    job.items.append(len(job.steps))
+                    job.steps.append(step)
+                else:
+                    job.items.append(step)
+                if len(job.steps) >= JOB_RECORDS or len(job.items) >= JOB_ITEMS:
+                    yield job
+                    job = _Job(number)
+            if job.items:
+                yield job
+
+    def _give_out(self) -> None:
+        while not self.done and len(self.given) < self.ahead:
+            job = next(self.jobs, None)
+            if job is None:
+                self.done = True
+                return
+            self._submit(job)
+            self.given.append(job)
+
+    def _submit(self, job: _Job) -> None:
+        job.future = self.submit(normalised_all, job.steps, self.bounds, self.fields_of) if job.steps else None
+
+    def _results(self, job: _Job) -> list[list[Reading | Rejection]]:
+        if job.future is None:
+            return []
+        try:
+            return job.future.result()
+        except CancelledError:
+            # The workers were stopped (a commit): this job and the cancelled ones behind it given out again.
+            self._submit(job)
+            for waiting in self.given:
+                if waiting.future is not None and waiting.future.cancelled():
+                    self._submit(waiting)
+            return self._results(job)
 
 
 def reread(reading: Reading, bounds: Limits) -> list[Reading | Rejection]:

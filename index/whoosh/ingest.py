@@ -25,13 +25,35 @@ from whoosh.index import Index
 from whoosh.searching import Searcher
 
 from index import history, pipeline
-from index.ingest import Held, IngestReport, Known, Reading, Rejection, per_record, read_records, resolved
+from index.analysis import userdict_of
+from index.ingest import (
+    Held,
+    IngestReport,
+    Known,
+    Reading,
+    Rejection,
+    per_record,
+    read_elsewhere,
+    read_records,
+    resolved,
+)
 from index.limits import Limits
 from index.query.protocols import Unwritable
 from index.schema import build_schema, to_fields
 from index.whoosh import generations
 from index.whoosh.arrays import column_values
-from index.whoosh.writer import BulkWriter, UnwritableDocument
+from index.whoosh.writer import BulkWriter, UnwritableDocument, Workers, workers_available
+
+# Bytes of files to read from which their records are normalised in the worker processes (each costs about a CPU
+# second to start: the normaliser's and segmenter's imports); a smaller ingest reads in this process.
+READ_ELSEWHERE_BYTES = 4_000_000
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # read (and reported) as the reader finds it
+        return 0
 
 
 class WhooshIngest:
@@ -101,6 +123,8 @@ class _IndexWriter:
         self.ix, self.generation, self.rebuilt, self.cleaned = ix, generation, rebuilt, cleaned
         self._searcher: Searcher | None = None
         self._writer: BulkWriter | None = None
+        # The worker processes, shared by the reading and each writer of this ingest (none started until needed).
+        self._workers = Workers(workers_available(), userdict_of(ix.schema["body"].analyzer))
 
     def __enter__(self) -> _IndexWriter:
         return self
@@ -143,16 +167,27 @@ class _IndexWriter:
     def read(
         self, paths: list[Path], bounds: Limits, known: list[Known] | None = None
     ) -> Iterator[Iterable[Reading | Rejection]]:
+        """The readings of each file; where there is more than one core and the files hold enough to repay starting
+        the workers (READ_ELSEWHERE_BYTES), their records are normalised and made into fields by the workers that
+        analyse them (:func:`index.ingest.read_elsewhere`): the same readings, in the same order."""
         knowns = known or [{} for _ in paths]
+        if self._workers.count > 1 and sum(_size(path) for path in paths) >= READ_ELSEWHERE_BYTES:
+            return read_elsewhere(paths, bounds, knowns, self._workers.submit, self._workers.count, to_fields)
         return (read_records(path, bounds, known=seen) for path, seen in zip(paths, knowns, strict=True))
 
     def begin(self, checkpoint: dict | None = None) -> None:
         on_commit = (lambda: generations.write_sources(self.generation, checkpoint)) if checkpoint is not None else None
-        self._writer = BulkWriter(self.ix, on_commit=on_commit) if on_commit else BulkWriter(self.ix)
+        self._writer = BulkWriter(self.ix, on_commit=on_commit or (lambda: None), processes=self._workers)
 
     def write(self, reading: Reading, *, new: bool) -> None:
-        assert self._writer is not None and reading.doc is not None, "begin() first; a reading made here"
-        fields = per_record(functools.partial(to_fields, digest=reading.version.digest), reading.doc)  # or Unwritable
+        assert self._writer is not None, "begin() first"
+        if reading.fields is not None:  # made by the worker that read it
+            fields = reading.fields
+        else:
+            assert reading.doc is not None, "a reading made here, or its fields made where it was read"
+            fields = per_record(
+                functools.partial(to_fields, digest=reading.version.digest), reading.doc
+            )  # or Unwritable
         try:
             # The index's ids are all known to the pipeline: a new one needs no lookup (which reads every segment).
             self._writer.add_document(**fields) if new else self._writer.update_document(**fields)
@@ -174,6 +209,7 @@ class _IndexWriter:
         writer, self._writer = self._writer, None
         if writer is not None:
             writer.cancel()
+        self._workers.stop()
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None

@@ -3,7 +3,8 @@
 :class:`BulkWriter` takes ``update_document``, ``add_document`` and ``delete_by_term`` as Whoosh's
 ``SegmentWriter`` does. Added documents are analysed a batch at a time into sorted runs
 (:mod:`index.whoosh.runs`): in this process for a small ingest, in worker processes (one per core) once
-batches fill up, so analysis uses every core while this process reads the next files. A commit merges
+batches fill up, so analysis uses every core while this process reads the next files (whose records the same
+workers normalise, where the ingest gives its :class:`Workers`: :func:`index.ingest.read_elsewhere`). A commit merges
 the runs of its batches into one segment (:mod:`index.whoosh.segments`). Deletions go through a Whoosh writer,
 which also holds the index's write lock and commits the table of contents naming the old segments (with
 their deletions) and the new one.
@@ -46,9 +47,10 @@ from index.whoosh.postings import GramPositions, TermCounts
 from index.whoosh.runs import Runs, analyse, text_chars
 from index.whoosh.segments import DocumentValues, per_document, segment_files, write_segment
 
-# Characters of text per batch a worker analyses (about 60 MB in memory while it does): small enough
-# that both workers are busy on a corpus of a few thousand documents.
-BATCH_CHARS = 1_000_000
+# Characters of text per batch a worker analyses (about 30 MB in memory while it does): small enough that both
+# workers are busy on a corpus of a few thousand documents, and that workers which also read (the normaliser's
+# modules, some 20 MB each) hold no more at a commit than workers that only analysed 1,000,000-character batches.
+BATCH_CHARS = 500_000
 # A commit at whichever comes first: it makes what was written durable, and bounds the memory a commit
 # holds (the chunk's documents, for their stored fields, and a range of occurrences at a time).
 CHUNK_DOCS = 20_000
@@ -118,6 +120,54 @@ def _exit_with(parent: int) -> None:
     os._exit(1)
 
 
+class Workers:
+    """The ingest's worker processes (``count``, one per core; spawned, :func:`start_worker`): one pool that reads
+    records (:func:`index.ingest.read_elsewhere`), analyses batches and merges posting lists, so that no more
+    processes hold memory than there are cores. Started when first asked for (``analyses``: loading the segmenter
+    for ``userdict``) and stopped at each commit (:meth:`stop`: pending jobs cancelled, the running ones finished):
+    the memory of the analysing workers is handed back before a segment is written, and a next chunk starts them
+    again."""
+
+    def __init__(self, count: int, userdict: str | None) -> None:
+        self.count, self.userdict = count, userdict
+        self._pool: concurrent.futures.ProcessPoolExecutor | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._pool is not None
+
+    def pool(self, analyses: bool = True) -> concurrent.futures.ProcessPoolExecutor:
+        """The running pool, or one started (its workers loading the segmenter where they ``analyses``)."""
+        if self._pool is None:
+            self._pool = concurrent.futures.ProcessPoolExecutor(
+                max_workers=self.count,
+                # spawn: a fresh interpreter, safe whatever threads this process runs
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=start_worker,
+                initargs=(os.getpid(), self.userdict, analyses),
+            )
+        return self._pool
+
+    def submit(self, fn: Callable, /, *args) -> concurrent.futures.Future:
+        """``fn(*args)`` in a worker (the pool started where none runs), which then hands the free pages of its heap
+        back (:func:`give_back_memory`): a worker that reads and analyses keeps no more than the job it is on."""
+        return self.pool().submit(_trimmed, fn, *args)
+
+    def stop(self) -> None:
+        """Stop the workers: jobs not started are cancelled, those running finish first."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+def _trimmed(fn: Callable, /, *args):
+    """A worker's job ``fn(*args)``, its heap's free pages handed back after it."""
+    try:
+        return fn(*args)
+    finally:
+        give_back_memory()
+
+
 def analyse_batch(schema, userdict: str | None, folder: str, docs: list[dict]) -> Runs:
     """A worker's job: the runs of ``docs``, their arrays saved in ``folder``."""
     return analyse(schema, fast_segmenter(userdict), docs).spill(Path(folder))
@@ -143,6 +193,7 @@ class BulkWriter:
         on_commit: Callable[[], None] = lambda: None,
         workers: int | None = None,
         batch_chars: int = BATCH_CHARS,
+        processes: Workers | None = None,
     ) -> None:
         self.ix = ix
         self.schema = ix.schema
@@ -154,13 +205,14 @@ class BulkWriter:
         self._folder = Path(ix.storage.folder)
         # A dot-folder: Whoosh's clean-up of files no commit names does not look inside it.
         self._scratch = Path(tempfile.mkdtemp(prefix=".segments-", dir=self._folder))
-        self._workers = workers_available() if workers is None else workers
+        self._workers = (processes.count if processes else workers_available()) if workers is None else workers
         self._batch_chars = batch_chars
         self._batch: list[dict] = []
         self._batch_size = 0
         self._chunk_docs = self._chunk_chars = 0
         self._chunks = 0  # chunks committed: more than one, and the commit may merge them all (merge.MERGE_AFTER_BULK)
-        self._pool: concurrent.futures.ProcessPoolExecutor | None = None
+        # The worker processes: the ingest's own (shared with its reading) where it gives them, else this writer's.
+        self._processes = processes or Workers(self._workers, self._userdict)
         # The chunk's batches in order: (runs, or a worker's future of them; the batch's documents).
         self._batches: list[tuple[Runs | concurrent.futures.Future[Runs], SavedDocuments]] = []
         # Documents the analysis left out after all ({id, source, locator}, why).
@@ -254,9 +306,7 @@ class BulkWriter:
             return
         runs: Runs | concurrent.futures.Future[Runs]
         if self._workers > 1:
-            runs = self._pool_of_workers().submit(
-                analyse_batch, self.schema, self._userdict, str(self._scratch), self._batch
-            )
+            runs = self._processes.submit(analyse_batch, self.schema, self._userdict, str(self._scratch), self._batch)
         else:
             runs = analyse(self.schema, batch_cut(self._userdict, self._batch_size), self._batch)
         # Until the commit, only what the segment stores of each document is kept, in a file: its text is analysed.
@@ -266,9 +316,10 @@ class BulkWriter:
 
     def _commit_chunk(self) -> None:
         """Merge the chunk's runs into one segment and commit it with the deletions; then call on_commit."""
-        if self._pool is None and not self._batches:
+        if not self._processes.running and not self._batches:
             self._workers = min(self._workers, 1)  # a small chunk: no process is worth starting for its last batch
         self._end_batch()
+        give_back_memory()  # what reading freed, before waiting for the workers' last batches (the ingest's peak)
         batches: list[tuple[Runs, DocumentValues]] = []
         for runs, docs in self._batches:
             done = runs.result() if isinstance(runs, concurrent.futures.Future) else runs
@@ -276,7 +327,7 @@ class BulkWriter:
             self.failed += [(_identity(docs[index][0]), why) for index, why in done.failed]
         # The analysing workers' memory back before the merge (a next chunk starts them again); where there were
         # some, fresh ones without a segmenter merge and encode the posting lists, range by range.
-        merging = self._pool is not None
+        merging = self._processes.running
         self._stop_workers()
         segments = []
         if any(runs.count for runs, _ in batches):
@@ -301,20 +352,10 @@ class BulkWriter:
         self._on_commit()
 
     def _pool_of_workers(self, analyses: bool = True) -> concurrent.futures.ProcessPoolExecutor:
-        if self._pool is None:
-            self._pool = concurrent.futures.ProcessPoolExecutor(
-                max_workers=self._workers,
-                # spawn: a fresh interpreter, safe whatever threads this process runs
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=start_worker,
-                initargs=(os.getpid(), self._userdict, analyses),
-            )
-        return self._pool
+        return self._processes.pool(analyses)
 
     def _stop_workers(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        self._processes.stop()
 
     def _close(self) -> None:
         self._stop_workers()
