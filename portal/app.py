@@ -31,7 +31,7 @@ from portal.errors import (
     no_index,
     server_error,
 )
-from portal.lanes import Lanes, in_lane
+from portal.lanes import Lanes, fast_lanes, in_lane
 from portal.openapi import openapi
 from portal.origin import PublicOriginMiddleware
 from portal.pagecache import PageCache
@@ -144,16 +144,16 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, object]]:
         # Lifespan state: each server (or TestClient) run gets its own catalog as request.state.catalog, and
         # its own query log (counts held in memory are written when it stops).
-        # The views are sync and run on anyio's worker threads, one at a time until one is slow (portal/lanes.py):
-        # a search is CPU work holding the GIL most of the time, so more computing at once only contend for it (on
-        # this 2-core machine, 8 clients on the corpus index got 45 searches/s with 40 threads and 70 with 2, p99
-        # 614 → 187 ms; on 100,000 documents 14 and 19, p99 2.6 → 0.8 s, peak memory 527 → 345 MB: python -m
-        # bench.web). PORTAL_THREADS caps the slow searches computing at once.
+        # The views are sync and run on anyio's worker threads, as many at a time as there are cores until one is
+        # slow (portal/lanes.py): a search is CPU work holding the GIL most of the time, so more threads than
+        # cores only contend for it (on this 2-core machine, 8 clients on the corpus index got 45 searches/s with 40
+        # threads and 70 with 2, p99 614 → 187 ms; on 100,000 documents 14 and 19, p99 2.6 → 0.8 s, peak memory
+        # 527 → 345 MB: python -m bench.web). PORTAL_THREADS caps the slow searches computing at once.
         to_thread.current_default_thread_limiter().total_tokens = settings.threads
         catalog = catalog_factory(settings)
         querylog = QueryLog.from_settings(settings)
         try:
-            yield {"catalog": catalog, "querylog": querylog, "lanes": Lanes()}
+            yield {"catalog": catalog, "querylog": querylog, "lanes": Lanes(fast_lanes(settings.threads))}
         finally:
             querylog.flush()
             catalog.close()

@@ -1,18 +1,17 @@
-"""Fast requests compute one at a time, until one turns out slow: then the next starts beside it.
+"""Fast requests compute a core's worth at a time, until one turns out slow: then the next starts beside it.
 
 The views are sync and run on worker threads (at most PORTAL_THREADS). A search is CPU work that holds Python's GIL
-most of the time, so two searches computing at once only take turns with it and pay for the switching: on this
-2-core machine, 8 clients of the benchmark's mix cost the server 13.1 ms of CPU an answer with two computing at once
-and 9.1 ms with one (the corpus index; at 100,000 documents 22.0 and 16.8 ms; ``python -m bench.web``), and the
-search alone costs 5.8 ms (12.3). A fixed pool that small, though, queues every request behind a slow one (a pasted
-title at 100,000 documents, the first query on a common term).
+most of the time, so more searches computing at once than there are cores only take turns with it and pay for the
+switching (8 clients, 2 cores: 45 searches/s with 40 threads, 70 with 2; ``python -m bench.web``); as many as the
+cores let the parts that release the GIL (NumPy, reading files) overlap. A fixed pool that small, though, queues
+every request behind as many slow ones (a pasted title at 100,000 documents, the first query on a common term).
 
-:class:`Lanes` keeps both: a request takes the *fast lane* (:data:`FAST_LANES`) to compute; once it has used
-:data:`SLOW_CPU` seconds of CPU, or :data:`STALLED` seconds have passed, it leaves its lane, still computing, and
-the next request takes it. Slow searches then hold up nothing but themselves, and fast ones run one after another,
-as the GIL runs them best. Slowness is counted in the thread's own CPU time first: on a busy machine every request
-takes longer by the clock while it waits for a core, and more threads would not make it faster. The worker threads
-stay the cap: at most PORTAL_THREADS requests compute at once, however many are slow.
+:class:`Lanes` keeps both: a request takes one of the *fast lanes* (as many as the machine has cores, at most
+PORTAL_THREADS) to compute; once it has used :data:`SLOW_CPU` seconds of CPU, or :data:`STALLED` seconds have
+passed, it leaves its lane, still computing, and the next request takes it. Slow searches then hold up nothing but
+themselves, and fast ones run as the GIL runs them best. Slowness is counted in the thread's own CPU time first: on
+a busy machine every request takes longer by the clock while it waits for a core, and more threads would not make
+it faster. The worker threads stay the cap: at most PORTAL_THREADS requests compute at once, however many are slow.
 
 This is a thread pool's starvation rule (a pool adds a thread when its work items stop finishing) applied to
 admission: a lane is held for a time, not to completion.
@@ -22,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import os
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -35,9 +35,9 @@ SLOW_CPU = 0.1  # CPU seconds after which a request leaves the fast lane (the co
 STALLED = 0.5  # seconds by the clock after which it leaves anyway (waiting for a disk, say, or for a thread)
 
 
-# Requests computing at once while none is slow: one, however many cores (the GIL runs one Python thread at a time;
-# the parts of a search that release it, NumPy and file reads, are too small a share to pay for the switching).
-FAST_LANES = 1
+def fast_lanes(threads: int) -> int:
+    """Requests computing at once while none is slow: the machine's cores, at most ``threads`` (PORTAL_THREADS)."""
+    return max(1, min(os.cpu_count() or 1, threads))
 
 
 T = TypeVar("T")
@@ -64,7 +64,7 @@ class Lanes:
     makes one per run). ``run(func, *args)`` computes ``func`` on a worker thread when admitted (module docstring).
     """
 
-    def __init__(self, lanes: int = FAST_LANES, slow_cpu: float = SLOW_CPU, stalled: float = STALLED) -> None:
+    def __init__(self, lanes: int, slow_cpu: float = SLOW_CPU, stalled: float = STALLED) -> None:
         self.slow_cpu = slow_cpu
         self.stalled = stalled
         self._lane = asyncio.Semaphore(lanes)
