@@ -7,6 +7,7 @@ string that omits defaults, so links stay short and every condition can be remov
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -74,6 +75,19 @@ def _filters_with(req: SearchRequest, key: str, values: list[str]) -> dict[str, 
     return filters
 
 
+def _pair(key: str, value: str) -> str:
+    """``key=value`` as ``urlencode`` with ``quote`` encodes it: a facet value's link part. The same on every page
+    that lists the value (a page lists up to 400; encoding them was a sixth of drawing a search page), so those of
+    the length facet values have are kept (at most 8,192 of at most 9 × 128 characters: a user's own long filters
+    pass by)."""
+    return _cached_pair(key, value) if len(value) <= 128 else urlencode([(key, value)], quote_via=quote)
+
+
+@lru_cache(maxsize=8192)
+def _cached_pair(key: str, value: str) -> str:
+    return urlencode([(key, value)], quote_via=quote)
+
+
 # Stands for a facet's values while the rest of a link is encoded once (SearchLinks._around): no query string
 # holds a NUL (portal/params.py drops control characters).
 _HOLE = "\x00"
@@ -115,7 +129,7 @@ class SearchLinks:
         if key not in FACETS:  # not a filter of a search link: dropped, as query_pairs drops it
             return self._url(replace(self.req, filters=_filters_with(self.req, key, values), page=1))
         head, tail = self._around(key)
-        query = "&".join(part for part in (head, urlencode([(key, v) for v in values], quote_via=quote), tail) if part)
+        query = "&".join(part for part in (head, "&".join(_pair(key, v) for v in values), tail) if part)
         return f"/search?{query}" if query else "/search"
 
     def add(self, key: str, value: str) -> str:
