@@ -166,7 +166,9 @@ def han_count(text: str) -> int:
 def hidden_elements(root: HtmlElement, effects: list[Effect] | None = None) -> list[HtmlElement]:
     """The elements a reader of the page never sees, judged on the page as a whole.
 
-    An inline ``display:none`` / ``visibility:hidden`` / ``hidden`` hides an element unless:
+    An inline ``display:none`` / ``visibility:hidden`` / ``hidden``, or a ``<style>`` rule that hides it with
+    ``!important`` (AngularJS's ``.ng-hide{display:none !important}`` in a page saved after rendering; see
+    :func:`_hidden_by_stylesheet`), hides an element unless:
     it is ``<html>`` or ``<body>`` (gkmlpt's loading curtain, lifted by a script); a ``<style>`` rule
     with ``!important`` shows it (CSS cascade: an important declaration beats an inline one); a
     script in the page shows it by id, and it is the only one of its hidden siblings so shown
@@ -175,7 +177,8 @@ def hidden_elements(root: HtmlElement, effects: list[Effect] | None = None) -> l
     (spam) hold links, not prose, and stay hidden. Call before scripts and styles are stripped; ``effects``:
     the page's :func:`index.pagescripts.script_effects`, where the caller has them.
     """
-    candidates = [el for el in root.iter() if isinstance(el.tag, str) and _is_hidden(el)]
+    inline = [el for el in root.iter() if isinstance(el.tag, str) and _is_hidden(el)]
+    candidates = list(dict.fromkeys([*inline, *_hidden_by_stylesheet(root)]))
     if not candidates:
         return []
     shown = _shown_by_stylesheet(root, candidates) | shown_by_script(root, effects)
@@ -272,6 +275,58 @@ def _shown_by_stylesheet(root: HtmlElement, candidates: list[HtmlElement]) -> se
                     matched = cast("list[HtmlElement]", test(root))  # a CSS selector's XPath yields elements only
                     shown.update(el for el in matched if el in wanted)
     return shown
+
+
+# A stylesheet rule that hides an element whatever its inline style says (CSS cascade: an important declaration
+# beats an inline one): .ng-hide{display:none !important} (AngularJS, written into the page it renders),
+# .hide{display:none!important} (Bootstrap).
+_HIDDEN_IMPORTANT = re.compile(r"(?:display\s*:\s*none|visibility\s*:\s*hidden)\s*!\s*important", re.IGNORECASE)
+# An at-rule's block (@media print{…}, @media (max-width:430px){…}): its rules hold for some screens only.
+_AT_BLOCK_START = re.compile(r"@[a-z-]+[^{;]*\{", re.IGNORECASE)
+_MAX_HIDING_SELECTORS = 50
+
+
+def _outside_at_blocks(css: str) -> str:
+    """The stylesheet without its at-rule blocks (``@media …{…}``, nested braces and all)."""
+    kept: list[str] = []
+    at = 0
+    while match := _AT_BLOCK_START.search(css, at):
+        kept.append(css[at : match.start()])
+        depth, end = 1, match.end()
+        while depth and end < len(css):
+            depth += {"{": 1, "}": -1}.get(css[end], 0)
+            end += 1
+        at = end
+    kept.append(css[at:])
+    return "".join(kept)
+
+
+def _hidden_by_stylesheet(root: HtmlElement) -> list[HtmlElement]:
+    """The elements a rule of the page's ``<style>`` blocks hides with ``!important`` (``display:none`` or
+    ``visibility:hidden``), rules inside ``@media`` and other at-rule blocks left out (they hold for some screens
+    only). Only important rules: an ordinary one loses to an inline style and to any more specific rule (tabs show
+    their active panel so), which this reader does not weigh. The first 50 such selectors of the page are run."""
+    from cssselect import GenericTranslator, SelectorError
+
+    translator = GenericTranslator()
+    hidden: dict[HtmlElement, None] = {}
+    selectors_run = 0
+    for style in root.iter("style"):
+        css = _outside_at_blocks(_CSS_COMMENT.sub("", style.text or ""))
+        for selectors, declarations in _RULE.findall(css):
+            if not _HIDDEN_IMPORTANT.search(declarations):
+                continue
+            for selector in (part.strip() for part in selectors.split(",")):
+                if not selector or selectors_run >= _MAX_HIDING_SELECTORS:
+                    continue
+                selectors_run += 1
+                try:
+                    test = etree.XPath(translator.css_to_xpath(selector, prefix="descendant-or-self::"))
+                except (SelectorError, etree.XPathError, ValueError, TypeError):
+                    continue  # a selector cssselect cannot read (:hover, vendor pseudo-classes)
+                matched = cast("list[HtmlElement]", test(root))  # a CSS selector's XPath yields elements only
+                hidden.update((el, None) for el in matched if isinstance(el.tag, str))
+    return list(hidden)
 
 
 def drop_all(elements: Iterable[HtmlElement]) -> None:
@@ -506,8 +561,9 @@ def file_name(url: str) -> str:
 
 # Page tools --------------------------------------------------------------------------------------
 
-# A line made only of a page's tools (打印 关闭, 打印页面, 【我要纠错】, 我的收藏, 【字体：大 中 小】,
-# 下载本信息公开文件, the QR code's 扫一扫在手机打开当前页, the read-aloud button 朗读 / 听全文 of Hanweb and gkmlpt
+# A line made only of a page's tools (打印 关闭, 打印页面, 【我要纠错】, 我的收藏, 【字体：大 中 小】, the share
+# buttons 微博 微信 QQ空间 更多, 下载本信息公开文件, the QR code's 扫一扫在手机打开当前页 / 手机扫一扫打开此页,
+# the read-aloud button 朗读 / 听全文 of Hanweb and gkmlpt
 # pages, 视力保护色, the collect button's message 取消收藏成功!) and its visit counter (浏览次数：1234, 访问量: 56次,
 # [点击数：7], the count a script fills in or its "-" before it does): never the document's text, in a page or
 # in text copied from one.
@@ -516,9 +572,10 @@ _TOOL_WORDS = (
     r"(?:(?:我要)?打印(?:本页|此页|该页|本文|页面|文档|文章)?|关闭(?:本页|此页|窗口|本文|页面)?|返回顶部|返回|"
     r"(?:取消)?收藏(?:成功|失败)[!！]?|收藏|我的收藏|"
     r"加入收藏|分享到?|字体|字号|[大中小]|朗读|听全文|视力保护色|"
+    r"(?:新浪|腾讯)?微博|微信|QQ空间|QQ|更多|"
     r"下载本信息公开文件|下载本页|保存本页|(?:我要)?纠错|"
     rf"{_COUNTER_WORD}\s*[:：]?\s*(?:\d+\s*次?)?|"
-    r"扫一扫在手机(?:上)?(?:打开|查看)当前页面?|扫一扫|在手机上打开|"
+    r"扫一扫在手机(?:上)?(?:打开|查看)当前页面?|(?:用)?手机扫一扫(?:打开|查看)?(?:此页|本页|当前页面?)?|扫一扫|在手机上打开|"
     r"[:：\s【】\[\]［］()（）|｜/\-—–]+)"
 )
 _TOOL_LINE = re.compile(rf"^(?:{_TOOL_WORDS})+$")

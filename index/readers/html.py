@@ -711,11 +711,13 @@ _KNOWN_CONTAINERS = (
         }
     ),
 )
-# Page furniture around the text: navigation, breadcrumbs, share bars, headers and footers.
+# Page furniture around the text: navigation, breadcrumbs, share bars, headers and footers, the site's copyright
+# and disclaimer notice under each page (版权与免责声明: class banquanmianze, pinyin of 版权 免责), its QR code box.
 _CHROME_TAGS = frozenset({"nav", "header", "footer", "aside", "form"})
 _CHROME_NAMES = re.compile(
     r"(?:^|[-_\s])(?:nav\w*|menu\w*|breadcrumbs?|crumbs?|position|location|dqwz|share\w*|bdshare\w*"
-    r"|bsharebox|fenxiang|footer|foot|header|sidebar|toolbar|print|gotop|copyright)(?:$|[-_\s\d])",
+    r"|bsharebox|fenxiang|footer|foot|header|sidebar|toolbar|print|gotop|copyright|disclaimer|banquan\w*|mianze\w*"
+    r"|qr-?code\w*|erweima\w*)(?:$|[-_\s\d])",
     re.IGNORECASE,
 )
 _CHROME_TEXT = re.compile(
