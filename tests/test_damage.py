@@ -6,6 +6,7 @@ sources whatever the live one holds; arrays saved for another index, or damaged,
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -196,18 +197,58 @@ def test_a_sound_index_passes_the_doctor(tmp_path) -> None:
     assert "损坏" not in doctor.stdout and "与提交时保存的校验和一致" in doctor.stdout
 
 
-def test_a_segment_damaged_while_the_portal_runs_answers_503_not_500(tmp_path) -> None:
+DAMAGE_PAGE = "检索索引已损坏"  # portal/errors.py's damaged_index
+AFTER_DAMAGE = ("/search?q=通知", "/search?q=标准", "/search?q=低保", "/search?q=提高", "/doc/014319733/2024-00001")
+_NAMED = re.compile(r"014319733/2024-[0-9]{5}|第[0-9]+号低保通.")  # a document's 索引号 and title, as _docs wrote them
+
+
+def _garble(data: bytearray) -> None:
+    """Half the file garbled: postings and stored fields that may no longer parse."""
+    for at in range(len(data) // 4, 3 * len(data) // 4, 7):
+        data[at] ^= 0x55
+
+
+def _retitle(data: bytearray) -> None:
+    """A stored title changed in place, in bytes that still parse: only a checksum can tell."""
+    old, new = "第1号低保通知".encode(), "第1号低保通告".encode()
+    at = data.find(old)
+    assert at >= 0 and len(old) == len(new)
+    data[at : at + len(old)] = new
+
+
+def _client(index_dir: Path) -> TestClient:
+    settings = replace(load_settings({"PORTAL_INDEX_DIR": str(index_dir)}), allowed_hosts=("testserver",))
+    return TestClient(create_app(settings), raise_server_exceptions=False)
+
+
+def _answer(response) -> tuple[int, list[str]]:
+    """A response's status and the documents it names (索引号 and titles, marks taken out), in order."""
+    return response.status_code, _NAMED.findall(re.sub(r"<[^>]*>", "", response.text))
+
+
+@pytest.mark.parametrize("damage", [_garble, _retitle], ids=["garbled", "retitled"])
+def test_a_segment_damaged_while_the_portal_runs_answers_503_not_500(tmp_path, damage) -> None:
+    """A segment damaged while the portal runs (after the server hashed it whole at open): a request that reads a
+    damaged block (checksums.BLOCK; this segment is one) answers 503 with the damage page, never a 500 and never a
+    wrong answer (a search finding nothing or showing a changed title, a 404 for a document that is there); one
+    that reads nothing of it (answered from what the server holds in memory) answers as a sound copy of the index
+    does. A look-up by 索引号 reads the segment's term table: 503."""
     index_dir = tmp_path / "index"
     ingest_paths([_docs(tmp_path / "docs", 6)], index_dir)
-    settings = replace(load_settings({"PORTAL_INDEX_DIR": str(index_dir)}), allowed_hosts=("testserver",))
-    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+    shutil.copytree(index_dir, tmp_path / "sound")
+    with _client(tmp_path / "sound") as client:
+        sound = [_answer(client.get(url)) for url in AFTER_DAMAGE]
+    assert all(code == 200 for code, _ in sound), sound
+    with _client(index_dir) as client:
         assert client.get("/search?q=低保").status_code == 200
+        drawn = client.get("/doc/014319733/2024-00002")  # kept by the page cache for this commit
         segment = _segment(generations.current_generation(index_dir))
         data = bytearray(segment.read_bytes())
-        for at in range(len(data) // 4, 3 * len(data) // 4, 7):  # half the file garbled: postings and stored fields
-            data[at] ^= 0x55
+        damage(data)
         segment.write_bytes(bytes(data))
-        urls = ("/search?q=通知", "/search?q=标准", "/search?q=低保", "/search?q=提高", "/doc/014319733/2024-00001")
-        codes = [client.get(url).status_code for url in urls]
-    # Garbled data that still parses may answer wrongly (a 404 for a document it no longer finds): never a 500.
-    assert 503 in codes and 500 not in codes, codes
+        answers = [client.get(url) for url in AFTER_DAMAGE]
+        again = client.get("/doc/014319733/2024-00002")
+    for url, answer, before in zip(AFTER_DAMAGE, answers, sound, strict=True):
+        assert (answer.status_code == 503 and DAMAGE_PAGE in answer.text) or _answer(answer) == before, (url, answer)
+    assert answers[-1].status_code == 503, [a.status_code for a in answers]
+    assert drawn.status_code == again.status_code == 200 and again.text == drawn.text

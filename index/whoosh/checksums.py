@@ -173,15 +173,20 @@ def verify(folder: Path) -> str:
     return unchecked
 
 
-def checks_as_read(folder: Path) -> tuple[str, dict[str, Blocks]]:
+def checks_as_read(folder: Path, whole: bool = False) -> tuple[str, dict[str, Blocks]]:
     """The checks of the latest commit's files for reading them block by block: every file found with its size
     now, a :class:`Blocks` per file name for the reads (a file whose entry has no block hashes is checked whole
-    now). Raises :class:`Damaged` as :func:`verify` does; the first item says why nothing is checked, as its result."""
+    now). ``whole``: every file is hashed whole now as well (:func:`verify`), and its blocks are taken as sound
+    until the file changes. Raises :class:`Damaged` as :func:`verify` does; the first item says why nothing is
+    checked, as its result."""
     unchecked, entries = _sized(folder)
     found = {}
     for path, entry in entries:
         if len(entry) > 4:
-            found[path.name] = Blocks(path, entry)
+            blocks = found[path.name] = Blocks(path, entry)  # the file's state is taken before it is hashed
+            if whole:
+                _check_whole(path, entry)
+                blocks.all_sound()
         else:
             _check_whole(path, entry)
     return unchecked, found
@@ -190,8 +195,11 @@ def checks_as_read(folder: Path) -> tuple[str, dict[str, Blocks]]:
 class Blocks:
     """One file's block hashes (its manifest entry) and the blocks found sound so far in this process: checks the
     blocks a read reaches before its bytes are used, reading them through a descriptor of its own (opened now, while
-    the file is known to be there). Shared by the threads reading the file (two may check one block at once, alike).
-    Raises :class:`Damaged` (naming the manifest) where the entry's hashes are not whole."""
+    the file is known to be there). A block found sound is checked again once the file has changed since (its size,
+    modification or status-change time, ``fstat``: a write to a committed file, which nothing of the index does,
+    and a long-running server reads what was written, not its page cache's memory of the commit). Shared by the
+    threads reading the file (two may check one block at once, alike). Raises :class:`Damaged` (naming the manifest)
+    where the entry's hashes are not whole."""
 
     def __init__(self, path: Path, entry: list) -> None:
         self.path = path
@@ -206,6 +214,16 @@ class Blocks:
         self.damage: Damaged | None = None  # once found, every later check of the file says it again
         self._fd = os.open(path, os.O_RDONLY)
         weakref.finalize(self, os.close, self._fd)
+        self._state = self._now()  # the file as its sound blocks were found
+
+    def _now(self) -> tuple[int, int, int]:
+        found = os.fstat(self._fd)
+        return found.st_size, found.st_mtime_ns, found.st_ctime_ns
+
+    def all_sound(self) -> None:
+        """Take every block as sound (the file was just hashed whole against its entry, as it was when this was
+        made)."""
+        self._sound[:] = b"\x01" * len(self._sound)
 
     def check(self, start: int, length: int) -> None:
         """Check the blocks holding bytes ``start`` to ``start + length`` of the file, each the first time only.
@@ -217,6 +235,10 @@ class Blocks:
         if end <= start:
             return
         first, last = start // self.block, (end - 1) // self.block + 1
+        state = self._now()
+        if state != self._state:  # written since its blocks were found sound: each is checked again at its read
+            self._sound[:] = bytes(len(self._sound))
+            self._state = state
         if self._sound.find(0, first, last) < 0:
             return
         for number in range(first, last):

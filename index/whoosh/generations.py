@@ -200,13 +200,12 @@ def open_generation(path: Path, check: str = "open") -> Index:
     before the swap). ``check="open"``: every file hashed whole now (a server, an ingest, what reads much of it);
     ``"read"``: every file found with its size now, and each block of it hashed the first time a read of this
     index reaches it, before Whoosh or the engine sees its bytes (a search from the shell, which reads a little
-    of a large index). Raises DamagedIndex naming a damaged file: at open, or (``"read"``) at the read."""
+    of a large index). Either way a block is hashed again at its next read once its file has changed since
+    (:class:`checksums.Blocks`): a file damaged while a server runs is refused by the search that reads the damage,
+    not read as wrong postings or a missing document. Raises DamagedIndex naming a damaged file: at open, or at
+    the read."""
     try:
-        if check == "read":
-            blocks = checksums.checks_as_read(path)[1]
-        else:
-            checksums.verify(path)
-            blocks = {}
+        blocks = checksums.checks_as_read(path, whole=check != "read")[1]
     except checksums.Damaged as exc:
         raise DamagedIndex(exc.path, exc.why) from None
     try:
