@@ -174,3 +174,12 @@ def tune_page(file: str) -> tuple[dict, dict[str, object]]:
     outcome = ingest_one(COLLECTION / file, entry.get("name") or Path(file).name.removesuffix(".gz"))  # as scored
     assert not outcome.error, outcome.error
     return entry, outcome.values
+
+
+def tune_page_right(file: str, *fields: str) -> bool:
+    """Whether ``portal ingest`` stores each of ``fields`` of the tune page ``file`` (:func:`tune_page`) as its
+    manifest's right value, compared as bench.fidelity compares (``same``)."""
+    from bench.fidelity import same
+
+    entry, values = tune_page(file)
+    return all(same(field, entry["expected"][field], values[field]) for field in fields)

@@ -10,9 +10,8 @@ limits of the stylesheet rule on small pages of our own.
 
 from __future__ import annotations
 
-from helpers import real_inputs, tune_page
+from helpers import real_inputs, tune_page, tune_page_right
 
-from bench.fidelity import same
 from index.htmltext import hidden_elements, is_page_tools, parse_tree
 
 ZHEJIANG = "pages/nfra-itemdetail-1.html.gz"  # 浙江监管局, 浙金罚决字〔2024〕52号
@@ -20,8 +19,7 @@ HEADQUARTERS = "pages/nfra-itemdetail-2.html.gz"  # 总局机关, 金罚决字�
 
 
 def right(file: str, field: str) -> bool:
-    entry, values = tune_page(file)
-    return same(field, entry["expected"][field], values[field])
+    return tune_page_right(file, field)
 
 
 @real_inputs

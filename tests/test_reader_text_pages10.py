@@ -16,7 +16,7 @@ from __future__ import annotations
 import gzip
 
 import pytest
-from helpers import real_inputs, tune_page
+from helpers import real_inputs, tune_page, tune_page_right
 
 from bench.fidelity import COLLECTION, ingest_one, same
 from index.htmltext import is_page_tools
@@ -29,8 +29,7 @@ def stored(name: str) -> dict[str, object]:
 
 
 def right(name: str, field: str) -> bool:
-    entry, values = tune_page(f"pages/{name}.txt.gz")
-    return same(field, entry["expected"][field], values[field])
+    return tune_page_right(f"pages/{name}.txt.gz", field)
 
 
 @real_inputs

@@ -12,7 +12,7 @@ at the end keep what the new rules must not take (a 号 inside a title, a title 
 from __future__ import annotations
 
 import pytest
-from helpers import real_inputs, tune_page
+from helpers import real_inputs, tune_page, tune_page_right
 
 from bench.fidelity import same
 from index.readers.text import plain_title, signature
@@ -24,8 +24,7 @@ def stored(name: str) -> dict[str, object]:
 
 
 def right(name: str, *fields: str) -> bool:
-    entry, values = tune_page(f"pages/text11-{name}-1.txt.gz")
-    return all(same(field, entry["expected"][field], values[field]) for field in fields)
+    return tune_page_right(f"pages/text11-{name}-1.txt.gz", *fields)
 
 
 @real_inputs

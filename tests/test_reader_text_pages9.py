@@ -11,9 +11,8 @@ the new rules keep (numbers glued two ways sign nothing; a • date line over a 
 from __future__ import annotations
 
 import pytest
-from helpers import real_inputs, tune_page
+from helpers import real_inputs, tune_page, tune_page_right
 
-from bench.fidelity import same
 from index.readers.text import signature
 
 
@@ -23,8 +22,7 @@ def stored(name: str) -> dict[str, object]:
 
 
 def right(name: str, field: str) -> bool:
-    entry, values = tune_page(f"pages/{name}.txt.gz")
-    return same(field, entry["expected"][field], values[field])
+    return tune_page_right(f"pages/{name}.txt.gz", field)
 
 
 @real_inputs
