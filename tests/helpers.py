@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 from dataclasses import replace
 from pathlib import Path
@@ -163,6 +164,7 @@ def index_of_records(tmp_path_factory, records: list[dict], name: str) -> Path:
     return index_dir
 
 
+@functools.cache  # a page is ingested once per test process: tests read its fields, never change them
 def tune_page(file: str) -> tuple[dict, dict[str, object]]:
     """A tune page of the fidelity collection (``file`` as its manifest names it, ``pages/<name>.txt.gz``): its
     manifest entry and the compared fields ``portal ingest``'s own path stores for it (bench.fidelity.ingest_one).
