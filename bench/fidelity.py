@@ -332,6 +332,17 @@ def load_manifest(path: Path = MANIFEST) -> dict:
     return manifest
 
 
+def present(entries: Iterable[dict], root: Path = COLLECTION) -> tuple[list[dict], list[dict]]:
+    """The manifest entries whose file is in ``root`` and those whose file is not. The real inputs live outside the
+    repository (:func:`real_inputs`), so a copy of the folder may lack some of the manifest's files; those are named,
+    never scored as wrong nor silently dropped."""
+    here: list[dict] = []
+    gone: list[dict] = []
+    for entry in entries:
+        (here if (root / entry["file"]).is_file() else gone).append(entry)
+    return here, gone
+
+
 def check_pages(entries: Iterable[dict], root: Path = COLLECTION) -> tuple[list[Check], dict[str, str]]:
     """Every judged field of every page, and the pages that gave no document (page → why)."""
     checks: list[Check] = []
@@ -404,7 +415,13 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
     args = parser.parse_args(argv)
     if why := missing_inputs():
         raise SystemExit(f"python -m bench.fidelity {why}")
-    entries = load_manifest()["pages"]
+    entries, absent = present(load_manifest()["pages"])
+    if absent:
+        names = ", ".join(sorted({Path(e["file"]).name.split("-")[0] for e in absent}))
+        print(
+            f"{len(absent)} of the manifest's {len(entries) + len(absent)} inputs are absent from {COLLECTION} "
+            f"({names}…): not scored\n"
+        )
     wanted = SPLITS if args.split == "all" else (args.split,)
     figures: dict[str, object] = {}
     all_checks: list[Check] = []
@@ -423,6 +440,7 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
             print()
         right, total = sum(c.right for c in checks), len(checks)
         figures[split] = {
+            "absent": sum(e["split"] == split for e in absent),
             "pages": len({c.page for c in checks}),
             "sites": len({c.site for c in checks}),
             "right": right,

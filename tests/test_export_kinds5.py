@@ -23,9 +23,9 @@ import gzip
 import json
 
 import pytest
-from helpers import read_documents, real_inputs
+from helpers import present_pages, read_documents, real_inputs
 
-from bench.fidelity import COLLECTION, FIELDS, ingest_one, load_manifest, same
+from bench.fidelity import COLLECTION, FIELDS, ingest_one, same
 from index.labels import map_fields
 from index.normalise import clean_body, clean_line
 
@@ -59,7 +59,7 @@ def test_a_page_dump_as_getall_lines_or_as_markup_is_read_the_same(tmp_path):
     assert "京ICP备" not in as_lines.body and "京ICP备" not in as_markup.body
 
 
-TUNE_PAGES = [entry for entry in load_manifest()["pages"] if entry["split"] == "tune" and entry["kind"] == "html"]
+TUNE_PAGES = [entry for entry in present_pages() if entry["split"] == "tune" and entry["kind"] == "html"]
 
 
 def _right(entry, values) -> set[str]:

@@ -27,11 +27,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from helpers import HUNT, examples, real_inputs
+from helpers import HUNT, examples, present_pages, real_inputs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bench.fidelity import COLLECTION, load_manifest
+from bench.fidelity import COLLECTION
 from index.ingest import IngestReport, read_document
 from index.limits import DEFAULTS
 from index.readers import read_file
@@ -41,7 +41,7 @@ SPLIT = os.environ.get("FUZZ_SPLIT", "tune")
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES") or examples(50))
 SECONDS = 20  # one file read and normalised, however broken: far above any real file's time
 
-_ENTRIES = load_manifest()["pages"]
+_ENTRIES = present_pages()
 _TUNE = {entry["file"] for entry in _ENTRIES if entry["split"] == "tune"}
 FILES = sorted(_TUNE if SPLIT == "tune" else {entry["file"] for entry in _ENTRIES} - _TUNE)
 

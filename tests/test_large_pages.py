@@ -18,10 +18,10 @@ from contextlib import contextmanager
 
 import lxml.html
 import pytest
-from helpers import real_inputs
+from helpers import present_pages, real_inputs
 from lxml.html import HtmlElement
 
-from bench.fidelity import COLLECTION, load_manifest
+from bench.fidelity import COLLECTION
 from bench.largepages import RECIPES, source_page
 from index.htmltext import parse_tree
 from index.readers.html import _with_sibling_sections, densest_block, densest_scores, link_density, parse_html
@@ -91,7 +91,7 @@ def test_each_element_proxy_is_made_about_once() -> None:
 def _tune_html_pages() -> list[str]:
     return [
         e["file"].removeprefix("pages/").removesuffix(".html.gz")
-        for e in load_manifest()["pages"]
+        for e in present_pages()
         if e["kind"] == "html" and e["split"] == "tune" and e["file"].endswith(".html.gz")
     ]
 

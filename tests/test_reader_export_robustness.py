@@ -31,11 +31,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import HUNT, examples, real_inputs
+from helpers import HUNT, examples, present_pages, real_inputs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bench.fidelity import COLLECTION, ingest_one, load_manifest, same, stored_values
+from bench.fidelity import COLLECTION, ingest_one, same, stored_values
 from index.dates import CHINA, parse_date
 from index.ingest import IngestReport, read_document
 from index.keyparts import is_date
@@ -46,9 +46,7 @@ from index.readers._common import documents_in
 from index.readers.json import unwrap_jsonp
 from index.record import RawRecord
 
-TUNE_EXPORTS = [
-    entry for entry in load_manifest()["pages"] if entry["split"] == "tune" and entry["kind"] in ("json", "csv")
-]
+TUNE_EXPORTS = [entry for entry in present_pages() if entry["split"] == "tune" and entry["kind"] in ("json", "csv")]
 FILES = sorted({entry["file"] for entry in TUNE_EXPORTS})
 
 Records = list[dict[str, Any]]

@@ -18,11 +18,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import real_inputs, shared_path
+from helpers import present_pages, real_inputs, shared_path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bench.fidelity import COLLECTION, load_manifest, same, squeeze, stored_values
+from bench.fidelity import COLLECTION, same, squeeze, stored_values
 from index.ingest import IngestReport, read_document
 from index.labels import canonical_field
 from index.limits import DEFAULTS
@@ -30,7 +30,7 @@ from index.readers import detect_reader, read_file
 from index.readers import text as reader
 from index.record import RawRecord
 
-TUNE_TEXT = [entry for entry in load_manifest()["pages"] if entry["split"] == "tune" and entry["kind"] == "text"]
+TUNE_TEXT = [entry for entry in present_pages() if entry["split"] == "tune" and entry["kind"] == "text"]
 
 
 def page_text(entry: dict) -> str:
