@@ -49,7 +49,8 @@ def test_a_single_organs_order_heading_gives_publisher_doc_no_and_signing_date()
 
 @real_inputs
 def test_a_joint_orders_letter_spaced_issuers_are_its_publishers():
-    # eight ministries' names, one a line and letter-spaced (中 华 人 民 共 和 国 工 业 和 信 息 化 部), then 令 / 第　20　号
+    # eight ministries' names, one a line and letter-spaced (中 华 人 民 共 和 国 工 业 和 信 息 化 部),
+    # then 令 / 第　20　号
     assert tune_page_right(JOINT, "publisher")
     assert tune_page_right(JOINT, "written_date")
 
@@ -60,7 +61,10 @@ def order(body: str) -> dict[str, str]:
 
 
 def test_order_heading_step_reads_the_heading_and_the_signing_date_before_the_regulation():
-    body = "某某市人民政府令\n\n第　3　号\n\n《某某办法》已经市政府常务会议通过，现予公布。\n\n市长　某某\n\n2020年5月6日\n\n某某办法\n\n第一条　为了……"
+    body = (
+        "某某市人民政府令\n\n第　3　号\n\n《某某办法》已经市政府常务会议通过，现予公布。\n\n"
+        "市长　某某\n\n2020年5月6日\n\n某某办法\n\n第一条　为了……"
+    )
     assert order(body) == {
         "publisher": "某某市人民政府",
         "doc_no": "某某市人民政府令第3号",
