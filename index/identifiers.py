@@ -355,6 +355,27 @@ def promulgation_doc_no(paragraph: str) -> str:
     return normalise_doc_no(found["doc_no"]) if found and parse_doc_no(found["doc_no"]) else ""
 
 
+# The heading a 令 prints over its text (GB/T 9704-2012 10.1): the issuing organs' full names with 令 after them,
+# over the 令号 第N号 (a gazette letter-spaces the names of a joint 令, one a line, and spaces the number: 第　20　号).
+_ORDER_HEADING = re.compile(
+    rf"^\s*(?P<issuers>[{_HAN}][{_HAN}\s]{{0,300}}?)\s*令\s*[(（]?第\s*(?P<serial>{_SERIAL_TEXT})\s*号[)）]?(?=\s|$)"
+)
+# Where one issuer's name ends and the next begins, in a run of joint issuers' names with the spaces gone.
+_ISSUER_BREAK = re.compile(r"(?<=[部委局署院厅室行会府办])(?=中华人民共和国|国家|国务院)")
+
+
+def split_order_heading(body: str) -> tuple[list[str], str, str]:
+    """(issuers, 令号, rest of body) where ``body`` opens with a 令's heading (``国家质量监督检验检疫总局令`` over
+    ``第　156　号``; or eight ministries' names over ``令`` and ``第　20　号``): the issuers' names without the
+    spaces a gazette prints in them, the number as ``第N号``; ``([], "", body)`` where it does not. Whether each
+    name is an organ's is the caller's to judge."""
+    match = _ORDER_HEADING.match(body)
+    if not match:
+        return [], "", body
+    issuers = [name for name in _ISSUER_BREAK.split(re.sub(r"\s+", "", match["issuers"])) if name]
+    return issuers, f"第{match['serial']}号", body[match.end() :].lstrip()
+
+
 def split_leading_doc_no(body: str) -> tuple[str, str]:
     """(文号, rest of body) where a crawled body starts with its 文号: a bracket form glued to what follows
     (冀科平规〔2024〕1号河北省…), or a 令 number on a line of its own (中华人民共和国国务院令第782号　　…)."""

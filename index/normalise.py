@@ -29,11 +29,12 @@ from index.identifiers import (
     parse_index_no,
     promulgation_doc_no,
     split_leading_doc_no,
+    split_order_heading,
 )
 from index.integrity import integrity_findings
 from index.labels import WEAK_LABELS, canonical_field, label_key, line_pairs, map_fields
 from index.placeholders import PLACEHOLDER_FIELDS, is_placeholder
-from index.publishers import PublisherTable, default_table, resolve_publishers
+from index.publishers import PublisherTable, default_table, is_organisation_name, resolve_publishers
 from index.record import Attachment, Document, Finding, IndexNo, Link, RawRecord
 
 
@@ -410,8 +411,13 @@ def normalise(record: RawRecord, today: date | None = None, publishers: Publishe
         return value
 
     lifted, heading, body = take(body_metadata_step(clean_body(record.fields.get("body"))))
+    ordered, body = take(order_heading_step(body))
     # What the source labels itself wins over what its body repeats.
-    fields = {**lifted, **{name: value for name, value in record.fields.items() if value not in (None, "", [])}}
+    fields = {
+        **ordered,
+        **lifted,
+        **{name: value for name, value in record.fields.items() if value not in (None, "", [])},
+    }
     try:
         title, body = take(title_step(record, fields.get("title"), heading, body))
     except RejectedRecord as exc:
@@ -559,6 +565,40 @@ def doc_no_step(raw: Any, body: str) -> Step[tuple[str, str]]:
         return (doc_no, body), findings
     return (glued, rest), findings + [
         Finding("doc_no_in_body", "doc_no", f"文号从正文开头提取（文号 {glued} taken from the body's start）")
+    ]
+
+
+# A 令 signs its text off with the signer's office and name over its 成文日期 on a line of its own (GB/T 9704-2012
+# 10.1), all before the 规章 it issues begins (第一章 / 第一条).
+_ORDER_TEXT_PARAGRAPHS = 12
+_ARTICLE_START = re.compile(r"^\s*第[一二三四五六七八九十百〇零]+\s*[章条]")
+_DAY = len("2013-02-04")
+
+
+def order_heading_step(body: str) -> Step[tuple[dict[str, str], str]]:
+    """(fields, body): what a 令 prints about itself where its text opens with the 令's heading (see
+    :func:`index.identifiers.split_order_heading`): its issuers as publisher, its number as 文号 where one organ
+    issues it (``国家质量监督检验检疫总局令第156号``; a joint 令's number belongs to no single issuer's series), and
+    the date it is signed on as 成文日期; the heading leaves the body. A heading whose names are not all an organ's
+    is no 令's: ``({}, body)``. The caller lets what the source labels win over these."""
+    issuers, number, rest = split_order_heading(body)
+    if not issuers or not all(is_organisation_name(name) for name in issuers):
+        return ({}, body), []
+    fields = {"publisher": "、".join(issuers)}
+    if len(issuers) == 1:
+        fields["doc_no"] = f"{issuers[0]}令{number}"
+    for paragraph in rest.split("\n\n", _ORDER_TEXT_PARAGRAPHS)[:_ORDER_TEXT_PARAGRAPHS]:
+        if _ARTICLE_START.match(paragraph):
+            break
+        if (day := iso_date(paragraph.strip(), whole=True)) and len(day) == _DAY:
+            fields["written_date"] = day
+            break
+    return (fields, rest), [
+        Finding(
+            "order_heading",
+            "publisher",
+            f"发布机构、令号取自令的版头（{fields['publisher']} {number}, the 令's heading）",
+        )
     ]
 
 

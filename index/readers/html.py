@@ -511,10 +511,19 @@ def heading_above(root: HtmlElement, pairs: list[LabelPair]) -> str:
     return heading
 
 
+# Two or more underscores part a document's name from the trail a CMS appends to it: gov.cn's templates print
+# ``标题__2013年第13号国务院公报_中国政府网`` (issue or column, then the site). No document's name holds ``__``.
+_TRAIL = re.compile(r"\s*_{2,}.*$", re.DOTALL)
+_MIN_TITLE = 4
+
+
 def page_title(root: HtmlElement, site: str = "", column: str = "") -> str:
-    """The ``<title>`` text without the site and column names the CMS appends (``标题_栏目_站点``)."""
+    """The ``<title>`` text without the site and column names the CMS appends (``标题_栏目_站点``, or
+    ``标题__栏目_站点`` where the CMS marks where the name ends with a double underscore: :data:`_TRAIL`)."""
     element = root.find(".//title")
     title = clean_text(element.text_content()) if element is not None else ""
+    if (match := _TRAIL.search(title)) and match.start() >= _MIN_TITLE:
+        title = title[: match.start()]
     for _ in range(3):
         before = title
         while (match := _SITE_SUFFIX.search(title)) and match.start() > 0:
