@@ -139,6 +139,17 @@ def input_fields(item: Mapping[str, Any]) -> dict[str, Any]:
     return fields
 
 
+def is_snapshot_folder(folder: Path) -> bool:
+    """Whether ``folder`` is a snapshot (its manifest names this module's FORMAT). Walking a folder, an ingest reads
+    only its DOCUMENTS_JSONL: the CSV holds the same records, the versions and the delta are history (an old version
+    read as a document would win or lose by the conflict rule), the manifest is bookkeeping."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(manifest, dict) and manifest.get("format") == FORMAT
+
+
 class SnapshotError(Exception):
     """A base snapshot that cannot be compared against: missing, damaged or not a snapshot."""
 
