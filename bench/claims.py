@@ -9,12 +9,18 @@ sentence the page shows as its source.
 ``python -m bench.claims --draw --index DIR`` enumerates every claim the portal shows on the index at ``DIR``
 (an ingest of ``../shared/corpus/real.jsonl.gz``), one per document and relation, copies of a document once,
 and draws a seeded random sample, stratified by type (the relations are rare beside the 10,832 kinds), into
-``bench/data/claims-sample.json``. Judgments are made by a person reading both documents' texts and kept in
-``bench/data/claims-judgments.json`` (claim key → ``{"true": bool, "why": str}``); drawing again keeps them.
+``bench/data/claims-sample.json``. The sample holds only each claim's key, type, document ids and value: the
+corpus is never copied into the repository (its README), so titles, dates, openings and the sentence a page
+shows stay in the corpus and the index. ``--texts OUT`` writes, outside the repository, the judge's copy: each
+claim with both titles and dates, the sentence and the opening of both documents' texts, read from ``--index``.
+Judgments are made by a person reading both documents' texts and kept in ``bench/data/claims-judgments.json``
+(claim key → ``{"true": bool, "why": str}``); drawing again keeps them.
 
-``python -m bench.claims`` prints precision per claim type and overall, over the judged claims of the sample,
-and names the claims judged false. The sample was drawn after the rules were written: none of its claims was
-used to tune them (the held-out figure).
+``python -m bench.claims`` prints precision per claim type and overall, over the judged claims of the sample
+(the keys and judgments are all it needs), and names the claims judged false, titled from
+``../shared/corpus/real.jsonl.gz`` (``--corpus``); where the corpus is absent, the false claims are named by key
+and the check that every document of the sample is in the corpus is skipped, saying so. The sample was drawn
+after the rules were written: none of its claims was used to tune them (the held-out figure).
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "bench" / "data" / "claims-sample.json"
 JUDGMENTS = ROOT / "bench" / "data" / "claims-judgments.json"
+CORPUS = ROOT.parent / "shared" / "corpus" / "real.jsonl.gz"
 SEED = 20
 # Claims drawn per type (kind is drawn per value: a 原文 is the common, easy case).
 PER_TYPE = {"replaced_by": 45, "repeals": 45, "version": 40, "interprets": 45}
@@ -132,6 +139,26 @@ def with_texts(sample: list[dict], index_dir: Path) -> list[dict]:
     return sample
 
 
+def kept(claim: dict) -> dict:
+    """What the committed sample holds of a claim: its key, type, value and the documents' ids (no corpus text)."""
+    return {
+        "key": claim["key"],
+        "type": claim["type"],
+        "doc": {"id": claim["doc"]["id"]},
+        "other": {"id": claim["other"]["id"]} if claim["other"] else None,
+        "value": claim["value"],
+    }
+
+
+def corpus_titles(ids: set[str], corpus: Path = CORPUS) -> dict[str, str] | None:
+    """id → title of the documents ``ids`` in the corpus at ``corpus`` (JSON Lines, gzip); None where it is absent."""
+    if not corpus.is_file():
+        return None
+    from bench.corpus import records
+
+    return {record["id"]: str(record.get("title") or "") for record in records(corpus) if record.get("id") in ids}
+
+
 def precision(sample: list[dict], judgments: dict) -> tuple[dict[str, tuple[int, int]], list[dict]]:
     """type → (judged true, judged), and the claims judged false."""
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -152,13 +179,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--draw", action="store_true", help="enumerate the claims on --index and draw the sample")
     parser.add_argument("--index", type=Path, default=Path(os.environ.get("PORTAL_INDEX_DIR", "index")))
     parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--texts", type=Path, help="with --draw: write the judge's copy (with the texts) here")
+    parser.add_argument("--corpus", type=Path, default=CORPUS, help="the corpus the sample was drawn from")
     args = parser.parse_args(argv)
+    if args.texts and ROOT in args.texts.resolve().parents:
+        parser.error(f"--texts {args.texts}: the judge's copy holds corpus text; write it outside the repository")
     if args.draw:
         claims = enumerate_claims(args.index)
         print("claims shown:", dict(Counter(c["type"] for c in claims)), file=sys.stderr)
-        sample = with_texts(draw(claims, args.seed), args.index)
-        SAMPLE.write_text(json.dumps(sample, ensure_ascii=False, indent=1) + "\n", "utf-8")
-        print(f"{len(sample)} claims drawn into {SAMPLE.relative_to(ROOT)}", file=sys.stderr)
+        drawn = draw(claims, args.seed)
+        SAMPLE.write_text(json.dumps([kept(c) for c in drawn], ensure_ascii=False, indent=1) + "\n", "utf-8")
+        print(f"{len(drawn)} claims drawn into {SAMPLE.relative_to(ROOT)}", file=sys.stderr)
+        if args.texts:
+            judged = with_texts(drawn, args.index)
+            args.texts.write_text(json.dumps(judged, ensure_ascii=False, indent=1) + "\n", "utf-8")
+            print(f"the judge's copy: {args.texts}", file=sys.stderr)
     sample = json.loads(SAMPLE.read_text("utf-8"))
     judgments = json.loads(JUDGMENTS.read_text("utf-8")) if JUDGMENTS.exists() else {}
     counts, false = precision(sample, judgments)
@@ -170,9 +205,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {kind} | {good} | {total} | {100 * good / total if total else 0:.1f}% |")
     good, total = sum(g for g, _ in counts.values()), sum(t for _, t in counts.values())
     print(f"| **all** | {good} | {total} | {100 * good / total if total else 0:.1f}% |")
+    ids = {claim[side]["id"] for claim in sample for side in ("doc", "other") if claim[side]}
+    titles = corpus_titles(ids, args.corpus)
+    if titles is None:
+        print(f"skipped: {args.corpus} is absent: the false claims are named by key, the sample's documents unchecked")
+    elif missing := sorted(ids - set(titles)):
+        print(f"{len(missing)} documents of the sample are not in {args.corpus}: {', '.join(missing[:5])}")
+        return 1
     for claim in false:
-        other = claim["other"]["title"] if claim["other"] else claim["value"]
-        print(f"false: {claim['type']} {claim['doc']['title']} → {other}: {claim['why']}")
+        if titles is None:
+            print(f"false: {claim['key']}: {claim['why']}")
+            continue
+        other = titles[claim["other"]["id"]] if claim["other"] else claim["value"]
+        print(f"false: {claim['type']} {titles[claim['doc']['id']]} → {other}: {claim['why']}")
     return 0
 
 

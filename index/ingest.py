@@ -25,7 +25,7 @@ from dataclasses import MISSING, Field, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from index import history, limits
+from index import history, limits, snapshot
 from index.attachments import MAX_ATTACHMENT_BYTES, first_file, read_texts
 from index.crawl.folder import PAGE_SUFFIXES, load_sidecar, sidecar_of
 from index.limits import Limits
@@ -129,10 +129,17 @@ class IngestReport:
 
 
 def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """Document files under ``paths`` (files as given, folders walked in name order)."""
+    """Document files under ``paths`` (files as given, folders walked in name order; of a ``portal export``
+    snapshot folder met on the walk, its documents.jsonl.gz: :func:`index.snapshot.is_snapshot_folder`)."""
+    snapshots: dict[Path, bool] = {}
     for path in paths:
         candidates = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
         for candidate in candidates:
+            if candidate != path and candidate.name != snapshot.DOCUMENTS_JSONL:
+                if candidate.parent not in snapshots:
+                    snapshots[candidate.parent] = snapshot.is_snapshot_folder(candidate.parent)
+                if snapshots[candidate.parent]:
+                    continue
             relative = candidate.relative_to(path) if candidate != path else Path(candidate.name)
             if any(part.startswith(".") for part in relative.parts):
                 continue

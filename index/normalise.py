@@ -50,10 +50,9 @@ class RejectedRecord(Exception):
 
 _SPACES = re.compile(r"[ \t\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff]+")
 # A body that starts with markup is HTML: a block, a heading (河南税务's 地方文件 start with <H4>), a list, an
-# old editor's <center>/<font>, or a comment.
+# old editor's <center>/<font>, perhaps after comments (<!--StartFragment-->: see _after_comments).
 _HTML_BODY = re.compile(
-    r"^\s*<(?:(?:div|p|table|span|section|article|html|body|h[1-6]|ul|ol|center|font|blockquote|pre)\b|!--)",
-    re.IGNORECASE,
+    r"^\s*<(?:div|p|table|span|section|article|html|body|h[1-6]|ul|ol|center|font|blockquote|pre)\b", re.IGNORECASE
 )
 # Markup stored escaped, as a crawler that HTML-escaped the page's markup once more keeps it: &lt;p&gt;, &lt;div …
 _ESCAPED_HTML = re.compile(r"^\s*&lt;/?[A-Za-z][\w:-]*(?:\s|&gt;|/)")
@@ -116,7 +115,9 @@ def clean_body(text: Any) -> str:
     text = str(text)
     if _ESCAPED_HTML.match(text):
         text = html.unescape(text)  # markup a crawler stored escaped (&lt;p&gt;…&lt;/p&gt;): the markup it stands for
-    if _HTML_BODY.match(text) or (_ANY_TAG.match(text) and _BLOCK_TAG.search(text)):
+    lead = _after_comments(text)
+    commented = len(lead) < len(text.lstrip())
+    if _HTML_BODY.match(lead) or ((commented or _ANY_TAG.match(lead)) and _BLOCK_TAG.search(text)):
         text = html_to_text(_ESCAPED_CLOSE.sub("</", text))
     else:
         text = html.unescape(_INLINE_MARKS.sub("", text))  # a search API's marks round the matched words
@@ -130,6 +131,16 @@ def clean_body(text: Any) -> str:
     while paragraphs and _EMPTY_SECTION.match(paragraphs[-1]):  # 相关附件 over a list the page left empty
         paragraphs.pop()
     return "\n\n".join(_without_trailing_furniture(paragraphs))
+
+
+def _after_comments(text: str) -> str:
+    """A text after the comments it opens with. A comment alone does not make a body HTML (markup after it does): a
+    Markdown body may open with one (the law database's ``<!-- INFO END -->`` once its ``# title`` line is gone),
+    and is read as Markdown, its paragraphs kept."""
+    rest = text.lstrip()
+    while rest.startswith("<!--") and (end := rest.find("-->", 4)) >= 0:
+        rest = rest[end + 3 :].lstrip()
+    return rest
 
 
 # What a page prints under its text that a crawler's flattened text keeps: the column's neighbours (上一篇：…,

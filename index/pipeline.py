@@ -395,26 +395,39 @@ class _Run:
         item = Reading.of(doc)
         try:
             self.store.write(item, new=doc.id not in self.hashes)
-        except Unwritable:
+        except Unwritable as exc:
+            self._reject(item, f"could not be marked 已撤下: {exc}", exc.field)
             return False
         self.hashes[doc.id] = item.version.digest
         return True
 
     def _write_again(self, path: Path, ids: dict[str, str]) -> None:
-        """Write the records ``ids`` (id → record) of the file at ``path`` over what the store holds."""
+        """Write the records ``ids`` (id → record) of the file at ``path`` over what the store holds. A record
+        not written is a rejection naming the file, the record and the field: the store refused it, it no longer
+        reads, or the file no longer holds the id there (what the store holds of the id stays)."""
+        due = {locator: doc_id for doc_id, locator in ids.items()}
         for item in read_records(path, self.bounds, locators=set(ids.values())):
-            if isinstance(item, Rejection) or ids.get(item.doc_id) != item.version.locator:
+            if isinstance(item, Rejection):
+                if due.pop(item.locator, None) is not None:
+                    self.report.rejected.append(item)
                 continue
+            if ids.get(item.doc_id) != item.version.locator:
+                continue
+            due.pop(item.version.locator, None)
             try:
                 observation = item.observed() if self.hist is not None else None  # as in _write
                 self.store.write(item, new=item.doc_id not in self.hashes)
-            except Unwritable:
+            except Unwritable as exc:
+                self._reject(item, f"could not be indexed: {exc}", exc.field)
                 continue
             (self.report.updated if item.doc_id in self.hashes else self.report.added).append(item.doc_id)
             self.hashes[item.doc_id] = item.version.digest
             self.sources[item.doc_id] = item.version.source
             if self.hist is not None and observation is not None:
                 self.hist.apply(observation)
+        for locator, doc_id in due.items():
+            why = f"no longer holds {doc_id} here: it changed while it was read; what the store holds of it stays"
+            self.report.rejected.append(Rejection(str(path), locator, "", why))
 
     def _keep_withdrawn(self) -> None:
         """Write again, from the history and still 已撤下, withdrawn documents the store does not hold: a rebuild

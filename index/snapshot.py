@@ -28,7 +28,7 @@ import io
 import json
 import os
 import shutil
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -83,6 +83,71 @@ FIELDS = (
     "versions",
     "content_sha256",
 )
+_FIELD_SET = frozenset(FIELDS)
+
+
+# What a snapshot record gives an ingest that reads it back, by the field's own name: its published content. The
+# rest the portal that wrote it made (``kind`` from the text; ``state``, withdrawal and sightings from its history;
+# the hashes), and an ingest makes them again; ``fetched_at`` goes into the record's fetch time.
+INPUT_FIELDS = (
+    "id",
+    "title",
+    "index_no",
+    "doc_no",
+    "publisher",
+    "pub_date",
+    "written_date",
+    "category_scheme",
+    "category_topic",
+    "category_genre",
+    "keywords",
+    "validity",
+    "disclosure",
+    "summary",
+    "body",
+    "attachments",
+    "related",
+    "url",
+    "site",
+    "column",
+)
+# Fields holding lists or objects: JSON text in the CSV's cells.
+JSON_FIELDS = frozenset({"publishers", "keywords", "attachments", "related", "versions"})
+_MARKS = frozenset({"id", "title", "body", "content_sha256"})
+
+
+def is_record(item: Any) -> bool:
+    """Whether a JSON object or CSV row is a snapshot's record (this module's, read back): it holds the id, title,
+    body and ``content_sha256`` and no key FIELDS do not name."""
+    return isinstance(item, Mapping) and _MARKS <= item.keys() and item.keys() <= _FIELD_SET
+
+
+def input_fields(item: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields an ingest reads from a snapshot record (:func:`is_record`): INPUT_FIELDS by their own names, a CSV
+    cell of a list or object parsed from its JSON text (kept as text where it is none), empty values left out (an
+    empty 公开日期 stays empty: no other field is taken for it)."""
+    fields: dict[str, Any] = {}
+    for key in INPUT_FIELDS:
+        value = item.get(key)
+        if key in JSON_FIELDS and isinstance(value, str) and value.strip()[:1] in ("[", "{"):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                pass
+        if value not in (None, "", [], {}):
+            fields[key] = value
+    return fields
+
+
+def is_snapshot_folder(folder: Path) -> bool:
+    """Whether ``folder`` is a snapshot (its manifest names this module's FORMAT). Walking a folder, an ingest reads
+    only its DOCUMENTS_JSONL: the CSV holds the same records, the versions and the delta are history (an old version
+    read as a document would win or lose by the conflict rule), the manifest is bookkeeping."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(manifest, dict) and manifest.get("format") == FORMAT
 
 
 class SnapshotError(Exception):

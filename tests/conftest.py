@@ -25,12 +25,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     end of the run. A module marked whole keeps its tests together (its module-scoped fixtures are made once).
 
     Tests marked ``real_inputs`` are skipped, with the reason naming the folder, where the real third-party inputs
-    (``../shared/fidelity``, bench.fidelity.real_inputs) are absent; every other test runs."""
+    (``../shared/fidelity``, bench.fidelity.real_inputs) are absent; every other test runs. The reason goes first,
+    before pytest's own (a test parametrized over the present pages has none: "got empty parameter set")."""
     if why := missing_inputs():
         skip = pytest.mark.skip(reason=why)
         for item in items:
             if item.get_closest_marker("real_inputs"):
-                item.add_marker(skip)
+                item.add_marker(skip, append=False)
     items.sort(key=lambda item: item.get_closest_marker("long") is None)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from helpers import shared_path
 
 from bench.pool import Bigrams, units
@@ -71,7 +72,56 @@ def test_the_claims_sample_is_judged_whole_and_drawn_as_the_script_draws():
     assert counts == claims.PER_TYPE
     assert {claim["key"] for claim in sample} == set(judgments)
     assert all(isinstance(j["true"], bool) and j["why"].strip() for j in judgments.values())
-    assert all(claim["sentence"].strip() for claim in sample)  # every relation shown names its sentence
     by_type, false = claims.precision(sample, judgments)
     assert sum(total for _, total in by_type.values()) == len(sample)
     assert len(false) == sum(not j["true"] for j in judgments.values())
+
+
+def test_the_claims_sample_holds_ids_and_no_text_of_the_corpus():
+    """The corpus is never copied into the repository: the sample keeps each claim's key, type, value and document
+    ids, and every document it names is in ../shared/corpus (titles come from there at run time)."""
+    from bench import claims
+
+    sample = json.loads(claims.SAMPLE.read_text("utf-8"))
+    assert all(claim == claims.kept(claim) for claim in sample)
+    ids = {claim[side]["id"] for claim in sample for side in ("doc", "other") if claim[side]}
+    titles = claims.corpus_titles(ids, shared_path("corpus", "real.jsonl.gz"))
+    assert titles is not None and set(titles) == ids
+    text = claims.SAMPLE.read_text("utf-8")
+    assert not [title for title in titles.values() if len(title) >= 6 and title in text]
+
+
+def test_the_claims_figures_name_false_claims_by_corpus_title_or_by_key_without_it(tmp_path, monkeypatch, capsys):
+    import gzip
+
+    from bench import claims
+
+    sample = [
+        {"key": "kind|s:1|原文", "type": "kind", "doc": {"id": "s:1"}, "other": None, "value": "原文"},
+        {"key": "repeals|s:2|s:1", "type": "repeals", "doc": {"id": "s:2"}, "other": {"id": "s:1"}, "value": ""},
+    ]
+    (tmp_path / "sample.json").write_text(json.dumps(sample), "utf-8")
+    verdicts = {"kind|s:1|原文": {"true": True, "why": "标题"}, "repeals|s:2|s:1": {"true": False, "why": "未废止"}}
+    (tmp_path / "judgments.json").write_text(json.dumps(verdicts), "utf-8")
+    monkeypatch.setattr(claims, "SAMPLE", tmp_path / "sample.json")
+    monkeypatch.setattr(claims, "JUDGMENTS", tmp_path / "judgments.json")
+    corpus = tmp_path / "real.jsonl.gz"
+    with gzip.open(corpus, "wt", encoding="utf-8") as out:
+        for doc_id, title in (("s:1", "甲办法"), ("s:2", "乙决定")):
+            out.write(json.dumps({"id": doc_id, "title": title}, ensure_ascii=False) + "\n")
+
+    assert claims.main(["--corpus", str(corpus)]) == 0
+    shown = capsys.readouterr().out
+    assert "| repeals | 0 | 1 | 0.0% |" in shown and "| **all** | 1 | 2 | 50.0% |" in shown
+    assert "false: repeals 乙决定 → 甲办法: 未废止" in shown
+
+    assert claims.main(["--corpus", str(tmp_path / "absent.jsonl.gz")]) == 0
+    shown = capsys.readouterr().out
+    assert "| **all** | 1 | 2 | 50.0% |" in shown
+    assert "skipped:" in shown and "false: repeals|s:2|s:1: 未废止" in shown
+
+    (tmp_path / "real.jsonl.gz").write_bytes(gzip.compress(b'{"id": "s:1", "title": "x"}\n'))
+    assert claims.main(["--corpus", str(corpus)]) == 1  # s:2 is not in this corpus: drawn from another
+    with pytest.raises(SystemExit):  # the judge's copy holds corpus text: never written into the repository
+        claims.main(["--texts", str(claims.ROOT / "bench" / "data" / "texts.json")])
+    assert not (claims.ROOT / "bench" / "data" / "texts.json").exists()

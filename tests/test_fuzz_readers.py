@@ -353,6 +353,7 @@ def read_all(path: Path) -> tuple[list[Document], list[str]]:
     return docs, errors
 
 
+@real_inputs
 def test_the_collection_is_there() -> None:
     assert len(FILES) >= 30, FILES
 

@@ -163,3 +163,53 @@ def test_the_field_blamed_is_the_one_whose_value_sets_the_step_off(export):
     with pytest.raises(ingest.Unwritable) as failed:
         ingest.per_record(on_url, doc)
     assert failed.value.field == "url" and str(failed.value).startswith("KeyError: ")
+
+
+def _notice(serial: int, title: str, day: str = "2024-01-01") -> dict:
+    body = "为进一步做好政府信息公开工作，现将有关事项通知如下。"
+    return {"索引号": f"014319733/2024-{serial:05d}", "标题": title, "公开日期": day, "正文": body}
+
+
+def _lines(path: Path, records: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records), "utf-8")
+    return path
+
+
+def test_a_version_written_again_that_the_store_cannot_take_is_a_rejection_naming_its_record(tmp_path, monkeypatch):
+    """The version the rules choose once the winner's file no longer holds the id is read again from its own file
+    (index.pipeline's reconcile): where that write fails, the record is reported like any other, not skipped."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    earlier, other = _notice(1, f"关于甲事项的通知{MARK}"), _notice(2, "关于乙事项的通知")
+    later = _notice(1, "关于甲事项的通知（更新）", "2024-06-01")
+    first_file = _lines(folder / "a.jsonl", [other, earlier])
+    _lines(folder / "b.jsonl", [later])
+    index_dir = tmp_path / "index"
+    first = ingest_paths([folder], index_dir)
+    assert first.rejected == [] and Catalog(index_dir).get("014319733/2024-00001").title.endswith("（更新）")
+
+    _lines(folder / "b.jsonl", [other])  # the winner's file no longer holds the id: a.jsonl's version is due again
+    monkeypatch.setattr(schema, "to_simplified", _trips(schema.to_simplified))
+    report = ingest_paths([folder], index_dir)
+
+    assert [(r.source, r.locator, r.field) for r in report.rejected] == [(str(first_file), "line 2", "title")]
+    assert report.rejected[0].reason.startswith("could not be indexed: ValueError: a rule met a value")
+    assert "014319733/2024-00001" not in report.added + report.updated
+
+
+def test_a_withdrawal_the_store_cannot_take_is_a_rejection_naming_the_documents_record(tmp_path, monkeypatch):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    gone, kept = _notice(1, f"关于甲事项的通知{MARK}"), _notice(2, "关于乙事项的通知")
+    _lines(folder / "a.jsonl", [gone])
+    _lines(folder / "b.jsonl", [kept])
+    index_dir = tmp_path / "index"
+    assert ingest_paths([folder], index_dir).rejected == []
+
+    (folder / "a.jsonl").unlink()  # --prune keeps its document marked 已撤下: here the store refuses the mark
+    monkeypatch.setattr(schema, "to_simplified", _trips(schema.to_simplified))
+    report = ingest_paths([folder], index_dir, prune=True)
+
+    assert [(r.source, r.locator, r.field) for r in report.rejected] == [(str(folder / "a.jsonl"), "line 1", "title")]
+    assert report.rejected[0].reason.startswith("could not be marked 已撤下: ValueError: a rule met a value")
+    assert report.withdrawn == []

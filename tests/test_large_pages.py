@@ -96,6 +96,7 @@ def _tune_html_pages() -> list[str]:
     ]
 
 
+@real_inputs
 @pytest.mark.parametrize("name", _tune_html_pages())
 def test_the_densest_block_is_the_one_every_block_measured_would_give(name: str) -> None:
     """The densest block measures link density only where a block's score can still win: on every tune page it

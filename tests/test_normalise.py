@@ -217,3 +217,15 @@ def test_a_subject_word_keeps_no_thesaurus_mark():
     # www.gov.cn prints 主 题 词 as `外贸 出口 机电△` (pages/govcn-pagetext-13.txt.gz): △ marks a word
     # from outside the 主题词表, and is not part of the word.
     assert normalise(_read_collection_page("govcn-pagetext-13.txt")).keywords == ["外贸", "出口", "机电"]
+
+
+def test_a_markdown_body_opening_with_a_comment_is_markdown_and_markup_after_a_comment_is_html():
+    """The law database's bodies hold ``<!-- INFO END -->`` under their ``# title`` line; once the title line is
+    taken away the body opens with the comment, and was read as HTML: one wall of text, the ``##`` marks kept."""
+    from index.normalise import clean_body
+
+    markdown = "<!-- INFO END -->\n\n## 第一章  总则\n\n第一条 为了加强管理，制定本条例。\n\n第二条 本条例适用于本市。"
+    assert clean_body(markdown) == "第一章 总则\n\n第一条 为了加强管理，制定本条例。\n\n第二条 本条例适用于本市。"
+    assert clean_body("<!--StartFragment--><p>第一段。</p><p>第二段。</p>") == "第一段。\n\n第二段。"
+    assert clean_body("<!--StartFragment-->第一段。<br>第二段。") == "第一段。\n\n第二段。"
+    assert clean_body("<!-- 未闭合的注释 第一段。") != ""  # a comment never closed does not loop or lose the text

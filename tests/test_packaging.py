@@ -62,3 +62,31 @@ def test_the_test_run_says_why_tests_were_skipped(tmp_path):
         timeout=120,
     )
     assert "SKIPPED [1]" in done.stdout and "../shared/corpus is absent" in done.stdout, done.stdout
+
+
+# What a test module names when it reads the real third-party inputs (tests/helpers.py, bench.fidelity).
+_READS_REAL_INPUTS = ("real_inputs", "present_pages", "tune_page", "REAL_PAGES", "REAL_FIXTURES", "COLLECTION")
+
+
+def test_without_the_real_inputs_every_test_reading_them_skips_saying_why(tmp_path):
+    """A fresh clone has no ../shared/fidelity: each test of the modules that read the real inputs passes or skips
+    naming the folder (three tests counting the collection failed there, and a test parametrized over its pages
+    skipped with pytest's "got empty parameter set")."""
+    modules = sorted(
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "tests").rglob("test_*.py")
+        if path.name != "test_packaging.py" and any(name in path.read_text("utf-8") for name in _READS_REAL_INPUTS)
+    )
+    assert len(modules) >= 20, modules
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist", *modules],
+        cwd=ROOT,
+        env={**os.environ, "PORTAL_REAL_INPUTS": str(tmp_path / "absent"), "PORTAL_STORE": "whoosh"},
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert done.returncode == 0, done.stdout[-3000:]
+    skips = [line for line in done.stdout.splitlines() if line.startswith("SKIPPED")]
+    assert any(str(tmp_path / "absent") in line for line in skips), done.stdout[-3000:]
+    assert not [line for line in skips if "empty parameter set" in line], skips

@@ -103,6 +103,7 @@ def baseline(tmp_path_factory) -> dict[tuple[str, int], set[str]]:
     return result
 
 
+@real_inputs
 def test_the_tune_exports_are_many_and_both_kinds():
     kinds = {entry["kind"] for entry in TUNE_EXPORTS}
     assert kinds == {"json", "csv"} and len(FILES) >= 10 and len(TUNE_EXPORTS) >= 40

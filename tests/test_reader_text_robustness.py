@@ -70,6 +70,7 @@ def baseline(tmp_path_factory) -> dict[str, set[str]]:
     }
 
 
+@real_inputs
 def test_the_tune_text_pages_are_many_sites():
     assert len(TUNE_TEXT) >= 20 and len({entry["site"] for entry in TUNE_TEXT}) >= 5
 

@@ -10,8 +10,9 @@ import re
 import zlib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, cast
 
+from index import snapshot
 from index.decoding import decode_text, stream_encoding, utf16_encoding
 from index.fieldvalues import file_links
 from index.keyparts import field_by_parts
@@ -51,6 +52,13 @@ def read_whole(path: Path, limit: int, setting: str = "PORTAL_MAX_PARSE_MB") -> 
         what = "uncompressed, it is" if compressed else "it is"
         raise ReadError(path, f"{what} over {setting}={limit // (1024 * 1024)} MB, too large to parse whole")
     return data
+
+
+def unpacked(raw: BinaryIO) -> BinaryIO:
+    """A file opened for reading (at its start), through gzip where its first bytes say it is compressed."""
+    compressed = raw.read(2) == GZIP_MAGIC
+    raw.seek(0)
+    return cast(BinaryIO, gzip.GzipFile(fileobj=raw)) if compressed else raw
 
 
 def text_encoding(head: bytes) -> str:
@@ -96,7 +104,19 @@ def record_from_mapping(item: Mapping[str, Any], source: str, locator: str) -> R
     body without its frame, and the fields the page shows (its date, 索引号 …) where the record's own keys give
     none. The files an HTML body links (``<a href="…pdf">附件1.….pdf</a>``) are the attachments of a record that
     lists none.
+
+    A record of the portal's own snapshot (``portal export``: :func:`index.snapshot.is_record`) is read by its
+    fields' own names (:func:`index.snapshot.input_fields`), nothing guessed: an export is ingested as it is.
     """
+    if snapshot.is_record(item):
+        fetched = item.get("fetched_at")
+        return RawRecord(
+            source=source,
+            locator=locator,
+            fields=snapshot.input_fields(item),
+            fetched_at=fetched if isinstance(fetched, str) and fetched else None,
+            attachment_root=Path(source).parent,
+        )
     return RawRecord(
         source=source,
         locator=locator,

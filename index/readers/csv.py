@@ -1,4 +1,4 @@
-"""CSV exports with a header row of field labels (标题, 发文日期, 内容, 一级类别, 访问地址, …)."""
+"""CSV exports with a header row of field labels (标题, 发文日期, 内容, 一级类别, 访问地址, …), plain or gzip'd."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from index.keyparts import is_title
 from index.labels import header_fields
 from index.limits import Limits
 from index.readers import HEAD_BYTES, contained
-from index.readers._common import decode_head, record_from_mapping, text_encoding
+from index.readers._common import decode_head, head_text, record_from_mapping, text_encoding, unpacked
 from index.record import Finding, RawRecord, ReadError
 
 NAME = "csv"
@@ -34,7 +34,7 @@ CAPTION_LINES = 3
 def sniff(path: Path, head: bytes) -> bool:
     """A header row naming at least two known fields (also after a shared table prefix, or by its words:
     index.labels.header_fields), comma- or tab-separated; a caption line or two may stand above it."""
-    return header_line(decode_head(head[:4096]).splitlines()) is not None
+    return header_line(head_text(path, head)[:4096].splitlines()) is not None
 
 
 def header_line(lines: list[str]) -> int | None:
@@ -62,7 +62,8 @@ def read(path: Path, bounds: Limits) -> Iterator[RawRecord | ReadError]:
     # Bodies of long regulations exceed csv's 128 KiB default. A field is read whole before
     # PORTAL_MAX_DOC_CHARS cuts it, so it may be a few times longer; past that the rest of the file goes.
     csv.field_size_limit(FIELD_FACTOR * bounds.max_doc_chars)
-    with path.open("rb") as raw:
+    with path.open("rb") as file:
+        raw = unpacked(file)  # documents.csv.gz of `portal export`, or any gzip'd CSV
         encoding = text_encoding(raw.read(HEAD_BYTES))
         raw.seek(0)
         head_lines = decode_head(raw.read(4096)).splitlines()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import gzip
 import io
 import json
 from collections.abc import Iterator
@@ -12,7 +11,6 @@ from pathlib import Path
 from index.limits import Limits
 from index.readers import Passed, Piece, contained
 from index.readers._common import (
-    GZIP_MAGIC,
     PYTHON_LITERAL,
     documents_in,
     embedded_json,
@@ -21,6 +19,7 @@ from index.readers._common import (
     python_literal,
     record_from_mapping,
     text_encoding,
+    unpacked,
 )
 from index.record import RawRecord, ReadError
 
@@ -51,9 +50,7 @@ def is_object_lines(text: str, single: bool = False) -> bool:
 def _lines(path: Path, limit: int) -> Iterator[str | None]:
     """The file's lines (streamed, through gzip if compressed); None for a line over ``limit`` characters."""
     with path.open("rb") as raw:
-        compressed = raw.read(2) == GZIP_MAGIC
-        raw.seek(0)
-        binary = gzip.GzipFile(fileobj=raw) if compressed else raw
+        binary = unpacked(raw)
         encoding = text_encoding(binary.read(4096))
         binary.seek(0)
         handle = io.TextIOWrapper(binary, encoding=encoding, errors="replace")
