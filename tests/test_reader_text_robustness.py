@@ -221,7 +221,7 @@ def test_every_two_variations_combined_keep_every_field(tmp_path, baseline, firs
 
 # Derandomized in `make test` (the same draws every run and no example database, so that CI's verdict is the code's,
 # not the draw's: drawn afresh, xjb-nea-2 with a label row as table cells and as a list item lost its body_tail in
-# one run of ten); `make hunt` draws afresh and PORTAL_HUNT times as many.
+# some runs on main); `make hunt` draws afresh and PORTAL_HUNT times as many.
 @real_inputs
 @settings(
     max_examples=examples(40),
