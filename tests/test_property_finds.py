@@ -25,6 +25,12 @@
 - A text of thousands of dates alone copied every line above each date to judge the few just over it: quadratic.
 - A value drawn as a table's cell on the line under its label (``• 来源:`` / ``| 福建能源监管办 |``) kept its walls
   and was lost (test_reader_text_robustness.py's combined variations, seed 4242 at 400 examples).
+- The 字体 switch's icon drawn as a table cell (``| Aa |`` over ``字体：``) was not known as the page's frame and
+  became the text: the frame's lines are judged without the cell's walls, as a value is
+  (test_reader_text_robustness.py's combined variations on xjb-nea-2, drawn afresh in CI).
+- In a double-spaced dump the same value cell came straight under its label (``• 发文字号:`` / ``| 兰政办发… |``:
+  the dump's one blank line is none) and kept its walls: no value, the label table ended, and the labels under it
+  became the text (the same variations on ehs-gold-pagetext-1, seed 1 of a 300-draw hunt).
 - A link whose host holds a full-width colon (``http://www.example.gov.cn：8080/…``) made urllib raise ValueError
   and lost the whole page (test_fuzz_readers.py, seed 11 at 10,000 examples; index/htmltext.py).
 - A table's rows keyed by number (pandas' orient ``index``) whose values are Scrapy's ``.getall()`` lists gave one
@@ -217,6 +223,41 @@ def test_a_value_drawn_as_a_cell_under_its_label_is_read_without_the_walls(tmp_p
     [raw] = [item for item in read_file(path) if isinstance(item, RawRecord)]
     doc = read_document(raw, DEFAULTS, IngestReport())
     assert doc is not None and doc.publisher == "福建能源监管办"
+
+
+def test_the_page_frame_drawn_as_table_cells_is_no_text(tmp_path):
+    # A text rendering drawing the 字体 switch's icon and the footer's links as table cells (``| Aa |``,
+    # ``| 网站地图 |``): with its walls the frame was no frame, and the icon was the text's last line.
+    head = "关于开展安全检查的通知\n2017-02-22 11:47\n  • 来源:\n\n    | Aa |\n字体：\n小\n|\n中\n|\n大\n"
+    body = "各有关单位：为进一步做好安全生产工作，现将有关事项通知如下，请认真贯彻执行。\n"
+    footer = "| 网站地图 |\n| 联系我们 |\n| 主办单位: 某某市人民政府办公室 |\n| 网站标识码: bm62000007号 |\n"
+    path = tmp_path / "page.txt"
+    path.write_text(head + body + footer, "utf-8")
+    [raw] = [item for item in read_file(path) if isinstance(item, RawRecord)]
+    doc = read_document(raw, DEFAULTS, IngestReport())
+    assert doc is not None and doc.body.strip() == body.strip(), doc and doc.body
+
+
+def test_a_value_drawn_as_a_cell_straight_under_its_label_is_read(tmp_path):
+    # A double-spaced dump (a blank line after every line: one blank line is no line) of a label as a list item
+    # and its value as a cell under it: the cell came straight under the label and was no value with its walls.
+    lines = [
+        "关于印发某市危险化学品生产安全事故应急预案的通知",
+        "收藏",
+        "下载法规",
+        "  • 发文字号:",
+        "    | 某政办发〔2021〕178号 |",
+        "颁布部门:某市人民政府办公室",
+        "颁布日期:2021-12-31",
+        "各县、区人民政府,市政府各部门:",
+        "  《某市危险化学品生产安全事故应急预案》已经市政府同意,现印发给你们,请认真贯彻执行。",
+    ]
+    path = tmp_path / "page.txt"
+    path.write_text("\n\n".join(lines) + "\n", "utf-8")
+    [raw] = [item for item in read_file(path) if isinstance(item, RawRecord)]
+    doc = read_document(raw, DEFAULTS, IngestReport())
+    assert doc is not None and doc.doc_no == "某政办发〔2021〕178号", doc and doc.doc_no
+    assert doc.body.startswith("各县、区人民政府"), doc.body[:80]
 
 
 def test_a_link_whose_host_holds_a_full_width_colon_loses_no_page(tmp_path):

@@ -12,13 +12,14 @@ browser title, it must still give a document with the right title and text.
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import present_pages, real_inputs, shared_path
+from helpers import HUNT, examples, present_pages, real_inputs, shared_path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -193,19 +194,78 @@ def test_a_variation_real_dumps_show_keeps_every_field(tmp_path, baseline, varia
 _COMBINABLE = [name for name in VARIATIONS if "twice" not in name]
 
 
-@real_inputs
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(
-    entry=st.sampled_from(TUNE_TEXT),
-    variations=st.lists(st.sampled_from(_COMBINABLE), min_size=2, max_size=4, unique=True),
-)
-def test_variations_combined_keep_every_field(tmp_path, baseline, entry, variations):
+def varied(entry: dict, variations: list[str]) -> str:
+    """The page's text with each of ``variations`` applied, in VARIATIONS' order (those that add labels only to a
+    page that has a label table: see _NEEDS_LABELS)."""
     text = page_text(entry)
     labelled = has_labels(text)
     for name in sorted(variations, key=list(VARIATIONS).index):
         if labelled or name not in _NEEDS_LABELS:
             text = VARIATIONS[name](text)
-    values, _codes = read_values(tmp_path, file_name(entry), text)
+    return text
+
+
+@real_inputs
+@pytest.mark.parametrize("first", _COMBINABLE)
+def test_every_two_variations_combined_keep_every_field(tmp_path, baseline, first):
+    """Every pair of variations, each pair on one tune page in turn (the pair's number modulo the pages): the same
+    cases every run, and every pair met."""
+    pairs = list(itertools.combinations(_COMBINABLE, 2))
+    wrong = {}
+    for second in _COMBINABLE[_COMBINABLE.index(first) + 1 :]:
+        entry = TUNE_TEXT[pairs.index((first, second)) % len(TUNE_TEXT)]
+        values, _codes = read_values(tmp_path, file_name(entry), varied(entry, [first, second]))
+        if lost := baseline[entry["file"]] - right_fields(entry, values):
+            wrong[(entry["file"], second)] = {name: str((values or {}).get(name, "NO DOCUMENT"))[:80] for name in lost}
+    assert not wrong, wrong
+
+
+# Derandomized in `make test` (the same draws every run and no example database, so that CI's verdict is the code's,
+# not the draw's: drawn afresh, xjb-nea-2 with a label row as table cells and as a list item lost its body_tail in
+# some runs on main); `make hunt` draws afresh and PORTAL_HUNT times as many.
+@real_inputs
+@settings(
+    max_examples=examples(40),
+    derandomize=HUNT == 1,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    entry=st.sampled_from(TUNE_TEXT),
+    variations=st.lists(st.sampled_from(_COMBINABLE), min_size=2, max_size=4, unique=True),
+)
+def test_variations_combined_keep_every_field(tmp_path, baseline, entry, variations):
+    values, _codes = read_values(tmp_path, file_name(entry), varied(entry, variations))
+    assert not baseline[entry["file"]] - right_fields(entry, values), values
+
+
+# Faults the combined variations found drawn afresh (before they were derandomized), as cases of their own: a label
+# row drawn as table cells, then the label as a list item with its value (``| … |``) indented under it.
+_CELLS_UNDER_ITEMS = [
+    "a label row drawn as table cells (来源: | … |)",
+    "a label as a list item, its value indented under it",
+]
+
+
+@real_inputs
+@pytest.mark.parametrize(
+    ("file", "field"),
+    [
+        # The 字体 switch's icon (``Aa``) where the empty 来源 value is: ``| Aa |`` kept its walls, was not known as
+        # the page's frame and became the text.
+        ("pages/xjb-nea-2.txt.gz", "body_tail"),
+        # A double-spaced dump: its one blank line is no line, so ``| 兰政办发〔2021〕178号 |`` came straight under
+        # ``• 发文字号:`` and, its walls kept, was no value: the label table ended there and became the text.
+        ("pages/ehs-gold-pagetext-1.txt.gz", "doc_no"),
+    ],
+)
+def test_a_label_row_drawn_as_cells_under_list_items_keeps_every_field(tmp_path, baseline, file, field):
+    entry = next((entry for entry in TUNE_TEXT if entry["file"] == file), None)
+    if entry is None:
+        pytest.skip(f"{file} is absent from ../shared/fidelity")
+    values, _codes = read_values(tmp_path, file_name(entry), varied(entry, _CELLS_UNDER_ITEMS))
+    assert field in baseline[entry["file"]]
     assert not baseline[entry["file"]] - right_fields(entry, values), values
 
 

@@ -1118,12 +1118,12 @@ def _without_page_frame(lines: list[str]) -> list[str]:
     kept: list[str] = []
     switch = False
     for line in lines:
-        text = line.strip()
+        text = _cell_text(line)
         if _LEAVING.match(text):
             continue  # the confirmation a site's script shows for a link off the site, printed in the page's text
         if is_page_tools(text) and ("字体" in text or "字号" in text):
             switch = True
-            if kept and _SWITCH_ICON.match(kept[-1].strip()):
+            if kept and _SWITCH_ICON.match(_cell_text(kept[-1])):
                 kept.pop()
             continue
         if switch and (not text or text in _SIZE_SWITCH or is_page_tools(text)):
@@ -1133,12 +1133,18 @@ def _without_page_frame(lines: list[str]) -> list[str]:
     kept = _without_second_copy(kept)
     started = False
     for i, line in enumerate(kept):
-        text = line.strip()
+        text = _cell_text(line)
         frame = _is_tools(text) or text in _FOOTER_LINKS or opens_footer(text)
         if started and frame and _is_footer(kept[i:]):
             return kept[:i]
         started = started or (bool(text) and not frame)
     return _without_trailing_tools(kept)
+
+
+def _cell_text(line: str) -> str:
+    """A line as the page's frame is judged: without the table cell's walls a text rendering of the page draws
+    round it (``| Aa |``, ``| 网站地图 |``), as :func:`_cells` reads a value without them."""
+    return line.strip(_CELL_WALLS)
 
 
 def _without_trailing_labels(lines: list[str]) -> list[str]:
@@ -1232,7 +1238,7 @@ def _without_trailing_tools(lines: list[str]) -> list[str]:
     each tool line."""
     end = len(lines)
     for i in range(len(lines) - 1, -1, -1):
-        text = lines[i].strip()
+        text = _cell_text(lines[i])
         if _is_tools(text):
             end = i
         elif text and (_HAN.search(text) or len(text) > _ICON_LINE):
@@ -1267,7 +1273,7 @@ def _is_footer(lines: list[str]) -> bool:
     """Whether the lines are a site's footer: they hold a footer's mark (ICP备, 网站标识码, 版权所有 …), and each is
     a tool line or a footer's line (:func:`index.pagefurniture.is_footer_line`: short and no sentence, or holding
     footer marks enough that its length or its full stop does not make it text)."""
-    texts = [line.strip() for line in lines]
+    texts = [_cell_text(line) for line in lines]
     return any(_FOOTER_MARK.search(text) or has_strong_mark(text) for text in texts) and all(
         _is_tools(text) or is_footer_line(text) for text in texts
     )
@@ -1311,13 +1317,16 @@ def _value_below(lines: _Lines, label: str = "") -> str:
     an organisation's name under a publisher's label, a 文号 or 索引号 under theirs (:func:`_reads_as`); such a
     value is taken also past a blank line or two between it and its label. A value the page broke over a few
     short lines (``京经信发`` / ``〔2024〕`` / ``65号``) is those lines joined, where the next label follows them.
+    A value drawn as a table's cell (``| 兰政办发〔2021〕178号 |``) is read without its walls (:func:`_in_cell`).
     Else "" and nothing is consumed."""
-    below = lines.next()
-    if below is not None and not below.strip():
-        return _value_past_blanks(lines, label, below)
-    if below is None or _is_label_line(below) or _is_heading_under(label, below):
-        if below is not None:
-            lines.push_back(below)
+    printed = lines.next()
+    if printed is None:
+        return ""
+    if not printed.strip():
+        return _value_past_blanks(lines, label, printed)
+    below = _in_cell(printed) or printed
+    if _is_label_line(below) or _is_heading_under(label, below):
+        lines.push_back(printed)
         return ""
     pieces = [below]
     after = lines.next()
@@ -1345,7 +1354,7 @@ def _value_below(lines: _Lines, label: str = "") -> str:
         return below.strip()
     if _reads_as(label, below):
         return below.strip()  # 来源： then 江苏能源监管办 (the page tools under it)
-    lines.push_back(below)
+    lines.push_back(printed)
     return ""
 
 

@@ -1,0 +1,144 @@
+"""Issue 17's kinds held on real pages where only invented ones held them (docs/issue17-kinds.md maps every kind).
+
+Each test reads a TUNE page of the fidelity collection (``../shared/fidelity``, bench.fidelity.real_inputs; held-out
+pages are never read here) and compares with the values its manifest entry holds, read from the page by hand.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from helpers import REAL_PAGES, present_pages, real_inputs, tune_page, tune_page_right
+
+from bench.fidelity import check_pages, same
+from index.normalise import normalise
+from index.query import SearchRequest
+from index.readers.html import parse_html
+from index.whoosh.catalog import Catalog
+from index.whoosh.ingest import ingest_paths
+from portal.settings import load_settings
+
+TODAY = date(2026, 12, 6)
+
+
+def tune_entry(file: str) -> dict:
+    entry = next((entry for entry in present_pages() if entry["file"] == file and entry["split"] == "tune"), None)
+    if entry is None:
+        pytest.skip(f"{file} is absent from the real-input folder")
+    return entry
+
+
+def page_text(file: str) -> str:
+    return gzip.decompress((REAL_PAGES / Path(file).name).read_bytes()).decode("utf-8")
+
+
+# 3. Keys real exports use: pinyin initials ----------------------------------------------------------------------
+
+
+@real_inputs
+def test_a_trs_site_group_searchs_pinyin_initial_keys_are_read():
+    """南京's TRS 站群检索 response saved by a crawler: its 信息公开 records name 发布机构 ``fbjg``, 索引号 ``ridxid``
+    and 分类 ``cat``; each tune record of the file gives the values its manifest entry holds."""
+    file = "pages/kira-nanjing-trs-search.json.gz"
+    entries = [entry for entry in present_pages() if entry["file"] == file and entry["split"] == "tune"]
+    judged = [entry for entry in entries if entry["expected"].get("publisher") and entry["expected"].get("index_no")]
+    if not judged:
+        pytest.skip(f"{file} is absent from the real-input folder")
+    checks, failed = check_pages(judged)
+    assert not failed and {check.field for check in checks} >= {"publisher", "index_no", "category"}
+    assert [check for check in checks if not check.right] == []
+
+
+# 8. Every real 索引号 form works in the search box as in `portal lookup` ------------------------------------------
+
+# The forms as the pages print them: 镇巴县's 10-digit site code, 安溪县's region and class codes before the year
+# (泉州 QZ…, as 三明's SM… and 福州's FZ…), 闵行区古美路街道's run-together site code and year.
+REAL_FORMS = {
+    "pages/zb-pagetext-1.txt.gz": ["6107280000/2024-001005", "6107280000-2024-001005"],
+    "pages/text10-fjax-pagetext-1.txt.gz": ["QZ09054-0101-2025-00001", "qz09054-0101-2025-00001"],
+    "pages/shmh-pagetext-1.txt.gz": ["SY300202200014"],
+}
+
+
+@pytest.fixture(scope="module")
+def real_index(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("real-index-no")
+    paths = []
+    for file in REAL_FORMS:
+        tune_entry(file)
+        path = root / Path(file).name.removesuffix(".gz")
+        path.write_text(page_text(file), "utf-8")
+        paths.append(path)
+    ingest_paths(paths, root / "index")
+    return root / "index"
+
+
+@real_inputs
+@pytest.mark.parametrize(("file", "typed"), [(file, typed) for file, forms in REAL_FORMS.items() for typed in forms])
+def test_a_real_pages_index_no_finds_it_in_the_search_box_as_in_lookup(real_index, file, typed):
+    title = tune_entry(file)["expected"]["title"]
+    catalog = Catalog(real_index)
+    try:
+        assert [doc.title for doc in catalog.lookup(typed)] == [title]
+        assert [hit.title for hit in catalog.search(SearchRequest(q=typed)).hits][:1] == [title]
+    finally:
+        catalog.close()
+
+
+# 9. Bodies people can read: attachments named by their link text ------------------------------------------------
+
+# 丽水市人民政府 (Hanweb) links be5f1a4be0294db7abf660dd336b3fa5.pdf, 广州's 行政规范性文件 platform 9518264.doc three
+# times: each is named by its link's text (附件1：申请公共租赁住房保障家庭收入及财产限额.doc …).
+UPLOAD_NAMES = {
+    "pages/lishui-hanweb-1.html.gz": "be5f1a4be0294db7abf660dd336b3fa5.pdf",
+    "pages/gz-gfxwj-13.html.gz": "9518264.doc",
+}
+
+
+@real_inputs
+@pytest.mark.parametrize("file", list(UPLOAD_NAMES))
+def test_a_real_pages_attachments_are_named_by_their_link_text(file):
+    assert tune_page_right(file, "attachments"), tune_page(file)[1]["attachments"]
+    assert not any(UPLOAD_NAMES[file] in str(name) for name in tune_page(file)[1]["attachments"])
+
+
+# 10. 有效性 from dates --------------------------------------------------------------------------------------------
+
+# 广州's 行政规范性文件统一发布平台 prints 失效日期 and has its script write 文件状态; without the script the date
+# alone must say it: 2024年06月30日 is past (失效, with a finding), 2029年03月03日 is not.
+_STATUS_SCRIPT = re.compile(r"<script\b[^>]*>(?:(?!</script>).)*file_status(?:(?!</script>).)*</script>", re.S)
+
+
+@real_inputs
+@pytest.mark.parametrize(
+    ("file", "lapsed"), [("pages/gz-gfxwj-10b.html.gz", True), ("pages/gz-gfxwj-13.html.gz", False)]
+)
+def test_a_real_pages_expiry_date_alone_gives_its_validity(file, lapsed):
+    tune_entry(file)
+    page, scripts = _STATUS_SCRIPT.subn("", page_text(file))
+    assert scripts and "失效日期" in page and "file_status = " not in page
+    doc = normalise(parse_html(page.encode("utf-8"), source=Path(file).name), today=TODAY)
+    from_date = [w for w in doc.warnings if w.code == "validity_from_date" and w.field == "validity"]
+    assert (doc.validity == "失效", bool(from_date)) == (lapsed, lapsed), (doc.validity, doc.warnings)
+
+
+# 12. A site the heuristics get wrong is fixed without code ---------------------------------------------------------
+
+
+@real_inputs
+def test_the_readmes_gkmlpt_profile_reads_a_real_gkmlpt_page():
+    """docs/site-profiles/gkmlpt.toml (the README's profile) on 广州市卫生健康委's gkmlpt content page: each field
+    it names gives the page's own value."""
+    file = "pages/gzwjw-gkmlpt-08.html.gz"
+    entry = tune_entry(file)
+    profile = Path(__file__).parent.parent / "docs" / "site-profiles" / "gkmlpt.toml"
+    profiles = load_settings({"PORTAL_SITE_PROFILES": str(profile)}).limits.site_profiles
+    url = "http://wjw.gz.gov.cn/gkmlpt/content/9/9318/post_9318123.html"
+    fields = parse_html(page_text(file).encode("utf-8"), source="08.html", url=url, profiles=profiles).fields
+    for name in ("title", "index_no", "doc_no", "publisher", "written_date", "pub_date"):
+        assert same(name, entry["expected"][name], fields[name]), (name, fields[name])
+    assert same("body_head", entry["expected"]["body_head"], fields["body"])
