@@ -135,9 +135,13 @@ def store_unavailable(request, exc: Exception):
 
 
 def create_app(
-    settings: Settings | None = None, catalog_factory: Callable[[Settings], SearchStore] = open_catalog
+    settings: Settings | None = None,
+    catalog_factory: Callable[[Settings], SearchStore] = open_catalog,
+    processes: int = 1,
 ) -> Starlette:
-    """The portal; ``catalog_factory`` opens the index for each server run (the benchmarks pass another)."""
+    """The portal; ``catalog_factory`` opens the index for each server run (the benchmarks pass another);
+    ``processes``: how many server processes share the machine's cores (``portal serve``'s PORTAL_WORKERS, each
+    running its own app), for the fast lanes of each (portal/lanes.py)."""
     settings = settings or load_settings()
 
     @asynccontextmanager
@@ -153,7 +157,7 @@ def create_app(
         catalog = catalog_factory(settings)
         querylog = QueryLog.from_settings(settings)
         try:
-            yield {"catalog": catalog, "querylog": querylog, "lanes": Lanes(fast_lanes(settings.threads))}
+            yield {"catalog": catalog, "querylog": querylog, "lanes": Lanes(fast_lanes(settings.threads, processes))}
         finally:
             querylog.flush()
             catalog.close()
