@@ -13,15 +13,17 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 import uvicorn
 from starlette.applications import Starlette
 from uvicorn.supervisors import Multiprocess
 
-from index.query.protocols import SearchStore
-from portal.app import create_app, open_catalog
 from portal.connections import BACKLOG, connection_limit, protocol_class, quiet_accept_failures
 from portal.settings import Settings
+
+if TYPE_CHECKING:
+    from index.query.protocols import SearchStore
 
 log = logging.getLogger("uvicorn.error")
 STARTUP_TIMEOUT = 30.0  # seconds
@@ -33,14 +35,15 @@ def server_config(
     app: Starlette | None = None,
     log_level: str = "info",
     workers: int = 1,
-    catalog_factory: Callable[[Settings], SearchStore] = open_catalog,
+    catalog_factory: Callable[[Settings], SearchStore] | None = None,
 ) -> uvicorn.Config:
     """The uvicorn configuration for the portal (or ``app``) on ``settings.host``:``settings.port``, served by
     :func:`run` in ``workers`` processes (``portal serve`` passes PORTAL_WORKERS; ``app`` is served in one).
 
-    Without ``app``, each process makes its own portal when it starts, its store opened by ``catalog_factory``
-    (:func:`worker_app`; multiprocessing's spawn pickles the configuration into the workers, so the factory must be a
-    module's function or a partial of one: an app does not pickle). Idle connections are shed
+    Without ``app``, each process makes its own portal when it starts (:func:`worker_app`), its store opened by
+    ``catalog_factory`` (default :func:`portal.app.open_catalog`). Multiprocessing's spawn pickles the configuration
+    into the workers, so the factory must be a module's function or a partial of one (an app does not pickle).
+    Idle connections are shed
     (portal/connections.py): PORTAL_HEADER_TIMEOUT for a request's headers, PORTAL_KEEPALIVE_TIMEOUT between
     requests, at most PORTAL_MAX_CONNECTIONS open in all (each process holds its share, below its open-file limit).
     Raises ValueError for ``app`` with more than one worker.
@@ -72,12 +75,15 @@ def server_config(
 
 
 def worker_app(
-    settings: Settings, processes: int, catalog_factory: Callable[[Settings], SearchStore] = open_catalog
+    settings: Settings, processes: int, catalog_factory: Callable[[Settings], SearchStore] | None = None
 ) -> Starlette:
     """The portal of one of ``processes`` server processes (each has its own index reader, page cache, fast lanes
     and query log counts; the query log's file is merged under a lock: portal/querylog.py)."""
+    # imported here: the supervisor of the workers never loads the portal (27 MB resident rather than 60)
+    from portal.app import create_app, open_catalog
+
     quiet_accept_failures()  # this process's asyncio logger (a worker does not inherit the parent's filters)
-    return create_app(settings, catalog_factory, processes=processes)
+    return create_app(settings, catalog_factory or open_catalog, processes=processes)
 
 
 def run(config: uvicorn.Config) -> None:
