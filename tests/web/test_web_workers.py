@@ -1,6 +1,6 @@
 """``portal serve`` in several processes (PORTAL_WORKERS; portal/server.py): every worker answers, each sees a
-re-ingest, and a slow search in one holds up no other search (portal/lanes.py, as tests/web/test_web_lanes.py for
-one process). Real servers over real indexes; nothing is timed.
+re-ingest and answers 503 for a damaged index, and a slow search in one holds up no other search (portal/lanes.py,
+as tests/web/test_web_lanes.py for one process). Real servers over real indexes; nothing is timed.
 
 Which worker takes a connection is the kernel's choice (SO_REUSEPORT spreads them by a hash of their addresses),
 so the tests hold CONNECTIONS open at once and check that each worker holds some: the chance that all go to one
@@ -24,6 +24,8 @@ import pytest
 from helpers import build_index, store_environment
 
 from bench.load import PortalProcess
+from index.whoosh import generations
+from index.whoosh.ingest import ingest_paths
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENTS = ROOT / "documents"
@@ -90,6 +92,46 @@ def test_every_worker_sees_a_reingest(tmp_path: Path) -> None:
     assert all(held.values()), f"a worker took no connection: {held}"
     assert before == [0] * CONNECTIONS
     assert after == [1] * CONNECTIONS, "a worker answered from the index before the ingest"
+
+
+def test_every_worker_answers_503_for_a_segment_damaged_while_it_runs(tmp_path: Path) -> None:
+    """As tests/test_damage.py for one process: a look-up reading a damaged block answers the damage page."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for n in range(6):
+        record = {
+            "索引号": f"014319733/2024-{n:05d}",
+            "标题": f"第{n}号低保通知",
+            "正文": f"第{n}号通知：低保标准提高。",
+        }
+        (docs / f"{n}.json").write_text(json.dumps(record, ensure_ascii=False), "utf-8")
+    index_dir = tmp_path / "index"
+    ingest_paths([docs], index_dir)
+    env = {"PORTAL_STORE": "whoosh", "PORTAL_WORKERS": "2", "PORTAL_KEEPALIVE_TIMEOUT": "300"}
+    with PortalProcess(index_dir, env=env) as server:
+        workers = server.worker_pids()
+        assert len(workers) == 2, server.server_log()[-3000:]
+        idle = {pid: sockets(pid) for pid in workers}
+        held_open = connections(server)
+        try:
+            before = [search_total(connection, "低保") for connection in held_open]
+            held = {pid: sockets(pid) - idle[pid] for pid in workers}
+            [segment] = generations.current_generation(index_dir).glob("MAIN_*.seg")
+            data = bytearray(segment.read_bytes())
+            for at in range(len(data) // 4, 3 * len(data) // 4, 7):  # half the segment garbled
+                data[at] ^= 0x55
+            segment.write_bytes(bytes(data))
+            after = []
+            for connection in held_open:
+                connection.request("GET", "/doc/014319733/2024-00001")
+                response = connection.getresponse()
+                after.append((response.status, "检索索引已损坏" in response.read().decode()))
+        finally:
+            for connection in held_open:
+                connection.close()
+    assert all(held.values()), f"a worker took no connection: {held}"
+    assert before == [6] * CONNECTIONS
+    assert after == [(503, True)] * CONNECTIONS
 
 
 @pytest.fixture
