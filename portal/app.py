@@ -34,7 +34,7 @@ from portal.errors import (
 from portal.lanes import Lanes, fast_lanes, in_lane
 from portal.openapi import openapi
 from portal.origin import PublicOriginMiddleware
-from portal.pagecache import PageCache
+from portal.pagecache import MAX_BYTES, PageCache
 from portal.preferences import display
 from portal.querylog import QueryLog
 from portal.security import SecurityHeadersMiddleware
@@ -185,5 +185,5 @@ def create_app(
     # The history of every document (index/history.py), read-only; a missing file reads as empty.
     app.state.history = History(settings.history_path, readonly=True)
     app.state.templates = make_templates(settings)
-    app.state.page_cache = PageCache()
+    app.state.page_cache = PageCache(MAX_BYTES // max(1, processes))  # the bound is for the server in all
     return app
