@@ -51,6 +51,19 @@ def tree_rss_mb(pid: int) -> float:
     return total / 1024
 
 
+def tree_pss_mb(pid: int) -> float:
+    """Proportional set size of a process and its descendants now, in MB (Linux /proc/PID/smaps_rollup): each page
+    shared among several processes (libraries, mapped index files) counted once in all, where the sum of their
+    resident memory counts it in each."""
+    total = 0
+    for current in tree_pids(pid):
+        try:
+            total += int(Path(f"/proc/{current}/smaps_rollup").read_text().split("\nPss:")[1].split()[0])
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / 1024
+
+
 def tree_cpu_s(pid: int) -> float:
     """User + system CPU seconds of a process and all its descendants now: the live ones' own, and what the
     root's children that have ended and been waited for used (a server's worker processes, one started again)."""

@@ -30,7 +30,7 @@ import httpx
 
 from bench.latency import MIX
 from bench.load import PortalProcess, _run
-from bench.measure import ROOT, tree_cpu_s, tree_pids, tree_rss_mb
+from bench.measure import ROOT, tree_cpu_s, tree_pids, tree_pss_mb, tree_rss_mb
 
 
 def search_paths() -> list[str]:
@@ -97,7 +97,7 @@ def measure_rate(
     load_before = os.getloadavg()[0]
     with PortalProcess(index_dir, env=env, code=code) as portal:
         pid = portal.process.pid
-        start_mb = tree_rss_mb(pid)
+        start_mb, start_pss = tree_rss_mb(pid), tree_pss_mb(pid)
         processes = len(tree_pids(pid))
         paths = search_paths()
         asyncio.run(_run(portal.base_url, paths, clients, min(5.0, seconds)))  # warm-up, not counted
@@ -133,7 +133,7 @@ def measure_rate(
             raw_done, raw_s, raw_cpu = raw_done + done, raw_s + wall, raw_cpu + cpu
             shares.append((len(answered) / elapsed) / (done / wall) if done else 0.0)
         raw.catalog.close()
-        end_mb = tree_rss_mb(pid)
+        end_mb, end_pss = tree_rss_mb(pid), tree_pss_mb(pid)
     latencies = sorted(latency * 1000 for latency, _status, _path in seen)
     web_rate, raw_rate = len(seen) / web_s, raw_done / raw_s
     return {
@@ -153,6 +153,9 @@ def measure_rate(
             "rss_start_mb": start_mb,
             "rss_peak_mb": max(peak),
             "rss_end_mb": end_mb,
+            # shared pages counted once (the rss figures count them in each worker): at start and end only
+            "pss_start_mb": start_pss,
+            "pss_end_mb": end_pss,
         },
         "raw_searches_per_second": raw_rate,
         "raw_cpu_ms_per_search": raw_cpu / raw_done * 1000,
