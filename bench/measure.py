@@ -42,26 +42,25 @@ def tree_pids(pid: int) -> list[int]:
 
 def tree_rss_mb(pid: int) -> float:
     """Resident memory of a process and all its descendants now, in MB (Linux /proc)."""
-    total = 0
-    for current in tree_pids(pid):
-        try:
-            total += int(Path(f"/proc/{current}/status").read_text().split("VmRSS:")[1].split()[0])
-        except (OSError, IndexError, ValueError):
-            continue
-    return total / 1024
+    return _tree_kb(pid, "status", "VmRSS:") / 1024
 
 
 def tree_pss_mb(pid: int) -> float:
     """Proportional set size of a process and its descendants now, in MB (Linux /proc/PID/smaps_rollup): each page
     shared among several processes (libraries, mapped index files) counted once in all, where the sum of their
     resident memory counts it in each."""
+    return _tree_kb(pid, "smaps_rollup", "\nPss:") / 1024
+
+
+def _tree_kb(pid: int, file: str, field: str) -> int:
+    """The kB figure after ``field`` in /proc/PID/``file``, summed over the process tree (gone ones left out)."""
     total = 0
     for current in tree_pids(pid):
         try:
-            total += int(Path(f"/proc/{current}/smaps_rollup").read_text().split("\nPss:")[1].split()[0])
+            total += int(Path(f"/proc/{current}/{file}").read_text().split(field)[1].split()[0])
         except (OSError, IndexError, ValueError):
             continue
-    return total / 1024
+    return total
 
 
 def tree_cpu_s(pid: int) -> float:

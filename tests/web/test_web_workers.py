@@ -9,12 +9,13 @@ of two workers is 2 in 2**16.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote
@@ -40,8 +41,21 @@ def serving(index_dir: Path, command: list[str] | None = None) -> PortalProcess:
     return PortalProcess(index_dir, env=env, command=command)
 
 
-def connections(server: PortalProcess) -> list[http.client.HTTPConnection]:
-    return [http.client.HTTPConnection("127.0.0.1", server.port, timeout=60) for _ in range(CONNECTIONS)]
+@contextlib.contextmanager
+def held_connections(
+    server: PortalProcess,
+) -> Iterator[tuple[list[http.client.HTTPConnection], Callable[[], dict[int, int]]]]:
+    """CONNECTIONS connections to the server's two workers, held open for the block, and what tells how many of
+    them each worker holds (its sockets past those it held idle)."""
+    workers = server.worker_pids()
+    assert len(workers) == 2, server.server_log()[-3000:]
+    idle = {pid: sockets(pid) for pid in workers}
+    opened = [http.client.HTTPConnection("127.0.0.1", server.port, timeout=60) for _ in range(CONNECTIONS)]
+    try:
+        yield opened, lambda: {pid: sockets(pid) - idle[pid] for pid in workers}
+    finally:
+        for connection in opened:
+            connection.close()
 
 
 def sockets(pid: int) -> int:
@@ -58,17 +72,9 @@ def search_total(connection: http.client.HTTPConnection, q: str) -> int:
 
 
 def test_every_worker_answers_its_share_of_the_connections(web_index: Path) -> None:
-    with serving(web_index) as server:
-        workers = server.worker_pids()
-        assert len(workers) == 2, server.server_log()[-3000:]
-        idle = {pid: sockets(pid) for pid in workers}
-        held_open = connections(server)
-        try:
-            totals = [search_total(connection, "低保") for connection in held_open]
-            held = {pid: sockets(pid) - idle[pid] for pid in workers}
-        finally:
-            for connection in held_open:
-                connection.close()
+    with serving(web_index) as server, held_connections(server) as (opened, holding):
+        totals = [search_total(connection, "低保") for connection in opened]
+        held = holding()
     assert all(total > 0 for total in totals) and len(set(totals)) == 1
     assert all(held.values()), f"a worker took no connection: {held}"
 
@@ -76,19 +82,11 @@ def test_every_worker_answers_its_share_of_the_connections(web_index: Path) -> N
 def test_every_worker_sees_a_reingest(tmp_path: Path) -> None:
     index_dir = tmp_path / "index"
     build_index([DOCUMENTS / "siyang-2016-wubao-gongyang-biaozhun.txt"], index_dir)
-    with serving(index_dir) as server:
-        workers = server.worker_pids()
-        assert len(workers) == 2, server.server_log()[-3000:]
-        idle = {pid: sockets(pid) for pid in workers}
-        held_open = connections(server)
-        try:
-            before = [search_total(connection, "公积金") for connection in held_open]
-            held = {pid: sockets(pid) - idle[pid] for pid in workers}
-            build_index([DOCUMENTS / "suqian-gjj-2019-jiaocun-jishu-tiaozheng.json"], index_dir)
-            after = [search_total(connection, "公积金") for connection in held_open]
-        finally:
-            for connection in held_open:
-                connection.close()
+    with serving(index_dir) as server, held_connections(server) as (opened, holding):
+        before = [search_total(connection, "公积金") for connection in opened]
+        held = holding()
+        build_index([DOCUMENTS / "suqian-gjj-2019-jiaocun-jishu-tiaozheng.json"], index_dir)
+        after = [search_total(connection, "公积金") for connection in opened]
     assert all(held.values()), f"a worker took no connection: {held}"
     assert before == [0] * CONNECTIONS
     assert after == [1] * CONNECTIONS, "a worker answered from the index before the ingest"
@@ -108,27 +106,19 @@ def test_every_worker_answers_503_for_a_segment_damaged_while_it_runs(tmp_path: 
     index_dir = tmp_path / "index"
     ingest_paths([docs], index_dir)
     env = {"PORTAL_STORE": "whoosh", "PORTAL_WORKERS": "2", "PORTAL_KEEPALIVE_TIMEOUT": "300"}
-    with PortalProcess(index_dir, env=env) as server:
-        workers = server.worker_pids()
-        assert len(workers) == 2, server.server_log()[-3000:]
-        idle = {pid: sockets(pid) for pid in workers}
-        held_open = connections(server)
-        try:
-            before = [search_total(connection, "低保") for connection in held_open]
-            held = {pid: sockets(pid) - idle[pid] for pid in workers}
-            [segment] = generations.current_generation(index_dir).glob("MAIN_*.seg")
-            data = bytearray(segment.read_bytes())
-            for at in range(len(data) // 4, 3 * len(data) // 4, 7):  # half the segment garbled
-                data[at] ^= 0x55
-            segment.write_bytes(bytes(data))
-            after = []
-            for connection in held_open:
-                connection.request("GET", "/doc/014319733/2024-00001")
-                response = connection.getresponse()
-                after.append((response.status, "检索索引已损坏" in response.read().decode()))
-        finally:
-            for connection in held_open:
-                connection.close()
+    with PortalProcess(index_dir, env=env) as server, held_connections(server) as (opened, holding):
+        before = [search_total(connection, "低保") for connection in opened]
+        held = holding()
+        [segment] = generations.current_generation(index_dir).glob("MAIN_*.seg")
+        data = bytearray(segment.read_bytes())
+        for at in range(len(data) // 4, 3 * len(data) // 4, 7):  # half the segment garbled
+            data[at] ^= 0x55
+        segment.write_bytes(bytes(data))
+        after = []
+        for connection in opened:
+            connection.request("GET", "/doc/014319733/2024-00001")
+            response = connection.getresponse()
+            after.append((response.status, "检索索引已损坏" in response.read().decode()))
     assert all(held.values()), f"a worker took no connection: {held}"
     assert before == [6] * CONNECTIONS
     assert after == [(503, True)] * CONNECTIONS
