@@ -46,8 +46,8 @@ PORTAL_SETTINGS = (
     Setting(
         "PORTAL_THREADS",
         "4",
-        "requests `portal serve` computes at once: as many as there are cores, and past them a request that has "
-        "computed 0.1 s makes room for the next (portal/lanes.py); the cap on slow ones",
+        "requests each process of `portal serve` computes at once: as many as its share of the cores, and past them "
+        "a request that has computed 0.1 s makes room for the next (portal/lanes.py); the cap on slow ones",
     ),
     Setting(
         "PORTAL_WORKERS",
