@@ -34,24 +34,10 @@ from pathlib import Path
 
 from bench.__main__ import PERF, text_chars
 from bench.corpus import CORPUS, dataset, records
-from bench.measure import ROOT, folder_mb, tree_rss_mb
+from bench.measure import ROOT, folder_mb, tree_pids, tree_rss_mb
 
 _TICK = os.sysconf("SC_CLK_TCK")
 BUSY = 1.5  # cores: "both cores busy" on this 2-core machine
-
-
-def _tree(pid: int) -> list[int]:
-    found, pending = [pid], [pid]
-    while pending:
-        current = pending.pop()
-        try:
-            for task in Path(f"/proc/{current}/task").iterdir():
-                children = [int(child) for child in (task / "children").read_text().split()]
-                found += children
-                pending += children
-        except OSError:
-            continue
-    return found
 
 
 def _cpu_seconds(pid: int) -> float | None:
@@ -77,7 +63,7 @@ def sampled(command: list[str], env: dict[str, str], cwd: Path, interval: float 
             time.sleep(interval)
             now = time.perf_counter()
             used = 0.0
-            for pid in _tree(process.pid):
+            for pid in tree_pids(process.pid):
                 cpu = _cpu_seconds(pid)
                 if cpu is not None:
                     used += cpu - seen.get(pid, 0.0)

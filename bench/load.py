@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import resource
+import signal
 import socket
 import statistics
 import subprocess
@@ -33,6 +35,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from bench.measure import tree_pids, tree_rss_mb
 from index.localports import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,30 +100,32 @@ class LoadReport:
         )
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process in MB (0 where /proc is not there)."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
-
-
 class PortalProcess:
-    """``portal serve`` on a free loopback port, in its own process, for the ``with`` block."""
+    """``portal serve`` on a free loopback port, in its own process, for the ``with`` block; ready once every one
+    of its worker processes (PORTAL_WORKERS) has started."""
 
     def __init__(
-        self, index_dir: Path, files: int | None = None, env: dict[str, str] | None = None, code: Path = ROOT
+        self,
+        index_dir: Path,
+        files: int | None = None,
+        env: dict[str, str] | None = None,
+        code: Path = ROOT,
+        command: list[str] | None = None,
     ) -> None:
-        """``env``: more environment for the server; ``code``: the checkout whose ``portal`` it runs."""
+        """``env``: more environment for the server; ``code``: the checkout whose ``portal`` it runs; ``command``:
+        another command serving the portal (its address from PORTAL_HOST and PORTAL_PORT)."""
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "PORTAL_INDEX_DIR": str(index_dir), "PORTAL_HOST": "127.0.0.1", **(env or {})}
+        env = {
+            **os.environ,
+            "PORTAL_INDEX_DIR": str(index_dir),
+            "PORTAL_HOST": "127.0.0.1",
+            "PORTAL_PORT": str(self.port),
+            **(env or {}),
+        }
         if code != ROOT:
             env["PYTHONPATH"] = str(code)
-        command = [sys.executable, "-m", "portal", "serve", "--port", str(self.port)]
+        command = command or [sys.executable, "-m", "portal", "serve", "--port", str(self.port)]
         self.log = tempfile.TemporaryFile()  # a file, not a pipe: a pipe nobody reads would stall the server
         limit = (lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (files, files))) if files else None
         self.process = subprocess.Popen(
@@ -133,25 +138,44 @@ class PortalProcess:
             if self.process.poll() is not None:
                 raise RuntimeError(f"portal serve exited: {self.server_log()[-2000:]}")
             try:
-                if httpx.get(f"{self.base_url}/robots.txt", timeout=2).status_code == 200:
-                    return self
+                answered = httpx.get(f"{self.base_url}/robots.txt", timeout=2).status_code == 200
             except httpx.TransportError:
-                time.sleep(0.1)
+                answered = False
+            # the workers are started together, before any answers; each logs its start (uvicorn, level info)
+            if answered and self.server_log().count("Application startup complete") >= len(self.worker_pids()):
+                return self
+            time.sleep(0.1)
         self.__exit__()
         raise RuntimeError(f"portal serve did not answer within {STARTUP_TIMEOUT:.0f} s")
 
     def __exit__(self, *exc: object) -> None:
-        self.process.terminate()
+        workers = self.worker_pids()
+        self.process.terminate()  # uvicorn's supervisor stops its workers
         try:
-            self.process.wait(timeout=15)
+            self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        for pid in workers:  # a supervisor killed leaves its workers
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         self.log.close()
+
+    def worker_pids(self) -> list[int]:
+        """The server's worker processes (multiprocessing's spawned children, not its resource tracker); none
+        where it serves in its own process."""
+        return [pid for pid in tree_pids(self.process.pid)[1:] if b"spawn_main" in _cmdline(pid)]
 
     def server_log(self) -> str:
         self.log.seek(0)
         return self.log.read().decode("utf-8", "replace")
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
 
 
 def document_paths(base_url: str, limit: int = DOC_PAGES) -> list[str]:
@@ -214,7 +238,7 @@ def run_load(
     that what is exercised does not depend on the machine's speed."""
     with PortalProcess(index_dir, server_files) as portal:
         paths = PATHS + document_paths(portal.base_url)
-        report = LoadReport(clients=clients, seconds=seconds, rss_start_mb=rss_mb(portal.process.pid), idle=idle)
+        report = LoadReport(clients=clients, seconds=seconds, rss_start_mb=tree_rss_mb(portal.process.pid), idle=idle)
         held = [socket.create_connection(("127.0.0.1", portal.port), timeout=5) for _ in range(idle)]
         try:
             seen, errors, elapsed = asyncio.run(_run(portal.base_url, paths, clients, seconds, every_path))
@@ -222,7 +246,7 @@ def run_load(
         finally:
             for sock in held:
                 sock.close()
-        report.rss_end_mb = rss_mb(portal.process.pid)
+        report.rss_end_mb = tree_rss_mb(portal.process.pid)
         report.server_log_bytes = len(portal.server_log().encode())
     latencies = sorted(latency * 1000 for latency, _, _ in seen)
     report.seconds = elapsed

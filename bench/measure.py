@@ -22,29 +22,64 @@ class Run:
     stdout: str
 
 
-def tree_rss_mb(pid: int) -> float:
-    """Resident memory of a process and all its descendants now, in MB (Linux /proc)."""
-    total = 0
-    pending = [pid]
+def tree_pids(pid: int) -> list[int]:
+    """A process and all its descendants now (Linux /proc; the root first, gone ones left out)."""
+    found, pending = [], [pid]
     while pending:
         current = pending.pop()
         try:
-            status = Path(f"/proc/{current}/status").read_text()
-            total += int(status.split("VmRSS:")[1].split()[0])
-            for task in Path(f"/proc/{current}/task").iterdir():
-                pending += [int(child) for child in (task / "children").read_text().split()]
+            children = [
+                int(child)
+                for task in Path(f"/proc/{current}/task").iterdir()
+                for child in (task / "children").read_text().split()
+            ]
+        except (OSError, ValueError):
+            continue
+        found.append(current)
+        pending += children
+    return found
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants now, in MB (Linux /proc)."""
+    return _tree_kb(pid, "status", "VmRSS:") / 1024
+
+
+def tree_pss_mb(pid: int) -> float:
+    """Proportional set size of a process and its descendants now, in MB (Linux /proc/PID/smaps_rollup): each page
+    shared among several processes (libraries, mapped index files) counted once in all, where the sum of their
+    resident memory counts it in each."""
+    return _tree_kb(pid, "smaps_rollup", "\nPss:") / 1024
+
+
+def _tree_kb(pid: int, file: str, field: str) -> int:
+    """The kB figure after ``field`` in /proc/PID/``file``, summed over the process tree (gone ones left out)."""
+    total = 0
+    for current in tree_pids(pid):
+        try:
+            total += int(Path(f"/proc/{current}/{file}").read_text().split(field)[1].split()[0])
         except (OSError, IndexError, ValueError):
             continue
-    return total / 1024
+    return total
 
 
-def process_cpu_s(pid: int) -> float:
-    """User + system CPU seconds a running process has used (Linux /proc/PID/stat; 0.0 where it is not there)."""
+def tree_cpu_s(pid: int) -> float:
+    """User + system CPU seconds of a process and all its descendants now: the live ones' own, and what the
+    root's children that have ended and been waited for used (a server's worker processes, one started again)."""
+    return sum(process_cpu_s(current, ended_children=current == pid) for current in tree_pids(pid))
+
+
+def process_cpu_s(pid: int, ended_children: bool = False) -> float:
+    """User + system CPU seconds a running process has used (Linux /proc/PID/stat; 0.0 where it is not there);
+    ``ended_children``: with those of its children that have ended and been waited for (cutime, cstime)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except (OSError, IndexError):
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime: fields 14, 15 of stat
+    ticks = int(fields[11]) + int(fields[12])  # utime, stime: fields 14, 15 of stat
+    if ended_children:
+        ticks += int(fields[13]) + int(fields[14])  # cutime, cstime: fields 16, 17
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def folder_mb(folder: Path) -> float:

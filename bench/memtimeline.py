@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
-from bench.ingest import _tree
+from bench.measure import tree_pids
 
 
 def rss_mb(pid: int) -> float:
@@ -60,7 +60,7 @@ class Sampler(threading.Thread):
 
     def sample(self) -> dict[str, Any]:
         me = os.getpid()
-        workers = [round(rss_mb(pid), 1) for pid in _tree(me)[1:]]
+        workers = [round(rss_mb(pid), 1) for pid in tree_pids(me)[1:]]
         main = round(rss_mb(me), 1)
         row = {
             "t": round(time.perf_counter() - self._t0, 2),

@@ -1,5 +1,5 @@
 """The server and the command line, measured: ``python -m bench.web INDEX_DIR [--clients N] [--seconds M]``
-``[--rounds R] [--threads T] [--rate-only]`` prints JSON.
+``[--rounds R] [--threads T] [--workers W] [--rate-only]`` prints JSON.
 
 * cold start: from starting ``portal serve`` to its first answered search;
 * ``/search`` under a bounded concurrent load (N clients on their own keep-alive connections, M seconds,
@@ -29,8 +29,8 @@ from urllib.parse import urlencode
 import httpx
 
 from bench.latency import MIX
-from bench.load import PortalProcess, _run, rss_mb
-from bench.measure import ROOT, process_cpu_s
+from bench.load import PortalProcess, _run
+from bench.measure import ROOT, tree_cpu_s, tree_pids, tree_pss_mb, tree_rss_mb
 
 
 def search_paths() -> list[str]:
@@ -78,33 +78,43 @@ class RawSearches:
 
 
 def measure_rate(
-    index_dir: Path, clients: int, seconds: float, rounds: int, threads: int | None, code: Path = ROOT
+    index_dir: Path,
+    clients: int,
+    seconds: float,
+    rounds: int,
+    threads: int | None,
+    code: Path = ROOT,
+    workers: int | None = None,
 ) -> dict[str, Any]:
     """``/search`` under ``clients`` concurrent clients beside the raw in-process rate, in ``rounds`` alternating
     stretches of ``seconds / rounds`` each (a load that changes during the run then weighs on both alike), with
     the CPU seconds of the server, of this process (the load generator), and of the raw searches per answer.
-    ``code``: the checkout whose server runs (the raw searches are this checkout's)."""
-    env = {"PORTAL_THREADS": str(threads)} if threads else None
+    ``code``: the checkout whose server runs (the raw searches are this checkout's); ``workers``: its PORTAL_WORKERS.
+    The server's CPU and memory are of its whole process tree (its worker processes)."""
+    env = {"PORTAL_THREADS": str(threads)} if threads else {}
+    if workers:
+        env["PORTAL_WORKERS"] = str(workers)
     load_before = os.getloadavg()[0]
     with PortalProcess(index_dir, env=env, code=code) as portal:
         pid = portal.process.pid
-        start_mb = rss_mb(pid)
+        start_mb, start_pss = tree_rss_mb(pid), tree_pss_mb(pid)
+        processes = len(tree_pids(pid))
         paths = search_paths()
         asyncio.run(_run(portal.base_url, paths, clients, min(5.0, seconds)))  # warm-up, not counted
         raw = RawSearches(index_dir)
-        peak = [rss_mb(pid)]
+        peak = [tree_rss_mb(pid)]
         seen: list[tuple[float, int, str]] = []
         errors: list[str] = []
         web_s = raw_s = server_cpu = client_cpu = raw_cpu = 0.0
         raw_done = 0
         shares = []
         for _round in range(rounds):
-            cpu_before, own_before = process_cpu_s(pid), time.process_time()
+            cpu_before, own_before = tree_cpu_s(pid), time.process_time()
 
             async def sampled() -> tuple[list, list, float]:
                 async def sample() -> None:
                     while True:
-                        peak.append(rss_mb(pid))
+                        peak.append(tree_rss_mb(pid))
                         await asyncio.sleep(0.25)
 
                 sampler = asyncio.create_task(sample())
@@ -114,7 +124,7 @@ def measure_rate(
                     sampler.cancel()
 
             answered, failed, elapsed = asyncio.run(sampled())
-            server_cpu += process_cpu_s(pid) - cpu_before
+            server_cpu += tree_cpu_s(pid) - cpu_before
             client_cpu += time.process_time() - own_before
             seen += answered
             errors += failed
@@ -123,13 +133,15 @@ def measure_rate(
             raw_done, raw_s, raw_cpu = raw_done + done, raw_s + wall, raw_cpu + cpu
             shares.append((len(answered) / elapsed) / (done / wall) if done else 0.0)
         raw.catalog.close()
-        end_mb = rss_mb(pid)
+        end_mb, end_pss = tree_rss_mb(pid), tree_pss_mb(pid)
     latencies = sorted(latency * 1000 for latency, _status, _path in seen)
     web_rate, raw_rate = len(seen) / web_s, raw_done / raw_s
     return {
         "web": {
             "clients": clients,
             "threads": threads or "default",
+            "workers": workers or "default",
+            "processes": processes,
             "code": str(code),
             "seconds": web_s,
             "requests_per_second": web_rate,
@@ -141,6 +153,9 @@ def measure_rate(
             "rss_start_mb": start_mb,
             "rss_peak_mb": max(peak),
             "rss_end_mb": end_mb,
+            # shared pages counted once (the rss figures count them in each worker): at start and end only
+            "pss_start_mb": start_pss,
+            "pss_end_mb": end_pss,
         },
         "raw_searches_per_second": raw_rate,
         "raw_cpu_ms_per_search": raw_cpu / raw_done * 1000,
@@ -185,12 +200,19 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0, help="of load, and as many of raw searches")
     parser.add_argument("--rounds", type=int, default=4, help="alternating stretches of load and raw searches")
     parser.add_argument("--threads", type=int, help="the server's PORTAL_THREADS (default: the portal's own)")
+    parser.add_argument("--workers", type=int, help="the server's PORTAL_WORKERS (default: the portal's own)")
     parser.add_argument("--rate-only", action="store_true", help="leave out the cold start and `portal search`")
     parser.add_argument("--portal-code", type=Path, default=ROOT, help="serve with this checkout's code (rate only)")
     args = parser.parse_args()
     if args.rate_only:
         figures: dict[str, object] = measure_rate(
-            args.index, args.clients, args.seconds, args.rounds, args.threads, args.portal_code.resolve()
+            args.index,
+            args.clients,
+            args.seconds,
+            args.rounds,
+            args.threads,
+            args.portal_code.resolve(),
+            args.workers,
         )
     else:
         figures = measure(args.index, args.clients, args.seconds, args.rounds, args.threads)

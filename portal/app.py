@@ -34,7 +34,7 @@ from portal.errors import (
 from portal.lanes import Lanes, fast_lanes, in_lane
 from portal.openapi import openapi
 from portal.origin import PublicOriginMiddleware
-from portal.pagecache import PageCache
+from portal.pagecache import MAX_BYTES, PageCache
 from portal.preferences import display
 from portal.querylog import QueryLog
 from portal.security import SecurityHeadersMiddleware
@@ -135,9 +135,13 @@ def store_unavailable(request, exc: Exception):
 
 
 def create_app(
-    settings: Settings | None = None, catalog_factory: Callable[[Settings], SearchStore] = open_catalog
+    settings: Settings | None = None,
+    catalog_factory: Callable[[Settings], SearchStore] = open_catalog,
+    processes: int = 1,
 ) -> Starlette:
-    """The portal; ``catalog_factory`` opens the index for each server run (the benchmarks pass another)."""
+    """The portal; ``catalog_factory`` opens the index for each server run (the benchmarks pass another);
+    ``processes``: how many server processes share the machine's cores (``portal serve``'s PORTAL_WORKERS, each
+    running its own app), for the fast lanes of each (portal/lanes.py)."""
     settings = settings or load_settings()
 
     @asynccontextmanager
@@ -153,7 +157,7 @@ def create_app(
         catalog = catalog_factory(settings)
         querylog = QueryLog.from_settings(settings)
         try:
-            yield {"catalog": catalog, "querylog": querylog, "lanes": Lanes(fast_lanes(settings.threads))}
+            yield {"catalog": catalog, "querylog": querylog, "lanes": Lanes(fast_lanes(settings.threads, processes))}
         finally:
             querylog.flush()
             catalog.close()
@@ -181,5 +185,5 @@ def create_app(
     # The history of every document (index/history.py), read-only; a missing file reads as empty.
     app.state.history = History(settings.history_path, readonly=True)
     app.state.templates = make_templates(settings)
-    app.state.page_cache = PageCache()
+    app.state.page_cache = PageCache(MAX_BYTES // max(1, processes))  # the bound is for the server in all
     return app

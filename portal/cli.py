@@ -298,16 +298,23 @@ def _echo_query_log() -> None:
 @cli.command()
 @click.option("--host", default=None, help="Address to bind (PORTAL_HOST, default 127.0.0.1).")
 @click.option("--port", type=int, default=None, help="Port (PORTAL_PORT, default 8000).")
-def serve(host: str | None, port: int | None) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Processes answering requests (PORTAL_WORKERS, default one a core); 1 serves in this process.",
+)
+def serve(host: str | None, port: int | None, workers: int | None) -> None:
     """Serve the public portal."""
-    import uvicorn
-
-    from portal.server import server_config
+    from portal.server import run, server_config
 
     settings = load_settings()
     # The bound address is also the default public host (portal.origin), so the options go into the settings.
     settings = replace(settings, host=host or settings.host, port=port or settings.port)
-    uvicorn.Server(server_config(settings)).run()
+    try:
+        run(server_config(settings, workers=workers or settings.workers))
+    except OSError as exc:  # the address is taken, or not this machine's
+        raise click.ClickException(str(exc)) from exc
 
 
 @cli.command()

@@ -16,10 +16,13 @@ a request) two more rules:
 from __future__ import annotations
 
 import asyncio
+import functools
 import heapq
 import logging
 import resource
 import time
+from collections.abc import Callable
+from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
@@ -72,20 +75,18 @@ def quiet_accept_failures() -> None:
         logger.addFilter(AcceptFailures())
 
 
-def protocol_class(header_timeout: float, max_connections: int) -> type[HttpToolsProtocol]:
-    """uvicorn's httptools protocol with the header timeout and the connection bound (module docstring)."""
-
-    class SheddingProtocol(_Shedding):
-        pass
-
-    SheddingProtocol.header_timeout = header_timeout
-    SheddingProtocol.max_connections = max_connections
-    return SheddingProtocol
+def protocol_class(header_timeout: float, max_connections: int) -> Callable[..., HttpToolsProtocol]:
+    """uvicorn's httptools protocol with the header timeout and the connection bound (module docstring): what
+    uvicorn calls for each connection. A partial of a module-level class, so that it pickles into the worker
+    processes of ``portal serve`` (multiprocessing's spawn) as a class made here would not."""
+    return functools.partial(_Shedding, header_timeout=header_timeout, max_connections=max_connections)
 
 
 class _Shedding(HttpToolsProtocol):
-    header_timeout: float = 10.0
-    max_connections: int = 1000
+    def __init__(self, *args: Any, header_timeout: float, max_connections: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.header_timeout = header_timeout
+        self.max_connections = max_connections
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)

@@ -1,14 +1,15 @@
 """Fast requests compute a core's worth at a time, until one turns out slow: then the next starts beside it.
 
-The views are sync and run on worker threads (at most PORTAL_THREADS). A search is CPU work that holds Python's GIL
+The views are sync and run on worker threads (at most PORTAL_THREADS) of each server process (PORTAL_WORKERS of
+them, one a core by default: portal/server.py). A search is CPU work that holds Python's GIL
 most of the time, so more searches computing at once than there are cores only take turns with it and pay for the
 switching (8 clients, 2 cores: 45 searches/s with 40 threads, 70 with 2; ``python -m bench.web``); as many as the
 cores let the parts that release the GIL (NumPy, reading files) overlap. A fixed pool that small, though, queues
 every request behind as many slow ones (a pasted title at 100,000 documents, the first query on a common term).
 
-:class:`Lanes` keeps both: a request takes one of the *fast lanes* (as many as the machine has cores, at most
-PORTAL_THREADS) to compute; once it has used :data:`SLOW_CPU` seconds of CPU, or :data:`STALLED` seconds have
-passed, it leaves its lane, still computing, and the next request takes it. Slow searches then hold up nothing but
+:class:`Lanes` keeps both: a request takes one of the *fast lanes* (the process's share of the cores, at least one,
+at most PORTAL_THREADS) to compute; once it has used :data:`SLOW_CPU` seconds of CPU, or :data:`STALLED` seconds
+have passed, it leaves its lane, still computing, and the next request takes it. Slow searches then hold up nothing but
 themselves, and fast ones run as the GIL runs them best. Slowness is counted in the thread's own CPU time first: on
 a busy machine every request takes longer by the clock while it waits for a core, and more threads would not make
 it faster. The worker threads stay the cap: at most PORTAL_THREADS requests compute at once, however many are slow.
@@ -21,7 +22,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import os
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -31,13 +31,16 @@ from anyio import to_thread
 from starlette.requests import Request
 from starlette.responses import Response
 
+from portal.settings import cores
+
 SLOW_CPU = 0.1  # CPU seconds after which a request leaves the fast lane (the corpus's p95 search is 26 ms)
 STALLED = 0.5  # seconds by the clock after which it leaves anyway (waiting for a disk, say, or for a thread)
 
 
-def fast_lanes(threads: int) -> int:
-    """Requests computing at once while none is slow: the machine's cores, at most ``threads`` (PORTAL_THREADS)."""
-    return max(1, min(os.cpu_count() or 1, threads))
+def fast_lanes(threads: int, processes: int = 1) -> int:
+    """Requests one server process computes at once while none is slow: its share of the machine's cores when
+    ``processes`` of them answer (PORTAL_WORKERS; at least one lane), at most ``threads`` (PORTAL_THREADS)."""
+    return max(1, min(cores() // max(1, processes), threads))
 
 
 T = TypeVar("T")

@@ -5,7 +5,8 @@ for it paid that again: 100 requests for it, answered or abandoned, were 100 ren
 view's 200 responses, keyed on the store's :meth:`~index.query.protocols.SearchStore.version` (so a commit or a
 swap renews them), the day in Beijing (a document's page carries it as 引用日期), the request's path and query,
 its public origin (the canonical links) and the large-text cookie (the page's layout). At most ``MAX_BYTES`` are
-kept, least recently used dropped first; a body larger than a quarter of that is not kept.
+kept by the server (each of its worker processes keeps its share: portal/app.py), least recently used dropped
+first; a body larger than a quarter of that is not kept.
 """
 
 from __future__ import annotations

@@ -7,33 +7,63 @@ from the settings (:mod:`portal.origin`), so a proxy in front sets PORTAL_BASE_U
 from __future__ import annotations
 
 import contextlib
+import functools
+import logging
+import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 import uvicorn
 from starlette.applications import Starlette
+from uvicorn.supervisors import Multiprocess
 
-from portal.app import create_app
 from portal.connections import BACKLOG, connection_limit, protocol_class, quiet_accept_failures
 from portal.settings import Settings
 
+if TYPE_CHECKING:
+    from index.query.protocols import SearchStore
+
+log = logging.getLogger("uvicorn.error")
 STARTUP_TIMEOUT = 30.0  # seconds
+WORKER_HEALTHCHECK = 60  # seconds (server_config)
 
 
-def server_config(settings: Settings, app: Starlette | None = None, log_level: str = "info") -> uvicorn.Config:
-    """The uvicorn configuration for the portal (or ``app``) on ``settings.host``:``settings.port``.
+def server_config(
+    settings: Settings,
+    app: Starlette | None = None,
+    log_level: str = "info",
+    workers: int = 1,
+    catalog_factory: Callable[[Settings], SearchStore] | None = None,
+) -> uvicorn.Config:
+    """The uvicorn configuration for the portal (or ``app``) on ``settings.host``:``settings.port``, served by
+    :func:`run` in ``workers`` processes (``portal serve`` passes PORTAL_WORKERS; ``app`` is served in one).
 
-    Idle connections are shed (portal/connections.py): PORTAL_HEADER_TIMEOUT for a request's headers,
-    PORTAL_KEEPALIVE_TIMEOUT between requests, at most PORTAL_MAX_CONNECTIONS open (below the open-file limit).
+    Without ``app``, each process makes its own portal when it starts (:func:`worker_app`), its store opened by
+    ``catalog_factory`` (default :func:`portal.app.open_catalog`). Multiprocessing's spawn pickles the configuration
+    into the workers, so the factory must be a module's function or a partial of one (an app does not pickle).
+    Idle connections are shed
+    (portal/connections.py): PORTAL_HEADER_TIMEOUT for a request's headers, PORTAL_KEEPALIVE_TIMEOUT between
+    requests, at most PORTAL_MAX_CONNECTIONS open in all (each process holds its share, below its open-file limit).
+    Raises ValueError for ``app`` with more than one worker.
     """
+    if app is not None and workers > 1:
+        raise ValueError("an app object is served in one process; worker processes make their own")
     quiet_accept_failures()
+    share = -(-settings.max_connections // workers)  # rounded up
     return uvicorn.Config(
-        app or create_app(settings),
+        app or functools.partial(worker_app, settings, workers, catalog_factory),
+        factory=app is None,
+        workers=workers,
+        # seconds a worker has to answer the supervisor's health check, its start included (spawning Python and
+        # importing the portal takes seconds on a busy machine; uvicorn's 5 had workers killed as hung at start)
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK,
         host=settings.host,
         port=settings.port,
         loop="uvloop",  # libuv's event loop: a request's turn through the loop at a fraction of asyncio's cost
-        http=protocol_class(settings.header_timeout, connection_limit(settings.max_connections)),
+        # uvicorn calls this for each connection; it need not be a class (mypy reads uvicorn's annotation so)
+        http=protocol_class(settings.header_timeout, connection_limit(share)),  # type: ignore[arg-type]
         backlog=BACKLOG,
         # uvicorn annotates whole seconds, but only hands the value to loop.call_later, which takes any number
         timeout_keep_alive=settings.keepalive_timeout,  # type: ignore[arg-type]
@@ -42,6 +72,74 @@ def server_config(settings: Settings, app: Starlette | None = None, log_level: s
         lifespan="on",
         log_level=log_level,
     )
+
+
+def worker_app(
+    settings: Settings, processes: int, catalog_factory: Callable[[Settings], SearchStore] | None = None
+) -> Starlette:
+    """The portal of one of ``processes`` server processes (each has its own index reader, page cache, fast lanes
+    and query log counts; the query log's file is merged under a lock: portal/querylog.py)."""
+    # imported here: the supervisor of the workers never loads the portal (27 MB resident rather than 60)
+    from portal.app import create_app, open_catalog
+
+    quiet_accept_failures()  # this process's asyncio logger (a worker does not inherit the parent's filters)
+    return create_app(settings, catalog_factory or open_catalog, processes=processes)
+
+
+def run(config: uvicorn.Config) -> None:
+    """Serve ``config`` until SIGINT or SIGTERM: in this process, or in ``config.workers`` processes under uvicorn's
+    supervisor (``uvicorn.supervisors.Multiprocess``: it starts a worker again when one dies or stops answering its
+    health check, and SIGTERM stops them all; SIGHUP replaces them one by one, SIGTTIN and SIGTTOU add and remove
+    one), each on a listening socket of its own (:class:`WorkerListeners`). Searches hold Python's GIL, so the
+    threads of one process take turns on one core; processes compute on every core.
+
+    Raises OSError if the address cannot be bound.
+    """
+    if config.workers > 1:
+        listeners = WorkerListeners(config.host, config.port, config.backlog)
+        log.info("portal serving on http://%s:%d in %d processes", config.host, config.port, config.workers)
+        Multiprocess(config, sockets=listeners).run()
+    else:
+        uvicorn.Server(config).run()
+
+
+class WorkerListeners(list[socket.socket]):
+    """The listening sockets uvicorn's supervisor hands each worker: none in the supervisor, and pickled into a
+    worker (multiprocessing's spawn pickles what a worker is given) one socket of the worker's own, bound to
+    ``host``:``port`` with SO_REUSEPORT, so that the kernel spreads new connections over the workers by a hash of
+    their addresses. One socket shared by all wakes every idle worker at each connection, and the first to run
+    accepts all that are waiting: 8 clients connecting at once landed 7 or 8 on one worker, the other idle.
+
+    Raises OSError (its message naming the address) if ``host``:``port`` cannot be bound, in the supervisor, before
+    any worker starts.
+    """
+
+    def __init__(self, host: str, port: int, backlog: int) -> None:
+        super().__init__()
+        self.host, self.port, self.backlog = host, port, backlog
+        _reuse_port(host, port, backlog, listen=False).close()  # the address can be bound: fail here, not in each
+
+    def __reduce__(self) -> tuple[Callable[..., list[socket.socket]], tuple[str, int, int]]:
+        return _worker_listener, (self.host, self.port, self.backlog)
+
+
+def _worker_listener(host: str, port: int, backlog: int) -> list[socket.socket]:
+    return [_reuse_port(host, port, backlog)]
+
+
+def _reuse_port(host: str, port: int, backlog: int, listen: bool = True) -> socket.socket:
+    """A TCP socket bound to ``host``:``port`` with SO_REUSEPORT (and listening, with ``listen``)."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.bind((host, port))
+        if listen:
+            sock.listen(backlog)
+    except OSError as exc:
+        sock.close()
+        raise OSError(exc.errno, f"cannot listen on {host}:{port}: {exc.strerror}") from exc
+    return sock
 
 
 @contextlib.contextmanager

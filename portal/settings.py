@@ -46,8 +46,14 @@ PORTAL_SETTINGS = (
     Setting(
         "PORTAL_THREADS",
         "4",
-        "requests `portal serve` computes at once: as many as there are cores, and past them a request that has "
-        "computed 0.1 s makes room for the next (portal/lanes.py); the cap on slow ones",
+        "requests each process of `portal serve` computes at once: as many as its share of the cores, and past them "
+        "a request that has computed 0.1 s makes room for the next (portal/lanes.py); the cap on slow ones",
+    ),
+    Setting(
+        "PORTAL_WORKERS",
+        "",
+        "processes `portal serve` answers in (default: one a core); each holds its own copy of the index's arrays, "
+        "so memory grows with them (portal/server.py)",
     ),
     Setting("PORTAL_MAX_CONNECTIONS", "1000", "connections `portal serve` holds open at once (the longest idle shed)"),
     Setting("PORTAL_HEADER_TIMEOUT", "10", "seconds a request's headers may take to arrive"),
@@ -108,6 +114,7 @@ class Settings:
     query_log_days: int
     hot_blocklist: Path
     threads: int = 4  # PORTAL_THREADS: the worker threads of the sync views (anyio's default limiter)
+    workers: int = 1  # PORTAL_WORKERS: the processes of `portal serve` (load_settings: one a core by default)
     store: str = "whoosh"  # STORES
     manticore: str = ""  # the cluster layout (index/cluster/topology.py), for store "manticore"
     query_log_max_queries: int = 10_000  # PORTAL_QUERY_LOG_MAX_QUERIES
@@ -182,6 +189,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         query_log_days=int(_value("PORTAL_QUERY_LOG_DAYS", env)),
         hot_blocklist=Path(_value("PORTAL_HOT_BLOCKLIST", env)),
         threads=_threads(_value("PORTAL_THREADS", env)),
+        workers=_workers(env.get("PORTAL_WORKERS", "")),
         store=_store(_value("PORTAL_STORE", env), _value("PORTAL_MANTICORE", env)),
         manticore=_value("PORTAL_MANTICORE", env),
         query_log_max_queries=_positive("PORTAL_QUERY_LOG_MAX_QUERIES", env),
@@ -219,6 +227,21 @@ def _threads(value: str) -> int:
     """PORTAL_THREADS, checked: ValueError unless a whole number from 1 to 64."""
     if not value.strip().isdigit() or not 1 <= int(value) <= 64:
         raise ValueError(f"PORTAL_THREADS must be a whole number from 1 to 64, not {value!r}")
+    return int(value)
+
+
+def cores() -> int:
+    """The cores this process may run on (its CPU affinity, which a container or ``taskset`` narrows)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _workers(value: str) -> int:
+    """PORTAL_WORKERS, checked: the cores (:func:`cores`) when empty, else ValueError unless a whole number from 1
+    to 64."""
+    if not value.strip():
+        return min(64, cores())
+    if not value.strip().isdigit() or not 1 <= int(value) <= 64:
+        raise ValueError(f"PORTAL_WORKERS must be a whole number from 1 to 64, not {value!r}")
     return int(value)
 
 

@@ -56,3 +56,35 @@ def test_readme_states_the_commit_interval_the_writer_uses():
     assert stated, "README.md no longer says how often an ingest commits"
     assert int(stated[1].replace(",", "")) == writer.CHUNK_DOCS
     assert int(stated[2]) * 1_000_000 == writer.CHUNK_CHARS
+
+
+def test_portal_workers_defaults_to_the_cores_and_a_bad_count_is_named():
+    from portal.settings import cores
+
+    assert load_settings({}).workers == min(64, cores())
+    assert load_settings({"PORTAL_WORKERS": "3"}).workers == 3
+    for bad in ("0", "many", "-2", "65"):
+        with pytest.raises(ValueError, match="PORTAL_WORKERS"):
+            load_settings({"PORTAL_WORKERS": bad})
+
+
+@pytest.mark.parametrize(
+    ("cores", "threads", "processes", "lanes"),
+    [(2, 4, 1, 2), (2, 4, 2, 1), (2, 4, 4, 1), (8, 4, 2, 4), (8, 2, 2, 2), (1, 4, 1, 1)],
+)
+def test_each_server_process_computes_in_its_share_of_the_cores(monkeypatch, cores, threads, processes, lanes):
+    """Fast lanes (portal/lanes.py): the cores shared out among PORTAL_WORKERS processes, at least one, at most
+    PORTAL_THREADS."""
+    from portal import lanes as lanes_module
+
+    monkeypatch.setattr(lanes_module, "cores", lambda: cores)
+    assert lanes_module.fast_lanes(threads, processes) == lanes
+
+
+def test_the_page_cache_bound_is_shared_out_among_the_server_processes(tmp_path):
+    from portal.app import create_app
+    from portal.pagecache import MAX_BYTES
+
+    settings = load_settings({"PORTAL_INDEX_DIR": str(tmp_path / "index")})
+    assert create_app(settings).state.page_cache.max_bytes == MAX_BYTES
+    assert create_app(settings, processes=2).state.page_cache.max_bytes == MAX_BYTES // 2

@@ -1,0 +1,156 @@
+"""``portal serve`` in several processes (PORTAL_WORKERS; portal/server.py): every worker answers, each sees a
+re-ingest and answers 503 for a damaged index, and a slow search in one holds up no other search (portal/lanes.py,
+as tests/web/test_web_lanes.py for one process). Real servers over real indexes; nothing is timed.
+
+Which worker takes a connection is the kernel's choice (SO_REUSEPORT spreads them by a hash of their addresses),
+so the tests hold CONNECTIONS open at once and check that each worker holds some: the chance that all go to one
+of two workers is 2 in 2**16.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+import pytest
+from helpers import build_index, store_environment
+
+from bench.load import PortalProcess
+from index.whoosh import generations
+from index.whoosh.ingest import ingest_paths
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCUMENTS = ROOT / "documents"
+HELD_SERVER = Path(__file__).with_name("held_server.py")
+CONNECTIONS = 16
+
+
+def serving(index_dir: Path, command: list[str] | None = None) -> PortalProcess:
+    """``portal serve`` (or ``command``) with two workers on the store standing for ``index_dir``."""
+    # connections are held open across an ingest
+    env = {**store_environment(index_dir), "PORTAL_WORKERS": "2", "PORTAL_KEEPALIVE_TIMEOUT": "300"}
+    return PortalProcess(index_dir, env=env, command=command)
+
+
+@contextlib.contextmanager
+def held_connections(
+    server: PortalProcess,
+) -> Iterator[tuple[list[http.client.HTTPConnection], Callable[[], dict[int, int]]]]:
+    """CONNECTIONS connections to the server's two workers, held open for the block, and what tells how many of
+    them each worker holds (its sockets past those it held idle)."""
+    workers = server.worker_pids()
+    assert len(workers) == 2, server.server_log()[-3000:]
+    idle = {pid: sockets(pid) for pid in workers}
+    opened = [http.client.HTTPConnection("127.0.0.1", server.port, timeout=60) for _ in range(CONNECTIONS)]
+    try:
+        yield opened, lambda: {pid: sockets(pid) - idle[pid] for pid in workers}
+    finally:
+        for connection in opened:
+            connection.close()
+
+
+def sockets(pid: int) -> int:
+    """The sockets a process holds open (its listener and its connections)."""
+    return sum(1 for fd in Path(f"/proc/{pid}/fd").iterdir() if os.readlink(fd).startswith("socket:"))
+
+
+def search_total(connection: http.client.HTTPConnection, q: str) -> int:
+    connection.request("GET", "/search.json?q=" + quote(q))
+    response = connection.getresponse()
+    body = response.read()
+    assert response.status == 200, body[:500]
+    return json.loads(body)["total"]
+
+
+def test_every_worker_answers_its_share_of_the_connections(web_index: Path) -> None:
+    with serving(web_index) as server, held_connections(server) as (opened, holding):
+        totals = [search_total(connection, "低保") for connection in opened]
+        held = holding()
+    assert all(total > 0 for total in totals) and len(set(totals)) == 1
+    assert all(held.values()), f"a worker took no connection: {held}"
+
+
+def test_every_worker_sees_a_reingest(tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    build_index([DOCUMENTS / "siyang-2016-wubao-gongyang-biaozhun.txt"], index_dir)
+    with serving(index_dir) as server, held_connections(server) as (opened, holding):
+        before = [search_total(connection, "公积金") for connection in opened]
+        held = holding()
+        build_index([DOCUMENTS / "suqian-gjj-2019-jiaocun-jishu-tiaozheng.json"], index_dir)
+        after = [search_total(connection, "公积金") for connection in opened]
+    assert all(held.values()), f"a worker took no connection: {held}"
+    assert before == [0] * CONNECTIONS
+    assert after == [1] * CONNECTIONS, "a worker answered from the index before the ingest"
+
+
+def test_every_worker_answers_503_for_a_segment_damaged_while_it_runs(tmp_path: Path) -> None:
+    """As tests/test_damage.py for one process: a look-up reading a damaged block answers the damage page."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for n in range(6):
+        record = {
+            "索引号": f"014319733/2024-{n:05d}",
+            "标题": f"第{n}号低保通知",
+            "正文": f"第{n}号通知：低保标准提高。",
+        }
+        (docs / f"{n}.json").write_text(json.dumps(record, ensure_ascii=False), "utf-8")
+    index_dir = tmp_path / "index"
+    ingest_paths([docs], index_dir)
+    env = {"PORTAL_STORE": "whoosh", "PORTAL_WORKERS": "2", "PORTAL_KEEPALIVE_TIMEOUT": "300"}
+    with PortalProcess(index_dir, env=env) as server, held_connections(server) as (opened, holding):
+        before = [search_total(connection, "低保") for connection in opened]
+        held = holding()
+        [segment] = generations.current_generation(index_dir).glob("MAIN_*.seg")
+        data = bytearray(segment.read_bytes())
+        for at in range(len(data) // 4, 3 * len(data) // 4, 7):  # half the segment garbled
+            data[at] ^= 0x55
+        segment.write_bytes(bytes(data))
+        after = []
+        for connection in opened:
+            connection.request("GET", "/doc/014319733/2024-00001")
+            response = connection.getresponse()
+            after.append((response.status, "检索索引已损坏" in response.read().decode()))
+    assert all(held.values()), f"a worker took no connection: {held}"
+    assert before == [6] * CONNECTIONS
+    assert after == [(503, True)] * CONNECTIONS
+
+
+@pytest.fixture
+def held(web_index: Path, tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """tests/web/held_server.py on the web index: two workers whose slow searches the folder steers."""
+    folder = tmp_path / "held"
+    folder.mkdir()
+    with serving(web_index, [sys.executable, str(HELD_SERVER), str(folder)]) as server:
+        try:
+            yield server.base_url, folder
+        finally:
+            (folder / "release").touch()
+
+
+def test_a_fast_search_is_answered_while_two_slow_ones_compute_in_the_workers(held) -> None:
+    base_url, folder = held
+    slow_path = "/search.json?q=" + quote("慢检索")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        slow = [pool.submit(httpx.get, base_url + slow_path, timeout=120) for _ in range(2)]
+        deadline = time.monotonic() + 60
+        while len(list(folder.glob("started-*"))) < 2:
+            assert time.monotonic() < deadline, "a slow search never started"
+            time.sleep(0.05)
+        # Both slow searches are computing (neither ends before "release" exists). The fast one must get through.
+        fast = httpx.get(base_url + "/search.json?q=" + quote("低保"), timeout=30)
+        still_running = len(list(folder.glob("started-*")))
+        assert not any(future.done() for future in slow)
+        (folder / "release").touch()
+        answers = [future.result() for future in slow]
+    assert fast.status_code == 200 and fast.json()["total"] > 0
+    assert still_running == 2, "the fast search was answered only after a slow one ended"
+    assert [answer.status_code for answer in answers] == [200, 200]
