@@ -216,6 +216,20 @@ def test_json_texts_written_one_after_another_are_all_read(tmp_path, content):
     assert [item.locator for item in items] == ["record 1", "record 2", "record 3"]
 
 
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param('{"title": "甲"},\n{"title": "乙"},\n{"title": "丙"}\n', id="comma after"),
+        pytest.param('{"title": "甲"}\n,{"title": "乙"}\n,{"title": "丙"}\n', id="comma first"),
+    ],
+)
+def test_objects_one_a_line_with_commas_between_them_are_all_read(tmp_path, content):
+    """Items written as an array's elements, one a line, without the brackets: the lines with a comma were errors."""
+    path = tmp_path / "items.jsonl"
+    path.write_text(content, "utf-8")
+    assert _items(path) == ["甲", "乙", "丙"]
+
+
 @real_inputs
 def test_search_responses_saved_back_to_back_give_every_record():
     """exports9.json's excerpt of nanjing-pro.json: three records, ``][``, three more (one an 信息公开 record)."""
