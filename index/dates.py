@@ -5,8 +5,10 @@ Accepted: ``2018-04-10``, ``2018/4/10``, ``2018.04.10``, ``2018年4月10日``, `
 ``20180410172900``), a date with a time after it, a year and month or a bare year (kept partial),
 Chinese numerals whatever stands for zero (``二〇一八年四月十日``, ``二零一八``, ``二O一八年元月``,
 ``廿一日``), and Unix timestamps in seconds or milliseconds (CMS exports: ``1619712000``,
-``1619712000000``), read in China's time zone. A spreadsheet's day number (``42606``, a date cell saved as its
-value) is read only where a field is known to hold a date (:func:`spreadsheet_day`).
+``1619712000000``), read in China's time zone, and a spreadsheet's year-last ``1/24/2020`` (month first, as Excel
+writes a date cell in CSV; ``24/1/2020`` where the first number cannot be a month). A spreadsheet's day number
+(``42606``, a date cell saved as its value) is read only where a field is known to hold a date
+(:func:`spreadsheet_day`).
 """
 
 from __future__ import annotations
@@ -31,6 +33,10 @@ _DATE = re.compile(
     r"(?:(?:年|[-/.])\s*(?P<month>\d{1,2})(?!\d)\s*(?:(?:月|[-/.])\s*(?:(?P<day>\d{1,2})(?!\d)\s*日?)?)?)?"
     r"\s*年?"
 )
+# A date written year last with slashes (1/24/2020, 2/1/2020 0:00:00): Excel's and Windows' en-US form, the one a
+# spreadsheet saved as CSV writes a date cell in. Chinese sources write the year first; so month first, unless the
+# first number cannot be a month (24/1/2020, the en-GB form: day first).
+_YEAR_LAST = re.compile(r"(?<![\d/])(?P<first>\d{1,2})/(?P<second>\d{1,2})/(?P<year>(?:19|20)\d{2})(?![\d/])")
 # Digits only: YYYYMMDD, YYYYMMDDhhmmss, YYYYMM; or a timestamp (9–10 digits: seconds; 12–13: milliseconds).
 _COMPACT = re.compile(r"(?P<year>(?:19|20)\d{2})(?P<month>\d{2})(?:(?P<day>\d{2})(?:\d{6})?)?")
 # A .NET JSON serialiser's date: milliseconds since 1970, an optional zone offset (/Date(1688000000000+0800)/).
@@ -89,9 +95,20 @@ def parse_date(value: Any, *, whole: bool = False) -> ParsedDate | None:
     text = _NUMERAL_RUN.sub(_arabic, text.replace("元月", "一月"))
     text = _LATIN_ZERO.sub(lambda match: match.group(0).translate(_O_TO_ZERO), text)
     match = _DATE.fullmatch(text) if whole else _DATE.search(text)
+    year_last = _YEAR_LAST.fullmatch(text) if whole else _YEAR_LAST.search(text)
+    if year_last and (not match or year_last.start() < match.start()) and (read := _month_first(year_last)):
+        return read
     if not match:
         return None
     iso = valid_iso(int(match["year"]), _int(match["month"]), _int(match["day"]))
+    return ParsedDate(iso) if iso else None
+
+
+def _month_first(match: re.Match[str]) -> ParsedDate | None:
+    """The date a year-last match (see _YEAR_LAST) writes: month first, day first where the first number is over 12."""
+    first, second = int(match["first"]), int(match["second"])
+    month, day = (second, first) if first > 12 else (first, second)
+    iso = valid_iso(int(match["year"]), month, day)
     return ParsedDate(iso) if iso else None
 
 

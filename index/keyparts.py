@@ -181,8 +181,10 @@ def plausible(field: str, value: Any, key: str = "") -> bool:
         return is_doc_no(text)
     if field == "publisher":
         from index.labels import is_organisation  # imported here: labels imports this module
+        from index.publishers import office_of_website
 
-        return is_organisation(text)
+        # An office's website (国家卫生健康委员会网站) stands for the office, as a page's 来源 does (publishers).
+        return is_organisation(text) or bool(office_of_website(text))
     if field == "validity":
         return is_validity(text)
     if field == "category":
@@ -218,13 +220,21 @@ _TITLE_WORDS = frozenset(("title", "bt", "doctitle", "biaoti"))
 
 def is_title_line(text: str) -> bool:
     """Whether a string can be a title given under a title's key: one line of at most 200 characters with two or
-    more Chinese characters, not a date, an address or a 文号 alone."""
+    more Chinese characters, not a date, an address or a 文号 alone. A numbered 公告 or 通告 with its issuer
+    (某指挥部通告（第1号）, 财政部公告2023年第30号) is how such a document is titled: under a title's key, its title."""
     return (
         0 < len(text) <= 200
         and "\n" not in text
         and len(_CJK.findall(text)) >= 2
-        and not (is_date(text) or is_url(text) or is_doc_no(text))
+        and not (is_date(text) or is_url(text) or (is_doc_no(text) and not _numbered_notice(text)))
     )
+
+
+def _numbered_notice(text: str) -> bool:
+    from index.identifiers import parse_doc_no
+
+    parsed = parse_doc_no(text)
+    return parsed is not None and parsed.kind in ("公告", "通告")
 
 
 def is_title(text: str) -> bool:

@@ -495,7 +495,7 @@ def title_step(record: RawRecord, raw: Any, heading: str, body: str) -> Step[tup
 
     Raises RejectedRecord when there is neither title nor body.
     """
-    title = clean_line(raw)
+    title = printed_once(clean_line(raw))
     if title:
         # The title printed over the text (a page's <h1>, a Markdown "# 标题"), or under its 文号.
         first = body.split("\n\n", 1)[0]
@@ -516,6 +516,30 @@ def title_step(record: RawRecord, raw: Any, heading: str, body: str) -> Step[tup
     return (body.split("\n", 1)[0][:80], body), [
         Finding("no_title", "title", "缺少标题，取正文首行（no title; the body's first line is used）")
     ]
+
+
+# A title written twice: a crawler took a list item's full title (its link's title attribute) and then its shown
+# text, the list's copy, whole or cut with an ellipsis (广州市…的通知广州市…的通知, 广州市…指引的通知广州市…肺炎...).
+_ELLIPSIS_END = re.compile(r"\s*(?:\.{3,}|…+)$")
+_MIN_COPY = 6  # the shortest second copy taken for one: a shorter repeat may be the title's own words
+_MAX_TWICE = 600  # longer values are never a list item's title twice (and the search is quadratic)
+
+
+def printed_once(title: str) -> str:
+    """``title`` once where it is written twice in a row: ``A A`` (whitespace between them or none), or ``A`` followed
+    by its own start cut with ``...`` / ``…``, as a list shows a long title. Anything else is returned as it is."""
+    if len(title) > _MAX_TWICE:
+        return title
+    shown = _ELLIPSIS_END.sub("", title)
+    cut = shown != title
+    head = shown[:_MIN_COPY]
+    at = shown.find(head, len(shown) // 2)  # the second copy starts with the first's head, in the second half
+    while 0 < at <= len(shown) - _MIN_COPY:
+        whole, copy = shown[:at].rstrip(), shown[at:]
+        if whole.startswith(copy) if cut else whole == copy:
+            return whole
+        at = shown.find(head, at + 1)
+    return title
 
 
 # A title glued to the text after it (exports that lost the line break) is cut off only when it is

@@ -129,9 +129,16 @@ def resolve_publishers(
 _WEBSITE = re.compile(r"(?:(?:门户)?网站|管理员)$")
 
 
+def office_of_website(name: str) -> str:
+    """The office whose website or CMS account ``name`` names (发展改革委网站 → 发展改革委), or "" where it names
+    none (中国政府网, a page's own title)."""
+    office = _WEBSITE.sub("", name.strip())
+    return office if office != name.strip() and is_organisation_name(office) else ""
+
+
 def _resolve(name: str, site: str, org_code: str, table: PublisherTable) -> Resolved:
-    office = _WEBSITE.sub("", name)
-    if office != name and is_organisation_name(office):
+    office = office_of_website(name)
+    if office:
         found = _resolve(office, site, org_code, table)
         return Resolved(name, found.name, found.how or "website")
     by_code = table.by_code.get(org_code.upper()) if org_code else None

@@ -147,3 +147,24 @@ def test_a_value_under_a_key_read_by_its_words_is_judged_as_its_field_reads_it(v
         [("title", "国务院办公厅关于印发全国深化“放管服”改革工作要点的通知"), ("publishDepartment", value)], guess=True
     )
     assert field_value("publisher", fields["publisher"])[0] == "国务院办公厅"
+
+
+def test_a_numbered_notice_under_a_title_key_is_the_title(tmp_path):
+    # A 通告 titled by its issuer and number (广州.csv, LonelyQuantum/CovidPolicy_Spider: fidelity exports9.json)
+    # was read as a 文号 alone under infoTitle, and the record gave no document.
+    title = "广州市防控新型冠状病毒感染的肺炎疫情工作指挥部通告（第1号）"
+    [doc] = _read(
+        tmp_path, {"data": [{"infoTitle": title, "publishedAt": "2020-01-26", "pubOrgName": "广州市卫生健康委员会"}]}
+    )
+    assert doc["title"] == title
+    assert map_fields([("infoTitle", "穗府〔2020〕1号")], guess=True)[0].get("title") is None  # a bare 文号 is none
+
+
+def test_an_offices_website_under_a_publisher_key_is_the_office(tmp_path):
+    # 来源 国家卫生健康委员会网站 (广州.csv) is the office under any key naming a publisher, as under 来源.
+    record = {"title": "关于依法科学精准做好新冠肺炎疫情防控工作的通知", "createDate": "2020-02-27"}
+    for key in ("source", "publishDepartment", "docAgency"):
+        [doc] = _read(tmp_path, {"data": [{**record, key: "国家卫生健康委员会网站"}]})
+        assert doc["publisher"] == ["国家卫生健康委员会"], key
+    [doc] = _read(tmp_path, {"data": [{**record, "docAgency": "中国政府网"}]})  # a portal names no office
+    assert doc["publisher"] in ("", [])

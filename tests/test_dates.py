@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from helpers import DOCUMENTS, shared_path
+from helpers import DOCUMENTS, real_inputs, shared_path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bench.fidelity import COLLECTION, ingest_one, load_manifest
 from index.dates import iso_date, parse_date
 from index.normalise import normalise
 from index.query import SearchRequest
@@ -18,6 +19,8 @@ from index.record import RawRecord
 from index.whoosh.catalog import Catalog
 from index.whoosh.ingest import ingest_paths
 from portal.params import parse_date as filter_date
+
+_GZ_CSV = "pages/lq-guangzhou-notices.csv.gz"
 
 
 @pytest.mark.parametrize(
@@ -56,6 +59,37 @@ from portal.params import parse_date as filter_date
 )
 def test_iso_date(raw, iso):
     assert iso_date(raw) == iso
+
+
+@pytest.mark.parametrize(
+    ("raw", "iso"),
+    [
+        ("1/24/2020", "2020-01-24"),  # Excel's en-US date cell saved as CSV (LonelyQuantum/CovidPolicy_Spider 广州.csv)
+        ("2/1/2020", "2020-02-01"),  # month first where either number could be the month
+        ("4/8/2020 12:00:00 AM", "2020-04-08"),  # with the time Windows prints after it
+        ("24/1/2020", "2020-01-24"),  # day first where the first number cannot be a month
+        ("2/30/2020", "2020"),  # no such day: the year, as before
+        ("2020/1/24", "2020-01-24"),  # year first is read as ever
+    ],
+)
+def test_a_year_last_date_is_read_month_first(raw, iso):
+    assert iso_date(raw) == iso
+
+
+def test_a_year_last_date_is_a_search_filter_too():
+    assert iso_date("1/24/2020", whole=True) == "2020-01-24"
+
+
+@real_inputs
+def test_a_pandas_csv_export_with_m_d_yyyy_dates_gives_each_day():
+    """广州.csv (fidelity exports9.json): every date as Excel's en-US M/D/YYYY, the first column pandas' unnamed
+    index; each record's 公开日期 was read as its year alone."""
+    if not (COLLECTION / _GZ_CSV).is_file():
+        pytest.skip(f"{_GZ_CSV} is absent from {COLLECTION} (the real inputs live outside the repository)")
+    entries = {p["record"]: p for p in load_manifest()["pages"] if p["file"] == _GZ_CSV}
+    for record in (2, 14, 19, 89):  # 1/26/2020, 2/1/2020, 2/5/2020, 4/8/2020
+        got = ingest_one(COLLECTION / _GZ_CSV, "lq-guangzhou-notices.csv", record).values["pub_date"]
+        assert got == entries[record]["expected"]["pub_date"]
 
 
 @pytest.mark.parametrize("zero", ["〇", "○", "◯", "零", "O", "o", "Ｏ", "ｏ", "О", "Ο", "0", "０"])

@@ -229,3 +229,39 @@ def test_a_markdown_body_opening_with_a_comment_is_markdown_and_markup_after_a_c
     assert clean_body("<!--StartFragment--><p>第一段。</p><p>第二段。</p>") == "第一段。\n\n第二段。"
     assert clean_body("<!--StartFragment-->第一段。<br>第二段。") == "第一段。\n\n第二段。"
     assert clean_body("<!-- 未闭合的注释 第一段。") != ""  # a comment never closed does not loop or lose the text
+
+
+@pytest.mark.parametrize(
+    ("raw", "title"),
+    [
+        # A list item's full title, then the list's own copy (LonelyQuantum/CovidPolicy_Spider 广州.json, exports9)
+        ("关于延长免税资格复审申请期限的通知关于延长免税资格复审申请期限的通知", "关于延长免税资格复审申请期限的通知"),
+        ("广州市商务局关于印发工作指引的通知 广州市商务局关于印发工作指引的通知", "广州市商务局关于印发工作指引的通知"),
+        # the list's copy cut with an ellipsis, as the list shows a long title
+        (
+            "广州市卫健委关于印发心理疏导工作方案的通知广州市卫健委关于印发心理...",
+            "广州市卫健委关于印发心理疏导工作方案的通知",
+        ),
+        ("关于疫情防控的通告　（第8号）关于疫情防控的通告　（…", "关于疫情防控的通告 （第8号）"),
+        # not written twice: kept as written
+        ("加油加油", "加油加油"),
+        ("关于印发《办法》的通知...", "关于印发《办法》的通知..."),
+        ("国务院关于国务院关于的通知", "国务院关于国务院关于的通知"),
+    ],
+)
+def test_a_title_written_twice_is_kept_once(raw, title):
+    doc = normalise(RawRecord(source="list.json", locator="record 1", fields={"title": raw, "body": "正文。"}))
+    assert doc.title == title
+
+
+@real_inputs
+def test_a_notice_list_export_with_every_title_written_twice_gives_each_title_once():
+    """广州.json (fidelity exports9.json): each hit's title is the link's full title followed by its shown text."""
+    from bench.fidelity import COLLECTION, ingest_one, load_manifest, same
+
+    file = "pages/lq-guangzhou-notices.json.gz"
+    if not (COLLECTION / file).is_file():
+        pytest.skip(f"{file} is absent from {COLLECTION} (the real inputs live outside the repository)")
+    for entry in (p for p in load_manifest()["pages"] if p["file"] == file):
+        got = ingest_one(COLLECTION / file, "lq-guangzhou-notices.json", entry["record"]).values["title"]
+        assert same("title", entry["expected"]["title"], got), (entry["record"], got)

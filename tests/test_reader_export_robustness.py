@@ -56,14 +56,27 @@ def file_name(entry_file: str) -> str:
     return Path(entry_file).name.removesuffix(".gz")
 
 
+def _json_texts(text: str) -> list[Any]:
+    """The JSON texts ``text`` holds one after another (commas or whitespace between them), as the JSON reader reads
+    a crawler's appended responses (``][``)."""
+    decoder, values, pos = json.JSONDecoder(), [], 0
+    while (pos := len(text) - len(text[pos:].lstrip(" \t\r\n,"))) < len(text):
+        value, pos = decoder.raw_decode(text, pos)
+        values.append(value)
+    return values
+
+
 def load_records(entry_file: str) -> tuple[str, Records]:
     """The export's kind (json or csv) and its records, in the order the reader yields them."""
     data = gzip.decompress((COLLECTION / entry_file).read_bytes())
     if file_name(entry_file).endswith((".json", ".jsonp")):
-        records = json.loads(unwrap_jsonp(data.decode("utf-8")))
-        if isinstance(records, dict):  # one document, or an API response holding the records (documents_in)
-            records = documents_in(records, DEFAULTS.max_nesting)
-        assert isinstance(records, list) and all(isinstance(item, dict) for item in records), entry_file
+        records = []
+        for value in _json_texts(unwrap_jsonp(data.decode("utf-8"))):  # responses saved back to back: each in turn
+            if isinstance(value, dict):  # one document, or an API response holding the records (documents_in)
+                value = documents_in(value, DEFAULTS.max_nesting)
+            assert isinstance(value, list), entry_file
+            records += value
+        assert all(isinstance(item, dict) for item in records), entry_file
         return "json", records
     try:
         text = data.decode("utf-8-sig")

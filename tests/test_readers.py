@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers import SEED, SEED_INDEX_NO, shared_path
+from helpers import SEED, SEED_INDEX_NO, real_inputs, shared_path
 
 from index.normalise import normalise
 from index.readers import detect_reader, read_file
@@ -180,7 +180,7 @@ def test_a_json_array_cut_short_keeps_the_records_before_the_break(tmp_path):
             '[{"title": "甲"} {"title": "乙"}]', "record 2: not valid JSON: the array never closes", id="no ,"
         ),
         pytest.param('[{"title": "甲"}, {"title": 乙}]', "record 2: not valid JSON: Expecting value", id="bad element"),
-        pytest.param('[{"title": "甲"}] []', ": not valid JSON: text after the array's end", id="extra data"),
+        pytest.param('[{"title": "甲"}] x', ": not valid JSON: text after the records' end", id="extra data"),
         pytest.param('[{"title": "甲"}, ' + "[" * 100_000, "record 2: nested too deep to parse", id="too deep"),
     ],
 )
@@ -190,6 +190,58 @@ def test_a_broken_json_array_keeps_what_comes_before_the_break(tmp_path, content
     first, found = _items(path)
     assert first == "甲"
     assert found.startswith(f"{path}{' ' if error[0] != ':' else ''}{error}")
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param('[{"title": "甲"}][{"title": "乙"}, {"title": "丙"}]', id="arrays back to back"),
+        pytest.param('[{"title": "甲"}]\n[{"title": "乙"}]\n[{"title": "丙"}]', id="an array a line"),
+        pytest.param(
+            '{"data": {"list": [{"title": "甲"}, {"title": "乙"}]}}{"data": {"list": [{"title": "丙"}]}}',
+            id="responses",
+        ),
+        pytest.param(
+            '{\n "title": "甲"\n},\n{\n "title": "乙"\n}\n{\n "title": "丙"\n}', id="objects, some comma-separated"
+        ),
+    ],
+)
+def test_json_texts_written_one_after_another_are_all_read(tmp_path, content):
+    """A crawler appending each saved response to one file (Kira-yoshikage-d/spider-gov nanjing-pro.json: two
+    arrays joined by ``][``) wrote no one JSON text: the records after the first lost their place."""
+    path = tmp_path / "appended.json"
+    path.write_text(content, "utf-8")
+    items = list(read_file(path))
+    assert [item.fields["title"] for item in items] == ["甲", "乙", "丙"]
+    assert [item.locator for item in items] == ["record 1", "record 2", "record 3"]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param('{"title": "甲"},\n{"title": "乙"},\n{"title": "丙"}\n', id="comma after"),
+        pytest.param('{"title": "甲"}\n,{"title": "乙"}\n,{"title": "丙"}\n', id="comma first"),
+    ],
+)
+def test_objects_one_a_line_with_commas_between_them_are_all_read(tmp_path, content):
+    """Items written as an array's elements, one a line, without the brackets: the lines with a comma were errors."""
+    path = tmp_path / "items.jsonl"
+    path.write_text(content, "utf-8")
+    assert _items(path) == ["甲", "乙", "丙"]
+
+
+@real_inputs
+def test_search_responses_saved_back_to_back_give_every_record():
+    """exports9.json's excerpt of nanjing-pro.json: three records, ``][``, three more (one an 信息公开 record)."""
+    from bench.fidelity import COLLECTION, ingest_one, load_manifest, same
+
+    file = "pages/kira-nanjing-pro-arrays.json.gz"
+    if not (COLLECTION / file).is_file():
+        pytest.skip(f"{file} is absent from {COLLECTION} (the real inputs live outside the repository)")
+    for entry in (p for p in load_manifest()["pages"] if p["file"] == file):
+        outcome = ingest_one(COLLECTION / file, "kira-nanjing-pro-arrays.json", entry["record"])
+        assert not outcome.error, (entry["record"], outcome.error)
+        assert all(same(name, want, outcome.values[name]) for name, want in entry["expected"].items()), entry["record"]
 
 
 def test_a_wrapped_export_cut_short_keeps_the_records_before_the_break(tmp_path):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 from index.limits import Limits
@@ -73,7 +73,8 @@ def read(path: Path, bounds: Limits) -> Iterator[RawRecord | ReadError]:
     """The file's records. A top-level array is read element by element, so the records before a break
     (a file cut short, a bad element) are kept and the break is a ReadError naming its record; an object
     (one document, or an export wrapping the list) is parsed whole; cut short, it keeps the records its list holds
-    whole before the break (:func:`_salvaged`)."""
+    whole before the break (:func:`_salvaged`). Several JSON texts one after another (arrays back to back, ``][``;
+    objects, with or without a comma between them: :func:`_one_after_another`) are read in turn."""
     text = unwrap_jsonp(decode(read_whole(path, bounds.max_parse_bytes)).lstrip("\ufeff"))
     if PYTHON_LITERAL.match(text):
         try:
@@ -84,10 +85,16 @@ def read(path: Path, bounds: Limits) -> Iterator[RawRecord | ReadError]:
         return
     start = _after_space(text, 0)
     if text[start : start + 1] == "[":
-        yield from _array(path, text, start + 1, bounds.max_nesting)
+        yield from _one_after_another(path, text, start, bounds)
         return
     try:
         data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        if exc.msg == "Extra data":  # a whole JSON text, then another: a crawler's values one after another
+            yield from _one_after_another(path, text, start, bounds)
+        else:
+            yield from _salvaged(path, text, exc, bounds)
+        return
     except ValueError as exc:
         yield from _salvaged(path, text, exc, bounds)
         return
@@ -172,26 +179,58 @@ def _after_space(text: str, pos: int) -> int:
 _REST_LOST = "; this record and the rest of the file are not read"
 
 
-def _array(path: Path, text: str, pos: int, max_nesting: int) -> Iterator[RawRecord | ReadError]:
-    """The records of the array whose ``[`` ends at ``pos``, each parsed on its own (``raw_decode``)."""
+def _one_after_another(path: Path, text: str, pos: int, bounds: Limits) -> Iterator[RawRecord | ReadError]:
+    """The records of the JSON texts from ``pos`` on, read in turn and numbered on across them: a crawler that
+    appends each saved response to one file writes arrays back to back (``][``: Kira-yoshikage-d/spider-gov
+    nanjing-pro.json) or objects one after another, some with a comma between them. An array is read element by
+    element (:func:`_array`); any other value as a whole file's (:func:`_records`). Text that starts no JSON value
+    ends the reading with a ReadError; the records before it are kept."""
     decoder = json.JSONDecoder()
     number = 0
+    while (pos := _after_space(text, pos)) < len(text):
+        if number and text[pos] == ",":
+            pos = _after_space(text, pos + 1)
+        if text[pos : pos + 1] == "[":
+            read = yield from _array(path, text, pos + 1, bounds.max_nesting, number)
+            if read is None:
+                return  # the array broke off: its ReadError is given
+            number, pos = read
+            continue
+        try:
+            value, pos = decoder.raw_decode(text, pos)
+        except (ValueError, RecursionError):
+            yield ReadError(path, f"not valid JSON: text after the records' end (char {pos}); {_BEFORE_KEPT}")
+            return
+        items = documents_in(embedded_json(value, bounds.max_nesting), bounds.max_nesting)
+        if items is None:
+            yield ReadError(path, "JSON holds no document object and no list of them", f"record {number + 1}")
+            items = []
+        for item in items:
+            number += 1
+            yield _record(path, item, f"record {number}")
+
+
+_BEFORE_KEPT = "the records before it are read"
+
+
+def _array(
+    path: Path, text: str, pos: int, max_nesting: int, number: int = 0
+) -> Generator[RawRecord | ReadError, None, tuple[int, int] | None]:
+    """The records of the array whose ``[`` ends at ``pos``, each parsed on its own (``raw_decode``) and numbered on
+    from ``number``; returns (the last record's number, the position after the ``]``), or None where it broke off."""
+    decoder = json.JSONDecoder()
+    first = number
     while True:
         pos = _after_space(text, pos)
         if text[pos : pos + 1] == "]":
-            end = _after_space(text, pos + 1)
-            if end < len(text):
-                yield ReadError(
-                    path, f"not valid JSON: text after the array's end (char {end}); the records before it are read"
-                )
-            return
-        if number:
+            return number, pos + 1
+        if number > first:
             if text[pos : pos + 1] != ",":
                 what = "the file ends" if pos >= len(text) else f"found {text[pos : pos + 1]!r} at char {pos}"
                 yield ReadError(
                     path, f"not valid JSON: the array never closes ({what}){_REST_LOST}", f"record {number + 1}"
                 )
-                return
+                return None
             pos = _after_space(text, pos + 1)
         number += 1
         locator = f"record {number}"
@@ -199,10 +238,10 @@ def _array(path: Path, text: str, pos: int, max_nesting: int) -> Iterator[RawRec
             item, pos = decoder.raw_decode(text, pos)
         except ValueError as exc:
             yield ReadError(path, f"not valid JSON: {exc}{_REST_LOST}", locator)
-            return
+            return None
         except RecursionError:
             yield ReadError(path, f"nested too deep to parse (thousands of levels){_REST_LOST}", locator)
-            return
+            return None
         yield from _elements(path, item, locator, max_nesting)
 
 

@@ -82,7 +82,9 @@ def read(path: Path, bounds: Limits, passed: Passed | None = None) -> Iterator[R
 
 
 def _line_records(path: Path, locator: str, line: str, bounds: Limits) -> Iterator[RawRecord | ReadError]:
-    """The records (and read errors) one line holds."""
+    """The records (and read errors) one line holds. A comma before or after the line's object is a separator: a
+    crawler that wrote its items as an array's elements, one a line, with no brackets round them (``{…},``)."""
+    line = line.strip().strip(",")
     try:
         item = json.loads(line)
     except ValueError as exc:
