@@ -18,8 +18,11 @@ import pytest
 from helpers import REAL_PAGES, ROOT, present_pages, real_inputs, tune_page, tune_page_right
 
 from bench.fidelity import check_pages, same
+from index.ingest import IngestReport, read_document
+from index.limits import DEFAULTS
 from index.normalise import normalise
 from index.query import SearchRequest
+from index.readers import read_file
 from index.readers.html import parse_html
 from index.whoosh.catalog import Catalog
 from index.whoosh.ingest import ingest_paths
@@ -54,6 +57,34 @@ def test_a_trs_site_group_searchs_pinyin_initial_keys_are_read():
     checks, failed = check_pages(judged)
     assert not failed and {check.field for check in checks} >= {"publisher", "index_no", "category"}
     assert [check for check in checks if not check.right] == []
+
+
+# 3. Labels real pages print: 公文生成日期, 公文种类 ------------------------------------------------------------------
+
+# 安溪县's page text prints `公文生成日期:2025-01-10` over the notice it signs 2025年1月9日; the 国务院 政策文件库 page
+# text prints 公文种类： with 意见 on the next line. Each label gives its field; the same page with the label renamed
+# (a label no table knows) does not, so it is the label that is read.
+LABELS = [
+    ("pages/text10-fjax-pagetext-1.txt.gz", "公文生成日期", "written_date", "2025-01-10"),
+    ("pages/govcn-zck-2.txt.gz", "公文种类", "category_genre", "意见"),
+]
+
+
+def read_page_text(tmp_path: Path, file: str, text: str):
+    path = tmp_path / Path(file).name.removesuffix(".gz")
+    path.write_text(text, "utf-8")
+    doc = read_document(next(iter(read_file(path, DEFAULTS))), DEFAULTS, IngestReport())
+    assert doc is not None
+    return doc
+
+
+@real_inputs
+@pytest.mark.parametrize(("file", "label", "field", "value"), LABELS)
+def test_a_label_real_pages_print_gives_its_field(tmp_path, file, label, field, value):
+    tune_entry(file)
+    text = page_text(file)
+    assert getattr(read_page_text(tmp_path, file, text), field) == value
+    assert getattr(read_page_text(tmp_path, file, text.replace(label, "公文页码")), field) != value
 
 
 # 7. A short name no evidence resolves is kept as printed -------------------------------------------------------
