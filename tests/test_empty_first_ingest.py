@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from helpers import ROOT
+from helpers import REAL_FIXTURES, ROOT, real_inputs
 
 from index.localports import free_port
 from portal.app import create_app
@@ -46,6 +46,21 @@ def test_a_first_ingest_that_adds_nothing_prints_its_report(tmp_path, content, r
     assert "新增 0 份" in done.stdout  # the report's summary line
     if rejected:
         assert f"{export} {rejected}：no title" in done.stdout and "标题无法使用" in done.stdout
+
+
+@real_inputs
+def test_a_real_crawlers_export_of_nothing_is_a_first_ingest_that_adds_nothing(tmp_path):
+    """A scrapy crawl of 江西省生态环境厅's site that yielded no item, exported with ``-O example.json``: scrapy's
+    feed of zero items, ``[`` and ``]`` with two line breaks between (jas0no7/local_spider_jason,
+    local_crawler/example.json; tests/fixtures/exports/README.md). The first ingest of it ended in the
+    EmptyReader ``_perdoc`` crash; it prints its report and adds nothing."""
+    export = REAL_FIXTURES / "exports" / "scrapy-feed-no-items.json"
+    if not export.is_file():
+        pytest.skip(f"{export} is absent (the real inputs live outside the repository)")
+    done = _ingest(tmp_path / "index", export)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "新增 0 份" in done.stdout and "拒收 0 条" in done.stdout
 
 
 def test_an_empty_documents_folder_is_served(tmp_path):
