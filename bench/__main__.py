@@ -452,6 +452,8 @@ def recrawl_rows(recrawl: dict | None, row) -> None:
     at = load_range(recrawl)
     seconds = (recrawl.get("ingest") or {}).get("seconds")
     met = seconds < RECRAWL_LIMIT_S if isinstance(seconds, int | float) else False
+    if recrawl.get("ingest_nice"):  # the nightly recipe's `nice -n N portal ingest` (bench/recrawl.py)
+        label += f" (ingest at nice {recrawl['ingest_nice']})"
     row(f"{label}: ingest wall s", seconds, None, f"< {RECRAWL_LIMIT_S:.0f}", met, at)
     before = (recrawl.get("search_before") or {}).get("p95_ms")
     during = (recrawl.get("search_during") or {}).get("p95_ms")

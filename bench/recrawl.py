@@ -13,7 +13,9 @@ names an index built from ``--data`` (``python -m bench`` passes its own 100,000
    ``--clients`` clients for ``--before`` seconds: the usual p95;
 3. rewrites the crawl in place with ``--changed`` of its documents changed (drawn with ``--seed``: a sentence
    added to the body, the title marked 修订), as a crawler re-writes its file;
-4. runs ``portal ingest -q`` of the crawl on ``run`` (its wall time, CPU and peak memory are the figures) while
+4. runs ``portal ingest -q`` of the crawl on ``run`` under ``nice -n --ingest-nice`` (10 by default: the README's
+   nightly recipe, a batch job that yields the cores to the public server; 0 runs it at the server's priority) (its
+   wall time, CPU and peak memory are the figures) while
    the same load goes on (the p95 during); with ``--nights N``, N such nights one after the other, each changing
    another ``--changed`` of the crawl the night before left (an index built by older code keeps what its code kept
    of each record: the first night reads as that code would, the next as this code does);
@@ -130,9 +132,14 @@ def _load_average() -> list[float]:
     return [round(value, 2) for value in os.getloadavg()]
 
 
-def _ingest(index_dir: Path, data: Path) -> dict[str, object]:
+INGEST_NICE = 10  # the README's nightly recipe: `nice -n 10 portal ingest …`
+
+
+def _ingest(index_dir: Path, data: Path, nice: int = 0) -> dict[str, object]:
+    """``portal ingest -q --json data`` into ``index_dir``, at ``nice`` (the niceness ``nice -n`` adds; 0: none)."""
     env = {"PORTAL_INDEX_DIR": str(index_dir)}
-    run = measured([sys.executable, "-m", "portal", "ingest", "-q", "--json", str(data)], env)
+    command = [sys.executable, "-m", "portal", "ingest", "-q", "--json", str(data)]
+    run = measured(["nice", "-n", str(nice), *command] if nice else command, env)
     report = json.loads(run.stdout)
     counts = {key: len(value) if isinstance(value, list) else value for key, value in report.items()}
     return {
@@ -180,11 +187,12 @@ def run(
     before: float,
     full: bool = False,
     nights: int = 1,
+    ingest_nice: int = INGEST_NICE,
 ) -> dict[str, Any]:
     """The re-crawl of ``crawl`` (the file ``base`` was built from: changed in place for the run, then put back) on
     a copy of ``base`` in ``work``, with the server loaded; its figures (of the first night; ``nights``: one a
     night). ``full``: the baseline, every record of the crawl normalised again (the copy's sources record keeps no
-    fingerprints, as before they were kept)."""
+    fingerprints, as before they were kept). ``ingest_nice``: the re-crawl's ingest runs under ``nice -n`` that much."""
     pristine, index_dir = work / "data.orig.jsonl", work / "run"
     if not pristine.exists():
         shutil.copyfile(crawl, pristine)
@@ -196,7 +204,11 @@ def run(
             for entry in sources.values():
                 entry["versions"] = {key: version[:3] for key, version in (entry.get("versions") or {}).items()}
             record.write_text(json.dumps(sources, ensure_ascii=False), "utf-8")
-    result: dict[str, Any] = {"documents": sum(1 for _ in open(pristine, encoding="utf-8")), "share": share}
+    result: dict[str, Any] = {
+        "documents": sum(1 for _ in open(pristine, encoding="utf-8")),
+        "share": share,
+        "ingest_nice": ingest_nice,
+    }
     try:
         with PortalProcess(index_dir) as portal, Load(portal.base_url, clients) as load:
             time.sleep(min(10.0, before / 2))  # warm-up: not counted
@@ -212,7 +224,7 @@ def run(
                     shutil.copyfile(crawl, source)
                 changed = changed_crawl(source, crawl, share, seed + night)
                 load.phase = f"during-{night}"
-                ingest = _ingest(index_dir, crawl)
+                ingest = _ingest(index_dir, crawl, ingest_nice)
                 load.phase = "after"
                 result["nights"].append(
                     {
@@ -265,6 +277,12 @@ def main() -> None:
     parser.add_argument("--rebuild", action="store_true", help="build the index in --work again")
     parser.add_argument("--baseline", action="store_true", help="first the same re-crawl reading every record")
     parser.add_argument("--nights", type=int, default=1, help="re-crawls one after the other, each measured")
+    parser.add_argument(
+        "--ingest-nice",
+        type=int,
+        default=INGEST_NICE,
+        help=f"the re-crawl's ingest under `nice -n N` ({INGEST_NICE}: the README's nightly recipe; 0: none)",
+    )
     args = parser.parse_args()
     built: dict[str, object] = {}
     if args.index is not None:
@@ -276,9 +294,13 @@ def main() -> None:
         base, crawl, built = prepare(args.work, args.data, args.docs, args.rebuild)
     baseline = None
     if args.baseline:
-        baseline = run(base, crawl, args.work, args.changed, args.seed, args.clients, args.before, full=True)
+        baseline = run(
+            base, crawl, args.work, args.changed, args.seed, args.clients, args.before, True, 1, args.ingest_nice
+        )
         _summary("baseline, every record read", baseline)
-    result = run(base, crawl, args.work, args.changed, args.seed, args.clients, args.before, nights=args.nights)
+    result = run(
+        base, crawl, args.work, args.changed, args.seed, args.clients, args.before, False, args.nights, args.ingest_nice
+    )
     if baseline is not None:
         result["baseline"] = baseline
     if built:

@@ -3,6 +3,8 @@ average it was measured under; the cost curve's and the nightly re-crawl's rows,
 
 from __future__ import annotations
 
+import json
+
 from bench.__main__ import LARGE, table
 from bench.svg import ratio_chart, ratios
 
@@ -210,3 +212,30 @@ def test_a_fidelity_step_skipped_for_want_of_the_real_inputs_is_a_missed_row_say
     why = "needs /nowhere/fidelity (…): real third-party pages are kept outside the repository"
     rows = [row for row in table({"fidelity": {"skipped": why}}).splitlines() if row.startswith("| fields read right")]
     assert rows == [f"| fields read right | not run: {why} | — |  | ≥ 95% held-out, ≥ 98% in all | **missed** | — |"]
+
+
+def test_a_recrawl_whose_ingest_ran_niced_says_so_in_its_rows():
+    recrawl = {
+        "documents": 100_000,
+        "share": 0.01,
+        "ingest_nice": 10,
+        "ingest": {"seconds": 60.0},
+        "search_before": {"p95_ms": 50.0},
+        "search_during": {"p95_ms": 55.0, "failed": 0},
+        "load_before": [1.0, 1.0, 1.0],
+        "load_after": [2.0, 1.0, 1.0],
+    }
+    text = table({"recrawl": recrawl})
+    assert line(text, "nightly re-crawl, 100,000 docs, 1 % changed (ingest at nice 10): ingest wall s")[5] == "met"
+    assert line(text, "nightly re-crawl, 100,000 docs, 1 % changed (ingest at nice 10): /search p95")[5] == "met"
+
+
+def test_the_recrawls_ingest_under_nice_ingests_and_reports(tmp_path):
+    # a real `portal ingest` of a one-record crawl under `nice -n 7`, its JSON report read as without nice
+    from bench import recrawl as bench_recrawl
+
+    crawl = tmp_path / "crawl.jsonl"
+    record = {"title": "关于印发办法的通知", "body": "第一条 为了规范管理。", "url": "http://example.gov.cn/a.html"}
+    crawl.write_text(json.dumps(record, ensure_ascii=False) + "\n", "utf-8")
+    figures = bench_recrawl._ingest(tmp_path / "index", crawl, nice=7)
+    assert figures["added"] == 1 and figures["rejected"] == 0
