@@ -244,7 +244,7 @@ def observe(doc: Document, record: RawRecord, *, at: str | None = None) -> Obser
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str).encode("utf-8")
     raw, content_type = raw_of(record)
     fetch = record.fetch or {}
-    how = "crawl" if fetch else ("export" if record.locator else "file")
+    how = "crawl" if fetch.keys() - {"gone"} else ("export" if record.locator else "file")  # gone alone: a snapshot's
     gone: dict = fetch["gone"] if isinstance(fetch.get("gone"), dict) else {}
     status = gone.get("status") or fetch.get("status")
     return Observation(
