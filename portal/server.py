@@ -98,6 +98,7 @@ def run(config: uvicorn.Config) -> None:
     """
     if config.workers > 1:
         listeners = WorkerListeners(config.host, config.port, config.backlog)
+        config.port = listeners.port  # port 0: the one chosen
         log.info("portal serving on http://%s:%d in %d processes", config.host, config.port, config.workers)
         try:
             Multiprocess(config, sockets=listeners).run()
@@ -121,15 +122,20 @@ class WorkerListeners(list[socket.socket]):
     (:func:`_address_lock`), held while the supervisor runs, against another ``portal serve`` starting in the
     seconds before our workers listen.
 
+    ``port`` 0 takes a port the system chooses, the same for every worker (:attr:`port`).
     Raises OSError (its message naming the address) if ``host``:``port`` cannot be bound or another ``portal serve``
     holds it, in the supervisor, before any worker starts.
     """
 
     def __init__(self, host: str, port: int, backlog: int) -> None:
         super().__init__()
-        self.host, self.port, self.backlog = host, port, backlog
-        self.lock = _address_lock(host, port)
-        _bound(host, port).close()  # the address is free: fail here, not in each worker
+        probe = _bound(host, port)  # the address is free: fail here, not in each worker
+        try:
+            # port 0 is the port the system chose for the probe: every worker on that one, not each on its own
+            self.host, self.port, self.backlog = host, probe.getsockname()[1], backlog
+            self.lock = _address_lock(host, self.port)  # taken while the probe holds the port: no gap between
+        finally:
+            probe.close()
 
     def close(self) -> None:
         """Free the address's lock (the supervisor, once its workers have stopped)."""

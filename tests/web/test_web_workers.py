@@ -13,6 +13,7 @@ import contextlib
 import http.client
 import json
 import os
+import pickle
 import subprocess
 import sys
 import time
@@ -193,3 +194,18 @@ def test_the_address_is_claimed_before_the_workers_listen() -> None:
     finally:
         first.close()
     WorkerListeners("127.0.0.1", port, 8).close()  # free again once the first is closed
+
+
+def test_port_0_is_one_port_for_every_worker() -> None:
+    """PORTAL_PORT=0 with several workers bound each worker to a port of its own, the log saying port 0."""
+    listeners = WorkerListeners("127.0.0.1", 0, 8)
+    try:
+        assert listeners.port != 0
+        workers = [pickle.loads(pickle.dumps(listeners)) for _ in range(2)]  # as spawn hands them over
+        try:
+            assert {sock.getsockname()[1] for [sock] in workers} == {listeners.port}
+        finally:
+            for [sock] in workers:
+                sock.close()
+    finally:
+        listeners.close()
