@@ -63,8 +63,13 @@ def held_connections(
 
 
 def sockets(pid: int) -> int:
-    """The sockets a process holds open (its listener and its connections)."""
-    return sum(1 for fd in Path(f"/proc/{pid}/fd").iterdir() if os.readlink(fd).startswith("socket:"))
+    """The sockets a process holds open (its listener and its connections); a descriptor closed while they are
+    counted (the worker closing a file between the listing and its readlink) is not one."""
+    count = 0
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        with contextlib.suppress(FileNotFoundError):
+            count += os.readlink(fd).startswith("socket:")
+    return count
 
 
 def search_total(connection: http.client.HTTPConnection, q: str) -> int:
