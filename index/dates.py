@@ -104,6 +104,28 @@ def parse_date(value: Any, *, whole: bool = False) -> ParsedDate | None:
     return ParsedDate(iso) if iso else None
 
 
+def shows_day_first(text: str) -> bool:
+    """Whether the year-last dates in ``text`` (a file's first rows) are written day first: one of them has a first
+    number over 12 (24/1/2020) and none a second number over 12 (1/24/2020). A file is written in one order, so its
+    2/1/2020 is then 2 January, where alone it is read month first (:func:`parse_date`)."""
+    firsts, seconds = set(), set()
+    for match in _YEAR_LAST.finditer(text):
+        firsts.add(int(match["first"]))
+        seconds.add(int(match["second"]))
+    return bool(firsts) and max(firsts) > 12 and max(seconds) <= 12
+
+
+_LEADING_YEAR_LAST = re.compile(r"^\s*" + _YEAR_LAST.pattern)
+
+
+def day_first(value: str) -> str:
+    """``value`` with the year-last date it opens with (a cell: ``2/1/2020``, ``2/1/2020 0:00:00``) written as ISO
+    8601, read day first (2020-01-02), the rest kept; any other value as it is."""
+    match = _LEADING_YEAR_LAST.match(value)
+    iso = valid_iso(int(match["year"]), int(match["second"]), int(match["first"])) if match else None
+    return iso + value[match.end() :] if match and iso else value
+
+
 def _month_first(match: re.Match[str]) -> ParsedDate | None:
     """The date a year-last match (see _YEAR_LAST) writes: month first, day first where the first number is over 12."""
     first, second = int(match["first"]), int(match["second"])

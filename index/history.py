@@ -113,6 +113,21 @@ def utc_now() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _moment(value: Any) -> str | None:
+    """A time a record gives for its reading (a crawl sidecar's, a snapshot's ``withdrawn_at``) in the history's form
+    (UTC, ``2026-12-07T14:39:24Z``; a time without a zone taken as UTC); None where it is no ISO 8601 time or is
+    later than now: a file's text is not trusted with the dates of the history (``garbage`` or
+    ``9999-99-99T99:99:99Z`` became a document's first sighting and its withdrawal's time)."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    moment = moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment <= dt.datetime.now(dt.UTC) else None
+
+
 def path_for(index_dir: Path) -> Path:
     """Where the history of the index at ``index_dir`` is kept by default."""
     return Path(index_dir) / FILE_NAME
@@ -244,9 +259,10 @@ def observe(doc: Document, record: RawRecord, *, at: str | None = None) -> Obser
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str).encode("utf-8")
     raw, content_type = raw_of(record)
     fetch = record.fetch or {}
-    how = "crawl" if fetch else ("export" if record.locator else "file")
+    how = "crawl" if fetch.keys() - {"gone"} else ("export" if record.locator else "file")  # gone alone: a snapshot's
     gone: dict = fetch["gone"] if isinstance(fetch.get("gone"), dict) else {}
     status = gone.get("status") or fetch.get("status")
+    given = next(filter(None, map(_moment, (gone.get("at"), fetch.get("checked_at"), fetch.get("fetched_at")))), None)
     return Observation(
         doc_id=doc.id,
         digest=content_digest(data),
@@ -255,7 +271,7 @@ def observe(doc: Document, record: RawRecord, *, at: str | None = None) -> Obser
         raw_data=raw,
         raw_size=len(raw),
         content_type=content_type,
-        at=str(gone.get("at") or fetch.get("checked_at") or fetch.get("fetched_at") or at or utc_now()),
+        at=given or at or utc_now(),
         url=str(fetch.get("final_url") or fetch.get("url") or doc.url or ""),
         status=int(status) if isinstance(status, int) else None,
         etag=str(fetch.get("etag") or ""),

@@ -209,6 +209,11 @@ _LEADING_ORDER_NO = re.compile(
 )
 
 
+# A title's words in what would be the issuer of a 文号: 关于 (GB/T 9704 7.3.3: 发文机关 + 关于 + 事由 + 文种), or the
+# 的 that ends a 事由 before its 文种 (…防控的通告). No organ's name or 代字 holds either so.
+_TITLE_WORDS = re.compile(r"关于|的$")
+
+
 @dataclass(frozen=True)
 class DocNo:
     """A parsed 文号: who issued it, its form, year and serial."""
@@ -237,13 +242,15 @@ def parse_doc_no(text: str) -> DocNo | None:
     Forms (``disclosure-metadata.md``, GB/T 9704): 机关代字〔年份〕序号号 with any bracket, with or
     without 第 and 号; 机关 + 公告/通告/令 + 年份 + 第N号 without brackets (财政部 税务总局公告2023年第30号);
     机关 + 令 + 第N号 (国令第672号, 主席令第三十一号). Serials in Chinese numerals are read as numbers.
+    What stands before the number is an organ's name or 代字, never a title's words (:data:`_TITLE_WORDS`): a
+    numbered notice's title (某指挥部关于加强防控的通告（第4号）) is no 文号.
     """
     normalised = normalise_doc_no(text)
     for form, pattern in _DOC_NO_FORMS:
         match = pattern.fullmatch(normalised)
         if match:
             serial = _serial_number(match["serial"])
-            if serial is None:
+            if serial is None or _TITLE_WORDS.search(match["issuer"]):
                 return None
             groups = match.groupdict()
             year = int(groups["year"]) if groups.get("year") else None

@@ -96,9 +96,22 @@ def current(environ: dict[str, str] | None = None) -> Limits:
 def _positive(setting: Setting, value: str | None) -> int:
     if value is None or not value.strip():
         return int(setting.default)
-    if not value.strip().isdigit() or int(value) < 1:
-        raise ValueError(f"{setting.name} must be a whole number above 0, not {value!r}")
-    return int(value)
+    return whole_number(setting.name, value)
+
+
+_WHOLE = re.compile(r"[0-9]+")
+
+
+def whole_number(name: str, value: str, low: int = 1, high: int | None = None) -> int:
+    """The whole number setting ``name`` holds (spaces round it allowed), from ``low`` to ``high``: ASCII digits
+    only (``str.isdigit`` also takes ``²``, which ``int`` refuses, and ``٣``). Raises ValueError naming the setting
+    and the range otherwise."""
+    text = value.strip()
+    number = int(text) if _WHOLE.fullmatch(text) else None
+    if number is None or number < low or (high is not None and number > high):
+        wanted = f"from {low} to {high}" if high is not None else ("above 0" if low == 1 else f"from {low} up")
+        raise ValueError(f"{name} must be a whole number {wanted}, not {value!r}")
+    return number
 
 
 # The limits of a process that read no environment: the readers' default, so none of them reads its own.

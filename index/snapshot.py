@@ -87,8 +87,9 @@ _FIELD_SET = frozenset(FIELDS)
 
 
 # What a snapshot record gives an ingest that reads it back, by the field's own name: its published content. The
-# rest the portal that wrote it made (``kind`` from the text; ``state``, withdrawal and sightings from its history;
-# the hashes), and an ingest makes them again; ``fetched_at`` goes into the record's fetch time.
+# rest the portal that wrote it made (``kind`` from the text; sightings from its history; the hashes), and an
+# ingest makes them again; ``fetched_at`` goes into the record's fetch time, and a withdrawal (``state``,
+# ``withdrawn_at``, ``withdrawn_how``) into how it was found gone (:func:`withdrawal`).
 INPUT_FIELDS = (
     "id",
     "title",
@@ -137,6 +138,25 @@ def input_fields(item: Mapping[str, Any]) -> dict[str, Any]:
         if value not in (None, "", [], {}):
             fields[key] = value
     return fields
+
+
+def withdrawn_how(how: Any) -> str:
+    """A snapshot's ``withdrawn_how`` as a code of :data:`index.history.HOW_NOTICED` (``file_gone`` where it names
+    none)."""
+    return how if isinstance(how, str) and how in history.HOW_NOTICED else "file_gone"
+
+
+def withdrawal(item: Mapping[str, Any]) -> dict[str, Any] | None:
+    """How a snapshot record (:func:`is_record`) the portal that wrote it held withdrawn (``state`` withdrawn) was
+    found gone, as a re-crawl's sidecar says it (``{"gone": {"how", "at"}}``: :attr:`index.record.RawRecord.fetch`),
+    so that an ingest reading it back keeps it 已撤下, noticed as and when it was; None for a record online. Read
+    back as current, a withdrawn document was published again in the new index as if its source still held it."""
+    if item.get("state") != WITHDRAWN:
+        return None
+    gone = {"how": withdrawn_how(item.get("withdrawn_how"))}
+    if isinstance(at := item.get("withdrawn_at"), str) and at:
+        gone["at"] = at
+    return {"gone": gone}
 
 
 def is_snapshot_folder(folder: Path) -> bool:

@@ -297,7 +297,7 @@ def _echo_query_log() -> None:
 
 @cli.command()
 @click.option("--host", default=None, help="Address to bind (PORTAL_HOST, default 127.0.0.1).")
-@click.option("--port", type=int, default=None, help="Port (PORTAL_PORT, default 8000).")
+@click.option("--port", type=click.IntRange(0, 65535), default=None, help="Port (PORTAL_PORT, default 8000).")
 @click.option(
     "--workers",
     type=click.IntRange(1, 64),
@@ -310,7 +310,7 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
 
     settings = load_settings()
     # The bound address is also the default public host (portal.origin), so the options go into the settings.
-    settings = replace(settings, host=host or settings.host, port=port or settings.port)
+    settings = replace(settings, host=host or settings.host, port=settings.port if port is None else port)
     try:
         run(server_config(settings, workers=workers or settings.workers))
     except OSError as exc:  # the address is taken, or not this machine's

@@ -10,6 +10,7 @@ import contextlib
 import functools
 import logging
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -97,8 +98,12 @@ def run(config: uvicorn.Config) -> None:
     """
     if config.workers > 1:
         listeners = WorkerListeners(config.host, config.port, config.backlog)
+        config.port = listeners.port  # port 0: the one chosen
         log.info("portal serving on http://%s:%d in %d processes", config.host, config.port, config.workers)
-        Multiprocess(config, sockets=listeners).run()
+        try:
+            Multiprocess(config, sockets=listeners).run()
+        finally:
+            listeners.close()
     else:
         uvicorn.Server(config).run()
 
@@ -110,14 +115,32 @@ class WorkerListeners(list[socket.socket]):
     their addresses. One socket shared by all wakes every idle worker at each connection, and the first to run
     accepts all that are waiting: 8 clients connecting at once landed 7 or 8 on one worker, the other idle.
 
-    Raises OSError (its message naming the address) if ``host``:``port`` cannot be bound, in the supervisor, before
-    any worker starts.
+    SO_REUSEPORT lets any process of the same user bind the port beside these, so the address is claimed first, in
+    the supervisor, as one process binding it would claim it: a bind without SO_REUSEPORT (refused while anything
+    listens there, another ``portal serve`` in several processes included, whose workers would otherwise share the
+    port with ours and answer half the requests from their own index and code), and the address's lock
+    (:func:`_address_lock`), held while the supervisor runs, against another ``portal serve`` starting in the
+    seconds before our workers listen.
+
+    ``port`` 0 takes a port the system chooses, the same for every worker (:attr:`port`).
+    Raises OSError (its message naming the address) if ``host``:``port`` cannot be bound or another ``portal serve``
+    holds it, in the supervisor, before any worker starts.
     """
 
     def __init__(self, host: str, port: int, backlog: int) -> None:
         super().__init__()
-        self.host, self.port, self.backlog = host, port, backlog
-        _reuse_port(host, port, backlog, listen=False).close()  # the address can be bound: fail here, not in each
+        probe = _bound(host, port)  # the address is free: fail here, not in each worker
+        try:
+            # port 0 is the port the system chose for the probe: every worker on that one, not each on its own
+            self.host, self.port, self.backlog = host, probe.getsockname()[1], backlog
+            self.lock = _address_lock(host, self.port)  # taken while the probe holds the port: no gap between
+        finally:
+            probe.close()
+
+    def close(self) -> None:
+        """Free the address's lock (the supervisor, once its workers have stopped)."""
+        if self.lock is not None:
+            self.lock.close()
 
     def __reduce__(self) -> tuple[Callable[..., list[socket.socket]], tuple[str, int, int]]:
         return _worker_listener, (self.host, self.port, self.backlog)
@@ -127,19 +150,41 @@ def _worker_listener(host: str, port: int, backlog: int) -> list[socket.socket]:
     return [_reuse_port(host, port, backlog)]
 
 
-def _reuse_port(host: str, port: int, backlog: int, listen: bool = True) -> socket.socket:
-    """A TCP socket bound to ``host``:``port`` with SO_REUSEPORT (and listening, with ``listen``)."""
+def _reuse_port(host: str, port: int, backlog: int) -> socket.socket:
+    """A TCP socket bound to ``host``:``port`` with SO_REUSEPORT, listening."""
+    sock = _bound(host, port, reuse_port=True)
+    sock.listen(backlog)
+    return sock
+
+
+def _bound(host: str, port: int, reuse_port: bool = False) -> socket.socket:
+    """A TCP socket bound to ``host``:``port`` (with SO_REUSEADDR, as uvicorn binds; with SO_REUSEPORT too where
+    ``reuse_port``). Raises OSError naming the address."""
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        if reuse_port:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         sock.bind((host, port))
-        if listen:
-            sock.listen(backlog)
     except OSError as exc:
         sock.close()
         raise OSError(exc.errno, f"cannot listen on {host}:{port}: {exc.strerror}") from exc
     return sock
+
+
+def _address_lock(host: str, port: int) -> socket.socket | None:
+    """A Unix socket bound to an abstract name for ``host``:``port`` (Linux; None elsewhere), which one process at
+    a time can hold and the kernel frees when it exits, however it ends. Raises OSError naming the address where
+    another process holds it."""
+    if not hasattr(socket, "AF_UNIX") or not sys.platform.startswith("linux"):
+        return None
+    lock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        lock.bind(f"\0portal-serve {host}:{port}")
+    except OSError as exc:
+        lock.close()
+        raise OSError(exc.errno, f"cannot listen on {host}:{port}: another portal serve holds it") from exc
+    return lock
 
 
 @contextlib.contextmanager

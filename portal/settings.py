@@ -177,7 +177,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         userdict=Path(_value("PORTAL_USERDICT", env)),
         crawl_dir=Path(_value("PORTAL_CRAWL_DIR", env)),
         host=_value("PORTAL_HOST", env),
-        port=int(_value("PORTAL_PORT", env)),
+        port=limits.whole_number("PORTAL_PORT", _value("PORTAL_PORT", env), 0, 65535),
         base_url=_base_url(_value("PORTAL_BASE_URL", env)),
         allowed_hosts=tuple(
             host.strip().lower() for host in _value("PORTAL_ALLOWED_HOSTS", env).split(",") if host.strip()
@@ -186,7 +186,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         lock_timeout=float(_value("PORTAL_LOCK_TIMEOUT", env)),
         synonyms=Path(_value("PORTAL_SYNONYMS", env)),
         query_log=Path(env["PORTAL_QUERY_LOG"]) if env.get("PORTAL_QUERY_LOG") else None,
-        query_log_days=int(_value("PORTAL_QUERY_LOG_DAYS", env)),
+        query_log_days=_positive("PORTAL_QUERY_LOG_DAYS", env),
         hot_blocklist=Path(_value("PORTAL_HOT_BLOCKLIST", env)),
         threads=_threads(_value("PORTAL_THREADS", env)),
         workers=_workers(env.get("PORTAL_WORKERS", "")),
@@ -217,17 +217,12 @@ def _seconds(name: str, environ: dict[str, str]) -> float:
 
 def _positive(name: str, environ: dict[str, str]) -> int:
     """A setting that is a whole number above 0: ValueError naming it otherwise."""
-    value = _value(name, environ)
-    if not value.strip().isdigit() or int(value) < 1:
-        raise ValueError(f"{name} must be a whole number above 0, not {value!r}")
-    return int(value)
+    return limits.whole_number(name, _value(name, environ))
 
 
 def _threads(value: str) -> int:
     """PORTAL_THREADS, checked: ValueError unless a whole number from 1 to 64."""
-    if not value.strip().isdigit() or not 1 <= int(value) <= 64:
-        raise ValueError(f"PORTAL_THREADS must be a whole number from 1 to 64, not {value!r}")
-    return int(value)
+    return limits.whole_number("PORTAL_THREADS", value, 1, 64)
 
 
 def cores() -> int:
@@ -240,9 +235,7 @@ def _workers(value: str) -> int:
     to 64."""
     if not value.strip():
         return min(64, cores())
-    if not value.strip().isdigit() or not 1 <= int(value) <= 64:
-        raise ValueError(f"PORTAL_WORKERS must be a whole number from 1 to 64, not {value!r}")
-    return int(value)
+    return limits.whole_number("PORTAL_WORKERS", value, 1, 64)
 
 
 def _store(value: str, manticore: str) -> str:

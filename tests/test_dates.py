@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bench.fidelity import COLLECTION, ingest_one, load_manifest
-from index.dates import iso_date, parse_date
+from index.dates import iso_date, parse_date, shows_day_first
 from index.normalise import normalise
 from index.query import SearchRequest
 from index.readers import read_file
@@ -202,3 +202,31 @@ def test_normalising_twice_changes_nothing(text):
     iso = iso_date(text)
     if iso:
         assert iso_date(iso) == iso
+
+
+def test_a_csv_whose_dates_show_day_first_reads_each_day_first(tmp_path):
+    """A file is written in one order: where one of its year-last dates is 24/1/2020, its 2/1/2020 is 2 January
+    (en-GB, and most of the world's spreadsheets), not 1 February as a date alone is read."""
+    from index.normalise import normalise
+    from index.readers import read_file
+
+    path = tmp_path / "dmy.csv"
+    path.write_text(
+        "标题,公开日期,正文\n关于甲的通知,24/1/2020,甲的正文。\n关于乙的通知,2/1/2020,乙的正文。\n"
+        "关于丙的通知,3/2/2020 0:00:00,丙的正文。\n",
+        "utf-8",
+    )
+    assert [normalise(record).pub_date for record in read_file(path)] == ["2020-01-24", "2020-01-02", "2020-02-03"]
+    month_first = tmp_path / "mdy.csv"
+    month_first.write_text(
+        "标题,公开日期,正文\n关于甲的通知,1/24/2020,甲的正文。\n关于乙的通知,2/1/2020,乙的正文。\n", "utf-8"
+    )
+    assert [normalise(record).pub_date for record in read_file(month_first)] == ["2020-01-24", "2020-02-01"]
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [("24/1/2020 2/1/2020", True), ("1/24/2020 2/1/2020", False), ("2/1/2020", False), ("24/1/2020 1/24/2020", False)],
+)
+def test_which_order_a_files_year_last_dates_show(text, shown):
+    assert shows_day_first(text) is shown

@@ -132,3 +132,32 @@ def test_what_the_round_trip_keeps_is_what_the_source_said(first) -> None:
     )
     assert not reading.get("pub_date") and reading["kind"] == "解读"
     assert law["body"].startswith("第一章 总则\n\n第一条") and "#" not in law["body"]
+
+
+@pytest.mark.parametrize("name", [DOCUMENTS_JSONL, DOCUMENTS_CSV])
+def test_a_withdrawn_document_read_back_stays_withdrawn(tmp_path, name) -> None:
+    """A document the first portal holds 已撤下 (its file gone, ``--prune``) was published again as current by an
+    index built from the export: it stays withdrawn, noticed as and when it was, with the same content."""
+    env = environment(tmp_path, "first")
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    for n, record in enumerate(SOURCE[:2]):
+        (sources / f"{n}.jsonl").write_text(json.dumps(record, ensure_ascii=False) + "\n", "utf-8")
+    portal(env, "ingest", "-q", str(sources))
+    (sources / "1.jsonl").unlink()
+    portal(env, "ingest", "-q", "--prune", str(sources))
+    folder = Path(env["PORTAL_EXPORT_DIR"]) / json.loads(portal(env, "export", "--json"))["name"]
+    again = environment(tmp_path, "again")
+    portal(again, "ingest", "-q", str(folder / name))
+
+    def records(env: dict[str, str]) -> dict[str, tuple[str, ...]]:
+        folder = Path(env["PORTAL_EXPORT_DIR"]) / json.loads(portal(env, "export", "--json"))["name"]
+        with gzip.open(folder / DOCUMENTS_JSONL, "rt", encoding="utf-8") as lines:
+            keys = ("title", "state", "withdrawn_how", "withdrawn_at", "content_sha256")
+            return {record["id"]: tuple(record[key] for key in keys) for record in map(json.loads, lines)}
+
+    before, after = records(env), records(again)
+    assert sorted(state for _title, state, *_rest in before.values()) == ["online", "withdrawn"]
+    assert after == before
+    withdrawn = {fields["title"]: fields["status"] for fields in stored(again["PORTAL_INDEX_DIR"]).values()}
+    assert withdrawn[SOURCE[1]["标题"]] == "已撤下"

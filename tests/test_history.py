@@ -430,3 +430,30 @@ def test_a_reading_is_compressed_only_where_the_history_stores_it_and_pickles_co
     sent = pickle.loads(pickle.dumps(history.observe(doc, record, at="2026-12-03T00:00:00Z")))
     assert sent.document == b"" and sent.raw_data == b""  # what a cluster worker sends: compressed only
     assert zlib.decompress(sent.payload) == first.document and zlib.decompress(sent.raw) == first.raw_data
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        ("garbage", None),
+        ("9999-99-99T99:99:99Z", None),
+        ("2999-01-01T00:00:00Z", None),  # later than now
+        ("2026-12-07T14:39:24Z", "2026-12-07T14:39:24Z"),
+        ("2026-12-07T22:39:24+08:00", "2026-12-07T14:39:24Z"),
+    ],
+)
+def test_a_reading_takes_its_time_from_the_record_only_where_it_is_a_past_time(given, kept) -> None:
+    """A snapshot's ``withdrawn_at`` (or a crawl sidecar's time) is the file's text: ``garbage`` was kept as the
+    document's first sighting and its withdrawal's time, shown on its pages and written into the next export."""
+    from index.record import Document, RawRecord
+
+    doc = Document(id="a-1", title="关于印发办法的通知", body="第一条 本办法适用于本市。", source="a.jsonl")
+    record = RawRecord(
+        fields={"title": doc.title, "body": doc.body},
+        source="a.jsonl",
+        locator="record 1",
+        fetch={"gone": {"how": "file_gone", "at": given}},
+    )
+    observed = history.observe(doc, record, at="2026-12-01T00:00:00Z")
+    assert observed.at == (kept or "2026-12-01T00:00:00Z")
+    assert observed.gone == "file_gone"

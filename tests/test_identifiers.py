@@ -18,6 +18,7 @@ from index.identifiers import (
     parse_index_no,
     split_leading_doc_no,
 )
+from index.query import identifier_kind
 
 
 @pytest.mark.parametrize(
@@ -385,6 +386,30 @@ def test_a_doc_no_typed_with_a_shorter_issuer_is_among_the_published_ones_keys(t
 @pytest.mark.parametrize("text", ["低保", "2018年低保标准", "关于做好2023年第一季度工作的通知", "第30号", ""])
 def test_text_that_is_no_doc_no_does_not_parse(text):
     assert parse_doc_no(text) is None
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "关于进一步加强疫情防控的通告（第4号）",
+        "广州市新型冠状病毒肺炎疫情防控指挥部关于进一步加强疫情防控的通告（第4号）",
+        "某市人民政府关于禁止燃放烟花爆竹的通告（第4号）",
+        "进一步做好春节期间疫情防控工作的通告（第2号）",
+        "关于加强安全管理的公告2020年第1号",
+    ],
+)
+def test_a_numbered_notices_title_is_no_doc_no(title):
+    """What stands before 通告（第4号） there is a title's 关于…的 (its 事由), not an organ: the title was parsed as a
+    文号 of the "issuer" 某市人民政府关于禁止燃放烟花爆竹的, so a search for it was taken for an identifier."""
+    assert parse_doc_no(title) is None
+    assert identifier_kind(title) is None
+
+
+@pytest.mark.parametrize(
+    "doc_no", ["广州市新型冠状病毒肺炎疫情防控指挥部通告（第4号）", "财政部公告2023年第30号", "深圳市人民政府令第300号"]
+)
+def test_an_organs_numbered_notice_is_still_a_doc_no(doc_no):
+    assert parse_doc_no(doc_no) is not None
 
 
 def test_joint_issuers_stay_apart_in_the_shown_form():

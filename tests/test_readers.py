@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import gzip
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from helpers import SEED, SEED_INDEX_NO, real_inputs, shared_path
 
 from index.normalise import normalise
-from index.readers import detect_reader, read_file
+from index.readers import DEFAULTS, detect_reader, read_file
 from index.record import ReadError
 
 
@@ -214,6 +215,45 @@ def test_json_texts_written_one_after_another_are_all_read(tmp_path, content):
     items = list(read_file(path))
     assert [item.fields["title"] for item in items] == ["甲", "乙", "丙"]
     assert [item.locator for item in items] == ["record 1", "record 2", "record 3"]
+
+
+def test_values_that_are_no_record_between_json_texts_are_each_named_as_their_own_record(tmp_path):
+    """A number, a string or an empty object between JSON texts: each an error naming its own record, the records
+    after them numbered on (every such error named record 2, and 乙 was record 2 too)."""
+    path = tmp_path / "values.json"
+    path.write_text('{"title": "甲"} 1 "x" {} {"title": "乙"}', "utf-8")
+    items = list(read_file(path))
+    assert [item.locator for item in items] == ["record 1", "record 2", "record 3", "record 4", "record 5"]
+    assert [isinstance(item, ReadError) for item in items] == [False, True, True, True, False]
+    assert items[-1].fields["title"] == "乙"
+
+
+def test_a_json_text_nested_too_deep_after_a_record_is_named_so(tmp_path):
+    """Not "text after the records' end": a value too deep to parse, named by its record."""
+    path = tmp_path / "deep.json"
+    path.write_text('{"title": "甲"}' + '{"a":' * 100_000 + "1" + "}" * 100_000, "utf-8")
+    first, error = _items(path)
+    assert first == "甲"
+    assert error.startswith(f"{path} record 2: nested too deep to parse")
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        pytest.param("ones.json", "[" + "1," * 999 + "1]", id="an array of numbers"),
+        pytest.param("ones-after.json", '{"title": "甲"}' + " 1" * 1000, id="JSON texts that are numbers"),
+        pytest.param("garbage.jsonl", '{"title": "甲"}\n' + "不是JSON\n" * 1000, id="JSON Lines of garbage"),
+    ],
+)
+def test_a_file_of_values_that_are_no_record_gives_at_most_the_records_limit_of_errors(tmp_path, name, content):
+    """Each unreadable value was an error without end: a 2 MB ``[1,1,…]`` gave a million rejections (370 MB
+    resident). They count toward PORTAL_MAX_RECORDS_PER_FILE as the records read do."""
+    path = tmp_path / name
+    path.write_text(content, "utf-8")
+    items = list(read_file(path, replace(DEFAULTS, max_records_per_file=50)))
+    assert len(items) == 51
+    assert "more than PORTAL_MAX_RECORDS_PER_FILE=50 records" in str(items[-1])
+    assert all(isinstance(item, ReadError) for item in items[-49:])
 
 
 @pytest.mark.parametrize(

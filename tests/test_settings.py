@@ -88,3 +88,36 @@ def test_the_page_cache_bound_is_shared_out_among_the_server_processes(tmp_path)
     settings = load_settings({"PORTAL_INDEX_DIR": str(tmp_path / "index")})
     assert create_app(settings).state.page_cache.max_bytes == MAX_BYTES
     assert create_app(settings, processes=2).state.page_cache.max_bytes == MAX_BYTES // 2
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "PORTAL_WORKERS",
+        "PORTAL_THREADS",
+        "PORTAL_PORT",
+        "PORTAL_QUERY_LOG_DAYS",
+        "PORTAL_HOT_MIN_CLIENTS",
+        "PORTAL_MAX_RECORDS_PER_FILE",
+    ],
+)
+@pytest.mark.parametrize("bad", ["²", "٣", "３", "abc", "1.5", "-1"])
+def test_every_whole_number_setting_takes_ascii_digits_and_names_itself(name, bad):
+    """``str.isdigit`` took ``²`` (then int() failed naming no setting) and ``٣`` (read as 3); PORTAL_PORT and
+    PORTAL_QUERY_LOG_DAYS were read with a bare int() (``invalid literal for int()``; a port past 65535 went to
+    bind() and ended `portal serve --workers` in a traceback)."""
+    with pytest.raises(ValueError, match=f"{name} must be a whole number"):
+        load_settings({name: bad})
+
+
+@pytest.mark.parametrize(
+    ("name", "bad"), [("PORTAL_PORT", "70000"), ("PORTAL_WORKERS", "65"), ("PORTAL_THREADS", "65")]
+)
+def test_a_whole_number_setting_past_its_range_names_itself(name, bad):
+    with pytest.raises(ValueError, match=f"{name} must be a whole number from"):
+        load_settings({name: bad})
+
+
+def test_a_whole_number_setting_may_have_spaces_round_it_and_the_port_may_be_0():
+    settings = load_settings({"PORTAL_WORKERS": " 2 ", "PORTAL_PORT": "0"})
+    assert (settings.workers, settings.port) == (2, 0)

@@ -137,7 +137,9 @@ def read_file(path: Path, bounds: Limits = DEFAULTS) -> Iterator[RawRecord | Rea
 
     The reader is held to ``bounds`` (the coordinator's limits; the built-in defaults where none are given).
     Whatever a reader raises ends that file only, as a ReadError naming the record it had got to;
-    past ``bounds.max_records_per_file`` records (PORTAL_MAX_RECORDS_PER_FILE) the rest of the file is not read.
+    past ``bounds.max_records_per_file`` records (PORTAL_MAX_RECORDS_PER_FILE) the rest of the file is not read,
+    the records it could not read counted with those it read: a file of nothing but values that are no record
+    (``[1, 1, …]``, ``1 1 1 …``, a million lines of garbage) gives at most that many errors, not one for each.
     """
     return cast(Iterator[RawRecord | ReadError], read_passing(path, bounds, None))
 
@@ -156,17 +158,20 @@ def read_passing(path: Path, bounds: Limits, passed: Passed | None) -> Iterator[
     if reader is None:
         yield ReadError(path, "not a recognised document format (page text, HTML, JSON, JSON Lines, CSV)")
         return
-    count = 0
+    count = unreadable = 0
     pieces = passed is not None and getattr(reader, "PIECES", False)
     try:
         for item in reader.read(path, bounds, passed=passed) if pieces else reader.read(path, bounds):
             if isinstance(item, RawRecord | Piece):
                 count += 1
-                if count > max_records:
-                    yield ReadError(
-                        path, f"more than PORTAL_MAX_RECORDS_PER_FILE={max_records:,} records; the rest not read"
-                    )
-                    return
+            else:
+                unreadable += 1
+            if count + unreadable > max_records:
+                some = f" ({unreadable:,} of them unreadable)" if unreadable else ""
+                yield ReadError(
+                    path, f"more than PORTAL_MAX_RECORDS_PER_FILE={max_records:,} records{some}; the rest not read"
+                )
+                return
             yield item
     except ReadError as exc:
         yield exc

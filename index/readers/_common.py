@@ -106,7 +106,9 @@ def record_from_mapping(item: Mapping[str, Any], source: str, locator: str) -> R
     lists none.
 
     A record of the portal's own snapshot (``portal export``: :func:`index.snapshot.is_record`) is read by its
-    fields' own names (:func:`index.snapshot.input_fields`), nothing guessed: an export is ingested as it is.
+    fields' own names (:func:`index.snapshot.input_fields`), nothing guessed: an export is ingested as it is; a
+    document it holds withdrawn (已撤下) stays so, as a re-crawl's page found gone does
+    (:func:`index.snapshot.withdrawal`).
     """
     if snapshot.is_record(item):
         fetched = item.get("fetched_at")
@@ -116,6 +118,7 @@ def record_from_mapping(item: Mapping[str, Any], source: str, locator: str) -> R
             fields=snapshot.input_fields(item),
             fetched_at=fetched if isinstance(fetched, str) and fetched else None,
             attachment_root=Path(source).parent,
+            fetch=snapshot.withdrawal(item),
         )
     return RawRecord(
         source=source,

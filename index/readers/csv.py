@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from index.dates import day_first, shows_day_first
 from index.keyparts import is_title
 from index.labels import header_fields
 from index.limits import Limits
@@ -24,6 +25,7 @@ FIELD_FACTOR = 4
 # Rows looked at to find the title column of a header that names none, and the share of their values that must
 # read as titles.
 TITLE_SAMPLE_ROWS = 20
+DATE_SAMPLE_BYTES = 64 * 1024  # the file's start, whose year-last dates say which order it writes them in
 TITLE_SHARE = 0.8
 
 
@@ -68,6 +70,9 @@ def read(path: Path, bounds: Limits) -> Iterator[RawRecord | ReadError]:
         raw.seek(0)
         head_lines = decode_head(raw.read(4096)).splitlines()
         raw.seek(0)
+        # dates written year last are read day first where the file's first rows show that order (24/1/2020)
+        dated = shows_day_first(raw.read(DATE_SAMPLE_BYTES).decode(encoding, errors="replace"))
+        raw.seek(0)
         captions = header_line(head_lines) or 0
         text = _Tracked(io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline=""))
         lines = iter(text)
@@ -77,11 +82,15 @@ def read(path: Path, bounds: Limits) -> Iterator[RawRecord | ReadError]:
         # A header with more tabs than commas is tab-separated, whatever the file is named (a crawler's
         # pandas ``to_csv(sep="\t")`` saved as policies.csv: JiangCheng-1/pachong1 data/policies.csv).
         dialect = "excel-tab" if path.suffix.lower() == ".tsv" or _tab_separated(header) else "excel"
-        yield from _rows(path, csv.DictReader(lines, dialect=dialect), text, first_row=1 + captions)
+        yield from _rows(path, csv.DictReader(lines, dialect=dialect), text, first_row=1 + captions, dated=dated)
 
 
-def _rows(path: Path, reader: csv.DictReader, text: _Tracked, first_row: int = 1) -> Iterator[RawRecord | ReadError]:
-    """The records of the rows under the header, which is row ``first_row`` of the file."""
+def _rows(
+    path: Path, reader: csv.DictReader, text: _Tracked, first_row: int = 1, dated: bool = False
+) -> Iterator[RawRecord | ReadError]:
+    """The records of the rows under the header, which is row ``first_row`` of the file; with ``dated``, a cell that
+    opens with a year-last date has it read day first (:func:`index.dates.day_first`)."""
+    cell = (lambda value: _cell(day_first(value))) if dated else _cell
     header_row = f"row {first_row}"
     try:
         fieldnames = reader.fieldnames
@@ -113,7 +122,7 @@ def _rows(path: Path, reader: csv.DictReader, text: _Tracked, first_row: int = 1
             extra = row.pop(None, None)  # cells beyond the header
             missing = sum(1 for value in row.values() if value is None)
             held = record_from_mapping(
-                {("title" if k == titled else k): _cell(v) for k, v in row.items() if k and v is not None},
+                {("title" if k == titled else k): cell(v) for k, v in row.items() if k and v is not None},
                 str(path),
                 f"row {row_number}",
             )

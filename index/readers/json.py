@@ -198,13 +198,17 @@ def _one_after_another(path: Path, text: str, pos: int, bounds: Limits) -> Itera
             continue
         try:
             value, pos = decoder.raw_decode(text, pos)
-        except (ValueError, RecursionError):
+        except ValueError:
             yield ReadError(path, f"not valid JSON: text after the records' end (char {pos}); {_BEFORE_KEPT}")
             return
+        except RecursionError:
+            yield ReadError(path, f"nested too deep to parse (thousands of levels){_REST_LOST}", f"record {number + 1}")
+            return
         items = documents_in(embedded_json(value, bounds.max_nesting), bounds.max_nesting)
-        if items is None:
-            yield ReadError(path, "JSON holds no document object and no list of them", f"record {number + 1}")
-            items = []
+        if items is None:  # a value that is no record (a number, a string, {}): an unreadable record of its own
+            number += 1
+            yield ReadError(path, "JSON holds no document object and no list of them", f"record {number}")
+            continue
         for item in items:
             number += 1
             yield _record(path, item, f"record {number}")

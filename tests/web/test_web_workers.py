@@ -13,6 +13,8 @@ import contextlib
 import http.client
 import json
 import os
+import pickle
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -25,8 +27,10 @@ import pytest
 from helpers import build_index, store_environment
 
 from bench.load import PortalProcess
+from index.localports import free_port
 from index.whoosh import generations
 from index.whoosh.ingest import ingest_paths
+from portal.server import WorkerListeners
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENTS = ROOT / "documents"
@@ -59,8 +63,13 @@ def held_connections(
 
 
 def sockets(pid: int) -> int:
-    """The sockets a process holds open (its listener and its connections)."""
-    return sum(1 for fd in Path(f"/proc/{pid}/fd").iterdir() if os.readlink(fd).startswith("socket:"))
+    """The sockets a process holds open (its listener and its connections); a descriptor closed while they are
+    counted (the worker closing a file between the listing and its readlink) is not one."""
+    count = 0
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        with contextlib.suppress(FileNotFoundError):
+            count += os.readlink(fd).startswith("socket:")
+    return count
 
 
 def search_total(connection: http.client.HTTPConnection, q: str) -> int:
@@ -154,3 +163,54 @@ def test_a_fast_search_is_answered_while_two_slow_ones_compute_in_the_workers(he
     assert fast.status_code == 200 and fast.json()["total"] > 0
     assert still_running == 2, "the fast search was answered only after a slow one ended"
     assert [answer.status_code for answer in answers] == [200, 200]
+
+
+def test_a_second_portal_serve_on_the_port_of_one_in_several_processes_is_refused(web_index: Path) -> None:
+    """SO_REUSEPORT let a second ``portal serve`` bind the port of a running one beside it and answer half its
+    requests, from its own index and code; it must stop, naming the address, and leave the first serving."""
+    with serving(web_index) as server:
+        second = subprocess.Popen(
+            [sys.executable, "-m", "portal", "serve", "--port", str(server.port), "--workers", "2"],
+            cwd=ROOT,
+            env={**os.environ, **store_environment(web_index), "PORTAL_HOST": "127.0.0.1"},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        try:
+            _out, err = second.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            second.terminate()
+            second.communicate(timeout=30)
+            pytest.fail("a second portal serve runs on the port of the first")
+        assert second.returncode != 0
+        assert f"cannot listen on 127.0.0.1:{server.port}" in err.decode("utf-8", "replace")
+        with held_connections(server) as (opened, _holding):
+            assert all(search_total(connection, "低保") > 0 for connection in opened)
+
+
+def test_the_address_is_claimed_before_the_workers_listen() -> None:
+    """Between the supervisor's check and its workers' binding (seconds, spawning them) another ``portal serve``
+    found the port free too: the address is held from the check on."""
+    port = free_port()
+    first = WorkerListeners("127.0.0.1", port, 8)
+    try:
+        with pytest.raises(OSError, match=f"cannot listen on 127.0.0.1:{port}"):
+            WorkerListeners("127.0.0.1", port, 8)
+    finally:
+        first.close()
+    WorkerListeners("127.0.0.1", port, 8).close()  # free again once the first is closed
+
+
+def test_port_0_is_one_port_for_every_worker() -> None:
+    """PORTAL_PORT=0 with several workers bound each worker to a port of its own, the log saying port 0."""
+    listeners = WorkerListeners("127.0.0.1", 0, 8)
+    try:
+        assert listeners.port != 0
+        workers = [pickle.loads(pickle.dumps(listeners)) for _ in range(2)]  # as spawn hands them over
+        try:
+            assert {sock.getsockname()[1] for [sock] in workers} == {listeners.port}
+        finally:
+            for [sock] in workers:
+                sock.close()
+    finally:
+        listeners.close()
