@@ -11,7 +11,8 @@ Distinct clients: the server hashes the client's address with a salt drawn at ra
 memory only (BLAKE2b, 8 bytes), and keeps the day's hashes per query in memory to tell a new client from one seen
 before; only their number is written. The salt is never stored, so the hashes cannot be tied to addresses, and
 they go with the day. (A restarted server, or a second server process, draws its own salt: a client it meets
-again counts once more. Behind a proxy every reader is the proxy's address.)
+again counts once more; so the hot list's bar is multiplied by the server's workers, :meth:`QueryLog.from_settings`.
+Behind a proxy every reader is the proxy's address.)
 
 The public hot list (:meth:`QueryLog.hot`) shows only queries searched by at least ``PORTAL_HOT_MIN_CLIENTS``
 distinct clients (summed over the days: one client counts once a day), that found something, that are no URL,
@@ -149,12 +150,17 @@ class QueryLog:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> QueryLog:
-        """The query log ``settings`` describe (folder, retention days, blocklist, distinct clients, bound a day)."""
+        """The query log ``settings`` describe (folder, retention days, blocklist, distinct clients, bound a day).
+
+        ``portal serve`` answers in ``settings.workers`` processes, each keeping its own day's client hashes, so one
+        client whose connections reach several of them counts once in each: a day's count of clients is at most
+        ``workers`` times the distinct ones. The hot list's bar is therefore ``PORTAL_HOT_MIN_CLIENTS`` times the
+        workers, which still means that many distinct clients (fewer queries reach the list, none by one client)."""
         return cls(
             settings.query_log_dir,
             settings.query_log_days,
             settings.hot_blocklist,
-            min_clients=settings.hot_min_clients,
+            min_clients=settings.hot_min_clients * max(1, settings.workers),
             max_queries=settings.query_log_max_queries,
         )
 

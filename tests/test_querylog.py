@@ -160,3 +160,24 @@ def test_a_planted_log_is_cut_to_its_bound_and_read_once(tmp_path, monkeypatch):
     monkeypatch.undo()
     [stored] = json.loads((tmp_path / "counts.json").read_text("utf-8"))["days"].values()
     assert len(stored["searched"]) == 1000
+
+
+def test_one_client_reaching_every_worker_cannot_put_a_query_on_the_hot_list(tmp_path):
+    """Each `portal serve` worker keeps its own day's client hashes (hunt10): one client whose connections reach two
+    workers counts twice. The bar from the settings is PORTAL_HOT_MIN_CLIENTS times the workers, so the list still
+    needs that many distinct clients."""
+    from portal.settings import load_settings
+
+    settings = load_settings({"PORTAL_QUERY_LOG": str(tmp_path), "PORTAL_WORKERS": "2", "PORTAL_HOT_MIN_CLIENTS": "2"})
+    workers = [QueryLog.from_settings(settings), QueryLog.from_settings(settings)]  # as two server processes would
+    for log in workers:  # one client, its searches spread over both workers
+        for _ in range(HOT_MIN_COUNT):
+            log.record("低保", found=5, today=TODAY, client="203.0.113.9")
+        log.flush(today=TODAY)
+    assert QueryLog.from_settings(settings).totals("clients", 1, today=TODAY)["低保"] == 2
+    assert QueryLog.from_settings(settings).hot(today=TODAY) == []
+    workers[0].record("低保", found=5, today=TODAY, client="198.51.100.7")  # a second distinct client, each worker
+    workers[1].record("低保", found=5, today=TODAY, client="198.51.100.8")
+    for log in workers:
+        log.flush(today=TODAY)
+    assert [item.q for item in QueryLog.from_settings(settings).hot(today=TODAY)] == ["低保"]
