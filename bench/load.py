@@ -162,13 +162,23 @@ class PortalProcess:
         self.log.close()
 
     def worker_pids(self) -> list[int]:
-        """The server's worker processes (multiprocessing's spawned children, not its resource tracker); none
-        where it serves in its own process."""
-        return [pid for pid in tree_pids(self.process.pid)[1:] if b"spawn_main" in _cmdline(pid)]
+        """The server's worker processes (the supervisor's children, forked or spawned, not multiprocessing's
+        resource tracker); none where it serves in its own process."""
+        root = self.process.pid
+        return [pid for pid in tree_pids(root)[1:] if _parent(pid) == root and b"resource_tracker" not in _cmdline(pid)]
 
     def server_log(self) -> str:
         self.log.seek(0)
         return self.log.read().decode("utf-8", "replace")
+
+
+def _parent(pid: int) -> int:
+    """The parent's process id (Linux /proc/PID/stat: the field after the state, past the command's parentheses); 0
+    where the process is gone."""
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
 
 
 def _cmdline(pid: int) -> bytes:

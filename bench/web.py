@@ -41,10 +41,12 @@ def search_paths() -> list[str]:
     return paths
 
 
-def cold_start(index_dir: Path) -> float:
-    """Seconds from starting ``portal serve`` to the first 200 of a search."""
+def cold_start(index_dir: Path, code: Path = ROOT, workers: int | None = None) -> float:
+    """Seconds from starting ``portal serve`` (``code``'s, with PORTAL_WORKERS ``workers``) to the first 200 of a
+    search."""
     started = time.perf_counter()
-    with PortalProcess(index_dir) as portal:
+    env = {"PORTAL_WORKERS": str(workers)} if workers else {}
+    with PortalProcess(index_dir, env=env, code=code) as portal:
         while True:
             try:
                 if httpx.get(f"{portal.base_url}/search?q=低保", timeout=30).status_code == 200:
@@ -102,7 +104,7 @@ def measure_rate(
         paths = search_paths()
         asyncio.run(_run(portal.base_url, paths, clients, min(5.0, seconds)))  # warm-up, not counted
         raw = RawSearches(index_dir)
-        peak = [tree_rss_mb(pid)]
+        peak, pss_peak = [tree_rss_mb(pid)], [tree_pss_mb(pid)]
         seen: list[tuple[float, int, str]] = []
         errors: list[str] = []
         web_s = raw_s = server_cpu = client_cpu = raw_cpu = 0.0
@@ -115,6 +117,7 @@ def measure_rate(
                 async def sample() -> None:
                     while True:
                         peak.append(tree_rss_mb(pid))
+                        pss_peak.append(tree_pss_mb(pid))
                         await asyncio.sleep(0.25)
 
                 sampler = asyncio.create_task(sample())
@@ -153,8 +156,10 @@ def measure_rate(
             "rss_start_mb": start_mb,
             "rss_peak_mb": max(peak),
             "rss_end_mb": end_mb,
-            # shared pages counted once (the rss figures count them in each worker): at start and end only
+            # shared pages counted once (the rss figures count them in each worker): what the machine pays for
+            # workers forked from one supervisor (portal/server.py), which share its loaded pages
             "pss_start_mb": start_pss,
+            "pss_peak_mb": max(pss_peak),
             "pss_end_mb": end_pss,
         },
         "raw_searches_per_second": raw_rate,
@@ -170,26 +175,35 @@ def measure_rate(
     }
 
 
-def cli_search(index_dir: Path) -> float:
-    """Wall seconds of ``portal search 低保`` (median of three)."""
+def cli_search(index_dir: Path, code: Path = ROOT) -> float:
+    """Wall seconds of ``portal search 低保`` (``code``'s; median of three)."""
     env = {**os.environ, "PORTAL_INDEX_DIR": str(index_dir)}
+    if code != ROOT:
+        env["PYTHONPATH"] = str(code)
     times = []
     for _ in range(3):
         started = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "portal", "search", "低保"], cwd=ROOT, env=env, check=True, capture_output=True
+            [sys.executable, "-m", "portal", "search", "低保"], cwd=code, env=env, check=True, capture_output=True
         )
         times.append(time.perf_counter() - started)
     return statistics.median(times)
 
 
 def measure(
-    index_dir: Path, clients: int, seconds: float, rounds: int = 4, threads: int | None = None
+    index_dir: Path,
+    clients: int,
+    seconds: float,
+    rounds: int = 4,
+    threads: int | None = None,
+    code: Path = ROOT,
+    workers: int | None = None,
 ) -> dict[str, object]:
+    """:func:`measure_rate`, the cold start and ``portal search``, all of ``code``'s portal."""
     return {
-        **measure_rate(index_dir, clients, seconds, rounds, threads),
-        "cold_start_s": cold_start(index_dir),
-        "cli_search_s": cli_search(index_dir),
+        **measure_rate(index_dir, clients, seconds, rounds, threads, code, workers),
+        "cold_start_s": cold_start(index_dir, code, workers),
+        "cli_search_s": cli_search(index_dir, code),
     }
 
 
@@ -202,7 +216,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, help="the server's PORTAL_THREADS (default: the portal's own)")
     parser.add_argument("--workers", type=int, help="the server's PORTAL_WORKERS (default: the portal's own)")
     parser.add_argument("--rate-only", action="store_true", help="leave out the cold start and `portal search`")
-    parser.add_argument("--portal-code", type=Path, default=ROOT, help="serve with this checkout's code (rate only)")
+    parser.add_argument("--portal-code", type=Path, default=ROOT, help="serve (and search) with this checkout's code")
     args = parser.parse_args()
     if args.rate_only:
         figures: dict[str, object] = measure_rate(
@@ -215,7 +229,9 @@ def main() -> None:
             args.workers,
         )
     else:
-        figures = measure(args.index, args.clients, args.seconds, args.rounds, args.threads)
+        figures = measure(
+            args.index, args.clients, args.seconds, args.rounds, args.threads, args.portal_code.resolve(), args.workers
+        )
     print(json.dumps(figures, ensure_ascii=False))
 
 

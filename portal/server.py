@@ -8,17 +8,21 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import logging
+import multiprocessing
 import socket
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from multiprocessing.context import ForkProcess
 from typing import TYPE_CHECKING
 
 import uvicorn
 from starlette.applications import Starlette
-from uvicorn.supervisors import Multiprocess
+from uvicorn._subprocess import subprocess_started
+from uvicorn.supervisors import Multiprocess, multiprocess
 
 from portal.connections import BACKLOG, connection_limit, protocol_class, quiet_accept_failures
 from portal.settings import Settings
@@ -41,24 +45,22 @@ def server_config(
     """The uvicorn configuration for the portal (or ``app``) on ``settings.host``:``settings.port``, served by
     :func:`run` in ``workers`` processes (``portal serve`` passes PORTAL_WORKERS; ``app`` is served in one).
 
-    Without ``app``, each process makes its own portal when it starts (:func:`worker_app`), its store opened by
-    ``catalog_factory`` (default :func:`portal.app.open_catalog`). Multiprocessing's spawn pickles the configuration
-    into the workers, so the factory must be a module's function or a partial of one (an app does not pickle).
-    Idle connections are shed
+    Without ``app``, the portal is made when the server starts (:func:`worker_app`), its store opened by
+    ``catalog_factory`` (default :func:`portal.app.open_catalog`): with several workers, once, in the process
+    that then forks them (:func:`run`). Idle connections are shed
     (portal/connections.py): PORTAL_HEADER_TIMEOUT for a request's headers, PORTAL_KEEPALIVE_TIMEOUT between
     requests, at most PORTAL_MAX_CONNECTIONS open in all (each process holds its share, below its open-file limit).
     Raises ValueError for ``app`` with more than one worker.
     """
     if app is not None and workers > 1:
-        raise ValueError("an app object is served in one process; worker processes make their own")
+        raise ValueError("an app object is served in one process; portal serve makes the app its workers share")
     quiet_accept_failures()
     share = -(-settings.max_connections // workers)  # rounded up
     return uvicorn.Config(
         app or functools.partial(worker_app, settings, workers, catalog_factory),
         factory=app is None,
         workers=workers,
-        # seconds a worker has to answer the supervisor's health check, its start included (spawning Python and
-        # importing the portal takes seconds on a busy machine; uvicorn's 5 had workers killed as hung at start)
+        # seconds a worker has to answer the supervisor's health check, its start included
         timeout_worker_healthcheck=WORKER_HEALTHCHECK,
         host=settings.host,
         port=settings.port,
@@ -78,42 +80,89 @@ def server_config(
 def worker_app(
     settings: Settings, processes: int, catalog_factory: Callable[[Settings], SearchStore] | None = None
 ) -> Starlette:
-    """The portal of one of ``processes`` server processes (each has its own index reader, page cache, fast lanes
-    and query log counts; the query log's file is merged under a lock: portal/querylog.py)."""
-    # imported here: the supervisor of the workers never loads the portal (27 MB resident rather than 60)
+    """The portal served by ``processes`` server processes, its store opened and warmed now (with several
+    processes, in the supervisor before it forks them: :func:`run`). Each process keeps its own page cache, fast
+    lanes, query log counts (the query log's file is merged under a lock: portal/querylog.py) and, with several,
+    its own open files (the store's :meth:`close_files` before the fork)."""
     from portal.app import create_app, open_catalog
 
-    quiet_accept_failures()  # this process's asyncio logger (a worker does not inherit the parent's filters)
-    return create_app(settings, catalog_factory or open_catalog, processes=processes)
+    quiet_accept_failures()  # this process's asyncio logger
+    catalog = (catalog_factory or open_catalog)(settings)
+    if processes > 1:
+        catalog.close_files()
+    return create_app(settings, functools.partial(_opened, catalog), processes=processes)
+
+
+def _opened(catalog: SearchStore, _settings: Settings) -> SearchStore:
+    return catalog
 
 
 def run(config: uvicorn.Config) -> None:
-    """Serve ``config`` until SIGINT or SIGTERM: in this process, or in ``config.workers`` processes under uvicorn's
-    supervisor (``uvicorn.supervisors.Multiprocess``: it starts a worker again when one dies or stops answering its
-    health check, and SIGTERM stops them all; SIGHUP replaces them one by one, SIGTTIN and SIGTTOU add and remove
-    one), each on a listening socket of its own (:class:`WorkerListeners`). Searches hold Python's GIL, so the
-    threads of one process take turns on one core; processes compute on every core.
+    """Serve ``config`` until SIGINT or SIGTERM: in this process, or in ``config.workers`` processes forked from
+    this one under uvicorn's supervisor (``uvicorn.supervisors.Multiprocess``: it starts a worker again when one
+    dies or stops answering its health check, and SIGTERM stops them all; SIGHUP replaces them one by one, SIGTTIN
+    and SIGTTOU add and remove one), each on a listening socket of its own (:class:`WorkerListeners`). Searches
+    hold Python's GIL, so the threads of one process take turns on one core; processes compute on every core.
+
+    Pre-fork: the supervisor loads the app first (imports, the store opened and warmed: the segmenter, the index's
+    arrays, the vocabulary), and the workers are forked from it, so that they share those pages copy-on-write
+    rather than each loading its own (100,000 documents: 652 MB resident in two spawned workers; the start to the
+    first answer 2.19 s). At the fork the supervisor holds no thread (a warming thread is waited for), no event
+    loop, no listening socket and no open file of the index (:meth:`SearchStore.close_files`); its objects are
+    frozen out of the garbage collector's passes (``gc.freeze``), whose reference writes would copy their pages.
 
     Raises OSError if the address cannot be bound.
     """
     if config.workers > 1:
         listeners = WorkerListeners(config.host, config.port, config.backlog)
         config.port = listeners.port  # port 0: the one chosen
+        config.load()  # the app, its store opened (worker_app)
+        _join_other_threads()
+        gc.collect()  # the readers close_files dropped, and their files' descriptors (index/whoosh/termtable.py)
+        gc.freeze()
         log.info("portal serving on http://%s:%d in %d processes", config.host, config.port, config.workers)
+        spawning = multiprocess.get_subprocess
+        # uvicorn's supervisor spawns its workers; this one forks them (its process objects answer alike)
+        multiprocess.get_subprocess = _forked_worker  # type: ignore[assignment]
         try:
             Multiprocess(config, sockets=listeners).run()
         finally:
+            multiprocess.get_subprocess = spawning
             listeners.close()
     else:
         uvicorn.Server(config).run()
 
 
+_FORK = multiprocessing.get_context("fork")
+
+
+def _forked_worker(config: uvicorn.Config, target: Callable[..., None], sockets: list[socket.socket]) -> ForkProcess:
+    """A worker process forked from the supervisor (uvicorn's ``get_subprocess`` spawns one), serving on a listening
+    socket it opens itself (:class:`WorkerListeners`)."""
+    return _FORK.Process(target=_serve_forked, args=(config, target, sockets))
+
+
+def _serve_forked(config: uvicorn.Config, target: Callable[..., None], listeners: WorkerListeners) -> None:
+    subprocess_started(config, target, [_reuse_port(listeners.host, listeners.port, listeners.backlog)], None)
+
+
+def _join_other_threads() -> None:
+    """Wait for every thread but this one (a store warming in the background), which a fork must not copy
+    mid-work: the locks it holds would stay held in every worker. One still running after STARTUP_TIMEOUT
+    seconds is logged."""
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread():
+            thread.join(STARTUP_TIMEOUT)
+            if thread.is_alive():
+                log.warning("thread %s still running when the workers are forked", thread.name)
+
+
 class WorkerListeners(list[socket.socket]):
-    """The listening sockets uvicorn's supervisor hands each worker: none in the supervisor, and pickled into a
-    worker (multiprocessing's spawn pickles what a worker is given) one socket of the worker's own, bound to
-    ``host``:``port`` with SO_REUSEPORT, so that the kernel spreads new connections over the workers by a hash of
-    their addresses. One socket shared by all wakes every idle worker at each connection, and the first to run
-    accepts all that are waiting: 8 clients connecting at once landed 7 or 8 on one worker, the other idle.
+    """Where the workers listen, for uvicorn's supervisor (which hands each worker its sockets): none in the
+    supervisor; each forked worker opens a socket of its own (:func:`_serve_forked`), bound to ``host``:``port``
+    with SO_REUSEPORT, so that the kernel spreads new connections over the workers by a hash of their addresses.
+    One socket shared by all wakes every idle worker at each connection, and the first to run accepts all that
+    are waiting: 8 clients connecting at once landed 7 or 8 on one worker, the other idle.
 
     SO_REUSEPORT lets any process of the same user bind the port beside these, so the address is claimed first, in
     the supervisor, as one process binding it would claim it: a bind without SO_REUSEPORT (refused while anything
@@ -141,13 +190,6 @@ class WorkerListeners(list[socket.socket]):
         """Free the address's lock (the supervisor, once its workers have stopped)."""
         if self.lock is not None:
             self.lock.close()
-
-    def __reduce__(self) -> tuple[Callable[..., list[socket.socket]], tuple[str, int, int]]:
-        return _worker_listener, (self.host, self.port, self.backlog)
-
-
-def _worker_listener(host: str, port: int, backlog: int) -> list[socket.socket]:
-    return [_reuse_port(host, port, backlog)]
 
 
 def _reuse_port(host: str, port: int, backlog: int) -> socket.socket:

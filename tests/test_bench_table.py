@@ -239,3 +239,17 @@ def test_the_recrawls_ingest_under_nice_ingests_and_reports(tmp_path):
     crawl.write_text(json.dumps(record, ensure_ascii=False) + "\n", "utf-8")
     figures = bench_recrawl._ingest(tmp_path / "index", crawl, nice=7)
     assert figures["added"] == 1 and figures["rejected"] == 0
+
+
+def test_the_server_memory_target_is_judged_on_the_pss_peak_where_it_was_sampled():
+    """Workers forked from one supervisor share its pages: the RSS sum counts them in each, the PSS once."""
+    large = size(100_000, 4.5, 40.0, 0.8)
+    large["web"]["web"] |= {"rss_peak_mb": 650.0, "pss_start_mb": 200.0, "pss_peak_mb": 420.0, "pss_end_mb": 410.0}
+    before = size(100_000, 4.5, 40.0, 0.8)  # a run from before the PSS peak was sampled: the RSS peak judged
+    before["web"]["web"]["rss_peak_mb"] = 650.0
+    shared, unshared = (
+        line(table({"large": figures}), "server memory MB, 100,000 docs") for figures in (large, before)
+    )
+    assert shared[1] == "90 / 650 / 400; PSS 200 / 420 / 410" and shared[5] == "met"
+    assert "PSS" in shared[0]
+    assert unshared[1] == "90 / 650 / 400" and unshared[5] == "**missed**"

@@ -137,6 +137,10 @@ class ClusterCatalog:
     def close(self) -> None:
         self.cluster.close()
 
+    def close_files(self) -> None:
+        """Close the connections to the cluster (the next query connects again): before a fork (portal/server.py)."""
+        self.cluster.close()
+
     def _select(self, sql: str, args=(), warnings: list[str] | None = None) -> Answer:
         """One SELECT; where an agent failed and some shard then gave nothing, its warning goes to ``warnings``."""
         answer = self.cluster.select(sql, args)

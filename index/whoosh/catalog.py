@@ -384,6 +384,17 @@ class Catalog:
     def _simplified(self, text: str) -> str:
         return to_simplified(text) if self.convert else text
 
+    def close_files(self) -> None:
+        """Close every searcher (each holds its segments' files open), keeping the opened index, its checks and
+        what is loaded (arrays, vocabulary, speller, lexicon): the next search in each thread opens a searcher on
+        the same commit and finds them loaded. Before a fork (portal/server.py): a file read by seek and read
+        (:func:`index.whoosh.generations._storage`: no memory maps) must not share its offset among processes."""
+        with self._lock:
+            for searcher in self._open:
+                searcher.close()
+            self._open.clear()
+        self._local = threading.local()
+
     def close(self) -> None:
         with self._lock:
             for searcher in self._open:

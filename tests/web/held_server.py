@@ -3,7 +3,8 @@
 
 The slow searches live in the workers, so the test sees and steers them through files in FOLDER: a held search
 creates ``started-<pid>-<n>`` when it starts, computes real searches of the index again and again until the file
-``release`` exists (or SAFETY seconds have passed), and renames its file ``ended-…`` when it ends.
+``release`` exists (or SAFETY seconds have passed), and renames its file ``ended-…`` when it ends. The process that
+opens the store leaves ``opened-<pid>``.
 """
 
 from __future__ import annotations
@@ -51,6 +52,8 @@ class FileHeldSearches:
 
 
 def held_store(folder: str, settings: Settings) -> FileHeldSearches:
+    """The store, opened; the process that opened it leaves ``opened-<pid>`` in ``folder``."""
+    (Path(folder) / f"opened-{os.getpid()}").touch()
     return FileHeldSearches(open_catalog(settings), Path(folder))
 
 

@@ -1,5 +1,6 @@
-"""``portal serve`` in several processes (PORTAL_WORKERS; portal/server.py): every worker answers, each sees a
-re-ingest and answers 503 for a damaged index, and a slow search in one holds up no other search (portal/lanes.py,
+"""``portal serve`` in several processes (PORTAL_WORKERS; portal/server.py): the workers are forked from a supervisor
+that opened the store once, every worker answers, each sees a re-ingest and answers 503 for a damaged index, a
+worker killed is replaced by one that answers, and a slow search in one holds up no other search (portal/lanes.py,
 as tests/web/test_web_lanes.py for one process). Real servers over real indexes; nothing is timed.
 
 Which worker takes a connection is the kernel's choice (SO_REUSEPORT spreads them by a hash of their addresses),
@@ -13,7 +14,7 @@ import contextlib
 import http.client
 import json
 import os
-import pickle
+import signal
 import subprocess
 import sys
 import time
@@ -26,11 +27,11 @@ import httpx
 import pytest
 from helpers import build_index, store_environment
 
-from bench.load import PortalProcess
+from bench.load import PortalProcess, _cmdline
 from index.localports import free_port
 from index.whoosh import generations
 from index.whoosh.ingest import ingest_paths
-from portal.server import WorkerListeners
+from portal.server import WorkerListeners, _reuse_port
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENTS = ROOT / "documents"
@@ -206,11 +207,55 @@ def test_port_0_is_one_port_for_every_worker() -> None:
     listeners = WorkerListeners("127.0.0.1", 0, 8)
     try:
         assert listeners.port != 0
-        workers = [pickle.loads(pickle.dumps(listeners)) for _ in range(2)]  # as spawn hands them over
+        # as each forked worker opens its socket (portal.server._serve_forked)
+        workers = [_reuse_port(listeners.host, listeners.port, listeners.backlog) for _ in range(2)]
         try:
-            assert {sock.getsockname()[1] for [sock] in workers} == {listeners.port}
+            assert {sock.getsockname()[1] for sock in workers} == {listeners.port}
         finally:
-            for [sock] in workers:
+            for sock in workers:
                 sock.close()
     finally:
         listeners.close()
+
+
+def test_the_store_is_opened_once_in_the_supervisor_and_its_workers_forked_from_it(
+    web_index: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "held"
+    folder.mkdir()
+    with serving(web_index, [sys.executable, str(HELD_SERVER), str(folder)]) as server:
+        supervisor = server.process.pid
+        workers = server.worker_pids()
+        opened = sorted(path.name for path in folder.glob("opened-*"))
+        commands = {_cmdline(pid) for pid in [supervisor, *workers]}
+        (folder / "release").touch()
+    assert len(workers) == 2
+    assert opened == [f"opened-{supervisor}"], "the store was not opened in the supervisor alone"
+    assert len(commands) == 1, f"a worker was not forked from the supervisor: {commands}"
+
+
+def test_a_worker_killed_is_replaced_by_one_that_answers(web_index: Path) -> None:
+    with serving(web_index) as server:
+        killed = server.worker_pids()[0]
+        os.kill(killed, signal.SIGKILL)
+        deadline = time.monotonic() + 60
+        while killed in server.worker_pids() or len(server.worker_pids()) < 2:
+            assert time.monotonic() < deadline, f"no worker replaced {killed}: {server.server_log()[-2000:]}"
+            time.sleep(0.1)
+        replacement = (set(server.worker_pids()) - {killed}).pop()
+        deadline = time.monotonic() + 60
+        while "Application startup complete" not in _log_since(server, replacement):
+            assert time.monotonic() < deadline, server.server_log()[-2000:]
+            time.sleep(0.1)
+        with held_connections(server) as (opened, holding):
+            totals = [search_total(connection, "低保") for connection in opened]
+            held = holding()
+    assert all(total > 0 for total in totals) and len(set(totals)) == 1
+    assert held[replacement] > 0, f"the new worker took no connection: {held}"
+
+
+def _log_since(server: PortalProcess, pid: int) -> str:
+    """The server's log from the line naming ``pid``'s start on."""
+    log = server.server_log()
+    at = log.find(f"[{pid}]")
+    return log[at:] if at >= 0 else ""
