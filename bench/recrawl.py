@@ -13,7 +13,7 @@ names an index built from ``--data`` (``python -m bench`` passes its own 100,000
    ``--clients`` clients for ``--before`` seconds: the usual p95;
 3. rewrites the crawl in place with ``--changed`` of its documents changed (drawn with ``--seed``: a sentence
    added to the body, the title marked 修订), as a crawler re-writes its file;
-4. runs ``portal ingest -q`` of the crawl on ``run`` under ``nice -n --ingest-nice`` (10 by default: the README's
+4. runs ``portal ingest -q`` of the crawl on ``run`` under ``nice -n --ingest-nice`` (5 by default: the README's
    nightly recipe, a batch job that yields the cores to the public server; 0 runs it at the server's priority) (its
    wall time, CPU and peak memory are the figures) while
    the same load goes on (the p95 during); with ``--nights N``, N such nights one after the other, each changing
@@ -132,7 +132,7 @@ def _load_average() -> list[float]:
     return [round(value, 2) for value in os.getloadavg()]
 
 
-INGEST_NICE = 10  # the README's nightly recipe: `nice -n 10 portal ingest …`
+INGEST_NICE = 5  # the README's nightly recipe: `nice -n 5 portal ingest …`
 
 
 def _ingest(index_dir: Path, data: Path, nice: int = 0) -> dict[str, object]:
