@@ -155,7 +155,7 @@ def create_app(
         # 527 → 345 MB: python -m bench.web). PORTAL_THREADS caps the slow searches computing at once.
         to_thread.current_default_thread_limiter().total_tokens = settings.threads
         catalog = catalog_factory(settings)
-        querylog = QueryLog.from_settings(settings)
+        querylog = QueryLog.from_settings(settings, processes)
         try:
             yield {"catalog": catalog, "querylog": querylog, "lanes": Lanes(fast_lanes(settings.threads, processes))}
         finally:

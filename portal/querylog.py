@@ -149,18 +149,19 @@ class QueryLog:
         self._qualified_cache: dict[int, tuple[Counter, list[str]]] = {}
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> QueryLog:
+    def from_settings(cls, settings: Settings, processes: int | None = None) -> QueryLog:
         """The query log ``settings`` describe (folder, retention days, blocklist, distinct clients, bound a day).
 
-        ``portal serve`` answers in ``settings.workers`` processes, each keeping its own day's client hashes, so one
+        ``portal serve`` answers in ``processes`` processes (the app's own count; where not given, as
+        ``portal stats`` reading the file, ``settings.workers``), each keeping its own day's client hashes, so one
         client whose connections reach several of them counts once in each: a day's count of clients is at most
-        ``workers`` times the distinct ones. The hot list's bar is therefore ``PORTAL_HOT_MIN_CLIENTS`` times the
-        workers, which still means that many distinct clients (fewer queries reach the list, none by one client)."""
+        that many times the distinct ones. The hot list's bar is therefore ``PORTAL_HOT_MIN_CLIENTS`` times the
+        processes, which still means that many distinct clients (fewer queries reach the list, none by one client)."""
         return cls(
             settings.query_log_dir,
             settings.query_log_days,
             settings.hot_blocklist,
-            min_clients=settings.hot_min_clients * max(1, settings.workers),
+            min_clients=settings.hot_min_clients * max(1, settings.workers if processes is None else processes),
             max_queries=settings.query_log_max_queries,
         )
 

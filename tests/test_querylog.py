@@ -169,7 +169,8 @@ def test_one_client_reaching_every_worker_cannot_put_a_query_on_the_hot_list(tmp
     from portal.settings import load_settings
 
     settings = load_settings({"PORTAL_QUERY_LOG": str(tmp_path), "PORTAL_WORKERS": "2", "PORTAL_HOT_MIN_CLIENTS": "2"})
-    workers = [QueryLog.from_settings(settings), QueryLog.from_settings(settings)]  # as two server processes would
+    workers = [QueryLog.from_settings(settings, 2), QueryLog.from_settings(settings, 2)]  # as two server processes
+    assert QueryLog.from_settings(settings, 1).min_clients == 2  # an app served in one process: the bar as set
     for log in workers:  # one client, its searches spread over both workers
         for _ in range(HOT_MIN_COUNT):
             log.record("低保", found=5, today=TODAY, client="203.0.113.9")
