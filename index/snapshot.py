@@ -36,7 +36,7 @@ from typing import Any
 
 from index import crossrefs, history
 from index.history import DocHistory, History, VersionInfo
-from index.record import Document
+from index.record import RAW_FIELDS, Document
 
 FORMAT = "disclosure-portal-snapshot/1"
 PREFIX = "snapshot-"
@@ -90,28 +90,7 @@ _FIELD_SET = frozenset(FIELDS)
 # rest the portal that wrote it made (``kind`` from the text; sightings from its history; the hashes), and an
 # ingest makes them again; ``fetched_at`` goes into the record's fetch time, and a withdrawal (``state``,
 # ``withdrawn_at``, ``withdrawn_how``) into how it was found gone (:func:`withdrawal`).
-INPUT_FIELDS = (
-    "id",
-    "title",
-    "index_no",
-    "doc_no",
-    "publisher",
-    "pub_date",
-    "written_date",
-    "category_scheme",
-    "category_topic",
-    "category_genre",
-    "keywords",
-    "validity",
-    "disclosure",
-    "summary",
-    "body",
-    "attachments",
-    "related",
-    "url",
-    "site",
-    "column",
-)
+INPUT_FIELDS = tuple(name for name in RAW_FIELDS if name != "category")  # the snapshot holds its three parts
 # Fields holding lists or objects: JSON text in the CSV's cells.
 JSON_FIELDS = frozenset({"publishers", "keywords", "attachments", "related", "versions"})
 _MARKS = frozenset({"id", "title", "body", "content_sha256"})
