@@ -170,6 +170,20 @@ def present_pages() -> list[dict]:
     return _fidelity.present(_fidelity.load_manifest()["pages"])[0]
 
 
+def tune_records(file: str) -> list[tuple[dict, object]]:
+    """Each manifest entry of the fidelity file ``file`` (``pages/<name>.gz``; one a record of an export) with what
+    ``portal ingest``'s own path gives for it (bench.fidelity.ingest_one's outcome: ``values``, ``error``). Skips
+    the test where the file is absent from the real-input folder; a test calling this carries ``real_inputs``."""
+    from bench.fidelity import COLLECTION, ingest_one, load_manifest
+
+    if not (COLLECTION / file).is_file():
+        pytest.skip(f"{file} is absent from {COLLECTION} (the real inputs live outside the repository)")
+    name = Path(file).name.removesuffix(".gz")
+    entries = [page for page in load_manifest()["pages"] if page["file"] == file]
+    assert entries, f"no manifest entry names {file}"
+    return [(entry, ingest_one(COLLECTION / file, entry.get("name") or name, entry.get("record"))) for entry in entries]
+
+
 @functools.cache  # a page is ingested once per test process: tests read its fields, never change them
 def tune_page(file: str) -> tuple[dict, dict[str, object]]:
     """A tune page of the fidelity collection (``file`` as its manifest names it, ``pages/<name>.txt.gz``): its

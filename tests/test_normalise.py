@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from helpers import REAL_PAGES, real_inputs
+from helpers import REAL_PAGES, real_inputs, tune_records
 
 from index.normalise import RejectedRecord, assign_dimensions, normalise, split_category
 from index.record import RawRecord
@@ -257,11 +257,8 @@ def test_a_title_written_twice_is_kept_once(raw, title):
 @real_inputs
 def test_a_notice_list_export_with_every_title_written_twice_gives_each_title_once():
     """广州.json (fidelity exports9.json): each hit's title is the link's full title followed by its shown text."""
-    from bench.fidelity import COLLECTION, ingest_one, load_manifest, same
+    from bench.fidelity import same
 
-    file = "pages/lq-guangzhou-notices.json.gz"
-    if not (COLLECTION / file).is_file():
-        pytest.skip(f"{file} is absent from {COLLECTION} (the real inputs live outside the repository)")
-    for entry in (p for p in load_manifest()["pages"] if p["file"] == file):
-        got = ingest_one(COLLECTION / file, "lq-guangzhou-notices.json", entry["record"]).values["title"]
+    for entry, outcome in tune_records("pages/lq-guangzhou-notices.json.gz"):
+        got = outcome.values["title"]
         assert same("title", entry["expected"]["title"], got), (entry["record"], got)

@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from helpers import SEED, SEED_INDEX_NO, real_inputs, shared_path
+from helpers import SEED, SEED_INDEX_NO, real_inputs, shared_path, tune_records
 
 from index.normalise import normalise
 from index.readers import DEFAULTS, detect_reader, read_file
@@ -273,13 +273,9 @@ def test_objects_one_a_line_with_commas_between_them_are_all_read(tmp_path, cont
 @real_inputs
 def test_search_responses_saved_back_to_back_give_every_record():
     """exports9.json's excerpt of nanjing-pro.json: three records, ``][``, three more (one an 信息公开 record)."""
-    from bench.fidelity import COLLECTION, ingest_one, load_manifest, same
+    from bench.fidelity import same
 
-    file = "pages/kira-nanjing-pro-arrays.json.gz"
-    if not (COLLECTION / file).is_file():
-        pytest.skip(f"{file} is absent from {COLLECTION} (the real inputs live outside the repository)")
-    for entry in (p for p in load_manifest()["pages"] if p["file"] == file):
-        outcome = ingest_one(COLLECTION / file, "kira-nanjing-pro-arrays.json", entry["record"])
+    for entry, outcome in tune_records("pages/kira-nanjing-pro-arrays.json.gz"):
         assert not outcome.error, (entry["record"], outcome.error)
         assert all(same(name, want, outcome.values[name]) for name, want in entry["expected"].items()), entry["record"]
 
