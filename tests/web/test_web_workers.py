@@ -13,13 +13,18 @@ from __future__ import annotations
 import contextlib
 import http.client
 import json
+import multiprocessing
 import os
+import queue
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from multiprocessing.connection import Connection
+from multiprocessing.synchronize import Event as EventType
 from pathlib import Path
 from urllib.parse import quote
 
@@ -31,7 +36,7 @@ from bench.load import PortalProcess, _cmdline
 from index.localports import free_port
 from index.whoosh import generations
 from index.whoosh.ingest import ingest_paths
-from portal.server import WorkerListeners, _reuse_port
+from portal.server import WORKER_HEALTHCHECK, WorkerHandle, WorkerListeners, _reuse_port
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENTS = ROOT / "documents"
@@ -236,13 +241,16 @@ def test_the_store_is_opened_once_in_the_supervisor_and_its_workers_forked_from_
 
 def test_a_worker_killed_is_replaced_by_one_that_answers(web_index: Path) -> None:
     with serving(web_index) as server:
-        killed = server.worker_pids()[0]
+        started = server.worker_pids()
+        killed = started[0]
         os.kill(killed, signal.SIGKILL)
         deadline = time.monotonic() + 60
-        while killed in server.worker_pids() or len(server.worker_pids()) < 2:
+        # a new worker beside the other (a pick from the two took the one that had served all along half the
+        # time, whose start was logged long before, and the searches then went out while the new one started)
+        while killed in (now := server.worker_pids()) or len(now) != 2 or set(now) <= set(started):
             assert time.monotonic() < deadline, f"no worker replaced {killed}: {server.server_log()[-2000:]}"
             time.sleep(0.1)
-        replacement = (set(server.worker_pids()) - {killed}).pop()
+        [replacement] = set(now) - set(started)
         deadline = time.monotonic() + 60
         while "Application startup complete" not in _log_since(server, replacement):
             assert time.monotonic() < deadline, server.server_log()[-2000:]
@@ -252,6 +260,38 @@ def test_a_worker_killed_is_replaced_by_one_that_answers(web_index: Path) -> Non
             held = holding()
     assert all(total > 0 for total in totals) and len(set(totals)) == 1
     assert held[replacement] > 0, f"the new worker took no connection: {held}"
+
+
+def _read_pings_without_answering(connection: Connection, pinged: EventType) -> None:
+    """A worker's end of the health-check pipe that takes the supervisor's ping and never answers (a worker
+    killed between the two)."""
+    connection.recv()
+    pinged.set()
+    time.sleep(3600)
+
+
+def test_a_worker_that_dies_while_the_supervisor_awaits_its_health_answer_is_given_up_at_once() -> None:
+    """uvicorn's supervisor waited WORKER_HEALTHCHECK seconds for the answer of a worker that had died after taking
+    the ping: the pipe stays open in the supervisor and in the workers forked after the dead one, so nothing ended
+    the wait, and for that minute no worker was started in its place and no signal handled. The check
+    (portal.server.WorkerHandle, through uvicorn's own ``is_alive``) must end when the worker does."""
+    fork = multiprocessing.get_context("fork")
+    worker = WorkerHandle.__new__(WorkerHandle)  # uvicorn's constructor makes a server's process; this one reads
+    worker.parent_conn, worker.child_conn = fork.Pipe()
+    pinged = fork.Event()
+    worker.process = fork.Process(target=_read_pings_without_answering, args=(worker.child_conn, pinged))
+    worker.process.start()
+    answers: queue.Queue[bool] = queue.Queue()
+    # a daemon thread: without the fix it waits ten times the health check, which must not hold up the test's end
+    threading.Thread(target=lambda: answers.put(worker.is_alive(10 * WORKER_HEALTHCHECK)), daemon=True).start()
+    try:
+        assert pinged.wait(WORKER_HEALTHCHECK), "the ping never reached the worker"
+        os.kill(worker.process.pid, signal.SIGKILL)  # the supervisor now waits for its answer
+        alive = answers.get(timeout=WORKER_HEALTHCHECK)
+    finally:
+        worker.process.kill()
+        worker.process.join()
+    assert alive is False
 
 
 def _log_since(server: PortalProcess, pid: int) -> str:
