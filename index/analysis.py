@@ -101,8 +101,8 @@ def _dictionary_lines(path: Path) -> Iterator[tuple[str, tuple[int | None, str |
             parts = line.split()
             if not parts or parts[0].startswith("#"):
                 continue
-            freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
-            tag = parts[-1] if len(parts) > 1 and not parts[-1].isdigit() else None
+            freq = int(parts[1]) if len(parts) > 1 and parts[1].isdecimal() else None
+            tag = parts[-1] if len(parts) > 1 and not parts[-1].isdecimal() else None
             yield parts[0], (freq, tag)
 
 

@@ -330,7 +330,7 @@ _CHINESE_UNIT = {"十": 10, "百": 100, "千": 1000}
 
 def _serial_number(text: str) -> int | None:
     """A serial as a number: 150, 015 → 15, 三十一 → 31, 一百零二 → 102; None for a malformed numeral."""
-    if text.isdigit():
+    if text.isdecimal():
         return int(text)
     if not any(char in _CHINESE_UNIT for char in text):
         return int("".join(str(_CHINESE_DIGIT[char]) for char in text))

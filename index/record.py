@@ -209,7 +209,7 @@ class Document:
 
     @property
     def year(self) -> int | None:
-        return int(self.sort_date[:4]) if self.sort_date[:4].isdigit() else None
+        return int(self.sort_date[:4]) if self.sort_date[:4].isdecimal() else None
 
 
 class ReadError(Exception):

@@ -109,7 +109,7 @@ def build_schema(analyzer: Composable | None = None) -> Schema:
 def date_key(iso: str) -> int:
     """20180410 for 2018-04-10; a partial date sorts at its period's start (2018 → 20180000)."""
     digits = iso.replace("-", "")
-    return int(digits.ljust(8, "0")) if digits.isdigit() else NO_DATE
+    return int(digits.ljust(8, "0")) if digits.isdecimal() else NO_DATE
 
 
 def date_from_key(key: int) -> str:

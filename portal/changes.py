@@ -18,7 +18,7 @@ from starlette.responses import Response
 from index.history import HOW_NOTICED, Change, History
 from portal import feeds
 from portal.links import base_url, doc_path
-from portal.params import clean_text
+from portal.params import clean_text, parse_natural
 
 PAGE_SIZE = 50
 FEED_SIZE = 20
@@ -75,7 +75,7 @@ def parse_changes(request: Request) -> ChangesRequest:
     return ChangesRequest(
         publisher=clean_text(params.get("publisher", ""), MAX_PUBLISHER_CHARS),
         kind=kind if kind in KINDS else "",
-        before=int(before) if before.isdigit() and len(before) < 16 else None,
+        before=parse_natural(before, 15),
     )
 
 

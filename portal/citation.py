@@ -152,4 +152,4 @@ def _bib(text: str) -> str:
 def _parts(iso: str) -> list[int]:
     """``2018-04-10`` → [2018, 4, 10]; ``2018-04`` → [2018, 4]; [] for no date."""
     pieces = iso.split("-")
-    return [int(piece) for piece in pieces] if all(piece.isdigit() for piece in pieces) and pieces[0] else []
+    return [int(piece) for piece in pieces] if all(piece.isdecimal() for piece in pieces) and pieces[0] else []

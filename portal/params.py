@@ -78,6 +78,16 @@ def parse_int(text: str, default: int, low: int, high: int) -> int:
     return min(max(value, low), high)
 
 
+def parse_natural(text: str | None, max_digits: int) -> int | None:
+    """A whole number as typed in a URL (``3``, `` 3 ``, full-width ``３``, ``①``), or None: anything else, or more
+    than ``max_digits`` digits. Read after NFKC, as :func:`parse_int` reads page numbers, then as ASCII digits
+    only: ``str.isdigit`` alone also passes ``²①`` unnormalised, which ``int`` refuses."""
+    digits = unicodedata.normalize("NFKC", text or "").strip()
+    if not digits.isascii() or not digits.isdigit() or len(digits) > max_digits:
+        return None
+    return int(digits)
+
+
 def _bounded(params: Params, key: str, default: int, low: int, high: int, label: str, notices: list[str]) -> int:
     """:func:`parse_int` of a parameter, with a notice where the value given was unusable or out of range."""
     raw = params.get(key).strip()

@@ -60,7 +60,7 @@ def display_date(value: str) -> str:
     if len(parts) == 1 and parts[0]:
         return f"{parts[0]}年"
     if len(parts) == 2:
-        return f"{parts[0]}年{int(parts[1])}月" if parts[1].isdigit() else value
+        return f"{parts[0]}年{int(parts[1])}月" if parts[1].isdecimal() else value
     return value
 
 

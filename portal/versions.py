@@ -20,6 +20,7 @@ from starlette.responses import Response
 from index.history import HOW_NOTICED, SIGHTED, DocHistory, History, Sighting
 from index.versiondiff import diff_fields
 from portal.links import doc_path
+from portal.params import parse_natural
 from portal.responses import (
     CitationItem,
     DiffResponse,
@@ -110,10 +111,9 @@ def _number(text: str | None, history: DocHistory, default: int) -> int:
     """A version number as typed (``3``, `` 3 ``, ``v3``); ``default`` when none is given; 404 when it names none."""
     if text is None or not str(text).strip():
         return default
-    digits = str(text).strip().lstrip("vV")
-    if not digits.isdigit() or len(digits) > 9:
+    n = parse_natural(str(text).strip().lstrip("vV"), 9)
+    if n is None:
         raise HTTPException(404, f"版本号应为数字，如 1 至 {history.latest}。")
-    n = int(digits)
     if not any(v.n == n for v in history.versions):
         raise HTTPException(404, f"这份文件没有第 {n} 版（共 {history.latest} 版）。")
     return n

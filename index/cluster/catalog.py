@@ -232,7 +232,7 @@ class ClusterCatalog:
         args: list[object] = []
         for key, values in req.filters.items():
             if key == "year":
-                years = [int(v) for v in values if str(v).isdigit()]
+                years = [int(v) for v in values if str(v).isdecimal()]
                 conditions.append(f"year IN ({', '.join(['%s'] * len(years))})" if years else "year = 0 AND year = 1")
                 args += years
             else:
@@ -305,7 +305,7 @@ class ClusterCatalog:
             selected = set(req.filters.get(key, []))
             found = [FacetValue(value, count, value in selected) for value, count in counts[key].items() if count > 0]
             if key == "year":
-                found = [v for v in found if v.value.isdigit() and _YEARS[0] <= int(v.value) <= _YEARS[1]]
+                found = [v for v in found if v.value.isdecimal() and _YEARS[0] <= int(v.value) <= _YEARS[1]]
                 found.sort(key=lambda v: v.value, reverse=True)
             else:
                 found.sort(key=lambda v: (-v.count, v.value))

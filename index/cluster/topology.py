@@ -65,7 +65,7 @@ def parse_topology(spec: str, index: str = INDEX) -> Topology:
         replicas = []
         for address in part.split("|"):
             host, _, port = address.strip().rpartition(":")
-            if not host or not port.isdigit():
+            if not host or not (port.isascii() and port.isdigit()):
                 raise ValueError(f"PORTAL_MANTICORE: {address.strip()!r} is not host:port (in {spec!r})")
             replicas.append(Address(host, int(port)))
         shards.append(tuple(replicas))

@@ -196,7 +196,7 @@ async def _take_location(response: httpx.Response) -> None:
 async def read_capped(response: httpx.Response, limit: int) -> bytes:
     """The body, or :class:`TooLarge` as soon as it passes ``limit`` bytes (the rest is never downloaded)."""
     declared = response.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
         raise TooLarge(too_large(limit))
     chunks, size = [], 0
     async for chunk in response.aiter_bytes():
@@ -220,7 +220,7 @@ def parse_retry_after(value: str | None) -> float | None:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # delay-seconds is ASCII digits; str.isdigit also passes ², ①
         return float(value)
     try:
         when = parsedate_to_datetime(value)

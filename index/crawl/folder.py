@@ -228,7 +228,7 @@ def clean_leftovers(crawl_dir: Path) -> list[str]:
 def _writer_alive(temporary: Path) -> bool:
     """Whether the process named in ``.<name>.<pid>.tmp`` is still running (and may still rename it)."""
     pid = temporary.name.removesuffix(_TEMPORARY).rsplit(".", 1)[-1]
-    if not pid.isdigit():
+    if not pid.isdecimal():
         return False
     try:
         os.kill(int(pid), 0)

@@ -31,7 +31,7 @@ def filter_mask(arrays: IndexArrays, reader: IndexReader, req: SearchRequest) ->
 
     for key, values in req.filters.items():
         if key == "year":
-            years = [int(v) for v in values if str(v).isdigit()]
+            years = [int(v) for v in values if str(v).isdecimal()]
             narrow(np.isin(arrays.numbers(reader, "year"), years))
         elif key in MULTI_VALUED:
             allowed = np.zeros(arrays.size, bool)

@@ -125,7 +125,7 @@ def complete_generations(index_dir: Path) -> list[Path]:
     found = [
         path
         for path in index_dir.glob("gen-*")
-        if path.name[4:].isdigit() and not (path / BUILDING).exists() and has_commit(path)
+        if path.name[4:].isdecimal() and not (path / BUILDING).exists() and has_commit(path)
     ]
     return sorted(found, key=lambda path: int(path.name[4:]), reverse=True)
 
@@ -220,7 +220,7 @@ def open_generation(path: Path, check: str = "open") -> Index:
 def new_generation(index_dir: Path, schema: Schema) -> tuple[Path, Index]:
     """An empty index with ``schema`` in a fresh generation folder beside the live one."""
     index_dir.mkdir(parents=True, exist_ok=True)
-    numbers = [int(p.name[4:]) for p in index_dir.glob("gen-*") if p.name[4:].isdigit()]
+    numbers = [int(p.name[4:]) for p in index_dir.glob("gen-*") if p.name[4:].isdecimal()]
     path = index_dir / f"gen-{max(numbers, default=0) + 1:04d}"
     path.mkdir()
     write_atomic(path / BUILDING, b"")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from helpers import SEED_INDEX_NO
 
 from portal.params import PAGE_MAX, PER_PAGE_MAX, Params, parse_date, parse_search
 
@@ -132,3 +133,27 @@ def test_go_0_turns_off_the_identifier_jump() -> None:
 def test_preset_filters_come_first() -> None:
     result = parse_search(Params({"publisher": ["市民政局"]}), {"publisher": ["宿迁市民政局"]})
     assert result.request.filters == {"publisher": ["宿迁市民政局", "市民政局"]}
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        pytest.param(f"/doc/{SEED_INDEX_NO}/v/①", 200, id="version-circled"),
+        pytest.param(f"/doc/{SEED_INDEX_NO}/v/１.json", 200, id="version-full-width-json"),
+        pytest.param(f"/doc/{SEED_INDEX_NO}/v/².bib", 404, id="version-superscript-citation"),
+        pytest.param(f"/doc/{SEED_INDEX_NO}/v/1²", 404, id="version-mixed"),
+        pytest.param(f"/doc/{SEED_INDEX_NO}/diff?a=②", 404, id="diff-circled"),
+        pytest.param(f"/doc/{SEED_INDEX_NO}/diff.json?b=²", 404, id="diff-superscript-json"),
+        pytest.param("/changes?before=²", 200, id="changes-superscript"),
+        pytest.param("/changes.atom?before=①", 200, id="changes-atom-circled"),
+    ],
+)
+def test_a_number_typed_with_digit_lookalikes_is_read_as_nfkc_reads_it(client, path: str, status: int) -> None:
+    """str.isdigit() passes ², ① (which int() refuses, a 500 before): version numbers and the change cursor are read
+    as page numbers are (NFKC: ① is 1, ２ is 2), so the web index's one version is found and a second is not."""
+    assert client.get(path).status_code == status
+
+
+def test_a_change_cursor_is_read_as_typed_or_not_at_all(client) -> None:
+    assert client.get("/changes.json", params={"before": "①²"}).json()["request"]["before"] == 12
+    assert client.get("/changes.json", params={"before": "1/2"}).json()["request"]["before"] is None
