@@ -1016,7 +1016,19 @@ def _heading_lines(header: list[str], listed: frozenset[str] = frozenset()) -> i
     if (opened := _opened_above(header)) > 1 or not _names_a_document(header[-1]):
         return opened
     pieces = _heading_pieces(header[1:-1], header[-1], listed, issuer=False)  # an issuer's line: the title's own
+    if len(pieces) == len(header) - 1 and _opens_heading(header, listed):
+        return len(header)
     return min(len(pieces), len(header) - 1)  # the header's first line is the browser's title
+
+
+def _opens_heading(header: list[str], listed: frozenset[str]) -> bool:
+    """Whether the header's first line is no browser title but the first line of the heading the lines under it
+    continue: a document's text with no page round it (国务院办公厅关于进一步优化 / 地方政务服务便民热线的指导意见).
+    A browser title names the page's document itself or carries the site after a separator (``标题_网站``)."""
+    first = header[0]
+    if len(browser_title_parts(first)) > 1 or _names_a_document(first):
+        return False
+    return len(_heading_pieces(header[:-1], header[-1], listed, issuer=False)) == len(header)
 
 
 def _opened_above(lines: list[str]) -> int:
