@@ -87,6 +87,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "classnames",
         "公文目录",  # Yunnan county 信息公开 pages (www.mdx.gov.cn): 公文目录:应急管理
         "公开目录",  # the same template elsewhere (博州, 宜川: 公开目录: 政府文件)
+        "政策分类",  # crawler exports of 国家发改委's 政策发布 (ABSXDIVY/Crawler ndrc_crawler: 政策分类 beside 文号)
     ),
     "category_scheme": ("组配分类", "classify_main_name"),
     # ztfl: 主题分类 in pinyin initials
@@ -117,6 +118,13 @@ LABELS: dict[str, tuple[str, ...]] = {
         "制发单位",
         "来源",
         "文章来源",  # district portals' article header (越秀: 发布日期：… 文章来源：广州市人力资源和社会保障局)
+        # 稿源 (Alpha-su/dbpolicy_crawl parse_detail.py strips it beside 来源, 发布机构, 发文机关), 发布者 (吉安
+        # 财政局's info bar: Kira-yoshikage-d/spider-gov spiders/jian.py, 发布者：…) and 所属机构 (湖南's 信息公开 bar:
+        # qingting04/Policy_Document_Crawler province/HuNan.py, 所属机构：… 主题分类：…) name a body, never a
+        # person or a newspaper, see _PLAUSIBLE
+        "稿源",
+        "发布者",
+        "所属机构",
         "制定机关",  # law databases (北大法宝 地方库, 国家法律法规数据库): 制定机关, 公布日期, 施行日期, 时效性
         "publisher",
         "publisher_name",
@@ -159,6 +167,8 @@ LABELS: dict[str, tuple[str, ...]] = {
         "公开日期",
         "发布日期",
         "发布时间",
+        # district portals' article header (天河: 发表时间：… 信息来源：区卫生健康局; shizelengleng/ai-zhengce-tong)
+        "发表时间",
         "公开时间",
         "公布日期",  # law databases: the day a law or rule was published (施行日期 is when it takes effect)
         "上载日期",  # city portals' article header (齐齐哈尔: 上载日期: 2019-11-21 来源: …)
@@ -429,6 +439,9 @@ _PLAUSIBLE = {
     # A document's name, not a file's (a.pdf).
     "filename": lambda value: not re.search(r"\.[A-Za-z0-9]{2,5}$", str(value).strip()),
     "author": lambda value: is_organisation(value),
+    "稿源": lambda value: is_organisation(value),
+    "发布者": lambda value: is_organisation(value),
+    "所属机构": lambda value: is_organisation(value),
     "docauthor": lambda value: is_organisation(value),
     "contentsource": lambda value: is_organisation(value),
     "docsource": lambda value: is_organisation(value),
@@ -474,6 +487,7 @@ WEAK_LABELS = frozenset(
         "时间",
         "来源",
         "文章来源",
+        "稿源",
         "来自",
         "主题",
         "体裁",

@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 from helpers import REAL_PAGES, ROOT, present_pages, real_inputs, tune_page, tune_page_right
 
-from bench.fidelity import check_pages, same
+from bench.fidelity import check_pages, same, stored_values
 from index.ingest import IngestReport, read_document
+from index.labels import map_fields
 from index.limits import DEFAULTS
 from index.normalise import normalise
 from index.query import SearchRequest
@@ -85,6 +86,48 @@ def test_a_label_real_pages_print_gives_its_field(tmp_path, file, label, field, 
     text = page_text(file)
     assert getattr(read_page_text(tmp_path, file, text), field) == value
     assert getattr(read_page_text(tmp_path, file, text.replace(label, "公文页码")), field) != value
+
+
+# 3. Labels real crawlers read off 政府信息公开 pages: 发布者, 稿源, 所属机构, 发表时间, 政策分类 ------------------
+
+# Each label as a public crawler reads it off a real site's page or writes it in its export, put in place of the
+# label a tune page prints for the same field: the page gives the field's hand-read value under either label, and
+# under a label no table knows it does not, so it is the label that is read.
+# - 发布者: 吉安市财政局's info bar (Kira-yoshikage-d/spider-gov article_crawler/article_crawler/spiders/jian.py,
+#   ``re('发布者：(.*)')`` as the source; shizelengleng/ai-zhengce-tong scripts/_rebuild_all_docs.py META_PREFIX);
+# - 稿源: Alpha-su/dbpolicy_crawl parse_detail.py (its remove_list: 稿源, 来源, 发布机构, 发布日期, 发文机关);
+# - 所属机构: 湖南's 信息公开 bar (qingting04/Policy_Document_Crawler province/HuNan.py: 所属机构：…, 主题分类：…);
+# - 发表时间: 天河区's article header (shizelengleng/ai-zhengce-tong
+#   docs/policy_sources/b3_家庭医生_天河.md: 发表时间：… 信息来源：区卫生健康局);
+# - 政策分类: 国家发改委's 政策发布 export (ABSXDIVY/Crawler ndrc_crawler/data_extractor_full.py: 政策分类 beside 文号).
+CRAWLER_LABELS = [
+    ("pages/wuhu-jyj-pagetext-1.txt.gz", "信息来源:", "发布者:", "publisher"),
+    ("pages/wuhu-jyj-pagetext-1.txt.gz", "信息来源:", "稿源:", "publisher"),
+    ("pages/wuhu-jyj-pagetext-1.txt.gz", "信息来源:", "所属机构:", "publisher"),
+    ("pages/wuhu-jyj-pagetext-1.txt.gz", "发布时间:", "发表时间:", "pub_date"),
+    ("pages/zjkyx-pagetext-1.txt.gz", "主题分类:", "政策分类:", "category"),
+]
+
+
+@real_inputs
+@pytest.mark.parametrize(("file", "printed", "label", "field"), CRAWLER_LABELS)
+def test_a_label_crawlers_read_gives_its_field_on_a_real_page(tmp_path, file, printed, label, field):
+    expected = tune_entry(file)["expected"][field]
+    text = page_text(file)
+    assert printed in text
+    relabelled = read_page_text(tmp_path, file, text.replace(printed, label))
+    assert same(field, expected, stored_values(relabelled)[field])
+    unknown = read_page_text(tmp_path, file, text.replace(printed, "公文页码:"))
+    assert not same(field, expected, stored_values(unknown)[field])
+
+
+def test_a_crawlers_body_label_holds_a_body_never_a_person():
+    """发布者, 稿源 and 所属机构 name the issuing body on the pages above; a person (an editor) or a news agency
+    under them is no publisher (their plausibility, as the crawlers' author keys)."""
+    for label in ("发布者", "稿源", "所属机构"):
+        assert map_fields([(label, "吉安市财政局")])[0] == {"publisher": "吉安市财政局"}, label
+        for other in ("倪雪梅", "新华社"):
+            assert "publisher" not in map_fields([(label, other)])[0], (label, other)
 
 
 # 7. A short name no evidence resolves is kept as printed -------------------------------------------------------
