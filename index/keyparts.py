@@ -2,7 +2,8 @@
 
 An API names a field by words glued into one key: camelCase (``secFutrsLawName``, ``lawPubOrgName``), snake_case
 (``law_name``), upper case (``LAW_NAME``) or pinyin initials run together (``zcwjbt``, ``xxfbrq``). Such a key is
-split into its words (:func:`key_words`) and read by its last one (:func:`field_by_parts`):
+split into its words (:func:`key_words`) and read by its last one (:func:`field_by_parts`); a word spelled in full
+pinyin (``fabuRiqi``, ``fawen_zihao``, ``chengwenDate``) counts as its initials do (``rq``, ``zh``, ``cw``):
 
 - ``…Name``/``…Title``/``…Mc``/``…Bt`` is the title, unless the word before it names what the name belongs to (a
   channel, a user, a site …; an office's name — ``lawPubOrgName`` — is the publisher);
@@ -53,6 +54,14 @@ _FIELD_WORDS: dict[str, str] = {
         ("org", "dept", "department", "unit", "organ", "organization", "agency", "issuer", "jg", "dw", "bm"),
         "publisher",
     ),
+    # The same words in full pinyin (fabuRiqi, fawen_zihao, FABU_JIGOU): the spelled-out twins of the initials above.
+    **dict.fromkeys(("biaoti", "mingcheng"), "title"),
+    **dict.fromkeys(("neirong", "zhengwen"), "body"),
+    **dict.fromkeys(("riqi", "shijian"), "pub_date"),
+    **dict.fromkeys(("wenhao", "zihao"), "doc_no"),
+    **dict.fromkeys(("youxiaoxing", "zhuangtai"), "validity"),
+    **dict.fromkeys(("fenlei", "leibie"), "category"),
+    **dict.fromkeys(("jigou", "jiguan", "danwei", "bumen"), "publisher"),
 }
 # Pinyin-initial words glued in a key of consonants only (zcwjbt, xxfbrq), longest first.
 _PINYIN_ENDINGS = ("fwzh", "rq", "sj", "bt", "mc", "zw", "nr", "wh", "zh", "jg", "dw", "bm", "fl", "lb")
@@ -67,13 +76,16 @@ _NOT_A_DOCUMENTS_NAME = frozenset(
     status state source person contact leader creator create created editor edit modifier modify update updated
     attach attachment attachments fj file files app icon image img pic picture photo video audio link url node
     parent menu module dict field label group template tpl mould sub second nick real login admin operator
-    author auditor checker reviewer owner dept department org organ organization unit agency office""".split()
+    author auditor checker reviewer owner dept department org organ organization unit agency office lanmu zhandian
+    jigou jiguan danwei bumen fenlei leibie zhuti""".split()
 )
-# Words before ``…Name`` that make it a class's name: the category (categoryName, classifyName, xxflMc).
-_CLASS_WORDS = frozenset(("category", "classify", "classification", "fl", "lb"))  # a catalogue is a column
+# Words before ``…Name`` that make it a class's name: the category (categoryName, classifyName, xxflMc); a catalogue
+# is a column.
+_CLASS_WORDS = frozenset(("category", "classify", "classification", "fl", "lb", "fenlei", "leibie"))
 # Words before ``…Name`` that make it an office's name: the publisher.
 _OFFICE_WORDS = frozenset(
     ("org", "organ", "organization", "dept", "department", "unit", "agency", "office", "issuer", "jg", "dw", "bm")
+    + ("jigou", "jiguan", "danwei", "bumen")
 )
 # One-word keys naming the office a record comes from (the value must still be a body's name).
 _OFFICE_KEYS = frozenset(("department", "dept", "organ", "organization", "agency", "issuer", "unit", "office"))
@@ -82,15 +94,17 @@ _OTHER_DATES = frozenset(
     """update updated modify modified edit edited last expire expired expiry expiration invalid inefctv ineffective
     abolish abolished repeal end start begin efctv effective effect implement implementation valid validity ss sx
     fz yx sxrq ssrq fzrq birth login check audit read visit view click deadline insert crawl crawled spider fetch
-    collect scrape""".split()
+    collect scrape shixiao feizhi shishi shengxiao youxiao gengxin xiugai jiezhi""".split()
 )
 # Words before ``…Body`` that make it an organisation, not a text.
 _ISSUING_WORDS = frozenset(("issuing", "issue", "issuer", "governing", "publishing"))
-_WRITTEN_WORDS = frozenset(("cw", "written", "write", "writ", "sign", "signed", "fw", "cwrq", "fwrq"))
+_WRITTEN_WORDS = frozenset(
+    ("cw", "written", "write", "writ", "sign", "signed", "fw", "cwrq", "fwrq", "chengwen", "fawen", "qianfa", "yinfa")
+)
 # Words that make a text some other text than the body.
 _OTHER_TEXTS = frozenset(
     """summary abstract brief intro introduction short desc description remark note notes memo zy tip title name mc
-    bt""".split()
+    bt zhaiyao jianjie beizhu biaoti mingcheng""".split()
 )
 # Words that make a number something else than a 文号 (a phone, a serial, a page, a count).
 _OTHER_NUMBERS = frozenset(

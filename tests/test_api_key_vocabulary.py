@@ -75,6 +75,52 @@ def test_a_keys_words_name_its_field(key, field):
     assert field_by_parts(key) == field
 
 
+@pytest.mark.parametrize(
+    ("key", "field"),
+    [
+        ("chengwenDate", "written_date"),  # 成文日期: the full-pinyin twin of cwrq
+        ("CHENGWEN_RIQI", "written_date"),
+        ("fawenRiqi", "written_date"),  # 发文日期, as the label table reads fawenriqi
+        ("fabuRiqi", "pub_date"),
+        ("fabuShijian", "pub_date"),
+        ("shixiaoRiqi", None),  # 失效日期: no publication date
+        ("gengxinShijian", None),  # 更新时间
+        ("fawenZihao", "doc_no"),
+        ("fabuJigou", "publisher"),
+        ("fabuJigouMingcheng", "publisher"),  # the office's name, not the document's
+        ("zhutiFenlei", "category"),
+        ("lanmuMingcheng", None),  # a column's name
+        ("wenjianBiaoti", "title"),
+        ("zhengwenNeirong", "body"),
+        ("zhaiyaoNeirong", None),  # a summary's text, not the body
+    ],
+)
+def test_a_keys_full_pinyin_words_name_its_field_as_its_initials_do(key, field):
+    """Keys spelled in full pinyin words (``chengwenDate``, ``fabu_jigou``) name the fields their initials name
+    (``cwrq``, ``fbjg``): the label table already reads one-word ``chengwenriqi``, ``fabujigou``."""
+    assert field_by_parts(key) == field
+
+
+def test_a_record_in_full_pinyin_keys_gives_its_written_date_apart_from_its_publication(tmp_path):
+    """A record under camelCase full-pinyin keys: its 成文日期 is not taken for the 发布日期, its issuer is read."""
+    response = {
+        "data": {
+            "records": [
+                {
+                    "wenjianBiaoti": "关于做好2024年城乡居民基本医疗保险工作的通知",
+                    "fawenZihao": "医保发〔2024〕19号",
+                    "fabuJigou": "国家医疗保障局",
+                    "chengwenDate": "2024-07-18",
+                    "fabuRiqi": "2024-07-24",
+                }
+            ]
+        }
+    }
+    (doc,) = _read(tmp_path, response)
+    assert (doc["doc_no"], doc["publisher"]) == ("医保发〔2024〕19号", ["国家医疗保障局"])
+    assert (doc["written_date"], doc["pub_date"]) == ("2024-07-18", "2024-07-24")
+
+
 def test_a_short_title_under_a_title_key_is_the_title(tmp_path):
     """A title a list cut short (我市对) or one ending like an office's name (…交流会) is still the title where its key
     says title (infoTitle), though no ``…Name`` key would be read so."""
