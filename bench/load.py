@@ -128,8 +128,15 @@ class PortalProcess:
         command = command or [sys.executable, "-m", "portal", "serve", "--port", str(self.port)]
         self.log = tempfile.TemporaryFile()  # a file, not a pipe: a pipe nobody reads would stall the server
         limit = (lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (files, files))) if files else None
+        # a process group of its own: every process of the server, workers forked at any time included, is in it
         self.process = subprocess.Popen(
-            command, cwd=code, env=env, stdout=subprocess.DEVNULL, stderr=self.log, preexec_fn=limit
+            command,
+            cwd=code,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=self.log,
+            preexec_fn=limit,
+            process_group=0,
         )
 
     def __enter__(self) -> PortalProcess:
@@ -149,16 +156,18 @@ class PortalProcess:
         raise RuntimeError(f"portal serve did not answer within {STARTUP_TIMEOUT:.0f} s")
 
     def __exit__(self, *exc: object) -> None:
-        workers = self.worker_pids()
-        self.process.terminate()  # uvicorn's supervisor stops its workers
+        """Stop the server: SIGTERM to the supervisor (uvicorn's stops its workers), SIGKILL after 30 s, then
+        SIGKILL to whatever is left of its process group. The group, not a list of workers taken beforehand: the
+        supervisor forks a replacement for a worker that dies, also while it is being stopped, and a worker it
+        leaves (a supervisor killed leaves all of them) would go on holding the port, the index and a core."""
+        self.process.terminate()
         try:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
-        for pid in workers:  # a supervisor killed leaves its workers
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
         self.log.close()
 
     def worker_pids(self) -> list[int]:

@@ -200,7 +200,9 @@ def search(request: Request) -> Response:
     if page.result.pages and parsed.request.page > page.result.pages:
         return RedirectResponse(page.links.page(page.result.pages), status_code=303)
     querylog = querylog_of(request)
-    if querylog and parsed.request.q and parsed.request.page == 1 and not page.result.error:
+    # A partial answer (a shard of the cluster did not answer) is neither "found nothing" nor a count of hits: not
+    # counted, so that 热搜词 and `portal stats` hold only what the whole index answered.
+    if querylog and parsed.request.q and parsed.request.page == 1 and not page.result.error and not page.result.partial:
         querylog.record(parsed.request.q, page.result.total, client=request.client.host if request.client else "")
     context = search_context(page)
     context["canonical"] = canonical(request, page.links.html())

@@ -15,10 +15,12 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from helpers import DOCUMENTS, ROOT, SEED_INDEX_NO, WEB_FIXTURES, needs_searchd
+from starlette.testclient import TestClient
 
 from index.cluster.catalog import PARTIAL, RUN_FRAGMENTS, ClusterCatalog
 from index.cluster.ingest import ingest_cluster
@@ -32,6 +34,8 @@ from index.query import SearchRequest
 from index.readers import read_file
 from index.record import ReadError
 from index.whoosh.catalog import Catalog
+from portal.app import create_app
+from portal.settings import load_settings
 
 LAYOUT = [(0,), (1,), (0,)]  # node0: shard 0, node1: shard 1, node2: a mirror of shard 0
 QUERIES = [
@@ -292,6 +296,32 @@ def test_a_shard_killed_mid_query_gives_a_partial_answer_with_a_notice_and_its_m
         cluster.start(1)
         assert catalog.search(SearchRequest(q="", per_page=50)).total == whole.total
         catalog.close()
+
+
+def test_a_partial_answer_is_said_and_not_counted_in_the_query_log(tmp_path):
+    """With shard 1 (no mirror) stopped, the cluster's answer is partial: the result says so, the page shows the
+    notice, and the query log counts it neither as a search that found nothing nor as one that found something
+    (热搜词 and `portal stats` would otherwise list a query with hits as finding nothing)."""
+    needs_searchd()
+    with LocalCluster(tmp_path / "cluster", LAYOUT) as cluster:
+        ingest_cluster([DOCUMENTS], cluster.topology)
+        env = {"PORTAL_INDEX_DIR": str(tmp_path / "index"), "PORTAL_STORE": "manticore"}
+        settings = load_settings({**env, "PORTAL_MANTICORE": str(cluster.topology)})
+        settings = replace(settings, allowed_hosts=("testserver",), query_log=tmp_path / "querylog")
+        catalog = ClusterCatalog(cluster.topology)
+        whole = catalog.search(SearchRequest(q="工作"))
+        assert whole.total > 0 and not whole.partial
+        with TestClient(create_app(settings)) as client:
+            assert client.get("/search", params={"q": "工作"}).status_code == 200  # the whole cluster: counted
+            cluster.kill(1)
+            partial = catalog.search(SearchRequest(q="工作"))
+            assert partial.partial and PARTIAL in partial.notices and partial.total < whole.total
+            for q in ("工作", "量子引力波"):
+                page = client.get("/search", params={"q": q})
+                assert page.status_code == 200 and PARTIAL in page.text
+        catalog.close()
+    [day] = json.loads((tmp_path / "querylog" / "counts.json").read_text("utf-8"))["days"].values()
+    assert day["searched"] == {"工作": 1} and day["empty"] == {}
 
 
 def test_a_search_asks_the_version_once_in_one_round_trip_per_query_and_sees_a_later_commit(tmp_path, monkeypatch):

@@ -641,6 +641,10 @@ class _Matched:
             notices.append(PARTIAL)
         return notices
 
+    def partial(self) -> bool:
+        """A shard with no replica answering left its warning (_select, _matches): what answered is a part."""
+        return bool(self.warnings)
+
 
 class _Related:
     """Related documents of the document in ``own`` (its row: id, dedup), documents named by integer id, its copies

@@ -201,6 +201,7 @@ def rescued(
     req = result.request
     instead = SearchResult(request=req, page=req.page)
     instead.notices = [n for n in result.notices if n.startswith("检索式")]
+    instead.partial = result.partial  # the choice to search instead was made on the partial answer
     fill(instead, parse(chosen.rescue.searched), chosen.rescue.searched)
     instead.rescue = chosen.rescue
     instead.did_you_mean = chosen.did_you_mean  # a relaxed query still offers the correction it found

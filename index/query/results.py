@@ -80,6 +80,9 @@ class SearchResult:
     pages: int = 0
     elapsed_ms: float = 0.0
     error: str | None = None
+    # a part of the store did not answer (a cluster's shard none of whose replicas answered): total, facets and hits
+    # count only the rest, a lower bound (the page says so in a notice); the query log counts no such answer
+    partial: bool = False
     suggestions: list[str] = default(default_factory=list)
     notices: list[str] = default(default_factory=list)  # what the search did with the query (broken syntax …)
     expansions: list[Expansion] = default(default_factory=list)  # synonyms searched besides the words typed

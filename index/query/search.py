@@ -53,6 +53,11 @@ class Matched(Protocol):
         """What the store has to say about this answer (partial, approximate), asked last."""
         ...
 
+    def partial(self) -> bool:
+        """Whether a part of the store did not answer (a cluster's shard none of whose replicas answered), so that
+        the total, facets and hits count only what the rest holds; asked last, as :meth:`notices`."""
+        ...
+
 
 class Searching(Protocol):
     """One search request on one store, its filters fixed: the questions :func:`search` asks."""
@@ -152,6 +157,7 @@ def fill(store: Searching, result: SearchResult, parsed: Parsed, text: str, fiel
     if result.total == 0 and parsed.node is not None:
         result.suggestions = suggestions(store, text, field)
     result.notices += matched.notices()
+    result.partial = result.partial or matched.partial()
 
 
 def suggestions(store: Searching, text: str, field: str) -> list[str]:

@@ -639,6 +639,9 @@ class _Matched:
     def notices(self) -> list[str]:
         return []
 
+    def partial(self) -> bool:
+        return False  # one process holds the whole index
+
 
 def vocabulary_of(reader: IndexReader) -> Vocabulary:
     """The autocomplete and did-you-mean vocabulary of a commit (:meth:`Vocabulary.weighed`): the documents
