@@ -3,7 +3,8 @@
 A snapshot is a folder ``snapshot-<UTC time>`` (``snapshot-20261206T153000Z``) under the export folder::
 
     documents.jsonl.gz   one JSON object a line, one line a document, in id order (gzip, mtime 0)
-    documents.csv.gz     the same records, one row each: lists and objects as JSON text (UTF-8 with BOM)
+    documents.csv.gz     the same records, one row each: lists and objects as JSON text (UTF-8 with BOM), a cell
+                         a spreadsheet would run as a formula guarded by a leading ``'`` (:func:`guard_cell`)
     versions.jsonl.gz    with a history: every version of every document, one line each (id, n, its record)
     delta.jsonl.gz       with a base: one line per document added, changed or withdrawn since the base
     manifest.json        what it holds: counts, and each file's bytes and SHA-256
@@ -27,6 +28,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
@@ -468,10 +470,31 @@ def _canonical(value: Any, sort: bool = True) -> str:
 
 
 def _cell(value: Any) -> str:
-    """A CSV cell: text as it is, lists and objects as JSON text, numbers as digits, nothing as ""."""
+    """A CSV cell: text as it is, lists and objects as JSON text, numbers as digits, nothing as ""; guarded against
+    running as a formula (:func:`guard_cell`)."""
     if value is None:
         return ""
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return guard_cell(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))
+
+
+# A cell a spreadsheet opens as a formula: one starting with =, +, -, @, a tab or a carriage return (OWASP, "CSV
+# Injection"), after any ``'`` already guarding it (so that the guard is undone exactly: :func:`unguard_cell`).
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+
+
+def guard_cell(text: str) -> str:
+    """A CSV cell of the snapshot (documents.csv.gz, opened in Excel) that a spreadsheet would run as a formula (a
+    crawled title ``=HYPERLINK("http://…","点此")``), with a ``'`` put before it so that it is read as text, as
+    OWASP's "CSV Injection" guidance says; a cell that opens with ``'`` before such a character gets one more, so
+    that :func:`unguard_cell` gives back every cell exactly. Other cells as they are."""
+    return "'" + text if _FORMULA.match(text) else text
+
+
+def unguard_cell(text: str) -> str:
+    """A cell of the portal's own documents.csv.gz as it was before :func:`guard_cell`: one ``'`` fewer before a
+    formula's first character; any other cell as it is. Only for the portal's own export (a header of FIELDS:
+    :func:`is_record`): a third-party CSV's ``'`` is its own text."""
+    return text[1:] if text[:1] == "'" and _FORMULA.match(text) else text
 
 
 def _csv_writer(out: io.TextIOBase, columns: list[str]) -> csv.DictWriter:

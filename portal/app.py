@@ -84,6 +84,11 @@ def routes() -> list[BaseRoute]:
         _get("/doc/{doc_id:path}", views.doc, "doc"),
         _get("/browse", views.browse_index, "browse"),
         _get("/browse.json", views.browse_index_json),
+        # a facet and no value: its list on /browse (before the routes below, which take an empty value)
+        _get("/browse/category/{dimension}", views.browse_facet_list),
+        _get("/browse/category/{dimension}/", views.browse_facet_list),
+        _get("/browse/{facet}", views.browse_facet_list),
+        _get("/browse/{facet}/", views.browse_facet_list),
         _get("/browse/category/{dimension}/{value:path}.json", views.browse_json),
         _get("/browse/category/{dimension}/{value:path}", views.browse),
         _get("/browse/year/{year}.json", views.browse_json),

@@ -16,6 +16,7 @@ from index.query import SearchRequest
 from index.query.protocols import SearchStore, StoreError
 from index.query.request import FACETS, FIELDS, PAGE_MAX, PER_PAGE_DEFAULT, PER_PAGE_MAX, SORTS
 from portal.crawl_command import crawl
+from portal.params import Params, parse_filters
 from portal.settings import SETTINGS, load_settings
 
 
@@ -149,14 +150,17 @@ def facet_options(command):
 @click.option("--page", type=click.IntRange(1, PAGE_MAX), default=1)
 @click.option("--json", "as_json", is_flag=True)
 def search(query, category, field, sort, limit, page, as_json, **facets) -> None:
-    """Full-text search (quote a phrase: '"政府信息公开"')."""
-    filters = {key: list(values) for key, values in facets.items() if values}
+    """Full-text search (quote a phrase: '"政府信息公开"'). The filters are read as the web page reads its query
+    string (portal.params.parse_filters): a year that is not one is dropped with a notice, not searched for."""
+    notices: list[str] = []
+    filters = parse_filters(Params({key: list(values) for key, values in facets.items()}), notices)
     request = SearchRequest(q=" ".join(query), field=field, filters=filters, sort=sort, page=page, per_page=limit)
     catalog = _catalog()
     try:
         result = _search_with_category(catalog, request, list(category))
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
+    result.notices[:0] = notices
     if as_json:
         _echo_json(asdict(result))
         return

@@ -117,13 +117,15 @@ def is_year(value: str) -> bool:
 
 
 def parse_filters(params: Params, notices: list[str] | None = None) -> dict[str, list[str]]:
-    """Facet key → selected values, de-duplicated, in the order given; years that are not years dropped."""
+    """Facet key → selected values, de-duplicated, in the order given; years that are not years (after NFKC:
+    ``２０１８`` is 2018) dropped, each named as typed in a notice. The page's query string and ``portal search``'s
+    options are read by this one function."""
     filters: dict[str, list[str]] = {}
     for key in FACETS:
         values = [clean_text(value, MAX_FILTER_CHARS) for value in params.getlist(key)]
         if key == "year":
-            values = [unicodedata.normalize("NFKC", value) for value in values]
-            bad = [value for value in values if value and not is_year(value)]
+            typed, values = values, [unicodedata.normalize("NFKC", value) for value in values]
+            bad = [raw for raw, value in zip(typed, values, strict=True) if value and not is_year(value)]
             if bad and notices is not None:
                 notices.append(f"年份“{'、'.join(bad)}”无法识别，已忽略。")
             values = [value for value in values if is_year(value)]

@@ -421,21 +421,41 @@ def doc_csl(request: Request) -> Response:
 BROWSE_FACETS = ("publisher", "validity", "kind", "status")  # every facet the browse and stats pages list
 
 
-def browse_facet(request: Request) -> tuple[str, str]:
-    """(facet key, value) a browse path names; 404 for an unknown dimension or facet."""
-    params = request.path_params
+def browse_key(params: dict[str, Any]) -> str:
+    """The facet key a browse path names (``dimension`` of /browse/category/…, ``facet`` of /browse/…, ``year``
+    for /browse/year/…); 404 for an unknown dimension or facet."""
     if "dimension" in params:
         key = CATEGORY_DIMENSIONS.get(params["dimension"], params["dimension"])
         if key not in CATEGORY_DIMENSIONS.values():
             raise HTTPException(404, "没有这种分类。")
-        return key, params["value"]
-    if "year" in params:
+        return key
+    if "year" in params or params.get("facet") == "year":
+        return "year"
+    if params.get("facet") not in BROWSE_FACETS:
+        raise HTTPException(404, "没有这种浏览方式。")
+    return params["facet"]
+
+
+def browse_facet(request: Request) -> tuple[str, str]:
+    """(facet key, value) a browse path names; 404 for an unknown dimension or facet, or a year not of four
+    digits."""
+    params = request.path_params
+    key = browse_key(params)
+    if key == "year":
         if not is_year(params["year"]):
             raise HTTPException(404, "年份应为四位数字，如 2018。")
         return "year", params["year"]
-    if params["facet"] not in BROWSE_FACETS:
-        raise HTTPException(404, "没有这种浏览方式。")
-    return params["facet"], params["value"]
+    return key, params["value"]
+
+
+def browse_facet_list(request: Request) -> Response:
+    """A browse path that names a facet and no value (``/browse/publisher``, ``/browse/category/topic/``,
+    ``/browse/year``): a redirect (302) to that facet's list on the browse page (``/browse#browse-publisher``), and
+    to the page's top for ``/browse/category``; 404 for an unknown facet or dimension. Such a path was a redirect
+    to itself with a slash, which was a 404."""
+    if request.path_params.get("facet") == "category":
+        return RedirectResponse("/browse", status_code=302)
+    return RedirectResponse(f"/browse#browse-{browse_key(request.path_params)}", status_code=302)
 
 
 def browse_page(request: Request) -> SearchPage:

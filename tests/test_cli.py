@@ -86,6 +86,19 @@ def test_search_by_category_and_year(env, ingested):
     assert SEED_INDEX_NO in {hit["id"] for hit in result["hits"]}
 
 
+def test_a_year_option_that_is_not_a_year_is_named_not_searched_for(env, ingested):
+    """``--year ²`` answered 共0条 without a word where the page's ``year=²`` says it is not read: both go through
+    portal.params.parse_filters, which drops it with a notice; a full-width year (２０１８) is read as the page reads
+    it."""
+    everything = json.loads(portal(env, "search", "--json").stdout)
+    result = json.loads(portal(env, "search", "--year", "²", "--json").stdout)
+    assert result["request"]["filters"] == {} and result["total"] == everything["total"] > 0
+    assert "年份“²”无法识别，已忽略。" in result["notices"]
+    assert "注意：年份“²”无法识别，已忽略。" in portal(env, "search", "--year", "²").stdout
+    wide = json.loads(portal(env, "search", "--category", "报告", "--year", "２０１８", "--json").stdout)
+    assert SEED_INDEX_NO in {hit["id"] for hit in wide["hits"]}
+
+
 def test_stats(env, ingested):
     stats = json.loads(portal(env, "stats", "--json").stdout)
     assert stats["documents"] == ingested["added"]

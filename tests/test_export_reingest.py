@@ -4,7 +4,9 @@ they hash the same (``content_sha256``). Run as a user runs it: real processes, 
 
 from __future__ import annotations
 
+import csv
 import gzip
+import io
 import json
 import os
 import subprocess
@@ -49,6 +51,13 @@ SOURCE = [
         "date": "2019-01-01",
         "body": "# 某市文化市场管理条例\n\n<!-- INFO END -->\n\n## 第一章  总则\n\n"
         "第一条 为了加强本市文化市场管理，制定本条例。\n\n第二条 本条例适用于本市行政区域。",
+    },  # cells a spreadsheet runs as formulas (OWASP "CSV Injection"): guarded in the CSV, read back as they were; a
+    # value that already opens with ' keeps it
+    {
+        "标题": '=HYPERLINK("http://evil.example/","关于公布行政许可事项清单的通知")',
+        "发布机构": "@宿迁市人民政府",
+        "主题词": "'=清单",
+        "正文": f"-{FILLER}",
     },
 ]
 # Fields that say where and how a document was read, not what it is: the file and record, the hash of all that was
@@ -124,7 +133,7 @@ def test_what_the_round_trip_keeps_is_what_the_source_said(first) -> None:
     paragraphs and loses its heading marks."""
     _root, env, _folder = first
     docs = {fields["title"]: fields for fields in stored(env["PORTAL_INDEX_DIR"]).values()}
-    notice, reading, law = (docs[title] for title in [r.get("标题") or r["title"] for r in SOURCE])
+    notice, reading, law = (docs[title] for title in [r.get("标题") or r["title"] for r in SOURCE[:3]])
     assert (notice["category_scheme"], notice["category_topic"], notice["category_genre"]) == (
         "业务工作",
         "民政、扶贫、救灾",
@@ -132,6 +141,23 @@ def test_what_the_round_trip_keeps_is_what_the_source_said(first) -> None:
     )
     assert not reading.get("pub_date") and reading["kind"] == "解读"
     assert law["body"].startswith("第一章 总则\n\n第一条") and "#" not in law["body"]
+
+
+def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_guarded_in_the_csv(first) -> None:
+    """documents.csv.gz is offered for Excel: a title ``=HYPERLINK(…)`` (and a body opening with -, a publisher
+    with @) gets a leading ' there (OWASP "CSV Injection"), while the JSON Lines keep the text as it is; the
+    round trip above reads the guarded cells back as they were."""
+    _root, env, folder = first
+    docs = {fields["title"]: fields for fields in stored(env["PORTAL_INDEX_DIR"]).values()}
+    title = SOURCE[3]["标题"]
+    assert title in docs and docs[title]["body"].startswith("-")
+    text = gzip.decompress((folder / DOCUMENTS_CSV).read_bytes()).decode("utf-8")
+    rows = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    row = next(row for row in rows if "HYPERLINK" in row["title"])
+    assert row["title"] == "'" + title and row["body"].startswith("'-")
+    assert all(not value.startswith(("=", "+", "-", "@", "\t", "\r")) for value in row.values())
+    with gzip.open(folder / DOCUMENTS_JSONL, "rt", encoding="utf-8") as lines:
+        assert title in {json.loads(line)["title"] for line in lines}
 
 
 @pytest.mark.parametrize("name", [DOCUMENTS_JSONL, DOCUMENTS_CSV])
@@ -161,3 +187,29 @@ def test_a_withdrawn_document_read_back_stays_withdrawn(tmp_path, name) -> None:
     assert after == before
     withdrawn = {fields["title"]: fields["status"] for fields in stored(again["PORTAL_INDEX_DIR"]).values()}
     assert withdrawn[SOURCE[1]["标题"]] == "已撤下"
+
+
+def test_only_the_portals_own_csv_loses_the_formula_guard(tmp_path) -> None:
+    """The reader undoes the guard (one ``'`` before =, +, -, @) only in a file headed as the portal's snapshot is
+    (index.snapshot.FIELDS); another site's CSV whose cell opens with ``'=`` keeps its ``'``."""
+    from index.ingest import IngestReport, read_document
+    from index.limits import DEFAULTS
+    from index.readers import read_file
+    from index.record import RawRecord
+    from index.snapshot import FIELDS, guard_cell
+
+    def bodies(path: Path) -> list[str]:
+        items = [item for item in read_file(path) if isinstance(item, RawRecord)]
+        return [read_document(item, DEFAULTS, IngestReport()).body for item in items]
+
+    body = f"'={FILLER}"
+    theirs = tmp_path / "policies.csv"
+    theirs.write_text(f"标题,发布日期,内容\n关于公布行政许可事项清单的通知,2024-05-06,{body}\n", "utf-8")
+    assert bodies(theirs) == [body]
+
+    record = {"id": "a1", "title": "关于公布行政许可事项清单的通知", "body": body, "content_sha256": "0" * 64}
+    ours = tmp_path / "documents.csv"
+    ours.write_text(
+        ",".join(FIELDS) + "\n" + ",".join(guard_cell(record.get(name, "")) for name in FIELDS) + "\n", "utf-8"
+    )
+    assert guard_cell(body) == "'" + body and bodies(ours) == [body]

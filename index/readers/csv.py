@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from index import snapshot
 from index.dates import day_first, shows_day_first
 from index.keyparts import is_title
 from index.labels import header_fields
@@ -89,13 +90,17 @@ def _rows(
     path: Path, reader: csv.DictReader, text: _Tracked, first_row: int = 1, dated: bool = False
 ) -> Iterator[RawRecord | ReadError]:
     """The records of the rows under the header, which is row ``first_row`` of the file; with ``dated``, a cell that
-    opens with a year-last date has it read day first (:func:`index.dates.day_first`)."""
-    cell = (lambda value: _cell(day_first(value))) if dated else _cell
+    opens with a year-last date has it read day first (:func:`index.dates.day_first`). The cells of the portal's
+    own export (a snapshot's header: :func:`index.snapshot.is_record`) lose the guard its writer put before a
+    formula (:func:`index.snapshot.unguard_cell`); another file's ``'`` is its own."""
     header_row = f"row {first_row}"
     try:
         fieldnames = reader.fieldnames
     except csv.Error as exc:
         raise ReadError(path, f"malformed CSV: {exc}", header_row) from exc
+    own = snapshot.is_record(dict.fromkeys(name or "" for name in fieldnames or ()))
+    first = snapshot.unguard_cell if own else str
+    cell = (lambda value: _cell(day_first(first(value)))) if dated else (lambda value: _cell(first(value)))
     fields = header_fields(name or "" for name in fieldnames or ())
     if not fields:
         raise ReadError(path, "the header row names no known field (标题/名称, 索引号, 内容 …)", header_row)

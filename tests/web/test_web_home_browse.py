@@ -94,3 +94,26 @@ def test_browse_by_validity_and_kind(client) -> None:
 def test_header_links_to_the_new_pages(client) -> None:
     html = client.get("/").text
     assert '<a href="/advanced">高级检索</a>' in html and '<a href="/stats">统计</a>' in html
+
+
+def test_a_browse_path_with_a_facet_and_no_value_goes_to_that_facets_list(client) -> None:
+    """``/browse/publisher`` was redirected to ``/browse/publisher/``, a 404: each such path (with or without the
+    slash) goes to the facet's list on /browse, whose anchor is there; an unknown facet stays a 404."""
+    html = client.get("/browse").text
+    paths = {
+        "/browse/publisher": "publisher",
+        "/browse/publisher/": "publisher",
+        "/browse/year": "year",
+        "/browse/year/": "year",
+        "/browse/validity": "validity",
+        "/browse/category/topic": "category_topic",
+        "/browse/category/genre/": "category_genre",
+    }
+    for path, key in paths.items():
+        response = client.get(path, follow_redirects=False)
+        assert (response.status_code, response.headers["location"]) == (302, f"/browse#browse-{key}"), path
+        assert f'id="browse-{key}"' in html
+        assert client.get(path, follow_redirects=True).status_code == 200, path
+    assert client.get("/browse/category", follow_redirects=False).headers["location"] == "/browse"
+    for path in ("/browse/colour", "/browse/colour/", "/browse/category/colour", "/browse/category/colour/"):
+        assert client.get(path).status_code == 404, path

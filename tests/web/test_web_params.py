@@ -116,6 +116,12 @@ def test_a_year_that_is_not_a_year_is_dropped() -> None:
     assert "abc" in result.notices[0]
 
 
+def test_a_year_not_read_is_named_as_typed_and_a_full_width_one_is_read() -> None:
+    """The notice named ``²`` by its NFKC form (年份“2”无法识别), which the user never typed."""
+    result = parsed(year=["²", "２０１８"])
+    assert result.request.filters == {"year": ["2018"]} and result.notices == ["年份“²”无法识别，已忽略。"]
+
+
 def test_control_characters_and_whitespace_are_cleaned() -> None:
     assert parsed(q="低\x00保\t  救助\n").request.q == "低 保 救助"
 
