@@ -8,7 +8,7 @@ import json
 import pytest
 from helpers import DOCUMENTS, ROOT, shared_path
 
-from index.analysis import ChineseAnalyzer, FastSegmenter, fold, jieba_tokenizer, segmenter
+from index.analysis import ChineseAnalyzer, FastSegmenter, _is_word, fold, jieba_tokenizer, segmenter, word_counts
 from index.dictionary import TrieFrequencies, trie_tokenizer
 from index.query import SearchRequest
 from index.whoosh.catalog import Catalog
@@ -159,3 +159,27 @@ def test_highlight_marks_subword_inside_its_word(small):
 def test_user_dictionary_keeps_government_terms_whole():
     words = [t.text for t in ChineseAnalyzer()("城乡低保和特困供养人员", mode="query")]
     assert "低保" in words
+
+
+_EVERY_CHARACTER = "".join(chr(code) for code in range(0x110000) if not 0xD800 <= code < 0xE000)
+
+
+def test_fold_changes_only_full_width_ascii_and_the_ideographic_space_one_for_one():
+    folded = fold(_EVERY_CHARACTER)
+    changed = {a: b for a, b in zip(_EVERY_CHARACTER, folded, strict=True) if a != b}
+    assert changed == {chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)} | {"\u3000": " "}
+
+
+def test_a_word_is_what_holds_a_character_isalnum_takes():
+    """word_counts's filter (a regular expression, for speed) keeps exactly the tokens str.isalnum finds a letter or a
+    digit in: not the underscore \\w also takes, not punctuation; Chinese, other scripts' letters and digits."""
+    assert [ch for ch in _EVERY_CHARACTER if _is_word(ch) != ch.isalnum()] == []
+    tokens = ["养老", "_", "__", "a_", "，", "２０２３", "Ⅻ", "١٢", "  ", "", "COVID-19", "·"]
+    assert word_counts(" ".join(tokens), lambda text: text.split(" ")) == {
+        "养老": 1,
+        "a_": 1,
+        "2023": 1,
+        "ⅻ": 1,
+        "١٢": 1,
+        "covid-19": 1,
+    }

@@ -271,7 +271,11 @@ class _WordColumn:
 
     def append(self, docnum: int, counts: Counter[str]) -> int:
         words = self.words
-        self.ids.extend(words.setdefault(word, len(words)) for word in counts)
+        # A word's number is only a name until run() ranks the words by their text, so the new ones are numbered in
+        # any order, and each word's number is then looked up by C calls (no Python frame a word).
+        for word in counts.keys() - words.keys():
+            words[word] = len(words)
+        self.ids.extend(map(words.__getitem__, counts))
         self.docs.extend([docnum] * len(counts))
         self.freqs.extend(counts.values())
         return sum(counts.values())
