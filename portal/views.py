@@ -442,9 +442,10 @@ def browse_facet(request: Request) -> tuple[str, str]:
     params = request.path_params
     key = browse_key(params)
     if key == "year":
-        if not is_year(params["year"]):
+        year = params.get("year", params.get("value", ""))  # /browse/year/a/b reaches the /browse/{facet}/… route
+        if not is_year(year):
             raise HTTPException(404, "年份应为四位数字，如 2018。")
-        return "year", params["year"]
+        return "year", year
     return key, params["value"]
 
 

@@ -77,6 +77,9 @@ def test_browse_pages_link_onward_to_search_with_the_filter(client) -> None:
 def test_browse_an_unknown_value_is_404(client) -> None:
     assert client.get(f"/browse/publisher/{quote('不存在的机构', safe='')}").status_code == 404
     assert client.get("/browse/year/1901").status_code == 404
+    # a year path with a slash in its value reaches the /browse/{facet}/{value} route: no year, a 404 (was a 500)
+    assert client.get("/browse/year/014319733/2018-00019").status_code == 404
+    assert client.get("/browse/year/2018/01.json").status_code == 404
     assert client.get(f"/browse/publisher/{quote('不存在的机构', safe='')}.json").status_code == 404
 
 
