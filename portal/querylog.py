@@ -189,6 +189,8 @@ class QueryLog:
             if self._new_client(day, text, client):
                 counts["clients"][text] += 1
             full = len(counts["searched"]) >= PENDING_QUERIES and not self._failing  # after a failure: by time
+            if self._failing and len(counts["searched"]) >= 2 * self.max_queries:  # held until a write succeeds
+                self._pending[day] = self._held(counts)
             due = time.monotonic() - self._last_flush >= FLUSH_SECONDS or full
         if due:
             self.flush()
@@ -247,8 +249,9 @@ class QueryLog:
     def _hold(self, unwritten: dict[str, dict[str, Counter]], oldest: str) -> int:
         """Put counts a failed write took back into memory, merged with those recorded since, and bound them as
         the file is bounded (days past retention dropped, each day cut to its ``max_queries`` most searched
-        queries), so a log that can never be written holds at most retention × ``max_queries`` queries. The
-        next write is tried after ``FLUSH_SECONDS`` (not at once on a full memory). Returns the queries held."""
+        queries; between writes :meth:`record` cuts a day reaching twice that), so a log that can never be written
+        holds at most 2 × retention × ``max_queries`` queries. The next write is tried after ``FLUSH_SECONDS``
+        (not at once on a full memory). Returns the queries held."""
         with self._lock:
             self._failing = True
             merged = self._pending
@@ -256,12 +259,12 @@ class QueryLog:
                 stored = merged.setdefault(day, {kind: Counter() for kind in KINDS})
                 for kind, counter in counts.items():
                     stored[kind].update(counter)
-            self._pending = {
-                day: {kind: Counter(bucket) for kind, bucket in self._bounded(counts).items()}
-                for day, counts in merged.items()
-                if day >= oldest
-            }
+            self._pending = {day: self._held(counts) for day, counts in merged.items() if day >= oldest}
             return sum(len(counts["searched"]) for counts in self._pending.values())
+
+    def _held(self, counts: dict[str, Counter]) -> dict[str, Counter]:
+        """One day's counts in memory cut as :meth:`_bounded` cuts the file's."""
+        return {kind: Counter(bucket) for kind, bucket in self._bounded(counts).items()}
 
     def _bounded(self, counts: Mapping[str, Mapping[str, int]]) -> dict[str, dict[str, int]]:
         """One day's counts cut to its ``max_queries`` most searched queries."""

@@ -217,16 +217,18 @@ def test_counts_held_for_a_log_that_is_never_written_stay_bounded(tmp_path, monk
     real_flush = log.flush
     monkeypatch.setattr(log, "flush", lambda today=None: writes.append(1) or real_flush(today))
     monkeypatch.setattr(querylog, "PENDING_QUERIES", 5)
-    old = TODAY - dt.timedelta(days=2)
+    today = dt.date.today()  # the writes a search starts drop days past retention counted from today
+    old = today - dt.timedelta(days=2)
     log.record("前天", found=1, today=old)
-    for n in range(20):
-        for _ in range(1 + (n >= 15)):  # queries 15-19 searched twice: they are kept
-            log.record(f"查询{n}", found=1, today=TODAY)
-    real_flush(today=TODAY)
-    assert log.totals("searched", 3, today=TODAY) == {f"查询{n}": 2 for n in range(15, 20)}
+    for n in reversed(range(20)):
+        for _ in range(1 + (n >= 15)):  # queries 15-19 searched twice (first): they are kept
+            log.record(f"查询{n}", found=1, today=today)
+    real_flush(today=today)
+    assert log.totals("searched", 3, today=today) == {f"查询{n}": 2 for n in range(15, 20)}
     writes.clear()
     for n in range(100):
-        log.record(f"再查{n}", found=1, today=TODAY)
+        log.record(f"再查{n}", found=1, today=today)
     assert writes == [], "a write that failed was tried again at each search"
-    real_flush(today=TODAY)
-    assert len(log.totals("searched", 1, today=TODAY)) == 5
+    assert len(log.totals("searched", 1, today=today)) < 2 * 5, "what is held grew past its bound between writes"
+    real_flush(today=today)
+    assert len(log.totals("searched", 1, today=today)) == 5
