@@ -58,6 +58,7 @@ DESCRIPTIONS: dict[str, str] = {
     "attachment_hits": "命中内容所在的附件名称",
     "error": "错误说明（查询语法错误或过长时也在此）",
     "notices": "被忽略或更正的参数",
+    "partial": "结果是否不完整：部分分片暂时无法访问时为 true，总数、结果与分面只计其余分片",
     "interprets": "本文（解读）所解读的原文",
     "interpretations": "本文（原文）的相关解读",
     "replaced_by": "废止或替代本文件的文件",

@@ -26,12 +26,15 @@ of distinct junk queries would otherwise grow it, and every read of it, without 
 counts in memory under a lock; every ``FLUSH_SECONDS``, when the memory holds ``PENDING_QUERIES``, and when the
 server stops, the counts are merged into the file under an exclusive ``flock`` and written to a temporary file
 that replaces it, so concurrent writers (threads, or several server processes) lose nothing and a reader never
-sees half a file. The file is parsed again only when it changed (its size, time and inode), and the totals of a
-window of days are kept with it, so a page asking for 热搜词 costs a lookup, not a read of the log.
+sees half a file. A write that fails (a full disk, a folder made read-only) is logged and its counts stay in
+memory, merged with what comes after, for the next write (tried after ``FLUSH_SECONDS``), bounded as the file
+is. The file is parsed again only when it changed (its size, time and inode), and the totals of a window of days
+are kept with it, so a page asking for 热搜词 costs a lookup, not a read of the log.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import fcntl
 import hashlib
@@ -43,6 +46,7 @@ import secrets
 import threading
 import time
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -140,6 +144,7 @@ class QueryLog:
         self._lock = threading.Lock()
         self._pending: dict[str, dict[str, Counter]] = {}  # day → {kind: Counter}
         self._last_flush = time.monotonic()
+        self._failing = False  # the last write failed: its counts are held (:meth:`_hold`)
         self._salt_day, self._salt = "", b""
         self._seen: dict[str, set[bytes]] = {}  # today's queries → hashes of the clients that searched them
         self._seen_pairs = 0
@@ -183,7 +188,10 @@ class QueryLog:
                 counts["empty"][text] += 1
             if self._new_client(day, text, client):
                 counts["clients"][text] += 1
-            due = time.monotonic() - self._last_flush >= FLUSH_SECONDS or len(counts["searched"]) >= PENDING_QUERIES
+            full = len(counts["searched"]) >= PENDING_QUERIES and not self._failing  # after a failure: by time
+            if self._failing and len(counts["searched"]) >= 2 * self.max_queries:  # held until a write succeeds
+                self._pending[day] = self._held(counts)
+            due = time.monotonic() - self._last_flush >= FLUSH_SECONDS or full
         if due:
             self.flush()
 
@@ -204,10 +212,14 @@ class QueryLog:
 
     def flush(self, today: dt.date | None = None) -> None:
         """Merge the counts held in memory into the file (keeping each day's ``max_queries`` most searched
-        queries, and dropping days past retention). OSError is logged."""
+        queries, and dropping days past retention). Where the write fails (OSError: a full disk, a read-only or
+        missing folder), the failure is logged and the counts stay in memory for the next write
+        (:meth:`_hold`), still counted by :meth:`hot` and :meth:`totals`."""
         with self._lock:
             pending, self._pending = self._pending, {}
             self._last_flush = time.monotonic()
+        oldest = ((today or dt.date.today()) - dt.timedelta(days=self.retention_days - 1)).isoformat()
+        temporary = self.path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             with open(self.folder / "counts.lock", "a") as lock:
@@ -221,20 +233,42 @@ class QueryLog:
                         bucket = stored.setdefault(kind, {})
                         for text, count in counter.items():
                             bucket[text] = bucket.get(text, 0) + count
-                oldest = ((today or dt.date.today()) - dt.timedelta(days=self.retention_days - 1)).isoformat()
                 days = {day: self._bounded(counts) for day, counts in sorted(days.items()) if day >= oldest}
-                temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
                 temporary.write_text(json.dumps({"days": days}, ensure_ascii=False), "utf-8")
                 os.replace(temporary, self.path)
                 stat = self.path.stat()
                 with self._cache_lock:  # what was just written need not be read again
                     self._file, self._windows = ((stat.st_ino, stat.st_mtime_ns, stat.st_size), days), {}
+            self._failing = False
         except OSError as exc:
-            log.warning("query log %s not written: %s", self.path, exc)
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
+            held = self._hold(pending, oldest)
+            log.warning("query log %s not written (%s): %d queries held for the next write", self.path, exc, held)
 
-    def _bounded(self, counts: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+    def _hold(self, unwritten: dict[str, dict[str, Counter]], oldest: str) -> int:
+        """Put counts a failed write took back into memory, merged with those recorded since, and bound them as
+        the file is bounded (days past retention dropped, each day cut to its ``max_queries`` most searched
+        queries; between writes :meth:`record` cuts a day reaching twice that), so a log that can never be written
+        holds at most 2 × retention × ``max_queries`` queries. The next write is tried after ``FLUSH_SECONDS``
+        (not at once on a full memory). Returns the queries held."""
+        with self._lock:
+            self._failing = True
+            merged = self._pending
+            for day, counts in unwritten.items():
+                stored = merged.setdefault(day, {kind: Counter() for kind in KINDS})
+                for kind, counter in counts.items():
+                    stored[kind].update(counter)
+            self._pending = {day: self._held(counts) for day, counts in merged.items() if day >= oldest}
+            return sum(len(counts["searched"]) for counts in self._pending.values())
+
+    def _held(self, counts: dict[str, Counter]) -> dict[str, Counter]:
+        """One day's counts in memory cut as :meth:`_bounded` cuts the file's."""
+        return {kind: Counter(bucket) for kind, bucket in self._bounded(counts).items()}
+
+    def _bounded(self, counts: Mapping[str, Mapping[str, int]]) -> dict[str, dict[str, int]]:
         """One day's counts cut to its ``max_queries`` most searched queries."""
-        searched = counts.get("searched") or {}
+        searched = dict(counts.get("searched") or {})
         if len(searched) > self.max_queries:
             kept = sorted(searched.items(), key=lambda item: (-item[1], item[0]))[: self.max_queries]
             searched = dict(kept)

@@ -309,6 +309,7 @@ class SearchResponse:
     elapsed_ms: float
     error: str | None
     notices: list[str]
+    partial: bool  # a shard of the cluster did not answer: total, hits and facets count only the rest
     suggestions: list[str]
     did_you_mean: list[str]
     rescue: Rescue | None

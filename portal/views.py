@@ -162,6 +162,7 @@ def search_response(page: SearchPage) -> SearchResponse:
         elapsed_ms=result.elapsed_ms,
         error=result.error,
         notices=page.parsed.notices + result.notices,
+        partial=result.partial,
         suggestions=result.suggestions,
         did_you_mean=result.did_you_mean,
         rescue=result.rescue,

@@ -300,8 +300,9 @@ def test_a_shard_killed_mid_query_gives_a_partial_answer_with_a_notice_and_its_m
 
 def test_a_partial_answer_is_said_and_not_counted_in_the_query_log(tmp_path):
     """With shard 1 (no mirror) stopped, the cluster's answer is partial: the result says so, the page shows the
-    notice, and the query log counts it neither as a search that found nothing nor as one that found something
-    (热搜词 and `portal stats` would otherwise list a query with hits as finding nothing)."""
+    notice, ``/search.json`` says ``"partial": true`` (a machine reads no Chinese notice), and the query log counts
+    it neither as a search that found nothing nor as one that found something (热搜词 and `portal stats` would
+    otherwise list a query with hits as finding nothing)."""
     needs_searchd()
     with LocalCluster(tmp_path / "cluster", LAYOUT) as cluster:
         ingest_cluster([DOCUMENTS], cluster.topology)
@@ -313,12 +314,16 @@ def test_a_partial_answer_is_said_and_not_counted_in_the_query_log(tmp_path):
         assert whole.total > 0 and not whole.partial
         with TestClient(create_app(settings)) as client:
             assert client.get("/search", params={"q": "工作"}).status_code == 200  # the whole cluster: counted
+            answer = client.get("/search.json", params={"q": "工作"}).json()
+            assert answer["partial"] is False and answer["total"] == whole.total
             cluster.kill(1)
             partial = catalog.search(SearchRequest(q="工作"))
             assert partial.partial and PARTIAL in partial.notices and partial.total < whole.total
             for q in ("工作", "量子引力波"):
                 page = client.get("/search", params={"q": q})
                 assert page.status_code == 200 and PARTIAL in page.text
+            answer = client.get("/search.json", params={"q": "工作"}).json()
+            assert answer["partial"] is True and PARTIAL in answer["notices"] and answer["total"] == partial.total
         catalog.close()
     [day] = json.loads((tmp_path / "querylog" / "counts.json").read_text("utf-8"))["days"].values()
     assert day["searched"] == {"工作": 1} and day["empty"] == {}

@@ -182,3 +182,53 @@ def test_one_client_reaching_every_worker_cannot_put_a_query_on_the_hot_list(tmp
     for log in workers:
         log.flush(today=TODAY)
     assert [item.q for item in QueryLog.from_settings(settings).hot(today=TODAY)] == ["低保"]
+
+
+def test_counts_a_failed_write_held_are_written_with_later_ones(tmp_path, caplog):
+    """A write that fails keeps its counts for the next one (they were logged and lost): here counts.json is a
+    folder, which no write can replace (a real failure, also for root, whom file modes do not stop)."""
+    (tmp_path / "counts.json").mkdir()
+    log = QueryLog(tmp_path)
+    for n in range(2):
+        log.record("低保", found=1, today=TODAY, client=f"10.0.0.{n}")
+    log.record("养老保显", found=0, today=TODAY)
+    log.flush(today=TODAY)
+    assert "not written" in caplog.text
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["counts.json", "counts.lock"]  # no temporary left
+    assert log.totals("searched", 1, today=TODAY) == {"低保": 2, "养老保显": 1}  # still counted before the write
+    log.record("低保", found=1, today=TODAY, client="10.0.0.9")
+    (tmp_path / "counts.json").rmdir()
+    log.flush(today=TODAY)
+    stored = json.loads((tmp_path / "counts.json").read_text("utf-8"))
+    assert stored["days"][TODAY.isoformat()] == {
+        "searched": {"低保": 3, "养老保显": 1},
+        "empty": {"养老保显": 1},
+        "clients": {"低保": 3, "养老保显": 1},
+    }
+
+
+def test_counts_held_for_a_log_that_is_never_written_stay_bounded(tmp_path, monkeypatch):
+    """The folder is a file: no write can succeed. What is held is cut as the file would be (each day's
+    max_queries most searched, days past retention dropped), and a full memory does not retry at each search."""
+    folder = tmp_path / "log"
+    folder.write_text("not a folder", "utf-8")
+    log = QueryLog(folder, retention_days=2, max_queries=5)
+    writes = []
+    real_flush = log.flush
+    monkeypatch.setattr(log, "flush", lambda today=None: writes.append(1) or real_flush(today))
+    monkeypatch.setattr(querylog, "PENDING_QUERIES", 5)
+    today = dt.date.today()  # the writes a search starts drop days past retention counted from today
+    old = today - dt.timedelta(days=2)
+    log.record("前天", found=1, today=old)
+    for n in reversed(range(20)):
+        for _ in range(1 + (n >= 15)):  # queries 15-19 searched twice (first): they are kept
+            log.record(f"查询{n}", found=1, today=today)
+    real_flush(today=today)
+    assert log.totals("searched", 3, today=today) == {f"查询{n}": 2 for n in range(15, 20)}
+    writes.clear()
+    for n in range(100):
+        log.record(f"再查{n}", found=1, today=today)
+    assert writes == [], "a write that failed was tried again at each search"
+    assert len(log.totals("searched", 1, today=today)) < 2 * 5, "what is held grew past its bound between writes"
+    real_flush(today=today)
+    assert len(log.totals("searched", 1, today=today)) == 5

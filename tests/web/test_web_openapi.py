@@ -141,3 +141,13 @@ def test_the_description_names_every_document_field(client, spec: dict[str, Any]
     served = set(client.get(f"/doc/{SEED_INDEX_NO}.json").json()["document"])
     document = spec["components"]["schemas"]["PublicDocument"]
     assert set(document["properties"]) == served == set(document["required"])
+
+
+def test_search_json_says_in_a_described_boolean_whether_the_answer_is_partial(client, spec: dict[str, Any]) -> None:
+    """A cluster answer missing a shard was said only in a Chinese notice; ``partial`` says it to a machine (the
+    answer marked partial: tests/test_cluster.py, a real cluster with one shard stopped). Whoosh's answer is
+    whole."""
+    search = spec["components"]["schemas"]["SearchResponse"]
+    assert search["properties"]["partial"]["type"] == "boolean" and "partial" in search["required"]
+    assert "不完整" in search["properties"]["partial"]["description"]
+    assert client.get("/search.json?q=低保").json()["partial"] is False
