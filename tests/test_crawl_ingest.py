@@ -58,7 +58,7 @@ def test_pages_of_different_templates_ingest_with_the_right_fields(pages, tmp_pa
         "014333818/2024-00126",
         "宿迁市宿城区人民政府",
         "2024-10-08",
-        "",
+        "2024-09-30",  # no 成文日期 label: the date the 通告 signs with (宿迁市宿城区人民政府 / 2024年9月30日)
         "宿城政通〔2024〕6号",
         ["劳动、人事、监察", "通告"],
     )

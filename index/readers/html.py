@@ -44,6 +44,7 @@ from index.limits import Limits
 from index.publishers import is_organisation_name
 from index.readers import contained
 from index.readers._common import read_whole
+from index.readers.text import signed_date
 from index.record import Finding, RawRecord, ReadError
 from index.siteprofiles import SiteProfile, apply_profile, profile_for
 
@@ -167,6 +168,8 @@ def parse_html(
         fields["url"] = page_url
     drop_all([element for pair in found for element in pair.elements] + related_blocks)
     fields["body"] = body_text(root)
+    if "written_date" not in fields and (written := signed_date(fields["body"], fields.get("pub_date"))):
+        fields["written_date"] = written  # no 成文日期 label: the date the text signs with, as a 公文 prints it
     del elements
     if "summary" not in fields and description and _describes_document(description, fields, names):
         fields["summary"] = description

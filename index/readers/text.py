@@ -746,11 +746,26 @@ def _doc_no_of_line(line: str) -> str:
     return text if parse_doc_no(text) is not None else ""
 
 
+def _published_day(pub_date: object) -> str:
+    """The day a page was published (ISO yyyy-mm-dd) where its 发布日期 names a whole day, else "": the day a
+    signature's date cannot follow (see :func:`signature`)."""
+    published = parse_date(str(pub_date or ""))
+    return published.iso if published and len(published.iso) == len("yyyy-mm-dd") else ""
+
+
+def signed_date(body: str, pub_date: object = "") -> str:
+    """The 成文日期 a document's text signs with (GB/T 9704-2012 7.3.5; :func:`signature`), ISO yyyy-mm-dd, or ""
+    where no date signs it. ``body``: the text, one paragraph a line (a date pieced over lines is read joined);
+    ``pub_date``: the page's 发布日期 (any form :func:`index.dates.parse_date` reads, or ""), which the signature
+    cannot follow."""
+    signed = signature(_joined_fragments(body.split("\n")), _published_day(pub_date))
+    return signed[1] if signed else ""
+
+
 def _signed(lines: list[str], fields: dict[str, object]) -> None:
     """The issuers and the date of the text's signature (:func:`signature`) as its publisher and 成文日期 where no
     label gave them; a date pieced over lines (2019 / 年 / 11 / 月 / 15 / 日) is read joined."""
-    published = parse_date(fields.get("pub_date") or "")
-    before = published.iso if published and len(published.iso) == len("yyyy-mm-dd") else ""  # a whole day only
+    before = _published_day(fields.get("pub_date"))
     if ("publisher" in fields and "written_date" in fields) or (
         signed := signature(_joined_fragments(lines), before)
     ) is None:
