@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from helpers import real_inputs, tune_records
 
-from bench.fidelity import COLLECTION, ingest_one, load_manifest, same
+from bench.fidelity import COLLECTION, ingest_one, load_manifest, same, squeeze
 from index.normalise import title_validity_step
 
 
@@ -39,6 +39,21 @@ def test_a_status_flag_leaves_the_title_where_it_is_only_a_status():
     assert title_validity_step("[废止] 某某条例")[0] == ("某某条例", "废止")
     for title in ("某某办法（2021年修订）", "某某办法（试行）", "（一）关于某某的通知", "【已废止】"):
         assert title_validity_step(title)[0] == (title, ""), title
+
+
+@real_inputs
+def test_a_retrieval_tables_query_is_no_body():
+    """A RAG project's retrieval candidates (YushenSun/china-policy-intelligence-rag phase2_5_candidates.csv): each
+    row's query_text is the question put to the documents, its chunk_text the slice of the page it retrieved. The
+    chunk is the record's body; the question was (query_text came first among the keys ending in ``text``)."""
+    records = _tune_entries("pages/ys-phase25-candidates.csv.gz")
+    assert len(records) >= 8
+    for entry, outcome in records:
+        assert not outcome.error, outcome.error
+        body = squeeze(outcome.values["body_head"])
+        assert squeeze(entry["expected"]["body_head"]) in body, (entry["record"], body[:80])
+        assert squeeze(entry["expected"]["body_tail"]) in body, (entry["record"], body[-80:])
+        assert "？" not in body[:80], (entry["record"], body[:80])
 
 
 @real_inputs
