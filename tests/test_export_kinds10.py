@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -77,3 +78,28 @@ def test_a_column_name_leaves_a_title_only_where_the_address_names_it():
     assert title_column_step(title, "http://www.mee.gov.cn/ywdt/szyw/t1.shtml")[0] == (title, "")
     assert title_column_step("政策文件汇编的通知", url)[0] == ("政策文件汇编的通知", "")  # too short a rest
     assert title_column_step(title, "")[0] == (title, "")
+
+
+@real_inputs
+def test_an_issuer_summary_names_its_first_issuer():
+    """The retrieval table's issuer column sums a joint document's issuers up (国家互联网信息办公室等七部门,
+    工业和信息化部等八部门): it names bodies, and is the publisher as printed; it was dropped as no body's name."""
+    records = _tune_entries("pages/ys-phase25-candidates.csv.gz")
+
+    def printed_summed(entry: dict) -> bool:
+        return "等" in json.dumps(entry["expected"].get("publisher"), ensure_ascii=False)
+
+    summed = [(entry, outcome) for entry, outcome in records if printed_summed(entry)]
+    assert len(summed) >= 3
+    for entry, outcome in summed:
+        got = outcome.values["publisher"]
+        assert same("publisher", entry["expected"]["publisher"], got), (entry["record"], got)
+
+
+def test_an_issuer_summary_is_an_organisation_only_after_a_body():
+    from index.labels import is_organisation
+
+    assert is_organisation("工业和信息化部等八部门")
+    assert is_organisation("生态环境部等部门")
+    assert not is_organisation("等七部门")
+    assert not is_organisation("关于做好某某工作等事项的通知")
