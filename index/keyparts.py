@@ -101,10 +101,12 @@ _ISSUING_WORDS = frozenset(("issuing", "issue", "issuer", "governing", "publishi
 _WRITTEN_WORDS = frozenset(
     ("cw", "written", "write", "writ", "sign", "signed", "fw", "cwrq", "fwrq", "chengwen", "fawen", "qianfa", "yinfa")
 )
-# Words that make a text some other text than the body.
+# Words that make a text some other text than the body: a summary, a note, a name; and a reader's query or question
+# put to the document (a RAG project's retrieval table: query_text beside the chunk_text it retrieved,
+# YushenSun/china-policy-intelligence-rag data/annotations/phase2_5_candidates.csv).
 _OTHER_TEXTS = frozenset(
     """summary abstract brief intro introduction short desc description remark note notes memo zy tip title name mc
-    bt zhaiyao jianjie beizhu biaoti mingcheng""".split()
+    bt zhaiyao jianjie beizhu biaoti mingcheng query question prompt wenti""".split()
 )
 # Words that make a number something else than a 文号 (a phone, a serial, a page, a count).
 _OTHER_NUMBERS = frozenset(

@@ -407,7 +407,15 @@ def is_organisation(value: Any) -> bool:
 
     parts = [part for part in re.split(r"[、,，;；\s]+", value) if part] if isinstance(value, str) else []
     # A website (国务院新闻办公室网站, …政府网) is where a crawler found the text, never who issued it.
-    return bool(parts) and all(is_organisation_name(part) and not _WEBSITE.search(part) for part in parts)
+    return bool(parts) and all(
+        is_organisation_name(_OTHER_ISSUERS.sub("", part)) and not _WEBSITE.search(part) for part in parts
+    )
+
+
+# The summary a catalogue writes for a joint document's issuers: the first, and how many issued it with it
+# (国家互联网信息办公室等七部门, 工业和信息化部等八部门: YushenSun/china-policy-intelligence-rag's retrieval table;
+# 生态环境部等部门). It names bodies as the first name does.
+_OTHER_ISSUERS = re.compile(r"(?<=.)等(?:[一二三四五六七八九十]+|\d+)?[个家]?(?:部门|单位|机关|部委)$")
 
 
 _WEBSITE = re.compile(r"(?:网站|政府网|门户网|网)$")

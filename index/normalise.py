@@ -32,6 +32,7 @@ from index.identifiers import (
     split_order_heading,
 )
 from index.integrity import integrity_findings
+from index.keyparts import is_title
 from index.labels import WEAK_LABELS, canonical_field, label_key, line_pairs, map_fields
 from index.placeholders import PLACEHOLDER_FIELDS, is_placeholder
 from index.publishers import PublisherTable, default_table, is_organisation_name, resolve_publishers
@@ -437,6 +438,12 @@ def normalise(record: RawRecord, today: date | None = None, publishers: Publishe
         if not why:
             raise
         raise RejectedRecord(record, exc.field, f"{exc.reason}; {'; '.join(why)}") from exc
+    title, flagged = take(title_validity_step(title))
+    if flagged and not clean_line(fields.get("validity")):
+        fields = {**fields, "validity": flagged}
+    title, column = take(title_column_step(title, clean_url(fields.get("url"))))
+    if column and not clean_line(fields.get("column")):
+        fields = {**fields, "column": column}
     doc_no, body = take(doc_no_step(fields.get("doc_no"), body))
     if not doc_no:
         title, doc_no = take(title_doc_no_step(title))
@@ -647,6 +654,58 @@ def _promulgation_doc_no(body: str) -> str:
         if found := promulgation_doc_no(paragraph):
             return found
     return ""
+
+
+# A list page's status flag printed with a title, in brackets before it (北京市生态环境局's 政策发布 lists, as
+# g18201123180/CrawlingZCWJ's links.json keeps them: 【已废止】北京市人民政府办公厅关于印发…的通知) or after it
+# (…的通知（已失效）). Only the words that say a document is out of force: （修订）, （试行） and （2021年修订） are
+# part of titles.
+_OPEN = "[" + re.escape("【[［(（〔") + "]"
+_CLOSE = "[" + re.escape("】]］)）〕") + "]"
+_INSIDE = "[^" + re.escape("【[［(（〔】]］)）〕") + "]"
+_STATUS_FLAGS = frozenset(("已废止", "废止", "已失效", "失效", "已作废", "作废"))
+_LEADING_FLAG = re.compile(rf"^\s*{_OPEN}\s*(?P<flag>{_INSIDE}{{1,6}}?)\s*{_CLOSE}\s*(?P<rest>.+)$", re.S)
+_TRAILING_FLAG = re.compile(rf"^(?P<rest>.+?)\s*{_OPEN}\s*(?P<flag>{_INSIDE}{{1,6}}?)\s*{_CLOSE}\s*$", re.S)
+
+
+def title_validity_step(title: str) -> Step[tuple[str, str]]:
+    """(title, 有效性) where a title carries its document's status flag in brackets before or after it
+    (``【已废止】北京市人民政府办公厅关于印发…的通知``, ``…的通知（已失效）``): the flag leaves the title and says the
+    有效性 (废止 or 失效, :func:`normalise_validity`); the caller lets a 有效性 the source labels win. ``(title, "")``
+    where no such flag is there, or where taking it off would leave no title."""
+    for pattern in (_LEADING_FLAG, _TRAILING_FLAG):
+        match = pattern.match(title)
+        if match and match["flag"] in _STATUS_FLAGS and (rest := match["rest"].strip()):
+            validity = normalise_validity(match["flag"])
+            flagged = f"有效性取自标题旁的标注（{match['flag']}, flagged beside the title）"
+            return (rest, validity), [Finding("validity_in_title", "validity", flagged)]
+    return (title, ""), []
+
+
+# A column's name a crawler glued before the title it took from a list (S-ummmer/gov-crawler-0605 results/result.csv:
+# 政策文件国务院办公厅关于…的意见, 要闻动态李强主持召开…, from www.mee.gov.cn/zcwj/… and /ywdt/…): the site names the
+# column in its addresses by the name's pinyin initials (zcwj, ywdt), which is the evidence the name is no title's.
+_COLUMN_NAME = re.compile(r"^[\u4e00-\u9fff]{4}")
+_MIN_TITLE_AFTER_COLUMN = 8  # what stays must be a title of its own, not the name's own words going on (政策文件汇编)
+
+
+def title_column_step(title: str, url: str) -> Step[tuple[str, str]]:
+    """(title, column) where a title opens with a four-character column name whose pinyin initials are a folder of
+    the record's address (``政策文件…`` under ``…/zcwj/…``) and goes on with a title of its own
+    (:func:`index.keyparts.is_title`, eight characters at least): the name leaves the title and is the column.
+    ``(title, "")`` anywhere else. Every reading of a character counts (a heteronym's too)."""
+    folders = {part for part in urlsplit(url).path.lower().split("/") if len(part) == 4 and part.isalpha()}
+    name = _COLUMN_NAME.match(title)
+    rest = title[4:].strip()
+    if not folders or name is None or len(rest) < _MIN_TITLE_AFTER_COLUMN or not is_title(rest):
+        return (title, ""), []
+    from index.query.spelling import readings  # pypinyin, loaded only for such a title
+
+    initials = [{reading[0] for reading in readings(ch) if reading} for ch in name.group()]
+    if not any(all(letter in options for letter, options in zip(folder, initials, strict=True)) for folder in folders):
+        return (title, ""), []
+    found = f"标题前的栏目名已去除（{name.group()}, the column the address names {url}）"
+    return (rest, name.group()), [Finding("column_in_title", "title", found)]
 
 
 _TRAILING_BRACKETS = re.compile(r"^(?P<name>.+?)\s*(?P<bracketed>[(（][^()（）]*[)）])\s*$")
