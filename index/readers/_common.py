@@ -184,6 +184,9 @@ def _with_page_dump(fields: dict[str, Any], source: str, item: Mapping[str, Any]
         from index.readers.text import page_dump_record
 
         page = page_dump_record(body, source, limits.current(), footer=False)
+        if page is not None:  # what the heading over the text gives (its 索引号 …) fills what the head's reading lacks
+            heading = {name: value for name, value in _under_heading(body, fields).items() if name != "body"}
+            return {**page.fields, **heading, "body": page.fields.get("body", "")}
     elif saved := next(
         (value for value in map(held_value, item.values()) if isinstance(value, str) and _is_whole_page(value)), None
     ):
