@@ -214,7 +214,9 @@ class _Run:
         for item in self._unchanged_first(items, sighted):
             if isinstance(item, Rejection):
                 self.report.rejected.append(item)
-                complete = False
+                # A record read whole that holds no document (an empty row) hides nothing the file held before;
+                # any other rejection may, so the file's earlier documents are kept (Run.files).
+                complete = complete and item.empty
                 continue
             if self.progress:
                 self.progress(item.version.where)
