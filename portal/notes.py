@@ -47,6 +47,8 @@ FINDING_LABELS: dict[str, str] = {
     "html_too_deep": "页面结构嵌套过深，仅按纯文本读取",
     "csv_truncated_row": "导出表格在本行中途结束",
     "validity_from_date": "失效日期已过，按失效处理",
+    "validity_in_title": "有效性取自标题旁的标注",
+    "column_in_title": "标题前的栏目名已去除",
 }
 UNKNOWN_FINDING = "其他收录问题"
 # Findings that question the text itself: shown on result lists and at the top of the detail page.
