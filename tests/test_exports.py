@@ -585,7 +585,10 @@ def test_a_list_pages_links_split_over_classes_are_every_record(tmp_path):
     (``searchVO.catMap.<class>.listVO``), are every record: before, the classes' lists read as captions beside one
     another and the file held "no list of documents" (the robustness test's 36 links of sthjj.beijing.gov.cn in
     three classes of 12)."""
-    links = [{"title": f"北京市生态环境条例之{n}", "url": f"http://sthjj.beijing.gov.cn/zcfb/{n}/index.html"} for n in range(9)]
+    links = [
+        {"title": f"北京市生态环境条例之{n}", "url": f"http://sthjj.beijing.gov.cn/zcfb/{n}/index.html"}
+        for n in range(9)
+    ]
     classes = {name: {"listVO": links[i * 3 : i * 3 + 3]} for i, name in enumerate(("gongwen", "bumenfile", "gongbao"))}
     path = tmp_path / "links.json"
     path.write_text(json.dumps({"code": 200, "searchVO": {"totalCount": 9, "catMap": classes}}, ensure_ascii=False))
