@@ -19,7 +19,7 @@ FINDING_LABELS: dict[str, str] = {
     "empty_body": "正文为空（内容可能在附件中）",
     "no_title": "原文缺少标题，以正文首行代替",
     "doc_no_in_body": "文号取自正文开头",
-    "doc_no_in_title": "文号取自标题末尾的括号",
+    "doc_no_in_title": "文号取自标题",
     "doc_no_in_note": "文号取自规章的公布说明",
     "order_heading": "发布机构、令号与成文日期取自令的版头和落款",
     "read_without_labels": "原文没有元数据标签，标题取自文首标题行",
