@@ -115,33 +115,31 @@ def test_prune_withdraws_what_an_export_no_longer_holds_beside_an_empty_record(t
     assert [hit.pub_date for hit in online] == ["2024-06-02"]
 
 
-def test_prune_keeps_what_an_export_read_as_nothing_but_empty_records_held(tmp_path):
-    """An export whose keys the reader no longer knows (a CMS renamed them) reads as empty records only: that says
-    nothing of what the file holds, so its documents stay online and the rejections say why."""
+_FLOOD = {"标题": "关于防汛工作的通知", "发布机构": "某县水利局", "发布日期": "2024-06-01", "正文": "做好防汛工作。"}
+
+
+@pytest.mark.parametrize(
+    "rewritten",
+    [
+        # A line that is no JSON any more may be the record a document came from.
+        pytest.param(json.dumps(_FLOOD, ensure_ascii=False)[:-5], id="a line that no longer parses"),
+        # An export whose keys the reader no longer knows (a CMS renamed them) reads as empty records only: that
+        # says nothing of what the file holds.
+        pytest.param(
+            json.dumps({"x_field_1": "关于防汛工作的通知", "x_field_2": "做好防汛工作。"}, ensure_ascii=False),
+            id="an export read as nothing but empty records",
+        ),
+    ],
+)
+def test_prune_keeps_what_a_file_it_cannot_read_may_hold(tmp_path, rewritten):
+    """A document whose file now reads as nothing it can tell apart from it stays online; the rejection says why."""
     docs = tmp_path / "docs"
     docs.mkdir()
     export = docs / "export.jsonl"
-    a = {"标题": "关于防汛工作的通知", "发布机构": "某县水利局", "发布日期": "2024-06-01", "正文": "做好防汛工作。"}
-    export.write_text(json.dumps(a, ensure_ascii=False) + "\n", "utf-8")
+    export.write_text(json.dumps(_FLOOD, ensure_ascii=False) + "\n", "utf-8")
     index_dir = tmp_path / "index"
     ingest_paths([docs], index_dir, prune=True)
-    renamed = {"x_field_1": "关于防汛工作的通知", "x_field_2": "做好防汛工作。"}
-    export.write_text(json.dumps(renamed, ensure_ascii=False) + "\n", "utf-8")
-    report = ingest_paths([docs], index_dir, prune=True)
-    assert report.withdrawn == [] and [r.locator for r in report.rejected] == ["line 1"]
-    assert [hit.status for hit in Catalog(index_dir).search(SearchRequest(q="防汛")).hits] == ["在线"]
-
-
-def test_prune_keeps_what_a_line_that_no_longer_parses_may_hold(tmp_path):
-    """A line that is no JSON any more may be the record a document came from: that is kept online."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    export = docs / "export.jsonl"
-    a = {"标题": "关于防汛工作的通知", "发布机构": "某县水利局", "发布日期": "2024-06-01", "正文": "做好防汛工作。"}
-    export.write_text(json.dumps(a, ensure_ascii=False) + "\n", "utf-8")
-    index_dir = tmp_path / "index"
-    ingest_paths([docs], index_dir, prune=True)
-    export.write_text(json.dumps(a, ensure_ascii=False)[:-5] + "\n", "utf-8")
+    export.write_text(rewritten + "\n", "utf-8")
     report = ingest_paths([docs], index_dir, prune=True)
     assert report.withdrawn == [] and [r.locator for r in report.rejected] == ["line 1"]
     assert [hit.status for hit in Catalog(index_dir).search(SearchRequest(q="防汛")).hits] == ["在线"]
