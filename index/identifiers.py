@@ -385,8 +385,9 @@ def split_order_heading(body: str) -> tuple[list[str], str, str]:
 
 def split_leading_doc_no(body: str) -> tuple[str, str]:
     """(文号, rest of body) where a crawled body starts with its 文号: a bracket form glued to what follows
-    (冀科平规〔2024〕1号河北省…), or a 令 number on a line of its own (中华人民共和国国务院令第782号　　…)."""
+    (冀科平规〔2024〕1号河北省…) or set off by an underscore or a bar (发改能源规〔2025〕411号_国家发展改革委…: a
+    reposting site's heading), or a 令 number on a line of its own (中华人民共和国国务院令第782号　　…)."""
     match = _LEADING_DOC_NO.match(body) or _LEADING_ORDER_NO.match(body)
     if not match:
         return "", body
-    return normalise_doc_no(match.group(1)), body[match.end() :].lstrip()
+    return normalise_doc_no(match.group(1)), body[match.end() :].lstrip().lstrip("_|｜").lstrip()

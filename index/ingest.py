@@ -43,10 +43,15 @@ _SKIPPED_SUFFIXES = frozenset({".md", ".py", ".pyc", ".lock", ".tmp", ".part"})
 
 @dataclass(frozen=True)
 class Rejection:
+    """A record (or file) that gives no document: where, the field to blame, why. ``empty`` says the record was
+    read whole and holds none (neither title nor body: :class:`index.normalise.RejectedRecord`), so it hides no
+    document the file held before; any other rejection may (a line that no longer parses, a file cut short)."""
+
     source: str
     locator: str
     field: str
     reason: str
+    empty: bool = False
 
     def __str__(self) -> str:
         where = " ".join(part for part in (self.source, self.locator) if part)
@@ -117,7 +122,7 @@ class IngestReport:
             "updated": len(self.updated),
             "unchanged": self.unchanged,
             "withdrawn": len(self.withdrawn),
-            "rejected": [vars(r) for r in self.rejected],
+            "rejected": [{k: v for k, v in vars(r).items() if k != "empty"} for r in self.rejected],
             "warnings": [{"id": w.doc_id, "where": w.where, **w.finding.to_dict()} for w in self.warnings],
             "duplicates": [vars(d) for d in self.duplicates],
             "conflicts": [vars(c) for c in self.conflicts],
@@ -218,7 +223,7 @@ def read_document(record: RawRecord, bounds: Limits, report: IngestReport) -> Do
     try:
         doc = made(record)
     except RejectedRecord as exc:
-        report.rejected.append(Rejection(exc.source, exc.locator, exc.field, exc.reason))
+        report.rejected.append(Rejection(exc.source, exc.locator, exc.field, exc.reason, empty=True))
         return None
     # Normalising runs many rules over text a hostile file chose: a failure in one costs this record only.
     except Exception as exc:

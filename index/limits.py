@@ -215,6 +215,14 @@ _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffe\uffff\u202a-\u202e\u20
 # inside text, soft hyphen, left/right marks): removed without a finding, as they would keep a word that holds
 # one (最低\u200b生活保障) from being found.
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060\ufeff]")
+
+
+def without_invisible(text: str) -> str:
+    """``text`` without the invisible formatting every field's text loses at ingest (``_INVISIBLE``): what a query
+    pasted from a page holds (最低\u200b生活保障) must lose it too, or it finds less than typed plainly."""
+    return _INVISIBLE.sub("", text)
+
+
 # Controls that mean a line break (vertical tab, form feed between PDF pages) become one.
 _BREAK = re.compile("[\x0b\x0c]")
 

@@ -713,8 +713,15 @@ _TRAILING_BRACKETS = re.compile(r"^(?P<name>.+?)\s*(?P<bracketed>[(（][^()（�
 
 def title_doc_no_step(title: str) -> Step[tuple[str, str]]:
     """(title, 文号) where a title ends with its 文号 in brackets, as list pages print it
-    (``国务院关于修改和废止部分行政法规的决定（中华人民共和国国务院令 第797号）``): the 文号 leaves the title.
-    Only for a document that gives no 文号 of its own; a title ending in any other bracket is left whole."""
+    (``国务院关于修改和废止部分行政法规的决定（中华人民共和国国务院令 第797号）``), or opens with it and maybe a
+    separator, as a site reposting a document heads it (``发改能源规〔2025〕411号_国家发展改革委 国家能源局关于…``):
+    the 文号 leaves the title. Only for a document that gives no 文号 of its own; a title ending in any other
+    bracket, or opening with words that are no whole 文号, is left whole."""
+    if leading := _leading_doc_no(title):
+        opening, name = leading
+        return (name, opening), [
+            Finding("doc_no_in_title", "doc_no", f"文号从标题开头提取（文号 {opening} taken from the title's start）")
+        ]
     match = _TRAILING_BRACKETS.match(title)
     doc_no = bracketed_doc_no(match["bracketed"]) if match else None
     if match is None or not doc_no:
@@ -722,6 +729,13 @@ def title_doc_no_step(title: str) -> Step[tuple[str, str]]:
     return (match["name"], doc_no), [
         Finding("doc_no_in_title", "doc_no", f"文号从标题末尾的括号中提取（文号 {doc_no} taken from the title's end）")
     ]
+
+
+def _leading_doc_no(title: str) -> tuple[str, str] | None:
+    """(文号, the rest) where a title opens with its 文号 (identifiers.split_leading_doc_no: a bracket form glued or
+    set off by an underscore or a bar, or a 令 number and a space)."""
+    doc_no, name = split_leading_doc_no(title)
+    return (doc_no, name) if doc_no and name else None
 
 
 def date_step(name: str, raw: Any, today: date) -> Step[str]:

@@ -210,12 +210,17 @@ class _Run:
         in full after all (:func:`index.ingest.reread`)."""
         held: dict[str, list[str]] = {}
         complete = True
+        empty_only = False  # every record so far read whole and empty
         sighted: list[str] = []
         for item in self._unchanged_first(items, sighted):
             if isinstance(item, Rejection):
                 self.report.rejected.append(item)
-                complete = False
+                # A record read whole that holds no document (an empty row) hides nothing the file held before;
+                # any other rejection may, so the file's earlier documents are kept (Run.files).
+                complete = complete and item.empty
+                empty_only = complete and not held
                 continue
+            empty_only = False
             if self.progress:
                 self.progress(item.version.where)
             if item.doc_id in self.taken_down:
@@ -242,7 +247,9 @@ class _Run:
                 self.groups.setdefault(group, item.doc_id)
         if sighted and self.hist is not None:
             self.hist.seen_again(sighted, source)
-        return held, complete
+        # A file whose every record is empty to the reader (an export whose keys it no longer knows) says nothing
+        # of what it held: that is kept, as for a record that does not parse, never withdrawn by --prune.
+        return held, complete and not empty_only
 
     def _unchanged_first(
         self, items: Iterable[Reading | Rejection], sighted: list[str]

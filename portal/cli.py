@@ -346,7 +346,7 @@ def export(out: Path | None, base: Path | None, since_day: str | None, warc: boo
     out = out or settings.export_dir
     if base and since_day:
         raise click.UsageError("give --since-snapshot or --since, not both")
-    if since_day and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", since_day):
+    if since_day and not _is_day(since_day):
         raise click.BadParameter(f"{since_day!r} is not a day (YYYY-MM-DD)", param_hint="--since")
     with History(settings.history_path, readonly=True) as past:
         try:
@@ -372,6 +372,20 @@ def export(out: Path | None, base: Path | None, since_day: str | None, warc: boo
     if manifest.delta:
         delta = manifest.delta
         click.echo(f"相对 {delta.base}：新增 {delta.added}，更新 {delta.changed}，撤下 {delta.withdrawn}")
+
+
+def _is_day(text: str) -> bool:
+    """Whether ``text`` is a day of the calendar written YYYY-MM-DD: ``2024-13-45`` has the shape but is none, and
+    a delta "since" it would hold every document as new."""
+    from datetime import date
+
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _versions(past):

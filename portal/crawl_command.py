@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,6 +16,19 @@ if TYPE_CHECKING:
     from index.crawl.crawler import CrawlReport
 
 SHOWN_FAILURES = 30  # more go to --json
+
+
+class Finite(click.FloatRange):
+    """A number of seconds or megabytes in a range, finite: click's FloatRange lets ``inf`` and ``nan`` through
+    (``nan`` compares false with every bound), which no delay or byte count can be."""
+
+    name = "finite number"
+
+    def convert(self, value, param, ctx):
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return number
 
 
 @click.command("crawl")
@@ -30,25 +44,21 @@ SHOWN_FAILURES = 30  # more go to --json
 @click.option("--max-pages", type=click.IntRange(1), help="Stop after this many pages; run again to resume.")
 @click.option("--max-list-pages", type=click.IntRange(1), default=200, show_default=True, help="Pagination depth.")
 @click.option("--concurrency", type=click.IntRange(1, 32), default=4, show_default=True)
-@click.option(
-    "--delay", type=click.FloatRange(0), default=0.5, show_default=True, help="Seconds between requests to a host."
-)
+@click.option("--delay", type=Finite(0), default=0.5, show_default=True, help="Seconds between requests to a host.")
 @click.option(
     "--timeout",
-    type=click.FloatRange(0, min_open=True),
+    type=Finite(0, min_open=True),
     default=15.0,
     show_default=True,
     help="Seconds for one request, body included.",
 )
 @click.option("--retries", type=click.IntRange(0), default=2, show_default=True, help="Retries after a failed try.")
 @click.option("--attachments/--no-attachments", default=False, show_default=True, help="Download attachments.")
-@click.option("--max-attachment-mb", type=click.FloatRange(0, min_open=True), default=20.0, show_default=True)
+@click.option("--max-attachment-mb", type=Finite(0, min_open=True), default=20.0, show_default=True)
 @click.option("--max-attachments-per-page", type=click.IntRange(0), default=50, show_default=True)
-@click.option("--max-attachment-mb-per-page", type=click.FloatRange(0), default=100.0, show_default=True)
+@click.option("--max-attachment-mb-per-page", type=Finite(0), default=100.0, show_default=True)
 @click.option("--max-attachments", type=click.IntRange(0), default=10_000, show_default=True, help="Per crawl.")
-@click.option(
-    "--max-attachment-mb-total", type=click.FloatRange(0), default=2000.0, show_default=True, help="Per crawl."
-)
+@click.option("--max-attachment-mb-total", type=Finite(0), default=2000.0, show_default=True, help="Per crawl.")
 @click.option("--detail-pattern", help="Regex a detail page's URL must match.")
 @click.option("--contact", help="Contact URL for the User-Agent [default: PORTAL_BASE_URL].")
 @click.option("--restart", is_flag=True, help="Forget a stopped crawl's frontier and start over.")

@@ -19,7 +19,7 @@ FINDING_LABELS: dict[str, str] = {
     "empty_body": "正文为空（内容可能在附件中）",
     "no_title": "原文缺少标题，以正文首行代替",
     "doc_no_in_body": "文号取自正文开头",
-    "doc_no_in_title": "文号取自标题末尾的括号",
+    "doc_no_in_title": "文号取自标题",
     "doc_no_in_note": "文号取自规章的公布说明",
     "order_heading": "发布机构、令号与成文日期取自令的版头和落款",
     "read_without_labels": "原文没有元数据标签，标题取自文首标题行",
@@ -47,6 +47,8 @@ FINDING_LABELS: dict[str, str] = {
     "html_too_deep": "页面结构嵌套过深，仅按纯文本读取",
     "csv_truncated_row": "导出表格在本行中途结束",
     "validity_from_date": "失效日期已过，按失效处理",
+    "validity_in_title": "有效性取自标题旁的标注",
+    "column_in_title": "标题前的栏目名已去除",
 }
 UNKNOWN_FINDING = "其他收录问题"
 # Findings that question the text itself: shown on result lists and at the top of the detail page.

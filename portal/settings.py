@@ -183,7 +183,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             host.strip().lower() for host in _value("PORTAL_ALLOWED_HOSTS", env).split(",") if host.strip()
         ),
         site_name=_value("PORTAL_SITE_NAME", env),
-        lock_timeout=float(_value("PORTAL_LOCK_TIMEOUT", env)),
+        lock_timeout=_seconds("PORTAL_LOCK_TIMEOUT", env, zero=True, below=86_400 * 365),
         synonyms=Path(_value("PORTAL_SYNONYMS", env)),
         query_log=Path(env["PORTAL_QUERY_LOG"]) if env.get("PORTAL_QUERY_LOG") else None,
         query_log_days=_positive("PORTAL_QUERY_LOG_DAYS", env),
@@ -203,15 +203,17 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     )
 
 
-def _seconds(name: str, environ: dict[str, str]) -> float:
-    """A setting that is a time in seconds above 0: ValueError naming it otherwise."""
+def _seconds(name: str, environ: dict[str, str], zero: bool = False, below: float = 86_400) -> float:
+    """A setting that is a time in seconds above 0 (``zero``: 0 or more, a wait that may be none) and below
+    ``below``: ValueError naming it otherwise (text, a number out of range, ``nan`` or ``inf``, which ``float`` takes
+    but no time can be)."""
     value = _value(name, environ)
     try:
         seconds = float(value)
     except ValueError:
-        seconds = 0.0
-    if not 0 < seconds < 86_400:
-        raise ValueError(f"{name} must be a number of seconds above 0, not {value!r}")
+        seconds = -1.0
+    if not (0 <= seconds if zero else 0 < seconds) or not seconds < below:
+        raise ValueError(f"{name} must be a number of seconds {'0 or more' if zero else 'above 0'}, not {value!r}")
     return seconds
 
 

@@ -15,22 +15,25 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import pytest
 from helpers import DOCUMENTS, ROOT, SEED_INDEX_NO, WEB_FIXTURES, needs_searchd
 from starlette.testclient import TestClient
 
+from bench.latency import MIX
 from index.cluster.catalog import PARTIAL, RUN_FRAGMENTS, ClusterCatalog
 from index.cluster.ingest import ingest_cluster
 from index.cluster.local import LocalCluster
 from index.cluster.rows import _TOKEN as TOKEN
 from index.cluster.rows import grams, to_row, words
+from index.cluster.sphinxql import Cluster
 from index.cluster.topology import jump_hash, parse_topology
 from index.ingest import iter_files
 from index.localports import free_port
 from index.query import SearchRequest
+from index.query.request import FACETS
 from index.readers import read_file
 from index.record import ReadError
 from index.whoosh.catalog import Catalog
@@ -364,6 +367,51 @@ def test_a_search_asks_the_version_once_in_one_round_trip_per_query_and_sees_a_l
             assert "殡葬改革试点工作方案" in [title for _, title in catalog.suggest("殡葬").titles]
         finally:
             catalog.close()
+
+
+def _shown(result) -> dict:
+    """All a result page shows (the time it took left out)."""
+    shown = asdict(result)
+    shown.pop("elapsed_ms")
+    return shown
+
+
+def test_statements_sent_in_one_batch_answer_as_each_sent_alone(store, monkeypatch):
+    """A search sends its total, facet counts, page and copies as multi-statement batches (one round trip each,
+    Cluster.select_many): for every request of bench.latency's mix, a page past the end and a filtered one, the
+    page is the same, hit for hit and count for count, as when every statement goes alone."""
+    requests = [SearchRequest(q=q, filters=filters, sort=sort) for _, q, filters, sort in MIX]
+    requests += [SearchRequest(q="民政", page=9), SearchRequest(q="工作", filters={"year": ["2019"]}, per_page=3)]
+    batched = [_shown(store.search(req)) for req in requests]
+    assert sum(page["total"] for page in batched) and any(page["hits"] for page in batched)
+    monkeypatch.setattr(
+        Cluster, "select_many", lambda self, statements: [self._select_once([s])[0] for s in statements]
+    )
+    store._cache.clear()
+    assert [_shown(store.search(req)) for req in requests] == batched
+
+
+def test_a_search_sends_its_total_facets_and_page_in_one_round_trip(store, monkeypatch):
+    """What one query matched is counted, faceted, copy-collapsed and paged in one round trip: the version, that
+    batch and the page's stored fields are all a search of a word with hits sends."""
+    import pymysql.cursors
+
+    sent: list[str] = []
+    execute = pymysql.cursors.Cursor.execute
+    monkeypatch.setattr(
+        pymysql.cursors.Cursor, "execute", lambda self, q, a=None: sent.append(q) or execute(self, q, a)
+    )
+    result = store.search(SearchRequest(q="工作"))
+    assert result.total >= 20 and result.hits and not result.rescue  # searched as typed: no counts of rescues
+    [batch] = [q for q in sent if "GROUP BY pubs" in q]
+    for part in [
+        "GROUP BY shard",
+        "GROUP BY dedup",
+        "dup = 1",
+        *(f"GROUP BY {key}" for key in FACETS if key != "publisher"),
+    ]:
+        assert part in batch
+    assert len(sent) == 3, sent
 
 
 def test_a_restart_loses_nothing_committed(tmp_path):

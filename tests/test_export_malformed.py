@@ -164,3 +164,24 @@ def test_a_record_with_nothing_to_index_is_rejected_naming_it_and_its_field(tmp_
         f"{path} record 1: field title",
         f"{path} record 3: field title",
     ]
+
+
+def test_a_column_the_header_repeats_is_read_not_lost(tmp_path):
+    """csv.DictReader keys a row by the header's names and kept the last column of a repeated name only: the first
+    ``标题`` column's title was lost without a word, and of two ``附件`` columns one attachment. Now a repeated
+    name holds its columns' values as a record's key holding several does: one title (the first) with
+    ``several_values``, every attachment."""
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "标题,发布日期,正文,标题,附件,附件\n"
+        "关于做好防汛工作的通知,2024-06-01,各单位做好防汛工作。,防汛通知,http://a.gov.cn/1.pdf,http://a.gov.cn/2.pdf\n"
+        "关于秋季防火的通告,2024-09-01,秋季防火。,,http://a.gov.cn/3.pdf,\n",
+        "utf-8",
+    )
+    docs, errors = _read(path)
+    assert not errors and [doc.title for doc in docs] == ["关于做好防汛工作的通知", "关于秋季防火的通告"]
+    assert [w.field for w in docs[0].warnings if w.code == "several_values"] == ["title"]
+    assert "防汛通知" in next(w.message for w in docs[0].warnings if w.code == "several_values")
+    assert [a.url for a in docs[0].attachments] == ["http://a.gov.cn/1.pdf", "http://a.gov.cn/2.pdf"]
+    assert [a.url for a in docs[1].attachments] == ["http://a.gov.cn/3.pdf"]
+    assert not [w for w in docs[1].warnings if w.code in ("several_values", "csv_missing_cells")]

@@ -578,3 +578,19 @@ def test_page_text_dumps_in_the_forms_crawlers_write(tmp_path, text):
         "岚政〔2012〕8号",
     )
     assert doc.body.startswith("各乡镇：")
+
+
+def test_a_list_pages_links_split_over_classes_are_every_record(tmp_path):
+    """Records of a title and a link only (a list page's items), split over a response's classes in lists of as many
+    (``searchVO.catMap.<class>.listVO``), are every record: before, the classes' lists read as captions beside one
+    another and the file held "no list of documents" (the robustness test's 36 links of sthjj.beijing.gov.cn in
+    three classes of 12)."""
+    links = [
+        {"title": f"北京市生态环境条例之{n}", "url": f"http://sthjj.beijing.gov.cn/zcfb/{n}/index.html"}
+        for n in range(9)
+    ]
+    classes = {name: {"listVO": links[i * 3 : i * 3 + 3]} for i, name in enumerate(("gongwen", "bumenfile", "gongbao"))}
+    path = tmp_path / "links.json"
+    path.write_text(json.dumps({"code": 200, "searchVO": {"totalCount": 9, "catMap": classes}}, ensure_ascii=False))
+    records = [item for item in read_file(path) if isinstance(item, RawRecord)]
+    assert [r.fields["title"] for r in records] == [link["title"] for link in links]

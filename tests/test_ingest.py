@@ -86,6 +86,65 @@ def test_prune_keeps_documents_whose_source_is_gone_marked_withdrawn(docs, tmp_p
     assert ingest_paths([docs], index_dir, prune=True).withdrawn == []  # noticed once
 
 
+def test_prune_withdraws_what_an_export_no_longer_holds_beside_an_empty_record(tmp_path):
+    """An empty record (a row of empty cells, ``{"title": ""}``) is rejected every night: it held the whole file
+    "incomplete", so every document the file had held was kept online, the one removed from the export and the
+    old id of one whose 公开日期 was corrected (a second copy, in service beside the new) alike."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    export = docs / "export.jsonl"
+    a = {"标题": "关于防汛工作的通知", "发布机构": "某县水利局", "发布日期": "2024-06-01", "正文": "做好防汛工作。"}
+    b = {"标题": "关于秋季防火的通告", "发布机构": "某县林业局", "发布日期": "2024-09-01", "正文": "秋季防火。"}
+    empty = {"标题": "", "发布机构": "", "发布日期": "", "正文": ""}
+
+    def write(*records: dict) -> None:
+        export.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
+
+    index_dir = tmp_path / "index"
+    write(a, b, empty)
+    first = ingest_paths([docs], index_dir, prune=True)
+    assert len(first.added) == 2 and [r.locator for r in first.rejected] == ["line 3"]
+    old_a, old_b = (Catalog(index_dir).search(SearchRequest(q=q)).hits[0].id for q in ("防汛", "防火"))
+    write({**a, "发布日期": "2024-06-02"}, empty)  # the date corrected (a new id), the other record removed
+    second = ingest_paths([docs], index_dir, prune=True)
+    assert [r.locator for r in second.rejected] == ["line 2"]
+    assert sorted(second.withdrawn) == sorted([old_a, old_b])
+    catalog = Catalog(index_dir)
+    assert catalog.get(old_a).status == catalog.get(old_b).status == "已撤下"
+    online = [hit for hit in catalog.search(SearchRequest(q="防汛")).hits if hit.status != "已撤下"]
+    assert [hit.pub_date for hit in online] == ["2024-06-02"]
+
+
+_FLOOD = {"标题": "关于防汛工作的通知", "发布机构": "某县水利局", "发布日期": "2024-06-01", "正文": "做好防汛工作。"}
+
+
+@pytest.mark.parametrize(
+    "rewritten",
+    [
+        # A line that is no JSON any more may be the record a document came from.
+        pytest.param(json.dumps(_FLOOD, ensure_ascii=False)[:-5], id="a line that no longer parses"),
+        # An export whose keys the reader no longer knows (a CMS renamed them) reads as empty records only: that
+        # says nothing of what the file holds.
+        pytest.param(
+            json.dumps({"x_field_1": "关于防汛工作的通知", "x_field_2": "做好防汛工作。"}, ensure_ascii=False),
+            id="an export read as nothing but empty records",
+        ),
+    ],
+)
+def test_prune_keeps_what_a_file_it_cannot_read_may_hold(tmp_path, rewritten):
+    """A document whose file now reads as nothing it can tell apart from it stays online; the rejection says why."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    export = docs / "export.jsonl"
+    export.write_text(json.dumps(_FLOOD, ensure_ascii=False) + "\n", "utf-8")
+    index_dir = tmp_path / "index"
+    ingest_paths([docs], index_dir, prune=True)
+    export.write_text(rewritten + "\n", "utf-8")
+    report = ingest_paths([docs], index_dir, prune=True)
+    assert report.withdrawn == [] and [r.locator for r in report.rejected] == ["line 1"]
+    assert [hit.status for hit in Catalog(index_dir).search(SearchRequest(q="防汛")).hits] == ["在线"]
+
+
 def test_prune_leaves_other_folders_alone(docs, tmp_path):
     other = tmp_path / "other"
     other.mkdir()

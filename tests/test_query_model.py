@@ -280,3 +280,12 @@ def test_text_with_lone_surrogates_is_searched_and_looked_up_without_error(catal
     assert catalog.search(SearchRequest(q="\udcff低保\udcfe")).error is None
     assert catalog.lookup("\udcff") == []
     assert catalog.get("\udcff") is None
+
+
+@pytest.mark.parametrize("mark", ["\u200b", "\u200c", "\u200d", "\u2060", "\u00ad", "\ufeff"])
+def test_a_query_pasted_with_invisible_formatting_finds_what_it_finds_typed(catalog, mark):
+    """The ingest removes zero-width spaces, joiners and soft hyphens from every field (index.limits); the query
+    kept them, so ``低\u200b保`` pasted from a page cut 低保 apart and found less than 低保 typed."""
+    typed = ids(catalog, "城乡低保 殡葬")
+    assert typed and ids(catalog, f"城乡{mark}低{mark}保 殡{mark}葬") == typed
+    assert ids(catalog, f'"明码{mark}标价"') == ids(catalog, '"明码标价"')

@@ -27,6 +27,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from index.analysis import ChineseAnalyzer, fast_segmenter, fold, word_counts
 from index.cluster.match import MatchBuilder, keys_any, unit_of
@@ -79,6 +80,11 @@ _ORDER = {
     "oldest": "has_date DESC, date_key ASC, WEIGHT() DESC, doc_id ASC",
 }
 _YEARS = (1900, 2200)
+_RANKING = f"ranker=proximity_bm25, field_weights=({FIELD_WEIGHTS})"
+# The options of the statements a search sends in one batch (ClusterCatalog._answers) beside its page: the page's
+# ranking, so that searchd may share its matching between them (a multi-query shares it only between queries of
+# one ranker and one set of weights; the counts do not depend on either).
+_FACETING = f"OPTION max_matches=10000, {_RANKING}"
 _PAGE = 1000  # rows per request when reading every document (titles, the sitemap)
 VOCABULARY_DOCS = 20_000  # newest documents whose words autocomplete and did-you-mean know
 
@@ -144,9 +150,15 @@ class ClusterCatalog:
     def _select(self, sql: str, args=(), warnings: list[str] | None = None) -> Answer:
         """One SELECT; where an agent failed and some shard then gave nothing, its warning goes to ``warnings``."""
         answer = self.cluster.select(sql, args)
-        if answer.warning and warnings is not None and failed_agents(answer.warning) and self._shards_missing():
-            warnings.append(answer.warning)
+        self._warn([answer], warnings)
         return answer
+
+    def _warn(self, answers: list[Answer], warnings: list[str] | None) -> None:
+        """Where an agent failed for any of ``answers`` and some shard then gives nothing, their warnings go to
+        ``warnings``."""
+        failed = [answer.warning for answer in answers if failed_agents(answer.warning)]
+        if failed and warnings is not None and self._shards_missing():
+            warnings.extend(failed)
 
     def _shards_missing(self) -> list[int]:
         """Shards no replica of which answers now. An agent that failed may have had a mirror answer for it (the
@@ -248,10 +260,30 @@ class ClusterCatalog:
                 args.append(high)
         return matches, conditions, args
 
-    def _matches(self, where: str, args: list, warnings: list[str]) -> int:
-        """How many documents match, counted per shard: where an agent failed and a shard is absent from this
+    def _answers(
+        self, where: str, args: list, sort: str, page: tuple[int, int] | None, warnings: list[str]
+    ) -> _Answers:
+        """Everything a search shows of what ``where`` matches, asked in one round trip (:meth:`Cluster.select_many`,
+        one multi-query: searchd may share the matching of the statements differing only in what they group): the
+        total, the facet counts' answers, the copies that are not their group's first in ``sort`` order and the
+        ``page`` (start, count) of hits (None: no page)."""
+        statements = [self._matches_statement(where, args), *self._facet_statements(where, args)]
+        if page is not None:
+            statements.append(self._grouped_statement(where, args, sort, *page))
+        statements.append(self._dropped_statement(where, args))
+        counted, *answers = self.cluster.select_many(statements)
+        self._warn(answers, warnings)
+        faceted, listed = answers[: len(FACETS)], (answers[len(FACETS)] if page is not None else None)
+        dropped = self._dropped_of(answers[-1].rows, sort)
+        return _Answers(self._total_of(counted, warnings) - len(dropped), faceted, dropped, page, listed)
+
+    def _matches_statement(self, where: str, args: list) -> tuple[str, list]:
+        """How many documents match, counted per shard (:meth:`_total_of`)."""
+        return f"SELECT shard, COUNT(*) AS c FROM {self._index} {where} GROUP BY shard OPTION {_RANKING}", args
+
+    def _total_of(self, answer: Answer, warnings: list[str]) -> int:
+        """The documents :meth:`_matches_statement` counted: where an agent failed and a shard is absent from this
         very answer, the answer is partial (a mirror that took over leaves the warning but not the gap)."""
-        answer = self.cluster.select(f"SELECT shard, COUNT(*) AS c FROM {self._index} {where} GROUP BY shard", args)
         answered = {int(row["shard"]) for row in answer.rows}
         if failed_agents(answer.warning) and len(answered) < len(self.topology.shards):
             warnings.append(answer.warning)
@@ -259,42 +291,44 @@ class ClusterCatalog:
 
     def _grouped(self, where: str, args: list, sort: str, start: int, count: int, warnings: list[str]) -> Answer:
         """One page of the ranked list, copies collapsed: id, doc_id, dedup, dup and weight of each hit."""
+        return self._select(*self._grouped_statement(where, args, sort, start, count), warnings)
+
+    def _grouped_statement(self, where: str, args: list, sort: str, start: int, count: int) -> tuple[str, list]:
         order = _ORDER[sort]
         limit = max(1000, start + count)
-        return self._select(
+        return (
             f"SELECT id, doc_id, dedup, dup, date_key, has_date, WEIGHT() AS w FROM {self._index} {where} "
             f"GROUP BY dedup WITHIN GROUP ORDER BY {order} ORDER BY {order} LIMIT %s, %s "
-            f"OPTION max_matches={limit}, ranker=proximity_bm25, field_weights=({FIELD_WEIGHTS})",
+            f"OPTION max_matches={limit}, {_RANKING}",
             [*args, start, count],
-            warnings,
         )
 
-    def _facets(
-        self, where: str, args: list, req: SearchRequest, dropped: list[dict], warnings: list[str]
-    ) -> dict[str, list[FacetValue]]:
-        """Facet key → values with counts over the matching documents, each copy group counted once."""
-        counts: dict[str, dict[str, int]] = {}
-        limit = "LIMIT 10000 OPTION max_matches=10000"
+    def _facet_statements(self, where: str, args: list) -> list[tuple[str, list]]:
+        """A grouped count per facet of :data:`FACETS`, in its order (:meth:`_facets_of`)."""
+        statements = []
         for key in FACETS:
+            if key == "publisher":  # a document's publishers are one multi-value attribute, read back by name
+                select, group = "GROUPBY() AS g, COUNT(*) AS c, publisher", "pubs"
+            else:
+                select, group = f"{key}, COUNT(*) AS c", key
+            statements.append(
+                (f"SELECT {select} FROM {self._index} {where} GROUP BY {group} LIMIT 10000 {_FACETING}", args)
+            )
+        return statements
+
+    def _facets_of(self, answers: list[Answer], req: SearchRequest, dropped: list[dict]) -> dict[str, list[FacetValue]]:
+        """Facet key → values with counts over the matching documents, each copy group counted once: the answers
+        to :meth:`_facet_statements` less the copies ``dropped`` (:meth:`_dropped_of`)."""
+        counts: dict[str, dict[str, int]] = {}
+        for key, answer in zip(FACETS, answers, strict=True):
+            counts[key] = {}
             if key == "publisher":
-                rows = self._select(
-                    f"SELECT GROUPBY() AS g, COUNT(*) AS c, publisher FROM {self._index} {where} GROUP BY pubs {limit}",
-                    args,
-                    warnings,
-                ).rows
-                counts[key] = {}
-                for row in rows:
+                for row in answer.rows:
                     name = _publisher_of(row["g"], row["publisher"])
                     if name:
                         counts[key][name] = counts[key].get(name, 0) + int(row["c"])
             else:
-                column = "year" if key == "year" else key
-                rows = self._select(
-                    f"SELECT {column}, COUNT(*) AS c FROM {self._index} {where} GROUP BY {column} {limit}",
-                    args,
-                    warnings,
-                ).rows
-                counts[key] = {str(row[column]): int(row["c"]) for row in rows if row[column] not in ("", None)}
+                counts[key] = {str(row[key]): int(row["c"]) for row in answer.rows if row[key] not in ("", None)}
         for copy_row in dropped:
             for key, values in _facet_values_of(copy_row).items():
                 for value in values:
@@ -312,16 +346,18 @@ class ClusterCatalog:
             facets[key] = found
         return facets
 
-    def _dropped_copies(self, where: str, args: list, sort: str, warnings: list[str]) -> list[dict]:
-        """The matching copies that are not their group's first in ``sort`` order (they are not hits)."""
+    def _dropped_statement(self, where: str, args: list) -> tuple[str, list]:
+        """The matching copies marked ``dup`` (:meth:`_dropped_of`)."""
         condition = (where + " AND dup = 1") if where else "WHERE dup = 1"
-        rows = self._select(
+        return (
             f"SELECT id, doc_id, dedup, date_key, has_date, year, publisher, {', '.join(_STRING_FACETS)}, "
-            f"WEIGHT() AS w FROM {self._index} {condition} LIMIT 10000 "
-            f"OPTION max_matches=10000, ranker=proximity_bm25, field_weights=({FIELD_WEIGHTS})",
+            f"WEIGHT() AS w FROM {self._index} {condition} LIMIT 10000 {_FACETING}",
             args,
-            warnings,
-        ).rows
+        )
+
+    def _dropped_of(self, rows: list[dict], sort: str) -> list[dict]:
+        """Of the rows of :meth:`_dropped_statement`, the copies that are not their group's first in ``sort`` order
+        (they are not hits)."""
         groups: dict[int, list[dict]] = defaultdict(list)
         for row in rows:
             groups[row["dedup"]].append(row)
@@ -331,17 +367,21 @@ class ClusterCatalog:
     def _hits(self, rows: list[dict], needles: list[str]):
         if not rows:
             return []
-        stored = self._stored([row["id"] for row in rows])
+        statements = [self._stored_statement([row["id"] for row in rows])]
         grouped = [row["dedup"] for row in rows if row["dup"]]
+        if grouped:  # the stored fields of the page and of its hits' copies in one round trip
+            statements.append(
+                (
+                    f"SELECT id, doc_id, dedup, stored FROM {self._index} WHERE dedup IN "
+                    f"({', '.join(['%s'] * len(grouped))}) ORDER BY doc_id ASC LIMIT 1000 OPTION max_matches=1000",
+                    grouped,
+                )
+            )
+        answers = self.cluster.select_many(statements)
+        stored = {row["id"]: stored_of(row["stored"]) for row in answers[0].rows}
         copies: dict[int, list[dict]] = defaultdict(list)
-        if grouped:
-            members = self._select(
-                f"SELECT id, doc_id, dedup, stored FROM {self._index} WHERE dedup IN "
-                f"({', '.join(['%s'] * len(grouped))}) ORDER BY doc_id ASC LIMIT 1000 OPTION max_matches=1000",
-                grouped,
-            ).rows
-            for member in members:
-                copies[member["dedup"]].append(member)
+        for member in answers[1].rows if grouped else []:
+            copies[member["dedup"]].append(member)
         hits = []
         drawn: dict[str, str] = {}  # a body several hits share is cut once
         for row in rows:
@@ -353,27 +393,38 @@ class ClusterCatalog:
         """Stored fields of documents by integer id."""
         if not ids:
             return {}
-        rows = self._select(
+        return {row["id"]: stored_of(row["stored"]) for row in self._select(*self._stored_statement(ids)).rows}
+
+    def _stored_statement(self, ids: list[int]) -> tuple[str, list]:
+        return (
             f"SELECT id, stored FROM {self._index} WHERE id IN ({', '.join(['%s'] * len(ids))}) "
             f"LIMIT {len(ids)} OPTION max_matches={max(len(ids), 20)}",
             ids,
-        ).rows
-        return {row["id"]: stored_of(row["stored"]) for row in rows}
+        )
 
     def _count(self, match: str, conditions: list[str] | None = None, args=()) -> int:
-        where, args = _where(match, conditions or [], list(args))
-        rows = self._select(f"SELECT COUNT(*) AS c FROM {self._index} {where}", args).rows
-        return int(rows[0]["c"]) if rows else 0
+        return self._counts([match], conditions, args)[0]
+
+    def _counts(self, matches: list[str], conditions: list[str] | None = None, args=()) -> list[int]:
+        """How many documents each of ``matches`` finds (with the attribute ``conditions``), in one round trip."""
+        if not matches:
+            return []
+        statements = []
+        for match in matches:
+            where, arguments = _where(match, conditions or [], list(args))
+            statements.append((f"SELECT COUNT(*) AS c FROM {self._index} {where}", arguments))
+        return [int(answer.rows[0]["c"]) if answer.rows else 0 for answer in self.cluster.select_many(statements)]
 
     def _expansions(self, builder: MatchBuilder, field: str) -> list[Expansion]:
         """The synonyms searched for each expanded word that the index holds, as the engine reports them."""
-        found = []
         fields = FIELD_GROUPS.get(field, FIELD_GROUPS["all"])
-        for word, alternatives in builder.alternatives.items():
-            held = [other for other in alternatives if self._count(builder.unit(unit_of(other), fields))]
-            if held:
-                found.append(Expansion(word, held))
-        return found
+        asked = [(word, other) for word, alternatives in builder.alternatives.items() for other in alternatives]
+        counts = self._counts([builder.unit(unit_of(other), fields) for _, other in asked])
+        held: dict[str, list[str]] = {}
+        for (word, other), count in zip(asked, counts, strict=True):
+            if count:
+                held.setdefault(word, []).append(other)
+        return [Expansion(word, others) for word, others in held.items()]
 
     # autocomplete
 
@@ -527,10 +578,12 @@ class ClusterCatalog:
 
     def facet_counts(self) -> dict[str, list[FacetValue]]:
         """Counts over all documents, for the home and browse pages; recomputed when the cluster changes."""
-        counts = self._cached(
-            "facets", lambda: self._facets("", [], SearchRequest(), self._dropped_copies("", [], "newest", []), [])
-        )
-        return copy.deepcopy(counts)
+
+        def count() -> dict[str, list[FacetValue]]:
+            answers = self._answers("", [], "newest", None, [])
+            return self._facets_of(answers.faceted, SearchRequest(), answers.dropped)
+
+        return copy.deepcopy(self._cached("facets", count))
 
     def version(self) -> tuple[int, int]:
         """(documents, latest ``indexed_at``): one aggregate query (see :meth:`_version`)."""
@@ -619,16 +672,20 @@ class _Matched:
         self.catalog, self.req = searching.catalog, searching.req
         self.builder, self.text, self.where, self.args, self.sort = builder, text, where, args, sort
         self.warnings: list[str] = []
-        self.dropped = self.catalog._dropped_copies(where, args, sort, self.warnings)
-        self.total = self.catalog._matches(where, args, self.warnings) - len(self.dropped)
+        # the page asked for, fetched with the total and the facets (a page past the end is asked again in hits())
+        page = ((self.req.page - 1) * self.req.per_page, self.req.per_page)
+        self.answers = self.catalog._answers(where, args, sort, page, self.warnings)
+        self.total = self.answers.total
         self.expansions = self.catalog._expansions(builder, field)
         self.parts = builder.parts
 
     def facets(self) -> dict[str, list[FacetValue]]:
-        return self.catalog._facets(self.where, self.args, self.req, self.dropped, self.warnings)
+        return self.catalog._facets_of(self.answers.faceted, self.req, self.answers.dropped)
 
     def hits(self, start: int, count: int, needles: list[str]) -> list[Hit]:
-        listed = self.catalog._grouped(self.where, self.args, self.sort, start, count, self.warnings)
+        listed = self.answers.listed
+        if listed is None or self.answers.page != (start, count):
+            listed = self.catalog._grouped(self.where, self.args, self.sort, start, count, self.warnings)
         return self.catalog._hits(listed.rows, needles)
 
     def notices(self) -> list[str]:
@@ -644,6 +701,19 @@ class _Matched:
     def partial(self) -> bool:
         """A shard with no replica answering left its warning (_select, _matches): what answered is a part."""
         return bool(self.warnings)
+
+
+@dataclass
+class _Answers:
+    """What :meth:`ClusterCatalog._answers` asked in one round trip: the total (each copy group once), the answers
+    of the facets' grouped counts, the matching copies that are not their group's first, and the page (start,
+    count) of hits ``listed`` (None: not asked)."""
+
+    total: int
+    faceted: list[Answer]
+    dropped: list[dict]
+    page: tuple[int, int] | None
+    listed: Answer | None
 
 
 class _Related:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -112,38 +112,51 @@ class Cluster:
                 pass
 
     def select(self, sql: str, args: Iterable[object] = ()) -> Answer:
-        """Run one SELECT on the distributed index; a node lost on the way is replaced by the next, once each.
+        """Run one SELECT on the distributed index (:meth:`select_many` of one statement)."""
+        return self.select_many([(sql, tuple(args))])[0]
 
-        An answer whose warning names a failed agent is asked for again, up to once per other mirror of a shard:
+    def select_many(self, statements: Sequence[tuple[str, Iterable[object]]]) -> list[Answer]:
+        """Run SELECTs on the distributed index in one round trip, an :class:`Answer` each, in order (each SELECT
+        followed by its SHOW META): searchd runs such a batch as one multi-query, and may share the matching of
+        statements that differ only in what they select, group and sort (a search's total, facets and page). A node
+        lost on the way is replaced by the next, once each.
+
+        A batch any answer of which names a failed agent is asked for again, up to once per other mirror of a shard:
         the node's ``ha_strategy`` (:mod:`.config`) then sends the shard's part to a mirror that answers. What
         still names a failed agent after that is returned as it is (a shard with no replica answering)."""
-        args = tuple(args)
-        answer = self._select_once(sql, args)
+        batch = [(sql, tuple(args)) for sql, args in statements]
+        answers = self._select_once(batch)
         for _ in range(self._mirror_retries):
-            if not failed_agents(answer.warning):
+            if not any(failed_agents(answer.warning) for answer in answers):
                 break
-            answer = self._select_once(sql, args)
-        return answer
+            answers = self._select_once(batch)
+        return answers
 
     @property
     def _mirror_retries(self) -> int:
         return max(len(replicas) for replicas in self.topology.shards) - 1
 
-    def _select_once(self, sql: str, args: Iterable[object]) -> Answer:
+    def _select_once(self, batch: list[tuple[str, tuple]]) -> list[Answer]:
         import pymysql
 
+        # one round trip: every SELECT followed by its SHOW META, sent as one multi-statement query
+        sql = ";\n".join(f"{statement};\nSHOW META" for statement, _ in batch)
+        args = tuple(arg for _, statement_args in batch for arg in statement_args)
         last: Exception | None = None
         for _ in range(len(self.topology.nodes) + 1):
             connection = self._connection()
             try:
                 with connection.cursor() as cursor:
-                    # one round trip: the SELECT and its SHOW META sent as one batch (a multi-statement query)
-                    cursor.execute(f"{sql};\nSHOW META", tuple(args))
-                    rows = list(cursor.fetchall())
-                    cursor.nextset()
-                    meta = {row["Variable_name"]: row["Value"] for row in cursor.fetchall()}
-                    warning = meta.get("warning", "")
-                    return Answer(rows, meta, warning)
+                    cursor.execute(sql, args)
+                    answers = []
+                    for i in range(len(batch)):
+                        if i:
+                            cursor.nextset()
+                        rows = list(cursor.fetchall())
+                        cursor.nextset()
+                        meta = {row["Variable_name"]: row["Value"] for row in cursor.fetchall()}
+                        answers.append(Answer(rows, meta, meta.get("warning", "")))
+                    return answers
             except pymysql.err.OperationalError as exc:
                 last = exc
                 self._drop()

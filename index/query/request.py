@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from dataclasses import field as default
 
+from index.limits import without_invisible
 from index.query.syntax import PREFIXES
 
 # Facets: the field a facet counts, and its label.
@@ -70,8 +71,10 @@ class SearchRequest:
 
 def usable_text(text: str) -> str:
     """``text`` with lone surrogates replaced by U+FFFD: Python decodes the undecodable bytes of a command line
-    (and JSON may escape) as lone surrogates, which no index term or encoder accepts."""
-    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    (and JSON may escape) as lone surrogates, which no index term or encoder accepts; and without the invisible
+    formatting (zero-width space and joiners, soft hyphen …) the documents' text lost at ingest
+    (:func:`index.limits.without_invisible`)."""
+    return without_invisible(text.encode("utf-8", "surrogatepass").decode("utf-8", "replace"))
 
 
 def sanitised(req: SearchRequest) -> SearchRequest:

@@ -566,10 +566,14 @@ def _cousin_lists(data: object, counted: list[tuple[int, list[object]]], depth: 
     key = next(key for key, value in parent.items() if value is records)
     siblings = grand.values() if isinstance(grand, dict) else grand
     lists = [sibling.get(key) for sibling in siblings if isinstance(sibling, dict)]
+    # Records of a title and a link only (a list page's items) are records here as they are in the one list: a
+    # sibling list of that kind under the same key is more of them, not a caption.
+    captions_only = not _more_than_captions(records)
     return [
         value
         for value in lists
-        if isinstance(value, list) and (value is records or (_kind(value) == kind and _more_than_captions(value)))
+        if isinstance(value, list)
+        and (value is records or (_kind(value) == kind and (captions_only or _more_than_captions(value))))
     ]
 
 

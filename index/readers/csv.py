@@ -98,6 +98,8 @@ def _rows(
         fieldnames = reader.fieldnames
     except csv.Error as exc:
         raise ReadError(path, f"malformed CSV: {exc}", header_row) from exc
+    if fieldnames and len(set(fieldnames)) < len(fieldnames):
+        reader.fieldnames = _distinct(list(fieldnames))  # csv.DictReader keeps only the last column of a name
     own = snapshot.is_record(dict.fromkeys(name or "" for name in fieldnames or ()))
     first = snapshot.unguard_cell if own else str
     cell = (lambda value: _cell(day_first(first(value)))) if dated else (lambda value: _cell(first(value)))
@@ -127,7 +129,7 @@ def _rows(
             extra = row.pop(None, None)  # cells beyond the header
             missing = sum(1 for value in row.values() if value is None)
             held = record_from_mapping(
-                {("title" if k == titled else k): cell(v) for k, v in row.items() if k and v is not None},
+                _gathered({("title" if k == titled else k): cell(v) for k, v in row.items() if k and v is not None}),
                 str(path),
                 f"row {row_number}",
             )
@@ -136,7 +138,7 @@ def _rows(
             if missing and not text.ended_cleanly:
                 held.warnings.append(_cut_short(missing))
             elif missing:  # a ragged row inside the file: the columns it lacks are empty
-                absent = [name for name, value in row.items() if name and value is None]
+                absent = [name.split(_REPEAT)[0] for name, value in row.items() if name and value is None]
                 held.warnings.append(_missing_cells(absent, fields.get(absent[0], "") if absent else ""))
     except csv.Error as exc:
         if held is not None:
@@ -148,6 +150,37 @@ def _rows(
         if text.open_quote and not any(w.code == "csv_truncated_row" for w in held.warnings):
             held.warnings.append(_cut_short(0))
         yield held
+
+
+# Joins a name the header repeats to its column's number (``标题\x003``): csv.DictReader keys a row by name and would
+# keep the last column of a name only, the others' values lost without a word.
+_REPEAT = "\x00"
+
+
+def _distinct(names: list[str]) -> list[str]:
+    """The header's names, each column after the first of a name given that name with its column number."""
+    seen: set[str] = set()
+    distinct = []
+    for column, name in enumerate(names, 1):
+        distinct.append(f"{name}{_REPEAT}{column}" if name and name in seen else name)
+        seen.add(name)
+    return distinct
+
+
+def _gathered(cells: dict[str, object]) -> dict[str, object]:
+    """A row's cells by the header's names, the columns of a repeated name as the list of their non-empty values
+    (one value alone as itself): what a record with several values under one key means, read by the field's shape
+    (:mod:`index.fieldvalues`: a field of one value keeps the first, with ``several_values``; attachments, keywords,
+    the body take them all)."""
+    if not any(_REPEAT in key for key in cells):
+        return cells
+    gathered: dict[str, list[object]] = {}
+    for key, value in cells.items():
+        values = gathered.setdefault(key.split(_REPEAT)[0], [])
+        for item in value if isinstance(value, list) else [value]:
+            if not (isinstance(item, str) and not item.strip()) and item not in values:
+                values.append(item)
+    return {key: values[0] if len(values) == 1 else values or "" for key, values in gathered.items()}
 
 
 # A cell that is wholly a list of strings: how pandas writes a column of lists (a crawler's ``.getall()``).

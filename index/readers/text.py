@@ -621,12 +621,14 @@ def _doc_no_over_heading(above: list[str], title: str, fields: dict[str, object]
 
 def _is_over_doc_no(text: str) -> bool:
     """Whether a line is one a page prints over a 文号 under its heading, no text: its tools and counters or a
-    label line (浏览量: … 时间: …, 下载地址: 点击此处下载), the issuer's name alone (江苏省宿迁市人民政府), the
-    notice's own heading under the page's (吉安市…细则 / 关于印发吉安市…细则的通知), or a date alone."""
+    label line (浏览量: … 时间: …, 下载地址: 点击此处下载), the issuer's name alone (江苏省宿迁市人民政府), a red
+    head's line (国家能源局华北监管局文件: GB/T 9704-2012 7.2.3, 发文机关标志 over 发文字号), the notice's own heading
+    under the page's (吉安市…细则 / 关于印发吉安市…细则的通知), or a date alone."""
     if _is_prose(text):
         return False
     return bool(
         _is_tools(text)
+        or _RED_HEAD.match(text)
         or line_pairs(text, unknown=True)
         or _names(text)
         or _names_a_document(text)
@@ -714,11 +716,12 @@ _DOC_NO_END = re.compile(r"号[)）]?")
 
 
 def _after_doc_no(text: str) -> str:
-    """The title a heading prints after its 文号 glued before it
-    (``筑府办函〔2020〕78号市人民政府办公厅关于印发…的通知``, ``(五政办通〔2018〕38号)昆明市…的通知``): the
-    rest, where the part up to a 号 is a 文号 alone and the rest names a document; the heading as it is otherwise."""
+    """The title a heading prints after its 文号 glued before it or set off by an underscore or a bar
+    (``筑府办函〔2020〕78号市人民政府办公厅关于印发…的通知``, ``(五政办通〔2018〕38号)昆明市…的通知``,
+    ``发改能源规〔2025〕411号_国家发展改革委 国家能源局关于…的通知``): the rest, where the part up to a 号 is a 文号
+    alone and the rest names a document; the heading as it is otherwise."""
     for match in _DOC_NO_END.finditer(text[:_MAX_VALUE]):
-        rest = text[match.end() :].strip()
+        rest = text[match.end() :].strip().lstrip("_|｜").strip()
         if _doc_no_of_line(text[: match.end()]) and _names_a_document(rest):
             return rest
     return text
@@ -1141,7 +1144,9 @@ def _without_page_frame(lines: list[str]) -> list[str]:
     """The body lines of a dumped page without its frame: a link's leave-the-site notice (您访问的链接即将离开…
     是否继续?), the 字体 size switch where it opens the text,
     and the footer from the first tool line or footer link after the text started, where everything from
-    there on is short lines that hold a footer's marks (ICP备, 网站标识码, 版权所有 …)."""
+    there on is short lines that hold a footer's marks (ICP备, 网站标识码, 版权所有 …); on a page with no text
+    (the frame's 扫一扫在手机打开当前页 straight under the 字体 switch), from its first line, where no line of it names
+    a file (a download list a tool line opens stays)."""
     kept: list[str] = []
     switch = False
     for line in lines:
@@ -1162,10 +1167,15 @@ def _without_page_frame(lines: list[str]) -> list[str]:
     for i, line in enumerate(kept):
         text = _cell_text(line)
         frame = _is_tools(text) or text in _FOOTER_LINKS or opens_footer(text)
-        if started and frame and _is_footer(kept[i:]):
-            return kept[:i]
+        if frame and _is_footer(kept[i:]) and (started or not _names_a_file(kept[i:])):
+            return kept[:i]  # before any text: a page with no text, its footer all there is (no file it lists)
         started = started or (bool(text) and not frame)
     return _without_trailing_tools(kept)
+
+
+def _names_a_file(lines: list[str]) -> bool:
+    """Whether a line of ``lines`` is a file's name alone (:data:`_FILE_NAME`): a download a page lists."""
+    return any(_FILE_NAME.fullmatch(line.strip()) for line in lines)
 
 
 def _cell_text(line: str) -> str:
@@ -1539,8 +1549,9 @@ def _after_footer_link(lines: list[str]) -> bool:
     return last in _FOOTER_LINKS
 
 
-# A line naming a file as a page lists it under its text: 附件1：….pdf, 关于…的通知.docx.
-_FILE_NAME = re.compile(r".*\S\.(?:" + "|".join(sorted(ATTACHMENT_KINDS)) + r")", re.IGNORECASE)
+# A line naming a file as a page lists it under its text: 附件1：….pdf, 关于…的通知.docx, and a name the site's editor
+# stored with a space before its extension (…系列规则的通知 .pdf), as the HTML reader takes a link's text for one.
+_FILE_NAME = re.compile(r".*\S[ \t\u3000]?\.(?:" + "|".join(sorted(ATTACHMENT_KINDS)) + r")", re.IGNORECASE)
 
 
 def _without_file_list(lines: list[str]) -> tuple[list[str], list[str]]:
@@ -1658,7 +1669,9 @@ def plain_title(lines: list[str], strict: bool = False) -> tuple[int, str] | Non
             break
         if _is_kind_alone(text) and (heading := _heading_over_kind(lines, i)):
             return heading
-        candidate = browser_title_parts(text)[0]
+        parts = browser_title_parts(text)
+        # a heading set after its 文号 and an underscore (发改能源规〔2025〕411号_…的通知) is no 标题_网站 pair
+        candidate = text if len(parts) > 1 and _doc_no_of_line(parts[0]) else parts[0]
         if not _is_title_like(candidate) or _in_list(lines, i):
             continue
         if _TITLE_END.search(_no_space(candidate)):
