@@ -180,13 +180,13 @@ def _with_page_dump(fields: dict[str, Any], source: str, item: Mapping[str, Any]
         if _MARKUP.match(body):  # the dump's lines as a crawler wrapped them, one paragraph each (escaped once more)
             body = html_to_text(html.unescape(body) if body.lstrip().startswith("&lt;") else body)
         page = page_dump_record(body, source, limits.current())
-    elif body and opens_with_page_head(body, str(fields.get("title") or "")):
+    elif body and not _MARKUP.match(body) and opens_with_page_head(text := html.unescape(body), _title_text(fields)):
         from index.readers.text import page_dump_record
 
-        page = page_dump_record(body, source, limits.current(), footer=False)
+        page = page_dump_record(text, source, limits.current(), footer=False)
         if page is not None:  # what the heading over the text gives (its 索引号 …) fills what the head's reading lacks
-            heading = {name: value for name, value in _under_heading(body, fields).items() if name != "body"}
-            return {**page.fields, **heading, "body": page.fields.get("body", "")}
+            heading = {name: value for name, value in _under_heading(text, fields).items() if name != "body"}
+            page = RawRecord(page.source, page.locator, {**page.fields, **heading})
     elif saved := next(
         (value for value in map(held_value, item.values()) if isinstance(value, str) and _is_whole_page(value)), None
     ):
@@ -199,6 +199,16 @@ def _with_page_dump(fields: dict[str, Any], source: str, item: Mapping[str, Any]
         **{name: value for name, value in fields.items() if name != "body"},
         "body": page.fields.get("body", ""),
     }
+
+
+def _title_text(fields: Mapping[str, Any]) -> str:
+    """A record's title as the text it reads as, whatever shape the export gave it (a list, a link around it,
+    search-highlight marks, entities): :func:`index.fieldvalues.field_value`'s rule, then
+    :func:`index.normalise.clean_line`'s."""
+    from index.fieldvalues import field_value
+    from index.normalise import clean_line
+
+    return clean_line(field_value("title", fields.get("title"))[0])
 
 
 # A page head's lines, each of one kind: a date or time alone (2023年07月13日 15:00) or under a date label, the 来源
@@ -315,11 +325,22 @@ def _nested_objects(item: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
     """The objects an object holds under keys that name no field, and its parts under any key (an object holding
     one value alone is that value, no object: :func:`held_value`)."""
     for key, value in item.items():
-        if not isinstance(value, Mapping) or held_value(value) is not value:
+        if not isinstance(value, Mapping) or held_value(value) is not value or _is_fragments(str(key)):
             continue
         field = None if _store_member(str(key), value) else canonical_field(str(key))
         if (field is None or _is_record_part(value)) and field not in _PARTS_OF_A_RECORD:
             yield value
+
+
+# The keys a search engine returns a hit's matched fragments under, beside the record itself: Elasticsearch's and
+# OpenSearch's ``highlight`` (``{"title": ["<em>…</em>…"]}``, each fragment a cut piece of the field's value,
+# https://www.elastic.co/guide/en/elasticsearch/reference/current/highlighting.html), Solr's ``highlighting``.
+_FRAGMENT_KEYS = frozenset({"highlight", "highlights", "highlighting"})
+
+
+def _is_fragments(key: str) -> bool:
+    """Whether a key holds a search hit's highlighted fragments: pieces of the record's own values, never a value."""
+    return key.lower().lstrip("_") in _FRAGMENT_KEYS
 
 
 # The keys an object holds a field's value under when it holds nothing else: ``"title": {"value": "…"}``, as
