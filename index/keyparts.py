@@ -8,7 +8,7 @@ pinyin (``fabuRiqi``, ``fawen_zihao``, ``chengwenDate``) counts as its initials 
 - ``…Name``/``…Title``/``…Mc``/``…Bt`` is the title, unless the word before it names what the name belongs to (a
   channel, a user, a site …; an office's name — ``lawPubOrgName`` — is the publisher);
 - ``…Content``/``…Text``/``…Body``/``…Zw``/``…Nr`` is the body, except an issuing body (``issuingBody``: the
-  publisher);
+  publisher); so is a Chinese key naming a piece of the text (``正文片段``, ``内容节选``: a RAG chunk's slice);
 - ``…Date``/``…Time``/``…Day``/``…Rq``/``…Sj``, and ``…At`` after a past participle (``publishedAt``,
   ``createdAt``: the Rails and JSON:API naming of a record's timestamps), is the publication date (the 成文日期
   where a word says written, ``cw``/``write``/``sign``), and no date where a word says the date is of something
@@ -133,12 +133,30 @@ def key_words(key: str) -> list[str]:
     return words
 
 
+# Words after a text's label that make a key name a piece of that text (正文片段, 内容节选): a RAG project's
+# chunks keep the slice of the page's text they hold under such a key (JunFengXiang/electricity-policy-rag
+# 05_输出成果/knowledge_chunks.jsonl: 文件标题, 发布机构, …, 正文片段), as chunk_text reads by its last word.
+_TEXT_PIECES = ("片段", "切片", "节选", "摘录", "分块", "段落")
+
+
+def _piece_of_text(key: str) -> str | None:
+    """``body`` for a Chinese key that is a body's label followed by a word for a piece of it (正文片段), else None."""
+    from index.labels import canonical_field  # imported here: labels imports this module
+
+    stem = key.strip()
+    for piece in _TEXT_PIECES:
+        if stem.endswith(piece) and len(stem) > len(piece):
+            return "body" if canonical_field(stem[: -len(piece)]) == "body" else None
+    return None
+
+
 @lru_cache(maxsize=65536)  # exports repeat their keys on every record
 def field_by_parts(key: str) -> str | None:
-    """The canonical field a key names by its last word, or None (see the module's rules). Only ASCII keys of
-    two or more words are read so; the value must still be :func:`plausible`."""
+    """The canonical field a key names by its last word, or None (see the module's rules). ASCII keys of two or
+    more words are read so, and a Chinese key that names a piece of a text (正文片段: the body); the value must
+    still be :func:`plausible`."""
     if not key.isascii():
-        return None
+        return _piece_of_text(key)
     words = key_words(key)
     if len(words) == 1 and words[0] in _OFFICE_KEYS:
         return "publisher"  # department: 中共山西省中条山国有林管理局委员会

@@ -160,6 +160,27 @@ def test_a_records_fields_under_an_elasticsearch_source_are_read(tmp_path):
     assert (doc.title, doc.pub_date, doc.publisher) == ("关于印发哈尔滨英才集聚计划实施方案的通知", "2017-02-06", "")
 
 
+def test_a_search_hits_highlighted_fragments_are_no_field_values(tmp_path):
+    """Elasticsearch's ``highlight`` holds cut pieces of the hit's own values (``<em>…</em>`` and the next few
+    characters): a fragment of a key the record leaves unread (an issuer summary: YushenSun/china-policy-intelligence-
+    rag's ``issuer``) never fills the field its shortened value would read as."""
+    source = {
+        "title": "2025年稳外资行动方案",
+        "pubDate": "2025-04-03",
+        "url": "https://www.mofcom.gov.cn/zcfb/art_1.html",
+        "content": "为深入贯彻落实党中央、国务院决策部署，更大力度稳外资，制定本行动方案。\n一、扩大开放领域。",
+        "issuer": "商务部、国家发展和改革委员会（国务院办公厅转发）",
+    }
+    hit = {"_index": "policy", "_id": "12", "_score": 1.5, "_source": source}
+    hit["highlight"] = {"issuer": ["<em>商务部、国家</em>发展和改革委"], "title": ["<em>2025</em>年稳外资"]}
+    path = tmp_path / "hits.json"
+    path.write_text(json.dumps({"hits": {"total": 1, "hits": [hit]}}, ensure_ascii=False), "utf-8")
+    [record] = read_file(path)
+    assert isinstance(record, RawRecord)
+    assert "publisher" not in record.fields, record.fields
+    assert record.fields["title"] == "2025年稳外资行动方案"
+
+
 def test_a_caption_line_above_the_header_is_skipped_and_rows_keep_their_numbers(tmp_path):
     """A spreadsheet saved as CSV with its caption above the header (``政策文件汇总表,,,``)."""
     path = tmp_path / "policy.csv"

@@ -69,6 +69,10 @@ def _json_texts(text: str) -> list[Any]:
 def load_records(entry_file: str) -> tuple[str, Records]:
     """The export's kind (json or csv) and its records, in the order the reader yields them."""
     data = gzip.decompress((COLLECTION / entry_file).read_bytes())
+    if file_name(entry_file).endswith((".jsonl", ".ndjson")):  # one object a line (a RAG project's chunks)
+        lines = [json.loads(line) for line in data.decode("utf-8").split("\n") if line.strip()]
+        assert all(isinstance(item, dict) for item in lines), entry_file
+        return "json", lines
     if file_name(entry_file).endswith((".json", ".jsonp")):
         records = []
         for value in _json_texts(unwrap_jsonp(data.decode("utf-8"))):  # responses saved back to back: each in turn

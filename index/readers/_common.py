@@ -180,6 +180,13 @@ def _with_page_dump(fields: dict[str, Any], source: str, item: Mapping[str, Any]
         if _MARKUP.match(body):  # the dump's lines as a crawler wrapped them, one paragraph each (escaped once more)
             body = html_to_text(html.unescape(body) if body.lstrip().startswith("&lt;") else body)
         page = page_dump_record(body, source, limits.current())
+    elif body and not _MARKUP.match(body) and opens_with_page_head(text := html.unescape(body), _title_text(fields)):
+        from index.readers.text import page_dump_record
+
+        page = page_dump_record(text, source, limits.current(), footer=False)
+        if page is not None:  # what the heading over the text gives (its 索引号 …) fills what the head's reading lacks
+            heading = {name: value for name, value in _under_heading(text, fields).items() if name != "body"}
+            page = RawRecord(page.source, page.locator, {**page.fields, **heading})
     elif saved := next(
         (value for value in map(held_value, item.values()) if isinstance(value, str) and _is_whole_page(value)), None
     ):
@@ -192,6 +199,59 @@ def _with_page_dump(fields: dict[str, Any], source: str, item: Mapping[str, Any]
         **{name: value for name, value in fields.items() if name != "body"},
         "body": page.fields.get("body", ""),
     }
+
+
+def _title_text(fields: Mapping[str, Any]) -> str:
+    """A record's title as the text it reads as, whatever shape the export gave it (a list, a link around it,
+    search-highlight marks, entities): :func:`index.fieldvalues.field_value`'s rule, then
+    :func:`index.normalise.clean_line`'s."""
+    from index.fieldvalues import field_value
+    from index.normalise import clean_line
+
+    return clean_line(field_value("title", fields.get("title"))[0])
+
+
+# A page head's lines, each of one kind: a date or time alone (2023年07月13日 15:00) or under a date label, the 来源
+# line, the 索引号 line, the page tools (字体：, 【打印】). Looked for above the text's first sentence.
+_HEAD_DATE_LABEL = re.compile(r"^[(（]?\s*(?:发布|公开|成文|制发|印发|生成)?(?:时间|日期)\s*[:：]")
+_HEAD_SOURCE = re.compile(r"^[(（]?\s*(?:信息|文章)?来\s*源\s*[:：]")
+_HEAD_INDEX = re.compile(r"^索\s*引\s*号\s*[:：]?")
+_HEAD_TIME = re.compile(r"\s+\d{1,2}:\d{2}(?::\d{2})?$")  # 2023年07月13日 15:00
+_HEAD_LINES = 40
+_TITLE_CHARS = 6
+_HEAD_MARKS = 2
+
+
+def opens_with_page_head(body: str, title: str = "") -> bool:
+    """Whether a text opens with the head of the page it was cut from: above its first sentence, the record's
+    ``title`` printed on a line (the page's heading or its browser title, ``…的通知_价格管理``) and another of a page
+    head's lines — a date alone, with its time or under a date label, a 来源 line, a 索引号 line, the page tools
+    (字体, 打印). A RAG project's first chunk of a page (YushenSun/china-policy-intelligence-rag's chunk_text,
+    JunFengXiang/electricity-policy-rag's 正文片段) is such a text without the footer a whole page's dump ends in,
+    so the footer marks :func:`index.readers.text.page_dump_record` asks for are not there to tell it. A text whose
+    lines never print the record's title (a news item under its own headline) is not read so."""
+    from index.dates import parse_date
+    from index.htmltext import is_page_tools
+
+    wanted = re.sub(r"\s", "", title)
+    kinds: set[str] = set()
+    for line in body.split("\n", _HEAD_LINES)[:_HEAD_LINES]:
+        text = line.strip()
+        if not text:
+            continue
+        if text.endswith(("。", "：", ":")) and len(text) > 20 or len(text) > 80:
+            break  # the text's first sentence, or its addressees' line
+        if len(wanted) >= _TITLE_CHARS and wanted in re.sub(r"\s", "", text):
+            kinds.add("title")
+        elif _HEAD_DATE_LABEL.match(text) or parse_date(_HEAD_TIME.sub("", text), whole=True):
+            kinds.add("date")
+        elif _HEAD_SOURCE.match(text):
+            kinds.add("source")
+        elif _HEAD_INDEX.match(text):
+            kinds.add("index_no")
+        elif is_page_tools(text.strip("【】[]")):
+            kinds.add("tools")
+    return "title" in kinds and len(kinds) >= _HEAD_MARKS
 
 
 def _under_heading(body: str, fields: dict[str, Any]) -> dict[str, Any]:
@@ -265,11 +325,22 @@ def _nested_objects(item: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
     """The objects an object holds under keys that name no field, and its parts under any key (an object holding
     one value alone is that value, no object: :func:`held_value`)."""
     for key, value in item.items():
-        if not isinstance(value, Mapping) or held_value(value) is not value:
+        if not isinstance(value, Mapping) or held_value(value) is not value or _is_fragments(str(key)):
             continue
         field = None if _store_member(str(key), value) else canonical_field(str(key))
         if (field is None or _is_record_part(value)) and field not in _PARTS_OF_A_RECORD:
             yield value
+
+
+# The keys a search engine returns a hit's matched fragments under, beside the record itself: Elasticsearch's and
+# OpenSearch's ``highlight`` (``{"title": ["<em>…</em>…"]}``, each fragment a cut piece of the field's value,
+# https://www.elastic.co/guide/en/elasticsearch/reference/current/highlighting.html), Solr's ``highlighting``.
+_FRAGMENT_KEYS = frozenset({"highlight", "highlights", "highlighting"})
+
+
+def _is_fragments(key: str) -> bool:
+    """Whether a key holds a search hit's highlighted fragments: pieces of the record's own values, never a value."""
+    return key.lower().lstrip("_") in _FRAGMENT_KEYS
 
 
 # The keys an object holds a field's value under when it holds nothing else: ``"title": {"value": "…"}``, as

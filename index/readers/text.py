@@ -2002,13 +2002,14 @@ def page_text_fields(body: str, fields: dict[str, object]) -> dict[str, object]:
     return {**fields, **found, "body": "\n".join(text_lines).strip()}
 
 
-def page_dump_record(text: str, source: str, bounds: limits.Limits) -> RawRecord | None:
+def page_dump_record(text: str, source: str, bounds: limits.Limits, footer: bool = True) -> RawRecord | None:
     """The record of a whole page's text dump that another file holds as one field's value (a crawler's JSON or CSV
     export whose ``content`` is the page's text, one text node a line, navigation and footer kept), read as this
     reader reads such a dump from a file: its title, its date and 来源 lines, its body without the page's frame.
     None where the text is no page dump (no two different footer marks: ICP备, 网站标识码, 版权所有 …; or markup)
-    or gives neither a title nor a body."""
-    if text.lstrip()[:1] == "<" or len(set(_FOOTER_MARK.findall(text))) < 2:
+    or gives neither a title nor a body. With ``footer`` False the footer marks are not asked for: the caller knows
+    the text opens with the page's head (a RAG chunk cut before the footer)."""
+    if text.lstrip()[:1] == "<" or (footer and len(set(_FOOTER_MARK.findall(text))) < 2):
         return None
     spaced = _is_double_spaced(text[:HEAD_BYTES])
     try:
