@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 from index import history, limits, snapshot
 from index.attachments import MAX_ATTACHMENT_BYTES, first_file, read_texts
 from index.crawl.folder import PAGE_SUFFIXES, load_sidecar, sidecar_of
+from index.decoding import file_name
 from index.limits import Limits
 from index.normalise import RejectedRecord, normalise
 from index.query.protocols import Unwritable
@@ -133,12 +134,16 @@ class IngestReport:
         }
 
 
-def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
+def iter_files(paths: Iterable[Path], unreadable: list[Path] | None = None) -> Iterator[Path]:
     """Document files under ``paths`` (files as given, folders walked in name order; of a ``portal export``
-    snapshot folder met on the walk, its documents.jsonl.gz: :func:`index.snapshot.is_snapshot_folder`)."""
+    snapshot folder met on the walk, its documents.jsonl.gz: :func:`index.snapshot.is_snapshot_folder`).
+
+    An entry of a folder that would be a document's file but is no regular file — a symbolic link to nothing (a
+    store not mounted), a named pipe, a socket — is never opened (a pipe would block the run); it is appended to
+    ``unreadable`` where that list is given (:func:`unreadable_reason` says why)."""
     snapshots: dict[Path, bool] = {}
     for path in paths:
-        candidates = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+        candidates = [path] if path.is_file() else sorted(p for p in path.rglob("*") if not p.is_dir())
         for candidate in candidates:
             if candidate != path and candidate.name != snapshot.DOCUMENTS_JSONL:
                 if candidate.parent not in snapshots:
@@ -152,7 +157,24 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
                 continue
             if is_sidecar(candidate):
                 continue
+            if not candidate.is_file():
+                if unreadable is not None:
+                    unreadable.append(candidate)
+                continue
             yield candidate
+
+
+def unreadable_reason(path: Path) -> str:
+    """Why the folder entry ``path`` cannot be read as a document's file (see :func:`iter_files`)."""
+    if path.is_symlink():
+        try:
+            target = path.readlink()
+        except OSError as exc:
+            return f"a symbolic link that cannot be read ({exc.strerror}): what it held stays as it was"
+        return f"a symbolic link to {file_name(target)}, which does not exist: what it held stays as it was"
+    if path.is_fifo():
+        return "a named pipe (FIFO), not a file: not read"
+    return "not a regular file (a socket or a device): not read"
 
 
 def existing(paths: Iterable[Path]) -> list[Path]:

@@ -49,6 +49,7 @@ from index.ingest import (
     reread,
     resolved,
     under,
+    unreadable_reason,
 )
 from index.limits import Limits
 from index.query.protocols import IngestStore, StoreWriter, Unwritable
@@ -146,7 +147,8 @@ class _Run:
         committed = dict(record)
         # Each file once, however the command line named it (the record's key: its resolved path).
         named: dict[str, Path] = {}
-        for path in iter_files(paths):
+        unreadable: list[Path] = []
+        for path in iter_files(paths, unreadable):
             named.setdefault(file_name(path.resolve()), path)
         listed = [(path, source, file_digest(path)) for source, path in named.items()]
         unchanged = {
@@ -182,6 +184,12 @@ class _Run:
             record[source] = committed[source] = {"sha1": digest if complete else "", "ids": ids, "versions": held}
             if self.hist is not None:
                 self.hist.commit()
+        for path in unreadable:  # named by its folder but not readable: what it held cannot be told, so it stays
+            self.report.rejected.append(Rejection(file_name(path), "", "", unreadable_reason(path)))
+            source = file_name(path.resolve())
+            files.setdefault(source, path)
+            for doc_id in record.get(source, {}).get("ids", []):
+                self.seen.setdefault(doc_id, source)
         roots = [root.resolve() for root in paths]
         if prune:
             for source in [s for s in record if s not in files and under(s, roots)]:

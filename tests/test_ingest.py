@@ -347,3 +347,29 @@ def test_an_index_whose_sources_record_predates_versions_loses_nothing_on_prune(
     report = ingest_paths([docs], index_dir, prune=True)
     assert report.files_read == 2 and report.withdrawn == []  # each file read once to record its versions
     assert Catalog(index_dir).get("014319733/2020-00002").title == "关于养老的通知"
+
+
+def test_a_symbolic_link_to_nothing_is_reported_and_prune_keeps_what_it_held(docs, tmp_path):
+    """A documents folder whose files link into a store that is not mounted tonight: each link is reported by
+    name, and ``--prune`` keeps its documents online (what it holds cannot be told), as for a file it cannot read."""
+    store = tmp_path / "store"
+    store.mkdir()
+    (docs / "b.json").rename(store / "b.json")
+    (docs / "b.json").symlink_to(store / "b.json")
+    index_dir = tmp_path / "index"
+    assert len(ingest_paths([docs], index_dir, prune=True).added) == 2
+    (store / "b.json").unlink()
+    report = ingest_paths([docs], index_dir, prune=True)
+    assert report.withdrawn == []
+    [rejection] = report.rejected
+    assert rejection.source == str(docs / "b.json") and "symbolic link" in rejection.reason
+    assert Catalog(index_dir).get("014319733/2020-00002").status == "在线"
+
+
+def test_a_named_pipe_in_the_folder_is_reported_not_opened(docs, tmp_path):
+    import os
+
+    os.mkfifo(docs / "feed.json")  # opening it would wait for a writer for ever
+    report = ingest_paths([docs], tmp_path / "index")
+    assert len(report.added) == 2
+    assert [(r.source, "named pipe" in r.reason) for r in report.rejected] == [(str(docs / "feed.json"), True)]
