@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from functools import cache, lru_cache
 from typing import Any
 
+from index.htmltext import is_page_tools
 from index.keyparts import field_by_parts, fields_by_value, plausible
 from index.placeholders import PLACEHOLDER_FIELDS, is_placeholder
 
@@ -22,6 +23,10 @@ LABELS: dict[str, tuple[str, ...]] = {
     "index_no": (
         "索引号",
         "信息索引号",
+        # the 索引号 as 江西's 信息公开 pages print it (信息索取号: E00070/2017-00419 beside 责任部门, a city portal's
+        # news table dumped to SQL) and 依申请公开 forms ask for it (所需信息索取号; an admin table's indexNum column)
+        "信息索取号",
+        "索取号",
         "索引编号",
         "index_no",
         "indexno",
@@ -77,6 +82,7 @@ LABELS: dict[str, tuple[str, ...]] = {
     "category": (
         "分类",
         "信息分类",
+        "信息类别",  # 信息公开 pages' "- 信息类别: …" rows beside 信息索取号 (CMS forms label their column select so)
         "所属分类",
         "类别",
         "一级类别",
@@ -172,6 +178,9 @@ LABELS: dict[str, tuple[str, ...]] = {
         "公开时间",
         "公布日期",  # law databases: the day a law or rule was published (施行日期 is when it takes effect)
         "上载日期",  # city portals' article header (齐齐哈尔: 上载日期: 2019-11-21 来源: …)
+        # the bracketed tool line of 公共资源交易 and 口岸 pages (【信息时间：2017-12-13】【我要打印】【关闭】, a 陕西
+        # 公共资源交易 spider's test; 【信息时间：2021/5/11 阅读次数：422】 on a saved page; 〖信息时间：2026-3-17〗)
+        "信息时间",
         "日期",
         "时间",
         "pub_date",
@@ -837,15 +846,37 @@ def _colon_and_space(match: re.Match[str]) -> str:
 _ASCII_LINE = re.compile(r"(?i:(?P<key>[a-z][a-z_]{2,}))[ \t]*[:：][ \t]*")
 
 
+# A page's info line printed as bracketed segments, its tools in brackets of their own beside the labelled ones:
+# the 公共资源交易 and 口岸 pages' 【信息时间：2017-12-13】 【我要打印】 【关闭】 (a 陕西 公共资源交易 spider's
+# test string), 【信息时间：2021/5/11 阅读次数：422】【我要打印】【关闭】 (a saved page), 〖信息时间：2026-3-17〗
+# (a 天津 page).
+_SEGMENT = re.compile(r"[【〖]([^【】〖〗]*)[】〗]")
+_SEGMENTS_LINE = re.compile(r"(?:[ \t\u3000]*[【〖][^【】〖〗]*[】〗])+[ \t\u3000]*")
+_COLON = re.compile(r"[:：]")
+
+
+def _unbracketed(text: str) -> str:
+    """A line made only of bracketed segments whose every segment but the page's tools (我要打印, 关闭, 字体：大 中 小)
+    holds a label's colon, as those segments' text, two spaces between them (``信息时间：2017-12-13  阅读次数：``);
+    any other line as it is (``【发文字号】京政发〔2021〕2号``: a bracketed label, its value outside)."""
+    if not _SEGMENTS_LINE.fullmatch(text):
+        return text
+    kept = [segment for segment in map(str.strip, _SEGMENT.findall(text)) if segment and not is_page_tools(segment)]
+    if not kept or not all(_COLON.search(segment) for segment in kept):
+        return text
+    return "  ".join(kept)
+
+
 def line_pairs(line: str, unknown: bool = False, keys: bool = False) -> list[tuple[str, str]]:
     """The (label, value) pairs of a line of metadata (``索引号 014319733/2018-00019 分类 规划计划``,
-    ``【发文字号】京政发〔2021〕2号``, ``[成文日期] 2021-01-20``), or [] if the line does not start with a label.
+    ``【发文字号】京政发〔2021〕2号``, ``[成文日期] 2021-01-20``, ``【信息时间：2017-12-13】【我要打印】【关闭】``),
+    or [] if the line does not start with a label.
 
     With ``unknown``, any short word before a colon (作者：, 浏览次数：) also ends the value before it
     and comes back as a pair of its own, for :func:`canonical_field` to leave unmapped. With ``keys``, a line
     starting with an export's key and a colon (``title: …``, ``pub_time: …``) is one pair.
     """
-    text = line.strip()
+    text = _unbracketed(line.strip())
     if keys and (key := _ASCII_LINE.match(text)) and canonical_field(key["key"]):
         return [(key["key"], text[key.end() :].strip())]
     # An empty value whose cell's spacing a dump lost (``发文字号：发布日期：2009年05月12日``): a known label with its

@@ -1406,12 +1406,16 @@ def _is_heading_under(label: str, line: str) -> bool:
 
 def _in_cell(line: str | None) -> str | None:
     """A line drawn as a table's cell (``| 福建能源监管办 |``, a value indented under its label in a text rendering)
-    without its walls; any other line as it is."""
+    without its walls, or as a list item of its own (``• 镇政发〔2024〕7号``: a table whose labels and values a text
+    rendering lists as separate items, ``• 发文字号:`` then ``• 镇政发〔2024〕7号``) without its mark; any other line
+    as it is."""
     if line is None:
         return None
     text = line.strip()
     if len(text) > 2 and text[0] in "|｜" and text[-1] in "|｜":
         return text.strip(_CELL_WALLS)
+    if _LIST_ITEM.match(text) and (item := plain_line(text).strip()):
+        return item
     return line
 
 
