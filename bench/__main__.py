@@ -17,7 +17,8 @@
 7. The cost curve (:mod:`bench.curve`): ingest time, index size, peak memory and query p50/p95 of the portal, the
    textbook and the cluster store on 1, 2 and 3 shards at 10k, 25k, 50k and 100k documents, the sizes where one
    machine crosses the targets, and a projection to 1,000,000 (its own table, ``curve-<time>.json`` and ``.svg``).
-   ``--quick`` and ``--no-curve`` skip it.
+   ``--quick`` and ``--no-curve`` skip it; ``--curve-from docs/cost-curve.json`` takes its figures from a run made
+   apart (an hour a cluster point at 100,000 documents), its rows saying so.
 8. The nightly re-crawl at 100,000 documents, 1 % changed (``python -m bench.recrawl``, where bench/recrawl.py is
    in the checkout; :func:`recrawl`): its ingest wall time, and the server's p95 during it beside the p95 before.
    ``--quick`` skips it.
@@ -409,6 +410,7 @@ def curve_rows(curve: dict | None, row) -> None:
         return
     from bench.curve import NIGHTLY_LIMIT_S, where
 
+    apart = f" (measured apart: {curve['measured_apart']})" if curve.get("measured_apart") else ""
     points_of = curve.get("points") or {}
     for system in dict.fromkeys([*CURVE_SYSTEMS, *points_of]):
         points = points_of.get(system) or []
@@ -431,7 +433,7 @@ def curve_rows(curve: dict | None, row) -> None:
             shown += f" (queries only: {', '.join(f'{size / 1000:g}k' for size in partial)})"
         every = all(any(abs(size - wanted) <= 1000 for size in whole) for wanted in CURVE_SIZES)
         at = load_range(*points)
-        row(f"cost curve, {system}: sizes measured", shown, None, "10k, 25k, 50k, 100k", every, at)
+        row(f"cost curve, {system}: sizes measured{apart}", shown, None, "10k, 25k, 50k, 100k", every, at)
         found = (curve.get("fits") or {}).get(system)
         if found:
             basis = found.get("basis", "wall")
@@ -488,6 +490,13 @@ def main() -> None:
     parser.add_argument(
         "--reuse", action="store_true", help="use kept indexes even where the code has changed since (the JSON says so)"
     )
+    parser.add_argument(
+        "--curve-from",
+        type=Path,
+        metavar="JSON",
+        help="the cost curve's figures from a bench.curve JSON measured apart (docs/cost-curve.json: an hour a cluster "
+        "point at 100k), not measured in this run; its rows say so",
+    )
     args = parser.parse_args()
     if not CORPUS.exists():
         raise SystemExit(f"needs {CORPUS} (../shared beside the checkout)")
@@ -498,7 +507,9 @@ def main() -> None:
     if not args.no_quality:
         results["quality"] = quality(results["corpus"])
     results["fidelity"] = fidelity()
-    if not (args.quick or args.no_curve):
+    if args.curve_from is not None:
+        results["curve"] = {**json.loads(args.curve_from.read_text("utf-8")), "measured_apart": str(args.curve_from)}
+    elif not (args.quick or args.no_curve):
         from bench.curve import run as cost_curve
 
         print("\nThe cost curve (bench.curve):")

@@ -253,3 +253,17 @@ def test_the_server_memory_target_is_judged_on_the_pss_peak_where_it_was_sampled
     assert shared[1] == "90 / 650 / 400; PSS 200 / 420 / 410" and shared[5] == "met"
     assert "PSS" in shared[0]
     assert unshared[1] == "90 / 650 / 400" and unshared[5] == "**missed**"
+
+
+def test_a_cost_curve_measured_apart_says_so_in_every_row_it_gives():
+    """``python -m bench --curve-from docs/cost-curve.json``: the curve's points come from runs made apart (an hour a
+    cluster point at 100,000 documents), so each of its rows names the file, never passing as this run's."""
+    point = {"load_before": 1.0, "load_after": 3.0, "wall_s": 60.0}
+    curve = {
+        "points": {"portal": [point | {"documents": n} for n in (10_000, 25_000, 50_000, 100_000)]},
+        "measured_apart": "docs/cost-curve.json",
+    }
+    text = table({"curve": curve})
+    cells = line(text, "cost curve, portal: sizes measured (measured apart: docs/cost-curve.json)")
+    assert cells[1] == "10k, 25k, 50k, 100k" and cells[5] == "met"
+    assert "cost curve, portal: sizes measured |" not in text
