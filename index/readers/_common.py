@@ -180,13 +180,17 @@ def _with_page_dump(fields: dict[str, Any], source: str, item: Mapping[str, Any]
         if _MARKUP.match(body):  # the dump's lines as a crawler wrapped them, one paragraph each (escaped once more)
             body = html_to_text(html.unescape(body) if body.lstrip().startswith("&lt;") else body)
         page = page_dump_record(body, source, limits.current())
-    elif body and not _MARKUP.match(body) and opens_with_page_head(text := html.unescape(body), _title_text(fields)):
+    elif (
+        body
+        and not _MARKUP.match(body)
+        and opens_with_page_head(text := html.unescape(body), _title_text(fields))
+        and (heading := _under_heading(text, fields))["body"] == text.strip()
+    ):  # a head the heading reading does not take off (a date alone, a 来源 line over the text)
         from index.readers.text import page_dump_record
 
         page = page_dump_record(text, source, limits.current(), footer=False)
         if page is not None:  # what the heading over the text gives (its 索引号 …) fills what the head's reading lacks
-            heading = {name: value for name, value in _under_heading(text, fields).items() if name != "body"}
-            page = RawRecord(page.source, page.locator, {**page.fields, **heading})
+            page = RawRecord(page.source, page.locator, {**page.fields, **heading, "body": page.fields.get("body", "")})
     elif saved := next(
         (value for value in map(held_value, item.values()) if isinstance(value, str) and _is_whole_page(value)), None
     ):
