@@ -267,7 +267,15 @@ def _under_heading(body: str, fields: dict[str, Any]) -> dict[str, Any]:
 
     if not _MARKUP.match(body):
         return page_text_fields(body, fields)
-    return page_text_fields(html_to_text(html.unescape(body) if body.lstrip().startswith("&lt;") else body), fields)
+    markup = html.unescape(body) if body.lstrip().startswith("&lt;") else body
+    paragraphs = _TAG.sub("", _BLOCK_TAG.sub("\n", markup))
+    return page_text_fields(html_to_text(markup), fields, signed_text=paragraphs)
+
+
+# Where a signature is read from a body's markup: a block's tags bound its paragraphs, the rest (<em>, <span>, <a>)
+# are read through.
+_BLOCK_TAG = re.compile(r"</?(?:p|div|br|li|tr|td|th|h[1-6]|table|section|article|pre)\b[^>]*>", re.I)
+_TAG = re.compile(r"<[^>]*>")
 
 
 def _parsed_page(markup: str, source: str, fields: dict[str, Any]) -> RawRecord | None:
@@ -327,7 +335,8 @@ def _pairs(item: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
 
 def _nested_objects(item: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
     """The objects an object holds under keys that name no field, and its parts under any key (an object holding
-    one value alone is that value, no object: :func:`held_value`)."""
+    one value alone is that value, no object: :func:`held_value`); a search hit's excerpts (:func:`_is_fragments`)
+    none."""
     for key, value in item.items():
         if not isinstance(value, Mapping) or held_value(value) is not value or _is_fragments(str(key)):
             continue

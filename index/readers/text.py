@@ -28,6 +28,7 @@ A file is never refused as a page text while it holds such a title line with tex
 from __future__ import annotations
 
 import datetime
+import html
 import io
 import itertools
 import re
@@ -1960,17 +1961,50 @@ _MAX_HEAD_LINE = 300  # characters: a heading's line other than the title is sho
 _HEAD_LINES = 4 * _MAX_ECHO  # lines looked at for them, blank ones among them
 
 
-def page_text_fields(body: str, fields: dict[str, object]) -> dict[str, object]:
+# What a page prints over a document's heading and is none of it: a link to the document's 解读
+# (【音频解读】《…》的政策解读 2024-03-04, 【一图读懂】《…》), a bar to follow the site (关注 · 广州政府网).
+_INTERPRETATION_LINK = re.compile(r"^[【\[［][\u4e00-\u9fff]{0,6}(?:解读|读懂|图解)[】\]］]")
+_FOLLOW_BAR = re.compile(r"^(?:关注|订阅)\s*[·•:：|｜]")
+# A 规范性文件 platform's 统一编号 (GZ0320240034: 广州, 03, 2024, 0034).
+_PLATFORM_CODE = re.compile(r"[A-Z]{2,4}\d{8,12}")
+
+
+# How a news report opens: the day and a comma (9月25日，…, 2021年12月10日，…), or its dateline (新华社北京1月22日电).
+_NEWS_LEAD = re.compile(r"^(?:(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日\s*[，,]|\S{1,12}?\d{1,2}月\d{1,2}日电)")
+
+
+def _is_over_heading(text: str) -> bool:
+    """Whether a line is one a page prints over a document's heading that holds nothing of the document: its
+    breadcrumb, a rule (``- - - - - -``, no letters), a code alone (a 规范性文件 platform's 统一编号 GZ0320240034, no
+    索引号), a link to the document's 解读, a bar to follow the site."""
+    return bool(
+        not _letters(text)
+        or _PLATFORM_CODE.fullmatch(text)
+        or _INTERPRETATION_LINK.match(text)
+        or _FOLLOW_BAR.match(text)
+        or (_TRAIL.search(text) and not _is_prose(text))
+    )
+
+
+def page_text_fields(body: str, fields: dict[str, object], signed_text: str = "") -> dict[str, object]:
     """The fields a record's plain-text body gives where the body is the page's text under its heading: a crawler
     that keeps the text of the page's article block keeps the heading over the text too (the publisher's name,
     the 索引号 unlabelled, the title, the 文号, the 【字体：大 中 小】 bar; some pages print them twice). Where the
-    body's first lines (at most _MAX_ECHO) are such lines and the title is among them, the text starts after
+    body's first lines (at most _MAX_ECHO, the page's breadcrumb and links over its heading besides:
+    :func:`_is_over_heading`) are such lines and the title or the record's 文号 is among them, the text starts after
     them, the 索引号 and 文号 they print fill those fields where the record gives none, and the signature under
-    the text (:func:`signature`) its publisher and 成文日期 where the record gives none. ``fields`` unchanged
-    where the body opens with anything else (its own text)."""
+    the text (:func:`signature`) its publisher and 成文日期 where the record gives none. Where the body opens with
+    anything else (its own text) it stays as it is, and only its signature is read, as the HTML reader reads a
+    page's (the paragraphs a crawler glued into one line with their indents read apart: :func:`_paragraph_lines`);
+    none where the text opens as a news report (9月25日，… ; 新华社北京1月22日电): the signature closing a report is
+    the document's it quotes.
+    ``signed_text``: the text that signature is read from where it is not ``body`` (the markup ``body`` was converted
+    from, whose indents the conversion dropped), else ""."""
     title = str(fields.get("title") or "")
     if not title:
         return fields
+    given = fields.get("doc_no") or ""
+    record_doc_no = _no_space("".join(map(str, given)) if isinstance(given, list) else str(given))  # getall()'s list
     lines = body.split("\n", _HEAD_LINES)  # the head's lines (blank ones among them), the rest in the last
     head = lines if len(lines) <= _HEAD_LINES else lines[:-1]
     found: dict[str, object] = {}
@@ -1979,7 +2013,7 @@ def page_text_fields(body: str, fields: dict[str, object]) -> dict[str, object]:
         text = plain_line(line).strip()
         if not text:
             continue
-        seen += 1
+        seen += not _is_over_heading(text)  # the breadcrumb and links over the heading are none of it
         if seen > _MAX_ECHO:
             break
         if len(text) > _MAX_HEAD_LINE and not _is_heading_piece(text, title):
@@ -1990,20 +2024,54 @@ def page_text_fields(body: str, fields: dict[str, object]) -> dict[str, object]:
             found.setdefault("index_no", text)
         elif doc_no := _doc_no_of_line(text):
             found.setdefault("doc_no", doc_no)
-        elif not (_is_tools(text) or parse_date(text, whole=True) or _names(text)):
+            echoed = echoed or _no_space(doc_no) == record_doc_no
+        elif not (_is_tools(text) or parse_date(text, whole=True) or _names(text) or _is_over_heading(text)):
             break
         start = i + 1
     if not echoed:
-        return fields
+        paragraphs = _paragraph_lines(signed_text or body)
+        if _NEWS_LEAD.match(next((text.strip() for text in paragraphs if text.strip()), "")):
+            return fields  # a report on a document: the signature under it is the document's it quotes
+        return {**fields, **_signed_fields(paragraphs, fields, _published_day(fields.get("pub_date")))}
     text_lines = "\n".join(lines[start:]).split("\n")
     found = {name: value for name, value in found.items() if not fields.get(name)}
-    if (signed := signature(_joined_fragments(text_lines))) is not None:
+    found.update(_signed_fields(text_lines, fields))
+    return {**fields, **found, "body": "\n".join(text_lines).strip()}
+
+
+def _signed_fields(lines: list[str], fields: dict[str, object], before: str = "") -> dict[str, str]:
+    """The publisher and 成文日期 the text's signature (:func:`signature`; ``before``: the day the page was published,
+    or "") gives where ``fields`` have none."""
+    found: dict[str, str] = {}
+    if (signed := signature(_joined_fragments(lines), before)) is not None:
         names, written = signed
         if names and not fields.get("publisher"):
             found["publisher"] = "、".join(names)
         if written and not fields.get("written_date"):
             found["written_date"] = written
-    return {**fields, **found, "body": "\n".join(text_lines).strip()}
+    return found
+
+
+# The indent a paragraph opens with (GB/T 9704-2012 5.2.2, 首行缩进两字: two U+3000), where a crawler that joined a
+# page's paragraphs into one line kept it between them (…发展。　　河北省科学技术厅　　2024年8月21日　　…).
+_GLUED_INDENT = re.compile("\u3000{2,}")
+
+
+# A signature's date with the heading of what the notice issues glued after it
+# (…办公厅　　2023年2月11日河北省企业上市行动方案).
+_DATE_GLUED_BEFORE = re.compile(r"^(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)(?=[\u4e00-\u9fff])")
+
+
+def _paragraph_lines(body: str) -> list[str]:
+    """A body's lines (its HTML entities read: &#12288;), the paragraphs a line glues together with their indents
+    apart, and a date under issuers' names apart from a heading glued after it."""
+    out: list[str] = []
+    for part in (part for line in html.unescape(body).split("\n") for part in _GLUED_INDENT.split(line)):
+        if out and (date := _DATE_GLUED_BEFORE.match(part.strip())) and _names(out[-1].strip()):
+            out += [date.group(1), part.strip()[date.end() :]]
+        else:
+            out.append(part)
+    return out
 
 
 def page_dump_record(text: str, source: str, bounds: limits.Limits, footer: bool = True) -> RawRecord | None:
