@@ -184,8 +184,8 @@ def _with_page_dump(fields: dict[str, Any], source: str, item: Mapping[str, Any]
         body
         and not _MARKUP.match(body)
         and opens_with_page_head(text := html.unescape(body), _title_text(fields))
-        and (heading := _under_heading(text, fields))["body"] == text.strip()
-    ):  # a head the heading reading does not take off (a date alone, a 来源 line over the text)
+        and (heading := _under_heading(text, fields)).get("body") is fields.get("body")
+    ):  # a head the heading reading leaves on (a date alone, a 来源 line over the text): the record's body kept as is
         from index.readers.text import page_dump_record
 
         page = page_dump_record(text, source, limits.current(), footer=False)
