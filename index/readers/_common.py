@@ -265,11 +265,24 @@ def _nested_objects(item: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
     """The objects an object holds under keys that name no field, and its parts under any key (an object holding
     one value alone is that value, no object: :func:`held_value`)."""
     for key, value in item.items():
-        if not isinstance(value, Mapping) or held_value(value) is not value:
+        if not isinstance(value, Mapping) or held_value(value) is not value or _is_highlight(str(key), value):
             continue
         field = None if _store_member(str(key), value) else canonical_field(str(key))
         if (field is None or _is_record_part(value)) and field not in _PARTS_OF_A_RECORD:
             yield value
+
+
+# The key a search engine gives a hit's highlight under (Elasticsearch's ``highlight``, Solr's ``highlighting``).
+_HIGHLIGHT_KEYS = frozenset({"highlight", "highlighting"})
+
+
+def _is_highlight(key: str, value: Mapping[str, Any]) -> bool:
+    """Whether an object is a search engine's highlight beside a hit (Elasticsearch's ``highlight``: each field's
+    matched fragments as a list, the query's words marked ``<em>``): pieces of the hit's own values, no value of
+    their own, so never read as fields (a fragment ``<em>商务部、国家</em>发展和改革委`` is no publisher)."""
+    return key.lower() in _HIGHLIGHT_KEYS and all(
+        isinstance(pieces, list) and all(isinstance(piece, str) for piece in pieces) for pieces in value.values()
+    )
 
 
 # The keys an object holds a field's value under when it holds nothing else: ``"title": {"value": "…"}``, as

@@ -41,7 +41,7 @@ from index.dates import parse_date
 from index.htmltext import ATTACHMENT_KINDS, is_page_tools
 from index.identifiers import bracketed_doc_no, parse_doc_no, parse_index_no
 from index.labels import canonical_field, is_website, known_labels, line_pairs, map_fields
-from index.normalise import normalise_validity
+from index.normalise import clean_body, normalise_validity
 from index.pagefurniture import has_strong_mark, is_footer_line, is_tool_bar, opens_footer
 from index.publishers import is_organisation_name
 from index.readers import HEAD_BYTES, contained
@@ -818,6 +818,8 @@ def signature(lines: list[str], before: str = "") -> tuple[list[str], str] | Non
         if match is None:
             if (misprinted := _misprinted_signature(texts, at)) is not None:
                 return misprinted
+            if (opening := _date_opening_line(texts, at)) is not None:
+                return opening
             if (glued := _glued_signature(texts, at, before)) is not None:
                 return glued
             continue
@@ -853,6 +855,25 @@ def _issuers_over(texts: list[str], at: int) -> list[str]:
         names = found + names
         above -= 1
     return names
+
+
+# A whole date opening a line, what the line goes on with no part of a sentence that date begins (2023年1月1日起施行,
+# 2023年1月1日至3月31日, 2023年1月1日前, 2023年1月1日，…).
+_OPENING_DATE = re.compile(
+    r"(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)(?![\s\u3000]*[起前后至到以之的止，,、；;。—\-～~])"
+)
+
+
+def _date_opening_line(texts: list[str], at: int) -> tuple[list[str], str] | None:
+    """The issuers on the line over line ``at`` and the date line ``at`` opens with, where a paragraph break a crawler
+    lost glued the signature's 成文日期 to what follows it: the heading of the document a notice issues
+    (河北省人民政府办公厅 / 2023年10月7日河北省支持钢铁行业创新发展的若干措施) or a page's related-links line
+    (2023年9月5日政策解读：…). None where the line opens with no such date or the line over it names no
+    organisation and nothing else (a date opening a sentence under a heading is no signature)."""
+    if (match := _OPENING_DATE.match(texts[at])) is None or at == 0 or not (names := _names(texts[at - 1])):
+        return None
+    parsed = parse_date(match.group(1), whole=True)
+    return (names, parsed.iso) if parsed and parsed.iso else None
 
 
 # A date whose month and day a page printed glued between 年 and 日 (2016年1013日): read as glued numbers are.
@@ -1961,12 +1982,14 @@ def page_text_fields(body: str, fields: dict[str, object]) -> dict[str, object]:
     that keeps the text of the page's article block keeps the heading over the text too (the publisher's name,
     the 索引号 unlabelled, the title, the 文号, the 【字体：大 中 小】 bar; some pages print them twice). Where the
     body's first lines (at most _MAX_ECHO) are such lines and the title is among them, the text starts after
-    them, the 索引号 and 文号 they print fill those fields where the record gives none, and the signature under
-    the text (:func:`signature`) its publisher and 成文日期 where the record gives none. ``fields`` unchanged
-    where the body opens with anything else (its own text)."""
+    them, the 索引号 and 文号 they print fill those fields where the record gives none. Whatever the body opens
+    with, the signature in its text (:func:`signature`, the paragraphs of a body exported as one line apart:
+    :func:`index.normalise.clean_body`) gives its publisher and 成文日期 where the record gives none (a body not
+    under its heading: only where the signer is the record's publisher or it names none, see _signed_fields);
+    ``fields`` otherwise unchanged where the body opens with anything else (its own text)."""
     title = str(fields.get("title") or "")
     if not title:
-        return fields
+        return {**fields, **_signed_fields(body, fields, own=False)}
     lines = body.split("\n", _HEAD_LINES)  # the head's lines (blank ones among them), the rest in the last
     head = lines if len(lines) <= _HEAD_LINES else lines[:-1]
     found: dict[str, object] = {}
@@ -1990,16 +2013,36 @@ def page_text_fields(body: str, fields: dict[str, object]) -> dict[str, object]:
             break
         start = i + 1
     if not echoed:
-        return fields
-    text_lines = "\n".join(lines[start:]).split("\n")
+        return {**fields, **_signed_fields(body, fields, own=False)}
+    text = "\n".join(lines[start:]).strip()
     found = {name: value for name, value in found.items() if not fields.get(name)}
-    if (signed := signature(_joined_fragments(text_lines))) is not None:
-        names, written = signed
-        if names and not fields.get("publisher"):
-            found["publisher"] = "、".join(names)
-        if written and not fields.get("written_date"):
-            found["written_date"] = written
-    return {**fields, **found, "body": "\n".join(text_lines).strip()}
+    return {**fields, **found, **_signed_fields(text, fields, own=True), "body": text}
+
+
+def _signed_fields(text: str, fields: dict[str, object], own: bool) -> dict[str, object]:
+    """The publisher and 成文日期 a record's body text signs with (:func:`signature`), each where the record gives
+    none: {} where no signature is found or the record gives both. The text is read by its paragraphs as the body
+    will show them (:func:`index.normalise.clean_body`: entities decoded, a text exported as one line split at its
+    paragraphs' indents). ``own``: whether the text is the document's own, printed under its heading; a text that is
+    not (a news item) may close with the signature of a document it quotes, so there a signature by another body
+    than the record's publisher gives nothing (科学技术部's 工作动态 on a committee's norm, signed
+    国家新一代人工智能治理专业委员会 2021年9月25日)."""
+    if fields.get("publisher") and fields.get("written_date"):
+        return {}
+    lines = clean_body(text).split("\n\n")
+    if (signed := signature(_joined_fragments(lines), _published_day(fields.get("pub_date")))) is None:
+        return {}
+    names, written = signed
+    given = fields.get("publisher")
+    given_text = " ".join(map(str, given)) if isinstance(given, list) else str(given or "")
+    if not own and given_text and names and not any(name in given_text or given_text in name for name in names):
+        return {}  # signed by another body than the record's publisher: a document the record quotes
+    found: dict[str, object] = {}
+    if names and not fields.get("publisher"):
+        found["publisher"] = "、".join(names)
+    if written and not fields.get("written_date"):
+        found["written_date"] = written
+    return found
 
 
 def page_dump_record(text: str, source: str, bounds: limits.Limits) -> RawRecord | None:
