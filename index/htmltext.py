@@ -590,9 +590,18 @@ def is_page_tools(line: str) -> bool:
 # Paragraphs --------------------------------------------------------------------------------------
 
 _CELL_TAGS = frozenset({"td", "th"})
-# A paragraph indent inside one block of text: two U+3000 (or NBSP runs) after a sentence's end,
-# where a page set its paragraphs apart by indentation instead of markup.
-_INDENT = re.compile(r"(?<=[。！？；：”」』])[ \t\r\n]*(?:\u3000{2,}|\xa0{2,}|(?:\u3000\xa0|\xa0\u3000)+)")
+# Just after a list item's label (Word's ``1.&nbsp;&nbsp; 加强…``, 一、, （一）, (12), ①) no paragraph starts.
+NOT_AFTER_A_LABEL = (
+    r"(?<![0-9０-９一二三四五六七八九十][.．、])"
+    r"(?<![（(][0-9０-９一二三四五六七八九十][）)])"
+    r"(?<![（(][0-9０-９一二三四五六七八九十]{2}[）)])"
+    r"(?<![①-⑳])"
+)
+# A paragraph indent inside one block of text: two U+3000 (or NBSP runs), where a page set its paragraphs apart by
+# indentation instead of markup; after a sentence's end, and after a line no sentence ends (a signature's issuer,
+# its date: …请遵照执行。　　河北省科学技术厅　　2024年8月21日　　…), as normalise.split_wall_of_text reads a
+# one-line text.
+_INDENT = re.compile(NOT_AFTER_A_LABEL + r"[ \t\r\n]*(?:\u3000{2,}|\xa0{2,}|(?:\u3000\xa0|\xa0\u3000)+)")
 
 
 def paragraphs(el: HtmlElement) -> list[str]:

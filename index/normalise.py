@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from index.attachments import first_file, kind_of, lookups
 from index.dates import iso_date, parse_date, spreadsheet_day, today_in_china
 from index.fieldvalues import field_values
-from index.htmltext import ATTACHMENT_KINDS, html_to_text, is_page_tools
+from index.htmltext import ATTACHMENT_KINDS, NOT_AFTER_A_LABEL, html_to_text, is_page_tools
 from index.identifiers import (
     bracketed_doc_no,
     normalise_doc_no,
@@ -122,10 +122,7 @@ def clean_body(text: Any) -> str:
         text = html_to_text(_ESCAPED_CLOSE.sub("</", text))
     else:
         text = html.unescape(_INLINE_MARKS.sub("", text))  # a search API's marks round the matched words
-        if is_markdown(text):
-            text = markdown_to_text(text)
-        elif "\n" not in text.strip() and len(text) > _WALL:
-            text = split_wall_of_text(text)
+        text = markdown_to_text(text) if is_markdown(text) else unwalled(text)
     lines = (_SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     # A line of no words (a visit counter's "-", a stray "/") and a line of page tools are not text.
     paragraphs = [line for line in lines if _WORD.search(line) and not is_page_tools(line)]
@@ -214,14 +211,19 @@ def markdown_to_text(text: str) -> str:
 
 # A body exported as one line (the 河北 CSVs): paragraph starts are still written in it, as an
 # article or chapter number set off by U+3000 (第一条　…), an enumerator after a sentence's end
-# (。一、… ；（二）…), or an indent of two U+3000 after a sentence's end.
+# (。一、… ；（二）…), or a paragraph's indent of two U+3000 (or NBSP): after a sentence's end, and after the
+# lines no sentence ends (a signature's issuer, then its 成文日期, then the heading of the document it issues:
+# …请遵照执行。　　河北省科学技术厅　　2024年8月21日　　河北省实验室建设工作指引　　为…); not after a list item's
+# label (1.　　…: htmltext.NOT_AFTER_A_LABEL).
 _WALL = 200
 _NUMERAL = "零一二三四五六七八九十百"
+_INDENT = r"(?:\u3000{2,}|\xa0{2,})"
 _PARAGRAPH_START = re.compile(
     rf"第(?=[{_NUMERAL}]+[编章节条][\u3000 ])"
     rf"|[。；：！？”）)]\s*(?=第[{_NUMERAL}]+[编章节条]|[{_NUMERAL}]{{1,3}}、|[（(][{_NUMERAL}]{{1,3}}[）)]"
     rf"|\d{{1,2}}[.．、](?!\d)|附件\s*\d*[：:])"
-    r"|[。；：！？”][ \t]*(?:\u3000{2,}|\xa0{2,})"
+    rf"|[。；：！？”][ \t]*{_INDENT}"
+    rf"|{NOT_AFTER_A_LABEL}[ \t]*{_INDENT}[ \t]*"
 )
 
 
@@ -230,7 +232,13 @@ def _paragraph_break(match: re.Match[str]) -> str:
     if text == "第":  # an article or chapter number starts a paragraph unless it already does
         before = match.string[match.start() - 1 : match.start()]
         return "第" if not before or before.isspace() else "\n第"
-    return text[0] + "\n"
+    return "\n" if text[0].isspace() else text[0] + "\n"
+
+
+def unwalled(text: str) -> str:
+    """A body text with its paragraphs on lines of their own where it is one line of over _WALL characters (a
+    crawler's export that ran the page's paragraphs together: :func:`split_wall_of_text`); as it is otherwise."""
+    return split_wall_of_text(text) if "\n" not in text.strip() and len(text) > _WALL else text
 
 
 # A chapter heading glued to the text around it: …2020年5月10日第一章总则第一条为了…

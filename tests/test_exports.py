@@ -594,3 +594,22 @@ def test_a_list_pages_links_split_over_classes_are_every_record(tmp_path):
     path.write_text(json.dumps({"code": 200, "searchVO": {"totalCount": 9, "catMap": classes}}, ensure_ascii=False))
     records = [item for item in read_file(path) if isinstance(item, RawRecord)]
     assert [r.fields["title"] for r in records] == [link["title"] for link in links]
+
+
+def test_a_search_hits_highlight_fragments_are_no_fields(tmp_path):
+    """Elasticsearch's hits keep the matched fragments beside ``_source`` (``highlight``: each field's pieces with the
+    query's words marked <em>): a fragment is a piece of the hit's own value, never a field the hit lacks (the
+    robustness test's ES variant of YushenSun's retrieval table read ``<em>商务部、国家</em>发展和改革委`` as the
+    publisher)."""
+    hit = {
+        "_source": {
+            "title": "关于印发稳外资行动方案的通知",
+            "content": "各省、自治区、直辖市人民政府：现将方案印发给你们。",
+        },
+        "highlight": {"publisher": ["<em>商务部、国家</em>发展和改革委"], "title": ["关于印发<em>稳外资</em>行动方案"]},
+    }
+    path = tmp_path / "hits.json"
+    path.write_text(json.dumps({"hits": {"hits": [hit]}}, ensure_ascii=False), encoding="utf-8")
+    (record,) = [item for item in read_file(path) if isinstance(item, RawRecord)]
+    assert record.fields["title"] == "关于印发稳外资行动方案的通知"
+    assert "publisher" not in record.fields

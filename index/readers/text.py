@@ -28,7 +28,6 @@ A file is never refused as a page text while it holds such a title line with tex
 from __future__ import annotations
 
 import datetime
-import html
 import io
 import itertools
 import re
@@ -42,7 +41,7 @@ from index.dates import parse_date
 from index.htmltext import ATTACHMENT_KINDS, is_page_tools
 from index.identifiers import bracketed_doc_no, parse_doc_no, parse_index_no
 from index.labels import canonical_field, is_website, known_labels, line_pairs, map_fields
-from index.normalise import normalise_validity
+from index.normalise import clean_body, normalise_validity, split_wall_of_text
 from index.pagefurniture import has_strong_mark, is_footer_line, is_tool_bar, opens_footer
 from index.publishers import is_organisation_name
 from index.readers import HEAD_BYTES, contained
@@ -819,6 +818,8 @@ def signature(lines: list[str], before: str = "") -> tuple[list[str], str] | Non
         if match is None:
             if (misprinted := _misprinted_signature(texts, at)) is not None:
                 return misprinted
+            if (opening := _date_opening_line(texts, at)) is not None:
+                return opening
             if (glued := _glued_signature(texts, at, before)) is not None:
                 return glued
             continue
@@ -854,6 +855,25 @@ def _issuers_over(texts: list[str], at: int) -> list[str]:
         names = found + names
         above -= 1
     return names
+
+
+# A whole date opening a line, what the line goes on with no part of a sentence that date begins (2023年1月1日起施行,
+# 2023年1月1日至3月31日, 2023年1月1日前, 2023年1月1日，…).
+_OPENING_DATE = re.compile(
+    r"(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)(?![\s\u3000]*[起前后至到以之的止，,、；;。—\-～~])"
+)
+
+
+def _date_opening_line(texts: list[str], at: int) -> tuple[list[str], str] | None:
+    """The issuers on the line over line ``at`` and the date line ``at`` opens with, where a paragraph break a crawler
+    lost glued the signature's 成文日期 to what follows it: the heading of the document a notice issues
+    (河北省人民政府办公厅 / 2023年10月7日河北省支持钢铁行业创新发展的若干措施) or a page's related-links line
+    (2023年9月5日政策解读：…). None where the line opens with no such date or the line over it names no
+    organisation and nothing else (a date opening a sentence under a heading is no signature)."""
+    if (match := _OPENING_DATE.match(texts[at])) is None or at == 0 or not (names := _names(texts[at - 1])):
+        return None
+    parsed = parse_date(match.group(1), whole=True)
+    return (names, parsed.iso) if parsed and parsed.iso else None
 
 
 # A date whose month and day a page printed glued between 年 and 日 (2016年1013日): read as glued numbers are.
@@ -1992,17 +2012,16 @@ def page_text_fields(body: str, fields: dict[str, object], signed_text: str = ""
     the 索引号 unlabelled, the title, the 文号, the 【字体：大 中 小】 bar; some pages print them twice). Where the
     body's first lines (at most _MAX_ECHO, the page's breadcrumb and links over its heading besides:
     :func:`_is_over_heading`) are such lines and the title or the record's 文号 is among them, the text starts after
-    them, the 索引号 and 文号 they print fill those fields where the record gives none, and the signature under
-    the text (:func:`signature`) its publisher and 成文日期 where the record gives none. Where the body opens with
-    anything else (its own text) it stays as it is, and only its signature is read, as the HTML reader reads a
-    page's (the paragraphs a crawler glued into one line with their indents read apart: :func:`_paragraph_lines`);
-    none where the text opens as a news report (9月25日，… ; 新华社北京1月22日电): the signature closing a report is
-    the document's it quotes.
-    ``signed_text``: the text that signature is read from where it is not ``body`` (the markup ``body`` was converted
+    them, and the 索引号 and 文号 they print fill those fields where the record gives none. Whatever the body opens
+    with, the signature in its text (:func:`signature`, read by the paragraphs the body will show:
+    :func:`index.normalise.clean_body`, a body exported as one line split at its paragraphs' indents) gives its
+    publisher and 成文日期 where the record gives none; never where the text opens as a news report (9月25日，… ;
+    新华社北京1月22日电): the signature closing a report is the document's it quotes.
+    ``signed_text``: the text the signature is read from where it is not ``body`` (the markup ``body`` was converted
     from, whose indents the conversion dropped), else ""."""
     title = str(fields.get("title") or "")
     if not title:
-        return fields
+        return {**fields, **_signed_fields(signed_text or body, fields)}
     given = fields.get("doc_no") or ""
     record_doc_no = _no_space("".join(map(str, given)) if isinstance(given, list) else str(given))  # getall()'s list
     lines = body.split("\n", _HEAD_LINES)  # the head's lines (blank ones among them), the rest in the last
@@ -2029,49 +2048,35 @@ def page_text_fields(body: str, fields: dict[str, object], signed_text: str = ""
             break
         start = i + 1
     if not echoed:
-        paragraphs = _paragraph_lines(signed_text or body)
-        if _NEWS_LEAD.match(next((text.strip() for text in paragraphs if text.strip()), "")):
+        signed = signed_text or body
+        if _NEWS_LEAD.match(next((text for text in clean_body(signed).split("\n\n") if text.strip()), "")):
             return fields  # a report on a document: the signature under it is the document's it quotes
-        return {**fields, **_signed_fields(paragraphs, fields, _published_day(fields.get("pub_date")))}
-    text_lines = "\n".join(lines[start:]).split("\n")
+        return {**fields, **_signed_fields(signed, fields)}
+    text = "\n".join(lines[start:]).strip()
     found = {name: value for name, value in found.items() if not fields.get(name)}
-    found.update(_signed_fields(text_lines, fields))
-    return {**fields, **found, "body": "\n".join(text_lines).strip()}
+    return {**fields, **found, **_signed_fields(text, fields), "body": text}
 
 
-def _signed_fields(lines: list[str], fields: dict[str, object], before: str = "") -> dict[str, str]:
-    """The publisher and 成文日期 the text's signature (:func:`signature`; ``before``: the day the page was published,
-    or "") gives where ``fields`` have none."""
-    found: dict[str, str] = {}
-    if (signed := signature(_joined_fragments(lines), before)) is not None:
-        names, written = signed
-        if names and not fields.get("publisher"):
-            found["publisher"] = "、".join(names)
-        if written and not fields.get("written_date"):
-            found["written_date"] = written
+def _signed_fields(text: str, fields: dict[str, object]) -> dict[str, object]:
+    """The publisher and 成文日期 a record's body text signs with (:func:`signature`), each where the record gives
+    none: {} where no signature is found or the record gives both. The text is read by its paragraphs as the body
+    will show them (:func:`index.normalise.clean_body`: entities decoded, a text exported as one line split at its
+    paragraphs' indents, however short). A signature by another body than the record's publisher still signs: a site
+    reposting a document (its 来源 the site) prints the issuer's signature (a text that opens as a news report is
+    left out by the caller instead)."""
+    if fields.get("publisher") and fields.get("written_date"):
+        return {}
+    one_line = text.lstrip()[:1] != "<" and "\n" not in text.strip()  # a short one-line export body too
+    lines = clean_body(split_wall_of_text(text) if one_line else text).split("\n\n")
+    if (signed := signature(_joined_fragments(lines), _published_day(fields.get("pub_date")))) is None:
+        return {}
+    names, written = signed
+    found: dict[str, object] = {}
+    if names and not fields.get("publisher"):
+        found["publisher"] = "、".join(names)
+    if written and not fields.get("written_date"):
+        found["written_date"] = written
     return found
-
-
-# The indent a paragraph opens with (GB/T 9704-2012 5.2.2, 首行缩进两字: two U+3000), where a crawler that joined a
-# page's paragraphs into one line kept it between them (…发展。　　河北省科学技术厅　　2024年8月21日　　…).
-_GLUED_INDENT = re.compile("\u3000{2,}")
-
-
-# A signature's date with the heading of what the notice issues glued after it
-# (…办公厅　　2023年2月11日河北省企业上市行动方案).
-_DATE_GLUED_BEFORE = re.compile(r"^(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)(?=[\u4e00-\u9fff])")
-
-
-def _paragraph_lines(body: str) -> list[str]:
-    """A body's lines (its HTML entities read: &#12288;), the paragraphs a line glues together with their indents
-    apart, and a date under issuers' names apart from a heading glued after it."""
-    out: list[str] = []
-    for part in (part for line in html.unescape(body).split("\n") for part in _GLUED_INDENT.split(line)):
-        if out and (date := _DATE_GLUED_BEFORE.match(part.strip())) and _names(out[-1].strip()):
-            out += [date.group(1), part.strip()[date.end() :]]
-        else:
-            out.append(part)
-    return out
 
 
 def page_dump_record(text: str, source: str, bounds: limits.Limits, footer: bool = True) -> RawRecord | None:
