@@ -28,6 +28,7 @@ A file is never refused as a page text while it holds such a title line with tex
 from __future__ import annotations
 
 import datetime
+import html
 import io
 import itertools
 import re
@@ -2066,8 +2067,10 @@ def _signed_fields(text: str, fields: dict[str, object]) -> dict[str, object]:
     left out by the caller instead)."""
     if fields.get("publisher") and fields.get("written_date"):
         return {}
-    one_line = text.lstrip()[:1] != "<" and "\n" not in text.strip()  # a short one-line export body too
-    lines = clean_body(split_wall_of_text(text) if one_line else text).split("\n\n")
+    plain = html.unescape(text) if text.lstrip()[:1] != "<" else text  # its indents as &#12288; too
+    if plain.lstrip()[:1] != "<" and "\n" not in plain.strip():  # a short one-line export body too
+        plain = split_wall_of_text(plain)
+    lines = clean_body(plain).split("\n\n")
     if (signed := signature(_joined_fragments(lines), _published_day(fields.get("pub_date")))) is None:
         return {}
     names, written = signed
