@@ -418,3 +418,20 @@ def test_a_page_of_many_sibling_text_nodes_is_not_quadratic(tmp_path: Path) -> N
     large = page(500)
     with alarm(12):
         assert _prose(large) > 500 * 100
+
+
+def test_a_long_run_of_spaces_in_a_line_is_read_before_the_alarm(tmp_path: Path) -> None:
+    """A text's line holding a long run of spaces (a text rendering's table row padded wide, ``|`` + 100,000 spaces
+    + ``|``) made the signature's date pattern (``^(?P<names>.*?)\\s*(?P<date>…)$``) try every end of the names
+    against every run of spaces after it: steps quadratic in the run (20,000 spaces 6.9 CPU s, 100,000 about
+    three minutes), in the text reader and in an export whose body is such a text alike. Both must come back
+    before the alarm (a hang guard with a wide margin, not a speed measurement: about 0.3 s now) with the
+    signature under the row read."""
+    title = "关于印发某市政务公开工作要点的通知"
+    row = f"|{' ' * 100_000}|"
+    text = f"{title}\n各有关单位：现将要点印发给你们，请认真贯彻执行。\n{row}\n某市人民政府办公室\n2021年3月5日\n"
+    (tmp_path / "page.txt").write_text(text, "utf-8")
+    (tmp_path / "rows.json").write_text(json.dumps([{"title": title, "content": text}], ensure_ascii=False), "utf-8")
+    for name in ("page.txt", "rows.json"):
+        [doc], _errors = read_all(tmp_path / name)
+        assert (doc.publisher, doc.written_date) == ("某市人民政府办公室", "2021-03-05"), name
