@@ -435,3 +435,24 @@ def test_a_long_run_of_spaces_in_a_line_is_read_before_the_alarm(tmp_path: Path)
     for name in ("page.txt", "rows.json"):
         [doc], _errors = read_all(tmp_path / name)
         assert (doc.publisher, doc.written_date) == ("某市人民政府办公室", "2021-03-05"), name
+
+
+def test_a_stylesheet_without_braces_is_read_before_the_alarm(tmp_path: Path) -> None:
+    """A page whose ``<style>`` holds long text without braces — left unclosed, so the rest of the page is its text
+    as a browser reads it, or a run of at-rules never opened (``@media`` …, ``@font-face`` …) — made the stylesheet's
+    rule patterns try every character and read the run to its end from each: quadratic (a 24 KB unclosed style
+    2.2 CPU s, 6,000 ``@font-face`` 23 s; 200 KB about two and a half minutes). Each page must come back before the
+    alarm (a hang guard with a wide margin, not a speed measurement: each about 0.02 s now), its title read."""
+    title = "关于做好政务公开工作的通知"
+    paragraph = "<p>为进一步做好政务公开工作，现将有关事项通知如下，请认真贯彻执行。</p>\n"
+    styles = {
+        "unclosed.html": "<style>p.x{color:red}" + paragraph * 3000,
+        "media.html": "<style>" + "@media " * 30_000 + "</style>",
+        "font.html": "<style>" + "@font-face " * 30_000 + "</style>",
+    }
+    for name, style in styles.items():
+        page = f"<html><head><title>{title}</title>{style}</head><body><h1>{title}</h1>{paragraph * 20}</body></html>"
+        (tmp_path / name).write_text(page, "utf-8")
+        [doc], _errors = read_all(tmp_path / name)
+        assert doc.title == title, name
+        assert ("现将有关事项通知如下" in doc.body) is (name != "unclosed.html"), name  # a browser shows no text either
