@@ -147,12 +147,15 @@ def _is_hidden(el: HtmlElement) -> bool:
 # Visibility --------------------------------------------------------------------------------------
 
 # A stylesheet rule that shows an element whatever its inline style says (Hanweb: .xxgk_table{display:table!important}).
-_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+# A rule's selectors start at the stylesheet's start or after a brace: tried at every character of a long run
+# without braces (an unclosed <style> holds the rest of the page as its text, as a browser reads it), each try read
+# the run to its end, quadratic in the run (a 24 KB page 2.2 CPU s).
+_RULE = re.compile(r"(?<![^{}])([^{}]+)\{([^{}]*)\}")
 _SHOWN_IMPORTANT = re.compile(
     r"(?:display\s*:\s*(?!none)[a-z-]+|visibility\s*:\s*visible)\s*!\s*important", re.IGNORECASE
 )
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
-_AT_RULE = re.compile(r"@(?:media|supports)[^{]*\{", re.IGNORECASE)
+_AT_RULE = re.compile(r"@(?:media|supports)[^{@]*\{", re.IGNORECASE)  # no prelude holds an @: none read past one
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 
@@ -282,7 +285,7 @@ def _shown_by_stylesheet(root: HtmlElement, candidates: list[HtmlElement]) -> se
 # .hide{display:none!important} (Bootstrap).
 _HIDDEN_IMPORTANT = re.compile(r"(?:display\s*:\s*none|visibility\s*:\s*hidden)\s*!\s*important", re.IGNORECASE)
 # An at-rule's block (@media print{…}, @media (max-width:430px){…}): its rules hold for some screens only.
-_AT_BLOCK_START = re.compile(r"@[a-z-]+[^{;]*\{", re.IGNORECASE)
+_AT_BLOCK_START = re.compile(r"@[a-z-]+[^{;@]*\{", re.IGNORECASE)  # as _AT_RULE: never read past another @
 _MAX_HIDING_SELECTORS = 50
 
 

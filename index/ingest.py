@@ -14,6 +14,7 @@ of :mod:`index.limits`.
 
 from __future__ import annotations
 
+import errno
 import functools
 import hashlib
 import json
@@ -171,6 +172,11 @@ def unreadable_reason(path: Path) -> str:
             target = path.readlink()
         except OSError as exc:
             return f"a symbolic link that cannot be read ({exc.strerror}): what it held stays as it was"
+        try:
+            path.stat()
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:  # a → b → a: it never ends in a file
+                return f"a symbolic link to {file_name(target)} that loops back on itself: what it held stays as it was"
         return f"a symbolic link to {file_name(target)}, which does not exist: what it held stays as it was"
     if path.is_fifo():
         return "a named pipe (FIFO), not a file: not read"

@@ -471,7 +471,9 @@ _PLAUSIBLE = {
 # Fields whose value only counts when it looks like what the field holds, whatever label gives it: a 文号
 # is never a bare number (国家税务总局's ``govDoc`` gives ``docNo: "9"``, the serial, beside ``docNum``,
 # the 文号 ``财政部 税务总局公告2026年第9号``).
-_CODE = re.compile(r"[\sA-Za-z0-9_\-./:]*\d[\sA-Za-z0-9_\-./:]*")
+# Its first digit is the one after the run before it (no digit in that run): with both runs taking digits, a value of
+# digits and spaces that failed at its end was split at every digit, quadratic in its length.
+_CODE = re.compile(r"[\sA-Za-z_\-./:]*\d[\sA-Za-z0-9_\-./:]*")
 _PLAUSIBLE_FIELD = {
     "doc_no": lambda value: not re.fullmatch(r"\s*\d+\s*", str(value)),
     # An issuing body or a class is a name, never a code (FWJG: 11330000002482155Q, ztfl: 0301): that is an

@@ -25,6 +25,7 @@ The rules:
 from __future__ import annotations
 
 import contextlib
+import os
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from pathlib import Path
@@ -186,7 +187,7 @@ class _Run:
                 self.hist.commit()
         for path in unreadable:  # named by its folder but not readable: what it held cannot be told, so it stays
             self.report.rejected.append(Rejection(file_name(path), "", "", unreadable_reason(path)))
-            source = file_name(path.resolve())
+            source = file_name(os.path.realpath(path))  # Path.resolve raises on a link that loops (Python < 3.13)
             files.setdefault(source, path)
             for doc_id in record.get(source, {}).get("ids", []):
                 self.seen.setdefault(doc_id, source)

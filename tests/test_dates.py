@@ -230,3 +230,24 @@ def test_a_csv_whose_dates_show_day_first_reads_each_day_first(tmp_path):
 )
 def test_which_order_a_files_year_last_dates_show(text, shown):
     assert shows_day_first(text) is shown
+
+
+def test_a_year_then_a_long_run_of_spaces_is_judged_before_the_alarm():
+    """``2021`` + 100,000 spaces + ``x`` typed into a date filter (or a label line's value read as a whole date):
+    the date pattern's runs of spaces side by side (``\\s*`` … ``\\s*年?``) split the run every way before the
+    whole-text match failed, quadratic in the run (20,000 spaces 2.9 CPU s; 100,000 over a minute, per request).
+    A hang guard with a wide margin (now about 0.01 s), not a speed measurement."""
+    import signal
+
+    def ring(_signum, _frame):
+        raise TimeoutError("no answer in 10 s")
+
+    previous = signal.signal(signal.SIGALRM, ring)
+    signal.alarm(10)
+    try:
+        typed = "2021" + " " * 100_000 + "x"
+        assert filter_date(typed) is None
+        assert parse_date("2021" + " " * 100_000 + "年", whole=True) == parse_date("2021年", whole=True)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

@@ -418,3 +418,56 @@ def test_a_page_of_many_sibling_text_nodes_is_not_quadratic(tmp_path: Path) -> N
     large = page(500)
     with alarm(12):
         assert _prose(large) > 500 * 100
+
+
+def test_a_long_run_of_spaces_in_a_line_is_read_before_the_alarm(tmp_path: Path) -> None:
+    """A text's line holding a long run of spaces (a text rendering's table row padded wide, ``|`` + 100,000 spaces
+    + ``|``) made the signature's date pattern (``^(?P<names>.*?)\\s*(?P<date>…)$``) try every end of the names
+    against every run of spaces after it: steps quadratic in the run (20,000 spaces 6.9 CPU s, 100,000 about
+    three minutes), in the text reader and in an export whose body is such a text alike. Both must come back
+    before the alarm (a hang guard with a wide margin, not a speed measurement: about 0.3 s now) with the
+    signature under the row read."""
+    title = "关于印发某市政务公开工作要点的通知"
+    row = f"|{' ' * 100_000}|"
+    text = f"{title}\n各有关单位：现将要点印发给你们，请认真贯彻执行。\n{row}\n某市人民政府办公室\n2021年3月5日\n"
+    (tmp_path / "page.txt").write_text(text, "utf-8")
+    (tmp_path / "rows.json").write_text(json.dumps([{"title": title, "content": text}], ensure_ascii=False), "utf-8")
+    for name in ("page.txt", "rows.json"):
+        [doc], _errors = read_all(tmp_path / name)
+        assert (doc.publisher, doc.written_date) == ("某市人民政府办公室", "2021-03-05"), name
+
+
+def test_a_stylesheet_without_braces_is_read_before_the_alarm(tmp_path: Path) -> None:
+    """A page whose ``<style>`` holds long text without braces — left unclosed, so the rest of the page is its text
+    as a browser reads it, or a run of at-rules never opened (``@media`` …, ``@font-face`` …) — made the stylesheet's
+    rule patterns try every character and read the run to its end from each: quadratic (a 24 KB unclosed style
+    2.2 CPU s, 6,000 ``@font-face`` 23 s; 200 KB about two and a half minutes). Each page must come back before the
+    alarm (a hang guard with a wide margin, not a speed measurement: each about 0.02 s now), its title read."""
+    title = "关于做好政务公开工作的通知"
+    paragraph = "<p>为进一步做好政务公开工作，现将有关事项通知如下，请认真贯彻执行。</p>\n"
+    styles = {
+        "unclosed.html": "<style>p.x{color:red}" + paragraph * 3000,
+        "media.html": "<style>" + "@media " * 30_000 + "</style>",
+        "font.html": "<style>" + "@font-face " * 30_000 + "</style>",
+    }
+    for name, style in styles.items():
+        page = f"<html><head><title>{title}</title>{style}</head><body><h1>{title}</h1>{paragraph * 20}</body></html>"
+        (tmp_path / name).write_text(page, "utf-8")
+        [doc], _errors = read_all(tmp_path / name)
+        assert doc.title == title, name
+        assert ("现将有关事项通知如下" in doc.body) is (name != "unclosed.html"), name  # a browser shows no text either
+
+
+def test_a_long_value_of_digits_and_spaces_is_judged_before_the_alarm(tmp_path: Path) -> None:
+    """An export's publisher of 100,000 ``1 `` before a name: the pattern that tells a code from a name
+    (labels._CODE, digits allowed on both sides of the digit it asks for) split the value at every digit before
+    failing at the name, quadratic in its length (10,000 pairs 2.2 CPU s over 23 judgements). The record must come
+    back before the alarm (a hang guard with a wide margin, not a speed measurement: about 0.3 s now)."""
+    record = {
+        "title": "关于做好政务公开工作的通知",
+        "publisher": "1 " * 100_000 + "市政府办公室",
+        "content": "现将有关事项通知如下。",
+    }
+    (tmp_path / "rows.json").write_text(json.dumps([record], ensure_ascii=False), "utf-8")
+    [doc], _errors = read_all(tmp_path / "rows.json")
+    assert doc.title == record["title"] and "现将有关事项通知如下" in doc.body

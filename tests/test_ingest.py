@@ -373,3 +373,22 @@ def test_a_named_pipe_in_the_folder_is_reported_not_opened(docs, tmp_path):
     report = ingest_paths([docs], tmp_path / "index")
     assert len(report.added) == 2
     assert [(r.source, "named pipe" in r.reason) for r in report.rejected] == [(str(docs / "feed.json"), True)]
+
+
+def test_a_symbolic_link_that_loops_is_reported_and_the_batch_goes_on(docs, tmp_path):
+    """Links that point at each other (a → b → a) or at themselves end in no file: each is reported by name as a
+    loop, the other files are read, and ``--prune`` keeps what such a link held (Path.resolve raised
+    RuntimeError on them before 3.13 and stopped the whole ingest)."""
+    index_dir = tmp_path / "index"
+    assert len(ingest_paths([docs], index_dir, prune=True).added) == 2
+    (docs / "loop-a.json").symlink_to(docs / "loop-b.json")
+    (docs / "loop-b.json").symlink_to(docs / "loop-a.json")
+    (docs / "self.json").symlink_to(docs / "self.json")
+    report = ingest_paths([docs], index_dir, prune=True)
+    assert report.withdrawn == []
+    assert sorted((Path(r.source).name, "loops back on itself" in r.reason) for r in report.rejected) == [
+        ("loop-a.json", True),
+        ("loop-b.json", True),
+        ("self.json", True),
+    ]
+    assert Catalog(index_dir).get("014319733/2020-00002").status == "在线"

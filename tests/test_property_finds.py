@@ -370,3 +370,19 @@ def test_one_record_beside_a_caption_keeps_its_metadata_entries_to_itself(tmp_pa
     assert [item for item in items if isinstance(item, ReadError)] == []
     [doc] = [read_document(item, DEFAULTS, IngestReport()) for item in items]
     assert doc is not None and doc.title == record["标题"] and doc.pub_date == "2024-05-09"
+
+
+def test_the_footer_is_looked_for_once_in_a_text_of_many_tool_lines(tmp_path, monkeypatch):
+    # A text of 2,000 short lines, every other one a page tool (打印) and no footer mark anywhere, judged the rest of
+    # the text from each tool line anew to find where the footer starts: time quadratic in the lines (a 200 KB
+    # text of such lines 5.3 CPU s). What the footer test is handed is counted, not timed.
+    seen: list[str] = []
+    strong = text_reader.has_strong_mark
+    monkeypatch.setattr(text_reader, "has_strong_mark", lambda line: seen.append(line) or strong(line))
+    lines = [f"打印\n第{i}条" for i in range(1000)]
+    path = tmp_path / "page.txt"
+    path.write_text("关于做好政务公开工作的通知\n现将有关事项通知如下。\n" + "\n".join(lines) + "\n", "utf-8")
+    [raw] = [item for item in read_file(path) if isinstance(item, RawRecord)]
+    doc = read_document(raw, DEFAULTS, IngestReport())
+    assert doc is not None and "第999条" in doc.body
+    assert len(seen) <= 4 * 2000

@@ -581,8 +581,10 @@ def _past_opening_labels(lines: list[str], fields: dict[str, object]) -> list[st
 # The signature a 公文 closes with (GB/T 9704-2012 7.3.5: 发文机关署名, then 成文日期): the issuers' names, one a
 # line or side by side, over (or before) the date.
 # A year in Chinese numerals may print its zeros as the letter O or a digit (二OO三年, 二00八年: law databases' copies).
+# The names end where no space precedes and the spaces after them are taken whole (no date starts with one): with
+# a bare ``.*?\s*`` a line of n spaces cost n² steps (a 20,000-space table row took 6.7 CPU seconds).
 _SIGNED_DATE = re.compile(
-    r"^(?P<names>.*?)\s*(?P<date>(?:\d{4}|[〇○零OＯ0０一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月"
+    r"^(?P<names>.*?)(?<!\s)\s*+(?P<date>(?:\d{4}|[〇○零OＯ0０一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月"
     r"\s*[\d一二三四五六七八九十]{1,3}\s*日)$"
 )
 _MAX_SIGNERS = 4  # name lines over the date
@@ -1186,10 +1188,13 @@ def _without_page_frame(lines: list[str]) -> list[str]:
         kept.append(line)
     kept = _without_second_copy(kept)
     started = False
+    footer_from: list[bool] | None = None  # read once, at the first frame line: each tool line re-read the rest
     for i, line in enumerate(kept):
         text = _cell_text(line)
         frame = _is_tools(text) or text in _FOOTER_LINKS or opens_footer(text)
-        if frame and _is_footer(kept[i:]) and (started or not _names_a_file(kept[i:])):
+        if frame and footer_from is None:
+            footer_from = _footer_starts(kept)
+        if frame and footer_from and footer_from[i] and (started or not _names_a_file(kept[i:])):
             return kept[:i]  # before any text: a page with no text, its footer all there is (no file it lists)
         started = started or (bool(text) and not frame)
     return _without_trailing_tools(kept)
@@ -1328,14 +1333,21 @@ def _without_second_copy(lines: list[str]) -> list[str]:
     return lines
 
 
-def _is_footer(lines: list[str]) -> bool:
-    """Whether the lines are a site's footer: they hold a footer's mark (ICP备, 网站标识码, 版权所有 …), and each is
-    a tool line or a footer's line (:func:`index.pagefurniture.is_footer_line`: short and no sentence, or holding
-    footer marks enough that its length or its full stop does not make it text)."""
-    texts = [_cell_text(line) for line in lines]
-    return any(_FOOTER_MARK.search(text) or has_strong_mark(text) for text in texts) and all(
-        _is_tools(text) or is_footer_line(text) for text in texts
-    )
+def _footer_starts(lines: list[str]) -> list[bool]:
+    """For each line, whether the lines from it to the end are a site's footer: they hold a footer's mark (ICP备,
+    网站标识码, 版权所有 …), and each is a tool line or a footer's line (:func:`index.pagefurniture.is_footer_line`:
+    short and no sentence, or holding footer marks enough that its length or its full stop does not make it text).
+    One pass from the end, stopping at the last line that is neither (no earlier line starts a footer): judging
+    each tool line's rest of the text anew was quadratic in a text of many tool lines and no footer."""
+    starts = [False] * len(lines)
+    marked = False
+    for i in range(len(lines) - 1, -1, -1):
+        text = _cell_text(lines[i])
+        if not (_is_tools(text) or is_footer_line(text)):
+            break
+        marked = marked or bool(_FOOTER_MARK.search(text) or has_strong_mark(text))
+        starts[i] = marked
+    return starts
 
 
 def _body_label(line: str) -> str | None:
