@@ -604,7 +604,9 @@ NOT_AFTER_A_LABEL = (
 # indentation instead of markup; after a sentence's end, and after a line no sentence ends (a signature's issuer,
 # its date: …请遵照执行。　　河北省科学技术厅　　2024年8月21日　　…), as normalise.split_wall_of_text reads a
 # one-line text.
-_INDENT = re.compile(NOT_AFTER_A_LABEL + r"[ \t\r\n]*(?:\u3000{2,}|\xa0{2,}|(?:\u3000\xa0|\xa0\u3000)+)")
+_INDENT = re.compile(  # the lookahead first: a position that opens no space is refused before the lookbehinds run
+    r"(?=[ \t\r\n\u3000\xa0])" + NOT_AFTER_A_LABEL + r"[ \t\r\n]*(?:\u3000{2,}|\xa0{2,}|(?:\u3000\xa0|\xa0\u3000)+)"
+)
 
 
 def paragraphs(el: HtmlElement) -> list[str]:

@@ -223,7 +223,7 @@ _PARAGRAPH_START = re.compile(
     rf"|[。；：！？”）)]\s*(?=第[{_NUMERAL}]+[编章节条]|[{_NUMERAL}]{{1,3}}、|[（(][{_NUMERAL}]{{1,3}}[）)]"
     rf"|\d{{1,2}}[.．、](?!\d)|附件\s*\d*[：:])"
     rf"|[。；：！？”][ \t]*{_INDENT}"
-    rf"|{NOT_AFTER_A_LABEL}[ \t]*{_INDENT}[ \t]*"
+    rf"|(?=[ \t\u3000\xa0]){NOT_AFTER_A_LABEL}[ \t]*{_INDENT}[ \t]*"  # the lookahead first: a quick no elsewhere
 )
 
 

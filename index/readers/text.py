@@ -2045,11 +2045,11 @@ def page_text_fields(body: str, fields: dict[str, object], signed_text: str = ""
         text = plain_line(line).strip()
         if not text:
             continue
+        if len(text) > _MAX_HEAD_LINE and not _is_heading_piece(text, title):
+            break  # the text's own first line: no 索引号, 文号, date, names or tools line is that long
         seen += not _is_over_heading(text)  # the breadcrumb and links over the heading are none of it
         if seen > _MAX_ECHO:
             break
-        if len(text) > _MAX_HEAD_LINE and not _is_heading_piece(text, title):
-            break  # the text's own first line: no 索引号, 文号, date, names or tools line is that long
         if _is_heading_piece(text, title) and not _is_prose(text):
             echoed = True
         elif (index_no := parse_index_no(text)) is not None and index_no.variant != "unrecognised":
