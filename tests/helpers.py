@@ -171,16 +171,17 @@ def present_pages() -> list[dict]:
 
 
 def tune_records(file: str) -> list[tuple[dict, object]]:
-    """Each manifest entry of the fidelity file ``file`` (``pages/<name>.gz``; one a record of an export) with what
-    ``portal ingest``'s own path gives for it (bench.fidelity.ingest_one's outcome: ``values``, ``error``). Skips
-    the test where the file is absent from the real-input folder; a test calling this carries ``real_inputs``."""
+    """Each tune entry of the fidelity file ``file`` (``pages/<name>.gz``; one a record of an export; its held-out
+    entries are never read) with what ``portal ingest``'s own path gives for it (bench.fidelity.ingest_one's
+    outcome: ``values``, ``error``). Skips the test where the file is absent from the real-input folder; a test
+    calling this carries ``real_inputs``."""
     from bench.fidelity import COLLECTION, ingest_one, load_manifest
 
     if not (COLLECTION / file).is_file():
         pytest.skip(f"{file} is absent from {COLLECTION} (the real inputs live outside the repository)")
     name = Path(file).name.removesuffix(".gz")
-    entries = [page for page in load_manifest()["pages"] if page["file"] == file]
-    assert entries, f"no manifest entry names {file}"
+    entries = [page for page in load_manifest()["pages"] if page["file"] == file and page["split"] == "tune"]
+    assert entries, f"no tune entry names {file}"
     return [(entry, ingest_one(COLLECTION / file, entry.get("name") or name, entry.get("record"))) for entry in entries]
 
 

@@ -3,24 +3,11 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-import pytest
 from helpers import real_inputs, tune_records
 
-from bench.fidelity import COLLECTION, ingest_one, load_manifest, same, squeeze
+from bench.fidelity import same, squeeze
 from index.normalise import title_validity_step
-
-
-def _tune_entries(file: str) -> list[tuple[dict, object]]:
-    """The tune entries of the fidelity file ``file`` with what ``portal ingest``'s path gives for each; the file's
-    held-out records are never read. Skips the test where the file is absent from the real-input folder."""
-    if not (COLLECTION / file).is_file():
-        pytest.skip(f"{file} is absent from {COLLECTION} (the real inputs live outside the repository)")
-    entries = [page for page in load_manifest()["pages"] if page["file"] == file and page["split"] == "tune"]
-    assert entries, f"no tune entry names {file}"
-    name = Path(file).name.removesuffix(".gz")
-    return [(entry, ingest_one(COLLECTION / file, name, entry["record"])) for entry in entries]
 
 
 @real_inputs
@@ -47,7 +34,7 @@ def test_a_retrieval_tables_query_is_no_body():
     """A RAG project's retrieval candidates (YushenSun/china-policy-intelligence-rag phase2_5_candidates.csv): each
     row's query_text is the question put to the documents, its chunk_text the slice of the page it retrieved. The
     chunk is the record's body; the question was (query_text came first among the keys ending in ``text``)."""
-    records = _tune_entries("pages/ys-phase25-candidates.csv.gz")
+    records = tune_records("pages/ys-phase25-candidates.csv.gz")
     assert len(records) >= 8
     for entry, outcome in records:
         assert not outcome.error, outcome.error
@@ -62,7 +49,7 @@ def test_a_column_name_glued_before_a_title_leaves_it():
     """S-ummmer/gov-crawler-0605's result.csv took 生态环境部's list items whole: 政策文件 + the title under
     www.mee.gov.cn/zcwj/…, 要闻动态 + the title under /ywdt/. The address names the column by the name's pinyin
     initials: the name leaves the title and is the column."""
-    records = [(entry, outcome) for entry, outcome in _tune_entries("pages/summer-result-csv-1.csv.gz")]
+    records = [(entry, outcome) for entry, outcome in tune_records("pages/summer-result-csv-1.csv.gz")]
     glued = [entry for entry, _ in records if "mee.gov.cn" in entry["site"]]
     assert len(glued) == 3
     for entry, outcome in records:
@@ -84,7 +71,7 @@ def test_a_column_name_leaves_a_title_only_where_the_address_names_it():
 def test_an_issuer_summary_names_its_first_issuer():
     """The retrieval table's issuer column sums a joint document's issuers up (国家互联网信息办公室等七部门,
     工业和信息化部等八部门): it names bodies, and is the publisher as printed; it was dropped as no body's name."""
-    records = _tune_entries("pages/ys-phase25-candidates.csv.gz")
+    records = tune_records("pages/ys-phase25-candidates.csv.gz")
 
     def printed_summed(entry: dict) -> bool:
         return "等" in json.dumps(entry["expected"].get("publisher"), ensure_ascii=False)

@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from helpers import real_inputs, tune_records
 
-import pytest
-from helpers import real_inputs
-
-from bench.fidelity import COLLECTION, ingest_one, load_manifest, same
+from bench.fidelity import same
 from index.keyparts import field_by_parts
 
 CHUNKS = "pages/jfx-knowledge-chunks.jsonl.gz"
-
-
-def _tune_records(file: str) -> list[tuple[dict, object]]:
-    """The tune entries of the fidelity file ``file`` with what ``portal ingest``'s path gives for each; the file's
-    held-out records are never read. Skips the test where the file is absent from the real-input folder."""
-    if not (COLLECTION / file).is_file():
-        pytest.skip(f"{file} is absent from {COLLECTION} (the real inputs live outside the repository)")
-    entries = [page for page in load_manifest()["pages"] if page["file"] == file and page["split"] == "tune"]
-    assert entries, f"no tune entry names {file}"
-    name = Path(file).name.removesuffix(".gz")
-    return [(entry, ingest_one(COLLECTION / file, name, entry["record"])) for entry in entries]
 
 
 @real_inputs
@@ -29,7 +15,7 @@ def test_a_chunks_piece_of_text_key_is_its_body():
     """A RAG project's knowledge chunks (JunFengXiang/electricity-policy-rag knowledge_chunks.jsonl) keep each
     chunk's slice of the page's text under 正文片段 beside 文件标题, 发布机构 …: the slice is the record's body (a
     chunk of a table, short lines of numbers and names, is no text of sentences the values' own test would take)."""
-    records = _tune_records(CHUNKS)
+    records = tune_records(CHUNKS)
     assert len(records) >= 2
     for entry, outcome in records:
         assert not outcome.error, outcome.error
@@ -51,7 +37,7 @@ def test_a_chunk_opening_with_its_pages_head_gives_the_heads_fields():
     the 文号 — and is cut long before the footer a whole page's dump ends in. The head's date, 文号 and the text's
     signature fill the fields the record lacks, and the text starts after the head."""
     records = {
-        entry["record"]: (entry, outcome) for entry, outcome in _tune_records("pages/ys-phase25-candidates.csv.gz")
+        entry["record"]: (entry, outcome) for entry, outcome in tune_records("pages/ys-phase25-candidates.csv.gz")
     }
     for number, fields in (
         (42, ("doc_no", "written_date", "pub_date")),

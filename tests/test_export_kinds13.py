@@ -2,24 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from helpers import real_inputs, tune_records
 
-import pytest
-from helpers import real_inputs
-
-from bench.fidelity import COLLECTION, ingest_one, load_manifest, same, squeeze
+from bench.fidelity import same, squeeze
 from index.readers.text import page_text_fields
-
-
-def _tune_records(file: str) -> list[tuple[dict, object]]:
-    """The tune entries of the fidelity file ``file`` with what ``portal ingest``'s path gives for each (the file's
-    held-out entries are never scored here). Skips the test where the file is absent from the real-input folder."""
-    if not (COLLECTION / file).is_file():
-        pytest.skip(f"{file} is absent from {COLLECTION} (the real inputs live outside the repository)")
-    entries = [page for page in load_manifest()["pages"] if page["file"] == file and page["split"] == "tune"]
-    assert entries, f"no tune entry names {file}"
-    name = Path(file).name.removesuffix(".gz")
-    return [(entry, ingest_one(COLLECTION / file, name, entry["record"])) for entry in entries]
 
 
 @real_inputs
@@ -28,7 +14,7 @@ def test_a_signature_glued_into_an_exports_one_line_text_gives_the_issuer_and_da
     opens with (…建设发展。　　河北省科学技术厅　　2024年8月21日　　河北省实验室建设工作指引　　…), a signature's date
     sometimes glued to the heading after it (2023年2月11日河北省企业上市行动方案). The signature is the publisher and
     the 成文日期, as the HTML and text readers read a page's."""
-    records = _tune_records("pages/r17-hebei-kjt-kjzc.csv.gz") + _tune_records("pages/r17-hebei-gxt-hyjh.csv.gz")
+    records = tune_records("pages/r17-hebei-kjt-kjzc.csv.gz") + tune_records("pages/r17-hebei-gxt-hyjh.csv.gz")
     signed = [(entry, outcome) for entry, outcome in records if entry["expected"].get("written_date")]
     assert len(signed) == 5
     for entry, outcome in signed:
@@ -43,7 +29,7 @@ def test_a_platforms_head_over_an_exports_page_text_is_no_body():
     rule, 关注 · 广州政府网, links to the 解读 (【音频解读】《…》的政策解读 2024-03-04), the breadcrumb, the
     platform's 统一编号, the 文号 and dates, the title (one page prints only its 文号 again), then the notice. The
     text starts at the notice, and its signature is the 成文日期."""
-    records = _tune_records("pages/r17-szt-documents-import.json.gz")
+    records = tune_records("pages/r17-szt-documents-import.json.gz")
     platform = [(entry, outcome) for entry, outcome in records if entry["expected"].get("written_date")]
     assert len(platform) == 4
     for entry, outcome in platform:
