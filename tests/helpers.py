@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gzip
 import os
 from dataclasses import replace
 from pathlib import Path
@@ -183,6 +184,34 @@ def tune_records(file: str) -> list[tuple[dict, object]]:
     entries = [page for page in load_manifest()["pages"] if page["file"] == file and page["split"] == "tune"]
     assert entries, f"no tune entry names {file}"
     return [(entry, ingest_one(COLLECTION / file, entry.get("name") or name, entry.get("record"))) for entry in entries]
+
+
+def tune_entry(file: str) -> dict:
+    """The manifest entry of the fidelity input ``file`` (``pages/<name>.gz``) on the tune split; skips the test
+    where the file is absent from the real-input folder."""
+    entry = next((entry for entry in present_pages() if entry["file"] == file and entry["split"] == "tune"), None)
+    if entry is None:
+        pytest.skip(f"{file} is absent from the real-input folder")
+    return entry
+
+
+def page_text(file: str) -> str:
+    """The text of the fidelity input ``file`` (``pages/<name>.gz``, UTF-8)."""
+    return gzip.decompress((REAL_PAGES / Path(file).name).read_bytes()).decode("utf-8")
+
+
+def read_page_text(tmp_path: Path, file: str, text: str):
+    """The document ``portal ingest``'s path reads from ``text`` saved under ``file``'s name in ``tmp_path`` (a real
+    page's text, edited by the test)."""
+    from index.ingest import IngestReport, read_document
+    from index.limits import DEFAULTS
+    from index.readers import read_file
+
+    path = tmp_path / Path(file).name.removesuffix(".gz")
+    path.write_text(text, "utf-8")
+    doc = read_document(next(iter(read_file(path, DEFAULTS))), DEFAULTS, IngestReport())
+    assert doc is not None
+    return doc
 
 
 @functools.cache  # a page is ingested once per test process: tests read its fields, never change them

@@ -6,7 +6,6 @@ pages are never read here) and compares with the values its manifest entry holds
 
 from __future__ import annotations
 
-import gzip
 import os
 import re
 import subprocess
@@ -15,32 +14,27 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from helpers import REAL_PAGES, ROOT, present_pages, real_inputs, tune_page, tune_page_right
+from helpers import (
+    ROOT,
+    page_text,
+    present_pages,
+    read_page_text,
+    real_inputs,
+    tune_entry,
+    tune_page,
+    tune_page_right,
+)
 
 from bench.fidelity import check_pages, same, stored_values
-from index.ingest import IngestReport, read_document
 from index.labels import map_fields
-from index.limits import DEFAULTS
 from index.normalise import normalise
 from index.query import SearchRequest
-from index.readers import read_file
 from index.readers.html import parse_html
 from index.whoosh.catalog import Catalog
 from index.whoosh.ingest import ingest_paths
 from portal.settings import load_settings
 
 TODAY = date(2026, 12, 6)
-
-
-def tune_entry(file: str) -> dict:
-    entry = next((entry for entry in present_pages() if entry["file"] == file and entry["split"] == "tune"), None)
-    if entry is None:
-        pytest.skip(f"{file} is absent from the real-input folder")
-    return entry
-
-
-def page_text(file: str) -> str:
-    return gzip.decompress((REAL_PAGES / Path(file).name).read_bytes()).decode("utf-8")
 
 
 # 3. Keys real exports use: pinyin initials ----------------------------------------------------------------------
@@ -69,14 +63,6 @@ LABELS = [
     ("pages/text10-fjax-pagetext-1.txt.gz", "公文生成日期", "written_date", "2025-01-10"),
     ("pages/govcn-zck-2.txt.gz", "公文种类", "category_genre", "意见"),
 ]
-
-
-def read_page_text(tmp_path: Path, file: str, text: str):
-    path = tmp_path / Path(file).name.removesuffix(".gz")
-    path.write_text(text, "utf-8")
-    doc = read_document(next(iter(read_file(path, DEFAULTS))), DEFAULTS, IngestReport())
-    assert doc is not None
-    return doc
 
 
 @real_inputs

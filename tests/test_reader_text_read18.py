@@ -11,36 +11,18 @@ compares with the page's hand-read value from its manifest entry. Held-out pages
 
 from __future__ import annotations
 
-import gzip
 from pathlib import Path
 
 import pytest
-from helpers import REAL_PAGES, present_pages, real_inputs
+from helpers import page_text, read_page_text, real_inputs, tune_entry
 
 from bench.fidelity import same, stored_values
-from index.ingest import IngestReport, read_document
 from index.labels import line_pairs
-from index.limits import DEFAULTS
-from index.readers import read_file
 
 
-def tune_entry(file: str) -> dict:
-    entry = next((entry for entry in present_pages() if entry["file"] == file and entry["split"] == "tune"), None)
-    if entry is None:
-        pytest.skip(f"{file} is absent from the real-input folder")
-    return entry
-
-
-def page_text(file: str) -> str:
-    return gzip.decompress((REAL_PAGES / Path(file).name).read_bytes()).decode("utf-8")
-
-
-def read_page_text(tmp_path: Path, file: str, text: str) -> dict[str, object]:
-    path = tmp_path / Path(file).name.removesuffix(".gz")
-    path.write_text(text, "utf-8")
-    doc = read_document(next(iter(read_file(path, DEFAULTS))), DEFAULTS, IngestReport())
-    assert doc is not None
-    return stored_values(doc)
+def read_values(tmp_path: Path, file: str, text: str) -> dict[str, object]:
+    """The stored field values of ``text`` read as the fidelity input ``file`` (helpers.read_page_text)."""
+    return stored_values(read_page_text(tmp_path, file, text))
 
 
 # Labels ---------------------------------------------------------------------------------------------------------
@@ -68,9 +50,9 @@ def test_a_weak_familys_label_gives_its_field_on_a_real_page(tmp_path, file, pri
     expected = tune_entry(file)["expected"][field]
     text = page_text(file)
     assert printed in text and expected
-    assert same(field, expected, read_page_text(tmp_path, file, text.replace(printed, label, 1))[field])
+    assert same(field, expected, read_values(tmp_path, file, text.replace(printed, label, 1))[field])
     mark = "- " if printed.startswith("- ") else ""  # a list row stays one, under a label no table knows
-    unknown = read_page_text(tmp_path, file, text.replace(printed, mark + "公文页码:", 1))
+    unknown = read_values(tmp_path, file, text.replace(printed, mark + "公文页码:", 1))
     assert not same(field, expected, unknown[field])
 
 
@@ -95,7 +77,7 @@ def test_a_real_pages_info_line_in_brackets_gives_its_date_and_leaves_the_text(t
     expected = tune_entry(file)["expected"]
     text = page_text(file)
     assert PRINTED in text
-    values = read_page_text(tmp_path, file, text.replace(PRINTED, line, 1))
+    values = read_values(tmp_path, file, text.replace(PRINTED, line, 1))
     assert same("pub_date", expected["pub_date"], values["pub_date"])
     assert same("title", expected["title"], values["title"])
     assert same("body_head", expected["body_head"], values["body_head"]), str(values["body_head"])[:80]
@@ -140,6 +122,6 @@ def test_a_real_pages_values_listed_as_items_of_their_own_are_read_without_their
     text = page_text(file)
     listed = listed_values(text, colon)
     assert "  • 6107280000/2024-001005" in listed and "  • 镇政发〔2024〕7号" in listed
-    values = read_page_text(tmp_path, file, listed)
+    values = read_values(tmp_path, file, listed)
     for field in ("title", "index_no", "doc_no", "pub_date", "written_date"):
         assert same(field, expected[field], values[field]), (field, values[field])
