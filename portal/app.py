@@ -120,7 +120,7 @@ def open_catalog(settings: Settings) -> SearchStore:
     A missing index or a cluster that does not answer does not stop the server: pages answer 503 until
     ``portal ingest`` has run or the cluster is back.
     """
-    catalog = catalog_for(settings)
+    catalog = catalog_for(settings, check="behind")
     try:
         catalog.warm()
     except DamagedIndex as exc:  # pages answer 503 until the index is rebuilt

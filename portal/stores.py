@@ -14,8 +14,9 @@ if TYPE_CHECKING:
 def catalog_for(settings: Settings, check: str = "open") -> SearchStore:
     """The store ``PORTAL_STORE`` names: the Whoosh index at ``PORTAL_INDEX_DIR``, or the cluster of
     ``PORTAL_MANTICORE`` (index/cluster/), both behind the same read API (index/query/protocols.py). ``check``: when
-    the Whoosh index's files are checked against their checksums, all at open (``"open"``, a server) or each block
-    before its first read (``"read"``, a command that reads a little and ends; index.whoosh.catalog.Catalog)."""
+    the Whoosh index's files are checked against their checksums, all at open (``"open"``), each block
+    before its first read (``"read"``, a command that reads a little and ends), or both, the whole files hashed by a
+    thread beside the start-up (``"behind"``, a server: portal.app.open_catalog); index.whoosh.catalog.Catalog."""
     if settings.store == "manticore":
         from index.cluster.catalog import ClusterCatalog
         from index.cluster.topology import parse_topology

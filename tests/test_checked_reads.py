@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,58 @@ def test_a_damaged_entry_of_block_hashes_refuses_the_index_naming_the_manifest(
     finally:
         catalog.close()
     assert refused.value.path == manifest and _segment(copy).name in refused.value.why
+
+
+def _damage_block(segment: Path, number: int) -> None:
+    data = bytearray(segment.read_bytes())
+    for at in range(number * BLOCK + 37, min((number + 1) * BLOCK, len(data)), 128):
+        data[at] ^= 0x10
+    segment.write_bytes(bytes(data))
+
+
+def test_a_server_open_refuses_damage_found_behind_it_even_where_no_search_reads(
+    small_blocks: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """``check="behind"`` (a server): the open does not wait for the whole files to be hashed, yet damage in a block
+    no search reads is found by the thread hashing them, logged naming the file, and every later search refused."""
+    _, read = _answers(small_blocks)
+    unread = next(number for number in range(len(read) - 1, 0, -1) if not read[number])
+    copy = tmp_path / "index"
+    shutil.copytree(small_blocks, copy)
+    segment = _segment(copy)
+    _damage_block(segment, unread)
+
+    catalog = Catalog(copy, check="behind")
+    try:
+        with caplog.at_level("ERROR", logger="index.whoosh.generations"):
+            catalog._index()  # opened: nothing refused yet, the hashing goes on behind
+            [hashing] = [thread for thread in threading.enumerate() if thread.name == "index-checksums"]
+            hashing.join(30)
+        assert any(str(segment) in record.getMessage() for record in caplog.records), caplog.text
+        with pytest.raises(generations.DamagedIndex) as refused:
+            catalog.search(SearchRequest(q="低保"))
+    finally:
+        catalog.close()
+    assert refused.value.path == segment
+
+
+def test_a_sound_index_opened_behind_answers_as_one_checked_at_open(small_blocks: Path) -> None:
+    """The thread finds every file sound and takes each block as sound: the answers are those of ``check="open"``,
+    and no block is hashed again at its read."""
+    answers = {}
+    for check in ("open", "behind"):
+        catalog = Catalog(small_blocks, check=check)
+        try:
+            catalog._index()
+            for thread in threading.enumerate():
+                if thread.name == "index-checksums":
+                    thread.join(30)
+            found = [dataclasses.asdict(catalog.search(SearchRequest(q=q))) for q in QUERIES]
+            sound = catalog._index().storage._blocks[_segment(small_blocks).name]._sound
+        finally:
+            catalog.close()
+        for answer in found:
+            answer.pop("elapsed_ms")
+        answers[check] = found
+        assert all(sound), check
+    assert answers["behind"] == answers["open"]

@@ -78,8 +78,10 @@ class Catalog:
     its new generation's searches (:meth:`prepare`) before making it live.
 
     ``check`` says when the index's files are checked against the checksums saved at commit
-    (:func:`index.whoosh.generations.open_generation`): ``"open"``, all of them whenever the index is opened (a
-    server); ``"read"``, each block before its first read (a search from the shell, which reads a little of it).
+    (:func:`index.whoosh.generations.open_generation`): ``"open"``, all of them whenever the index is opened (what
+    reads much of it); ``"read"``, each block before its first read (a search from the shell, which reads a little of
+    it); ``"behind"``, each block before its first read and every file whole in a thread started at the open (a
+    server: its start-up goes on beside the hashing).
     """
 
     def __init__(

@@ -32,8 +32,10 @@ import mmap
 import os
 import re
 import struct
+import threading
 import weakref
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
@@ -192,6 +194,28 @@ def checks_as_read(folder: Path, whole: bool = False) -> tuple[str, dict[str, Bl
     return unchecked, found
 
 
+def verify_behind(found: dict[str, Blocks], on_damage: Callable[[Damaged], None]) -> threading.Thread:
+    """Hash every file of ``found`` (:func:`checks_as_read`'s) whole in a thread of its own, started now: a file
+    found sound has every block taken as sound, a damaged one is refused at every later read (its
+    :attr:`Blocks.damage`) and handed to ``on_damage``. Until its file is hashed, each block is still checked at its
+    first read, so nothing is ever read unchecked. XXH3 hashes without holding the GIL (python-xxhash releases it
+    always, since 3.0.0), so the thread runs on a core of its own beside a server's start-up
+    (:func:`index.whoosh.generations.open_generation`, ``check="behind"``). Returns the thread."""
+
+    def run() -> None:
+        for blocks in found.values():
+            try:
+                blocks.check_whole()
+            except Damaged as exc:
+                on_damage(exc)
+            except OSError as exc:  # gone or unreadable since it was found: its reads will say so
+                on_damage(Damaged(blocks.path, f"无法读取：{exc}"))
+
+    thread = threading.Thread(target=run, name="index-checksums", daemon=True)
+    thread.start()
+    return thread
+
+
 class Blocks:
     """One file's block hashes (its manifest entry) and the blocks found sound so far in this process: checks the
     blocks a read reaches before its bytes are used, reading them through a descriptor of its own (opened now, while
@@ -204,10 +228,10 @@ class Blocks:
     def __init__(self, path: Path, entry: list) -> None:
         self.path = path
         try:
-            self.size, self.block = int(entry[0]), int(entry[3])
+            self.size, self.block, self.whole = int(entry[0]), int(entry[3]), int(entry[1])
             self._hashes = base64.b64decode(entry[4], validate=True)
         except (TypeError, ValueError):
-            self.size, self.block, self._hashes = 0, 0, b""
+            self.size, self.block, self.whole, self._hashes = 0, 0, 0, b""
         if self.block <= 0 or len(self._hashes) != _HASH.size * -(-self.size // self.block):
             raise Damaged(path.parent / MANIFEST, f"{path.name} 的分块校验和已损坏")
         self._sound = bytearray(len(self._hashes) // _HASH.size)
@@ -219,6 +243,14 @@ class Blocks:
     def _now(self) -> tuple[int, int, int]:
         found = os.fstat(self._fd)
         return found.st_size, found.st_mtime_ns, found.st_ctime_ns
+
+    def check_whole(self) -> None:
+        """Hash the file whole against its entry: every block sound where it matches, else :attr:`damage` set (every
+        later read of the file refused) and raised. Raises :class:`Damaged`, or OSError where it cannot be read."""
+        if digest(self.path) != self.whole:
+            self.damage = Damaged(self.path, "校验和与提交时保存的不符（文件已损坏）")
+            raise self.damage
+        self.all_sound()
 
     def all_sound(self) -> None:
         """Take every block as sound (the file was just hashed whole against its entry, as it was when this was

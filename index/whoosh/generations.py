@@ -30,6 +30,7 @@ import contextlib
 import fcntl
 import io
 import json
+import logging
 import os
 import shutil
 import time
@@ -51,6 +52,7 @@ LOCK = "ingest.lock"
 SOURCES = "sources.json"
 BUILDING = "BUILDING"
 POINTER = "pointer.json"  # in a generation: what CURRENT says when it is live
+log = logging.getLogger(__name__)
 
 
 class IndexBusy(StoreError):
@@ -197,17 +199,21 @@ def open_current(index_dir: Path, check: str = "open") -> Index:
 
 def open_generation(path: Path, check: str = "open") -> Index:
     """The index in the generation folder ``path``, live or not yet published (a rebuild prepares its searches
-    before the swap). ``check="open"``: every file hashed whole now (a server, an ingest, what reads much of it);
-    ``"read"``: every file found with its size now, and each block of it hashed the first time a read of this
-    index reaches it, before Whoosh or the engine sees its bytes (a search from the shell, which reads a little
-    of a large index). Either way a block is hashed again at its next read once its file has changed since
-    (:class:`checksums.Blocks`): a file damaged while a server runs is refused by the search that reads the damage,
-    not read as wrong postings or a missing document. Raises DamagedIndex naming a damaged file: at open, or at
-    the read."""
+    before the swap). ``check="open"``: every file hashed whole now (an ingest, what reads much of it); ``"read"``:
+    every file found with its size now, and each block of it hashed the first time a read of this index reaches it,
+    before Whoosh or the engine sees its bytes (a search from the shell, which reads a little of a large index);
+    ``"behind"``: as ``"read"``, and every file hashed whole by a thread started now (:func:`checksums.verify_behind`:
+    a server, whose start-up it would otherwise hold up by half a second at 100,000 documents; damage it finds is
+    logged and refused at every later read). In every way a block is hashed again at its next read once its file has
+    changed since (:class:`checksums.Blocks`): a file damaged while a server runs is refused by the search that
+    reads the damage, not read as wrong postings or a missing document. Raises DamagedIndex naming a damaged file:
+    at open, or at the read."""
     try:
-        blocks = checksums.checks_as_read(path, whole=check != "read")[1]
+        blocks = checksums.checks_as_read(path, whole=check == "open")[1]
     except checksums.Damaged as exc:
         raise DamagedIndex(exc.path, exc.why) from None
+    if check == "behind" and blocks:
+        checksums.verify_behind(blocks, _log_damage)
     try:
         return _storage(path, blocks).open_index()
     except DamagedIndex:
@@ -215,6 +221,10 @@ def open_generation(path: Path, check: str = "open") -> Index:
     except Exception as exc:  # an unchecked commit Whoosh cannot read: a pickle, zlib or struct error
         toc = checksums.latest_toc(path) or path
         raise DamagedIndex(toc, f"无法读取：{type(exc).__name__}: {exc}") from None
+
+
+def _log_damage(damage: checksums.Damaged) -> None:
+    log.error("%s", DamagedIndex(damage.path, damage.why))
 
 
 def new_generation(index_dir: Path, schema: Schema) -> tuple[Path, Index]:
