@@ -310,9 +310,13 @@ def _echo_query_log() -> None:
 )
 def serve(host: str | None, port: int | None, workers: int | None) -> None:
     """Serve the public portal."""
+    settings = load_settings()
+    if settings.store != "manticore":  # hashing the index's files goes on beside the imports (index/whoosh/live.py)
+        from index.whoosh.live import start_checks
+
+        start_checks(settings.index_dir)
     from portal.server import run, server_config
 
-    settings = load_settings()
     # The bound address is also the default public host (portal.origin), so the options go into the settings.
     settings = replace(settings, host=host or settings.host, port=settings.port if port is None else port)
     try:

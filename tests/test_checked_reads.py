@@ -15,7 +15,7 @@ import pytest
 from helpers import ROOT
 
 from index.query import SearchRequest
-from index.whoosh import checksums, generations
+from index.whoosh import checksums, generations, live
 from index.whoosh.catalog import Catalog
 from index.whoosh.ingest import ingest_paths
 
@@ -116,6 +116,12 @@ def _damage_block(segment: Path, number: int) -> None:
     segment.write_bytes(bytes(data))
 
 
+def _wait_for_the_hashing() -> None:
+    for thread in threading.enumerate():
+        if thread.name == "index-checksums":
+            thread.join(30)
+
+
 def test_a_server_open_refuses_damage_found_behind_it_even_where_no_search_reads(
     small_blocks: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -130,10 +136,9 @@ def test_a_server_open_refuses_damage_found_behind_it_even_where_no_search_reads
 
     catalog = Catalog(copy, check="behind")
     try:
-        with caplog.at_level("ERROR", logger="index.whoosh.generations"):
-            catalog._index()  # opened: nothing refused yet, the hashing goes on behind
-            [hashing] = [thread for thread in threading.enumerate() if thread.name == "index-checksums"]
-            hashing.join(30)
+        with caplog.at_level("ERROR", logger="index.whoosh.checksums"):
+            catalog._index()  # opened: nothing refused, the hashing goes on behind
+            _wait_for_the_hashing()
         assert any(str(segment) in record.getMessage() for record in caplog.records), caplog.text
         with pytest.raises(generations.DamagedIndex) as refused:
             catalog.search(SearchRequest(q="低保"))
@@ -150,9 +155,7 @@ def test_a_sound_index_opened_behind_answers_as_one_checked_at_open(small_blocks
         catalog = Catalog(small_blocks, check=check)
         try:
             catalog._index()
-            for thread in threading.enumerate():
-                if thread.name == "index-checksums":
-                    thread.join(30)
+            _wait_for_the_hashing()
             found = [dataclasses.asdict(catalog.search(SearchRequest(q=q))) for q in QUERIES]
             sound = catalog._index().storage._blocks[_segment(small_blocks).name]._sound
         finally:
@@ -162,3 +165,22 @@ def test_a_sound_index_opened_behind_answers_as_one_checked_at_open(small_blocks
         answers[check] = found
         assert all(sound), check
     assert answers["behind"] == answers["open"]
+
+
+def test_a_server_starts_hashing_before_its_open_and_the_open_takes_those_checks(small_blocks: Path) -> None:
+    """``portal serve`` starts hashing the live generation before it imports what opens it (index/whoosh/live.py);
+    the open with ``check="behind"`` takes the checks started (once: a later open starts its own)."""
+    live.start_checks(small_blocks)
+    [(_, started)] = checksums._STARTED.values()
+    catalog = Catalog(small_blocks, check="behind")
+    try:
+        assert catalog._index().storage._blocks is started
+        assert not checksums._STARTED
+        assert catalog.search(SearchRequest(q="低保")).total
+    finally:
+        catalog.close()
+    again = Catalog(small_blocks, check="behind")
+    try:
+        assert again._index().storage._blocks is not started
+    finally:
+        again.close()

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import mmap
 import os
 import re
@@ -35,7 +36,6 @@ import struct
 import threading
 import weakref
 import zlib
-from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
@@ -194,26 +194,54 @@ def checks_as_read(folder: Path, whole: bool = False) -> tuple[str, dict[str, Bl
     return unchecked, found
 
 
-def verify_behind(found: dict[str, Blocks], on_damage: Callable[[Damaged], None]) -> threading.Thread:
-    """Hash every file of ``found`` (:func:`checks_as_read`'s) whole in a thread of its own, started now: a file
-    found sound has every block taken as sound, a damaged one is refused at every later read (its
-    :attr:`Blocks.damage`) and handed to ``on_damage``. Until its file is hashed, each block is still checked at its
-    first read, so nothing is ever read unchecked. XXH3 hashes without holding the GIL (python-xxhash releases it
-    always, since 3.0.0), so the thread runs on a core of its own beside a server's start-up
-    (:func:`index.whoosh.generations.open_generation`, ``check="behind"``). Returns the thread."""
+_STARTED: dict[tuple[Path, str], tuple[str, dict[str, Blocks]]] = {}  # start_behind's, until taken
+_STARTED_LOCK = threading.Lock()
+log = logging.getLogger(__name__)
+_DAMAGE_FOUND = "索引已损坏：%s。运行 portal doctor 查看详情，portal ingest --rebuild 从源文件重建索引。"
+
+
+def start_behind(folder: Path) -> None:
+    """Start :func:`checks_behind` of ``folder`` now, for the open that takes it (:func:`take_behind`): a server
+    finds its live generation and starts hashing it before it imports what opens it. Raises :class:`Damaged` as
+    :func:`checks_as_read` does."""
+    key = _commit_key(folder)
+    with _STARTED_LOCK:
+        if key not in _STARTED:
+            _STARTED[key] = checks_behind(folder)
+
+
+def take_behind(folder: Path) -> tuple[str, dict[str, Blocks]]:
+    """The checks :func:`start_behind` started for ``folder``'s latest commit (given out once), else
+    :func:`checks_behind` started now."""
+    with _STARTED_LOCK:
+        started = _STARTED.pop(_commit_key(folder), None)
+    return started if started is not None else checks_behind(folder)
+
+
+def _commit_key(folder: Path) -> tuple[Path, str]:
+    return folder.resolve(), (latest_toc(folder) or folder).name
+
+
+def checks_behind(folder: Path) -> tuple[str, dict[str, Blocks]]:
+    """:func:`checks_as_read` of ``folder``, and every file of it hashed whole by a thread started now: a file
+    found sound has every block taken as sound; a damaged one is logged (naming it) and refused at every later read
+    (its :attr:`Blocks.damage`). Until its file is hashed, each block is still checked at its first read, so
+    nothing is ever read unchecked. XXH3 hashes without holding the GIL (python-xxhash releases it always, since
+    3.0.0), so the thread runs on a core of its own beside a server's start-up (``check="behind"`` of
+    :func:`index.whoosh.generations.open_generation`). Raises :class:`Damaged` as :func:`checks_as_read` does."""
+    unchecked, found = checks_as_read(folder)
 
     def run() -> None:
         for blocks in found.values():
             try:
                 blocks.check_whole()
-            except Damaged as exc:
-                on_damage(exc)
-            except OSError as exc:  # gone or unreadable since it was found: its reads will say so
-                on_damage(Damaged(blocks.path, f"无法读取：{exc}"))
+            except (Damaged, OSError) as exc:  # unreadable since it was found: its reads will say so as well
+                log.error(
+                    "索引已损坏：%s。运行 portal doctor 查看详情，portal ingest --rebuild 从源文件重建索引。", exc
+                )
 
-    thread = threading.Thread(target=run, name="index-checksums", daemon=True)
-    thread.start()
-    return thread
+    threading.Thread(target=run, name="index-checksums", daemon=True).start()
+    return unchecked, found
 
 
 class Blocks:

@@ -30,7 +30,6 @@ import contextlib
 import fcntl
 import io
 import json
-import logging
 import os
 import shutil
 import time
@@ -46,13 +45,19 @@ from whoosh.index import Index
 from index.query.protocols import StoreError
 from index.schema import SCHEMA_VERSION
 from index.whoosh import checksums
+from index.whoosh.live import (  # noqa: F401 (the live generation, read here too)
+    BUILDING,
+    CURRENT,
+    complete_generations,
+    current_pointed,
+    has_commit,
+    live_generation,
+    read_current,
+)
 
-CURRENT = "CURRENT"
 LOCK = "ingest.lock"
 SOURCES = "sources.json"
-BUILDING = "BUILDING"
 POINTER = "pointer.json"  # in a generation: what CURRENT says when it is live
-log = logging.getLogger(__name__)
 
 
 class IndexBusy(StoreError):
@@ -97,49 +102,6 @@ class DamagedIndex(StoreError):
         super().__init__(
             f"索引已损坏：{path}: {why}。运行 portal doctor 查看详情，portal ingest --rebuild 从源文件重建索引。"
         )
-
-
-def read_current(index_dir: Path) -> dict[str, Any] | None:
-    """What ``CURRENT`` says, or None where it is missing or not a pointer at all (empty, garbage)."""
-    try:
-        current = json.loads((index_dir / CURRENT).read_text("utf-8"))
-    except (OSError, ValueError):
-        return None
-    return current if isinstance(current, dict) and isinstance(current.get("generation"), str) else None
-
-
-def has_commit(path: Path) -> bool:
-    """Whether a generation folder holds a committed index (a table of contents), without reading it."""
-    return path.is_dir() and any(path.glob("_*_*.toc"))
-
-
-def current_pointed(index_dir: Path) -> Path | None:
-    """The generation ``CURRENT`` names, where it names one that holds a commit."""
-    current = read_current(index_dir)
-    if current is None or "/" in current["generation"] or not current["generation"].startswith("gen-"):
-        return None
-    path = index_dir / current["generation"]
-    return path if has_commit(path) else None
-
-
-def complete_generations(index_dir: Path) -> list[Path]:
-    """Generations that were published (no ``BUILDING`` marker) and hold a commit, newest first."""
-    found = [
-        path
-        for path in index_dir.glob("gen-*")
-        if path.name[4:].isdecimal() and not (path / BUILDING).exists() and has_commit(path)
-    ]
-    return sorted(found, key=lambda path: int(path.name[4:]), reverse=True)
-
-
-def live_generation(index_dir: Path) -> Path | None:
-    """The generation searches read: the one ``CURRENT`` names, else (``CURRENT`` damaged) the newest complete
-    one; None where there is none."""
-    pointed = current_pointed(index_dir)
-    if pointed is not None:
-        return pointed
-    complete = complete_generations(index_dir)
-    return complete[0] if complete else None
 
 
 def current_generation(index_dir: Path) -> Path | None:
@@ -202,18 +164,19 @@ def open_generation(path: Path, check: str = "open") -> Index:
     before the swap). ``check="open"``: every file hashed whole now (an ingest, what reads much of it); ``"read"``:
     every file found with its size now, and each block of it hashed the first time a read of this index reaches it,
     before Whoosh or the engine sees its bytes (a search from the shell, which reads a little of a large index);
-    ``"behind"``: as ``"read"``, and every file hashed whole by a thread started now (:func:`checksums.verify_behind`:
+    ``"behind"``: as ``"read"``, and every file hashed whole by a thread started now (:func:`checksums.checks_behind`:
     a server, whose start-up it would otherwise hold up by half a second at 100,000 documents; damage it finds is
     logged and refused at every later read). In every way a block is hashed again at its next read once its file has
     changed since (:class:`checksums.Blocks`): a file damaged while a server runs is refused by the search that
     reads the damage, not read as wrong postings or a missing document. Raises DamagedIndex naming a damaged file:
     at open, or at the read."""
     try:
-        blocks = checksums.checks_as_read(path, whole=check == "open")[1]
+        if check == "behind":
+            blocks = checksums.take_behind(path)[1]
+        else:
+            blocks = checksums.checks_as_read(path, whole=check == "open")[1]
     except checksums.Damaged as exc:
         raise DamagedIndex(exc.path, exc.why) from None
-    if check == "behind" and blocks:
-        checksums.verify_behind(blocks, _log_damage)
     try:
         return _storage(path, blocks).open_index()
     except DamagedIndex:
@@ -221,10 +184,6 @@ def open_generation(path: Path, check: str = "open") -> Index:
     except Exception as exc:  # an unchecked commit Whoosh cannot read: a pickle, zlib or struct error
         toc = checksums.latest_toc(path) or path
         raise DamagedIndex(toc, f"无法读取：{type(exc).__name__}: {exc}") from None
-
-
-def _log_damage(damage: checksums.Damaged) -> None:
-    log.error("%s", DamagedIndex(damage.path, damage.why))
 
 
 def new_generation(index_dir: Path, schema: Schema) -> tuple[Path, Index]:
