@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
 from index.query import SearchRequest
-from index.query.spelling import sound, sounds
+from index.query.spelling import character_table, sound, sounds
 from index.query.suggest import Vocabulary
 from index.whoosh.catalog import Catalog
 
@@ -116,3 +120,22 @@ def test_neighbours_are_those_a_scan_of_every_word_finds(catalog: Catalog, monke
     assert sum(bool(word) for word in found) >= 20  # the check means something
     monkeypatch.setattr(Speller, "_sharing", lambda self, text, size, least: self._by_length.get(size) or [])
     assert [speller.neighbour(text) for text in texts] == found
+
+
+@given(
+    size=st.integers(1, 6),
+    data=st.data(),
+)
+def test_the_character_table_lists_each_word_holding_a_character_once_in_order(size: int, data) -> None:
+    """``character_table`` (numpy) is the inverted list its definition says: for each character, the indexes of the
+    words holding it, ascending, each once (a word with a character twice, like 保保, and characters outside the
+    Basic Multilingual Plane included)."""
+    alphabet = st.sampled_from("低保户养老金社会保险公积金𠀀𠀁")
+    words = data.draw(st.lists(st.text(alphabet, min_size=size, max_size=size), max_size=40))
+    expected: dict[str, list[int]] = {}
+    for i, word in enumerate(words):
+        for ch in sorted(set(word)):
+            expected.setdefault(ch, []).append(i)
+    table = character_table(words, size)
+    assert {ch: where.tolist() for ch, where in table.items()} == expected
+    assert all(where.dtype == np.int32 for where in table.values())

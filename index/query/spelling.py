@@ -219,11 +219,7 @@ class Speller:
         tables = self.__dict__.setdefault("_character_tables", {})  # not in spellers pickled before
         found = tables.get(size)
         if found is None:
-            positions: dict[str, list[int]] = defaultdict(list)
-            for i, word in enumerate(self._by_length.get(size) or []):
-                for ch in set(word):
-                    positions[ch].append(i)
-            found = tables[size] = {ch: np.array(where, np.int32) for ch, where in positions.items()}
+            found = tables[size] = character_table(self._by_length.get(size) or [], size)
         return found
 
     def correct_text(self, text: str, cut) -> str | None:
@@ -345,3 +341,26 @@ class Speller:
                 out.append(words[i])
                 i += 1
         return out
+
+
+def character_table(words: list[str], size: int) -> dict[str, np.ndarray]:
+    """Character → ascending indexes (int32) into ``words`` (each ``size`` characters long) of the words holding it,
+    each word once: the inverted lists :meth:`Speller._sharing` counts. Built in numpy from the words' code points
+    (a row of ``size`` per word, sorted, repeats masked, then grouped by character with a stable sort, so each list
+    keeps the words' order); each list is a view into one array."""
+    if not words:
+        return {}
+    codes = np.frombuffer("".join(words).encode("utf-32-le"), dtype=np.uint32).reshape(len(words), size)
+    rows = np.sort(codes, axis=1)
+    first = np.ones(rows.shape, dtype=bool)
+    first[:, 1:] = rows[:, 1:] != rows[:, :-1]
+    owners, _ = np.nonzero(first)  # row-major: each character's owners come out ascending
+    characters = rows[first]
+    order = np.argsort(characters, kind="stable")
+    characters, owners = characters[order], owners[order].astype(np.int32)
+    distinct, starts = np.unique(characters, return_index=True)
+    bounds = [*starts.tolist(), len(characters)]
+    return {
+        chr(code): owners[start:end]
+        for code, start, end in zip(distinct.tolist(), bounds[:-1], bounds[1:], strict=True)
+    }
