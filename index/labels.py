@@ -558,6 +558,8 @@ def map_fields(items: Iterable[tuple[str, Any]], guess: bool = False) -> tuple[d
     labelled: list[tuple[str, str]] = []  # label: value pairs a record's values hold (来源：… 发布时间：…)
     for label, value in pairs:
         name = fields.get(label)
+        if is_page_source(label, value):
+            label, name = _PAGE_SOURCE_LABEL, "body"  # the page's markup beside its flattened text: its body's HTML
         if name not in _LINK_FIELDS and isinstance(value, dict) and (row := table_row_value(value)) is not None:
             value = row  # a row of the page's label table is its value, read by every rule below as one
         companion = _companion_of(label, value)
@@ -604,6 +606,31 @@ def map_fields(items: Iterable[tuple[str, Any]], guess: bool = False) -> tuple[d
     if guess:
         mapped.update(fields_by_value(unread, mapped))
     return mapped, unknown
+
+
+# A crawler's ``source`` is the source of the page it saved where it holds markup: Scrapy items that keep the
+# content area's HTML under ``source`` beside its flattened ``text`` (SunlightData/General_News_Crawler's
+# ``item["source"] = response.xpath(…).get()``), where a CMS export's ``source`` names its publisher. Such a value
+# is the body's HTML, read as ``body_html`` is (it wins over the flattened text, which runs the paragraphs, the
+# signature and the page's script code together). Markup means a tag opening the value and a block's tag in it,
+# so a publisher's name written as a link (``<a href="…">新华社</a>``) stays a name.
+_PAGE_SOURCE_KEYS = frozenset({"source", "pagesource", "sourcecode"})
+_PAGE_SOURCE_LABEL = "body_html"
+_OPENING_TAG = re.compile(r"^\s*<[A-Za-z!]")
+_BLOCK_MARKUP = re.compile(r"<(?:div|p|table|section|article|br|body|html|h[1-6]|ul|ol)\b", re.IGNORECASE)
+_BLOCK_REACH = 4096  # a fragment's first block stands near its start
+
+
+def is_page_source(label: str, value: Any) -> bool:
+    """Whether a record's ``label`` holds the source (markup) of the page it was saved from rather than the
+    publisher or code its name may say: ``source``, ``page_source`` or ``source_code`` whose value is markup with a
+    block in it (see _PAGE_SOURCE_KEYS)."""
+    return (
+        isinstance(value, str)
+        and label_key(label) in _PAGE_SOURCE_KEYS
+        and bool(_OPENING_TAG.match(value))
+        and bool(_BLOCK_MARKUP.search(value, 0, _BLOCK_REACH))
+    )
 
 
 # A value a crawler scraped from a page's info bar, its labels kept (``来源：市财政局 作者：张三 发布时间：2021-02-03``,

@@ -34,6 +34,7 @@ from index.identifiers import (
 from index.integrity import integrity_findings
 from index.keyparts import is_title
 from index.labels import WEAK_LABELS, canonical_field, label_key, line_pairs, map_fields
+from index.pagefurniture import is_credit_line, is_tool_bar
 from index.placeholders import PLACEHOLDER_FIELDS, is_placeholder
 from index.publishers import PublisherTable, default_table, is_organisation_name, resolve_publishers
 from index.record import Attachment, Document, Finding, IndexNo, Link, RawRecord
@@ -142,7 +143,8 @@ def _after_comments(text: str) -> str:
 
 
 # What a page prints under its text that a crawler's flattened text keeps: the column's neighbours (上一篇：…,
-# 下一篇：没有了), the share buttons (分享到 微信 微博), and a 相关链接 / 相关信息 list of titles.
+# 下一篇：没有了), the share buttons (分享到 微信 微博, or their bar on one line: index.pagefurniture.is_tool_bar), a
+# credit (编辑：…, index.pagefurniture.is_credit_line), and a 相关链接 / 相关信息 list of titles.
 _NEIGHBOUR_LINE = re.compile(r"^(?:上一篇|下一篇|上一条|下一条|上一页|下一页)\s*[:：]")
 _SHARE_WORDS = frozenset(
     {"微信", "微博", "新浪微博", "腾讯微博", "QQ", "QQ空间", "qq空间", "分享到", "分享到：", "分享"}
@@ -158,7 +160,12 @@ def _without_trailing_furniture(paragraphs: list[str]) -> list[str]:
     kept = list(paragraphs)
     while len(kept) > 1:
         last = kept[-1].strip()
-        if _NEIGHBOUR_LINE.match(last) or last in _SHARE_WORDS:
+        if (
+            _NEIGHBOUR_LINE.match(last)
+            or last in _SHARE_WORDS
+            or is_tool_bar(last, is_page_tools)
+            or is_credit_line(last)
+        ):
             kept.pop()
             continue
         heading = next(
@@ -350,6 +357,25 @@ def _file_names(text: str) -> list[str]:
     return [text]
 
 
+# A file name that is a digest in hex (MD5, SHA-1, SHA-256), maybe with an extension: the name a crawler stored a
+# file under (Scrapy's FilesPipeline names it by the SHA-1 of its address; SunlightData/General_News_Crawler's
+# ``attachment`` by an MD5), where the page shows the file by its own name, which its address ends in.
+_HASH_NAME = re.compile(r"^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64})(?:\.[A-Za-z0-9]{2,5})?$", re.IGNORECASE)
+# A link that leads to no file: the page itself (its address, or only a fragment, ``#``) or a script or an e-mail
+# address, also where a crawler glued it to the site's address (``http://example.gov.cn#``,
+# ``http://example.gov.cnmailto:office@example.cn``).
+_SCRIPT_OR_MAIL = re.compile(r"(?:javascript|mailto):", re.IGNORECASE)
+
+
+def _leads_nowhere(url: str) -> bool:
+    """Whether an attachment's address leads to no file (see _SCRIPT_OR_MAIL): empty, a script's or an e-mail
+    address, or a site's or page's root with at most a fragment (``http://example.gov.cn#``)."""
+    if not url or _SCRIPT_OR_MAIL.search(url):
+        return True
+    parts = urlsplit(url)
+    return url.startswith("#") or (bool(parts.netloc) and parts.path in ("", "/") and not parts.query)
+
+
 def attachments_of(value: Any, root: Path | None = None) -> list[Attachment]:
     """The attachments a record lists, each with the local copy found under ``root`` (see
     :func:`index.attachments.local_path`) and the files looked for to find it."""
@@ -363,6 +389,10 @@ def attachments_of(value: Any, root: Path | None = None) -> list[Attachment]:
         else:
             url = clean_url(item) if re.match(r"^(https?://|/|\.{0,2}/)", str(item).strip()) else ""
             name, text = ("" if url else clean_line(item)), ""
+        if _leads_nowhere(url) and (not name or _HASH_NAME.match(name)):
+            continue  # the page's own '#' or an e-mail link a crawler listed with every other link of the page
+        if _HASH_NAME.match(name):
+            name = ""  # the name a crawler stored the file under (the digest of its address), not the file's
         name = name or url.rstrip("/").rsplit("/", 1)[-1]
         if name or url:
             kind = clean_line(item.get("kind")) if isinstance(item, dict) and item.get("kind") else kind_of(url or name)
@@ -918,6 +948,10 @@ def _metadata_at(paragraphs: list[str], i: int) -> tuple[list[tuple[str, str]], 
     pairs = _metadata_pairs(paragraphs[i])
     if pairs:
         return pairs, 1
+    if (weak := _weak_metadata(paragraphs[i])) and (beside := _metadata_at(paragraphs, i + 1)):
+        # An info bar a page prints on one line (来源：… 时间：… 浏览量：…) that the markup's reading split at its
+        # spaces: the weak label's line counts beside the metadata line under it, as on one line it would.
+        return weak + beside[0], 1 + beside[1]
     # A label table copied as text: a strong label alone on its line, its value on the next.
     alone = line_pairs(paragraphs[i])
     if (
@@ -931,6 +965,16 @@ def _metadata_at(paragraphs: list[str], i: int) -> tuple[list[tuple[str, str]], 
     ):
         return [(alone[0][0], paragraphs[i + 1])], 2
     return None
+
+
+def _weak_metadata(line: str) -> list[tuple[str, str]]:
+    """A line's label/value pairs where it is a weak label's value alone (来源：某某局, see WEAK_LABELS): metadata
+    only beside a metadata line (see _metadata_at); [] for any other line."""
+    pairs = line_pairs(line, unknown=True)
+    if not pairs or any(len(value) > _MAX_META_VALUE or not value for _, value in pairs):
+        return []
+    known = [label for label, _ in pairs if canonical_field(label) not in (None, *_LIFTED_FIELDS_SKIPPED)]
+    return pairs if known and all(label_key(label) in WEAK_LABELS for label in known) else []
 
 
 def _metadata_pairs(line: str) -> list[tuple[str, str]]:

@@ -70,6 +70,18 @@ _BAR_WORD = re.compile(
 _BAR_PUNCTUATION = re.compile(r"^[\s|｜/【】\[\]［］()（）·•:：]*$")
 
 
+# A credit a page prints under (or over) its text: its editor, reviewer, author or photographer, a 扫码 prompt
+# (责任编辑：张三, 编辑：某某局, 手机扫码阅读).
+CREDIT = re.compile(r"(?:责任编辑|编辑|审核|审校|校对|作者|摄影|供稿|(?:手机)?扫码)\s*[:：]|手机扫码|扫码阅读")
+_CREDIT_LINE = 40  # a credit names a person or an office: a longer line is text
+
+
+def is_credit_line(line: str) -> bool:
+    """Whether a line is a credit alone (see CREDIT): it opens with one and is short."""
+    text = line.strip()
+    return len(text) <= _CREDIT_LINE and bool(CREDIT.match(text))
+
+
 # Where a page shares itself: 分享到： then the services' names.
 _SHARE_BAR = re.compile(
     r"^[\s【\[]*分享(?:到|至)?[\s:：】\]]*"

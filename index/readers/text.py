@@ -43,7 +43,7 @@ from index.htmltext import ATTACHMENT_KINDS, is_page_tools
 from index.identifiers import bracketed_doc_no, parse_doc_no, parse_index_no
 from index.labels import canonical_field, is_website, known_labels, line_pairs, map_fields
 from index.normalise import clean_body, normalise_validity, split_wall_of_text
-from index.pagefurniture import has_strong_mark, is_footer_line, is_tool_bar, opens_footer
+from index.pagefurniture import CREDIT, has_strong_mark, is_footer_line, is_tool_bar, opens_footer
 from index.publishers import is_organisation_name
 from index.readers import HEAD_BYTES, contained
 from index.readers._common import decode_head, text_encoding
@@ -1238,14 +1238,11 @@ def _without_trailing_labels(lines: list[str]) -> list[str]:
     return lines[start:] if start < len(lines) else lines
 
 
-_CREDIT = re.compile(r"(?:责任编辑|编辑|审核|审校|校对|作者|摄影|供稿|(?:手机)?扫码)\s*[:：]|手机扫码|扫码阅读")
-
-
 def _is_credit(line: str, labels: bool) -> bool:
-    """Whether a line is a credit or page tools (see _CREDIT), or with ``labels`` a metadata label line (the
-    text's own labels, 附件：…, are text)."""
+    """Whether a line is a credit or page tools (see index.pagefurniture.CREDIT), or with ``labels`` a metadata
+    label line (the text's own labels, 附件：…, are text)."""
     text = plain_line(line).strip()
-    if _CREDIT.match(text) or (text and _is_tools(text)):
+    if CREDIT.match(text) or (text and _is_tools(text)):
         return True
     return labels and any(canonical_field(label) not in _TEXT_FIELDS for label, _value in label_pairs(text))
 
