@@ -264,16 +264,32 @@ _WHOLLY_BRACKETED = re.compile(r"^[(（](?P<inside>[^()（）]*)[)）]$")
 def bracketed_doc_no(text: str) -> str | None:
     """What a 文号 field wholly in round brackets holds: the 文号 inside (``（国发〔2018〕43号）`` gives
     ``国发〔2018〕43号``), ``""`` where the brackets hold a note and no 文号 (``（2025年第一批常态分配通告）``,
-    ``（依据《居住证暂行条例》）``: an export's remark in the 文号 column), None where the text is not bracketed."""
+    ``（依据《居住证暂行条例》）``, ``（依据粤财社〔2026〕19号）``: an export's remark in the 文号 column, see
+    :func:`cites_basis`), None where the text is not bracketed."""
     match = _WHOLLY_BRACKETED.match(normalise_doc_no(text))
     if not match:
         return None
     inside = match["inside"].strip()
+    if cites_basis(inside):
+        return ""
     if parse_doc_no(inside):
         return normalise_doc_no(inside)
     if any(pattern.search(inside) for _form, pattern in _DOC_NO_FORMS):
         return None  # a 文号 with words around it: kept as written
     return ""
+
+
+# A note in a 文号 column citing the document a record rests on, not the record's own number: 依据粤财社〔2026〕19号,
+# 穗府办规〔2021〕14号为依据 (shizelengleng/ai-zhengce-tong data/官方文件表.csv: a page following a provincial notice).
+_CITES_BASIS = re.compile(r"^(?:依据|根据|按照|参照)\S|\S(?:为依据|为准)$")
+
+
+def cites_basis(text: str) -> bool:
+    """Whether a 文号 field's text (its brackets taken off) cites another document as what the record rests on
+    (依据…, …为依据) instead of giving the record's own 文号."""
+    note = normalise_doc_no(text).strip()
+    match = _WHOLLY_BRACKETED.match(note)
+    return bool(_CITES_BASIS.search(match["inside"].strip() if match else note))
 
 
 def doc_no_key(text: str) -> str:

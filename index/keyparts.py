@@ -150,13 +150,36 @@ def _piece_of_text(key: str) -> str | None:
     return None
 
 
+# Words a Chinese key puts before a field's label to say whose the labelled value is: the document's own (文档标题,
+# 出处链接: a RAG project's table of its sources, shizelengleng/ai-zhengce-tong data/官方文件表.csv, beside 关联条目,
+# the topic the document answers), as the label table's 文件标题 and 原文链接 are.
+_DOCUMENT_WORDS_BEFORE = ("文档", "文件", "原文", "出处", "公文", "政策")
+_DOCUMENT_LABEL_FIELDS = frozenset(("title", "url"))
+
+
+def _documents_label(key: str) -> str | None:
+    """``title`` or ``url`` for a Chinese key that is a word for the document (文档, 出处 …) and then a title's or a
+    link's label (标题, 链接): 文档标题, 出处链接; else None."""
+    from index.labels import canonical_field  # imported here: labels imports this module
+
+    stem = key.strip()
+    if canonical_field(stem) is not None:
+        return None  # a label the table holds (文件标题) is read as the table reads it
+    for word in _DOCUMENT_WORDS_BEFORE:
+        if stem.startswith(word) and len(stem) > len(word):
+            field = canonical_field(stem[len(word) :])
+            return field if field in _DOCUMENT_LABEL_FIELDS else None
+    return None
+
+
 @lru_cache(maxsize=65536)  # exports repeat their keys on every record
 def field_by_parts(key: str) -> str | None:
     """The canonical field a key names by its last word, or None (see the module's rules). ASCII keys of two or
-    more words are read so, and a Chinese key that names a piece of a text (正文片段: the body); the value must
-    still be :func:`plausible`."""
+    more words are read so, a Chinese key that names a piece of a text (正文片段: the body), and one that is a word
+    for the document before a title's or a link's label (文档标题, 出处链接); the value must still be
+    :func:`plausible`."""
     if not key.isascii():
-        return _piece_of_text(key)
+        return _piece_of_text(key) or _documents_label(key)
     words = key_words(key)
     if len(words) == 1 and words[0] in _OFFICE_KEYS:
         return "publisher"  # department: 中共山西省中条山国有林管理局委员会
@@ -204,7 +227,7 @@ def plausible(field: str, value: Any, key: str = "") -> bool:
         return field in ("pub_date", "written_date") and is_date(value) and not isinstance(value, bool)
     text = value.strip()
     if field == "title":
-        if key and key_words(key)[-1] in _TITLE_WORDS:
+        if key and (key_words(key)[-1] in _TITLE_WORDS or (not key.isascii() and _documents_label(key) == "title")):
             return is_title_line(text)
         return is_title(text)
     if field == "body":
@@ -224,6 +247,20 @@ def plausible(field: str, value: Any, key: str = "") -> bool:
     if field == "category":
         return is_class_name(text)
     return True
+
+
+# A bracketed note closing a value (广州市人力资源和社会保障局（广州市人民政府门户发布）).
+_TRAILING_NOTE = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
+
+
+def without_note(field: str, value: Any) -> Any:
+    """A publisher read by its key's words without the note in brackets closing it, where the value is no body's
+    name with it and is one without it (广州市人民政府门户（市医保局供稿）: who wrote the page, where it was published;
+    商务部、国家发展和改革委员会（国务院办公厅转发）); any other value as it is."""
+    if field != "publisher" or not isinstance(value, str) or plausible(field, value):
+        return value
+    named = _TRAILING_NOTE.sub("", value.strip())
+    return named if named and plausible(field, named) else value
 
 
 def is_class_name(text: str) -> bool:

@@ -13,7 +13,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from index.htmltext import is_page_tools
-from index.keyparts import field_by_parts, fields_by_value, plausible
+from index.keyparts import field_by_parts, fields_by_value, plausible, without_note
 from index.placeholders import PLACEHOLDER_FIELDS, is_placeholder
 
 # canonical name → labels (Chinese labels from ../shared/docs/disclosure-metadata.md,
@@ -573,7 +573,8 @@ def map_fields(items: Iterable[tuple[str, Any]], guess: bool = False) -> tuple[d
         if name is None:
             part = field_by_parts(label) if guess else None
             if part is not None and not _empty(value):
-                unlabelled = without_own_label(value, part)  # 来源：国务院办公厅 under publishDepartment
+                # 来源：国务院办公厅 under publishDepartment; 广州市人民政府门户（市医保局供稿） under docAgency
+                unlabelled = without_note(part, without_own_label(value, part))
                 if plausible(part, _as_read(part, unlabelled), label):
                     if part not in ranked or _PARTS_RANK < ranked[part][0]:
                         ranked[part] = (_PARTS_RANK, unlabelled)

@@ -25,6 +25,7 @@ from index.fieldvalues import field_values
 from index.htmltext import ATTACHMENT_KINDS, NOT_AFTER_A_LABEL, html_to_text, is_page_tools
 from index.identifiers import (
     bracketed_doc_no,
+    cites_basis,
     normalise_doc_no,
     parse_index_no,
     promulgation_doc_no,
@@ -633,6 +634,8 @@ def doc_no_step(raw: Any, body: str) -> Step[tuple[str, str]]:
     doc_no = normalise_doc_no(clean_line(raw))
     findings = []
     inside = bracketed_doc_no(doc_no)
+    if inside is None and cites_basis(doc_no):
+        inside = ""  # 穗府办规〔2021〕14号为依据: the number of the document the record rests on
     if inside == "":
         findings.append(Finding("doc_no_note", "doc_no", f"文号栏是说明而非文号（no 文号, a note: {doc_no}）"))
     doc_no = doc_no if inside is None else inside

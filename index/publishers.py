@@ -126,7 +126,7 @@ def resolve_publishers(
 
 # A page's 来源 may name the office's website (来源：发展改革委网站) or its account on the site's CMS (来源：仁化住房和
 # 城乡规划建设局管理员): the office published it, not the site or its administrator.
-_WEBSITE = re.compile(r"(?:(?:门户)?网站|管理员)$")
+_WEBSITE = re.compile(r"(?:(?:门户)?网站|门户|管理员)$")
 
 
 def office_of_website(name: str) -> str:

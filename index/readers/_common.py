@@ -175,11 +175,14 @@ def _with_page_dump(fields: dict[str, Any], source: str, item: Mapping[str, Any]
         page = _parsed_page(body, source, fields)
     elif body and sum(mark in body for mark in _FOOTER_MARKS) >= 2:
         from index.htmltext import html_to_text
-        from index.readers.text import page_dump_record
+        from index.readers.text import page_dump_record, without_dump_frame
 
         if _MARKUP.match(body):  # the dump's lines as a crawler wrapped them, one paragraph each (escaped once more)
             body = html_to_text(html.unescape(body) if body.lstrip().startswith("&lt;") else body)
         page = page_dump_record(body, source, limits.current())
+        if page is None and (framed := without_dump_frame(body)) != body:
+            body = framed  # a page's last slice, cut mid-text above its footer: the record's keys give the rest
+            fields = {**fields, "body": body}
     elif (
         body
         and not _MARKUP.match(body)

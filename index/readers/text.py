@@ -1610,8 +1610,19 @@ def _without_file_list(lines: list[str]) -> tuple[list[str], list[str]]:
             lines = [*lines[:i], marked.group(1), *lines[i + 1 :]]  # the link's text, its 点击打开 no part of it
             names.append(marked.group(1))
         elif _FILE_NAME.fullmatch(text):
-            names.append(text)
+            names.append(_listed_name(text))
     return lines, list(dict.fromkeys(names))
+
+
+# The 附件 label a page prints before a download's link on its line (附件：《…》的解释说明.pdf, 附件2：….doc).
+_FILE_LABEL = re.compile(r"^(?:相关)?附\s*件\s*[0-9０-９一二三四五六七八九十]*\s*[:：]\s*")
+
+
+def _listed_name(line: str) -> str:
+    """A download's name as its line gives it, without the 附件： label before the link (the page's, not the
+    file's: xjb.nea.gov.cn's 附件：《新疆电力辅助服务市场运营规则（试行）》的解释说明.pdf)."""
+    name = _FILE_LABEL.sub("", line, count=1)
+    return name if name != line and _FILE_NAME.fullmatch(name) else line
 
 
 # A download link a page marks as one in its text: 关于…的函（点击打开）, 附件1（点击下载）.
@@ -2089,6 +2100,18 @@ def _signed_fields(text: str, fields: dict[str, object]) -> dict[str, object]:
     if written and not fields.get("written_date"):
         found["written_date"] = written
     return found
+
+
+def without_dump_frame(text: str) -> str:
+    """A slice of a page's text dump without the page's frame it carries, as :func:`page_dump_record` cuts it from
+    a whole dump (the 字体 switch; the footer from its first tool line or footer link on, where only a footer's
+    lines follow: see _without_page_frame); the text unchanged where it carries none. A RAG project's last chunk of
+    a page opens mid-text, with no title line or head for :func:`page_dump_record` to read, and ends in the site's
+    footer (YushenSun/china-policy-intelligence-rag's chunk_text: …本办法自2023年8月15日起施行。 关闭 中央网络安全和
+    信息化委员会办公室 … 京ICP备14042428号 …): its text ends where the document's does."""
+    lines = text.split("\n")
+    kept = _without_page_frame(lines)
+    return text if len(kept) == len(lines) else "\n".join(kept).rstrip()
 
 
 def page_dump_record(text: str, source: str, bounds: limits.Limits, footer: bool = True) -> RawRecord | None:
