@@ -130,6 +130,9 @@ def key_words(key: str) -> list[str]:
         if last.endswith(ending) and len(last) - len(ending) >= 2:
             words[-1:] = [last[: -len(ending)], ending]
             break
+    else:
+        if endings is _GLUED_ENDINGS and last.endswith("edat") and len(last) > 6:
+            words[-1:] = [last[:-2], "at"]  # PUBLISHEDAT: publishedAt upper-cased, its event's participle, then At
     return words
 
 

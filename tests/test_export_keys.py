@@ -394,6 +394,9 @@ def test_a_java_date_object_is_a_date(tmp_path):
         ("enpcontent", "为进一步加强管理，现将有关事项通知如下。", "body"),
         # 拉萨 search (spider-gov db/Lasa_db.py: datas[].SysTime.fullDate)
         ("fullDate", "2022-08-09", "pub_date"),
+        # A policy radar's items (immortalyubai/hubei-policy-radar policy-data.json: publishedAt), upper-cased by an
+        # export: the participle and At glued into one word
+        ("PUBLISHEDAT", "2025-03-14", "pub_date"),
         # Pinyin initials glued to a qualifier: 政策文件标题, 信息发布日期; a 文号 key only with a 文号 in it.
         ("zcwjbt", "关于做好2024年春耕生产工作的通知", "title"),
         ("xxfbrq", "2024-02-01", "pub_date"),
