@@ -12,6 +12,7 @@ import re
 from collections.abc import Generator, Iterator
 from pathlib import Path
 
+from index.keyparts import field_by_parts, plausible
 from index.limits import Limits
 from index.readers import contained
 from index.readers._common import (
@@ -255,6 +256,17 @@ def _record(path: Path, item: object, locator: str) -> RawRecord | ReadError:
     return record_from_mapping(item, str(path), locator)
 
 
+def _titled(item: dict) -> bool:
+    """Whether an object's own keys name its title or its body by their words (``infoTitle``, ``zwContent``:
+    :func:`index.keyparts.field_by_parts`), with a value that can be one: a record of a camelCase API whose lists
+    (its ``sourceLinks`` of {label, url}) are its parts, not the file's records."""
+    return any(
+        field_by_parts(str(key)) in ("title", "body") and plausible(field_by_parts(str(key)) or "", value, str(key))
+        for key, value in item.items()
+        if isinstance(value, str) and value.strip()
+    )
+
+
 def _elements(path: Path, item: object, locator: str, max_nesting: int) -> Iterator[RawRecord | ReadError]:
     """The records one element of a top-level array gives: itself, where it is a document; else the records it
     holds, where it is a saved API response (a crawler's array of result pages: ``[{"page": 1, "data": {"list":
@@ -264,7 +276,7 @@ def _elements(path: Path, item: object, locator: str, max_nesting: int) -> Itera
             yield from _elements(path, inner, f"{locator} record {number}", max_nesting - 1)
         return
     record = _record(path, item, locator)
-    if not isinstance(item, dict) or holds_document(mapping_fields(item, guess=False)):
+    if not isinstance(item, dict) or holds_document(mapping_fields(item, guess=False)) or _titled(item):
         yield record  # an array's element is a record where its labels give a title or a body, at any depth
         return
     found = documents_in(item, max_nesting)
