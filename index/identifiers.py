@@ -276,6 +276,17 @@ def bracketed_doc_no(text: str) -> str | None:
     return ""
 
 
+# What a document rests on, named in an export's 文号 column instead of its own 文号: （依据粤财社〔2026〕19号）,
+# 穗府办规〔2021〕14号为依据 (shizelengleng/ai-zhengce-tong's documents.json). No 文号 is written with these words.
+_BASIS = re.compile(r"依据|^[(（]?\s*(?:根据|按照)")
+
+
+def cites_basis(text: str) -> bool:
+    """Whether a 文号 field is a note citing the document's basis (another document's 文号, ``依据…``,
+    ``…为依据``, ``根据…``) rather than the document's own 文号."""
+    return bool(_BASIS.search(normalise_doc_no(text)))
+
+
 def doc_no_key(text: str) -> str:
     """The lookup key of a 文号 as written or typed: the same for every written form of one 文号.
 

@@ -25,6 +25,7 @@ from index.fieldvalues import field_values
 from index.htmltext import ATTACHMENT_KINDS, NOT_AFTER_A_LABEL, html_to_text, is_page_tools
 from index.identifiers import (
     bracketed_doc_no,
+    cites_basis,
     normalise_doc_no,
     parse_index_no,
     promulgation_doc_no,
@@ -603,8 +604,9 @@ def doc_no_step(raw: Any, body: str) -> Step[tuple[str, str]]:
     doc_no = normalise_doc_no(clean_line(raw))
     findings = []
     inside = bracketed_doc_no(doc_no)
-    if inside == "":
+    if inside == "" or (doc_no and cites_basis(doc_no)):  # a remark, or the 文号 of what the document rests on
         findings.append(Finding("doc_no_note", "doc_no", f"文号栏是说明而非文号（no 文号, a note: {doc_no}）"))
+        inside = ""
     doc_no = doc_no if inside is None else inside
     glued, rest = split_leading_doc_no(body)
     if not glued and not doc_no and (promulgated := _promulgation_doc_no(body)):
