@@ -95,3 +95,25 @@ def test_a_line_printed_twice_is_heading_only_where_the_title_or_doc_no_shows_on
     assert page_text_fields(body, fields)["body"].startswith("各区人民政府：")
     other = {**fields, "doc_no": "穗府办规〔2023〕1号"}  # neither the title nor the 文号: the body stays as it is
     assert "body" not in page_text_fields(body, other)
+
+
+@real_inputs
+def test_a_source_line_under_the_date_line_opening_a_records_text_is_metadata():
+    """S-ummmer/gov-crawler-0605's result.csv keeps a page's text from its head: 发布时间：2025-07-08, 来源：中国政府网,
+    the 字号 bar, then the 文号 alone over the 意见. The 来源 line continues the head the date line opens (a weak
+    label alone would be text), so the 文号 under it opens the text and is the record's."""
+    [(entry, outcome)] = [item for item in tune_records("pages/summer-result-csv-1.csv.gz") if item[0]["record"] == 4]
+    assert not outcome.error, outcome.error
+    assert same("doc_no", entry["expected"]["doc_no"], outcome.values["doc_no"]), outcome.values["doc_no"]
+
+
+def test_a_weak_label_is_metadata_only_under_metadata_and_only_with_a_short_value():
+    from index.normalise import body_metadata_step
+
+    head = "发布时间：2025-07-08\n\n来源：中国政府网\n\n国办发〔2025〕24号\n\n各省人民政府："
+    fields, _heading, body = body_metadata_step(head)[0]
+    assert fields["pub_date"] == "2025-07-08" and body.startswith("国办发〔2025〕24号")
+    alone = "来源：中国政府网\n\n国办发〔2025〕24号"  # no metadata over it: a weak label may open the text
+    assert body_metadata_step(alone)[0][2] == alone
+    sentence = "发布时间：2025-07-08\n\n来源：本次调查覆盖全省。\n\n正文"
+    assert body_metadata_step(sentence)[0][2].startswith("来源：本次调查覆盖全省。")
