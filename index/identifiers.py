@@ -279,14 +279,15 @@ def bracketed_doc_no(text: str) -> str | None:
     return ""
 
 
-# A note in a 文号 column citing the document a record rests on, not the record's own number: 依据粤财社〔2026〕19号,
-# 穗府办规〔2021〕14号为依据 (shizelengleng/ai-zhengce-tong data/官方文件表.csv: a page following a provincial notice).
-_CITES_BASIS = re.compile(r"^(?:依据|根据|按照|参照)\S|\S(?:为依据|为准)$")
+# A note in a 文号 column citing the document a record rests on, not the record's own number:
+# （依据粤财社〔2026〕19号）, 穗府办规〔2021〕14号为依据 (shizelengleng/ai-zhengce-tong: data/官方文件表.csv, a page
+# following a provincial notice, and data/documents.json). No 文号 is written with these words.
+_CITES_BASIS = re.compile(r"依据|为准$|^(?:根据|按照|参照)\S")
 
 
 def cites_basis(text: str) -> bool:
     """Whether a 文号 field's text (its brackets taken off) cites another document as what the record rests on
-    (依据…, …为依据) instead of giving the record's own 文号."""
+    (依据…, …为依据, 根据…) instead of giving the record's own 文号."""
     note = normalise_doc_no(text).strip()
     match = _WHOLLY_BRACKETED.match(note)
     return bool(_CITES_BASIS.search(match["inside"].strip() if match else note))

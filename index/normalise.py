@@ -635,7 +635,7 @@ def doc_no_step(raw: Any, body: str) -> Step[tuple[str, str]]:
     findings = []
     inside = bracketed_doc_no(doc_no)
     if inside is None and cites_basis(doc_no):
-        inside = ""  # 穗府办规〔2021〕14号为依据: the number of the document the record rests on
+        inside = ""  # 穗府办规〔2021〕14号为依据, （依据粤财社〔2026〕19号）: the number of what the record rests on
     if inside == "":
         findings.append(Finding("doc_no_note", "doc_no", f"文号栏是说明而非文号（no 文号, a note: {doc_no}）"))
     doc_no = doc_no if inside is None else inside
@@ -892,7 +892,7 @@ def body_metadata_step(body: str) -> Step[tuple[dict[str, Any], str, str]]:
         start = 0
     pairs: list[tuple[str, str]] = []
     i = start
-    while i < len(paragraphs) and (found := _metadata_at(paragraphs, i)):
+    while i < len(paragraphs) and (found := _metadata_at(paragraphs, i, continued=bool(pairs))):
         found_pairs, used = found
         pairs += found_pairs
         i += used
@@ -944,11 +944,12 @@ def _is_heading(line: str) -> bool:
     return len(line) <= _MAX_HEADING and not line.endswith(("：", ":", "。", "，", "；", ";"))
 
 
-def _metadata_at(paragraphs: list[str], i: int) -> tuple[list[tuple[str, str]], int] | None:
-    """The metadata pairs of paragraph ``i`` and how many paragraphs they take, or None if it is text."""
+def _metadata_at(paragraphs: list[str], i: int, continued: bool = False) -> tuple[list[tuple[str, str]], int] | None:
+    """The metadata pairs of paragraph ``i`` and how many paragraphs they take, or None if it is text;
+    ``continued``: the paragraphs before it are metadata (see :func:`_metadata_pairs`)."""
     if i >= len(paragraphs):
         return None
-    pairs = _metadata_pairs(paragraphs[i])
+    pairs = _metadata_pairs(paragraphs[i], continued)
     if pairs:
         return pairs, 1
     if (weak := _weak_metadata(paragraphs[i])) and (beside := _metadata_at(paragraphs, i + 1)):
@@ -980,17 +981,24 @@ def _weak_metadata(line: str) -> list[tuple[str, str]]:
     return pairs if known and all(label_key(label) in WEAK_LABELS for label in known) else []
 
 
-def _metadata_pairs(line: str) -> list[tuple[str, str]]:
+def _metadata_pairs(line: str, continued: bool = False) -> list[tuple[str, str]]:
     """A line's label/value pairs if the line is metadata: it starts with a label, every value is short,
     and it holds a label that is never body text (索引号, 发布机构 …), two known labels, or a date under
-    a date label (时间：2018-04-10). Otherwise []."""
+    a date label (时间：2018-04-10); or, ``continued`` under metadata already lifted, a known label that may
+    open body text too (来源：中国政府网 under 发布时间：2025-07-08: S-ummmer/gov-crawler-0605's page texts) with a
+    short value that is no sentence. Otherwise []."""
     pairs = line_pairs(line, unknown=True)
     known = [(label, value) for label, value in pairs if canonical_field(label) not in (None, *_LIFTED_FIELDS_SKIPPED)]
     if not known or any(len(value) > _MAX_META_VALUE for _, value in pairs):
         return []
     strong = any(label_key(label) not in WEAK_LABELS for label, _ in known)
     dated = any(canonical_field(label) in ("pub_date", "written_date") and iso_date(value) for label, value in known)
-    return pairs if strong or len(known) >= 2 or dated else []
+    short = all(len(value) <= _MAX_HEADING_VALUE and not _SENTENCE_END.search(value) for _, value in pairs)
+    return pairs if strong or len(known) >= 2 or dated or (continued and short) else []
+
+
+_MAX_HEADING_VALUE = 40  # characters of a weak label's value under a page's metadata: a name or a date, no text
+_SENTENCE_END = re.compile(r"[。！？；]")
 
 
 # 有效性 values as sites write them, by what they mean; the first group a value names wins

@@ -34,10 +34,17 @@ _JOINT = re.compile(r"\s*[，,、；;]\s*|\s+")
 _SECOND_NAME = re.compile(r"^(.+?)\s*[（(]([^（）()]+)[）)]$")
 
 
+# A note in brackets after a publisher's name on where or how the page came out, no second name of the body:
+# 广州市人力资源和社会保障局（广州市人民政府门户发布）, 广州市人民政府门户（市医保局供稿）, …（省医保局解读）
+# (shizelengleng/ai-zhengce-tong's documents.json ``source``).
+_PUBLICATION_NOTE = re.compile(r"\s*[（(][^（）()]*(?:发布|供稿|解读)[）)]$")
+
+
 def is_organisation_name(text: str) -> bool:
     """Whether ``text`` reads as the name of a government body or its site, not a document's title; a name
-    with the body's other name in brackets after it counts where both read so."""
-    text = text.strip()
+    with the body's other name in brackets after it counts where both read so, and one with a note on the page's
+    publication after it (``（广州市人民政府门户发布）``) as the name before the note."""
+    text = _PUBLICATION_NOTE.sub("", text.strip())
     if not 2 <= len(text) <= _MAX_NAME or "关于" in text:
         return False
     if two := _SECOND_NAME.match(text):
@@ -107,9 +114,10 @@ def split_publishers(text: str) -> list[str]:
     """Joint issuers, one name each (北京市卫生健康委员会，北京市中医管理局 → two); a single name as it is.
 
     A name is only split where every part reads as an organisation's name, so 国务院 办公厅 or a
-    name with a comma inside a bracket stays whole.
+    name with a comma inside a bracket stays whole. A note on the page's publication in brackets after the
+    names (``（广州市人民政府门户发布）``, ``（市医保局供稿）``) is no part of them.
     """
-    text = text.strip()
+    text = _PUBLICATION_NOTE.sub("", text.strip())
     parts = [part for part in _JOINT.split(text) if part]
     if len(parts) > 1 and all(is_organisation_name(part) for part in parts):
         return list(dict.fromkeys(parts))

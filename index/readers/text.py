@@ -971,7 +971,11 @@ def _names(text: str) -> list[str]:
 def _is_heading_piece(text: str, title: str) -> bool:
     """Whether a line is the title or a piece of it (the heading printed over several lines), the page's heading
     and the label's title compared by their letters: width, spaces and punctuation aside (（摘要） and (摘要), a
-    heading's 、 the label leaves out), and a letter or two the heading prints otherwise (○ for 〇) allowed."""
+    heading's 、 the label leaves out), and a letter or two the heading prints otherwise (○ for 〇) allowed. A line
+    opening with its section's number (一、2025年发放情况 under 广州市残疾人两项补贴2025年发放情况和…) is the text's
+    own heading, whatever words it shares with the title."""
+    if _SECTION_NUMBER.match(text):
+        return False
     whole = _letters(title)
     if _han_count(text[: 2 * len(whole) + 1]) > len(whole) or _han_count(text) > len(whole):
         return False  # more Chinese characters than the title has letters (NFKC keeps each one: no piece of it)
@@ -987,6 +991,10 @@ def _is_heading_piece(text: str, title: str) -> bool:
 
 
 _PIECE_SHARE = 0.85
+# A section's number opening its heading: 一、 （一） (一) 第一章 第二部分. No document's title opens so.
+_SECTION_NUMBER = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]{1,3}\s*、|[（(][一二三四五六七八九十]{1,3}[)）]|第[一二三四五六七八九十百]+(?:章|部分|节))"
+)
 _NOT_LETTERS = re.compile(r"[\s\W_]+")
 
 
@@ -2033,7 +2041,10 @@ def page_text_fields(body: str, fields: dict[str, object], signed_text: str = ""
     the 索引号 unlabelled, the title, the 文号, the 【字体：大 中 小】 bar; some pages print them twice). Where the
     body's first lines (at most _MAX_ECHO, the page's breadcrumb and links over its heading besides:
     :func:`_is_over_heading`) are such lines and the title or the record's 文号 is among them, the text starts after
-    them, and the 索引号 and 文号 they print fill those fields where the record gives none. Whatever the body opens
+    them, and the 索引号 and 文号 they print fill those fields where the record gives none. A line the head prints
+    twice is the page's heading too, where the record's title is not the page's (a RAG project's own label over a
+    repost's ``（转载）…的通知``, printed three times: shizelengleng/ai-zhengce-tong's documents.json), though it
+    alone shows no heading. Whatever the body opens
     with, the signature in its text (:func:`signature`, read by the paragraphs the body will show:
     :func:`index.normalise.clean_body`, a body exported as one line split at its paragraphs' indents) gives its
     publisher and 成文日期 where the record gives none; never where the text opens as a news report (9月25日，… ;
@@ -2047,6 +2058,7 @@ def page_text_fields(body: str, fields: dict[str, object], signed_text: str = ""
     record_doc_no = _no_space("".join(map(str, given)) if isinstance(given, list) else str(given))  # getall()'s list
     lines = body.split("\n", _HEAD_LINES)  # the head's lines (blank ones among them), the rest in the last
     head = lines if len(lines) <= _HEAD_LINES else lines[:-1]
+    printed = [plain_line(line).strip() for line in head[:_MAX_ECHO]]
     found: dict[str, object] = {}
     echoed, start, seen = False, 0, 0
     for i, line in enumerate(head):
@@ -2060,6 +2072,8 @@ def page_text_fields(body: str, fields: dict[str, object], signed_text: str = ""
             break
         if _is_heading_piece(text, title) and not _is_prose(text):
             echoed = True
+        elif printed.count(text) > 1 and not _is_prose(text):
+            pass  # the page's own heading printed twice over, where the record's title is the project's label
         elif (index_no := parse_index_no(text)) is not None and index_no.variant != "unrecognised":
             found.setdefault("index_no", text)
         elif doc_no := _doc_no_of_line(text):
