@@ -27,6 +27,10 @@ UNHEADED = [
     "pages/read22-jiangxi-art_4969_1495208.txt.gz",  # addressees, measures, the date alone under the last sentence
     "pages/read22-jiangxi-art_5400_1495569.txt.gz",  # addressees, a notice, 附件：1. 2. 3., the issuer over the date
     "pages/read22-jiangxi-art_18830_1508831.txt.gz",  # a sentence first, 特此通告。, the issuer over the date
+    # added after the first fixes, read unseen: the addressees over a line ending in a colon (…研究，决定：), a
+    # Party body signing (中共…党组); the addressees and a notice signed by its 局 with （此件主动公开） under the date
+    "pages/read22-jiangxi-art_14075_1574386.txt.gz",
+    "pages/read22-jiangxi-art_5408_1506675.txt.gz",
 ]
 
 

@@ -1927,14 +1927,10 @@ def _without_marked_foot(lines: list[str]) -> list[str]:
 
 
 def _unheaded_start(lines: list[str]) -> int:
-    """Where a 公文's text without its heading (:func:`_is_unheaded_document`) starts in ``lines``: at its
-    addressees' line just over its first sentence (``各有关单位：``), else at that sentence; what stands above (a
-    crawler's log lines, a page's navigation) is none of it."""
-    first = next((i for i, line in enumerate(lines) if _is_prose(line)), 0)
-    above = next((i for i in range(first - 1, -1, -1) if lines[i].strip()), None)
-    if above is not None and _is_addressees(lines[above]):
-        return above
-    return first
+    """Where a 公文's text without its heading (:func:`_is_unheaded_document`) starts in ``lines``: at its first
+    line that is its addressees (``各有关单位：``) or a sentence, the lines that open with a colon (…研究，决定：) under
+    the addressees included; what stands above (a crawler's log lines, a page's navigation) is none of it."""
+    return next((i for i, line in enumerate(lines) if _is_addressees(line) or _is_prose(line)), 0)
 
 
 def _is_addressees(line: str) -> bool:
