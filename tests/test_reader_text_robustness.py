@@ -277,9 +277,8 @@ def test_a_label_row_drawn_as_cells_under_list_items_keeps_every_field(tmp_path,
 # dx-pagetext-1's only heading is 说 明 (two letters, spaced): without its label table no line reads as a title.
 # text11-xam-kjj-1 is a gazette issue's page: without its 来源 line the only heading that names a document is its
 # first document's (…的决定), and nothing says the page is the issue's.
-# pages15-govcn-pagetext-55 letterspaces its title over three lines (国 务 院 批 转 / 国家计委关于… /
-# 区 域 规 划 纲 要 的 通 知): without its label table only the last two are read, the spaces kept (a known fault,
-# round 11, not yet fixed).
+# (pages15-govcn-pagetext-55, which letterspaces its title over three lines, 国 务 院 批 转 / 国家计委关于… /
+# 区 域 规 划 纲 要 的 通 知, was here until round 14 read such lines as a heading's: text._unspread.)
 # pages17-fjb-nea-7 and -8 print no text (nothing, or the heading again as a download's words): without their date
 # and 来源 lines a title is all that is left, no page (a title line without text under it is none, by design).
 # read22-jiangxi-art_18825_1496018 is a page's text box alone with no addressees and no signature (稿源 / 通讯员
@@ -292,7 +291,6 @@ _WITHOUT_LABELS_EXCEPT = {
     "pages/govcn-zck-2.txt.gz",
     "pages/dx-pagetext-1.txt.gz",
     "pages/text11-xam-kjj-1.txt.gz",
-    "pages/pages15-govcn-pagetext-55.txt.gz",
 }
 _KEY_EXPORT = "crawler text export"
 TITLE_AND_TEXT = {"title", "body_head", "body_tail"}

@@ -1712,7 +1712,7 @@ def plain_title(lines: list[str], strict: bool = False) -> tuple[int, str] | Non
             return heading
         parts = browser_title_parts(text)
         # a heading set after its 文号 and an underscore (发改能源规〔2025〕411号_…的通知) is no 标题_网站 pair
-        candidate = text if len(parts) > 1 and _doc_no_of_line(parts[0]) else parts[0]
+        candidate = _unspread(text if len(parts) > 1 and _doc_no_of_line(parts[0]) else parts[0])
         if _is_short_title(candidate) and _note_under(lines, i):
             return i, candidate  # 护士条例 over its 题注
         if not _is_title_like(candidate) or _in_list(lines, i):
@@ -1836,10 +1836,10 @@ def _heading_pieces(
     texts = [line for line in above if line.strip()]
     while texts and len(pieces) < _MAX_HEADING_LINES:
         raw = texts.pop()
-        text = _unspread(plain_line(raw).strip())
+        text = _unspread(spread := plain_line(raw).strip())
         closes = _unclosed("".join(pieces), opened=False)
         continues = (
-            _is_title_like(text)
+            _is_title_like(text, _SHORT_TITLE_MIN_HAN if text != spread else _TITLE_MIN_HAN)  # 国 务 院 批 转
             and not _BAR.search(text)
             and not _TITLE_END.search(_no_space(text))
             and not (_names(text) and not (issuer and pieces[0].startswith("关于")))
@@ -1857,15 +1857,21 @@ def _heading_pieces(
 _LINK_ROW_PARTS = 3
 
 
-# A heading's first line with its letters spread apart up to its 关于 (国 务 院 印 发 关 于 / 深化…方案的通知): one
-# letter between spaces each, as a menu of short words never ends.
-_SPREAD_TO_ABOUT = re.compile(r"(?:[\u4e00-\u9fff][ \u3000]+)+关[ \u3000]+于")
+# A line of letters spread apart, one between spaces each (国 务 院 印 发 关 于, 区 域 规 划 纲 要 的 通 知).
+_SPREAD = re.compile(r"(?:[\u4e00-\u9fff][ \u3000]+){2,}[\u4e00-\u9fff]")
+# How a heading's line over the rest of it ends: its 关于, or the verb of a notice that forwards or issues
+# (国 务 院 批 转 / 国家计委关于… / …纲 要 的 通 知).
+_HEADING_VERB_END = re.compile(r"(?:关于|批转|转发|印发)$")
 
 
 def _unspread(text: str) -> str:
-    """A heading's line whose letters a page spread apart up to its 关于 (_SPREAD_TO_ABOUT) with its spaces taken
-    out; any other line as it is (a menu spread the same way, ``首 页 政 务 公 开``, stays a row of links)."""
-    return _no_space(text) if _SPREAD_TO_ABOUT.fullmatch(text) else text
+    """A heading's line whose letters a page spread apart (_SPREAD) with its spaces taken out, where it reads as a
+    heading's: ending in its 关于 or a forwarding verb (_HEADING_VERB_END), or in a document kind (_TITLE_END); any
+    other line as it is (a menu spread the same way, ``首 页 政 务 公 开``, stays a row of links)."""
+    if not _SPREAD.fullmatch(text):
+        return text
+    joined = _no_space(text)
+    return joined if _HEADING_VERB_END.search(joined) or _TITLE_END.search(joined) else text
 
 
 def _is_link_row(text: str) -> bool:
