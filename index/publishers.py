@@ -18,9 +18,11 @@ from pathlib import Path
 DEFAULT_TABLE = Path(__file__).parent / "data" / "publishers.tsv"
 
 # How the names of Chinese government bodies end (宿迁市民政局, 国务院办公厅, 宿迁市人民政府门户网站), 议事协调机构
-# included (中央应对新型冠状病毒感染肺炎疫情工作领导小组, gov.cn 政策文件库's 发文机关).
+# included (中央应对新型冠状病毒感染肺炎疫情工作领导小组, gov.cn 政策文件库's 发文机关), and the Party bodies that
+# issue 公文 too (中共江西省市场监督管理局党组, …党委, …党工委: GB/T 9704-2012 covers 党政机关公文).
 _ORGANISATION_END = re.compile(
-    r"(?:人民政府|政府|门户网站|政府网|网站|办公厅|办公室|委员会|管理局|总局|局|厅|委|办|署|院|中心|部|会|所|站|队|处|科|领导小组|工作组)$"
+    r"(?:人民政府|政府|门户网站|政府网|网站|办公厅|办公室|委员会|管理局|总局|局|厅|委|办|署|院|中心|部|会|所|站|队|处|科|"
+    r"领导小组|工作组|党组|党委|党工委)$"
 )
 _MAX_NAME = 30
 # Administrative levels a short name starts with, meaning "this place's": 市民政局, 县教育局, 省财政厅.

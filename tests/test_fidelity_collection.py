@@ -67,7 +67,10 @@ def test_splits_are_by_site(pages):
 def test_expected_values_name_known_fields(pages):
     for entry in pages:
         assert set(entry["expected"]) <= set(FIELDS), entry["file"]
-        assert entry["expected"].get("title"), f"{entry['file']}: every page has a title"
+        # every page has a title, except a text its crawler kept without one (its family says "no title"): its
+        # title is then not judged (read22's #zoom texts: the other fields are read from the text)
+        untitled = "no title" in entry["family"] and entry["expected"].get("title") is None
+        assert entry["expected"].get("title") or untitled, f"{entry['file']}: every page has a title"
 
 
 def test_split_of_is_deterministic_and_uses_both_splits():

@@ -220,6 +220,15 @@ def test_every_two_variations_combined_keep_every_field(tmp_path, baseline, firs
     assert not wrong, wrong
 
 
+# A known fault (round 14, on main since before round 13; drawn once the collection's new pages changed the draws):
+# pages17-gzpec-4 is a page dump ending in its site's footer, so "a related-reading list under the text" lands
+# among the footer's links (after 政策法规, which _after_footer_link takes for a footer's), and with a second footer
+# appended the 相关附件 list no longer ends the text: its names are read from the body's file-name lines, without
+# their 附件1： (and, cutting the list out before the footer links instead, the body's head goes wrong). Kept out of
+# the drawn cases above and held by the xfail test below it, so that the fault stays in sight until it is fixed.
+_COMBINED_EXCEPT = {"pages/pages17-gzpec-4.txt.gz"}
+
+
 # Derandomized in `make test` (the same draws every run and no example database, so that CI's verdict is the code's,
 # not the draw's: drawn afresh, xjb-nea-2 with a label row as table cells and as a list item lost its body_tail in
 # some runs on main); `make hunt` draws afresh and PORTAL_HUNT times as many.
@@ -232,10 +241,19 @@ def test_every_two_variations_combined_keep_every_field(tmp_path, baseline, firs
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
-    entry=st.sampled_from(TUNE_TEXT),
+    entry=st.sampled_from([entry for entry in TUNE_TEXT if entry["file"] not in _COMBINED_EXCEPT]),
     variations=st.lists(st.sampled_from(_COMBINABLE), min_size=2, max_size=4, unique=True),
 )
 def test_variations_combined_keep_every_field(tmp_path, baseline, entry, variations):
+    values, _codes = read_values(tmp_path, file_name(entry), varied(entry, variations))
+    assert not baseline[entry["file"]] - right_fields(entry, values), values
+
+
+@real_inputs
+@pytest.mark.xfail(strict=True, reason="known fault: a related list among a page dump's footer links, then a footer")
+def test_a_related_list_among_the_footer_links_then_a_footer_keeps_the_attachments(tmp_path, baseline):
+    [entry] = [entry for entry in TUNE_TEXT if entry["file"] in _COMBINED_EXCEPT]
+    variations = ["a site footer appended", "a related-reading list under the text"]
     values, _codes = read_values(tmp_path, file_name(entry), varied(entry, variations))
     assert not baseline[entry["file"]] - right_fields(entry, values), values
 
@@ -277,19 +295,20 @@ def test_a_label_row_drawn_as_cells_under_list_items_keeps_every_field(tmp_path,
 # dx-pagetext-1's only heading is 说 明 (two letters, spaced): without its label table no line reads as a title.
 # text11-xam-kjj-1 is a gazette issue's page: without its 来源 line the only heading that names a document is its
 # first document's (…的决定), and nothing says the page is the issue's.
-# pages15-govcn-pagetext-55 letterspaces its title over three lines (国 务 院 批 转 / 国家计委关于… /
-# 区 域 规 划 纲 要 的 通 知): without its label table only the last two are read, the spaces kept (a known fault,
-# round 11, not yet fixed).
+# (pages15-govcn-pagetext-55, which letterspaces its title over three lines, 国 务 院 批 转 / 国家计委关于… /
+# 区 域 规 划 纲 要 的 通 知, was here until round 14 read such lines as a heading's: text._unspread.)
 # pages17-fjb-nea-7 and -8 print no text (nothing, or the heading again as a download's words): without their date
 # and 来源 lines a title is all that is left, no page (a title line without text under it is none, by design).
+# read22-jiangxi-art_18825_1496018 is a page's text box alone with no addressees and no signature (稿源 / 通讯员
+# credits close it): it gives no document at all (a known fault, round 14: nothing in it says it is a 公文).
 _WITHOUT_LABELS_EXCEPT = {
+    "pages/read22-jiangxi-art_18825_1496018.txt.gz",
     "pages/pages17-fjb-nea-7.txt.gz",
     "pages/pages17-fjb-nea-8.txt.gz",
     "pages/govcn-pagetext-8.txt.gz",
     "pages/govcn-zck-2.txt.gz",
     "pages/dx-pagetext-1.txt.gz",
     "pages/text11-xam-kjj-1.txt.gz",
-    "pages/pages15-govcn-pagetext-55.txt.gz",
 }
 _KEY_EXPORT = "crawler text export"
 TITLE_AND_TEXT = {"title", "body_head", "body_tail"}

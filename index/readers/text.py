@@ -177,8 +177,10 @@ def sniff(path: Path, head: bytes) -> bool:
     # Without labels: a document's own title near the top (see plain_title) and its text under it: anything
     # under a title ending in a document kind (…的通知, its file's name alone), else prose.
     texts = [line for line in text.splitlines() if line.strip()][: _PLAIN_TOP * 2]
-    if not _is_clean_text(text) or (found := plain_title(texts)) is None:
+    if not _is_clean_text(text):
         return False
+    if (found := plain_title(texts)) is None:
+        return _is_unheaded_document(text.splitlines())
     place, title = found
     under = texts[place + 1 :]
     return bool(under) and (_names_a_document(title) or _has_prose(under))
@@ -773,7 +775,7 @@ def _signed(lines: list[str], fields: dict[str, object]) -> None:
     label gave them; a date pieced over lines (2019 / 年 / 11 / 月 / 15 / 日) is read joined."""
     before = _published_day(fields.get("pub_date"))
     if ("publisher" in fields and "written_date" in fields) or (
-        signed := signature(_joined_fragments(lines), before)
+        signed := signature(_joined_fragments(_without_marked_foot(lines)), before)
     ) is None:
         return
     names, written = signed
@@ -1696,6 +1698,7 @@ _TITLE_END = re.compile(rf"(?:{_DOC_KIND})(?:[（(][^（）()]{{1,16}}[）)])?[�
 _PLAIN_TOP = 80  # non-blank lines searched for the title (a dump's navigation may come first)
 _PLAIN_HEADING_TOP = 20  # … and for the longest heading-like line where none ends in a document kind
 _TITLE_MIN_HAN = 6
+_SHORT_TITLE_MIN_HAN = 4  # a regulation's short name over its 题注: two letters and its kind (护士条例)
 _TITLE_MAX = 120
 _SENTENCE_MARK = re.compile(r"[。；！？]")
 _COMMA = re.compile(r"[，,]")
@@ -1725,7 +1728,9 @@ def plain_title(lines: list[str], strict: bool = False) -> tuple[int, str] | Non
             return heading
         parts = browser_title_parts(text)
         # a heading set after its 文号 and an underscore (发改能源规〔2025〕411号_…的通知) is no 标题_网站 pair
-        candidate = text if len(parts) > 1 and _doc_no_of_line(parts[0]) else parts[0]
+        candidate = _unspread(text if len(parts) > 1 and _doc_no_of_line(parts[0]) else parts[0])
+        if _is_short_title(candidate) and _note_under(lines, i):
+            return i, candidate  # 护士条例 over its 题注
         if not _is_title_like(candidate) or _in_list(lines, i):
             continue
         if _TITLE_END.search(_no_space(candidate)):
@@ -1847,10 +1852,10 @@ def _heading_pieces(
     texts = [line for line in above if line.strip()]
     while texts and len(pieces) < _MAX_HEADING_LINES:
         raw = texts.pop()
-        text = plain_line(raw).strip()
+        text = _unspread(spread := plain_line(raw).strip())
         closes = _unclosed("".join(pieces), opened=False)
         continues = (
-            _is_title_like(text)
+            _is_title_like(text, _SHORT_TITLE_MIN_HAN if text != spread else _TITLE_MIN_HAN)  # 国 务 院 批 转
             and not _BAR.search(text)
             and not _TITLE_END.search(_no_space(text))
             and not (_names(text) and not (issuer and pieces[0].startswith("关于")))
@@ -1866,6 +1871,23 @@ def _heading_pieces(
 
 
 _LINK_ROW_PARTS = 3
+
+
+# A line of letters spread apart, one between spaces each (国 务 院 印 发 关 于, 区 域 规 划 纲 要 的 通 知).
+_SPREAD = re.compile(r"(?:[\u4e00-\u9fff][ \u3000]+){2,}[\u4e00-\u9fff]")
+# How a heading's line over the rest of it ends: its 关于, or the verb of a notice that forwards or issues
+# (国 务 院 批 转 / 国家计委关于… / …纲 要 的 通 知).
+_HEADING_VERB_END = re.compile(r"(?:关于|批转|转发|印发)$")
+
+
+def _unspread(text: str) -> str:
+    """A heading's line whose letters a page spread apart (_SPREAD) with its spaces taken out, where it reads as a
+    heading's: ending in its 关于 or a forwarding verb (_HEADING_VERB_END), or in a document kind (_TITLE_END); any
+    other line as it is (a menu spread the same way, ``首 页 政 务 公 开``, stays a row of links)."""
+    if not _SPREAD.fullmatch(text):
+        return text
+    joined = _no_space(text)
+    return joined if _HEADING_VERB_END.search(joined) or _TITLE_END.search(joined) else text
 
 
 def _is_link_row(text: str) -> bool:
@@ -1901,9 +1923,79 @@ def _names_a_document(line: str) -> bool:
 _PARENTHESISED = re.compile(r"^[（(][^（）()]*[）)]$")
 
 
-def _is_title_like(text: str) -> bool:
+def _is_unheaded_document(lines: list[str]) -> bool:
+    """Whether lines with no title line (:func:`plain_title` found none) are a 公文's text without its heading, as a
+    crawler keeps a page's text box alone (its paragraphs from the addressees, ``各有关单位：``, or the first
+    sentence, to the signature): prose, opened by its addressees (:func:`_is_addressees`, the text's first line with
+    a sentence under it) or closed by a signature that dates it (:func:`signature`, GB/T 9704-2012 7.3.5: the issuers'
+    names over the date, or the date alone under the last sentence; in a long text only the addressees are seen, as
+    the sniffer reads the file's head). Such a text is a document without its title: the record then has none
+    (normalise takes the body's first line, and says so)."""
+    text = _without_marked_foot(lines)
+    if not _has_prose(text):
+        return False
+    if len(text) > 1 and _is_addressees(text[0]) and _is_prose(text[1]):
+        return True
+    return signature(_without_page_frame(text)) is not None
+
+
+def _without_marked_foot(lines: list[str]) -> list[str]:
+    """The lines with text, without the last ones that hold a site footer's marks (ICP备, 网站标识码 …: a footer the
+    dump ran onto one long line, under the signature it would otherwise seem to go on from)."""
+    text = [line for line in lines if line.strip()]
+    while text and (_FOOTER_MARK.search(text[-1]) or has_strong_mark(text[-1])):
+        text.pop()
+    return text
+
+
+def _unheaded_start(lines: list[str]) -> int:
+    """Where a 公文's text without its heading (:func:`_is_unheaded_document`) starts in ``lines``: at its first
+    line that is its addressees (``各有关单位：``) or a sentence, the lines that open with a colon (…研究，决定：) under
+    the addressees included; what stands above (a crawler's log lines, a page's navigation) is none of it."""
+    return next((i for i, line in enumerate(lines) if _is_addressees(line) or _is_prose(line)), 0)
+
+
+def _is_addressees(line: str) -> bool:
+    """Whether a line is a 公文's addressees (主送机关, GB/T 9704-2012 7.3.2: ``各市、县（区）人民政府，省政府
+    各部门：``): it ends with a colon, holds no sentence's end and is no label."""
+    text = plain_line(line).strip()
     return (
-        len(_HAN.findall(text)) >= _TITLE_MIN_HAN
+        text.endswith(("：", ":"))
+        and len(_HAN.findall(text)) >= 2
+        and len(text) <= _MAX_ADDRESSEES
+        and not _SENTENCE_MARK.search(text)
+        and not label_pairs(text)
+    )
+
+
+_MAX_ADDRESSEES = 120  # characters of an addressees' line at most
+
+
+def _is_short_title(text: str) -> bool:
+    """Whether a line too short to read as a title by its length alone (fewer than _TITLE_MIN_HAN Chinese letters)
+    may be one by its end: a regulation's own short name ending in its kind, at least _SHORT_TITLE_MIN_HAN letters
+    (``护士条例``, ``信访条例``); it is one over its 题注 (:func:`_note_under`)."""
+    return (
+        _SHORT_TITLE_MIN_HAN <= len(_HAN.findall(text)) < _TITLE_MIN_HAN
+        and _is_title_like(text, _SHORT_TITLE_MIN_HAN)
+        and bool(_TITLE_END.search(_no_space(text)))
+    )
+
+
+# A law's or a regulation's 题注 under its title: a line wholly in round brackets that dates it
+# (（2008年1月31日中华人民共和国国务院令第517号公布　自2008年5月12日起施行）).
+_NOTE = re.compile(r"^[（(][^（）()]*\d{4}\s*年[^（）()]*[）)]$")
+
+
+def _note_under(lines: list[str], at: int) -> bool:
+    """Whether the first line with text under line ``at`` is a 题注 (_NOTE)."""
+    under = next((line for line in lines[at + 1 :] if line.strip()), "")
+    return bool(_NOTE.match(plain_line(under).strip()))
+
+
+def _is_title_like(text: str, min_han: int = _TITLE_MIN_HAN) -> bool:
+    return (
+        len(_HAN.findall(text)) >= min_han
         and not _PARENTHESISED.match(text)
         and len(text) <= _TITLE_MAX
         and not _is_clause(text)
@@ -1957,16 +2049,17 @@ def _plain_record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord
         top.append(line)
         texts += bool(line.strip())
     found = plain_title(top)
-    if found is None:
+    if found is None and not _is_unheaded_document(top):
         raise ReadError(path, "no label lines (名称, 索引号 …) and no title line (…的通知, …办法) near the top")
-    place, title = found
+    # a 公文's text without its heading: the body from its addressees or its first sentence
+    place, title = found or (_unheaded_start(top) - 1, "")
     first = place
-    browser = len(browser_title_parts(top[place])) > 1 or not any(
-        line.strip() for line in top[:place]
+    browser = bool(title) and (
+        len(browser_title_parts(top[place])) > 1 or not any(line.strip() for line in top[:place])
     )  # the dump's first line
     # The heading repeats over the text, never inside it: past the first sentence a line naming the title is the
     # heading of the document the text issues (…的通知, then 吉安市…细则 over the 细则 itself).
-    prose_at = next((i for i in range(place + 1, len(top)) if _is_prose(top[i])), len(top))
+    prose_at = next((i for i in range(place + 1, len(top)) if _is_prose(top[i])), len(top)) if title else place
     for i in range(prose_at - 1, place, -1):
         if _ends_title(top[i], title, partly=browser):
             place = i  # the heading under the browser title (its last line), the navigation between them
@@ -1975,14 +2068,15 @@ def _plain_record(path: Path, lines: _Lines, bounds: limits.Limits) -> RawRecord
         lines.push_back(line)
     body_lines, related, cut = _body_and_related(lines, bounds.max_doc_chars)
     body_lines, listed = _without_file_list(_unglued(_without_trailing_labels(_without_page_frame(body_lines))))
-    fields: dict[str, object] = {"title": title}
+    fields: dict[str, object] = {"title": title} if title else {}
     body_lines = _without_next_document(_without_opening_furniture(_past_opening_labels(body_lines, fields)))
     body = "\n".join(_joined_fragments(body_lines)).strip()
     if not body and not listed:
         raise ReadError(path, "no label lines (名称, 索引号 …) and no text under the title line")
     fields["body"] = body
     _opening_doc_no([*top[first + 1 : place + 1], *body_lines], fields)  # maybe between the headings
-    _doc_no_over_heading(top[:first], title, fields)
+    if title:
+        _doc_no_over_heading(top[:first], title, fields)
     _signed(body_lines, fields)
     _issuer_line([*top[first + 1 : place + 1], *body_lines], fields)  # the issuer may stand between the headings
     _title_issuer(fields)
