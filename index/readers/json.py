@@ -261,7 +261,7 @@ def _titled(item: dict) -> bool:
     :func:`index.keyparts.field_by_parts`), with a value that can be one: a record of a camelCase API whose lists
     (its ``sourceLinks`` of {label, url}) are its parts, not the file's records."""
     return any(
-        field_by_parts(str(key)) in ("title", "body") and plausible(field_by_parts(str(key)) or "", value, str(key))
+        (field := field_by_parts(str(key))) in ("title", "body") and plausible(field, value, str(key))
         for key, value in item.items()
         if isinstance(value, str) and value.strip()
     )

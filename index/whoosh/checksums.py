@@ -236,9 +236,7 @@ def checks_behind(folder: Path) -> tuple[str, dict[str, Blocks]]:
             try:
                 blocks.check_whole()
             except (Damaged, OSError) as exc:  # unreadable since it was found: its reads will say so as well
-                log.error(
-                    "索引已损坏：%s。运行 portal doctor 查看详情，portal ingest --rebuild 从源文件重建索引。", exc
-                )
+                log.error(_DAMAGE_FOUND, exc)
 
     threading.Thread(target=run, name="index-checksums", daemon=True).start()
     return unchecked, found
